@@ -1,0 +1,153 @@
+/// Writes values as JSON the way Go's encoding/json does (kubectl -o json, what the API server
+/// stores), minus HTML escaping: compact on one line, or pretty with a 4-space indent.
+public enum JSONWriter {
+    public enum Style: Sendable { case compact, pretty }
+
+    public struct NonFiniteNumberError: Error, Sendable {
+        public var value: Double
+    }
+
+    public static func string(_ value: Value, style: Style = .compact) throws(NonFiniteNumberError) -> String {
+        var out: [UInt8] = []
+        try write(value, style: style, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func write(_ value: Value, style: Style, into out: inout [UInt8]) throws(NonFiniteNumberError) {
+        try write(value, style: style, level: 0, into: &out)
+    }
+
+    private static func newline(_ level: Int, _ out: inout [UInt8]) {
+        out.append(0x0A)
+        for _ in 0..<(level * 4) { out.append(0x20) }
+    }
+
+    private static func write(_ value: Value, style: Style, level: Int, into out: inout [UInt8]) throws(NonFiniteNumberError) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .float(let d):
+            guard d.isFinite else { throw NonFiniteNumberError(value: d) }
+            out.append(contentsOf: formatFloat(d).utf8)
+        case .string(let s): writeString(s, into: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if style == .pretty { newline(level + 1, &out) }
+                try write(item, style: style, level: level + 1, into: &out)
+            }
+            if style == .pretty && !items.isEmpty { newline(level, &out) }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            for (i, member) in object.members.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if style == .pretty { newline(level + 1, &out) }
+                writeString(member.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if style == .pretty { out.append(0x20) }
+                try write(member.value, style: style, level: level + 1, into: &out)
+            }
+            if style == .pretty && !object.members.isEmpty { newline(level, &out) }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var utf8 = s.utf8
+        // Fast path: contiguous storage lets runs of plain bytes be copied at once.
+        let handled: Void? = utf8.withContiguousStorageIfAvailable { bytes in
+            appendEscaped(bytes, into: &out)
+        }
+        if handled == nil {
+            var copy = s
+            copy.makeContiguousUTF8()
+            utf8 = copy.utf8
+            _ = utf8.withContiguousStorageIfAvailable { bytes in appendEscaped(bytes, into: &out) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        var runStart = 0
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let b = bytes[i]
+            var escape: [UInt8]? = nil
+            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                switch b {
+                case UInt8(ascii: "\""): escape = Array("\\\"".utf8)
+                case UInt8(ascii: "\\"): escape = Array("\\\\".utf8)
+                case 0x0A: escape = Array("\\n".utf8)
+                case 0x0D: escape = Array("\\r".utf8)
+                case 0x09: escape = Array("\\t".utf8)
+                default: escape = Array("\\u00".utf8) + [hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)]]
+                }
+            } else if b == 0xE2 && i + 2 < count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9) {
+                // U+2028 and U+2029 are escaped, as Go does, so the output is also valid JavaScript.
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                out.append(contentsOf: (bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                i += 3
+                runStart = i
+                continue
+            }
+            if let escape {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                out.append(contentsOf: escape)
+                runStart = i + 1
+            }
+            i += 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+    }
+
+    /// Go's float64 JSON form: shortest round-trip digits, `%f` style unless the exponent is
+    /// below -6 or at least 21, then `%e` (`1e-7`, `1e+21`).
+    public static func formatFloat(_ d: Double) -> String {
+        if d == 0 { return d.sign == .minus ? "-0" : "0" }
+        let (digits, pointPosition) = shortestDigits(abs(d))
+        let sign = d < 0 ? "-" : ""
+        let magnitude = abs(d)
+        if magnitude < 1e-6 || magnitude >= 1e21 {
+            let exponent = pointPosition - 1
+            var mantissa = String(digits.prefix(1))
+            if digits.count > 1 { mantissa += "." + digits.dropFirst() }
+            let exponentText = exponent < 0 ? "-" + String(-exponent) : "+" + (exponent < 10 ? "0" : "") + String(exponent)
+            return sign + mantissa + "e" + exponentText
+        }
+        if pointPosition <= 0 {
+            return sign + "0." + String(repeating: "0", count: -pointPosition) + digits
+        }
+        if pointPosition >= digits.count {
+            return sign + digits + String(repeating: "0", count: pointPosition - digits.count)
+        }
+        let split = digits.index(digits.startIndex, offsetBy: pointPosition)
+        return sign + digits[..<split] + "." + digits[split...]
+    }
+
+    /// The shortest decimal digits that read back as `d` (d > 0), and where the point goes:
+    /// d = 0.DIGITS × 10^pointPosition.
+    static func shortestDigits(_ d: Double) -> (String, Int) {
+        let text = d.description  // Swift prints the shortest round-trip form.
+        var mantissa = Substring(text)
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = text[..<e]
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+        }
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let integerPart = parts.first.map(String.init) ?? ""
+        let fractionPart = parts.count > 1 ? String(parts[1]) : ""
+        var digits = Substring(integerPart + fractionPart)
+        var point = integerPart.count + exponent
+        while digits.first == "0" { digits = digits.dropFirst(); point -= 1 }
+        while digits.last == "0" { digits = digits.dropLast() }
+        return (digits.isEmpty ? "0" : String(digits), point)
+    }
+}

@@ -1,0 +1,73 @@
+/// A decoded document: the JSON data model Kubernetes works in (sigs.k8s.io/yaml turns YAML
+/// into exactly this before decoding objects). Mappings keep their key order.
+public enum Value: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case string(String)
+    case array([Value])
+    case object(Object)
+
+    public subscript(key: String) -> Value? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// The name of the value's type, as error messages say it.
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .int: return "integer"
+        case .float: return "number"
+        case .string: return "string"
+        case .array: return "list"
+        case .object: return "map"
+        }
+    }
+}
+
+/// An ordered JSON object. Lookups are linear: Kubernetes objects have few keys per level.
+public struct Object: Equatable, Sendable {
+    public struct Member: Equatable, Sendable {
+        public var key: String
+        public var value: Value
+        public init(key: String, value: Value) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public var members: [Member]
+
+    public init(_ members: [Member] = []) { self.members = members }
+
+    public init(_ pairs: KeyValuePairs<String, Value>) {
+        self.members = pairs.map { Member(key: $0.key, value: $0.value) }
+    }
+
+    public var count: Int { members.count }
+    public var keys: [String] { members.map(\.key) }
+
+    public func index(of key: String) -> Int? {
+        members.firstIndex { $0.key == key }
+    }
+
+    /// Reading returns the value; writing replaces it in place or appends a new key.
+    public subscript(key: String) -> Value? {
+        get { index(of: key).map { members[$0].value } }
+        set {
+            if let i = index(of: key) {
+                if let newValue { members[i].value = newValue } else { members.remove(at: i) }
+            } else if let newValue {
+                members.append(Member(key: key, value: newValue))
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+/// Writes values as YAML the way `kubectl -o yaml` prints them: keys sorted, two-space indent,
+/// list items at their key's indentation (`- ` under `key:`), strings quoted only when they
+/// would read back as something else, multi-line strings as literal blocks.
+public enum YAMLWriter {
+    public static func string(_ value: Value) -> String {
+        var out = ""
+        write(value, into: &out)
+        return out
+    }
+
+    /// Appends one document (ending in a newline) to `out`.
+    public static func write(_ value: Value, into out: inout String) {
+        switch value {
+        case .object(let object) where !object.members.isEmpty:
+            writeObject(object, indent: 0, into: &out)
+        case .array(let items) where !items.isEmpty:
+            writeArray(items, indent: 0, into: &out)
+        default:
+            out += inline(value, indent: 0)
+            out += "\n"
+        }
+    }
+
+    /// Keys in Go's order: byte-wise comparison of the UTF-8 text.
+    static func sortedMembers(_ object: Object) -> [Object.Member] {
+        object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    }
+
+    private static func spaces(_ n: Int) -> String { String(repeating: " ", count: n) }
+
+    private static func writeObject(_ object: Object, indent: Int, into out: inout String, firstLinePrefixed: Bool = false) {
+        for (i, member) in sortedMembers(object).enumerated() {
+            if !(firstLinePrefixed && i == 0) { out += spaces(indent) }
+            out += scalarText(member.key, indent: indent, isKey: true)
+            out += ":"
+            writeValue(member.value, indent: indent, nestedObjectIndent: indent + 2, into: &out)
+        }
+    }
+
+    private static func writeArray(_ items: [Value], indent: Int, into out: inout String, firstLinePrefixed: Bool = false) {
+        for (i, item) in items.enumerated() {
+            if !(firstLinePrefixed && i == 0) { out += spaces(indent) }
+            out += "-"
+            switch item {
+            case .object(let object) where !object.members.isEmpty:
+                out += " "
+                writeObject(object, indent: indent + 2, into: &out, firstLinePrefixed: true)
+            case .array(let nested) where !nested.isEmpty:
+                out += " "
+                writeArray(nested, indent: indent + 2, into: &out, firstLinePrefixed: true)
+            default:
+                writeValue(item, indent: indent, nestedObjectIndent: indent + 2, into: &out)
+            }
+        }
+    }
+
+    /// The part after `key:` or `-`: a scalar on the same line, or a nested block.
+    private static func writeValue(_ value: Value, indent: Int, nestedObjectIndent: Int, into out: inout String) {
+        switch value {
+        case .object(let object) where !object.members.isEmpty:
+            out += "\n"
+            writeObject(object, indent: nestedObjectIndent, into: &out)
+        case .array(let items) where !items.isEmpty:
+            out += "\n"
+            // kubectl writes a list at the same indentation as its key.
+            writeArray(items, indent: indent, into: &out)
+        default:
+            out += " "
+            out += inline(value, indent: indent)
+            out += "\n"
+        }
+    }
+
+    private static func inline(_ value: Value, indent: Int) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .float(let d):
+            if d.isNaN { return ".nan" }
+            if d.isInfinite { return d < 0 ? "-.inf" : ".inf" }
+            return d.description  // shortest round-trip form, always with '.' or an exponent
+        case .string(let s): return scalarText(s, indent: indent, isKey: false)
+        case .array: return "[]"
+        case .object: return "{}"
+        }
+    }
+
+    // MARK: - Strings
+
+    enum StringStyle: Equatable { case plain, singleQuoted, doubleQuoted, literal }
+
+    static func style(for s: String, isKey: Bool) -> StringStyle {
+        if s.isEmpty { return .doubleQuoted }
+        var hasBreak = false
+        var spaceBeforeBreak = false
+        var previous: Unicode.Scalar = "\n"
+        for scalar in s.unicodeScalars {
+            if scalar == "\n" {
+                hasBreak = true
+                if previous == " " { spaceBeforeBreak = true }
+            } else if !isPrintable(scalar) {
+                return .doubleQuoted
+            }
+            previous = scalar
+        }
+        if hasBreak {
+            let first = s.unicodeScalars.first
+            if isKey || spaceBeforeBreak || first == " " || first == "\n" || previous == " " { return .doubleQuoted }
+            return .literal
+        }
+        if readsAsNonString(s) { return .doubleQuoted }
+        return isPlainSafe(s) ? .plain : .singleQuoted
+    }
+
+    /// Printable in YAML and not a line break to any YAML version (tab is escaped, as libyaml does).
+    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20...0x7E: return true
+        case 0xA0...0xD7FF: return scalar.value != 0x2028 && scalar.value != 0x2029
+        case 0xE000...0xFFFD: return scalar.value != 0xFEFF
+        case 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+
+    /// Plain text that either schema (or a YAML 1.1 reader) would not read back as this string.
+    static func readsAsNonString(_ s: String) -> Bool {
+        if s == "<<" || s == "=" { return true }
+        if case .string = YAMLSchema.kubernetes.resolvePlain(s) {} else { return true }
+        if case .string = YAMLSchema.core.resolvePlain(s) {} else { return true }
+        return looksLikeYAML11Number(s)
+    }
+
+    /// YAML 1.1 sexagesimal numbers (`1:30`) and timestamps, which older readers turn into
+    /// numbers and dates.
+    private static func looksLikeYAML11Number(_ s: String) -> Bool {
+        guard let first = s.utf8.first, (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else {
+            return false
+        }
+        let allowed = Set("0123456789:._-+TtZz ".utf8)
+        return s.utf8.allSatisfy { allowed.contains($0) } && (s.contains(":") || s.filter({ $0 == "-" }).count >= 2)
+    }
+
+    /// libyaml's rules for a plain scalar in block context.
+    static func isPlainSafe(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        if first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return false }
+        if bytes.count >= 3 && (s.hasPrefix("---") || s.hasPrefix("...")) { return false }
+        let second: UInt8 = bytes.count > 1 ? bytes[1] : 0x20
+        switch first {
+        case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
+            if second == 0x20 { return false }
+        case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+             UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"),
+             UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"),
+             UInt8(ascii: "`"):
+            return false
+        default:
+            break
+        }
+        for i in 1..<bytes.count {
+            if bytes[i] == UInt8(ascii: ":") && i + 1 < bytes.count && bytes[i + 1] == 0x20 { return false }
+            if bytes[i] == UInt8(ascii: "#") && bytes[i - 1] == 0x20 { return false }
+        }
+        return true
+    }
+
+    static func scalarText(_ s: String, indent: Int, isKey: Bool) -> String {
+        switch style(for: s, isKey: isKey) {
+        case .plain:
+            return s
+        case .singleQuoted:
+            return "'" + s.replacingAll("'", with: "''") + "'"
+        case .doubleQuoted:
+            return doubleQuoted(s)
+        case .literal:
+            return literalBlock(s, indent: indent + 2)
+        }
+    }
+
+    private static func literalBlock(_ s: String, indent: Int) -> String {
+        var lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+        var header = "|"
+        if s.hasSuffix("\n") {
+            lines.removeLast()
+            if s.hasSuffix("\n\n") { header = "|+" }
+        } else {
+            header = "|-"
+        }
+        let pad = spaces(indent)
+        var text = header
+        for line in lines {
+            text += "\n"
+            if !line.isEmpty { text += pad + line }
+        }
+        return text
+    }
+
+    static func doubleQuoted(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case "\0": out += "\\0"
+            case "\u{07}": out += "\\a"
+            case "\u{08}": out += "\\b"
+            case "\u{0B}": out += "\\v"
+            case "\u{0C}": out += "\\f"
+            case "\u{1B}": out += "\\e"
+            case "\u{85}": out += "\\N"
+            case "\u{2028}": out += "\\L"
+            case "\u{2029}": out += "\\P"
+            default:
+                if isPrintable(scalar) {
+                    out.unicodeScalars.append(scalar)
+                } else if scalar.value <= 0xFF {
+                    out += "\\x" + hex(scalar.value, width: 2)
+                } else {
+                    out += "\\u" + hex(scalar.value, width: 4)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    private static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

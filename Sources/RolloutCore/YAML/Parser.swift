@@ -1,0 +1,406 @@
+/// Builds the node tree of each document from the scanner's tokens (recursive descent over the
+/// grammar libyaml's parser documents), resolving tags, anchors and aliases.
+public struct YAMLParser {
+    private var scanner: Scanner
+    private var tagHandles: [String: String] = [:]
+    private var anchors: [String: Node] = [:]
+    private var depth = 0
+    private var aliasExpansion = 0
+
+    /// Parses every document of `bytes`; `file` names the input in locations and errors.
+    public static func parse(_ bytes: [UInt8], file: String) throws(YAMLError) -> [YAMLDocument] {
+        var parser = try YAMLParser(source: SourceText(file: file, bytes: bytes))
+        return try parser.parseStream()
+    }
+
+    public static func parse(_ text: String, file: String = "<string>") throws(YAMLError) -> [YAMLDocument] {
+        try parse(Array(text.utf8), file: file)
+    }
+
+    private init(source: SourceText) throws(YAMLError) {
+        scanner = try Scanner(source: source)
+    }
+
+    private func location(_ mark: Mark) -> SourceLocation { scanner.source.location(of: mark) }
+
+    private func unexpected(_ token: Token, expected: String) -> YAMLError {
+        scanner.error("expected \(expected), found \(token.kind.readableName)", at: token.start)
+    }
+
+    // MARK: - Stream and documents
+
+    private mutating func parseStream() throws(YAMLError) -> [YAMLDocument] {
+        var documents: [YAMLDocument] = []
+        _ = try scanner.next()  // stream start
+        // Directives may start a document only after `...` or at the start of the stream.
+        var openEnded = false
+        while true {
+            var token = try scanner.peek()
+            if token.kind == .streamEnd { break }
+            if token.kind == .documentEnd {
+                try scanner.next()
+                openEnded = false
+                continue
+            }
+            tagHandles = [:]
+            anchors = [:]
+            aliasExpansion = 0
+            var sawDirective = false
+            var sawVersion = false
+            directives: while true {
+                switch token.kind {
+                case .versionDirective(let major, _):
+                    try rejectDirectiveIfOpenEnded(openEnded, token)
+                    if sawVersion { throw scanner.error("found a second %YAML directive for one document", at: token.start) }
+                    if major != 1 {
+                        throw scanner.error("unsupported YAML version \(major).x; expected 1.x", at: token.start)
+                    }
+                    sawVersion = true
+                case .tagDirective(let handle, let prefix):
+                    try rejectDirectiveIfOpenEnded(openEnded, token)
+                    if tagHandles[handle] != nil {
+                        throw scanner.error("found a second %TAG directive for the handle '\(handle)'", at: token.start)
+                    }
+                    tagHandles[handle] = prefix
+                case .reservedDirective:
+                    try rejectDirectiveIfOpenEnded(openEnded, token)
+                default:
+                    break directives
+                }
+                sawDirective = true
+                try scanner.next()
+                token = try scanner.peek()
+            }
+            let start = token
+            var root: Node?
+            if token.kind == .documentStart {
+                try scanner.next()
+                let next = try scanner.peek()
+                switch next.kind {
+                case .documentStart, .documentEnd, .streamEnd, .versionDirective, .tagDirective, .reservedDirective:
+                    root = nil
+                default:
+                    root = try parseNode(block: true, indentlessSequence: false)
+                }
+            } else if sawDirective {
+                throw unexpected(token, expected: "document start '---' after the directives")
+            } else {
+                root = try parseNode(block: true, indentlessSequence: false)
+            }
+            documents.append(YAMLDocument(root: root, location: location(start.start)))
+            let after = try scanner.peek()
+            switch after.kind {
+            case .documentEnd:
+                openEnded = false
+            case .documentStart, .streamEnd:
+                openEnded = true
+            case .versionDirective, .tagDirective, .reservedDirective:
+                throw scanner.error("a directive must follow a document end marker '...'", at: after.start)
+            default:
+                throw unexpected(after, expected: "the end of the document (a new key at the same indentation, '---' or '...')")
+            }
+        }
+        return documents
+    }
+
+    private func rejectDirectiveIfOpenEnded(_ openEnded: Bool, _ token: Token) throws(YAMLError) {
+        if openEnded {
+            throw scanner.error("a directive must follow a document end marker '...'", at: token.start)
+        }
+    }
+
+    // MARK: - Nodes
+
+    private mutating func parseNode(block: Bool, indentlessSequence: Bool) throws(YAMLError) -> Node {
+        var token = try scanner.peek()
+        if case .alias(let name) = token.kind {
+            try scanner.next()
+            guard var node = anchors[name] else {
+                throw scanner.error("found undefined alias '*\(name)'; an anchor '&\(name)' must come before it in this document", at: token.start)
+            }
+            aliasExpansion = aliasExpansion.addingReportingOverflow(node.expandedSize).partialValue
+            if aliasExpansion > YAMLLimits.maxAliasExpansion || aliasExpansion < 0 {
+                throw scanner.error("aliases expand to more than \(YAMLLimits.maxAliasExpansion) nodes (a \"billion laughs\" document?)", at: token.start)
+            }
+            node.anchor = nil
+            return node
+        }
+        var anchor: String?
+        var tag: String?
+        var hasProperties = false
+        let start = token.start
+        while true {
+            if case .anchor(let name) = token.kind {
+                if anchor != nil { throw scanner.error("a node may have only one anchor", at: token.start) }
+                anchor = name
+            } else if case .tag(let handle, let suffix) = token.kind {
+                if tag != nil { throw scanner.error("a node may have only one tag", at: token.start) }
+                tag = try resolveTag(handle: handle, suffix: suffix, at: token.start)
+            } else {
+                break
+            }
+            hasProperties = true
+            try scanner.next()
+            token = try scanner.peek()
+        }
+        var node: Node
+        switch token.kind {
+        case .scalar(let value, let style):
+            try scanner.next()
+            node = Node(content: .scalar(value, style), tag: tag, anchor: anchor,
+                        location: location(hasProperties ? start : token.start), expandedSize: 1)
+        case .flowSequenceStart:
+            node = try parseFlowSequence(tag: tag, anchor: anchor, start: start)
+        case .flowMappingStart:
+            node = try parseFlowMapping(tag: tag, anchor: anchor, start: start)
+        case .blockSequenceStart where block:
+            node = try parseBlockSequence(tag: tag, anchor: anchor, start: start)
+        case .blockMappingStart where block:
+            node = try parseBlockMapping(tag: tag, anchor: anchor, start: start)
+        case .blockEntry where indentlessSequence:
+            node = try parseIndentlessSequence(tag: tag, anchor: anchor, start: start)
+        default:
+            if hasProperties {
+                node = Node.empty(at: location(start), tag: tag, anchor: anchor)
+            } else {
+                throw unexpected(token, expected: "a value (a scalar, '[', '{', '- ' or a mapping)")
+            }
+        }
+        if let anchor { anchors[anchor] = node }
+        return node
+    }
+
+    private mutating func resolveTag(handle: String, suffix: String, at mark: Mark) throws(YAMLError) -> String {
+        if handle.isEmpty { return suffix }  // verbatim, or the non-specific "!"
+        if let prefix = tagHandles[handle] { return prefix + suffix }
+        switch handle {
+        case "!!": return YAMLTag.prefix + suffix
+        case "!": return "!" + suffix
+        default:
+            throw scanner.error("found undefined tag handle '\(handle)'; declare it with a %TAG directive", at: mark)
+        }
+    }
+
+    private mutating func enter(_ mark: Mark) throws(YAMLError) {
+        depth += 1
+        if depth > YAMLLimits.maxDepth {
+            throw scanner.error("document is nested deeper than \(YAMLLimits.maxDepth) levels", at: mark)
+        }
+    }
+
+    // MARK: - Block collections
+
+    private mutating func parseBlockSequence(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> Node {
+        let open = try scanner.next()
+        try enter(open.start)
+        var items: [Node] = []
+        var size = 1
+        while true {
+            let token = try scanner.peek()
+            if token.kind == .blockEntry {
+                try scanner.next()
+                let next = try scanner.peek()
+                let item: Node
+                if next.kind == .blockEntry || next.kind == .blockEnd {
+                    item = .empty(at: location(token.end))
+                } else {
+                    item = try parseNode(block: true, indentlessSequence: false)
+                }
+                size = size.addingReportingOverflow(item.expandedSize).partialValue
+                items.append(item)
+            } else if token.kind == .blockEnd {
+                try scanner.next()
+                break
+            } else {
+                throw unexpected(token, expected: "'- ' starting the next item of this sequence, at the same indentation")
+            }
+        }
+        depth -= 1
+        return Node(content: .sequence(items), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+    }
+
+    private mutating func parseIndentlessSequence(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> Node {
+        let first = try scanner.peek()
+        try enter(first.start)
+        var items: [Node] = []
+        var size = 1
+        while true {
+            let token = try scanner.peek()
+            guard token.kind == .blockEntry else { break }
+            try scanner.next()
+            let next = try scanner.peek()
+            let item: Node
+            switch next.kind {
+            case .blockEntry, .key, .value, .blockEnd:
+                item = .empty(at: location(token.end))
+            default:
+                item = try parseNode(block: true, indentlessSequence: false)
+            }
+            size = size.addingReportingOverflow(item.expandedSize).partialValue
+            items.append(item)
+        }
+        depth -= 1
+        return Node(content: .sequence(items), tag: tag, anchor: anchor, location: location(first.start), expandedSize: size)
+    }
+
+    private mutating func parseBlockMapping(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> Node {
+        let open = try scanner.next()
+        try enter(open.start)
+        var pairs: [Node.Pair] = []
+        var size = 1
+        while true {
+            let token = try scanner.peek()
+            var key: Node
+            if token.kind == .key {
+                try scanner.next()
+                let next = try scanner.peek()
+                switch next.kind {
+                case .key, .value, .blockEnd:
+                    key = .empty(at: location(token.end))
+                default:
+                    key = try parseNode(block: true, indentlessSequence: true)
+                }
+            } else if token.kind == .value {
+                key = .empty(at: location(token.start))
+            } else if token.kind == .blockEnd {
+                try scanner.next()
+                break
+            } else {
+                throw unexpected(token, expected: "a mapping key at this indentation (is the indentation off, or a ':' missing?)")
+            }
+            var value: Node
+            let afterKey = try scanner.peek()
+            if afterKey.kind == .value {
+                try scanner.next()
+                let next = try scanner.peek()
+                switch next.kind {
+                case .key, .value, .blockEnd:
+                    value = .empty(at: location(afterKey.end))
+                default:
+                    value = try parseNode(block: true, indentlessSequence: true)
+                }
+            } else {
+                value = .empty(at: location(afterKey.start))
+            }
+            size = size.addingReportingOverflow(key.expandedSize + value.expandedSize).partialValue
+            pairs.append(Node.Pair(key: key, value: value))
+        }
+        depth -= 1
+        return Node(content: .mapping(pairs), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+    }
+
+    // MARK: - Flow collections
+
+    private mutating func parseFlowSequence(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> Node {
+        let open = try scanner.next()
+        try enter(open.start)
+        var items: [Node] = []
+        var size = 1
+        var first = true
+        while true {
+            var token = try scanner.peek()
+            if token.kind == .flowSequenceEnd {
+                try scanner.next()
+                break
+            }
+            if !first {
+                guard token.kind == .flowEntry else {
+                    throw unexpected(token, expected: "',' or ']' in this flow sequence")
+                }
+                try scanner.next()
+                token = try scanner.peek()
+                if token.kind == .flowSequenceEnd {
+                    try scanner.next()
+                    break
+                }
+            }
+            first = false
+            let item: Node
+            if token.kind == .key || token.kind == .value {
+                // A single-pair mapping: `[a: b]`, `[? a : b]`, `[: b]`.
+                let pair = try parseFlowPair(terminator: .flowSequenceEnd)
+                item = Node(content: .mapping([pair]), tag: nil, anchor: nil, location: location(token.start),
+                            expandedSize: 1 + pair.key.expandedSize + pair.value.expandedSize)
+            } else {
+                item = try parseNode(block: false, indentlessSequence: false)
+            }
+            size = size.addingReportingOverflow(item.expandedSize).partialValue
+            items.append(item)
+        }
+        depth -= 1
+        return Node(content: .sequence(items), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+    }
+
+    private mutating func parseFlowMapping(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> Node {
+        let open = try scanner.next()
+        try enter(open.start)
+        var pairs: [Node.Pair] = []
+        var size = 1
+        var first = true
+        while true {
+            var token = try scanner.peek()
+            if token.kind == .flowMappingEnd {
+                try scanner.next()
+                break
+            }
+            if !first {
+                guard token.kind == .flowEntry else {
+                    throw unexpected(token, expected: "',' or '}' in this flow mapping")
+                }
+                try scanner.next()
+                token = try scanner.peek()
+                if token.kind == .flowMappingEnd {
+                    try scanner.next()
+                    break
+                }
+            }
+            first = false
+            let pair: Node.Pair
+            if token.kind == .key || token.kind == .value {
+                pair = try parseFlowPair(terminator: .flowMappingEnd)
+            } else {
+                let key = try parseNode(block: false, indentlessSequence: false)
+                let next = try scanner.peek()
+                if next.kind == .value {
+                    throw scanner.error("expected ',' or '}' after this key", at: next.start)
+                }
+                pair = Node.Pair(key: key, value: .empty(at: key.location))
+            }
+            size = size.addingReportingOverflow(pair.key.expandedSize + pair.value.expandedSize).partialValue
+            pairs.append(pair)
+        }
+        depth -= 1
+        return Node(content: .mapping(pairs), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+    }
+
+    /// `KEY node? (VALUE node?)?` or `VALUE node?` inside a flow collection.
+    private mutating func parseFlowPair(terminator: TokenKind) throws(YAMLError) -> Node.Pair {
+        var token = try scanner.peek()
+        var key: Node
+        if token.kind == .key {
+            try scanner.next()
+            token = try scanner.peek()
+            if token.kind == .value || token.kind == .flowEntry || token.kind == terminator {
+                key = .empty(at: location(token.start))
+            } else {
+                key = try parseNode(block: false, indentlessSequence: false)
+            }
+            token = try scanner.peek()
+        } else {
+            key = .empty(at: location(token.start))
+        }
+        var value: Node
+        if token.kind == .value {
+            try scanner.next()
+            let next = try scanner.peek()
+            if next.kind == .flowEntry || next.kind == terminator {
+                value = .empty(at: location(token.end))
+            } else {
+                value = try parseNode(block: false, indentlessSequence: false)
+            }
+        } else {
+            value = .empty(at: location(token.start))
+        }
+        return Node.Pair(key: key, value: value)
+    }
+}

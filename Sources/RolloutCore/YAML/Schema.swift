@@ -1,0 +1,166 @@
+/// How untagged plain scalars turn into values.
+public enum YAMLSchema: String, Sendable, CaseIterable {
+    /// As Kubernetes' decoder does (sigs.k8s.io/yaml over go-yaml v2, YAML 1.1 words).
+    case kubernetes
+    /// The YAML 1.2 core schema.
+    case core
+
+    /// The value of an untagged plain scalar.
+    public func resolvePlain(_ text: String) -> Value {
+        switch self {
+        case .kubernetes: return KubernetesScalars.resolve(text)
+        case .core: return CoreScalars.resolve(text)
+        }
+    }
+}
+
+/// go-yaml v2's resolve rules (resolve.go), which Kubernetes applies to every manifest.
+enum KubernetesScalars {
+    static func resolve(_ text: String) -> Value {
+        guard let first = text.utf8.first else { return .null }
+        switch text {
+        case "~", "null", "Null", "NULL": return .null
+        case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .bool(true)
+        case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
+        case ".nan", ".NaN", ".NAN": return .float(.nan)
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
+        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
+        default: break
+        }
+        // Only text starting with a sign, a digit or a dot can be a number.
+        guard first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".")
+                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
+            return .string(text)
+        }
+        let plain = text.contains("_") ? text.replacingAll("_", with: "") : text
+        if let int = GoNumberSyntax.parseInt(plain) { return .int(int) }
+        if GoNumberSyntax.isYAMLStyleFloat(plain), let double = Double(plain), double.isFinite {
+            return .float(double)
+        }
+        if plain.hasPrefix("0b"), let int = Int(plain.dropFirst(2), radix: 2) { return .int(int) }
+        if plain.hasPrefix("-0b"), let int = Int(plain.dropFirst(3), radix: 2) { return .int(-int) }
+        return .string(text)
+    }
+}
+
+/// The YAML 1.2 core schema (10.3.2).
+enum CoreScalars {
+    static func resolve(_ text: String) -> Value {
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        case ".nan", ".NaN", ".NAN": return .float(.nan)
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
+        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
+        default: break
+        }
+        let bytes = Array(text.utf8)
+        if bytes.count > 2 && bytes[0] == UInt8(ascii: "0") {
+            let digits = String(decoding: bytes[2...], as: UTF8.self)
+            if bytes[1] == UInt8(ascii: "o"), digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x37 }),
+               let value = Int(digits, radix: 8) { return .int(value) }
+            if bytes[1] == UInt8(ascii: "x"), let value = Int(digits, radix: 16),
+               digits.utf8.allSatisfy({ GoNumberSyntax.isHexDigit($0) }) { return .int(value) }
+        }
+        var i = 0
+        if i < bytes.count && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) { i += 1 }
+        if i < bytes.count && bytes[i...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            if let value = Int(text.hasPrefix("+") ? String(text.dropFirst()) : text) { return .int(value) }
+            if let value = Double(text) { return .float(value) }
+        }
+        if GoNumberSyntax.isYAMLStyleFloat(text), let value = Double(text) { return .float(value) }
+        return .string(text)
+    }
+}
+
+/// Number syntax as Go's strconv and go-yaml accept it.
+enum GoNumberSyntax {
+    static func isHexDigit(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
+    }
+
+    /// strconv.ParseInt(s, 0, 64): optional sign, then `0x`/`0o`/`0b` prefixes, a leading `0`
+    /// meaning octal, or decimal digits.
+    static func parseInt(_ text: String) -> Int? {
+        var bytes = Substring(text).utf8[...]
+        var negative = false
+        if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            negative = sign == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
+        }
+        guard !bytes.isEmpty else { return nil }
+        var radix = 10
+        if bytes.first == UInt8(ascii: "0") && bytes.count > 1 {
+            let second = bytes[bytes.index(after: bytes.startIndex)]
+            switch second {
+            case UInt8(ascii: "x"), UInt8(ascii: "X"): radix = 16; bytes = bytes.dropFirst(2)
+            case UInt8(ascii: "o"), UInt8(ascii: "O"): radix = 8; bytes = bytes.dropFirst(2)
+            case UInt8(ascii: "b"), UInt8(ascii: "B"): radix = 2; bytes = bytes.dropFirst(2)
+            default: radix = 8; bytes = bytes.dropFirst(1)
+            }
+            guard !bytes.isEmpty else { return nil }
+        }
+        var magnitude: UInt64 = 0
+        for b in bytes {
+            let digit: UInt64
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(b - 0x30)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(b - 0x61 + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(b - 0x41 + 10)
+            default: return nil
+            }
+            guard digit < UInt64(radix) else { return nil }
+            let (times, overflow1) = magnitude.multipliedReportingOverflow(by: UInt64(radix))
+            let (sum, overflow2) = times.addingReportingOverflow(digit)
+            if overflow1 || overflow2 { return nil }
+            magnitude = sum
+        }
+        if negative {
+            if magnitude == UInt64(Int.max) + 1 { return Int.min }
+            guard magnitude <= UInt64(Int.max) else { return nil }
+            return -Int(magnitude)
+        }
+        guard magnitude <= UInt64(Int.max) else { return nil }
+        return Int(magnitude)
+    }
+
+    /// go-yaml's `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+    static func isYAMLStyleFloat(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1 }
+            return i - start
+        }
+        if i < bytes.count && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) { i += 1 }
+        if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            if digits() == 0 { return false }
+        } else {
+            if digits() == 0 { return false }
+            if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
+                i += 1
+                _ = digits()
+            }
+        }
+        if i < bytes.count && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+            i += 1
+            if i < bytes.count && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) { i += 1 }
+            if digits() == 0 { return false }
+        }
+        return i == bytes.count
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var result = ""
+        result.reserveCapacity(utf8.count)
+        for character in self {
+            if character == target { result += replacement } else { result.append(character) }
+        }
+        return result
+    }
+}

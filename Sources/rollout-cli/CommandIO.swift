@@ -1,0 +1,28 @@
+import Foundation
+
+/// Where a command writes. Output is buffered and written in large chunks.
+struct CommandIO {
+    private var buffer: [UInt8] = []
+
+    mutating func out(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count > 1 << 20 { flush() }
+    }
+
+    func err(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(1, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 { break }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import RolloutCore
+
+/// The verbs, their one-line summaries and their entry points.
+let commands: [(name: String, summary: String, run: ([String], inout CommandIO) throws -> Int32)] = [
+    ("render", "Print manifests as they are read, as YAML or JSON", RenderCommand.run),
+]
+
+let usage = """
+rollout: a kubectl-style rollout orchestrator with an embedded, simulated control plane.
+
+Usage:
+  rollout COMMAND [options]
+
+Commands:
+\(commands.map { "  " + $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
+
+Use "rollout COMMAND --help" for more information about a command.
+"""
+
+var io = CommandIO()
+let arguments = Array(CommandLine.arguments.dropFirst())
+let status: Int32
+if arguments.isEmpty || ["-h", "--help", "help"].contains(arguments[0]) {
+    io.out(usage + "\n")
+    status = 0
+} else if let command = commands.first(where: { $0.name == arguments[0] }) {
+    status = runReportingErrors(&io) { io in try command.run(Array(arguments.dropFirst()), &io) }
+} else {
+    io.err("error: unknown command \"\(arguments[0])\" for \"rollout\"\nRun 'rollout --help' for usage.\n")
+    status = 2
+}
+io.flush()
+exit(status)
+
+/// Maps every error type to its message and exit code, in one place.
+func runReportingErrors(_ io: inout CommandIO, _ body: (inout CommandIO) throws -> Int32) -> Int32 {
+    do {
+        return try body(&io)
+    } catch let error as UsageError {
+        io.err("error: \(error.message)\n")
+        return 2
+    } catch let error as YAMLError {
+        io.flush()
+        io.err("error: \(error.description)\n")
+        return 2
+    } catch let error as ManifestPathError {
+        io.err("error: \(error.message)\n")
+        return 2
+    } catch {
+        io.err("error: \(error)\n")
+        return 1
+    }
+}
