@@ -17,7 +17,7 @@ public enum ManifestDecoder {
     public static func decode(_ sources: [ManifestSource], schema: YAMLSchema = .kubernetes, expandLists: Bool = true) throws(YAMLError) -> DecodedManifests {
         var result = DecodedManifests()
         for source in sources {
-            let documents = try YAMLParser.parse(source.bytes, file: source.name)
+            let documents = try YAMLParser.parse(source.bytes, file: source.name, rules: schema.syntaxRules)
             var resolver = Resolver(schema: schema)
             for document in documents {
                 guard let root = document.root else { continue }

@@ -8,17 +8,17 @@ public struct YAMLParser {
     private var aliasExpansion = 0
 
     /// Parses every document of `bytes`; `file` names the input in locations and errors.
-    public static func parse(_ bytes: [UInt8], file: String) throws(YAMLError) -> [YAMLDocument] {
-        var parser = try YAMLParser(source: SourceText(file: file, bytes: bytes))
+    public static func parse(_ bytes: [UInt8], file: String, rules: YAMLSyntaxRules = .goYAML) throws(YAMLError) -> [YAMLDocument] {
+        var parser = try YAMLParser(source: SourceText(file: file, bytes: bytes), rules: rules)
         return try parser.parseStream()
     }
 
-    public static func parse(_ text: String, file: String = "<string>") throws(YAMLError) -> [YAMLDocument] {
-        try parse(Array(text.utf8), file: file)
+    public static func parse(_ text: String, file: String = "<string>", rules: YAMLSyntaxRules = .goYAML) throws(YAMLError) -> [YAMLDocument] {
+        try parse(Array(text.utf8), file: file, rules: rules)
     }
 
-    private init(source: SourceText) throws(YAMLError) {
-        scanner = try Scanner(source: source)
+    private init(source: SourceText, rules: YAMLSyntaxRules) throws(YAMLError) {
+        scanner = try Scanner(source: source, rules: rules)
     }
 
     private func location(_ mark: Mark) -> SourceLocation { scanner.source.location(of: mark) }

@@ -38,8 +38,11 @@ struct Scanner {
     /// The whitespace just skipped held a tab (which may not indent a nested block collection).
     private var tabBeforeToken = false
 
-    init(source: SourceText) throws(YAMLError) {
+    let rules: YAMLSyntaxRules
+
+    init(source: SourceText, rules: YAMLSyntaxRules) throws(YAMLError) {
         self.source = source
+        self.rules = rules
         self.buffer = source.paddedBytes
         self.end = source.byteCount
         try source.validateCharacters()
@@ -689,9 +692,11 @@ struct Scanner {
             let lineStart = mark.index
             while mark.index < end && !isBreak(byte(0)) { advance() }
             output.append(contentsOf: buffer[lineStart..<mark.index])
+            if mark.index >= end {
+                if rules.endOfInputEndsLine { leadingBreak = [0x0A] }
+                break
+            }
             leadingBreak = [0x0A]
-            // The end of the input ends the last line as a line break would.
-            if mark.index >= end { break }
             skipBreak()
             try scanBlockScalarBreaks(indentation: &indentation, minimum: minimum, breaks: &trailingBreaks, start: start)
         }
@@ -713,7 +718,7 @@ struct Scanner {
             }
             if mark.index >= end {
                 // A last line of only spaces, without a final break, still counts as a line.
-                if mark.column > 0 && mark.line > start.line { breaks.append(0x0A) }
+                if rules.endOfInputEndsLine && mark.column > 0 && mark.line > start.line { breaks.append(0x0A) }
                 break
             }
             if !isBreak(byte(0)) { break }
@@ -825,7 +830,8 @@ struct Scanner {
         if flowLevel == 0 && mark.column <= indent && byte(0) == 0x09 && !restOfLineIsBlankOrComment() {
             throw error("found a tab character where indentation is expected; YAML allows only spaces for indentation", at: mark)
         }
-        if flowLevel == 0 && mark.column <= indent && mark.index < end && !isBreak(byte(0)) && !isBlank(byte(0)) {
+        if rules.quotedContinuationMustBeIndented && flowLevel == 0 && mark.column <= indent
+            && mark.index < end && !isBreak(byte(0)) && !isBlank(byte(0)) {
             throw error("this continuation line of a quoted scalar must be indented more than its block (at least \(indent + 1) spaces)", at: mark)
         }
         if escapedBreak {
@@ -959,7 +965,8 @@ struct Scanner {
             if breaks > 0 {
                 sawLineBreak = true
                 if flowLevel == 0 && mark.column < minimumIndent { break }
-                if flowLevel > 0 && mark.column <= indent && mark.index < end && byte(0) != UInt8(ascii: "#") {
+                if flowLevel > 0 && mark.column <= indent && mark.index < end && byte(0) != UInt8(ascii: "#")
+                    && byte(0) != UInt8(ascii: "]") && byte(0) != UInt8(ascii: "}") {
                     throw error("flow collection content must be indented more than its enclosing block (at least \(indent + 2) columns)", at: mark)
                 }
             }

@@ -5,6 +5,12 @@ public enum YAMLSchema: String, Sendable, CaseIterable {
     /// The YAML 1.2 core schema.
     case core
 
+    /// The syntax corners where go-yaml and the YAML 1.2 spec part ways follow the schema:
+    /// Kubernetes mode reads what kubectl reads, core mode what the spec and its test suite say.
+    public var syntaxRules: YAMLSyntaxRules {
+        self == .kubernetes ? .goYAML : .spec
+    }
+
     /// The value of an untagged plain scalar.
     public func resolvePlain(_ text: String) -> Value {
         switch self {
@@ -163,4 +169,18 @@ extension String {
         }
         return result
     }
+}
+
+/// Syntax details on which Kubernetes' parser (go-yaml, a libyaml port) and the YAML 1.2 spec
+/// disagree. Real manifests depend on go-yaml's leniency; the test suite checks the spec.
+public struct YAMLSyntaxRules: Sendable, Equatable {
+    /// A block scalar's last line counts as ending in a line break even at the end of the input
+    /// without one (spec; yaml-test-suite L24T-01, JEF9-02). go-yaml keeps no final newline there.
+    public var endOfInputEndsLine: Bool
+    /// Continuation lines of a quoted scalar must be indented past the enclosing block (spec;
+    /// yaml-test-suite QB6E). go-yaml accepts them at any indentation.
+    public var quotedContinuationMustBeIndented: Bool
+
+    public static let goYAML = YAMLSyntaxRules(endOfInputEndsLine: false, quotedContinuationMustBeIndented: false)
+    public static let spec = YAMLSyntaxRules(endOfInputEndsLine: true, quotedContinuationMustBeIndented: true)
 }
