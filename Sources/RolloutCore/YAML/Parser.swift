@@ -212,7 +212,7 @@ public struct YAMLParser {
                 try scanner.next()
                 break
             } else {
-                throw unexpected(token, expected: "'- ' starting the next item of this sequence, at the same indentation")
+                throw scanner.error("expected '- ' at column \(open.start.column + 1) for the next item of the list that starts at line \(open.start.line + 1), found \(token.kind.readableName); check the indentation", at: token.start)
             }
         }
         depth -= 1
@@ -266,7 +266,7 @@ public struct YAMLParser {
                 try scanner.next()
                 break
             } else {
-                throw unexpected(token, expected: "a mapping key at this indentation (is the indentation off, or a ':' missing?)")
+                throw misplacedInMapping(token, mappingStart: open.start)
             }
             var value: Node
             let afterKey = try scanner.peek()
@@ -287,6 +287,19 @@ public struct YAMLParser {
         }
         depth -= 1
         return Node(content: .mapping(pairs), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+    }
+
+    /// The error for a token that cannot continue a block mapping, worded for the usual causes.
+    private func misplacedInMapping(_ token: Token, mappingStart: Mark) -> YAMLError {
+        let keys = "the mapping whose keys start at column \(mappingStart.column + 1) (line \(mappingStart.line + 1))"
+        switch token.kind {
+        case .blockMappingStart, .blockSequenceStart:
+            return scanner.error("this line is indented more than \(keys); fix the indentation, or add the missing ':' on the line above", at: token.start)
+        case .blockEntry:
+            return scanner.error("found a list item '- ' where a key of \(keys) was expected; indent the list under its key, or line it up with the items before it", at: token.start)
+        default:
+            return scanner.error("expected a key of \(keys), found \(token.kind.readableName)", at: token.start)
+        }
     }
 
     // MARK: - Flow collections

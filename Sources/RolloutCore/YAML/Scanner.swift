@@ -522,7 +522,10 @@ struct Scanner {
         } else {
             if flowLevel == 0 {
                 if !simpleKeyAllowed {
-                    throw error("mapping values are not allowed here; did you forget to quote a value containing ': ', or is the indentation off?", at: mark)
+                    throw error("mapping values are not allowed here; quote a value that contains ': ', or check the indentation", at: mark)
+                }
+                if let last = tokens.last, case .scalar(_, .plain) = last.kind, last.start.line < last.end.line, last.end.line == mark.line {
+                    throw error("mapping values are not allowed here: the key would span several lines; check the indentation of this line and the one above", at: mark)
                 }
                 try rollIndent(column: mark.column, tokenNumber: nil, kind: .blockMappingStart, at: mark)
             }
