@@ -9,6 +9,15 @@ struct CommandIO {
         if buffer.count > 1 << 20 { flush() }
     }
 
+    mutating func out(_ bytes: [UInt8]) {
+        if buffer.isEmpty {
+            buffer = bytes
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+        flush()
+    }
+
     func err(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }

@@ -49,9 +49,9 @@ enum RenderCommand {
             throw UsageError(message: "invalid argument \"\(schemaName)\" for \"--schema\" flag: expected kubernetes or core")
         }
         let sources = try ManifestPaths.sources(for: paths, recursive: parsed.flag("--recursive"))
-        let decoded = try ManifestDecoder.decode(sources, schema: schema)
-        for warning in decoded.warnings { io.err(warning.description + "\n") }
-        io.out(try Render.text(of: decoded.documents, format: format))
+        let (output, warnings) = try Render.render(sources, schema: schema, format: format)
+        for warning in warnings { io.err(warning.description + "\n") }
+        io.out(output)
         return 0
     }
 }

@@ -16,24 +16,36 @@ public struct DecodedManifests: Sendable {
 public enum ManifestDecoder {
     public static func decode(_ sources: [ManifestSource], schema: YAMLSchema = .kubernetes, expandLists: Bool = true) throws(YAMLError) -> DecodedManifests {
         var result = DecodedManifests()
+        result.warnings = try forEachDocument(in: sources, schema: schema, expandLists: expandLists) { document in
+            result.documents.append(document)
+        }
+        return result
+    }
+
+    /// Calls `body` with each document in input order, one at a time; returns the warnings.
+    public static func forEachDocument(
+        in sources: [ManifestSource], schema: YAMLSchema = .kubernetes, expandLists: Bool = true,
+        _ body: (ManifestDocument) throws(YAMLError) -> Void
+    ) throws(YAMLError) -> [YAMLWarning] {
+        var warnings: [YAMLWarning] = []
         for source in sources {
-            let documents = try YAMLParser.parse(source.bytes, file: source.name, rules: schema.syntaxRules)
+            var parser = try YAMLParser(source.bytes, file: source.name, rules: schema.syntaxRules)
             var resolver = Resolver(schema: schema)
-            for document in documents {
+            while let document = try parser.nextDocument() {
                 guard let root = document.root else { continue }
                 let value = try resolver.value(of: root)
                 if value == .null { continue }
                 if expandLists, let items = listItems(value, node: root) {
                     for item in items {
-                        result.documents.append(ManifestDocument(value: item.value, node: item.node, source: source.name))
+                        try body(ManifestDocument(value: item.value, node: item.node, source: source.name))
                     }
                 } else {
-                    result.documents.append(ManifestDocument(value: value, node: root, source: source.name))
+                    try body(ManifestDocument(value: value, node: root, source: source.name))
                 }
             }
-            result.warnings += resolver.warnings
+            warnings += resolver.warnings
         }
-        return result
+        return warnings
     }
 
     /// The items of a `kind: List` document (kubectl flattens `v1/List` and typed lists such as

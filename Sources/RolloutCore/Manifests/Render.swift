@@ -5,6 +5,36 @@ public enum RenderFormat: String, Sendable, CaseIterable {
 
 public enum Render {
     /// The text to print: YAML documents separated by `---`, or one compact JSON value a line.
+    /// Reads and renders `sources` one document at a time; all or nothing, as the result is
+    /// returned only when every document was read. Warnings go to `warn`.
+    public static func render(_ sources: [ManifestSource], schema: YAMLSchema, format: RenderFormat) throws(YAMLError) -> (output: [UInt8], warnings: [YAMLWarning]) {
+        var output: [UInt8] = []
+        output.reserveCapacity(sources.reduce(0) { $0 + $1.bytes.count })
+        var first = true
+        let warnings = try ManifestDecoder.forEachDocument(in: sources, schema: schema) { (document: ManifestDocument) throws(YAMLError) in
+            try append(document, format: format, first: first, to: &output)
+            first = false
+        }
+        return (output, warnings)
+    }
+
+    static func append(_ document: ManifestDocument, format: RenderFormat, first: Bool, to output: inout [UInt8]) throws(YAMLError) {
+        switch format {
+        case .yaml:
+            var text = first ? "" : "---\n"
+            YAMLWriter.write(document.value, into: &text)
+            output.append(contentsOf: text.utf8)
+        case .json:
+            do {
+                try JSONWriter.write(document.value, style: .compact, into: &output)
+            } catch {
+                throw YAMLError(location: document.node.location,
+                                message: "this document holds the number \(error.value), which JSON cannot represent; quote it to keep it as a string")
+            }
+            output.append(0x0A)
+        }
+    }
+
     public static func text(of documents: [ManifestDocument], format: RenderFormat) throws(YAMLError) -> String {
         var out = ""
         switch format {

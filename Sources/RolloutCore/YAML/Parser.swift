@@ -9,17 +9,25 @@ public struct YAMLParser {
 
     /// Parses every document of `bytes`; `file` names the input in locations and errors.
     public static func parse(_ bytes: [UInt8], file: String, rules: YAMLSyntaxRules = .goYAML) throws(YAMLError) -> [YAMLDocument] {
-        var parser = try YAMLParser(source: SourceText(file: file, bytes: bytes), rules: rules)
-        return try parser.parseStream()
+        var parser = try YAMLParser(bytes, file: file, rules: rules)
+        var documents: [YAMLDocument] = []
+        while let document = try parser.nextDocument() { documents.append(document) }
+        return documents
     }
 
     public static func parse(_ text: String, file: String = "<string>", rules: YAMLSyntaxRules = .goYAML) throws(YAMLError) -> [YAMLDocument] {
         try parse(Array(text.utf8), file: file, rules: rules)
     }
 
-    private init(source: SourceText, rules: YAMLSyntaxRules) throws(YAMLError) {
-        scanner = try Scanner(source: source, rules: rules)
+    /// A parser that hands out one document at a time with `nextDocument()`, so a long stream
+    /// never has to be held in memory as nodes all at once.
+    public init(_ bytes: [UInt8], file: String, rules: YAMLSyntaxRules = .goYAML) throws(YAMLError) {
+        scanner = try Scanner(source: SourceText(file: file, bytes: bytes), rules: rules)
     }
+
+    private var started = false
+    /// Directives may start a document only after `...` or at the start of the stream.
+    private var openEnded = false
 
     private func location(_ mark: Mark) -> SourceLocation { scanner.source.location(of: mark) }
 
@@ -29,14 +37,15 @@ public struct YAMLParser {
 
     // MARK: - Stream and documents
 
-    private mutating func parseStream() throws(YAMLError) -> [YAMLDocument] {
-        var documents: [YAMLDocument] = []
-        _ = try scanner.next()  // stream start
-        // Directives may start a document only after `...` or at the start of the stream.
-        var openEnded = false
+    /// The next document of the stream, or nil at its end.
+    public mutating func nextDocument() throws(YAMLError) -> YAMLDocument? {
+        if !started {
+            started = true
+            _ = try scanner.next()  // stream start
+        }
         while true {
             var token = try scanner.peek()
-            if token.kind == .streamEnd { break }
+            if token.kind == .streamEnd { return nil }
             if token.kind == .documentEnd {
                 try scanner.next()
                 openEnded = false
@@ -87,7 +96,7 @@ public struct YAMLParser {
             } else {
                 root = try parseNode(block: true, indentlessSequence: false)
             }
-            documents.append(YAMLDocument(root: root, location: location(start.start)))
+            let document = YAMLDocument(root: root, location: location(start.start))
             let after = try scanner.peek()
             switch after.kind {
             case .documentEnd:
@@ -99,8 +108,8 @@ public struct YAMLParser {
             default:
                 throw unexpected(after, expected: "the end of the document (a new key at the same indentation, '---' or '...')")
             }
+            return document
         }
-        return documents
     }
 
     private func rejectDirectiveIfOpenEnded(_ openEnded: Bool, _ token: Token) throws(YAMLError) {
@@ -112,6 +121,12 @@ public struct YAMLParser {
     // MARK: - Nodes
 
     private mutating func parseNode(block: Bool, indentlessSequence: Bool) throws(YAMLError) -> Node {
+        // Fast path for the commonest node: a scalar without properties.
+        if try scanner.peekType() == .scalar {
+            let token = try scanner.next()
+            guard case .scalar(let value, let style) = token.kind else { preconditionFailure("peekType said scalar") }
+            return Node(content: .scalar(value, style), tag: nil, anchor: nil, location: location(token.start), expandedSize: 1)
+        }
         var token = try scanner.peek()
         if case .alias(let name) = token.kind {
             try scanner.next()
@@ -196,22 +211,24 @@ public struct YAMLParser {
         var items: [Node] = []
         var size = 1
         while true {
-            let token = try scanner.peek()
-            if token.kind == .blockEntry {
-                try scanner.next()
-                let next = try scanner.peek()
+            let type = try scanner.peekType()
+            if type == .blockEntry {
+                let marks = try scanner.peekMarks()
+                try scanner.skip()
+                let next = try scanner.peekType()
                 let item: Node
-                if next.kind == .blockEntry || next.kind == .blockEnd {
-                    item = .empty(at: location(token.end))
+                if next == .blockEntry || next == .blockEnd {
+                    item = .empty(at: location(marks.end))
                 } else {
                     item = try parseNode(block: true, indentlessSequence: false)
                 }
                 size = size.addingReportingOverflow(item.expandedSize).partialValue
                 items.append(item)
-            } else if token.kind == .blockEnd {
-                try scanner.next()
+            } else if type == .blockEnd {
+                try scanner.skip()
                 break
             } else {
+                let token = try scanner.peek()
                 throw scanner.error("expected '- ' at column \(open.start.column + 1) for the next item of the list that starts at line \(open.start.line + 1), found \(token.kind.readableName); check the indentation", at: token.start)
             }
         }
@@ -225,14 +242,13 @@ public struct YAMLParser {
         var items: [Node] = []
         var size = 1
         while true {
-            let token = try scanner.peek()
-            guard token.kind == .blockEntry else { break }
-            try scanner.next()
-            let next = try scanner.peek()
+            guard try scanner.peekType() == .blockEntry else { break }
+            let marks = try scanner.peekMarks()
+            try scanner.skip()
             let item: Node
-            switch next.kind {
+            switch try scanner.peekType() {
             case .blockEntry, .key, .value, .blockEnd:
-                item = .empty(at: location(token.end))
+                item = .empty(at: location(marks.end))
             default:
                 item = try parseNode(block: true, indentlessSequence: false)
             }
@@ -249,31 +265,30 @@ public struct YAMLParser {
         var pairs: [Node.Pair] = []
         var size = 1
         while true {
-            let token = try scanner.peek()
+            let type = try scanner.peekType()
             var key: Node
-            if token.kind == .key {
-                try scanner.next()
-                let next = try scanner.peek()
-                switch next.kind {
+            if type == .key {
+                let marks = try scanner.peekMarks()
+                try scanner.skip()
+                switch try scanner.peekType() {
                 case .key, .value, .blockEnd:
-                    key = .empty(at: location(token.end))
+                    key = .empty(at: location(marks.end))
                 default:
                     key = try parseNode(block: true, indentlessSequence: true)
                 }
-            } else if token.kind == .value {
-                key = .empty(at: location(token.start))
-            } else if token.kind == .blockEnd {
-                try scanner.next()
+            } else if type == .value {
+                key = .empty(at: location(try scanner.peekMarks().start))
+            } else if type == .blockEnd {
+                try scanner.skip()
                 break
             } else {
-                throw misplacedInMapping(token, mappingStart: open.start)
+                throw misplacedInMapping(try scanner.peek(), mappingStart: open.start)
             }
             var value: Node
-            let afterKey = try scanner.peek()
-            if afterKey.kind == .value {
-                try scanner.next()
-                let next = try scanner.peek()
-                switch next.kind {
+            let afterKey = try scanner.peekMarks()
+            if try scanner.peekType() == .value {
+                try scanner.skip()
+                switch try scanner.peekType() {
                 case .key, .value, .blockEnd:
                     value = .empty(at: location(afterKey.end))
                 default:

@@ -89,7 +89,7 @@ public struct Resolver {
     }
 
     private func isMergeKey(_ node: Node) -> Bool {
-        guard case .scalar("<<", let style) = node.content else { return false }
+        guard case .scalar(let text, let style) = node.content, text.utf8.count == 2, text == "<<" else { return false }
         return (style == .plain && node.tag == nil) || node.tag == YAMLTag.merge
     }
 

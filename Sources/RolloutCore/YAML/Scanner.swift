@@ -59,6 +59,25 @@ struct Scanner {
         return tokens[head]
     }
 
+    /// The type of the next token, without copying its payload.
+    mutating func peekType() throws(YAMLError) -> TokenType {
+        try fetchMoreTokensIfNeeded()
+        return tokens[head].kind.type
+    }
+
+    /// Where the next token starts and ends.
+    mutating func peekMarks() throws(YAMLError) -> (start: Mark, end: Mark) {
+        try fetchMoreTokensIfNeeded()
+        return (tokens[head].start, tokens[head].end)
+    }
+
+    /// Consumes the next token without returning it.
+    mutating func skip() throws(YAMLError) {
+        try fetchMoreTokensIfNeeded()
+        head += 1
+        tokensParsed += 1
+    }
+
     /// Consumes and returns the next token.
     @discardableResult
     mutating func next() throws(YAMLError) -> Token {
@@ -82,7 +101,12 @@ struct Scanner {
     private var flowLevel: Int { flowStack.count }
     private var inFlowMapping: Bool { flowStack.last == UInt8(ascii: "{") }
 
+    /// `tokensParsed` for which the queue's head is known to be final (no pending implicit key
+    /// could still insert a token before it).
+    private var readyAt = -1
+
     private mutating func fetchMoreTokensIfNeeded() throws(YAMLError) {
+        if readyAt == tokensParsed { return }
         while true {
             var needMore = head >= tokens.count
             if !needMore {
@@ -92,7 +116,7 @@ struct Scanner {
                     break
                 }
             }
-            if !needMore { return }
+            if !needMore { readyAt = tokensParsed; return }
             if streamEndProduced { return }
             try fetchNextToken()
         }
@@ -283,16 +307,17 @@ struct Scanner {
 
     private mutating func staleSimpleKeys() throws(YAMLError) {
         // Implicit keys must fit on one line, except inside flow mappings (YAML 1.2 7.4.1).
-        let multiLineAllowed = inFlowMapping
-        let last = simpleKeys.count - 1
-        guard last >= 0 else { return }
-        let key = simpleKeys[last]
-        if key.possible && !(multiLineAllowed)
-            && (key.mark.line < mark.line || key.mark.index + 1024 < mark.index) {
-            if key.required {
-                throw error("could not find expected ':' after this implicit key", at: key.mark)
+        // simpleKeys[level] belongs to the context at flow level `level` (0 is block context).
+        for level in simpleKeys.indices {
+            let key = simpleKeys[level]
+            guard key.possible else { continue }
+            let multiLineAllowed = level > 0 && flowStack[level - 1] == UInt8(ascii: "{")
+            if !multiLineAllowed && (key.mark.line < mark.line || key.mark.index + 1024 < mark.index) {
+                if key.required {
+                    throw error("could not find expected ':' after this implicit key", at: key.mark)
+                }
+                simpleKeys[level].possible = false
             }
-            simpleKeys[last].possible = false
         }
     }
 

@@ -24,21 +24,17 @@ public enum YAMLSchema: String, Sendable, CaseIterable {
 enum KubernetesScalars {
     static func resolve(_ text: String) -> Value {
         guard let first = text.utf8.first else { return .null }
-        switch text {
-        case "~", "null", "Null", "NULL": return .null
-        case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .bool(true)
-        case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
-        case ".nan", ".NaN", ".NAN": return .float(.nan)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
-        default: break
+        // Most scalars are names and words: rule them out on the first byte before comparing.
+        guard mayBeSpecial(first) else { return .string(text) }
+        if text.utf8.count <= 5 {
+            if let word = resolveWord(text) { return word }
         }
         // Only text starting with a sign, a digit or a dot can be a number.
         guard first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".")
                 || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
             return .string(text)
         }
-        let plain = text.contains("_") ? text.replacingAll("_", with: "") : text
+        let plain = text.utf8.contains(UInt8(ascii: "_")) ? text.replacingAll("_", with: "") : text
         if let int = GoNumberSyntax.parseInt(plain) { return .int(int) }
         if GoNumberSyntax.isYAMLStyleFloat(plain), let double = Double(plain), double.isFinite {
             return .float(double)
@@ -46,6 +42,42 @@ enum KubernetesScalars {
         if plain.hasPrefix("0b"), let int = Int(plain.dropFirst(2), radix: 2) { return .int(int) }
         if plain.hasPrefix("-0b"), let int = Int(plain.dropFirst(3), radix: 2) { return .int(-int) }
         return .string(text)
+    }
+
+    private static func mayBeSpecial(_ first: UInt8) -> Bool {
+        switch first {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
+             UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "o"),
+             UInt8(ascii: "O"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// go-yaml v2's table of special words, keyed by their bytes packed into an integer so a
+    /// lookup costs no string comparison.
+    private static let words: [UInt64: Value] = {
+        var table: [UInt64: Value] = [:]
+        for word in ["~", "null", "Null", "NULL"] { table[packWord(word)] = .null }
+        for word in ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"] { table[packWord(word)] = .bool(true) }
+        for word in ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"] { table[packWord(word)] = .bool(false) }
+        for word in [".nan", ".NaN", ".NAN"] { table[packWord(word)] = .float(.nan) }
+        for word in [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"] { table[packWord(word)] = .float(.infinity) }
+        for word in ["-.inf", "-.Inf", "-.INF"] { table[packWord(word)] = .float(-.infinity) }
+        return table
+    }()
+
+    /// The UTF-8 bytes of a word of at most 7 bytes, packed (with its length) into an integer.
+    static func packWord(_ text: String) -> UInt64 {
+        var packed = UInt64(text.utf8.count)
+        for b in text.utf8 { packed = packed << 8 | UInt64(b) }
+        return packed
+    }
+
+    private static func resolveWord(_ text: String) -> Value? {
+        words[packWord(text)]
     }
 }
 

@@ -33,6 +33,18 @@ struct SourceText: Sendable {
 
     /// Rejects invalid UTF-8 and characters YAML does not allow (c-printable), with a position.
     func validateCharacters() throws(YAMLError) {
+        // Fast pass over printable ASCII; only on anything else does the careful pass run,
+        // which also counts lines and columns for the error.
+        let allPlain = paddedBytes.withUnsafeBufferPointer { bytes -> Bool in
+            for i in 0..<byteCount {
+                let b = bytes[i]
+                if b >= 0x20 && b < 0x7F { continue }
+                if b == 0x0A || b == 0x0D || b == 0x09 { continue }
+                return false
+            }
+            return true
+        }
+        if allPlain { return }
         var i = 0
         var line = 0
         var column = 0

@@ -18,6 +18,41 @@ enum TokenKind: Equatable, Sendable {
     case scalar(String, ScalarStyle)
 }
 
+/// A token kind without its payload, cheap to compare and copy.
+enum TokenType: Equatable, Sendable {
+    case streamStart, streamEnd, directive, documentStart, documentEnd
+    case blockSequenceStart, blockMappingStart, blockEnd
+    case flowSequenceStart, flowSequenceEnd, flowMappingStart, flowMappingEnd
+    case blockEntry, flowEntry, key, value, alias, anchor, tag, scalar
+}
+
+extension TokenKind {
+    var type: TokenType {
+        switch self {
+        case .streamStart: return .streamStart
+        case .streamEnd: return .streamEnd
+        case .versionDirective, .tagDirective, .reservedDirective: return .directive
+        case .documentStart: return .documentStart
+        case .documentEnd: return .documentEnd
+        case .blockSequenceStart: return .blockSequenceStart
+        case .blockMappingStart: return .blockMappingStart
+        case .blockEnd: return .blockEnd
+        case .flowSequenceStart: return .flowSequenceStart
+        case .flowSequenceEnd: return .flowSequenceEnd
+        case .flowMappingStart: return .flowMappingStart
+        case .flowMappingEnd: return .flowMappingEnd
+        case .blockEntry: return .blockEntry
+        case .flowEntry: return .flowEntry
+        case .key: return .key
+        case .value: return .value
+        case .alias: return .alias
+        case .anchor: return .anchor
+        case .tag: return .tag
+        case .scalar: return .scalar
+        }
+    }
+}
+
 struct Token: Sendable {
     var kind: TokenKind
     var start: Mark
