@@ -196,9 +196,11 @@ public struct YAMLParser {
         }
     }
 
+    private let stack = StackGuard()
+
     private mutating func enter(_ mark: Mark) throws(YAMLError) {
         depth += 1
-        if depth > YAMLLimits.maxDepth {
+        if depth > YAMLLimits.maxDepth || !stack.hasRoom() {
             throw scanner.error("document is nested deeper than \(YAMLLimits.maxDepth) levels", at: mark)
         }
     }

@@ -11,7 +11,12 @@ public struct Resolver {
         self.schema = schema
     }
 
+    private let stack = StackGuard()
+
     public mutating func value(of node: Node) throws(YAMLError) -> Value {
+        if !stack.hasRoom() {
+            throw YAMLError(location: node.location, message: "document is nested too deeply to resolve on this thread's stack")
+        }
         switch node.content {
         case .scalar(let text, let style):
             return try scalarValue(text, style: style, node: node)

@@ -1,0 +1,74 @@
+import Foundation
+import RolloutCore
+import XCTest
+
+/// Hostile input gets an error, never a crash, a hang or a blown-up memory.
+final class LimitTests: XCTestCase {
+    func testDeepFlowNestingIsAnError() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        XCTAssertThrowsError(try YAMLParser.parse(deep, file: "deep.yaml")) { error in
+            XCTAssert("\(error)".contains("nested deeper than \(YAMLLimits.maxDepth) levels"), "\(error)")
+        }
+    }
+
+    func testDeepBlockNestingIsAnError() {
+        var yaml = ""
+        for level in 0..<2_000 { yaml += String(repeating: " ", count: level) + "k:\n" }
+        XCTAssertThrowsError(try YAMLParser.parse(yaml, file: "deep.yaml")) { error in
+            XCTAssert("\(error)".contains("nested deeper"), "\(error)")
+        }
+        let sequences = String(repeating: "- ", count: 5_000) + "x\n"
+        XCTAssertThrowsError(try YAMLParser.parse(sequences, file: "deep.yaml"))
+    }
+
+    func testNestingUpToTheLimitWorks() throws {
+        let depth = YAMLLimits.maxDepth - 1
+        let yaml = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        XCTAssertEqual(try YAMLParser.parse(yaml, file: "ok.yaml").count, 1)
+    }
+
+    func testBillionLaughsIsAnError() {
+        var yaml = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for i in 1...9 {
+            yaml += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let start = Date()
+        XCTAssertThrowsError(try decodeOne(yaml)) { error in
+            XCTAssert("\(error)".contains("aliases expand to more than"), "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+    }
+
+    func testModestAliasUseIsFine() throws {
+        let yaml = "labels: &l {app: web}\na: {labels: *l}\nb: {labels: *l}\n"
+        XCTAssertEqual(try decodeOne(yaml)["b"]?["labels"]?["app"], .string("web"))
+    }
+
+    func testTruncatedAndGarbageInputsTerminate() {
+        // Every prefix of a tricky document either parses or throws; none hangs or crashes.
+        let text = "%YAML 1.2\n---\na: &x [1, {b: \"c\\u00e9\", ? d : e}]\nf: |+\n  g\n\nh: *x\n... # end\n"
+        let bytes = Array(text.utf8)
+        for end in 0...bytes.count {
+            _ = try? YAMLParser.parse(Array(bytes[0..<end]), file: "prefix.yaml")
+        }
+        var generator = SplitMix64(seed: 7)
+        let alphabet = Array("-?:,[]{}#&*!|>'\"%@` \n\tab01.".utf8)
+        for _ in 0..<2_000 {
+            let garbage = (0..<Int(generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            _ = try? YAMLParser.parse(garbage, file: "fuzz.yaml")
+        }
+    }
+}
+
+/// A small seeded generator for repeatable fuzzing.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
