@@ -1,5 +1,6 @@
 import Foundation
 import RolloutCore
+import XCTest
 
 /// Locates `../shared/corpus` beside the package; nil (and the tests skip, saying so) when absent.
 enum Corpus {
@@ -52,4 +53,16 @@ func valuesMatch(_ a: Value, _ b: Value, keyOrderMatters: Bool = true) -> Bool {
         }
     default: return a == b
     }
+}
+
+/// Compares `text` with a golden file under Fixtures/; `UPDATE_GOLDEN=1 swift test` rewrites
+/// the golden files instead, on purpose.
+func assertGolden(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let url = Corpus.fixture(name)
+    if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return
+    }
+    let golden = try String(contentsOf: url, encoding: .utf8)
+    XCTAssertEqual(text, golden, "differs from Fixtures/\(name) (regenerate with UPDATE_GOLDEN=1 swift test)", file: file, line: line)
 }

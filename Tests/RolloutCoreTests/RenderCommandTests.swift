@@ -1,0 +1,129 @@
+import Foundation
+import XCTest
+
+/// Runs the built `rollout` binary, as a user would, and checks stdout, stderr and exit code.
+final class RenderCommandTests: XCTestCase {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rollout") }
+
+    func rollout(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? Corpus.packageRoot
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        input.fileHandleForWriting.closeFile()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    private func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.binary.path), "rollout binary not built at \(Self.binary.path)")
+    }
+
+    func testRendersTheExamplesAsYAML() throws {
+        let result = try rollout(["render", "-f", "examples/manifests/"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr, "")
+        XCTAssert(result.stdout.hasPrefix("apiVersion: apps/v1\nkind: Deployment\n"), result.stdout)
+        XCTAssert(result.stdout.contains("\n---\napiVersion: v1\nkind: Service\n"), result.stdout)
+        XCTAssert(result.stdout.contains("      containers:\n      - env:\n        - name: LOG_LEVEL\n          value: info\n"), result.stdout)
+        XCTAssert(result.stdout.contains("        image: ghcr.io/example/web-api:1.4.2\n"), result.stdout)
+    }
+
+    func testRendersJSONOneDocumentPerLine() throws {
+        let result = try rollout(["render", "-f", "examples/manifests/web-api.yaml", "-o", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        XCTAssert(lines[0].hasPrefix(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web-api""#), String(lines[0]))
+        XCTAssert(lines[1].contains(#""type":"LoadBalancer""#))
+        XCTAssert(lines[1].contains(#""port":8081"#))
+    }
+
+    func testReadsStandardInputWithBothSchemas() throws {
+        let input = "env: {value: on, mode: 0755, tag: 1.10}\n---\n---\nkind: Other\n"
+        let kubernetes = try rollout(["render", "-f", "-", "-o", "json"], stdin: input)
+        XCTAssertEqual(kubernetes.stdout, "{\"env\":{\"value\":true,\"mode\":493,\"tag\":1.1}}\n{\"kind\":\"Other\"}\n")
+        let core = try rollout(["render", "-f", "-", "-o=json", "--schema", "core"], stdin: input)
+        XCTAssertEqual(core.stdout, "{\"env\":{\"value\":\"on\",\"mode\":755,\"tag\":1.1}}\n{\"kind\":\"Other\"}\n")
+    }
+
+    func testExpandsLists() throws {
+        let input = "apiVersion: v1\nkind: List\nitems:\n- {kind: ConfigMap, metadata: {name: a}}\n- {kind: Secret, metadata: {name: b}}\n"
+        let result = try rollout(["render", "-f", "-", "-o", "json"], stdin: input)
+        XCTAssertEqual(result.stdout, "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}\n{\"kind\":\"Secret\",\"metadata\":{\"name\":\"b\"}}\n")
+    }
+
+    func testFoldersRecurseOnlyWithR() throws {
+        let dir = try temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("nested"), withIntermediateDirectories: true)
+        try "kind: A\n".write(to: dir.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        try "{\"kind\": \"B\"}".write(to: dir.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
+        try "kind: Ignored\n".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try "kind: C\n".write(to: dir.appendingPathComponent("nested/c.yml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try rollout(["render", "-f", dir.path, "-o", "json"]).stdout, "{\"kind\":\"A\"}\n{\"kind\":\"B\"}\n")
+        XCTAssertEqual(try rollout(["render", "-R", "-f", dir.path, "-o", "json"]).stdout, "{\"kind\":\"A\"}\n{\"kind\":\"B\"}\n{\"kind\":\"C\"}\n")
+    }
+
+    func testParseErrorExitsTwoWithPositionAndCaret() throws {
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("bad.yaml")
+        try "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n   labels: {}\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try rollout(["render", "-f", file.path])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stdout, "", "nothing is printed when a document is bad")
+        XCTAssertEqual(result.stderr, "error: \(file.path):5:10: mapping values are not allowed here: the key would span several lines; check the indentation of this line and the one above\n     labels: {}\n           ^\n")
+    }
+
+    func testDuplicateKeyIsAWarning() throws {
+        let result = try rollout(["render", "-f", "-"], stdin: "a: 1\nb: 2\na: 3\n")
+        XCTAssertEqual(result.status, 0)
+        XCTAssertEqual(result.stdout, "a: 3\nb: 2\n")
+        XCTAssertEqual(result.stderr, "<stdin>:3:1: warning: duplicate key \"a\" (first at line 1, column 1); the last value wins\n")
+    }
+
+    func testUsageErrors() throws {
+        let cases: [([String], String)] = [
+            (["render"], "error: must specify one of -f and -k"),
+            (["render", "-f", "does/not/exist.yaml"], "error: the path \"does/not/exist.yaml\" does not exist"),
+            (["render", "-f", "examples/manifests", "-o", "xml"], "error: unable to match a printer suitable for the output format \"xml\""),
+            (["render", "-f", "examples/manifests", "--schema", "yaml11"], "error: invalid argument \"yaml11\" for \"--schema\" flag"),
+            (["render", "--bogus"], "error: unknown flag: --bogus"),
+            (["frobnicate"], "error: unknown command \"frobnicate\" for \"rollout\""),
+        ]
+        for (arguments, message) in cases {
+            let result = try rollout(arguments)
+            XCTAssertEqual(result.status, 2, arguments.joined(separator: " "))
+            XCTAssert(result.stderr.hasPrefix(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    func testHelp() throws {
+        let help = try rollout(["render", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssert(help.stdout.contains("rollout render -f PATH... [-R] [-o yaml|json] [--schema kubernetes|core]"))
+        let top = try rollout(["--help"])
+        XCTAssertEqual(top.status, 0)
+        XCTAssert(top.stdout.contains("render"))
+    }
+}
