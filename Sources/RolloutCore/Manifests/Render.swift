@@ -6,7 +6,7 @@ public enum RenderFormat: String, Sendable, CaseIterable {
 public enum Render {
     /// The text to print: YAML documents separated by `---`, or one compact JSON value a line.
     /// Reads and renders `sources` one document at a time; all or nothing, as the result is
-    /// returned only when every document was read. Warnings go to `warn`.
+    /// returned only when every document was read.
     public static func render(_ sources: [ManifestSource], schema: YAMLSchema, format: RenderFormat) throws(YAMLError) -> (output: [UInt8], warnings: [YAMLWarning]) {
         var output: [UInt8] = []
         output.reserveCapacity(sources.reduce(0) { $0 + $1.bytes.count })
@@ -35,27 +35,12 @@ public enum Render {
         }
     }
 
+    /// The text for documents already read: YAML separated by `---`, or JSON one per line.
     public static func text(of documents: [ManifestDocument], format: RenderFormat) throws(YAMLError) -> String {
-        var out = ""
-        switch format {
-        case .yaml:
-            for (index, document) in documents.enumerated() {
-                if index > 0 { out += "---\n" }
-                YAMLWriter.write(document.value, into: &out)
-            }
-        case .json:
-            var bytes: [UInt8] = []
-            for document in documents {
-                do {
-                    try JSONWriter.write(document.value, style: .compact, into: &bytes)
-                } catch {
-                    throw YAMLError(location: document.node.location,
-                                    message: "this document holds the number \(error.value), which JSON cannot represent; quote it to keep it as a string")
-                }
-                bytes.append(0x0A)
-            }
-            out = String(decoding: bytes, as: UTF8.self)
+        var output: [UInt8] = []
+        for (index, document) in documents.enumerated() {
+            try append(document, format: format, first: index == 0, to: &output)
         }
-        return out
+        return String(decoding: output, as: UTF8.self)
     }
 }
