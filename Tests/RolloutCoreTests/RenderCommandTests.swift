@@ -95,6 +95,15 @@ final class RenderCommandTests: XCTestCase {
         XCTAssertEqual(result.stderr, "error: \(file.path):5:10: mapping values are not allowed here: the key would span several lines; check the indentation of this line and the one above\n     labels: {}\n           ^\n")
     }
 
+    func testNonFiniteNumberCannotBeJSON() throws {
+        let result = try rollout(["render", "-f", "-", "-o", "json"], stdin: "a: 1\n---\nratio: .inf\n")
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stdout, "")
+        XCTAssert(result.stderr.hasPrefix("error: <stdin>:3:1: this document holds the number inf, which JSON cannot represent"), result.stderr)
+        let yaml = try rollout(["render", "-f", "-"], stdin: "ratio: .inf\n")
+        XCTAssertEqual(yaml.stdout, "ratio: .inf\n")
+    }
+
     func testDuplicateKeyIsAWarning() throws {
         let result = try rollout(["render", "-f", "-"], stdin: "a: 1\nb: 2\na: 3\n")
         XCTAssertEqual(result.status, 0)
