@@ -15,6 +15,15 @@ enum Corpus {
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 
+    /// A folder of the corpus; when absent the test is skipped with a visible message.
+    static func directory(_ name: String, for what: String) throws -> URL {
+        guard let url = root?.appendingPathComponent(name), FileManager.default.fileExists(atPath: url.path) else {
+            print("SKIPPED: ../shared/corpus/\(name) is absent; \(what) was not checked")
+            throw XCTSkip("corpus absent")
+        }
+        return url
+    }
+
     /// Rows of a tab-separated index with a header line, as dictionaries.
     static func readIndex(_ url: URL) throws -> [[String: String]] {
         let text = try String(contentsOf: url, encoding: .utf8)

@@ -6,10 +6,7 @@ import XCTest
 /// documents of its `.json` sibling; the invalid ones must be rejected with a position.
 final class ManifestCorpusTests: XCTestCase {
     func testEveryManifestRendersToItsJSON() throws {
-        guard let corpus = Corpus.root?.appendingPathComponent("manifests") else {
-            print("SKIPPED: ../shared/corpus/manifests is absent; the manifest corpus was not checked")
-            throw XCTSkip("corpus absent")
-        }
+        let corpus = try Corpus.directory("manifests", for: "the manifest corpus")
         let rows = try Corpus.readIndex(corpus.appendingPathComponent("index.tsv"))
         XCTAssertGreaterThan(rows.count, 1000)
         var failures: [String] = []
@@ -41,10 +38,7 @@ final class ManifestCorpusTests: XCTestCase {
     }
 
     func testInvalidManifestsAreRejectedWithAPosition() throws {
-        guard let corpus = Corpus.root?.appendingPathComponent("manifests-invalid") else {
-            print("SKIPPED: ../shared/corpus/manifests-invalid is absent")
-            throw XCTSkip("corpus absent")
-        }
+        let corpus = try Corpus.directory("manifests-invalid", for: "rejection of invalid manifests")
         let rows = try Corpus.readIndex(corpus.appendingPathComponent("index.tsv"))
         XCTAssertGreaterThan(rows.count, 0)
         for row in rows {

@@ -59,17 +59,9 @@ public enum JSONWriter {
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var utf8 = s.utf8
-        // Fast path: contiguous storage lets runs of plain bytes be copied at once.
-        let handled: Void? = utf8.withContiguousStorageIfAvailable { bytes in
-            appendEscaped(bytes, into: &out)
-        }
-        if handled == nil {
-            var copy = s
-            copy.makeContiguousUTF8()
-            utf8 = copy.utf8
-            _ = utf8.withContiguousStorageIfAvailable { bytes in appendEscaped(bytes, into: &out) }
-        }
+        // Contiguous UTF-8 lets runs of plain bytes be copied at once.
+        var text = s
+        text.withUTF8 { appendEscaped($0, into: &out) }
         out.append(UInt8(ascii: "\""))
     }
 

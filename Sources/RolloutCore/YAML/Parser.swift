@@ -122,12 +122,11 @@ public struct YAMLParser {
 
     private mutating func parseNode(block: Bool, indentlessSequence: Bool) throws(YAMLError) -> Node {
         // Fast path for the commonest node: a scalar without properties.
-        if try scanner.peekType() == .scalar {
-            let token = try scanner.next()
-            guard case .scalar(let value, let style) = token.kind else { preconditionFailure("peekType said scalar") }
+        var token = try scanner.peek()
+        if case .scalar(let value, let style) = token.kind {
+            try scanner.skip()
             return Node(content: .scalar(value, style), tag: nil, anchor: nil, location: location(token.start), expandedSize: 1)
         }
-        var token = try scanner.peek()
         if case .alias(let name) = token.kind {
             try scanner.next()
             guard var node = anchors[name] else {

@@ -46,16 +46,17 @@ public struct Resolver {
 
     private struct ObjectBuilder {
         var object = Object()
-        /// Where each key was first seen, for duplicate warnings; a dictionary only for large maps.
-        var firstLocation: [String: (index: Int, location: SourceLocation)] = [:]
+        /// Where each key was first seen, for duplicate warnings.
         var locations: [SourceLocation] = []
+        /// Key to member index, built only for large maps.
+        var indexByKey: [String: Int] = [:]
 
         init(count: Int) {
             object.members.reserveCapacity(count)
         }
 
         func find(_ key: String) -> Int? {
-            if object.members.count > 12 { return firstLocation[key]?.index }
+            if object.members.count > 12 { return indexByKey[key] }
             return object.members.firstIndex { $0.key == key }
         }
 
@@ -67,10 +68,10 @@ public struct Resolver {
             object.members.append(Object.Member(key: key, value: value))
             locations.append(location)
             if object.members.count > 12 {
-                if firstLocation.isEmpty {
-                    for (i, member) in object.members.enumerated() { firstLocation[member.key] = (i, locations[i]) }
+                if indexByKey.isEmpty {
+                    for (i, member) in object.members.enumerated() { indexByKey[member.key] = i }
                 } else {
-                    firstLocation[key] = (object.members.count - 1, location)
+                    indexByKey[key] = object.members.count - 1
                 }
             }
             return nil
