@@ -3,6 +3,12 @@ import RolloutCore
 
 /// The verbs, their one-line summaries and their entry points.
 let commands: [(name: String, summary: String, run: ([String], inout CommandIO) throws -> Int32)] = [
+    ("apply", "Create or update objects from manifests (three-way merge)", ApplyCommand.run),
+    ("get", "List objects with kubectl's columns", GetCommand.run),
+    ("describe", "Show details of objects, with conditions and events", DescribeCommand.run),
+    ("delete", "Delete objects by file, name or label selector", DeleteCommand.run),
+    ("diff", "Diff live objects against what apply would make them", DiffCommand.run),
+    ("cluster", "Create (init) or inspect (info) the embedded cluster", ClusterCommand.run),
     ("render", "Print manifests as they are read, as YAML or JSON", RenderCommand.run),
 ]
 
@@ -47,6 +53,25 @@ func runReportingErrors(_ io: inout CommandIO, _ body: (inout CommandIO) throws 
     } catch let error as ManifestPathError {
         io.err("error: \(error.message)\n")
         return 2
+    } catch let error as ValidationErrors {
+        io.flush()
+        io.err(error.objects.map { "error: \($0)\n" }.joined())
+        return 2
+    } catch let error as SelectorSyntaxError {
+        io.err("error: \(error)\n")
+        return 2
+    } catch let error as ResourceQuery.Error {
+        io.err("error: \(error)\n")
+        if case .unknownType = error { return 1 }
+        return 2
+    } catch let error as StoreError {
+        io.flush()
+        if case .conflict(let message) = error, message.hasPrefix("Error from server") {
+            io.err(message + "\n")
+        } else {
+            io.err("error: \(error)\n")
+        }
+        return 1
     } catch {
         io.err("error: \(error)\n")
         return 1

@@ -1,7 +1,7 @@
 /// A document read from a manifest source, with where it came from.
 public struct ManifestDocument: Sendable {
     public var value: Value
-    public var node: Node
+    public var node: YAMLNode
     public var source: String
 }
 
@@ -50,11 +50,11 @@ public enum ManifestDecoder {
 
     /// The items of a `kind: List` document (kubectl flattens `v1/List` and typed lists such as
     /// `DeploymentList`), each with its node for positions.
-    static func listItems(_ value: Value, node: Node) -> [(value: Value, node: Node)]? {
+    static func listItems(_ value: Value, node: YAMLNode) -> [(value: Value, node: YAMLNode)]? {
         guard case .object(let object) = value,
               let kind = object["kind"]?.stringValue, kind == "List" || kind.hasSuffix("List"),
               case .array(let items)? = object["items"] else { return nil }
-        var itemNodes: [Node] = []
+        var itemNodes: [YAMLNode] = []
         if case .mapping(let pairs) = node.content,
            let pair = pairs.last(where: { $0.key.scalarText == "items" }),
            case .sequence(let nodes) = pair.value.content, nodes.count == items.count {

@@ -3,7 +3,7 @@
 public struct YAMLParser {
     private var scanner: Scanner
     private var tagHandles: [String: String] = [:]
-    private var anchors: [String: Node] = [:]
+    private var anchors: [String: YAMLNode] = [:]
     private var depth = 0
     private var aliasExpansion = 0
 
@@ -81,7 +81,7 @@ public struct YAMLParser {
                 token = try scanner.peek()
             }
             let start = token
-            var root: Node?
+            var root: YAMLNode?
             if token.kind == .documentStart {
                 try scanner.next()
                 let next = try scanner.peek()
@@ -120,12 +120,12 @@ public struct YAMLParser {
 
     // MARK: - Nodes
 
-    private mutating func parseNode(block: Bool, indentlessSequence: Bool) throws(YAMLError) -> Node {
+    private mutating func parseNode(block: Bool, indentlessSequence: Bool) throws(YAMLError) -> YAMLNode {
         // Fast path for the commonest node: a scalar without properties.
         var token = try scanner.peek()
         if case .scalar(let value, let style) = token.kind {
             try scanner.skip()
-            return Node(content: .scalar(value, style), tag: nil, anchor: nil, location: location(token.start), expandedSize: 1)
+            return YAMLNode(content: .scalar(value, style), tag: nil, anchor: nil, location: location(token.start), expandedSize: 1)
         }
         if case .alias(let name) = token.kind {
             try scanner.next()
@@ -157,11 +157,11 @@ public struct YAMLParser {
             try scanner.next()
             token = try scanner.peek()
         }
-        var node: Node
+        var node: YAMLNode
         switch token.kind {
         case .scalar(let value, let style):
             try scanner.next()
-            node = Node(content: .scalar(value, style), tag: tag, anchor: anchor,
+            node = YAMLNode(content: .scalar(value, style), tag: tag, anchor: anchor,
                         location: location(hasProperties ? start : token.start), expandedSize: 1)
         case .flowSequenceStart:
             node = try parseFlowSequence(tag: tag, anchor: anchor, start: start)
@@ -175,7 +175,7 @@ public struct YAMLParser {
             node = try parseIndentlessSequence(tag: tag, anchor: anchor, start: start)
         default:
             if hasProperties {
-                node = Node.empty(at: location(start), tag: tag, anchor: anchor)
+                node = YAMLNode.empty(at: location(start), tag: tag, anchor: anchor)
             } else {
                 throw unexpected(token, expected: "a value (a scalar, '[', '{', '- ' or a mapping)")
             }
@@ -206,10 +206,10 @@ public struct YAMLParser {
 
     // MARK: - Block collections
 
-    private mutating func parseBlockSequence(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> Node {
+    private mutating func parseBlockSequence(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> YAMLNode {
         let open = try scanner.next()
         try enter(open.start)
-        var items: [Node] = []
+        var items: [YAMLNode] = []
         var size = 1
         while true {
             let type = try scanner.peekType()
@@ -217,7 +217,7 @@ public struct YAMLParser {
                 let marks = try scanner.peekMarks()
                 try scanner.skip()
                 let next = try scanner.peekType()
-                let item: Node
+                let item: YAMLNode
                 if next == .blockEntry || next == .blockEnd {
                     item = .empty(at: location(marks.end))
                 } else {
@@ -234,19 +234,19 @@ public struct YAMLParser {
             }
         }
         depth -= 1
-        return Node(content: .sequence(items), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+        return YAMLNode(content: .sequence(items), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
     }
 
-    private mutating func parseIndentlessSequence(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> Node {
+    private mutating func parseIndentlessSequence(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> YAMLNode {
         let first = try scanner.peek()
         try enter(first.start)
-        var items: [Node] = []
+        var items: [YAMLNode] = []
         var size = 1
         while true {
             guard try scanner.peekType() == .blockEntry else { break }
             let marks = try scanner.peekMarks()
             try scanner.skip()
-            let item: Node
+            let item: YAMLNode
             switch try scanner.peekType() {
             case .blockEntry, .key, .value, .blockEnd:
                 item = .empty(at: location(marks.end))
@@ -257,17 +257,17 @@ public struct YAMLParser {
             items.append(item)
         }
         depth -= 1
-        return Node(content: .sequence(items), tag: tag, anchor: anchor, location: location(first.start), expandedSize: size)
+        return YAMLNode(content: .sequence(items), tag: tag, anchor: anchor, location: location(first.start), expandedSize: size)
     }
 
-    private mutating func parseBlockMapping(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> Node {
+    private mutating func parseBlockMapping(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> YAMLNode {
         let open = try scanner.next()
         try enter(open.start)
-        var pairs: [Node.Pair] = []
+        var pairs: [YAMLNode.Pair] = []
         var size = 1
         while true {
             let type = try scanner.peekType()
-            var key: Node
+            var key: YAMLNode
             if type == .key {
                 let marks = try scanner.peekMarks()
                 try scanner.skip()
@@ -285,7 +285,7 @@ public struct YAMLParser {
             } else {
                 throw misplacedInMapping(try scanner.peek(), mappingStart: open.start)
             }
-            var value: Node
+            var value: YAMLNode
             let afterKey = try scanner.peekMarks()
             if try scanner.peekType() == .value {
                 try scanner.skip()
@@ -299,10 +299,10 @@ public struct YAMLParser {
                 value = .empty(at: location(afterKey.start))
             }
             size = size.addingReportingOverflow(key.expandedSize + value.expandedSize).partialValue
-            pairs.append(Node.Pair(key: key, value: value))
+            pairs.append(YAMLNode.Pair(key: key, value: value))
         }
         depth -= 1
-        return Node(content: .mapping(pairs), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+        return YAMLNode(content: .mapping(pairs), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
     }
 
     /// The error for a token that cannot continue a block mapping, worded for the usual causes.
@@ -320,10 +320,10 @@ public struct YAMLParser {
 
     // MARK: - Flow collections
 
-    private mutating func parseFlowSequence(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> Node {
+    private mutating func parseFlowSequence(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> YAMLNode {
         let open = try scanner.next()
         try enter(open.start)
-        var items: [Node] = []
+        var items: [YAMLNode] = []
         var size = 1
         var first = true
         while true {
@@ -344,11 +344,11 @@ public struct YAMLParser {
                 }
             }
             first = false
-            let item: Node
+            let item: YAMLNode
             if token.kind == .key || token.kind == .value {
                 // A single-pair mapping: `[a: b]`, `[? a : b]`, `[: b]`.
                 let pair = try parseFlowPair(terminator: .flowSequenceEnd)
-                item = Node(content: .mapping([pair]), tag: nil, anchor: nil, location: location(token.start),
+                item = YAMLNode(content: .mapping([pair]), tag: nil, anchor: nil, location: location(token.start),
                             expandedSize: 1 + pair.key.expandedSize + pair.value.expandedSize)
             } else {
                 item = try parseNode(block: false, indentlessSequence: false)
@@ -357,13 +357,13 @@ public struct YAMLParser {
             items.append(item)
         }
         depth -= 1
-        return Node(content: .sequence(items), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+        return YAMLNode(content: .sequence(items), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
     }
 
-    private mutating func parseFlowMapping(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> Node {
+    private mutating func parseFlowMapping(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> YAMLNode {
         let open = try scanner.next()
         try enter(open.start)
-        var pairs: [Node.Pair] = []
+        var pairs: [YAMLNode.Pair] = []
         var size = 1
         var first = true
         while true {
@@ -384,7 +384,7 @@ public struct YAMLParser {
                 }
             }
             first = false
-            let pair: Node.Pair
+            let pair: YAMLNode.Pair
             if token.kind == .key || token.kind == .value {
                 pair = try parseFlowPair(terminator: .flowMappingEnd)
             } else {
@@ -393,19 +393,19 @@ public struct YAMLParser {
                 if next.kind == .value {
                     throw scanner.error("expected ',' or '}' after this key", at: next.start)
                 }
-                pair = Node.Pair(key: key, value: .empty(at: key.location))
+                pair = YAMLNode.Pair(key: key, value: .empty(at: key.location))
             }
             size = size.addingReportingOverflow(pair.key.expandedSize + pair.value.expandedSize).partialValue
             pairs.append(pair)
         }
         depth -= 1
-        return Node(content: .mapping(pairs), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+        return YAMLNode(content: .mapping(pairs), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
     }
 
     /// `KEY node? (VALUE node?)?` or `VALUE node?` inside a flow collection.
-    private mutating func parseFlowPair(terminator: TokenKind) throws(YAMLError) -> Node.Pair {
+    private mutating func parseFlowPair(terminator: TokenKind) throws(YAMLError) -> YAMLNode.Pair {
         var token = try scanner.peek()
-        var key: Node
+        var key: YAMLNode
         if token.kind == .key {
             try scanner.next()
             token = try scanner.peek()
@@ -418,7 +418,7 @@ public struct YAMLParser {
         } else {
             key = .empty(at: location(token.start))
         }
-        var value: Node
+        var value: YAMLNode
         if token.kind == .value {
             try scanner.next()
             let next = try scanner.peek()
@@ -430,6 +430,6 @@ public struct YAMLParser {
         } else {
             value = .empty(at: location(token.start))
         }
-        return Node.Pair(key: key, value: value)
+        return YAMLNode.Pair(key: key, value: value)
     }
 }

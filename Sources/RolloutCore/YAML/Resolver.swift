@@ -13,7 +13,7 @@ public struct Resolver {
 
     private let stack = StackGuard()
 
-    public mutating func value(of node: Node) throws(YAMLError) -> Value {
+    public mutating func value(of node: YAMLNode) throws(YAMLError) -> Value {
         if !stack.hasRoom() {
             throw YAMLError(location: node.location, message: "document is nested too deeply to resolve on this thread's stack")
         }
@@ -38,7 +38,7 @@ public struct Resolver {
         }
     }
 
-    private func mismatch(_ node: Node, tag: String, kind: String) -> YAMLError {
+    private func mismatch(_ node: YAMLNode, tag: String, kind: String) -> YAMLError {
         YAMLError(location: node.location, message: "the tag !!\(tag.dropFirst(YAMLTag.prefix.count)) cannot be given to \(kind)")
     }
 
@@ -78,7 +78,7 @@ public struct Resolver {
         }
     }
 
-    private mutating func fill(_ builder: inout ObjectBuilder, with pairs: [Node.Pair]) throws(YAMLError) {
+    private mutating func fill(_ builder: inout ObjectBuilder, with pairs: [YAMLNode.Pair]) throws(YAMLError) {
         for pair in pairs {
             if schema == .kubernetes && isMergeKey(pair.key) {
                 try merge(pair.value, into: &builder)
@@ -94,14 +94,14 @@ public struct Resolver {
         }
     }
 
-    private func isMergeKey(_ node: Node) -> Bool {
+    private func isMergeKey(_ node: YAMLNode) -> Bool {
         guard case .scalar(let text, let style) = node.content, text.utf8.count == 2, text == "<<" else { return false }
         return (style == .plain && node.tag == nil) || node.tag == YAMLTag.merge
     }
 
     /// go-yaml v2: the merged keys are written where `<<` stands, so later keys override them;
     /// in a list of maps, earlier maps take precedence.
-    private mutating func merge(_ node: Node, into builder: inout ObjectBuilder) throws(YAMLError) {
+    private mutating func merge(_ node: YAMLNode, into builder: inout ObjectBuilder) throws(YAMLError) {
         switch node.content {
         case .mapping(let pairs):
             try fillSilently(&builder, with: pairs)
@@ -117,7 +117,7 @@ public struct Resolver {
         }
     }
 
-    private mutating func fillSilently(_ builder: inout ObjectBuilder, with pairs: [Node.Pair]) throws(YAMLError) {
+    private mutating func fillSilently(_ builder: inout ObjectBuilder, with pairs: [YAMLNode.Pair]) throws(YAMLError) {
         for pair in pairs {
             if isMergeKey(pair.key) {
                 try merge(pair.value, into: &builder)
@@ -129,7 +129,7 @@ public struct Resolver {
 
     /// JSON keys are strings: ints, floats, booleans and null are written the way
     /// sigs.k8s.io/yaml writes them; collections cannot be keys.
-    private mutating func keyString(_ node: Node) throws(YAMLError) -> String {
+    private mutating func keyString(_ node: YAMLNode) throws(YAMLError) -> String {
         if case .scalar = node.content {} else {
             throw YAMLError(location: node.location, message: "a \(node.kindName) cannot be a mapping key here; JSON and Kubernetes need string keys")
         }
@@ -145,7 +145,7 @@ public struct Resolver {
 
     // MARK: - Scalars
 
-    private func scalarValue(_ text: String, style: ScalarStyle, node: Node) throws(YAMLError) -> Value {
+    private func scalarValue(_ text: String, style: ScalarStyle, node: YAMLNode) throws(YAMLError) -> Value {
         guard let tag = node.tag else {
             return style == .plain ? schema.resolvePlain(text) : .string(text)
         }
@@ -179,7 +179,7 @@ public struct Resolver {
     }
 }
 
-extension Node {
+extension YAMLNode {
     var kindName: String {
         switch content {
         case .scalar: return "scalar"

@@ -2,16 +2,16 @@
 ///
 /// Aliases are resolved by the parser into copies of the anchored node (copies share storage,
 /// so this is cheap); `expandedSize` counts the nodes such sharing stands for.
-public struct Node: Sendable {
+public struct YAMLNode: Sendable {
     public enum Content: Sendable {
         case scalar(String, ScalarStyle)
-        case sequence([Node])
+        case sequence([YAMLNode])
         case mapping([Pair])
     }
 
     public struct Pair: Sendable {
-        public var key: Node
-        public var value: Node
+        public var key: YAMLNode
+        public var value: YAMLNode
     }
 
     public var content: Content
@@ -24,8 +24,8 @@ public struct Node: Sendable {
     var expandedSize: Int
 
     /// A plain empty scalar: the null node YAML makes for a missing value.
-    static func empty(at location: SourceLocation, tag: String? = nil, anchor: String? = nil) -> Node {
-        Node(content: .scalar("", .plain), tag: tag, anchor: anchor, location: location, expandedSize: 1)
+    static func empty(at location: SourceLocation, tag: String? = nil, anchor: String? = nil) -> YAMLNode {
+        YAMLNode(content: .scalar("", .plain), tag: tag, anchor: anchor, location: location, expandedSize: 1)
     }
 
     public var scalarText: String? {
@@ -36,7 +36,7 @@ public struct Node: Sendable {
 
 /// One document of a YAML stream; `root` is nil for a document with no content at all.
 public struct YAMLDocument: Sendable {
-    public var root: Node?
+    public var root: YAMLNode?
     public var location: SourceLocation
 }
 

@@ -1,0 +1,157 @@
+/// `--dry-run`: none, `client` (nothing sent), `server` (everything checked, nothing stored).
+public enum DryRun: String, Sendable {
+    case none, client, server
+
+    /// The suffix kubectl prints after the operation.
+    public var suffix: String {
+        switch self {
+        case .none: return ""
+        case .client: return " (dry run)"
+        case .server: return " (server dry run)"
+        }
+    }
+}
+
+public struct ApplyOptions: Sendable {
+    /// `-n`, or `default`.
+    public var namespace: String = "default"
+    /// Whether `-n` was given: then a manifest naming another namespace is an error.
+    public var namespaceExplicit = false
+    public var dryRun: DryRun = .none
+    /// `-l`: only objects with matching labels are applied (and pruned).
+    public var selector: LabelSelector?
+    public var prune = false
+
+    public init() {}
+}
+
+/// What happened to one object: `deployment.apps/web created`.
+public struct ApplyOutcome: Equatable, Sendable {
+    public var object: String
+    public var operation: String
+    public var resource: Resource
+
+    public var line: String { "\(object) \(operation)" }
+}
+
+/// `rollout apply`: validate every document first (one bad document means nothing is
+/// applied), then create or three-way merge each object in input order, then prune.
+public enum Applier {
+    public static let lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
+
+    /// A manifest turned into the object to apply, and the document it came from.
+    public struct Candidate: Sendable {
+        public var resource: Resource
+        public var document: ManifestDocument
+    }
+
+    public static func apply(_ documents: [ManifestDocument], to store: StateStore, options: ApplyOptions) throws -> [ApplyOutcome] {
+        let candidates = try prepare(documents, options: options)
+        var outcomes: [ApplyOutcome] = []
+        var problems: [ValidationError] = []
+        var namespaces = Set(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name))
+        for candidate in candidates {
+            let key = candidate.resource.key
+            if candidate.resource.type.namespaced, !namespaces.contains(key.namespace) {
+                throw StoreError.conflict("Error from server (NotFound): error when creating \"\(candidate.document.source)\": namespaces \"\(key.namespace)\" not found")
+            }
+            let live = try store.get(key)
+            let (merged, operation) = makeObject(candidate, live: live)
+            if let live {
+                var reader = FieldReader(root: candidate.document.node)
+                Immutability.check(old: live, new: merged, reader: &reader)
+                if let invalid = ObjectValidation.validate(merged, root: candidate.document.node, file: candidate.document.source) {
+                    problems.append(invalid)
+                }
+                if !reader.errors.isEmpty {
+                    problems.append(ValidationError(file: candidate.document.source, object: merged.qualifiedName, errors: reader.errors))
+                }
+            }
+            if !problems.isEmpty { continue }
+            var stored = merged
+            switch operation {
+            case "created":
+                Allocation.assignServiceAddresses(&stored, store: store)
+                stored = try store.create(stored)
+            case "configured":
+                stored = try store.update(stored, previous: live ?? merged)
+            default:
+                break
+            }
+            if candidate.resource.kind == "Namespace" { namespaces.insert(candidate.resource.name) }
+            outcomes.append(ApplyOutcome(object: merged.qualifiedName, operation: operation + options.dryRun.suffix, resource: stored))
+        }
+        if !problems.isEmpty { throw ValidationErrors(objects: problems) }
+        if options.prune {
+            outcomes += try Pruner.prune(store: store, applied: candidates.map(\.resource.key), options: options)
+        }
+        if options.dryRun == .none { try store.commit() }
+        return outcomes
+    }
+
+    /// Reads and validates every document; throws all validation errors at once.
+    public static func prepare(_ documents: [ManifestDocument], options: ApplyOptions) throws -> [Candidate] {
+        var candidates: [Candidate] = []
+        var problems: [ValidationError] = []
+        for document in documents {
+            guard case .object(let object) = document.value else {
+                problems.append(ValidationError(file: document.source, object: "document", errors: [
+                    FieldError(FieldPath(), "expected a map with apiVersion, kind and metadata, found \(document.value.typeName)", location: document.node.location),
+                ]))
+                continue
+            }
+            var resource = Resource(object)
+            if resource.type.namespaced {
+                if let written = resource.namespace, !written.isEmpty {
+                    if options.namespaceExplicit && written != options.namespace {
+                        problems.append(ValidationError(file: document.source, object: ObjectValidation.displayName(resource), errors: [
+                            FieldError(FieldPath("metadata.namespace"), "the namespace from the provided object \"\(written)\" does not match the namespace \"\(options.namespace)\". You must pass '--namespace=\(written)' to perform this operation.",
+                                       location: FieldPath("metadata.namespace").location(in: document.node)),
+                        ]))
+                        continue
+                    }
+                } else if resource.object["metadata"]?.objectValue != nil {
+                    resource.namespace = options.namespace
+                }
+            } else if resource.namespace == "" {
+                resource.namespace = nil
+            }
+            var defaulted = resource
+            Defaults.apply(to: &defaulted)
+            if let invalid = ObjectValidation.validate(defaulted, root: document.node, file: document.source) {
+                problems.append(invalid)
+                continue
+            }
+            if let selector = options.selector, !selector.matches(resource.labels) { continue }
+            candidates.append(Candidate(resource: resource, document: document))
+        }
+        if !problems.isEmpty { throw ValidationErrors(objects: problems) }
+        return candidates
+    }
+
+    /// The object apply would store, and whether that creates, configures or leaves it.
+    public static func makeObject(_ candidate: Candidate, live: Resource?) -> (Resource, String) {
+        var desired = candidate.resource
+        // The annotation records the configuration as written (plus the namespace), with
+        // keys sorted as Go's json.Marshal writes them.
+        var recorded = desired
+        recorded.setAnnotation(lastAppliedAnnotation, nil)
+        let annotation = (try? JSONWriter.string(recorded.value.sortingKeys())).map { $0 + "\n" }
+        desired.setAnnotation(lastAppliedAnnotation, annotation)
+        if desired.type.hasStatus { desired.object["status"] = nil }
+        guard let live else {
+            Defaults.apply(to: &desired)
+            return (desired, "created")
+        }
+        let lastApplied = live.annotations[lastAppliedAnnotation].flatMap { try? JSONReader.parse($0) }
+        let builtIn = ResourceType.builtIn.contains { $0.storageKey == desired.type.storageKey }
+        var mergedValue = ThreeWayMerge.merge(lastApplied: lastApplied, live: live.value, desired: desired.value, strategicLists: builtIn)
+        if desired.type.hasStatus, case .object(var o) = mergedValue {
+            o["status"] = live.object["status"]
+            mergedValue = .object(o)
+        }
+        var merged = Resource(mergedValue.objectValue ?? desired.object)
+        Defaults.apply(to: &merged)
+        return (merged, merged == live ? "unchanged" : "configured")
+    }
+}

@@ -1,0 +1,391 @@
+/// `kubectl describe`: the layout of kubectl's describers (`pkg/describe/describe.go`),
+/// written through a tab writer (minwidth 0, padding 2) so the columns line up the same way.
+/// Secret values never appear: only their sizes.
+public struct Describer {
+    let now: Timestamp
+    /// Events in the store, matched to the object by uid.
+    let events: [Resource]
+    /// Objects the description refers to (a Deployment's ReplicaSets, a Service's Endpoints).
+    let related: [Resource]
+
+    public init(now: Timestamp, events: [Resource], related: [Resource] = []) {
+        self.now = now
+        self.events = events
+        self.related = related
+    }
+
+    public func describe(_ r: Resource) -> String {
+        var w = Lines()
+        switch (r.type.group, r.kind) {
+        case ("apps", "Deployment"): deployment(r, &w)
+        case ("apps", "ReplicaSet"): replicaSet(r, &w)
+        case ("", "Pod"): pod(r, &w)
+        case ("", "Service"): service(r, &w)
+        case ("", "Node"): node(r, &w)
+        case ("", "Namespace"): namespace(r, &w)
+        case ("", "Secret"): secret(r, &w)
+        case ("", "ConfigMap"): configMap(r, &w)
+        default: generic(r, &w)
+        }
+        var tab = TabWriter(minWidth: 0, padding: 2)
+        tab.write(w.text)
+        return tab.render()
+    }
+
+    struct Lines {
+        var text = ""
+        mutating func add(_ level: Int, _ cells: String...) {
+            text += String(repeating: "  ", count: level) + cells.joined(separator: "\t") + "\n"
+        }
+    }
+
+    private func header(_ r: Resource, _ w: inout Lines, namespaced: Bool = true) {
+        w.add(0, "Name:", r.name)
+        if namespaced { w.add(0, "Namespace:", r.namespace ?? "") }
+        if let created = r.creationTimestamp.flatMap(Timestamp.init(parsing:)) { w.add(0, "CreationTimestamp:", created.rfc1123) }
+        map(0, "Labels:", r.labels, separator: "=", &w)
+        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+    }
+
+    private func map(_ level: Int, _ title: String, _ values: [String: String], separator: String, _ w: inout Lines) {
+        let sorted = values.sorted { $0.key < $1.key }
+        guard let first = sorted.first else { w.add(level, title, "<none>"); return }
+        w.add(level, title, "\(first.key)\(separator)\(first.value)")
+        for entry in sorted.dropFirst() { w.add(level, "", "\(entry.key)\(separator)\(entry.value)") }
+    }
+
+    private func deployment(_ r: Resource, _ w: inout Lines) {
+        var reader = FieldReader()
+        let d = Deployment(r, reader: &reader)
+        header(r, &w)
+        w.add(0, "Selector:", d.selector?.description ?? "<none>")
+        let s = d.status
+        w.add(0, "Replicas:", "\(d.replicas) desired | \(s.updatedReplicas) updated | \(s.replicas) total | \(s.availableReplicas) available | \(s.unavailableReplicas) unavailable")
+        w.add(0, "StrategyType:", d.strategy.typeName)
+        w.add(0, "MinReadySeconds:", String(d.minReadySeconds))
+        if case .rollingUpdate(let surge, let unavailable) = d.strategy {
+            w.add(0, "RollingUpdateStrategy:", "\(unavailable) max unavailable, \(surge) max surge")
+        }
+        if d.paused { w.add(0, "Paused:", "true") }
+        podTemplate(r.value.at("spec", "template"), level: 0, &w)
+        conditions(s.conditions, &w)
+        let owned = related.filter { $0.kind == "ReplicaSet" && $0.ownerReferences.contains { $0.uid == r.uid } }
+        let revision = r.annotations["deployment.kubernetes.io/revision"]
+        let new = owned.first { $0.annotations["deployment.kubernetes.io/revision"] == revision && revision != nil }
+        let old = owned.filter { $0 != new && ($0.value.at("spec", "replicas")?.intValue ?? 0) > 0 }
+        func summary(_ rs: Resource) -> String {
+            "\(rs.name) (\(rs.value.at("status", "replicas")?.intValue ?? 0)/\(rs.value.at("spec", "replicas")?.intValue ?? 0) replicas created)"
+        }
+        w.add(0, "OldReplicaSets:", old.isEmpty ? "<none>" : old.map(summary).joined(separator: ", "))
+        w.add(0, "NewReplicaSet:", new.map(summary) ?? "<none>")
+        eventsSection(r, &w)
+    }
+
+    private func replicaSet(_ r: Resource, _ w: inout Lines) {
+        header(r, &w)
+        let o = r.value
+        w.add(0, "Selector:", o.at("spec", "selector")?.objectValue.map { LabelSelector.decodeForDisplay($0).trimmingCharacters(in: "\"") } ?? "<none>")
+        if let owner = r.ownerReferences.first { w.add(0, "Controlled By:", "\(owner.kind)/\(owner.name)") }
+        w.add(0, "Replicas:", "\(o.at("status", "replicas")?.intValue ?? 0) current / \(o.at("spec", "replicas")?.intValue ?? 1) desired")
+        let pods = related.filter { $0.kind == "Pod" && $0.ownerReferences.contains { $0.uid == r.uid } }
+        var phases: [String: Int] = [:]
+        for pod in pods { phases[pod.value.at("status", "phase")?.stringValue ?? "Pending", default: 0] += 1 }
+        w.add(0, "Pods Status:", "\(phases["Running"] ?? 0) Running / \(phases["Pending"] ?? 0) Waiting / \(phases["Succeeded"] ?? 0) Succeeded / \(phases["Failed"] ?? 0) Failed")
+        podTemplate(o.at("spec", "template"), level: 0, &w)
+        eventsSection(r, &w)
+    }
+
+    private func podTemplate(_ template: Value?, level: Int, _ w: inout Lines) {
+        w.add(level, "Pod Template:")
+        map(level + 1, "Labels:", stringMap(template?.at("metadata", "labels")), separator: "=", &w)
+        let annotations = stringMap(template?.at("metadata", "annotations"))
+        if !annotations.isEmpty { map(level + 1, "Annotations:", annotations, separator: ": ", &w) }
+        containers(template?["spec"], level: level + 1, &w)
+    }
+
+    private func containers(_ spec: Value?, level: Int, _ w: inout Lines, statuses: [Value] = []) {
+        let list = spec?["containers"]?.arrayValue ?? []
+        w.add(level, "Containers:")
+        for container in list {
+            let name = container["name"]?.stringValue ?? ""
+            w.add(level + 1, "\(name):")
+            let status = statuses.first { $0["name"]?.stringValue == name }
+            if let status, let id = status["containerID"]?.stringValue { w.add(level + 2, "Container ID:", id) }
+            w.add(level + 2, "Image:", container["image"]?.stringValue ?? "")
+            let ports = (container["ports"]?.arrayValue ?? []).map { "\($0["containerPort"]?.intValue ?? 0)/\($0["protocol"]?.stringValue ?? "TCP")" }
+            w.add(level + 2, ports.count > 1 ? "Ports:" : "Port:", ports.isEmpty ? "<none>" : ports.joined(separator: ", "))
+            w.add(level + 2, ports.count > 1 ? "Host Ports:" : "Host Port:", ports.isEmpty ? "<none>" : ports.map { "0/" + ($0.split(separator: "/").last.map(String.init) ?? "TCP") }.joined(separator: ", "))
+            if let status {
+                let state = status["state"]?.objectValue?.members.first
+                w.add(level + 2, "State:", (state?.key).map { $0.prefix(1).uppercased() + $0.dropFirst() } ?? "Waiting")
+                if let reason = state?.value["reason"]?.stringValue { w.add(level + 3, "Reason:", reason) }
+                w.add(level + 2, "Ready:", status["ready"]?.boolValue == true ? "True" : "False")
+                w.add(level + 2, "Restart Count:", String(status["restartCount"]?.intValue ?? 0))
+            }
+            for kind in ["limits", "requests"] {
+                let values = stringMapOfQuantities(container.at("resources", kind))
+                if values.isEmpty { continue }
+                w.add(level + 2, kind.prefix(1).uppercased() + kind.dropFirst() + ":")
+                for (key, value) in values.sorted(by: { $0.key < $1.key }) { w.add(level + 3, "\(key):", value) }
+            }
+            for (field, title) in [("livenessProbe", "Liveness:"), ("readinessProbe", "Readiness:"), ("startupProbe", "Startup:")] {
+                if let probe = container[field] { w.add(level + 2, title, probeText(probe)) }
+            }
+            let env = container["env"]?.arrayValue ?? []
+            if env.isEmpty {
+                w.add(level + 2, "Environment:", "<none>")
+            } else {
+                w.add(level + 2, "Environment:")
+                for variable in env {
+                    w.add(level + 3, "\(variable["name"]?.stringValue ?? ""):", variable["value"]?.stringValue ?? "<set from a reference>")
+                }
+            }
+            let mounts = (container["volumeMounts"]?.arrayValue ?? []).map { "\($0["mountPath"]?.stringValue ?? "") from \($0["name"]?.stringValue ?? "")\($0["readOnly"]?.boolValue == true ? " (ro)" : " (rw)")" }
+            w.add(level + 2, "Mounts:", mounts.isEmpty ? "<none>" : mounts[0])
+            for mount in mounts.dropFirst() { w.add(level + 2, "", mount) }
+        }
+        let volumes = (spec?["volumes"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        w.add(level, "Volumes:", volumes.isEmpty ? "<none>" : "")
+        for volume in volumes { w.add(level + 1, "\(volume):") }
+        let nodeSelector = stringMap(spec?["nodeSelector"])
+        w.add(level, "Node-Selectors:", nodeSelector.isEmpty ? "<none>" : TablePrinter.labelsText(nodeSelector))
+        w.add(level, "Tolerations:", (spec?["tolerations"]?.arrayValue ?? []).isEmpty ? "<none>" : "\((spec?["tolerations"]?.arrayValue ?? []).count) toleration(s)")
+    }
+
+    private func stringMapOfQuantities(_ value: Value?) -> [String: String] {
+        var result: [String: String] = [:]
+        for member in value?.objectValue?.members ?? [] {
+            switch member.value {
+            case .string(let s): result[member.key] = s
+            case .int(let i): result[member.key] = String(i)
+            case .float(let d): result[member.key] = JSONWriter.formatFloat(d)
+            default: break
+            }
+        }
+        return result
+    }
+
+    /// `http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3`.
+    private func probeText(_ probe: Value) -> String {
+        var text: String
+        if let http = probe["httpGet"] {
+            let port = http["port"].map { $0.intValue.map(String.init) ?? ($0.stringValue ?? "") } ?? ""
+            text = "http-get \((http["scheme"]?.stringValue ?? "HTTP").lowercased())://\(http["host"]?.stringValue ?? ""):\(port)\(http["path"]?.stringValue ?? "")"
+        } else if let tcp = probe["tcpSocket"] {
+            text = "tcp-socket :\(tcp["port"].map { $0.intValue.map(String.init) ?? ($0.stringValue ?? "") } ?? "")"
+        } else if let exec = probe["exec"] {
+            text = "exec [\((exec["command"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: " "))]"
+        } else if let grpc = probe["grpc"] {
+            text = "grpc <pod>:\(grpc["port"]?.intValue ?? 0)"
+        } else {
+            text = "unknown"
+        }
+        let n = { (key: String, fallback: Int) in probe[key]?.intValue ?? fallback }
+        text += " delay=\(n("initialDelaySeconds", 0))s timeout=\(n("timeoutSeconds", 1))s period=\(n("periodSeconds", 10))s #success=\(n("successThreshold", 1)) #failure=\(n("failureThreshold", 3))"
+        return text
+    }
+
+    private func conditions(_ conditions: [Condition], _ w: inout Lines) {
+        guard !conditions.isEmpty else { return }
+        w.add(0, "Conditions:")
+        w.add(1, "Type", "Status", "Reason")
+        w.add(1, "----", "------", "------")
+        for c in conditions { w.add(1, c.type, c.status, c.reason) }
+    }
+
+    private func pod(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "")
+        w.add(0, "Priority:", String(o.at("spec", "priority")?.intValue ?? 0))
+        w.add(0, "Service Account:", o.at("spec", "serviceAccountName")?.stringValue ?? "default")
+        w.add(0, "Node:", o.at("spec", "nodeName")?.stringValue.map { "\($0)/\(o.at("status", "hostIP")?.stringValue ?? "")" } ?? "<none>")
+        if let start = o.at("status", "startTime")?.stringValue.flatMap(Timestamp.init(parsing:)) { w.add(0, "Start Time:", start.rfc1123) }
+        map(0, "Labels:", r.labels, separator: "=", &w)
+        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        let summary = PodSummary(r, now: now)
+        w.add(0, "Status:", summary.status == "Terminating" ? "Terminating (lasts \(o.at("metadata", "deletionGracePeriodSeconds")?.intValue ?? 30)s)" : (o.at("status", "phase")?.stringValue ?? "Pending"))
+        w.add(0, "IP:", o.at("status", "podIP")?.stringValue ?? "")
+        if let owner = r.ownerReferences.first { w.add(0, "Controlled By:", "\(owner.kind)/\(owner.name)") }
+        containers(o["spec"], level: 0, &w, statuses: o.at("status", "containerStatuses")?.arrayValue ?? [])
+        conditions(Condition.list(o.at("status", "conditions")), &w)
+        eventsSection(r, &w)
+    }
+
+    private func service(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "")
+        map(0, "Labels:", r.labels, separator: "=", &w)
+        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        let selector = stringMap(o.at("spec", "selector"))
+        w.add(0, "Selector:", selector.isEmpty ? "<none>" : TablePrinter.labelsText(selector))
+        let type = o.at("spec", "type")?.stringValue ?? "ClusterIP"
+        w.add(0, "Type:", type)
+        w.add(0, "IP Family Policy:", o.at("spec", "ipFamilyPolicy")?.stringValue ?? "SingleStack")
+        w.add(0, "IP Families:", (o.at("spec", "ipFamilies")?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","))
+        w.add(0, "IP:", o.at("spec", "clusterIP")?.stringValue ?? "None")
+        w.add(0, "IPs:", (o.at("spec", "clusterIPs")?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","))
+        if type == "LoadBalancer" {
+            let ingress = ServiceText.externalIP(o)
+            if ingress != "<pending>" { w.add(0, "LoadBalancer Ingress:", ingress) }
+        }
+        let endpoints = related.first { $0.kind == "Endpoints" && $0.name == r.name }
+        for port in o.at("spec", "ports")?.arrayValue ?? [] {
+            let name = port["name"]?.stringValue ?? "<unset>"
+            let proto = port["protocol"]?.stringValue ?? "TCP"
+            w.add(0, "Port:", name, "\(port["port"]?.intValue ?? 0)/\(proto)")
+            let target = port["targetPort"].map { $0.intValue.map(String.init) ?? ($0.stringValue ?? "") } ?? ""
+            w.add(0, "TargetPort:", "\(target)/\(proto)")
+            if let nodePort = port["nodePort"]?.intValue { w.add(0, "NodePort:", name, "\(nodePort)/\(proto)") }
+            w.add(0, "Endpoints:", endpoints.map { ServiceText.endpoints($0.value) }.map { $0 == "<none>" ? "" : $0 } ?? "")
+        }
+        w.add(0, "Session Affinity:", o.at("spec", "sessionAffinity")?.stringValue ?? "None")
+        if let policy = o.at("spec", "externalTrafficPolicy")?.stringValue { w.add(0, "External Traffic Policy:", policy) }
+        w.add(0, "Internal Traffic Policy:", o.at("spec", "internalTrafficPolicy")?.stringValue ?? "Cluster")
+        eventsSection(r, &w)
+    }
+
+    private func node(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        let roles = r.labels.keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst("node-role.kubernetes.io/".count)) }.sorted()
+        w.add(0, "Roles:", roles.isEmpty ? "<none>" : roles.joined(separator: ","))
+        map(0, "Labels:", r.labels, separator: "=", &w)
+        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        if let created = r.creationTimestamp.flatMap(Timestamp.init(parsing:)) { w.add(0, "CreationTimestamp:", created.rfc1123) }
+        w.add(0, "Unschedulable:", o.at("spec", "unschedulable")?.boolValue == true ? "true" : "false")
+        conditions(Condition.list(o.at("status", "conditions")), &w)
+        w.add(0, "Addresses:")
+        for address in o.at("status", "addresses")?.arrayValue ?? [] {
+            w.add(1, "\(address["type"]?.stringValue ?? ""):", address["address"]?.stringValue ?? "")
+        }
+        for section in ["Capacity", "Allocatable"] {
+            w.add(0, "\(section):")
+            for (key, value) in stringMapOfQuantities(o.at("status", section.lowercased())).sorted(by: { $0.key < $1.key }) {
+                w.add(1, "\(key):", value)
+            }
+        }
+        w.add(0, "System Info:")
+        for (key, title) in [("kernelVersion", "Kernel Version"), ("osImage", "OS Image"), ("operatingSystem", "Operating System"), ("architecture", "Architecture"), ("containerRuntimeVersion", "Container Runtime Version"), ("kubeletVersion", "Kubelet Version")] {
+            w.add(1, "\(title):", o.at("status", "nodeInfo", key)?.stringValue ?? "")
+        }
+        eventsSection(r, &w)
+    }
+
+    private func namespace(_ r: Resource, _ w: inout Lines) {
+        w.add(0, "Name:", r.name)
+        map(0, "Labels:", r.labels, separator: "=", &w)
+        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        w.add(0, "Status:", r.value.at("status", "phase")?.stringValue ?? "Active")
+        w.add(0, "")
+        w.add(0, "No resource quota.")
+        w.add(0, "")
+        w.add(0, "No LimitRange resource.")
+    }
+
+    private func secret(_ r: Resource, _ w: inout Lines) {
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "")
+        map(0, "Labels:", r.labels, separator: "=", &w)
+        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        w.add(0, "")
+        w.add(0, "Type:", r.object["type"]?.stringValue ?? "Opaque")
+        w.add(0, "")
+        w.add(0, "Data")
+        w.add(0, "====")
+        var sizes: [String: Int] = [:]
+        for member in r.object["data"]?.objectValue?.members ?? [] { sizes[member.key] = base64DecodedLength(member.value.stringValue ?? "") }
+        for member in r.object["stringData"]?.objectValue?.members ?? [] { sizes[member.key] = member.value.stringValue?.utf8.count ?? 0 }
+        for (key, size) in sizes.sorted(by: { $0.key < $1.key }) { w.add(0, "\(key):", "\(size) bytes") }
+    }
+
+    private func base64DecodedLength(_ s: String) -> Int {
+        let padding = s.reversed().prefix { $0 == "=" }.count
+        return max(0, s.utf8.count / 4 * 3 - padding)
+    }
+
+    private func configMap(_ r: Resource, _ w: inout Lines) {
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "")
+        map(0, "Labels:", r.labels, separator: "=", &w)
+        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        w.add(0, "")
+        w.add(0, "Data")
+        w.add(0, "====")
+        for member in YAMLWriter.sortedMembers(r.object["data"]?.objectValue ?? Object()) {
+            w.add(0, "\(member.key):")
+            w.add(0, "----")
+            w.add(0, member.value.stringValue ?? "")
+            w.add(0, "")
+        }
+        w.add(0, "")
+        w.add(0, "BinaryData")
+        w.add(0, "====")
+        w.add(0, "")
+        eventsSection(r, &w)
+    }
+
+    /// Unstructured objects: metadata, then every other field, nested, as kubectl does.
+    private func generic(_ r: Resource, _ w: inout Lines) {
+        w.add(0, "Name:", r.name)
+        if r.type.namespaced { w.add(0, "Namespace:", r.namespace ?? "") }
+        map(0, "Labels:", r.labels, separator: "=", &w)
+        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        w.add(0, "API Version:", r.apiVersion)
+        w.add(0, "Kind:", r.kind)
+        for member in YAMLWriter.sortedMembers(r.object) where !["apiVersion", "kind", "metadata"].contains(member.key) {
+            field(member.key, member.value, level: 0, &w)
+        }
+        eventsSection(r, &w)
+    }
+
+    private func field(_ key: String, _ value: Value, level: Int, _ w: inout Lines) {
+        let title = key.prefix(1).uppercased() + key.dropFirst() + ":"
+        switch value {
+        case .object(let object):
+            w.add(level, title)
+            for member in YAMLWriter.sortedMembers(object) { field(member.key, member.value, level: level + 1, &w) }
+        case .array(let items):
+            w.add(level, title)
+            for item in items {
+                if case .object(let object) = item {
+                    for member in YAMLWriter.sortedMembers(object) { field(member.key, member.value, level: level + 1, &w) }
+                } else {
+                    w.add(level + 1, scalarText(item))
+                }
+            }
+        default:
+            w.add(level, title, scalarText(value))
+        }
+    }
+
+    private func scalarText(_ value: Value) -> String {
+        switch value {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .float(let d): return JSONWriter.formatFloat(d)
+        case .bool(let b): return String(b)
+        case .null: return "<nil>"
+        default: return ""
+        }
+    }
+
+    private func eventsSection(_ r: Resource, _ w: inout Lines) {
+        let mine = events.filter { $0.value.at("involvedObject", "uid")?.stringValue == r.uid && !r.uid.isEmpty }
+        guard !mine.isEmpty else { w.add(0, "Events:", "<none>"); return }
+        w.add(0, "Events:")
+        w.add(1, "Type", "Reason", "Age", "From", "Message")
+        w.add(1, "----", "------", "----", "----", "-------")
+        for event in mine {
+            let o = event.value
+            let last = o["lastTimestamp"]?.stringValue.flatMap(Timestamp.init(parsing:))
+            let ageText = last.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>"
+            let count = o["count"]?.intValue ?? 1
+            let first = o["firstTimestamp"]?.stringValue.flatMap(Timestamp.init(parsing:))
+            let shownAge = count > 1 ? "\(ageText) (x\(count) over \(first.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? ageText))" : ageText
+            w.add(1, o["type"]?.stringValue ?? "Normal", o["reason"]?.stringValue ?? "", shownAge,
+                  o.at("source", "component")?.stringValue ?? "", o["message"]?.stringValue ?? "")
+        }
+    }
+}

@@ -1,0 +1,178 @@
+/// `kubectl get` tables: the columns kubectl's server-side printers give each kind
+/// (`pkg/printers/internalversion/printers.go`), with `-o wide`, `--show-labels` and `-A`.
+public struct TableOptions: Sendable {
+    public var wide = false
+    public var showLabels = false
+    public var allNamespaces = false
+    /// Prefix names with the kind (`deployment.apps/web`), as kubectl does when a `get`
+    /// names several kinds.
+    public var showKind = false
+
+    public init(wide: Bool = false, showLabels: Bool = false, allNamespaces: Bool = false, showKind: Bool = false) {
+        self.wide = wide
+        self.showLabels = showLabels
+        self.allNamespaces = allNamespaces
+        self.showKind = showKind
+    }
+}
+
+public enum TablePrinter {
+    /// One table for objects of one type.
+    public static func table(_ resources: [Resource], type: ResourceType, now: Timestamp, options: TableOptions) -> String {
+        var writer = TabWriter()
+        var header = columns(for: type, wide: options.wide)
+        if options.allNamespaces && type.namespaced { header.insert("NAMESPACE", at: 0) }
+        if options.showLabels { header.append("LABELS") }
+        writer.add(header)
+        for resource in resources {
+            var cells = row(for: resource, type: type, now: now, wide: options.wide)
+            if options.showKind { cells[0] = "\(type.qualifiedSingular)/\(cells[0])" }
+            if options.allNamespaces && type.namespaced { cells.insert(resource.namespace ?? "", at: 0) }
+            if options.showLabels { cells.append(labelsText(resource.labels)) }
+            writer.add(cells)
+        }
+        return writer.render()
+    }
+
+    static func labelsText(_ labels: [String: String]) -> String {
+        labels.isEmpty ? "<none>" : labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
+    static func columns(for type: ResourceType, wide: Bool) -> [String] {
+        switch (type.group, type.kind) {
+        case ("apps", "Deployment"): return ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
+        case ("apps", "ReplicaSet"): return ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
+        case ("", "Pod"): return ["NAME", "READY", "STATUS", "RESTARTS", "AGE"] + (wide ? ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"] : [])
+        case ("", "Service"): return ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"] + (wide ? ["SELECTOR"] : [])
+        case ("", "Endpoints"): return ["NAME", "ENDPOINTS", "AGE"]
+        case ("", "Node"): return ["NAME", "STATUS", "ROLES", "AGE", "VERSION"] + (wide ? ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"] : [])
+        case ("", "Namespace"): return ["NAME", "STATUS", "AGE"]
+        case ("", "Event"): return ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+        case ("", "ConfigMap"): return ["NAME", "DATA", "AGE"]
+        case ("", "Secret"): return ["NAME", "TYPE", "DATA", "AGE"]
+        default: return ["NAME", "AGE"]
+        }
+    }
+
+    static func row(for r: Resource, type: ResourceType, now: Timestamp, wide: Bool) -> [String] {
+        let o = r.value
+        let int = { (path: [String]) in o.at(path)?.intValue ?? 0 }
+        let age = age(of: r, now: now)
+        switch (type.group, type.kind) {
+        case ("apps", "Deployment"):
+            let desired = o.at("spec", "replicas")?.intValue ?? 1
+            var cells = [r.name, "\(int(["status", "readyReplicas"]))/\(desired)", String(int(["status", "updatedReplicas"])), String(int(["status", "availableReplicas"])), age]
+            if wide { cells += workloadWideCells(o) }
+            return cells
+        case ("apps", "ReplicaSet"):
+            var cells = [r.name, String(o.at("spec", "replicas")?.intValue ?? 1), String(int(["status", "replicas"])), String(int(["status", "readyReplicas"])), age]
+            if wide { cells += workloadWideCells(o) }
+            return cells
+        case ("", "Pod"):
+            let summary = PodSummary(r, now: now)
+            var cells = [r.name, "\(summary.readyContainers)/\(summary.totalContainers)", summary.status, summary.restartsText, age]
+            if wide {
+                cells += [o.at("status", "podIP")?.stringValue ?? "<none>", o.at("spec", "nodeName")?.stringValue ?? "<none>", "<none>", "<none>"]
+            }
+            return cells
+        case ("", "Service"):
+            var cells = [r.name, o.at("spec", "type")?.stringValue ?? "ClusterIP", o.at("spec", "clusterIP")?.stringValue ?? "<none>",
+                         ServiceText.externalIP(o), ServiceText.ports(o), age]
+            if wide {
+                let selector = stringMap(o.at("spec", "selector"))
+                cells.append(selector.isEmpty ? "<none>" : labelsText(selector))
+            }
+            return cells
+        case ("", "Endpoints"):
+            return [r.name, ServiceText.endpoints(o), age]
+        case ("", "Node"):
+            let ready = (o.at("status", "conditions")?.arrayValue ?? []).first { $0["type"]?.stringValue == "Ready" }
+            var status = ready?["status"]?.stringValue == "True" ? "Ready" : "NotReady"
+            if o.at("spec", "unschedulable")?.boolValue == true { status += ",SchedulingDisabled" }
+            let roles = r.labels.keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst("node-role.kubernetes.io/".count)) }.sorted()
+            var cells = [r.name, status, roles.isEmpty ? "<none>" : roles.joined(separator: ","), age, o.at("status", "nodeInfo", "kubeletVersion")?.stringValue ?? ""]
+            if wide {
+                let addresses = o.at("status", "addresses")?.arrayValue ?? []
+                let address = { (kind: String) in addresses.first { $0["type"]?.stringValue == kind }?["address"]?.stringValue ?? "<none>" }
+                let info = { (key: String) in o.at("status", "nodeInfo", key)?.stringValue ?? "<unknown>" }
+                cells += [address("InternalIP"), address("ExternalIP"), info("osImage"), info("kernelVersion"), info("containerRuntimeVersion")]
+            }
+            return cells
+        case ("", "Namespace"):
+            return [r.name, o.at("status", "phase")?.stringValue ?? "Active", age]
+        case ("", "Event"):
+            let last = o["lastTimestamp"]?.stringValue.flatMap(Timestamp.init(parsing:))
+                ?? o["eventTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
+            let lastSeen = last.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>"
+            let involved = o["involvedObject"]
+            let object = "\((involved?["kind"]?.stringValue ?? "").lowercased())/\(involved?["name"]?.stringValue ?? "")"
+            return [lastSeen, o["type"]?.stringValue ?? "", o["reason"]?.stringValue ?? "", object, o["message"]?.stringValue ?? ""]
+        case ("", "ConfigMap"):
+            return [r.name, String((o["data"]?.objectValue?.count ?? 0) + (o["binaryData"]?.objectValue?.count ?? 0)), age]
+        case ("", "Secret"):
+            return [r.name, o["type"]?.stringValue ?? "Opaque", String((o["data"]?.objectValue?.count ?? 0) + (o["stringData"]?.objectValue?.count ?? 0)), age]
+        default:
+            return [r.name, age]
+        }
+    }
+
+    static func workloadWideCells(_ o: Value) -> [String] {
+        let containers = o.at("spec", "template", "spec", "containers")?.arrayValue ?? []
+        let selector = o.at("spec", "selector")?.objectValue.map { LabelSelector.decodeForDisplay($0).trimmingCharacters(in: "\"") } ?? "<none>"
+        return [containers.map { $0["name"]?.stringValue ?? "" }.joined(separator: ","),
+                containers.map { $0["image"]?.stringValue ?? "" }.joined(separator: ","), selector]
+    }
+}
+
+/// How kubectl shows a Service's addresses and ports.
+enum ServiceText {
+    static func externalIP(_ o: Value) -> String {
+        let type = o.at("spec", "type")?.stringValue ?? "ClusterIP"
+        let external = (o.at("spec", "externalIPs")?.arrayValue ?? []).compactMap(\.stringValue)
+        switch type {
+        case "LoadBalancer":
+            let ingress = (o.at("status", "loadBalancer", "ingress")?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue }
+            let all = ingress + external
+            return all.isEmpty ? "<pending>" : all.joined(separator: ",")
+        case "ExternalName":
+            return o.at("spec", "externalName")?.stringValue ?? "<none>"
+        default:
+            return external.isEmpty ? "<none>" : external.joined(separator: ",")
+        }
+    }
+
+    static func ports(_ o: Value) -> String {
+        let ports = o.at("spec", "ports")?.arrayValue ?? []
+        if ports.isEmpty { return "<none>" }
+        return ports.map { port in
+            let number = port["port"]?.intValue ?? 0
+            let proto = port["protocol"]?.stringValue ?? "TCP"
+            if let node = port["nodePort"]?.intValue, node != 0 { return "\(number):\(node)/\(proto)" }
+            return "\(number)/\(proto)"
+        }.joined(separator: ",")
+    }
+
+    /// `10.42.0.5:8080,10.42.0.6:8080 + 1 more...`, as kubectl's endpoints printer shortens it.
+    static func endpoints(_ o: Value) -> String {
+        var all: [String] = []
+        for subset in o["subsets"]?.arrayValue ?? [] {
+            let ports = (subset["ports"]?.arrayValue ?? []).compactMap { $0["port"]?.intValue }
+            for address in subset["addresses"]?.arrayValue ?? [] {
+                guard let ip = address["ip"]?.stringValue else { continue }
+                if ports.isEmpty { all.append(ip) } else { all += ports.map { "\(ip):\($0)" } }
+            }
+        }
+        if all.isEmpty { return "<none>" }
+        if all.count <= 3 { return all.joined(separator: ",") }
+        return all.prefix(3).joined(separator: ",") + " + \(all.count - 3) more..."
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s = s.dropFirst() }
+        while s.last == set { s = s.dropLast() }
+        return String(s)
+    }
+}

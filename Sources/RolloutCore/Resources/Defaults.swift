@@ -1,0 +1,142 @@
+/// Kubernetes' defaulting (`pkg/apis/apps/v1/defaults.go`, `pkg/apis/core/v1/defaults.go`),
+/// applied to the stored document so that `get -o yaml` shows what a cluster would.
+/// Values of the wrong type are left alone: validation reports them.
+public enum Defaults {
+    public static func apply(to resource: inout Resource) {
+        switch (resource.type.group, resource.kind) {
+        case ("apps", "Deployment"): deployment(&resource.object)
+        case ("apps", "ReplicaSet"):
+            resource.object.update("spec") { spec in
+                spec.setDefault("replicas", .int(1))
+                spec.update("template") { podTemplate(&$0) }
+            }
+        case ("", "Pod"): resource.object.update("spec") { podSpec(&$0) }
+        case ("", "Service"): resource.object.update("spec") { serviceSpec(&$0) }
+        case ("", "Namespace"): namespace(&resource)
+        default: break
+        }
+    }
+
+    static func deployment(_ object: inout Object) {
+        object.update("spec") { spec in
+            spec.setDefault("replicas", .int(1))
+            spec.setDefault("revisionHistoryLimit", .int(10))
+            spec.setDefault("progressDeadlineSeconds", .int(600))
+            spec.update("strategy") { strategy in
+                strategy.setDefault("type", .string("RollingUpdate"))
+                if strategy["type"] == .string("RollingUpdate") {
+                    strategy.update("rollingUpdate") { rolling in
+                        rolling.setDefault("maxSurge", .string("25%"))
+                        rolling.setDefault("maxUnavailable", .string("25%"))
+                    }
+                }
+            }
+            spec.update("template") { podTemplate(&$0) }
+        }
+    }
+
+    static func podTemplate(_ template: inout Object) {
+        template.update("spec") { podSpec(&$0) }
+    }
+
+    static func podSpec(_ spec: inout Object) {
+        spec.setDefault("restartPolicy", .string("Always"))
+        spec.setDefault("terminationGracePeriodSeconds", .int(30))
+        spec.setDefault("dnsPolicy", .string("ClusterFirst"))
+        spec.setDefault("schedulerName", .string("default-scheduler"))
+        spec.setDefault("securityContext", .object(Object()))
+        for key in ["containers", "initContainers"] {
+            spec.updateEach(key) { container(&$0) }
+        }
+    }
+
+    static func container(_ c: inout Object) {
+        if c["imagePullPolicy"] == nil, let image = c["image"]?.stringValue {
+            c["imagePullPolicy"] = .string(imageTag(image) == nil || imageTag(image) == "latest" ? "Always" : "IfNotPresent")
+        }
+        c.setDefault("terminationMessagePath", .string("/dev/termination-log"))
+        c.setDefault("terminationMessagePolicy", .string("File"))
+        c.setDefault("resources", .object(Object()))
+        c.updateEach("ports") { $0.setDefault("protocol", .string("TCP")) }
+        for probe in ["readinessProbe", "livenessProbe", "startupProbe"] where c[probe]?.objectValue != nil {
+            c.update(probe) { p in
+                p.setDefault("timeoutSeconds", .int(1))
+                p.setDefault("periodSeconds", .int(10))
+                p.setDefault("successThreshold", .int(1))
+                p.setDefault("failureThreshold", .int(3))
+                if p["httpGet"]?.objectValue != nil { p.update("httpGet") { $0.setDefault("scheme", .string("HTTP")) } }
+            }
+        }
+        if c["lifecycle"]?["preStop"]?["httpGet"]?.objectValue != nil {
+            c.update("lifecycle") { $0.update("preStop") { $0.update("httpGet") { $0.setDefault("scheme", .string("HTTP")) } } }
+        }
+    }
+
+    /// The tag of an image reference, nil when it has none (a digest counts as a tag).
+    public static func imageTag(_ image: String) -> String? {
+        if image.contains("@") { return "digest" }
+        let lastComponent = image.split(separator: "/").last ?? Substring(image)
+        guard let colon = lastComponent.lastIndex(of: ":") else { return nil }
+        return String(lastComponent[lastComponent.index(after: colon)...])
+    }
+
+    static func serviceSpec(_ spec: inout Object) {
+        spec.setDefault("type", .string("ClusterIP"))
+        spec.setDefault("sessionAffinity", .string("None"))
+        let type = spec["type"]?.stringValue ?? "ClusterIP"
+        if type != "ExternalName" {
+            spec.setDefault("internalTrafficPolicy", .string("Cluster"))
+        }
+        if type == "LoadBalancer" || type == "NodePort" {
+            spec.setDefault("externalTrafficPolicy", .string("Cluster"))
+        }
+        if type == "LoadBalancer" {
+            spec.setDefault("allocateLoadBalancerNodePorts", .bool(true))
+        }
+        spec.updateEach("ports") { port in
+            port.setDefault("protocol", .string("TCP"))
+            if port["targetPort"] == nil, let number = port["port"], case .int = number { port["targetPort"] = number }
+        }
+    }
+
+    static func namespace(_ resource: inout Resource) {
+        var meta = resource.metadata
+        var labels = meta["labels"]?.objectValue ?? Object()
+        labels["kubernetes.io/metadata.name"] = .string(resource.name)
+        meta["labels"] = .object(labels)
+        resource.metadata = meta
+        resource.object.update("spec") { $0.setDefault("finalizers", .array([.string("kubernetes")])) }
+        resource.object.update("status") { $0.setDefault("phase", .string("Active")) }
+    }
+}
+
+extension Object {
+    /// Sets `key` only when it is absent or null.
+    mutating func setDefault(_ key: String, _ value: Value) {
+        if self[key] == nil || self[key] == .null { self[key] = value }
+    }
+
+    /// Runs `body` on the object at `key`, creating it when absent; leaves a non-object alone.
+    mutating func update(_ key: String, _ body: (inout Object) -> Void) {
+        var child: Object
+        switch self[key] {
+        case nil, .null?: child = Object()
+        case .object(let o)?: child = o
+        default: return
+        }
+        body(&child)
+        self[key] = .object(child)
+    }
+
+    /// Runs `body` on every object in the list at `key`.
+    mutating func updateEach(_ key: String, _ body: (inout Object) -> Void) {
+        guard case .array(var items)? = self[key] else { return }
+        for i in items.indices {
+            if case .object(var o) = items[i] {
+                body(&o)
+                items[i] = .object(o)
+            }
+        }
+        self[key] = .array(items)
+    }
+}

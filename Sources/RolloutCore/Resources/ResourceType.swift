@@ -1,0 +1,108 @@
+/// What the control plane knows about a kind: how kubectl names it on the command line and
+/// in output (`deployment.apps/web`), whether it lives in a namespace, and whether `status`
+/// belongs to the cluster rather than to the manifest.
+public struct ResourceType: Hashable, Sendable {
+    public var kind: String
+    public var group: String
+    public var version: String
+    public var plural: String
+    public var shortNames: [String]
+    public var namespaced: Bool
+    /// Kinds with a status subresource: apply never writes `status` from a manifest.
+    public var hasStatus: Bool
+
+    public init(kind: String, group: String, version: String, plural: String, shortNames: [String] = [], namespaced: Bool = true, hasStatus: Bool = false) {
+        self.kind = kind
+        self.group = group
+        self.version = version
+        self.plural = plural
+        self.shortNames = shortNames
+        self.namespaced = namespaced
+        self.hasStatus = hasStatus
+    }
+
+    public var singular: String { kind.lowercased() }
+    public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+    /// `deployments.apps`, `pods`: how API errors name the resource.
+    public var qualifiedPlural: String { group.isEmpty ? plural : "\(plural).\(group)" }
+    /// `deployment.apps`, `pod`: how kubectl's name printer names the kind.
+    public var qualifiedSingular: String { group.isEmpty ? singular : "\(singular).\(group)" }
+    /// The key objects of this type are stored under: `apps/Deployment`, `Pod`.
+    public var storageKey: String { group.isEmpty ? kind : "\(group)/\(kind)" }
+
+    /// The kinds with typed behaviour, plus the generic kinds kubectl users name most often.
+    public static let builtIn: [ResourceType] = [
+        ResourceType(kind: "Deployment", group: "apps", version: "v1", plural: "deployments", shortNames: ["deploy"], hasStatus: true),
+        ResourceType(kind: "ReplicaSet", group: "apps", version: "v1", plural: "replicasets", shortNames: ["rs"], hasStatus: true),
+        ResourceType(kind: "Pod", group: "", version: "v1", plural: "pods", shortNames: ["po"], hasStatus: true),
+        ResourceType(kind: "Service", group: "", version: "v1", plural: "services", shortNames: ["svc"], hasStatus: true),
+        ResourceType(kind: "Endpoints", group: "", version: "v1", plural: "endpoints", shortNames: ["ep"]),
+        ResourceType(kind: "Node", group: "", version: "v1", plural: "nodes", shortNames: ["no"], namespaced: false, hasStatus: true),
+        ResourceType(kind: "Namespace", group: "", version: "v1", plural: "namespaces", shortNames: ["ns"], namespaced: false, hasStatus: true),
+        ResourceType(kind: "Event", group: "", version: "v1", plural: "events", shortNames: ["ev"]),
+        ResourceType(kind: "ConfigMap", group: "", version: "v1", plural: "configmaps", shortNames: ["cm"]),
+        ResourceType(kind: "Secret", group: "", version: "v1", plural: "secrets"),
+        ResourceType(kind: "ServiceAccount", group: "", version: "v1", plural: "serviceaccounts", shortNames: ["sa"]),
+        ResourceType(kind: "PersistentVolumeClaim", group: "", version: "v1", plural: "persistentvolumeclaims", shortNames: ["pvc"], hasStatus: true),
+        ResourceType(kind: "PersistentVolume", group: "", version: "v1", plural: "persistentvolumes", shortNames: ["pv"], namespaced: false, hasStatus: true),
+        ResourceType(kind: "StatefulSet", group: "apps", version: "v1", plural: "statefulsets", shortNames: ["sts"], hasStatus: true),
+        ResourceType(kind: "DaemonSet", group: "apps", version: "v1", plural: "daemonsets", shortNames: ["ds"], hasStatus: true),
+        ResourceType(kind: "Job", group: "batch", version: "v1", plural: "jobs", hasStatus: true),
+        ResourceType(kind: "CronJob", group: "batch", version: "v1", plural: "cronjobs", shortNames: ["cj"], hasStatus: true),
+        ResourceType(kind: "Ingress", group: "networking.k8s.io", version: "v1", plural: "ingresses", shortNames: ["ing"], hasStatus: true),
+        ResourceType(kind: "NetworkPolicy", group: "networking.k8s.io", version: "v1", plural: "networkpolicies", shortNames: ["netpol"]),
+        ResourceType(kind: "HorizontalPodAutoscaler", group: "autoscaling", version: "v2", plural: "horizontalpodautoscalers", shortNames: ["hpa"], hasStatus: true),
+        ResourceType(kind: "PodDisruptionBudget", group: "policy", version: "v1", plural: "poddisruptionbudgets", shortNames: ["pdb"], hasStatus: true),
+        ResourceType(kind: "Role", group: "rbac.authorization.k8s.io", version: "v1", plural: "roles"),
+        ResourceType(kind: "RoleBinding", group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings"),
+        ResourceType(kind: "ClusterRole", group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterroles", namespaced: false),
+        ResourceType(kind: "ClusterRoleBinding", group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterrolebindings", namespaced: false),
+        ResourceType(kind: "CustomResourceDefinition", group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", shortNames: ["crd", "crds"], namespaced: false, hasStatus: true),
+        ResourceType(kind: "StorageClass", group: "storage.k8s.io", version: "v1", plural: "storageclasses", shortNames: ["sc"], namespaced: false),
+        ResourceType(kind: "PriorityClass", group: "scheduling.k8s.io", version: "v1", plural: "priorityclasses", shortNames: ["pc"], namespaced: false),
+        ResourceType(kind: "MutatingWebhookConfiguration", group: "admissionregistration.k8s.io", version: "v1", plural: "mutatingwebhookconfigurations", namespaced: false),
+        ResourceType(kind: "ValidatingWebhookConfiguration", group: "admissionregistration.k8s.io", version: "v1", plural: "validatingwebhookconfigurations", namespaced: false),
+        ResourceType(kind: "APIService", group: "apiregistration.k8s.io", version: "v1", plural: "apiservices", namespaced: false, hasStatus: true),
+    ]
+
+    /// The kinds `get all` lists, in kubectl's order.
+    public static let allCategory = ["Pod", "Service", "Deployment", "ReplicaSet"]
+
+    /// The type for an object's `apiVersion` and `kind`. Kinds we do not know are namespaced
+    /// generic objects named by their lower-cased kind, as kubectl would show a custom resource.
+    public static func forObject(apiVersion: String, kind: String) -> ResourceType {
+        let group = apiVersion.split(separator: "/", maxSplits: 1).count == 2 ? String(apiVersion.split(separator: "/")[0]) : ""
+        let version = String(apiVersion.split(separator: "/").last ?? "")
+        if let known = builtIn.first(where: { $0.kind == kind && $0.group == group }) {
+            return known
+        }
+        // Cluster-scoped kinds of other groups cannot be known without their CRD; most custom
+        // resources are namespaced.
+        return ResourceType(kind: kind, group: group, version: version, plural: pluralize(kind.lowercased()))
+    }
+
+    /// English plural as the API machinery guesses it (`UnsafeGuessKindToResource`).
+    static func pluralize(_ singular: String) -> String {
+        if singular.hasSuffix("s") || singular.hasSuffix("x") || singular.hasSuffix("z") || singular.hasSuffix("ch") || singular.hasSuffix("sh") {
+            return singular + "es"
+        }
+        if singular.hasSuffix("y"), let before = singular.dropLast().last, !"aeiou".contains(before) {
+            return String(singular.dropLast()) + "ies"
+        }
+        return singular + "s"
+    }
+
+    /// Resolves what a user typed (`deploy`, `deployments`, `Deployment`, `deployments.apps`)
+    /// against the built-in types and any generic types the store holds.
+    public static func resolve(_ name: String, among stored: [ResourceType] = []) -> ResourceType? {
+        let lower = name.lowercased()
+        for type in builtIn + stored {
+            if lower == type.plural || lower == type.singular || type.shortNames.contains(lower)
+                || lower == type.qualifiedPlural || lower == type.qualifiedSingular
+                || lower == "\(type.plural).\(type.version).\(type.group)" {
+                return type
+            }
+        }
+        return nil
+    }
+}

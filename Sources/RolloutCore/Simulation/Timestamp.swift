@@ -1,0 +1,87 @@
+/// A point in the cluster's virtual time: milliseconds since the Unix epoch, UTC.
+/// Formatting is done by hand (civil-from-days) so no calendar or locale is involved.
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var milliseconds: Int
+
+    public init(milliseconds: Int) { self.milliseconds = milliseconds }
+
+    /// The epoch a new cluster starts at: 2025-01-01T00:00:00Z. Virtual time only moves when a
+    /// command waits, so output does not depend on when it runs.
+    public static let clusterEpoch = Timestamp(milliseconds: 1_735_689_600_000)
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.milliseconds < b.milliseconds }
+
+    public func adding(_ duration: Duration) -> Timestamp { Timestamp(milliseconds: milliseconds + duration.milliseconds) }
+
+    /// RFC 3339 in seconds, as Kubernetes writes `metav1.Time`: `2025-01-01T00:00:00Z`.
+    public var description: String {
+        let (y, m, d, hh, mm, ss) = components
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2))Z"
+    }
+
+    /// `Wed, 01 Jan 2025 00:00:00 +0000`: how `kubectl describe` prints times (RFC 1123Z).
+    public var rfc1123: String {
+        let (y, m, d, hh, mm, ss) = components
+        let days = floorDiv(milliseconds, 86_400_000)
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 1]
+        return "\(weekday), \(pad(d, 2)) \(month) \(y) \(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2)) +0000"
+    }
+
+    private var components: (Int, Int, Int, Int, Int, Int) {
+        let days = floorDiv(milliseconds, 86_400_000)
+        let secondsOfDay = (milliseconds - days * 86_400_000) / 1000
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = floorDiv(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return (y, m, d, secondsOfDay / 3600, secondsOfDay / 60 % 60, secondsOfDay % 60)
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC only, as Kubernetes writes it).
+    public init?(parsing text: String) {
+        let b = Array(text.utf8)
+        guard b.count >= 20, b.last == UInt8(ascii: "Z"), b[4] == 0x2D, b[7] == 0x2D, b[10] == UInt8(ascii: "T"), b[13] == 0x3A, b[16] == 0x3A else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
+                n = n * 10 + Int(b[i] - 0x30)
+            }
+            return n
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), let hh = number(11..<13),
+              let mm = number(14..<16), let ss = number(17..<19), (1...12).contains(m), (1...31).contains(d), hh < 24, mm < 60, ss < 61 else { return nil }
+        var millis = 0
+        if b.count > 20 {
+            guard b[19] == UInt8(ascii: "."), let fraction = number(20..<(b.count - 1)) else { return nil }
+            let digits = b.count - 21
+            millis = digits >= 3 ? fraction / Int(pow10(digits - 3)) : fraction * Int(pow10(3 - digits))
+        } else if b.count != 20 {
+            return nil
+        }
+        // days_from_civil.
+        let yy = m <= 2 ? y - 1 : y
+        let era = floorDiv(yy, 400)
+        let yoe = yy - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        milliseconds = ((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000 + millis
+    }
+}
+
+private func pow10(_ n: Int) -> Int { (0..<n).reduce(1) { r, _ in r * 10 } }
+
+private func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+private func pad(_ n: Int, _ width: Int) -> String {
+    let s = String(n)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}

@@ -1,0 +1,266 @@
+/// The cluster's state directory (SPEC §3): a manifest file (`state.json`: the virtual clock,
+/// counters, the seeded generator, and which table file holds each type) plus one table file
+/// per type under `objects/`. A change writes new table files under new names, then replaces
+/// the manifest atomically: a crash at any instant leaves the old manifest (pointing at the old,
+/// untouched tables) or the new one. One lock per directory serialises invocations.
+public final class StateStore {
+    public static let manifestName = "state.json"
+    static let formatVersion = "rollout.dev/v1alpha1"
+
+    public let directory: String
+    /// The cluster's virtual clock. Only commands that wait move it.
+    public internal(set) var clock: Timestamp
+    public internal(set) var random: SeededRandom
+    var resourceVersion: Int
+    var commitNumber: Int
+    /// Counters for cluster-assigned addresses: Service cluster IPs and node ports.
+    var counters: [String: Int]
+    var tables: [String: TableInfo]
+    var segments: [String: Segment] = [:]
+    var dirty: Set<String> = []
+    private let lock: StateLock
+    public let writable: Bool
+
+    struct TableInfo {
+        var file: String
+        var apiVersion: String
+        var kind: String
+    }
+
+    /// `--state`, else `$ROLLOUT_STATE`, else `~/.rollout`.
+    public static func directory(flag: String?, environment: [String: String]) -> String {
+        if let flag, !flag.isEmpty { return flag }
+        if let env = environment["ROLLOUT_STATE"], !env.isEmpty { return env }
+        return "\(environment["HOME"] ?? ".")/.rollout"
+    }
+
+    /// Opens (creating on first use, with the default single-node cluster) the state in
+    /// `directory`. Writers hold an exclusive lock until `close()`, readers a shared one.
+    public init(directory: String, writable: Bool) throws(StoreError) {
+        self.directory = directory
+        try FileIO.makeDirectory(directory)
+        let manifestPath = "\(directory)/\(Self.manifestName)"
+        let needsCreation = !FileIO.exists(manifestPath)
+        lock = try StateLock(directory: directory, exclusive: writable || needsCreation)
+        self.writable = writable || needsCreation
+        clock = .clusterEpoch
+        random = SeededRandom(seed: 0x5EED)
+        resourceVersion = 0
+        commitNumber = 0
+        counters = [:]
+        tables = [:]
+        if !FileIO.exists(manifestPath) {
+            let strays = FileIO.list(directory).filter { $0 != "lock" && !$0.hasPrefix(".tmp-") && $0 != "objects" }
+            if !strays.isEmpty {
+                throw .foreign(path: directory, reason: "it holds other files (\(strays.prefix(3).joined(separator: ", ")))")
+            }
+            try FileIO.makeDirectory("\(directory)/objects")
+            try ClusterSetup.populate(self, spec: ClusterSpec())
+            try commit()
+        } else {
+            try loadManifest(manifestPath)
+        }
+    }
+
+    public func close() { lock.release() }
+
+    private func loadManifest(_ path: String) throws(StoreError) {
+        let bytes = try FileIO.read(path)
+        let value: Value
+        do { value = try JSONReader.parse(bytes) } catch {
+            throw .damaged(file: path, reason: "not valid JSON (\(error))")
+        }
+        guard value["kind"]?.stringValue == "ClusterState", let version = value["apiVersion"]?.stringValue else {
+            throw .foreign(path: path, reason: "the file is not a rollout cluster state")
+        }
+        guard version == Self.formatVersion else {
+            throw .foreign(path: path, reason: "state format \(version) is not \(Self.formatVersion), the one this rollout reads")
+        }
+        guard let clockMilliseconds = value["clock"]?.intValue,
+              let rv = value["resourceVersion"]?.intValue, let commit = value["commit"]?.intValue,
+              let randomText = value["random"]?.stringValue, let randomState = UInt64(randomText),
+              case .object(let tableObject)? = value["tables"] else {
+            throw .damaged(file: path, reason: "a required field (clock, resourceVersion, commit, random, tables) is missing or malformed")
+        }
+        clock = Timestamp(milliseconds: clockMilliseconds)
+        resourceVersion = rv
+        commitNumber = commit
+        random = SeededRandom(seed: randomState)
+        for member in value["counters"]?.objectValue?.members ?? [] {
+            if let n = member.value.intValue { counters[member.key] = n }
+        }
+        for member in tableObject.members {
+            guard let file = member.value["file"]?.stringValue, !file.contains("/"), !file.hasPrefix("."),
+                  let apiVersion = member.value["apiVersion"]?.stringValue, let kind = member.value["kind"]?.stringValue else {
+                throw .damaged(file: path, reason: "table entry \(member.key) is malformed")
+            }
+            tables[member.key] = TableInfo(file: file, apiVersion: apiVersion, kind: kind)
+        }
+    }
+
+    /// The types that have objects stored, for resolving names like `widgets`.
+    public var storedTypes: [ResourceType] {
+        tables.values.map { ResourceType.forObject(apiVersion: $0.apiVersion, kind: $0.kind) }.sorted { $0.storageKey < $1.storageKey }
+    }
+
+    func segment(_ type: String) throws(StoreError) -> Segment {
+        if let loaded = segments[type] { return loaded }
+        guard let info = tables[type] else { return Segment(file: "") }
+        let path = "\(directory)/objects/\(info.file)"
+        guard FileIO.exists(path) else {
+            throw .damaged(file: "\(directory)/\(Self.manifestName)", reason: "it names \(path), which is missing")
+        }
+        let segment = try Segment(bytes: try FileIO.read(path), file: path)
+        segments[type] = segment
+        return segment
+    }
+
+    /// Every object of `type`, in `namespace` (nil: all), sorted by namespace then name.
+    public func list(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [Resource] {
+        var segment = try segment(type.storageKey)
+        var result: [Resource] = []
+        for key in segment.sortedKeys(namespace: type.namespaced ? namespace : nil) {
+            if let resource = try segment.resource(key) { result.append(resource) }
+        }
+        segments[type.storageKey] = segment
+        return result
+    }
+
+    public func count(_ type: ResourceType) throws(StoreError) -> Int {
+        try segment(type.storageKey).count
+    }
+
+    public func get(_ key: ObjectKey) throws(StoreError) -> Resource? {
+        var segment = try segment(key.type)
+        let resource = try segment.resource(Segment.Key(namespace: key.namespace, name: key.name))
+        segments[key.type] = segment
+        return resource
+    }
+
+    /// Stores a new object: uid, creationTimestamp, generation 1 and a resourceVersion.
+    @discardableResult
+    public func create(_ resource: Resource) throws(StoreError) -> Resource {
+        var resource = resource
+        var meta = resource.metadata
+        meta["uid"] = .string(random.uuid())
+        meta["creationTimestamp"] = .string(clock.description)
+        if resource.type.hasStatus { meta["generation"] = .int(1) }
+        resource.metadata = meta
+        try write(&resource)
+        return resource
+    }
+
+    /// Replaces an object, keeping what the server owns (uid, creationTimestamp) and bumping
+    /// `generation` when the spec changed (for Deployments also when annotations did, as
+    /// `pkg/registry/apps/deployment/strategy.go` does).
+    @discardableResult
+    public func update(_ resource: Resource, previous: Resource) throws(StoreError) -> Resource {
+        var resource = resource
+        var meta = resource.metadata
+        for key in ["uid", "creationTimestamp"] { meta[key] = previous.metadata[key] }
+        var generation = previous.generation
+        if resource.type.hasStatus {
+            let specChanged = resource.object["spec"] != previous.object["spec"]
+            let annotationsChanged = resource.kind == "Deployment" && resource.metadata["annotations"] != previous.metadata["annotations"]
+            if specChanged || annotationsChanged { generation += 1 }
+            meta["generation"] = .int(max(generation, 1))
+        }
+        resource.metadata = meta
+        try write(&resource)
+        return resource
+    }
+
+    private func write(_ resource: inout Resource) throws(StoreError) {
+        precondition(writable, "a read-only store was asked to write")
+        resourceVersion += 1
+        var meta = resource.metadata
+        meta["resourceVersion"] = .string(String(resourceVersion))
+        resource.metadata = meta
+        let key = resource.key
+        var segment = try segment(key.type)
+        segment.set(resource, namespace: key.namespace)
+        segments[key.type] = segment
+        if tables[key.type] == nil {
+            tables[key.type] = TableInfo(file: "", apiVersion: resource.apiVersion, kind: resource.kind)
+        }
+        dirty.insert(key.type)
+    }
+
+    public func delete(_ key: ObjectKey) throws(StoreError) {
+        var segment = try segment(key.type)
+        segment.remove(Segment.Key(namespace: key.namespace, name: key.name))
+        segments[key.type] = segment
+        dirty.insert(key.type)
+    }
+
+    /// Removes every object and counter: `cluster init`.
+    public func eraseAll() {
+        for type in tables.keys { dirty.insert(type) }
+        segments = segments.mapValues { Segment(file: $0.file) }
+        for type in tables.keys where segments[type] == nil { segments[type] = Segment(file: "") }
+        counters = [:]
+        clock = .clusterEpoch
+        random = SeededRandom(seed: 0x5EED)
+    }
+
+    /// The next value of a named counter (cluster IPs, node ports), starting at 1.
+    func nextCounter(_ name: String) -> Int {
+        let next = (counters[name] ?? 0) + 1
+        counters[name] = next
+        return next
+    }
+
+    /// Writes changed tables under new names, then the manifest; then removes files the new
+    /// manifest no longer names. Nothing to do when nothing changed.
+    public func commit() throws(StoreError) {
+        precondition(writable, "a read-only store was asked to commit")
+        let manifestPath = "\(directory)/\(Self.manifestName)"
+        if dirty.isEmpty && FileIO.exists(manifestPath) { return }
+        commitNumber += 1
+        for type in dirty.sorted() {
+            guard let segment = segments[type], var info = tables[type] else { continue }
+            if segment.count == 0 {
+                tables[type] = nil
+                continue
+            }
+            info.file = "\(type.replacingOccurrences(of: "/", with: "."))_\(commitNumber).jsonl"
+            try FileIO.writeAtomically(try segment.serialized(), to: "\(directory)/objects/\(info.file)", syncDirectory: false)
+            tables[type] = info
+        }
+        FileIO.syncFolder("\(directory)/objects")
+        try FileIO.writeAtomically(manifestBytes(), to: manifestPath)
+        dirty = []
+        // Old tables are unreferenced now; so are leftovers of writers killed mid-commit.
+        let referenced = Set(tables.values.map(\.file))
+        for name in FileIO.list("\(directory)/objects") where !referenced.contains(name) {
+            FileIO.remove("\(directory)/objects/\(name)")
+        }
+        for name in FileIO.list(directory) where name.hasPrefix(".tmp-") {
+            FileIO.remove("\(directory)/\(name)")
+        }
+    }
+
+    private func manifestBytes() -> [UInt8] {
+        var tableObject = Object()
+        for type in tables.keys.sorted() {
+            guard let info = tables[type] else { continue }
+            tableObject[type] = .object(Object(["file": .string(info.file), "apiVersion": .string(info.apiVersion), "kind": .string(info.kind)]))
+        }
+        var counterObject = Object()
+        for name in counters.keys.sorted() { counterObject[name] = .int(counters[name] ?? 0) }
+        let manifest = Object([
+            "apiVersion": .string(Self.formatVersion),
+            "kind": .string("ClusterState"),
+            "commit": .int(commitNumber),
+            "clock": .int(clock.milliseconds),
+            "resourceVersion": .int(resourceVersion),
+            "random": .string(String(random.state)),
+            "counters": .object(counterObject),
+            "tables": .object(tableObject),
+        ])
+        var out: [UInt8] = []
+        try? JSONWriter.write(.object(manifest), style: .pretty, into: &out)
+        out.append(0x0A)
+        return out
+    }
+}

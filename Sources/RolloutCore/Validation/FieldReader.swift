@@ -1,0 +1,121 @@
+/// Reads typed fields out of a document, collecting an error with the field path (and the
+/// source position, when the document came from YAML) for every value of the wrong type.
+/// Where YAML 1.1 resolution produced the wrong type (`on` read as a boolean, `1.10` as a
+/// number), the error says so and shows how to quote it.
+public struct FieldReader {
+    public private(set) var errors: [FieldError] = []
+    let root: YAMLNode?
+
+    public init(root: YAMLNode? = nil) { self.root = root }
+
+    public mutating func fail(_ path: FieldPath, _ message: String) {
+        errors.append(FieldError(path, message, location: path.location(in: root)))
+    }
+
+    public mutating func required(_ path: FieldPath) {
+        fail(path, "Required value")
+    }
+
+    public mutating func string(_ value: Value?, _ path: FieldPath) -> String? {
+        guard let value, value != .null else { return nil }
+        if case .string(let s) = value { return s }
+        fail(path, wrongType(value, expected: "a string", path: path))
+        return nil
+    }
+
+    public mutating func int(_ value: Value?, _ path: FieldPath) -> Int? {
+        guard let value, value != .null else { return nil }
+        if case .int(let i) = value { return i }
+        if case .float(let d) = value, d == d.rounded(), abs(d) < 1e15 { return Int(d) }
+        fail(path, wrongType(value, expected: "an integer", path: path))
+        return nil
+    }
+
+    public mutating func bool(_ value: Value?, _ path: FieldPath) -> Bool? {
+        guard let value, value != .null else { return nil }
+        if case .bool(let b) = value { return b }
+        fail(path, wrongType(value, expected: "a boolean (true or false)", path: path))
+        return nil
+    }
+
+    public mutating func object(_ value: Value?, _ path: FieldPath) -> Object? {
+        guard let value, value != .null else { return nil }
+        if case .object(let o) = value { return o }
+        fail(path, wrongType(value, expected: "a map", path: path))
+        return nil
+    }
+
+    public mutating func array(_ value: Value?, _ path: FieldPath) -> [Value]? {
+        guard let value, value != .null else { return nil }
+        if case .array(let a) = value { return a }
+        fail(path, wrongType(value, expected: "a list", path: path))
+        return nil
+    }
+
+    /// A `map[string]string` (labels, annotations, selectors): every value must be a string.
+    public mutating func stringMap(_ value: Value?, _ path: FieldPath) -> [String: String] {
+        guard let object = object(value, path) else { return [:] }
+        var result: [String: String] = [:]
+        for member in object.members {
+            if let s = string(member.value, path / member.key) { result[member.key] = s }
+        }
+        return result
+    }
+
+    public mutating func intOrString(_ value: Value?, _ path: FieldPath) -> IntOrString? {
+        guard let value, value != .null else { return nil }
+        switch value {
+        case .int(let i): return .int(i)
+        case .string(let s): return .string(s)
+        default:
+            fail(path, wrongType(value, expected: "an integer or a string", path: path))
+            return nil
+        }
+    }
+
+    public mutating func quantity(_ value: Value?, _ path: FieldPath) -> Quantity? {
+        guard let value, value != .null else { return nil }
+        let text: String
+        switch value {
+        case .string(let s): text = s
+        case .int(let i): text = String(i)
+        case .float(let d): text = JSONWriter.formatFloat(d)
+        default:
+            fail(path, wrongType(value, expected: "a quantity such as 100m, 128Mi or 1.5", path: path))
+            return nil
+        }
+        guard let q = Quantity(text) else {
+            fail(path, "Invalid value: \"\(text)\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (e.g. 100m, 128Mi, 1.5)")
+            return nil
+        }
+        return q
+    }
+
+    /// "expected a string, found boolean true"; with the YAML 1.1 story when the source shows
+    /// a plain scalar that a user most likely meant as text.
+    func wrongType(_ value: Value, expected: String, path: FieldPath) -> String {
+        let found: String
+        switch value {
+        case .bool(let b): found = "boolean \(b)"
+        case .int(let i): found = "integer \(i)"
+        case .float(let d): found = "number \(d.isFinite ? JSONWriter.formatFloat(d) : String(d))"
+        case .null: found = "null"
+        case .string(let s): found = "string \"\(s)\""
+        case .array: found = "a list"
+        case .object: found = "a map"
+        }
+        var message = "expected \(expected), found \(found)"
+        if expected == "a string", let node = path.node(in: root), case .scalar(let text, .plain) = node.content, node.tag == nil, !text.isEmpty {
+            switch value {
+            case .bool:
+                message += " (YAML 1.1 reads '\(text)' as a boolean; quote it: \"\(text)\")"
+            case .int, .float:
+                message += " (YAML reads '\(text)' as a number; quote it: \"\(text)\")"
+            case .null:
+                message += " (YAML reads '\(text)' as null; quote it: \"\(text)\")"
+            default: break
+            }
+        }
+        return message
+    }
+}

@@ -1,0 +1,62 @@
+/// The name and label rules of `k8s.io/apimachinery/pkg/util/validation`, with its messages.
+public enum Validation {
+    private static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
+    private static func isAlnumAnyCase(_ b: UInt8) -> Bool { isAlnum(b) || (b >= 0x41 && b <= 0x5A) }
+
+    /// RFC 1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
+    public static func isDNS1123Label(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard !b.isEmpty, b.count <= 63, isAlnum(b[0]), isAlnum(b[b.count - 1]) else { return false }
+        return b.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// RFC 1123 subdomain: labels joined by dots, at most 253 characters.
+    public static func isDNS1123Subdomain(_ s: String) -> Bool {
+        guard !s.isEmpty, s.utf8.count <= 253 else { return false }
+        return s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            let b = Array(label.utf8)
+            guard !b.isEmpty, isAlnum(b[0]), isAlnum(b[b.count - 1]) else { return false }
+            return b.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") }
+        }
+    }
+
+    /// RFC 1035 label (Service names): like a 1123 label but starting with a letter.
+    public static func isDNS1035Label(_ s: String) -> Bool {
+        guard let first = s.utf8.first, first >= 0x61 && first <= 0x7A else { return false }
+        return isDNS1123Label(s)
+    }
+
+    /// A label value: empty, or `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, at most 63.
+    public static func isLabelValue(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        if b.isEmpty { return true }
+        guard b.count <= 63, isAlnumAnyCase(b[0]), isAlnumAnyCase(b[b.count - 1]) else { return false }
+        return b.allSatisfy { isAlnumAnyCase($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+
+    /// A label or annotation key: an optional DNS subdomain prefix and `/`, then a name that is
+    /// a non-empty label value.
+    public static func isQualifiedName(_ s: String) -> Bool {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1: return !s.isEmpty && isLabelValue(s)
+        case 2: return isDNS1123Subdomain(String(parts[0])) && !parts[1].isEmpty && isLabelValue(String(parts[1]))
+        default: return false
+        }
+    }
+
+    /// IANA service name (named ports): 1–15 of `[a-z0-9-]`, a letter somewhere, no `--`,
+    /// no leading or trailing `-`.
+    public static func isPortName(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard !b.isEmpty, b.count <= 15, b.first != UInt8(ascii: "-"), b.last != UInt8(ascii: "-"), !s.contains("--") else { return false }
+        guard b.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "-") }) else { return false }
+        return b.contains { $0 >= 0x61 && $0 <= 0x7A }
+    }
+
+    static let dns1123LabelMessage = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+    static let dns1123SubdomainMessage = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+    static let dns1035LabelMessage = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+    static let labelValueMessage = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+    static let qualifiedNameMessage = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+}

@@ -1,0 +1,127 @@
+/// Validation as the API server does it on create and update: the common metadata rules for
+/// every object, then the rules of its kind. Runs on the defaulted object.
+public enum ObjectValidation {
+    /// All problems of one object; nil when it is valid. `root` gives source positions.
+    public static func validate(_ resource: Resource, root: YAMLNode? = nil, file: String) -> ValidationError? {
+        var reader = FieldReader(root: root)
+        validateMetadata(resource, reader: &reader)
+        switch (resource.type.group, resource.kind) {
+        case ("apps", "Deployment"):
+            let deployment = Deployment(resource, reader: &reader)
+            validateDeployment(deployment, reader: &reader)
+        case ("apps", "ReplicaSet"):
+            let replicaSet = ReplicaSet(resource, reader: &reader)
+            validateWorkloadSelector(replicaSet.selector, template: replicaSet.template, reader: &reader)
+            if replicaSet.replicas < 0 { reader.fail(FieldPath("spec.replicas"), "Invalid value: \(replicaSet.replicas): must be greater than or equal to 0") }
+            validatePodTemplate(replicaSet.template, at: FieldPath("spec.template"), reader: &reader, workload: true)
+        case ("", "Pod"):
+            let pod = Pod(resource, reader: &reader)
+            validatePodSpec(pod.spec, annotations: pod.metadata.annotations, at: FieldPath("spec"), reader: &reader)
+        case ("", "Service"):
+            let service = Service(resource, reader: &reader)
+            validateService(service, reader: &reader)
+        case ("", "Endpoints"):
+            _ = Endpoints(resource, reader: &reader)
+        case ("", "Node"):
+            _ = Node(resource, reader: &reader)
+        case ("", "Namespace"):
+            _ = Namespace(resource, reader: &reader)
+        case ("", "ConfigMap"):
+            _ = reader.stringMap(resource.object["data"], FieldPath("data"))
+        case ("", "Secret"):
+            _ = reader.stringMap(resource.object["stringData"], FieldPath("stringData"))
+            for (key, value) in reader.stringMap(resource.object["data"], FieldPath("data")) where !isBase64(value) {
+                reader.fail(FieldPath("data") / key, "Invalid value: illegal base64 data (use stringData for plain text)")
+            }
+        default:
+            break
+        }
+        guard !reader.errors.isEmpty else { return nil }
+        return ValidationError(file: file, object: displayName(resource), errors: reader.errors)
+    }
+
+    /// `deployment.apps/web`, or `Deployment` when the object has no usable name.
+    public static func displayName(_ resource: Resource) -> String {
+        let name = resource.name
+        if resource.kind.isEmpty { return name.isEmpty ? "object" : "object/\(name)" }
+        return name.isEmpty ? resource.kind : resource.qualifiedName
+    }
+
+    static func validateMetadata(_ resource: Resource, reader: inout FieldReader) {
+        let object = resource.object
+        if reader.string(object["apiVersion"], FieldPath("apiVersion")) == nil && object["apiVersion"] == nil {
+            reader.fail(FieldPath("apiVersion"), "Required value: set apiVersion (e.g. apps/v1 for a Deployment, v1 for a Service)")
+        }
+        if reader.string(object["kind"], FieldPath("kind")) == nil && object["kind"] == nil {
+            reader.fail(FieldPath("kind"), "Required value: set kind (e.g. Deployment, Service)")
+        }
+        let metaPath = FieldPath("metadata")
+        guard let meta = reader.object(object["metadata"], metaPath) else {
+            if object["metadata"] == nil { reader.fail(metaPath / "name", "Required value: name or generateName is required") }
+            return
+        }
+        let metadata = ObjectMeta(meta, at: metaPath, reader: &reader)
+        if metadata.name.isEmpty {
+            if meta["name"] == nil || meta["name"] == .null {
+                reader.fail(metaPath / "name", "Required value: name or generateName is required")
+            }
+        } else {
+            let (valid, message) = nameRule(for: resource.kind)(metadata.name)
+            if !valid { reader.fail(metaPath / "name", "Invalid value: \"\(metadata.name)\": \(message)") }
+        }
+        if let namespace = metadata.namespace, !namespace.isEmpty {
+            if !resource.type.namespaced {
+                reader.fail(metaPath / "namespace", "Forbidden: not allowed on this type (\(resource.kind) is cluster-scoped)")
+            } else if !Validation.isDNS1123Label(namespace) {
+                reader.fail(metaPath / "namespace", "Invalid value: \"\(namespace)\": \(Validation.dns1123LabelMessage)")
+            }
+        }
+        validateLabels(metadata.labels, at: metaPath / "labels", reader: &reader)
+        validateAnnotations(metadata.annotations, at: metaPath / "annotations", reader: &reader)
+    }
+
+    /// The name rule of each kind (`ValidateObjectMeta`'s nameFn).
+    static func nameRule(for kind: String) -> (String) -> (Bool, String) {
+        switch kind {
+        case "Service": return { (Validation.isDNS1035Label($0), Validation.dns1035LabelMessage) }
+        case "Namespace": return { (Validation.isDNS1123Label($0), Validation.dns1123LabelMessage) }
+        default: return { (Validation.isDNS1123Subdomain($0), Validation.dns1123SubdomainMessage) }
+        }
+    }
+
+    static func validateLabels(_ labels: [String: String], at path: FieldPath, reader: inout FieldReader) {
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
+            if !Validation.isQualifiedName(key) {
+                reader.fail(path, "Invalid value: \"\(key)\": \(Validation.qualifiedNameMessage)")
+            }
+            if !Validation.isLabelValue(value) {
+                reader.fail(path / key, "Invalid value: \"\(value)\": \(Validation.labelValueMessage)")
+            }
+        }
+    }
+
+    static func validateAnnotations(_ annotations: [String: String], at path: FieldPath, reader: inout FieldReader) {
+        var total = 0
+        for (key, value) in annotations.sorted(by: { $0.key < $1.key }) {
+            if !Validation.isQualifiedName(key.lowercased()) {
+                reader.fail(path, "Invalid value: \"\(key)\": \(Validation.qualifiedNameMessage)")
+            }
+            total += key.utf8.count + value.utf8.count
+        }
+        if total > 256 * 1024 {
+            reader.fail(path, "Too long: must have at most 262144 bytes")
+        }
+    }
+
+    static func isBase64(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        guard bytes.count % 4 == 0 else { return false }
+        for (i, b) in bytes.enumerated() {
+            let alnum = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2F
+            if alnum { continue }
+            if b == 0x3D && i >= bytes.count - 2 && bytes[(i + 1)...].allSatisfy({ $0 == 0x3D }) { continue }
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,149 @@
+/// `ValidatePodSpec` and `ValidatePodTemplateSpec` (`pkg/apis/core/validation/validation.go`),
+/// the rules a rollout depends on, plus the `rollout.sim/*` annotations.
+extension ObjectValidation {
+    static func validatePodTemplate(_ template: PodTemplateSpec, at path: FieldPath, reader: inout FieldReader, workload: Bool) {
+        validateLabels(template.labels, at: path / "metadata" / "labels", reader: &reader)
+        validateAnnotations(template.annotations, at: path / "metadata" / "annotations", reader: &reader)
+        if workload && template.spec.restartPolicy != "Always" {
+            reader.fail(path / "spec" / "restartPolicy", "Unsupported value: \"\(template.spec.restartPolicy)\": supported values: \"Always\"")
+        }
+        validatePodSpec(template.spec, annotations: template.annotations, at: path / "spec", reader: &reader, annotationsPath: path / "metadata" / "annotations")
+    }
+
+    static func validatePodSpec(_ spec: PodSpec, annotations: [String: String], at path: FieldPath, reader: inout FieldReader, annotationsPath: FieldPath = FieldPath("metadata.annotations")) {
+        if spec.containers.isEmpty {
+            reader.fail(path / "containers", "Required value")
+        }
+        if !["Always", "OnFailure", "Never"].contains(spec.restartPolicy) {
+            reader.fail(path / "restartPolicy", "Unsupported value: \"\(spec.restartPolicy)\": supported values: \"Always\", \"OnFailure\", \"Never\"")
+        }
+        if spec.terminationGracePeriodSeconds < 0 {
+            reader.fail(path / "terminationGracePeriodSeconds", "Invalid value: \(spec.terminationGracePeriodSeconds): must be greater than or equal to 0")
+        }
+        var names: Set<String> = []
+        var portNames: Set<String> = []
+        for (key, containers) in [("initContainers", spec.initContainers), ("containers", spec.containers)] {
+            for (i, container) in containers.enumerated() {
+                let c = path / key |> i
+                validateContainer(container, at: c, reader: &reader)
+                if !container.name.isEmpty && !names.insert(container.name).inserted {
+                    reader.fail(c / "name", "Duplicate value: \"\(container.name)\"")
+                }
+                for (j, port) in container.ports.enumerated() {
+                    if let name = port.name, !name.isEmpty, !portNames.insert(name).inserted {
+                        reader.fail(c / "ports" |> j / "name", "Duplicate value: \"\(name)\"")
+                    }
+                }
+            }
+        }
+        validateSimulationAnnotations(annotations, at: annotationsPath, reader: &reader)
+    }
+
+    static func validateContainer(_ container: Container, at path: FieldPath, reader: inout FieldReader) {
+        if container.name.isEmpty {
+            reader.fail(path / "name", "Required value")
+        } else if !Validation.isDNS1123Label(container.name) {
+            reader.fail(path / "name", "Invalid value: \"\(container.name)\": \(Validation.dns1123LabelMessage)")
+        }
+        if container.image.trimmingSpaces.isEmpty {
+            reader.fail(path / "image", "Required value")
+        } else if container.image != container.image.trimmingSpaces {
+            reader.fail(path / "image", "Invalid value: \"\(container.image)\": must not have leading or trailing whitespace")
+        }
+        if let policy = container.imagePullPolicy, !["Always", "IfNotPresent", "Never"].contains(policy) {
+            reader.fail(path / "imagePullPolicy", "Unsupported value: \"\(policy)\": supported values: \"Always\", \"IfNotPresent\", \"Never\"")
+        }
+        var seenPorts: Set<String> = []
+        for (i, port) in container.ports.enumerated() {
+            let p = path / "ports" |> i
+            if !(1...65535).contains(port.containerPort) {
+                reader.fail(p / "containerPort", "Invalid value: \(port.containerPort): must be between 1 and 65535, inclusive")
+            }
+            if let name = port.name, !name.isEmpty, !Validation.isPortName(name) {
+                reader.fail(p / "name", "Invalid value: \"\(name)\": must be no more than 15 characters, contain only lowercase letters, digits and '-', contain at least one letter, and not begin or end with '-' or contain '--'")
+            }
+            if !["TCP", "UDP", "SCTP"].contains(port.protocol) {
+                reader.fail(p / "protocol", "Unsupported value: \"\(port.protocol)\": supported values: \"SCTP\", \"TCP\", \"UDP\"")
+            }
+            // The API server only warns here; two entries for one port are a mistake either way.
+            if !seenPorts.insert("\(port.containerPort)/\(port.protocol)").inserted {
+                reader.fail(p / "containerPort", "Duplicate value: \(port.containerPort)/\(port.protocol): each port may be listed once per container")
+            }
+        }
+        for (i, variable) in container.env.enumerated() where variable.name.isEmpty {
+            reader.fail(path / "env" |> i / "name", "Required value")
+        }
+        for (name, request) in container.resources.requests {
+            if request.compare(Quantity("0")!) < 0 {
+                reader.fail(path / "resources" / "requests" / name, "Invalid value: \"\(request)\": must be greater than or equal to 0")
+            }
+            if let limit = container.resources.limits[name], request.compare(limit) > 0 {
+                reader.fail(path / "resources" / "requests" / name, "Invalid value: \"\(request)\": must be less than or equal to \(name) limit of \(limit)")
+            }
+        }
+        let probes: [(String, Probe?)] = [("readinessProbe", container.readinessProbe), ("livenessProbe", container.livenessProbe), ("startupProbe", container.startupProbe)]
+        for (field, probe) in probes {
+            guard let probe else { continue }
+            validateProbe(probe, at: path / field, liveness: field != "readinessProbe", reader: &reader)
+        }
+    }
+
+    static func validateProbe(_ probe: Probe, at path: FieldPath, liveness: Bool, reader: inout FieldReader) {
+        if probe.handlers.isEmpty {
+            reader.fail(path, "Required value: must specify a handler type (exec, httpGet, tcpSocket or grpc)")
+        } else if probe.handlers.count > 1 {
+            reader.fail(path, "Forbidden: may not specify more than 1 handler type")
+        }
+        for (value, field) in [(probe.initialDelaySeconds, "initialDelaySeconds"), (probe.timeoutSeconds, "timeoutSeconds"), (probe.periodSeconds, "periodSeconds"), (probe.successThreshold, "successThreshold"), (probe.failureThreshold, "failureThreshold")] {
+            let minimum = field == "initialDelaySeconds" ? 0 : 1
+            if value < minimum {
+                reader.fail(path / field, "Invalid value: \(value): must be greater than or equal to \(minimum)")
+            }
+        }
+        if liveness && probe.successThreshold != 1 {
+            reader.fail(path / "successThreshold", "Invalid value: \(probe.successThreshold): must be 1")
+        }
+        for handler in probe.handlers {
+            switch handler {
+            case .httpGet(_, let port), .tcpSocket(let port): validateTargetPort(port, at: path, reader: &reader)
+            default: break
+            }
+        }
+    }
+
+    static func validateTargetPort(_ port: IntOrString, at path: FieldPath, reader: inout FieldReader) {
+        switch port {
+        case .int(let n) where !(1...65535).contains(n):
+            reader.fail(path, "Invalid value: \(n): must be between 1 and 65535, inclusive")
+        case .string(let s) where !Validation.isPortName(s):
+            reader.fail(path, "Invalid value: \"\(s)\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+        default:
+            break
+        }
+    }
+
+    /// The annotations that tell the simulation how the application behaves (SPEC §3).
+    public static let simulationAnnotations = ["rollout.sim/pull", "rollout.sim/startup", "rollout.sim/shutdown", "rollout.sim/ready", "rollout.sim/crash-after"]
+
+    static func validateSimulationAnnotations(_ annotations: [String: String], at path: FieldPath, reader: inout FieldReader) {
+        for (key, value) in annotations.sorted(by: { $0.key < $1.key }) where key.hasPrefix("rollout.sim/") {
+            let p = path / key
+            switch key {
+            case "rollout.sim/pull":
+                if value != "fail" && Duration(parsing: value).map({ $0.milliseconds >= 0 }) != true {
+                    reader.fail(p, "Invalid value: \"\(value)\": expected a duration such as 5s or 1m30s, or fail")
+                }
+            case "rollout.sim/ready":
+                if value != "never" && value != "always" {
+                    reader.fail(p, "Invalid value: \"\(value)\": expected never (readiness never passes) or always")
+                }
+            case "rollout.sim/startup", "rollout.sim/shutdown", "rollout.sim/crash-after":
+                if Duration(parsing: value).map({ $0.milliseconds >= 0 }) != true {
+                    reader.fail(p, "Invalid value: \"\(value)\": expected a duration such as 5s or 1m30s")
+                }
+            default:
+                reader.fail(p, "Unsupported value: \"\(key)\": supported annotations: \(simulationAnnotations.joined(separator: ", "))")
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import RolloutCore
+
+enum ApplyCommand {
+    static let help = """
+    Apply a configuration to objects by file name or stdin. Objects are created if they do not
+    exist yet and otherwise updated with a three-way merge (the last applied configuration, the
+    live object and the new configuration), as kubectl's client-side apply does. Every document
+    is validated first: if one is invalid, nothing is applied.
+
+    Usage:
+      rollout apply -f PATH... [-R] [--dry-run=none|client|server] [--prune -l SELECTOR] [options]
+
+    Examples:
+      # Apply every manifest in a folder
+      rollout apply -f examples/manifests/
+
+      # See what would change, without changing anything
+      rollout apply -f web.yaml --dry-run=client
+
+      # Apply the app's manifests and delete objects of the app that are no longer in them
+      rollout apply -f k8s/ --prune -l app=web
+
+    Options:
+      -f, --filename=[]    Files, folders (.yaml, .yml, .json) or - for standard input
+      -R, --recursive      Walk folders given with -f recursively
+          --dry-run=none   none, client or server: print what would happen, store nothing
+          --prune          Delete objects that an earlier apply created and these files no longer
+                           contain (needs -l, or --all for every applied object)
+      -l, --selector=      Only apply (and prune) objects with these labels, e.g. app=web
+          --all            With --prune: consider every object, not only labelled ones
+      -o, --output=        name: print only kind/name
+
+    """ + Global.helpText
+
+    static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
+        let parsed = try Arguments(args, specs: Global.specs + Global.fileSpecs + [
+            .init(names: ["--dry-run"], takesValue: true),
+            .init(names: ["--prune"], takesValue: false),
+            .init(names: ["--all"], takesValue: false),
+            .init(names: ["-l", "--selector"], takesValue: true),
+            .init(names: ["-o", "--output"], takesValue: true),
+        ])
+        if parsed.flag("--help") { io.out(help + "\n"); return 0 }
+        if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"; give manifests with -f") }
+        var options = ApplyOptions()
+        options.namespace = Global.namespace(parsed)
+        options.namespaceExplicit = parsed.last("--namespace") != nil
+        let dryRunText = parsed.last("--dry-run") ?? "none"
+        guard let dryRun = DryRun(rawValue: dryRunText == "true" ? "client" : dryRunText) else {
+            throw UsageError(message: "Invalid dry-run value (\(dryRunText)). Must be \"none\", \"server\", or \"client\".")
+        }
+        options.dryRun = dryRun
+        options.selector = try Global.selector(parsed)
+        options.prune = parsed.flag("--prune")
+        if options.prune && options.selector == nil && !parsed.flag("--all") {
+            throw UsageError(message: "all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector")
+        }
+        let output = parsed.last("--output")
+        if let output, output != "name" {
+            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: name")
+        }
+        let documents = try Global.readManifests(parsed, io: &io, verb: "apply")
+        let store = try Global.openStore(parsed, writable: true)
+        defer { store.close() }
+        let outcomes = try Applier.apply(documents, to: store, options: options)
+        for outcome in outcomes {
+            io.out(output == "name" ? outcome.object + "\n" : outcome.line + "\n")
+        }
+        return 0
+    }
+}

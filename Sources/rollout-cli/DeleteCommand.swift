@@ -1,0 +1,98 @@
+import RolloutCore
+
+enum DeleteCommand {
+    static let help = """
+    Delete objects by file name, by type and name, or by type and label selector. Objects a
+    deleted object owns (a Deployment's ReplicaSets and their Pods) are deleted with it, as
+    Kubernetes' garbage collector does; deleting a Namespace deletes everything in it.
+
+    Usage:
+      rollout delete -f PATH... [-R] | TYPE NAME... | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all [options]
+
+    Examples:
+      rollout delete -f examples/manifests/
+      rollout delete deployment web-api
+      rollout delete pods -l app=web
+
+    Options:
+      -f, --filename=[]    Delete the objects these manifests describe
+      -R, --recursive      Walk folders given with -f recursively
+      -l, --selector=      Delete the objects of TYPE with these labels
+          --all            Delete every object of TYPE in the namespace
+          --ignore-not-found
+                           Treat "not found" as success
+          --wait=true      Wait until the objects are gone
+          --dry-run=none   none, client or server: print what would be deleted, delete nothing
+
+    """ + Global.helpText
+
+    static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
+        let parsed = try Arguments(args, specs: Global.specs + Global.fileSpecs + [
+            .init(names: ["-l", "--selector"], takesValue: true),
+            .init(names: ["--all"], takesValue: false),
+            .init(names: ["--ignore-not-found"], takesValue: false),
+            .init(names: ["--wait"], takesValue: false),
+            .init(names: ["--dry-run"], takesValue: true),
+        ])
+        if parsed.flag("--help") { io.out(help + "\n"); return 0 }
+        let dryRunText = parsed.last("--dry-run") ?? "none"
+        guard let dryRun = DryRun(rawValue: dryRunText) else {
+            throw UsageError(message: "Invalid dry-run value (\(dryRunText)). Must be \"none\", \"server\", or \"client\".")
+        }
+        let namespace = Global.namespace(parsed)
+        let selector = try Global.selector(parsed)
+        let ignoreNotFound = parsed.flag("--ignore-not-found")
+        var targets: [(ObjectKey, ResourceType, String)] = []
+        let store: StateStore
+        if !parsed.all("--filename").isEmpty {
+            if !parsed.positional.isEmpty { throw UsageError(message: "when -f is given, no TYPE or NAME may be") }
+            var options = ApplyOptions()
+            options.namespace = namespace
+            options.namespaceExplicit = parsed.last("--namespace") != nil
+            options.selector = selector
+            let candidates = try Applier.prepare(try Global.readManifests(parsed, io: &io, verb: "delete"), options: options)
+            store = try Global.openStore(parsed, writable: true)
+            targets = candidates.map { ($0.resource.key, $0.resource.type, $0.resource.name) }
+        } else {
+            if parsed.positional.isEmpty {
+                throw UsageError(message: "You must provide one or more resources by argument or filename.\nSee 'rollout delete --help' for usage.")
+            }
+            store = try Global.openStore(parsed, writable: true)
+            let query = try ResourceQuery.parse(parsed.positional, storedTypes: store.storedTypes)
+            for request in query.requests {
+                if request.names.isEmpty {
+                    guard selector != nil || parsed.flag("--all") else {
+                        store.close()
+                        throw UsageError(message: "resource(s) were provided, but no name was specified (use -l SELECTOR or --all to delete several)")
+                    }
+                    for object in try store.list(request.type, namespace: namespace) where selector?.matches(object.labels) ?? true {
+                        targets.append((object.key, request.type, object.name))
+                    }
+                } else {
+                    for name in request.names {
+                        targets.append((ObjectKey(type: request.type.storageKey, namespace: request.type.namespaced ? namespace : "", name: name), request.type, name))
+                    }
+                }
+            }
+        }
+        defer { store.close() }
+        var failed = false
+        var deleted = 0
+        for (key, type, name) in targets {
+            guard let object = try store.get(key) else {
+                if !ignoreNotFound {
+                    io.flush()
+                    io.err("Error from server (NotFound): \(type.qualifiedPlural) \"\(name)\" not found\n")
+                    failed = true
+                }
+                continue
+            }
+            if dryRun == .none { try Deleter.delete(object, store: store) }
+            io.out("\(type.qualifiedSingular) \"\(name)\" deleted\(dryRun.suffix)\n")
+            deleted += 1
+        }
+        if dryRun == .none { try store.commit() }
+        if targets.isEmpty { io.err("No resources found\n") }
+        return failed ? 1 : 0
+    }
+}

@@ -1,0 +1,104 @@
+import RolloutCore
+
+enum GetCommand {
+    static let help = """
+    Display one or many objects, with kubectl's columns. Reading lets no virtual time pass.
+
+    Usage:
+      rollout get TYPE[,TYPE...] [NAME...] | TYPE/NAME... [-o table|wide|yaml|json|name] [-l SELECTOR] [-A] [options]
+
+    Types: deployments (deploy), replicasets (rs), pods (po), services (svc), endpoints (ep),
+    nodes (no), namespaces (ns), events (ev), configmaps (cm), secrets, any other kind that has
+    been applied, and all (pods, services, deployments and replica sets).
+
+    Examples:
+      rollout get deploy
+      rollout get deploy web -o yaml
+      rollout get pods -l app=web -o wide
+      rollout get all -A
+
+    Options:
+      -o, --output=table   table, wide, yaml, json or name
+      -l, --selector=      Only objects with these labels, e.g. app=web,tier!=db
+      -A, --all-namespaces List objects of every namespace
+          --show-labels    Add a LABELS column
+
+    """ + Global.helpText
+
+    static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
+        let parsed = try Arguments(args, specs: Global.specs + [
+            .init(names: ["-o", "--output"], takesValue: true),
+            .init(names: ["-l", "--selector"], takesValue: true),
+            .init(names: ["-A", "--all-namespaces"], takesValue: false),
+            .init(names: ["--show-labels"], takesValue: false),
+        ])
+        if parsed.flag("--help") { io.out(help + "\n"); return 0 }
+        let output = parsed.last("--output") ?? "table"
+        guard ["table", "wide", "yaml", "json", "name"].contains(output) else {
+            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json,name,table,wide,yaml")
+        }
+        let selector = try Global.selector(parsed)
+        let allNamespaces = parsed.flag("--all-namespaces")
+        let namespace = Global.namespace(parsed)
+        let store = try Global.openStore(parsed, writable: false)
+        defer { store.close() }
+        let query = try ResourceQuery.parse(parsed.positional, storedTypes: store.storedTypes)
+
+        var groups: [(ResourceType, [Resource])] = []
+        var missing: [String] = []
+        var namedObjects = false
+        for request in query.requests {
+            var found: [Resource] = []
+            if request.names.isEmpty {
+                found = try store.list(request.type, namespace: allNamespaces ? nil : namespace)
+            } else {
+                namedObjects = true
+                for name in request.names {
+                    let key = ObjectKey(type: request.type.storageKey, namespace: request.type.namespaced ? namespace : "", name: name)
+                    if let object = try store.get(key) {
+                        found.append(object)
+                    } else {
+                        missing.append("Error from server (NotFound): \(request.type.qualifiedPlural) \"\(name)\" not found")
+                    }
+                }
+            }
+            if let selector { found = found.filter { selector.matches($0.labels) } }
+            groups.append((request.type, found))
+        }
+        let all = groups.flatMap(\.1)
+        switch output {
+        case "yaml", "json":
+            let value: Value
+            if namedObjects && all.count == 1 && query.requests.count == 1 && missing.isEmpty {
+                value = all[0].value.sortingKeys()
+            } else {
+                value = .object(Object([
+                    "apiVersion": .string("v1"),
+                    "items": .array(all.map { $0.value.sortingKeys() }),
+                    "kind": .string("List"),
+                    "metadata": .object(Object(["resourceVersion": .string("")])),
+                ]))
+            }
+            if !all.isEmpty || missing.isEmpty {
+                io.out(output == "yaml" ? YAMLWriter.string(value) : try JSONWriter.string(value, style: .pretty) + "\n")
+            }
+        case "name":
+            for object in all { io.out(object.qualifiedName + "\n") }
+        default:
+            var printed = false
+            let options = TableOptions(wide: output == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces, showKind: query.multipleTypes)
+            for (type, objects) in groups where !objects.isEmpty {
+                if printed { io.out("\n") }
+                io.out(TablePrinter.table(objects, type: type, now: store.clock, options: options))
+                printed = true
+            }
+        }
+        if all.isEmpty && missing.isEmpty && output != "yaml" && output != "json" {
+            let clusterScoped = query.requests.allSatisfy { !$0.type.namespaced }
+            io.err(allNamespaces || clusterScoped ? "No resources found\n" : "No resources found in \(namespace) namespace.\n")
+        }
+        io.flush()
+        for line in missing { io.err(line + "\n") }
+        return missing.isEmpty ? 0 : 1
+    }
+}
