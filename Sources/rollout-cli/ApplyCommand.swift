@@ -59,10 +59,11 @@ enum ApplyCommand {
         if let output, output != "name" {
             throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: name")
         }
-        let documents = try Global.readManifests(parsed, io: &io, verb: "apply")
+        let candidates = try Applier.prepare(try Global.readManifests(parsed, io: &io, verb: "apply"), options: options)
+        for warning in candidates.flatMap(\.warnings) { io.err("Warning: \(warning)\n") }
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
-        let outcomes = try Applier.apply(documents, to: store, options: options)
+        let outcomes = try Applier.apply(candidates, to: store, options: options)
         for outcome in outcomes {
             io.out(output == "name" ? outcome.object + "\n" : outcome.line + "\n")
         }

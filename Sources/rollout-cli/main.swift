@@ -55,7 +55,7 @@ func runReportingErrors(_ io: inout CommandIO, _ body: (inout CommandIO) throws 
         return 2
     } catch let error as ValidationErrors {
         io.flush()
-        io.err(error.objects.map { "error: \($0)\n" }.joined())
+        io.err(error.description.split(separator: "\n").map { "error: \($0)\n" }.joined())
         return 2
     } catch let error as SelectorSyntaxError {
         io.err("error: \(error)\n")

@@ -43,10 +43,16 @@ public enum Applier {
     public struct Candidate: Sendable {
         public var resource: Resource
         public var document: ManifestDocument
+        /// What the API server would accept with a `Warning:`.
+        public var warnings: [String] = []
     }
 
     public static func apply(_ documents: [ManifestDocument], to store: StateStore, options: ApplyOptions) throws -> [ApplyOutcome] {
-        let candidates = try prepare(documents, options: options)
+        try apply(prepare(documents, options: options), to: store, options: options)
+    }
+
+    /// Applies prepared candidates (see `prepare`): all or nothing.
+    public static func apply(_ candidates: [Candidate], to store: StateStore, options: ApplyOptions) throws -> [ApplyOutcome] {
         var outcomes: [ApplyOutcome] = []
         var problems: [ValidationError] = []
         var namespaces = Set(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name))
@@ -118,12 +124,13 @@ public enum Applier {
             }
             var defaulted = resource
             Defaults.apply(to: &defaulted)
-            if let invalid = ObjectValidation.validate(defaulted, root: document.node, file: document.source) {
+            let (invalid, warnings) = ObjectValidation.check(defaulted, root: document.node, file: document.source)
+            if let invalid {
                 problems.append(invalid)
                 continue
             }
             if let selector = options.selector, !selector.matches(resource.labels) { continue }
-            candidates.append(Candidate(resource: resource, document: document))
+            candidates.append(Candidate(resource: resource, document: document, warnings: warnings))
         }
         if !problems.isEmpty { throw ValidationErrors(objects: problems) }
         return candidates

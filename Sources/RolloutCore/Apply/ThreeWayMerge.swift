@@ -26,6 +26,12 @@ public enum ThreeWayMerge {
             for member in before?.members ?? [] where wanted[member.key] == nil {
                 result[member.key] = nil
             }
+            // `patchStrategy: retainKeys` (Deployment `strategy`, DaemonSet and StatefulSet
+            // `updateStrategy`): keys the new configuration leaves out are cleared, so switching
+            // to `type: Recreate` drops the defaulted `rollingUpdate`.
+            if strategic, let parentKey, Self.retainKeysFields.contains(parentKey) {
+                result.members.removeAll { wanted[$0.key] == nil }
+            }
             return .object(result)
         case (.array(let liveItems)?, .array(let wantedItems)):
             guard strategic, let parentKey, let mergeKey = mergeKey(for: parentKey, items: wantedItems + liveItems) else { return desired }
@@ -34,6 +40,8 @@ public enum ThreeWayMerge {
             return desired
         }
     }
+
+    static let retainKeysFields: Set<String> = ["strategy", "updateStrategy"]
 
     /// The strategic merge key of a list field of a built-in kind, from its field name.
     static func mergeKey(for field: String, items: [Value]) -> String? {

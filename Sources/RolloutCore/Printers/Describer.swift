@@ -100,15 +100,16 @@ public struct Describer {
         map(level + 1, "Labels:", stringMap(template?.at("metadata", "labels")), separator: "=", &w)
         let annotations = stringMap(template?.at("metadata", "annotations"))
         if !annotations.isEmpty { map(level + 1, "Annotations:", annotations, separator: ": ", &w) }
-        containers(template?["spec"], level: level + 1, &w)
+        containers(template?["spec"], level: level + 1, &w, inTemplate: true)
     }
 
-    private func containers(_ spec: Value?, level: Int, _ w: inout Lines, statuses: [Value] = []) {
+    /// Containers as kubectl lays them out: a pod's at two spaces, a template's at three.
+    private func containers(_ spec: Value?, level: Int, _ w: inout Lines, statuses: [Value] = [], inTemplate: Bool = false) {
         let list = spec?["containers"]?.arrayValue ?? []
         w.add(level, "Containers:")
         for container in list {
             let name = container["name"]?.stringValue ?? ""
-            w.add(level + 1, "\(name):")
+            if inTemplate { w.add(level, " \(name):") } else { w.add(level + 1, "\(name):") }
             let status = statuses.first { $0["name"]?.stringValue == name }
             if let status, let id = status["containerID"]?.stringValue { w.add(level + 2, "Container ID:", id) }
             w.add(level + 2, "Image:", container["image"]?.stringValue ?? "")
@@ -238,7 +239,7 @@ public struct Describer {
             let target = port["targetPort"].map { $0.intValue.map(String.init) ?? ($0.stringValue ?? "") } ?? ""
             w.add(0, "TargetPort:", "\(target)/\(proto)")
             if let nodePort = port["nodePort"]?.intValue { w.add(0, "NodePort:", name, "\(nodePort)/\(proto)") }
-            w.add(0, "Endpoints:", endpoints.map { ServiceText.endpoints($0.value) }.map { $0 == "<none>" ? "" : $0 } ?? "")
+            w.add(0, "Endpoints:", endpoints.map { ServiceText.endpoints($0.value) } ?? "<none>")
         }
         w.add(0, "Session Affinity:", o.at("spec", "sessionAffinity")?.stringValue ?? "None")
         if let policy = o.at("spec", "externalTrafficPolicy")?.stringValue { w.add(0, "External Traffic Policy:", policy) }

@@ -4,12 +4,20 @@
 /// number), the error says so and shows how to quote it.
 public struct FieldReader {
     public private(set) var errors: [FieldError] = []
+    /// What the API server accepts but warns about (`Warning: …` from kubectl).
+    public private(set) var warnings: [FieldError] = []
     let root: YAMLNode?
 
     public init(root: YAMLNode? = nil) { self.root = root }
 
     public mutating func fail(_ path: FieldPath, _ message: String) {
-        errors.append(FieldError(path, message, location: path.location(in: root)))
+        let error = FieldError(path, message, location: path.location(in: root))
+        // Some fields are read by more than one rule; report each problem once.
+        if !errors.contains(error) { errors.append(error) }
+    }
+
+    public mutating func warn(_ path: FieldPath, _ message: String) {
+        warnings.append(FieldError(path, message, location: path.location(in: root)))
     }
 
     public mutating func required(_ path: FieldPath) {

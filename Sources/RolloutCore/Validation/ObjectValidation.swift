@@ -3,6 +3,11 @@
 public enum ObjectValidation {
     /// All problems of one object; nil when it is valid. `root` gives source positions.
     public static func validate(_ resource: Resource, root: YAMLNode? = nil, file: String) -> ValidationError? {
+        check(resource, root: root, file: file).error
+    }
+
+    /// The problems of one object (nil when valid) and the warnings the API server would give.
+    public static func check(_ resource: Resource, root: YAMLNode? = nil, file: String) -> (error: ValidationError?, warnings: [String]) {
         var reader = FieldReader(root: root)
         validateMetadata(resource, reader: &reader)
         switch (resource.type.group, resource.kind) {
@@ -36,8 +41,9 @@ public enum ObjectValidation {
         default:
             break
         }
-        guard !reader.errors.isEmpty else { return nil }
-        return ValidationError(file: file, object: displayName(resource), errors: reader.errors)
+        let warnings = reader.warnings.map { "\(file): \(displayName(resource)): \($0.path): \($0.message)" }
+        guard !reader.errors.isEmpty else { return (nil, warnings) }
+        return (ValidationError(file: file, object: displayName(resource), errors: reader.errors), warnings)
     }
 
     /// `deployment.apps/web`, or `Deployment` when the object has no usable name.

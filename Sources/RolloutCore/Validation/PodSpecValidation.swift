@@ -53,7 +53,7 @@ extension ObjectValidation {
         if let policy = container.imagePullPolicy, !["Always", "IfNotPresent", "Never"].contains(policy) {
             reader.fail(path / "imagePullPolicy", "Unsupported value: \"\(policy)\": supported values: \"Always\", \"IfNotPresent\", \"Never\"")
         }
-        var seenPorts: Set<String> = []
+        var seenPorts: [String: Int] = [:]
         for (i, port) in container.ports.enumerated() {
             let p = path / "ports" |> i
             if !(1...65535).contains(port.containerPort) {
@@ -65,9 +65,13 @@ extension ObjectValidation {
             if !["TCP", "UDP", "SCTP"].contains(port.protocol) {
                 reader.fail(p / "protocol", "Unsupported value: \"\(port.protocol)\": supported values: \"SCTP\", \"TCP\", \"UDP\"")
             }
-            // The API server only warns here; two entries for one port are a mistake either way.
-            if !seenPorts.insert("\(port.containerPort)/\(port.protocol)").inserted {
-                reader.fail(p / "containerPort", "Duplicate value: \(port.containerPort)/\(port.protocol): each port may be listed once per container")
+            // The API server accepts a repeated port with a warning (warnings.go), and so do we:
+            // real manifests (ingress-nginx's) list one port twice under two names.
+            let id = "\(port.containerPort)/\(port.protocol)"
+            if let first = seenPorts[id] {
+                reader.warn(path / "ports" |> i, "duplicate port definition with \(path / "ports" |> first)")
+            } else {
+                seenPorts[id] = i
             }
         }
         for (i, variable) in container.env.enumerated() where variable.name.isEmpty {
