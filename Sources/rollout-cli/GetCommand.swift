@@ -44,28 +44,39 @@ enum GetCommand {
         defer { store.close() }
         let query = try ResourceQuery.parse(parsed.positional, storedTypes: store.storedTypes)
 
-        var groups: [(ResourceType, [Resource])] = []
+        // Tables and names come from the listing rows the store keeps; only -o yaml|json
+        // parses objects.
+        let needsObjects = output == "yaml" || output == "json"
+        var groups: [(type: ResourceType, rows: [ListingRow], objects: [Resource])] = []
         var missing: [String] = []
         var namedObjects = false
         for request in query.requests {
-            var found: [Resource] = []
+            var rows: [ListingRow] = []
+            var objects: [Resource] = []
             if request.names.isEmpty {
-                found = try store.list(request.type, namespace: allNamespaces ? nil : namespace)
+                let scope = allNamespaces ? nil : namespace
+                if needsObjects {
+                    objects = try store.list(request.type, namespace: scope).filter { selector?.matches($0.labels) ?? true }
+                } else {
+                    rows = try store.listingRows(request.type, namespace: scope).filter { selector?.matches($0.labels) ?? true }
+                }
             } else {
                 namedObjects = true
                 for name in request.names {
                     let key = ObjectKey(type: request.type.storageKey, namespace: request.type.namespaced ? namespace : "", name: name)
                     if let object = try store.get(key) {
-                        found.append(object)
+                        guard selector?.matches(object.labels) ?? true else { continue }
+                        objects.append(object)
+                        rows.append(ListingRow(object))
                     } else {
                         missing.append("Error from server (NotFound): \(request.type.qualifiedPlural) \"\(name)\" not found")
                     }
                 }
             }
-            if let selector { found = found.filter { selector.matches($0.labels) } }
-            groups.append((request.type, found))
+            groups.append((request.type, rows, objects))
         }
-        let all = groups.flatMap(\.1)
+        let all = groups.flatMap(\.objects)
+        let found = needsObjects ? all.count : groups.map(\.rows.count).reduce(0, +)
         switch output {
         case "yaml", "json":
             let value: Value
@@ -83,17 +94,19 @@ enum GetCommand {
                 io.out(output == "yaml" ? YAMLWriter.string(value) : try JSONWriter.string(value, style: .pretty) + "\n")
             }
         case "name":
-            for object in all { io.out(object.qualifiedName + "\n") }
+            for group in groups {
+                for row in group.rows { io.out("\(group.type.qualifiedSingular)/\(row.name)\n") }
+            }
         default:
             var printed = false
             let options = TableOptions(wide: output == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces, showKind: query.multipleTypes)
-            for (type, objects) in groups where !objects.isEmpty {
+            for group in groups where !group.rows.isEmpty {
                 if printed { io.out("\n") }
-                io.out(TablePrinter.table(objects, type: type, now: store.clock, options: options))
+                io.out(TablePrinter.table(rows: group.rows, type: group.type, now: store.clock, options: options))
                 printed = true
             }
         }
-        if all.isEmpty && missing.isEmpty && output != "yaml" && output != "json" {
+        if found == 0 && missing.isEmpty && !needsObjects {
             let clusterScoped = query.requests.allSatisfy { !$0.type.namespaced }
             io.err(allNamespaces || clusterScoped ? "No resources found\n" : "No resources found in \(namespace) namespace.\n")
         }

@@ -204,7 +204,7 @@ public struct Describer {
         if let start = o.at("status", "startTime")?.stringValue.flatMap(Timestamp.init(parsing:)) { w.add(0, "Start Time:", start.rfc1123) }
         map(0, "Labels:", r.labels, separator: "=", &w)
         map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
-        let summary = PodSummary(r, now: now)
+        let summary = PodSummary(r)
         w.add(0, "Status:", summary.status == "Terminating" ? "Terminating (lasts \(o.at("metadata", "deletionGracePeriodSeconds")?.intValue ?? 30)s)" : (o.at("status", "phase")?.stringValue ?? "Pending"))
         w.add(0, "IP:", o.at("status", "podIP")?.stringValue ?? "")
         if let owner = r.ownerReferences.first { w.add(0, "Controlled By:", "\(owner.kind)/\(owner.name)") }

@@ -9,7 +9,7 @@ public struct PodSummary: Equatable, Sendable {
 
     public var restartsText: String { String(restarts) }
 
-    public init(_ pod: Resource, now: Timestamp) {
+    public init(_ pod: Resource) {
         let o = pod.value
         totalContainers = o.at("spec", "containers")?.arrayValue?.count ?? 0
         status = o.at("status", "reason")?.stringValue ?? o.at("status", "phase")?.stringValue ?? "Pending"

@@ -16,19 +16,107 @@ public struct TableOptions: Sendable {
     }
 }
 
+/// One object as `get` lists it: the cells of its wide row (AGE-like cells kept as times, so
+/// the row stays valid as the clock moves), plus what `-A`, `-l` and `--show-labels` need.
+/// The store keeps this row next to each object so listing needs no JSON parsing.
+public struct ListingRow: Equatable, Sendable {
+    public enum Cell: Equatable, Sendable {
+        case text(String)
+        /// Printed as the time since then (`5m`), `<unknown>` without a time.
+        case age(Timestamp?)
+    }
+
+    public var namespace: String
+    public var name: String
+    public var labels: [String: String]
+    public var cells: [Cell]
+
+    public init(namespace: String, name: String, labels: [String: String], cells: [Cell]) {
+        self.namespace = namespace
+        self.name = name
+        self.labels = labels
+        self.cells = cells
+    }
+
+    public init(_ resource: Resource) {
+        self.init(namespace: resource.namespace ?? "", name: resource.name, labels: resource.labels,
+                  cells: TablePrinter.cells(for: resource, type: resource.type))
+    }
+
+    /// `cells` as one line of text for the store: cells split by 0x1F, times as 0x01 + ms.
+    public var encodedCells: String {
+        cells.map { cell in
+            switch cell {
+            case .text(let s): return String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+            case .age(let t): return "\u{01}" + (t.map { String($0.milliseconds) } ?? "")
+            }
+        }.joined(separator: "\u{1F}")
+    }
+
+    public static func decodeCells(_ bytes: ArraySlice<UInt8>) -> [Cell] {
+        split(bytes).map { part in
+            guard part.first == 0x01 else { return .text(String(decoding: part, as: UTF8.self)) }
+            var milliseconds = 0
+            var negative = false
+            for byte in part.dropFirst() {
+                if byte == UInt8(ascii: "-") { negative = true; continue }
+                guard byte >= 0x30 && byte <= 0x39 else { break }
+                milliseconds = milliseconds &* 10 &+ Int(byte - 0x30)
+            }
+            return .age(part.count > 1 ? Timestamp(milliseconds: negative ? -milliseconds : milliseconds) : nil)
+        }
+    }
+
+    private static func split(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var parts: [ArraySlice<UInt8>] = []
+        var start = bytes.startIndex
+        for i in bytes.indices where bytes[i] == 0x1F {
+            parts.append(bytes[start..<i])
+            start = i + 1
+        }
+        parts.append(bytes[start..<bytes.endIndex])
+        return parts
+    }
+
+    /// `k=v` pairs split by 0x1F: label keys and values cannot hold that byte.
+    public var encodedLabels: String {
+        labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
+    }
+
+    public static func decodeLabels(_ bytes: ArraySlice<UInt8>) -> [String: String] {
+        var labels: [String: String] = [:]
+        if bytes.isEmpty { return labels }
+        for pair in split(bytes) {
+            guard let eq = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            labels[String(decoding: pair[..<eq], as: UTF8.self)] = String(decoding: pair[(eq + 1)...], as: UTF8.self)
+        }
+        return labels
+    }
+}
+
 public enum TablePrinter {
     /// One table for objects of one type.
     public static func table(_ resources: [Resource], type: ResourceType, now: Timestamp, options: TableOptions) -> String {
+        table(rows: resources.map(ListingRow.init), type: type, now: now, options: options)
+    }
+
+    public static func table(rows: [ListingRow], type: ResourceType, now: Timestamp, options: TableOptions) -> String {
         var writer = TabWriter()
         var header = columns(for: type, wide: options.wide)
+        let count = header.count
         if options.allNamespaces && type.namespaced { header.insert("NAMESPACE", at: 0) }
         if options.showLabels { header.append("LABELS") }
         writer.add(header)
-        for resource in resources {
-            var cells = row(for: resource, type: type, now: now, wide: options.wide)
-            if options.showKind { cells[0] = "\(type.qualifiedSingular)/\(cells[0])" }
-            if options.allNamespaces && type.namespaced { cells.insert(resource.namespace ?? "", at: 0) }
-            if options.showLabels { cells.append(labelsText(resource.labels)) }
+        for row in rows {
+            var cells: [String] = row.cells.prefix(count).map { cell in
+                switch cell {
+                case .text(let s): return s
+                case .age(let t): return t.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>"
+                }
+            }
+            if options.showKind, !cells.isEmpty, type.kind != "Event" { cells[0] = "\(type.qualifiedSingular)/\(cells[0])" }
+            if options.allNamespaces && type.namespaced { cells.insert(row.namespace, at: 0) }
+            if options.showLabels { cells.append(labelsText(row.labels)) }
             writer.add(cells)
         }
         return writer.render()
@@ -54,10 +142,22 @@ public enum TablePrinter {
         }
     }
 
-    static func row(for r: Resource, type: ResourceType, now: Timestamp, wide: Bool) -> [String] {
+    /// The wide row of an object; `cells(…).prefix(columns(wide: false).count)` is the narrow
+    /// one, since every wide column comes last.
+    static func cells(for r: Resource, type: ResourceType) -> [ListingRow.Cell] {
+        row(for: r, type: type, wide: true).map { text in
+            if text == ageMarker { return .age(r.creationTimestamp.flatMap(Timestamp.init(parsing:))) }
+            if text.hasPrefix(ageMarker) { return .age(Timestamp(milliseconds: Int(text.dropFirst(ageMarker.count)) ?? 0)) }
+            return .text(text)
+        }
+    }
+
+    private static let ageMarker = "\u{01}age"
+
+    private static func row(for r: Resource, type: ResourceType, wide: Bool) -> [String] {
         let o = r.value
         let int = { (path: [String]) in o.at(path)?.intValue ?? 0 }
-        let age = age(of: r, now: now)
+        let age = ageMarker
         switch (type.group, type.kind) {
         case ("apps", "Deployment"):
             let desired = o.at("spec", "replicas")?.intValue ?? 1
@@ -69,7 +169,7 @@ public enum TablePrinter {
             if wide { cells += workloadWideCells(o) }
             return cells
         case ("", "Pod"):
-            let summary = PodSummary(r, now: now)
+            let summary = PodSummary(r)
             var cells = [r.name, "\(summary.readyContainers)/\(summary.totalContainers)", summary.status, summary.restartsText, age]
             if wide {
                 cells += [o.at("status", "podIP")?.stringValue ?? "<none>", o.at("spec", "nodeName")?.stringValue ?? "<none>", "<none>", "<none>"]
@@ -103,7 +203,7 @@ public enum TablePrinter {
         case ("", "Event"):
             let last = o["lastTimestamp"]?.stringValue.flatMap(Timestamp.init(parsing:))
                 ?? o["eventTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
-            let lastSeen = last.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>"
+            let lastSeen = last.map { ageMarker + String($0.milliseconds) } ?? "<unknown>"
             let involved = o["involvedObject"]
             let object = "\((involved?["kind"]?.stringValue ?? "").lowercased())/\(involved?["name"]?.stringValue ?? "")"
             return [lastSeen, o["type"]?.stringValue ?? "", o["reason"]?.stringValue ?? "", object, o["message"]?.stringValue ?? ""]

@@ -47,6 +47,23 @@ enum FileIO {
         return bytes
     }
 
+    /// Calls `body` with the file's bytes mapped into memory (no copy): for scanning large
+    /// shards once.
+    static func withMappedFile<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws(StoreError) -> T) throws(StoreError) -> T {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, reason: "cannot open: \(systemError())") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .io(path: path, reason: "cannot stat: \(systemError())") }
+        let size = Int(info.st_size)
+        if size == 0 { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), address != MAP_FAILED else {
+            throw .io(path: path, reason: "cannot map: \(systemError())")
+        }
+        defer { munmap(address, size) }
+        return try body(UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size))
+    }
+
     /// Writes `bytes` to `path` so that a reader (or a crash) sees the old file or the new
     /// one, never a mix: write a temporary file beside it, fsync, rename over, fsync the folder.
     static func writeAtomically(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true) throws(StoreError) {

@@ -15,17 +15,12 @@ public final class StateStore {
     var commitNumber: Int
     /// Counters for cluster-assigned addresses: Service cluster IPs and node ports.
     var counters: [String: Int]
-    var tables: [String: TableInfo]
-    var segments: [String: Segment] = [:]
+    var tables: [String: Table] = [:]
+    /// apiVersion and kind of each stored type, for naming types the store holds.
+    var typeNames: [String: (apiVersion: String, kind: String)] = [:]
     var dirty: Set<String> = []
     private let lock: StateLock
     public let writable: Bool
-
-    struct TableInfo {
-        var file: String
-        var apiVersion: String
-        var kind: String
-    }
 
     /// `--state`, else `$ROLLOUT_STATE`, else `~/.rollout`.
     public static func directory(flag: String?, environment: [String: String]) -> String {
@@ -48,7 +43,6 @@ public final class StateStore {
         resourceVersion = 0
         commitNumber = 0
         counters = [:]
-        tables = [:]
         if !FileIO.exists(manifestPath) {
             let strays = FileIO.list(directory).filter { $0 != "lock" && !$0.hasPrefix(".tmp-") && $0 != "objects" }
             if !strays.isEmpty {
@@ -90,50 +84,86 @@ public final class StateStore {
             if let n = member.value.intValue { counters[member.key] = n }
         }
         for member in tableObject.members {
-            guard let file = member.value["file"]?.stringValue, !file.contains("/"), !file.hasPrefix("."),
+            guard let files = member.value["shards"]?.arrayValue?.compactMap(\.stringValue), !files.isEmpty,
+                  files.allSatisfy({ !$0.contains("/") && !$0.hasPrefix(".") }),
+                  let count = member.value["count"]?.intValue,
                   let apiVersion = member.value["apiVersion"]?.stringValue, let kind = member.value["kind"]?.stringValue else {
                 throw .damaged(file: path, reason: "table entry \(member.key) is malformed")
             }
-            tables[member.key] = TableInfo(file: file, apiVersion: apiVersion, kind: kind)
+            tables[member.key] = Table(shardCount: files.count, files: files, count: count)
+            typeNames[member.key] = (apiVersion, kind)
         }
     }
 
     /// The types that have objects stored, for resolving names like `widgets`.
     public var storedTypes: [ResourceType] {
-        tables.values.map { ResourceType.forObject(apiVersion: $0.apiVersion, kind: $0.kind) }.sorted { $0.storageKey < $1.storageKey }
+        typeNames.keys.filter { (tables[$0]?.count ?? 0) > 0 }.compactMap { key in
+            typeNames[key].map { ResourceType.forObject(apiVersion: $0.apiVersion, kind: $0.kind) }
+        }.sorted { $0.storageKey < $1.storageKey }
     }
 
-    func segment(_ type: String) throws(StoreError) -> Segment {
-        if let loaded = segments[type] { return loaded }
-        guard let info = tables[type] else { return Segment(file: "") }
-        let path = "\(directory)/objects/\(info.file)"
+    private func readShard(_ file: String) throws(StoreError) -> [UInt8] {
+        let path = "\(directory)/objects/\(file)"
         guard FileIO.exists(path) else {
             throw .damaged(file: "\(directory)/\(Self.manifestName)", reason: "it names \(path), which is missing")
         }
-        let segment = try Segment(bytes: try FileIO.read(path), file: path)
-        segments[type] = segment
-        return segment
+        return try FileIO.read(path)
+    }
+
+    /// The table of a type with every shard loaded.
+    private func loadedTable(_ type: String) throws(StoreError) -> Table {
+        var table = tables[type] ?? Table()
+        try table.loadAll(read: readShard)
+        tables[type] = table
+        return table
+    }
+
+    /// The table of a type with the shard holding `key` loaded.
+    private func table(_ type: String, holding key: Table.Key) throws(StoreError) -> Table {
+        var table = tables[type] ?? Table()
+        try table.load(shard: Table.shard(of: key, count: table.shardCount), read: readShard)
+        tables[type] = table
+        return table
     }
 
     /// Every object of `type`, in `namespace` (nil: all), sorted by namespace then name.
     public func list(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [Resource] {
-        var segment = try segment(type.storageKey)
+        var table = try loadedTable(type.storageKey)
         var result: [Resource] = []
-        for key in segment.sortedKeys(namespace: type.namespaced ? namespace : nil) {
-            if let resource = try segment.resource(key) { result.append(resource) }
+        for key in table.sortedKeys(namespace: type.namespaced ? namespace : nil) {
+            if let resource = try table.resource(key) { result.append(resource) }
         }
-        segments[type.storageKey] = segment
+        tables[type.storageKey] = table
         return result
     }
 
+    /// What `get` prints for every object of `type`, without parsing the objects.
+    public func listingRows(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [ListingRow] {
+        let scope = type.namespaced ? namespace : nil
+        if let table = tables[type.storageKey], !table.hasLoadedShards {
+            var rows: [ListingRow] = []
+            for file in table.files where !file.isEmpty {
+                let path = "\(directory)/objects/\(file)"
+                guard FileIO.exists(path) else {
+                    throw .damaged(file: "\(directory)/\(Self.manifestName)", reason: "it names \(path), which is missing")
+                }
+                rows += try Table.listingRows(inFile: path, namespace: scope)
+            }
+            return table.shardCount > 1 ? rows.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) } : rows
+        }
+        let table = try loadedTable(type.storageKey)
+        return table.sortedKeys(namespace: type.namespaced ? namespace : nil).compactMap { table.listingRow($0) }
+    }
+
     public func count(_ type: ResourceType) throws(StoreError) -> Int {
-        try segment(type.storageKey).count
+        tables[type.storageKey]?.count ?? 0
     }
 
     public func get(_ key: ObjectKey) throws(StoreError) -> Resource? {
-        var segment = try segment(key.type)
-        let resource = try segment.resource(Segment.Key(namespace: key.namespace, name: key.name))
-        segments[key.type] = segment
+        let tableKey = Table.Key(namespace: key.namespace, name: key.name)
+        var table = try table(key.type, holding: tableKey)
+        let resource = try table.resource(tableKey)
+        tables[key.type] = table
         return resource
     }
 
@@ -177,27 +207,28 @@ public final class StateStore {
         meta["resourceVersion"] = .string(String(resourceVersion))
         resource.metadata = meta
         let key = resource.key
-        var segment = try segment(key.type)
-        segment.set(resource, namespace: key.namespace)
-        segments[key.type] = segment
-        if tables[key.type] == nil {
-            tables[key.type] = TableInfo(file: "", apiVersion: resource.apiVersion, kind: resource.kind)
-        }
+        let tableKey = Table.Key(namespace: key.namespace, name: key.name)
+        var table = try table(key.type, holding: tableKey)
+        table.set(resource, key: tableKey)
+        tables[key.type] = table
+        if typeNames[key.type] == nil { typeNames[key.type] = (resource.apiVersion, resource.kind) }
         dirty.insert(key.type)
     }
 
     public func delete(_ key: ObjectKey) throws(StoreError) {
-        var segment = try segment(key.type)
-        segment.remove(Segment.Key(namespace: key.namespace, name: key.name))
-        segments[key.type] = segment
+        let tableKey = Table.Key(namespace: key.namespace, name: key.name)
+        var table = try table(key.type, holding: tableKey)
+        table.remove(tableKey)
+        tables[key.type] = table
         dirty.insert(key.type)
     }
 
     /// Removes every object and counter: `cluster init`.
     public func eraseAll() {
-        for type in tables.keys { dirty.insert(type) }
-        segments = segments.mapValues { Segment(file: $0.file) }
-        for type in tables.keys where segments[type] == nil { segments[type] = Segment(file: "") }
+        for type in Array(tables.keys) {
+            tables[type]?.removeAll()
+            dirty.insert(type)
+        }
         counters = [:]
         clock = .clusterEpoch
         random = SeededRandom(seed: 0x5EED)
@@ -218,20 +249,27 @@ public final class StateStore {
         if dirty.isEmpty && FileIO.exists(manifestPath) { return }
         commitNumber += 1
         for type in dirty.sorted() {
-            guard let segment = segments[type], var info = tables[type] else { continue }
-            if segment.count == 0 {
-                tables[type] = nil
-                continue
+            guard var table = tables[type] else { continue }
+            try table.reshardIfNeeded(read: readShard)
+            for index in table.dirtyShards.sorted() {
+                let bytes = try table.serialized(shard: index)
+                if bytes.isEmpty {
+                    table.files[index] = ""
+                    continue
+                }
+                // New names: the files the current manifest names are never touched.
+                let file = "\(type.replacingOccurrences(of: "/", with: "."))_\(commitNumber)_\(index).jsonl"
+                try FileIO.writeAtomically(bytes, to: "\(directory)/objects/\(file)", syncDirectory: false)
+                table.files[index] = file
             }
-            info.file = "\(type.replacingOccurrences(of: "/", with: "."))_\(commitNumber).jsonl"
-            try FileIO.writeAtomically(try segment.serialized(), to: "\(directory)/objects/\(info.file)", syncDirectory: false)
-            tables[type] = info
+            table.markClean()
+            tables[type] = table
         }
         FileIO.syncFolder("\(directory)/objects")
         try FileIO.writeAtomically(manifestBytes(), to: manifestPath)
         dirty = []
-        // Old tables are unreferenced now; so are leftovers of writers killed mid-commit.
-        let referenced = Set(tables.values.map(\.file))
+        // Old shards are unreferenced now; so are leftovers of writers killed mid-commit.
+        let referenced = Set(tables.values.flatMap(\.files))
         for name in FileIO.list("\(directory)/objects") where !referenced.contains(name) {
             FileIO.remove("\(directory)/objects/\(name)")
         }
@@ -243,8 +281,11 @@ public final class StateStore {
     private func manifestBytes() -> [UInt8] {
         var tableObject = Object()
         for type in tables.keys.sorted() {
-            guard let info = tables[type] else { continue }
-            tableObject[type] = .object(Object(["file": .string(info.file), "apiVersion": .string(info.apiVersion), "kind": .string(info.kind)]))
+            guard let table = tables[type], table.count > 0, let names = typeNames[type] else { continue }
+            tableObject[type] = .object(Object([
+                "apiVersion": .string(names.apiVersion), "kind": .string(names.kind), "count": .int(table.count),
+                "shards": .array(table.files.map(Value.string)),
+            ]))
         }
         var counterObject = Object()
         for name in counters.keys.sorted() { counterObject[name] = .int(counters[name] ?? 0) }

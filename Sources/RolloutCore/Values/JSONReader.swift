@@ -72,7 +72,12 @@ public struct JSONReader {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            let value = try parseValue()
+            if let existing = object.index(of: key) {
+                object.members[existing].value = value
+            } else {
+                object.members.append(Object.Member(key: key, value: value))
+            }
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of input in an object") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -104,7 +109,18 @@ public struct JSONReader {
 
     private mutating func parseString() throws(Error) -> String {
         i += 1
-        var out: [UInt8] = []
+        // Fast path: no escapes, the common case, decodes the bytes in place.
+        let start = i
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                return String(decoding: bytes[start..<(i - 1)], as: UTF8.self)
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            i += 1
+        }
+        var out: [UInt8] = Array(bytes[start..<i])
         while true {
             guard i < bytes.count else { throw fail("unterminated string") }
             let b = bytes[i]
@@ -179,6 +195,11 @@ public struct JSONReader {
             let exponentStart = i
             while i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1 }
             if i == exponentStart { throw fail("expected digits in the exponent") }
+        }
+        if isInteger && i - digitsStart <= 18 {
+            var value = 0
+            for j in digitsStart..<i { value = value * 10 + Int(bytes[j] - 0x30) }
+            return .int(bytes[start] == UInt8(ascii: "-") ? -value : value)
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         if isInteger, let int = Int(text) { return .int(int) }

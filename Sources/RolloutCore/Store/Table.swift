@@ -1,0 +1,259 @@
+/// All stored objects of one type, split over shard files by a hash of namespace and name so
+/// that changing one object rewrites one shard, not the whole table. Each line is
+/// `namespace TAB name TAB labels TAB listing-cells TAB compact-JSON`: listing a table for
+/// `get` reads the precomputed cells and never parses the JSON; objects are parsed only when
+/// asked for.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Table {
+    struct Key: Hashable, Comparable {
+        var namespace: String
+        var name: String
+        static func < (a: Key, b: Key) -> Bool { (a.namespace, a.name) < (b.namespace, b.name) }
+    }
+
+    struct Entry {
+        var labels: ArraySlice<UInt8> = []
+        var cells: ArraySlice<UInt8> = []
+        var json: ArraySlice<UInt8> = []
+        var resource: Resource?
+    }
+
+    /// Objects per shard before the table splits further.
+    static let objectsPerShard = 512
+    static let maxShards = 1024
+
+    private(set) var shardCount: Int
+    /// The file of each shard ("" for an empty shard), as the manifest names them.
+    var files: [String]
+    private(set) var count: Int
+    private var shards: [Int: [Key: Entry]] = [:]
+    private(set) var dirtyShards: Set<Int> = []
+
+    init(shardCount: Int = 1, files: [String] = [""], count: Int = 0) {
+        self.shardCount = max(1, shardCount)
+        self.files = files.count == max(1, shardCount) ? files : Array(repeating: "", count: max(1, shardCount))
+        self.count = count
+    }
+
+    static func shard(of key: Key, count: Int) -> Int {
+        guard count > 1 else { return 0 }
+        var hash: UInt32 = 2_166_136_261
+        for byte in key.namespace.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        hash = (hash ^ 0x2F) &* 16_777_619
+        for byte in key.name.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash % UInt32(count))
+    }
+
+    /// Makes sure a shard is in memory; `read` loads a file's bytes.
+    mutating func load(shard index: Int, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+        guard shards[index] == nil else { return }
+        let file = files[index]
+        shards[index] = file.isEmpty ? [:] : try Self.parse(try read(file), file: file)
+    }
+
+    mutating func loadAll(read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+        for index in 0..<shardCount { try load(shard: index, read: read) }
+    }
+
+    static func parse(_ bytes: [UInt8], file: String) throws(StoreError) -> [Key: Entry] {
+        var entries: [Key: Entry] = [:]
+        // Line and field boundaries are found with memchr: shards can be megabytes.
+        var boundaries: [(start: Int, tabs: [Int], end: Int)] = []
+        var damagedLine: Int?
+        var unterminated = false
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var lineStart = 0
+            var lineNumber = 0
+            while lineStart < buffer.count {
+                lineNumber += 1
+                guard let newline = memchr(base + lineStart, 0x0A, buffer.count - lineStart) else { unterminated = true; return }
+                let lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                var tabs: [Int] = []
+                var i = lineStart
+                while tabs.count < 4, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
+                    let position = base.distance(to: tab.assumingMemoryBound(to: UInt8.self))
+                    tabs.append(position)
+                    i = position + 1
+                }
+                guard tabs.count == 4, tabs[3] + 1 < lineEnd, buffer[tabs[3] + 1] == UInt8(ascii: "{") else {
+                    damagedLine = lineNumber
+                    return
+                }
+                boundaries.append((lineStart, tabs, lineEnd))
+                lineStart = lineEnd + 1
+            }
+        }
+        if let damagedLine {
+            throw .damaged(file: file, reason: "line \(damagedLine) is not 'namespace, name, labels, cells, object' separated by tabs")
+        }
+        if unterminated {
+            throw .damaged(file: file, reason: "line \(boundaries.count + 1) is not terminated (the file was cut short)")
+        }
+        entries.reserveCapacity(boundaries.count)
+        for (start, tabs, end) in boundaries {
+            let key = Key(namespace: String(decoding: bytes[start..<tabs[0]], as: UTF8.self),
+                          name: String(decoding: bytes[(tabs[0] + 1)..<tabs[1]], as: UTF8.self))
+            entries[key] = Entry(labels: bytes[(tabs[1] + 1)..<tabs[2]], cells: bytes[(tabs[2] + 1)..<tabs[3]],
+                                 json: bytes[(tabs[3] + 1)..<end], resource: nil)
+        }
+        return entries
+    }
+
+    /// The listing rows of a shard file, read straight from the mapped file: no entries, no
+    /// JSON. Lines are `namespace TAB name TAB labels TAB cells TAB object`.
+    static func listingRows(inFile path: String, namespace: String?) throws(StoreError) -> [ListingRow] {
+        try FileIO.withMappedFile(path) { (buffer: UnsafeBufferPointer<UInt8>) throws(StoreError) -> [ListingRow] in
+            guard let base = buffer.baseAddress else { return [] }
+            var rows: [ListingRow] = []
+            var lineStart = 0
+            var lineNumber = 0
+            while lineStart < buffer.count {
+                lineNumber += 1
+                guard let newline = memchr(base + lineStart, 0x0A, buffer.count - lineStart) else {
+                    throw .damaged(file: path, reason: "line \(lineNumber) is not terminated (the file was cut short)")
+                }
+                let lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                var tabs: [Int] = []
+                var i = lineStart
+                while tabs.count < 4, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
+                    let position = base.distance(to: tab.assumingMemoryBound(to: UInt8.self))
+                    tabs.append(position)
+                    i = position + 1
+                }
+                guard tabs.count == 4 else {
+                    throw .damaged(file: path, reason: "line \(lineNumber) is not 'namespace, name, labels, cells, object' separated by tabs")
+                }
+                let rowNamespace = String(decoding: UnsafeBufferPointer(rebasing: buffer[lineStart..<tabs[0]]), as: UTF8.self)
+                if namespace == nil || rowNamespace == namespace {
+                    let slice = { (a: Int, b: Int) in ArraySlice(UnsafeBufferPointer(rebasing: buffer[a..<b])) }
+                    rows.append(ListingRow(namespace: rowNamespace,
+                                           name: String(decoding: UnsafeBufferPointer(rebasing: buffer[(tabs[0] + 1)..<tabs[1]]), as: UTF8.self),
+                                           labels: ListingRow.decodeLabels(slice(tabs[1] + 1, tabs[2])),
+                                           cells: ListingRow.decodeCells(slice(tabs[2] + 1, tabs[3]))))
+                }
+                lineStart = lineEnd + 1
+            }
+            return rows
+        }
+    }
+
+    /// Whether any shard is held in memory (then listing must go through the entries).
+    var hasLoadedShards: Bool { !shards.isEmpty }
+
+    /// Keys of the loaded shards, sorted; `namespace` nil for all.
+    func sortedKeys(namespace: String?) -> [Key] {
+        var keys: [Key] = []
+        for shard in shards.values {
+            for key in shard.keys where namespace == nil || key.namespace == namespace { keys.append(key) }
+        }
+        return keys.sorted()
+    }
+
+    /// The object under `key` (its shard must be loaded), parsing its line on first use.
+    mutating func resource(_ key: Key) throws(StoreError) -> Resource? {
+        let index = Self.shard(of: key, count: shardCount)
+        guard var entry = shards[index]?[key] else { return nil }
+        if let resource = entry.resource { return resource }
+        let value: Value
+        do {
+            value = try JSONReader.parse(Array(entry.json))
+        } catch {
+            throw .damaged(file: files[index], reason: "object \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name): \(error)")
+        }
+        guard case .object(let object) = value else {
+            throw .damaged(file: files[index], reason: "object \(key.name) is not a JSON object")
+        }
+        let resource = Resource(object)
+        entry.resource = resource
+        shards[index]?[key] = entry
+        return resource
+    }
+
+    /// The listing row of `key` without parsing the object, when it is unchanged since loading.
+    func listingRow(_ key: Key) -> ListingRow? {
+        guard let entry = shards[Self.shard(of: key, count: shardCount)]?[key] else { return nil }
+        if let resource = entry.resource { return ListingRow(resource) }
+        return ListingRow(namespace: key.namespace, name: key.name,
+                          labels: ListingRow.decodeLabels(entry.labels), cells: ListingRow.decodeCells(entry.cells))
+    }
+
+    /// Stores `resource` under `key` (its shard must be loaded).
+    mutating func set(_ resource: Resource, key: Key) {
+        let index = Self.shard(of: key, count: shardCount)
+        if shards[index]?[key] == nil { count += 1 }
+        shards[index, default: [:]][key] = Entry(resource: resource)
+        dirtyShards.insert(index)
+    }
+
+    mutating func remove(_ key: Key) {
+        let index = Self.shard(of: key, count: shardCount)
+        if shards[index]?.removeValue(forKey: key) != nil {
+            count -= 1
+            dirtyShards.insert(index)
+        }
+    }
+
+    mutating func removeAll() {
+        shards = [:]
+        count = 0
+        for index in 0..<shardCount { shards[index] = [:] }
+        dirtyShards = Set(0..<shardCount)
+    }
+
+    /// Before writing: split (or merge) shards when the table grew (or shrank) past a
+    /// power-of-two boundary; every shard is then rewritten.
+    mutating func reshardIfNeeded(read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+        var wanted = 1
+        while wanted < Self.maxShards && wanted * Self.objectsPerShard < count { wanted *= 2 }
+        guard wanted != shardCount else { return }
+        try loadAll(read: read)
+        var all: [Key: Entry] = [:]
+        for shard in shards.values { all.merge(shard) { a, _ in a } }
+        shardCount = wanted
+        files = Array(repeating: "", count: wanted)
+        shards = [:]
+        for index in 0..<wanted { shards[index] = [:] }
+        for (key, entry) in all { shards[Self.shard(of: key, count: wanted), default: [:]][key] = entry }
+        dirtyShards = Set(0..<wanted)
+    }
+
+    /// The bytes of one shard: lines sorted by namespace and name; unparsed lines copied.
+    func serialized(shard index: Int) throws(StoreError) -> [UInt8] {
+        var out: [UInt8] = []
+        guard let entries = shards[index] else { return out }
+        out.reserveCapacity(entries.count * 1024)
+        for key in entries.keys.sorted() {
+            guard let entry = entries[key] else { continue }
+            out.append(contentsOf: key.namespace.utf8)
+            out.append(0x09)
+            out.append(contentsOf: key.name.utf8)
+            out.append(0x09)
+            if let resource = entry.resource {
+                let row = ListingRow(resource)
+                out.append(contentsOf: row.encodedLabels.utf8)
+                out.append(0x09)
+                out.append(contentsOf: row.encodedCells.utf8)
+                out.append(0x09)
+                do {
+                    try JSONWriter.write(resource.value, style: .compact, into: &out)
+                } catch {
+                    throw .conflict("\(resource.qualifiedName) holds a number JSON cannot store (\(error.value))")
+                }
+            } else {
+                out.append(contentsOf: entry.labels)
+                out.append(0x09)
+                out.append(contentsOf: entry.cells)
+                out.append(0x09)
+                out.append(contentsOf: entry.json)
+            }
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    mutating func markClean() { dirtyShards = [] }
+}
