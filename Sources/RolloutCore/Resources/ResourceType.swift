@@ -65,15 +65,19 @@ public struct ResourceType: Hashable, Sendable {
         ResourceType(kind: "APIService", group: "apiregistration.k8s.io", version: "v1", plural: "apiservices", namespaced: false, hasStatus: true),
     ]
 
+    private static let builtInByGroupAndKind: [String: ResourceType] = Dictionary(
+        builtIn.map { ($0.group + "/" + $0.kind, $0) }, uniquingKeysWith: { a, _ in a })
+
     /// The kinds `get all` lists, in kubectl's order.
     public static let allCategory = ["Pod", "Service", "Deployment", "ReplicaSet"]
 
     /// The type for an object's `apiVersion` and `kind`. Kinds we do not know are namespaced
     /// generic objects named by their lower-cased kind, as kubectl would show a custom resource.
     public static func forObject(apiVersion: String, kind: String) -> ResourceType {
-        let group = apiVersion.split(separator: "/", maxSplits: 1).count == 2 ? String(apiVersion.split(separator: "/")[0]) : ""
-        let version = String(apiVersion.split(separator: "/").last ?? "")
-        if let known = builtIn.first(where: { $0.kind == kind && $0.group == group }) {
+        let slash = apiVersion.firstIndex(of: "/")
+        let group = slash.map { String(apiVersion[..<$0]) } ?? ""
+        let version = slash.map { String(apiVersion[apiVersion.index(after: $0)...]) } ?? apiVersion
+        if let known = builtInByGroupAndKind[group + "/" + kind] {
             return known
         }
         // Cluster-scoped kinds of other groups cannot be known without their CRD; most custom

@@ -110,30 +110,29 @@ public final class StateStore {
         return try FileIO.read(path)
     }
 
+    // Tables are changed in place (`tables[type, default:]`): copying one out and back would
+    // copy its shards on every write.
+
     /// The table of a type with every shard loaded.
     private func loadedTable(_ type: String) throws(StoreError) -> Table {
-        var table = tables[type] ?? Table()
-        try table.loadAll(read: readShard)
-        tables[type] = table
-        return table
+        try tables[type, default: Table()].loadAll(read: readShard)
+        return tables[type] ?? Table()
     }
 
-    /// The table of a type with the shard holding `key` loaded.
-    private func table(_ type: String, holding key: Table.Key) throws(StoreError) -> Table {
-        var table = tables[type] ?? Table()
-        try table.load(shard: Table.shard(of: key, count: table.shardCount), read: readShard)
-        tables[type] = table
-        return table
+    /// Loads the shard of the type's table that holds `key`.
+    private func loadShard(_ type: String, holding key: Table.Key) throws(StoreError) {
+        let shardCount = tables[type]?.shardCount ?? 1
+        try tables[type, default: Table()].load(shard: Table.shard(of: key, count: shardCount), read: readShard)
     }
 
     /// Every object of `type`, in `namespace` (nil: all), sorted by namespace then name.
     public func list(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [Resource] {
-        var table = try loadedTable(type.storageKey)
+        let keys = try loadedTable(type.storageKey).sortedKeys(namespace: type.namespaced ? namespace : nil)
         var result: [Resource] = []
-        for key in table.sortedKeys(namespace: type.namespaced ? namespace : nil) {
-            if let resource = try table.resource(key) { result.append(resource) }
+        result.reserveCapacity(keys.count)
+        for key in keys {
+            if let resource = try tables[type.storageKey, default: Table()].resource(key) { result.append(resource) }
         }
-        tables[type.storageKey] = table
         return result
     }
 
@@ -161,10 +160,8 @@ public final class StateStore {
 
     public func get(_ key: ObjectKey) throws(StoreError) -> Resource? {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
-        var table = try table(key.type, holding: tableKey)
-        let resource = try table.resource(tableKey)
-        tables[key.type] = table
-        return resource
+        try loadShard(key.type, holding: tableKey)
+        return try tables[key.type, default: Table()].resource(tableKey)
     }
 
     /// Stores a new object: uid, creationTimestamp, generation 1 and a resourceVersion.
@@ -208,18 +205,16 @@ public final class StateStore {
         resource.metadata = meta
         let key = resource.key
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
-        var table = try table(key.type, holding: tableKey)
-        table.set(resource, key: tableKey)
-        tables[key.type] = table
+        try loadShard(key.type, holding: tableKey)
+        tables[key.type, default: Table()].set(resource, key: tableKey)
         if typeNames[key.type] == nil { typeNames[key.type] = (resource.apiVersion, resource.kind) }
         dirty.insert(key.type)
     }
 
     public func delete(_ key: ObjectKey) throws(StoreError) {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
-        var table = try table(key.type, holding: tableKey)
-        table.remove(tableKey)
-        tables[key.type] = table
+        try loadShard(key.type, holding: tableKey)
+        tables[key.type, default: Table()].remove(tableKey)
         dirty.insert(key.type)
     }
 
@@ -248,22 +243,20 @@ public final class StateStore {
         let manifestPath = "\(directory)/\(Self.manifestName)"
         if dirty.isEmpty && FileIO.exists(manifestPath) { return }
         commitNumber += 1
-        for type in dirty.sorted() {
-            guard var table = tables[type] else { continue }
-            try table.reshardIfNeeded(read: readShard)
-            for index in table.dirtyShards.sorted() {
-                let bytes = try table.serialized(shard: index)
+        for type in dirty.sorted() where tables[type] != nil {
+            try tables[type, default: Table()].reshardIfNeeded(read: readShard)
+            for index in (tables[type]?.dirtyShards ?? []).sorted() {
+                let bytes = try tables[type, default: Table()].serialized(shard: index)
                 if bytes.isEmpty {
-                    table.files[index] = ""
+                    tables[type]?.files[index] = ""
                     continue
                 }
                 // New names: the files the current manifest names are never touched.
                 let file = "\(type.replacingOccurrences(of: "/", with: "."))_\(commitNumber)_\(index).jsonl"
                 try FileIO.writeAtomically(bytes, to: "\(directory)/objects/\(file)", syncDirectory: false)
-                table.files[index] = file
+                tables[type]?.files[index] = file
             }
-            table.markClean()
-            tables[type] = table
+            tables[type]?.markClean()
         }
         FileIO.syncFolder("\(directory)/objects")
         try FileIO.writeAtomically(manifestBytes(), to: manifestPath)

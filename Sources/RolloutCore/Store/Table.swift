@@ -156,7 +156,7 @@ struct Table {
     /// The object under `key` (its shard must be loaded), parsing its line on first use.
     mutating func resource(_ key: Key) throws(StoreError) -> Resource? {
         let index = Self.shard(of: key, count: shardCount)
-        guard var entry = shards[index]?[key] else { return nil }
+        guard let entry = shards[index]?[key] else { return nil }
         if let resource = entry.resource { return resource }
         let value: Value
         do {
@@ -168,8 +168,7 @@ struct Table {
             throw .damaged(file: files[index], reason: "object \(key.name) is not a JSON object")
         }
         let resource = Resource(object)
-        entry.resource = resource
-        shards[index]?[key] = entry
+        shards[index]?[key]?.resource = resource
         return resource
     }
 
