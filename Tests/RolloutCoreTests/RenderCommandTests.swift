@@ -3,30 +3,12 @@ import XCTest
 
 /// Runs the built `rollout` binary, as a user would, and checks stdout, stderr and exit code.
 final class RenderCommandTests: XCTestCase {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = RolloutRun
 
-    static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rollout") }
+    static var binary: URL { RolloutRun.binary }
 
     func rollout(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? Corpus.packageRoot
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        input.fileHandleForWriting.closeFile()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        try RolloutRun.run(arguments, stdin: stdin, in: directory)
     }
 
     private func temporaryDirectory() throws -> URL {

@@ -16,6 +16,8 @@ public enum ObjectDiff {
         var mergedValue = merged.map { clean($0) }
         if reference.kind == "Secret" && reference.type.group.isEmpty {
             mask(&liveValue, &mergedValue)
+            liveValue = liveValue.map(maskLastApplied)
+            mergedValue = mergedValue.map(maskLastApplied)
         }
         let type = reference.type
         let group = type.group.isEmpty ? "" : "\(type.group)."
@@ -44,6 +46,24 @@ public enum ObjectDiff {
         object["status"] = nil
         var meta = resource.metadata
         for key in ["managedFields", "resourceVersion", "generation"] { meta[key] = nil }
+        object["metadata"] = .object(meta)
+        return object
+    }
+
+    /// The last-applied annotation of a Secret holds its values too: mask them there as well
+    /// (kubectl leaves them visible; we promise never to show a Secret value).
+    static func maskLastApplied(_ object: Object) -> Object {
+        var object = object
+        guard var meta = object["metadata"]?.objectValue, var annotations = meta["annotations"]?.objectValue,
+              let text = annotations[Applier.lastAppliedAnnotation]?.stringValue,
+              case .object(var applied)? = try? JSONReader.parse(text) else { return object }
+        for field in ["data", "stringData"] {
+            guard var values = applied[field]?.objectValue else { continue }
+            for i in values.members.indices { values.members[i].value = .string("***") }
+            applied[field] = .object(values)
+        }
+        annotations[Applier.lastAppliedAnnotation] = ((try? JSONWriter.string(.object(applied))).map { .string($0 + "\n") })
+        meta["annotations"] = .object(annotations)
         object["metadata"] = .object(meta)
         return object
     }

@@ -1,0 +1,54 @@
+import Foundation
+import XCTest
+
+/// One run of the built `rollout` binary: exit status, stdout and stderr.
+struct RolloutRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rollout") }
+
+    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]) throws -> RolloutRun {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? Corpus.packageRoot
+        var env = ProcessInfo.processInfo.environment
+        env["ROLLOUT_STATE"] = nil
+        env["KUBECTL_EXTERNAL_DIFF"] = nil
+        env["ROLLOUT_EXTERNAL_DIFF"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        // stdout and stderr go to files: no pipe can fill up and block the child.
+        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-out-\(UUID().uuidString)")
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        input.fileHandleForWriting.closeFile()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        let stdoutData = try Data(contentsOf: outURL), stderrData = try Data(contentsOf: errURL)
+        return RolloutRun(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+}
+
+/// A temporary directory removed when the test ends.
+func temporaryDirectory(_ test: XCTestCase, _ prefix: String = "rollout-test") throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
