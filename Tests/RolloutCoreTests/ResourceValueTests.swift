@@ -1,0 +1,124 @@
+import RolloutCore
+import XCTest
+
+/// Quantities, durations, int-or-percent, selectors, names, timestamps and ages: the small
+/// value types every rule is built on.
+final class ResourceValueTests: XCTestCase {
+    func testQuantities() {
+        let cases: [(text: String, milli: Int?, value: Int?)] = [
+            ("100m", 100, 1), ("1", 1000, 1), ("1.5", 1500, 2), ("0.1", 100, 1), ("250m", 250, 1),
+            ("128Mi", 134_217_728_000, 134_217_728), ("1Gi", 1_073_741_824_000, 1_073_741_824), ("2k", 2_000_000, 2000),
+            ("1e3", 1_000_000, 1000), ("1E-3", 1, 1), ("500u", 1, 1), ("+3", 3000, 3), ("-1", -1000, -1), ("1.5Gi", nil, 1_610_612_736),
+            ("", nil, nil), ("2 cores", nil, nil), ("1.2.3", nil, nil), ("1Xi", nil, nil), ("m", nil, nil), ("99999999999999999999", nil, nil),
+        ]
+        for c in cases {
+            let q = Quantity(c.text)
+            if c.value == nil {
+                XCTAssertNil(q, c.text)
+                continue
+            }
+            XCTAssertEqual(q?.integerValue, c.value, c.text)
+            if let milli = c.milli { XCTAssertEqual(q?.milliValue, milli, c.text) }
+        }
+        XCTAssertEqual(Quantity("100m"), Quantity("0.1"))
+        XCTAssertEqual(Quantity("1Ki")?.compare(Quantity("1k")!), 1)
+        XCTAssertEqual(Quantity("1Gi")?.description, "1Gi", "printed as written")
+    }
+
+    func testDurations() {
+        let cases: [(String, Int?)] = [
+            ("5s", 5000), ("1m30s", 90_000), ("250ms", 250), ("1.5h", 5_400_000), ("0", 0), ("2h45m", 9_900_000),
+            ("1us", 0), ("-3s", -3000), ("", nil), ("5", nil), ("5 s", nil), ("s", nil), ("1d", nil), (".s", nil),
+        ]
+        for (text, ms) in cases {
+            XCTAssertEqual(Duration(parsing: text)?.milliseconds, ms, text)
+        }
+        XCTAssertEqual(Duration(milliseconds: 90_000).description, "1m30s")
+        XCTAssertEqual(Duration(milliseconds: 1500).description, "1.5s")
+        XCTAssertEqual(Duration(milliseconds: 3_600_000).description, "1h0m0s")
+    }
+
+    func testIntOrPercentScaling() {
+        // deployment_util_test.go's ResolveFenceposts rounding: surge rounds up, unavailable down.
+        let cases: [(IntOrString, Int, Bool, Int?)] = [
+            (.string("25%"), 10, true, 3), (.string("25%"), 10, false, 2), (.string("25%"), 1, true, 1), (.string("25%"), 1, false, 0),
+            (.int(3), 10, true, 3), (.string("0%"), 5, true, 0), (.string("100%"), 7, false, 7), (.string("abc"), 5, true, nil), (.string("5"), 5, true, nil),
+        ]
+        for (value, total, up, expected) in cases {
+            XCTAssertEqual(value.scaled(total: total, roundUp: up), expected, "\(value) of \(total)")
+        }
+    }
+
+    func testLabelSelectors() throws {
+        let labels = ["app": "web", "tier": "front", "env": "prod"]
+        let cases: [(String, Bool)] = [
+            ("app=web", true), ("app==web", true), ("app!=web", false), ("app=web,tier=front", true), ("app=web,tier=back", false),
+            ("env in (prod,staging)", true), ("env notin (prod)", false), ("tier", true), ("!tier", false), ("missing", false),
+            ("!missing", true), ("missing!=x", true), ("", true),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(try LabelSelector.parse(text).matches(labels), expected, text)
+        }
+        for bad in ["a in (b", "a b c", "in (x)", "=x"] {
+            XCTAssertThrowsError(try LabelSelector.parse(bad), bad)
+        }
+        XCTAssertEqual(try LabelSelector.parse("b=2,a in (x,y)").description, "b=2,a in (x,y)")
+    }
+
+    func testNames() {
+        XCTAssertTrue(Validation.isDNS1123Subdomain("web.example-1"))
+        XCTAssertFalse(Validation.isDNS1123Subdomain("Web"))
+        XCTAssertFalse(Validation.isDNS1123Subdomain("web-"))
+        XCTAssertFalse(Validation.isDNS1123Subdomain(String(repeating: "a", count: 254)))
+        XCTAssertTrue(Validation.isDNS1123Label("a1-b"))
+        XCTAssertFalse(Validation.isDNS1123Label("a.b"))
+        XCTAssertFalse(Validation.isDNS1123Label(String(repeating: "a", count: 64)))
+        XCTAssertTrue(Validation.isDNS1035Label("web"))
+        XCTAssertFalse(Validation.isDNS1035Label("1web"))
+        XCTAssertTrue(Validation.isQualifiedName("app.kubernetes.io/name"))
+        XCTAssertFalse(Validation.isQualifiedName("a/b/c"))
+        XCTAssertFalse(Validation.isQualifiedName("-x"))
+        XCTAssertTrue(Validation.isLabelValue(""))
+        XCTAssertTrue(Validation.isLabelValue("v1.2_3"))
+        XCTAssertFalse(Validation.isLabelValue("has space"))
+        XCTAssertTrue(Validation.isPortName("http-alt"))
+        XCTAssertFalse(Validation.isPortName("8080"))
+        XCTAssertFalse(Validation.isPortName("a--b"))
+        XCTAssertFalse(Validation.isPortName("sixteen-chars-xx"))
+    }
+
+    func testTimestamps() {
+        XCTAssertEqual(Timestamp.clusterEpoch.description, "2025-01-01T00:00:00Z")
+        XCTAssertEqual(Timestamp.clusterEpoch.rfc1123, "Wed, 01 Jan 2025 00:00:00 +0000")
+        let cases = ["1970-01-01T00:00:00Z", "2000-02-29T12:34:56Z", "2024-12-31T23:59:59Z", "2100-03-01T00:00:00Z", "1969-07-20T20:17:40Z"]
+        for text in cases {
+            XCTAssertEqual(Timestamp(parsing: text)?.description, text)
+        }
+        XCTAssertEqual(Timestamp(parsing: "2025-01-01T00:00:01.5Z")?.milliseconds, Timestamp.clusterEpoch.milliseconds + 1500)
+        XCTAssertNil(Timestamp(parsing: "2025-13-01T00:00:00Z"))
+        XCTAssertNil(Timestamp(parsing: "yesterday"))
+    }
+
+    func testHumanDurationMatchesKubectl() {
+        // k8s.io/apimachinery/pkg/util/duration: duration_test.go's table.
+        let cases: [(Int, String)] = [
+            (-2, "<invalid>"), (0, "0s"), (1, "1s"), (119, "119s"), (120, "2m"), (150, "2m30s"), (600, "10m"), (179 * 60, "179m"),
+            (3 * 3600, "3h"), (3 * 3600 + 60, "3h1m"), (8 * 3600, "8h"), (47 * 3600, "47h"), (48 * 3600, "2d"), (49 * 3600, "2d1h"),
+            (8 * 86400, "8d"), (367 * 86400, "367d"), (730 * 86400, "2y"), (731 * 86400, "2y1d"), (8 * 365 * 86400, "8y"),
+        ]
+        for (seconds, text) in cases {
+            XCTAssertEqual(humanDuration(milliseconds: seconds * 1000), text, "\(seconds)s")
+        }
+    }
+
+    func testTabWriterAlignsLikeGo() {
+        var table = TabWriter()
+        table.add(["NAME", "READY", "AGE"])
+        table.add(["a-much-longer-name", "1/1", "5s"])
+        XCTAssertEqual(table.render(), "NAME                 READY     AGE\na-much-longer-name   1/1       5s\n")
+        // Blocks: a line without a tab ends the column block above it.
+        var describe = TabWriter(minWidth: 0, padding: 2)
+        describe.write("Name:\tweb\nLong Label:\tx\nTemplate:\n  Labels:\tapp=web\n")
+        XCTAssertEqual(describe.render(), "Name:        web\nLong Label:  x\nTemplate:\n  Labels:  app=web\n")
+    }
+}
