@@ -6,7 +6,7 @@ import Darwin
 
 /// The few file operations the store needs, on POSIX calls: whole-file reads, atomic
 /// replacement (temporary file, fsync, rename, fsync of the directory), mode 0600.
-enum FileIO {
+public enum FileIO {
     static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0
@@ -160,4 +160,9 @@ final class StateLock {
     }
 
     deinit { release() }
+}
+
+extension FileIO {
+    /// The names in a directory, sorted (for tests and tools).
+    public static func filesIn(_ directory: String) -> [String] { list(directory) }
 }

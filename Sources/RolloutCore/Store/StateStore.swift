@@ -115,14 +115,25 @@ public final class StateStore {
 
     /// The table of a type with every shard loaded.
     private func loadedTable(_ type: String) throws(StoreError) -> Table {
-        try tables[type, default: Table()].loadAll(read: readShard)
+        try withFullPaths { () throws(StoreError) in try tables[type, default: Table()].loadAll(read: readShard) }
         return tables[type] ?? Table()
     }
 
     /// Loads the shard of the type's table that holds `key`.
     private func loadShard(_ type: String, holding key: Table.Key) throws(StoreError) {
         let shardCount = tables[type]?.shardCount ?? 1
-        try tables[type, default: Table()].load(shard: Table.shard(of: key, count: shardCount), read: readShard)
+        try withFullPaths { () throws(StoreError) in
+            try tables[type, default: Table()].load(shard: Table.shard(of: key, count: shardCount), read: readShard)
+        }
+    }
+
+    /// Tables name their shard files; errors name the whole path.
+    private func withFullPaths<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch .damaged(let file, let reason) where !file.contains("/") {
+            throw .damaged(file: "\(directory)/objects/\(file)", reason: reason)
+        }
     }
 
     /// Every object of `type`, in `namespace` (nil: all), sorted by namespace then name.
@@ -131,7 +142,9 @@ public final class StateStore {
         var result: [Resource] = []
         result.reserveCapacity(keys.count)
         for key in keys {
-            if let resource = try tables[type.storageKey, default: Table()].resource(key) { result.append(resource) }
+            if let resource = try withFullPaths({ () throws(StoreError) in try tables[type.storageKey, default: Table()].resource(key) }) {
+                result.append(resource)
+            }
         }
         return result
     }
@@ -161,7 +174,7 @@ public final class StateStore {
     public func get(_ key: ObjectKey) throws(StoreError) -> Resource? {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
         try loadShard(key.type, holding: tableKey)
-        return try tables[key.type, default: Table()].resource(tableKey)
+        return try withFullPaths { () throws(StoreError) in try tables[key.type, default: Table()].resource(tableKey) }
     }
 
     /// Stores a new object: uid, creationTimestamp, generation 1 and a resourceVersion.

@@ -1,0 +1,191 @@
+import Foundation
+import RolloutCore
+import XCTest
+
+/// The state directory: persistence, server-set metadata, shards, damage and foreign files,
+/// file modes, and — through the binary — concurrent writers and writers killed mid-write.
+final class StateStoreTests: XCTestCase {
+    func configMap(_ name: String, _ value: String = "v", namespace: String = "default") -> Resource {
+        Resource(Object([
+            "apiVersion": .string("v1"), "kind": .string("ConfigMap"),
+            "metadata": .object(Object(["name": .string(name), "namespace": .string(namespace)])),
+            "data": .object(Object(["k": .string(value)])),
+        ]))
+    }
+
+    func testNewStateHasTheDefaultClusterAndPersists() throws {
+        let directory = try temporaryDirectory(self).appendingPathComponent("state").path
+        var store = try StateStore(directory: directory, writable: true)
+        XCTAssertEqual(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Node")).map(\.name), ["node-1"])
+        XCTAssertEqual(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name), ["default", "kube-node-lease", "kube-public", "kube-system"])
+        let created = try store.create(configMap("a"))
+        XCTAssertEqual(created.creationTimestamp, "2025-01-01T00:00:00Z")
+        XCTAssertFalse(created.uid.isEmpty)
+        try store.commit()
+        store.close()
+        store = try StateStore(directory: directory, writable: false)
+        let reread = try store.get(created.key)
+        XCTAssertEqual(reread, created)
+        store.close()
+    }
+
+    func testGenerationBumpsOnSpecChangesOnly() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        defer { store.close() }
+        var deployment = Resource(Object([
+            "apiVersion": .string("apps/v1"), "kind": .string("Deployment"),
+            "metadata": .object(Object(["name": .string("d"), "namespace": .string("default")])),
+            "spec": .object(Object(["replicas": .int(1)])),
+        ]))
+        deployment = try store.create(deployment)
+        XCTAssertEqual(deployment.generation, 1)
+        var changed = deployment
+        changed.object["status"] = .object(Object(["replicas": .int(1)]))
+        changed = try store.update(changed, previous: deployment)
+        XCTAssertEqual(changed.generation, 1, "a status write does not bump generation")
+        XCTAssertNotEqual(changed.resourceVersion, deployment.resourceVersion)
+        var scaled = changed
+        scaled.object["spec"] = .object(Object(["replicas": .int(3)]))
+        scaled = try store.update(scaled, previous: changed)
+        XCTAssertEqual(scaled.generation, 2)
+        var annotated = scaled
+        annotated.setAnnotation("kubernetes.io/change-cause", "scale")
+        annotated = try store.update(annotated, previous: scaled)
+        XCTAssertEqual(annotated.generation, 3, "Deployment annotations count, as strategy.go says")
+        XCTAssertEqual(annotated.uid, deployment.uid)
+    }
+
+    func testLargeTablesSplitIntoShardsAndOldFilesGo() throws {
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        var store = try StateStore(directory: directory, writable: true)
+        for i in 0..<1500 { try store.create(configMap(String(format: "cm-%04d", i))) }
+        try store.commit()
+        store.close()
+        let shards = FileIO.filesIn("\(directory)/objects").filter { $0.hasPrefix("ConfigMap_") }
+        XCTAssertEqual(shards.count, 4, "1500 objects at 512 per shard: 4 shards")
+        store = try StateStore(directory: directory, writable: true)
+        let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
+        let rows = try store.listingRows(type)
+        XCTAssertEqual(rows.count, 1500)
+        XCTAssertEqual(rows.map(\.name), rows.map(\.name).sorted())
+        XCTAssertEqual(try store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: "cm-0777"))?.object["data"]?["k"], .string("v"))
+        // Changing one object rewrites one shard.
+        try store.update(configMap("cm-0001", "w"), previous: try XCTUnwrap(store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: "cm-0001"))))
+        try store.commit()
+        store.close()
+        let after = FileIO.filesIn("\(directory)/objects").filter { $0.hasPrefix("ConfigMap_") }
+        XCTAssertEqual(after.count, 4)
+        XCTAssertEqual(Set(after).subtracting(shards).count, 1, "one shard replaced, the old file removed")
+    }
+
+    func testFilesAreOwnerOnly() throws {
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        let store = try StateStore(directory: directory, writable: true)
+        try store.create(configMap("a"))
+        try store.commit()
+        store.close()
+        for file in ["state.json", "lock"] + FileIO.filesIn("\(directory)/objects").map({ "objects/\($0)" }) {
+            let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: "\(directory)/\(file)")[.posixPermissions] as? Int)
+            XCTAssertEqual(mode & 0o077, 0, "\(file) is mode \(String(mode, radix: 8))")
+        }
+    }
+
+    func testDamagedAndForeignStatesGiveClearErrors() throws {
+        let root = try temporaryDirectory(self)
+        let directory = root.appendingPathComponent("s").path
+        try StateStore(directory: directory, writable: true).close()
+        let manifest = "\(directory)/state.json"
+        let original = try String(contentsOfFile: manifest, encoding: .utf8)
+        try "{\"apiVersion\": ".write(toFile: manifest, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StateStore(directory: directory, writable: false)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("state file \(manifest) is damaged: not valid JSON"), "\(error)")
+        }
+        try "{\"kind\": \"Config\", \"apiVersion\": \"v1\"}".write(toFile: manifest, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StateStore(directory: directory, writable: false)) { error in
+            XCTAssertTrue("\(error)".contains("is not a rollout state"), "\(error)")
+        }
+        try original.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let shard = try XCTUnwrap(FileIO.filesIn("\(directory)/objects").first { $0.hasPrefix("Node_") })
+        try "\tnode-1\t{\"trunc".write(toFile: "\(directory)/objects/\(shard)", atomically: true, encoding: .utf8)
+        let store = try StateStore(directory: directory, writable: false)
+        XCTAssertThrowsError(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Node"))) { error in
+            XCTAssertTrue("\(error)".contains("objects/\(shard) is damaged"), "\(error)")
+        }
+        store.close()
+        let foreign = root.appendingPathComponent("home").path
+        try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        try "notes".write(toFile: "\(foreign)/notes.txt", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StateStore(directory: foreign, writable: true)) { error in
+            XCTAssertTrue("\(error)".contains("is not a rollout state: it holds other files (notes.txt)"), "\(error)")
+        }
+    }
+
+    // MARK: through the binary
+
+    func testDamagedStateIsExitOneNamingTheFile() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path))
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["get", "ns", "--state", directory]).status, 0)
+        try "garbage".write(toFile: "\(directory)/state.json", atomically: true, encoding: .utf8)
+        let run = try RolloutRun.run(["get", "deploy", "--state", directory])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.hasPrefix("error: state file \(directory)/state.json is damaged"), run.stderr)
+    }
+
+    func testParallelAppliesAllLand() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path))
+        let root = try temporaryDirectory(self)
+        let directory = root.appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "info", "--state", directory]).status, 0)
+        var processes: [Process] = []
+        let count = 12
+        for i in 0..<count {
+            let manifest = root.appendingPathComponent("cm\(i).yaml")
+            try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-\(i)\ndata:\n  n: \"\(i)\"\n".write(to: manifest, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = RolloutRun.binary
+            process.arguments = ["apply", "-f", manifest.path, "--state", directory]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            processes.append(process)
+        }
+        for process in processes {
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0)
+        }
+        let names = try RolloutRun.run(["get", "cm", "-o", "name", "--state", directory]).stdout
+        XCTAssertEqual(Set(names.split(separator: "\n").map(String.init)), Set((0..<count).map { "configmap/cm-\($0)" }))
+        let json = try RolloutRun.run(["get", "cm", "-o", "json", "--state", directory]).stdout
+        let versions = json.components(separatedBy: "\"resourceVersion\": \"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        XCTAssertEqual(Set(versions).count, count + 1, "every write got its own resourceVersion (plus the List's empty one)")
+    }
+
+    func testWriterKilledAtAnyInstantLeavesALoadableState() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path))
+        let root = try temporaryDirectory(self)
+        let directory = root.appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "info", "--state", directory]).status, 0)
+        var random = SeededRandom(seed: 7)
+        var committed = 0
+        for round in 0..<12 {
+            // A batch big enough that a kill often lands mid-commit.
+            let batch = (0..<1500).map { "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"r\(round)-\($0)\"},\"data\":{\"k\":\"\(String(repeating: "x", count: 200))\"}}" }
+            let manifest = root.appendingPathComponent("batch\(round).json")
+            try "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\(batch.joined(separator: ","))]}".write(to: manifest, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = RolloutRun.binary
+            process.arguments = ["apply", "-f", manifest.path, "--state", directory]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(20_000 + random.next() % 400_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let run = try RolloutRun.run(["get", "cm", "-o", "name", "--state", directory])
+            XCTAssertEqual(run.status, 0, "round \(round): \(run.stderr)")
+            let count = run.stdout.split(separator: "\n").count
+            XCTAssertTrue(count == committed || count == committed + 1500, "round \(round): \(count) objects, expected \(committed) or \(committed + 1500)")
+            committed = count
+        }
+    }
+}
