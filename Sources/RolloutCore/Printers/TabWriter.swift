@@ -22,13 +22,16 @@ public struct TabWriter {
     }
 
     public func render() -> String {
-        var out = ""
+        var out: [UInt8] = []
         var widths: [Int] = []
         format(&out, &widths, 0, lines.count)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func format(_ out: inout String, _ widths: inout [Int], _ start: Int, _ end: Int) {
+    /// Go's tabwriter counts runes: Unicode scalars, not grapheme clusters.
+    private static func width(_ cell: String) -> Int { cell.unicodeScalars.count }
+
+    private func format(_ out: inout [UInt8], _ widths: inout [Int], _ start: Int, _ end: Int) {
         var line0 = start
         let column = widths.count
         var this = start
@@ -38,7 +41,7 @@ public struct TabWriter {
             line0 = this
             var width = minWidth
             while this < end, column < lines[this].count - 1 {
-                width = max(width, lines[this][column].count + padding)
+                width = max(width, Self.width(lines[this][column]) + padding)
                 this += 1
             }
             widths.append(width)
@@ -49,16 +52,16 @@ public struct TabWriter {
         writeLines(&out, widths, line0, end)
     }
 
-    private func writeLines(_ out: inout String, _ widths: [Int], _ start: Int, _ end: Int) {
+    private func writeLines(_ out: inout [UInt8], _ widths: [Int], _ start: Int, _ end: Int) {
         guard start < end else { return }
         for line in lines[start..<end] {
             for (j, cell) in line.enumerated() {
-                out += cell
+                out.append(contentsOf: cell.utf8)
                 if j < line.count - 1 && j < widths.count {
-                    out += String(repeating: " ", count: max(0, widths[j] - cell.count))
+                    for _ in 0..<max(0, widths[j] - Self.width(cell)) { out.append(0x20) }
                 }
             }
-            out += "\n"
+            out.append(0x0A)
         }
     }
 }

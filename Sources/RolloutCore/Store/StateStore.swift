@@ -154,8 +154,8 @@ public final class StateStore {
         let scope = type.namespaced ? namespace : nil
         if let table = tables[type.storageKey], !table.hasLoadedShards {
             var rows: [ListingRow] = []
-            for file in table.files where !file.isEmpty {
-                let path = "\(directory)/objects/\(file)"
+            for base in table.files where !base.isEmpty {
+                let path = "\(directory)/objects/\(base).rows"
                 guard FileIO.exists(path) else {
                     throw .damaged(file: "\(directory)/\(Self.manifestName)", reason: "it names \(path), which is missing")
                 }
@@ -259,15 +259,16 @@ public final class StateStore {
         for type in dirty.sorted() where tables[type] != nil {
             try tables[type, default: Table()].reshardIfNeeded(read: readShard)
             for index in (tables[type]?.dirtyShards ?? []).sorted() {
-                let bytes = try tables[type, default: Table()].serialized(shard: index)
-                if bytes.isEmpty {
+                let (objects, rows) = try tables[type, default: Table()].serialized(shard: index)
+                if objects.isEmpty {
                     tables[type]?.files[index] = ""
                     continue
                 }
                 // New names: the files the current manifest names are never touched.
-                let file = "\(type.replacingOccurrences(of: "/", with: "."))_\(commitNumber)_\(index).jsonl"
-                try FileIO.writeAtomically(bytes, to: "\(directory)/objects/\(file)", syncDirectory: false)
-                tables[type]?.files[index] = file
+                let base = "\(type.replacingOccurrences(of: "/", with: "."))_\(commitNumber)_\(index)"
+                try FileIO.writeAtomically(objects, to: "\(directory)/objects/\(base).objects", syncDirectory: false)
+                try FileIO.writeAtomically(rows, to: "\(directory)/objects/\(base).rows", syncDirectory: false)
+                tables[type]?.files[index] = base
             }
             tables[type]?.markClean()
         }
@@ -275,7 +276,7 @@ public final class StateStore {
         try FileIO.writeAtomically(manifestBytes(), to: manifestPath)
         dirty = []
         // Old shards are unreferenced now; so are leftovers of writers killed mid-commit.
-        let referenced = Set(tables.values.flatMap(\.files))
+        let referenced = Set(tables.values.flatMap(\.files).flatMap { ["\($0).objects", "\($0).rows"] })
         for name in FileIO.list("\(directory)/objects") where !referenced.contains(name) {
             FileIO.remove("\(directory)/objects/\(name)")
         }

@@ -1,8 +1,8 @@
-/// All stored objects of one type, split over shard files by a hash of namespace and name so
-/// that changing one object rewrites one shard, not the whole table. Each line is
-/// `namespace TAB name TAB labels TAB listing-cells TAB compact-JSON`: listing a table for
-/// `get` reads the precomputed cells and never parses the JSON; objects are parsed only when
-/// asked for.
+/// All stored objects of one type, split over shards by a hash of namespace and name so that
+/// changing one object rewrites one shard, not the whole table. A shard is two files with one
+/// line per object, in the same order: `<base>.objects` (`namespace TAB name TAB JSON`) and
+/// `<base>.rows` (`namespace TAB name TAB labels TAB listing cells`). Listing a table for `get`
+/// reads only the small rows files; objects are parsed only when asked for.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -50,16 +50,33 @@ struct Table {
     /// Makes sure a shard is in memory; `read` loads a file's bytes.
     mutating func load(shard index: Int, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         guard shards[index] == nil else { return }
-        let file = files[index]
-        shards[index] = file.isEmpty ? [:] : try Self.parse(try read(file), file: file)
+        let base = files[index]
+        if base.isEmpty {
+            shards[index] = [:]
+            return
+        }
+        var entries = try Self.parse(try read(base + ".objects"), file: base + ".objects", fields: 1)
+        let rows = try Self.parse(try read(base + ".rows"), file: base + ".rows", fields: 2)
+        guard rows.count == entries.count else {
+            throw .damaged(file: base + ".rows", reason: "it lists \(rows.count) objects, \(base).objects holds \(entries.count)")
+        }
+        for (key, row) in rows {
+            guard entries[key] != nil else { throw .damaged(file: base + ".rows", reason: "it lists \(key.name), which \(base).objects lacks") }
+            entries[key]?.labels = row.labels
+            entries[key]?.cells = row.cells
+        }
+        shards[index] = entries
     }
 
     mutating func loadAll(read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         for index in 0..<shardCount { try load(shard: index, read: read) }
     }
 
-    static func parse(_ bytes: [UInt8], file: String) throws(StoreError) -> [Key: Entry] {
+    /// Lines of `namespace TAB name` plus `fields` more tab-separated fields: 1 (JSON) for
+    /// objects files, 2 (labels, cells) for rows files.
+    static func parse(_ bytes: [UInt8], file: String, fields: Int) throws(StoreError) -> [Key: Entry] {
         var entries: [Key: Entry] = [:]
+        let tabsWanted = fields + 1
         // Line and field boundaries are found with memchr: shards can be megabytes.
         var boundaries: [(start: Int, tabs: [Int], end: Int)] = []
         var damagedLine: Int?
@@ -74,12 +91,13 @@ struct Table {
                 let lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
                 var tabs: [Int] = []
                 var i = lineStart
-                while tabs.count < 4, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
+                while tabs.count < tabsWanted, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
                     let position = base.distance(to: tab.assumingMemoryBound(to: UInt8.self))
                     tabs.append(position)
                     i = position + 1
                 }
-                guard tabs.count == 4, tabs[3] + 1 < lineEnd, buffer[tabs[3] + 1] == UInt8(ascii: "{") else {
+                let isObject = fields == 1
+                guard tabs.count == tabsWanted, !isObject || (tabs[1] + 1 < lineEnd && buffer[tabs[1] + 1] == UInt8(ascii: "{")) else {
                     damagedLine = lineNumber
                     return
                 }
@@ -88,7 +106,7 @@ struct Table {
             }
         }
         if let damagedLine {
-            throw .damaged(file: file, reason: "line \(damagedLine) is not 'namespace, name, labels, cells, object' separated by tabs")
+            throw .damaged(file: file, reason: "line \(damagedLine) does not have the \(fields == 1 ? "namespace, name, object" : "namespace, name, labels, cells") fields")
         }
         if unterminated {
             throw .damaged(file: file, reason: "line \(boundaries.count + 1) is not terminated (the file was cut short)")
@@ -97,8 +115,11 @@ struct Table {
         for (start, tabs, end) in boundaries {
             let key = Key(namespace: String(decoding: bytes[start..<tabs[0]], as: UTF8.self),
                           name: String(decoding: bytes[(tabs[0] + 1)..<tabs[1]], as: UTF8.self))
-            entries[key] = Entry(labels: bytes[(tabs[1] + 1)..<tabs[2]], cells: bytes[(tabs[2] + 1)..<tabs[3]],
-                                 json: bytes[(tabs[3] + 1)..<end], resource: nil)
+            if fields == 1 {
+                entries[key] = Entry(json: bytes[(tabs[1] + 1)..<end])
+            } else {
+                entries[key] = Entry(labels: bytes[(tabs[1] + 1)..<tabs[2]], cells: bytes[(tabs[2] + 1)..<end])
+            }
         }
         return entries
     }
@@ -119,13 +140,13 @@ struct Table {
                 let lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
                 var tabs: [Int] = []
                 var i = lineStart
-                while tabs.count < 4, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
+                while tabs.count < 3, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
                     let position = base.distance(to: tab.assumingMemoryBound(to: UInt8.self))
                     tabs.append(position)
                     i = position + 1
                 }
-                guard tabs.count == 4 else {
-                    throw .damaged(file: path, reason: "line \(lineNumber) is not 'namespace, name, labels, cells, object' separated by tabs")
+                guard tabs.count == 3 else {
+                    throw .damaged(file: path, reason: "line \(lineNumber) does not have the namespace, name, labels, cells fields")
                 }
                 let rowNamespace = String(decoding: UnsafeBufferPointer(rebasing: buffer[lineStart..<tabs[0]]), as: UTF8.self)
                 if namespace == nil || rowNamespace == namespace {
@@ -133,7 +154,7 @@ struct Table {
                     rows.append(ListingRow(namespace: rowNamespace,
                                            name: String(decoding: UnsafeBufferPointer(rebasing: buffer[(tabs[0] + 1)..<tabs[1]]), as: UTF8.self),
                                            labels: ListingRow.decodeLabels(slice(tabs[1] + 1, tabs[2])),
-                                           cells: ListingRow.decodeCells(slice(tabs[2] + 1, tabs[3]))))
+                                           cells: ListingRow.decodeCells(slice(tabs[2] + 1, lineEnd))))
                 }
                 lineStart = lineEnd + 1
             }
@@ -220,38 +241,39 @@ struct Table {
         dirtyShards = Set(0..<wanted)
     }
 
-    /// The bytes of one shard: lines sorted by namespace and name; unparsed lines copied.
-    func serialized(shard index: Int) throws(StoreError) -> [UInt8] {
-        var out: [UInt8] = []
-        guard let entries = shards[index] else { return out }
-        out.reserveCapacity(entries.count * 1024)
+    /// The two files of one shard: objects and rows, lines sorted by namespace and name;
+    /// unparsed lines are copied as read.
+    func serialized(shard index: Int) throws(StoreError) -> (objects: [UInt8], rows: [UInt8]) {
+        var objects: [UInt8] = [], rows: [UInt8] = []
+        guard let entries = shards[index] else { return (objects, rows) }
+        objects.reserveCapacity(entries.count * 1024)
+        rows.reserveCapacity(entries.count * 128)
         for key in entries.keys.sorted() {
             guard let entry = entries[key] else { continue }
-            out.append(contentsOf: key.namespace.utf8)
-            out.append(0x09)
-            out.append(contentsOf: key.name.utf8)
-            out.append(0x09)
+            for out in [0, 1] {
+                let prefix = Array(key.namespace.utf8) + [0x09] + Array(key.name.utf8) + [0x09]
+                if out == 0 { objects.append(contentsOf: prefix) } else { rows.append(contentsOf: prefix) }
+            }
             if let resource = entry.resource {
                 let row = ListingRow(resource)
-                out.append(contentsOf: row.encodedLabels.utf8)
-                out.append(0x09)
-                out.append(contentsOf: row.encodedCells.utf8)
-                out.append(0x09)
+                rows.append(contentsOf: row.encodedLabels.utf8)
+                rows.append(0x09)
+                rows.append(contentsOf: row.encodedCells.utf8)
                 do {
-                    try JSONWriter.write(resource.value, style: .compact, into: &out)
+                    try JSONWriter.write(resource.value, style: .compact, into: &objects)
                 } catch {
                     throw .conflict("\(resource.qualifiedName) holds a number JSON cannot store (\(error.value))")
                 }
             } else {
-                out.append(contentsOf: entry.labels)
-                out.append(0x09)
-                out.append(contentsOf: entry.cells)
-                out.append(0x09)
-                out.append(contentsOf: entry.json)
+                rows.append(contentsOf: entry.labels)
+                rows.append(0x09)
+                rows.append(contentsOf: entry.cells)
+                objects.append(contentsOf: entry.json)
             }
-            out.append(0x0A)
+            objects.append(0x0A)
+            rows.append(0x0A)
         }
-        return out
+        return (objects, rows)
     }
 
     mutating func markClean() { dirtyShards = [] }
