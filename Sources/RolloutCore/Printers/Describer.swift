@@ -39,10 +39,16 @@ public struct Describer {
         }
     }
 
-    private func header(_ r: Resource, _ w: inout Lines, namespaced: Bool = true) {
+    /// Name, Namespace, (CreationTimestamp,) Labels and Annotations, as most describers start.
+    private func header(_ r: Resource, _ w: inout Lines, created: Bool = true) {
         w.add(0, "Name:", r.name)
-        if namespaced { w.add(0, "Namespace:", r.namespace ?? "") }
-        if let created = r.creationTimestamp.flatMap(Timestamp.init(parsing:)) { w.add(0, "CreationTimestamp:", created.rfc1123) }
+        if r.type.namespaced { w.add(0, "Namespace:", r.namespace ?? "") }
+        if created, let time = r.creationTimestamp.flatMap(Timestamp.init(parsing:)) { w.add(0, "CreationTimestamp:", time.rfc1123) }
+        labelsAndAnnotations(r, &w)
+    }
+
+    /// The last-applied annotation is left out, as kubectl leaves it out.
+    private func labelsAndAnnotations(_ r: Resource, _ w: inout Lines) {
         map(0, "Labels:", r.labels, separator: "=", &w)
         map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
     }
@@ -202,8 +208,7 @@ public struct Describer {
         w.add(0, "Service Account:", o.at("spec", "serviceAccountName")?.stringValue ?? "default")
         w.add(0, "Node:", o.at("spec", "nodeName")?.stringValue.map { "\($0)/\(o.at("status", "hostIP")?.stringValue ?? "")" } ?? "<none>")
         if let start = o.at("status", "startTime")?.stringValue.flatMap(Timestamp.init(parsing:)) { w.add(0, "Start Time:", start.rfc1123) }
-        map(0, "Labels:", r.labels, separator: "=", &w)
-        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        labelsAndAnnotations(r, &w)
         let summary = PodSummary(r)
         w.add(0, "Status:", summary.status == "Terminating" ? "Terminating (lasts \(o.at("metadata", "deletionGracePeriodSeconds")?.intValue ?? 30)s)" : (o.at("status", "phase")?.stringValue ?? "Pending"))
         w.add(0, "IP:", o.at("status", "podIP")?.stringValue ?? "")
@@ -215,10 +220,7 @@ public struct Describer {
 
     private func service(_ r: Resource, _ w: inout Lines) {
         let o = r.value
-        w.add(0, "Name:", r.name)
-        w.add(0, "Namespace:", r.namespace ?? "")
-        map(0, "Labels:", r.labels, separator: "=", &w)
-        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        header(r, &w, created: false)
         let selector = stringMap(o.at("spec", "selector"))
         w.add(0, "Selector:", selector.isEmpty ? "<none>" : TablePrinter.labelsText(selector))
         let type = o.at("spec", "type")?.stringValue ?? "ClusterIP"
@@ -252,8 +254,7 @@ public struct Describer {
         w.add(0, "Name:", r.name)
         let roles = r.labels.keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst("node-role.kubernetes.io/".count)) }.sorted()
         w.add(0, "Roles:", roles.isEmpty ? "<none>" : roles.joined(separator: ","))
-        map(0, "Labels:", r.labels, separator: "=", &w)
-        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        labelsAndAnnotations(r, &w)
         if let created = r.creationTimestamp.flatMap(Timestamp.init(parsing:)) { w.add(0, "CreationTimestamp:", created.rfc1123) }
         w.add(0, "Unschedulable:", o.at("spec", "unschedulable")?.boolValue == true ? "true" : "false")
         conditions(Condition.list(o.at("status", "conditions")), &w)
@@ -275,9 +276,7 @@ public struct Describer {
     }
 
     private func namespace(_ r: Resource, _ w: inout Lines) {
-        w.add(0, "Name:", r.name)
-        map(0, "Labels:", r.labels, separator: "=", &w)
-        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        header(r, &w, created: false)
         w.add(0, "Status:", r.value.at("status", "phase")?.stringValue ?? "Active")
         w.add(0, "")
         w.add(0, "No resource quota.")
@@ -286,10 +285,7 @@ public struct Describer {
     }
 
     private func secret(_ r: Resource, _ w: inout Lines) {
-        w.add(0, "Name:", r.name)
-        w.add(0, "Namespace:", r.namespace ?? "")
-        map(0, "Labels:", r.labels, separator: "=", &w)
-        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        header(r, &w, created: false)
         w.add(0, "")
         w.add(0, "Type:", r.object["type"]?.stringValue ?? "Opaque")
         w.add(0, "")
@@ -307,10 +303,7 @@ public struct Describer {
     }
 
     private func configMap(_ r: Resource, _ w: inout Lines) {
-        w.add(0, "Name:", r.name)
-        w.add(0, "Namespace:", r.namespace ?? "")
-        map(0, "Labels:", r.labels, separator: "=", &w)
-        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        header(r, &w, created: false)
         w.add(0, "")
         w.add(0, "Data")
         w.add(0, "====")
@@ -329,10 +322,7 @@ public struct Describer {
 
     /// Unstructured objects: metadata, then every other field, nested, as kubectl does.
     private func generic(_ r: Resource, _ w: inout Lines) {
-        w.add(0, "Name:", r.name)
-        if r.type.namespaced { w.add(0, "Namespace:", r.namespace ?? "") }
-        map(0, "Labels:", r.labels, separator: "=", &w)
-        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        header(r, &w, created: false)
         w.add(0, "API Version:", r.apiVersion)
         w.add(0, "Kind:", r.kind)
         for member in YAMLWriter.sortedMembers(r.object) where !["apiVersion", "kind", "metadata"].contains(member.key) {

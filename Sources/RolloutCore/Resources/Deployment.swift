@@ -68,7 +68,7 @@ public struct Deployment: Equatable, Sendable {
 
     public init(_ resource: Resource, reader: inout FieldReader) {
         let object = resource.object
-        metadata = ObjectMeta(reader.object(object["metadata"], FieldPath("metadata")) ?? Object(), at: FieldPath("metadata"), reader: &reader)
+        metadata = ObjectMeta(of: object, reader: &reader)
         let spec = FieldPath("spec")
         let s = reader.object(object["spec"], spec) ?? Object()
         replicas = reader.int(s["replicas"], spec / "replicas") ?? 1
@@ -106,7 +106,7 @@ public struct ReplicaSet: Equatable, Sendable {
 
     public init(_ resource: Resource, reader: inout FieldReader) {
         let object = resource.object
-        metadata = ObjectMeta(reader.object(object["metadata"], FieldPath("metadata")) ?? Object(), at: FieldPath("metadata"), reader: &reader)
+        metadata = ObjectMeta(of: object, reader: &reader)
         let spec = FieldPath("spec")
         let s = reader.object(object["spec"], spec) ?? Object()
         replicas = reader.int(s["replicas"], spec / "replicas") ?? 1

@@ -14,3 +14,11 @@ public struct ObjectMeta: Equatable, Sendable {
         annotations = reader.stringMap(object["annotations"], path / "annotations")
     }
 }
+
+extension ObjectMeta {
+    /// The `metadata` of a whole object.
+    init(of object: Object, reader: inout FieldReader) {
+        let path = FieldPath("metadata")
+        self.init(reader.object(object["metadata"], path) ?? Object(), at: path, reader: &reader)
+    }
+}

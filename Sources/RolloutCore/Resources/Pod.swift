@@ -7,7 +7,7 @@ public struct Pod: Equatable, Sendable {
 
     public init(_ resource: Resource, reader: inout FieldReader) {
         let object = resource.object
-        metadata = ObjectMeta(reader.object(object["metadata"], FieldPath("metadata")) ?? Object(), at: FieldPath("metadata"), reader: &reader)
+        metadata = ObjectMeta(of: object, reader: &reader)
         spec = PodSpec(reader.object(object["spec"], FieldPath("spec")) ?? Object(), at: FieldPath("spec"), reader: &reader)
         phase = object["status"]?["phase"]?.stringValue ?? "Pending"
         podIP = object["status"]?["podIP"]?.stringValue
@@ -27,7 +27,7 @@ public struct Endpoints: Equatable, Sendable {
 
     public init(_ resource: Resource, reader: inout FieldReader) {
         let object = resource.object
-        metadata = ObjectMeta(reader.object(object["metadata"], FieldPath("metadata")) ?? Object(), at: FieldPath("metadata"), reader: &reader)
+        metadata = ObjectMeta(of: object, reader: &reader)
         subsets = []
         for (i, item) in (reader.array(object["subsets"], FieldPath("subsets")) ?? []).enumerated() {
             let p = FieldPath("subsets") |> i
@@ -54,7 +54,7 @@ public struct Node: Equatable, Sendable {
 
     public init(_ resource: Resource, reader: inout FieldReader) {
         let object = resource.object
-        metadata = ObjectMeta(reader.object(object["metadata"], FieldPath("metadata")) ?? Object(), at: FieldPath("metadata"), reader: &reader)
+        metadata = ObjectMeta(of: object, reader: &reader)
         unschedulable = reader.bool(object["spec"]?["unschedulable"], FieldPath("spec.unschedulable")) ?? false
         func quantities(_ key: String) -> [String: Quantity] {
             var result: [String: Quantity] = [:]
@@ -77,7 +77,7 @@ public struct Namespace: Equatable, Sendable {
 
     public init(_ resource: Resource, reader: inout FieldReader) {
         let object = resource.object
-        metadata = ObjectMeta(reader.object(object["metadata"], FieldPath("metadata")) ?? Object(), at: FieldPath("metadata"), reader: &reader)
+        metadata = ObjectMeta(of: object, reader: &reader)
         phase = object["status"]?["phase"]?.stringValue ?? "Active"
     }
 }

@@ -16,7 +16,7 @@ public struct Service: Equatable, Sendable {
 
     public init(_ resource: Resource, reader: inout FieldReader) {
         let object = resource.object
-        metadata = ObjectMeta(reader.object(object["metadata"], FieldPath("metadata")) ?? Object(), at: FieldPath("metadata"), reader: &reader)
+        metadata = ObjectMeta(of: object, reader: &reader)
         let spec = FieldPath("spec")
         let s = reader.object(object["spec"], spec) ?? Object()
         type = reader.string(s["type"], spec / "type") ?? "ClusterIP"
