@@ -116,40 +116,42 @@ public struct Describer {
         for container in list {
             let name = container["name"]?.stringValue ?? ""
             if inTemplate { w.add(level, " \(name):") } else { w.add(level + 1, "\(name):") }
+            // Fields sit four spaces in, under a pod's and a template's containers alike.
+            let fieldLevel = inTemplate ? level + 1 : level + 2
             let status = statuses.first { $0["name"]?.stringValue == name }
-            if let status, let id = status["containerID"]?.stringValue { w.add(level + 2, "Container ID:", id) }
-            w.add(level + 2, "Image:", container["image"]?.stringValue ?? "")
+            if let status, let id = status["containerID"]?.stringValue { w.add(fieldLevel, "Container ID:", id) }
+            w.add(fieldLevel, "Image:", container["image"]?.stringValue ?? "")
             let ports = (container["ports"]?.arrayValue ?? []).map { "\($0["containerPort"]?.intValue ?? 0)/\($0["protocol"]?.stringValue ?? "TCP")" }
-            w.add(level + 2, ports.count > 1 ? "Ports:" : "Port:", ports.isEmpty ? "<none>" : ports.joined(separator: ", "))
-            w.add(level + 2, ports.count > 1 ? "Host Ports:" : "Host Port:", ports.isEmpty ? "<none>" : ports.map { "0/" + ($0.split(separator: "/").last.map(String.init) ?? "TCP") }.joined(separator: ", "))
+            w.add(fieldLevel, ports.count > 1 ? "Ports:" : "Port:", ports.isEmpty ? "<none>" : ports.joined(separator: ", "))
+            w.add(fieldLevel, ports.count > 1 ? "Host Ports:" : "Host Port:", ports.isEmpty ? "<none>" : ports.map { "0/" + ($0.split(separator: "/").last.map(String.init) ?? "TCP") }.joined(separator: ", "))
             if let status {
                 let state = status["state"]?.objectValue?.members.first
-                w.add(level + 2, "State:", (state?.key).map { $0.prefix(1).uppercased() + $0.dropFirst() } ?? "Waiting")
-                if let reason = state?.value["reason"]?.stringValue { w.add(level + 3, "Reason:", reason) }
-                w.add(level + 2, "Ready:", status["ready"]?.boolValue == true ? "True" : "False")
-                w.add(level + 2, "Restart Count:", String(status["restartCount"]?.intValue ?? 0))
+                w.add(fieldLevel, "State:", (state?.key).map { $0.prefix(1).uppercased() + $0.dropFirst() } ?? "Waiting")
+                if let reason = state?.value["reason"]?.stringValue { w.add(fieldLevel + 1, "Reason:", reason) }
+                w.add(fieldLevel, "Ready:", status["ready"]?.boolValue == true ? "True" : "False")
+                w.add(fieldLevel, "Restart Count:", String(status["restartCount"]?.intValue ?? 0))
             }
             for kind in ["limits", "requests"] {
                 let values = stringMapOfQuantities(container.at("resources", kind))
                 if values.isEmpty { continue }
-                w.add(level + 2, kind.prefix(1).uppercased() + kind.dropFirst() + ":")
-                for (key, value) in values.sorted(by: { $0.key < $1.key }) { w.add(level + 3, "\(key):", value) }
+                w.add(fieldLevel, kind.prefix(1).uppercased() + kind.dropFirst() + ":")
+                for (key, value) in values.sorted(by: { $0.key < $1.key }) { w.add(fieldLevel + 1, "\(key):", value) }
             }
             for (field, title) in [("livenessProbe", "Liveness:"), ("readinessProbe", "Readiness:"), ("startupProbe", "Startup:")] {
-                if let probe = container[field] { w.add(level + 2, title, probeText(probe)) }
+                if let probe = container[field] { w.add(fieldLevel, title, probeText(probe)) }
             }
             let env = container["env"]?.arrayValue ?? []
             if env.isEmpty {
-                w.add(level + 2, "Environment:", "<none>")
+                w.add(fieldLevel, "Environment:", "<none>")
             } else {
-                w.add(level + 2, "Environment:")
+                w.add(fieldLevel, "Environment:")
                 for variable in env {
-                    w.add(level + 3, "\(variable["name"]?.stringValue ?? ""):", variable["value"]?.stringValue ?? "<set from a reference>")
+                    w.add(fieldLevel + 1, "\(variable["name"]?.stringValue ?? ""):", variable["value"]?.stringValue ?? "<set from a reference>")
                 }
             }
             let mounts = (container["volumeMounts"]?.arrayValue ?? []).map { "\($0["mountPath"]?.stringValue ?? "") from \($0["name"]?.stringValue ?? "")\($0["readOnly"]?.boolValue == true ? " (ro)" : " (rw)")" }
-            w.add(level + 2, "Mounts:", mounts.isEmpty ? "<none>" : mounts[0])
-            for mount in mounts.dropFirst() { w.add(level + 2, "", mount) }
+            w.add(fieldLevel, "Mounts:", mounts.isEmpty ? "<none>" : mounts[0])
+            for mount in mounts.dropFirst() { w.add(fieldLevel, "", mount) }
         }
         let volumes = (spec?["volumes"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
         w.add(level, "Volumes:", volumes.isEmpty ? "<none>" : "")

@@ -1,0 +1,59 @@
+import RolloutCore
+import XCTest
+
+/// Printers against golden files: `describe` with conditions, owned ReplicaSets and events, and
+/// the `get` columns of objects with status (as the controllers will write it).
+final class PrinterTests: XCTestCase {
+    func resource(_ json: String) throws -> Resource {
+        Resource(try XCTUnwrap(JSONReader.parse(json).objectValue))
+    }
+
+    func fixtures() throws -> (deployment: Resource, replicaSet: Resource, pod: Resource, event: Resource) {
+        let deployment = try resource("""
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default","uid":"d-1","creationTimestamp":"2025-01-01T00:00:00Z",
+         "labels":{"app":"web"},"annotations":{"deployment.kubernetes.io/revision":"2","kubernetes.io/change-cause":"bump"}},
+         "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":1,"maxUnavailable":0}},
+          "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx:1.27","ports":[{"containerPort":80,"protocol":"TCP"}],
+          "readinessProbe":{"httpGet":{"path":"/","port":80,"scheme":"HTTP"},"periodSeconds":5}}]}}},
+         "status":{"observedGeneration":2,"replicas":3,"updatedReplicas":3,"readyReplicas":3,"availableReplicas":3,
+          "conditions":[{"type":"Available","status":"True","reason":"MinimumReplicasAvailable","message":"Deployment has minimum availability."},
+                        {"type":"Progressing","status":"True","reason":"NewReplicaSetAvailable","message":"ReplicaSet \\"web-7d9f8\\" has successfully progressed."}]}}
+        """)
+        let replicaSet = try resource("""
+        {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-7d9f8","namespace":"default","uid":"rs-2","creationTimestamp":"2025-01-01T00:01:00Z",
+         "annotations":{"deployment.kubernetes.io/revision":"2"},"labels":{"app":"web","pod-template-hash":"7d9f8"},
+         "ownerReferences":[{"apiVersion":"apps/v1","kind":"Deployment","name":"web","uid":"d-1","controller":true}]},
+         "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web","pod-template-hash":"7d9f8"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}},
+         "status":{"replicas":3,"readyReplicas":3,"availableReplicas":3}}
+        """)
+        let pod = try resource("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-7d9f8-bx4kz","namespace":"default","uid":"p-1","creationTimestamp":"2025-01-01T00:01:00Z","labels":{"app":"web"},
+         "ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web-7d9f8","uid":"rs-2","controller":true}]},
+         "spec":{"nodeName":"node-1","containers":[{"name":"web","image":"nginx:1.27"}]},
+         "status":{"phase":"Running","podIP":"10.42.0.7","containerStatuses":[{"name":"web","ready":false,"restartCount":2,"state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}}
+        """)
+        let event = try resource("""
+        {"apiVersion":"v1","kind":"Event","metadata":{"name":"web.1","namespace":"default"},"involvedObject":{"kind":"Deployment","name":"web","uid":"d-1"},
+         "type":"Normal","reason":"ScalingReplicaSet","message":"Scaled up replica set web-7d9f8 from 0 to 1","source":{"component":"deployment-controller"},
+         "firstTimestamp":"2025-01-01T00:01:00Z","lastTimestamp":"2025-01-01T00:01:30Z","count":2}
+        """)
+        return (deployment, replicaSet, pod, event)
+    }
+
+    func testDescribeDeploymentWithConditionsReplicaSetsAndEvents() throws {
+        let f = try fixtures()
+        let now = Timestamp(parsing: "2025-01-01T00:05:00Z")!
+        let describer = Describer(now: now, events: [f.event], related: [f.replicaSet, f.pod])
+        try assertGolden(describer.describe(f.deployment) + "\n---\n" + describer.describe(f.replicaSet) + "\n---\n" + describer.describe(f.pod), "describe-with-status.txt")
+    }
+
+    func testTablesFromStatus() throws {
+        let f = try fixtures()
+        let now = Timestamp(parsing: "2025-01-01T02:00:00Z")!
+        var text = ""
+        for r in [f.deployment, f.replicaSet, f.pod, f.event] {
+            text += TablePrinter.table([r], type: r.type, now: now, options: TableOptions(wide: r.kind != "Event")) + "\n"
+        }
+        try assertGolden(text, "tables-with-status.txt")
+    }
+}
