@@ -41,6 +41,15 @@ public struct Condition: Equatable, Sendable {
     public var lastUpdateTime: String?
     public var lastTransitionTime: String?
 
+    public init(type: String, status: String, reason: String, message: String, lastUpdateTime: String? = nil, lastTransitionTime: String? = nil) {
+        self.type = type
+        self.status = status
+        self.reason = reason
+        self.message = message
+        self.lastUpdateTime = lastUpdateTime
+        self.lastTransitionTime = lastTransitionTime
+    }
+
     static func list(_ value: Value?) -> [Condition] {
         (value?.arrayValue ?? []).compactMap { item in
             guard let type = item["type"]?.stringValue else { return nil }
