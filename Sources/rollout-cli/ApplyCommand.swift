@@ -8,7 +8,7 @@ enum ApplyCommand {
     is validated first: if one is invalid, nothing is applied.
 
     Usage:
-      rollout apply -f PATH... [-R] [--dry-run=none|client|server] [--prune -l SELECTOR] [options]
+      rollout apply -f PATH... [-R] [--dry-run=none|client|server] [--prune -l SELECTOR] [--wait] [options]
 
     Examples:
       # Apply every manifest in a folder
@@ -29,6 +29,10 @@ enum ApplyCommand {
       -l, --selector=      Only apply (and prune) objects with these labels, e.g. app=web
           --all            With --prune: consider every object, not only labelled ones
       -o, --output=        name: print only kind/name
+          --wait           Then wait for every Deployment applied to roll out (as `rollout status`)
+          --timeout=0s     With --wait: virtual time to wait at most
+          --speed=X        With --wait: run the clock at X times wall-clock speed
+          --no-fail-fast   With --wait: keep waiting when all new pods are in CrashLoopBackOff
 
     """ + Global.helpText
 
@@ -39,7 +43,9 @@ enum ApplyCommand {
             .init(names: ["--all"], takesValue: false),
             .init(names: ["-l", "--selector"], takesValue: true),
             .init(names: ["-o", "--output"], takesValue: true),
-        ])
+            .init(names: ["--wait"], takesValue: false),
+            .init(names: ["--no-fail-fast"], takesValue: false),
+        ] + Global.waitSpecs)
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"; give manifests with -f") }
         var options = ApplyOptions()
@@ -67,6 +73,29 @@ enum ApplyCommand {
         for outcome in outcomes {
             io.out(output == "name" ? outcome.object + "\n" : outcome.line + "\n")
         }
+        guard parsed.flag("--wait"), options.dryRun == .none else { return 0 }
+        // Wait for every Deployment this apply named, as `rollout status` would.
+        let keys = outcomes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" && $0.operation != "pruned" }.map(\.resource.key)
+        let cluster = try Cluster(store: store)
+        var pacer = try Global.pacer(parsed)
+        let results = RolloutWait.wait(for: keys, in: cluster, options: RolloutWait.Options(timeout: try Global.timeout(parsed), failFast: !parsed.flag("--no-fail-fast")),
+                                       report: { _, result, _ in
+                                           if case .failed = result { return }
+                                           io.out(result.message + "\n")
+                                           io.flush()
+                                       }, pace: { pacer.pace(to: $0) })
+        try cluster.save()
+        try store.commit()
+        var failures: [String] = []
+        for key in keys {
+            switch results[key] ?? .timedOut {
+            case .done: break
+            case .failed(let message): failures.append(message)
+            case .timedOut: failures.append("timed out waiting for deployment \"\(key.name)\"")
+            case .notFound: failures.append("deployment \"\(key.name)\" has been deleted")
+            }
+        }
+        if !failures.isEmpty { throw CommandFailure(message: failures.joined(separator: "\nerror: ")) }
         return 0
     }
 }

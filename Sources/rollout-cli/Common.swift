@@ -43,8 +43,74 @@ enum Global {
         return try LabelSelector.parse(text)
     }
 
+    static let waitSpecs: [Arguments.Spec] = [
+        .init(names: ["--timeout"], takesValue: true),
+        .init(names: ["--speed"], takesValue: true),
+    ]
+
+    /// `--timeout`: a Go duration of virtual time; 0 or absent means the default limit.
+    static func timeout(_ parsed: Arguments) throws -> Duration? {
+        guard let text = parsed.last("--timeout") else { return nil }
+        guard let duration = Duration(parsing: text), duration.milliseconds >= 0 else {
+            throw UsageError(message: "invalid argument \"\(text)\" for \"--timeout\" flag: expected a duration such as 30s or 5m")
+        }
+        return duration.milliseconds == 0 ? nil : duration
+    }
+
+    static func pacer(_ parsed: Arguments) throws -> Pacer {
+        guard let text = parsed.last("--speed") else { return Pacer(speed: nil) }
+        guard let speed = Double(text), speed > 0, speed.isFinite else {
+            throw UsageError(message: "invalid argument \"\(text)\" for \"--speed\" flag: expected a positive number")
+        }
+        return Pacer(speed: speed)
+    }
+
+    /// `deployment/NAME`, `deploy/NAME`, or `deployment NAME`.
+    static func deploymentKey(_ positional: [String], namespace: String, verb: String) throws -> ObjectKey {
+        var name: String?
+        if positional.count == 1, let slash = positional[0].firstIndex(of: "/") {
+            let type = String(positional[0][..<slash])
+            guard ResourceType.resolve(type)?.kind == "Deployment" else {
+                throw UsageError(message: "no status viewer has been implemented for \(type)")
+            }
+            name = String(positional[0][positional[0].index(after: slash)...])
+        } else if positional.count == 2, ResourceType.resolve(positional[0])?.kind == "Deployment" {
+            name = positional[1]
+        }
+        guard let name, !name.isEmpty else {
+            throw UsageError(message: "expected deployment/NAME\nSee 'rollout \(verb) --help' for usage.")
+        }
+        return ObjectKey(type: "apps/Deployment", namespace: namespace, name: name)
+    }
+
     static let fileSpecs: [Arguments.Spec] = [
         .init(names: ["-f", "--filename"], takesValue: true),
         .init(names: ["-R", "--recursive"], takesValue: false),
     ]
+}
+
+/// The operation failed (rollout failed, timed out): `error: <message>`, exit 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// `--speed X`: sleeps so that virtual time passes at X times wall-clock speed. The wall clock
+/// is read here, in the CLI, never in RolloutCore.
+struct Pacer {
+    let speed: Double?
+    private var start: (virtual: Int, wall: Double)?
+
+    init(speed: Double?) { self.speed = speed }
+
+    mutating func pace(to virtual: Timestamp) {
+        guard let speed else { return }
+        let wall = Date().timeIntervalSince1970
+        guard let start else {
+            self.start = (virtual.milliseconds, wall)
+            return
+        }
+        let due = start.wall + Double(virtual.milliseconds - start.virtual) / 1000 / speed
+        if due > wall { usleep(UInt32(min((due - wall) * 1_000_000, 4_000_000_000))) }
+    }
 }

@@ -8,6 +8,7 @@ let commands: [(name: String, summary: String, run: ([String], inout CommandIO) 
     ("describe", "Show details of objects, with conditions and events", DescribeCommand.run),
     ("delete", "Delete objects by file, name or label selector", DeleteCommand.run),
     ("diff", "Diff live objects against what apply would make them", DiffCommand.run),
+    ("status", "Watch a Deployment's rollout until it finishes", StatusCommand.run),
     ("cluster", "Create (init) or inspect (info) the embedded cluster", ClusterCommand.run),
     ("render", "Print manifests as they are read, as YAML or JSON", RenderCommand.run),
 ]
@@ -43,6 +44,10 @@ exit(status)
 func runReportingErrors(_ io: inout CommandIO, _ body: (inout CommandIO) throws -> Int32) -> Int32 {
     do {
         return try body(&io)
+    } catch let error as CommandFailure {
+        io.flush()
+        io.err("error: \(error.message)\n")
+        return 1
     } catch let error as UsageError {
         io.err("error: \(error.message)\n")
         return 2

@@ -365,7 +365,9 @@ public struct Describer {
     }
 
     private func eventsSection(_ r: Resource, _ w: inout Lines) {
+        // kubectl's SortableEvents: by last time seen.
         let mine = events.filter { $0.value.at("involvedObject", "uid")?.stringValue == r.uid && !r.uid.isEmpty }
+            .sorted { ($0.value["lastTimestamp"]?.stringValue ?? "", $0.name) < ($1.value["lastTimestamp"]?.stringValue ?? "", $1.name) }
         guard !mine.isEmpty else { w.add(0, "Events:", "<none>"); return }
         w.add(0, "Events:")
         w.add(1, "Type", "Reason", "Age", "From", "Message")

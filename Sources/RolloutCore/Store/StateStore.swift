@@ -210,6 +210,18 @@ public final class StateStore {
         return resource
     }
 
+    /// Stores an object as given (the controllers' objects carry their own uid and times),
+    /// with a new resourceVersion; generation is left as it is, as status writes leave it.
+    public func put(_ resource: Resource, creating: Bool) throws(StoreError) {
+        var resource = resource
+        try write(&resource)
+    }
+
+    /// A status (or controller-annotation) write: no generation change.
+    public func writeStatus(_ resource: Resource) throws(StoreError) {
+        try put(resource, creating: false)
+    }
+
     private func write(_ resource: inout Resource) throws(StoreError) {
         precondition(writable, "a read-only store was asked to write")
         resourceVersion += 1

@@ -1,0 +1,287 @@
+/// The Deployment controller (`pkg/controller/deployment/`): one `sync` per Deployment,
+/// in Kubernetes' order (§4): paused → `sync`, scaling event → `sync`, else Recreate or
+/// RollingUpdate. The arithmetic is DeploymentMath's; this decides when to apply it and
+/// writes the ReplicaSets, the Deployment's status, conditions and events.
+enum DeploymentController {
+    static let component = "deployment-controller"
+    static let revisionAnnotation = "deployment.kubernetes.io/revision"
+    static let revisionHistoryAnnotation = "deployment.kubernetes.io/revision-history"
+    static let desiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas"
+    static let maxReplicasAnnotation = "deployment.kubernetes.io/max-replicas"
+    static let hashLabel = "pod-template-hash"
+
+    static func sync(in c: Cluster) -> Bool {
+        var changed = false
+        for key in c.deployments.keys.sorted() {
+            if syncOne(key, in: c) { changed = true }
+        }
+        return changed
+    }
+
+    /// One `syncDeployment`. Returns whether anything was written.
+    static func syncOne(_ key: ObjectKey, in c: Cluster) -> Bool {
+        guard let resource = c.deployments[key], resource.deletionTimestamp == nil else { return false }
+        var state = DeploymentSync(cluster: c, resource: resource)
+        guard let selector = state.deployment.selector, !selector.isEmpty else { return false }
+        state.checkPausedConditions()
+        if state.deployment.paused {
+            state.syncScaleAndCleanup()
+        } else if state.isScalingEvent() {
+            state.syncScaleAndCleanup()
+        } else if case .recreate = state.deployment.strategy {
+            state.rolloutRecreate()
+        } else {
+            state.rolloutRolling()
+        }
+        return state.commit()
+    }
+
+    /// `ComputeHash`: FNV-32a over the template (keys sorted, without the hash label) and the
+    /// collision count, printed in decimal and mapped through `SafeEncodeString`'s alphabet.
+    static func templateHash(_ template: Object, collisionCount: Int?) -> String {
+        var bytes: [UInt8] = []
+        try? JSONWriter.write(Value.object(withoutHashLabel(template)).sortingKeys(), style: .compact, into: &bytes)
+        if let collisionCount {
+            var n = UInt64(collisionCount)
+            for _ in 0..<8 { bytes.append(UInt8(n & 0xFF)); n >>= 8 }
+        }
+        var hash: UInt32 = 2_166_136_261
+        for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String(String(hash).unicodeScalars.map { alphabet[Int($0.value) % alphabet.count] })
+    }
+
+    /// A template with its `pod-template-hash` label removed (`EqualIgnoreHash`).
+    static func withoutHashLabel(_ template: Object) -> Object {
+        var template = template
+        guard var meta = template["metadata"]?.objectValue, var labels = meta["labels"]?.objectValue else { return template }
+        labels[hashLabel] = nil
+        meta["labels"] = labels.members.isEmpty ? nil : .object(labels)
+        template["metadata"] = .object(meta)
+        return template
+    }
+
+    static func templatesEqual(_ a: Object, _ b: Object) -> Bool {
+        Value.object(withoutHashLabel(a)).sortingKeys() == Value.object(withoutHashLabel(b)).sortingKeys()
+    }
+}
+
+/// The working state of one sync of one Deployment.
+struct DeploymentSync {
+    let c: Cluster
+    var resource: Resource
+    var deployment: Deployment
+    let statusAtStart: DeploymentStatus
+    var status: DeploymentStatus
+    var conditions: [Condition]
+    var wrote = false
+
+    init(cluster: Cluster, resource: Resource) {
+        c = cluster
+        self.resource = resource
+        var reader = FieldReader()
+        deployment = Deployment(resource, reader: &reader)
+        statusAtStart = deployment.status
+        status = deployment.status
+        conditions = deployment.status.conditions
+    }
+
+    var key: ObjectKey { resource.key }
+    var name: String { resource.name }
+    var namespace: String { resource.namespace ?? "default" }
+    var template: Object { resource.object["spec"]?["template"]?.objectValue ?? Object() }
+    var shape: DeploymentShape {
+        DeploymentShape(replicas: deployment.replicas, strategy: deployment.strategy, statusReplicas: status.replicas)
+    }
+    var collisionCount: Int? { resource.object["status"]?["collisionCount"]?.intValue }
+
+    func ownedReplicaSets() -> [SimReplicaSet] {
+        c.replicaSets(ownedBy: resource.uid).sorted { ($0.created, $0.name) < ($1.created, $1.name) }
+    }
+
+    // MARK: events and conditions
+
+    func event(_ reason: String, _ message: String, type: String = "Normal") {
+        c.record(type, reason: reason, message: message, kind: "Deployment", name: name, namespace: namespace, uid: resource.uid, component: DeploymentController.component)
+    }
+
+    func condition(_ type: String) -> Condition? { conditions.first { $0.type == type } }
+
+    /// `SetDeploymentCondition`: same status and reason change nothing; same status keeps the
+    /// transition time; the condition moves to the end.
+    mutating func setCondition(_ type: String, _ status: String, _ reason: String, _ message: String) {
+        let now = c.now.description
+        var new = Condition(type: type, status: status, reason: reason, message: message, lastUpdateTime: now, lastTransitionTime: now)
+        if let current = condition(type) {
+            if current.status == status && current.reason == reason { return }
+            if current.status == status { new.lastTransitionTime = current.lastTransitionTime }
+        }
+        conditions.removeAll { $0.type == type }
+        conditions.append(new)
+    }
+
+    mutating func removeCondition(_ type: String) { conditions.removeAll { $0.type == type } }
+
+    // MARK: paused
+
+    /// `checkPausedConditions` (§9), only with a progress deadline.
+    mutating func checkPausedConditions() {
+        guard deployment.progressDeadlineSeconds != Int(Int32.max) else { return }
+        let progressing = condition("Progressing")
+        if progressing?.reason == "ProgressDeadlineExceeded" { return }
+        let pausedCondition = progressing?.reason == "DeploymentPaused"
+        if deployment.paused && !pausedCondition {
+            setCondition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused")
+        } else if !deployment.paused && pausedCondition {
+            setCondition("Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed")
+        }
+    }
+
+    // MARK: ReplicaSets
+
+    /// `getAllReplicaSetsAndSyncRevision` (§4): the new ReplicaSet (created when allowed) and
+    /// the old ones, with the new one's revision brought up to date.
+    mutating func newAndOldReplicaSets(create: Bool) -> (new: SimReplicaSet?, old: [SimReplicaSet]) {
+        let all = ownedReplicaSets()
+        let newRS = all.first { DeploymentController.templatesEqual($0.template, template) }
+        let old = all.filter { $0.uid != newRS?.uid }
+        let newRevision = (old.map(\.revision).max() ?? 0) + 1
+        if var existing = newRS {
+            var rsChanged = false
+            if existing.revision < newRevision {
+                let previous = existing.revision
+                if previous > 0 {
+                    var history = existing.annotations[DeploymentController.revisionHistoryAnnotation].map { $0.split(separator: ",").map(String.init) } ?? []
+                    history.append(String(previous))
+                    var text = history.joined(separator: ",")
+                    while text.count > 2000, !history.isEmpty { history.removeFirst(); text = history.joined(separator: ",") }
+                    existing.annotations[DeploymentController.revisionHistoryAnnotation] = text
+                }
+                existing.annotations[DeploymentController.revisionAnnotation] = String(newRevision)
+                rsChanged = true
+            }
+            if copyAnnotations(into: &existing) { rsChanged = true }
+            if existing.minReadySeconds != deployment.minReadySeconds {
+                existing.minReadySeconds = deployment.minReadySeconds
+                rsChanged = true
+            }
+            if rsChanged { c.update(existing) }
+            setDeploymentRevision(existing.revision)
+            if condition("Progressing") == nil {
+                setCondition("Progressing", "True", "FoundNewReplicaSet", "Found new replica set \"\(existing.name)\"")
+            }
+            return (existing, old)
+        }
+        guard create else { return (nil, old) }
+        // Create the new ReplicaSet at the size NewRSNewReplicas allows.
+        let hash = DeploymentController.templateHash(template, collisionCount: collisionCount)
+        let rsName = "\(name)-\(hash)"
+        var rsTemplate = template
+        var meta = rsTemplate["metadata"]?.objectValue ?? Object()
+        var labels = meta["labels"]?.objectValue ?? Object()
+        labels[DeploymentController.hashLabel] = .string(hash)
+        meta["labels"] = .object(labels)
+        rsTemplate["metadata"] = .object(meta)
+        let allCounts = old.map(\.counts)
+        let size = DeploymentMath.newRSNewReplicas(shape, all: allCounts, newSpec: 0)
+        var rsLabels = stringMap(meta["labels"])
+        rsLabels[DeploymentController.hashLabel] = hash
+        var rs = SimReplicaSet(name: rsName, namespace: namespace, uid: c.newUID(), created: c.now, ownerUID: resource.uid, ownerName: name,
+                               labels: rsLabels, annotations: [:], template: rsTemplate, hash: hash, specReplicas: size,
+                               minReadySeconds: deployment.minReadySeconds, behaviour: AppBehaviour(template: .object(rsTemplate)))
+        _ = copyAnnotations(into: &rs)
+        rs.annotations[DeploymentController.revisionAnnotation] = String(newRevision)
+        rs.annotations[DeploymentController.desiredReplicasAnnotation] = String(deployment.replicas)
+        rs.annotations[DeploymentController.maxReplicasAnnotation] = String(deployment.replicas + DeploymentMath.maxSurge(shape))
+        c.add(rs)
+        if size > 0 { event("ScalingReplicaSet", "Scaled up replica set \(rsName) from 0 to \(size)") }
+        setDeploymentRevision(newRevision)
+        setCondition("Progressing", "True", "NewReplicaSetCreated", "Created new replica set \"\(rsName)\"")
+        return (rs, old)
+    }
+
+    /// Deployment annotations the new ReplicaSet carries (change-cause and the like), all but
+    /// the skip-listed ones (`SetNewReplicaSetAnnotations`).
+    func copyAnnotations(into rs: inout SimReplicaSet) -> Bool {
+        let skipped: Set<String> = [Applier.lastAppliedAnnotation, DeploymentController.revisionAnnotation, DeploymentController.revisionHistoryAnnotation,
+                                    DeploymentController.desiredReplicasAnnotation, DeploymentController.maxReplicasAnnotation, "deprecated.deployment.rollback.to"]
+        var changed = false
+        for (key, value) in resource.annotations where !skipped.contains(key) && rs.annotations[key] != value {
+            rs.annotations[key] = value
+            changed = true
+        }
+        return changed
+    }
+
+    mutating func setDeploymentRevision(_ revision: Int) {
+        if resource.annotations[DeploymentController.revisionAnnotation] != String(revision) {
+            resource.setAnnotation(DeploymentController.revisionAnnotation, String(revision))
+            wrote = true
+        }
+    }
+
+    /// `scaleReplicaSetAndRecordEvent`: resize, refresh the desired/max annotations, and say so.
+    mutating func scale(_ rs: SimReplicaSet, to size: Int) {
+        var rs = rs
+        let desired = String(deployment.replicas), maxReplicas = String(deployment.replicas + DeploymentMath.maxSurge(shape))
+        let sizeChanged = rs.specReplicas != size
+        let annotationsChanged = rs.annotations[DeploymentController.desiredReplicasAnnotation] != desired
+            || rs.annotations[DeploymentController.maxReplicasAnnotation] != maxReplicas
+        guard sizeChanged || annotationsChanged else { return }
+        let before = rs.specReplicas
+        rs.specReplicas = size
+        rs.annotations[DeploymentController.desiredReplicasAnnotation] = desired
+        rs.annotations[DeploymentController.maxReplicasAnnotation] = maxReplicas
+        c.update(rs)
+        if sizeChanged {
+            let direction = size > before ? "up" : "down"
+            event("ScalingReplicaSet", "Scaled \(direction) replica set \(rs.name) to \(size) from \(before)")
+        }
+    }
+
+    // MARK: writing back
+
+    /// `calculateStatus` (§5).
+    func calculatedStatus(new: SimReplicaSet?, all: [SimReplicaSet]) -> DeploymentStatus {
+        var s = DeploymentStatus(replicas: all.reduce(0) { $0 + $1.statusReplicas },
+                                 updatedReplicas: new?.statusReplicas ?? 0,
+                                 readyReplicas: all.reduce(0) { $0 + $1.readyReplicas },
+                                 availableReplicas: all.reduce(0) { $0 + $1.availableReplicas },
+                                 observedGeneration: resource.generation)
+        s.unavailableReplicas = max(0, all.reduce(0) { $0 + $1.specReplicas } - s.availableReplicas)
+        return s
+    }
+
+    mutating func setAvailableCondition(_ s: DeploymentStatus) {
+        if s.availableReplicas >= deployment.replicas - DeploymentMath.maxUnavailable(shape) {
+            setCondition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
+        } else {
+            setCondition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
+        }
+    }
+
+    /// Writes the Deployment when its status, conditions or annotations changed.
+    mutating func commit() -> Bool {
+        var statusObject = resource.object["status"]?.objectValue ?? Object()
+        statusObject["observedGeneration"] = .int(status.observedGeneration)
+        for (key, value) in [("replicas", status.replicas), ("updatedReplicas", status.updatedReplicas), ("readyReplicas", status.readyReplicas),
+                             ("availableReplicas", status.availableReplicas), ("unavailableReplicas", status.unavailableReplicas)] {
+            statusObject[key] = value == 0 ? nil : .int(value)
+        }
+        statusObject["conditions"] = conditions.isEmpty ? nil : .array(conditions.map { condition in
+            var o = Object()
+            o["lastTransitionTime"] = condition.lastTransitionTime.map(Value.string)
+            o["lastUpdateTime"] = condition.lastUpdateTime.map(Value.string)
+            o["message"] = .string(condition.message)
+            o["reason"] = .string(condition.reason)
+            o["status"] = .string(condition.status)
+            o["type"] = .string(condition.type)
+            return .object(o)
+        })
+        var updated = resource
+        updated.object["status"] = .object(statusObject)
+        guard let stored = c.deployments[key], updated != stored else { return false }
+        c.updateDeployment(updated)
+        return true
+    }
+}

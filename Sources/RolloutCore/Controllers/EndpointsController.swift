@@ -1,0 +1,94 @@
+/// The Endpoints controller (`pkg/controller/endpoint/`): each Service with a selector lists
+/// its pods that are not terminating and have an IP — Ready ones under `addresses`, the others
+/// under `notReadyAddresses` — visible after the propagation delay (SPEC §3, default 1 s),
+/// the time kube-proxy takes to act on a change.
+enum EndpointsController {
+    static func sync(in c: Cluster) -> Bool {
+        var changed = false
+        for key in c.services.keys.sorted() {
+            guard let service = c.services[key], let selector = service.value.at("spec", "selector")?.objectValue, !selector.members.isEmpty else { continue }
+            let subsets = desiredSubsets(service, selector: stringMap(.object(selector)), in: c)
+            let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
+            let published = c.endpoints[endpointsKey]?.object["subsets"] ?? .array([])
+            let target = c.pendingEndpoints[endpointsKey]?.last?.subsets ?? published
+            if subsets != target {
+                let at = c.now.adding(c.endpointPropagation)
+                c.pendingEndpoints[endpointsKey, default: []].append((at, subsets))
+                c.timers.add(.endpoints(endpointsKey), at: at)
+                changed = true
+            }
+        }
+        return changed
+    }
+
+    /// Publishes the endpoint updates that are due.
+    static func publish(_ key: ObjectKey, in c: Cluster) {
+        guard var pending = c.pendingEndpoints[key] else { return }
+        var latest: Value?
+        while let first = pending.first, first.at <= c.now {
+            latest = first.subsets
+            pending.removeFirst()
+        }
+        c.pendingEndpoints[key] = pending.isEmpty ? nil : pending
+        guard let subsets = latest else { return }
+        var resource = c.endpoints[key] ?? Resource(Object([
+            "apiVersion": .string("v1"), "kind": .string("Endpoints"),
+            "metadata": .object(Object(["name": .string(key.name), "namespace": .string(key.namespace), "uid": .string(c.newUID()),
+                                        "creationTimestamp": .string(c.now.description)])),
+        ]))
+        if let service = c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)], !service.labels.isEmpty {
+            var meta = resource.metadata
+            meta["labels"] = service.metadata["labels"]
+            resource.metadata = meta
+        }
+        resource.object["subsets"] = subsets == .array([]) ? nil : subsets
+        c.endpoints[key] = resource
+        c.dirtyEndpoints.insert(key)
+    }
+
+    static func desiredSubsets(_ service: Resource, selector: [String: String], in c: Cluster) -> Value {
+        let namespace = service.namespace ?? "default"
+        var ready: [(String, SimPod)] = [], notReady: [(String, SimPod)] = []
+        for pod in c.pods.values where pod.namespace == namespace && pod.isActive {
+            guard let ip = pod.ip, selector.allSatisfy({ pod.labels[$0.key] == $0.value }) else { continue }
+            if pod.ready { ready.append((ip, pod)) } else { notReady.append((ip, pod)) }
+        }
+        if ready.isEmpty && notReady.isEmpty { return .array([]) }
+        func addresses(_ list: [(String, SimPod)]) -> Value {
+            .array(list.sorted { $0.0 < $1.0 }.map { ip, pod in
+                .object(Object([
+                    "ip": .string(ip), "nodeName": pod.nodeName.map(Value.string) ?? .null,
+                    "targetRef": .object(Object(["kind": .string("Pod"), "name": .string(pod.name), "namespace": .string(pod.namespace), "uid": .string(pod.uid)])),
+                ]))
+            })
+        }
+        let samplePod = (ready.first ?? notReady.first)?.1
+        let ports: [Value] = (service.value.at("spec", "ports")?.arrayValue ?? []).map { port in
+            var o = Object()
+            if let name = port["name"] { o["name"] = name }
+            o["port"] = .int(targetPort(port, pod: samplePod))
+            o["protocol"] = port["protocol"] ?? .string("TCP")
+            return .object(o)
+        }
+        var subset = Object()
+        if !ready.isEmpty { subset["addresses"] = addresses(ready) }
+        if !notReady.isEmpty { subset["notReadyAddresses"] = addresses(notReady) }
+        subset["ports"] = .array(ports)
+        return .array([.object(subset)])
+    }
+
+    /// A Service port's target on a pod: a number, or a named container port looked up.
+    static func targetPort(_ port: Value, pod: SimPod?) -> Int {
+        switch port["targetPort"] {
+        case .int(let n)?: return n
+        case .string(let name)?:
+            for container in pod?.template["spec"]?["containers"]?.arrayValue ?? [] {
+                for p in container["ports"]?.arrayValue ?? [] where p["name"]?.stringValue == name {
+                    return p["containerPort"]?.intValue ?? 0
+                }
+            }
+            return 0
+        default: return port["port"]?.intValue ?? 0
+        }
+    }
+}

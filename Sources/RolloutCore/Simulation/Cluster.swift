@@ -1,0 +1,291 @@
+/// The control plane's working state while virtual time runs: typed pods and ReplicaSets,
+/// the Deployments, Services and Nodes as stored, the timer queue and the events recorded.
+/// Loaded from the store, advanced by the event loop, written back with `save()`; the command
+/// then commits. Nothing here reads the wall clock or global randomness.
+public final class Cluster {
+    let store: StateStore
+    public var now: Timestamp
+    public var random: SeededRandom
+
+    public internal(set) var deployments: [ObjectKey: Resource] = [:]
+    public internal(set) var replicaSets: [String: SimReplicaSet] = [:]
+    public internal(set) var pods: [String: SimPod] = [:]
+    public var services: [ObjectKey: Resource] = [:]
+    var endpoints: [ObjectKey: Resource] = [:]
+    public internal(set) var nodes: [SimNode] = []
+    public internal(set) var events: [SimEvent] = []
+
+    var replicaSetsByOwner: [String: [String]] = [:]
+    var podsByOwner: [String: [String]] = [:]
+    var timers = TimerQueue()
+    var dirtyDeployments: Set<ObjectKey> = []
+    var dirtyReplicaSets: Set<String> = []
+    var dirtyPods: Set<String> = []
+    var dirtyServices: Set<ObjectKey> = []
+    var dirtyEndpoints: Set<ObjectKey> = []
+    var deletedObjects: [ObjectKey] = []
+    var newEventCount = 0
+    var eventSequence = 0
+    /// Endpoint propagation delay (SPEC §3, default 1 s).
+    public var endpointPropagation = Duration(seconds: 1)
+    /// Endpoint updates waiting for the propagation delay, per Service.
+    var pendingEndpoints: [ObjectKey: [(at: Timestamp, subsets: Value)]] = [:]
+    var ipCounter = 0
+
+    static let deploymentType = ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment")
+    static let replicaSetType = ResourceType.forObject(apiVersion: "apps/v1", kind: "ReplicaSet")
+    static let podType = ResourceType.forObject(apiVersion: "v1", kind: "Pod")
+    static let serviceType = ResourceType.forObject(apiVersion: "v1", kind: "Service")
+    static let endpointsType = ResourceType.forObject(apiVersion: "v1", kind: "Endpoints")
+    static let nodeType = ResourceType.forObject(apiVersion: "v1", kind: "Node")
+    static let eventType = ResourceType.forObject(apiVersion: "v1", kind: "Event")
+
+    /// Loads every object the controllers work on.
+    public init(store: StateStore) throws(StoreError) {
+        self.store = store
+        now = store.clock
+        random = store.random
+        ipCounter = store.counters["podIP"] ?? 0
+        eventSequence = store.counters["event"] ?? 0
+        for d in try store.list(Self.deploymentType) { deployments[d.key] = d }
+        for r in try store.list(Self.replicaSetType) {
+            let rs = SimReplicaSet(loading: r)
+            replicaSets[rs.uid] = rs
+            replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
+        }
+        for p in try store.list(Self.podType) {
+            let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
+            let behaviour = owner.flatMap { replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: p.object["spec"].map { .object(Object(["spec": $0])) })
+            var pod = SimPod(loading: p, behaviour: behaviour)
+            // SIGTERM went out when preStop ended (or the grace period did), if that has passed.
+            if let deletion = pod.deletion, pod.everStarted {
+                let sigterm = Timestamp(milliseconds: deletion.milliseconds + min(behaviour.preStop.milliseconds, behaviour.terminationGracePeriodSeconds * 1000))
+                if sigterm <= now { pod.sigtermAt = sigterm }
+            }
+            pods[pod.uid] = pod
+            podsByOwner[pod.ownerUID, default: []].append(pod.uid)
+        }
+        for s in try store.list(Self.serviceType) { services[s.key] = s }
+        for e in try store.list(Self.endpointsType) { endpoints[e.key] = e }
+        nodes = try store.list(Self.nodeType).map(SimNode.init)
+        for e in try store.list(Self.eventType) { events.append(SimEvent(loading: e)) }
+        events.sort { ($0.last, $0.name) < ($1.last, $1.name) }
+        for (i, e) in events.enumerated() { eventSeries["\(e.involvedKind)|\(e.involvedUID)|\(e.reason)|\(e.message)"] = i }
+        for pod in pods.values { podNames.insert("\(pod.namespace)/\(pod.name)") }
+        for uid in pods.keys.sorted() { Kubelet.scheduleNext(uid, in: self) }
+    }
+
+    // MARK: indices
+
+    func replicaSets(ownedBy uid: String) -> [SimReplicaSet] {
+        (replicaSetsByOwner[uid] ?? []).compactMap { replicaSets[$0] }.filter { !$0.deleted }
+    }
+
+    func podUIDs(ownedBy uid: String) -> [String] { podsByOwner[uid] ?? [] }
+
+    func add(_ rs: SimReplicaSet) {
+        replicaSets[rs.uid] = rs
+        replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
+        dirtyReplicaSets.insert(rs.uid)
+    }
+
+    func add(_ pod: SimPod) {
+        pods[pod.uid] = pod
+        podNames.insert("\(pod.namespace)/\(pod.name)")
+        podsByOwner[pod.ownerUID, default: []].append(pod.uid)
+        dirtyPods.insert(pod.uid)
+    }
+
+    func update(_ rs: SimReplicaSet) {
+        replicaSets[rs.uid] = rs
+        dirtyReplicaSets.insert(rs.uid)
+    }
+
+    func updatePod(_ uid: String, _ body: (inout SimPod) -> Void) {
+        guard var pod = pods[uid] else { return }
+        body(&pod)
+        pods[uid] = pod
+        dirtyPods.insert(uid)
+    }
+
+    func updateDeployment(_ resource: Resource) {
+        deployments[resource.key] = resource
+        dirtyDeployments.insert(resource.key)
+    }
+
+    /// A new uid from the seeded generator.
+    func newUID() -> String { random.uuid() }
+
+    /// Five characters of Kubernetes' name alphabet, as `generateName` adds.
+    func randomSuffix() -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<5).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+    }
+
+    func nextPodIP(node: String) -> String {
+        ipCounter += 1
+        let nodeIndex = (nodes.firstIndex { $0.name == node } ?? 0)
+        return "10.42.\(nodeIndex).\(ipCounter % 250 + 2)"
+    }
+
+    // MARK: events
+
+    /// Records an event, counting repeats of the same reason and message on the same object.
+    func record(_ type: String = "Normal", reason: String, message: String, kind: String, name: String, namespace: String, uid: String, component: String) {
+        let seriesKey = "\(kind)|\(uid)|\(reason)|\(message)"
+        if let i = eventSeries[seriesKey] {
+            events[i].count += 1
+            events[i].last = now
+            dirtyEventNames.insert(events[i].name)
+            return
+        }
+        eventSeries[seriesKey] = events.count
+        newEventCount += 1
+        // As the API server's recorder names events: the object, then the time in nanoseconds
+        // (made unique within a millisecond by a counter), so names sort by time.
+        eventSequence += 1
+        let suffix = String(UInt64(max(0, now.milliseconds)) &* 1_000_000 &+ UInt64(eventSequence % 1_000_000), radix: 16)
+        events.append(SimEvent(namespace: namespace, involvedKind: kind, involvedName: name, involvedUID: uid, type: type, reason: reason,
+                               message: message, component: component, first: now, last: now, count: 1, name: "\(name).\(suffix)"))
+        dirtyEventNames.insert("\(name).\(suffix)")
+    }
+
+    var dirtyEventNames: Set<String> = []
+
+    func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
+        eventSeries["\(kind)|\(uid)|\(reason)|\(message)"] != nil
+    }
+    /// Where each event series (object, reason, message) is in `events`.
+    var eventSeries: [String: Int] = [:]
+    /// `namespace/name` of every pod that exists, for unique generated names.
+    var podNames: Set<String> = []
+
+    // MARK: saving
+
+    /// Writes every changed object back to the store, removes deleted ones, and moves the
+    /// store's clock and generator to where the simulation left them.
+    public func save() throws(StoreError) {
+        store.clock = now
+        store.random = random
+        store.counters["podIP"] = ipCounter
+        store.counters["event"] = eventSequence
+        for key in dirtyDeployments.sorted() {
+            guard let resource = deployments[key], let previous = try store.get(key) else { continue }
+            if resource != previous { try store.writeStatus(resource) }
+        }
+        for uid in dirtyReplicaSets.sorted() {
+            guard let rs = replicaSets[uid] else { continue }
+            let key = ObjectKey(type: Self.replicaSetType.storageKey, namespace: rs.namespace, name: rs.name)
+            if rs.deleted {
+                try store.delete(key)
+                continue
+            }
+            try store.put(rs.encoded(), creating: try store.get(key) == nil)
+        }
+        for uid in dirtyPods.sorted() {
+            guard let pod = pods[uid] else { continue }
+            let key = ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
+            if pod.gone {
+                try store.delete(key)
+                continue
+            }
+            try store.put(pod.encoded(now: now), creating: try store.get(key) == nil)
+        }
+        for key in dirtyServices.sorted() {
+            if let resource = services[key] { try store.writeStatus(resource) }
+        }
+        for key in dirtyEndpoints.sorted() {
+            guard let resource = endpoints[key] else { continue }
+            try store.put(resource, creating: try store.get(key) == nil)
+        }
+        for event in events where dirtyEventNames.contains(event.name) {
+            let resource = event.encoded()
+            try store.put(resource, creating: try store.get(resource.key) == nil)
+        }
+        dirtyDeployments = []
+        dirtyReplicaSets = []
+        dirtyPods = []
+        dirtyServices = []
+        dirtyEndpoints = []
+        dirtyEventNames = []
+        // Forget pods and ReplicaSets that are gone, so a long run does not keep them.
+        for (uid, pod) in pods where pod.gone {
+            pods[uid] = nil
+            podNames.remove("\(pod.namespace)/\(pod.name)")
+            podsByOwner[pod.ownerUID]?.removeAll { $0 == uid }
+        }
+    }
+}
+
+/// A node and what is placed on it.
+public struct SimNode: Sendable {
+    public var name: String
+    public var cpuMillis: Int
+    public var memoryBytes: Int
+    public var maxPods: Int
+    public var ready: Bool
+    public var unschedulable: Bool
+
+    init(_ resource: Resource) {
+        var reader = FieldReader()
+        let node = Node(resource, reader: &reader)
+        name = resource.name
+        cpuMillis = node.allocatable["cpu"]?.milliValue ?? 4000
+        memoryBytes = node.allocatable["memory"]?.integerValue ?? (8 << 30)
+        maxPods = node.allocatable["pods"]?.integerValue ?? 110
+        unschedulable = node.unschedulable
+        ready = (resource.value.at("status", "conditions")?.arrayValue ?? []).contains { $0["type"]?.stringValue == "Ready" && $0["status"]?.stringValue == "True" }
+    }
+}
+
+/// Timers in virtual time, in a deterministic order: by time, then by when they were set.
+struct TimerQueue {
+    enum Action: Equatable {
+        /// A pod's next kubelet transition; stale when the pod's epoch moved on.
+        case pod(uid: String, epoch: Int)
+        /// Run the controllers again (minReadySeconds, progress deadlines).
+        case resync
+        /// Publish a Service's pending endpoints.
+        case endpoints(ObjectKey)
+    }
+
+    private var heap: [(time: Timestamp, seq: Int, action: Action)] = []
+    private var seq = 0
+
+    var isEmpty: Bool { heap.isEmpty }
+    var nextTime: Timestamp? { heap.first?.time }
+
+    mutating func add(_ action: Action, at time: Timestamp) {
+        seq += 1
+        heap.append((time, seq, action))
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if less(heap[i], heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
+        }
+    }
+
+    mutating func popAll(at time: Timestamp) -> [Action] {
+        var result: [Action] = []
+        while let first = heap.first, first.time <= time {
+            result.append(first.action)
+            heap.swapAt(0, heap.count - 1)
+            heap.removeLast()
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && less(heap[l], heap[m]) { m = l }
+                if r < heap.count && less(heap[r], heap[m]) { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        return result
+    }
+
+    private func less(_ a: (time: Timestamp, seq: Int, action: Action), _ b: (time: Timestamp, seq: Int, action: Action)) -> Bool {
+        a.time == b.time ? a.seq < b.seq : a.time < b.time
+    }
+}

@@ -1,0 +1,52 @@
+/// Virtual time (SPEC §3): run every controller until nothing changes, then jump the clock to
+/// the next timer, fire what is due, and again — until a condition holds, the timeout passes,
+/// or nothing is left to happen. Same state, same timers, same order: same result.
+public enum EventLoop {
+    public enum Outcome: Equatable, Sendable {
+        case conditionMet
+        case timedOut
+        /// Nothing is scheduled and the condition does not hold: it never will.
+        case idle
+    }
+
+    /// Longest a wait runs without `--timeout`: a day of virtual time.
+    public static let defaultLimit = Duration(seconds: 86_400)
+
+    /// Runs the controllers once to a fixed point at the current instant.
+    public static func settle(_ c: Cluster) {
+        for _ in 0..<200 {
+            var changed = DeploymentController.sync(in: c)
+            if ReplicaSetController.sync(in: c) { changed = true }
+            if Scheduler.schedule(in: c) { changed = true }
+            if EndpointsController.sync(in: c) { changed = true }
+            if ServiceLoadBalancer.sync(in: c) { changed = true }
+            if !changed { return }
+        }
+    }
+
+    /// Advances virtual time until `until` holds. `observe` sees the cluster after every
+    /// instant (for `--watch` output and timelines).
+    public static func run(_ c: Cluster, timeout: Duration?, until: (Cluster) -> Bool, observe: (Cluster) -> Void = { _ in }) -> Outcome {
+        let deadline = c.now.adding(timeout ?? defaultLimit)
+        while true {
+            settle(c)
+            observe(c)
+            if until(c) { return .conditionMet }
+            guard let next = c.timers.nextTime else { return .idle }
+            if next > deadline {
+                c.now = deadline
+                settle(c)
+                observe(c)
+                return until(c) ? .conditionMet : .timedOut
+            }
+            c.now = max(c.now, next)
+            for action in c.timers.popAll(at: c.now) {
+                switch action {
+                case .pod(let uid, let epoch): Kubelet.fire(uid, epoch: epoch, in: c)
+                case .resync: break
+                case .endpoints(let key): EndpointsController.publish(key, in: c)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// Waiting for Deployments to roll out, as `rollout status`, `apply --wait` and `wait` do:
+/// virtual time runs until each one is done or failed, reporting every new status message.
+public enum RolloutWait {
+    public enum Outcome: Equatable, Sendable {
+        case done
+        case failed(String)
+        case timedOut
+        case notFound
+    }
+
+    public struct Options: Sendable {
+        public var timeout: Duration?
+        public var failFast = true
+        /// Called with the clock before each instant is shown, for `--speed`.
+        public init(timeout: Duration? = nil, failFast: Bool = true) {
+            self.timeout = timeout
+            self.failFast = failFast
+        }
+    }
+
+    /// Runs until every Deployment in `keys` is done or failed. `report` gets each
+    /// Deployment's message whenever it changes, and the virtual time it changed at.
+    public static func wait(for keys: [ObjectKey], in c: Cluster, options: Options,
+                            report: (ObjectKey, RolloutStatus.Result, Timestamp) -> Void,
+                            pace: (Timestamp) -> Void = { _ in }) -> [ObjectKey: Outcome] {
+        var last: [ObjectKey: String] = [:]
+        var outcomes: [ObjectKey: Outcome] = [:]
+        for key in keys where c.deployments[key] == nil { outcomes[key] = .notFound }
+        let loopOutcome = EventLoop.run(c, timeout: options.timeout, until: { c in
+            for key in keys where outcomes[key] == nil {
+                guard let resource = c.deployments[key] else { outcomes[key] = .notFound; continue }
+                var result = RolloutStatus.evaluate(resource)
+                if case .waiting = result, options.failFast, let stuck = RolloutStatus.stuckPods(resource, in: c) {
+                    result = .failed(stuck)
+                }
+                if last[key] != result.message {
+                    last[key] = result.message
+                    report(key, result, c.now)
+                }
+                switch result {
+                case .done: outcomes[key] = .done
+                case .failed(let message): outcomes[key] = .failed(message)
+                case .waiting: break
+                }
+            }
+            return keys.allSatisfy { outcomes[$0] != nil }
+        }, observe: { c in pace(c.now) })
+        for key in keys where outcomes[key] == nil {
+            outcomes[key] = loopOutcome == .idle ? .failed("deployment \"\(key.name)\" is not progressing and nothing is left to happen") : .timedOut
+        }
+        return outcomes
+    }
+}

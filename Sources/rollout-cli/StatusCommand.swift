@@ -1,0 +1,67 @@
+import Foundation
+import RolloutCore
+
+enum StatusCommand {
+    static let help = """
+    Watch the rollout of a Deployment until it finishes, as `kubectl rollout status` does:
+    virtual time runs, the controllers act, and each new status line is printed. Beyond kubectl,
+    it fails at once when every new pod is stuck in CrashLoopBackOff or ImagePullBackOff.
+
+    Exit status: 0 rolled out; 1 failed (progress deadline exceeded, pods stuck), timed out or not found.
+
+    Usage:
+      rollout status deployment/NAME [--watch=true] [--timeout=0s] [--speed=X] [--no-fail-fast] [options]
+
+    Examples:
+      rollout status deployment/web-api
+      rollout status deploy web-api --timeout 5m
+      rollout status deployment/web-api --speed 10     # ten times wall-clock speed, live
+
+    Options:
+      -w, --watch=true     Watch until done; --watch=false prints the current status once
+          --timeout=0s     Virtual time to wait at most (0: a day)
+          --speed=X        Run the clock at X times wall-clock speed (default: as fast as possible)
+          --no-fail-fast   Keep waiting when every new pod is in CrashLoopBackOff or ImagePullBackOff
+
+    """ + Global.helpText
+
+    static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
+        let parsed = try Arguments(args, specs: Global.specs + Global.waitSpecs + [
+            .init(names: ["-w", "--watch"], takesValue: false),
+            .init(names: ["--no-fail-fast"], takesValue: false),
+        ])
+        if parsed.flag("--help") { io.out(help + "\n"); return 0 }
+        let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "status")
+        let store = try Global.openStore(parsed, writable: true)
+        defer { store.close() }
+        let cluster = try Cluster(store: store)
+        guard cluster.deployments[key] != nil else {
+            throw StoreError.notFound(ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment"), key.name)
+        }
+        if parsed.last("--watch") == "false" {
+            EventLoop.settle(cluster)
+            let result = RolloutStatus.evaluate(cluster.deployments[key]!)
+            try cluster.save()
+            try store.commit()
+            if case .failed(let message) = result { throw CommandFailure(message: message) }
+            io.out(result.message + "\n")
+            return 0
+        }
+        var options = RolloutWait.Options(timeout: try Global.timeout(parsed), failFast: !parsed.flag("--no-fail-fast"))
+        options.timeout = try Global.timeout(parsed)
+        var pacer = try Global.pacer(parsed)
+        let outcomes = RolloutWait.wait(for: [key], in: cluster, options: options, report: { _, result, _ in
+            if case .failed = result { return }
+            io.out(result.message + "\n")
+            io.flush()
+        }, pace: { pacer.pace(to: $0) })
+        try cluster.save()
+        try store.commit()
+        switch outcomes[key] ?? .timedOut {
+        case .done: return 0
+        case .failed(let message): throw CommandFailure(message: message)
+        case .timedOut: throw CommandFailure(message: "timed out waiting for the condition")
+        case .notFound: throw CommandFailure(message: "object has been deleted")
+        }
+    }
+}
