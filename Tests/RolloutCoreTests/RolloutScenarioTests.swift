@@ -1,0 +1,154 @@
+import Foundation
+import RolloutCore
+import XCTest
+
+/// Whole rollouts in the simulated control plane, checked at every instant against the
+/// worked traces of KUBERNETES.md: surge and availability bounds, the broken release that
+/// stops at old 8 / new 5 and fails at its deadline, Recreate, proportional scaling.
+final class RolloutScenarioTests: XCTestCase {
+    struct Sample: Equatable {
+        var t: Int
+        var old: Int
+        var new: Int
+        var available: Int
+        var terminating: Int
+    }
+
+    func deployment(replicas: Int, image: String, surge: String = "3", unavailable: String = "2", annotations: String = "",
+                    strategy: String? = nil, deadline: Int = 600, readiness: Bool = true) -> String {
+        let strategyText = strategy ?? "strategy: {rollingUpdate: {maxSurge: \(surge), maxUnavailable: \(unavailable)}}"
+        return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: \(replicas)
+          progressDeadlineSeconds: \(deadline)
+          selector: {matchLabels: {app: web}}
+          \(strategyText)
+          template:
+            metadata:
+              labels: {app: web}
+              annotations: {rollout.sim/startup: 5s\(annotations)}
+            spec:
+              containers:
+              - name: web
+                image: \(image)
+        \(readiness ? "        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}" : "")
+
+        """
+    }
+
+    func apply(_ yaml: String, to store: StateStore) throws {
+        let documents = try ManifestDecoder.decode([ManifestSource(name: "test.yaml", bytes: Array(yaml.utf8))]).documents
+        _ = try Applier.apply(documents, to: store, options: ApplyOptions())
+    }
+
+    /// Applies `first`, waits for it, applies `second`, and samples every instant until done.
+    func rollout(from first: String, to second: String, timeout: Duration = Duration(seconds: 3600)) throws -> (samples: [Sample], outcome: RolloutWait.Outcome, cluster: Cluster) {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        addTeardownBlock { store.close() }
+        try apply(first, to: store)
+        var cluster = try Cluster(store: store)
+        let key = ObjectKey(type: "apps/Deployment", namespace: "default", name: "web")
+        XCTAssertEqual(RolloutWait.wait(for: [key], in: cluster, options: .init(), report: { _, _, _ in })[key], .done)
+        try cluster.save()
+        try store.commit()
+        try apply(second, to: store)
+        cluster = try Cluster(store: store)
+        let start = cluster.now.milliseconds
+        let template = try XCTUnwrap(cluster.deployments[key]?.object["spec"]?["template"]?.objectValue)
+        var samples: [Sample] = []
+        let outcomes = RolloutWait.wait(for: [key], in: cluster, options: .init(timeout: timeout), report: { _, _, _ in }, pace: { _ in
+            var sample = Sample(t: (cluster.now.milliseconds - start) / 1000, old: 0, new: 0, available: 0, terminating: 0)
+            for pod in cluster.pods.values where !pod.gone {
+                if pod.isTerminating { sample.terminating += 1; continue }
+                let isNew = cluster.replicaSets[pod.ownerUID].map { DeploymentControllerProbe.templatesEqual($0.template, template) } ?? false
+                if isNew { sample.new += 1 } else { sample.old += 1 }
+                if pod.ready { sample.available += 1 }
+            }
+            if samples.last.map({ $0.old != sample.old || $0.new != sample.new || $0.available != sample.available || $0.terminating != sample.terminating }) ?? true {
+                samples.append(sample)
+            }
+        })
+        return (samples, outcomes[key] ?? .notFound, cluster)
+    }
+
+    func testRollingUpdateStaysWithinSurgeAndAvailability() throws {
+        let (samples, outcome, _) = try rollout(from: deployment(replicas: 10, image: "app:1"), to: deployment(replicas: 10, image: "app:2"))
+        XCTAssertEqual(outcome, .done)
+        XCTAssertFalse(samples.isEmpty)
+        for s in samples {
+            XCTAssertLessThanOrEqual(s.old + s.new, 13, "never more than replicas + surge non-terminating pods: \(s)")
+            XCTAssertGreaterThanOrEqual(s.available, 8, "never fewer than replicas − unavailable ready pods: \(s)")
+        }
+        XCTAssertEqual(samples.last.map { [$0.old, $0.new] }, [0, 10])
+        // At once: sync1 creates the new ReplicaSet at 3 and takes the old one 10→8; sync2,
+        // triggered by that change in the same instant, takes the new one to 5 (§6).
+        XCTAssertEqual(samples.first.map { [$0.old, $0.new, $0.terminating] }, [8, 5, 2])
+    }
+
+    func testReleaseThatNeverGetsReadyStopsAtOld8New5AndFailsAtTheDeadline() throws {
+        let broken = deployment(replicas: 10, image: "app:2", annotations: ", rollout.sim/ready: never", deadline: 120)
+        let (samples, outcome, cluster) = try rollout(from: deployment(replicas: 10, image: "app:1", deadline: 120), to: broken)
+        XCTAssertEqual(outcome, .failed("deployment \"web\" exceeded its progress deadline"))
+        XCTAssertEqual(samples.last.map { [$0.old, $0.new, $0.available] }, [8, 5, 8])
+        for s in samples { XCTAssertGreaterThanOrEqual(s.available, 8, "\(s)") }
+        // The deadline counts from the last progress (the second scale-up at t=0), strictly after 120 s.
+        let progressing = try XCTUnwrap(cluster.deployments.values.first?.value.at("status", "conditions")?.arrayValue?.first { $0["type"]?.stringValue == "Progressing" })
+        XCTAssertEqual(progressing["reason"]?.stringValue, "ProgressDeadlineExceeded")
+        XCTAssertEqual(progressing["message"]?.stringValue, "ReplicaSet \"\(try XCTUnwrap(cluster.replicaSets.values.first { $0.revision == 2 }?.name))\" has timed out progressing.")
+    }
+
+    func testOneReplicaWithoutSurgeHasAWindowWithNothingAvailable() throws {
+        // §19: replicas 1, maxSurge 0, maxUnavailable 1: the old pod goes before the new one is ready.
+        let (samples, outcome, _) = try rollout(from: deployment(replicas: 1, image: "app:1", surge: "0", unavailable: "1"),
+                                                to: deployment(replicas: 1, image: "app:2", surge: "0", unavailable: "1"))
+        XCTAssertEqual(outcome, .done)
+        XCTAssertTrue(samples.contains { $0.available == 0 }, "\(samples)")
+    }
+
+    func testRecreateNeverRunsOldAndNewTogether() throws {
+        let recreate = "strategy: {type: Recreate}"
+        let (samples, outcome, _) = try rollout(from: deployment(replicas: 4, image: "app:1", strategy: recreate),
+                                                to: deployment(replicas: 4, image: "app:2", strategy: recreate))
+        XCTAssertEqual(outcome, .done)
+        for s in samples {
+            XCTAssertFalse(s.new > 0 && (s.old > 0 || s.terminating > 0), "old and new pods together: \(s)")
+        }
+        XCTAssertEqual(samples.last.map { [$0.old, $0.new] }, [0, 4])
+    }
+
+    func testCrashLoopFailsFast() throws {
+        let crashing = deployment(replicas: 2, image: "app:2", surge: "1", unavailable: "0", annotations: ", rollout.sim/crash-after: 2s")
+        let (_, outcome, cluster) = try rollout(from: deployment(replicas: 2, image: "app:1", surge: "1", unavailable: "0"), to: crashing)
+        guard case .failed(let message) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertTrue(message.hasPrefix("deployment \"web\" failed: all 1 new pods are in CrashLoopBackOff: pod web-"), message)
+        XCTAssertEqual(cluster.pods.values.filter { !$0.isTerminating && !$0.gone }.count, 3, "2 old pods still serve")
+    }
+
+    func testSameInputsGiveTheSameEventsAndNames() throws {
+        func run() throws -> [String] {
+            let (_, _, cluster) = try rollout(from: deployment(replicas: 5, image: "app:1"), to: deployment(replicas: 5, image: "app:2"))
+            return cluster.events.map { "\($0.last) \($0.involvedName) \($0.reason) \($0.message)" }
+        }
+        XCTAssertEqual(try run(), try run())
+    }
+}
+
+/// Test access to the controller's template comparison.
+enum DeploymentControllerProbe {
+    static func templatesEqual(_ a: Object, _ b: Object) -> Bool {
+        var x = a, y = b
+        for t in [0, 1] {
+            var template = t == 0 ? x : y
+            if var meta = template["metadata"]?.objectValue, var labels = meta["labels"]?.objectValue {
+                labels["pod-template-hash"] = nil
+                meta["labels"] = .object(labels)
+                template["metadata"] = .object(meta)
+            }
+            if t == 0 { x = template } else { y = template }
+        }
+        return Value.object(x).sortingKeys() == Value.object(y).sortingKeys()
+    }
+}
