@@ -9,6 +9,13 @@ let commands: [(name: String, summary: String, run: ([String], inout CommandIO) 
     ("delete", "Delete objects by file, name or label selector", DeleteCommand.run),
     ("diff", "Diff live objects against what apply would make them", DiffCommand.run),
     ("status", "Watch a Deployment's rollout until it finishes", StatusCommand.run),
+    ("history", "List a Deployment's revisions (rollout history)", RolloutCommands.history),
+    ("undo", "Roll a Deployment back to an earlier revision", RolloutCommands.undo),
+    ("pause", "Pause a Deployment's rollouts", RolloutCommands.pause),
+    ("resume", "Resume a paused Deployment", RolloutCommands.resume),
+    ("restart", "Roll every pod of a Deployment", RolloutCommands.restart),
+    ("scale", "Set a Deployment's replica count", RolloutCommands.scale),
+    ("set", "Set a Deployment's container images (set image)", RolloutCommands.setImage),
     ("cluster", "Create (init) or inspect (info) the embedded cluster", ClusterCommand.run),
     ("render", "Print manifests as they are read, as YAML or JSON", RenderCommand.run),
 ]
@@ -44,6 +51,10 @@ exit(status)
 func runReportingErrors(_ io: inout CommandIO, _ body: (inout CommandIO) throws -> Int32) -> Int32 {
     do {
         return try body(&io)
+    } catch let error as RolloutActionError {
+        io.flush()
+        io.err("error: \(error.message)\n")
+        return 1
     } catch let error as CommandFailure {
         io.flush()
         io.err("error: \(error.message)\n")

@@ -101,6 +101,15 @@ public struct Describer {
         eventsSection(r, &w)
     }
 
+    /// A pod template as describe prints it, for `history --revision`.
+    public func podTemplateText(_ template: Value) -> String {
+        var w = Lines()
+        podTemplate(template, level: 0, &w)
+        var tab = TabWriter(minWidth: 0, padding: 2)
+        tab.write(w.text)
+        return tab.render()
+    }
+
     private func podTemplate(_ template: Value?, level: Int, _ w: inout Lines) {
         w.add(level, "Pod Template:")
         map(level + 1, "Labels:", stringMap(template?.at("metadata", "labels")), separator: "=", &w)
