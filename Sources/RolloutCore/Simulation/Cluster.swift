@@ -15,6 +15,8 @@ public final class Cluster {
     public internal(set) var nodes: [SimNode] = []
     public internal(set) var events: [SimEvent] = []
 
+    var timelines: [ObjectKey: Timeline] = [:]
+    var dirtyTimelines: Set<ObjectKey> = []
     var replicaSetsByOwner: [String: [String]] = [:]
     var podsByOwner: [String: [String]] = [:]
     var timers = TimerQueue()
@@ -30,6 +32,7 @@ public final class Cluster {
     public var endpointPropagation = Duration(seconds: 1)
     /// Endpoint updates waiting for the propagation delay, per Service.
     var pendingEndpoints: [ObjectKey: [(at: Timestamp, subsets: Value)]] = [:]
+    var pendingKeysAtLoad: Set<ObjectKey> = []
     var ipCounter = 0
 
     static let deploymentType = ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment")
@@ -39,6 +42,8 @@ public final class Cluster {
     static let endpointsType = ResourceType.forObject(apiVersion: "v1", kind: "Endpoints")
     static let nodeType = ResourceType.forObject(apiVersion: "v1", kind: "Node")
     static let eventType = ResourceType.forObject(apiVersion: "v1", kind: "Event")
+    /// Where endpoint updates still in flight are kept between commands.
+    static let pendingEndpointsType = ResourceType.forObject(apiVersion: "rollout.dev/v1alpha1", kind: "EndpointsPropagation")
 
     /// Loads every object the controllers work on.
     public init(store: StateStore) throws(StoreError) {
@@ -69,6 +74,19 @@ public final class Cluster {
         for e in try store.list(Self.endpointsType) { endpoints[e.key] = e }
         nodes = try store.list(Self.nodeType).map(SimNode.init)
         for e in try store.list(Self.eventType) { events.append(SimEvent(loading: e)) }
+        // Endpoint updates still propagating when the last command stopped.
+        for pending in try store.list(Self.pendingEndpointsType) {
+            let key = ObjectKey(type: Self.endpointsType.storageKey, namespace: pending.namespace ?? "default", name: pending.name)
+            for item in pending.object["updates"]?.arrayValue ?? [] {
+                guard let at = item["at"]?.stringValue.flatMap(Timestamp.init(parsing:)), let subsets = item["subsets"] else { continue }
+                pendingEndpoints[key, default: []].append((at, subsets))
+                timers.add(.endpoints(key), at: max(at, now))
+            }
+        }
+        pendingKeysAtLoad = Set(pendingEndpoints.keys)
+        for t in try store.list(Timeline.type) {
+            if let timeline = Timeline(t) { timelines[ObjectKey(type: Self.deploymentType.storageKey, namespace: t.namespace ?? "default", name: t.name)] = timeline }
+        }
         events.sort { ($0.last, $0.name) < ($1.last, $1.name) }
         for (i, e) in events.enumerated() { eventSeries["\(e.involvedKind)|\(e.involvedUID)|\(e.reason)|\(e.message)"] = i }
         for pod in pods.values { podNames.insert("\(pod.namespace)/\(pod.name)") }
@@ -202,6 +220,25 @@ public final class Cluster {
             let resource = event.encoded()
             try store.put(resource, creating: try store.get(resource.key) == nil)
         }
+        // Endpoint updates in flight: kept so the next command publishes them on time.
+        for key in Set(pendingEndpoints.keys).union(pendingKeysAtLoad).sorted() {
+            let storedKey = ObjectKey(type: Self.pendingEndpointsType.storageKey, namespace: key.namespace, name: key.name)
+            if let updates = pendingEndpoints[key], !updates.isEmpty {
+                try store.put(Resource(Object([
+                    "apiVersion": .string("rollout.dev/v1alpha1"), "kind": .string("EndpointsPropagation"),
+                    "metadata": .object(Object(["name": .string(key.name), "namespace": .string(key.namespace)])),
+                    "updates": .array(updates.map { .object(Object(["at": .string(Timestamp(milliseconds: $0.at.milliseconds).description), "subsets": $0.subsets])) }),
+                ])), creating: false)
+            } else if try store.get(storedKey) != nil {
+                try store.delete(storedKey)
+            }
+        }
+        pendingKeysAtLoad = Set(pendingEndpoints.keys)
+        for key in dirtyTimelines.sorted() {
+            guard let timeline = timelines[key] else { continue }
+            try store.put(timeline.resource(name: key.name, namespace: key.namespace), creating: false)
+        }
+        dirtyTimelines = []
         dirtyDeployments = []
         dirtyReplicaSets = []
         dirtyPods = []

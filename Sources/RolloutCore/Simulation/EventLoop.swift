@@ -30,12 +30,14 @@ public enum EventLoop {
         let deadline = c.now.adding(timeout ?? defaultLimit)
         while true {
             settle(c)
+            c.recordTimelines()
             observe(c)
             if until(c) { return .conditionMet }
             guard let next = c.timers.nextTime else { return .idle }
             if next > deadline {
                 c.now = deadline
                 settle(c)
+                c.recordTimelines()
                 observe(c)
                 return until(c) ? .conditionMet : .timedOut
             }

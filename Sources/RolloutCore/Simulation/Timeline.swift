@@ -1,0 +1,130 @@
+/// The availability of a Deployment over virtual time during its last rollout: one sample per
+/// moment the counts changed (SPEC §4 `timeline`). Recorded while time runs, kept in the state
+/// as a `RolloutTimeline` object named after the Deployment.
+public struct Timeline: Equatable, Sendable {
+    public struct Sample: Equatable, Sendable {
+        /// Seconds of virtual time since the rollout started.
+        public var t: Double
+        public var desired: Int
+        /// Pods not terminating.
+        public var current: Int
+        public var terminating: Int
+        public var updated: Int
+        public var ready: Int
+        public var available: Int
+        public var oldReady: Int
+        public var newReady: Int
+        /// Ready addresses the Services selecting these pods publish.
+        public var endpoints: Int
+
+        func sameCounts(_ o: Sample) -> Bool {
+            [desired, current, terminating, updated, ready, available, oldReady, newReady, endpoints]
+                == [o.desired, o.current, o.terminating, o.updated, o.ready, o.available, o.oldReady, o.newReady, o.endpoints]
+        }
+
+        public var json: Value {
+            .object(Object([
+                "t": t == t.rounded() ? .int(Int(t)) : .float(t), "desired": .int(desired), "current": .int(current),
+                "terminating": .int(terminating), "updated": .int(updated), "ready": .int(ready), "available": .int(available),
+                "oldReady": .int(oldReady), "newReady": .int(newReady), "endpoints": .int(endpoints),
+            ]))
+        }
+
+        init(desired: Int, current: Int, terminating: Int, updated: Int, ready: Int, available: Int, oldReady: Int, newReady: Int, endpoints: Int, t: Double) {
+            self.t = t
+            self.desired = desired
+            self.current = current
+            self.terminating = terminating
+            self.updated = updated
+            self.ready = ready
+            self.available = available
+            self.oldReady = oldReady
+            self.newReady = newReady
+            self.endpoints = endpoints
+        }
+
+        init?(_ v: Value) {
+            guard let t = v["t"].flatMap({ $0.intValue.map(Double.init) ?? { if case .float(let d) = $0 { return d } else { return nil } }($0) }) else { return nil }
+            let n = { (k: String) in v[k]?.intValue ?? 0 }
+            self.init(desired: n("desired"), current: n("current"), terminating: n("terminating"), updated: n("updated"), ready: n("ready"),
+                      available: n("available"), oldReady: n("oldReady"), newReady: n("newReady"), endpoints: n("endpoints"), t: t)
+        }
+    }
+
+    public var revision: Int
+    public var start: Timestamp
+    public var samples: [Sample]
+
+    static let type = ResourceType.forObject(apiVersion: "rollout.dev/v1alpha1", kind: "RolloutTimeline")
+
+    func resource(name: String, namespace: String) -> Resource {
+        Resource(Object([
+            "apiVersion": .string("rollout.dev/v1alpha1"), "kind": .string("RolloutTimeline"),
+            "metadata": .object(Object(["name": .string(name), "namespace": .string(namespace), "creationTimestamp": .string(start.description)])),
+            "revision": .int(revision), "start": .string(start.description),
+            "samples": .array(samples.map(\.json)),
+        ]))
+    }
+
+    init(revision: Int, start: Timestamp, samples: [Sample]) {
+        self.revision = revision
+        self.start = start
+        self.samples = samples
+    }
+
+    init?(_ r: Resource) {
+        guard let start = r.object["start"]?.stringValue.flatMap(Timestamp.init(parsing:)) else { return nil }
+        revision = r.object["revision"]?.intValue ?? 0
+        self.start = start
+        samples = (r.object["samples"]?.arrayValue ?? []).compactMap(Sample.init)
+    }
+
+    /// Reads the stored timeline of a Deployment.
+    public static func load(_ store: StateStore, deployment key: ObjectKey) throws(StoreError) -> Timeline? {
+        try store.get(ObjectKey(type: type.storageKey, namespace: key.namespace, name: key.name)).flatMap(Timeline.init)
+    }
+}
+
+extension Cluster {
+    /// Adds a sample for every Deployment whose counts changed; a new revision starts a new
+    /// timeline.
+    func recordTimelines() {
+        for (key, resource) in deployments {
+            let revision = resource.annotations[DeploymentController.revisionAnnotation].flatMap(Int.init) ?? 0
+            guard revision > 0 else { continue }
+            var timeline = timelines[key] ?? Timeline(revision: revision, start: now, samples: [])
+            if timeline.revision != revision { timeline = Timeline(revision: revision, start: now, samples: []) }
+            let template = resource.object["spec"]?["template"]?.objectValue ?? Object()
+            var sample = Timeline.Sample(desired: resource.object["spec"]?["replicas"]?.intValue ?? 1, current: 0, terminating: 0, updated: 0, ready: 0,
+                                         available: 0, oldReady: 0, newReady: 0, endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
+            for rs in replicaSets(ownedBy: resource.uid) {
+                let isNew = DeploymentController.templatesEqual(rs.template, template)
+                for uid in podUIDs(ownedBy: rs.uid) {
+                    guard let pod = pods[uid], !pod.gone else { continue }
+                    if pod.isTerminating { sample.terminating += 1; continue }
+                    sample.current += 1
+                    if isNew { sample.updated += 1 }
+                    if pod.ready {
+                        sample.ready += 1
+                        if isNew { sample.newReady += 1 } else { sample.oldReady += 1 }
+                    }
+                    if pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) { sample.available += 1 }
+                }
+            }
+            let labels = stringMap(template["metadata"]?["labels"])
+            for service in services.values where service.namespace == resource.namespace {
+                let selector = stringMap(service.value.at("spec", "selector"))
+                guard !selector.isEmpty, selector.allSatisfy({ labels[$0.key] == $0.value }) else { continue }
+                let published = endpoints[ObjectKey(type: Cluster.endpointsType.storageKey, namespace: service.namespace ?? "default", name: service.name)]
+                for subset in published?.object["subsets"]?.arrayValue ?? [] {
+                    sample.endpoints += (subset["addresses"]?.arrayValue ?? []).count
+                }
+                break
+            }
+            if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; continue }
+            timeline.samples.append(sample)
+            timelines[key] = timeline
+            dirtyTimelines.insert(key)
+        }
+    }
+}
