@@ -52,6 +52,7 @@ enum Kubelet {
         guard let pod = c.pods[uid], pod.epoch == epoch, !pod.gone else { return }
         let now = c.now
         let container = pod.containerName
+        let hadSigterm = pod.sigtermAt != nil
         var events: [(String, String, String)] = []
         c.updatePod(uid) { p in
             p.epoch += 1
@@ -110,7 +111,7 @@ enum Kubelet {
                 break
             }
         }
-        if let updated = c.pods[uid], updated.sigtermAt == now, pod.sigtermAt == nil {
+        if !hadSigterm, pod.sigtermAt == now {
             events.append(("Normal", "Killing", "Stopping container \(container)"))
         }
         for (type, reason, message) in events {

@@ -47,7 +47,10 @@ public struct ListingRow: Equatable, Sendable {
     public var encodedCells: String {
         cells.map { cell in
             switch cell {
-            case .text(let s): return String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+            case .text(let s):
+                // Separator bytes cannot appear in a cell; most cells have none to replace.
+                guard s.utf8.contains(where: { $0 == 0x1F || $0 == 0x01 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+                return String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
             case .age(let t): return "\u{01}" + (t.map { String($0.milliseconds) } ?? "")
             }
         }.joined(separator: "\u{1F}")

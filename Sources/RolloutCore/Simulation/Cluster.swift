@@ -61,7 +61,7 @@ public final class Cluster {
         for p in try store.list(Self.podType) {
             let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
             let behaviour = owner.flatMap { replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: p.object["spec"].map { .object(Object(["spec": $0])) })
-            var pod = SimPod(loading: p, behaviour: behaviour)
+            let pod = SimPod.load(p, behaviour: behaviour)
             // SIGTERM went out when preStop ended (or the grace period did), if that has passed.
             if let deletion = pod.deletion, pod.everStarted {
                 let sigterm = Timestamp(milliseconds: deletion.milliseconds + min(behaviour.preStop.milliseconds, behaviour.terminationGracePeriodSeconds * 1000))
@@ -88,7 +88,8 @@ public final class Cluster {
             if let timeline = Timeline(t) { timelines[ObjectKey(type: Self.deploymentType.storageKey, namespace: t.namespace ?? "default", name: t.name)] = timeline }
         }
         events.sort { ($0.last, $0.name) < ($1.last, $1.name) }
-        for (i, e) in events.enumerated() { eventSeries["\(e.involvedKind)|\(e.involvedUID)|\(e.reason)|\(e.message)"] = i }
+        for (i, e) in events.enumerated() { eventSeries[e.aggregateSeriesKey ?? "\(e.involvedKind)|\(e.involvedUID)|\(e.reason)|\(e.message)"] = i }
+        storedEventNames = Set(events.map(\.name))
         for pod in pods.values { podNames.insert("\(pod.namespace)/\(pod.name)") }
         for uid in pods.keys.sorted() { Kubelet.scheduleNext(uid, in: self) }
     }
@@ -119,10 +120,9 @@ public final class Cluster {
         dirtyReplicaSets.insert(rs.uid)
     }
 
-    func updatePod(_ uid: String, _ body: (inout SimPod) -> Void) {
-        guard var pod = pods[uid] else { return }
-        body(&pod)
-        pods[uid] = pod
+    func updatePod(_ uid: String, _ body: (SimPod) -> Void) {
+        guard let pod = pods[uid] else { return }
+        body(pod)
         dirtyPods.insert(uid)
     }
 
@@ -150,10 +150,23 @@ public final class Cluster {
 
     /// Records an event, counting repeats of the same reason and message on the same object.
     func record(_ type: String = "Normal", reason: String, message: String, kind: String, name: String, namespace: String, uid: String, component: String) {
-        let seriesKey = "\(kind)|\(uid)|\(reason)|\(message)"
+        var message = message
+        var seriesKey = "\(kind)|\(uid)|\(reason)|\(message)"
+        // client-go's EventAggregator: more than 10 different messages of one reason about one
+        // object within 10 minutes become one event, "(combined from similar events): …".
+        let aggregateKey = "\(component)|\(kind)|\(uid)|\(type)|\(reason)"
+        var aggregate = aggregates[aggregateKey] ?? (first: now, messages: [])
+        if now.milliseconds - aggregate.first.milliseconds > 600_000 { aggregate = (now, []) }
+        aggregate.messages.insert(message)
+        aggregates[aggregateKey] = aggregate
+        if aggregate.messages.count >= 10 {
+            message = "(combined from similar events): " + message
+            seriesKey = "aggregate|" + aggregateKey
+        }
         if let i = eventSeries[seriesKey] {
             events[i].count += 1
             events[i].last = now
+            events[i].message = message
             dirtyEventNames.insert(events[i].name)
             return
         }
@@ -173,6 +186,8 @@ public final class Cluster {
     func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
         eventSeries["\(kind)|\(uid)|\(reason)|\(message)"] != nil
     }
+    var aggregates: [String: (first: Timestamp, messages: Set<String>)] = [:]
+    var storedEventNames: Set<String> = []
     /// Where each event series (object, reason, message) is in `events`.
     var eventSeries: [String: Int] = [:]
     /// `namespace/name` of every pod that exists, for unique generated names.
@@ -198,7 +213,7 @@ public final class Cluster {
                 try store.delete(key)
                 continue
             }
-            try store.put(rs.encoded(), creating: try store.get(key) == nil)
+            try store.put(rs.encoded(), creating: false)
         }
         for uid in dirtyPods.sorted() {
             guard let pod = pods[uid] else { continue }
@@ -207,18 +222,36 @@ public final class Cluster {
                 try store.delete(key)
                 continue
             }
-            try store.put(pod.encoded(now: now), creating: try store.get(key) == nil)
+            try store.put(pod.encoded(now: now), creating: false)
         }
         for key in dirtyServices.sorted() {
             if let resource = services[key] { try store.writeStatus(resource) }
         }
         for key in dirtyEndpoints.sorted() {
             guard let resource = endpoints[key] else { continue }
-            try store.put(resource, creating: try store.get(key) == nil)
+            try store.put(resource, creating: false)
         }
-        for event in events where dirtyEventNames.contains(event.name) {
-            let resource = event.encoded()
-            try store.put(resource, creating: try store.get(resource.key) == nil)
+        // Events about pods that are gone go with them (Kubernetes keeps them for an hour;
+        // a 10,000-pod rollout would otherwise store five events per pod it replaced).
+        let gonePods = Set(pods.values.filter(\.gone).map(\.uid))
+        var kept: [SimEvent] = []
+        for event in events {
+            if event.involvedKind == "Pod" && gonePods.contains(event.involvedUID) {
+                if !dirtyEventNames.contains(event.name) || storedEventNames.contains(event.name) {
+                    try store.delete(ObjectKey(type: Self.eventType.storageKey, namespace: event.namespace, name: event.name))
+                }
+                continue
+            }
+            if dirtyEventNames.contains(event.name) {
+                try store.put(event.encoded(), creating: false)
+                storedEventNames.insert(event.name)
+            }
+            kept.append(event)
+        }
+        if kept.count != events.count {
+            events = kept
+            eventSeries = [:]
+            for (i, e) in events.enumerated() { eventSeries[e.aggregateSeriesKey ?? "\(e.involvedKind)|\(e.involvedUID)|\(e.reason)|\(e.message)"] = i }
         }
         // Endpoint updates in flight: kept so the next command publishes them on time.
         for key in Set(pendingEndpoints.keys).union(pendingKeysAtLoad).sorted() {

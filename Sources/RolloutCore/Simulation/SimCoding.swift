@@ -63,44 +63,39 @@ extension SimReplicaSet {
 }
 
 extension SimPod {
-    init(loading r: Resource, behaviour: AppBehaviour) {
+    static func load(_ r: Resource, behaviour: AppBehaviour) -> SimPod {
         let o = r.value
-        name = r.name
-        namespace = r.namespace ?? "default"
-        uid = r.uid
         let owner = r.ownerReferences.first { $0.kind == "ReplicaSet" }
-        ownerUID = owner?.uid ?? ""
-        ownerName = owner?.name ?? ""
-        labels = r.labels
         var template = Object()
         if let annotations = r.metadata["annotations"] { template["metadata"] = .object(Object(["annotations": annotations])) }
         var spec = o["spec"]?.objectValue ?? Object()
         spec["nodeName"] = nil
         template["spec"] = .object(spec)
-        self.template = template
-        created = r.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0)
-        nodeName = o.at("spec", "nodeName")?.stringValue
-        ip = o.at("status", "podIP")?.stringValue
-        self.behaviour = behaviour
+        let pod = SimPod(name: r.name, namespace: r.namespace ?? "default", uid: r.uid, ownerUID: owner?.uid ?? "", ownerName: owner?.name ?? "",
+                         labels: r.labels, template: template,
+                         created: r.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0), behaviour: behaviour)
+        pod.nodeName = o.at("spec", "nodeName")?.stringValue
+        pod.ip = o.at("status", "podIP")?.stringValue
         let conditions = o.at("status", "conditions")?.arrayValue ?? []
         func conditionTime(_ type: String) -> Timestamp? {
             conditions.first { $0["type"]?.stringValue == type && $0["status"]?.stringValue == "True" }?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
         }
-        scheduledAt = conditionTime("PodScheduled")
-        readySince = conditionTime("Ready")
-        ready = readySince != nil
+        pod.scheduledAt = conditionTime("PodScheduled")
+        pod.readySince = conditionTime("Ready")
+        pod.ready = pod.readySince != nil
         let container = o.at("status", "containerStatuses")?.arrayValue?.first
-        restarts = container?["restartCount"]?.intValue ?? 0
+        pod.restarts = container?["restartCount"]?.intValue ?? 0
         if let running = container?.at("state", "running") {
-            state = .running(since: running["startedAt"]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? created)
+            pod.state = .running(since: running["startedAt"]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? pod.created)
         } else if let waiting = container?.at("state", "waiting")?["reason"]?.stringValue {
-            state = .waiting(waiting)
+            pod.state = .waiting(waiting)
         } else if let terminated = container?.at("state", "terminated")?["reason"]?.stringValue {
-            state = .terminated(terminated)
+            pod.state = .terminated(terminated)
         }
-        everStarted = container?["started"]?.boolValue == true || restarts > 0 || container?.at("state", "running") != nil
-        lastFinished = container?.at("lastState", "terminated", "finishedAt")?.stringValue.flatMap(Timestamp.init(parsing:))
-        deletion = r.deletionTimestamp.flatMap(Timestamp.init(parsing:))
+        pod.everStarted = container?["started"]?.boolValue == true || pod.restarts > 0 || container?.at("state", "running") != nil
+        pod.lastFinished = container?.at("lastState", "terminated", "finishedAt")?.stringValue.flatMap(Timestamp.init(parsing:))
+        pod.deletion = r.deletionTimestamp.flatMap(Timestamp.init(parsing:))
+        return pod
     }
 
     func encoded(now: Timestamp) -> Resource {

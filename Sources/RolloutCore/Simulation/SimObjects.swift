@@ -1,5 +1,6 @@
 /// A pod as the simulation tracks it. Saved as a Pod object with the status kubectl shows.
-public struct SimPod: Sendable {
+/// A class: controllers visit every pod at every instant, and copying them would dominate.
+public final class SimPod {
     public enum ContainerState: Equatable, Sendable {
         /// ContainerCreating, ErrImagePull, ImagePullBackOff, CrashLoopBackOff.
         case waiting(String)
@@ -37,6 +38,19 @@ public struct SimPod: Sendable {
     public var everStarted = false
     /// The last FailedScheduling message, so a pod that keeps not fitting records it once.
     var schedulingFailure: String?
+
+    init(name: String, namespace: String, uid: String, ownerUID: String, ownerName: String, labels: [String: String],
+         template: Object, created: Timestamp, behaviour: AppBehaviour) {
+        self.name = name
+        self.namespace = namespace
+        self.uid = uid
+        self.ownerUID = ownerUID
+        self.ownerName = ownerName
+        self.labels = labels
+        self.template = template
+        self.created = created
+        self.behaviour = behaviour
+    }
 
     public var isTerminating: Bool { deletion != nil }
     public var isScheduled: Bool { nodeName != nil }
@@ -111,4 +125,9 @@ public struct SimEvent: Sendable {
     public var last: Timestamp
     public var count: Int
     public var name: String
+
+    /// The series key of an aggregated event ("(combined from similar events): …").
+    var aggregateSeriesKey: String? {
+        message.hasPrefix("(combined from similar events): ") ? "aggregate|\(component)|\(involvedKind)|\(involvedUID)|\(type)|\(reason)" : nil
+    }
 }
