@@ -1,0 +1,123 @@
+import Foundation
+import XCTest
+
+/// End-to-end: the rollout verbs on the examples, through the built binary, against a
+/// temporary state — kubectl's messages, exit codes, and golden files for status, history,
+/// events and timeline.
+final class RolloutCommandTests: XCTestCase {
+    var state = ""
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        state = try temporaryDirectory(self, "rollout-verbs").appendingPathComponent("state").path
+    }
+
+    @discardableResult
+    func rollout(_ arguments: String...) throws -> RolloutRun {
+        try RolloutRun.run(arguments + ["--state", state])
+    }
+
+    func testTheExampleStory() throws {
+        var run = try rollout("apply", "-f", "examples/manifests/", "--wait")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        try assertGolden(run.stdout, "rollout/apply-wait.txt")
+        try assertGolden(try rollout("get", "svc,deploy,rs").stdout, "rollout/get-after-apply.txt")
+        // A new image, watched.
+        run = try rollout("apply", "-f", "examples/releases/web-api-1.5.0.yaml")
+        XCTAssertEqual(run.stdout, "deployment.apps/web-api configured\nservice/web-api unchanged\n")
+        run = try rollout("status", "deployment/web-api")
+        XCTAssertEqual(run.status, 0)
+        try assertGolden(run.stdout, "rollout/status-1.5.0.txt")
+        try assertGolden(try rollout("timeline", "deployment/web-api", "-o", "json").stdout, "rollout/timeline-1.5.0.jsonl")
+        // A broken release stalls with the old pods serving, and fails at its deadline.
+        try rollout("apply", "-f", "examples/releases/web-api-1.6.0-rc1-broken.yaml")
+        run = try rollout("status", "deployment/web-api")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "error: deployment \"web-api\" exceeded its progress deadline\n")
+        let pods = try rollout("get", "pods", "-l", "app=web-api").stdout
+        XCTAssertEqual(pods.components(separatedBy: "1/1").count - 1, 3, "the three old pods still serve:\n\(pods)")
+        XCTAssertEqual(pods.components(separatedBy: "0/1").count - 1, 1, "one new pod, never ready:\n\(pods)")
+        try assertGolden(try rollout("describe", "deployment", "web-api").stdout, "rollout/describe-broken.txt")
+        // Undo goes back to 1.5.0, re-numbered as revision 4.
+        XCTAssertEqual(try rollout("undo", "deployment/web-api").stdout, "deployment.apps/web-api rolled back\n")
+        XCTAssertEqual(try rollout("status", "deployment/web-api").status, 0)
+        try assertGolden(try rollout("history", "deployment/web-api").stdout, "rollout/history.txt")
+        try assertGolden(try rollout("events", "--for", "deployment/web-api").stdout, "rollout/events.txt")
+        XCTAssertTrue(try rollout("history", "deployment/web-api", "--revision", "4").stdout.hasPrefix("deployment.apps/web-api with revision #4\nPod Template:\n"))
+    }
+
+    func testSpecVerbsAndTheirRefusals() throws {
+        try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait")
+        XCTAssertEqual(try rollout("pause", "deployment/web-api").stdout, "deployment.apps/web-api paused\n")
+        var run = try rollout("pause", "deployment/web-api")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "error: deployments.apps \"web-api\" is already paused\n")
+        run = try rollout("restart", "deployment/web-api")
+        XCTAssertEqual(run.stderr, "error: can't restart paused deployment (run rollout resume first)\n")
+        run = try rollout("undo", "deployment/web-api")
+        XCTAssertEqual(run.stderr, "error: no rollout history found for deployment \"web-api\"\n")
+        // Paused: a new image makes no new ReplicaSet.
+        XCTAssertEqual(try rollout("set", "image", "deployment/web-api", "web-api=app:2").stdout, "deployment.apps/web-api image updated\n")
+        XCTAssertEqual(try rollout("status", "deployment/web-api", "--timeout", "30s").status, 1)
+        XCTAssertEqual(try rollout("get", "rs", "-o", "name").stdout.split(separator: "\n").count, 1)
+        XCTAssertEqual(try rollout("resume", "deployment/web-api").stdout, "deployment.apps/web-api resumed\n")
+        XCTAssertEqual(try rollout("resume", "deployment/web-api").stderr, "error: deployments.apps \"web-api\" is not paused\n")
+        XCTAssertEqual(try rollout("status", "deployment/web-api").status, 0)
+        XCTAssertEqual(try rollout("get", "rs", "-o", "name").stdout.split(separator: "\n").count, 2)
+        XCTAssertEqual(try rollout("scale", "deployment/web-api", "--replicas", "5").stdout, "deployment.apps/web-api scaled\n")
+        XCTAssertEqual(try rollout("wait", "--for=condition=Available", "deployment/web-api").stdout, "deployment.apps/web-api condition met\n")
+        XCTAssertTrue(try rollout("get", "deploy", "web-api").stdout.contains("5/5"))
+        XCTAssertEqual(try rollout("set", "image", "deployment/web-api", "nope=x").stderr, "error: unable to find container named \"nope\"\n")
+        XCTAssertEqual(try rollout("restart", "deployment/web-api").stdout, "deployment.apps/web-api restarted\n")
+        XCTAssertEqual(try rollout("undo", "deployment/web-api", "--to-revision", "9").stderr, "error: unable to find specified revision 9 in history\n")
+        XCTAssertEqual(try rollout("status", "deployment/nope").status, 1)
+        XCTAssertEqual(try rollout("status", "web-api").status, 2)
+        for verb in ["status", "history", "undo", "pause", "resume", "restart", "scale", "set", "wait", "events", "timeline"] {
+            XCTAssertEqual(try RolloutRun.run([verb, "--help"]).status, 0, verb)
+        }
+    }
+
+    func testCrashLoopFailsFastUnlessAsked() throws {
+        let manifest = try temporaryDirectory(self).appendingPathComponent("crash.yaml")
+        try """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: crash}
+        spec:
+          replicas: 2
+          minReadySeconds: 10
+          selector: {matchLabels: {app: crash}}
+          template:
+            metadata: {labels: {app: crash}, annotations: {rollout.sim/crash-after: 3s}}
+            spec: {containers: [{name: app, image: "app:1"}]}
+        """.write(to: manifest, atomically: true, encoding: .utf8)
+        let run = try rollout("apply", "-f", manifest.path, "--wait")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.hasPrefix("error: deployment \"crash\" failed: all 2 new pods are in CrashLoopBackOff: pod crash-"), run.stderr)
+        XCTAssertTrue(try rollout("get", "pods").stdout.contains("CrashLoopBackOff"))
+        XCTAssertEqual(try rollout("status", "deployment/crash", "--no-fail-fast", "--timeout", "2m").stderr, "error: timed out waiting for the condition\n")
+    }
+
+    func testSecondLoadBalancerOnAHeldPortStaysPending() throws {
+        let dir = try temporaryDirectory(self)
+        let other = dir.appendingPathComponent("other.yaml")
+        try """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: other-proxy}
+        spec:
+          type: LoadBalancer
+          selector: {app: other}
+          ports: [{name: http, port: 80}]
+        """.write(to: other, atomically: true, encoding: .utf8)
+        try rollout("apply", "-f", "examples/manifests/", "--wait")
+        try rollout("apply", "-f", other.path)
+        try rollout("status", "deployment/web-api")
+        let services = try rollout("get", "svc", "other-proxy").stdout
+        XCTAssertTrue(services.contains("<pending>"), services)
+        XCTAssertTrue(try rollout("events", "--for", "service/other-proxy").stdout.contains("Port 80/TCP is held by service default/ingress-proxy"))
+        try rollout("delete", "svc", "ingress-proxy")
+        try rollout("status", "deployment/web-api")
+        XCTAssertTrue(try rollout("get", "svc", "other-proxy").stdout.contains("127.0.0.1"), "the port is handed over when the holder goes")
+    }
+}
