@@ -45,7 +45,7 @@ enum DescribeCommand {
                 }
             }
         }
-        let events = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Event"))
+        let events = try EventLog.list(store, namespace: nil)
         var related: [Resource] = []
         if objects.contains(where: { $0.kind == "Deployment" }) { related += try store.list(ResourceType.forObject(apiVersion: "apps/v1", kind: "ReplicaSet")) }
         if objects.contains(where: { $0.kind == "ReplicaSet" }) { related += try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod")) }

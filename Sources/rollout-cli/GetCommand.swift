@@ -55,7 +55,13 @@ enum GetCommand {
             var objects: [Resource] = []
             if request.names.isEmpty {
                 let scope = allNamespaces ? nil : namespace
-                if needsObjects {
+                if request.type.kind == "Event" && request.type.group.isEmpty {
+                    // Stored events plus each pod's routine lifecycle events, oldest first.
+                    objects = try EventLog.list(store, namespace: scope).filter { selector?.matches($0.labels) ?? true }
+                        .sorted { ($0.value["lastTimestamp"]?.stringValue ?? "", $0.name) < ($1.value["lastTimestamp"]?.stringValue ?? "", $1.name) }
+                    rows = objects.map(ListingRow.init)
+                    if !needsObjects { objects = [] }
+                } else if needsObjects {
                     objects = try store.list(request.type, namespace: scope).filter { selector?.matches($0.labels) ?? true }
                 } else {
                     rows = try store.listingRows(request.type, namespace: scope).filter { selector?.matches($0.labels) ?? true }

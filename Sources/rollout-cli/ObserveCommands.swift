@@ -24,7 +24,7 @@ enum ObserveCommands {
         let store = try Global.openStore(parsed, writable: false)
         defer { store.close() }
         let all = parsed.flag("--all-namespaces")
-        var events = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Event"), namespace: all ? nil : Global.namespace(parsed))
+        var events = try EventLog.list(store, namespace: all ? nil : Global.namespace(parsed))
         if let filter {
             events = events.filter { $0.value.at("involvedObject", "kind")?.stringValue == filter.kind && $0.value.at("involvedObject", "name")?.stringValue == filter.name }
         }

@@ -175,8 +175,9 @@ final class DeclarativeCommandTests: XCTestCase {
         try assertGolden(try rollout("get", "nodes,ns").stdout, "commands/get-nodes-namespaces.txt")
         XCTAssertEqual(try rollout("get", "deployments.apps/web-api", "-o", "name").stdout, "deployment.apps/web-api\n")
         XCTAssertEqual(try rollout("get", "po").stderr, "No resources found in default namespace.\n")
-        XCTAssertEqual(try rollout("get", "deploy", "-l", "app!=web-api").stderr, "No resources found in default namespace.\n")
-        XCTAssertEqual(try rollout("get", "deploy", "-A", "-o", "name").stdout, "deployment.apps/web-api\n")
+        XCTAssertEqual(try rollout("get", "deploy", "-l", "app=nothing").stderr, "No resources found in default namespace.\n")
+        XCTAssertEqual(try rollout("get", "deploy", "-l", "app!=web-api", "-o", "name").stdout, "deployment.apps/ingress-proxy\n")
+        XCTAssertEqual(try rollout("get", "deploy", "-A", "-o", "name").stdout, "deployment.apps/ingress-proxy\ndeployment.apps/web-api\n")
         XCTAssertTrue(try rollout("get", "deploy", "-A").stdout.hasPrefix("NAMESPACE   NAME      "))
         let list = try rollout("get", "deploy", "-o", "json").stdout
         XCTAssertTrue(list.hasPrefix("{\n    \"apiVersion\": \"v1\",\n    \"items\": ["), list)

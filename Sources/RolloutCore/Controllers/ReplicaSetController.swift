@@ -15,7 +15,7 @@ enum ReplicaSetController {
     static func syncOne(_ uid: String, in c: Cluster) -> Bool {
         guard var rs = c.replicaSets[uid], !rs.deleted else { return false }
         var changed = false
-        let owned = c.podUIDs(ownedBy: uid).compactMap { c.pods[$0] }
+        let owned = c.pods(ownedBy: uid)
         let active = owned.filter(\.isActive)
         let diff = active.count - rs.specReplicas
         if diff < 0 {
@@ -34,7 +34,7 @@ enum ReplicaSetController {
         }
         // Status, as replica_set_utils.go computes it.
         let now = c.now
-        let current = c.podUIDs(ownedBy: uid).compactMap { c.pods[$0] }
+        let current = c.pods(ownedBy: uid)
         let counted = current.filter(\.isActive)
         let ready = counted.filter(\.ready)
         let available = ready.filter { $0.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) }

@@ -43,8 +43,7 @@ enum Scheduler {
                     p.epoch += 1
                     p.schedulingFailure = nil
                 }
-                c.record(reason: "Scheduled", message: "Successfully assigned \(pod.namespace)/\(pod.name) to \(best.name)",
-                         kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: "default-scheduler")
+                // The Scheduled event is derived from the pod's PodScheduled condition (EventLog).
                 Kubelet.scheduleNext(pod.uid, in: c)
                 changed = true
             } else {

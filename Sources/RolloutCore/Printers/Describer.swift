@@ -203,12 +203,18 @@ public struct Describer {
         return text
     }
 
-    private func conditions(_ conditions: [Condition], _ w: inout Lines) {
+    /// Deployments show a Reason column; pods and nodes (no reasons when healthy) do not.
+    private func conditions(_ conditions: [Condition], _ w: inout Lines, withReason: Bool = true) {
         guard !conditions.isEmpty else { return }
         w.add(0, "Conditions:")
-        w.add(1, "Type", "Status", "Reason")
-        w.add(1, "----", "------", "------")
-        for c in conditions { w.add(1, c.type, c.status, c.reason) }
+        if withReason {
+            w.add(1, "Type", "Status", "Reason")
+            w.add(1, "----", "------", "------")
+            for c in conditions { w.add(1, c.type, c.status, c.reason) }
+        } else {
+            w.add(1, "Type", "Status")
+            for c in conditions { w.add(1, c.type, c.status) }
+        }
     }
 
     private func pod(_ r: Resource, _ w: inout Lines) {
@@ -225,7 +231,7 @@ public struct Describer {
         w.add(0, "IP:", o.at("status", "podIP")?.stringValue ?? "")
         if let owner = r.ownerReferences.first { w.add(0, "Controlled By:", "\(owner.kind)/\(owner.name)") }
         containers(o["spec"], level: 0, &w, statuses: o.at("status", "containerStatuses")?.arrayValue ?? [])
-        conditions(Condition.list(o.at("status", "conditions")), &w)
+        conditions(Condition.list(o.at("status", "conditions")), &w, withReason: false)
         eventsSection(r, &w)
     }
 

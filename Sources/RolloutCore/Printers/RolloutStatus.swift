@@ -42,7 +42,7 @@ public enum RolloutStatus {
     public static func stuckPods(_ resource: Resource, in c: Cluster) -> String? {
         guard let template = resource.object["spec"]?["template"]?.objectValue else { return nil }
         guard let new = c.replicaSets(ownedBy: resource.uid).first(where: { DeploymentController.templatesEqual($0.template, template) }) else { return nil }
-        let pods = c.podUIDs(ownedBy: new.uid).compactMap { c.pods[$0] }.filter(\.isActive)
+        let pods = c.pods(ownedBy: new.uid).filter(\.isActive)
         guard !pods.isEmpty, pods.count >= new.specReplicas else { return nil }
         var reasons: [String] = []
         for pod in pods {

@@ -18,7 +18,9 @@ public final class Cluster {
     var timelines: [ObjectKey: Timeline] = [:]
     var dirtyTimelines: Set<ObjectKey> = []
     var replicaSetsByOwner: [String: [String]] = [:]
-    var podsByOwner: [String: [String]] = [:]
+    /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every
+    /// pod at every instant do no dictionary lookups.
+    var podsByOwner: [String: [SimPod]] = [:]
     var timers = TimerQueue()
     var dirtyDeployments: Set<ObjectKey> = []
     var dirtyReplicaSets: Set<String> = []
@@ -68,7 +70,7 @@ public final class Cluster {
                 if sigterm <= now { pod.sigtermAt = sigterm }
             }
             pods[pod.uid] = pod
-            podsByOwner[pod.ownerUID, default: []].append(pod.uid)
+            podsByOwner[pod.ownerUID, default: []].append(pod)
         }
         for s in try store.list(Self.serviceType) { services[s.key] = s }
         for e in try store.list(Self.endpointsType) { endpoints[e.key] = e }
@@ -100,7 +102,7 @@ public final class Cluster {
         (replicaSetsByOwner[uid] ?? []).compactMap { replicaSets[$0] }.filter { !$0.deleted }
     }
 
-    func podUIDs(ownedBy uid: String) -> [String] { podsByOwner[uid] ?? [] }
+    func pods(ownedBy uid: String) -> [SimPod] { podsByOwner[uid] ?? [] }
 
     func add(_ rs: SimReplicaSet) {
         replicaSets[rs.uid] = rs
@@ -111,7 +113,7 @@ public final class Cluster {
     func add(_ pod: SimPod) {
         pods[pod.uid] = pod
         podNames.insert("\(pod.namespace)/\(pod.name)")
-        podsByOwner[pod.ownerUID, default: []].append(pod.uid)
+        podsByOwner[pod.ownerUID, default: []].append(pod)
         dirtyPods.insert(pod.uid)
     }
 
@@ -155,11 +157,11 @@ public final class Cluster {
         // client-go's EventAggregator: more than 10 different messages of one reason about one
         // object within 10 minutes become one event, "(combined from similar events): …".
         let aggregateKey = "\(component)|\(kind)|\(uid)|\(type)|\(reason)"
-        var aggregate = aggregates[aggregateKey] ?? (first: now, messages: [])
-        if now.milliseconds - aggregate.first.milliseconds > 600_000 { aggregate = (now, []) }
-        aggregate.messages.insert(message)
-        aggregates[aggregateKey] = aggregate
-        if aggregate.messages.count >= 10 {
+        // Changed in place: copying the set out and back would make this quadratic.
+        if let first = aggregates[aggregateKey]?.first, now.milliseconds - first.milliseconds > 600_000 { aggregates[aggregateKey] = nil }
+        if aggregates[aggregateKey] == nil { aggregates[aggregateKey] = (now, []) }
+        if (aggregates[aggregateKey]?.messages.count ?? 0) < 10 { aggregates[aggregateKey]?.messages.insert(message) }
+        if (aggregates[aggregateKey]?.messages.count ?? 0) >= 10 {
             message = "(combined from similar events): " + message
             seriesKey = "aggregate|" + aggregateKey
         }
@@ -279,11 +281,13 @@ public final class Cluster {
         dirtyEndpoints = []
         dirtyEventNames = []
         // Forget pods and ReplicaSets that are gone, so a long run does not keep them.
+        var owners: Set<String> = []
         for (uid, pod) in pods where pod.gone {
             pods[uid] = nil
             podNames.remove("\(pod.namespace)/\(pod.name)")
-            podsByOwner[pod.ownerUID]?.removeAll { $0 == uid }
+            owners.insert(pod.ownerUID)
         }
+        for owner in owners { podsByOwner[owner]?.removeAll { $0.gone } }
     }
 }
 

@@ -99,8 +99,8 @@ extension Cluster {
                                          available: 0, oldReady: 0, newReady: 0, endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
             for rs in replicaSets(ownedBy: resource.uid) {
                 let isNew = DeploymentController.templatesEqual(rs.template, template)
-                for uid in podUIDs(ownedBy: rs.uid) {
-                    guard let pod = pods[uid], !pod.gone else { continue }
+                for pod in pods(ownedBy: rs.uid) {
+                    guard !pod.gone else { continue }
                     if pod.isTerminating { sample.terminating += 1; continue }
                     sample.current += 1
                     if isNew { sample.updated += 1 }

@@ -13,7 +13,7 @@ extension DeploymentSync {
         }
         // Old pods still running, terminating ones included, hold the new ReplicaSet back.
         let oldPodsRunning = oldRSs.contains { rs in
-            rs.statusReplicas > 0 || c.podUIDs(ownedBy: rs.uid).contains { c.pods[$0].map { !$0.gone } ?? false }
+            rs.statusReplicas > 0 || c.pods(ownedBy: rs.uid).contains { !$0.gone }
         }
         if oldPodsRunning {
             syncRolloutStatus()

@@ -1,0 +1,51 @@
+/// Every event a user can see: the stored ones, plus the routine lifecycle events of each pod
+/// (Scheduled, Pulled, Created, Started, Killing), which are derived from the pod's own status
+/// instead of being stored — the same facts, at the same times, with kubelet's wording.
+public enum EventLog {
+    static let eventType = ResourceType.forObject(apiVersion: "v1", kind: "Event")
+    static let podType = ResourceType.forObject(apiVersion: "v1", kind: "Pod")
+
+    public static func list(_ store: StateStore, namespace: String?) throws(StoreError) -> [Resource] {
+        var events = try store.list(eventType, namespace: namespace)
+        for pod in try store.list(podType, namespace: namespace) { events += lifecycleEvents(of: pod) }
+        return events
+    }
+
+    /// The routine events of one pod, from its status.
+    public static func lifecycleEvents(of pod: Resource) -> [Resource] {
+        let o = pod.value
+        let namespace = pod.namespace ?? "default"
+        var result: [Resource] = []
+        func event(_ n: Int, _ reason: String, _ message: String, _ component: String, _ at: String) {
+            result.append(Resource(Object([
+                "apiVersion": .string("v1"), "kind": .string("Event"),
+                "metadata": .object(Object(["name": .string("\(pod.name).\(n)"), "namespace": .string(namespace), "creationTimestamp": .string(at)])),
+                "involvedObject": .object(Object(["apiVersion": .string("v1"), "kind": .string("Pod"), "name": .string(pod.name),
+                                                  "namespace": .string(namespace), "uid": .string(pod.uid)])),
+                "type": .string("Normal"), "reason": .string(reason), "message": .string(message),
+                "source": .object(Object(["component": .string(component)])),
+                "firstTimestamp": .string(at), "lastTimestamp": .string(at), "count": .int(1),
+            ])))
+        }
+        let conditions = o.at("status", "conditions")?.arrayValue ?? []
+        guard let scheduled = conditions.first(where: { $0["type"]?.stringValue == "PodScheduled" && $0["status"]?.stringValue == "True" })?["lastTransitionTime"]?.stringValue,
+              let node = o.at("spec", "nodeName")?.stringValue else { return result }
+        event(1, "Scheduled", "Successfully assigned \(namespace)/\(pod.name) to \(node)", "default-scheduler", scheduled)
+        let container = o.at("spec", "containers")?.arrayValue?.first
+        let name = container?["name"]?.stringValue ?? "app"
+        let image = container?["image"]?.stringValue ?? ""
+        let status = o.at("status", "containerStatuses")?.arrayValue?.first
+        let started = status?["started"]?.boolValue == true || (status?["restartCount"]?.intValue ?? 0) > 0
+        if started, let scheduledTime = Timestamp(parsing: scheduled) {
+            let pull = pod.annotations["rollout.sim/pull"].flatMap(Duration.init(parsing:)) ?? Duration(milliseconds: 0)
+            let at = scheduledTime.adding(pull).description
+            event(2, "Pulled", pull.milliseconds > 0 ? "Successfully pulled image \"\(image)\" in \(pull) (\(pull) including waiting)" : "Container image \"\(image)\" already present on machine", "kubelet", at)
+            event(3, "Created", "Created container: \(name)", "kubelet", at)
+            event(4, "Started", "Started container \(name)", "kubelet", at)
+        }
+        if let deletion = pod.deletionTimestamp, started {
+            event(5, "Killing", "Stopping container \(name)", "kubelet", deletion)
+        }
+        return result
+    }
+}
