@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Rollout benchmark (issue 4): whole-process wall time of `rollout apply --wait` rolling a
+Deployment of N replicas to a new image, release build, on this machine, in this run.
+
+The Deployment: surge 25%, maxUnavailable 0, 5 s warm-up behind a readiness probe (period
+2 s), a 5 s preStop sleep and a 3 s drain inside a 30 s grace period, requests 10m / 16Mi.
+The cluster has one node per 500 replicas (64 CPU, 256Gi, 1000 pods each). Setup (creating
+the Deployment and its first rollout) is not timed; the second `apply --wait` is: load the
+state, run virtual time until "successfully rolled out", save. Each size runs --runs times;
+the median is reported, with the cost per replica, and the growth from size to size.
+
+Usage: Benchmarks/rollout_benchmark.py [--runs N] [--sizes 1000,10000,100000] [--binary PATH]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def manifest(replicas, image):
+    return f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: big}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: big}}}}
+  strategy: {{rollingUpdate: {{maxSurge: 25%, maxUnavailable: 0}}}}
+  template:
+    metadata:
+      labels: {{app: big}}
+      annotations: {{rollout.sim/startup: 5s, rollout.sim/shutdown: 3s}}
+    spec:
+      terminationGracePeriodSeconds: 30
+      containers:
+      - name: app
+        image: {image}
+        readinessProbe: {{httpGet: {{path: /healthz, port: 8080}}, periodSeconds: 2}}
+        lifecycle: {{preStop: {{sleep: {{seconds: 5}}}}}}
+        resources: {{requests: {{cpu: 10m, memory: 16Mi}}}}
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/rollout"))
+    args = parser.parse_args()
+    if not os.path.exists(args.binary):
+        sys.exit("build first: swift build -c release  (missing %s)" % args.binary)
+    work = tempfile.mkdtemp(prefix="rollout-roll-bench-")
+    results = []
+    try:
+        for n in [int(s) for s in args.sizes.split(",")]:
+            times = []
+            for run in range(args.runs):
+                state = os.path.join(work, "state-%d-%d" % (n, run))
+                nodes = max(1, n // 500)
+                subprocess.run([args.binary, "cluster", "init", "--nodes", str(nodes), "--cpu", "64", "--memory", "256Gi",
+                                "--pods", "1000", "--state", state], check=True, stdout=subprocess.DEVNULL)
+                v1, v2 = os.path.join(work, "v1.yaml"), os.path.join(work, "v2.yaml")
+                open(v1, "w").write(manifest(n, "app:1"))
+                open(v2, "w").write(manifest(n, "app:2"))
+                subprocess.run([args.binary, "apply", "-f", v1, "--wait", "--state", state], check=True, stdout=subprocess.DEVNULL)
+                start = time.perf_counter()
+                done = subprocess.run([args.binary, "apply", "-f", v2, "--wait", "--state", state], stdout=subprocess.PIPE, check=True)
+                times.append(time.perf_counter() - start)
+                if b"successfully rolled out" not in done.stdout:
+                    sys.exit("the rollout of %d replicas did not finish" % n)
+                shutil.rmtree(state)
+            median = statistics.median(times)
+            results.append((n, median))
+            print("%7d replicas: %6.2f s  (%.1f µs per replica; runs: %s)" % (n, median, median / n * 1e6, ", ".join("%.2f" % t for t in times)))
+        for (a, ta), (b, tb) in zip(results, results[1:]):
+            print("  %d -> %d replicas (x%d): time x%.1f" % (a, b, b // a, tb / ta))
+        ok = all(t < 2.0 for n, t in results if n == 10000)
+        if any(n == 10000 for n, _ in results):
+            print("10,000 replicas under 2 s: %s" % ("yes" if ok else "NO"))
+        return 0 if ok else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
