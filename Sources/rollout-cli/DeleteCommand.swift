@@ -21,7 +21,9 @@ enum DeleteCommand {
           --all            Delete every object of TYPE in the namespace
           --ignore-not-found
                            Treat "not found" as success
-          --wait=true      Wait until the objects are gone
+          --wait           Let virtual time run until deleted pods are gone (they pass through
+                           Terminating: preStop, SIGTERM, the grace period); without it no time
+                           passes and they stay Terminating until a command lets time run
           --dry-run=none   none, client or server: print what would be deleted, delete nothing
 
     """ + Global.helpText
@@ -78,6 +80,7 @@ enum DeleteCommand {
         defer { store.close() }
         var failed = false
         var deleted = 0
+        var terminating: [ObjectKey] = []
         for (key, type, name) in targets {
             guard let object = try store.get(key) else {
                 if !ignoreNotFound {
@@ -87,12 +90,23 @@ enum DeleteCommand {
                 }
                 continue
             }
-            if dryRun == .none { try Deleter.delete(object, store: store) }
+            if dryRun == .none { terminating += try Deleter.delete(object, store: store) }
             io.out("\(type.qualifiedSingular) \"\(name)\" deleted\(dryRun.suffix)\n")
             deleted += 1
         }
         if dryRun == .none { try store.commit() }
         if targets.isEmpty { io.err("No resources found\n") }
+        // --wait: let virtual time run until the terminating pods are gone.
+        if parsed.flag("--wait"), !terminating.isEmpty {
+            io.flush()
+            let cluster = try Cluster(store: store)
+            let outcome = EventLoop.run(cluster, timeout: nil, until: { c in
+                !c.pods.values.contains { pod in !pod.gone && terminating.contains(ObjectKey(type: "Pod", namespace: pod.namespace, name: pod.name)) }
+            })
+            try cluster.save()
+            try store.commit()
+            if outcome != .conditionMet { throw CommandFailure(message: "timed out waiting for the condition") }
+        }
         return failed ? 1 : 0
     }
 }

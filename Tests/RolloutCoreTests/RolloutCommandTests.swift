@@ -98,6 +98,18 @@ final class RolloutCommandTests: XCTestCase {
         XCTAssertEqual(try rollout("status", "deployment/crash", "--no-fail-fast", "--timeout", "2m").stderr, "error: timed out waiting for the condition\n")
     }
 
+    func testDeletedPodsPassThroughTerminating() throws {
+        try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait")
+        let pod = try XCTUnwrap(try rollout("get", "pods", "-o", "name").stdout.split(separator: "\n").first.map(String.init))
+        XCTAssertEqual(try rollout("delete", pod).stdout, "pod \"\(pod.dropFirst(4))\" deleted\n")
+        XCTAssertTrue(try rollout("get", pod).stdout.contains("Terminating"), "no time passed: the pod is still stopping")
+        // preStop sleeps 10 s, then the app drains for 3 s: gone 13 s later.
+        try rollout("delete", "deploy", "web-api", "--wait")
+        XCTAssertEqual(try rollout("get", "pods,rs", "-o", "name").stdout, "")
+        let clock = try rollout("cluster", "info").stdout
+        XCTAssertTrue(clock.contains("Clock: 2025-01-01T00:00:18Z"), clock)
+    }
+
     func testSecondLoadBalancerOnAHeldPortStaysPending() throws {
         let dir = try temporaryDirectory(self)
         let other = dir.appendingPathComponent("other.yaml")

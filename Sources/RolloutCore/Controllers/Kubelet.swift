@@ -121,9 +121,10 @@ enum Kubelet {
     /// ReplicaSet's count and the ready endpoints at once, and the kubelet stops it.
     static func beginTermination(_ uid: String, in c: Cluster) {
         guard let pod = c.pods[uid], pod.deletion == nil, !pod.gone else { return }
+        // Ready stays as it is: the kubelet keeps probing until the containers exit (§15);
+        // the pod leaves the endpoints and its ReplicaSet's count because it is terminating.
         c.updatePod(uid) { p in
             p.deletion = c.now
-            p.ready = false
             p.epoch += 1
         }
         scheduleNext(uid, in: c)

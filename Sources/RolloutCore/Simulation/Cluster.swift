@@ -62,7 +62,10 @@ public final class Cluster {
         }
         for p in try store.list(Self.podType) {
             let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
-            let behaviour = owner.flatMap { replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: p.object["spec"].map { .object(Object(["spec": $0])) })
+            // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
+            let ownTemplate = Value.object(Object(["metadata": .object(Object(["annotations": p.metadata["annotations"] ?? .object(Object())])),
+                                                   "spec": p.object["spec"] ?? .object(Object())]))
+            let behaviour = owner.flatMap { replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: ownTemplate)
             let pod = SimPod.load(p, behaviour: behaviour)
             // SIGTERM went out when preStop ended (or the grace period did), if that has passed.
             if let deletion = pod.deletion, pod.everStarted {
