@@ -127,6 +127,59 @@ final class RolloutScenarioTests: XCTestCase {
         XCTAssertEqual(cluster.pods.values.filter { !$0.isTerminating && !$0.gone }.count, 3, "2 old pods still serve")
     }
 
+    /// Applies each manifest in turn, waiting for each rollout (or until it stalls).
+    func applyAll(_ manifests: [String], timeout: Duration = Duration(seconds: 60)) throws -> (StateStore, Cluster) {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        addTeardownBlock { store.close() }
+        var cluster = try Cluster(store: store)
+        let key = ObjectKey(type: "apps/Deployment", namespace: "default", name: "web")
+        for manifest in manifests {
+            try cluster.save()
+            try store.commit()
+            try apply(manifest, to: store)
+            cluster = try Cluster(store: store)
+            _ = RolloutWait.wait(for: [key], in: cluster, options: .init(timeout: timeout), report: { _, _, _ in })
+        }
+        try cluster.save()
+        try store.commit()
+        return (store, cluster)
+    }
+
+    func testRevisionHistoryLimitKeepsTheNewestOldReplicaSets() throws {
+        // §12: with limit 2 after revisions 1..5, revisions 3 and 4 stay besides the current 5.
+        let manifests = (1...5).map { deployment(replicas: 2, image: "app:\($0)").replacingOccurrences(of: "  replicas: 2\n", with: "  replicas: 2\n  revisionHistoryLimit: 2\n") }
+        let (_, cluster) = try applyAll(manifests)
+        XCTAssertEqual(cluster.replicaSets.values.filter { !$0.deleted }.map(\.revision).sorted(), [3, 4, 5])
+    }
+
+    func testScalingMidRolloutIsProportional() throws {
+        // §8: a stalled rollout at old 8 / new 5 (max-replicas 13), scaled 10 -> 15 with surge 3:
+        // 3 more to old, 2 to new.
+        let broken = deployment(replicas: 10, image: "app:2", annotations: ", rollout.sim/ready: never")
+        let scaled = broken.replacingOccurrences(of: "replicas: 10", with: "replicas: 15")
+        let (_, cluster) = try applyAll([deployment(replicas: 10, image: "app:1"), broken, scaled], timeout: Duration(seconds: 30))
+        let sizes = cluster.replicaSets.values.filter { !$0.deleted }.sorted { $0.revision < $1.revision }.map(\.specReplicas)
+        XCTAssertEqual(sizes, [11, 7])
+    }
+
+    func testPausedTemplateChangesMakeOneReplicaSetOnResume() throws {
+        let paused = { (image: String) in self.deployment(replicas: 3, image: image).replacingOccurrences(of: "  replicas: 3\n", with: "  replicas: 3\n  paused: true\n") }
+        let (_, cluster) = try applyAll([deployment(replicas: 3, image: "app:1"), paused("app:2"), paused("app:3"), deployment(replicas: 3, image: "app:3")])
+        let revisions = cluster.replicaSets.values.filter { !$0.deleted }.sorted { $0.revision < $1.revision }
+        XCTAssertEqual(revisions.map(\.revision), [1, 2], "app:2 never got a ReplicaSet")
+        XCTAssertEqual(revisions.last?.template["spec"]?["containers"]?.arrayValue?.first?["image"], .string("app:3"))
+        let progressing = cluster.deployments.values.first?.value.at("status", "conditions")?.arrayValue?.first { $0["type"]?.stringValue == "Progressing" }
+        XCTAssertEqual(progressing?["reason"]?.stringValue, "NewReplicaSetAvailable")
+    }
+
+    func testUnschedulablePodsWaitWithAFailedSchedulingEvent() throws {
+        let big = deployment(replicas: 3, image: "app:1").replacingOccurrences(of: "        image: app:1\n", with: "        image: app:1\n        resources: {requests: {cpu: \"3\"}}\n")
+        let (_, cluster) = try applyAll([big], timeout: Duration(seconds: 30))
+        let pending = cluster.pods.values.filter { $0.nodeName == nil }
+        XCTAssertEqual(pending.count, 2, "one pod of 3 CPU fits the default 4-CPU node")
+        XCTAssertTrue(cluster.events.contains { $0.reason == "FailedScheduling" && $0.message.hasPrefix("0/1 nodes are available: 1 Insufficient cpu.") })
+    }
+
     func testSameInputsGiveTheSameEventsAndNames() throws {
         func run() throws -> [String] {
             let (_, _, cluster) = try rollout(from: deployment(replicas: 5, image: "app:1"), to: deployment(replicas: 5, image: "app:2"))
