@@ -66,25 +66,26 @@ enum RolloutCommands {
         return 0
     }
 
-    static func pause(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = help("rollout pause deployment/NAME [options]", "Pause a Deployment: template changes make no new ReplicaSet until it is resumed.", "  rollout pause deployment/web-api")
-        guard let (parsed, key) = try parse(args, extra: [], verb: "pause", help: text, io: &io) else { return 0 }
-        io.out(try withStore(parsed) { try RolloutActions.pause($0, key) } + "\n")
+    /// A verb that takes only `deployment/NAME` and prints one line.
+    static func simple(_ args: [String], io: inout CommandIO, verb: String, summary: String,
+                       action: (StateStore, ObjectKey) throws -> String) throws -> Int32 {
+        let text = help("rollout \(verb) deployment/NAME [options]", summary, "  rollout \(verb) deployment/web-api")
+        guard let (parsed, key) = try parse(args, extra: [], verb: verb, help: text, io: &io) else { return 0 }
+        io.out(try withStore(parsed) { try action($0, key) } + "\n")
         return 0
+    }
+
+    static func pause(_ args: [String], io: inout CommandIO) throws -> Int32 {
+        try simple(args, io: &io, verb: "pause", summary: "Pause a Deployment: template changes make no new ReplicaSet until it is resumed.", action: RolloutActions.pause)
     }
 
     static func resume(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = help("rollout resume deployment/NAME [options]", "Resume a paused Deployment.", "  rollout resume deployment/web-api")
-        guard let (parsed, key) = try parse(args, extra: [], verb: "resume", help: text, io: &io) else { return 0 }
-        io.out(try withStore(parsed) { try RolloutActions.resume($0, key) } + "\n")
-        return 0
+        try simple(args, io: &io, verb: "resume", summary: "Resume a paused Deployment.", action: RolloutActions.resume)
     }
 
     static func restart(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = help("rollout restart deployment/NAME [options]", "Roll every pod of a Deployment by stamping its template with kubectl.kubernetes.io/restartedAt.", "  rollout restart deployment/web-api")
-        guard let (parsed, key) = try parse(args, extra: [], verb: "restart", help: text, io: &io) else { return 0 }
-        io.out(try withStore(parsed) { try RolloutActions.restart($0, key) } + "\n")
-        return 0
+        try simple(args, io: &io, verb: "restart", summary: "Roll every pod of a Deployment by stamping its template with kubectl.kubernetes.io/restartedAt.",
+                   action: RolloutActions.restart)
     }
 
     static func history(_ args: [String], io: inout CommandIO) throws -> Int32 {
