@@ -95,7 +95,10 @@ public final class Cluster {
         events.sort { ($0.last, $0.name) < ($1.last, $1.name) }
         for (i, e) in events.enumerated() { eventSeries[e.aggregateSeriesKey ?? "\(e.involvedKind)|\(e.involvedUID)|\(e.reason)|\(e.message)"] = i }
         storedEventNames = Set(events.map(\.name))
-        for pod in pods.values { podNames.insert("\(pod.namespace)/\(pod.name)") }
+        for pod in pods.values {
+            podNames.insert("\(pod.namespace)/\(pod.name)")
+            if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
+        }
         for uid in pods.keys.sorted() { Kubelet.scheduleNext(uid, in: self) }
     }
 
@@ -115,6 +118,7 @@ public final class Cluster {
 
     func add(_ pod: SimPod) {
         pods[pod.uid] = pod
+        if pod.nodeName == nil { unscheduled.insert(pod.uid) }
         podNames.insert("\(pod.namespace)/\(pod.name)")
         podsByOwner[pod.ownerUID, default: []].append(pod)
         dirtyPods.insert(pod.uid)
@@ -197,6 +201,8 @@ public final class Cluster {
     var eventSeries: [String: Int] = [:]
     /// `namespace/name` of every pod that exists, for unique generated names.
     var podNames: Set<String> = []
+    /// Pods waiting for a node.
+    var unscheduled: Set<String> = []
 
     // MARK: saving
 
