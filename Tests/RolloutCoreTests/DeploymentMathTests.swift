@@ -244,3 +244,79 @@ final class DeploymentMathTests: XCTestCase {
         XCTAssertEqual(steps, ["new→3", "old→8", "new→5", "old→3", "new→10", "old→0"])
     }
 }
+
+/// `progress_test.go`: TestRequeueStuckDeployment and TestSyncRolloutStatus, as data.
+final class DeploymentProgressTests: XCTestCase {
+    let testTime = "2017-02-15T18:49:00Z"
+
+    func status(_ replicas: Int, _ updated: Int, _ available: Int) -> DeploymentStatus {
+        DeploymentStatus(replicas: replicas, updatedReplicas: updated, availableReplicas: available)
+    }
+
+    func testRequeueStuckDeployment() {
+        let failed = Condition(type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: "")
+        let stuck = Condition(type: "Progressing", status: "True", reason: "", message: "", lastUpdateTime: testTime)
+        let cases: [(String, Int?, Int, DeploymentStatus, Condition?, String?, Int?)] = [
+            ("nil progressDeadlineSeconds specified", nil, 4, status(3, 3, 2), nil, nil, nil),
+            ("infinite progressDeadlineSeconds specified", Int(Int32.max), 4, status(3, 3, 2), nil, nil, nil),
+            ("no progressing condition found", 60, 4, status(3, 3, 2), nil, nil, nil),
+            ("complete deployment does not need to be requeued", 60, 3, status(3, 3, 3), nil, nil, nil),
+            ("already failed deployment does not need to be requeued", 60, 3, status(3, 3, 0), failed, nil, nil),
+            ("stuck deployment - 30s", 60, 3, status(3, 3, 1), stuck, "2017-02-15T18:49:30Z", 30_000),
+            ("stuck deployment - 1s", 60, 3, status(3, 3, 1), stuck, "2017-02-15T18:49:59Z", 1000),
+            ("failed deployment - less than a second => now", 60, 3, status(3, 3, 1), stuck, "2017-02-15T18:49:59.001Z", 0),
+            ("failed deployment - now", 60, 3, status(3, 3, 1), stuck, "2017-02-15T18:50:00Z", 0),
+            ("failed deployment - 1s after deadline", 60, 3, status(3, 3, 1), stuck, "2017-02-15T18:50:01Z", 0),
+            ("failed deployment - 60s after deadline", 60, 3, status(3, 3, 1), stuck, "2017-02-15T18:51:00Z", 0),
+        ]
+        for (name, deadline, replicas, newStatus, condition, now, expected) in cases {
+            let at = now.flatMap(Timestamp.init(parsing:)) ?? Timestamp(parsing: testTime)!
+            let got = DeploymentProgress.requeueAfter(progressDeadlineSeconds: deadline, progressing: condition, replicas: replicas, generation: 0, newStatus: newStatus, now: at)
+            XCTAssertEqual(got?.milliseconds, expected, name)
+        }
+    }
+
+    func testSyncRolloutStatus() {
+        let failedTimedOut = Condition(type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: "")
+        let newRSAvailable = Condition(type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: "", lastUpdateTime: testTime, lastTransitionTime: testTime)
+        let replicaSetUpdated = Condition(type: "Progressing", status: "True", reason: "ReplicaSetUpdated", message: "", lastUpdateTime: testTime, lastTransitionTime: testTime)
+        // name, deadline, replicas, current status (d.Status), conditions, new status (from the
+        // ReplicaSets), expected status+reason (nil: no condition), expected last update and
+        // transition kept at testTime.
+        typealias Case = (String, Int?, Int, DeploymentStatus, [Condition], DeploymentStatus, (String, String)?, Bool, Bool)
+        let cases: [Case] = [
+            ("General: remove Progressing condition without a deadline", nil, 3, status(2, 2, 2), [replicaSetUpdated], status(3, 2, 3), nil, false, false),
+            ("General: do not estimate progress of deployment with only one active ReplicaSet", 60, 3, status(3, 3, 3), [newRSAvailable], status(3, 3, 3),
+             ("True", "NewReplicaSetAvailable"), true, true),
+            ("DeploymentProgressing: dont update lastTransitionTime if deployment already has Progressing=True", 60, 3, status(2, 2, 2), [replicaSetUpdated],
+             status(3, 2, 3), ("True", "ReplicaSetUpdated"), false, true),
+            ("DeploymentProgressing: update everything if deployment has Progressing=False", 60, 3, status(2, 2, 2), [failedTimedOut], status(3, 2, 3),
+             ("True", "ReplicaSetUpdated"), false, false),
+            ("DeploymentProgressing: create Progressing condition if it does not exist", 60, 3, status(2, 2, 2), [], status(3, 2, 3),
+             ("True", "ReplicaSetUpdated"), false, false),
+            ("DeploymentComplete: dont update lastTransitionTime if deployment already has Progressing=True", 60, 3, status(3, 3, 3), [replicaSetUpdated],
+             status(3, 3, 3), ("True", "NewReplicaSetAvailable"), false, true),
+            ("DeploymentComplete: update everything if deployment has Progressing=False", 60, 3, status(3, 3, 3), [failedTimedOut], status(3, 3, 3),
+             ("True", "NewReplicaSetAvailable"), false, false),
+            ("DeploymentComplete: create Progressing condition if it does not exist", 60, 3, status(3, 3, 3), [], status(3, 3, 3),
+             ("True", "NewReplicaSetAvailable"), false, false),
+            ("DeploymentComplete: defend against NPE when newRS=nil", 60, 0, status(3, 3, 3), [replicaSetUpdated], status(0, 0, 0),
+             ("True", "NewReplicaSetAvailable"), false, true),
+            ("DeploymentTimedOut: update status if rollout exceeds Progress Deadline", 60, 3, status(2, 2, 2), [replicaSetUpdated], status(2, 2, 2),
+             ("False", "ProgressDeadlineExceeded"), false, false),
+            ("DeploymentTimedOut: do not update status if deployment has existing timedOut condition", 60, 3, status(2, 2, 2),
+             [Condition(type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: "", lastUpdateTime: testTime, lastTransitionTime: testTime)],
+             status(2, 2, 2), ("False", "ProgressDeadlineExceeded"), true, true),
+        ]
+        let now = Timestamp(parsing: "2026-11-25T00:00:00Z")!
+        for (name, deadline, replicas, old, conditions, new, expected, keepUpdate, keepTransition) in cases {
+            let result = DeploymentProgress.updatedConditions(conditions, progressDeadlineSeconds: deadline, replicas: replicas, generation: 0,
+                                                              oldStatus: old, newStatus: new, now: now, subject: "ReplicaSet \"foo\"")
+            let condition = result.first { $0.type == "Progressing" }
+            XCTAssertEqual(condition.map { [$0.status, $0.reason] }, expected.map { [$0.0, $0.1] }, name)
+            if keepUpdate { XCTAssertEqual(condition?.lastUpdateTime, testTime, "\(name): lastUpdateTime") }
+            if keepTransition { XCTAssertEqual(condition?.lastTransitionTime, testTime, "\(name): lastTransitionTime") }
+            if !keepTransition && expected != nil { XCTAssertEqual(condition?.lastTransitionTime, now.description, "\(name): lastTransitionTime moves") }
+        }
+    }
+}

@@ -107,17 +107,9 @@ struct DeploymentSync {
 
     func condition(_ type: String) -> Condition? { conditions.first { $0.type == type } }
 
-    /// `SetDeploymentCondition`: same status and reason change nothing; same status keeps the
-    /// transition time; the condition moves to the end.
     mutating func setCondition(_ type: String, _ status: String, _ reason: String, _ message: String) {
         let now = c.now.description
-        var new = Condition(type: type, status: status, reason: reason, message: message, lastUpdateTime: now, lastTransitionTime: now)
-        if let current = condition(type) {
-            if current.status == status && current.reason == reason { return }
-            if current.status == status { new.lastTransitionTime = current.lastTransitionTime }
-        }
-        conditions.removeAll { $0.type == type }
-        conditions.append(new)
+        DeploymentProgress.set(Condition(type: type, status: status, reason: reason, message: message, lastUpdateTime: now, lastTransitionTime: now), in: &conditions)
     }
 
     mutating func removeCondition(_ type: String) { conditions.removeAll { $0.type == type } }
