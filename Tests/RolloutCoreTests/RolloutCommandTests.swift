@@ -133,3 +133,23 @@ final class RolloutCommandTests: XCTestCase {
         XCTAssertTrue(try rollout("get", "svc", "other-proxy").stdout.contains("127.0.0.1"), "the port is handed over when the holder goes")
     }
 }
+
+/// `--speed` paces virtual time against the wall clock; `events -o json` is a List.
+final class PacingAndJSONTests: XCTestCase {
+    func testSpeedPacesTheClockAndEventsAreJSON() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let state = try temporaryDirectory(self).appendingPathComponent("s").path
+        let start = Date()
+        // 5 s of virtual time at 25× speed: at least 0.2 s of wall time.
+        let run = try RolloutRun.run(["apply", "-f", "examples/manifests/web-api.yaml", "--wait", "--speed", "25", "--state", state])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.19)
+        let json = try RolloutRun.run(["events", "-o", "json", "--state", state]).stdout
+        let value = try XCTUnwrap(try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        XCTAssertEqual(value["kind"] as? String, "List")
+        let items = try XCTUnwrap(value["items"] as? [[String: Any]])
+        XCTAssertTrue(items.contains { ($0["reason"] as? String) == "ScalingReplicaSet" })
+        XCTAssertTrue(items.contains { ($0["reason"] as? String) == "Scheduled" }, "pod lifecycle events are listed too")
+        XCTAssertEqual(try RolloutRun.run(["status", "deployment/web-api", "--speed", "0", "--state", state]).status, 2)
+    }
+}

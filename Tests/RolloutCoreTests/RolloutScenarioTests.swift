@@ -180,6 +180,29 @@ final class RolloutScenarioTests: XCTestCase {
         XCTAssertTrue(cluster.events.contains { $0.reason == "FailedScheduling" && $0.message.hasPrefix("0/1 nodes are available: 1 Insufficient cpu.") })
     }
 
+    func testHashCollisionBumpsCollisionCount() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        addTeardownBlock { store.close() }
+        try apply(deployment(replicas: 2, image: "app:1"), to: store)
+        let key = ObjectKey(type: "apps/Deployment", namespace: "default", name: "web")
+        let template = try XCTUnwrap(try store.get(key)?.object["spec"]?["template"]?.objectValue)
+        // Someone else's ReplicaSet already has the name the new one would get.
+        let taken = "web-\(DeploymentController.templateHash(template, collisionCount: nil))"
+        try store.put(Resource(Object([
+            "apiVersion": .string("apps/v1"), "kind": .string("ReplicaSet"),
+            "metadata": .object(Object(["name": .string(taken), "namespace": .string("default"), "uid": .string("other")])),
+            "spec": .object(Object(["replicas": .int(0), "template": .object(Object())])),
+        ])), creating: true)
+        try store.commit()
+        let cluster = try Cluster(store: store)
+        XCTAssertEqual(RolloutWait.wait(for: [key], in: cluster, options: .init(), report: { _, _, _ in })[key], .done)
+        let created = cluster.replicaSets.values.filter { $0.ownerName == "web" }
+        XCTAssertEqual(created.count, 1)
+        XCTAssertNotEqual(created.first?.name, taken)
+        XCTAssertEqual(created.first?.name, "web-\(DeploymentController.templateHash(template, collisionCount: 1))")
+        XCTAssertEqual(cluster.deployments[key]?.value.at("status", "collisionCount"), .int(1))
+    }
+
     func testSameInputsGiveTheSameEventsAndNames() throws {
         func run() throws -> [String] {
             let (_, _, cluster) = try rollout(from: deployment(replicas: 5, image: "app:1"), to: deployment(replicas: 5, image: "app:2"))

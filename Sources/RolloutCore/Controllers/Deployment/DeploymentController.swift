@@ -2,7 +2,7 @@
 /// in Kubernetes' order (§4): paused → `sync`, scaling event → `sync`, else Recreate or
 /// RollingUpdate. The arithmetic is DeploymentMath's; this decides when to apply it and
 /// writes the ReplicaSets, the Deployment's status, conditions and events.
-enum DeploymentController {
+public enum DeploymentController {
     static let component = "deployment-controller"
     static let revisionAnnotation = "deployment.kubernetes.io/revision"
     static let revisionHistoryAnnotation = "deployment.kubernetes.io/revision-history"
@@ -38,7 +38,7 @@ enum DeploymentController {
 
     /// `ComputeHash`: FNV-32a over the template (keys sorted, without the hash label) and the
     /// collision count, printed in decimal and mapped through `SafeEncodeString`'s alphabet.
-    static func templateHash(_ template: Object, collisionCount: Int?) -> String {
+    public static func templateHash(_ template: Object, collisionCount: Int?) -> String {
         var bytes: [UInt8] = []
         try? JSONWriter.write(Value.object(withoutHashLabel(template)).sortingKeys(), style: .compact, into: &bytes)
         if let collisionCount {
@@ -166,7 +166,15 @@ struct DeploymentSync {
         }
         guard create else { return (nil, old) }
         // Create the new ReplicaSet at the size NewRSNewReplicas allows.
-        let hash = DeploymentController.templateHash(template, collisionCount: collisionCount)
+        var hash = DeploymentController.templateHash(template, collisionCount: collisionCount)
+        // A ReplicaSet of that name with another template: a hash collision. Kubernetes bumps
+        // status.collisionCount and tries again (sync.go getNewReplicaSet).
+        while c.replicaSets.values.contains(where: { $0.name == "\(name)-\(hash)" && $0.namespace == namespace && !$0.deleted }) {
+            let count = (collisionCount ?? 0) + 1
+            resource.object.set(["status", "collisionCount"], .int(count))
+            wrote = true
+            hash = DeploymentController.templateHash(template, collisionCount: count)
+        }
         let rsName = "\(name)-\(hash)"
         var rsTemplate = template
         var meta = rsTemplate["metadata"]?.objectValue ?? Object()
