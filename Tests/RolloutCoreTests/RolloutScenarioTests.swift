@@ -203,6 +203,35 @@ final class RolloutScenarioTests: XCTestCase {
         XCTAssertEqual(cluster.deployments[key]?.value.at("status", "collisionCount"), .int(1))
     }
 
+    func testPreStopLongerThanTheGracePeriodGetsSIGKILLTwoSecondsAfterSIGTERM() throws {
+        // §17: preStop 45 s, grace 30 s: SIGTERM at 30 s, SIGKILL at 32 s (the app would drain for 60 s).
+        let slow = deployment(replicas: 1, image: "app:1", annotations: ", rollout.sim/shutdown: 60s")
+            .replacingOccurrences(of: "        image: app:1\n", with: "        image: app:1\n        lifecycle: {preStop: {sleep: {seconds: 45}}}\n")
+            .replacingOccurrences(of: "      containers:", with: "      terminationGracePeriodSeconds: 30\n      containers:")
+        let (store, cluster) = try applyAll([slow])
+        let pod = try XCTUnwrap(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod")).first)
+        try Deleter.delete(pod, store: store)
+        try store.commit()
+        let deleted = try Cluster(store: store)
+        let start = deleted.now.milliseconds
+        var sigterm: Int?
+        let outcome = EventLoop.run(deleted, timeout: Duration(seconds: 300), until: { c in c.pods[pod.uid].map { $0.gone } ?? true }, observe: { c in
+            if sigterm == nil, let at = c.pods[pod.uid]?.sigtermAt { sigterm = at.milliseconds - start }
+        })
+        XCTAssertEqual(outcome, .conditionMet)
+        XCTAssertEqual(sigterm, 30_000)
+        XCTAssertEqual(deleted.now.milliseconds - start, 32_000)
+        _ = cluster
+    }
+
+    func testImagePullFailureFailsFast() throws {
+        let (_, outcome, cluster) = try rollout(from: deployment(replicas: 2, image: "app:1", surge: "1", unavailable: "0"),
+                                                to: deployment(replicas: 2, image: "app:404", surge: "1", unavailable: "0", annotations: ", rollout.sim/pull: fail"))
+        guard case .failed(let message) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertTrue(message.contains("are in ImagePullBackOff") && message.contains("image \"app:404\" cannot be pulled"), message)
+        XCTAssertTrue(cluster.events.contains { $0.reason == "Failed" && $0.message.hasPrefix("Failed to pull image \"app:404\"") })
+    }
+
     func testSameInputsGiveTheSameEventsAndNames() throws {
         func run() throws -> [String] {
             let (_, _, cluster) = try rollout(from: deployment(replicas: 5, image: "app:1"), to: deployment(replicas: 5, image: "app:2"))

@@ -1,7 +1,7 @@
 /// The ReplicaSet controller: creates or deletes pods until each ReplicaSet has
 /// `spec.replicas` active pods, choosing which to delete by Kubernetes' ranking
 /// (`controller_utils.go` ActivePodsWithRanks), and writes the ReplicaSet's status.
-enum ReplicaSetController {
+public enum ReplicaSetController {
     static let component = "replicaset-controller"
 
     static func sync(in c: Cluster) -> Bool {
@@ -26,7 +26,7 @@ enum ReplicaSetController {
             }
             changed = true
         } else if diff > 0 {
-            for pod in podsToDelete(active, count: diff, in: c) {
+            for pod in podsToDelete(active, count: diff) {
                 Kubelet.beginTermination(pod.uid, in: c)
                 c.record(reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
             }
@@ -73,7 +73,7 @@ enum ReplicaSetController {
     /// `getPodsToDelete`: the first `count` pods by ActivePodsWithRanks (§14): unscheduled,
     /// then Pending before Running, not ready before ready, more co-located pods, ready more
     /// recently, more restarts, newer.
-    static func podsToDelete(_ pods: [SimPod], count: Int, in c: Cluster) -> [SimPod] {
+    public static func podsToDelete(_ pods: [SimPod], count: Int) -> [SimPod] {
         var onNode: [String: Int] = [:]
         for pod in pods { if let node = pod.nodeName { onNode[node, default: 0] += 1 } }
         func phaseRank(_ p: SimPod) -> Int {

@@ -39,7 +39,7 @@ public final class SimPod {
     /// The last FailedScheduling message, so a pod that keeps not fitting records it once.
     var schedulingFailure: String?
 
-    init(name: String, namespace: String, uid: String, ownerUID: String, ownerName: String, labels: [String: String],
+    public init(name: String, namespace: String, uid: String, ownerUID: String, ownerName: String, labels: [String: String],
          template: Object, created: Timestamp, behaviour: AppBehaviour) {
         self.name = name
         self.namespace = namespace
