@@ -10,7 +10,7 @@ enum StatusCommand {
     Exit status: 0 rolled out; 1 failed (progress deadline exceeded, pods stuck), timed out or not found.
 
     Usage:
-      rollout status deployment/NAME [--watch=true] [--timeout=0s] [--speed=X] [--no-fail-fast] [options]
+      rollout status deployment/NAME [--watch=true] [--revision=N] [--timeout=0s] [--speed=X] [--no-fail-fast] [options]
 
     Examples:
       rollout status deployment/web-api
@@ -19,6 +19,7 @@ enum StatusCommand {
 
     Options:
       -w, --watch=true     Watch until done; --watch=false prints the current status once
+          --revision=N     Fail unless the Deployment is at revision N
           --timeout=0s     Virtual time to wait at most (0: a day)
           --speed=X        Run the clock at X times wall-clock speed (default: as fast as possible)
           --no-fail-fast   Keep waiting when every new pod is in CrashLoopBackOff or ImagePullBackOff
@@ -29,14 +30,23 @@ enum StatusCommand {
         let parsed = try Arguments(args, specs: Global.specs + Global.waitSpecs + [
             .init(names: ["-w", "--watch"], takesValue: false),
             .init(names: ["--no-fail-fast"], takesValue: false),
+            .init(names: ["--revision"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "status")
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
         let cluster = try Cluster(store: store)
-        guard cluster.deployments[key] != nil else {
+        guard let deployment = cluster.deployments[key] else {
             throw StoreError.notFound(ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment"), key.name)
+        }
+        // --revision N: the rollout being watched must be that revision (rollout_status.go).
+        if let text = parsed.last("--revision") {
+            guard let wanted = Int(text), wanted >= 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--revision\" flag") }
+            let running = deployment.annotations["deployment.kubernetes.io/revision"].flatMap(Int.init) ?? 0
+            if wanted > 0 && running != wanted {
+                throw CommandFailure(message: "desired revision (\(wanted)) is different from the running revision (\(running))")
+            }
         }
         if parsed.last("--watch") == "false" {
             EventLoop.settle(cluster)

@@ -7,24 +7,25 @@ public enum EventLog {
 
     public static func list(_ store: StateStore, namespace: String?) throws(StoreError) -> [Resource] {
         var events = try store.list(eventType, namespace: namespace)
-        for pod in try store.list(podType, namespace: namespace) { events += lifecycleEvents(of: pod) }
+        for pod in try store.list(podType, namespace: namespace) { events += lifecycleEvents(of: pod, now: store.clock) }
         return events
     }
 
-    /// The routine events of one pod, from its status.
-    public static func lifecycleEvents(of pod: Resource) -> [Resource] {
+    /// The routine events of one pod, from its status; `now` counts the failed readiness
+    /// probes of a pod that never gets ready.
+    public static func lifecycleEvents(of pod: Resource, now: Timestamp) -> [Resource] {
         let o = pod.value
         let namespace = pod.namespace ?? "default"
         var result: [Resource] = []
-        func event(_ n: Int, _ reason: String, _ message: String, _ component: String, _ at: String) {
+        func event(_ n: Int, _ reason: String, _ message: String, _ component: String, _ at: String, type: String = "Normal", count: Int = 1, last: String? = nil) {
             result.append(Resource(Object([
                 "apiVersion": .string("v1"), "kind": .string("Event"),
                 "metadata": .object(Object(["name": .string("\(pod.name).\(n)"), "namespace": .string(namespace), "creationTimestamp": .string(at)])),
                 "involvedObject": .object(Object(["apiVersion": .string("v1"), "kind": .string("Pod"), "name": .string(pod.name),
                                                   "namespace": .string(namespace), "uid": .string(pod.uid)])),
-                "type": .string("Normal"), "reason": .string(reason), "message": .string(message),
+                "type": .string(type), "reason": .string(reason), "message": .string(message),
                 "source": .object(Object(["component": .string(component)])),
-                "firstTimestamp": .string(at), "lastTimestamp": .string(at), "count": .int(1),
+                "firstTimestamp": .string(at), "lastTimestamp": .string(last ?? at), "count": .int(count),
             ])))
         }
         let conditions = o.at("status", "conditions")?.arrayValue ?? []
@@ -42,6 +43,19 @@ public enum EventLog {
             event(2, "Pulled", pull.milliseconds > 0 ? "Successfully pulled image \"\(image)\" in \(pull) (\(pull) including waiting)" : "Container image \"\(image)\" already present on machine", "kubelet", at)
             event(3, "Created", "Created container: \(name)", "kubelet", at)
             event(4, "Started", "Started container \(name)", "kubelet", at)
+        }
+        // A readiness probe that never passes fails at every period (one event series).
+        if started, pod.annotations["rollout.sim/ready"] == "never", let probe = container?["readinessProbe"],
+           let running = status?.at("state", "running", "startedAt")?.stringValue.flatMap(Timestamp.init(parsing:)) {
+            let period = max(1, probe["periodSeconds"]?.intValue ?? 10) * 1000
+            let first = running.milliseconds + (probe["initialDelaySeconds"]?.intValue ?? 0) * 1000
+            let end = pod.deletionTimestamp.flatMap(Timestamp.init(parsing:))?.milliseconds ?? now.milliseconds
+            if end >= first {
+                let count = (end - first) / period + 1
+                let failure = probe["httpGet"] != nil ? "HTTP probe failed with statuscode: 503" : "probe failed"
+                event(6, "Unhealthy", "Readiness probe failed: \(failure)", "kubelet", Timestamp(milliseconds: first).description, type: "Warning",
+                      count: count, last: Timestamp(milliseconds: first + (count - 1) * period).description)
+            }
         }
         if let deletion = pod.deletionTimestamp, started {
             event(5, "Killing", "Stopping container \(name)", "kubelet", deletion)
