@@ -21,6 +21,7 @@ public enum RolloutActions {
 
     /// `kubectl scale --replicas N`.
     public static func scale(_ store: StateStore, _ key: ObjectKey, replicas: Int) throws -> String {
+        guard replicas <= Int(Int32.max) else { throw RolloutActionError(message: "The Deployment \"\(key.name)\" is invalid: spec.replicas: Invalid value: \(replicas): must be less than or equal to 2147483647") }
         let d = try deployment(store, key)
         var updated = d
         updated.object.set(["spec", "replicas"], .int(replicas))

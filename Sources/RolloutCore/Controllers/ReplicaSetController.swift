@@ -3,6 +3,8 @@
 /// (`controller_utils.go` ActivePodsWithRanks), and writes the ReplicaSet's status.
 public enum ReplicaSetController {
     static let component = "replicaset-controller"
+    /// Pods the simulation keeps at most.
+    public static let maxPods = 250_000
 
     static func sync(in c: Cluster) -> Bool {
         var changed = false
@@ -19,12 +21,21 @@ public enum ReplicaSetController {
         let active = owned.filter(\.isActive)
         let diff = active.count - rs.specReplicas
         if diff < 0 {
-            for _ in 0..<(-diff) {
+            // The simulated cluster holds a bounded number of pods, as a quota would: beyond it
+            // creation fails with FailedCreate, instead of exhausting the machine.
+            let room = max(0, maxPods - c.pods.count)
+            for _ in 0..<min(-diff, room) {
                 let pod = newPod(for: rs, in: c)
                 c.add(pod)
                 c.record(reason: "SuccessfulCreate", message: "Created pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
             }
-            changed = true
+            if -diff > room {
+                let message = "Error creating: pods \"\(rs.name)-\" is forbidden: the simulated cluster holds at most \(maxPods) pods"
+                if !c.hasEvent(kind: "ReplicaSet", uid: rs.uid, reason: "FailedCreate", message: message) {
+                    c.record("Warning", reason: "FailedCreate", message: message, kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
+                }
+            }
+            changed = room > 0
         } else if diff > 0 {
             for pod in podsToDelete(active, count: diff) {
                 Kubelet.beginTermination(pod.uid, in: c)

@@ -2,8 +2,10 @@
 extension ObjectValidation {
     static func validateDeployment(_ d: Deployment, reader: inout FieldReader) {
         let spec = FieldPath("spec")
-        for (value, field) in [(d.replicas, "replicas"), (d.minReadySeconds, "minReadySeconds"), (d.revisionHistoryLimit, "revisionHistoryLimit"), (d.progressDeadlineSeconds, "progressDeadlineSeconds")] where value < 0 {
-            reader.fail(spec / field, "Invalid value: \(value): must be greater than or equal to 0")
+        for (value, field) in [(d.replicas, "replicas"), (d.minReadySeconds, "minReadySeconds"), (d.revisionHistoryLimit, "revisionHistoryLimit"), (d.progressDeadlineSeconds, "progressDeadlineSeconds")] {
+            if value < 0 { reader.fail(spec / field, "Invalid value: \(value): must be greater than or equal to 0") }
+            // The API stores these as int32.
+            if value > Int(Int32.max) { reader.fail(spec / field, "Invalid value: \(value): must be less than or equal to 2147483647") }
         }
         validateWorkloadSelector(d.selector, template: d.template, reader: &reader)
         validatePodTemplate(d.template, at: spec / "template", reader: &reader, workload: true)
