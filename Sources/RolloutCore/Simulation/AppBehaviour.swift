@@ -65,7 +65,9 @@ public struct AppBehaviour: Equatable, Sendable {
         if readyNever { return nil }
         guard let probe = readinessProbe else { return start }
         let period = max(1, probe.periodSeconds) * 1000
-        let serving = start.milliseconds + startup.milliseconds
+        // A tcpSocket probe passes once the port is open, warm or not.
+        let portOnly = probe.handlers.allSatisfy { if case .tcpSocket = $0 { return true } else { return false } } && !probe.handlers.isEmpty
+        let serving = start.milliseconds + (portOnly ? 0 : startup.milliseconds)
         let firstAllowed = start.milliseconds + probe.initialDelaySeconds * 1000
         var k = (max(firstAllowed, serving) - start.milliseconds + period - 1) / period
         if k < 0 { k = 0 }

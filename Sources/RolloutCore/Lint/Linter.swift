@@ -1,0 +1,165 @@
+/// `rollout lint`: the zero-downtime hazards of a set of manifests, without a cluster (SPEC §5).
+/// Each check names the Kubernetes behaviour it guards against.
+public enum Linter {
+    /// Endpoint propagation the checks assume: the simulated cluster's default (SPEC §3).
+    public static let endpointPropagation = Duration(seconds: 1)
+
+    struct Workload {
+        var resource: Resource
+        var deployment: Deployment
+        var document: ManifestDocument
+        var behaviour: AppBehaviour
+    }
+
+    public static func lint(_ documents: [ManifestDocument], defaultNamespace: String = "default") -> [Hazard] {
+        var hazards: [Hazard] = []
+        var workloads: [Workload] = []
+        var services: [(Resource, Service, ManifestDocument)] = []
+        for document in documents {
+            guard case .object(let object) = document.value else { continue }
+            var resource = Resource(object)
+            if resource.type.namespaced && (resource.namespace ?? "").isEmpty { resource.namespace = defaultNamespace }
+            Defaults.apply(to: &resource)
+            var reader = FieldReader(root: document.node)
+            switch (resource.type.group, resource.kind) {
+            case ("apps", "Deployment"):
+                let d = Deployment(resource, reader: &reader)
+                workloads.append(Workload(resource: resource, deployment: d, document: document,
+                                          behaviour: AppBehaviour(template: resource.object["spec"]?["template"])))
+            case ("", "Service"):
+                services.append((resource, Service(resource, reader: &reader), document))
+            default:
+                break
+            }
+        }
+        for w in workloads { hazards += deploymentHazards(w) }
+        hazards += serviceHazards(services, workloads: workloads)
+        return hazards
+    }
+
+    static func hazard(_ code: String, _ severity: Hazard.Severity, _ resource: Resource, _ document: ManifestDocument, _ path: FieldPath,
+                       _ message: String, fix: String) -> Hazard {
+        Hazard(code: code, severity: severity, object: resource.qualifiedName, path: path, message: message, fix: fix,
+               file: document.source, location: path.location(in: document.node))
+    }
+
+    static func deploymentHazards(_ w: Workload) -> [Hazard] {
+        var found: [Hazard] = []
+        let d = w.deployment, b = w.behaviour, r = w.resource, doc = w.document
+        let spec = FieldPath("spec")
+        let podSpec = spec / "template" / "spec"
+        func add(_ code: String, _ severity: Hazard.Severity, _ path: FieldPath, _ message: String, fix: String) {
+            found.append(hazard(code, severity, r, doc, path, message, fix: fix))
+        }
+        // Rollout parameters.
+        if case .rollingUpdate(let surge, let unavailable) = d.strategy {
+            let surgeZero = surge == .int(0) || surge.percent == 0
+            let unavailableZero = unavailable == .int(0) || unavailable.percent == 0
+            if surgeZero && unavailableZero {
+                add("surge-and-unavailable-zero", .error, spec / "strategy" / "rollingUpdate",
+                    "maxSurge and maxUnavailable are both 0: the API server rejects this (no pod could ever be replaced)",
+                    fix: "allow one extra pod: maxSurge: 1 (or 25%), maxUnavailable: 0")
+            }
+            let shape = DeploymentShape(replicas: d.replicas, strategy: d.strategy)
+            let maxUnavailable = DeploymentMath.maxUnavailable(shape)
+            if d.replicas < 2 {
+                let window = maxUnavailable >= 1 ? "maxUnavailable resolves to \(maxUnavailable), so the only pod goes before its replacement is ready" : "one pod is a single point of failure: any node or pod restart is an outage"
+                add("single-replica", maxUnavailable >= 1 ? .error : .warning, spec / "replicas",
+                    "replicas is \(d.replicas): \(window)", fix: "run at least 2 replicas (and keep maxUnavailable below them)")
+            } else if maxUnavailable >= d.replicas {
+                add("unavailable-covers-replicas", .error, spec / "strategy" / "rollingUpdate" / "maxUnavailable",
+                    "maxUnavailable resolves to \(maxUnavailable) of \(d.replicas) replicas: every old pod may go before a new one is ready",
+                    fix: "lower maxUnavailable (0 keeps full capacity; use maxSurge to go faster)")
+            }
+        } else if d.replicas > 0 {
+            add("recreate-outage", .warning, spec / "strategy" / "type",
+                "strategy Recreate stops every old pod before any new one starts: an outage on every rollout",
+                fix: "use RollingUpdate unless two versions must never run together")
+        }
+        for (i, container) in d.template.spec.containers.enumerated() {
+            let c = podSpec / "containers" |> i
+            if container.readinessProbe == nil {
+                let warmup = b.startup.milliseconds > 0 ? " (the app needs \(b.startup) to warm up)" : ""
+                add("no-readiness-probe", .error, c,
+                    "container \(container.name) has no readinessProbe: its pods get traffic the moment they start\(warmup)",
+                    fix: "add a readinessProbe that passes only once the app serves (an httpGet on a health endpoint)")
+            } else if let probe = container.readinessProbe {
+                if b.startup.milliseconds > 0, probe.handlers.contains(where: { if case .tcpSocket = $0 { return true } else { return false } }) {
+                    add("readiness-before-warmup", .warning, c / "readinessProbe",
+                        "a tcpSocket readiness probe passes as soon as the port opens, before the \(b.startup) warm-up ends",
+                        fix: "probe an HTTP endpoint that answers only once the app is warm")
+                }
+                if let liveness = container.livenessProbe, liveness.handlers == probe.handlers,
+                   liveness.periodSeconds == probe.periodSeconds, liveness.initialDelaySeconds == probe.initialDelaySeconds {
+                    add("liveness-equals-readiness", .warning, c / "livenessProbe",
+                        "the liveness probe is the readiness probe: a slow or overloaded pod is restarted instead of just taken out of rotation",
+                        fix: "give liveness a cheaper endpoint, a longer period and a higher failureThreshold")
+                }
+            }
+            let tag = Defaults.imageTag(container.image)
+            if tag == nil || tag == "latest" {
+                add("mutable-image-tag", .warning, c / "image",
+                    "image \"\(container.image)\" is \(tag == nil ? "untagged" : ":latest"): a rollback or a new node may run different code",
+                    fix: "pin a version tag or a digest")
+            }
+            if container.resources.requests.isEmpty {
+                add("no-resource-requests", .warning, c / "resources",
+                    "container \(container.name) requests no cpu or memory: the scheduler cannot reserve room for the surge pods",
+                    fix: "set resources.requests.cpu and .memory")
+            }
+        }
+        // Termination: endpoints lag the pod's deletion; a pod must keep serving meanwhile.
+        if !b.hasPreStop && endpointPropagation.milliseconds > 0 {
+            add("no-prestop-delay", .error, podSpec / "containers" |> 0,
+                "no preStop hook: SIGTERM arrives while the endpoints still send traffic (they take \(endpointPropagation) to drop the pod)",
+                fix: "add lifecycle.preStop: {sleep: {seconds: 5}} (or an exec sleep) so the pod serves until it is out of rotation")
+        }
+        let grace = b.terminationGracePeriodSeconds * 1000
+        let needed = b.preStop.milliseconds + b.shutdown.milliseconds
+        if needed > grace {
+            add("grace-too-short", .error, podSpec / "terminationGracePeriodSeconds",
+                "terminationGracePeriodSeconds \(b.terminationGracePeriodSeconds) is shorter than preStop (\(b.preStop)) + shutdown (\(b.shutdown)): the app is killed mid-drain",
+                fix: "set terminationGracePeriodSeconds to at least \((needed + 999) / 1000 + 5)")
+        }
+        return found
+    }
+
+    static func serviceHazards(_ services: [(Resource, Service, ManifestDocument)], workloads: [Workload]) -> [Hazard] {
+        var found: [Hazard] = []
+        var ports: [String: String] = [:]
+        for (r, service, doc) in services {
+            if service.type == "LoadBalancer" {
+                for (i, port) in service.ports.enumerated() {
+                    let id = "\(port.port)/\(port.protocol)"
+                    if let holder = ports[id] {
+                        found.append(hazard("load-balancer-port-conflict", .error, r, doc, FieldPath("spec.ports") |> i / "port",
+                                            "LoadBalancer port \(id) is also wanted by \(holder): only one gets it, the other stays <pending>",
+                                            fix: "give each LoadBalancer Service its own port, or route through one ingress"))
+                    } else {
+                        ports[id] = r.qualifiedName
+                    }
+                }
+            }
+            guard !service.selector.isEmpty else { continue }
+            let selected = workloads.filter { w in
+                w.resource.namespace == r.namespace && service.selector.allSatisfy { w.deployment.template.labels[$0.key] == $0.value }
+            }
+            if selected.isEmpty {
+                found.append(hazard("service-selects-nothing", .error, r, doc, FieldPath("spec.selector"),
+                                    "the selector \(TablePrinter.labelsText(service.selector)) matches no Deployment's pod template in these manifests: the Service has no endpoints",
+                                    fix: "make spec.selector match the labels of the pods that should serve"))
+                continue
+            }
+            for (i, port) in service.ports.enumerated() {
+                guard case .string(let name) = port.targetPort else { continue }
+                let named = selected.contains { w in w.deployment.template.spec.containers.contains { $0.ports.contains { $0.name == name } } }
+                if !named {
+                    found.append(hazard("target-port-unknown", .error, r, doc, FieldPath("spec.ports") |> i / "targetPort",
+                                        "targetPort \"\(name)\" names no container port of the selected pods: traffic goes nowhere",
+                                        fix: "name the container port \"\(name)\", or use its number"))
+                }
+            }
+        }
+        return found
+    }
+}

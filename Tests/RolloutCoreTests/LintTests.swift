@@ -1,0 +1,113 @@
+import Foundation
+import RolloutCore
+import XCTest
+
+/// Every hazard code, with a manifest that triggers it and the clean manifest that does not;
+/// and `rollout lint`'s exit codes.
+final class LintTests: XCTestCase {
+    static let clean = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web}
+    spec:
+      replicas: 3
+      selector: {matchLabels: {app: web}}
+      strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+      template:
+        metadata:
+          labels: {app: web}
+          annotations: {rollout.sim/startup: 5s, rollout.sim/shutdown: 3s}
+        spec:
+          terminationGracePeriodSeconds: 30
+          containers:
+          - name: web
+            image: app:1.2.3
+            ports: [{name: http, containerPort: 8080}]
+            resources: {requests: {cpu: 100m, memory: 128Mi}}
+            readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 2}
+            livenessProbe: {httpGet: {path: /alive, port: http}, periodSeconds: 10, failureThreshold: 6}
+            lifecycle: {preStop: {sleep: {seconds: 5}}}
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: web}
+    spec:
+      type: LoadBalancer
+      selector: {app: web}
+      ports: [{name: http, port: 8081, targetPort: http}]
+
+    """
+
+    func codes(_ yaml: String) throws -> [String] {
+        let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents
+        return Linter.lint(documents).map(\.code)
+    }
+
+    func testCleanManifestHasNoHazards() throws {
+        XCTAssertEqual(try codes(Self.clean), [])
+    }
+
+    func testEachHazard() throws {
+        let c = Self.clean
+        let cases: [(String, String)] = [
+            ("no-readiness-probe", c.replacingOccurrences(of: "        readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 2}\n", with: "")),
+            ("readiness-before-warmup", c.replacingOccurrences(of: "readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 2}", with: "readinessProbe: {tcpSocket: {port: http}, periodSeconds: 2}")),
+            ("no-prestop-delay", c.replacingOccurrences(of: "        lifecycle: {preStop: {sleep: {seconds: 5}}}\n", with: "")),
+            ("grace-too-short", c.replacingOccurrences(of: "terminationGracePeriodSeconds: 30", with: "terminationGracePeriodSeconds: 6")),
+            ("single-replica", c.replacingOccurrences(of: "replicas: 3", with: "replicas: 1")),
+            ("unavailable-covers-replicas", c.replacingOccurrences(of: "maxUnavailable: 0}", with: "maxUnavailable: 3}")),
+            ("surge-and-unavailable-zero", c.replacingOccurrences(of: "maxSurge: 1", with: "maxSurge: 0")),
+            ("liveness-equals-readiness", c.replacingOccurrences(of: "livenessProbe: {httpGet: {path: /alive, port: http}, periodSeconds: 10, failureThreshold: 6}", with: "livenessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 2}")),
+            ("mutable-image-tag", c.replacingOccurrences(of: "image: app:1.2.3", with: "image: app:latest")),
+            ("mutable-image-tag", c.replacingOccurrences(of: "image: app:1.2.3", with: "image: registry.local:5000/app")),
+            ("no-resource-requests", c.replacingOccurrences(of: "        resources: {requests: {cpu: 100m, memory: 128Mi}}\n", with: "")),
+            ("recreate-outage", c.replacingOccurrences(of: "strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}", with: "strategy: {type: Recreate}")),
+            ("service-selects-nothing", c.replacingOccurrences(of: "selector: {app: web}\n  ports", with: "selector: {app: wbe}\n  ports")),
+            ("target-port-unknown", c.replacingOccurrences(of: "targetPort: http}", with: "targetPort: https}")),
+            ("load-balancer-port-conflict", c + "---\napiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n  ports: [{name: http, port: 8081, targetPort: http}]\n"),
+        ]
+        for (code, yaml) in cases {
+            let found = try codes(yaml)
+            XCTAssertTrue(found.contains(code), "\(code): found \(found)")
+            XCTAssertEqual(Set(found).subtracting([code, "no-prestop-delay"]).count <= 1, true, "\(code): \(found)")
+        }
+    }
+
+    func testHazardsNameFileLineAndFix() throws {
+        let yaml = Self.clean.replacingOccurrences(of: "terminationGracePeriodSeconds: 30", with: "terminationGracePeriodSeconds: 6")
+        let documents = try ManifestDecoder.decode([ManifestSource(name: "web.yaml", bytes: Array(yaml.utf8))]).documents
+        let hazard = try XCTUnwrap(Linter.lint(documents).first)
+        XCTAssertEqual(hazard.text, """
+        web.yaml:13:38: error[grace-too-short] deployment.apps/web: spec.template.spec.terminationGracePeriodSeconds: terminationGracePeriodSeconds 6 is shorter than preStop (5s) + shutdown (3s): the app is killed mid-drain
+            fix: set terminationGracePeriodSeconds to at least 13
+
+        """)
+    }
+
+    func testLintCommandExitCodes() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let dir = try temporaryDirectory(self)
+        func file(_ name: String, _ text: String) throws -> String {
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        XCTAssertEqual(try RolloutRun.run(["lint", "-f", "examples/manifests/"]).stdout, "no hazards found\n")
+        let warningOnly = try file("w.yaml", Self.clean.replacingOccurrences(of: "image: app:1.2.3", with: "image: app:latest"))
+        XCTAssertEqual(try RolloutRun.run(["lint", "-f", warningOnly]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["lint", "-f", warningOnly, "--strict"]).status, 1)
+        let broken = try file("e.yaml", Self.clean.replacingOccurrences(of: "        lifecycle: {preStop: {sleep: {seconds: 5}}}\n", with: ""))
+        var run = try RolloutRun.run(["lint", "-f", broken])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.hasSuffix("1 error, 0 warnings\n"), run.stdout)
+        run = try RolloutRun.run(["lint", "-f", broken, "-o", "json"])
+        let line = try XCTUnwrap(run.stdout.split(separator: "\n").first)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(object["code"] as? String, "no-prestop-delay")
+        XCTAssertEqual(object["severity"] as? String, "error")
+        let invalid = try file("i.yaml", Self.clean.replacingOccurrences(of: "maxSurge: 1", with: "maxSurge: 0"))
+        run = try RolloutRun.run(["lint", "-f", invalid])
+        XCTAssertEqual(run.status, 2, "0/0 is rejected by validation")
+        XCTAssertTrue(run.stdout.contains("error[surge-and-unavailable-zero]"))
+    }
+}
