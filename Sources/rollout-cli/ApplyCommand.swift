@@ -33,6 +33,8 @@ enum ApplyCommand {
           --timeout=0s     With --wait: virtual time to wait at most
           --speed=X        With --wait: run the clock at X times wall-clock speed
           --no-fail-fast   With --wait: keep waiting when all new pods are in CrashLoopBackOff
+          --traffic=10     With --wait: requests per second replayed through each Service in front
+                           of the Deployments (0: none); failed requests are reported
 
     """ + Global.helpText
 
@@ -78,6 +80,7 @@ enum ApplyCommand {
         let keys = outcomes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" && $0.operation != "pruned" }.map(\.resource.key)
         let cluster = try Cluster(store: store)
         var pacer = try Global.pacer(parsed)
+        try Global.startTraffic(parsed, cluster: cluster, deployments: keys)
         let results = RolloutWait.wait(for: keys, in: cluster, options: RolloutWait.Options(timeout: try Global.timeout(parsed), failFast: !parsed.flag("--no-fail-fast")),
                                        report: { _, result, _ in
                                            if case .failed = result { return }
@@ -86,6 +89,7 @@ enum ApplyCommand {
                                        }, pace: { pacer.pace(to: $0) })
         try cluster.save()
         try store.commit()
+        if let traffic = cluster.traffic { io.out(traffic.report()) }
         var failures: [String] = []
         for key in keys {
             switch results[key] ?? .timedOut {

@@ -46,7 +46,26 @@ enum Global {
     static let waitSpecs: [Arguments.Spec] = [
         .init(names: ["--timeout"], takesValue: true),
         .init(names: ["--speed"], takesValue: true),
+        .init(names: ["--traffic"], takesValue: true),
     ]
+
+    /// `--traffic RPS`: requests per second replayed through each Service (default 10, 0: none).
+    static func trafficRate(_ parsed: Arguments) throws -> Int {
+        guard let text = parsed.last("--traffic") else { return 10 }
+        guard let rps = Int(text), (0...10_000).contains(rps) else {
+            throw UsageError(message: "invalid argument \"\(text)\" for \"--traffic\" flag: expected requests per second from 0 to 10000")
+        }
+        return rps
+    }
+
+    /// Starts replaying requests through the Services in front of these Deployments.
+    static func startTraffic(_ parsed: Arguments, cluster: Cluster, deployments: [ObjectKey]) throws {
+        let rps = try trafficRate(parsed)
+        guard rps > 0 else { return }
+        let services = Set(deployments.compactMap { cluster.deployments[$0] }.flatMap { TrafficRecorder.services(selecting: $0, in: cluster) })
+        guard !services.isEmpty else { return }
+        cluster.traffic = TrafficRecorder(rps: rps, services: Array(services), start: cluster.now)
+    }
 
     /// `--timeout`: a Go duration of virtual time; 0 or absent means the default limit.
     static func timeout(_ parsed: Arguments) throws -> Duration? {

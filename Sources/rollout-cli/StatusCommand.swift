@@ -23,6 +23,8 @@ enum StatusCommand {
           --timeout=0s     Virtual time to wait at most (0: a day)
           --speed=X        Run the clock at X times wall-clock speed (default: as fast as possible)
           --no-fail-fast   Keep waiting when every new pod is in CrashLoopBackOff or ImagePullBackOff
+          --traffic=10     Requests per second replayed through each Service in front of the
+                           Deployment while it rolls (0: none); failures are reported at the end
 
     """ + Global.helpText
 
@@ -60,6 +62,7 @@ enum StatusCommand {
         var options = RolloutWait.Options(timeout: try Global.timeout(parsed), failFast: !parsed.flag("--no-fail-fast"))
         options.timeout = try Global.timeout(parsed)
         var pacer = try Global.pacer(parsed)
+        try Global.startTraffic(parsed, cluster: cluster, deployments: [key])
         let outcomes = RolloutWait.wait(for: [key], in: cluster, options: options, report: { _, result, _ in
             if case .failed = result { return }
             io.out(result.message + "\n")
@@ -67,6 +70,7 @@ enum StatusCommand {
         }, pace: { pacer.pace(to: $0) })
         try cluster.save()
         try store.commit()
+        if let traffic = cluster.traffic { io.out(traffic.report()) }
         switch outcomes[key] ?? .timedOut {
         case .done: return 0
         case .failed(let message): throw CommandFailure(message: message)

@@ -52,6 +52,7 @@ enum Kubelet {
         guard let pod = c.pods[uid], pod.epoch == epoch, !pod.gone else { return }
         let now = c.now
         let container = pod.containerName
+        var warmUp = Duration(milliseconds: 0)
 
         var events: [(String, String, String)] = []
         c.updatePod(uid) { p in
@@ -79,6 +80,7 @@ enum Kubelet {
                     // pod's status when asked (a 10,000-pod rollout would write 30,000 events).
                     p.state = .running(since: now)
                     p.everStarted = true
+                    warmUp = p.behaviour.startup
                 }
             case .waiting("ErrImagePull"):
                 p.state = .waiting("ImagePullBackOff")
@@ -86,6 +88,7 @@ enum Kubelet {
                 events.append(("Warning", "Failed", "Error: ImagePullBackOff"))
             case .waiting("CrashLoopBackOff"):
                 p.state = .running(since: now)
+                warmUp = p.behaviour.startup
                 events.append(("Normal", "Started", "Started container \(container)"))
             case .running(let since):
                 if let crash = p.behaviour.crashAfter, since.adding(crash) <= now {
@@ -111,6 +114,9 @@ enum Kubelet {
             }
         }
 
+        // The moment the app starts serving is no transition of the pod's status, but traffic
+        // and waits care: look again then.
+        if warmUp.milliseconds > 0 { c.timers.add(.resync, at: now.adding(warmUp)) }
         for (type, reason, message) in events {
             c.record(type, reason: reason, message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: component)
         }

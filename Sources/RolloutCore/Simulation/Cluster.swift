@@ -16,6 +16,8 @@ public final class Cluster {
     public internal(set) var events: [SimEvent] = []
 
     var timelines: [ObjectKey: Timeline] = [:]
+    /// Requests replayed through Services while time runs, when asked for.
+    public var traffic: TrafficRecorder?
     var dirtyTimelines: Set<ObjectKey> = []
     var replicaSetsByOwner: [String: [String]] = [:]
     /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every

@@ -35,12 +35,14 @@ public enum EventLoop {
             if until(c) { return .conditionMet }
             guard let next = c.timers.nextTime else { return .idle }
             if next > deadline {
+                c.traffic?.advance(c, until: deadline)
                 c.now = deadline
                 settle(c)
                 c.recordTimelines()
                 observe(c)
                 return until(c) ? .conditionMet : .timedOut
             }
+            c.traffic?.advance(c, until: next)
             c.now = max(c.now, next)
             for action in c.timers.popAll(at: c.now) {
                 switch action {

@@ -48,6 +48,14 @@ public enum RolloutWait {
         for key in keys where outcomes[key] == nil {
             outcomes[key] = loopOutcome == .idle ? .failed("deployment \"\(key.name)\" is not progressing and nothing is left to happen") : .timedOut
         }
+        // Let endpoint changes already on their way reach the Services, so the next command
+        // starts from what clients actually see; with traffic, also until every endpoint serves
+        // (a pod without a readiness probe is "rolled out" before its app has warmed up).
+        if loopOutcome == .conditionMet {
+            _ = EventLoop.run(c, timeout: Duration(seconds: 600), until: { c in
+                c.pendingEndpoints.isEmpty && (c.traffic.map { $0.allEndpointsServe(c) } ?? true)
+            }, observe: { c in pace(c.now) })
+        }
         return outcomes
     }
 }

@@ -1,0 +1,129 @@
+/// Requests through Services while virtual time runs (SPEC §5): each Service gets `rps`
+/// requests per second at evenly spaced instants; each goes to the next endpoint (round robin)
+/// of the Service's published view at that instant, and fails when there is none or when the
+/// pod behind it is not serving — still warming up, past SIGTERM, or gone.
+public final class TrafficRecorder {
+    public struct Window: Equatable, Sendable {
+        /// Milliseconds of virtual time since the recording started.
+        public var start: Int
+        public var end: Int
+        public var reason: String
+        public var failed: Int
+    }
+
+    public struct ServiceTraffic: Equatable, Sendable {
+        public var service: ObjectKey
+        public var requests = 0
+        public var failed = 0
+        public var windows: [Window] = []
+    }
+
+    public let rps: Int
+    public let start: Timestamp
+    let services: [ObjectKey]
+    var sent = 0
+    var roundRobin: [ObjectKey: Int] = [:]
+    public private(set) var traffic: [ObjectKey: ServiceTraffic] = [:]
+
+    /// Records traffic to `services` from `start` on.
+    public init(rps: Int, services: [ObjectKey], start: Timestamp) {
+        self.rps = rps
+        self.services = services.sorted()
+        self.start = start
+        for key in self.services { traffic[key] = ServiceTraffic(service: key) }
+    }
+
+    /// The Services in front of a Deployment: same namespace, selector matching its pods.
+    public static func services(selecting deployment: Resource, in c: Cluster) -> [ObjectKey] {
+        let labels = stringMap(deployment.object["spec"]?["template"]?["metadata"]?["labels"])
+        return c.services.values.filter { service in
+            let selector = stringMap(service.value.at("spec", "selector"))
+            return service.namespace == deployment.namespace && !selector.isEmpty && selector.allSatisfy { labels[$0.key] == $0.value }
+        }.map(\.key).sorted()
+    }
+
+    /// Sends the requests due in [now, until), with the cluster as it is now (nothing changes
+    /// between two instants of the event loop).
+    func advance(_ c: Cluster, until end: Timestamp) {
+        guard rps > 0 else { return }
+        while true {
+            let at = start.milliseconds + sent * 1000 / rps
+            guard at < end.milliseconds else { return }
+            sent += 1
+            for key in services { send(to: key, at: at, in: c) }
+        }
+    }
+
+    private func send(to key: ObjectKey, at: Int, in c: Cluster) {
+        guard var stats = traffic[key] else { return }
+        stats.requests += 1
+        let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
+        var targets: [String] = []
+        for subset in c.endpoints[endpointsKey]?.object["subsets"]?.arrayValue ?? [] {
+            for address in subset["addresses"]?.arrayValue ?? [] {
+                if let uid = address["targetRef"]?["uid"]?.stringValue { targets.append(uid) }
+            }
+        }
+        var failure: String?
+        if targets.isEmpty {
+            failure = "no ready endpoints"
+        } else {
+            let index = roundRobin[key, default: 0] % targets.count
+            roundRobin[key, default: 0] += 1
+            failure = Self.notServing(c.pods[targets[index]], at: at)
+        }
+        if let failure {
+            stats.failed += 1
+            let t = at - start.milliseconds
+            if var last = stats.windows.last, last.reason == failure, t - last.end <= 1000 / rps + 1 {
+                last.end = t
+                last.failed += 1
+                stats.windows[stats.windows.count - 1] = last
+            } else {
+                stats.windows.append(Window(start: t, end: t, reason: failure, failed: 1))
+            }
+        }
+        traffic[key] = stats
+    }
+
+    /// Every pod behind the recorded Services answers requests now.
+    func allEndpointsServe(_ c: Cluster) -> Bool {
+        for key in services {
+            let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
+            for subset in c.endpoints[endpointsKey]?.object["subsets"]?.arrayValue ?? [] {
+                for address in subset["addresses"]?.arrayValue ?? [] {
+                    guard let uid = address["targetRef"]?["uid"]?.stringValue else { continue }
+                    if Self.notServing(c.pods[uid], at: c.now.milliseconds) != nil { return false }
+                }
+            }
+        }
+        return true
+    }
+
+    /// Why the pod cannot answer a request at `at` (ms since the epoch), nil when it can.
+    static func notServing(_ pod: SimPod?, at: Int) -> String? {
+        guard let pod, !pod.gone else { return "pod already gone (killed)" }
+        if pod.sigtermAt != nil { return "pod past SIGTERM (shutting down)" }
+        guard case .running(let since) = pod.state else { return "container not running" }
+        if at < since.milliseconds + pod.behaviour.startup.milliseconds { return "pod still warming up" }
+        return nil
+    }
+
+    /// `service/web-api: 150 requests, 12 failed` and one line per failure window.
+    public func report() -> String {
+        var text = ""
+        for key in services {
+            guard let s = traffic[key] else { continue }
+            text += "service/\(key.name): \(s.requests) requests at \(rps)/s, \(s.failed) failed\n"
+            for w in s.windows {
+                let span = w.start == w.end ? "t=\(Self.seconds(w.start))" : "t=\(Self.seconds(w.start))–\(Self.seconds(w.end))"
+                text += "  \(span): \(w.failed) failed, \(w.reason)\n"
+            }
+        }
+        return text
+    }
+
+    static func seconds(_ ms: Int) -> String {
+        ms % 1000 == 0 ? "\(ms / 1000)s" : "\(JSONWriter.formatFloat(Double(ms) / 1000))s"
+    }
+}
