@@ -19,6 +19,7 @@ let commands: [(name: String, summary: String, run: ([String], inout CommandIO) 
     ("restart", "Roll every pod of a Deployment", RolloutCommands.restart),
     ("scale", "Set a Deployment's replica count", RolloutCommands.scale),
     ("set", "Set a Deployment's container images (set image)", RolloutCommands.setImage),
+    ("plan", "Predict a deploy: changes, rollouts, failed requests, hazards", PlanCommand.run),
     ("lint", "Find zero-downtime hazards in manifests (no cluster needed)", LintCommand.run),
     ("cluster", "Create (init) or inspect (info) the embedded cluster", ClusterCommand.run),
     ("render", "Print manifests as they are read, as YAML or JSON", RenderCommand.run),

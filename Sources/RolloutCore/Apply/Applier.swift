@@ -52,7 +52,7 @@ public enum Applier {
     }
 
     /// Applies prepared candidates (see `prepare`): all or nothing.
-    public static func apply(_ candidates: [Candidate], to store: StateStore, options: ApplyOptions) throws -> [ApplyOutcome] {
+    public static func apply(_ candidates: [Candidate], to store: StateStore, options: ApplyOptions, commit: Bool = true) throws -> [ApplyOutcome] {
         var outcomes: [ApplyOutcome] = []
         var problems: [ValidationError] = []
         var namespaces = Set(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name))
@@ -91,7 +91,7 @@ public enum Applier {
         if options.prune {
             outcomes += try Pruner.prune(store: store, applied: candidates.map(\.resource.key), options: options)
         }
-        if options.dryRun == .none { try store.commit() }
+        if options.dryRun == .none && commit { try store.commit() }
         return outcomes
     }
 

@@ -1,0 +1,157 @@
+/// `rollout plan` (SPEC §5): apply manifests to the cluster as it is, run every rollout they
+/// cause to its end (or failure) with traffic through the Services, and report what would
+/// happen — without keeping any of it: the store is never committed.
+public struct PlanReport: Sendable {
+    public struct DeploymentPlan: Sendable {
+        public var name: String
+        public var namespace: String
+        public var replicas: Int
+        public var maxSurge: Int
+        public var maxUnavailable: Int
+        /// How the percentages were rounded, e.g. `25% of 3 = 0.75, rounded up to 1`.
+        public var surgeRounding: String
+        public var unavailableRounding: String
+        public var durationSeconds: Double
+        public var maxPods: Int
+        public var minAvailable: Int
+        /// `complete`, `failed: ProgressDeadlineExceeded`, `failed: CrashLoopBackOff`, `paused`, `unchanged`.
+        public var outcome: String
+    }
+
+    public var changes: [ApplyOutcome]
+    public var deployments: [DeploymentPlan]
+    public var traffic: [TrafficRecorder.ServiceTraffic]
+    public var rps: Int
+    public var hazards: [Hazard]
+
+    public var failedRequests: Int { traffic.reduce(0) { $0 + $1.failed } }
+
+    public var text: String {
+        var out = changes.isEmpty ? "No changes.\n" : changes.map { $0.line + "\n" }.joined()
+        for d in deployments {
+            out += "\ndeployment.apps/\(d.name): \(d.outcome)"
+            if d.outcome != "unchanged" && d.outcome != "paused" { out += " in \(Self.seconds(d.durationSeconds))" }
+            out += "\n"
+            out += "  maxSurge \(d.maxSurge) (\(d.surgeRounding)), maxUnavailable \(d.maxUnavailable) (\(d.unavailableRounding))\n"
+            out += "  pods: at most \(d.maxPods) at once, terminating ones included (\(d.replicas) desired); at least \(d.minAvailable) available\n"
+        }
+        if !traffic.isEmpty {
+            out += "\n"
+            for s in traffic {
+                out += "service/\(s.service.name): \(s.requests) requests at \(rps)/s, \(s.failed) failed\n"
+                for w in s.windows {
+                    let span = w.start == w.end ? "t=\(TrafficRecorder.seconds(w.start))" : "t=\(TrafficRecorder.seconds(w.start))–\(TrafficRecorder.seconds(w.end))"
+                    out += "  \(span): \(w.failed) failed, \(w.reason)\n"
+                }
+            }
+        }
+        out += hazards.isEmpty ? "\nno hazards found\n" : "\n" + hazards.map(\.text).joined()
+        return out
+    }
+
+    public var json: Value {
+        .object(Object([
+            "changes": .array(changes.map { .object(Object(["object": .string($0.object), "operation": .string($0.operation)])) }),
+            "deployments": .array(deployments.map { d in
+                .object(Object([
+                    "name": .string(d.name), "namespace": .string(d.namespace), "replicas": .int(d.replicas),
+                    "maxSurge": .int(d.maxSurge), "maxUnavailable": .int(d.maxUnavailable),
+                    "durationSeconds": d.durationSeconds == d.durationSeconds.rounded() ? .int(Int(d.durationSeconds)) : .float(d.durationSeconds),
+                    "maxPods": .int(d.maxPods), "minAvailable": .int(d.minAvailable), "outcome": .string(d.outcome),
+                ]))
+            }),
+            "services": .array(traffic.map { s in
+                .object(Object([
+                    "name": .string(s.service.name), "namespace": .string(s.service.namespace), "requests": .int(s.requests), "failed": .int(s.failed),
+                    "windows": .array(s.windows.map { .object(Object(["start": .float(Double($0.start) / 1000), "end": .float(Double($0.end) / 1000),
+                                                                      "failed": .int($0.failed), "reason": .string($0.reason)])) }),
+                ]))
+            }),
+            "hazards": .array(hazards.map { h in
+                .object(Object(["object": .string(h.object), "code": .string(h.code), "severity": .string(h.severity.rawValue),
+                                "message": .string(h.message), "path": .string(h.path.description)]))
+            }),
+        ]))
+    }
+
+    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))s" : "\(JSONWriter.formatFloat(s))s" }
+}
+
+public enum Planner {
+    /// Plans `documents` against the state in `store`. Nothing is committed; close the store
+    /// without committing and the state is exactly as before.
+    public static func plan(_ documents: [ManifestDocument], store: StateStore, options: ApplyOptions, rps: Int, timeout: Duration? = nil) throws -> PlanReport {
+        var dryRun = options
+        dryRun.dryRun = .none
+        let changes = try Applier.apply(try Applier.prepare(documents, options: dryRun), to: store, options: dryRun, commit: false)
+        let cluster = try Cluster(store: store)
+        let keys = changes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" }.map(\.resource.key)
+        let services = Set(keys.compactMap { cluster.deployments[$0] }.flatMap { TrafficRecorder.services(selecting: $0, in: cluster) })
+        if rps > 0 && !services.isEmpty { cluster.traffic = TrafficRecorder(rps: rps, services: Array(services), start: cluster.now) }
+        let start = cluster.now
+        var finished: [ObjectKey: Timestamp] = [:]
+        var watched = keys.filter { key in
+            guard let d = cluster.deployments[key] else { return false }
+            return d.object["spec"]?["paused"]?.boolValue != true
+        }
+        let changed = Set(changes.filter { $0.operation != "unchanged" }.map(\.resource.key))
+        watched = watched.filter { changed.contains($0) }
+        let outcomes = RolloutWait.wait(for: watched, in: cluster, options: .init(timeout: timeout), report: { key, result, at in
+            if case .waiting = result { return }
+            finished[key] = at
+        })
+        var plans: [PlanReport.DeploymentPlan] = []
+        for key in keys {
+            guard let resource = cluster.deployments[key] else { continue }
+            var reader = FieldReader()
+            let d = Deployment(resource, reader: &reader)
+            let shape = DeploymentShape(replicas: d.replicas, strategy: d.strategy)
+            var surgeRounding = "Recreate", unavailableRounding = "Recreate"
+            if case .rollingUpdate(let surge, let unavailable) = d.strategy {
+                surgeRounding = rounding(surge, of: d.replicas, up: true)
+                unavailableRounding = rounding(unavailable, of: d.replicas, up: false)
+                if DeploymentMath.resolveFenceposts(maxSurge: surge, maxUnavailable: unavailable, desired: d.replicas).map({ $0.surge == 0 && $0.unavailable == 1 }) == true,
+                   unavailable.scaled(total: d.replicas, roundUp: false) == 0 {
+                    unavailableRounding += "; both 0, so 1 as Kubernetes does"
+                }
+            }
+            let samples = cluster.timelines[key]?.samples ?? []
+            let outcome: String
+            if d.paused {
+                outcome = "paused"
+            } else if !changed.contains(key) {
+                outcome = "unchanged"
+            } else {
+                switch outcomes[key] ?? .timedOut {
+                case .done: outcome = "complete"
+                case .failed(let message):
+                    outcome = message.contains("progress deadline") ? "failed: ProgressDeadlineExceeded"
+                        : message.contains("CrashLoopBackOff") ? "failed: CrashLoopBackOff"
+                        : message.contains("ImagePullBackOff") ? "failed: ImagePullBackOff" : "failed: \(message)"
+                case .timedOut: outcome = "failed: timed out"
+                case .notFound: outcome = "deleted"
+                }
+            }
+            let end = finished[key] ?? cluster.now
+            plans.append(PlanReport.DeploymentPlan(
+                name: key.name, namespace: key.namespace, replicas: d.replicas,
+                maxSurge: DeploymentMath.maxSurge(shape), maxUnavailable: DeploymentMath.maxUnavailable(shape),
+                surgeRounding: surgeRounding, unavailableRounding: unavailableRounding,
+                durationSeconds: Double(end.milliseconds - start.milliseconds) / 1000,
+                maxPods: samples.map { $0.current + $0.terminating }.max() ?? d.replicas,
+                minAvailable: samples.map(\.available).min() ?? d.status.availableReplicas,
+                outcome: outcome))
+        }
+        let traffic = cluster.traffic.map { recorder in recorder.traffic.values.sorted { $0.service < $1.service } } ?? []
+        return PlanReport(changes: changes, deployments: plans, traffic: traffic, rps: rps, hazards: Linter.lint(documents, defaultNamespace: options.namespace))
+    }
+
+    /// `25% of 3 = 0.75, rounded up to 1`, or `an absolute 2`.
+    static func rounding(_ value: IntOrString, of total: Int, up: Bool) -> String {
+        guard let p = value.percent else { return "absolute" }
+        let exact = Double(p * total) / 100
+        let result = value.scaled(total: total, roundUp: up) ?? 0
+        if exact == exact.rounded() { return "\(p)% of \(total)" }
+        return "\(p)% of \(total) = \(JSONWriter.formatFloat(exact)), rounded \(up ? "up" : "down") to \(result)"
+    }
+}

@@ -1,0 +1,62 @@
+import RolloutCore
+
+enum PlanCommand {
+    static let help = """
+    Predict what applying manifests would do, without doing it: on a copy of the cluster, apply
+    them and run every rollout they cause to its end (or failure), with requests through the
+    Services in front. Prints the changes; per Deployment the resolved maxSurge and
+    maxUnavailable (and how they were rounded), the predicted duration, the most pods at once,
+    the fewest available, and the outcome; per Service the requests sent and failed, with the
+    windows they failed in and why; and the hazards `rollout lint` finds. The state is never
+    changed.
+
+    Exit status: 0; 1 when --fail-on is met (downtime: a request failed or a rollout failed;
+    hazard: lint found an error); 2 bad input.
+
+    Usage:
+      rollout plan -f PATH... [-R] [--traffic=10] [--fail-on=downtime|hazard] [--timeout=D] [-o text|json] [options]
+
+    Examples:
+      rollout plan -f examples/releases/web-api-1.5.0.yaml
+      rollout plan -f k8s/ --fail-on downtime -o json     # in CI, before merging
+
+    Options:
+      -f, --filename=[]    Files, folders (.yaml, .yml, .json) or - for standard input
+      -R, --recursive      Walk folders given with -f recursively
+          --traffic=10     Requests per second through each Service (0: none)
+          --fail-on=       downtime or hazard (repeat for both)
+          --timeout=1d     Virtual time a rollout may take at most
+      -o, --output=text    text, or json: changes, deployments (name, namespace, maxSurge,
+                           maxUnavailable, durationSeconds, maxPods, minAvailable, outcome),
+                           services (name, requests, failed, windows), hazards
+
+    """ + Global.helpText
+
+    static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
+        let parsed = try Arguments(args, specs: Global.specs + Global.fileSpecs + Global.waitSpecs + [
+            .init(names: ["--fail-on"], takesValue: true), .init(names: ["-o", "--output"], takesValue: true),
+        ])
+        if parsed.flag("--help") { io.out(help + "\n"); return 0 }
+        if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"; give manifests with -f") }
+        let failOn = Set(parsed.all("--fail-on").flatMap { $0.split(separator: ",").map(String.init) })
+        if let bad = failOn.first(where: { $0 != "downtime" && $0 != "hazard" }) {
+            throw UsageError(message: "invalid argument \"\(bad)\" for \"--fail-on\" flag: expected downtime or hazard")
+        }
+        let output = parsed.last("--output") ?? "text"
+        guard output == "text" || output == "json" else {
+            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json,text")
+        }
+        var options = ApplyOptions()
+        options.namespace = Global.namespace(parsed)
+        options.namespaceExplicit = parsed.last("--namespace") != nil
+        let documents = try Global.readManifests(parsed, io: &io, verb: "plan")
+        let store = try Global.openStore(parsed, writable: true)
+        // Never committed: closing the store drops everything the plan did.
+        defer { store.close() }
+        let report = try Planner.plan(documents, store: store, options: options, rps: try Global.trafficRate(parsed), timeout: try Global.timeout(parsed))
+        io.out(output == "json" ? try JSONWriter.string(report.json, style: .pretty) + "\n" : report.text)
+        let downtime = report.failedRequests > 0 || report.deployments.contains { $0.outcome.hasPrefix("failed") }
+        let hazard = report.hazards.contains { $0.severity == .error }
+        return (failOn.contains("downtime") && downtime) || (failOn.contains("hazard") && hazard) ? 1 : 0
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+
+/// `rollout plan`: predictions on a copy of the state, which stays byte-identical; exit codes
+/// for `--fail-on`; the JSON fields CI reads.
+final class PlanTests: XCTestCase {
+    var state = ""
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        state = try temporaryDirectory(self).appendingPathComponent("s").path
+    }
+
+    func rollout(_ args: String...) throws -> RolloutRun { try RolloutRun.run(args + ["--state", state]) }
+
+    /// Every file of the state directory with its bytes.
+    func snapshot() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let root = URL(fileURLWithPath: state)
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return files }
+        for case let url as URL in enumerator {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[url.path] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+
+    func testPlanPredictsAndChangesNothing() throws {
+        XCTAssertEqual(try rollout("apply", "-f", "examples/manifests/", "--wait").status, 0)
+        XCTAssertEqual(try rollout("apply", "-f", "examples/unsafe/", "--wait").status, 0)
+        let before = try snapshot()
+        var run = try rollout("plan", "-f", "examples/releases/web-api-1.5.0.yaml", "--fail-on", "downtime", "--fail-on", "hazard")
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        try assertGolden(run.stdout, "plan/web-api-1.5.0.txt")
+        let unsafe = try temporaryDirectory(self).appendingPathComponent("naive-v2.yaml")
+        try String(contentsOfFile: "examples/unsafe/naive-api.yaml", encoding: .utf8).replacingOccurrences(of: "naive-api:1", with: "naive-api:2")
+            .write(to: unsafe, atomically: true, encoding: .utf8)
+        run = try rollout("plan", "-f", unsafe.path, "--fail-on", "downtime", "-o", "json")
+        XCTAssertEqual(run.status, 1, "requests would fail")
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let deployment = try XCTUnwrap((json["deployments"] as? [[String: Any]])?.first)
+        XCTAssertEqual(deployment["name"] as? String, "naive-api")
+        XCTAssertEqual(deployment["namespace"] as? String, "default")
+        XCTAssertEqual(deployment["maxSurge"] as? Int, 1)
+        XCTAssertEqual(deployment["maxUnavailable"] as? Int, 0)
+        XCTAssertEqual(deployment["outcome"] as? String, "complete")
+        XCTAssertNotNil(deployment["durationSeconds"])
+        XCTAssertNotNil(deployment["maxPods"])
+        XCTAssertNotNil(deployment["minAvailable"])
+        let service = try XCTUnwrap((json["services"] as? [[String: Any]])?.first)
+        XCTAssertEqual(service["name"] as? String, "naive-api")
+        XCTAssertEqual(service["requests"] as? Int, 50)
+        XCTAssertEqual(service["failed"] as? Int, 50)
+        let codes = (json["hazards"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
+        XCTAssertEqual(Set(codes), ["no-readiness-probe", "no-prestop-delay", "no-resource-requests"])
+        XCTAssertEqual(try rollout("plan", "-f", unsafe.path, "--fail-on", "hazard").status, 1)
+        XCTAssertEqual(try rollout("plan", "-f", unsafe.path).status, 0, "without --fail-on, a plan only reports")
+        // A broken release: the predicted outcome, and still nothing changed.
+        run = try rollout("plan", "-f", "examples/releases/web-api-1.6.0-rc1-broken.yaml", "-o", "json", "--fail-on", "downtime")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.contains("\"outcome\": \"failed: ProgressDeadlineExceeded\""), run.stdout)
+        XCTAssertEqual(try rollout("plan", "-f", unsafe.path, "--fail-on", "never").status, 2)
+        XCTAssertEqual(try snapshot(), before, "plan leaves the state byte-identical")
+    }
+}
