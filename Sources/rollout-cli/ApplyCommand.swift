@@ -33,6 +33,9 @@ enum ApplyCommand {
           --timeout=0s     With --wait: virtual time to wait at most
           --speed=X        With --wait: run the clock at X times wall-clock speed
           --no-fail-fast   With --wait: keep waiting when all new pods are in CrashLoopBackOff
+          --rollback-on-failure
+                           With --wait: when a rollout fails (deadline, crash loop, bad image),
+                           undo it to the previous revision, wait for that, and exit 1
           --traffic=10     With --wait: requests per second replayed through each Service in front
                            of the Deployments (0: none); failed requests are reported
 
@@ -47,6 +50,7 @@ enum ApplyCommand {
             .init(names: ["-o", "--output"], takesValue: true),
             .init(names: ["--wait"], takesValue: false),
             .init(names: ["--no-fail-fast"], takesValue: false),
+            .init(names: ["--rollback-on-failure"], takesValue: false),
         ] + Global.waitSpecs)
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"; give manifests with -f") }
@@ -91,15 +95,50 @@ enum ApplyCommand {
         try store.commit()
         if let traffic = cluster.traffic { io.out(traffic.report()) }
         var failures: [String] = []
+        var failedKeys: [ObjectKey] = []
         for key in keys {
             switch results[key] ?? .timedOut {
             case .done: break
-            case .failed(let message): failures.append(message)
-            case .timedOut: failures.append("timed out waiting for deployment \"\(key.name)\"")
+            case .failed(let message): failures.append(message); failedKeys.append(key)
+            case .timedOut: failures.append("timed out waiting for deployment \"\(key.name)\""); failedKeys.append(key)
             case .notFound: failures.append("deployment \"\(key.name)\" has been deleted")
             }
         }
-        if !failures.isEmpty { throw CommandFailure(message: failures.joined(separator: "\nerror: ")) }
-        return 0
+        if failures.isEmpty { return 0 }
+        // --rollback-on-failure: undo each failed rollout to its previous revision and wait for
+        // that, as Nomad's auto_revert and ECS' circuit breaker do. The exit status stays 1.
+        if parsed.flag("--rollback-on-failure") {
+            for failure in failures { io.out("error: \(failure)\n") }
+            var rolledBack: [ObjectKey] = []
+            for key in failedKeys {
+                do {
+                    let (updated, previous, revision) = try RolloutActions.undoTarget(store, key, toRevision: 0)
+                    guard updated != nil else { continue }
+                    io.out("rolling back deployment \"\(key.name)\" to revision \(revision)\n")
+                    _ = try RolloutActions.undo(store, key, toRevision: revision)
+                    _ = previous
+                    rolledBack.append(key)
+                } catch let error as RolloutActionError {
+                    io.out("error: cannot roll back deployment \"\(key.name)\": \(error.message)\n")
+                }
+            }
+            if !rolledBack.isEmpty {
+                let again = try Cluster(store: store)
+                try Global.startTraffic(parsed, cluster: again, deployments: rolledBack)
+                let undone = RolloutWait.wait(for: rolledBack, in: again, options: RolloutWait.Options(timeout: try Global.timeout(parsed)),
+                                              report: { _, result, _ in
+                                                  if case .failed = result { return }
+                                                  io.out(result.message + "\n")
+                                                  io.flush()
+                                              }, pace: { pacer.pace(to: $0) })
+                try again.save()
+                try store.commit()
+                if let traffic = again.traffic { io.out(traffic.report()) }
+                let restored = rolledBack.filter { undone[$0] == .done }.map { "deployment.apps/\($0.name)" }
+                io.flush()
+                throw CommandFailure(message: "rollout failed; \(restored.isEmpty ? "the rollback did not finish either" : "rolled back " + restored.joined(separator: ", "))")
+            }
+        }
+        throw CommandFailure(message: failures.joined(separator: "\nerror: "))
     }
 }

@@ -38,4 +38,15 @@ final class TrafficTests: XCTestCase {
         XCTAssertFalse(quiet.stdout.contains("requests"), quiet.stdout)
         XCTAssertEqual(try rollout("status", "deployment/web-api", "--traffic", "fast").status, 2)
     }
+
+    func testRollbackOnFailure() throws {
+        _ = try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait")
+        let run = try rollout("apply", "-f", "examples/releases/web-api-1.6.0-rc1-broken.yaml", "--wait", "--rollback-on-failure")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.contains("error: deployment \"web-api\" exceeded its progress deadline\nrolling back deployment \"web-api\" to revision 1\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("deployment \"web-api\" successfully rolled out\n"), run.stdout)
+        XCTAssertEqual(run.stderr, "error: rollout failed; rolled back deployment.apps/web-api\n")
+        XCTAssertTrue(try rollout("get", "deploy", "web-api", "-o", "yaml").stdout.contains("image: ghcr.io/example/web-api:1.4.2"))
+        XCTAssertTrue(try rollout("get", "deploy", "web-api").stdout.contains("3/3"))
+    }
 }
