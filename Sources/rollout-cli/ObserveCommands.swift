@@ -56,16 +56,16 @@ enum ObserveCommands {
     }
 
     static func timeline(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = RolloutCommands.help("rollout timeline deployment/NAME [-o table|json] [options]",
+        let text = RolloutCommands.help("rollout timeline deployment/NAME [-o table|json|svg|chart] [options]",
                                         "Show how the last rollout of a Deployment went, one row per moment the counts changed: t (seconds of virtual time since the rollout began), desired, current (pods not terminating), terminating, updated, ready, available, oldReady, newReady, and the ready endpoints of the Services in front of it.",
                                         "  rollout timeline deployment/web-api\n  rollout timeline deployment/web-api -o json | jq .",
-                                        options: "  -o, --output=table   table, or json (one JSON object per line)")
+                                        options: "  -o, --output=table   table; json (one JSON object per line); svg (a chart with the surge and\n                       availability bounds and failed requests, for a pull request); chart (for a terminal)")
         let parsed = try Arguments(args, specs: Global.specs + [.init(names: ["-o", "--output"], takesValue: true)])
         if parsed.flag("--help") { io.out(text + "\n"); return 0 }
         let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "timeline")
         let output = parsed.last("--output") ?? "table"
-        guard ["table", "json"].contains(output) else {
-            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json,table")
+        guard ["table", "json", "svg", "chart"].contains(output) else {
+            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: chart,json,svg,table")
         }
         let store = try Global.openStore(parsed, writable: false)
         defer { store.close() }
@@ -75,6 +75,14 @@ enum ObserveCommands {
         }
         if output == "json" {
             for sample in timeline.samples { io.out(try JSONWriter.string(sample.json) + "\n") }
+            return 0
+        }
+        if output == "svg" {
+            io.out(TimelineChart.svg(timeline, title: "deployment.apps/\(key.name), revision \(timeline.revision)"))
+            return 0
+        }
+        if output == "chart" {
+            io.out("deployment.apps/\(key.name) revision \(timeline.revision), from \(timeline.start)\n" + TimelineChart.text(timeline))
             return 0
         }
         var table = TabWriter(minWidth: 0, padding: 2)

@@ -1,3 +1,4 @@
+import Foundation
 import RolloutCore
 
 enum PlanCommand {
@@ -26,6 +27,7 @@ enum PlanCommand {
           --traffic=10     Requests per second through each Service (0: none)
           --fail-on=       downtime or hazard (repeat for both)
           --timeout=1d     Virtual time a rollout may take at most
+          --svg=FILE       Also write a chart of each rollout (as `timeline -o svg`)
       -o, --output=text    text, or json: changes, deployments (name, namespace, maxSurge,
                            maxUnavailable, durationSeconds, maxPods, minAvailable, outcome),
                            services (name, requests, failed, windows), hazards
@@ -35,6 +37,7 @@ enum PlanCommand {
     static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
         let parsed = try Arguments(args, specs: Global.specs + Global.fileSpecs + Global.waitSpecs + [
             .init(names: ["--fail-on"], takesValue: true), .init(names: ["-o", "--output"], takesValue: true),
+            .init(names: ["--svg"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"; give manifests with -f") }
@@ -55,6 +58,15 @@ enum PlanCommand {
         defer { store.close() }
         let report = try Planner.plan(documents, store: store, options: options, rps: try Global.trafficRate(parsed), timeout: try Global.timeout(parsed))
         io.out(output == "json" ? try JSONWriter.string(report.json, style: .pretty) + "\n" : report.text)
+        if let path = parsed.last("--svg") {
+            // One chart per Deployment that rolled: FILE for the first, FILE-NAME.svg for others.
+            for (i, chart) in report.charts.enumerated() {
+                let file = i == 0 ? path : (path.hasSuffix(".svg") ? String(path.dropLast(4)) : path) + "-\(chart.name).svg"
+                do { try chart.svg.write(toFile: file, atomically: true, encoding: .utf8) } catch {
+                    throw CommandFailure(message: "cannot write \(file): \(error.localizedDescription)")
+                }
+            }
+        }
         let downtime = report.failedRequests > 0 || report.deployments.contains { $0.outcome.hasPrefix("failed") }
         let hazard = report.hazards.contains { $0.severity == .error }
         return (failOn.contains("downtime") && downtime) || (failOn.contains("hazard") && hazard) ? 1 : 0

@@ -23,6 +23,8 @@ public struct PlanReport: Sendable {
     public var traffic: [TrafficRecorder.ServiceTraffic]
     public var rps: Int
     public var hazards: [Hazard]
+    /// An SVG chart of each rollout that ran.
+    public var charts: [(name: String, svg: String)] = []
 
     public var failedRequests: Int { traffic.reduce(0) { $0 + $1.failed } }
 
@@ -143,7 +145,15 @@ public enum Planner {
                 outcome: outcome))
         }
         let traffic = cluster.traffic.map { recorder in recorder.traffic.values.sorted { $0.service < $1.service } } ?? []
-        return PlanReport(changes: changes, deployments: plans, traffic: traffic, rps: rps, hazards: Linter.lint(documents, defaultNamespace: options.namespace))
+        var report = PlanReport(changes: changes, deployments: plans, traffic: traffic, rps: rps, hazards: Linter.lint(documents, defaultNamespace: options.namespace))
+        // Failed requests onto the timelines (as saving would), then the pictures.
+        try cluster.save()
+        for key in watched {
+            if let timeline = try Timeline.load(store, deployment: key) {
+                report.charts.append((key.name, TimelineChart.svg(timeline, title: "deployment.apps/\(key.name), revision \(timeline.revision) (planned)")))
+            }
+        }
+        return report
     }
 
     /// `25% of 3 = 0.75, rounded up to 1`, or `an absolute 2`.

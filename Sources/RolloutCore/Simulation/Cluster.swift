@@ -280,6 +280,22 @@ public final class Cluster {
             }
         }
         pendingKeysAtLoad = Set(pendingEndpoints.keys)
+        // Failed requests go on the timelines of the Deployments behind the Services.
+        if let traffic {
+            for (key, resource) in deployments {
+                guard var timeline = timelines[key] else { continue }
+                let services = Set(TrafficRecorder.services(selecting: resource, in: self))
+                let windows = traffic.traffic.values.filter { services.contains($0.service) }.flatMap(\.windows).map { w in
+                    TrafficRecorder.Window(start: w.start + traffic.start.milliseconds - timeline.start.milliseconds,
+                                           end: w.end + traffic.start.milliseconds - timeline.start.milliseconds, reason: w.reason, failed: w.failed)
+                }.filter { $0.end >= 0 }
+                if !windows.isEmpty || !timeline.failures.isEmpty {
+                    timeline.failures = windows.sorted { ($0.start, $0.reason) < ($1.start, $1.reason) }
+                    timelines[key] = timeline
+                    dirtyTimelines.insert(key)
+                }
+            }
+        }
         for key in dirtyTimelines.sorted() {
             guard let timeline = timelines[key] else { continue }
             try store.put(timeline.resource(name: key.name, namespace: key.namespace), creating: false)

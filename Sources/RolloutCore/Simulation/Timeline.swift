@@ -30,7 +30,7 @@ public struct Timeline: Equatable, Sendable {
             ]))
         }
 
-        init(desired: Int, current: Int, terminating: Int, updated: Int, ready: Int, available: Int, oldReady: Int, newReady: Int, endpoints: Int, t: Double) {
+        public init(desired: Int, current: Int, terminating: Int, updated: Int, ready: Int, available: Int, oldReady: Int, newReady: Int, endpoints: Int, t: Double) {
             self.t = t
             self.desired = desired
             self.current = current
@@ -54,6 +54,14 @@ public struct Timeline: Equatable, Sendable {
     public var revision: Int
     public var start: Timestamp
     public var samples: [Sample]
+    /// Failed requests through the Services in front, when traffic was replayed: windows in
+    /// milliseconds since `start`.
+    public var failures: [TrafficRecorder.Window] = []
+    /// The counts just before the rollout began (the previous rollout's last moment), for charts.
+    public var before: Sample?
+    /// The bounds drawn on charts: replicas + maxSurge and replicas − maxUnavailable.
+    public var maxPods: Int = 0
+    public var minAvailable: Int = 0
 
     static let type = ResourceType.forObject(apiVersion: "rollout.dev/v1alpha1", kind: "RolloutTimeline")
 
@@ -62,14 +70,22 @@ public struct Timeline: Equatable, Sendable {
             "apiVersion": .string("rollout.dev/v1alpha1"), "kind": .string("RolloutTimeline"),
             "metadata": .object(Object(["name": .string(name), "namespace": .string(namespace), "creationTimestamp": .string(start.description)])),
             "revision": .int(revision), "start": .string(start.description),
+            "maxPods": .int(maxPods), "minAvailable": .int(minAvailable),
             "samples": .array(samples.map(\.json)),
+            "before": before.map(\.json) ?? .null,
+            "failures": .array(failures.map { .object(Object(["start": .int($0.start), "end": .int($0.end), "failed": .int($0.failed), "reason": .string($0.reason)])) }),
         ]))
     }
 
-    init(revision: Int, start: Timestamp, samples: [Sample]) {
+    public init(revision: Int, start: Timestamp, samples: [Sample], failures: [TrafficRecorder.Window] = [], maxPods: Int = 0, minAvailable: Int = 0,
+                before: Sample? = nil) {
+        self.before = before
         self.revision = revision
         self.start = start
         self.samples = samples
+        self.failures = failures
+        self.maxPods = maxPods
+        self.minAvailable = minAvailable
     }
 
     init?(_ r: Resource) {
@@ -77,6 +93,13 @@ public struct Timeline: Equatable, Sendable {
         revision = r.object["revision"]?.intValue ?? 0
         self.start = start
         samples = (r.object["samples"]?.arrayValue ?? []).compactMap(Sample.init)
+        before = r.object["before"].flatMap(Sample.init)
+        maxPods = r.object["maxPods"]?.intValue ?? 0
+        minAvailable = r.object["minAvailable"]?.intValue ?? 0
+        failures = (r.object["failures"]?.arrayValue ?? []).compactMap { w in
+            guard let start = w["start"]?.intValue, let end = w["end"]?.intValue else { return nil }
+            return TrafficRecorder.Window(start: start, end: end, reason: w["reason"]?.stringValue ?? "", failed: w["failed"]?.intValue ?? 0)
+        }
     }
 
     /// Reads the stored timeline of a Deployment.
@@ -93,7 +116,22 @@ extension Cluster {
             let revision = resource.annotations[DeploymentController.revisionAnnotation].flatMap(Int.init) ?? 0
             guard revision > 0 else { continue }
             var timeline = timelines[key] ?? Timeline(revision: revision, start: now, samples: [])
-            if timeline.revision != revision { timeline = Timeline(revision: revision, start: now, samples: []) }
+            if timeline.revision != revision {
+                // The previous rollout's pods are all old ones now.
+                var previous = timeline.samples.last
+                if let p = previous {
+                    previous?.oldReady = p.oldReady + p.newReady
+                    previous?.newReady = 0
+                    previous?.updated = 0
+                }
+                timeline = Timeline(revision: revision, start: now, samples: [])
+                timeline.before = previous
+            }
+            var reader = FieldReader()
+            let d = Deployment(resource, reader: &reader)
+            let shape = DeploymentShape(replicas: d.replicas, strategy: d.strategy)
+            timeline.maxPods = d.replicas + DeploymentMath.maxSurge(shape)
+            timeline.minAvailable = d.replicas - DeploymentMath.maxUnavailable(shape)
             let template = resource.object["spec"]?["template"]?.objectValue ?? Object()
             var sample = Timeline.Sample(desired: resource.object["spec"]?["replicas"]?.intValue ?? 1, current: 0, terminating: 0, updated: 0, ready: 0,
                                          available: 0, oldReady: 0, newReady: 0, endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
@@ -122,6 +160,9 @@ extension Cluster {
                 break
             }
             if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; continue }
+            // Several passes at one instant make one moment: keep its final counts.
+            if timeline.samples.last?.t == sample.t { timeline.samples.removeLast() }
+            if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; dirtyTimelines.insert(key); continue }
             timeline.samples.append(sample)
             timelines[key] = timeline
             dirtyTimelines.insert(key)

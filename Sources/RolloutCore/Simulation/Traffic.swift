@@ -9,6 +9,13 @@ public final class TrafficRecorder {
         public var end: Int
         public var reason: String
         public var failed: Int
+
+        public init(start: Int, end: Int, reason: String, failed: Int) {
+            self.start = start
+            self.end = end
+            self.reason = reason
+            self.failed = failed
+        }
     }
 
     public struct ServiceTraffic: Equatable, Sendable {
