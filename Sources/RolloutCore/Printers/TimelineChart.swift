@@ -125,6 +125,11 @@ public enum TimelineChart {
             let bar = String(repeating: "█", count: min(s.oldReady, 60)) + String(repeating: "▓", count: min(s.newReady, 60)) + String(repeating: "░", count: min(s.terminating, 60))
             table.add([number(s.t) + "s", bar, "old \(s.oldReady) new \(s.newReady) terminating \(s.terminating)", failed > 0 ? String(failed) : ""])
         }
-        return table.render() + "█ old ready  ▓ new ready  ░ terminating; bounds: at most \(timeline.maxPods) pods, at least \(timeline.minAvailable) available\n"
+        let rows = table.render().split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var line = Substring(line)
+            while line.last == " " { line = line.dropLast() }
+            return String(line)
+        }.joined(separator: "\n")
+        return rows + "█ old ready  ▓ new ready  ░ terminating; bounds: at most \(timeline.maxPods) pods, at least \(timeline.minAvailable) available\n"
     }
 }
