@@ -64,4 +64,36 @@ final class PlanTests: XCTestCase {
         XCTAssertEqual(try rollout("plan", "-f", unsafe.path, "--fail-on", "never").status, 2)
         XCTAssertEqual(try snapshot(), before, "plan leaves the state byte-identical")
     }
+
+    func testSurgeWithoutCapacityIsAHazard() throws {
+        let dir = try temporaryDirectory(self)
+        let manifest = { (image: String) in """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: big}
+        spec:
+          replicas: 3
+          progressDeadlineSeconds: 60
+          selector: {matchLabels: {app: big}}
+          strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+          template:
+            metadata: {labels: {app: big}}
+            spec:
+              containers:
+              - name: app
+                image: \(image)
+                resources: {requests: {cpu: "1", memory: 1Gi}}
+                readinessProbe: {httpGet: {path: /, port: 80}}
+                lifecycle: {preStop: {sleep: {seconds: 5}}}
+        """ }
+        let v1 = dir.appendingPathComponent("v1.yaml"), v2 = dir.appendingPathComponent("v2.yaml")
+        try manifest("big:1").write(to: v1, atomically: true, encoding: .utf8)
+        try manifest("big:2").write(to: v2, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try rollout("cluster", "init", "--cpu", "3").status, 0)
+        XCTAssertEqual(try rollout("apply", "-f", v1.path, "--wait").status, 0)
+        let run = try rollout("plan", "-f", v2.path, "--fail-on", "hazard")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.contains("deployment.apps/big: failed: ProgressDeadlineExceeded in 61s"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("error[insufficient-capacity] deployment.apps/big: spec.template.spec.containers[0].resources.requests: 1 pod could not be scheduled during the rollout: 0/1 nodes are available: 1 Insufficient cpu."), run.stdout)
+    }
 }

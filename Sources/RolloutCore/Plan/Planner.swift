@@ -145,7 +145,19 @@ public enum Planner {
                 outcome: outcome))
         }
         let traffic = cluster.traffic.map { recorder in recorder.traffic.values.sorted { $0.service < $1.service } } ?? []
-        var report = PlanReport(changes: changes, deployments: plans, traffic: traffic, rps: rps, hazards: Linter.lint(documents, defaultNamespace: options.namespace))
+        var hazards = Linter.lint(documents, defaultNamespace: options.namespace)
+        // Capacity: pods the plan could not place (the surge, usually) — SPEC §5.
+        for key in keys {
+            guard let resource = cluster.deployments[key] else { continue }
+            let stuck = cluster.replicaSets(ownedBy: resource.uid).flatMap { cluster.pods(ownedBy: $0.uid) }.filter { $0.isActive && $0.nodeName == nil }
+            guard let example = stuck.first else { continue }
+            let document = documents.first { $0.value["metadata"]?["name"]?.stringValue == key.name && $0.value["kind"]?.stringValue == "Deployment" }
+            hazards.append(Hazard(code: "insufficient-capacity", severity: .error, object: resource.qualifiedName, path: FieldPath("spec.template.spec.containers[0].resources.requests"),
+                                  message: "\(stuck.count) pod\(stuck.count == 1 ? "" : "s") could not be scheduled during the rollout: \(example.schedulingFailure ?? "no node has room")",
+                                  fix: "lower maxSurge or the requests, or add nodes (rollout cluster init --nodes N --cpu C --memory M)",
+                                  file: document?.source ?? "", location: document.flatMap { FieldPath("spec.template.spec.containers").location(in: $0.node) }))
+        }
+        var report = PlanReport(changes: changes, deployments: plans, traffic: traffic, rps: rps, hazards: hazards)
         // Failed requests onto the timelines (as saving would), then the pictures.
         try cluster.save()
         for key in watched {
