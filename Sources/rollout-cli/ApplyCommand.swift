@@ -85,15 +85,9 @@ enum ApplyCommand {
         let cluster = try Cluster(store: store)
         var pacer = try Global.pacer(parsed)
         try Global.startTraffic(parsed, cluster: cluster, deployments: keys)
-        let results = RolloutWait.wait(for: keys, in: cluster, options: RolloutWait.Options(timeout: try Global.timeout(parsed), failFast: !parsed.flag("--no-fail-fast")),
-                                       report: { _, result, _ in
-                                           if case .failed = result { return }
-                                           io.out(result.message + "\n")
-                                           io.flush()
-                                       }, pace: { pacer.pace(to: $0) })
-        try cluster.save()
-        try store.commit()
-        if let traffic = cluster.traffic { io.out(traffic.report()) }
+        let results = try Global.waitForRollouts(keys, cluster: cluster, store: store,
+                                                 options: RolloutWait.Options(timeout: try Global.timeout(parsed), failFast: !parsed.flag("--no-fail-fast")),
+                                                 pacer: &pacer, io: &io)
         var failures: [String] = []
         var failedKeys: [ObjectKey] = []
         for key in keys {
@@ -125,15 +119,8 @@ enum ApplyCommand {
             if !rolledBack.isEmpty {
                 let again = try Cluster(store: store)
                 try Global.startTraffic(parsed, cluster: again, deployments: rolledBack)
-                let undone = RolloutWait.wait(for: rolledBack, in: again, options: RolloutWait.Options(timeout: try Global.timeout(parsed)),
-                                              report: { _, result, _ in
-                                                  if case .failed = result { return }
-                                                  io.out(result.message + "\n")
-                                                  io.flush()
-                                              }, pace: { pacer.pace(to: $0) })
-                try again.save()
-                try store.commit()
-                if let traffic = again.traffic { io.out(traffic.report()) }
+                let undone = try Global.waitForRollouts(rolledBack, cluster: again, store: store,
+                                                        options: RolloutWait.Options(timeout: try Global.timeout(parsed)), pacer: &pacer, io: &io)
                 let restored = rolledBack.filter { undone[$0] == .done }.map { "deployment.apps/\($0.name)" }
                 io.flush()
                 throw CommandFailure(message: "rollout failed; \(restored.isEmpty ? "the rollback did not finish either" : "rolled back " + restored.joined(separator: ", "))")

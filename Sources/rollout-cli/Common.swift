@@ -84,6 +84,23 @@ enum Global {
         return Pacer(speed: speed)
     }
 
+    /// Runs virtual time until the rollouts finish, printing each new status line (failures are
+    /// reported by the caller, as errors), then saves the cluster and commits, and prints the
+    /// traffic report when requests were replayed.
+    static func waitForRollouts(_ keys: [ObjectKey], cluster: Cluster, store: StateStore, options: RolloutWait.Options,
+                                pacer: inout Pacer, io: inout CommandIO) throws -> [ObjectKey: RolloutWait.Outcome] {
+        // Lines go out as they happen: with --speed, the user watches the rollout live.
+        let outcomes = RolloutWait.wait(for: keys, in: cluster, options: options, report: { _, result, _ in
+            if case .failed = result { return }
+            io.out(result.message + "\n")
+            io.flush()
+        }, pace: { pacer.pace(to: $0) })
+        try cluster.save()
+        try store.commit()
+        if let traffic = cluster.traffic { io.out(traffic.report()) }
+        return outcomes
+    }
+
     /// `deployment/NAME`, `deploy/NAME`, or `deployment NAME`.
     static func deploymentKey(_ positional: [String], namespace: String, verb: String) throws -> ObjectKey {
         var name: String?

@@ -63,14 +63,7 @@ enum StatusCommand {
         options.timeout = try Global.timeout(parsed)
         var pacer = try Global.pacer(parsed)
         try Global.startTraffic(parsed, cluster: cluster, deployments: [key])
-        let outcomes = RolloutWait.wait(for: [key], in: cluster, options: options, report: { _, result, _ in
-            if case .failed = result { return }
-            io.out(result.message + "\n")
-            io.flush()
-        }, pace: { pacer.pace(to: $0) })
-        try cluster.save()
-        try store.commit()
-        if let traffic = cluster.traffic { io.out(traffic.report()) }
+        let outcomes = try Global.waitForRollouts([key], cluster: cluster, store: store, options: options, pacer: &pacer, io: &io)
         switch outcomes[key] ?? .timedOut {
         case .done: return 0
         case .failed(let message): throw CommandFailure(message: message)
