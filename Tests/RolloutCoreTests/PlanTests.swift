@@ -96,4 +96,22 @@ final class PlanTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("deployment.apps/big: failed: ProgressDeadlineExceeded in 61s"), run.stdout)
         XCTAssertTrue(run.stdout.contains("error[insufficient-capacity] deployment.apps/big: spec.template.spec.containers[0].resources.requests: 1 pod could not be scheduled during the rollout: 0/1 nodes are available: 1 Insufficient cpu."), run.stdout)
     }
+
+    /// The commands of the README's "Will my deploy drop traffic?", as written there.
+    func testReadmeStory() throws {
+        var run = try RolloutRun.run(["lint", "-f", "examples/unsafe/"])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.hasSuffix("2 errors, 1 warning\n"), run.stdout)
+        XCTAssertEqual(try rollout("apply", "-f", "examples/manifests/", "-f", "examples/unsafe/", "--wait").status, 0)
+        run = try rollout("plan", "-f", "examples/releases/naive-api-2.yaml", "--fail-on", "downtime")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.contains("""
+        service/naive-api: 50 requests at 10/s, 50 failed
+          t=0s–0.9s: 10 failed, pod past SIGTERM (shutting down)
+          t=1s–4.9s: 40 failed, pod still warming up
+        """), run.stdout)
+        run = try rollout("plan", "-f", "examples/releases/web-api-1.5.0.yaml", "--fail-on", "downtime")
+        XCTAssertEqual(run.status, 0)
+        XCTAssertTrue(run.stdout.hasSuffix("service/web-api: 160 requests at 10/s, 0 failed\n\nno hazards found\n"), run.stdout)
+    }
 }
