@@ -31,6 +31,9 @@ public final class TrafficRecorder {
     var sent = 0
     var roundRobin: [ObjectKey: Int] = [:]
     public private(set) var traffic: [ObjectKey: ServiceTraffic] = [:]
+    /// Requests per Service a replay sends at most.
+    public static let maxRequests = 2_000_000
+    public private(set) var truncated = false
 
     /// Records traffic to `services` from `start` on.
     public init(rps: Int, services: [ObjectKey], start: Timestamp) {
@@ -54,6 +57,11 @@ public final class TrafficRecorder {
     func advance(_ c: Cluster, until end: Timestamp) {
         guard rps > 0 else { return }
         while true {
+            // A bound on the replay, so a day-long wait at a high rate cannot run away.
+            if sent >= Self.maxRequests {
+                truncated = true
+                return
+            }
             let at = start.milliseconds + sent * 1000 / rps
             guard at < end.milliseconds else { return }
             sent += 1
@@ -121,7 +129,7 @@ public final class TrafficRecorder {
         var text = ""
         for key in services {
             guard let s = traffic[key] else { continue }
-            text += "service/\(key.name): \(s.requests) requests at \(rps)/s, \(s.failed) failed\n"
+            text += "service/\(key.name): \(s.requests) requests at \(rps)/s, \(s.failed) failed\(truncated ? " (the replay stopped at \(Self.maxRequests) requests)" : "")\n"
             for w in s.windows {
                 let span = w.start == w.end ? "t=\(Self.seconds(w.start))" : "t=\(Self.seconds(w.start))–\(Self.seconds(w.end))"
                 text += "  \(span): \(w.failed) failed, \(w.reason)\n"
