@@ -232,6 +232,41 @@ final class RolloutScenarioTests: XCTestCase {
         XCTAssertTrue(cluster.events.contains { $0.reason == "Failed" && $0.message.hasPrefix("Failed to pull image \"app:404\"") })
     }
 
+    func testBarePodsAndReplicaSetsRunToo() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        addTeardownBlock { store.close() }
+        try apply("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: solo, labels: {app: solo}}
+        spec: {containers: [{name: app, image: "solo:1"}]}
+        ---
+        apiVersion: apps/v1
+        kind: ReplicaSet
+        metadata: {name: pool}
+        spec:
+          replicas: 2
+          selector: {matchExpressions: [{key: app, operator: In, values: [pool]}]}
+          template:
+            metadata: {labels: {app: pool}}
+            spec: {containers: [{name: app, image: "pool:1"}]}
+
+        """, to: store)
+        try store.commit()
+        let cluster = try Cluster(store: store)
+        _ = EventLoop.run(cluster, timeout: Duration(seconds: 10), until: { _ in false })
+        try cluster.save()
+        let pods = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod"))
+        XCTAssertEqual(pods.count, 3)
+        XCTAssertTrue(pods.allSatisfy { $0.value.at("status", "phase")?.stringValue == "Running" })
+        let solo = try XCTUnwrap(pods.first { $0.name == "solo" })
+        XCTAssertNil(solo.metadata["ownerReferences"], "a bare pod has no owner")
+        let pool = try XCTUnwrap(try store.get(ObjectKey(type: "apps/ReplicaSet", namespace: "default", name: "pool")))
+        XCTAssertNil(pool.metadata["ownerReferences"])
+        XCTAssertNotNil(pool.value.at("spec", "selector", "matchExpressions"), "the ReplicaSet keeps the selector it was given")
+        XCTAssertEqual(pool.value.at("status", "readyReplicas"), .int(2))
+    }
+
     func testSameInputsGiveTheSameEventsAndNames() throws {
         func run() throws -> [String] {
             let (_, _, cluster) = try rollout(from: deployment(replicas: 5, image: "app:1"), to: deployment(replicas: 5, image: "app:2"))

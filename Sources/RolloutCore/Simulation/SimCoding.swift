@@ -33,22 +33,27 @@ extension SimReplicaSet {
             "name": .string(name), "namespace": .string(namespace), "uid": .string(uid),
             "creationTimestamp": .string(created.description), "generation": .int(generation),
             "labels": .object(Object(labels.sorted { $0.key < $1.key }.map { Object.Member(key: $0.key, value: .string($0.value)) })),
-            "ownerReferences": .array([.object(Object([
+        ])
+        // A ReplicaSet someone applied directly has no owner, and keeps everything it was given.
+        if !ownerUID.isEmpty {
+            meta["ownerReferences"] = .array([.object(Object([
                 "apiVersion": .string("apps/v1"), "kind": .string("Deployment"), "name": .string(ownerName), "uid": .string(ownerUID),
                 "controller": .bool(true), "blockOwnerDeletion": .bool(true),
-            ]))]),
-        ])
+            ]))])
+        }
         if !annotations.isEmpty {
             meta["annotations"] = .object(Object(annotations.sorted { $0.key < $1.key }.map { Object.Member(key: $0.key, value: .string($0.value)) }))
         }
+        if ownerUID.isEmpty, var base = resource {
+            var baseMeta = base.metadata
+            for member in meta.members { baseMeta[member.key] = member.value }
+            base.metadata = baseMeta
+            base.object.set(["spec", "replicas"], .int(specReplicas))
+            base.object["status"] = .object(statusObject())
+            return base
+        }
         let selectorLabels = template["metadata"]?["labels"]?.objectValue ?? Object()
-        var status = Object([
-            "replicas": .int(statusReplicas), "fullyLabeledReplicas": .int(statusReplicas),
-            "observedGeneration": .int(observedGeneration),
-        ])
-        if readyReplicas > 0 { status["readyReplicas"] = .int(readyReplicas) }
-        if availableReplicas > 0 { status["availableReplicas"] = .int(availableReplicas) }
-        if terminatingReplicas > 0 { status["terminatingReplicas"] = .int(terminatingReplicas) }
+        let status = statusObject()
         return Resource(Object([
             "apiVersion": .string("apps/v1"), "kind": .string("ReplicaSet"),
             "metadata": .object(meta),
@@ -59,6 +64,19 @@ extension SimReplicaSet {
             ])),
             "status": .object(status),
         ]))
+    }
+}
+
+extension SimReplicaSet {
+    func statusObject() -> Object {
+        var status = Object([
+            "replicas": .int(statusReplicas), "fullyLabeledReplicas": .int(statusReplicas),
+            "observedGeneration": .int(observedGeneration),
+        ])
+        if readyReplicas > 0 { status["readyReplicas"] = .int(readyReplicas) }
+        if availableReplicas > 0 { status["availableReplicas"] = .int(availableReplicas) }
+        if terminatingReplicas > 0 { status["terminatingReplicas"] = .int(terminatingReplicas) }
+        return status
     }
 }
 
@@ -100,14 +118,17 @@ extension SimPod {
 
     func encoded(now: Timestamp) -> Resource {
         var meta = Object([
-            "name": .string(name), "generateName": .string(ownerName + "-"), "namespace": .string(namespace), "uid": .string(uid),
+            "name": .string(name), "namespace": .string(namespace), "uid": .string(uid),
             "creationTimestamp": .string(created.description),
             "labels": .object(Object(labels.sorted { $0.key < $1.key }.map { Object.Member(key: $0.key, value: .string($0.value)) })),
-            "ownerReferences": .array([.object(Object([
+        ])
+        if !ownerUID.isEmpty {
+            meta["generateName"] = .string(ownerName + "-")
+            meta["ownerReferences"] = .array([.object(Object([
                 "apiVersion": .string("apps/v1"), "kind": .string("ReplicaSet"), "name": .string(ownerName), "uid": .string(ownerUID),
                 "controller": .bool(true), "blockOwnerDeletion": .bool(true),
-            ]))]),
-        ])
+            ]))])
+        }
         if let annotations = template["metadata"]?["annotations"], annotations.objectValue?.count ?? 0 > 0 { meta["annotations"] = annotations }
         if let deletion {
             meta["deletionTimestamp"] = .string(deletion.description)
