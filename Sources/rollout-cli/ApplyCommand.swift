@@ -106,11 +106,10 @@ enum ApplyCommand {
             var rolledBack: [ObjectKey] = []
             for key in failedKeys {
                 do {
-                    let (updated, previous, revision) = try RolloutActions.undoTarget(store, key, toRevision: 0)
+                    let (updated, _, revision) = try RolloutActions.undoTarget(store, key, toRevision: 0)
                     guard updated != nil else { continue }
                     io.out("rolling back deployment \"\(key.name)\" to revision \(revision)\n")
                     _ = try RolloutActions.undo(store, key, toRevision: revision)
-                    _ = previous
                     rolledBack.append(key)
                 } catch let error as RolloutActionError {
                     io.out("error: cannot roll back deployment \"\(key.name)\": \(error.message)\n")

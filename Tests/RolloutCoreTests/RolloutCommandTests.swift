@@ -77,6 +77,32 @@ final class RolloutCommandTests: XCTestCase {
         }
     }
 
+    func testMessagesOfTheLessTravelledPaths() throws {
+        XCTAssertEqual(try rollout("events").stderr, "No events found in default namespace.\n")
+        try rollout("apply", "-f", "examples/manifests/web-api.yaml")
+        var run = try rollout("timeline", "deployment/web-api")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "error: no rollout of deployment \"web-api\" has been watched yet; run 'rollout status deployment/web-api' or 'rollout apply --wait' first\n")
+        run = try rollout("wait", "--for=condition=Available", "deployment/web-api", "--timeout", "2s")
+        XCTAssertEqual(run.status, 1, "5 s of warm-up do not fit in 2 s")
+        XCTAssertEqual(run.stderr, "error: timed out waiting for the condition on deployments/web-api\n")
+        XCTAssertEqual(try rollout("wait", "--for=ready", "deployment/web-api").status, 2)
+        try rollout("status", "deployment/web-api")
+        XCTAssertEqual(try rollout("history", "deployment/web-api", "--revision", "7").stderr, "error: unable to find the specified revision\n")
+        XCTAssertEqual(try rollout("scale", "deployment/web-api").status, 2)
+        XCTAssertEqual(try rollout("set", "image", "deployment/web-api").status, 2)
+        XCTAssertEqual(try rollout("timeline", "deployment/web-api", "-o", "png").status, 2)
+        try rollout("set", "image", "deployment/web-api", "web-api=app:2")
+        try rollout("status", "deployment/web-api")
+        run = try rollout("undo", "deployment/web-api", "--dry-run")
+        XCTAssertEqual(run.status, 0)
+        XCTAssertTrue(run.stdout.contains("-        image: app:2\n+        image: ghcr.io/example/web-api:1.4.2\n"), run.stdout)
+        XCTAssertTrue(run.stdout.hasSuffix("deployment.apps/web-api rolled back (dry run)\n"), run.stdout)
+        XCTAssertTrue(try rollout("get", "deploy", "web-api", "-o", "yaml").stdout.contains("image: app:2"), "the dry run changed nothing")
+        XCTAssertTrue(try rollout("timeline", "deployment/web-api", "-o", "svg").stdout.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        XCTAssertTrue(try rollout("timeline", "deployment/web-api", "-o", "chart").stdout.contains("█ old ready"))
+    }
+
     func testCrashLoopFailsFastUnlessAsked() throws {
         let manifest = try temporaryDirectory(self).appendingPathComponent("crash.yaml")
         try """

@@ -208,7 +208,7 @@ final class RolloutScenarioTests: XCTestCase {
         let slow = deployment(replicas: 1, image: "app:1", annotations: ", rollout.sim/shutdown: 60s")
             .replacingOccurrences(of: "        image: app:1\n", with: "        image: app:1\n        lifecycle: {preStop: {sleep: {seconds: 45}}}\n")
             .replacingOccurrences(of: "      containers:", with: "      terminationGracePeriodSeconds: 30\n      containers:")
-        let (store, cluster) = try applyAll([slow])
+        let (store, _) = try applyAll([slow])
         let pod = try XCTUnwrap(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod")).first)
         try Deleter.delete(pod, store: store)
         try store.commit()
@@ -221,7 +221,6 @@ final class RolloutScenarioTests: XCTestCase {
         XCTAssertEqual(outcome, .conditionMet)
         XCTAssertEqual(sigterm, 30_000)
         XCTAssertEqual(deleted.now.milliseconds - start, 32_000)
-        _ = cluster
     }
 
     func testImagePullFailureFailsFast() throws {

@@ -57,12 +57,13 @@ enum Kubelet {
         var events: [(String, String, String)] = []
         c.updatePod(uid) { p in
             p.epoch += 1
-            if let deletion = p.deletion {
+            if p.deletion != nil {
+                // A pod that never ran goes at once; a running one gets SIGTERM (after preStop),
+                // then goes when it exits or is killed.
                 if !p.everStarted {
                     p.gone = true
                 } else if p.sigtermAt == nil {
                     p.sigtermAt = now
-                    _ = deletion
                 } else {
                     p.gone = true
                     p.ready = false

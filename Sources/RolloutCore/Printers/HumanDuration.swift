@@ -27,9 +27,3 @@ public func humanDuration(milliseconds: Int) -> String {
     }
     return "\(hours / 24 / 365)y"
 }
-
-/// The age of an object at `now`, `<unknown>` without a creation time.
-func age(of resource: Resource, now: Timestamp) -> String {
-    guard let text = resource.creationTimestamp, let created = Timestamp(parsing: text) else { return "<unknown>" }
-    return humanDuration(milliseconds: now.milliseconds - created.milliseconds)
-}

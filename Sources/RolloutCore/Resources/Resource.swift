@@ -30,9 +30,7 @@ public struct Resource: Equatable, Sendable {
     public var deletionTimestamp: String? { metadata["deletionTimestamp"]?.stringValue }
 
     public var labels: [String: String] { stringMap(metadata["labels"]) }
-    public var annotations: [String: String] {
-        get { stringMap(metadata["annotations"]) }
-    }
+    public var annotations: [String: String] { stringMap(metadata["annotations"]) }
 
     public mutating func setAnnotation(_ key: String, _ value: String?) {
         var meta = metadata

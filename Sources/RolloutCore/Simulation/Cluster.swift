@@ -30,7 +30,6 @@ public final class Cluster {
     var dirtyServices: Set<ObjectKey> = []
     var dirtyEndpoints: Set<ObjectKey> = []
     var deletedObjects: [ObjectKey] = []
-    var newEventCount = 0
     var eventSequence = 0
     /// Endpoint propagation delay (SPEC §3, default 1 s).
     public var endpointPropagation = Duration(seconds: 1)
@@ -182,7 +181,6 @@ public final class Cluster {
             return
         }
         eventSeries[seriesKey] = events.count
-        newEventCount += 1
         // As the API server's recorder names events: the object, then the time in nanoseconds
         // (made unique within a millisecond by a counter), so names sort by time.
         eventSequence += 1

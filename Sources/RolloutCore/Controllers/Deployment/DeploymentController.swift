@@ -112,8 +112,6 @@ struct DeploymentSync {
         DeploymentProgress.set(Condition(type: type, status: status, reason: reason, message: message, lastUpdateTime: now, lastTransitionTime: now), in: &conditions)
     }
 
-    mutating func removeCondition(_ type: String) { conditions.removeAll { $0.type == type } }
-
     // MARK: paused
 
     /// `checkPausedConditions` (§9), only with a progress deadline.
