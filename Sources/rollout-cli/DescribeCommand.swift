@@ -45,11 +45,14 @@ enum DescribeCommand {
                 }
             }
         }
-        let events = try EventLog.list(store, namespace: nil)
+        let events = try EventLog.events(about: objects, store: store)
+        // What the descriptions refer to, from the namespaces described only.
         var related: [Resource] = []
-        if objects.contains(where: { $0.kind == "Deployment" }) { related += try store.list(ResourceType.forObject(apiVersion: "apps/v1", kind: "ReplicaSet")) }
-        if objects.contains(where: { $0.kind == "ReplicaSet" }) { related += try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod")) }
-        if objects.contains(where: { $0.kind == "Service" }) { related += try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Endpoints")) }
+        let namespaces = Set(objects.compactMap(\.namespace)).sorted()
+        for (kind, needed, apiVersion) in [("Deployment", "ReplicaSet", "apps/v1"), ("ReplicaSet", "Pod", "v1"), ("Service", "Endpoints", "v1")]
+        where objects.contains(where: { $0.kind == kind }) {
+            for namespace in namespaces { related += try store.list(ResourceType.forObject(apiVersion: apiVersion, kind: needed), namespace: namespace) }
+        }
         let describer = Describer(now: store.clock, events: events, related: related)
         for (i, object) in objects.enumerated() {
             if i > 0 { io.out("\n\n") }

@@ -11,6 +11,19 @@ public enum EventLog {
         return events
     }
 
+    /// The events about `objects`: the stored ones of their namespaces, plus the lifecycle
+    /// events of those that are pods — without reading every pod of the cluster.
+    public static func events(about objects: [Resource], store: StateStore) throws(StoreError) -> [Resource] {
+        let uids = Set(objects.map(\.uid))
+        var events: [Resource] = []
+        for namespace in Set(objects.map { $0.namespace ?? "" }).sorted() {
+            events += try store.list(eventType, namespace: namespace.isEmpty ? nil : namespace)
+                .filter { $0.value.at("involvedObject", "uid")?.stringValue.map(uids.contains) ?? false }
+        }
+        for pod in objects where pod.kind == "Pod" && pod.type.group.isEmpty { events += lifecycleEvents(of: pod, now: store.clock) }
+        return events
+    }
+
     /// The routine events of one pod, from its status; `now` counts the failed readiness
     /// probes of a pod that never gets ready.
     public static func lifecycleEvents(of pod: Resource, now: Timestamp) -> [Resource] {
