@@ -250,7 +250,7 @@ public struct Describer {
             let ingress = ServiceText.externalIP(o)
             if ingress != "<pending>" { w.add(0, "LoadBalancer Ingress:", ingress) }
         }
-        let endpoints = related.first { $0.kind == "Endpoints" && $0.name == r.name }
+        let endpoints = related.first { $0.kind == "Endpoints" && $0.name == r.name && $0.namespace == r.namespace }
         for port in o.at("spec", "ports")?.arrayValue ?? [] {
             let name = port["name"]?.stringValue ?? "<unset>"
             let proto = port["protocol"]?.stringValue ?? "TCP"
