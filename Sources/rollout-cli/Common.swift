@@ -62,9 +62,9 @@ enum Global {
     static func startTraffic(_ parsed: Arguments, cluster: Cluster, deployments: [ObjectKey]) throws {
         let rps = try trafficRate(parsed)
         guard rps > 0 else { return }
-        let services = Set(deployments.compactMap { cluster.deployments[$0] }.flatMap { TrafficRecorder.services(selecting: $0, in: cluster) })
+        let services = TrafficRecorder.servingServices(selecting: deployments.compactMap { cluster.deployments[$0] }, in: cluster)
         guard !services.isEmpty else { return }
-        cluster.traffic = TrafficRecorder(rps: rps, services: Array(services), start: cluster.now)
+        cluster.traffic = TrafficRecorder(rps: rps, services: services, start: cluster.now)
     }
 
     /// `--timeout`: a Go duration of virtual time; 0 or absent means the default limit.

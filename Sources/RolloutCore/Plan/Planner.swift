@@ -88,8 +88,8 @@ public enum Planner {
         let changes = try Applier.apply(try Applier.prepare(documents, options: dryRun), to: store, options: dryRun, commit: false)
         let cluster = try Cluster(store: store)
         let keys = changes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" }.map(\.resource.key)
-        let services = Set(keys.compactMap { cluster.deployments[$0] }.flatMap { TrafficRecorder.services(selecting: $0, in: cluster) })
-        if rps > 0 && !services.isEmpty { cluster.traffic = TrafficRecorder(rps: rps, services: Array(services), start: cluster.now) }
+        let services = TrafficRecorder.servingServices(selecting: keys.compactMap { cluster.deployments[$0] }, in: cluster)
+        if rps > 0 && !services.isEmpty { cluster.traffic = TrafficRecorder(rps: rps, services: services, start: cluster.now) }
         let start = cluster.now
         var finished: [ObjectKey: Timestamp] = [:]
         var watched = keys.filter { key in

@@ -52,6 +52,15 @@ public final class TrafficRecorder {
         }.map(\.key).sorted()
     }
 
+    /// Of those, the ones already serving (a ready endpoint): a brand-new app has no clients
+    /// yet, so its first rollout is not replayed.
+    public static func servingServices(selecting deployments: [Resource], in c: Cluster) -> [ObjectKey] {
+        Set(deployments.flatMap { services(selecting: $0, in: c) }).filter { key in
+            let endpoints = c.endpoints[ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)]
+            return (endpoints?.object["subsets"]?.arrayValue ?? []).contains { !($0["addresses"]?.arrayValue ?? []).isEmpty }
+        }.sorted()
+    }
+
     /// Sends the requests due in [now, until), with the cluster as it is now (nothing changes
     /// between two instants of the event loop).
     func advance(_ c: Cluster, until end: Timestamp) {
