@@ -46,7 +46,10 @@ public enum RolloutWait {
             return keys.allSatisfy { outcomes[$0] != nil }
         }, observe: { c in pace(c.now) })
         for key in keys where outcomes[key] == nil {
-            outcomes[key] = loopOutcome == .idle ? .failed("deployment \"\(key.name)\" is not progressing and nothing is left to happen") : .timedOut
+            guard loopOutcome == .idle else { outcomes[key] = .timedOut; continue }
+            let paused = c.deployments[key]?.object["spec"]?["paused"]?.boolValue == true
+            outcomes[key] = .failed(paused ? "deployment \"\(key.name)\" is paused; resume it with 'rollout resume deployment/\(key.name)'"
+                                           : "deployment \"\(key.name)\" is not progressing and nothing is left to happen")
         }
         // Let endpoint changes already on their way reach the Services, so the next command
         // starts from what clients actually see; with traffic, also until every endpoint serves

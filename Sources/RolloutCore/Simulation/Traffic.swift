@@ -136,6 +136,8 @@ public final class TrafficRecorder {
     /// `service/web-api: 150 requests, 12 failed` and one line per failure window.
     public func report() -> String {
         var text = ""
+        // No time passed: nothing was sent, nothing to say.
+        if sent == 0 { return text }
         for key in services {
             guard let s = traffic[key] else { continue }
             text += "service/\(key.name): \(s.requests) requests at \(rps)/s, \(s.failed) failed\(truncated ? " (the replay stopped at \(Self.maxRequests) requests)" : "")\n"
