@@ -58,7 +58,9 @@ final class RolloutCommandTests: XCTestCase {
         XCTAssertEqual(run.stderr, "error: no rollout history found for deployment \"web-api\"\n")
         // Paused: a new image makes no new ReplicaSet.
         XCTAssertEqual(try rollout("set", "image", "deployment/web-api", "web-api=app:2").stdout, "deployment.apps/web-api image updated\n")
-        XCTAssertEqual(try rollout("status", "deployment/web-api", "--timeout", "30s").status, 1)
+        run = try rollout("status", "deployment/web-api", "--timeout", "30s")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "error: deployment \"web-api\" is paused; resume it with 'rollout resume deployment/web-api'\n")
         XCTAssertEqual(try rollout("get", "rs", "-o", "name").stdout.split(separator: "\n").count, 1)
         XCTAssertEqual(try rollout("resume", "deployment/web-api").stdout, "deployment.apps/web-api resumed\n")
         XCTAssertEqual(try rollout("resume", "deployment/web-api").stderr, "error: deployments.apps \"web-api\" is not paused\n")
