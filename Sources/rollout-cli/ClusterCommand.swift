@@ -47,7 +47,7 @@ enum ClusterCommand {
                 guard let n = Int(text), n > 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--pods\" flag: expected a positive number") }
                 spec.pods = n
             }
-            let store = try Global.openStore(parsed, writable: true)
+            let store = try Global.openStore(parsed, writable: true, reset: true)
             defer { store.close() }
             try ClusterAdmin.initialize(store, spec: spec)
             io.out("Cluster initialised in \(store.directory): \(spec.nodes) node\(spec.nodes == 1 ? "" : "s") with \(spec.cpu) CPU, \(spec.memory) memory and \(spec.pods) pods each; clock at \(store.clock).\n")

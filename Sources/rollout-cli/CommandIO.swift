@@ -1,4 +1,5 @@
 import Foundation
+import RolloutCore
 
 /// Where a command writes. Output is buffered and written in large chunks.
 struct CommandIO {
@@ -18,8 +19,10 @@ struct CommandIO {
         flush()
     }
 
+    /// Errors and warnings quote input (names, values, source lines): whatever a message
+    /// missed, no control character from a manifest reaches the terminal raw.
     func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(GoQuote.escapingControls(text).utf8))
     }
 
     mutating func flush() {

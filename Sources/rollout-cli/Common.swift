@@ -18,9 +18,10 @@ enum Global {
       -h, --help               Show this help
     """
 
-    static func openStore(_ parsed: Arguments, writable: Bool) throws -> StateStore {
+    /// `reset`: `cluster init`, which may open a damaged state to erase it.
+    static func openStore(_ parsed: Arguments, writable: Bool, reset: Bool = false) throws -> StateStore {
         let directory = StateStore.directory(flag: parsed.last("--state"), environment: ProcessInfo.processInfo.environment)
-        return try StateStore(directory: directory, writable: writable)
+        return try StateStore(directory: directory, writable: writable, reset: reset)
     }
 
     static func namespace(_ parsed: Arguments) -> String {

@@ -5,12 +5,28 @@ import Darwin
 #endif
 
 /// The few file operations the store needs, on POSIX calls: whole-file reads, atomic
-/// replacement (temporary file, fsync, rename, fsync of the directory), mode 0600.
+/// replacement (temporary file, fsync, rename, fsync of the directory), mode 0600. Inside a
+/// state directory nothing is followed: every open uses `O_NOFOLLOW` and every test `lstat`,
+/// so a link planted there can never make the store read, write or remove a file elsewhere.
 public enum FileIO {
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0
+    /// What is at a path, without following a symbolic link there.
+    enum Kind: Equatable {
+        case missing, directory, regular, symlink, other
     }
+
+    static func kind(_ path: String) -> Kind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG: return .regular
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+
+    /// Whether something (a link included) is at `path`.
+    static func exists(_ path: String) -> Bool { kind(path) != .missing }
 
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()
@@ -30,8 +46,7 @@ public enum FileIO {
     }
 
     static func read(_ path: String) throws(StoreError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: path, reason: "cannot open: \(systemError())") }
+        let fd = try openNoFollow(path, O_RDONLY)
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(path: path, reason: "cannot stat: \(systemError())") }
@@ -50,8 +65,7 @@ public enum FileIO {
     /// Calls `body` with the file's bytes mapped into memory (no copy): for scanning large
     /// shards once.
     static func withMappedFile<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws(StoreError) -> T) throws(StoreError) -> T {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: path, reason: "cannot open: \(systemError())") }
+        let fd = try openNoFollow(path, O_RDONLY)
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(path: path, reason: "cannot stat: \(systemError())") }
@@ -69,7 +83,7 @@ public enum FileIO {
     static func writeAtomically(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true) throws(StoreError) {
         let directory = parent(of: path)
         let temporary = "\(directory)/.tmp-\(getpid())-\(basename(path))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw .io(path: temporary, reason: "cannot create: \(systemError())") }
         var offset = 0
         while offset < bytes.count {
@@ -110,8 +124,24 @@ public enum FileIO {
         unlink(path)
     }
 
+    /// Opens a file that must not be a symbolic link; a link is reported as one.
+    static func openNoFollow(_ path: String, _ flags: Int32) throws(StoreError) -> Int32 {
+        let fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW)
+        if fd >= 0 { return fd }
+        if errno == ELOOP || kind(path) == .symlink {
+            throw .foreign(path: path, reason: "it is a symbolic link, and rollout never follows links inside its state directory")
+        }
+        throw .io(path: path, reason: "cannot open: \(systemError())")
+    }
+
+    /// The names in a directory, sorted; empty when it is missing or is a link.
     static func list(_ directory: String) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return [] }
+        guard let dir = fdopendir(fd) else {
+            close(fd)
+            return []
+        }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -134,19 +164,31 @@ public enum FileIO {
     }
 }
 
-/// An exclusive or shared `flock` on the state directory's lock file, held until released.
-/// Invocations on one state directory run one writer at a time, so none is lost.
+/// An exclusive or shared `flock` on one of the state directory's lock files, held until
+/// released. Two are used (see `StateStore`): `lock` serialises writers for a whole command,
+/// `commit.lock` keeps readers and a committing writer apart for the moments a commit takes.
 final class StateLock {
     private var fd: Int32
 
-    init(directory: String, exclusive: Bool) throws(StoreError) {
-        let path = "\(directory)/lock"
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .io(path: path, reason: "cannot open the lock file: \(systemError())") }
+    /// `create`: make the file if it is missing (writers). A reader of a state it may not
+    /// write (a read-only mount, another user's directory) locks the file if there is one
+    /// and otherwise reads without a lock: nobody can be writing there through rollout.
+    init(path: String, exclusive: Bool, create: Bool) throws(StoreError) {
+        fd = open(path, (create ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if fd < 0 && !create && errno == ENOENT { return }
+        if fd < 0 && create && !exclusive && (errno == EACCES || errno == EROFS || errno == EPERM) {
+            fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            if fd < 0 && errno == ENOENT { return }
+        }
+        guard fd >= 0 else {
+            if errno == ELOOP { throw .foreign(path: path, reason: "it is a symbolic link, and rollout never follows links inside its state directory") }
+            throw .io(path: path, reason: "cannot open the lock file: \(systemError())")
+        }
         while flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
             if errno == EINTR { continue }
             let reason = systemError()
             close(fd)
+            fd = -1
             throw .io(path: path, reason: "cannot lock: \(reason)")
         }
     }

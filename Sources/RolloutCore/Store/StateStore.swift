@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The cluster's state directory (SPEC §3): a manifest file (`state.json`: the virtual clock,
 /// counters, the seeded generator, and which table file holds each type) plus one table file
 /// per type under `objects/`. A change writes new table files under new names, then replaces
@@ -19,7 +23,8 @@ public final class StateStore {
     /// apiVersion and kind of each stored type, for naming types the store holds.
     var typeNames: [String: (apiVersion: String, kind: String)] = [:]
     var dirty: Set<String> = []
-    private let lock: StateLock
+    private let writerLock: StateLock?
+    private let readerLock: StateLock?
     public let writable: Bool
 
     /// `--state`, else `$ROLLOUT_STATE`, else `~/.rollout`.
@@ -30,33 +35,96 @@ public final class StateStore {
     }
 
     /// Opens (creating on first use, with the default single-node cluster) the state in
-    /// `directory`. Writers hold an exclusive lock until `close()`, readers a shared one.
-    public init(directory: String, writable: Bool) throws(StoreError) {
+    /// `directory`. Writers hold `lock` exclusively until `close()`; readers hold `commit.lock`
+    /// shared, which a writer takes exclusively only while it commits, so a long writer (a
+    /// paced `status --speed`) never blocks `get`: readers see the last commit.
+    ///
+    /// Nothing inside the directory is followed if it is a link, a directory that holds other
+    /// files is refused before anything is written to it, and a missing `state.json` beside
+    /// stored objects is damage, never a reason to start over. `reset` (for `cluster init`)
+    /// opens a damaged state of ours so that it can be erased.
+    public init(directory: String, writable: Bool, reset: Bool = false) throws(StoreError) {
         self.directory = directory
         try FileIO.makeDirectory(directory)
         let manifestPath = "\(directory)/\(Self.manifestName)"
-        let needsCreation = !FileIO.exists(manifestPath)
-        lock = try StateLock(directory: directory, exclusive: writable || needsCreation)
-        self.writable = writable || needsCreation
+        try Self.checkLayout(directory)
+        var creating = FileIO.kind(manifestPath) == .missing
+        if creating { try Self.checkNew(directory, reset: reset) }
+        let writes = writable || creating || reset
+        if writes { try Self.checkWritable(directory) }
+        writerLock = writes ? try StateLock(path: "\(directory)/lock", exclusive: true, create: true) : nil
+        readerLock = writes ? nil : try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: false, create: false)
+        self.writable = writes
         clock = .clusterEpoch
         random = SeededRandom(seed: 0x5EED)
         resourceVersion = 0
         commitNumber = 0
         counters = [:]
-        if !FileIO.exists(manifestPath) {
-            let strays = FileIO.list(directory).filter { $0 != "lock" && !$0.hasPrefix(".tmp-") && $0 != "objects" }
-            if !strays.isEmpty {
-                throw .foreign(path: directory, reason: "it holds other files (\(strays.prefix(3).joined(separator: ", ")))")
-            }
+        // Another writer may have created the state while this one waited for the lock.
+        creating = FileIO.kind(manifestPath) == .missing
+        if creating {
+            try Self.checkNew(directory, reset: reset)
             try FileIO.makeDirectory("\(directory)/objects")
+            try Self.checkLayout(directory)
             try ClusterSetup.populate(self, spec: ClusterSpec())
             try commit()
-        } else {
+            return
+        }
+        do {
             try loadManifest(manifestPath)
+        } catch .damaged(let file, let reason) {
+            guard reset else { throw .damaged(file: file, reason: reason) }
+            tables = [:]
+            typeNames = [:]
         }
     }
 
-    public func close() { lock.release() }
+    static let commitLockName = "commit.lock"
+    /// The files `rollout` keeps at the top of a state directory.
+    static let ownNames: Set<String> = [manifestName, "lock", commitLockName, "objects"]
+
+    /// `state.json`, the locks and `objects/` must be what rollout made: never a link.
+    private static func checkLayout(_ directory: String) throws(StoreError) {
+        let expected: [(String, FileIO.Kind)] = [(manifestName, .regular), ("lock", .regular), (commitLockName, .regular), ("objects", .directory)]
+        for (name, kind) in expected {
+            let path = "\(directory)/\(name)"
+            switch FileIO.kind(path) {
+            case .missing: continue
+            case .symlink: throw .foreign(path: path, reason: "it is a symbolic link, and rollout never follows links inside its state directory")
+            case let found where found != kind:
+                throw .foreign(path: path, reason: kind == .directory ? "it is not a directory" : "it is not a regular file")
+            default: continue
+            }
+        }
+    }
+
+    /// A directory without `state.json`: empty (or holding only what an interrupted first
+    /// command left) is a new cluster; anything else is refused before a file is created.
+    private static func checkNew(_ directory: String, reset: Bool) throws(StoreError) {
+        let strays = FileIO.list(directory).filter { !ownNames.contains($0) && !$0.hasPrefix(".tmp-") }
+        if !strays.isEmpty {
+            throw .foreign(path: directory, reason: "it holds other files (\(strays.prefix(3).joined(separator: ", ")))")
+        }
+        let stored = FileIO.list("\(directory)/objects").filter { !$0.hasPrefix(".tmp-") }
+        if !stored.isEmpty && !reset {
+            throw .damaged(file: "\(directory)/\(manifestName)",
+                           reason: "it is missing, but \(directory)/objects holds \(stored.count) file\(stored.count == 1 ? "" : "s") (\(stored.prefix(2).joined(separator: ", "))); nothing was changed")
+        }
+    }
+
+    /// Writers find out before they start that they could not commit.
+    private static func checkWritable(_ directory: String) throws(StoreError) {
+        for path in [directory, "\(directory)/objects"] where FileIO.kind(path) == .directory {
+            if faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 {
+                throw .io(path: path, reason: "the state cannot be written (\(systemError())); this command changes the cluster, so it needs a writable state directory")
+            }
+        }
+    }
+
+    public func close() {
+        writerLock?.release()
+        readerLock?.release()
+    }
 
     private func loadManifest(_ path: String) throws(StoreError) {
         let bytes = try FileIO.read(path)
@@ -76,18 +144,31 @@ public final class StateStore {
               case .object(let tableObject)? = value["tables"] else {
             throw .damaged(file: path, reason: "a required field (clock, resourceVersion, commit, random, tables) is missing or malformed")
         }
+        // Every number is checked against the range the store itself can produce, so a value
+        // edited to an extreme is reported here instead of trapping later.
+        guard StateLimits.clock.contains(clockMilliseconds) else {
+            throw .damaged(file: path, reason: "clock \(clockMilliseconds) is outside \(StateLimits.clock.lowerBound)...\(StateLimits.clock.upperBound) (years 1970 to 9999 in milliseconds)")
+        }
+        for (name, number) in [("resourceVersion", rv), ("commit", commit)] where !StateLimits.counter.contains(number) {
+            throw .damaged(file: path, reason: "\(name) \(number) is outside 0...\(StateLimits.counter.upperBound)")
+        }
         clock = Timestamp(milliseconds: clockMilliseconds)
         resourceVersion = rv
         commitNumber = commit
         random = SeededRandom(seed: randomState)
         for member in value["counters"]?.objectValue?.members ?? [] {
-            if let n = member.value.intValue { counters[member.key] = n }
+            guard let n = member.value.intValue, StateLimits.counter.contains(n) else {
+                throw .damaged(file: path, reason: "counter \(member.key) is not a number in 0...\(StateLimits.counter.upperBound)")
+            }
+            counters[member.key] = n
         }
         for member in tableObject.members {
-            guard let files = member.value["shards"]?.arrayValue?.compactMap(\.stringValue), !files.isEmpty,
-                  files.allSatisfy({ !$0.contains("/") && !$0.hasPrefix(".") }),
-                  let count = member.value["count"]?.intValue,
-                  let apiVersion = member.value["apiVersion"]?.stringValue, let kind = member.value["kind"]?.stringValue else {
+            guard let shards = member.value["shards"]?.arrayValue, (1...Table.maxShards).contains(shards.count),
+                  case let files = shards.compactMap(\.stringValue), files.count == shards.count,
+                  files.allSatisfy({ $0.isEmpty || StorageNames.isShardBase($0) }),
+                  let count = member.value["count"]?.intValue, StateLimits.objectsPerType.contains(count),
+                  let apiVersion = member.value["apiVersion"]?.stringValue, let kind = member.value["kind"]?.stringValue,
+                  ResourceType.forObject(apiVersion: apiVersion, kind: kind).storageKey == member.key else {
                 throw .damaged(file: path, reason: "table entry \(member.key) is malformed")
             }
             tables[member.key] = Table(shardCount: files.count, files: files, count: count)
@@ -202,7 +283,7 @@ public final class StateStore {
         if resource.type.hasStatus {
             let specChanged = resource.object["spec"] != previous.object["spec"]
             let annotationsChanged = resource.kind == "Deployment" && resource.metadata["annotations"] != previous.metadata["annotations"]
-            if specChanged || annotationsChanged { generation += 1 }
+            if specChanged || annotationsChanged { generation = generation.addingSaturating(1) }
             meta["generation"] = .int(max(generation, 1))
         }
         resource.metadata = meta
@@ -245,8 +326,9 @@ public final class StateStore {
 
     /// Removes every object and counter: `cluster init`.
     public func eraseAll() {
+        // Fresh tables, not emptied ones: a damaged shard is never read again to be erased.
         for type in Array(tables.keys) {
-            tables[type]?.removeAll()
+            tables[type] = Table()
             dirty.insert(type)
         }
         counters = [:]
@@ -261,14 +343,17 @@ public final class StateStore {
         return next
     }
 
-    /// Writes changed tables under new names, then the manifest; then removes files the new
-    /// manifest no longer names. Nothing to do when nothing changed.
+    /// Writes changed tables under new names, then the manifest; then removes the store's own
+    /// files the new manifest no longer names (never any other file). Readers are kept out for
+    /// the moments this takes. Nothing to do when nothing changed.
     public func commit() throws(StoreError) {
         precondition(writable, "a read-only store was asked to commit")
         let manifestPath = "\(directory)/\(Self.manifestName)"
         if dirty.isEmpty && FileIO.exists(manifestPath) { return }
+        let readers = try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: true, create: true)
+        defer { readers.release() }
         commitNumber += 1
-        for type in dirty.sorted() where tables[type] != nil {
+        for (ordinal, type) in dirty.sorted().enumerated() where tables[type] != nil {
             try tables[type, default: Table()].reshardIfNeeded(read: readShard)
             for index in (tables[type]?.dirtyShards ?? []).sorted() {
                 let (objects, rows) = try tables[type, default: Table()].serialized(shard: index)
@@ -277,7 +362,7 @@ public final class StateStore {
                     continue
                 }
                 // New names: the files the current manifest names are never touched.
-                let base = "\(type.replacingOccurrences(of: "/", with: "."))_\(commitNumber)_\(index)"
+                let base = StorageNames.shardBase(type: type, commit: commitNumber, ordinal: ordinal, shard: index)
                 try FileIO.writeAtomically(objects, to: "\(directory)/objects/\(base).objects", syncDirectory: false)
                 try FileIO.writeAtomically(rows, to: "\(directory)/objects/\(base).rows", syncDirectory: false)
                 tables[type]?.files[index] = base
@@ -289,7 +374,7 @@ public final class StateStore {
         dirty = []
         // Old shards are unreferenced now; so are leftovers of writers killed mid-commit.
         let referenced = Set(tables.values.flatMap(\.files).flatMap { ["\($0).objects", "\($0).rows"] })
-        for name in FileIO.list("\(directory)/objects") where !referenced.contains(name) {
+        for name in FileIO.list("\(directory)/objects") where !referenced.contains(name) && StorageNames.isStoreFile(name) {
             FileIO.remove("\(directory)/objects/\(name)")
         }
         for name in FileIO.list(directory) where name.hasPrefix(".tmp-") {

@@ -217,13 +217,6 @@ struct Table {
         }
     }
 
-    mutating func removeAll() {
-        shards = [:]
-        count = 0
-        for index in 0..<shardCount { shards[index] = [:] }
-        dirtyShards = Set(0..<shardCount)
-    }
-
     /// Before writing: split (or merge) shards when the table grew (or shrank) past a
     /// power-of-two boundary; every shard is then rewritten.
     mutating func reshardIfNeeded(read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {

@@ -23,7 +23,8 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible {
         for component in components {
             switch component {
             case .index(let i): text += "[\(i)]"
-            case .key(let k):
+            case .key(let raw):
+                let k = GoQuote.escapingControls(raw, keepingLines: false)
                 if k.contains(".") || k.contains("/") {
                     text += "[\(k)]"
                 } else {

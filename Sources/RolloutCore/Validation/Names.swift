@@ -54,6 +54,33 @@ public enum Validation {
         return b.contains { $0 >= 0x61 && $0 <= 0x7A }
     }
 
+    /// `IsDNS1123Subdomain`'s messages: one for the length, one for the pattern.
+    public static func dns1123SubdomainErrors(_ s: String) -> [String] {
+        var errors: [String] = []
+        if s.utf8.count > 253 { errors.append("must be no more than 253 characters") }
+        if !isDNS1123Subdomain(String(decoding: s.utf8.prefix(253), as: UTF8.self)) || s.isEmpty { errors.append(dns1123SubdomainMessage) }
+        return errors
+    }
+
+    /// `IsDNS1123Label`'s messages; a valid subdomain with dots is told so.
+    public static func dns1123LabelErrors(_ s: String) -> [String] {
+        var errors: [String] = []
+        if s.utf8.count > 63 { errors.append("must be no more than 63 characters") }
+        let head = String(decoding: s.utf8.prefix(63), as: UTF8.self)
+        if !isDNS1123Label(head) || s.isEmpty {
+            errors.append(isDNS1123Subdomain(head) ? "must not contain dots" : dns1123LabelMessage)
+        }
+        return errors
+    }
+
+    /// `IsDNS1035Label`'s messages.
+    public static func dns1035LabelErrors(_ s: String) -> [String] {
+        var errors: [String] = []
+        if s.utf8.count > 63 { errors.append("must be no more than 63 characters") }
+        if !isDNS1035Label(String(decoding: s.utf8.prefix(63), as: UTF8.self)) || s.isEmpty { errors.append(dns1035LabelMessage) }
+        return errors
+    }
+
     static let dns1123LabelMessage = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
     static let dns1123SubdomainMessage = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
     static let dns1035LabelMessage = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"

@@ -46,21 +46,19 @@ public enum ObjectValidation {
         return (ValidationError(file: file, object: displayName(resource), errors: reader.errors), warnings)
     }
 
-    /// `deployment.apps/web`, or `Deployment` when the object has no usable name.
+    /// `deployment.apps/web`, or `Deployment` when the object has no usable name; `object/web`
+    /// when its apiVersion or kind is not one (the type's name would be garbage).
     public static func displayName(_ resource: Resource) -> String {
-        let name = resource.name
-        if resource.kind.isEmpty { return name.isEmpty ? "object" : "object/\(name)" }
-        return name.isEmpty ? resource.kind : resource.qualifiedName
+        let name = GoQuote.escapingControls(resource.name, keepingLines: false)
+        var reader = FieldReader()
+        TypeMetaValidation.validate(apiVersion: resource.object["apiVersion"], kind: resource.object["kind"], reader: &reader)
+        if !reader.errors.isEmpty { return name.isEmpty ? "object" : "object/\(name)" }
+        return name.isEmpty ? resource.kind : "\(resource.type.qualifiedSingular)/\(name)"
     }
 
     static func validateMetadata(_ resource: Resource, reader: inout FieldReader) {
         let object = resource.object
-        if reader.string(object["apiVersion"], FieldPath("apiVersion")) == nil && object["apiVersion"] == nil {
-            reader.fail(FieldPath("apiVersion"), "Required value: set apiVersion (e.g. apps/v1 for a Deployment, v1 for a Service)")
-        }
-        if reader.string(object["kind"], FieldPath("kind")) == nil && object["kind"] == nil {
-            reader.fail(FieldPath("kind"), "Required value: set kind (e.g. Deployment, Service)")
-        }
+        TypeMetaValidation.validate(apiVersion: object["apiVersion"], kind: object["kind"], reader: &reader)
         let metaPath = FieldPath("metadata")
         guard let meta = reader.object(object["metadata"], metaPath) else {
             if object["metadata"] == nil { reader.fail(metaPath / "name", "Required value: name or generateName is required") }
@@ -68,40 +66,43 @@ public enum ObjectValidation {
         }
         let metadata = ObjectMeta(meta, at: metaPath, reader: &reader)
         if metadata.name.isEmpty {
-            if meta["name"] == nil || meta["name"] == .null {
+            if meta["name"] == nil || meta["name"] == .null || meta["name"] == .string("") {
                 reader.fail(metaPath / "name", "Required value: name or generateName is required")
             }
         } else {
-            let (valid, message) = nameRule(for: resource.kind)(metadata.name)
-            if !valid { reader.fail(metaPath / "name", "Invalid value: \"\(metadata.name)\": \(message)") }
+            for message in nameErrors(for: resource.kind)(metadata.name) {
+                reader.fail(metaPath / "name", "Invalid value: \(GoQuote.quoted(metadata.name)): \(message)")
+            }
         }
         if let namespace = metadata.namespace, !namespace.isEmpty {
             if !resource.type.namespaced {
                 reader.fail(metaPath / "namespace", "Forbidden: not allowed on this type (\(resource.kind) is cluster-scoped)")
-            } else if !Validation.isDNS1123Label(namespace) {
-                reader.fail(metaPath / "namespace", "Invalid value: \"\(namespace)\": \(Validation.dns1123LabelMessage)")
+            } else {
+                for message in Validation.dns1123LabelErrors(namespace) {
+                    reader.fail(metaPath / "namespace", "Invalid value: \(GoQuote.quoted(namespace)): \(message)")
+                }
             }
         }
         validateLabels(metadata.labels, at: metaPath / "labels", reader: &reader)
         validateAnnotations(metadata.annotations, at: metaPath / "annotations", reader: &reader)
     }
 
-    /// The name rule of each kind (`ValidateObjectMeta`'s nameFn).
-    static func nameRule(for kind: String) -> (String) -> (Bool, String) {
+    /// The name rule of each kind (`ValidateObjectMeta`'s nameFn), with its messages.
+    static func nameErrors(for kind: String) -> (String) -> [String] {
         switch kind {
-        case "Service": return { (Validation.isDNS1035Label($0), Validation.dns1035LabelMessage) }
-        case "Namespace": return { (Validation.isDNS1123Label($0), Validation.dns1123LabelMessage) }
-        default: return { (Validation.isDNS1123Subdomain($0), Validation.dns1123SubdomainMessage) }
+        case "Service": return Validation.dns1035LabelErrors
+        case "Namespace": return Validation.dns1123LabelErrors
+        default: return Validation.dns1123SubdomainErrors
         }
     }
 
     static func validateLabels(_ labels: [String: String], at path: FieldPath, reader: inout FieldReader) {
         for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
             if !Validation.isQualifiedName(key) {
-                reader.fail(path, "Invalid value: \"\(key)\": \(Validation.qualifiedNameMessage)")
+                reader.fail(path, "Invalid value: \(GoQuote.quoted(key)): \(Validation.qualifiedNameMessage)")
             }
             if !Validation.isLabelValue(value) {
-                reader.fail(path / key, "Invalid value: \"\(value)\": \(Validation.labelValueMessage)")
+                reader.fail(path / key, "Invalid value: \(GoQuote.quoted(value)): \(Validation.labelValueMessage)")
             }
         }
     }
@@ -110,7 +111,7 @@ public enum ObjectValidation {
         var total = 0
         for (key, value) in annotations.sorted(by: { $0.key < $1.key }) {
             if !Validation.isQualifiedName(key.lowercased()) {
-                reader.fail(path, "Invalid value: \"\(key)\": \(Validation.qualifiedNameMessage)")
+                reader.fail(path, "Invalid value: \(GoQuote.quoted(key)): \(Validation.qualifiedNameMessage)")
             }
             total += key.utf8.count + value.utf8.count
         }

@@ -35,14 +35,19 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible {
             caretColumn -= start
             if start > 0 { prefix = "..."; caretColumn += 3 }
         }
+        // Control characters are shown escaped (`\x1b`), never sent to the terminal; the caret
+        // moves by what is shown. Tabs stay in the caret line so it lines up under tabbed text.
         var shown = prefix
-        shown.unicodeScalars.append(contentsOf: scalars)
-        // Keep tabs in the caret line so the caret lines up under tabbed text.
         var caret = String(repeating: " ", count: prefix.count)
-        for (offset, scalar) in scalars.enumerated() where offset + prefix.count < caretColumn {
-            caret.append(scalar == "\t" ? "\t" : " ")
+        for (offset, scalar) in scalars.enumerated() {
+            let piece = scalar == "\t" ? "\t" : GoQuote.escapingControls(String(scalar))
+            shown += piece
+            if offset + prefix.count < caretColumn {
+                caret += scalar == "\t" ? "\t" : String(repeating: " ", count: piece.unicodeScalars.count)
+            }
         }
-        if caret.count < caretColumn { caret += String(repeating: " ", count: caretColumn - caret.count) }
+        // A column past the end of the line (a missing value at the line's end).
+        caret += String(repeating: " ", count: max(0, caretColumn - prefix.count - scalars.count))
         return "  " + shown + "\n  " + caret + "^"
     }
 }

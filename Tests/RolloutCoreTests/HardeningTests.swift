@@ -1,0 +1,179 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// Regressions for the hostile-input probe of issue 9, each reproducing a finding as the probe
+/// found it, through the built binary on a temporary `--state`: the command must refuse with
+/// exit 2 (bad input) or 1 (damage), change nothing, and never crash or touch a foreign file.
+final class HardeningTests: XCTestCase {
+    private func state() throws -> String { try temporaryDirectory(self).appendingPathComponent("s").path }
+
+    private func apply(_ yaml: String, state: String, _ extra: [String] = []) throws -> RolloutRun {
+        let file = URL(fileURLWithPath: state).deletingLastPathComponent().appendingPathComponent("m-\(UUID().uuidString).yaml")
+        try Data(yaml.utf8).write(to: file)
+        return try RolloutRun.run(["apply", "--state", state, "-f", file.path] + extra)
+    }
+
+    /// Every file below `directory` with its bytes: "nothing changed" is this, unchanged.
+    private func snapshot(_ directory: String) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        while let name = enumerator?.nextObject() as? String {
+            if let data = FileManager.default.contents(atPath: "\(directory)/\(name)") { files[name] = data }
+        }
+        return files
+    }
+
+    // Finding 1: a NUL in apiVersion or kind became part of a shard file name, was cut there,
+    // and overwrote another type's objects.
+    func testNULInTypeNamesIsRejectedAndNeverReachesAFileName() throws {
+        let s = try state()
+        XCTAssertEqual(try apply("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: keep}\nspec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: i}]}}}\n", state: s).status, 0)
+        let before = snapshot(s)
+        let cases = [
+            "apiVersion: \"apps.Deployment_2_0.objects\\0/v1\"\nkind: Deployment\nmetadata: {name: evil}\n",
+            "apiVersion: v1\nkind: \"W\\0evil\"\nmetadata: {name: evil}\n",
+        ]
+        for yaml in cases {
+            let run = try apply(yaml, state: s)
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertTrue(run.stderr.contains("\\x00"), "the NUL is shown escaped: \(run.stderr)")
+            XCTAssertFalse(run.stderr.contains("\u{0}"), run.stderr)
+        }
+        XCTAssertEqual(snapshot(s), before, "nothing changed")
+        XCTAssertTrue(try RolloutRun.run(["get", "deploy", "keep", "--state", s]).stdout.contains("keep"))
+    }
+
+    // Storage file names come from an encoding any accepted type fits, never from the raw
+    // type: however a type is spelled, its files are plain, visible, unique names that the
+    // loader accepts back.
+    func testShardFileNamesAreSafeUniqueAndLoadable() {
+        let types = ["apps/Deployment", "Pod", ".hidden/Widget", "a\u{0}b/C", "../../etc/passwd", String(repeating: "X", count: 400), "", "-rf/x"]
+        var names: Set<String> = []
+        for (ordinal, type) in types.enumerated() {
+            let base = StorageNames.shardBase(type: type, commit: 7, ordinal: ordinal, shard: 3)
+            XCTAssertTrue(StorageNames.isShardBase(base), "\(type) → \(base)")
+            XCTAssertTrue(StorageNames.isStoreFile(base + ".objects"), base)
+            XCTAssertFalse(base.hasPrefix(".") || base.hasPrefix("-") || base.contains("/") || base.contains("\u{0}"), base)
+            XCTAssertLessThanOrEqual(base.utf8.count, StorageNames.baseLimit, base)
+            names.insert(base)
+        }
+        XCTAssertEqual(names.count, types.count, "no two types share a file")
+        // Names of the earlier layout still load; names that are paths or hidden do not.
+        XCTAssertTrue(StorageNames.isShardBase("apps.Deployment_3_0"))
+        for bad in ["../x_1", ".hidden_1", "a/b_1", "x\u{0}_1", "", "lock"] { XCTAssertFalse(StorageNames.isShardBase(bad), bad) }
+        XCTAssertFalse(StorageNames.isStoreFile("notes.txt"))
+    }
+
+    // Finding 3: `apiVersion: .hidden/v1` was accepted, and every later command failed.
+    func testHiddenGroupsAndKindsAreRejected() throws {
+        let s = try state()
+        for yaml in ["apiVersion: .hidden/v1\nkind: Widget\nmetadata: {name: a}\n", "apiVersion: example.com/v1\nkind: .Widget\nmetadata: {name: a}\n"] {
+            let run = try apply(yaml, state: s)
+            XCTAssertEqual(run.status, 2, run.stderr)
+        }
+        XCTAssertEqual(try RolloutRun.run(["get", "all", "--state", s]).status, 0, "the state still reads")
+    }
+
+    // Finding 10: names and types the API server refuses were accepted.
+    func testTypeMetaAndNamesAreValidatedAsTheAPIServerDoes() throws {
+        let s = try state()
+        let cases: [(String, String)] = [
+            ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ''}\n", "metadata.name: Required value: name or generateName is required"),
+            ("apiVersion: ''\nkind: ConfigMap\nmetadata: {name: a}\n", "apiVersion: Required value"),
+            ("apiVersion: v1\nkind: ''\nmetadata: {name: a}\n", "kind: Required value"),
+            ("apiVersion: a/b/c/d\nkind: Widget\nmetadata: {name: a}\n", "unexpected GroupVersion string: a/b/c/d"),
+            ("apiVersion: example.com/V1\nkind: Widget\nmetadata: {name: a}\n", "version \"V1\": a DNS-1035 label"),
+            ("apiVersion: v1\nkind: \"Wid\\nget\"\nmetadata: {name: a}\n", "kind: Invalid value: \"Wid\\nget\": may have mixed case, but should otherwise match"),
+            ("apiVersion: v1\nkind: \(String(repeating: "W", count: 300))\nmetadata: {name: a}\n", "must be no more than 63 characters"),
+            ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \(String(repeating: "a", count: 254))}\n", "must be no more than 253 characters"),
+        ]
+        for (yaml, expected) in cases {
+            let run = try apply(yaml, state: s)
+            XCTAssertEqual(run.status, 2, "\(yaml): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains(expected), "\(yaml): \(run.stderr)")
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, run.stderr.components(separatedBy: "error: ").count - 1, "one line per error: \(run.stderr)")
+        }
+        XCTAssertEqual(try RolloutRun.run(["get", "cm", "--state", s]).stderr, "No resources found in default namespace.\n")
+    }
+
+    // Finding 12: ESC, BEL and NUL from a manifest reached the terminal raw.
+    func testControlCharactersAreEscapedInEveryMessage() throws {
+        let s = try state()
+        let cases = [
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"a\\e[31mred\", labels: {\"k\\a\": \"v\\0\"}}\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\ndata: {a: \"x\\e]0;title\\a\"}\n  bad: [\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\ndata: \u{1b}[2J\u{07}: [unclosed\n",
+        ]
+        for yaml in cases {
+            let run = try apply(yaml, state: s)
+            XCTAssertEqual(run.status, 2, run.stderr)
+            for control in ["\u{1b}", "\u{07}", "\u{0}"] { XCTAssertFalse(run.stderr.contains(control), "raw control character in: \(run.stderr.debugDescription)") }
+        }
+        XCTAssertEqual(GoQuote.quoted("a\u{1b}[31m\u{07}\u{0}\"\\\u{200b}é"), "\"a\\x1b[31m\\a\\x00\\\"\\\\\\u200bé\"")
+        let excerpt = YAMLError.caretExcerpt(line: "a\u{1b}b: c", column: 3)
+        XCTAssertEqual(excerpt, "  a\\x1bb: c\n       ^", "the caret moves by what is shown")
+    }
+
+    // Finding 4: with state.json missing, a read-only `get` started a new cluster and deleted
+    // the files in objects/ — through a symlink, someone else's files.
+    func testAMissingManifestOrALinkedObjectsFolderIsNeverCleanedUp() throws {
+        let root = try temporaryDirectory(self)
+        let victim = root.appendingPathComponent("documents")
+        try FileManager.default.createDirectory(at: victim, withIntermediateDirectories: true)
+        try Data("private key".utf8).write(to: victim.appendingPathComponent("id_ed25519"))
+        let linked = root.appendingPathComponent("linked").path
+        try FileManager.default.createDirectory(atPath: linked, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(linked)/objects", withDestinationPath: victim.path)
+        var run = try RolloutRun.run(["get", "all", "--state", linked])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains("symbolic link"), run.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: victim.path), ["id_ed25519"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: linked), ["objects"], "no lock file left behind")
+
+        let s = root.appendingPathComponent("s").path
+        XCTAssertEqual(try apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n", state: s).status, 0)
+        try FileManager.default.removeItem(atPath: "\(s)/state.json")
+        let before = snapshot(s)
+        for arguments in [["get", "all"], ["get", "cm", "a"], ["apply", "-f", "examples/manifests/"]] {
+            run = try RolloutRun.run(arguments + ["--state", s])
+            XCTAssertEqual(run.status, 1, run.stderr)
+            XCTAssertTrue(run.stderr.contains("state.json is damaged: it is missing, but"), run.stderr)
+        }
+        XCTAssertEqual(snapshot(s), before, "nothing changed")
+        // cluster init starts over, removing only the store's own files.
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: "\(s)/objects/notes.txt"))
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", s]).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(s)/objects/notes.txt"))
+        XCTAssertEqual(try RolloutRun.run(["get", "cm", "--state", s]).stderr, "No resources found in default namespace.\n")
+    }
+
+    // Links planted inside the state directory are never followed, whatever their name.
+    func testLinksInsideTheStateAreRefused() throws {
+        let root = try temporaryDirectory(self)
+        let s = root.appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["get", "all", "--state", s]).status, 0)
+        let outside = root.appendingPathComponent("outside").path
+        try Data("outside".utf8).write(to: URL(fileURLWithPath: outside))
+        let shard = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Node_") && $0.hasSuffix(".objects") })
+        try FileManager.default.removeItem(atPath: "\(s)/objects/\(shard)")
+        try FileManager.default.createSymbolicLink(atPath: "\(s)/objects/\(shard)", withDestinationPath: outside)
+        let run = try RolloutRun.run(["get", "nodes", "-o", "yaml", "--state", s])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains("symbolic link"), run.stderr)
+        XCTAssertEqual(try String(contentsOfFile: outside, encoding: .utf8), "outside")
+    }
+
+    // Finding 13: the foreign-directory check left a `lock` file in the directory it refused.
+    func testARefusedDirectoryIsLeftAsItWas() throws {
+        let foreign = try temporaryDirectory(self).appendingPathComponent("home").path
+        try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: "\(foreign)/notes.txt"))
+        for arguments in [["get", "all"], ["apply", "-f", "examples/manifests/"], ["cluster", "init"]] {
+            let run = try RolloutRun.run(arguments + ["--state", foreign])
+            XCTAssertEqual(run.status, 1, run.stderr)
+            XCTAssertTrue(run.stderr.contains("is not a rollout state: it holds other files (notes.txt)"), run.stderr)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: foreign), ["notes.txt"])
+        }
+    }
+}
