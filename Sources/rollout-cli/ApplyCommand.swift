@@ -75,14 +75,18 @@ enum ApplyCommand {
         for warning in candidates.flatMap(\.warnings) { io.err("Warning: \(warning)\n") }
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
-        let outcomes = try Applier.apply(candidates, to: store, options: options)
+        let waiting = parsed.flag("--wait") && options.dryRun == .none
+        let outcomes = try Applier.apply(candidates, to: store, options: options, commit: !waiting)
+        // With --wait the controllers' objects are loaded (and checked) before anything is
+        // committed: a damaged state is reported with nothing changed.
+        let loaded = waiting ? try Cluster(store: store) : nil
+        if waiting { try store.commit() }
         for outcome in outcomes {
             io.out(output == "name" ? outcome.object + "\n" : outcome.line + "\n")
         }
-        guard parsed.flag("--wait"), options.dryRun == .none else { return 0 }
+        guard let cluster = loaded else { return 0 }
         // Wait for every Deployment this apply named, as `rollout status` would.
         let keys = outcomes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" && $0.operation != "pruned" }.map(\.resource.key)
-        let cluster = try Cluster(store: store)
         var pacer = try Global.pacer(parsed)
         try Global.startTraffic(parsed, cluster: cluster, deployments: keys)
         let results = try Global.waitForRollouts(keys, cluster: cluster, store: store,

@@ -21,6 +21,13 @@ enum DeleteCommand {
           --all            Delete every object of TYPE in the namespace
           --ignore-not-found
                            Treat "not found" as success
+          --grace-period=-1
+                           Seconds a deleted pod gets to stop (negative: its own
+                           terminationGracePeriodSeconds); 0 only with --force
+          --now            Same as --grace-period=1
+          --force          With --grace-period=0 (the default with --force): remove at once,
+                           without graceful termination; also removes an object whose stored
+                           text is damaged
           --wait           Let virtual time run until deleted pods are gone (they pass through
                            Terminating: preStop, SIGTERM, the grace period); without it no time
                            passes and they stay Terminating until a command lets time run
@@ -35,12 +42,28 @@ enum DeleteCommand {
             .init(names: ["--ignore-not-found"], takesValue: false),
             .init(names: ["--wait"], takesValue: false),
             .init(names: ["--dry-run"], takesValue: true),
+            .init(names: ["--grace-period"], takesValue: true),
+            .init(names: ["--now"], takesValue: false),
+            .init(names: ["--force"], takesValue: false),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         let dryRunText = parsed.last("--dry-run") ?? "none"
         guard let dryRun = DryRun(rawValue: dryRunText) else {
             throw UsageError(message: "Invalid dry-run value (\(dryRunText)). Must be \"none\", \"server\", or \"client\".")
         }
+        // kubectl's delete.go: 0 without --force becomes 1; --force alone means 0.
+        let force = parsed.flag("--force")
+        var gracePeriod = -1
+        if let text = parsed.last("--grace-period") {
+            guard let n = Int(text) else { throw UsageError(message: "invalid argument \"\(text)\" for \"--grace-period\" flag: strconv.ParseInt: parsing \(GoQuote.quoted(text)): invalid syntax") }
+            gracePeriod = n
+        }
+        if parsed.flag("--now") {
+            if gracePeriod >= 0 { throw UsageError(message: "--now and --grace-period cannot be specified together") }
+            gracePeriod = 1
+        }
+        if gracePeriod == 0 && !force { gracePeriod = 1 }
+        if force && gracePeriod < 0 { gracePeriod = 0 }
         let namespace = Global.namespace(parsed)
         let selector = try Global.selector(parsed)
         let ignoreNotFound = parsed.flag("--ignore-not-found")
@@ -81,8 +104,22 @@ enum DeleteCommand {
         var failed = false
         var deleted = 0
         var terminating: [ObjectKey] = []
+        let forced = force && gracePeriod == 0
+        if forced && !targets.isEmpty {
+            io.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n")
+        }
+        let deleter = Deleter(store: store, gracePeriod: gracePeriod >= 0 ? gracePeriod : nil)
         for (key, type, name) in targets {
-            guard let object = try store.get(key) else {
+            let lookup = readForDeletion(key, store: store)
+            if case .failure(let error) = lookup {
+                // A damaged object can always be removed, by force: by its key, unread.
+                guard forced, case .damaged = error else { throw error }
+                if dryRun == .none { try deleter.forceRemove(key) }
+                io.out("\(type.qualifiedSingular) \"\(name)\" force deleted\(dryRun.suffix)\n")
+                deleted += 1
+                continue
+            }
+            guard case .success(let found) = lookup, let object = found else {
                 if !ignoreNotFound {
                     io.flush()
                     io.err("Error from server (NotFound): \(type.qualifiedPlural) \"\(name)\" not found\n")
@@ -90,8 +127,8 @@ enum DeleteCommand {
                 }
                 continue
             }
-            if dryRun == .none { terminating += try Deleter.delete(object, store: store) }
-            io.out("\(type.qualifiedSingular) \"\(name)\" deleted\(dryRun.suffix)\n")
+            if dryRun == .none { terminating += try deleter.delete(object) }
+            io.out("\(type.qualifiedSingular) \"\(name)\" \(forced ? "force deleted" : "deleted")\(dryRun.suffix)\n")
             deleted += 1
         }
         if dryRun == .none { try store.commit() }
@@ -108,5 +145,9 @@ enum DeleteCommand {
             if outcome != .conditionMet { throw CommandFailure(message: "timed out waiting for the condition") }
         }
         return failed ? 1 : 0
+    }
+
+    private static func readForDeletion(_ key: ObjectKey, store: StateStore) -> Result<Resource?, StoreError> {
+        do throws(StoreError) { return .success(try store.get(key)) } catch { return .failure(error) }
     }
 }

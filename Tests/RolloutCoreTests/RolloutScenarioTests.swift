@@ -191,7 +191,14 @@ final class RolloutScenarioTests: XCTestCase {
         try store.put(Resource(Object([
             "apiVersion": .string("apps/v1"), "kind": .string("ReplicaSet"),
             "metadata": .object(Object(["name": .string(taken), "namespace": .string("default"), "uid": .string("other")])),
-            "spec": .object(Object(["replicas": .int(0), "template": .object(Object())])),
+            "spec": .object(Object([
+                "replicas": .int(0),
+                "selector": .object(Object(["matchLabels": .object(Object(["other": .string("x")]))])),
+                "template": .object(Object([
+                    "metadata": .object(Object(["labels": .object(Object(["other": .string("x")]))])),
+                    "spec": .object(Object(["containers": .array([.object(Object(["name": .string("c"), "image": .string("i")]))])])),
+                ])),
+            ])),
         ])), creating: true)
         try store.commit()
         let cluster = try Cluster(store: store)
@@ -210,7 +217,7 @@ final class RolloutScenarioTests: XCTestCase {
             .replacingOccurrences(of: "      containers:", with: "      terminationGracePeriodSeconds: 30\n      containers:")
         let (store, _) = try applyAll([slow])
         let pod = try XCTUnwrap(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod")).first)
-        try Deleter.delete(pod, store: store)
+        try Deleter(store: store).delete(pod)
         try store.commit()
         let deleted = try Cluster(store: store)
         let start = deleted.now.milliseconds

@@ -1,32 +1,48 @@
-/// Deletes an object and, as the garbage collector does with background propagation, every
-/// object that names it in `ownerReferences` (a Deployment's ReplicaSets and their Pods);
+/// Deletes objects and, as the garbage collector does with background propagation, every
+/// object that names one in `ownerReferences` (a Deployment's ReplicaSets and their Pods);
 /// deleting a Namespace deletes everything in it, deleting a Service its Endpoints.
 /// A pod whose containers have started is deleted gracefully, as the API server does: it gets
 /// a `deletionTimestamp` and stays, Terminating, until the kubelet has stopped it (which
 /// happens when a command lets time pass).
-public enum Deleter {
-    /// Returns the pods left terminating.
+///
+/// One `Deleter` serves a whole command: the owner index is built once, on the first object
+/// that can have dependents, so deleting N objects (`delete cm --all`, a prune, a namespace)
+/// costs O(N), not a listing of every stored object per deletion.
+public final class Deleter {
+    let store: StateStore
+    /// `--grace-period`: nil for each pod's own `terminationGracePeriodSeconds`; 0 removes
+    /// pods at once (`--force --grace-period=0`), as the API server does for grace 0.
+    let gracePeriod: Int?
+    /// Owner uid → the keys of the objects naming it, built on first use.
+    private var dependents: [String: [ObjectKey]]?
+
+    public init(store: StateStore, gracePeriod: Int? = nil) {
+        self.store = store
+        self.gracePeriod = gracePeriod
+    }
+
+    /// Deletes one object and what it owns; returns the pods left terminating.
     @discardableResult
-    public static func delete(_ resource: Resource, store: StateStore) throws(StoreError) -> [ObjectKey] {
+    public func delete(_ resource: Resource) throws(StoreError) -> [ObjectKey] {
         var terminating: [ObjectKey] = []
-        if resource.kind == "Pod" && resource.type.group.isEmpty {
+        if resource.kind == "Pod" && resource.type.group.isEmpty && gracePeriod != 0 {
             if resource.deletionTimestamp != nil { return [resource.key] }
             if resource.value.at("status", "containerStatuses") != nil {
+                // `CheckGracefulDelete` (pod/strategy.go): the request's grace, else the pod's.
                 var pod = resource
                 var meta = pod.metadata
                 meta["deletionTimestamp"] = .string(store.clock.description)
-                meta["deletionGracePeriodSeconds"] = .int(resource.value.at("spec", "terminationGracePeriodSeconds")?.intValue ?? 30)
+                meta["deletionGracePeriodSeconds"] = .int(gracePeriod ?? resource.value.at("spec", "terminationGracePeriodSeconds")?.intValue ?? 30)
                 pod.metadata = meta
                 try store.writeStatus(pod)
                 return [resource.key]
             }
         }
         try store.delete(resource.key)
-        let uid = resource.uid
         if resource.kind == "Namespace" && resource.type.group.isEmpty {
             for type in store.storedTypes where type.namespaced {
                 for dependent in try store.list(type, namespace: resource.name) {
-                    terminating += try delete(dependent, store: store)
+                    terminating += try delete(dependent)
                 }
             }
             return terminating
@@ -37,12 +53,31 @@ public enum Deleter {
                 if try store.get(key) != nil { try store.delete(key) }
             }
         }
+        let uid = resource.uid
         guard !uid.isEmpty, resource.type.namespaced else { return terminating }
-        for type in store.storedTypes where type.namespaced {
-            for dependent in try store.list(type, namespace: resource.key.namespace) where dependent.ownerReferences.contains(where: { $0.uid == uid }) {
-                terminating += try delete(dependent, store: store)
-            }
+        for key in try dependentKeys(of: uid) {
+            guard let dependent = try store.get(key) else { continue }
+            terminating += try delete(dependent)
         }
         return terminating
+    }
+
+    /// Removes an object by its key without reading it: for an object whose stored text is
+    /// damaged (`delete --force --grace-period=0`). What it owned cannot be known.
+    public func forceRemove(_ key: ObjectKey) throws(StoreError) {
+        try store.delete(key)
+    }
+
+    private func dependentKeys(of uid: String) throws(StoreError) -> [ObjectKey] {
+        if dependents == nil {
+            var index: [String: [ObjectKey]] = [:]
+            for type in store.storedTypes where type.namespaced {
+                for object in try store.list(type) {
+                    for owner in object.ownerReferences where !owner.uid.isEmpty { index[owner.uid, default: []].append(object.key) }
+                }
+            }
+            dependents = index
+        }
+        return dependents?[uid] ?? []
     }
 }

@@ -9,6 +9,7 @@ enum Pruner {
         let keep = Set(applied)
         let namespaces = Set(applied.map(\.namespace)).union([options.namespace])
         var outcomes: [ApplyOutcome] = []
+        let deleter = Deleter(store: store)
         for kind in kinds {
             guard let type = ResourceType.builtIn.first(where: { $0.kind == kind }) else { continue }
             for resource in try store.list(type) {
@@ -17,7 +18,7 @@ enum Pruner {
                       !type.namespaced || namespaces.contains(key.namespace),
                       options.selector?.matches(resource.labels) ?? true else { continue }
                 if kind == "Namespace" && ClusterSetup.namespaces.contains(resource.name) { continue }
-                if options.dryRun == .none { try Deleter.delete(resource, store: store) }
+                if options.dryRun == .none { try deleter.delete(resource) }
                 outcomes.append(ApplyOutcome(object: resource.qualifiedName, operation: "pruned" + options.dryRun.suffix, resource: resource))
             }
         }

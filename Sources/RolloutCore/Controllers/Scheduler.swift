@@ -19,14 +19,14 @@ enum Scheduler {
         var usage: [String: Usage] = [:]
         for pod in c.pods.values where !pod.gone {
             guard let node = pod.nodeName else { continue }
-            usage[node, default: Usage()].cpu += pod.behaviour.cpuMillis
-            usage[node, default: Usage()].memory += pod.behaviour.memoryBytes
+            usage[node, default: Usage()].cpu = usage[node, default: Usage()].cpu.addingSaturating(pod.behaviour.cpuMillis)
+            usage[node, default: Usage()].memory = usage[node, default: Usage()].memory.addingSaturating(pod.behaviour.memoryBytes)
             usage[node, default: Usage()].pods += 1
         }
         let nodes = c.nodes.filter { $0.ready && !$0.unschedulable }
         func free(_ node: SimNode) -> Double {
             let u = usage[node.name] ?? Usage()
-            return Double(node.cpuMillis - u.cpu) / Double(max(node.cpuMillis, 1)) + Double(node.memoryBytes - u.memory) / Double(max(node.memoryBytes, 1))
+            return Double(node.cpuMillis.subtractingSaturating(u.cpu)) / Double(max(node.cpuMillis, 1)) + Double(node.memoryBytes.subtractingSaturating(u.memory)) / Double(max(node.memoryBytes, 1))
         }
         // Nodes ordered by room left, most first (then by name); only the chosen node's place
         // changes after each placement, so it is moved rather than everything re-sorted.
@@ -37,15 +37,15 @@ enum Scheduler {
         for pod in pending {
             func fits(_ node: SimNode) -> Bool {
                 let u = usage[node.name] ?? Usage()
-                return u.pods + 1 <= node.maxPods && u.cpu + pod.behaviour.cpuMillis <= node.cpuMillis && u.memory + pod.behaviour.memoryBytes <= node.memoryBytes
+                return u.pods + 1 <= node.maxPods && u.cpu.addingSaturating(pod.behaviour.cpuMillis) <= node.cpuMillis && u.memory.addingSaturating(pod.behaviour.memoryBytes) <= node.memoryBytes
             }
             guard let index = order.firstIndex(where: { fits($0.node) }) else {
                 recordFailure(pod, nodes: c.nodes, usage: usage, in: c)
                 continue
             }
             let node = order.remove(at: index).node
-            usage[node.name, default: Usage()].cpu += pod.behaviour.cpuMillis
-            usage[node.name, default: Usage()].memory += pod.behaviour.memoryBytes
+            usage[node.name, default: Usage()].cpu = usage[node.name, default: Usage()].cpu.addingSaturating(pod.behaviour.cpuMillis)
+            usage[node.name, default: Usage()].memory = usage[node.name, default: Usage()].memory.addingSaturating(pod.behaviour.memoryBytes)
             usage[node.name, default: Usage()].pods += 1
             let room = free(node)
             let position = order.firstIndex { $0.room == room ? node.name < $0.node.name : room > $0.room } ?? order.count
@@ -75,8 +75,8 @@ enum Scheduler {
             }
             let u = usage[node.name] ?? Usage()
             if u.pods + 1 > node.maxPods { reasons["Too many pods", default: 0] += 1 }
-            if u.cpu + pod.behaviour.cpuMillis > node.cpuMillis { reasons["Insufficient cpu", default: 0] += 1 }
-            if u.memory + pod.behaviour.memoryBytes > node.memoryBytes { reasons["Insufficient memory", default: 0] += 1 }
+            if u.cpu.addingSaturating(pod.behaviour.cpuMillis) > node.cpuMillis { reasons["Insufficient cpu", default: 0] += 1 }
+            if u.memory.addingSaturating(pod.behaviour.memoryBytes) > node.memoryBytes { reasons["Insufficient memory", default: 0] += 1 }
         }
         let details = reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         let message = "0/\(nodes.count) nodes are available: \(details). preemption: 0/\(nodes.count) nodes are available: \(nodes.count) No preemption victims found for incoming pod."

@@ -171,7 +171,7 @@ public enum Planner {
     /// `25% of 3 = 0.75, rounded up to 1`, or `an absolute 2`.
     static func rounding(_ value: IntOrString, of total: Int, up: Bool) -> String {
         guard let p = value.percent else { return "absolute" }
-        let exact = Double(p * total) / 100
+        let exact = Double(p) * Double(total) / 100
         let result = value.scaled(total: total, roundUp: up) ?? 0
         if exact == exact.rounded() { return "\(p)% of \(total)" }
         return "\(p)% of \(total) = \(JSONWriter.formatFloat(exact)), rounded \(up ? "up" : "down") to \(result)"

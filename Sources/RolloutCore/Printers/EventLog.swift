@@ -60,8 +60,10 @@ public enum EventLog {
         // A readiness probe that never passes fails at every period (one event series).
         if started, pod.annotations["rollout.sim/ready"] == "never", let probe = container?["readinessProbe"],
            let running = status?.at("state", "running", "startedAt")?.stringValue.flatMap(Timestamp.init(parsing:)) {
-            let period = max(1, probe["periodSeconds"]?.intValue ?? 10) * 1000
-            let first = running.milliseconds + (probe["initialDelaySeconds"]?.intValue ?? 0) * 1000
+            // Probe settings are int32 (validated on apply); clamped here all the same.
+            let int32 = 0...Int(Int32.max)
+            let period = max(1, (probe["periodSeconds"]?.intValue ?? 10).clamped(to: int32)) * 1000
+            let first = running.milliseconds + (probe["initialDelaySeconds"]?.intValue ?? 0).clamped(to: int32) * 1000
             let end = pod.deletionTimestamp.flatMap(Timestamp.init(parsing:))?.milliseconds ?? now.milliseconds
             if end >= first {
                 let count = (end - first) / period + 1

@@ -80,7 +80,7 @@ public struct Deployment: Equatable, Sendable {
         metadata = ObjectMeta(of: object, reader: &reader)
         let spec = FieldPath("spec")
         let s = reader.object(object["spec"], spec) ?? Object()
-        replicas = reader.int(s["replicas"], spec / "replicas") ?? 1
+        replicas = reader.int32(s["replicas"], spec / "replicas", goStruct: "DeploymentSpec") ?? 1
         selector = LabelSelector.decode(s["selector"], at: spec / "selector", reader: &reader)
         template = PodTemplateSpec(reader.object(s["template"], spec / "template") ?? Object(), at: spec / "template", reader: &reader)
         let strategyObject = reader.object(s["strategy"], spec / "strategy") ?? Object()
@@ -97,9 +97,9 @@ public struct Deployment: Equatable, Sendable {
             strategy = .rollingUpdate(maxSurge: reader.intOrString(rolling["maxSurge"], path / "maxSurge") ?? .string("25%"),
                                       maxUnavailable: reader.intOrString(rolling["maxUnavailable"], path / "maxUnavailable") ?? .string("25%"))
         }
-        minReadySeconds = reader.int(s["minReadySeconds"], spec / "minReadySeconds") ?? 0
-        revisionHistoryLimit = reader.int(s["revisionHistoryLimit"], spec / "revisionHistoryLimit") ?? 10
-        progressDeadlineSeconds = reader.int(s["progressDeadlineSeconds"], spec / "progressDeadlineSeconds") ?? 600
+        minReadySeconds = reader.int32(s["minReadySeconds"], spec / "minReadySeconds", goStruct: "DeploymentSpec") ?? 0
+        revisionHistoryLimit = reader.int32(s["revisionHistoryLimit"], spec / "revisionHistoryLimit", goStruct: "DeploymentSpec") ?? 10
+        progressDeadlineSeconds = reader.int32(s["progressDeadlineSeconds"], spec / "progressDeadlineSeconds", goStruct: "DeploymentSpec") ?? 600
         paused = reader.bool(s["paused"], spec / "paused") ?? false
         status = DeploymentStatus(object["status"]?.objectValue)
     }
@@ -118,8 +118,8 @@ public struct ReplicaSet: Equatable, Sendable {
         metadata = ObjectMeta(of: object, reader: &reader)
         let spec = FieldPath("spec")
         let s = reader.object(object["spec"], spec) ?? Object()
-        replicas = reader.int(s["replicas"], spec / "replicas") ?? 1
-        minReadySeconds = reader.int(s["minReadySeconds"], spec / "minReadySeconds") ?? 0
+        replicas = reader.int32(s["replicas"], spec / "replicas", goStruct: "ReplicaSetSpec") ?? 1
+        minReadySeconds = reader.int32(s["minReadySeconds"], spec / "minReadySeconds", goStruct: "ReplicaSetSpec") ?? 0
         selector = LabelSelector.decode(s["selector"], at: spec / "selector", reader: &reader)
         template = PodTemplateSpec(reader.object(s["template"], spec / "template") ?? Object(), at: spec / "template", reader: &reader)
     }

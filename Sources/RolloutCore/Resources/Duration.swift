@@ -4,7 +4,7 @@ public struct Duration: Equatable, Comparable, Sendable, CustomStringConvertible
     public var milliseconds: Int
 
     public init(milliseconds: Int) { self.milliseconds = milliseconds }
-    public init(seconds: Int) { self.milliseconds = seconds * 1000 }
+    public init(seconds: Int) { self.milliseconds = seconds.multipliedSaturating(by: 1000) }
 
     public static func < (a: Duration, b: Duration) -> Bool { a.milliseconds < b.milliseconds }
 
@@ -13,8 +13,8 @@ public struct Duration: Equatable, Comparable, Sendable, CustomStringConvertible
     /// Go's `Duration.String` form, e.g. `1m30s`, `500ms`, `0s`.
     public var description: String {
         if milliseconds == 0 { return "0s" }
-        if abs(milliseconds) < 1000 { return "\(milliseconds)ms" }
-        var ms = abs(milliseconds)
+        if milliseconds > -1000 && milliseconds < 1000 { return "\(milliseconds)ms" }
+        var ms = milliseconds.magnitude
         var text = milliseconds < 0 ? "-" : ""
         let hours = ms / 3_600_000
         ms %= 3_600_000

@@ -23,13 +23,17 @@ public enum IntOrString: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// `GetScaledValueFromIntOrPercent`: an int as is; `"p%"` of `total`, rounded up or down.
+    /// `GetScaledValueFromIntOrPercent`: an int as is; `"p%"` of `total`, rounded up or down,
+    /// computed in float64 as Kubernetes does (`math.Ceil(float64(value) * float64(total) / 100)`).
+    /// A result past int32 — `"9223372036854775807%"` of 3, which Go turns into an undefined
+    /// int — is clamped to int32, the range of every count it is compared with.
     public func scaled(total: Int, roundUp: Bool) -> Int? {
         switch self {
         case .int(let i): return i
         case .string:
             guard let p = percent else { return nil }
-            return roundUp ? (p * total + 99) / 100 : p * total / 100
+            let exact = Double(p) * Double(total) / 100
+            return Int(clamping: roundUp ? exact.rounded(.up) : exact.rounded(.down)).clamped(to: Int(Int32.min)...Int(Int32.max))
         }
     }
 }

@@ -38,7 +38,7 @@ public struct Endpoints: Equatable, Sendable {
                 }
             }
             let ports = (reader.array(subset["ports"], p / "ports") ?? []).enumerated().compactMap { j, port in
-                reader.int(port["port"], p / "ports" |> j / "port")
+                reader.int32(port["port"], p / "ports" |> j / "port", goStruct: "EndpointPort")
             }
             subsets.append(Subset(addresses: ips("addresses"), notReadyAddresses: ips("notReadyAddresses"), ports: ports))
         }

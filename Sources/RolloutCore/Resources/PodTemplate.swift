@@ -16,11 +16,11 @@ public struct Probe: Equatable, Sendable {
 
     init(_ object: Object, at path: FieldPath, reader: inout FieldReader) {
         handlers = Probe.handlers(object, at: path, reader: &reader)
-        initialDelaySeconds = reader.int(object["initialDelaySeconds"], path / "initialDelaySeconds") ?? 0
-        timeoutSeconds = reader.int(object["timeoutSeconds"], path / "timeoutSeconds") ?? 1
-        periodSeconds = reader.int(object["periodSeconds"], path / "periodSeconds") ?? 10
-        successThreshold = reader.int(object["successThreshold"], path / "successThreshold") ?? 1
-        failureThreshold = reader.int(object["failureThreshold"], path / "failureThreshold") ?? 3
+        initialDelaySeconds = reader.int32(object["initialDelaySeconds"], path / "initialDelaySeconds", goStruct: "Probe") ?? 0
+        timeoutSeconds = reader.int32(object["timeoutSeconds"], path / "timeoutSeconds", goStruct: "Probe") ?? 1
+        periodSeconds = reader.int32(object["periodSeconds"], path / "periodSeconds", goStruct: "Probe") ?? 10
+        successThreshold = reader.int32(object["successThreshold"], path / "successThreshold", goStruct: "Probe") ?? 1
+        failureThreshold = reader.int32(object["failureThreshold"], path / "failureThreshold", goStruct: "Probe") ?? 3
     }
 
     /// The handlers written (exactly one is valid), shared by probes and lifecycle hooks.
@@ -43,7 +43,7 @@ public struct Probe: Equatable, Sendable {
             handlers.append(.tcpSocket(port: port ?? .int(0)))
         }
         if let grpc = reader.object(object["grpc"], path / "grpc") {
-            handlers.append(.grpc(port: reader.int(grpc["port"], path / "grpc" / "port") ?? 0))
+            handlers.append(.grpc(port: reader.int32(grpc["port"], path / "grpc" / "port", goStruct: "GRPCAction") ?? 0))
         }
         return handlers
     }
@@ -90,7 +90,7 @@ public struct Container: Equatable, Sendable {
         for (i, item) in (reader.array(object["ports"], path / "ports") ?? []).enumerated() {
             let p = path / "ports" |> i
             guard let port = reader.object(item, p) else { continue }
-            let number = reader.int(port["containerPort"], p / "containerPort")
+            let number = reader.int32(port["containerPort"], p / "containerPort", goStruct: "ContainerPort")
             if number == nil && port["containerPort"] == nil { reader.required(p / "containerPort") }
             ports.append(ContainerPort(name: reader.string(port["name"], p / "name"), containerPort: number ?? 0,
                                        protocol: reader.string(port["protocol"], p / "protocol") ?? "TCP"))

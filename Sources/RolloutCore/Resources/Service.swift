@@ -26,12 +26,12 @@ public struct Service: Equatable, Sendable {
         for (i, item) in (reader.array(s["ports"], spec / "ports") ?? []).enumerated() {
             let p = spec / "ports" |> i
             guard let port = reader.object(item, p) else { continue }
-            let number = reader.int(port["port"], p / "port")
+            let number = reader.int32(port["port"], p / "port", goStruct: "ServicePort")
             if number == nil && port["port"] == nil { reader.required(p / "port") }
             ports.append(ServicePort(name: reader.string(port["name"], p / "name"), port: number ?? 0,
                                      targetPort: reader.intOrString(port["targetPort"], p / "targetPort") ?? .int(number ?? 0),
                                      protocol: reader.string(port["protocol"], p / "protocol") ?? "TCP",
-                                     nodePort: reader.int(port["nodePort"], p / "nodePort")))
+                                     nodePort: reader.int32(port["nodePort"], p / "nodePort", goStruct: "ServicePort")))
         }
     }
 }

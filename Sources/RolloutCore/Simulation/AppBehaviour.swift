@@ -33,26 +33,33 @@ public struct AppBehaviour: Equatable, Sendable {
         readyNever = annotations["rollout.sim/ready"] == "never"
         crashAfter = duration("rollout.sim/crash-after")
         let main = spec.spec.containers.first
-        readinessProbe = main?.readinessProbe
-        livenessProbe = main?.livenessProbe
-        terminationGracePeriodSeconds = spec.spec.terminationGracePeriodSeconds
+        readinessProbe = main?.readinessProbe.map(SimulationLimits.bounded)
+        livenessProbe = main?.livenessProbe.map(SimulationLimits.bounded)
+        // The API server takes any int64 and treats a negative grace period as 1 s
+        // (`pkg/api/pod/warnings.go`, `pod/strategy.go` CheckGracefulDelete).
+        let grace = spec.spec.terminationGracePeriodSeconds
+        terminationGracePeriodSeconds = grace < 0 ? 1 : min(grace, SimulationLimits.maxSeconds)
         hasPreStop = spec.spec.containers.contains { $0.preStop != nil }
         preStop = Duration(milliseconds: spec.spec.containers.map { Self.preStopDuration($0.preStop).milliseconds }.max() ?? 0)
-        cpuMillis = spec.spec.containers.reduce(0) { $0 + ($1.resources.requests["cpu"]?.milliValue ?? 0) }
-        memoryBytes = spec.spec.containers.reduce(0) { $0 + ($1.resources.requests["memory"]?.integerValue ?? 0) }
+        startup = SimulationLimits.bounded(startup)
+        shutdown = SimulationLimits.bounded(shutdown)
+        pull = pull.map(SimulationLimits.bounded)
+        crashAfter = crashAfter.map(SimulationLimits.bounded)
+        cpuMillis = spec.spec.containers.reduce(0) { $0.addingSaturating(max(0, $1.resources.requests["cpu"]?.milliValue ?? 0)) }
+        memoryBytes = spec.spec.containers.reduce(0) { $0.addingSaturating(max(0, $1.resources.requests["memory"]?.integerValue ?? 0)) }
     }
 
-    /// `sleep: {seconds: N}`, or an exec hook whose command runs `sleep N` (the common way to
-    /// wait for endpoint propagation); other hooks take no time.
+    /// `sleep: {seconds: N}`, or an exec hook whose command runs `sleep ARG...` (the common
+    /// way to wait for endpoint propagation), read as coreutils' sleep reads its arguments;
+    /// other hooks take no time. At most `SimulationLimits.maxSeconds` (`sleep inf` included):
+    /// the grace period ends every preStop hook long before.
     static func preStopDuration(_ hook: PreStopHook?) -> Duration {
         switch hook {
-        case .sleep(let seconds)?: return Duration(seconds: seconds)
+        case .sleep(let seconds)?: return Duration(seconds: max(0, min(seconds, SimulationLimits.maxSeconds)))
         case .handler(.exec(let command))?:
-            let words = command.joined(separator: " ").split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "&" })
-            if let i = words.firstIndex(of: "sleep"), i + 1 < words.count, let seconds = Double(words[i + 1]), seconds >= 0 {
-                return Duration(milliseconds: Int(seconds * 1000))
-            }
-            return Duration(milliseconds: 0)
+            let words = command.joined(separator: " ").split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "&" || $0 == "\n" || $0 == "|" }).map(String.init)
+            guard let i = words.firstIndex(of: "sleep") else { return Duration(milliseconds: 0) }
+            return SleepArguments.duration(Array(words[(i + 1)...])) ?? Duration(milliseconds: 0)
         default: return Duration(milliseconds: 0)
         }
     }
@@ -64,6 +71,8 @@ public struct AppBehaviour: Equatable, Sendable {
     public func readyTime(start: Timestamp) -> Timestamp? {
         if readyNever { return nil }
         guard let probe = readinessProbe else { return start }
+        // Probe settings are int32 and durations bounded, so these sums stay far from overflow;
+        // only the product of two int32 settings needs saturating.
         let period = max(1, probe.periodSeconds) * 1000
         // A tcpSocket probe passes once the port is open, warm or not.
         let portOnly = probe.handlers.allSatisfy { if case .tcpSocket = $0 { return true } else { return false } } && !probe.handlers.isEmpty
@@ -72,7 +81,7 @@ public struct AppBehaviour: Equatable, Sendable {
         var k = (max(firstAllowed, serving) - start.milliseconds + period - 1) / period
         if k < 0 { k = 0 }
         let firstPass = start.milliseconds + k * period
-        return Timestamp(milliseconds: firstPass + (max(1, probe.successThreshold) - 1) * period)
+        return Timestamp(milliseconds: firstPass.addingSaturating((max(1, probe.successThreshold) - 1).multipliedSaturating(by: period)))
     }
 
     /// When the liveness probe kills a container started at `start` that is not yet serving:

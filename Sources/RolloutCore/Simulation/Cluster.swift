@@ -48,20 +48,29 @@ public final class Cluster {
     /// Where endpoint updates still in flight are kept between commands.
     static let pendingEndpointsType = ResourceType.forObject(apiVersion: "rollout.dev/v1alpha1", kind: "EndpointsPropagation")
 
-    /// Loads every object the controllers work on.
+    /// Loads every object the controllers work on. An object that could not have been stored
+    /// (StoredObjects) is damage, reported before time runs.
     public init(store: StateStore) throws(StoreError) {
         self.store = store
         now = store.clock
         random = store.random
         ipCounter = store.counters["podIP"] ?? 0
         eventSequence = store.counters["event"] ?? 0
-        for d in try store.list(Self.deploymentType) { deployments[d.key] = d }
-        for r in try store.list(Self.replicaSetType) {
+        func list(_ type: ResourceType) throws(StoreError) -> [Resource] {
+            let objects = try store.list(type)
+            for object in objects {
+                let problems = StoredObjects.problems(object)
+                if !problems.isEmpty { throw store.damaged(object, problems) }
+            }
+            return objects
+        }
+        for d in try list(Self.deploymentType) { deployments[d.key] = d }
+        for r in try list(Self.replicaSetType) {
             let rs = SimReplicaSet(loading: r)
             replicaSets[rs.uid] = rs
             replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
         }
-        for p in try store.list(Self.podType) {
+        for p in try list(Self.podType) {
             let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
             // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
             let ownTemplate = Value.object(Object(["metadata": .object(Object(["annotations": p.metadata["annotations"] ?? .object(Object())])),
@@ -76,12 +85,12 @@ public final class Cluster {
             pods[pod.uid] = pod
             podsByOwner[pod.ownerUID, default: []].append(pod)
         }
-        for s in try store.list(Self.serviceType) { services[s.key] = s }
-        for e in try store.list(Self.endpointsType) { endpoints[e.key] = e }
-        nodes = try store.list(Self.nodeType).map(SimNode.init)
-        for e in try store.list(Self.eventType) { events.append(SimEvent(loading: e)) }
+        for s in try list(Self.serviceType) { services[s.key] = s }
+        for e in try list(Self.endpointsType) { endpoints[e.key] = e }
+        nodes = try list(Self.nodeType).map(SimNode.init)
+        for e in try list(Self.eventType) { events.append(SimEvent(loading: e)) }
         // Endpoint updates still propagating when the last command stopped.
-        for pending in try store.list(Self.pendingEndpointsType) {
+        for pending in try list(Self.pendingEndpointsType) {
             let key = ObjectKey(type: Self.endpointsType.storageKey, namespace: pending.namespace ?? "default", name: pending.name)
             for item in pending.object["updates"]?.arrayValue ?? [] {
                 guard let at = item["at"]?.stringValue.flatMap(Timestamp.init(parsing:)), let subsets = item["subsets"] else { continue }
@@ -90,7 +99,7 @@ public final class Cluster {
             }
         }
         pendingKeysAtLoad = Set(pendingEndpoints.keys)
-        for t in try store.list(Timeline.type) {
+        for t in try list(Timeline.type) {
             if let timeline = Timeline(t) { timelines[ObjectKey(type: Self.deploymentType.storageKey, namespace: t.namespace ?? "default", name: t.name)] = timeline }
         }
         events.sort { ($0.last, $0.name) < ($1.last, $1.name) }

@@ -113,6 +113,10 @@ extension SimPod {
         pod.everStarted = container?["started"]?.boolValue == true || pod.restarts > 0 || container?.at("state", "running") != nil
         pod.lastFinished = container?.at("lastState", "terminated", "finishedAt")?.stringValue.flatMap(Timestamp.init(parsing:))
         pod.deletion = r.deletionTimestamp.flatMap(Timestamp.init(parsing:))
+        // `delete --grace-period N` gave this pod its own grace period (CheckGracefulDelete).
+        if pod.deletion != nil, let grace = r.metadata["deletionGracePeriodSeconds"]?.intValue {
+            pod.behaviour.terminationGracePeriodSeconds = grace < 0 ? 1 : min(grace, SimulationLimits.maxSeconds)
+        }
         return pod
     }
 

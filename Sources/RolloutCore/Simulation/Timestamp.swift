@@ -11,7 +11,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.milliseconds < b.milliseconds }
 
-    public func adding(_ duration: Duration) -> Timestamp { Timestamp(milliseconds: milliseconds + duration.milliseconds) }
+    public func adding(_ duration: Duration) -> Timestamp { Timestamp(milliseconds: milliseconds.addingSaturating(duration.milliseconds)) }
 
     /// RFC 3339 in seconds, as Kubernetes writes `metav1.Time`: `2025-01-01T00:00:00Z`.
     public var description: String {
@@ -79,7 +79,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
 private func pow10(_ n: Int) -> Int { (0..<n).reduce(1) { r, _ in r * 10 } }
 
-private func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+/// Rounds towards negative infinity; exact for every Int (no negation that could overflow).
+private func floorDiv(_ a: Int, _ b: Int) -> Int {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}
 
 private func pad(_ n: Int, _ width: Int) -> String {
     let s = String(n)

@@ -217,6 +217,16 @@ public final class StateStore {
         }
     }
 
+    /// Damage in one stored object, naming the file that holds it.
+    public func damaged(_ resource: Resource, _ problems: [String]) -> StoreError {
+        let key = resource.key
+        let table = tables[key.type] ?? Table()
+        let index = Table.shard(of: Table.Key(namespace: key.namespace, name: key.name), count: table.shardCount)
+        let file = index < table.files.count && !table.files[index].isEmpty ? "\(directory)/objects/\(table.files[index]).objects" : "\(directory)/\(Self.manifestName)"
+        let shown = problems.prefix(3).joined(separator: "; ") + (problems.count > 3 ? "; and \(problems.count - 3) more" : "")
+        return .damaged(file: file, reason: "\(resource.type.qualifiedSingular)/\(GoQuote.escapingControls(resource.name, keepingLines: false)) cannot be run: \(shown); remove it with 'rollout delete \(resource.type.qualifiedSingular) \(GoQuote.escapingControls(resource.name, keepingLines: false))\(resource.type.namespaced ? " -n \(resource.namespace ?? "default")" : "") --force --grace-period=0'")
+    }
+
     /// Every object of `type`, in `namespace` (nil: all), sorted by namespace then name.
     public func list(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [Resource] {
         let keys = try loadedTable(type.storageKey).sortedKeys(namespace: type.namespaced ? namespace : nil)

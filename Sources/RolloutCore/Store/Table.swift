@@ -183,10 +183,10 @@ struct Table {
         do {
             value = try JSONReader.parse(Array(entry.json))
         } catch {
-            throw .damaged(file: files[index], reason: "object \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name): \(error)")
+            throw .damaged(file: files[index] + ".objects", reason: "object \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name): \(error)")
         }
         guard case .object(let object) = value else {
-            throw .damaged(file: files[index], reason: "object \(key.name) is not a JSON object")
+            throw .damaged(file: files[index] + ".objects", reason: "object \(key.name) is not a JSON object")
         }
         let resource = Resource(object)
         shards[index]?[key]?.resource = resource

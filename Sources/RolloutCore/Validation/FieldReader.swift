@@ -39,6 +39,20 @@ public struct FieldReader {
         return nil
     }
 
+    /// A field the API types as int32 (`goStruct` is the Go type that holds it, for the
+    /// decoder's message). A number outside int32 fails to decode on a real API server, before
+    /// validation; here it is an error at its path, and the value read is clamped into int32 so
+    /// that a lenient reader (the simulation) gets a number it can compute with.
+    public mutating func int32(_ value: Value?, _ path: FieldPath, goStruct: String) -> Int? {
+        guard let number = int(value, path) else { return nil }
+        guard !Self.int32Range.contains(number) else { return number }
+        let goField = path.components.compactMap { if case .key(let k) = $0 { return k } else { return nil } }.joined(separator: ".")
+        fail(path, "Invalid value: \(number): must fit in 32 bits, from -2147483648 to 2147483647 (the API server cannot decode it: json: cannot unmarshal number \(number) into Go struct field \(goStruct).\(goField) of type int32)")
+        return number.clamped(to: Self.int32Range)
+    }
+
+    static let int32Range = Int(Int32.min)...Int(Int32.max)
+
     public mutating func bool(_ value: Value?, _ path: FieldPath) -> Bool? {
         guard let value, value != .null else { return nil }
         if case .bool(let b) = value { return b }
@@ -73,7 +87,11 @@ public struct FieldReader {
     public mutating func intOrString(_ value: Value?, _ path: FieldPath) -> IntOrString? {
         guard let value, value != .null else { return nil }
         switch value {
-        case .int(let i): return .int(i)
+        case .int(let i):
+            // intstr.IntOrString holds an int32.
+            guard !Self.int32Range.contains(i) else { return .int(i) }
+            fail(path, "Invalid value: \(i): must fit in 32 bits, from -2147483648 to 2147483647 (the API server cannot decode it: json: cannot unmarshal number \(i) into Go value of type int32)")
+            return .int(i.clamped(to: Self.int32Range))
         case .string(let s): return .string(s)
         default:
             fail(path, wrongType(value, expected: "an integer or a string", path: path))

@@ -135,7 +135,7 @@ struct DeploymentSync {
         let all = ownedReplicaSets()
         let newRS = all.first { DeploymentController.templatesEqual($0.template, template) }
         let old = all.filter { $0.uid != newRS?.uid }
-        let newRevision = (old.map(\.revision).max() ?? 0) + 1
+        let newRevision = (old.map(\.revision).max() ?? 0).addingSaturating(1)
         if var existing = newRS {
             var rsChanged = false
             if existing.revision < newRevision {
@@ -168,7 +168,7 @@ struct DeploymentSync {
         // A ReplicaSet of that name with another template: a hash collision. Kubernetes bumps
         // status.collisionCount and tries again (sync.go getNewReplicaSet).
         while c.replicaSets.values.contains(where: { $0.name == "\(name)-\(hash)" && $0.namespace == namespace && !$0.deleted }) {
-            let count = (collisionCount ?? 0) + 1
+            let count = (collisionCount ?? 0).addingSaturating(1)
             resource.object.set(["status", "collisionCount"], .int(count))
             wrote = true
             hash = DeploymentController.templateHash(template, collisionCount: count)

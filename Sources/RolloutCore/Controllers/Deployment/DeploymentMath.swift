@@ -226,8 +226,9 @@ public enum DeploymentMath {
         if before == 0 { before = d.statusReplicas }
         if before == 0 { return 0 }
         // Integer round-half-away-from-zero of spec × deploymentMax / before (spec ≥ 0).
-        let numerator = rs.specReplicas * deploymentMax
-        let rounded = (2 * numerator + before) / (2 * before)
+        // Saturating: the annotation is a string anyone can write; int32 counts cannot overflow.
+        let numerator = rs.specReplicas.multipliedSaturating(by: deploymentMax)
+        let rounded = (numerator.multipliedSaturating(by: 2).addingSaturating(before)) / before.multipliedSaturating(by: 2)
         return rounded - rs.specReplicas
     }
 
@@ -255,7 +256,7 @@ public enum DeploymentMath {
         if condition.reason == "NewReplicaSetAvailable" { return false }
         if condition.reason == "ProgressDeadlineExceeded" { return true }
         guard let from = condition.lastUpdateTime.flatMap(Timestamp.init(parsing:)) else { return false }
-        return from.milliseconds + deadline * 1000 < now.milliseconds
+        return from.milliseconds.addingSaturating(deadline.multipliedSaturating(by: 1000)) < now.milliseconds
     }
 }
 

@@ -54,7 +54,7 @@ public enum DeploymentProgress {
             return nil
         }
         guard let from = progressing.lastUpdateTime.flatMap(Timestamp.init(parsing:)) else { return nil }
-        let after = from.milliseconds + deadline * 1000 - now.milliseconds
+        let after = from.milliseconds.addingSaturating(deadline.multipliedSaturating(by: 1000)).subtractingSaturating(now.milliseconds)
         return Duration(milliseconds: after < 1000 ? 0 : after)
     }
 }

@@ -12,8 +12,14 @@ extension DeploymentSync {
                                                           generation: resource.generation, oldStatus: statusAtStart, newStatus: s, now: c.now, subject: subject)
         // Look again when the deadline would pass (+1 s, as enqueueAfter does). Kubernetes
         // requeues "at once" (rate-limited) under a second; here: the first instant past it.
+        // requeueStuckDeployment asks for a sync "now" once the deadline has passed. That sync
+        // changes something only if DeploymentTimedOut then holds, which it never does for
+        // NewReplicaSetAvailable (util.DeploymentTimedOut): Kubernetes then resyncs at its rate
+        // limiter's pace to no effect (a completed Deployment that lost a pod); a requeue every
+        // millisecond here would stall virtual time, so none is scheduled.
         if let after = DeploymentProgress.requeueAfter(progressDeadlineSeconds: deployment.progressDeadlineSeconds, progressing: condition("Progressing"),
-                                                       replicas: deployment.replicas, generation: resource.generation, newStatus: s, now: c.now) {
+                                                       replicas: deployment.replicas, generation: resource.generation, newStatus: s, now: c.now),
+           after.milliseconds > 0 || condition("Progressing")?.reason != "NewReplicaSetAvailable" {
             let delay = after.milliseconds == 0 ? 1 : after.milliseconds + 1000
             c.timers.add(.resync, at: c.now.adding(Duration(milliseconds: delay)))
         }
