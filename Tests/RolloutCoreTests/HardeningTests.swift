@@ -176,4 +176,63 @@ final class HardeningTests: XCTestCase {
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: foreign), ["notes.txt"])
         }
     }
+
+    // Finding 11: a Secret's value was echoed in a type error, and stringData was stored and
+    // returned. The API server folds stringData into data (conversion.go) and never returns it.
+    func testSecretValuesAreNeverShownOrStoredAsStringData() throws {
+        let s = try state()
+        for yaml in ["apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {pin: 98765432}\n",
+                     "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {pin: 98765432}\n",
+                     "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: 98765432\n"] {
+            let run = try apply(yaml, state: s)
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertFalse(run.stderr.contains("98765432"), run.stderr)
+        }
+        var run = try apply("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: YWJj, pin: b2xk}\nstringData: {pin: \"98765432\"}\n", state: s)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        run = try RolloutRun.run(["get", "secret", "s", "-o", "json", "--state", s])
+        XCTAssertFalse(run.stdout.contains("stringData"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("\"pin\": \"OTg3NjU0MzI=\""), "stringData wins over data of the same key: \(run.stdout)")
+        XCTAssertTrue(run.stdout.contains("\"a\": \"YWJj\""), run.stdout)
+        for (name, data) in snapshot(s) {
+            XCTAssertNil(String(decoding: data, as: UTF8.self).range(of: "98765432"), "\(name) holds the plain value")
+        }
+        XCTAssertEqual(Base64.encode(Array("98765432".utf8)), "OTg3NjU0MzI=")
+        XCTAssertEqual(Base64.encode(Array("ab".utf8)), "YWI=")
+        XCTAssertEqual(Base64.encode([]), "")
+    }
+
+    // Deliverable 4 and finding 10: size limits as the API server and etcd have them, with
+    // 1.32's wording (apimachinery v0.32 field.TooLong: "may not be more than N bytes").
+    func testSizeLimitsAsKubernetesHasThem() throws {
+        let s = try state()
+        let cases: [(String, String)] = [
+            // 300 KiB of data fits a ConfigMap, but not the last-applied annotation apply adds.
+            ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: \(String(repeating: "x", count: 300 * 1024))}\n",
+             "metadata.annotations: Too long: may not be more than 262144 bytes"),
+            ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: \(String(repeating: "x", count: 5 * 1024 * 1024))}\n",
+             "[]: Too long: may not be more than 1048576 bytes"),
+            ("apiVersion: v1\nkind: Secret\nmetadata: {name: a}\nstringData: {a: \(String(repeating: "x", count: 1024 * 1024 + 1))}\n",
+             "data: Too long: may not be more than 1048576 bytes"),
+            ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, annotations: {a: \(String(repeating: "x", count: 262_144))}}\n",
+             "metadata.annotations: Too long: may not be more than 262144 bytes"),
+            ("apiVersion: example.com/v1\nkind: Blob\nmetadata: {name: a}\nspec: {a: \(String(repeating: "x", count: 1600 * 1024))}\n",
+             "Request entity too large: limit is 3145728"),
+        ]
+        // With client-side apply the annotation limit comes first; etcd's own limit is what
+        // the stored object meets when it is large for another reason.
+        let blob = Resource(Object(["apiVersion": .string("example.com/v1"), "kind": .string("Blob"),
+                                    "metadata": .object(Object(["name": .string("a")])),
+                                    "spec": .object(Object(["a": .string(String(repeating: "x", count: 1600 * 1024))]))]))
+        XCTAssertEqual(SizeLimits.storageProblems(blob).map(\.message).first?.hasPrefix("etcdserver: request is too large"), true)
+        for (yaml, expected) in cases {
+            let run = try apply(yaml, state: s)
+            XCTAssertEqual(run.status, 2, "\(expected): \(run.stderr.prefix(300))")
+            XCTAssertTrue(run.stderr.contains(expected), "\(expected): \(run.stderr.prefix(300))")
+        }
+        XCTAssertEqual(try RolloutRun.run(["get", "cm", "--state", s]).stderr, "No resources found in default namespace.\n")
+        // Just under the limits is fine: 250 KiB of data fits with its annotation.
+        let run = try apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: \(String(repeating: "x", count: 120 * 1024))}\n", state: s)
+        XCTAssertEqual(run.status, 0, run.stderr)
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import RolloutCore
+@testable import RolloutCore
 import XCTest
 
 /// Hostile input gets an error, never a crash, a hang or a blown-up memory.
@@ -34,9 +34,26 @@ final class LimitTests: XCTestCase {
         }
         let start = Date()
         XCTAssertThrowsError(try decodeOne(yaml)) { error in
-            XCTAssert("\(error)".contains("aliases expand to more than"), "\(error)")
+            XCTAssert("\(error)".contains("aliases expand this document by more than"), "\(error)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+    }
+
+    // Issue 9, finding 6: the limit counted nodes, so one large scalar aliased many times
+    // (1 MB of YAML) rendered to 1.1 GB. Counted in bytes, no input expands past
+    // `aliasRatio` × its size (at least `aliasFloor`).
+    func testALargeScalarAliasedManyTimesIsCaughtByBytes() {
+        var yaml = "x: &a \"" + String(repeating: "x", count: 1000) + "\"\ndata:\n"
+        for i in 0..<50_000 { yaml += "  k\(i): *a\n" }
+        XCTAssertThrowsError(try decodeOne(yaml)) { error in
+            XCTAssert("\(error)".contains("aliases expand this document by more than"), "\(error)")
+        }
+        // Within the budget, aliases work: 900 copies of a 1000-byte scalar in ~10 KB of text.
+        var fine = "x: &a \"" + String(repeating: "x", count: 1000) + "\"\ndata:\n"
+        for i in 0..<900 { fine += "  k\(i): *a\n" }
+        XCTAssertNoThrow(try decodeOne(fine))
+        XCTAssertEqual(YAMLLimits.aliasBudget(documentBytes: 1_000_000), 10_000_000)
+        XCTAssertEqual(YAMLLimits.aliasBudget(documentBytes: 10), YAMLLimits.aliasFloor)
     }
 
     func testModestAliasUseIsFine() throws {

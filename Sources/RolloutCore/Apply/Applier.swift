@@ -73,6 +73,12 @@ public enum Applier {
                     problems.append(ValidationError(file: candidate.document.source, object: merged.qualifiedName, errors: reader.errors))
                 }
             }
+            // Limits on the object exactly as it would be stored, last-applied annotation included.
+            let tooLarge = SizeLimits.storageProblems(merged)
+            if !tooLarge.isEmpty {
+                problems.append(ValidationError(file: candidate.document.source, object: merged.qualifiedName,
+                                                errors: tooLarge.map { FieldError($0.path, $0.message, location: $0.path.location(in: candidate.document.node)) }))
+            }
             if !problems.isEmpty { continue }
             var stored = merged
             switch operation {
@@ -130,7 +136,9 @@ public enum Applier {
                 continue
             }
             if let selector = options.selector, !selector.matches(resource.labels) { continue }
-            candidates.append(Candidate(resource: resource, document: document, warnings: warnings))
+            // From here on a Secret holds only `data`: what is stored, recorded as last applied,
+            // diffed and printed never has `stringData`.
+            candidates.append(Candidate(resource: Secret.foldingStringData(resource), document: document, warnings: warnings))
         }
         if !problems.isEmpty { throw ValidationErrors(objects: problems) }
         return candidates

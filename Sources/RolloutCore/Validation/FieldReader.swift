@@ -24,10 +24,11 @@ public struct FieldReader {
         fail(path, "Required value")
     }
 
-    public mutating func string(_ value: Value?, _ path: FieldPath) -> String? {
+    /// `concealing`: a Secret's value, never shown in the message.
+    public mutating func string(_ value: Value?, _ path: FieldPath, concealing: Bool = false) -> String? {
         guard let value, value != .null else { return nil }
         if case .string(let s) = value { return s }
-        fail(path, wrongType(value, expected: "a string", path: path))
+        fail(path, concealing ? "expected a string, found \(value.typeName) (the value is not shown: it belongs to a Secret; quote it)" : wrongType(value, expected: "a string", path: path))
         return nil
     }
 
@@ -60,10 +61,10 @@ public struct FieldReader {
         return nil
     }
 
-    public mutating func object(_ value: Value?, _ path: FieldPath) -> Object? {
+    public mutating func object(_ value: Value?, _ path: FieldPath, concealing: Bool = false) -> Object? {
         guard let value, value != .null else { return nil }
         if case .object(let o) = value { return o }
-        fail(path, wrongType(value, expected: "a map", path: path))
+        fail(path, concealing ? "expected a map, found \(value.typeName) (the value is not shown: it belongs to a Secret)" : wrongType(value, expected: "a map", path: path))
         return nil
     }
 
@@ -75,11 +76,11 @@ public struct FieldReader {
     }
 
     /// A `map[string]string` (labels, annotations, selectors): every value must be a string.
-    public mutating func stringMap(_ value: Value?, _ path: FieldPath) -> [String: String] {
-        guard let object = object(value, path) else { return [:] }
+    public mutating func stringMap(_ value: Value?, _ path: FieldPath, concealing: Bool = false) -> [String: String] {
+        guard let object = object(value, path, concealing: concealing) else { return [:] }
         var result: [String: String] = [:]
         for member in object.members {
-            if let s = string(member.value, path / member.key) { result[member.key] = s }
+            if let s = string(member.value, path / member.key, concealing: concealing) { result[member.key] = s }
         }
         return result
     }

@@ -33,11 +33,14 @@ public enum ObjectValidation {
             _ = Namespace(resource, reader: &reader)
         case ("", "ConfigMap"):
             _ = reader.stringMap(resource.object["data"], FieldPath("data"))
+            SizeLimits.validateData(resource, reader: &reader)
         case ("", "Secret"):
-            _ = reader.stringMap(resource.object["stringData"], FieldPath("stringData"))
-            for (key, value) in reader.stringMap(resource.object["data"], FieldPath("data")) where !isBase64(value) {
+            // A Secret's values never appear in a message, not even a wrongly typed one.
+            _ = reader.stringMap(resource.object["stringData"], FieldPath("stringData"), concealing: true)
+            for (key, value) in reader.stringMap(resource.object["data"], FieldPath("data"), concealing: true) where !isBase64(value) {
                 reader.fail(FieldPath("data") / key, "Invalid value: illegal base64 data (use stringData for plain text)")
             }
+            SizeLimits.validateData(resource, reader: &reader)
         default:
             break
         }
@@ -115,8 +118,8 @@ public enum ObjectValidation {
             }
             total += key.utf8.count + value.utf8.count
         }
-        if total > 256 * 1024 {
-            reader.fail(path, "Too long: must have at most 262144 bytes")
+        if total > SizeLimits.annotations {
+            reader.fail(path, SizeLimits.tooLong(SizeLimits.annotations))
         }
     }
 

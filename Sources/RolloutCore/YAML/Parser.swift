@@ -6,6 +6,8 @@ public struct YAMLParser {
     private var anchors: [String: YAMLNode] = [:]
     private var depth = 0
     private var aliasExpansion = 0
+    /// Where the current document began, in bytes: aliases may add a multiple of what it has.
+    private var documentStart = 0
 
     /// Parses every document of `bytes`; `file` names the input in locations and errors.
     public static func parse(_ bytes: [UInt8], file: String, rules: YAMLSyntaxRules = .goYAML) throws(YAMLError) -> [YAMLDocument] {
@@ -54,6 +56,7 @@ public struct YAMLParser {
             tagHandles = [:]
             anchors = [:]
             aliasExpansion = 0
+            documentStart = token.start.index
             var sawDirective = false
             var sawVersion = false
             directives: while true {
@@ -125,16 +128,19 @@ public struct YAMLParser {
         var token = try scanner.peek()
         if case .scalar(let value, let style) = token.kind {
             try scanner.skip()
-            return YAMLNode(content: .scalar(value, style), tag: nil, anchor: nil, location: location(token.start), expandedSize: 1)
+            return YAMLNode(content: .scalar(value, style), tag: nil, anchor: nil, location: location(token.start), expandedSize: YAMLLimits.weight(of: value))
         }
         if case .alias(let name) = token.kind {
             try scanner.next()
             guard var node = anchors[name] else {
                 throw scanner.error("found undefined alias '*\(name)'; an anchor '&\(name)' must come before it in this document", at: token.start)
             }
-            aliasExpansion = aliasExpansion.addingReportingOverflow(node.expandedSize).partialValue
-            if aliasExpansion > YAMLLimits.maxAliasExpansion || aliasExpansion < 0 {
-                throw scanner.error("aliases expand to more than \(YAMLLimits.maxAliasExpansion) nodes (a \"billion laughs\" document?)", at: token.start)
+            // Counted in bytes, against what the document has taken so far: a small anchor
+            // repeated a million times and one large scalar repeated a thousand are both caught.
+            aliasExpansion = aliasExpansion.addingSaturating(node.expandedSize)
+            let allowed = YAMLLimits.aliasBudget(documentBytes: token.start.index - documentStart)
+            if aliasExpansion > allowed {
+                throw scanner.error("aliases expand this document by more than \(allowed) bytes (\(YAMLLimits.aliasRatio)× the \(token.start.index - documentStart) bytes read so far, at least \(YAMLLimits.aliasFloor)): a \"billion laughs\" document?", at: token.start)
             }
             node.anchor = nil
             return node
@@ -162,7 +168,7 @@ public struct YAMLParser {
         case .scalar(let value, let style):
             try scanner.next()
             node = YAMLNode(content: .scalar(value, style), tag: tag, anchor: anchor,
-                        location: location(hasProperties ? start : token.start), expandedSize: 1)
+                        location: location(hasProperties ? start : token.start), expandedSize: YAMLLimits.weight(of: value))
         case .flowSequenceStart:
             node = try parseFlowSequence(tag: tag, anchor: anchor, start: start)
         case .flowMappingStart:
@@ -210,7 +216,7 @@ public struct YAMLParser {
         let open = try scanner.next()
         try enter(open.start)
         var items: [YAMLNode] = []
-        var size = 1
+        var size = YAMLLimits.nodeWeight
         while true {
             let type = try scanner.peekType()
             if type == .blockEntry {
@@ -223,7 +229,7 @@ public struct YAMLParser {
                 } else {
                     item = try parseNode(block: true, indentlessSequence: false)
                 }
-                size = size.addingReportingOverflow(item.expandedSize).partialValue
+                size = size.addingSaturating(item.expandedSize)
                 items.append(item)
             } else if type == .blockEnd {
                 try scanner.skip()
@@ -241,7 +247,7 @@ public struct YAMLParser {
         let first = try scanner.peek()
         try enter(first.start)
         var items: [YAMLNode] = []
-        var size = 1
+        var size = YAMLLimits.nodeWeight
         while true {
             guard try scanner.peekType() == .blockEntry else { break }
             let marks = try scanner.peekMarks()
@@ -253,7 +259,7 @@ public struct YAMLParser {
             default:
                 item = try parseNode(block: true, indentlessSequence: false)
             }
-            size = size.addingReportingOverflow(item.expandedSize).partialValue
+            size = size.addingSaturating(item.expandedSize)
             items.append(item)
         }
         depth -= 1
@@ -264,7 +270,7 @@ public struct YAMLParser {
         let open = try scanner.next()
         try enter(open.start)
         var pairs: [YAMLNode.Pair] = []
-        var size = 1
+        var size = YAMLLimits.nodeWeight
         while true {
             let type = try scanner.peekType()
             var key: YAMLNode
@@ -298,7 +304,7 @@ public struct YAMLParser {
             } else {
                 value = .empty(at: location(afterKey.start))
             }
-            size = size.addingReportingOverflow(key.expandedSize + value.expandedSize).partialValue
+            size = size.addingSaturating(key.expandedSize).addingSaturating(value.expandedSize)
             pairs.append(YAMLNode.Pair(key: key, value: value))
         }
         depth -= 1
@@ -324,7 +330,7 @@ public struct YAMLParser {
         let open = try scanner.next()
         try enter(open.start)
         var items: [YAMLNode] = []
-        var size = 1
+        var size = YAMLLimits.nodeWeight
         var first = true
         while true {
             var token = try scanner.peek()
@@ -349,11 +355,11 @@ public struct YAMLParser {
                 // A single-pair mapping: `[a: b]`, `[? a : b]`, `[: b]`.
                 let pair = try parseFlowPair(terminator: .flowSequenceEnd)
                 item = YAMLNode(content: .mapping([pair]), tag: nil, anchor: nil, location: location(token.start),
-                            expandedSize: 1 + pair.key.expandedSize + pair.value.expandedSize)
+                            expandedSize: YAMLLimits.nodeWeight.addingSaturating(pair.key.expandedSize).addingSaturating(pair.value.expandedSize))
             } else {
                 item = try parseNode(block: false, indentlessSequence: false)
             }
-            size = size.addingReportingOverflow(item.expandedSize).partialValue
+            size = size.addingSaturating(item.expandedSize)
             items.append(item)
         }
         depth -= 1
@@ -364,7 +370,7 @@ public struct YAMLParser {
         let open = try scanner.next()
         try enter(open.start)
         var pairs: [YAMLNode.Pair] = []
-        var size = 1
+        var size = YAMLLimits.nodeWeight
         var first = true
         while true {
             var token = try scanner.peek()
@@ -395,7 +401,7 @@ public struct YAMLParser {
                 }
                 pair = YAMLNode.Pair(key: key, value: .empty(at: key.location))
             }
-            size = size.addingReportingOverflow(pair.key.expandedSize + pair.value.expandedSize).partialValue
+            size = size.addingSaturating(pair.key.expandedSize).addingSaturating(pair.value.expandedSize)
             pairs.append(pair)
         }
         depth -= 1

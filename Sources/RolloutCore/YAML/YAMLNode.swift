@@ -1,7 +1,7 @@
 /// A node of the YAML representation graph, with its position in the source.
 ///
 /// Aliases are resolved by the parser into copies of the anchored node (copies share storage,
-/// so this is cheap); `expandedSize` counts the nodes such sharing stands for.
+/// so this is cheap); `expandedSize` weighs, in bytes, the text such sharing stands for.
 public struct YAMLNode: Sendable {
     public enum Content: Sendable {
         case scalar(String, ScalarStyle)
@@ -20,12 +20,13 @@ public struct YAMLNode: Sendable {
     public var tag: String?
     public var anchor: String?
     public var location: SourceLocation
-    /// This node plus all nodes below it, counting every alias expansion.
+    /// The bytes of this node's text and everything below it, every alias expanded, plus
+    /// `YAMLLimits.nodeWeight` a node.
     var expandedSize: Int
 
     /// A plain empty scalar: the null node YAML makes for a missing value.
     static func empty(at location: SourceLocation, tag: String? = nil, anchor: String? = nil) -> YAMLNode {
-        YAMLNode(content: .scalar("", .plain), tag: tag, anchor: anchor, location: location, expandedSize: 1)
+        YAMLNode(content: .scalar("", .plain), tag: tag, anchor: anchor, location: location, expandedSize: YAMLLimits.nodeWeight)
     }
 
     public var scalarText: String? {
