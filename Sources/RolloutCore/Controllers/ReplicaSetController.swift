@@ -23,14 +23,14 @@ public enum ReplicaSetController {
         if diff < 0 {
             // The simulated cluster holds a bounded number of pods, as a quota would: beyond it
             // creation fails with FailedCreate, instead of exhausting the machine.
-            let room = max(0, maxPods - c.pods.count)
+            let room = max(0, c.podLimit - c.pods.count)
             for _ in 0..<min(-diff, room) {
                 let pod = newPod(for: rs, in: c)
                 c.add(pod)
                 c.record(reason: "SuccessfulCreate", message: "Created pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
             }
             if -diff > room {
-                let message = "Error creating: pods \"\(rs.name)-\" is forbidden: the simulated cluster holds at most \(maxPods) pods"
+                let message = "Error creating: pods \"\(rs.name)-\" is forbidden: the simulated cluster holds at most \(c.podLimit) pods"
                 if !c.hasEvent(kind: "ReplicaSet", uid: rs.uid, reason: "FailedCreate", message: message) {
                     c.record("Warning", reason: "FailedCreate", message: message, kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
                 }

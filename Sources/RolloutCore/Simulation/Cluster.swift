@@ -31,6 +31,8 @@ public final class Cluster {
     var dirtyEndpoints: Set<ObjectKey> = []
     var deletedObjects: [ObjectKey] = []
     var eventSequence = 0
+    /// Most pods the cluster holds (`ReplicaSetController.maxPods`); tests lower it.
+    public var podLimit = ReplicaSetController.maxPods
     /// Endpoint propagation delay (SPEC §3, default 1 s).
     public var endpointPropagation = Duration(seconds: 1)
     /// Endpoint updates waiting for the propagation delay, per Service.
