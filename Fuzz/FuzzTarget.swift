@@ -1,0 +1,61 @@
+// libFuzzer harness for rollout (issue 9): built by Fuzz/run.sh with `swiftc -sanitize=fuzzer`
+// together with the sources of RolloutCore, outside `swift test`. Two targets, chosen by
+// ROLLOUT_FUZZ_TARGET:
+//   parser      bytes → YAML → values → validation and lint (what `render` and `apply` read)
+//   controllers the same, then apply → rollout in virtual time → deletion → events
+// A crash, a trap or a sanitizer report is a finding; errors thrown for bad input are not.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private var controllerStore: StateStore?
+private let runsControllers = getenv("ROLLOUT_FUZZ_TARGET").map { String(cString: $0) } == "controllers"
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func rolloutFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let documents: [ManifestDocument]
+    do {
+        documents = try ManifestDecoder.decode([ManifestSource(name: "fuzz.yaml", bytes: bytes)]).documents
+    } catch {
+        return 0
+    }
+    let candidates: [Applier.Candidate]
+    do {
+        candidates = try Applier.prepare(documents, options: ApplyOptions())
+    } catch {
+        return 0
+    }
+    _ = Linter.lint(documents)
+    if runsControllers { runControllers(candidates) }
+    return 0
+}
+
+/// One state directory for the whole run (under /dev/shm when there is one), erased before
+/// every input: each input starts from the same fresh cluster.
+private func runControllers(_ candidates: [Applier.Candidate]) {
+    do {
+        if controllerStore == nil {
+            let root = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+            controllerStore = try StateStore(directory: "\(root)/rollout-fuzz-\(getpid())", writable: true)
+        }
+        guard let store = controllerStore else { return }
+        try ClusterAdmin.initialize(store, spec: ClusterSpec())
+        let outcomes = try Applier.apply(candidates, to: store, options: ApplyOptions())
+        let cluster = try Cluster(store: store)
+        cluster.podLimit = 500
+        let keys = outcomes.filter { $0.resource.kind == "Deployment" }.map(\.resource.key)
+        cluster.traffic = TrafficRecorder(rps: 10, services: TrafficRecorder.servingServices(selecting: Array(cluster.deployments.values), in: cluster), start: cluster.now)
+        _ = RolloutWait.wait(for: keys, in: cluster, options: .init(timeout: Duration(seconds: 1800)), report: { _, _, _ in })
+        try cluster.save()
+        try store.commit()
+        let deleter = Deleter(store: store)
+        for pod in try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod")) { try deleter.delete(pod) }
+        let after = try Cluster(store: store)
+        after.podLimit = 500
+        _ = EventLoop.run(after, timeout: Duration(seconds: 600), until: { _ in false })
+        _ = try EventLog.events(about: try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod")), store: store)
+    } catch {
+        // Refusals (size limits, missing namespaces, damage) are answers, not findings.
+    }
+}
