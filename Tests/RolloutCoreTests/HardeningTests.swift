@@ -235,4 +235,118 @@ final class HardeningTests: XCTestCase {
         let run = try apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: \(String(repeating: "x", count: 120 * 1024))}\n", state: s)
         XCTAssertEqual(run.status, 0, run.stderr)
     }
+
+    // Finding 2: values the API server accepts (or would refuse) made every later command trap
+    // (SIGILL, exit 132), even after the Deployment was deleted. Each goes through the commands
+    // the probe ran, as the probe ran them.
+    func testValuesThatTrappedEveryLaterCommand() throws {
+        func deployment(sleep: String = "sleep 5", grace: String = "30", surge: String = "1", probe: String = "initialDelaySeconds: 1") -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              strategy: {rollingUpdate: {maxSurge: \(surge)}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  terminationGracePeriodSeconds: \(grace)
+                  containers:
+                  - name: c
+                    image: nginx
+                    readinessProbe: {httpGet: {port: 80}, \(probe)}
+                    lifecycle: {preStop: {exec: {command: ["sh", "-c", "\(sleep)"]}}}
+            """
+        }
+        let big = "9223372036854775807"
+        let cases: [(String, Int32)] = [
+            (deployment(sleep: "sleep inf"), 0), (deployment(sleep: "sleep 1e300"), 0), (deployment(grace: big), 0),
+            (deployment(surge: "\"\(big)%\""), 0), (deployment(surge: big), 2),
+            (deployment(probe: "initialDelaySeconds: \(big)"), 2), (deployment(probe: "periodSeconds: \(big)"), 2),
+            (deployment(probe: "successThreshold: \(big)"), 2), (deployment(probe: "failureThreshold: \(big)"), 2),
+            (deployment(probe: "periodSeconds: 2147483647, successThreshold: 2147483647, failureThreshold: 2147483647, initialDelaySeconds: 2147483647"), 0),
+        ]
+        for (yaml, applyStatus) in cases {
+            let s = try state()
+            let file = URL(fileURLWithPath: s).deletingLastPathComponent().appendingPathComponent("d-\(UUID().uuidString).yaml")
+            try Data(yaml.utf8).write(to: file)
+            var run = try RolloutRun.run(["apply", "--state", s, "-f", file.path])
+            XCTAssertEqual(run.status, applyStatus, "\(yaml)\n\(run.stderr)")
+            if applyStatus == 2 {
+                XCTAssertTrue(run.stderr.contains("must fit in 32 bits") && run.stderr.contains("of type int32"), run.stderr)
+                continue
+            }
+            let commands = [["status", "deploy/web", "--timeout", "2h"], ["set", "image", "deploy/web", "c=nginx:2"], ["apply", "-f", file.path, "--wait", "--timeout", "2h"],
+                            ["wait", "--for=condition=Available", "deploy/web", "--timeout", "2h"], ["plan", "-f", file.path], ["lint", "-f", file.path],
+                            ["delete", "deploy/web"], ["status", "deploy/web"], ["get", "pods"], ["events"]]
+            for arguments in commands {
+                run = try RolloutRun.run(arguments + (arguments[0] == "lint" ? [] : ["--state", s]))
+                XCTAssertTrue([0, 1].contains(run.status), "\(arguments) exited \(run.status): \(yaml)\n\(run.stderr)")
+            }
+        }
+    }
+
+    // Finding 9: a paced `status --speed` held the exclusive lock; a `get` waited 15 s. Readers
+    // now see the last commit while a writer works.
+    func testAPacedStatusDoesNotBlockReaders() throws {
+        let s = try state()
+        XCTAssertEqual(try RolloutRun.run(["apply", "--state", s, "-f", "examples/manifests/web-api.yaml"]).status, 0)
+        let process = Process()
+        process.executableURL = RolloutRun.binary
+        process.arguments = ["status", "deploy/web-api", "--speed", "2", "--state", s]
+        process.currentDirectoryURL = Corpus.packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertTrue(process.isRunning, "the paced rollout takes several seconds")
+        let started = Date()
+        let run = try RolloutRun.run(["get", "deploy", "--state", s])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2, "get waited for the paced writer")
+        XCTAssertTrue(process.isRunning, "the reader did not wait for the writer to finish")
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertTrue(try RolloutRun.run(["get", "deploy", "--state", s]).stdout.contains("3/3"), "the rollout was committed at the end")
+    }
+
+    // Finding 13: on a state the user may not write, `status` printed "successfully rolled out"
+    // and then failed; without a `lock` file the state could not be read at all. Run as
+    // nobody (setpriv), since root may write anything.
+    func testAReadOnlyStateIsReadableAndWritersStopBeforeTheyStart() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { throw XCTSkip("setpriv is not installed") }
+        let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", RolloutRun.binary.path]
+        func runAsNobody(_ arguments: [String]) throws -> RolloutRun {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = asNobody + arguments
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return RolloutRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        }
+        guard (try? runAsNobody(["--help"]))?.status == 0 else { throw XCTSkip("nobody cannot run the built binary here") }
+        let root = try temporaryDirectory(self)
+        chmod(root.path, 0o755)
+        let s = root.appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["apply", "--state", s, "-f", "examples/manifests/"]).status, 0)
+        for name in ["lock", "commit.lock"] { try? FileManager.default.removeItem(atPath: "\(s)/\(name)") }
+        for path in [s, "\(s)/objects"] { chmod(path, 0o755) }
+        for name in ["state.json"] + FileIO.filesIn("\(s)/objects").map({ "objects/\($0)" }) { chmod("\(s)/\(name)", 0o644) }
+        let before = FileIO.filesIn(s)
+        var run = try runAsNobody(["get", "deploy", "--state", s])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("web-api"), run.stdout)
+        run = try runAsNobody(["status", "deploy/web-api", "--state", s])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stdout, "", "nothing is reported as rolled out before the command fails")
+        XCTAssertTrue(run.stderr.contains("the state cannot be written"), run.stderr)
+        XCTAssertEqual(FileIO.filesIn(s), before, "no lock file was created")
+    }
 }
