@@ -9,7 +9,10 @@ public enum Render {
     /// returned only when every document was read.
     public static func render(_ sources: [ManifestSource], schema: YAMLSchema, format: RenderFormat) throws(YAMLError) -> (output: [UInt8], warnings: [YAMLWarning]) {
         var output: [UInt8] = []
-        output.reserveCapacity(sources.reduce(0) { $0 + $1.bytes.count })
+        // Output is usually a little larger than the input (quotes, indentation): room for 30%
+        // more, so one huge document does not double the buffer at its very end.
+        let inputBytes = sources.reduce(0) { $0 + $1.bytes.count }
+        output.reserveCapacity(inputBytes + inputBytes / 10 * 3)
         var first = true
         let warnings = try ManifestDecoder.forEachDocument(in: sources, schema: schema) { (document: ManifestDocument) throws(YAMLError) in
             try append(document, format: format, first: first, to: &output)
@@ -23,7 +26,7 @@ public enum Render {
         case .yaml:
             var text = first ? "" : "---\n"
             YAMLWriter.write(document.value, into: &text)
-            output.append(contentsOf: text.utf8)
+            text.withUTF8 { output.append(contentsOf: $0) }
         case .json:
             do {
                 try JSONWriter.write(document.value, style: .compact, into: &output)

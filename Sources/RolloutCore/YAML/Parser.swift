@@ -25,13 +25,18 @@ public struct YAMLParser {
     /// never has to be held in memory as nodes all at once.
     public init(_ bytes: [UInt8], file: String, rules: YAMLSyntaxRules = .goYAML) throws(YAMLError) {
         scanner = try Scanner(source: SourceText(file: file, bytes: bytes), rules: rules)
+        fileName = SourceName(file)
     }
+
+    private let fileName: SourceName
 
     private var started = false
     /// Directives may start a document only after `...` or at the start of the stream.
     private var openEnded = false
 
     private func location(_ mark: Mark) -> SourceLocation { scanner.source.location(of: mark) }
+    /// A node's position: 1-based, as `location` gives it, with the file's name shared.
+    private func position(_ mark: Mark) -> YAMLNode.Position { YAMLNode.Position(file: fileName, line: mark.line + 1, column: mark.column + 1) }
 
     private func unexpected(_ token: Token, expected: String) -> YAMLError {
         scanner.error("expected \(expected), found \(token.kind.readableName)", at: token.start)
@@ -128,7 +133,7 @@ public struct YAMLParser {
         var token = try scanner.peek()
         if case .scalar(let value, let style) = token.kind {
             try scanner.skip()
-            return YAMLNode(content: .scalar(value, style), tag: nil, anchor: nil, location: location(token.start), expandedSize: YAMLLimits.weight(of: value))
+            return YAMLNode(content: .scalar(value, style), tag: nil, anchor: nil, position: position(token.start), expandedSize: YAMLLimits.weight(of: value))
         }
         if case .alias(let name) = token.kind {
             try scanner.next()
@@ -168,7 +173,7 @@ public struct YAMLParser {
         case .scalar(let value, let style):
             try scanner.next()
             node = YAMLNode(content: .scalar(value, style), tag: tag, anchor: anchor,
-                        location: location(hasProperties ? start : token.start), expandedSize: YAMLLimits.weight(of: value))
+                        position: position(hasProperties ? start : token.start), expandedSize: YAMLLimits.weight(of: value))
         case .flowSequenceStart:
             node = try parseFlowSequence(tag: tag, anchor: anchor, start: start)
         case .flowMappingStart:
@@ -181,7 +186,7 @@ public struct YAMLParser {
             node = try parseIndentlessSequence(tag: tag, anchor: anchor, start: start)
         default:
             if hasProperties {
-                node = YAMLNode.empty(at: location(start), tag: tag, anchor: anchor)
+                node = YAMLNode.empty(at: position(start), tag: tag, anchor: anchor)
             } else {
                 throw unexpected(token, expected: "a value (a scalar, '[', '{', '- ' or a mapping)")
             }
@@ -225,7 +230,7 @@ public struct YAMLParser {
                 let next = try scanner.peekType()
                 let item: YAMLNode
                 if next == .blockEntry || next == .blockEnd {
-                    item = .empty(at: location(marks.end))
+                    item = .empty(at: position(marks.end))
                 } else {
                     item = try parseNode(block: true, indentlessSequence: false)
                 }
@@ -240,7 +245,7 @@ public struct YAMLParser {
             }
         }
         depth -= 1
-        return YAMLNode(content: .sequence(items), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+        return YAMLNode(content: .sequence(items), tag: tag, anchor: anchor, position: position(open.start), expandedSize: size)
     }
 
     private mutating func parseIndentlessSequence(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> YAMLNode {
@@ -255,7 +260,7 @@ public struct YAMLParser {
             let item: YAMLNode
             switch try scanner.peekType() {
             case .blockEntry, .key, .value, .blockEnd:
-                item = .empty(at: location(marks.end))
+                item = .empty(at: position(marks.end))
             default:
                 item = try parseNode(block: true, indentlessSequence: false)
             }
@@ -263,7 +268,7 @@ public struct YAMLParser {
             items.append(item)
         }
         depth -= 1
-        return YAMLNode(content: .sequence(items), tag: tag, anchor: anchor, location: location(first.start), expandedSize: size)
+        return YAMLNode(content: .sequence(items), tag: tag, anchor: anchor, position: position(first.start), expandedSize: size)
     }
 
     private mutating func parseBlockMapping(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> YAMLNode {
@@ -279,12 +284,12 @@ public struct YAMLParser {
                 try scanner.skip()
                 switch try scanner.peekType() {
                 case .key, .value, .blockEnd:
-                    key = .empty(at: location(marks.end))
+                    key = .empty(at: position(marks.end))
                 default:
                     key = try parseNode(block: true, indentlessSequence: true)
                 }
             } else if type == .value {
-                key = .empty(at: location(try scanner.peekMarks().start))
+                key = .empty(at: position(try scanner.peekMarks().start))
             } else if type == .blockEnd {
                 try scanner.skip()
                 break
@@ -297,18 +302,18 @@ public struct YAMLParser {
                 try scanner.skip()
                 switch try scanner.peekType() {
                 case .key, .value, .blockEnd:
-                    value = .empty(at: location(afterKey.end))
+                    value = .empty(at: position(afterKey.end))
                 default:
                     value = try parseNode(block: true, indentlessSequence: true)
                 }
             } else {
-                value = .empty(at: location(afterKey.start))
+                value = .empty(at: position(afterKey.start))
             }
             size = size.addingSaturating(key.expandedSize).addingSaturating(value.expandedSize)
             pairs.append(YAMLNode.Pair(key: key, value: value))
         }
         depth -= 1
-        return YAMLNode(content: .mapping(pairs), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+        return YAMLNode(content: .mapping(pairs), tag: tag, anchor: anchor, position: position(open.start), expandedSize: size)
     }
 
     /// The error for a token that cannot continue a block mapping, worded for the usual causes.
@@ -354,7 +359,7 @@ public struct YAMLParser {
             if token.kind == .key || token.kind == .value {
                 // A single-pair mapping: `[a: b]`, `[? a : b]`, `[: b]`.
                 let pair = try parseFlowPair(terminator: .flowSequenceEnd)
-                item = YAMLNode(content: .mapping([pair]), tag: nil, anchor: nil, location: location(token.start),
+                item = YAMLNode(content: .mapping([pair]), tag: nil, anchor: nil, position: position(token.start),
                             expandedSize: YAMLLimits.nodeWeight.addingSaturating(pair.key.expandedSize).addingSaturating(pair.value.expandedSize))
             } else {
                 item = try parseNode(block: false, indentlessSequence: false)
@@ -363,7 +368,7 @@ public struct YAMLParser {
             items.append(item)
         }
         depth -= 1
-        return YAMLNode(content: .sequence(items), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+        return YAMLNode(content: .sequence(items), tag: tag, anchor: anchor, position: position(open.start), expandedSize: size)
     }
 
     private mutating func parseFlowMapping(tag: String?, anchor: String?, start: Mark) throws(YAMLError) -> YAMLNode {
@@ -399,13 +404,13 @@ public struct YAMLParser {
                 if next.kind == .value {
                     throw scanner.error("expected ',' or '}' after this key", at: next.start)
                 }
-                pair = YAMLNode.Pair(key: key, value: .empty(at: key.location))
+                pair = YAMLNode.Pair(key: key, value: key.emptyValue)
             }
             size = size.addingSaturating(pair.key.expandedSize).addingSaturating(pair.value.expandedSize)
             pairs.append(pair)
         }
         depth -= 1
-        return YAMLNode(content: .mapping(pairs), tag: tag, anchor: anchor, location: location(open.start), expandedSize: size)
+        return YAMLNode(content: .mapping(pairs), tag: tag, anchor: anchor, position: position(open.start), expandedSize: size)
     }
 
     /// `KEY node? (VALUE node?)?` or `VALUE node?` inside a flow collection.
@@ -416,25 +421,25 @@ public struct YAMLParser {
             try scanner.next()
             token = try scanner.peek()
             if token.kind == .value || token.kind == .flowEntry || token.kind == terminator {
-                key = .empty(at: location(token.start))
+                key = .empty(at: position(token.start))
             } else {
                 key = try parseNode(block: false, indentlessSequence: false)
             }
             token = try scanner.peek()
         } else {
-            key = .empty(at: location(token.start))
+            key = .empty(at: position(token.start))
         }
         var value: YAMLNode
         if token.kind == .value {
             try scanner.next()
             let next = try scanner.peek()
             if next.kind == .flowEntry || next.kind == terminator {
-                value = .empty(at: location(token.end))
+                value = .empty(at: position(token.end))
             } else {
                 value = try parseNode(block: false, indentlessSequence: false)
             }
         } else {
-            value = .empty(at: location(token.start))
+            value = .empty(at: position(token.start))
         }
         return YAMLNode.Pair(key: key, value: value)
     }

@@ -74,8 +74,7 @@ struct Scanner {
     /// Consumes the next token without returning it.
     mutating func skip() throws(YAMLError) {
         try fetchMoreTokensIfNeeded()
-        head += 1
-        tokensParsed += 1
+        consumeHead()
     }
 
     /// Consumes and returns the next token.
@@ -83,13 +82,20 @@ struct Scanner {
     mutating func next() throws(YAMLError) -> Token {
         try fetchMoreTokensIfNeeded()
         let token = tokens[head]
+        consumeHead()
+        return token
+    }
+
+    /// Moves past the head token; consumed tokens are dropped once they are most of the queue,
+    /// so the queue holds what lies ahead, not the whole document (issue 9: memory on one
+    /// huge document).
+    private mutating func consumeHead() {
         head += 1
         tokensParsed += 1
-        if head > 4096 && head * 2 > tokens.count {
+        if head >= 1024 && head * 2 > tokens.count {
             tokens.removeFirst(head)
             head = 0
         }
-        return token
     }
 
     func error(_ message: String, at mark: Mark) -> YAMLError {

@@ -14,25 +14,83 @@ public struct YAMLNode: Sendable {
         public var value: YAMLNode
     }
 
+    /// Where a node was written, in 16 bytes: the file's name is shared by every node of the
+    /// file, and lines and columns fit 32 bits (inputs are far smaller than 4 GiB).
+    struct Position: Sendable {
+        let file: SourceName
+        let line: UInt32
+        let column: UInt32
+
+        init(file: SourceName, line: Int, column: Int) {
+            self.file = file
+            self.line = UInt32(clamping: line)
+            self.column = UInt32(clamping: column)
+        }
+    }
+
+    /// Tag and anchor, which few nodes have, out of line: one reference a node.
+    final class Properties: Sendable {
+        let tag: String?
+        let anchor: String?
+
+        init(tag: String?, anchor: String?) {
+            self.tag = tag
+            self.anchor = anchor
+        }
+
+        static func make(tag: String?, anchor: String?) -> Properties? {
+            tag == nil && anchor == nil ? nil : Properties(tag: tag, anchor: anchor)
+        }
+    }
+
     public var content: Content
-    /// The resolved tag: `tag:yaml.org,2002:str`, a local tag such as `!foo`, `!` for the
-    /// non-specific tag, or nil when the node had none.
-    public var tag: String?
-    public var anchor: String?
-    public var location: SourceLocation
+    private var properties: Properties?
+    private var position: Position
     /// The bytes of this node's text and everything below it, every alias expanded, plus
     /// `YAMLLimits.nodeWeight` a node.
     var expandedSize: Int
 
+    init(content: Content, tag: String?, anchor: String?, position: Position, expandedSize: Int) {
+        self.content = content
+        self.properties = Properties.make(tag: tag, anchor: anchor)
+        self.position = position
+        self.expandedSize = expandedSize
+    }
+
+    /// The resolved tag: `tag:yaml.org,2002:str`, a local tag such as `!foo`, `!` for the
+    /// non-specific tag, or nil when the node had none.
+    public var tag: String? {
+        get { properties?.tag }
+        set { properties = Properties.make(tag: newValue, anchor: anchor) }
+    }
+
+    public var anchor: String? {
+        get { properties?.anchor }
+        set { properties = Properties.make(tag: tag, anchor: newValue) }
+    }
+
+    public var location: SourceLocation {
+        SourceLocation(file: position.file.name, line: Int(position.line), column: Int(position.column))
+    }
+
+    /// A missing value's node sits where its key is.
+    var emptyValue: YAMLNode { .empty(at: position) }
+
     /// A plain empty scalar: the null node YAML makes for a missing value.
-    static func empty(at location: SourceLocation, tag: String? = nil, anchor: String? = nil) -> YAMLNode {
-        YAMLNode(content: .scalar("", .plain), tag: tag, anchor: anchor, location: location, expandedSize: YAMLLimits.nodeWeight)
+    static func empty(at position: Position, tag: String? = nil, anchor: String? = nil) -> YAMLNode {
+        YAMLNode(content: .scalar("", .plain), tag: tag, anchor: anchor, position: position, expandedSize: YAMLLimits.nodeWeight)
     }
 
     public var scalarText: String? {
         if case .scalar(let text, _) = content { return text }
         return nil
     }
+}
+
+/// A file's name, held once and shared by the positions of all its nodes.
+final class SourceName: Sendable {
+    let name: String
+    init(_ name: String) { self.name = name }
 }
 
 /// One document of a YAML stream; `root` is nil for a document with no content at all.
