@@ -46,8 +46,9 @@ public struct Resolver {
 
     private struct ObjectBuilder {
         var object = Object()
-        /// Where each key was first seen, for duplicate warnings.
-        var locations: [SourceLocation] = []
+        /// Line and column where each key was first seen, for duplicate warnings (8 bytes a
+        /// key: a mapping can have millions).
+        var places: [(line: UInt32, column: UInt32)] = []
         /// Key to member index, built only for large maps.
         var indexByKey: [String: Int] = [:]
 
@@ -60,13 +61,13 @@ public struct Resolver {
             return object.members.firstIndex { $0.key == key }
         }
 
-        mutating func set(_ key: String, _ value: Value, at location: SourceLocation) -> SourceLocation? {
+        mutating func set(_ key: String, _ value: Value, at location: SourceLocation) -> (line: UInt32, column: UInt32)? {
             if let index = find(key) {
                 object.members[index].value = value
-                return locations[index]
+                return places[index]
             }
             object.members.append(Object.Member(key: key, value: value))
-            locations.append(location)
+            places.append((UInt32(clamping: location.line), UInt32(clamping: location.column)))
             if object.members.count > 12 {
                 if indexByKey.isEmpty {
                     for (i, member) in object.members.enumerated() { indexByKey[member.key] = i }

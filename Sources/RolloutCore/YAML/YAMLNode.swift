@@ -43,18 +43,25 @@ public struct YAMLNode: Sendable {
         }
     }
 
+    // Stored in this order so the 32-bit weight fills the gap after `content`: 48 bytes a
+    // node, so a mapping of a million pairs costs about 96 MB as nodes.
     public var content: Content
+    private var weight: UInt32
     private var properties: Properties?
     private var position: Position
+
     /// The bytes of this node's text and everything below it, every alias expanded, plus
-    /// `YAMLLimits.nodeWeight` a node.
-    var expandedSize: Int
+    /// `YAMLLimits.nodeWeight` a node; saturates at 4 GiB, far past any alias budget.
+    var expandedSize: Int {
+        get { Int(weight) }
+        set { weight = UInt32(clamping: newValue) }
+    }
 
     init(content: Content, tag: String?, anchor: String?, position: Position, expandedSize: Int) {
         self.content = content
+        self.weight = UInt32(clamping: expandedSize)
         self.properties = Properties.make(tag: tag, anchor: anchor)
         self.position = position
-        self.expandedSize = expandedSize
     }
 
     /// The resolved tag: `tag:yaml.org,2002:str`, a local tag such as `!foo`, `!` for the
