@@ -52,7 +52,8 @@ enum StatusCommand {
         }
         if parsed.last("--watch") == "false" {
             EventLoop.settle(cluster)
-            let result = RolloutStatus.evaluate(cluster.deployments[key]!)
+            guard let current = cluster.deployments[key] else { throw StoreError.notFound(ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment"), key.name) }
+            let result = RolloutStatus.evaluate(current)
             try cluster.save()
             try store.commit()
             if case .failed(let message) = result { throw CommandFailure(message: message) }

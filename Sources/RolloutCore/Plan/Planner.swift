@@ -58,7 +58,7 @@ public struct PlanReport: Sendable {
                 .object(Object([
                     "name": .string(d.name), "namespace": .string(d.namespace), "replicas": .int(d.replicas),
                     "maxSurge": .int(d.maxSurge), "maxUnavailable": .int(d.maxUnavailable),
-                    "durationSeconds": d.durationSeconds == d.durationSeconds.rounded() ? .int(Int(d.durationSeconds)) : .float(d.durationSeconds),
+                    "durationSeconds": d.durationSeconds == d.durationSeconds.rounded() && abs(d.durationSeconds) < 1e15 ? .int(Int(d.durationSeconds)) : .float(d.durationSeconds),
                     "maxPods": .int(d.maxPods), "minAvailable": .int(d.minAvailable), "outcome": .string(d.outcome),
                 ]))
             }),

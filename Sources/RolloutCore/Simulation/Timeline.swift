@@ -24,7 +24,7 @@ public struct Timeline: Equatable, Sendable {
 
         public var json: Value {
             .object(Object([
-                "t": t == t.rounded() ? .int(Int(t)) : .float(t), "desired": .int(desired), "current": .int(current),
+                "t": t == t.rounded() && abs(t) < 1e15 ? .int(Int(t)) : .float(t), "desired": .int(desired), "current": .int(current),
                 "terminating": .int(terminating), "updated": .int(updated), "ready": .int(ready), "available": .int(available),
                 "oldReady": .int(oldReady), "newReady": .int(newReady), "endpoints": .int(endpoints),
             ]))
