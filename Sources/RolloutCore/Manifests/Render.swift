@@ -24,9 +24,8 @@ public enum Render {
     static func append(_ document: ManifestDocument, format: RenderFormat, first: Bool, to output: inout [UInt8]) throws(YAMLError) {
         switch format {
         case .yaml:
-            var text = first ? "" : "---\n"
-            YAMLWriter.write(document.value, into: &text)
-            text.withUTF8 { output.append(contentsOf: $0) }
+            if !first { output.append(contentsOf: "---\n".utf8) }
+            YAMLWriter.write(document.value, into: &output)
         case .json:
             do {
                 try JSONWriter.write(document.value, style: .compact, into: &output)
