@@ -170,13 +170,12 @@ public enum FileIO {
 final class StateLock {
     private var fd: Int32
 
-    /// `create`: make the file if it is missing (writers). A reader of a state it may not
-    /// write (a read-only mount, another user's directory) locks the file if there is one
-    /// and otherwise reads without a lock: nobody can be writing there through rollout.
-    init(path: String, exclusive: Bool, create: Bool) throws(StoreError) {
-        fd = open(path, (create ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        if fd < 0 && !create && errno == ENOENT { return }
-        if fd < 0 && create && !exclusive && (errno == EACCES || errno == EROFS || errno == EPERM) {
+    /// Makes the file if it is missing. A reader of a state it may not write (a read-only
+    /// mount, another user's directory) locks the file if there is one and otherwise reads
+    /// without a lock: nobody can be writing there through rollout.
+    init(path: String, exclusive: Bool) throws(StoreError) {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if fd < 0 && !exclusive && (errno == EACCES || errno == EROFS || errno == EPERM) {
             fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
             if fd < 0 && errno == ENOENT { return }
         }

@@ -52,8 +52,8 @@ public final class StateStore {
         if creating { try Self.checkNew(directory, reset: reset) }
         let writes = writable || creating || reset
         if writes { try Self.checkWritable(directory) }
-        writerLock = writes ? try StateLock(path: "\(directory)/lock", exclusive: true, create: true) : nil
-        readerLock = writes ? nil : try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: false, create: false)
+        writerLock = writes ? try StateLock(path: "\(directory)/lock", exclusive: true) : nil
+        readerLock = writes ? nil : try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: false)
         self.writable = writes
         clock = .clusterEpoch
         random = SeededRandom(seed: 0x5EED)
@@ -360,7 +360,7 @@ public final class StateStore {
         precondition(writable, "a read-only store was asked to commit")
         let manifestPath = "\(directory)/\(Self.manifestName)"
         if dirty.isEmpty && FileIO.exists(manifestPath) { return }
-        let readers = try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: true, create: true)
+        let readers = try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: true)
         defer { readers.release() }
         commitNumber += 1
         for (ordinal, type) in dirty.sorted().enumerated() where tables[type] != nil {
