@@ -60,10 +60,12 @@ public enum ReplicaSetController {
             c.update(rs)
             changed = true
         }
-        // Ready but not yet available: look again when minReadySeconds has passed.
+        // Ready but not yet available: look again just after minReadySeconds has passed (the
+        // comparison is strict, so at the instant itself the pod is not yet available; the
+        // controller's AddAfter(minReadySeconds) lands a moment after it).
         if rs.minReadySeconds > 0 {
             for pod in ready where !pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) {
-                if let since = pod.readySince { c.timers.add(.resync, at: since.adding(Duration(seconds: rs.minReadySeconds))) }
+                if let since = pod.readySince { c.timers.add(.resync, at: since.adding(Duration(seconds: rs.minReadySeconds)).adding(Duration(milliseconds: 1))) }
             }
         }
         return changed

@@ -58,10 +58,12 @@ public final class SimPod {
     /// Counted by its ReplicaSet: not terminating, not terminal.
     public var isActive: Bool { deletion == nil && !gone }
 
-    /// `IsPodAvailable`: ready for at least `minReadySeconds` (inclusive, as current Kubernetes).
+    /// `IsPodAvailable` as Kubernetes 1.32 has it (`pkg/api/v1/pod/util.go`; KUBERNETES.md §15):
+    /// ready, and either `minReadySeconds` is 0 or the pod has been ready for strictly longer
+    /// (1.34 made it inclusive, PR #132122).
     public func isAvailable(minReadySeconds: Int, now: Timestamp) -> Bool {
         guard ready, let since = readySince else { return false }
-        return minReadySeconds == 0 || since.milliseconds + minReadySeconds * 1000 <= now.milliseconds
+        return minReadySeconds == 0 || since.milliseconds + minReadySeconds * 1000 < now.milliseconds
     }
 
     /// The phase kubectl shows before reasons: Pending until the container has run.

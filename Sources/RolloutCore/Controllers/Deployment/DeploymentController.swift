@@ -233,7 +233,8 @@ struct DeploymentSync {
         c.update(rs)
         if sizeChanged {
             let direction = size > before ? "up" : "down"
-            event("ScalingReplicaSet", "Scaled \(direction) replica set \(rs.name) to \(size) from \(before)")
+            // 1.32's wording (PR #125118, sync.go scaleReplicaSet; KUBERNETES.md §12).
+            event("ScalingReplicaSet", "Scaled \(direction) replica set \(rs.name) from \(before) to \(size)")
         }
     }
 

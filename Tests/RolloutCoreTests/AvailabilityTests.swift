@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// KUBERNETES.md as corrected to 1.32 on 2026-12-01: §15 strict availability and §12 the
+/// scaling-event wording.
+final class AvailabilityTests: XCTestCase {
+    // `IsPodAvailable` (pkg/api/v1/pod/util.go, 1.32): Ready && (minReadySeconds == 0 ||
+    // readyLTT + minReadySeconds < now). Ready for 51 s with minReadySeconds 51 is not yet
+    // available; 1.34 (PR #132122) made it `<=`.
+    func testIsPodAvailableIsStrictAsIn132() {
+        let readySince = Timestamp.clusterEpoch
+        let cases: [(name: String, minReady: Int, after: Int, ready: Bool, available: Bool)] = [
+            ("minReadySeconds 0: available once ready", 0, 0, true, true),
+            ("not ready is never available", 0, 60_000, false, false),
+            ("ready for exactly minReadySeconds: not yet", 51, 51_000, true, false),
+            ("a millisecond past it: available", 51, 51_001, true, true),
+            ("well before", 51, 10_000, true, false),
+        ]
+        for c in cases {
+            let pod = SimPod(name: "p", namespace: "default", uid: "u", ownerUID: "o", ownerName: "rs", labels: [:],
+                             template: Object(), created: readySince, behaviour: AppBehaviour(template: nil))
+            pod.ready = c.ready
+            pod.readySince = c.ready ? readySince : nil
+            XCTAssertEqual(pod.isAvailable(minReadySeconds: c.minReady, now: Timestamp(milliseconds: readySince.milliseconds + c.after)), c.available, c.name)
+        }
+    }
+
+    // With the strict rule a discrete clock must look again just after readyLTT +
+    // minReadySeconds (the ReplicaSet controller's AddAfter(minReadySeconds) lands after it):
+    // the rollout completes, and no pod counts as available at the boundary itself.
+    func testARolloutWithMinReadySecondsCompletesJustAfterTheBoundary() throws {
+        let yaml = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 2
+          minReadySeconds: 10
+          selector: {matchLabels: {app: web}}
+          strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+          template:
+            metadata: {labels: {app: web}}
+            spec: {containers: [{name: app, image: "app:1"}]}
+        """
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        defer { store.close() }
+        _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "web.yaml", bytes: Array(yaml.utf8))]).documents, to: store, options: ApplyOptions())
+        let cluster = try Cluster(store: store)
+        let key = ObjectKey(type: "apps/Deployment", namespace: "default", name: "web")
+        var availableAt: [Int: Int] = [:]
+        let outcome = EventLoop.run(cluster, timeout: Duration(seconds: 120), until: { c in
+            c.deployments[key].map(RolloutStatus.evaluate).map { if case .done = $0 { return true } else { return false } } ?? false
+        }, observe: { c in
+            let available = c.replicaSets.values.reduce(0) { $0 + $1.availableReplicas }
+            if availableAt[available] == nil { availableAt[available] = c.now.milliseconds - Timestamp.clusterEpoch.milliseconds }
+        })
+        XCTAssertEqual(outcome, .conditionMet)
+        // Pods start at once without annotations or probes (ready at 0 s): available at 10.001 s.
+        XCTAssertEqual(availableAt[2], 10_001, "\(availableAt)")
+        XCTAssertNil(availableAt[1], "both pods became available at the same instant: \(availableAt)")
+    }
+
+    // sync.go scaleReplicaSet, 1.32 (PR #125118): "Scaled up|down replica set <rs> from <old>
+    // to <new>", creation included.
+    func testScalingEventsUse132Wording() throws {
+        let root = try temporaryDirectory(self)
+        let state = root.appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["apply", "--state", state, "-f", "examples/manifests/web-api.yaml", "--wait"]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["scale", "deployment/web-api", "--replicas", "1", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["status", "deployment/web-api", "--state", state]).status, 0)
+        let events = try RolloutRun.run(["events", "--state", state]).stdout
+        XCTAssertTrue(events.range(of: #"Scaled up replica set web-api-[a-z0-9]+ from 0 to 3"#, options: .regularExpression) != nil, events)
+        XCTAssertTrue(events.range(of: #"Scaled down replica set web-api-[a-z0-9]+ from 3 to 1"#, options: .regularExpression) != nil, events)
+        XCTAssertFalse(events.contains(" to 1 from 3"), events)
+    }
+}
