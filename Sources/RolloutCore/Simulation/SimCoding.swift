@@ -18,6 +18,7 @@ extension SimReplicaSet {
         hash = r.labels["pod-template-hash"] ?? ""
         specReplicas = o.at("spec", "replicas")?.intValue ?? 1
         minReadySeconds = o.at("spec", "minReadySeconds")?.intValue ?? 0
+        selector = o.at("spec", "selector")?.objectValue ?? Object()
         statusReplicas = o.at("status", "replicas")?.intValue ?? 0
         readyReplicas = o.at("status", "readyReplicas")?.intValue ?? 0
         availableReplicas = o.at("status", "availableReplicas")?.intValue ?? 0
@@ -52,14 +53,16 @@ extension SimReplicaSet {
             base.object["status"] = .object(statusObject())
             return base
         }
-        let selectorLabels = template["metadata"]?["labels"]?.objectValue ?? Object()
+        // A state written before the selector was kept: the template's labels, as then.
+        let storedSelector = selector.members.isEmpty
+            ? Object(["matchLabels": .object(template["metadata"]?["labels"]?.objectValue ?? Object())]) : selector
         let status = statusObject()
         return Resource(Object([
             "apiVersion": .string("apps/v1"), "kind": .string("ReplicaSet"),
             "metadata": .object(meta),
             "spec": .object(Object([
                 "replicas": .int(specReplicas), "minReadySeconds": .int(minReadySeconds),
-                "selector": .object(Object(["matchLabels": .object(selectorLabels)])),
+                "selector": .object(storedSelector),
                 "template": .object(template),
             ])),
             "status": .object(status),

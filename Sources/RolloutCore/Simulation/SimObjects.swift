@@ -91,6 +91,8 @@ public struct SimReplicaSet: Sendable {
     public var hash: String
     public var specReplicas: Int
     public var minReadySeconds: Int
+    /// `spec.selector` as stored: the Deployment's selector plus `pod-template-hash`.
+    public var selector = Object()
     public var statusReplicas = 0
     public var readyReplicas = 0
     public var availableReplicas = 0

@@ -187,6 +187,14 @@ struct DeploymentSync {
         var rs = SimReplicaSet(name: rsName, namespace: namespace, uid: c.newUID(), created: c.now, ownerUID: resource.uid, ownerName: name,
                                labels: rsLabels, annotations: [:], template: rsTemplate, hash: hash, specReplicas: size,
                                minReadySeconds: deployment.minReadySeconds, behaviour: AppBehaviour(template: .object(rsTemplate)))
+        // CloneSelectorAndAddLabel (sync.go getNewReplicaSet): the Deployment's selector, its
+        // matchExpressions included, plus pod-template-hash in matchLabels — not the template's
+        // other labels.
+        var selector = resource.object["spec"]?["selector"]?.objectValue ?? Object()
+        var matchLabels = selector["matchLabels"]?.objectValue ?? Object()
+        matchLabels[DeploymentController.hashLabel] = .string(hash)
+        selector["matchLabels"] = .object(matchLabels)
+        rs.selector = selector
         _ = copyAnnotations(into: &rs)
         rs.annotations[DeploymentController.revisionAnnotation] = String(newRevision)
         rs.annotations[DeploymentController.desiredReplicasAnnotation] = String(deployment.replicas)

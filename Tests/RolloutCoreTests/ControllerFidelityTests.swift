@@ -2,9 +2,10 @@ import Foundation
 import XCTest
 @testable import RolloutCore
 
-/// KUBERNETES.md as corrected to 1.32 on 2026-12-01: §15 strict availability and §12 the
-/// scaling-event wording.
-final class AvailabilityTests: XCTestCase {
+/// The Deployment and ReplicaSet controllers against Kubernetes 1.32: KUBERNETES.md as
+/// corrected on 2026-12-01 (§15 strict availability, §12 the scaling-event wording) and the
+/// new ReplicaSet's selector (issue 10, deliverable 6).
+final class ControllerFidelityTests: XCTestCase {
     // `IsPodAvailable` (pkg/api/v1/pod/util.go, 1.32): Ready && (minReadySeconds == 0 ||
     // readyLTT + minReadySeconds < now). Ready for 51 s with minReadySeconds 51 is not yet
     // available; 1.34 (PR #132122) made it `<=`.
@@ -73,5 +74,41 @@ final class AvailabilityTests: XCTestCase {
         XCTAssertTrue(events.range(of: #"Scaled up replica set web-api-[a-z0-9]+ from 0 to 3"#, options: .regularExpression) != nil, events)
         XCTAssertTrue(events.range(of: #"Scaled down replica set web-api-[a-z0-9]+ from 3 to 1"#, options: .regularExpression) != nil, events)
         XCTAssertFalse(events.contains(" to 1 from 3"), events)
+    }
+
+    // sync.go getNewReplicaSet: the new ReplicaSet's selector is CloneSelectorAndAddLabel of
+    // the Deployment's selector (matchExpressions kept), its labels the template's plus the
+    // hash — a template label outside the selector is not selected on.
+    func testTheReplicaSetSelectorIsTheDeploymentsPlusTheHash() throws {
+        let root = try temporaryDirectory(self)
+        let state = root.appendingPathComponent("s").path
+        let file = root.appendingPathComponent("web.yaml")
+        try Data("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 1
+          selector:
+            matchLabels: {app: web}
+            matchExpressions: [{key: tier, operator: In, values: [front, edge]}]
+          template:
+            metadata: {labels: {app: web, tier: front, version: "1.4"}}
+            spec: {containers: [{name: app, image: "app:1"}]}
+        """.utf8).write(to: file)
+        XCTAssertEqual(try RolloutRun.run(["apply", "--state", state, "-f", file.path, "--wait"]).status, 0)
+        let json = try RolloutRun.run(["get", "rs", "-o", "json", "--state", state]).stdout
+        let list = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let rs = try XCTUnwrap((list["items"] as? [[String: Any]])?.first)
+        let hash = try XCTUnwrap(((rs["metadata"] as? [String: Any])?["labels"] as? [String: String])?["pod-template-hash"])
+        let selector = try XCTUnwrap((rs["spec"] as? [String: Any])?["selector"] as? [String: Any])
+        XCTAssertEqual(selector["matchLabels"] as? [String: String], ["app": "web", "pod-template-hash": hash])
+        let expressions = try XCTUnwrap(selector["matchExpressions"] as? [[String: Any]])
+        XCTAssertEqual(expressions.first?["key"] as? String, "tier")
+        XCTAssertEqual(expressions.first?["values"] as? [String], ["front", "edge"])
+        XCTAssertEqual((rs["metadata"] as? [String: Any])?["labels"] as? [String: String], ["app": "web", "tier": "front", "version": "1.4", "pod-template-hash": hash])
+        // The state reloads and rolls on with that selector.
+        XCTAssertEqual(try RolloutRun.run(["set", "image", "deployment/web", "app=app:2", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["status", "deployment/web", "--state", state]).status, 0)
     }
 }
