@@ -111,4 +111,31 @@ final class ControllerFidelityTests: XCTestCase {
         XCTAssertEqual(try RolloutRun.run(["set", "image", "deployment/web", "app=app:2", "--state", state]).status, 0)
         XCTAssertEqual(try RolloutRun.run(["status", "deployment/web", "--state", state]).status, 0)
     }
+
+    // rest/delete.go BeforeDelete (KUBERNETES-kubelet.md, graceful deletion): the first graceful
+    // delete sets deletionTimestamp = now + grace and deletionGracePeriodSeconds = grace;
+    // kubectl's describePod shows "Terminating (lasts <until then>)" and the grace period. The
+    // kubelet still works from the request: preStop 10 s, then 3 s of drain, gone at 13 s.
+    func testADeletedPodsDeletionTimestampIsTheRequestPlusItsGracePeriod() throws {
+        let root = try temporaryDirectory(self)
+        let state = root.appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["apply", "--state", state, "-f", "examples/manifests/web-api.yaml", "--wait"]).status, 0)
+        let clock = { () throws -> Timestamp in
+            let info = try RolloutRun.run(["cluster", "info", "--state", state]).stdout
+            let line = try XCTUnwrap(info.split(separator: "\n").first { $0.hasPrefix("Clock: ") })
+            return try XCTUnwrap(Timestamp(parsing: String(line.dropFirst("Clock: ".count))))
+        }
+        let requested = try clock()
+        let pod = try XCTUnwrap(try RolloutRun.run(["get", "pods", "-o", "name", "--state", state]).stdout.split(separator: "\n").first).dropFirst(4)
+        XCTAssertEqual(try RolloutRun.run(["delete", "pod", String(pod), "--state", state]).status, 0)
+        let json = try RolloutRun.run(["get", "pod", String(pod), "-o", "json", "--state", state]).stdout
+        XCTAssertTrue(json.contains("\"deletionTimestamp\": \"\(requested.adding(Duration(seconds: 30)))\""), json)
+        XCTAssertTrue(json.contains("\"deletionGracePeriodSeconds\": 30"), json)
+        let described = try RolloutRun.run(["describe", "pod", String(pod), "--state", state]).stdout
+        XCTAssertTrue(described.contains("Status:                    Terminating (lasts 30s)") || described.range(of: #"Status:\s+Terminating \(lasts 30s\)"#, options: .regularExpression) != nil, described)
+        XCTAssertTrue(described.range(of: #"Termination Grace Period:\s+30s"#, options: .regularExpression) != nil, described)
+        // A later command resumes from the request time, not from the deletionTimestamp.
+        XCTAssertEqual(try RolloutRun.run(["delete", "pod", String(pod), "--wait", "--state", state]).status, 0)
+        XCTAssertEqual(try clock().milliseconds - requested.milliseconds, 13_000)
+    }
 }

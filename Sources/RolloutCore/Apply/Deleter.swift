@@ -28,11 +28,15 @@ public final class Deleter {
         if resource.kind == "Pod" && resource.type.group.isEmpty && gracePeriod != 0 {
             if resource.deletionTimestamp != nil { return [resource.key] }
             if resource.value.at("status", "containerStatuses") != nil {
-                // `CheckGracefulDelete` (pod/strategy.go): the request's grace, else the pod's.
+                // `CheckGracefulDelete` (pod/strategy.go): the request's grace, else the pod's, a
+                // negative one as 1 s; `BeforeDelete` (rest/delete.go): the deletionTimestamp is
+                // the request time plus the grace period.
+                let requested = gracePeriod ?? resource.value.at("spec", "terminationGracePeriodSeconds")?.intValue ?? 30
+                let grace = requested < 0 ? 1 : min(requested, SimulationLimits.maxSeconds)
                 var pod = resource
                 var meta = pod.metadata
-                meta["deletionTimestamp"] = .string(store.clock.description)
-                meta["deletionGracePeriodSeconds"] = .int(gracePeriod ?? resource.value.at("spec", "terminationGracePeriodSeconds")?.intValue ?? 30)
+                meta["deletionTimestamp"] = .string(store.clock.adding(Duration(seconds: grace)).description)
+                meta["deletionGracePeriodSeconds"] = .int(grace)
                 pod.metadata = meta
                 try store.writeStatus(pod)
                 return [resource.key]

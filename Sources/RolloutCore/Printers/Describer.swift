@@ -227,7 +227,13 @@ public struct Describer {
         if let start = o.at("status", "startTime")?.stringValue.flatMap(Timestamp.init(parsing:)) { w.add(0, "Start Time:", start.rfc1123) }
         labelsAndAnnotations(r, &w)
         let summary = PodSummary(r)
-        w.add(0, "Status:", summary.status == "Terminating" ? "Terminating (lasts \(o.at("metadata", "deletionGracePeriodSeconds")?.intValue ?? 30)s)" : (o.at("status", "phase")?.stringValue ?? "Pending"))
+        // describe.go describePod: "Terminating (lasts <until deletionTimestamp>)" and the grace.
+        if summary.status == "Terminating", let deadline = r.deletionTimestamp.flatMap(Timestamp.init(parsing:)) {
+            w.add(0, "Status:", "Terminating (lasts \(humanDuration(milliseconds: max(0, deadline.milliseconds - now.milliseconds))))")
+            w.add(0, "Termination Grace Period:", "\(o.at("metadata", "deletionGracePeriodSeconds")?.intValue ?? 30)s")
+        } else {
+            w.add(0, "Status:", o.at("status", "phase")?.stringValue ?? "Pending")
+        }
         w.add(0, "IP:", o.at("status", "podIP")?.stringValue ?? "")
         if let owner = r.ownerReferences.first { w.add(0, "Controlled By:", "\(owner.kind)/\(owner.name)") }
         containers(o["spec"], level: 0, &w, statuses: o.at("status", "containerStatuses")?.arrayValue ?? [])

@@ -64,7 +64,7 @@ public enum EventLog {
             let int32 = 0...Int(Int32.max)
             let period = max(1, (probe["periodSeconds"]?.intValue ?? 10).clamped(to: int32)) * 1000
             let first = running.milliseconds + (probe["initialDelaySeconds"]?.intValue ?? 0).clamped(to: int32) * 1000
-            let end = pod.deletionTimestamp.flatMap(Timestamp.init(parsing:))?.milliseconds ?? now.milliseconds
+            let end = pod.deletionRequested?.milliseconds ?? now.milliseconds
             if end >= first {
                 let count = (end - first) / period + 1
                 let failure = probe["httpGet"] != nil ? "HTTP probe failed with statuscode: 503" : "probe failed"
@@ -72,8 +72,8 @@ public enum EventLog {
                       count: count, last: Timestamp(milliseconds: first + (count - 1) * period).description)
             }
         }
-        if let deletion = pod.deletionTimestamp, started {
-            event(5, "Killing", "Stopping container \(name)", "kubelet", deletion)
+        if let deletion = pod.deletionRequested, started {
+            event(5, "Killing", "Stopping container \(name)", "kubelet", deletion.description)
         }
         return result
     }

@@ -81,3 +81,15 @@ public struct Namespace: Equatable, Sendable {
         phase = object["status"]?["phase"]?.stringValue ?? "Active"
     }
 }
+
+extension Resource {
+    /// When a terminating pod's deletion was requested. The API server writes
+    /// `deletionTimestamp` as the request time plus the grace period and keeps the period in
+    /// `deletionGracePeriodSeconds` (`rest/delete.go` BeforeDelete), so the request is their
+    /// difference.
+    public var deletionRequested: Timestamp? {
+        guard let deadline = deletionTimestamp.flatMap(Timestamp.init(parsing:)) else { return nil }
+        let grace = metadata["deletionGracePeriodSeconds"]?.intValue ?? 0
+        return deadline.adding(Duration(seconds: -max(0, min(grace, SimulationLimits.maxSeconds))))
+    }
+}

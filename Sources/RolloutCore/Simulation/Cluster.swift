@@ -81,7 +81,7 @@ public final class Cluster {
             let pod = SimPod.load(p, behaviour: behaviour)
             // SIGTERM went out when preStop ended (or the grace period did), if that has passed.
             if let deletion = pod.deletion, pod.everStarted {
-                let sigterm = Timestamp(milliseconds: deletion.milliseconds + min(behaviour.preStop.milliseconds, behaviour.terminationGracePeriodSeconds * 1000))
+                let sigterm = Timestamp(milliseconds: deletion.milliseconds + min(pod.behaviour.preStop.milliseconds, pod.behaviour.terminationGracePeriodSeconds * 1000))
                 if sigterm <= now { pod.sigtermAt = sigterm }
             }
             pods[pod.uid] = pod

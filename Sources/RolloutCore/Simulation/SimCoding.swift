@@ -115,8 +115,9 @@ extension SimPod {
         }
         pod.everStarted = container?["started"]?.boolValue == true || pod.restarts > 0 || container?.at("state", "running") != nil
         pod.lastFinished = container?.at("lastState", "terminated", "finishedAt")?.stringValue.flatMap(Timestamp.init(parsing:))
-        pod.deletion = r.deletionTimestamp.flatMap(Timestamp.init(parsing:))
-        // `delete --grace-period N` gave this pod its own grace period (CheckGracefulDelete).
+        // The kubelet works from when deletion was requested: deletionTimestamp minus the grace
+        // period, which `delete --grace-period N` may have given this pod (CheckGracefulDelete).
+        pod.deletion = r.deletionRequested
         if pod.deletion != nil, let grace = r.metadata["deletionGracePeriodSeconds"]?.intValue {
             pod.behaviour.terminationGracePeriodSeconds = grace < 0 ? 1 : min(grace, SimulationLimits.maxSeconds)
         }
@@ -138,7 +139,8 @@ extension SimPod {
         }
         if let annotations = template["metadata"]?["annotations"], annotations.objectValue?.count ?? 0 > 0 { meta["annotations"] = annotations }
         if let deletion {
-            meta["deletionTimestamp"] = .string(deletion.description)
+            // As the API server writes it: the request time plus the grace period.
+            meta["deletionTimestamp"] = .string(deletion.adding(Duration(seconds: behaviour.terminationGracePeriodSeconds)).description)
             meta["deletionGracePeriodSeconds"] = .int(behaviour.terminationGracePeriodSeconds)
         }
         var spec = template["spec"]?.objectValue ?? Object()
