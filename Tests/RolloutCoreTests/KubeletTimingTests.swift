@@ -1,4 +1,4 @@
-import RolloutCore
+@testable import RolloutCore
 import XCTest
 
 /// The kubelet's timing as pure functions: readiness from probes and warm-up, liveness kills,
@@ -60,27 +60,52 @@ final class KubeletTimingTests: XCTestCase {
         XCTAssertTrue(http.hasPreStop)
     }
 
+    // getPodsToDelete and ActivePodsWithRanks.Less (pkg/controller/replicaset/replica_set.go,
+    // pkg/controller/controller_utils.go; KUBERNETES.md §14), rule by rule.
     func testDeletionRanking() throws {
         let b = try behaviour(template())
-        func pod(_ name: String, node: String?, running: Bool, ready: Bool, readySince: Int? = nil, restarts: Int = 0, created: Int = 0) -> SimPod {
-            let p = SimPod(name: name, namespace: "default", uid: name, ownerUID: "rs", ownerName: "rs", labels: [:], template: Object(),
+        func pod(_ name: String, node: String?, running: Bool = true, ready: Bool = true, readySince: Int? = 10, restarts: Int = 0, created: Int = 1, cost: String? = nil) -> SimPod {
+            var template = Object()
+            if let cost { template["metadata"] = .object(Object(["annotations": .object(Object(["controller.kubernetes.io/pod-deletion-cost": .string(cost)]))])) }
+            let p = SimPod(name: name, namespace: "default", uid: name, ownerUID: "rs", ownerName: "rs", labels: [:], template: template,
                            created: Timestamp(milliseconds: created * 1000), behaviour: b)
             p.nodeName = node
             if running { p.state = .running(since: Timestamp(milliseconds: 0)) }
             p.ready = ready
-            p.readySince = readySince.map { Timestamp(milliseconds: $0 * 1000) }
+            p.readySince = ready ? readySince.map { Timestamp(milliseconds: $0 * 1000) } : nil
             p.restarts = restarts
             return p
         }
-        let pods = [
-            pod("ready-old", node: "n1", running: true, ready: true, readySince: 10, created: 1),
-            pod("ready-recent", node: "n1", running: true, ready: true, readySince: 50, created: 1),
+        let ladder = [
+            pod("ready-old", node: "n1", readySince: 10),
+            pod("ready-recent", node: "n1", readySince: 50),
             pod("unscheduled", node: nil, running: false, ready: false, created: 5),
             pod("pending", node: "n1", running: false, ready: false, created: 2),
-            pod("not-ready", node: "n1", running: true, ready: false, created: 3),
-            pod("ready-restarted", node: "n1", running: true, ready: true, readySince: 10, restarts: 2, created: 1),
+            pod("not-ready", node: "n1", ready: false, created: 3),
+            pod("ready-restarted", node: "n1", readySince: 10, restarts: 2),
         ]
-        XCTAssertEqual(ReplicaSetController.podsToDelete(pods, count: 6).map(\.name),
-                       ["unscheduled", "pending", "not-ready", "ready-recent", "ready-restarted", "ready-old"])
+        let cases: [(name: String, pods: [SimPod], count: Int, related: [SimPod]?, now: Int?, expected: [String])] = [
+            ("rules 1, 2, 3, 6, 7 with exact times", ladder, 5, nil, nil, ["unscheduled", "pending", "not-ready", "ready-recent", "ready-restarted"]),
+            ("every pod goes: no ranking", ladder, 6, nil, nil, ladder.map(\.name)),
+            // 4: a lower pod-deletion-cost goes first, before co-location and ready time.
+            ("rule 4, deletion cost", [pod("cheap-old", node: "n1", readySince: 10, cost: "-5"), pod("dear-recent", node: "n1", readySince: 50, cost: "100"),
+                                      pod("default-cost", node: "n1", readySince: 50)], 2, nil, nil, ["cheap-old", "default-cost"]),
+            ("an invalid cost counts as 0", [pod("a", node: "n1", readySince: 10, cost: "many"), pod("b", node: "n1", readySince: 50, cost: "1")], 1, nil, nil, ["a"]),
+            // 5: more active related pods (every ReplicaSet of the Deployment) on the node first.
+            ("rule 5, related pods of the other ReplicaSet", [pod("on-n1", node: "n1", readySince: 50), pod("on-n2", node: "n2", readySince: 10)], 1,
+             [pod("on-n1", node: "n1"), pod("on-n2", node: "n2"), pod("new-1", node: "n2"), pod("new-2", node: "n2"), pod("gone", node: "n1", ready: false)], nil, ["on-n2"]),
+            // 8 with LogarithmicScaleDown: ages 100 s and 99 s share bucket floor(log2(ns)) = 36,
+            // so uid order decides; 10 s (bucket 33) against 100 s (36): the newer goes first.
+            ("rule 8, one log2 bucket: uid order", [pod("b-newer", node: "n1", ready: false, created: 901), pod("a-older", node: "n1", ready: false, created: 900)], 1, nil, 1000, ["a-older"]),
+            ("rule 8, different buckets: newer first", [pod("a-older", node: "n1", ready: false, created: 900), pod("b-newer", node: "n1", ready: false, created: 990)], 1, nil, 1000, ["b-newer"]),
+            ("rule 6, one log2 bucket: uid order", [pod("b-later", node: "n1", readySince: 901), pod("a-earlier", node: "n1", readySince: 900)], 1, nil, 1000, ["a-earlier"]),
+        ]
+        for c in cases {
+            let chosen = ReplicaSetController.podsToDelete(c.pods, count: c.count, related: c.related, now: c.now.map { Timestamp(milliseconds: $0 * 1000) })
+            XCTAssertEqual(chosen.map(\.name), c.expected, c.name)
+        }
+        XCTAssertEqual(ReplicaSetController.logarithmicRank(900_000, now: Timestamp(milliseconds: 1_000_000)), 36)
+        XCTAssertEqual(ReplicaSetController.logarithmicRank(990_000, now: Timestamp(milliseconds: 1_000_000)), 33)
+        XCTAssertEqual(ReplicaSetController.logarithmicRank(1_000_000, now: Timestamp(milliseconds: 1_000_000)), -1)
     }
 }

@@ -37,7 +37,9 @@ public enum ReplicaSetController {
             }
             changed = room > 0
         } else if diff > 0 {
-            for pod in podsToDelete(active, count: diff) {
+            // Related pods: those of every ReplicaSet of the same Deployment (getIndirectlyRelatedPods).
+            let related = rs.ownerUID.isEmpty ? owned : c.replicaSets(ownedBy: rs.ownerUID).flatMap { c.pods(ownedBy: $0.uid) }
+            for pod in podsToDelete(active, count: diff, related: related, now: c.now) {
                 Kubelet.beginTermination(pod.uid, in: c)
                 c.record(reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
             }
@@ -83,29 +85,64 @@ public enum ReplicaSetController {
                       labels: stringMap(rs.template["metadata"]?["labels"]), template: template, created: c.now, behaviour: rs.behaviour)
     }
 
-    /// `getPodsToDelete`: the first `count` pods by ActivePodsWithRanks (§14): unscheduled,
-    /// then Pending before Running, not ready before ready, more co-located pods, ready more
-    /// recently, more restarts, newer.
-    public static func podsToDelete(_ pods: [SimPod], count: Int) -> [SimPod] {
+    /// `getPodsToDelete` (replica_set.go): when only some of the pods go, the first `count` by
+    /// `ActivePodsWithRanks.Less` (controller_utils.go; KUBERNETES.md §14,
+    /// KUBERNETES-kubelet.md): unscheduled first, then Pending before Running, not ready before
+    /// ready, lower `controller.kubernetes.io/pod-deletion-cost`, more active related pods on
+    /// the same node (`related`: the pods of every ReplicaSet of the same Deployment), ready more
+    /// recently, more restarts, newer. Times compare as the API holds them (whole seconds) and,
+    /// with LogarithmicScaleDown (locked on since 1.31), in log2 buckets of their age at `now`,
+    /// pods in one bucket by uid. When every pod goes, none is ranked.
+    public static func podsToDelete(_ pods: [SimPod], count: Int, related: [SimPod]? = nil, now: Timestamp? = nil) -> [SimPod] {
+        guard count < pods.count else { return Array(pods.prefix(max(0, count))) }
         var onNode: [String: Int] = [:]
-        for pod in pods { if let node = pod.nodeName { onNode[node, default: 0] += 1 } }
+        for pod in related ?? pods where pod.isActive { if let node = pod.nodeName { onNode[node, default: 0] += 1 } }
         func phaseRank(_ p: SimPod) -> Int {
             switch p.state {
             case .running: return 2
             default: return p.phase == "Running" ? 2 : 0
             }
         }
+        /// Whether `a` goes before `b` by the time rule: more recent first.
+        func recentFirst(_ a: SimPod, _ ta: Timestamp, _ b: SimPod, _ tb: Timestamp) -> Bool? {
+            let sa = wholeSeconds(ta), sb = wholeSeconds(tb)
+            if sa == sb { return nil }
+            guard let now else { return sa > sb }
+            let diff = logarithmicRank(sa, now: now) - logarithmicRank(sb, now: now)
+            return diff == 0 ? a.uid < b.uid : diff < 0
+        }
         let ranked = pods.sorted { a, b in
             if a.isScheduled != b.isScheduled { return !a.isScheduled }
             if phaseRank(a) != phaseRank(b) { return phaseRank(a) < phaseRank(b) }
             if a.ready != b.ready { return !a.ready }
+            if a.deletionCost != b.deletionCost { return a.deletionCost < b.deletionCost }
             let rankA = a.nodeName.flatMap { onNode[$0] } ?? 0, rankB = b.nodeName.flatMap { onNode[$0] } ?? 0
             if rankA != rankB { return rankA > rankB }
-            if a.ready, b.ready, let sa = a.readySince, let sb = b.readySince, sa != sb { return sa > sb }
+            if a.ready, b.ready, let sa = a.readySince, let sb = b.readySince, let first = recentFirst(a, sa, b, sb) { return first }
             if a.restarts != b.restarts { return a.restarts > b.restarts }
-            if a.created != b.created { return a.created > b.created }
+            if let first = recentFirst(a, a.created, b, b.created) { return first }
             return a.uid < b.uid
         }
         return Array(ranked.prefix(count))
+    }
+
+    private static func wholeSeconds(_ t: Timestamp) -> Int { t.milliseconds - ((t.milliseconds % 1000) + 1000) % 1000 }
+
+    /// `logarithmicRankDiff`'s rank: floor(log2(age in nanoseconds)), -1 for no age.
+    static func logarithmicRank(_ milliseconds: Int, now: Timestamp) -> Int {
+        let age = now.milliseconds.subtractingSaturating(milliseconds)
+        guard age > 0 else { return -1 }
+        // floor(log2(x)) of a positive double is its binary exponent.
+        return Int((Double(age) * 1_000_000).exponent)
+    }
+}
+
+extension SimPod {
+    /// `controller.kubernetes.io/pod-deletion-cost` (an int32; anything else counts as 0, as
+    /// `GetDeletionCostFromPodAnnotations`'s error is ignored by the ranking).
+    var deletionCost: Int {
+        guard let text = template["metadata"]?["annotations"]?["controller.kubernetes.io/pod-deletion-cost"]?.stringValue,
+              let cost = Int32(text) else { return 0 }
+        return Int(cost)
     }
 }
