@@ -138,4 +138,39 @@ final class ControllerFidelityTests: XCTestCase {
         XCTAssertEqual(try RolloutRun.run(["delete", "pod", String(pod), "--wait", "--state", state]).status, 0)
         XCTAssertEqual(try clock().milliseconds - requested.milliseconds, 13_000)
     }
+
+    // storage.go beginUpdate → patchAllocatedValues (KUBERNETES-kubelet.md §5): an update that
+    // omits the allocated values keeps them, a port changed under the same (empty) name keeps
+    // its nodePort, and a change to ClusterIP drops the node ports (dropTypeDependentFields).
+    func testServiceUpdatesKeepTheAllocatedValues() throws {
+        let root = try temporaryDirectory(self)
+        let state = root.appendingPathComponent("s").path
+        func apply(_ type: String?, _ port: Int, name: String? = nil) throws -> [String: Any] {
+            let file = root.appendingPathComponent("svc-\(UUID().uuidString).yaml")
+            let typeLine = type.map { "  type: \($0)\n" } ?? ""
+            let nameField = name.map { ", name: \($0)" } ?? ""
+            try Data("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n\(typeLine)  selector: {app: a}\n  ports: [{port: \(port), targetPort: 8080\(nameField)}]\n".utf8).write(to: file)
+            let run = try RolloutRun.run(["apply", "--state", state, "-f", file.path])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let json = try RolloutRun.run(["get", "svc", "s", "-o", "json", "--state", state]).stdout
+            return try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["spec"] as? [String: Any])
+        }
+        func nodePort(_ spec: [String: Any]) -> Int? { ((spec["ports"] as? [[String: Any]])?.first?["nodePort"] as? NSNumber)?.intValue }
+        let created = try apply("NodePort", 80)
+        let allocated = try XCTUnwrap(nodePort(created))
+        let clusterIP = try XCTUnwrap(created["clusterIP"] as? String)
+        let moved = try apply("NodePort", 8080)
+        XCTAssertEqual(nodePort(moved), allocated, "the unnamed port keeps its node port")
+        XCTAssertEqual(moved["clusterIP"] as? String, clusterIP)
+        // Naming the same port is a patch of that list entry (merged by `port`): the node port
+        // the server set stays, as with kubectl apply.
+        XCTAssertEqual(nodePort(try apply("NodePort", 8080, name: "http")), allocated)
+        // Another port under another name matches no old port: a new node port.
+        let renamed = try apply("NodePort", 9090, name: "web")
+        XCTAssertNotNil(nodePort(renamed))
+        XCTAssertNotEqual(nodePort(renamed), allocated, "a port under another name gets a new node port")
+        let plain = try apply(nil, 9090, name: "web")
+        XCTAssertNil(nodePort(plain), "ClusterIP has no node ports")
+        XCTAssertEqual(plain["clusterIP"] as? String, clusterIP)
+    }
 }

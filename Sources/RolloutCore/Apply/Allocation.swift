@@ -23,4 +23,46 @@ enum Allocation {
         }
         resource.object["spec"] = .object(spec)
     }
+
+    /// What an update keeps of the old Service (`pkg/registry/core/service/storage/storage.go`
+    /// beginUpdate → patchAllocatedValues; KUBERNETES-kubelet.md §5): an empty clusterIP or
+    /// clusterIPs comes from the old object; between NodePort/LoadBalancer types a port without
+    /// a nodePort takes the old port's of the same name ("" for an unnamed port) unless another
+    /// port uses that number; a Local LoadBalancer keeps its healthCheckNodePort. A change to a
+    /// type without node ports drops the ones the old object had (dropTypeDependentFields).
+    /// Ports still without a nodePort are then allocated, as on create.
+    static func patchAllocatedValues(_ resource: inout Resource, old: Resource, store: StateStore) {
+        guard resource.kind == "Service", resource.type.group.isEmpty,
+              var spec = resource.object["spec"]?.objectValue, let oldSpec = old.object["spec"]?.objectValue else { return }
+        let type = spec["type"]?.stringValue ?? "ClusterIP", oldType = oldSpec["type"]?.stringValue ?? "ClusterIP"
+        if type != "ExternalName" && oldType != "ExternalName" {
+            if spec["clusterIP"]?.stringValue?.isEmpty ?? true, let ip = oldSpec["clusterIP"] { spec["clusterIP"] = ip }
+            if spec["clusterIPs"]?.arrayValue?.isEmpty ?? true, let ips = oldSpec["clusterIPs"] { spec["clusterIPs"] = ips }
+        }
+        let nodePortTypes: Set<String> = ["NodePort", "LoadBalancer"]
+        let oldPorts = oldSpec["ports"]?.arrayValue ?? []
+        if nodePortTypes.contains(type) && nodePortTypes.contains(oldType) {
+            let used = Set((spec["ports"]?.arrayValue ?? []).compactMap { $0["nodePort"]?.intValue }.filter { $0 != 0 })
+            var taken = used
+            spec.updateEach("ports") { port in
+                guard (port["nodePort"]?.intValue ?? 0) == 0 else { return }
+                let name = port["name"]?.stringValue ?? ""
+                guard let previous = oldPorts.first(where: { ($0["name"]?.stringValue ?? "") == name })?["nodePort"]?.intValue,
+                      previous != 0, !taken.contains(previous) else { return }
+                port["nodePort"] = .int(previous)
+                taken.insert(previous)
+            }
+            if type == "LoadBalancer", spec["externalTrafficPolicy"]?.stringValue == "Local",
+               (spec["healthCheckNodePort"]?.intValue ?? 0) == 0, let check = oldSpec["healthCheckNodePort"] {
+                spec["healthCheckNodePort"] = check
+            }
+        } else if !nodePortTypes.contains(type) && nodePortTypes.contains(oldType) {
+            let oldNumbers = Set(oldPorts.compactMap { $0["nodePort"]?.intValue })
+            spec.updateEach("ports") { port in
+                if let number = port["nodePort"]?.intValue, oldNumbers.contains(number) { port["nodePort"] = nil }
+            }
+        }
+        resource.object["spec"] = .object(spec)
+        assignServiceAddresses(&resource, store: store)
+    }
 }

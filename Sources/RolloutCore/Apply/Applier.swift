@@ -62,7 +62,12 @@ public enum Applier {
                 throw StoreError.conflict("Error from server (NotFound): error when creating \"\(candidate.document.source)\": namespaces \"\(key.namespace)\" not found")
             }
             let live = try store.get(key)
-            let (merged, operation) = makeObject(candidate, live: live)
+            var (merged, operation) = makeObject(candidate, live: live)
+            if let live, merged.kind == "Service" {
+                // The API server's update hook runs before validation (PrepareForUpdate).
+                Allocation.patchAllocatedValues(&merged, old: live, store: store)
+                operation = merged == live ? "unchanged" : "configured"
+            }
             if let live {
                 var reader = FieldReader(root: candidate.document.node)
                 Immutability.check(old: live, new: merged, reader: &reader)
