@@ -315,14 +315,9 @@ public struct Describer {
         w.add(0, "Data")
         w.add(0, "====")
         var sizes: [String: Int] = [:]
-        for member in r.object["data"]?.objectValue?.members ?? [] { sizes[member.key] = base64DecodedLength(member.value.stringValue ?? "") }
+        for member in r.object["data"]?.objectValue?.members ?? [] { sizes[member.key] = Base64.decodedLength(member.value.stringValue ?? "") }
         for member in r.object["stringData"]?.objectValue?.members ?? [] { sizes[member.key] = member.value.stringValue?.utf8.count ?? 0 }
         for (key, size) in sizes.sorted(by: { $0.key < $1.key }) { w.add(0, "\(key):", "\(size) bytes") }
-    }
-
-    private func base64DecodedLength(_ s: String) -> Int {
-        let padding = s.reversed().prefix { $0 == "=" }.count
-        return max(0, s.utf8.count / 4 * 3 - padding)
     }
 
     private func configMap(_ r: Resource, _ w: inout Lines) {
