@@ -108,4 +108,18 @@ final class KubeletTimingTests: XCTestCase {
         XCTAssertEqual(ReplicaSetController.logarithmicRank(990_000, now: Timestamp(milliseconds: 1_000_000)), 33)
         XCTAssertEqual(ReplicaSetController.logarithmicRank(1_000_000, now: Timestamp(milliseconds: 1_000_000)), -1)
     }
+
+    // coreutils sleep (src/sleep.c): each argument is what xstrtod reads (decimal, exponent,
+    // hex, inf) with an optional s/m/h/d suffix, and the pause is their sum.
+    func testSleepArgumentsAsCoreutilsReadsThem() {
+        let cap = SimulationLimits.maxSeconds * 1000
+        let cases: [([String], Int?)] = [
+            (["10"], 10_000), (["0.5"], 500), (["1m", "30s"], 90_000), (["2d"], 172_800_000), (["1.5h"], 5_400_000),
+            (["1e3"], 1_000_000), (["0x10"], 16_000), (["0x1d"], 29_000), (["inf"], cap), (["infinity"], cap), (["1e300"], cap),
+            (["5", "&&", "nginx"], 5_000), (["abc"], nil), ([], nil), (["-1"], nil),
+        ]
+        for (arguments, expected) in cases {
+            XCTAssertEqual(SleepArguments.duration(arguments)?.milliseconds, expected, "\(arguments)")
+        }
+    }
 }
