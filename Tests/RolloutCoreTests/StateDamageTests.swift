@@ -112,6 +112,20 @@ final class StateDamageTests: XCTestCase {
         }
     }
 
+    // The damage message names `cluster init` as a way out: it must work on a state.json
+    // that no longer parses, and leave a working cluster.
+    func testClusterInitErasesAStateWhoseManifestIsGarbage() throws {
+        let s = try rolledOut()
+        try Data("{\"apiVersion\": ".utf8).write(to: URL(fileURLWithPath: "\(s)/state.json"))
+        var run = try RolloutRun.run(["get", "pods", "--state", s])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.contains("state.json is damaged: not valid JSON"), run.stderr)
+        run = try RolloutRun.run(["cluster", "init", "--state", s])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try RolloutRun.run(["get", "deploy", "--state", s]).stderr, "No resources found in default namespace.\n")
+        XCTAssertFalse(FileIO.filesIn("\(s)/objects").contains { $0.hasPrefix("Pod_") }, "the old shards are gone")
+    }
+
     // Deliverable 3: a damaged or poisoned object can always be removed, as kubectl removes one.
     func testADamagedObjectCanBeForceDeleted() throws {
         let s = try rolledOut()
@@ -153,6 +167,14 @@ final class StateDamageTests: XCTestCase {
         XCTAssertTrue(deleted.contains("\"deletionGracePeriodSeconds\": 1"), deleted)
         run = try RolloutRun.run(["delete", "pod", pods[1], "--now", "--grace-period=5", "--state", s])
         XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(run.stderr, "error: --now and --grace-period cannot be specified together\n")
+        run = try RolloutRun.run(["delete", "pod", pods[1], "--grace-period=soon", "--state", s])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.hasPrefix("error: invalid argument \"soon\" for \"--grace-period\" flag"), run.stderr)
+        run = try RolloutRun.run(["delete", "pod", pods[1], "--now", "--state", s])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let now = try RolloutRun.run(["get", "pod", pods[1], "-o", "json", "--state", s]).stdout
+        XCTAssertTrue(now.contains("\"deletionGracePeriodSeconds\": 1"), now)
     }
 
     // Finding 5: each deletion listed every stored object again (8k ConfigMaps took 29 s).

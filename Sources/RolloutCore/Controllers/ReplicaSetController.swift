@@ -111,11 +111,15 @@ public enum ReplicaSetController {
             let diff = logarithmicRank(sa, now: now) - logarithmicRank(sb, now: now)
             return diff == 0 ? a.uid < b.uid : diff < 0
         }
+        // Read once: the annotation lookup would otherwise run in every comparison.
+        var costs: [String: Int] = [:]
+        for pod in pods { costs[pod.uid] = pod.deletionCost }
         let ranked = pods.sorted { a, b in
             if a.isScheduled != b.isScheduled { return !a.isScheduled }
             if phaseRank(a) != phaseRank(b) { return phaseRank(a) < phaseRank(b) }
             if a.ready != b.ready { return !a.ready }
-            if a.deletionCost != b.deletionCost { return a.deletionCost < b.deletionCost }
+            let costA = costs[a.uid] ?? 0, costB = costs[b.uid] ?? 0
+            if costA != costB { return costA < costB }
             let rankA = a.nodeName.flatMap { onNode[$0] } ?? 0, rankB = b.nodeName.flatMap { onNode[$0] } ?? 0
             if rankA != rankB { return rankA > rankB }
             if a.ready, b.ready, let sa = a.readySince, let sb = b.readySince, let first = recentFirst(a, sa, b, sb) { return first }

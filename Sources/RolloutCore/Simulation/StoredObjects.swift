@@ -16,7 +16,6 @@ enum StoredObjects {
         switch (resource.type.group, resource.kind) {
         case ("apps", "Deployment"), ("apps", "ReplicaSet"), ("", "Service"), ("", "Node"), ("", "Endpoints"):
             // The same validation apply runs: what passed it once passes it again.
-            reader = FieldReader()
             var problems = ObjectValidation.check(resource, file: "").error?.errors.map(line) ?? []
             let status = reader.object(o["status"], FieldPath("status")) ?? Object()
             if resource.kind == "Deployment" || resource.kind == "ReplicaSet" {

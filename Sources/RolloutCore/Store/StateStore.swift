@@ -224,7 +224,9 @@ public final class StateStore {
         let index = Table.shard(of: Table.Key(namespace: key.namespace, name: key.name), count: table.shardCount)
         let file = index < table.files.count && !table.files[index].isEmpty ? "\(directory)/objects/\(table.files[index]).objects" : "\(directory)/\(Self.manifestName)"
         let shown = problems.prefix(3).joined(separator: "; ") + (problems.count > 3 ? "; and \(problems.count - 3) more" : "")
-        return .damaged(file: file, reason: "\(resource.type.qualifiedSingular)/\(GoQuote.escapingControls(resource.name, keepingLines: false)) cannot be run: \(shown); remove it with 'rollout delete \(resource.type.qualifiedSingular) \(GoQuote.escapingControls(resource.name, keepingLines: false))\(resource.type.namespaced ? " -n \(resource.namespace ?? "default")" : "") --force --grace-period=0'")
+        let kind = resource.type.qualifiedSingular, name = GoQuote.escapingControls(resource.name, keepingLines: false)
+        let namespace = resource.type.namespaced ? " -n \(key.namespace)" : ""
+        return .damaged(file: file, reason: "\(kind)/\(name) cannot be run: \(shown); remove it with 'rollout delete \(kind) \(name)\(namespace) --force --grace-period=0'")
     }
 
     /// Every object of `type`, in `namespace` (nil: all), sorted by namespace then name.

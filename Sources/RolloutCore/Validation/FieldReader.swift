@@ -48,11 +48,17 @@ public struct FieldReader {
         guard let number = int(value, path) else { return nil }
         guard !Self.int32Range.contains(number) else { return number }
         let goField = path.components.compactMap { if case .key(let k) = $0 { return k } else { return nil } }.joined(separator: ".")
-        fail(path, "Invalid value: \(number): must fit in 32 bits, from -2147483648 to 2147483647 (the API server cannot decode it: json: cannot unmarshal number \(number) into Go struct field \(goStruct).\(goField) of type int32)")
-        return number.clamped(to: Self.int32Range)
+        return outsideInt32(number, path, goTarget: "Go struct field \(goStruct).\(goField)")
     }
 
     static let int32Range = Int(Int32.min)...Int(Int32.max)
+
+    /// The decoder's refusal of a number past int32 (`goTarget`: what Go names as its
+    /// destination), and the number clamped for lenient readers.
+    private mutating func outsideInt32(_ number: Int, _ path: FieldPath, goTarget: String) -> Int {
+        fail(path, "Invalid value: \(number): must fit in 32 bits, from -2147483648 to 2147483647 (the API server cannot decode it: json: cannot unmarshal number \(number) into \(goTarget) of type int32)")
+        return number.clamped(to: Self.int32Range)
+    }
 
     public mutating func bool(_ value: Value?, _ path: FieldPath) -> Bool? {
         guard let value, value != .null else { return nil }
@@ -91,8 +97,7 @@ public struct FieldReader {
         case .int(let i):
             // intstr.IntOrString holds an int32.
             guard !Self.int32Range.contains(i) else { return .int(i) }
-            fail(path, "Invalid value: \(i): must fit in 32 bits, from -2147483648 to 2147483647 (the API server cannot decode it: json: cannot unmarshal number \(i) into Go value of type int32)")
-            return .int(i.clamped(to: Self.int32Range))
+            return .int(outsideInt32(i, path, goTarget: "Go value"))
         case .string(let s): return .string(s)
         default:
             fail(path, wrongType(value, expected: "an integer or a string", path: path))
