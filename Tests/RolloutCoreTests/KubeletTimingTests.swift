@@ -36,18 +36,19 @@ final class KubeletTimingTests: XCTestCase {
             ("successThreshold 3", "periodSeconds: 2, successThreshold: 3", "3s", 8),
         ]
         for (name, probe, startup, expected) in cases {
-            let b = try behaviour(template(startup: startup, probe: probe))
-            XCTAssertEqual(b.readyTime(start: start).map { $0.milliseconds / 1000 }, expected, name)
+            let b = try behaviour(template(startup: startup, probe: probe)).containers[0]
+            XCTAssertEqual(Prober.readiness(b, start: start, started: start).first.map { $0.at.milliseconds / 1000 }, expected, name)
         }
-        XCTAssertNil(try behaviour(template(probe: "periodSeconds: 1", extra: ", rollout.sim/ready: never")).readyTime(start: start))
+        XCTAssertTrue(Prober.readiness(try behaviour(template(probe: "periodSeconds: 1", extra: ", rollout.sim/ready: never")).containers[0], start: start, started: start).isEmpty)
     }
 
     func testLivenessKillsAnAppThatWarmsUpTooSlowly() throws {
         let start = Timestamp(milliseconds: 0)
         // Probes at 0, 10, 20 fail while the app warms up for 60 s: killed at the 3rd failure.
-        XCTAssertEqual(try behaviour(template(startup: "60s", liveness: "periodSeconds: 10")).livenessKillTime(start: start)?.milliseconds, 20_000)
-        XCTAssertNil(try behaviour(template(startup: "15s", liveness: "periodSeconds: 10")).livenessKillTime(start: start), "serving by the third probe")
-        XCTAssertNil(try behaviour(template(startup: "60s", liveness: "initialDelaySeconds: 90, periodSeconds: 10")).livenessKillTime(start: start))
+        func kill(_ b: AppBehaviour) -> Int? { Prober.livenessKill(b.containers[0], start: start, started: start, anchor: start)?.milliseconds }
+        XCTAssertEqual(kill(try behaviour(template(startup: "60s", liveness: "periodSeconds: 10"))), 20_000)
+        XCTAssertNil(kill(try behaviour(template(startup: "15s", liveness: "periodSeconds: 10"))), "serving by the third probe")
+        XCTAssertNil(kill(try behaviour(template(startup: "60s", liveness: "initialDelaySeconds: 90, periodSeconds: 10"))))
     }
 
     func testPreStopDurations() throws {
@@ -70,10 +71,10 @@ final class KubeletTimingTests: XCTestCase {
             let p = SimPod(name: name, namespace: "default", uid: name, ownerUID: "rs", ownerName: "rs", labels: [:], template: template,
                            created: Timestamp(milliseconds: created * 1000), behaviour: b)
             p.nodeName = node
-            if running { p.state = .running(since: Timestamp(milliseconds: 0)) }
+            if running { p.containers[0].state = .running(since: Timestamp(milliseconds: 0)) }
             p.ready = ready
             p.readySince = ready ? readySince.map { Timestamp(milliseconds: $0 * 1000) } : nil
-            p.restarts = restarts
+            p.containers[0].restarts = restarts
             return p
         }
         let ladder = [

@@ -131,12 +131,14 @@ final class RolloutCommandTests: XCTestCase {
         let pod = try XCTUnwrap(try rollout("get", "pods", "-o", "name").stdout.split(separator: "\n").first.map(String.init))
         XCTAssertEqual(try rollout("delete", pod).stdout, "pod \"\(pod.dropFirst(4))\" deleted\n")
         XCTAssertTrue(try rollout("get", pod).stdout.contains("Terminating"), "no time passed: the pod is still stopping")
-        // apply --wait ends at 6 s (the endpoints see the ready pods 1 s after they are ready);
-        // preStop sleeps 10 s, then the app drains for 3 s: gone 13 s later.
+        // apply --wait ends at 10 s: the pods pull (3 s) and start (1 s) at 4 s, their readiness
+        // probe (manual trigger at start, then every 5 s, initialDelaySeconds 2) passes at 9 s
+        // when the 5 s warm-up is over, and the endpoints see them 1 s later. preStop sleeps
+        // 10 s, then the app drains for 3 s: gone 13 s after the delete.
         try rollout("delete", "deploy", "web-api", "--wait")
         XCTAssertEqual(try rollout("get", "pods,rs", "-o", "name").stdout, "")
         let clock = try rollout("cluster", "info").stdout
-        XCTAssertTrue(clock.contains("Clock: 2025-01-01T00:00:19Z"), clock)
+        XCTAssertTrue(clock.contains("Clock: 2025-01-01T00:00:23Z"), clock)
     }
 
     func testSecondLoadBalancerOnAHeldPortStaysPending() throws {

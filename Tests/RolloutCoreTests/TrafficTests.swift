@@ -20,12 +20,18 @@ final class TrafficTests: XCTestCase {
         try String(contentsOfFile: v1, encoding: .utf8).replacingOccurrences(of: "naive-api:1", with: "naive-api:2").write(to: v2, atomically: true, encoding: .utf8)
         let run = try rollout("apply", "-f", v2.path, "--wait")
         XCTAssertEqual(run.status, 0, "kubectl would call it rolled out")
-        // No readiness probe: the rollout finishes at once, every old pod gets SIGTERM while the
-        // endpoints still list it for 1 s, then the new pods get traffic during their 5 s warm-up.
+        // The v1 pods started at 4 s (first pull of the image, 3 s, then 1 s to start) and are
+        // Ready at once without a readiness probe: the first apply returned at 5 s, when the
+        // endpoints listed them, with 4 s of their 5 s warm-up left (t=0–3.9 s). v2's first pod
+        // pulls and starts at 4 s, the next ones (image now on the node) at 5 s and 6 s; each
+        // is Ready at once, so an old pod gets SIGTERM at each step while the endpoints still
+        // list it for 1 s (4.1–6.9 s), and each new pod gets traffic 1 s after it started,
+        // during its warm-up (5–10.7 s).
         XCTAssertTrue(run.stdout.hasSuffix("""
-        service/naive-api: 50 requests at 10/s, 50 failed
-          t=0s–0.9s: 10 failed, pod past SIGTERM (shutting down)
-          t=1s–4.9s: 40 failed, pod still warming up
+        service/naive-api: 110 requests at 10/s, 89 failed
+          t=0s–3.9s: 40 failed, pod still warming up
+          t=4.1s–6.9s: 10 failed, pod past SIGTERM (shutting down)
+          t=5s–10.7s: 39 failed, pod still warming up
 
         """), run.stdout)
     }
@@ -33,7 +39,7 @@ final class TrafficTests: XCTestCase {
     func testSafeRolloutDropsNothing() throws {
         _ = try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait")
         let run = try rollout("apply", "-f", "examples/releases/web-api-1.5.0.yaml", "--wait")
-        XCTAssertTrue(run.stdout.hasSuffix("service/web-api: 160 requests at 10/s, 0 failed\n"), run.stdout)
+        XCTAssertTrue(run.stdout.hasSuffix("service/web-api: 220 requests at 10/s, 0 failed\n"), run.stdout)
         let quiet = try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait", "--traffic", "0")
         XCTAssertFalse(quiet.stdout.contains("requests"), quiet.stdout)
         XCTAssertEqual(try rollout("status", "deployment/web-api", "--traffic", "fast").status, 2)

@@ -97,12 +97,8 @@ public enum ReplicaSetController {
         guard count < pods.count else { return Array(pods.prefix(max(0, count))) }
         var onNode: [String: Int] = [:]
         for pod in related ?? pods where pod.isActive { if let node = pod.nodeName { onNode[node, default: 0] += 1 } }
-        func phaseRank(_ p: SimPod) -> Int {
-            switch p.state {
-            case .running: return 2
-            default: return p.phase == "Running" ? 2 : 0
-            }
-        }
+        // podPhaseToOrdinal: Pending 0, Unknown 1, Running 2.
+        func phaseRank(_ p: SimPod) -> Int { p.phase == "Running" ? 2 : 0 }
         /// Whether `a` goes before `b` by the time rule: more recent first.
         func recentFirst(_ a: SimPod, _ ta: Timestamp, _ b: SimPod, _ tb: Timestamp) -> Bool? {
             let sa = wholeSeconds(ta), sb = wholeSeconds(tb)

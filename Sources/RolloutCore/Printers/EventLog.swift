@@ -1,6 +1,6 @@
-/// Every event a user can see: the stored ones, plus the routine lifecycle events of each pod
-/// (Scheduled, Pulled, Created, Started, Killing), which are derived from the pod's own status
-/// instead of being stored — the same facts, at the same times, with kubelet's wording.
+/// Every event a user can see: the stored ones, plus those derived from each pod's status
+/// (Scheduled, and readiness probe failures, one per tick) instead of being stored — the same
+/// facts, at the same times, with the scheduler's and kubelet's wording.
 public enum EventLog {
     static let eventType = ResourceType.forObject(apiVersion: "v1", kind: "Event")
     static let podType = ResourceType.forObject(apiVersion: "v1", kind: "Pod")
@@ -24,8 +24,9 @@ public enum EventLog {
         return events
     }
 
-    /// The routine events of one pod, from its status; `now` counts the failed readiness
-    /// probes of a pod that never gets ready.
+    /// The events of one pod derived from its status: Scheduled, and the failed readiness
+    /// probes counted up to `now` (one per tick, too many to store). The kubelet's other events
+    /// are recorded as they happen.
     public static func lifecycleEvents(of pod: Resource, now: Timestamp) -> [Resource] {
         let o = pod.value
         let namespace = pod.namespace ?? "default"
@@ -45,35 +46,28 @@ public enum EventLog {
         guard let scheduled = conditions.first(where: { $0["type"]?.stringValue == "PodScheduled" && $0["status"]?.stringValue == "True" })?["lastTransitionTime"]?.stringValue,
               let node = o.at("spec", "nodeName")?.stringValue else { return result }
         event(1, "Scheduled", "Successfully assigned \(namespace)/\(pod.name) to \(node)", "default-scheduler", scheduled)
-        let container = o.at("spec", "containers")?.arrayValue?.first
-        let name = container?["name"]?.stringValue ?? "app"
-        let image = container?["image"]?.stringValue ?? ""
-        let status = o.at("status", "containerStatuses")?.arrayValue?.first
-        let started = status?["started"]?.boolValue == true || (status?["restartCount"]?.intValue ?? 0) > 0
-        if started, let scheduledTime = Timestamp(parsing: scheduled) {
-            let pull = pod.annotations["rollout.sim/pull"].flatMap(Duration.init(parsing:)) ?? Duration(milliseconds: 0)
-            let at = scheduledTime.adding(pull).description
-            event(2, "Pulled", pull.milliseconds > 0 ? "Successfully pulled image \"\(image)\" in \(pull) (\(pull) including waiting)" : "Container image \"\(image)\" already present on machine", "kubelet", at)
-            event(3, "Created", "Created container: \(name)", "kubelet", at)
-            event(4, "Started", "Started container \(name)", "kubelet", at)
-        }
-        // A readiness probe that never passes fails at every period (one event series).
-        if started, pod.annotations["rollout.sim/ready"] == "never", let probe = container?["readinessProbe"],
-           let running = status?.at("state", "running", "startedAt")?.stringValue.flatMap(Timestamp.init(parsing:)) {
-            // Probe settings are int32 (validated on apply); clamped here all the same.
-            let int32 = 0...Int(Int32.max)
-            let period = max(1, (probe["periodSeconds"]?.intValue ?? 10).clamped(to: int32)) * 1000
-            let first = running.milliseconds + (probe["initialDelaySeconds"]?.intValue ?? 0).clamped(to: int32) * 1000
-            let end = pod.deletionRequested?.milliseconds ?? now.milliseconds
-            if end >= first {
-                let count = (end - first) / period + 1
-                let failure = probe["httpGet"] != nil ? "HTTP probe failed with statuscode: 503" : "probe failed"
-                event(6, "Unhealthy", "Readiness probe failed: \(failure)", "kubelet", Timestamp(milliseconds: first).description, type: "Warning",
-                      count: count, last: Timestamp(milliseconds: first + (count - 1) * period).description)
+        // Readiness probes that fail are counted at every tick (one series per message): while
+        // the app warms up, and while it says it is not ready.
+        let statuses = (o.at("status", "initContainerStatuses")?.arrayValue ?? []) + (o.at("status", "containerStatuses")?.arrayValue ?? [])
+        guard statuses.contains(where: { $0["ready"]?.boolValue != true && $0.at("state", "running") != nil }) else { return result }
+        let template = Value.object(Object(["metadata": .object(Object(["annotations": pod.metadata["annotations"] ?? .object(Object())])),
+                                            "spec": o["spec"] ?? .object(Object())]))
+        let behaviour = AppBehaviour(template: template)
+        let end = min(pod.deletionTimestamp.flatMap(Timestamp.init(parsing:))?.milliseconds ?? Int.max, now.milliseconds)
+        var n = 10
+        for b in behaviour.containers {
+            guard let probe = b.readinessProbe, let status = statuses.first(where: { $0["name"]?.stringValue == b.name }),
+                  status["started"]?.boolValue == true,
+                  let start = status.at("state", "running", "startedAt")?.stringValue.flatMap(Timestamp.init(parsing:)) else { continue }
+            let conditions = o.at("status", "conditions")?.arrayValue ?? []
+            let admitted = conditions.first { $0["type"]?.stringValue == "PodReadyToStartContainers" }?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? start
+            guard case .started(let started) = Prober.startup(b, start: start, anchor: admitted) else { continue }
+            for window in Prober.readinessFailures(probe, b, start: start, started: started, until: end) {
+                let message = "Readiness probe failed: \(ProbeMessages.failure(probe, warm: window.warm, ip: o.at("status", "podIP")?.stringValue ?? "", container: b))"
+                n += 1
+                event(n, "Unhealthy", message, "kubelet", Timestamp(milliseconds: window.first).description, type: "Warning",
+                      count: window.count, last: Timestamp(milliseconds: window.last).description)
             }
-        }
-        if let deletion = pod.deletionRequested, started {
-            event(5, "Killing", "Stopping container \(name)", "kubelet", deletion.description)
         }
         return result
     }

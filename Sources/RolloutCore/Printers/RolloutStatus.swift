@@ -44,14 +44,14 @@ public enum RolloutStatus {
         guard let new = c.replicaSets(ownedBy: resource.uid).first(where: { DeploymentController.templatesEqual($0.template, template) }) else { return nil }
         let pods = c.pods(ownedBy: new.uid).filter(\.isActive)
         guard !pods.isEmpty, pods.count >= new.specReplicas else { return nil }
-        var reasons: [String] = []
+        var stuck: [(pod: SimPod, reason: String, detail: String)] = []
         for pod in pods {
-            guard case .waiting(let reason) = pod.state, ["CrashLoopBackOff", "ImagePullBackOff"].contains(reason) else { return nil }
-            reasons.append(reason)
+            guard let why = Kubelet.stuck(pod) else { return nil }
+            stuck.append((pod, why.reason, why.detail))
         }
-        let reason = reasons.sorted().first ?? ""
-        let example = pods.sorted { $0.name < $1.name }.first { pod in if case .waiting(reason) = pod.state { return true } else { return false } }
-        let detail = reason == "ImagePullBackOff" ? "image \"\(example?.image ?? "")\" cannot be pulled" : "its container keeps exiting (\(example?.restarts ?? 0) restarts)"
-        return "deployment \"\(resource.name)\" failed: all \(pods.count) new pods are in \(reason): pod \(example?.name ?? "") \(detail)"
+        let reason = stuck.map(\.reason).sorted().first ?? ""
+        guard let example = stuck.sorted(by: { $0.pod.name < $1.pod.name }).first(where: { $0.reason == reason }) else { return nil }
+        let detail = example.detail
+        return "deployment \"\(resource.name)\" failed: all \(pods.count) new pods are in \(reason): pod \(example.pod.name) \(detail)"
     }
 }

@@ -13,6 +13,8 @@ public struct Probe: Equatable, Sendable {
     public var periodSeconds = 10
     public var successThreshold = 1
     public var failureThreshold = 3
+    /// `terminationGracePeriodSeconds` of a liveness or startup probe: the grace of its kills.
+    public var terminationGracePeriodSeconds: Int?
 
     init(_ object: Object, at path: FieldPath, reader: inout FieldReader) {
         handlers = Probe.handlers(object, at: path, reader: &reader)
@@ -21,6 +23,7 @@ public struct Probe: Equatable, Sendable {
         periodSeconds = reader.int32(object["periodSeconds"], path / "periodSeconds", goStruct: "Probe") ?? 10
         successThreshold = reader.int32(object["successThreshold"], path / "successThreshold", goStruct: "Probe") ?? 1
         failureThreshold = reader.int32(object["failureThreshold"], path / "failureThreshold", goStruct: "Probe") ?? 3
+        terminationGracePeriodSeconds = reader.int(object["terminationGracePeriodSeconds"], path / "terminationGracePeriodSeconds")
     }
 
     /// The handlers written (exactly one is valid), shared by probes and lifecycle hooks.
@@ -66,6 +69,38 @@ public struct EnvVar: Equatable, Sendable {
     public var value: String?
 }
 
+/// A container's reference to a ConfigMap or Secret (`env[].valueFrom`, `envFrom`), which the
+/// kubelet resolves before it creates the container (`makeEnvironmentVariables`).
+public struct ConfigReference: Equatable, Sendable {
+    public enum Kind: String, Sendable {
+        case configMap = "ConfigMap"
+        case secret = "Secret"
+        /// `configmap "x" not found`, as the kubelet's watch-based managers word it.
+        public var resource: String { self == .configMap ? "configmap" : "secret" }
+    }
+    public var kind: Kind
+    public var name: String
+    /// The key read (`valueFrom`); nil for a whole object (`envFrom`).
+    public var key: String?
+    public var optional: Bool
+}
+
+/// A volume's reference to a ConfigMap, Secret or PersistentVolumeClaim (projected sources
+/// included), mounted before any container starts.
+public struct VolumeReference: Equatable, Sendable {
+    public enum Kind: String, Sendable {
+        case configMap = "ConfigMap"
+        case secret = "Secret"
+        case persistentVolumeClaim = "PersistentVolumeClaim"
+    }
+    public var volume: String
+    public var kind: Kind
+    public var name: String
+    /// Keys listed in `items`.
+    public var keys: [String]
+    public var optional: Bool
+}
+
 public struct ResourceRequirements: Equatable, Sendable {
     public var requests: [String: Quantity] = [:]
     public var limits: [String: Quantity] = [:]
@@ -82,11 +117,15 @@ public struct Container: Equatable, Sendable {
     public var startupProbe: Probe?
     public var preStop: PreStopHook?
     public var imagePullPolicy: String?
+    /// `Always` on a native sidecar (an init container only).
+    public var restartPolicy: String?
+    public var configReferences: [ConfigReference] = []
 
     init(_ object: Object, at path: FieldPath, reader: inout FieldReader) {
         name = reader.string(object["name"], path / "name") ?? ""
         image = reader.string(object["image"], path / "image") ?? ""
         imagePullPolicy = reader.string(object["imagePullPolicy"], path / "imagePullPolicy")
+        restartPolicy = reader.string(object["restartPolicy"], path / "restartPolicy")
         for (i, item) in (reader.array(object["ports"], path / "ports") ?? []).enumerated() {
             let p = path / "ports" |> i
             guard let port = reader.object(item, p) else { continue }
@@ -99,6 +138,23 @@ public struct Container: Equatable, Sendable {
             let p = path / "env" |> i
             guard let variable = reader.object(item, p) else { continue }
             env.append(EnvVar(name: reader.string(variable["name"], p / "name") ?? "", value: reader.string(variable["value"], p / "value")))
+            if let from = reader.object(variable["valueFrom"], p / "valueFrom") {
+                for (field, kind) in [("configMapKeyRef", ConfigReference.Kind.configMap), ("secretKeyRef", .secret)] {
+                    guard let ref = reader.object(from[field], p / "valueFrom" / field) else { continue }
+                    configReferences.append(ConfigReference(kind: kind, name: reader.string(ref["name"], p / "valueFrom" / field / "name") ?? "",
+                                                            key: reader.string(ref["key"], p / "valueFrom" / field / "key") ?? "",
+                                                            optional: reader.bool(ref["optional"], p / "valueFrom" / field / "optional") ?? false))
+                }
+            }
+        }
+        for (i, item) in (reader.array(object["envFrom"], path / "envFrom") ?? []).enumerated() {
+            let p = path / "envFrom" |> i
+            guard let source = reader.object(item, p) else { continue }
+            for (field, kind) in [("configMapRef", ConfigReference.Kind.configMap), ("secretRef", .secret)] {
+                guard let ref = reader.object(source[field], p / field) else { continue }
+                configReferences.append(ConfigReference(kind: kind, name: reader.string(ref["name"], p / field / "name") ?? "", key: nil,
+                                                        optional: reader.bool(ref["optional"], p / field / "optional") ?? false))
+            }
         }
         for (i, item) in (reader.array(object["args"], path / "args") ?? []).enumerated() { _ = reader.string(item, path / "args" |> i) }
         for (i, item) in (reader.array(object["command"], path / "command") ?? []).enumerated() { _ = reader.string(item, path / "command" |> i) }
@@ -131,6 +187,7 @@ public struct PodSpec: Equatable, Sendable {
     public var terminationGracePeriodSeconds = 30
     public var restartPolicy = "Always"
     public var nodeName: String?
+    public var volumes: [VolumeReference] = []
 
     init(_ object: Object, at path: FieldPath, reader: inout FieldReader) {
         let items = reader.array(object["containers"], path / "containers")
@@ -143,6 +200,32 @@ public struct PodSpec: Equatable, Sendable {
         terminationGracePeriodSeconds = reader.int(object["terminationGracePeriodSeconds"], path / "terminationGracePeriodSeconds") ?? 30
         restartPolicy = reader.string(object["restartPolicy"], path / "restartPolicy") ?? "Always"
         nodeName = reader.string(object["nodeName"], path / "nodeName")
+        for (i, item) in (reader.array(object["volumes"], path / "volumes") ?? []).enumerated() {
+            let p = path / "volumes" |> i
+            guard let volume = reader.object(item, p) else { continue }
+            let name = reader.string(volume["name"], p / "name") ?? ""
+            func reference(_ source: Object, _ at: FieldPath, _ kind: VolumeReference.Kind, nameField: String) -> VolumeReference {
+                let keys = (reader.array(source["items"], at / "items") ?? []).enumerated().compactMap { j, item in
+                    reader.object(item, at / "items" |> j).flatMap { reader.string($0["key"], at / "items" |> j / "key") }
+                }
+                return VolumeReference(volume: name, kind: kind, name: reader.string(source[nameField], at / nameField) ?? "", keys: keys,
+                                       optional: reader.bool(source["optional"], at / "optional") ?? false)
+            }
+            if let cm = reader.object(volume["configMap"], p / "configMap") { volumes.append(reference(cm, p / "configMap", .configMap, nameField: "name")) }
+            if let secret = reader.object(volume["secret"], p / "secret") { volumes.append(reference(secret, p / "secret", .secret, nameField: "secretName")) }
+            if let claim = reader.object(volume["persistentVolumeClaim"], p / "persistentVolumeClaim") {
+                volumes.append(VolumeReference(volume: name, kind: .persistentVolumeClaim,
+                                               name: reader.string(claim["claimName"], p / "persistentVolumeClaim" / "claimName") ?? "", keys: [], optional: false))
+            }
+            if let projected = reader.object(volume["projected"], p / "projected") {
+                for (j, source) in (reader.array(projected["sources"], p / "projected" / "sources") ?? []).enumerated() {
+                    let sp = p / "projected" / "sources" |> j
+                    guard let source = reader.object(source, sp) else { continue }
+                    if let cm = reader.object(source["configMap"], sp / "configMap") { volumes.append(reference(cm, sp / "configMap", .configMap, nameField: "name")) }
+                    if let secret = reader.object(source["secret"], sp / "secret") { volumes.append(reference(secret, sp / "secret", .secret, nameField: "name")) }
+                }
+            }
+        }
     }
 }
 

@@ -1,53 +1,82 @@
 /// How a pod's application behaves, from its template: the `rollout.sim/*` annotations
-/// (SPEC §3), its probes, its `preStop` hook and its grace period. Resolved once per
-/// ReplicaSet; every pod of it behaves the same.
+/// (SPEC §3), its containers and their probes, `preStop` hooks and grace period. Resolved once
+/// per ReplicaSet; every pod of it behaves the same.
+///
+/// Each annotation applies to every container unless its per-container form, the key followed
+/// by `.` and the container's name, overrides it: `rollout.sim/startup.web: 20s`.
 public struct AppBehaviour: Equatable, Sendable {
-    /// Image pull time; nil when the pull fails.
-    public var pull: Duration?
-    /// From container start until the app serves.
-    public var startup: Duration
-    /// From SIGTERM until the app has drained and exits.
-    public var shutdown: Duration
-    /// `rollout.sim/ready: never`: readiness never passes.
-    public var readyNever: Bool
-    /// The process exits this long after each start (CrashLoopBackOff).
-    public var crashAfter: Duration?
-    public var readinessProbe: Probe?
-    public var livenessProbe: Probe?
-    /// How long `preStop` runs (`sleep` hooks and `sleep N` commands), 0 without one.
-    public var preStop: Duration
-    public var hasPreStop: Bool
+    /// Init containers (regular and restartable, in spec order), then app containers.
+    public var containers: [ContainerBehaviour]
     public var terminationGracePeriodSeconds: Int
-    /// Requests summed over containers: cpu in millicores, memory in bytes.
+    /// Requests summed over app containers and sidecars, or the largest regular init
+    /// container's if larger (the effective request, `resourcehelper.PodRequests`):
+    /// cpu in millicores, memory in bytes.
     public var cpuMillis: Int
     public var memoryBytes: Int
+    /// ConfigMaps, Secrets and claims the pod's volumes need before any container starts.
+    public var volumes: [VolumeReference]
+    /// `status.qosClass` (`pkg/apis/core/v1/helper/qos` GetPodQOS).
+    public var qosClass: String
 
     public init(template: Value?) {
         var reader = FieldReader()
         let spec = PodTemplateSpec(template?.objectValue ?? Object(), at: FieldPath(), reader: &reader)
         let annotations = spec.annotations
-        let duration = { (key: String) in annotations[key].flatMap(Duration.init(parsing:)) }
-        pull = annotations["rollout.sim/pull"] == "fail" ? nil : (duration("rollout.sim/pull") ?? Duration(milliseconds: 0))
-        startup = duration("rollout.sim/startup") ?? Duration(milliseconds: 0)
-        shutdown = duration("rollout.sim/shutdown") ?? Duration(milliseconds: 0)
-        readyNever = annotations["rollout.sim/ready"] == "never"
-        crashAfter = duration("rollout.sim/crash-after")
-        let main = spec.spec.containers.first
-        readinessProbe = main?.readinessProbe.map(SimulationLimits.bounded)
-        livenessProbe = main?.livenessProbe.map(SimulationLimits.bounded)
+        var containers: [ContainerBehaviour] = []
+        for c in spec.spec.initContainers {
+            containers.append(ContainerBehaviour(c, role: c.restartPolicy == "Always" ? .sidecar : .regularInit, annotations: annotations))
+        }
+        for c in spec.spec.containers { containers.append(ContainerBehaviour(c, role: .app, annotations: annotations)) }
+        self.containers = containers
         // The API server takes any int64 and treats a negative grace period as 1 s
         // (`pkg/api/pod/warnings.go`, `pod/strategy.go` CheckGracefulDelete).
         let grace = spec.spec.terminationGracePeriodSeconds
         terminationGracePeriodSeconds = grace < 0 ? 1 : min(grace, SimulationLimits.maxSeconds)
-        hasPreStop = spec.spec.containers.contains { $0.preStop != nil }
-        preStop = Duration(milliseconds: spec.spec.containers.map { Self.preStopDuration($0.preStop).milliseconds }.max() ?? 0)
-        startup = SimulationLimits.bounded(startup)
-        shutdown = SimulationLimits.bounded(shutdown)
-        pull = pull.map(SimulationLimits.bounded)
-        crashAfter = crashAfter.map(SimulationLimits.bounded)
-        cpuMillis = spec.spec.containers.reduce(0) { $0.addingSaturating(max(0, $1.resources.requests["cpu"]?.milliValue ?? 0)) }
-        memoryBytes = spec.spec.containers.reduce(0) { $0.addingSaturating(max(0, $1.resources.requests["memory"]?.integerValue ?? 0)) }
+        func request(_ c: Container, _ name: String) -> Int {
+            let q = c.resources.requests[name]
+            return max(0, name == "cpu" ? (q?.milliValue ?? 0) : (q?.integerValue ?? 0))
+        }
+        func effective(_ name: String) -> Int {
+            var running = 0
+            var peak = 0
+            for c in spec.spec.initContainers {
+                if c.restartPolicy == "Always" {
+                    running = running.addingSaturating(request(c, name))
+                    peak = max(peak, running)
+                } else {
+                    peak = max(peak, running.addingSaturating(request(c, name)))
+                }
+            }
+            let steady = spec.spec.containers.reduce(running) { $0.addingSaturating(request($1, name)) }
+            return max(peak, steady)
+        }
+        cpuMillis = effective("cpu")
+        memoryBytes = effective("memory")
+        volumes = spec.spec.volumes
+        let all = spec.spec.initContainers + spec.spec.containers
+        let tracked = ["cpu", "memory"]
+        let anySet = all.contains { c in tracked.contains { c.resources.requests[$0] != nil || c.resources.limits[$0] != nil } }
+        let guaranteed = !all.isEmpty && all.allSatisfy { c in
+            tracked.allSatisfy { name in
+                guard let limit = c.resources.limits[name] else { return false }
+                return c.resources.requests[name].map { $0.milliValue == limit.milliValue } ?? true
+            }
+        }
+        qosClass = !anySet ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable"
     }
+
+    /// The app containers.
+    public var apps: [ContainerBehaviour] { containers.filter { $0.role == .app } }
+    /// The first app container: what pod-wide checks (lint) look at.
+    public var main: ContainerBehaviour? { apps.first }
+
+    public var startup: Duration { main?.startup ?? Duration(milliseconds: 0) }
+    public var shutdown: Duration { main?.shutdown ?? Duration(milliseconds: 0) }
+    public var readinessProbe: Probe? { main?.readinessProbe }
+    public var livenessProbe: Probe? { main?.livenessProbe }
+    /// The longest preStop hook of the app containers.
+    public var preStop: Duration { Duration(milliseconds: apps.map(\.preStop.milliseconds).max() ?? 0) }
+    public var hasPreStop: Bool { apps.contains { $0.hasPreStop } }
 
     /// `sleep: {seconds: N}`, or an exec hook whose command runs `sleep ARG...` (the common
     /// way to wait for endpoint propagation), read as coreutils' sleep reads its arguments;
@@ -63,42 +92,111 @@ public struct AppBehaviour: Equatable, Sendable {
         default: return Duration(milliseconds: 0)
         }
     }
+}
 
-    /// When the pod becomes Ready after its container started at `start`, or nil if never:
-    /// without a readiness probe at start; with one at the `successThreshold`-th passing probe,
-    /// probes running at `start + k × periodSeconds` from `initialDelaySeconds` on, passing once
-    /// the app serves (`pkg/kubelet/prober/worker.go`).
-    public func readyTime(start: Timestamp) -> Timestamp? {
-        if readyNever { return nil }
-        guard let probe = readinessProbe else { return start }
-        // Probe settings are int32 and durations bounded, so these sums stay far from overflow;
-        // only the product of two int32 settings needs saturating.
-        let period = max(1, probe.periodSeconds) * 1000
-        // A tcpSocket probe passes once the port is open, warm or not.
-        let portOnly = probe.handlers.allSatisfy { if case .tcpSocket = $0 { return true } else { return false } } && !probe.handlers.isEmpty
-        let serving = start.milliseconds + (portOnly ? 0 : startup.milliseconds)
-        let firstAllowed = start.milliseconds + probe.initialDelaySeconds * 1000
-        var k = (max(firstAllowed, serving) - start.milliseconds + period - 1) / period
-        if k < 0 { k = 0 }
-        let firstPass = start.milliseconds + k * period
-        return Timestamp(milliseconds: firstPass.addingSaturating((max(1, probe.successThreshold) - 1).multipliedSaturating(by: period)))
+/// One container's application, image and probes.
+public struct ContainerBehaviour: Equatable, Sendable {
+    public enum Role: Equatable, Sendable {
+        /// An init container that runs to completion before the next step.
+        case regularInit
+        /// An init container with `restartPolicy: Always` (native sidecar).
+        case sidecar
+        case app
     }
 
-    /// When the liveness probe kills a container started at `start` that is not yet serving:
-    /// after `failureThreshold` failed probes. nil when liveness never fails.
-    public func livenessKillTime(start: Timestamp) -> Timestamp? {
-        guard let probe = livenessProbe else { return nil }
-        let period = max(1, probe.periodSeconds) * 1000
-        let serving = start.milliseconds + startup.milliseconds
-        var k = (probe.initialDelaySeconds * 1000 + period - 1) / period
-        var failures = 0
-        while true {
-            let t = start.milliseconds + k * period
-            if t >= serving { return nil }
-            failures += 1
-            if failures >= max(1, probe.failureThreshold) { return Timestamp(milliseconds: t) }
-            k += 1
-            if k > 100_000 { return nil }
+    /// How image pulls go: `rollout.sim/pull`.
+    public enum Pull: Equatable, Sendable {
+        /// Pulls take the node's default time (`rollout.sim/image-pull` on the node).
+        case nodeDefault
+        /// Pulls take this long.
+        case takes(Duration)
+        /// Pulls fail (`fail`), or fail until this long after the first attempt (`fail-for=2m`).
+        case fails(for: Duration?)
+    }
+
+    /// How the process ends when it exits by itself: `rollout.sim/exit-code`.
+    public enum Exit: Equatable, Sendable {
+        case code(Int)
+        case oomKilled
+    }
+
+    public var name: String
+    public var image: String
+    public var role: Role
+    /// `Always`, `IfNotPresent` or `Never` (defaulted from the tag).
+    public var pullPolicy: String
+    public var pull: Pull
+    /// From container start until the app serves; for a regular init container, until it
+    /// exits 0.
+    public var startup: Duration
+    /// From SIGTERM until the app has drained and exits.
+    public var shutdown: Duration
+    /// `rollout.sim/ready: never`: the readiness probe never passes.
+    public var readyNever: Bool
+    /// The process exits this long after each start.
+    public var crashAfter: Duration?
+    public var exit: Exit
+    /// `rollout.sim/unready-after`: the readiness probe fails from this long after start...
+    public var unreadyAfter: Duration?
+    /// ... for this long (`rollout.sim/unready-for`), or for good.
+    public var unreadyFor: Duration?
+    public var readinessProbe: Probe?
+    public var livenessProbe: Probe?
+    public var startupProbe: Probe?
+    /// How long `preStop` runs (`sleep` hooks and `sleep N` commands), 0 without one.
+    public var preStop: Duration
+    public var hasPreStop: Bool
+    /// Container ports, for Services' named target ports.
+    public var ports: [ContainerPort]
+    /// ConfigMap and Secret references of `env` and `envFrom`.
+    public var configReferences: [ConfigReference]
+
+    init(_ c: Container, role: Role, annotations: [String: String]) {
+        name = c.name
+        image = c.image
+        self.role = role
+        let own = { (key: String) in annotations["rollout.sim/\(key).\(c.name)"] ?? annotations["rollout.sim/\(key)"] }
+        let duration = { (key: String) in own(key).flatMap(Duration.init(parsing:)).map(SimulationLimits.bounded) }
+        let tag = Defaults.imageTag(c.image)
+        pullPolicy = c.imagePullPolicy ?? (tag == nil || tag == "latest" ? "Always" : "IfNotPresent")
+        switch own("pull") {
+        case "fail"?: pull = .fails(for: nil)
+        case let text? where text.hasPrefix("fail-for="):
+            pull = .fails(for: Duration(parsing: String(text.dropFirst("fail-for=".count))).map(SimulationLimits.bounded) ?? Duration(milliseconds: 0))
+        case let text?: pull = Duration(parsing: text).map { .takes(SimulationLimits.bounded($0)) } ?? .nodeDefault
+        case nil: pull = .nodeDefault
+        }
+        startup = duration("startup") ?? Duration(milliseconds: 0)
+        shutdown = duration("shutdown") ?? Duration(milliseconds: 0)
+        readyNever = own("ready") == "never"
+        crashAfter = duration("crash-after")
+        switch own("exit-code") {
+        case "OOMKilled"?: exit = .oomKilled
+        case let text?: exit = .code(Int(text).map { min(max($0, 0), 255) } ?? 1)
+        case nil: exit = .code(1)
+        }
+        unreadyAfter = duration("unready-after")
+        unreadyFor = duration("unready-for")
+        readinessProbe = c.readinessProbe.map(SimulationLimits.bounded)
+        livenessProbe = c.livenessProbe.map(SimulationLimits.bounded)
+        startupProbe = c.startupProbe.map(SimulationLimits.bounded)
+        hasPreStop = c.preStop != nil
+        preStop = AppBehaviour.preStopDuration(c.preStop)
+        ports = c.ports
+        configReferences = c.configReferences
+    }
+
+    /// A regular init container's run: exit 0 after `startup`, unless it crashes first.
+    public var isRegularInit: Bool { role == .regularInit }
+    /// Kept running for the pod's life (app containers and sidecars).
+    public var keepsRunning: Bool { role != .regularInit }
+
+    /// The exit reason and code containerd reports for an exit by itself
+    /// (`internal/cri/server/helpers.go`: Completed for 0, Error otherwise, OOMKilled).
+    public var exitStatus: (reason: String, code: Int) {
+        switch exit {
+        case .oomKilled: return ("OOMKilled", 137)
+        case .code(let code): return (code == 0 ? "Completed" : "Error", code)
         }
     }
 }

@@ -39,6 +39,11 @@ public final class Cluster {
     var pendingEndpoints: [ObjectKey: [(at: Timestamp, subsets: Value)]] = [:]
     var pendingKeysAtLoad: Set<ObjectKey> = []
     var ipCounter = 0
+    /// ConfigMaps and Secrets by `Kind/namespace/name`, with their keys.
+    var configObjects: [String: Set<String>] = [:]
+    /// The KubeletMemory objects stored when the command began.
+    var storedMemories: Set<ObjectKey> = []
+    var dirtyNodes: Set<String> = []
 
     static let deploymentType = ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment")
     static let replicaSetType = ResourceType.forObject(apiVersion: "apps/v1", kind: "ReplicaSet")
@@ -47,6 +52,8 @@ public final class Cluster {
     static let endpointsType = ResourceType.forObject(apiVersion: "v1", kind: "Endpoints")
     static let nodeType = ResourceType.forObject(apiVersion: "v1", kind: "Node")
     static let eventType = ResourceType.forObject(apiVersion: "v1", kind: "Event")
+    static let configMapType = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
+    static let secretType = ResourceType.forObject(apiVersion: "v1", kind: "Secret")
     /// Where endpoint updates still in flight are kept between commands.
     static let pendingEndpointsType = ResourceType.forObject(apiVersion: "rollout.dev/v1alpha1", kind: "EndpointsPropagation")
 
@@ -72,17 +79,30 @@ public final class Cluster {
             replicaSets[rs.uid] = rs
             replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
         }
+        // What the kubelet remembers about pods mid-start, crash-looping or pulling in vain.
+        var memories: [ObjectKey: Resource] = [:]
+        for m in try list(KubeletMemory.type) { memories[m.key] = m }
+        storedMemories = Set(memories.keys)
+        for kind in [Self.configMapType, Self.secretType] {
+            for object in try store.list(kind) {
+                var keys = Set((object.object["data"]?.objectValue?.members ?? []).map(\.key))
+                keys.formUnion((object.object["binaryData"]?.objectValue?.members ?? []).map(\.key))
+                keys.formUnion((object.object["stringData"]?.objectValue?.members ?? []).map(\.key))
+                configObjects["\(kind.kind)/\(object.namespace ?? "default")/\(object.name)"] = keys
+            }
+        }
         for p in try list(Self.podType) {
             let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
             // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
             let ownTemplate = Value.object(Object(["metadata": .object(Object(["annotations": p.metadata["annotations"] ?? .object(Object())])),
                                                    "spec": p.object["spec"] ?? .object(Object())]))
             let behaviour = owner.flatMap { replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: ownTemplate)
-            let pod = SimPod.load(p, behaviour: behaviour)
-            // SIGTERM went out when preStop ended (or the grace period did), if that has passed.
-            if let deletion = pod.deletion, pod.everStarted {
-                let sigterm = Timestamp(milliseconds: deletion.milliseconds + min(pod.behaviour.preStop.milliseconds, pod.behaviour.terminationGracePeriodSeconds * 1000))
-                if sigterm <= now { pod.sigtermAt = sigterm }
+            let pod = SimPod.load(p, behaviour: behaviour, memory: memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)], now: now)
+            // Deleted by a command that ran no controllers (`delete pod`): the kubelet starts
+            // stopping it as of the request.
+            if let deletion = pod.deletion, !pod.containers.contains(where: { if case .stopping = $0.progress { return true } else { return false } }) {
+                Termination.begin(pod, from: deletion, in: self)
+                dirtyPods.insert(pod.uid)
             }
             pods[pod.uid] = pod
             podsByOwner[pod.ownerUID, default: []].append(pod)
@@ -161,6 +181,22 @@ public final class Cluster {
         return String((0..<5).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
     }
 
+    /// The keys of a ConfigMap or Secret, nil when there is none.
+    func configKeys(_ kind: String, namespace: String, name: String) -> Set<String>? {
+        configObjects["\(kind)/\(namespace)/\(name)"]
+    }
+
+    func node(named name: String) -> SimNode? {
+        nodes.first { $0.name == name }
+    }
+
+    /// A pull finished on `node`: the image is present there from now on (`status.images`).
+    func pullFinished(image: String, node: String?) {
+        guard let node, let i = nodes.firstIndex(where: { $0.name == node }), !nodes[i].images.contains(image) else { return }
+        nodes[i].images.insert(image)
+        dirtyNodes.insert(node)
+    }
+
     func nextPodIP(node: String) -> String {
         ipCounter += 1
         let nodeIndex = (nodes.firstIndex { $0.name == node } ?? 0)
@@ -203,6 +239,20 @@ public final class Cluster {
 
     var dirtyEventNames: Set<String> = []
 
+    /// Records `count` occurrences of an event, the first at `first` and the last now (the
+    /// failed probes before a kill, found when the kill is).
+    func recordSeries(_ type: String, reason: String, message: String, kind: String, name: String, namespace: String, uid: String, component: String,
+                      first: Timestamp, count: Int) {
+        let saved = now
+        now = first
+        record(type, reason: reason, message: message, kind: kind, name: name, namespace: namespace, uid: uid, component: component)
+        now = saved
+        guard count > 1, let i = eventSeries["\(kind)|\(uid)|\(reason)|\(message)"] ?? eventSeries.values.max() else { return }
+        events[i].count += count - 1
+        events[i].last = now
+        dirtyEventNames.insert(events[i].name)
+    }
+
     func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
         eventSeries["\(kind)|\(uid)|\(reason)|\(message)"] != nil
     }
@@ -240,12 +290,31 @@ public final class Cluster {
         for uid in dirtyPods.sorted() {
             guard let pod = pods[uid] else { continue }
             let key = ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
+            let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
+            let memory = pod.gone ? nil : KubeletMemory.encode(pod)
+            if let memory {
+                try store.put(memory, creating: false)
+                storedMemories.insert(memoryKey)
+            } else if storedMemories.contains(memoryKey) {
+                try store.delete(memoryKey)
+                storedMemories.remove(memoryKey)
+            }
             if pod.gone {
                 try store.delete(key)
                 continue
             }
             try store.put(pod.encoded(now: now), creating: false)
         }
+        // Memories of pods deleted by other means (`delete --force`, a namespace).
+        for key in storedMemories.sorted() where !podNames.contains("\(key.namespace)/\(key.name)") {
+            try store.delete(key)
+            storedMemories.remove(key)
+        }
+        for name in dirtyNodes.sorted() {
+            guard let node = nodes.first(where: { $0.name == name }) else { continue }
+            try store.writeStatus(node.encoded())
+        }
+        dirtyNodes = []
         for key in dirtyServices.sorted() {
             if let resource = services[key] { try store.writeStatus(resource) }
         }
@@ -335,8 +404,23 @@ public struct SimNode: Sendable {
     public var maxPods: Int
     public var ready: Bool
     public var unschedulable: Bool
+    /// Images present on the node (`status.images`).
+    public var images: Set<String>
+    /// Sandbox, create and start of a container: `rollout.sim/container-start` on the node.
+    public var containerStart: Duration
+    /// A pull that has to fetch the image: `rollout.sim/image-pull` on the node.
+    public var imagePull: Duration
+    var resource: Resource
+
+    public static let defaultContainerStart = Duration(seconds: 1)
+    public static let defaultImagePull = Duration(seconds: 3)
 
     init(_ resource: Resource) {
+        self.resource = resource
+        images = Set((resource.value.at("status", "images")?.arrayValue ?? []).flatMap { ($0["names"]?.arrayValue ?? []).compactMap(\.stringValue) })
+        let annotations = resource.annotations
+        containerStart = annotations["rollout.sim/container-start"].flatMap(Duration.init(parsing:)).map(SimulationLimits.bounded) ?? Self.defaultContainerStart
+        imagePull = annotations["rollout.sim/image-pull"].flatMap(Duration.init(parsing:)).map(SimulationLimits.bounded) ?? Self.defaultImagePull
         var reader = FieldReader()
         let node = Node(resource, reader: &reader)
         name = resource.name
@@ -345,6 +429,13 @@ public struct SimNode: Sendable {
         maxPods = node.allocatable["pods"]?.integerValue ?? 110
         unschedulable = node.unschedulable
         ready = (resource.value.at("status", "conditions")?.arrayValue ?? []).contains { $0["type"]?.stringValue == "Ready" && $0["status"]?.stringValue == "True" }
+    }
+
+    /// The node with its images, as the kubelet reports them.
+    func encoded() -> Resource {
+        var r = resource
+        r.object.set(["status", "images"], .array(images.sorted().map { .object(Object(["names": .array([.string($0)])])) }))
+        return r
     }
 }
 

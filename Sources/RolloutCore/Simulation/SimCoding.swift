@@ -84,7 +84,7 @@ extension SimReplicaSet {
 }
 
 extension SimPod {
-    static func load(_ r: Resource, behaviour: AppBehaviour) -> SimPod {
+    static func load(_ r: Resource, behaviour: AppBehaviour, memory: Resource?, now: Timestamp) -> SimPod {
         let o = r.value
         let owner = r.ownerReferences.first { $0.kind == "ReplicaSet" }
         var template = Object()
@@ -101,20 +101,44 @@ extension SimPod {
         func conditionTime(_ type: String) -> Timestamp? {
             conditions.first { $0["type"]?.stringValue == type && $0["status"]?.stringValue == "True" }?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
         }
+        func time(_ v: Value?) -> Timestamp? { v?.stringValue.flatMap(Timestamp.init(parsing:)) }
         pod.scheduledAt = conditionTime("PodScheduled")
-        pod.readySince = conditionTime("Ready")
-        pod.ready = pod.readySince != nil
-        let container = o.at("status", "containerStatuses")?.arrayValue?.first
-        pod.restarts = container?["restartCount"]?.intValue ?? 0
-        if let running = container?.at("state", "running") {
-            pod.state = .running(since: running["startedAt"]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? pod.created)
-        } else if let waiting = container?.at("state", "waiting")?["reason"]?.stringValue {
-            pod.state = .waiting(waiting)
-        } else if let terminated = container?.at("state", "terminated")?["reason"]?.stringValue {
-            pod.state = .terminated(terminated)
+        pod.ready = conditionTime("Ready") != nil
+        pod.readySince = conditions.first { $0["type"]?.stringValue == "Ready" }?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
+        pod.initializedAt = pod.scheduledAt == nil ? nil : conditionTime("Initialized")
+        let statuses = (o.at("status", "initContainerStatuses")?.arrayValue ?? []) + (o.at("status", "containerStatuses")?.arrayValue ?? [])
+        pod.admittedAt = conditionTime("PodReadyToStartContainers")
+        for (i, b) in behaviour.containers.enumerated() where i < pod.containers.count {
+            guard let status = statuses.first(where: { $0["name"]?.stringValue == b.name }) else { continue }
+            var c = pod.containers[i]
+            c.restarts = max(0, status["restartCount"]?.intValue ?? 0)
+            c.ready = status["ready"]?.boolValue == true
+            func termination(_ t: Value?) -> SimContainer.Termination? {
+                guard let t, let finished = time(t["finishedAt"]) else { return nil }
+                return SimContainer.Termination(reason: t["reason"]?.stringValue ?? "Error", exitCode: t["exitCode"]?.intValue ?? 1,
+                                                startedAt: time(t["startedAt"]) ?? finished, finishedAt: finished)
+            }
+            if let running = status.at("state", "running") {
+                c.state = .running(since: time(running["startedAt"]) ?? pod.created)
+            } else if let waiting = status.at("state", "waiting") {
+                c.state = .waiting(waiting["reason"]?.stringValue ?? "ContainerCreating", message: waiting["message"]?.stringValue)
+            } else if let terminated = termination(status.at("state", "terminated")) {
+                c.state = .terminated(terminated)
+            }
+            c.last = termination(status.at("lastState", "terminated"))
+            c.started = status["started"]?.boolValue == true
+            if c.started, case .running(let start) = c.state {
+                // The startup probe passed at its first passing tick (Prober.startup).
+                if case .started(let t) = Prober.startup(b, start: start, anchor: pod.admittedAt ?? start) { c.startedAt = t } else { c.startedAt = start }
+            }
+            pod.containers[i] = c
         }
-        pod.everStarted = container?["started"]?.boolValue == true || pod.restarts > 0 || container?.at("state", "running") != nil
-        pod.lastFinished = container?.at("lastState", "terminated", "finishedAt")?.stringValue.flatMap(Timestamp.init(parsing:))
+        if pod.admittedAt == nil, pod.everStarted { pod.admittedAt = pod.scheduledAt }
+        if let memory { KubeletMemory.apply(memory, to: pod) }
+        // A scheduled pod whose volumes are still missing tries again at once.
+        if pod.scheduledAt != nil, pod.admittedAt == nil, pod.mountRetry == nil, !behaviour.volumes.isEmpty {
+            pod.mountRetry = (now, 0)
+        }
         // The kubelet works from when deletion was requested: deletionTimestamp minus the grace
         // period, which `delete --grace-period N` may have given this pod (CheckGracefulDelete).
         pod.deletion = r.deletionRequested
@@ -145,52 +169,106 @@ extension SimPod {
         }
         var spec = template["spec"]?.objectValue ?? Object()
         if let nodeName { spec["nodeName"] = .string(nodeName) }
-        func condition(_ type: String, _ on: Bool, _ since: Timestamp?) -> Value {
-            .object(Object(["type": .string(type), "status": .string(on ? "True" : "False"),
-                            "lastTransitionTime": .string((since ?? created).description)]))
+        return Resource(Object([
+            "apiVersion": .string("v1"), "kind": .string("Pod"),
+            "metadata": .object(meta), "spec": .object(spec), "status": .object(statusObject()),
+        ]))
+    }
+
+    /// The status the kubelet reports (`kubelet_pods.go` generateAPIPodStatus,
+    /// convertToAPIContainerStatuses; `status/generate.go` for the conditions), conditions in
+    /// the order it writes them.
+    func statusObject() -> Object {
+        func condition(_ type: String, _ on: Bool, _ since: Timestamp?, reason: String? = nil, message: String? = nil) -> Value {
+            var o = Object(["type": .string(type), "status": .string(on ? "True" : "False"),
+                            "lastTransitionTime": .string((since ?? created).description)])
+            if !on, let reason { o["reason"] = .string(reason) }
+            if !on, let message { o["message"] = .string(message) }
+            return .object(o)
         }
         var status = Object(["phase": .string(phase)])
-        var conditions: [Value] = [condition("PodScheduled", scheduledAt != nil, scheduledAt)]
-        if scheduledAt != nil {
-            conditions.append(condition("Initialized", true, scheduledAt))
-            conditions.append(condition("ContainersReady", ready, readySince ?? scheduledAt))
-            conditions.append(condition("Ready", ready, readySince ?? scheduledAt))
-        } else {
-            status["reason"] = nil
+        guard let scheduledAt, let nodeName else {
+            status["conditions"] = .array([condition("PodScheduled", false, created, reason: "Unschedulable", message: schedulingFailure)])
+            status["qosClass"] = .string(behaviour.qosClass)
+            return status
         }
-        status["conditions"] = .array(conditions)
-        if let nodeName, let scheduledAt {
-            status["hostIP"] = .string(nodeName)
-            status["startTime"] = .string(scheduledAt.description)
-        }
+        let b = behaviour.containers
+        let unready = b.indices.filter { b[$0].role != .regularInit && !containers[$0].ready }.map { b[$0].name }
+        let incomplete = b.indices.filter { b[$0].role == .regularInit ? !containers[$0].completed : (b[$0].role == .sidecar && !containers[$0].started) }.map { b[$0].name }
+        let notReadyMessage = "containers with unready status: [\(unready.joined(separator: " "))]"
+        status["conditions"] = .array([
+            condition("PodReadyToStartContainers", admittedAt != nil, admittedAt ?? scheduledAt),
+            condition("Initialized", initializedAt != nil, initializedAt ?? scheduledAt, reason: "ContainersNotInitialized",
+                      message: "containers with incomplete status: [\(incomplete.joined(separator: " "))]"),
+            condition("Ready", ready, readySince ?? scheduledAt, reason: "ContainersNotReady", message: notReadyMessage),
+            condition("ContainersReady", ready, readySince ?? scheduledAt, reason: "ContainersNotReady", message: notReadyMessage),
+            condition("PodScheduled", true, scheduledAt),
+        ])
+        status["hostIP"] = .string(nodeName)
+        status["hostIPs"] = .array([.object(Object(["ip": .string(nodeName)]))])
         if let ip {
             status["podIP"] = .string(ip)
             status["podIPs"] = .array([.object(Object(["ip": .string(ip)]))])
         }
-        if scheduledAt != nil {
-            let containerName = (spec["containers"]?.arrayValue?.first?["name"]?.stringValue) ?? "app"
-            let image = (spec["containers"]?.arrayValue?.first?["image"]?.stringValue) ?? ""
-            var stateObject = Object()
-            switch state {
-            case .waiting(let reason): stateObject["waiting"] = .object(Object(["reason": .string(reason)]))
-            case .running(let since): stateObject["running"] = .object(Object(["startedAt": .string(since.description)]))
-            case .terminated(let reason): stateObject["terminated"] = .object(Object(["reason": .string(reason), "finishedAt": .string(now.description)]))
-            }
-            var container = Object([
-                "name": .string(containerName), "image": .string(image), "ready": .bool(ready),
-                "restartCount": .int(restarts), "started": .bool({ if case .running = state { return true } else { return false } }()),
-                "state": .object(stateObject),
-            ])
-            if let lastFinished {
-                container["lastState"] = .object(Object(["terminated": .object(Object(["reason": .string("Error"), "exitCode": .int(1), "finishedAt": .string(lastFinished.description)]))]))
-            }
-            status["containerStatuses"] = .array([.object(container)])
+        status["startTime"] = .string(scheduledAt.description)
+        var initStatuses: [Value] = []
+        var appStatuses: [Value] = []
+        for (i, c) in containers.enumerated() where i < b.count {
+            let value = Value.object(containerStatus(c, b[i]))
+            if b[i].role == .app { appStatuses.append(value) } else { initStatuses.append(value) }
         }
-        let object = Object([
-            "apiVersion": .string("v1"), "kind": .string("Pod"),
-            "metadata": .object(meta), "spec": .object(spec), "status": .object(status),
-        ])
-        return Resource(object)
+        if !initStatuses.isEmpty { status["initContainerStatuses"] = .array(initStatuses) }
+        status["containerStatuses"] = .array(appStatuses)
+        status["qosClass"] = .string(behaviour.qosClass)
+        return status
+    }
+
+    func containerStatus(_ c: SimContainer, _ b: ContainerBehaviour) -> Object {
+        func termination(_ t: SimContainer.Termination) -> Value {
+            .object(Object(["exitCode": .int(t.exitCode), "reason": .string(t.reason), "startedAt": .string(t.startedAt.description),
+                            "finishedAt": .string(t.finishedAt.description), "containerID": .string(containerID(c.name, instance: max(0, c.restarts - 1)))]))
+        }
+        var state = Object()
+        switch c.state {
+        case .waiting(let reason, let message):
+            var w = Object(["reason": .string(reason)])
+            if let message { w["message"] = .string(message) }
+            state["waiting"] = .object(w)
+        case .running(let since): state["running"] = .object(Object(["startedAt": .string(since.description)]))
+        case .terminated(let t): state["terminated"] = termination(t)
+        }
+        let hasRun = c.isRunning || c.last != nil || { if case .terminated = c.state { return true } else { return false } }()
+        var o = Object(["name": .string(c.name), "image": .string(b.image), "imageID": .string(hasRun ? imageID(b.image) : "")])
+        if hasRun { o["containerID"] = .string(containerID(c.name, instance: c.restarts)) }
+        o["ready"] = .bool(c.ready)
+        o["restartCount"] = .int(c.restarts)
+        o["started"] = .bool(c.isRunning && c.started)
+        o["state"] = .object(state)
+        o["lastState"] = .object(c.last.map { Object(["terminated": termination($0)]) } ?? Object())
+        return o
+    }
+
+    /// `containerd://` and 64 hex digits, from the pod, the container and its instance.
+    func containerID(_ container: String, instance: Int) -> String {
+        "containerd://" + Self.hex64("\(uid)/\(container)/\(instance)")
+    }
+
+    func imageID(_ image: String) -> String {
+        let repository = image.split(separator: "@").first.map(String.init) ?? image
+        let name = repository.lastIndex(of: ":").map { i in repository[i...].contains("/") ? repository : String(repository[..<i]) } ?? repository
+        return "\(name)@sha256:" + Self.hex64(image)
+    }
+
+    /// 64 hex digits from FNV-1a over the text, four rounds with different seeds.
+    static func hex64(_ text: String) -> String {
+        var out = ""
+        for round in 0..<4 {
+            var hash: UInt64 = 0xcbf29ce484222325 &+ UInt64(round)
+            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+            let digits = String(hash, radix: 16)
+            out += String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return out
     }
 }
 

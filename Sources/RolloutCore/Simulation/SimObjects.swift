@@ -1,13 +1,71 @@
+/// One container of a simulated pod: the status the kubelet reports for it, and what the
+/// kubelet remembers about it (its place in a create attempt, a kill under way, back-off).
+public struct SimContainer: Equatable, Sendable {
+    public struct Termination: Equatable, Sendable {
+        public var reason: String
+        public var exitCode: Int
+        public var startedAt: Timestamp
+        public var finishedAt: Timestamp
+    }
+
+    public enum State: Equatable, Sendable {
+        /// ContainerCreating, PodInitializing, ErrImagePull, ImagePullBackOff,
+        /// CrashLoopBackOff, CreateContainerConfigError; the message as the kubelet writes it.
+        case waiting(String, message: String? = nil)
+        case running(since: Timestamp)
+        case terminated(Termination)
+    }
+
+    /// What the kubelet is doing for this container, and until when.
+    public enum Progress: Equatable, Sendable {
+        case none
+        /// The next attempt to create it (pull, config, create) is at this time.
+        case attempt(at: Timestamp)
+        /// Pulling its image until then.
+        case pulling(until: Timestamp)
+        /// Created; it runs from then.
+        case starting(at: Timestamp)
+        /// Being stopped: SIGTERM at `sigterm` (after preStop), gone at `exit`. `restart`
+        /// for a liveness or startup kill, with the exited instance before the killed one.
+        case stopping(sigterm: Timestamp, exit: Timestamp, restart: Bool, previousExit: Timestamp?)
+    }
+
+    public var name: String
+    public var state: State = .waiting("ContainerCreating")
+    /// `lastState.terminated`: the instance before this one.
+    public var last: Termination?
+    public var restarts = 0
+    public var ready = false
+    /// The startup probe has passed (or there is none) since this instance started.
+    public var started = false
+    /// When `started` became true: readiness probes run from then.
+    public var startedAt: Timestamp?
+    var progress: Progress = .none
+    /// The crash back-off of this container (`flowcontrol.Backoff` entry).
+    var backoff: BackoffEntry?
+    /// Image pull back-off (`imageBackOff`, keyed by pod and image).
+    var pullBackoff: BackoffEntry?
+    /// When the first attempt to pull this container's image was made (for `fail-for`).
+    var firstPullAttempt: Timestamp?
+
+    public init(name: String) { self.name = name }
+
+    public var isRunning: Bool { if case .running = state { return true } else { return false } }
+    public var runningSince: Timestamp? { if case .running(let since) = state { return since } else { return nil } }
+    public var waitingReason: String? { if case .waiting(let reason, _) = state { return reason } else { return nil } }
+    /// Exited 0 (a regular init container that is done).
+    public var completed: Bool { if case .terminated(let t) = state { return t.exitCode == 0 } else { return false } }
+}
+
+/// A `flowcontrol.Backoff` entry: the current back-off and when it was last moved on.
+struct BackoffEntry: Equatable, Sendable {
+    var backoff: Int
+    var lastUpdate: Timestamp
+}
+
 /// A pod as the simulation tracks it. Saved as a Pod object with the status kubectl shows.
 /// A class: controllers visit every pod at every instant, and copying them would dominate.
 public final class SimPod {
-    public enum ContainerState: Equatable, Sendable {
-        /// ContainerCreating, ErrImagePull, ImagePullBackOff, CrashLoopBackOff.
-        case waiting(String)
-        case running(since: Timestamp)
-        case terminated(String)
-    }
-
     public var name: String
     public var namespace: String
     public var uid: String
@@ -19,12 +77,18 @@ public final class SimPod {
     public var created: Timestamp
     public var nodeName: String?
     public var ip: String?
-    public var state: ContainerState = .waiting("ContainerCreating")
+    /// Init containers, then app containers, as `behaviour.containers`.
+    public var containers: [SimContainer]
+    /// The pod's Ready condition.
     public var ready = false
     public var readySince: Timestamp?
-    public var restarts = 0
-    /// When the container last exited (CrashLoopBackOff waits from here).
-    public var lastFinished: Timestamp?
+    /// When the volumes were mounted and the sandbox made (PodReadyToStartContainers): the
+    /// probe workers start then and tick from there (`prober_manager.go` AddPod).
+    public var admittedAt: Timestamp?
+    /// The next volume mount attempt and how many failed, while a volume is missing.
+    var mountRetry: (at: Timestamp, failures: Int)?
+    /// The Initialized condition: every init step done, once.
+    public var initializedAt: Timestamp?
     public var deletion: Timestamp?
     /// Terminal: the pod is gone (removed when saved).
     public var gone = false
@@ -32,10 +96,6 @@ public final class SimPod {
     /// Increases on every transition that makes earlier timers of this pod stale.
     var epoch = 0
     var scheduledAt: Timestamp?
-    /// Set once SIGTERM is sent: the app drains and stops serving.
-    public var sigtermAt: Timestamp?
-    /// The container has run at least once (a pod that never started goes at once on delete).
-    public var everStarted = false
     /// The last FailedScheduling message, so a pod that keeps not fitting records it once.
     var schedulingFailure: String?
 
@@ -50,6 +110,10 @@ public final class SimPod {
         self.template = template
         self.created = created
         self.behaviour = behaviour
+        containers = behaviour.containers.map { SimContainer(name: $0.name) }
+        if behaviour.containers.contains(where: { $0.role != .app }) {
+            for i in containers.indices { containers[i].state = .waiting("PodInitializing") }
+        }
     }
 
     public var isTerminating: Bool { deletion != nil }
@@ -57,6 +121,27 @@ public final class SimPod {
 
     /// Counted by its ReplicaSet: not terminating, not terminal.
     public var isActive: Bool { deletion == nil && !gone }
+
+    /// Some container has run: a pod that never started goes at once on delete.
+    public var everStarted: Bool {
+        containers.contains { $0.isRunning || $0.restarts > 0 || { if case .terminated = $0.state { return true } else { return false } }($0) }
+    }
+
+    /// The container that answers Service traffic: the first app container.
+    public var servingIndex: Int? { behaviour.containers.firstIndex { $0.role == .app } }
+
+    /// When the serving container got SIGTERM, if it has.
+    public var sigtermAt: Timestamp? {
+        guard let i = servingIndex, i < containers.count, case .stopping(let sigterm, _, let restart, _) = containers[i].progress, !restart,
+              deletion != nil else { return nil }
+        return sigterm
+    }
+
+    /// The most restarts of any app container or sidecar (`MaxContainerRestarts`, which counts
+    /// restartable init containers since 1.32, PR #124952): what scale-down ranks by.
+    public var restarts: Int {
+        zip(containers, behaviour.containers).filter { $0.1.keepsRunning }.map(\.0.restarts).max() ?? 0
+    }
 
     /// `IsPodAvailable` as Kubernetes 1.32 has it (`pkg/api/v1/pod/util.go`; KUBERNETES.md §15):
     /// ready, and either `minReadySeconds` is 0 or the pod has been ready for strictly longer
@@ -66,13 +151,18 @@ public final class SimPod {
         return minReadySeconds == 0 || since.milliseconds + minReadySeconds * 1000 < now.milliseconds
     }
 
-    /// The phase kubectl shows before reasons: Pending until the container has run.
+    /// `status.phase` (`getPhase` in kubelet_pods.go, restartPolicy Always): Pending while a
+    /// regular init container is pending or an app container waits without having run;
+    /// Running from then on.
     public var phase: String {
-        switch state {
-        case .running: return "Running"
-        case .terminated: return "Running"
-        case .waiting(let reason): return reason == "CrashLoopBackOff" ? "Running" : "Pending"
+        for (c, b) in zip(containers, behaviour.containers) {
+            switch (b.role, c.state) {
+            case (.regularInit, .running): return "Pending"
+            case (.regularInit, .waiting), (.app, .waiting): if c.last == nil { return "Pending" }
+            default: continue
+            }
         }
+        return "Running"
     }
 }
 

@@ -99,10 +99,12 @@ public final class TrafficRecorder {
         if let failure {
             stats.failed += 1
             let t = at - start.milliseconds
-            if var last = stats.windows.last, last.reason == failure, t - last.end <= 1000 / rps + 1 {
-                last.end = t
-                last.failed += 1
-                stats.windows[stats.windows.count - 1] = last
+            // One window per cause while it lasts: failures of one reason less than a second
+            // apart belong together, even with other causes' failures between them (windows
+            // of different causes may overlap).
+            if let i = stats.windows.lastIndex(where: { $0.reason == failure }), t - stats.windows[i].end <= max(1000, 1000 / rps + 1) {
+                stats.windows[i].end = t
+                stats.windows[i].failed += 1
             } else {
                 stats.windows.append(Window(start: t, end: t, reason: failure, failed: 1))
             }
@@ -124,12 +126,18 @@ public final class TrafficRecorder {
         return true
     }
 
-    /// Why the pod cannot answer a request at `at` (ms since the epoch), nil when it can.
+    /// Why the pod cannot answer a request at `at` (ms since the epoch), nil when it can. The
+    /// first app container serves; an app failing only its readiness probe
+    /// (`rollout.sim/unready-after`) still answers.
     static func notServing(_ pod: SimPod?, at: Int) -> String? {
         guard let pod, !pod.gone else { return "pod already gone (killed)" }
-        if pod.sigtermAt != nil { return "pod past SIGTERM (shutting down)" }
-        guard case .running(let since) = pod.state else { return "container not running" }
-        if at < since.milliseconds + pod.behaviour.startup.milliseconds { return "pod still warming up" }
+        guard let i = pod.servingIndex, i < pod.containers.count else { return "container not running" }
+        let c = pod.containers[i]
+        if case .stopping(let sigterm, _, let restart, _) = c.progress, sigterm.milliseconds <= at {
+            return restart ? "container killed by its probe (past SIGTERM)" : "pod past SIGTERM (shutting down)"
+        }
+        guard case .running(let since) = c.state else { return "container not running" }
+        if at < since.milliseconds + pod.behaviour.containers[i].startup.milliseconds { return "pod still warming up" }
         return nil
     }
 

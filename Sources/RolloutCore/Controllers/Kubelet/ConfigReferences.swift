@@ -1,0 +1,60 @@
+/// What the kubelet needs from the API before a pod can run: the ConfigMaps and Secrets of
+/// its containers' environment (`kubelet_pods.go` makeEnvironmentVariables) and of its volumes
+/// (`pkg/volume/configmap`, `pkg/volume/secret` SetUpAt; KUBERNETES-kubelet.md §4).
+enum ConfigReferences {
+    /// The error of the first reference that cannot be resolved, worded as the kubelet words
+    /// it, or nil when every one resolves (optional ones may be missing).
+    static func missing(_ references: [ConfigReference], namespace: String, in c: Cluster) -> String? {
+        for ref in references where !ref.optional {
+            guard let keys = c.configKeys(ref.kind.rawValue, namespace: namespace, name: ref.name) else {
+                return "\(ref.resource) \"\(ref.name)\" not found"
+            }
+            if let key = ref.key, !keys.contains(key) {
+                return "couldn't find key \(key) in \(ref.kind.rawValue) \(namespace)/\(ref.name)"
+            }
+        }
+        return nil
+    }
+}
+
+extension ConfigReference {
+    var resource: String { kind.resource }
+}
+
+/// Mounting a pod's volumes before its containers start. A missing ConfigMap or Secret fails
+/// the mount, which the volume manager retries after 0.5 s, doubling up to 2 min 2 s
+/// (`goroutinemap/exponentialbackoff`), each failure a `FailedMount` event; the pod stays
+/// ContainerCreating with no probe workers. A missing claim is the scheduler's business.
+enum VolumeMounts {
+    static let initialRetry = 500
+    static let maxRetry = 122_000
+
+    /// Mounts now if every volume can be; otherwise records the failure and the next try.
+    static func mount(_ pod: SimPod, in c: Cluster) -> Bool {
+        if let retry = pod.mountRetry, retry.at > c.now { return false }
+        if let (volume, message) = failure(pod.behaviour.volumes, namespace: pod.namespace, in: c) {
+            c.record("Warning", reason: "FailedMount", message: "MountVolume.SetUp failed for volume \"\(volume)\" : \(message)",
+                     kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
+            let failures = (pod.mountRetry?.failures ?? 0) + 1
+            let wait = min(initialRetry << min(failures - 1, 20), maxRetry)
+            pod.mountRetry = (Timestamp(milliseconds: c.now.milliseconds.addingSaturating(wait)), failures)
+            return false
+        }
+        pod.mountRetry = nil
+        pod.admittedAt = c.now
+        return true
+    }
+
+    static func failure(_ volumes: [VolumeReference], namespace: String, in c: Cluster) -> (String, String)? {
+        for v in volumes where !v.optional && v.kind != .persistentVolumeClaim {
+            let resource = v.kind == .configMap ? "configmap" : "secret"
+            guard let keys = c.configKeys(v.kind.rawValue, namespace: namespace, name: v.name) else {
+                return (v.volume, "\(resource) \"\(v.name)\" not found")
+            }
+            if let key = v.keys.first(where: { !keys.contains($0) }) {
+                return (v.volume, v.kind == .configMap ? "configmap references non-existent config key: \(key)" : "references non-existent secret key: \(key)")
+            }
+        }
+        return nil
+    }
+}

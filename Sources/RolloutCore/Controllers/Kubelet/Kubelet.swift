@@ -1,0 +1,290 @@
+/// The simulated kubelet, one pod worker per pod (`pkg/kubelet/pod_workers.go`,
+/// `kuberuntime_manager.go` SyncPod; KUBERNETES-kubelet.md): volumes first, then init
+/// containers one after another (native sidecars kept running), then the app containers; image
+/// pulls with back-off, ConfigMap and Secret references, the prober, crashes and probe kills
+/// restarted under the crash back-off, and termination (`preStop`, SIGTERM, SIGKILL at the end
+/// of the grace period, sidecars last). Each pod has one pending timer, at the earliest moment
+/// any of its containers changes by itself.
+enum Kubelet {
+    static let component = "kubelet"
+
+    /// When this pod next changes by itself, nil when it waits for nothing.
+    static func nextTransition(_ pod: SimPod) -> Timestamp? {
+        guard let scheduled = pod.scheduledAt, !pod.gone else { return nil }
+        if pod.admittedAt == nil && pod.deletion == nil { return pod.mountRetry?.at ?? scheduled }
+        var times: [Timestamp] = []
+        for (i, b) in pod.behaviour.containers.enumerated() where i < pod.containers.count {
+            if let t = nextTransition(pod.containers[i], b, pod: pod) { times.append(t) }
+        }
+        return times.min()
+    }
+
+    static func nextTransition(_ c: SimContainer, _ b: ContainerBehaviour, pod: SimPod) -> Timestamp? {
+        switch c.progress {
+        case .attempt(let at): return at
+        case .pulling(let until): return until
+        case .starting(let at): return at
+        case .stopping(_, let exit, _, _): return exit
+        case .none: break
+        }
+        guard case .running(let start) = c.state, pod.deletion == nil, let anchor = pod.admittedAt else { return nil }
+        var times: [Timestamp] = []
+        if let crash = b.crashAfter { times.append(start.adding(crash)) }
+        if b.role == .regularInit { times.append(start.adding(b.startup)) }
+        if !c.started {
+            switch Prober.startup(b, start: start, anchor: anchor) {
+            case .started(let t), .killed(let t): times.append(t)
+            }
+        } else if let started = c.startedAt {
+            if let kill = Prober.livenessKill(b, start: start, started: started, anchor: anchor) { times.append(kill) }
+            if let flip = Prober.readiness(b, start: start, started: started).first(where: { $0.ready != c.ready && $0.at >= started }) {
+                times.append(flip.at)
+            }
+        }
+        return times.min()
+    }
+
+    static func scheduleNext(_ uid: String, in c: Cluster) {
+        guard let pod = c.pods[uid], !pod.gone, let time = nextTransition(pod) else { return }
+        c.timers.add(.pod(uid: uid, epoch: pod.epoch), at: max(time, c.now))
+    }
+
+    /// Runs the pod worker for what is due now.
+    static func fire(_ uid: String, epoch: Int, in c: Cluster) {
+        guard let pod = c.pods[uid], pod.epoch == epoch, !pod.gone else { return }
+        c.updatePod(uid) { p in
+            p.epoch += 1
+            sync(p, in: c)
+        }
+        scheduleNext(uid, in: c)
+    }
+
+    /// A newly scheduled pod: the worker starts at once.
+    static func podScheduled(_ uid: String, in c: Cluster) {
+        guard c.pods[uid] != nil else { return }
+        c.updatePod(uid) { p in
+            p.epoch += 1
+            sync(p, in: c)
+        }
+        scheduleNext(uid, in: c)
+    }
+
+    /// One pod sync at `c.now`: everything due is done, in order, until nothing changes.
+    static func sync(_ pod: SimPod, in c: Cluster) {
+        guard pod.scheduledAt != nil, !pod.gone else { return }
+        if pod.deletion != nil {
+            Termination.sync(pod, in: c)
+            return
+        }
+        if pod.admittedAt == nil {
+            guard VolumeMounts.mount(pod, in: c) else { return }
+        }
+        for _ in 0..<(4 * pod.containers.count + 4) {
+            var changed = false
+            for i in pod.containers.indices where i < pod.behaviour.containers.count {
+                if step(pod, i, in: c) { changed = true }
+            }
+            if updatePodConditions(pod, in: c) { changed = true }
+            if !changed { break }
+        }
+    }
+
+    /// Whether container `i` may be started: every init step before it is done (regular init
+    /// containers exited 0, sidecars running and started); app containers once the pod is
+    /// initialised (`computeInitContainerActions`).
+    static func mayStart(_ pod: SimPod, _ i: Int) -> Bool {
+        let b = pod.behaviour.containers
+        if b[i].role == .app { return pod.initializedAt != nil }
+        for j in 0..<i where b[j].role != .app {
+            let c = pod.containers[j]
+            if b[j].role == .regularInit ? !c.completed : !(c.isRunning && c.started) { return false }
+        }
+        return true
+    }
+
+    /// Moves container `i` on by what is due now. Returns whether anything changed.
+    static func step(_ pod: SimPod, _ i: Int, in c: Cluster) -> Bool {
+        let now = c.now
+        let b = pod.behaviour.containers[i]
+        var container = pod.containers[i]
+        defer { pod.containers[i] = container }
+        switch container.progress {
+        case .none:
+            break
+        case .attempt(let at):
+            guard at <= now else { return false }
+            ContainerStart.attempt(pod, &container, b, in: c)
+            return true
+        case .pulling(let until):
+            guard until <= now else { return false }
+            ContainerStart.pulled(pod, &container, b, in: c)
+            return true
+        case .starting(let at):
+            guard at <= now else { return false }
+            ContainerStart.started(pod, &container, b, at: at, in: c)
+            return true
+        case .stopping(_, let exit, let restart, let previousExit):
+            guard exit <= now else { return false }
+            Termination.exited(pod, &container, b, at: exit, in: c)
+            if restart { ContainerStart.restart(pod, &container, b, previousExit: previousExit, in: c) }
+            return true
+        }
+        switch container.state {
+        case .waiting:
+            // Never run and its turn has come.
+            if container.last == nil && container.restarts == 0 && mayStart(pod, i) {
+                container.progress = .attempt(at: now)
+                return true
+            }
+            return false
+        case .terminated:
+            return false
+        case .running(let start):
+            guard let anchor = pod.admittedAt else { return false }
+            // The process exits by itself: crash, or a regular init container's end.
+            let crash = b.crashAfter.map { start.adding($0) }
+            let done = b.role == .regularInit ? start.adding(b.startup) : nil
+            if let crash, crash <= now, done.map({ crash <= $0 }) ?? true {
+                let status = b.exitStatus
+                container.state = .terminated(SimContainer.Termination(reason: status.reason, exitCode: status.code, startedAt: start, finishedAt: crash))
+                container.ready = false
+                container.started = false
+                if b.role != .regularInit || status.code != 0 {
+                    ContainerStart.restart(pod, &container, b, previousExit: crash, in: c)
+                }
+                return true
+            }
+            if let done, done <= now {
+                container.state = .terminated(SimContainer.Termination(reason: "Completed", exitCode: 0, startedAt: start, finishedAt: done))
+                container.ready = false
+                return true
+            }
+            if !container.started {
+                switch Prober.startup(b, start: start, anchor: anchor) {
+                case .started(let t) where t <= now:
+                    container.started = true
+                    container.startedAt = t
+                    if b.role == .regularInit { container.ready = false }
+                    return true
+                case .killed(let t) where t <= now:
+                    if let probe = b.startupProbe {
+                        recordProbeFailures(pod, container.name, "Startup", probe, b, start: start, anchor: anchor, last: t, in: c)
+                    }
+                    Termination.kill(pod, &container, b, reason: "Container \(container.name) failed startup probe, will be restarted",
+                                     grace: b.startupProbe?.terminationGracePeriodSeconds, in: c)
+                    return true
+                default:
+                    return false
+                }
+            }
+            guard let started = container.startedAt else { return false }
+            if let kill = Prober.livenessKill(b, start: start, started: started, anchor: anchor), kill <= now {
+                if let probe = b.livenessProbe {
+                    recordProbeFailures(pod, container.name, "Liveness", probe, b, start: start, anchor: anchor, last: kill, in: c)
+                }
+                container.ready = false
+                Termination.kill(pod, &container, b, reason: "Container \(container.name) failed liveness probe, will be restarted",
+                                 grace: b.livenessProbe?.terminationGracePeriodSeconds, in: c)
+                return true
+            }
+            if b.role != .regularInit {
+                let ready = Prober.readiness(b, start: start, started: started).last(where: { $0.at <= now })?.ready ?? false
+                if ready != container.ready {
+                    container.ready = ready
+                    return true
+                }
+            }
+            return false
+        }
+    }
+
+    /// The `failureThreshold` failed probes before a kill, as one event series (`Unhealthy`,
+    /// recorded on every counted failure, `prober.go`).
+    static func recordProbeFailures(_ pod: SimPod, _ container: String, _ kind: String, _ probe: Probe, _ b: ContainerBehaviour,
+                                    start: Timestamp, anchor: Timestamp, last: Timestamp, in c: Cluster) {
+        let count = max(1, probe.failureThreshold)
+        let first = Timestamp(milliseconds: last.milliseconds - (count - 1) * Prober.period(probe))
+        c.recordSeries("Warning", reason: "Unhealthy", message: "\(kind) probe failed: \(ProbeMessages.failure(probe, warm: false, ip: pod.ip ?? "", container: b))",
+                       kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: component, first: first, count: count)
+    }
+
+    /// Initialized, and Ready from the containers (`status/generate.go`): ready when every app
+    /// container and sidecar is ready.
+    static func updatePodConditions(_ pod: SimPod, in c: Cluster) -> Bool {
+        var changed = false
+        let b = pod.behaviour.containers
+        if pod.initializedAt == nil {
+            let done = b.indices.allSatisfy { j in
+                switch b[j].role {
+                case .app: return true
+                case .regularInit: return pod.containers[j].completed
+                case .sidecar: return pod.containers[j].isRunning && pod.containers[j].started
+                }
+            }
+            if done {
+                pod.initializedAt = c.now
+                changed = true
+            }
+        }
+        let ready = pod.initializedAt != nil && b.indices.allSatisfy { b[$0].role == .regularInit || pod.containers[$0].ready }
+        if ready != pod.ready {
+            pod.ready = ready
+            pod.readySince = c.now
+            changed = true
+        }
+        return changed
+    }
+
+    /// The API server's graceful delete: the pod gets a deletionTimestamp, leaves its
+    /// ReplicaSet's count and the ready endpoints at once, and the kubelet stops it.
+    static func beginTermination(_ uid: String, in c: Cluster) {
+        guard let pod = c.pods[uid], pod.deletion == nil, !pod.gone else { return }
+        // Ready stays as it is: the kubelet keeps probing until the containers exit (§15);
+        // the pod leaves the endpoints and its ReplicaSet's count because it is terminating.
+        c.updatePod(uid) { p in
+            p.deletion = c.now
+            p.epoch += 1
+            Termination.begin(p, in: c)
+        }
+        scheduleNext(uid, in: c)
+    }
+}
+
+extension Kubelet {
+    /// Why this pod can never run, when that is certain from its behaviour: an image that no
+    /// pull will fetch, or a container in back-off that fails every start the same way.
+    /// nil while it may yet run (a missing ConfigMap may be created, a pull may recover).
+    static func stuck(_ pod: SimPod) -> (reason: String, detail: String)? {
+        for (c, b) in zip(pod.containers, pod.behaviour.containers) {
+            let prefix = b.role == .app ? "" : "Init:"
+            switch c.waitingReason {
+            case "ErrImagePull"?, "ImagePullBackOff"?:
+                if case .fails(nil) = b.pull { return (prefix + "ImagePullBackOff", "image \"\(b.image)\" cannot be pulled") }
+            case "ErrImageNeverPull"?:
+                return (prefix + "ErrImageNeverPull", "image \"\(b.image)\" is not present with pull policy of Never")
+            case "CrashLoopBackOff"?:
+                if failsEveryStart(b) { return (prefix + "CrashLoopBackOff", "its container \(b.name) keeps exiting (\(c.restarts) restarts)") }
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// Every instance exits or is killed: it crashes (before a regular init container's end),
+    /// or its startup or liveness probe fails it whatever the tick phase.
+    static func failsEveryStart(_ b: ContainerBehaviour) -> Bool {
+        if let crash = b.crashAfter, b.role != .regularInit || crash <= b.startup || b.exitStatus.code != 0 { return true }
+        // The worst and best tick phases: a kill in both is a kill in all.
+        let start = Timestamp(milliseconds: 0)
+        for phase in [0, 999] {
+            let anchor = Timestamp(milliseconds: -phase)
+            switch Prober.startup(b, start: start, anchor: anchor) {
+            case .killed: continue
+            case .started(let t):
+                if Prober.livenessKill(b, start: start, started: t, anchor: anchor) == nil { return false }
+            }
+        }
+        return true
+    }
+}
