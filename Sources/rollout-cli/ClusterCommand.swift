@@ -5,17 +5,22 @@ enum ClusterCommand {
     Manage the embedded, simulated cluster.
 
     Usage:
-      rollout cluster init [--nodes N] [--cpu C] [--memory M] [--pods P] [options]
+      rollout cluster init [--nodes N] [--cpu C] [--memory M] [--pods P]
+                           [--container-start D] [--image-pull D] [options]
       rollout cluster info [options]
 
     `init` erases the cluster in the state directory and starts a new one: N nodes (default 1)
     with C CPUs (default 4), M memory (default 8Gi) and room for P pods (default 110) each,
     the namespaces default, kube-system, kube-public and kube-node-lease, and the clock at
-    2025-01-01T00:00:00Z. `info` shows the cluster: where its state lives, its clock, its
+    2025-01-01T00:00:00Z. Each node's kubelet takes --container-start (default 1s) to create a
+    container's sandbox and start it, and --image-pull (default 3s) for a pull that has to
+    fetch the image (IfNotPresent with the image not yet on the node, or Always); a pod's
+    rollout.sim/pull annotation overrides the pull time. `info` shows the cluster: where its state lives, its clock, its
     nodes and how many objects it holds.
 
     Examples:
       rollout cluster init --nodes 3 --cpu 8 --memory 32Gi
+      rollout cluster init --container-start 2s --image-pull 20s
       rollout cluster info
 
     """ + Global.helpText
@@ -26,6 +31,8 @@ enum ClusterCommand {
             .init(names: ["--cpu"], takesValue: true),
             .init(names: ["--memory"], takesValue: true),
             .init(names: ["--pods"], takesValue: true),
+            .init(names: ["--container-start"], takesValue: true),
+            .init(names: ["--image-pull"], takesValue: true),
         ])
         if parsed.flag("--help") || parsed.positional.isEmpty { io.out(help + "\n"); return parsed.flag("--help") ? 0 : 2 }
         switch parsed.positional[0] {
@@ -46,6 +53,13 @@ enum ClusterCommand {
             if let text = parsed.last("--pods") {
                 guard let n = Int(text), n > 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--pods\" flag: expected a positive number") }
                 spec.pods = n
+            }
+            for flag in ["--container-start", "--image-pull"] {
+                guard let text = parsed.last(flag) else { continue }
+                guard let d = Duration(parsing: text), d.milliseconds >= 0, d.milliseconds <= 86_400_000 else {
+                    throw UsageError(message: "invalid argument \"\(text)\" for \"\(flag)\" flag: expected a duration from 0s to 24h, such as 1s or 500ms")
+                }
+                if flag == "--container-start" { spec.containerStart = d } else { spec.imagePull = d }
             }
             let store = try Global.openStore(parsed, writable: true, reset: true)
             defer { store.close() }

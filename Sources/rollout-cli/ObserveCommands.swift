@@ -86,9 +86,12 @@ enum ObserveCommands {
             return 0
         }
         var table = TabWriter(minWidth: 0, padding: 2)
-        table.add(["T", "DESIRED", "CURRENT", "TERMINATING", "UPDATED", "READY", "AVAILABLE", "OLD-READY", "NEW-READY", "ENDPOINTS"])
+        // PEAK only when pods came and went within one moment.
+        let peaks = timeline.samples.contains { $0.peak > $0.pods }
+        table.add(["T", "DESIRED", "CURRENT", "TERMINATING", "UPDATED", "READY", "AVAILABLE", "OLD-READY", "NEW-READY", "ENDPOINTS"] + (peaks ? ["PEAK"] : []))
         for s in timeline.samples {
-            table.add([JSONWriter.formatFloat(s.t) + "s"] + [s.desired, s.current, s.terminating, s.updated, s.ready, s.available, s.oldReady, s.newReady, s.endpoints].map(String.init))
+            table.add([JSONWriter.formatFloat(s.t) + "s"] + [s.desired, s.current, s.terminating, s.updated, s.ready, s.available, s.oldReady, s.newReady, s.endpoints].map(String.init)
+                      + (peaks ? [String(s.peak)] : []))
         }
         io.out("deployment.apps/\(key.name) revision \(timeline.revision), from \(timeline.start)\n" + table.render())
         return 0

@@ -80,7 +80,9 @@ public enum ReplicaSetController {
         }
         var template = Object()
         if let annotations = rs.template["metadata"]?["annotations"] { template["metadata"] = .object(Object(["annotations": annotations])) }
-        template["spec"] = rs.template["spec"] ?? .object(Object())
+        var spec = rs.template["spec"]?.objectValue ?? Object()
+        Defaults.podAdmission(&spec)
+        template["spec"] = .object(spec)
         return SimPod(name: name, namespace: rs.namespace, uid: c.newUID(), ownerUID: rs.uid, ownerName: rs.name,
                       labels: stringMap(rs.template["metadata"]?["labels"]), template: template, created: c.now, behaviour: rs.behaviour)
     }

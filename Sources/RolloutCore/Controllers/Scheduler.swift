@@ -53,6 +53,7 @@ enum Scheduler {
             let ip = c.nextPodIP(node: node.name)
             c.updatePod(pod.uid) { p in
                 p.nodeName = node.name
+                p.hostIP = node.internalIP
                 p.scheduledAt = c.now
                 p.ip = ip
                 p.epoch += 1

@@ -110,33 +110,53 @@ public struct Describer {
         return tab.render()
     }
 
+    /// `DescribePodTemplate`: labels, annotations, containers, volumes, node selectors and
+    /// tolerations, two spaces in.
     private func podTemplate(_ template: Value?, level: Int, _ w: inout Lines) {
         w.add(level, "Pod Template:")
         map(level + 1, "Labels:", stringMap(template?.at("metadata", "labels")), separator: "=", &w)
         let annotations = stringMap(template?.at("metadata", "annotations"))
         if !annotations.isEmpty { map(level + 1, "Annotations:", annotations, separator: ": ", &w) }
-        containers(template?["spec"], level: level + 1, &w, inTemplate: true)
+        let spec = template?["spec"]
+        if let account = spec?["serviceAccountName"]?.stringValue, !account.isEmpty { w.add(level + 1, "Service Account:", account) }
+        if !(spec?["initContainers"]?.arrayValue ?? []).isEmpty {
+            containers(spec?["initContainers"]?.arrayValue ?? [], label: "Init Containers", level: level + 1, &w, inTemplate: true)
+        }
+        containers(spec?["containers"]?.arrayValue ?? [], label: "Containers", level: level + 1, &w, inTemplate: true)
+        volumes(spec?["volumes"]?.arrayValue ?? [], level: level + 1, inTemplate: true, &w)
+        let nodeSelector = stringMap(spec?["nodeSelector"])
+        map(level + 1, "Node-Selectors:", nodeSelector, separator: "=", &w)
+        tolerations(spec?["tolerations"]?.arrayValue ?? [], level: level + 1, &w)
     }
 
-    /// Containers as kubectl lays them out: a pod's at two spaces, a template's at three.
-    private func containers(_ spec: Value?, level: Int, _ w: inout Lines, statuses: [Value] = [], inTemplate: Bool = false) {
-        let list = spec?["containers"]?.arrayValue ?? []
-        w.add(level, "Containers:")
+    /// `describeContainers`: a pod's containers at two spaces with their statuses, a
+    /// template's at three (`describe.go`).
+    private func containers(_ list: [Value], label: String, level: Int, _ w: inout Lines, statuses: [Value] = [], inTemplate: Bool = false) {
+        w.add(level, label + ":")
         for container in list {
             let name = container["name"]?.stringValue ?? ""
             if inTemplate { w.add(level, " \(name):") } else { w.add(level + 1, "\(name):") }
             // Fields sit four spaces in, under a pod's and a template's containers alike.
             let fieldLevel = inTemplate ? level + 1 : level + 2
             let status = statuses.first { $0["name"]?.stringValue == name }
-            if let status, let id = status["containerID"]?.stringValue { w.add(fieldLevel, "Container ID:", id) }
+            if let status { w.add(fieldLevel, "Container ID:", status["containerID"]?.stringValue ?? "") }
             w.add(fieldLevel, "Image:", container["image"]?.stringValue ?? "")
+            if let status { w.add(fieldLevel, "Image ID:", status["imageID"]?.stringValue ?? "") }
             let ports = (container["ports"]?.arrayValue ?? []).map { "\($0["containerPort"]?.intValue ?? 0)/\($0["protocol"]?.stringValue ?? "TCP")" }
             w.add(fieldLevel, ports.count > 1 ? "Ports:" : "Port:", ports.isEmpty ? "<none>" : ports.joined(separator: ", "))
-            w.add(fieldLevel, ports.count > 1 ? "Host Ports:" : "Host Port:", ports.isEmpty ? "<none>" : ports.map { "0/" + ($0.split(separator: "/").last.map(String.init) ?? "TCP") }.joined(separator: ", "))
+            let hostPorts = (container["ports"]?.arrayValue ?? []).map { "\($0["hostPort"]?.intValue ?? 0)/\($0["protocol"]?.stringValue ?? "TCP")" }
+            w.add(fieldLevel, hostPorts.count > 1 ? "Host Ports:" : "Host Port:", hostPorts.isEmpty ? "<none>" : hostPorts.joined(separator: ", "))
+            for (field, title) in [("command", "Command:"), ("args", "Args:")] {
+                let words = (container[field]?.arrayValue ?? []).compactMap(\.stringValue)
+                if words.isEmpty { continue }
+                w.add(fieldLevel, title)
+                for word in words {
+                    for line in word.split(separator: "\n", omittingEmptySubsequences: false) { w.add(fieldLevel + 1, String(line)) }
+                }
+            }
             if let status {
-                let state = status["state"]?.objectValue?.members.first
-                w.add(fieldLevel, "State:", (state?.key).map { $0.prefix(1).uppercased() + $0.dropFirst() } ?? "Waiting")
-                if let reason = state?.value["reason"]?.stringValue { w.add(fieldLevel + 1, "Reason:", reason) }
+                containerState("State", status["state"], fieldLevel, &w)
+                if let last = status["lastState"], last["terminated"] != nil { containerState("Last State", last, fieldLevel, &w) }
                 w.add(fieldLevel, "Ready:", status["ready"]?.boolValue == true ? "True" : "False")
                 w.add(fieldLevel, "Restart Count:", String(status["restartCount"]?.intValue ?? 0))
             }
@@ -149,25 +169,143 @@ public struct Describer {
             for (field, title) in [("livenessProbe", "Liveness:"), ("readinessProbe", "Readiness:"), ("startupProbe", "Startup:")] {
                 if let probe = container[field] { w.add(fieldLevel, title, probeText(probe)) }
             }
+            let envFrom = container["envFrom"]?.arrayValue ?? []
+            if !envFrom.isEmpty {
+                w.add(fieldLevel, "Environment Variables from:")
+                for source in envFrom {
+                    let (ref, from) = source["configMapRef"].map { ($0, "ConfigMap") } ?? (source["secretRef"] ?? .null, "Secret")
+                    let optional = ref["optional"]?.boolValue == true
+                    let prefix = source["prefix"]?.stringValue ?? ""
+                    w.add(fieldLevel + 1, ref["name"]?.stringValue ?? "", prefix.isEmpty ? from : "\(from) with prefix '\(prefix)'", "Optional: \(optional)")
+                }
+            }
             let env = container["env"]?.arrayValue ?? []
             if env.isEmpty {
                 w.add(fieldLevel, "Environment:", "<none>")
             } else {
                 w.add(fieldLevel, "Environment:")
-                for variable in env {
-                    w.add(fieldLevel + 1, "\(variable["name"]?.stringValue ?? ""):", variable["value"]?.stringValue ?? "<set from a reference>")
+                for variable in env { environmentVariable(variable, fieldLevel + 1, &w) }
+            }
+            let mounts = (container["volumeMounts"]?.arrayValue ?? []).sorted { ($0["mountPath"]?.stringValue ?? "") < ($1["mountPath"]?.stringValue ?? "") }
+            if mounts.isEmpty {
+                w.add(fieldLevel, "Mounts:", "<none>")
+            } else {
+                w.add(fieldLevel, "Mounts:")
+                for mount in mounts {
+                    var flags = [mount["readOnly"]?.boolValue == true ? "ro" : "rw"]
+                    if let sub = mount["subPath"]?.stringValue, !sub.isEmpty { flags.append("path=\(GoQuote.quoted(sub))") }
+                    w.add(fieldLevel + 1, "\(mount["mountPath"]?.stringValue ?? "") from \(mount["name"]?.stringValue ?? "") (\(flags.joined(separator: ",")))")
                 }
             }
-            let mounts = (container["volumeMounts"]?.arrayValue ?? []).map { "\($0["mountPath"]?.stringValue ?? "") from \($0["name"]?.stringValue ?? "")\($0["readOnly"]?.boolValue == true ? " (ro)" : " (rw)")" }
-            w.add(fieldLevel, "Mounts:", mounts.isEmpty ? "<none>" : mounts[0])
-            for mount in mounts.dropFirst() { w.add(fieldLevel, "", mount) }
         }
-        let volumes = (spec?["volumes"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
-        w.add(level, "Volumes:", volumes.isEmpty ? "<none>" : "")
-        for volume in volumes { w.add(level + 1, "\(volume):") }
-        let nodeSelector = stringMap(spec?["nodeSelector"])
-        w.add(level, "Node-Selectors:", nodeSelector.isEmpty ? "<none>" : TablePrinter.labelsText(nodeSelector))
-        w.add(level, "Tolerations:", (spec?["tolerations"]?.arrayValue ?? []).isEmpty ? "<none>" : "\((spec?["tolerations"]?.arrayValue ?? []).count) toleration(s)")
+    }
+
+    /// `describeStatus`: Running with its start, Waiting with a reason, Terminated with
+    /// reason, exit code, start and finish.
+    private func containerState(_ title: String, _ state: Value?, _ level: Int, _ w: inout Lines) {
+        func time(_ v: Value?) -> String { v?.stringValue.flatMap(Timestamp.init(parsing:))?.rfc1123 ?? "Mon, 01 Jan 0001 00:00:00 +0000" }
+        if let running = state?["running"] {
+            w.add(level, "\(title):", "Running")
+            w.add(level + 1, "Started:", time(running["startedAt"]))
+        } else if let terminated = state?["terminated"] {
+            w.add(level, "\(title):", "Terminated")
+            if let reason = terminated["reason"]?.stringValue, !reason.isEmpty { w.add(level + 1, "Reason:", reason) }
+            if let message = terminated["message"]?.stringValue, !message.isEmpty { w.add(level + 1, "Message:", message) }
+            w.add(level + 1, "Exit Code:", String(terminated["exitCode"]?.intValue ?? 0))
+            if let signal = terminated["signal"]?.intValue, signal > 0 { w.add(level + 1, "Signal:", String(signal)) }
+            w.add(level + 1, "Started:", time(terminated["startedAt"]))
+            w.add(level + 1, "Finished:", time(terminated["finishedAt"]))
+        } else {
+            w.add(level, "\(title):", "Waiting")
+            if let reason = state?["waiting"]?["reason"]?.stringValue, !reason.isEmpty { w.add(level + 1, "Reason:", reason) }
+        }
+    }
+
+    /// `describeContainerEnvVars`: values line by line; references as kubectl words them.
+    private func environmentVariable(_ variable: Value, _ level: Int, _ w: inout Lines) {
+        let name = variable["name"]?.stringValue ?? ""
+        guard let from = variable["valueFrom"] else {
+            let lines = (variable["value"]?.stringValue ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+            w.add(level, "\(name):", String(lines.first ?? ""))
+            for line in lines.dropFirst() { w.add(level, "", String(line)) }
+            return
+        }
+        if let ref = from["configMapKeyRef"] {
+            w.add(level, "\(name):", "<set to the key '\(ref["key"]?.stringValue ?? "")' of config map '\(ref["name"]?.stringValue ?? "")'>",
+                  "Optional: \(ref["optional"]?.boolValue == true)")
+        } else if let ref = from["secretKeyRef"] {
+            w.add(level, "\(name):", "<set to the key '\(ref["key"]?.stringValue ?? "")' in secret '\(ref["name"]?.stringValue ?? "")'>",
+                  "Optional: \(ref["optional"]?.boolValue == true)")
+        } else if let ref = from["fieldRef"] {
+            let path = ref["fieldPath"]?.stringValue ?? ""
+            w.add(level, "\(name):", " (\(ref["apiVersion"]?.stringValue ?? "v1"):\(path))")
+        } else if let ref = from["resourceFieldRef"] {
+            w.add(level, "\(name):", "\(ref["containerName"]?.stringValue ?? "") (\(ref["resource"]?.stringValue ?? ""))")
+        } else {
+            w.add(level, "\(name):", "")
+        }
+    }
+
+    /// `describeVolumes` for the sources `rollout` reads; others as `<unknown>`.
+    private func volumes(_ list: [Value], level: Int, inTemplate: Bool, _ w: inout Lines) {
+        guard !list.isEmpty else { w.add(level, "Volumes:", "<none>"); return }
+        w.add(level, "Volumes:")
+        let nameLevel = inTemplate ? level : level + 1
+        let fieldLevel = inTemplate ? level + 1 : level + 2
+        let indent = String(repeating: "  ", count: fieldLevel)
+        func lines(_ first: String, _ rest: [(String, String)]) {
+            w.text += indent + first + "\n"
+            for (key, value) in rest { w.text += "    \(key):\t\(value)\n" }
+        }
+        for volume in list {
+            w.add(nameLevel, (inTemplate ? " " : "") + "\(volume["name"]?.stringValue ?? ""):")
+            func optional(_ v: Value?) -> String { v?["optional"]?.boolValue == true ? "true" : "false" }
+            if let cm = volume["configMap"] {
+                lines("Type:\tConfigMap (a volume populated by a ConfigMap)", [("Name", cm["name"]?.stringValue ?? ""), ("Optional", optional(cm))])
+            } else if let secret = volume["secret"] {
+                lines("Type:\tSecret (a volume populated by a Secret)", [("SecretName", secret["secretName"]?.stringValue ?? ""), ("Optional", optional(secret))])
+            } else if let claim = volume["persistentVolumeClaim"] {
+                lines("Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
+                      [("ClaimName", claim["claimName"]?.stringValue ?? ""), ("ReadOnly", claim["readOnly"]?.boolValue == true ? "true" : "false")])
+            } else if let empty = volume["emptyDir"] {
+                lines("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)",
+                      [("Medium", empty["medium"]?.stringValue ?? ""), ("SizeLimit", empty["sizeLimit"].map(scalarText) ?? "<unset>")])
+            } else if let host = volume["hostPath"] {
+                lines("Type:\tHostPath (bare host directory volume)", [("Path", host["path"]?.stringValue ?? ""), ("HostPathType", host["type"]?.stringValue ?? "")])
+            } else if let projected = volume["projected"] {
+                lines("Type:\tProjected (a volume that contains injected data from multiple sources)", [])
+                for source in projected["sources"]?.arrayValue ?? [] {
+                    // kubectl prints the *bool itself: `<nil>` when unset.
+                    func pointer(_ v: Value?) -> String { v?["optional"]?.boolValue.map { String($0) } ?? "<nil>" }
+                    if let secret = source["secret"] {
+                        lines("SecretName:\t\(secret["name"]?.stringValue ?? "")", [("SecretOptionalName", pointer(secret))])
+                    } else if source["downwardAPI"] != nil {
+                        lines("DownwardAPI:\ttrue", [])
+                    } else if let cm = source["configMap"] {
+                        lines("ConfigMapName:\t\(cm["name"]?.stringValue ?? "")", [("ConfigMapOptional", pointer(cm))])
+                    } else if let token = source["serviceAccountToken"] {
+                        lines("TokenExpirationSeconds:\t\(token["expirationSeconds"]?.intValue ?? 3607)", [])
+                    }
+                }
+            } else {
+                w.add(nameLevel + 1, "<unknown>")
+            }
+        }
+    }
+
+    /// `printPodTolerationsMultiline`: `key=value:Effect op=Exists for 300s`.
+    private func tolerations(_ list: [Value], level: Int, _ w: inout Lines) {
+        guard !list.isEmpty else { w.add(level, "Tolerations:", "<none>"); return }
+        for (i, t) in list.enumerated() {
+            var text = t["key"]?.stringValue ?? ""
+            if let value = t["value"]?.stringValue, !value.isEmpty { text += "=" + value }
+            if let effect = t["effect"]?.stringValue, !effect.isEmpty { text += ":" + effect }
+            if t["operator"]?.stringValue == "Exists", t["value"]?.stringValue?.isEmpty ?? true {
+                text += text.isEmpty ? "op=Exists" : " op=Exists"
+            }
+            if let seconds = t["tolerationSeconds"]?.intValue { text += " for \(seconds)s" }
+            w.add(level, i == 0 ? "Tolerations:" : "", text)
+        }
     }
 
     private func stringMapOfQuantities(_ value: Value?) -> [String: String] {
@@ -217,27 +355,53 @@ public struct Describer {
         }
     }
 
+    /// `describePod` (describe.go), field by field.
     private func pod(_ r: Resource, _ w: inout Lines) {
         let o = r.value
         w.add(0, "Name:", r.name)
         w.add(0, "Namespace:", r.namespace ?? "")
-        w.add(0, "Priority:", String(o.at("spec", "priority")?.intValue ?? 0))
-        w.add(0, "Service Account:", o.at("spec", "serviceAccountName")?.stringValue ?? "default")
+        if let priority = o.at("spec", "priority")?.intValue { w.add(0, "Priority:", String(priority)) }
+        if let name = o.at("spec", "priorityClassName")?.stringValue, !name.isEmpty { w.add(0, "Priority Class Name:", name) }
+        if let account = o.at("spec", "serviceAccountName")?.stringValue, !account.isEmpty { w.add(0, "Service Account:", account) }
         w.add(0, "Node:", o.at("spec", "nodeName")?.stringValue.map { "\($0)/\(o.at("status", "hostIP")?.stringValue ?? "")" } ?? "<none>")
         if let start = o.at("status", "startTime")?.stringValue.flatMap(Timestamp.init(parsing:)) { w.add(0, "Start Time:", start.rfc1123) }
         labelsAndAnnotations(r, &w)
-        let summary = PodSummary(r)
-        // describe.go describePod: "Terminating (lasts <until deletionTimestamp>)" and the grace.
-        if summary.status == "Terminating", let deadline = r.deletionTimestamp.flatMap(Timestamp.init(parsing:)) {
+        let phase = o.at("status", "phase")?.stringValue ?? "Pending"
+        // "Terminating (lasts <until deletionTimestamp>)" and the grace.
+        if let deadline = r.deletionTimestamp.flatMap(Timestamp.init(parsing:)), phase != "Failed", phase != "Succeeded" {
             w.add(0, "Status:", "Terminating (lasts \(humanDuration(milliseconds: max(0, deadline.milliseconds - now.milliseconds))))")
             w.add(0, "Termination Grace Period:", "\(o.at("metadata", "deletionGracePeriodSeconds")?.intValue ?? 30)s")
         } else {
-            w.add(0, "Status:", o.at("status", "phase")?.stringValue ?? "Pending")
+            w.add(0, "Status:", phase)
         }
+        if let reason = o.at("status", "reason")?.stringValue, !reason.isEmpty { w.add(0, "Reason:", reason) }
+        if let message = o.at("status", "message")?.stringValue, !message.isEmpty { w.add(0, "Message:", message) }
         w.add(0, "IP:", o.at("status", "podIP")?.stringValue ?? "")
+        let ips = o.at("status", "podIPs")?.arrayValue ?? []
+        if ips.isEmpty {
+            w.add(0, "IPs:", "<none>")
+        } else {
+            w.add(0, "IPs:")
+            for ip in ips { w.add(1, "IP:", ip["ip"]?.stringValue ?? "") }
+        }
         if let owner = r.ownerReferences.first { w.add(0, "Controlled By:", "\(owner.kind)/\(owner.name)") }
-        containers(o["spec"], level: 0, &w, statuses: o.at("status", "containerStatuses")?.arrayValue ?? [])
-        conditions(Condition.list(o.at("status", "conditions")), &w, withReason: false)
+        if let nominated = o.at("status", "nominatedNodeName")?.stringValue, !nominated.isEmpty { w.add(0, "NominatedNodeName:", nominated) }
+        let inits = o.at("spec", "initContainers")?.arrayValue ?? []
+        if !inits.isEmpty {
+            containers(inits, label: "Init Containers", level: 0, &w, statuses: o.at("status", "initContainerStatuses")?.arrayValue ?? [])
+        }
+        containers(o.at("spec", "containers")?.arrayValue ?? [], label: "Containers", level: 0, &w, statuses: o.at("status", "containerStatuses")?.arrayValue ?? [])
+        let conditions = o.at("status", "conditions")?.arrayValue ?? []
+        if !conditions.isEmpty {
+            w.add(0, "Conditions:")
+            w.add(1, "Type", "Status")
+            // describe.go writes "%v \t%v \n": a space after each cell.
+            for c in conditions { w.add(1, "\(c["type"]?.stringValue ?? "") ", "\(c["status"]?.stringValue ?? "") ") }
+        }
+        volumes(o.at("spec", "volumes")?.arrayValue ?? [], level: 0, inTemplate: false, &w)
+        w.add(0, "QoS Class:", o.at("status", "qosClass")?.stringValue ?? "BestEffort")
+        map(0, "Node-Selectors:", stringMap(o.at("spec", "nodeSelector")), separator: "=", &w)
+        tolerations(o.at("spec", "tolerations")?.arrayValue ?? [], level: 0, &w)
         eventsSection(r, &w)
     }
 

@@ -24,6 +24,8 @@ public struct ListingRow: Equatable, Sendable {
         case text(String)
         /// Printed as the time since then (`5m`), `<unknown>` without a time.
         case age(Timestamp?)
+        /// A pod's RESTARTS: `6 (66s ago)`, the time since the last restart at print time.
+        case restarts(Int, last: Timestamp?)
     }
 
     public var namespace: String
@@ -49,15 +51,20 @@ public struct ListingRow: Equatable, Sendable {
             switch cell {
             case .text(let s):
                 // Separator bytes cannot appear in a cell; most cells have none to replace.
-                guard s.utf8.contains(where: { $0 == 0x1F || $0 == 0x01 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
-                return String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+                guard s.utf8.contains(where: { $0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+                return String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\u{02}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
             case .age(let t): return "\u{01}" + (t.map { String($0.milliseconds) } ?? "")
+            case .restarts(let n, let last): return "\u{02}\(n)" + (last.map { ",\($0.milliseconds)" } ?? "")
             }
         }.joined(separator: "\u{1F}")
     }
 
     public static func decodeCells(_ bytes: ArraySlice<UInt8>) -> [Cell] {
         split(bytes).map { part in
+            if part.first == 0x02 {
+                let fields = String(decoding: part.dropFirst(), as: UTF8.self).split(separator: ",")
+                return .restarts(fields.first.flatMap { Int($0) } ?? 0, last: fields.count > 1 ? Int(fields[1]).map { Timestamp(milliseconds: $0) } : nil)
+            }
             guard part.first == 0x01 else { return .text(String(decoding: part, as: UTF8.self)) }
             var milliseconds = 0
             var negative = false
@@ -115,6 +122,7 @@ public enum TablePrinter {
                 switch cell {
                 case .text(let s): return s
                 case .age(let t): return t.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>"
+                case .restarts(let n, let last): return PodSummary.restartsText(n, last: last, now: now)
                 }
             }
             if options.showKind, !cells.isEmpty, type.kind != "Event" { cells[0] = "\(type.qualifiedSingular)/\(cells[0])" }
@@ -151,11 +159,16 @@ public enum TablePrinter {
         row(for: r, type: type, wide: true).map { text in
             if text == ageMarker { return .age(r.creationTimestamp.flatMap(Timestamp.init(parsing:))) }
             if text.hasPrefix(ageMarker) { return .age(Timestamp(milliseconds: Int(text.dropFirst(ageMarker.count)) ?? 0)) }
+            if text.hasPrefix(restartsMarker) {
+                let fields = text.dropFirst(restartsMarker.count).split(separator: ",", omittingEmptySubsequences: false)
+                return .restarts(fields.first.flatMap { Int($0) } ?? 0, last: fields.count > 1 ? Int(fields[1]).map { Timestamp(milliseconds: $0) } : nil)
+            }
             return .text(text)
         }
     }
 
     private static let ageMarker = "\u{01}age"
+    private static let restartsMarker = "\u{01}restarts"
 
     private static func row(for r: Resource, type: ResourceType, wide: Bool) -> [String] {
         let o = r.value
@@ -173,7 +186,8 @@ public enum TablePrinter {
             return cells
         case ("", "Pod"):
             let summary = PodSummary(r)
-            var cells = [r.name, "\(summary.readyContainers)/\(summary.totalContainers)", summary.status, summary.restartsText, age]
+            let restarts = restartsMarker + "\(summary.restarts)," + (summary.lastRestart.map { String($0.milliseconds) } ?? "")
+            var cells = [r.name, "\(summary.readyContainers)/\(summary.totalContainers)", summary.status, restarts, age]
             if wide {
                 cells += [o.at("status", "podIP")?.stringValue ?? "<none>", o.at("spec", "nodeName")?.stringValue ?? "<none>", "<none>", "<none>"]
             }

@@ -34,7 +34,7 @@ public enum TimelineChart {
         }
         let startT = -lead
         let endT = lastT * 1.05
-        let maxY = Double(max(samples.map { max($0.oldReady + $0.newReady, $0.current + $0.terminating) }.max() ?? 1, timeline.maxPods, 1)) + 1
+        let maxY = Double(max(samples.map { max($0.oldReady + $0.newReady, $0.current + $0.terminating, $0.peak) }.max() ?? 1, timeline.maxPods, 1)) + 1
         let plotW = width - left - right, plotH = height - top - bottom
         func x(_ t: Double) -> Double { left + (t - startT) / (endT - startT) * plotW }
         func y(_ v: Double) -> Double { top + plotH - v / maxY * plotH }
@@ -123,7 +123,8 @@ public enum TimelineChart {
             let until = i + 1 < timeline.samples.count ? timeline.samples[i + 1].t * 1000 : Double.infinity
             let failed = timeline.failures.filter { Double($0.start) >= s.t * 1000 && Double($0.start) < until }.reduce(0) { $0 + $1.failed }
             let bar = String(repeating: "█", count: min(s.oldReady, 60)) + String(repeating: "▓", count: min(s.newReady, 60)) + String(repeating: "░", count: min(s.terminating, 60))
-            table.add([number(s.t) + "s", bar, "old \(s.oldReady) new \(s.newReady) terminating \(s.terminating)", failed > 0 ? String(failed) : ""])
+            let peak = s.peak > s.pods ? " (\(s.peak) at the peak)" : ""
+            table.add([number(s.t) + "s", bar, "old \(s.oldReady) new \(s.newReady) terminating \(s.terminating)\(peak)", failed > 0 ? String(failed) : ""])
         }
         let rows = table.render().split(separator: "\n", omittingEmptySubsequences: false).map { line in
             var line = Substring(line)

@@ -10,7 +10,7 @@ public enum Defaults {
                 spec.setDefault("replicas", .int(1))
                 spec.update("template") { podTemplate(&$0) }
             }
-        case ("", "Pod"): resource.object.update("spec") { podSpec(&$0) }
+        case ("", "Pod"): resource.object.update("spec") { podSpec(&$0); podAdmission(&$0) }
         case ("", "Service"): resource.object.update("spec") { serviceSpec(&$0) }
         case ("", "Namespace"): namespace(&resource)
         default: break
@@ -48,6 +48,30 @@ public enum Defaults {
         for key in ["containers", "initContainers"] {
             spec.updateEach(key) { container(&$0) }
         }
+    }
+
+    /// What the API server's admission plugins add to every new pod: ServiceAccount
+    /// (`serviceAccountName: default`), Priority (`priority: 0`, `preemptionPolicy`),
+    /// DefaultTolerationSeconds (tolerate `not-ready` and `unreachable` for 300 s), and
+    /// `enableServiceLinks`'s default.
+    public static func podAdmission(_ spec: inout Object) {
+        spec.setDefault("serviceAccountName", .string("default"))
+        spec.setDefault("serviceAccount", spec["serviceAccountName"] ?? .string("default"))
+        spec.setDefault("priority", .int(0))
+        spec.setDefault("preemptionPolicy", .string("PreemptLowerPriority"))
+        spec.setDefault("enableServiceLinks", .bool(true))
+        var tolerations = spec["tolerations"]?.arrayValue ?? []
+        for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+            let covered = tolerations.contains { t in
+                (t["key"]?.stringValue == key || (t["key"]?.stringValue ?? "").isEmpty && t["operator"]?.stringValue == "Exists")
+                    && ((t["effect"]?.stringValue ?? "").isEmpty || t["effect"]?.stringValue == "NoExecute")
+            }
+            if !covered {
+                tolerations.append(.object(Object(["key": .string(key), "operator": .string("Exists"), "effect": .string("NoExecute"),
+                                                   "tolerationSeconds": .int(300)])))
+            }
+        }
+        if spec["tolerations"] == nil || spec["tolerations"]?.arrayValue != nil { spec["tolerations"] = .array(tolerations) }
     }
 
     static func container(_ c: inout Object) {

@@ -128,6 +128,7 @@ public final class Cluster {
         for (i, e) in events.enumerated() { eventSeries[e.aggregateSeriesKey ?? "\(e.involvedKind)|\(e.involvedUID)|\(e.reason)|\(e.message)"] = i }
         storedEventNames = Set(events.map(\.name))
         for pod in pods.values {
+            if !pod.gone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
             podNames.insert("\(pod.namespace)/\(pod.name)")
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
         }
@@ -149,6 +150,10 @@ public final class Cluster {
     }
 
     func add(_ pod: SimPod) {
+        if let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
+            livePods[deployment, default: 0] += 1
+            instantPeak[deployment] = max(instantPeak[deployment] ?? 0, livePods[deployment] ?? 0)
+        }
         pods[pod.uid] = pod
         if pod.nodeName == nil { unscheduled.insert(pod.uid) }
         podNames.insert("\(pod.namespace)/\(pod.name)")
@@ -163,9 +168,18 @@ public final class Cluster {
 
     func updatePod(_ uid: String, _ body: (SimPod) -> Void) {
         guard let pod = pods[uid] else { return }
+        let wasGone = pod.gone
         body(pod)
         dirtyPods.insert(uid)
+        if pod.gone && !wasGone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
+            livePods[deployment, default: 0] -= 1
+        }
     }
+
+    /// Pods of each Deployment (by uid) that exist now, and the most that existed at once
+    /// since the last timeline sample: a pod created and gone within one instant counts.
+    var livePods: [String: Int] = [:]
+    var instantPeak: [String: Int] = [:]
 
     func updateDeployment(_ resource: Resource) {
         deployments[resource.key] = resource
@@ -410,6 +424,8 @@ public struct SimNode: Sendable {
     public var containerStart: Duration
     /// A pull that has to fetch the image: `rollout.sim/image-pull` on the node.
     public var imagePull: Duration
+    /// The node's InternalIP address.
+    public var internalIP: String?
     var resource: Resource
 
     public static let defaultContainerStart = Duration(seconds: 1)
@@ -417,6 +433,7 @@ public struct SimNode: Sendable {
 
     init(_ resource: Resource) {
         self.resource = resource
+        internalIP = (resource.value.at("status", "addresses")?.arrayValue ?? []).first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue
         images = Set((resource.value.at("status", "images")?.arrayValue ?? []).flatMap { ($0["names"]?.arrayValue ?? []).compactMap(\.stringValue) })
         let annotations = resource.annotations
         containerStart = annotations["rollout.sim/container-start"].flatMap(Duration.init(parsing:)).map(SimulationLimits.bounded) ?? Self.defaultContainerStart

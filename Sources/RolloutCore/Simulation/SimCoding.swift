@@ -97,6 +97,7 @@ extension SimPod {
                          created: r.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0), behaviour: behaviour)
         pod.nodeName = o.at("spec", "nodeName")?.stringValue
         pod.ip = o.at("status", "podIP")?.stringValue
+        pod.hostIP = o.at("status", "hostIP")?.stringValue
         let conditions = o.at("status", "conditions")?.arrayValue ?? []
         func conditionTime(_ type: String) -> Timestamp? {
             conditions.first { $0["type"]?.stringValue == type && $0["status"]?.stringValue == "True" }?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
@@ -204,8 +205,8 @@ extension SimPod {
             condition("ContainersReady", ready, readySince ?? scheduledAt, reason: "ContainersNotReady", message: notReadyMessage),
             condition("PodScheduled", true, scheduledAt),
         ])
-        status["hostIP"] = .string(nodeName)
-        status["hostIPs"] = .array([.object(Object(["ip": .string(nodeName)]))])
+        status["hostIP"] = .string(hostIP ?? nodeName)
+        status["hostIPs"] = .array([.object(Object(["ip": .string(hostIP ?? nodeName)]))])
         if let ip {
             status["podIP"] = .string(ip)
             status["podIPs"] = .array([.object(Object(["ip": .string(ip)]))])

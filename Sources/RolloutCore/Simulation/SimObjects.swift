@@ -76,6 +76,8 @@ public final class SimPod {
     public var template: Object
     public var created: Timestamp
     public var nodeName: String?
+    /// The node's InternalIP (`status.hostIP`).
+    public var hostIP: String?
     public var ip: String?
     /// Init containers, then app containers, as `behaviour.containers`.
     public var containers: [SimContainer]

@@ -16,22 +16,33 @@ public struct Timeline: Equatable, Sendable {
         public var newReady: Int
         /// Ready addresses the Services selecting these pods publish.
         public var endpoints: Int
+        /// The most pods that existed at once during this moment (a pod created and gone at
+        /// one instant counts); at least `current + terminating`.
+        public var peak: Int
+
+        /// Pods at the end of the moment.
+        public var pods: Int { current + terminating }
 
         func sameCounts(_ o: Sample) -> Bool {
-            [desired, current, terminating, updated, ready, available, oldReady, newReady, endpoints]
-                == [o.desired, o.current, o.terminating, o.updated, o.ready, o.available, o.oldReady, o.newReady, o.endpoints]
+            [desired, current, terminating, updated, ready, available, oldReady, newReady, endpoints, peak]
+                == [o.desired, o.current, o.terminating, o.updated, o.ready, o.available, o.oldReady, o.newReady, o.endpoints, o.peak]
         }
 
         public var json: Value {
-            .object(Object([
+            var o = Object([
                 "t": t == t.rounded() && abs(t) < 1e15 ? .int(Int(t)) : .float(t), "desired": .int(desired), "current": .int(current),
                 "terminating": .int(terminating), "updated": .int(updated), "ready": .int(ready), "available": .int(available),
                 "oldReady": .int(oldReady), "newReady": .int(newReady), "endpoints": .int(endpoints),
-            ]))
+            ])
+            // Only when pods came and went within the moment.
+            if peak > pods { o["peak"] = .int(peak) }
+            return .object(o)
         }
 
-        public init(desired: Int, current: Int, terminating: Int, updated: Int, ready: Int, available: Int, oldReady: Int, newReady: Int, endpoints: Int, t: Double) {
+        public init(desired: Int, current: Int, terminating: Int, updated: Int, ready: Int, available: Int, oldReady: Int, newReady: Int, endpoints: Int, t: Double,
+                    peak: Int? = nil) {
             self.t = t
+            self.peak = max(peak ?? 0, current + terminating)
             self.desired = desired
             self.current = current
             self.terminating = terminating
@@ -47,7 +58,8 @@ public struct Timeline: Equatable, Sendable {
             guard let t = v["t"].flatMap({ $0.intValue.map(Double.init) ?? { if case .float(let d) = $0 { return d } else { return nil } }($0) }) else { return nil }
             let n = { (k: String) in v[k]?.intValue ?? 0 }
             self.init(desired: n("desired"), current: n("current"), terminating: n("terminating"), updated: n("updated"), ready: n("ready"),
-                      available: n("available"), oldReady: n("oldReady"), newReady: n("newReady"), endpoints: n("endpoints"), t: t)
+                      available: n("available"), oldReady: n("oldReady"), newReady: n("newReady"), endpoints: n("endpoints"), t: t,
+                      peak: v["peak"]?.intValue)
         }
     }
 
@@ -149,6 +161,10 @@ extension Cluster {
                     if pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) { sample.available += 1 }
                 }
             }
+            // Pods that came and went within the moment: more at once than at its start or end.
+            let before = timeline.samples.last?.pods ?? 0
+            if let peak = instantPeak[resource.uid], peak > max(before, sample.pods) { sample.peak = peak }
+            instantPeak[resource.uid] = sample.pods
             let labels = stringMap(template["metadata"]?["labels"])
             for service in services.values where service.namespace == resource.namespace {
                 let selector = stringMap(service.value.at("spec", "selector"))
@@ -160,8 +176,11 @@ extension Cluster {
                 break
             }
             if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; continue }
-            // Several passes at one instant make one moment: keep its final counts.
-            if timeline.samples.last?.t == sample.t { timeline.samples.removeLast() }
+            // Several passes at one instant make one moment: keep its final counts and its peak.
+            if let last = timeline.samples.last, last.t == sample.t {
+                sample.peak = max(sample.peak, last.peak)
+                timeline.samples.removeLast()
+            }
             if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; dirtyTimelines.insert(key); continue }
             timeline.samples.append(sample)
             timelines[key] = timeline

@@ -4,12 +4,19 @@ public struct ClusterSpec: Equatable, Sendable {
     public var cpu: Quantity
     public var memory: Quantity
     public var pods: Int
+    /// The kubelet's time to create and start a container (`rollout.sim/container-start`).
+    public var containerStart: Duration
+    /// The time of a pull that fetches the image (`rollout.sim/image-pull`).
+    public var imagePull: Duration
 
-    public init(nodes: Int = 1, cpu: Quantity = Quantity("4")!, memory: Quantity = Quantity("8Gi")!, pods: Int = 110) {
+    public init(nodes: Int = 1, cpu: Quantity = Quantity("4")!, memory: Quantity = Quantity("8Gi")!, pods: Int = 110,
+                containerStart: Duration = SimNode.defaultContainerStart, imagePull: Duration = SimNode.defaultImagePull) {
         self.nodes = nodes
         self.cpu = cpu
         self.memory = memory
         self.pods = pods
+        self.containerStart = containerStart
+        self.imagePull = imagePull
     }
 }
 
@@ -62,7 +69,10 @@ public enum ClusterSetup {
         ])
         return Resource(Object([
             "apiVersion": .string("v1"), "kind": .string("Node"),
-            "metadata": .object(Object(["name": .string(name), "labels": .object(labels)])),
+            "metadata": .object(Object(["name": .string(name), "labels": .object(labels), "annotations": .object(Object([
+                "rollout.sim/container-start": .string(spec.containerStart.description),
+                "rollout.sim/image-pull": .string(spec.imagePull.description),
+            ]))])),
             "spec": .object(Object()),
             "status": .object(status),
         ]))

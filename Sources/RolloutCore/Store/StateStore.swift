@@ -13,12 +13,15 @@ public final class StateStore {
 
     public let directory: String
     /// The cluster's virtual clock. Only commands that wait move it.
-    public internal(set) var clock: Timestamp
-    public internal(set) var random: SeededRandom
+    public internal(set) var clock: Timestamp { didSet { if clock != oldValue { manifestChanged = true } } }
+    /// The clock, generator or counters moved: the manifest needs writing even with no object
+    /// changed (a wait in which nothing happens still lets time pass).
+    var manifestChanged = false
+    public internal(set) var random: SeededRandom { didSet { if random.state != oldValue.state { manifestChanged = true } } }
     var resourceVersion: Int
     var commitNumber: Int
     /// Counters for cluster-assigned addresses: Service cluster IPs and node ports.
-    var counters: [String: Int]
+    var counters: [String: Int] { didSet { if counters != oldValue { manifestChanged = true } } }
     var tables: [String: Table] = [:]
     /// apiVersion and kind of each stored type, for naming types the store holds.
     var typeNames: [String: (apiVersion: String, kind: String)] = [:]
@@ -361,7 +364,7 @@ public final class StateStore {
     public func commit() throws(StoreError) {
         precondition(writable, "a read-only store was asked to commit")
         let manifestPath = "\(directory)/\(Self.manifestName)"
-        if dirty.isEmpty && FileIO.exists(manifestPath) { return }
+        if dirty.isEmpty && !manifestChanged && FileIO.exists(manifestPath) { return }
         let readers = try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: true)
         defer { readers.release() }
         commitNumber += 1
@@ -384,6 +387,7 @@ public final class StateStore {
         FileIO.syncFolder("\(directory)/objects")
         try FileIO.writeAtomically(manifestBytes(), to: manifestPath)
         dirty = []
+        manifestChanged = false
         // Old shards are unreferenced now; so are leftovers of writers killed mid-commit.
         let referenced = Set(tables.values.flatMap(\.files).flatMap { ["\($0).objects", "\($0).rows"] })
         for name in FileIO.list("\(directory)/objects") where !referenced.contains(name) && StorageNames.isStoreFile(name) {

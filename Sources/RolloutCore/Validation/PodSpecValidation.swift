@@ -36,7 +36,7 @@ extension ObjectValidation {
                 }
             }
         }
-        validateSimulationAnnotations(annotations, at: annotationsPath, reader: &reader)
+        validateSimulationAnnotations(annotations, containers: names, at: annotationsPath, reader: &reader)
     }
 
     static func validateContainer(_ container: Container, at path: FieldPath, reader: inout FieldReader) {
@@ -126,27 +126,44 @@ extension ObjectValidation {
         }
     }
 
-    /// The annotations that tell the simulation how the application behaves (SPEC §3).
-    public static let simulationAnnotations = ["rollout.sim/pull", "rollout.sim/startup", "rollout.sim/shutdown", "rollout.sim/ready", "rollout.sim/crash-after"]
+    /// The annotations that tell the simulation how the application behaves (SPEC §3); each
+    /// may also be written per container, `rollout.sim/startup.CONTAINER`.
+    public static let simulationAnnotations = ["rollout.sim/pull", "rollout.sim/startup", "rollout.sim/shutdown", "rollout.sim/ready", "rollout.sim/crash-after",
+                                               "rollout.sim/exit-code", "rollout.sim/unready-after", "rollout.sim/unready-for"]
 
-    static func validateSimulationAnnotations(_ annotations: [String: String], at path: FieldPath, reader: inout FieldReader) {
+    static func validateSimulationAnnotations(_ annotations: [String: String], containers: Set<String>, at path: FieldPath, reader: inout FieldReader) {
         for (key, value) in annotations.sorted(by: { $0.key < $1.key }) where key.hasPrefix("rollout.sim/") {
             let p = path / key
-            switch key {
+            // The per-container form: the general key, a dot, a container of this pod.
+            var general = key
+            if !simulationAnnotations.contains(key), let dot = key.lastIndex(of: "."), simulationAnnotations.contains(String(key[..<dot])) {
+                general = String(key[..<dot])
+                let container = String(key[key.index(after: dot)...])
+                if !containers.contains(container) {
+                    reader.fail(p, "Invalid value: \"\(key)\": no container named \"\(container)\" in this pod (containers: \(containers.sorted().joined(separator: ", ")))")
+                    continue
+                }
+            }
+            switch general {
             case "rollout.sim/pull":
-                if value != "fail" && Duration(parsing: value).map({ $0.milliseconds >= 0 }) != true {
-                    reader.fail(p, "Invalid value: \"\(value)\": expected a duration such as 5s or 1m30s, or fail")
+                let failFor = value.hasPrefix("fail-for=") ? Duration(parsing: String(value.dropFirst("fail-for=".count))) : nil
+                if value != "fail" && failFor.map({ $0.milliseconds >= 0 }) != true && Duration(parsing: value).map({ $0.milliseconds >= 0 }) != true {
+                    reader.fail(p, "Invalid value: \"\(value)\": expected a duration such as 5s or 1m30s, fail, or fail-for=DURATION")
                 }
             case "rollout.sim/ready":
                 if value != "never" && value != "always" {
                     reader.fail(p, "Invalid value: \"\(value)\": expected never (readiness never passes) or always")
                 }
-            case "rollout.sim/startup", "rollout.sim/shutdown", "rollout.sim/crash-after":
+            case "rollout.sim/startup", "rollout.sim/shutdown", "rollout.sim/crash-after", "rollout.sim/unready-after", "rollout.sim/unready-for":
                 if Duration(parsing: value).map({ $0.milliseconds >= 0 }) != true {
                     reader.fail(p, "Invalid value: \"\(value)\": expected a duration such as 5s or 1m30s")
                 }
+            case "rollout.sim/exit-code":
+                if value != "OOMKilled" && Int(value).map({ (0...255).contains($0) }) != true {
+                    reader.fail(p, "Invalid value: \"\(value)\": expected an exit code from 0 to 255, or OOMKilled")
+                }
             default:
-                reader.fail(p, "Unsupported value: \"\(key)\": supported annotations: \(simulationAnnotations.joined(separator: ", "))")
+                reader.fail(p, "Unsupported value: \"\(key)\": supported annotations: \(simulationAnnotations.joined(separator: ", ")), each also as KEY.CONTAINER")
             }
         }
     }

@@ -84,10 +84,10 @@ enum ContainerStart {
             return
         }
         event("Normal", "Pulling", "Pulling image \"\(b.image)\"")
-        if container.firstPullAttempt == nil { container.firstPullAttempt = now }
         let fails: Bool
         switch b.pull {
         case .fails(let length):
+            if container.firstPullAttempt == nil { container.firstPullAttempt = now }
             fails = length.map { now.milliseconds < (container.firstPullAttempt ?? now).milliseconds.addingSaturating($0.milliseconds) } ?? true
         default: fails = false
         }
@@ -125,6 +125,7 @@ enum ContainerStart {
                      kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
         }
         container.pullBackoff = nil
+        container.firstPullAttempt = nil
         if let missing = ConfigReferences.missing(b.configReferences, namespace: pod.namespace, in: c) {
             setWaiting(&container, "CreateContainerConfigError", message: missing)
             c.record("Warning", reason: "Failed", message: "Error: \(missing)", kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid,

@@ -37,16 +37,19 @@ enum Kubelet {
             }
         } else if let started = c.startedAt {
             if let kill = Prober.livenessKill(b, start: start, started: started, anchor: anchor) { times.append(kill) }
-            if let flip = Prober.readiness(b, start: start, started: started).first(where: { $0.ready != c.ready && $0.at >= started }) {
+            if b.role != .regularInit, let flip = Prober.readiness(b, start: start, started: started).first(where: { $0.ready != c.ready && $0.at >= started }) {
                 times.append(flip.at)
             }
         }
         return times.min()
     }
 
-    static func scheduleNext(_ uid: String, in c: Cluster) {
+    static func scheduleNext(_ uid: String, in c: Cluster, afterSync: Bool = false) {
         guard let pod = c.pods[uid], !pod.gone, let time = nextTransition(pod) else { return }
-        c.timers.add(.pod(uid: uid, epoch: pod.epoch), at: max(time, c.now))
+        // Right after a sync nothing is due any more; should something claim to be, time still
+        // moves on rather than the loop spinning at one instant.
+        let earliest = afterSync ? c.now.adding(Duration(milliseconds: 1)) : c.now
+        c.timers.add(.pod(uid: uid, epoch: pod.epoch), at: max(time, earliest))
     }
 
     /// Runs the pod worker for what is due now.
@@ -56,7 +59,7 @@ enum Kubelet {
             p.epoch += 1
             sync(p, in: c)
         }
-        scheduleNext(uid, in: c)
+        scheduleNext(uid, in: c, afterSync: true)
     }
 
     /// A newly scheduled pod: the worker starts at once.
@@ -155,8 +158,9 @@ enum Kubelet {
                 return true
             }
             if let done, done <= now {
+                // A regular init container that exited 0 counts as ready (`ready: true`).
                 container.state = .terminated(SimContainer.Termination(reason: "Completed", exitCode: 0, startedAt: start, finishedAt: done))
-                container.ready = false
+                container.ready = true
                 return true
             }
             if !container.started {
