@@ -163,6 +163,7 @@ extension Cluster {
             }
             // Pods that came and went within the moment: more at once than at its start or end.
             let before = timeline.samples.last?.pods ?? 0
+            sample.peak = sample.pods
             if let peak = instantPeak[resource.uid], peak > max(before, sample.pods) { sample.peak = peak }
             instantPeak[resource.uid] = sample.pods
             let labels = stringMap(template["metadata"]?["labels"])

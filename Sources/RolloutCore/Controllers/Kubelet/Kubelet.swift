@@ -9,17 +9,17 @@ enum Kubelet {
     static let component = "kubelet"
 
     /// When this pod next changes by itself, nil when it waits for nothing.
-    static func nextTransition(_ pod: SimPod) -> Timestamp? {
+    static func nextTransition(_ pod: SimPod, now: Timestamp) -> Timestamp? {
         guard let scheduled = pod.scheduledAt, !pod.gone else { return nil }
         if pod.admittedAt == nil && pod.deletion == nil { return pod.mountRetry?.at ?? scheduled }
         var times: [Timestamp] = []
         for (i, b) in pod.behaviour.containers.enumerated() where i < pod.containers.count {
-            if let t = nextTransition(pod.containers[i], b, pod: pod) { times.append(t) }
+            if let t = nextTransition(pod.containers[i], b, pod: pod, now: now) { times.append(t) }
         }
         return times.min()
     }
 
-    static func nextTransition(_ c: SimContainer, _ b: ContainerBehaviour, pod: SimPod) -> Timestamp? {
+    static func nextTransition(_ c: SimContainer, _ b: ContainerBehaviour, pod: SimPod, now: Timestamp) -> Timestamp? {
         switch c.progress {
         case .attempt(let at): return at
         case .pulling(let until): return until
@@ -37,18 +37,26 @@ enum Kubelet {
             }
         } else if let started = c.startedAt {
             if let kill = Prober.livenessKill(b, start: start, started: started, anchor: anchor) { times.append(kill) }
-            if b.role != .regularInit, let flip = Prober.readiness(b, start: start, started: started).first(where: { $0.ready != c.ready && $0.at >= started }) {
-                times.append(flip.at)
+            if b.role != .regularInit {
+                // The published result now, and the next change after now.
+                let flips = Prober.readiness(b, start: start, started: started)
+                let current = flips.last(where: { $0.at <= now })?.ready ?? false
+                if current != c.ready {
+                    times.append(now)
+                } else if let next = flips.first(where: { $0.at > now }) {
+                    times.append(next.at)
+                }
             }
         }
         return times.min()
     }
 
     static func scheduleNext(_ uid: String, in c: Cluster, afterSync: Bool = false) {
-        guard let pod = c.pods[uid], !pod.gone, let time = nextTransition(pod) else { return }
+        guard let pod = c.pods[uid], !pod.gone, let time = nextTransition(pod, now: c.now) else { return }
         // Right after a sync nothing is due any more; should something claim to be, time still
         // moves on rather than the loop spinning at one instant.
         let earliest = afterSync ? c.now.adding(Duration(milliseconds: 1)) : c.now
+        if afterSync && time <= c.now { c.overdueTransitions += 1 }
         c.timers.add(.pod(uid: uid, epoch: pod.epoch), at: max(time, earliest))
     }
 
