@@ -24,6 +24,20 @@ enum Global {
         return try StateStore(directory: directory, writable: writable, reset: reset)
     }
 
+    /// The ConfigMaps, Secrets and claims of the state, if a state exists there (lint needs
+    /// none and never creates one).
+    static func knownObjects(_ parsed: Arguments) throws -> KnownObjects {
+        let directory = StateStore.directory(flag: parsed.last("--state"), environment: ProcessInfo.processInfo.environment)
+        var known = KnownObjects()
+        guard FileManager.default.fileExists(atPath: directory + "/state.json") else { return known }
+        let store = try StateStore(directory: directory, writable: false)
+        defer { store.close() }
+        for kind in ["ConfigMap", "Secret", "PersistentVolumeClaim"] {
+            for object in try store.list(ResourceType.forObject(apiVersion: "v1", kind: kind)) { known.add(object) }
+        }
+        return known
+    }
+
     static func namespace(_ parsed: Arguments) -> String {
         parsed.last("--namespace") ?? "default"
     }

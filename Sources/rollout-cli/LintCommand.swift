@@ -9,7 +9,9 @@ enum LintCommand {
     grace-too-short, single-replica (with maxUnavailable ≥ 1), unavailable-covers-replicas,
     surge-and-unavailable-zero, service-selects-nothing, target-port-unknown,
     load-balancer-port-conflict. Warnings: readiness-before-warmup, liveness-equals-readiness,
-    mutable-image-tag, no-resource-requests, recreate-outage, single-replica (otherwise).
+    mutable-image-tag, no-resource-requests, recreate-outage, single-replica (otherwise),
+    missing-reference (a ConfigMap, Secret or PersistentVolumeClaim the pods need that is
+    neither in the manifests nor in the cluster of --state, when that state exists).
 
     Exit status: 0 no errors (no warnings either with --strict); 1 errors (or warnings with
     --strict); 2 the manifests do not parse or validate.
@@ -27,13 +29,15 @@ enum LintCommand {
           --strict         Warnings fail too
       -o, --output=text    text, or json (one JSON object per hazard, one per line)
       -n, --namespace=     Namespace for objects that name none (default "default")
+          --state=DIR      The cluster whose objects references may name (default
+                           $ROLLOUT_STATE or ~/.rollout; none is needed)
     """
 
     static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
         let parsed = try Arguments(args, specs: Global.fileSpecs + [
             .init(names: ["--strict"], takesValue: false), .init(names: ["-o", "--output"], takesValue: true),
             .init(names: ["-n", "--namespace"], takesValue: true), .init(names: ["-h", "--help"], takesValue: false),
-            .init(names: ["--no-color"], takesValue: false),
+            .init(names: ["--no-color"], takesValue: false), .init(names: ["--state"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"; give manifests with -f") }
@@ -42,7 +46,7 @@ enum LintCommand {
             throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json,text")
         }
         let documents = try Global.readManifests(parsed, io: &io, verb: "lint")
-        let hazards = Linter.lint(documents, defaultNamespace: Global.namespace(parsed))
+        let hazards = Linter.lint(documents, defaultNamespace: Global.namespace(parsed), cluster: try Global.knownObjects(parsed))
         var invalid: ValidationErrors?
         var options = ApplyOptions()
         options.namespace = Global.namespace(parsed)

@@ -73,6 +73,44 @@ final class LintTests: XCTestCase {
         }
     }
 
+    // missing-reference: what the kubelet would not find (makeEnvironmentVariables, the
+    // configmap/secret volume plugins, VolumeBinding), unless optional, in the manifests or in
+    // the cluster.
+    func testMissingReferences() throws {
+        let env = "        env: [{name: MODE, valueFrom: {configMapKeyRef: {name: settings, key: mode}}}]\n"
+        let withEnv = Self.clean.replacingOccurrences(of: "        lifecycle:", with: env + "        lifecycle:")
+        let configMap = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: fast}\n"
+        let volumes = { (source: String) in
+            Self.clean.replacingOccurrences(of: "      containers:\n", with: "      volumes: [{name: v, \(source)}]\n      containers:\n")
+        }
+        var cluster = KnownObjects()
+        cluster.add(Resource(Object(["apiVersion": .string("v1"), "kind": .string("Secret"),
+                                     "metadata": .object(Object(["name": .string("tls"), "namespace": .string("default")])),
+                                     "data": .object(Object(["tls.crt": .string("eA==")]))])))
+        let cases: [(name: String, yaml: String, expected: [String])] = [
+            ("env ConfigMap missing", withEnv, ["spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef"]),
+            ("env ConfigMap in the manifests", withEnv + configMap, []),
+            ("env key missing from it", withEnv + configMap.replacingOccurrences(of: "mode: fast", with: "other: x"), ["spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef"]),
+            ("optional", withEnv.replacingOccurrences(of: "key: mode}", with: "key: mode, optional: true}"), []),
+            ("envFrom Secret missing", Self.clean.replacingOccurrences(of: "        lifecycle:", with: "        envFrom: [{secretRef: {name: creds}}]\n        lifecycle:"),
+             ["spec.template.spec.containers[0].envFrom[0].secretRef"]),
+            ("Secret volume in the cluster", volumes("secret: {secretName: tls}"), []),
+            ("Secret volume key missing in the cluster's", volumes("secret: {secretName: tls, items: [{key: tls.key, path: k}]}"), ["spec.template.spec.volumes[0].secret"]),
+            ("ConfigMap volume missing", volumes("configMap: {name: nginx-conf}"), ["spec.template.spec.volumes[0].configMap"]),
+            ("projected source missing", volumes("projected: {sources: [{configMap: {name: ca}}]}"), ["spec.template.spec.volumes[0].projected.sources[0].configMap"]),
+            ("claim missing", volumes("persistentVolumeClaim: {claimName: data}"), ["spec.template.spec.volumes[0].persistentVolumeClaim"]),
+        ]
+        for c in cases {
+            let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(c.yaml.utf8))]).documents
+            let found = Linter.lint(documents, cluster: cluster).filter { $0.code == "missing-reference" }
+            XCTAssertEqual(found.map(\.path.description), c.expected, c.name)
+            XCTAssertTrue(found.allSatisfy { $0.severity == .warning }, c.name)
+        }
+        let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(withEnv.utf8))]).documents
+        XCTAssertEqual(Linter.lint(documents).first { $0.code == "missing-reference" }?.message,
+                       "container web (env MODE) needs ConfigMap \"settings\", which is neither in these manifests nor in the cluster: its pods wait in CreateContainerConfigError and the rollout stalls")
+    }
+
     func testHazardsNameFileLineAndFix() throws {
         let yaml = Self.clean.replacingOccurrences(of: "terminationGracePeriodSeconds: 30", with: "terminationGracePeriodSeconds: 6")
         let documents = try ManifestDecoder.decode([ManifestSource(name: "web.yaml", bytes: Array(yaml.utf8))]).documents

@@ -35,6 +35,17 @@ enum Scheduler {
         }
         var changed = false
         for pod in pending {
+            // VolumeBinding's PreFilter: a claim that does not exist fails the pod on every
+            // node, unresolvably (`volume_binding.go` PreFilter; the kubelet never sees it).
+            if let claim = pod.behaviour.volumes.first(where: { $0.kind == .persistentVolumeClaim && c.configKeys("PersistentVolumeClaim", namespace: pod.namespace, name: $0.name) == nil }) {
+                let n = c.nodes.count
+                let message = "0/\(n) nodes are available: persistentvolumeclaim \"\(claim.name)\" not found. preemption: 0/\(n) nodes are available: \(n) Preemption is not helpful for scheduling."
+                if pod.schedulingFailure != message {
+                    c.updatePod(pod.uid) { $0.schedulingFailure = message }
+                    c.record("Warning", reason: "FailedScheduling", message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: "default-scheduler")
+                }
+                continue
+            }
             func fits(_ node: SimNode) -> Bool {
                 let u = usage[node.name] ?? Usage()
                 return u.pods + 1 <= node.maxPods && u.cpu.addingSaturating(pod.behaviour.cpuMillis) <= node.cpuMillis && u.memory.addingSaturating(pod.behaviour.memoryBytes) <= node.memoryBytes

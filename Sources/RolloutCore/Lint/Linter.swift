@@ -11,8 +11,11 @@ public enum Linter {
         var behaviour: AppBehaviour
     }
 
-    public static func lint(_ documents: [ManifestDocument], defaultNamespace: String = "default") -> [Hazard] {
+    /// `cluster`: the ConfigMaps, Secrets and claims the cluster holds, when there is one;
+    /// those among the manifests are added.
+    public static func lint(_ documents: [ManifestDocument], defaultNamespace: String = "default", cluster: KnownObjects = KnownObjects()) -> [Hazard] {
         var hazards: [Hazard] = []
+        var known = cluster
         var workloads: [Workload] = []
         var services: [(Resource, Service, ManifestDocument)] = []
         for document in documents {
@@ -20,6 +23,7 @@ public enum Linter {
             var resource = Resource(object)
             if resource.type.namespaced && (resource.namespace ?? "").isEmpty { resource.namespace = defaultNamespace }
             Defaults.apply(to: &resource)
+            known.add(resource)
             var reader = FieldReader(root: document.node)
             switch (resource.type.group, resource.kind) {
             case ("apps", "Deployment"):
@@ -32,7 +36,7 @@ public enum Linter {
                 break
             }
         }
-        for w in workloads { hazards += deploymentHazards(w) }
+        for w in workloads { hazards += deploymentHazards(w) + referenceHazards(w, known: known) }
         hazards += serviceHazards(services, workloads: workloads)
         return hazards
     }

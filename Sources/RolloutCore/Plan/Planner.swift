@@ -145,7 +145,12 @@ public enum Planner {
                 outcome: outcome))
         }
         let traffic = cluster.traffic.map { recorder in recorder.traffic.values.sorted { $0.service < $1.service } } ?? []
-        var hazards = Linter.lint(documents, defaultNamespace: options.namespace)
+        // References are checked against the cluster as the plan leaves it (the manifests applied).
+        var known = KnownObjects()
+        for kind in ["ConfigMap", "Secret", "PersistentVolumeClaim"] {
+            for object in try store.list(ResourceType.forObject(apiVersion: "v1", kind: kind)) { known.add(object) }
+        }
+        var hazards = Linter.lint(documents, defaultNamespace: options.namespace, cluster: known)
         // Capacity: pods the plan could not place (the surge, usually) — SPEC §5.
         for key in keys {
             guard let resource = cluster.deployments[key] else { continue }

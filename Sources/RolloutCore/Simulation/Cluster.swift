@@ -39,7 +39,7 @@ public final class Cluster {
     var pendingEndpoints: [ObjectKey: [(at: Timestamp, subsets: Value)]] = [:]
     var pendingKeysAtLoad: Set<ObjectKey> = []
     var ipCounter = 0
-    /// ConfigMaps and Secrets by `Kind/namespace/name`, with their keys.
+    /// ConfigMaps, Secrets and PersistentVolumeClaims by `Kind/namespace/name`, with their keys.
     var configObjects: [String: Set<String>] = [:]
     /// The KubeletMemory objects stored when the command began.
     var storedMemories: Set<ObjectKey> = []
@@ -83,7 +83,7 @@ public final class Cluster {
         var memories: [ObjectKey: Resource] = [:]
         for m in try list(KubeletMemory.type) { memories[m.key] = m }
         storedMemories = Set(memories.keys)
-        for kind in [Self.configMapType, Self.secretType] {
+        for kind in [Self.configMapType, Self.secretType, ResourceType.forObject(apiVersion: "v1", kind: "PersistentVolumeClaim")] {
             for object in try store.list(kind) {
                 var keys = Set((object.object["data"]?.objectValue?.members ?? []).map(\.key))
                 keys.formUnion((object.object["binaryData"]?.objectValue?.members ?? []).map(\.key))

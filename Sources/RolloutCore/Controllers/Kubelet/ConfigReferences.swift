@@ -24,7 +24,8 @@ extension ConfigReference {
 /// Mounting a pod's volumes before its containers start. A missing ConfigMap or Secret fails
 /// the mount, which the volume manager retries after 0.5 s, doubling up to 2 min 2 s
 /// (`goroutinemap/exponentialbackoff`), each failure a `FailedMount` event; the pod stays
-/// ContainerCreating with no probe workers. A missing claim is the scheduler's business.
+/// ContainerCreating with no probe workers. A missing claim keeps the pod from being
+/// scheduled at all (Scheduler, VolumeBinding).
 enum VolumeMounts {
     static let initialRetry = 500
     static let maxRetry = 122_000

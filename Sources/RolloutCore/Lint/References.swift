@@ -1,0 +1,94 @@
+/// `missing-reference`: ConfigMaps, Secrets and PersistentVolumeClaims a Deployment's pods need
+/// that are neither among the manifests being linted nor in the cluster. On a cluster such a
+/// pod waits: `CreateContainerConfigError` for an environment reference
+/// (`makeEnvironmentVariables`), `ContainerCreating` with `FailedMount` for a volume, Pending
+/// for a claim — and the rollout stalls until its progress deadline.
+public struct KnownObjects: Sendable {
+    /// `Kind/namespace/name` → keys (empty for claims).
+    var objects: [String: Set<String>] = [:]
+
+    public init() {}
+
+    public mutating func add(_ resource: Resource) {
+        guard resource.type.group.isEmpty, ["ConfigMap", "Secret", "PersistentVolumeClaim"].contains(resource.kind) else { return }
+        var keys = Set<String>()
+        for field in ["data", "binaryData", "stringData"] {
+            keys.formUnion((resource.object[field]?.objectValue?.members ?? []).map(\.key))
+        }
+        objects["\(resource.kind)/\(resource.namespace ?? "default")/\(resource.name)"] = keys
+    }
+
+    func keys(_ kind: String, _ namespace: String, _ name: String) -> Set<String>? { objects["\(kind)/\(namespace)/\(name)"] }
+}
+
+extension Linter {
+    static func referenceHazards(_ w: Workload, known: KnownObjects) -> [Hazard] {
+        var found: [Hazard] = []
+        let namespace = w.resource.namespace ?? "default"
+        let podSpec = FieldPath("spec") / "template" / "spec"
+        let spec = w.resource.object["spec"]?["template"]?["spec"]
+        func check(_ kind: String, _ name: String?, key: String?, optional: Bool, at path: FieldPath, what: String, outcome: String) {
+            guard let name, !name.isEmpty, !optional else { return }
+            guard let keys = known.keys(kind, namespace, name) else {
+                found.append(hazard("missing-reference", .warning, w.resource, w.document, path,
+                                    "\(what) needs \(kind) \"\(name)\", which is neither in these manifests nor in the cluster: \(outcome)",
+                                    fix: "apply the \(kind) with (or before) the Deployment, or mark the reference optional: true"))
+                return
+            }
+            if let key, !keys.contains(key) {
+                found.append(hazard("missing-reference", .warning, w.resource, w.document, path,
+                                    "\(what) needs key \"\(key)\" of \(kind) \"\(name)\", which has no such key: \(outcome)",
+                                    fix: "add the key to the \(kind), or mark the reference optional: true"))
+            }
+        }
+        for field in ["initContainers", "containers"] {
+            for (i, container) in (spec?[field]?.arrayValue ?? []).enumerated() {
+                let c = podSpec / field |> i
+                let name = container["name"]?.stringValue ?? ""
+                let configError = "its pods wait in CreateContainerConfigError and the rollout stalls"
+                for (j, variable) in (container["env"]?.arrayValue ?? []).enumerated() {
+                    for (refField, kind) in [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")] {
+                        guard let ref = variable["valueFrom"]?[refField] else { continue }
+                        check(kind, ref["name"]?.stringValue, key: ref["key"]?.stringValue, optional: ref["optional"]?.boolValue == true,
+                              at: c / "env" |> j / "valueFrom" / refField, what: "container \(name) (env \(variable["name"]?.stringValue ?? ""))", outcome: configError)
+                    }
+                }
+                for (j, source) in (container["envFrom"]?.arrayValue ?? []).enumerated() {
+                    for (refField, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
+                        guard let ref = source[refField] else { continue }
+                        check(kind, ref["name"]?.stringValue, key: nil, optional: ref["optional"]?.boolValue == true,
+                              at: c / "envFrom" |> j / refField, what: "container \(name) (envFrom)", outcome: configError)
+                    }
+                }
+            }
+        }
+        for (i, volume) in (spec?["volumes"]?.arrayValue ?? []).enumerated() {
+            let v = podSpec / "volumes" |> i
+            let name = volume["name"]?.stringValue ?? ""
+            let mountError = "its pods stay ContainerCreating (FailedMount) and the rollout stalls"
+            func items(_ source: Value) -> [String] { (source["items"]?.arrayValue ?? []).compactMap { $0["key"]?.stringValue } }
+            func sourceCheck(_ source: Value?, _ kind: String, nameField: String, at path: FieldPath) {
+                guard let source else { return }
+                let keys = items(source)
+                check(kind, source[nameField]?.stringValue, key: nil, optional: source["optional"]?.boolValue == true, at: path, what: "volume \(name)", outcome: mountError)
+                for key in keys {
+                    if let have = known.keys(kind, namespace, source[nameField]?.stringValue ?? ""), !have.contains(key), source["optional"]?.boolValue != true {
+                        check(kind, source[nameField]?.stringValue, key: key, optional: false, at: path, what: "volume \(name)", outcome: mountError)
+                    }
+                }
+            }
+            sourceCheck(volume["configMap"], "ConfigMap", nameField: "name", at: v / "configMap")
+            sourceCheck(volume["secret"], "Secret", nameField: "secretName", at: v / "secret")
+            for (k, source) in (volume["projected"]?["sources"]?.arrayValue ?? []).enumerated() {
+                let p = v / "projected" / "sources" |> k
+                sourceCheck(source["configMap"], "ConfigMap", nameField: "name", at: p / "configMap")
+                sourceCheck(source["secret"], "Secret", nameField: "name", at: p / "secret")
+            }
+            if let claim = volume["persistentVolumeClaim"] {
+                check("PersistentVolumeClaim", claim["claimName"]?.stringValue, key: nil, optional: false, at: v / "persistentVolumeClaim",
+                      what: "volume \(name)", outcome: "its pods cannot be scheduled (persistentvolumeclaim not found) and the rollout stalls")
+            }
+        }
+        return found
+    }
+}
