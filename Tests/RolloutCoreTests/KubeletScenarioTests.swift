@@ -295,6 +295,50 @@ final class KubeletScenarioTests: XCTestCase {
         XCTAssertEqual(seconds(c), 26, "the pod goes when its last container has exited")
     }
 
+    // A regular init container that fails (exit 1, 3 s after each start): the pod never gets
+    // past it (computeInitContainerActions restarts it under the crash back-off; printPod shows
+    // the init container's reason). Starts at 1, fails at 4 → Init:Error while the next
+    // instance is created (immediate first restart), running at 5, fails at 8 → back-off 10 s →
+    // Init:CrashLoopBackOff, running at 19, fails at 22 → 20 s → 43. The app never starts and the
+    // rollout fails fast: every new pod is stuck for good.
+    func testAFailingInitContainerStallsThePod() throws {
+        let spec = """
+        initContainers:
+        - {name: migrate, image: "migrate:1"}
+        containers:
+        - {name: app, image: "app:1"}
+        """
+        let yaml = deployment(annotations: "rollout.sim/pull: 0s, rollout.sim/crash-after.migrate: 3s", spec: spec)
+        let run = try self.run(yaml, seconds: 45)
+        XCTAssertEqual(rowsText(run.rows), """
+        0s 0/1 Init:0/1 0
+        4s 0/1 Init:Error 0
+        5s 0/1 Init:0/1 1
+        8s 0/1 Init:CrashLoopBackOff 1
+        19s 0/1 Init:0/1 2
+        22s 0/1 Init:CrashLoopBackOff 2
+        43s 0/1 Init:0/1 3
+        """)
+        XCTAssertEqual(run.pod?.containers.last?.state, .waiting("PodInitializing"), "the app never started")
+        // In back-off (at 30 s) the pod is stuck for good.
+        let waiting = try self.run(yaml, seconds: 30)
+        let pod = try XCTUnwrap(waiting.pod)
+        XCTAssertEqual(Kubelet.stuck(pod)?.reason, "Init:CrashLoopBackOff")
+        let key = ObjectKey(type: "apps/Deployment", namespace: "default", name: "web")
+        XCTAssertEqual(RolloutStatus.stuckPods(try XCTUnwrap(waiting.cluster.deployments[key]), in: waiting.cluster),
+                       "deployment \"web\" failed: all 1 new pods are in Init:CrashLoopBackOff: pod \(pod.name) its container migrate keeps exiting (2 restarts)")
+    }
+
+    // A container that runs more than 10 minutes before each exit: the back-off entry has
+    // expired (finishedAt − lastUpdate > 600 s, 1.32's HasExpiredFunc), so every restart is
+    // immediate again — no CrashLoopBackOff. Starts 1, exits 661 → running 662; exits 1322 →
+    // running 1323.
+    func testTheBackOffResetsAfterTenMinutesOfRunning() throws {
+        let run = try self.run(deployment(annotations: "rollout.sim/pull: 0s, rollout.sim/crash-after: 11m", spec: "containers:\n- {name: app, image: \"app:1\"}"), seconds: 1400)
+        XCTAssertEqual(run.rows.filter { $0.1.contains("Running") }.map(\.0), [1, 662, 1323])
+        XCTAssertFalse(run.rows.contains { $0.1.contains("CrashLoopBackOff") }, rowsText(run.rows))
+    }
+
     // A container whose environment needs a ConfigMap and a Secret that do not exist
     // (kubelet_pods.go makeEnvironmentVariables, kuberuntime_container.go startContainer):
     // CreateContainerConfigError, retried every 10 s (pod_workers.go completeWork); `optional`

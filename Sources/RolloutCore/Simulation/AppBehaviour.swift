@@ -186,8 +186,14 @@ public struct ContainerBehaviour: Equatable, Sendable {
         configReferences = c.configReferences
     }
 
-    /// A regular init container's run: exit 0 after `startup`, unless it crashes first.
-    public var isRegularInit: Bool { role == .regularInit }
+    /// When a regular init container exits 0: after `startup`, unless it crashes first — and
+    /// with `crash-after` and no `startup` of its own, it is the crash that ends it (a
+    /// migration that fails after 3 s). nil for containers that keep running.
+    public var completesAfter: Duration? {
+        guard role == .regularInit else { return nil }
+        if crashAfter != nil && startup.milliseconds == 0 { return nil }
+        return startup
+    }
     /// Kept running for the pod's life (app containers and sidecars).
     public var keepsRunning: Bool { role != .regularInit }
 

@@ -30,7 +30,7 @@ enum Kubelet {
         guard case .running(let start) = c.state, pod.deletion == nil, let anchor = pod.admittedAt else { return nil }
         var times: [Timestamp] = []
         if let crash = b.crashAfter { times.append(start.adding(crash)) }
-        if b.role == .regularInit { times.append(start.adding(b.startup)) }
+        if let done = b.completesAfter { times.append(start.adding(done)) }
         if !c.started {
             switch Prober.startup(b, start: start, anchor: anchor) {
             case .started(let t), .killed(let t): times.append(t)
@@ -154,7 +154,7 @@ enum Kubelet {
             guard let anchor = pod.admittedAt else { return false }
             // The process exits by itself: crash, or a regular init container's end.
             let crash = b.crashAfter.map { start.adding($0) }
-            let done = b.role == .regularInit ? start.adding(b.startup) : nil
+            let done = b.completesAfter.map { start.adding($0) }
             if let crash, crash <= now, done.map({ crash <= $0 }) ?? true {
                 let status = b.exitStatus
                 container.state = .terminated(SimContainer.Termination(reason: status.reason, exitCode: status.code, startedAt: start, finishedAt: crash))
@@ -286,7 +286,7 @@ extension Kubelet {
     /// Every instance exits or is killed: it crashes (before a regular init container's end),
     /// or its startup or liveness probe fails it whatever the tick phase.
     static func failsEveryStart(_ b: ContainerBehaviour) -> Bool {
-        if let crash = b.crashAfter, b.role != .regularInit || crash <= b.startup || b.exitStatus.code != 0 { return true }
+        if let crash = b.crashAfter, b.completesAfter.map({ crash <= $0 }) ?? true { return b.role != .regularInit || b.exitStatus.code != 0 }
         // The worst and best tick phases: a kill in both is a kill in all.
         let start = Timestamp(milliseconds: 0)
         for phase in [0, 999] {
