@@ -99,32 +99,49 @@ public enum ReplicaSetController {
         guard count < pods.count else { return Array(pods.prefix(max(0, count))) }
         var onNode: [String: Int] = [:]
         for pod in related ?? pods where pod.isActive { if let node = pod.nodeName { onNode[node, default: 0] += 1 } }
-        // podPhaseToOrdinal: Pending 0, Unknown 1, Running 2.
-        func phaseRank(_ p: SimPod) -> Int { p.phase == "Running" ? 2 : 0 }
-        /// Whether `a` goes before `b` by the time rule: more recent first.
-        func recentFirst(_ a: SimPod, _ ta: Timestamp, _ b: SimPod, _ tb: Timestamp) -> Bool? {
-            let sa = wholeSeconds(ta), sb = wholeSeconds(tb)
+        // Everything a comparison needs, read once per pod (a comparison then costs no hashing).
+        struct Rank {
+            var scheduled: Bool
+            /// podPhaseToOrdinal: Pending 0, Unknown 1, Running 2.
+            var phase: Int
+            var ready: Bool
+            var cost: Int
+            var onNode: Int
+            /// Whole seconds and log2 bucket of the ready time and the creation time.
+            var readySeconds: Int?
+            var readyBucket: Int
+            var restarts: Int
+            var createdSeconds: Int
+            var createdBucket: Int
+        }
+        let ranks = pods.map { pod -> Rank in
+            let readySeconds = pod.ready ? pod.readySince.map(wholeSeconds) : nil
+            let createdSeconds = wholeSeconds(pod.created)
+            return Rank(scheduled: pod.isScheduled, phase: pod.phase == "Running" ? 2 : 0, ready: pod.ready, cost: pod.deletionCost,
+                        onNode: pod.nodeName.flatMap { onNode[$0] } ?? 0, readySeconds: readySeconds,
+                        readyBucket: readySeconds.flatMap { s in now.map { logarithmicRank(s, now: $0) } } ?? 0,
+                        restarts: pod.restarts, createdSeconds: createdSeconds, createdBucket: now.map { logarithmicRank(createdSeconds, now: $0) } ?? 0)
+        }
+        /// Whether `a` goes before `b` by the time rule: more recent first; with
+        /// LogarithmicScaleDown, times in one log2 bucket tie and go by uid.
+        func recentFirst(_ a: Int, _ sa: Int, _ ba: Int, _ b: Int, _ sb: Int, _ bb: Int) -> Bool? {
             if sa == sb { return nil }
-            guard let now else { return sa > sb }
-            let diff = logarithmicRank(sa, now: now) - logarithmicRank(sb, now: now)
-            return diff == 0 ? a.uid < b.uid : diff < 0
+            guard now != nil else { return sa > sb }
+            return ba == bb ? pods[a].uid < pods[b].uid : ba < bb
         }
-        // Read once: the annotation lookup would otherwise run in every comparison.
-        var costs: [String: Int] = [:]
-        for pod in pods { costs[pod.uid] = pod.deletionCost }
-        let ranked = pods.sorted { a, b in
-            if a.isScheduled != b.isScheduled { return !a.isScheduled }
-            if phaseRank(a) != phaseRank(b) { return phaseRank(a) < phaseRank(b) }
+        let order = pods.indices.sorted { i, j in
+            let a = ranks[i], b = ranks[j]
+            if a.scheduled != b.scheduled { return !a.scheduled }
+            if a.phase != b.phase { return a.phase < b.phase }
             if a.ready != b.ready { return !a.ready }
-            let costA = costs[a.uid] ?? 0, costB = costs[b.uid] ?? 0
-            if costA != costB { return costA < costB }
-            let rankA = a.nodeName.flatMap { onNode[$0] } ?? 0, rankB = b.nodeName.flatMap { onNode[$0] } ?? 0
-            if rankA != rankB { return rankA > rankB }
-            if a.ready, b.ready, let sa = a.readySince, let sb = b.readySince, let first = recentFirst(a, sa, b, sb) { return first }
+            if a.cost != b.cost { return a.cost < b.cost }
+            if a.onNode != b.onNode { return a.onNode > b.onNode }
+            if let sa = a.readySeconds, let sb = b.readySeconds, let first = recentFirst(i, sa, a.readyBucket, j, sb, b.readyBucket) { return first }
             if a.restarts != b.restarts { return a.restarts > b.restarts }
-            if let first = recentFirst(a, a.created, b, b.created) { return first }
-            return a.uid < b.uid
+            if let first = recentFirst(i, a.createdSeconds, a.createdBucket, j, b.createdSeconds, b.createdBucket) { return first }
+            return pods[i].uid < pods[j].uid
         }
+        let ranked = order.map { pods[$0] }
         return Array(ranked.prefix(count))
     }
 

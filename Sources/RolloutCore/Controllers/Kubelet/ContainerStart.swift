@@ -69,7 +69,10 @@ enum ContainerStart {
             return
         case "IfNotPresent", "Never":
             if present {
-                event("Normal", "Pulled", "Container image \"\(b.image)\" already present on machine")
+                // A first start without trouble: derived from the status when shown (EventLog).
+                if !routine(container) {
+                    event("Normal", "Pulled", "Container image \"\(b.image)\" already present on machine")
+                }
                 pulled(pod, &container, b, in: c)
                 return
             }
@@ -103,6 +106,16 @@ enum ContainerStart {
         let time = pullTime(b, pod: pod, in: c)
         container.progress = .pulling(until: now.adding(time))
         if time.milliseconds == 0 { pulled(pod, &container, b, in: c) }
+    }
+
+    /// The first instance, with nothing gone wrong before it: its `Pulled` (image present),
+    /// `Created` and `Started` events are derived from the pod's status when shown.
+    static func routine(_ container: SimContainer) -> Bool {
+        guard container.restarts == 0, container.last == nil else { return false }
+        switch container.state {
+        case .waiting("ContainerCreating", _), .waiting("PodInitializing", _): return true
+        default: return false
+        }
     }
 
     static func failedPullMessage(_ image: String) -> String {
@@ -153,6 +166,7 @@ enum ContainerStart {
         case .running: previous = container.last
         }
         let isRestart = previous != nil || container.restarts > 0
+        let quiet = routine(container)
         if isRestart {
             container.restarts += 1
             container.last = previous
@@ -169,10 +183,16 @@ enum ContainerStart {
         // The moment the app starts serving is no transition of the pod's status, but traffic
         // and waits care: look again then.
         if b.startup.milliseconds > 0 { c.timers.add(.resync, at: at.adding(b.startup)) }
-        let event = { (reason: String, message: String) in
-            c.record(reason: reason, message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
+        guard !quiet else { return }
+        // The first restart also counts the first start, whose events were derived until now.
+        let firstRestart = container.restarts == 1 && previous.map { !c.hasEvent(kind: "Pod", uid: pod.uid, reason: "Created", message: "Created container \(container.name)") && $0.startedAt < at } == true
+        for (reason, message) in [("Created", "Created container \(container.name)"), ("Started", "Started container \(container.name)")] {
+            if firstRestart, let first = previous?.startedAt {
+                c.recordSeries("Normal", reason: reason, message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid,
+                               component: Kubelet.component, first: first, count: 2)
+            } else {
+                c.record(reason: reason, message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
+            }
         }
-        event("Created", "Created container \(container.name)")
-        event("Started", "Started container \(container.name)")
     }
 }

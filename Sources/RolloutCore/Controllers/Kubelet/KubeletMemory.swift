@@ -16,6 +16,9 @@ enum KubeletMemory {
             case .attempt(let at): o["progress"] = .object(Object(["step": .string("attempt"), "at": ms(at)]))
             case .pulling(let until): o["progress"] = .object(Object(["step": .string("pulling"), "at": ms(until)]))
             case .starting(let at): o["progress"] = .object(Object(["step": .string("starting"), "at": ms(at)]))
+            case .stopping(_, _, false, _) where pod.deletion != nil:
+                // A deletion's stops follow from the request (Termination.begin at load).
+                break
             case .stopping(let sigterm, let exit, let restart, let previous):
                 var p = Object(["step": .string("stopping"), "at": ms(sigterm), "exit": ms(exit), "restart": .bool(restart)])
                 if let previous { p["previousExit"] = ms(previous) }

@@ -51,9 +51,13 @@ enum Termination {
                 continue
             case .none: break
             }
+            // Exited since the request (a pod loaded mid-termination): it counts for the order.
+            if case .terminated(let t) = container.state, t.finishedAt >= now {
+                exits[i] = t.finishedAt
+                continue
+            }
             guard container.isRunning else { continue }
-            c.record(reason: "Killing", message: "Stopping container \(container.name)", kind: "Pod", name: pod.name, namespace: pod.namespace,
-                     uid: pod.uid, component: Kubelet.component)
+            // `Killing: Stopping container …` is derived from the deletion when shown (EventLog).
             if b[i].role == .sidecar { continue }
             let t = times(from: now, grace: grace, preStop: b[i].preStop, shutdown: b[i].shutdown)
             container.progress = .stopping(sigterm: t.sigterm, exit: t.exit, restart: false, previousExit: nil)
@@ -66,7 +70,7 @@ enum Termination {
             pod.containers[i].progress = .stopping(sigterm: t.sigterm, exit: t.exit, restart: false, previousExit: nil)
             exits[i] = t.exit
         }
-        if exits.isEmpty { pod.gone = true }
+        if !pod.containers.contains(where: { if case .stopping = $0.progress { return true } else { return false } }) { pod.gone = true }
     }
 
     /// The container's process is gone: it exited after SIGTERM (143) or was SIGKILLed (137).
