@@ -37,6 +37,8 @@ enum KubeletMemory {
         if let retry = pod.mountRetry { top["mountRetry"] = .object(Object(["at": ms(retry.at), "failures": .int(retry.failures)])) }
         if containers.isEmpty && top.members.isEmpty { return nil }
         top["containers"] = .array(containers)
+        // The pod it belongs to: a later pod of the same name starts with a clean slate.
+        top["podUID"] = .string(pod.uid)
         var object = Object([
             "apiVersion": .string("rollout.dev/v1alpha1"), "kind": .string("KubeletMemory"),
             "metadata": .object(Object(["name": .string(pod.name), "namespace": .string(pod.namespace)])),
@@ -47,6 +49,7 @@ enum KubeletMemory {
 
     static func apply(_ memory: Resource, to pod: SimPod) {
         let o = memory.object
+        guard o["podUID"]?.stringValue == pod.uid else { return }
         func time(_ v: Value?) -> Timestamp? { v?.intValue.map { Timestamp(milliseconds: $0) } }
         func entry(_ v: Value?) -> BackoffEntry? {
             guard let backoff = v?["backoff"]?.intValue, let last = time(v?["lastUpdate"]) else { return nil }
