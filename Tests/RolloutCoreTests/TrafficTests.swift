@@ -39,7 +39,7 @@ final class TrafficTests: XCTestCase {
     func testSafeRolloutDropsNothing() throws {
         _ = try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait")
         let run = try rollout("apply", "-f", "examples/releases/web-api-1.5.0.yaml", "--wait")
-        XCTAssertTrue(run.stdout.hasSuffix("service/web-api: 220 requests at 10/s, 0 failed\n"), run.stdout)
+        XCTAssertTrue(run.stdout.hasSuffix("service/web-api: 230 requests at 10/s, 0 failed\n"), run.stdout)
         let quiet = try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait", "--traffic", "0")
         XCTAssertFalse(quiet.stdout.contains("requests"), quiet.stdout)
         XCTAssertEqual(try rollout("status", "deployment/web-api", "--traffic", "fast").status, 2)

@@ -1,19 +1,25 @@
-/// The Endpoints controller (`pkg/controller/endpoint/`): each Service with a selector lists
-/// its pods that are not terminating and have an IP — Ready ones under `addresses`, the others
-/// under `notReadyAddresses` — visible after the propagation delay (SPEC §3, default 1 s),
-/// the time kube-proxy takes to act on a change.
+/// The Endpoints controller (`pkg/controller/endpoint/` syncService): each Service with a
+/// selector lists its pods that are not terminating and have an IP — Ready ones under
+/// `addresses`, the others under `notReadyAddresses`; with `publishNotReadyAddresses` every pod,
+/// terminating ones too, under `addresses`. Its EndpointSlices change with it
+/// (EndpointSliceController). Both are visible after the propagation delay (SPEC §3, default
+/// 1 s), the time kube-proxy takes to act on a change.
 enum EndpointsController {
     static func sync(in c: Cluster) -> Bool {
         var changed = false
         for key in c.services.keys.sorted() {
             guard let service = c.services[key], let selector = service.value.at("spec", "selector")?.objectValue, !selector.members.isEmpty else { continue }
-            let subsets = desiredSubsets(service, selector: stringMap(.object(selector)), in: c)
+            let labels = stringMap(.object(selector))
+            let subsets = desiredSubsets(service, selector: labels, in: c)
+            let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, selector: labels, in: c))
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
-            let published = c.endpoints[endpointsKey]?.object["subsets"] ?? .array([])
-            let target = c.pendingEndpoints[endpointsKey]?.last?.subsets ?? published
-            if subsets != target {
+            let published = PendingEndpoints(at: c.now, subsets: c.endpoints[endpointsKey]?.object["subsets"] ?? .array([]),
+                                             endpoints: .array((c.endpointSlices[endpointsKey] ?? []).flatMap { $0.object["endpoints"]?.arrayValue ?? [] }))
+            let target = c.pendingEndpoints[endpointsKey]?.last ?? published
+            let noSlicesYet = c.pendingEndpoints[endpointsKey] == nil && c.endpointSlices[endpointsKey] == nil
+            if subsets != target.subsets || endpoints != target.endpoints || noSlicesYet {
                 let at = c.now.adding(c.endpointPropagation)
-                c.pendingEndpoints[endpointsKey, default: []].append((at, subsets))
+                c.pendingEndpoints[endpointsKey, default: []].append(PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints))
                 c.timers.add(.endpoints(endpointsKey), at: at)
                 changed = true
             }
@@ -24,13 +30,19 @@ enum EndpointsController {
     /// Publishes the endpoint updates that are due.
     static func publish(_ key: ObjectKey, in c: Cluster) {
         guard var pending = c.pendingEndpoints[key] else { return }
-        var latest: Value?
+        var latest: PendingEndpoints?
         while let first = pending.first, first.at <= c.now {
-            latest = first.subsets
+            latest = first
             pending.removeFirst()
         }
         c.pendingEndpoints[key] = pending.isEmpty ? nil : pending
-        guard let subsets = latest else { return }
+        guard let latest else { return }
+        let subsets = latest.subsets
+        let serviceKey = ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)
+        if let service = c.services[serviceKey] {
+            let sample = (latest.endpoints.arrayValue ?? []).lazy.compactMap { $0["targetRef"]?["uid"]?.stringValue }.compactMap { c.pods[$0] }.first
+            EndpointSliceController.publish(key, endpoints: latest.endpoints.arrayValue ?? [], ports: EndpointSliceController.ports(service, sample: sample), in: c)
+        }
         var resource = c.endpoints[key] ?? Resource(Object([
             "apiVersion": .string("v1"), "kind": .string("Endpoints"),
             "metadata": .object(Object(["name": .string(key.name), "namespace": .string(key.namespace), "uid": .string(c.newUID()),
@@ -48,10 +60,11 @@ enum EndpointsController {
 
     static func desiredSubsets(_ service: Resource, selector: [String: String], in c: Cluster) -> Value {
         let namespace = service.namespace ?? "default"
+        let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
         var ready: [(String, SimPod)] = [], notReady: [(String, SimPod)] = []
-        for pod in c.pods.values where pod.namespace == namespace && pod.isActive {
+        for pod in c.pods.values where pod.namespace == namespace && !pod.gone && (pod.isActive || publishNotReady) {
             guard let ip = pod.ip, selector.allSatisfy({ pod.labels[$0.key] == $0.value }) else { continue }
-            if pod.ready { ready.append((ip, pod)) } else { notReady.append((ip, pod)) }
+            if pod.ready || publishNotReady { ready.append((ip, pod)) } else { notReady.append((ip, pod)) }
         }
         if ready.isEmpty && notReady.isEmpty { return .array([]) }
         func addresses(_ list: [(String, SimPod)]) -> Value {
@@ -75,6 +88,33 @@ enum EndpointsController {
         if !notReady.isEmpty { subset["notReadyAddresses"] = addresses(notReady) }
         subset["ports"] = .array(ports)
         return .array([.object(subset)])
+    }
+
+    /// The slices' endpoints an Endpoints object's subsets amount to (for states written
+    /// before EndpointSlices): addresses ready, the others neither ready nor serving.
+    static func endpoints(fromSubsets subsets: Value) -> Value {
+        var result: [(String, Value)] = []
+        for subset in subsets.arrayValue ?? [] {
+            for (field, ready) in [("addresses", true), ("notReadyAddresses", false)] {
+                for address in subset[field]?.arrayValue ?? [] {
+                    guard let ip = address["ip"]?.stringValue else { continue }
+                    var endpoint = Object(["addresses": .array([.string(ip)]),
+                                           "conditions": .object(Object(["ready": .bool(ready), "serving": .bool(ready), "terminating": .bool(false)]))])
+                    if let node = address["nodeName"], node != .null { endpoint["nodeName"] = node }
+                    if let ref = address["targetRef"] { endpoint["targetRef"] = ref }
+                    result.append((ip, .object(endpoint)))
+                }
+            }
+        }
+        return .array(result.sorted { $0.0 < $1.0 }.map(\.1))
+    }
+
+    /// An update on its way to the Endpoints and EndpointSlices of a Service.
+    struct PendingEndpoints {
+        var at: Timestamp
+        var subsets: Value
+        /// The slices' endpoints, all of them in order.
+        var endpoints: Value
     }
 
     /// A Service port's target on a pod: a number, or a named container port looked up.

@@ -149,6 +149,7 @@ public enum TablePrinter {
         case ("", "Event"): return ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
         case ("", "ConfigMap"): return ["NAME", "DATA", "AGE"]
         case ("", "Secret"): return ["NAME", "TYPE", "DATA", "AGE"]
+        case ("discovery.k8s.io", "EndpointSlice"): return ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
         default: return ["NAME", "AGE"]
         }
     }
@@ -202,6 +203,15 @@ public enum TablePrinter {
             return cells
         case ("", "Endpoints"):
             return [r.name, ServiceText.endpoints(o), age]
+        case ("discovery.k8s.io", "EndpointSlice"):
+            // printEndpointSlice: at most three ports and addresses, then "+ N more...".
+            func list(_ items: [String]) -> String {
+                if items.isEmpty { return "<unset>" }
+                return items.prefix(3).joined(separator: ",") + (items.count > 3 ? " + \(items.count - 3) more..." : "")
+            }
+            let ports = (o["ports"]?.arrayValue ?? []).map { $0["port"]?.intValue.map(String.init) ?? $0["name"]?.stringValue ?? "*" }
+            let addresses = (o["endpoints"]?.arrayValue ?? []).flatMap { ($0["addresses"]?.arrayValue ?? []).compactMap(\.stringValue) }
+            return [r.name, o["addressType"]?.stringValue ?? "", list(ports), list(addresses), age]
         case ("", "Node"):
             let ready = (o.at("status", "conditions")?.arrayValue ?? []).first { $0["type"]?.stringValue == "Ready" }
             var status = ready?["status"]?.stringValue == "True" ? "Ready" : "NotReady"

@@ -36,7 +36,11 @@ public final class Cluster {
     /// Endpoint propagation delay (SPEC §3, default 1 s).
     public var endpointPropagation = Duration(seconds: 1)
     /// Endpoint updates waiting for the propagation delay, per Service.
-    var pendingEndpoints: [ObjectKey: [(at: Timestamp, subsets: Value)]] = [:]
+    var pendingEndpoints: [ObjectKey: [EndpointsController.PendingEndpoints]] = [:]
+    /// Each Service's EndpointSlices as published (keyed like its Endpoints), in order.
+    var endpointSlices: [ObjectKey: [Resource]] = [:]
+    var dirtySlices: Set<ObjectKey> = []
+    var deletedSlices: Set<ObjectKey> = []
     var pendingKeysAtLoad: Set<ObjectKey> = []
     var ipCounter = 0
     /// ConfigMaps, Secrets and PersistentVolumeClaims by `Kind/namespace/name`, with their keys.
@@ -109,6 +113,13 @@ public final class Cluster {
         }
         for s in try list(Self.serviceType) { services[s.key] = s }
         for e in try list(Self.endpointsType) { endpoints[e.key] = e }
+        for slice in try list(EndpointSliceController.type) {
+            guard let service = slice.labels[EndpointSliceController.serviceNameLabel] else { continue }
+            endpointSlices[ObjectKey(type: Self.endpointsType.storageKey, namespace: slice.namespace ?? "default", name: service), default: []].append(slice)
+        }
+        for key in endpointSlices.keys {
+            endpointSlices[key]?.sort { ($0.creationTimestamp ?? "", $0.name) < ($1.creationTimestamp ?? "", $1.name) }
+        }
         nodes = try list(Self.nodeType).map(SimNode.init)
         for e in try list(Self.eventType) { events.append(SimEvent(loading: e)) }
         // Endpoint updates still propagating when the last command stopped.
@@ -116,7 +127,9 @@ public final class Cluster {
             let key = ObjectKey(type: Self.endpointsType.storageKey, namespace: pending.namespace ?? "default", name: pending.name)
             for item in pending.object["updates"]?.arrayValue ?? [] {
                 guard let at = item["at"]?.stringValue.flatMap(Timestamp.init(parsing:)), let subsets = item["subsets"] else { continue }
-                pendingEndpoints[key, default: []].append((at, subsets))
+                // A state from before EndpointSlices: the slices follow the Endpoints.
+                let endpoints = item["endpoints"] ?? EndpointsController.endpoints(fromSubsets: subsets)
+                pendingEndpoints[key, default: []].append(EndpointsController.PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints))
                 timers.add(.endpoints(key), at: max(at, now))
             }
         }
@@ -339,6 +352,15 @@ public final class Cluster {
             guard let resource = endpoints[key] else { continue }
             try store.put(resource, creating: false)
         }
+        let slicesByKey = Dictionary(endpointSlices.values.flatMap { $0 }.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        for key in dirtySlices.sorted() {
+            if let slice = slicesByKey[key] { try store.put(slice, creating: false) }
+        }
+        for key in deletedSlices.sorted() where slicesByKey[key] == nil {
+            if try store.get(key) != nil { try store.delete(key) }
+        }
+        dirtySlices = []
+        deletedSlices = []
         // Events about pods that are gone go with them (Kubernetes keeps them for an hour;
         // a 10,000-pod rollout would otherwise store five events per pod it replaced).
         let gonePods = Set(pods.values.filter(\.gone).map(\.uid))
@@ -368,7 +390,8 @@ public final class Cluster {
                 try store.put(Resource(Object([
                     "apiVersion": .string("rollout.dev/v1alpha1"), "kind": .string("EndpointsPropagation"),
                     "metadata": .object(Object(["name": .string(key.name), "namespace": .string(key.namespace)])),
-                    "updates": .array(updates.map { .object(Object(["at": .string(Timestamp(milliseconds: $0.at.milliseconds).description), "subsets": $0.subsets])) }),
+                    "updates": .array(updates.map { .object(Object(["at": .string(Timestamp(milliseconds: $0.at.milliseconds).description), "subsets": $0.subsets,
+                                                                    "endpoints": $0.endpoints])) }),
                 ])), creating: false)
             } else if try store.get(storedKey) != nil {
                 try store.delete(storedKey)

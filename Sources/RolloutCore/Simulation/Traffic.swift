@@ -82,12 +82,9 @@ public final class TrafficRecorder {
         guard var stats = traffic[key] else { return }
         stats.requests += 1
         let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
-        var targets: [String] = []
-        for subset in c.endpoints[endpointsKey]?.object["subsets"]?.arrayValue ?? [] {
-            for address in subset["addresses"]?.arrayValue ?? [] {
-                if let uid = address["targetRef"]?["uid"]?.stringValue { targets.append(uid) }
-            }
-        }
+        // kube-proxy's view: the Service's EndpointSlices as published, ready endpoints first,
+        // serving-terminating ones when none is ready.
+        let targets = KubeProxy.targets(endpointsKey, in: c)
         var failure: String?
         if targets.isEmpty {
             failure = "no ready endpoints"
@@ -116,12 +113,7 @@ public final class TrafficRecorder {
     func allEndpointsServe(_ c: Cluster) -> Bool {
         for key in services {
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
-            for subset in c.endpoints[endpointsKey]?.object["subsets"]?.arrayValue ?? [] {
-                for address in subset["addresses"]?.arrayValue ?? [] {
-                    guard let uid = address["targetRef"]?["uid"]?.stringValue else { continue }
-                    if Self.notServing(c.pods[uid], at: c.now.milliseconds) != nil { return false }
-                }
-            }
+            for uid in KubeProxy.targets(endpointsKey, in: c) where Self.notServing(c.pods[uid], at: c.now.milliseconds) != nil { return false }
         }
         return true
     }

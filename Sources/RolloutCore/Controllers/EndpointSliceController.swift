@@ -1,0 +1,112 @@
+/// The EndpointSlice controller (`staging/src/k8s.io/endpointslice` reconciler and
+/// `podToEndpoint`; KUBERNETES-scheduling-traffic.md §7): every selected pod that has an IP,
+/// terminating ones included, with the conditions kube-proxy reads — `serving` (the pod is
+/// Ready), `terminating` (it has a deletionTimestamp) and `ready` (`publishNotReadyAddresses`, or
+/// serving and not terminating) — in slices of at most 100 endpoints labelled
+/// `kubernetes.io/service-name`, owned by the Service. Published with the Endpoints, after the
+/// same propagation delay.
+enum EndpointSliceController {
+    static let type = ResourceType.forObject(apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice")
+    static let maxEndpointsPerSlice = 100
+    static let serviceNameLabel = "kubernetes.io/service-name"
+    static let managedByLabel = "endpointslice.kubernetes.io/managed-by"
+
+    /// The endpoints a Service's slices should list, in IP order.
+    static func desiredEndpoints(_ service: Resource, selector: [String: String], in c: Cluster) -> [Value] {
+        let namespace = service.namespace ?? "default"
+        let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
+        var result: [(String, Value)] = []
+        for pod in c.pods.values where pod.namespace == namespace && !pod.gone {
+            guard let ip = pod.ip, selector.allSatisfy({ pod.labels[$0.key] == $0.value }) else { continue }
+            let serving = pod.ready, terminating = pod.isTerminating
+            var endpoint = Object([
+                "addresses": .array([.string(ip)]),
+                "conditions": .object(Object(["ready": .bool(publishNotReady || (serving && !terminating)), "serving": .bool(serving),
+                                              "terminating": .bool(terminating)])),
+            ])
+            if let node = pod.nodeName { endpoint["nodeName"] = .string(node) }
+            endpoint["targetRef"] = .object(Object(["kind": .string("Pod"), "name": .string(pod.name), "namespace": .string(pod.namespace), "uid": .string(pod.uid)]))
+            result.append((ip, .object(endpoint)))
+        }
+        return result.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// Writes the Service's slices for `endpoints`: the existing slices are reused in order, new
+    /// ones get a generated name, and slices no longer needed go. A Service with no endpoints
+    /// keeps one empty slice, as the controller does.
+    static func publish(_ serviceKey: ObjectKey, endpoints: [Value], ports: [Value], in c: Cluster) {
+        let service = c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: serviceKey.namespace, name: serviceKey.name)]
+        var existing = c.endpointSlices[serviceKey] ?? []
+        var chunks: [[Value]] = stride(from: 0, to: endpoints.count, by: maxEndpointsPerSlice).map {
+            Array(endpoints[$0..<min($0 + maxEndpointsPerSlice, endpoints.count)])
+        }
+        if chunks.isEmpty { chunks = [[]] }
+        var slices: [Resource] = []
+        for (i, chunk) in chunks.enumerated() {
+            var slice: Resource
+            if i < existing.count {
+                slice = existing[i]
+            } else {
+                var labels = Object([managedByLabel: .string("endpointslice-controller.k8s.io"), serviceNameLabel: .string(serviceKey.name)])
+                for (k, v) in (service?.labels ?? [:]).sorted(by: { $0.key < $1.key }) where labels[k] == nil { labels[k] = .string(v) }
+                var meta = Object([
+                    "name": .string("\(serviceKey.name)-\(c.randomSuffix())"), "generateName": .string("\(serviceKey.name)-"),
+                    "namespace": .string(serviceKey.namespace), "uid": .string(c.newUID()),
+                    "creationTimestamp": .string(c.now.description), "labels": .object(labels),
+                ])
+                if let service {
+                    meta["ownerReferences"] = .array([.object(Object([
+                        "apiVersion": .string("v1"), "kind": .string("Service"), "name": .string(service.name), "uid": .string(service.uid),
+                        "controller": .bool(true), "blockOwnerDeletion": .bool(true),
+                    ]))])
+                }
+                slice = Resource(Object(["apiVersion": .string("discovery.k8s.io/v1"), "kind": .string("EndpointSlice"), "metadata": .object(meta),
+                                         "addressType": .string("IPv4")]))
+            }
+            let before = slice
+            slice.object["endpoints"] = chunk.isEmpty ? nil : .array(chunk)
+            slice.object["ports"] = .array(ports)
+            if slice != before || i >= existing.count { c.dirtySlices.insert(slice.key) }
+            slices.append(slice)
+        }
+        if existing.count > slices.count {
+            for gone in existing[slices.count...] { c.deletedSlices.insert(gone.key) }
+        }
+        existing = slices
+        c.endpointSlices[serviceKey] = existing
+    }
+
+    /// The ports of a Service's slices: each Service port's target on the pods, with its name
+    /// ("" when unnamed) and protocol.
+    static func ports(_ service: Resource, sample: SimPod?) -> [Value] {
+        (service.value.at("spec", "ports")?.arrayValue ?? []).map { port in
+            .object(Object([
+                "name": port["name"] ?? .string(""),
+                "port": .int(EndpointsController.targetPort(port, pod: sample)),
+                "protocol": port["protocol"] ?? .string("TCP"),
+            ]))
+        }
+    }
+}
+
+/// kube-proxy's choice of endpoints for a Service (`pkg/proxy/topology.go`
+/// CategorizeEndpoints, with `endpointslicecache.go`'s defaults: a missing `ready` or `serving`
+/// is true, a missing `terminating` false): the ready endpoints; only when there is none, those
+/// that are serving and terminating (a pod in its `preStop` whose readiness still passes).
+enum KubeProxy {
+    /// The pods (uids) requests to the Service go to, as kube-proxy sees its slices now.
+    static func targets(_ serviceKey: ObjectKey, in c: Cluster) -> [String] {
+        var ready: [String] = [], fallback: [String] = []
+        for slice in c.endpointSlices[serviceKey] ?? [] {
+            for endpoint in slice.object["endpoints"]?.arrayValue ?? [] {
+                guard let uid = endpoint["targetRef"]?["uid"]?.stringValue else { continue }
+                let conditions = endpoint["conditions"]
+                let isReady = conditions?["ready"]?.boolValue ?? true
+                let serving = conditions?["serving"]?.boolValue ?? true
+                let terminating = conditions?["terminating"]?.boolValue ?? false
+                if isReady { ready.append(uid) } else if serving && terminating { fallback.append(uid) }
+            }
+        }
+        return ready.isEmpty ? fallback : ready
+    }
+}

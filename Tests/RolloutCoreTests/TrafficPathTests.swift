@@ -1,0 +1,107 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// The traffic path of issue 11: EndpointSlices as the EndpointSlice controller keeps them, the
+/// Endpoints controller's `publishNotReadyAddresses`, and kube-proxy's choice of endpoints
+/// (`pkg/proxy/topology.go` CategorizeEndpoints; KUBERNETES-scheduling-traffic.md §7, §10(e)).
+final class TrafficPathTests: XCTestCase {
+    var state = ""
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        state = try temporaryDirectory(self, "rollout-traffic-path").appendingPathComponent("state").path
+    }
+
+    func rollout(_ arguments: String...) throws -> RolloutRun { try RolloutRun.run(arguments + ["--state", state]) }
+
+    func write(_ text: String, _ name: String) throws -> String {
+        let url = try temporaryDirectory(self, "rollout-manifests").appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// examples/manifests/web-api.yaml with the Recreate strategy.
+    func recreate(image: String) throws -> String {
+        var text = try String(contentsOfFile: "examples/manifests/web-api.yaml", encoding: .utf8)
+        text = text.replacingOccurrences(of: "    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n", with: "    type: Recreate\n")
+        return text.replacingOccurrences(of: "web-api:1.4.2", with: image)
+    }
+
+    // Recreate with a 10 s preStop sleep, readiness probe and 3 s drain. At 0 the old pods are
+    // deleted; their readiness probe keeps passing (the kubelet keeps readiness probes during
+    // shutdown), so from 1 s (propagation) their endpoints are serving and terminating: no
+    // endpoint is ready, and kube-proxy falls back to them — the requests of 0–10 s are served.
+    // SIGTERM at 10 s (preStop over): the app stops accepting (10–12.9 s, 30 failed), exits at
+    // 13, and the slices drop it at 14 (13–13.9 s: the pod is gone, 10 failed). The new pods are
+    // created at 13, pull the new image (3 s), start at 17, pass their readiness probe at 22 (5 s
+    // warm-up, probes at 17 and 22) and are listed at 23: 14–22.9 s, nothing to send to (90).
+    func testRecreateWithPreStopFallsBackToServingTerminatingEndpoints() throws {
+        XCTAssertEqual(try rollout("apply", "-f", try write(try recreate(image: "ghcr.io/example/web-api:1.4.2"), "v1.yaml"), "--wait").status, 0)
+        let run = try rollout("apply", "-f", try write(try recreate(image: "ghcr.io/example/web-api:1.5.0"), "v2.yaml"), "--wait")
+        XCTAssertTrue(run.stdout.hasSuffix("""
+        service/web-api: 230 requests at 10/s, 130 failed
+          t=10s–12.9s: 30 failed, pod past SIGTERM (shutting down)
+          t=13s–13.9s: 10 failed, pod already gone (killed)
+          t=14s–22.9s: 90 failed, no ready endpoints
+
+        """), run.stdout)
+    }
+
+    // The EndpointSlice of a Service mid-rollout: a terminating pod is listed, not ready but
+    // serving (podToEndpoint); the Endpoints object leaves it out (syncService). kubectl's
+    // columns: NAME ADDRESSTYPE PORTS ENDPOINTS AGE.
+    func testEndpointSlicesListTerminatingPods() throws {
+        XCTAssertEqual(try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait").status, 0)
+        let slices = try rollout("get", "endpointslices").stdout
+        XCTAssertTrue(slices.hasPrefix("NAME"), slices)
+        XCTAssertTrue(slices.contains("IPv4          8080      10.42.0.3,10.42.0.4,10.42.0.5   "), slices)
+        let pod = try XCTUnwrap(try rollout("get", "pods", "-o", "name").stdout.split(separator: "\n").first.map(String.init))
+        XCTAssertEqual(try rollout("delete", pod).status, 0)
+        // One second of virtual time: the change reaches the slices and the Endpoints.
+        _ = try rollout("wait", "--for=condition=Progressing=False", "deployment/web-api", "--timeout", "1s")
+        let json = try rollout("get", "endpointslices", "-o", "json").stdout
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let endpoints = ((object["items"] as? [[String: Any]])?.first?["endpoints"] as? [[String: Any]]) ?? []
+        let deleted = try XCTUnwrap(endpoints.first { ($0["targetRef"] as? [String: Any])?["name"] as? String == String(pod.dropFirst(4)) })
+        XCTAssertEqual(deleted["conditions"] as? [String: Bool], ["ready": false, "serving": true, "terminating": true])
+        // The two other pods are ready; the replacement (scheduled at once, not ready for a few
+        // seconds) is listed as neither ready nor serving.
+        XCTAssertEqual(endpoints.count, 4)
+        XCTAssertEqual(endpoints.filter { ($0["conditions"] as? [String: Bool])?["ready"] == true }.count, 2)
+        XCTAssertEqual(endpoints.filter { ($0["conditions"] as? [String: Bool]) == ["ready": false, "serving": false, "terminating": false] }.count, 1)
+        XCTAssertFalse(try rollout("get", "endpoints", "web-api", "-o", "yaml").stdout.contains(String(pod.dropFirst(4))))
+        let described = try rollout("get", "endpointslices", "-o", "yaml").stdout
+        XCTAssertTrue(described.contains("kubernetes.io/service-name: web-api"), described)
+        XCTAssertTrue(described.contains("endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io"), described)
+    }
+
+    // publishNotReadyAddresses: every pod is an address of the Endpoints and a ready endpoint of
+    // the slices (syncService, podToEndpoint), so a pod that is still warming up gets requests.
+    func testPublishNotReadyAddressesSendsToPodsThatAreNotReady() throws {
+        let manifest = try String(contentsOfFile: "examples/manifests/web-api.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "  type: LoadBalancer\n", with: "  type: LoadBalancer\n  publishNotReadyAddresses: true\n")
+        XCTAssertTrue(manifest.contains("publishNotReadyAddresses"))
+        let path = try write(manifest, "web.yaml")
+        XCTAssertEqual(try rollout("apply", "-f", path, "--wait").status, 0)
+        let run = try rollout("apply", "-f", try write(manifest.replacingOccurrences(of: "web-api:1.4.2", with: "web-api:1.5.0"), "v2.yaml"), "--wait")
+        // Each new pod is listed (1 s after it got its IP) while it pulls, starts and warms up:
+        // requests to it fail until it serves.
+        XCTAssertTrue(run.stdout.contains("failed, container not running") || run.stdout.contains("failed, pod still warming up"), run.stdout)
+        XCTAssertFalse(run.stdout.contains(", 0 failed"), run.stdout)
+    }
+
+    // Slices hold at most 100 endpoints (maxEndpointsPerSlice).
+    func testSlicesSplitAtAHundredEndpoints() throws {
+        let manifest = try String(contentsOfFile: "examples/manifests/web-api.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "replicas: 3", with: "replicas: 250")
+            .replacingOccurrences(of: "cpu: 250m", with: "cpu: 10m").replacingOccurrences(of: "memory: 256Mi", with: "memory: 16Mi")
+        XCTAssertEqual(try rollout("cluster", "init", "--pods", "300").status, 0)
+        XCTAssertEqual(try rollout("apply", "-f", try write(manifest, "big.yaml"), "--wait").status, 0)
+        let json = try rollout("get", "endpointslices", "-o", "json").stdout
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let counts = ((object["items"] as? [[String: Any]]) ?? []).map { (($0["endpoints"] as? [Any]) ?? []).count }.sorted()
+        XCTAssertEqual(counts, [50, 100, 100])
+        XCTAssertTrue(try rollout("get", "endpointslices").stdout.contains(" + 97 more..."))
+    }
+}
