@@ -91,6 +91,32 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertFalse(run.stdout.contains(", 0 failed"), run.stdout)
     }
 
+    // The evidence belongs to the rollout: a later `status`, `wait` or `get` on the finished
+    // rollout adds its own (none) and erases nothing; chart and SVG agree on the count.
+    func testFailureRecordsSurviveLaterCommands() throws {
+        XCTAssertEqual(try rollout("apply", "-f", "examples/unsafe/naive-api.yaml", "--wait").status, 0)
+        let run = try rollout("apply", "-f", "examples/releases/naive-api-2.yaml", "--wait")
+        XCTAssertTrue(run.stdout.contains("service/naive-api: 110 requests at 10/s, 89 failed"), run.stdout)
+        func counts() throws -> (chart: Int, svg: String?) {
+            let chart = try rollout("timeline", "deployment/naive-api", "-o", "chart").stdout
+            // The FAILED column follows "terminating N" when a moment had failures.
+            let failed = chart.split(separator: "\n").compactMap { line -> Int? in
+                let cells = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                guard let i = cells.firstIndex(of: "terminating"), cells.count > i + 2 else { return nil }
+                return Int(cells[i + 2])
+            }.reduce(0, +)
+            let svg = try rollout("timeline", "deployment/naive-api", "-o", "svg").stdout
+            return (failed, svg.range(of: #"\d+ failed requests"#, options: .regularExpression).map { String(svg[$0]) })
+        }
+        XCTAssertEqual(try counts().chart, 89)
+        XCTAssertEqual(try counts().svg, "89 failed requests")
+        XCTAssertEqual(try rollout("status", "deployment/naive-api").status, 0)
+        _ = try rollout("wait", "--for=condition=Available", "deployment/naive-api")
+        _ = try rollout("get", "all")
+        XCTAssertEqual(try counts().chart, 89)
+        XCTAssertEqual(try counts().svg, "89 failed requests")
+    }
+
     // Slices hold at most 100 endpoints (maxEndpointsPerSlice).
     func testSlicesSplitAtAHundredEndpoints() throws {
         let manifest = try String(contentsOfFile: "examples/manifests/web-api.yaml", encoding: .utf8)

@@ -398,7 +398,9 @@ public final class Cluster {
             }
         }
         pendingKeysAtLoad = Set(pendingEndpoints.keys)
-        // Failed requests go on the timelines of the Deployments behind the Services.
+        // Failed requests go on the timelines of the Deployments behind the Services. They
+        // belong to the rollout: what earlier commands recorded before this recording began is
+        // kept (a later `status` on a finished rollout adds, never erases).
         if let traffic {
             for (key, resource) in deployments {
                 guard var timeline = timelines[key] else { continue }
@@ -407,8 +409,10 @@ public final class Cluster {
                     TrafficRecorder.Window(start: w.start + traffic.start.milliseconds - timeline.start.milliseconds,
                                            end: w.end + traffic.start.milliseconds - timeline.start.milliseconds, reason: w.reason, failed: w.failed)
                 }.filter { $0.end >= 0 }
-                if !windows.isEmpty || !timeline.failures.isEmpty {
-                    timeline.failures = windows.sorted { ($0.start, $0.reason) < ($1.start, $1.reason) }
+                let recordingStart = traffic.start.milliseconds - timeline.start.milliseconds
+                let merged = (timeline.failures.filter { $0.start < recordingStart } + windows).sorted { ($0.start, $0.reason) < ($1.start, $1.reason) }
+                if merged != timeline.failures {
+                    timeline.failures = merged
                     timelines[key] = timeline
                     dirtyTimelines.insert(key)
                 }
