@@ -38,6 +38,8 @@ enum ApplyCommand {
                            undo it to the previous revision, wait for that, and exit 1
           --traffic=10     With --wait: requests per second replayed through each Service in front
                            of the Deployments (0: none); failed requests are reported
+          --request-time=50ms  How long each replayed request takes; one still running when its
+                           container stops fails
 
     """ + Global.helpText
 

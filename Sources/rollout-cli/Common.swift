@@ -62,6 +62,7 @@ enum Global {
         .init(names: ["--timeout"], takesValue: true),
         .init(names: ["--speed"], takesValue: true),
         .init(names: ["--traffic"], takesValue: true),
+        .init(names: ["--request-time"], takesValue: true),
     ]
 
     /// `--traffic RPS`: requests per second replayed through each Service (default 10, 0: none).
@@ -79,7 +80,16 @@ enum Global {
         guard rps > 0 else { return }
         let services = TrafficRecorder.servingServices(selecting: deployments.compactMap { cluster.deployments[$0] }, in: cluster)
         guard !services.isEmpty else { return }
-        cluster.traffic = TrafficRecorder(rps: rps, services: services, start: cluster.now)
+        cluster.traffic = TrafficRecorder(rps: rps, services: services, start: cluster.now, requestTime: try requestTime(parsed))
+    }
+
+    /// `--request-time`: how long each replayed request takes (default 50ms).
+    static func requestTime(_ parsed: Arguments) throws -> Duration {
+        guard let text = parsed.last("--request-time") else { return TrafficRecorder.defaultRequestTime }
+        guard let d = Duration(parsing: text), d.milliseconds >= 0, d.milliseconds <= 3_600_000 else {
+            throw UsageError(message: "invalid argument \"\(text)\" for \"--request-time\" flag: expected a duration from 0s to 1h, such as 50ms or 2s")
+        }
+        return d
     }
 
     /// `--timeout`: a Go duration of virtual time; 0 or absent means the default limit.

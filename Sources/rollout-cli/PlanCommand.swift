@@ -25,6 +25,8 @@ enum PlanCommand {
       -f, --filename=[]    Files, folders (.yaml, .yml, .json) or - for standard input
       -R, --recursive      Walk folders given with -f recursively
           --traffic=10     Requests per second through each Service (0: none)
+          --request-time=50ms  How long each request takes (a Service's rollout.sim/request-time
+                           sets its own); one still running when its container stops fails
           --fail-on=       downtime or hazard (repeat for both)
           --timeout=1d     Virtual time a rollout may take at most
           --svg=FILE       Also write a chart of each rollout (as `timeline -o svg`)
@@ -56,7 +58,8 @@ enum PlanCommand {
         let store = try Global.openStore(parsed, writable: true)
         // Never committed: closing the store drops everything the plan did.
         defer { store.close() }
-        let report = try Planner.plan(documents, store: store, options: options, rps: try Global.trafficRate(parsed), timeout: try Global.timeout(parsed))
+        let report = try Planner.plan(documents, store: store, options: options, rps: try Global.trafficRate(parsed), timeout: try Global.timeout(parsed),
+                                      requestTime: try Global.requestTime(parsed))
         io.out(output == "json" ? try JSONWriter.string(report.json, style: .pretty) + "\n" : report.text)
         if let path = parsed.last("--svg") {
             // One chart per Deployment that rolled: FILE for the first, FILE-NAME.svg for others.

@@ -25,6 +25,8 @@ enum StatusCommand {
           --no-fail-fast   Keep waiting when every new pod is in CrashLoopBackOff or ImagePullBackOff
           --traffic=10     Requests per second replayed through each Service in front of the
                            Deployment while it rolls (0: none); failures are reported at the end
+          --request-time=50ms  How long each replayed request takes; one still running when its
+                           container stops fails
 
     """ + Global.helpText
 

@@ -117,6 +117,37 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertEqual(try counts().svg, "89 failed requests")
     }
 
+    // Requests that take time (a Service's `rollout.sim/request-time: 12s`). One replica, its
+    // successor pulled and started at 4 s and ready at once: the old pod is deleted at 4 and
+    // leaves the endpoints at 5, so it took the requests sent at 0–4.9 s. Its preStop sleeps 5 s
+    // (SIGTERM at 9); its app would drain for 20 s, but the grace period is 10 s: SIGKILL at 14
+    // (killContainer: 10 − 5 s of preStop). Requests sent after 2.0 s still run then (2.1 …
+    // 4.9 s: 29 of them) and fail; the one sent at 2.0 s ends at 14.0, as the kill comes.
+    // With a 30 s grace period the app exits after its drain, at 29 s, when all of them are
+    // done: lint's grace-too-short, seen as failed requests only when requests outlive it.
+    func testRequestsInFlightWhenThePodIsKilled() throws {
+        let v1 = try String(contentsOfFile: "Tests/RolloutCoreTests/Fixtures/pods/long-requests.yaml", encoding: .utf8)
+        XCTAssertEqual(try rollout("apply", "-f", try write(v1, "v1.yaml"), "--wait").status, 0)
+        var run = try rollout("apply", "-f", try write(v1.replacingOccurrences(of: "app:1", with: "app:2"), "v2.yaml"), "--wait")
+        XCTAssertTrue(run.stdout.hasSuffix("""
+        service/web: 150 requests at 10/s, 29 failed
+          t=14s: 29 failed, in flight when its pod was killed (SIGKILL)
+
+        """), run.stdout)
+        state = try temporaryDirectory(self, "rollout-traffic-path").appendingPathComponent("state").path
+        let patient = v1.replacingOccurrences(of: "terminationGracePeriodSeconds: 10", with: "terminationGracePeriodSeconds: 30")
+        XCTAssertEqual(try rollout("apply", "-f", try write(patient, "p1.yaml"), "--wait").status, 0)
+        run = try rollout("apply", "-f", try write(patient.replacingOccurrences(of: "app:1", with: "app:2"), "p2.yaml"), "--wait")
+        XCTAssertTrue(run.stdout.hasSuffix("service/web: 300 requests at 10/s, 0 failed\n"), run.stdout)
+        // Short requests (the default 50 ms) never outlive even the short grace period.
+        state = try temporaryDirectory(self, "rollout-traffic-path").appendingPathComponent("state").path
+        let quick = v1.replacingOccurrences(of: "  annotations: {rollout.sim/request-time: 12s}\n", with: "")
+        XCTAssertEqual(try rollout("apply", "-f", try write(quick, "q1.yaml"), "--wait").status, 0)
+        run = try rollout("apply", "-f", try write(quick.replacingOccurrences(of: "app:1", with: "app:2"), "q2.yaml"), "--wait")
+        XCTAssertTrue(run.stdout.hasSuffix(" 0 failed\n"), run.stdout)
+        XCTAssertTrue(try rollout("lint", "-f", try write(v1, "lint.yaml")).stdout.contains("error[grace-too-short]"))
+    }
+
     // Slices hold at most 100 endpoints (maxEndpointsPerSlice).
     func testSlicesSplitAtAHundredEndpoints() throws {
         let manifest = try String(contentsOfFile: "examples/manifests/web-api.yaml", encoding: .utf8)

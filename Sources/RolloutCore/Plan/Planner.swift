@@ -82,14 +82,15 @@ public struct PlanReport: Sendable {
 public enum Planner {
     /// Plans `documents` against the state in `store`. Nothing is committed; close the store
     /// without committing and the state is exactly as before.
-    public static func plan(_ documents: [ManifestDocument], store: StateStore, options: ApplyOptions, rps: Int, timeout: Duration? = nil) throws -> PlanReport {
+    public static func plan(_ documents: [ManifestDocument], store: StateStore, options: ApplyOptions, rps: Int, timeout: Duration? = nil,
+                            requestTime: Duration = TrafficRecorder.defaultRequestTime) throws -> PlanReport {
         var dryRun = options
         dryRun.dryRun = .none
         let changes = try Applier.apply(try Applier.prepare(documents, options: dryRun), to: store, options: dryRun, commit: false)
         let cluster = try Cluster(store: store)
         let keys = changes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" }.map(\.resource.key)
         let services = TrafficRecorder.servingServices(selecting: keys.compactMap { cluster.deployments[$0] }, in: cluster)
-        if rps > 0 && !services.isEmpty { cluster.traffic = TrafficRecorder(rps: rps, services: services, start: cluster.now) }
+        if rps > 0 && !services.isEmpty { cluster.traffic = TrafficRecorder(rps: rps, services: services, start: cluster.now, requestTime: requestTime) }
         let start = cluster.now
         var finished: [ObjectKey: Timestamp] = [:]
         var watched = keys.filter { key in

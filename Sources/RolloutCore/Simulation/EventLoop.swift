@@ -51,6 +51,7 @@ public enum EventLoop {
                 case .endpoints(let key): EndpointsController.publish(key, in: c)
                 }
             }
+            c.traffic?.settleInFlight(c)
         }
     }
 }

@@ -53,10 +53,11 @@ public enum RolloutWait {
         }
         // Let endpoint changes already on their way reach the Services, so the next command
         // starts from what clients actually see; with traffic, also until every endpoint serves
-        // (a pod without a readiness probe is "rolled out" before its app has warmed up).
+        // (a pod without a readiness probe is "rolled out" before its app has warmed up) and
+        // until no request runs on a pod that is still being stopped.
         if loopOutcome == .conditionMet {
             _ = EventLoop.run(c, timeout: Duration(seconds: 600), until: { c in
-                c.pendingEndpoints.isEmpty && (c.traffic.map { $0.allEndpointsServe(c) } ?? true)
+                c.pendingEndpoints.isEmpty && (c.traffic.map { $0.allEndpointsServe(c) && !$0.awaitsTerminatingPods(c) } ?? true)
             }, observe: { c in pace(c.now) })
         }
         return outcomes

@@ -27,7 +27,21 @@ public final class TrafficRecorder {
 
     public let rps: Int
     public let start: Timestamp
+    /// How long a request takes when nothing says otherwise (`--request-time`); a Service's
+    /// `rollout.sim/request-time` annotation sets its own.
+    public let requestTime: Duration
+    /// The default request time: a few tens of milliseconds, as a typical API call.
+    public static let defaultRequestTime = Duration(milliseconds: 50)
     let services: [ObjectKey]
+    /// Requests being served: they fail if their container stops before they end.
+    struct InFlight {
+        var service: ObjectKey
+        var pod: String
+        var container: Int
+        var instance: Int
+        var end: Int
+    }
+    var inFlight: [InFlight] = []
     var sent = 0
     var roundRobin: [ObjectKey: Int] = [:]
     public private(set) var traffic: [ObjectKey: ServiceTraffic] = [:]
@@ -36,8 +50,9 @@ public final class TrafficRecorder {
     public private(set) var truncated = false
 
     /// Records traffic to `services` from `start` on.
-    public init(rps: Int, services: [ObjectKey], start: Timestamp) {
+    public init(rps: Int, services: [ObjectKey], start: Timestamp, requestTime: Duration = TrafficRecorder.defaultRequestTime) {
         self.rps = rps
+        self.requestTime = requestTime
         self.services = services.sorted()
         self.start = start
         for key in self.services { traffic[key] = ServiceTraffic(service: key) }
@@ -91,24 +106,83 @@ public final class TrafficRecorder {
         } else {
             let index = roundRobin[key, default: 0] % targets.count
             roundRobin[key, default: 0] += 1
-            failure = Self.notServing(c.pods[targets[index]], at: at)
-        }
-        if let failure {
-            stats.failed += 1
-            let t = at - start.milliseconds
-            // One window per cause while it lasts: failures of one reason less than a second
-            // apart belong together, even with other causes' failures between them (windows
-            // of different causes may overlap).
-            if let i = stats.windows.lastIndex(where: { $0.reason == failure }), t - stats.windows[i].end <= max(1000, 1000 / rps + 1) {
-                stats.windows[i].end = t
-                stats.windows[i].failed += 1
-            } else {
-                stats.windows.append(Window(start: t, end: t, reason: failure, failed: 1))
+            let pod = c.pods[targets[index]]
+            failure = Self.notServing(pod, at: at)
+            // Served: it occupies its container until it ends.
+            if failure == nil, let pod, let i = pod.servingIndex {
+                let time = Self.requestTime(of: key, in: c) ?? requestTime
+                if time.milliseconds > 0 {
+                    inFlight.append(InFlight(service: key, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time.milliseconds)))
+                }
             }
         }
+        if let failure { stats.fail(at - start.milliseconds, failure, rps: rps) }
         traffic[key] = stats
     }
 
+    /// A Service's `rollout.sim/request-time`.
+    static func requestTime(of key: ObjectKey, in c: Cluster) -> Duration? {
+        c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)]?.annotations["rollout.sim/request-time"]
+            .flatMap(Duration.init(parsing:)).map(SimulationLimits.bounded)
+    }
+
+    /// After the cluster changed at `c.now`: requests still running on a container that has
+    /// stopped fail — SIGKILLed at the end of its grace period, exited after its drain, or
+    /// restarted; those that ended by now succeeded.
+    func settleInFlight(_ c: Cluster) {
+        guard !inFlight.isEmpty else { return }
+        let now = c.now.milliseconds
+        var still: [InFlight] = []
+        for request in inFlight where request.end > now {
+            let failure: String?
+            if let pod = c.pods[request.pod], request.container < pod.containers.count {
+                let container = pod.containers[request.container]
+                if pod.gone {
+                    failure = Self.killedReason(container)
+                } else if container.restarts != request.instance {
+                    failure = "in flight when its container restarted"
+                } else if case .terminated = container.state {
+                    failure = Self.killedReason(container)
+                } else {
+                    failure = nil
+                }
+            } else {
+                failure = "in flight when its pod was killed (SIGKILL)"
+            }
+            guard let failure else { still.append(request); continue }
+            traffic[request.service]?.fail(now - start.milliseconds, failure, rps: rps)
+        }
+        inFlight = still
+    }
+
+    /// Some request still runs on a pod that is being deleted: whether it completes is not
+    /// known yet.
+    func awaitsTerminatingPods(_ c: Cluster) -> Bool {
+        inFlight.contains { $0.end > c.now.milliseconds && (c.pods[$0.pod].map { $0.isTerminating && !$0.gone } ?? false) }
+    }
+
+    static func killedReason(_ container: SimContainer) -> String {
+        if case .terminated(let t) = container.state, t.exitCode == 143 { return "in flight when its app exited (SIGTERM + drain)" }
+        return "in flight when its pod was killed (SIGKILL)"
+    }
+}
+
+extension TrafficRecorder.ServiceTraffic {
+    /// One window per cause while it lasts: failures of one reason less than a second apart
+    /// belong together, even with other causes' failures between them (windows of different
+    /// causes may overlap).
+    mutating func fail(_ t: Int, _ failure: String, rps: Int) {
+        failed += 1
+        if let i = windows.lastIndex(where: { $0.reason == failure }), t - windows[i].end <= max(1000, 1000 / max(rps, 1) + 1) {
+            windows[i].end = t
+            windows[i].failed += 1
+        } else {
+            windows.append(TrafficRecorder.Window(start: t, end: t, reason: failure, failed: 1))
+        }
+    }
+}
+
+extension TrafficRecorder {
     /// Every pod behind the recorded Services answers requests now.
     func allEndpointsServe(_ c: Cluster) -> Bool {
         for key in services {
@@ -141,7 +215,7 @@ public final class TrafficRecorder {
         for key in services {
             guard let s = traffic[key] else { continue }
             text += "service/\(key.name): \(s.requests) requests at \(rps)/s, \(s.failed) failed\(truncated ? " (the replay stopped at \(Self.maxRequests) requests)" : "")\n"
-            for w in s.windows {
+            for w in s.windows.sorted(by: { ($0.start, $0.reason) < ($1.start, $1.reason) }) {
                 let span = w.start == w.end ? "t=\(Self.seconds(w.start))" : "t=\(Self.seconds(w.start))–\(Self.seconds(w.end))"
                 text += "  \(span): \(w.failed) failed, \(w.reason)\n"
             }
