@@ -123,6 +123,10 @@ enum Global {
         try cluster.save()
         try store.commit()
         if let traffic = cluster.traffic { io.out(traffic.report()) }
+        // A rolled-out app that clients outside cannot reach is not "successfully" out.
+        for line in TrafficRecorder.unreachableServices(selecting: keys.compactMap { cluster.deployments[$0] }, in: cluster) {
+            io.out(line + "\n")
+        }
         return outcomes
     }
 

@@ -148,6 +148,25 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertTrue(try rollout("lint", "-f", try write(v1, "lint.yaml")).stdout.contains("error[grace-too-short]"))
     }
 
+    // A LoadBalancer left <pending> because another Service holds its port (k3s' ServiceLB,
+    // KUBERNETES-scheduling-traffic.md §8): clients outside cannot reach the app, however well
+    // it rolled. `apply --wait` says so after "successfully rolled out", the replay counts every
+    // request as failed with the holder named, and `plan` reports it as a hazard.
+    func testAPendingLoadBalancerIsDowntime() throws {
+        let shop = try String(contentsOfFile: "Tests/RolloutCoreTests/Fixtures/pods/shop-on-port-80.yaml", encoding: .utf8)
+        XCTAssertEqual(try rollout("apply", "-f", "examples/manifests/", "--wait").status, 0)
+        var run = try rollout("apply", "-f", try write(shop, "shop.yaml"), "--wait")
+        let why = "no external IP (<pending>): port 80/TCP is held by service default/ingress-proxy"
+        XCTAssertTrue(run.stdout.hasSuffix("deployment \"shop\" successfully rolled out\nservice/shop: unreachable from outside: \(why)\n"), run.stdout)
+        let v2 = try write(shop.replacingOccurrences(of: "shop:1", with: "shop:2"), "shop2.yaml")
+        run = try rollout("plan", "-f", v2, "--fail-on", "downtime")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.contains("service/shop: 60 requests at 10/s, 60 failed\n  t=0s–5.9s: 60 failed, \(why)\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("error[load-balancer-pending] service/shop: spec.ports: clients outside cannot reach it: \(why)"), run.stdout)
+        run = try rollout("apply", "-f", v2, "--wait")
+        XCTAssertTrue(run.stdout.hasSuffix("service/shop: unreachable from outside: \(why)\n"), run.stdout)
+    }
+
     // Slices hold at most 100 endpoints (maxEndpointsPerSlice).
     func testSlicesSplitAtAHundredEndpoints() throws {
         let manifest = try String(contentsOfFile: "examples/manifests/web-api.yaml", encoding: .utf8)

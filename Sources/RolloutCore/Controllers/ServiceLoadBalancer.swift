@@ -16,6 +16,7 @@ enum ServiceLoadBalancer {
             let ingress = service.value.at("status", "loadBalancer", "ingress")?.arrayValue ?? []
             let owner = "\(service.namespace ?? "default")/\(service.name)"
             if let (port, holderName) = holder {
+                c.loadBalancerBlocked[service.key] = "port \(port) is held by service \(holderName)"
                 if !ingress.isEmpty { updated.object["status"] = .object(Object(["loadBalancer": .object(Object())])) }
                 let message = "Port \(port) is held by service \(holderName); the load balancer stays pending until it is free"
                 if !c.hasEvent(kind: "Service", uid: service.uid, reason: "PortInUse", message: message) || !ingress.isEmpty {
@@ -23,6 +24,7 @@ enum ServiceLoadBalancer {
                              kind: "Service", name: service.name, namespace: service.namespace ?? "default", uid: service.uid, component: component)
                 }
             } else {
+                c.loadBalancerBlocked[service.key] = nil
                 for port in ports { held[port] = owner }
                 if ingress.isEmpty {
                     updated.object["status"] = .object(Object(["loadBalancer": .object(Object(["ingress": .array([
@@ -41,5 +43,13 @@ enum ServiceLoadBalancer {
             }
         }
         return changed
+    }
+
+    /// Why clients outside cannot reach a LoadBalancer Service now, nil when they can (or it
+    /// is no LoadBalancer): it has no external IP.
+    static func unreachable(_ key: ObjectKey, in c: Cluster) -> String? {
+        guard let service = c.services[key], service.value.at("spec", "type")?.stringValue == "LoadBalancer",
+              (service.value.at("status", "loadBalancer", "ingress")?.arrayValue ?? []).isEmpty else { return nil }
+        return "no external IP (<pending>): " + (c.loadBalancerBlocked[key] ?? "no load balancer has taken it")
     }
 }

@@ -163,6 +163,17 @@ public enum Planner {
                                   fix: "lower maxSurge or the requests, or add nodes (rollout cluster init --nodes N --cpu C --memory M)",
                                   file: document?.source ?? "", location: document.flatMap { FieldPath("spec.template.spec.containers").location(in: $0.node) }))
         }
+        // A LoadBalancer in front of a planned Deployment that stays <pending>: nobody outside
+        // reaches the app (k3s: Traefik holds 80 and 443).
+        for key in cluster.services.keys.sorted() {
+            guard let service = cluster.services[key], let why = ServiceLoadBalancer.unreachable(key, in: cluster),
+                  keys.contains(where: { d in cluster.deployments[d].map { TrafficRecorder.services(selecting: $0, in: cluster).contains(key) } ?? false }) else { continue }
+            let document = documents.first { $0.value["metadata"]?["name"]?.stringValue == key.name && $0.value["kind"]?.stringValue == "Service" }
+            hazards.append(Hazard(code: "load-balancer-pending", severity: .error, object: service.qualifiedName, path: FieldPath("spec.ports"),
+                                  message: "clients outside cannot reach it: \(why)",
+                                  fix: "use a port nobody holds, or route it through the Ingress controller that holds the port",
+                                  file: document?.source ?? "", location: document.flatMap { FieldPath("spec.ports").location(in: $0.node) }))
+        }
         var report = PlanReport(changes: changes, deployments: plans, traffic: traffic, rps: rps, hazards: hazards)
         // Failed requests onto the timelines (as saving would), then the pictures.
         try cluster.save()

@@ -48,6 +48,8 @@ public final class Cluster {
     /// The KubeletMemory objects stored when the command began.
     var storedMemories: Set<ObjectKey> = []
     var dirtyNodes: Set<String> = []
+    /// LoadBalancer Services left `<pending>`, with what holds their port.
+    var loadBalancerBlocked: [ObjectKey: String] = [:]
 
     static let deploymentType = ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment")
     static let replicaSetType = ResourceType.forObject(apiVersion: "apps/v1", kind: "ReplicaSet")

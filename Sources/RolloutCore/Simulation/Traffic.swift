@@ -101,7 +101,12 @@ public final class TrafficRecorder {
         // serving-terminating ones when none is ready.
         let targets = KubeProxy.targets(endpointsKey, in: c)
         var failure: String?
-        if targets.isEmpty {
+        // A LoadBalancer Service is replayed as its clients outside reach it: through its
+        // external IP, which a `<pending>` one does not have.
+        let serviceKey = ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)
+        if let unreachable = ServiceLoadBalancer.unreachable(serviceKey, in: c) {
+            failure = unreachable
+        } else if targets.isEmpty {
             failure = "no ready endpoints"
         } else {
             let index = roundRobin[key, default: 0] % targets.count
@@ -118,6 +123,15 @@ public final class TrafficRecorder {
         }
         if let failure { stats.fail(at - start.milliseconds, failure, rps: rps) }
         traffic[key] = stats
+    }
+
+    /// `service/NAME: unreachable from outside: no external IP (<pending>): port 80/TCP is held by
+    /// service default/other` for each LoadBalancer Service in front of these Deployments that
+    /// clients outside cannot reach.
+    public static func unreachableServices(selecting deployments: [Resource], in c: Cluster) -> [String] {
+        Set(deployments.flatMap { services(selecting: $0, in: c) }).sorted().compactMap { key in
+            ServiceLoadBalancer.unreachable(key, in: c).map { "service/\(key.name): unreachable from outside: \($0)" }
+        }
     }
 
     /// A Service's `rollout.sim/request-time`.
