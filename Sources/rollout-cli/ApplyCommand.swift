@@ -40,6 +40,8 @@ enum ApplyCommand {
                            of the Deployments (0: none); failed requests are reported
           --request-time=50ms  How long each replayed request takes; one still running when its
                            container stops fails
+          --fail-on=downtime   With --wait: exit 1 when a replayed request failed or a
+                           LoadBalancer in front stays <pending>, even if the rollout succeeded
 
     """ + Global.helpText
 
@@ -53,6 +55,7 @@ enum ApplyCommand {
             .init(names: ["--wait"], takesValue: false),
             .init(names: ["--no-fail-fast"], takesValue: false),
             .init(names: ["--rollback-on-failure"], takesValue: false),
+            .init(names: ["--fail-on"], takesValue: true),
         ] + Global.waitSpecs)
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"; give manifests with -f") }
@@ -102,6 +105,19 @@ enum ApplyCommand {
             case .failed(let message): failures.append(message); failedKeys.append(key)
             case .timedOut: failures.append("timed out waiting for deployment \"\(key.name)\""); failedKeys.append(key)
             case .notFound: failures.append("deployment \"\(key.name)\" has been deleted")
+            }
+        }
+        // --fail-on downtime: requests failed while it rolled, or clients outside cannot reach it.
+        let failOn = Set(parsed.all("--fail-on").flatMap { $0.split(separator: ",").map(String.init) })
+        if let bad = failOn.first(where: { $0 != "downtime" }) {
+            throw UsageError(message: "invalid argument \"\(bad)\" for \"--fail-on\" flag: expected downtime")
+        }
+        if failures.isEmpty && failOn.contains("downtime") {
+            let lost = cluster.traffic?.traffic.values.reduce(0) { $0 + $1.failed } ?? 0
+            let unreachable = TrafficRecorder.unreachableServices(selecting: keys.compactMap { cluster.deployments[$0] }, in: cluster)
+            if lost > 0 || !unreachable.isEmpty {
+                throw CommandFailure(message: lost > 0 ? "\(lost) request\(lost == 1 ? "" : "s") failed during the rollout (--fail-on downtime)"
+                                                       : "clients outside cannot reach the app (--fail-on downtime)")
             }
         }
         if failures.isEmpty { return 0 }

@@ -70,6 +70,11 @@ enum PlanCommand {
                 }
             }
         }
+        if failOn.contains("downtime") {
+            for service in report.unreplayed {
+                io.err("warning: service/\(service): nothing served before this plan, so there was no traffic to lose; --fail-on downtime checked nothing for it\n")
+            }
+        }
         let downtime = report.failedRequests > 0 || report.deployments.contains { $0.outcome.hasPrefix("failed") }
         let hazard = report.hazards.contains { $0.severity == .error }
         return (failOn.contains("downtime") && downtime) || (failOn.contains("hazard") && hazard) ? 1 : 0

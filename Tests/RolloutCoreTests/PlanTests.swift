@@ -113,6 +113,6 @@ final class PlanTests: XCTestCase {
         """), run.stdout)
         run = try rollout("plan", "-f", "examples/releases/web-api-1.5.0.yaml", "--fail-on", "downtime")
         XCTAssertEqual(run.status, 0)
-        XCTAssertTrue(run.stdout.hasSuffix("service/web-api: 230 requests at 10/s, 0 failed\n\nno hazards found\n"), run.stdout)
+        XCTAssertTrue(run.stdout.hasSuffix("service/web-api: 230 requests at 10/s, 0 failed\n\nno hazards found\n\nverdict: safe\n"), run.stdout)
     }
 }

@@ -167,6 +167,33 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertTrue(run.stdout.hasSuffix("service/shop: unreachable from outside: \(why)\n"), run.stdout)
     }
 
+    // The verdict CI reads: plan -o json's `verdict` and `reasons`, hazards with file, line,
+    // column and fix as lint prints them; `apply --wait --fail-on downtime` failing a real
+    // apply that dropped requests; and a brand-new app's plan saying no traffic was replayed.
+    func testVerdictsForCI() throws {
+        var run = try rollout("plan", "-f", "examples/unsafe/naive-api.yaml", "--fail-on", "downtime")
+        XCTAssertEqual(run.status, 0, "nothing served before: nothing to lose")
+        XCTAssertTrue(run.stdout.contains("service/naive-api: no traffic replayed: nothing served before (a new app has no clients yet)"), run.stdout)
+        XCTAssertTrue(run.stdout.hasSuffix("verdict: hazard (deployment.apps/naive-api: no-readiness-probe; deployment.apps/naive-api: no-prestop-delay)\n"), run.stdout)
+        XCTAssertEqual(run.stderr, "warning: service/naive-api: nothing served before this plan, so there was no traffic to lose; --fail-on downtime checked nothing for it\n")
+        XCTAssertEqual(try rollout("apply", "-f", "examples/unsafe/naive-api.yaml", "--wait").status, 0)
+        run = try rollout("plan", "-f", "examples/releases/naive-api-2.yaml", "-o", "json")
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["verdict"] as? String, "downtime")
+        XCTAssertEqual(json["reasons"] as? [String], ["service/naive-api: 89 of 110 requests failed"])
+        let hazard = try XCTUnwrap((json["hazards"] as? [[String: Any]])?.first { $0["code"] as? String == "no-readiness-probe" })
+        XCTAssertEqual(hazard["file"] as? String, "examples/releases/naive-api-2.yaml")
+        XCTAssertNotNil(hazard["line"] as? Int)
+        XCTAssertNotNil(hazard["column"] as? Int)
+        XCTAssertNotNil(hazard["fix"] as? String)
+        run = try rollout("apply", "-f", "examples/releases/naive-api-2.yaml", "--wait", "--fail-on", "downtime")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "error: 89 requests failed during the rollout (--fail-on downtime)\n")
+        XCTAssertTrue(run.stdout.contains("deployment \"naive-api\" successfully rolled out\n"), run.stdout)
+        run = try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait", "--fail-on", "downtime")
+        XCTAssertEqual(run.status, 0, run.stderr)
+    }
+
     // Slices hold at most 100 endpoints (maxEndpointsPerSlice).
     func testSlicesSplitAtAHundredEndpoints() throws {
         let manifest = try String(contentsOfFile: "examples/manifests/web-api.yaml", encoding: .utf8)

@@ -25,8 +25,23 @@ public struct PlanReport: Sendable {
     public var hazards: [Hazard]
     /// An SVG chart of each rollout that ran.
     public var charts: [(name: String, svg: String)] = []
+    /// Services in front of planned Deployments whose traffic was not replayed: nothing served
+    /// before (a brand-new app has no clients), so there is no baseline to lose.
+    public var unreplayed: [String] = []
 
     public var failedRequests: Int { traffic.reduce(0) { $0 + $1.failed } }
+
+    /// `failed` (a rollout fails), `downtime` (a request fails), `hazard` (lint or the run found
+    /// an error) or `safe`, the first that holds, and why.
+    public var verdict: (result: String, reasons: [String]) {
+        let failed = deployments.filter { $0.outcome.hasPrefix("failed") }.map { "deployment.apps/\($0.name): \($0.outcome)" }
+        if !failed.isEmpty { return ("failed", failed) }
+        let lost = traffic.filter { $0.failed > 0 }.map { "service/\($0.service.name): \($0.failed) of \($0.requests) requests failed" }
+        if !lost.isEmpty { return ("downtime", lost) }
+        let errors = hazards.filter { $0.severity == .error }.map { "\($0.object): \($0.code)" }
+        if !errors.isEmpty { return ("hazard", errors) }
+        return ("safe", [])
+    }
 
     public var text: String {
         var out = changes.isEmpty ? "No changes.\n" : changes.map { $0.line + "\n" }.joined()
@@ -47,7 +62,10 @@ public struct PlanReport: Sendable {
                 }
             }
         }
+        for service in unreplayed { out += "\nservice/\(service): no traffic replayed: nothing served before (a new app has no clients yet)\n" }
         out += hazards.isEmpty ? "\nno hazards found\n" : "\n" + hazards.map(\.text).joined()
+        let v = verdict
+        out += "\nverdict: \(v.result)" + (v.reasons.isEmpty ? "" : " (\(v.reasons.joined(separator: "; ")))") + "\n"
         return out
     }
 
@@ -69,10 +87,11 @@ public struct PlanReport: Sendable {
                                                                       "failed": .int($0.failed), "reason": .string($0.reason)])) }),
                 ]))
             }),
-            "hazards": .array(hazards.map { h in
-                .object(Object(["object": .string(h.object), "code": .string(h.code), "severity": .string(h.severity.rawValue),
-                                "message": .string(h.message), "path": .string(h.path.description)]))
-            }),
+            // As `lint -o json` prints them: with file, line, column and fix.
+            "hazards": .array(hazards.map(\.json)),
+            "unreplayed": .array(unreplayed.map { .string($0) }),
+            "verdict": .string(verdict.result),
+            "reasons": .array(verdict.reasons.map { .string($0) }),
         ]))
     }
 
@@ -175,6 +194,9 @@ public enum Planner {
                                   file: document?.source ?? "", location: document.flatMap { FieldPath("spec.ports").location(in: $0.node) }))
         }
         var report = PlanReport(changes: changes, deployments: plans, traffic: traffic, rps: rps, hazards: hazards)
+        let replayed = Set(services)
+        report.unreplayed = Set(keys.compactMap { cluster.deployments[$0] }.flatMap { TrafficRecorder.services(selecting: $0, in: cluster) })
+            .subtracting(replayed).sorted().map(\.name)
         // Failed requests onto the timelines (as saving would), then the pictures.
         try cluster.save()
         for key in watched {
