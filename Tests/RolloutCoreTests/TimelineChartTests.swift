@@ -25,11 +25,37 @@ final class TimelineChartTests: XCTestCase {
         let svg = TimelineChart.svg(timeline(), title: "deployment.apps/web-api, revision 2")
         let parser = XMLParser(data: Data(svg.utf8))
         XCTAssertTrue(parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))")
-        for expected in ["old ready", "new ready", "terminating", "surge bound (4)", "availability bound (3)", "10 failed requests",
-                         "virtual time since the rollout began (s)", ">pods<"] {
+        for expected in ["old ready", "new ready", "terminating", "total ready", "surge bound (4)", "availability bound (3)", "10 failed requests",
+                         "virtual time since the rollout began (s)", ">pods<",
+                         // Visible text, not only hover titles: the verdict and each band's count and cause.
+                         ">downtime: 10 failed requests</text>", ">10 failed: pod past SIGTERM (shutting down)</text>"] {
             XCTAssertTrue(svg.contains(expected), expected)
         }
         try assertGolden(svg, "timeline.golden.svg")
+    }
+
+    /// Rendered to PNG by librsvg when it is installed (`rsvg-convert`, Debian's librsvg2-bin):
+    /// what GitHub or a pull-request comment would show.
+    func testSVGRendersToPNG() throws {
+        guard let tool = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            print("SKIPPED: rsvg-convert absent; the SVG was not rendered to PNG")
+            throw XCTSkip("rsvg-convert absent")
+        }
+        let directory = try temporaryDirectory(self, "rollout-svg")
+        let svgURL = directory.appendingPathComponent("t.svg"), pngURL = directory.appendingPathComponent("t.png")
+        try TimelineChart.svg(timeline(), title: "deployment.apps/web-api, revision 2").write(to: svgURL, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = [svgURL.path, "-o", pngURL.path]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let png = try Data(contentsOf: pngURL)
+        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
+        // IHDR: width and height, big-endian, at bytes 16 and 20.
+        let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        XCTAssertEqual([width, height], [820, 420])
+        XCTAssertGreaterThan(png.count, 5_000, "a picture, not a blank")
     }
 
     func testTerminalChart() throws {

@@ -3,7 +3,7 @@
 /// surge and availability bounds as dashed lines, failed requests as red bands.
 public enum TimelineChart {
     static let width = 820.0, height = 420.0
-    static let left = 60.0, right = 190.0, top = 46.0, bottom = 56.0
+    static let left = 60.0, right = 190.0, top = 62.0, bottom = 56.0
 
     static func number(_ x: Double) -> String {
         let rounded = (x * 10).rounded() / 10
@@ -41,10 +41,16 @@ public enum TimelineChart {
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(number(width))\" height=\"\(number(height))\" viewBox=\"0 0 \(number(width)) \(number(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         out += "<rect x=\"0\" y=\"0\" width=\"\(number(width))\" height=\"\(number(height))\" fill=\"#ffffff\"/>\n"
         out += "<text x=\"\(number(left))\" y=\"24\" font-size=\"15\" font-weight=\"bold\">\(escape(title))</text>\n"
-        // Failed requests: bands across the plot.
-        for w in timeline.failures {
+        // The verdict, in words: what a reviewer reads first.
+        let failedTotal = timeline.failures.reduce(0) { $0 + $1.failed }
+        let verdict = failedTotal > 0 ? "downtime: \(failedTotal) failed request\(failedTotal == 1 ? "" : "s")" : "no failed request"
+        out += "<text x=\"\(number(left))\" y=\"44\" font-size=\"13\" fill=\"\(failedTotal > 0 ? "#b01c1c" : "#2a7a2a")\">\(escape(verdict))</text>\n"
+        // Failed requests: bands across the plot, each labelled in visible text (a title alone
+        // shows only on hover, never in a PNG).
+        for (i, w) in timeline.failures.enumerated() {
             let x0 = x(Double(w.start) / 1000), x1 = max(x(Double(w.end) / 1000 + 0.1), x0 + 1)
             out += "<rect x=\"\(number(x0))\" y=\"\(number(top))\" width=\"\(number(x1 - x0))\" height=\"\(number(plotH))\" fill=\"#d62728\" fill-opacity=\"0.15\"><title>\(w.failed) failed: \(escape(w.reason))</title></rect>\n"
+            out += "<text x=\"\(number(x0 + 2))\" y=\"\(number(top + 12 + Double(i % 6) * 13))\" font-size=\"10\" fill=\"#a01818\">\(w.failed) failed: \(escape(w.reason))</text>\n"
         }
         // Grid and axes.
         let yStep = step(for: maxY)
@@ -77,28 +83,28 @@ public enum TimelineChart {
         }
         out += "<line x1=\"\(number(left))\" y1=\"\(number(y(Double(timeline.minAvailable))))\" x2=\"\(number(left + plotW))\" y2=\"\(number(y(Double(timeline.minAvailable))))\" stroke=\"#ff7f0e\" stroke-dasharray=\"2 3\"/>\n"
         legend.append(("#ff7f0e", "2 3", "availability bound (\(timeline.minAvailable))"))
-        // Series as steps: each value holds until the next sample.
-        func steps(_ value: (Timeline.Sample) -> Int) -> String {
+        // Series as steps: each value holds until the next sample. Each is drawn a few pixels
+        // off the others (`offset`), so equal counts never hide one line under another.
+        func steps(_ value: (Timeline.Sample) -> Int, offset: Double) -> String {
             var d = ""
             for (i, s) in samples.enumerated() {
                 let nextT = i + 1 < samples.count ? samples[i + 1].t : lastT
-                d += (i == 0 ? "M" : "L") + "\(number(x(s.t))) \(number(y(Double(value(s)))))"
-                d += " L\(number(x(nextT))) \(number(y(Double(value(s))))) "
+                d += (i == 0 ? "M" : "L") + "\(number(x(s.t))) \(number(y(Double(value(s))) + offset))"
+                d += " L\(number(x(nextT))) \(number(y(Double(value(s))) + offset)) "
             }
             return d.trimmingSpaces
         }
-        // Terminating pods underneath, so equal counts do not hide the ready ones.
-        let series: [(String, String, String, Double, (Timeline.Sample) -> Int)] = [
-            ("#7f7f7f", "4 3", "terminating", 2, { $0.terminating }),
-            ("#1f77b4", "", "old ready", 3, { $0.oldReady }),
-            ("#2ca02c", "", "new ready", 3, { $0.newReady }),
+        let series: [(String, String, String, Double, Double, (Timeline.Sample) -> Int)] = [
+            ("#7f7f7f", "4 3", "terminating", 2, 4, { $0.terminating }),
+            ("#1f77b4", "", "old ready", 3, -2, { $0.oldReady }),
+            ("#2ca02c", "", "new ready", 3, 2, { $0.newReady }),
+            ("#000000", "1 3", "total ready", 1.5, 0, { $0.oldReady + $0.newReady }),
         ]
-        for (color, dash, name, strokeWidth, value) in series where !samples.isEmpty {
-            out += "<path d=\"\(steps(value))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(number(strokeWidth))\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")><title>\(name)</title></path>\n"
+        for (color, dash, name, strokeWidth, offset, value) in series where !samples.isEmpty {
+            out += "<path d=\"\(steps(value, offset: offset))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(number(strokeWidth))\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")><title>\(name)</title></path>\n"
         }
-        legend = [("#1f77b4", "", "old ready"), ("#2ca02c", "", "new ready"), ("#7f7f7f", "4 3", "terminating")] + legend
-        let failed = timeline.failures.reduce(0) { $0 + $1.failed }
-        legend.append(("#d62728", "band", "\(failed) failed requests"))
+        legend = [("#1f77b4", "", "old ready"), ("#2ca02c", "", "new ready"), ("#000000", "1 3", "total ready"), ("#7f7f7f", "4 3", "terminating")] + legend
+        legend.append(("#d62728", "band", "\(failedTotal) failed requests"))
         // Legend.
         var ly = top + 8
         for (color, dash, name) in legend {
