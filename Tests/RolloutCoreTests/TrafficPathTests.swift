@@ -194,6 +194,28 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
     }
 
+    // internalTrafficPolicy: Local (UsesLocalEndpoints, CategorizeEndpoints' local list): a
+    // client's request may only go to an endpoint on its own node. With two replicas on three
+    // nodes, the clients on the third node have none: every third request fails, where the
+    // Cluster policy (the default) loses none.
+    func testLocalTrafficPolicyDropsRequestsFromNodesWithoutEndpoints() throws {
+        let local = try String(contentsOfFile: "Tests/RolloutCoreTests/Fixtures/pods/local-traffic.yaml", encoding: .utf8)
+        for (manifest, expectFailures) in [(local, true), (local.replacingOccurrences(of: "  internalTrafficPolicy: Local\n", with: ""), false)] {
+            state = try temporaryDirectory(self, "rollout-traffic-path").appendingPathComponent("state").path
+            XCTAssertEqual(try rollout("cluster", "init", "--nodes", "3").status, 0)
+            XCTAssertEqual(try rollout("apply", "-f", try write(manifest, "v1.yaml"), "--wait").status, 0)
+            XCTAssertEqual(Set(try rollout("get", "pods", "-o", "wide").stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst(6).first.map(String.init) }),
+                           ["node-1", "node-2"])
+            let run = try rollout("apply", "-f", try write(manifest.replacingOccurrences(of: "api:1", with: "api:2"), "v2.yaml"), "--wait")
+            if expectFailures {
+                // The first requests, before any surge pod exists: 1 in 3 lands on node-3.
+                XCTAssertTrue(run.stdout.contains("t=0.2s–4.7s: 16 failed, no endpoint on node-3 (Local traffic policy)"), run.stdout)
+            } else {
+                XCTAssertTrue(run.stdout.hasSuffix("service/api: 90 requests at 10/s, 0 failed\n"), run.stdout)
+            }
+        }
+    }
+
     // Slices hold at most 100 endpoints (maxEndpointsPerSlice).
     func testSlicesSplitAtAHundredEndpoints() throws {
         let manifest = try String(contentsOfFile: "examples/manifests/web-api.yaml", encoding: .utf8)

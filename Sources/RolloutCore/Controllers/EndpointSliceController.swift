@@ -94,12 +94,14 @@ enum EndpointSliceController {
 /// is true, a missing `terminating` false): the ready endpoints; only when there is none, those
 /// that are serving and terminating (a pod in its `preStop` whose readiness still passes).
 enum KubeProxy {
-    /// The pods (uids) requests to the Service go to, as kube-proxy sees its slices now.
-    static func targets(_ serviceKey: ObjectKey, in c: Cluster) -> [String] {
+    /// The pods (uids) requests to the Service go to, as kube-proxy sees its slices now; with
+    /// `node`, the Local policy's list: endpoints on that node only, chosen the same way.
+    static func targets(_ serviceKey: ObjectKey, node: String? = nil, in c: Cluster) -> [String] {
         var ready: [String] = [], fallback: [String] = []
         for slice in c.endpointSlices[serviceKey] ?? [] {
             for endpoint in slice.object["endpoints"]?.arrayValue ?? [] {
                 guard let uid = endpoint["targetRef"]?["uid"]?.stringValue else { continue }
+                if let node, endpoint["nodeName"]?.stringValue != node { continue }
                 let conditions = endpoint["conditions"]
                 let isReady = conditions?["ready"]?.boolValue ?? true
                 let serving = conditions?["serving"]?.boolValue ?? true
@@ -108,5 +110,25 @@ enum KubeProxy {
             }
         }
         return ready.isEmpty ? fallback : ready
+    }
+
+    /// Where a request to the Service lands under a `Local` traffic policy
+    /// (`UsesLocalEndpoints`): external traffic (`externalTrafficPolicy` of a LoadBalancer or
+    /// NodePort Service) reaches the nodes k3s' ServiceLB advertises — those with a ready
+    /// endpoint of the Service; in-cluster traffic (`internalTrafficPolicy`) comes from clients
+    /// on every ready node. nil under the Cluster policy (the default).
+    static func localNodes(_ service: Resource, in c: Cluster) -> [String]? {
+        let type = service.value.at("spec", "type")?.stringValue ?? "ClusterIP"
+        let external = type == "LoadBalancer" || type == "NodePort"
+        let policy = service.value.at("spec", external ? "externalTrafficPolicy" : "internalTrafficPolicy")?.stringValue ?? "Cluster"
+        guard policy == "Local" else { return nil }
+        let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: service.namespace ?? "default", name: service.name)
+        let nodes = c.nodes.filter(\.ready).map(\.name)
+        guard external else { return nodes }
+        return nodes.filter { node in
+            (c.endpointSlices[key] ?? []).contains { slice in
+                (slice.object["endpoints"]?.arrayValue ?? []).contains { $0["nodeName"]?.stringValue == node && ($0["conditions"]?["ready"]?.boolValue ?? true) }
+            }
+        }
     }
 }

@@ -44,6 +44,7 @@ public final class TrafficRecorder {
     var inFlight: [InFlight] = []
     var sent = 0
     var roundRobin: [ObjectKey: Int] = [:]
+    var nodeRoundRobin: [ObjectKey: Int] = [:]
     public private(set) var traffic: [ObjectKey: ServiceTraffic] = [:]
     /// Requests per Service a replay sends at most.
     public static let maxRequests = 2_000_000
@@ -99,7 +100,20 @@ public final class TrafficRecorder {
         let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
         // kube-proxy's view: the Service's EndpointSlices as published, ready endpoints first,
         // serving-terminating ones when none is ready.
-        let targets = KubeProxy.targets(endpointsKey, in: c)
+        var targets = KubeProxy.targets(endpointsKey, in: c)
+        // A Local traffic policy: the request lands on a node (round robin over those that
+        // take it) and only that node's endpoints may serve it.
+        var localNode: String?
+        if let service = c.services[key], let nodes = KubeProxy.localNodes(service, in: c) {
+            if nodes.isEmpty {
+                targets = []
+            } else {
+                let node = nodes[nodeRoundRobin[key, default: 0] % nodes.count]
+                nodeRoundRobin[key, default: 0] += 1
+                localNode = node
+                targets = KubeProxy.targets(endpointsKey, node: node, in: c)
+            }
+        }
         var failure: String?
         // A LoadBalancer Service is replayed as its clients outside reach it: through its
         // external IP, which a `<pending>` one does not have.
@@ -107,7 +121,7 @@ public final class TrafficRecorder {
         if let unreachable = ServiceLoadBalancer.unreachable(serviceKey, in: c) {
             failure = unreachable
         } else if targets.isEmpty {
-            failure = "no ready endpoints"
+            failure = localNode.map { "no endpoint on \($0) (Local traffic policy)" } ?? "no ready endpoints"
         } else {
             let index = roundRobin[key, default: 0] % targets.count
             roundRobin[key, default: 0] += 1
