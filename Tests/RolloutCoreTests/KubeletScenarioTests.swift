@@ -188,6 +188,30 @@ final class KubeletScenarioTests: XCTestCase {
         if case .waiting = run.pod?.containers.first?.state { XCTFail("running at 115 s") }
     }
 
+    // A later command resumes exactly: the crash loop and a startup-probe kill split across
+    // commands (saved and loaded at 30 s, mid-back-off and mid-start) give the same instants as
+    // one run. What the status cannot say is in the pod's KubeletMemory.
+    func testACrashLoopResumesExactlyAcrossCommands() throws {
+        let spec = "containers:\n- {name: app, image: \"app:1\"}"
+        let store = try self.store()
+        try apply(deployment(annotations: "rollout.sim/pull: 0s, rollout.sim/crash-after: 5s", spec: spec), to: store)
+        var starts: [Int] = []
+        func observe(_ c: Cluster) {
+            guard let pod = c.pods.values.first(where: { !$0.gone }), let since = pod.containers.first?.runningSince else { return }
+            let s = (since.milliseconds - Timestamp.clusterEpoch.milliseconds) / 1000
+            if starts.last != s { starts.append(s) }
+        }
+        var c = try Cluster(store: store)
+        _ = EventLoop.run(c, timeout: Duration(seconds: 30), until: { _ in false }, observe: observe)
+        try c.save()
+        try store.commit()
+        XCTAssertNotNil(try store.list(KubeletMemory.type).first, "the back-off entry is remembered")
+        c = try Cluster(store: store)
+        _ = EventLoop.run(c, timeout: Duration(seconds: 70), until: { _ in false }, observe: observe)
+        XCTAssertEqual(starts, [1, 7, 23, 49, 95])
+        XCTAssertEqual(c.overdueTransitions, 0)
+    }
+
     // An app that exits 5 s after each start (KUBERNETES-kubelet.md §8(a)): first start at 1 s,
     // exit at 6 → doBackOff finds the exited instance and no entry → Next (10 s), start at once:
     // running 7 (restartCount 1 at 8 s, as §8(a) confirms). Exit 12: 0 s < 10 → CrashLoopBackOff

@@ -70,16 +70,6 @@ enum Kubelet {
         scheduleNext(uid, in: c, afterSync: true)
     }
 
-    /// A newly scheduled pod: the worker starts at once.
-    static func podScheduled(_ uid: String, in c: Cluster) {
-        guard c.pods[uid] != nil else { return }
-        c.updatePod(uid) { p in
-            p.epoch += 1
-            sync(p, in: c)
-        }
-        scheduleNext(uid, in: c)
-    }
-
     /// One pod sync at `c.now`: everything due is done, in order, until nothing changes.
     static func sync(_ pod: SimPod, in c: Cluster) {
         guard pod.scheduledAt != nil, !pod.gone else { return }

@@ -27,8 +27,7 @@ enum KubeletMemory {
             if let b = c.backoff { o["backoff"] = entry(b) }
             if let b = c.pullBackoff { o["pullBackoff"] = entry(b) }
             if let t = c.firstPullAttempt { o["firstPullAttempt"] = ms(t) }
-            if let t = c.startedAt { o["startedAt"] = ms(t) }
-            if !o.members.isEmpty && !(o.members.count == 1 && o["startedAt"] != nil) {
+            if !o.members.isEmpty {
                 o["name"] = .string(c.name)
                 containers.append(.object(o))
             }
@@ -72,7 +71,6 @@ enum KubeletMemory {
             c.backoff = entry(item["backoff"])
             c.pullBackoff = entry(item["pullBackoff"])
             c.firstPullAttempt = time(item["firstPullAttempt"])
-            if let t = time(item["startedAt"]) { c.startedAt = t }
             pod.containers[i] = c
         }
     }
