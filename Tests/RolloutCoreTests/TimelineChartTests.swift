@@ -13,12 +13,14 @@ final class TimelineChartTests: XCTestCase {
             Timeline.Sample(desired: 3, current: old + new, terminating: terminating, updated: new, ready: old + new, available: old + new,
                             oldReady: old, newReady: new, endpoints: old + new, t: t)
         }
-        return Timeline(revision: 2, start: Timestamp.clusterEpoch,
+        var timeline = Timeline(revision: 2, start: Timestamp.clusterEpoch,
                         samples: [sample(0, old: 3, new: 0, terminating: 0), sample(5, old: 2, new: 1, terminating: 1),
                                   sample(10, old: 1, new: 2, terminating: 2), sample(15, old: 0, new: 3, terminating: 3),
                                   sample(28, old: 0, new: 3, terminating: 0)],
                         failures: [TrafficRecorder.Window(start: 5000, end: 5900, reason: "pod past SIGTERM (shutting down)", failed: 10)],
                         maxPods: 4, minAvailable: 3)
+        timeline.change = "image web-api:1.4.2 → 1.5.0, 3 replicas, RollingUpdate (maxSurge 1, maxUnavailable 0)"
+        return timeline
     }
 
     func testSVGIsWellFormedAndStable() throws {
@@ -28,7 +30,9 @@ final class TimelineChartTests: XCTestCase {
         for expected in ["old ready", "new ready", "terminating", "total ready", "surge bound (4)", "availability bound (3)", "10 failed requests",
                          "virtual time since the rollout began (s)", ">pods<",
                          // Visible text, not only hover titles: the verdict and each band's count and cause.
-                         ">downtime: 10 failed requests</text>", ">10 failed: pod past SIGTERM (shutting down)</text>"] {
+                         ">downtime: 10 failed requests</text>", ">10 failed: pod past SIGTERM (shutting down)</text>",
+                         // What changed, in the header.
+                         ">image web-api:1.4.2 → 1.5.0, 3 replicas, RollingUpdate (maxSurge 1, maxUnavailable 0)</text>"] {
             XCTAssertTrue(svg.contains(expected), expected)
         }
         try assertGolden(svg, "timeline.golden.svg")

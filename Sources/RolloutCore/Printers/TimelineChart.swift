@@ -3,7 +3,7 @@
 /// surge and availability bounds as dashed lines, failed requests as red bands.
 public enum TimelineChart {
     static let width = 820.0, height = 420.0
-    static let left = 60.0, right = 190.0, top = 62.0, bottom = 56.0
+    static let left = 60.0, right = 190.0, top = 74.0, bottom = 56.0
 
     static func number(_ x: Double) -> String {
         let rounded = (x * 10).rounded() / 10
@@ -44,7 +44,10 @@ public enum TimelineChart {
         // The verdict, in words: what a reviewer reads first.
         let failedTotal = timeline.failures.reduce(0) { $0 + $1.failed }
         let verdict = failedTotal > 0 ? "downtime: \(failedTotal) failed request\(failedTotal == 1 ? "" : "s")" : "no failed request"
-        out += "<text x=\"\(number(left))\" y=\"44\" font-size=\"13\" fill=\"\(failedTotal > 0 ? "#b01c1c" : "#2a7a2a")\">\(escape(verdict))</text>\n"
+        if !timeline.change.isEmpty {
+            out += "<text x=\"\(number(left))\" y=\"42\" font-size=\"12\" fill=\"#333333\">\(escape(timeline.change))</text>\n"
+        }
+        out += "<text x=\"\(number(left))\" y=\"\(timeline.change.isEmpty ? 44 : 60)\" font-size=\"13\" fill=\"\(failedTotal > 0 ? "#b01c1c" : "#2a7a2a")\">\(escape(verdict))</text>\n"
         // Failed requests: bands across the plot, each labelled in visible text (a title alone
         // shows only on hover, never in a PNG).
         for (i, w) in timeline.failures.enumerated() {

@@ -74,6 +74,9 @@ public struct Timeline: Equatable, Sendable {
     /// The bounds drawn on charts: replicas + maxSurge and replicas − maxUnavailable.
     public var maxPods: Int = 0
     public var minAvailable: Int = 0
+    /// What the rollout changed, for a picture's header: `image app:1 → app:2, 3 replicas,
+    /// RollingUpdate (maxSurge 1, maxUnavailable 0)`.
+    public var change: String = ""
 
     static let type = ResourceType.forObject(apiVersion: "rollout.dev/v1alpha1", kind: "RolloutTimeline")
 
@@ -86,6 +89,7 @@ public struct Timeline: Equatable, Sendable {
             "samples": .array(samples.map(\.json)),
             "before": before.map(\.json) ?? .null,
             "failures": .array(failures.map { .object(Object(["start": .int($0.start), "end": .int($0.end), "failed": .int($0.failed), "reason": .string($0.reason)])) }),
+            "change": .string(change),
         ]))
     }
 
@@ -108,6 +112,7 @@ public struct Timeline: Equatable, Sendable {
         before = r.object["before"].flatMap(Sample.init)
         maxPods = r.object["maxPods"]?.intValue ?? 0
         minAvailable = r.object["minAvailable"]?.intValue ?? 0
+        change = r.object["change"]?.stringValue ?? ""
         failures = (r.object["failures"]?.arrayValue ?? []).compactMap { w in
             guard let start = w["start"]?.intValue, let end = w["end"]?.intValue else { return nil }
             return TrafficRecorder.Window(start: start, end: end, reason: w["reason"]?.stringValue ?? "", failed: w["failed"]?.intValue ?? 0)
@@ -121,6 +126,35 @@ public struct Timeline: Equatable, Sendable {
 }
 
 extension Cluster {
+    /// `image app:1 → app:2, 3 replicas, RollingUpdate (maxSurge 1, maxUnavailable 0)`: the
+    /// images of the previous ReplicaSet and the new template, and the strategy.
+    func changeSummary(_ resource: Resource, deployment d: Deployment, shape: DeploymentShape) -> String {
+        let template = resource.object["spec"]?["template"]?.objectValue ?? Object()
+        func images(_ t: Object) -> String {
+            (t["spec"]?["containers"]?.arrayValue ?? []).compactMap { $0["image"]?.stringValue }.joined(separator: ", ")
+        }
+        let sets = replicaSets(ownedBy: resource.uid)
+        let new = sets.first { DeploymentController.templatesEqual($0.template, template) }
+        let previous = sets.filter { $0.uid != new?.uid }.max { $0.revision < $1.revision }
+        let now = images(template)
+        /// `repo:1.4.2 → 1.5.0` when only the tag changed.
+        func arrow(_ old: String, _ new: String) -> String {
+            if old == new { return new }
+            if let o = old.lastIndex(of: ":"), let n = new.lastIndex(of: ":"), old[..<o] == new[..<n], !old.contains(","), !old[o...].contains("/") {
+                return "\(old) → \(new[new.index(after: n)...])"
+            }
+            return "\(old) → \(new)"
+        }
+        var parts = ["image " + (previous.map { arrow(images($0.template), now) } ?? now)]
+        parts.append("\(d.replicas) replica\(d.replicas == 1 ? "" : "s")")
+        if case .rollingUpdate = d.strategy {
+            parts.append("RollingUpdate (maxSurge \(DeploymentMath.maxSurge(shape)), maxUnavailable \(DeploymentMath.maxUnavailable(shape)))")
+        } else {
+            parts.append("Recreate")
+        }
+        return parts.joined(separator: ", ")
+    }
+
     /// Adds a sample for every Deployment whose counts changed; a new revision starts a new
     /// timeline.
     func recordTimelines() {
@@ -144,6 +178,7 @@ extension Cluster {
             let shape = DeploymentShape(replicas: d.replicas, strategy: d.strategy)
             timeline.maxPods = d.replicas + DeploymentMath.maxSurge(shape)
             timeline.minAvailable = d.replicas - DeploymentMath.maxUnavailable(shape)
+            if timeline.change.isEmpty { timeline.change = changeSummary(resource, deployment: d, shape: shape) }
             let template = resource.object["spec"]?["template"]?.objectValue ?? Object()
             var sample = Timeline.Sample(desired: resource.object["spec"]?["replicas"]?.intValue ?? 1, current: 0, terminating: 0, updated: 0, ready: 0,
                                          available: 0, oldReady: 0, newReady: 0, endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
