@@ -4,20 +4,9 @@
 /// Secrets of its environment (`makeEnvironmentVariables`), then create and start. A failed
 /// attempt is retried when the pod worker requeues the pod after an error (10 s).
 enum ContainerStart {
-    /// One attempt to start the container, now.
+    /// One attempt to start the container, now, checked against its newest exited instance.
     static func attempt(_ pod: SimPod, _ container: inout SimContainer, _ b: ContainerBehaviour, in c: Cluster) {
-        let now = c.now
-        let retry = Timestamp(milliseconds: now.milliseconds.addingSaturating(Backoff.retry))
-        // doBackOff: against the newest exited instance of this container.
-        if let exited = newestExit(container) {
-            if Backoff.inBackOff(container.backoff, since: exited, now: now) {
-                refuse(pod, &container, in: c)
-                container.progress = .attempt(at: retry)
-                return
-            }
-            container.backoff = Backoff.next(container.backoff, event: exited, now: now)
-        }
-        pull(pod, &container, b, in: c)
+        restart(pod, &container, b, previousExit: newestExit(container), in: c)
     }
 
     /// The newest exited instance's end, which the crash back-off counts from.
@@ -35,8 +24,8 @@ enum ContainerStart {
                  kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
     }
 
-    /// After an exit or a kill: the next attempt, now. `previousExit` is the exited instance
-    /// the back-off check sees (for a probe kill, the one before the killed instance).
+    /// An attempt to start, now: `doBackOff` against `previousExit` — the exited instance the
+    /// check sees (after a probe kill, the one before the killed instance) — then the image.
     static func restart(_ pod: SimPod, _ container: inout SimContainer, _ b: ContainerBehaviour, previousExit: Timestamp?, in c: Cluster) {
         let now = c.now
         if let previousExit {
