@@ -238,7 +238,9 @@ public final class Cluster {
     // MARK: events
 
     /// Records an event, counting repeats of the same reason and message on the same object.
-    func record(_ type: String = "Normal", reason: String, message: String, kind: String, name: String, namespace: String, uid: String, component: String) {
+    /// Returns where its series is in `events`.
+    @discardableResult
+    func record(_ type: String = "Normal", reason: String, message: String, kind: String, name: String, namespace: String, uid: String, component: String) -> Int {
         var message = message
         var seriesKey = "\(kind)|\(uid)|\(reason)|\(message)"
         // client-go's EventAggregator: more than 10 different messages of one reason about one
@@ -257,7 +259,7 @@ public final class Cluster {
             events[i].last = now
             events[i].message = message
             dirtyEventNames.insert(events[i].name)
-            return
+            return i
         }
         eventSeries[seriesKey] = events.count
         // As the API server's recorder names events: the object, then the time in nanoseconds
@@ -267,6 +269,7 @@ public final class Cluster {
         events.append(SimEvent(namespace: namespace, involvedKind: kind, involvedName: name, involvedUID: uid, type: type, reason: reason,
                                message: message, component: component, first: now, last: now, count: 1, name: "\(name).\(suffix)"))
         dirtyEventNames.insert("\(name).\(suffix)")
+        return events.count - 1
     }
 
     var dirtyEventNames: Set<String> = []
@@ -277,9 +280,9 @@ public final class Cluster {
                       first: Timestamp, count: Int) {
         let saved = now
         now = first
-        record(type, reason: reason, message: message, kind: kind, name: name, namespace: namespace, uid: uid, component: component)
+        let i = record(type, reason: reason, message: message, kind: kind, name: name, namespace: namespace, uid: uid, component: component)
         now = saved
-        guard count > 1, let i = eventSeries["\(kind)|\(uid)|\(reason)|\(message)"] ?? eventSeries.values.max() else { return }
+        guard count > 1 else { return }
         events[i].count += count - 1
         events[i].last = now
         dirtyEventNames.insert(events[i].name)

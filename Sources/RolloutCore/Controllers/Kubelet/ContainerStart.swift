@@ -45,8 +45,8 @@ enum ContainerStart {
         let retry = Timestamp(milliseconds: now.milliseconds.addingSaturating(Backoff.retry))
         let node = pod.nodeName.flatMap { c.node(named: $0) }
         let present = node?.images.contains(b.image) ?? false
-        let event = { (type: String, reason: String, message: String) in
-            c.record(type, reason: reason, message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
+        let event = { (type: String, reason: String, message: String) -> Void in
+            _ = c.record(type, reason: reason, message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
         }
         switch b.pullPolicy {
         case "Never" where !present:
