@@ -11,13 +11,13 @@ enum EndpointSliceController {
     static let serviceNameLabel = "kubernetes.io/service-name"
     static let managedByLabel = "endpointslice.kubernetes.io/managed-by"
 
-    /// The endpoints a Service's slices should list, in IP order.
-    static func desiredEndpoints(_ service: Resource, selector: [String: String], in c: Cluster) -> [Value] {
-        let namespace = service.namespace ?? "default"
+    /// The endpoints a Service's slices should list, in IP order; `pods`: its selected pods
+    /// that have an IP.
+    static func desiredEndpoints(_ service: Resource, pods: [SimPod]) -> [Value] {
         let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
         var result: [(String, Value)] = []
-        for pod in c.pods.values where pod.namespace == namespace && !pod.gone {
-            guard let ip = pod.ip, selector.allSatisfy({ pod.labels[$0.key] == $0.value }) else { continue }
+        for pod in pods {
+            guard let ip = pod.ip else { continue }
             let serving = pod.ready, terminating = pod.isTerminating
             var endpoint = Object([
                 "addresses": .array([.string(ip)]),

@@ -10,8 +10,11 @@ enum EndpointsController {
         for key in c.services.keys.sorted() {
             guard let service = c.services[key], let selector = service.value.at("spec", "selector")?.objectValue, !selector.members.isEmpty else { continue }
             let labels = stringMap(.object(selector))
-            let subsets = desiredSubsets(service, selector: labels, in: c)
-            let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, selector: labels, in: c))
+            // The Service's pods with an IP, found once for both controllers.
+            let namespace = service.namespace ?? "default"
+            let selected = c.pods.values.filter { pod in pod.namespace == namespace && !pod.gone && pod.ip != nil && labels.allSatisfy { pod.labels[$0.key] == $0.value } }
+            let subsets = desiredSubsets(service, pods: selected)
+            let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected))
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
             let published = PendingEndpoints(at: c.now, subsets: c.endpoints[endpointsKey]?.object["subsets"] ?? .array([]),
                                              endpoints: .array((c.endpointSlices[endpointsKey] ?? []).flatMap { $0.object["endpoints"]?.arrayValue ?? [] }))
@@ -58,12 +61,12 @@ enum EndpointsController {
         c.dirtyEndpoints.insert(key)
     }
 
-    static func desiredSubsets(_ service: Resource, selector: [String: String], in c: Cluster) -> Value {
-        let namespace = service.namespace ?? "default"
+    /// `pods`: the Service's selected pods that have an IP.
+    static func desiredSubsets(_ service: Resource, pods: [SimPod]) -> Value {
         let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
         var ready: [(String, SimPod)] = [], notReady: [(String, SimPod)] = []
-        for pod in c.pods.values where pod.namespace == namespace && !pod.gone && (pod.isActive || publishNotReady) {
-            guard let ip = pod.ip, selector.allSatisfy({ pod.labels[$0.key] == $0.value }) else { continue }
+        for pod in pods where pod.isActive || publishNotReady {
+            guard let ip = pod.ip else { continue }
             if pod.ready || publishNotReady { ready.append((ip, pod)) } else { notReady.append((ip, pod)) }
         }
         if ready.isEmpty && notReady.isEmpty { return .array([]) }
