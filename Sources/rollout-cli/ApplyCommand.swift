@@ -76,6 +76,15 @@ enum ApplyCommand {
         if let output, output != "name" {
             throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: name")
         }
+        // Every flag is checked before anything is applied: a bad one changes nothing.
+        let timeout = try Global.timeout(parsed)
+        var pacer = try Global.pacer(parsed)
+        _ = try Global.trafficRate(parsed)
+        _ = try Global.requestTime(parsed)
+        let failOn = Set(parsed.all("--fail-on").flatMap { $0.split(separator: ",").map(String.init) })
+        if let bad = failOn.first(where: { $0 != "downtime" }) {
+            throw UsageError(message: "invalid argument \"\(bad)\" for \"--fail-on\" flag: expected downtime")
+        }
         let candidates = try Applier.prepare(try Global.readManifests(parsed, io: &io, verb: "apply"), options: options)
         for warning in candidates.flatMap(\.warnings) { io.err("Warning: \(warning)\n") }
         let store = try Global.openStore(parsed, writable: true)
@@ -92,10 +101,9 @@ enum ApplyCommand {
         guard let cluster = loaded else { return 0 }
         // Wait for every Deployment this apply named, as `rollout status` would.
         let keys = outcomes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" && $0.operation != "pruned" }.map(\.resource.key)
-        var pacer = try Global.pacer(parsed)
         try Global.startTraffic(parsed, cluster: cluster, deployments: keys)
         let results = try Global.waitForRollouts(keys, cluster: cluster, store: store,
-                                                 options: RolloutWait.Options(timeout: try Global.timeout(parsed), failFast: !parsed.flag("--no-fail-fast")),
+                                                 options: RolloutWait.Options(timeout: timeout, failFast: !parsed.flag("--no-fail-fast")),
                                                  pacer: &pacer, io: &io)
         var failures: [String] = []
         var failedKeys: [ObjectKey] = []
@@ -108,10 +116,6 @@ enum ApplyCommand {
             }
         }
         // --fail-on downtime: requests failed while it rolled, or clients outside cannot reach it.
-        let failOn = Set(parsed.all("--fail-on").flatMap { $0.split(separator: ",").map(String.init) })
-        if let bad = failOn.first(where: { $0 != "downtime" }) {
-            throw UsageError(message: "invalid argument \"\(bad)\" for \"--fail-on\" flag: expected downtime")
-        }
         if failures.isEmpty && failOn.contains("downtime") {
             let lost = cluster.traffic?.traffic.values.reduce(0) { $0 + $1.failed } ?? 0
             let unreachable = TrafficRecorder.unreachableServices(selecting: keys.compactMap { cluster.deployments[$0] }, in: cluster)
@@ -141,7 +145,7 @@ enum ApplyCommand {
                 let again = try Cluster(store: store)
                 try Global.startTraffic(parsed, cluster: again, deployments: rolledBack)
                 let undone = try Global.waitForRollouts(rolledBack, cluster: again, store: store,
-                                                        options: RolloutWait.Options(timeout: try Global.timeout(parsed)), pacer: &pacer, io: &io)
+                                                        options: RolloutWait.Options(timeout: timeout), pacer: &pacer, io: &io)
                 let restored = rolledBack.filter { undone[$0] == .done }.map { "deployment.apps/\($0.name)" }
                 io.flush()
                 throw CommandFailure(message: "rollout failed; \(restored.isEmpty ? "the rollback did not finish either" : "rolled back " + restored.joined(separator: ", "))")
