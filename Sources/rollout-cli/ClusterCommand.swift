@@ -5,11 +5,17 @@ enum ClusterCommand {
     Manage the embedded, simulated cluster.
 
     Usage:
-      rollout cluster init [--nodes N] [--cpu C] [--memory M] [--pods P]
-                           [--container-start D] [--image-pull D] [options]
+      rollout cluster init [--profile k3s|kind|minikube|bare] [--nodes N] [--cpu C] [--memory M]
+                           [--pods P] [--container-start D] [--image-pull D] [options]
       rollout cluster info [options]
 
-    `init` erases the cluster in the state directory and starts a new one: N nodes (default 1)
+    `init` erases the cluster in the state directory and starts a new one as the --profile
+    distribution runs it (default k3s): k3s has CoreDNS, local-path-provisioner, metrics-server
+    and Traefik (a LoadBalancer on ports 80 and 443, and the default IngressClass `traefik`),
+    and ServiceLB gives each LoadBalancer the nodes' addresses on ports nobody holds yet; kind
+    and minikube run CoreDNS and give LoadBalancers no address (`<pending>`), as they do
+    without cloud-provider-kind or `minikube tunnel`; bare installs nothing. The add-ons are
+    started a minute before the clock begins, so they serve from the start. N nodes (default 1)
     with C CPUs (default 4), M memory (default 8Gi) and room for P pods (default 110) each,
     the namespaces default, kube-system, kube-public and kube-node-lease, and the clock at
     2025-01-01T00:00:00Z. Each node's kubelet takes --container-start (default 1s) to create a
@@ -20,6 +26,7 @@ enum ClusterCommand {
 
     Examples:
       rollout cluster init --nodes 3 --cpu 8 --memory 32Gi
+      rollout cluster init --profile kind --nodes 2
       rollout cluster init --container-start 2s --image-pull 20s
       rollout cluster info
 
@@ -27,6 +34,7 @@ enum ClusterCommand {
 
     static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
         let parsed = try Arguments(args, specs: Global.specs + [
+            .init(names: ["--profile"], takesValue: true),
             .init(names: ["--nodes"], takesValue: true),
             .init(names: ["--cpu"], takesValue: true),
             .init(names: ["--memory"], takesValue: true),
@@ -38,6 +46,12 @@ enum ClusterCommand {
         switch parsed.positional[0] {
         case "init":
             var spec = ClusterSpec()
+            if let text = parsed.last("--profile") {
+                guard let profile = ClusterProfile(rawValue: text) else {
+                    throw UsageError(message: "invalid argument \"\(text)\" for \"--profile\" flag: expected one of \(ClusterProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                spec.profile = profile
+            }
             if let text = parsed.last("--nodes") {
                 guard let n = Int(text), (1...1000).contains(n) else { throw UsageError(message: "invalid argument \"\(text)\" for \"--nodes\" flag: expected a number from 1 to 1000") }
                 spec.nodes = n
@@ -64,7 +78,7 @@ enum ClusterCommand {
             let store = try Global.openStore(parsed, writable: true, reset: true)
             defer { store.close() }
             try ClusterAdmin.initialize(store, spec: spec)
-            io.out("Cluster initialised in \(store.directory): \(spec.nodes) node\(spec.nodes == 1 ? "" : "s") with \(spec.cpu) CPU, \(spec.memory) memory and \(spec.pods) pods each; clock at \(store.clock).\n")
+            io.out("Cluster initialised in \(store.directory) (\(spec.profile.rawValue)): \(spec.nodes) node\(spec.nodes == 1 ? "" : "s") with \(spec.cpu) CPU, \(spec.memory) memory and \(spec.pods) pods each; clock at \(store.clock).\n")
             return 0
         case "info":
             let store = try Global.openStore(parsed, writable: false)

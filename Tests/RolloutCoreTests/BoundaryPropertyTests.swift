@@ -98,7 +98,7 @@ final class BoundaryPropertyTests: XCTestCase {
         } catch is ValidationErrors {
             return false
         }
-        let store = try StateStore(directory: try temporaryDirectory(self, "boundary").appendingPathComponent("s").path, writable: true)
+        let store = try StateStore(directory: try temporaryDirectory(self, "boundary").appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
         defer { store.close() }
         do {
             _ = try Applier.apply(candidates, to: store, options: ApplyOptions())

@@ -44,7 +44,7 @@ final class ControllerFidelityTests: XCTestCase {
             metadata: {labels: {app: web}}
             spec: {containers: [{name: app, image: "app:1"}]}
         """
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
         defer { store.close() }
         _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "web.yaml", bytes: Array(yaml.utf8))]).documents, to: store, options: ApplyOptions())
         let cluster = try Cluster(store: store)

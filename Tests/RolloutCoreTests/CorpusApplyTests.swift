@@ -27,7 +27,7 @@ final class CorpusApplyTests: XCTestCase {
             var options = ApplyOptions()
             options.namespace = "default"
             // A cluster per file: samples reuse names (several `frontend` Deployments) freely.
-            let store = try StateStore(directory: "\(root)/\(applied)", writable: true)
+            let store = try StateStore(directory: "\(root)/\(applied)", writable: true, newCluster: ClusterSpec(profile: .bare))
             defer { store.close() }
             do {
                 // Namespaces the manifests name are created first, as a user would.

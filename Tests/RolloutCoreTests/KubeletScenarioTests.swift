@@ -35,7 +35,7 @@ final class KubeletScenarioTests: XCTestCase {
     }
 
     func store() throws -> StateStore {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
         addTeardownBlock { store.close() }
         return store
     }

@@ -46,7 +46,7 @@ final class RolloutScenarioTests: XCTestCase {
 
     /// Applies `first`, waits for it, applies `second`, and samples every instant until done.
     func rollout(from first: String, to second: String, timeout: Duration = Duration(seconds: 3600)) throws -> (samples: [Sample], outcome: RolloutWait.Outcome, cluster: Cluster) {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
         addTeardownBlock { store.close() }
         try apply(first, to: store)
         var cluster = try Cluster(store: store)
@@ -129,7 +129,7 @@ final class RolloutScenarioTests: XCTestCase {
 
     /// Applies each manifest in turn, waiting for each rollout (or until it stalls).
     func applyAll(_ manifests: [String], timeout: Duration = Duration(seconds: 60)) throws -> (StateStore, Cluster) {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
         addTeardownBlock { store.close() }
         var cluster = try Cluster(store: store)
         let key = ObjectKey(type: "apps/Deployment", namespace: "default", name: "web")
@@ -181,7 +181,7 @@ final class RolloutScenarioTests: XCTestCase {
     }
 
     func testHashCollisionBumpsCollisionCount() throws {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
         addTeardownBlock { store.close() }
         try apply(deployment(replicas: 2, image: "app:1"), to: store)
         let key = ObjectKey(type: "apps/Deployment", namespace: "default", name: "web")
@@ -239,7 +239,7 @@ final class RolloutScenarioTests: XCTestCase {
     }
 
     func testBarePodsAndReplicaSetsRunToo() throws {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
         addTeardownBlock { store.close() }
         try apply("""
         apiVersion: v1

@@ -15,7 +15,7 @@ final class StateStoreTests: XCTestCase {
 
     func testNewStateHasTheDefaultClusterAndPersists() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("state").path
-        var store = try StateStore(directory: directory, writable: true)
+        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
         XCTAssertEqual(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Node")).map(\.name), ["node-1"])
         XCTAssertEqual(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name), ["default", "kube-node-lease", "kube-public", "kube-system"])
         let created = try store.create(configMap("a"))
@@ -30,7 +30,7 @@ final class StateStoreTests: XCTestCase {
     }
 
     func testGenerationBumpsOnSpecChangesOnly() throws {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true)
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
         defer { store.close() }
         var deployment = Resource(Object([
             "apiVersion": .string("apps/v1"), "kind": .string("Deployment"),
@@ -57,13 +57,13 @@ final class StateStoreTests: XCTestCase {
 
     func testLargeTablesSplitIntoShardsAndOldFilesGo() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
-        var store = try StateStore(directory: directory, writable: true)
+        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
         for i in 0..<1500 { try store.create(configMap(String(format: "cm-%04d", i))) }
         try store.commit()
         store.close()
         let shards = FileIO.filesIn("\(directory)/objects").filter { $0.hasPrefix("ConfigMap_") }
         XCTAssertEqual(shards.count, 8, "1500 objects at 512 per shard: 4 shards of two files each")
-        store = try StateStore(directory: directory, writable: true)
+        store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
         let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
         let rows = try store.listingRows(type)
         XCTAssertEqual(rows.count, 1500)
@@ -80,7 +80,7 @@ final class StateStoreTests: XCTestCase {
 
     func testFilesAreOwnerOnly() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
-        let store = try StateStore(directory: directory, writable: true)
+        let store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
         try store.create(configMap("a"))
         try store.commit()
         store.close()
@@ -93,7 +93,7 @@ final class StateStoreTests: XCTestCase {
     func testDamagedAndForeignStatesGiveClearErrors() throws {
         let root = try temporaryDirectory(self)
         let directory = root.appendingPathComponent("s").path
-        try StateStore(directory: directory, writable: true).close()
+        try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare)).close()
         let manifest = "\(directory)/state.json"
         let original = try String(contentsOfFile: manifest, encoding: .utf8)
         try "{\"apiVersion\": ".write(toFile: manifest, atomically: true, encoding: .utf8)
@@ -115,14 +115,14 @@ final class StateStoreTests: XCTestCase {
         let foreign = root.appendingPathComponent("home").path
         try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
         try "notes".write(toFile: "\(foreign)/notes.txt", atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try StateStore(directory: foreign, writable: true)) { error in
+        XCTAssertThrowsError(try StateStore(directory: foreign, writable: true, newCluster: ClusterSpec(profile: .bare))) { error in
             XCTAssertTrue("\(error)".contains("is not a rollout state: it holds other files (notes.txt)"), "\(error)")
         }
     }
 
     func testTruncatedOrGarbledShardsAreErrorsNotCrashes() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
-        var store = try StateStore(directory: directory, writable: true)
+        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
         for i in 0..<20 { try store.create(configMap("cm-\(i)")) }
         try store.commit()
         store.close()

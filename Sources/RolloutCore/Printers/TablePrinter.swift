@@ -125,6 +125,11 @@ public enum TablePrinter {
                 case .restarts(let n, let last): return PodSummary.restartsText(n, last: last, now: now)
                 }
             }
+            // loadBalancerStatusStringer: a LoadBalancer's addresses are cut to 16 characters
+            // unless the table is wide.
+            if type.kind == "Service", type.group.isEmpty, !options.wide, cells.count > 3, cells[1] == "LoadBalancer", cells[3].count > 16 {
+                cells[3] = String(cells[3].prefix(13)) + "..."
+            }
             if options.showKind, !cells.isEmpty, type.kind != "Event" { cells[0] = "\(type.qualifiedSingular)/\(cells[0])" }
             if options.allNamespaces && type.namespaced { cells.insert(row.namespace, at: 0) }
             if options.showLabels { cells.append(labelsText(row.labels)) }
@@ -258,7 +263,7 @@ enum ServiceText {
         let external = (o.at("spec", "externalIPs")?.arrayValue ?? []).compactMap(\.stringValue)
         switch type {
         case "LoadBalancer":
-            let ingress = (o.at("status", "loadBalancer", "ingress")?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue }
+            let ingress = Set((o.at("status", "loadBalancer", "ingress")?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue }).sorted()
             let all = ingress + external
             return all.isEmpty ? "<pending>" : all.joined(separator: ",")
         case "ExternalName":

@@ -50,6 +50,7 @@ public struct ResourceType: Hashable, Sendable {
         ResourceType(kind: "Job", group: "batch", version: "v1", plural: "jobs", hasStatus: true),
         ResourceType(kind: "CronJob", group: "batch", version: "v1", plural: "cronjobs", shortNames: ["cj"], hasStatus: true),
         ResourceType(kind: "Ingress", group: "networking.k8s.io", version: "v1", plural: "ingresses", shortNames: ["ing"], hasStatus: true),
+        ResourceType(kind: "IngressClass", group: "networking.k8s.io", version: "v1", plural: "ingressclasses", namespaced: false),
         ResourceType(kind: "NetworkPolicy", group: "networking.k8s.io", version: "v1", plural: "networkpolicies", shortNames: ["netpol"]),
         ResourceType(kind: "HorizontalPodAutoscaler", group: "autoscaling", version: "v2", plural: "horizontalpodautoscalers", shortNames: ["hpa"], hasStatus: true),
         ResourceType(kind: "PodDisruptionBudget", group: "policy", version: "v1", plural: "poddisruptionbudgets", shortNames: ["pdb"], hasStatus: true),

@@ -50,6 +50,8 @@ public final class Cluster {
     var dirtyNodes: Set<String> = []
     /// LoadBalancer Services left `<pending>`, with what holds their port.
     var loadBalancerBlocked: [ObjectKey: String] = [:]
+    /// The distribution the cluster behaves as (`cluster init --profile`).
+    public internal(set) var profile: ClusterProfile = .default
 
     static let deploymentType = ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment")
     static let replicaSetType = ResourceType.forObject(apiVersion: "apps/v1", kind: "ReplicaSet")
@@ -71,6 +73,7 @@ public final class Cluster {
         random = store.random
         ipCounter = store.counters["podIP"] ?? 0
         eventSequence = store.counters["event"] ?? 0
+        profile = try ClusterProfile.of(store)
         func list(_ type: ResourceType) throws(StoreError) -> [Resource] {
             let objects = try store.list(type)
             for object in objects {

@@ -12,6 +12,7 @@ public enum ClusterAdmin {
         let nodes = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Node"))
         var text = "Kubernetes control plane (simulated by rollout) is running from \(store.directory)\n"
         text += "Version: \(ClusterSetup.kubernetesVersion)\n"
+        text += "Profile: \(try ClusterProfile.of(store).rawValue)\n"
         text += "Clock: \(store.clock)\n"
         text += "Nodes: \(nodes.count)\n"
         var writer = TabWriter(minWidth: 0, padding: 2)

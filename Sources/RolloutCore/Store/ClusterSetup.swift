@@ -8,9 +8,12 @@ public struct ClusterSpec: Equatable, Sendable {
     public var containerStart: Duration
     /// The time of a pull that fetches the image (`rollout.sim/image-pull`).
     public var imagePull: Duration
+    /// Which distribution the cluster behaves as (`--profile`).
+    public var profile: ClusterProfile
 
-    public init(nodes: Int = 1, cpu: Quantity = Quantity("4")!, memory: Quantity = Quantity("8Gi")!, pods: Int = 110,
+    public init(profile: ClusterProfile = .default, nodes: Int = 1, cpu: Quantity = Quantity("4")!, memory: Quantity = Quantity("8Gi")!, pods: Int = 110,
                 containerStart: Duration = SimNode.defaultContainerStart, imagePull: Duration = SimNode.defaultImagePull) {
+        self.profile = profile
         self.nodes = nodes
         self.cpu = cpu
         self.memory = memory
@@ -20,26 +23,94 @@ public struct ClusterSpec: Equatable, Sendable {
     }
 }
 
-/// What a fresh cluster holds: the four namespaces every cluster has and its nodes (the first
-/// is control plane and worker at once, as in k3s).
+/// What a fresh cluster holds: the four namespaces every cluster has, its nodes (the first is
+/// control plane and worker at once, as in k3s), the `kubernetes` Service, and the add-ons its
+/// profile installs — started before the cluster's clock begins (`bootTime` earlier), so they
+/// are running, ready and serving when the first command sees the cluster.
 public enum ClusterSetup {
     public static let kubernetesVersion = "v1.32.0"
     static let namespaces = ["default", "kube-node-lease", "kube-public", "kube-system"]
+    /// How long before the clock's start the cluster was created: its add-ons have started by then.
+    static let bootTime = Duration(seconds: 60)
+    /// The generator the add-ons' names and uids come from, apart from the one the user's
+    /// objects use, so a profile does not change the names an application's pods get.
+    static let bootSeed: UInt64 = 0xB0075EED
 
     public static func populate(_ store: StateStore, spec: ClusterSpec) throws(StoreError) {
+        let start = store.clock
+        let random = store.random
+        store.clock = Timestamp(milliseconds: start.milliseconds - bootTime.milliseconds)
         for name in namespaces {
-            var namespace = Resource(Object(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(Object(["name": .string(name)]))]))
+            var metadata = Object(["name": .string(name)])
+            if name == "kube-system" { metadata["annotations"] = .object(Object([ClusterProfile.annotation: .string(spec.profile.rawValue)])) }
+            var namespace = Resource(Object(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(metadata)]))
             Defaults.apply(to: &namespace)
             try store.create(namespace)
         }
         for index in 1...max(1, spec.nodes) {
             try store.create(node(index: index, spec: spec))
         }
+        try createAPIServerService(store)
+        let manifests = spec.profile.systemManifests
+        if !manifests.isEmpty {
+            do {
+                let decoded = try ManifestDecoder.decode([ManifestSource(name: "<\(spec.profile.rawValue) add-ons>", bytes: Array(manifests.utf8))])
+                var options = ApplyOptions()
+                options.namespace = "kube-system"
+                _ = try Applier.apply(try Applier.prepare(decoded.documents, options: options), to: store, options: options, commit: false)
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError.conflict("the \(spec.profile.rawValue) add-ons could not be installed: \(error)")
+            }
+        }
+        // The add-ons start: their pods are scheduled, pulled, started and ready, their
+        // endpoints published and the load balancer given its addresses.
+        let cluster = try Cluster(store: store)
+        cluster.random = SeededRandom(seed: bootSeed)
+        _ = EventLoop.run(cluster, timeout: bootTime, until: { _ in false })
+        try cluster.save()
+        store.clock = start
+        store.random = random
+    }
+
+    /// The `kubernetes` Service in `default`, its Endpoints and its EndpointSlice, as the API
+    /// server's reconciler keeps them: port 443 to the control plane's 6443, no selector.
+    static func createAPIServerService(_ store: StateStore) throws(StoreError) {
+        let labels = Object(["component": .string("apiserver"), "provider": .string("kubernetes")])
+        var service = Resource(Object([
+            "apiVersion": .string("v1"), "kind": .string("Service"),
+            "metadata": .object(Object(["name": .string("kubernetes"), "namespace": .string("default"), "labels": .object(labels)])),
+            "spec": .object(Object([
+                "clusterIP": .string("10.43.0.1"),
+                "ports": .array([.object(Object(["name": .string("https"), "port": .int(443), "protocol": .string("TCP"), "targetPort": .int(6443)]))]),
+                "type": .string("ClusterIP"),
+            ])),
+        ]))
+        Defaults.apply(to: &service)
+        Allocation.assignServiceAddresses(&service, store: store)
+        try store.create(service)
+        let address = "10.0.0.2"
+        let port = Object(["name": .string("https"), "port": .int(6443), "protocol": .string("TCP")])
+        try store.create(Resource(Object([
+            "apiVersion": .string("v1"), "kind": .string("Endpoints"),
+            "metadata": .object(Object(["name": .string("kubernetes"), "namespace": .string("default"),
+                                        "labels": .object(Object(["endpointslice.kubernetes.io/skip-mirror": .string("true")]))])),
+            "subsets": .array([.object(Object(["addresses": .array([.object(Object(["ip": .string(address)]))]), "ports": .array([.object(port)])]))]),
+        ])))
+        try store.create(Resource(Object([
+            "apiVersion": .string("discovery.k8s.io/v1"), "kind": .string("EndpointSlice"),
+            "metadata": .object(Object(["name": .string("kubernetes"), "namespace": .string("default"),
+                                        "labels": .object(Object([EndpointSliceController.serviceNameLabel: .string("kubernetes")]))])),
+            "addressType": .string("IPv4"),
+            "endpoints": .array([.object(Object(["addresses": .array([.string(address)]), "conditions": .object(Object(["ready": .bool(true)]))]))]),
+            "ports": .array([.object(port)]),
+        ])))
     }
 
     /// A Ready node with the given capacity.
     public static func node(index: Int, spec: ClusterSpec) -> Resource {
-        let name = "node-\(index)"
+        let name = spec.profile.nodeName(index)
         var labels = Object([
             "beta.kubernetes.io/arch": .string("amd64"),
             "beta.kubernetes.io/os": .string("linux"),
@@ -47,7 +118,11 @@ public enum ClusterSetup {
             "kubernetes.io/hostname": .string(name),
             "kubernetes.io/os": .string("linux"),
         ])
-        if index == 1 { labels["node-role.kubernetes.io/control-plane"] = .string("true") }
+        if index == 1 {
+            labels["node-role.kubernetes.io/control-plane"] = .string(spec.profile == .k3s ? "true" : "")
+            // k3s still labels its servers with the old role too.
+            if spec.profile == .k3s { labels["node-role.kubernetes.io/master"] = .string("true") }
+        }
         let resources = Object(["cpu": .string(spec.cpu.text), "memory": .string(spec.memory.text), "pods": .string(String(spec.pods))])
         let ready = Object([
             "type": .string("Ready"), "status": .string("True"), "reason": .string("KubeletReady"),

@@ -46,7 +46,8 @@ public final class StateStore {
     /// files is refused before anything is written to it, and a missing `state.json` beside
     /// stored objects is damage, never a reason to start over. `reset` (for `cluster init`)
     /// opens a damaged state of ours so that it can be erased.
-    public init(directory: String, writable: Bool, reset: Bool = false) throws(StoreError) {
+    /// `newCluster`: the cluster created when the directory holds no state yet.
+    public init(directory: String, writable: Bool, reset: Bool = false, newCluster: ClusterSpec = ClusterSpec()) throws(StoreError) {
         self.directory = directory
         try FileIO.makeDirectory(directory)
         let manifestPath = "\(directory)/\(Self.manifestName)"
@@ -69,7 +70,7 @@ public final class StateStore {
             try Self.checkNew(directory, reset: reset)
             try FileIO.makeDirectory("\(directory)/objects")
             try Self.checkLayout(directory)
-            try ClusterSetup.populate(self, spec: ClusterSpec())
+            try ClusterSetup.populate(self, spec: newCluster)
             try commit()
             return
         }
