@@ -101,10 +101,15 @@ enum ApplyCommand {
         guard let cluster = loaded else { return 0 }
         // Wait for every Deployment this apply named, as `rollout status` would.
         let keys = outcomes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" && $0.operation != "pruned" }.map(\.resource.key)
+        // The Deployments behind an applied Service: a Service change can cut them off.
+        let appliedServices = Set(outcomes.filter { $0.resource.kind == "Service" && $0.resource.type.group.isEmpty }.map(\.resource.key))
+        let behindServices = cluster.deployments.values.filter { d in
+            !keys.contains(d.key) && !Set(TrafficRecorder.services(selecting: d, in: cluster)).isDisjoint(with: appliedServices)
+        }.map(\.key).sorted()
         try Global.startTraffic(parsed, cluster: cluster, deployments: keys)
         let results = try Global.waitForRollouts(keys, cluster: cluster, store: store,
                                                  options: RolloutWait.Options(timeout: timeout, failFast: !parsed.flag("--no-fail-fast")),
-                                                 pacer: &pacer, io: &io)
+                                                 pacer: &pacer, io: &io, alsoReachable: behindServices)
         var failures: [String] = []
         var failedKeys: [ObjectKey] = []
         for key in keys {
@@ -118,7 +123,7 @@ enum ApplyCommand {
         // --fail-on downtime: requests failed while it rolled, or clients outside cannot reach it.
         if failures.isEmpty && failOn.contains("downtime") {
             let lost = cluster.traffic?.traffic.values.reduce(0) { $0 + $1.failed } ?? 0
-            let unreachable = TrafficRecorder.unreachableServices(selecting: keys.compactMap { cluster.deployments[$0] }, in: cluster)
+            let unreachable = TrafficRecorder.unreachableServices(selecting: (keys + behindServices).compactMap { cluster.deployments[$0] }, in: cluster)
             if lost > 0 || !unreachable.isEmpty {
                 throw CommandFailure(message: lost > 0 ? "\(lost) request\(lost == 1 ? "" : "s") failed during the rollout (--fail-on downtime)"
                                                        : "clients outside cannot reach the app (--fail-on downtime)")

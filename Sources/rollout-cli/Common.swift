@@ -32,8 +32,8 @@ enum Global {
         guard FileManager.default.fileExists(atPath: directory + "/state.json") else { return known }
         let store = try StateStore(directory: directory, writable: false)
         defer { store.close() }
-        for kind in ["ConfigMap", "Secret", "PersistentVolumeClaim"] {
-            for object in try store.list(ResourceType.forObject(apiVersion: "v1", kind: kind)) { known.add(object) }
+        for (apiVersion, kind) in KnownObjects.kinds {
+            for object in try store.list(ResourceType.forObject(apiVersion: apiVersion, kind: kind)) { known.addFromCluster(object) }
         }
         return known
     }
@@ -78,9 +78,11 @@ enum Global {
     static func startTraffic(_ parsed: Arguments, cluster: Cluster, deployments: [ObjectKey]) throws {
         let rps = try trafficRate(parsed)
         guard rps > 0 else { return }
-        let services = TrafficRecorder.servingServices(selecting: deployments.compactMap { cluster.deployments[$0] }, in: cluster)
+        let resources = deployments.compactMap { cluster.deployments[$0] }
+        let services = TrafficRecorder.servingServices(selecting: resources, in: cluster)
         guard !services.isEmpty else { return }
-        cluster.traffic = TrafficRecorder(rps: rps, services: services, start: cluster.now, requestTime: try requestTime(parsed))
+        cluster.traffic = TrafficRecorder(rps: rps, services: services, routes: TrafficRecorder.ingressRoutes(selecting: resources, in: cluster),
+                                          start: cluster.now, requestTime: try requestTime(parsed))
     }
 
     /// `--request-time`: how long each replayed request takes (default 50ms).
@@ -113,7 +115,7 @@ enum Global {
     /// reported by the caller, as errors), then saves the cluster and commits, and prints the
     /// traffic report when requests were replayed.
     static func waitForRollouts(_ keys: [ObjectKey], cluster: Cluster, store: StateStore, options: RolloutWait.Options,
-                                pacer: inout Pacer, io: inout CommandIO) throws -> [ObjectKey: RolloutWait.Outcome] {
+                                pacer: inout Pacer, io: inout CommandIO, alsoReachable: [ObjectKey] = []) throws -> [ObjectKey: RolloutWait.Outcome] {
         // Lines go out as they happen: with --speed, the user watches the rollout live.
         let outcomes = RolloutWait.wait(for: keys, in: cluster, options: options, report: { _, result, _ in
             if case .failed = result { return }
@@ -124,7 +126,7 @@ enum Global {
         try store.commit()
         if let traffic = cluster.traffic { io.out(traffic.report()) }
         // A rolled-out app that clients outside cannot reach is not "successfully" out.
-        for line in TrafficRecorder.unreachableServices(selecting: keys.compactMap { cluster.deployments[$0] }, in: cluster) {
+        for line in TrafficRecorder.unreachableServices(selecting: (keys + alsoReachable).compactMap { cluster.deployments[$0] }, in: cluster) {
             io.out(line + "\n")
         }
         return outcomes

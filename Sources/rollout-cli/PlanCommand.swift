@@ -7,12 +7,14 @@ enum PlanCommand {
     them and run every rollout they cause to its end (or failure), with requests through the
     Services in front. Prints the changes; per Deployment the resolved maxSurge and
     maxUnavailable (and how they were rounded), the predicted duration, the most pods at once,
-    the fewest available, and the outcome; per Service the requests sent and failed, with the
-    windows they failed in and why; and the hazards `rollout lint` finds. The state is never
+    the fewest available, and the outcome; per Service and per Ingress rule (through Traefik)
+    the requests sent and failed, with the windows they failed in and why; the hazards `rollout
+    lint` finds, and a LoadBalancer left <pending>; and a verdict: safe, hazard, downtime or
+    failed. A change to Services alone replays their traffic for 10s. The state is never
     changed.
 
-    Exit status: 0; 1 when --fail-on is met (downtime: a request failed or a rollout failed;
-    hazard: lint found an error); 2 bad input.
+    Exit status: 0; 1 with --fail-on downtime when a request or a rollout failed; 3 with
+    --fail-on hazard when there is an error-level hazard and no downtime; 2 bad input.
 
     Usage:
       rollout plan -f PATH... [-R] [--traffic=10] [--fail-on=downtime|hazard] [--timeout=D] [-o text|json] [options]
@@ -32,7 +34,8 @@ enum PlanCommand {
           --svg=FILE       Also write a chart of each rollout (as `timeline -o svg`)
       -o, --output=text    text, or json: changes, deployments (name, namespace, maxSurge,
                            maxUnavailable, durationSeconds, maxPods, minAvailable, outcome),
-                           services (name, requests, failed, windows), hazards
+                           services (name, namespace, ingress, requests, failed, windows),
+                           hazards (with file, line, column and fix), verdict, reasons
 
     """ + Global.helpText
 
@@ -77,6 +80,10 @@ enum PlanCommand {
         }
         let downtime = report.failedRequests > 0 || report.deployments.contains { $0.outcome.hasPrefix("failed") }
         let hazard = report.hazards.contains { $0.severity == .error }
-        return (failOn.contains("downtime") && downtime) || (failOn.contains("hazard") && hazard) ? 1 : 0
+        // 1: requests failed or a rollout failed; 3: an error-level hazard, without downtime
+        // (2 is bad input), so CI can tell them apart without reading the text.
+        if failOn.contains("downtime") && downtime { return 1 }
+        if failOn.contains("hazard") && hazard { return 3 }
+        return 0
     }
 }

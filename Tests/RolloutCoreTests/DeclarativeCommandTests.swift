@@ -163,7 +163,8 @@ final class DeclarativeCommandTests: XCTestCase {
         let onlyDeployment = try write("only.yaml", Self.web.components(separatedBy: "---")[0])
         run = try rollout("apply", "-f", onlyDeployment, "--prune", "-l", "app=web")
         XCTAssertEqual(run.stdout, "deployment.apps/web unchanged\nservice/web pruned\n")
-        XCTAssertEqual(try rollout("get", "svc", "-o", "name").stdout, "")
+        // The API server's own Service stays: prune only touches what apply created.
+        XCTAssertEqual(try rollout("get", "svc", "-o", "name").stdout, "service/kubernetes\n")
     }
 
     // MARK: get
@@ -176,9 +177,17 @@ final class DeclarativeCommandTests: XCTestCase {
         XCTAssertEqual(try rollout("get", "deployments.apps/web-api", "-o", "name").stdout, "deployment.apps/web-api\n")
         XCTAssertEqual(try rollout("get", "po").stderr, "No resources found in default namespace.\n")
         XCTAssertEqual(try rollout("get", "deploy", "-l", "app=nothing").stderr, "No resources found in default namespace.\n")
-        XCTAssertEqual(try rollout("get", "deploy", "-l", "app!=web-api", "-o", "name").stdout, "deployment.apps/ingress-proxy\n")
-        XCTAssertEqual(try rollout("get", "deploy", "-A", "-o", "name").stdout, "deployment.apps/ingress-proxy\ndeployment.apps/web-api\n")
-        XCTAssertTrue(try rollout("get", "deploy", "-A").stdout.hasPrefix("NAMESPACE   NAME      "))
+        XCTAssertEqual(try rollout("get", "deploy", "-l", "app!=web-api", "-o", "name").stderr, "No resources found in default namespace.\n")
+        // In the API's order, namespace then name: the k3s add-ons in kube-system come after.
+        XCTAssertEqual(try rollout("get", "deploy", "-A", "-o", "name").stdout,
+                       "deployment.apps/web-api\ndeployment.apps/coredns\ndeployment.apps/local-path-provisioner\ndeployment.apps/metrics-server\ndeployment.apps/traefik\n")
+        XCTAssertEqual(try rollout("get", "deploy", "-l", "k8s-app=kube-dns", "-A", "-o", "name").stdout, "deployment.apps/coredns\n")
+        XCTAssertTrue(try rollout("get", "deploy", "-A").stdout.hasPrefix("NAMESPACE     NAME      "))
+        XCTAssertEqual(try rollout("get", "ing").stdout, """
+        NAME      CLASS     HOSTS             ADDRESS   PORTS     AGE
+        web-api   traefik   api.example.com             80        0s
+
+        """)
         let list = try rollout("get", "deploy", "-o", "json").stdout
         XCTAssertTrue(list.hasPrefix("{\n    \"apiVersion\": \"v1\",\n    \"items\": ["), list)
         let yaml = try rollout("get", "deploy", "web-api", "-o", "yaml").stdout

@@ -13,6 +13,14 @@ final class ReadmeTests: XCTestCase {
 
     func rollout(_ arguments: String...) throws -> String { try RolloutRun.run(arguments + ["--state", state]).stdout }
 
+    /// "A first session", on a fresh (default: k3s) state.
+    func testTheFirstSessionIsRealOutput() throws {
+        let readme = try String(contentsOf: Corpus.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for (output, what) in [(try rollout("apply", "-f", "examples/manifests/"), "apply"), (try rollout("get", "all"), "get all")] {
+            XCTAssertTrue(readme.contains(String(output.dropLast())), "README does not show \(what) as it is now:\n\(output)")
+        }
+    }
+
     func testTheZeroDowntimeStoryIsRealOutput() throws {
         let readme = try String(contentsOf: Corpus.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         func assertShown(_ output: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -20,9 +28,10 @@ final class ReadmeTests: XCTestCase {
             XCTAssertTrue(readme.contains(text), "README does not show \(what) as it is now:\n\(text)", file: file, line: line)
         }
         _ = try rollout("apply", "-f", "examples/manifests/", "--wait")
-        let listing = try rollout("get", "pods,svc").split(separator: "\n").map(String.init)
-        for row in listing where row.hasPrefix("NAME") || row.hasPrefix("pod/ingress-proxy") && row.hasSuffix("pzlx4   1/1       Running   0          10s") || row.hasPrefix("service/") {
-            assertShown(row, "get pods,svc")
+        let listing = try rollout("get", "pods,svc,ing").split(separator: "\n").map(String.init)
+        XCTAssertTrue(listing.contains("pod/web-api-64f8779644-47xm5   1/1       Running   0          10s"), listing.joined(separator: "\n"))
+        for row in listing where row.hasPrefix("NAME") || row.hasPrefix("pod/web-api-64f8779644-47xm5") || row.hasPrefix("service/") || row.hasPrefix("ingress") {
+            assertShown(row, "get pods,svc,ing")
         }
         _ = try rollout("apply", "-f", "examples/releases/web-api-1.5.0.yaml")
         assertShown(try rollout("status", "deployment/web-api"), "status")

@@ -26,7 +26,9 @@ final class RenderCommandTests: XCTestCase {
         let result = try rollout(["render", "-f", "examples/manifests/"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stderr, "")
-        XCTAssert(result.stdout.hasPrefix("apiVersion: apps/v1\nkind: Deployment\n"), result.stdout)
+        // Files in name order: web-api-ingress.yaml, then web-api.yaml.
+        XCTAssert(result.stdout.hasPrefix("apiVersion: networking.k8s.io/v1\nkind: Ingress\n"), result.stdout)
+        XCTAssert(result.stdout.contains("\n---\napiVersion: apps/v1\nkind: Deployment\n"), result.stdout)
         XCTAssert(result.stdout.contains("\n---\napiVersion: v1\nkind: Service\n"), result.stdout)
         XCTAssert(result.stdout.contains("      containers:\n      - env:\n        - name: LOG_LEVEL\n          value: info\n"), result.stdout)
         XCTAssert(result.stdout.contains("        image: ghcr.io/example/web-api:1.4.2\n"), result.stdout)

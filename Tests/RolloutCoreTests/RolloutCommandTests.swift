@@ -151,17 +151,21 @@ final class RolloutCommandTests: XCTestCase {
         spec:
           type: LoadBalancer
           selector: {app: other}
-          ports: [{name: http, port: 80}]
+          ports: [{name: http, port: 8081}]
         """.write(to: other, atomically: true, encoding: .utf8)
         try rollout("apply", "-f", "examples/manifests/", "--wait")
         try rollout("apply", "-f", other.path)
         try rollout("status", "deployment/web-api")
         let services = try rollout("get", "svc", "other-proxy").stdout
         XCTAssertTrue(services.contains("<pending>"), services)
-        XCTAssertTrue(try rollout("events", "--for", "service/other-proxy").stdout.contains("Port 80/TCP is held by service default/ingress-proxy"))
-        try rollout("delete", "svc", "ingress-proxy")
+        XCTAssertTrue(try rollout("events", "--for", "service/other-proxy").stdout.contains("Port 8081/TCP is held by service default/web-api"))
+        // ServiceLB gives the node's address (k3s getStatus: the nodes whose svclb pod runs).
+        XCTAssertTrue(try rollout("get", "svc", "web-api").stdout.contains(" 10.0.0.2 "))
+        try rollout("delete", "svc", "web-api")
         try rollout("status", "deployment/web-api")
-        XCTAssertTrue(try rollout("get", "svc", "other-proxy").stdout.contains("127.0.0.1"), "the port is handed over when the holder goes")
+        XCTAssertTrue(try rollout("get", "svc", "other-proxy").stdout.contains(" 10.0.0.2 "), "the port is handed over when the holder goes")
+        let events = try rollout("events", "--for", "service/other-proxy").stdout
+        XCTAssertTrue(events.contains("Updated LoadBalancer with new IPs: [] -> [10.0.0.2]"), events)
     }
 }
 

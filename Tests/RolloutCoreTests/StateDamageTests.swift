@@ -123,7 +123,10 @@ final class StateDamageTests: XCTestCase {
         run = try RolloutRun.run(["cluster", "init", "--state", s])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try RolloutRun.run(["get", "deploy", "--state", s]).stderr, "No resources found in default namespace.\n")
-        XCTAssertFalse(FileIO.filesIn("\(s)/objects").contains { $0.hasPrefix("Pod_") }, "the old shards are gone")
+        // The new cluster's only pods are its add-ons'.
+        let pods = try RolloutRun.run(["get", "pods", "-A", "-o", "name", "--state", s]).stdout
+        XCTAssertEqual(pods.split(separator: "\n").count, 4, pods)
+        XCTAssertFalse(pods.contains("pod/web"), "the old pods are gone")
     }
 
     // Deliverable 3: a damaged or poisoned object can always be removed, as kubectl removes one.

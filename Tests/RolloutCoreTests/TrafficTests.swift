@@ -25,13 +25,14 @@ final class TrafficTests: XCTestCase {
         // endpoints listed them, with 4 s of their 5 s warm-up left (t=0–3.9 s). v2's first pod
         // pulls and starts at 4 s, the next ones (image now on the node) at 5 s and 6 s; each
         // is Ready at once, so an old pod gets SIGTERM at each step while the endpoints still
-        // list it for 1 s (4.1–6.9 s), and each new pod gets traffic 1 s after it started,
-        // during its warm-up (5–10.7 s).
+        // list it for 1 s (of the requests of 4–6.9 s, those round robin sends to it: which
+        // ones depends on the order of the endpoints, by pod IP), and each new pod gets traffic
+        // 1 s after it started, during its warm-up (5–10.7 s).
         XCTAssertTrue(run.stdout.hasSuffix("""
-        service/naive-api: 110 requests at 10/s, 89 failed
+        service/naive-api: 110 requests at 10/s, 88 failed
           t=0s–3.9s: 40 failed, pod still warming up
-          t=4.1s–6.9s: 10 failed, pod past SIGTERM (shutting down)
-          t=5s–10.7s: 39 failed, pod still warming up
+          t=4.2s–6.8s: 9 failed, pod past SIGTERM (shutting down)
+          t=5.1s–10.7s: 39 failed, pod still warming up
 
         """), run.stdout)
     }

@@ -89,6 +89,7 @@ public enum Applier {
             switch operation {
             case "created":
                 Allocation.assignServiceAddresses(&stored, store: store)
+                try IngressClassAdmission.admit(&stored, store: store)
                 stored = try store.create(stored)
             case "configured":
                 stored = try store.update(stored, previous: live ?? merged)

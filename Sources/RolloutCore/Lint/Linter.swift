@@ -18,6 +18,7 @@ public enum Linter {
         var known = cluster
         var workloads: [Workload] = []
         var services: [(Resource, Service, ManifestDocument)] = []
+        var ingresses: [(Resource, ManifestDocument)] = []
         for document in documents {
             guard case .object(let object) = document.value else { continue }
             var resource = Resource(object)
@@ -32,12 +33,15 @@ public enum Linter {
                                           behaviour: AppBehaviour(template: resource.object["spec"]?["template"])))
             case ("", "Service"):
                 services.append((resource, Service(resource, reader: &reader), document))
+            case ("networking.k8s.io", "Ingress"):
+                ingresses.append((resource, document))
             default:
                 break
             }
         }
         for w in workloads { hazards += deploymentHazards(w) + referenceHazards(w, known: known) }
-        hazards += serviceHazards(services, workloads: workloads)
+        hazards += serviceHazards(services, workloads: workloads, known: known)
+        for (resource, document) in ingresses { hazards += ingressHazards(resource, document, known: known) }
         return hazards
     }
 
@@ -128,9 +132,23 @@ public enum Linter {
         return found
     }
 
-    static func serviceHazards(_ services: [(Resource, Service, ManifestDocument)], workloads: [Workload]) -> [Hazard] {
+    static func serviceHazards(_ services: [(Resource, Service, ManifestDocument)], workloads: [Workload], known: KnownObjects = KnownObjects()) -> [Hazard] {
         var found: [Hazard] = []
         var ports: [String: String] = [:]
+        // Ports the cluster's other LoadBalancers hold — on a fresh k3s cluster (what lint
+        // assumes without a state), Traefik's 80 and 443.
+        let manifestKeys = Set(services.map { "\($0.0.namespace ?? "default")/\($0.0.name)" })
+        let clusterBalancers = known.services.filter { !manifestKeys.contains($0.key) && $0.value.value.at("spec", "type")?.stringValue == "LoadBalancer" }
+            .values.sorted { ($0.creationTimestamp ?? "", $0.namespace ?? "", $0.name) < ($1.creationTimestamp ?? "", $1.namespace ?? "", $1.name) }
+        for balancer in clusterBalancers {
+            for port in balancer.value.at("spec", "ports")?.arrayValue ?? [] {
+                let id = "\(port["port"]?.intValue ?? 0)/\(port["protocol"]?.stringValue ?? "TCP")"
+                if ports[id] == nil { ports[id] = "service/\(balancer.name) in \(balancer.namespace ?? "default") (already in the cluster)" }
+            }
+        }
+        if !known.hasCluster {
+            for id in ["80/TCP", "443/TCP"] { ports[id] = "service/traefik in kube-system (k3s' Traefik, on a fresh cluster of the default profile)" }
+        }
         for (r, service, doc) in services {
             if service.type == "LoadBalancer" {
                 for (i, port) in service.ports.enumerated() {
@@ -148,9 +166,15 @@ public enum Linter {
             let selected = workloads.filter { w in
                 w.resource.namespace == r.namespace && service.selector.allSatisfy { w.deployment.template.labels[$0.key] == $0.value }
             }
+            let manifestDeployments = Set(workloads.map { "\($0.resource.namespace ?? "default")/\($0.resource.name)" })
+            let inCluster = known.deployments.contains { key, template in
+                !manifestDeployments.contains(key) && key.hasPrefix("\(r.namespace ?? "default")/")
+                    && service.selector.allSatisfy { template.labels[$0.key] == $0.value }
+            }
+            if selected.isEmpty && inCluster { continue }
             if selected.isEmpty {
                 found.append(hazard("service-selects-nothing", .error, r, doc, FieldPath("spec.selector"),
-                                    "the selector \(TablePrinter.labelsText(service.selector)) matches no Deployment's pod template in these manifests: the Service has no endpoints",
+                                    "the selector \(TablePrinter.labelsText(service.selector)) matches no Deployment's pod template in these manifests\(known.hasCluster ? " or the cluster" : ""): the Service has no endpoints",
                                     fix: "make spec.selector match the labels of the pods that should serve"))
                 continue
             }

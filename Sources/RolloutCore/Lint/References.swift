@@ -6,10 +6,38 @@
 public struct KnownObjects: Sendable {
     /// `Kind/namespace/name` → keys (empty for claims).
     var objects: [String: Set<String>] = [:]
+    /// Services by `namespace/name`, and IngressClasses by name (whether marked default).
+    var services: [String: Resource] = [:]
+    var ingressClasses: [String: Bool] = [:]
+    /// Deployments' pod templates by `namespace/name`.
+    var deployments: [String: PodTemplateSpec] = [:]
+    /// Whether a cluster's objects were added: without one, lint assumes a fresh cluster of
+    /// the default profile (k3s, whose IngressClass `traefik` is the default).
+    public private(set) var hasCluster = false
 
     public init() {}
 
+    /// The kinds `add` keeps, for callers listing them from a store.
+    public static let kinds: [(apiVersion: String, kind: String)] = [
+        ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "PersistentVolumeClaim"), ("v1", "Service"), ("networking.k8s.io/v1", "IngressClass"),
+        ("apps/v1", "Deployment"),
+    ]
+
+    /// Adds a cluster's object (`add` for the manifests' own).
+    public mutating func addFromCluster(_ resource: Resource) {
+        hasCluster = true
+        add(resource)
+    }
+
     public mutating func add(_ resource: Resource) {
+        if resource.kind == "Deployment" && resource.type.group == "apps" {
+            var reader = FieldReader()
+            deployments["\(resource.namespace ?? "default")/\(resource.name)"] = Deployment(resource, reader: &reader).template
+        }
+        if resource.kind == "Service" && resource.type.group.isEmpty { services["\(resource.namespace ?? "default")/\(resource.name)"] = resource }
+        if resource.kind == "IngressClass" && resource.type.group == "networking.k8s.io" {
+            ingressClasses[resource.name] = resource.annotations[Ingress.defaultClassAnnotation] == "true"
+        }
         guard resource.type.group.isEmpty, ["ConfigMap", "Secret", "PersistentVolumeClaim"].contains(resource.kind) else { return }
         var keys = Set<String>()
         for field in ["data", "binaryData", "stringData"] {
@@ -87,6 +115,50 @@ extension Linter {
             if let claim = volume["persistentVolumeClaim"] {
                 check("PersistentVolumeClaim", claim["claimName"]?.stringValue, key: nil, optional: false, at: v / "persistentVolumeClaim",
                       what: "volume \(name)", outcome: "its pods cannot be scheduled (persistentvolumeclaim not found) and the rollout stalls")
+            }
+        }
+        return found
+    }
+}
+
+/// Ingress checks (`ingress-backend`): what Traefik would do with each backend and class — a
+/// backend whose Service or port does not exist gets no router (404), an Ingress no
+/// IngressClass names is served by no controller.
+extension Linter {
+    static func ingressHazards(_ resource: Resource, _ document: ManifestDocument, known: KnownObjects) -> [Hazard] {
+        var found: [Hazard] = []
+        var reader = FieldReader(root: document.node)
+        let ingress = Ingress(resource, reader: &reader)
+        var classes = known.ingressClasses
+        if !known.hasCluster && classes["traefik"] == nil { classes["traefik"] = true }
+        if let name = ingress.className {
+            if classes[name] == nil {
+                found.append(hazard("ingress-class-missing", .warning, resource, document, FieldPath("spec.ingressClassName"),
+                                    "IngressClass \"\(name)\" is neither in these manifests nor in the cluster: no ingress controller serves this Ingress, so its hosts get no traffic",
+                                    fix: "name an IngressClass the cluster has (k3s: traefik), or apply the IngressClass"))
+            }
+        } else if ingress.annotations[Ingress.classAnnotation] == nil && !classes.values.contains(true) {
+            found.append(hazard("ingress-class-missing", .warning, resource, document, FieldPath("spec"),
+                                "no ingressClassName and no default IngressClass: no ingress controller may serve this Ingress",
+                                fix: "set spec.ingressClassName to the cluster's IngressClass"))
+        }
+        for backend in ingress.backends {
+            guard let name = backend.service, !name.isEmpty else { continue }
+            let at = backend.at / "service"
+            guard let service = known.services["\(ingress.namespace)/\(name)"] else {
+                found.append(hazard("ingress-backend-missing", .warning, resource, document, at / "name",
+                                    "Service \"\(name)\" is neither in these manifests nor in the cluster: the ingress controller drops this route and answers 404",
+                                    fix: "apply the Service with the Ingress, or fix the name"))
+                continue
+            }
+            if Traefik.servicePort(backend, of: service) == nil {
+                let ports = (service.value.at("spec", "ports")?.arrayValue ?? []).map { p in
+                    (p["name"]?.stringValue).map { "\($0) (\(p["port"]?.intValue ?? 0))" } ?? String(p["port"]?.intValue ?? 0)
+                }
+                let wanted = backend.portName.map { "port \"\($0)\"" } ?? "port \(backend.portNumber ?? 0)"
+                found.append(hazard("ingress-port-not-exposed", .error, resource, document, at / "port",
+                                    "Service \"\(name)\" exposes no \(wanted) (it has \(ports.isEmpty ? "no ports" : ports.joined(separator: ", "))): the ingress controller drops this route and answers 404",
+                                    fix: "use one of the Service's ports (by its port number or name), not the container's"))
             }
         }
         return found

@@ -36,7 +36,7 @@ public struct PlanReport: Sendable {
     public var verdict: (result: String, reasons: [String]) {
         let failed = deployments.filter { $0.outcome.hasPrefix("failed") }.map { "deployment.apps/\($0.name): \($0.outcome)" }
         if !failed.isEmpty { return ("failed", failed) }
-        let lost = traffic.filter { $0.failed > 0 }.map { "service/\($0.service.name): \($0.failed) of \($0.requests) requests failed" }
+        let lost = traffic.filter { $0.failed > 0 }.map { "\($0.route.label): \($0.failed) of \($0.requests) requests failed" }
         if !lost.isEmpty { return ("downtime", lost) }
         let errors = hazards.filter { $0.severity == .error }.map { "\($0.object): \($0.code)" }
         if !errors.isEmpty { return ("hazard", errors) }
@@ -55,7 +55,7 @@ public struct PlanReport: Sendable {
         if !traffic.isEmpty {
             out += "\n"
             for s in traffic {
-                out += "service/\(s.service.name): \(s.requests) requests at \(rps)/s, \(s.failed) failed\n"
+                out += "\(s.route.label): \(s.requests) requests at \(rps)/s, \(s.failed) failed\n"
                 for w in s.windows {
                     let span = w.start == w.end ? "t=\(TrafficRecorder.seconds(w.start))" : "t=\(TrafficRecorder.seconds(w.start))–\(TrafficRecorder.seconds(w.end))"
                     out += "  \(span): \(w.failed) failed, \(w.reason)\n"
@@ -82,7 +82,9 @@ public struct PlanReport: Sendable {
             }),
             "services": .array(traffic.map { s in
                 .object(Object([
-                    "name": .string(s.service.name), "namespace": .string(s.service.namespace), "requests": .int(s.requests), "failed": .int(s.failed),
+                    "name": .string(s.service.name), "namespace": .string(s.service.namespace),
+                    "ingress": s.route.ingress.map { .object(Object(["name": .string($0.name), "host": .string(s.route.host), "path": .string(s.route.path)])) } ?? .null,
+                    "requests": .int(s.requests), "failed": .int(s.failed),
                     "windows": .array(s.windows.map { .object(Object(["start": .float(Double($0.start) / 1000), "end": .float(Double($0.end) / 1000),
                                                                       "failed": .int($0.failed), "reason": .string($0.reason)])) }),
                 ]))
@@ -99,6 +101,9 @@ public struct PlanReport: Sendable {
 }
 
 public enum Planner {
+    /// How long the traffic of a Service change without a rollout is replayed.
+    public static let serviceChangeWindow = Duration(seconds: 10)
+
     /// Plans `documents` against the state in `store`. Nothing is committed; close the store
     /// without committing and the state is exactly as before.
     public static func plan(_ documents: [ManifestDocument], store: StateStore, options: ApplyOptions, rps: Int, timeout: Duration? = nil,
@@ -108,8 +113,17 @@ public enum Planner {
         let changes = try Applier.apply(try Applier.prepare(documents, options: dryRun), to: store, options: dryRun, commit: false)
         let cluster = try Cluster(store: store)
         let keys = changes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" }.map(\.resource.key)
-        let services = TrafficRecorder.servingServices(selecting: keys.compactMap { cluster.deployments[$0] }, in: cluster)
-        if rps > 0 && !services.isEmpty { cluster.traffic = TrafficRecorder(rps: rps, services: services, start: cluster.now, requestTime: requestTime) }
+        // A changed Service affects the Deployments behind it even when they do not change.
+        let changedServices = Set(changes.filter { $0.resource.kind == "Service" && $0.resource.type.group.isEmpty && $0.operation != "unchanged" }.map(\.resource.key))
+        let behindChangedServices = cluster.deployments.values.filter { d in
+            !keys.contains(d.key) && !Set(TrafficRecorder.services(selecting: d, in: cluster)).isDisjoint(with: changedServices)
+        }.map(\.key).sorted()
+        let affected = (keys + behindChangedServices).compactMap { cluster.deployments[$0] }
+        let services = TrafficRecorder.servingServices(selecting: affected, in: cluster)
+        let routes = TrafficRecorder.ingressRoutes(selecting: affected, in: cluster)
+        if rps > 0 && !services.isEmpty {
+            cluster.traffic = TrafficRecorder(rps: rps, services: services, routes: routes, start: cluster.now, requestTime: requestTime)
+        }
         let start = cluster.now
         var finished: [ObjectKey: Timestamp] = [:]
         var watched = keys.filter { key in
@@ -122,6 +136,11 @@ public enum Planner {
             if case .waiting = result { return }
             finished[key] = at
         })
+        // Nothing rolls, but a Service changed: its traffic is replayed for a while.
+        if watched.isEmpty && !changedServices.isEmpty && cluster.traffic != nil {
+            cluster.timers.add(.resync, at: cluster.now.adding(serviceChangeWindow))
+            _ = EventLoop.run(cluster, timeout: serviceChangeWindow, until: { _ in false })
+        }
         var plans: [PlanReport.DeploymentPlan] = []
         for key in keys {
             guard let resource = cluster.deployments[key] else { continue }
@@ -164,11 +183,11 @@ public enum Planner {
                 minAvailable: samples.map(\.available).min() ?? d.status.availableReplicas,
                 outcome: outcome))
         }
-        let traffic = cluster.traffic.map { recorder in recorder.traffic.values.sorted { $0.service < $1.service } } ?? []
+        let traffic = cluster.traffic.map { recorder in recorder.traffic.values.sorted { $0.route < $1.route } } ?? []
         // References are checked against the cluster as the plan leaves it (the manifests applied).
         var known = KnownObjects()
-        for kind in ["ConfigMap", "Secret", "PersistentVolumeClaim"] {
-            for object in try store.list(ResourceType.forObject(apiVersion: "v1", kind: kind)) { known.add(object) }
+        for (apiVersion, kind) in KnownObjects.kinds {
+            for object in try store.list(ResourceType.forObject(apiVersion: apiVersion, kind: kind)) { known.addFromCluster(object) }
         }
         var hazards = Linter.lint(documents, defaultNamespace: options.namespace, cluster: known)
         // Capacity: pods the plan could not place (the surge, usually) — SPEC §5.
@@ -186,13 +205,16 @@ public enum Planner {
         // reaches the app (k3s: Traefik holds 80 and 443).
         for key in cluster.services.keys.sorted() {
             guard let service = cluster.services[key], let why = ServiceLoadBalancer.unreachable(key, in: cluster),
-                  keys.contains(where: { d in cluster.deployments[d].map { TrafficRecorder.services(selecting: $0, in: cluster).contains(key) } ?? false }) else { continue }
+                  changedServices.contains(key) || affected.contains(where: { TrafficRecorder.services(selecting: $0, in: cluster).contains(key) }) else { continue }
             let document = documents.first { $0.value["metadata"]?["name"]?.stringValue == key.name && $0.value["kind"]?.stringValue == "Service" }
             hazards.append(Hazard(code: "load-balancer-pending", severity: .error, object: service.qualifiedName, path: FieldPath("spec.ports"),
                                   message: "clients outside cannot reach it: \(why)",
                                   fix: "use a port nobody holds, or route it through the Ingress controller that holds the port",
                                   file: document?.source ?? "", location: document.flatMap { FieldPath("spec.ports").location(in: $0.node) }))
         }
+        // A LoadBalancer found pending says more than the port conflict lint saw in the manifests.
+        let pending = Set(hazards.filter { $0.code == "load-balancer-pending" }.map(\.object))
+        hazards.removeAll { $0.code == "load-balancer-port-conflict" && pending.contains($0.object) }
         var report = PlanReport(changes: changes, deployments: plans, traffic: traffic, rps: rps, hazards: hazards)
         let replayed = Set(services)
         report.unreplayed = Set(keys.compactMap { cluster.deployments[$0] }.flatMap { TrafficRecorder.services(selecting: $0, in: cluster) })

@@ -130,6 +130,9 @@ public enum TablePrinter {
             if type.kind == "Service", type.group.isEmpty, !options.wide, cells.count > 3, cells[1] == "LoadBalancer", cells[3].count > 16 {
                 cells[3] = String(cells[3].prefix(13)) + "..."
             }
+            if type.kind == "Ingress", type.group == "networking.k8s.io", !options.wide, cells.count > 3, cells[3].count > 16 {
+                cells[3] = String(cells[3].prefix(13)) + "..."
+            }
             if options.showKind, !cells.isEmpty, type.kind != "Event" { cells[0] = "\(type.qualifiedSingular)/\(cells[0])" }
             if options.allNamespaces && type.namespaced { cells.insert(row.namespace, at: 0) }
             if options.showLabels { cells.append(labelsText(row.labels)) }
@@ -155,6 +158,8 @@ public enum TablePrinter {
         case ("", "ConfigMap"): return ["NAME", "DATA", "AGE"]
         case ("", "Secret"): return ["NAME", "TYPE", "DATA", "AGE"]
         case ("discovery.k8s.io", "EndpointSlice"): return ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+        case ("networking.k8s.io", "Ingress"): return ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"]
+        case ("networking.k8s.io", "IngressClass"): return ["NAME", "CONTROLLER", "PARAMETERS", "AGE"]
         default: return ["NAME", "AGE"]
         }
     }
@@ -217,6 +222,20 @@ public enum TablePrinter {
             let ports = (o["ports"]?.arrayValue ?? []).map { $0["port"]?.intValue.map(String.init) ?? $0["name"]?.stringValue ?? "*" }
             let addresses = (o["endpoints"]?.arrayValue ?? []).flatMap { ($0["addresses"]?.arrayValue ?? []).compactMap(\.stringValue) }
             return [r.name, o["addressType"]?.stringValue ?? "", list(ports), list(addresses), age]
+        case ("networking.k8s.io", "Ingress"):
+            // printIngress: formatHosts (three, then "+ N more..."), the load balancer's
+            // addresses, "80" or "80, 443" with TLS.
+            let hosts = (o.at("spec", "rules")?.arrayValue ?? []).compactMap { $0["host"]?.stringValue }.filter { !$0.isEmpty }
+            let hostText = hosts.isEmpty ? "*" : hosts.prefix(3).joined(separator: ",") + (hosts.count > 3 ? " + \(hosts.count - 3) more..." : "")
+            let addresses = Set((o.at("status", "loadBalancer", "ingress")?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue }).sorted()
+            let tls = !(o.at("spec", "tls")?.arrayValue ?? []).isEmpty
+            return [r.name, o.at("spec", "ingressClassName")?.stringValue ?? "<none>", hostText, addresses.joined(separator: ","), tls ? "80, 443" : "80", age]
+        case ("networking.k8s.io", "IngressClass"):
+            var parameters = "<none>"
+            if let p = o.at("spec", "parameters") {
+                parameters = (p["kind"]?.stringValue ?? "") + (p["apiGroup"]?.stringValue.map { ".\($0)" } ?? "") + "/" + (p["name"]?.stringValue ?? "")
+            }
+            return [r.name, o.at("spec", "controller")?.stringValue ?? "", parameters, age]
         case ("", "Node"):
             let ready = (o.at("status", "conditions")?.arrayValue ?? []).first { $0["type"]?.stringValue == "Ready" }
             var status = ready?["status"]?.stringValue == "True" ? "Ready" : "NotReady"

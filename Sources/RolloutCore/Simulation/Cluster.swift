@@ -50,6 +50,11 @@ public final class Cluster {
     var dirtyNodes: Set<String> = []
     /// LoadBalancer Services left `<pending>`, with what holds their port.
     var loadBalancerBlocked: [ObjectKey: String] = [:]
+    /// Ingresses (their status is Traefik's to write) and IngressClasses by name.
+    var ingresses: [ObjectKey: Resource] = [:]
+    var ingressClasses: [String: Resource] = [:]
+    var dirtyIngresses: Set<ObjectKey> = []
+    static let ingressType = ResourceType.forObject(apiVersion: "networking.k8s.io/v1", kind: "Ingress")
     /// The distribution the cluster behaves as (`cluster init --profile`).
     public internal(set) var profile: ClusterProfile = .default
 
@@ -118,6 +123,8 @@ public final class Cluster {
         }
         for s in try list(Self.serviceType) { services[s.key] = s }
         for e in try list(Self.endpointsType) { endpoints[e.key] = e }
+        for i in try list(Self.ingressType) { ingresses[i.key] = i }
+        for i in try list(IngressClassAdmission.type) { ingressClasses[i.name] = i }
         for slice in try list(EndpointSliceController.type) {
             guard let service = slice.labels[EndpointSliceController.serviceNameLabel] else { continue }
             endpointSlices[ObjectKey(type: Self.endpointsType.storageKey, namespace: slice.namespace ?? "default", name: service), default: []].append(slice)
@@ -356,6 +363,10 @@ public final class Cluster {
         for key in dirtyServices.sorted() {
             if let resource = services[key] { try store.writeStatus(resource) }
         }
+        for key in dirtyIngresses.sorted() {
+            if let resource = ingresses[key] { try store.writeStatus(resource) }
+        }
+        dirtyIngresses = []
         for key in dirtyEndpoints.sorted() {
             guard let resource = endpoints[key] else { continue }
             try store.put(resource, creating: false)

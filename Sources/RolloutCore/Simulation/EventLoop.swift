@@ -20,6 +20,7 @@ public enum EventLoop {
             if Scheduler.schedule(in: c) { changed = true }
             if EndpointsController.sync(in: c) { changed = true }
             if ServiceLoadBalancer.sync(in: c) { changed = true }
+            if Traefik.syncStatus(in: c) { changed = true }
             if !changed { return }
         }
     }

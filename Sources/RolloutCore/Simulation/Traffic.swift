@@ -18,8 +18,37 @@ public final class TrafficRecorder {
         }
     }
 
-    public struct ServiceTraffic: Equatable, Sendable {
+    /// Where replayed requests go: straight to a Service (kube-proxy), or through an Ingress
+    /// rule (Traefik) whose backend is that Service.
+    public struct Route: Hashable, Comparable, Sendable {
+        /// The Service the requests are meant for.
         public var service: ObjectKey
+        public var ingress: ObjectKey?
+        public var host: String = ""
+        public var path: String = ""
+
+        public init(service: ObjectKey, ingress: ObjectKey? = nil, host: String = "", path: String = "") {
+            self.service = service
+            self.ingress = ingress
+            self.host = host
+            self.path = path
+        }
+
+        /// `service/web-api`, or `ingress/web-api api.example.com/v1` (`*` for any host).
+        public var label: String {
+            guard let ingress else { return "service/\(service.name)" }
+            return "ingress/\(ingress.name) \(host.isEmpty ? "*" : host)\(path)"
+        }
+
+        public static func < (a: Route, b: Route) -> Bool {
+            (a.ingress == nil ? 0 : 1, a.ingress?.name ?? a.service.name, a.service, a.host, a.path)
+                < (b.ingress == nil ? 0 : 1, b.ingress?.name ?? b.service.name, b.service, b.host, b.path)
+        }
+    }
+
+    public struct ServiceTraffic: Equatable, Sendable {
+        public var route: Route
+        public var service: ObjectKey { route.service }
         public var requests = 0
         public var failed = 0
         public var windows: [Window] = []
@@ -32,10 +61,12 @@ public final class TrafficRecorder {
     public let requestTime: Duration
     /// The default request time: a few tens of milliseconds, as a typical API call.
     public static let defaultRequestTime = Duration(milliseconds: 50)
-    let services: [ObjectKey]
+    let routes: [Route]
+    /// Traefik's routers, found once: Ingresses do not change while time runs.
+    var routers: [Traefik.Router]?
     /// Requests being served: they fail if their container stops before they end.
     struct InFlight {
-        var service: ObjectKey
+        var route: Route
         var pod: String
         var container: Int
         var instance: Int
@@ -43,20 +74,32 @@ public final class TrafficRecorder {
     }
     var inFlight: [InFlight] = []
     var sent = 0
-    var roundRobin: [ObjectKey: Int] = [:]
+    var roundRobin: [Route: Int] = [:]
     var nodeRoundRobin: [ObjectKey: Int] = [:]
-    public private(set) var traffic: [ObjectKey: ServiceTraffic] = [:]
+    public private(set) var traffic: [Route: ServiceTraffic] = [:]
     /// Requests per Service a replay sends at most.
     public static let maxRequests = 2_000_000
     public private(set) var truncated = false
 
-    /// Records traffic to `services` from `start` on.
-    public init(rps: Int, services: [ObjectKey], start: Timestamp, requestTime: Duration = TrafficRecorder.defaultRequestTime) {
+    /// Records traffic to `services` (straight) and along `routes` from `start` on.
+    public init(rps: Int, services: [ObjectKey], routes: [Route] = [], start: Timestamp, requestTime: Duration = TrafficRecorder.defaultRequestTime) {
         self.rps = rps
         self.requestTime = requestTime
-        self.services = services.sorted()
+        self.routes = Array(Set(services.map { Route(service: $0) } + routes)).sorted()
         self.start = start
-        for key in self.services { traffic[key] = ServiceTraffic(service: key) }
+        for route in self.routes { traffic[route] = ServiceTraffic(route: route) }
+    }
+
+    /// The Ingress rules (as Traefik routes them) in front of these Deployments whose Service
+    /// already serves: one route per rule path, requested at its host and path.
+    public static func ingressRoutes(selecting deployments: [Resource], in c: Cluster) -> [Route] {
+        let serving = Set(servingServices(selecting: deployments, in: c))
+        var routes: [Route] = []
+        for router in Traefik.routers(in: c) where serving.contains(router.service) {
+            let host = router.host.hasPrefix("*.") ? "www" + router.host.dropFirst(1) : router.host
+            routes.append(Route(service: router.service, ingress: router.ingress, host: host, path: router.path.isEmpty ? "/" : router.path))
+        }
+        return routes
     }
 
     /// The Services in front of a Deployment: same namespace, selector matching its pods.
@@ -90,12 +133,41 @@ public final class TrafficRecorder {
             let at = start.milliseconds + sent * 1000 / rps
             guard at < end.milliseconds else { return }
             sent += 1
-            for key in services { send(to: key, at: at, in: c) }
+            for route in routes {
+                if route.ingress != nil { sendThroughIngress(route, at: at, in: c) } else { send(to: route, at: at, in: c) }
+            }
         }
     }
 
-    private func send(to key: ObjectKey, at: Int, in c: Cluster) {
-        guard var stats = traffic[key] else { return }
+    /// Through Traefik: the router that matches the request's host and path, then one of the
+    /// ready endpoints of its Service, round robin.
+    private func sendThroughIngress(_ route: Route, at: Int, in c: Cluster) {
+        guard var stats = traffic[route] else { return }
+        stats.requests += 1
+        if routers == nil { routers = Traefik.routers(in: c) }
+        var failure: String?
+        switch Traefik.handle(host: route.host, path: route.path, routers: routers ?? [], in: c) {
+        case .failed(let why):
+            failure = why
+        case .served(let router, let servers):
+            let index = roundRobin[route, default: 0] % servers.count
+            roundRobin[route, default: 0] += 1
+            let pod = c.pods[servers[index]]
+            failure = Self.notServing(pod, at: at)
+            if failure == nil, let pod, let i = pod.servingIndex {
+                let time = Self.requestTime(of: router.service, in: c) ?? requestTime
+                if time.milliseconds > 0 {
+                    inFlight.append(InFlight(route: route, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time.milliseconds)))
+                }
+            }
+        }
+        if let failure { stats.fail(at - start.milliseconds, failure, rps: rps) }
+        traffic[route] = stats
+    }
+
+    private func send(to route: Route, at: Int, in c: Cluster) {
+        let key = route.service
+        guard var stats = traffic[route] else { return }
         stats.requests += 1
         let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
         // kube-proxy's view: the Service's EndpointSlices as published, ready endpoints first,
@@ -123,20 +195,20 @@ public final class TrafficRecorder {
         } else if targets.isEmpty {
             failure = localNode.map { "no endpoint on \($0) (Local traffic policy)" } ?? "no ready endpoints"
         } else {
-            let index = roundRobin[key, default: 0] % targets.count
-            roundRobin[key, default: 0] += 1
+            let index = roundRobin[route, default: 0] % targets.count
+            roundRobin[route, default: 0] += 1
             let pod = c.pods[targets[index]]
             failure = Self.notServing(pod, at: at)
             // Served: it occupies its container until it ends.
             if failure == nil, let pod, let i = pod.servingIndex {
                 let time = Self.requestTime(of: key, in: c) ?? requestTime
                 if time.milliseconds > 0 {
-                    inFlight.append(InFlight(service: key, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time.milliseconds)))
+                    inFlight.append(InFlight(route: route, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time.milliseconds)))
                 }
             }
         }
         if let failure { stats.fail(at - start.milliseconds, failure, rps: rps) }
-        traffic[key] = stats
+        traffic[route] = stats
     }
 
     /// `service/NAME: unreachable from outside: no external IP (<pending>): port 80/TCP is held by
@@ -178,7 +250,7 @@ public final class TrafficRecorder {
                 failure = "in flight when its pod was killed (SIGKILL)"
             }
             guard let failure else { still.append(request); continue }
-            traffic[request.service]?.fail(now - start.milliseconds, failure, rps: rps)
+            traffic[request.route]?.fail(now - start.milliseconds, failure, rps: rps)
         }
         inFlight = still
     }
@@ -213,7 +285,7 @@ extension TrafficRecorder.ServiceTraffic {
 extension TrafficRecorder {
     /// Every pod behind the recorded Services answers requests now.
     func allEndpointsServe(_ c: Cluster) -> Bool {
-        for key in services {
+        for key in Set(routes.map(\.service)) {
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
             for uid in KubeProxy.targets(endpointsKey, in: c) where Self.notServing(c.pods[uid], at: c.now.milliseconds) != nil { return false }
         }
@@ -240,9 +312,9 @@ extension TrafficRecorder {
         var text = ""
         // No time passed: nothing was sent, nothing to say.
         if sent == 0 { return text }
-        for key in services {
-            guard let s = traffic[key] else { continue }
-            text += "service/\(key.name): \(s.requests) requests at \(rps)/s, \(s.failed) failed\(truncated ? " (the replay stopped at \(Self.maxRequests) requests)" : "")\n"
+        for route in routes {
+            guard let s = traffic[route] else { continue }
+            text += "\(route.label): \(s.requests) requests at \(rps)/s, \(s.failed) failed\(truncated ? " (the replay stopped at \(Self.maxRequests) requests)" : "")\n"
             for w in s.windows.sorted(by: { ($0.start, $0.reason) < ($1.start, $1.reason) }) {
                 let span = w.start == w.end ? "t=\(Self.seconds(w.start))" : "t=\(Self.seconds(w.start))–\(Self.seconds(w.end))"
                 text += "  \(span): \(w.failed) failed, \(w.reason)\n"

@@ -25,6 +25,8 @@ public enum ObjectValidation {
         case ("", "Service"):
             let service = Service(resource, reader: &reader)
             validateService(service, reader: &reader)
+        case ("networking.k8s.io", "Ingress"):
+            validateIngress(Ingress(resource, reader: &reader), reader: &reader)
         case ("", "Endpoints"):
             _ = Endpoints(resource, reader: &reader)
         case ("", "Node"):
