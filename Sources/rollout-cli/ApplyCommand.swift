@@ -38,8 +38,9 @@ enum ApplyCommand {
                            undo it to the previous revision, wait for that, and exit 1
           --traffic=10     With --wait: requests per second replayed through each Service in front
                            of the Deployments (0: none); failed requests are reported
-          --request-time=50ms  How long each replayed request takes; one still running when its
-                           container stops fails
+          --request-time=50ms  How long each replayed request takes, or a range (20ms-2s) each
+                           request's time is drawn from (seeded: the same on every run); one
+                           still running when its container stops fails
           --fail-on=downtime   With --wait: exit 1 when a replayed request failed or a
                            LoadBalancer in front stays <pending>, even if the rollout succeeded
 

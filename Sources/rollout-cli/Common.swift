@@ -86,12 +86,12 @@ enum Global {
     }
 
     /// `--request-time`: how long each replayed request takes (default 50ms).
-    static func requestTime(_ parsed: Arguments) throws -> Duration {
+    static func requestTime(_ parsed: Arguments) throws -> RequestTime {
         guard let text = parsed.last("--request-time") else { return TrafficRecorder.defaultRequestTime }
-        guard let d = Duration(parsing: text), d.milliseconds >= 0, d.milliseconds <= 3_600_000 else {
-            throw UsageError(message: "invalid argument \"\(text)\" for \"--request-time\" flag: expected a duration from 0s to 1h, such as 50ms or 2s")
+        guard let time = RequestTime(parsing: text), time.max.milliseconds <= 3_600_000 else {
+            throw UsageError(message: "invalid argument \"\(text)\" for \"--request-time\" flag: expected a duration from 0s to 1h, such as 50ms or 2s, or a range such as 20ms-2s")
         }
-        return d
+        return time
     }
 
     /// `--timeout`: a Go duration of virtual time; 0 or absent means the default limit.

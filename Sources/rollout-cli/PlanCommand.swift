@@ -27,8 +27,9 @@ enum PlanCommand {
       -f, --filename=[]    Files, folders (.yaml, .yml, .json) or - for standard input
       -R, --recursive      Walk folders given with -f recursively
           --traffic=10     Requests per second through each Service (0: none)
-          --request-time=50ms  How long each request takes (a Service's rollout.sim/request-time
-                           sets its own); one still running when its container stops fails
+          --request-time=50ms  How long each request takes, or a range (20ms-2s) drawn from with
+                           a fixed seed (a Service's rollout.sim/request-time sets its own); one
+                           still running when its container stops fails
           --fail-on=       downtime or hazard (repeat for both)
           --timeout=1d     Virtual time a rollout may take at most
           --svg=FILE       Also write a chart of each rollout (as `timeline -o svg`)

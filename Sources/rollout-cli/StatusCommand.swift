@@ -25,8 +25,9 @@ enum StatusCommand {
           --no-fail-fast   Keep waiting when every new pod is in CrashLoopBackOff or ImagePullBackOff
           --traffic=10     Requests per second replayed through each Service in front of the
                            Deployment while it rolls (0: none); failures are reported at the end
-          --request-time=50ms  How long each replayed request takes; one still running when its
-                           container stops fails
+          --request-time=50ms  How long each replayed request takes, or a range (20ms-2s) each
+                           request's time is drawn from (seeded: the same on every run); one
+                           still running when its container stops fails
 
     """ + Global.helpText
 

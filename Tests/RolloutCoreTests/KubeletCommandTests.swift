@@ -58,7 +58,7 @@ final class KubeletCommandTests: XCTestCase {
         let path = try write(manifest(), "a.yaml")
         var run = try rollout("apply", "-f", path, "--wait", "--request-time", "soon")
         XCTAssertEqual(run.status, 2)
-        XCTAssertEqual(run.stderr, "error: invalid argument \"soon\" for \"--request-time\" flag: expected a duration from 0s to 1h, such as 50ms or 2s\n")
+        XCTAssertEqual(run.stderr, "error: invalid argument \"soon\" for \"--request-time\" flag: expected a duration from 0s to 1h, such as 50ms or 2s, or a range such as 20ms-2s\n")
         run = try rollout("apply", "-f", path, "--wait", "--fail-on", "hazard")
         XCTAssertEqual(run.status, 2)
         XCTAssertEqual(run.stderr, "error: invalid argument \"hazard\" for \"--fail-on\" flag: expected downtime\n")

@@ -235,4 +235,61 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertEqual(counts, [50, 100, 100])
         XCTAssertTrue(try rollout("get", "endpointslices").stdout.contains(" + 97 more..."))
     }
+
+    // Keep-alive clients (`rollout.sim/keep-alive: 4`): four connections, each request on the
+    // next. One replica that crashes 10 s after each start (v1 started 4 s into the first
+    // apply, which returned at 5: the crash is 9 s into the second) while v2 warms up for 30 s.
+    // Per request, kube-proxy still lists the crashed pod for the 1 s propagation: 9–9.9 s fail
+    // (container not running). With keep-alive the first request on each of the 4 connections
+    // to it gets a connection reset (the process died without closing them, 9.0–9.3 s); the
+    // client re-dials through kube-proxy, which still sends it to the dead pod (9.4–9.9 s).
+    // From 10 s the pod is unready in the slices until its restart (1 s) is published at 11;
+    // the second crash (20 s) waits 10 s of back-off.
+    func testKeepAliveConnectionsAreResetByACrash() throws {
+        let v1 = try String(contentsOfFile: "Tests/RolloutCoreTests/Fixtures/pods/keep-alive.yaml", encoding: .utf8)
+        let v2 = v1.replacingOccurrences(of: "ws:1", with: "ws:2")
+            .replacingOccurrences(of: "annotations: {rollout.sim/crash-after: 10s}", with: "annotations: {rollout.sim/startup: 30s}")
+            .replacingOccurrences(of: "          image: ws:2\n", with: "          image: ws:2\n          readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 5}\n")
+        XCTAssertNotEqual(v1, v2)
+        XCTAssertEqual(try rollout("apply", "-f", try write(v1, "v1.yaml"), "--wait").status, 0)
+        var run = try rollout("apply", "-f", try write(v2, "v2.yaml"), "--wait")
+        XCTAssertTrue(run.stdout.contains("""
+        service/ws: 350 requests at 10/s, 150 failed
+          t=9s–9.3s: 4 failed, connection reset (its container died with the connection open)
+          t=9.4s–9.9s: 6 failed, container not running
+          t=10s–10.9s: 10 failed, no ready endpoints
+          t=20s–20.3s: 4 failed, connection reset (its container died with the connection open)
+        """), run.stdout)
+        // The same rollout with a connection per request.
+        state = try temporaryDirectory(self, "rollout-traffic-path").appendingPathComponent("state").path
+        let perRequest = { (text: String) in text.replacingOccurrences(of: "  annotations: {rollout.sim/keep-alive: \"4\"}\n", with: "") }
+        XCTAssertEqual(try rollout("apply", "-f", try write(perRequest(v1), "p1.yaml"), "--wait").status, 0)
+        run = try rollout("apply", "-f", try write(perRequest(v2), "p2.yaml"), "--wait")
+        XCTAssertTrue(run.stdout.contains("""
+        service/ws: 350 requests at 10/s, 150 failed
+          t=9s–9.9s: 10 failed, container not running
+          t=10s–10.9s: 10 failed, no ready endpoints
+        """), run.stdout)
+        XCTAssertFalse(run.stdout.contains("connection reset"), run.stdout)
+    }
+
+    // Request times drawn from a range (`rollout.sim/request-time: 8s-16s`) by the replay's own
+    // seeded generator: of the 50 requests the old pod takes (0–4.9 s), those still running at
+    // its SIGKILL (14 s) fail — some, not all, and the same ones on every run.
+    func testRequestTimesFromARangeAreDeterministic() throws {
+        let v1 = try String(contentsOfFile: "Tests/RolloutCoreTests/Fixtures/pods/long-requests.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "rollout.sim/request-time: 12s", with: "rollout.sim/request-time: 8s-16s")
+        var outputs: [String] = []
+        for _ in 0..<2 {
+            state = try temporaryDirectory(self, "rollout-traffic-path").appendingPathComponent("state").path
+            XCTAssertEqual(try rollout("apply", "-f", try write(v1, "v1.yaml"), "--wait").status, 0)
+            outputs.append(try rollout("apply", "-f", try write(v1.replacingOccurrences(of: "app:1", with: "app:2"), "v2.yaml"), "--wait").stdout)
+        }
+        XCTAssertEqual(outputs[0], outputs[1])
+        let failed = try XCTUnwrap(outputs[0].range(of: #"t=14s: (\d+) failed, in flight when its pod was killed \(SIGKILL\)"#, options: .regularExpression)
+            .map { Int(outputs[0][$0].split(separator: " ")[1]) ?? 0 })
+        XCTAssertGreaterThan(failed, 0, outputs[0])
+        XCTAssertLessThan(failed, 50, outputs[0])
+        XCTAssertEqual(try rollout("plan", "-f", try write(v1, "v3.yaml"), "--request-time", "2s-1s").status, 2, "a range must not run backwards")
+    }
 }

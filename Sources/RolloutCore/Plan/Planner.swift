@@ -107,7 +107,7 @@ public enum Planner {
     /// Plans `documents` against the state in `store`. Nothing is committed; close the store
     /// without committing and the state is exactly as before.
     public static func plan(_ documents: [ManifestDocument], store: StateStore, options: ApplyOptions, rps: Int, timeout: Duration? = nil,
-                            requestTime: Duration = TrafficRecorder.defaultRequestTime) throws -> PlanReport {
+                            requestTime: RequestTime = TrafficRecorder.defaultRequestTime) throws -> PlanReport {
         var dryRun = options
         dryRun.dryRun = .none
         let changes = try Applier.apply(try Applier.prepare(documents, options: dryRun), to: store, options: dryRun, commit: false)

@@ -1,3 +1,36 @@
+/// How long a request takes: a fixed time (`50ms`), or a range (`20ms-2s`) each request's time is
+/// drawn from, uniformly, by the replay's own seeded generator — the same on every run.
+public struct RequestTime: Equatable, Sendable, CustomStringConvertible {
+    public var min: Duration
+    public var max: Duration
+
+    public init(_ fixed: Duration) {
+        min = fixed
+        max = fixed
+    }
+
+    /// `50ms`, `2s`, `20ms-2s`; nil for anything else (negative, or a range whose end comes first).
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.count == 1, let d = Duration(parsing: text), d.milliseconds >= 0 {
+            self.init(d)
+            return
+        }
+        guard parts.count == 2, let a = Duration(parsing: String(parts[0])), let b = Duration(parsing: String(parts[1])),
+              a.milliseconds >= 0, a.milliseconds <= b.milliseconds else { return nil }
+        self.init(a)
+        max = b
+    }
+
+    public var description: String { min == max ? min.description : "\(min)-\(max)" }
+
+    func draw(_ random: inout SeededRandom) -> Int {
+        let low = SimulationLimits.bounded(min).milliseconds, high = SimulationLimits.bounded(max).milliseconds
+        guard high > low else { return low }
+        return low + Int(random.next() % UInt64(high - low + 1))
+    }
+}
+
 /// Requests through Services while virtual time runs (SPEC §5): each Service gets `rps`
 /// requests per second at evenly spaced instants; each goes to the next endpoint (round robin)
 /// of the Service's published view at that instant, and fails when there is none or when the
@@ -58,9 +91,19 @@ public final class TrafficRecorder {
     public let start: Timestamp
     /// How long a request takes when nothing says otherwise (`--request-time`); a Service's
     /// `rollout.sim/request-time` annotation sets its own.
-    public let requestTime: Duration
+    public let requestTime: RequestTime
     /// The default request time: a few tens of milliseconds, as a typical API call.
-    public static let defaultRequestTime = Duration(milliseconds: 50)
+    public static let defaultRequestTime = RequestTime(Duration(milliseconds: 50))
+    /// Draws request times from ranges, and nothing else: the cluster's own generator is not touched.
+    var random = SeededRandom(seed: 0x7E0_5EED)
+    /// Keep-alive connections of each route's clients (`rollout.sim/keep-alive: N`): the pod
+    /// (uid) and container instance each is open to, nil until dialled.
+    struct Connection {
+        var pod: String
+        var instance: Int
+    }
+    var connections: [Route: [Connection?]] = [:]
+    var nextConnection: [Route: Int] = [:]
     let routes: [Route]
     /// Traefik's routers, found once: Ingresses do not change while time runs.
     var routers: [Traefik.Router]?
@@ -82,7 +125,7 @@ public final class TrafficRecorder {
     public private(set) var truncated = false
 
     /// Records traffic to `services` (straight) and along `routes` from `start` on.
-    public init(rps: Int, services: [ObjectKey], routes: [Route] = [], start: Timestamp, requestTime: Duration = TrafficRecorder.defaultRequestTime) {
+    public init(rps: Int, services: [ObjectKey], routes: [Route] = [], start: Timestamp, requestTime: RequestTime = TrafficRecorder.defaultRequestTime) {
         self.rps = rps
         self.requestTime = requestTime
         self.routes = Array(Set(services.map { Route(service: $0) } + routes)).sorted()
@@ -155,9 +198,9 @@ public final class TrafficRecorder {
             let pod = c.pods[servers[index]]
             failure = Self.notServing(pod, at: at)
             if failure == nil, let pod, let i = pod.servingIndex {
-                let time = Self.requestTime(of: router.service, in: c) ?? requestTime
-                if time.milliseconds > 0 {
-                    inFlight.append(InFlight(route: route, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time.milliseconds)))
+                let time = (Self.requestTime(of: router.service, in: c) ?? requestTime).draw(&random)
+                if time > 0 {
+                    inFlight.append(InFlight(route: route, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time)))
                 }
             }
         }
@@ -192,6 +235,10 @@ public final class TrafficRecorder {
         let serviceKey = ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)
         if let unreachable = ServiceLoadBalancer.unreachable(serviceKey, in: c) {
             failure = unreachable
+        } else if let pool = Self.keepAlive(of: key, in: c), let reused = reuse(route, pool: pool, at: at, in: c) {
+            // On a kept-alive connection: to its pod, whatever the endpoints say now.
+            failure = reused.failure
+            if failure == nil, let pod = reused.pod, let i = pod.servingIndex { occupy(route, pod, container: i, at: at, service: key, in: c) }
         } else if targets.isEmpty {
             failure = localNode.map { "no endpoint on \($0) (Local traffic policy)" } ?? "no ready endpoints"
         } else {
@@ -199,13 +246,12 @@ public final class TrafficRecorder {
             roundRobin[route, default: 0] += 1
             let pod = c.pods[targets[index]]
             failure = Self.notServing(pod, at: at)
-            // Served: it occupies its container until it ends.
-            if failure == nil, let pod, let i = pod.servingIndex {
-                let time = Self.requestTime(of: key, in: c) ?? requestTime
-                if time.milliseconds > 0 {
-                    inFlight.append(InFlight(route: route, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time.milliseconds)))
-                }
+            // Dialled: a keep-alive client keeps the connection for its next requests.
+            if failure == nil, let pod, let i = pod.servingIndex, Self.keepAlive(of: key, in: c) != nil, let slot = currentSlot[route] {
+                connections[route]?[slot] = Connection(pod: pod.uid, instance: pod.containers[i].restarts)
             }
+            // Served: it occupies its container until it ends.
+            if failure == nil, let pod, let i = pod.servingIndex { occupy(route, pod, container: i, at: at, service: key, in: c) }
         }
         if let failure { stats.fail(at - start.milliseconds, failure, rps: rps) }
         traffic[route] = stats
@@ -220,10 +266,77 @@ public final class TrafficRecorder {
         }
     }
 
-    /// A Service's `rollout.sim/request-time`.
-    static func requestTime(of key: ObjectKey, in c: Cluster) -> Duration? {
+    /// A Service's `rollout.sim/request-time` (a time or a range).
+    static func requestTime(of key: ObjectKey, in c: Cluster) -> RequestTime? {
         c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)]?.annotations["rollout.sim/request-time"]
-            .flatMap(Duration.init(parsing:)).map(SimulationLimits.bounded)
+            .flatMap(RequestTime.init(parsing:))
+    }
+
+    /// A Service's `rollout.sim/keep-alive: N`: its clients keep N connections open and send
+    /// each request on the next one (1–1000; nil: a new connection per request).
+    static func keepAlive(of key: ObjectKey, in c: Cluster) -> Int? {
+        guard let text = c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)]?.annotations["rollout.sim/keep-alive"],
+              let n = Int(text), n > 0 else { return nil }
+        return min(n, 1000)
+    }
+
+    /// The slot of the connection the request being sent uses.
+    var currentSlot: [Route: Int] = [:]
+
+    /// A request on the next of the route's kept-alive connections: nil when that connection
+    /// is not open (the request dials a new one through kube-proxy). A connection to a pod the
+    /// app closed gracefully — at SIGTERM, when a server stops (Go's Shutdown, GOAWAY) — is
+    /// re-dialled without loss; one whose container died without closing it (a crash, a kill
+    /// without SIGTERM first) fails the request sent on it (connection reset), and the client
+    /// dials anew for the next.
+    func reuse(_ route: Route, pool: Int, at: Int, in c: Cluster) -> (failure: String?, pod: SimPod?)? {
+        if connections[route]?.count != pool { connections[route] = Array(repeating: nil, count: pool) }
+        let slot = nextConnection[route, default: 0] % pool
+        nextConnection[route] = slot + 1
+        currentSlot[route] = slot
+        guard let connection = connections[route]?[slot] else { return nil }
+        let reset = "connection reset (its container died with the connection open)"
+        // An exited instance closed its connections if it was stopped (SIGTERM first), not
+        // if it crashed or was OOM-killed.
+        func closedGracefully(_ t: SimContainer.Termination?) -> Bool {
+            guard let t else { return true }
+            return t.exitCode == 143 || (t.exitCode == 137 && t.reason != "OOMKilled")
+        }
+        guard let pod = c.pods[connection.pod], let i = pod.servingIndex, i < pod.containers.count else {
+            connections[route]?[slot] = nil
+            return nil
+        }
+        if pod.gone {
+            connections[route]?[slot] = nil
+            return pod.deletion != nil ? nil : (reset, nil)
+        }
+        let container = pod.containers[i]
+        if case .stopping(let sigterm, _, _, _) = container.progress, sigterm.milliseconds <= at {
+            connections[route]?[slot] = nil
+            return nil
+        }
+        if container.restarts != connection.instance {
+            connections[route]?[slot] = nil
+            return closedGracefully(container.last) ? nil : (reset, nil)
+        }
+        switch container.state {
+        case .running:
+            return (Self.notServing(pod, at: at), pod)
+        case .terminated(let t):
+            connections[route]?[slot] = nil
+            return closedGracefully(t) ? nil : (reset, nil)
+        case .waiting:
+            connections[route]?[slot] = nil
+            return closedGracefully(container.last) ? nil : (reset, nil)
+        }
+    }
+
+    /// A served request occupies its container for its time.
+    func occupy(_ route: Route, _ pod: SimPod, container i: Int, at: Int, service: ObjectKey, in c: Cluster) {
+        let time = (Self.requestTime(of: service, in: c) ?? requestTime).draw(&random)
+        if time > 0 {
+            inFlight.append(InFlight(route: route, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time)))
+        }
     }
 
     /// After the cluster changed at `c.now`: requests still running on a container that has

@@ -1,0 +1,81 @@
+import Foundation
+import XCTest
+
+/// `cluster init --profile`: what each distribution runs on a fresh cluster and how it treats
+/// LoadBalancer Services (KUBERNETES-scheduling-traffic.md §8: k3s `servicelb.go` getStatus and
+/// podIPs, kind's and minikube's missing load balancer; kubectl's `loadBalancerStatusStringer`).
+final class ClusterProfileTests: XCTestCase {
+    var state = ""
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        state = try temporaryDirectory(self, "rollout-profile").appendingPathComponent("state").path
+    }
+
+    func rollout(_ arguments: String...) throws -> RolloutRun { try RolloutRun.run(arguments + ["--state", state]) }
+
+    func testEachProfileStartsWhatItsDistributionRuns() throws {
+        let expected: [(profile: String, nodes: String, pods: [String], lb: String)] = [
+            ("k3s", "node/node-1\nnode/node-2\n", ["coredns-", "local-path-provisioner-", "metrics-server-", "traefik-"], "10.0.0.2,10.0.0.3"),
+            ("kind", "node/kind-control-plane\nnode/kind-worker\n", ["coredns-", "coredns-"], "<pending>"),
+            ("minikube", "node/minikube\nnode/minikube-m02\n", ["coredns-"], "<pending>"),
+            ("bare", "node/node-1\nnode/node-2\n", [], "<pending>"),
+        ]
+        for e in expected {
+            state = try temporaryDirectory(self, "rollout-profile").appendingPathComponent("state").path
+            let run = try rollout("cluster", "init", "--profile", e.profile, "--nodes", "2")
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(run.stdout.hasPrefix("Cluster initialised in \(state) (\(e.profile)): 2 nodes"), run.stdout)
+            XCTAssertEqual(try rollout("get", "nodes", "-o", "name").stdout, e.nodes, e.profile)
+            let pods = try rollout("get", "pods", "-n", "kube-system", "-o", "wide").stdout.split(separator: "\n").dropFirst()
+            XCTAssertEqual(pods.count, e.pods.count, e.profile)
+            for (row, prefix) in zip(pods.sorted(), e.pods) {
+                XCTAssertTrue(row.hasPrefix(prefix) && row.contains(" 1/1 ") && row.contains(" Running "), "\(e.profile): \(row)")
+            }
+            XCTAssertTrue(try rollout("cluster", "info").stdout.contains("Profile: \(e.profile)\n"))
+            XCTAssertEqual(try rollout("get", "svc", "kubernetes", "-o", "name").stdout, "service/kubernetes\n", "every cluster has it")
+            XCTAssertEqual(try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait").status, 0)
+            let wide = try rollout("get", "svc", "web-api", "-o", "wide").stdout
+            XCTAssertTrue(wide.contains(" \(e.lb) "), "\(e.profile): \(wide)")
+        }
+        // kubectl cuts a LoadBalancer's addresses to 16 characters unless -o wide.
+        XCTAssertTrue(try rollout("get", "svc", "web-api").stdout.contains(" <pending> "))
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "eks").stderr,
+                       "error: invalid argument \"eks\" for \"--profile\" flag: expected one of k3s, kind, minikube, bare\n")
+    }
+
+    func testKubectlCutsLongLoadBalancerAddresses() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--nodes", "3").status, 0)
+        XCTAssertTrue(try rollout("get", "svc", "traefik", "-n", "kube-system").stdout.contains(" 10.0.0.2,10.0... "))
+        XCTAssertTrue(try rollout("get", "svc", "traefik", "-n", "kube-system", "-o", "wide").stdout.contains(" 10.0.0.2,10.0.0.3,10.0.0.4 "))
+    }
+
+    // A LoadBalancer on kind: no load balancer, so clients outside never reach the app, and
+    // `apply --wait` says why after the rollout.
+    func testKindLeavesLoadBalancersPending() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "kind").status, 0)
+        let run = try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait")
+        XCTAssertTrue(run.stdout.hasSuffix("service/web-api: unreachable from outside: no external IP (<pending>): kind has no load balancer (run cloud-provider-kind on the host to get one)\n"), run.stdout)
+        // And no ingress controller: the Ingress is served by nobody, so it is not replayed.
+        XCTAssertTrue(try rollout("lint", "-f", "examples/manifests/").stdout.contains("warning[ingress-class-missing]"))
+    }
+
+    // externalTrafficPolicy: Local on k3s: ServiceLB advertises only the nodes with a ready
+    // endpoint (getStatus → podIPs filtered by endpoints); one replica on three nodes gives one
+    // address.
+    func testLocalPolicyAdvertisesOnlyNodesWithAReadyEndpoint() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--nodes", "3").status, 0)
+        let manifest = try String(contentsOfFile: "examples/manifests/web-api.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "replicas: 3", with: "replicas: 1")
+            .replacingOccurrences(of: "  type: LoadBalancer\n", with: "  type: LoadBalancer\n  externalTrafficPolicy: Local\n")
+        let path = try temporaryDirectory(self).appendingPathComponent("local.yaml")
+        try manifest.write(to: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try rollout("apply", "-f", path.path, "--wait").status, 0)
+        let node = try XCTUnwrap(try rollout("get", "pods", "-o", "wide").stdout.split(separator: "\n").dropFirst().first?
+            .split(separator: " ", omittingEmptySubsequences: true).dropFirst(6).first.map(String.init))
+        let address = ["node-1": "10.0.0.2", "node-2": "10.0.0.3", "node-3": "10.0.0.4"][node]
+        let services = try rollout("get", "svc", "web-api", "-o", "wide").stdout
+        XCTAssertTrue(services.contains(" \(address ?? "?") "), services)
+        XCTAssertFalse(services.contains(","), services)
+    }
+}
