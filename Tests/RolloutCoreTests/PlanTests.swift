@@ -121,7 +121,7 @@ final class PlanTests: XCTestCase {
         for block in run.stdout.components(separatedBy: "\n\n") where !block.contains("error[") && !block.contains("warning[") { assertShown(block, "plan naive-api-2") }
         run = try rollout("plan", "-f", "examples/releases/web-api-1.5.0.yaml", "--fail-on", "downtime")
         XCTAssertEqual(run.status, 0)
-        XCTAssertTrue(run.stdout.hasSuffix("service/web-api: 230 requests at 10/s, 0 failed\ningress/web-api api.example.com/: 230 requests at 10/s, 0 failed\n\nno hazards found\n\nverdict: safe\n"), run.stdout)
+        XCTAssertTrue(run.stdout.hasSuffix("service/web-api: 350 requests at 10/s, 0 failed\ningress/web-api api.example.com/: 350 requests at 10/s, 0 failed\n\nno hazards found\n\nverdict: safe\n"), run.stdout)
         assertShown(run.stdout, "plan web-api-1.5.0")
         // The pictures.
         let dir = try temporaryDirectory(self)

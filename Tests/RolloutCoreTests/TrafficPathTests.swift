@@ -46,6 +46,14 @@ final class TrafficPathTests: XCTestCase {
           t=14s–22.9s: 90 failed, no ready endpoints
 
         """), run.stdout)
+        // The timeline starts when the template changed (10 s, when the second apply began),
+        // not when the new ReplicaSet appeared (13 s, once the old pods were gone: Recreate),
+        // so the picture holds all 130 failures and the 13 s without any pod.
+        let chart = try rollout("timeline", "deployment/web-api", "-o", "chart").stdout
+        XCTAssertTrue(chart.hasPrefix("deployment.apps/web-api revision 2, from 2025-01-01T00:00:10Z\n"), chart)
+        XCTAssertTrue(chart.contains("0s   ░░░   old 0 new 0 terminating 3\n"), chart)
+        let svg = try rollout("timeline", "deployment/web-api", "-o", "svg").stdout
+        XCTAssertTrue(svg.contains("downtime: 130 failed requests"), svg)
     }
 
     // The EndpointSlice of a Service mid-rollout: a terminating pod is listed, not ready but
@@ -217,7 +225,8 @@ final class TrafficPathTests: XCTestCase {
                 // The first requests, before any surge pod exists: 1 in 3 lands on node-2.
                 XCTAssertTrue(run.stdout.contains("t=0.1s–4.9s: 17 failed, no endpoint on node-2 (Local traffic policy)"), run.stdout)
             } else {
-                XCTAssertTrue(run.stdout.hasSuffix("service/api: 90 requests at 10/s, 0 failed\n"), run.stdout)
+                // Until the last old pod is gone (its 3 s preStop after its deletion at 9 s).
+                XCTAssertTrue(run.stdout.hasSuffix("service/api: 120 requests at 10/s, 0 failed\n"), run.stdout)
             }
         }
     }

@@ -51,15 +51,28 @@ public enum RolloutWait {
             outcomes[key] = .failed(paused ? "deployment \"\(key.name)\" is paused; resume it with 'rollout resume deployment/\(key.name)'"
                                            : "deployment \"\(key.name)\" is not progressing and nothing is left to happen")
         }
-        // Let endpoint changes already on their way reach the Services, so the next command
-        // starts from what clients actually see; with traffic, also until every endpoint serves
-        // (a pod without a readiness probe is "rolled out" before its app has warmed up) and
-        // until no request runs on a pod that is still being stopped.
+        // A rollout is over when its last old pod is gone, not when kubectl's status says
+        // done (terminating pods do not count in status.replicas): time runs on until then (at
+        // most 10 minutes), so the timeline, its pictures and the traffic replay cover the
+        // drain. Also until endpoint changes already on their way reach the Services, so the
+        // next command starts from what clients actually see; with traffic, until every
+        // endpoint serves (a pod without a readiness probe is "rolled out" before its app has
+        // warmed up) and no request runs on a pod that is still being stopped.
         if loopOutcome == .conditionMet {
+            let done = keys.filter { outcomes[$0] == .done }
             _ = EventLoop.run(c, timeout: Duration(seconds: 600), until: { c in
-                c.pendingEndpoints.isEmpty && (c.traffic.map { $0.allEndpointsServe(c) && !$0.awaitsTerminatingPods(c) } ?? true)
+                c.pendingEndpoints.isEmpty && !hasTerminatingPods(done, in: c)
+                    && (c.traffic.map { $0.allEndpointsServe(c) && !$0.awaitsTerminatingPods(c) } ?? true)
             }, observe: { c in pace(c.now) })
         }
         return outcomes
+    }
+
+    /// Some pod of these Deployments is being stopped.
+    static func hasTerminatingPods(_ keys: [ObjectKey], in c: Cluster) -> Bool {
+        keys.contains { key in
+            guard let uid = c.deployments[key]?.uid else { return false }
+            return c.replicaSets(ownedBy: uid).contains { rs in c.pods(ownedBy: rs.uid).contains { $0.isTerminating && !$0.gone } }
+        }
     }
 }

@@ -159,7 +159,16 @@ extension Cluster {
     /// timeline.
     func recordTimelines() {
         for (key, resource) in deployments {
-            let revision = resource.annotations[DeploymentController.revisionAnnotation].flatMap(Int.init) ?? 0
+            var revision = resource.annotations[DeploymentController.revisionAnnotation].flatMap(Int.init) ?? 0
+            // A rollout begins when the template changes, not when its ReplicaSet appears: a
+            // Recreate creates the new ReplicaSet only once every old pod is gone
+            // (rolloutRecreate), and that wait is part of the rollout.
+            let template = resource.object["spec"]?["template"]?.objectValue ?? Object()
+            let owned = replicaSets(ownedBy: resource.uid)
+            if revision > 0, resource.object["spec"]?["paused"]?.boolValue != true,
+               !owned.contains(where: { DeploymentController.templatesEqual($0.template, template) }) {
+                revision += 1
+            }
             guard revision > 0 else { continue }
             var timeline = timelines[key] ?? Timeline(revision: revision, start: now, samples: [])
             if timeline.revision != revision {
@@ -179,10 +188,9 @@ extension Cluster {
             timeline.maxPods = d.replicas + DeploymentMath.maxSurge(shape)
             timeline.minAvailable = d.replicas - DeploymentMath.maxUnavailable(shape)
             if timeline.change.isEmpty { timeline.change = changeSummary(resource, deployment: d, shape: shape) }
-            let template = resource.object["spec"]?["template"]?.objectValue ?? Object()
             var sample = Timeline.Sample(desired: resource.object["spec"]?["replicas"]?.intValue ?? 1, current: 0, terminating: 0, updated: 0, ready: 0,
                                          available: 0, oldReady: 0, newReady: 0, endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
-            for rs in replicaSets(ownedBy: resource.uid) {
+            for rs in owned {
                 let isNew = DeploymentController.templatesEqual(rs.template, template)
                 for pod in pods(ownedBy: rs.uid) {
                     guard !pod.gone else { continue }
