@@ -229,4 +229,18 @@ final class IngressTests: XCTestCase {
             "75:68 ingress-backend-missing spec.rules[0].http.paths[1].backend.service.name",
         ])
     }
+
+    /// `describe ingress` and `describe ingressclass` as kubectl's describeIngressV1 and
+    /// describeIngressClassV1 lay them out (the rules table, each backend with the ready
+    /// endpoints of its Service's slices on that port, formatEndpointSlices), and a
+    /// LoadBalancer's `LoadBalancer Ingress` with its ipMode (buildIngressString).
+    func testDescribeIngressAsKubectl() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let state = try temporaryDirectory(self).appendingPathComponent("state").path
+        func rollout(_ arguments: String...) throws -> String { try RolloutRun.run(arguments + ["--state", state]).stdout }
+        _ = try rollout("apply", "-f", "examples/manifests/", "--wait")
+        try assertGolden(try rollout("describe", "ingress", "web-api"), "ingress/describe-ingress.txt")
+        try assertGolden(try rollout("describe", "ingressclass", "traefik"), "ingress/describe-ingressclass.txt")
+        XCTAssertTrue(try rollout("describe", "service", "web-api").contains("LoadBalancer Ingress:     10.0.0.2 (VIP)\n"))
+    }
 }

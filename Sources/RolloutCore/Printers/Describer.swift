@@ -25,6 +25,8 @@ public struct Describer {
         case ("", "Namespace"): namespace(r, &w)
         case ("", "Secret"): secret(r, &w)
         case ("", "ConfigMap"): configMap(r, &w)
+        case ("networking.k8s.io", "Ingress"): ingress(r, &w)
+        case ("networking.k8s.io", "IngressClass"): ingressClass(r, &w)
         default: generic(r, &w)
         }
         var tab = TabWriter(minWidth: 0, padding: 2)
@@ -416,10 +418,12 @@ public struct Describer {
         w.add(0, "IP Families:", (o.at("spec", "ipFamilies")?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","))
         w.add(0, "IP:", o.at("spec", "clusterIP")?.stringValue ?? "None")
         w.add(0, "IPs:", (o.at("spec", "clusterIPs")?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","))
-        if type == "LoadBalancer" {
-            let ingress = ServiceText.externalIP(o)
-            if ingress != "<pending>" { w.add(0, "LoadBalancer Ingress:", ingress) }
+        // buildIngressString: each address with its ipMode, joined by ", ".
+        let ingress = (o.at("status", "loadBalancer", "ingress")?.arrayValue ?? []).map { entry -> String in
+            if let ip = entry["ip"]?.stringValue, !ip.isEmpty { return ip + (entry["ipMode"]?.stringValue.map { " (\($0))" } ?? "") }
+            return entry["hostname"]?.stringValue ?? ""
         }
+        if !ingress.isEmpty { w.add(0, "LoadBalancer Ingress:", ingress.joined(separator: ", ")) }
         let endpoints = related.first { $0.kind == "Endpoints" && $0.name == r.name && $0.namespace == r.namespace }
         for port in o.at("spec", "ports")?.arrayValue ?? [] {
             let name = port["name"]?.stringValue ?? "<unset>"
@@ -542,6 +546,86 @@ public struct Describer {
         case .null: return "<nil>"
         default: return ""
         }
+    }
+
+    /// describeIngressV1: the rules as a Host / Path / Backends table, each backend with the
+    /// endpoints of its Service's slices on that port (describeBackendV1, formatEndpointSlices).
+    private func ingress(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        var reader = FieldReader()
+        let ingress = Ingress(r, reader: &reader)
+        w.add(0, "Name:", r.name)
+        map(0, "Labels:", r.labels, separator: "=", &w)
+        w.add(0, "Namespace:", r.namespace ?? "")
+        let addresses = Set((o.at("status", "loadBalancer", "ingress")?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue }).sorted()
+        w.add(0, "Address:", addresses.joined(separator: ","))
+        w.add(0, "Ingress Class:", ingress.className ?? "<none>")
+        let defaultBackend = ingress.defaultBackend.map { backendText($0, namespace: ingress.namespace) } ?? "<default>"
+        w.add(0, "Default backend:", defaultBackend)
+        let tls = o.at("spec", "tls")?.arrayValue ?? []
+        if !tls.isEmpty {
+            w.add(0, "TLS:")
+            for t in tls {
+                let hosts = (t["hosts"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",")
+                if let secret = t["secretName"]?.stringValue, !secret.isEmpty { w.add(1, "\(secret) terminates \(hosts)") } else { w.add(1, "SNI routes \(hosts)") }
+            }
+        }
+        w.add(0, "Rules:")
+        w.add(1, "Host", "Path", "Backends")
+        w.add(1, "----", "----", "--------")
+        var count = 0
+        for rule in ingress.rules where rule.hasHTTP {
+            count += 1
+            w.add(1, rule.host.isEmpty ? "*" : rule.host, "")
+            for path in rule.paths { w.add(2, "", "\(path.path) ", backendText(path.backend, namespace: ingress.namespace)) }
+        }
+        if count == 0 { w.add(1, "*", "*", defaultBackend) }
+        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        eventsSection(r, &w)
+    }
+
+    /// `web-api:http (10.42.0.7:8080,10.42.0.8:8080 + 1 more...)`: serviceBackendStringer, then
+    /// the endpoints of the Service's slices on the backend's port (formatEndpointSlices).
+    private func backendText(_ backend: Ingress.Backend, namespace: String) -> String {
+        guard let name = backend.service else { return "" }
+        let text = "\(name):\(backend.portNumber.map(String.init) ?? backend.portName ?? "")"
+        guard let service = related.first(where: { $0.kind == "Service" && $0.name == name && $0.namespace == namespace }) else {
+            return "\(text) (<error: services \"\(name)\" not found>)"
+        }
+        let portName = Traefik.servicePort(backend, of: service)?["name"]?.stringValue ?? ""
+        let slices = related.filter { $0.kind == "EndpointSlice" && $0.namespace == namespace && $0.labels[EndpointSliceController.serviceNameLabel] == name }
+        if slices.isEmpty { return "\(text) (<none>)" }
+        // formatEndpointSlices, quirks included: ready endpoints only (a missing condition is
+        // ready), at most three listed, the count of the rest after them.
+        var list: [String] = [], count = 0, more = false
+        for slice in slices {
+            let ports = slice.value["ports"]?.arrayValue ?? []
+            let endpoints = slice.value["endpoints"]?.arrayValue ?? []
+            for port in ports.isEmpty ? [Value.null] : ports where port == .null || (port["name"]?.stringValue ?? "") == portName {
+                for endpoint in endpoints {
+                    if list.count == 3 { more = true }
+                    guard endpoint["conditions"]?["ready"]?.boolValue ?? true, let address = endpoint["addresses"]?.arrayValue?.first?.stringValue else { continue }
+                    if !more { list.append(port == .null ? address : "\(address):\(port["port"]?.intValue ?? 0)") }
+                    count += 1
+                }
+            }
+        }
+        return "\(text) (\(list.joined(separator: ","))\(more ? " + \(count - 3) more..." : ""))"
+    }
+
+    /// describeIngressClassV1.
+    private func ingressClass(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        labelsAndAnnotations(r, &w)
+        w.add(0, "Controller:", o.at("spec", "controller")?.stringValue ?? "")
+        if let p = o.at("spec", "parameters") {
+            w.add(0, "Parameters:")
+            if let group = p["apiGroup"]?.stringValue { w.add(1, "APIGroup:", group) }
+            w.add(1, "Kind:", p["kind"]?.stringValue ?? "")
+            w.add(1, "Name:", p["name"]?.stringValue ?? "")
+        }
+        eventsSection(r, &w)
     }
 
     private func eventsSection(_ r: Resource, _ w: inout Lines) {
