@@ -78,9 +78,15 @@ enum ServiceLoadBalancer {
         (service.value.at("status", "loadBalancer", "ingress")?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue }
     }
 
-    /// `svclb-<name, at most 48 characters>-<first 8 characters of the uid>` (generateName).
+    /// `svclb-<name, at most 48 characters, not cut at a hyphen>-<first 8 characters of the
+    /// uid>` (generateName).
     static func daemonSetName(_ service: Resource) -> String {
-        "svclb-\(String(service.name.prefix(48)))-\(String(service.uid.prefix(8)))"
+        var name = Substring(service.name)
+        if name.count > 48 {
+            name = name.prefix(48)
+            while name.last == "-" { name = name.dropLast() }
+        }
+        return "svclb-\(name)-\(String(service.uid.prefix(8)))"
     }
 
     /// Why clients outside cannot reach a LoadBalancer Service now, nil when they can (or it
