@@ -5,8 +5,9 @@ enum ClusterCommand {
     Manage the embedded, simulated cluster.
 
     Usage:
-      rollout cluster init [--profile k3s|kind|minikube|bare] [--nodes N] [--cpu C] [--memory M]
-                           [--pods P] [--container-start D] [--image-pull D] [options]
+      rollout cluster init [--profile k3s|kind|minikube|bare] [--nodes N] [--zones A,B,…] [--cpu C]
+                           [--memory M] [--pods P] [--node-labels K=V,…] [--node-taints K=V:EFFECT,…]
+                           [--container-start D] [--image-pull D] [options]
       rollout cluster info [options]
 
     `init` erases the cluster in the state directory and starts a new one as the --profile
@@ -15,7 +16,10 @@ enum ClusterCommand {
     and ServiceLB gives each LoadBalancer the nodes' addresses on ports nobody holds yet; kind
     and minikube run CoreDNS and give LoadBalancers no address (`<pending>`), as they do
     without cloud-provider-kind or `minikube tunnel`; bare installs nothing. The add-ons are
-    started a minute before the clock begins, so they serve from the start. N nodes (default 1)
+    started a minute before the clock begins, so they serve from the start. N nodes (default 1,
+    at most 5000), spread round robin over --zones (label topology.kubernetes.io/zone), each
+    with the --node-labels and --node-taints given (effects NoSchedule, PreferNoSchedule,
+    NoExecute; kind taints its control plane when it has workers), and
     with C CPUs (default 4), M memory (default 8Gi) and room for P pods (default 110) each,
     the namespaces default, kube-system, kube-public and kube-node-lease, and the clock at
     2025-01-01T00:00:00Z. Each node's kubelet takes --container-start (default 1s) to create a
@@ -27,6 +31,7 @@ enum ClusterCommand {
     Examples:
       rollout cluster init --nodes 3 --cpu 8 --memory 32Gi
       rollout cluster init --profile kind --nodes 2
+      rollout cluster init --nodes 6 --zones a,b,c --node-labels pool=general
       rollout cluster init --container-start 2s --image-pull 20s
       rollout cluster info
 
@@ -36,6 +41,9 @@ enum ClusterCommand {
         let parsed = try Arguments(args, specs: Global.specs + [
             .init(names: ["--profile"], takesValue: true),
             .init(names: ["--nodes"], takesValue: true),
+            .init(names: ["--zones"], takesValue: true),
+            .init(names: ["--node-labels"], takesValue: true),
+            .init(names: ["--node-taints"], takesValue: true),
             .init(names: ["--cpu"], takesValue: true),
             .init(names: ["--memory"], takesValue: true),
             .init(names: ["--pods"], takesValue: true),
@@ -53,8 +61,38 @@ enum ClusterCommand {
                 spec.profile = profile
             }
             if let text = parsed.last("--nodes") {
-                guard let n = Int(text), (1...1000).contains(n) else { throw UsageError(message: "invalid argument \"\(text)\" for \"--nodes\" flag: expected a number from 1 to 1000") }
+                guard let n = Int(text), (1...ClusterSpec.maxNodes).contains(n) else {
+                    throw UsageError(message: "invalid argument \"\(text)\" for \"--nodes\" flag: expected a number from 1 to \(ClusterSpec.maxNodes)")
+                }
                 spec.nodes = n
+            }
+            if let text = parsed.last("--zones") {
+                let zones = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                guard zones.allSatisfy({ !$0.isEmpty && Validation.isLabelValue($0) }) else {
+                    throw UsageError(message: "invalid argument \"\(text)\" for \"--zones\" flag: expected zone names separated by commas, each a valid label value")
+                }
+                spec.zones = zones
+            }
+            if let text = parsed.last("--node-labels") {
+                for pair in text.split(separator: ",") {
+                    let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                    guard parts.count == 2, Validation.isQualifiedName(parts[0]), Validation.isLabelValue(parts[1]) else {
+                        throw UsageError(message: "invalid argument \"\(text)\" for \"--node-labels\" flag: expected KEY=VALUE pairs separated by commas")
+                    }
+                    spec.labels[parts[0]] = parts[1]
+                }
+            }
+            if let text = parsed.last("--node-taints") {
+                for item in text.split(separator: ",") {
+                    let keyValue = item.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+                    let effect = item.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+                    let parts = keyValue.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                    guard Validation.isQualifiedName(parts[0]), parts.count == 1 || Validation.isLabelValue(parts[1]),
+                          ["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(effect) else {
+                        throw UsageError(message: "invalid argument \"\(text)\" for \"--node-taints\" flag: expected KEY[=VALUE]:EFFECT separated by commas, EFFECT one of NoSchedule, PreferNoSchedule, NoExecute")
+                    }
+                    spec.taints.append((parts[0], parts.count > 1 ? parts[1] : "", effect))
+                }
             }
             if let text = parsed.last("--cpu") {
                 guard let q = Quantity(text), q.milliValue > 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--cpu\" flag: expected a quantity such as 4 or 500m") }

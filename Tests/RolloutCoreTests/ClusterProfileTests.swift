@@ -78,4 +78,34 @@ final class ClusterProfileTests: XCTestCase {
         XCTAssertTrue(services.contains(" \(address ?? "?") "), services)
         XCTAssertFalse(services.contains(","), services)
     }
+
+    // Node pools: zones round robin, labels and taints on every node, kind's control-plane
+    // taint; a Deployment spreads over nodes and zones (PodTopologySpread's system defaults:
+    // hostname maxSkew 3 and zone maxSkew 5, scoring.go).
+    func testNodePoolsWithZonesLabelsAndTaints() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare", "--nodes", "6", "--zones", "a,b,c", "--node-labels", "pool=general",
+                                   "--node-taints", "spot=true:PreferNoSchedule").status, 0)
+        let nodes = try rollout("get", "nodes", "-o", "json").stdout
+        let items = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(nodes.utf8)) as? [String: Any])?["items"] as? [[String: Any]])
+        let zones = items.compactMap { (($0["metadata"] as? [String: Any])?["labels"] as? [String: String])?["topology.kubernetes.io/zone"] }
+        XCTAssertEqual(zones.sorted(), ["a", "a", "b", "b", "c", "c"])
+        XCTAssertTrue(items.allSatisfy { (($0["metadata"] as? [String: Any])?["labels"] as? [String: String])?["pool"] == "general" })
+        XCTAssertTrue(items.allSatisfy { (($0["spec"] as? [String: Any])?["taints"] as? [[String: String]]) == [["key": "spot", "value": "true", "effect": "PreferNoSchedule"]] })
+        let manifest = try String(contentsOfFile: "examples/manifests/web-api.yaml", encoding: .utf8).replacingOccurrences(of: "replicas: 3", with: "replicas: 6")
+        let path = try temporaryDirectory(self).appendingPathComponent("six.yaml")
+        try manifest.write(to: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try rollout("apply", "-f", path.path, "--wait").status, 0)
+        let wide = try rollout("get", "pods", "-o", "wide").stdout.split(separator: "\n").dropFirst()
+        let placed = wide.compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst(6).first.map(String.init) }
+        XCTAssertEqual(Set(placed).count, 6, "one pod per node: \(placed)")
+        // kind taints its control plane once it has workers, and CoreDNS tolerates it.
+        state = try temporaryDirectory(self, "rollout-profile").appendingPathComponent("state").path
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "kind", "--nodes", "2").status, 0)
+        XCTAssertTrue(try rollout("get", "node", "kind-control-plane", "-o", "yaml").stdout.contains("key: node-role.kubernetes.io/control-plane"))
+        XCTAssertEqual(try rollout("apply", "-f", path.path, "--wait").status, 0)
+        XCTAssertFalse(try rollout("get", "pods", "-o", "wide").stdout.contains("kind-control-plane"), "no app pod on the tainted control plane")
+        for (flag, value) in [("--nodes", "5001"), ("--zones", "a,,B"), ("--node-labels", "=x"), ("--node-taints", "a=b:Soon")] {
+            XCTAssertEqual(try rollout("cluster", "init", flag, value).status, 2, flag)
+        }
+    }
 }

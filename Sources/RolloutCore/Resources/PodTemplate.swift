@@ -62,6 +62,8 @@ public struct ContainerPort: Equatable, Sendable {
     public var name: String?
     public var containerPort: Int
     public var `protocol`: String
+    public var hostPort: Int?
+    public var hostIP: String?
 }
 
 public struct EnvVar: Equatable, Sendable {
@@ -132,7 +134,9 @@ public struct Container: Equatable, Sendable {
             let number = reader.int32(port["containerPort"], p / "containerPort", goStruct: "ContainerPort")
             if number == nil && port["containerPort"] == nil { reader.required(p / "containerPort") }
             ports.append(ContainerPort(name: reader.string(port["name"], p / "name"), containerPort: number ?? 0,
-                                       protocol: reader.string(port["protocol"], p / "protocol") ?? "TCP"))
+                                       protocol: reader.string(port["protocol"], p / "protocol") ?? "TCP",
+                                       hostPort: reader.int32(port["hostPort"], p / "hostPort", goStruct: "ContainerPort"),
+                                       hostIP: reader.string(port["hostIP"], p / "hostIP")))
         }
         for (i, item) in (reader.array(object["env"], path / "env") ?? []).enumerated() {
             let p = path / "env" |> i

@@ -309,6 +309,8 @@ public final class Cluster {
     var podNames: Set<String> = []
     /// Pods waiting for a node.
     var unscheduled: Set<String> = []
+    /// Where the scheduler's next search for feasible nodes starts (`nextStartNodeIndex`).
+    var nextStartNodeIndex = 0
 
     // MARK: saving
 
@@ -475,6 +477,12 @@ public struct SimNode: Sendable {
     public var imagePull: Duration
     /// The node's InternalIP address.
     public var internalIP: String?
+    public var labels: [String: String]
+    /// `spec.taints`.
+    var taints: [Taint]
+    /// Every allocatable resource (cpu in millicores, the others in units): extended resources
+    /// such as `nvidia.com/gpu` included.
+    var allocatable: [String: Int]
     var resource: Resource
 
     public static let defaultContainerStart = Duration(seconds: 1)
@@ -494,6 +502,15 @@ public struct SimNode: Sendable {
         memoryBytes = node.allocatable["memory"]?.integerValue ?? (8 << 30)
         maxPods = node.allocatable["pods"]?.integerValue ?? 110
         unschedulable = node.unschedulable
+        labels = resource.labels
+        taints = (resource.value.at("spec", "taints")?.arrayValue ?? []).map { t in
+            Taint(key: t["key"]?.stringValue ?? "", value: t["value"]?.stringValue ?? "", effect: t["effect"]?.stringValue ?? "")
+        }
+        var allocatable: [String: Int] = [:]
+        for (name, q) in node.allocatable { allocatable[name] = name == "cpu" ? q.milliValue : q.integerValue }
+        allocatable["cpu"] = cpuMillis
+        allocatable["memory"] = memoryBytes
+        self.allocatable = allocatable
         ready = (resource.value.at("status", "conditions")?.arrayValue ?? []).contains { $0["type"]?.stringValue == "Ready" && $0["status"]?.stringValue == "True" }
     }
 

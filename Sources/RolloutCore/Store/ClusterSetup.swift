@@ -1,5 +1,5 @@
 /// The shape of a new cluster: `rollout cluster init --nodes N --cpu C --memory M`.
-public struct ClusterSpec: Equatable, Sendable {
+public struct ClusterSpec: Sendable {
     public var nodes: Int
     public var cpu: Quantity
     public var memory: Quantity
@@ -10,6 +10,13 @@ public struct ClusterSpec: Equatable, Sendable {
     public var imagePull: Duration
     /// Which distribution the cluster behaves as (`--profile`).
     public var profile: ClusterProfile
+    /// `--zones a,b,c`: node i is in zone i mod count (`topology.kubernetes.io/zone`).
+    public var zones: [String] = []
+    /// `--node-labels` and `--node-taints`: on every node.
+    public var labels: [String: String] = [:]
+    public var taints: [(key: String, value: String, effect: String)] = []
+    /// Kubernetes' own limit (`cluster init --nodes`).
+    public static let maxNodes = 5000
 
     public init(profile: ClusterProfile = .default, nodes: Int = 1, cpu: Quantity = Quantity("4")!, memory: Quantity = Quantity("8Gi")!, pods: Int = 110,
                 containerStart: Duration = SimNode.defaultContainerStart, imagePull: Duration = SimNode.defaultImagePull) {
@@ -123,6 +130,19 @@ public enum ClusterSetup {
             // k3s still labels its servers with the old role too.
             if spec.profile == .k3s { labels["node-role.kubernetes.io/master"] = .string("true") }
         }
+        if !spec.zones.isEmpty { labels["topology.kubernetes.io/zone"] = .string(spec.zones[(index - 1) % spec.zones.count]) }
+        for (key, value) in spec.labels.sorted(by: { $0.key < $1.key }) { labels[key] = .string(value) }
+        var taints: [Value] = []
+        for taint in spec.taints {
+            var object = Object(["key": .string(taint.key)])
+            if !taint.value.isEmpty { object["value"] = .string(taint.value) }
+            object["effect"] = .string(taint.effect)
+            taints.append(.object(object))
+        }
+        // kubeadm (kind) taints its control plane when there are workers to run the pods.
+        if index == 1 && spec.profile == .kind && spec.nodes > 1 {
+            taints.insert(.object(Object(["key": .string("node-role.kubernetes.io/control-plane"), "effect": .string("NoSchedule")])), at: 0)
+        }
         let resources = Object(["cpu": .string(spec.cpu.text), "memory": .string(spec.memory.text), "pods": .string(String(spec.pods))])
         let ready = Object([
             "type": .string("Ready"), "status": .string("True"), "reason": .string("KubeletReady"),
@@ -148,7 +168,7 @@ public enum ClusterSetup {
                 "rollout.sim/container-start": .string(spec.containerStart.description),
                 "rollout.sim/image-pull": .string(spec.imagePull.description),
             ]))])),
-            "spec": .object(Object()),
+            "spec": .object(taints.isEmpty ? Object() : Object(["taints": .array(taints)])),
             "status": .object(status),
         ]))
     }

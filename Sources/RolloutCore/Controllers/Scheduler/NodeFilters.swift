@@ -1,0 +1,75 @@
+/// The Filter plugins of the default profile, in its order (`RunFilterPlugins` stops at the
+/// first that fails): NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
+/// NodeResourcesFit. Reasons are kube-scheduler's exact strings
+/// (KUBERNETES-scheduling-traffic.md §2).
+enum NodeFilters {
+    static func check(_ r: PodRequirements, on s: NodeState) -> FilterFailure? {
+        nodeUnschedulable(r, s.node) ?? nodeName(r, s.node) ?? taintToleration(r, s.node) ?? nodeAffinity(r, s.node)
+            ?? nodePorts(r, s) ?? nodeResourcesFit(r, s)
+    }
+
+    /// `nodeunschedulable/node_unschedulable.go` Filter: a cordoned node, unless the pod
+    /// tolerates `node.kubernetes.io/unschedulable:NoSchedule`.
+    static func nodeUnschedulable(_ r: PodRequirements, _ node: SimNode) -> FilterFailure? {
+        guard node.unschedulable, !r.tolerates(Taint(key: "node.kubernetes.io/unschedulable", value: "", effect: "NoSchedule")) else { return nil }
+        return FilterFailure(reasons: ["node(s) were unschedulable"], resolvable: false)
+    }
+
+    /// `nodename/node_name.go` Filter.
+    static func nodeName(_ r: PodRequirements, _ node: SimNode) -> FilterFailure? {
+        guard let name = r.nodeName, name != node.name else { return nil }
+        return FilterFailure(reasons: ["node(s) didn't match the requested node name"], resolvable: false)
+    }
+
+    /// The taints a node carries for the scheduler: its own, and `node.kubernetes.io/not-ready`
+    /// (NoSchedule) while it is not Ready, as the node lifecycle controller adds it.
+    static func taints(of node: SimNode) -> [Taint] {
+        node.ready ? node.taints : node.taints + [Taint(key: "node.kubernetes.io/not-ready", value: "", effect: "NoSchedule")]
+    }
+
+    /// `tainttoleration/taint_toleration.go` Filter: the first NoSchedule or NoExecute taint
+    /// the pod does not tolerate, in the node's order.
+    static func taintToleration(_ r: PodRequirements, _ node: SimNode) -> FilterFailure? {
+        guard let taint = taints(of: node).first(where: { ($0.effect == "NoSchedule" || $0.effect == "NoExecute") && !r.tolerates($0) }) else { return nil }
+        return FilterFailure(reasons: ["node(s) had untolerated taint {\(taint.key): \(taint.value)}"], resolvable: false)
+    }
+
+    /// `nodeaffinity/node_affinity.go` Filter: every `nodeSelector` label, and one of the
+    /// required terms.
+    static func nodeAffinity(_ r: PodRequirements, _ node: SimNode) -> FilterFailure? {
+        let selected = r.nodeSelector.allSatisfy { node.labels[$0.key] == $0.value }
+        let required = r.requiredTerms.map { terms in terms.contains { $0.matches(node) } } ?? true
+        guard !(selected && required) else { return nil }
+        return FilterFailure(reasons: ["node(s) didn't match Pod's node affinity/selector"], resolvable: false)
+    }
+
+    /// `nodeports/node_ports.go` Filter (`HostPortInfo.CheckConflict`): the same protocol and
+    /// port, on the same address or where either is 0.0.0.0.
+    static func nodePorts(_ r: PodRequirements, _ s: NodeState) -> FilterFailure? {
+        guard !r.hostPorts.isEmpty else { return nil }
+        func any(_ ip: String) -> Bool { ip.isEmpty || ip == "0.0.0.0" }
+        let clash = r.hostPorts.contains { want in
+            s.ports.contains { have in have.port == want.port && have.proto == want.proto && (any(have.ip) || any(want.ip) || have.ip == want.ip) }
+        }
+        return clash ? FilterFailure(reasons: ["node(s) didn't have free ports for the requested pod ports"], resolvable: true) : nil
+    }
+
+    /// `noderesources/fit.go` fitsRequest: the pod count first, then each resource the pod
+    /// requests (cpu, memory, extended resources such as `nvidia.com/gpu`) against what is left.
+    /// A node that does not list ephemeral-storage is not checked for it (our nodes do not).
+    static func nodeResourcesFit(_ r: PodRequirements, _ s: NodeState) -> FilterFailure? {
+        var reasons: [String] = []
+        if s.pods + 1 > s.node.maxPods { reasons.append("Too many pods") }
+        let order = ["cpu", "memory", "ephemeral-storage"] + r.requests.keys.filter { !["cpu", "memory", "ephemeral-storage"].contains($0) }.sorted()
+        for name in order {
+            guard let want = r.requests[name], want > 0 else { continue }
+            guard let allocatable = s.node.allocatable[name] else {
+                if name == "ephemeral-storage" || name.hasPrefix("hugepages-") { continue }
+                reasons.append("Insufficient \(name)")
+                continue
+            }
+            if want > allocatable.subtractingSaturating(s.requested[name] ?? 0) { reasons.append("Insufficient \(name)") }
+        }
+        return reasons.isEmpty ? nil : FilterFailure(reasons: reasons, resolvable: true)
+    }
+}

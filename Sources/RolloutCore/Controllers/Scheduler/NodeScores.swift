@@ -1,0 +1,85 @@
+import Foundation
+
+/// The Score plugins of the default profile and their weights: TaintToleration 3,
+/// NodeAffinity 2, NodeResourcesFit 1 (LeastAllocated), PodTopologySpread 2 (the system
+/// default constraints), NodeResourcesBalancedAllocation 1. InterPodAffinity scores nothing
+/// without preferred terms; ImageLocality is left out (0 everywhere).
+/// KUBERNETES-scheduling-traffic.md §1.
+enum NodeScores {
+    static let maxNodeScore = 100
+
+    /// Total weighted scores of the feasible nodes (indices into `states`).
+    static func totals(_ r: PodRequirements, owner: String, spreads: Bool, feasible: [Int], states: [NodeState]) -> [Int] {
+        let nodes = feasible.map { states[$0] }
+        let taint = normalize(nodes.map { taintRaw(r, $0.node) }, reverse: true)
+        let affinity = r.preferredTerms.isEmpty ? nodes.map { _ in 0 } : normalize(nodes.map { affinityRaw(r, $0.node) }, reverse: false)
+        let spread = spreads ? topologySpread(owner: owner, nodes: nodes, all: states) : nodes.map { _ in 0 }
+        return nodes.indices.map { i in
+            3 * taint[i] + 2 * affinity[i] + leastAllocated(r, nodes[i]) + 2 * spread[i] + balancedAllocation(r, nodes[i])
+        }
+    }
+
+    /// `helper.DefaultNormalizeScore`: scaled to 0–100 by the largest; reversed, fewest best.
+    static func normalize(_ raw: [Int], reverse: Bool) -> [Int] {
+        let top = raw.max() ?? 0
+        if top == 0 { return raw.map { _ in reverse ? maxNodeScore : 0 } }
+        return raw.map { v in
+            let s = maxNodeScore * v / top
+            return reverse ? maxNodeScore - s : s
+        }
+    }
+
+    /// TaintToleration Score: the PreferNoSchedule taints the pod does not tolerate.
+    static func taintRaw(_ r: PodRequirements, _ node: SimNode) -> Int {
+        node.taints.filter { $0.effect == "PreferNoSchedule" && !r.tolerates($0) }.count
+    }
+
+    /// NodeAffinity Score: the weights of the preferred terms the node matches.
+    static func affinityRaw(_ r: PodRequirements, _ node: SimNode) -> Int {
+        r.preferredTerms.reduce(0) { $0 + ($1.term.matches(node) ? $1.weight : 0) }
+    }
+
+    /// `least_allocated.go` leastResourceScorer on cpu and memory (weight 1 each), with the
+    /// non-zero requests: `(allocatable − requested) × 100 / allocatable`, 0 when over.
+    static func leastAllocated(_ r: PodRequirements, _ s: NodeState) -> Int {
+        func score(_ requested: Int, _ allocatable: Int) -> Int {
+            guard allocatable > 0, requested <= allocatable else { return 0 }
+            return (allocatable - requested) * maxNodeScore / allocatable
+        }
+        let cpu = score(s.nonZeroCPU.addingSaturating(r.nonZeroCPU), s.node.cpuMillis)
+        let memory = score(s.nonZeroMemory.addingSaturating(r.nonZeroMemory), s.node.memoryBytes)
+        return (cpu + memory) / 2
+    }
+
+    /// `balanced_allocation.go` balancedResourceScorer on the real requests: `(1 − std) × 100`,
+    /// std of the cpu and memory fractions (each at most 1) being half their difference.
+    static func balancedAllocation(_ r: PodRequirements, _ s: NodeState) -> Int {
+        func fraction(_ name: String, _ allocatable: Int) -> Double {
+            guard allocatable > 0 else { return 1 }
+            return min(1, Double((s.requested[name] ?? 0).addingSaturating(r.requests[name] ?? 0)) / Double(allocatable))
+        }
+        let std = abs(fraction("cpu", s.node.cpuMillis) - fraction("memory", s.node.memoryBytes)) / 2
+        return Int((1 - std) * Double(maxNodeScore))
+    }
+
+    /// PodTopologySpread with the system default constraints (`kubernetes.io/hostname` maxSkew 3,
+    /// `topology.kubernetes.io/zone` maxSkew 5, ScheduleAnyway), counting the pods of the same
+    /// ReplicaSet — the default selector includes `pod-template-hash` — that are not
+    /// terminating (`scoring.go` initPreScoreState, Score: Σ count × ln(domains + 2) +
+    /// maxSkew − 1, rounded; NormalizeScore: 100 × (max + min − s) / max).
+    static func topologySpread(owner: String, nodes: [NodeState], all: [NodeState]) -> [Int] {
+        let hostWeight = log(Double(nodes.count + 2))
+        var zoneCounts: [String: Int] = [:]
+        for s in all { if let zone = s.zone { zoneCounts[zone, default: 0] += s.byOwner[owner] ?? 0 } }
+        let zones = Set(nodes.compactMap(\.zone))
+        let zoneWeight = log(Double(zones.count + 2))
+        let raw = nodes.map { s -> Int in
+            var score = Double(s.byOwner[owner] ?? 0) * hostWeight + 2
+            if let zone = s.zone { score += Double(zoneCounts[zone] ?? 0) * zoneWeight + 4 }
+            return Int(score.rounded())
+        }
+        let top = raw.max() ?? 0, bottom = raw.min() ?? 0
+        if top == 0 { return raw.map { _ in maxNodeScore } }
+        return raw.map { maxNodeScore * (top + bottom - $0) / top }
+    }
+}

@@ -1,0 +1,151 @@
+/// What the scheduler needs of a pod, decoded once per template: requests (real and with the
+/// scheduler's non-zero defaults), node selection, tolerations, host ports, priority.
+struct PodRequirements {
+    struct Toleration {
+        var key: String
+        var op: String
+        var value: String
+        var effect: String
+
+        /// `ToleratesTaint` (`k8s.io/api/core/v1/toleration.go`).
+        func tolerates(_ t: Taint) -> Bool {
+            if !effect.isEmpty && effect != t.effect { return false }
+            if !key.isEmpty && key != t.key { return false }
+            switch op {
+            case "Exists": return true
+            case "", "Equal": return value == t.value
+            default: return false
+            }
+        }
+    }
+
+    struct Expression {
+        var key: String
+        var op: String
+        var values: [String]
+
+        /// `nodeaffinity`'s label-selector requirement (`NodeSelectorRequirementsAsSelector`):
+        /// Gt and Lt compare integers; a value that is not one never matches.
+        func matches(_ labels: [String: String]) -> Bool {
+            let value = labels[key]
+            switch op {
+            case "In": return value.map { values.contains($0) } ?? false
+            case "NotIn": return value.map { !values.contains($0) } ?? true
+            case "Exists": return value != nil
+            case "DoesNotExist": return value == nil
+            case "Gt", "Lt":
+                guard let value, let have = Int(value), values.count == 1, let want = Int(values[0]) else { return false }
+                return op == "Gt" ? have > want : have < want
+            default: return false
+            }
+        }
+    }
+
+    /// A node selector term: expressions on labels and on fields (`metadata.name`), ANDed.
+    struct Term {
+        var expressions: [Expression]
+        var fields: [Expression]
+
+        func matches(_ node: SimNode) -> Bool {
+            if expressions.isEmpty && fields.isEmpty { return false }
+            return expressions.allSatisfy { $0.matches(node.labels) } && fields.allSatisfy { $0.matches(["metadata.name": node.name]) }
+        }
+    }
+
+    struct HostPort: Hashable {
+        var port: Int
+        var proto: String
+        var ip: String
+    }
+
+    /// Real requests, by resource (cpu in millicores), as `resourcehelper.PodRequests` sums them.
+    var requests: [String: Int]
+    /// cpu and memory with 100m and 200Mi for each container that requests none (`NonZeroRequested`).
+    var nonZeroCPU: Int
+    var nonZeroMemory: Int
+    var nodeName: String?
+    var nodeSelector: [String: String]
+    /// `requiredDuringSchedulingIgnoredDuringExecution` terms (ORed); nil when there are none.
+    var requiredTerms: [Term]?
+    var preferredTerms: [(weight: Int, term: Term)]
+    var tolerations: [Toleration]
+    var hostPorts: [HostPort]
+    var priority: Int
+    var preemptionNever: Bool
+
+    static let defaultMilliCPU = 100
+    static let defaultMemory = 200 * 1024 * 1024
+
+    init(template: Object) {
+        var reader = FieldReader()
+        let spec = PodTemplateSpec(template, at: FieldPath(), reader: &reader).spec
+        let raw = template["spec"]
+        func request(_ c: Container, _ name: String) -> Int {
+            let q = c.resources.requests[name]
+            return max(0, name == "cpu" ? (q?.milliValue ?? 0) : (q?.integerValue ?? 0))
+        }
+        // resourcehelper.PodRequests: app containers and sidecars summed, or the largest
+        // regular init container (with the sidecars started before it) if larger.
+        func effective(_ value: (Container) -> Int) -> Int {
+            var running = 0, peak = 0
+            for c in spec.initContainers {
+                if c.restartPolicy == "Always" {
+                    running = running.addingSaturating(value(c))
+                    peak = max(peak, running)
+                } else {
+                    peak = max(peak, running.addingSaturating(value(c)))
+                }
+            }
+            return max(peak, spec.containers.reduce(running) { $0.addingSaturating(value($1)) })
+        }
+        let names = Set((spec.initContainers + spec.containers).flatMap { $0.resources.requests.keys })
+        var requests: [String: Int] = [:]
+        for name in names { requests[name] = effective { request($0, name) } }
+        self.requests = requests
+        nonZeroCPU = effective { c in c.resources.requests["cpu"] == nil ? Self.defaultMilliCPU : request(c, "cpu") }
+        nonZeroMemory = effective { c in c.resources.requests["memory"] == nil ? Self.defaultMemory : request(c, "memory") }
+        nodeName = raw?["nodeName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        nodeSelector = stringMap(raw?["nodeSelector"])
+        func expressions(_ value: Value?) -> [Expression] {
+            (value?.arrayValue ?? []).map { e in
+                Expression(key: e["key"]?.stringValue ?? "", op: e["operator"]?.stringValue ?? "",
+                           values: (e["values"]?.arrayValue ?? []).compactMap { $0.stringValue ?? $0.intValue.map(String.init) })
+            }
+        }
+        func term(_ value: Value?) -> Term { Term(expressions: expressions(value?["matchExpressions"]), fields: expressions(value?["matchFields"])) }
+        let affinity = raw?["affinity"]?["nodeAffinity"]
+        requiredTerms = affinity?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"]?.arrayValue.map { $0.map(term) }
+        preferredTerms = (affinity?["preferredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map { p in
+            (p["weight"]?.intValue ?? 0, term(p["preference"]))
+        }
+        tolerations = (raw?["tolerations"]?.arrayValue ?? []).map { t in
+            Toleration(key: t["key"]?.stringValue ?? "", op: t["operator"]?.stringValue ?? "", value: t["value"]?.stringValue ?? "",
+                       effect: t["effect"]?.stringValue ?? "")
+        }
+        hostPorts = (spec.initContainers + spec.containers).flatMap { c in
+            c.ports.compactMap { p in p.hostPort.flatMap { $0 > 0 ? HostPort(port: $0, proto: p.protocol, ip: p.hostIP ?? "") : nil } }
+        }
+        priority = raw?["priority"]?.intValue ?? SchedulingPriority.value(of: raw?["priorityClassName"]?.stringValue)
+        preemptionNever = raw?["preemptionPolicy"]?.stringValue == "Never"
+    }
+
+    func tolerates(_ taint: Taint) -> Bool { tolerations.contains { $0.tolerates(taint) } }
+}
+
+/// The built-in priority classes (`pkg/apis/scheduling` SystemPriorityClasses).
+enum SchedulingPriority {
+    static func value(of className: String?) -> Int {
+        switch className {
+        case "system-node-critical"?: return 2_000_001_000
+        case "system-cluster-critical"?: return 2_000_000_000
+        default: return 0
+        }
+    }
+}
+
+/// A node taint.
+struct Taint: Equatable {
+    var key: String
+    var value: String
+    var effect: String
+}

@@ -1,0 +1,119 @@
+/// The scheduler, as kube-scheduler's default profile runs it (`pkg/scheduler/schedule_one.go`
+/// schedulePod, findNodesThatFitPod, prioritizeNodes, selectHost): pending pods by priority,
+/// then age (PrioritySort); for each, the filter plugins on every node (or, from 100 nodes on,
+/// until enough feasible ones are found, from a rotating start: numFeasibleNodesToFind), the
+/// score plugins on the feasible ones, and the best total. Ties are broken by a choice seeded by
+/// the pod's uid where upstream picks at random. A pod that fits nowhere stays Pending with a
+/// `FailedScheduling` event in the scheduler's words (FitError) and is tried again whenever the
+/// controllers run. Preemption is not simulated: the message says what upstream's dry run
+/// finds, and no pod is evicted for another.
+enum Scheduler {
+    static func schedule(in c: Cluster) -> Bool {
+        guard !c.unscheduled.isEmpty else { return false }
+        let pending = c.unscheduled.compactMap { c.pods[$0] }.filter { $0.nodeName == nil && $0.isActive }
+        c.unscheduled = Set(pending.map(\.uid))
+        if pending.isEmpty { return false }
+        var requirements: [String: PodRequirements] = [:]
+        func needs(_ pod: SimPod) -> PodRequirements {
+            let key = pod.ownerUID.isEmpty ? "pod:" + pod.uid : pod.ownerUID
+            if let known = requirements[key] { return known }
+            let r = PodRequirements(template: pod.template)
+            requirements[key] = r
+            return r
+        }
+        var states = c.nodes.map(NodeState.init)
+        var index: [String: Int] = [:]
+        for (i, node) in c.nodes.enumerated() { index[node.name] = i }
+        for pod in c.pods.values where !pod.gone {
+            guard let node = pod.nodeName, let i = index[node] else { continue }
+            states[i].add(needs(pod), owner: pod.ownerUID, terminating: pod.isTerminating)
+        }
+        let queue = pending.map { ($0, needs($0)) }.sorted { a, b in
+            a.1.priority != b.1.priority ? a.1.priority > b.1.priority : (a.0.created, a.0.name) < (b.0.created, b.0.name)
+        }
+        var changed = false
+        for (pod, r) in queue {
+            // VolumeBinding's PreFilter: a claim that does not exist fails the pod on every
+            // node, unresolvably (`volume_binding.go` PreFilter; the kubelet never sees it).
+            if let claim = pod.behaviour.volumes.first(where: { $0.kind == .persistentVolumeClaim && c.configKeys("PersistentVolumeClaim", namespace: pod.namespace, name: $0.name) == nil }) {
+                let n = c.nodes.count
+                fail(pod, "0/\(n) nodes are available: persistentvolumeclaim \"\(claim.name)\" not found. preemption: 0/\(n) nodes are available: \(n) Preemption is not helpful for scheduling.", in: c)
+                continue
+            }
+            guard !states.isEmpty else {
+                fail(pod, "no nodes available to schedule pods", in: c)
+                continue
+            }
+            // findNodesThatPassFilters: from the rotating start, until enough nodes fit.
+            let limit = numFeasibleNodesToFind(states.count)
+            var feasible: [Int] = []
+            var failures: [Int: FilterFailure] = [:]
+            var processed = 0
+            for step in 0..<states.count {
+                let i = (c.nextStartNodeIndex + step) % states.count
+                processed += 1
+                if let failure = NodeFilters.check(r, on: states[i]) { failures[i] = failure } else { feasible.append(i) }
+                if feasible.count >= limit { break }
+            }
+            c.nextStartNodeIndex = (c.nextStartNodeIndex + processed) % states.count
+            guard !feasible.isEmpty else {
+                fail(pod, FitError.message(r, nodes: states, failures: failures), in: c)
+                continue
+            }
+            let chosen: Int
+            if feasible.count == 1 {
+                chosen = feasible[0]
+            } else {
+                let totals = NodeScores.totals(r, owner: pod.ownerUID, spreads: !pod.ownerUID.isEmpty && !hasOwnSpread(pod), feasible: feasible, states: states)
+                let best = totals.max() ?? 0
+                let ties = feasible.indices.filter { totals[$0] == best }.map { feasible[$0] }
+                chosen = ties[Int(seed(pod.uid) % UInt64(ties.count))]
+            }
+            states[chosen].add(r, owner: pod.ownerUID, terminating: false)
+            bind(pod, to: states[chosen].node, in: c)
+            changed = true
+        }
+        return changed
+    }
+
+    /// `numFeasibleNodesToFind` with the adaptive percentage (percentageOfNodesToScore 0):
+    /// every node below 100; else 50 − nodes/125 percent, at least 5 %, at least 100 nodes.
+    static func numFeasibleNodesToFind(_ n: Int) -> Int {
+        if n < 100 { return n }
+        let percentage = max(5, 50 - n / 125)
+        return max(100, n * percentage / 100)
+    }
+
+    /// A pod with `topologySpreadConstraints` of its own gets no system defaults.
+    static func hasOwnSpread(_ pod: SimPod) -> Bool {
+        !(pod.template["spec"]?["topologySpreadConstraints"]?.arrayValue ?? []).isEmpty
+    }
+
+    /// FNV-1a of the uid: the seeded tie-break.
+    static func seed(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
+    static func bind(_ pod: SimPod, to node: SimNode, in c: Cluster) {
+        let ip = c.nextPodIP(node: node.name)
+        c.updatePod(pod.uid) { p in
+            p.nodeName = node.name
+            p.hostIP = node.internalIP
+            p.scheduledAt = c.now
+            p.ip = ip
+            p.epoch += 1
+            p.schedulingFailure = nil
+        }
+        c.unscheduled.remove(pod.uid)
+        // The Scheduled event is derived from the pod's PodScheduled condition (EventLog).
+        Kubelet.scheduleNext(pod.uid, in: c)
+    }
+
+    static func fail(_ pod: SimPod, _ message: String, in c: Cluster) {
+        guard pod.schedulingFailure != message else { return }
+        c.updatePod(pod.uid) { $0.schedulingFailure = message }
+        c.record("Warning", reason: "FailedScheduling", message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: "default-scheduler")
+    }
+}

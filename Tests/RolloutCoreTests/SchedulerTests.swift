@@ -1,0 +1,180 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// kube-scheduler 1.32's default profile (KUBERNETES-scheduling-traffic.md §1–2): each filter
+/// plugin, the scoring that spreads a Deployment, and FailedScheduling in upstream's words
+/// (`pkg/scheduler/framework/types.go` FitError.Error; the plugin files named in each test).
+final class SchedulerTests: XCTestCase {
+    /// A bare cluster of `nodes` nodes; `edit` changes each node (labels, taints, capacity).
+    func cluster(nodes: Int, cpu: String = "4", edit: (Int, inout Resource) -> Void = { _, _ in }) throws -> StateStore {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
+                                   newCluster: ClusterSpec(profile: .bare, nodes: nodes, cpu: Quantity(cpu)!))
+        addTeardownBlock { store.close() }
+        for (i, var node) in try store.list(Cluster.nodeType).sorted(by: { $0.name < $1.name }).enumerated() {
+            edit(i, &node)
+            try store.put(node, creating: false)
+        }
+        try store.commit()
+        return store
+    }
+
+    /// Applies a Deployment of `replicas` pods with `spec` under its pod spec, runs 30 s.
+    func run(_ store: StateStore, replicas: Int = 1, name: String = "app", spec: String = "", requests: String = "") throws -> Cluster {
+        let yaml = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: \(name)}
+        spec:
+          replicas: \(replicas)
+          selector: {matchLabels: {app: \(name)}}
+          template:
+            metadata: {labels: {app: \(name)}}
+            spec:
+        \(spec.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
+              containers:
+              - name: app
+                image: app:1
+        \(requests.isEmpty ? "" : "        resources: {requests: \(requests)}")
+        """
+        _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents, to: store, options: ApplyOptions())
+        let cluster = try Cluster(store: store)
+        _ = EventLoop.run(cluster, timeout: Duration(seconds: 30), until: { _ in false })
+        try cluster.save()
+        try store.commit()
+        return cluster
+    }
+
+    func placement(_ c: Cluster, _ name: String = "app") -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for pod in c.pods.values where !pod.gone && pod.name.hasPrefix(name + "-") { counts[pod.nodeName ?? "<pending>", default: 0] += 1 }
+        return counts
+    }
+
+    func failure(_ c: Cluster, _ name: String = "app") -> String? {
+        c.pods.values.filter { !$0.gone && $0.name.hasPrefix(name + "-") && $0.nodeName == nil }.first?.schedulingFailure
+    }
+
+    static func label(_ node: inout Resource, _ key: String, _ value: String) {
+        var labels = node.metadata["labels"]?.objectValue ?? Object()
+        labels[key] = .string(value)
+        var meta = node.metadata
+        meta["labels"] = .object(labels)
+        node.metadata = meta
+    }
+
+    static func taint(_ node: inout Resource, _ key: String, _ value: String, _ effect: String) {
+        var spec = node.object["spec"]?.objectValue ?? Object()
+        spec["taints"] = .array((spec["taints"]?.arrayValue ?? []) + [.object(Object(["key": .string(key), "value": .string(value), "effect": .string(effect)]))])
+        node.object["spec"] = .object(spec)
+    }
+
+    // §10(b): NodeAffinity fails on every node, unresolvably: no preemption candidate.
+    func testNodeSelectorMatchingNoNode() throws {
+        let c = try run(try cluster(nodes: 3), spec: "nodeSelector: {disktype: ssd}")
+        XCTAssertEqual(failure(c), "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
+    }
+
+    // §2's worked example: one node with the wrong label (unresolvable), two without room for
+    // the cpu (resolvable, but no pod of lower priority to evict). Reasons sorted as strings.
+    func testMixedReasonsAndThePreemptionTail() throws {
+        let store = try cluster(nodes: 3, cpu: "1") { i, node in Self.label(&node, "disktype", i == 0 ? "hdd" : "ssd") }
+        _ = try run(store, replicas: 2, name: "filler", spec: "nodeSelector: {disktype: ssd}", requests: "{cpu: 800m}")
+        let c = try run(store, spec: "nodeSelector: {disktype: ssd}", requests: "{cpu: 500m}")
+        XCTAssertEqual(placement(c, "filler"), ["node-2": 1, "node-3": 1])
+        XCTAssertEqual(failure(c), "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.")
+    }
+
+    // §10(a): ten pods without requests on three identical nodes end 4/3/3 — PodTopologySpread's
+    // system default (hostname maxSkew 3, weight 2) strictly prefers the emptier node
+    // (scoring.go Score, NormalizeScore), LeastAllocated on the 100m/200Mi defaults agrees.
+    func testDefaultSpreadingOfTenPodsOverThreeNodes() throws {
+        let c = try run(try cluster(nodes: 3), replicas: 10)
+        let counts = placement(c)
+        XCTAssertEqual(counts.values.reduce(0, +), 10)
+        XCTAssertEqual(counts.count, 3, "\(counts)")
+        XCTAssertLessThanOrEqual((counts.values.max() ?? 0) - (counts.values.min() ?? 0), 1, "\(counts)")
+    }
+
+    // TaintToleration: a NoSchedule taint keeps untolerating pods off its node; tolerated, it
+    // does not. With every node tainted, the first untolerated taint is named
+    // (`{key: value}`; taint_toleration.go Filter).
+    func testTaintsAndTolerations() throws {
+        var store = try cluster(nodes: 2) { i, node in if i == 0 { Self.taint(&node, "dedicated", "gpu", "NoSchedule") } }
+        var c = try run(store, replicas: 4)
+        XCTAssertEqual(placement(c), ["node-2": 4])
+        c = try run(store, replicas: 4, name: "gpu", spec: "tolerations: [{key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}]\nnodeSelector: {kubernetes.io/hostname: node-1}")
+        XCTAssertEqual(placement(c, "gpu"), ["node-1": 4])
+        store = try cluster(nodes: 2) { _, node in Self.taint(&node, "dedicated", "", "NoExecute") }
+        c = try run(store)
+        XCTAssertEqual(failure(c), "0/2 nodes are available: 2 node(s) had untolerated taint {dedicated: }. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.")
+        // PreferNoSchedule only scores (weight 3): the pods avoid the node while the other has room.
+        store = try cluster(nodes: 2) { i, node in if i == 1 { Self.taint(&node, "spot", "true", "PreferNoSchedule") } }
+        c = try run(store, replicas: 3)
+        XCTAssertEqual(placement(c)["node-1"], 3, "\(placement(c))")
+    }
+
+    // NodeAffinity's required terms (ORed, expressions ANDed) with every operator
+    // (NodeSelectorRequirementsAsSelector; Gt and Lt compare integers).
+    func testRequiredNodeAffinityOperators() throws {
+        let cases: [(String, String)] = [
+            ("{key: tier, operator: In, values: [gold]}", "node-2"),
+            ("{key: tier, operator: NotIn, values: [gold, silver]}", "node-1"),
+            ("{key: gpu, operator: Exists}", "node-3"),
+            ("{key: tier, operator: DoesNotExist}", "node-1"),
+            ("{key: cores, operator: Gt, values: ['16']}", "node-3"),
+            ("{key: cores, operator: Lt, values: ['16']}", "node-2"),
+        ]
+        for (expression, node) in cases {
+            let store = try cluster(nodes: 3) { i, n in
+                if i == 1 { Self.label(&n, "tier", "gold"); Self.label(&n, "cores", "8") }
+                if i == 2 { Self.label(&n, "tier", "silver"); Self.label(&n, "gpu", "a100"); Self.label(&n, "cores", "32") }
+            }
+            let spec = "affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [\(expression)]}]}}}"
+            let c = try run(store, replicas: 2, spec: spec)
+            XCTAssertEqual(placement(c), [node: 2], expression)
+        }
+    }
+
+    // NodePorts: a host port held on the only node (node_ports.go; a resolvable failure, and
+    // no pod of lower priority to evict).
+    func testHostPortConflict() throws {
+        let store = try cluster(nodes: 1)
+        let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: proxy}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: proxy}}\n  template:\n    metadata: {labels: {app: proxy}}\n    spec:\n      containers:\n      - {name: proxy, image: proxy:1, ports: [{containerPort: 8080, hostPort: 80}]}\n"
+        _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "p.yaml", bytes: Array(yaml.utf8))]).documents, to: store, options: ApplyOptions())
+        let c = try Cluster(store: store)
+        _ = EventLoop.run(c, timeout: Duration(seconds: 10), until: { _ in false })
+        XCTAssertEqual(placement(c, "proxy"), ["node-1": 1, "<pending>": 1])
+        XCTAssertEqual(failure(c, "proxy"), "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.")
+    }
+
+    // NodeResourcesFit on an extended resource the nodes do not have, and on one they have.
+    func testExtendedResources() throws {
+        var c = try run(try cluster(nodes: 2), requests: "{nvidia.com/gpu: 1}")
+        XCTAssertEqual(failure(c), "0/2 nodes are available: 2 Insufficient nvidia.com/gpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.")
+        let store = try cluster(nodes: 2) { i, node in
+            guard i == 1 else { return }
+            node.object.set(["status", "allocatable", "nvidia.com/gpu"], .string("2"))
+            node.object.set(["status", "capacity", "nvidia.com/gpu"], .string("2"))
+        }
+        c = try run(store, replicas: 3, requests: "{nvidia.com/gpu: 1}")
+        XCTAssertEqual(placement(c), ["node-2": 2, "<pending>": 1])
+        XCTAssertEqual(failure(c), "0/2 nodes are available: 2 Insufficient nvidia.com/gpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.")
+    }
+
+    // NodeUnschedulable: a cordoned node takes no new pod; preemptionPolicy Never changes the tail.
+    func testCordonedNodeAndPreemptionPolicyNever() throws {
+        let store = try cluster(nodes: 2) { _, node in node.object.set(["spec", "unschedulable"], .bool(true)) }
+        let c = try run(store, spec: "preemptionPolicy: Never")
+        XCTAssertEqual(failure(c), "0/2 nodes are available: 2 node(s) were unschedulable. preemption: not eligible due to preemptionPolicy=Never.")
+    }
+
+    // numFeasibleNodesToFind (schedule_one.go): all nodes below 100, then 50 − n/125 percent,
+    // at least 5 % and 100 nodes.
+    func testFeasibleNodesToFind() {
+        XCTAssertEqual(Scheduler.numFeasibleNodesToFind(99), 99)
+        XCTAssertEqual(Scheduler.numFeasibleNodesToFind(100), 100)
+        XCTAssertEqual(Scheduler.numFeasibleNodesToFind(1000), 420)
+        XCTAssertEqual(Scheduler.numFeasibleNodesToFind(5000), 500)
+    }
+}
