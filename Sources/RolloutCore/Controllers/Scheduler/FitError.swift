@@ -17,7 +17,7 @@ enum FitError {
         var preemption: [String: Int] = [:]
         for (i, failure) in failures {
             guard failure.resolvable else { preemption["Preemption is not helpful for scheduling", default: 0] += 1; continue }
-            guard nodes[i].priorities.contains(where: { $0 < r.priority }) else {
+            guard nodes[i].lowestPriority < r.priority else {
                 preemption["No preemption victims found for incoming pod", default: 0] += 1
                 continue
             }

@@ -68,7 +68,7 @@ enum NodeFilters {
                 reasons.append("Insufficient \(name)")
                 continue
             }
-            if want > allocatable.subtractingSaturating(s.requested[name] ?? 0) { reasons.append("Insufficient \(name)") }
+            if want > allocatable.subtractingSaturating(s.requested(name)) { reasons.append("Insufficient \(name)") }
         }
         return reasons.isEmpty ? nil : FilterFailure(reasons: reasons, resolvable: true)
     }

@@ -9,11 +9,13 @@ enum NodeScores {
     static let maxNodeScore = 100
 
     /// Total weighted scores of the feasible nodes (indices into `states`).
-    static func totals(_ r: PodRequirements, owner: String, spreads: Bool, feasible: [Int], states: [NodeState]) -> [Int] {
+    /// `counts`: pods of the pod's ReplicaSet per node (all nodes), nil when the system default
+    /// spreading does not apply.
+    static func totals(_ r: PodRequirements, counts: [Int]?, feasible: [Int], states: [NodeState]) -> [Int] {
         let nodes = feasible.map { states[$0] }
         let taint = normalize(nodes.map { taintRaw(r, $0.node) }, reverse: true)
         let affinity = r.preferredTerms.isEmpty ? nodes.map { _ in 0 } : normalize(nodes.map { affinityRaw(r, $0.node) }, reverse: false)
-        let spread = spreads ? topologySpread(owner: owner, nodes: nodes, all: states) : nodes.map { _ in 0 }
+        let spread = counts.map { topologySpread(counts: $0, feasible: feasible, all: states) } ?? nodes.map { _ in 0 }
         return nodes.indices.map { i in
             3 * taint[i] + 2 * affinity[i] + leastAllocated(r, nodes[i]) + 2 * spread[i] + balancedAllocation(r, nodes[i])
         }
@@ -56,7 +58,7 @@ enum NodeScores {
     static func balancedAllocation(_ r: PodRequirements, _ s: NodeState) -> Int {
         func fraction(_ name: String, _ allocatable: Int) -> Double {
             guard allocatable > 0 else { return 1 }
-            return min(1, Double((s.requested[name] ?? 0).addingSaturating(r.requests[name] ?? 0)) / Double(allocatable))
+            return min(1, Double(s.requested(name).addingSaturating(name == "cpu" ? r.cpu : r.memory)) / Double(allocatable))
         }
         let std = abs(fraction("cpu", s.node.cpuMillis) - fraction("memory", s.node.memoryBytes)) / 2
         return Int((1 - std) * Double(maxNodeScore))
@@ -67,15 +69,15 @@ enum NodeScores {
     /// ReplicaSet — the default selector includes `pod-template-hash` — that are not
     /// terminating (`scoring.go` initPreScoreState, Score: Σ count × ln(domains + 2) +
     /// maxSkew − 1, rounded; NormalizeScore: 100 × (max + min − s) / max).
-    static func topologySpread(owner: String, nodes: [NodeState], all: [NodeState]) -> [Int] {
-        let hostWeight = log(Double(nodes.count + 2))
+    static func topologySpread(counts: [Int], feasible: [Int], all: [NodeState]) -> [Int] {
+        let hostWeight = log(Double(feasible.count + 2))
         var zoneCounts: [String: Int] = [:]
-        for s in all { if let zone = s.zone { zoneCounts[zone, default: 0] += s.byOwner[owner] ?? 0 } }
-        let zones = Set(nodes.compactMap(\.zone))
+        for (i, s) in all.enumerated() where counts[i] > 0 { if let zone = s.zone { zoneCounts[zone, default: 0] += counts[i] } }
+        let zones = Set(feasible.compactMap { all[$0].zone })
         let zoneWeight = log(Double(zones.count + 2))
-        let raw = nodes.map { s -> Int in
-            var score = Double(s.byOwner[owner] ?? 0) * hostWeight + 2
-            if let zone = s.zone { score += Double(zoneCounts[zone] ?? 0) * zoneWeight + 4 }
+        let raw = feasible.map { i -> Int in
+            var score = Double(counts[i]) * hostWeight + 2
+            if let zone = all[i].zone { score += Double(zoneCounts[zone] ?? 0) * zoneWeight + 4 }
             return Int(score.rounded())
         }
         let top = raw.max() ?? 0, bottom = raw.min() ?? 0

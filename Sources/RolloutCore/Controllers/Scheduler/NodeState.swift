@@ -3,27 +3,38 @@
 /// how many pods of each ReplicaSet it runs (for spreading).
 struct NodeState {
     var node: SimNode
-    var requested: [String: Int] = [:]
+    var cpu = 0
+    var memory = 0
+    /// Extended resources (and ephemeral-storage) requested, by name.
+    var extended: [String: Int] = [:]
     var nonZeroCPU = 0
     var nonZeroMemory = 0
     var pods = 0
     var ports: [PodRequirements.HostPort] = []
-    var priorities: [Int] = []
-    /// Pods not terminating, by owning ReplicaSet uid.
-    var byOwner: [String: Int] = [:]
+    /// The lowest priority of its pods (for the preemption dry run's "victims").
+    var lowestPriority = Int.max
 
     init(_ node: SimNode) { self.node = node }
 
     var zone: String? { node.labels["topology.kubernetes.io/zone"] }
 
-    mutating func add(_ r: PodRequirements, owner: String, terminating: Bool) {
-        for (name, value) in r.requests where value > 0 { requested[name, default: 0] = requested[name, default: 0].addingSaturating(value) }
+    func requested(_ name: String) -> Int {
+        switch name {
+        case "cpu": return cpu
+        case "memory": return memory
+        default: return extended[name] ?? 0
+        }
+    }
+
+    mutating func add(_ r: PodRequirements) {
+        cpu = cpu.addingSaturating(r.cpu)
+        memory = memory.addingSaturating(r.memory)
+        for (name, value) in r.extended { extended[name] = extended[name, default: 0].addingSaturating(value) }
         nonZeroCPU = nonZeroCPU.addingSaturating(r.nonZeroCPU)
         nonZeroMemory = nonZeroMemory.addingSaturating(r.nonZeroMemory)
         pods += 1
-        ports += r.hostPorts
-        priorities.append(r.priority)
-        if !terminating { byOwner[owner, default: 0] += 1 }
+        if !r.hostPorts.isEmpty { ports += r.hostPorts }
+        lowestPriority = min(lowestPriority, r.priority)
     }
 }
 

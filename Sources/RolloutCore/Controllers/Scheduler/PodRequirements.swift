@@ -60,6 +60,10 @@ struct PodRequirements {
 
     /// Real requests, by resource (cpu in millicores), as `resourcehelper.PodRequests` sums them.
     var requests: [String: Int]
+    /// The same for cpu and memory, and for the others (extended resources), apart.
+    var cpu: Int
+    var memory: Int
+    var extended: [String: Int]
     /// cpu and memory with 100m and 200Mi for each container that requests none (`NonZeroRequested`).
     var nonZeroCPU: Int
     var nonZeroMemory: Int
@@ -102,6 +106,9 @@ struct PodRequirements {
         var requests: [String: Int] = [:]
         for name in names { requests[name] = effective { request($0, name) } }
         self.requests = requests
+        cpu = requests["cpu"] ?? 0
+        memory = requests["memory"] ?? 0
+        extended = requests.filter { $0.key != "cpu" && $0.key != "memory" && $0.value > 0 }
         nonZeroCPU = effective { c in c.resources.requests["cpu"] == nil ? Self.defaultMilliCPU : request(c, "cpu") }
         nonZeroMemory = effective { c in c.resources.requests["memory"] == nil ? Self.defaultMemory : request(c, "memory") }
         nodeName = raw?["nodeName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }

@@ -13,12 +13,14 @@ enum Scheduler {
         let pending = c.unscheduled.compactMap { c.pods[$0] }.filter { $0.nodeName == nil && $0.isActive }
         c.unscheduled = Set(pending.map(\.uid))
         if pending.isEmpty { return false }
+        // Decoded once per template, kept on each pod.
         var requirements: [String: PodRequirements] = [:]
         func needs(_ pod: SimPod) -> PodRequirements {
+            if let known = pod.scheduling { return known }
             let key = pod.ownerUID.isEmpty ? "pod:" + pod.uid : pod.ownerUID
-            if let known = requirements[key] { return known }
-            let r = PodRequirements(template: pod.template)
+            let r = requirements[key] ?? PodRequirements(template: pod.template)
             requirements[key] = r
+            pod.scheduling = r
             return r
         }
         var states = c.nodes.map(NodeState.init)
@@ -26,7 +28,16 @@ enum Scheduler {
         for (i, node) in c.nodes.enumerated() { index[node.name] = i }
         for pod in c.pods.values where !pod.gone {
             guard let node = pod.nodeName, let i = index[node] else { continue }
-            states[i].add(needs(pod), owner: pod.ownerUID, terminating: pod.isTerminating)
+            states[i].add(needs(pod))
+        }
+        // For the system default spreading: each pending ReplicaSet's pods (not terminating) per node.
+        var ownerCounts: [String: [Int]] = [:]
+        for owner in Set(pending.map(\.ownerUID)) where !owner.isEmpty {
+            var counts = Array(repeating: 0, count: states.count)
+            for pod in c.pods(ownedBy: owner) where !pod.gone && !pod.isTerminating {
+                if let node = pod.nodeName, let i = index[node] { counts[i] += 1 }
+            }
+            ownerCounts[owner] = counts
         }
         let queue = pending.map { ($0, needs($0)) }.sorted { a, b in
             a.1.priority != b.1.priority ? a.1.priority > b.1.priority : (a.0.created, a.0.name) < (b.0.created, b.0.name)
@@ -64,12 +75,14 @@ enum Scheduler {
             if feasible.count == 1 {
                 chosen = feasible[0]
             } else {
-                let totals = NodeScores.totals(r, owner: pod.ownerUID, spreads: !pod.ownerUID.isEmpty && !hasOwnSpread(pod), feasible: feasible, states: states)
+                let counts = hasOwnSpread(pod) ? nil : ownerCounts[pod.ownerUID]
+                let totals = NodeScores.totals(r, counts: counts, feasible: feasible, states: states)
                 let best = totals.max() ?? 0
                 let ties = feasible.indices.filter { totals[$0] == best }.map { feasible[$0] }
                 chosen = ties[Int(seed(pod.uid) % UInt64(ties.count))]
             }
-            states[chosen].add(r, owner: pod.ownerUID, terminating: false)
+            states[chosen].add(r)
+            ownerCounts[pod.ownerUID]?[chosen] += 1
             bind(pod, to: states[chosen].node, in: c)
             changed = true
         }
