@@ -100,8 +100,8 @@ public final class SimPod {
     var scheduledAt: Timestamp?
     /// The last FailedScheduling message, so a pod that keeps not fitting records it once.
     var schedulingFailure: String?
-    /// What the scheduler needs of it, decoded once (from its template).
-    var scheduling: PodRequirements?
+    /// What it takes from its node, as the scheduler counts it (from its template, once).
+    var usage: PodUsage?
 
     public init(name: String, namespace: String, uid: String, ownerUID: String, ownerName: String, labels: [String: String],
          template: Object, created: Timestamp, behaviour: AppBehaviour) {

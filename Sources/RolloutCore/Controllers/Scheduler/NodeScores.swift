@@ -12,12 +12,15 @@ enum NodeScores {
     /// `counts`: pods of the pod's ReplicaSet per node (all nodes), nil when the system default
     /// spreading does not apply.
     static func totals(_ r: PodRequirements, counts: [Int]?, feasible: [Int], states: [NodeState]) -> [Int] {
-        let nodes = feasible.map { states[$0] }
-        let taint = normalize(nodes.map { taintRaw(r, $0.node) }, reverse: true)
-        let affinity = r.preferredTerms.isEmpty ? nodes.map { _ in 0 } : normalize(nodes.map { affinityRaw(r, $0.node) }, reverse: false)
-        let spread = counts.map { topologySpread(counts: $0, feasible: feasible, all: states) } ?? nodes.map { _ in 0 }
-        return nodes.indices.map { i in
-            3 * taint[i] + 2 * affinity[i] + leastAllocated(r, nodes[i]) + 2 * spread[i] + balancedAllocation(r, nodes[i])
+        // Nodes are read in place (indices), never copied: this runs for every pod placed.
+        let tainted = feasible.contains { !states[$0].node.taints.isEmpty }
+        let taint = tainted ? normalize(feasible.map { taintRaw(r, states[$0].node) }, reverse: true) : nil
+        let affinity = r.preferredTerms.isEmpty ? nil : normalize(feasible.map { affinityRaw(r, states[$0].node) }, reverse: false)
+        let spread = counts.map { topologySpread(counts: $0, feasible: feasible, all: states) }
+        return feasible.indices.map { k in
+            let i = feasible[k]
+            return 3 * (taint?[k] ?? maxNodeScore) + 2 * (affinity?[k] ?? 0) + leastAllocated(r, states[i]) + 2 * (spread?[k] ?? 0)
+                + balancedAllocation(r, states[i])
         }
     }
 

@@ -26,15 +26,15 @@ struct NodeState {
         }
     }
 
-    mutating func add(_ r: PodRequirements) {
-        cpu = cpu.addingSaturating(r.cpu)
-        memory = memory.addingSaturating(r.memory)
-        for (name, value) in r.extended { extended[name] = extended[name, default: 0].addingSaturating(value) }
-        nonZeroCPU = nonZeroCPU.addingSaturating(r.nonZeroCPU)
-        nonZeroMemory = nonZeroMemory.addingSaturating(r.nonZeroMemory)
+    mutating func add(_ u: PodUsage) {
+        cpu = cpu.addingSaturating(u.cpu)
+        memory = memory.addingSaturating(u.memory)
+        if let more = u.extended { for (name, value) in more { extended[name] = extended[name, default: 0].addingSaturating(value) } }
+        nonZeroCPU = nonZeroCPU.addingSaturating(u.nonZeroCPU)
+        nonZeroMemory = nonZeroMemory.addingSaturating(u.nonZeroMemory)
         pods += 1
-        if !r.hostPorts.isEmpty { ports += r.hostPorts }
-        lowestPriority = min(lowestPriority, r.priority)
+        if let hostPorts = u.hostPorts { ports += hostPorts }
+        lowestPriority = min(lowestPriority, u.priority)
     }
 }
 

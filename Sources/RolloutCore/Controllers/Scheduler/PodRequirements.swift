@@ -137,6 +137,23 @@ struct PodRequirements {
     }
 
     func tolerates(_ taint: Taint) -> Bool { tolerations.contains { $0.tolerates(taint) } }
+
+    /// What a placed pod takes from its node, kept on the pod as plain numbers.
+    var usage: PodUsage {
+        PodUsage(cpu: cpu, memory: memory, nonZeroCPU: nonZeroCPU, nonZeroMemory: nonZeroMemory, priority: priority,
+                 extended: extended.isEmpty ? nil : extended, hostPorts: hostPorts.isEmpty ? nil : hostPorts)
+    }
+}
+
+/// A placed pod's share of its node (NodeInfo's requested, non-zero requested, ports).
+struct PodUsage {
+    var cpu: Int
+    var memory: Int
+    var nonZeroCPU: Int
+    var nonZeroMemory: Int
+    var priority: Int
+    var extended: [String: Int]?
+    var hostPorts: [PodRequirements.HostPort]?
 }
 
 /// The built-in priority classes (`pkg/apis/scheduling` SystemPriorityClasses).

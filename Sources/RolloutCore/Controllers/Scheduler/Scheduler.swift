@@ -13,14 +13,13 @@ enum Scheduler {
         let pending = c.unscheduled.compactMap { c.pods[$0] }.filter { $0.nodeName == nil && $0.isActive }
         c.unscheduled = Set(pending.map(\.uid))
         if pending.isEmpty { return false }
-        // Decoded once per template, kept on each pod.
+        // Decoded once per template in a pass; what a placed pod takes is kept on it.
         var requirements: [String: PodRequirements] = [:]
         func needs(_ pod: SimPod) -> PodRequirements {
-            if let known = pod.scheduling { return known }
             let key = pod.ownerUID.isEmpty ? "pod:" + pod.uid : pod.ownerUID
-            let r = requirements[key] ?? PodRequirements(template: pod.template)
+            if let known = requirements[key] { return known }
+            let r = PodRequirements(template: pod.template)
             requirements[key] = r
-            pod.scheduling = r
             return r
         }
         var states = c.nodes.map(NodeState.init)
@@ -28,7 +27,8 @@ enum Scheduler {
         for (i, node) in c.nodes.enumerated() { index[node.name] = i }
         for pod in c.pods.values where !pod.gone {
             guard let node = pod.nodeName, let i = index[node] else { continue }
-            states[i].add(needs(pod))
+            if pod.usage == nil { pod.usage = needs(pod).usage }
+            if let usage = pod.usage { states[i].add(usage) }
         }
         // For the system default spreading: each pending ReplicaSet's pods (not terminating) per node.
         var ownerCounts: [String: [Int]] = [:]
@@ -81,7 +81,8 @@ enum Scheduler {
                 let ties = feasible.indices.filter { totals[$0] == best }.map { feasible[$0] }
                 chosen = ties[Int(seed(pod.uid) % UInt64(ties.count))]
             }
-            states[chosen].add(r)
+            pod.usage = r.usage
+            states[chosen].add(r.usage)
             ownerCounts[pod.ownerUID]?[chosen] += 1
             bind(pod, to: states[chosen].node, in: c)
             changed = true
