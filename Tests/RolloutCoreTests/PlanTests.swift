@@ -102,6 +102,23 @@ final class PlanTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("error[insufficient-capacity] deployment.apps/big: spec.template.spec.containers[0].resources.requests: 1 pod could not be scheduled during the rollout: 0/1 nodes are available: 1 Insufficient cpu."), run.stdout)
     }
 
+    // Required anti-affinity by hostname, three replicas on three nodes, maxSurge 1 and
+    // maxUnavailable 0: the surge pod fits nowhere (InterPodAffinity), no old pod may go, and the
+    // rollout fails at its progress deadline (60 s + the controller's look just after). The plan
+    // names the cause and its field.
+    func testPlanFindsTheAntiAffinityDeadlock() throws {
+        let v1 = try String(contentsOfFile: "Tests/RolloutCoreTests/Fixtures/scheduling/anti-affinity.yaml", encoding: .utf8)
+        let dir = try temporaryDirectory(self)
+        let v2 = dir.appendingPathComponent("v2.yaml")
+        try v1.replacingOccurrences(of: "web:1", with: "web:2").write(to: v2, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try rollout("cluster", "init", "--nodes", "3").status, 0)
+        XCTAssertEqual(try rollout("apply", "-f", "Tests/RolloutCoreTests/Fixtures/scheduling/anti-affinity.yaml", "--wait").status, 0)
+        let run = try rollout("plan", "-f", v2.path, "--fail-on", "downtime")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.contains("deployment.apps/web: failed: ProgressDeadlineExceeded in 61s"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("v2.yaml:14:11: error[anti-affinity-deadlock] deployment.apps/web: spec.template.spec.affinity.podAntiAffinity: 1 pod could not be scheduled during the rollout: 0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules."), run.stdout)
+    }
+
     /// The commands of the README's "Will my deploy drop traffic?" (the k3s story), as written
     /// there: every block it shows is what they print now, and its pictures are what
     /// `plan --svg` draws (regenerate with UPDATE_GOLDEN=1).

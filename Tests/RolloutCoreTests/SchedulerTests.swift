@@ -177,4 +177,56 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(Scheduler.numFeasibleNodesToFind(1000), 420)
         XCTAssertEqual(Scheduler.numFeasibleNodesToFind(5000), 500)
     }
+
+    // InterPodAffinity (filtering.go): required anti-affinity by hostname with a surge. Three
+    // replicas fill the three nodes; the surge pod of the next rollout matches every node's old
+    // pod, so it fits nowhere (a resolvable reason, no pod of lower priority to evict) and, with
+    // maxUnavailable 0, no old pod ever goes: the rollout deadlocks until its progress deadline.
+    func testRequiredAntiAffinityDeadlocksTheSurge() throws {
+        let store = try cluster(nodes: 3)
+        let anti = "affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: app}}, topologyKey: kubernetes.io/hostname}]}}"
+        var c = try run(store, replicas: 3, spec: anti)
+        XCTAssertEqual(placement(c), ["node-1": 1, "node-2": 1, "node-3": 1])
+        let yaml = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: app}
+        spec:
+          replicas: 3
+          progressDeadlineSeconds: 60
+          strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+          selector: {matchLabels: {app: app}}
+          template:
+            metadata: {labels: {app: app}}
+            spec:
+              \(anti)
+              containers:
+              - name: app
+                image: app:2
+        """
+        _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "v2.yaml", bytes: Array(yaml.utf8))]).documents, to: store, options: ApplyOptions())
+        c = try Cluster(store: store)
+        let key = try XCTUnwrap(c.deployments.keys.first { $0.name == "app" })
+        let outcome = RolloutWait.wait(for: [key], in: c, options: .init(timeout: Duration(seconds: 300)), report: { _, _, _ in })
+        XCTAssertEqual(outcome[key], .failed("deployment \"app\" exceeded its progress deadline"))
+        XCTAssertEqual(placement(c)["<pending>"], 1)
+        XCTAssertEqual(failure(c), "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.")
+    }
+
+    // Required pod affinity: next to a pod of app=cache (the first of a group that matches its own
+    // terms may go anywhere); without any, and not matching itself, nowhere. Existing pods'
+    // anti-affinity keeps matching pods off their nodes.
+    func testPodAffinityAndExistingAntiAffinity() throws {
+        let store = try cluster(nodes: 3)
+        let cacheAnti = "nodeSelector: {kubernetes.io/hostname: node-2}\naffinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: batch}}, topologyKey: kubernetes.io/hostname}]}}"
+        _ = try run(store, replicas: 1, name: "cache", spec: cacheAnti)
+        var c = try run(store, replicas: 2, name: "web", spec: "affinity: {podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: cache}}, topologyKey: kubernetes.io/hostname}]}}")
+        XCTAssertEqual(placement(c, "web"), ["node-2": 2])
+        c = try run(store, replicas: 1, name: "lonely", spec: "affinity: {podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: nothing}}, topologyKey: kubernetes.io/hostname}]}}")
+        XCTAssertEqual(failure(c, "lonely"), "0/3 nodes are available: 3 node(s) didn't match pod affinity rules. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
+        c = try run(store, replicas: 4, name: "batch")
+        XCTAssertNil(placement(c, "batch")["node-2"], "the cache's anti-affinity keeps batch pods off node-2: \(placement(c, "batch"))")
+        c = try run(store, replicas: 1, name: "pinned", spec: "nodeSelector: {kubernetes.io/hostname: node-2}")
+        XCTAssertEqual(placement(c, "pinned"), ["node-2": 1], "pods the term does not match are not kept off")
+    }
 }

@@ -196,10 +196,21 @@ public enum Planner {
             let stuck = cluster.replicaSets(ownedBy: resource.uid).flatMap { cluster.pods(ownedBy: $0.uid) }.filter { $0.isActive && $0.nodeName == nil }
             guard let example = stuck.first else { continue }
             let document = documents.first { $0.value["metadata"]?["name"]?.stringValue == key.name && $0.value["kind"]?.stringValue == "Deployment" }
-            hazards.append(Hazard(code: "insufficient-capacity", severity: .error, object: resource.qualifiedName, path: FieldPath("spec.template.spec.containers[0].resources.requests"),
-                                  message: "\(stuck.count) pod\(stuck.count == 1 ? "" : "s") could not be scheduled during the rollout: \(example.schedulingFailure ?? "no node has room")",
-                                  fix: "lower maxSurge or the requests, or add nodes (rollout cluster init --nodes N --cpu C --memory M)",
-                                  file: document?.source ?? "", location: document.flatMap { FieldPath("spec.template.spec.containers").location(in: $0.node) }))
+            let why = example.schedulingFailure ?? "no node has room"
+            // What kept them off every node, by the scheduler's reasons.
+            let (code, path, fix): (String, FieldPath, String) =
+                why.contains("pod anti-affinity rules") ? ("anti-affinity-deadlock", FieldPath("spec.template.spec.affinity.podAntiAffinity"),
+                    "with required anti-affinity a surge pod needs a node free of the old pods: allow maxUnavailable: 1 (and maxSurge: 0), add a node, or make the anti-affinity preferred")
+                : why.contains("node affinity/selector") ? ("no-matching-node", FieldPath("spec.template.spec"),
+                    "make the nodeSelector or node affinity match a node's labels (rollout get nodes --show-labels)")
+                : why.contains("untolerated taint") ? ("untolerated-taint", FieldPath("spec.template.spec"),
+                    "add a toleration for the nodes' taint, or schedule the pods elsewhere")
+                : ("insufficient-capacity", FieldPath("spec.template.spec.containers[0].resources.requests"),
+                    "lower maxSurge or the requests, or add nodes (rollout cluster init --nodes N --cpu C --memory M)")
+            let anchor = document.flatMap { path.location(in: $0.node) ?? FieldPath("spec.template.spec.containers").location(in: $0.node) }
+            hazards.append(Hazard(code: code, severity: .error, object: resource.qualifiedName, path: path,
+                                  message: "\(stuck.count) pod\(stuck.count == 1 ? "" : "s") could not be scheduled during the rollout: \(why)",
+                                  fix: fix, file: document?.source ?? "", location: anchor))
         }
         // A LoadBalancer in front of a planned Deployment that stays <pending>: nobody outside
         // reaches the app (k3s: Traefik holds 80 and 443).

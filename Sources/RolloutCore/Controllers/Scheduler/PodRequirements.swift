@@ -76,6 +76,9 @@ struct PodRequirements {
     var hostPorts: [HostPort]
     var priority: Int
     var preemptionNever: Bool
+    /// Required pod affinity and anti-affinity terms.
+    var podAffinity: [AffinityTerm]
+    var podAntiAffinity: [AffinityTerm]
 
     static let defaultMilliCPU = 100
     static let defaultMemory = 200 * 1024 * 1024
@@ -134,6 +137,8 @@ struct PodRequirements {
         }
         priority = raw?["priority"]?.intValue ?? SchedulingPriority.value(of: raw?["priorityClassName"]?.stringValue)
         preemptionNever = raw?["preemptionPolicy"]?.stringValue == "Never"
+        podAffinity = (raw?["affinity"]?["podAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map(AffinityTerm.init)
+        podAntiAffinity = (raw?["affinity"]?["podAntiAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map(AffinityTerm.init)
     }
 
     func tolerates(_ taint: Taint) -> Bool { tolerations.contains { $0.tolerates(taint) } }

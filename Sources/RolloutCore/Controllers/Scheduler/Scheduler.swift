@@ -25,10 +25,15 @@ enum Scheduler {
         var states = c.nodes.map(NodeState.init)
         var index: [String: Int] = [:]
         for (i, node) in c.nodes.enumerated() { index[node.name] = i }
+        // The pods on nodes, for inter-pod affinity: only when some pod has such terms.
+        var placed: [PlacedPod] = []
+        let affinityMatters = pending.contains { !needs($0).podAffinity.isEmpty || !needs($0).podAntiAffinity.isEmpty }
+            || replicaSetsHaveAntiAffinity(c)
         for pod in c.pods.values where !pod.gone {
             guard let node = pod.nodeName, let i = index[node] else { continue }
             if pod.usage == nil { pod.usage = needs(pod).usage }
             if let usage = pod.usage { states[i].add(usage) }
+            if affinityMatters { placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: i, antiAffinity: needs(pod).podAntiAffinity)) }
         }
         // For the system default spreading: each pending ReplicaSet's pods (not terminating) per node.
         var ownerCounts: [String: [Int]] = [:]
@@ -55,6 +60,7 @@ enum Scheduler {
                 fail(pod, "no nodes available to schedule pods", in: c)
                 continue
             }
+            let affinity = affinityMatters ? InterPodAffinity.context(r, labels: pod.labels, namespace: pod.namespace, placed: placed, nodes: states) : nil
             // findNodesThatPassFilters: from the rotating start, until enough nodes fit.
             let limit = numFeasibleNodesToFind(states.count)
             var feasible: [Int] = []
@@ -63,7 +69,7 @@ enum Scheduler {
             for step in 0..<states.count {
                 let i = (c.nextStartNodeIndex + step) % states.count
                 processed += 1
-                if let failure = NodeFilters.check(r, on: states[i]) { failures[i] = failure } else { feasible.append(i) }
+                if let failure = NodeFilters.check(r, on: states[i], affinity: affinity) { failures[i] = failure } else { feasible.append(i) }
                 if feasible.count >= limit { break }
             }
             c.nextStartNodeIndex = (c.nextStartNodeIndex + processed) % states.count
@@ -83,11 +89,20 @@ enum Scheduler {
             }
             pod.usage = r.usage
             states[chosen].add(r.usage)
+            if affinityMatters { placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: chosen, antiAffinity: r.podAntiAffinity)) }
             ownerCounts[pod.ownerUID]?[chosen] += 1
             bind(pod, to: states[chosen].node, in: c)
             changed = true
         }
         return changed
+    }
+
+    /// Whether a ReplicaSet's template has required pod anti-affinity (which binds every later
+    /// pod it matches).
+    static func replicaSetsHaveAntiAffinity(_ c: Cluster) -> Bool {
+        c.replicaSets.values.contains { rs in
+            !rs.deleted && rs.template["spec"]?["affinity"]?["podAntiAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"] != nil
+        }
     }
 
     /// `numFeasibleNodesToFind` with the adaptive percentage (percentageOfNodesToScore 0):
