@@ -21,6 +21,8 @@ let commands: [(name: String, summary: String, run: ([String], inout CommandIO) 
     ("set", "Set a Deployment's container images (set image)", RolloutCommands.setImage),
     ("plan", "Predict a deploy: changes, rollouts, failed requests, hazards", PlanCommand.run),
     ("lint", "Find zero-downtime hazards in manifests (no cluster needed)", LintCommand.run),
+    ("cordon", "Mark nodes as unschedulable", NodeCommands.cordon),
+    ("uncordon", "Mark nodes as schedulable", NodeCommands.uncordon),
     ("cluster", "Create (init) or inspect (info) the embedded cluster", ClusterCommand.run),
     ("render", "Print manifests as they are read, as YAML or JSON", RenderCommand.run),
 ]
