@@ -60,10 +60,8 @@ enum NodeFilters {
     static func nodeResourcesFit(_ r: PodRequirements, _ s: NodeState) -> FilterFailure? {
         var reasons: [String] = []
         if s.pods + 1 > s.node.maxPods { reasons.append("Too many pods") }
-        let order = ["cpu", "memory", "ephemeral-storage"] + r.requests.keys.filter { !["cpu", "memory", "ephemeral-storage"].contains($0) }.sorted()
-        for name in order {
-            guard let want = r.requests[name], want > 0 else { continue }
-            guard let allocatable = s.node.allocatable[name] else {
+        for (name, want) in r.checked {
+            guard let allocatable = name == "cpu" ? s.node.cpuMillis : name == "memory" ? s.node.memoryBytes : s.node.allocatable[name] else {
                 if name == "ephemeral-storage" || name.hasPrefix("hugepages-") { continue }
                 reasons.append("Insufficient \(name)")
                 continue

@@ -14,9 +14,13 @@ struct NodeState {
     /// The lowest priority of its pods (for the preemption dry run's "victims").
     var lowestPriority = Int.max
 
-    init(_ node: SimNode) { self.node = node }
+    /// `topology.kubernetes.io/zone`, read once.
+    let zone: String?
 
-    var zone: String? { node.labels["topology.kubernetes.io/zone"] }
+    init(_ node: SimNode) {
+        self.node = node
+        zone = node.labels["topology.kubernetes.io/zone"]
+    }
 
     func requested(_ name: String) -> Int {
         switch name {

@@ -64,6 +64,9 @@ struct PodRequirements {
     var cpu: Int
     var memory: Int
     var extended: [String: Int]
+    /// The requested resources in fitsRequest's order: cpu, memory, ephemeral-storage, then
+    /// the others by name.
+    var checked: [(name: String, amount: Int)]
     /// cpu and memory with 100m and 200Mi for each container that requests none (`NonZeroRequested`).
     var nonZeroCPU: Int
     var nonZeroMemory: Int
@@ -112,6 +115,10 @@ struct PodRequirements {
         cpu = requests["cpu"] ?? 0
         memory = requests["memory"] ?? 0
         extended = requests.filter { $0.key != "cpu" && $0.key != "memory" && $0.value > 0 }
+        let first = ["cpu", "memory", "ephemeral-storage"]
+        checked = (first + requests.keys.filter { !first.contains($0) }.sorted()).compactMap { name in
+            requests[name].flatMap { $0 > 0 ? (name, $0) : nil }
+        }
         nonZeroCPU = effective { c in c.resources.requests["cpu"] == nil ? Self.defaultMilliCPU : request(c, "cpu") }
         nonZeroMemory = effective { c in c.resources.requests["memory"] == nil ? Self.defaultMemory : request(c, "memory") }
         nodeName = raw?["nodeName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
