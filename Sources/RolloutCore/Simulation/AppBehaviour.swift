@@ -8,11 +8,6 @@ public struct AppBehaviour: Equatable, Sendable {
     /// Init containers (regular and restartable, in spec order), then app containers.
     public var containers: [ContainerBehaviour]
     public var terminationGracePeriodSeconds: Int
-    /// Requests summed over app containers and sidecars, or the largest regular init
-    /// container's if larger (the effective request, `resourcehelper.PodRequests`):
-    /// cpu in millicores, memory in bytes.
-    public var cpuMillis: Int
-    public var memoryBytes: Int
     /// ConfigMaps, Secrets and claims the pod's volumes need before any container starts.
     public var volumes: [VolumeReference]
     /// `status.qosClass` (`pkg/apis/core/v1/helper/qos` GetPodQOS).
@@ -32,26 +27,6 @@ public struct AppBehaviour: Equatable, Sendable {
         // (`pkg/api/pod/warnings.go`, `pod/strategy.go` CheckGracefulDelete).
         let grace = spec.spec.terminationGracePeriodSeconds
         terminationGracePeriodSeconds = grace < 0 ? 1 : min(grace, SimulationLimits.maxSeconds)
-        func request(_ c: Container, _ name: String) -> Int {
-            let q = c.resources.requests[name]
-            return max(0, name == "cpu" ? (q?.milliValue ?? 0) : (q?.integerValue ?? 0))
-        }
-        func effective(_ name: String) -> Int {
-            var running = 0
-            var peak = 0
-            for c in spec.spec.initContainers {
-                if c.restartPolicy == "Always" {
-                    running = running.addingSaturating(request(c, name))
-                    peak = max(peak, running)
-                } else {
-                    peak = max(peak, running.addingSaturating(request(c, name)))
-                }
-            }
-            let steady = spec.spec.containers.reduce(running) { $0.addingSaturating(request($1, name)) }
-            return max(peak, steady)
-        }
-        cpuMillis = effective("cpu")
-        memoryBytes = effective("memory")
         volumes = spec.spec.volumes
         let all = spec.spec.initContainers + spec.spec.containers
         let tracked = ["cpu", "memory"]
