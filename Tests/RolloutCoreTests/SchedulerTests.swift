@@ -229,4 +229,28 @@ final class SchedulerTests: XCTestCase {
         c = try run(store, replicas: 1, name: "pinned", spec: "nodeSelector: {kubernetes.io/hostname: node-2}")
         XCTAssertEqual(placement(c, "pinned"), ["node-2": 1], "pods the term does not match are not kept off")
     }
+
+    // The pod's own topologySpreadConstraints (podtopologyspread/filtering.go): DoNotSchedule
+    // by zone, maxSkew 1, on two zones of two nodes. Four replicas go two per zone. With zone
+    // b's nodes tainted, zone b still counts as a domain (nodeTaintsPolicy Ignore) with 0 pods,
+    // so zone a takes one pod (skew 1) and the next would make it 2: refused, a resolvable
+    // reason; the tainted nodes fail first on the taint.
+    func testOwnTopologySpreadConstraints() throws {
+        let spread = "topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: app}}}]"
+        var store = try cluster(nodes: 4) { i, node in Self.label(&node, "topology.kubernetes.io/zone", i < 2 ? "a" : "b") }
+        var c = try run(store, replicas: 4, spec: spread)
+        let counts = placement(c)
+        XCTAssertEqual((counts["node-1"] ?? 0) + (counts["node-2"] ?? 0), 2, "\(counts)")
+        XCTAssertEqual((counts["node-3"] ?? 0) + (counts["node-4"] ?? 0), 2, "\(counts)")
+        store = try cluster(nodes: 4) { i, node in
+            Self.label(&node, "topology.kubernetes.io/zone", i < 2 ? "a" : "b")
+            if i >= 2 { Self.taint(&node, "maintenance", "", "NoSchedule") }
+        }
+        c = try run(store, replicas: 2, spec: spread)
+        XCTAssertEqual(placement(c)["<pending>"], 1)
+        XCTAssertEqual(failure(c), "0/4 nodes are available: 2 node(s) didn't match pod topology spread constraints, 2 node(s) had untolerated taint {maintenance: }. preemption: 0/4 nodes are available: 2 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.")
+        // A node without the constraint's key fails unresolvably.
+        c = try run(try cluster(nodes: 2), spec: "topologySpreadConstraints: [{maxSkew: 1, topologyKey: rack, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: app}}}]")
+        XCTAssertEqual(failure(c), "0/2 nodes are available: 2 node(s) didn't match pod topology spread constraints (missing required label). preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.")
+    }
 }

@@ -30,6 +30,7 @@ struct PlacedPod {
     var namespace: String
     var node: Int
     var antiAffinity: [AffinityTerm]
+    var terminating: Bool
 }
 
 enum InterPodAffinity {

@@ -1,11 +1,12 @@
 /// The Filter plugins of the default profile, in its order (`RunFilterPlugins` stops at the
 /// first that fails): NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
-/// NodeResourcesFit, InterPodAffinity. Reasons are kube-scheduler's exact strings
+/// NodeResourcesFit, PodTopologySpread (the pod's DoNotSchedule constraints), InterPodAffinity. Reasons are kube-scheduler's exact strings
 /// (KUBERNETES-scheduling-traffic.md §2).
 enum NodeFilters {
-    static func check(_ r: PodRequirements, on s: NodeState, affinity: InterPodAffinity.Context?) -> FilterFailure? {
+    static func check(_ r: PodRequirements, on s: NodeState, spread: [PodTopologySpread.State], affinity: InterPodAffinity.Context?) -> FilterFailure? {
         nodeUnschedulable(r, s.node) ?? nodeName(r, s.node) ?? taintToleration(r, s.node) ?? nodeAffinity(r, s.node)
-            ?? nodePorts(r, s) ?? nodeResourcesFit(r, s) ?? affinity.flatMap { InterPodAffinity.filter($0, node: s.node) }
+            ?? nodePorts(r, s) ?? nodeResourcesFit(r, s) ?? (spread.isEmpty ? nil : PodTopologySpread.filter(spread, node: s.node))
+            ?? affinity.flatMap { InterPodAffinity.filter($0, node: s.node) }
     }
 
     /// `nodeunschedulable/node_unschedulable.go` Filter: a cordoned node, unless the pod

@@ -11,12 +11,12 @@ enum NodeScores {
     /// Total weighted scores of the feasible nodes (indices into `states`).
     /// `counts`: pods of the pod's ReplicaSet per node (all nodes), nil when the system default
     /// spreading does not apply.
-    static func totals(_ r: PodRequirements, counts: [Int]?, feasible: [Int], states: [NodeState]) -> [Int] {
+    static func totals(_ r: PodRequirements, counts: [Int]?, ownSpread: [Int]? = nil, feasible: [Int], states: [NodeState]) -> [Int] {
         // Nodes are read in place (indices), never copied: this runs for every pod placed.
         let tainted = feasible.contains { !states[$0].node.taints.isEmpty }
         let taint = tainted ? normalize(feasible.map { taintRaw(r, states[$0].node) }, reverse: true) : nil
         let affinity = r.preferredTerms.isEmpty ? nil : normalize(feasible.map { affinityRaw(r, states[$0].node) }, reverse: false)
-        let spread = counts.map { topologySpread(counts: $0, feasible: feasible, all: states) }
+        let spread = ownSpread ?? counts.map { topologySpread(counts: $0, feasible: feasible, all: states) }
         return feasible.indices.map { k in
             let i = feasible[k]
             return 3 * (taint?[k] ?? maxNodeScore) + 2 * (affinity?[k] ?? 0) + leastAllocated(r, states[i]) + 2 * (spread?[k] ?? 0)

@@ -82,6 +82,8 @@ struct PodRequirements {
     /// Required pod affinity and anti-affinity terms.
     var podAffinity: [AffinityTerm]
     var podAntiAffinity: [AffinityTerm]
+    /// The pod's own `topologySpreadConstraints` (none: the system defaults apply).
+    var spread: [SpreadConstraint]
 
     static let defaultMilliCPU = 100
     static let defaultMemory = 200 * 1024 * 1024
@@ -146,6 +148,8 @@ struct PodRequirements {
         preemptionNever = raw?["preemptionPolicy"]?.stringValue == "Never"
         podAffinity = (raw?["affinity"]?["podAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map(AffinityTerm.init)
         podAntiAffinity = (raw?["affinity"]?["podAntiAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map(AffinityTerm.init)
+        let podLabels = stringMap(template["metadata"]?["labels"])
+        spread = (raw?["topologySpreadConstraints"]?.arrayValue ?? []).map { SpreadConstraint($0, podLabels: podLabels) }
     }
 
     func tolerates(_ taint: Taint) -> Bool { tolerations.contains { $0.tolerates(taint) } }

@@ -27,13 +27,15 @@ enum Scheduler {
         for (i, node) in c.nodes.enumerated() { index[node.name] = i }
         // The pods on nodes, for inter-pod affinity: only when some pod has such terms.
         var placed: [PlacedPod] = []
-        let affinityMatters = pending.contains { !needs($0).podAffinity.isEmpty || !needs($0).podAntiAffinity.isEmpty }
+        let affinityMatters = pending.contains { !needs($0).podAffinity.isEmpty || !needs($0).podAntiAffinity.isEmpty || !needs($0).spread.isEmpty }
             || replicaSetsHaveAntiAffinity(c)
         for pod in c.pods.values where !pod.gone {
             guard let node = pod.nodeName, let i = index[node] else { continue }
             if pod.usage == nil { pod.usage = needs(pod).usage }
             if let usage = pod.usage { states[i].add(usage) }
-            if affinityMatters { placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: i, antiAffinity: needs(pod).podAntiAffinity)) }
+            if affinityMatters {
+                placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: i, antiAffinity: needs(pod).podAntiAffinity, terminating: pod.isTerminating))
+            }
         }
         // For the system default spreading: each pending ReplicaSet's pods (not terminating) per node.
         var ownerCounts: [String: [Int]] = [:]
@@ -61,6 +63,7 @@ enum Scheduler {
                 continue
             }
             let affinity = affinityMatters ? InterPodAffinity.context(r, labels: pod.labels, namespace: pod.namespace, placed: placed, nodes: states) : nil
+            let spread = r.spread.isEmpty ? [] : PodTopologySpread.states(r, labels: pod.labels, namespace: pod.namespace, placed: placed, nodes: states)
             // findNodesThatPassFilters: from the rotating start, until enough nodes fit.
             let limit = numFeasibleNodesToFind(states.count)
             var feasible: [Int] = []
@@ -69,7 +72,7 @@ enum Scheduler {
             for step in 0..<states.count {
                 let i = (c.nextStartNodeIndex + step) % states.count
                 processed += 1
-                if let failure = NodeFilters.check(r, on: states[i], affinity: affinity) { failures[i] = failure } else { feasible.append(i) }
+                if let failure = NodeFilters.check(r, on: states[i], spread: spread, affinity: affinity) { failures[i] = failure } else { feasible.append(i) }
                 if feasible.count >= limit { break }
             }
             c.nextStartNodeIndex = (c.nextStartNodeIndex + processed) % states.count
@@ -81,15 +84,16 @@ enum Scheduler {
             if feasible.count == 1 {
                 chosen = feasible[0]
             } else {
-                let counts = hasOwnSpread(pod) ? nil : ownerCounts[pod.ownerUID]
-                let totals = NodeScores.totals(r, counts: counts, feasible: feasible, states: states)
+                let counts = r.spread.isEmpty ? ownerCounts[pod.ownerUID] : nil
+                let own = r.spread.isEmpty ? nil : PodTopologySpread.scores(spread, feasible: feasible, nodes: states)
+                let totals = NodeScores.totals(r, counts: counts, ownSpread: own, feasible: feasible, states: states)
                 let best = totals.max() ?? 0
                 let ties = feasible.indices.filter { totals[$0] == best }.map { feasible[$0] }
                 chosen = ties[Int(seed(pod.uid) % UInt64(ties.count))]
             }
             pod.usage = r.usage
             states[chosen].add(r.usage)
-            if affinityMatters { placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: chosen, antiAffinity: r.podAntiAffinity)) }
+            if affinityMatters { placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: chosen, antiAffinity: r.podAntiAffinity, terminating: false)) }
             ownerCounts[pod.ownerUID]?[chosen] += 1
             bind(pod, to: states[chosen].node, in: c)
             changed = true
@@ -111,11 +115,6 @@ enum Scheduler {
         if n < 100 { return n }
         let percentage = max(5, 50 - n / 125)
         return max(100, n * percentage / 100)
-    }
-
-    /// A pod with `topologySpreadConstraints` of its own gets no system defaults.
-    static func hasOwnSpread(_ pod: SimPod) -> Bool {
-        !(pod.template["spec"]?["topologySpreadConstraints"]?.arrayValue ?? []).isEmpty
     }
 
     /// FNV-1a of the uid: the seeded tie-break.
