@@ -5,7 +5,7 @@ enum ClusterCommand {
     Manage the embedded, simulated cluster.
 
     Usage:
-      rollout cluster init [--profile k3s|kind|minikube|bare] [--nodes N] [--zones A,B,…] [--cpu C]
+      rollout cluster init [--profile k3s|kind|minikube|bare] [--nodes N | --nodes-from FILE] [--zones A,B,…] [--cpu C]
                            [--memory M] [--pods P] [--node-labels K=V,…] [--node-taints K=V:EFFECT,…]
                            [--container-start D] [--image-pull D] [options]
       rollout cluster info [options]
@@ -19,7 +19,9 @@ enum ClusterCommand {
     started a minute before the clock begins, so they serve from the start. N nodes (default 1,
     at most 5000), spread round robin over --zones (label topology.kubernetes.io/zone), each
     with the --node-labels and --node-taints given (effects NoSchedule, PreferNoSchedule,
-    NoExecute; kind taints its control plane when it has workers), and
+    NoExecute; kind taints its control plane when it has workers); or one node per Node
+    manifest in --nodes-from FILE, whose name, labels, taints and status.capacity (and
+    allocatable) go over those defaults; and
     with C CPUs (default 4), M memory (default 8Gi) and room for P pods (default 110) each,
     the namespaces default, kube-system, kube-public and kube-node-lease, and the clock at
     2025-01-01T00:00:00Z. Each node's kubelet takes --container-start (default 1s) to create a
@@ -32,6 +34,7 @@ enum ClusterCommand {
       rollout cluster init --nodes 3 --cpu 8 --memory 32Gi
       rollout cluster init --profile kind --nodes 2
       rollout cluster init --nodes 6 --zones a,b,c --node-labels pool=general
+      rollout cluster init --nodes-from nodes.yaml
       rollout cluster init --container-start 2s --image-pull 20s
       rollout cluster info
 
@@ -42,6 +45,7 @@ enum ClusterCommand {
             .init(names: ["--profile"], takesValue: true),
             .init(names: ["--nodes"], takesValue: true),
             .init(names: ["--zones"], takesValue: true),
+            .init(names: ["--nodes-from"], takesValue: true),
             .init(names: ["--node-labels"], takesValue: true),
             .init(names: ["--node-taints"], takesValue: true),
             .init(names: ["--cpu"], takesValue: true),
@@ -65,6 +69,22 @@ enum ClusterCommand {
                     throw UsageError(message: "invalid argument \"\(text)\" for \"--nodes\" flag: expected a number from 1 to \(ClusterSpec.maxNodes)")
                 }
                 spec.nodes = n
+            }
+            if let path = parsed.last("--nodes-from") {
+                guard parsed.last("--nodes") == nil else { throw UsageError(message: "--nodes and --nodes-from cannot be given together") }
+                let documents = try ManifestDecoder.decode(try ManifestPaths.sources(for: [path], recursive: false)).documents
+                var options = ApplyOptions()
+                options.namespace = ""
+                let nodes = try Applier.prepare(documents, options: options)
+                for candidate in nodes where candidate.resource.kind != "Node" || !candidate.resource.type.group.isEmpty {
+                    throw UsageError(message: "\(candidate.document.source): expected Node objects, found \(candidate.resource.kind) \"\(candidate.resource.name)\"")
+                }
+                guard (1...ClusterSpec.maxNodes).contains(nodes.count) else {
+                    throw UsageError(message: "\(path): expected from 1 to \(ClusterSpec.maxNodes) Node objects, found \(nodes.count)")
+                }
+                guard Set(nodes.map(\.resource.name)).count == nodes.count else { throw UsageError(message: "\(path): two Nodes have the same name") }
+                spec.nodeManifests = nodes.map(\.resource)
+                spec.nodes = nodes.count
             }
             if let text = parsed.last("--zones") {
                 let zones = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -116,6 +136,10 @@ enum ClusterCommand {
             let store = try Global.openStore(parsed, writable: true, reset: true)
             defer { store.close() }
             try ClusterAdmin.initialize(store, spec: spec)
+            if let path = parsed.last("--nodes-from") {
+                io.out("Cluster initialised in \(store.directory) (\(spec.profile.rawValue)): \(spec.nodes) node\(spec.nodes == 1 ? "" : "s") from \(path); clock at \(store.clock).\n")
+                return 0
+            }
             io.out("Cluster initialised in \(store.directory) (\(spec.profile.rawValue)): \(spec.nodes) node\(spec.nodes == 1 ? "" : "s") with \(spec.cpu) CPU, \(spec.memory) memory and \(spec.pods) pods each; clock at \(store.clock).\n")
             return 0
         case "info":

@@ -124,4 +124,56 @@ final class ClusterProfileTests: XCTestCase {
         XCTAssertEqual(missing.stderr, "Error from server (NotFound): nodes \"node-9\" not found\n")
         XCTAssertEqual(try rollout("cordon").status, 2)
     }
+
+    // --nodes-from: one node per Node manifest, its name, labels, taints and capacity over the
+    // defaults; a GPU pod goes to the only node with GPUs once it tolerates the node's taint.
+    func testNodesFromManifests() throws {
+        let file = try temporaryDirectory(self).appendingPathComponent("nodes.yaml")
+        try """
+        apiVersion: v1
+        kind: Node
+        metadata:
+          name: gpu-1
+          labels: {topology.kubernetes.io/zone: eu-1a, pool: gpu}
+        spec:
+          taints: [{key: nvidia.com/gpu, value: "true", effect: NoSchedule}]
+        status:
+          capacity: {cpu: "16", memory: 64Gi, nvidia.com/gpu: "4"}
+        ---
+        apiVersion: v1
+        kind: Node
+        metadata:
+          name: general-1
+          labels: {topology.kubernetes.io/zone: eu-1b}
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let run = try rollout("cluster", "init", "--profile", "bare", "--nodes-from", file.path)
+        XCTAssertEqual(run.stdout, "Cluster initialised in \(state) (bare): 2 nodes from \(file.path); clock at 2025-01-01T00:00:00Z.\n", run.stderr)
+        let info = try rollout("cluster", "info").stdout
+        XCTAssertTrue(info.contains("  general-1  4    8Gi     110\n  gpu-1      16   64Gi    110\n"), info)
+        let manifest = try temporaryDirectory(self).appendingPathComponent("train.yaml")
+        try """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: train}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: train}}
+          template:
+            metadata: {labels: {app: train}}
+            spec:
+              tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+              containers:
+              - {name: train, image: train:1, resources: {requests: {nvidia.com/gpu: 2}, limits: {nvidia.com/gpu: 2}}}
+
+        """.write(to: manifest, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try rollout("apply", "-f", manifest.path, "--wait").status, 0)
+        XCTAssertTrue(try rollout("get", "pods", "-o", "wide").stdout.contains(" gpu-1 "))
+        let bad = try temporaryDirectory(self).appendingPathComponent("bad.yaml")
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try rollout("cluster", "init", "--nodes-from", bad.path)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("expected Node objects, found ConfigMap \"x\""), refused.stderr)
+        XCTAssertEqual(try rollout("cluster", "init", "--nodes", "2", "--nodes-from", file.path).status, 2)
+    }
 }

@@ -242,7 +242,8 @@ public final class Cluster {
     func nextPodIP(node: String) -> String {
         ipCounter += 1
         let nodeIndex = (nodes.firstIndex { $0.name == node } ?? 0)
-        return "10.42.\(nodeIndex).\(ipCounter % 250 + 2)"
+        // k3s gives each node a /24 of 10.42.0.0/16; past 256 nodes the next /16s.
+        return "10.\(42 + nodeIndex / 256).\(nodeIndex % 256).\(ipCounter % 250 + 2)"
     }
 
     // MARK: events

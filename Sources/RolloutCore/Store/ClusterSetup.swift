@@ -15,6 +15,9 @@ public struct ClusterSpec: Sendable {
     /// `--node-labels` and `--node-taints`: on every node.
     public var labels: [String: String] = [:]
     public var taints: [(key: String, value: String, effect: String)] = []
+    /// `--nodes-from FILE`: Node manifests, one node each (their names, labels, taints and
+    /// capacity over the defaults); `nodes` is then their count.
+    public var nodeManifests: [Resource] = []
     /// Kubernetes' own limit (`cluster init --nodes`).
     public static let maxNodes = 5000
 
@@ -54,8 +57,10 @@ public enum ClusterSetup {
             Defaults.apply(to: &namespace)
             try store.create(namespace)
         }
-        for index in 1...max(1, spec.nodes) {
-            try store.create(node(index: index, spec: spec))
+        if spec.nodeManifests.isEmpty {
+            for index in 1...max(1, spec.nodes) { try store.create(node(index: index, spec: spec)) }
+        } else {
+            for (i, manifest) in spec.nodeManifests.enumerated() { try store.create(node(index: i + 1, spec: spec, from: manifest)) }
         }
         try createAPIServerService(store)
         let manifests = spec.profile.systemManifests
@@ -116,8 +121,36 @@ public enum ClusterSetup {
     }
 
     /// A Ready node with the given capacity.
-    public static func node(index: Int, spec: ClusterSpec) -> Resource {
-        let name = spec.profile.nodeName(index)
+    /// A node of the default shape, with what a manifest says over it: its name, labels,
+    /// annotations, taints, unschedulable, and `status.capacity`/`allocatable` (a resource the
+    /// manifest names replaces the default's; allocatable defaults to capacity).
+    public static func node(index: Int, spec: ClusterSpec, from manifest: Resource) -> Resource {
+        var named = spec
+        named.nodeManifests = []
+        var node = self.node(index: index, spec: named, name: manifest.name)
+        var meta = node.metadata
+        var labels = meta["labels"]?.objectValue ?? Object()
+        for (key, value) in manifest.labels.sorted(by: { $0.key < $1.key }) { labels[key] = .string(value) }
+        meta["labels"] = .object(labels)
+        var annotations = meta["annotations"]?.objectValue ?? Object()
+        for (key, value) in manifest.annotations.sorted(by: { $0.key < $1.key }) { annotations[key] = .string(value) }
+        meta["annotations"] = .object(annotations)
+        node.metadata = meta
+        if let taints = manifest.value.at("spec", "taints") { node.object.set(["spec", "taints"], taints) }
+        if let unschedulable = manifest.value.at("spec", "unschedulable") { node.object.set(["spec", "unschedulable"], unschedulable) }
+        let capacity = manifest.value.at("status", "capacity")?.objectValue
+        let allocatable = manifest.value.at("status", "allocatable")?.objectValue ?? capacity
+        for (field, given) in [("capacity", capacity), ("allocatable", allocatable)] {
+            guard let given else { continue }
+            var merged = node.value.at("status", field)?.objectValue ?? Object()
+            for member in given.members { merged[member.key] = member.value }
+            node.object.set(["status", field], .object(merged))
+        }
+        return node
+    }
+
+    public static func node(index: Int, spec: ClusterSpec, name given: String? = nil) -> Resource {
+        let name = given ?? spec.profile.nodeName(index)
         var labels = Object([
             "beta.kubernetes.io/arch": .string("amd64"),
             "beta.kubernetes.io/os": .string("linux"),
@@ -153,7 +186,7 @@ public enum ClusterSetup {
             "allocatable": .object(resources),
             "conditions": .array([.object(ready)]),
             "addresses": .array([
-                .object(Object(["type": .string("InternalIP"), "address": .string("10.0.0.\(index + 1)")])),
+                .object(Object(["type": .string("InternalIP"), "address": .string("10.0.\((index + 1) / 256).\((index + 1) % 256)")])),
                 .object(Object(["type": .string("Hostname"), "address": .string(name)])),
             ]),
             "nodeInfo": .object(Object([
