@@ -253,4 +253,21 @@ final class SchedulerTests: XCTestCase {
         c = try run(try cluster(nodes: 2), spec: "topologySpreadConstraints: [{maxSkew: 1, topologyKey: rack, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: app}}}]")
         XCTAssertEqual(failure(c), "0/2 nodes are available: 2 node(s) didn't match pod topology spread constraints (missing required label). preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.")
     }
+
+    // InterPodAffinity's Score (scoring.go, weight 2): a preferred affinity of weight 100 to the
+    // cache pod's node outweighs spreading and resources, so both replicas join it; a preferred
+    // anti-affinity to it keeps them off its node. The cache pod's own preferred affinity to
+    // the web pods (symmetry, processExistingPod) draws a later web pod too.
+    func testPreferredPodAffinityScores() throws {
+        var store = try cluster(nodes: 3)
+        _ = try run(store, replicas: 1, name: "cache", spec: "nodeSelector: {kubernetes.io/hostname: node-2}")
+        var c = try run(store, replicas: 2, name: "web", spec: "affinity: {podAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 100, podAffinityTerm: {labelSelector: {matchLabels: {app: cache}}, topologyKey: kubernetes.io/hostname}}]}}")
+        XCTAssertEqual(placement(c, "web"), ["node-2": 2])
+        c = try run(store, replicas: 2, name: "batch", spec: "affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 100, podAffinityTerm: {labelSelector: {matchLabels: {app: cache}}, topologyKey: kubernetes.io/hostname}}]}}")
+        XCTAssertNil(placement(c, "batch")["node-2"], "\(placement(c, "batch"))")
+        store = try cluster(nodes: 3)
+        _ = try run(store, replicas: 1, name: "cache", spec: "nodeSelector: {kubernetes.io/hostname: node-3}\naffinity: {podAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 100, podAffinityTerm: {labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}}]}}")
+        c = try run(store, replicas: 1, name: "web")
+        XCTAssertEqual(placement(c, "web"), ["node-3": 1], "the cache's preferred affinity draws the web pod")
+    }
 }

@@ -31,6 +31,8 @@ struct PlacedPod {
     var node: Int
     var antiAffinity: [AffinityTerm]
     var terminating: Bool
+    /// Its own affinity terms, for the scoring's symmetry (nil: none).
+    var requirements: PodRequirements?
 }
 
 enum InterPodAffinity {
@@ -90,5 +92,46 @@ enum InterPodAffinity {
             }
         }
         return nil
+    }
+}
+
+/// InterPodAffinity's Score (`interpodaffinity/scoring.go` PreScore, processExistingPod, Score,
+/// NormalizeScore): for each placed pod, the incoming pod's preferred affinity terms it matches
+/// add their weight to its node's domain, preferred anti-affinity terms take it away; the
+/// placed pod's own required affinity terms that match the incoming pod add 1
+/// (hardPodAffinityWeight), its preferred ones their weight, its preferred anti-affinity ones
+/// take it away. A node scores the sum over its domains, scaled from the lowest to the highest
+/// to 0–100; nil when nothing of this applies (PreScore's Skip).
+extension InterPodAffinity {
+    static func scores(_ r: PodRequirements, labels: [String: String], namespace: String, placed: [PlacedPod], feasible: [Int], nodes: [NodeState]) -> [Int]? {
+        let placedWithTerms = placed.contains { $0.requirements?.hasPodAffinity == true }
+        guard !r.preferredPodAffinity.isEmpty || !r.preferredPodAntiAffinity.isEmpty || placedWithTerms else { return nil }
+        var topology: [String: [String: Int]] = [:]
+        func add(_ key: String, _ node: Int, _ weight: Int) {
+            guard let value = nodes[node].node.labels[key] else { return }
+            topology[key, default: [:]][value, default: 0] += weight
+        }
+        for p in placed {
+            for (weight, term) in r.preferredPodAffinity where term.matches(labels: p.labels, namespace: p.namespace, termNamespace: namespace) {
+                add(term.topologyKey, p.node, weight)
+            }
+            for (weight, term) in r.preferredPodAntiAffinity where term.matches(labels: p.labels, namespace: p.namespace, termNamespace: namespace) {
+                add(term.topologyKey, p.node, -weight)
+            }
+            guard let theirs = p.requirements, theirs.hasPodAffinity else { continue }
+            for term in theirs.podAffinity where term.matches(labels: labels, namespace: namespace, termNamespace: p.namespace) {
+                add(term.topologyKey, p.node, 1)
+            }
+            for (weight, term) in theirs.preferredPodAffinity where term.matches(labels: labels, namespace: namespace, termNamespace: p.namespace) {
+                add(term.topologyKey, p.node, weight)
+            }
+            for (weight, term) in theirs.preferredPodAntiAffinity where term.matches(labels: labels, namespace: namespace, termNamespace: p.namespace) {
+                add(term.topologyKey, p.node, -weight)
+            }
+        }
+        let raw = feasible.map { i in topology.reduce(0) { sum, entry in sum + (nodes[i].node.labels[entry.key].flatMap { entry.value[$0] } ?? 0) } }
+        let top = raw.max() ?? 0, bottom = raw.min() ?? 0
+        guard top > bottom else { return raw.map { _ in 0 } }
+        return raw.map { NodeScores.maxNodeScore * ($0 - bottom) / (top - bottom) }
     }
 }

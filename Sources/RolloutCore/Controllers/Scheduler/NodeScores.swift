@@ -2,8 +2,8 @@ import Foundation
 
 /// The Score plugins of the default profile and their weights: TaintToleration 3,
 /// NodeAffinity 2, NodeResourcesFit 1 (LeastAllocated), PodTopologySpread 2 (the system
-/// default constraints), NodeResourcesBalancedAllocation 1. InterPodAffinity scores nothing
-/// without preferred terms; ImageLocality is left out (0 everywhere).
+/// default constraints), InterPodAffinity 2, NodeResourcesBalancedAllocation 1. ImageLocality
+/// is left out (0 everywhere).
 /// KUBERNETES-scheduling-traffic.md §1.
 enum NodeScores {
     static let maxNodeScore = 100
@@ -11,7 +11,7 @@ enum NodeScores {
     /// Total weighted scores of the feasible nodes (indices into `states`).
     /// `counts`: pods of the pod's ReplicaSet per node (all nodes), nil when the system default
     /// spreading does not apply.
-    static func totals(_ r: PodRequirements, counts: [Int]?, ownSpread: [Int]? = nil, feasible: [Int], states: [NodeState]) -> [Int] {
+    static func totals(_ r: PodRequirements, counts: [Int]?, ownSpread: [Int]? = nil, podAffinity: [Int]? = nil, feasible: [Int], states: [NodeState]) -> [Int] {
         // Nodes are read in place (indices), never copied: this runs for every pod placed.
         let tainted = feasible.contains { !states[$0].node.taints.isEmpty }
         let taint = tainted ? normalize(feasible.map { taintRaw(r, states[$0].node) }, reverse: true) : nil
@@ -20,7 +20,7 @@ enum NodeScores {
         return feasible.indices.map { k in
             let i = feasible[k]
             return 3 * (taint?[k] ?? maxNodeScore) + 2 * (affinity?[k] ?? 0) + leastAllocated(r, states[i]) + 2 * (spread?[k] ?? 0)
-                + balancedAllocation(r, states[i])
+                + 2 * (podAffinity?[k] ?? 0) + balancedAllocation(r, states[i])
         }
     }
 

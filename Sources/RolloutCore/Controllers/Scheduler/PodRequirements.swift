@@ -84,6 +84,11 @@ struct PodRequirements {
     var podAntiAffinity: [AffinityTerm]
     /// The pod's own `topologySpreadConstraints` (none: the system defaults apply).
     var spread: [SpreadConstraint]
+    /// Preferred pod affinity and anti-affinity terms with their weights.
+    var preferredPodAffinity: [(weight: Int, term: AffinityTerm)]
+    var preferredPodAntiAffinity: [(weight: Int, term: AffinityTerm)]
+    /// Any pod (anti-)affinity at all: what InterPodAffinity's scoring looks at on placed pods.
+    var hasPodAffinity: Bool { !podAffinity.isEmpty || !podAntiAffinity.isEmpty || !preferredPodAffinity.isEmpty || !preferredPodAntiAffinity.isEmpty }
 
     static let defaultMilliCPU = 100
     static let defaultMemory = 200 * 1024 * 1024
@@ -148,6 +153,11 @@ struct PodRequirements {
         preemptionNever = raw?["preemptionPolicy"]?.stringValue == "Never"
         podAffinity = (raw?["affinity"]?["podAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map(AffinityTerm.init)
         podAntiAffinity = (raw?["affinity"]?["podAntiAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map(AffinityTerm.init)
+        func weighted(_ value: Value?) -> [(weight: Int, term: AffinityTerm)] {
+            (value?.arrayValue ?? []).map { ($0["weight"]?.intValue ?? 0, AffinityTerm($0["podAffinityTerm"] ?? .object(Object()))) }
+        }
+        preferredPodAffinity = weighted(raw?["affinity"]?["podAffinity"]?["preferredDuringSchedulingIgnoredDuringExecution"])
+        preferredPodAntiAffinity = weighted(raw?["affinity"]?["podAntiAffinity"]?["preferredDuringSchedulingIgnoredDuringExecution"])
         let podLabels = stringMap(template["metadata"]?["labels"])
         spread = (raw?["topologySpreadConstraints"]?.arrayValue ?? []).map { SpreadConstraint($0, podLabels: podLabels) }
     }

@@ -27,14 +27,16 @@ enum Scheduler {
         for (i, node) in c.nodes.enumerated() { index[node.name] = i }
         // The pods on nodes, for inter-pod affinity: only when some pod has such terms.
         var placed: [PlacedPod] = []
-        let affinityMatters = pending.contains { !needs($0).podAffinity.isEmpty || !needs($0).podAntiAffinity.isEmpty || !needs($0).spread.isEmpty }
-            || replicaSetsHaveAntiAffinity(c)
+        let affinityMatters = pending.contains { needs($0).hasPodAffinity || !needs($0).spread.isEmpty }
+            || replicaSetsHavePodAffinity(c)
         for pod in c.pods.values where !pod.gone {
             guard let node = pod.nodeName, let i = index[node] else { continue }
             if pod.usage == nil { pod.usage = needs(pod).usage }
             if let usage = pod.usage { states[i].add(usage) }
             if affinityMatters {
-                placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: i, antiAffinity: needs(pod).podAntiAffinity, terminating: pod.isTerminating))
+                let theirs = needs(pod)
+                placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: i, antiAffinity: theirs.podAntiAffinity, terminating: pod.isTerminating,
+                                        requirements: theirs.hasPodAffinity ? theirs : nil))
             }
         }
         // For the system default spreading: each pending ReplicaSet's pods (not terminating) per node.
@@ -86,14 +88,18 @@ enum Scheduler {
             } else {
                 let counts = r.spread.isEmpty ? ownerCounts[pod.ownerUID] : nil
                 let own = r.spread.isEmpty ? nil : PodTopologySpread.scores(spread, feasible: feasible, nodes: states)
-                let totals = NodeScores.totals(r, counts: counts, ownSpread: own, feasible: feasible, states: states)
+                let podAffinity = affinityMatters ? InterPodAffinity.scores(r, labels: pod.labels, namespace: pod.namespace, placed: placed, feasible: feasible, nodes: states) : nil
+                let totals = NodeScores.totals(r, counts: counts, ownSpread: own, podAffinity: podAffinity, feasible: feasible, states: states)
                 let best = totals.max() ?? 0
                 let ties = feasible.indices.filter { totals[$0] == best }.map { feasible[$0] }
                 chosen = ties[Int(seed(pod.uid) % UInt64(ties.count))]
             }
             pod.usage = r.usage
             states[chosen].add(r.usage)
-            if affinityMatters { placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: chosen, antiAffinity: r.podAntiAffinity, terminating: false)) }
+            if affinityMatters {
+                placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: chosen, antiAffinity: r.podAntiAffinity, terminating: false,
+                                        requirements: r.hasPodAffinity ? r : nil))
+            }
             ownerCounts[pod.ownerUID]?[chosen] += 1
             bind(pod, to: states[chosen].node, in: c)
             changed = true
@@ -101,11 +107,11 @@ enum Scheduler {
         return changed
     }
 
-    /// Whether a ReplicaSet's template has required pod anti-affinity (which binds every later
-    /// pod it matches).
-    static func replicaSetsHaveAntiAffinity(_ c: Cluster) -> Bool {
+    /// Whether a ReplicaSet's template has pod affinity or anti-affinity (which bears on every
+    /// later pod it matches: required anti-affinity as a filter, the rest in scoring).
+    static func replicaSetsHavePodAffinity(_ c: Cluster) -> Bool {
         c.replicaSets.values.contains { rs in
-            !rs.deleted && rs.template["spec"]?["affinity"]?["podAntiAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"] != nil
+            !rs.deleted && (rs.template["spec"]?["affinity"]?["podAntiAffinity"] != nil || rs.template["spec"]?["affinity"]?["podAffinity"] != nil)
         }
     }
 
