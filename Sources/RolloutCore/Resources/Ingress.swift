@@ -7,9 +7,6 @@ public struct Ingress: Sendable {
         public var portName: String?
         public var hasResource: Bool
         public var at: FieldPath
-
-        /// `web-api:8081`, `web-api:http`.
-        public var text: String { "\(service ?? "")" + (portName.map { ":\($0)" } ?? portNumber.map { ":\($0)" } ?? "") }
     }
 
     public struct HTTPPath: Sendable {

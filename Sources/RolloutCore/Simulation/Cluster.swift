@@ -54,6 +54,8 @@ public final class Cluster {
     var ingresses: [ObjectKey: Resource] = [:]
     var ingressClasses: [String: Resource] = [:]
     var dirtyIngresses: Set<ObjectKey> = []
+    /// Traefik's addresses as last written into the Ingresses' status.
+    var syncedTraefikAddresses: Value?
     static let ingressType = ResourceType.forObject(apiVersion: "networking.k8s.io/v1", kind: "Ingress")
     /// The distribution the cluster behaves as (`cluster init --profile`).
     public internal(set) var profile: ClusterProfile = .default

@@ -1,6 +1,6 @@
 /// How long a request takes: a fixed time (`50ms`), or a range (`20ms-2s`) each request's time is
 /// drawn from, uniformly, by the replay's own seeded generator — the same on every run.
-public struct RequestTime: Equatable, Sendable, CustomStringConvertible {
+public struct RequestTime: Equatable, Sendable {
     public var min: Duration
     public var max: Duration
 
@@ -21,8 +21,6 @@ public struct RequestTime: Equatable, Sendable, CustomStringConvertible {
         self.init(a)
         max = b
     }
-
-    public var description: String { min == max ? min.description : "\(min)-\(max)" }
 
     func draw(_ random: inout SeededRandom) -> Int {
         let low = SimulationLimits.bounded(min).milliseconds, high = SimulationLimits.bounded(max).milliseconds
@@ -235,23 +233,28 @@ public final class TrafficRecorder {
         let serviceKey = ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)
         if let unreachable = ServiceLoadBalancer.unreachable(serviceKey, in: c) {
             failure = unreachable
-        } else if let pool = Self.keepAlive(of: key, in: c), let reused = reuse(route, pool: pool, at: at, in: c) {
-            // On a kept-alive connection: to its pod, whatever the endpoints say now.
-            failure = reused.failure
-            if failure == nil, let pod = reused.pod, let i = pod.servingIndex { occupy(route, pod, container: i, at: at, service: key, in: c) }
-        } else if targets.isEmpty {
-            failure = localNode.map { "no endpoint on \($0) (Local traffic policy)" } ?? "no ready endpoints"
         } else {
-            let index = roundRobin[route, default: 0] % targets.count
-            roundRobin[route, default: 0] += 1
-            let pod = c.pods[targets[index]]
-            failure = Self.notServing(pod, at: at)
-            // Dialled: a keep-alive client keeps the connection for its next requests.
-            if failure == nil, let pod, let i = pod.servingIndex, Self.keepAlive(of: key, in: c) != nil, let slot = currentSlot[route] {
-                connections[route]?[slot] = Connection(pod: pod.uid, instance: pod.containers[i].restarts)
+            // A keep-alive client sends on its next connection; a new one is dialled through
+            // kube-proxy when that one is not open.
+            let slot = Self.keepAlive(of: key, in: c).map { nextSlot(route, pool: $0) }
+            if let slot, let reused = reuse(route, slot: slot, at: at, in: c) {
+                // On a kept-alive connection: to its pod, whatever the endpoints say now.
+                failure = reused.failure
+                if failure == nil, let pod = reused.pod, let i = pod.servingIndex { occupy(route, pod, container: i, at: at, service: key, in: c) }
+            } else if targets.isEmpty {
+                failure = localNode.map { "no endpoint on \($0) (Local traffic policy)" } ?? "no ready endpoints"
+            } else {
+                let index = roundRobin[route, default: 0] % targets.count
+                roundRobin[route, default: 0] += 1
+                let pod = c.pods[targets[index]]
+                failure = Self.notServing(pod, at: at)
+                if failure == nil, let pod, let i = pod.servingIndex {
+                    // Dialled: a keep-alive client keeps the connection for its next requests.
+                    if let slot { connections[route]?[slot] = Connection(pod: pod.uid, instance: pod.containers[i].restarts) }
+                    // Served: it occupies its container until it ends.
+                    occupy(route, pod, container: i, at: at, service: key, in: c)
+                }
             }
-            // Served: it occupies its container until it ends.
-            if failure == nil, let pod, let i = pod.servingIndex { occupy(route, pod, container: i, at: at, service: key, in: c) }
         }
         if let failure { stats.fail(at - start.milliseconds, failure, rps: rps) }
         traffic[route] = stats
@@ -280,20 +283,21 @@ public final class TrafficRecorder {
         return min(n, 1000)
     }
 
-    /// The slot of the connection the request being sent uses.
-    var currentSlot: [Route: Int] = [:]
+    /// The next of the route's `pool` connections, in turn.
+    func nextSlot(_ route: Route, pool: Int) -> Int {
+        if connections[route]?.count != pool { connections[route] = Array(repeating: nil, count: pool) }
+        let slot = nextConnection[route, default: 0] % pool
+        nextConnection[route] = slot + 1
+        return slot
+    }
 
-    /// A request on the next of the route's kept-alive connections: nil when that connection
+    /// A request on a kept-alive connection (`slot`): nil when that connection
     /// is not open (the request dials a new one through kube-proxy). A connection to a pod the
     /// app closed gracefully — at SIGTERM, when a server stops (Go's Shutdown, GOAWAY) — is
     /// re-dialled without loss; one whose container died without closing it (a crash, a kill
     /// without SIGTERM first) fails the request sent on it (connection reset), and the client
     /// dials anew for the next.
-    func reuse(_ route: Route, pool: Int, at: Int, in c: Cluster) -> (failure: String?, pod: SimPod?)? {
-        if connections[route]?.count != pool { connections[route] = Array(repeating: nil, count: pool) }
-        let slot = nextConnection[route, default: 0] % pool
-        nextConnection[route] = slot + 1
-        currentSlot[route] = slot
+    func reuse(_ route: Route, slot: Int, at: Int, in c: Cluster) -> (failure: String?, pod: SimPod?)? {
         guard let connection = connections[route]?[slot] else { return nil }
         let reset = "connection reset (its container died with the connection open)"
         // An exited instance closed its connections if it was stopped (SIGTERM first), not

@@ -142,6 +142,9 @@ enum Traefik {
     static func syncStatus(in c: Cluster) -> Bool {
         guard !c.ingresses.isEmpty, let traefik = c.services[serviceKey] else { return false }
         let addresses = traefik.value.at("status", "loadBalancer", "ingress") ?? .array([])
+        // Ingresses and classes do not change while time runs: only Traefik's addresses can.
+        guard addresses != c.syncedTraefikAddresses else { return false }
+        c.syncedTraefikAddresses = addresses
         var changed = false
         for key in c.ingresses.keys.sorted() {
             guard var resource = c.ingresses[key] else { continue }
