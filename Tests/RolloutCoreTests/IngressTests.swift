@@ -243,4 +243,22 @@ final class IngressTests: XCTestCase {
         try assertGolden(try rollout("describe", "ingressclass", "traefik"), "ingress/describe-ingressclass.txt")
         XCTAssertTrue(try rollout("describe", "service", "web-api").contains("LoadBalancer Ingress:     10.0.0.2 (VIP)\n"))
     }
+
+    // Requests through an Ingress first reach Traefik (its LoadBalancer, then kube-proxy): with
+    // Traefik scaled to zero, every Ingress request fails, while the Services still serve.
+    func testIngressRequestsNeedTraefik() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let directory = try temporaryDirectory(self)
+        let state = directory.appendingPathComponent("state").path
+        func rollout(_ arguments: String...) throws -> RolloutRun { try RolloutRun.run(arguments + ["--state", state]) }
+        let v1 = directory.appendingPathComponent("v1.yaml"), v2 = directory.appendingPathComponent("v2.yaml")
+        let shop = try fixture("shop.yaml")
+        try shop.write(to: v1, atomically: true, encoding: .utf8)
+        try shop.replacingOccurrences(of: "example/web:1", with: "example/web:2").write(to: v2, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try rollout("apply", "-f", v1.path, "--wait").status, 0)
+        XCTAssertEqual(try rollout("scale", "deployment/traefik", "--replicas", "0", "-n", "kube-system").status, 0)
+        let run = try rollout("apply", "-f", v2.path, "--wait")
+        XCTAssertTrue(run.stdout.contains("failed, Traefik unreachable: no ready endpoints"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("service/api: "), run.stdout)
+    }
 }
