@@ -94,6 +94,17 @@ enum Global {
         return time
     }
 
+    /// kubectl drain's flags.
+    static func drainOptions(_ parsed: Arguments) throws -> DrainOptions {
+        var options = DrainOptions()
+        options.ignoreDaemonSets = parsed.flag("--ignore-daemonsets")
+        options.deleteEmptyDirData = parsed.flag("--delete-emptydir-data")
+        options.force = parsed.flag("--force")
+        options.disableEviction = parsed.flag("--disable-eviction")
+        options.timeout = try timeout(parsed)
+        return options
+    }
+
     /// `--timeout`: a Go duration of virtual time; 0 or absent means the default limit.
     static func timeout(_ parsed: Arguments) throws -> Duration? {
         guard let text = parsed.last("--timeout") else { return nil }

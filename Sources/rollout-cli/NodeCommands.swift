@@ -28,3 +28,69 @@ enum NodeCommands {
         return 0
     }
 }
+
+/// `rollout drain NODE`, as `kubectl drain`, in virtual time.
+enum DrainCommand {
+    static let help = """
+    Drain a node for maintenance, as kubectl drain does: cordon it, then evict every pod on it
+    through the eviction API, which refuses while a PodDisruptionBudget would be violated
+    (retried every 5s), and wait for each pod to be gone. Time is virtual: the controllers run
+    meanwhile, so replacements start elsewhere. Prints kubectl's lines.
+
+    Exit status: 0 drained; 1 when pods could not be evicted (a refusing filter, --timeout, or a
+    budget that can never allow it); 2 bad input.
+
+    Usage:
+      rollout drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force] [--timeout=0s] [--disable-eviction] [options]
+
+    Examples:
+      rollout drain node-2 --ignore-daemonsets --delete-emptydir-data
+      rollout plan --drain node-2      # the same, predicted, with traffic
+
+    Options:
+          --ignore-daemonsets     Ignore DaemonSet-managed pods
+          --delete-emptydir-data  Continue even if there are pods using emptyDir (local data that will be deleted)
+          --force                 Continue even if there are pods that do not declare a controller
+          --disable-eviction      Delete pods instead of evicting them: bypasses PodDisruptionBudgets
+          --timeout=0s            How long to wait before giving up (0: for ever)
+
+    """ + Global.helpText
+
+    static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
+        let parsed = try Arguments(args, specs: Global.specs + [
+            .init(names: ["--ignore-daemonsets"], takesValue: false), .init(names: ["--delete-emptydir-data"], takesValue: false),
+            .init(names: ["--force"], takesValue: false), .init(names: ["--disable-eviction"], takesValue: false),
+            .init(names: ["--timeout"], takesValue: true),
+        ])
+        if parsed.flag("--help") { io.out(help + "\n"); return 0 }
+        guard parsed.positional.count == 1, let given = parsed.positional.first else {
+            throw UsageError(message: "USAGE: drain NODE [flags]\nSee 'rollout drain -h' for help and examples")
+        }
+        let options = try Global.drainOptions(parsed)
+        let store = try Global.openStore(parsed, writable: true)
+        defer { store.close() }
+        let cluster = try Cluster(store: store)
+        let name = given.hasPrefix("node/") ? String(given.dropFirst(5)) : given
+        guard cluster.nodes.contains(where: { $0.name == name }) else {
+            throw CommandFailure(message: "Error from server (NotFound): nodes \"\(name)\" not found")
+        }
+        var out = io
+        let result = Drain.run(name, in: cluster, options: options, emit: { line in
+            switch line.stream {
+            case .out: out.out(line.text + "\n")
+            case .err:
+                out.flush()
+                out.err(line.text + "\n")
+            }
+        })
+        io = out
+        try cluster.save()
+        try store.commit()
+        io.flush()
+        if result.blockedForever {
+            io.err("error: the drain of node \"\(name)\" can never finish: \(result.pendingPods.count) pod(s) cannot be evicted without violating a PodDisruptionBudget and nothing left in the cluster will change that (kubectl would retry every 5s until interrupted)\n")
+            return 1
+        }
+        return result.drained ? 0 : 1
+    }
+}

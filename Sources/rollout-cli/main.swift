@@ -23,6 +23,7 @@ let commands: [(name: String, summary: String, run: ([String], inout CommandIO) 
     ("lint", "Find zero-downtime hazards in manifests (no cluster needed)", LintCommand.run),
     ("cordon", "Mark nodes as unschedulable", NodeCommands.cordon),
     ("uncordon", "Mark nodes as schedulable", NodeCommands.uncordon),
+    ("drain", "Drain a node: cordon, then evict its pods (PodDisruptionBudgets respected)", DrainCommand.run),
     ("cluster", "Create (init) or inspect (info) the embedded cluster", ClusterCommand.run),
     ("render", "Print manifests as they are read, as YAML or JSON", RenderCommand.run),
 ]

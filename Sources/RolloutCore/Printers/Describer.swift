@@ -27,6 +27,7 @@ public struct Describer {
         case ("", "ConfigMap"): configMap(r, &w)
         case ("networking.k8s.io", "Ingress"): ingress(r, &w)
         case ("networking.k8s.io", "IngressClass"): ingressClass(r, &w)
+        case ("policy", "PodDisruptionBudget"): podDisruptionBudget(r, &w)
         default: generic(r, &w)
         }
         var tab = TabWriter(minWidth: 0, padding: 2)
@@ -546,6 +547,21 @@ public struct Describer {
         case .null: return "<nil>"
         default: return ""
         }
+    }
+
+    /// describePodDisruptionBudgetV1: the bound that is set, the selector, the status counts.
+    private func podDisruptionBudget(_ r: Resource, _ w: inout Lines) {
+        let pdb = PodDisruptionBudget(r)
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "")
+        if let min = pdb.minAvailable { w.add(0, "Min available:", min.description) } else if let max = pdb.maxUnavailable { w.add(0, "Max unavailable:", max.description) }
+        w.add(0, "Selector:", pdb.selector.map(\.description) ?? "")
+        w.add(0, "Status:")
+        for (title, field) in [("Allowed disruptions:", "disruptionsAllowed"), ("Current:", "currentHealthy"), ("Desired:", "desiredHealthy"), ("Total:", "expectedPods")] {
+            w.add(2, title, String(o.at("status", field)?.intValue ?? 0))
+        }
+        eventsSection(r, &w)
     }
 
     /// describeIngressV1: the rules as a Host / Path / Backends table, each backend with the

@@ -160,6 +160,7 @@ public enum TablePrinter {
         case ("discovery.k8s.io", "EndpointSlice"): return ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
         case ("networking.k8s.io", "Ingress"): return ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"]
         case ("networking.k8s.io", "IngressClass"): return ["NAME", "CONTROLLER", "PARAMETERS", "AGE"]
+        case ("policy", "PodDisruptionBudget"): return ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"]
         default: return ["NAME", "AGE"]
         }
     }
@@ -236,6 +237,16 @@ public enum TablePrinter {
                 parameters = (p["kind"]?.stringValue ?? "") + (p["apiGroup"]?.stringValue.map { ".\($0)" } ?? "") + "/" + (p["name"]?.stringValue ?? "")
             }
             return [r.name, o.at("spec", "controller")?.stringValue ?? "", parameters, age]
+        case ("policy", "PodDisruptionBudget"):
+            // printPodDisruptionBudget: the unset bound prints N/A.
+            func bound(_ v: Value?) -> String {
+                switch v {
+                case .int(let i)?: return String(i)
+                case .string(let s)?: return s
+                default: return "N/A"
+                }
+            }
+            return [r.name, bound(o.at("spec", "minAvailable")), bound(o.at("spec", "maxUnavailable")), String(int(["status", "disruptionsAllowed"])), age]
         case ("", "Node"):
             let ready = (o.at("status", "conditions")?.arrayValue ?? []).first { $0["type"]?.stringValue == "Ready" }
             var status = ready?["status"]?.stringValue == "True" ? "Ready" : "NotReady"

@@ -56,6 +56,9 @@ public final class Cluster {
     var dirtyIngresses: Set<ObjectKey> = []
     /// Traefik's addresses as last written into the Ingresses' status.
     var syncedTraefikAddresses: Value?
+    /// PodDisruptionBudgets, their status the disruption controller's to write.
+    var disruptionBudgets: [ObjectKey: Resource] = [:]
+    var dirtyDisruptionBudgets: Set<ObjectKey> = []
     static let ingressType = ResourceType.forObject(apiVersion: "networking.k8s.io/v1", kind: "Ingress")
     /// The distribution the cluster behaves as (`cluster init --profile`).
     public internal(set) var profile: ClusterProfile = .default
@@ -127,6 +130,7 @@ public final class Cluster {
         for e in try list(Self.endpointsType) { endpoints[e.key] = e }
         for i in try list(Self.ingressType) { ingresses[i.key] = i }
         for i in try list(IngressClassAdmission.type) { ingressClasses[i.name] = i }
+        for b in try list(PodDisruptionBudget.type) { disruptionBudgets[b.key] = b }
         for slice in try list(EndpointSliceController.type) {
             guard let service = slice.labels[EndpointSliceController.serviceNameLabel] else { continue }
             endpointSlices[ObjectKey(type: Self.endpointsType.storageKey, namespace: slice.namespace ?? "default", name: service), default: []].append(slice)
@@ -372,6 +376,10 @@ public final class Cluster {
             if let resource = ingresses[key] { try store.writeStatus(resource) }
         }
         dirtyIngresses = []
+        for key in dirtyDisruptionBudgets.sorted() {
+            if let resource = disruptionBudgets[key] { try store.writeStatus(resource) }
+        }
+        dirtyDisruptionBudgets = []
         for key in dirtyEndpoints.sorted() {
             guard let resource = endpoints[key] else { continue }
             try store.put(resource, creating: false)

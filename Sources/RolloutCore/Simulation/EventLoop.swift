@@ -21,6 +21,7 @@ public enum EventLoop {
             if EndpointsController.sync(in: c) { changed = true }
             if ServiceLoadBalancer.sync(in: c) { changed = true }
             if Traefik.syncStatus(in: c) { changed = true }
+            if DisruptionController.sync(in: c) { changed = true }
             if !changed { return }
         }
     }

@@ -27,6 +27,8 @@ public enum ObjectValidation {
             validateService(service, reader: &reader)
         case ("networking.k8s.io", "Ingress"):
             validateIngress(Ingress(resource, reader: &reader), reader: &reader)
+        case ("policy", "PodDisruptionBudget"):
+            validatePodDisruptionBudget(PodDisruptionBudget(resource, reader: &reader), reader: &reader)
         case ("", "Endpoints"):
             _ = Endpoints(resource, reader: &reader)
         case ("", "Node"):
