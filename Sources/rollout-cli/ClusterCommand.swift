@@ -9,6 +9,8 @@ enum ClusterCommand {
                            [--memory M] [--pods P] [--node-labels K=V,…] [--node-taints K=V:EFFECT,…]
                            [--container-start D] [--image-pull D] [options]
       rollout cluster info [options]
+      rollout cluster fail-node NODE [--at=0s] [--for=0s] [--traffic=10] [options]
+      rollout cluster recover-node NODE [--at=0s] [--for=0s] [--traffic=10] [options]
 
     `init` erases the cluster in the state directory and starts a new one as the --profile
     distribution runs it (default k3s): k3s has CoreDNS, local-path-provisioner, metrics-server
@@ -30,6 +32,16 @@ enum ClusterCommand {
     rollout.sim/pull annotation overrides the pull time. `info` shows the cluster: where its state lives, its clock, its
     nodes and how many objects it holds.
 
+    `fail-node` makes a node's kubelet stop reporting --at from now (a machine that dies):
+    its pods stop answering at once; about 50s later (the 1.32 node monitor grace period,
+    checked every 5s) the node is NotReady, its pods are marked not ready and leave the
+    endpoints, and it is tainted node.kubernetes.io/unreachable; 300s after the NoExecute
+    taint (the pods' default tolerationSeconds) its pods are deleted and replaced elsewhere —
+    unless every zone is down. `recover-node` brings the kubelet back. With --for, time runs
+    that long after the change, with --traffic requests per second through every Service
+    that serves, and the failed requests are reported; `rollout plan --fail-node` predicts the
+    same without changing the state.
+
     Examples:
       rollout cluster init --nodes 3 --cpu 8 --memory 32Gi
       rollout cluster init --profile kind --nodes 2
@@ -37,6 +49,7 @@ enum ClusterCommand {
       rollout cluster init --nodes-from nodes.yaml
       rollout cluster init --container-start 2s --image-pull 20s
       rollout cluster info
+      rollout cluster fail-node node-2 --for 6m
 
     """ + Global.helpText
 
@@ -53,6 +66,10 @@ enum ClusterCommand {
             .init(names: ["--pods"], takesValue: true),
             .init(names: ["--container-start"], takesValue: true),
             .init(names: ["--image-pull"], takesValue: true),
+            .init(names: ["--at"], takesValue: true),
+            .init(names: ["--for"], takesValue: true),
+            .init(names: ["--traffic"], takesValue: true),
+            .init(names: ["--request-time"], takesValue: true),
         ])
         if parsed.flag("--help") || parsed.positional.isEmpty { io.out(help + "\n"); return parsed.flag("--help") ? 0 : 2 }
         switch parsed.positional[0] {
@@ -147,8 +164,40 @@ enum ClusterCommand {
             defer { store.close() }
             io.out(try ClusterAdmin.info(store))
             return 0
+        case "fail-node", "recover-node":
+            guard parsed.positional.count == 2 else {
+                throw UsageError(message: "USAGE: cluster \(parsed.positional[0]) NODE [--at=0s] [--for=0s]\nSee 'rollout cluster -h' for help and examples")
+            }
+            let at = try duration(parsed, "--at")
+            let runFor = try duration(parsed, "--for")
+            let name = parsed.positional[1].hasPrefix("node/") ? String(parsed.positional[1].dropFirst(5)) : parsed.positional[1]
+            let store = try Global.openStore(parsed, writable: true)
+            defer { store.close() }
+            io.out(try NodeActions.setOutage(store, node: name, recover: parsed.positional[0] == "recover-node", after: at) + "\n")
+            guard runFor.milliseconds > 0 else { return 0 }
+            let cluster = try Cluster(store: store)
+            let rps = try Global.trafficRate(parsed)
+            let services = TrafficRecorder.servingServices(selecting: Array(cluster.deployments.values), in: cluster)
+            if rps > 0 && !services.isEmpty {
+                cluster.traffic = TrafficRecorder(rps: rps, services: services, start: cluster.now, requestTime: try Global.requestTime(parsed))
+            }
+            EventLoop.advance(cluster, by: runFor)
+            try cluster.save()
+            try store.commit()
+            io.out("\(runFor) later (\(cluster.now)):\n")
+            io.out(NodeActions.nodeSummary(cluster))
+            if let traffic = cluster.traffic { io.out(traffic.report()) }
+            return 0
         default:
-            throw UsageError(message: "unknown command \"\(parsed.positional[0])\" for \"rollout cluster\"; expected init or info")
+            throw UsageError(message: "unknown command \"\(parsed.positional[0])\" for \"rollout cluster\"; expected init, info, fail-node or recover-node")
         }
+        }
+
+    static func duration(_ parsed: Arguments, _ flag: String) throws -> Duration {
+        guard let text = parsed.last(flag) else { return Duration(milliseconds: 0) }
+        guard let d = Duration(parsing: text), d.milliseconds >= 0, d.milliseconds <= 86_400_000 else {
+            throw UsageError(message: "invalid argument \"\(text)\" for \"\(flag)\" flag: expected a duration from 0s to 24h, such as 30s or 6m")
+        }
+        return d
     }
 }

@@ -48,3 +48,50 @@ extension Cluster {
         return true
     }
 }
+
+extension NodeActions {
+    /// `cluster fail-node NODE --at T`: the node's kubelet stops reporting `after` from now
+    /// (the annotation `rollout.sim/kubelet-stopped`); `cluster recover-node` sets when it
+    /// reports again (`rollout.sim/kubelet-restarted`). The node lifecycle controller acts on
+    /// them as time runs.
+    public static func setOutage(_ store: StateStore, node name: String, recover: Bool, after: Duration) throws -> String {
+        let key = ObjectKey(type: type.storageKey, namespace: "", name: name)
+        guard let node = try store.get(key) else { throw StoreError.conflict("Error from server (NotFound): nodes \"\(name)\" not found") }
+        let at = store.clock.adding(after)
+        var annotations = node.metadata["annotations"]?.objectValue ?? Object()
+        let stopped = annotations[NodeLifecycleController.stoppedAnnotation]?.stringValue.flatMap(Timestamp.init(parsing:))
+        if recover {
+            guard let stopped, annotations[NodeLifecycleController.restartedAnnotation] == nil || at > stopped else {
+                throw StoreError.conflict("node \"\(name)\" has not failed: nothing to recover (see rollout cluster fail-node)")
+            }
+            guard at >= stopped else {
+                throw StoreError.conflict("node \"\(name)\" fails at \(stopped): it cannot recover before that")
+            }
+            annotations[NodeLifecycleController.restartedAnnotation] = .string(at.description)
+        } else {
+            if let stopped, annotations[NodeLifecycleController.restartedAnnotation] == nil {
+                throw StoreError.conflict("node \"\(name)\" already fails at \(stopped) (recover it first: rollout cluster recover-node \(name))")
+            }
+            annotations[NodeLifecycleController.stoppedAnnotation] = .string(at.description)
+            annotations[NodeLifecycleController.restartedAnnotation] = nil
+        }
+        var updated = node
+        var meta = node.metadata
+        meta["annotations"] = .object(annotations)
+        updated.metadata = meta
+        try store.update(updated, previous: node)
+        try store.commit()
+        let when = after.milliseconds == 0 ? "now" : "at \(at) (in \(after))"
+        return recover ? "node/\(name) kubelet restarts \(when)" : "node/\(name) kubelet stops \(when)"
+    }
+}
+
+extension NodeActions {
+    /// `get nodes` and `get deploy -A` after time ran: what a node event left behind.
+    public static func nodeSummary(_ c: Cluster) -> String {
+        let nodes = TablePrinter.table(c.nodes.map { $0.encoded() }, type: type, now: c.now, options: TableOptions())
+        let deployments = TablePrinter.table(c.deployments.values.sorted { ($0.namespace ?? "", $0.name) < ($1.namespace ?? "", $1.name) },
+                                             type: Cluster.deploymentType, now: c.now, options: TableOptions(allNamespaces: true))
+        return nodes + "\n" + deployments + "\n"
+    }
+}

@@ -108,7 +108,7 @@ public enum Drain {
         var failures: [String] = []
         if options.disableEviction {
             // deletePods: every DELETE first, then one wait for them all.
-            for pod in selected { Eviction.delete(pod, in: c) }
+            for pod in selected { Eviction.delete(pod, evicted: false, in: c) }
             steps = selected.map { _ in .waiting(since: start) }
         }
         while true {

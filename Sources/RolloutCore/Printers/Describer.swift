@@ -447,9 +447,29 @@ public struct Describer {
         let roles = r.labels.keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst("node-role.kubernetes.io/".count)) }.sorted()
         w.add(0, "Roles:", roles.isEmpty ? "<none>" : roles.joined(separator: ","))
         labelsAndAnnotations(r, &w)
-        if let created = r.creationTimestamp.flatMap(Timestamp.init(parsing:)) { w.add(0, "CreationTimestamp:", created.rfc1123) }
+        let created = r.creationTimestamp.flatMap(Timestamp.init(parsing:))
+        if let created { w.add(0, "CreationTimestamp:", created.rfc1123) }
+        // printNodeTaintsMultiline: sorted by effect, then key; `key=value:Effect`.
+        let taints = (o.at("spec", "taints")?.arrayValue ?? []).map { t -> (sort: String, text: String) in
+            let key = t["key"]?.stringValue ?? "", value = t["value"]?.stringValue ?? "", effect = t["effect"]?.stringValue ?? ""
+            return (effect + "," + key, value.isEmpty ? "\(key):\(effect)" : "\(key)=\(value):\(effect)")
+        }.sorted { $0.sort < $1.sort }
+        if taints.isEmpty { w.add(0, "Taints:", "<none>") }
+        for (i, taint) in taints.enumerated() { w.add(0, i == 0 ? "Taints:" : "", taint.text) }
         w.add(0, "Unschedulable:", o.at("spec", "unschedulable")?.boolValue == true ? "true" : "false")
-        conditions(Condition.list(o.at("status", "conditions")), &w)
+        // describeNode's conditions: with the heartbeat and transition times (RFC 1123Z); a
+        // node registered by `cluster init` has posted them when it was created.
+        let nodeConditions = o.at("status", "conditions")?.arrayValue ?? []
+        if !nodeConditions.isEmpty {
+            w.add(0, "Conditions:")
+            w.add(1, "Type", "Status", "LastHeartbeatTime", "LastTransitionTime", "Reason", "Message")
+            w.add(1, "----", "------", "-----------------", "------------------", "------", "-------")
+            for condition in nodeConditions {
+                let time = { (key: String) in (condition[key]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? created)?.rfc1123 ?? "" }
+                w.add(1, (condition["type"]?.stringValue ?? "") + " ", (condition["status"]?.stringValue ?? "") + " ", time("lastHeartbeatTime") + " ",
+                      time("lastTransitionTime") + " ", (condition["reason"]?.stringValue ?? "") + " ", condition["message"]?.stringValue ?? "")
+            }
+        }
         w.add(0, "Addresses:")
         for address in o.at("status", "addresses")?.arrayValue ?? [] {
             w.add(1, "\(address["type"]?.stringValue ?? ""):", address["address"]?.stringValue ?? "")

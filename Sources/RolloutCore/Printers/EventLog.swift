@@ -88,8 +88,12 @@ public enum EventLog {
             event(n + 1, "Started", "Started container \(name)", "kubelet", started)
             n += 2
         }
-        // A deleted pod: each container that runs is told to stop.
-        if let deletion = pod.deletionRequested {
+        // A deleted pod: each container that runs is told to stop — by its kubelet, which the
+        // taint manager only deletes pods from here when it is down.
+        let byTaintManager = (o.at("status", "conditions")?.arrayValue ?? []).contains {
+            $0["type"]?.stringValue == "DisruptionTarget" && $0["reason"]?.stringValue == NodeLifecycleController.takenBy
+        }
+        if let deletion = pod.deletionRequested, !byTaintManager {
             for status in allStatuses {
                 let name = status["name"]?.stringValue ?? ""
                 guard status.at("state", "running") != nil || (status.at("state", "terminated", "finishedAt")?.stringValue.flatMap(Timestamp.init(parsing:)).map { $0 >= deletion } ?? false),

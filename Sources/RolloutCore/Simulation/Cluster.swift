@@ -56,6 +56,9 @@ public final class Cluster {
     var dirtyIngresses: Set<ObjectKey> = []
     /// Traefik's addresses as last written into the Ingresses' status.
     var syncedTraefikAddresses: Value?
+    /// Nodes whose kubelet is down now, and the node lifecycle controller's timers set.
+    var downNodes: Set<String> = []
+    var lifecycleWakeups: Set<Int> = []
     /// PodDisruptionBudgets, their status the disruption controller's to write.
     var disruptionBudgets: [ObjectKey: Resource] = [:]
     var dirtyDisruptionBudgets: Set<ObjectKey> = []
@@ -110,6 +113,8 @@ public final class Cluster {
                 configObjects["\(kind.kind)/\(object.namespace ?? "default")/\(object.name)"] = keys
             }
         }
+        nodes = try list(Self.nodeType).map(SimNode.init)
+        downNodes = Set(nodes.filter { $0.down(at: now) }.map(\.name))
         for p in try list(Self.podType) {
             let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
             // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
@@ -117,9 +122,11 @@ public final class Cluster {
                                                    "spec": p.object["spec"] ?? .object(Object())]))
             let behaviour = owner.flatMap { replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: ownTemplate)
             let pod = SimPod.load(p, behaviour: behaviour, memory: memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)], now: now)
+            // On a node whose kubelet is down, nothing happens to it.
+            if let node = pod.nodeName, downNodes.contains(node) { pod.nodeDown = true }
             // Deleted by a command that ran no controllers (`delete pod`): the kubelet starts
             // stopping it as of the request.
-            if let deletion = pod.deletion, !pod.containers.contains(where: { if case .stopping = $0.progress { return true } else { return false } }) {
+            if let deletion = pod.deletion, !pod.nodeDown, !pod.containers.contains(where: { if case .stopping = $0.progress { return true } else { return false } }) {
                 Termination.begin(pod, from: deletion, in: self)
                 dirtyPods.insert(pod.uid)
             }
@@ -138,7 +145,6 @@ public final class Cluster {
         for key in endpointSlices.keys {
             endpointSlices[key]?.sort { ($0.creationTimestamp ?? "", $0.name) < ($1.creationTimestamp ?? "", $1.name) }
         }
-        nodes = try list(Self.nodeType).map(SimNode.init)
         for e in try list(Self.eventType) { events.append(SimEvent(loading: e)) }
         // Endpoint updates still propagating when the last command stopped.
         for pending in try list(Self.pendingEndpointsType) {
@@ -495,6 +501,13 @@ public struct SimNode: Sendable {
     /// such as `nvidia.com/gpu` included.
     var allocatable: [String: Int]
     var resource: Resource
+    /// When its kubelet stops reporting (`cluster fail-node`): `rollout.sim/kubelet-stopped`.
+    public var stoppedAt: Timestamp?
+    /// When it reports again (`cluster recover-node`): `rollout.sim/kubelet-restarted`.
+    public var restartedAt: Timestamp?
+    public var created: Timestamp
+    /// `topology.kubernetes.io/zone`, "" without one: the node lifecycle controller's zones.
+    public var zone: String { labels["topology.kubernetes.io/zone"] ?? "" }
 
     public static let defaultContainerStart = Duration(seconds: 1)
     public static let defaultImagePull = Duration(seconds: 3)
@@ -523,6 +536,15 @@ public struct SimNode: Sendable {
         allocatable["memory"] = memoryBytes
         self.allocatable = allocatable
         ready = (resource.value.at("status", "conditions")?.arrayValue ?? []).contains { $0["type"]?.stringValue == "Ready" && $0["status"]?.stringValue == "True" }
+        stoppedAt = annotations[NodeLifecycleController.stoppedAnnotation].flatMap(Timestamp.init(parsing:))
+        restartedAt = annotations[NodeLifecycleController.restartedAnnotation].flatMap(Timestamp.init(parsing:))
+        created = resource.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0)
+    }
+
+    /// The kubelet is not running at `time`.
+    func down(at time: Timestamp) -> Bool {
+        guard let stoppedAt, stoppedAt <= time else { return false }
+        return restartedAt.map { $0 > time } ?? true
     }
 
     /// The node with its images, as the kubelet reports them.

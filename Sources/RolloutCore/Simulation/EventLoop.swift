@@ -21,9 +21,17 @@ public enum EventLoop {
             if EndpointsController.sync(in: c) { changed = true }
             if ServiceLoadBalancer.sync(in: c) { changed = true }
             if Traefik.syncStatus(in: c) { changed = true }
+            if NodeLifecycleController.sync(in: c) { changed = true }
             if DisruptionController.sync(in: c) { changed = true }
             if !changed { return }
         }
+    }
+
+    /// Lets `d` of virtual time pass, whatever happens.
+    public static func advance(_ c: Cluster, by d: Duration) {
+        let end = c.now.adding(d)
+        c.timers.add(.resync, at: end)
+        _ = run(c, timeout: d, until: { $0.now >= end })
     }
 
     /// Advances virtual time until `until` holds. `observe` sees the cluster after every

@@ -107,6 +107,9 @@ extension SimPod {
         pod.ready = conditionTime("Ready") != nil
         pod.readySince = conditions.first { $0["type"]?.stringValue == "Ready" }?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
         pod.initializedAt = pod.scheduledAt == nil ? nil : conditionTime("Initialized")
+        if let target = conditions.first(where: { $0["type"]?.stringValue == "DisruptionTarget" && $0["status"]?.stringValue == "True" }) {
+            pod.disruption = (target["reason"]?.stringValue ?? "", target["message"]?.stringValue ?? "", time(target["lastTransitionTime"]) ?? pod.created)
+        }
         let statuses = (o.at("status", "initContainerStatuses")?.arrayValue ?? []) + (o.at("status", "containerStatuses")?.arrayValue ?? [])
         pod.admittedAt = conditionTime("PodReadyToStartContainers")
         for (i, b) in behaviour.containers.enumerated() where i < pod.containers.count {
@@ -188,8 +191,13 @@ extension SimPod {
             return .object(o)
         }
         var status = Object(["phase": .string(phase)])
+        // Set by the eviction API or the taint manager, kept by the kubelet.
+        let disruptionCondition: [Value] = disruption.map { d in
+            [.object(Object(["type": .string("DisruptionTarget"), "status": .string("True"), "lastTransitionTime": .string(d.at.description),
+                             "reason": .string(d.reason), "message": .string(d.message)]))]
+        } ?? []
         guard let scheduledAt, let nodeName else {
-            status["conditions"] = .array([condition("PodScheduled", false, created, reason: "Unschedulable", message: schedulingFailure)])
+            status["conditions"] = .array([condition("PodScheduled", false, created, reason: "Unschedulable", message: schedulingFailure)] + disruptionCondition)
             status["qosClass"] = .string(behaviour.qosClass)
             return status
         }
@@ -204,7 +212,7 @@ extension SimPod {
             condition("Ready", ready, readySince ?? scheduledAt, reason: "ContainersNotReady", message: notReadyMessage),
             condition("ContainersReady", ready, readySince ?? scheduledAt, reason: "ContainersNotReady", message: notReadyMessage),
             condition("PodScheduled", true, scheduledAt),
-        ])
+        ] + disruptionCondition)
         status["hostIP"] = .string(hostIP ?? nodeName)
         status["hostIPs"] = .array([.object(Object(["ip": .string(hostIP ?? nodeName)]))])
         if let ip {

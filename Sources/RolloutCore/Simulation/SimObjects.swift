@@ -102,6 +102,10 @@ public final class SimPod {
     var schedulingFailure: String?
     /// What it takes from its node, as the scheduler counts it (from its template, once).
     var usage: PodUsage?
+    /// Its node's kubelet is down: nothing changes and nothing answers until it is back.
+    public var nodeDown = false
+    /// The DisruptionTarget condition (eviction API, taint manager): reason, message, when.
+    public var disruption: (reason: String, message: String, at: Timestamp)?
 
     public init(name: String, namespace: String, uid: String, ownerUID: String, ownerName: String, labels: [String: String],
          template: Object, created: Timestamp, behaviour: AppBehaviour) {

@@ -354,7 +354,9 @@ public final class TrafficRecorder {
             let failure: String?
             if let pod = c.pods[request.pod], request.container < pod.containers.count {
                 let container = pod.containers[request.container]
-                if pod.gone {
+                if pod.nodeDown {
+                    failure = "in flight when its node went down"
+                } else if pod.gone {
                     failure = Self.killedReason(container)
                 } else if container.restarts != request.instance {
                     failure = "in flight when its container restarted"
@@ -414,6 +416,7 @@ extension TrafficRecorder {
     /// (`rollout.sim/unready-after`) still answers.
     static func notServing(_ pod: SimPod?, at: Int) -> String? {
         guard let pod, !pod.gone else { return "pod already gone (killed)" }
+        if pod.nodeDown { return "its node is down (no reply)" }
         guard let i = pod.servingIndex, i < pod.containers.count else { return "container not running" }
         let c = pod.containers[i]
         if case .stopping(let sigterm, _, let restart, _) = c.progress, sigterm.milliseconds <= at {

@@ -55,8 +55,10 @@ enum Eviction {
         return .evicted
     }
 
-    /// The DELETE that follows an accepted eviction, or `--disable-eviction`'s plain one.
-    static func delete(_ pod: SimPod, in c: Cluster) {
+    /// The DELETE that follows an accepted eviction (addConditionAndDeletePod: the
+    /// DisruptionTarget condition first), or `--disable-eviction`'s plain one.
+    static func delete(_ pod: SimPod, evicted: Bool = true, in c: Cluster) {
+        if evicted && pod.deletion == nil { c.updatePod(pod.uid) { $0.disruption = ("EvictionByEvictionAPI", "Eviction API: evicting", c.now) } }
         Kubelet.beginTermination(pod.uid, in: c)
     }
 }

@@ -52,7 +52,7 @@ enum Kubelet {
     }
 
     static func scheduleNext(_ uid: String, in c: Cluster, afterSync: Bool = false) {
-        guard let pod = c.pods[uid], !pod.gone, let time = nextTransition(pod, now: c.now) else { return }
+        guard let pod = c.pods[uid], !pod.gone, !pod.nodeDown, let time = nextTransition(pod, now: c.now) else { return }
         // Right after a sync nothing is due any more; should something claim to be, time still
         // moves on rather than the loop spinning at one instant.
         let earliest = afterSync ? c.now.adding(Duration(milliseconds: 1)) : c.now
@@ -62,7 +62,7 @@ enum Kubelet {
 
     /// Runs the pod worker for what is due now.
     static func fire(_ uid: String, epoch: Int, in c: Cluster) {
-        guard let pod = c.pods[uid], pod.epoch == epoch, !pod.gone else { return }
+        guard let pod = c.pods[uid], pod.epoch == epoch, !pod.gone, !pod.nodeDown else { return }
         c.updatePod(uid) { p in
             p.epoch += 1
             sync(p, in: c)
@@ -246,7 +246,8 @@ enum Kubelet {
         c.updatePod(uid) { p in
             p.deletion = c.now
             p.epoch += 1
-            Termination.begin(p, in: c)
+            // A kubelet that is down stops nothing: the pod stays Terminating.
+            if !p.nodeDown { Termination.begin(p, in: c) }
         }
         scheduleNext(uid, in: c)
     }

@@ -25,7 +25,8 @@ enum NodeFilters {
     /// The taints a node carries for the scheduler: its own, and `node.kubernetes.io/not-ready`
     /// (NoSchedule) while it is not Ready, as the node lifecycle controller adds it.
     static func taints(of node: SimNode) -> [Taint] {
-        node.ready ? node.taints : node.taints + [Taint(key: "node.kubernetes.io/not-ready", value: "", effect: "NoSchedule")]
+        node.ready || node.taints.contains(where: { $0.key == NodeLifecycleController.unreachable }) ? node.taints
+            : node.taints + [Taint(key: "node.kubernetes.io/not-ready", value: "", effect: "NoSchedule")]
     }
 
     /// `tainttoleration/taint_toleration.go` Filter: the first NoSchedule or NoExecute taint

@@ -139,6 +139,8 @@ enum Scheduler {
             p.ip = ip
             p.epoch += 1
             p.schedulingFailure = nil
+            // Bound to a node whose kubelet has stopped but is not yet NotReady: it never starts.
+            p.nodeDown = c.downNodes.contains(node.name)
         }
         c.unscheduled.remove(pod.uid)
         // The Scheduled event is derived from the pod's PodScheduled condition (EventLog).
