@@ -16,12 +16,25 @@ enum PlanCommand {
     Exit status: 0; 1 with --fail-on downtime when a request or a rollout failed; 3 with
     --fail-on hazard when there is an error-level hazard and no downtime; 2 bad input.
 
+    With --drain NODE or --fail-node NODE, the cluster as it is (plus the manifests, rolled out
+    first) goes through that node event instead: a kubectl drain (cordon, evictions that
+    PodDisruptionBudgets may refuse, retried every 5s) or a node whose kubelet stops (NotReady
+    after about 50s, eviction 300s later, replacements elsewhere). Prints the drain's kubectl
+    lines or the node's steps with their times; per Deployment that had pods on the node, the
+    fewest available and when, and the pods left Pending; per Service the failed requests; the
+    hazards (also pdb-blocks-drain, replicas-on-one-node, replicas-in-one-zone); and a verdict:
+    safe, hazard, downtime, or blocked (the drain cannot finish, or pods found no node).
+
     Usage:
       rollout plan -f PATH... [-R] [--traffic=10] [--fail-on=downtime|hazard] [--timeout=D] [-o text|json] [options]
+      rollout plan --drain NODE [-f PATH...] [--ignore-daemonsets] [--delete-emptydir-data] [--force] [--disable-eviction] [options]
+      rollout plan --fail-node NODE [-f PATH...] [options]
 
     Examples:
       rollout plan -f examples/releases/web-api-1.5.0.yaml
       rollout plan -f k8s/ --fail-on downtime -o json     # in CI, before merging
+      rollout plan --drain node-2 --delete-emptydir-data   # will maintenance drop traffic?
+      rollout plan --fail-node node-2 --traffic 50
 
     Options:
       -f, --filename=[]    Files, folders (.yaml, .yml, .json) or - for standard input
@@ -33,6 +46,9 @@ enum PlanCommand {
           --fail-on=       downtime or hazard (repeat for both)
           --timeout=1d     Virtual time a rollout may take at most
           --svg=FILE       Also write a chart of each rollout (as `timeline -o svg`)
+          --drain=NODE     Plan a kubectl drain of NODE (with drain's --ignore-daemonsets,
+                           --delete-emptydir-data, --force, --disable-eviction)
+          --fail-node=NODE Plan the failure of NODE (its kubelet stops for good)
       -o, --output=text    text, or json: changes, deployments (name, namespace, maxSurge,
                            maxUnavailable, durationSeconds, maxPods, minAvailable, outcome),
                            services (name, namespace, ingress, requests, failed, windows),
@@ -44,6 +60,9 @@ enum PlanCommand {
         let parsed = try Arguments(args, specs: Global.specs + Global.fileSpecs + Global.waitSpecs + [
             .init(names: ["--fail-on"], takesValue: true), .init(names: ["-o", "--output"], takesValue: true),
             .init(names: ["--svg"], takesValue: true),
+            .init(names: ["--drain"], takesValue: true), .init(names: ["--fail-node"], takesValue: true),
+            .init(names: ["--ignore-daemonsets"], takesValue: false), .init(names: ["--delete-emptydir-data"], takesValue: false),
+            .init(names: ["--force"], takesValue: false), .init(names: ["--disable-eviction"], takesValue: false),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"; give manifests with -f") }
@@ -58,6 +77,9 @@ enum PlanCommand {
         var options = ApplyOptions()
         options.namespace = Global.namespace(parsed)
         options.namespaceExplicit = parsed.last("--namespace") != nil
+        if parsed.last("--drain") != nil || parsed.last("--fail-node") != nil {
+            return try nodeEvent(parsed, options: options, output: output, failOn: failOn, io: &io)
+        }
         let documents = try Global.readManifests(parsed, io: &io, verb: "plan")
         let store = try Global.openStore(parsed, writable: true)
         // Never committed: closing the store drops everything the plan did.
@@ -85,6 +107,28 @@ enum PlanCommand {
         // (2 is bad input), so CI can tell them apart without reading the text.
         if failOn.contains("downtime") && downtime { return 1 }
         if failOn.contains("hazard") && hazard { return 3 }
+        return 0
+    }
+
+    /// `plan --drain NODE` / `plan --fail-node NODE`.
+    static func nodeEvent(_ parsed: Arguments, options: ApplyOptions, output: String, failOn: Set<String>, io: inout CommandIO) throws -> Int32 {
+        if parsed.last("--drain") != nil && parsed.last("--fail-node") != nil { throw UsageError(message: "--drain and --fail-node cannot be given together") }
+        let event: NodeEvent
+        if let node = parsed.last("--drain") {
+            event = .drain(node.hasPrefix("node/") ? String(node.dropFirst(5)) : node, try Global.drainOptions(parsed))
+        } else {
+            let node = parsed.last("--fail-node") ?? ""
+            event = .fail(node.hasPrefix("node/") ? String(node.dropFirst(5)) : node)
+        }
+        let documents = parsed.all("--filename").isEmpty ? [] : try Global.readManifests(parsed, io: &io, verb: "plan")
+        let store = try Global.openStore(parsed, writable: true)
+        defer { store.close() }
+        let report = try Planner.plan(event, documents: documents, store: store, options: options, rps: try Global.trafficRate(parsed),
+                                      timeout: try Global.timeout(parsed), requestTime: try Global.requestTime(parsed))
+        io.out(output == "json" ? try JSONWriter.string(report.json, style: .pretty) + "\n" : report.text)
+        let v = report.verdict.result
+        if failOn.contains("downtime") && (v == "blocked" || v == "downtime") { return 1 }
+        if failOn.contains("hazard") && report.hazards.contains(where: { $0.severity == .error }) { return 3 }
         return 0
     }
 }

@@ -19,7 +19,8 @@ public struct Hazard: Equatable, Sendable {
     /// `web.yaml:12:7: error[no-readiness-probe] deployment.apps/web: spec…: message` and the fix.
     public var text: String {
         let place = location.map { "\($0)" } ?? file
-        return "\(place): \(severity.rawValue)[\(code)] \(object): \(path): \(message)\n    fix: \(fix)\n"
+        // A hazard found in the cluster, not in a file, has no place.
+        return "\(place.isEmpty ? "" : place + ": ")\(severity.rawValue)[\(code)] \(object): \(path): \(message)\n    fix: \(fix)\n"
     }
 
     public var json: Value {

@@ -19,6 +19,7 @@ public enum Linter {
         var workloads: [Workload] = []
         var services: [(Resource, Service, ManifestDocument)] = []
         var ingresses: [(Resource, ManifestDocument)] = []
+        var budgets: [(Resource, ManifestDocument)] = []
         for document in documents {
             guard case .object(let object) = document.value else { continue }
             var resource = Resource(object)
@@ -35,6 +36,8 @@ public enum Linter {
                 services.append((resource, Service(resource, reader: &reader), document))
             case ("networking.k8s.io", "Ingress"):
                 ingresses.append((resource, document))
+            case ("policy", "PodDisruptionBudget"):
+                budgets.append((resource, document))
             default:
                 break
             }
@@ -42,6 +45,7 @@ public enum Linter {
         for w in workloads { hazards += deploymentHazards(w) + referenceHazards(w, known: known) }
         hazards += serviceHazards(services, workloads: workloads, known: known)
         for (resource, document) in ingresses { hazards += ingressHazards(resource, document, known: known) }
+        hazards += budgetHazards(budgets, known: known)
         return hazards
     }
 

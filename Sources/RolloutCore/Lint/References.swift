@@ -11,6 +11,8 @@ public struct KnownObjects: Sendable {
     var ingressClasses: [String: Bool] = [:]
     /// Deployments' pod templates by `namespace/name`.
     var deployments: [String: PodTemplateSpec] = [:]
+    /// Deployments' replicas and pod labels by `namespace/name`, for PodDisruptionBudgets.
+    var deploymentReplicas: [String: (replicas: Int, labels: [String: String])] = [:]
     /// Whether a cluster's objects were added: without one, lint assumes a fresh cluster of
     /// the default profile (k3s, whose IngressClass `traefik` is the default).
     public private(set) var hasCluster = false
@@ -32,7 +34,9 @@ public struct KnownObjects: Sendable {
     public mutating func add(_ resource: Resource) {
         if resource.kind == "Deployment" && resource.type.group == "apps" {
             var reader = FieldReader()
-            deployments["\(resource.namespace ?? "default")/\(resource.name)"] = Deployment(resource, reader: &reader).template
+            let d = Deployment(resource, reader: &reader)
+            deployments["\(resource.namespace ?? "default")/\(resource.name)"] = d.template
+            deploymentReplicas["\(resource.namespace ?? "default")/\(resource.name)"] = (d.replicas, d.template.labels)
         }
         if resource.kind == "Service" && resource.type.group.isEmpty { services["\(resource.namespace ?? "default")/\(resource.name)"] = resource }
         if resource.kind == "IngressClass" && resource.type.group == "networking.k8s.io" {

@@ -51,11 +51,12 @@ public enum Drain {
     static let daemonSetWarning = "ignoring DaemonSet-managed Pods"
     static let localStorageError = "Pods with local storage (use --delete-emptydir-data to override)"
     static let localStorageWarning = "deleting Pods with local storage"
-    static let unmanagedError = "cannot delete Pods that declare no controller (use --force to override)"
+    static let unmanagedError = "Pods declare no controller (use --force to override)"
     static let unmanagedWarning = "deleting Pods that declare no controller"
 
     /// Drains `nodeName`; `emit` sees each line as it is printed. Time runs in `c`.
-    public static func run(_ nodeName: String, in c: Cluster, options: DrainOptions, emit: (DrainLine) -> Void = { _ in }) -> DrainResult {
+    public static func run(_ nodeName: String, in c: Cluster, options: DrainOptions, emit: (DrainLine) -> Void = { _ in },
+                           observe: (Cluster) -> Void = { _ in }) -> DrainResult {
         var result = DrainResult(finishedAt: c.now)
         func say(_ stream: DrainLine.Stream, _ text: String) {
             let line = DrainLine(stream: stream, text: text, at: c.now)
@@ -90,7 +91,10 @@ public enum Drain {
             selected.append(pod)
         }
         if !errors.isEmpty {
-            let message = errors.keys.sorted().map { "cannot delete \($0): \(errors[$0, default: []].joined(separator: ", "))" }.joined(separator: "; ")
+            // PodDeleteList.errors, as one aggregate: "[a, b]" when there are several (upstream's
+            // order is a Go map's; here sorted by message).
+            let groups = errors.keys.sorted().map { "cannot delete \($0): \(errors[$0, default: []].joined(separator: ", "))" }
+            let message = groups.count == 1 ? groups[0] : "[" + groups.joined(separator: ", ") + "]"
             fail(nodeName, message, say: say)
             result.finishedAt = c.now
             return result
@@ -172,7 +176,7 @@ public enum Drain {
             }
             if let deadline, deadline > now { wake = min(wake, deadline) }
             c.timers.add(.resync, at: wake)
-            _ = EventLoop.run(c, timeout: Duration(milliseconds: wake.milliseconds - now.milliseconds), until: { $0.now >= wake })
+            _ = EventLoop.run(c, timeout: Duration(milliseconds: wake.milliseconds - now.milliseconds), until: { $0.now >= wake }, observe: observe)
         }
         result.finishedAt = c.now
         if result.blockedForever {

@@ -117,6 +117,8 @@ public final class TrafficRecorder {
     var sent = 0
     var roundRobin: [Route: Int] = [:]
     var nodeRoundRobin: [ObjectKey: Int] = [:]
+    /// Requests sent to the Ingress controller's Service, for its round robin.
+    var controllerTurn = 0
     public private(set) var traffic: [Route: ServiceTraffic] = [:]
     /// Requests per Service a replay sends at most.
     public static let maxRequests = 2_000_000
@@ -187,7 +189,9 @@ public final class TrafficRecorder {
         stats.requests += 1
         if routers == nil { routers = Traefik.routers(in: c) }
         var failure: String?
-        switch Traefik.handle(host: route.host, path: route.path, routers: routers ?? [], in: c) {
+        let turn = controllerTurn
+        controllerTurn += 1
+        switch Traefik.handle(host: route.host, path: route.path, routers: routers ?? [], turn: turn, in: c) {
         case .failed(let why):
             failure = why
         case .served(let router, let servers):

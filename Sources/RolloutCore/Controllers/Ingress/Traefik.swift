@@ -111,11 +111,17 @@ enum Traefik {
 
     /// What Traefik does with a request for `host` and `path`: which router takes it and the
     /// servers (pod uids) it may go to, or why it fails.
-    static func handle(host: String, path: String, routers: [Router], in c: Cluster) -> Outcome {
+    /// `turn` picks the Traefik pod kube-proxy sends the request to (round robin).
+    static func handle(host: String, path: String, routers: [Router], turn: Int = 0, in c: Cluster) -> Outcome {
         // The request reaches Traefik through its LoadBalancer and kube-proxy.
         if let why = ServiceLoadBalancer.unreachable(serviceKey, in: c) { return .failed("Traefik unreachable: \(why)") }
         let controllerEndpoints = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: serviceKey.namespace, name: serviceKey.name)
-        if KubeProxy.targets(controllerEndpoints, in: c).isEmpty { return .failed("Traefik unreachable: no ready endpoints") }
+        let controllers = KubeProxy.targets(controllerEndpoints, in: c)
+        if controllers.isEmpty { return .failed("Traefik unreachable: no ready endpoints") }
+        // kube-proxy still lists it, but the Traefik pod does not answer (gone, past SIGTERM, node down).
+        if let why = TrafficRecorder.notServing(c.pods[controllers[turn % controllers.count]], at: c.now.milliseconds) {
+            return .failed("Traefik unreachable: \(why)")
+        }
         for router in routers where matches(router, host: host, path: path) {
             // A router whose Service or port is missing was never built: the next one decides.
             guard let service = c.services[router.service], servicePort(router.port, of: service) != nil else { continue }
