@@ -115,7 +115,7 @@ final class ClusterProfileTests: XCTestCase {
         XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare", "--nodes", "2").status, 0)
         XCTAssertEqual(try rollout("cordon", "node-2").stdout, "node/node-2 cordoned\n")
         XCTAssertEqual(try rollout("cordon", "node/node-2").stdout, "node/node-2 already cordoned\n")
-        XCTAssertTrue(try rollout("get", "nodes").stdout.contains("node-2    Ready,SchedulingDisabled   <none>"))
+        XCTAssertTrue(try rollout("get", "nodes").stdout.contains("node-2   Ready,SchedulingDisabled   <none>"))
         XCTAssertEqual(try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait").status, 0)
         XCTAssertFalse(try rollout("get", "pods", "-o", "wide").stdout.contains("node-2"))
         XCTAssertEqual(try rollout("uncordon", "node-2").stdout, "node/node-2 uncordoned\n")

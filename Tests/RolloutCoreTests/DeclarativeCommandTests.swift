@@ -184,8 +184,8 @@ final class DeclarativeCommandTests: XCTestCase {
         XCTAssertEqual(try rollout("get", "deploy", "-l", "k8s-app=kube-dns", "-A", "-o", "name").stdout, "deployment.apps/coredns\n")
         XCTAssertTrue(try rollout("get", "deploy", "-A").stdout.hasPrefix("NAMESPACE     NAME      "))
         XCTAssertEqual(try rollout("get", "ing").stdout, """
-        NAME      CLASS     HOSTS             ADDRESS   PORTS     AGE
-        web-api   traefik   api.example.com             80        0s
+        NAME      CLASS     HOSTS             ADDRESS   PORTS   AGE
+        web-api   traefik   api.example.com             80      0s
 
         """)
         let list = try rollout("get", "deploy", "-o", "json").stdout

@@ -86,7 +86,7 @@ final class KubeletCommandTests: XCTestCase {
         let yaml = manifest(volumes: ", volumeMounts: [{name: d, mountPath: /data}]", volumeSpec: "volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]")
         XCTAssertEqual(try rollout("apply", "-f", try write(yaml, "a.yaml")).status, 0)
         _ = try rollout("wait", "--for=condition=Available", "deployment/app", "--timeout", "5s")
-        XCTAssertTrue(try rollout("get", "pods").stdout.contains("0/1       Pending"))
+        XCTAssertTrue(try rollout("get", "pods").stdout.contains("0/1     Pending"))
         XCTAssertTrue(try rollout("events").stdout.contains(
             "FailedScheduling    Pod/app-"), "the scheduler's event")
         XCTAssertTrue(try rollout("describe", "pods").stdout.contains(

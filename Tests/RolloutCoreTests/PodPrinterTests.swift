@@ -28,7 +28,7 @@ final class PodPrinterTests: XCTestCase {
         try makeState()
         let pods = try rollout("get", "pods")
         // READY counts the sidecar, which is ready: 1/2.
-        XCTAssertTrue(pods.stdout.contains("1/2       CrashLoopBackOff   4 (7s ago)   2m"), pods.stdout)
+        XCTAssertTrue(pods.stdout.contains("1/2     CrashLoopBackOff   4 (7s ago)   2m"), pods.stdout)
         try assertGolden(try rollout("describe", "pods").stdout, "pods/describe-multi-container.txt")
     }
 

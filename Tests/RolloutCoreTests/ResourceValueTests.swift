@@ -115,7 +115,8 @@ final class ResourceValueTests: XCTestCase {
         var table = TabWriter()
         table.add(["NAME", "READY", "AGE"])
         table.add(["a-much-longer-name", "1/1", "5s"])
-        XCTAssertEqual(table.render(), "NAME                 READY     AGE\na-much-longer-name   1/1       5s\n")
+        // minwidth 6, padding 3 (cli-runtime GetNewTabWriter), as kubectl-oracle's `get` shows.
+        XCTAssertEqual(table.render(), "NAME                 READY   AGE\na-much-longer-name   1/1     5s\n")
         // Blocks: a line without a tab ends the column block above it.
         var describe = TabWriter(minWidth: 0, padding: 2)
         describe.write("Name:\tweb\nLong Label:\tx\nTemplate:\n  Labels:\tapp=web\n")

@@ -65,8 +65,8 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertTrue(slices.hasPrefix("NAME"), slices)
         // The API server's own slice for `kubernetes`, then the Service's (the k3s add-ons'
         // pods took 10.42.0.2–6).
-        XCTAssertTrue(slices.contains("kubernetes      IPv4          6443      10.0.0.2   "), slices)
-        XCTAssertTrue(slices.contains("IPv4          8080      10.42.0.7,10.42.0.8,10.42.0.9   "), slices)
+        XCTAssertTrue(slices.contains("kubernetes      IPv4          6443    10.0.0.2   "), slices)
+        XCTAssertTrue(slices.contains("IPv4          8080    10.42.0.7,10.42.0.8,10.42.0.9   "), slices)
         let pod = try XCTUnwrap(try rollout("get", "pods", "-o", "name").stdout.split(separator: "\n").first.map(String.init))
         XCTAssertEqual(try rollout("delete", pod).status, 0)
         // One second of virtual time: the change reaches the slices and the Endpoints.

@@ -170,7 +170,13 @@ public enum Drain {
             // Nothing left to happen in the cluster and every pod refused: no budget can ever
             // allow it. kubectl would retry every 5s until interrupted; the simulation stops.
             let refusedOnly = steps.allSatisfy { if case .waiting = $0 { return false } else { return true } }
-            if deadline == nil && refusedOnly && c.timers.isEmpty {
+            // Either the cluster has nothing left to do, or every refusing budget can never
+            // allow a disruption with the replicas it covers (minAvailable equal to them,
+            // maxUnavailable 0): retrying cannot help.
+            let structural = refusedOnly && selected.indices.allSatisfy { i in
+                if case .attempt = steps[i] { return budgetNeverAllows(selected[i], in: c) } else { return true }
+            }
+            if deadline == nil && refusedOnly && (c.timers.isEmpty || structural) {
                 result.blockedForever = true
                 break
             }
@@ -211,6 +217,14 @@ public enum Drain {
     /// The pods bound to a node (`spec.nodeName`), as the API server lists them: by namespace, then name.
     static func podsOn(_ node: String, in c: Cluster) -> [SimPod] {
         c.pods.values.filter { $0.nodeName == node && !$0.gone }.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+    }
+
+    /// The pod's budget can never allow its eviction, whatever the pods do: its spec, against
+    /// the replicas it expects (Linter.budgetNeverAllows).
+    static func budgetNeverAllows(_ pod: SimPod, in c: Cluster) -> Bool {
+        guard let resource = c.disruptionBudgets.values.first(where: { $0.namespace == pod.namespace && PodDisruptionBudget($0).selects(pod.labels) }) else { return false }
+        let expected = resource.value.at("status", "expectedPods")?.intValue ?? 0
+        return Linter.budgetNeverAllows(PodDisruptionBudget(resource), replicas: expected) != nil
     }
 
     static func hasEmptyDir(_ pod: SimPod) -> Bool {

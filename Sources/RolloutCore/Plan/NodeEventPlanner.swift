@@ -81,10 +81,32 @@ public struct NodeEventReport: Sendable {
     public var text: String {
         var out = changes.isEmpty ? "" : changes.map { $0.line + "\n" }.joined() + "\n"
         out += title + "\n"
-        let stamps = lines.map { "t=\(PlanReport.seconds($0.at))" }
-        let width = stamps.map(\.count).max() ?? 0
-        for (line, stamp) in zip(lines, stamps) {
-            out += "  " + stamp.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + line.text + "\n"
+        // A refusal retried every 5 s is shown once, with how often it was repeated.
+        func refused(_ i: Int) -> Bool {
+            i + 1 < lines.count && lines[i].text.hasPrefix("evicting pod ") && lines[i + 1].text.hasSuffix(Eviction.violationMessage)
+        }
+        var first: [String: Int] = [:]
+        var repeats: [Int: (count: Int, from: Double, to: Double)] = [:]
+        var skipped = Set<Int>()
+        for i in lines.indices where refused(i) {
+            if let f = first[lines[i].text] {
+                skipped.formUnion([i, i + 1])
+                let r = repeats[f] ?? (0, lines[i].at, lines[i].at)
+                repeats[f] = (r.count + 1, r.from, lines[i].at)
+            } else {
+                first[lines[i].text] = i
+            }
+        }
+        var shown: [(stamp: String, text: String)] = []
+        for (i, line) in lines.enumerated() where !skipped.contains(i) {
+            shown.append(("t=\(PlanReport.seconds(line.at))", line.text))
+            if i > 0, let r = repeats[i - 1], refused(i - 1) {
+                shown.append(("t=\(PlanReport.seconds(r.from))–\(PlanReport.seconds(r.to))", "(the same \(r.count) more time\(r.count == 1 ? "" : "s"), every 5s)"))
+            }
+        }
+        let width = shown.map(\.stamp.count).max() ?? 0
+        for line in shown {
+            out += "  " + line.stamp.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + line.text + "\n"
         }
         for w in workloads {
             out += "\ndeployment.apps/\(w.name)\(w.namespace == "default" ? "" : " -n \(w.namespace)"): \(w.podsOnNode) of \(w.replicas) pod\(w.replicas == 1 ? "" : "s") on node/\(event.node)\n"
@@ -221,10 +243,11 @@ extension Planner {
             } else if !result.drained {
                 blocked = result.lines.last?.text ?? "not drained"
             }
-            // The replacements: until they are available.
-            if finished {
-                _ = EventLoop.run(c, timeout: settleAfterDrain, until: { _ in whole() }, observe: observe)
-            }
+            // The replacements: until they are available (the pods a blocked drain left on the
+            // node count, as they still serve).
+            _ = EventLoop.run(c, timeout: settleAfterDrain, until: { _ in affected.allSatisfy { key in
+                available(key) >= (c.deployments[key]?.value.at("spec", "replicas")?.intValue ?? 1)
+            } }, observe: observe)
         case .fail:
             _ = c.failNode(node, at: c.now)
             lines.append(.init(at: 0, stream: .out, text: "node/\(node) kubelet stopped (its pods stop answering)"))

@@ -1,12 +1,14 @@
 /// Go's `text/tabwriter` (no flags, space padding): cells end at `\t`; a column's width is
 /// decided per block of consecutive lines that have a cell in that column. kubectl's tables
-/// use minwidth 10 and padding 3, `describe` minwidth 0 and padding 2.
+/// use minwidth 6 and padding 3 (cli-runtime `GetNewTabWriter`: tabwriterMinWidth 6,
+/// tabwriterPadding 3; KUBERNETES-scheduling-traffic.md §10 (f), and what kubectl-oracle's
+/// `get` prints), `describe` minwidth 0 and padding 2.
 public struct TabWriter {
     private var lines: [[String]] = []
     let minWidth: Int
     let padding: Int
 
-    public init(minWidth: Int = 10, padding: Int = 3) {
+    public init(minWidth: Int = 6, padding: Int = 3) {
         self.minWidth = minWidth
         self.padding = padding
     }

@@ -103,18 +103,6 @@ enum DisruptionController {
         let pdb = PodDisruptionBudget(resource)
         let pods = pods(of: pdb, in: c)
         let s = status(pdb, pods: pods, scale: { scale(of: $0, in: c) })
-        if s.noPods {
-            c.record(reason: "NoPods", message: "No matching pods found", kind: "PodDisruptionBudget", name: pdb.name, namespace: pdb.namespace, uid: resource.uid, component: component)
-        }
-        if s.unmanaged {
-            c.record("Warning", reason: "UnmanagedPods",
-                     message: "Pods selected by this PodDisruptionBudget (selector: \(goSelector(pdb.selector))) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set \".spec.minAvailable\" field of the PDB to an integer value.",
-                     kind: "PodDisruptionBudget", name: pdb.name, namespace: pdb.namespace, uid: resource.uid, component: component)
-        }
-        if let failure = s.failure {
-            c.record("Warning", reason: "CalculateExpectedPodCountFailed", message: "Failed to calculate the number of expected pods: \(failure)",
-                     kind: "PodDisruptionBudget", name: pdb.name, namespace: pdb.namespace, uid: resource.uid, component: component)
-        }
         let previous = resource.object["status"]
         let allowed = s.disruptionsAllowed > 0
         let reason = s.failure != nil ? "SyncFailed" : allowed ? "SufficientPods" : "InsufficientPods"
@@ -136,6 +124,20 @@ enum DisruptionController {
             "conditions": .array([.object(condition)]),
         ]))
         guard status != previous else { return false }
+        // Its events, as trySync records them — here once per change of the status, since
+        // this controller runs at every instant rather than on informer events.
+        if s.noPods {
+            c.record(reason: "NoPods", message: "No matching pods found", kind: "PodDisruptionBudget", name: pdb.name, namespace: pdb.namespace, uid: resource.uid, component: component)
+        }
+        if s.unmanaged {
+            c.record("Warning", reason: "UnmanagedPods",
+                     message: "Pods selected by this PodDisruptionBudget (selector: \(goSelector(pdb.selector))) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set \".spec.minAvailable\" field of the PDB to an integer value.",
+                     kind: "PodDisruptionBudget", name: pdb.name, namespace: pdb.namespace, uid: resource.uid, component: component)
+        }
+        if let failure = s.failure {
+            c.record("Warning", reason: "CalculateExpectedPodCountFailed", message: "Failed to calculate the number of expected pods: \(failure)",
+                     kind: "PodDisruptionBudget", name: pdb.name, namespace: pdb.namespace, uid: resource.uid, component: component)
+        }
         var updated = resource
         updated.object["status"] = status
         c.disruptionBudgets[key] = updated

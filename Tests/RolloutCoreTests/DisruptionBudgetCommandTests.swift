@@ -1,0 +1,162 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// PodDisruptionBudgets through the commands: validation as the API server's
+/// (`pkg/apis/policy/validation/validation.go` ValidatePodDisruptionBudgetSpec), the
+/// `pdb-blocks-drain` lint, kubectl's `get pdb` and `describe pdb`
+/// (`pkg/printers/internalversion/printers.go` printPodDisruptionBudget;
+/// `staging/src/k8s.io/kubectl/pkg/describe/describe.go` describePodDisruptionBudgetV1), and
+/// `cluster fail-node` end to end.
+final class DisruptionBudgetCommandTests: XCTestCase {
+    var state = ""
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        state = try temporaryDirectory(self).appendingPathComponent("s").path
+    }
+
+    func rollout(_ args: String...) throws -> RolloutRun { try RolloutRun.run(args + ["--state", state]) }
+
+    func write(_ text: String) throws -> String {
+        let path = try temporaryDirectory(self).appendingPathComponent("m.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func budget(_ spec: String) -> String {
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n" + spec
+    }
+
+    func testValidation() throws {
+        let cases: [(spec: String, error: String)] = [
+            ("  minAvailable: 1\n  maxUnavailable: 1\n", "spec: Invalid value: policy.PodDisruptionBudgetSpec{MinAvailable:1, MaxUnavailable:1}: minAvailable and maxUnavailable cannot be both set"),
+            ("  minAvailable: -1\n", "spec.minAvailable: Invalid value: -1: must be greater than or equal to 0"),
+            ("  maxUnavailable: 150%\n", "spec.maxUnavailable: Invalid value: \"150%\": must not be greater than 100%"),
+            ("  maxUnavailable: half\n", "spec.maxUnavailable: Invalid value: \"half\": a valid percent string must be a numeric string followed by an ending '%'"),
+            ("  maxUnavailable: 1\n  unhealthyPodEvictionPolicy: Never\n",
+             "spec.unhealthyPodEvictionPolicy: Unsupported value: \"Never\": supported values: \"AlwaysAllow\", \"IfHealthyBudget\""),
+        ]
+        for (spec, error) in cases {
+            let run = try rollout("apply", "-f", try write(Self.budget(spec)))
+            XCTAssertEqual(run.status, 2, spec)
+            XCTAssertTrue(run.stderr.contains(error), "\(spec)\n\(run.stderr)")
+            XCTAssertTrue(run.stderr.contains("(line "), "a position: \(run.stderr)")
+        }
+    }
+
+    // Linter.budgetNeverAllows: the disruption controller's arithmetic at its best case, every
+    // selected pod healthy: allowed = replicas − desired ≤ 0 blocks every drain.
+    func testPdbBlocksDrainLint() throws {
+        let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec: {containers: [{name: web, image: web:1}]}
+        ---
+
+        """
+        let cases: [(spec: String, message: String?)] = [
+            ("  maxUnavailable: 0\n", "maxUnavailable 0: no pod may ever be evicted"),
+            ("  maxUnavailable: 0%\n", "maxUnavailable 0%: no pod may ever be evicted"),
+            ("  minAvailable: 3\n", "minAvailable 3 of the 3 replicas it selects: no pod may ever be evicted"),
+            ("  minAvailable: 90%\n", "minAvailable 90% of the 3 replicas it selects rounds up to 3: no pod may ever be evicted"),
+            ("  minAvailable: 50%\n", nil),
+            ("  minAvailable: 2\n", nil),
+            ("  maxUnavailable: 10%\n", nil),   // ceil(0.3) = 1
+        ]
+        for (spec, message) in cases {
+            let hazards = Linter.lint(try ManifestDecoder.decode([ManifestSource(name: "m.yaml", bytes: Array((deployment + Self.budget(spec)).utf8))]).documents)
+                .filter { $0.code == "pdb-blocks-drain" }
+            XCTAssertEqual(hazards.first.map { String($0.message.prefix(while: { $0 != "," })) }, message, spec)
+            if message != nil { XCTAssertEqual(hazards.first?.location?.line, 16, spec) }
+        }
+    }
+
+    func testGetAndDescribe() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare", "--nodes", "2").status, 0)
+        let manifests = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec: {containers: [{name: web, image: web:1}]}
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: web}
+        spec: {minAvailable: 50%, selector: {matchLabels: {app: web}}}
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: other}
+        spec: {maxUnavailable: 1, selector: {matchLabels: {app: none}}}
+        """
+        XCTAssertEqual(try rollout("apply", "-f", try write(manifests), "--wait").status, 0)
+        XCTAssertEqual(try rollout("get", "pdb").stdout, """
+        NAME    MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE
+        other   N/A             1                 0                     4s
+        web     50%             N/A               1                     4s
+
+        """)
+        XCTAssertEqual(try rollout("describe", "pdb", "web").stdout, """
+        Name:           web
+        Namespace:      default
+        Min available:  50%
+        Selector:       app=web
+        Status:
+            Allowed disruptions:  1
+            Current:              3
+            Desired:              2
+            Total:                3
+        Events:                   <none>
+
+        """)
+        XCTAssertTrue(try rollout("describe", "pdb", "other").stdout.contains("Normal  NoPods  4s    controllermanager  No matching pods found"))
+    }
+
+    // `cluster fail-node --for`: the kubelet stops at F = 5 s (the rollout's end); its last
+    // renewal was at 0 s (every 10 s from the nodes' registration at −60 s), seen at 0 s, so
+    // NotReady at 55 s = F + 50 s; a third of the requests (round robin over three endpoints)
+    // are lost until the endpoints drop the pod 1 s later.
+    func testFailNodeCommand() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare", "--nodes", "3").status, 0)
+        let manifests = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec: {containers: [{name: web, image: web:1}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec: {selector: {app: web}, ports: [{port: 80}]}
+        """
+        XCTAssertEqual(try rollout("apply", "-f", try write(manifests), "--wait").status, 0)
+        var run = try rollout("cluster", "fail-node", "node-2", "--for", "1m")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.hasPrefix("node/node-2 kubelet stops now\n1m0s later (2025-01-01T00:01:05Z):\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("node-2   NotReady   <none>"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("service/web: 600 requests at 10/s, 170 failed\n  t=0.1s–50.8s: 170 failed, its node is down (no reply)\n"), run.stdout)
+        XCTAssertEqual(try rollout("cluster", "fail-node", "node-2").stderr, "error: node \"node-2\" already fails at 2025-01-01T00:00:05Z (recover it first: rollout cluster recover-node node-2)\n")
+        run = try rollout("cluster", "recover-node", "node-2", "--for", "10s")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("node-2   Ready    <none>"), run.stdout)
+        XCTAssertTrue(try rollout("get", "nodes", "node-2", "-o", "yaml").stdout.contains("rollout.sim/kubelet") == false)
+        XCTAssertEqual(try rollout("cluster", "fail-node", "node-9").status, 1)
+    }
+}
