@@ -109,6 +109,47 @@ final class ClusterProfileTests: XCTestCase {
         }
     }
 
+    // A Node applied as an object: its kubelet registers it (the well-known labels, an address,
+    // Ready, the capacity its manifest gives) and the scheduler uses it — here the only node
+    // whose taint the GPU pods tolerate and with the extended resource they request.
+    func testANodeAppliedAsAnObjectJoinsTheCluster() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare", "--nodes", "1").status, 0)
+        let dir = try temporaryDirectory(self)
+        let node = dir.appendingPathComponent("node.yaml").path
+        try """
+        apiVersion: v1
+        kind: Node
+        metadata: {name: gpu-1, labels: {pool: gpu}}
+        spec: {taints: [{key: nvidia.com/gpu, effect: NoSchedule}]}
+        status: {capacity: {cpu: "8", memory: 32Gi, nvidia.com/gpu: "2", pods: "110"}}
+        """.write(toFile: node, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try rollout("apply", "-f", node).stdout, "node/gpu-1 created\n")
+        XCTAssertEqual(try rollout("get", "nodes").stdout, """
+        NAME     STATUS   ROLES           AGE   VERSION
+        gpu-1    Ready    <none>          0s    v1.32.0
+        node-1   Ready    control-plane   60s   v1.32.0
+
+        """)
+        XCTAssertEqual(try rollout("apply", "-f", node).stdout, "node/gpu-1 unchanged\n")
+        let app = dir.appendingPathComponent("app.yaml").path
+        try """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: train}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: train}}
+          template:
+            metadata: {labels: {app: train}}
+            spec:
+              tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+              containers: [{name: train, image: train:1, resources: {limits: {nvidia.com/gpu: "1"}}}]
+        """.write(toFile: app, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try rollout("apply", "-f", app, "--wait").status, 0)
+        let wide = try rollout("get", "pods", "-o", "wide").stdout
+        XCTAssertEqual(wide.components(separatedBy: "gpu-1").count - 1, 2, wide)
+    }
+
     // kubectl cordon / uncordon (drain.go RunCordonOrUncordon): the node shows
     // SchedulingDisabled and the scheduler's NodeUnschedulable filter keeps new pods off it.
     func testCordonAndUncordon() throws {

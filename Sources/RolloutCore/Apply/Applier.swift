@@ -90,6 +90,9 @@ public enum Applier {
             case "created":
                 Allocation.assignServiceAddresses(&stored, store: store)
                 try IngressClassAdmission.admit(&stored, store: store)
+                if stored.kind == "Node" && stored.type.group.isEmpty {
+                    stored = try NodeRegistration.register(stored, manifest: candidate.resource, store: store)
+                }
                 stored = try store.create(stored)
             case "configured":
                 stored = try store.update(stored, previous: live ?? merged)

@@ -249,7 +249,8 @@ public enum TablePrinter {
             return [r.name, bound(o.at("spec", "minAvailable")), bound(o.at("spec", "maxUnavailable")), String(int(["status", "disruptionsAllowed"])), age]
         case ("", "Node"):
             let ready = (o.at("status", "conditions")?.arrayValue ?? []).first { $0["type"]?.stringValue == "Ready" }
-            var status = ready?["status"]?.stringValue == "True" ? "Ready" : "NotReady"
+            // printNode: Ready, NotReady (False or Unknown), Unknown without a Ready condition.
+            var status = ready == nil ? "Unknown" : ready?["status"]?.stringValue == "True" ? "Ready" : "NotReady"
             if o.at("spec", "unschedulable")?.boolValue == true { status += ",SchedulingDisabled" }
             let roles = r.labels.keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst("node-role.kubernetes.io/".count)) }.sorted()
             var cells = [r.name, status, roles.isEmpty ? "<none>" : roles.joined(separator: ","), age, o.at("status", "nodeInfo", "kubeletVersion")?.stringValue ?? ""]

@@ -55,6 +55,21 @@ public enum Defaults {
     /// DefaultTolerationSeconds (tolerate `not-ready` and `unreachable` for 300 s), and
     /// `enableServiceLinks`'s default.
     public static func podAdmission(_ spec: inout Object) {
+        // SetDefaults_Pod (pkg/apis/core/v1/defaults.go): a container's limits are its requests
+        // for every resource it requests nothing of — defaulting of the Pod, not of templates.
+        for field in ["initContainers", "containers"] {
+            guard var containers = spec[field]?.arrayValue else { continue }
+            for i in containers.indices {
+                guard case .object(var container) = containers[i], let limits = container["resources"]?["limits"]?.objectValue, !limits.members.isEmpty else { continue }
+                var resources = container["resources"]?.objectValue ?? Object()
+                var requests = resources["requests"]?.objectValue ?? Object()
+                for member in limits.members where requests[member.key] == nil { requests[member.key] = member.value }
+                resources["requests"] = .object(requests)
+                container["resources"] = .object(resources)
+                containers[i] = .object(container)
+            }
+            spec[field] = .array(containers)
+        }
         spec.setDefault("serviceAccountName", .string("default"))
         spec.setDefault("serviceAccount", spec["serviceAccountName"] ?? .string("default"))
         spec.setDefault("priority", .int(0))

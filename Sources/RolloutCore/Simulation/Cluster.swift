@@ -253,8 +253,10 @@ public final class Cluster {
 
     func nextPodIP(node: String) -> String {
         ipCounter += 1
+        // From the node's podCIDR (a /24 of 10.42.0.0/16 on k3s, given in registration order);
+        // a node stored without one: by its place among the nodes.
+        if let prefix = nodes.first(where: { $0.name == node })?.podCIDRPrefix { return "\(prefix).\(ipCounter % 250 + 2)" }
         let nodeIndex = (nodes.firstIndex { $0.name == node } ?? 0)
-        // k3s gives each node a /24 of 10.42.0.0/16; past 256 nodes the next /16s.
         return "10.\(42 + nodeIndex / 256).\(nodeIndex % 256).\(ipCounter % 250 + 2)"
     }
 
@@ -506,6 +508,8 @@ public struct SimNode: Sendable {
     /// When it reports again (`cluster recover-node`): `rollout.sim/kubelet-restarted`.
     public var restartedAt: Timestamp?
     public var created: Timestamp
+    /// The first three octets of `spec.podCIDR` (a /24), where its pods get their addresses.
+    var podCIDRPrefix: String?
     /// `topology.kubernetes.io/zone`, "" without one: the node lifecycle controller's zones.
     public var zone: String { labels["topology.kubernetes.io/zone"] ?? "" }
 
@@ -539,6 +543,10 @@ public struct SimNode: Sendable {
         stoppedAt = annotations[NodeLifecycleController.stoppedAnnotation].flatMap(Timestamp.init(parsing:))
         restartedAt = annotations[NodeLifecycleController.restartedAnnotation].flatMap(Timestamp.init(parsing:))
         created = resource.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0)
+        if let cidr = resource.value.at("spec", "podCIDR")?.stringValue, cidr.hasSuffix(".0/24") {
+            let octets = cidr.dropLast(5).split(separator: ".")
+            if octets.count == 3, octets.allSatisfy({ UInt8($0) != nil }) { podCIDRPrefix = octets.joined(separator: ".") }
+        }
     }
 
     /// The kubelet is not running at `time`.

@@ -149,6 +149,8 @@ public enum ClusterSetup {
         return node
     }
 
+    static func podCIDR(index: Int) -> String { "10.\(42 + (index - 1) / 256).\((index - 1) % 256).0/24" }
+
     public static func node(index: Int, spec: ClusterSpec, name given: String? = nil) -> Resource {
         let name = given ?? spec.profile.nodeName(index)
         var labels = Object([
@@ -176,6 +178,8 @@ public enum ClusterSetup {
         if index == 1 && spec.profile == .kind && spec.nodes > 1 {
             taints.insert(.object(Object(["key": .string("node-role.kubernetes.io/control-plane"), "effect": .string("NoSchedule")])), at: 0)
         }
+        var nodeSpec = Object(["podCIDR": .string(podCIDR(index: index)), "podCIDRs": .array([.string(podCIDR(index: index))])])
+        if !taints.isEmpty { nodeSpec["taints"] = .array(taints) }
         let resources = Object(["cpu": .string(spec.cpu.text), "memory": .string(spec.memory.text), "pods": .string(String(spec.pods))])
         let ready = Object([
             "type": .string("Ready"), "status": .string("True"), "reason": .string("KubeletReady"),
@@ -201,7 +205,9 @@ public enum ClusterSetup {
                 "rollout.sim/container-start": .string(spec.containerStart.description),
                 "rollout.sim/image-pull": .string(spec.imagePull.description),
             ]))])),
-            "spec": .object(taints.isEmpty ? Object() : Object(["taints": .array(taints)])),
+            // The node IPAM controller's /24 of the cluster CIDR, in the order nodes register
+            // (k3s: 10.42.0.0/16; past 256 nodes the next /16s).
+            "spec": .object(nodeSpec),
             "status": .object(status),
         ]))
     }
