@@ -270,4 +270,42 @@ final class SchedulerTests: XCTestCase {
         c = try run(store, replicas: 1, name: "web")
         XCTAssertEqual(placement(c, "web"), ["node-3": 1], "the cache's preferred affinity draws the web pod")
     }
+
+    // scheduling_queue.go: calculateBackoffDuration (1 s doubled per attempt, at most 10 s);
+    // a relevant event during the back-off sends the pod to backoffQ, popped on the 1 s tick
+    // after it ends; after it, straight to activeQ; an event the rejecting plugins did not
+    // register for leaves it waiting; flushUnschedulablePodsLeftover (every 30 s) retries it
+    // once it has waited more than 5 minutes.
+    func testTheSchedulingQueue() {
+        XCTAssertEqual((1...6).map { SchedulingQueueEntry.backoff(attempts: $0) }, [1000, 2000, 4000, 8000, 10000, 10000])
+        let t0 = Timestamp(milliseconds: 990_000)   // on the 30 s grid
+        func entry(_ attempts: Int, _ reasons: Set<String>) -> SchedulingQueueEntry {
+            SchedulingQueueEntry(attempts: attempts, failedAt: t0, wants: SchedulingQueueEntry.events(for: reasons), seen: [:], requeuedAt: nil)
+        }
+        let at = { (ms: Int) in Timestamp(milliseconds: t0.milliseconds + ms) }
+        // Insufficient cpu, third attempt (4 s back-off); a pod deleted 1.5 s later: backoffQ.
+        var e = entry(3, ["Insufficient cpu"])
+        XCTAssertEqual(e.readyAt(now: at(1500), counts: [.assignedPodDeleted: 1]), at(4000))
+        // The same event after the back-off: at once.
+        e = entry(3, ["Insufficient cpu"])
+        XCTAssertEqual(e.readyAt(now: at(6500), counts: [.assignedPodDeleted: 1]), at(6500))
+        // A node selector no node matches: a pod deleted is no reason to try again.
+        e = entry(1, ["node(s) didn't match Pod's node affinity/selector"])
+        XCTAssertNil(e.readyAt(now: at(6500), counts: [.assignedPodDeleted: 1]))
+        XCTAssertEqual(e.flushTime, at(330_000), "the first 30 s flush more than 300 s later")
+        XCTAssertEqual(e.readyAt(now: at(330_000), counts: [.assignedPodDeleted: 1]), at(330_000))
+        // But a node event is.
+        e = entry(1, ["node(s) didn't match Pod's node affinity/selector"])
+        XCTAssertEqual(e.readyAt(now: at(20_000), counts: [.node: 1]), at(20_000))
+    }
+
+    // A pod no node will ever take, with nothing happening: tried at 0 s, then by the 5-minute
+    // flush at 330 s and 660 s — one FailedScheduling series of 3.
+    func testAPodThatNeverFitsIsRetriedEveryFiveMinutes() throws {
+        let c = try run(try cluster(nodes: 2), spec: "nodeSelector: {disktype: ssd}")
+        EventLoop.advance(c, by: Duration(seconds: 631))
+        let event = try XCTUnwrap(c.events.first { $0.reason == "FailedScheduling" })
+        XCTAssertEqual(event.count, 3)
+        XCTAssertEqual(event.last.milliseconds - event.first.milliseconds, 660_000)
+    }
 }

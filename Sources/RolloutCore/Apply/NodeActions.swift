@@ -45,6 +45,7 @@ extension Cluster {
         nodes[i] = SimNode(updated)
         nodes[i].images = images
         dirtyNodes.insert(name)
+        schedulingEvent(.node)
         return true
     }
 }

@@ -56,6 +56,8 @@ public final class Cluster {
     var dirtyIngresses: Set<ObjectKey> = []
     /// Traefik's addresses as last written into the Ingresses' status.
     var syncedTraefikAddresses: Value?
+    /// How many of each event the scheduling queue listens to have happened (SchedulingQueue).
+    var schedulingEventCounts: [SchedulingQueueEntry.Event: Int] = [:]
     /// Nodes whose kubelet is down now, and the node lifecycle controller's timers set.
     var downNodes: Set<String> = []
     var lifecycleWakeups: Set<Int> = []
@@ -211,6 +213,7 @@ public final class Cluster {
         if pod.gone && !wasGone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
             livePods[deployment, default: 0] -= 1
         }
+        if pod.gone && !wasGone && pod.nodeName != nil { schedulingEvent(.assignedPodDeleted) }
     }
 
     /// Pods of each Deployment (by uid) that exist now, and the most that existed at once

@@ -98,8 +98,10 @@ public final class SimPod {
     /// Increases on every transition that makes earlier timers of this pod stale.
     var epoch = 0
     var scheduledAt: Timestamp?
-    /// The last FailedScheduling message, so a pod that keeps not fitting records it once.
+    /// The last FailedScheduling message.
     var schedulingFailure: String?
+    /// Its place in the scheduler's queue after a failed attempt (SchedulingQueue).
+    var queue: SchedulingQueueEntry?
     /// What it takes from its node, as the scheduler counts it (from its template, once).
     var usage: PodUsage?
     /// Its node's kubelet is down: nothing changes and nothing answers until it is back.

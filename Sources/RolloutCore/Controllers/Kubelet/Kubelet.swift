@@ -249,6 +249,8 @@ enum Kubelet {
             // A kubelet that is down stops nothing: the pod stays Terminating.
             if !p.nodeDown { Termination.begin(p, in: c) }
         }
+        // An update for the scheduler: a terminating pod no longer counts for spreading.
+        if pod.nodeName != nil { c.schedulingEvent(.podChanged) }
         scheduleNext(uid, in: c)
     }
 }

@@ -323,6 +323,7 @@ extension Cluster {
         nodes[i] = SimNode(resource)
         nodes[i].images = images
         dirtyNodes.insert(nodes[i].name)
+        schedulingEvent(.node)
     }
 
     /// `cluster fail-node` within a plan: the kubelet stops at `at`.

@@ -4,14 +4,26 @@
 /// until enough feasible ones are found, from a rotating start: numFeasibleNodesToFind), the
 /// score plugins on the feasible ones, and the best total. Ties are broken by a choice seeded by
 /// the pod's uid where upstream picks at random. A pod that fits nowhere stays Pending with a
-/// `FailedScheduling` event in the scheduler's words (FitError) and is tried again whenever the
-/// controllers run. Preemption is not simulated: the message says what upstream's dry run
+/// `FailedScheduling` event in the scheduler's words (FitError) and goes back to the queue,
+/// tried again after a relevant cluster event and its back-off (SchedulingQueue). Preemption is not simulated: the message says what upstream's dry run
 /// finds, and no pod is evicted for another.
 enum Scheduler {
     static func schedule(in c: Cluster) -> Bool {
         guard !c.unscheduled.isEmpty else { return false }
-        let pending = c.unscheduled.compactMap { c.pods[$0] }.filter { $0.nodeName == nil && $0.isActive }
-        c.unscheduled = Set(pending.map(\.uid))
+        let waiting = c.unscheduled.compactMap { c.pods[$0] }.filter { $0.nodeName == nil && $0.isActive }
+        c.unscheduled = Set(waiting.map(\.uid))
+        // The scheduling queue: a pod that failed is tried again after a cluster event it
+        // cares about and its back-off, or after 5 minutes (SchedulingQueue).
+        let pending = waiting.filter { pod in
+            guard var entry = pod.queue else { return true }
+            defer { pod.queue = entry }
+            guard let ready = entry.readyAt(now: c.now, counts: c.schedulingEventCounts) else {
+                c.wake(at: entry.flushTime)
+                return false
+            }
+            if ready > c.now { c.wake(at: ready); return false }
+            return true
+        }
         if pending.isEmpty { return false }
         // Decoded once per template in a pass; what a placed pod takes is kept on it.
         var requirements: [String: PodRequirements] = [:]
@@ -57,11 +69,11 @@ enum Scheduler {
             // node, unresolvably (`volume_binding.go` PreFilter; the kubelet never sees it).
             if let claim = pod.behaviour.volumes.first(where: { $0.kind == .persistentVolumeClaim && c.configKeys("PersistentVolumeClaim", namespace: pod.namespace, name: $0.name) == nil }) {
                 let n = c.nodes.count
-                fail(pod, "0/\(n) nodes are available: persistentvolumeclaim \"\(claim.name)\" not found. preemption: 0/\(n) nodes are available: \(n) Preemption is not helpful for scheduling.", in: c)
+                fail(pod, "0/\(n) nodes are available: persistentvolumeclaim \"\(claim.name)\" not found. preemption: 0/\(n) nodes are available: \(n) Preemption is not helpful for scheduling.", reasons: [], in: c)
                 continue
             }
             guard !states.isEmpty else {
-                fail(pod, "no nodes available to schedule pods", in: c)
+                fail(pod, "no nodes available to schedule pods", reasons: [], in: c)
                 continue
             }
             let affinity = affinityMatters ? InterPodAffinity.context(r, labels: pod.labels, namespace: pod.namespace, placed: placed, nodes: states) : nil
@@ -79,7 +91,7 @@ enum Scheduler {
             }
             c.nextStartNodeIndex = (c.nextStartNodeIndex + processed) % states.count
             guard !feasible.isEmpty else {
-                fail(pod, FitError.message(r, nodes: states, failures: failures), in: c)
+                fail(pod, FitError.message(r, nodes: states, failures: failures), reasons: Set(failures.values.flatMap(\.reasons)), in: c)
                 continue
             }
             let chosen: Int
@@ -139,17 +151,24 @@ enum Scheduler {
             p.ip = ip
             p.epoch += 1
             p.schedulingFailure = nil
+            p.queue = nil
             // Bound to a node whose kubelet has stopped but is not yet NotReady: it never starts.
             p.nodeDown = c.downNodes.contains(node.name)
         }
         c.unscheduled.remove(pod.uid)
+        c.schedulingEvent(.podChanged)
         // The Scheduled event is derived from the pod's PodScheduled condition (EventLog).
         Kubelet.scheduleNext(pod.uid, in: c)
     }
 
-    static func fail(_ pod: SimPod, _ message: String, in c: Cluster) {
-        guard pod.schedulingFailure != message else { return }
-        c.updatePod(pod.uid) { $0.schedulingFailure = message }
+    /// A failed attempt: FailedScheduling (again), and back to the queue with one more attempt.
+    static func fail(_ pod: SimPod, _ message: String, reasons: Set<String>, in c: Cluster) {
+        c.updatePod(pod.uid) { p in
+            p.schedulingFailure = message
+            p.queue = SchedulingQueueEntry(attempts: (p.queue?.attempts ?? 0) + 1, failedAt: c.now, wants: SchedulingQueueEntry.events(for: reasons),
+                                           seen: c.schedulingEventCounts, requeuedAt: nil)
+        }
         c.record("Warning", reason: "FailedScheduling", message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: "default-scheduler")
+        c.wake(at: pod.queue?.flushTime ?? c.now)
     }
 }
