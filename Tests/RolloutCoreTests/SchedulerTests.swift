@@ -234,7 +234,8 @@ final class SchedulerTests: XCTestCase {
     // by zone, maxSkew 1, on two zones of two nodes. Four replicas go two per zone. With zone
     // b's nodes tainted, zone b still counts as a domain (nodeTaintsPolicy Ignore) with 0 pods,
     // so zone a takes one pod (skew 1) and the next would make it 2: refused, a resolvable
-    // reason; the tainted nodes fail first on the taint.
+    // reason; the tainted nodes fail first on the taint. The inclusion policies change which
+    // nodes make domains.
     func testOwnTopologySpreadConstraints() throws {
         let spread = "topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: app}}}]"
         var store = try cluster(nodes: 4) { i, node in Self.label(&node, "topology.kubernetes.io/zone", i < 2 ? "a" : "b") }
@@ -249,6 +250,18 @@ final class SchedulerTests: XCTestCase {
         c = try run(store, replicas: 2, spec: spread)
         XCTAssertEqual(placement(c)["<pending>"], 1)
         XCTAssertEqual(failure(c), "0/4 nodes are available: 2 node(s) didn't match pod topology spread constraints, 2 node(s) had untolerated taint {maintenance: }. preemption: 0/4 nodes are available: 2 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.")
+        // nodeTaintsPolicy: Honor (matchNodeInclusionPolicies): the tainted zone is no domain, so
+        // both pods fit in zone a.
+        c = try run(store, replicas: 2, name: "honor", spec: spread.replacingOccurrences(of: "{app: app}}", with: "{app: honor}}, nodeTaintsPolicy: Honor"))
+        XCTAssertNil(placement(c, "honor")["<pending>"], "\(placement(c, "honor"))")
+        // nodeAffinityPolicy: Ignore: zone b counts although the pods select zone a — the second
+        // pod would make the skew 2.
+        store = try cluster(nodes: 4) { i, node in Self.label(&node, "topology.kubernetes.io/zone", i < 2 ? "a" : "b") }
+        let selectA = "nodeSelector: {topology.kubernetes.io/zone: a}\n"
+        c = try run(store, replicas: 2, name: "ignore", spec: selectA + spread.replacingOccurrences(of: "{app: app}}", with: "{app: ignore}}, nodeAffinityPolicy: Ignore"))
+        XCTAssertEqual(placement(c, "ignore")["<pending>"], 1)
+        c = try run(store, replicas: 2, name: "honored", spec: selectA + spread.replacingOccurrences(of: "{app: app}}", with: "{app: honored}}"))
+        XCTAssertNil(placement(c, "honored")["<pending>"], "Honor (the default): zone b is not a domain")
         // A node without the constraint's key fails unresolvably.
         c = try run(try cluster(nodes: 2), spec: "topologySpreadConstraints: [{maxSkew: 1, topologyKey: rack, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: app}}}]")
         XCTAssertEqual(failure(c), "0/2 nodes are available: 2 node(s) didn't match pod topology spread constraints (missing required label). preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.")

@@ -3,7 +3,9 @@ import Foundation
 /// PodTopologySpread with the pod's own `topologySpreadConstraints`
 /// (`podtopologyspread/filtering.go` calPreFilterState, Filter; `scoring.go` for ScheduleAnyway;
 /// `common.go` for the defaults of 1.32: nodeAffinityPolicy Honor, nodeTaintsPolicy Ignore,
-/// matchLabelKeys merged into the selector). Pods are counted per domain — the values of the
+/// matchLabelKeys merged into the selector; `matchNodeInclusionPolicies`: `nodeAffinityPolicy:
+/// Ignore` counts nodes the pod's node selection excludes, `nodeTaintsPolicy: Honor` leaves
+/// out nodes with a NoSchedule or NoExecute taint the pod does not tolerate). Pods are counted per domain — the values of the
 /// constraint's `topologyKey` on the nodes that have it and match the pod's node selection —
 /// skipping terminating pods; a node is refused when its domain's count, plus one if the pod
 /// matches the selector itself, exceeds the smallest domain's by more than `maxSkew` (the
@@ -14,6 +16,9 @@ struct SpreadConstraint {
     var hard: Bool
     var selector: LabelSelector?
     var minDomains: Int
+    /// `nodeAffinityPolicy` (Honor unless Ignore) and `nodeTaintsPolicy` (Ignore unless Honor).
+    var honorsNodeAffinity: Bool
+    var honorsTaints: Bool
 
     init(_ value: Value, podLabels: [String: String]) {
         var reader = FieldReader()
@@ -22,6 +27,8 @@ struct SpreadConstraint {
         hard = (value["whenUnsatisfiable"]?.stringValue ?? "DoNotSchedule") == "DoNotSchedule"
         selector = LabelSelector.decode(value["labelSelector"], at: FieldPath(), reader: &reader)
         minDomains = max(1, value["minDomains"]?.intValue ?? 1)
+        honorsNodeAffinity = value["nodeAffinityPolicy"]?.stringValue != "Ignore"
+        honorsTaints = value["nodeTaintsPolicy"]?.stringValue == "Honor"
         for key in (value["matchLabelKeys"]?.arrayValue ?? []).compactMap(\.stringValue) {
             guard let v = podLabels[key] else { continue }
             selector = selector ?? LabelSelector()
@@ -49,7 +56,9 @@ enum PodTopologySpread {
             var domains: [String: Int] = [:]
             var eligible = Array(repeating: false, count: nodes.count)
             for (i, s) in nodes.enumerated() {
-                guard let value = s.node.labels[constraint.topologyKey], NodeFilters.nodeAffinity(r, s.node) == nil else { continue }
+                guard let value = s.node.labels[constraint.topologyKey] else { continue }
+                if constraint.honorsNodeAffinity && NodeFilters.nodeAffinity(r, s.node) != nil { continue }
+                if constraint.honorsTaints && s.node.taints.contains(where: { ($0.effect == "NoSchedule" || $0.effect == "NoExecute") && !r.tolerates($0) }) { continue }
                 eligible[i] = true
                 domains[value, default: 0] += 0
             }
