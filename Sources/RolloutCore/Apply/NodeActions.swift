@@ -41,11 +41,7 @@ extension Cluster {
     /// already was so.
     func setUnschedulable(_ name: String, _ value: Bool) -> Bool {
         guard let i = nodes.firstIndex(where: { $0.name == name }), let updated = NodeActions.cordoned(nodes[i].resource, value) else { return false }
-        let images = nodes[i].images
-        nodes[i] = SimNode(updated)
-        nodes[i].images = images
-        dirtyNodes.insert(name)
-        schedulingEvent(.node)
+        replaceNode(i, updated)
         return true
     }
 }

@@ -56,6 +56,14 @@ public final class Cluster {
     var dirtyIngresses: Set<ObjectKey> = []
     /// Traefik's addresses as last written into the Ingresses' status.
     var syncedTraefikAddresses: Value?
+    /// Counts every change to a pod or a Deployment: a controller that depends on nothing else
+    /// (the disruption controller) skips a pass when it has not moved.
+    var changes = 0
+    /// `changes` when the disruption controller last synced.
+    var disruptionSyncedAt = -1
+    /// Nodes with a kubelet outage set (stopped, maybe restarted): the node lifecycle
+    /// controller has nothing to do while there is none.
+    var outages = 0
     /// How many of each event the scheduling queue listens to have happened (SchedulingQueue).
     var schedulingEventCounts: [SchedulingQueueEntry.Event: Int] = [:]
     /// Nodes whose kubelet is down now, and the node lifecycle controller's timers set.
@@ -117,6 +125,7 @@ public final class Cluster {
         }
         nodes = try list(Self.nodeType).map(SimNode.init)
         downNodes = Set(nodes.filter { $0.down(at: now) }.map(\.name))
+        outages = nodes.filter { $0.stoppedAt != nil }.count
         for p in try list(Self.podType) {
             let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
             // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
@@ -189,6 +198,7 @@ public final class Cluster {
     }
 
     func add(_ pod: SimPod) {
+        changes += 1
         if let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
             livePods[deployment, default: 0] += 1
             instantPeak[deployment] = max(instantPeak[deployment] ?? 0, livePods[deployment] ?? 0)
@@ -207,6 +217,7 @@ public final class Cluster {
 
     func updatePod(_ uid: String, _ body: (SimPod) -> Void) {
         guard let pod = pods[uid] else { return }
+        changes += 1
         let wasGone = pod.gone
         body(pod)
         dirtyPods.insert(uid)
@@ -225,6 +236,7 @@ public final class Cluster {
     var instantPeak: [String: Int] = [:]
 
     func updateDeployment(_ resource: Resource) {
+        changes += 1
         deployments[resource.key] = resource
         dirtyDeployments.insert(resource.key)
     }

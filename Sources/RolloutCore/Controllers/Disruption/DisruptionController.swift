@@ -74,7 +74,8 @@ enum DisruptionController {
     /// Brings every budget's status up to date; true when one changed.
     @discardableResult
     static func sync(in c: Cluster) -> Bool {
-        guard !c.disruptionBudgets.isEmpty else { return false }
+        guard !c.disruptionBudgets.isEmpty, c.changes != c.disruptionSyncedAt else { return false }
+        defer { c.disruptionSyncedAt = c.changes }
         var changed = false
         for key in c.disruptionBudgets.keys.sorted() {
             if sync(key, in: c) { changed = true }

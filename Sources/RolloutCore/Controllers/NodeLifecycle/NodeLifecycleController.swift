@@ -78,7 +78,7 @@ enum NodeLifecycleController {
 
     @discardableResult
     static func sync(in c: Cluster) -> Bool {
-        guard c.nodes.contains(where: { $0.stoppedAt != nil }) else { return false }
+        guard c.outages > 0 else { return false }
         var changed = false
         let now = c.now
         for i in c.nodes.indices {
@@ -320,7 +320,9 @@ extension Cluster {
 
     func replaceNode(_ i: Int, _ resource: Resource) {
         let images = nodes[i].images
+        if nodes[i].stoppedAt != nil { outages -= 1 }
         nodes[i] = SimNode(resource)
+        if nodes[i].stoppedAt != nil { outages += 1 }
         nodes[i].images = images
         dirtyNodes.insert(nodes[i].name)
         schedulingEvent(.node)
