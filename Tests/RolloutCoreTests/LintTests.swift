@@ -76,6 +76,35 @@ final class LintTests: XCTestCase {
     // missing-reference: what the kubelet would not find (makeEnvironmentVariables, the
     // configmap/secret volume plugins, VolumeBinding), unless optional, in the manifests or in
     // the cluster.
+    // With the cluster's nodes (a state): the scheduler's NodeAffinity and TaintToleration
+    // filters on every node, before anything is applied.
+    func testNodeSelectionAgainstTheClustersNodes() throws {
+        var cluster = KnownObjects()
+        for i in 1...2 {
+            var spec = ClusterSpec(profile: .bare, nodes: 2)
+            spec.labels = ["pool": "general"]
+            spec.taints = i == 2 ? [("dedicated", "db", "NoSchedule")] : []
+            cluster.addFromCluster(ClusterSetup.node(index: i, spec: spec))
+        }
+        let select = { (fragment: String) in Self.clean.replacingOccurrences(of: "      containers:\n", with: fragment + "      containers:\n") }
+        let cases: [(name: String, yaml: String, expected: [String])] = [
+            ("matches node-1", select("      nodeSelector: {pool: general}\n"), []),
+            ("matches nothing", select("      nodeSelector: {disktype: ssd}\n"), ["no-matching-node spec.template.spec.nodeSelector"]),
+            ("affinity matches nothing", select("      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: pool, operator: In, values: [gpu]}]}]}}}\n"),
+             ["no-matching-node spec.template.spec.affinity.nodeAffinity"]),
+            ("only the tainted node", select("      nodeSelector: {kubernetes.io/hostname: node-2}\n"), ["untolerated-taint spec.template.spec"]),
+            ("tolerated", select("      nodeSelector: {kubernetes.io/hostname: node-2}\n      tolerations: [{key: dedicated, operator: Exists}]\n"), []),
+        ]
+        for c in cases {
+            let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(c.yaml.utf8))]).documents
+            let found = Linter.lint(documents, cluster: cluster).filter { $0.code == "no-matching-node" || $0.code == "untolerated-taint" }
+            XCTAssertEqual(found.map { "\($0.code) \($0.path)" }, c.expected, c.name)
+        }
+        // Without a cluster nothing is assumed about nodes.
+        let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(select("      nodeSelector: {disktype: ssd}\n").utf8))]).documents
+        XCTAssertFalse(Linter.lint(documents).contains { $0.code == "no-matching-node" })
+    }
+
     func testMissingReferences() throws {
         let env = "        env: [{name: MODE, valueFrom: {configMapKeyRef: {name: settings, key: mode}}}]\n"
         let withEnv = Self.clean.replacingOccurrences(of: "        lifecycle:", with: env + "        lifecycle:")

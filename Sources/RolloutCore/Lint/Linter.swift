@@ -42,7 +42,7 @@ public enum Linter {
                 break
             }
         }
-        for w in workloads { hazards += deploymentHazards(w) + referenceHazards(w, known: known) }
+        for w in workloads { hazards += deploymentHazards(w) + referenceHazards(w, known: known) + nodeSelectionHazards(w, nodes: known.nodes) }
         hazards += serviceHazards(services, workloads: workloads, known: known)
         for (resource, document) in ingresses { hazards += ingressHazards(resource, document, known: known) }
         hazards += budgetHazards(budgets, known: known)
@@ -193,5 +193,32 @@ public enum Linter {
             }
         }
         return found
+    }
+
+    /// With the cluster's nodes known: a `nodeSelector` or required node affinity no node
+    /// satisfies (`no-matching-node`), or nodes that match but all carry a NoSchedule or
+    /// NoExecute taint the pods do not tolerate (`untolerated-taint`) — the pods would stay
+    /// Pending with the scheduler's reason (NodeAffinity, TaintToleration filters).
+    static func nodeSelectionHazards(_ w: Workload, nodes: [SimNode]) -> [Hazard] {
+        guard !nodes.isEmpty, w.deployment.replicas > 0 else { return [] }
+        var template = w.resource.object["spec"]?["template"]?.objectValue ?? Object()
+        var spec = template["spec"]?.objectValue ?? Object()
+        Defaults.podAdmission(&spec)
+        template["spec"] = .object(spec)
+        let r = PodRequirements(template: template)
+        let podSpec = FieldPath("spec.template.spec")
+        let selected = nodes.filter { NodeFilters.nodeAffinity(r, $0) == nil && NodeFilters.nodeName(r, $0) == nil }
+        if selected.isEmpty {
+            let path = r.nodeSelector.isEmpty ? podSpec / "affinity" / "nodeAffinity" : podSpec / "nodeSelector"
+            return [hazard("no-matching-node", .error, w.resource, w.document, path,
+                           "no node of the cluster matches: \(nodes.count) node(s) didn't match Pod's node affinity/selector, so every pod stays Pending",
+                           fix: "make the nodeSelector or node affinity match a node's labels (rollout get nodes --show-labels)")]
+        }
+        let tolerated = selected.filter { NodeFilters.taintToleration(r, $0) == nil }
+        guard tolerated.isEmpty else { return [] }
+        let taints = Set(selected.flatMap { NodeFilters.taints(of: $0) }.filter { ($0.effect == "NoSchedule" || $0.effect == "NoExecute") && !r.tolerates($0) }.map { "{\($0.key): \($0.value)}" }).sorted()
+        return [hazard("untolerated-taint", .error, w.resource, w.document, podSpec,
+                       "every node it may run on has an untolerated taint (\(taints.joined(separator: ", "))), so every pod stays Pending",
+                       fix: "add a toleration for the nodes' taint, or schedule the pods elsewhere")]
     }
 }

@@ -16,13 +16,15 @@ public struct KnownObjects: Sendable {
     /// Whether a cluster's objects were added: without one, lint assumes a fresh cluster of
     /// the default profile (k3s, whose IngressClass `traefik` is the default).
     public private(set) var hasCluster = false
+    /// The cluster's nodes (labels, taints), for the node-selection checks.
+    var nodes: [SimNode] = []
 
     public init() {}
 
     /// The kinds `add` keeps, for callers listing them from a store.
     public static let kinds: [(apiVersion: String, kind: String)] = [
         ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "PersistentVolumeClaim"), ("v1", "Service"), ("networking.k8s.io/v1", "IngressClass"),
-        ("apps/v1", "Deployment"),
+        ("apps/v1", "Deployment"), ("v1", "Node"),
     ]
 
     /// Adds a cluster's object (`add` for the manifests' own).
@@ -32,6 +34,7 @@ public struct KnownObjects: Sendable {
     }
 
     public mutating func add(_ resource: Resource) {
+        if resource.kind == "Node" && resource.type.group.isEmpty { nodes.append(SimNode(resource)) }
         if resource.kind == "Deployment" && resource.type.group == "apps" {
             var reader = FieldReader()
             let d = Deployment(resource, reader: &reader)

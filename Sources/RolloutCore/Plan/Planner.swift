@@ -207,6 +207,8 @@ public enum Planner {
                     "add a toleration for the nodes' taint, or schedule the pods elsewhere")
                 : ("insufficient-capacity", FieldPath("spec.template.spec.containers[0].resources.requests"),
                     "lower maxSurge or the requests, or add nodes (rollout cluster init --nodes N --cpu C --memory M)")
+            // Lint already said it from the manifests and the nodes.
+            if hazards.contains(where: { $0.code == code && $0.object == resource.qualifiedName }) { continue }
             let anchor = document.flatMap { path.location(in: $0.node) ?? FieldPath("spec.template.spec.containers").location(in: $0.node) }
             hazards.append(Hazard(code: code, severity: .error, object: resource.qualifiedName, path: path,
                                   message: "\(stuck.count) pod\(stuck.count == 1 ? "" : "s") could not be scheduled during the rollout: \(why)",
