@@ -87,6 +87,10 @@ enum DrainCommand {
         try cluster.save()
         try store.commit()
         io.flush()
+        if result.waitingOnDownNode {
+            io.err("error: the drain of node \"\(name)\" can never finish: its kubelet is down, so the evicted pods stay Terminating (kubectl would wait until interrupted; --timeout bounds it)\n")
+            return 1
+        }
         if result.blockedForever {
             io.err("error: the drain of node \"\(name)\" can never finish: \(result.pendingPods.count) pod(s) cannot be evicted without violating a PodDisruptionBudget and nothing left in the cluster will change that (kubectl would retry every 5s until interrupted)\n")
             return 1

@@ -40,6 +40,8 @@ public struct DrainResult: Sendable {
     /// Refused by a PodDisruptionBudget with nothing left that could change it: kubectl
     /// would retry for ever.
     public var blockedForever = false
+    /// Blocked because evicted pods stay Terminating on a node whose kubelet is down.
+    public var waitingOnDownNode = false
 }
 
 public enum Drain {
@@ -178,6 +180,20 @@ public enum Drain {
             }
             if deadline == nil && refusedOnly && (c.timers.isEmpty || structural) {
                 result.blockedForever = true
+                break
+            }
+            // Waiting for pods whose kubelet is down (they stay Terminating), or a day gone by:
+            // kubectl would wait for ever.
+            let stuck = selected.indices.allSatisfy { i in
+                switch steps[i] {
+                case .waiting: return c.pods[selected[i].uid].map { $0.nodeDown || $0.gone } ?? true
+                case .attempt: return refusedOnly
+                case .done: return true
+                }
+            } && steps.contains { if case .waiting = $0 { return true } else { return false } }
+            if deadline == nil && (stuck || now.milliseconds - start.milliseconds > EventLoop.defaultLimit.milliseconds) {
+                result.blockedForever = true
+                result.waitingOnDownNode = stuck
                 break
             }
             if let deadline, deadline > now { wake = min(wake, deadline) }

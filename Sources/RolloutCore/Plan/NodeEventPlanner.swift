@@ -238,7 +238,9 @@ extension Planner {
             let result = Drain.run(node, in: c, options: drainOptions, emit: { lines.append(.init(at: seconds($0.at), stream: $0.stream, text: $0.text)) }, observe: observe)
             end = result.finishedAt
             finished = result.drained
-            if result.blockedForever {
+            if result.waitingOnDownNode {
+                blocked = "evicted pods stay Terminating: the node's kubelet is down and cannot confirm (kubectl drain would wait for ever)"
+            } else if result.blockedForever {
                 blocked = "\(result.pendingPods.count) pod\(result.pendingPods.count == 1 ? "" : "s") can never be evicted: \(blockingBudgets(c, node: node).joined(separator: ", ")) allows no disruption and nothing will change that (kubectl drain would retry every 5s for ever)"
             } else if !result.drained {
                 blocked = result.lines.last?.text ?? "not drained"
