@@ -11,12 +11,12 @@ enum NodeScores {
     /// Total weighted scores of the feasible nodes (indices into `states`).
     /// `counts`: pods of the pod's ReplicaSet per node (all nodes), nil when the system default
     /// spreading does not apply.
-    static func totals(_ r: PodRequirements, counts: [Int]?, ownSpread: [Int]? = nil, podAffinity: [Int]? = nil, feasible: [Int], states: [NodeState]) -> [Int] {
+    static func totals(_ r: PodRequirements, counts: [Int]?, zoneCounts: [Int] = [], ownSpread: [Int]? = nil, podAffinity: [Int]? = nil, feasible: [Int], states: [NodeState]) -> [Int] {
         // Nodes are read in place (indices), never copied: this runs for every pod placed.
         let tainted = feasible.contains { !states[$0].node.taints.isEmpty }
         let taint = tainted ? normalize(feasible.map { taintRaw(r, states[$0].node) }, reverse: true) : nil
         let affinity = r.preferredTerms.isEmpty ? nil : normalize(feasible.map { affinityRaw(r, states[$0].node) }, reverse: false)
-        let spread = ownSpread ?? counts.map { topologySpread(counts: $0, feasible: feasible, all: states) }
+        let spread = ownSpread ?? counts.map { topologySpread(counts: $0, zoneCounts: zoneCounts, feasible: feasible, all: states) }
         return feasible.indices.map { k in
             let i = feasible[k]
             return 3 * (taint?[k] ?? maxNodeScore) + 2 * (affinity?[k] ?? 0) + leastAllocated(r, states[i]) + 2 * (spread?[k] ?? 0)
@@ -61,7 +61,7 @@ enum NodeScores {
     static func balancedAllocation(_ r: PodRequirements, _ s: NodeState) -> Int {
         func fraction(_ name: String, _ allocatable: Int) -> Double {
             guard allocatable > 0 else { return 1 }
-            return min(1, Double(s.requested(name).addingSaturating(name == "cpu" ? r.cpu : r.memory)) / Double(allocatable))
+            return min(1, Double((name == "cpu" ? s.cpu : s.memory).addingSaturating(name == "cpu" ? r.cpu : r.memory)) / Double(allocatable))
         }
         let std = abs(fraction("cpu", s.node.cpuMillis) - fraction("memory", s.node.memoryBytes)) / 2
         return Int((1 - std) * Double(maxNodeScore))
@@ -72,15 +72,20 @@ enum NodeScores {
     /// ReplicaSet — the default selector includes `pod-template-hash` — that are not
     /// terminating (`scoring.go` initPreScoreState, Score: Σ count × ln(domains + 2) +
     /// maxSkew − 1, rounded; NormalizeScore: 100 × (max + min − s) / max).
-    static func topologySpread(counts: [Int], feasible: [Int], all: [NodeState]) -> [Int] {
+    /// `zoneCounts`: the same pods per zone (by `NodeState.zoneIndex`).
+    static func topologySpread(counts: [Int], zoneCounts: [Int], feasible: [Int], all: [NodeState]) -> [Int] {
         let hostWeight = log(Double(feasible.count + 2))
-        var zoneCounts: [String: Int] = [:]
-        for (i, s) in all.enumerated() where counts[i] > 0 { if let zone = s.zone { zoneCounts[zone, default: 0] += counts[i] } }
-        let zones = Set(feasible.compactMap { all[$0].zone })
-        let zoneWeight = log(Double(zones.count + 2))
+        var seen = Array(repeating: false, count: zoneCounts.count)
+        var zones = 0
+        for i in feasible {
+            let z = all[i].zoneIndex
+            if z >= 0 && z < seen.count && !seen[z] { seen[z] = true; zones += 1 }
+        }
+        let zoneWeight = log(Double(zones + 2))
         let raw = feasible.map { i -> Int in
             var score = Double(counts[i]) * hostWeight + 2
-            if let zone = all[i].zone { score += Double(zoneCounts[zone] ?? 0) * zoneWeight + 4 }
+            let z = all[i].zoneIndex
+            if z >= 0 && z < zoneCounts.count { score += Double(zoneCounts[z]) * zoneWeight + 4 }
             return Int(score.rounded())
         }
         let top = raw.max() ?? 0, bottom = raw.min() ?? 0

@@ -1,8 +1,9 @@
 /// A node as the scheduler's snapshot sees it (`framework.NodeInfo`): what its pods request —
 /// terminating pods included, until they are gone — their host ports, their priorities, and
-/// how many pods of each ReplicaSet it runs (for spreading).
-struct NodeState {
-    var node: SimNode
+/// how many pods of each ReplicaSet it runs (for spreading). A class: every filter and score
+/// of every pod reads it, and a copy of the node with it would cost more than the check.
+final class NodeState {
+    let node: SimNode
     var cpu = 0
     var memory = 0
     /// Extended resources (and ephemeral-storage) requested, by name.
@@ -14,8 +15,9 @@ struct NodeState {
     /// The lowest priority of its pods (for the preemption dry run's "victims").
     var lowestPriority = Int.max
 
-    /// `topology.kubernetes.io/zone`, read once.
+    /// `topology.kubernetes.io/zone`, read once, and its place among the cluster's zones (−1: none).
     let zone: String?
+    var zoneIndex = -1
 
     init(_ node: SimNode) {
         self.node = node
@@ -30,7 +32,7 @@ struct NodeState {
         }
     }
 
-    mutating func add(_ u: PodUsage) {
+    func add(_ u: PodUsage) {
         cpu = cpu.addingSaturating(u.cpu)
         memory = memory.addingSaturating(u.memory)
         if let more = u.extended { for (name, value) in more { extended[name] = extended[name, default: 0].addingSaturating(value) } }

@@ -34,9 +34,15 @@ enum Scheduler {
             requirements[key] = r
             return r
         }
-        var states = c.nodes.map(NodeState.init)
+        let states = c.nodes.map(NodeState.init)
         var index: [String: Int] = [:]
         for (i, node) in c.nodes.enumerated() { index[node.name] = i }
+        var zoneNumbers: [String: Int] = [:]
+        for s in states {
+            guard let zone = s.zone else { continue }
+            if zoneNumbers[zone] == nil { zoneNumbers[zone] = zoneNumbers.count }
+            s.zoneIndex = zoneNumbers[zone] ?? -1
+        }
         // The pods on nodes, for inter-pod affinity: only when some pod has such terms.
         var placed: [PlacedPod] = []
         let affinityMatters = pending.contains { needs($0).hasPodAffinity || !needs($0).spread.isEmpty }
@@ -53,12 +59,18 @@ enum Scheduler {
         }
         // For the system default spreading: each pending ReplicaSet's pods (not terminating) per node.
         var ownerCounts: [String: [Int]] = [:]
+        var ownerZoneCounts: [String: [Int]] = [:]
         for owner in Set(pending.map(\.ownerUID)) where !owner.isEmpty {
             var counts = Array(repeating: 0, count: states.count)
+            var zoneCounts = Array(repeating: 0, count: zoneNumbers.count)
             for pod in c.pods(ownedBy: owner) where !pod.gone && !pod.isTerminating {
-                if let node = pod.nodeName, let i = index[node] { counts[i] += 1 }
+                if let node = pod.nodeName, let i = index[node] {
+                    counts[i] += 1
+                    if states[i].zoneIndex >= 0 { zoneCounts[states[i].zoneIndex] += 1 }
+                }
             }
             ownerCounts[owner] = counts
+            ownerZoneCounts[owner] = zoneCounts
         }
         let queue = pending.map { ($0, needs($0)) }.sorted { a, b in
             a.1.priority != b.1.priority ? a.1.priority > b.1.priority : (a.0.created, a.0.name) < (b.0.created, b.0.name)
@@ -101,7 +113,8 @@ enum Scheduler {
                 let counts = r.spread.isEmpty ? ownerCounts[pod.ownerUID] : nil
                 let own = r.spread.isEmpty ? nil : PodTopologySpread.scores(spread, feasible: feasible, nodes: states)
                 let podAffinity = affinityMatters ? InterPodAffinity.scores(r, labels: pod.labels, namespace: pod.namespace, placed: placed, feasible: feasible, nodes: states) : nil
-                let totals = NodeScores.totals(r, counts: counts, ownSpread: own, podAffinity: podAffinity, feasible: feasible, states: states)
+                let totals = NodeScores.totals(r, counts: counts, zoneCounts: ownerZoneCounts[pod.ownerUID] ?? [], ownSpread: own, podAffinity: podAffinity,
+                                               feasible: feasible, states: states)
                 let best = totals.max() ?? 0
                 let ties = feasible.indices.filter { totals[$0] == best }.map { feasible[$0] }
                 chosen = ties[Int(seed(pod.uid) % UInt64(ties.count))]
@@ -113,6 +126,7 @@ enum Scheduler {
                                         requirements: r.hasPodAffinity ? r : nil))
             }
             ownerCounts[pod.ownerUID]?[chosen] += 1
+            if states[chosen].zoneIndex >= 0 { ownerZoneCounts[pod.ownerUID]?[states[chosen].zoneIndex] += 1 }
             bind(pod, to: states[chosen].node, in: c)
             changed = true
         }
