@@ -40,7 +40,7 @@ extension Cluster {
     /// Cordons or uncordons a node while time runs (drain's first step); false when it
     /// already was so.
     func setUnschedulable(_ name: String, _ value: Bool) -> Bool {
-        guard let i = nodes.firstIndex(where: { $0.name == name }), let updated = NodeActions.cordoned(nodes[i].resource, value) else { return false }
+        guard let i = nodeIndex[name], let updated = NodeActions.cordoned(nodes[i].resource, value) else { return false }
         replaceNode(i, updated)
         return true
     }

@@ -12,7 +12,12 @@ public final class Cluster {
     public internal(set) var pods: [String: SimPod] = [:]
     public var services: [ObjectKey: Resource] = [:]
     var endpoints: [ObjectKey: Resource] = [:]
-    public internal(set) var nodes: [SimNode] = []
+    public internal(set) var nodes: [SimNode] = [] {
+        // Without `oldValue`, which would copy the array on every change to a node.
+        didSet { if nodes.count != nodeIndex.count { nodeIndex = Dictionary(nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a }) } }
+    }
+    /// Where each node is in `nodes`, by name (the nodes keep their places).
+    var nodeIndex: [String: Int] = [:]
     public internal(set) var events: [SimEvent] = []
 
     var timelines: [ObjectKey: Timeline] = [:]
@@ -124,6 +129,8 @@ public final class Cluster {
             }
         }
         nodes = try list(Self.nodeType).map(SimNode.init)
+        // (Property observers do not run in an initializer.)
+        nodeIndex = Dictionary(nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         downNodes = Set(nodes.filter { $0.down(at: now) }.map(\.name))
         outages = nodes.filter { $0.stoppedAt != nil }.count
         for p in try list(Self.podType) {
@@ -256,12 +263,12 @@ public final class Cluster {
     }
 
     func node(named name: String) -> SimNode? {
-        nodes.first { $0.name == name }
+        nodeIndex[name].map { nodes[$0] }
     }
 
     /// A pull finished on `node`: the image is present there from now on (`status.images`).
     func pullFinished(image: String, node: String?) {
-        guard let node, let i = nodes.firstIndex(where: { $0.name == node }), !nodes[i].images.contains(image) else { return }
+        guard let node, let i = nodeIndex[node], !nodes[i].images.contains(image) else { return }
         nodes[i].images.insert(image)
         dirtyNodes.insert(node)
     }
@@ -270,9 +277,9 @@ public final class Cluster {
         ipCounter += 1
         // From the node's podCIDR (a /24 of 10.42.0.0/16 on k3s, given in registration order);
         // a node stored without one: by its place among the nodes.
-        if let prefix = nodes.first(where: { $0.name == node })?.podCIDRPrefix { return "\(prefix).\(ipCounter % 250 + 2)" }
-        let nodeIndex = (nodes.firstIndex { $0.name == node } ?? 0)
-        return "10.\(42 + nodeIndex / 256).\(nodeIndex % 256).\(ipCounter % 250 + 2)"
+        let i = nodeIndex[node] ?? 0
+        if i < nodes.count, let prefix = nodes[i].podCIDRPrefix { return "\(prefix).\(ipCounter % 250 + 2)" }
+        return "10.\(42 + i / 256).\(i % 256).\(ipCounter % 250 + 2)"
     }
 
     // MARK: events
@@ -388,7 +395,7 @@ public final class Cluster {
             storedMemories.remove(key)
         }
         for name in dirtyNodes.sorted() {
-            guard let node = nodes.first(where: { $0.name == name }) else { continue }
+            guard let node = self.node(named: name) else { continue }
             try store.writeStatus(node.encoded())
         }
         dirtyNodes = []

@@ -330,7 +330,7 @@ extension Cluster {
 
     /// `cluster fail-node` within a plan: the kubelet stops at `at`.
     public func failNode(_ name: String, at: Timestamp) -> Bool {
-        guard let i = nodes.firstIndex(where: { $0.name == name }) else { return false }
+        guard let i = nodeIndex[name] else { return false }
         var node = nodes[i].resource
         var meta = node.metadata
         var annotations = meta["annotations"]?.objectValue ?? Object()
