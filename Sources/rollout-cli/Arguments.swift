@@ -14,6 +14,8 @@ struct Arguments {
 
     private(set) var values: [String: [String]] = [:]
     private(set) var positional: [String] = []
+    /// Every flag with its value, in the order given (for flags that group, as node pools do).
+    private(set) var ordered: [(name: String, value: String)] = []
 
     init(_ args: [String], specs: [Spec]) throws(UsageError) {
         var i = 0
@@ -42,9 +44,11 @@ struct Arguments {
             if spec.takesValue {
                 if let inlineValue {
                     values[key, default: []].append(inlineValue)
+                    ordered.append((key, inlineValue))
                 } else {
                     guard i < args.count else { throw UsageError(message: "flag needs an argument: \(name)") }
                     values[key, default: []].append(args[i])
+                    ordered.append((key, args[i]))
                     i += 1
                 }
             } else {

@@ -21,7 +21,9 @@ enum ClusterCommand {
     started a minute before the clock begins, so they serve from the start. N nodes (default 1,
     at most 5000), spread round robin over --zones (label topology.kubernetes.io/zone), each
     with the --node-labels and --node-taints given (effects NoSchedule, PreferNoSchedule,
-    NoExecute; kind taints its control plane when it has workers); or one node per Node
+    NoExecute; kind taints its control plane when it has workers); --nodes repeated makes node
+    pools, each --nodes starting one that the --zones, --cpu, --memory, --pods, --node-labels
+    and --node-taints after it shape (nodes numbered on across pools); or one node per Node
     manifest in --nodes-from FILE, whose name, labels, taints and status.capacity (and
     allocatable) go over those defaults; and
     with C CPUs (default 4), M memory (default 8Gi) and room for P pods (default 110) each,
@@ -46,6 +48,7 @@ enum ClusterCommand {
       rollout cluster init --nodes 3 --cpu 8 --memory 32Gi
       rollout cluster init --profile kind --nodes 2
       rollout cluster init --nodes 6 --zones a,b,c --node-labels pool=general
+      rollout cluster init --nodes 3 --zones a,b,c --cpu 4 --nodes 2 --zones a,b --cpu 16 --memory 64Gi --node-labels pool=big
       rollout cluster init --nodes-from nodes.yaml
       rollout cluster init --container-start 2s --image-pull 20s
       rollout cluster info
@@ -81,14 +84,33 @@ enum ClusterCommand {
                 }
                 spec.profile = profile
             }
-            if let text = parsed.last("--nodes") {
-                guard let n = Int(text), (1...ClusterSpec.maxNodes).contains(n) else {
-                    throw UsageError(message: "invalid argument \"\(text)\" for \"--nodes\" flag: expected a number from 1 to \(ClusterSpec.maxNodes)")
+            // Node pools: each --nodes after the first starts a new pool; --zones, --cpu,
+            // --memory, --pods, --node-labels and --node-taints apply to the pool they follow
+            // (before any --nodes: to the first).
+            var pools: [ClusterSpec] = [ClusterSpec()]
+            var poolHasNodes = false
+            for (name, value) in parsed.ordered where poolFlags.contains(name) {
+                if name == "--nodes" {
+                    if poolHasNodes { pools.append(ClusterSpec()) }
+                    poolHasNodes = true
                 }
-                spec.nodes = n
+                try applyPoolFlag(name, value, to: &pools[pools.count - 1])
+            }
+            let total = pools.map(\.nodes).reduce(0, +)
+            guard total <= ClusterSpec.maxNodes else {
+                throw UsageError(message: "invalid argument \"\(total)\" for \"--nodes\" flag: at most \(ClusterSpec.maxNodes) nodes in all (Kubernetes' own limit)")
+            }
+            if let first = pools.first {
+                let profile = spec.profile
+                spec = first
+                spec.profile = profile
+            }
+            if pools.count > 1 {
+                spec.pools = pools
+                spec.nodes = total
             }
             if let path = parsed.last("--nodes-from") {
-                guard parsed.last("--nodes") == nil else { throw UsageError(message: "--nodes and --nodes-from cannot be given together") }
+                guard parsed.last("--nodes") == nil, pools.count == 1 else { throw UsageError(message: "--nodes and --nodes-from cannot be given together") }
                 let documents = try ManifestDecoder.decode(try ManifestPaths.sources(for: [path], recursive: false)).documents
                 var options = ApplyOptions()
                 options.namespace = ""
@@ -103,46 +125,6 @@ enum ClusterCommand {
                 spec.nodeManifests = nodes.map(\.resource)
                 spec.nodes = nodes.count
             }
-            if let text = parsed.last("--zones") {
-                let zones = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                guard zones.allSatisfy({ !$0.isEmpty && Validation.isLabelValue($0) }) else {
-                    throw UsageError(message: "invalid argument \"\(text)\" for \"--zones\" flag: expected zone names separated by commas, each a valid label value")
-                }
-                spec.zones = zones
-            }
-            if let text = parsed.last("--node-labels") {
-                for pair in text.split(separator: ",") {
-                    let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                    guard parts.count == 2, Validation.isQualifiedName(parts[0]), Validation.isLabelValue(parts[1]) else {
-                        throw UsageError(message: "invalid argument \"\(text)\" for \"--node-labels\" flag: expected KEY=VALUE pairs separated by commas")
-                    }
-                    spec.labels[parts[0]] = parts[1]
-                }
-            }
-            if let text = parsed.last("--node-taints") {
-                for item in text.split(separator: ",") {
-                    let keyValue = item.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-                    let effect = item.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-                    let parts = keyValue.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                    guard Validation.isQualifiedName(parts[0]), parts.count == 1 || Validation.isLabelValue(parts[1]),
-                          ["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(effect) else {
-                        throw UsageError(message: "invalid argument \"\(text)\" for \"--node-taints\" flag: expected KEY[=VALUE]:EFFECT separated by commas, EFFECT one of NoSchedule, PreferNoSchedule, NoExecute")
-                    }
-                    spec.taints.append((parts[0], parts.count > 1 ? parts[1] : "", effect))
-                }
-            }
-            if let text = parsed.last("--cpu") {
-                guard let q = Quantity(text), q.milliValue > 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--cpu\" flag: expected a quantity such as 4 or 500m") }
-                spec.cpu = q
-            }
-            if let text = parsed.last("--memory") {
-                guard let q = Quantity(text), q.integerValue > 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--memory\" flag: expected a quantity such as 8Gi or 512Mi") }
-                spec.memory = q
-            }
-            if let text = parsed.last("--pods") {
-                guard let n = Int(text), n > 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--pods\" flag: expected a positive number") }
-                spec.pods = n
-            }
             for flag in ["--container-start", "--image-pull"] {
                 guard let text = parsed.last(flag) else { continue }
                 guard let d = Duration(parsing: text), d.milliseconds >= 0, d.milliseconds <= 86_400_000 else {
@@ -155,6 +137,11 @@ enum ClusterCommand {
             try ClusterAdmin.initialize(store, spec: spec)
             if let path = parsed.last("--nodes-from") {
                 io.out("Cluster initialised in \(store.directory) (\(spec.profile.rawValue)): \(spec.nodes) node\(spec.nodes == 1 ? "" : "s") from \(path); clock at \(store.clock).\n")
+                return 0
+            }
+            if spec.pools.count > 1 {
+                let shapes = spec.pools.map { "\($0.nodes) with \($0.cpu) CPU, \($0.memory) memory and \($0.pods) pods" }.joined(separator: "; ")
+                io.out("Cluster initialised in \(store.directory) (\(spec.profile.rawValue)): \(spec.nodes) nodes in \(spec.pools.count) pools (\(shapes)); clock at \(store.clock).\n")
                 return 0
             }
             io.out("Cluster initialised in \(store.directory) (\(spec.profile.rawValue)): \(spec.nodes) node\(spec.nodes == 1 ? "" : "s") with \(spec.cpu) CPU, \(spec.memory) memory and \(spec.pods) pods each; clock at \(store.clock).\n")
@@ -192,6 +179,55 @@ enum ClusterCommand {
             throw UsageError(message: "unknown command \"\(parsed.positional[0])\" for \"rollout cluster\"; expected init, info, fail-node or recover-node")
         }
         }
+
+    static let poolFlags: Set<String> = ["--nodes", "--zones", "--node-labels", "--node-taints", "--cpu", "--memory", "--pods"]
+
+    /// One node-pool flag onto its pool.
+    static func applyPoolFlag(_ name: String, _ text: String, to spec: inout ClusterSpec) throws {
+        switch name {
+        case "--nodes":
+            guard let n = Int(text), (1...ClusterSpec.maxNodes).contains(n) else {
+                throw UsageError(message: "invalid argument \"\(text)\" for \"--nodes\" flag: expected a number from 1 to \(ClusterSpec.maxNodes)")
+            }
+            spec.nodes = n
+        case "--zones":
+            let zones = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard zones.allSatisfy({ !$0.isEmpty && Validation.isLabelValue($0) }) else {
+                throw UsageError(message: "invalid argument \"\(text)\" for \"--zones\" flag: expected zone names separated by commas, each a valid label value")
+            }
+            spec.zones = zones
+        case "--node-labels":
+            for pair in text.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 2, Validation.isQualifiedName(parts[0]), Validation.isLabelValue(parts[1]) else {
+                    throw UsageError(message: "invalid argument \"\(text)\" for \"--node-labels\" flag: expected KEY=VALUE pairs separated by commas")
+                }
+                spec.labels[parts[0]] = parts[1]
+            }
+        case "--node-taints":
+            for item in text.split(separator: ",") {
+                let keyValue = item.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+                let effect = item.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+                let parts = keyValue.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard let key = parts.first, Validation.isQualifiedName(key), parts.count == 1 || Validation.isLabelValue(parts[1]),
+                      ["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(effect) else {
+                    throw UsageError(message: "invalid argument \"\(text)\" for \"--node-taints\" flag: expected KEY[=VALUE]:EFFECT separated by commas, EFFECT one of NoSchedule, PreferNoSchedule, NoExecute")
+                }
+                spec.taints.append((key, parts.count > 1 ? parts[1] : "", effect))
+            }
+        case "--cpu":
+            guard let q = Quantity(text), q.milliValue > 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--cpu\" flag: expected a quantity such as 4 or 500m") }
+            spec.cpu = q
+        case "--memory":
+            guard let q = Quantity(text), q.integerValue > 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--memory\" flag: expected a quantity such as 8Gi or 512Mi") }
+            spec.memory = q
+        case "--pods":
+            guard let n = Int(text), n > 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--pods\" flag: expected a positive number") }
+            spec.pods = n
+        default:
+            break
+        }
+    }
 
     static func duration(_ parsed: Arguments, _ flag: String) throws -> Duration {
         guard let text = parsed.last(flag) else { return Duration(milliseconds: 0) }

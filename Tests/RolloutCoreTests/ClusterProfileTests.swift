@@ -109,6 +109,25 @@ final class ClusterProfileTests: XCTestCase {
         }
     }
 
+    // Node pools: --nodes repeated, each pool shaped by the flags after it (zones round robin
+    // within the pool), nodes numbered on.
+    func testRepeatedNodeFlagsMakePools() throws {
+        let run = try rollout("cluster", "init", "--profile", "bare", "--nodes", "3", "--zones", "a,b,c", "--cpu", "4",
+                              "--nodes", "2", "--zones", "a,b", "--cpu", "16", "--memory", "64Gi", "--node-labels", "pool=big")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("5 nodes in 2 pools (3 with 4 CPU, 8Gi memory and 110 pods; 2 with 16 CPU, 64Gi memory and 110 pods)"), run.stdout)
+        let items = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(try rollout("get", "nodes", "-o", "json").stdout.utf8)) as? [String: Any])?["items"] as? [[String: Any]])
+        let rows = items.map { item -> String in
+            let meta = item["metadata"] as? [String: Any]
+            let labels = meta?["labels"] as? [String: String] ?? [:]
+            let cpu = ((item["status"] as? [String: Any])?["capacity"] as? [String: Any])?["cpu"] as? String ?? ""
+            return "\(meta?["name"] as? String ?? "") \(labels["topology.kubernetes.io/zone"] ?? "-") \(cpu) \(labels["pool"] ?? "-")"
+        }
+        XCTAssertEqual(rows, ["node-1 a 4 -", "node-2 b 4 -", "node-3 c 4 -", "node-4 a 16 big", "node-5 b 16 big"])
+        XCTAssertEqual(try rollout("cluster", "init", "--nodes", "3000", "--nodes", "2001").stderr,
+                       "error: invalid argument \"5001\" for \"--nodes\" flag: at most 5000 nodes in all (Kubernetes' own limit)\n")
+    }
+
     // A Node applied as an object: its kubelet registers it (the well-known labels, an address,
     // Ready, the capacity its manifest gives) and the scheduler uses it — here the only node
     // whose taint the GPU pods tolerate and with the extended resource they request.

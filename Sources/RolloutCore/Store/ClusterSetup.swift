@@ -18,8 +18,18 @@ public struct ClusterSpec: Sendable {
     /// `--nodes-from FILE`: Node manifests, one node each (their names, labels, taints and
     /// capacity over the defaults); `nodes` is then their count.
     public var nodeManifests: [Resource] = []
+    /// Node pools (`--nodes` repeated, each with its own `--zones`, `--cpu`, `--memory`,
+    /// `--pods`, `--node-labels`, `--node-taints`): each a shape of its own, nodes numbered on
+    /// across pools. Empty: one pool, the fields above.
+    public var pools: [ClusterSpec] = []
     /// Kubernetes' own limit (`cluster init --nodes`).
     public static let maxNodes = 5000
+
+    /// Every node's shape, in order: the pools', or this one's.
+    var nodeShapes: [(spec: ClusterSpec, slot: Int)] {
+        let pools = self.pools.isEmpty ? [self] : self.pools
+        return pools.flatMap { pool in (0..<max(1, pool.nodes)).map { (pool, $0) } }
+    }
 
     public init(profile: ClusterProfile = .default, nodes: Int = 1, cpu: Quantity = Quantity("4")!, memory: Quantity = Quantity("8Gi")!, pods: Int = 110,
                 containerStart: Duration = SimNode.defaultContainerStart, imagePull: Duration = SimNode.defaultImagePull) {
@@ -58,7 +68,15 @@ public enum ClusterSetup {
             try store.create(namespace)
         }
         if spec.nodeManifests.isEmpty {
-            for index in 1...max(1, spec.nodes) { try store.create(node(index: index, spec: spec)) }
+            let total = spec.nodeShapes.count
+            for (i, shape) in spec.nodeShapes.enumerated() {
+                var pool = shape.spec
+                pool.profile = spec.profile
+                pool.containerStart = spec.containerStart
+                pool.imagePull = spec.imagePull
+                pool.nodes = total
+                try store.create(node(index: i + 1, spec: pool, zoneSlot: shape.slot))
+            }
         } else {
             for (i, manifest) in spec.nodeManifests.enumerated() { try store.create(node(index: i + 1, spec: spec, from: manifest)) }
         }
@@ -151,7 +169,8 @@ public enum ClusterSetup {
 
     static func podCIDR(index: Int) -> String { "10.\(42 + (index - 1) / 256).\((index - 1) % 256).0/24" }
 
-    public static func node(index: Int, spec: ClusterSpec, name given: String? = nil) -> Resource {
+    /// `zoneSlot`: the node's place in its pool, for the round robin over the pool's zones.
+    public static func node(index: Int, spec: ClusterSpec, name given: String? = nil, zoneSlot: Int? = nil) -> Resource {
         let name = given ?? spec.profile.nodeName(index)
         var labels = Object([
             "beta.kubernetes.io/arch": .string("amd64"),
@@ -165,7 +184,7 @@ public enum ClusterSetup {
             // k3s still labels its servers with the old role too.
             if spec.profile == .k3s { labels["node-role.kubernetes.io/master"] = .string("true") }
         }
-        if !spec.zones.isEmpty { labels["topology.kubernetes.io/zone"] = .string(spec.zones[(index - 1) % spec.zones.count]) }
+        if !spec.zones.isEmpty { labels["topology.kubernetes.io/zone"] = .string(spec.zones[(zoneSlot ?? (index - 1)) % spec.zones.count]) }
         for (key, value) in spec.labels.sorted(by: { $0.key < $1.key }) { labels[key] = .string(value) }
         var taints: [Value] = []
         for taint in spec.taints {
