@@ -113,16 +113,7 @@ public struct NodeEventReport: Sendable {
             out += "  available: at least \(w.lowestAvailable) (from t=\(PlanReport.seconds(w.lowestAt))), \(w.availableAtEnd) at the end"
             out += w.pending > 0 ? "; \(w.pending) Pending: \(w.pendingReason ?? "")\n" : "\n"
         }
-        if traffic.contains(where: { $0.requests > 0 }) {
-            out += "\n"
-            for s in traffic {
-                out += "\(s.route.label): \(s.requests) requests at \(rps)/s, \(s.failed) failed\n"
-                for w in s.windows {
-                    let span = w.start == w.end ? "t=\(TrafficRecorder.seconds(w.start))" : "t=\(TrafficRecorder.seconds(w.start))–\(TrafficRecorder.seconds(w.end))"
-                    out += "  \(span): \(w.failed) failed, \(w.reason)\n"
-                }
-            }
-        }
+        if traffic.contains(where: { $0.requests > 0 }) { out += "\n" + TrafficRecorder.ServiceTraffic.text(traffic, rps: rps) }
         out += hazards.isEmpty ? "\nno hazards found\n" : "\n" + hazards.map(\.text).joined()
         let v = verdict
         out += "\nverdict: \(v.result)" + (v.reasons.isEmpty ? "" : " (\(v.reasons.joined(separator: "; ")))") + "\n"
@@ -150,15 +141,7 @@ public struct NodeEventReport: Sendable {
                     "pending": .int(w.pending), "pendingReason": w.pendingReason.map { .string($0) } ?? .null,
                 ]))
             }),
-            "services": .array(traffic.map { s in
-                .object(Object([
-                    "name": .string(s.service.name), "namespace": .string(s.service.namespace),
-                    "ingress": s.route.ingress.map { .object(Object(["name": .string($0.name), "host": .string(s.route.host), "path": .string(s.route.path)])) } ?? .null,
-                    "requests": .int(s.requests), "failed": .int(s.failed),
-                    "windows": .array(s.windows.map { .object(Object(["start": .float(Double($0.start) / 1000), "end": .float(Double($0.end) / 1000),
-                                                                      "failed": .int($0.failed), "reason": .string($0.reason)])) }),
-                ]))
-            }),
+            "services": .array(traffic.map(\.json)),
             "hazards": .array(hazards.map(\.json)),
             "verdict": .string(verdict.result),
             "reasons": .array(verdict.reasons.map { .string($0) }),

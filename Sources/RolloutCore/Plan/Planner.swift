@@ -52,16 +52,7 @@ public struct PlanReport: Sendable {
             out += "  maxSurge \(d.maxSurge) (\(d.surgeRounding)), maxUnavailable \(d.maxUnavailable) (\(d.unavailableRounding))\n"
             out += "  pods: at most \(d.maxPods) at once, terminating ones included (\(d.replicas) desired); at least \(d.minAvailable) available\n"
         }
-        if !traffic.isEmpty {
-            out += "\n"
-            for s in traffic {
-                out += "\(s.route.label): \(s.requests) requests at \(rps)/s, \(s.failed) failed\n"
-                for w in s.windows {
-                    let span = w.start == w.end ? "t=\(TrafficRecorder.seconds(w.start))" : "t=\(TrafficRecorder.seconds(w.start))–\(TrafficRecorder.seconds(w.end))"
-                    out += "  \(span): \(w.failed) failed, \(w.reason)\n"
-                }
-            }
-        }
+        if !traffic.isEmpty { out += "\n" + TrafficRecorder.ServiceTraffic.text(traffic, rps: rps) }
         for service in unreplayed { out += "\nservice/\(service): no traffic replayed: nothing served before (a new app has no clients yet)\n" }
         out += hazards.isEmpty ? "\nno hazards found\n" : "\n" + hazards.map(\.text).joined()
         let v = verdict
@@ -80,15 +71,7 @@ public struct PlanReport: Sendable {
                     "maxPods": .int(d.maxPods), "minAvailable": .int(d.minAvailable), "outcome": .string(d.outcome),
                 ]))
             }),
-            "services": .array(traffic.map { s in
-                .object(Object([
-                    "name": .string(s.service.name), "namespace": .string(s.service.namespace),
-                    "ingress": s.route.ingress.map { .object(Object(["name": .string($0.name), "host": .string(s.route.host), "path": .string(s.route.path)])) } ?? .null,
-                    "requests": .int(s.requests), "failed": .int(s.failed),
-                    "windows": .array(s.windows.map { .object(Object(["start": .float(Double($0.start) / 1000), "end": .float(Double($0.end) / 1000),
-                                                                      "failed": .int($0.failed), "reason": .string($0.reason)])) }),
-                ]))
-            }),
+            "services": .array(traffic.map(\.json)),
             // As `lint -o json` prints them: with file, line, column and fix.
             "hazards": .array(hazards.map(\.json)),
             "unreplayed": .array(unreplayed.map { .string($0) }),
@@ -249,5 +232,32 @@ public enum Planner {
         let result = value.scaled(total: total, roundUp: up) ?? 0
         if exact == exact.rounded() { return "\(p)% of \(total)" }
         return "\(p)% of \(total) = \(JSONWriter.formatFloat(exact)), rounded \(up ? "up" : "down") to \(result)"
+    }
+}
+
+extension TrafficRecorder.ServiceTraffic {
+    /// `service/web-api: 150 requests at 10/s, 12 failed` and a line per failure window, for
+    /// each route: how `plan` prints its traffic.
+    static func text(_ traffic: [TrafficRecorder.ServiceTraffic], rps: Int) -> String {
+        var out = ""
+        for s in traffic {
+            out += "\(s.route.label): \(s.requests) requests at \(rps)/s, \(s.failed) failed\n"
+            for w in s.windows {
+                let span = w.start == w.end ? "t=\(TrafficRecorder.seconds(w.start))" : "t=\(TrafficRecorder.seconds(w.start))–\(TrafficRecorder.seconds(w.end))"
+                out += "  \(span): \(w.failed) failed, \(w.reason)\n"
+            }
+        }
+        return out
+    }
+
+    /// The route's figures as `plan -o json` prints them.
+    var json: Value {
+        .object(Object([
+            "name": .string(service.name), "namespace": .string(service.namespace),
+            "ingress": route.ingress.map { .object(Object(["name": .string($0.name), "host": .string(route.host), "path": .string(route.path)])) } ?? .null,
+            "requests": .int(requests), "failed": .int(failed),
+            "windows": .array(windows.map { .object(Object(["start": .float(Double($0.start) / 1000), "end": .float(Double($0.end) / 1000),
+                                                            "failed": .int($0.failed), "reason": .string($0.reason)])) }),
+        ]))
     }
 }

@@ -30,3 +30,11 @@ extension Int {
         else { self = Int(double) }
     }
 }
+
+extension Int {
+    /// The first multiple of `step` at or after this (a controller's next tick on its grid).
+    func roundedUp(toMultipleOf step: Int) -> Int {
+        let r = ((self % step) + step) % step
+        return r == 0 ? self : self + step - r
+    }
+}

@@ -46,7 +46,7 @@ enum NodeLifecycleController {
     /// the last renewal before it, the first look at or after that renewal, then the first look
     /// more than the grace period later.
     static func notReadyTime(stopped: Timestamp, created: Timestamp) -> Timestamp {
-        let seen = ceiling(lastRenewal(stopped: stopped, created: created).milliseconds, monitorPeriod)
+        let seen = lastRenewal(stopped: stopped, created: created).milliseconds.roundedUp(toMultipleOf: monitorPeriod)
         return Timestamp(milliseconds: seen + gracePeriod + monitorPeriod)
     }
 
@@ -56,10 +56,6 @@ enum NodeLifecycleController {
         return Timestamp(milliseconds: created.milliseconds + (sinceCreation == 0 ? 0 : (sinceCreation - 1) / leaseRenewal * leaseRenewal))
     }
 
-    static func ceiling(_ t: Int, _ step: Int) -> Int {
-        let r = ((t % step) + step) % step
-        return r == 0 ? t : t + step - r
-    }
 
     enum ZoneState { case normal, fullDisruption, partialDisruption }
 

@@ -60,19 +60,15 @@ struct SchedulingQueueEntry {
         guard let requeuedAt else { return nil }
         let expiry = failedAt.milliseconds + Self.backoff(attempts: attempts)
         // Still backing off when requeued: backoffQ, popped on the next 1 s tick after expiry.
-        if requeuedAt.milliseconds < expiry { return Timestamp(milliseconds: Self.ceiling(expiry, Self.flushBackoffPeriod)) }
+        if requeuedAt.milliseconds < expiry { return Timestamp(milliseconds: expiry.roundedUp(toMultipleOf: Self.flushBackoffPeriod)) }
         return requeuedAt
     }
 
     /// The first 30 s flush more than 5 minutes after the failure.
     var flushTime: Timestamp {
-        Timestamp(milliseconds: Self.ceiling(failedAt.milliseconds + Self.unschedulableTimeout + 1, Self.flushUnschedulablePeriod))
+        Timestamp(milliseconds: (failedAt.milliseconds + Self.unschedulableTimeout + 1).roundedUp(toMultipleOf: Self.flushUnschedulablePeriod))
     }
 
-    static func ceiling(_ t: Int, _ step: Int) -> Int {
-        let r = ((t % step) + step) % step
-        return r == 0 ? t : t + step - r
-    }
 }
 
 extension Cluster {
