@@ -72,7 +72,7 @@ enum DrainCommand {
         let cluster = try Cluster(store: store)
         let name = given.hasPrefix("node/") ? String(given.dropFirst(5)) : given
         guard cluster.nodes.contains(where: { $0.name == name }) else {
-            throw CommandFailure(message: "Error from server (NotFound): nodes \"\(name)\" not found")
+            throw StoreError.conflict("Error from server (NotFound): nodes \"\(name)\" not found")
         }
         var out = io
         let result = Drain.run(name, in: cluster, options: options, emit: { line in

@@ -159,4 +159,48 @@ final class DisruptionBudgetCommandTests: XCTestCase {
         XCTAssertTrue(try rollout("get", "nodes", "node-2", "-o", "yaml").stdout.contains("rollout.sim/kubelet") == false)
         XCTAssertEqual(try rollout("cluster", "fail-node", "node-9").status, 1)
     }
+
+    // `rollout drain`'s exits: drained (0); a node that does not exist, a budget that can never
+    // allow the eviction, a node whose kubelet is down (1, each said on stderr); bad flags (2).
+    func testDrainCommandExits() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare", "--nodes", "2").status, 0)
+        let manifests = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec: {containers: [{name: web, image: web:1}]}
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: web}
+        spec: {maxUnavailable: 0, selector: {matchLabels: {app: web}}}
+        """
+        XCTAssertEqual(try rollout("apply", "-f", try write(manifests), "--wait").status, 0)
+        var run = try rollout("drain", "node-9")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "Error from server (NotFound): nodes \"node-9\" not found\n")
+        run = try rollout("drain", "node-2")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.hasPrefix("node/node-2 cordoned\nevicting pod default/web-"), run.stdout)
+        XCTAssertTrue(run.stderr.hasSuffix("error: the drain of node \"node-2\" can never finish: 1 pod(s) cannot be evicted without violating a PodDisruptionBudget and nothing left in the cluster will change that (kubectl would retry every 5s until interrupted)\n"), run.stderr)
+        XCTAssertTrue(try rollout("get", "nodes").stdout.contains("node-2   Ready,SchedulingDisabled"), "the cordon stays")
+        XCTAssertEqual(try rollout("drain", "node-2", "--disable-eviction").status, 0, "a plain delete ignores the budget")
+        XCTAssertTrue(try rollout("get", "pods", "-o", "wide").stdout.contains("node-2") == false)
+        run = try rollout("uncordon", "node-2")
+        XCTAssertEqual(run.stdout, "node/node-2 uncordoned\n")
+        XCTAssertEqual(try rollout("drain", "node-1", "--timeout", "soon").status, 2)
+        XCTAssertEqual(try rollout("drain").status, 2)
+        // A node whose kubelet is down: the evicted pods stay Terminating.
+        XCTAssertEqual(try rollout("delete", "pdb", "web").status, 0)
+        XCTAssertEqual(try rollout("cluster", "fail-node", "node-1").status, 0)
+        run = try rollout("drain", "node-1")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.contains("its kubelet is down, so the evicted pods stay Terminating"), run.stderr)
+        XCTAssertEqual(try rollout("cluster", "recover-node", "node-2").stderr, "error: node \"node-2\" has not failed: nothing to recover (see rollout cluster fail-node)\n")
+    }
 }
