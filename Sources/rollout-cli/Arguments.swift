@@ -1,3 +1,5 @@
+import RolloutCore
+
 /// A usage error: bad flag, missing value, unknown command. Exit code 2.
 struct UsageError: Error, CustomStringConvertible {
     var message: String
@@ -38,7 +40,9 @@ struct Arguments {
                 inlineValue = String(arg.dropFirst(2))
             }
             guard let spec = specs.first(where: { $0.names.contains(name) }) else {
-                throw UsageError(message: "unknown flag: \(name)")
+                // pflag's message, with cobra's kind of suggestion for a long flag.
+                let near = name.hasPrefix("--") ? Suggestions.near(name, among: specs.flatMap(\.names).filter { $0.hasPrefix("--") }) : []
+                throw UsageError(message: "unknown flag: \(name)" + (near.isEmpty ? "" : "\n\nDid you mean this?\n" + near.map { "\t\($0)\n" }.joined()))
             }
             let key = spec.names.last ?? name
             if spec.takesValue {

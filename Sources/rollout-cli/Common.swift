@@ -192,3 +192,28 @@ struct Pacer {
         if due > wall { usleep(UInt32(min((due - wall) * 1_000_000, 4_000_000_000))) }
     }
 }
+
+/// This build's version (`rollout version`, `rollout --version`).
+let rolloutVersion = "v0.12.0"
+
+extension Global {
+    /// kubectl takes global flags on either side of the verb: those before it
+    /// (`rollout --state X -n ns get pods`) are moved after it, where every command reads them.
+    static func movingGlobalFlagsAfterTheVerb(_ args: [String]) -> [String] {
+        var leading: [String] = []
+        var i = 0
+        while i < args.count, args[i].hasPrefix("-"), args[i] != "-", args[i] != "--" {
+            let arg = args[i]
+            let name = arg.split(separator: "=", maxSplits: 1).first.map(String.init) ?? arg
+            guard let spec = specs.first(where: { $0.names.contains(name) }), !["-h", "--help"].contains(name) else { break }
+            leading.append(arg)
+            i += 1
+            if spec.takesValue && !arg.contains("=") && i < args.count {
+                leading.append(args[i])
+                i += 1
+            }
+        }
+        guard !leading.isEmpty, i < args.count else { return args }
+        return [args[i]] + leading + args[(i + 1)...]
+    }
+}

@@ -37,19 +37,34 @@ Usage:
 Commands:
 \(commands.map { "  " + $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
 
-Use "rollout COMMAND --help" for more information about a command.
+Use "rollout COMMAND --help" (or "rollout help COMMAND") for more information about a command;
+"rollout version" for the version.
 """
 
 var io = CommandIO()
-let arguments = Array(CommandLine.arguments.dropFirst())
+// kubectl takes its global flags before the verb too: `rollout --state X -n ns get pods`.
+let arguments = Global.movingGlobalFlagsAfterTheVerb(Array(CommandLine.arguments.dropFirst()))
 let status: Int32
-if arguments.isEmpty || ["-h", "--help", "help"].contains(arguments[0]) {
+if arguments.isEmpty || ["-h", "--help"].contains(arguments[0]) || arguments == ["help"] {
     io.out(usage + "\n")
     status = 0
+} else if arguments[0] == "--version" {
+    io.out("rollout version \(rolloutVersion)\n")
+    status = 0
+} else if arguments[0] == "version" {
+    io.out("Client Version: rollout \(rolloutVersion)\nServer Version: \(ClusterSetup.kubernetesVersion) (the embedded, simulated cluster)\n")
+    status = 0
+} else if arguments[0] == "help", let command = commands.first(where: { $0.name == arguments[1] }) {
+    // `rollout help apply`: the command's own help.
+    status = runReportingErrors(&io) { io in try command.run(["--help"], &io) }
 } else if let command = commands.first(where: { $0.name == arguments[0] }) {
     status = runReportingErrors(&io) { io in try command.run(Array(arguments.dropFirst()), &io) }
 } else {
-    io.err("error: unknown command \"\(arguments[0])\" for \"rollout\"\nRun 'rollout --help' for usage.\n")
+    let typed = arguments[0] == "help" ? arguments[1] : arguments[0]
+    // cobra's findSuggestions: names within 2 edits, or that start with what was typed.
+    let suggestions = Suggestions.near(typed, among: commands.map(\.name) + ["version", "help"])
+    let hint = suggestions.isEmpty ? "" : "\n\nDid you mean this?\n" + suggestions.map { "\t\($0)\n" }.joined()
+    io.err("error: unknown command \"\(typed)\" for \"rollout\"\(hint)\nRun 'rollout --help' for usage.\n")
     status = 2
 }
 io.flush()
