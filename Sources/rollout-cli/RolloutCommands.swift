@@ -89,11 +89,16 @@ enum RolloutCommands {
     }
 
     static func history(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = help("rollout history deployment/NAME [--revision=N] [options]",
-                        "List a Deployment's revisions with their change-cause, images and creation time, or show one revision's pod template.",
-                        "  rollout history deployment/web-api\n  rollout history deployment/web-api --revision=2",
-                        options: "      --revision=N     Show the pod template of revision N")
-        guard let (parsed, key) = try parse(args, extra: [.init(names: ["--revision"], takesValue: true)], verb: "history", help: text, io: &io) else { return 0 }
+        let text = help("rollout history deployment/NAME [--revision=N] [-o wide] [options]",
+                        "List a Deployment's revisions with their change-cause (with -o wide, also their images and creation time), or show one revision's pod template.",
+                        "  rollout history deployment/web-api\n  rollout history deployment/web-api -o wide\n  rollout history deployment/web-api --revision=2",
+                        options: "      --revision=N     Show the pod template of revision N\n  -o, --output=        wide: also the images and creation time")
+        guard let (parsed, key) = try parse(args, extra: [.init(names: ["--revision"], takesValue: true), .init(names: ["-o", "--output"], takesValue: true)],
+                                            verb: "history", help: text, io: &io) else { return 0 }
+        let output = parsed.last("--output")
+        if let output, output != "wide" {
+            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: wide")
+        }
         var revision: Int?
         if let t = parsed.last("--revision") {
             guard let n = Int(t), n >= 0 else { throw UsageError(message: "invalid argument \"\(t)\" for \"--revision\" flag: expected a number") }
@@ -101,7 +106,7 @@ enum RolloutCommands {
         }
         let store = try Global.openStore(parsed, writable: false)
         defer { store.close() }
-        io.out(try RolloutActions.history(store, key, revision: revision))
+        io.out(try RolloutActions.history(store, key, revision: revision, wide: output == "wide"))
         return 0
     }
 

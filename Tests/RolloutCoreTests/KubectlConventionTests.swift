@@ -39,4 +39,40 @@ final class KubectlConventionTests: XCTestCase {
         XCTAssertTrue(run.stderr.hasPrefix("error: unknown flag: --replica\n\nDid you mean this?\n\t--replicas\n"), run.stderr)
         XCTAssertEqual(Suggestions.near("stat", among: ["status", "set", "scale", "apply"]), ["status", "set"])
     }
+
+    /// The real kubectl's output on the same objects (kubectl-oracle), when it is at hand.
+    func kubectl(_ arguments: [String]) throws -> String {
+        let oracle = Corpus.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/kubectl-oracle/oracle")
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl"), FileManager.default.isExecutableFile(atPath: oracle.path) else {
+            print("SKIPPED: kubectl or kubectl-oracle absent; not compared with kubectl")
+            throw XCTSkip("kubectl absent")
+        }
+        let process = Process()
+        process.executableURL = oracle
+        process.arguments = ["--rollout", RolloutRun.binary.path, "--state", state, "--"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    // `rollout history` as kubectl's DeploymentHistoryViewer prints it (REVISION, CHANGE-CAUSE),
+    // and the table writer's spacing (minwidth 6, padding 3) on kubectl's own NAME/AGE table.
+    func testHistoryAndTableSpacingMatchKubectl() throws {
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/web-api.yaml", "--wait", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/releases/web-api-1.5.0.yaml", "--wait", "--state", state]).status, 0)
+        let ours = try RolloutRun.run(["history", "deployment/web-api", "--state", state]).stdout
+        XCTAssertEqual(ours, "deployment.apps/web-api \nREVISION  CHANGE-CAUSE\n1         release 1.4.2\n2         release 1.5.0\n\n")
+        XCTAssertTrue(try RolloutRun.run(["history", "deployment/web-api", "-o", "wide", "--state", state]).stdout.contains("REVISION  CHANGE-CAUSE   IMAGES"))
+        XCTAssertEqual(try kubectl(["rollout", "history", "deployment/web-api"]), ours)
+        // The oracle serves no tables: kubectl prints NAME and AGE itself, through the same writer.
+        // (The age may be a second later: the oracle takes wall-clock time.)
+        let theirs = try kubectl(["get", "deploy"])
+        XCTAssertTrue(theirs.hasPrefix("NAME      AGE\nweb-api   4"), theirs)
+        XCTAssertTrue(try RolloutRun.run(["get", "deploy", "--state", state]).stdout.hasPrefix("NAME      READY   UP-TO-DATE   AVAILABLE   AGE\nweb-api   3/3 "))
+    }
 }

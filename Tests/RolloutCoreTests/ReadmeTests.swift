@@ -42,8 +42,10 @@ final class ReadmeTests: XCTestCase {
         assertShown(try rollout("get", "pods", "-l", "app=web-api"), "get pods -l app=web-api")
         _ = try rollout("undo", "deployment/web-api")
         _ = try rollout("status", "deployment/web-api")
-        let history = try rollout("history", "deployment/web-api").split(separator: "\n").dropFirst().joined(separator: "\n")
-        assertShown(history, "history")
+        for arguments in [["history", "deployment/web-api"], ["history", "deployment/web-api", "-o", "wide"]] {
+            let history = try RolloutRun.run(arguments + ["--state", state]).stdout.split(separator: "\n").dropFirst().joined(separator: "\n")
+            assertShown(history, arguments.joined(separator: " "))
+        }
     }
 
     /// "Will a node drain drop traffic?": a three-node k3s cluster, drains planned and run, a

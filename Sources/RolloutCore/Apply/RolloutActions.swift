@@ -88,7 +88,9 @@ public enum RolloutActions {
     }
 
     /// `kubectl rollout history`, plus each revision's images and creation time.
-    public static func history(_ store: StateStore, _ key: ObjectKey, revision: Int?) throws -> String {
+    /// kubectl's `DeploymentHistoryViewer`: REVISION and CHANGE-CAUSE; `wide` adds each
+    /// revision's images and creation time (rollout's own columns).
+    public static func history(_ store: StateStore, _ key: ObjectKey, revision: Int?, wide: Bool = false) throws -> String {
         let d = try deployment(store, key)
         let all = try revisions(store, d)
         if let revision {
@@ -100,10 +102,12 @@ public enum RolloutActions {
         }
         if all.isEmpty { return "No rollout history found.\n" }
         var table = TabWriter(minWidth: 0, padding: 2)
-        table.add(["REVISION", "CHANGE-CAUSE", "IMAGES", "CREATED"])
+        table.add(["REVISION", "CHANGE-CAUSE"] + (wide ? ["IMAGES", "CREATED"] : []))
         for (revision, rs) in all {
+            let cause = rs.annotations["kubernetes.io/change-cause"].flatMap { $0.isEmpty ? nil : $0 } ?? "<none>"
+            guard wide else { table.add([String(revision), cause]); continue }
             let images = (rs.value.at("spec", "template", "spec", "containers")?.arrayValue ?? []).compactMap { $0["image"]?.stringValue }
-            table.add([String(revision), rs.annotations["kubernetes.io/change-cause"] ?? "<none>", images.joined(separator: ","), rs.creationTimestamp ?? ""])
+            table.add([String(revision), cause, images.joined(separator: ","), rs.creationTimestamp ?? ""])
         }
         return "deployment.apps/\(key.name) \n" + table.render() + "\n"
     }
