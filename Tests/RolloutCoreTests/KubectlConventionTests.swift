@@ -69,6 +69,11 @@ final class KubectlConventionTests: XCTestCase {
         XCTAssertEqual(ours, "deployment.apps/web-api \nREVISION  CHANGE-CAUSE\n1         release 1.4.2\n2         release 1.5.0\n\n")
         XCTAssertTrue(try RolloutRun.run(["history", "deployment/web-api", "-o", "wide", "--state", state]).stdout.contains("REVISION  CHANGE-CAUSE   IMAGES"))
         XCTAssertEqual(try kubectl(["rollout", "history", "deployment/web-api"]), ours)
+        // describe deployment names the old ReplicaSet scaled to zero, as kubectl 1.32 does.
+        let described = try RolloutRun.run(["describe", "deployment", "web-api", "--state", state]).stdout
+        let line = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("OldReplicaSets:") }.map(String.init) }
+        XCTAssertEqual(line(described), "OldReplicaSets:  web-api-64f8779644 (0/0 replicas created)")
+        XCTAssertEqual(line(try kubectl(["describe", "deployment", "web-api"])), line(described))
         // The oracle serves no tables: kubectl prints NAME and AGE itself, through the same writer.
         // (The age may be a second later: the oracle takes wall-clock time.)
         let theirs = try kubectl(["get", "deploy"])

@@ -81,7 +81,9 @@ public struct Describer {
         let owned = related.filter { $0.kind == "ReplicaSet" && $0.ownerReferences.contains { $0.uid == r.uid } }
         let revision = r.annotations["deployment.kubernetes.io/revision"]
         let new = owned.first { $0.annotations["deployment.kubernetes.io/revision"] == revision && revision != nil }
-        let old = owned.filter { $0 != new && ($0.value.at("spec", "replicas")?.intValue ?? 0) > 0 }
+        // kubectl 1.32 lists every old ReplicaSet, those scaled to zero included
+        // (describe.go DeploymentDescriber, GetAllReplicaSetsInChunks; checked with kubectl-oracle).
+        let old = owned.filter { $0 != new }
         func summary(_ rs: Resource) -> String {
             "\(rs.name) (\(rs.value.at("status", "replicas")?.intValue ?? 0)/\(rs.value.at("spec", "replicas")?.intValue ?? 0) replicas created)"
         }
