@@ -5,7 +5,7 @@ enum GetCommand {
     Display one or many objects, with kubectl's columns. Reading lets no virtual time pass.
 
     Usage:
-      rollout get TYPE[,TYPE...] [NAME...] | TYPE/NAME... [-o table|wide|yaml|json|name] [-l SELECTOR] [-A] [options]
+      rollout get TYPE[,TYPE...] [NAME...] | TYPE/NAME... [-o table|wide|yaml|json|name|jsonpath=TEMPLATE] [-l SELECTOR] [-A] [options]
 
     Types: deployments (deploy), replicasets (rs), pods (po), services (svc), endpoints (ep),
     nodes (no), namespaces (ns), events (ev), configmaps (cm), secrets, any other kind that has
@@ -15,10 +15,14 @@ enum GetCommand {
       rollout get deploy
       rollout get deploy web -o yaml
       rollout get pods -l app=web -o wide
+      rollout get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\n"}{end}'
       rollout get all -A
 
     Options:
-      -o, --output=table   table, wide, yaml, json or name
+      -o, --output=table   table, wide, yaml, json, name, jsonpath=TEMPLATE, jsonpath-file=PATH,
+                           custom-columns=HEADER:PATH,… or custom-columns-file=PATH
+                           (kubectl's JSONPath: fields, [n], [a:b], [*], .., filters [?(@.x=="y")],
+                           {range …}{end}, {"\\n"})
       -l, --selector=      Only objects with these labels, e.g. app=web,tier!=db
       -A, --all-namespaces List objects of every namespace
           --show-labels    Add a LABELS column
@@ -33,9 +37,42 @@ enum GetCommand {
             .init(names: ["--show-labels"], takesValue: false),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
-        let output = parsed.last("--output") ?? "table"
-        guard ["table", "wide", "yaml", "json", "name"].contains(output) else {
-            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json,name,table,wide,yaml")
+        var output = parsed.last("--output") ?? "table"
+        // -o jsonpath=TEMPLATE (or jsonpath-file=PATH): kubectl's JSONPath on the objects.
+        var jsonPath: JSONPath?
+        if output.hasPrefix("jsonpath=") || output.hasPrefix("jsonpath-file=") {
+            var template = String(output.drop { $0 != "=" }.dropFirst())
+            if output.hasPrefix("jsonpath-file=") {
+                do { template = try String(contentsOfFile: template, encoding: .utf8) } catch {
+                    throw UsageError(message: "error reading --template \(template), \(error.localizedDescription)")
+                }
+            }
+            do { jsonPath = try JSONPath(template) } catch {
+                throw UsageError(message: "error parsing jsonpath \(template), \(error.message)")
+            }
+            output = "jsonpath"
+        }
+        // -o custom-columns=HEADER:PATH,… (or custom-columns-file=PATH).
+        var columns: CustomColumns?
+        if output.hasPrefix("custom-columns=") || output.hasPrefix("custom-columns-file=") {
+            let spec = String(output.drop { $0 != "=" }.dropFirst())
+            do {
+                if output.hasPrefix("custom-columns-file=") {
+                    let text: String
+                    do { text = try String(contentsOfFile: spec, encoding: .utf8) } catch {
+                        throw UsageError(message: "error reading template \(spec), \(error.localizedDescription)")
+                    }
+                    columns = try CustomColumns(file: text)
+                } else {
+                    columns = try CustomColumns(spec: spec)
+                }
+            } catch let error as JSONPath.ParseError {
+                throw UsageError(message: error.message)
+            }
+            output = "custom-columns"
+        }
+        guard ["table", "wide", "yaml", "json", "name", "jsonpath", "custom-columns"].contains(output) else {
+            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: custom-columns,custom-columns-file,json,jsonpath,jsonpath-file,name,table,wide,yaml")
         }
         let selector = try Global.selector(parsed)
         let allNamespaces = parsed.flag("--all-namespaces")
@@ -46,7 +83,7 @@ enum GetCommand {
 
         // Tables and names come from the listing rows the store keeps; only -o yaml|json
         // parses objects.
-        let needsObjects = output == "yaml" || output == "json"
+        let needsObjects = ["yaml", "json", "jsonpath", "custom-columns"].contains(output)
         var groups: [(type: ResourceType, rows: [ListingRow], objects: [Resource])] = []
         var missing: [String] = []
         var namedObjects = false
@@ -99,6 +136,18 @@ enum GetCommand {
             if !all.isEmpty || missing.isEmpty {
                 io.out(output == "yaml" ? YAMLWriter.string(value) : try JSONWriter.string(value, style: .pretty) + "\n")
             }
+        case "jsonpath":
+            // On one named object, the object; else on a List of them (as kubectl).
+            let value: Value = namedObjects && all.count == 1 && query.requests.count == 1 && missing.isEmpty ? all[0].value
+                : .object(Object(["apiVersion": .string("v1"), "items": .array(all.map(\.value)), "kind": .string("List"),
+                                  "metadata": .object(Object(["resourceVersion": .string("")]))]))
+            if !all.isEmpty || missing.isEmpty { io.out(jsonPath?.execute(value) ?? "") }
+        case "custom-columns":
+            guard let columns, !all.isEmpty else { break }
+            var table = TabWriter()
+            table.add(columns.headers)
+            for object in all { table.add(columns.row(object.value)) }
+            io.out(table.render())
         case "name":
             for group in groups {
                 for row in group.rows { io.out("\(group.type.qualifiedSingular)/\(row.name)\n") }

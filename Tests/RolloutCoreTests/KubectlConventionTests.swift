@@ -80,4 +80,45 @@ final class KubectlConventionTests: XCTestCase {
         XCTAssertTrue(theirs.hasPrefix("NAME      AGE\nweb-api   4"), theirs)
         XCTAssertTrue(try RolloutRun.run(["get", "deploy", "--state", state]).stdout.hasPrefix("NAME      READY   UP-TO-DATE   AVAILABLE   AGE\nweb-api   3/3 "))
     }
+
+    // `-o jsonpath`: kubectl's documented forms (kubernetes.io/docs/reference/kubectl/jsonpath),
+    // each compared with what the real kubectl prints for the same objects.
+    func testJSONPathMatchesKubectl() throws {
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/web-api.yaml", "--wait", "--state", state]).status, 0)
+        let templates = [
+            "{.kind}", "{['kind']}", "{.items[*].metadata.name}", "{.items[0].metadata.name}", "{.items[-1:].metadata.name}",
+            "{.items[0:2].spec.containers[*].image}", "{.items[::2].metadata.name}", "{..containerPort}",
+            "{.items[?(@.metadata.name==\"nothing\")].metadata.name}", "{.items[*].metadata.labels}",
+            "{range .items[*]}[{.metadata.name}, {.status.phase}] {end}",
+            "{range .items[*]}{.metadata.name}{\"\\t\"}{.status.podIP}{\"\\n\"}{end}",
+            "{.items[*].status.conditions[?(@.type==\"Ready\")].status}", "{.items[0].spec.containers[0].ports}",
+            "{.items[*].spec.nodeName} and {.items[0].metadata.missing}",
+        ]
+        for template in templates {
+            let ours = try RolloutRun.run(["get", "pods", "-o", "jsonpath=" + template, "--state", state])
+            XCTAssertEqual(ours.status, 0, template + ours.stderr)
+            XCTAssertEqual(ours.stdout, try kubectl(["get", "pods", "-o", "jsonpath=" + template]), template)
+        }
+        let one = try RolloutRun.run(["get", "deploy", "web-api", "-o", "jsonpath={.spec.replicas}/{.status.readyReplicas} {.spec.selector}", "--state", state]).stdout
+        XCTAssertEqual(one, "3/3 {\"matchLabels\":{\"app\":\"web-api\"}}")
+        XCTAssertEqual(try RolloutRun.run(["get", "pods", "-o", "jsonpath={range .items[*]}", "--state", state]).status, 2, "an unclosed range")
+    }
+
+    // `-o custom-columns` (customcolumn.go): relaxed paths, every result joined by commas, Go's
+    // `%v` for maps, `<none>` for nothing — compared with kubectl; and the file form.
+    func testCustomColumnsMatchKubectl() throws {
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/web-api.yaml", "--wait", "--state", state]).status, 0)
+        let spec = "custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[*].image,LABELS:metadata.labels,NODE:{.spec.nodeName},PORTS:..containerPort,X:.nope"
+        let ours = try RolloutRun.run(["get", "pods", "-o", spec, "--state", state])
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        XCTAssertTrue(ours.stdout.hasPrefix("NAME                       IMAGE                           LABELS"), ours.stdout)
+        XCTAssertEqual(ours.stdout, try kubectl(["get", "pods", "-o", spec]))
+        let file = try temporaryDirectory(self).appendingPathComponent("columns.txt")
+        try "NAME   IMAGE\n.metadata.name   .spec.containers[0].image\n".write(to: file, atomically: true, encoding: .utf8)
+        let fromFile = try RolloutRun.run(["get", "pods", "-o", "custom-columns-file=" + file.path, "--state", state]).stdout
+        XCTAssertEqual(fromFile.split(separator: "\n").count, 4)
+        XCTAssertTrue(fromFile.hasPrefix("NAME                       IMAGE\nweb-api-"), fromFile)
+        XCTAssertEqual(try RolloutRun.run(["get", "pods", "-o", "custom-columns=NAME", "--state", state]).stderr,
+                       "error: unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>\n")
+    }
 }
