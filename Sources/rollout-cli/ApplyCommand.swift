@@ -28,7 +28,7 @@ enum ApplyCommand {
                            contain (needs -l, or --all for every applied object)
       -l, --selector=      Only apply (and prune) objects with these labels, e.g. app=web
           --all            With --prune: consider every object, not only labelled ones
-      -o, --output=        name: print only kind/name
+      -o, --output=        name (kind/name only), yaml or json: the objects as stored
           --wait           Then wait for every Deployment applied to roll out (as `rollout status`)
           --timeout=0s     With --wait: virtual time to wait at most
           --speed=X        With --wait: run the clock at X times wall-clock speed
@@ -74,8 +74,8 @@ enum ApplyCommand {
             throw UsageError(message: "all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector")
         }
         let output = parsed.last("--output")
-        if let output, output != "name" {
-            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: name")
+        if let output, !["name", "yaml", "json"].contains(output) {
+            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json,name,yaml")
         }
         // Every flag is checked before anything is applied: a bad one changes nothing.
         let timeout = try Global.timeout(parsed)
@@ -96,8 +96,14 @@ enum ApplyCommand {
         // committed: a damaged state is reported with nothing changed.
         let loaded = waiting ? try Cluster(store: store) : nil
         if waiting { try store.commit() }
-        for outcome in outcomes {
-            io.out(output == "name" ? outcome.object + "\n" : outcome.line + "\n")
+        for (i, outcome) in outcomes.enumerated() {
+            switch output {
+            // kubectl's printers, once per object: YAML documents separated by `---`, JSON objects one after another.
+            case "yaml"?: io.out((i > 0 ? "---\n" : "") + YAMLWriter.string(outcome.resource.value.sortingKeys()))
+            case "json"?: io.out(try JSONWriter.string(outcome.resource.value.sortingKeys(), style: .pretty) + "\n")
+            case "name"?: io.out(outcome.object + "\n")
+            default: io.out(outcome.line + "\n")
+            }
         }
         guard let cluster = loaded else { return 0 }
         // Wait for every Deployment this apply named, as `rollout status` would.

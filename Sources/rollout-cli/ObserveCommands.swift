@@ -4,17 +4,19 @@ import RolloutCore
 /// `timeline`, `wait`.
 enum ObserveCommands {
     static func events(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = RolloutCommands.help("rollout events [--for KIND/NAME] [-A] [-o json] [options]",
+        let text = RolloutCommands.help("rollout events [--for KIND/NAME] [-A] [-o json|yaml] [options]",
                                         "List events, oldest first, as `kubectl events` does; LAST SEEN is measured on the cluster's virtual clock.",
                                         "  rollout events\n  rollout events --for deployment/web-api\n  rollout events -o json",
-                                        options: "      --for=KIND/NAME  Only events about this object\n  -A, --all-namespaces Events of every namespace\n  -o, --output=        json: a v1 List of Event objects")
+                                        options: "      --for=KIND/NAME  Only events about this object\n  -A, --all-namespaces Events of every namespace\n  -o, --output=        json or yaml: a v1 List of Event objects")
         let parsed = try Arguments(args, specs: Global.specs + [
             .init(names: ["--for"], takesValue: true), .init(names: ["-o", "--output"], takesValue: true),
             .init(names: ["-A", "--all-namespaces"], takesValue: false),
         ])
         if parsed.flag("--help") { io.out(text + "\n"); return 0 }
         let output = parsed.last("--output")
-        if let output, output != "json" { throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json") }
+        if let output, output != "json" && output != "yaml" {
+            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json,yaml")
+        }
         var filter: (kind: String, name: String)?
         if let target = parsed.last("--for") {
             let parts = target.split(separator: "/", maxSplits: 1).map(String.init)
@@ -29,10 +31,10 @@ enum ObserveCommands {
             events = events.filter { $0.value.at("involvedObject", "kind")?.stringValue == filter.kind && $0.value.at("involvedObject", "name")?.stringValue == filter.name }
         }
         events.sort { ($0.value["lastTimestamp"]?.stringValue ?? "", $0.name) < ($1.value["lastTimestamp"]?.stringValue ?? "", $1.name) }
-        if output == "json" {
+        if let output {
             let list = Value.object(Object(["apiVersion": .string("v1"), "items": .array(events.map { $0.value.sortingKeys() }), "kind": .string("List"),
                                             "metadata": .object(Object(["resourceVersion": .string("")]))]))
-            io.out(try JSONWriter.string(list, style: .pretty) + "\n")
+            io.out(output == "yaml" ? YAMLWriter.string(list) : try JSONWriter.string(list, style: .pretty) + "\n")
             return 0
         }
         if events.isEmpty {

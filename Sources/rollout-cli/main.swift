@@ -35,7 +35,8 @@ Usage:
   rollout COMMAND [options]
 
 Commands:
-\(commands.map { "  " + $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
+\((commands.map { ($0.name, $0.summary) } + [("completion", "Print a shell completion script (bash, zsh, fish)")])
+    .map { "  " + $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))
 
 Use "rollout COMMAND --help" (or "rollout help COMMAND") for more information about a command;
 "rollout version" for the version.
@@ -54,15 +55,21 @@ if arguments.isEmpty || ["-h", "--help"].contains(arguments[0]) || arguments == 
 } else if arguments[0] == "version" {
     io.out("Client Version: rollout \(rolloutVersion)\nServer Version: \(ClusterSetup.kubernetesVersion) (the embedded, simulated cluster)\n")
     status = 0
+} else if arguments[0] == "help", arguments[1] == "completion" {
+    io.out(CompletionCommand.help + "\n")
+    status = 0
 } else if arguments[0] == "help", let command = commands.first(where: { $0.name == arguments[1] }) {
     // `rollout help apply`: the command's own help.
     status = runReportingErrors(&io) { io in try command.run(["--help"], &io) }
+} else if arguments[0] == "completion" {
+    let verbs = commands.map(\.name) + ["completion", "help", "version"]
+    status = runReportingErrors(&io) { io in try CompletionCommand.run(Array(arguments.dropFirst()), verbs: verbs, io: &io) }
 } else if let command = commands.first(where: { $0.name == arguments[0] }) {
     status = runReportingErrors(&io) { io in try command.run(Array(arguments.dropFirst()), &io) }
 } else {
     let typed = arguments[0] == "help" ? arguments[1] : arguments[0]
     // cobra's findSuggestions: names within 2 edits, or that start with what was typed.
-    let suggestions = Suggestions.near(typed, among: commands.map(\.name) + ["version", "help"])
+    let suggestions = Suggestions.near(typed, among: commands.map(\.name) + ["version", "help", "completion"])
     let hint = suggestions.isEmpty ? "" : "\n\nDid you mean this?\n" + suggestions.map { "\t\($0)\n" }.joined()
     io.err("error: unknown command \"\(typed)\" for \"rollout\"\(hint)\nRun 'rollout --help' for usage.\n")
     status = 2

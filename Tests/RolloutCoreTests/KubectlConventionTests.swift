@@ -121,4 +121,35 @@ final class KubectlConventionTests: XCTestCase {
         XCTAssertEqual(try RolloutRun.run(["get", "pods", "-o", "custom-columns=NAME", "--state", state]).stderr,
                        "error: unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>\n")
     }
+
+    // `rollout completion bash` loads in bash and completes verbs, types and flags; zsh's
+    // goes through bashcompinit; fish's names the verbs. `apply -o yaml` and `events -o yaml`
+    // print YAML as kubectl's printers do.
+    func testCompletionAndYAMLOutputs() throws {
+        let script = """
+        source <("\(RolloutRun.binary.path)" completion bash) || exit 9
+        complete -p rollout
+        COMP_WORDS=(rollout ge); COMP_CWORD=1; _rollout; echo "${COMPREPLY[@]}"
+        COMP_WORDS=(rollout get dep); COMP_CWORD=2; _rollout; echo "${COMPREPLY[@]}"
+        COMP_WORDS=(rollout drain --st); COMP_CWORD=2; _rollout; echo "${COMPREPLY[@]}"
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(String(decoding: data, as: UTF8.self), "complete -o default -F _rollout rollout\nget\ndeploy deployments\n--state\n")
+        XCTAssertTrue(try RolloutRun.run(["completion", "zsh"]).stdout.hasPrefix("#compdef rollout\n"))
+        XCTAssertTrue(try RolloutRun.run(["completion", "fish"]).stdout.contains("-a 'apply cluster completion cordon"))
+        XCTAssertEqual(try RolloutRun.run(["completion", "tcsh"]).stderr, "error: Unsupported shell type \"tcsh\".\n")
+        XCTAssertEqual(try RolloutRun.run(["help", "completion"]).stdout, try RolloutRun.run(["completion", "--help"]).stdout)
+        let applied = try RolloutRun.run(["apply", "-f", "examples/manifests/web-api.yaml", "-o", "yaml", "--state", state]).stdout
+        XCTAssertTrue(applied.hasPrefix("apiVersion: apps/v1\nkind: Deployment\n"), applied)
+        XCTAssertTrue(applied.contains("\n---\napiVersion: v1\nkind: Service\n"), applied)
+        XCTAssertTrue(try RolloutRun.run(["events", "-o", "yaml", "--state", state]).stdout.hasPrefix("apiVersion: v1\nitems:"))
+    }
 }
