@@ -15,10 +15,14 @@ enum GetCommand {
       rollout get deploy
       rollout get deploy web -o yaml
       rollout get pods -l app=web -o wide
+      rollout get pods -w --speed 10          # rows as they change, virtual time at 10x
       rollout get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\n"}{end}'
       rollout get all -A
 
     Options:
+      -w, --watch          After the table, print each row again when it changes while virtual
+                           time runs (--speed X paces it; --timeout D ends it, else it ends
+                           when nothing is left to happen)
       -o, --output=table   table, wide, yaml, json, name, jsonpath=TEMPLATE, jsonpath-file=PATH,
                            custom-columns=HEADER:PATH,… or custom-columns-file=PATH
                            (kubectl's JSONPath: fields, [n], [a:b], [*], .., filters [?(@.x=="y")],
@@ -35,8 +39,11 @@ enum GetCommand {
             .init(names: ["-l", "--selector"], takesValue: true),
             .init(names: ["-A", "--all-namespaces"], takesValue: false),
             .init(names: ["--show-labels"], takesValue: false),
+            .init(names: ["-w", "--watch"], takesValue: false),
+            .init(names: ["--timeout"], takesValue: true), .init(names: ["--speed"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
+        if parsed.flag("--watch") { return try watch(parsed, io: &io) }
         var output = parsed.last("--output") ?? "table"
         // -o jsonpath=TEMPLATE (or jsonpath-file=PATH): kubectl's JSONPath on the objects.
         var jsonPath: JSONPath?
@@ -168,5 +175,40 @@ enum GetCommand {
         io.flush()
         for line in missing { io.err(line + "\n") }
         return missing.isEmpty ? 0 : 1
+    }
+
+    /// `get TYPE -w`: the table, then the rows that change while virtual time runs (paced by
+    /// --speed), until --timeout or until nothing is left to happen; time that passed is kept.
+    static func watch(_ parsed: Arguments, io: inout CommandIO) throws -> Int32 {
+        if let output = parsed.last("--output"), output != "wide" {
+            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\" with --watch, allowed formats are: table,wide")
+        }
+        let selector = try Global.selector(parsed)
+        let timeout = try Global.timeout(parsed)
+        var pacer = try Global.pacer(parsed)
+        let store = try Global.openStore(parsed, writable: true)
+        defer { store.close() }
+        let query = try ResourceQuery.parse(parsed.positional, storedTypes: store.storedTypes)
+        guard query.requests.count == 1, let request = query.requests.first, request.names.isEmpty else {
+            throw UsageError(message: "watch is only supported on individual resources and resource collections, but \(max(query.requests.count, 1)) resources were found")
+        }
+        let allNamespaces = parsed.flag("--all-namespaces")
+        let cluster = try Cluster(store: store)
+        let options = TableOptions(wide: parsed.last("--output") == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces)
+        let watch = TableWatch(type: request.type, namespace: allNamespaces ? nil : Global.namespace(parsed), options: options)
+        io.out(watch.first(cluster, selector: selector))
+        io.flush()
+        guard watch.changes else { return 0 }
+        _ = EventLoop.run(cluster, timeout: timeout, until: { _ in false }, observe: { c in
+            pacer.pace(to: c.now)
+            let rows = watch.next(c, selector: selector)
+            if !rows.isEmpty {
+                io.out(rows)
+                io.flush()
+            }
+        })
+        try cluster.save()
+        try store.commit()
+        return 0
     }
 }

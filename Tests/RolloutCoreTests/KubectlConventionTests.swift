@@ -152,4 +152,25 @@ final class KubectlConventionTests: XCTestCase {
         XCTAssertTrue(applied.contains("\n---\napiVersion: v1\nkind: Service\n"), applied)
         XCTAssertTrue(try RolloutRun.run(["events", "-o", "yaml", "--state", state]).stdout.hasPrefix("apiVersion: v1\nitems:"))
     }
+
+    // `get -w`: the table, then each row again when it changes while virtual time runs, the
+    // columns as wide as the header's (RememberWidths); the header comes with the first rows
+    // when there were none. The web API's pods: created and pulling at 0 s, running at 4 s (3 s
+    // pull, 1 s start), ready at 9 s (readiness probe, initial delay 2 s, period 5 s, after the
+    // 5 s warm-up).
+    func testGetWatch() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/web-api.yaml", "--state", state]).status, 0)
+        let run = try RolloutRun.run(["get", "pods", "-w", "--timeout", "30s", "--state", state])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "NAME                       READY   STATUS              RESTARTS   AGE")
+        XCTAssertEqual(lines.count, 10, run.stdout)
+        XCTAssertEqual(lines.filter { $0.contains("0/1     ContainerCreating   0          0s") }.count, 3, run.stdout)
+        XCTAssertEqual(lines.filter { $0.contains("0/1     Running             0          4s") }.count, 3, run.stdout)
+        XCTAssertEqual(lines.filter { $0.contains("1/1     Running             0          9s") }.count, 3, run.stdout)
+        // Time passed for good: the pods are 30 s old now.
+        XCTAssertTrue(try RolloutRun.run(["get", "pods", "--state", state]).stdout.contains("30s"))
+        XCTAssertEqual(try RolloutRun.run(["get", "pods,svc", "-w", "--state", state]).status, 2)
+    }
 }

@@ -112,11 +112,18 @@ public enum TablePrinter {
 
     public static func table(rows: [ListingRow], type: ResourceType, now: Timestamp, options: TableOptions) -> String {
         var writer = TabWriter()
+        for line in lines(rows: rows, type: type, now: now, options: options) { writer.add(line) }
+        return writer.render()
+    }
+
+    /// The header and each row's cells, as the table prints them.
+    static func lines(rows: [ListingRow], type: ResourceType, now: Timestamp, options: TableOptions) -> [[String]] {
+        var lines: [[String]] = []
         var header = columns(for: type, wide: options.wide)
         let count = header.count
         if options.allNamespaces && type.namespaced { header.insert("NAMESPACE", at: 0) }
         if options.showLabels { header.append("LABELS") }
-        writer.add(header)
+        lines.append(header)
         for row in rows {
             var cells: [String] = row.cells.prefix(count).map { cell in
                 switch cell {
@@ -136,9 +143,9 @@ public enum TablePrinter {
             if options.showKind, !cells.isEmpty, type.kind != "Event" { cells[0] = "\(type.qualifiedSingular)/\(cells[0])" }
             if options.allNamespaces && type.namespaced { cells.insert(row.namespace, at: 0) }
             if options.showLabels { cells.append(labelsText(row.labels)) }
-            writer.add(cells)
+            lines.append(cells)
         }
-        return writer.render()
+        return lines
     }
 
     static func labelsText(_ labels: [String: String]) -> String {

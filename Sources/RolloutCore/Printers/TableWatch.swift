@@ -1,0 +1,107 @@
+/// `get TYPE -w`: the table, then each row again whenever what it shows changes while virtual
+/// time runs (kubectl prints a row per watch event; here a change of any column but AGE is the
+/// event). Rows keep the columns' widths from the header on, as kubectl's tab writer does with
+/// `RememberWidths`. Types the controllers change are watched from the cluster (pods,
+/// ReplicaSets, Deployments, nodes, Services, Endpoints, EndpointSlices, PodDisruptionBudgets);
+/// any other type shows its table once.
+public final class TableWatch {
+    let type: ResourceType
+    let namespace: String?
+    let options: TableOptions
+    var widths: [Int] = []
+    var shown: [ObjectKey: [String]] = [:]
+
+    public init(type: ResourceType, namespace: String?, options: TableOptions) {
+        self.type = type
+        self.namespace = namespace
+        self.options = options
+    }
+
+    /// Whether the controllers change objects of this type (else the first table is all).
+    public var changes: Bool { objects(nil) != nil }
+
+    /// The objects of the type as the cluster has them now, nil for a type it does not hold.
+    func objects(_ c: Cluster?) -> [Resource]? {
+        switch (type.group, type.kind) {
+        case ("", "Pod"): return c.map { c in c.pods.values.filter { !$0.gone }.map { $0.encoded(now: c.now) } } ?? []
+        case ("apps", "ReplicaSet"): return c.map { $0.replicaSets.values.filter { !$0.deleted }.map { $0.encoded() } } ?? []
+        case ("apps", "Deployment"): return c.map { Array($0.deployments.values) } ?? []
+        case ("", "Node"): return c.map { $0.nodes.map { $0.encoded() } } ?? []
+        case ("", "Service"): return c.map { Array($0.services.values) } ?? []
+        case ("", "Endpoints"): return c.map { Array($0.endpoints.values) } ?? []
+        case ("discovery.k8s.io", "EndpointSlice"): return c.map { $0.endpointSlices.values.flatMap { $0 } } ?? []
+        case ("policy", "PodDisruptionBudget"): return c.map { Array($0.disruptionBudgets.values) } ?? []
+        default: return nil
+        }
+    }
+
+    func selected(_ c: Cluster, matching selector: LabelSelector?) -> [Resource] {
+        (objects(c) ?? []).filter { r in
+            (namespace == nil || !type.namespaced || r.namespace == namespace) && (selector?.matches(r.labels) ?? true)
+        }.sorted { ($0.namespace ?? "", $0.name) < ($1.namespace ?? "", $1.name) }
+    }
+
+    func lines(_ rows: [Resource], _ c: Cluster) -> [[String]] {
+        TablePrinter.lines(rows: rows.map(ListingRow.init), type: type, now: c.now, options: options)
+    }
+
+    /// The table now (header included), remembering its widths.
+    public func first(_ c: Cluster, selector: LabelSelector?) -> String {
+        let rows = selected(c, matching: selector)
+        let table = lines(rows, c)
+        // Nothing yet: the header comes with the first rows.
+        guard !rows.isEmpty else { headerShown = false; return "" }
+        for (r, cells) in zip(rows, table.dropFirst()) { shown[r.key] = comparable(cells) }
+        return layOut(table)
+    }
+
+    var headerShown = true
+
+    /// Lines laid out as the tab writer does: each column as wide as its widest cell here (and
+    /// as before).
+    func layOut(_ table: [[String]]) -> String {
+        for cells in table {
+            for (j, cell) in cells.enumerated() where j < cells.count - 1 {
+                let width = max(6, cell.unicodeScalars.count + 3)
+                if j < widths.count { widths[j] = max(widths[j], width) } else { widths.append(width) }
+            }
+        }
+        return table.map(render).joined()
+    }
+
+    /// The rows that changed since they were last shown.
+    public func next(_ c: Cluster, selector: LabelSelector?) -> String {
+        var changed: [[String]] = []
+        for r in selected(c, matching: selector) {
+            guard let cells = lines([r], c).dropFirst().first else { continue }
+            let key = comparable(cells)
+            guard shown[r.key] != key else { continue }
+            shown[r.key] = key
+            changed.append(cells)
+        }
+        guard !changed.isEmpty else { return "" }
+        if !headerShown {
+            headerShown = true
+            return layOut((lines([], c).first.map { [$0] } ?? []) + changed)
+        }
+        return changed.map(render).joined()
+    }
+
+    /// A row's cells without AGE, which changes by itself.
+    func comparable(_ cells: [String]) -> [String] {
+        let header = (options.allNamespaces && type.namespaced ? ["NAMESPACE"] : []) + TablePrinter.columns(for: type, wide: options.wide)
+        return cells.enumerated().filter { $0.offset >= header.count || header[$0.offset] != "AGE" }.map(\.element)
+    }
+
+    /// One line, each column at least as wide as it has been (minwidth 6, padding 3).
+    func render(_ cells: [String]) -> String {
+        var out = ""
+        for (j, cell) in cells.enumerated() {
+            guard j < cells.count - 1 else { out += cell; break }
+            let width = max(j < widths.count ? widths[j] : 6, cell.unicodeScalars.count + 3)
+            if j < widths.count { widths[j] = width } else { widths.append(width) }
+            out += cell + String(repeating: " ", count: width - cell.unicodeScalars.count)
+        }
+        return out + "\n"
+    }
+}
