@@ -39,12 +39,7 @@ enum DiffCommand {
         let candidates = try Applier.prepare(try Global.readManifests(parsed, io: &io, verb: "diff"), options: options)
         let store = try Global.openStore(parsed, writable: false)
         defer { store.close() }
-        var pairs: [ObjectDiff.Pair] = []
-        for candidate in candidates {
-            let live = try store.get(candidate.resource.key)
-            let (merged, _) = Applier.makeObject(candidate, live: live)
-            pairs.append(ObjectDiff.pair(live: live, merged: merged))
-        }
+        let pairs = try ObjectDiff.pairs(candidates, store: store)
         let environment = ProcessInfo.processInfo.environment
         if let command = environment["ROLLOUT_EXTERNAL_DIFF"] ?? environment["KUBECTL_EXTERNAL_DIFF"], !command.isEmpty {
             io.flush()

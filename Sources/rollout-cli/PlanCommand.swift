@@ -49,7 +49,9 @@ enum PlanCommand {
           --drain=NODE     Plan a kubectl drain of NODE (with drain's --ignore-daemonsets,
                            --delete-emptydir-data, --force, --disable-eviction)
           --fail-node=NODE Plan the failure of NODE (its kubelet stops for good)
-      -o, --output=text    text, or json: changes, deployments (name, namespace, maxSurge,
+      -o, --output=text    text; markdown (for $GITHUB_STEP_SUMMARY or a pull-request comment:
+                           the verdict, rollouts, requests, failure windows, hazards, the diff
+                           folded); or json: changes, deployments (name, namespace, maxSurge,
                            maxUnavailable, durationSeconds, maxPods, minAvailable, outcome),
                            services (name, namespace, ingress, requests, failed, windows),
                            hazards (with file, line, column and fix), verdict, reasons
@@ -71,8 +73,8 @@ enum PlanCommand {
             throw UsageError(message: "invalid argument \"\(bad)\" for \"--fail-on\" flag: expected downtime or hazard")
         }
         let output = parsed.last("--output") ?? "text"
-        guard output == "text" || output == "json" else {
-            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json,text")
+        guard output == "text" || output == "json" || output == "markdown" else {
+            throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: json,markdown,text")
         }
         var options = ApplyOptions()
         options.namespace = Global.namespace(parsed)
@@ -86,7 +88,11 @@ enum PlanCommand {
         defer { store.close() }
         let report = try Planner.plan(documents, store: store, options: options, rps: try Global.trafficRate(parsed), timeout: try Global.timeout(parsed),
                                       requestTime: try Global.requestTime(parsed))
-        io.out(output == "json" ? try JSONWriter.string(report.json, style: .pretty) + "\n" : report.text)
+        switch output {
+        case "json": io.out(try JSONWriter.string(report.json, style: .pretty) + "\n")
+        case "markdown": io.out(report.markdown)
+        default: io.out(report.text)
+        }
         if let path = parsed.last("--svg") {
             // One chart per Deployment that rolled: FILE for the first, FILE-NAME.svg for others.
             for (i, chart) in report.charts.enumerated() {

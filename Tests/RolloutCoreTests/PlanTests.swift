@@ -27,6 +27,23 @@ final class PlanTests: XCTestCase {
         return files
     }
 
+    // `plan -o markdown` for $GITHUB_STEP_SUMMARY: the same facts as the text, the verdict first,
+    // the diff folded; the exit code does not depend on the format.
+    func testPlanAsMarkdown() throws {
+        XCTAssertEqual(try rollout("apply", "-f", "examples/manifests/", "-f", "examples/unsafe/", "--wait").status, 0)
+        let before = try snapshot()
+        let run = try rollout("plan", "-f", "examples/releases/naive-api-2.yaml", "-o", "markdown", "--fail-on", "downtime")
+        XCTAssertEqual(run.status, 1)
+        try assertGolden(run.stdout, "plan/naive-api-2.md")
+        XCTAssertTrue(run.stdout.hasPrefix("## rollout plan: downtime\n\n**Verdict: downtime** — service/naive-api: 49 of 110 requests failed\n"))
+        XCTAssertTrue(run.stdout.contains("| naive-api | complete | 6s | 1 | 0 | 6 | 3 of 3 |"))
+        XCTAssertTrue(run.stdout.contains("at `examples/releases/naive-api-2.yaml:15:9`"))
+        XCTAssertTrue(run.stdout.contains("<details><summary>Diff (1 object)</summary>\n\n```diff\n"))
+        XCTAssertTrue(run.stdout.contains("-      - image: naive-api:1\n+      - image: naive-api:2\n") || run.stdout.contains("-      - image: naive-api:1\n+      - image: naive-api:2"))
+        XCTAssertEqual(try snapshot(), before, "the state is untouched")
+        XCTAssertEqual(try rollout("plan", "-f", "examples/releases/naive-api-2.yaml", "-o", "html").status, 2)
+    }
+
     func testPlanPredictsAndChangesNothing() throws {
         XCTAssertEqual(try rollout("apply", "-f", "examples/manifests/", "--wait").status, 0)
         XCTAssertEqual(try rollout("apply", "-f", "examples/unsafe/", "--wait").status, 0)

@@ -91,4 +91,15 @@ public enum ObjectDiff {
             }
         }
     }
+
+    /// What `apply` would change, object by object: live against merged (`rollout diff`).
+    public static func pairs(_ candidates: [Applier.Candidate], store: StateStore) throws(StoreError) -> [Pair] {
+        var pairs: [Pair] = []
+        for candidate in candidates {
+            let live = try store.get(candidate.resource.key)
+            let (merged, _) = Applier.makeObject(candidate, live: live)
+            pairs.append(pair(live: live, merged: merged))
+        }
+        return pairs
+    }
 }

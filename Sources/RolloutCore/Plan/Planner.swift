@@ -28,6 +28,8 @@ public struct PlanReport: Sendable {
     /// Services in front of planned Deployments whose traffic was not replayed: nothing served
     /// before (a brand-new app has no clients), so there is no baseline to lose.
     public var unreplayed: [String] = []
+    /// What the manifests change, as `rollout diff` prints it.
+    public var diff = ""
 
     public var failedRequests: Int { traffic.reduce(0) { $0 + $1.failed } }
 
@@ -93,7 +95,10 @@ public enum Planner {
                             requestTime: RequestTime = TrafficRecorder.defaultRequestTime) throws -> PlanReport {
         var dryRun = options
         dryRun.dryRun = .none
-        let changes = try Applier.apply(try Applier.prepare(documents, options: dryRun), to: store, options: dryRun, commit: false)
+        let candidates = try Applier.prepare(documents, options: dryRun)
+        // The diff, before anything is applied (for `plan -o markdown`).
+        let diff = try ObjectDiff.pairs(candidates, store: store).map(ObjectDiff.unified).joined()
+        let changes = try Applier.apply(candidates, to: store, options: dryRun, commit: false)
         let cluster = try Cluster(store: store)
         let keys = changes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" }.map(\.resource.key)
         // A changed Service affects the Deployments behind it even when they do not change.
@@ -212,6 +217,7 @@ public enum Planner {
         let pending = Set(hazards.filter { $0.code == "load-balancer-pending" }.map(\.object))
         hazards.removeAll { $0.code == "load-balancer-port-conflict" && pending.contains($0.object) }
         var report = PlanReport(changes: changes, deployments: plans, traffic: traffic, rps: rps, hazards: hazards)
+        report.diff = diff
         let replayed = Set(services)
         report.unreplayed = Set(keys.compactMap { cluster.deployments[$0] }.flatMap { TrafficRecorder.services(selecting: $0, in: cluster) })
             .subtracting(replayed).sorted().map(\.name)
