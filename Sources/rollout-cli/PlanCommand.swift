@@ -33,6 +33,7 @@ enum PlanCommand {
     Examples:
       rollout plan -f examples/releases/web-api-1.5.0.yaml
       rollout plan -f k8s/ --fail-on downtime -o json     # in CI, before merging
+      rollout plan -f k8s/ --baseline-ref origin/main --fail-on downtime,hazard -o markdown
       rollout plan --drain node-2 --delete-emptydir-data   # will maintenance drop traffic?
       rollout plan --fail-node node-2 --traffic 50
 
@@ -46,6 +47,9 @@ enum PlanCommand {
           --fail-on=       downtime or hazard (repeat for both)
           --timeout=1d     Virtual time a rollout may take at most
           --svg=FILE       Also write a chart of each rollout (as `timeline -o svg`)
+          --baseline-ref=REF  Plan against the -f paths as they were at git revision REF,
+                           applied and rolled out on a fresh cluster (CI: the base branch)
+          --baseline-state=DIR  Plan against the state in DIR (left unchanged)
           --drain=NODE     Plan a kubectl drain of NODE (with drain's --ignore-daemonsets,
                            --delete-emptydir-data, --force, --disable-eviction)
           --fail-node=NODE Plan the failure of NODE (its kubelet stops for good)
@@ -62,6 +66,7 @@ enum PlanCommand {
         let parsed = try Arguments(args, specs: Global.specs + Global.fileSpecs + Global.waitSpecs + [
             .init(names: ["--fail-on"], takesValue: true), .init(names: ["-o", "--output"], takesValue: true),
             .init(names: ["--svg"], takesValue: true),
+            .init(names: ["--baseline-ref"], takesValue: true), .init(names: ["--baseline-state"], takesValue: true),
             .init(names: ["--drain"], takesValue: true), .init(names: ["--fail-node"], takesValue: true),
             .init(names: ["--ignore-daemonsets"], takesValue: false), .init(names: ["--delete-emptydir-data"], takesValue: false),
             .init(names: ["--force"], takesValue: false), .init(names: ["--disable-eviction"], takesValue: false),
@@ -83,9 +88,14 @@ enum PlanCommand {
             return try nodeEvent(parsed, options: options, output: output, failOn: failOn, io: &io)
         }
         let documents = try Global.readManifests(parsed, io: &io, verb: "plan")
-        let store = try Global.openStore(parsed, writable: true)
-        // Never committed: closing the store drops everything the plan did.
-        defer { store.close() }
+        let baseline = try baselineStore(parsed, options: options, io: &io)
+        let store = try baseline?.store ?? Global.openStore(parsed, writable: true)
+        // Never committed: closing the store drops everything the plan did (and a temporary
+        // baseline goes with it).
+        defer {
+            store.close()
+            if let temporary = baseline?.temporary { try? FileManager.default.removeItem(atPath: temporary) }
+        }
         let report = try Planner.plan(documents, store: store, options: options, rps: try Global.trafficRate(parsed), timeout: try Global.timeout(parsed),
                                       requestTime: try Global.requestTime(parsed))
         switch output {
@@ -136,5 +146,33 @@ enum PlanCommand {
         if failOn.contains("downtime") && (v == "blocked" || v == "downtime") { return 1 }
         if failOn.contains("hazard") && report.hazards.contains(where: { $0.severity == .error }) { return 3 }
         return 0
+    }
+
+    /// `--baseline-ref REF`: a fresh cluster (the default profile) in a temporary state, with the
+    /// `-f` paths as they were at REF applied and rolled out; `--baseline-state DIR`: the plan
+    /// runs on DIR (never committed, so DIR is left as it was). nil: the usual `--state`.
+    static func baselineStore(_ parsed: Arguments, options: ApplyOptions, io: inout CommandIO) throws -> (store: StateStore, temporary: String?)? {
+        if let directory = parsed.last("--baseline-state") {
+            guard parsed.last("--baseline-ref") == nil else { throw UsageError(message: "--baseline-ref and --baseline-state cannot be given together") }
+            guard FileManager.default.fileExists(atPath: directory + "/state.json") else {
+                throw UsageError(message: "--baseline-state \(directory): no rollout state there (make one with rollout cluster init, apply or cluster import)")
+            }
+            return (try StateStore(directory: directory, writable: true), nil)
+        }
+        guard let ref = parsed.last("--baseline-ref") else { return nil }
+        let work = NSTemporaryDirectory() + "rollout-baseline-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.removeItem(atPath: work)
+        let files = try BaselineSources.extract(ref: ref, paths: parsed.all("--filename"), into: work + "/manifests")
+        let store = try StateStore(directory: work + "/state", writable: true, newCluster: ClusterSpec())
+        do {
+            let documents = files.isEmpty ? [] : try ManifestDecoder.decode(try ManifestPaths.sources(for: files, recursive: false)).documents
+            let applied = try Baseline.load(documents, into: store, options: options)
+            io.err("baseline: \(ref): \(applied.count) object\(applied.count == 1 ? "" : "s") applied and rolled out on a fresh cluster\n")
+        } catch {
+            store.close()
+            try? FileManager.default.removeItem(atPath: work)
+            throw error
+        }
+        return (store, work)
     }
 }
