@@ -24,6 +24,19 @@ final class DisruptionBudgetCommandTests: XCTestCase {
         return path
     }
 
+    /// A Deployment of three replicas labelled app=web.
+    static let web = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web}
+    spec:
+      replicas: 3
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec: {containers: [{name: web, image: web:1}]}
+    """
+
     static func budget(_ spec: String) -> String {
         "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n" + spec
     }
@@ -49,15 +62,7 @@ final class DisruptionBudgetCommandTests: XCTestCase {
     // selected pod healthy: allowed = replicas − desired ≤ 0 blocks every drain.
     func testPdbBlocksDrainLint() throws {
         let deployment = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 3
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec: {containers: [{name: web, image: web:1}]}
+        \(Self.web)
         ---
 
         """
@@ -81,15 +86,7 @@ final class DisruptionBudgetCommandTests: XCTestCase {
     func testGetAndDescribe() throws {
         XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare", "--nodes", "2").status, 0)
         let manifests = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 3
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec: {containers: [{name: web, image: web:1}]}
+        \(Self.web)
         ---
         apiVersion: policy/v1
         kind: PodDisruptionBudget
@@ -131,15 +128,7 @@ final class DisruptionBudgetCommandTests: XCTestCase {
     func testFailNodeCommand() throws {
         XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare", "--nodes", "3").status, 0)
         let manifests = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 3
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec: {containers: [{name: web, image: web:1}]}
+        \(Self.web)
         ---
         apiVersion: v1
         kind: Service

@@ -27,6 +27,17 @@ final class NodeLifecycleTests: XCTestCase {
     }
 
     func node(_ c: Cluster, _ name: String) -> SimNode? { c.nodes.first { $0.name == name } }
+
+    /// `cluster recover-node`: the kubelet reports again from now.
+    func restart(_ c: Cluster, _ name: String) throws {
+        var resource = try XCTUnwrap(node(c, name)).resource
+        var meta = resource.metadata
+        var annotations = meta["annotations"]?.objectValue ?? Object()
+        annotations[NodeLifecycleController.restartedAnnotation] = .string(c.now.description)
+        meta["annotations"] = .object(annotations)
+        resource.metadata = meta
+        c.replaceNode(try XCTUnwrap(c.nodes.firstIndex { $0.name == name }), resource)
+    }
     func taints(_ c: Cluster, _ name: String) -> [String] { node(c, name)?.taints.map { "\($0.key):\($0.effect)" } ?? [] }
     func podsOn(_ c: Cluster, _ name: String) -> [SimPod] { c.pods.values.filter { !$0.gone && $0.nodeName == name } }
 
@@ -126,13 +137,7 @@ final class NodeLifecycleTests: XCTestCase {
         EventLoop.advance(c, by: Duration(seconds: 400))
         let deleted = try XCTUnwrap(podsOn(c, "node-2").first)
         XCTAssertNotNil(deleted.deletion)
-        var resource = try XCTUnwrap(node(c, "node-2")).resource
-        var meta = resource.metadata
-        var annotations = meta["annotations"]?.objectValue ?? Object()
-        annotations[NodeLifecycleController.restartedAnnotation] = .string(c.now.description)
-        meta["annotations"] = .object(annotations)
-        resource.metadata = meta
-        c.replaceNode(try XCTUnwrap(c.nodes.firstIndex { $0.name == "node-2" }), resource)
+        try restart(c, "node-2")
         EventLoop.advance(c, by: Duration(seconds: 1))
         XCTAssertEqual(node(c, "node-2")?.ready, true)
         XCTAssertEqual(taints(c, "node-2"), [])
@@ -144,13 +149,7 @@ final class NodeLifecycleTests: XCTestCase {
         _ = d.failNode("node-2", at: d.now)
         EventLoop.advance(d, by: Duration(seconds: 100))
         let kept = try XCTUnwrap(podsOn(d, "node-2").first)
-        var back = try XCTUnwrap(node(d, "node-2")).resource
-        var backMeta = back.metadata
-        var backAnnotations = backMeta["annotations"]?.objectValue ?? Object()
-        backAnnotations[NodeLifecycleController.restartedAnnotation] = .string(d.now.description)
-        backMeta["annotations"] = .object(backAnnotations)
-        back.metadata = backMeta
-        d.replaceNode(try XCTUnwrap(d.nodes.firstIndex { $0.name == "node-2" }), back)
+        try restart(d, "node-2")
         EventLoop.advance(d, by: Duration(seconds: 10))
         XCTAssertNil(kept.deletion)
         XCTAssertTrue(kept.ready)
