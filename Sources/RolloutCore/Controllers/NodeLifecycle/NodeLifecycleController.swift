@@ -180,7 +180,10 @@ enum NodeLifecycleController {
         var changed = false
         for node in c.nodes {
             let noExecute = node.taints.filter { $0.effect == "NoExecute" }
-            guard !noExecute.isEmpty, let added = noExecuteTime(node) ?? (node.taints.contains { $0.effect == "NoExecute" } ? c.now : nil) else { continue }
+            // Since the unreachable taint was added; a NoExecute taint the node was given
+            // otherwise counts from its registration (a fixed time, so the deadline does not move).
+            guard !noExecute.isEmpty else { continue }
+            let added = noExecuteTime(node) ?? node.created
             for pod in c.pods.values.sorted(by: { $0.name < $1.name }) where pod.nodeName == node.name && !pod.gone && pod.deletion == nil {
                 guard let delay = minTolerationSeconds(pod, taints: noExecute) else { continue }
                 let at = added.adding(Duration(seconds: delay))
