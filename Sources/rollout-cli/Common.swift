@@ -102,6 +102,13 @@ enum Global {
         options.force = parsed.flag("--force")
         options.disableEviction = parsed.flag("--disable-eviction")
         options.timeout = try timeout(parsed)
+        if let text = parsed.last("--pod-selector") { options.podSelector = try LabelSelector.parse(text) }
+        if let text = parsed.last("--dry-run") {
+            guard let dryRun = DryRun(rawValue: text == "true" ? "client" : text) else {
+                throw UsageError(message: "Invalid dry-run value (\(text)). Must be \"none\", \"server\", or \"client\".")
+            }
+            options.dryRun = dryRun
+        }
         return options
     }
 

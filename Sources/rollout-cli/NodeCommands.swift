@@ -41,7 +41,8 @@ enum DrainCommand {
     budget that can never allow it); 2 bad input.
 
     Usage:
-      rollout drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force] [--timeout=0s] [--disable-eviction] [options]
+      rollout drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force] [--timeout=0s] [--disable-eviction]
+                         [--pod-selector=SEL] [--dry-run=none|client|server] [options]
 
     Examples:
       rollout drain node-2 --ignore-daemonsets --delete-emptydir-data
@@ -53,6 +54,8 @@ enum DrainCommand {
           --force                 Continue even if there are pods that do not declare a controller
           --disable-eviction      Delete pods instead of evicting them: bypasses PodDisruptionBudgets
           --timeout=0s            How long to wait before giving up (0: for ever)
+          --pod-selector=SEL      Only the pods this label selector matches
+          --dry-run=none          client or server: print what would be evicted, change nothing
 
     """ + Global.helpText
 
@@ -60,7 +63,8 @@ enum DrainCommand {
         let parsed = try Arguments(args, specs: Global.specs + [
             .init(names: ["--ignore-daemonsets"], takesValue: false), .init(names: ["--delete-emptydir-data"], takesValue: false),
             .init(names: ["--force"], takesValue: false), .init(names: ["--disable-eviction"], takesValue: false),
-            .init(names: ["--timeout"], takesValue: true),
+            .init(names: ["--timeout"], takesValue: true), .init(names: ["--pod-selector"], takesValue: true),
+            .init(names: ["--dry-run"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         guard parsed.positional.count == 1, let given = parsed.positional.first else {
@@ -84,8 +88,11 @@ enum DrainCommand {
             }
         })
         io = out
-        try cluster.save()
-        try store.commit()
+        // A dry run changes nothing.
+        if options.dryRun == .none {
+            try cluster.save()
+            try store.commit()
+        }
         io.flush()
         if result.waitingOnDownNode {
             io.err("error: the drain of node \"\(name)\" can never finish: its kubelet is down, so the evicted pods stay Terminating (kubectl would wait until interrupted; --timeout bounds it)\n")

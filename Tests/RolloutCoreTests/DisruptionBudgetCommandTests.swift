@@ -170,7 +170,16 @@ final class DisruptionBudgetCommandTests: XCTestCase {
         spec: {maxUnavailable: 0, selector: {matchLabels: {app: web}}}
         """
         XCTAssertEqual(try rollout("apply", "-f", try write(manifests), "--wait").status, 0)
-        var run = try rollout("drain", "node-9")
+        // --dry-run: kubectl's lines with "(dry run)", and nothing changes.
+        var run = try rollout("drain", "node-2", "--dry-run=client")
+        XCTAssertEqual(run.status, 0)
+        XCTAssertTrue(run.stdout.hasPrefix("node/node-2 cordoned (dry run)\nevicting pod default/web-"), run.stdout)
+        XCTAssertTrue(run.stdout.hasSuffix(" (dry run)\nnode/node-2 drained (dry run)\n"), run.stdout)
+        XCTAssertFalse(try rollout("get", "nodes").stdout.contains("SchedulingDisabled"))
+        // --pod-selector: only its pods (none here), so the budget is never asked.
+        XCTAssertEqual(try rollout("drain", "node-2", "--pod-selector", "app=other").stdout, "node/node-2 cordoned\nnode/node-2 drained\n")
+        XCTAssertEqual(try rollout("uncordon", "node-2").status, 0)
+        run = try rollout("drain", "node-9")
         XCTAssertEqual(run.status, 1)
         XCTAssertEqual(run.stderr, "Error from server (NotFound): nodes \"node-9\" not found\n")
         run = try rollout("drain", "node-2")

@@ -13,6 +13,10 @@ public struct DrainOptions: Sendable {
     public var disableEviction = false
     /// `--timeout`: nil (0, the default) waits for ever.
     public var timeout: Duration?
+    /// `--pod-selector`: only the pods it matches.
+    public var podSelector: LabelSelector?
+    /// `--dry-run=client` or `server`: say what would be evicted, change nothing.
+    public var dryRun: DryRun = .none
 
     public init() {}
 }
@@ -71,12 +75,14 @@ public enum Drain {
         }
         EventLoop.settle(c)
         // RunCordonOrUncordon.
-        say(.out, c.setUnschedulable(nodeName, true) ? "node/\(nodeName) cordoned" : "node/\(nodeName) already cordoned")
+        // RunCordonOrUncordon: a dry run only says what it would do.
+        let cordons = options.dryRun == .none ? c.setUnschedulable(nodeName, true) : !(c.node(named: nodeName)?.unschedulable ?? false)
+        say(.out, (cordons ? "node/\(nodeName) cordoned" : "node/\(nodeName) already cordoned") + options.dryRun.suffix)
         EventLoop.settle(c)
         // GetPodsForDeletion: the node's pods through the filters, first refusal wins.
         var errors: [String: [String]] = [:], warnings: [String: [String]] = [:]
         var selected: [SimPod] = []
-        for pod in podsOn(nodeName, in: c) {
+        for pod in podsOn(nodeName, in: c) where options.podSelector?.matches(pod.labels) ?? true {
             let name = "\(pod.namespace)/\(pod.name)"
             // Mirror pods and DaemonSet pods do not exist here (no static pods; DaemonSets are
             // not simulated yet), so the local-storage and controller filters are the ones.
@@ -105,6 +111,13 @@ public enum Drain {
             say(.err, "Warning: " + warnings.keys.sorted().map { "\($0): \(warnings[$0, default: []].joined(separator: ", "))" }.joined(separator: "; "))
         }
         result.pods = selected.map(\.name)
+        // deleteOrEvictPods under a dry run: each pod named, nothing evicted.
+        if options.dryRun != .none {
+            for pod in selected { say(.out, "evicting pod \(pod.namespace)/\(pod.name)\(options.dryRun.suffix)") }
+            result.drained = true
+            say(.out, "node/\(nodeName) drained\(options.dryRun.suffix)")
+            return result
+        }
         let start = c.now
         let deadline = options.timeout.map { start.adding($0) }
         let timeoutText = options.timeout?.description ?? ""
