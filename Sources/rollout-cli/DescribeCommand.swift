@@ -54,6 +54,10 @@ enum DescribeCommand {
         where objects.contains(where: { $0.kind == kind }) {
             for namespace in namespaces { related += try store.list(ResourceType.forObject(apiVersion: apiVersion, kind: needed), namespace: namespace) }
         }
+        // A node's pods, from every namespace (describe node: Non-terminated Pods).
+        if objects.contains(where: { $0.kind == "Node" && $0.type.group.isEmpty }) {
+            related += try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod"))
+        }
         let describer = Describer(now: store.clock, events: events, related: related)
         for (i, object) in objects.enumerated() {
             if i > 0 { io.out("\n\n") }

@@ -173,4 +173,31 @@ final class KubectlConventionTests: XCTestCase {
         XCTAssertTrue(try RolloutRun.run(["get", "pods", "--state", state]).stdout.contains("30s"))
         XCTAssertEqual(try RolloutRun.run(["get", "pods,svc", "-w", "--state", state]).status, 2)
     }
+
+    // describe node (describeNode, describeNodeResource): taints, the pods on it with their
+    // requests and limits as truncated percentages of allocatable, the totals — the same lines as
+    // kubectl's for the same objects, except those the oracle cannot serve as a cluster would
+    // (dates it shifts, the node's Lease, condition times it leaves zero) and pods' ages.
+    func testDescribeNodeMatchesKubectl() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--nodes", "2", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/web-api.yaml", "--wait", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["cordon", "node-2", "--state", state]).status, 0)
+        let ours = try RolloutRun.run(["describe", "node", "node-2", "--state", state]).stdout
+        XCTAssertTrue(ours.contains("Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n  Resource           Requests    Limits\n"), ours)
+        XCTAssertTrue(ours.contains("Lease:\n  HolderIdentity:  node-2\n  AcquireTime:     <unset>\n"), ours)
+        func comparable(_ text: String) -> [String] {
+            var lines: [String] = []
+            var inLease = false
+            for line in text.split(separator: "\n").map(String.init) {
+                if line.hasPrefix("Lease:") { inLease = true; continue }
+                if inLease && line.hasPrefix("  ") { continue }
+                inLease = false
+                if line.hasPrefix("CreationTimestamp:") || line.hasPrefix("  Ready ") { continue }
+                // A pod row's age is the oracle's wall clock: compare up to it.
+                lines.append(line.hasPrefix("  default ") ? String(line.dropLast(4)) : line)
+            }
+            return lines
+        }
+        XCTAssertEqual(comparable(ours), comparable(try kubectl(["describe", "node", "node-2"])))
+    }
 }

@@ -459,6 +459,17 @@ public struct Describer {
         if taints.isEmpty { w.add(0, "Taints:", "<none>") }
         for (i, taint) in taints.enumerated() { w.add(0, i == 0 ? "Taints:" : "", taint.text) }
         w.add(0, "Unschedulable:", o.at("spec", "unschedulable")?.boolValue == true ? "true" : "false")
+        // The node's Lease (kube-node-lease): renewed by its kubelet every 10 s from its
+        // registration, the last renewal before it stopped when it is down.
+        if let created {
+            let stopped = r.annotations[NodeLifecycleController.stoppedAnnotation].flatMap(Timestamp.init(parsing:))
+            let until = stopped.map { min($0, now) } ?? now
+            let renewed = NodeLifecycleController.lastRenewal(stopped: Timestamp(milliseconds: until.milliseconds + 1), created: created)
+            w.add(0, "Lease:")
+            w.add(1, "HolderIdentity:", r.name)
+            w.add(1, "AcquireTime:", "<unset>")
+            w.add(1, "RenewTime:", renewed.rfc1123)
+        }
         // describeNode's conditions: with the heartbeat and transition times (RFC 1123Z); a
         // node registered by `cluster init` has posted them when it was created.
         let nodeConditions = o.at("status", "conditions")?.arrayValue ?? []
@@ -483,10 +494,72 @@ public struct Describer {
             }
         }
         w.add(0, "System Info:")
-        for (key, title) in [("kernelVersion", "Kernel Version"), ("osImage", "OS Image"), ("operatingSystem", "Operating System"), ("architecture", "Architecture"), ("containerRuntimeVersion", "Container Runtime Version"), ("kubeletVersion", "Kubelet Version")] {
+        for (key, title) in [("machineID", "Machine ID"), ("systemUUID", "System UUID"), ("bootID", "Boot ID"), ("kernelVersion", "Kernel Version"),
+                             ("osImage", "OS Image"), ("operatingSystem", "Operating System"), ("architecture", "Architecture"),
+                             ("containerRuntimeVersion", "Container Runtime Version"), ("kubeletVersion", "Kubelet Version"), ("kubeProxyVersion", "Kube-Proxy Version")] {
             w.add(1, "\(title):", o.at("status", "nodeInfo", key)?.stringValue ?? "")
         }
+        if let cidr = o.at("spec", "podCIDR")?.stringValue, !cidr.isEmpty {
+            w.add(0, "PodCIDR:", cidr)
+            w.add(0, "PodCIDRs:", (o.at("spec", "podCIDRs")?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","))
+        }
+        nodePods(r, &w)
         eventsSection(r, &w)
+    }
+
+    /// describeNodeResource: the node's pods that are not finished, with their requests and
+    /// limits as fractions of what the node can allocate (truncated percentages), then the
+    /// totals (`Allocated resources`).
+    private func nodePods(_ r: Resource, _ w: inout Lines) {
+        let allocatable = r.value.at("status", "allocatable")
+        func amount(_ name: String) -> Int {
+            guard let text = allocatable?[name]?.stringValue ?? allocatable?[name]?.intValue.map(String.init), let q = Quantity(text) else { return 0 }
+            return name == "cpu" ? q.milliValue : q.integerValue
+        }
+        let pods = related.filter { $0.kind == "Pod" && $0.value.at("spec", "nodeName")?.stringValue == r.name }
+            .filter { !["Succeeded", "Failed"].contains($0.value.at("status", "phase")?.stringValue ?? "") }
+            .sorted { ($0.namespace ?? "", $0.name) < ($1.namespace ?? "", $1.name) }
+        func cell(_ value: Int, _ name: String) -> String {
+            let total = amount(name)
+            let percent = total > 0 ? Int(Double(value) / Double(total) * 100) : 0
+            return "\(Self.quantityText(value, name)) (\(percent)%)"
+        }
+        w.add(0, "Non-terminated Pods:", "(\(pods.count) in total)")
+        // kubectl's format has an empty column after Name ("Name\t\tCPU Requests").
+        w.add(1, "Namespace", "Name", "", "CPU Requests", "CPU Limits", "Memory Requests", "Memory Limits", "Age")
+        w.add(1, "---------", "----", "", "------------", "----------", "---------------", "-------------", "---")
+        var requested: [String: Int] = [:], limited: [String: Int] = [:]
+        for pod in pods {
+            let needs = PodRequirements(template: Object(["spec": pod.object["spec"] ?? .object(Object())]))
+            for (name, value) in needs.requests { requested[name, default: 0] += value }
+            for (name, value) in needs.limits { limited[name, default: 0] += value }
+            let age = pod.creationTimestamp.flatMap(Timestamp.init(parsing:)).map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>"
+            w.add(1, pod.namespace ?? "", pod.name, "", cell(needs.requests["cpu"] ?? 0, "cpu"), cell(needs.limits["cpu"] ?? 0, "cpu"),
+                  cell(needs.requests["memory"] ?? 0, "memory"), cell(needs.limits["memory"] ?? 0, "memory"), age)
+        }
+        w.add(0, "Allocated resources:")
+        w.add(1, "(Total limits may be over 100 percent, i.e., overcommitted.)")
+        w.add(1, "Resource", "Requests", "Limits")
+        w.add(1, "--------", "--------", "------")
+        for name in ["cpu", "memory", "ephemeral-storage"] {
+            w.add(1, name, cell(requested[name] ?? 0, name), cell(limited[name] ?? 0, name))
+        }
+        // Extended resources the node offers: plain counts.
+        let standard: Set<String> = ["cpu", "memory", "ephemeral-storage", "pods"]
+        for name in (allocatable?.objectValue?.members.map(\.key) ?? []).filter({ !standard.contains($0) && !$0.hasPrefix("hugepages-") }).sorted() {
+            w.add(1, name, String(requested[name] ?? 0), String(limited[name] ?? 0))
+        }
+    }
+
+    /// A summed quantity as the API prints it: millicores (`250m`, `2`), bytes in the largest
+    /// binary unit that divides them (`512Mi`, `1Gi`), else plain.
+    static func quantityText(_ value: Int, _ name: String) -> String {
+        if value == 0 { return "0" }
+        if name == "cpu" { return value % 1000 == 0 ? String(value / 1000) : "\(value)m" }
+        for (suffix, size) in [("Ei", 1 << 60), ("Pi", 1 << 50), ("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] where value % size == 0 {
+            return "\(value / size)\(suffix)"
+        }
+        return String(value)
     }
 
     private func namespace(_ r: Resource, _ w: inout Lines) {

@@ -60,6 +60,8 @@ struct PodRequirements {
 
     /// Real requests, by resource (cpu in millicores), as `resourcehelper.PodRequests` sums them.
     var requests: [String: Int]
+    /// Limits, summed the same way (`resourcehelper.PodLimits`), for `describe node`.
+    var limits: [String: Int]
     /// The same for cpu and memory, and for the others (extended resources), apart.
     var cpu: Int
     var memory: Int
@@ -119,6 +121,14 @@ struct PodRequirements {
         var requests: [String: Int] = [:]
         for name in names { requests[name] = effective { request($0, name) } }
         self.requests = requests
+        var limits: [String: Int] = [:]
+        for name in Set((spec.initContainers + spec.containers).flatMap { $0.resources.limits.keys }) {
+            limits[name] = effective { c in
+                let q = c.resources.limits[name]
+                return max(0, name == "cpu" ? (q?.milliValue ?? 0) : (q?.integerValue ?? 0))
+            }
+        }
+        self.limits = limits
         cpu = requests["cpu"] ?? 0
         memory = requests["memory"] ?? 0
         extended = requests.filter { $0.key != "cpu" && $0.key != "memory" && $0.value > 0 }
