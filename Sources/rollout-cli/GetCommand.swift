@@ -22,7 +22,9 @@ enum GetCommand {
     Options:
       -w, --watch          After the table, print each row again when it changes while virtual
                            time runs (--speed X paces it; --timeout D ends it, else it ends
-                           when nothing is left to happen)
+                           when nothing is left to happen); --output-watch-events adds an
+                           EVENT column (ADDED, MODIFIED, DELETED)
+      -L, --label-columns= Label keys to show as columns (app,tier; repeatable)
       -o, --output=table   table, wide, yaml, json, name, jsonpath=TEMPLATE, jsonpath-file=PATH,
                            custom-columns=HEADER:PATH,… or custom-columns-file=PATH
                            (kubectl's JSONPath: fields, [n], [a:b], [*], .., filters [?(@.x=="y")],
@@ -39,7 +41,8 @@ enum GetCommand {
             .init(names: ["-l", "--selector"], takesValue: true),
             .init(names: ["-A", "--all-namespaces"], takesValue: false),
             .init(names: ["--show-labels"], takesValue: false),
-            .init(names: ["-w", "--watch"], takesValue: false),
+            .init(names: ["-w", "--watch"], takesValue: false), .init(names: ["-L", "--label-columns"], takesValue: true),
+            .init(names: ["--output-watch-events"], takesValue: false),
             .init(names: ["--timeout"], takesValue: true), .init(names: ["--speed"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
@@ -161,7 +164,8 @@ enum GetCommand {
             }
         default:
             var printed = false
-            let options = TableOptions(wide: output == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces, showKind: query.multipleTypes)
+            var options = TableOptions(wide: output == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces, showKind: query.multipleTypes)
+            options.labelColumns = labelColumns(parsed)
             for group in groups where !group.rows.isEmpty {
                 if printed { io.out("\n") }
                 io.out(TablePrinter.table(rows: group.rows, type: group.type, now: store.clock, options: options))
@@ -194,8 +198,10 @@ enum GetCommand {
         }
         let allNamespaces = parsed.flag("--all-namespaces")
         let cluster = try Cluster(store: store)
-        let options = TableOptions(wide: parsed.last("--output") == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces)
-        let watch = TableWatch(type: request.type, namespace: allNamespaces ? nil : Global.namespace(parsed), options: options)
+        var options = TableOptions(wide: parsed.last("--output") == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces)
+        options.labelColumns = labelColumns(parsed)
+        let watch = TableWatch(type: request.type, namespace: allNamespaces ? nil : Global.namespace(parsed), options: options,
+                               events: parsed.flag("--output-watch-events"))
         io.out(watch.first(cluster, selector: selector))
         io.flush()
         guard watch.changes else { return 0 }
@@ -210,5 +216,10 @@ enum GetCommand {
         try cluster.save()
         try store.commit()
         return 0
+    }
+
+    /// `-L app,tier` (repeatable): the label keys to show as columns.
+    static func labelColumns(_ parsed: Arguments) -> [String] {
+        parsed.all("--label-columns").flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
     }
 }

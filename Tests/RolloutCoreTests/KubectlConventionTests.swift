@@ -172,6 +172,15 @@ final class KubectlConventionTests: XCTestCase {
         // Time passed for good: the pods are 30 s old now.
         XCTAssertTrue(try RolloutRun.run(["get", "pods", "--state", state]).stdout.contains("30s"))
         XCTAssertEqual(try RolloutRun.run(["get", "pods,svc", "-w", "--state", state]).status, 2)
+        // --output-watch-events: an EVENT column; a rollout adds pods, modifies them, deletes the old ones.
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/releases/web-api-1.5.0.yaml", "--state", state]).status, 0)
+        let events = try RolloutRun.run(["get", "pods", "-w", "--output-watch-events", "--timeout", "60s", "--state", state]).stdout
+        let first = events.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
+        XCTAssertEqual(first.first, "EVENT")
+        XCTAssertEqual(first.dropFirst().prefix(3), ["ADDED", "ADDED", "ADDED"])
+        XCTAssertEqual(first.filter { $0 == "DELETED" }.count, 3, events)
+        XCTAssertEqual(first.filter { $0 == "ADDED" }.count, 6, events)
+        XCTAssertTrue(first.contains("MODIFIED"), events)
     }
 
     // describe node (describeNode, describeNodeResource): taints, the pods on it with their
@@ -199,5 +208,21 @@ final class KubectlConventionTests: XCTestCase {
             return lines
         }
         XCTAssertEqual(comparable(ours), comparable(try kubectl(["describe", "node", "node-2"])))
+    }
+
+    // `-L`: a column per label key, headed by its last path segment in capitals, empty where
+    // the label is missing — as kubectl heads and fills them.
+    func testLabelColumns() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--nodes", "2", "--zones", "a,b", "--nodes", "1", "--node-labels", "pool=big",
+                                           "--state", state]).status, 0)
+        let ours = try RolloutRun.run(["get", "nodes", "-L", "topology.kubernetes.io/zone,pool", "--state", state]).stdout
+        XCTAssertEqual(ours, """
+        NAME     STATUS   ROLES           AGE   VERSION   ZONE   POOL
+        node-1   Ready    control-plane   60s   v1.32.0   a      \n\
+        node-2   Ready    <none>          60s   v1.32.0   b      \n\
+        node-3   Ready    <none>          60s   v1.32.0          big
+
+        """)
+        XCTAssertTrue(try kubectl(["get", "nodes", "-L", "topology.kubernetes.io/zone,pool"]).hasPrefix("NAME     AGE   ZONE   POOL\n"))
     }
 }

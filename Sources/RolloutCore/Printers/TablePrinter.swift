@@ -7,6 +7,8 @@ public struct TableOptions: Sendable {
     /// Prefix names with the kind (`deployment.apps/web`), as kubectl does when a `get`
     /// names several kinds.
     public var showKind = false
+    /// `-L key,…`: a column per label key, headed by its last path segment in capitals.
+    public var labelColumns: [String] = []
 
     public init(wide: Bool = false, showLabels: Bool = false, allNamespaces: Bool = false, showKind: Bool = false) {
         self.wide = wide
@@ -122,6 +124,7 @@ public enum TablePrinter {
         var header = columns(for: type, wide: options.wide)
         let count = header.count
         if options.allNamespaces && type.namespaced { header.insert("NAMESPACE", at: 0) }
+        header += options.labelColumns.map { ($0.split(separator: "/").last.map(String.init) ?? $0).uppercased() }
         if options.showLabels { header.append("LABELS") }
         lines.append(header)
         for row in rows {
@@ -142,6 +145,7 @@ public enum TablePrinter {
             }
             if options.showKind, !cells.isEmpty, type.kind != "Event" { cells[0] = "\(type.qualifiedSingular)/\(cells[0])" }
             if options.allNamespaces && type.namespaced { cells.insert(row.namespace, at: 0) }
+            cells += options.labelColumns.map { row.labels[$0] ?? "" }
             if options.showLabels { cells.append(labelsText(row.labels)) }
             lines.append(cells)
         }

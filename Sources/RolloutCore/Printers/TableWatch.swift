@@ -10,11 +10,16 @@ public final class TableWatch {
     let options: TableOptions
     var widths: [Int] = []
     var shown: [ObjectKey: [String]] = [:]
+    /// The cells last printed for each object, for its DELETED line.
+    var lastCells: [ObjectKey: [String]] = [:]
+    /// `--output-watch-events`: an EVENT column first (ADDED, MODIFIED, DELETED).
+    let events: Bool
 
-    public init(type: ResourceType, namespace: String?, options: TableOptions) {
+    public init(type: ResourceType, namespace: String?, options: TableOptions, events: Bool = false) {
         self.type = type
         self.namespace = namespace
         self.options = options
+        self.events = events
     }
 
     /// Whether the controllers change objects of this type (else the first table is all).
@@ -48,10 +53,14 @@ public final class TableWatch {
     /// The table now (header included), remembering its widths.
     public func first(_ c: Cluster, selector: LabelSelector?) -> String {
         let rows = selected(c, matching: selector)
-        let table = lines(rows, c)
+        var table = lines(rows, c)
         // Nothing yet: the header comes with the first rows.
         guard !rows.isEmpty else { headerShown = false; return "" }
-        for (r, cells) in zip(rows, table.dropFirst()) { shown[r.key] = comparable(cells) }
+        for (r, cells) in zip(rows, table.dropFirst()) {
+            shown[r.key] = comparable(cells)
+            lastCells[r.key] = cells
+        }
+        if events { table = table.enumerated().map { [$0.offset == 0 ? "EVENT" : "ADDED"] + $0.element } }
         return layOut(table)
     }
 
@@ -72,22 +81,33 @@ public final class TableWatch {
     /// The rows that changed since they were last shown.
     public func next(_ c: Cluster, selector: LabelSelector?) -> String {
         var changed: [[String]] = []
-        for r in selected(c, matching: selector) {
+        let current = selected(c, matching: selector)
+        for r in current {
             guard let cells = lines([r], c).dropFirst().first else { continue }
             let key = comparable(cells)
             guard shown[r.key] != key else { continue }
+            let event = shown[r.key] == nil ? "ADDED" : "MODIFIED"
             shown[r.key] = key
-            changed.append(cells)
+            lastCells[r.key] = cells
+            changed.append(events ? [event] + cells : cells)
+        }
+        // Gone: kubectl's DELETED event shows the object as it last was.
+        let present = Set(current.map(\.key))
+        for key in shown.keys.sorted() where !present.contains(key) {
+            shown[key] = nil
+            if events, let cells = lastCells[key] { changed.append(["DELETED"] + cells) }
+            lastCells[key] = nil
         }
         guard !changed.isEmpty else { return "" }
         if !headerShown {
             headerShown = true
-            return layOut((lines([], c).first.map { [$0] } ?? []) + changed)
+            let header = lines([], c).first.map { [events ? ["EVENT"] + $0 : $0] } ?? []
+            return layOut(header + changed)
         }
         return changed.map(render).joined()
     }
 
-    /// A row's cells without AGE, which changes by itself.
+    /// A row's cells without AGE, which changes by itself (before any EVENT column is added).
     func comparable(_ cells: [String]) -> [String] {
         let header = (options.allNamespaces && type.namespaced ? ["NAMESPACE"] : []) + TablePrinter.columns(for: type, wide: options.wide)
         return cells.enumerated().filter { $0.offset >= header.count || header[$0.offset] != "AGE" }.map(\.element)
