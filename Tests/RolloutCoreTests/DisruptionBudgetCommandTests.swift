@@ -201,4 +201,22 @@ final class DisruptionBudgetCommandTests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("its kubelet is down, so the evicted pods stay Terminating"), run.stderr)
         XCTAssertEqual(try rollout("cluster", "recover-node", "node-2").stderr, "error: node \"node-2\" has not failed: nothing to recover (see rollout cluster fail-node)\n")
     }
+
+    // The pod GC's orphan pass (gc_controller.go gcOrphaned: passes every 20 s, a missing node
+    // quarantined 40 s): the rollout ends at 4 s (pull 3 s, start 1 s); node-2 is deleted then;
+    // the next run notices it at the 20 s pass and deletes its pods at 60 s; their replacements
+    // start on node-1 at once (the image is there) — 14 s old at 74 s.
+    func testPodsOfADeletedNodeAreCollected() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare", "--nodes", "2").status, 0)
+        XCTAssertEqual(try rollout("apply", "-f", try write(Self.web), "--wait").status, 0)
+        let onNode2 = try rollout("get", "pods", "-o", "wide").stdout.split(separator: "\n").filter { $0.contains(" node-2 ") }.count
+        XCTAssertGreaterThan(onNode2, 0)
+        XCTAssertEqual(try rollout("delete", "node", "node-2").stdout, "node \"node-2\" deleted\n")
+        let watched = try rollout("get", "pods", "-w", "--output-watch-events", "-o", "wide", "--timeout", "70s").stdout.split(separator: "\n")
+        XCTAssertEqual(watched.filter { $0.hasPrefix("DELETED") && $0.contains(" node-2 ") }.count, onNode2, watched.joined(separator: "\n"))
+        let pods = try rollout("get", "pods", "-o", "wide").stdout.split(separator: "\n").dropFirst()
+        XCTAssertEqual(pods.count, 3)
+        XCTAssertTrue(pods.allSatisfy { $0.contains(" node-1 ") }, pods.joined(separator: "\n"))
+        XCTAssertEqual(pods.filter { $0.contains(" 14s ") }.count, onNode2, "replaced at 60 s: \(pods.joined(separator: "\n"))")
+    }
 }

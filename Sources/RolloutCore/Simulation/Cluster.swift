@@ -71,6 +71,8 @@ public final class Cluster {
     var outages = 0
     /// How many of each event the scheduling queue listens to have happened (SchedulingQueue).
     var schedulingEventCounts: [SchedulingQueueEntry.Event: Int] = [:]
+    /// Nodes pods are bound to that do not exist, and when the pod GC first saw each missing.
+    var missingNodes: [String: Timestamp?] = [:]
     /// Nodes whose kubelet is down now, and the node lifecycle controller's timers set.
     var downNodes: Set<String> = []
     var lifecycleWakeups: Set<Int> = []
@@ -188,6 +190,8 @@ public final class Cluster {
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
         }
         for uid in pods.keys.sorted() { Kubelet.scheduleNext(uid, in: self) }
+        // Pods bound to a node that is gone (`delete node`): the pod GC's business.
+        for node in Set(pods.values.filter { !$0.gone }.compactMap(\.nodeName)) where nodeIndex[node] == nil { missingNodes[node] = .some(nil) }
     }
 
     // MARK: indices

@@ -22,6 +22,7 @@ public enum EventLoop {
             if ServiceLoadBalancer.sync(in: c) { changed = true }
             if Traefik.syncStatus(in: c) { changed = true }
             if NodeLifecycleController.sync(in: c) { changed = true }
+            if PodGarbageCollector.sync(in: c) { changed = true }
             if DisruptionController.sync(in: c) { changed = true }
             if !changed { return }
         }
