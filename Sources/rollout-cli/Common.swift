@@ -103,6 +103,10 @@ enum Global {
         options.disableEviction = parsed.flag("--disable-eviction")
         options.timeout = try timeout(parsed)
         if let text = parsed.last("--pod-selector") { options.podSelector = try LabelSelector.parse(text) }
+        if let text = parsed.last("--grace-period") {
+            guard let n = Int(text) else { throw UsageError(message: "invalid argument \"\(text)\" for \"--grace-period\" flag: expected a number of seconds") }
+            options.gracePeriod = n < 0 ? nil : n
+        }
         if let text = parsed.last("--dry-run") {
             guard let dryRun = DryRun(rawValue: text == "true" ? "client" : text) else {
                 throw UsageError(message: "Invalid dry-run value (\(text)). Must be \"none\", \"server\", or \"client\".")

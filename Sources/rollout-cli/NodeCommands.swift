@@ -42,7 +42,7 @@ enum DrainCommand {
 
     Usage:
       rollout drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force] [--timeout=0s] [--disable-eviction]
-                         [--pod-selector=SEL] [--dry-run=none|client|server] [options]
+                         [--pod-selector=SEL] [--grace-period=-1] [--dry-run=none|client|server] [options]
 
     Examples:
       rollout drain node-2 --ignore-daemonsets --delete-emptydir-data
@@ -55,6 +55,7 @@ enum DrainCommand {
           --disable-eviction      Delete pods instead of evicting them: bypasses PodDisruptionBudgets
           --timeout=0s            How long to wait before giving up (0: for ever)
           --pod-selector=SEL      Only the pods this label selector matches
+          --grace-period=-1       Seconds each pod gets to stop (negative: its own terminationGracePeriodSeconds)
           --dry-run=none          client or server: print what would be evicted, change nothing
 
     """ + Global.helpText
@@ -64,7 +65,7 @@ enum DrainCommand {
             .init(names: ["--ignore-daemonsets"], takesValue: false), .init(names: ["--delete-emptydir-data"], takesValue: false),
             .init(names: ["--force"], takesValue: false), .init(names: ["--disable-eviction"], takesValue: false),
             .init(names: ["--timeout"], takesValue: true), .init(names: ["--pod-selector"], takesValue: true),
-            .init(names: ["--dry-run"], takesValue: true),
+            .init(names: ["--dry-run"], takesValue: true), .init(names: ["--grace-period"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         guard parsed.positional.count == 1, let given = parsed.positional.first else {

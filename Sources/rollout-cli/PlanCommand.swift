@@ -70,6 +70,7 @@ enum PlanCommand {
             .init(names: ["--drain"], takesValue: true), .init(names: ["--fail-node"], takesValue: true),
             .init(names: ["--ignore-daemonsets"], takesValue: false), .init(names: ["--delete-emptydir-data"], takesValue: false),
             .init(names: ["--force"], takesValue: false), .init(names: ["--disable-eviction"], takesValue: false),
+            .init(names: ["--pod-selector"], takesValue: true), .init(names: ["--grace-period"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"; give manifests with -f") }

@@ -219,4 +219,17 @@ final class DisruptionBudgetCommandTests: XCTestCase {
         XCTAssertTrue(pods.allSatisfy { $0.contains(" node-1 ") }, pods.joined(separator: "\n"))
         XCTAssertEqual(pods.filter { $0.contains(" 14s ") }.count, onNode2, "replaced at 60 s: \(pods.joined(separator: "\n"))")
     }
+
+    // drain --grace-period 2 (the eviction's DeleteOptions.gracePeriodSeconds): the web API's
+    // 10 s preStop is cut at 2 s, SIGTERM then, SIGKILL 2 s later at the earliest
+    // (kuberuntime's minimumGracePeriodInSeconds) — gone at 4 s instead of 13 s.
+    func testDrainGracePeriod() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare", "--nodes", "2").status, 0)
+        XCTAssertEqual(try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait").status, 0)
+        var run = try rollout("plan", "--drain", "node-2")
+        XCTAssertTrue(run.stdout.hasPrefix("drain node/node-2: drained in 13s\n"), run.stdout)
+        run = try rollout("plan", "--drain", "node-2", "--grace-period", "2")
+        XCTAssertTrue(run.stdout.hasPrefix("drain node/node-2: drained in 4s\n"), run.stdout)
+        XCTAssertEqual(try rollout("drain", "node-2", "--grace-period", "soon").status, 2)
+    }
 }

@@ -13,6 +13,8 @@ public struct DrainOptions: Sendable {
     public var disableEviction = false
     /// `--timeout`: nil (0, the default) waits for ever.
     public var timeout: Duration?
+    /// `--grace-period`: the grace each pod gets; nil (negative, the default) its own.
+    public var gracePeriod: Int?
     /// `--pod-selector`: only the pods it matches.
     public var podSelector: LabelSelector?
     /// `--dry-run=client` or `server`: say what would be evicted, change nothing.
@@ -127,7 +129,7 @@ public enum Drain {
         var failures: [String] = []
         if options.disableEviction {
             // deletePods: every DELETE first, then one wait for them all.
-            for pod in selected { Eviction.delete(pod, evicted: false, in: c) }
+            for pod in selected { Eviction.delete(pod, evicted: false, grace: options.gracePeriod, in: c) }
             steps = selected.map { _ in .waiting(since: start) }
         }
         while true {
@@ -142,7 +144,7 @@ public enum Drain {
                         steps[i] = .done
                         continue
                     }
-                    switch Eviction.evict(c.pods[pod.uid], in: c) {
+                    switch Eviction.evict(c.pods[pod.uid], grace: options.gracePeriod, in: c) {
                     case .evicted:
                         steps[i] = .waiting(since: now)
                         EventLoop.settle(c)

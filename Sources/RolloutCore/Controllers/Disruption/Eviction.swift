@@ -16,16 +16,16 @@ enum Eviction {
     static let violationMessage = "Cannot evict pod as it would violate the pod's disruption budget."
     static let multipleBudgetsMessage = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
 
-    static func evict(_ pod: SimPod?, in c: Cluster) -> Result {
+    static func evict(_ pod: SimPod?, grace: Int? = nil, in c: Cluster) -> Result {
         guard let pod, !pod.gone else { return .notFound }
         // canIgnorePDB: terminal, pending or already terminating pods are deleted without a budget.
         if pod.deletion != nil || pod.phase == "Pending" || pod.nodeName == nil {
-            delete(pod, in: c)
+            delete(pod, grace: grace, in: c)
             return .evicted
         }
         let budgets = c.disruptionBudgets.filter { $0.value.namespace == pod.namespace && PodDisruptionBudget($0.value).selects(pod.labels) }.keys.sorted()
         guard let key = budgets.first else {
-            delete(pod, in: c)
+            delete(pod, grace: grace, in: c)
             return .evicted
         }
         if budgets.count > 1 { return .failed(multipleBudgetsMessage) }
@@ -50,15 +50,15 @@ enum Eviction {
         guard (status?["disruptionsAllowed"]?.intValue ?? 0) > 0 else {
             return .tooManyRequests(message: violationMessage, cause: "The disruption budget \(pdb.name) needs \(desired) healthy pods and has \(current) currently")
         }
-        delete(pod, in: c)
+        delete(pod, grace: grace, in: c)
         DisruptionController.sync(key, in: c)
         return .evicted
     }
 
     /// The DELETE that follows an accepted eviction (addConditionAndDeletePod: the
     /// DisruptionTarget condition first), or `--disable-eviction`'s plain one.
-    static func delete(_ pod: SimPod, evicted: Bool = true, in c: Cluster) {
+    static func delete(_ pod: SimPod, evicted: Bool = true, grace: Int? = nil, in c: Cluster) {
         if evicted && pod.deletion == nil { c.updatePod(pod.uid) { $0.disruption = ("EvictionByEvictionAPI", "Eviction API: evicting", c.now) } }
-        Kubelet.beginTermination(pod.uid, in: c)
+        Kubelet.beginTermination(pod.uid, grace: grace, in: c)
     }
 }

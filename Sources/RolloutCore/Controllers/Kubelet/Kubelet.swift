@@ -239,8 +239,11 @@ enum Kubelet {
 
     /// The API server's graceful delete: the pod gets a deletionTimestamp, leaves its
     /// ReplicaSet's count and the ready endpoints at once, and the kubelet stops it.
-    static func beginTermination(_ uid: String, in c: Cluster) {
+    /// `grace`: the request's grace period (`DeleteOptions.gracePeriodSeconds`), nil for the pod's own.
+    static func beginTermination(_ uid: String, grace: Int? = nil, in c: Cluster) {
         guard let pod = c.pods[uid], pod.deletion == nil, !pod.gone else { return }
+        // CheckGracefulDelete: a request's grace replaces the pod's; below 1 s counts as 1 s.
+        if let grace { pod.behaviour.terminationGracePeriodSeconds = max(1, min(grace, SimulationLimits.maxSeconds)) }
         // Ready stays as it is: the kubelet keeps probing until the containers exit (§15);
         // the pod leaves the endpoints and its ReplicaSet's count because it is terminating.
         c.updatePod(uid) { p in
