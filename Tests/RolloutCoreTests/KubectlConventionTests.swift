@@ -225,4 +225,20 @@ final class KubectlConventionTests: XCTestCase {
         """)
         XCTAssertTrue(try kubectl(["get", "nodes", "-L", "topology.kubernetes.io/zone,pool"]).hasPrefix("NAME     AGE   ZONE   POOL\n"))
     }
+
+    // Hostile templates: a parse error (exit 2 on the command line) or an answer, never a trap —
+    // a step of Int.max once overflowed the slice's index.
+    func testJSONPathNeverTraps() throws {
+        let value = Value.object(Object(["items": .array((0..<5).map { .object(Object(["n": .int($0)])) })]))
+        let templates = ["{.items[1:3:9223372036854775807].n}", "{.items[-9223372036854775807].n}", "{.items[9223372036854775807:].n}",
+                         "{.items[?(@.n > 9223372036854775807)].n}", "{..}", "{.items[*]['n','x']}", "{.a\\}", "{.items[?()]}"]
+        for template in templates {
+            if let path = try? JSONPath(template) { _ = path.execute(value) }
+        }
+        XCTAssertEqual(try JSONPath("{.items[1:3:9223372036854775807].n}").execute(value), "1")
+        XCTAssertEqual(try JSONPath("{.items[?(@.n >= 3)].n}").execute(value), "3 4")
+        for bad in ["{", "{[", "{range .items[*]}", "{end}", "{.items[0:99999999999999999999]}"] {
+            XCTAssertThrowsError(try JSONPath(bad), bad)
+        }
+    }
 }

@@ -97,7 +97,7 @@ public struct JSONPath: Sendable {
                     func clamp(_ x: Int) -> Int { x < 0 ? max(0, a.count + x) : min(a.count, x) }
                     let from = clamp(start ?? 0), to = clamp(end ?? a.count)
                     var k = from
-                    while k < to { next.append(a[k]); k += max(1, step) }
+                    while k < to { next.append(a[k]); k = k.addingSaturating(max(1, step)) }
                 case .union(let names):
                     for name in names {
                         if let i = Int(name) {
