@@ -1,8 +1,10 @@
 // libFuzzer harness for rollout (issue 9): built by Fuzz/run.sh with `swiftc -sanitize=fuzzer`
 // together with the sources of RolloutCore, outside `swift test`. Two targets, chosen by
 // ROLLOUT_FUZZ_TARGET:
-//   parser      bytes → YAML → values → validation and lint (what `render` and `apply` read)
-//   controllers the same, then apply → rollout in virtual time → deletion → events
+//   parser      bytes → YAML → values → validation and lint (what `render` and `apply` read);
+//               the bytes as a JSONPath template and a custom-columns spec, run on the documents
+//   controllers the same, then apply → rollout in virtual time → a drain (budgets and all) →
+//               a node failure → deletion → events
 // A crash, a trap or a sanitizer report is a finding; errors thrown for bad input are not.
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +29,11 @@ public func rolloutFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
         return 0
     }
     _ = Linter.lint(documents)
+    // `-o jsonpath=` and `-o custom-columns=` take text a user typed: the same bytes as one.
+    if let template = String(bytes: bytes.prefix(512), encoding: .utf8) {
+        if let path = try? JSONPath(template) { for document in documents.prefix(2) { _ = path.execute(document.value) } }
+        if let columns = try? CustomColumns(spec: template) { for document in documents.prefix(2) { _ = columns.row(document.value) } }
+    }
     if runsControllers { runControllers(candidates) }
     return 0
 }
@@ -47,6 +54,14 @@ private func runControllers(_ candidates: [Applier.Candidate]) {
         let keys = outcomes.filter { $0.resource.kind == "Deployment" }.map(\.resource.key)
         cluster.traffic = TrafficRecorder(rps: 10, services: TrafficRecorder.servingServices(selecting: Array(cluster.deployments.values), in: cluster), start: cluster.now)
         _ = RolloutWait.wait(for: keys, in: cluster, options: .init(timeout: Duration(seconds: 1800)), report: { _, _, _ in })
+        // A drain of the node the pods are on, as the manifests' budgets allow, then its failure.
+        var drain = DrainOptions()
+        drain.deleteEmptyDirData = true
+        drain.force = true
+        drain.timeout = Duration(seconds: 120)
+        _ = Drain.run("node-1", in: cluster, options: drain)
+        _ = cluster.failNode("node-1", at: cluster.now)
+        EventLoop.advance(cluster, by: Duration(seconds: 400))
         try cluster.save()
         try store.commit()
         let deleter = Deleter(store: store)
