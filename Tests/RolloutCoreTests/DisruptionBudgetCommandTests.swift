@@ -147,6 +147,11 @@ final class DisruptionBudgetCommandTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("node-2   Ready    <none>"), run.stdout)
         XCTAssertTrue(try rollout("get", "nodes", "node-2", "-o", "yaml").stdout.contains("rollout.sim/kubelet") == false)
         XCTAssertEqual(try rollout("cluster", "fail-node", "node-9").status, 1)
+        // --at: the kubelet stops later; until then the node stays Ready.
+        run = try rollout("cluster", "fail-node", "node-3", "--at", "2m", "--for", "30s")
+        XCTAssertTrue(run.stdout.hasPrefix("node/node-3 kubelet stops at 2025-01-01T00:03:15Z (in 2m0s)\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("node-3   Ready"), run.stdout)
+        XCTAssertEqual(try rollout("cluster", "fail-node", "node-3", "--at", "soon").status, 2)
     }
 
     // `rollout drain`'s exits: drained (0); a node that does not exist, a budget that can never

@@ -102,6 +102,10 @@ final class KubectlConventionTests: XCTestCase {
         let one = try RolloutRun.run(["get", "deploy", "web-api", "-o", "jsonpath={.spec.replicas}/{.status.readyReplicas} {.spec.selector}", "--state", state]).stdout
         XCTAssertEqual(one, "3/3 {\"matchLabels\":{\"app\":\"web-api\"}}")
         XCTAssertEqual(try RolloutRun.run(["get", "pods", "-o", "jsonpath={range .items[*]}", "--state", state]).status, 2, "an unclosed range")
+        let file = try temporaryDirectory(self).appendingPathComponent("template.txt")
+        try "{.spec.replicas}".write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["get", "deploy", "web-api", "-o", "jsonpath-file=" + file.path, "--state", state]).stdout, "3")
+        XCTAssertEqual(try RolloutRun.run(["get", "deploy", "-o", "jsonpath-file=/nonexistent", "--state", state]).status, 2)
     }
 
     // `-o custom-columns` (customcolumn.go): relaxed paths, every result joined by commas, Go's

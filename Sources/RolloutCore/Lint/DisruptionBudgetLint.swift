@@ -21,6 +21,11 @@ extension Linter {
         return "\(how): no pod may ever be evicted"
     }
 
+    /// Where a budget's bound is written: the field a `pdb-blocks-drain` points at.
+    static func budgetPath(_ pdb: PodDisruptionBudget) -> FieldPath {
+        pdb.maxUnavailable != nil ? FieldPath("spec.maxUnavailable") : pdb.minAvailable != nil ? FieldPath("spec.minAvailable") : FieldPath("spec")
+    }
+
     static let budgetFix = "allow one disruption: maxUnavailable: 1, or minAvailable below the replicas (and run at least 2 replicas)"
 
     /// `pdb-blocks-drain` for the budgets among the manifests, against the Deployments the
@@ -39,7 +44,7 @@ extension Linter {
             }
             let replicas = selected.values.map(\.replicas).reduce(0, +)
             guard let why = budgetNeverAllows(pdb, replicas: replicas) else { continue }
-            let path = pdb.maxUnavailable != nil ? FieldPath("spec.maxUnavailable") : pdb.minAvailable != nil ? FieldPath("spec.minAvailable") : FieldPath("spec")
+            let path = budgetPath(pdb)
             found.append(hazard("pdb-blocks-drain", .error, resource, document, path, "\(why), so every drain of a node running one blocks for ever",
                                 fix: budgetFix))
         }

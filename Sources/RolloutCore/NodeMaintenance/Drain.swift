@@ -76,7 +76,6 @@ public enum Drain {
             return result
         }
         EventLoop.settle(c)
-        // RunCordonOrUncordon.
         // RunCordonOrUncordon: a dry run only says what it would do.
         let cordons = options.dryRun == .none ? c.setUnschedulable(nodeName, true) : !(c.node(named: nodeName)?.unschedulable ?? false)
         say(.out, (cordons ? "node/\(nodeName) cordoned" : "node/\(nodeName) already cordoned") + options.dryRun.suffix)

@@ -207,12 +207,12 @@ extension Planner {
         var blocked: String?
         var end = start
         let limit = timeout ?? nodeEventLimit
+        func desired(_ key: ObjectKey) -> Int { c.deployments[key]?.value.at("spec", "replicas")?.intValue ?? 1 }
         func whole() -> Bool {
             affected.allSatisfy { key in
-                guard let d = c.deployments[key], let uid = Optional(d.uid) else { return true }
-                let replicas = d.value.at("spec", "replicas")?.intValue ?? 1
-                let onIt = c.replicaSets(ownedBy: uid).flatMap { c.pods(ownedBy: $0.uid) }.contains { $0.isActive && $0.nodeName == node }
-                return !onIt && available(key) >= replicas
+                guard let d = c.deployments[key] else { return true }
+                let onIt = c.replicaSets(ownedBy: d.uid).flatMap { c.pods(ownedBy: $0.uid) }.contains { $0.isActive && $0.nodeName == node }
+                return !onIt && available(key) >= desired(key)
             }
         }
         switch event {
@@ -230,9 +230,7 @@ extension Planner {
             }
             // The replacements: until they are available (the pods a blocked drain left on the
             // node count, as they still serve).
-            _ = EventLoop.run(c, timeout: settleAfterDrain, until: { _ in affected.allSatisfy { key in
-                available(key) >= (c.deployments[key]?.value.at("spec", "replicas")?.intValue ?? 1)
-            } }, observe: observe)
+            _ = EventLoop.run(c, timeout: settleAfterDrain, until: { _ in affected.allSatisfy { available($0) >= desired($0) } }, observe: observe)
         case .fail:
             _ = c.failNode(node, at: c.now)
             lines.append(.init(at: 0, stream: .out, text: "node/\(node) kubelet stopped (its pods stop answering)"))
@@ -257,14 +255,12 @@ extension Planner {
             finished = outcome == .conditionMet
             if !finished {
                 let states = NodeLifecycleController.zoneStates(c.nodes)
+                // (With nothing on the node, the workloads are whole at once: finished.)
                 if !states.isEmpty && states.values.allSatisfy({ $0 == .fullDisruption }) {
                     blocked = "every zone is down, so the node lifecycle controller evicts nothing (its pods wait for the node to come back)"
-                } else if affected.isEmpty {
-                    blocked = "nothing ran on it"
                 } else {
                     blocked = "its workloads were not whole again within \(limit)"
                 }
-                if affected.isEmpty { finished = true; blocked = nil }
             }
         }
         var workloads: [NodeEventReport.Workload] = []
@@ -272,7 +268,7 @@ extension Planner {
             guard let d = c.deployments[key] else { continue }
             let pending = c.replicaSets(ownedBy: d.uid).flatMap { c.pods(ownedBy: $0.uid) }.filter { $0.isActive && $0.nodeName == nil }
             let low = lowest[key] ?? (0, start)
-            workloads.append(.init(name: key.name, namespace: key.namespace, replicas: d.value.at("spec", "replicas")?.intValue ?? 1, podsOnNode: onNode[key] ?? 0,
+            workloads.append(.init(name: key.name, namespace: key.namespace, replicas: desired(key), podsOnNode: onNode[key] ?? 0,
                                    lowestAvailable: low.count, lowestAt: seconds(low.at), availableAtEnd: available(key), pending: pending.count,
                                    pendingReason: pending.first?.schedulingFailure))
         }
@@ -313,7 +309,7 @@ extension Planner {
             let replicas = selected.map { $0.value.at("spec", "replicas")?.intValue ?? 1 }.reduce(0, +)
             guard let why = Linter.budgetNeverAllows(pdb, replicas: replicas) else { continue }
             let doc = document("PodDisruptionBudget", key)
-            let path = pdb.maxUnavailable != nil ? FieldPath("spec.maxUnavailable") : pdb.minAvailable != nil ? FieldPath("spec.minAvailable") : FieldPath("spec")
+            let path = Linter.budgetPath(pdb)
             hazards.append(Hazard(code: "pdb-blocks-drain", severity: .error, object: resource.qualifiedName, path: path,
                                   message: "\(why), so every drain of a node running one blocks for ever", fix: Linter.budgetFix,
                                   file: doc?.source ?? "", location: doc.flatMap { path.location(in: $0.node) }))
