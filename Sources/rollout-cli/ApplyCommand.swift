@@ -87,7 +87,7 @@ enum ApplyCommand {
             throw UsageError(message: "invalid argument \"\(bad)\" for \"--fail-on\" flag: expected downtime")
         }
         let candidates = try Applier.prepare(try Global.readManifests(parsed, io: &io, verb: "apply"), options: options)
-        for warning in candidates.flatMap(\.warnings) { io.err("Warning: \(warning)\n") }
+        for warning in candidates.flatMap(\.warnings) + Applier.dumpWarnings(candidates) { io.err("Warning: \(warning)\n") }
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
         let waiting = parsed.flag("--wait") && options.dryRun == .none

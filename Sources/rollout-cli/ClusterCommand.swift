@@ -8,6 +8,7 @@ enum ClusterCommand {
       rollout cluster init [--profile k3s|kind|minikube|bare] [--nodes N | --nodes-from FILE] [--zones A,B,…] [--cpu C]
                            [--memory M] [--pods P] [--node-labels K=V,…] [--node-taints K=V:EFFECT,…]
                            [--container-start D] [--image-pull D] [options]
+      rollout cluster import -f FILE|DIR|- [-R] [options]
       rollout cluster info [options]
       rollout cluster fail-node NODE [--at=0s] [--for=0s] [--traffic=10] [options]
       rollout cluster recover-node NODE [--at=0s] [--for=0s] [--traffic=10] [options]
@@ -34,6 +35,17 @@ enum ClusterCommand {
     rollout.sim/pull annotation overrides the pull time. `info` shows the cluster: where its state lives, its clock, its
     nodes and how many objects it holds.
 
+    `import` makes a live cluster's objects the cluster's state, as they are live: give it
+    what `kubectl get deploy,rs,pods,svc,endpoints,endpointslices,cm,secret,ing,ingressclass,pdb,nodes,namespaces -A -o yaml`
+    prints (a List, typed lists, or single objects; YAML or JSON). uid, resourceVersion,
+    generation, creation times, the last-applied annotation, allocated cluster IPs and node
+    ports, owner references and status are kept (managedFields dropped); pods run and are
+    ready as their status says; ReplicaSets keep their revisions, so `history` and `undo`
+    continue from production's; nodes keep their capacity, labels and taints; LoadBalancers
+    keep their addresses. The clock is set to the newest time in the objects. Kinds rollout
+    does not simulate are kept and shown as they are. Then `diff`, `plan` and `apply` compare
+    against production's objects. Nothing is changed if any object is invalid (exit 2).
+
     `fail-node` makes a node's kubelet stop reporting --at from now (a machine that dies):
     its pods stop answering at once; about 50s later (the 1.32 node monitor grace period,
     checked every 5s) the node is NotReady, its pods are marked not ready and leave the
@@ -51,13 +63,15 @@ enum ClusterCommand {
       rollout cluster init --nodes 3 --zones a,b,c --cpu 4 --nodes 2 --zones a,b --cpu 16 --memory 64Gi --node-labels pool=big
       rollout cluster init --nodes-from nodes.yaml
       rollout cluster init --container-start 2s --image-pull 20s
+      kubectl get deploy,rs,pods,svc,endpoints,endpointslices,cm,secret,ing,ingressclass,pdb,nodes,namespaces -A -o yaml > prod.yaml
+      rollout cluster import -f prod.yaml
       rollout cluster info
       rollout cluster fail-node node-2 --for 6m
 
     """ + Global.helpText
 
     static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let parsed = try Arguments(args, specs: Global.specs + [
+        let parsed = try Arguments(args, specs: Global.specs + Global.fileSpecs + [
             .init(names: ["--profile"], takesValue: true),
             .init(names: ["--nodes"], takesValue: true),
             .init(names: ["--zones"], takesValue: true),
@@ -79,8 +93,8 @@ enum ClusterCommand {
         case "init":
             var spec = ClusterSpec()
             if let text = parsed.last("--profile") {
-                guard let profile = ClusterProfile(rawValue: text) else {
-                    throw UsageError(message: "invalid argument \"\(text)\" for \"--profile\" flag: expected one of \(ClusterProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+                guard let profile = ClusterProfile(rawValue: text), ClusterProfile.initProfiles.contains(profile) else {
+                    throw UsageError(message: "invalid argument \"\(text)\" for \"--profile\" flag: expected one of \(ClusterProfile.initProfiles.map(\.rawValue).joined(separator: ", "))")
                 }
                 spec.profile = profile
             }
@@ -146,6 +160,15 @@ enum ClusterCommand {
             }
             io.out("Cluster initialised in \(store.directory) (\(spec.profile.rawValue)): \(spec.nodes) node\(spec.nodes == 1 ? "" : "s") with \(spec.cpu) CPU, \(spec.memory) memory and \(spec.pods) pods each; clock at \(store.clock).\n")
             return 0
+        case "import":
+            guard parsed.positional.count == 1 else { throw UsageError(message: "unexpected argument \"\(parsed.positional[1])\"; give the objects with -f") }
+            let documents = try Global.readManifests(parsed, io: &io, verb: "cluster import")
+            let store = try Global.openStore(parsed, writable: true, reset: true)
+            defer { store.close() }
+            let report = try ClusterImport.run(documents, into: store)
+            io.out("Cluster imported into \(store.directory): \(report.total) object\(report.total == 1 ? "" : "s") (\(report.counts.map { "\($0.count) \($0.type)" }.joined(separator: ", "))); clock at \(report.clock), the newest time in them.\n")
+            for note in report.notes { io.out("  note: \(note)\n") }
+            return 0
         case "info":
             let store = try Global.openStore(parsed, writable: false)
             defer { store.close() }
@@ -176,7 +199,7 @@ enum ClusterCommand {
             if let traffic = cluster.traffic { io.out(traffic.report()) }
             return 0
         default:
-            throw UsageError(message: "unknown command \"\(parsed.positional[0])\" for \"rollout cluster\"; expected init, info, fail-node or recover-node")
+            throw UsageError(message: "unknown command \"\(parsed.positional[0])\" for \"rollout cluster\"; expected init, import, info, fail-node or recover-node")
         }
         }
 

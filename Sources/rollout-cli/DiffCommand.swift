@@ -37,6 +37,7 @@ enum DiffCommand {
         options.namespaceExplicit = parsed.last("--namespace") != nil
         options.selector = try Global.selector(parsed)
         let candidates = try Applier.prepare(try Global.readManifests(parsed, io: &io, verb: "diff"), options: options)
+        for warning in Applier.dumpWarnings(candidates) { io.err("Warning: \(warning)\n") }
         let store = try Global.openStore(parsed, writable: false)
         defer { store.close() }
         let pairs = try ObjectDiff.pairs(candidates, store: store)

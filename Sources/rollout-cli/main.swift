@@ -24,7 +24,7 @@ let commands: [(name: String, summary: String, run: ([String], inout CommandIO) 
     ("cordon", "Mark nodes as unschedulable", NodeCommands.cordon),
     ("uncordon", "Mark nodes as schedulable", NodeCommands.uncordon),
     ("drain", "Drain a node: cordon, then evict its pods (PodDisruptionBudgets respected)", DrainCommand.run),
-    ("cluster", "Create (init) or inspect (info) the embedded cluster", ClusterCommand.run),
+    ("cluster", "Create (init), import or inspect (info) the embedded cluster", ClusterCommand.run),
     ("render", "Print manifests as they are read, as YAML or JSON", RenderCommand.run),
 ]
 

@@ -5,10 +5,34 @@ enum Allocation {
     static func assignServiceAddresses(_ resource: inout Resource, store: StateStore) {
         guard resource.kind == "Service", resource.type.group.isEmpty, var spec = resource.object["spec"]?.objectValue else { return }
         let type = spec["type"]?.stringValue ?? "ClusterIP"
+        // What other Services hold (an imported cluster's among them): the allocators skip it,
+        // as the API server's bitmap allocators never hand out an address or port twice.
+        // Read once per command; what this command allocates is added as it goes. (A Service
+        // deleted meanwhile only makes its address skipped.)
+        if store.allocated == nil {
+            var used = StateStore.Allocated()
+            for service in (try? store.list(Cluster.serviceType)) ?? [] {
+                for ip in service.value.at("spec", "clusterIPs")?.arrayValue ?? [] { if let ip = ip.stringValue { used.ips.insert(ip) } }
+                if let ip = service.value.at("spec", "clusterIP")?.stringValue { used.ips.insert(ip) }
+                for port in service.value.at("spec", "ports")?.arrayValue ?? [] { if let n = port["nodePort"]?.intValue { used.nodePorts.insert(n) } }
+            }
+            store.allocated = used
+        }
+        var usedIPs = store.allocated?.ips ?? [], usedPorts = store.allocated?.nodePorts ?? []
+        defer {
+            if let ip = resource.value.at("spec", "clusterIP")?.stringValue { store.allocated?.ips.insert(ip) }
+            for port in resource.value.at("spec", "ports")?.arrayValue ?? [] { if let n = port["nodePort"]?.intValue { store.allocated?.nodePorts.insert(n) } }
+        }
         if type != "ExternalName" {
             if spec["clusterIP"]?.stringValue == nil {
-                let n = store.nextCounter("serviceIP") + 9
-                spec["clusterIP"] = .string("10.43.\(n / 254 % 256).\(n % 254 + 1)")
+                var ip = ""
+                // At most the range's size of tries: 10.43.0.0/16 has 65,024 addresses here.
+                for _ in 0..<65_024 {
+                    let n = store.nextCounter("serviceIP") + 9
+                    ip = "10.43.\(n / 254 % 256).\(n % 254 + 1)"
+                    if !usedIPs.contains(ip) { break }
+                }
+                spec["clusterIP"] = .string(ip)
             }
             if let ip = spec["clusterIP"], spec["clusterIPs"] == nil { spec["clusterIPs"] = .array([ip]) }
             if spec["ipFamilies"] == nil { spec["ipFamilies"] = .array([.string("IPv4")]) }
@@ -17,7 +41,13 @@ enum Allocation {
         if type == "NodePort" || (type == "LoadBalancer" && spec["allocateLoadBalancerNodePorts"] != .bool(false)) {
             spec.updateEach("ports") { port in
                 if port["nodePort"] == nil || port["nodePort"] == .int(0) {
-                    port["nodePort"] = .int(30000 + (store.nextCounter("nodePort") * 7919) % 2768)
+                    var number = 0
+                    for _ in 0..<2768 {
+                        number = 30000 + (store.nextCounter("nodePort") * 7919) % 2768
+                        if !usedPorts.contains(number) { break }
+                    }
+                    usedPorts.insert(number)
+                    port["nodePort"] = .int(number)
                 }
             }
         }

@@ -62,6 +62,7 @@ public enum Applier {
                 throw StoreError.conflict("Error from server (NotFound): error when creating \"\(candidate.document.source)\": namespaces \"\(key.namespace)\" not found")
             }
             let live = try store.get(key)
+            try checkPreconditions(candidate, live: live)
             var (merged, operation) = makeObject(candidate, live: live)
             if let live, merged.kind == "Service" {
                 // The API server's update hook runs before validation (PrepareForUpdate).
@@ -110,6 +111,56 @@ public enum Applier {
         return outcomes
     }
 
+    /// What the API server does with the server-set fields of an object sent to it, as a
+    /// `kubectl get -o yaml` dump carries them: a create with a resourceVersion is refused by
+    /// the storage layer (`storage.ErrResourceVersionSetOnCreate`, etcd3 `store.Create`; a
+    /// plain error, so a 500 without a reason, which kubectl prints as `Error from server:`);
+    /// on a patch, a resourceVersion other than the live one fails the update's precondition
+    /// (409 Conflict, `OptimisticLockErrorMsg`), and so does another uid
+    /// (`Precondition failed: UID in precondition`). kubectl apply retries a conflict with the
+    /// same patch and fails the same way. One difference on purpose: kubectl's message quotes
+    /// the whole patch; this one names the object.
+    static func checkPreconditions(_ candidate: Candidate, live: Resource?) throws(StoreError) {
+        let given = candidate.resource
+        let source = candidate.document.source
+        let version = given.metadata["resourceVersion"]?.stringValue ?? ""
+        guard let live else {
+            if !version.isEmpty {
+                throw StoreError.conflict("Error from server: error when creating \"\(source)\": resourceVersion should not be set on objects to be created")
+            }
+            return
+        }
+        let resource = "\(given.type.plural)\(given.type.group.isEmpty ? "" : ".\(given.type.group)")"
+        if let uid = given.metadata["uid"]?.stringValue, !uid.isEmpty, uid != live.uid {
+            throw StoreError.conflict("Error from server (Conflict): error when applying patch to \(given.qualifiedName) from \"\(source)\": Operation cannot be fulfilled on \(resource) \"\(given.name)\": Precondition failed: UID in precondition: \(uid), UID in object meta: \(live.uid)")
+        }
+        if !version.isEmpty, version != live.resourceVersion {
+            throw StoreError.conflict("Error from server (Conflict): error when applying patch to \(given.qualifiedName) from \"\(source)\": Operation cannot be fulfilled on \(resource) \"\(given.name)\": the object has been modified; please apply your changes to the latest version and try again")
+        }
+    }
+
+    /// One warning per file whose objects carry what only a live API server writes (uid,
+    /// resourceVersion, managedFields, a creation time, status): the output of `kubectl get`,
+    /// which apply treats as configuration — as kubectl does — while `cluster import` takes it
+    /// as a cluster's state. `creationTimestamp: null` and `status: {}` (what
+    /// `kubectl create --dry-run=client -o yaml` writes) do not count.
+    public static func dumpWarnings(_ candidates: [Candidate]) -> [String] {
+        var warned: Set<String> = []
+        var warnings: [String] = []
+        for candidate in candidates where !warned.contains(candidate.document.source) {
+            let resource = candidate.resource
+            var fields: [String] = []
+            for key in ["uid", "resourceVersion", "creationTimestamp", "managedFields"] {
+                if let value = resource.metadata[key], value != .null, value != .string("") { fields.append("metadata.\(key)") }
+            }
+            if let status = resource.object["status"]?.objectValue, !status.members.isEmpty { fields.append("status") }
+            guard !fields.isEmpty else { continue }
+            warned.insert(candidate.document.source)
+            warnings.append("\(candidate.document.source) looks like the output of 'kubectl get -o yaml' (\(resource.qualifiedName) has \(fields.joined(separator: ", "))): apply takes it as configuration, as kubectl would, and the API server ignores status and refuses a resourceVersion that is not the live one; to start from that cluster's state, run 'rollout cluster import -f \(candidate.document.source)'")
+        }
+        return warnings
+    }
+
     /// Reads and validates every document; throws all validation errors at once.
     public static func prepare(_ documents: [ManifestDocument], options: ApplyOptions) throws -> [Candidate] {
         var candidates: [Candidate] = []
@@ -156,10 +207,19 @@ public enum Applier {
     /// The object apply would store, and whether that creates, configures or leaves it.
     public static func makeObject(_ candidate: Candidate, live: Resource?) -> (Resource, String) {
         var desired = candidate.resource
+        // Never stored from a request: the server keeps its own field managers, and selfLink
+        // is no longer set (1.20).
+        for key in ["managedFields", "selfLink"] where desired.metadata[key] != nil { desired.metadata[key] = nil }
         // The annotation records the configuration as written (plus the namespace), with
         // keys sorted as Go's json.Marshal writes them.
         var recorded = desired
         recorded.setAnnotation(lastAppliedAnnotation, nil)
+        // GetModifiedConfiguration (kubectl `apply/apply.go`) removes the annotation from the
+        // object's annotations map and serializes the object with that map set, so a manifest
+        // without annotations is recorded with `"annotations":{}`.
+        if recorded.object["metadata"]?.objectValue != nil, recorded.metadata["annotations"] == nil {
+            recorded.metadata["annotations"] = .object(Object())
+        }
         let annotation = (try? JSONWriter.string(recorded.value.sortingKeys())).map { $0 + "\n" }
         desired.setAnnotation(lastAppliedAnnotation, annotation)
         if desired.type.hasStatus { desired.object["status"] = nil }

@@ -27,7 +27,10 @@ public final class Deleter {
         var terminating: [ObjectKey] = []
         if resource.kind == "Pod" && resource.type.group.isEmpty && gracePeriod != 0 {
             if resource.deletionTimestamp != nil { return [resource.key] }
-            if resource.value.at("status", "containerStatuses") != nil {
+            // `CheckGracefulDelete` (pod/strategy.go): a pod already terminated (Succeeded or
+            // Failed) is deleted at once, grace 0.
+            let phase = resource.value.at("status", "phase")?.stringValue
+            if resource.value.at("status", "containerStatuses") != nil && phase != "Succeeded" && phase != "Failed" {
                 // `CheckGracefulDelete` (pod/strategy.go): the request's grace, else the pod's, a
                 // negative one as 1 s; `BeforeDelete` (rest/delete.go): the deletionTimestamp is
                 // the request time plus the grace period.

@@ -7,7 +7,8 @@
 /// later Service stays `<pending>`, and takes the port over when the holder goes. The
 /// DaemonSet's pods are not shown (DaemonSets come with issue 16); they are taken to start
 /// at once. Under the kind, minikube and bare profiles no load balancer exists and every
-/// LoadBalancer stays `<pending>`.
+/// LoadBalancer stays `<pending>`. An imported cluster's LoadBalancers keep the status they
+/// were imported with.
 enum ServiceLoadBalancer {
     static let component = "service-lb-controller"
 
@@ -22,7 +23,12 @@ enum ServiceLoadBalancer {
             let holder = ports.lazy.compactMap { port in held[port].map { (port, $0) } }.first
             let previous = ingressIPs(service)
             var addresses: [String] = []
-            if let none = c.profile.noLoadBalancer {
+            if c.profile == .imported {
+                // The cloud's load balancer is not modelled: what it wrote stays as it is.
+                let served = service.value.at("status", "loadBalancer", "ingress")?.arrayValue ?? []
+                c.loadBalancerBlocked[service.key] = served.isEmpty ? c.profile.noLoadBalancer : nil
+                continue
+            } else if let none = c.profile.noLoadBalancer {
                 c.loadBalancerBlocked[service.key] = none
             } else if let (port, holderName) = holder {
                 c.loadBalancerBlocked[service.key] = "port \(port) is held by service \(holderName)"

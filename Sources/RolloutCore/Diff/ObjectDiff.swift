@@ -97,6 +97,8 @@ public enum ObjectDiff {
         var pairs: [Pair] = []
         for candidate in candidates {
             let live = try store.get(candidate.resource.key)
+            // kubectl diff sends the same patch as apply (dry run): the same preconditions.
+            try Applier.checkPreconditions(candidate, live: live)
             let (merged, _) = Applier.makeObject(candidate, live: live)
             pairs.append(pair(live: live, merged: merged))
         }

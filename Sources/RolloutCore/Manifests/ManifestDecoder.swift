@@ -60,8 +60,19 @@ public enum ManifestDecoder {
            case .sequence(let nodes) = pair.value.content, nodes.count == items.count {
             itemNodes = nodes
         }
+        // A typed list as the API server sends it: its items carry no kind or apiVersion of
+        // their own (`PodList` holds Pods of the list's apiVersion).
+        let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
+        let apiVersion = object["apiVersion"]
         return items.enumerated().compactMap { index, item in
             if item == .null { return nil }
+            var item = item
+            if let itemKind, case .object(let fields) = item, fields["kind"] == nil || fields["apiVersion"] == nil {
+                var head: [Object.Member] = []
+                if fields["apiVersion"] == nil, let apiVersion { head.append(Object.Member(key: "apiVersion", value: apiVersion)) }
+                if fields["kind"] == nil { head.append(Object.Member(key: "kind", value: .string(itemKind))) }
+                item = .object(Object(head + fields.members))
+            }
             return (item, index < itemNodes.count ? itemNodes[index] : node)
         }
     }

@@ -136,6 +136,9 @@ public final class Cluster {
         downNodes = Set(nodes.filter { $0.down(at: now) }.map(\.name))
         outages = nodes.filter { $0.stoppedAt != nil }.count
         for p in try list(Self.podType) {
+            // A finished pod (an imported Job's): the kubelet does not run it again and no
+            // controller counts it (`FilterActivePods`); it stays as it is until deleted.
+            if SimPod.isTerminal(p) { continue }
             let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
             // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
             let ownTemplate = Value.object(Object(["metadata": .object(Object(["annotations": p.metadata["annotations"] ?? .object(Object())])),

@@ -84,6 +84,16 @@ extension SimReplicaSet {
 }
 
 extension SimPod {
+    /// `Succeeded` or `Failed`: a pod whose containers will not run again.
+    static func isTerminal(_ r: Resource) -> Bool {
+        let phase = r.value.at("status", "phase")?.stringValue
+        return phase == "Succeeded" || phase == "Failed"
+    }
+
+    /// The metadata of a pod no ReplicaSet owns that the simulation does not model but keeps:
+    /// a DaemonSet's, StatefulSet's, Job's or Node's ownerReferences, and its generateName.
+    static let keptMetadata = ["ownerReferences", "generateName", "finalizers"]
+
     static func load(_ r: Resource, behaviour: AppBehaviour, memory: Resource?, now: Timestamp) -> SimPod {
         let o = r.value
         let owner = r.ownerReferences.first { $0.kind == "ReplicaSet" }
@@ -95,6 +105,11 @@ extension SimPod {
         let pod = SimPod(name: r.name, namespace: r.namespace ?? "default", uid: r.uid, ownerUID: owner?.uid ?? "", ownerName: owner?.name ?? "",
                          labels: r.labels, template: template,
                          created: r.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0), behaviour: behaviour)
+        if owner == nil {
+            let meta = r.metadata
+            let kept = Object(keptMetadata.compactMap { key in meta[key].map { Object.Member(key: key, value: $0) } })
+            if !kept.members.isEmpty { pod.keptMetadata = kept }
+        }
         pod.nodeName = o.at("spec", "nodeName")?.stringValue
         pod.ip = o.at("status", "podIP")?.stringValue
         pod.hostIP = o.at("status", "hostIP")?.stringValue
@@ -165,6 +180,7 @@ extension SimPod {
                 "controller": .bool(true), "blockOwnerDeletion": .bool(true),
             ]))])
         }
+        for member in keptMetadata?.members ?? [] { meta[member.key] = member.value }
         if let annotations = template["metadata"]?["annotations"], annotations.objectValue?.count ?? 0 > 0 { meta["annotations"] = annotations }
         if let deletion {
             // As the API server writes it: the request time plus the grace period.

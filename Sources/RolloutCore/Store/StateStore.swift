@@ -23,6 +23,9 @@ public final class StateStore {
     /// Counters for cluster-assigned addresses: Service cluster IPs and node ports.
     var counters: [String: Int] { didSet { if counters != oldValue { manifestChanged = true } } }
     var tables: [String: Table] = [:]
+    /// Cluster IPs and node ports Services hold, read on the first allocation of a command.
+    struct Allocated { var ips: Set<String> = []; var nodePorts: Set<Int> = [] }
+    var allocated: Allocated?
     /// apiVersion and kind of each stored type, for naming types the store holds.
     var typeNames: [String: (apiVersion: String, kind: String)] = [:]
     var dirty: Set<String> = []
@@ -333,6 +336,26 @@ public final class StateStore {
         dirty.insert(key.type)
     }
 
+    /// Stores an object exactly as a live API server returned it (`cluster import`), its
+    /// resourceVersion included; the store's own counter moves past every numeric one it is
+    /// given, so that later writes read as newer, as etcd's revisions would.
+    func insertAsServed(_ resource: Resource) throws(StoreError) {
+        precondition(writable, "a read-only store was asked to write")
+        var resource = resource
+        if let served = Int(resource.resourceVersion), StateLimits.counter.contains(served) {
+            resourceVersion = max(resourceVersion, served)
+        } else {
+            resourceVersion += 1
+            resource.metadata["resourceVersion"] = .string(String(resourceVersion))
+        }
+        let key = resource.key
+        let tableKey = Table.Key(namespace: key.namespace, name: key.name)
+        try loadShard(key.type, holding: tableKey)
+        tables[key.type, default: Table()].set(resource, key: tableKey)
+        if typeNames[key.type] == nil { typeNames[key.type] = (resource.apiVersion, resource.kind) }
+        dirty.insert(key.type)
+    }
+
     public func delete(_ key: ObjectKey) throws(StoreError) {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
         try loadShard(key.type, holding: tableKey)
@@ -348,6 +371,7 @@ public final class StateStore {
             dirty.insert(type)
         }
         counters = [:]
+        allocated = nil
         clock = .clusterEpoch
         random = SeededRandom(seed: 0x5EED)
     }

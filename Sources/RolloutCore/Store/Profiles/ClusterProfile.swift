@@ -16,6 +16,13 @@ public enum ClusterProfile: String, CaseIterable, Sendable {
     /// The nodes, the namespaces and the `kubernetes` Service, nothing installed: no DNS, no
     /// ingress controller, no load balancer.
     case bare
+    /// A cluster read from a live one (`cluster import`): nothing is installed, and every
+    /// LoadBalancer keeps the status its cloud gave it — rollout does not model that cloud, so
+    /// a new one stays `<pending>`.
+    case imported
+
+    /// What `cluster init --profile` takes (`imported` comes only from `cluster import`).
+    public static let initProfiles: [ClusterProfile] = [.k3s, .kind, .minikube, .bare]
 
     public static let `default` = ClusterProfile.k3s
     public static let annotation = "rollout.sim/profile"
@@ -23,7 +30,7 @@ public enum ClusterProfile: String, CaseIterable, Sendable {
     /// The name of the `index`th node (from 1), as the distribution names them.
     public func nodeName(_ index: Int) -> String {
         switch self {
-        case .k3s, .bare: return "node-\(index)"
+        case .k3s, .bare, .imported: return "node-\(index)"
         case .kind: return index == 1 ? "kind-control-plane" : index == 2 ? "kind-worker" : "kind-worker\(index - 1)"
         case .minikube: return index == 1 ? "minikube" : String(format: "minikube-m%02d", index)
         }
@@ -35,7 +42,7 @@ public enum ClusterProfile: String, CaseIterable, Sendable {
         case .k3s: return SystemManifests.k3s
         case .kind: return SystemManifests.coreDNS(replicas: 2, image: "registry.k8s.io/coredns/coredns:v1.11.3") + SystemManifests.kindStorage
         case .minikube: return SystemManifests.coreDNS(replicas: 1, image: "registry.k8s.io/coredns/coredns:v1.11.3")
-        case .bare: return ""
+        case .bare, .imported: return ""
         }
     }
 
@@ -46,6 +53,7 @@ public enum ClusterProfile: String, CaseIterable, Sendable {
         case .kind: return "kind has no load balancer (run cloud-provider-kind on the host to get one)"
         case .minikube: return "minikube gives external IPs only while `minikube tunnel` runs"
         case .bare: return "this cluster has no load balancer implementation (profile bare)"
+        case .imported: return "the imported cluster's load balancer had given it no address, and rollout does not model that cloud's load balancer"
         }
     }
 
