@@ -71,6 +71,32 @@ final class CIRecipeTests: XCTestCase {
         XCTAssertEqual(try shell("\(gate) k8s no-such-branch", environment: environment).status, 1)
     }
 
+    /// The gate against production: a `kubectl get … -A -o yaml` dump (here printed by
+    /// `rollout get` from a cluster the app runs on) given as ROLLOUT_BASELINE_DUMP is imported
+    /// and planned against; the plan is the same as against the cluster it was dumped from.
+    func testTheGateAgainstAProductionDump() throws {
+        let root = Corpus.packageRoot.path
+        let production = repository.appendingPathComponent("production").path
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", root + "/examples/manifests/web-api.yaml", "--wait", "--state", production]).status, 0)
+        let dump = try RolloutRun.run(["get", "deploy,rs,pods,svc,endpoints,endpointslices,cm,secret,ing,ingressclass,pdb,nodes,namespaces", "-A", "-o", "yaml", "--state", production])
+        XCTAssertEqual(dump.status, 0, dump.stderr)
+        try dump.stdout.write(to: repository.appendingPathComponent("production.yaml"), atomically: true, encoding: .utf8)
+        try shell("mkdir k8s && sed 's/web-api:1.4.2/web-api:1.5.0/' \(root)/examples/manifests/web-api.yaml > k8s/web-api.yaml")
+        let run = try shell("\(root)/examples/ci/rollout-gate.sh k8s", environment: ["ROLLOUT": RolloutRun.binary.path, "ROLLOUT_BASELINE_DUMP": "production.yaml"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.hasPrefix("Cluster imported into "), run.stderr)
+        let summary = try String(contentsOfFile: repository.appendingPathComponent("rollout-summary.md").path, encoding: .utf8)
+        XCTAssertTrue(summary.hasPrefix("## rollout plan: safe\n"), summary)
+        XCTAssertTrue(summary.contains("| `service/web-api` | 350 | 0 |"), summary)
+        // Imported, the state plans exactly as the one it was dumped from.
+        let imported = repository.appendingPathComponent("imported").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "import", "-f", repository.appendingPathComponent("production.yaml").path, "--state", imported]).status, 0)
+        let release = root + "/examples/releases/web-api-1.5.0.yaml"
+        let fromImport = try RolloutRun.run(["plan", "-f", release, "--baseline-state", imported]).stdout
+        XCTAssertEqual(fromImport, try RolloutRun.run(["plan", "-f", release, "--baseline-state", production]).stdout)
+        XCTAssertTrue(fromImport.contains("verdict: safe"), fromImport)
+    }
+
     func testPlanAgainstABaselineState() throws {
         let state = repository.appendingPathComponent("prod").path
         let root = Corpus.packageRoot.path

@@ -136,27 +136,19 @@ final class PlanTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("v2.yaml:14:11: error[anti-affinity-deadlock] deployment.apps/web: spec.template.spec.affinity.podAntiAffinity: 1 pod could not be scheduled during the rollout: 0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules."), run.stdout)
     }
 
-    /// The commands of the README's "Will my deploy drop traffic?" (the k3s story), as written
-    /// there: every block it shows is what they print now, and its pictures are what
-    /// `plan --svg` draws (regenerate with UPDATE_GOLDEN=1).
+    /// The commands of the README's "Will my deploy drop traffic?" (the k3s story): their exit
+    /// codes and verdicts, and its pictures, which are what `plan --svg` draws (regenerate with
+    /// UPDATE_GOLDEN=1). The blocks themselves are checked, in order, by ReadmeConsoleTests.
     func testReadmeStory() throws {
-        let readme = try String(contentsOf: Corpus.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        func assertShown(_ output: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-            let text = output.hasSuffix("\n") ? String(output.dropLast()) : output
-            XCTAssertTrue(readme.contains(text), "README does not show \(what) as it is now:\n\(text)", file: file, line: line)
-        }
         var run = try RolloutRun.run(["lint", "-f", "examples/unsafe/"])
         XCTAssertEqual(run.status, 1)
-        assertShown(run.stdout, "lint -f examples/unsafe/")
         XCTAssertEqual(try rollout("apply", "-f", "examples/manifests/", "-f", "examples/unsafe/", "--wait").status, 0)
-        assertShown(try rollout("get", "svc", "-n", "kube-system").stdout, "get svc -n kube-system")
         run = try rollout("plan", "-f", "examples/releases/naive-api-2.yaml", "--fail-on", "downtime")
         XCTAssertEqual(run.status, 1)
-        for block in run.stdout.components(separatedBy: "\n\n") where !block.contains("error[") && !block.contains("warning[") { assertShown(block, "plan naive-api-2") }
+        XCTAssertTrue(run.stdout.contains("service/naive-api: 110 requests at 10/s, 49 failed\n"), run.stdout)
         run = try rollout("plan", "-f", "examples/releases/web-api-1.5.0.yaml", "--fail-on", "downtime")
         XCTAssertEqual(run.status, 0)
         XCTAssertTrue(run.stdout.hasSuffix("service/web-api: 350 requests at 10/s, 0 failed\ningress/web-api api.example.com/: 350 requests at 10/s, 0 failed\n\nno hazards found\n\nverdict: safe\n"), run.stdout)
-        assertShown(run.stdout, "plan web-api-1.5.0")
         // The pictures.
         let dir = try temporaryDirectory(self)
         for (release, picture) in [("naive-api-2", "naive-api-rollout"), ("web-api-1.5.0", "web-api-rollout")] {
@@ -171,14 +163,12 @@ final class PlanTests: XCTestCase {
         let port80 = "examples/releases/web-api-port-80.yaml"
         run = try rollout("lint", "-f", port80)
         XCTAssertEqual(run.status, 1)
-        assertShown(run.stdout, "lint port 80")
         run = try rollout("plan", "-f", port80, "--fail-on", "downtime")
         XCTAssertEqual(run.status, 1)
-        assertShown(run.stdout, "plan port 80")
+        XCTAssertTrue(run.stdout.contains("error[load-balancer-pending]"), run.stdout)
         XCTAssertEqual(try rollout("plan", "-f", port80, "--fail-on", "hazard").status, 3, "only a hazard asked for: 3")
         run = try rollout("apply", "-f", port80, "--wait", "--fail-on", "downtime")
         XCTAssertEqual(run.status, 1)
-        assertShown(run.stdout + run.stderr, "apply --wait port 80")
         XCTAssertTrue(try rollout("get", "svc", "web-api").stdout.contains("<pending>"))
     }
 }

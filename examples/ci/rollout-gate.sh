@@ -9,7 +9,11 @@
 # with, default origin/$GITHUB_BASE_REF on a pull request, else origin/main.
 # Environment: ROLLOUT, the rollout binary (default: rollout on the PATH, else one built from
 # ROLLOUT_SRC with `swift build -c release`); ROLLOUT_SUMMARY, where the Markdown report goes
-# (default rollout-summary.md; also appended to $GITHUB_STEP_SUMMARY when that is set).
+# (default rollout-summary.md; also appended to $GITHUB_STEP_SUMMARY when that is set);
+# ROLLOUT_BASELINE_DUMP, a file of production's objects as
+#   kubectl get deploy,rs,pods,svc,endpoints,endpointslices,cm,secret,ing,ingressclass,pdb,nodes,namespaces -A -o yaml
+# prints it: then the baseline is that state, imported (rollout cluster import), instead of the
+# base revision's manifests.
 # Exit: 0 safe, 1 downtime or a failed rollout, 3 a hazard, 2 bad input.
 set -uo pipefail
 
@@ -37,7 +41,14 @@ summary=${ROLLOUT_SUMMARY:-rollout-summary.md}
 
 # (b) the baseline: the base revision's manifests, applied and rolled out on a fresh cluster;
 # (c) the diff and the plan against it; (d) the Markdown report.
-"$rollout" plan -f "$manifests" --baseline-ref "$base" --fail-on downtime,hazard -o markdown > "$summary"
+if [ -n "${ROLLOUT_BASELINE_DUMP:-}" ]; then
+  production=$(mktemp -d)
+  trap 'rm -rf "$production"' EXIT
+  "$rollout" cluster import -f "$ROLLOUT_BASELINE_DUMP" --state "$production/state" >&2 || exit 2
+  "$rollout" plan -f "$manifests" --baseline-state "$production/state" --fail-on downtime,hazard -o markdown > "$summary"
+else
+  "$rollout" plan -f "$manifests" --baseline-ref "$base" --fail-on downtime,hazard -o markdown > "$summary"
+fi
 status=$?
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$summary" >> "$GITHUB_STEP_SUMMARY"; fi
 
