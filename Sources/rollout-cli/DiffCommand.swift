@@ -46,6 +46,7 @@ enum DiffCommand {
             io.flush()
             return try external(command, pairs: pairs)
         }
+        io.palette = .diff
         var differs = false
         for pair in pairs {
             let text = ObjectDiff.unified(pair)

@@ -54,6 +54,7 @@ enum LintCommand {
         if output == "json" {
             for hazard in hazards { io.out(try JSONWriter.string(hazard.json) + "\n") }
         } else {
+            io.palette = .hazards
             for hazard in hazards { io.out(hazard.text) }
             let errors = hazards.filter { $0.severity == .error }.count, warnings = hazards.count - errors
             io.out(hazards.isEmpty ? "no hazards found\n" : "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n")

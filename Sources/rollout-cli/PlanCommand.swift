@@ -102,7 +102,9 @@ enum PlanCommand {
         switch output {
         case "json": io.out(try JSONWriter.string(report.json, style: .pretty) + "\n")
         case "markdown": io.out(report.markdown)
-        default: io.out(report.text)
+        default:
+            io.palette = .hazards
+            io.out(report.text)
         }
         if let path = parsed.last("--svg") {
             // One chart per Deployment that rolled: FILE for the first, FILE-NAME.svg for others.
@@ -142,6 +144,7 @@ enum PlanCommand {
         defer { store.close() }
         let report = try Planner.plan(event, documents: documents, store: store, options: options, rps: try Global.trafficRate(parsed),
                                       timeout: try Global.timeout(parsed), requestTime: try Global.requestTime(parsed))
+        if output != "json" { io.palette = .hazards }
         io.out(output == "json" ? try JSONWriter.string(report.json, style: .pretty) + "\n" : report.text)
         let v = report.verdict.result
         if failOn.contains("downtime") && (v == "blocked" || v == "downtime") { return 1 }

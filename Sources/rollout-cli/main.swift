@@ -45,6 +45,7 @@ Use "rollout COMMAND --help" (or "rollout help COMMAND") for more information ab
 var io = CommandIO()
 // kubectl takes its global flags before the verb too: `rollout --state X -n ns get pods`.
 let arguments = Global.movingGlobalFlagsAfterTheVerb(Array(CommandLine.arguments.dropFirst()))
+io.colour = Colour.enabled(arguments: arguments, environment: ProcessInfo.processInfo.environment)
 let status: Int32
 if arguments.isEmpty || ["-h", "--help"].contains(arguments[0]) || arguments == ["help"] {
     io.out(usage + "\n")

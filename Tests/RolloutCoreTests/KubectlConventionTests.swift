@@ -245,4 +245,36 @@ final class KubectlConventionTests: XCTestCase {
             XCTAssertThrowsError(try JSONPath(bad), bad)
         }
     }
+
+    /// Colour on a terminal only (https://no-color.org): `script` gives the command a TTY; the
+    /// markers are painted there, and not with NO_COLOR, --no-color, TERM=dumb or a pipe.
+    func testColourOnATerminalOnly() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "script (util-linux) absent")
+        func terminal(_ command: String, environment: [String: String] = [:]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qc", "\(RolloutRun.binary.path) \(command)", "/dev/null"]
+            process.currentDirectoryURL = Corpus.packageRoot
+            var env = ProcessInfo.processInfo.environment
+            env["NO_COLOR"] = nil
+            env["TERM"] = "xterm"
+            for (key, value) in environment { env[key] = value }
+            process.environment = env
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let painted = try terminal("lint -f examples/unsafe/")
+        XCTAssertTrue(painted.contains("\u{1B}[31m\u{1B}[1merror[no-readiness-probe]\u{1B}[0m deployment.apps/naive-api"), painted)
+        XCTAssertTrue(painted.contains("\u{1B}[33mwarning[no-resource-requests]\u{1B}[0m"), painted)
+        for (command, environment) in [("lint -f examples/unsafe/", ["NO_COLOR": "1"]), ("lint -f examples/unsafe/ --no-color", [:]), ("lint -f examples/unsafe/", ["TERM": "dumb"])] {
+            XCTAssertFalse(try terminal(command, environment: environment).contains("\u{1B}["), "\(command) \(environment)")
+        }
+        XCTAssertFalse(try RolloutRun.run(["lint", "-f", "examples/unsafe/"]).stdout.contains("\u{1B}["), "not a terminal")
+        XCTAssertEqual(TerminalColour.paint("--- a\n+++ b\n@@ -1 +1 @@\n-x\n+y\n z", .diff),
+                       "\u{1B}[1m--- a\u{1B}[0m\n\u{1B}[1m+++ b\u{1B}[0m\n\u{1B}[36m@@ -1 +1 @@\u{1B}[0m\n\u{1B}[31m-x\u{1B}[0m\n\u{1B}[32m+y\u{1B}[0m\n z")
+    }
 }
