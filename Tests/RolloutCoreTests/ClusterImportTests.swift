@@ -220,6 +220,61 @@ final class ClusterImportTests: XCTestCase {
         XCTAssertEqual(new, "10.43.0.12 31998")
     }
 
+    /// Kinds not simulated are kept and shown as they are: StatefulSets and DaemonSets with
+    /// kubectl's columns (`pkg/printers/internalversion/printers.go` AddHandlers:
+    /// statefulSetColumnDefinitions — Ready as readyReplicas/replicas — and
+    /// daemonSetColumnDefinitions — Node Selector as labels.FormatLabels), anything else with
+    /// NAME and AGE.
+    func testUnsimulatedKindsAreKeptAndShown() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let state = try temporaryDirectory(self).appendingPathComponent("s").path
+        let dump = """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: apps/v1
+          kind: StatefulSet
+          metadata: {name: db, namespace: default, uid: a1, resourceVersion: "10", creationTimestamp: "2025-03-01T10:00:00Z", generation: 2}
+          spec:
+            replicas: 2
+            serviceName: db
+            selector: {matchLabels: {app: db}}
+            template:
+              metadata: {labels: {app: db}}
+              spec: {containers: [{name: db, image: postgres:16}]}
+          status: {replicas: 2, readyReplicas: 1, currentReplicas: 2, updatedReplicas: 2, availableReplicas: 1, observedGeneration: 2}
+        - apiVersion: apps/v1
+          kind: DaemonSet
+          metadata: {name: agent, namespace: default, uid: d1, resourceVersion: "12", creationTimestamp: "2025-03-01T09:00:00Z", generation: 1}
+          spec:
+            selector: {matchLabels: {app: agent}}
+            template:
+              metadata: {labels: {app: agent}}
+              spec: {nodeSelector: {kubernetes.io/os: linux}, containers: [{name: agent, image: agent:1}]}
+          status: {desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 3, numberAvailable: 2, numberMisscheduled: 0}
+        - apiVersion: example.com/v1
+          kind: Widget
+          metadata: {name: w, namespace: default, uid: w1, resourceVersion: "11", creationTimestamp: "2025-02-28T10:00:00Z"}
+          spec: {size: 3}
+
+        """
+        let run = try RolloutRun.run(["cluster", "import", "-f", "-", "--state", state], stdin: dump)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("  note: kept as they are, not simulated: 1 daemonsets.apps, 1 statefulsets.apps, 1 widgets.example.com\n"), run.stdout)
+        XCTAssertEqual(try RolloutRun.run(["get", "sts,ds,widgets", "-o", "wide", "--state", state]).stdout, """
+        NAME                  READY   AGE   CONTAINERS   IMAGES
+        statefulset.apps/db   1/2     0s    db           postgres:16
+
+        NAME                   DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE   CONTAINERS   IMAGES    SELECTOR
+        daemonset.apps/agent   3         3         2       3            2           kubernetes.io/os=linux   60m   agent        agent:1   app=agent
+
+        NAME                   AGE
+        widget.example.com/w   24h
+
+        """)
+        XCTAssertTrue(try RolloutRun.run(["get", "widget", "w", "-o", "yaml", "--state", state]).stdout.contains("spec:\n  size: 3\n"))
+    }
+
     /// Bad input changes nothing: exit 2 with the file, the object and the field.
     func testInvalidInputChangesNothing() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")

@@ -160,6 +160,9 @@ public enum TablePrinter {
         switch (type.group, type.kind) {
         case ("apps", "Deployment"): return ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
         case ("apps", "ReplicaSet"): return ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
+        // Kept as imported (not simulated yet): kubectl's printStatefulSet and printDaemonSet.
+        case ("apps", "StatefulSet"): return ["NAME", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES"] : [])
+        case ("apps", "DaemonSet"): return ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
         case ("", "Pod"): return ["NAME", "READY", "STATUS", "RESTARTS", "AGE"] + (wide ? ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"] : [])
         case ("", "Service"): return ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"] + (wide ? ["SELECTOR"] : [])
         case ("", "Endpoints"): return ["NAME", "ENDPOINTS", "AGE"]
@@ -205,6 +208,16 @@ public enum TablePrinter {
             return cells
         case ("apps", "ReplicaSet"):
             var cells = [r.name, String(o.at("spec", "replicas")?.intValue ?? 1), String(int(["status", "replicas"])), String(int(["status", "readyReplicas"])), age]
+            if wide { cells += workloadWideCells(o) }
+            return cells
+        case ("apps", "StatefulSet"):
+            var cells = [r.name, "\(int(["status", "readyReplicas"]))/\(o.at("spec", "replicas")?.intValue ?? 1)", age]
+            if wide { cells += workloadWideCells(o).prefix(2) }
+            return cells
+        case ("apps", "DaemonSet"):
+            let nodeSelector = stringMap(o.at("spec", "template", "spec", "nodeSelector"))
+            var cells = [r.name] + ["desiredNumberScheduled", "currentNumberScheduled", "numberReady", "updatedNumberScheduled", "numberAvailable"].map { String(int(["status", $0])) }
+                + [nodeSelector.isEmpty ? "<none>" : labelsText(nodeSelector), age]
             if wide { cells += workloadWideCells(o) }
             return cells
         case ("", "Pod"):
