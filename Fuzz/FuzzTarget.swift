@@ -4,7 +4,8 @@
 //   parser      bytes → YAML → values → validation and lint (what `render` and `apply` read);
 //               the bytes as a JSONPath template and a custom-columns spec, run on the documents
 //   controllers the same, then apply → rollout in virtual time → a drain (budgets and all) →
-//               a node failure → deletion → events
+//               a node failure → deletion → events; and the documents as a live cluster's
+//               dump: cluster import → the controllers run on what was imported
 // A crash, a trap or a sanitizer report is a finding; errors thrown for bad input are not.
 #if canImport(Glibc)
 import Glibc
@@ -34,8 +35,27 @@ public func rolloutFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
         if let path = try? JSONPath(template) { for document in documents.prefix(2) { _ = path.execute(document.value) } }
         if let columns = try? CustomColumns(spec: template) { for document in documents.prefix(2) { _ = columns.row(document.value) } }
     }
-    if runsControllers { runControllers(candidates) }
+    if runsControllers {
+        runControllers(candidates)
+        runImport(documents)
+    }
     return 0
+}
+
+/// The documents as `kubectl get -o yaml` output: imported with whatever status, uid and owner
+/// references they carry, then run — a state import accepts must never trap the controllers.
+private func runImport(_ documents: [ManifestDocument]) {
+    do {
+        guard let store = controllerStore else { return }
+        _ = try ClusterImport.run(documents, into: store)
+        let cluster = try Cluster(store: store)
+        cluster.podLimit = 500
+        EventLoop.advance(cluster, by: Duration(seconds: 400))
+        try cluster.save()
+        try store.commit()
+    } catch {
+        // Refused input is an answer, not a finding.
+    }
 }
 
 /// One state directory for the whole run (under /dev/shm when there is one), erased before

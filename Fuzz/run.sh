@@ -23,7 +23,7 @@ seed() {
   local corpus="$out/corpus-$1"
   mkdir -p "$corpus"
   if [ -z "$(ls -A "$corpus")" ]; then
-    mapfile -t files < <(find examples ../shared/corpus/manifests -type f \( -name '*.yaml' -o -name '*.yml' \) -size -64k 2>/dev/null | sort)
+    mapfile -t files < <(find examples ../shared/corpus/manifests ../shared/corpus/cluster-dumps -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -size -64k 2>/dev/null | sort)
     for f in "${files[@]:0:400}"; do cp "$f" "$corpus/seed-$(echo "$f" | md5sum | cut -c1-12).yaml"; done
   fi
 }

@@ -52,6 +52,14 @@ public enum ClusterImport {
                 problems.append(invalid)
                 continue
             }
+            // Kubernetes' size limits on the object as it would be stored (etcd's request size,
+            // the annotations' total), as apply checks them.
+            let tooLarge = SizeLimits.storageProblems(resource)
+            if !tooLarge.isEmpty {
+                problems.append(ValidationError(file: document.source, object: resource.qualifiedName,
+                                                errors: tooLarge.map { FieldError($0.path, $0.message, location: $0.path.location(in: document.node)) }))
+                continue
+            }
             let damage = StoredObjects.problems(resource)
             if !damage.isEmpty {
                 problems.append(ValidationError(file: document.source, object: resource.qualifiedName, errors: damage.map { FieldError(FieldPath(), $0, location: document.node.location) }))

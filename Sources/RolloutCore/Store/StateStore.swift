@@ -328,6 +328,11 @@ public final class StateStore {
         var meta = resource.metadata
         meta["resourceVersion"] = .string(String(resourceVersion))
         resource.metadata = meta
+        try store(resource)
+    }
+
+    /// Puts an object, its resourceVersion set, into its type's table.
+    private func store(_ resource: Resource) throws(StoreError) {
         let key = resource.key
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
         try loadShard(key.type, holding: tableKey)
@@ -348,12 +353,7 @@ public final class StateStore {
             resourceVersion += 1
             resource.metadata["resourceVersion"] = .string(String(resourceVersion))
         }
-        let key = resource.key
-        let tableKey = Table.Key(namespace: key.namespace, name: key.name)
-        try loadShard(key.type, holding: tableKey)
-        tables[key.type, default: Table()].set(resource, key: tableKey)
-        if typeNames[key.type] == nil { typeNames[key.type] = (resource.apiVersion, resource.kind) }
-        dirty.insert(key.type)
+        try store(resource)
     }
 
     public func delete(_ key: ObjectKey) throws(StoreError) {
