@@ -5,18 +5,16 @@
 /// (EndpointSliceController). Both are visible after the propagation delay (SPEC §3, default
 /// 1 s), the time kube-proxy takes to act on a change.
 enum EndpointsController {
+    /// Looks again at the Services whose pods changed (ServicePods).
     static func sync(in c: Cluster) -> Bool {
         var changed = false
-        // Pods by namespace, found once: a Service selects only in its own namespace, and the
-        // system Services of kube-system must not cost a scan of every application pod.
-        var podsByNamespace: [String: [SimPod]] = [:]
-        for pod in c.pods.values where !pod.gone && pod.ip != nil { podsByNamespace[pod.namespace, default: []].append(pod) }
-        for key in c.services.keys.sorted() {
-            guard let service = c.services[key], let selector = service.value.at("spec", "selector")?.objectValue, !selector.members.isEmpty else { continue }
-            let labels = stringMap(.object(selector))
+        guard !c.servicePods.dirty.isEmpty else { return false }
+        let keys = c.servicePods.dirty.sorted()
+        c.servicePods.dirty = []
+        for key in keys {
+            guard let service = c.services[key] else { continue }
             // The Service's pods with an IP, found once for both controllers.
-            let namespace = service.namespace ?? "default"
-            let selected = (podsByNamespace[namespace] ?? []).filter { pod in labels.allSatisfy { pod.labels[$0.key] == $0.value } }
+            let selected = (c.servicePods.pods[key] ?? []).filter { !$0.gone && $0.ip != nil }
             let subsets = desiredSubsets(service, pods: selected)
             let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected))
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)

@@ -157,6 +157,8 @@ public final class Cluster {
             podsByOwner[pod.ownerUID, default: []].append(pod)
         }
         for s in try list(Self.serviceType) { services[s.key] = s }
+        servicePods = ServicePods(services: services)
+        for uid in pods.keys.sorted() { if let pod = pods[uid] { _ = servicePods.services(of: pod) } }
         for e in try list(Self.endpointsType) { endpoints[e.key] = e }
         for i in try list(Self.ingressType) { ingresses[i.key] = i }
         for i in try list(IngressClassAdmission.type) { ingressClasses[i.name] = i }
@@ -222,6 +224,7 @@ public final class Cluster {
         podNames.insert("\(pod.namespace)/\(pod.name)")
         podsByOwner[pod.ownerUID, default: []].append(pod)
         dirtyPods.insert(pod.uid)
+        servicePods.touched(pod)
     }
 
     func update(_ rs: SimReplicaSet) {
@@ -235,6 +238,7 @@ public final class Cluster {
         let wasGone = pod.gone
         body(pod)
         dirtyPods.insert(uid)
+        servicePods.touched(pod)
         if pod.gone && !wasGone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
             livePods[deployment, default: 0] -= 1
         }
@@ -244,6 +248,8 @@ public final class Cluster {
     /// Pods of each Deployment (by uid) that exist now, and the most that existed at once
     /// since the last timeline sample: a pod created and gone within one instant counts.
     var livePods: [String: Int] = [:]
+    /// The pods each Service selects, and which Services' endpoints to look at again.
+    var servicePods = ServicePods(services: [:])
     /// Times a pod claimed a transition already due right after its sync (a kubelet bug the
     /// loop survives by moving on a millisecond); tests expect none.
     var overdueTransitions = 0

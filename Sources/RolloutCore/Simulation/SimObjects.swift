@@ -106,6 +106,8 @@ public final class SimPod {
     var usage: PodUsage?
     /// Its node's kubelet is down: nothing changes and nothing answers until it is back.
     public var nodeDown = false
+    /// The Services whose selector matches its labels (ServicePods), once found.
+    var selectingServices: [ObjectKey]?
     /// Metadata kept from the stored pod that no ReplicaSet owns (SimPod.keptMetadata).
     var keptMetadata: Object?
     /// The DisruptionTarget condition (eviction API, taint manager): reason, message, when.
