@@ -110,6 +110,56 @@ final class LimitTests: XCTestCase {
         XCTAssertGreaterThan(baseline, 0)
         XCTAssertLessThan(ratio, 16, "render of \(yaml.utf8.count) bytes peaked at \(peak) KB (start-up \(baseline) KB): \(ratio)× the input")
     }
+
+    /// The simulated cluster's pod limit counts the pods that exist: a rollout creates more
+    /// pods in all than the limit as long as no more than it exist at once (the old ones are
+    /// gone by then), as a ResourceQuota on pods counts.
+    func testThePodLimitCountsPodsThatExist() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
+        defer { store.close() }
+        func manifest(_ image: String) throws -> [ManifestDocument] {
+            let text = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 6
+              selector: {matchLabels: {app: web}}
+              strategy: {rollingUpdate: {maxSurge: 2, maxUnavailable: 0}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: \(image)}]}
+            """
+            return try ManifestDecoder.decode([ManifestSource(name: "web.yaml", bytes: Array(text.utf8))]).documents
+        }
+        let key = ObjectKey(type: "apps/Deployment", namespace: "default", name: "web")
+        for image in ["web:1", "web:2"] {
+            _ = try Applier.apply(try manifest(image), to: store, options: ApplyOptions())
+            let cluster = try Cluster(store: store)
+            cluster.podLimit = 8
+            let outcome = RolloutWait.wait(for: [key], in: cluster, options: .init(timeout: Duration(seconds: 600)), report: { _, _, _ in })
+            // (Terminating pods still count, so a scale-up may wait for one to go: FailedCreate
+            // events on the way are expected; a stall is not.)
+            XCTAssertEqual(outcome[key], RolloutWait.Outcome.done, image)
+            if image == "web:2" { XCTAssertEqual(cluster.pods.count, 12, "more pods were created than the limit, one after another") }
+            try cluster.save()
+            try store.commit()
+        }
+        // Eight at once is the limit: a ninth is refused with FailedCreate.
+        _ = try Applier.apply(try manifest("web:3").map { document in
+            var document = document
+            document.value = .object(Object(Resource(document.value.objectValue ?? Object()).object.members.map { member in
+                guard member.key == "spec", case .object(var spec) = member.value else { return member }
+                spec["replicas"] = .int(9)
+                return Object.Member(key: "spec", value: .object(spec))
+            }))
+            return document
+        }, to: store, options: ApplyOptions())
+        let cluster = try Cluster(store: store)
+        cluster.podLimit = 8
+        EventLoop.advance(cluster, by: Duration(seconds: 60))
+        XCTAssertTrue(cluster.events.contains { $0.reason == "FailedCreate" && $0.message.hasSuffix("the simulated cluster holds at most 8 pods") })
+    }
 }
 
 /// A small seeded generator for repeatable fuzzing.
@@ -123,5 +173,6 @@ struct SplitMix64 {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
 
 }

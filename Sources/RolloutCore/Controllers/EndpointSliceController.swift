@@ -74,6 +74,7 @@ enum EndpointSliceController {
         }
         existing = slices
         c.endpointSlices[serviceKey] = existing
+        c.proxyTargets[serviceKey] = nil
     }
 
     /// The ports of a Service's slices: each Service port's target on the pods, with its name
@@ -97,6 +98,8 @@ enum KubeProxy {
     /// The pods (uids) requests to the Service go to, as kube-proxy sees its slices now; with
     /// `node`, the Local policy's list: endpoints on that node only, chosen the same way.
     static func targets(_ serviceKey: ObjectKey, node: String? = nil, in c: Cluster) -> [String] {
+        // Every request asks; the answer changes only when the slices are published again.
+        if node == nil, let known = c.proxyTargets[serviceKey] { return known }
         var ready: [String] = [], fallback: [String] = []
         for slice in c.endpointSlices[serviceKey] ?? [] {
             for endpoint in slice.object["endpoints"]?.arrayValue ?? [] {
@@ -109,7 +112,9 @@ enum KubeProxy {
                 if isReady { ready.append(uid) } else if serving && terminating { fallback.append(uid) }
             }
         }
-        return ready.isEmpty ? fallback : ready
+        let targets = ready.isEmpty ? fallback : ready
+        if node == nil { c.proxyTargets[serviceKey] = targets }
+        return targets
     }
 
     /// Where a request to the Service lands under a `Local` traffic policy

@@ -23,7 +23,7 @@ public enum ReplicaSetController {
         if diff < 0 {
             // The simulated cluster holds a bounded number of pods, as a quota would: beyond it
             // creation fails with FailedCreate, instead of exhausting the machine.
-            let room = max(0, c.podLimit - c.pods.count)
+            let room = max(0, c.podLimit - c.podsHeld)
             for _ in 0..<min(-diff, room) {
                 let pod = newPod(for: rs, in: c)
                 c.add(pod)

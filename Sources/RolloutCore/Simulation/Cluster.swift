@@ -155,6 +155,7 @@ public final class Cluster {
             }
             pods[pod.uid] = pod
             podsByOwner[pod.ownerUID, default: []].append(pod)
+            if !pod.gone { podsHeld += 1 }
         }
         for s in try list(Self.serviceType) { services[s.key] = s }
         servicePods = ServicePods(services: services)
@@ -215,6 +216,7 @@ public final class Cluster {
 
     func add(_ pod: SimPod) {
         changes += 1
+        if !pod.gone { podsHeld += 1 }
         if let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
             livePods[deployment, default: 0] += 1
             instantPeak[deployment] = max(instantPeak[deployment] ?? 0, livePods[deployment] ?? 0)
@@ -239,6 +241,7 @@ public final class Cluster {
         body(pod)
         dirtyPods.insert(uid)
         servicePods.touched(pod)
+        if pod.gone && !wasGone { podsHeld -= 1 }
         if pod.gone && !wasGone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
             livePods[deployment, default: 0] -= 1
         }
@@ -248,6 +251,10 @@ public final class Cluster {
     /// Pods of each Deployment (by uid) that exist now, and the most that existed at once
     /// since the last timeline sample: a pod created and gone within one instant counts.
     var livePods: [String: Int] = [:]
+    /// Pods that exist (not gone): what the pod limit counts.
+    var podsHeld = 0
+    /// kube-proxy's targets of each Service as its slices stand (KubeProxy.targets).
+    var proxyTargets: [ObjectKey: [String]] = [:]
     /// The pods each Service selects, and which Services' endpoints to look at again.
     var servicePods = ServicePods(services: [:])
     /// Times a pod claimed a transition already due right after its sync (a kubelet bug the
