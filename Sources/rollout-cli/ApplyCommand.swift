@@ -95,6 +95,7 @@ enum ApplyCommand {
         // With --wait the controllers' objects are loaded (and checked) before anything is
         // committed: a damaged state is reported with nothing changed.
         let loaded = waiting ? try Cluster(store: store) : nil
+        KeptUntilExit.keep(loaded)
         if waiting { try store.commit() }
         for (i, outcome) in outcomes.enumerated() {
             switch output {
@@ -155,6 +156,7 @@ enum ApplyCommand {
             }
             if !rolledBack.isEmpty {
                 let again = try Cluster(store: store)
+                KeptUntilExit.keep(again)
                 try Global.startTraffic(parsed, cluster: again, deployments: rolledBack)
                 let undone = try Global.waitForRollouts(rolledBack, cluster: again, store: store,
                                                         options: RolloutWait.Options(timeout: timeout), pacer: &pacer, io: &io)

@@ -186,6 +186,7 @@ enum ClusterCommand {
             io.out(try NodeActions.setOutage(store, node: name, recover: parsed.positional[0] == "recover-node", after: at) + "\n")
             guard runFor.milliseconds > 0 else { return 0 }
             let cluster = try Cluster(store: store)
+            KeptUntilExit.keep(cluster)
             let rps = try Global.trafficRate(parsed)
             let services = TrafficRecorder.servingServices(selecting: Array(cluster.deployments.values), in: cluster)
             if rps > 0 && !services.isEmpty {

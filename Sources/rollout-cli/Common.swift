@@ -21,7 +21,9 @@ enum Global {
     /// `reset`: `cluster init`, which may open a damaged state to erase it.
     static func openStore(_ parsed: Arguments, writable: Bool, reset: Bool = false) throws -> StateStore {
         let directory = StateStore.directory(flag: parsed.last("--state"), environment: ProcessInfo.processInfo.environment)
-        return try StateStore(directory: directory, writable: writable, reset: reset)
+        let store = try StateStore(directory: directory, writable: writable, reset: reset)
+        KeptUntilExit.keep(store)
+        return store
     }
 
     /// The ConfigMaps, Secrets and claims of the state, if a state exists there (lint needs

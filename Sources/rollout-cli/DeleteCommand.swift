@@ -137,6 +137,7 @@ enum DeleteCommand {
         if parsed.flag("--wait"), !terminating.isEmpty {
             io.flush()
             let cluster = try Cluster(store: store)
+            KeptUntilExit.keep(cluster)
             let outcome = EventLoop.run(cluster, timeout: nil, until: { c in
                 !c.pods.values.contains { pod in !pod.gone && terminating.contains(ObjectKey(type: "Pod", namespace: pod.namespace, name: pod.name)) }
             })

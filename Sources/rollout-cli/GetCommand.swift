@@ -198,6 +198,7 @@ enum GetCommand {
         }
         let allNamespaces = parsed.flag("--all-namespaces")
         let cluster = try Cluster(store: store)
+        KeptUntilExit.keep(cluster)
         var options = TableOptions(wide: parsed.last("--output") == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces)
         options.labelColumns = labelColumns(parsed)
         let watch = TableWatch(type: request.type, namespace: allNamespaces ? nil : Global.namespace(parsed), options: options,

@@ -75,6 +75,7 @@ enum DrainCommand {
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
         let cluster = try Cluster(store: store)
+        KeptUntilExit.keep(cluster)
         let name = given.hasPrefix("node/") ? String(given.dropFirst(5)) : given
         guard cluster.nodes.contains(where: { $0.name == name }) else {
             throw StoreError.conflict("Error from server (NotFound): nodes \"\(name)\" not found")

@@ -116,6 +116,7 @@ enum ObserveCommands {
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
         let cluster = try Cluster(store: store)
+        KeptUntilExit.keep(cluster)
         guard cluster.deployments[key] != nil else { throw StoreError.notFound(ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment"), key.name) }
         var pacer = try Global.pacer(parsed)
         let timeout = try Global.timeout(parsed) ?? Duration(seconds: 30)

@@ -42,6 +42,7 @@ enum StatusCommand {
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
         let cluster = try Cluster(store: store)
+        KeptUntilExit.keep(cluster)
         guard let deployment = cluster.deployments[key] else {
             throw StoreError.notFound(ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment"), key.name)
         }
