@@ -105,7 +105,8 @@ public final class Cluster {
         eventSequence = store.counters["event"] ?? 0
         profile = try ClusterProfile.of(store)
         func list(_ type: ResourceType) throws(StoreError) -> [Resource] {
-            let objects = try store.list(type)
+            // Pods are the bulk: the cluster keeps them as SimPods, the table only their text.
+            let objects = try store.list(type, keepParsed: type.storageKey != Self.podType.storageKey)
             for object in objects {
                 let problems = StoredObjects.problems(object)
                 if !problems.isEmpty { throw store.damaged(object, problems) }

@@ -237,12 +237,14 @@ public final class StateStore {
     }
 
     /// Every object of `type`, in `namespace` (nil: all), sorted by namespace then name.
-    public func list(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [Resource] {
+    /// `keepParsed: false` parses each object for the caller only (the cluster's load of
+    /// every pod), instead of keeping it in the table as well.
+    public func list(_ type: ResourceType, namespace: String? = nil, keepParsed: Bool = true) throws(StoreError) -> [Resource] {
         let keys = try loadedTable(type.storageKey).sortedKeys(namespace: type.namespaced ? namespace : nil)
         var result: [Resource] = []
         result.reserveCapacity(keys.count)
         for key in keys {
-            if let resource = try withFullPaths({ () throws(StoreError) in try tables[type.storageKey, default: Table()].resource(key) }) {
+            if let resource = try withFullPaths({ () throws(StoreError) in try tables[type.storageKey, default: Table()].resource(key, keep: keepParsed) }) {
                 result.append(resource)
             }
         }

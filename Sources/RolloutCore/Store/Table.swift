@@ -175,7 +175,9 @@ struct Table {
     }
 
     /// The object under `key` (its shard must be loaded), parsing its line on first use.
-    mutating func resource(_ key: Key) throws(StoreError) -> Resource? {
+    /// `keep`: whether the parsed object stays in memory for later reads (the controllers'
+    /// load of every pod keeps its own form of them instead).
+    mutating func resource(_ key: Key, keep: Bool = true) throws(StoreError) -> Resource? {
         let index = Self.shard(of: key, count: shardCount)
         guard let entry = shards[index]?[key] else { return nil }
         if let resource = entry.resource { return resource }
@@ -189,7 +191,7 @@ struct Table {
             throw .damaged(file: files[index] + ".objects", reason: "object \(key.name) is not a JSON object")
         }
         let resource = Resource(object)
-        shards[index]?[key]?.resource = resource
+        if keep { shards[index]?[key]?.resource = resource }
         return resource
     }
 
