@@ -47,6 +47,9 @@ public enum ClusterImport {
             }
             for time in times(in: .object(object)) where newest.map({ time > $0 }) ?? true { newest = time }
             var resource = served(Resource(object))
+            // What a 1.32 API server would serve for it: its defaults, applied as on every read
+            // from storage (a pod's admission defaults are not: admission ran when it was made).
+            if resource.kind != "Pod" && resource.kind != "Namespace" { Defaults.apply(to: &resource) }
             let (invalid, _) = ObjectValidation.check(resource, root: document.node, file: document.source)
             if let invalid {
                 problems.append(invalid)
@@ -72,7 +75,6 @@ public enum ClusterImport {
                 continue
             }
             seen[resource.key] = document.source
-            if resource.kind != "Pod" && resource.kind != "Namespace" { Defaults.apply(to: &resource) }
             objects.append(resource)
         }
         if !problems.isEmpty { throw ValidationErrors(objects: problems) }
@@ -87,7 +89,7 @@ public enum ClusterImport {
         var counts: [String: Int] = [:]
         for resource in objects { counts[resource.type.qualifiedPlural, default: 0] += 1 }
         report.counts = counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        objects += impliedObjects(objects, report: &report, store: store)
+        objects += impliedObjects(objects, report: &report)
         // The profile lives on `kube-system`: an imported cluster keeps its load balancers'
         // addresses and installs nothing.
         let namespaceType = ResourceType.forObject(apiVersion: "v1", kind: "Namespace").storageKey
@@ -156,7 +158,7 @@ public enum ClusterImport {
     /// every cluster has and those its objects live in, `kube-system` marked as an imported
     /// cluster, and a node for each node name pods are bound to that is not in the input (so
     /// that the pod garbage collector does not take them for pods of a deleted node).
-    static func impliedObjects(_ objects: [Resource], report: inout Report, store: StateStore) -> [Resource] {
+    static func impliedObjects(_ objects: [Resource], report: inout Report) -> [Resource] {
         var added: [Resource] = []
         let namespaceType = ResourceType.forObject(apiVersion: "v1", kind: "Namespace").storageKey
         var namespaces = Set(objects.filter { $0.key.type == namespaceType }.map(\.name))
