@@ -52,4 +52,14 @@ enum KeptUntilExit {
     static func keep(_ object: AnyObject?) {
         if let object { objects.append(object) }
     }
+
+    /// A value (an array of rows) kept the same way.
+    static func keep<T>(value: T) {
+        objects.append(Box(value))
+    }
+
+    private final class Box<T> {
+        let value: T
+        init(_ value: T) { self.value = value }
+    }
 }

@@ -111,7 +111,8 @@ enum GetCommand {
                 } else if needsObjects {
                     objects = try store.list(request.type, namespace: scope).filter { selector?.matches($0.labels) ?? true }
                 } else {
-                    rows = try store.listingRows(request.type, namespace: scope).filter { selector?.matches($0.labels) ?? true }
+                    let labels = selector != nil || parsed.flag("--show-labels") || !parsed.all("--label-columns").isEmpty
+                    rows = try store.listingRows(request.type, namespace: scope, labels: labels).filter { selector?.matches($0.labels) ?? true }
                 }
             } else {
                 namedObjects = true
@@ -128,6 +129,7 @@ enum GetCommand {
             }
             groups.append((request.type, rows, objects))
         }
+        KeptUntilExit.keep(value: groups)
         let all = groups.flatMap(\.objects)
         let found = needsObjects ? all.count : groups.map(\.rows.count).reduce(0, +)
         switch output {

@@ -252,7 +252,9 @@ public final class StateStore {
     }
 
     /// What `get` prints for every object of `type`, without parsing the objects.
-    public func listingRows(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [ListingRow] {
+    /// `labels: false` leaves each row's labels empty, unread (a listing without a selector or
+    /// label columns does not need them).
+    public func listingRows(_ type: ResourceType, namespace: String? = nil, labels: Bool = true) throws(StoreError) -> [ListingRow] {
         let scope = type.namespaced ? namespace : nil
         if let table = tables[type.storageKey], !table.hasLoadedShards {
             var rows: [ListingRow] = []
@@ -261,9 +263,13 @@ public final class StateStore {
                 guard FileIO.exists(path) else {
                     throw .damaged(file: "\(directory)/\(Self.manifestName)", reason: "it names \(path), which is missing")
                 }
-                rows += try Table.listingRows(inFile: path, namespace: scope)
+                rows += try Table.listingRows(inFile: path, namespace: scope, labels: labels)
             }
-            return table.shardCount > 1 ? rows.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) } : rows
+            // In the API server's order: by namespace, then name, byte by byte (what the
+            // sorted keys of each shard already are).
+            return table.shardCount > 1 ? rows.sorted { a, b in
+                a.namespace == b.namespace ? a.name.utf8.lexicographicallyPrecedes(b.name.utf8) : a.namespace.utf8.lexicographicallyPrecedes(b.namespace.utf8)
+            } : rows
         }
         let table = try loadedTable(type.storageKey)
         return table.sortedKeys(namespace: type.namespaced ? namespace : nil).compactMap { table.listingRow($0) }

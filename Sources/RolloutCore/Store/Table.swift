@@ -126,7 +126,7 @@ struct Table {
 
     /// The listing rows of a shard file, read straight from the mapped file: no entries, no
     /// JSON. Lines are `namespace TAB name TAB labels TAB cells TAB object`.
-    static func listingRows(inFile path: String, namespace: String?) throws(StoreError) -> [ListingRow] {
+    static func listingRows(inFile path: String, namespace: String?, labels: Bool = true) throws(StoreError) -> [ListingRow] {
         try FileIO.withMappedFile(path) { (buffer: UnsafeBufferPointer<UInt8>) throws(StoreError) -> [ListingRow] in
             guard let base = buffer.baseAddress else { return [] }
             var rows: [ListingRow] = []
@@ -153,7 +153,7 @@ struct Table {
                     let slice = { (a: Int, b: Int) in ArraySlice(UnsafeBufferPointer(rebasing: buffer[a..<b])) }
                     rows.append(ListingRow(namespace: rowNamespace,
                                            name: String(decoding: UnsafeBufferPointer(rebasing: buffer[(tabs[0] + 1)..<tabs[1]]), as: UTF8.self),
-                                           labels: ListingRow.decodeLabels(slice(tabs[1] + 1, tabs[2])),
+                                           labels: labels ? ListingRow.decodeLabels(slice(tabs[1] + 1, tabs[2])) : [:],
                                            cells: ListingRow.decodeCells(slice(tabs[2] + 1, lineEnd))))
                 }
                 lineStart = lineEnd + 1
