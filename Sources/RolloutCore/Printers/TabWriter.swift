@@ -30,8 +30,13 @@ public struct TabWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Go's tabwriter counts runes: Unicode scalars, not grapheme clusters.
-    private static func width(_ cell: String) -> Int { cell.unicodeScalars.count }
+    /// Go's tabwriter counts runes: Unicode scalars, not grapheme clusters — in UTF-8, the
+    /// bytes that do not continue a scalar.
+    private static func width(_ cell: String) -> Int {
+        var count = 0
+        for byte in cell.utf8 where byte & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
 
     private func format(_ out: inout [UInt8], _ widths: inout [Int], _ start: Int, _ end: Int) {
         var line0 = start
