@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import child_peak_rss, wall
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -59,20 +61,6 @@ def python_with_rapidyaml():
     return python
 
 
-def wall(cmd):
-    start = time.perf_counter()
-    with open(os.devnull, "wb") as devnull:
-        subprocess.run(cmd, stdout=devnull, check=True)
-    return time.perf_counter() - start
-
-
-def peak_rss(cmd):
-    code = ("import resource,subprocess,sys,os;"
-            "subprocess.run(sys.argv[1:],stdout=open(os.devnull,'wb'),check=True);"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss*1024)")
-    return int(subprocess.check_output([sys.executable, "-c", code] + cmd).strip())
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
@@ -93,7 +81,7 @@ def main():
         for _ in range(args.runs):
             ours.append(wall(ours_cmd))
             theirs.append(wall(ryml_cmd))
-        peak = peak_rss(ours_cmd)
+        peak = child_peak_rss(ours_cmd)
     o, r = statistics.median(ours), statistics.median(theirs)
     print("input: %.1f MB" % (size / 1e6))
     print("rollout render -o json     : median %.3f s (min %.3f) over %d runs, %.1f MB/s" % (o, min(ours), args.runs, size / o / 1e6))

@@ -15,6 +15,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import child_peak_rss
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -39,14 +41,6 @@ def run(cmd):
     # ru_maxrss of children is the max over all children so far; run ours first each round.
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     return elapsed, peak if peak > before * 1024 else None
-
-
-def child_peak_rss(cmd):
-    """Peak RSS of a single child, measured in a fresh helper process."""
-    code = ("import resource,subprocess,sys,os;"
-            "subprocess.run(sys.argv[1:],stdout=open(os.devnull,'wb'),check=True);"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss*1024)")
-    return int(subprocess.check_output([sys.executable, "-c", code] + cmd).strip())
 
 
 def main():

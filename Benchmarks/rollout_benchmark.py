@@ -20,31 +20,14 @@ import sys
 import tempfile
 import time
 
+from benchlib import rolling_deployment
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
 def manifest(replicas, image):
-    return f"""apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: big}}
-spec:
-  replicas: {replicas}
-  selector: {{matchLabels: {{app: big}}}}
-  strategy: {{rollingUpdate: {{maxSurge: 25%, maxUnavailable: 0}}}}
-  template:
-    metadata:
-      labels: {{app: big}}
-      annotations: {{rollout.sim/startup: 5s, rollout.sim/shutdown: 3s}}
-    spec:
-      terminationGracePeriodSeconds: 30
-      containers:
-      - name: app
-        image: {image}
-        readinessProbe: {{httpGet: {{path: /healthz, port: 8080}}, periodSeconds: 2}}
-        lifecycle: {{preStop: {{sleep: {{seconds: 5}}}}}}
-        resources: {{requests: {{cpu: 10m, memory: 16Mi}}}}
-"""
+    return rolling_deployment("big", replicas, image)
 
 
 def main():

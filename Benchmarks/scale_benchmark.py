@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import rolling_deployment
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -33,26 +35,7 @@ def manifests(deployments, replicas, image):
     docs = []
     for i in range(deployments):
         name = "app-%04d" % i
-        docs.append(f"""apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}}}
-spec:
-  replicas: {replicas}
-  selector: {{matchLabels: {{app: {name}}}}}
-  strategy: {{rollingUpdate: {{maxSurge: 25%, maxUnavailable: 0}}}}
-  template:
-    metadata:
-      labels: {{app: {name}}}
-      annotations: {{rollout.sim/startup: 5s, rollout.sim/shutdown: 3s}}
-    spec:
-      terminationGracePeriodSeconds: 30
-      containers:
-      - name: app
-        image: {image}
-        readinessProbe: {{httpGet: {{path: /healthz, port: 8080}}, periodSeconds: 2}}
-        lifecycle: {{preStop: {{sleep: {{seconds: 5}}}}}}
-        resources: {{requests: {{cpu: 10m, memory: 16Mi}}}}
----
+        docs.append(rolling_deployment(name, replicas, image) + f"""---
 apiVersion: v1
 kind: Service
 metadata: {{name: {name}}}
