@@ -62,7 +62,33 @@ public enum DeploymentController {
     }
 
     static func templatesEqual(_ a: Object, _ b: Object) -> Bool {
-        Value.object(withoutHashLabel(a)).sortingKeys() == Value.object(withoutHashLabel(b)).sortingKeys()
+        equalIgnoringKeyOrder(.object(withoutHashLabel(a)), .object(withoutHashLabel(b)))
+    }
+
+    /// `a.sortingKeys() == b.sortingKeys()` without building sorted copies (controllers and
+    /// timelines compare templates at every instant): maps equal member by member, whatever
+    /// their order. A map with a key twice falls back to the sorted comparison.
+    static func equalIgnoringKeyOrder(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.object(let x), .object(let y)):
+            guard x.count == y.count else { return false }
+            for (i, member) in x.members.enumerated() {
+                // The common case: the same key at the same place.
+                let other = i < y.members.count && y.members[i].key == member.key ? y.members[i] : y.members.first { $0.key == member.key }
+                guard let other else { return false }
+                if x.members.lazy.filter({ $0.key == member.key }).count > 1 || y.members.lazy.filter({ $0.key == member.key }).count > 1 {
+                    return a.sortingKeys() == b.sortingKeys()
+                }
+                if !equalIgnoringKeyOrder(member.value, other.value) { return false }
+            }
+            return true
+        case (.array(let x), .array(let y)):
+            guard x.count == y.count else { return false }
+            for (u, v) in zip(x, y) where !equalIgnoringKeyOrder(u, v) { return false }
+            return true
+        default:
+            return a == b
+        }
     }
 }
 

@@ -1,0 +1,37 @@
+@testable import RolloutCore
+import XCTest
+
+/// `EqualIgnoreHash` (`util/deployment_util.go`): two pod templates are the same apart from the
+/// `pod-template-hash` label, whatever the order of their keys. The comparison without sorted
+/// copies must answer exactly as the sorted one does, on reordered, changed and malformed maps.
+final class TemplateEqualityTests: XCTestCase {
+    func template(_ yaml: String) throws -> Object {
+        try XCTUnwrap(try ManifestDecoder.decode([ManifestSource(name: "t", bytes: Array(yaml.utf8))]).documents.first?.value.objectValue)
+    }
+
+    func testKeyOrderDoesNotMatterAndTheHashLabelIsIgnored() throws {
+        let a = try template("metadata: {labels: {app: web, pod-template-hash: abc}}\nspec: {containers: [{name: web, image: 'web:1', ports: [{containerPort: 80}]}], dnsPolicy: ClusterFirst}\n")
+        let reordered = try template("spec: {dnsPolicy: ClusterFirst, containers: [{ports: [{containerPort: 80}], image: 'web:1', name: web}]}\nmetadata: {labels: {pod-template-hash: xyz, app: web}}\n")
+        let otherImage = try template("metadata: {labels: {app: web}}\nspec: {containers: [{name: web, image: 'web:2', ports: [{containerPort: 80}]}], dnsPolicy: ClusterFirst}\n")
+        let containersReordered = try template("metadata: {labels: {app: web}}\nspec: {containers: [{name: b, image: x}, {name: web, image: 'web:1'}], dnsPolicy: ClusterFirst}\n")
+        let extraField = try template("metadata: {labels: {app: web}}\nspec: {containers: [{name: web, image: 'web:1', ports: [{containerPort: 80}]}], dnsPolicy: ClusterFirst, hostNetwork: false}\n")
+        XCTAssertTrue(DeploymentController.templatesEqual(a, reordered))
+        XCTAssertFalse(DeploymentController.templatesEqual(a, otherImage))
+        XCTAssertFalse(DeploymentController.templatesEqual(a, containersReordered), "list order matters")
+        XCTAssertFalse(DeploymentController.templatesEqual(a, extraField))
+        // Against the sorted comparison, on every pair, both ways.
+        let all = [a, reordered, otherImage, containersReordered, extraField]
+        for x in all {
+            for y in all {
+                let sorted = Value.object(DeploymentController.withoutHashLabel(x)).sortingKeys() == Value.object(DeploymentController.withoutHashLabel(y)).sortingKeys()
+                XCTAssertEqual(DeploymentController.templatesEqual(x, y), sorted)
+            }
+        }
+        // A map with a key twice (only a damaged state could hold one) falls back to sorting.
+        let twice = Value.object(Object([Object.Member(key: "a", value: .int(1)), Object.Member(key: "a", value: .int(2))]))
+        let swapped = Value.object(Object([Object.Member(key: "a", value: .int(2)), Object.Member(key: "a", value: .int(1))]))
+        XCTAssertEqual(DeploymentController.equalIgnoringKeyOrder(twice, twice), twice.sortingKeys() == twice.sortingKeys())
+        XCTAssertEqual(DeploymentController.equalIgnoringKeyOrder(twice, swapped), twice.sortingKeys() == swapped.sortingKeys())
+        XCTAssertFalse(DeploymentController.equalIgnoringKeyOrder(.int(1), .float(1)))
+    }
+}
