@@ -6,10 +6,10 @@ struct CommandIO {
     private var buffer: [UInt8] = []
     /// Whether stdout may be coloured (Colour.enabled), and how this command's output is.
     var colour = false
-    var palette: Colour.Palette = .none
+    var palette: TerminalColour.Palette = .none
 
     mutating func out(_ text: String) {
-        let text = colour && palette != .none ? Colour.paint(text, palette) : text
+        let text = colour && palette != .none ? TerminalColour.paint(text, palette) : text
         buffer.append(contentsOf: text.utf8)
         if buffer.count > 1 << 20 { flush() }
     }

@@ -92,7 +92,7 @@ extension SimPod {
 
     /// The metadata of a pod no ReplicaSet owns that the simulation does not model but keeps:
     /// a DaemonSet's, StatefulSet's, Job's or Node's ownerReferences, and its generateName.
-    static let keptMetadata = ["ownerReferences", "generateName", "finalizers"]
+    static let keptMetadataKeys = ["ownerReferences", "generateName", "finalizers"]
 
     static func load(_ r: Resource, behaviour: AppBehaviour, memory: Resource?, now: Timestamp) -> SimPod {
         let o = r.value
@@ -107,7 +107,7 @@ extension SimPod {
                          created: r.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0), behaviour: behaviour)
         if owner == nil {
             let meta = r.metadata
-            let kept = Object(keptMetadata.compactMap { key in meta[key].map { Object.Member(key: key, value: $0) } })
+            let kept = Object(keptMetadataKeys.compactMap { key in meta[key].map { Object.Member(key: key, value: $0) } })
             if !kept.members.isEmpty { pod.keptMetadata = kept }
         }
         pod.nodeName = o.at("spec", "nodeName")?.stringValue

@@ -108,7 +108,7 @@ public final class SimPod {
     public var nodeDown = false
     /// The Services whose selector matches its labels (ServicePods), once found.
     var selectingServices: [ObjectKey]?
-    /// Metadata kept from the stored pod that no ReplicaSet owns (SimPod.keptMetadata).
+    /// Metadata kept from the stored pod that no ReplicaSet owns (SimPod.keptMetadataKeys).
     var keptMetadata: Object?
     /// The DisruptionTarget condition (eviction API, taint manager): reason, message, when.
     public var disruption: (reason: String, message: String, at: Timestamp)?
