@@ -275,6 +275,40 @@ final class ClusterImportTests: XCTestCase {
         XCTAssertTrue(try RolloutRun.run(["get", "widget", "w", "-o", "yaml", "--state", state]).stdout.contains("spec:\n  size: 3\n"))
     }
 
+    /// What the report says about a dump of pods alone (nri-kubernetes' minikube capture): the
+    /// node they are bound to is added, the namespaces too, and the pods no simulated controller
+    /// owns are named. A finished pod is deleted at once, as `CheckGracefulDelete`
+    /// (`pkg/registry/core/pod/strategy.go`) gives a Succeeded or Failed pod grace 0; a running
+    /// one is Terminating for its grace period. A stray argument is a usage error.
+    func testTheReportAndFinishedPods() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let (root, _) = try dumps()
+        let dump = root.appendingPathComponent("newrelic__nri-kubernetes/internal__testutil__data__1_34__pods.yaml").path
+        let state = try temporaryDirectory(self).appendingPathComponent("s").path
+        let run = try RolloutRun.run(["cluster", "import", "-f", dump, "--state", state])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, """
+        Cluster imported into \(state): 25 objects (25 pods); clock at 2026-01-13T18:40:12Z, the newest time in them.
+          note: namespaces added, as every cluster has them or objects live in them: default, kube-node-lease, kube-public, kube-system, scraper
+          note: 1 node added for the pods bound to it (datagen-1-34): not in the input, so with the default shape (4 CPUs, 8Gi, 110 pods); include nodes in the dump for their real capacity
+          note: 5 finished pods (Succeeded or Failed) kept as they are: the kubelet does not run them again
+          note: 3 pods of DaemonSets run as imported; the DaemonSet controller is not simulated, so nothing replaces them when they go
+          note: 1 pod of Jobs runs as imported; the Job controller is not simulated, so nothing replaces it when it goes
+          note: 4 static (mirror) pods run as imported; the kubelet's manifests are not simulated, so nothing replaces them when they go
+          note: 2 pods of StatefulSets run as imported; the StatefulSet controller is not simulated, so nothing replaces them when they go
+
+        """)
+        XCTAssertEqual(try RolloutRun.run(["cluster", "info", "--state", state]).stdout.split(separator: "\n").dropFirst(2).first, "Profile: imported")
+        XCTAssertEqual(try RolloutRun.run(["delete", "pod", "e2e-failjob-nkct8", "-n", "scraper", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["get", "pod", "e2e-failjob-nkct8", "-n", "scraper", "--state", state]).stderr,
+                       "Error from server (NotFound): pods \"e2e-failjob-nkct8\" not found\n")
+        XCTAssertEqual(try RolloutRun.run(["delete", "pod", "e2e-statefulset-0", "-n", "scraper", "--state", state]).status, 0)
+        XCTAssertTrue(try RolloutRun.run(["get", "pod", "e2e-statefulset-0", "-n", "scraper", "--state", state]).stdout.contains(" Terminating "))
+        let usage = try RolloutRun.run(["cluster", "import", "prod.yaml", "--state", state])
+        XCTAssertEqual(usage.status, 2)
+        XCTAssertEqual(usage.stderr, "error: unexpected argument \"prod.yaml\"; give the objects with -f\n")
+    }
+
     /// Bad input changes nothing: exit 2 with the file, the object and the field.
     func testInvalidInputChangesNothing() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
