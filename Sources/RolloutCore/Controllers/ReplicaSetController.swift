@@ -6,9 +6,15 @@ public enum ReplicaSetController {
     /// Pods the simulation keeps at most.
     public static let maxPods = 250_000
 
+    /// Syncs the ReplicaSets something happened to (`Cluster.replicaSetsToSync`, what the
+    /// controller's informers queue), in uid order. A ReplicaSet nothing happened to would
+    /// sync to no change, so skipping it changes nothing but the time taken.
     static func sync(in c: Cluster) -> Bool {
+        guard !c.replicaSetsToSync.isEmpty else { return false }
+        let due = c.replicaSetsToSync.sorted()
+        c.replicaSetsToSync = []
         var changed = false
-        for uid in c.replicaSets.keys.sorted() {
+        for uid in due {
             if syncOne(uid, in: c) { changed = true }
         }
         return changed
@@ -30,6 +36,8 @@ public enum ReplicaSetController {
                 c.record(reason: "SuccessfulCreate", message: "Created pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
             }
             if -diff > room {
+                // Room may come with any other pod's going: look again at every pass.
+                c.replicaSetsToSync.insert(rs.uid)
                 let message = "Error creating: pods \"\(rs.name)-\" is forbidden: the simulated cluster holds at most \(c.podLimit) pods"
                 if !c.hasEvent(kind: "ReplicaSet", uid: rs.uid, reason: "FailedCreate", message: message) {
                     c.record("Warning", reason: "FailedCreate", message: message, kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
@@ -67,7 +75,7 @@ public enum ReplicaSetController {
         // controller's AddAfter(minReadySeconds) lands a moment after it).
         if rs.minReadySeconds > 0 {
             for pod in ready where !pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) {
-                if let since = pod.readySince { c.timers.add(.resync, at: since.adding(Duration(seconds: rs.minReadySeconds)).adding(Duration(milliseconds: 1))) }
+                if let since = pod.readySince { c.timers.add(.replicaSet(uid: uid), at: since.adding(Duration(seconds: rs.minReadySeconds)).adding(Duration(milliseconds: 1))) }
             }
         }
         return changed

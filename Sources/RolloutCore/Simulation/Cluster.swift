@@ -31,6 +31,10 @@ public final class Cluster {
     var timers = TimerQueue()
     var dirtyDeployments: Set<ObjectKey> = []
     var dirtyReplicaSets: Set<String> = []
+    /// ReplicaSets whose pods, spec or clock-driven availability may have moved since the
+    /// ReplicaSet controller last synced them: what its informers would queue (replica_set.go
+    /// addPod/updatePod/deletePod, updateRS, enqueueRSAfter). Every ReplicaSet at load.
+    var replicaSetsToSync: Set<String> = []
     var dirtyPods: Set<String> = []
     var dirtyServices: Set<ObjectKey> = []
     var dirtyEndpoints: Set<ObjectKey> = []
@@ -118,6 +122,7 @@ public final class Cluster {
             let rs = SimReplicaSet(loading: r)
             replicaSets[rs.uid] = rs
             replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
+            replicaSetsToSync.insert(rs.uid)
         }
         // What the kubelet remembers about pods mid-start, crash-looping or pulling in vain.
         var memories: [ObjectKey: Resource] = [:]
@@ -213,6 +218,7 @@ public final class Cluster {
         replicaSets[rs.uid] = rs
         replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
         dirtyReplicaSets.insert(rs.uid)
+        replicaSetsToSync.insert(rs.uid)
     }
 
     func add(_ pod: SimPod) {
@@ -228,11 +234,13 @@ public final class Cluster {
         podsByOwner[pod.ownerUID, default: []].append(pod)
         dirtyPods.insert(pod.uid)
         servicePods.touched(pod)
+        replicaSetsToSync.insert(pod.ownerUID)
     }
 
     func update(_ rs: SimReplicaSet) {
         replicaSets[rs.uid] = rs
         dirtyReplicaSets.insert(rs.uid)
+        replicaSetsToSync.insert(rs.uid)
     }
 
     func updatePod(_ uid: String, _ body: (SimPod) -> Void) {
@@ -242,6 +250,7 @@ public final class Cluster {
         body(pod)
         dirtyPods.insert(uid)
         servicePods.touched(pod)
+        replicaSetsToSync.insert(pod.ownerUID)
         if pod.gone && !wasGone { podsHeld -= 1 }
         if pod.gone && !wasGone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
             livePods[deployment, default: 0] -= 1
@@ -611,8 +620,11 @@ struct TimerQueue {
     enum Action: Equatable {
         /// A pod's next kubelet transition; stale when the pod's epoch moved on.
         case pod(uid: String, epoch: Int)
-        /// Run the controllers again (minReadySeconds, progress deadlines).
+        /// Run the controllers again (progress deadlines, waits).
         case resync
+        /// A ReplicaSet's pods may have become available (minReadySeconds): the controller's
+        /// `enqueueRSAfter`, then every controller runs.
+        case replicaSet(uid: String)
         /// Publish a Service's pending endpoints.
         case endpoints(ObjectKey)
     }

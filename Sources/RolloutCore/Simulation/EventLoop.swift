@@ -59,6 +59,7 @@ public enum EventLoop {
                 switch action {
                 case .pod(let uid, let epoch): Kubelet.fire(uid, epoch: epoch, in: c)
                 case .resync: break
+                case .replicaSet(let uid): c.replicaSetsToSync.insert(uid)
                 case .endpoints(let key): EndpointsController.publish(key, in: c)
                 }
             }
