@@ -24,8 +24,9 @@ public enum ReplicaSetController {
         guard var rs = c.replicaSets[uid], !rs.deleted else { return false }
         var changed = false
         let owned = c.pods(ownedBy: uid)
-        let active = owned.filter(\.isActive)
-        let diff = active.count - rs.specReplicas
+        var activeCount = 0
+        for pod in owned where pod.isActive { activeCount += 1 }
+        let diff = activeCount - rs.specReplicas
         if diff < 0 {
             // The simulated cluster holds a bounded number of pods, as a quota would: beyond it
             // creation fails with FailedCreate, instead of exhausting the machine.
@@ -47,24 +48,33 @@ public enum ReplicaSetController {
         } else if diff > 0 {
             // Related pods: those of every ReplicaSet of the same Deployment (getIndirectlyRelatedPods).
             let related = rs.ownerUID.isEmpty ? owned : c.replicaSets(ownedBy: rs.ownerUID).flatMap { c.pods(ownedBy: $0.uid) }
-            for pod in podsToDelete(active, count: diff, related: related, now: c.now) {
+            for pod in podsToDelete(owned.filter(\.isActive), count: diff, related: related, now: c.now) {
                 Kubelet.beginTermination(pod.uid, in: c)
                 c.record(reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
             }
             changed = true
         }
         // Status, as replica_set_utils.go computes it.
+        // One pass over the pods, counting (this runs whenever any of them changed).
         let now = c.now
-        let current = c.pods(ownedBy: uid)
-        let counted = current.filter(\.isActive)
-        let ready = counted.filter(\.ready)
-        let available = ready.filter { $0.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) }
-        let terminating = current.filter { $0.isTerminating && !$0.gone }.count
-        if rs.statusReplicas != counted.count || rs.readyReplicas != ready.count || rs.availableReplicas != available.count
+        var counted = 0, ready = 0, available = 0, terminating = 0
+        var waitingForMinReady: [Timestamp] = []
+        for pod in c.pods(ownedBy: uid) where !pod.gone {
+            guard pod.deletion == nil else { terminating += 1; continue }
+            counted += 1
+            guard pod.ready else { continue }
+            ready += 1
+            if pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) {
+                available += 1
+            } else if let since = pod.readySince {
+                waitingForMinReady.append(since)
+            }
+        }
+        if rs.statusReplicas != counted || rs.readyReplicas != ready || rs.availableReplicas != available
             || rs.terminatingReplicas != terminating || rs.observedGeneration != rs.generation {
-            rs.statusReplicas = counted.count
-            rs.readyReplicas = ready.count
-            rs.availableReplicas = available.count
+            rs.statusReplicas = counted
+            rs.readyReplicas = ready
+            rs.availableReplicas = available
             rs.terminatingReplicas = terminating
             rs.observedGeneration = rs.generation
             c.update(rs)
@@ -73,10 +83,8 @@ public enum ReplicaSetController {
         // Ready but not yet available: look again just after minReadySeconds has passed (the
         // comparison is strict, so at the instant itself the pod is not yet available; the
         // controller's AddAfter(minReadySeconds) lands a moment after it).
-        if rs.minReadySeconds > 0 {
-            for pod in ready where !pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) {
-                if let since = pod.readySince { c.timers.add(.replicaSet(uid: uid), at: since.adding(Duration(seconds: rs.minReadySeconds)).adding(Duration(milliseconds: 1))) }
-            }
+        for since in waitingForMinReady {
+            c.timers.add(.replicaSet(uid: uid), at: since.adding(Duration(seconds: rs.minReadySeconds)).adding(Duration(milliseconds: 1)))
         }
         return changed
     }

@@ -111,10 +111,8 @@ public final class Cluster {
         func list(_ type: ResourceType) throws(StoreError) -> [Resource] {
             // Pods are the bulk: the cluster keeps them as SimPods, the table only their text.
             let objects = try store.list(type, keepParsed: type.storageKey != Self.podType.storageKey)
-            for object in objects {
-                let problems = StoredObjects.problems(object)
-                if !problems.isEmpty { throw store.damaged(object, problems) }
-            }
+            let problems = Parallel.map(objects.count, grain: 256) { StoredObjects.problems(objects[$0]) }
+            if let i = problems.firstIndex(where: { !$0.isEmpty }) { throw store.damaged(objects[i], problems[i]) }
             return objects
         }
         for d in try list(Self.deploymentType) { deployments[d.key] = d }

@@ -240,13 +240,18 @@ public final class StateStore {
     /// `keepParsed: false` parses each object for the caller only (the cluster's load of
     /// every pod), instead of keeping it in the table as well.
     public func list(_ type: ResourceType, namespace: String? = nil, keepParsed: Bool = true) throws(StoreError) -> [Resource] {
-        let keys = try loadedTable(type.storageKey).sortedKeys(namespace: type.namespaced ? namespace : nil)
+        let table = try loadedTable(type.storageKey)
+        let keys = table.sortedKeys(namespace: type.namespaced ? namespace : nil)
+        // Parsing is most of a large listing, and each object parses on its own: on every core.
+        let parsed = Parallel.map(keys.count, grain: 256) { i -> Result<Resource?, StoreError> in
+            do throws(StoreError) { return .success(try table.parsed(keys[i])) } catch { return .failure(error) }
+        }
         var result: [Resource] = []
         result.reserveCapacity(keys.count)
-        for key in keys {
-            if let resource = try withFullPaths({ () throws(StoreError) in try tables[type.storageKey, default: Table()].resource(key, keep: keepParsed) }) {
-                result.append(resource)
-            }
+        for (key, outcome) in zip(keys, parsed) {
+            guard let resource = try withFullPaths({ () throws(StoreError) in try outcome.get() }) else { continue }
+            if keepParsed { tables[type.storageKey]?.keep(resource, key: key) }
+            result.append(resource)
         }
         return result
     }
@@ -401,22 +406,31 @@ public final class StateStore {
         let readers = try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: true)
         defer { readers.release() }
         commitNumber += 1
+        // Every changed shard of every type is written at once, each on its own core: shards
+        // are independent files under new names, and which file names what is settled here,
+        // in order, before any is written.
+        var jobs: [(type: String, ordinal: Int, shard: Int)] = []
         for (ordinal, type) in dirty.sorted().enumerated() where tables[type] != nil {
             try tables[type, default: Table()].reshardIfNeeded(read: readShard)
-            for index in (tables[type]?.dirtyShards ?? []).sorted() {
-                let (objects, rows) = try tables[type, default: Table()].serialized(shard: index)
-                if objects.isEmpty {
-                    tables[type]?.files[index] = ""
-                    continue
-                }
+            for index in (tables[type]?.dirtyShards ?? []).sorted() { jobs.append((type, ordinal, index)) }
+        }
+        let snapshot = tables, directory = directory, commit = commitNumber, planned = jobs
+        let written = Parallel.map(planned.count) { i -> Result<String, StoreError> in
+            let job = planned[i]
+            do throws(StoreError) {
+                let (objects, rows) = try (snapshot[job.type] ?? Table()).serialized(shard: job.shard)
+                if objects.isEmpty { return .success("") }
                 // New names: the files the current manifest names are never touched.
-                let base = StorageNames.shardBase(type: type, commit: commitNumber, ordinal: ordinal, shard: index)
+                let base = StorageNames.shardBase(type: job.type, commit: commit, ordinal: job.ordinal, shard: job.shard)
                 try FileIO.writeAtomically(objects, to: "\(directory)/objects/\(base).objects", syncDirectory: false)
                 try FileIO.writeAtomically(rows, to: "\(directory)/objects/\(base).rows", syncDirectory: false)
-                tables[type]?.files[index] = base
+                return .success(base)
+            } catch {
+                return .failure(error)
             }
-            tables[type]?.markClean()
         }
+        for (job, result) in zip(jobs, written) { tables[job.type]?.files[job.shard] = try result.get() }
+        for type in dirty { tables[type]?.markClean() }
         FileIO.syncFolder("\(directory)/objects")
         try FileIO.writeAtomically(manifestBytes(), to: manifestPath)
         dirty = []

@@ -178,6 +178,14 @@ struct Table {
     /// `keep`: whether the parsed object stays in memory for later reads (the controllers'
     /// load of every pod keeps its own form of them instead).
     mutating func resource(_ key: Key, keep: Bool = true) throws(StoreError) -> Resource? {
+        guard let resource = try parsed(key) else { return nil }
+        if keep { self.keep(resource, key: key) }
+        return resource
+    }
+
+    /// The object under `key` (its shard must be loaded), parsed if it is not yet; the table
+    /// is left as it is, so that many can be parsed at once.
+    func parsed(_ key: Key) throws(StoreError) -> Resource? {
         let index = Self.shard(of: key, count: shardCount)
         guard let entry = shards[index]?[key] else { return nil }
         if let resource = entry.resource { return resource }
@@ -190,9 +198,13 @@ struct Table {
         guard case .object(let object) = value else {
             throw .damaged(file: files[index] + ".objects", reason: "object \(key.name) is not a JSON object")
         }
-        let resource = Resource(object)
-        if keep { shards[index]?[key]?.resource = resource }
-        return resource
+        return Resource(object)
+    }
+
+    /// Keeps a parsed object for later reads, unless the entry changed meanwhile.
+    mutating func keep(_ resource: Resource, key: Key) {
+        let index = Self.shard(of: key, count: shardCount)
+        if shards[index]?[key] != nil, shards[index]?[key]?.resource == nil { shards[index]?[key]?.resource = resource }
     }
 
     /// The listing row of `key` without parsing the object, when it is unchanged since loading.
