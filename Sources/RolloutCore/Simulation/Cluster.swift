@@ -627,7 +627,11 @@ struct TimerQueue {
         case endpoints(ObjectKey)
     }
 
-    private var heap: [(time: Timestamp, seq: Int, action: Action)] = []
+    /// The heap holds only times and sequence numbers (plain numbers, cheap to move about);
+    /// each timer's action waits beside it, by sequence number.
+    private struct Entry { var time: Timestamp; var seq: Int }
+    private var heap: [Entry] = []
+    private var actions: [Int: Action] = [:]
     private var seq = 0
 
     var isEmpty: Bool { heap.isEmpty }
@@ -635,7 +639,8 @@ struct TimerQueue {
 
     mutating func add(_ action: Action, at time: Timestamp) {
         seq += 1
-        heap.append((time, seq, action))
+        actions[seq] = action
+        heap.append(Entry(time: time, seq: seq))
         var i = heap.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
@@ -646,7 +651,7 @@ struct TimerQueue {
     mutating func popAll(at time: Timestamp) -> [Action] {
         var result: [Action] = []
         while let first = heap.first, first.time <= time {
-            result.append(first.action)
+            if let action = actions.removeValue(forKey: first.seq) { result.append(action) }
             heap.swapAt(0, heap.count - 1)
             heap.removeLast()
             var i = 0
@@ -663,7 +668,7 @@ struct TimerQueue {
         return result
     }
 
-    private func less(_ a: (time: Timestamp, seq: Int, action: Action), _ b: (time: Timestamp, seq: Int, action: Action)) -> Bool {
+    private func less(_ a: Entry, _ b: Entry) -> Bool {
         a.time == b.time ? a.seq < b.seq : a.time < b.time
     }
 }

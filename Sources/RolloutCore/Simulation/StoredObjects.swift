@@ -106,14 +106,14 @@ enum StoredObjects {
         }
     }
 
-    private static func number(_ value: Value?, _ path: FieldPath, in range: ClosedRange<Int>, reader: inout FieldReader) {
-        guard let n = reader.int(value, path) else { return }
-        if !range.contains(n) { reader.fail(path, "Invalid value: \(n): expected a number from \(range.lowerBound) to \(range.upperBound)") }
+    private static func number(_ value: Value?, _ path: @autoclosure () -> FieldPath, in range: ClosedRange<Int>, reader: inout FieldReader) {
+        guard let n = reader.int(value, path()) else { return }
+        if !range.contains(n) { reader.fail(path(), "Invalid value: \(n): expected a number from \(range.lowerBound) to \(range.upperBound)") }
     }
 
-    private static func time(_ value: Value?, _ path: FieldPath, reader: inout FieldReader) {
-        guard let text = reader.string(value, path) else { return }
-        if Timestamp(parsing: text) == nil { reader.fail(path, "Invalid value: \(GoQuote.quoted(text)): expected an RFC 3339 time such as 2025-01-01T00:00:00Z") }
+    private static func time(_ value: Value?, _ path: @autoclosure () -> FieldPath, reader: inout FieldReader) {
+        guard let text = reader.string(value, path()) else { return }
+        if Timestamp(parsing: text) == nil { reader.fail(path(), "Invalid value: \(GoQuote.quoted(text)): expected an RFC 3339 time such as 2025-01-01T00:00:00Z") }
     }
 
     private static func line(_ error: FieldError) -> String {

@@ -25,17 +25,19 @@ public struct FieldReader {
     }
 
     /// `concealing`: a Secret's value, never shown in the message.
-    public mutating func string(_ value: Value?, _ path: FieldPath, concealing: Bool = false) -> String? {
+    public mutating func string(_ value: Value?, _ path: @autoclosure () -> FieldPath, concealing: Bool = false) -> String? {
         guard let value, value != .null else { return nil }
         if case .string(let s) = value { return s }
+        let path = path()
         fail(path, concealing ? "expected a string, found \(value.typeName) (the value is not shown: it belongs to a Secret; quote it)" : wrongType(value, expected: "a string", path: path))
         return nil
     }
 
-    public mutating func int(_ value: Value?, _ path: FieldPath) -> Int? {
+    public mutating func int(_ value: Value?, _ path: @autoclosure () -> FieldPath) -> Int? {
         guard let value, value != .null else { return nil }
         if case .int(let i) = value { return i }
         if case .float(let d) = value, d == d.rounded(), abs(d) < 1e15 { return Int(d) }
+        let path = path()
         fail(path, wrongType(value, expected: "an integer", path: path))
         return nil
     }
@@ -44,9 +46,10 @@ public struct FieldReader {
     /// decoder's message). A number outside int32 fails to decode on a real API server, before
     /// validation; here it is an error at its path, and the value read is clamped into int32 so
     /// that a lenient reader (the simulation) gets a number it can compute with.
-    public mutating func int32(_ value: Value?, _ path: FieldPath, goStruct: String) -> Int? {
-        guard let number = int(value, path) else { return nil }
+    public mutating func int32(_ value: Value?, _ path: @autoclosure () -> FieldPath, goStruct: String) -> Int? {
+        guard let number = int(value, path()) else { return nil }
         guard !Self.int32Range.contains(number) else { return number }
+        let path = path()
         let goField = path.components.compactMap { if case .key(let k) = $0 { return k } else { return nil } }.joined(separator: ".")
         return outsideInt32(number, path, goTarget: "Go struct field \(goStruct).\(goField)")
     }
@@ -60,52 +63,57 @@ public struct FieldReader {
         return number.clamped(to: Self.int32Range)
     }
 
-    public mutating func bool(_ value: Value?, _ path: FieldPath) -> Bool? {
+    public mutating func bool(_ value: Value?, _ path: @autoclosure () -> FieldPath) -> Bool? {
         guard let value, value != .null else { return nil }
         if case .bool(let b) = value { return b }
+        let path = path()
         fail(path, wrongType(value, expected: "a boolean (true or false)", path: path))
         return nil
     }
 
-    public mutating func object(_ value: Value?, _ path: FieldPath, concealing: Bool = false) -> Object? {
+    public mutating func object(_ value: Value?, _ path: @autoclosure () -> FieldPath, concealing: Bool = false) -> Object? {
         guard let value, value != .null else { return nil }
         if case .object(let o) = value { return o }
+        let path = path()
         fail(path, concealing ? "expected a map, found \(value.typeName) (the value is not shown: it belongs to a Secret)" : wrongType(value, expected: "a map", path: path))
         return nil
     }
 
-    public mutating func array(_ value: Value?, _ path: FieldPath) -> [Value]? {
+    public mutating func array(_ value: Value?, _ path: @autoclosure () -> FieldPath) -> [Value]? {
         guard let value, value != .null else { return nil }
         if case .array(let a) = value { return a }
+        let path = path()
         fail(path, wrongType(value, expected: "a list", path: path))
         return nil
     }
 
     /// A `map[string]string` (labels, annotations, selectors): every value must be a string.
-    public mutating func stringMap(_ value: Value?, _ path: FieldPath, concealing: Bool = false) -> [String: String] {
-        guard let object = object(value, path, concealing: concealing) else { return [:] }
+    public mutating func stringMap(_ value: Value?, _ path: @autoclosure () -> FieldPath, concealing: Bool = false) -> [String: String] {
+        guard let object = object(value, path(), concealing: concealing) else { return [:] }
         var result: [String: String] = [:]
         for member in object.members {
-            if let s = string(member.value, path / member.key, concealing: concealing) { result[member.key] = s }
+            if let s = string(member.value, path() / member.key, concealing: concealing) { result[member.key] = s }
         }
         return result
     }
 
-    public mutating func intOrString(_ value: Value?, _ path: FieldPath) -> IntOrString? {
+    public mutating func intOrString(_ value: Value?, _ path: @autoclosure () -> FieldPath) -> IntOrString? {
         guard let value, value != .null else { return nil }
         switch value {
         case .int(let i):
+            let path = path()
             // intstr.IntOrString holds an int32.
             guard !Self.int32Range.contains(i) else { return .int(i) }
             return .int(outsideInt32(i, path, goTarget: "Go value"))
         case .string(let s): return .string(s)
         default:
+            let path = path()
             fail(path, wrongType(value, expected: "an integer or a string", path: path))
             return nil
         }
     }
 
-    public mutating func quantity(_ value: Value?, _ path: FieldPath) -> Quantity? {
+    public mutating func quantity(_ value: Value?, _ path: @autoclosure () -> FieldPath) -> Quantity? {
         guard let value, value != .null else { return nil }
         let text: String
         switch value {
@@ -113,11 +121,12 @@ public struct FieldReader {
         case .int(let i): text = String(i)
         case .float(let d): text = JSONWriter.formatFloat(d)
         default:
+            let path = path()
             fail(path, wrongType(value, expected: "a quantity such as 100m, 128Mi or 1.5", path: path))
             return nil
         }
         guard let q = Quantity(text) else {
-            fail(path, "Invalid value: \"\(text)\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (e.g. 100m, 128Mi, 1.5)")
+            fail(path(), "Invalid value: \"\(text)\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (e.g. 100m, 128Mi, 1.5)")
             return nil
         }
         return q
