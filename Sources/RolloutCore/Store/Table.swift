@@ -191,7 +191,7 @@ struct Table {
         if let resource = entry.resource { return resource }
         let value: Value
         do {
-            value = try JSONReader.parse(Array(entry.json))
+            value = try JSONReader.parse(entry.json)
         } catch {
             throw .damaged(file: files[index] + ".objects", reason: "object \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name): \(error)")
         }

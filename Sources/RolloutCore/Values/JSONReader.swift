@@ -7,24 +7,38 @@ public struct JSONReader {
         public var description: String { "at byte \(offset): \(message)" }
     }
 
-    private let bytes: [UInt8]
+    /// The text, borrowed for the length of one `parse`.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
+    /// Members and items of the objects and arrays being read, innermost last: each is built
+    /// at its exact size when it closes, instead of growing by doubling as it is read.
+    private var memberStack: [Object.Member] = []
+    private var itemStack: [Value] = []
 
     public static func parse(_ text: String) throws(Error) -> Value {
         try parse(Array(text.utf8))
     }
 
     public static func parse(_ bytes: [UInt8]) throws(Error) -> Value {
-        var reader = JSONReader(bytes: bytes)
+        try bytes.withUnsafeBufferPointer { buffer throws(Error) in try parse(buffer) }
+    }
+
+    /// A line of a larger buffer, read where it lies.
+    public static func parse(_ bytes: ArraySlice<UInt8>) throws(Error) -> Value {
+        try bytes.withUnsafeBufferPointer { buffer throws(Error) in try parse(buffer) }
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(Error) -> Value {
+        var reader = JSONReader(bytes: buffer)
         reader.skipWhitespace()
         let value = try reader.parseValue()
         reader.skipWhitespace()
-        if reader.i != bytes.count { throw reader.fail("unexpected content after the JSON value") }
+        if reader.i != buffer.count { throw reader.fail("unexpected content after the JSON value") }
         return value
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func fail(_ message: String) -> Error { Error(offset: i, message: message) }
 
@@ -61,9 +75,9 @@ public struct JSONReader {
     private mutating func parseObject() throws(Error) -> Value {
         try enter()
         i += 1
-        var object = Object()
         skipWhitespace()
-        if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(object) }
+        if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(Object()) }
+        let base = memberStack.count
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -73,10 +87,10 @@ public struct JSONReader {
             i += 1
             skipWhitespace()
             let value = try parseValue()
-            if let existing = object.index(of: key) {
-                object.members[existing].value = value
+            if let existing = memberStack[base...].firstIndex(where: { $0.key == key }) {
+                memberStack[existing].value = value
             } else {
-                object.members.append(Object.Member(key: key, value: value))
+                memberStack.append(Object.Member(key: key, value: value))
             }
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of input in an object") }
@@ -85,18 +99,21 @@ public struct JSONReader {
             throw fail("expected ',' or '}'")
         }
         depth -= 1
+        let object = Object(Array(memberStack[base...]))
+        memberStack.removeSubrange(base...)
         return .object(object)
     }
 
     private mutating func parseArray() throws(Error) -> Value {
         try enter()
         i += 1
-        var items: [Value] = []
         skipWhitespace()
-        if i < bytes.count && bytes[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array(items) }
+        if i < bytes.count && bytes[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array([]) }
+        let base = itemStack.count
         while true {
             skipWhitespace()
-            items.append(try parseValue())
+            let item = try parseValue()
+            itemStack.append(item)
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of input in an array") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -104,6 +121,8 @@ public struct JSONReader {
             throw fail("expected ',' or ']'")
         }
         depth -= 1
+        let items = Array(itemStack[base...])
+        itemStack.removeSubrange(base...)
         return .array(items)
     }
 
@@ -115,7 +134,7 @@ public struct JSONReader {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 i += 1
-                return String(decoding: bytes[start..<(i - 1)], as: UTF8.self)
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]), as: UTF8.self)
             }
             if b == UInt8(ascii: "\\") || b < 0x20 { break }
             i += 1
@@ -201,7 +220,7 @@ public struct JSONReader {
             for j in digitsStart..<i { value = value * 10 + Int(bytes[j] - 0x30) }
             return .int(bytes[start] == UInt8(ascii: "-") ? -value : value)
         }
-        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         if isInteger, let int = Int(text) { return .int(int) }
         guard let double = Double(text) else { throw fail("invalid number") }
         return .float(double)
