@@ -15,6 +15,13 @@ enum EndpointsController {
             guard let service = c.services[key] else { continue }
             // The Service's pods with an IP, found once for both controllers.
             let selected = (c.servicePods.pods[key] ?? []).filter { !$0.gone && $0.ip != nil }
+            // What the endpoints are made of; when none of it moved since this Service was
+            // last looked at, what it would make is what is already published or on its way.
+            let inputs = EndpointInputs(service: service, pods: selected.map {
+                EndpointInputs.Pod(uid: $0.uid, ip: $0.ip, node: $0.nodeName, ready: $0.ready, terminating: $0.isTerminating)
+            })
+            if c.endpointInputs[key] == inputs { continue }
+            c.endpointInputs[key] = inputs
             let subsets = desiredSubsets(service, pods: selected)
             let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected))
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
@@ -112,6 +119,21 @@ enum EndpointsController {
             }
         }
         return .array(result.sorted { $0.0 < $1.0 }.map(\.1))
+    }
+
+    /// Everything `desiredSubsets` and `desiredEndpoints` read: the Service, and each selected
+    /// pod's identity (which fixes its name and template), address, node, readiness and
+    /// termination, in the order they are given.
+    struct EndpointInputs: Equatable {
+        struct Pod: Equatable {
+            var uid: String
+            var ip: String?
+            var node: String?
+            var ready: Bool
+            var terminating: Bool
+        }
+        var service: Resource
+        var pods: [Pod]
     }
 
     /// An update on its way to the Endpoints and EndpointSlices of a Service.

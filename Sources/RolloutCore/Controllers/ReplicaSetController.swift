@@ -94,13 +94,22 @@ public enum ReplicaSetController {
         while c.podNames.contains("\(rs.namespace)/\(name)") {
             name = "\(rs.name)-\(c.randomSuffix())"
         }
+        let made = c.podTemplates[rs.uid].flatMap { $0.source == rs.template ? $0 : nil } ?? podTemplate(for: rs)
+        c.podTemplates[rs.uid] = made
+        return SimPod(name: name, namespace: rs.namespace, uid: c.newUID(), ownerUID: rs.uid, ownerName: rs.name,
+                      labels: made.labels, template: made.template, created: c.now, behaviour: rs.behaviour)
+    }
+
+    /// What each pod of `rs` starts from: its template's annotations and spec, admitted
+    /// (`Defaults.podAdmission`), and its labels. Made once per ReplicaSet and shared by its
+    /// pods (`Cluster.podTemplates`), until the template changes.
+    static func podTemplate(for rs: SimReplicaSet) -> Cluster.PodTemplate {
         var template = Object()
         if let annotations = rs.template["metadata"]?["annotations"] { template["metadata"] = .object(Object(["annotations": annotations])) }
         var spec = rs.template["spec"]?.objectValue ?? Object()
         Defaults.podAdmission(&spec)
         template["spec"] = .object(spec)
-        return SimPod(name: name, namespace: rs.namespace, uid: c.newUID(), ownerUID: rs.uid, ownerName: rs.name,
-                      labels: stringMap(rs.template["metadata"]?["labels"]), template: template, created: c.now, behaviour: rs.behaviour)
+        return Cluster.PodTemplate(source: rs.template, template: template, labels: stringMap(rs.template["metadata"]?["labels"]))
     }
 
     /// `getPodsToDelete` (replica_set.go): when only some of the pods go, the first `count` by

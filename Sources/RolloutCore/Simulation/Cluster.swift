@@ -29,6 +29,15 @@ public final class Cluster {
     /// pod at every instant do no dictionary lookups.
     var podsByOwner: [String: [SimPod]] = [:]
     var timers = TimerQueue()
+    /// The template each ReplicaSet's new pods start from (ReplicaSetController.podTemplate),
+    /// by ReplicaSet uid: one copy in memory for all its pods, loaded or new.
+    struct PodTemplate {
+        /// The ReplicaSet's `spec.template` it was made from.
+        var source: Object
+        var template: Object
+        var labels: [String: String]
+    }
+    var podTemplates: [String: PodTemplate] = [:]
     var dirtyDeployments: Set<ObjectKey> = []
     var dirtyReplicaSets: Set<String> = []
     /// ReplicaSets whose pods, spec or clock-driven availability may have moved since the
@@ -149,6 +158,13 @@ public final class Cluster {
                                                    "spec": p.object["spec"] ?? .object(Object())]))
             let behaviour = owner.flatMap { replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: ownTemplate)
             let pod = SimPod.load(p, behaviour: behaviour, memory: memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)], now: now)
+            // Pods of one ReplicaSet hold one copy of what they share, as new ones do.
+            if let rs = owner.flatMap({ replicaSets[$0.uid] }) {
+                let shared = podTemplates[rs.uid] ?? ReplicaSetController.podTemplate(for: rs)
+                podTemplates[rs.uid] = shared
+                if pod.template == shared.template { pod.template = shared.template }
+                if pod.labels == shared.labels { pod.labels = shared.labels }
+            }
             // On a node whose kubelet is down, nothing happens to it.
             if let node = pod.nodeName, downNodes.contains(node) { pod.nodeDown = true }
             // Deleted by a command that ran no controllers (`delete pod`): the kubelet starts
@@ -265,6 +281,8 @@ public final class Cluster {
     var proxyTargets: [ObjectKey: [String]] = [:]
     /// The pods each Service selects, and which Services' endpoints to look at again.
     var servicePods = ServicePods(services: [:])
+    /// What each Service's endpoints were last computed from (EndpointsController.sync).
+    var endpointInputs: [ObjectKey: EndpointsController.EndpointInputs] = [:]
     /// Times a pod claimed a transition already due right after its sync (a kubelet bug the
     /// loop survives by moving on a millisecond); tests expect none.
     var overdueTransitions = 0
