@@ -14,7 +14,10 @@ public final class Cluster {
     var endpoints: [ObjectKey: Resource] = [:]
     public internal(set) var nodes: [SimNode] = [] {
         // Without `oldValue`, which would copy the array on every change to a node.
-        didSet { if nodes.count != nodeIndex.count { nodeIndex = Dictionary(nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a }) } }
+        didSet {
+            nodeChanges += 1
+            if nodes.count != nodeIndex.count { nodeIndex = Dictionary(nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a }) }
+        }
     }
     /// Where each node is in `nodes`, by name (the nodes keep their places).
     var nodeIndex: [String: Int] = [:]
@@ -214,6 +217,7 @@ public final class Cluster {
             if !pod.gone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
             podNames.insert("\(pod.namespace)/\(pod.name)")
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
+            if let node = pod.nodeName, !pod.gone { podsOnNode[node, default: []].insert(pod.uid) }
         }
         for uid in pods.keys.sorted() { Kubelet.scheduleNext(uid, in: self) }
         // Pods bound to a node that is gone (`delete node`): the pod GC's business.
@@ -243,7 +247,7 @@ public final class Cluster {
             instantPeak[deployment] = max(instantPeak[deployment] ?? 0, livePods[deployment] ?? 0)
         }
         pods[pod.uid] = pod
-        if pod.nodeName == nil { unscheduled.insert(pod.uid) }
+        if pod.nodeName == nil { unscheduled.insert(pod.uid) } else { placementMoved(pod, wasOn: nil, wasGone: true) }
         podNames.insert("\(pod.namespace)/\(pod.name)")
         podsByOwner[pod.ownerUID, default: []].append(pod)
         dirtyPods.insert(pod.uid)
@@ -260,8 +264,9 @@ public final class Cluster {
     func updatePod(_ uid: String, _ body: (SimPod) -> Void) {
         guard let pod = pods[uid] else { return }
         changes += 1
-        let wasGone = pod.gone
+        let wasGone = pod.gone, wasOn = pod.nodeName
         body(pod)
+        if pod.gone != wasGone || pod.nodeName != wasOn { placementMoved(pod, wasOn: wasOn, wasGone: wasGone) }
         dirtyPods.insert(uid)
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
@@ -281,6 +286,26 @@ public final class Cluster {
     var proxyTargets: [ObjectKey: [String]] = [:]
     /// The pods each Service selects, and which Services' endpoints to look at again.
     var servicePods = ServicePods(services: [:])
+    /// The pods (not gone) bound to each node, by uid; the nodes whose pods changed since the
+    /// scheduler last summed what they request; and changes to the nodes themselves. The
+    /// scheduler keeps its sums (`nodeUsage`) between passes, recounting only those nodes,
+    /// or all of them when the nodes changed.
+    var podsOnNode: [String: Set<String>] = [:]
+    var usageChangedNodes: Set<String> = []
+    var nodeChanges = 0
+    var nodeUsage: (nodeChanges: Int, states: [NodeState])?
+
+    /// Keeps `podsOnNode` right after a pod was bound, went, or came.
+    func placementMoved(_ pod: SimPod, wasOn: String?, wasGone: Bool) {
+        if let old = wasOn, !wasGone {
+            podsOnNode[old]?.remove(pod.uid)
+            usageChangedNodes.insert(old)
+        }
+        if let new = pod.nodeName, !pod.gone {
+            podsOnNode[new, default: []].insert(pod.uid)
+            usageChangedNodes.insert(new)
+        }
+    }
     /// What each Service's endpoints were last computed from (EndpointsController.sync).
     var endpointInputs: [ObjectKey: EndpointsController.EndpointInputs] = [:]
     /// Times a pod claimed a transition already due right after its sync (a kubelet bug the

@@ -34,24 +34,50 @@ enum Scheduler {
             requirements[key] = r
             return r
         }
-        let states = c.nodes.map(NodeState.init)
         var index: [String: Int] = [:]
         for (i, node) in c.nodes.enumerated() { index[node.name] = i }
         var zoneNumbers: [String: Int] = [:]
-        for s in states {
-            guard let zone = s.zone else { continue }
-            if zoneNumbers[zone] == nil { zoneNumbers[zone] = zoneNumbers.count }
-            s.zoneIndex = zoneNumbers[zone] ?? -1
+        for node in c.nodes {
+            guard let zone = node.labels["topology.kubernetes.io/zone"], zoneNumbers[zone] == nil else { continue }
+            zoneNumbers[zone] = zoneNumbers.count
         }
         // The pods on nodes, for inter-pod affinity: only when some pod has such terms.
         var placed: [PlacedPod] = []
         let affinityMatters = pending.contains { needs($0).hasPodAffinity || !needs($0).spread.isEmpty }
             || replicaSetsHavePodAffinity(c)
-        for pod in c.pods.values where !pod.gone {
-            guard let node = pod.nodeName, let i = index[node] else { continue }
-            if pod.usage == nil { pod.usage = needs(pod).usage }
-            if let usage = pod.usage { states[i].add(usage) }
-            if affinityMatters {
+        // What every node's pods request, summed: kept between passes (`Cluster.nodeUsage`),
+        // the nodes whose pods changed recounted, everything when a node changed.
+        func summed(_ state: NodeState) -> NodeState {
+            for uid in c.podsOnNode[state.node.name] ?? [] {
+                guard let pod = c.pods[uid], !pod.gone else { continue }
+                if pod.usage == nil { pod.usage = needs(pod).usage }
+                if let usage = pod.usage { state.add(usage) }
+            }
+            return state
+        }
+        var kept: [NodeState]
+        if let usage = c.nodeUsage, usage.nodeChanges == c.nodeChanges {
+            kept = usage.states
+            for name in c.usageChangedNodes {
+                guard let i = index[name] else { continue }
+                let fresh = NodeState(c.nodes[i])
+                fresh.zoneIndex = kept[i].zoneIndex
+                kept[i] = summed(fresh)
+            }
+        } else {
+            kept = c.nodes.map { node in
+                let state = NodeState(node)
+                state.zoneIndex = state.zone.flatMap { zoneNumbers[$0] } ?? -1
+                return summed(state)
+            }
+        }
+        c.usageChangedNodes = []
+        c.nodeUsage = (c.nodeChanges, kept)
+        // This pass places pods on copies; the pods it binds are recounted next time.
+        let states = kept.map { $0.copy() }
+        if affinityMatters {
+            for pod in c.pods.values where !pod.gone {
+                guard let node = pod.nodeName, let i = index[node] else { continue }
                 let theirs = needs(pod)
                 placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: i, antiAffinity: theirs.podAntiAffinity, terminating: pod.isTerminating,
                                         requirements: theirs.hasPodAffinity ? theirs : nil))
