@@ -151,16 +151,24 @@ public final class Cluster {
         nodeIndex = Dictionary(nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         downNodes = Set(nodes.filter { $0.down(at: now) }.map(\.name))
         outages = nodes.filter { $0.stoppedAt != nil }.count
-        for p in try list(Self.podType) {
-            // A finished pod (an imported Job's): the kubelet does not run it again and no
-            // controller counts it (`FilterActivePods`); it stays as it is until deleted.
-            if SimPod.isTerminal(p) { continue }
+        // A finished pod (an imported Job's): the kubelet does not run it again and no
+        // controller counts it (`FilterActivePods`); it stays as it is until deleted.
+        let stored = try list(Self.podType).filter { !SimPod.isTerminal($0) }
+        // Each pod is read on its own, on every core.
+        let inputs = ReadOnly((stored: stored, replicaSets: replicaSets, memories: memories, now: now))
+        let loaded = Parallel.map(stored.count, grain: 256) { i -> SimPod in
+            let p = inputs.value.stored[i]
             let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
             // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
-            let ownTemplate = Value.object(Object(["metadata": .object(Object(["annotations": p.metadata["annotations"] ?? .object(Object())])),
-                                                   "spec": p.object["spec"] ?? .object(Object())]))
-            let behaviour = owner.flatMap { replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: ownTemplate)
-            let pod = SimPod.load(p, behaviour: behaviour, memory: memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)], now: now)
+            let behaviour = owner.flatMap { inputs.value.replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: .object(Object([
+                "metadata": .object(Object(["annotations": p.metadata["annotations"] ?? .object(Object())])),
+                "spec": p.object["spec"] ?? .object(Object()),
+            ])))
+            let memory = inputs.value.memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)]
+            return SimPod.load(p, behaviour: behaviour, memory: memory, now: inputs.value.now)
+        }
+        for (p, pod) in zip(stored, loaded) {
+            let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
             // Pods of one ReplicaSet hold one copy of what they share, as new ones do.
             if let rs = owner.flatMap({ replicaSets[$0.uid] }) {
                 let shared = podTemplates[rs.uid] ?? ReplicaSetController.podTemplate(for: rs)
@@ -194,7 +202,8 @@ public final class Cluster {
         for key in endpointSlices.keys {
             endpointSlices[key]?.sort { ($0.creationTimestamp ?? "", $0.name) < ($1.creationTimestamp ?? "", $1.name) }
         }
-        for e in try list(Self.eventType) { events.append(SimEvent(loading: e)) }
+        let storedEvents = try list(Self.eventType)
+        events = Parallel.map(storedEvents.count, grain: 256) { SimEvent(loading: storedEvents[$0]) }
         // Endpoint updates still propagating when the last command stopped.
         for pending in try list(Self.pendingEndpointsType) {
             let key = ObjectKey(type: Self.endpointsType.storageKey, namespace: pending.namespace ?? "default", name: pending.name)
@@ -442,11 +451,17 @@ public final class Cluster {
             }
             try store.put(rs.encoded(), creating: false)
         }
-        for uid in dirtyPods.sorted() {
-            guard let pod = pods[uid] else { continue }
+        // Pods are encoded on every core, then stored in order.
+        let changedPods = dirtyPods.sorted().compactMap { pods[$0] }
+        let encodingInputs = ReadOnly((pods: changedPods, now: now))
+        let encodings = Parallel.map(changedPods.count, grain: 64) { i -> (memory: Resource?, pod: Resource?) in
+            let pod = encodingInputs.value.pods[i]
+            return pod.gone ? (nil, nil) : (KubeletMemory.encode(pod), pod.encoded(now: encodingInputs.value.now))
+        }
+        for (pod, encoding) in zip(changedPods, encodings) {
             let key = ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
             let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
-            let memory = pod.gone ? nil : KubeletMemory.encode(pod)
+            let memory = encoding.memory
             if let memory {
                 try store.put(memory, creating: false)
                 storedMemories.insert(memoryKey)
@@ -454,11 +469,11 @@ public final class Cluster {
                 try store.delete(memoryKey)
                 storedMemories.remove(memoryKey)
             }
-            if pod.gone {
+            guard let encoded = encoding.pod else {
                 try store.delete(key)
                 continue
             }
-            try store.put(pod.encoded(now: now), creating: false)
+            try store.put(encoded, creating: false)
         }
         // Memories of pods deleted by other means (`delete --force`, a namespace).
         for key in storedMemories.sorted() where !podNames.contains("\(key.namespace)/\(key.name)") {

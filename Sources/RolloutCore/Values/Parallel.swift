@@ -28,3 +28,10 @@ enum Parallel {
     /// The result buffer, written by the tasks at indices no two of them share.
     private struct Slots<T>: @unchecked Sendable { let base: UnsafeMutablePointer<T> }
 }
+
+/// What `Parallel.map`'s tasks read and the compiler cannot prove safe to share (simulation
+/// objects, which are classes): nothing changes it while the tasks run.
+struct ReadOnly<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
