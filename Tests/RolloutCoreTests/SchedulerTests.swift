@@ -321,4 +321,34 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(event.count, 3)
         XCTAssertEqual(event.last.milliseconds - event.first.milliseconds, 660_000)
     }
+
+    // The scheduler keeps each node's summed requests between passes and recounts a node when
+    // one of its pods goes (Cluster.nodeUsage, podsOnNode). A pod that did not fit takes the
+    // room a deleted pod leaves once that pod is gone, and not before; its replacement, newer,
+    // waits (PrioritySort: older first). Upstream recomputes NodeInfo from the cache at every
+    // cycle (`pkg/scheduler/backend/cache` UpdateSnapshot); the sums are the same.
+    func testRoomLeftByAPodThatWentIsTaken() throws {
+        let store = try cluster(nodes: 1, cpu: "1")
+        for name in ["a", "b"] {
+            let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: \(name)}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: \(name)}}\n  template:\n    metadata: {labels: {app: \(name)}}\n    spec:\n      containers:\n      - {name: app, image: app:1, resources: {requests: {cpu: 600m}}}\n"
+            _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "\(name).yaml", bytes: Array(yaml.utf8))]).documents, to: store, options: ApplyOptions())
+        }
+        let c = try Cluster(store: store)
+        EventLoop.advance(c, by: Duration(seconds: 10))
+        XCTAssertEqual(placement(c, "a"), ["node-1": 1])
+        XCTAssertEqual(placement(c, "b"), ["<pending>": 1])
+        let first = try XCTUnwrap(c.pods.values.first { $0.name.hasPrefix("a-") && !$0.gone })
+        Kubelet.beginTermination(first.uid, in: c)
+        var goneAt: Timestamp?
+        var placedAt: Timestamp?
+        _ = EventLoop.run(c, timeout: Duration(seconds: 60), until: { _ in false }, observe: { c in
+            if goneAt == nil, first.gone { goneAt = c.now }
+            if placedAt == nil, c.pods.values.contains(where: { $0.name.hasPrefix("b-") && !$0.gone && $0.nodeName != nil }) { placedAt = c.now }
+        })
+        let gone = try XCTUnwrap(goneAt, "the deleted pod goes within its grace period")
+        let placed = try XCTUnwrap(placedAt, "the pending pod takes the room it left")
+        XCTAssertGreaterThanOrEqual(placed, gone)
+        XCTAssertEqual(placement(c, "b"), ["node-1": 1])
+        XCTAssertEqual(placement(c, "a"), ["<pending>": 1])
+    }
 }
