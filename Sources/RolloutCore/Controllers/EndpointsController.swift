@@ -68,6 +68,8 @@ enum EndpointsController {
         resource.object["subsets"] = subsets == .array([]) ? nil : subsets
         c.endpoints[key] = resource
         c.dirtyEndpoints.insert(key)
+        // The timelines that count this Service's endpoints are sampled again.
+        c.timelinesToSample.formUnion(c.timelineServiceReaders[serviceKey] ?? [])
     }
 
     /// `pods`: the Service's selected pods that have an IP.

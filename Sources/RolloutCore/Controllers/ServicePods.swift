@@ -43,6 +43,17 @@ struct ServicePods {
         return found
     }
 
+    /// The Services in `namespace` whose selector `labels` satisfy, in key order.
+    func services(selecting labels: [String: String], namespace: String) -> [ObjectKey] {
+        var found: [ObjectKey] = []
+        for (key, value) in labels {
+            for service in byPair[Self.pairKey(namespace, key, value)] ?? [] {
+                if let selector = selectors[service], selector.allSatisfy({ labels[$0.key] == $0.value }) { found.append(service) }
+            }
+        }
+        return found.sorted()
+    }
+
     /// A pod came or changed: its Services' endpoints are looked at again.
     mutating func touched(_ pod: SimPod) {
         for service in services(of: pod) { dirty.insert(service) }

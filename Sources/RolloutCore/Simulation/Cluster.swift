@@ -27,6 +27,16 @@ public final class Cluster {
     /// Requests replayed through Services while time runs, when asked for.
     public var traffic: TrafficRecorder?
     var dirtyTimelines: Set<ObjectKey> = []
+    /// Deployments (by uid) whose pods, ReplicaSets, object or Service endpoints changed since
+    /// their timeline was last sampled; every one at the first sample.
+    var timelinesToSample: Set<String> = []
+    var sampleEveryTimeline = true
+    /// The Deployments (by uid) whose timelines count each Service's endpoints.
+    var timelineServiceReaders: [ObjectKey: Set<String>] = [:]
+    /// A pod of `replicaSet` moved: its Deployment's timeline is sampled again.
+    func timelineMoved(replicaSet uid: String) {
+        if let deployment = replicaSets[uid]?.ownerUID, !deployment.isEmpty { timelinesToSample.insert(deployment) }
+    }
     var replicaSetsByOwner: [String: [String]] = [:]
     /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every
     /// pod at every instant do no dictionary lookups.
@@ -246,6 +256,7 @@ public final class Cluster {
         replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
         dirtyReplicaSets.insert(rs.uid)
         replicaSetsToSync.insert(rs.uid)
+        if !rs.ownerUID.isEmpty { timelinesToSample.insert(rs.ownerUID) }
     }
 
     func add(_ pod: SimPod) {
@@ -262,12 +273,14 @@ public final class Cluster {
         dirtyPods.insert(pod.uid)
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
+        timelineMoved(replicaSet: pod.ownerUID)
     }
 
     func update(_ rs: SimReplicaSet) {
         replicaSets[rs.uid] = rs
         dirtyReplicaSets.insert(rs.uid)
         replicaSetsToSync.insert(rs.uid)
+        if !rs.ownerUID.isEmpty { timelinesToSample.insert(rs.ownerUID) }
     }
 
     func updatePod(_ uid: String, _ body: (SimPod) -> Void) {
@@ -279,6 +292,7 @@ public final class Cluster {
         dirtyPods.insert(uid)
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
+        timelineMoved(replicaSet: pod.ownerUID)
         if pod.gone && !wasGone { podsHeld -= 1 }
         if pod.gone && !wasGone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
             livePods[deployment, default: 0] -= 1
@@ -326,6 +340,7 @@ public final class Cluster {
         changes += 1
         deployments[resource.key] = resource
         dirtyDeployments.insert(resource.key)
+        timelinesToSample.insert(resource.uid)
     }
 
     /// A new uid from the seeded generator.

@@ -59,7 +59,9 @@ public enum EventLoop {
                 switch action {
                 case .pod(let uid, let epoch): Kubelet.fire(uid, epoch: epoch, in: c)
                 case .resync: break
-                case .replicaSet(let uid): c.replicaSetsToSync.insert(uid)
+                case .replicaSet(let uid):
+                    c.replicaSetsToSync.insert(uid)
+                    c.timelineMoved(replicaSet: uid)
                 case .endpoints(let key): EndpointsController.publish(key, in: c)
                 }
             }

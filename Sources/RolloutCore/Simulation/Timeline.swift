@@ -158,7 +158,14 @@ extension Cluster {
     /// Adds a sample for every Deployment whose counts changed; a new revision starts a new
     /// timeline.
     func recordTimelines() {
-        for (key, resource) in deployments {
+        // Only the Deployments something happened to (`timelinesToSample`): for the others the
+        // counts are the ones last sampled, which adds nothing.
+        guard sampleEveryTimeline || !timelinesToSample.isEmpty else { return }
+        let due = timelinesToSample
+        let all = sampleEveryTimeline
+        timelinesToSample = []
+        sampleEveryTimeline = false
+        for (key, resource) in deployments where all || due.contains(resource.uid) {
             var revision = resource.annotations[DeploymentController.revisionAnnotation].flatMap(Int.init) ?? 0
             // A rollout begins when the template changes, not when its ReplicaSet appears: a
             // Recreate creates the new ReplicaSet only once every old pod is gone
@@ -209,15 +216,14 @@ extension Cluster {
             sample.peak = sample.pods
             if let peak = instantPeak[resource.uid], peak > max(before, sample.pods) { sample.peak = peak }
             instantPeak[resource.uid] = sample.pods
+            // The ready addresses of the first Service (by namespace and name) selecting its pods.
             let labels = stringMap(template["metadata"]?["labels"])
-            for service in services.values where service.namespace == resource.namespace {
-                let selector = stringMap(service.value.at("spec", "selector"))
-                guard !selector.isEmpty, selector.allSatisfy({ labels[$0.key] == $0.value }) else { continue }
-                let published = endpoints[ObjectKey(type: Cluster.endpointsType.storageKey, namespace: service.namespace ?? "default", name: service.name)]
+            if let service = servicePods.services(selecting: labels, namespace: resource.namespace ?? "default").first {
+                timelineServiceReaders[service, default: []].insert(resource.uid)
+                let published = endpoints[ObjectKey(type: Cluster.endpointsType.storageKey, namespace: service.namespace, name: service.name)]
                 for subset in published?.object["subsets"]?.arrayValue ?? [] {
                     sample.endpoints += (subset["addresses"]?.arrayValue ?? []).count
                 }
-                break
             }
             if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; continue }
             // Several passes at one instant make one moment: keep its final counts and its peak.

@@ -24,26 +24,6 @@ final class NodeState {
         zone = node.labels["topology.kubernetes.io/zone"]
     }
 
-    /// A copy to place pods on, this one left as it is.
-    func copy() -> NodeState {
-        let c = NodeState(node: node, zone: zone)
-        c.cpu = cpu
-        c.memory = memory
-        c.extended = extended
-        c.nonZeroCPU = nonZeroCPU
-        c.nonZeroMemory = nonZeroMemory
-        c.pods = pods
-        c.ports = ports
-        c.lowestPriority = lowestPriority
-        c.zoneIndex = zoneIndex
-        return c
-    }
-
-    private init(node: SimNode, zone: String?) {
-        self.node = node
-        self.zone = zone
-    }
-
     func requested(_ name: String) -> Int {
         switch name {
         case "cpu": return cpu

@@ -73,8 +73,9 @@ enum Scheduler {
         }
         c.usageChangedNodes = []
         c.nodeUsage = (c.nodeChanges, kept)
-        // This pass places pods on copies; the pods it binds are recounted next time.
-        let states = kept.map { $0.copy() }
+        // This pass adds the pods it binds to the kept sums, which is what recounting their
+        // nodes (marked by the binding) finds next time.
+        let states = kept
         if affinityMatters {
             for pod in c.pods.values where !pod.gone {
                 guard let node = pod.nodeName, let i = index[node] else { continue }
