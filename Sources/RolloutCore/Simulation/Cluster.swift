@@ -161,42 +161,26 @@ public final class Cluster {
         nodeIndex = Dictionary(nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         downNodes = Set(nodes.filter { $0.down(at: now) }.map(\.name))
         outages = nodes.filter { $0.stoppedAt != nil }.count
-        // A finished pod (an imported Job's): the kubelet does not run it again and no
-        // controller counts it (`FilterActivePods`); it stays as it is until deleted.
-        let stored = try list(Self.podType).filter { !SimPod.isTerminal($0) }
-        // Each pod is read on its own, on every core.
-        let inputs = ReadOnly((stored: stored, replicaSets: replicaSets, memories: memories, now: now))
-        let loaded = Parallel.map(stored.count, grain: 256) { i -> SimPod in
-            let p = inputs.value.stored[i]
-            let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
-            // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
-            let behaviour = owner.flatMap { inputs.value.replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: .object(Object([
-                "metadata": .object(Object(["annotations": p.metadata["annotations"] ?? .object(Object())])),
-                "spec": p.object["spec"] ?? .object(Object()),
-            ])))
-            let memory = inputs.value.memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)]
-            return SimPod.load(p, behaviour: behaviour, memory: memory, now: inputs.value.now)
-        }
-        for (p, pod) in zip(stored, loaded) {
-            let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
-            // Pods of one ReplicaSet hold one copy of what they share, as new ones do.
-            if let rs = owner.flatMap({ replicaSets[$0.uid] }) {
-                let shared = podTemplates[rs.uid] ?? ReplicaSetController.podTemplate(for: rs)
-                podTemplates[rs.uid] = shared
-                if pod.template == shared.template { pod.template = shared.template }
-                if pod.labels == shared.labels { pod.labels = shared.labels }
+        // Pods are the bulk: read a batch at a time, each pod on its own, on every core.
+        try store.forEachBatch(Self.podType) { (batch: [Resource]) throws(StoreError) in
+            let problems = Parallel.map(batch.count, grain: 256) { StoredObjects.problems(batch[$0]) }
+            if let i = problems.firstIndex(where: { !$0.isEmpty }) { throw store.damaged(batch[i], problems[i]) }
+            // A finished pod (an imported Job's): the kubelet does not run it again and no
+            // controller counts it (`FilterActivePods`); it stays as it is until deleted.
+            let stored = batch.filter { !SimPod.isTerminal($0) }
+            let inputs = ReadOnly((stored: stored, replicaSets: replicaSets, memories: memories, now: now))
+            let loaded = Parallel.map(stored.count, grain: 256) { i -> SimPod in
+                let p = inputs.value.stored[i]
+                let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
+                // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
+                let behaviour = owner.flatMap { inputs.value.replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: .object(Object([
+                    "metadata": .object(Object(["annotations": p.metadata["annotations"] ?? .object(Object())])),
+                    "spec": p.object["spec"] ?? .object(Object()),
+                ])))
+                let memory = inputs.value.memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)]
+                return SimPod.load(p, behaviour: behaviour, memory: memory, now: inputs.value.now)
             }
-            // On a node whose kubelet is down, nothing happens to it.
-            if let node = pod.nodeName, downNodes.contains(node) { pod.nodeDown = true }
-            // Deleted by a command that ran no controllers (`delete pod`): the kubelet starts
-            // stopping it as of the request.
-            if let deletion = pod.deletion, !pod.nodeDown, !pod.containers.contains(where: { if case .stopping = $0.progress { return true } else { return false } }) {
-                Termination.begin(pod, from: deletion, in: self)
-                dirtyPods.insert(pod.uid)
-            }
-            pods[pod.uid] = pod
-            podsByOwner[pod.ownerUID, default: []].append(pod)
-            if !pod.gone { podsHeld += 1 }
+            for (p, pod) in zip(stored, loaded) { adopt(pod, loadedFrom: p) }
         }
         for s in try list(Self.serviceType) { services[s.key] = s }
         servicePods = ServicePods(services: services)
@@ -241,6 +225,30 @@ public final class Cluster {
         for uid in pods.keys.sorted() { Kubelet.scheduleNext(uid, in: self) }
         // Pods bound to a node that is gone (`delete node`): the pod GC's business.
         for node in Set(pods.values.filter { !$0.gone }.compactMap(\.nodeName)) where nodeIndex[node] == nil { missingNodes[node] = .some(nil) }
+    }
+
+    /// A pod read from the store joins the cluster: its ReplicaSet's shared template, a node
+    /// whose kubelet is down, a deletion no controller has acted on yet, the indices.
+    private func adopt(_ pod: SimPod, loadedFrom p: Resource) {
+        let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
+        // Pods of one ReplicaSet hold one copy of what they share, as new ones do.
+        if let rs = owner.flatMap({ replicaSets[$0.uid] }) {
+            let shared = podTemplates[rs.uid] ?? ReplicaSetController.podTemplate(for: rs)
+            podTemplates[rs.uid] = shared
+            if pod.template == shared.template { pod.template = shared.template }
+            if pod.labels == shared.labels { pod.labels = shared.labels }
+        }
+        // On a node whose kubelet is down, nothing happens to it.
+        if let node = pod.nodeName, downNodes.contains(node) { pod.nodeDown = true }
+        // Deleted by a command that ran no controllers (`delete pod`): the kubelet starts
+        // stopping it as of the request.
+        if let deletion = pod.deletion, !pod.nodeDown, !pod.containers.contains(where: { if case .stopping = $0.progress { return true } else { return false } }) {
+            Termination.begin(pod, from: deletion, in: self)
+            dirtyPods.insert(pod.uid)
+        }
+        pods[pod.uid] = pod
+        podsByOwner[pod.ownerUID, default: []].append(pod)
+        if !pod.gone { podsHeld += 1 }
     }
 
     // MARK: indices

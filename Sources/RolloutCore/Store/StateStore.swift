@@ -256,6 +256,28 @@ public final class StateStore {
         return result
     }
 
+    /// Every object of `type` in order, as `list` gives them with `keepParsed: false`, but
+    /// handed to `body` `batch` at a time: the cluster's load of every pod never holds them all
+    /// parsed at once.
+    func forEachBatch(_ type: ResourceType, batch: Int = 4096, _ body: ([Resource]) throws(StoreError) -> Void) throws(StoreError) {
+        let table = try loadedTable(type.storageKey)
+        let keys = table.sortedKeys(namespace: nil)
+        var start = 0
+        while start < keys.count {
+            let slice = Array(keys[start..<min(start + batch, keys.count)])
+            start += slice.count
+            let parsed = Parallel.map(slice.count, grain: 256) { i -> Result<Resource?, StoreError> in
+                do throws(StoreError) { return .success(try table.parsed(slice[i])) } catch { return .failure(error) }
+            }
+            var resources: [Resource] = []
+            resources.reserveCapacity(slice.count)
+            for outcome in parsed {
+                if let resource = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { resources.append(resource) }
+            }
+            try body(resources)
+        }
+    }
+
     /// What `get` prints for every object of `type`, without parsing the objects.
     /// `labels: false` leaves each row's labels empty, unread (a listing without a selector or
     /// label columns does not need them).
