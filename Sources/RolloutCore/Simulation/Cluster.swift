@@ -131,8 +131,9 @@ public final class Cluster {
         eventSequence = store.counters["event"] ?? 0
         profile = try ClusterProfile.of(store)
         func list(_ type: ResourceType) throws(StoreError) -> [Resource] {
-            // Pods are the bulk: the cluster keeps them as SimPods, the table only their text.
-            let objects = try store.list(type, keepParsed: type.storageKey != Self.podType.storageKey)
+            // Events, the most numerous after pods (read by `forEachBatch`), are kept as
+            // SimEvents: the table keeps only their text.
+            let objects = try store.list(type, keepParsed: type.storageKey != Self.eventType.storageKey)
             let problems = Parallel.map(objects.count, grain: 256) { StoredObjects.problems(objects[$0]) }
             if let i = problems.firstIndex(where: { !$0.isEmpty }) { throw store.damaged(objects[i], problems[i]) }
             return objects
