@@ -33,9 +33,27 @@ public final class Cluster {
     var sampleEveryTimeline = true
     /// The Deployments (by uid) whose timelines count each Service's endpoints.
     var timelineServiceReaders: [ObjectKey: Set<String>] = [:]
-    /// A pod of `replicaSet` moved: its Deployment's timeline is sampled again.
+    /// A pod of `replicaSet` moved: its Deployment is synced (a Recreate waits for its old
+    /// pods to go) and its timeline sampled again.
     func timelineMoved(replicaSet uid: String) {
-        if let deployment = replicaSets[uid]?.ownerUID, !deployment.isEmpty { timelinesToSample.insert(deployment) }
+        if let deployment = replicaSets[uid]?.ownerUID, !deployment.isEmpty { deploymentMoved(deployment) }
+    }
+
+    /// Deployments (by uid) the Deployment controller syncs at its next pass: what its
+    /// informers would queue (a Deployment, its ReplicaSets or their pods changed), those
+    /// whose progress deadline has since passed (`progressDeadlines`), and every one at the
+    /// first pass. A Deployment nothing happened to would sync to no change.
+    var deploymentsToSync: Set<String> = []
+    var syncEveryDeployment = true
+    /// The instant (ms) after which each Deployment's progress deadline has passed
+    /// (DeploymentTimedOut), while one runs.
+    var progressDeadlines: [String: Int] = [:]
+    /// Deployment keys by uid.
+    var deploymentKeys: [String: ObjectKey] = [:]
+
+    func deploymentMoved(_ uid: String) {
+        deploymentsToSync.insert(uid)
+        timelinesToSample.insert(uid)
     }
     var replicaSetsByOwner: [String: [String]] = [:]
     /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every
@@ -138,7 +156,10 @@ public final class Cluster {
             if let i = problems.firstIndex(where: { !$0.isEmpty }) { throw store.damaged(objects[i], problems[i]) }
             return objects
         }
-        for d in try list(Self.deploymentType) { deployments[d.key] = d }
+        for d in try list(Self.deploymentType) {
+            deployments[d.key] = d
+            deploymentKeys[d.uid] = d.key
+        }
         for r in try list(Self.replicaSetType) {
             let rs = SimReplicaSet(loading: r)
             replicaSets[rs.uid] = rs
@@ -265,7 +286,7 @@ public final class Cluster {
         replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
         dirtyReplicaSets.insert(rs.uid)
         replicaSetsToSync.insert(rs.uid)
-        if !rs.ownerUID.isEmpty { timelinesToSample.insert(rs.ownerUID) }
+        if !rs.ownerUID.isEmpty { deploymentMoved(rs.ownerUID) }
     }
 
     func add(_ pod: SimPod) {
@@ -289,7 +310,7 @@ public final class Cluster {
         replicaSets[rs.uid] = rs
         dirtyReplicaSets.insert(rs.uid)
         replicaSetsToSync.insert(rs.uid)
-        if !rs.ownerUID.isEmpty { timelinesToSample.insert(rs.ownerUID) }
+        if !rs.ownerUID.isEmpty { deploymentMoved(rs.ownerUID) }
     }
 
     func updatePod(_ uid: String, _ body: (SimPod) -> Void) {
@@ -348,8 +369,9 @@ public final class Cluster {
     func updateDeployment(_ resource: Resource) {
         changes += 1
         deployments[resource.key] = resource
+        deploymentKeys[resource.uid] = resource.key
         dirtyDeployments.insert(resource.key)
-        timelinesToSample.insert(resource.uid)
+        deploymentMoved(resource.uid)
     }
 
     /// A new uid from the seeded generator.

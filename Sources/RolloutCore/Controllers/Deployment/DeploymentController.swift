@@ -10,9 +10,19 @@ public enum DeploymentController {
     static let maxReplicasAnnotation = "deployment.kubernetes.io/max-replicas"
     static let hashLabel = "pod-template-hash"
 
+    /// Syncs, in key order, the Deployments something happened to or whose progress
+    /// deadline has passed (`Cluster.deploymentsToSync`).
     static func sync(in c: Cluster) -> Bool {
+        for (uid, instant) in c.progressDeadlines where c.now.milliseconds > instant {
+            c.deploymentsToSync.insert(uid)
+        }
+        guard c.syncEveryDeployment || !c.deploymentsToSync.isEmpty else { return false }
+        let keys = c.syncEveryDeployment ? c.deployments.keys.sorted() : c.deploymentsToSync.compactMap { c.deploymentKeys[$0] }.sorted()
+        c.syncEveryDeployment = false
+        c.deploymentsToSync = []
         var changed = false
-        for key in c.deployments.keys.sorted() {
+        for key in keys {
+            if let uid = c.deployments[key]?.uid { c.progressDeadlines[uid] = nil }
             if syncOne(key, in: c) { changed = true }
         }
         return changed

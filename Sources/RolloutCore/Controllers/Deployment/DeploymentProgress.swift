@@ -45,6 +45,15 @@ public enum DeploymentProgress {
         return conditions
     }
 
+    /// The instant (ms) after which `DeploymentMath.deploymentTimedOut` turns true for this
+    /// condition; nil when it cannot turn (no deadline, complete, already timed out).
+    public static func deadline(progressDeadlineSeconds: Int?, progressing: Condition?) -> Int? {
+        guard let deadline = progressDeadlineSeconds, deadline != Int(Int32.max), let condition = progressing,
+              condition.reason != "NewReplicaSetAvailable", condition.reason != "ProgressDeadlineExceeded",
+              let from = condition.lastUpdateTime.flatMap(Timestamp.init(parsing:)) else { return nil }
+        return from.milliseconds.addingSaturating(deadline.multipliedSaturating(by: 1000))
+    }
+
     /// `requeueStuckDeployment`: when to look again for the deadline; nil when there is no
     /// need (no deadline or condition, complete, already timed out), 0 for at once.
     public static func requeueAfter(progressDeadlineSeconds: Int?, progressing: Condition?, replicas: Int, generation: Int,

@@ -23,6 +23,10 @@ extension DeploymentSync {
             let delay = after.milliseconds == 0 ? 1 : after.milliseconds + 1000
             c.timers.add(.resync, at: c.now.adding(Duration(milliseconds: delay)))
         }
+        // Synced again at the first instant past the deadline, when DeploymentTimedOut turns.
+        if let instant = DeploymentProgress.deadline(progressDeadlineSeconds: deployment.progressDeadlineSeconds, progressing: condition("Progressing")) {
+            c.progressDeadlines[resource.uid] = instant
+        }
         s.conditions = conditions
         status = s
     }
