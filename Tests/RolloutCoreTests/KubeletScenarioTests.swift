@@ -533,4 +533,28 @@ final class KubeletScenarioTests: XCTestCase {
         XCTAssertEqual(sample.peak, 20)
         XCTAssertEqual(sample.json["peak"], .int(20))
     }
+
+    // A Deployment behind two Services: its timeline counts the endpoints of the first by
+    // namespace and name, whatever order the Services were read in. `a-all` publishes pods
+    // that are not ready (publishNotReadyAddresses), `b-ready` does not: the count is a-all's,
+    // 2 while neither pod is ready yet.
+    func testTimelineCountsTheEndpointsOfTheFirstServiceByName() throws {
+        let store = try self.store()
+        let services = ["b-ready": "false", "a-all": "true"].map { name, all in
+            "apiVersion: v1\nkind: Service\nmetadata: {name: \(name)}\nspec:\n  selector: {app: web}\n  publishNotReadyAddresses: \(all)\n  ports: [{port: 80}]\n"
+        }
+        try apply(services.joined(separator: "---\n") + "---\n" + deployment(replicas: 2, spec: """
+        containers:
+        - name: app
+          image: app:1
+          readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 10}
+        """), to: store)
+        let c = try Cluster(store: store)
+        EventLoop.advance(c, by: Duration(seconds: 20))
+        let key = ObjectKey(type: "apps/Deployment", namespace: "default", name: "web")
+        let samples = try XCTUnwrap(c.timelines[key]?.samples)
+        XCTAssertTrue(samples.contains { $0.endpoints == 2 && $0.ready == 0 }, "\(samples.map { ($0.t, $0.ready, $0.endpoints) })")
+        XCTAssertEqual(samples.last?.endpoints, 2)
+    }
 }
+
