@@ -25,9 +25,10 @@ enum EndpointsController {
             let subsets = desiredSubsets(service, pods: selected)
             let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected))
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
-            let published = PendingEndpoints(at: c.now, subsets: c.endpoints[endpointsKey]?.object["subsets"] ?? .array([]),
-                                             endpoints: .array((c.endpointSlices[endpointsKey] ?? []).flatMap { $0.object["endpoints"]?.arrayValue ?? [] }))
-            let target = c.pendingEndpoints[endpointsKey]?.last ?? published
+            // What the last update on its way will leave, else what is published.
+            let target = c.pendingEndpoints[endpointsKey]?.last
+                ?? PendingEndpoints(at: c.now, subsets: c.endpoints[endpointsKey]?.object["subsets"] ?? .array([]),
+                                    endpoints: .array((c.endpointSlices[endpointsKey] ?? []).flatMap { $0.object["endpoints"]?.arrayValue ?? [] }))
             let noSlicesYet = c.pendingEndpoints[endpointsKey] == nil && c.endpointSlices[endpointsKey] == nil
             if subsets != target.subsets || endpoints != target.endpoints || noSlicesYet {
                 let at = c.now.adding(c.endpointPropagation)

@@ -346,7 +346,7 @@ public final class Cluster {
     var podsOnNode: [String: Set<String>] = [:]
     var usageChangedNodes: Set<String> = []
     var nodeChanges = 0
-    var nodeUsage: (nodeChanges: Int, states: [NodeState])?
+    var nodeUsage: (nodeChanges: Int, states: [NodeState], zones: Int)?
 
     /// Keeps `podsOnNode` right after a pod was bound, went, or came.
     func placementMoved(_ pod: SimPod, wasOn: String?, wasGone: Bool) {

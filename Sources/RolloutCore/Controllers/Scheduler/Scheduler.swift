@@ -34,13 +34,7 @@ enum Scheduler {
             requirements[key] = r
             return r
         }
-        var index: [String: Int] = [:]
-        for (i, node) in c.nodes.enumerated() { index[node.name] = i }
-        var zoneNumbers: [String: Int] = [:]
-        for node in c.nodes {
-            guard let zone = node.labels["topology.kubernetes.io/zone"], zoneNumbers[zone] == nil else { continue }
-            zoneNumbers[zone] = zoneNumbers.count
-        }
+        let index = c.nodeIndex
         // The pods on nodes, for inter-pod affinity: only when some pod has such terms.
         var placed: [PlacedPod] = []
         let affinityMatters = pending.contains { needs($0).hasPodAffinity || !needs($0).spread.isEmpty }
@@ -56,8 +50,10 @@ enum Scheduler {
             return state
         }
         var kept: [NodeState]
+        let zoneCount: Int
         if let usage = c.nodeUsage, usage.nodeChanges == c.nodeChanges {
             kept = usage.states
+            zoneCount = usage.zones
             for name in c.usageChangedNodes {
                 guard let i = index[name] else { continue }
                 let fresh = NodeState(c.nodes[i])
@@ -65,6 +61,13 @@ enum Scheduler {
                 kept[i] = summed(fresh)
             }
         } else {
+            // Zones are numbered in the order of the nodes.
+            var zoneNumbers: [String: Int] = [:]
+            for node in c.nodes {
+                guard let zone = node.labels["topology.kubernetes.io/zone"], zoneNumbers[zone] == nil else { continue }
+                zoneNumbers[zone] = zoneNumbers.count
+            }
+            zoneCount = zoneNumbers.count
             kept = c.nodes.map { node in
                 let state = NodeState(node)
                 state.zoneIndex = state.zone.flatMap { zoneNumbers[$0] } ?? -1
@@ -72,7 +75,7 @@ enum Scheduler {
             }
         }
         c.usageChangedNodes = []
-        c.nodeUsage = (c.nodeChanges, kept)
+        c.nodeUsage = (c.nodeChanges, kept, zoneCount)
         // This pass adds the pods it binds to the kept sums, which is what recounting their
         // nodes (marked by the binding) finds next time.
         let states = kept
@@ -89,7 +92,7 @@ enum Scheduler {
         var ownerZoneCounts: [String: [Int]] = [:]
         for owner in Set(pending.map(\.ownerUID)) where !owner.isEmpty {
             var counts = Array(repeating: 0, count: states.count)
-            var zoneCounts = Array(repeating: 0, count: zoneNumbers.count)
+            var zoneCounts = Array(repeating: 0, count: zoneCount)
             for pod in c.pods(ownedBy: owner) where !pod.gone && !pod.isTerminating {
                 if let node = pod.nodeName, let i = index[node] {
                     counts[i] += 1
