@@ -12,23 +12,31 @@ enum EndpointSliceController {
     static let managedByLabel = "endpointslice.kubernetes.io/managed-by"
 
     /// The endpoints a Service's slices should list, in IP order; `pods`: its selected pods
-    /// that have an IP.
-    static func desiredEndpoints(_ service: Resource, pods: [SimPod]) -> [Value] {
+    /// that have an IP. `endpoint` makes each one (`endpoint(for:ip:publishNotReady:)`, or a
+    /// kept copy of what it made).
+    static func desiredEndpoints(_ service: Resource, pods: [SimPod],
+                                 endpoint: (SimPod, String, Bool) -> Value = { endpoint(for: $0, ip: $1, publishNotReady: $2) }) -> [Value] {
         let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
         var result: [(String, Value)] = []
+        result.reserveCapacity(pods.count)
         for pod in pods {
             guard let ip = pod.ip else { continue }
-            let serving = pod.ready, terminating = pod.isTerminating
-            var endpoint = Object([
-                "addresses": .array([.string(ip)]),
-                "conditions": .object(Object(["ready": .bool(publishNotReady || (serving && !terminating)), "serving": .bool(serving),
-                                              "terminating": .bool(terminating)])),
-            ])
-            if let node = pod.nodeName { endpoint["nodeName"] = .string(node) }
-            endpoint["targetRef"] = .object(Object(["kind": .string("Pod"), "name": .string(pod.name), "namespace": .string(pod.namespace), "uid": .string(pod.uid)]))
-            result.append((ip, .object(endpoint)))
+            result.append((ip, endpoint(pod, ip, publishNotReady)))
         }
         return result.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// One pod's endpoint (`podToEndpoint`).
+    static func endpoint(for pod: SimPod, ip: String, publishNotReady: Bool) -> Value {
+        let serving = pod.ready, terminating = pod.isTerminating
+        var endpoint = Object([
+            "addresses": .array([.string(ip)]),
+            "conditions": .object(Object(["ready": .bool(publishNotReady || (serving && !terminating)), "serving": .bool(serving),
+                                          "terminating": .bool(terminating)])),
+        ])
+        if let node = pod.nodeName { endpoint["nodeName"] = .string(node) }
+        endpoint["targetRef"] = .object(Object(["kind": .string("Pod"), "name": .string(pod.name), "namespace": .string(pod.namespace), "uid": .string(pod.uid)]))
+        return .object(endpoint)
     }
 
     /// Writes the Service's slices for `endpoints`: the existing slices are reused in order, new

@@ -22,8 +22,24 @@ enum EndpointsController {
             })
             if c.endpointInputs[key] == inputs { continue }
             c.endpointInputs[key] = inputs
-            let subsets = desiredSubsets(service, pods: selected)
-            let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected))
+            // Each pod's address and endpoint are made again only when what they show moved.
+            func shown(_ pod: SimPod, _ ip: String) -> EndpointInputs.Pod {
+                EndpointInputs.Pod(uid: pod.uid, ip: ip, node: pod.nodeName, ready: pod.ready, terminating: pod.isTerminating)
+            }
+            let subsets = desiredSubsets(service, pods: selected, address: { pod, ip in
+                let now = shown(pod, ip)
+                if let kept = c.endpointValues.addresses[pod.uid], kept.inputs == now { return kept.value }
+                let value = address(for: pod, ip: ip)
+                c.endpointValues.addresses[pod.uid] = (now, false, value)
+                return value
+            })
+            let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected, endpoint: { pod, ip, publishNotReady in
+                let now = shown(pod, ip)
+                if let kept = c.endpointValues.endpoints[pod.uid], kept.inputs == now, kept.publishNotReady == publishNotReady { return kept.value }
+                let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
+                c.endpointValues.endpoints[pod.uid] = (now, publishNotReady, value)
+                return value
+            }))
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
             // What the last update on its way will leave, else what is published.
             let target = c.pendingEndpoints[endpointsKey]?.last
@@ -74,7 +90,8 @@ enum EndpointsController {
     }
 
     /// `pods`: the Service's selected pods that have an IP.
-    static func desiredSubsets(_ service: Resource, pods: [SimPod]) -> Value {
+    /// `address` makes each address (`address(for:ip:)`, or a kept copy of what it made).
+    static func desiredSubsets(_ service: Resource, pods: [SimPod], address: (SimPod, String) -> Value = { address(for: $0, ip: $1) }) -> Value {
         let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
         var ready: [(String, SimPod)] = [], notReady: [(String, SimPod)] = []
         for pod in pods where pod.isActive || publishNotReady {
@@ -83,12 +100,7 @@ enum EndpointsController {
         }
         if ready.isEmpty && notReady.isEmpty { return .array([]) }
         func addresses(_ list: [(String, SimPod)]) -> Value {
-            .array(list.sorted { $0.0 < $1.0 }.map { ip, pod in
-                .object(Object([
-                    "ip": .string(ip), "nodeName": pod.nodeName.map(Value.string) ?? .null,
-                    "targetRef": .object(Object(["kind": .string("Pod"), "name": .string(pod.name), "namespace": .string(pod.namespace), "uid": .string(pod.uid)])),
-                ]))
-            })
+            .array(list.sorted { $0.0 < $1.0 }.map { ip, pod in address(pod, ip) })
         }
         let samplePod = (ready.first ?? notReady.first)?.1
         let ports: [Value] = (service.value.at("spec", "ports")?.arrayValue ?? []).map { port in
@@ -103,6 +115,26 @@ enum EndpointsController {
         if !notReady.isEmpty { subset["notReadyAddresses"] = addresses(notReady) }
         subset["ports"] = .array(ports)
         return .array([.object(subset)])
+    }
+
+    /// One pod's address in an Endpoints subset.
+    static func address(for pod: SimPod, ip: String) -> Value {
+        .object(Object([
+            "ip": .string(ip), "nodeName": pod.nodeName.map(Value.string) ?? .null,
+            "targetRef": .object(Object(["kind": .string("Pod"), "name": .string(pod.name), "namespace": .string(pod.namespace), "uid": .string(pod.uid)])),
+        ]))
+    }
+
+    /// Each pod's address and endpoint as last made, with what they were made from.
+    struct EndpointValues {
+        var addresses: [String: (inputs: EndpointInputs.Pod, publishNotReady: Bool, value: Value)] = [:]
+        var endpoints: [String: (inputs: EndpointInputs.Pod, publishNotReady: Bool, value: Value)] = [:]
+
+        /// A pod that went is listed nowhere again.
+        mutating func forget(_ uid: String) {
+            addresses[uid] = nil
+            endpoints[uid] = nil
+        }
     }
 
     /// The slices' endpoints an Endpoints object's subsets amount to (for states written
