@@ -33,9 +33,9 @@ public final class Cluster {
     var sampleEveryTimeline = true
     /// The Deployments (by uid) whose timelines count each Service's endpoints.
     var timelineServiceReaders: [ObjectKey: Set<String>] = [:]
-    /// A pod of `replicaSet` moved: its Deployment is synced (a Recreate waits for its old
-    /// pods to go) and its timeline sampled again.
-    func timelineMoved(replicaSet uid: String) {
+    /// A pod of the ReplicaSet `uid` moved (or became available): its Deployment is synced (a
+    /// Recreate waits for its old pods to go) and its timeline sampled again.
+    func replicaSetPodsMoved(_ uid: String) {
         if let deployment = replicaSets[uid]?.ownerUID, !deployment.isEmpty { deploymentMoved(deployment) }
     }
 
@@ -303,7 +303,7 @@ public final class Cluster {
         dirtyPods.insert(pod.uid)
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
-        timelineMoved(replicaSet: pod.ownerUID)
+        replicaSetPodsMoved(pod.ownerUID)
     }
 
     func update(_ rs: SimReplicaSet) {
@@ -322,7 +322,7 @@ public final class Cluster {
         dirtyPods.insert(uid)
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
-        timelineMoved(replicaSet: pod.ownerUID)
+        replicaSetPodsMoved(pod.ownerUID)
         if pod.gone && !wasGone {
             podsHeld -= 1
             endpointValues.forget(uid)
@@ -400,7 +400,12 @@ public final class Cluster {
     /// A pull finished on `node`: the image is present there from now on (`status.images`).
     func pullFinished(image: String, node: String?) {
         guard let node, let i = nodeIndex[node], !nodes[i].images.contains(image) else { return }
+        // An image changes nothing the scheduler filters or sums: that node alone is read
+        // again, not every node (a roll to a new image pulls it once on every node).
+        let changes = nodeChanges
         nodes[i].images.insert(image)
+        nodeChanges = changes
+        usageChangedNodes.insert(node)
         dirtyNodes.insert(node)
     }
 

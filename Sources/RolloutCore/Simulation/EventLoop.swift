@@ -61,7 +61,7 @@ public enum EventLoop {
                 case .resync: break
                 case .replicaSet(let uid):
                     c.replicaSetsToSync.insert(uid)
-                    c.timelineMoved(replicaSet: uid)
+                    c.replicaSetPodsMoved(uid)
                 case .endpoints(let key): EndpointsController.publish(key, in: c)
                 }
             }
