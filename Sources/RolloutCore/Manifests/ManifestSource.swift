@@ -64,7 +64,7 @@ public enum ManifestPaths {
         var result: [String] = []
         let base = directory.hasSuffix("/") ? directory : directory + "/"
         // Sorted by bytes, as Go's filepath.Walk (which kubectl uses) visits them.
-        for entry in entries.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for entry in entries.sorted(by: ByteOrder.precedes) {
             let path = base + entry
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }

@@ -295,7 +295,7 @@ public final class StateStore {
             // In the API server's order: by namespace, then name, byte by byte (what the
             // sorted keys of each shard already are).
             return table.shardCount > 1 ? rows.sorted { a, b in
-                a.namespace == b.namespace ? a.name.utf8.lexicographicallyPrecedes(b.name.utf8) : a.namespace.utf8.lexicographicallyPrecedes(b.namespace.utf8)
+                a.namespace == b.namespace ? ByteOrder.precedes(a.name, b.name) : ByteOrder.precedes(a.namespace, b.namespace)
             } : rows
         }
         let table = try loadedTable(type.storageKey)

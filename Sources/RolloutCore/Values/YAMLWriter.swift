@@ -31,13 +31,13 @@ public enum YAMLWriter {
 
     /// Keys in Go's order: byte-wise comparison of the UTF-8 text.
     static func sortedMembers(_ object: Object) -> [Object.Member] {
-        object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        object.members.sorted { ByteOrder.precedes($0.key, $1.key) }
     }
 
     /// The same order as positions into `members`: 8 bytes a member instead of a copy.
     static func sortedIndices(_ object: Object) -> [Int] {
         let members = object.members
-        return members.indices.sorted { members[$0].key.utf8.lexicographicallyPrecedes(members[$1].key.utf8) }
+        return members.indices.sorted { ByteOrder.precedes(members[$0].key, members[$1].key) }
     }
 
     private static func spaces(_ n: Int) -> String { String(repeating: " ", count: n) }
