@@ -28,16 +28,16 @@ enum EndpointsController {
             }
             let subsets = desiredSubsets(service, pods: selected, address: { pod, ip in
                 let now = shown(pod, ip)
-                if let kept = c.endpointValues.addresses[pod.uid], kept.inputs == now { return kept.value }
+                if let kept = pod.endpointValues.address, kept.inputs == now { return kept.value }
                 let value = address(for: pod, ip: ip)
-                c.endpointValues.addresses[pod.uid] = (now, false, value)
+                pod.endpointValues.address = (now, value)
                 return value
             })
             let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected, endpoint: { pod, ip, publishNotReady in
                 let now = shown(pod, ip)
-                if let kept = c.endpointValues.endpoints[pod.uid], kept.inputs == now, kept.publishNotReady == publishNotReady { return kept.value }
+                if let kept = pod.endpointValues.endpoint, kept.inputs == now, kept.publishNotReady == publishNotReady { return kept.value }
                 let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
-                c.endpointValues.endpoints[pod.uid] = (now, publishNotReady, value)
+                pod.endpointValues.endpoint = (now, publishNotReady, value)
                 return value
             }))
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
@@ -125,16 +125,10 @@ enum EndpointsController {
         ]))
     }
 
-    /// Each pod's address and endpoint as last made, with what they were made from.
+    /// A pod's address and endpoint as last made, with what they were made from.
     struct EndpointValues {
-        var addresses: [String: (inputs: EndpointInputs.Pod, publishNotReady: Bool, value: Value)] = [:]
-        var endpoints: [String: (inputs: EndpointInputs.Pod, publishNotReady: Bool, value: Value)] = [:]
-
-        /// A pod that went is listed nowhere again.
-        mutating func forget(_ uid: String) {
-            addresses[uid] = nil
-            endpoints[uid] = nil
-        }
+        var address: (inputs: EndpointInputs.Pod, value: Value)?
+        var endpoint: (inputs: EndpointInputs.Pod, publishNotReady: Bool, value: Value)?
     }
 
     /// The slices' endpoints an Endpoints object's subsets amount to (for states written

@@ -323,10 +323,7 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
-        if pod.gone && !wasGone {
-            podsHeld -= 1
-            endpointValues.forget(uid)
-        }
+        if pod.gone && !wasGone { podsHeld -= 1 }
         if pod.gone && !wasGone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
             livePods[deployment, default: 0] -= 1
         }
@@ -364,8 +361,6 @@ public final class Cluster {
     }
     /// What each Service's endpoints were last computed from (EndpointsController.sync).
     var endpointInputs: [ObjectKey: EndpointsController.EndpointInputs] = [:]
-    /// Each pod's Endpoints address and slice endpoint as last made (EndpointsController.sync).
-    var endpointValues = EndpointsController.EndpointValues()
     /// Times a pod claimed a transition already due right after its sync (a kubelet bug the
     /// loop survives by moving on a millisecond); tests expect none.
     var overdueTransitions = 0

@@ -108,6 +108,9 @@ public final class SimPod {
     public var nodeDown = false
     /// The Services whose selector matches its labels (ServicePods), once found.
     var selectingServices: [ObjectKey]?
+    /// Its Endpoints address and slice endpoint as last made (EndpointsController.sync), with
+    /// what they were made from.
+    var endpointValues = EndpointsController.EndpointValues()
     /// Metadata kept from the stored pod that no ReplicaSet owns (SimPod.keptMetadataKeys).
     var keptMetadata: Object?
     /// The DisruptionTarget condition (eviction API, taint manager): reason, message, when.
