@@ -7,6 +7,28 @@ import subprocess
 import sys
 import time
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def add_binary_argument(parser):
+    """`--binary PATH`: the rollout to measure, the release build by default."""
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/rollout"))
+
+
+def generated_manifests(folder, size):
+    """A manifest stream of about `size` bytes (generate_manifests.py) written into `folder`;
+    its path."""
+    path = os.path.join(folder, "manifests.yaml")
+    with open(path, "w") as f:
+        subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "generate_manifests.py"), str(size)], stdout=f, check=True)
+    return path
+
+
+def require_binary(path):
+    """Stops with the command to run when the binary has not been built."""
+    if not os.path.exists(path):
+        sys.exit("build first: swift build -c release  (missing %s)" % path)
+
 
 def wall(cmd):
     """Wall time of one whole process, output discarded."""

@@ -15,10 +15,8 @@ import sys
 import tempfile
 import time
 
-from benchlib import child_peak_rss
+from benchlib import add_binary_argument, child_peak_rss, generated_manifests, require_binary
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 
 PYYAML = r"""
 import json, sys, yaml
@@ -47,15 +45,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--size", type=int, default=6_000_000)
-    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/rollout"))
+    add_binary_argument(parser)
     args = parser.parse_args()
-    if not os.path.exists(args.binary):
-        sys.exit("build first: swift build -c release  (missing %s)" % args.binary)
+    require_binary(args.binary)
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "manifests.yaml")
-        with open(path, "w") as f:
-            subprocess.run([sys.executable, os.path.join(HERE, "generate_manifests.py"), str(args.size)], stdout=f, check=True)
+        path = generated_manifests(tmp, args.size)
         size = os.path.getsize(path)
         ours_cmd = [args.binary, "render", "-f", path, "-o", "json"]
         base_cmd = [sys.executable, "-c", PYYAML, path]

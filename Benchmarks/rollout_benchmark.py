@@ -24,10 +24,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import rolling_deployment
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+from benchlib import add_binary_argument, require_binary, rolling_deployment
 
 
 def manifest(replicas, image):
@@ -46,10 +43,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/rollout"))
+    add_binary_argument(parser)
     args = parser.parse_args()
-    if not os.path.exists(args.binary):
-        sys.exit("build first: swift build -c release  (missing %s)" % args.binary)
+    require_binary(args.binary)
     work = tempfile.mkdtemp(prefix="rollout-roll-bench-")
     results = []
     try:

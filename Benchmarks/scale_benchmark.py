@@ -25,10 +25,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import rolling_deployment
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+from benchlib import add_binary_argument, require_binary, rolling_deployment
 
 
 def manifests(deployments, replicas, image):
@@ -74,12 +71,11 @@ def main():
     parser.add_argument("--deployments", type=int, default=1000)
     parser.add_argument("--replicas", type=int, default=150)
     parser.add_argument("--quick", action="store_true", help="a tenth of the default shape")
-    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/rollout"))
+    add_binary_argument(parser)
     args = parser.parse_args()
     if args.quick:
         args.nodes, args.deployments = args.nodes // 10, args.deployments // 10
-    if not os.path.exists(args.binary):
-        sys.exit("build first: swift build -c release  (missing %s)" % args.binary)
+    require_binary(args.binary)
     b = args.binary
     pods = args.deployments * args.replicas
     work = tempfile.mkdtemp(prefix="rollout-scale-bench-")

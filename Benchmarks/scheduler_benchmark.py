@@ -24,8 +24,7 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+from benchlib import add_binary_argument, require_binary
 
 
 def manifest(replicas):
@@ -55,10 +54,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="1000:2000,5000:10000")
-    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/rollout"))
+    add_binary_argument(parser)
     args = parser.parse_args()
-    if not os.path.exists(args.binary):
-        sys.exit("build first: swift build -c release  (missing %s)" % args.binary)
+    require_binary(args.binary)
     b = args.binary
     work = tempfile.mkdtemp(prefix="rollout-sched-bench-")
     rows = []

@@ -23,8 +23,7 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+from benchlib import add_binary_argument, require_binary
 
 
 def timed(cmd):
@@ -83,11 +82,10 @@ def build_state(binary, work, name, items):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/rollout"))
+    add_binary_argument(parser)
     parser.add_argument("--sizes", default="1000,10000,50000")
     args = parser.parse_args()
-    if not os.path.exists(args.binary):
-        sys.exit("build first: swift build -c release  (missing %s)" % args.binary)
+    require_binary(args.binary)
     sizes = [int(s) for s in args.sizes.split(",")]
     work = tempfile.mkdtemp(prefix="rollout-store-bench-")
     try:
