@@ -17,24 +17,19 @@ enum EndpointsController {
             let selected = (c.servicePods.pods[key] ?? []).filter { !$0.gone && $0.ip != nil }
             // What the endpoints are made of; when none of it moved since this Service was
             // last looked at, what it would make is what is already published or on its way.
-            let inputs = EndpointInputs(service: service, pods: selected.map {
-                EndpointInputs.Pod(uid: $0.uid, ip: $0.ip, node: $0.nodeName, ready: $0.ready, terminating: $0.isTerminating)
-            })
+            let inputs = EndpointInputs(service: service, pods: selected.map(EndpointInputs.Pod.init))
             if c.endpointInputs[key] == inputs { continue }
             c.endpointInputs[key] = inputs
             // Each pod's address and endpoint are made again only when what they show moved.
-            func shown(_ pod: SimPod, _ ip: String) -> EndpointInputs.Pod {
-                EndpointInputs.Pod(uid: pod.uid, ip: ip, node: pod.nodeName, ready: pod.ready, terminating: pod.isTerminating)
-            }
             let subsets = desiredSubsets(service, pods: selected, address: { pod, ip in
-                let now = shown(pod, ip)
+                let now = EndpointInputs.Pod(pod)
                 if let kept = pod.endpointValues.address, kept.inputs == now { return kept.value }
                 let value = address(for: pod, ip: ip)
                 pod.endpointValues.address = (now, value)
                 return value
             })
             let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected, endpoint: { pod, ip, publishNotReady in
-                let now = shown(pod, ip)
+                let now = EndpointInputs.Pod(pod)
                 if let kept = pod.endpointValues.endpoint, kept.inputs == now, kept.publishNotReady == publishNotReady { return kept.value }
                 let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
                 pod.endpointValues.endpoint = (now, publishNotReady, value)
@@ -160,6 +155,10 @@ enum EndpointsController {
             var node: String?
             var ready: Bool
             var terminating: Bool
+
+            init(_ pod: SimPod) {
+                (uid, ip, node, ready, terminating) = (pod.uid, pod.ip, pod.nodeName, pod.ready, pod.isTerminating)
+            }
         }
         var service: Resource
         var pods: [Pod]

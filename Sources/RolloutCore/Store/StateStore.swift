@@ -242,18 +242,11 @@ public final class StateStore {
     public func list(_ type: ResourceType, namespace: String? = nil, keepParsed: Bool = true) throws(StoreError) -> [Resource] {
         let table = try loadedTable(type.storageKey)
         let keys = table.sortedKeys(namespace: type.namespaced ? namespace : nil)
-        // Parsing is most of a large listing, and each object parses on its own: on every core.
-        let parsed = Parallel.map(keys.count, grain: 256) { i -> Result<Resource?, StoreError> in
-            do throws(StoreError) { return .success(try table.parsed(keys[i])) } catch { return .failure(error) }
+        let parsed = try parse(keys, of: table)
+        if keepParsed {
+            for (key, resource) in parsed { tables[type.storageKey]?.keep(resource, key: key) }
         }
-        var result: [Resource] = []
-        result.reserveCapacity(keys.count)
-        for (key, outcome) in zip(keys, parsed) {
-            guard let resource = try withFullPaths({ () throws(StoreError) in try outcome.get() }) else { continue }
-            if keepParsed { tables[type.storageKey]?.keep(resource, key: key) }
-            result.append(resource)
-        }
-        return result
+        return parsed.map(\.resource)
     }
 
     /// Every object of `type` in order, as `list` gives them with `keepParsed: false`, but
@@ -266,16 +259,23 @@ public final class StateStore {
         while start < keys.count {
             let slice = Array(keys[start..<min(start + batch, keys.count)])
             start += slice.count
-            let parsed = Parallel.map(slice.count, grain: 256) { i -> Result<Resource?, StoreError> in
-                do throws(StoreError) { return .success(try table.parsed(slice[i])) } catch { return .failure(error) }
-            }
-            var resources: [Resource] = []
-            resources.reserveCapacity(slice.count)
-            for outcome in parsed {
-                if let resource = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { resources.append(resource) }
-            }
-            try body(resources)
+            try body(try parse(slice, of: table).map(\.resource))
         }
+    }
+
+    /// The objects under `keys`, in order, parsed on every core (parsing is most of a large
+    /// listing, and each object parses on its own); the first damaged one, in order, is the
+    /// error.
+    private func parse(_ keys: [Table.Key], of table: Table) throws(StoreError) -> [(key: Table.Key, resource: Resource)] {
+        let outcomes = Parallel.map(keys.count, grain: 256) { i -> Result<Resource?, StoreError> in
+            do throws(StoreError) { return .success(try table.parsed(keys[i])) } catch { return .failure(error) }
+        }
+        var result: [(key: Table.Key, resource: Resource)] = []
+        result.reserveCapacity(keys.count)
+        for (key, outcome) in zip(keys, outcomes) {
+            if let resource = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { result.append((key, resource)) }
+        }
+        return result
     }
 
     /// What `get` prints for every object of `type`, without parsing the objects.
