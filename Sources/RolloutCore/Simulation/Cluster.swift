@@ -395,12 +395,7 @@ public final class Cluster {
     /// A pull finished on `node`: the image is present there from now on (`status.images`).
     func pullFinished(image: String, node: String?) {
         guard let node, let i = nodeIndex[node], !nodes[i].images.contains(image) else { return }
-        // An image changes nothing the scheduler filters or sums: that node alone is read
-        // again, not every node (a roll to a new image pulls it once on every node).
-        let changes = nodeChanges
         nodes[i].images.insert(image)
-        nodeChanges = changes
-        usageChangedNodes.insert(node)
         dirtyNodes.insert(node)
     }
 
