@@ -94,11 +94,13 @@ enum GetCommand {
         // Tables and names come from the listing rows the store keeps; only -o yaml|json
         // parses objects.
         let needsObjects = ["yaml", "json", "jsonpath", "custom-columns"].contains(output)
-        var groups: [(type: ResourceType, rows: [ListingRow], objects: [Resource])] = []
+        // Rows come as runs (the store's shards, each sorted) that the printer merges.
+        var groups: [(type: ResourceType, runs: [[ListingRow]], objects: [Resource])] = []
         var missing: [String] = []
         var namedObjects = false
         for request in query.requests {
             var rows: [ListingRow] = []
+            var runs: [[ListingRow]] = []
             var objects: [Resource] = []
             if request.names.isEmpty {
                 let scope = allNamespaces ? nil : namespace
@@ -112,7 +114,9 @@ enum GetCommand {
                     objects = try store.list(request.type, namespace: scope).filter { selector?.matches($0.labels) ?? true }
                 } else {
                     let labels = selector != nil || parsed.flag("--show-labels") || !parsed.all("--label-columns").isEmpty
-                    rows = try store.listingRows(request.type, namespace: scope, labels: labels).filter { selector?.matches($0.labels) ?? true }
+                    runs = try store.listingRuns(request.type, namespace: scope, labels: labels).map { run in
+                        selector.map { selector in run.filter { selector.matches($0.labels) } } ?? run
+                    }
                 }
             } else {
                 namedObjects = true
@@ -127,11 +131,11 @@ enum GetCommand {
                     }
                 }
             }
-            groups.append((request.type, rows, objects))
+            groups.append((request.type, rows.isEmpty ? runs : [rows], objects))
         }
         KeptUntilExit.keep(value: groups)
         let all = groups.flatMap(\.objects)
-        let found = needsObjects ? all.count : groups.map(\.rows.count).reduce(0, +)
+        let found = needsObjects ? all.count : groups.reduce(0) { $0 + $1.runs.reduce(0) { $0 + $1.count } }
         switch output {
         case "yaml", "json":
             let value: Value
@@ -162,15 +166,19 @@ enum GetCommand {
             io.out(table.render())
         case "name":
             for group in groups {
-                for row in group.rows { io.out("\(group.type.qualifiedSingular)/\(row.name)\n") }
+                for row in ListingRow.merged(group.runs) { io.out("\(group.type.qualifiedSingular)/\(row.name)\n") }
             }
         default:
             var printed = false
             var options = TableOptions(wide: output == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces, showKind: query.multipleTypes)
             options.labelColumns = labelColumns(parsed)
-            for group in groups where !group.rows.isEmpty {
+            for group in groups where group.runs.contains(where: { !$0.isEmpty }) {
                 if printed { io.out("\n") }
-                io.out(TablePrinter.table(rows: group.rows, type: group.type, now: store.clock, options: options))
+                // Each piece goes out as it is ready: the first row before the last is laid out.
+                TablePrinter.write(runs: group.runs, type: group.type, now: store.clock, options: options) { piece in
+                    io.out(piece)
+                    io.flush()
+                }
                 printed = true
             }
         }

@@ -32,10 +32,13 @@ public struct TabWriter {
 
     /// Go's tabwriter counts runes: Unicode scalars, not grapheme clusters — in UTF-8, the
     /// bytes that do not continue a scalar.
-    private static func width(_ cell: String) -> Int {
-        var count = 0
-        for byte in cell.utf8 where byte & 0xC0 != 0x80 { count += 1 }
-        return count
+    static func width(_ cell: String) -> Int {
+        var cell = cell
+        return cell.withUTF8 { bytes in
+            var count = 0
+            for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
     }
 
     private func format(_ out: inout [UInt8], _ widths: inout [Int], _ start: Int, _ end: Int) {
@@ -61,14 +64,49 @@ public struct TabWriter {
 
     private func writeLines(_ out: inout [UInt8], _ widths: [Int], _ start: Int, _ end: Int) {
         guard start < end else { return }
-        for line in lines[start..<end] {
-            for (j, cell) in line.enumerated() {
-                out.append(contentsOf: cell.utf8)
-                if j < line.count - 1 && j < widths.count {
-                    for _ in 0..<max(0, widths[j] - Self.width(cell)) { out.append(0x20) }
-                }
+        for line in lines[start..<end] { Self.append(line, widths: widths, to: &out) }
+    }
+
+    /// One line laid out in columns of `widths`: every cell but the last padded to its
+    /// column's width.
+    static func append(_ line: [String], widths: [Int], to out: inout [UInt8]) {
+        for (j, cell) in line.enumerated() {
+            out.append(contentsOf: cell.utf8)
+            if j < line.count - 1 && j < widths.count {
+                out.append(contentsOf: repeatElement(0x20, count: max(0, widths[j] - width(cell))))
             }
-            out.append(0x0A)
+        }
+        out.append(0x0A)
+    }
+
+    /// The widest cell of each column over lines that may be counted apart (a table's shards
+    /// on different cores) and added up. When every line has the same number of cells, Go's
+    /// blocks are the whole table and each column is as wide as its widest cell plus the
+    /// padding (at least the minimum width), the last column unpadded; `columns` gives those
+    /// widths, or nil when the lines differ in length and only `render` lays them out right.
+    struct Widths: Sendable {
+        private var cellCount: Int?
+        private var ragged = false
+        private var widest: [Int] = []
+
+        init(_ lines: [[String]]) {
+            for line in lines {
+                if cellCount == nil { cellCount = line.count; widest = Array(repeating: 0, count: line.count) }
+                guard line.count == cellCount else { ragged = true; return }
+                for (j, cell) in line.enumerated() { widest[j] = max(widest[j], TabWriter.width(cell)) }
+            }
+        }
+
+        mutating func add(_ other: Widths) {
+            guard let count = other.cellCount else { return }
+            guard let cellCount else { self = other; return }
+            guard !ragged, !other.ragged, count == cellCount else { ragged = true; return }
+            for j in widest.indices { widest[j] = max(widest[j], other.widest[j]) }
+        }
+
+        func columns(minWidth: Int = 6, padding: Int = 3) -> [Int]? {
+            guard !ragged, let cellCount else { return nil }
+            return widest.prefix(max(0, cellCount - 1)).map { max(minWidth, $0 + padding) }
         }
     }
 }

@@ -47,6 +47,48 @@ public struct ListingRow: Equatable, Sendable {
                   cells: TablePrinter.cells(for: resource, type: resource.type))
     }
 
+    /// The API server's order of a listing: by namespace, then name, byte by byte.
+    static func precedes(_ a: ListingRow, _ b: ListingRow) -> Bool {
+        a.namespace == b.namespace ? ByteOrder.precedes(a.name, b.name) : ByteOrder.precedes(a.namespace, b.namespace)
+    }
+
+    /// `rows` in the API server's order: as they are when they are in it already (a shard's
+    /// rows are written sorted), else sorted.
+    static func inKeyOrder(_ rows: [ListingRow]) -> [ListingRow] {
+        for i in rows.indices.dropFirst() where !precedes(rows[i - 1], rows[i]) {
+            return rows.sorted(by: precedes)
+        }
+        return rows
+    }
+
+    /// Runs each in the API server's order (a table's shards), as one list in that order.
+    public static func merged(_ runs: [[ListingRow]]) -> [ListingRow] {
+        if runs.count == 1 { return runs[0] }
+        var rows: [ListingRow] = []
+        rows.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        keys(runs).merge { run, index in rows.append(runs[run][index]) }
+        return rows
+    }
+
+    /// The runs' keys (namespace, NUL, name), packed for merging; packed on every core.
+    static func keys(_ runs: [[ListingRow]]) -> SortedRuns {
+        let shared = ReadOnly(runs)
+        var all = SortedRuns()
+        for part in Parallel.map(runs.count, { i in keys(shared.value[i]) }) { all.append(part) }
+        return all
+    }
+
+    /// One run's keys, packed.
+    static func keys(_ run: [ListingRow]) -> SortedRuns {
+        var keys = SortedRuns()
+        keys.addRun(count: run.count) { index, append in
+            append(run[index].namespace)
+            append("\u{0}")
+            append(run[index].name)
+        }
+        return keys
+    }
+
     /// `cells` as one line of text for the store: cells split by 0x1F, times as 0x01 + ms.
     public var encodedCells: String {
         cells.map { cell in
@@ -62,12 +104,39 @@ public struct ListingRow: Equatable, Sendable {
     }
 
     public static func decodeCells(_ bytes: ArraySlice<UInt8>) -> [Cell] {
-        split(bytes).map { part in
-            if part.first == 0x02 {
-                let fields = String(decoding: part.dropFirst(), as: UTF8.self).split(separator: ",")
-                return .restarts(fields.first.flatMap { Int($0) } ?? 0, last: fields.count > 1 ? Int(fields[1]).map { Timestamp(milliseconds: $0) } : nil)
+        bytes.withUnsafeBufferPointer { decodeCells($0) }
+    }
+
+    /// The cells of `encodedCells`, read where they lie (a row in a mapped shard file). A cell
+    /// that spells `name` (most rows' first) shares that string instead of making another.
+    static func decodeCells(_ bytes: UnsafeBufferPointer<UInt8>, name: String = "") -> [Cell] {
+        var cells: [Cell] = []
+        cells.reserveCapacity(10)
+        var bytesOfName = name
+        return bytesOfName.withUTF8 { nameBytes in
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x1F { end += 1 }
+                let part = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if !nameBytes.isEmpty, part.elementsEqual(nameBytes) {
+                    cells.append(.text(name))
+                } else {
+                    cells.append(cell(part))
+                }
+                if end >= bytes.count { return cells }
+                start = end + 1
             }
-            guard part.first == 0x01 else { return .text(String(decoding: part, as: UTF8.self)) }
+        }
+    }
+
+    private static func cell(_ part: UnsafeBufferPointer<UInt8>) -> Cell {
+        switch part.first {
+        case 0x02:
+            // Restarts: count, then `,` and the last restart's milliseconds when there is one.
+            let fields = part.dropFirst().split(separator: UInt8(ascii: ","))
+            return .restarts(fields.first.flatMap { integer($0) } ?? 0, last: fields.count > 1 ? integer(fields[1]).map { Timestamp(milliseconds: $0) } : nil)
+        case 0x01:
             var milliseconds = 0
             var negative = false
             for byte in part.dropFirst() {
@@ -76,7 +145,14 @@ public struct ListingRow: Equatable, Sendable {
                 milliseconds = milliseconds &* 10 &+ Int(byte - 0x30)
             }
             return .age(part.count > 1 ? Timestamp(milliseconds: negative ? -milliseconds : milliseconds) : nil)
+        default:
+            return .text(String(decoding: part, as: UTF8.self))
         }
+    }
+
+    /// A decimal integer, as `Int(String)` reads one (a sign, then digits, nothing else).
+    private static func integer(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        Int(String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self))
     }
 
     private static func split(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
@@ -93,6 +169,10 @@ public struct ListingRow: Equatable, Sendable {
     /// `k=v` pairs split by 0x1F: label keys and values cannot hold that byte.
     public var encodedLabels: String {
         labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
+    }
+
+    static func decodeLabels(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: String] {
+        decodeLabels(ArraySlice(bytes))
     }
 
     public static func decodeLabels(_ bytes: ArraySlice<UInt8>) -> [String: String] {
@@ -113,43 +193,96 @@ public enum TablePrinter {
     }
 
     public static func table(rows: [ListingRow], type: ResourceType, now: Timestamp, options: TableOptions) -> String {
-        var writer = TabWriter()
-        for line in lines(rows: rows, type: type, now: now, options: options) { writer.add(line) }
-        return writer.render()
+        var text = ""
+        write(runs: [rows], type: type, now: now, options: options) { text += $0 }
+        return text
+    }
+
+    /// The table of `runs`, handed to `output` a piece at a time. Each run is in the order to
+    /// print; several runs (a table's shards, each in the API server's order) are merged by
+    /// namespace and name as they print. The rows are formatted on every core, and the header
+    /// and first row go out as soon as the column widths are known, without the whole table
+    /// ever being one string: `get pods -A` of 150,000 pods starts printing at once.
+    public static func write(runs: [[ListingRow]], type: ResourceType, now: Timestamp, options: TableOptions,
+                             to output: (String) -> Void) {
+        let header = self.header(type: type, options: options)
+        let count = columns(for: type, wide: options.wide).count
+        let shared = ReadOnly(runs)
+        let formatted = Parallel.map(runs.count) { i -> (lines: [[String]], widths: TabWriter.Widths, keys: SortedRuns) in
+            let run = shared.value[i]
+            let lines = run.map { line(for: $0, count: count, type: type, now: now, options: options) }
+            return (lines, TabWriter.Widths(lines), ListingRow.keys(run))
+        }
+        var widths = TabWriter.Widths([header])
+        var keys = SortedRuns()
+        for run in formatted {
+            widths.add(run.widths)
+            keys.append(run.keys)
+        }
+        let lines = formatted.map(\.lines)
+        guard let columns = widths.columns() else {
+            // Lines of different lengths: the tab writer's blocks decide the widths.
+            var writer = TabWriter()
+            writer.add(header)
+            keys.merge { run, index in writer.add(lines[run][index]) }
+            output(writer.render())
+            return
+        }
+        var out: [UInt8] = []
+        TabWriter.append(header, widths: columns, to: &out)
+        var first = true
+        keys.merge { run, index in
+            TabWriter.append(lines[run][index], widths: columns, to: &out)
+            if first || out.count >= 1 << 16 {
+                output(String(decoding: out, as: UTF8.self))
+                out.removeAll(keepingCapacity: true)
+                first = false
+            }
+        }
+        if !out.isEmpty { output(String(decoding: out, as: UTF8.self)) }
     }
 
     /// The header and each row's cells, as the table prints them.
     static func lines(rows: [ListingRow], type: ResourceType, now: Timestamp, options: TableOptions) -> [[String]] {
-        var lines: [[String]] = []
+        let count = columns(for: type, wide: options.wide).count
+        return [header(type: type, options: options)] + rows.map { line(for: $0, count: count, type: type, now: now, options: options) }
+    }
+
+    static func header(type: ResourceType, options: TableOptions) -> [String] {
         var header = columns(for: type, wide: options.wide)
-        let count = header.count
         if options.allNamespaces && type.namespaced { header.insert("NAMESPACE", at: 0) }
         header += options.labelColumns.map { ($0.split(separator: "/").last.map(String.init) ?? $0).uppercased() }
         if options.showLabels { header.append("LABELS") }
-        lines.append(header)
-        for row in rows {
-            var cells: [String] = row.cells.prefix(count).map { cell in
-                switch cell {
-                case .text(let s): return s
-                case .age(let t): return t.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>"
-                case .restarts(let n, let last): return PodSummary.restartsText(n, last: last, now: now)
-                }
+        return header
+    }
+
+    /// One row's cells, as the table prints them at `now`.
+    /// `count`: how many of the row's cells the table has (`columns(for:wide:)`).
+    static func line(for row: ListingRow, count: Int, type: ResourceType, now: Timestamp, options: TableOptions) -> [String] {
+        // NAMESPACE first with -A: the object's own cells start after it.
+        let first = options.allNamespaces && type.namespaced ? 1 : 0
+        var cells: [String] = []
+        cells.reserveCapacity(first + count + options.labelColumns.count + (options.showLabels ? 1 : 0))
+        if first == 1 { cells.append(row.namespace) }
+        for cell in row.cells.prefix(count) {
+            switch cell {
+            case .text(let s): cells.append(s)
+            case .age(let t): cells.append(t.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>")
+            case .restarts(let n, let last): cells.append(PodSummary.restartsText(n, last: last, now: now))
             }
-            // loadBalancerStatusStringer: a LoadBalancer's addresses are cut to 16 characters
-            // unless the table is wide.
-            if type.kind == "Service", type.group.isEmpty, !options.wide, cells.count > 3, cells[1] == "LoadBalancer", cells[3].count > 16 {
-                cells[3] = String(cells[3].prefix(13)) + "..."
-            }
-            if type.kind == "Ingress", type.group == "networking.k8s.io", !options.wide, cells.count > 3, cells[3].count > 16 {
-                cells[3] = String(cells[3].prefix(13)) + "..."
-            }
-            if options.showKind, !cells.isEmpty, type.kind != "Event" { cells[0] = "\(type.qualifiedSingular)/\(cells[0])" }
-            if options.allNamespaces && type.namespaced { cells.insert(row.namespace, at: 0) }
-            cells += options.labelColumns.map { row.labels[$0] ?? "" }
-            if options.showLabels { cells.append(labelsText(row.labels)) }
-            lines.append(cells)
         }
-        return lines
+        // loadBalancerStatusStringer: a LoadBalancer's addresses are cut to 16 characters
+        // unless the table is wide.
+        if type.kind == "Service", type.group.isEmpty, !options.wide, cells.count > first + 3, cells[first + 1] == "LoadBalancer", cells[first + 3].count > 16 {
+            cells[first + 3] = String(cells[first + 3].prefix(13)) + "..."
+        }
+        if type.kind == "Ingress", type.group == "networking.k8s.io", !options.wide, cells.count > first + 3, cells[first + 3].count > 16 {
+            cells[first + 3] = String(cells[first + 3].prefix(13)) + "..."
+        }
+        if options.showKind, cells.count > first, type.kind != "Event" { cells[first] = "\(type.qualifiedSingular)/\(cells[first])" }
+        for key in options.labelColumns { cells.append(row.labels[key] ?? "") }
+        if options.showLabels { cells.append(labelsText(row.labels)) }
+        return cells
     }
 
     static func labelsText(_ labels: [String: String]) -> String {

@@ -278,28 +278,36 @@ public final class StateStore {
         return result
     }
 
-    /// What `get` prints for every object of `type`, without parsing the objects.
-    /// `labels: false` leaves each row's labels empty, unread (a listing without a selector or
-    /// label columns does not need them).
+    /// What `get` prints for every object of `type`, without parsing the objects, in the API
+    /// server's order (by namespace, then name, byte by byte). `labels: false` leaves each
+    /// row's labels empty, unread (a listing without a selector or label columns does not need
+    /// them).
     public func listingRows(_ type: ResourceType, namespace: String? = nil, labels: Bool = true) throws(StoreError) -> [ListingRow] {
+        ListingRow.merged(try listingRuns(type, namespace: namespace, labels: labels))
+    }
+
+    /// The rows of `listingRows` as runs, each in the API server's order: one per shard, read
+    /// on every core (the printer merges them as it prints, `TablePrinter.write`). The first
+    /// damaged shard, in the manifest's order, is the error.
+    public func listingRuns(_ type: ResourceType, namespace: String? = nil, labels: Bool = true) throws(StoreError) -> [[ListingRow]] {
         let scope = type.namespaced ? namespace : nil
         if let table = tables[type.storageKey], !table.hasLoadedShards {
-            var rows: [ListingRow] = []
-            for base in table.files where !base.isEmpty {
-                let path = "\(directory)/objects/\(base).rows"
-                guard FileIO.exists(path) else {
-                    throw .damaged(file: "\(directory)/\(Self.manifestName)", reason: "it names \(path), which is missing")
-                }
-                rows += try Table.listingRows(inFile: path, namespace: scope, labels: labels)
+            let paths = table.files.filter { !$0.isEmpty }.map { "\(directory)/objects/\($0).rows" }
+            for path in paths where !FileIO.exists(path) {
+                throw .damaged(file: "\(directory)/\(Self.manifestName)", reason: "it names \(path), which is missing")
             }
-            // In the API server's order: by namespace, then name, byte by byte (what the
-            // sorted keys of each shard already are).
-            return table.shardCount > 1 ? rows.sorted { a, b in
-                a.namespace == b.namespace ? ByteOrder.precedes(a.name, b.name) : ByteOrder.precedes(a.namespace, b.namespace)
-            } : rows
+            let outcomes = Parallel.map(paths.count) { i -> Result<[ListingRow], StoreError> in
+                do throws(StoreError) {
+                    return .success(ListingRow.inKeyOrder(try Table.listingRows(inFile: paths[i], namespace: scope, labels: labels)))
+                } catch { return .failure(error) }
+            }
+            var runs: [[ListingRow]] = []
+            runs.reserveCapacity(outcomes.count)
+            for outcome in outcomes { runs.append(try outcome.get()) }
+            return runs
         }
         let table = try loadedTable(type.storageKey)
-        return table.sortedKeys(namespace: type.namespaced ? namespace : nil).compactMap { table.listingRow($0) }
+        return [ListingRow.inKeyOrder(table.sortedKeys(namespace: scope).compactMap { table.listingRow($0) })]
     }
 
     public func count(_ type: ResourceType) throws(StoreError) -> Int {

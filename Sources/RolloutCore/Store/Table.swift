@@ -138,23 +138,30 @@ struct Table {
                     throw .damaged(file: path, reason: "line \(lineNumber) is not terminated (the file was cut short)")
                 }
                 let lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-                var tabs: [Int] = []
+                // The first three tabs (namespace, name, labels), without an array per line.
+                var tabs = (0, 0, 0)
+                var found = 0
                 var i = lineStart
-                while tabs.count < 3, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
+                while found < 3, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
                     let position = base.distance(to: tab.assumingMemoryBound(to: UInt8.self))
-                    tabs.append(position)
+                    switch found {
+                    case 0: tabs.0 = position
+                    case 1: tabs.1 = position
+                    default: tabs.2 = position
+                    }
+                    found += 1
                     i = position + 1
                 }
-                guard tabs.count == 3 else {
+                guard found == 3 else {
                     throw .damaged(file: path, reason: "line \(lineNumber) does not have the namespace, name, labels, cells fields")
                 }
-                let rowNamespace = String(decoding: UnsafeBufferPointer(rebasing: buffer[lineStart..<tabs[0]]), as: UTF8.self)
+                let slice = { (a: Int, b: Int) in UnsafeBufferPointer(rebasing: buffer[a..<b]) }
+                let rowNamespace = String(decoding: slice(lineStart, tabs.0), as: UTF8.self)
                 if namespace == nil || rowNamespace == namespace {
-                    let slice = { (a: Int, b: Int) in ArraySlice(UnsafeBufferPointer(rebasing: buffer[a..<b])) }
-                    rows.append(ListingRow(namespace: rowNamespace,
-                                           name: String(decoding: UnsafeBufferPointer(rebasing: buffer[(tabs[0] + 1)..<tabs[1]]), as: UTF8.self),
-                                           labels: labels ? ListingRow.decodeLabels(slice(tabs[1] + 1, tabs[2])) : [:],
-                                           cells: ListingRow.decodeCells(slice(tabs[2] + 1, lineEnd))))
+                    let name = String(decoding: slice(tabs.0 + 1, tabs.1), as: UTF8.self)
+                    rows.append(ListingRow(namespace: rowNamespace, name: name,
+                                           labels: labels ? ListingRow.decodeLabels(slice(tabs.1 + 1, tabs.2)) : [:],
+                                           cells: ListingRow.decodeCells(slice(tabs.2 + 1, lineEnd), name: name)))
                 }
                 lineStart = lineEnd + 1
             }

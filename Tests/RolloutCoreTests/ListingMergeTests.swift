@@ -1,0 +1,146 @@
+import XCTest
+@testable import RolloutCore
+
+/// `get` on a sharded table: each shard's rows are read (on every core) as a run already in the
+/// API server's order, and the printer merges the runs as it prints instead of sorting and
+/// laying out one whole table first. These check that the merge and the streamed layout give
+/// exactly what one sort and Go's tab writer give.
+final class ListingMergeTests: XCTestCase {
+    /// The merge of k runs sorted by their keys' bytes is the stable sort of their
+    /// concatenation: equal keys in run order, prefixes first, one run as it is, empty runs
+    /// skipped.
+    func testSortedRunsMergeAsOneStableSort() {
+        var random = SeededRandom(seed: 14)
+        let alphabet = ["a", "b", "z", "-", "0", "9", "é"]
+        for runCount in [0, 1, 2, 3, 5, 17, 64] {
+            var runs: [[(key: String, origin: Int)]] = []
+            for run in 0..<runCount {
+                let size = Int(random.next() % 40)
+                runs.append((0..<size).map { _ in
+                    let length = Int(random.next() % 4)
+                    return ((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined(), run)
+                }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+            }
+            var keys = SortedRuns()
+            for run in runs { keys.addRun(count: run.count) { index, append in append(run[index].key) } }
+            var merged: [(key: String, origin: Int)] = []
+            keys.merge { run, index in merged.append(runs[run][index]) }
+            let expected = runs.flatMap { $0 }.enumerated().sorted { a, b in
+                a.element.key == b.element.key ? a.offset < b.offset : a.element.key.utf8.lexicographicallyPrecedes(b.element.key.utf8)
+            }.map(\.element)
+            XCTAssertEqual(merged.map(\.key), expected.map(\.key), "\(runCount) runs")
+            XCTAssertEqual(merged.map(\.origin), expected.map(\.origin), "\(runCount) runs: equal keys keep the order of their runs")
+        }
+        // One run comes out in its own order, sorted or not (events are listed by time).
+        let unsorted = ["c", "a", "b"]
+        var keys = SortedRuns()
+        keys.addRun(count: 0) { _, _ in }
+        keys.addRun(count: unsorted.count) { index, append in append(unsorted[index]) }
+        var order: [String] = []
+        keys.merge { run, index in order.append(unsorted[index]) }
+        XCTAssertEqual(order, unsorted)
+        // A namespace before the longer ones it begins: "kube" < "kube-system".
+        let rows = [[ListingRow(namespace: "kube-system", name: "a", labels: [:], cells: [])],
+                    [ListingRow(namespace: "kube", name: "z", labels: [:], cells: [])]]
+        XCTAssertEqual(ListingRow.merged(rows).map(\.namespace), ["kube", "kube-system"])
+    }
+
+    /// A row's cells survive the store's encoding: text (outside ASCII too, and empty), times
+    /// (none, before 1970), restarts with and without a last restart.
+    func testCellsRoundTripThroughTheStoresEncoding() {
+        let cells: [ListingRow.Cell] = [.text("web-0"), .text(""), .text("ünï 日本"), .age(nil), .age(Timestamp(milliseconds: 1_735_689_600_000)),
+                                        .age(Timestamp(milliseconds: -5_000)), .restarts(0, last: nil), .restarts(6, last: Timestamp(milliseconds: 42)),
+                                        .text("<none>")]
+        let row = ListingRow(namespace: "default", name: "web-0", labels: [:], cells: cells)
+        XCTAssertEqual(ListingRow.decodeCells(ArraySlice(row.encodedCells.utf8)), cells)
+        XCTAssertEqual(ListingRow.decodeCells(ArraySlice("".utf8)), [.text("")])
+        // The shard reader hands the row's name over to share: same cells.
+        let encoded = Array(row.encodedCells.utf8)
+        XCTAssertEqual(encoded.withUnsafeBufferPointer { ListingRow.decodeCells($0, name: "web-0") }, cells)
+        XCTAssertEqual(encoded.withUnsafeBufferPointer { ListingRow.decodeCells($0, name: "ünï 日本") }, cells)
+    }
+
+    private func podRow(_ namespace: String, _ name: String, restarts: Int = 0, age: Int) -> ListingRow {
+        ListingRow(namespace: namespace, name: name, labels: ["app": "web"],
+                   cells: [.text(name), .text("1/1"), .text("Running"),
+                           .restarts(restarts, last: restarts > 0 ? Timestamp(milliseconds: 1_000_000) : nil),
+                           .age(Timestamp(milliseconds: age)), .text("10.42.0.\(name.count)"), .text("node-\(name.count % 3)"),
+                           .text("<none>"), .text("<none>")])
+    }
+
+    /// Runs laid out as they stream equal Go's tab writer on the merged, sorted rows, for
+    /// narrow, wide, -A and --show-labels tables, with names of every width (and a name
+    /// outside ASCII: the tab writer counts runes); the first piece is the header and the
+    /// first row alone, so it can be printed before the rest is laid out.
+    func testStreamedTableEqualsTheTabWriterOnTheSortedRows() {
+        let pods = ResourceType.forObject(apiVersion: "v1", kind: "Pod")
+        let names = ["web-0", "a-much-longer-name-for-a-pod-0123456789", "web-10", "web-9", "db-x", "zz", "ünïcode-pod", "kube-proxy-abc"]
+        var rows: [ListingRow] = []
+        for (i, name) in names.enumerated() {
+            rows.append(podRow(i % 2 == 0 ? "default" : "kube-system", name, restarts: i % 3, age: i * 7_000_000))
+        }
+        // Split as shards are: by hash, each shard sorted.
+        var runs = Array(repeating: [ListingRow](), count: 3)
+        for (i, row) in rows.enumerated() { runs[(i * 7) % 3].append(row) }
+        runs = runs.map(ListingRow.inKeyOrder)
+        let sorted = rows.sorted(by: ListingRow.precedes)
+        XCTAssertEqual(ListingRow.merged(runs).map(\.name), sorted.map(\.name))
+        let now = Timestamp(milliseconds: 90_000_000)
+        for options in [TableOptions(), TableOptions(wide: true), TableOptions(allNamespaces: true),
+                        TableOptions(wide: true, showLabels: true, allNamespaces: true)] {
+            var writer = TabWriter()
+            for line in TablePrinter.lines(rows: sorted, type: pods, now: now, options: options) { writer.add(line) }
+            var pieces: [String] = []
+            TablePrinter.write(runs: runs, type: pods, now: now, options: options) { pieces.append($0) }
+            XCTAssertEqual(pieces.joined(), writer.render(), "\(options)")
+            XCTAssertEqual(pieces.first?.split(separator: "\n").count, 2, "the header and the first row come first, alone")
+        }
+    }
+
+    /// Rows with fewer cells than the table's columns (a row stored before a column was added)
+    /// make Go's tab writer lay out blocks of lines; the streamed layout hands those tables to
+    /// the tab writer whole.
+    func testRaggedRowsAreLaidOutByTheTabWritersBlocks() {
+        let pods = ResourceType.forObject(apiVersion: "v1", kind: "Pod")
+        let now = Timestamp(milliseconds: 90_000_000)
+        let short = ListingRow(namespace: "default", name: "b-short", labels: [:], cells: [.text("b-short"), .text("1/1")])
+        let runs = [[podRow("default", "a-long-name-here", age: 0)], [short], [podRow("default", "c", age: 5_000)]]
+        var writer = TabWriter()
+        for line in TablePrinter.lines(rows: ListingRow.merged(runs), type: pods, now: now, options: TableOptions()) { writer.add(line) }
+        var text = ""
+        TablePrinter.write(runs: runs, type: pods, now: now, options: TableOptions()) { text += $0 }
+        XCTAssertEqual(text, writer.render())
+        XCTAssertTrue(text.contains("\nb-short            1/1\nc                  1/1   Running"), text)
+    }
+
+    /// A table of several shards lists as one, in the API server's byte order, whichever
+    /// shard each object landed in.
+    func testShardedStoreListsRunsThatMergeInByteOrder() throws {
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        for i in 0..<1300 {
+            // Lengths and digits chosen so that numeric and byte order differ (cm-9 > cm-10).
+            let name = "cm-\(i * 7919 % 1300)"
+            try store.create(Resource(Object([
+                "apiVersion": .string("v1"), "kind": .string("ConfigMap"),
+                "metadata": .object(Object(["name": .string(name), "namespace": .string(i % 4 == 0 ? "kube-system" : "default")])),
+            ])))
+        }
+        try store.commit()
+        store.close()
+        store = try StateStore(directory: directory, writable: false)
+        defer { store.close() }
+        let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
+        let runs = try store.listingRuns(type)
+        XCTAssertEqual(runs.count, 4, "1300 objects at 512 per shard")
+        for run in runs { XCTAssertEqual(ListingRow.inKeyOrder(run).map(\.name), run.map(\.name), "each shard's rows are in key order") }
+        let rows = try store.listingRows(type)
+        XCTAssertEqual(rows.count, 1300)
+        let expected = rows.sorted { a, b in
+            a.namespace == b.namespace ? a.name.utf8.lexicographicallyPrecedes(b.name.utf8) : a.namespace.utf8.lexicographicallyPrecedes(b.namespace.utf8)
+        }
+        XCTAssertEqual(rows.map { "\($0.namespace)/\($0.name)" }, expected.map { "\($0.namespace)/\($0.name)" })
+        XCTAssertEqual(rows.prefix(3).map { "\($0.namespace)/\($0.name)" }, ["default/cm-1", "default/cm-10", "default/cm-1001"])
+        XCTAssertEqual(try store.listingRows(type, namespace: "kube-system").count, 325)
+    }
+}
