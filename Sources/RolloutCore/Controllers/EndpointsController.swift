@@ -3,8 +3,15 @@
 /// `addresses`, the others under `notReadyAddresses`; with `publishNotReadyAddresses` every pod,
 /// terminating ones too, under `addresses`. Its EndpointSlices change with it
 /// (EndpointSliceController). Both are visible after the propagation delay (SPEC §3, default
-/// 1 s), the time kube-proxy takes to act on a change.
+/// 1 s), the time kube-proxy takes to act on a change. An Endpoints object holds at most 1,000
+/// addresses (`truncateEndpoints`): beyond, it is cut and annotated
+/// `endpoints.kubernetes.io/over-capacity: truncated`, while the slices list every endpoint.
 enum EndpointsController {
+    /// `maxCapacity` of `pkg/controller/endpoint/endpoints_controller.go`.
+    static let maxCapacity = 1000
+    /// `v1.EndpointsOverCapacity`, set to "truncated".
+    static let overCapacityAnnotation = "endpoints.kubernetes.io/over-capacity"
+
     /// Looks again at the Services whose pods changed (ServicePods).
     static func sync(in c: Cluster) -> Bool {
         var changed = false
@@ -21,7 +28,7 @@ enum EndpointsController {
             if c.endpointInputs[key] == inputs { continue }
             c.endpointInputs[key] = inputs
             // Each pod's address and endpoint are made again only when what they show moved.
-            let subsets = desiredSubsets(service, pods: selected, address: { pod, ip in
+            let (subsets, overCapacity) = desiredSubsets(service, pods: selected, address: { pod, ip in
                 let now = EndpointInputs.Pod(pod)
                 if let kept = pod.endpointValues.address, kept.inputs == now { return kept.value }
                 let value = address(for: pod, ip: ip)
@@ -39,11 +46,12 @@ enum EndpointsController {
             // What the last update on its way will leave, else what is published.
             let target = c.pendingEndpoints[endpointsKey]?.last
                 ?? PendingEndpoints(at: c.now, subsets: c.endpoints[endpointsKey]?.object["subsets"] ?? .array([]),
-                                    endpoints: .array((c.endpointSlices[endpointsKey] ?? []).flatMap { $0.object["endpoints"]?.arrayValue ?? [] }))
+                                    endpoints: .array((c.endpointSlices[endpointsKey] ?? []).flatMap { $0.object["endpoints"]?.arrayValue ?? [] }),
+                                    overCapacity: c.endpoints[endpointsKey]?.annotations[overCapacityAnnotation] != nil)
             let noSlicesYet = c.pendingEndpoints[endpointsKey] == nil && c.endpointSlices[endpointsKey] == nil
-            if subsets != target.subsets || endpoints != target.endpoints || noSlicesYet {
+            if subsets != target.subsets || endpoints != target.endpoints || overCapacity != target.overCapacity || noSlicesYet {
                 let at = c.now.adding(c.endpointPropagation)
-                c.pendingEndpoints[endpointsKey, default: []].append(PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints))
+                c.pendingEndpoints[endpointsKey, default: []].append(PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints, overCapacity: overCapacity))
                 c.timers.add(.endpoints(endpointsKey), at: at)
                 changed = true
             }
@@ -77,6 +85,15 @@ enum EndpointsController {
             meta["labels"] = service.metadata["labels"]
             resource.metadata = meta
         }
+        // syncService: the over-capacity mark is set when the addresses were cut, and removed
+        // when they fit again.
+        if latest.overCapacity != (resource.annotations[overCapacityAnnotation] != nil) {
+            var meta = resource.metadata
+            var annotations = meta["annotations"]?.objectValue ?? Object()
+            annotations[overCapacityAnnotation] = latest.overCapacity ? .string("truncated") : nil
+            meta["annotations"] = annotations.count == 0 ? nil : .object(annotations)
+            resource.metadata = meta
+        }
         resource.object["subsets"] = subsets == .array([]) ? nil : subsets
         c.endpoints[key] = resource
         c.dirtyEndpoints.insert(key)
@@ -86,16 +103,33 @@ enum EndpointsController {
 
     /// `pods`: the Service's selected pods that have an IP.
     /// `address` makes each address (`address(for:ip:)`, or a kept copy of what it made).
-    static func desiredSubsets(_ service: Resource, pods: [SimPod], address: (SimPod, String) -> Value = { address(for: $0, ip: $1) }) -> Value {
+    /// `overCapacity`: more than `maxCapacity` addresses, cut as `truncateEndpoints` cuts them
+    /// (all subsets here are one: every pod of a Service has its ports): the ready ones first,
+    /// each list in its sorted order (`SortSubsets`: by IP, byte by byte, then by pod uid).
+    static func desiredSubsets(_ service: Resource, pods: [SimPod],
+                               address: (SimPod, String) -> Value = { address(for: $0, ip: $1) }) -> (subsets: Value, overCapacity: Bool) {
         let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
         var ready: [(String, SimPod)] = [], notReady: [(String, SimPod)] = []
         for pod in pods where pod.isActive || publishNotReady {
             guard let ip = pod.ip else { continue }
             if pod.ready || publishNotReady { ready.append((ip, pod)) } else { notReady.append((ip, pod)) }
         }
-        if ready.isEmpty && notReady.isEmpty { return .array([]) }
+        if ready.isEmpty && notReady.isEmpty { return (.array([]), false) }
+        let overCapacity = ready.count + notReady.count > maxCapacity
+        // LessEndpointAddress (pkg/api/v1/endpoints/util.go).
+        func inOrder(_ list: [(String, SimPod)]) -> [(String, SimPod)] {
+            list.sorted { a, b in a.0 == b.0 ? a.1.uid < b.1.uid : ByteOrder.precedes(a.0, b.0) }
+        }
+        ready = inOrder(ready)
+        notReady = inOrder(notReady)
+        if overCapacity {
+            // truncateEndpoints: the ready addresses up to the capacity, then the not-ready ones
+            // up to what is left (a single subset's share is all of it).
+            ready = Array(ready.prefix(maxCapacity))
+            notReady = Array(notReady.prefix(maxCapacity - ready.count))
+        }
         func addresses(_ list: [(String, SimPod)]) -> Value {
-            .array(list.sorted { $0.0 < $1.0 }.map { ip, pod in address(pod, ip) })
+            .array(list.map { ip, pod in address(pod, ip) })
         }
         let samplePod = (ready.first ?? notReady.first)?.1
         let ports: [Value] = (service.value.at("spec", "ports")?.arrayValue ?? []).map { port in
@@ -109,7 +143,7 @@ enum EndpointsController {
         if !ready.isEmpty { subset["addresses"] = addresses(ready) }
         if !notReady.isEmpty { subset["notReadyAddresses"] = addresses(notReady) }
         subset["ports"] = .array(ports)
-        return .array([.object(subset)])
+        return (.array([.object(subset)]), overCapacity)
     }
 
     /// One pod's address in an Endpoints subset.
@@ -170,6 +204,8 @@ enum EndpointsController {
         var subsets: Value
         /// The slices' endpoints, all of them in order.
         var endpoints: Value
+        /// The subsets were cut to `maxCapacity` addresses.
+        var overCapacity = false
     }
 
     /// A Service port's target on a pod: a number, or a named container port looked up.

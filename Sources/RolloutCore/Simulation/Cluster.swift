@@ -227,7 +227,8 @@ public final class Cluster {
                 guard let at = item["at"]?.stringValue.flatMap(Timestamp.init(parsing:)), let subsets = item["subsets"] else { continue }
                 // A state from before EndpointSlices: the slices follow the Endpoints.
                 let endpoints = item["endpoints"] ?? EndpointsController.endpoints(fromSubsets: subsets)
-                pendingEndpoints[key, default: []].append(EndpointsController.PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints))
+                pendingEndpoints[key, default: []].append(EndpointsController.PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints,
+                                                                                               overCapacity: item["overCapacity"]?.boolValue ?? false))
                 timers.add(.endpoints(key), at: max(at, now))
             }
         }
@@ -584,8 +585,12 @@ public final class Cluster {
                 try store.put(Resource(Object([
                     "apiVersion": .string("rollout.dev/v1alpha1"), "kind": .string("EndpointsPropagation"),
                     "metadata": .object(Object(["name": .string(key.name), "namespace": .string(key.namespace)])),
-                    "updates": .array(updates.map { .object(Object(["at": .string(Timestamp(milliseconds: $0.at.milliseconds).description), "subsets": $0.subsets,
-                                                                    "endpoints": $0.endpoints])) }),
+                    "updates": .array(updates.map { update in
+                        var item = Object(["at": .string(Timestamp(milliseconds: update.at.milliseconds).description), "subsets": update.subsets,
+                                           "endpoints": update.endpoints])
+                        if update.overCapacity { item["overCapacity"] = .bool(true) }
+                        return .object(item)
+                    }),
                 ])), creating: false)
             } else if try store.get(storedKey) != nil {
                 try store.delete(storedKey)

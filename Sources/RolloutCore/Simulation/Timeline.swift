@@ -216,13 +216,24 @@ extension Cluster {
             sample.peak = sample.pods
             if let peak = instantPeak[resource.uid], peak > max(before, sample.pods) { sample.peak = peak }
             instantPeak[resource.uid] = sample.pods
-            // The ready addresses of the first Service (by namespace and name) selecting its pods.
+            // The ready endpoints of the first Service (by namespace and name) selecting its
+            // pods, as its published EndpointSlices list them: the same addresses as its
+            // Endpoints' `addresses`, but all of them past the Endpoints' 1,000 (a state from
+            // before slices: its Endpoints, until the slices are published).
             let labels = stringMap(template["metadata"]?["labels"])
             if let service = servicePods.services(selecting: labels, namespace: resource.namespace ?? "default").first {
                 timelineServiceReaders[service, default: []].insert(resource.uid)
-                let published = endpoints[ObjectKey(type: Cluster.endpointsType.storageKey, namespace: service.namespace, name: service.name)]
-                for subset in published?.object["subsets"]?.arrayValue ?? [] {
-                    sample.endpoints += (subset["addresses"]?.arrayValue ?? []).count
+                let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: service.namespace, name: service.name)
+                if let slices = endpointSlices[key] {
+                    for slice in slices {
+                        for endpoint in slice.object["endpoints"]?.arrayValue ?? [] where endpoint["conditions"]?["ready"] != .bool(false) {
+                            sample.endpoints += 1
+                        }
+                    }
+                } else {
+                    for subset in endpoints[key]?.object["subsets"]?.arrayValue ?? [] {
+                        sample.endpoints += (subset["addresses"]?.arrayValue ?? []).count
+                    }
                 }
             }
             if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; continue }

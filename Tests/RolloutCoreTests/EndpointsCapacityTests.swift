@@ -1,0 +1,143 @@
+import XCTest
+@testable import RolloutCore
+
+/// An Endpoints object holds at most 1,000 addresses; past that the Endpoints controller cuts
+/// it and marks it `endpoints.kubernetes.io/over-capacity: truncated`, while the EndpointSlices
+/// (what kube-proxy reads) list every endpoint. Expectations from
+/// `pkg/controller/endpoint/endpoints_controller.go` (syncService, truncateEndpoints,
+/// addressSubset; maxCapacity 1000) and `pkg/api/v1/endpoints/util.go` (LessEndpointAddress:
+/// by IP byte by byte, then by pod uid); KUBERNETES-scheduling-traffic.md §7.
+final class EndpointsCapacityTests: XCTestCase {
+    private let service = Resource(Object([
+        "apiVersion": .string("v1"), "kind": .string("Service"),
+        "metadata": .object(Object(["name": .string("web"), "namespace": .string("default")])),
+        "spec": .object(Object(["selector": .object(Object(["app": .string("web")])),
+                                "ports": .array([.object(Object(["port": .int(80)]))])])),
+    ]))
+
+    private func pods(ready: Int, notReady: Int) -> [SimPod] {
+        (0..<(ready + notReady)).map { i in
+            let pod = SimPod(name: "web-\(i)", namespace: "default", uid: String(format: "uid-%05d", i), ownerUID: "rs", ownerName: "rs",
+                             labels: ["app": "web"], template: Object(), created: Timestamp(milliseconds: 0), behaviour: AppBehaviour(template: nil))
+            // Addresses whose byte order is not their number order (10.42.1.10 < 10.42.1.9).
+            pod.ip = "10.42.\(i / 250).\(i % 250 + 2)"
+            pod.ready = i < ready
+            return pod
+        }
+    }
+
+    private func ips(_ subsets: Value, _ field: String) -> [String] {
+        (subsets.arrayValue?.first?[field]?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue }
+    }
+
+    /// truncateEndpoints on one subset: ready addresses past 1,000 are cut to the first 1,000
+    /// (and every not-ready one dropped); otherwise only the not-ready ones are cut, to what the
+    /// ready ones leave; at 1,000 or fewer nothing is cut.
+    func testAddressesPastOneThousandAreCutReadyFirst() {
+        let cases: [(name: String, ready: Int, notReady: Int, addresses: Int, notReadyAddresses: Int, over: Bool)] = [
+            ("all fit", 600, 400, 600, 400, false),
+            ("one too many, not ready cut", 600, 401, 600, 400, true),
+            ("ready past capacity: the first 1,000, no not-ready", 1100, 50, 1000, 0, true),
+            ("none ready", 0, 1200, 0, 1000, true),
+            ("exactly the capacity ready", 1000, 0, 1000, 0, false),
+        ]
+        for c in cases {
+            let pods = pods(ready: c.ready, notReady: c.notReady)
+            let (subsets, over) = EndpointsController.desiredSubsets(service, pods: pods)
+            XCTAssertEqual(over, c.over, c.name)
+            let ready = ips(subsets, "addresses"), notReady = ips(subsets, "notReadyAddresses")
+            XCTAssertEqual(ready.count, c.addresses, c.name)
+            XCTAssertEqual(notReady.count, c.notReadyAddresses, c.name)
+            // Each list is the first of its sorted addresses (IP bytes): cut from the end.
+            let allReady = pods.filter(\.ready).compactMap(\.ip).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let allNotReady = pods.filter { !$0.ready }.compactMap(\.ip).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            XCTAssertEqual(ready, Array(allReady.prefix(c.addresses)), c.name)
+            XCTAssertEqual(notReady, Array(allNotReady.prefix(c.notReadyAddresses)), c.name)
+        }
+        // The slices are not cut: every endpoint.
+        XCTAssertEqual(EndpointSliceController.desiredEndpoints(service, pods: pods(ready: 1100, notReady: 50)).count, 1150)
+    }
+
+    /// Two pods at one address (an address reused after its pod went, still listed while it
+    /// terminates elsewhere) are ordered by uid, as LessEndpointAddress orders them.
+    func testEqualAddressesAreOrderedByPodUID() {
+        let pods = pods(ready: 3, notReady: 0)
+        pods[0].ip = "10.42.0.9"
+        pods[2].ip = "10.42.0.9"
+        let (subsets, _) = EndpointsController.desiredSubsets(service, pods: pods.reversed())
+        let refs = (subsets.arrayValue?.first?["addresses"]?.arrayValue ?? []).compactMap { $0["targetRef"]?["uid"]?.stringValue }
+        XCTAssertEqual(refs, ["uid-00001", "uid-00000", "uid-00002"], "10.42.0.3 first, then the two at 10.42.0.9 by uid")
+    }
+
+    /// A Deployment of 1,100 replicas behind a Service: the Endpoints carry 1,000 addresses and
+    /// the over-capacity mark, the slices all 1,100 endpoints in 11 slices of 100, and the
+    /// rollout's timeline counts 1,100 ready endpoints. Scaled to 900, the Endpoints hold them
+    /// all and the mark goes.
+    func testAServiceOfElevenHundredPodsKeepsAThousandAddressesAndEverySlice() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
+                                   newCluster: ClusterSpec(profile: .bare, nodes: 12))
+        addTeardownBlock { store.close() }
+        func apply(replicas: Int) throws {
+            let yaml = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              selector: {app: web}
+              ports: [{port: 80}]
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: \(replicas)
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata:
+                  labels: {app: web}
+                  annotations: {rollout.sim/pull: 0s}
+                spec:
+                  containers:
+                  - name: app
+                    image: app:1
+                    readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 5}
+            """
+            _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents,
+                                  to: store, options: ApplyOptions())
+        }
+        try apply(replicas: 1100)
+        var c = try Cluster(store: store)
+        let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web")
+        // A cut update still on its way when the command ends is saved with its mark.
+        var steps = 0
+        while c.pendingEndpoints[key]?.last?.overCapacity != true, steps < 100 {
+            EventLoop.advance(c, by: Duration(milliseconds: 100))
+            steps += 1
+        }
+        XCTAssertEqual(c.pendingEndpoints[key]?.last?.overCapacity, true)
+        try c.save()
+        try store.commit()
+        c = try Cluster(store: store)
+        XCTAssertEqual(c.pendingEndpoints[key]?.last?.overCapacity, true, "kept across commands")
+        EventLoop.advance(c, by: Duration(seconds: 60))
+        var endpoints = try XCTUnwrap(c.endpoints[key])
+        XCTAssertEqual(ips(endpoints.object["subsets"] ?? .null, "addresses").count, 1000)
+        XCTAssertNil(endpoints.object["subsets"]?.arrayValue?.first?["notReadyAddresses"])
+        XCTAssertEqual(endpoints.annotations[EndpointsController.overCapacityAnnotation], "truncated")
+        let slices = c.endpointSlices[key] ?? []
+        XCTAssertEqual(slices.map { $0.object["endpoints"]?.arrayValue?.count ?? 0 }, Array(repeating: 100, count: 11))
+        let timeline = try XCTUnwrap(c.timelines[ObjectKey(type: "apps/Deployment", namespace: "default", name: "web")])
+        XCTAssertEqual(timeline.samples.last?.endpoints, 1100, "the timeline counts the slices' ready endpoints, not the cut Endpoints")
+        XCTAssertEqual(timeline.samples.map(\.endpoints).max(), 1100)
+        try c.save()
+        try store.commit()
+
+        try apply(replicas: 900)
+        c = try Cluster(store: store)
+        EventLoop.advance(c, by: Duration(seconds: 60))
+        endpoints = try XCTUnwrap(c.endpoints[key])
+        XCTAssertEqual(ips(endpoints.object["subsets"] ?? .null, "addresses").count, 900)
+        XCTAssertNil(endpoints.annotations[EndpointsController.overCapacityAnnotation], "under capacity again: the mark is removed")
+        XCTAssertEqual((c.endpointSlices[key] ?? []).reduce(0) { $0 + ($1.object["endpoints"]?.arrayValue?.count ?? 0) }, 900)
+    }
+}
