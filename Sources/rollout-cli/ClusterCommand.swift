@@ -247,6 +247,10 @@ enum ClusterCommand {
             spec.memory = q
         case "--pods":
             guard let n = Int(text), n > 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--pods\" flag: expected a positive number") }
+            // Each node's pods get addresses from its /24 pod range: .2 to .254 (PodAddresses).
+            guard n <= PodRange.nodeRange.count else {
+                throw UsageError(message: "invalid argument \"\(text)\" for \"--pods\" flag: at most \(PodRange.nodeRange.count), the addresses of a node's /24 pod range (k3s' node-cidr-mask-size 24)")
+            }
             spec.pods = n
         default:
             break

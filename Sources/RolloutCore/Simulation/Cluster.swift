@@ -91,7 +91,9 @@ public final class Cluster {
     var dirtySlices: Set<ObjectKey> = []
     var deletedSlices: Set<ObjectKey> = []
     var pendingKeysAtLoad: Set<ObjectKey> = []
-    var ipCounter = 0
+    /// Each node's last reserved pod address, as its offset in the node's pod range
+    /// (host-local's `last_reserved_ip`); kept in the state's counters as `podIP/NODE`.
+    var lastPodIP: [String: Int] = [:]
     /// ConfigMaps, Secrets and PersistentVolumeClaims by `Kind/namespace/name`, with their keys.
     var configObjects: [String: Set<String>] = [:]
     /// The KubeletMemory objects stored when the command began.
@@ -145,7 +147,9 @@ public final class Cluster {
         self.store = store
         now = store.clock
         random = store.random
-        ipCounter = store.counters["podIP"] ?? 0
+        for (name, offset) in store.counters where name.hasPrefix(Self.podIPCounter) {
+            lastPodIP[String(name.dropFirst(Self.podIPCounter.count))] = offset
+        }
         eventSequence = store.counters["event"] ?? 0
         profile = try ClusterProfile.of(store)
         func list(_ type: ResourceType) throws(StoreError) -> [Resource] {
@@ -400,13 +404,17 @@ public final class Cluster {
         dirtyNodes.insert(node)
     }
 
-    func nextPodIP(node: String) -> String {
-        ipCounter += 1
-        // From the node's podCIDR (a /24 of 10.42.0.0/16 on k3s, given in registration order);
-        // a node stored without one: by its place among the nodes.
+    static let podIPCounter = "podIP/"
+
+    /// The next free address of the node's pod range (PodAddresses: host-local's round robin),
+    /// reserved; nil when the pods on the node hold every address of it.
+    func nextPodIP(node: String) -> String? {
         let i = nodeIndex[node] ?? 0
-        if i < nodes.count, let prefix = nodes[i].podCIDRPrefix { return "\(prefix).\(ipCounter % 250 + 2)" }
-        return "10.\(42 + i / 256).\(i % 256).\(ipCounter % 250 + 2)"
+        let range = (i < nodes.count ? nodes[i].podRange : nil) ?? PodRange(nodeIndex: i)
+        let held = Set((podsOnNode[node] ?? []).compactMap { pods[$0]?.ip })
+        guard let next = PodAddresses.next(in: range, lastReserved: lastPodIP[node], held: held) else { return nil }
+        lastPodIP[node] = next.offset
+        return next.ip
     }
 
     // MARK: events
@@ -483,7 +491,12 @@ public final class Cluster {
     public func save() throws(StoreError) {
         store.clock = now
         store.random = random
-        store.counters["podIP"] = ipCounter
+        // The old single counter (before per-node ranges) and nodes that went are dropped.
+        for name in store.counters.keys where name == "podIP" || name.hasPrefix(Self.podIPCounter) {
+            let node = String(name.dropFirst(Self.podIPCounter.count))
+            if name == "podIP" || lastPodIP[node] == nil || nodeIndex[node] == nil { store.counters[name] = nil }
+        }
+        for (node, offset) in lastPodIP where nodeIndex[node] != nil { store.counters[Self.podIPCounter + node] = offset }
         store.counters["event"] = eventSequence
         for key in dirtyDeployments.sorted() {
             guard let resource = deployments[key], let previous = try store.get(key) else { continue }
@@ -667,8 +680,8 @@ public struct SimNode: Sendable {
     /// When it reports again (`cluster recover-node`): `rollout.sim/kubelet-restarted`.
     public var restartedAt: Timestamp?
     public var created: Timestamp
-    /// The first three octets of `spec.podCIDR` (a /24), where its pods get their addresses.
-    var podCIDRPrefix: String?
+    /// `spec.podCIDR`, where its pods get their addresses.
+    var podRange: PodRange?
     /// `topology.kubernetes.io/zone`, "" without one: the node lifecycle controller's zones.
     public var zone: String { labels["topology.kubernetes.io/zone"] ?? "" }
 
@@ -702,10 +715,7 @@ public struct SimNode: Sendable {
         stoppedAt = annotations[NodeLifecycleController.stoppedAnnotation].flatMap(Timestamp.init(parsing:))
         restartedAt = annotations[NodeLifecycleController.restartedAnnotation].flatMap(Timestamp.init(parsing:))
         created = resource.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0)
-        if let cidr = resource.value.at("spec", "podCIDR")?.stringValue, cidr.hasSuffix(".0/24") {
-            let octets = cidr.dropLast(5).split(separator: ".")
-            if octets.count == 3, octets.allSatisfy({ UInt8($0) != nil }) { podCIDRPrefix = octets.joined(separator: ".") }
-        }
+        podRange = resource.value.at("spec", "podCIDR")?.stringValue.flatMap(PodRange.init(cidr:))
     }
 
     /// The kubelet is not running at `time`.
