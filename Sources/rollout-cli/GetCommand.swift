@@ -174,7 +174,8 @@ enum GetCommand {
             options.labelColumns = labelColumns(parsed)
             for group in groups where group.runs.contains(where: { !$0.isEmpty }) {
                 if printed { io.out("\n") }
-                // Each piece goes out as it is ready: the first row before the last is laid out.
+                // Each piece goes out as it is ready: the header and first row as soon as the
+                // column widths are known, then the rest.
                 TablePrinter.write(runs: group.runs, type: group.type, now: store.clock, options: options) { piece in
                     io.out(piece)
                     io.flush()

@@ -86,24 +86,10 @@ final class EndpointsCapacityTests: XCTestCase {
               selector: {app: web}
               ports: [{port: 80}]
             ---
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: web}
-            spec:
-              replicas: \(replicas)
-              selector: {matchLabels: {app: web}}
-              template:
-                metadata:
-                  labels: {app: web}
-                  annotations: {rollout.sim/pull: 0s}
-                spec:
-                  containers:
-                  - name: app
-                    image: app:1
-                    readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 5}
-            """
-            _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents,
-                                  to: store, options: ApplyOptions())
+
+            """ + deploymentYAML("web", replicas: replicas,
+                                 container: "{name: app, image: app:1, readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 5}}")
+            try applyYAML(yaml, to: store)
         }
         try apply(replicas: 1100)
         var c = try Cluster(store: store)

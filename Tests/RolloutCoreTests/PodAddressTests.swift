@@ -64,38 +64,8 @@ final class PodAddressTests: XCTestCase {
         addTeardownBlock { store.close() }
         var firstAddresses: [String] = []
         for version in 1...5 {
-            let db = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: db}
-            spec:
-              replicas: 60
-              selector: {matchLabels: {app: db}}
-              template:
-                metadata:
-                  labels: {app: db}
-                  annotations: {rollout.sim/pull: 0s}
-                spec:
-                  containers: [{name: db, image: "db:1"}]
-            ---
-
-            """
-            let yaml = db + """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: web}
-            spec:
-              replicas: 100
-              selector: {matchLabels: {app: web}}
-              template:
-                metadata:
-                  labels: {app: web}
-                  annotations: {rollout.sim/pull: 0s}
-                spec:
-                  containers: [{name: app, image: "app:\(version)"}]
-            """
-            _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents,
-                                  to: store, options: ApplyOptions())
+            try applyYAML(deploymentYAML("db", replicas: 60, container: "{name: db, image: db:1}") + "---\n"
+                          + deploymentYAML("web", replicas: 100, container: "{name: app, image: \"app:\(version)\"}"), to: store)
             let c = try Cluster(store: store)
             for _ in 0..<120 {
                 EventLoop.advance(c, by: Duration(milliseconds: 500))

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import RolloutCore
 
 /// One run of the built `rollout` binary: exit status, stdout and stderr.
 struct RolloutRun {
@@ -51,4 +52,30 @@ func temporaryDirectory(_ test: XCTestCase, _ prefix: String = "rollout-test") t
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
     return url
+}
+
+/// A Deployment `name` of `replicas` pods labelled `app: name`, whose image is on every node
+/// (`rollout.sim/pull: 0s`); `container`: its one container, in YAML's flow style.
+func deploymentYAML(_ name: String, replicas: Int, container: String) -> String {
+    """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: \(name)}
+    spec:
+      replicas: \(replicas)
+      selector: {matchLabels: {app: \(name)}}
+      template:
+        metadata:
+          labels: {app: \(name)}
+          annotations: {rollout.sim/pull: 0s}
+        spec:
+          containers: [\(container)]
+
+    """
+}
+
+/// Applies `yaml` to `store` as `rollout apply` does, without running time.
+func applyYAML(_ yaml: String, to store: StateStore) throws {
+    _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents,
+                          to: store, options: ApplyOptions())
 }
