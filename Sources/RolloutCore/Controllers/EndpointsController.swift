@@ -116,9 +116,10 @@ enum EndpointsController {
         }
         if ready.isEmpty && notReady.isEmpty { return (.array([]), false) }
         let overCapacity = ready.count + notReady.count > maxCapacity
-        // LessEndpointAddress (pkg/api/v1/endpoints/util.go).
+        // LessEndpointAddress (pkg/api/v1/endpoints/util.go): an address is ASCII, so String
+        // order is its byte order.
         func inOrder(_ list: [(String, SimPod)]) -> [(String, SimPod)] {
-            list.sorted { a, b in a.0 == b.0 ? a.1.uid < b.1.uid : ByteOrder.precedes(a.0, b.0) }
+            list.sorted { a, b in a.0 == b.0 ? a.1.uid < b.1.uid : a.0 < b.0 }
         }
         ready = inOrder(ready)
         notReady = inOrder(notReady)

@@ -247,7 +247,10 @@ public final class Cluster {
             if !pod.gone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
             podNames.insert("\(pod.namespace)/\(pod.name)")
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
-            if let node = pod.nodeName, !pod.gone { podsOnNode[node, default: []].insert(pod.uid) }
+            if let node = pod.nodeName, !pod.gone {
+                podsOnNode[node, default: []].insert(pod.uid)
+                if let ip = pod.ip { addressesOnNode[node, default: [:]][ip, default: 0] += 1 }
+            }
         }
         for uid in pods.keys.sorted() { Kubelet.scheduleNext(uid, in: self) }
         // Pods bound to a node that is gone (`delete node`): the pod GC's business.
@@ -349,6 +352,9 @@ public final class Cluster {
     /// scheduler keeps its sums (`nodeUsage`) between passes, recounting only those nodes,
     /// or all of them when the nodes changed.
     var podsOnNode: [String: Set<String>] = [:]
+    /// The addresses those pods hold, each with how many hold it (a state written before
+    /// per-node ranges may have two): what a node may not hand out again.
+    var addressesOnNode: [String: [String: Int]] = [:]
     var usageChangedNodes: Set<String> = []
     var nodeChanges = 0
     var nodeUsage: (nodeChanges: Int, states: [NodeState], zones: Int)?
@@ -358,10 +364,12 @@ public final class Cluster {
         if let old = wasOn, !wasGone {
             podsOnNode[old]?.remove(pod.uid)
             usageChangedNodes.insert(old)
+            if let ip = pod.ip, let held = addressesOnNode[old]?[ip] { addressesOnNode[old]?[ip] = held > 1 ? held - 1 : nil }
         }
         if let new = pod.nodeName, !pod.gone {
             podsOnNode[new, default: []].insert(pod.uid)
             usageChangedNodes.insert(new)
+            if let ip = pod.ip { addressesOnNode[new, default: [:]][ip, default: 0] += 1 }
         }
     }
     /// What each Service's endpoints were last computed from (EndpointsController.sync).
@@ -411,8 +419,8 @@ public final class Cluster {
     func nextPodIP(node: String) -> String? {
         let i = nodeIndex[node] ?? 0
         let range = (i < nodes.count ? nodes[i].podRange : nil) ?? PodRange(nodeIndex: i)
-        let held = Set((podsOnNode[node] ?? []).compactMap { pods[$0]?.ip })
-        guard let next = PodAddresses.next(in: range, lastReserved: lastPodIP[node], held: held) else { return nil }
+        let held = addressesOnNode[node] ?? [:]
+        guard let next = PodAddresses.next(in: range, lastReserved: lastPodIP[node], isHeld: { held[$0] != nil }) else { return nil }
         lastPodIP[node] = next.offset
         return next.ip
     }

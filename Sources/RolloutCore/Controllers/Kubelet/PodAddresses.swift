@@ -50,7 +50,7 @@ enum PodAddresses {
     /// The address the node reserves for a pod it is about to start, and the offset to
     /// remember as its last reserved; nil when every address of the range is held (host-local:
     /// "no IP addresses available in range set").
-    static func next(in range: PodRange, lastReserved: Int?, held: Set<String>) -> (ip: String, offset: Int)? {
+    static func next(in range: PodRange, lastReserved: Int?, isHeld: (String) -> Bool) -> (ip: String, offset: Int)? {
         let size = range.count
         guard size > 0 else { return nil }
         // From the last reserved address + 1, or from the start when there is none (or it is
@@ -59,7 +59,7 @@ enum PodAddresses {
         for step in 0..<size {
             let offset = (start + step) % size
             let ip = range.address(offset)
-            if !held.contains(ip) { return (ip, offset) }
+            if !isHeld(ip) { return (ip, offset) }
         }
         return nil
     }
