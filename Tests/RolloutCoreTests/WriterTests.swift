@@ -74,6 +74,25 @@ final class WriterTests: XCTestCase {
     }
 
     /// For every value in the corpus, the emitted YAML reads back as the same value.
+    /// A repeated key keeps its first place and takes the last value (as encoding/json
+    /// unmarshals into a map, and as our Object replaces), however many members the object
+    /// has: past 16 the reader looks keys up in a table instead of one by one.
+    func testRepeatedKeysInLargeObjectsAsInSmallOnes() throws {
+        for size in [3, 16, 17, 18, 40, 5000] {
+            var text = "{"
+            for i in 0..<size { text += "\"k\(i)\": \(i), " }
+            // Repeats of the first, a middle one, the last, and one past the table's start.
+            text += "\"k0\": \"first\", \"k\(size / 2)\": \"middle\", \"k\(size - 1)\": \"last\", \"k\(min(size - 1, 17))\": \"past\", \"new\": true}"
+            var expected = Object((0..<size).map { Object.Member(key: "k\($0)", value: .int($0)) })
+            expected["k0"] = .string("first")
+            expected["k\(size / 2)"] = .string("middle")
+            expected["k\(size - 1)"] = .string("last")
+            expected["k\(min(size - 1, 17))"] = .string("past")
+            expected["new"] = .bool(true)
+            XCTAssertEqual(try JSONReader.parse(text), .object(expected), "\(size) members")
+        }
+    }
+
     func testYAMLRoundTripOverCorpus() throws {
         let corpus = try Corpus.directory("manifests", for: "the YAML round trip")
         let rows = try Corpus.readIndex(corpus.appendingPathComponent("index.tsv"))

@@ -499,13 +499,13 @@ public final class Cluster {
     public func save() throws(StoreError) {
         store.clock = now
         store.random = random
-        // The old single counter (before per-node ranges) and nodes that went are dropped.
-        for name in store.counters.keys where name == "podIP" || name.hasPrefix(Self.podIPCounter) {
-            let node = String(name.dropFirst(Self.podIPCounter.count))
-            if name == "podIP" || lastPodIP[node] == nil || nodeIndex[node] == nil { store.counters[name] = nil }
-        }
-        for (node, offset) in lastPodIP where nodeIndex[node] != nil { store.counters[Self.podIPCounter + node] = offset }
-        store.counters["event"] = eventSequence
+        // Each node's last reserved address; the old single counter (before per-node ranges)
+        // and nodes that went are dropped. Made apart and set once: every change of the
+        // store's counters compares them all.
+        var counters = store.counters.filter { $0.key != "podIP" && !$0.key.hasPrefix(Self.podIPCounter) }
+        for (node, offset) in lastPodIP where nodeIndex[node] != nil { counters[Self.podIPCounter + node] = offset }
+        counters["event"] = eventSequence
+        store.counters = counters
         for key in dirtyDeployments.sorted() {
             guard let resource = deployments[key], let previous = try store.get(key) else { continue }
             if resource != previous { try store.writeStatus(resource) }

@@ -20,7 +20,9 @@ public final class StateStore {
     public internal(set) var random: SeededRandom { didSet { if random.state != oldValue.state { manifestChanged = true } } }
     var resourceVersion: Int
     var commitNumber: Int
-    /// Counters for cluster-assigned addresses: Service cluster IPs and node ports.
+    /// Counters for cluster-assigned addresses: Service cluster IPs, node ports, and the last
+    /// pod address each node reserved (`podIP/NODE`). Set it whole, not key by key: each change
+    /// compares it with what it was.
     var counters: [String: Int] { didSet { if counters != oldValue { manifestChanged = true } } }
     var tables: [String: Table] = [:]
     /// Cluster IPs and node ports Services hold, read on the first allocation of a command.
@@ -163,12 +165,16 @@ public final class StateStore {
         resourceVersion = rv
         commitNumber = commit
         random = SeededRandom(seed: randomState)
+        // Read into a local table and set once: every change of `counters` compares it with
+        // what it was (a node's pod address is a counter: thousands of them).
+        var read: [String: Int] = [:]
         for member in value["counters"]?.objectValue?.members ?? [] {
             guard let n = member.value.intValue, StateLimits.counter.contains(n) else {
                 throw .damaged(file: path, reason: "counter \(member.key) is not a number in 0...\(StateLimits.counter.upperBound)")
             }
-            counters[member.key] = n
+            read[member.key] = n
         }
+        counters = read
         for member in tableObject.members {
             guard let shards = member.value["shards"]?.arrayValue, (1...Table.maxShards).contains(shards.count),
                   case let files = shards.compactMap(\.stringValue), files.count == shards.count,

@@ -72,12 +72,19 @@ public struct JSONReader {
         if depth > YAMLLimits.maxDepth { throw fail("nested deeper than \(YAMLLimits.maxDepth) levels") }
     }
 
+    /// Members of an object looked for one by one before a table of their keys is made.
+    static let linearMembers = 16
+
     private mutating func parseObject() throws(Error) -> Value {
         try enter()
         i += 1
         skipWhitespace()
         if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(Object()) }
         let base = memberStack.count
+        // A repeated key keeps its first place and takes the last value. Past a few members
+        // the keys are looked up in a table, so that an object of thousands of members (a
+        // state's counters) is not read in quadratic time.
+        var positions: [String: Int] = [:]
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -87,9 +94,14 @@ public struct JSONReader {
             i += 1
             skipWhitespace()
             let value = try parseValue()
-            if let existing = memberStack[base...].firstIndex(where: { $0.key == key }) {
+            let large = memberStack.count - base > Self.linearMembers
+            if large && positions.isEmpty {
+                for j in base..<memberStack.count { positions[memberStack[j].key] = j }
+            }
+            if let existing = large ? positions[key] : memberStack[base...].firstIndex(where: { $0.key == key }) {
                 memberStack[existing].value = value
             } else {
+                if large { positions[key] = memberStack.count }
                 memberStack.append(Object.Member(key: key, value: value))
             }
             skipWhitespace()
