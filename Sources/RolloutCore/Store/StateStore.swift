@@ -490,8 +490,8 @@ public final class StateStore {
                 "shards": .array(table.files.map(Value.string)),
             ]))
         }
-        var counterObject = Object()
-        for name in counters.keys.sorted() { counterObject[name] = .int(counters[name] ?? 0) }
+        // Keys are unique: the members are made at once, not looked up one by one.
+        let counterObject = Object(counters.sorted { $0.key < $1.key }.map { Object.Member(key: $0.key, value: .int($0.value)) })
         let manifest = Object([
             "apiVersion": .string(Self.formatVersion),
             "kind": .string("ClusterState"),
