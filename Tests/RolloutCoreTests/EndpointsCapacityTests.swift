@@ -88,7 +88,7 @@ final class EndpointsCapacityTests: XCTestCase {
             ---
 
             """ + deploymentYAML("web", replicas: replicas,
-                                 container: "{name: app, image: app:1, readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 5}}")
+                                 spec: "containers: [{name: app, image: app:1, readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 5}}]")
             try applyYAML(yaml, to: store)
         }
         try apply(replicas: 1100)

@@ -18,20 +18,7 @@ final class KubeletScenarioTests: XCTestCase {
     }
 
     func deployment(_ name: String = "web", replicas: Int = 1, annotations: String = "rollout.sim/pull: 0s", spec: String) -> String {
-        """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: \(name)}
-        spec:
-          replicas: \(replicas)
-          selector: {matchLabels: {app: \(name)}}
-          template:
-            metadata:
-              labels: {app: \(name)}
-              annotations: {\(annotations)}
-            spec:
-        \(spec.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
-        """
+        deploymentYAML(name, replicas: replicas, annotations: annotations, spec: spec)
     }
 
     func store() throws -> StateStore {

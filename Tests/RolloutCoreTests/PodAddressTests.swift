@@ -64,8 +64,8 @@ final class PodAddressTests: XCTestCase {
         addTeardownBlock { store.close() }
         var firstAddresses: [String] = []
         for version in 1...5 {
-            try applyYAML(deploymentYAML("db", replicas: 60, container: "{name: db, image: db:1}") + "---\n"
-                          + deploymentYAML("web", replicas: 100, container: "{name: app, image: \"app:\(version)\"}"), to: store)
+            try applyYAML(deploymentYAML("db", replicas: 60, spec: "containers: [{name: db, image: db:1}]") + "---\n"
+                          + deploymentYAML("web", replicas: 100, spec: "containers: [{name: app, image: \"app:\(version)\"}]"), to: store)
             let c = try Cluster(store: store)
             for _ in 0..<120 {
                 EventLoop.advance(c, by: Duration(milliseconds: 500))

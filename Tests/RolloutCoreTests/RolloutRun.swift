@@ -54,9 +54,9 @@ func temporaryDirectory(_ test: XCTestCase, _ prefix: String = "rollout-test") t
     return url
 }
 
-/// A Deployment `name` of `replicas` pods labelled `app: name`, whose image is on every node
-/// (`rollout.sim/pull: 0s`); `container`: its one container, in YAML's flow style.
-func deploymentYAML(_ name: String, replicas: Int, container: String) -> String {
+/// A Deployment `name` of `replicas` pods labelled `app: name`, with `annotations` on its pods
+/// (by default its image is on every node, `rollout.sim/pull: 0s`) and `spec` as its pod spec.
+func deploymentYAML(_ name: String = "web", replicas: Int = 1, annotations: String = "rollout.sim/pull: 0s", spec: String) -> String {
     """
     apiVersion: apps/v1
     kind: Deployment
@@ -67,9 +67,9 @@ func deploymentYAML(_ name: String, replicas: Int, container: String) -> String 
       template:
         metadata:
           labels: {app: \(name)}
-          annotations: {rollout.sim/pull: 0s}
+          annotations: {\(annotations)}
         spec:
-          containers: [\(container)]
+    \(spec.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
 
     """
 }
