@@ -202,7 +202,8 @@ public enum TablePrinter {
     /// print; several runs (a table's shards, each in the API server's order) are merged by
     /// namespace and name as they print. The rows are formatted on every core, and the header
     /// and first row go out as soon as the column widths are known, without the whole table
-    /// ever being one string: `get pods -A` of 150,000 pods starts printing at once.
+    /// ever being one string: `get pods -A` of 150,000 pods prints its first line before it
+    /// has written the other rows.
     public static func write(runs: [[ListingRow]], type: ResourceType, now: Timestamp, options: TableOptions,
                              to output: (String) -> Void) {
         let header = self.header(type: type, options: options)
