@@ -21,23 +21,8 @@ final class SchedulerTests: XCTestCase {
 
     /// Applies a Deployment of `replicas` pods with `spec` under its pod spec, runs 30 s.
     func run(_ store: StateStore, replicas: Int = 1, name: String = "app", spec: String = "", requests: String = "") throws -> Cluster {
-        let yaml = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: \(name)}
-        spec:
-          replicas: \(replicas)
-          selector: {matchLabels: {app: \(name)}}
-          template:
-            metadata: {labels: {app: \(name)}}
-            spec:
-        \(spec.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
-              containers:
-              - name: app
-                image: app:1
-        \(requests.isEmpty ? "" : "        resources: {requests: \(requests)}")
-        """
-        _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents, to: store, options: ApplyOptions())
+        let container = "containers:\n- name: app\n  image: app:1" + (requests.isEmpty ? "" : "\n  resources: {requests: \(requests)}")
+        try applyYAML(deploymentYAML(name, replicas: replicas, annotations: "", spec: spec + "\n" + container), to: store)
         let cluster = try Cluster(store: store)
         _ = EventLoop.run(cluster, timeout: Duration(seconds: 30), until: { _ in false })
         try cluster.save()
