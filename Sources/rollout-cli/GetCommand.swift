@@ -95,12 +95,12 @@ enum GetCommand {
         // parses objects.
         let needsObjects = ["yaml", "json", "jsonpath", "custom-columns"].contains(output)
         // Rows come as runs (the store's shards, each sorted) that the printer merges.
-        var groups: [(type: ResourceType, runs: [[ListingRow]], objects: [Resource])] = []
+        var groups: [(type: ResourceType, runs: [ListingRun], objects: [Resource])] = []
         var missing: [String] = []
         var namedObjects = false
         for request in query.requests {
             var rows: [ListingRow] = []
-            var runs: [[ListingRow]] = []
+            var runs: [ListingRun] = []
             var objects: [Resource] = []
             if request.names.isEmpty {
                 let scope = allNamespaces ? nil : namespace
@@ -113,9 +113,8 @@ enum GetCommand {
                 } else if needsObjects {
                     objects = try store.list(request.type, namespace: scope).filter { selector?.matches($0.labels) ?? true }
                 } else {
-                    let labels = selector != nil || parsed.flag("--show-labels") || !parsed.all("--label-columns").isEmpty
-                    runs = try store.listingRuns(request.type, namespace: scope, labels: labels).map { run in
-                        selector.map { selector in run.filter { selector.matches($0.labels) } } ?? run
+                    runs = try store.listingRuns(request.type, namespace: scope).map { run in
+                        selector.map { selector in run.filter { selector.matches($0) } } ?? run
                     }
                 }
             } else {
@@ -131,7 +130,7 @@ enum GetCommand {
                     }
                 }
             }
-            groups.append((request.type, rows.isEmpty ? runs : [rows], objects))
+            groups.append((request.type, rows.isEmpty ? runs : [ListingRun(rows: rows)], objects))
         }
         KeptUntilExit.keep(value: groups)
         let all = groups.flatMap(\.objects)
@@ -166,7 +165,7 @@ enum GetCommand {
             io.out(table.render())
         case "name":
             for group in groups {
-                for row in ListingRow.merged(group.runs) { io.out("\(group.type.qualifiedSingular)/\(row.name)\n") }
+                ListingRun.forEachMerged(group.runs) { run, index in io.out("\(group.type.qualifiedSingular)/\(group.runs[run].name(index))\n") }
             }
         default:
             var printed = false

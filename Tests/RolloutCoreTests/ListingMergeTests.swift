@@ -97,6 +97,67 @@ final class ListingMergeTests: XCTestCase {
         }
     }
 
+    /// A shard's rows file, read as bytes and printed without a string per cell, prints what
+    /// the same rows print from memory: every option (a kind prefix, label columns, labels),
+    /// times and restarts at `now`, and a load balancer's addresses cut to 13 characters and
+    /// "..." unless wide (loadBalancerStatusStringer); the file's lines out of order are put
+    /// in the API server's order; a namespace and a selector keep what they name.
+    func testRowsReadFromAFilePrintAsTheSameRowsInMemory() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("shard.rows").path
+        let pods = ResourceType.forObject(apiVersion: "v1", kind: "Pod")
+        let services = ResourceType.forObject(apiVersion: "v1", kind: "Service")
+        var podRows = ["web-9", "web-10", "ünïcode-pod", "db-x"].enumerated().map { i, name in
+            podRow(i % 2 == 0 ? "default" : "kube-system", name, restarts: i, age: i * 5_000_000)
+        }
+        podRows[1].labels = ["app": "db", "tier": "backend"]
+        let serviceRows = [("lb", "LoadBalancer", "a-very-long-hostname.example.com"), ("short", "LoadBalancer", "1.2.3.4"),
+                           ("np", "NodePort", "a-very-long-hostname.example.com")].map { name, kind, external in
+            ListingRow(namespace: "default", name: name, labels: ["app": name],
+                       cells: [.text(name), .text(kind), .text("10.43.0.1"), .text(external), .text("80:30080/TCP"),
+                               .age(Timestamp(milliseconds: 1_000)), .text("app=\(name)")])
+        }
+        let now = Timestamp(milliseconds: 90_000_000)
+        for (type, rows) in [(pods, podRows), (services, serviceRows)] {
+            var file: [UInt8] = []
+            for row in rows.reversed() {
+                file += Array("\(row.namespace)\t\(row.name)\t\(row.encodedLabels)\t\(row.encodedCells)\n".utf8)
+            }
+            try FileIO.writeAtomically(file, to: path, syncDirectory: false)
+            let sorted = rows.sorted(by: ListingRow.precedes)
+            let run = try ListingRun.reading(file: path, namespace: nil)
+            XCTAssertEqual(run.rows, sorted)
+            var kindAndLabels = TableOptions(allNamespaces: true, showKind: true)
+            kindAndLabels.labelColumns = ["tier", "app"]
+            kindAndLabels.showLabels = true
+            for options in [TableOptions(), TableOptions(wide: true), kindAndLabels] {
+                var fromFile = "", fromMemory = ""
+                TablePrinter.write(runs: [run], type: type, now: now, options: options) { fromFile += $0 }
+                TablePrinter.write(runs: [sorted], type: type, now: now, options: options) { fromMemory += $0 }
+                XCTAssertEqual(fromFile, fromMemory, "\(type.kind) \(options)")
+                if type.kind == "Service" {
+                    XCTAssertEqual(fromFile.contains("a-very-long-h...   "), !options.wide, fromFile)
+                    XCTAssertTrue(fromFile.contains("a-very-long-hostname.example.com   80:30080/TCP"), "a NodePort's address is not cut: \(fromFile)")
+                }
+            }
+            XCTAssertEqual(try ListingRun.reading(file: path, namespace: "kube-system").rows, sorted.filter { $0.namespace == "kube-system" })
+            XCTAssertEqual(run.filter { $0["app"] == "db" }.rows, sorted.filter { $0.labels["app"] == "db" })
+        }
+        let text = { (options: TableOptions) in
+            var text = ""
+            TablePrinter.write(runs: [try ListingRun.reading(file: path, namespace: nil)], type: services, now: now, options: options) { text += $0 }
+            return text
+        }
+        var options = TableOptions(showKind: true)
+        options.labelColumns = ["app"]
+        XCTAssertEqual(try text(options), """
+            NAME            TYPE           CLUSTER-IP   EXTERNAL-IP                        PORT(S)        AGE   APP
+            service/lb      LoadBalancer   10.43.0.1    a-very-long-h...                   80:30080/TCP   24h   lb
+            service/np      NodePort       10.43.0.1    a-very-long-hostname.example.com   80:30080/TCP   24h   np
+            service/short   LoadBalancer   10.43.0.1    1.2.3.4                            80:30080/TCP   24h   short
+
+            """)
+    }
+
     /// Rows with fewer cells than the table's columns (a row stored before a column was added)
     /// make Go's tab writer lay out blocks of lines; the streamed layout hands those tables to
     /// the tab writer whole.
@@ -133,7 +194,7 @@ final class ListingMergeTests: XCTestCase {
         let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
         let runs = try store.listingRuns(type)
         XCTAssertEqual(runs.count, 4, "1300 objects at 512 per shard")
-        for run in runs { XCTAssertEqual(ListingRow.inKeyOrder(run).map(\.name), run.map(\.name), "each shard's rows are in key order") }
+        for run in runs { XCTAssertEqual(ListingRow.inKeyOrder(run.rows).map(\.name), run.rows.map(\.name), "each shard's rows are in key order") }
         let rows = try store.listingRows(type)
         XCTAssertEqual(rows.count, 1300)
         let expected = rows.sorted { a, b in

@@ -34,11 +34,13 @@ public struct TabWriter {
     /// bytes that do not continue a scalar.
     static func width(_ cell: String) -> Int {
         var cell = cell
-        return cell.withUTF8 { bytes in
-            var count = 0
-            for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
-            return count
-        }
+        return cell.withUTF8(width)
+    }
+
+    static func width(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+        return count
     }
 
     private func format(_ out: inout [UInt8], _ widths: inout [Int], _ start: Int, _ end: Int) {
@@ -89,12 +91,22 @@ public struct TabWriter {
         private var ragged = false
         private var widest: [Int] = []
 
+        init() {}
+
         init(_ lines: [[String]]) {
-            for line in lines {
-                if cellCount == nil { cellCount = line.count; widest = Array(repeating: 0, count: line.count) }
-                guard line.count == cellCount else { ragged = true; return }
-                for (j, cell) in line.enumerated() { widest[j] = max(widest[j], TabWriter.width(cell)) }
+            for line in lines { add(line: line.map(TabWriter.width)) }
+        }
+
+        /// One more line, given the width of each of its cells.
+        mutating func add(line widths: [Int]) {
+            guard !ragged else { return }
+            guard let cellCount else {
+                cellCount = widths.count
+                widest = widths
+                return
             }
+            guard widths.count == cellCount else { ragged = true; return }
+            for j in widest.indices where widths[j] > widest[j] { widest[j] = widths[j] }
         }
 
         mutating func add(_ other: Widths) {

@@ -63,30 +63,7 @@ public struct ListingRow: Equatable, Sendable {
 
     /// Runs each in the API server's order (a table's shards), as one list in that order.
     public static func merged(_ runs: [[ListingRow]]) -> [ListingRow] {
-        if runs.count == 1 { return runs[0] }
-        var rows: [ListingRow] = []
-        rows.reserveCapacity(runs.reduce(0) { $0 + $1.count })
-        keys(runs).merge { run, index in rows.append(runs[run][index]) }
-        return rows
-    }
-
-    /// The runs' keys (namespace, NUL, name), packed for merging; packed on every core.
-    static func keys(_ runs: [[ListingRow]]) -> SortedRuns {
-        let shared = ReadOnly(runs)
-        var all = SortedRuns()
-        for part in Parallel.map(runs.count, { i in keys(shared.value[i]) }) { all.append(part) }
-        return all
-    }
-
-    /// One run's keys, packed.
-    static func keys(_ run: [ListingRow]) -> SortedRuns {
-        var keys = SortedRuns()
-        keys.addRun(count: run.count) { index, append in
-            append(run[index].namespace)
-            append("\u{0}")
-            append(run[index].name)
-        }
-        return keys
+        ListingRun.merged(runs.map(ListingRun.init(rows:)))
     }
 
     /// `cells` as one line of text for the store: cells split by 0x1F, times as 0x01 + ms.
@@ -107,30 +84,56 @@ public struct ListingRow: Equatable, Sendable {
         bytes.withUnsafeBufferPointer { decodeCells($0) }
     }
 
-    /// The cells of `encodedCells`, read where they lie (a row in a mapped shard file). A cell
-    /// that spells `name` (most rows' first) shares that string instead of making another.
+    /// A cell as the printer reads it: text as the bytes where they lie (or a string, for rows
+    /// made in memory), times as times.
+    enum CellView {
+        case text(UnsafeBufferPointer<UInt8>)
+        case string(String)
+        case age(Timestamp?)
+        case restarts(Int, last: Timestamp?)
+    }
+
+    /// The cells of `encodedCells`, read where they lie (a row in a shard file). A cell that
+    /// spells `name` (most rows' first) shares that string instead of making another.
     static func decodeCells(_ bytes: UnsafeBufferPointer<UInt8>, name: String = "") -> [Cell] {
         var cells: [Cell] = []
         cells.reserveCapacity(10)
         var bytesOfName = name
-        return bytesOfName.withUTF8 { nameBytes in
-            var start = 0
-            while true {
-                var end = start
-                while end < bytes.count, bytes[end] != 0x1F { end += 1 }
-                let part = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                if !nameBytes.isEmpty, part.elementsEqual(nameBytes) {
-                    cells.append(.text(name))
-                } else {
-                    cells.append(cell(part))
+        bytesOfName.withUTF8 { nameBytes in
+            var encoded = EncodedCells(bytes)
+            while let cell = encoded.next() {
+                switch cell {
+                case .text(let part):
+                    cells.append(!nameBytes.isEmpty && part.elementsEqual(nameBytes) ? .text(name) : .text(String(decoding: part, as: UTF8.self)))
+                case .string(let text): cells.append(.text(text))
+                case .age(let t): cells.append(.age(t))
+                case .restarts(let n, let last): cells.append(.restarts(n, last: last))
                 }
-                if end >= bytes.count { return cells }
-                start = end + 1
             }
+        }
+        return cells
+    }
+
+    /// The cells of `encodedCells` one after another: split at 0x1F, a time after 0x01, a
+    /// restart count after 0x02. An empty encoding is one empty cell.
+    struct EncodedCells: IteratorProtocol {
+        private let bytes: UnsafeBufferPointer<UInt8>
+        private var start = 0
+        private var finished = false
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        mutating func next() -> CellView? {
+            guard !finished else { return nil }
+            var end = start
+            while end < bytes.count, bytes[end] != 0x1F { end += 1 }
+            let cell = ListingRow.cell(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            if end >= bytes.count { finished = true } else { start = end + 1 }
+            return cell
         }
     }
 
-    private static func cell(_ part: UnsafeBufferPointer<UInt8>) -> Cell {
+    fileprivate static func cell(_ part: UnsafeBufferPointer<UInt8>) -> CellView {
         switch part.first {
         case 0x02:
             // Restarts: count, then `,` and the last restart's milliseconds when there is one.
@@ -146,7 +149,7 @@ public struct ListingRow: Equatable, Sendable {
             }
             return .age(part.count > 1 ? Timestamp(milliseconds: negative ? -milliseconds : milliseconds) : nil)
         default:
-            return .text(String(decoding: part, as: UTF8.self))
+            return .text(part)
         }
     }
 
@@ -198,46 +201,62 @@ public enum TablePrinter {
         return text
     }
 
-    /// The table of `runs`, handed to `output` a piece at a time. Each run is in the order to
-    /// print; several runs (a table's shards, each in the API server's order) are merged by
-    /// namespace and name as they print. The rows are formatted on every core, and the header
-    /// and first row go out as soon as the column widths are known, without the whole table
-    /// ever being one string: `get pods -A` of 150,000 pods prints its first line before it
-    /// has written the other rows.
     public static func write(runs: [[ListingRow]], type: ResourceType, now: Timestamp, options: TableOptions,
                              to output: (String) -> Void) {
+        write(runs: runs.map(ListingRun.init(rows:)), type: type, now: now, options: options, to: output)
+    }
+
+    /// The table of `runs`, handed to `output` a piece at a time. Each run is in the order to
+    /// print; several runs (a table's shards, each in the API server's order) are merged by
+    /// namespace and name as they print. The rows are formatted on every core, as bytes (no
+    /// string per cell), and the header and first row go out as soon as the column widths are
+    /// known, without the whole table ever being one string: `get pods -A` of 150,000 pods
+    /// prints its first line before it has written the other rows.
+    public static func write(runs: [ListingRun], type: ResourceType, now: Timestamp, options: TableOptions,
+                             to output: (String) -> Void) {
         let header = self.header(type: type, options: options)
-        let count = columns(for: type, wide: options.wide).count
         let shared = ReadOnly(runs)
-        let formatted = Parallel.map(runs.count) { i -> (lines: [[String]], widths: TabWriter.Widths, keys: SortedRuns) in
+        let formatted = Parallel.map(runs.count) { i -> (lines: RowLines, keys: SortedRuns) in
             let run = shared.value[i]
-            let lines = run.map { line(for: $0, count: count, type: type, now: now, options: options) }
-            return (lines, TabWriter.Widths(lines), ListingRow.keys(run))
+            var lines = RowLines(rows: run.count, cells: header.count, bytes: run.byteCount)
+            var format = LineFormat(type: type, now: now, options: options)
+            run.format(with: &format, into: &lines)
+            return (lines, runs.count == 1 ? SortedRuns() : run.keys())
         }
         var widths = TabWriter.Widths([header])
         var keys = SortedRuns()
         for run in formatted {
-            widths.add(run.widths)
+            widths.add(run.lines.widths)
             keys.append(run.keys)
         }
         let lines = formatted.map(\.lines)
+        let merge = { (body: (_ run: Int, _ index: Int) -> Void) in
+            if lines.count == 1 {
+                for index in 0..<lines[0].count { body(0, index) }
+            } else {
+                keys.merge(body)
+            }
+        }
         guard let columns = widths.columns() else {
             // Lines of different lengths: the tab writer's blocks decide the widths.
             var writer = TabWriter()
             writer.add(header)
-            keys.merge { run, index in writer.add(lines[run][index]) }
+            merge { run, index in writer.add(lines[run].line(index)) }
             output(writer.render())
             return
         }
         var out: [UInt8] = []
         TabWriter.append(header, widths: columns, to: &out)
         var first = true
-        keys.merge { run, index in
-            TabWriter.append(lines[run][index], widths: columns, to: &out)
-            if first || out.count >= 1 << 16 {
-                output(String(decoding: out, as: UTF8.self))
-                out.removeAll(keepingCapacity: true)
-                first = false
+        // Each run's lines read where they are, not copied for every row.
+        lines.withUnsafeBufferPointer { lines in
+            merge { run, index in
+                lines[run].append(index, widths: columns, to: &out)
+                if first || out.count >= 1 << 16 {
+                    output(String(decoding: out, as: UTF8.self))
+                    out.removeAll(keepingCapacity: true)
+                    first = false
+                }
             }
         }
         if !out.isEmpty { output(String(decoding: out, as: UTF8.self)) }
@@ -245,8 +264,10 @@ public enum TablePrinter {
 
     /// The header and each row's cells, as the table prints them.
     static func lines(rows: [ListingRow], type: ResourceType, now: Timestamp, options: TableOptions) -> [[String]] {
-        let count = columns(for: type, wide: options.wide).count
-        return [header(type: type, options: options)] + rows.map { line(for: $0, count: count, type: type, now: now, options: options) }
+        var lines = RowLines()
+        var format = LineFormat(type: type, now: now, options: options)
+        ListingRun(rows: rows).format(with: &format, into: &lines)
+        return [header(type: type, options: options)] + (0..<lines.count).map(lines.line)
     }
 
     static func header(type: ResourceType, options: TableOptions) -> [String] {
@@ -257,33 +278,97 @@ public enum TablePrinter {
         return header
     }
 
-    /// One row's cells, as the table prints them at `now`.
-    /// `count`: how many of the row's cells the table has (`columns(for:wide:)`).
-    static func line(for row: ListingRow, count: Int, type: ResourceType, now: Timestamp, options: TableOptions) -> [String] {
-        // NAMESPACE first with -A: the object's own cells start after it.
-        let first = options.allNamespaces && type.namespaced ? 1 : 0
-        var cells: [String] = []
-        cells.reserveCapacity(first + count + options.labelColumns.count + (options.showLabels ? 1 : 0))
-        if first == 1 { cells.append(row.namespace) }
-        for cell in row.cells.prefix(count) {
-            switch cell {
-            case .text(let s): cells.append(s)
-            case .age(let t): cells.append(t.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>")
-            case .restarts(let n, let last): cells.append(PodSummary.restartsText(n, last: last, now: now))
+    /// How a row's cells become a printed line, as bytes: the object's cells (kubectl's
+    /// server-side printers, `cells(for:type:)`) with times printed at `now`, the namespace
+    /// first with -A, the kind before the name when a `get` names several kinds, a load
+    /// balancer's addresses cut unless wide, then -L's label columns and --show-labels.
+    struct LineFormat {
+        let now: Timestamp
+        let options: TableOptions
+        /// How many of a row's cells the table has (`columns(for:wide:)`).
+        let count: Int
+        /// Where the object's own cells start: after NAMESPACE with -A.
+        let first: Int
+        /// "deployment.apps/" before the name, when a `get` names several kinds.
+        let kindPrefix: [UInt8]?
+        /// Service: the 4th column (EXTERNAL-IP) is cut when the 2nd is LoadBalancer; Ingress:
+        /// the 4th (ADDRESS) always; neither when wide.
+        let cutsService: Bool, cutsIngress: Bool
+        /// The last time and restarts printed (rows in a run share them often).
+        private var lastAge: (Timestamp?, String)?
+        private var lastRestarts: (Int, Timestamp?, String)?
+
+        init(type: ResourceType, now: Timestamp, options: TableOptions) {
+            self.now = now
+            self.options = options
+            count = TablePrinter.columns(for: type, wide: options.wide).count
+            first = options.allNamespaces && type.namespaced ? 1 : 0
+            kindPrefix = options.showKind && type.kind != "Event" ? Array("\(type.qualifiedSingular)/".utf8) : nil
+            cutsService = type.kind == "Service" && type.group.isEmpty && !options.wide
+            cutsIngress = type.kind == "Ingress" && type.group == "networking.k8s.io" && !options.wide
+        }
+
+        /// One row: its namespace, its cells in order, and its labels when asked for.
+        mutating func append<Cells: IteratorProtocol>(namespace: UnsafeBufferPointer<UInt8>, cells: Cells, labels: () -> [String: String],
+                                                      to lines: inout RowLines) where Cells.Element == ListingRow.CellView {
+            if first == 1 { lines.add(namespace) }
+            var position = first
+            var loadBalancer = false
+            var cells = cells
+            while position - first < count, let cell = cells.next() {
+                switch cell {
+                case .text(let text): emit(text, at: position, loadBalancer: &loadBalancer, to: &lines)
+                case .string(let text): emit(text, at: position, loadBalancer: &loadBalancer, to: &lines)
+                case .age(let t):
+                    if lastAge == nil || lastAge?.0 != t {
+                        lastAge = (t, t.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>")
+                    }
+                    emit(lastAge?.1 ?? "", at: position, loadBalancer: &loadBalancer, to: &lines)
+                case .restarts(let n, let last):
+                    if lastRestarts == nil || lastRestarts?.0 != n || lastRestarts?.1 != last {
+                        lastRestarts = (n, last, PodSummary.restartsText(n, last: last, now: now))
+                    }
+                    emit(lastRestarts?.2 ?? "", at: position, loadBalancer: &loadBalancer, to: &lines)
+                }
+                position += 1
             }
+            if !options.labelColumns.isEmpty || options.showLabels {
+                let labels = labels()
+                for key in options.labelColumns { lines.add(labels[key] ?? "") }
+                if options.showLabels { lines.add(TablePrinter.labelsText(labels)) }
+            }
+            lines.endLine()
         }
-        // loadBalancerStatusStringer: a LoadBalancer's addresses are cut to 16 characters
-        // unless the table is wide.
-        if type.kind == "Service", type.group.isEmpty, !options.wide, cells.count > first + 3, cells[first + 1] == "LoadBalancer", cells[first + 3].count > 16 {
-            cells[first + 3] = String(cells[first + 3].prefix(13)) + "..."
+
+        /// Whether the cell at `position` may be changed (kind prefix, a cut address).
+        private func rewrites(_ position: Int) -> Bool {
+            (position == first && kindPrefix != nil) || ((position == first + 1 || position == first + 3) && (cutsService || cutsIngress))
         }
-        if type.kind == "Ingress", type.group == "networking.k8s.io", !options.wide, cells.count > first + 3, cells[first + 3].count > 16 {
-            cells[first + 3] = String(cells[first + 3].prefix(13)) + "..."
+
+        private func emit(_ text: String, at position: Int, loadBalancer: inout Bool, to lines: inout RowLines) {
+            guard rewrites(position) else { return lines.add(text) }
+            var text = text
+            text.withUTF8 { emit($0, at: position, loadBalancer: &loadBalancer, to: &lines) }
         }
-        if options.showKind, cells.count > first, type.kind != "Event" { cells[first] = "\(type.qualifiedSingular)/\(cells[first])" }
-        for key in options.labelColumns { cells.append(row.labels[key] ?? "") }
-        if options.showLabels { cells.append(labelsText(row.labels)) }
-        return cells
+
+        private func emit(_ text: UnsafeBufferPointer<UInt8>, at position: Int, loadBalancer: inout Bool, to lines: inout RowLines) {
+            guard rewrites(position) else { return lines.add(text) }
+            if position == first, let kindPrefix {
+                lines.add(kindPrefix, text)
+                return
+            }
+            if position == first + 1, cutsService { loadBalancer = text.elementsEqual("LoadBalancer".utf8) }
+            // loadBalancerStatusStringer and printIngress: more than 16 characters are cut to
+            // 13 and "...".
+            if position == first + 3, cutsIngress || (cutsService && loadBalancer) {
+                let string = String(decoding: text, as: UTF8.self)
+                if string.count > 16 {
+                    lines.add(String(string.prefix(13)) + "...")
+                    return
+                }
+            }
+            lines.add(text)
+        }
     }
 
     static func labelsText(_ labels: [String: String]) -> String {

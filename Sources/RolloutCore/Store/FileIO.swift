@@ -50,16 +50,18 @@ public enum FileIO {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(path: path, reason: "cannot stat: \(systemError())") }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress! + offset, raw.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
-            offset += n
+        let size = max(0, Int(info.st_size))
+        // Read into uninitialized memory: what is not read is not kept.
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var offset = 0
+            while offset < size, let base = buffer.baseAddress {
+                let n = Glibc.read(fd, base + offset, size - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { break }
+                offset += n
+            }
+            initialized = offset
         }
-        if offset < bytes.count { bytes.removeSubrange(offset...) }
-        return bytes
     }
 
     /// Calls `body` with the file's bytes mapped into memory (no copy): for scanning large

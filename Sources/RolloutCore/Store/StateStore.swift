@@ -285,35 +285,34 @@ public final class StateStore {
     }
 
     /// What `get` prints for every object of `type`, without parsing the objects, in the API
-    /// server's order (by namespace, then name, byte by byte). `labels: false` leaves each
-    /// row's labels empty, unread (a listing without a selector or label columns does not need
-    /// them).
-    public func listingRows(_ type: ResourceType, namespace: String? = nil, labels: Bool = true) throws(StoreError) -> [ListingRow] {
-        ListingRow.merged(try listingRuns(type, namespace: namespace, labels: labels))
+    /// server's order (by namespace, then name, byte by byte).
+    public func listingRows(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [ListingRow] {
+        ListingRun.merged(try listingRuns(type, namespace: namespace))
     }
 
     /// The rows of `listingRows` as runs, each in the API server's order: one per shard, read
-    /// on every core (the printer merges them as it prints, `TablePrinter.write`). The first
-    /// damaged shard, in the manifest's order, is the error.
-    public func listingRuns(_ type: ResourceType, namespace: String? = nil, labels: Bool = true) throws(StoreError) -> [[ListingRow]] {
+    /// on every core as the shards' rows files hold them (the printer formats them from there
+    /// and merges them as it prints, `TablePrinter.write`). The first damaged shard, in the
+    /// manifest's order, is the error.
+    public func listingRuns(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [ListingRun] {
         let scope = type.namespaced ? namespace : nil
         if let table = tables[type.storageKey], !table.hasLoadedShards {
             let paths = table.files.filter { !$0.isEmpty }.map { "\(directory)/objects/\($0).rows" }
             for path in paths where !FileIO.exists(path) {
                 throw .damaged(file: "\(directory)/\(Self.manifestName)", reason: "it names \(path), which is missing")
             }
-            let outcomes = Parallel.map(paths.count) { i -> Result<[ListingRow], StoreError> in
+            let outcomes = Parallel.map(paths.count) { i -> Result<ListingRun, StoreError> in
                 do throws(StoreError) {
-                    return .success(ListingRow.inKeyOrder(try Table.listingRows(inFile: paths[i], namespace: scope, labels: labels)))
+                    return .success(try ListingRun.reading(file: paths[i], namespace: scope))
                 } catch { return .failure(error) }
             }
-            var runs: [[ListingRow]] = []
+            var runs: [ListingRun] = []
             runs.reserveCapacity(outcomes.count)
             for outcome in outcomes { runs.append(try outcome.get()) }
             return runs
         }
         let table = try loadedTable(type.storageKey)
-        return [ListingRow.inKeyOrder(table.sortedKeys(namespace: scope).compactMap { table.listingRow($0) })]
+        return [ListingRun(rows: ListingRow.inKeyOrder(table.sortedKeys(namespace: scope).compactMap { table.listingRow($0) }))]
     }
 
     public func count(_ type: ResourceType) throws(StoreError) -> Int {

@@ -124,51 +124,6 @@ struct Table {
         return entries
     }
 
-    /// The listing rows of a shard file, read straight from the mapped file: no entries, no
-    /// JSON. Lines are `namespace TAB name TAB labels TAB cells TAB object`.
-    static func listingRows(inFile path: String, namespace: String?, labels: Bool = true) throws(StoreError) -> [ListingRow] {
-        try FileIO.withMappedFile(path) { (buffer: UnsafeBufferPointer<UInt8>) throws(StoreError) -> [ListingRow] in
-            guard let base = buffer.baseAddress else { return [] }
-            var rows: [ListingRow] = []
-            var lineStart = 0
-            var lineNumber = 0
-            while lineStart < buffer.count {
-                lineNumber += 1
-                guard let newline = memchr(base + lineStart, 0x0A, buffer.count - lineStart) else {
-                    throw .damaged(file: path, reason: "line \(lineNumber) is not terminated (the file was cut short)")
-                }
-                let lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-                // The first three tabs (namespace, name, labels), without an array per line.
-                var tabs = (0, 0, 0)
-                var found = 0
-                var i = lineStart
-                while found < 3, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
-                    let position = base.distance(to: tab.assumingMemoryBound(to: UInt8.self))
-                    switch found {
-                    case 0: tabs.0 = position
-                    case 1: tabs.1 = position
-                    default: tabs.2 = position
-                    }
-                    found += 1
-                    i = position + 1
-                }
-                guard found == 3 else {
-                    throw .damaged(file: path, reason: "line \(lineNumber) does not have the namespace, name, labels, cells fields")
-                }
-                let slice = { (a: Int, b: Int) in UnsafeBufferPointer(rebasing: buffer[a..<b]) }
-                let rowNamespace = String(decoding: slice(lineStart, tabs.0), as: UTF8.self)
-                if namespace == nil || rowNamespace == namespace {
-                    let name = String(decoding: slice(tabs.0 + 1, tabs.1), as: UTF8.self)
-                    rows.append(ListingRow(namespace: rowNamespace, name: name,
-                                           labels: labels ? ListingRow.decodeLabels(slice(tabs.1 + 1, tabs.2)) : [:],
-                                           cells: ListingRow.decodeCells(slice(tabs.2 + 1, lineEnd), name: name)))
-                }
-                lineStart = lineEnd + 1
-            }
-            return rows
-        }
-    }
-
     /// Whether any shard is held in memory (then listing must go through the entries).
     var hasLoadedShards: Bool { !shards.isEmpty }
 

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// A k-way merge of runs that are each in byte order already (the store's shards, each sorted
-/// by key): one heap of the runs' heads, so merging n items from k runs costs n·log k
+/// by key): a tournament of the runs' heads, so merging n items from k runs costs n·log k
 /// comparisons instead of sorting them all again. The keys are packed end to end in one
 /// buffer and compared with memcmp, so a comparison touches no object and counts no
 /// reference.
@@ -27,74 +27,90 @@ struct SortedRuns: Sendable {
         counts.append(count)
     }
 
+    /// Adds one key of two parts joined by a NUL (a listing's namespace and name, as bytes);
+    /// `endRun` closes the run of the keys added since the last one.
+    mutating func addKey(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: first)
+        bytes.append(0)
+        bytes.append(contentsOf: second)
+        ends.append(bytes.count)
+    }
+
+    mutating func endRun() {
+        counts.append(ends.count - counts.reduce(0, +))
+    }
+
     /// Runs laid end to end: `other`'s runs after these.
     mutating func append(_ other: SortedRuns) {
         let offset = bytes.count
         bytes += other.bytes
-        ends += other.ends.map { $0 + offset }
+        ends.reserveCapacity(ends.count + other.ends.count)
+        for end in other.ends { ends.append(end + offset) }
         counts += other.counts
     }
 
     /// Calls `body(run, index)` for every key, in merged byte order; between equal keys the
-    /// lower run comes first, so a single run comes out as it is, sorted or not.
+    /// lower run comes first, so a single run comes out as it is, sorted or not. The runs'
+    /// heads play a tournament whose losers stay in the tree (Knuth's tree of losers, TAOCP
+    /// 5.4.1): each key handed out costs one comparison per level, log2 of the runs.
     func merge(_ body: (_ run: Int, _ index: Int) -> Void) {
+        let k = counts.count
         var starts: [Int] = []
-        starts.reserveCapacity(counts.count)
+        starts.reserveCapacity(k)
         var total = 0
         for count in counts { starts.append(total); total += count }
         let live = counts.indices.filter { counts[$0] > 0 }
-        if live.count == 1, let run = live.first {
-            for index in 0..<counts[run] { body(run, index) }
+        if live.count <= 1 {
+            if let run = live.first { for index in 0..<counts[run] { body(run, index) } }
             return
         }
-        var next = [Int](repeating: 0, count: counts.count)
-        var heap = live
-        var size = heap.count
-        // Plain buffers: no exclusivity checks on every comparison of the heap.
+        var next = [Int](repeating: 0, count: k)
+        // Node 0 holds the winner, nodes 1..<k the losers; run r is the leaf k + r.
+        var tree = [Int](repeating: -1, count: k)
+        // Plain buffers: no exclusivity checks on every comparison.
         bytes.withUnsafeBufferPointer { bytes in
             ends.withUnsafeBufferPointer { ends in
                 starts.withUnsafeBufferPointer { starts in
-                    next.withUnsafeMutableBufferPointer { next in
-                        heap.withUnsafeMutableBufferPointer { heap in
-                            func before(_ a: Int, _ b: Int) -> Bool {
-                                let k = starts[a] + next[a], l = starts[b] + next[b]
-                                let x = k == 0 ? 0 : ends[k - 1], y = l == 0 ? 0 : ends[l - 1]
-                                let m = ends[k] - x, n = ends[l] - y
-                                if let base = bytes.baseAddress, min(m, n) > 0 {
-                                    let c = memcmp(base + x, base + y, min(m, n))
-                                    if c != 0 { return c < 0 }
+                    counts.withUnsafeBufferPointer { counts in
+                        next.withUnsafeMutableBufferPointer { next in
+                            tree.withUnsafeMutableBufferPointer { tree in
+                                /// Whether run a's head comes before run b's: a run that is
+                                /// done comes after every other.
+                                func before(_ a: Int, _ b: Int) -> Bool {
+                                    if next[a] == counts[a] { return false }
+                                    if next[b] == counts[b] { return true }
+                                    let k = starts[a] + next[a], l = starts[b] + next[b]
+                                    let x = k == 0 ? 0 : ends[k - 1], y = l == 0 ? 0 : ends[l - 1]
+                                    let m = ends[k] - x, n = ends[l] - y
+                                    if let base = bytes.baseAddress, min(m, n) > 0 {
+                                        let c = memcmp(base + x, base + y, min(m, n))
+                                        if c != 0 { return c < 0 }
+                                    }
+                                    return m != n ? m < n : a < b
                                 }
-                                return m != n ? m < n : a < b
-                            }
-                            func siftDown() {
-                                var i = 0
+                                /// Run `run`'s new head plays its way up from its leaf.
+                                func play(_ run: Int, filling: Bool) {
+                                    var winner = run
+                                    var node = (run + k) / 2
+                                    while node > 0 {
+                                        if filling && tree[node] < 0 {
+                                            // The first of a match's two players waits there.
+                                            tree[node] = winner
+                                            return
+                                        }
+                                        if before(tree[node], winner) { swap(&tree[node], &winner) }
+                                        node /= 2
+                                    }
+                                    tree[0] = winner
+                                }
+                                for run in 0..<k { play(run, filling: true) }
                                 while true {
-                                    let left = 2 * i + 1, right = left + 1
-                                    var least = i
-                                    if left < size, before(heap[left], heap[least]) { least = left }
-                                    if right < size, before(heap[right], heap[least]) { least = right }
-                                    if least == i { return }
-                                    heap.swapAt(i, least)
-                                    i = least
+                                    let run = tree[0]
+                                    guard next[run] < counts[run] else { return }
+                                    body(run, next[run])
+                                    next[run] += 1
+                                    play(run, filling: false)
                                 }
-                            }
-                            // Heapify by inserting each run in turn, sifting up.
-                            for filled in 1..<max(1, size) {
-                                var i = filled
-                                while i > 0, before(heap[i], heap[(i - 1) / 2]) {
-                                    heap.swapAt(i, (i - 1) / 2)
-                                    i = (i - 1) / 2
-                                }
-                            }
-                            while size > 0 {
-                                let run = heap[0]
-                                body(run, next[run])
-                                next[run] += 1
-                                if next[run] == counts[run] {
-                                    heap[0] = heap[size - 1]
-                                    size -= 1
-                                }
-                                siftDown()
                             }
                         }
                     }
