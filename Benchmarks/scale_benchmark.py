@@ -4,8 +4,8 @@
   1. `cluster init` of --nodes nodes (target: under 1 s for 5,000);
   2. setup, reported but not a target: --deployments Deployments of --replicas replicas, each
      behind a Service, applied and rolled out (`apply --wait`);
-  3. `get pods -A` on that state: time to the first line and to the end, median of 3 (target:
-     first line under 100 ms);
+  3. `get pods -A` on that state, once the set-up's writes are on disk: time to the first line
+     and to the end, median of 5 (target: first line under 100 ms);
   4. `apply` of one ConfigMap on that state (target: under 30 ms);
   5. the roll: every Deployment to a new image at once, `apply --wait` with 10 requests a second
      through every Service (target: under 10 s and 2 GB), with its cost per pod.
@@ -94,13 +94,18 @@ def main():
             sys.exit("setup failed (exit %d)" % rc)
         print("setup: %d Deployments x %d replicas (%d pods) applied and rolled out in %.1f s, %.0f MB"
               % (args.deployments, args.replicas, pods, t, rss / 1e6))
-        # Median of 3 (one read-only command; the page cache is warm after the first).
-        lines = sorted(first_line([b, "get", "pods", "-A", "--state", state]) for _ in range(3))
-        first, total = lines[1]
+        # The set-up's 400 MB reach the disk before anything else is timed: the commands below
+        # are measured on a settled state, as a user runs them, not beside the kernel's
+        # writeback of the one before.
+        os.sync()
+        # Median of 5 (one read-only command; the page cache is warm after the first).
+        lines = sorted(first_line([b, "get", "pods", "-A", "--state", state]) for _ in range(5))
+        first, total = lines[2]
         results.append(("get pods -A, first line", first, 0.1 if pods >= 150000 else None))
         results.append(("get pods -A, to the end", total, None))
         t, _, _ = timed([b, "apply", "-f", cm, "--state", state])
         results.append(("apply of one object", t, 0.03 if pods >= 150000 else None))
+        os.sync()
         t, rss, rc = timed([b, "apply", "-f", v2, "--wait", "--state", state])
         if rc != 0:
             sys.exit("the roll failed (exit %d)" % rc)
