@@ -95,6 +95,21 @@ final class ResourceValueTests: XCTestCase {
             XCTAssertEqual(Timestamp(parsing: text)?.description, text)
         }
         XCTAssertEqual(Timestamp(parsing: "2025-01-01T00:00:01.5Z")?.milliseconds, Timestamp.clusterEpoch.milliseconds + 1500)
+        // Written in seconds (metav1.Time's RFC 3339): milliseconds are dropped, towards the
+        // past before 1970 too; the first and last instants of four-digit years.
+        XCTAssertEqual(Timestamp(milliseconds: 1999).description, "1970-01-01T00:00:01Z")
+        XCTAssertEqual(Timestamp(milliseconds: -1).description, "1969-12-31T23:59:59Z")
+        XCTAssertEqual(Timestamp(milliseconds: -62_135_596_800_000).description, "0001-01-01T00:00:00Z")
+        XCTAssertEqual(Timestamp(milliseconds: 253_402_300_799_999).description, "9999-12-31T23:59:59Z")
+        // Every second of a leap day and of a year's last day, and a spread of other times,
+        // read back as written.
+        var random = SeededRandom(seed: 1970)
+        var instants = (0..<86_400).flatMap { [951_782_400 + $0, 1_735_603_200 + $0] }
+        instants += (0..<20_000).map { _ in Int(random.next() % 253_402_300_800) - 62_135_596_800 }
+        for seconds in instants {
+            let text = Timestamp(milliseconds: seconds * 1000 + 999).description
+            XCTAssertEqual(Timestamp(parsing: text)?.milliseconds, seconds * 1000, text)
+        }
         XCTAssertNil(Timestamp(parsing: "2025-13-01T00:00:00Z"))
         XCTAssertNil(Timestamp(parsing: "yesterday"))
     }

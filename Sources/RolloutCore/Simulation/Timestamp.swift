@@ -16,7 +16,33 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// RFC 3339 in seconds, as Kubernetes writes `metav1.Time`: `2025-01-01T00:00:00Z`.
     public var description: String {
         let (y, m, d, hh, mm, ss) = components
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2))Z"
+        guard (0...9999).contains(y) else {
+            return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2))Z"
+        }
+        // Every stored pod, condition and event carries times: written as 20 bytes in place
+        // (string interpolation was 2.7 % of a rollout's instructions).
+        return String(unsafeUninitializedCapacity: 20) { out in
+            func digits(_ n: Int, _ width: Int, at start: Int) {
+                var n = n
+                for k in (start..<(start + width)).reversed() {
+                    out[k] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
+                    n /= 10
+                }
+            }
+            digits(y, 4, at: 0)
+            out[4] = UInt8(ascii: "-")
+            digits(m, 2, at: 5)
+            out[7] = UInt8(ascii: "-")
+            digits(d, 2, at: 8)
+            out[10] = UInt8(ascii: "T")
+            digits(hh, 2, at: 11)
+            out[13] = UInt8(ascii: ":")
+            digits(mm, 2, at: 14)
+            out[16] = UInt8(ascii: ":")
+            digits(ss, 2, at: 17)
+            out[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// `Wed, 01 Jan 2025 00:00:00 +0000`: how `kubectl describe` prints times (RFC 1123Z).
