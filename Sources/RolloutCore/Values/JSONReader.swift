@@ -98,7 +98,7 @@ public struct JSONReader {
             if large && positions.isEmpty {
                 for j in base..<memberStack.count { positions[memberStack[j].key] = j }
             }
-            if let existing = large ? positions[key] : memberStack[base...].firstIndex(where: { $0.key == key }) {
+            if let existing = large ? positions[key] : memberStack[base...].firstIndex(where: { $0.key.utf8.count == key.utf8.count && $0.key == key }) {
                 memberStack[existing].value = value
             } else {
                 if large { positions[key] = memberStack.count }

@@ -56,7 +56,10 @@ public struct Object: Equatable, Sendable {
     public var keys: [String] { members.map(\.key) }
 
     public func index(of key: String) -> Int? {
-        members.firstIndex { $0.key == key }
+        // Keys of another length are passed over without a call into String's comparison (a
+        // Kubernetes object's keys mostly differ in length; their lengths are stored).
+        let length = key.utf8.count
+        return members.firstIndex { $0.key.utf8.count == length && $0.key == key }
     }
 
     /// Reading returns the value; writing replaces it in place or appends a new key.
