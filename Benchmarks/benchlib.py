@@ -67,3 +67,16 @@ spec:
         lifecycle: {{preStop: {{sleep: {{seconds: 5}}}}}}
         resources: {{requests: {{cpu: 10m, memory: 16Mi}}}}
 """
+
+
+def behind_service(name, replicas, image):
+    """`rolling_deployment` and a Service in front of it (port 80 to 8080), so that traffic is
+    replayed through the rollout (10 requests a second)."""
+    return rolling_deployment(name, replicas, image) + f"""---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{port: 80, targetPort: 8080}}]
+"""

@@ -21,17 +21,7 @@ import subprocess
 import sys
 import tempfile
 
-from benchlib import add_binary_argument, require_binary, rolling_deployment
-
-SERVICE = """---
-apiVersion: v1
-kind: Service
-metadata: {name: big}
-spec:
-  selector: {app: big}
-  ports: [{port: 80, targetPort: 8080}]
-"""
-
+from benchlib import add_binary_argument, behind_service, require_binary
 
 def demangle(names):
     """Swift symbols as swift-demangle simplifies them, when it is on the PATH."""
@@ -77,8 +67,8 @@ def main():
     work = tempfile.mkdtemp(prefix="rollout-instructions-")
     try:
         v1, v2 = os.path.join(work, "v1.yaml"), os.path.join(work, "v2.yaml")
-        open(v1, "w").write(rolling_deployment("big", args.replicas, "app:1") + SERVICE)
-        open(v2, "w").write(rolling_deployment("big", args.replicas, "app:2") + SERVICE)
+        open(v1, "w").write(behind_service("big", args.replicas, "app:1"))
+        open(v2, "w").write(behind_service("big", args.replicas, "app:2"))
         ready = os.path.join(work, "ready")
         nodes = max(1, args.replicas // 100)
         subprocess.run([builds[0], "cluster", "init", "--nodes", str(nodes), "--cpu", "64", "--memory", "256Gi",

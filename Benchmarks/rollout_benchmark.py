@@ -25,19 +25,11 @@ import sys
 import tempfile
 import time
 
-from benchlib import add_binary_argument, require_binary, rolling_deployment
+from benchlib import add_binary_argument, behind_service, require_binary
 
 
 def manifest(replicas, image):
-    # Behind a Service, so that traffic is replayed through the rollout (10 requests a second).
-    return rolling_deployment("big", replicas, image) + """---
-apiVersion: v1
-kind: Service
-metadata: {name: big}
-spec:
-  selector: {app: big}
-  ports: [{port: 80, targetPort: 8080}]
-"""
+    return behind_service("big", replicas, image)
 
 
 def main():

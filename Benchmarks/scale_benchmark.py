@@ -25,22 +25,11 @@ import sys
 import tempfile
 import time
 
-from benchlib import add_binary_argument, require_binary, rolling_deployment
+from benchlib import add_binary_argument, behind_service, require_binary
 
 
 def manifests(deployments, replicas, image):
-    docs = []
-    for i in range(deployments):
-        name = "app-%04d" % i
-        docs.append(rolling_deployment(name, replicas, image) + f"""---
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{port: 80, targetPort: 8080}}]
-""")
-    return "---\n".join(docs)
+    return "---\n".join(behind_service("app-%04d" % i, replicas, image) for i in range(deployments))
 
 
 def timed(cmd):
