@@ -158,6 +158,22 @@ final class ListingMergeTests: XCTestCase {
             """)
     }
 
+    /// A rows file cut short or with a line missing its fields is reported as damaged, with
+    /// the file and the line, never read as rows.
+    func testDamagedRowsFileNamesTheFileAndLine() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("shard.rows").path
+        let good = "default\tweb-0\tapp=web\tweb-0\u{1F}1/1\n"
+        for (text, reason) in [(good + "default\tweb-1\tapp=web\tweb-1", "line 2 is not terminated (the file was cut short)"),
+                               ("default\tweb-0\tweb-0\n", "line 1 does not have the namespace, name, labels, cells fields")] {
+            try FileIO.writeAtomically(Array(text.utf8), to: path, syncDirectory: false)
+            XCTAssertThrowsError(try ListingRun.reading(file: path, namespace: nil)) { error in
+                XCTAssertEqual(error as? StoreError, .damaged(file: path, reason: reason))
+            }
+        }
+        try FileIO.writeAtomically(Array(good.utf8), to: path, syncDirectory: false)
+        XCTAssertEqual(try ListingRun.reading(file: path, namespace: nil).rows.map(\.name), ["web-0"])
+    }
+
     /// Rows with fewer cells than the table's columns (a row stored before a column was added)
     /// make Go's tab writer lay out blocks of lines; the streamed layout hands those tables to
     /// the tab writer whole.
