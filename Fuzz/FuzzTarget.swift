@@ -1,7 +1,8 @@
 // libFuzzer harness for rollout (issue 9): built by Fuzz/run.sh with `swiftc -sanitize=fuzzer`
 // together with the sources of RolloutCore, outside `swift test`. Two targets, chosen by
 // ROLLOUT_FUZZ_TARGET:
-//   parser      bytes → YAML → values → validation and lint (what `render` and `apply` read);
+//   parser      bytes → YAML → values → validation and lint (what `render` and `apply` read),
+//               and `render -o json`'s direct path checked against the general one;
 //               the bytes as a JSONPath template and a custom-columns spec, run on the documents
 //   controllers the same, then apply → rollout in virtual time → a drain (budgets and all) →
 //               a node failure → deletion → events; and the documents as a live cluster's
@@ -17,6 +18,7 @@ private let runsControllers = getenv("ROLLOUT_FUZZ_TARGET").map { String(cString
 @_cdecl("LLVMFuzzerTestOneInput")
 public func rolloutFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    checkDirectJSON(bytes)
     let documents: [ManifestDocument]
     do {
         documents = try ManifestDecoder.decode([ManifestSource(name: "fuzz.yaml", bytes: bytes)]).documents
@@ -40,6 +42,28 @@ public func rolloutFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
         runImport(documents)
     }
     return 0
+}
+
+/// `render -o json`'s direct path must print exactly what the general path prints, or give up;
+/// it must never answer where the general path fails or warns. A difference is a finding.
+private func checkDirectJSON(_ bytes: [UInt8]) {
+    for schema in YAMLSchema.allCases {
+        var direct: [UInt8] = []
+        guard DirectJSON.transcode(bytes, schema: schema, into: &direct) else { continue }
+        var general: [UInt8] = []
+        var warnings: [YAMLWarning] = []
+        do {
+            warnings = try ManifestDecoder.forEachDocument(in: [ManifestSource(name: "fuzz.yaml", bytes: bytes)], schema: schema) { document throws(YAMLError) in
+                try Render.append(document, format: .json, first: false, to: &general)
+            }
+        } catch {
+            fatalError("the direct JSON path answered where the general path fails (\(schema)): \(error)")
+        }
+        if !warnings.isEmpty { fatalError("the direct JSON path answered where the general path warns (\(schema))") }
+        if general != direct {
+            fatalError("the direct JSON path differs (\(schema)):\n\(String(decoding: direct, as: UTF8.self))\n\(String(decoding: general, as: UTF8.self))")
+        }
+    }
 }
 
 /// The documents as `kubectl get -o yaml` output: imported with whatever status, uid and owner

@@ -48,7 +48,8 @@ enum RenderCommand {
         guard let schema = YAMLSchema(rawValue: schemaName) else {
             throw UsageError(message: "invalid argument \"\(schemaName)\" for \"--schema\" flag: expected kubernetes or core")
         }
-        let sources = try ManifestPaths.sources(for: paths, recursive: parsed.flag("--recursive"))
+        // Files are mapped, so the JSON path can give their pages back as it reads through them.
+        let sources = try ManifestPaths.sources(for: paths, recursive: parsed.flag("--recursive"), mapFiles: format == .json)
         let (output, warnings) = try Render.render(sources, schema: schema, format: format)
         for warning in warnings { io.err(warning.description + "\n") }
         io.out(output)

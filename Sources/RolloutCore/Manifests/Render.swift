@@ -11,12 +11,22 @@ public enum Render {
         var output: [UInt8] = []
         // Output is usually a little larger than the input (quotes, indentation): room for 30%
         // more, so one huge document does not double the buffer at its very end.
-        let inputBytes = sources.reduce(0) { $0 + $1.bytes.count }
+        let inputBytes = sources.reduce(0) { $0 + $1.byteCount }
         output.reserveCapacity(inputBytes + inputBytes / 10 * 3)
         var first = true
-        let warnings = try ManifestDecoder.forEachDocument(in: sources, schema: schema) { (document: ManifestDocument) throws(YAMLError) in
-            try append(document, format: format, first: first, to: &output)
-            first = false
+        var warnings: [YAMLWarning] = []
+        for source in sources {
+            // Block YAML goes straight to JSON; anything else (and every error) the general way.
+            if format == .json {
+                let done = source.withBytes { bytes in
+                    DirectJSON.transcode(bytes, schema: schema, into: &output, readThrough: source.mapped.map { mapped in { mapped.release(before: $0) } })
+                }
+                if done { continue }
+            }
+            warnings += try ManifestDecoder.forEachDocument(in: [source], schema: schema) { (document: ManifestDocument) throws(YAMLError) in
+                try append(document, format: format, first: first, to: &output)
+                first = false
+            }
         }
         return (output, warnings)
     }

@@ -64,6 +64,42 @@ public enum FileIO {
         }
     }
 
+    /// A file a user named (links followed): a regular file is read straight into one array of
+    /// its size; anything else (a pipe, `/dev/stdin`) in pieces to its end. Nil when it cannot
+    /// be opened or read.
+    static func readUserFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        var failed = false
+        if info.st_mode & S_IFMT == S_IFREG {
+            let size = max(0, Int(info.st_size))
+            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                var offset = 0
+                while offset < size, let base = buffer.baseAddress {
+                    let n = Glibc.read(fd, base + offset, size - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 { failed = true }
+                    guard n > 0 else { break }
+                    offset += n
+                }
+                initialized = offset
+            }
+            return failed ? nil : bytes
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+    }
+
     /// Calls `body` with the file's bytes mapped into memory (no copy): for scanning large
     /// shards once.
     static func withMappedFile<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws(StoreError) -> T) throws(StoreError) -> T {

@@ -65,7 +65,7 @@ public enum JSONWriter {
         out.append(UInt8(ascii: "\""))
     }
 
-    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         var runStart = 0
         var i = 0
         let count = bytes.count

@@ -44,7 +44,7 @@ enum KubernetesScalars {
         return .string(text)
     }
 
-    private static func mayBeSpecial(_ first: UInt8) -> Bool {
+    static func mayBeSpecial(_ first: UInt8) -> Bool {
         switch first {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
              UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
