@@ -173,6 +173,10 @@ final class DirectJSONTests: XCTestCase {
         for n in 0..<2_500 {
             text += "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-\(n)}\ndata:\n  key: \"value \(n)\"\n  text: |\n" + lines
         }
+        // A small file is read, not mapped.
+        let small = directory.appendingPathComponent("small.yaml").path
+        try "a: 1\n".write(toFile: small, atomically: true, encoding: .utf8)
+        XCTAssertNil(try ManifestPaths.sources(for: [small], recursive: false, mapFiles: true).first?.mapped)
         let direct = text + "---\na: 1\n"
         let late = text + "---\na: &x 1\nb: *x\n"
         for (name, content, taken) in [("direct.yaml", direct, true), ("late.yaml", late, false)] {

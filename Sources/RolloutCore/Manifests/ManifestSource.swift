@@ -44,13 +44,19 @@ final class MappedFile: @unchecked Sendable {
     /// Where the last range given back ended (a multiple of the page size).
     private var released = 0
 
-    /// Nil for what is not a non-empty regular file, or when mapping fails: such files are read.
+    /// Files smaller than this are read: the pages given back would not matter, and a file
+    /// cut short by another process while it is mapped ends the reader with SIGBUS (as it does
+    /// for ripgrep or git) where a read would have seen a short file.
+    static let smallest = 1 << 20
+
+    /// Nil for what is not a regular file of at least `smallest` bytes, or when mapping fails:
+    /// such files are read.
     init?(path: String) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return nil }
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size >= Self.smallest else { return nil }
         let size = Int(info.st_size)
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else { return nil }
         buffer = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size)
