@@ -175,3 +175,37 @@ final class ControllerFidelityTests: XCTestCase {
         XCTAssertEqual(plain["clusterIP"] as? String, clusterIP)
     }
 }
+
+/// client-go's event aggregation (staging/src/k8s.io/client-go/tools/record/events_cache.go,
+/// EventAggregator.EventAggregate, maxEvents 10, maxIntervalInSeconds 600): what the recorder
+/// stores for an object that keeps reporting one reason with different messages.
+final class EventAggregationTests: XCTestCase {
+    func testTheTenthDifferentMessageIsCombinedAndTheWindowRestartsAtEachEvent() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare, nodes: 1))
+        addTeardownBlock { store.close() }
+        let c = try Cluster(store: store)
+        let start = c.now
+        func record(_ message: String, atSecond second: Int) {
+            c.now = Timestamp(milliseconds: start.milliseconds + second * 1000)
+            _ = c.record("Warning", reason: "FailedMount", message: message, kind: "Pod", name: "p", namespace: "default", uid: "u1", component: "kubelet")
+        }
+        func messages() -> [String] { c.events.filter { $0.involvedUID == "u1" }.map { "\($0.message) x\($0.count)" } }
+        // Nine different messages are nine events; the tenth is the first combined one
+        // (`Len() < maxEvents` is false at 10).
+        for n in 1...10 { record("m\(n)", atSecond: n) }
+        XCTAssertEqual(messages(), (1...9).map { "m\($0) x1" } + ["(combined from similar events): m10 x1"])
+        // PopAny cut the set back to nine: a repeat of one kept is recorded as itself; a new
+        // message joins the combined event, which counts it.
+        record("m3", atSecond: 20)
+        record("m11", atSecond: 30)
+        XCTAssertEqual(messages(), ["m1 x1", "m2 x1", "m3 x2"] + (4...9).map { "m\($0) x1" } + ["(combined from similar events): m11 x2"])
+        // Events 9 minutes apart keep the window open past 10 minutes from the first
+        // (interval is measured from the last event) ...
+        record("m12", atSecond: 30 + 540)
+        record("m13", atSecond: 30 + 1080)
+        XCTAssertEqual(messages().last, "(combined from similar events): m13 x4")
+        // ... and more than 10 minutes of quiet starts a new set: m14 is an event of its own.
+        record("m14", atSecond: 30 + 1080 + 601)
+        XCTAssertEqual(messages().last, "m14 x1")
+    }
+}

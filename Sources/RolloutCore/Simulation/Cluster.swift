@@ -433,14 +433,28 @@ public final class Cluster {
     func record(_ type: String = "Normal", reason: String, message: String, kind: String, name: String, namespace: String, uid: String, component: String) -> Int {
         var message = message
         var seriesKey = "\(kind)|\(uid)|\(reason)|\(message)"
-        // client-go's EventAggregator: more than 10 different messages of one reason about one
-        // object within 10 minutes become one event, "(combined from similar events): …".
+        // client-go's EventAggregator (tools/record/events_cache.go, EventAggregate): the
+        // messages of one reason about one object are collected until 10 minutes pass with
+        // none (the window restarts at each event, `record.lastTimestamp = now`); the 10th
+        // different one, and every new one after it, becomes one event "(combined from similar
+        // events): …", and the set is cut back to 9 (`PopAny`). Which message upstream drops is
+        // Go's map order, so random; here it is the one just added, so the first nine stay and
+        // their repeats are recorded as themselves, one of the outcomes upstream can have.
         let aggregateKey = "\(component)|\(kind)|\(uid)|\(type)|\(reason)"
-        // Changed in place: copying the set out and back would make this quadratic.
-        if let first = aggregates[aggregateKey]?.first, now.milliseconds - first.milliseconds > 600_000 { aggregates[aggregateKey] = nil }
-        if aggregates[aggregateKey] == nil { aggregates[aggregateKey] = (now, []) }
-        if (aggregates[aggregateKey]?.messages.count ?? 0) < 10 { aggregates[aggregateKey]?.messages.insert(message) }
-        if (aggregates[aggregateKey]?.messages.count ?? 0) >= 10 {
+        // Found once (the key is hashed once) and changed in place: copying the set out and
+        // back would make this quadratic.
+        let combined: Bool
+        if let index = aggregates.index(forKey: aggregateKey) {
+            if now.milliseconds - aggregates.values[index].last.milliseconds > 600_000 { aggregates.values[index].messages = [] }
+            aggregates.values[index].last = now
+            aggregates.values[index].messages.insert(message)
+            combined = aggregates.values[index].messages.count >= 10
+            if combined { aggregates.values[index].messages.remove(message) }
+        } else {
+            aggregates[aggregateKey] = (now, [message])
+            combined = false
+        }
+        if combined {
             message = "(combined from similar events): " + message
             seriesKey = "aggregate|" + aggregateKey
         }
@@ -481,7 +495,7 @@ public final class Cluster {
     func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
         eventSeries["\(kind)|\(uid)|\(reason)|\(message)"] != nil
     }
-    var aggregates: [String: (first: Timestamp, messages: Set<String>)] = [:]
+    var aggregates: [String: (last: Timestamp, messages: Set<String>)] = [:]
     var storedEventNames: Set<String> = []
     /// Where each event series (object, reason, message) is in `events`.
     var eventSeries: [String: Int] = [:]
