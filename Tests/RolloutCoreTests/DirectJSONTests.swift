@@ -196,6 +196,25 @@ final class DirectJSONTests: XCTestCase {
         }
     }
 
+    /// The character check, eight bytes at a time, against the bytes one by one: printable
+    /// ASCII and line feeds pass, tabs, carriage returns, other controls and DEL do not, and
+    /// bytes from 0x80 pass as valid UTF-8 only.
+    func testCharacterCheckWordAtATimeAsByteByByte() {
+        var random = SeededRandom(seed: 7)
+        let pool: [UInt8] = [0x61, 0x20, 0x0A, 0x7E, 0x7F, 0x09, 0x0D, 0x00, 0x1F, 0xC3, 0xA9, 0x80, 0xFF]
+        for round in 0..<20_000 {
+            let length = Int(random.next() % 30)
+            var bytes = [UInt8](repeating: 0x61, count: length)
+            for _ in 0..<Int(random.next() % 3) where length > 0 {
+                bytes[Int(random.next() % UInt64(length))] = pool[Int(random.next() % UInt64(pool.count))]
+            }
+            let asciiOK = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F || $0 == 0x0A || $0 >= 0x80 }
+            // Beyond ASCII, UTF-8 is the scanner's check (the word loop only decides what needs it).
+            let expected = asciiOK && (bytes.allSatisfy { $0 < 0x80 } || bytes.withUnsafeBufferPointer { SourceText.firstBadCharacter(in: $0) == nil })
+            XCTAssertEqual(bytes.withUnsafeBufferPointer { DirectJSON.acceptsCharacters($0) }, expected, "round \(round): \(bytes)")
+        }
+    }
+
     /// `Render.render` mixes the paths per source, in order, and keeps the general path's
     /// warnings and errors.
     func testRenderUsesBothPathsInOrder() throws {

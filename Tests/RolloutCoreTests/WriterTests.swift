@@ -1,5 +1,5 @@
 import Foundation
-import RolloutCore
+@testable import RolloutCore
 import XCTest
 
 /// The YAML and JSON writers: kubectl's layout and quoting, Go's number format, and a
@@ -77,6 +77,68 @@ final class WriterTests: XCTestCase {
     /// A repeated key keeps its first place and takes the last value (as encoding/json
     /// unmarshals into a map, and as our Object replaces), however many members the object
     /// has: past 16 the reader looks keys up in a table instead of one by one.
+    /// Strings are escaped eight bytes at a time where no byte needs a look: the same output as
+    /// escaping byte by byte (encoding/json's rules: `\"`, `\\`, `\n`, `\r`, `\t`, other controls
+    /// as `\u00XX`, U+2028/U+2029 as `\u2028`/`\u2029`), for every special byte at every offset
+    /// of strings of every length up to 24, and for 20,000 seeded strings.
+    func testStringEscapesWordAtATimeAsByteByByte() throws {
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{2028}": out += "\\u2028"
+                case "\u{2029}": out += "\\u2029"
+                default:
+                    if scalar.value < 0x20 {
+                        out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
+        }
+        let specials: [String] = ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "\u{2027}", "é", "\u{7F}", " "]
+        for length in 0...24 {
+            for offset in 0..<max(1, length) {
+                for special in specials {
+                    var s = String(repeating: "a", count: length)
+                    if length > 0 {
+                        let index = s.index(s.startIndex, offsetBy: offset)
+                        s.replaceSubrange(index...index, with: special)
+                    }
+                    XCTAssertEqual(try JSONWriter.string(.string(s)), reference(s), "\(length) \(offset) \(special.debugDescription)")
+                }
+            }
+        }
+        var random = SeededRandom(seed: 2028)
+        let alphabet: [String] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\t", "\u{0}", "\u{1B}", "é", "\u{2028}", "\u{2029}", "€", "😀", "/", "<"]
+        for _ in 0..<20_000 {
+            let length = Int(random.next() % 40)
+            let s = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined()
+            XCTAssertEqual(try JSONWriter.string(.string(s)), reference(s))
+        }
+        // The word test itself, against the bytes one by one.
+        for _ in 0..<20_000 {
+            var word = random.next()
+            if random.next() % 2 == 0 {
+                let shift = UInt64(random.next() % 8) * 8
+                let byte: UInt64 = [0x00, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0xE1, 0xE2, 0xE3, 0x7F, 0x80][Int(random.next() % 14)]
+                word = word & ~(0xFF << shift) | byte << shift
+            }
+            let expected = (0..<8).contains { k -> Bool in
+                let b = UInt8(truncatingIfNeeded: word >> (UInt64(k) * 8))
+                return b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2
+            }
+            XCTAssertEqual(JSONWriter.mayNeedEscaping(word), expected, String(word, radix: 16))
+        }
+    }
+
     func testRepeatedKeysInLargeObjectsAsInSmallOnes() throws {
         for size in [3, 16, 17, 18, 40, 5000] {
             var text = "{"

@@ -66,37 +66,57 @@ public enum JSONWriter {
     }
 
     static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        guard let base = bytes.baseAddress else { return }
         var runStart = 0
         var i = 0
         let count = bytes.count
         while i < count {
-            let b = bytes[i]
-            var escape: [UInt8]? = nil
-            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                switch b {
-                case UInt8(ascii: "\""): escape = Array("\\\"".utf8)
-                case UInt8(ascii: "\\"): escape = Array("\\\\".utf8)
-                case 0x0A: escape = Array("\\n".utf8)
-                case 0x0D: escape = Array("\\r".utf8)
-                case 0x09: escape = Array("\\t".utf8)
-                default: escape = Array("\\u00".utf8) + [hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)]]
-                }
-            } else if b == 0xE2 && i + 2 < count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9) {
-                // U+2028 and U+2029 are escaped, as Go does, so the output is also valid JavaScript.
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-                out.append(contentsOf: (bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-                i += 3
-                runStart = i
+            // Eight bytes at a time while none of them needs a look.
+            if i + 8 <= count && !mayNeedEscaping(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
                 continue
             }
-            if let escape {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-                out.append(contentsOf: escape)
-                runStart = i + 1
+            let b = base[i]
+            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
+                out.append(UInt8(ascii: "\\"))
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default:
+                    out.append(UInt8(ascii: "u")); out.append(UInt8(ascii: "0")); out.append(UInt8(ascii: "0"))
+                    out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 0xF)])
+                }
+                i += 1
+                runStart = i
+            } else if b == 0xE2 && i + 2 < count && base[i + 1] == 0x80 && (base[i + 2] == 0xA8 || base[i + 2] == 0xA9) {
+                // U+2028 and U+2029 are escaped, as Go does, so the output is also valid JavaScript.
+                out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
+                out.append(contentsOf: (base[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                i += 3
+                runStart = i
+            } else {
+                i += 1
             }
-            i += 1
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+        out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart))
+    }
+
+    /// Whether any of the eight bytes of `word` is below 0x20, `"`, `\\` or 0xE2 (which starts
+    /// U+2028/U+2029): the bit tricks for a zero byte (`(v - 0x01…) & ~v & 0x80…`) and a byte
+    /// below n ≤ 128 (`(v - n·0x01…) & ~v & 0x80…`), exact as to whether any byte matches.
+    @inline(__always)
+    static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let e2 = word ^ (ones &* 0xE2)
+        let zero = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((e2 &- ones) & ~e2)
+        return (control | (zero & highs)) != 0
     }
 
     /// Go's float64 JSON form: shortest round-trip digits, `%f` style unless the exponent is

@@ -68,16 +68,35 @@ struct DirectJSON {
         return true
     }
 
-    private static func acceptsCharacters(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func acceptsCharacters(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = s.baseAddress else { return true }
         var wide = false
-        for b in s {
+        var i = 0
+        let count = s.count
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i < count {
+            // Eight bytes at a time: any below 0x20 (a line feed among them too), any DEL (the
+            // bit tricks of JSONWriter.mayNeedEscaping), any from 0x80.
+            if i + 8 <= count {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let del = word ^ (ones &* 0x7F)
+                let special = ((word &- ones &* 0x20) & ~word | (del &- ones) & ~del) & highs
+                if special == 0 {
+                    if word & highs != 0 { wide = true }
+                    i += 8
+                    continue
+                }
+            }
+            let b = base[i]
+            i += 1
             if b >= 0x20 && b < 0x7F || b == 0x0A { continue }
             if b >= 0x80 { wide = true; continue }
             return false  // tab, carriage return, other controls, DEL
         }
         guard wide else { return true }
         if SourceText.firstBadCharacter(in: s) != nil { return false }
-        var i = 0
+        i = 0
         while i + 1 < s.count {
             let b = s[i]
             // U+0085 (C2 85), U+2028/U+2029 (E2 80 A8/A9), U+FEFF (EF BB BF).
