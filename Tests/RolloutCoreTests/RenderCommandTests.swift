@@ -52,6 +52,38 @@ final class RenderCommandTests: XCTestCase {
         XCTAssertEqual(core.stdout, "{\"env\":{\"value\":\"on\",\"mode\":755,\"tag\":1.1}}\n{\"kind\":\"Other\"}\n")
     }
 
+    /// `-f` takes what a shell can name: a symbolic link (followed), a named pipe (read to its
+    /// end), and a file whose size reads as 0 although it has content (as under /proc).
+    func testReadsLinksPipesAndFilesThatReportNoSize() throws {
+        let directory = try temporaryDirectory()
+        let target = directory.appendingPathComponent("target.yaml")
+        try "a: 1\n".write(to: target, atomically: true, encoding: .utf8)
+        let link = directory.appendingPathComponent("link.yaml")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let linked = try rollout(["render", "-f", link.path, "-o", "json"])
+        XCTAssertEqual(linked.status, 0, linked.stderr)
+        XCTAssertEqual(linked.stdout, "{\"a\":1}\n")
+
+        let pipe = directory.appendingPathComponent("pipe.yaml").path
+        XCTAssertEqual(mkfifo(pipe, 0o600), 0)
+        let writer = Thread {
+            if let handle = FileHandle(forWritingAtPath: pipe) {
+                handle.write(Data("b: [x]\n".utf8))
+                try? handle.close()
+            }
+        }
+        writer.start()
+        let piped = try rollout(["render", "-f", pipe, "-o", "json"])
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(piped.stdout, "{\"b\":[\"x\"]}\n")
+
+        // /proc/self/limits is a regular file of size 0 with text: it reads as one plain scalar
+        // folded over its lines (read by its size alone, it printed nothing).
+        let proc = try rollout(["render", "-f", "/proc/self/limits", "-o", "json"])
+        XCTAssertEqual(proc.status, 0, proc.stderr)
+        XCTAssert(proc.stdout.hasPrefix("\"Limit "), proc.stdout)
+    }
+
     func testExpandsLists() throws {
         let input = "apiVersion: v1\nkind: List\nitems:\n- {kind: ConfigMap, metadata: {name: a}}\n- {kind: Secret, metadata: {name: b}}\n"
         let result = try rollout(["render", "-f", "-", "-o", "json"], stdin: input)

@@ -52,6 +52,10 @@ final class MappedFile: @unchecked Sendable {
     /// Nil for what is not a regular file of at least `smallest` bytes, or when mapping fails:
     /// such files are read.
     init?(path: String) {
+        // Looked at before it is opened: opening a named pipe would take its writer's data, or
+        // wait for one.
+        var named = stat()
+        guard stat(path, &named) == 0, named.st_mode & S_IFMT == S_IFREG, named.st_size >= Self.smallest else { return nil }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

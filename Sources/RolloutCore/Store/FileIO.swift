@@ -65,8 +65,9 @@ public enum FileIO {
     }
 
     /// A file a user named (links followed): a regular file is read straight into one array of
-    /// its size; anything else (a pipe, `/dev/stdin`) in pieces to its end. Nil when it cannot
-    /// be opened or read.
+    /// its size, then on to its end whatever the size said (a pipe, `/dev/stdin`, or a file that
+    /// reports a size of 0, as those under /proc do, is read in pieces). Nil when it cannot be
+    /// opened or read.
     static func readUserFile(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -74,9 +75,10 @@ public enum FileIO {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         var failed = false
+        var bytes: [UInt8] = []
         if info.st_mode & S_IFMT == S_IFREG {
             let size = max(0, Int(info.st_size))
-            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
                 var offset = 0
                 while offset < size, let base = buffer.baseAddress {
                     let n = Glibc.read(fd, base + offset, size - offset)
@@ -87,9 +89,8 @@ public enum FileIO {
                 }
                 initialized = offset
             }
-            return failed ? nil : bytes
+            if failed { return nil }
         }
-        var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
