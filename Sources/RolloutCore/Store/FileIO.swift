@@ -50,18 +50,25 @@ public enum FileIO {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(path: path, reason: "cannot stat: \(systemError())") }
-        let size = max(0, Int(info.st_size))
-        // Read into uninitialized memory: what is not read is not kept.
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+        return readUpTo(fd, size: max(0, Int(info.st_size))).bytes
+    }
+
+    /// Up to `size` bytes from `fd`, read into uninitialized memory (what is not read is not
+    /// kept), and whether a read failed on the way.
+    private static func readUpTo(_ fd: Int32, size: Int) -> (bytes: [UInt8], failed: Bool) {
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var offset = 0
             while offset < size, let base = buffer.baseAddress {
                 let n = Glibc.read(fd, base + offset, size - offset)
                 if n < 0 && errno == EINTR { continue }
+                if n < 0 { failed = true }
                 guard n > 0 else { break }
                 offset += n
             }
             initialized = offset
         }
+        return (bytes, failed)
     }
 
     /// A file a user named (links followed): a regular file is read straight into one array of
@@ -74,22 +81,11 @@ public enum FileIO {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
-        var failed = false
         var bytes: [UInt8] = []
         if info.st_mode & S_IFMT == S_IFREG {
-            let size = max(0, Int(info.st_size))
-            bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-                var offset = 0
-                while offset < size, let base = buffer.baseAddress {
-                    let n = Glibc.read(fd, base + offset, size - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    if n < 0 { failed = true }
-                    guard n > 0 else { break }
-                    offset += n
-                }
-                initialized = offset
-            }
-            if failed { return nil }
+            let sized = readUpTo(fd, size: max(0, Int(info.st_size)))
+            if sized.failed { return nil }
+            bytes = sized.bytes
         }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
