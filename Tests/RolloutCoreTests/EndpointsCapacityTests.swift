@@ -126,4 +126,24 @@ final class EndpointsCapacityTests: XCTestCase {
         XCTAssertNil(endpoints.annotations[EndpointsController.overCapacityAnnotation], "under capacity again: the mark is removed")
         XCTAssertEqual((c.endpointSlices[key] ?? []).reduce(0) { $0 + ($1.object["endpoints"]?.arrayValue?.count ?? 0) }, 900)
     }
+
+    /// The packed order of addresses is String order (LessEndpointAddress compares the IPs as
+    /// strings, then pod uids), ties in the given order, as the stable sort it replaces: IPv4,
+    /// IPv6 past 16 bytes, prefixes, equal addresses, and strings the packing leaves to String
+    /// comparison (non-ASCII, a zero byte).
+    func testAddressOrderIsStringOrderWithTiesInGivenOrder() {
+        var random = SeededRandom(seed: 14)
+        let pieces = ["10.42.", "10.4", "1", "0", "9", "255.", ".", "fd00::", "fd00:0:0:0:0:0:0:", "a", "é", "e\u{301}", "\u{0}", ":"]
+        for round in 0..<200 {
+            let count = 1 + Int.random(in: 0..<60, using: &random)
+            let addresses = (0..<count).map { _ in (0..<(1 + Int.random(in: 0..<6, using: &random))).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined() }
+            let uids = (0..<count).map { _ in "uid-\(Int.random(in: 0..<4, using: &random))" }
+            let expected = addresses.enumerated().sorted { $0.element < $1.element }.map(\.offset)
+            XCTAssertEqual(EndpointAddressOrder.sortedIndices(addresses), expected, "round \(round): \(addresses)")
+            let withUIDs = addresses.indices.sorted { a, b in
+                addresses[a] == addresses[b] ? (uids[a] == uids[b] ? a < b : uids[a] < uids[b]) : addresses[a] < addresses[b]
+            }
+            XCTAssertEqual(EndpointAddressOrder.sortedIndices(addresses, tieBreak: uids), withUIDs, "round \(round): \(addresses) \(uids)")
+        }
+    }
 }

@@ -17,13 +17,14 @@ enum EndpointSliceController {
     static func desiredEndpoints(_ service: Resource, pods: [SimPod],
                                  endpoint: (SimPod, String, Bool) -> Value = { endpoint(for: $0, ip: $1, publishNotReady: $2) }) -> [Value] {
         let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
-        var result: [(String, Value)] = []
+        var result: [Value] = []
         result.reserveCapacity(pods.count)
-        for pod in pods {
+        for i in EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }) {
+            let pod = pods[i]
             guard let ip = pod.ip else { continue }
-            result.append((ip, endpoint(pod, ip, publishNotReady)))
+            result.append(endpoint(pod, ip, publishNotReady))
         }
-        return result.sorted { $0.0 < $1.0 }.map(\.1)
+        return result
     }
 
     /// One pod's endpoint (`podToEndpoint`).

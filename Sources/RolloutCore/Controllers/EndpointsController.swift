@@ -24,29 +24,27 @@ enum EndpointsController {
             let selected = (c.servicePods.pods[key] ?? []).filter { !$0.gone && $0.ip != nil }
             // What the endpoints are made of; when none of it moved since this Service was
             // last looked at, what it would make is what is already published or on its way.
-            let inputs = EndpointInputs(service: service, pods: selected.map(EndpointInputs.Pod.init))
+            let inputs = EndpointInputs(service: service, pods: selected)
             if c.endpointInputs[key] == inputs { continue }
             c.endpointInputs[key] = inputs
             // Each pod's address and endpoint are made again only when what they show moved.
             let (subsets, overCapacity) = desiredSubsets(service, pods: selected, address: { pod, ip in
-                let now = EndpointInputs.Pod(pod)
-                if let kept = pod.endpointValues.address, kept.inputs == now { return kept.value }
+                if let kept = pod.endpointValues.address, kept.stamp == pod.endpointStamp { return kept.value }
                 let value = address(for: pod, ip: ip)
-                pod.endpointValues.address = (now, value)
+                pod.endpointValues.address = (pod.endpointStamp, value)
                 return value
             })
             let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected, endpoint: { pod, ip, publishNotReady in
-                let now = EndpointInputs.Pod(pod)
-                if let kept = pod.endpointValues.endpoint, kept.inputs == now, kept.publishNotReady == publishNotReady { return kept.value }
+                if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady { return kept.value }
                 let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
-                pod.endpointValues.endpoint = (now, publishNotReady, value)
+                pod.endpointValues.endpoint = (pod.endpointStamp, publishNotReady, value)
                 return value
             }))
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
             // What the last update on its way will leave, else what is published.
             let target = c.pendingEndpoints[endpointsKey]?.last
                 ?? PendingEndpoints(at: c.now, subsets: c.endpoints[endpointsKey]?.object["subsets"] ?? .array([]),
-                                    endpoints: .array((c.endpointSlices[endpointsKey] ?? []).flatMap { $0.object["endpoints"]?.arrayValue ?? [] }),
+                                    endpoints: publishedEndpoints(endpointsKey, in: c),
                                     overCapacity: c.endpoints[endpointsKey]?.annotations[overCapacityAnnotation] != nil)
             let noSlicesYet = c.pendingEndpoints[endpointsKey] == nil && c.endpointSlices[endpointsKey] == nil
             if subsets != target.subsets || endpoints != target.endpoints || overCapacity != target.overCapacity || noSlicesYet {
@@ -57,6 +55,15 @@ enum EndpointsController {
             }
         }
         return changed
+    }
+
+    /// The endpoints of a Service's published slices, in order: as the last update published
+    /// them, or read from the slices once.
+    static func publishedEndpoints(_ key: ObjectKey, in c: Cluster) -> Value {
+        if let known = c.publishedEndpoints[key] { return known }
+        let endpoints = Value.array((c.endpointSlices[key] ?? []).flatMap { $0.object["endpoints"]?.arrayValue ?? [] })
+        c.publishedEndpoints[key] = endpoints
+        return endpoints
     }
 
     /// Publishes the endpoint updates that are due.
@@ -74,6 +81,8 @@ enum EndpointsController {
         if let service = c.services[serviceKey] {
             let sample = (latest.endpoints.arrayValue ?? []).lazy.compactMap { $0["targetRef"]?["uid"]?.stringValue }.compactMap { c.pods[$0] }.first
             EndpointSliceController.publish(key, endpoints: latest.endpoints.arrayValue ?? [], ports: EndpointSliceController.ports(service, sample: sample), in: c)
+            // The slices list these endpoints in this order (`publish` cuts them in hundreds).
+            c.publishedEndpoints[key] = latest.endpoints
         }
         var resource = c.endpoints[key] ?? Resource(Object([
             "apiVersion": .string("v1"), "kind": .string("Endpoints"),
@@ -109,20 +118,16 @@ enum EndpointsController {
     static func desiredSubsets(_ service: Resource, pods: [SimPod],
                                address: (SimPod, String) -> Value = { address(for: $0, ip: $1) }) -> (subsets: Value, overCapacity: Bool) {
         let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
+        // LessEndpointAddress (pkg/api/v1/endpoints/util.go): by address, then by pod uid.
+        let order = EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }, tieBreak: { pods[$0].uid })
         var ready: [(String, SimPod)] = [], notReady: [(String, SimPod)] = []
-        for pod in pods where pod.isActive || publishNotReady {
-            guard let ip = pod.ip else { continue }
+        for i in order {
+            let pod = pods[i]
+            guard pod.isActive || publishNotReady, let ip = pod.ip else { continue }
             if pod.ready || publishNotReady { ready.append((ip, pod)) } else { notReady.append((ip, pod)) }
         }
         if ready.isEmpty && notReady.isEmpty { return (.array([]), false) }
         let overCapacity = ready.count + notReady.count > maxCapacity
-        // LessEndpointAddress (pkg/api/v1/endpoints/util.go): an address is ASCII, so String
-        // order is its byte order.
-        func inOrder(_ list: [(String, SimPod)]) -> [(String, SimPod)] {
-            list.sorted { a, b in a.0 == b.0 ? a.1.uid < b.1.uid : a.0 < b.0 }
-        }
-        ready = inOrder(ready)
-        notReady = inOrder(notReady)
         if overCapacity {
             // truncateEndpoints: the ready addresses up to the capacity, then the not-ready ones
             // up to what is left (a single subset's share is all of it).
@@ -155,10 +160,10 @@ enum EndpointsController {
         ]))
     }
 
-    /// A pod's address and endpoint as last made, with what they were made from.
+    /// A pod's address and endpoint as last made, with its `endpointStamp` then.
     struct EndpointValues {
-        var address: (inputs: EndpointInputs.Pod, value: Value)?
-        var endpoint: (inputs: EndpointInputs.Pod, publishNotReady: Bool, value: Value)?
+        var address: (stamp: Int, value: Value)?
+        var endpoint: (stamp: Int, publishNotReady: Bool, value: Value)?
     }
 
     /// The slices' endpoints an Endpoints object's subsets amount to (for states written
@@ -180,23 +185,25 @@ enum EndpointsController {
         return .array(result.sorted { $0.0 < $1.0 }.map(\.1))
     }
 
-    /// Everything `desiredSubsets` and `desiredEndpoints` read: the Service, and each selected
-    /// pod's identity (which fixes its name and template), address, node, readiness and
-    /// termination, in the order they are given.
+    /// Everything `desiredSubsets` and `desiredEndpoints` read: the Service, and its selected
+    /// pods in the order given, each with what its address and endpoint show (its identity,
+    /// which fixes its name and template, and its `endpointStamp`, which moves with its
+    /// address, node, readiness and termination). The pods are held, so no other pod can
+    /// take the identity of one that went.
     struct EndpointInputs: Equatable {
-        struct Pod: Equatable {
-            var uid: String
-            var ip: String?
-            var node: String?
-            var ready: Bool
-            var terminating: Bool
-
-            init(_ pod: SimPod) {
-                (uid, ip, node, ready, terminating) = (pod.uid, pod.ip, pod.nodeName, pod.ready, pod.isTerminating)
-            }
-        }
         var service: Resource
-        var pods: [Pod]
+        var pods: [SimPod]
+        var stamps: [Int]
+
+        init(service: Resource, pods: [SimPod]) {
+            self.service = service
+            self.pods = pods
+            stamps = pods.map(\.endpointStamp)
+        }
+
+        static func == (a: EndpointInputs, b: EndpointInputs) -> Bool {
+            a.stamps == b.stamps && a.pods.count == b.pods.count && zip(a.pods, b.pods).allSatisfy { $0 === $1 } && a.service == b.service
+        }
     }
 
     /// An update on its way to the Endpoints and EndpointSlices of a Service.

@@ -75,14 +75,14 @@ public final class SimPod {
     /// The pod template's `metadata.annotations` and `spec`, as the ReplicaSet's template has them.
     public var template: Object
     public var created: Timestamp
-    public var nodeName: String?
+    public var nodeName: String? { didSet { if nodeName != oldValue { endpointStamp &+= 1 } } }
     /// The node's InternalIP (`status.hostIP`).
     public var hostIP: String?
-    public var ip: String?
+    public var ip: String? { didSet { if ip != oldValue { endpointStamp &+= 1 } } }
     /// Init containers, then app containers, as `behaviour.containers`.
     public var containers: [SimContainer]
     /// The pod's Ready condition.
-    public var ready = false
+    public var ready = false { didSet { if ready != oldValue { endpointStamp &+= 1 } } }
     public var readySince: Timestamp?
     /// When the volumes were mounted and the sandbox made (PodReadyToStartContainers): the
     /// probe workers start then and tick from there (`prober_manager.go` AddPod).
@@ -91,7 +91,7 @@ public final class SimPod {
     var mountRetry: (at: Timestamp, failures: Int)?
     /// The Initialized condition: every init step done, once.
     public var initializedAt: Timestamp?
-    public var deletion: Timestamp?
+    public var deletion: Timestamp? { didSet { if deletion != oldValue { endpointStamp &+= 1 } } }
     /// Terminal: the pod is gone (removed when saved).
     public var gone = false
     public var behaviour: AppBehaviour
@@ -109,8 +109,11 @@ public final class SimPod {
     /// The Services whose selector matches its labels (ServicePods), once found.
     var selectingServices: [ObjectKey]?
     /// Its Endpoints address and slice endpoint as last made (EndpointsController.sync), with
-    /// what they were made from.
+    /// the `endpointStamp` they were made at.
     var endpointValues = EndpointsController.EndpointValues()
+    /// Moves whenever what its address and endpoint show moves: its address, node, readiness
+    /// or deletion (its name and uid never change).
+    private(set) var endpointStamp = 0
     /// Metadata kept from the stored pod that no ReplicaSet owns (SimPod.keptMetadataKeys).
     var keptMetadata: Object?
     /// The DisruptionTarget condition (eviction API, taint manager): reason, message, when.

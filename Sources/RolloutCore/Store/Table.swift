@@ -50,13 +50,33 @@ struct Table {
     /// Makes sure a shard is in memory; `read` loads a file's bytes.
     mutating func load(shard index: Int, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         guard shards[index] == nil else { return }
-        let base = files[index]
-        if base.isEmpty {
-            shards[index] = [:]
+        shards[index] = try Self.entries(of: files[index], read: read)
+    }
+
+    /// Loads every shard not yet in memory, reading and splitting their files on every core;
+    /// the first damaged shard, in order, is the error.
+    mutating func loadAll(read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+        let missing = (0..<shardCount).filter { shards[$0] == nil }
+        guard missing.count > 1 else {
+            for index in missing { try load(shard: index, read: read) }
             return
         }
-        var entries = try Self.parse(try read(base + ".objects"), file: base + ".objects", fields: 1)
-        let rows = try Self.parse(try read(base + ".rows"), file: base + ".rows", fields: 2)
+        // `read` only reads files (`StateStore.readShard`); nothing changes while the tasks run.
+        let inputs = ReadOnly((files: files, missing: missing, read: read))
+        let outcomes = Parallel.map(missing.count) { i -> Result<[Key: Entry], StoreError> in
+            do throws(StoreError) {
+                return .success(try Self.entries(of: inputs.value.files[inputs.value.missing[i]], read: inputs.value.read))
+            } catch { return .failure(error) }
+        }
+        for (index, outcome) in zip(missing, outcomes) { shards[index] = try outcome.get() }
+    }
+
+    /// The entries of the shard whose files are `base`.objects and `base`.rows ("" for an
+    /// empty shard).
+    private static func entries(of base: String, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) -> [Key: Entry] {
+        if base.isEmpty { return [:] }
+        var entries = try parse(try read(base + ".objects"), file: base + ".objects", fields: 1)
+        let rows = try parse(try read(base + ".rows"), file: base + ".rows", fields: 2)
         guard rows.count == entries.count else {
             throw .damaged(file: base + ".rows", reason: "it lists \(rows.count) objects, \(base).objects holds \(entries.count)")
         }
@@ -65,11 +85,7 @@ struct Table {
             entries[key]?.labels = row.labels
             entries[key]?.cells = row.cells
         }
-        shards[index] = entries
-    }
-
-    mutating func loadAll(read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
-        for index in 0..<shardCount { try load(shard: index, read: read) }
+        return entries
     }
 
     /// Lines of `namespace TAB name` plus `fields` more tab-separated fields: 1 (JSON) for
@@ -195,7 +211,7 @@ struct Table {
 
     /// Before writing: split (or merge) shards when the table grew (or shrank) past a
     /// power-of-two boundary; every shard is then rewritten.
-    mutating func reshardIfNeeded(read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+    mutating func reshardIfNeeded(read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         var wanted = 1
         while wanted < Self.maxShards && wanted * Self.objectsPerShard < count { wanted *= 2 }
         guard wanted != shardCount else { return }
