@@ -153,9 +153,7 @@ public final class Cluster {
         eventSequence = store.counters["event"] ?? 0
         profile = try ClusterProfile.of(store)
         func list(_ type: ResourceType) throws(StoreError) -> [Resource] {
-            // Events, the most numerous after pods (read by `forEachBatch`), are kept as
-            // SimEvents: the table keeps only their text.
-            let objects = try store.list(type, keepParsed: type.storageKey != Self.eventType.storageKey)
+            let objects = try store.list(type)
             let problems = Parallel.map(objects.count, grain: 256) { StoredObjects.problems(objects[$0]) }
             if let i = problems.firstIndex(where: { !$0.isEmpty }) { throw store.damaged(objects[i], problems[i]) }
             return objects
@@ -187,30 +185,42 @@ public final class Cluster {
         nodeIndex = Dictionary(nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         downNodes = Set(nodes.filter { $0.down(at: now) }.map(\.name))
         outages = nodes.filter { $0.stoppedAt != nil }.count
-        // Pods are the bulk: read a batch at a time, each pod on its own, on every core.
-        try store.forEachBatch(Self.podType) { (batch: [Resource]) throws(StoreError) in
-            let problems = Parallel.map(batch.count, grain: 256) { StoredObjects.problems(batch[$0]) }
-            if let i = problems.firstIndex(where: { !$0.isEmpty }) { throw store.damaged(batch[i], problems[i]) }
+        // Pods are the bulk: read a batch at a time, each pod on its own, on every core, where
+        // its stored form is checked, turned into a SimPod and freed. Pods of one ReplicaSet
+        // hold one copy of what they share, as new ones do.
+        for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs) }
+        let inputs = ReadOnly((replicaSets: replicaSets, templates: podTemplates, memories: memories, now: now))
+        try store.forEachBatch(Self.podType, transform: { p -> LoadedPod in
+            let problems = StoredObjects.problems(p)
+            if !problems.isEmpty { return .damaged(p, problems) }
             // A finished pod (an imported Job's): the kubelet does not run it again and no
             // controller counts it (`FilterActivePods`); it stays as it is until deleted.
-            let stored = batch.filter { !SimPod.isTerminal($0) }
-            let inputs = ReadOnly((stored: stored, replicaSets: replicaSets, memories: memories, now: now))
-            let loaded = Parallel.map(stored.count, grain: 256) { i -> SimPod in
-                let p = inputs.value.stored[i]
-                let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
-                // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
-                let behaviour = owner.flatMap { inputs.value.replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: .object(Object([
-                    "metadata": .object(Object(["annotations": p.metadata["annotations"] ?? .object(Object())])),
-                    "spec": p.object["spec"] ?? .object(Object()),
-                ])))
-                let memory = inputs.value.memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)]
-                return SimPod.load(p, behaviour: behaviour, memory: memory, now: inputs.value.now)
+            if SimPod.isTerminal(p) { return .finished }
+            let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
+            // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
+            let behaviour = owner.flatMap { inputs.value.replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: .object(Object([
+                "metadata": .object(Object(["annotations": p.metadata["annotations"] ?? .object(Object())])),
+                "spec": p.object["spec"] ?? .object(Object()),
+            ])))
+            let memory = inputs.value.memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)]
+            let pod = SimPod.load(p, behaviour: behaviour, memory: memory, now: inputs.value.now)
+            if let shared = owner.flatMap({ inputs.value.templates[$0.uid] }) {
+                if pod.template == shared.template { pod.template = shared.template }
+                if pod.labels == shared.labels { pod.labels = shared.labels }
             }
-            for (p, pod) in zip(stored, loaded) { adopt(pod, loadedFrom: p) }
+            return .pod(pod)
+        }) { (batch: [LoadedPod]) throws(StoreError) in
+            for loaded in batch {
+                if case .damaged(let p, let problems) = loaded { throw store.damaged(p, problems) }
+            }
+            for loaded in batch {
+                if case .pod(let pod) = loaded { adopt(pod) }
+            }
         }
         for s in try list(Self.serviceType) { services[s.key] = s }
         servicePods = ServicePods(services: services)
-        for uid in pods.keys.sorted() { if let pod = pods[uid] { _ = servicePods.services(of: pod) } }
+        let uidsInOrder = pods.keys.sorted()
+        for uid in uidsInOrder { if let pod = pods[uid] { _ = servicePods.services(of: pod) } }
         for e in try list(Self.endpointsType) { endpoints[e.key] = e }
         for i in try list(Self.ingressType) { ingresses[i.key] = i }
         for i in try list(IngressClassAdmission.type) { ingressClasses[i.name] = i }
@@ -222,8 +232,19 @@ public final class Cluster {
         for key in endpointSlices.keys {
             endpointSlices[key]?.sort { ($0.creationTimestamp ?? "", $0.name) < ($1.creationTimestamp ?? "", $1.name) }
         }
-        let storedEvents = try list(Self.eventType)
-        events = Parallel.map(storedEvents.count, grain: 256) { SimEvent(loading: storedEvents[$0]) }
+        // Events, the most numerous after pods, are read the same way and kept as SimEvents.
+        try store.forEachBatch(Self.eventType, transform: { e -> Result<SimEvent, StoredObjects.Damage> in
+            let problems = StoredObjects.problems(e)
+            return problems.isEmpty ? .success(SimEvent(loading: e)) : .failure(StoredObjects.Damage(resource: e, problems: problems))
+        }) { (batch: [Result<SimEvent, StoredObjects.Damage>]) throws(StoreError) in
+            events.reserveCapacity(events.count + batch.count)
+            for loaded in batch {
+                switch loaded {
+                case .success(let event): events.append(event)
+                case .failure(let damage): throw store.damaged(damage.resource, damage.problems)
+                }
+            }
+        }
         // Endpoint updates still propagating when the last command stopped.
         for pending in try list(Self.pendingEndpointsType) {
             let key = ObjectKey(type: Self.endpointsType.storageKey, namespace: pending.namespace ?? "default", name: pending.name)
@@ -252,22 +273,22 @@ public final class Cluster {
                 if let ip = pod.ip { addressesOnNode[node, default: [:]][ip, default: 0] += 1 }
             }
         }
-        for uid in pods.keys.sorted() { Kubelet.scheduleNext(uid, in: self) }
+        for uid in uidsInOrder { Kubelet.scheduleNext(uid, in: self) }
         // Pods bound to a node that is gone (`delete node`): the pod GC's business.
         for node in Set(pods.values.filter { !$0.gone }.compactMap(\.nodeName)) where nodeIndex[node] == nil { missingNodes[node] = .some(nil) }
     }
 
-    /// A pod read from the store joins the cluster: its ReplicaSet's shared template, a node
-    /// whose kubelet is down, a deletion no controller has acted on yet, the indices.
-    private func adopt(_ pod: SimPod, loadedFrom p: Resource) {
-        let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
-        // Pods of one ReplicaSet hold one copy of what they share, as new ones do.
-        if let rs = owner.flatMap({ replicaSets[$0.uid] }) {
-            let shared = podTemplates[rs.uid] ?? ReplicaSetController.podTemplate(for: rs)
-            podTemplates[rs.uid] = shared
-            if pod.template == shared.template { pod.template = shared.template }
-            if pod.labels == shared.labels { pod.labels = shared.labels }
-        }
+    /// A pod as read from the store, on the core that read it.
+    private enum LoadedPod {
+        case pod(SimPod)
+        /// Succeeded or Failed: not loaded.
+        case finished
+        case damaged(Resource, [String])
+    }
+
+    /// A pod read from the store joins the cluster: a node whose kubelet is down, a deletion no
+    /// controller has acted on yet, the indices.
+    private func adopt(_ pod: SimPod) {
         // On a node whose kubelet is down, nothing happens to it.
         if let node = pod.nodeName, downNodes.contains(node) { pod.nodeDown = true }
         // Deleted by a command that ran no controllers (`delete pod`): the kubelet starts

@@ -5,6 +5,12 @@
 /// Only what the store could never have written is refused: an int64 grace period a manifest
 /// gave passes, a restart count past int32 does not.
 enum StoredObjects {
+    /// A stored object and what is wrong with it.
+    struct Damage: Error {
+        var resource: Resource
+        var problems: [String]
+    }
+
     static let int32 = 0...Int(Int32.max)
     static let counter = StateLimits.counter
 

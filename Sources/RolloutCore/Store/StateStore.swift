@@ -242,30 +242,37 @@ public final class StateStore {
         return .damaged(file: file, reason: "\(kind)/\(name) cannot be run: \(shown); remove it with 'rollout delete \(kind) \(name)\(namespace) --force --grace-period=0'")
     }
 
-    /// Every object of `type`, in `namespace` (nil: all), sorted by namespace then name.
-    /// `keepParsed: false` parses each object for the caller only (the cluster's load of
-    /// every pod), instead of keeping it in the table as well.
-    public func list(_ type: ResourceType, namespace: String? = nil, keepParsed: Bool = true) throws(StoreError) -> [Resource] {
+    /// Every object of `type`, in `namespace` (nil: all), sorted by namespace then name; each
+    /// stays parsed in the table. (The cluster reads its pods and events with `forEachBatch`,
+    /// which keeps only their text.)
+    public func list(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [Resource] {
         let table = try loadedTable(type.storageKey)
         let keys = table.sortedKeys(namespace: type.namespaced ? namespace : nil)
         let parsed = try parse(keys, of: table)
-        if keepParsed {
-            for (key, resource) in parsed { tables[type.storageKey]?.keep(resource, key: key) }
-        }
+        for (key, resource) in parsed { tables[type.storageKey]?.keep(resource, key: key) }
         return parsed.map(\.resource)
     }
 
-    /// Every object of `type` in order, as `list` gives them with `keepParsed: false`, but
-    /// handed to `body` `batch` at a time: the cluster's load of every pod never holds them all
-    /// parsed at once.
-    func forEachBatch(_ type: ResourceType, batch: Int = 4096, _ body: ([Resource]) throws(StoreError) -> Void) throws(StoreError) {
+    /// Every object of `type` in order, each parsed and handed to `transform` on the core that
+    /// parsed it, `batch` at a time: the parsed object lives and goes on that core (its tree
+    /// is freed there too), and `body` gets only what `transform` made of each.
+    func forEachBatch<T>(_ type: ResourceType, batch: Int = 4096, transform: @escaping @Sendable (Resource) -> T,
+                         _ body: ([T]) throws(StoreError) -> Void) throws(StoreError) {
         let table = try loadedTable(type.storageKey)
         let keys = table.sortedKeys(namespace: nil)
         var start = 0
         while start < keys.count {
             let slice = Array(keys[start..<min(start + batch, keys.count)])
             start += slice.count
-            try body(try parse(slice, of: table).map(\.resource))
+            let outcomes = Parallel.map(slice.count, grain: 256) { i -> Result<T?, StoreError> in
+                do throws(StoreError) { return .success(try table.parsed(slice[i]).map(transform)) } catch { return .failure(error) }
+            }
+            var made: [T] = []
+            made.reserveCapacity(outcomes.count)
+            for outcome in outcomes {
+                if let value = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { made.append(value) }
+            }
+            try body(made)
         }
     }
 
