@@ -33,23 +33,45 @@ enum EndpointAddressOrder {
     /// `0..<count` ordered by `address(i)` as Strings order them, then by `tieBreak(i)`, then by
     /// index.
     static func sortedIndices(count: Int, address: (Int) -> String, tieBreak: ((Int) -> String)? = nil) -> [Int] {
-        var entries: [(key: Key, index: Int)] = []
-        entries.reserveCapacity(count)
-        for i in 0..<count { entries.append((key(address(i)), i)) }
-        entries.sort { a, b in
-            if a.key.packed && b.key.packed {
-                if a.key.high != b.key.high { return a.key.high < b.key.high }
-                if a.key.low != b.key.low { return a.key.low < b.key.low }
-            } else {
-                let x = address(a.index), y = address(b.index)
-                if x != y { return x < y }
-            }
-            if let tieBreak {
-                let x = tieBreak(a.index), y = tieBreak(b.index)
-                if x != y { return x < y }
-            }
-            return a.index < b.index
+        // The usual case: every address packed. Sorted by numbers alone (a comparison the
+        // compiler inlines), then each run of equal addresses by the tie-break.
+        var packed: [(high: UInt64, low: UInt64, index: Int)] = []
+        packed.reserveCapacity(count)
+        for i in 0..<count {
+            let key = key(address(i))
+            guard key.packed else { return sortedAsStrings(count: count, address: address, tieBreak: tieBreak) }
+            packed.append((key.high, key.low, i))
         }
-        return entries.map(\.index)
+        packed.sort { a, b in a.high != b.high ? a.high < b.high : a.low != b.low ? a.low < b.low : a.index < b.index }
+        var order = packed.map(\.index)
+        guard let tieBreak else { return order }
+        var start = 0
+        while start < packed.count {
+            var end = start + 1
+            while end < packed.count && packed[end].high == packed[start].high && packed[end].low == packed[start].low { end += 1 }
+            if end - start > 1 {
+                order[start..<end].sort { a, b in
+                    let x = tieBreak(a), y = tieBreak(b)
+                    return x != y ? x < y : a < b
+                }
+            }
+            start = end
+        }
+        return order
+    }
+
+    /// The general case: some address is not packed, and every comparison is a String one.
+    private static func sortedAsStrings(count: Int, address: (Int) -> String, tieBreak: ((Int) -> String)?) -> [Int] {
+        var entries = Array(0..<count)
+        let addresses = entries.map(address)
+        entries.sort { a, b in
+            if addresses[a] != addresses[b] { return addresses[a] < addresses[b] }
+            if let tieBreak {
+                let x = tieBreak(a), y = tieBreak(b)
+                if x != y { return x < y }
+            }
+            return a < b
+        }
+        return entries
     }
 }
