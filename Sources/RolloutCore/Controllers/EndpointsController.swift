@@ -21,7 +21,7 @@ enum EndpointsController {
         for key in keys {
             guard let service = c.services[key] else { continue }
             // The Service's pods with an IP, found once for both controllers.
-            let selected = (c.servicePods.pods[key] ?? []).filter { !$0.gone && $0.ip != nil }
+            let selected = c.servicePods.selectedPods(of: key).filter { !$0.gone && $0.ip != nil }
             // What the endpoints are made of; when none of it moved since this Service was
             // last looked at, what it would make is what is already published or on its way.
             let inputs = EndpointInputs(service: service, pods: selected)

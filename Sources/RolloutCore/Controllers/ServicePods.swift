@@ -11,9 +11,11 @@ struct ServicePods {
     /// Services by `namespace`, key and value of the first pair of their selector.
     private var byPair: [String: [ObjectKey]] = [:]
     /// The pods each Service has selected so far (gone ones included).
-    private(set) var pods: [ObjectKey: [SimPod]] = [:]
+    private var pods: [ObjectKey: [SimPod]] = [:]
     /// Services whose endpoints may have changed since the controller last looked.
     var dirty: Set<ObjectKey> = []
+    /// Services some of whose pods went since their list was last read.
+    private var withGonePods: Set<ObjectKey> = []
 
     init(services: [ObjectKey: Resource]) {
         for (key, service) in services {
@@ -56,6 +58,16 @@ struct ServicePods {
 
     /// A pod came or changed: its Services' endpoints are looked at again.
     mutating func touched(_ pod: SimPod) {
-        for service in services(of: pod) { dirty.insert(service) }
+        for service in services(of: pod) {
+            dirty.insert(service)
+            if pod.gone { withGonePods.insert(service) }
+        }
+    }
+
+    /// The pods the Service has selected, in the order they came; those known to have gone
+    /// since the last look are dropped from its list here (a pod read as gone may remain).
+    mutating func selectedPods(of service: ObjectKey) -> [SimPod] {
+        if withGonePods.remove(service) != nil { pods[service]?.removeAll { $0.gone } }
+        return pods[service] ?? []
     }
 }

@@ -59,6 +59,9 @@ public final class Cluster {
     /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every
     /// pod at every instant do no dictionary lookups.
     var podsByOwner: [String: [SimPod]] = [:]
+    /// Owners some of whose pods went since their list was last read: the next read drops them
+    /// (every reader skips gone pods; they stay in `pods` until saved).
+    private var ownersWithGonePods: Set<String> = []
     var timers = TimerQueue()
     /// The template each ReplicaSet's new pods start from (ReplicaSetController.podTemplate),
     /// by ReplicaSet uid: one copy in memory for all its pods, loaded or new.
@@ -308,7 +311,10 @@ public final class Cluster {
         (replicaSetsByOwner[uid] ?? []).compactMap { replicaSets[$0] }.filter { !$0.deleted }
     }
 
-    func pods(ownedBy uid: String) -> [SimPod] { podsByOwner[uid] ?? [] }
+    func pods(ownedBy uid: String) -> [SimPod] {
+        if ownersWithGonePods.remove(uid) != nil { podsByOwner[uid]?.removeAll { $0.gone } }
+        return podsByOwner[uid] ?? []
+    }
 
     func add(_ rs: SimReplicaSet) {
         replicaSets[rs.uid] = rs
@@ -352,7 +358,10 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
-        if pod.gone && !wasGone { podsHeld -= 1 }
+        if pod.gone && !wasGone {
+            podsHeld -= 1
+            ownersWithGonePods.insert(pod.ownerUID)
+        }
         if pod.gone && !wasGone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
             livePods[deployment, default: 0] -= 1
         }
