@@ -4,8 +4,13 @@
 /// (KUBERNETES-scheduling-traffic.md §2).
 enum NodeFilters {
     static func check(_ r: PodRequirements, on s: NodeState, spread: [PodTopologySpread.State], affinity: InterPodAffinity.Context?) -> FilterFailure? {
-        nodeUnschedulable(r, s.node) ?? nodeName(r, s.node) ?? taintToleration(r, s.node) ?? nodeAffinity(r, s.node)
-            ?? nodePorts(r, s) ?? nodeResourcesFit(r, s) ?? (spread.isEmpty ? nil : PodTopologySpread.filter(spread, node: s.node))
+        // In the filters' order; each is asked only when it could fail (a cordon, a node name,
+        // a taint, a selector or required term), so that a plain node is not copied to ask.
+        if s.node.unschedulable, let failure = nodeUnschedulable(r, s.node) { return failure }
+        if r.nodeName != nil, let failure = nodeName(r, s.node) { return failure }
+        if !s.schedulerTaints.isEmpty, let failure = taintToleration(r, taints: s.schedulerTaints) { return failure }
+        if !r.nodeSelector.isEmpty || r.requiredTerms != nil, let failure = nodeAffinity(r, s.node) { return failure }
+        return nodePorts(r, s) ?? nodeResourcesFit(r, s) ?? (spread.isEmpty ? nil : PodTopologySpread.filter(spread, node: s.node))
             ?? affinity.flatMap { InterPodAffinity.filter($0, node: s.node) }
     }
 
@@ -32,7 +37,12 @@ enum NodeFilters {
     /// `tainttoleration/taint_toleration.go` Filter: the first NoSchedule or NoExecute taint
     /// the pod does not tolerate, in the node's order.
     static func taintToleration(_ r: PodRequirements, _ node: SimNode) -> FilterFailure? {
-        guard let taint = taints(of: node).first(where: { ($0.effect == "NoSchedule" || $0.effect == "NoExecute") && !r.tolerates($0) }) else { return nil }
+        taintToleration(r, taints: taints(of: node))
+    }
+
+    /// The same, on a node's scheduler taints found before.
+    static func taintToleration(_ r: PodRequirements, taints: [Taint]) -> FilterFailure? {
+        guard let taint = taints.first(where: { ($0.effect == "NoSchedule" || $0.effect == "NoExecute") && !r.tolerates($0) }) else { return nil }
         return FilterFailure(reasons: ["node(s) had untolerated taint {\(taint.key): \(taint.value)}"], resolvable: false)
     }
 

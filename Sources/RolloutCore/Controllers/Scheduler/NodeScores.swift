@@ -13,7 +13,7 @@ enum NodeScores {
     /// spreading does not apply.
     static func totals(_ r: PodRequirements, counts: [Int]?, zoneCounts: [Int] = [], ownSpread: [Int]? = nil, podAffinity: [Int]? = nil, feasible: [Int], states: [NodeState]) -> [Int] {
         // Nodes are read in place (indices), never copied: this runs for every pod placed.
-        let tainted = feasible.contains { !states[$0].node.taints.isEmpty }
+        let tainted = feasible.contains { states[$0].hasTaints }
         let taint = tainted ? normalize(feasible.map { taintRaw(r, states[$0].node) }, reverse: true) : nil
         let affinity = r.preferredTerms.isEmpty ? nil : normalize(feasible.map { affinityRaw(r, states[$0].node) }, reverse: false)
         let spread = ownSpread ?? counts.map { topologySpread(counts: $0, zoneCounts: zoneCounts, feasible: feasible, all: states) }
@@ -59,11 +59,11 @@ enum NodeScores {
     /// `balanced_allocation.go` balancedResourceScorer on the real requests: `(1 − std) × 100`,
     /// std of the cpu and memory fractions (each at most 1) being half their difference.
     static func balancedAllocation(_ r: PodRequirements, _ s: NodeState) -> Int {
-        func fraction(_ name: String, _ allocatable: Int) -> Double {
+        func fraction(_ requested: Int, _ allocatable: Int) -> Double {
             guard allocatable > 0 else { return 1 }
-            return min(1, Double((name == "cpu" ? s.cpu : s.memory).addingSaturating(name == "cpu" ? r.cpu : r.memory)) / Double(allocatable))
+            return min(1, Double(requested) / Double(allocatable))
         }
-        let std = abs(fraction("cpu", s.node.cpuMillis) - fraction("memory", s.node.memoryBytes)) / 2
+        let std = abs(fraction(s.cpu.addingSaturating(r.cpu), s.node.cpuMillis) - fraction(s.memory.addingSaturating(r.memory), s.node.memoryBytes)) / 2
         return Int((1 - std) * Double(maxNodeScore))
     }
 

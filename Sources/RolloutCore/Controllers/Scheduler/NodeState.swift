@@ -18,10 +18,17 @@ final class NodeState {
     /// `topology.kubernetes.io/zone`, read once, and its place among the cluster's zones (−1: none).
     let zone: String?
     var zoneIndex = -1
+    /// The taints the scheduler sees on it (`NodeFilters.taints(of:)`), and whether its own
+    /// list has any (the TaintToleration score reads those): found once, so that the filters
+    /// and scores of every pod need not copy the node to ask.
+    let schedulerTaints: [Taint]
+    let hasTaints: Bool
 
     init(_ node: SimNode) {
         self.node = node
         zone = node.labels["topology.kubernetes.io/zone"]
+        schedulerTaints = NodeFilters.taints(of: node)
+        hasTaints = !node.taints.isEmpty
     }
 
     func requested(_ name: String) -> Int {
