@@ -70,6 +70,12 @@ enum NodeFilters {
     /// requests (cpu, memory, extended resources such as `nvidia.com/gpu`) against what is left.
     /// A node that does not list ephemeral-storage is not checked for it (our nodes do not).
     static func nodeResourcesFit(_ r: PodRequirements, _ s: NodeState) -> FilterFailure? {
+        // The usual pod, asking for cpu and memory only, on a node it fits: no names compared.
+        if r.checksOnlyCPUAndMemory && s.pods + 1 <= s.node.maxPods
+            && (r.cpu <= 0 || r.cpu <= s.node.cpuMillis.subtractingSaturating(s.cpu))
+            && (r.memory <= 0 || r.memory <= s.node.memoryBytes.subtractingSaturating(s.memory)) {
+            return nil
+        }
         var reasons: [String] = []
         if s.pods + 1 > s.node.maxPods { reasons.append("Too many pods") }
         for (name, want) in r.checked {

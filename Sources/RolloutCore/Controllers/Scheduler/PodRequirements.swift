@@ -69,6 +69,9 @@ struct PodRequirements {
     /// The requested resources in fitsRequest's order: cpu, memory, ephemeral-storage, then
     /// the others by name.
     var checked: [(name: String, amount: Int)]
+    /// `checked` names cpu and memory at most (most pods): NodeResourcesFit can pass a node
+    /// without comparing names.
+    var checksOnlyCPUAndMemory: Bool
     /// cpu and memory with 100m and 200Mi for each container that requests none (`NonZeroRequested`).
     var nonZeroCPU: Int
     var nonZeroMemory: Int
@@ -136,6 +139,7 @@ struct PodRequirements {
         checked = (first + requests.keys.filter { !first.contains($0) }.sorted()).compactMap { name in
             requests[name].flatMap { $0 > 0 ? (name, $0) : nil }
         }
+        checksOnlyCPUAndMemory = checked.allSatisfy { $0.name == "cpu" || $0.name == "memory" }
         nonZeroCPU = effective { c in c.resources.requests["cpu"] == nil ? Self.defaultMilliCPU : request(c, "cpu") }
         nonZeroMemory = effective { c in c.resources.requests["memory"] == nil ? Self.defaultMemory : request(c, "memory") }
         nodeName = raw?["nodeName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
