@@ -139,11 +139,12 @@ final class EndpointsCapacityTests: XCTestCase {
             let addresses = (0..<count).map { _ in (0..<(1 + Int.random(in: 0..<6, using: &random))).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined() }
             let uids = (0..<count).map { _ in "uid-\(Int.random(in: 0..<4, using: &random))" }
             let expected = addresses.enumerated().sorted { $0.element < $1.element }.map(\.offset)
-            XCTAssertEqual(EndpointAddressOrder.sortedIndices(addresses), expected, "round \(round): \(addresses)")
+            XCTAssertEqual(EndpointAddressOrder.sortedIndices(count: count, address: { addresses[$0] }), expected, "round \(round): \(addresses)")
             let withUIDs = addresses.indices.sorted { a, b in
                 addresses[a] == addresses[b] ? (uids[a] == uids[b] ? a < b : uids[a] < uids[b]) : addresses[a] < addresses[b]
             }
-            XCTAssertEqual(EndpointAddressOrder.sortedIndices(addresses, tieBreak: uids), withUIDs, "round \(round): \(addresses) \(uids)")
+            XCTAssertEqual(EndpointAddressOrder.sortedIndices(count: count, address: { addresses[$0] }, tieBreak: { uids[$0] }), withUIDs,
+                           "round \(round): \(addresses) \(uids)")
         }
     }
 }

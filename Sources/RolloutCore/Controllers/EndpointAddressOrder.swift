@@ -24,14 +24,8 @@ enum EndpointAddressOrder {
         return key
     }
 
-    /// The indices of `addresses` in the order `addresses.sorted(by: <)` (a stable sort) gives,
-    /// with `tieBreak` (e.g. pod uids) compared among equal addresses before their indices.
-    static func sortedIndices(_ addresses: [String], tieBreak: [String]? = nil) -> [Int] {
-        sortedIndices(count: addresses.count, address: { addresses[$0] }, tieBreak: tieBreak.map { uids in { uids[$0] } })
-    }
-
-    /// `0..<count` ordered by `address(i)` as Strings order them, then by `tieBreak(i)`, then by
-    /// index.
+    /// `0..<count` ordered by `address(i)` as Strings order them, then by `tieBreak(i)` (e.g.
+    /// pod uids), then by index: the order a stable sort by address (and tie-break) gives.
     static func sortedIndices(count: Int, address: (Int) -> String, tieBreak: ((Int) -> String)? = nil) -> [Int] {
         // The usual case: every address packed. Sorted by numbers alone (a comparison the
         // compiler inlines), then each run of equal addresses by the tie-break.

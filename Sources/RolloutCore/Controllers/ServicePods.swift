@@ -10,7 +10,7 @@ struct ServicePods {
     private var selectors: [ObjectKey: [String: String]] = [:]
     /// Services by `namespace`, key and value of the first pair of their selector.
     private var byPair: [String: [ObjectKey]] = [:]
-    /// The pods each Service has selected so far (gone ones included).
+    /// The pods each Service has selected so far (gone ones until `selectedPods` drops them).
     private var pods: [ObjectKey: [SimPod]] = [:]
     /// Services whose endpoints may have changed since the controller last looked.
     var dirty: Set<ObjectKey> = []

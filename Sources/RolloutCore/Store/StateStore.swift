@@ -248,9 +248,9 @@ public final class StateStore {
     public func list(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [Resource] {
         let table = try loadedTable(type.storageKey)
         let keys = table.sortedKeys(namespace: type.namespaced ? namespace : nil)
-        let parsed = try parse(keys, of: table)
+        let parsed = try parse(keys, of: table) { ($0, $1) }
         for (key, resource) in parsed { tables[type.storageKey]?.keep(resource, key: key) }
-        return parsed.map(\.resource)
+        return parsed.map(\.1)
     }
 
     /// Every object of `type` in order, each parsed and handed to `transform` on the core that
@@ -264,29 +264,21 @@ public final class StateStore {
         while start < keys.count {
             let slice = Array(keys[start..<min(start + batch, keys.count)])
             start += slice.count
-            let outcomes = Parallel.map(slice.count, grain: 256) { i -> Result<T?, StoreError> in
-                do throws(StoreError) { return .success(try table.parsed(slice[i]).map(transform)) } catch { return .failure(error) }
-            }
-            var made: [T] = []
-            made.reserveCapacity(outcomes.count)
-            for outcome in outcomes {
-                if let value = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { made.append(value) }
-            }
-            try body(made)
+            try body(try parse(slice, of: table) { transform($1) })
         }
     }
 
     /// The objects under `keys`, in order, parsed on every core (parsing is most of a large
-    /// listing, and each object parses on its own); the first damaged one, in order, is the
-    /// error.
-    private func parse(_ keys: [Table.Key], of table: Table) throws(StoreError) -> [(key: Table.Key, resource: Resource)] {
-        let outcomes = Parallel.map(keys.count, grain: 256) { i -> Result<Resource?, StoreError> in
-            do throws(StoreError) { return .success(try table.parsed(keys[i])) } catch { return .failure(error) }
+    /// listing, and each object parses on its own) and handed to `transform` on the core that
+    /// parsed it; the first damaged one, in order, is the error.
+    private func parse<T>(_ keys: [Table.Key], of table: Table, _ transform: @escaping @Sendable (Table.Key, Resource) -> T) throws(StoreError) -> [T] {
+        let outcomes = Parallel.map(keys.count, grain: 256) { i -> Result<T?, StoreError> in
+            do throws(StoreError) { return .success(try table.parsed(keys[i]).map { transform(keys[i], $0) }) } catch { return .failure(error) }
         }
-        var result: [(key: Table.Key, resource: Resource)] = []
+        var result: [T] = []
         result.reserveCapacity(keys.count)
-        for (key, outcome) in zip(keys, outcomes) {
-            if let resource = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { result.append((key, resource)) }
+        for outcome in outcomes {
+            if let value = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { result.append(value) }
         }
         return result
     }
