@@ -236,11 +236,12 @@ public final class Cluster {
             endpointSlices[key]?.sort { ($0.creationTimestamp ?? "", $0.name) < ($1.creationTimestamp ?? "", $1.name) }
         }
         // Events, the most numerous after pods, are read the same way and kept as SimEvents.
+        // (Room for all at once: reserving a batch's worth at a time would copy them all at each.)
+        events.reserveCapacity(try store.count(Self.eventType))
         try store.forEachBatch(Self.eventType, transform: { e -> Result<SimEvent, StoredObjects.Damage> in
             let problems = StoredObjects.problems(e)
             return problems.isEmpty ? .success(SimEvent(loading: e)) : .failure(StoredObjects.Damage(resource: e, problems: problems))
         }) { (batch: [Result<SimEvent, StoredObjects.Damage>]) throws(StoreError) in
-            events.reserveCapacity(events.count + batch.count)
             for loaded in batch {
                 switch loaded {
                 case .success(let event): events.append(event)

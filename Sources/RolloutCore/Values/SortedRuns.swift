@@ -44,8 +44,9 @@ struct SortedRuns: Sendable {
     mutating func append(_ other: SortedRuns) {
         let offset = bytes.count
         bytes += other.bytes
-        ends.reserveCapacity(ends.count + other.ends.count)
-        for end in other.ends { ends.append(end + offset) }
+        // Appended as a sequence, so the array grows by doubling: reserving exactly what each
+        // run adds would copy every end so far once per run (quadratic in the shards).
+        ends.append(contentsOf: other.ends.lazy.map { $0 + offset })
         counts += other.counts
     }
 
