@@ -1,5 +1,5 @@
 import Foundation
-import RolloutCore
+@testable import RolloutCore
 import XCTest
 
 /// The state directory: persistence, server-set metadata, shards, damage and foreign files,
@@ -76,6 +76,26 @@ final class StateStoreTests: XCTestCase {
         let after = FileIO.filesIn("\(directory)/objects").filter { $0.hasPrefix("ConfigMap_") }
         XCTAssertEqual(after.count, 8)
         XCTAssertEqual(Set(after).subtracting(shards).count, 2, "one shard replaced, the old files removed")
+    }
+
+    /// The keys of a table of many shards, sorted shard by shard on every core and merged two
+    /// runs at a time, come out as sorting them all at once orders them, for every namespace
+    /// and for all.
+    func testKeysOfManyShardsMergeIntoOneSortedOrder() {
+        var table = Table(shardCount: 16, files: Array(repeating: "", count: 16))
+        var random = SeededRandom(seed: 7)
+        var all: [Table.Key] = []
+        for _ in 0..<3000 {
+            let key = Table.Key(namespace: ["default", "kube-system", "a", "é"][Int.random(in: 0..<4, using: &random)],
+                                name: "pod-\(Int.random(in: 0..<1_000_000, using: &random))")
+            if all.contains(key) { continue }
+            all.append(key)
+            table.set(Resource(Object(["metadata": .object(Object(["name": .string(key.name), "namespace": .string(key.namespace)]))])), key: key)
+        }
+        XCTAssertEqual(table.sortedKeys(namespace: nil), all.sorted())
+        for namespace in ["default", "kube-system", "a", "é", "none"] {
+            XCTAssertEqual(table.sortedKeys(namespace: namespace), all.filter { $0.namespace == namespace }.sorted(), namespace)
+        }
     }
 
     func testFilesAreOwnerOnly() throws {

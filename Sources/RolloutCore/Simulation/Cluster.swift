@@ -193,6 +193,7 @@ public final class Cluster {
         // hold one copy of what they share, as new ones do.
         for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs) }
         let inputs = ReadOnly((replicaSets: replicaSets, templates: podTemplates, memories: memories, now: now))
+        pods.reserveCapacity(try store.count(Self.podType))
         try store.forEachBatch(Self.podType, transform: { p -> LoadedPod in
             let problems = StoredObjects.problems(p)
             if !problems.isEmpty { return .damaged(p, problems) }
@@ -268,6 +269,7 @@ public final class Cluster {
         events.sort { ($0.last, $0.name) < ($1.last, $1.name) }
         for (i, e) in events.enumerated() { eventSeries[e.aggregateSeriesKey ?? "\(e.involvedKind)|\(e.involvedUID)|\(e.reason)|\(e.message)"] = i }
         storedEventNames = Set(events.map(\.name))
+        podNames.reserveCapacity(pods.count)
         for pod in pods.values {
             if !pod.gone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
             podNames.insert("\(pod.namespace)/\(pod.name)")

@@ -143,13 +143,35 @@ struct Table {
     /// Whether any shard is held in memory (then listing must go through the entries).
     var hasLoadedShards: Bool { !shards.isEmpty }
 
-    /// Keys of the loaded shards, sorted; `namespace` nil for all.
+    /// Keys of the loaded shards, sorted; `namespace` nil for all. Each shard's keys are sorted
+    /// on every core, then the runs merged two at a time (keys are unique, so the order is the
+    /// one sorting them all at once gives).
     func sortedKeys(namespace: String?) -> [Key] {
-        var keys: [Key] = []
-        for shard in shards.values {
-            for key in shard.keys where namespace == nil || key.namespace == namespace { keys.append(key) }
+        let loaded = ReadOnly(Array(shards.values))
+        var runs = Parallel.map(loaded.value.count) { i -> [Key] in
+            loaded.value[i].keys.filter { namespace == nil || $0.namespace == namespace }.sorted()
         }
-        return keys.sorted()
+        while runs.count > 1 {
+            let pairs = ReadOnly(runs)
+            runs = Parallel.map((pairs.value.count + 1) / 2) { j -> [Key] in
+                let a = pairs.value[2 * j]
+                return 2 * j + 1 < pairs.value.count ? Self.merged(a, pairs.value[2 * j + 1]) : a
+            }
+        }
+        return runs.first ?? []
+    }
+
+    /// Two sorted runs of keys as one.
+    static func merged(_ a: [Key], _ b: [Key]) -> [Key] {
+        var result: [Key] = []
+        result.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if b[j] < a[i] { result.append(b[j]); j += 1 } else { result.append(a[i]); i += 1 }
+        }
+        result.append(contentsOf: a[i...])
+        result.append(contentsOf: b[j...])
+        return result
     }
 
     /// The object under `key` (its shard must be loaded), parsing its line on first use.
