@@ -568,29 +568,45 @@ public final class Cluster {
             }
             try store.put(rs.encoded(), creating: false)
         }
-        // Pods are encoded on every core, then stored in order.
+        // Pods are encoded and serialized on every core, then stored in order: each pod's
+        // kubelet memory (if any) and then the pod, as one write after the other would number
+        // them.
         let changedPods = dirtyPods.sorted().compactMap { pods[$0] }
-        let encodingInputs = ReadOnly((pods: changedPods, now: now))
-        let encodings = Parallel.map(changedPods.count, grain: 64) { i -> (memory: Resource?, pod: Resource?) in
-            let pod = encodingInputs.value.pods[i]
-            return pod.gone ? (nil, nil) : (KubeletMemory.encode(pod), pod.encoded(now: encodingInputs.value.now))
+        let memoryInputs = ReadOnly(changedPods)
+        let memories = Parallel.map(changedPods.count, grain: 64) { i -> Resource? in
+            memoryInputs.value[i].gone ? nil : KubeletMemory.encode(memoryInputs.value[i])
         }
-        for (pod, encoding) in zip(changedPods, encodings) {
+        var podVersions: [Int] = []
+        podVersions.reserveCapacity(changedPods.count)
+        var version = store.nextResourceVersion
+        for (pod, memory) in zip(changedPods, memories) {
+            if memory != nil { version += 1 }
+            podVersions.append(pod.gone ? 0 : version)
+            if !pod.gone { version += 1 }
+        }
+        let encodingInputs = ReadOnly((pods: changedPods, versions: podVersions, now: now))
+        let encodings = Parallel.map(changedPods.count, grain: 64) { i -> Result<StateStore.Prepared?, StoreError> in
+            let pod = encodingInputs.value.pods[i]
+            if pod.gone { return .success(nil) }
+            do throws(StoreError) {
+                return .success(try StateStore.Prepared(pod.encoded(now: encodingInputs.value.now), resourceVersion: encodingInputs.value.versions[i]))
+            } catch { return .failure(error) }
+        }
+        for (i, pod) in changedPods.enumerated() {
             let key = ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
             let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
-            let memory = encoding.memory
-            if let memory {
+            if let memory = memories[i] {
                 try store.put(memory, creating: false)
                 storedMemories.insert(memoryKey)
             } else if storedMemories.contains(memoryKey) {
                 try store.delete(memoryKey)
                 storedMemories.remove(memoryKey)
             }
-            guard let encoded = encoding.pod else {
+            guard let prepared = try encodings[i].get() else {
                 try store.delete(key)
                 continue
             }
-            try store.put(encoded, creating: false)
+            try store.put(prepared)
         }
         // Memories of pods deleted by other means (`delete --force`, a namespace).
         for key in storedMemories.sorted() where !podNames.contains("\(key.namespace)/\(key.name)") {
@@ -628,17 +644,34 @@ public final class Cluster {
         deletedSlices = []
         // Events about pods that are gone go with them (Kubernetes keeps them for an hour;
         // a 10,000-pod rollout would otherwise store five events per pod it replaced).
+        // Changed events are encoded and serialized on every core, numbered in the order
+        // they are stored.
         let gonePods = Set(pods.values.filter(\.gone).map(\.uid))
+        let goes = events.map { $0.involvedKind == "Pod" && gonePods.contains($0.involvedUID) }
+        var eventVersions = [Int](repeating: 0, count: events.count)
+        var eventVersion = store.nextResourceVersion
+        for (i, event) in events.enumerated() where !goes[i] && dirtyEventNames.contains(event.name) {
+            eventVersions[i] = eventVersion
+            eventVersion += 1
+        }
+        let eventInputs = ReadOnly((events: events, versions: eventVersions))
+        let preparedEvents = Parallel.map(events.count, grain: 256) { i -> Result<StateStore.Prepared?, StoreError> in
+            let version = eventInputs.value.versions[i]
+            if version == 0 { return .success(nil) }
+            do throws(StoreError) {
+                return .success(try StateStore.Prepared(eventInputs.value.events[i].encoded(), resourceVersion: version))
+            } catch { return .failure(error) }
+        }
         var kept: [SimEvent] = []
-        for event in events {
-            if event.involvedKind == "Pod" && gonePods.contains(event.involvedUID) {
+        for (i, event) in events.enumerated() {
+            if goes[i] {
                 if !dirtyEventNames.contains(event.name) || storedEventNames.contains(event.name) {
                     try store.delete(ObjectKey(type: Self.eventType.storageKey, namespace: event.namespace, name: event.name))
                 }
                 continue
             }
-            if dirtyEventNames.contains(event.name) {
-                try store.put(event.encoded(), creating: false)
+            if let prepared = try preparedEvents[i].get() {
+                try store.put(prepared)
                 storedEventNames.insert(event.name)
             }
             kept.append(event)

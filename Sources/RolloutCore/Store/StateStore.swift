@@ -372,19 +372,57 @@ public final class StateStore {
     private func write(_ resource: inout Resource) throws(StoreError) {
         precondition(writable, "a read-only store was asked to write")
         resourceVersion += 1
+        Self.stamp(&resource, resourceVersion: resourceVersion)
+        try store(resource)
+    }
+
+    private static func stamp(_ resource: inout Resource, resourceVersion: Int) {
         var meta = resource.metadata
         meta["resourceVersion"] = .string(String(resourceVersion))
         resource.metadata = meta
-        try store(resource)
+    }
+
+    /// An object written as `put` writes it, made ahead on any core: the controllers' many
+    /// objects are stamped and serialized where they were made, and their parsed form freed
+    /// there. `resourceVersion`: the one `put` would give it, the store's next at that write.
+    public struct Prepared: @unchecked Sendable {
+        let key: ObjectKey
+        let resourceVersion: Int
+        let apiVersion: String, kind: String
+        let entry: Table.Entry
+
+        public init(_ resource: Resource, resourceVersion: Int) throws(StoreError) {
+            var resource = resource
+            StateStore.stamp(&resource, resourceVersion: resourceVersion)
+            key = resource.key
+            self.resourceVersion = resourceVersion
+            apiVersion = resource.apiVersion
+            kind = resource.kind
+            entry = try Table.entry(serializing: resource)
+        }
+    }
+
+    /// The resourceVersion the next write gets.
+    public var nextResourceVersion: Int { resourceVersion + 1 }
+
+    /// Stores an object made ahead, exactly as `put` would have stored it then.
+    public func put(_ prepared: Prepared) throws(StoreError) {
+        precondition(writable, "a read-only store was asked to write")
+        precondition(prepared.resourceVersion == resourceVersion + 1, "an object was prepared for resourceVersion \(prepared.resourceVersion), the store is at \(resourceVersion)")
+        resourceVersion = prepared.resourceVersion
+        try store(prepared.key, apiVersion: prepared.apiVersion, kind: prepared.kind) { $0.set(prepared.entry, key: $1) }
     }
 
     /// Puts an object, its resourceVersion set, into its type's table.
     private func store(_ resource: Resource) throws(StoreError) {
-        let key = resource.key
+        try store(resource.key, apiVersion: resource.apiVersion, kind: resource.kind) { $0.set(resource, key: $1) }
+    }
+
+    private func store(_ key: ObjectKey, apiVersion: String, kind: String, _ set: (inout Table, Table.Key) -> Void) throws(StoreError) {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
         try loadShard(key.type, holding: tableKey)
-        tables[key.type, default: Table()].set(resource, key: tableKey)
-        if typeNames[key.type] == nil { typeNames[key.type] = (resource.apiVersion, resource.kind) }
+        set(&tables[key.type, default: Table()], tableKey)
+        if typeNames[key.type] == nil { typeNames[key.type] = (apiVersion, kind) }
         dirty.insert(key.type)
     }
 

@@ -223,6 +223,14 @@ struct Table {
         dirtyShards.insert(index)
     }
 
+    /// Stores an entry made ahead (its shard must be loaded).
+    mutating func set(_ entry: Entry, key: Key) {
+        let index = Self.shard(of: key, count: shardCount)
+        if shards[index]?[key] == nil { count += 1 }
+        shards[index, default: [:]][key] = entry
+        dirtyShards.insert(index)
+    }
+
     mutating func remove(_ key: Key) {
         let index = Self.shard(of: key, count: shardCount)
         if shards[index]?.removeValue(forKey: key) != nil {
@@ -262,15 +270,7 @@ struct Table {
                 if out == 0 { objects.append(contentsOf: prefix) } else { rows.append(contentsOf: prefix) }
             }
             if let resource = entry.resource {
-                let row = ListingRow(resource)
-                rows.append(contentsOf: row.encodedLabels.utf8)
-                rows.append(0x09)
-                rows.append(contentsOf: row.encodedCells.utf8)
-                do {
-                    try JSONWriter.write(resource.value, style: .compact, into: &objects)
-                } catch {
-                    throw .conflict("\(resource.qualifiedName) holds a number JSON cannot store (\(error.value))")
-                }
+                try Self.appendLine(of: resource, objects: &objects, rows: &rows)
             } else {
                 rows.append(contentsOf: entry.labels)
                 rows.append(0x09)
@@ -281,6 +281,30 @@ struct Table {
             rows.append(0x0A)
         }
         return (objects, rows)
+    }
+
+    /// An object's stored line after its key: its JSON into `objects`, its labels and listing
+    /// cells into `rows`.
+    static func appendLine(of resource: Resource, objects: inout [UInt8], rows: inout [UInt8]) throws(StoreError) {
+        let row = ListingRow(resource)
+        rows.append(contentsOf: row.encodedLabels.utf8)
+        rows.append(0x09)
+        rows.append(contentsOf: row.encodedCells.utf8)
+        do {
+            try JSONWriter.write(resource.value, style: .compact, into: &objects)
+        } catch {
+            throw .conflict("\(resource.qualifiedName) holds a number JSON cannot store (\(error.value))")
+        }
+    }
+
+    /// The entry of an object serialized ahead (`StateStore.Prepared`): stored as its lines,
+    /// as if read from a file, so that its parsed form can be freed.
+    static func entry(serializing resource: Resource) throws(StoreError) -> Entry {
+        var json: [UInt8] = [], row: [UInt8] = []
+        try appendLine(of: resource, objects: &json, rows: &row)
+        // `row` is labels TAB cells; labels never hold a tab (ListingRow encodes them).
+        let tab = row.firstIndex(of: 0x09) ?? row.count
+        return Entry(labels: row[..<tab], cells: tab < row.count ? row[(tab + 1)...] : [], json: json[...])
     }
 
     mutating func markClean() { dirtyShards = [] }
