@@ -99,6 +99,67 @@ final class StateStoreTests: XCTestCase {
     }
 
 
+    /// After every object of a type was read in batches (the controllers' load), the lines of
+    /// those not changed are let go and read back from the shard files whenever they are
+    /// needed: to read an object, to list rows, or to write a shard another object of which
+    /// changed. What is read, listed and written is what it was; a shard file that went
+    /// meanwhile is a clear error at the commit, with nothing changed.
+    func testReleasedLinesAreReadBackWhenNeeded() throws {
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
+        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        for i in 0..<1200 { try store.create(configMap(String(format: "cm-%04d", i), "v\(i)")) }
+        try store.commit()
+        store.close()
+        store = try StateStore(directory: directory, writable: false)
+        let before = try store.list(type)
+        let rowsBefore = try store.listingRows(type)
+        store.close()
+        func shardFiles() -> [String: String] {
+            var files: [String: String] = [:]
+            for name in FileIO.filesIn("\(directory)/objects") where name.hasPrefix("ConfigMap_") {
+                files[name] = (try? String(contentsOfFile: "\(directory)/objects/\(name)", encoding: .utf8)) ?? ""
+            }
+            return files
+        }
+
+        store = try StateStore(directory: directory, writable: true)
+        var seen = 0
+        try store.forEachBatch(type, batch: 100, transform: { $0.name }) { (names: [String]) throws(StoreError) in seen += names.count }
+        XCTAssertEqual(seen, 1200)
+        // A write and a delete need no lines; a read does.
+        try store.put(configMap("cm-0007", "changed"), creating: false)
+        try store.delete(ObjectKey(type: type.storageKey, namespace: "default", name: "cm-0008"))
+        XCTAssertEqual(try store.get(ObjectKey(type: type.storageKey, namespace: "default", name: "cm-0500")), before[500])
+        try store.commit()
+        store.close()
+        store = try StateStore(directory: directory, writable: false)
+        let after = try store.list(type)
+        XCTAssertEqual(after.count, 1199)
+        XCTAssertEqual(after.filter { $0.name != "cm-0007" }, before.filter { $0.name != "cm-0007" && $0.name != "cm-0008" })
+        XCTAssertEqual(after.first { $0.name == "cm-0007" }?.object["data"]?["k"], .string("changed"))
+        XCTAssertEqual(try store.listingRows(type).filter { $0.name != "cm-0007" }, rowsBefore.filter { $0.name != "cm-0007" && $0.name != "cm-0008" })
+        store.close()
+
+        // Released lines whose file went: the commit that needs them fails, naming it, and
+        // the state is as it was.
+        store = try StateStore(directory: directory, writable: true)
+        try store.forEachBatch(type, transform: { $0.name }) { (_: [String]) throws(StoreError) in }
+        let filesBefore = shardFiles()
+        let victim = try XCTUnwrap(filesBefore.keys.sorted().first { $0.hasSuffix(".objects") })
+        let held = try XCTUnwrap(filesBefore[victim])
+        FileIO.remove("\(directory)/objects/\(victim)")
+        let holder = try XCTUnwrap(held.split(separator: "\n").first?.split(separator: "\t").dropFirst().first.map(String.init))
+        try store.put(configMap(holder, "again"), creating: false)
+        XCTAssertThrowsError(try store.commit()) { error in
+            XCTAssertTrue("\(error)".contains(victim), "\(error)")
+        }
+        store.close()
+        var expected = filesBefore
+        expected[victim] = nil
+        XCTAssertEqual(shardFiles(), expected)
+    }
+
     /// An object prepared ahead on another core (`StateStore.Prepared`, as `Cluster.save`
     /// stores pods and events) is stored exactly as `put` stores it: the same resourceVersion,
     /// the same object read back, the same lines in the shard files, the same listing row.

@@ -214,10 +214,12 @@ public final class StateStore {
     }
 
     /// Loads the shard of the type's table that holds `key`.
-    private func loadShard(_ type: String, holding key: Table.Key) throws(StoreError) {
+    /// `reading`: the object is read, so released lines are read back (a write or a delete
+    /// needs only to know which objects the shard holds).
+    private func loadShard(_ type: String, holding key: Table.Key, reading: Bool) throws(StoreError) {
         let shardCount = tables[type]?.shardCount ?? 1
         try withFullPaths { () throws(StoreError) in
-            try tables[type, default: Table()].load(shard: Table.shard(of: key, count: shardCount), read: readShard)
+            try tables[type, default: Table()].load(shard: Table.shard(of: key, count: shardCount), read: readShard, restoring: reading)
         }
     }
 
@@ -258,14 +260,19 @@ public final class StateStore {
     /// is freed there too), and `body` gets only what `transform` made of each.
     func forEachBatch<T>(_ type: ResourceType, batch: Int = 4096, transform: @escaping @Sendable (Resource) -> T,
                          _ body: ([T]) throws(StoreError) -> Void) throws(StoreError) {
-        let table = try loadedTable(type.storageKey)
-        let keys = table.sortedKeys(namespace: nil)
-        var start = 0
-        while start < keys.count {
-            let slice = Array(keys[start..<min(start + batch, keys.count)])
-            start += slice.count
-            try body(try parse(slice, of: table) { transform($1) })
+        do {
+            let table = try loadedTable(type.storageKey)
+            let keys = table.sortedKeys(namespace: nil)
+            var start = 0
+            while start < keys.count {
+                let slice = Array(keys[start..<min(start + batch, keys.count)])
+                start += slice.count
+                try body(try parse(slice, of: table) { transform($1) })
+            }
         }
+        // Whoever reads every object of a type this way keeps its own form of them: their
+        // lines (the bulk of the state's bytes) are read again from the files when needed.
+        tables[type.storageKey]?.releaseLines()
     }
 
     /// The objects under `keys`, in order, parsed on every core (parsing is most of a large
@@ -320,7 +327,7 @@ public final class StateStore {
 
     public func get(_ key: ObjectKey) throws(StoreError) -> Resource? {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
-        try loadShard(key.type, holding: tableKey)
+        try loadShard(key.type, holding: tableKey, reading: true)
         return try withFullPaths { () throws(StoreError) in try tables[key.type, default: Table()].resource(tableKey) }
     }
 
@@ -420,7 +427,7 @@ public final class StateStore {
 
     private func store(_ key: ObjectKey, apiVersion: String, kind: String, _ set: (inout Table, Table.Key) -> Void) throws(StoreError) {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
-        try loadShard(key.type, holding: tableKey)
+        try loadShard(key.type, holding: tableKey, reading: false)
         set(&tables[key.type, default: Table()], tableKey)
         if typeNames[key.type] == nil { typeNames[key.type] = (apiVersion, kind) }
         dirty.insert(key.type)
@@ -443,7 +450,7 @@ public final class StateStore {
 
     public func delete(_ key: ObjectKey) throws(StoreError) {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
-        try loadShard(key.type, holding: tableKey)
+        try loadShard(key.type, holding: tableKey, reading: false)
         tables[key.type, default: Table()].remove(tableKey)
         dirty.insert(key.type)
     }
@@ -487,10 +494,11 @@ public final class StateStore {
             for index in (tables[type]?.dirtyShards ?? []).sorted() { jobs.append((type, ordinal, index)) }
         }
         let snapshot = tables, directory = directory, commit = commitNumber, planned = jobs
+        let read = ReadOnly(readShard)
         let written = Parallel.map(planned.count) { i -> Result<String, StoreError> in
             let job = planned[i]
             do throws(StoreError) {
-                let (objects, rows) = try (snapshot[job.type] ?? Table()).serialized(shard: job.shard)
+                let (objects, rows) = try (snapshot[job.type] ?? Table()).serialized(shard: job.shard, read: read.value)
                 if objects.isEmpty { return .success("") }
                 // New names: the files the current manifest names are never touched.
                 let base = StorageNames.shardBase(type: job.type, commit: commit, ordinal: job.ordinal, shard: job.shard)

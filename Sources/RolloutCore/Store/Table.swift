@@ -19,6 +19,9 @@ struct Table {
         var cells: ArraySlice<UInt8> = []
         var json: ArraySlice<UInt8> = []
         var resource: Resource?
+        /// Its lines were let go once the controllers had read it (`releaseLines`); they are
+        /// read again from the shard's files whenever they are needed.
+        var released = false
     }
 
     /// Objects per shard before the table splits further.
@@ -31,6 +34,8 @@ struct Table {
     private(set) var count: Int
     private var shards: [Int: [Key: Entry]] = [:]
     private(set) var dirtyShards: Set<Int> = []
+    /// Loaded shards some of whose entries' lines were let go.
+    private var releasedShards: Set<Int> = []
 
     init(shardCount: Int = 1, files: [String] = [""], count: Int = 0) {
         self.shardCount = max(1, shardCount)
@@ -48,14 +53,61 @@ struct Table {
     }
 
     /// Makes sure a shard is in memory; `read` loads a file's bytes.
-    mutating func load(shard index: Int, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
-        guard shards[index] == nil else { return }
+    /// `restoring`: also reads back the lines of its released entries.
+    mutating func load(shard index: Int, read: (String) throws(StoreError) -> [UInt8], restoring: Bool = true) throws(StoreError) {
+        guard shards[index] == nil else {
+            if restoring && releasedShards.contains(index) { try restore(shard: index, read: read) }
+            return
+        }
         shards[index] = try Self.entries(of: files[index], read: read)
+    }
+
+    /// Lets go of the lines of every loaded entry that is not changed (the file bytes they
+    /// lie in): the controllers keep their own form of pods and events, and the lines are
+    /// needed again only to write a shard some other entry of which changed (or to read the
+    /// object again), when they are read back from the shard's files.
+    mutating func releaseLines() {
+        for index in Array(shards.keys) where !files[index].isEmpty {
+            // Taken out, so that it is changed in place rather than copied.
+            guard var entries = shards.removeValue(forKey: index) else { continue }
+            var released = false
+            for i in entries.values.indices where !entries.values[i].released {
+                // A parsed object is what is written and listed; its lines are not needed.
+                if entries.values[i].resource == nil {
+                    entries.values[i].released = true
+                    released = true
+                }
+                entries.values[i].json = []
+                entries.values[i].labels = []
+                entries.values[i].cells = []
+            }
+            shards[index] = entries
+            if released { releasedShards.insert(index) }
+        }
+    }
+
+    /// Reads the lines of a shard's released entries back from its files.
+    private mutating func restore(shard index: Int, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+        guard var entries = shards[index] else { return }
+        try Self.restoreLines(&entries, from: files[index], read: read)
+        shards[index] = entries
+        releasedShards.remove(index)
+    }
+
+    private static func restoreLines(_ entries: inout [Key: Entry], from base: String, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+        let lines = try Self.entries(of: base, read: read)
+        for (key, entry) in entries where entry.released {
+            guard let line = lines[key] else {
+                throw .damaged(file: base + ".objects", reason: "it no longer holds \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name), which it held when it was read")
+            }
+            entries[key] = line
+        }
     }
 
     /// Loads every shard not yet in memory, reading and splitting their files on every core;
     /// the first damaged shard, in order, is the error.
     mutating func loadAll(read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+        for index in releasedShards.sorted() { try restore(shard: index, read: read) }
         let missing = (0..<shardCount).filter { shards[$0] == nil }
         guard missing.count > 1 else {
             for index in missing { try load(shard: index, read: read) }
@@ -189,6 +241,8 @@ struct Table {
         let index = Self.shard(of: key, count: shardCount)
         guard let entry = shards[index]?[key] else { return nil }
         if let resource = entry.resource { return resource }
+        // (Every read loads its shard first, which reads released lines back.)
+        precondition(!entry.released, "an object was read while its lines were let go")
         let value: Value
         do {
             value = try JSONReader.parse(entry.json)
@@ -211,6 +265,7 @@ struct Table {
     func listingRow(_ key: Key) -> ListingRow? {
         guard let entry = shards[Self.shard(of: key, count: shardCount)]?[key] else { return nil }
         if let resource = entry.resource { return ListingRow(resource) }
+        precondition(!entry.released, "a row was listed while its lines were let go")
         return ListingRow(namespace: key.namespace, name: key.name,
                           labels: ListingRow.decodeLabels(entry.labels), cells: ListingRow.decodeCells(entry.cells))
     }
@@ -258,9 +313,10 @@ struct Table {
 
     /// The two files of one shard: objects and rows, lines sorted by namespace and name;
     /// unparsed lines are copied as read.
-    func serialized(shard index: Int) throws(StoreError) -> (objects: [UInt8], rows: [UInt8]) {
+    func serialized(shard index: Int, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) -> (objects: [UInt8], rows: [UInt8]) {
         var objects: [UInt8] = [], rows: [UInt8] = []
-        guard let entries = shards[index] else { return (objects, rows) }
+        guard var entries = shards[index] else { return (objects, rows) }
+        if releasedShards.contains(index) { try Self.restoreLines(&entries, from: files[index], read: read) }
         objects.reserveCapacity(entries.count * 1024)
         rows.reserveCapacity(entries.count * 128)
         for key in entries.keys.sorted() {
