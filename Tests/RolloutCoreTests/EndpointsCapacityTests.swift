@@ -145,6 +145,10 @@ final class EndpointsCapacityTests: XCTestCase {
             }
             XCTAssertEqual(EndpointAddressOrder.sortedIndices(count: count, address: { addresses[$0] }, tieBreak: { uids[$0] }), withUIDs,
                            "round \(round): \(addresses) \(uids)")
+            // Both at once, as the Endpoints controller asks for them.
+            let both = EndpointAddressOrder.orders(count: count, address: { addresses[$0] }, tieBreak: { uids[$0] })
+            XCTAssertEqual(both.stable, expected, "round \(round): \(addresses)")
+            XCTAssertEqual(both.tieBroken, withUIDs, "round \(round): \(addresses) \(uids)")
         }
     }
 }

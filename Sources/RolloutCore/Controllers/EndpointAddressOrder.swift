@@ -27,18 +27,44 @@ enum EndpointAddressOrder {
     /// `0..<count` ordered by `address(i)` as Strings order them, then by `tieBreak(i)` (e.g.
     /// pod uids), then by index: the order a stable sort by address (and tie-break) gives.
     static func sortedIndices(count: Int, address: (Int) -> String, tieBreak: ((Int) -> String)? = nil) -> [Int] {
-        // The usual case: every address packed. Sorted by numbers alone (a comparison the
-        // compiler inlines), then each run of equal addresses by the tie-break.
-        var packed: [(high: UInt64, low: UInt64, index: Int)] = []
+        guard let packed = packedOrder(count: count, address: address) else {
+            return sortedAsStrings(count: count, address: address, tieBreak: tieBreak)
+        }
+        guard let tieBreak else { return packed.map(\.index) }
+        return breakingTies(packed, by: tieBreak)
+    }
+
+    /// Both orders of `sortedIndices` at once, from one sort by address: ties in the given
+    /// order (`stable`, the EndpointSlices' order) and ties by `tieBreak` (`tieBroken`, the
+    /// Endpoints' order). With no two addresses equal they are the same.
+    static func orders(count: Int, address: (Int) -> String, tieBreak: (Int) -> String) -> (stable: [Int], tieBroken: [Int]) {
+        guard let packed = packedOrder(count: count, address: address) else {
+            return withoutActuallyEscaping(tieBreak) { tieBreak in
+                (sortedAsStrings(count: count, address: address, tieBreak: nil), sortedAsStrings(count: count, address: address, tieBreak: tieBreak))
+            }
+        }
+        return (packed.map(\.index), breakingTies(packed, by: tieBreak))
+    }
+
+    private typealias Packed = [(high: UInt64, low: UInt64, index: Int)]
+
+    /// The usual case: every address packed, sorted by numbers alone (a comparison the
+    /// compiler inlines), ties by index. nil when some address cannot be packed.
+    private static func packedOrder(count: Int, address: (Int) -> String) -> Packed? {
+        var packed: Packed = []
         packed.reserveCapacity(count)
         for i in 0..<count {
             let key = key(address(i))
-            guard key.packed else { return sortedAsStrings(count: count, address: address, tieBreak: tieBreak) }
+            guard key.packed else { return nil }
             packed.append((key.high, key.low, i))
         }
         packed.sort { a, b in a.high != b.high ? a.high < b.high : a.low != b.low ? a.low < b.low : a.index < b.index }
+        return packed
+    }
+
+    /// The packed order with each run of equal addresses sorted by the tie-break, then index.
+    private static func breakingTies(_ packed: Packed, by tieBreak: (Int) -> String) -> [Int] {
         var order = packed.map(\.index)
-        guard let tieBreak else { return order }
         var start = 0
         while start < packed.count {
             var end = start + 1

@@ -14,12 +14,13 @@ enum EndpointSliceController {
     /// The endpoints a Service's slices should list, in IP order; `pods`: its selected pods
     /// that have an IP. `endpoint` makes each one (`endpoint(for:ip:publishNotReady:)`, or a
     /// kept copy of what it made).
-    static func desiredEndpoints(_ service: Resource, pods: [SimPod],
+    /// `order`: the pods' indices in that order, when already found.
+    static func desiredEndpoints(_ service: Resource, pods: [SimPod], order: [Int]? = nil,
                                  endpoint: (SimPod, String, Bool) -> Value = { endpoint(for: $0, ip: $1, publishNotReady: $2) }) -> [Value] {
         let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
         var result: [Value] = []
         result.reserveCapacity(pods.count)
-        for i in EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }) {
+        for i in order ?? EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }) {
             let pod = pods[i]
             guard let ip = pod.ip else { continue }
             result.append(endpoint(pod, ip, publishNotReady))

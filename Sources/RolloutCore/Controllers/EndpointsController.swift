@@ -27,14 +27,17 @@ enum EndpointsController {
             let inputs = EndpointInputs(service: service, pods: selected)
             if c.endpointInputs[key] == inputs { continue }
             c.endpointInputs[key] = inputs
+            // Both lists are in address order, the Endpoints' ties by uid, the slices' as
+            // given: one sort finds both.
+            let orders = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
             // Each pod's address and endpoint are made again only when what they show moved.
-            let (subsets, overCapacity) = desiredSubsets(service, pods: selected, address: { pod, ip in
+            let (subsets, overCapacity) = desiredSubsets(service, pods: selected, order: orders.tieBroken, address: { pod, ip in
                 if let kept = pod.endpointValues.address, kept.stamp == pod.endpointStamp { return kept.value }
                 let value = address(for: pod, ip: ip)
                 pod.endpointValues.address = (pod.endpointStamp, value)
                 return value
             })
-            let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected, endpoint: { pod, ip, publishNotReady in
+            let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected, order: orders.stable, endpoint: { pod, ip, publishNotReady in
                 if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady { return kept.value }
                 let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
                 pod.endpointValues.endpoint = (pod.endpointStamp, publishNotReady, value)
@@ -115,11 +118,12 @@ enum EndpointsController {
     /// `overCapacity`: more than `maxCapacity` addresses, cut as `truncateEndpoints` cuts them
     /// (all subsets here are one: every pod of a Service has its ports): the ready ones first,
     /// each list in its sorted order (`SortSubsets`: by IP, byte by byte, then by pod uid).
-    static func desiredSubsets(_ service: Resource, pods: [SimPod],
+    /// `order`: the pods' indices in that order, when already found.
+    static func desiredSubsets(_ service: Resource, pods: [SimPod], order: [Int]? = nil,
                                address: (SimPod, String) -> Value = { address(for: $0, ip: $1) }) -> (subsets: Value, overCapacity: Bool) {
         let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
         // LessEndpointAddress (pkg/api/v1/endpoints/util.go): by address, then by pod uid.
-        let order = EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }, tieBreak: { pods[$0].uid })
+        let order = order ?? EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }, tieBreak: { pods[$0].uid })
         var ready: [(String, SimPod)] = [], notReady: [(String, SimPod)] = []
         for i in order {
             let pod = pods[i]
