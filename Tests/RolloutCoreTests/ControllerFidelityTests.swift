@@ -208,4 +208,31 @@ final class EventAggregationTests: XCTestCase {
         record("m14", atSecond: 30 + 1080 + 601)
         XCTAssertEqual(messages().last, "m14 x1")
     }
+
+    /// A series is its object, reason and message (EventCorrelator's `getEventKey` joins them
+    /// with no separator a field may not hold): two reasons and messages that read the same
+    /// once joined are two series, each counting its own repeats, here and after a reload.
+    func testSeriesAreTheirFieldsNotTheirJoinedText() throws {
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare, nodes: 1))
+        var c = try Cluster(store: store)
+        func record(_ reason: String, _ message: String) {
+            _ = c.record("Normal", reason: reason, message: message, kind: "Pod", name: "p", namespace: "default", uid: "u1", component: "kubelet")
+        }
+        func counts() -> [String] { c.events.filter { $0.involvedUID == "u1" }.map { "\($0.reason)/\($0.message) x\($0.count)" }.sorted() }
+        record("A|B", "c")
+        record("A", "B|c")
+        record("A|B", "c")
+        XCTAssertEqual(counts(), ["A/B|c x1", "A|B/c x2"])
+        try c.save()
+        try store.commit()
+        store.close()
+        store = try StateStore(directory: directory, writable: true)
+        addTeardownBlock { store.close() }
+        c = try Cluster(store: store)
+        record("A", "B|c")
+        XCTAssertEqual(counts(), ["A/B|c x2", "A|B/c x2"])
+        XCTAssertTrue(c.hasEvent(kind: "Pod", uid: "u1", reason: "A", message: "B|c"))
+        XCTAssertFalse(c.hasEvent(kind: "Pod", uid: "u1", reason: "A|B|c", message: ""))
+    }
 }

@@ -267,7 +267,8 @@ public final class Cluster {
             if let timeline = Timeline(t) { timelines[ObjectKey(type: Self.deploymentType.storageKey, namespace: t.namespace ?? "default", name: t.name)] = timeline }
         }
         events.sort { ($0.last, $0.name) < ($1.last, $1.name) }
-        for (i, e) in events.enumerated() { eventSeries[e.aggregateSeriesKey ?? "\(e.involvedKind)|\(e.involvedUID)|\(e.reason)|\(e.message)"] = i }
+        eventSeries.reserveCapacity(events.count)
+        for (i, e) in events.enumerated() { eventSeries[e.seriesKey] = i }
         storedEventNames = Set(events.map(\.name))
         podNames.reserveCapacity(pods.count)
         for pod in pods.values {
@@ -467,7 +468,7 @@ public final class Cluster {
     @discardableResult
     func record(_ type: String = "Normal", reason: String, message: String, kind: String, name: String, namespace: String, uid: String, component: String) -> Int {
         var message = message
-        var seriesKey = "\(kind)|\(uid)|\(reason)|\(message)"
+        var seriesKey = EventSeriesKey.plain(kind: kind, uid: uid, reason: reason, message: message)
         // client-go's EventAggregator (tools/record/events_cache.go, EventAggregate): the
         // messages of one reason about one object are collected until 10 minutes pass with
         // none (the window restarts at each event, `record.lastTimestamp = now`); the 10th
@@ -475,7 +476,7 @@ public final class Cluster {
         // events): …", and the set is cut back to 9 (`PopAny`). Which message upstream drops is
         // Go's map order, so random; here it is the one just added, so the first nine stay and
         // their repeats are recorded as themselves, one of the outcomes upstream can have.
-        let aggregateKey = "\(component)|\(kind)|\(uid)|\(type)|\(reason)"
+        let aggregateKey = EventAggregateKey(component: component, kind: kind, uid: uid, type: type, reason: reason)
         // Found once (the key is hashed once) and changed in place: copying the set out and
         // back would make this quadratic.
         let combined: Bool
@@ -490,8 +491,8 @@ public final class Cluster {
             combined = false
         }
         if combined {
-            message = "(combined from similar events): " + message
-            seriesKey = "aggregate|" + aggregateKey
+            message = SimEvent.combinedPrefix + message
+            seriesKey = .aggregate(aggregateKey)
         }
         if let i = eventSeries[seriesKey] {
             events[i].count += 1
@@ -528,12 +529,12 @@ public final class Cluster {
     }
 
     func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
-        eventSeries["\(kind)|\(uid)|\(reason)|\(message)"] != nil
+        eventSeries[.plain(kind: kind, uid: uid, reason: reason, message: message)] != nil
     }
-    var aggregates: [String: (last: Timestamp, messages: Set<String>)] = [:]
+    var aggregates: [EventAggregateKey: (last: Timestamp, messages: Set<String>)] = [:]
     var storedEventNames: Set<String> = []
     /// Where each event series (object, reason, message) is in `events`.
-    var eventSeries: [String: Int] = [:]
+    var eventSeries: [EventSeriesKey: Int] = [:]
     /// `namespace/name` of every pod that exists, for unique generated names.
     var podNames: Set<String> = []
     /// Pods waiting for a node.
@@ -679,7 +680,7 @@ public final class Cluster {
         if kept.count != events.count {
             events = kept
             eventSeries = [:]
-            for (i, e) in events.enumerated() { eventSeries[e.aggregateSeriesKey ?? "\(e.involvedKind)|\(e.involvedUID)|\(e.reason)|\(e.message)"] = i }
+            for (i, e) in events.enumerated() { eventSeries[e.seriesKey] = i }
         }
         // Endpoint updates in flight: kept so the next command publishes them on time.
         for key in Set(pendingEndpoints.keys).union(pendingKeysAtLoad).sorted() {

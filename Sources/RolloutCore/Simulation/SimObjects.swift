@@ -92,8 +92,9 @@ public final class SimPod {
     /// The Initialized condition: every init step done, once.
     public var initializedAt: Timestamp?
     public var deletion: Timestamp? { didSet { if deletion != oldValue { endpointStamp &+= 1 } } }
-    /// Terminal: the pod is gone (removed when saved).
-    public var gone = false
+    /// Terminal: the pod is gone (removed when saved). Its endpoint values are let go then:
+    /// no Service lists a gone pod, and a roll holds every pod it replaced until the save.
+    public var gone = false { didSet { if gone { endpointValues = EndpointsController.EndpointValues() } } }
     public var behaviour: AppBehaviour
     /// Increases on every transition that makes earlier timers of this pod stale.
     var epoch = 0
@@ -240,8 +241,30 @@ public struct SimEvent: Sendable {
     public var count: Int
     public var name: String
 
-    /// The series key of an aggregated event ("(combined from similar events): …").
-    var aggregateSeriesKey: String? {
-        message.hasPrefix("(combined from similar events): ") ? "aggregate|\(component)|\(involvedKind)|\(involvedUID)|\(type)|\(reason)" : nil
+    static let combinedPrefix = "(combined from similar events): "
+
+    /// The series the event counts: its object, reason and message, or for an aggregated one
+    /// ("(combined from similar events): …") its aggregation key.
+    var seriesKey: EventSeriesKey {
+        message.hasPrefix(Self.combinedPrefix)
+            ? .aggregate(EventAggregateKey(component: component, kind: involvedKind, uid: involvedUID, type: type, reason: reason))
+            : .plain(kind: involvedKind, uid: involvedUID, reason: reason, message: message)
     }
+}
+
+/// client-go's EventAggregator key (`getEventKey` without the message): the events of one
+/// reason about one object from one component.
+struct EventAggregateKey: Hashable {
+    var component: String
+    var kind: String
+    var uid: String
+    var type: String
+    var reason: String
+}
+
+/// What `Cluster.record` counts repeats of. Fields, not one joined string: nothing is made for
+/// a key, and no field's text can be mistaken for a separator.
+enum EventSeriesKey: Hashable {
+    case plain(kind: String, uid: String, reason: String, message: String)
+    case aggregate(EventAggregateKey)
 }
