@@ -71,7 +71,12 @@ struct Table {
             // Taken out, so that it is changed in place rather than copied.
             guard var entries = shards.removeValue(forKey: index) else { continue }
             var released = false
-            for i in entries.values.indices where !entries.values[i].released {
+            // (Walked by index: a collection of its indices would hold the storage, and the
+            // first change would copy it.)
+            var i = entries.values.startIndex
+            while i != entries.values.endIndex {
+                defer { entries.values.formIndex(after: &i) }
+                if entries.values[i].released { continue }
                 // A parsed object is what is written and listed; its lines are not needed.
                 if entries.values[i].resource == nil {
                     entries.values[i].released = true
@@ -358,9 +363,13 @@ struct Table {
     static func entry(serializing resource: Resource) throws(StoreError) -> Entry {
         var json: [UInt8] = [], row: [UInt8] = []
         try appendLine(of: resource, objects: &json, rows: &row)
+        // Kept until the commit, so held at their size: grown by doubling as they were
+        // written, they would hold up to twice that.
+        let line = json.withUnsafeBufferPointer { [UInt8]($0) }
+        let fields = row.withUnsafeBufferPointer { [UInt8]($0) }
         // `row` is labels TAB cells; labels never hold a tab (ListingRow encodes them).
-        let tab = row.firstIndex(of: 0x09) ?? row.count
-        return Entry(labels: row[..<tab], cells: tab < row.count ? row[(tab + 1)...] : [], json: json[...])
+        let tab = fields.firstIndex(of: 0x09) ?? fields.count
+        return Entry(labels: fields[..<tab], cells: tab < fields.count ? fields[(tab + 1)...] : [], json: line[...])
     }
 
     mutating func markClean() { dirtyShards = [] }
