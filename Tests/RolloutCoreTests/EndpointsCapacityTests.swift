@@ -26,6 +26,20 @@ final class EndpointsCapacityTests: XCTestCase {
         }
     }
 
+    /// The address and endpoint a pod's values keep are made again when what they show moves
+    /// (its `endpointStamp`), and let go when the pod goes: no Service lists it again.
+    func testKeptEndpointValuesFollowThePodAndGoWithIt() {
+        let pod = pods(ready: 1, notReady: 0)[0]
+        let stamp = pod.endpointStamp
+        pod.endpointValues.address = (stamp, .string("kept"))
+        pod.endpointValues.endpoint = (stamp, false, .string("kept"))
+        pod.ready = false
+        XCTAssertNotEqual(pod.endpointStamp, stamp)
+        pod.gone = true
+        XCTAssertNil(pod.endpointValues.address)
+        XCTAssertNil(pod.endpointValues.endpoint)
+    }
+
     private func ips(_ subsets: Value, _ field: String) -> [String] {
         (subsets.arrayValue?.first?[field]?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue }
     }
