@@ -306,13 +306,17 @@ struct Table {
         while wanted < Self.maxShards && wanted * Self.objectsPerShard < count { wanted *= 2 }
         guard wanted != shardCount else { return }
         try loadAll(read: read)
-        var all: [Key: Entry] = [:]
-        for shard in shards.values { all.merge(shard) { a, _ in a } }
+        // Each entry goes straight to its new shard (a key is in one shard only).
+        var split = [[Key: Entry]](repeating: [:], count: wanted)
+        let perShard = count / wanted + 1
+        for index in split.indices { split[index].reserveCapacity(perShard + perShard / 4) }
+        for shard in shards.values {
+            for (key, entry) in shard { split[Self.shard(of: key, count: wanted)][key] = entry }
+        }
+        shards = [:]
         shardCount = wanted
         files = Array(repeating: "", count: wanted)
-        shards = [:]
-        for index in 0..<wanted { shards[index] = [:] }
-        for (key, entry) in all { shards[Self.shard(of: key, count: wanted), default: [:]][key] = entry }
+        for (index, entries) in split.enumerated() { shards[index] = entries }
         dirtyShards = Set(0..<wanted)
     }
 
