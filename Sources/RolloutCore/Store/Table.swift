@@ -277,13 +277,11 @@ struct Table {
 
     /// Stores `resource` under `key` (its shard must be loaded).
     mutating func set(_ resource: Resource, key: Key) {
-        let index = Self.shard(of: key, count: shardCount)
-        if shards[index]?[key] == nil { count += 1 }
-        shards[index, default: [:]][key] = Entry(resource: resource)
-        dirtyShards.insert(index)
+        set(Entry(resource: resource), key: key)
     }
 
-    /// Stores an entry made ahead (its shard must be loaded).
+    /// Stores an entry: a parsed object, or the lines of one made ahead (its shard must be
+    /// loaded).
     mutating func set(_ entry: Entry, key: Key) {
         let index = Self.shard(of: key, count: shardCount)
         if shards[index]?[key] == nil { count += 1 }
