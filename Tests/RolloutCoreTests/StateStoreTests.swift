@@ -158,6 +158,31 @@ final class StateStoreTests: XCTestCase {
         var expected = filesBefore
         expected[victim] = nil
         XCTAssertEqual(shardFiles(), expected)
+
+        // A shard file that lost a line it held when it was read: the same kind of error,
+        // naming the file and the object.
+        let rebuilt = try temporaryDirectory(self).appendingPathComponent("t").path
+        store = try StateStore(directory: rebuilt, writable: true, newCluster: ClusterSpec(profile: .bare))
+        for i in 0..<600 { try store.create(configMap(String(format: "cm-%04d", i))) }
+        try store.commit()
+        store.close()
+        store = try StateStore(directory: rebuilt, writable: true)
+        try store.forEachBatch(type, transform: { $0.name }) { (_: [String]) throws(StoreError) in }
+        let objectsFile = try XCTUnwrap(FileIO.filesIn("\(rebuilt)/objects").sorted().first { $0.hasPrefix("ConfigMap_") && $0.hasSuffix(".objects") })
+        let rowsFile = String(objectsFile.dropLast(".objects".count)) + ".rows"
+        var objectLines = try String(contentsOfFile: "\(rebuilt)/objects/\(objectsFile)", encoding: .utf8).split(separator: "\n")
+        var rowLines = try String(contentsOfFile: "\(rebuilt)/objects/\(rowsFile)", encoding: .utf8).split(separator: "\n")
+        let dropped = String(try XCTUnwrap(objectLines.first?.split(separator: "\t").dropFirst().first))
+        objectLines.removeFirst()
+        rowLines.removeFirst()
+        try (objectLines.joined(separator: "\n") + "\n").write(toFile: "\(rebuilt)/objects/\(objectsFile)", atomically: true, encoding: .utf8)
+        try (rowLines.joined(separator: "\n") + "\n").write(toFile: "\(rebuilt)/objects/\(rowsFile)", atomically: true, encoding: .utf8)
+        let sibling = try XCTUnwrap(objectLines.first?.split(separator: "\t").dropFirst().first.map(String.init))
+        try store.put(configMap(sibling, "again"), creating: false)
+        XCTAssertThrowsError(try store.commit()) { error in
+            XCTAssertTrue("\(error)".contains("\(rebuilt)/objects/\(objectsFile)") && "\(error)".contains("no longer holds default/\(dropped)"), "\(error)")
+        }
+        store.close()
     }
 
     /// An object prepared ahead on another core (`StateStore.Prepared`, as `Cluster.save`

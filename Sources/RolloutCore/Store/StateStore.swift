@@ -490,7 +490,7 @@ public final class StateStore {
         // in order, before any is written.
         var jobs: [(type: String, ordinal: Int, shard: Int)] = []
         for (ordinal, type) in dirty.sorted().enumerated() where tables[type] != nil {
-            try tables[type, default: Table()].reshardIfNeeded(read: readShard)
+            try withFullPaths { () throws(StoreError) in try tables[type, default: Table()].reshardIfNeeded(read: readShard) }
             for index in (tables[type]?.dirtyShards ?? []).sorted() { jobs.append((type, ordinal, index)) }
         }
         let snapshot = tables, directory = directory, commit = commitNumber, planned = jobs
@@ -509,7 +509,7 @@ public final class StateStore {
                 return .failure(error)
             }
         }
-        for (job, result) in zip(jobs, written) { tables[job.type]?.files[job.shard] = try result.get() }
+        for (job, result) in zip(jobs, written) { tables[job.type]?.files[job.shard] = try withFullPaths { () throws(StoreError) in try result.get() } }
         for type in dirty { tables[type]?.markClean() }
         FileIO.syncFolder("\(directory)/objects")
         try FileIO.writeAtomically(manifestBytes(), to: manifestPath)
