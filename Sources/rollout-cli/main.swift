@@ -26,6 +26,7 @@ let commands: [(name: String, summary: String, run: ([String], inout CommandIO) 
     ("drain", "Drain a node: cordon, then evict its pods (PodDisruptionBudgets respected)", DrainCommand.run),
     ("cluster", "Create (init), import or inspect (info) the embedded cluster", ClusterCommand.run),
     ("render", "Print manifests as they are read, as YAML or JSON", RenderCommand.run),
+    ("serve", "Serve the cluster's Kubernetes API, for kubectl and client libraries", ServeCommand.run),
 ]
 
 let usage = """

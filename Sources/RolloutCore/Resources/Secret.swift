@@ -39,6 +39,30 @@ public enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The bytes of a padded base64 text; nil when it is not one.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let input = Array(text.utf8)
+        guard input.count % 4 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count / 4 * 3)
+        var i = 0
+        while i < input.count {
+            var values: [UInt8] = []
+            var padding = 0
+            for byte in input[i..<i + 4] {
+                if byte == UInt8(ascii: "=") { padding += 1; values.append(0); continue }
+                guard padding == 0, let value = alphabet.firstIndex(of: byte) else { return nil }
+                values.append(UInt8(value))
+            }
+            guard padding <= 2, padding == 0 || i + 4 == input.count else { return nil }
+            out.append(values[0] << 2 | values[1] >> 4)
+            if padding < 2 { out.append(values[1] << 4 | values[2] >> 2) }
+            if padding < 1 { out.append(values[2] << 6 | values[3]) }
+            i += 4
+        }
+        return out
+    }
+
     /// How many bytes a valid base64 text decodes to.
     public static func decodedLength(_ text: String) -> Int {
         let padding = text.utf8.reversed().prefix { $0 == UInt8(ascii: "=") }.count

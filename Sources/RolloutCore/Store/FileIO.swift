@@ -208,7 +208,9 @@ final class StateLock {
     /// Makes the file if it is missing. A reader of a state it may not write (a read-only
     /// mount, another user's directory) locks the file if there is one and otherwise reads
     /// without a lock: nobody can be writing there through rollout.
-    init(path: String, exclusive: Bool) throws(StoreError) {
+    /// `whenBusy`: asked when another process holds the lock, before waiting for it; it may
+    /// throw to refuse instead (a state held by `rollout serve`).
+    init(path: String, exclusive: Bool, whenBusy: () throws(StoreError) -> Void = {}) throws(StoreError) {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if fd < 0 && !exclusive && (errno == EACCES || errno == EROFS || errno == EPERM) {
             fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
@@ -217,6 +219,13 @@ final class StateLock {
         guard fd >= 0 else {
             if errno == ELOOP { throw .foreign(path: path, reason: "it is a symbolic link, and rollout never follows links inside its state directory") }
             throw .io(path: path, reason: "cannot open the lock file: \(systemError())")
+        }
+        if exclusive && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK {
+            do throws(StoreError) { try whenBusy() } catch {
+                close(fd)
+                fd = -1
+                throw error
+            }
         }
         while flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
             if errno == EINTR { continue }

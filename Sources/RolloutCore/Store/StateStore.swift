@@ -61,7 +61,7 @@ public final class StateStore {
         if creating { try Self.checkNew(directory, reset: reset) }
         let writes = writable || creating || reset
         if writes { try Self.checkWritable(directory) }
-        writerLock = writes ? try StateLock(path: "\(directory)/lock", exclusive: true) : nil
+        writerLock = writes ? try StateLock(path: "\(directory)/lock", exclusive: true, whenBusy: { () throws(StoreError) in try ServeMarker.refuseIfServed(directory) }) : nil
         readerLock = writes ? nil : try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: false)
         self.writable = writes
         clock = .clusterEpoch
@@ -90,11 +90,12 @@ public final class StateStore {
 
     static let commitLockName = "commit.lock"
     /// The files `rollout` keeps at the top of a state directory.
-    static let ownNames: Set<String> = [manifestName, "lock", commitLockName, "objects"]
+    static let ownNames: Set<String> = [manifestName, "lock", commitLockName, "objects", ServeMarker.fileName]
 
     /// `state.json`, the locks and `objects/` must be what rollout made: never a link.
     private static func checkLayout(_ directory: String) throws(StoreError) {
-        let expected: [(String, FileIO.Kind)] = [(manifestName, .regular), ("lock", .regular), (commitLockName, .regular), ("objects", .directory)]
+        let expected: [(String, FileIO.Kind)] = [(manifestName, .regular), ("lock", .regular), (commitLockName, .regular), ("objects", .directory),
+                                                 (ServeMarker.fileName, .regular)]
         for (name, kind) in expected {
             let path = "\(directory)/\(name)"
             switch FileIO.kind(path) {

@@ -1,0 +1,214 @@
+/// The Kubernetes API over a served cluster: routes each HTTP request to discovery, health,
+/// version or a resource handler, and answers with the API server's JSON shapes, status codes
+/// and `Status` errors. Objects, validation and printing are the ones the CLI uses.
+public final class APIServer: Sendable {
+    public let cluster: ServedCluster
+    /// With a token, every request but the health checks must carry `Authorization: Bearer TOKEN`.
+    public let token: String?
+    /// `host:port`, for `/api`'s `serverAddressByClientCIDRs`.
+    public let serverAddress: String
+
+    public init(cluster: ServedCluster, token: String?, serverAddress: String) {
+        self.cluster = cluster
+        self.token = token
+        self.serverAddress = serverAddress
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
+        if ["/healthz", "/livez", "/readyz"].contains(path) {
+            return request.method == "GET" || request.method == "HEAD" ? .text(200, "ok") : .text(405, "method not allowed\n")
+        }
+        if let token, request.headers["authorization"] != "Bearer \(token)" {
+            return json(APIStatus.unauthorized.code, APIStatus.unauthorized.value)
+        }
+        do {
+            return try route(request, path: path)
+        } catch let status as APIStatus {
+            return json(status.code, status.value)
+        } catch {
+            let status = APIStatus(code: 500, reason: "InternalError", message: "Internal error occurred: \(error)")
+            return json(500, status.value)
+        }
+    }
+
+    private func route(_ request: HTTPRequest, path: String) throws -> HTTPResponse {
+        let reading = request.method == "GET" || request.method == "HEAD"
+        switch path {
+        case "/version":
+            guard reading else { throw APIStatus(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource") }
+            return json(200, Discovery.version())
+        case "/api":
+            return json(200, Discovery.coreVersions(serverAddress: serverAddress))
+        case "/apis":
+            return json(200, Discovery.groupList())
+        case "/api/v1":
+            return json(200, Discovery.resourceList(group: "", version: "v1"))
+        default: break
+        }
+        let parts = path.split(separator: "/").map(String.init)
+        if parts.count == 2 && parts[0] == "apis" {
+            guard let group = Discovery.groups().first(where: { $0.name == parts[1] }) else { throw APIStatus.noResource(path) }
+            return json(200, Discovery.group(name: group.name, version: group.version, withKind: true))
+        }
+        if parts.count == 3 && parts[0] == "apis" {
+            guard Discovery.knownGroupVersion(group: parts[1], version: parts[2]) else { throw APIStatus.noResource(path) }
+            return json(200, Discovery.resourceList(group: parts[1], version: parts[2]))
+        }
+        guard let info = APIRequestInfo.parse(method: request.method, path: path, watchParameter: request.parameter("watch")) else {
+            return .text(404, "404 page not found\n")
+        }
+        guard let type = Discovery.type(group: info.group, version: info.version, plural: info.resource) else {
+            throw APIStatus.noResource(path)
+        }
+        if type.namespaced == false && info.namespace != nil && info.resource != "namespaces" { throw APIStatus.noResource(path) }
+        switch info.verb {
+        case "get" where info.subresource == nil || info.subresource == "status":
+            return try get(type, info, request)
+        case "list":
+            return try list(type, info, request)
+        default:
+            throw APIStatus.methodNotSupported(type, verb: info.verb)
+        }
+    }
+
+    // MARK: reads
+
+    private func get(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        let name = info.name ?? ""
+        let key = ObjectKey(type: type.storageKey, namespace: type.namespaced ? (info.namespace ?? "default") : "", name: name)
+        let (object, now) = try cluster.read { store, now -> (Resource?, Timestamp) in
+            if let stored = try store.get(key) { return (stored, now) }
+            // A pod's routine lifecycle events are derived from its status, not stored.
+            guard Self.isCoreEvent(type) else { return (nil, now) }
+            return (try EventLog.list(store, namespace: key.namespace).first { $0.name == name }, now)
+        }
+        guard let object else { throw APIStatus.notFound(type, name: name) }
+        if let tableVersion = try tableVersion(request) {
+            return json(200, APITable.table([object], type: type, now: now, resourceVersion: object.resourceVersion, continueToken: nil, remaining: nil,
+                                            include: try include(request), apiVersion: tableVersion), table: tableVersion)
+        }
+        return json(200, object.value)
+    }
+
+    private func list(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        var labels: LabelSelector?
+        if let text = request.parameter("labelSelector"), !text.isEmpty {
+            do { labels = try LabelSelector.parse(text) } catch { throw APIStatus.badRequest(error.description) }
+        }
+        var fields: FieldSelector?
+        if let text = request.parameter("fieldSelector"), !text.isEmpty {
+            do { fields = try FieldSelector.parse(text) } catch { throw APIStatus.badRequest(error.message) }
+            if let field = fields?.unsupportedField(for: type) { throw APIStatus.badRequest("field label not supported: \(field)") }
+        }
+        var limit = 0
+        if let text = request.parameter("limit"), !text.isEmpty {
+            guard let n = Int(text), n >= 0 else { throw APIStatus.badRequest("limit: Invalid value: \"\(text)\": must be a non-negative integer") }
+            limit = n
+        }
+        var after: (namespace: String, name: String)?
+        if let token = request.parameter("continue"), !token.isEmpty {
+            guard let decoded = ContinueToken.decode(token) else {
+                throw APIStatus(code: 400, reason: "BadRequest", message: "continue key is not valid: \(token)")
+            }
+            after = decoded
+        }
+        let tableVersion = try tableVersion(request)
+        let include = try include(request)
+        let (objects, now, resourceVersion) = try cluster.read { store, now in
+            let namespace = type.namespaced ? info.namespace : nil
+            // Events: the stored ones and those derived from pods' status (`EventLog`), in the
+            // API server's order, by namespace and name.
+            let objects = Self.isCoreEvent(type)
+                ? try EventLog.list(store, namespace: namespace).sorted { a, b in
+                    (a.namespace ?? "") == (b.namespace ?? "") ? ByteOrder.precedes(a.name, b.name) : ByteOrder.precedes(a.namespace ?? "", b.namespace ?? "")
+                }
+                : try store.list(type, namespace: namespace)
+            return (objects, now, String(store.resourceVersion))
+        }
+        var selected = objects.filter { object in
+            (labels?.matches(object.labels) ?? true) && (fields?.matches(object) ?? true)
+        }
+        if let after {
+            selected = selected.filter { object in
+                let namespace = object.namespace ?? ""
+                return namespace == after.namespace ? ByteOrder.precedes(after.name, object.name) : ByteOrder.precedes(after.namespace, namespace)
+            }
+        }
+        var continueToken: String?
+        var remaining: Int?
+        if limit > 0 && selected.count > limit {
+            remaining = selected.count - limit
+            selected = Array(selected.prefix(limit))
+            if let last = selected.last { continueToken = ContinueToken.encode(namespace: last.namespace ?? "", name: last.name) }
+        }
+        if let tableVersion {
+            return json(200, APITable.table(selected, type: type, now: now, resourceVersion: resourceVersion, continueToken: continueToken,
+                                            remaining: remaining, include: include, apiVersion: tableVersion), table: tableVersion)
+        }
+        var metadata = Object(["resourceVersion": .string(resourceVersion)])
+        if let continueToken { metadata["continue"] = .string(continueToken) }
+        if let remaining { metadata["remainingItemCount"] = .int(remaining) }
+        return json(200, .object(Object([
+            "kind": .string(type.kind + "List"), "apiVersion": .string(type.apiVersion), "metadata": .object(metadata),
+            "items": .array(selected.map(\.value)),
+        ])))
+    }
+
+    static func isCoreEvent(_ type: ResourceType) -> Bool { type.kind == "Event" && type.group.isEmpty }
+
+    // MARK: content negotiation
+
+    /// The Table version asked for in `Accept` (`meta.k8s.io/v1` or `v1beta1`), nil for plain
+    /// objects; 406 when nothing acceptable is offered (protobuf only).
+    private func tableVersion(_ request: HTTPRequest) throws -> String? {
+        guard let accept = request.headers["accept"], !accept.isEmpty else { return nil }
+        var plain = false
+        for range in accept.split(separator: ",") {
+            let fields = range.split(separator: ";").map { $0.trimmed(of: " \t") }
+            guard let media = fields.first?.lowercased() else { continue }
+            var parameters: [String: String] = [:]
+            for field in fields.dropFirst() {
+                let pair = field.split(separator: "=", maxSplits: 1).map { String($0).trimmed(of: " \t") }
+                if pair.count == 2 { parameters[pair[0].lowercased()] = pair[1] }
+            }
+            guard media == "application/json" || media == "*/*" || media == "application/*" else { continue }
+            if parameters["as"] == "Table" && (parameters["g"] ?? "meta.k8s.io") == "meta.k8s.io" {
+                return "meta.k8s.io/" + (parameters["v"] ?? "v1")
+            }
+            if parameters["as"] == nil { plain = true }
+        }
+        if plain { return nil }
+        throw APIStatus(code: 406, reason: "NotAcceptable", message: "only the following media types are accepted: application/json, application/yaml")
+    }
+
+    private func include(_ request: HTTPRequest) throws -> APITable.Include {
+        guard let text = request.parameter("includeObject"), !text.isEmpty else { return .metadata }
+        guard let include = APITable.Include(rawValue: text) else {
+            throw APIStatus.badRequest("includeObject: Unsupported value: \"\(text)\": supported values: \"None\", \"Metadata\", \"Object\"")
+        }
+        return include
+    }
+
+    private func json(_ status: Int, _ value: Value, table: String? = nil) -> HTTPResponse {
+        var body: [UInt8] = []
+        try? JSONWriter.write(value, style: .compact, into: &body)
+        body.append(UInt8(ascii: "\n"))
+        let contentType = table.map { "application/json;as=Table;v=\($0.dropFirst("meta.k8s.io/".count));g=meta.k8s.io" } ?? "application/json"
+        return HTTPResponse(status: status, headers: [("Content-Type", contentType), ("Cache-Control", "no-cache, private")], body: body)
+    }
+}
+
+/// The `continue` token of a paged list: where the next page starts, opaque to clients.
+enum ContinueToken {
+    static func encode(namespace: String, name: String) -> String {
+        Base64.encode(Array("\(namespace)\u{0}\(name)".utf8))
+    }
+
+    static func decode(_ token: String) -> (namespace: String, name: String)? {
+        guard let bytes = Base64.decode(token), let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        let parts = text.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        return (String(parts[0]), String(parts[1]))
+    }
+}

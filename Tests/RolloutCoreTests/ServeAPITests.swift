@@ -1,0 +1,146 @@
+import XCTest
+@testable import RolloutCore
+
+/// The API of a served cluster, request by request, with a clock the test moves
+/// (issue 15, points 1 and 2).
+final class ServeAPITests: XCTestCase {
+    final class TestClock: ServedClock, @unchecked Sendable {
+        private let lock = NSLock()
+        private var now = 1000.0
+        func seconds() -> Double { lock.lock(); defer { lock.unlock() }; return now }
+        func advance(_ seconds: Double) { lock.lock(); now += seconds; lock.unlock() }
+    }
+
+    private func served(token: String? = nil, speed: Double = 1) throws -> (APIServer, TestClock, StateStore) {
+        let directory = try temporaryDirectory(self, "serve-api")
+        let store = try StateStore(directory: directory.path, writable: true)
+        addTeardownBlock { store.close() }
+        let sources = try ManifestPaths.sources(for: [Corpus.packageRoot.appendingPathComponent("examples/manifests").path], recursive: false)
+        _ = try Applier.apply(try ManifestDecoder.decode(sources).documents, to: store, options: ApplyOptions())
+        try store.commit()
+        let clock = TestClock()
+        let cluster = try ServedCluster(store: store, speed: speed, clock: clock)
+        return (APIServer(cluster: cluster, token: token, serverAddress: "127.0.0.1:6443"), clock, store)
+    }
+
+    private func get(_ api: APIServer, _ target: String, accept: String? = nil, token: String? = nil) -> (Int, Value?) {
+        var headers = HTTPHeaders()
+        if let accept { headers.fields.append(("Accept", accept)) }
+        if let token { headers.fields.append(("Authorization", "Bearer \(token)")) }
+        let response = api.handle(HTTPRequest(method: "GET", target: target, headers: headers))
+        guard case .bytes(let body) = response.body else { return (response.status, nil) }
+        return (response.status, try? JSONReader.parse(body))
+    }
+
+    func testDiscoveryNamesTheServedKinds() throws {
+        let (api, _, _) = try served()
+        let (status, versions) = get(api, "/api")
+        XCTAssertEqual(status, 200)
+        XCTAssertEqual(versions?["kind"], .string("APIVersions"))
+        XCTAssertEqual(versions?["versions"], .array([.string("v1")]))
+        let groups = get(api, "/apis").1?["groups"]?.arrayValue ?? []
+        XCTAssertTrue(groups.contains { $0["name"] == .string("apps") && $0.at("preferredVersion", "groupVersion") == .string("apps/v1") })
+        XCTAssertTrue(groups.contains { $0["name"] == .string("discovery.k8s.io") })
+        let apps = get(api, "/apis/apps/v1").1
+        XCTAssertEqual(apps?["groupVersion"], .string("apps/v1"))
+        let deployments = (apps?["resources"]?.arrayValue ?? []).first { $0["name"] == .string("deployments") }
+        XCTAssertEqual(deployments?["kind"], .string("Deployment"))
+        XCTAssertEqual(deployments?["namespaced"], .bool(true))
+        XCTAssertEqual(deployments?["shortNames"], .array([.string("deploy")]))
+        XCTAssertEqual(deployments?["categories"], .array([.string("all")]))
+        let core = get(api, "/api/v1").1?["resources"]?.arrayValue ?? []
+        XCTAssertEqual(core.first { $0["name"] == .string("nodes") }?["namespaced"], .bool(false))
+        XCTAssertTrue(core.contains { $0["name"] == .string("pods/status") })
+        // What the store keeps for itself is not part of the API.
+        XCTAssertFalse(core.contains { $0["kind"] == .string("KubeletMemory") })
+        XCTAssertEqual(get(api, "/apis/rollout.dev/v1alpha1").0, 404)
+        XCTAssertEqual(get(api, "/version").1?["gitVersion"], .string(ClusterSetup.kubernetesVersion))
+    }
+
+    /// `errors.NewNotFound` as the API server writes it, which kubectl prints as
+    /// `Error from server (NotFound): pods "nope" not found`.
+    func testMissingObjectsAreNotFoundStatuses() throws {
+        let (api, _, _) = try served()
+        let (status, body) = get(api, "/api/v1/namespaces/default/pods/nope")
+        XCTAssertEqual(status, 404)
+        XCTAssertEqual(body, .object(Object([
+            "kind": .string("Status"), "apiVersion": .string("v1"), "metadata": .object(Object()), "status": .string("Failure"),
+            "message": .string("pods \"nope\" not found"), "reason": .string("NotFound"),
+            "details": .object(Object(["name": .string("nope"), "kind": .string("pods")])), "code": .int(404),
+        ])))
+        XCTAssertEqual(get(api, "/apis/apps/v1/namespaces/default/deployments/nope").1?["message"], .string("deployments.apps \"nope\" not found"))
+        XCTAssertEqual(get(api, "/apis/apps/v1/namespaces/default/widgets").0, 404)
+        XCTAssertEqual(get(api, "/nothing/here").0, 404)
+    }
+
+    func testATokenIsRequiredWhenOneIsSet() throws {
+        let (api, _, _) = try served(token: "s3cret")
+        XCTAssertEqual(get(api, "/api/v1/pods").0, 401)
+        XCTAssertEqual(get(api, "/api/v1/pods", token: "wrong").0, 401)
+        XCTAssertEqual(get(api, "/api/v1/pods", token: "s3cret").0, 200)
+        XCTAssertEqual(get(api, "/healthz").0, 200, "health checks need no token")
+    }
+
+    /// The clock follows the test's clock at `speed`: ten seconds later the example's pods
+    /// have started (3 s pull, 1 s start, then readiness), as `status` would show them.
+    func testTheClusterRunsOnTheServedClock() throws {
+        let (api, clock, _) = try served(speed: 2)
+        XCTAssertEqual(get(api, "/apis/apps/v1/namespaces/default/deployments/web-api").1?.at("status", "readyReplicas"), nil)
+        clock.advance(15)
+        let deployment = get(api, "/apis/apps/v1/namespaces/default/deployments/web-api").1
+        XCTAssertEqual(deployment?.at("status", "readyReplicas"), .int(3))
+        // The cluster's time is 30 s on: the Deployment's pods were created at its start.
+        let pods = get(api, "/api/v1/namespaces/default/pods").1?["items"]?.arrayValue ?? []
+        XCTAssertEqual(pods.count, 3)
+        let table = get(api, "/api/v1/namespaces/default/pods", accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json").1
+        XCTAssertEqual(table?["rows"]?.arrayValue?.first?["cells"]?.arrayValue?[4], .string("30s"))
+    }
+
+    /// Lists: label and field selectors, and `limit`/`continue` pages that cover the list
+    /// once, in the API server's order.
+    func testListsSelectAndPage() throws {
+        let (api, _, _) = try served()
+        let all = (get(api, "/api/v1/pods").1?["items"]?.arrayValue ?? []).compactMap { $0.at("metadata", "name")?.stringValue }
+        XCTAssertEqual(all.count, 3 + 4, "the example's pods and the k3s profile's system pods")
+        var paged: [String] = []
+        var next: String?
+        repeat {
+            let target = "/api/v1/pods?limit=2" + (next.map { "&continue=\($0)" } ?? "")
+            let page = get(api, target).1
+            paged += (page?["items"]?.arrayValue ?? []).compactMap { $0.at("metadata", "name")?.stringValue }
+            next = page?.at("metadata", "continue")?.stringValue
+        } while next != nil && paged.count < 100
+        XCTAssertEqual(paged, all)
+        let web = get(api, "/api/v1/pods?labelSelector=app%3Dweb-api").1?["items"]?.arrayValue ?? []
+        XCTAssertEqual(web.count, 3)
+        let onNode = get(api, "/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-1").1?["items"]?.arrayValue ?? []
+        XCTAssertEqual(onNode.count, all.count)
+        let bad = get(api, "/api/v1/pods?fieldSelector=spec.image%3Dx")
+        XCTAssertEqual(bad.0, 400)
+        XCTAssertEqual(bad.1?["message"], .string("field label not supported: spec.image"))
+        XCTAssertEqual(get(api, "/api/v1/pods?labelSelector=a%20in").0, 400)
+        XCTAssertEqual(get(api, "/api/v1/pods?continue=notatoken").0, 400)
+    }
+
+    /// Server-side printing: the columns and cells of `rollout get`, wide columns at
+    /// priority 1 (`TableConvertor` prints wide), the object's metadata for kubectl's `-A`
+    /// and `--show-labels`.
+    func testTablesAreTheCLIsTables() throws {
+        let (api, _, store) = try served()
+        let (status, table) = get(api, "/apis/apps/v1/namespaces/default/deployments", accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json")
+        XCTAssertEqual(status, 200)
+        XCTAssertEqual(table?["kind"], .string("Table"))
+        XCTAssertEqual(table?["apiVersion"], .string("meta.k8s.io/v1"))
+        let columns = table?["columnDefinitions"]?.arrayValue ?? []
+        XCTAssertEqual(columns.compactMap { $0["name"]?.stringValue }, ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"])
+        XCTAssertEqual(columns.compactMap { $0["priority"]?.intValue }, [0, 0, 0, 0, 0, 1, 1, 1])
+        let expected = TablePrinter.lines(rows: try store.list(ResourceType.builtIn[0], namespace: "default").map(ListingRow.init),
+                                          type: ResourceType.builtIn[0], now: store.clock, options: TableOptions(wide: true))
+        XCTAssertEqual(table?["rows"]?.arrayValue?.map { $0["cells"]?.arrayValue?.compactMap(\.stringValue) ?? [] }, Array(expected.dropFirst()))
+        XCTAssertEqual(table?["rows"]?.arrayValue?.first?.at("object", "kind"), .string("PartialObjectMetadata"))
+        XCTAssertEqual(table?["rows"]?.arrayValue?.first?.at("object", "metadata", "name"), .string("web-api"))
+        let bare = get(api, "/apis/apps/v1/namespaces/default/deployments?includeObject=None", accept: "application/json;as=Table;v=v1;g=meta.k8s.io")
+        XCTAssertNil(bare.1?["rows"]?.arrayValue?.first?["object"])
+        XCTAssertEqual(get(api, "/api/v1/pods", accept: "application/vnd.kubernetes.protobuf").0, 406)
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// A `rollout serve` process for a test: started on a free port, stopped with SIGTERM.
+final class ServeProcess {
+    let process = Process()
+    let url: String
+    let kubeconfig: String
+    let stdout: URL
+    let stderr: URL
+
+    init(state: String, arguments: [String] = [], in test: XCTestCase) throws {
+        let directory = try temporaryDirectory(test, "serve")
+        kubeconfig = directory.appendingPathComponent("kubeconfig").path
+        stdout = directory.appendingPathComponent("out")
+        stderr = directory.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        process.executableURL = RolloutRun.binary
+        process.arguments = ["serve", "--state", state, "--port", "0", "--kubeconfig-out", kubeconfig] + arguments
+        process.standardOutput = try FileHandle(forWritingTo: stdout)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        try process.run()
+        var found: String?
+        for _ in 0..<200 {
+            let text = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
+            if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
+                found = String(text[range])
+                break
+            }
+            if !process.isRunning { break }
+            usleep(50_000)
+        }
+        guard let found else {
+            process.terminate()
+            throw NSError(domain: "serve", code: 1, userInfo: [NSLocalizedDescriptionKey: "rollout serve did not start: " + ((try? String(contentsOf: stderr, encoding: .utf8)) ?? "")])
+        }
+        url = found
+        let process = self.process
+        test.addTeardownBlock { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+    }
+
+    /// SIGTERM, then its exit status and output.
+    func stop() -> (status: Int32, stdout: String) {
+        process.terminate()
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOf: stdout, encoding: .utf8)) ?? "")
+    }
+
+    var log: String { (try? String(contentsOf: stderr, encoding: .utf8)) ?? "" }
+
+    /// Bytes sent on a fresh connection, and what came back before the server closed it or
+    /// `timeout` passed.
+    /// A connected socket (-1 if the connection failed).
+    func connection() -> Int32 {
+        guard let port = Int(url.split(separator: ":").last ?? "") else { return -1 }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port)).bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { close(fd); return -1 }
+        return fd
+    }
+
+    func raw(_ bytes: [UInt8], timeout: Double = 5) throws -> String {
+        let fd = connection()
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) >= 0 else { break }
+            if poller.revents == 0 { continue }
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            received += buffer[0..<n]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+}
+
+/// `rollout serve` end to end (issue 15): the built binary serving a state, kubectl (when
+/// present) reading it, and the state's one writer.
+final class ServeCommandTests: XCTestCase {
+    private func kubectl(_ arguments: [String], kubeconfig: String) throws -> (status: Int32, out: String, err: String) {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl") else {
+            print("SKIPPED: kubectl absent; the served API is not checked with it")
+            throw XCTSkip("kubectl absent")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["KUBECONFIG"] = kubeconfig
+        environment["HOME"] = FileManager.default.temporaryDirectory.path
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    /// kubectl's `get`, `describe` and `version` on a served state print what `rollout` prints
+    /// on a copy of it. The clock is all but stopped (`--speed 0.000001`), so ages agree.
+    func testKubectlReadsWhatRolloutReads() throws {
+        let directory = try temporaryDirectory(self, "serve-kubectl")
+        let state = directory.appendingPathComponent("state").path, copy = directory.appendingPathComponent("copy").path
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/", "--wait", "--state", state]).status, 0)
+        try FileManager.default.copyItem(atPath: state, toPath: copy)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        for command in [["get", "deploy,rs,pods,svc,ep", "-o", "wide"], ["get", "pods", "-A"], ["get", "nodes", "-o", "wide"], ["get", "all"],
+                        ["get", "pods", "--show-labels", "-l", "app=web-api"], ["get", "endpointslices"], ["get", "deployment", "web-api", "-o", "yaml"],
+                        ["get", "ns"], ["get", "ingress"]] {
+            let theirs = try kubectl(command, kubeconfig: server.kubeconfig)
+            let ours = try RolloutRun.run(command + ["--state", copy])
+            XCTAssertEqual(theirs.out, ours.stdout, command.joined(separator: " "))
+            XCTAssertEqual(theirs.status, ours.status, command.joined(separator: " "))
+        }
+        // kubectl prints events in the server's order, by name; `rollout get events` oldest
+        // first: the same events.
+        let events = try kubectl(["get", "events", "-A"], kubeconfig: server.kubeconfig).out
+        let ourEvents = try RolloutRun.run(["get", "events", "-A", "--state", copy]).stdout
+        XCTAssertEqual(events.split(separator: "\n").sorted(), ourEvents.split(separator: "\n").sorted())
+        XCTAssertGreaterThan(events.split(separator: "\n").count, 20)
+        let missing = try kubectl(["get", "pod", "nope"], kubeconfig: server.kubeconfig)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.err, "Error from server (NotFound): pods \"nope\" not found\n")
+        XCTAssertTrue(try kubectl(["version"], kubeconfig: server.kubeconfig).out.contains("Server Version: \(ClusterSetup.kubernetesVersion)\n"))
+        let stopped = server.stop()
+        XCTAssertEqual(stopped.status, 0)
+        XCTAssertTrue(stopped.stdout.hasSuffix("Stopped; the state is saved.\n"), stopped.stdout)
+    }
+
+    /// One writer per state: while it is served, commands that would change it are refused
+    /// with where the server is (and change nothing); readers still read; after SIGTERM the
+    /// state is saved, with the clock moved on, and writable again.
+    func testAServedStateHasOneWriter() throws {
+        let directory = try temporaryDirectory(self, "serve-writer")
+        let state = directory.appendingPathComponent("state").path
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/", "--state", state]).status, 0)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "100"], in: self)
+        let refused = try RolloutRun.run(["scale", "deployment/web-api", "--replicas", "1", "--state", state])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.hasPrefix("error: the state \(state) is served by `rollout serve` (pid \(server.process.processIdentifier)) at \(server.url); change it through the server (KUBECONFIG=\(server.kubeconfig) kubectl …), or stop the server first"), refused.stderr)
+        XCTAssertEqual(try RolloutRun.run(["get", "deployments", "--state", state]).status, 0, "reads are not refused")
+        usleep(1_500_000)
+        let stopped = server.stop()
+        XCTAssertEqual(stopped.status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: state + "/serve.json"))
+        // 1.5 s at 100×: the rollout is done, as a 150 s `status` would have left it.
+        let deployment = try RolloutRun.run(["get", "deployment", "web-api", "--state", state]).stdout
+        XCTAssertTrue(deployment.contains(" 3/3 "), deployment)
+        XCTAssertEqual(try RolloutRun.run(["scale", "deployment/web-api", "--replicas", "1", "--state", state]).status, 0)
+    }
+
+    /// Nothing a client sends stops the server: a malformed request gets 400 and its
+    /// connection closed, a silent connection holds nobody up, many clients at once are all
+    /// answered; a request without the token is 401.
+    func testTheServerOutlivesBadClients() throws {
+        let directory = try temporaryDirectory(self, "serve-robust")
+        let state = directory.appendingPathComponent("state").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
+        let server = try ServeProcess(state: state, arguments: ["--token", "t0ken", "--v=1"], in: self)
+        XCTAssertTrue(try server.raw(Array("GARBAGE\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
+        XCTAssertTrue(try server.raw(Array("POST /api/v1/namespaces HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 413 "))
+        // Connected, and saying nothing (nor half a request) while others are served.
+        let silent = server.connection(), half = server.connection()
+        defer { close(silent); close(half) }
+        XCTAssertGreaterThanOrEqual(silent, 0)
+        _ = Array("GET /api/v1/no".utf8).withUnsafeBytes { send(half, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        XCTAssertTrue(try server.raw(Array("GET /api/v1/nodes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 401 Unauthorized\r\n"))
+        let answers = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 40)
+        defer { answers.deallocate() }
+        answers.initialize(repeating: false)
+        let shared = ReadOnly((server, answers))
+        DispatchQueue.concurrentPerform(iterations: 40) { i in
+            let reply = (try? shared.value.0.raw(Array("GET /api/v1/nodes HTTP/1.1\r\nAuthorization: Bearer t0ken\r\nConnection: close\r\n\r\n".utf8))) ?? ""
+            shared.value.1[i] = reply.hasPrefix("HTTP/1.1 200 OK\r\n") && reply.contains("\"kind\":\"NodeList\"")
+        }
+        XCTAssertEqual(answers.filter { $0 }.count, 40)
+        XCTAssertTrue(try server.raw(Array("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n".utf8)).hasSuffix("\r\n\r\nok"))
+        XCTAssertTrue(server.log.contains("GET /api/v1/nodes 200 "), "--v=1 logs each request")
+        XCTAssertEqual(server.stop().status, 0)
+    }
+
+    func testServeRefusesWhatIsUnsafeOrInvalid() throws {
+        let directory = try temporaryDirectory(self, "serve-flags")
+        let state = directory.appendingPathComponent("state").path
+        var run = try RolloutRun.run(["serve", "--address", "0.0.0.0", "--state", state])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.hasPrefix("error: refusing to serve on 0.0.0.0 without --token"), run.stderr)
+        run = try RolloutRun.run(["serve", "--port", "70000", "--state", state])
+        XCTAssertEqual(run.status, 2)
+        run = try RolloutRun.run(["serve", "--speed", "0", "--state", state])
+        XCTAssertEqual(run.status, 2)
+        run = try RolloutRun.run(["serve", "--address", "localhost", "--token", "x", "--state", state])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.contains("invalid address \"localhost\""), run.stderr)
+    }
+}
