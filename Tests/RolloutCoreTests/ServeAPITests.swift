@@ -143,4 +143,87 @@ final class ServeAPITests: XCTestCase {
         XCTAssertNil(bare.1?["rows"]?.arrayValue?.first?["object"])
         XCTAssertEqual(get(api, "/api/v1/pods", accept: "application/vnd.kubernetes.protobuf").0, 406)
     }
+
+    private func send(_ api: APIServer, _ method: String, _ target: String, _ body: String, contentType: String = "application/json") -> (Int, Value?, [String]) {
+        let request = HTTPRequest(method: method, target: target, headers: HTTPHeaders([("Content-Type", contentType)]), body: Array(body.utf8))
+        let response = api.handle(request)
+        guard case .bytes(let bytes) = response.body else { return (response.status, nil, []) }
+        return (response.status, try? JSONReader.parse(bytes), response.headers.filter { $0.name == "Warning" }.map(\.value))
+    }
+
+    private func json(_ text: String) -> Value { (try? JSONReader.parse(text)) ?? .null }
+
+    private let configMap = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"a":"1"}}"#
+
+    /// Create, read, replace with and without the live resourceVersion, patch, delete: the API
+    /// server's status codes and Status reasons.
+    func testWritesAnswerAsTheAPIServerDoes() throws {
+        let (api, _, store) = try served()
+        let created = send(api, "POST", "/api/v1/namespaces/default/configmaps", configMap)
+        XCTAssertEqual(created.0, 201)
+        XCTAssertEqual(created.1?.at("metadata", "namespace"), .string("default"))
+        XCTAssertNotNil(created.1?.at("metadata", "uid")?.stringValue)
+        let version = created.1?.at("metadata", "resourceVersion")?.stringValue ?? ""
+        XCTAssertFalse(version.isEmpty)
+        XCTAssertNotNil(try store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: "settings")), "stored")
+        let again = send(api, "POST", "/api/v1/namespaces/default/configmaps", configMap)
+        XCTAssertEqual(again.0, 409)
+        XCTAssertEqual(again.1?["reason"], .string("AlreadyExists"))
+        XCTAssertEqual(again.1?["message"], .string("configmaps \"settings\" already exists"))
+        // A replace must carry the live resourceVersion, or none.
+        let stale = send(api, "PUT", "/api/v1/namespaces/default/configmaps/settings",
+                         #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","resourceVersion":"1"},"data":{"a":"2"}}"#)
+        XCTAssertEqual(stale.0, 409)
+        XCTAssertEqual(stale.1?["message"], .string("Operation cannot be fulfilled on configmaps \"settings\": the object has been modified; please apply your changes to the latest version and try again"))
+        let replaced = send(api, "PUT", "/api/v1/namespaces/default/configmaps/settings",
+                            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","resourceVersion":"\#(version)"},"data":{"a":"2"}}"#)
+        XCTAssertEqual(replaced.0, 200)
+        XCTAssertEqual(replaced.1?.at("data", "a"), .string("2"))
+        XCTAssertEqual(replaced.1?.at("metadata", "uid"), created.1?.at("metadata", "uid"), "the server keeps the uid")
+        let patched = send(api, "PATCH", "/api/v1/namespaces/default/configmaps/settings", #"{"data":{"b":"3"}}"#, contentType: "application/merge-patch+json")
+        XCTAssertEqual(patched.1?["data"], json(#"{"a":"2","b":"3"}"#))
+        XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/settings", "{}", contentType: "text/plain").0, 415)
+        XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/nope", "{}", contentType: "application/merge-patch+json").0, 404)
+        // A dry run answers and stores nothing.
+        let dry = send(api, "PATCH", "/api/v1/namespaces/default/configmaps/settings?dryRun=All", #"{"data":{"c":"4"}}"#, contentType: "application/merge-patch+json")
+        XCTAssertEqual(dry.1?.at("data", "c"), .string("4"))
+        XCTAssertNil(try store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: "settings"))?.value.at("data", "c"))
+        let deleted = send(api, "DELETE", "/api/v1/namespaces/default/configmaps/settings", "")
+        XCTAssertEqual(deleted.0, 200)
+        XCTAssertEqual(deleted.1?["status"], .string("Success"))
+        XCTAssertEqual(get(api, "/api/v1/namespaces/default/configmaps/settings").0, 404)
+        XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/nowhere/configmaps", configMap).1?["message"], .string("namespaces \"nowhere\" not found"))
+        XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/configmaps", "{not json").0, 400)
+        XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/secrets", configMap).0, 400, "a ConfigMap is not a Secret")
+    }
+
+    /// The CLI's validation, as `errors.NewInvalid` Statuses with causes.
+    func testInvalidObjectsAreRefusedWithTheirFields() throws {
+        let (api, _, _) = try served()
+        let deployment = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"bad"},"spec":{"replicas":-1,"selector":{"matchLabels":{"app":"x"}},"template":{"metadata":{"labels":{"app":"x"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}"#
+        let refused = send(api, "POST", "/apis/apps/v1/namespaces/default/deployments", deployment)
+        XCTAssertEqual(refused.0, 422)
+        XCTAssertEqual(refused.1?["reason"], .string("Invalid"))
+        XCTAssertEqual(refused.1?["message"], .string("Deployment.apps \"bad\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"))
+        XCTAssertEqual(refused.1?.at("details", "causes"), json(#"[{"reason":"FieldValueInvalid","message":"Invalid value: -1: must be greater than or equal to 0","field":"spec.replicas"}]"#))
+        // An immutable field on update.
+        XCTAssertEqual(send(api, "PATCH", "/apis/apps/v1/namespaces/default/deployments/web-api", #"{"spec":{"selector":{"matchLabels":{"app":"other"}}}}"#,
+                            contentType: "application/merge-patch+json").0, 422)
+    }
+
+    /// The scale subresource (`kubectl scale` patches it) and the controllers acting on a write
+    /// at once.
+    func testScaleSubresource() throws {
+        let (api, _, _) = try served()
+        let scale = get(api, "/apis/apps/v1/namespaces/default/deployments/web-api/scale").1
+        XCTAssertEqual(scale?["kind"], .string("Scale"))
+        XCTAssertEqual(scale?.at("spec", "replicas"), .int(3))
+        XCTAssertEqual(scale?.at("status", "selector"), .string("app=web-api"))
+        let scaled = send(api, "PATCH", "/apis/apps/v1/namespaces/default/deployments/web-api/scale", #"{"spec":{"replicas":5}}"#, contentType: "application/merge-patch+json")
+        XCTAssertEqual(scaled.0, 200)
+        XCTAssertEqual(scaled.1?.at("spec", "replicas"), .int(5))
+        let pods = get(api, "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb-api").1?["items"]?.arrayValue ?? []
+        XCTAssertEqual(pods.count, 5, "the ReplicaSet controller made the pods at once")
+        XCTAssertEqual(get(api, "/api/v1/namespaces/default/services/web-api/scale").0, 404)
+    }
 }

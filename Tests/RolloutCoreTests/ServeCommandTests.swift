@@ -141,6 +141,49 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(stopped.stdout.hasSuffix("Stopped; the state is saved.\n"), stopped.stdout)
     }
 
+    /// kubectl's writes through the served API: apply (client-side: GET, then POST or a
+    /// strategic merge PATCH), scale (the scale subresource), set image, rollout
+    /// pause/resume/restart/history/undo (a JSON patch of the template), diff (a server-side
+    /// dry run) and delete; each prints what `rollout` prints for the same change on a copy.
+    /// The clock is all but stopped; the controllers still act on each write at once.
+    func testKubectlChangesTheServedCluster() throws {
+        let directory = try temporaryDirectory(self, "serve-writes")
+        let state = directory.appendingPathComponent("state").path, copy = directory.appendingPathComponent("copy").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", copy]).status, 0)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        let k = server.kubeconfig
+        for (theirs, ours) in [(["apply", "-f", "examples/manifests/"], ["apply", "-f", "examples/manifests/"]),
+                               (["apply", "-f", "examples/manifests/"], ["apply", "-f", "examples/manifests/"]),
+                               (["scale", "deployment/web-api", "--replicas=4"], ["scale", "deployment/web-api", "--replicas=4"]),
+                               (["rollout", "pause", "deployment/web-api"], ["pause", "deployment/web-api"]),
+                               (["rollout", "resume", "deployment/web-api"], ["resume", "deployment/web-api"]),
+                               (["set", "image", "deployment/web-api", "web-api=ghcr.io/example/web-api:1.5.0"], ["set", "image", "deployment/web-api", "web-api=ghcr.io/example/web-api:1.5.0"])] {
+            let kubectlRun = try kubectl(theirs, kubeconfig: k)
+            XCTAssertEqual(kubectlRun.out, try RolloutRun.run(ours + ["--state", copy]).stdout, theirs.joined(separator: " ") + kubectlRun.err)
+            XCTAssertEqual(kubectlRun.status, 0, kubectlRun.err)
+        }
+        XCTAssertEqual(try kubectl(["rollout", "history", "deployment/web-api"], kubeconfig: k).out,
+                       "deployment.apps/web-api \nREVISION  CHANGE-CAUSE\n1         release 1.4.2\n2         release 1.4.2\n\n")
+        XCTAssertEqual(try kubectl(["rollout", "undo", "deployment/web-api", "--to-revision=1"], kubeconfig: k).out, "deployment.apps/web-api rolled back\n")
+        // Back to revision 1's ReplicaSet, not a third one.
+        XCTAssertEqual(try kubectl(["get", "deploy", "web-api", "-o", "jsonpath={.spec.template.spec.containers[0].image}"], kubeconfig: k).out, "ghcr.io/example/web-api:1.4.2")
+        XCTAssertEqual(try kubectl(["get", "rs", "-o", "name"], kubeconfig: k).out.split(separator: "\n").count, 2)
+        XCTAssertEqual(try kubectl(["rollout", "restart", "deployment/web-api"], kubeconfig: k).out, "deployment.apps/web-api restarted\n")
+        // diff: a server-side dry run of the change, nothing changed.
+        let changed = directory.appendingPathComponent("web-api.yaml")
+        let manifest = try String(contentsOf: Corpus.packageRoot.appendingPathComponent("examples/manifests/web-api.yaml"), encoding: .utf8)
+        try manifest.replacingOccurrences(of: "replicas: 3", with: "replicas: 6").write(to: changed, atomically: true, encoding: .utf8)
+        let diff = try kubectl(["diff", "-f", changed.path], kubeconfig: k)
+        XCTAssertEqual(diff.status, 1)
+        XCTAssertTrue(diff.out.contains("\n-  replicas: 4\n+  replicas: 6\n"), diff.out)
+        XCTAssertEqual(try kubectl(["get", "deploy", "web-api", "-o", "jsonpath={.spec.replicas}"], kubeconfig: k).out, "4")
+        let deleted = try kubectl(["delete", "-f", "examples/manifests/"], kubeconfig: k)
+        XCTAssertEqual(deleted.out, try RolloutRun.run(["delete", "-f", "examples/manifests/", "--state", copy]).stdout)
+        XCTAssertEqual(try kubectl(["get", "deployments"], kubeconfig: k).err, "No resources found in default namespace.\n")
+        XCTAssertEqual(server.stop().status, 0)
+    }
+
     /// One writer per state: while it is served, commands that would change it are refused
     /// with where the server is (and change nothing); readers still read; after SIGTERM the
     /// state is saved, with the clock moved on, and writable again.

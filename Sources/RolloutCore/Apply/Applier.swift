@@ -63,42 +63,16 @@ public enum Applier {
             }
             let live = try store.get(key)
             try checkPreconditions(candidate, live: live)
-            var (merged, operation) = makeObject(candidate, live: live)
-            if let live, merged.kind == "Service" {
-                // The API server's update hook runs before validation (PrepareForUpdate).
-                Allocation.patchAllocatedValues(&merged, old: live, store: store)
-                operation = merged == live ? "unchanged" : "configured"
-            }
-            if let live {
-                var reader = FieldReader(root: candidate.document.node)
-                Immutability.check(old: live, new: merged, reader: &reader)
-                if let invalid = ObjectValidation.validate(merged, root: candidate.document.node, file: candidate.document.source) {
-                    problems.append(invalid)
-                }
-                if !reader.errors.isEmpty {
-                    problems.append(ValidationError(file: candidate.document.source, object: merged.qualifiedName, errors: reader.errors))
-                }
-            }
-            // Limits on the object exactly as it would be stored, last-applied annotation included.
-            let tooLarge = SizeLimits.storageProblems(merged)
-            if !tooLarge.isEmpty {
-                problems.append(ValidationError(file: candidate.document.source, object: merged.qualifiedName,
-                                                errors: tooLarge.map { FieldError($0.path, $0.message, location: $0.path.location(in: candidate.document.node)) }))
-            }
+            let (made, operation0) = makeObject(candidate, live: live)
+            var operation = operation0
+            let (merged, rejected) = Admission.admit(made, live: live, root: candidate.document.node, source: candidate.document.source, store: store)
+            // A Service keeps its allocated addresses: with them it may be unchanged.
+            if let live, merged.kind == "Service" { operation = merged == live ? "unchanged" : "configured" }
+            problems += rejected
             if !problems.isEmpty { continue }
             var stored = merged
-            switch operation {
-            case "created":
-                Allocation.assignServiceAddresses(&stored, store: store)
-                try IngressClassAdmission.admit(&stored, store: store)
-                if stored.kind == "Node" && stored.type.group.isEmpty {
-                    stored = try NodeRegistration.register(stored, manifest: candidate.resource, store: store)
-                }
-                stored = try store.create(stored)
-            case "configured":
-                stored = try store.update(stored, previous: live ?? merged)
-            default:
-                break
+            if operation != "unchanged" {
+                stored = try Admission.persist(merged, live: live, manifest: candidate.resource, store: store)
             }
             if candidate.resource.kind == "Namespace" { namespaces.insert(candidate.resource.name) }
             outcomes.append(ApplyOutcome(object: merged.qualifiedName, operation: operation + options.dryRun.suffix, resource: stored))

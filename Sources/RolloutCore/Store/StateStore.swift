@@ -350,6 +350,14 @@ public final class StateStore {
     /// `pkg/registry/apps/deployment/strategy.go` does).
     @discardableResult
     public func update(_ resource: Resource, previous: Resource) throws(StoreError) -> Resource {
+        var resource = updated(resource, previous: previous)
+        try write(&resource)
+        return resource
+    }
+
+    /// What `update` would store, without storing it (a server-side dry run), but for the
+    /// resourceVersion, which stays the live one.
+    public func updated(_ resource: Resource, previous: Resource) -> Resource {
         var resource = resource
         var meta = resource.metadata
         for key in ["uid", "creationTimestamp"] { meta[key] = previous.metadata[key] }
@@ -360,8 +368,8 @@ public final class StateStore {
             if specChanged || annotationsChanged { generation = generation.addingSaturating(1) }
             meta["generation"] = .int(max(generation, 1))
         }
+        meta["resourceVersion"] = previous.metadata["resourceVersion"]
         resource.metadata = meta
-        try write(&resource)
         return resource
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Kubernetes API over a served cluster: routes each HTTP request to discovery, health,
 /// version or a resource handler, and answers with the API server's JSON shapes, status codes
 /// and `Status` errors. Objects, validation and printing are the ones the CLI uses.
@@ -46,6 +48,11 @@ public final class APIServer: Sendable {
             return json(200, Discovery.resourceList(group: "", version: "v1"))
         default: break
         }
+        if path == "/openapi/v3" { return json(200, OpenAPI.index()) }
+        if path.hasPrefix("/openapi/v3/") {
+            guard let document = OpenAPI.document(String(path.dropFirst("/openapi/v3/".count))) else { throw APIStatus.noResource(path) }
+            return json(200, document)
+        }
         let parts = path.split(separator: "/").map(String.init)
         if parts.count == 2 && parts[0] == "apis" {
             guard let group = Discovery.groups().first(where: { $0.name == parts[1] }) else { throw APIStatus.noResource(path) }
@@ -62,11 +69,24 @@ public final class APIServer: Sendable {
             throw APIStatus.noResource(path)
         }
         if type.namespaced == false && info.namespace != nil && info.resource != "namespaces" { throw APIStatus.noResource(path) }
+        if let subresource = info.subresource, !(subresource == "status" && type.hasStatus), !(subresource == "scale" && Self.scalable(type)) {
+            throw APIStatus.noResource(path)
+        }
         switch info.verb {
         case "get" where info.subresource == nil || info.subresource == "status":
             return try get(type, info, request)
+        case "get" where info.subresource == "scale" && Self.scalable(type):
+            return try get(type, info, request, scale: true)
         case "list":
             return try list(type, info, request)
+        case "create" where info.subresource == nil:
+            return try create(type, info, request)
+        case "update":
+            return try update(type, info, request)
+        case "patch":
+            return try patch(type, info, request)
+        case "delete" where info.subresource == nil:
+            return try delete(type, info, request)
         default:
             throw APIStatus.methodNotSupported(type, verb: info.verb)
         }
@@ -74,7 +94,7 @@ public final class APIServer: Sendable {
 
     // MARK: reads
 
-    private func get(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+    private func get(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest, scale: Bool = false) throws -> HTTPResponse {
         let name = info.name ?? ""
         let key = ObjectKey(type: type.storageKey, namespace: type.namespaced ? (info.namespace ?? "default") : "", name: name)
         let (object, now) = try cluster.read { store, now -> (Resource?, Timestamp) in
@@ -84,6 +104,7 @@ public final class APIServer: Sendable {
             return (try EventLog.list(store, namespace: key.namespace).first { $0.name == name }, now)
         }
         guard let object else { throw APIStatus.notFound(type, name: name) }
+        if scale { return json(200, Self.scale(of: object).value) }
         if let tableVersion = try tableVersion(request) {
             return json(200, APITable.table([object], type: type, now: now, resourceVersion: object.resourceVersion, continueToken: nil, remaining: nil,
                                             include: try include(request), apiVersion: tableVersion), table: tableVersion)
@@ -190,12 +211,19 @@ public final class APIServer: Sendable {
         return include
     }
 
-    private func json(_ status: Int, _ value: Value, table: String? = nil) -> HTTPResponse {
+    /// A JSON answer; `warnings` go in `Warning` headers (RFC 7234 code 299), which kubectl
+    /// prints as `Warning: …`.
+    func json(_ status: Int, _ value: Value, table: String? = nil, warnings: [String] = []) -> HTTPResponse {
         var body: [UInt8] = []
         try? JSONWriter.write(value, style: .compact, into: &body)
         body.append(UInt8(ascii: "\n"))
         let contentType = table.map { "application/json;as=Table;v=\($0.dropFirst("meta.k8s.io/".count));g=meta.k8s.io" } ?? "application/json"
-        return HTTPResponse(status: status, headers: [("Content-Type", contentType), ("Cache-Control", "no-cache, private")], body: body)
+        var headers = [("Content-Type", contentType), ("Cache-Control", "no-cache, private")]
+        for warning in warnings {
+            let quoted = warning.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").filter { !$0.isNewline }
+            headers.append(("Warning", "299 - \"\(quoted)\""))
+        }
+        return HTTPResponse(status: status, headers: headers, body: body)
     }
 }
 

@@ -76,6 +76,28 @@ public final class ServedCluster: @unchecked Sendable {
         return try body(store, store.clock)
     }
 
+    /// Changes the cluster as a client asked: the controllers' work so far is stored first,
+    /// `body` writes to the store, the write is committed before the client is answered, and
+    /// the controllers load the cluster again, so they act on it at once.
+    public func write<T>(_ body: (StateStore, Timestamp) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        try advance()
+        let result: T
+        do {
+            result = try body(store, store.clock)
+        } catch {
+            // (A write checks everything before it stores anything.)
+            cluster = nil
+            throw error
+        }
+        cluster = nil
+        try store.commit()
+        lastCommit = clock.seconds()
+        try advance()
+        return result
+    }
+
     /// The last tick: what the controllers did is stored and committed.
     public func stop() throws(StoreError) {
         lock.lock()

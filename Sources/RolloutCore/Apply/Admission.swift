@@ -1,0 +1,49 @@
+/// The API server's part of a write, shared by `rollout apply` and the served API: what it
+/// checks against the live object, completes and stores. (The kubectl part — three-way merge,
+/// the last-applied annotation — is `Applier`'s.)
+public enum Admission {
+    /// Checks an object about to replace `live` (nil: to be created) and completes it: a
+    /// Service keeps the addresses and ports it was given (`PrepareForUpdate`, before
+    /// validation); an update is checked for immutable fields and validated; any object for
+    /// the storage size limits. `root` and `source` place the errors in the manifest.
+    public static func admit(_ object: Resource, live: Resource?, root: YAMLNode, source: String, store: StateStore) -> (Resource, [ValidationError]) {
+        var merged = object
+        var problems: [ValidationError] = []
+        if let live, merged.kind == "Service" {
+            Allocation.patchAllocatedValues(&merged, old: live, store: store)
+        }
+        if let live {
+            var reader = FieldReader(root: root)
+            Immutability.check(old: live, new: merged, reader: &reader)
+            if let invalid = ObjectValidation.validate(merged, root: root, file: source) {
+                problems.append(invalid)
+            }
+            if !reader.errors.isEmpty {
+                problems.append(ValidationError(file: source, object: merged.qualifiedName, errors: reader.errors))
+            }
+        }
+        // Limits on the object exactly as it would be stored, last-applied annotation included.
+        let tooLarge = SizeLimits.storageProblems(merged)
+        if !tooLarge.isEmpty {
+            problems.append(ValidationError(file: source, object: merged.qualifiedName,
+                                            errors: tooLarge.map { FieldError($0.path, $0.message, location: $0.path.location(in: root)) }))
+        }
+        return (merged, problems)
+    }
+
+    /// Stores an admitted object: created (a Service's addresses allocated, an Ingress's
+    /// default class, a Node registered as the kubelet would; `manifest` is the Node as
+    /// written) or replacing `live`.
+    public static func persist(_ object: Resource, live: Resource?, manifest: Resource, store: StateStore) throws -> Resource {
+        guard let live else {
+            var stored = object
+            Allocation.assignServiceAddresses(&stored, store: store)
+            try IngressClassAdmission.admit(&stored, store: store)
+            if stored.kind == "Node" && stored.type.group.isEmpty {
+                stored = try NodeRegistration.register(stored, manifest: manifest, store: store)
+            }
+            return try store.create(stored)
+        }
+        return try store.update(object, previous: live)
+    }
+}

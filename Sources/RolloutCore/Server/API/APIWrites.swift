@@ -1,0 +1,316 @@
+/// Writes through the API: create (POST), update (PUT), patch (PATCH) and delete (DELETE) of
+/// objects and of their `status` and `scale` subresources, with `dryRun=All`. Each goes
+/// through the checks `rollout apply` makes (`ObjectValidation`, `Admission`), so the API
+/// accepts and refuses exactly what the CLI does, with the API server's status codes:
+/// 201/200, 404 NotFound, 409 AlreadyExists and Conflict (resourceVersion preconditions), 422
+/// Invalid (the field errors as causes), 400 BadRequest (an unreadable body, a namespace that
+/// differs from the path's).
+extension APIServer {
+    struct Body {
+        var resource: Resource
+        var document: ManifestDocument
+    }
+
+    /// The request body as an object, with its parsed form for error locations.
+    func body(_ request: HTTPRequest) throws -> Body {
+        let documents: [ManifestDocument]
+        do {
+            documents = try ManifestDecoder.decode([ManifestSource(name: "", bytes: request.body)], expandLists: false).documents
+        } catch {
+            throw APIStatus.badRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (\(error.description))")
+        }
+        guard documents.count == 1, let document = documents.first, case .object(let object) = document.value else {
+            throw APIStatus.badRequest("the body of the request must be one object")
+        }
+        return Body(resource: Resource(Self.withoutNulls(object)), document: document)
+    }
+
+    /// An object as Go decodes it into the API types: a field set to `null` is a field not set
+    /// (`creationTimestamp: null` in a template kubectl sends back is no change to it).
+    static func withoutNulls(_ object: Object) -> Object {
+        var result = Object()
+        for member in object.members where member.value != .null {
+            switch member.value {
+            case .object(let o): result[member.key] = .object(withoutNulls(o))
+            case .array(let items): result[member.key] = .array(items.map { $0.objectValue.map { .object(withoutNulls($0)) } ?? $0 })
+            default: result[member.key] = member.value
+            }
+        }
+        return result
+    }
+
+    /// A patched or replaced object's parsed form (for error locations).
+    func document(of resource: Resource) throws -> ManifestDocument {
+        var bytes: [UInt8] = []
+        try? JSONWriter.write(resource.value, style: .compact, into: &bytes)
+        guard let document = try? ManifestDecoder.decode([ManifestSource(name: "", bytes: bytes)], expandLists: false).documents.first else {
+            throw APIStatus(code: 500, reason: "InternalError", message: "Internal error occurred: the object cannot be read back")
+        }
+        return document
+    }
+
+    /// `dryRun=All`: checked, answered, not stored.
+    func dryRun(_ request: HTTPRequest) throws -> Bool {
+        let values = request.query.filter { $0.name == "dryRun" }.map(\.value)
+        if let bad = values.first(where: { $0 != "All" }) {
+            throw APIStatus.badRequest("Invalid dry run value \"\(bad)\": supported values are \"All\"")
+        }
+        return !values.isEmpty
+    }
+
+    func key(_ type: ResourceType, _ info: APIRequestInfo, name: String) -> ObjectKey {
+        ObjectKey(type: type.storageKey, namespace: type.namespaced ? (info.namespace ?? "default") : "", name: name)
+    }
+
+    // MARK: create
+
+    func create(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        var body = try body(request)
+        var resource = body.resource
+        try checkKind(resource, type)
+        if type.namespaced {
+            let namespace = info.namespace ?? "default"
+            if let written = resource.namespace, !written.isEmpty, written != namespace {
+                throw APIStatus.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            }
+            resource.namespace = namespace
+        } else if info.namespace != nil {
+            throw APIStatus.noResource(request.path)
+        }
+        if resource.name.isEmpty, let prefix = resource.metadata["generateName"]?.stringValue, !prefix.isEmpty {
+            throw APIStatus(code: 422, reason: "Invalid", message: "generateName is not supported by the simulated cluster: give metadata.name",
+                            name: nil, group: type.group, kind: type.kind)
+        }
+        let dryRun = try dryRun(request)
+        body.resource = resource
+        let (stored, warnings) = try cluster.write { store, _ -> (Resource, [String]) in
+            let namespaces = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name)
+            if type.namespaced, !namespaces.contains(resource.namespace ?? "default") {
+                throw APIStatus(code: 404, reason: "NotFound", message: "namespaces \"\(resource.namespace ?? "default")\" not found", name: resource.namespace, kind: "namespaces")
+            }
+            if try store.get(resource.key) != nil { throw APIStatus.alreadyExists(type, name: resource.name) }
+            if let version = resource.metadata["resourceVersion"]?.stringValue, !version.isEmpty {
+                throw APIStatus(code: 500, reason: "InternalError", message: "resourceVersion should not be set on objects to be created")
+            }
+            var object = resource
+            for key in ["managedFields", "selfLink", "uid", "creationTimestamp", "generation", "deletionTimestamp"] where object.metadata[key] != nil {
+                object.metadata[key] = nil
+            }
+            if type.hasStatus { object.object["status"] = nil }
+            object = Secret.foldingStringData(object)
+            Defaults.apply(to: &object)
+            let (invalid, warnings) = ObjectValidation.check(object, root: body.document.node, file: "")
+            if let invalid { throw Self.invalid(type, name: object.name, invalid) }
+            let (admitted, problems) = Admission.admit(object, live: nil, root: body.document.node, source: "", store: store)
+            if let first = problems.first { throw Self.invalid(type, name: object.name, first) }
+            if dryRun { return (admitted, warnings) }
+            return (try Admission.persist(admitted, live: nil, manifest: resource, store: store), warnings)
+        }
+        return json(201, stored.value, warnings: warnings)
+    }
+
+    // MARK: update and patch
+
+    func update(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        let body = try body(request)
+        try checkKind(body.resource, type)
+        let name = info.name ?? ""
+        if body.resource.name != name {
+            throw APIStatus.badRequest("the name of the object (\(body.resource.name)) does not match the name on the URL (\(name))")
+        }
+        return try replace(type, info, request, subresource: info.subresource) { _ in body.resource }
+    }
+
+    func patch(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        let contentType = (request.headers["content-type"] ?? "").split(separator: ";").first.map { $0.trimmed(of: " \t").lowercased() } ?? ""
+        let patch: Value
+        do { patch = try JSONReader.parse(request.body) } catch {
+            if contentType == "application/apply-patch+yaml" {
+                throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "server-side apply is not supported by the simulated cluster yet: use kubectl apply without --server-side")
+            }
+            throw APIStatus.badRequest("error decoding patch: \(error)")
+        }
+        return try replace(type, info, request, subresource: info.subresource) { live throws -> Resource in
+            let result: Value
+            switch contentType {
+            case "application/merge-patch+json":
+                result = Patches.mergePatch(live.value, patch)
+            case "application/json-patch+json":
+                do { result = try Patches.jsonPatch(live.value, patch) } catch let error as Patches.PatchError {
+                    throw APIStatus(code: 422, reason: "Invalid", message: error.message)
+                }
+            case "application/strategic-merge-patch+json":
+                guard ResourceType.builtIn.contains(where: { $0.storageKey == type.storageKey }) || type == EndpointSliceController.type else {
+                    throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "strategic merge patch is not supported for \(type.qualifiedPlural)")
+                }
+                do { result = try Patches.strategicMergePatch(live.value, patch) } catch let error as Patches.PatchError {
+                    throw APIStatus.badRequest(error.message)
+                }
+            case "application/apply-patch+yaml":
+                throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "server-side apply is not supported by the simulated cluster yet: use kubectl apply without --server-side")
+            default:
+                throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
+            }
+            guard case .object(let object) = result else { throw APIStatus.badRequest("the patch does not leave an object") }
+            return Resource(Self.withoutNulls(object))
+        }
+    }
+
+    /// An update made from the live object: the whole object (`subresource` nil), its
+    /// status, or its scale.
+    private func replace(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest, subresource: String?,
+                         _ change: @escaping (Resource) throws -> Resource) throws -> HTTPResponse {
+        let name = info.name ?? ""
+        let key = key(type, info, name: name)
+        let dryRun = try dryRun(request)
+        if let subresource, !["status", "scale"].contains(subresource) || (subresource == "scale" && !Self.scalable(type)) {
+            throw APIStatus.noResource(request.path)
+        }
+        let (result, warnings) = try cluster.write { store, _ -> (Value, [String]) in
+            guard let live = try store.get(key) else { throw APIStatus.notFound(type, name: name) }
+            var object: Resource
+            if subresource == "scale" {
+                let scale = try change(Self.scale(of: live))
+                try Self.checkPreconditions(scale, live: live, type: type)
+                guard let replicas = scale.value.at("spec", "replicas")?.intValue else {
+                    throw APIStatus(code: 422, reason: "Invalid", message: "Scale.autoscaling \"\(name)\" is invalid: spec.replicas: Invalid value: must be an integer")
+                }
+                object = live
+                var spec = object.object["spec"]?.objectValue ?? Object()
+                spec["replicas"] = .int(replicas)
+                object.object["spec"] = .object(spec)
+            } else {
+                object = try change(live)
+                try checkKind(object, type)
+                try Self.checkPreconditions(object, live: live, type: type)
+                // The name and namespace are the path's.
+                if object.name != live.name { throw APIStatus.badRequest("the name of the object (\(object.name)) does not match the name on the URL (\(name))") }
+                if type.namespaced { object.namespace = live.namespace }
+                if type.hasStatus {
+                    if subresource == "status" {
+                        // A status write changes only the status.
+                        var kept = live
+                        kept.object["status"] = object.object["status"]
+                        object = kept
+                    } else {
+                        object.object["status"] = live.object["status"]
+                    }
+                }
+                for key in ["managedFields", "selfLink"] where object.metadata[key] != nil { object.metadata[key] = nil }
+                object = Secret.foldingStringData(object)
+            }
+            Defaults.apply(to: &object)
+            let document = try document(of: object)
+            let (invalid, warnings) = ObjectValidation.check(object, root: document.node, file: "")
+            if let invalid { throw Self.invalid(type, name: name, invalid) }
+            let (admitted, problems) = Admission.admit(object, live: live, root: document.node, source: "", store: store)
+            if let first = problems.first { throw Self.invalid(type, name: name, first) }
+            let stored: Resource
+            if dryRun || admitted == live {
+                stored = dryRun ? store.updated(admitted, previous: live) : live
+            } else if subresource == "status" {
+                var written = admitted
+                written.metadata = live.metadata
+                try store.writeStatus(written)
+                stored = try store.get(key) ?? written
+            } else {
+                stored = try Admission.persist(admitted, live: live, manifest: object, store: store)
+            }
+            return (subresource == "scale" ? Self.scale(of: stored).value : stored.value, warnings)
+        }
+        return json(200, result, warnings: warnings)
+    }
+
+    /// `Scale` (autoscaling/v1) of a Deployment, ReplicaSet or StatefulSet.
+    static func scale(of resource: Resource) -> Resource {
+        var metadata = Object()
+        for key in ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"] { metadata[key] = resource.metadata[key] }
+        let selector = resource.value.at("spec", "selector")?.objectValue.map { LabelSelector.decodeForDisplay($0).trimmingCharacters(in: "\"") } ?? ""
+        return Resource(Object([
+            "kind": .string("Scale"), "apiVersion": .string("autoscaling/v1"), "metadata": .object(metadata),
+            "spec": .object(Object(["replicas": .int(resource.value.at("spec", "replicas")?.intValue ?? 1)])),
+            "status": .object(Object(["replicas": .int(resource.value.at("status", "replicas")?.intValue ?? 0), "selector": .string(selector)])),
+        ]))
+    }
+
+    static func scalable(_ type: ResourceType) -> Bool {
+        type.group == "apps" && ["Deployment", "ReplicaSet", "StatefulSet"].contains(type.kind)
+    }
+
+    /// `resourceVersion` and `uid` given with an update must be the live ones
+    /// (`OptimisticLockErrorMsg`, `Precondition failed: UID in precondition`).
+    static func checkPreconditions(_ object: Resource, live: Resource, type: ResourceType) throws {
+        if let uid = object.metadata["uid"]?.stringValue, !uid.isEmpty, uid != live.uid {
+            throw APIStatus.conflict(type, name: live.name, "Precondition failed: UID in precondition: \(uid), UID in object meta: \(live.uid)")
+        }
+        if let version = object.metadata["resourceVersion"]?.stringValue, !version.isEmpty, version != live.resourceVersion {
+            throw APIStatus.conflict(type, name: live.name, "the object has been modified; please apply your changes to the latest version and try again")
+        }
+    }
+
+    func checkKind(_ resource: Resource, _ type: ResourceType) throws {
+        guard resource.kind == type.kind, resource.type.group == type.group else {
+            throw APIStatus.badRequest("the API version in the data (\(resource.apiVersion)) does not match the expected API version (\(type.apiVersion))"
+                                       + (resource.kind == type.kind ? "" : " or kind (\(resource.kind)) does not match \(type.kind)"))
+        }
+    }
+
+    /// `errors.NewInvalid`: `Deployment.apps "web" is invalid: spec.replicas: Invalid value: …`,
+    /// each field error a cause.
+    static func invalid(_ type: ResourceType, name: String, _ error: ValidationError) -> APIStatus {
+        let causes = error.errors.map { field -> APIStatus.Cause in
+            let reason: String
+            switch field.message {
+            case let m where m.hasPrefix("Required value"): reason = "FieldValueRequired"
+            case let m where m.hasPrefix("Unsupported value"): reason = "FieldValueNotSupported"
+            case let m where m.hasPrefix("Forbidden"): reason = "FieldValueForbidden"
+            case let m where m.hasPrefix("Duplicate value"): reason = "FieldValueDuplicate"
+            case let m where m.hasPrefix("Too long"): reason = "FieldValueTooLong"
+            default: reason = "FieldValueInvalid"
+            }
+            return APIStatus.Cause(reason: reason, message: field.message, field: field.path.components.isEmpty ? "" : "\(field.path)")
+        }
+        let lines = error.errors.map { ($0.path.components.isEmpty ? "" : "\($0.path): ") + $0.message }
+        let kind = type.group.isEmpty ? type.kind : "\(type.kind).\(type.group)"
+        return APIStatus(code: 422, reason: "Invalid", message: "\(kind) \"\(name)\" is invalid: " + (lines.count == 1 ? lines[0] : "[" + lines.joined(separator: ", ") + "]"),
+                         name: name, group: type.group, kind: type.kind, causes: causes)
+    }
+
+    // MARK: delete
+
+    func delete(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        let name = info.name ?? ""
+        let key = key(type, info, name: name)
+        var grace: Int?
+        var propagation = request.parameter("propagationPolicy")
+        if let text = request.parameter("gracePeriodSeconds") {
+            guard let n = Int(text) else { throw APIStatus.badRequest("gracePeriodSeconds: Invalid value: \"\(text)\"") }
+            grace = n
+        }
+        // DeleteOptions in the body, as kubectl sends them.
+        if !request.body.isEmpty, let options = try? JSONReader.parse(request.body) {
+            if let n = options["gracePeriodSeconds"]?.intValue { grace = n }
+            if let policy = options["propagationPolicy"]?.stringValue { propagation = policy }
+        }
+        if let propagation, !["Orphan", "Background", "Foreground"].contains(propagation) {
+            throw APIStatus(code: 422, reason: "Invalid", message: "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"\(propagation)\": supported values: \"Foreground\", \"Background\", \"Orphan\"")
+        }
+        let dryRun = try dryRun(request)
+        let result = try cluster.write { store, _ -> Value in
+            guard let live = try store.get(key) else { throw APIStatus.notFound(type, name: name) }
+            if dryRun { return live.value }
+            if propagation == "Orphan" {
+                try store.delete(key)
+            } else {
+                let terminating = try Deleter(store: store, gracePeriod: grace).delete(live)
+                // A pod stopping gracefully is returned as it is now, with its deletionTimestamp.
+                if terminating.contains(key), let pod = try store.get(key) { return pod.value }
+            }
+            return .object(Object([
+                "kind": .string("Status"), "apiVersion": .string("v1"), "metadata": .object(Object()), "status": .string("Success"),
+                "details": .object(Object(["name": .string(name), "group": .string(type.group), "kind": .string(type.plural), "uid": .string(live.uid)])),
+            ]))
+        }
+        return json(200, result)
+    }
+}
