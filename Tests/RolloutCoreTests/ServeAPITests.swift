@@ -226,4 +226,98 @@ final class ServeAPITests: XCTestCase {
         XCTAssertEqual(pods.count, 5, "the ReplicaSet controller made the pods at once")
         XCTAssertEqual(get(api, "/api/v1/namespaces/default/services/web-api/scale").0, 404)
     }
+
+    final class Collector: HTTPChunkWriter, @unchecked Sendable {
+        private let lock = NSLock()
+        private var chunks: [[UInt8]] = []
+        func write(_ bytes: [UInt8]) -> Bool { lock.lock(); chunks.append(bytes); lock.unlock(); return true }
+        /// Each event line's type and object.
+        var events: [(String, Value)] {
+            lock.lock(); defer { lock.unlock() }
+            return chunks.compactMap { try? JSONReader.parse($0) }.compactMap { e in e["type"]?.stringValue.map { ($0, e["object"] ?? .null) } }
+        }
+    }
+
+    /// Starts a watch on its own thread; returns what it wrote once it has ended.
+    private func watch(_ api: APIServer, _ target: String, accept: String? = nil, while body: () -> Void) -> [(String, Value)] {
+        var headers = HTTPHeaders()
+        if let accept { headers.fields.append(("Accept", accept)) }
+        let response = api.handle(HTTPRequest(method: "GET", target: target, headers: headers))
+        guard case .stream(let stream) = response.body else {
+            XCTFail("not a stream: \(response.status)")
+            return []
+        }
+        let collector = Collector()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { stream(collector); done.signal() }
+        body()
+        XCTAssertEqual(done.wait(timeout: .now() + 20), .success, "the watch ended")
+        return collector.events
+    }
+
+    /// Watches (`watch.go`): from a list's resourceVersion, every change after it, in order;
+    /// a deletion as DELETED with the object as it was; without a version, the objects as
+    /// ADDED first.
+    func testWatchesStreamTheChanges() throws {
+        let (api, clock, _) = try served()
+        let version = get(api, "/api/v1/namespaces/default/configmaps").1?.at("metadata", "resourceVersion")?.stringValue ?? ""
+        let events = watch(api, "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=\(version)&timeoutSeconds=5") {
+            usleep(200_000)
+            XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/configmaps", configMap).0, 201)
+            XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/settings", #"{"data":{"b":"2"}}"#, contentType: "application/merge-patch+json").0, 200)
+            XCTAssertEqual(send(api, "DELETE", "/api/v1/namespaces/default/configmaps/settings", "").0, 200)
+            clock.advance(10)
+            _ = send(api, "POST", "/api/v1/namespaces/default/configmaps", #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"wake"}}"#)
+        }
+        XCTAssertEqual(events.map(\.0).prefix(3), ["ADDED", "MODIFIED", "DELETED"])
+        XCTAssertEqual(events[1].1.at("data", "b"), .string("2"))
+        XCTAssertEqual(events[2].1.at("metadata", "name"), .string("settings"))
+        // From "0": what is there now, as ADDED; a field selector on the name.
+        let now = watch(api, "/api/v1/namespaces/kube-system/pods?watch=true&timeoutSeconds=1&fieldSelector=metadata.name%3Dnone") {
+            usleep(200_000)
+            clock.advance(10)
+        }
+        XCTAssertTrue(now.isEmpty)
+        let all = watch(api, "/api/v1/nodes?watch=1&resourceVersion=0&timeoutSeconds=1") {
+            usleep(200_000)
+            clock.advance(10)
+        }
+        XCTAssertEqual(all.map(\.0), ["ADDED"])
+        XCTAssertEqual(all.first?.1["kind"], .string("Node"))
+    }
+
+    /// A watch from before the changes kept gets 410 Expired as an ERROR event; an idle
+    /// watch with `allowWatchBookmarks` gets BOOKMARKs; a Table watch, rows.
+    func testWatchesExpireAndBookmark() throws {
+        let (api, clock, store) = try served()
+        store.journal = ChangeJournal(capacity: 2, resourceVersion: store.resourceVersion)
+        for name in ["a", "b", "c"] {
+            XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/configmaps", #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"\#(name)"}}"#).0, 201)
+        }
+        let expired = watch(api, "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=1") {}
+        XCTAssertEqual(expired.map(\.0), ["ERROR"])
+        XCTAssertEqual(expired.first?.1["code"], .int(410))
+        XCTAssertEqual(expired.first?.1["reason"], .string("Expired"))
+        let latest = store.journal?.latestResourceVersion ?? 0
+        let idle = watch(api, "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=\(latest)&allowWatchBookmarks=true&timeoutSeconds=30") {
+            usleep(200_000)
+            usleep(1_300_000)
+            clock.advance(60)
+        }
+        XCTAssertEqual(idle.first?.0, "BOOKMARK")
+        XCTAssertEqual(idle.first?.1.at("metadata", "resourceVersion"), .string(String(latest)))
+        // (A journal that keeps more, for what follows.)
+        store.journal = ChangeJournal(resourceVersion: store.resourceVersion)
+        let rows = watch(api, "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=\(store.resourceVersion)&timeoutSeconds=5",
+                         accept: "application/json;as=Table;v=v1;g=meta.k8s.io") {
+            usleep(200_000)
+            XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/a", #"{"data":{"x":"1"}}"#, contentType: "application/merge-patch+json").0, 200)
+            XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/a", #"{"data":{"y":"1"}}"#, contentType: "application/merge-patch+json").0, 200)
+            clock.advance(60)
+            _ = send(api, "PATCH", "/api/v1/namespaces/default/configmaps/b", #"{"data":{"z":"1"}}"#, contentType: "application/merge-patch+json")
+        }
+        XCTAssertEqual(rows.first?.1["kind"], .string("Table"))
+        XCTAssertEqual(rows.first?.1["rows"]?.arrayValue?.first?["cells"]?.arrayValue?.prefix(2).map { $0 }, [.string("a"), .string("1")])
+        XCTAssertEqual(rows.dropFirst().first?.1["columnDefinitions"], .array([]), "the column definitions come once")
+    }
 }

@@ -184,6 +184,44 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
     }
 
+    /// Watches, as kubectl's waiting commands use them: `rollout status` follows the rollout
+    /// to its end with `rollout status`'s lines, `wait` sees the condition, `get -w` prints
+    /// each change. The clock runs at 20×, so a rollout of the example takes about a second.
+    func testKubectlWaitsOnWatches() throws {
+        let directory = try temporaryDirectory(self, "serve-watch")
+        let state = directory.appendingPathComponent("state").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "20"], in: self)
+        let k = server.kubeconfig
+        XCTAssertEqual(try kubectl(["apply", "-f", "examples/manifests/web-api.yaml"], kubeconfig: k).status, 0)
+        let status = try kubectl(["rollout", "status", "deployment/web-api", "--timeout=60s"], kubeconfig: k)
+        XCTAssertEqual(status.status, 0, status.err)
+        let lines = status.out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.last, "deployment \"web-api\" successfully rolled out")
+        // Every line is one `rollout status` prints (DeploymentStatusViewer).
+        let waiting = #"^Waiting for deployment "web-api" rollout to finish: ([0-9]+ (of|out of) 3 (updated|new) replicas (are available|have been updated)|[0-9]+ old replicas are pending termination)\.\.\.$"#
+        for line in lines.dropLast() { XCTAssertNotNil(line.range(of: waiting, options: .regularExpression), line) }
+        let wait = try kubectl(["wait", "--for=condition=Available", "deployment/web-api", "--timeout=60s"], kubeconfig: k)
+        XCTAssertEqual(wait.out, "deployment.apps/web-api condition met\n")
+        // get -w: the listing, then a line per change while it watches.
+        let watcher = Process()
+        watcher.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
+        watcher.arguments = ["get", "deployment", "web-api", "-w", "--request-timeout=4s"]
+        watcher.environment = ["KUBECONFIG": k, "HOME": FileManager.default.temporaryDirectory.path, "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        watcher.standardOutput = out
+        watcher.standardError = FileHandle.nullDevice
+        try watcher.run()
+        usleep(1_000_000)
+        XCTAssertEqual(try kubectl(["scale", "deployment/web-api", "--replicas=1"], kubeconfig: k).status, 0)
+        let seen = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        watcher.waitUntilExit()
+        let rows = seen.split(separator: "\n")
+        XCTAssertEqual(rows.first?.hasPrefix("NAME      READY   UP-TO-DATE   AVAILABLE   AGE"), true, seen)
+        XCTAssertTrue(rows.dropFirst().contains { $0.hasPrefix("web-api   1/1 ") }, seen)
+        XCTAssertEqual(server.stop().status, 0)
+    }
+
     /// One writer per state: while it is served, commands that would change it are refused
     /// with where the server is (and change nothing); readers still read; after SIGTERM the
     /// state is saved, with the clock moved on, and writable again.

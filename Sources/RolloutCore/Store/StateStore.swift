@@ -31,6 +31,8 @@ public final class StateStore {
     /// apiVersion and kind of each stored type, for naming types the store holds.
     var typeNames: [String: (apiVersion: String, kind: String)] = [:]
     var dirty: Set<String> = []
+    /// Recent changes, for watches: kept only when the store is served.
+    public var journal: ChangeJournal?
     private let writerLock: StateLock?
     private let readerLock: StateLock?
     public let writable: Bool
@@ -437,7 +439,13 @@ public final class StateStore {
     private func store(_ key: ObjectKey, apiVersion: String, kind: String, _ set: (inout Table, Table.Key) -> Void) throws(StoreError) {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
         try loadShard(key.type, holding: tableKey, reading: false)
+        let existed = journal != nil && (tables[key.type]?.contains(tableKey) ?? false)
         set(&tables[key.type, default: Table()], tableKey)
+        if let journal, let entry = tables[key.type]?.entryIfLoaded(tableKey) {
+            journal.append(ChangeJournal.Change(resourceVersion: resourceVersion, kind: existed ? .modified : .added, type: key.type,
+                                                namespace: key.namespace, name: key.name,
+                                                payload: entry.resource.map { .resource($0) } ?? .line(Array(entry.json))))
+        }
         if typeNames[key.type] == nil { typeNames[key.type] = (apiVersion, kind) }
         dirty.insert(key.type)
     }
@@ -459,6 +467,12 @@ public final class StateStore {
 
     public func delete(_ key: ObjectKey) throws(StoreError) {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
+        // A served store tells its watches what went, as it was. (A deletion takes no
+        // resourceVersion: the controllers number their writes ahead, `Prepared`.)
+        if let journal, let gone = try get(key) {
+            journal.append(ChangeJournal.Change(resourceVersion: resourceVersion, kind: .deleted, type: key.type, namespace: key.namespace,
+                                                name: key.name, payload: .resource(gone)))
+        }
         try loadShard(key.type, holding: tableKey, reading: false)
         tables[key.type, default: Table()].remove(tableKey)
         dirty.insert(key.type)

@@ -289,6 +289,16 @@ struct Table {
         dirtyShards.insert(index)
     }
 
+    /// The entry under `key`, if its shard is loaded and holds it.
+    func entryIfLoaded(_ key: Key) -> Entry? {
+        shards[Self.shard(of: key, count: shardCount)]?[key]
+    }
+
+    /// Whether an object is stored under `key` (its shard must be loaded).
+    func contains(_ key: Key) -> Bool {
+        shards[Self.shard(of: key, count: shardCount)]?[key] != nil
+    }
+
     mutating func remove(_ key: Key) {
         let index = Self.shard(of: key, count: shardCount)
         if shards[index]?.removeValue(forKey: key) != nil {

@@ -79,6 +79,8 @@ public final class APIServer: Sendable {
             return try get(type, info, request, scale: true)
         case "list":
             return try list(type, info, request)
+        case "watch":
+            return try watch(type, info, request)
         case "create" where info.subresource == nil:
             return try create(type, info, request)
         case "update":
@@ -113,15 +115,7 @@ public final class APIServer: Sendable {
     }
 
     private func list(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
-        var labels: LabelSelector?
-        if let text = request.parameter("labelSelector"), !text.isEmpty {
-            do { labels = try LabelSelector.parse(text) } catch { throw APIStatus.badRequest(error.description) }
-        }
-        var fields: FieldSelector?
-        if let text = request.parameter("fieldSelector"), !text.isEmpty {
-            do { fields = try FieldSelector.parse(text) } catch { throw APIStatus.badRequest(error.message) }
-            if let field = fields?.unsupportedField(for: type) { throw APIStatus.badRequest("field label not supported: \(field)") }
-        }
+        let selection = try selection(type, request)
         var limit = 0
         if let text = request.parameter("limit"), !text.isEmpty {
             guard let n = Int(text), n >= 0 else { throw APIStatus.badRequest("limit: Invalid value: \"\(text)\": must be a non-negative integer") }
@@ -147,9 +141,7 @@ public final class APIServer: Sendable {
                 : try store.list(type, namespace: namespace)
             return (objects, now, String(store.resourceVersion))
         }
-        var selected = objects.filter { object in
-            (labels?.matches(object.labels) ?? true) && (fields?.matches(object) ?? true)
-        }
+        var selected = objects.filter(selection.matches)
         if let after {
             selected = selected.filter { object in
                 let namespace = object.namespace ?? ""
@@ -178,11 +170,25 @@ public final class APIServer: Sendable {
 
     static func isCoreEvent(_ type: ResourceType) -> Bool { type.kind == "Event" && type.group.isEmpty }
 
+    /// `labelSelector` and `fieldSelector`; 400 when one cannot be read or names a field the
+    /// kind is not selected by.
+    func selection(_ type: ResourceType, _ request: HTTPRequest) throws -> Selection {
+        var selection = Selection()
+        if let text = request.parameter("labelSelector"), !text.isEmpty {
+            do { selection.labels = try LabelSelector.parse(text) } catch { throw APIStatus.badRequest(error.description) }
+        }
+        if let text = request.parameter("fieldSelector"), !text.isEmpty {
+            do { selection.fields = try FieldSelector.parse(text) } catch { throw APIStatus.badRequest(error.message) }
+            if let field = selection.fields?.unsupportedField(for: type) { throw APIStatus.badRequest("field label not supported: \(field)") }
+        }
+        return selection
+    }
+
     // MARK: content negotiation
 
     /// The Table version asked for in `Accept` (`meta.k8s.io/v1` or `v1beta1`), nil for plain
     /// objects; 406 when nothing acceptable is offered (protobuf only).
-    private func tableVersion(_ request: HTTPRequest) throws -> String? {
+    func tableVersion(_ request: HTTPRequest) throws -> String? {
         guard let accept = request.headers["accept"], !accept.isEmpty else { return nil }
         var plain = false
         for range in accept.split(separator: ",") {
@@ -203,7 +209,7 @@ public final class APIServer: Sendable {
         throw APIStatus(code: 406, reason: "NotAcceptable", message: "only the following media types are accepted: application/json, application/yaml")
     }
 
-    private func include(_ request: HTTPRequest) throws -> APITable.Include {
+    func include(_ request: HTTPRequest) throws -> APITable.Include {
         guard let text = request.parameter("includeObject"), !text.isEmpty else { return .metadata }
         guard let include = APITable.Include(rawValue: text) else {
             throw APIStatus.badRequest("includeObject: Unsupported value: \"\(text)\": supported values: \"None\", \"Metadata\", \"Object\"")

@@ -31,6 +31,7 @@ public final class ServedCluster: @unchecked Sendable {
         // The state is checked before the server answers anything.
         let loaded = try Cluster(store: store)
         cluster = loaded
+        store.journal = ChangeJournal(resourceVersion: store.resourceVersion)
         let wall = clock.seconds()
         origin = (loaded.now, wall)
         lastCommit = wall
@@ -66,7 +67,18 @@ public final class ServedCluster: @unchecked Sendable {
         let target = max(target(), cluster.now)
         EventLoop.advance(cluster, by: Duration(milliseconds: target.milliseconds - cluster.now.milliseconds))
         try cluster.save()
+        store.journal?.publish()
     }
+
+    /// The cluster's time, as of the last instant the controllers ran.
+    public func now() -> Timestamp {
+        lock.lock()
+        defer { lock.unlock() }
+        return store.clock
+    }
+
+    /// Seconds on the served clock (for watch deadlines and bookmarks).
+    public func seconds() -> Double { clock.seconds() }
 
     /// Reads the cluster as of now: the store as the controllers left it, and the clock.
     public func read<T>(_ body: (StateStore, Timestamp) throws -> T) throws -> T {
@@ -104,5 +116,6 @@ public final class ServedCluster: @unchecked Sendable {
         defer { lock.unlock() }
         try advance()
         try store.commit()
+        store.journal?.close()
     }
 }

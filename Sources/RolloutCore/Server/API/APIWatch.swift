@@ -1,0 +1,112 @@
+/// Watches (`?watch=1`): a chunked stream of `{"type":…,"object":…}` lines, as the API server
+/// writes them (`apiserver/pkg/endpoints/handlers/watch.go`): from `resourceVersion` N, every
+/// change after N; without one (or `0`), the objects as they are now as ADDED, then every
+/// change; a version older than the changes kept gets an ERROR event with a 410 Expired Status
+/// (`too old resource version`); BOOKMARK events carry the latest version when
+/// `allowWatchBookmarks` is set; the stream ends after `timeoutSeconds` (at most 30 minutes),
+/// when the client goes, or when the server stops. With `as=Table`, each object is a Table of
+/// its row, the column definitions in the first event only, as kubectl's `get -w` reads them.
+extension APIServer {
+    static let maxWatchSeconds = 1800.0
+    /// How often an idle watch with bookmarks is told the latest resourceVersion.
+    static let bookmarkSeconds = 1.0
+
+    func watch(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        let selection = try selection(type, request)
+        guard let journal = cluster.store.journal else { throw APIStatus(code: 500, reason: "InternalError", message: "Internal error occurred: watches need a served store") }
+        let tableVersion = try tableVersion(request)
+        let include = try include(request)
+        let bookmarks = request.parameter("allowWatchBookmarks") == "true"
+        var timeout = Self.maxWatchSeconds
+        if let text = request.parameter("timeoutSeconds"), !text.isEmpty {
+            guard let n = Int(text), n >= 0 else { throw APIStatus.badRequest("timeoutSeconds: Invalid value: \"\(text)\"") }
+            if n > 0 { timeout = min(Double(n), Self.maxWatchSeconds) }
+        }
+        let namespace = type.namespaced ? info.namespace : nil
+        let name = info.name ?? selection.fields?.terms.first { $0.field == "metadata.name" && $0.equals }?.value
+        // Where in the journal the watch starts (nil: too old).
+        var start: Int?
+        var initial: [Resource] = []
+        let requested = request.parameter("resourceVersion") ?? ""
+        if requested.isEmpty || requested == "0" {
+            // The objects as they are, then what changes.
+            let (objects, position) = try cluster.read { store, _ in
+                (try store.list(type, namespace: namespace), journal.latestSequence)
+            }
+            initial = objects.filter { object in (name == nil || object.name == name) && selection.matches(object) }
+            start = position
+        } else {
+            guard let n = Int(requested), n >= 0 else { throw APIStatus.badRequest("resourceVersion: Invalid value: \"\(requested)\": must be a number") }
+            start = journal.start(after: n)
+        }
+        let requestedVersion = requested
+        let contentType = tableVersion.map { "application/json;as=Table;v=\($0.dropFirst("meta.k8s.io/".count));g=meta.k8s.io" } ?? "application/json"
+        let cluster = self.cluster
+        let initialObjects = ReadOnly(initial)
+        let (from, seconds) = (start, timeout)
+        return HTTPResponse(status: 200, headers: [("Content-Type", contentType), ("Cache-Control", "no-cache, private")]) { writer in
+            var first = true
+            func send(_ kind: String, _ object: Resource) -> Bool {
+                var value = object.value
+                if let tableVersion {
+                    value = APITable.table([object], type: type, now: cluster.now(), resourceVersion: object.resourceVersion,
+                                           continueToken: nil, remaining: nil, include: include, apiVersion: tableVersion)
+                    if !first, case .object(var table) = value {
+                        table["columnDefinitions"] = .array([])
+                        value = .object(table)
+                    }
+                }
+                first = false
+                var line: [UInt8] = []
+                try? JSONWriter.write(.object(Object(["type": .string(kind), "object": value])), style: .compact, into: &line)
+                line.append(UInt8(ascii: "\n"))
+                return writer.write(line)
+            }
+            func expired() {
+                let status = APIStatus(code: 410, reason: "Expired", message: "too old resource version: \(requestedVersion) (\(journal.oldestResourceVersion))")
+                var line: [UInt8] = []
+                try? JSONWriter.write(.object(Object(["type": .string("ERROR"), "object": status.value])), style: .compact, into: &line)
+                line.append(UInt8(ascii: "\n"))
+                _ = writer.write(line)
+            }
+            guard var position = from else { return expired() }
+            for object in initialObjects.value where !send("ADDED", object) { return }
+            let end = cluster.seconds() + seconds
+            while true {
+                let left = end - cluster.seconds()
+                if left <= 0 { return }
+                guard let wait = journal.changes(after: position, timeout: min(left, bookmarks ? Self.bookmarkSeconds : left)) else { return expired() }
+                switch wait {
+                case .closed:
+                    return
+                case .timedOut(let latest):
+                    if bookmarks && cluster.seconds() < end {
+                        let bookmark = Resource(Object(["kind": .string(type.kind), "apiVersion": .string(type.apiVersion),
+                                                        "metadata": .object(Object(["resourceVersion": .string(String(latest))]))]))
+                        var line: [UInt8] = []
+                        try? JSONWriter.write(.object(Object(["type": .string("BOOKMARK"), "object": bookmark.value])), style: .compact, into: &line)
+                        line.append(UInt8(ascii: "\n"))
+                        guard writer.write(line) else { return }
+                    }
+                case .changes(let changes, let last):
+                    for change in changes where change.type == type.storageKey && (namespace == nil || change.namespace == namespace)
+                        && (name == nil || change.name == name) {
+                        guard let object = change.object, selection.matches(object) else { continue }
+                        guard send(change.kind.rawValue, object) else { return }
+                    }
+                    position = last
+                }
+            }
+        }
+    }
+}
+
+/// A list's or watch's label and field selectors.
+struct Selection {
+    var labels: LabelSelector?
+    var fields: FieldSelector?
+
+    func matches(_ object: Resource) -> Bool {
+        (labels?.matches(object.labels) ?? true) && (fields?.matches(object) ?? true)
+    }
+}
