@@ -45,6 +45,12 @@ enum ServeCommand {
             clock_gettime(CLOCK_MONOTONIC, &ts)
             return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
         }
+
+        func unixTime() -> Double? {
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        }
     }
 
     static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {

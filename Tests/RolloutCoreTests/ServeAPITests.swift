@@ -9,6 +9,9 @@ final class ServeAPITests: XCTestCase {
         private var now = 1000.0
         func seconds() -> Double { lock.lock(); defer { lock.unlock() }; return now }
         func advance(_ seconds: Double) { lock.lock(); now += seconds; lock.unlock() }
+        /// No wall clock unless set: the API shows the cluster's own times.
+        var unix: Double?
+        func unixTime() -> Double? { lock.lock(); defer { lock.unlock() }; return unix }
     }
 
     private func served(token: String? = nil, speed: Double = 1) throws -> (APIServer, TestClock, StateStore) {
@@ -319,5 +322,22 @@ final class ServeAPITests: XCTestCase {
         XCTAssertEqual(rows.first?.1["kind"], .string("Table"))
         XCTAssertEqual(rows.first?.1["rows"]?.arrayValue?.first?["cells"]?.arrayValue?.prefix(2).map { $0 }, [.string("a"), .string("1")])
         XCTAssertEqual(rows.dropFirst().first?.1["columnDefinitions"], .array([]), "the column definitions come once")
+    }
+
+    /// `WireTime`: the API shows the cluster's times moved onto the wall clock, so that ages
+    /// kubectl works out itself are the cluster's; what clients send is moved back.
+    func testTimesAreShownOnTheWallClock() throws {
+        let value = json(#"{"metadata":{"creationTimestamp":"2025-01-01T00:00:00Z","annotations":{"restartedAt":"2025-01-01T00:00:00Z"}},"eventTime":"2025-01-01T00:00:01.123456Z","status":{"conditions":[{"lastTransitionTime":"2025-01-01T00:00:02Z","message":"2025-01-01T00:00:00Z"}]},"data":{"startedAt":"2025-01-01T00:00:00Z"}}"#)
+        XCTAssertEqual(WireTime.shift(value, by: 86_400_000), json(#"{"metadata":{"creationTimestamp":"2025-01-02T00:00:00Z","annotations":{"restartedAt":"2025-01-01T00:00:00Z"}},"eventTime":"2025-01-02T00:00:01.123456Z","status":{"conditions":[{"lastTransitionTime":"2025-01-02T00:00:02Z","message":"2025-01-01T00:00:00Z"}]},"data":{"startedAt":"2025-01-01T00:00:00Z"}}"#))
+        let (api, clock, store) = try served()
+        // The wall clock a year and a day after the cluster's (2025-01-01T00:00:00Z).
+        clock.unix = Double(Timestamp.clusterEpoch.milliseconds) / 1000 + 366 * 86_400
+        let deployment = get(api, "/apis/apps/v1/namespaces/default/deployments/web-api").1
+        XCTAssertEqual(deployment?.at("metadata", "creationTimestamp"), .string("2026-01-02T00:00:00Z"))
+        XCTAssertEqual(try store.get(ObjectKey(type: "apps/Deployment", namespace: "default", name: "web-api"))?.creationTimestamp, "2025-01-01T00:00:00Z")
+        let created = send(api, "POST", "/api/v1/namespaces/default/configmaps",
+                           #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"t","annotations":{"a":"b"}},"data":{"checkedAt":"x"}}"#)
+        XCTAssertEqual(created.1?.at("metadata", "creationTimestamp"), .string("2026-01-02T00:00:00Z"))
+        XCTAssertEqual(try store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: "t"))?.creationTimestamp, "2025-01-01T00:00:00Z")
     }
 }

@@ -22,7 +22,9 @@ extension APIServer {
         guard documents.count == 1, let document = documents.first, case .object(let object) = document.value else {
             throw APIStatus.badRequest("the body of the request must be one object")
         }
-        return Body(resource: Resource(Self.withoutNulls(object)), document: document)
+        // Times in a request are the API's: moved back onto the cluster's clock.
+        let local = WireTime.shift(.object(Self.withoutNulls(object)), by: -cluster.wireOffset()).objectValue ?? object
+        return Body(resource: Resource(local), document: document)
     }
 
     /// An object as Go decodes it into the API types: a field set to `null` is a field not set
@@ -123,27 +125,29 @@ extension APIServer {
 
     func patch(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
         let contentType = (request.headers["content-type"] ?? "").split(separator: ";").first.map { $0.trimmed(of: " \t").lowercased() } ?? ""
-        let patch: Value
+        var patch: Value
         do { patch = try JSONReader.parse(request.body) } catch {
             if contentType == "application/apply-patch+yaml" {
                 throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "server-side apply is not supported by the simulated cluster yet: use kubectl apply without --server-side")
             }
             throw APIStatus.badRequest("error decoding patch: \(error)")
         }
+        if case .object = patch { patch = WireTime.shift(patch, by: -cluster.wireOffset()) }
+        let change = patch
         return try replace(type, info, request, subresource: info.subresource) { live throws -> Resource in
             let result: Value
             switch contentType {
             case "application/merge-patch+json":
-                result = Patches.mergePatch(live.value, patch)
+                result = Patches.mergePatch(live.value, change)
             case "application/json-patch+json":
-                do { result = try Patches.jsonPatch(live.value, patch) } catch let error as Patches.PatchError {
+                do { result = try Patches.jsonPatch(live.value, change) } catch let error as Patches.PatchError {
                     throw APIStatus(code: 422, reason: "Invalid", message: error.message)
                 }
             case "application/strategic-merge-patch+json":
                 guard ResourceType.builtIn.contains(where: { $0.storageKey == type.storageKey }) || type == EndpointSliceController.type else {
                     throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "strategic merge patch is not supported for \(type.qualifiedPlural)")
                 }
-                do { result = try Patches.strategicMergePatch(live.value, patch) } catch let error as Patches.PatchError {
+                do { result = try Patches.strategicMergePatch(live.value, change) } catch let error as Patches.PatchError {
                     throw APIStatus.badRequest(error.message)
                 }
             case "application/apply-patch+yaml":

@@ -4,7 +4,11 @@ import Foundation
 /// serve` passes the system's monotonic clock; tests pass their own). Seconds, from any
 /// origin.
 public protocol ServedClock: Sendable {
+    /// A monotonic clock: what the cluster's clock follows.
     func seconds() -> Double
+    /// Seconds since 1970 on the wall clock, which the API's times are shown against
+    /// (`WireTime`); nil: shown as the cluster keeps them.
+    func unixTime() -> Double?
 }
 
 /// The cluster `rollout serve` holds: one state store, written by this process only, whose
@@ -75,6 +79,16 @@ public final class ServedCluster: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return store.clock
+    }
+
+    /// How far the API's times are moved from the cluster's (`WireTime`): the wall clock's
+    /// time less the cluster's, in whole seconds.
+    public func wireOffset() -> Int {
+        guard let unix = clock.unixTime(), unix.isFinite, abs(unix) < 1e11 else { return 0 }
+        lock.lock()
+        let virtual = store.clock.milliseconds
+        lock.unlock()
+        return Int((unix * 1000 - Double(virtual)) / 1000) * 1000
     }
 
     /// Seconds on the served clock (for watch deadlines and bookmarks).
