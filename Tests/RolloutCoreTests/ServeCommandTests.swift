@@ -228,6 +228,33 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
     }
 
+    /// A client that is not kubectl (Python's standard library, `Fixtures/serve/client.py`):
+    /// list+watch of pods, the scale subresource, and 50 watches with 20 writers racing on
+    /// one object through resourceVersion preconditions — no update lost, every watch sees
+    /// the last write, in resourceVersion order.
+    func testAnotherClientAndManyAtOnce() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
+            print("SKIPPED: python3 absent")
+            throw XCTSkip("python3 absent")
+        }
+        let directory = try temporaryDirectory(self, "serve-python")
+        let state = directory.appendingPathComponent("state").path
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/", "--wait", "--state", state]).status, 0)
+        let server = try ServeProcess(state: state, arguments: ["--token", "py-t0ken", "--speed", "10"], in: self)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [Corpus.fixture("serve/client.py").path, server.url, "py-t0ken"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        XCTAssertEqual(text.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count, 7, text)
+        XCTAssertEqual(server.stop().status, 0)
+    }
+
     /// One writer per state: while it is served, commands that would change it are refused
     /// with where the server is (and change nothing); readers still read; after SIGTERM the
     /// state is saved, with the clock moved on, and writable again.

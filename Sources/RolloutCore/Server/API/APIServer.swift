@@ -69,6 +69,12 @@ public final class APIServer: Sendable {
             throw APIStatus.noResource(path)
         }
         if type.namespaced == false && info.namespace != nil && info.resource != "namespaces" { throw APIStatus.noResource(path) }
+        // The kubelet's endpoints: the simulated containers run no processes.
+        if type.kind == "Pod" && type.group.isEmpty, let subresource = info.subresource, ["log", "exec", "attach", "portforward", "proxy"].contains(subresource) {
+            let what = subresource == "log" ? "container logs are" : "\(subresource) is"
+            throw APIStatus(code: 400, reason: "BadRequest",
+                            message: "\(what) not supported by the simulated cluster: its containers run no processes (see `kubectl describe pod \(info.name ?? "")` and `kubectl get events` for what happened to them)")
+        }
         if let subresource = info.subresource, !(subresource == "status" && type.hasStatus), !(subresource == "scale" && Self.scalable(type)) {
             throw APIStatus.noResource(path)
         }

@@ -109,12 +109,14 @@ public final class ServedCluster: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         try advance()
+        let before = (store.resourceVersion, store.journal?.latestSequence)
         let result: T
         do {
             result = try body(store, store.clock)
         } catch {
-            // (A write checks everything before it stores anything.)
-            cluster = nil
+            // A write checks everything before it stores anything: a refused one leaves the
+            // controllers' view as it is.
+            if before != (store.resourceVersion, store.journal?.latestSequence) { cluster = nil }
             throw error
         }
         cluster = nil
