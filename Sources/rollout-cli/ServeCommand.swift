@@ -26,6 +26,11 @@ enum ServeCommand {
           --speed=1            The cluster's clock runs at X times the wall clock's speed
           --token=             Require `Authorization: Bearer TOKEN` on every request but health checks
           --kubeconfig-out=    Write a kubeconfig (context "rollout") for this server to FILE
+          --traffic=0          Requests per second replayed through every Service with a ready
+                               endpoint (and the Ingress rules in front of it); failures are
+                               reported by GET /apis/rollout.dev/v1alpha1/traffic[?since=TIME]
+                               (`kubectl get --raw`)
+          --request-time=50ms  How long each replayed request takes, or a range (20ms-2s)
           --v=0                1: log one line per request to stderr
 
     """ + Global.helpText
@@ -61,6 +66,8 @@ enum ServeCommand {
             .init(names: ["--token"], takesValue: true),
             .init(names: ["--kubeconfig-out"], takesValue: true),
             .init(names: ["-v", "--v"], takesValue: true),
+            .init(names: ["--traffic"], takesValue: true),
+            .init(names: ["--request-time"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"") }
@@ -87,9 +94,13 @@ enum ServeCommand {
         let kubeconfigPath = parsed.last("--kubeconfig-out")
         if let kubeconfigPath, kubeconfigPath.isEmpty { throw UsageError(message: "flag needs an argument: --kubeconfig-out") }
 
+        // Traffic is off unless asked for (`Global.trafficRate`'s default is for rollouts).
+        let rps = parsed.last("--traffic") == nil ? 0 : try Global.trafficRate(parsed)
+        let requestTime = try Global.requestTime(parsed)
+
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
-        let served = try ServedCluster(store: store, speed: speed, clock: MonotonicClock())
+        let served = try ServedCluster(store: store, speed: speed, clock: MonotonicClock(), traffic: rps, requestTime: requestTime)
         let logLock = NSLock()
         let server: HTTPServer
         // The API's answers name the address clients reach; set once the port is known.

@@ -14,7 +14,7 @@ final class ServeAPITests: XCTestCase {
         func unixTime() -> Double? { lock.lock(); defer { lock.unlock() }; return unix }
     }
 
-    private func served(token: String? = nil, speed: Double = 1) throws -> (APIServer, TestClock, StateStore) {
+    private func served(token: String? = nil, speed: Double = 1, traffic: Int = 0) throws -> (APIServer, TestClock, StateStore) {
         let directory = try temporaryDirectory(self, "serve-api")
         let store = try StateStore(directory: directory.path, writable: true)
         addTeardownBlock { store.close() }
@@ -22,7 +22,7 @@ final class ServeAPITests: XCTestCase {
         _ = try Applier.apply(try ManifestDecoder.decode(sources).documents, to: store, options: ApplyOptions())
         try store.commit()
         let clock = TestClock()
-        let cluster = try ServedCluster(store: store, speed: speed, clock: clock)
+        let cluster = try ServedCluster(store: store, speed: speed, clock: clock, traffic: traffic)
         return (APIServer(cluster: cluster, token: token, serverAddress: "127.0.0.1:6443"), clock, store)
     }
 
@@ -339,5 +339,37 @@ final class ServeAPITests: XCTestCase {
                            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"t","annotations":{"a":"b"}},"data":{"checkedAt":"x"}}"#)
         XCTAssertEqual(created.1?.at("metadata", "creationTimestamp"), .string("2026-01-02T00:00:00Z"))
         XCTAssertEqual(try store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: "t"))?.creationTimestamp, "2025-01-01T00:00:00Z")
+    }
+
+    /// `--traffic`: requests replayed through the serving Services all along, their failures
+    /// reported by `/apis/rollout.dev/v1alpha1/traffic`. The example rolls without a failed
+    /// request (readiness probe, preStop drain, maxUnavailable 0); without its readiness probe
+    /// a new pod gets requests while its app still warms up (`rollout.sim/startup: 5s`), as
+    /// `rollout apply --wait` of the same change reports (42 failed at 10/s).
+    func testTrafficThroughAServedCluster() throws {
+        for (probe, expectFailures) in [(true, false), (false, true)] {
+            let (api, clock, _) = try served(speed: 1, traffic: 10)
+            clock.advance(60)
+            XCTAssertEqual(get(api, "/apis/apps/v1/namespaces/default/deployments/web-api").1?.at("status", "readyReplicas"), .int(3))
+            let started = get(api, "/apis/rollout.dev/v1alpha1/traffic").1?["nowTime"]?.stringValue ?? ""
+            var patch = #"[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"ghcr.io/example/web-api:1.5.0"}"#
+            if !probe { patch += #",{"op":"remove","path":"/spec/template/spec/containers/0/readinessProbe"}"# }
+            XCTAssertEqual(send(api, "PATCH", "/apis/apps/v1/namespaces/default/deployments/web-api", patch + "]", contentType: "application/json-patch+json").0, 200)
+            for _ in 0..<12 {
+                clock.advance(10)
+                _ = get(api, "/healthz/../api")
+            }
+            let report = get(api, "/apis/rollout.dev/v1alpha1/traffic?since=\(started)").1
+            let web = report?["routes"]?.arrayValue?.first { $0["route"] == .string("service/web-api") }
+            XCTAssertEqual(web?["requests"], .int(1200), "120 s at 10/s since the roll began")
+            XCTAssertEqual(web?["failed"], .int(expectFailures ? 42 : 0), "\(report ?? .null)")
+            if expectFailures {
+                XCTAssertEqual(web?["windows"]?.arrayValue?.first?["reason"], .string("pod still warming up"))
+                XCTAssertEqual(report?["failed"], .int(84), "the Service and the Ingress rule in front of it")
+            }
+        }
+        let (api, _, _) = try served()
+        XCTAssertEqual(get(api, "/apis/rollout.dev/v1alpha1/traffic").1?["rps"], .int(0))
+        XCTAssertEqual(get(api, "/apis/rollout.dev/v1alpha1/traffic?since=yesterday").0, 400)
     }
 }

@@ -102,7 +102,7 @@ public final class TrafficRecorder {
     }
     var connections: [Route: [Connection?]] = [:]
     var nextConnection: [Route: Int] = [:]
-    let routes: [Route]
+    private(set) var routes: [Route]
     /// Traefik's routers, found once: Ingresses do not change while time runs.
     var routers: [Traefik.Router]?
     /// Requests being served: they fail if their container stops before they end.
@@ -131,6 +131,17 @@ public final class TrafficRecorder {
         self.routes = Array(Set(services.map { Route(service: $0) } + routes)).sorted()
         self.start = start
         for route in self.routes { traffic[route] = ServiceTraffic(route: route) }
+    }
+
+    /// Also records traffic along these routes from now on (a served cluster's Services as
+    /// they come); routes already recorded keep their counts.
+    public func track(_ more: [Route]) {
+        let new = Set(more).subtracting(routes)
+        guard !new.isEmpty else { return }
+        routes = (routes + new).sorted()
+        for route in new { traffic[route] = ServiceTraffic(route: route) }
+        // Traefik's routers are read again for the new routes.
+        routers = nil
     }
 
     /// The Ingress rules (as Traefik routes them) in front of these Deployments whose Service

@@ -48,6 +48,17 @@ public final class APIServer: Sendable {
             return json(200, Discovery.resourceList(group: "", version: "v1"))
         default: break
         }
+        if path == "/apis/rollout.dev/v1alpha1/traffic" {
+            var since: Timestamp?
+            if let text = request.parameter("since"), !text.isEmpty {
+                guard let time = Timestamp(parsing: text) else {
+                    throw APIStatus.badRequest("since: Invalid value: \"\(text)\": expected an RFC 3339 time such as 2025-01-01T00:00:00Z")
+                }
+                // The API's times are on the wall clock (`WireTime`).
+                since = Timestamp(milliseconds: time.milliseconds.addingSaturating(-cluster.wireOffset()))
+            }
+            return json(200, try cluster.trafficReport(since: since))
+        }
         if path == "/openapi/v3" { return json(200, OpenAPI.index()) }
         if path.hasPrefix("/openapi/v3/") {
             guard let document = OpenAPI.document(String(path.dropFirst("/openapi/v3/".count))) else { throw APIStatus.noResource(path) }

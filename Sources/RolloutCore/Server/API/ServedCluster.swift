@@ -28,10 +28,18 @@ public final class ServedCluster: @unchecked Sendable {
     /// Seconds between commits of what the controllers did (writes commit at once).
     public var commitInterval: Double = 1
 
-    public init(store: StateStore, speed: Double, clock: ServedClock) throws(StoreError) {
+    /// `--traffic`: requests replayed through every serving Service, kept across the
+    /// controllers' reloads.
+    private let recorder: TrafficRecorder?
+    /// When the Services traffic goes through were last looked for.
+    private var routesChecked = -Double.infinity
+
+    public init(store: StateStore, speed: Double, clock: ServedClock, traffic rps: Int = 0,
+                requestTime: RequestTime = TrafficRecorder.defaultRequestTime) throws(StoreError) {
         self.store = store
         self.speed = speed
         self.clock = clock
+        recorder = rps > 0 ? TrafficRecorder(rps: rps, services: [], start: store.clock, requestTime: requestTime) : nil
         // The state is checked before the server answers anything.
         let loaded = try Cluster(store: store)
         cluster = loaded
@@ -62,9 +70,22 @@ public final class ServedCluster: @unchecked Sendable {
 
     private func advance() throws(StoreError) {
         let cluster: Cluster
+        var reloaded = false
         if let loaded = self.cluster { cluster = loaded } else {
             cluster = try Cluster(store: store)
             self.cluster = cluster
+            reloaded = true
+        }
+        if let recorder {
+            cluster.traffic = recorder
+            // Every Service with a ready endpoint (a new app has no clients until then), and
+            // the Ingress rules in front of them, looked for again at most once a second.
+            if reloaded || clock.seconds() - routesChecked >= 1 {
+                let deployments = Array(cluster.deployments.values)
+                recorder.track(TrafficRecorder.servingServices(selecting: deployments, in: cluster).map { TrafficRecorder.Route(service: $0) }
+                               + TrafficRecorder.ingressRoutes(selecting: deployments, in: cluster))
+                routesChecked = clock.seconds()
+            }
         }
         // The controllers act at once on what was written, as they would on a cluster, and
         // then as time passes.
@@ -72,6 +93,44 @@ public final class ServedCluster: @unchecked Sendable {
         EventLoop.advance(cluster, by: Duration(milliseconds: target.milliseconds - cluster.now.milliseconds))
         try cluster.save()
         store.journal?.publish()
+    }
+
+    /// The replayed requests per route (`--traffic`), and their failures, since `since`
+    /// (nil: since the server started): `GET /apis/rollout.dev/v1alpha1/traffic`.
+    public func trafficReport(since: Timestamp?) throws -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        try advance()
+        let now = store.clock
+        guard let recorder else {
+            return .object(Object(["kind": .string("TrafficReport"), "apiVersion": .string("rollout.dev/v1alpha1"), "rps": .int(0), "routes": .array([])]))
+        }
+        let from = max(since ?? recorder.start, recorder.start)
+        let sinceStart = from.milliseconds - recorder.start.milliseconds
+        var routes: [Value] = []
+        for route in recorder.routes {
+            guard let stats = recorder.traffic[route] else { continue }
+            let windows = stats.windows.filter { $0.end >= sinceStart }.sorted { ($0.start, $0.reason) < ($1.start, $1.reason) }
+            // Requests go out evenly at the rate: those sent since `from`.
+            let span = max(0, now.milliseconds - from.milliseconds)
+            let requests = since == nil ? stats.requests : min(stats.requests, span * recorder.rps / 1000)
+            routes.append(.object(Object([
+                "route": .string(route.label), "service": .string("\(route.service.namespace)/\(route.service.name)"),
+                "requests": .int(requests), "failed": .int(windows.reduce(0) { $0 + $1.failed }),
+                "windows": .array(windows.map { w in
+                    .object(Object([
+                        "startTime": .string(Timestamp(milliseconds: recorder.start.milliseconds + w.start).description),
+                        "endTime": .string(Timestamp(milliseconds: recorder.start.milliseconds + w.end).description),
+                        "failed": .int(w.failed), "reason": .string(w.reason),
+                    ]))
+                }),
+            ])))
+        }
+        let failed = routes.reduce(0) { $0 + ($1["failed"]?.intValue ?? 0) }
+        return .object(Object([
+            "kind": .string("TrafficReport"), "apiVersion": .string("rollout.dev/v1alpha1"), "rps": .int(recorder.rps),
+            "sinceTime": .string(from.description), "nowTime": .string(now.description), "failed": .int(failed), "routes": .array(routes),
+        ]))
     }
 
     /// The cluster's time, as of the last instant the controllers ran.
