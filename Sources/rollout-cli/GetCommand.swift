@@ -139,11 +139,11 @@ enum GetCommand {
         case "yaml", "json":
             let value: Value
             if namedObjects && all.count == 1 && query.requests.count == 1 && missing.isEmpty {
-                value = all[0].value.sortingKeys()
+                value = all[0].hidingManagedFields.value.sortingKeys()
             } else {
                 value = .object(Object([
                     "apiVersion": .string("v1"),
-                    "items": .array(all.map { $0.value.sortingKeys() }),
+                    "items": .array(all.map { $0.hidingManagedFields.value.sortingKeys() }),
                     "kind": .string("List"),
                     "metadata": .object(Object(["resourceVersion": .string("")])),
                 ]))

@@ -372,4 +372,50 @@ final class ServeAPITests: XCTestCase {
         XCTAssertEqual(get(api, "/apis/rollout.dev/v1alpha1/traffic").1?["rps"], .int(0))
         XCTAssertEqual(get(api, "/apis/rollout.dev/v1alpha1/traffic?since=yesterday").0, 400)
     }
+
+    /// Server-side apply (`fieldmanager`, structured-merge-diff): an apply owns what its
+    /// configuration names; another manager's field set to another value is a 409 Conflict
+    /// naming it, unless forced, when it changes owner; a field the applier named before and no
+    /// longer does goes, unless someone else owns it; kubectl moving a client-side applied
+    /// object takes over what its last-applied configuration set (`lastAppliedManager`).
+    func testServerSideApply() throws {
+        let (api, _, _) = try served()
+        let path = "/api/v1/namespaces/default/configmaps/owned"
+        func apply(_ config: String, manager: String = "ci", force: Bool = false) -> (Int, Value?, [String]) {
+            send(api, "PATCH", path + "?fieldManager=\(manager)" + (force ? "&force=true" : ""), config, contentType: "application/apply-patch+yaml")
+        }
+        let first = apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owned\n  labels: {team: a, tier: web}\ndata:\n  a: \"1\"\n  b: \"2\"\n")
+        XCTAssertEqual(first.0, 201, "\(first.1 ?? .null)")
+        let fields = first.1?.at("metadata", "managedFields")?.arrayValue?.first
+        XCTAssertEqual(fields?["manager"], .string("ci"))
+        XCTAssertEqual(fields?["operation"], .string("Apply"))
+        XCTAssertEqual(fields?["fieldsV1"], json(#"{"f:data":{".":{},"f:a":{},"f:b":{}},"f:metadata":{"f:labels":{".":{},"f:team":{},"f:tier":{}}}}"#))
+        // Another manager changes `a`; the applier setting it back is a conflict.
+        XCTAssertEqual(send(api, "PATCH", path + "?fieldManager=ops", #"{"data":{"a":"9"},"metadata":{"labels":{"oncall":"yes"}}}"#, contentType: "application/merge-patch+json").0, 200)
+        let conflict = apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owned\n  labels: {team: a}\ndata:\n  a: \"1\"\n")
+        XCTAssertEqual(conflict.0, 409)
+        XCTAssertEqual(conflict.1?["message"], .string("Apply failed with 1 conflict: conflict with \"ops\" using v1: .data.a"))
+        XCTAssertEqual(conflict.1?.at("details", "causes"), json(#"[{"reason":"FieldManagerConflict","message":"conflict with \"ops\" using v1","field":".data.a"}]"#))
+        // The same value is no conflict; forced, `a` changes owner; `b` and the `tier` label,
+        // no longer applied and owned by nobody else, go; the `oncall` label `ops` set stays.
+        let forced = apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owned\n  labels: {team: a}\ndata:\n  a: \"1\"\n", force: true)
+        XCTAssertEqual(forced.0, 200)
+        XCTAssertEqual(forced.1?["data"], json(#"{"a":"1"}"#))
+        XCTAssertEqual(forced.1?.at("metadata", "labels"), json(#"{"team":"a","oncall":"yes"}"#))
+        let owners = (forced.1?.at("metadata", "managedFields")?.arrayValue ?? []).map { ($0["manager"]?.stringValue ?? "", $0["fieldsV1"] ?? .null) }
+        XCTAssertEqual(owners.first { $0.0 == "ops" }?.1, json(#"{"f:metadata":{"f:labels":{"f:oncall":{}}}}"#))
+        XCTAssertEqual(apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owned\n", manager: "").0, 422, "an apply names its manager")
+        // kubectl's move from client-side apply: what the last-applied configuration set and
+        // still holds is taken over without a conflict; what someone changed since is not.
+        let lastApplied = #"{\"apiVersion\":\"v1\",\"data\":{\"k\":\"1\"},\"kind\":\"ConfigMap\",\"metadata\":{\"annotations\":{},\"name\":\"moved\",\"namespace\":\"default\"}}\n"#
+        XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/configmaps?fieldManager=kubectl-client-side-apply",
+                            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"moved","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"\#(lastApplied)"}},"data":{"k":"1"}}"#).0, 201)
+        let moved = send(api, "PATCH", "/api/v1/namespaces/default/configmaps/moved?fieldManager=kubectl", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: moved\ndata:\n  k: \"2\"\n",
+                         contentType: "application/apply-patch+yaml")
+        XCTAssertEqual(moved.0, 200, "\(moved.1 ?? .null)")
+        XCTAssertEqual(moved.1?.at("data", "k"), .string("2"))
+        XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/moved?fieldManager=ops", #"{"data":{"k":"3"}}"#, contentType: "application/merge-patch+json").0, 200)
+        XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/moved?fieldManager=kubectl", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: moved\ndata:\n  k: \"4\"\n",
+                            contentType: "application/apply-patch+yaml").0, 409)
+    }
 }

@@ -255,6 +255,26 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
     }
 
+    /// `kubectl apply --server-side`: created, applied again, a conflict with the replicas
+    /// `kubectl scale` set (kubectl's own message, exit 1), then forced.
+    func testKubectlServerSideApply() throws {
+        let directory = try temporaryDirectory(self, "serve-ssa")
+        let state = directory.appendingPathComponent("state").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        let k = server.kubeconfig
+        let created = try kubectl(["apply", "--server-side", "-f", "examples/manifests/web-api.yaml"], kubeconfig: k)
+        XCTAssertEqual(created.out, "deployment.apps/web-api serverside-applied\nservice/web-api serverside-applied\n", created.err)
+        XCTAssertEqual(try kubectl(["apply", "--server-side", "-f", "examples/manifests/web-api.yaml"], kubeconfig: k).status, 0)
+        XCTAssertEqual(try kubectl(["scale", "deployment/web-api", "--replicas=5"], kubeconfig: k).status, 0)
+        let conflict = try kubectl(["apply", "--server-side", "-f", "examples/manifests/web-api.yaml"], kubeconfig: k)
+        XCTAssertEqual(conflict.status, 1)
+        XCTAssertTrue(conflict.err.hasPrefix("error: Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: .spec.replicas\nPlease review the fields above"), conflict.err)
+        XCTAssertEqual(try kubectl(["apply", "--server-side", "--force-conflicts", "-f", "examples/manifests/web-api.yaml"], kubeconfig: k).status, 0)
+        XCTAssertEqual(try kubectl(["get", "deploy", "web-api", "-o", "jsonpath={.spec.replicas}"], kubeconfig: k).out, "3")
+        XCTAssertEqual(server.stop().status, 0)
+    }
+
     /// One writer per state: while it is served, commands that would change it are refused
     /// with where the server is (and change nothing); readers still read; after SIGTERM the
     /// state is saved, with the clock moved on, and writable again.

@@ -49,6 +49,15 @@ public struct Resource: Equatable, Sendable {
         }
     }
 
+    /// As kubectl's JSON and YAML printers show it: without `metadata.managedFields`
+    /// (`--show-managed-fields=false`, the default).
+    public var hidingManagedFields: Resource {
+        guard metadata["managedFields"] != nil else { return self }
+        var copy = self
+        copy.metadata["managedFields"] = nil
+        return copy
+    }
+
     /// `deployment.apps/web`: how kubectl's name printer writes the object.
     public var qualifiedName: String { "\(type.qualifiedSingular)/\(name)" }
 

@@ -85,30 +85,49 @@ extension APIServer {
         }
         let dryRun = try dryRun(request)
         body.resource = resource
-        let (stored, warnings) = try cluster.write { store, _ -> (Resource, [String]) in
-            let namespaces = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name)
-            if type.namespaced, !namespaces.contains(resource.namespace ?? "default") {
-                throw APIStatus(code: 404, reason: "NotFound", message: "namespaces \"\(resource.namespace ?? "default")\" not found", name: resource.namespace, kind: "namespaces")
+        let manager = Self.manager(request)
+        let (stored, warnings) = try cluster.write { store, now -> (Resource, [String]) in
+            try self.createObject(resource, type: type, root: body.document.node, store: store, dryRun: dryRun) { object in
+                FieldOwnership.recordUpdate(old: nil, new: &object, manager: manager, time: now.description, subresource: nil)
             }
-            if try store.get(resource.key) != nil { throw APIStatus.alreadyExists(type, name: resource.name) }
-            if let version = resource.metadata["resourceVersion"]?.stringValue, !version.isEmpty {
-                throw APIStatus(code: 500, reason: "InternalError", message: "resourceVersion should not be set on objects to be created")
-            }
-            var object = resource
-            for key in ["managedFields", "selfLink", "uid", "creationTimestamp", "generation", "deletionTimestamp"] where object.metadata[key] != nil {
-                object.metadata[key] = nil
-            }
-            if type.hasStatus { object.object["status"] = nil }
-            object = Secret.foldingStringData(object)
-            Defaults.apply(to: &object)
-            let (invalid, warnings) = ObjectValidation.check(object, root: body.document.node, file: "")
-            if let invalid { throw Self.invalid(type, name: object.name, invalid) }
-            let (admitted, problems) = Admission.admit(object, live: nil, root: body.document.node, source: "", store: store)
-            if let first = problems.first { throw Self.invalid(type, name: object.name, first) }
-            if dryRun { return (admitted, warnings) }
-            return (try Admission.persist(admitted, live: nil, manifest: resource, store: store), warnings)
         }
         return json(201, stored.value, warnings: warnings)
+    }
+
+    /// The field manager of a write: `fieldManager`, else the client's name from its
+    /// User-Agent (`kubectl/v1.32.4 (linux/amd64) …` → `kubectl`), as the API server names it.
+    static func manager(_ request: HTTPRequest) -> String {
+        if let given = request.parameter("fieldManager"), !given.isEmpty { return String(given.prefix(128)) }
+        let agent = request.headers["user-agent"] ?? ""
+        let name = agent.split(separator: "/").first.map(String.init) ?? ""
+        return name.isEmpty ? "unknown" : String(name.prefix(128))
+    }
+
+    /// Creates an object as the API server does: its namespace must exist, its name be free,
+    /// no resourceVersion given; server fields and status dropped, defaults set, validated,
+    /// admitted, stored (not with a dry run). `own` records who owns its fields.
+    func createObject(_ resource: Resource, type: ResourceType, root: YAMLNode, store: StateStore, dryRun: Bool,
+                      own: (inout Resource) -> Void) throws -> (Resource, [String]) {
+        let namespaces = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name)
+        if type.namespaced, !namespaces.contains(resource.namespace ?? "default") {
+            throw APIStatus(code: 404, reason: "NotFound", message: "namespaces \"\(resource.namespace ?? "default")\" not found", name: resource.namespace, kind: "namespaces")
+        }
+        if try store.get(resource.key) != nil { throw APIStatus.alreadyExists(type, name: resource.name) }
+        if let version = resource.metadata["resourceVersion"]?.stringValue, !version.isEmpty {
+            throw APIStatus(code: 500, reason: "InternalError", message: "resourceVersion should not be set on objects to be created")
+        }
+        var object = resource
+        for key in FieldOwnership.serverFields where object.metadata[key] != nil { object.metadata[key] = nil }
+        if type.hasStatus { object.object["status"] = nil }
+        object = Secret.foldingStringData(object)
+        Defaults.apply(to: &object)
+        let (invalid, warnings) = ObjectValidation.check(object, root: root, file: "")
+        if let invalid { throw Self.invalid(type, name: object.name, invalid) }
+        var (admitted, problems) = Admission.admit(object, live: nil, root: root, source: "", store: store)
+        if let first = problems.first { throw Self.invalid(type, name: object.name, first) }
+        own(&admitted)
+        if dryRun { return (admitted, warnings) }
+        return (try Admission.persist(admitted, live: nil, manifest: resource, store: store), warnings)
     }
 
     // MARK: update and patch
@@ -120,21 +139,19 @@ extension APIServer {
         if body.resource.name != name {
             throw APIStatus.badRequest("the name of the object (\(body.resource.name)) does not match the name on the URL (\(name))")
         }
-        return try replace(type, info, request, subresource: info.subresource) { _ in body.resource }
+        return try replace(type, info, request, subresource: info.subresource, manager: Self.manager(request)) { _ in body.resource }
     }
 
     func patch(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
         let contentType = (request.headers["content-type"] ?? "").split(separator: ";").first.map { $0.trimmed(of: " \t").lowercased() } ?? ""
+        if contentType == "application/apply-patch+yaml" { return try serverSideApply(type, info, request) }
         var patch: Value
         do { patch = try JSONReader.parse(request.body) } catch {
-            if contentType == "application/apply-patch+yaml" {
-                throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "server-side apply is not supported by the simulated cluster yet: use kubectl apply without --server-side")
-            }
             throw APIStatus.badRequest("error decoding patch: \(error)")
         }
         if case .object = patch { patch = WireTime.shift(patch, by: -cluster.wireOffset()) }
         let change = patch
-        return try replace(type, info, request, subresource: info.subresource) { live throws -> Resource in
+        return try replace(type, info, request, subresource: info.subresource, manager: Self.manager(request)) { live throws -> Resource in
             let result: Value
             switch contentType {
             case "application/merge-patch+json":
@@ -150,8 +167,6 @@ extension APIServer {
                 do { result = try Patches.strategicMergePatch(live.value, change) } catch let error as Patches.PatchError {
                     throw APIStatus.badRequest(error.message)
                 }
-            case "application/apply-patch+yaml":
-                throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "server-side apply is not supported by the simulated cluster yet: use kubectl apply without --server-side")
             default:
                 throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
             }
@@ -162,7 +177,9 @@ extension APIServer {
 
     /// An update made from the live object: the whole object (`subresource` nil), its
     /// status, or its scale.
-    private func replace(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest, subresource: String?,
+    /// `manager`: who owns what the write changes (`operation: Update`); nil for a
+    /// server-side apply, whose `change` sets the managed fields itself.
+    private func replace(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest, subresource: String?, manager: String?,
                          _ change: @escaping (Resource) throws -> Resource) throws -> HTTPResponse {
         let name = info.name ?? ""
         let key = key(type, info, name: name)
@@ -170,9 +187,10 @@ extension APIServer {
         if let subresource, !["status", "scale"].contains(subresource) || (subresource == "scale" && !Self.scalable(type)) {
             throw APIStatus.noResource(request.path)
         }
-        let (result, warnings) = try cluster.write { store, _ -> (Value, [String]) in
+        let (result, warnings) = try cluster.write { store, now -> (Value, [String]) in
             guard let live = try store.get(key) else { throw APIStatus.notFound(type, name: name) }
             var object: Resource
+            var setsOwners = false
             if subresource == "scale" {
                 let scale = try change(Self.scale(of: live))
                 try Self.checkPreconditions(scale, live: live, type: type)
@@ -200,15 +218,23 @@ extension APIServer {
                         object.object["status"] = live.object["status"]
                     }
                 }
-                for key in ["managedFields", "selfLink"] where object.metadata[key] != nil { object.metadata[key] = nil }
+                object.metadata["selfLink"] = nil
+                // The server keeps who owns what, unless the request sets it (as kubectl does
+                // when it moves a client-side applied object to server-side apply); an apply
+                // has worked it out already.
+                setsOwners = manager != nil && object.metadata["managedFields"] != nil && object.metadata["managedFields"] != live.metadata["managedFields"]
+                if manager != nil && !setsOwners { object.metadata["managedFields"] = live.metadata["managedFields"] }
                 object = Secret.foldingStringData(object)
             }
             Defaults.apply(to: &object)
             let document = try document(of: object)
             let (invalid, warnings) = ObjectValidation.check(object, root: document.node, file: "")
             if let invalid { throw Self.invalid(type, name: name, invalid) }
-            let (admitted, problems) = Admission.admit(object, live: live, root: document.node, source: "", store: store)
+            var (admitted, problems) = Admission.admit(object, live: live, root: document.node, source: "", store: store)
             if let first = problems.first { throw Self.invalid(type, name: name, first) }
+            if let manager, admitted != live, !setsOwners {
+                FieldOwnership.recordUpdate(old: live, new: &admitted, manager: manager, time: now.description, subresource: subresource)
+            }
             let stored: Resource
             if dryRun || admitted == live {
                 stored = dryRun ? store.updated(admitted, previous: live) : live
@@ -223,6 +249,54 @@ extension APIServer {
             return (subresource == "scale" ? Self.scale(of: stored).value : stored.value, warnings)
         }
         return json(200, result, warnings: warnings)
+    }
+
+    /// Server-side apply (`application/apply-patch+yaml`): the configuration, YAML or JSON,
+    /// applied by `fieldManager` (required), creating the object when there is none;
+    /// conflicts with other managers' fields are a 409 Conflict naming each, unless `force`.
+    func serverSideApply(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        guard let manager = request.parameter("fieldManager"), !manager.isEmpty else {
+            throw APIStatus(code: 422, reason: "Invalid", message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+                            causes: [APIStatus.Cause(reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager")])
+        }
+        guard info.subresource == nil else { throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "server-side apply of a subresource is not supported by the simulated cluster") }
+        let body = try body(request)
+        var config = body.resource
+        try checkKind(config, type)
+        let name = info.name ?? ""
+        guard config.name == name else {
+            throw APIStatus.badRequest("the name of the object (\(config.name)) does not match the name on the URL (\(name))")
+        }
+        if config.metadata["managedFields"] != nil {
+            throw APIStatus.badRequest("metadata.managedFields must be nil")
+        }
+        if type.namespaced { config.namespace = info.namespace ?? "default" }
+        let force = request.parameter("force") == "true"
+        let dryRun = try dryRun(request)
+        let key = key(type, info, name: name)
+        let exists = try cluster.read { store, _ in try store.get(key) != nil }
+        func conflict(_ error: FieldOwnership.Conflict) -> APIStatus {
+            let lines = error.conflicts.map { "conflict with \"\($0.manager)\"" + ($0.apiVersion.isEmpty ? "" : " using \($0.apiVersion)") + ": \(FieldOwnership.describe($0.path))" }
+            let message = error.conflicts.count == 1 ? "Apply failed with 1 conflict: \(lines[0])"
+                : "Apply failed with \(error.conflicts.count) conflicts: " + lines.joined(separator: "\n")
+            return APIStatus(code: 409, reason: "Conflict", message: message, name: name, group: type.group, kind: type.plural,
+                             causes: error.conflicts.map { APIStatus.Cause(reason: "FieldManagerConflict", message: "conflict with \"\($0.manager)\"" + ($0.apiVersion.isEmpty ? "" : " using \($0.apiVersion)"),
+                                                                          field: FieldOwnership.describe($0.path)) })
+        }
+        if !exists {
+            let (stored, warnings) = try cluster.write { store, now -> (Resource, [String]) in
+                try self.createObject(config, type: type, root: body.document.node, store: store, dryRun: dryRun) { object in
+                    if let applied = try? FieldOwnership.apply(config, to: nil, manager: manager, force: force, time: now.description) {
+                        object.metadata["managedFields"] = applied.metadata["managedFields"]
+                    }
+                }
+            }
+            return json(201, stored.value, warnings: warnings)
+        }
+        let now = cluster.now().description
+        return try replace(type, info, request, subresource: nil, manager: nil) { live in
+            do { return try FieldOwnership.apply(config, to: live, manager: manager, force: force, time: now) } catch let error as FieldOwnership.Conflict { throw conflict(error) }
+        }
     }
 
     /// `Scale` (autoscaling/v1) of a Deployment, ReplicaSet or StatefulSet.
