@@ -138,6 +138,12 @@ final class ServeCommandTests: XCTestCase {
         let ourEvents = try RolloutRun.run(["get", "events", "-A", "--state", copy]).stdout
         XCTAssertEqual(events.split(separator: "\n").sorted(), ourEvents.split(separator: "\n").sorted())
         XCTAssertGreaterThan(events.split(separator: "\n").count, 20)
+        // explain reads the served OpenAPI schemas.
+        let explained = try kubectl(["explain", "deployment.spec.strategy"], kubeconfig: server.kubeconfig).out
+        XCTAssertTrue(explained.hasPrefix("GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: strategy <DeploymentStrategy>\n"), explained)
+        XCTAssertTrue(explained.contains("  rollingUpdate\t<RollingUpdateDeployment>\n"), explained)
+        XCTAssertTrue(explained.contains("  type\t<string>\n  enum: Recreate, RollingUpdate\n"), explained)
+        XCTAssertTrue(try kubectl(["explain", "deployment.spec.strategy.rollingUpdate.maxSurge"], kubeconfig: server.kubeconfig).out.contains("FIELD: maxSurge <IntOrString>"))
         let missing = try kubectl(["get", "pod", "nope"], kubeconfig: server.kubeconfig)
         XCTAssertEqual(missing.status, 1)
         XCTAssertEqual(missing.err, "Error from server (NotFound): pods \"nope\" not found\n")

@@ -31,7 +31,6 @@ enum OpenAPI {
     static func document(_ path: String) -> Value? {
         guard let gv = groupVersions().first(where: { $0.path == path }) else { return nil }
         var paths = Object()
-        var schemas = Object()
         for type in Discovery.servedTypes where type.group == gv.group && type.version == gv.version {
             let gvk = Value.object(Object(["group": .string(type.group), "version": .string(type.version), "kind": .string(type.kind)]))
             let base = "/" + path + (type.namespaced ? "/namespaces/{namespace}" : "") + "/" + type.plural
@@ -55,11 +54,8 @@ enum OpenAPI {
                 "patch": operation("patch", "patch\(suffix)", ["dryRun", "fieldManager", "fieldValidation", "force"]),
                 "delete": operation("delete", "delete\(suffix)", ["dryRun", "gracePeriodSeconds", "propagationPolicy"]),
             ]))
-            schemas[schemaName(type)] = .object(Object([
-                "type": .string("object"),
-                "x-kubernetes-group-version-kind": .array([gvk]),
-            ]))
         }
+        let schemas = Schemas.components(for: Discovery.servedTypes.filter { $0.group == gv.group && $0.version == gv.version })
         return .object(Object([
             "openapi": .string("3.0.0"),
             "info": .object(Object(["title": .string("Kubernetes"), "version": .string(ClusterSetup.kubernetesVersion)])),
