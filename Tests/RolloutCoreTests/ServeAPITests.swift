@@ -418,4 +418,28 @@ final class ServeAPITests: XCTestCase {
         XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/moved?fieldManager=kubectl", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: moved\ndata:\n  k: \"4\"\n",
                             contentType: "application/apply-patch+yaml").0, 409)
     }
+
+    /// The aggregated discovery kubectl 1.32 asks for first (`apidiscovery.k8s.io/v2`), and
+    /// the legacy documents for an Accept without it.
+    func testAggregatedDiscovery() throws {
+        let (api, _, _) = try served()
+        let accept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json"
+        let response = api.handle(HTTPRequest(method: "GET", target: "/apis", headers: HTTPHeaders([("Accept", accept)])))
+        XCTAssertEqual(response.headers.first { $0.name == "Content-Type" }?.value, "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")
+        let (_, apis) = get(api, "/apis", accept: accept)
+        XCTAssertEqual(apis?["kind"], .string("APIGroupDiscoveryList"))
+        let apps = apis?["items"]?.arrayValue?.first { $0.at("metadata", "name") == .string("apps") }
+        let deployments = apps?["versions"]?.arrayValue?.first?["resources"]?.arrayValue?.first { $0["resource"] == .string("deployments") }
+        XCTAssertEqual(deployments?["scope"], .string("Namespaced"))
+        XCTAssertEqual(deployments?["verbs"], json(#"["create","delete","get","list","patch","update","watch"]"#))
+        XCTAssertEqual(deployments?["subresources"]?.arrayValue?.compactMap { $0["subresource"]?.stringValue }, ["status", "scale"])
+        let core = get(api, "/api", accept: accept).1?["items"]?.arrayValue ?? []
+        XCTAssertEqual(core.count, 1)
+        XCTAssertEqual(core.first?.at("metadata", "name"), .string(""))
+        XCTAssertEqual(get(api, "/apis", accept: "application/json").1?["kind"], .string("APIGroupList"))
+        // A protobuf body (kubectl's typed clients: `kubectl create configmap`) is refused, saying so.
+        let protobuf = api.handle(HTTPRequest(method: "POST", target: "/api/v1/namespaces/default/configmaps",
+                                              headers: HTTPHeaders([("Content-Type", "application/vnd.kubernetes.protobuf")]), body: [0x6B, 0x38, 0x73, 0x00, 1, 2]))
+        XCTAssertEqual(protobuf.status, 415)
+    }
 }

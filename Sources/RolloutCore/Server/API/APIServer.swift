@@ -40,10 +40,18 @@ public final class APIServer: Sendable {
         case "/version":
             guard reading else { throw APIStatus(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource") }
             return json(200, Discovery.version())
-        case "/api":
-            return json(200, Discovery.coreVersions(serverAddress: serverAddress))
-        case "/apis":
-            return json(200, Discovery.groupList())
+        case "/api", "/apis":
+            if let version = Discovery.wantsAggregated(request.headers["accept"]) {
+                var document = Discovery.aggregated(core: path == "/api")
+                if version == "v2beta1", case .object(var o) = document {
+                    o["apiVersion"] = .string("apidiscovery.k8s.io/v2beta1")
+                    document = .object(o)
+                }
+                var response = json(200, document)
+                response.headers[0] = ("Content-Type", "application/json;g=apidiscovery.k8s.io;v=\(version);as=APIGroupDiscoveryList")
+                return response
+            }
+            return json(200, path == "/api" ? Discovery.coreVersions(serverAddress: serverAddress) : Discovery.groupList())
         case "/api/v1":
             return json(200, Discovery.resourceList(group: "", version: "v1"))
         default: break

@@ -13,6 +13,13 @@ extension APIServer {
 
     /// The request body as an object, with its parsed form for error locations.
     func body(_ request: HTTPRequest) throws -> Body {
+        // kubectl's typed clients (`kubectl create configmap`, …) send protobuf; its other
+        // commands send JSON.
+        let contentType = (request.headers["content-type"] ?? "").lowercased()
+        if contentType.hasPrefix("application/vnd.kubernetes.protobuf") || request.body.starts(with: [0x6B, 0x38, 0x73, 0x00]) {
+            throw APIStatus(code: 415, reason: "UnsupportedMediaType",
+                            message: "protobuf request bodies are not supported by the simulated cluster: send JSON or YAML (`kubectl create … --dry-run=client -o yaml | kubectl apply -f -` makes the same object)")
+        }
         let documents: [ManifestDocument]
         do {
             documents = try ManifestDecoder.decode([ManifestSource(name: "", bytes: request.body)], expandLists: false).documents

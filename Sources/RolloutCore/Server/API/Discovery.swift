@@ -1,3 +1,5 @@
+import Foundation
+
 /// The API's self-description, in the legacy discovery form
 /// (`k8s.io/apimachinery/pkg/apis/meta/v1/types.go`: `APIVersions`, `APIGroupList`,
 /// `APIResourceList`). kubectl 1.32 asks `/api` and `/apis` for the aggregated form first
@@ -9,8 +11,9 @@ public enum Discovery {
     /// bookkeeping (kubelet memory, timelines, endpoint updates in flight) is not served.
     public static let servedTypes: [ResourceType] = ResourceType.builtIn + [EndpointSliceController.type]
 
-    /// The verbs served on every resource so far.
-    static let verbs = ["get", "list"]
+    /// The verbs served on every resource, and on the status and scale subresources.
+    static let verbs = ["create", "delete", "get", "list", "patch", "update", "watch"]
+    static let subresourceVerbs = ["get", "patch", "update"]
 
     static func groups() -> [(name: String, version: String)] {
         var seen: Set<String> = []
@@ -77,7 +80,14 @@ public enum Discovery {
             if type.hasStatus {
                 resources.append(.object(Object([
                     "name": .string(type.plural + "/status"), "singularName": .string(""), "namespaced": .bool(type.namespaced),
-                    "kind": .string(type.kind), "verbs": .array([.string("get")]),
+                    "kind": .string(type.kind), "verbs": .array(subresourceVerbs.map(Value.string)),
+                ])))
+            }
+            if APIServer.scalable(type) {
+                resources.append(.object(Object([
+                    "name": .string(type.plural + "/scale"), "singularName": .string(""), "namespaced": .bool(type.namespaced),
+                    "group": .string("autoscaling"), "version": .string("v1"), "kind": .string("Scale"),
+                    "verbs": .array(subresourceVerbs.map(Value.string)),
                 ])))
             }
         }
@@ -85,6 +95,66 @@ public enum Discovery {
             "kind": .string("APIResourceList"), "apiVersion": .string("v1"),
             "groupVersion": .string(group.isEmpty ? version : "\(group)/\(version)"), "resources": .array(resources),
         ]))
+    }
+
+    /// The aggregated form (`apidiscovery.k8s.io/v2` `APIGroupDiscoveryList`): `/api` (the core
+    /// group) or `/apis` (the others) with every version's resources in one document, what
+    /// kubectl 1.32 asks for first.
+    static func aggregated(core: Bool) -> Value {
+        var items: [Value] = []
+        let names = core ? [""] : groups().map(\.name)
+        for name in names {
+            let types = servedTypes.filter { $0.group == name }
+            guard let version = types.first?.version else { continue }
+            var resources: [Value] = []
+            for type in types.sorted(by: { $0.plural < $1.plural }) {
+                var subresources: [Value] = []
+                if type.hasStatus {
+                    subresources.append(.object(Object([
+                        "subresource": .string("status"),
+                        "responseKind": .object(Object(["group": .string(type.group), "version": .string(type.version), "kind": .string(type.kind)])),
+                        "verbs": .array(subresourceVerbs.map(Value.string)),
+                    ])))
+                }
+                if APIServer.scalable(type) {
+                    subresources.append(.object(Object([
+                        "subresource": .string("scale"),
+                        "responseKind": .object(Object(["group": .string("autoscaling"), "version": .string("v1"), "kind": .string("Scale")])),
+                        "verbs": .array(subresourceVerbs.map(Value.string)),
+                    ])))
+                }
+                var resource = Object([
+                    "resource": .string(type.plural),
+                    "responseKind": .object(Object(["group": .string(type.group), "version": .string(type.version), "kind": .string(type.kind)])),
+                    "scope": .string(type.namespaced ? "Namespaced" : "Cluster"), "singularResource": .string(type.singular),
+                    "verbs": .array(verbs.map(Value.string)),
+                ])
+                if !type.shortNames.isEmpty { resource["shortNames"] = .array(type.shortNames.map(Value.string)) }
+                if ResourceType.allCategory.contains(type.kind) && ["", "apps"].contains(type.group) { resource["categories"] = .array([.string("all")]) }
+                if !subresources.isEmpty { resource["subresources"] = .array(subresources) }
+                resources.append(.object(resource))
+            }
+            items.append(.object(Object([
+                "metadata": .object(Object(["name": .string(name), "creationTimestamp": .null])),
+                "versions": .array([.object(Object(["version": .string(version), "resources": .array(resources), "freshness": .string("Current")]))]),
+            ])))
+        }
+        return .object(Object([
+            "kind": .string("APIGroupDiscoveryList"), "apiVersion": .string("apidiscovery.k8s.io/v2"),
+            "metadata": .object(Object()), "items": .array(items),
+        ]))
+    }
+
+    /// Whether `Accept` asks for the aggregated form (v2; v2beta1 is read the same way).
+    static func wantsAggregated(_ accept: String?) -> String? {
+        for range in (accept ?? "").split(separator: ",") {
+            let text = range.replacingOccurrences(of: " ", with: "")
+            if text.contains("as=APIGroupDiscoveryList") && text.contains("g=apidiscovery.k8s.io") {
+                if text.contains("v=v2beta1") { return "v2beta1" }
+                if text.contains("v=v2") { return "v2" }
+            }
+        }
+        return nil
     }
 
     /// `/version`: what `kubectl version` prints as the server's version.
