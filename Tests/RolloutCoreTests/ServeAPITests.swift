@@ -442,4 +442,25 @@ final class ServeAPITests: XCTestCase {
                                               headers: HTTPHeaders([("Content-Type", "application/vnd.kubernetes.protobuf")]), body: [0x6B, 0x38, 0x73, 0x00, 1, 2]))
         XCTAssertEqual(protobuf.status, 415)
     }
+
+    /// `generateName` (the prefix and five characters of Kubernetes' name alphabet) and
+    /// `deletecollection` with a label selector.
+    func testGeneratedNamesAndCollectionDeletes() throws {
+        let (api, _, store) = try served()
+        var names: [String] = []
+        for _ in 0..<3 {
+            let created = send(api, "POST", "/api/v1/namespaces/default/configmaps",
+                               #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"generateName":"job-","labels":{"batch":"x"}}}"#)
+            XCTAssertEqual(created.0, 201)
+            names.append(created.1?.at("metadata", "name")?.stringValue ?? "")
+        }
+        XCTAssertEqual(Set(names).count, 3)
+        for name in names { XCTAssertNotNil(name.range(of: "^job-[bcdfghjklmnpqrstvwxz2456789]{5}$", options: .regularExpression), name) }
+        XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/configmaps", configMap).0, 201)
+        let deleted = send(api, "DELETE", "/api/v1/namespaces/default/configmaps?labelSelector=batch%3Dx", "")
+        XCTAssertEqual(deleted.0, 200)
+        XCTAssertEqual(deleted.1?["items"]?.arrayValue?.count, 3)
+        XCTAssertEqual(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap"), namespace: "default").map(\.name).filter { $0.hasPrefix("job-") }, [])
+        XCTAssertNotNil(try store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: "settings")), "what the selector does not match stays")
+    }
 }

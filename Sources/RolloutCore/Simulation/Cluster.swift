@@ -427,10 +427,7 @@ public final class Cluster {
     func newUID() -> String { random.uuid() }
 
     /// Five characters of Kubernetes' name alphabet, as `generateName` adds.
-    func randomSuffix() -> String {
-        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
-        return String((0..<5).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
-    }
+    func randomSuffix() -> String { random.nameSuffix() }
 
     /// The keys of a ConfigMap or Secret, nil when there is none.
     func configKeys(_ kind: String, namespace: String, name: String) -> Set<String>? {

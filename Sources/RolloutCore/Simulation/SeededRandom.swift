@@ -13,6 +13,13 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// Five characters of Kubernetes' name alphabet, as `generateName` adds
+    /// (`SimpleNameGenerator`, `utilrand.String(5)`).
+    public mutating func nameSuffix() -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<5).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] })
+    }
+
     /// A version-4-shaped UUID, as Kubernetes gives every object.
     public mutating func uuid() -> String {
         let a = next(), b = next()

@@ -114,6 +114,8 @@ public final class APIServer: Sendable {
             return try patch(type, info, request)
         case "delete" where info.subresource == nil:
             return try delete(type, info, request)
+        case "deletecollection":
+            return try deleteCollection(type, info, request)
         default:
             throw APIStatus.methodNotSupported(type, verb: info.verb)
         }

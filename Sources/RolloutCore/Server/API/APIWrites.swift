@@ -86,15 +86,21 @@ extension APIServer {
         } else if info.namespace != nil {
             throw APIStatus.noResource(request.path)
         }
-        if resource.name.isEmpty, let prefix = resource.metadata["generateName"]?.stringValue, !prefix.isEmpty {
-            throw APIStatus(code: 422, reason: "Invalid", message: "generateName is not supported by the simulated cluster: give metadata.name",
-                            name: nil, group: type.group, kind: type.kind)
-        }
+        let generateName = resource.name.isEmpty ? resource.metadata["generateName"]?.stringValue : nil
         let dryRun = try dryRun(request)
         body.resource = resource
         let manager = Self.manager(request)
         let (stored, warnings) = try cluster.write { store, now -> (Resource, [String]) in
-            try self.createObject(resource, type: type, root: body.document.node, store: store, dryRun: dryRun) { object in
+            var resource = resource
+            // `generateName`: the prefix and five random characters, a name not taken
+            // (`SimpleNameGenerator`; the API server's own retry on a taken one, here before).
+            if let prefix = generateName, !prefix.isEmpty {
+                for _ in 0..<16 {
+                    resource.metadata["name"] = .string(String(prefix.prefix(58)) + store.random.nameSuffix())
+                    if try store.get(resource.key) == nil { break }
+                }
+            }
+            return try self.createObject(resource, type: type, root: body.document.node, store: store, dryRun: dryRun) { object in
                 FieldOwnership.recordUpdate(old: nil, new: &object, manager: manager, time: now.description, subresource: nil)
             }
         }
@@ -362,6 +368,36 @@ extension APIServer {
     }
 
     // MARK: delete
+
+    /// `DELETE` on a collection: every object the label and field selectors match, each as a
+    /// delete of it would (`deletecollection`); answers with the list of what went.
+    func deleteCollection(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        let selection = try selection(type, request)
+        var grace: Int?
+        if let text = request.parameter("gracePeriodSeconds") {
+            guard let n = Int(text) else { throw APIStatus.badRequest("gracePeriodSeconds: Invalid value: \"\(text)\"") }
+            grace = n
+        }
+        let dryRun = try dryRun(request)
+        let namespace = type.namespaced ? info.namespace : nil
+        let items = try cluster.write { store, _ -> [Value] in
+            let matched = try store.list(type, namespace: namespace).filter(selection.matches)
+            if dryRun { return matched.map(\.value) }
+            let deleter = Deleter(store: store, gracePeriod: grace)
+            var gone: [Value] = []
+            for object in matched {
+                // (An earlier deletion may have taken it with its owner.)
+                guard try store.get(object.key) != nil else { continue }
+                try deleter.delete(object)
+                gone.append((try store.get(object.key) ?? object).value)
+            }
+            return gone
+        }
+        return json(200, .object(Object([
+            "kind": .string(type.kind + "List"), "apiVersion": .string(type.apiVersion),
+            "metadata": .object(Object()), "items": .array(items),
+        ])))
+    }
 
     func delete(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
         let name = info.name ?? ""

@@ -12,7 +12,7 @@ public enum Discovery {
     public static let servedTypes: [ResourceType] = ResourceType.builtIn + [EndpointSliceController.type]
 
     /// The verbs served on every resource, and on the status and scale subresources.
-    static let verbs = ["create", "delete", "get", "list", "patch", "update", "watch"]
+    static let verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
     static let subresourceVerbs = ["get", "patch", "update"]
 
     static func groups() -> [(name: String, version: String)] {
