@@ -463,4 +463,38 @@ final class ServeAPITests: XCTestCase {
         XCTAssertEqual(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap"), namespace: "default").map(\.name).filter { $0.hasPrefix("job-") }, [])
         XCTAssertNotNil(try store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: "settings")), "what the selector does not match stays")
     }
+
+    /// `events.k8s.io/v1` Events are the core ones in their own shape
+    /// (`Convert_core_Event_To_v1_Event`): listed, got, created, patched and watched as such,
+    /// kept as core Events.
+    func testEventsK8sIOIsAViewOfTheCoreEvents() throws {
+        let (api, clock, store) = try served()
+        clock.advance(5)
+        let core = get(api, "/api/v1/namespaces/default/events").1?["items"]?.arrayValue ?? []
+        let v1 = get(api, "/apis/events.k8s.io/v1/namespaces/default/events").1?["items"]?.arrayValue ?? []
+        XCTAssertEqual(v1.count, core.count)
+        XCTAssertGreaterThan(v1.count, 5)
+        let scaled = core.first { $0["reason"] == .string("ScalingReplicaSet") }
+        let same = v1.first { $0.at("metadata", "name") == scaled?.at("metadata", "name") }
+        XCTAssertEqual(same?["apiVersion"], .string("events.k8s.io/v1"))
+        XCTAssertEqual(same?["note"], scaled?["message"])
+        XCTAssertEqual(same?["regarding"], scaled?["involvedObject"])
+        XCTAssertEqual(same?["deprecatedCount"], scaled?["count"])
+        XCTAssertEqual(same?["reportingController"], .string("deployment-controller"))
+        let event = #"{"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"name":"deploy.1"},"eventTime":"2025-01-01T00:00:05.000000Z","reportingController":"example.com/ci","reportingInstance":"ci-1","action":"Deploy","reason":"Started","regarding":{"kind":"Deployment","name":"web-api","namespace":"default"},"note":"deploy 42 started","type":"Normal"}"#
+        let created = send(api, "POST", "/apis/events.k8s.io/v1/namespaces/default/events", event)
+        XCTAssertEqual(created.0, 201, "\(created.1 ?? .null)")
+        XCTAssertEqual(created.1?["note"], .string("deploy 42 started"))
+        let stored = try store.get(ObjectKey(type: "Event", namespace: "default", name: "deploy.1"))
+        XCTAssertEqual(stored?.value["message"], .string("deploy 42 started"))
+        XCTAssertEqual(stored?.value["reportingComponent"], .string("example.com/ci"))
+        let patched = send(api, "PATCH", "/apis/events.k8s.io/v1/namespaces/default/events/deploy.1", #"{"note":"deploy 42 done"}"#, contentType: "application/merge-patch+json")
+        XCTAssertEqual(patched.1?["note"], .string("deploy 42 done"))
+        XCTAssertEqual(try store.get(ObjectKey(type: "Event", namespace: "default", name: "deploy.1"))?.value["message"], .string("deploy 42 done"))
+        XCTAssertEqual(get(api, "/apis/events.k8s.io/v1/namespaces/default/events/deploy.1").1?["action"], .string("Deploy"))
+        let table = get(api, "/apis/events.k8s.io/v1/namespaces/default/events", accept: "application/json;as=Table;v=v1;g=meta.k8s.io").1
+        XCTAssertEqual(table?["columnDefinitions"]?.arrayValue?.compactMap { $0["name"]?.stringValue }.prefix(3), ["LAST SEEN", "TYPE", "REASON"])
+        XCTAssertEqual(send(api, "DELETE", "/apis/events.k8s.io/v1/namespaces/default/events/deploy.1", "").0, 200)
+        XCTAssertNil(try store.get(ObjectKey(type: "Event", namespace: "default", name: "deploy.1")))
+    }
 }

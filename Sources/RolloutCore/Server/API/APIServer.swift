@@ -127,10 +127,12 @@ public final class APIServer: Sendable {
         let name = info.name ?? ""
         let key = ObjectKey(type: type.storageKey, namespace: type.namespaced ? (info.namespace ?? "default") : "", name: name)
         let (object, now) = try cluster.read { store, now -> (Resource?, Timestamp) in
-            if let stored = try store.get(key) { return (stored, now) }
+            let view = EventsV1.isEventsV1(type)
+            let stored = view ? ObjectKey(type: EventsV1.coreType.storageKey, namespace: key.namespace, name: name) : key
+            if let object = try store.get(stored) { return (view ? EventsV1.fromCore(object) : object, now) }
             // A pod's routine lifecycle events are derived from its status, not stored.
-            guard Self.isCoreEvent(type) else { return (nil, now) }
-            return (try EventLog.list(store, namespace: key.namespace).first { $0.name == name }, now)
+            guard Self.isCoreEvent(type) || view else { return (nil, now) }
+            return (try EventLog.list(store, namespace: key.namespace).first { $0.name == name }.map { view ? EventsV1.fromCore($0) : $0 }, now)
         }
         guard let object else { throw APIStatus.notFound(type, name: name) }
         if scale { return json(200, Self.scale(of: object).value) }
@@ -161,11 +163,13 @@ public final class APIServer: Sendable {
             let namespace = type.namespaced ? info.namespace : nil
             // Events: the stored ones and those derived from pods' status (`EventLog`), in the
             // API server's order, by namespace and name.
-            let objects = Self.isCoreEvent(type)
+            let view = EventsV1.isEventsV1(type)
+            var objects = Self.isCoreEvent(type) || view
                 ? try EventLog.list(store, namespace: namespace).sorted { a, b in
                     (a.namespace ?? "") == (b.namespace ?? "") ? ByteOrder.precedes(a.name, b.name) : ByteOrder.precedes(a.namespace ?? "", b.namespace ?? "")
                 }
                 : try store.list(type, namespace: namespace)
+            if view { objects = objects.map(EventsV1.fromCore) }
             return (objects, now, String(store.resourceVersion))
         }
         var selected = objects.filter(selection.matches)

@@ -13,8 +13,11 @@ enum APITable {
 
     static func table(_ resources: [Resource], type: ResourceType, now: Timestamp, resourceVersion: String, continueToken: String?,
                       remaining: Int?, include: Include, apiVersion: String) -> Value {
-        let narrow = TablePrinter.columns(for: type, wide: false).count
-        let lines = TablePrinter.lines(rows: resources.map(ListingRow.init), type: type, now: now, options: TableOptions(wide: true))
+        // events.k8s.io Events print as the core ones they are (one table convertor for both).
+        let printed = EventsV1.isEventsV1(type) ? resources.map(EventsV1.toCore) : resources
+        let printedType = EventsV1.isEventsV1(type) ? EventsV1.coreType : type
+        let narrow = TablePrinter.columns(for: printedType, wide: false).count
+        let lines = TablePrinter.lines(rows: printed.map(ListingRow.init), type: printedType, now: now, options: TableOptions(wide: true))
         let header = lines.first ?? []
         let columns: [Value] = header.enumerated().map { i, name in
             .object(Object([

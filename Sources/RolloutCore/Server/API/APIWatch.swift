@@ -23,6 +23,9 @@ extension APIServer {
             if n > 0 { timeout = min(Double(n), Self.maxWatchSeconds) }
         }
         let namespace = type.namespaced ? info.namespace : nil
+        // events.k8s.io Events are the core ones, shown in their own shape.
+        let view = EventsV1.isEventsV1(type)
+        let stored = view ? EventsV1.coreType : type
         let name = info.name ?? selection.fields?.terms.first { $0.field == "metadata.name" && $0.equals }?.value
         // Where in the journal the watch starts (nil: too old).
         var start: Int?
@@ -31,7 +34,7 @@ extension APIServer {
         if requested.isEmpty || requested == "0" {
             // The objects as they are, then what changes.
             let (objects, position) = try cluster.read { store, _ in
-                (try store.list(type, namespace: namespace), journal.latestSequence)
+                (try store.list(stored, namespace: namespace).map { view ? EventsV1.fromCore($0) : $0 }, journal.latestSequence)
             }
             initial = objects.filter { object in (name == nil || object.name == name) && selection.matches(object) }
             start = position
@@ -89,9 +92,9 @@ extension APIServer {
                         guard writer.write(line) else { return }
                     }
                 case .changes(let changes, let last):
-                    for change in changes where change.type == type.storageKey && (namespace == nil || change.namespace == namespace)
+                    for change in changes where change.type == stored.storageKey && (namespace == nil || change.namespace == namespace)
                         && (name == nil || change.name == name) {
-                        guard let object = change.object, selection.matches(object) else { continue }
+                        guard let object = change.object.map({ view ? EventsV1.fromCore($0) : $0 }), selection.matches(object) else { continue }
                         guard send(change.kind.rawValue, object) else { return }
                     }
                     position = last

@@ -77,6 +77,9 @@ extension APIServer {
         var body = try body(request)
         var resource = body.resource
         try checkKind(resource, type)
+        let view = EventsV1.isEventsV1(type)
+        if view { resource = EventsV1.toCore(resource) }
+        let type = view ? EventsV1.coreType : type
         if type.namespaced {
             let namespace = info.namespace ?? "default"
             if let written = resource.namespace, !written.isEmpty, written != namespace {
@@ -104,7 +107,7 @@ extension APIServer {
                 FieldOwnership.recordUpdate(old: nil, new: &object, manager: manager, time: now.description, subresource: nil)
             }
         }
-        return json(201, stored.value, warnings: warnings)
+        return json(201, (view ? EventsV1.fromCore(stored) : stored).value, warnings: warnings)
     }
 
     /// The field manager of a write: `fieldManager`, else the client's name from its
@@ -146,8 +149,15 @@ extension APIServer {
     // MARK: update and patch
 
     func update(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
-        let body = try body(request)
+        var body = try body(request)
         try checkKind(body.resource, type)
+        if EventsV1.isEventsV1(type) {
+            let name = info.name ?? ""
+            guard body.resource.name == name else { throw APIStatus.badRequest("the name of the object (\(body.resource.name)) does not match the name on the URL (\(name))") }
+            body.resource = EventsV1.toCore(body.resource)
+            let stored = body.resource
+            return try replace(EventsV1.coreType, info, request, subresource: nil, manager: Self.manager(request), present: EventsV1.fromCore) { _ in stored }
+        }
         let name = info.name ?? ""
         if body.resource.name != name {
             throw APIStatus.badRequest("the name of the object (\(body.resource.name)) does not match the name on the URL (\(name))")
@@ -164,7 +174,12 @@ extension APIServer {
         }
         if case .object = patch { patch = WireTime.shift(patch, by: -cluster.wireOffset()) }
         let change = patch
-        return try replace(type, info, request, subresource: info.subresource, manager: Self.manager(request)) { live throws -> Resource in
+        // events.k8s.io Events are patched in their own shape and kept as core ones.
+        let view = EventsV1.isEventsV1(type)
+        let storedType = view ? EventsV1.coreType : type
+        let present: ((Resource) -> Resource)? = view ? { EventsV1.fromCore($0) } : nil
+        return try replace(storedType, info, request, subresource: info.subresource, manager: Self.manager(request), present: present) { stored throws -> Resource in
+            let live = view ? EventsV1.fromCore(stored) : stored
             let result: Value
             switch contentType {
             case "application/merge-patch+json":
@@ -174,7 +189,7 @@ extension APIServer {
                     throw APIStatus(code: 422, reason: "Invalid", message: error.message)
                 }
             case "application/strategic-merge-patch+json":
-                guard ResourceType.builtIn.contains(where: { $0.storageKey == type.storageKey }) || type == EndpointSliceController.type else {
+                guard ResourceType.builtIn.contains(where: { $0.storageKey == type.storageKey }) || type == EndpointSliceController.type || view else {
                     throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "strategic merge patch is not supported for \(type.qualifiedPlural)")
                 }
                 do { result = try Patches.strategicMergePatch(live.value, change) } catch let error as Patches.PatchError {
@@ -184,7 +199,8 @@ extension APIServer {
                 throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
             }
             guard case .object(let object) = result else { throw APIStatus.badRequest("the patch does not leave an object") }
-            return Resource(Self.withoutNulls(object))
+            let patched = Resource(Self.withoutNulls(object))
+            return view ? EventsV1.toCore(patched) : patched
         }
     }
 
@@ -192,8 +208,9 @@ extension APIServer {
     /// status, or its scale.
     /// `manager`: who owns what the write changes (`operation: Update`); nil for a
     /// server-side apply, whose `change` sets the managed fields itself.
+    /// `present`: the object as the client's kind shows it (events.k8s.io Events).
     private func replace(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest, subresource: String?, manager: String?,
-                         _ change: @escaping (Resource) throws -> Resource) throws -> HTTPResponse {
+                         present: ((Resource) -> Resource)? = nil, _ change: @escaping (Resource) throws -> Resource) throws -> HTTPResponse {
         let name = info.name ?? ""
         let key = key(type, info, name: name)
         let dryRun = try dryRun(request)
@@ -259,7 +276,8 @@ extension APIServer {
             } else {
                 stored = try Admission.persist(admitted, live: live, manifest: object, store: store)
             }
-            return (subresource == "scale" ? Self.scale(of: stored).value : stored.value, warnings)
+            if subresource == "scale" { return (Self.scale(of: stored).value, warnings) }
+            return ((present?(stored) ?? stored).value, warnings)
         }
         return json(200, result, warnings: warnings)
     }
@@ -400,6 +418,7 @@ extension APIServer {
     }
 
     func delete(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        let type = EventsV1.isEventsV1(type) ? EventsV1.coreType : type
         let name = info.name ?? ""
         let key = key(type, info, name: name)
         var grace: Int?

@@ -9,7 +9,7 @@ import Foundation
 public enum Discovery {
     /// The kinds the server serves: every built-in kind and EndpointSlices. The store's own
     /// bookkeeping (kubelet memory, timelines, endpoint updates in flight) is not served.
-    public static let servedTypes: [ResourceType] = ResourceType.builtIn + [EndpointSliceController.type]
+    public static let servedTypes: [ResourceType] = ResourceType.builtIn + [EndpointSliceController.type, EventsV1.type]
 
     /// The verbs served on every resource, and on the status and scale subresources.
     static let verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
