@@ -357,7 +357,7 @@ final class ServeAPITests: XCTestCase {
             XCTAssertEqual(send(api, "PATCH", "/apis/apps/v1/namespaces/default/deployments/web-api", patch + "]", contentType: "application/json-patch+json").0, 200)
             for _ in 0..<12 {
                 clock.advance(10)
-                _ = get(api, "/healthz/../api")
+                _ = get(api, "/api/v1/namespaces/default/pods")
             }
             let report = get(api, "/apis/rollout.dev/v1alpha1/traffic?since=\(started)").1
             let web = report?["routes"]?.arrayValue?.first { $0["route"] == .string("service/web-api") }
@@ -496,5 +496,30 @@ final class ServeAPITests: XCTestCase {
         XCTAssertEqual(table?["columnDefinitions"]?.arrayValue?.compactMap { $0["name"]?.stringValue }.prefix(3), ["LAST SEEN", "TYPE", "REASON"])
         XCTAssertEqual(send(api, "DELETE", "/apis/events.k8s.io/v1/namespaces/default/events/deploy.1", "").0, 200)
         XCTAssertNil(try store.get(ObjectKey(type: "Event", namespace: "default", name: "deploy.1")))
+    }
+
+    /// A watch of Events sees what a list of them has: the stored events and those derived from
+    /// pods' status (Scheduled, Created, Started, …), each once, the ones after its start only.
+    func testAnEventWatchSeesTheDerivedEventsToo() throws {
+        let (api, clock, _) = try served()
+        let list = get(api, "/api/v1/namespaces/default/events").1
+        let version = list?.at("metadata", "resourceVersion")?.stringValue ?? ""
+        let before = Set((list?["items"]?.arrayValue ?? []).compactMap { $0.at("metadata", "name")?.stringValue })
+        let seen = watch(api, "/api/v1/namespaces/default/events?watch=1&resourceVersion=\(version)&timeoutSeconds=30") {
+            usleep(200_000)
+            for _ in 0..<6 {
+                clock.advance(5)
+                _ = get(api, "/api/v1/namespaces/default/pods")
+            }
+            clock.advance(60)
+            _ = get(api, "/api/v1/namespaces/default/pods")
+        }
+        let listed = (get(api, "/api/v1/namespaces/default/events").1?["items"]?.arrayValue ?? []).compactMap { $0.at("metadata", "name")?.stringValue }
+        let watched = seen.filter { $0.0 == "ADDED" }.compactMap { $0.1.at("metadata", "name")?.stringValue }
+        XCTAssertEqual(Set(watched).count, watched.count, "each once")
+        XCTAssertEqual(watched.sorted(), listed.filter { !before.contains($0) }.sorted())
+        XCTAssertTrue(seen.contains { $0.1["reason"] == .string("Started") }, "derived")
+        XCTAssertTrue(seen.contains { $0.1["reason"] == .string("Pulled") }, "stored")
+        XCTAssertFalse(seen.contains { $0.1["reason"] == .string("Scheduled") }, "before the watch")
     }
 }

@@ -10,6 +10,7 @@ extension APIServer {
     static let maxWatchSeconds = 1800.0
     /// How often an idle watch with bookmarks is told the latest resourceVersion.
     static let bookmarkSeconds = 1.0
+    static let podStorageKey = ResourceType.forObject(apiVersion: "v1", kind: "Pod").storageKey
 
     func watch(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
         let selection = try selection(type, request)
@@ -26,6 +27,9 @@ extension APIServer {
         // events.k8s.io Events are the core ones, shown in their own shape.
         let view = EventsV1.isEventsV1(type)
         let stored = view ? EventsV1.coreType : type
+        // A pod's routine events are derived from its status (`EventLog`): a watch of Events
+        // derives them from the pods' changes, each sent once (and again when its count moves).
+        let events = view || Self.isCoreEvent(type)
         let name = info.name ?? selection.fields?.terms.first { $0.field == "metadata.name" && $0.equals }?.value
         // Where in the journal the watch starts (nil: too old).
         var start: Int?
@@ -34,7 +38,9 @@ extension APIServer {
         if requested.isEmpty || requested == "0" {
             // The objects as they are, then what changes.
             let (objects, position) = try cluster.read { store, _ in
-                (try store.list(stored, namespace: namespace).map { view ? EventsV1.fromCore($0) : $0 }, journal.latestSequence)
+                // Events: the stored ones and those derived from pods' status, as a list has them.
+                let objects = events ? try EventLog.list(store, namespace: namespace) : try store.list(stored, namespace: namespace)
+                return (objects.map { view ? EventsV1.fromCore($0) : $0 }, journal.latestSequence)
             }
             initial = objects.filter { object in (name == nil || object.name == name) && selection.matches(object) }
             start = position
@@ -42,6 +48,12 @@ extension APIServer {
             guard let n = Int(requested), n >= 0 else { throw APIStatus.badRequest("resourceVersion: Invalid value: \"\(requested)\": must be a number") }
             start = journal.start(after: n)
         }
+        // The derived events there are already are not news.
+        var known: [String: Value] = [:]
+        if events && initial.isEmpty {
+            for event in try cluster.read({ store, _ in try EventLog.list(store, namespace: namespace) }) { known[event.name] = event.value["count"] }
+        }
+        let alreadyDerived = ReadOnly(known)
         let requestedVersion = requested
         let contentType = tableVersion.map { "application/json;as=Table;v=\($0.dropFirst("meta.k8s.io/".count));g=meta.k8s.io" } ?? "application/json"
         let cluster = self.cluster
@@ -73,7 +85,11 @@ extension APIServer {
                 _ = writer.write(line)
             }
             guard var position = from else { return expired() }
-            for object in initialObjects.value where !send("ADDED", object) { return }
+            var derived = alreadyDerived.value
+            for object in initialObjects.value {
+                if events { derived[object.name] = object.value["count"] ?? object.value["deprecatedCount"] }
+                if !send("ADDED", object) { return }
+            }
             let end = cluster.seconds() + seconds
             while true {
                 let left = end - cluster.seconds()
@@ -92,9 +108,29 @@ extension APIServer {
                         guard writer.write(line) else { return }
                     }
                 case .changes(let changes, let last):
-                    for change in changes where change.type == stored.storageKey && (namespace == nil || change.namespace == namespace)
-                        && (name == nil || change.name == name) {
+                    for change in changes where (namespace == nil || change.namespace == namespace) {
+                        if events && change.type == Self.podStorageKey && change.kind != .deleted {
+                            guard let pod = change.object else { continue }
+                            // Derived as a list derives them: not where a stored event says the same.
+                            let derivedEvents = (try? cluster.read { store, now in
+                                EventLog.lifecycleEvents(of: pod, now: now, stored: EventLog.storedKeys(try store.list(stored, namespace: pod.namespace).filter {
+                                    $0.value.at("involvedObject", "uid")?.stringValue == pod.uid
+                                }))
+                            }) ?? []
+                            for event in derivedEvents where name == nil || event.name == name {
+                                let count = event.value["count"]
+                                let seen = derived[event.name]
+                                if seen == count { continue }
+                                derived[event.name] = count
+                                let shown = view ? EventsV1.fromCore(event) : event
+                                guard selection.matches(shown) else { continue }
+                                guard send(seen == nil ? "ADDED" : "MODIFIED", shown) else { return }
+                            }
+                            continue
+                        }
+                        guard change.type == stored.storageKey, name == nil || change.name == name else { continue }
                         guard let object = change.object.map({ view ? EventsV1.fromCore($0) : $0 }), selection.matches(object) else { continue }
+                        if events { derived[object.name] = object.value["count"] ?? object.value["deprecatedCount"] }
                         guard send(change.kind.rawValue, object) else { return }
                     }
                     position = last
