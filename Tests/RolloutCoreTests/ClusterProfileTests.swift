@@ -38,15 +38,19 @@ final class ClusterProfileTests: XCTestCase {
             let wide = try rollout("get", "svc", "web-api", "-o", "wide").stdout
             XCTAssertTrue(wide.contains(" \(e.lb) "), "\(e.profile): \(wide)")
         }
-        // kubectl cuts a LoadBalancer's addresses to 16 characters unless -o wide.
         XCTAssertTrue(try rollout("get", "svc", "web-api").stdout.contains(" <pending> "))
         XCTAssertEqual(try rollout("cluster", "init", "--profile", "eks").stderr,
                        "error: invalid argument \"eks\" for \"--profile\" flag: expected one of k3s, kind, minikube, bare\n")
     }
 
-    func testKubectlCutsLongLoadBalancerAddresses() throws {
+    /// `loadBalancerStatusStringer` (pkg/printers/internalversion/printers.go) cuts a load
+    /// balancer's addresses to 16 characters only when not wide, but kubectl 1.32 prints the
+    /// API server's tables, which its table convertor makes wide (`TableConvertor.ConvertToTable`
+    /// in pkg/printers/storage/storage.go: `printers.GenerateOptions{Wide: true}`): the
+    /// addresses are whole, -o wide or not, as kubectl shows them from `rollout serve`.
+    func testLoadBalancerAddressesAreShownWhole() throws {
         XCTAssertEqual(try rollout("cluster", "init", "--nodes", "3").status, 0)
-        XCTAssertTrue(try rollout("get", "svc", "traefik", "-n", "kube-system").stdout.contains(" 10.0.0.2,10.0... "))
+        XCTAssertTrue(try rollout("get", "svc", "traefik", "-n", "kube-system").stdout.contains(" 10.0.0.2,10.0.0.3,10.0.0.4 "))
         XCTAssertTrue(try rollout("get", "svc", "traefik", "-n", "kube-system", "-o", "wide").stdout.contains(" 10.0.0.2,10.0.0.3,10.0.0.4 "))
     }
 

@@ -280,8 +280,8 @@ public enum TablePrinter {
 
     /// How a row's cells become a printed line, as bytes: the object's cells (kubectl's
     /// server-side printers, `cells(for:type:)`) with times printed at `now`, the namespace
-    /// first with -A, the kind before the name when a `get` names several kinds, a load
-    /// balancer's addresses cut unless wide, then -L's label columns and --show-labels.
+    /// first with -A, the kind before the name when a `get` names several kinds, then -L's
+    /// label columns and --show-labels.
     struct LineFormat {
         let now: Timestamp
         let options: TableOptions
@@ -291,9 +291,10 @@ public enum TablePrinter {
         let first: Int
         /// "deployment.apps/" before the name, when a `get` names several kinds.
         let kindPrefix: [UInt8]?
-        /// Service: the 4th column (EXTERNAL-IP) is cut when the 2nd is LoadBalancer; Ingress:
-        /// the 4th (ADDRESS) always; neither when wide.
-        let cutsService: Bool, cutsIngress: Bool
+        // (A load balancer's addresses are never cut: `loadBalancerStatusStringer` cuts them
+        // only when not wide, and the API server's table convertor prints wide —
+        // `TableConvertor.ConvertToTable`, `printers.GenerateOptions{Wide: true}` — so kubectl
+        // 1.32 shows them whole, -o wide or not.)
         /// The last time and restarts printed (rows in a run share them often).
         private var lastAge: (Timestamp?, String)?
         private var lastRestarts: (Int, Timestamp?, String)?
@@ -304,8 +305,6 @@ public enum TablePrinter {
             count = TablePrinter.columns(for: type, wide: options.wide).count
             first = options.allNamespaces && type.namespaced ? 1 : 0
             kindPrefix = options.showKind && type.kind != "Event" ? Array("\(type.qualifiedSingular)/".utf8) : nil
-            cutsService = type.kind == "Service" && type.group.isEmpty && !options.wide
-            cutsIngress = type.kind == "Ingress" && type.group == "networking.k8s.io" && !options.wide
         }
 
         /// One row: its namespace, its cells in order, and its labels when asked for.
@@ -313,22 +312,21 @@ public enum TablePrinter {
                                                       to lines: inout RowLines) where Cells.Element == ListingRow.CellView {
             if first == 1 { lines.add(namespace) }
             var position = first
-            var loadBalancer = false
             var cells = cells
             while position - first < count, let cell = cells.next() {
                 switch cell {
-                case .text(let text): emit(text, at: position, loadBalancer: &loadBalancer, to: &lines)
-                case .string(let text): emit(text, at: position, loadBalancer: &loadBalancer, to: &lines)
+                case .text(let text): emit(text, at: position, to: &lines)
+                case .string(let text): emit(text, at: position, to: &lines)
                 case .age(let t):
                     if lastAge == nil || lastAge?.0 != t {
                         lastAge = (t, t.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>")
                     }
-                    emit(lastAge?.1 ?? "", at: position, loadBalancer: &loadBalancer, to: &lines)
+                    emit(lastAge?.1 ?? "", at: position, to: &lines)
                 case .restarts(let n, let last):
                     if lastRestarts == nil || lastRestarts?.0 != n || lastRestarts?.1 != last {
                         lastRestarts = (n, last, PodSummary.restartsText(n, last: last, now: now))
                     }
-                    emit(lastRestarts?.2 ?? "", at: position, loadBalancer: &loadBalancer, to: &lines)
+                    emit(lastRestarts?.2 ?? "", at: position, to: &lines)
                 }
                 position += 1
             }
@@ -340,32 +338,17 @@ public enum TablePrinter {
             lines.endLine()
         }
 
-        /// Whether the cell at `position` may be changed (kind prefix, a cut address).
-        private func rewrites(_ position: Int) -> Bool {
-            (position == first && kindPrefix != nil) || ((position == first + 1 || position == first + 3) && (cutsService || cutsIngress))
-        }
-
-        private func emit(_ text: String, at position: Int, loadBalancer: inout Bool, to lines: inout RowLines) {
-            guard rewrites(position) else { return lines.add(text) }
+        /// The name, with the kind before it when a `get` names several kinds.
+        private func emit(_ text: String, at position: Int, to lines: inout RowLines) {
+            guard position == first, kindPrefix != nil else { return lines.add(text) }
             var text = text
-            text.withUTF8 { emit($0, at: position, loadBalancer: &loadBalancer, to: &lines) }
+            text.withUTF8 { emit($0, at: position, to: &lines) }
         }
 
-        private func emit(_ text: UnsafeBufferPointer<UInt8>, at position: Int, loadBalancer: inout Bool, to lines: inout RowLines) {
-            guard rewrites(position) else { return lines.add(text) }
+        private func emit(_ text: UnsafeBufferPointer<UInt8>, at position: Int, to lines: inout RowLines) {
             if position == first, let kindPrefix {
                 lines.add(kindPrefix, text)
                 return
-            }
-            if position == first + 1, cutsService { loadBalancer = text.elementsEqual("LoadBalancer".utf8) }
-            // loadBalancerStatusStringer and printIngress: more than 16 characters are cut to
-            // 13 and "...".
-            if position == first + 3, cutsIngress || (cutsService && loadBalancer) {
-                let string = String(decoding: text, as: UTF8.self)
-                if string.count > 16 {
-                    lines.add(String(string.prefix(13)) + "...")
-                    return
-                }
             }
             lines.add(text)
         }
