@@ -57,6 +57,9 @@ final class ServeAPITests: XCTestCase {
         // What the store keeps for itself is not part of the API.
         XCTAssertFalse(core.contains { $0["kind"] == .string("KubeletMemory") })
         XCTAssertEqual(get(api, "/apis/rollout.dev/v1alpha1").0, 404)
+        XCTAssertTrue((apps?["resources"]?.arrayValue ?? []).contains { $0["name"] == .string("controllerrevisions") })
+        let revisions = get(api, "/apis/apps/v1/namespaces/default/controllerrevisions", accept: "application/json;as=Table;v=v1;g=meta.k8s.io").1
+        XCTAssertEqual(revisions?["columnDefinitions"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["NAME", "CONTROLLER", "REVISION", "AGE"])
         XCTAssertEqual(get(api, "/version").1?["gitVersion"], .string(ClusterSetup.kubernetesVersion))
     }
 

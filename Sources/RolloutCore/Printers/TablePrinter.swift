@@ -377,6 +377,7 @@ public enum TablePrinter {
         case ("networking.k8s.io", "Ingress"): return ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"]
         case ("networking.k8s.io", "IngressClass"): return ["NAME", "CONTROLLER", "PARAMETERS", "AGE"]
         case ("policy", "PodDisruptionBudget"): return ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"]
+        case ("apps", "ControllerRevision"): return ["NAME", "CONTROLLER", "REVISION", "AGE"]
         default: return ["NAME", "AGE"]
         }
     }
@@ -463,6 +464,15 @@ public enum TablePrinter {
                 parameters = (p["kind"]?.stringValue ?? "") + (p["apiGroup"]?.stringValue.map { ".\($0)" } ?? "") + "/" + (p["name"]?.stringValue ?? "")
             }
             return [r.name, o.at("spec", "controller")?.stringValue ?? "", parameters, age]
+        case ("apps", "ControllerRevision"):
+            // printControllerRevision: the controlling owner as kind.group/name, "<none>" without.
+            let owner = (o.at("metadata", "ownerReferences")?.arrayValue ?? []).first { $0["controller"]?.boolValue == true }
+            let controller = owner.map { ref -> String in
+                let apiVersion = ref["apiVersion"]?.stringValue ?? ""
+                let group = apiVersion.contains("/") ? String(apiVersion.split(separator: "/")[0]) : ""
+                return (ref["kind"]?.stringValue ?? "").lowercased() + (group.isEmpty ? "" : ".\(group)") + "/" + (ref["name"]?.stringValue ?? "")
+            } ?? "<none>"
+            return [r.name, controller, String(int(["revision"])), age]
         case ("policy", "PodDisruptionBudget"):
             // printPodDisruptionBudget: the unset bound prints N/A.
             func bound(_ v: Value?) -> String {
