@@ -434,7 +434,7 @@ final class ServeAPITests: XCTestCase {
         let apps = apis?["items"]?.arrayValue?.first { $0.at("metadata", "name") == .string("apps") }
         let deployments = apps?["versions"]?.arrayValue?.first?["resources"]?.arrayValue?.first { $0["resource"] == .string("deployments") }
         XCTAssertEqual(deployments?["scope"], .string("Namespaced"))
-        XCTAssertEqual(deployments?["verbs"], json(#"["create","delete","get","list","patch","update","watch"]"#))
+        XCTAssertEqual(deployments?["verbs"], json(#"["create","delete","deletecollection","get","list","patch","update","watch"]"#))
         XCTAssertEqual(deployments?["subresources"]?.arrayValue?.compactMap { $0["subresource"]?.stringValue }, ["status", "scale"])
         let core = get(api, "/api", accept: accept).1?["items"]?.arrayValue ?? []
         XCTAssertEqual(core.count, 1)
