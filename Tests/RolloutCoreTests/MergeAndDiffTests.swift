@@ -84,6 +84,18 @@ final class MergeAndDiffTests: XCTestCase {
         try assertGolden(text, "defaults.golden.yaml")
     }
 
+    /// `SetDefaults_Secret` (pkg/apis/core/v1/defaults.go): a Secret without a type is Opaque;
+    /// one with a type keeps it.
+    func testSecretsDefaultToOpaque() {
+        var untyped = Resource(Object(["apiVersion": .string("v1"), "kind": .string("Secret"), "metadata": .object(Object(["name": .string("s")]))]))
+        Defaults.apply(to: &untyped)
+        XCTAssertEqual(untyped.object["type"], .string("Opaque"))
+        var tls = Resource(Object(["apiVersion": .string("v1"), "kind": .string("Secret"), "metadata": .object(Object(["name": .string("t")])),
+                                   "type": .string("kubernetes.io/tls")]))
+        Defaults.apply(to: &tls)
+        XCTAssertEqual(tls.object["type"], .string("kubernetes.io/tls"))
+    }
+
     /// Applies unified-diff hunks to `old`; nil when a context or removed line does not match.
     func patch(_ old: [String], with hunks: String) -> [String]? {
         var result: [String] = []

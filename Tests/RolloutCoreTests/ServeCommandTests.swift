@@ -281,6 +281,29 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
     }
 
+    /// kubectl's typed clients send protobuf (`kubectl create namespace`, `configmap`,
+    /// `secret`, `serviceaccount`): read from `generated.proto`'s field numbers; the API
+    /// server's defaults apply (a Secret without a type is Opaque, `SetDefaults_Secret`). Other
+    /// kinds are refused, saying what to send.
+    func testKubectlCreateSendsProtobuf() throws {
+        let directory = try temporaryDirectory(self, "serve-protobuf")
+        let state = directory.appendingPathComponent("state").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        let k = server.kubeconfig
+        XCTAssertEqual(try kubectl(["create", "namespace", "team"], kubeconfig: k).out, "namespace/team created\n")
+        XCTAssertEqual(try kubectl(["create", "configmap", "settings", "-n", "team", "--from-literal=a=1", "--from-literal=b=two"], kubeconfig: k).out, "configmap/settings created\n")
+        XCTAssertEqual(try kubectl(["create", "secret", "generic", "creds", "-n", "team", "--from-literal=user=admin"], kubeconfig: k).out, "secret/creds created\n")
+        XCTAssertEqual(try kubectl(["create", "serviceaccount", "robot", "-n", "team"], kubeconfig: k).out, "serviceaccount/robot created\n")
+        XCTAssertEqual(try kubectl(["get", "cm", "settings", "-n", "team", "-o", "jsonpath={.data}"], kubeconfig: k).out, #"{"a":"1","b":"two"}"#)
+        XCTAssertEqual(try kubectl(["get", "secret", "creds", "-n", "team", "-o", "jsonpath={.type} {.data.user}"], kubeconfig: k).out, "Opaque YWRtaW4=")
+        XCTAssertEqual(try kubectl(["get", "ns", "team", "-o", "jsonpath={.metadata.labels}"], kubeconfig: k).out, #"{"kubernetes.io/metadata.name":"team"}"#)
+        let refused = try kubectl(["create", "deployment", "web", "--image=nginx"], kubeconfig: k)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.err.contains("protobuf request bodies are read for Namespaces, ConfigMaps, Secrets and ServiceAccounts only (Deployment (apps/v1) is not read from protobuf)"), refused.err)
+        XCTAssertEqual(server.stop().status, 0)
+    }
+
     /// One writer per state: while it is served, commands that would change it are refused
     /// with where the server is (and change nothing); readers still read; after SIGTERM the
     /// state is saved, with the clock moved on, and writable again.

@@ -120,4 +120,33 @@ final class ServeHTTPTests: XCTestCase {
         XCTAssertNil(Base64.decode("a===" ))
         XCTAssertNil(Base64.decode("ab!d"))
     }
+
+    /// A protobuf body that is cut short or malformed anywhere is refused, never read past its
+    /// end: every prefix of a real body, and bytes flipped in it.
+    func testProtobufBodiesThatCannotBeReadAreRefused() throws {
+        // kubectl create configmap settings --from-literal=a=1: the envelope, TypeMeta, and a
+        // ConfigMap of metadata.name and one data entry.
+        func field(_ number: Int, _ bytes: [UInt8]) -> [UInt8] { [UInt8(number << 3 | 2), UInt8(bytes.count)] + bytes }
+        let typeMeta = field(1, Array("v1".utf8)) + field(2, Array("ConfigMap".utf8))
+        let configMap = field(1, field(1, Array("settings".utf8))) + field(2, field(1, Array("a".utf8)) + field(2, Array("1".utf8)))
+        let body = Protobuf.magic + field(1, typeMeta) + field(2, configMap)
+        XCTAssertEqual(try Protobuf.decode(body), .object(Object([
+            "apiVersion": .string("v1"), "kind": .string("ConfigMap"),
+            "metadata": .object(Object(["name": .string("settings")])), "data": .object(Object(["a": .string("1")])),
+        ])))
+        for cut in Protobuf.magic.count..<body.count - 1 {
+            if let value = try? Protobuf.decode(Array(body.prefix(cut))) {
+                // A prefix that ends between fields is a smaller object, never more.
+                XCTAssertNotEqual(value["data"], .object(Object(["a": .string("1")])), "cut at \(cut)")
+            }
+        }
+        for i in Protobuf.magic.count..<body.count {
+            for flip: UInt8 in [0x80, 0xFF, 0x07] {
+                var damaged = body
+                damaged[i] ^= flip
+                _ = try? Protobuf.decode(damaged)
+            }
+        }
+        XCTAssertThrowsError(try Protobuf.decode(Array("k8s".utf8)))
+    }
 }

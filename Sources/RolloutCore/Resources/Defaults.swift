@@ -13,6 +13,9 @@ public enum Defaults {
         case ("", "Pod"): resource.object.update("spec") { podSpec(&$0); podAdmission(&$0) }
         case ("", "Service"): resource.object.update("spec") { serviceSpec(&$0) }
         case ("", "Namespace"): namespace(&resource)
+        // SetDefaults_Secret: a Secret without a type is Opaque.
+        case ("", "Secret"):
+            if resource.object["type"] == nil || resource.object["type"] == .string("") { resource.object["type"] = .string("Opaque") }
         default: break
         }
     }

@@ -16,13 +16,21 @@ extension APIServer {
         // kubectl's typed clients (`kubectl create configmap`, …) send protobuf; its other
         // commands send JSON.
         let contentType = (request.headers["content-type"] ?? "").lowercased()
-        if contentType.hasPrefix("application/vnd.kubernetes.protobuf") || request.body.starts(with: [0x6B, 0x38, 0x73, 0x00]) {
-            throw APIStatus(code: 415, reason: "UnsupportedMediaType",
-                            message: "protobuf request bodies are not supported by the simulated cluster: send JSON or YAML (`kubectl create … --dry-run=client -o yaml | kubectl apply -f -` makes the same object)")
+        var bytes = request.body
+        if contentType.hasPrefix("application/vnd.kubernetes.protobuf") || request.body.starts(with: Protobuf.magic) {
+            let decoded: Value
+            do throws(Protobuf.Unreadable) {
+                decoded = try Protobuf.decode(request.body)
+            } catch {
+                throw APIStatus(code: 415, reason: "UnsupportedMediaType",
+                                message: "protobuf request bodies are read for Namespaces, ConfigMaps, Secrets and ServiceAccounts only (\(error.message)): send JSON or YAML (`kubectl create … --dry-run=client -o yaml | kubectl apply -f -` makes the same object)")
+            }
+            bytes = []
+            try? JSONWriter.write(decoded, style: .compact, into: &bytes)
         }
         let documents: [ManifestDocument]
         do {
-            documents = try ManifestDecoder.decode([ManifestSource(name: "", bytes: request.body)], expandLists: false).documents
+            documents = try ManifestDecoder.decode([ManifestSource(name: "", bytes: bytes)], expandLists: false).documents
         } catch {
             throw APIStatus.badRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (\(error.description))")
         }
