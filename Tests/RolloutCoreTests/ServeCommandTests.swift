@@ -282,7 +282,8 @@ final class ServeCommandTests: XCTestCase {
     }
 
     /// kubectl's typed clients send protobuf (`kubectl create namespace`, `configmap`,
-    /// `secret`, `serviceaccount`): read from `generated.proto`'s field numbers; the API
+    /// `secret`, `serviceaccount`, `deployment`, `service`): read from `generated.proto`'s field
+    /// numbers; the API
     /// server's defaults apply (a Secret without a type is Opaque, `SetDefaults_Secret`). Other
     /// kinds are refused, saying what to send.
     func testKubectlCreateSendsProtobuf() throws {
@@ -298,9 +299,30 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(try kubectl(["get", "cm", "settings", "-n", "team", "-o", "jsonpath={.data}"], kubeconfig: k).out, #"{"a":"1","b":"two"}"#)
         XCTAssertEqual(try kubectl(["get", "secret", "creds", "-n", "team", "-o", "jsonpath={.type} {.data.user}"], kubeconfig: k).out, "Opaque YWRtaW4=")
         XCTAssertEqual(try kubectl(["get", "ns", "team", "-o", "jsonpath={.metadata.labels}"], kubeconfig: k).out, #"{"kubernetes.io/metadata.name":"team"}"#)
-        let refused = try kubectl(["create", "deployment", "web", "--image=nginx"], kubeconfig: k)
+        // A Deployment and a Service made from protobuf are the ones made from the same
+        // command's JSON (`--dry-run=client -o json | kubectl apply`): same template, same
+        // ReplicaSet name (its hash).
+        XCTAssertEqual(try kubectl(["create", "deployment", "web", "-n", "team", "--image=nginx:1.25", "--replicas=2", "--port=8080"], kubeconfig: k).status, 0)
+        XCTAssertEqual(try kubectl(["create", "service", "nodeport", "web", "-n", "team", "--tcp=81:http"], kubeconfig: k).status, 0)
+        XCTAssertEqual(try kubectl(["create", "namespace", "json"], kubeconfig: k).status, 0)
+        let directory2 = try temporaryDirectory(self, "serve-protobuf-json")
+        for (command, file) in [(["create", "deployment", "web", "-n", "json", "--image=nginx:1.25", "--replicas=2", "--port=8080"], "d.json"),
+                                (["create", "service", "nodeport", "web", "-n", "json", "--tcp=81:http"], "s.json")] {
+            let json = try kubectl(command + ["--dry-run=client", "-o", "json"], kubeconfig: k).out
+            let path = directory2.appendingPathComponent(file).path
+            try json.write(toFile: path, atomically: true, encoding: .utf8)
+            XCTAssertEqual(try kubectl(["apply", "-f", path], kubeconfig: k).status, 0)
+        }
+        for query in ["jsonpath={.spec.template}", "jsonpath={.spec.replicas} {.spec.selector}"] {
+            XCTAssertEqual(try kubectl(["get", "deploy", "web", "-n", "team", "-o", query], kubeconfig: k).out,
+                           try kubectl(["get", "deploy", "web", "-n", "json", "-o", query], kubeconfig: k).out, query)
+        }
+        XCTAssertEqual(try kubectl(["get", "rs", "-n", "team", "-o", "name"], kubeconfig: k).out, try kubectl(["get", "rs", "-n", "json", "-o", "name"], kubeconfig: k).out)
+        XCTAssertEqual(try kubectl(["get", "svc", "web", "-n", "team", "-o", "jsonpath={.spec.type} {.spec.ports[0].name} {.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.selector}"], kubeconfig: k).out,
+                       "NodePort 81-http 81 http {\"app\":\"web\"}")
+        let refused = try kubectl(["create", "job", "once", "--image=busybox"], kubeconfig: k)
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.err.contains("protobuf request bodies are read for Namespaces, ConfigMaps, Secrets and ServiceAccounts only (Deployment (apps/v1) is not read from protobuf)"), refused.err)
+        XCTAssertTrue(refused.err.contains("(Job (batch/v1) is not read from protobuf)"), refused.err)
         XCTAssertEqual(server.stop().status, 0)
     }
 

@@ -1,15 +1,20 @@
-/// The protobuf bodies kubectl's typed clients send (`kubectl create namespace`, `create
-/// configmap`, `create secret`, `create serviceaccount`), read into the JSON form the rest of
+/// The protobuf bodies kubectl's typed clients send (`kubectl create namespace`, `configmap`,
+/// `secret`, `serviceaccount`, `deployment`, `service`), read into the JSON form the rest of
 /// the API takes: the `k8s\0` envelope (`runtime.Unknown`: its TypeMeta, then the object's
-/// bytes), and the messages of `k8s.io/api/core/v1/generated.proto` for those kinds, field
-/// number by field number. A body of any other kind, or that cannot be read, is refused
+/// bytes), and the messages of `k8s.io/api/{core,apps}/v1/generated.proto` for those kinds,
+/// field number by field number. proto2 writes every field that is not a pointer, zero or
+/// not: zero values of such fields are left out, as Go's JSON leaves them (`omitempty`). A
+/// field not described here that holds more than a zero value makes the body unreadable
+/// rather than read wrong; a body of another kind, or one that cannot be read, is refused
 /// (415), saying what to send instead.
 enum Protobuf {
     static let magic: [UInt8] = [0x6B, 0x38, 0x73, 0x00]
 
     /// What a field holds, and its JSON name.
     indirect enum Kind: Sendable {
-        case string, int64, bool
+        case string, int64, int32, bool
+        /// `intstr.IntOrString`: type 1 (0 int, 1 string), intVal 2, strVal 3.
+        case intOrString
         /// `bytes`: base64 in JSON.
         case bytes
         case message([Int: (String, Kind)])
@@ -18,6 +23,10 @@ enum Protobuf {
         case repeated(Kind)
         /// `metav1.Time`: seconds 1 and nanos 2, as RFC 3339.
         case time
+        /// `resource.Quantity`: its string, field 1.
+        case quantity
+        /// Read past: what the API server ignores in a create (`status`).
+        case ignored
     }
 
     static let ownerReference: Kind = .message([1: ("kind", .string), 3: ("name", .string), 4: ("uid", .string), 5: ("apiVersion", .string),
@@ -32,13 +41,54 @@ enum Protobuf {
     static let objectReference: Kind = .message([1: ("kind", .string), 2: ("namespace", .string), 3: ("name", .string), 4: ("uid", .string),
                                                    5: ("apiVersion", .string), 6: ("resourceVersion", .string), 7: ("fieldPath", .string)])
 
+    static let labelSelector: Kind = .message([1: ("matchLabels", .map(.string)),
+                                               2: ("matchExpressions", .repeated(.message([1: ("key", .string), 2: ("operator", .string), 3: ("values", .repeated(.string))])))])
+    static let resourceList: Kind = .map(.string)
+    static let container: Kind = .message([
+        1: ("name", .string), 2: ("image", .string), 3: ("command", .repeated(.string)), 4: ("args", .repeated(.string)), 5: ("workingDir", .string),
+        6: ("ports", .repeated(.message([1: ("name", .string), 2: ("hostPort", .int32), 3: ("containerPort", .int32), 4: ("protocol", .string), 5: ("hostIP", .string)]))),
+        7: ("env", .repeated(.message([1: ("name", .string), 2: ("value", .string)]))),
+        8: ("resources", .message([1: ("limits", .map(.quantity)), 2: ("requests", .map(.quantity))])),
+        13: ("terminationMessagePath", .string), 14: ("imagePullPolicy", .string), 20: ("terminationMessagePolicy", .string),
+    ])
+    static let podTemplate: Kind = .message([
+        1: ("metadata", objectMeta),
+        2: ("spec", .message([2: ("containers", .repeated(container)), 3: ("restartPolicy", .string), 4: ("terminationGracePeriodSeconds", .int64),
+                             6: ("dnsPolicy", .string), 7: ("nodeSelector", .map(.string)), 8: ("serviceAccountName", .string),
+                             19: ("schedulerName", .string), 20: ("initContainers", .repeated(container))])),
+    ])
+
+    /// Fields of the kinds below that are pointers in the Go types.
+    static let pointerFields: Set<String> = ["replicas", "revisionHistoryLimit", "progressDeadlineSeconds", "terminationGracePeriodSeconds",
+                                             "immutable", "automountServiceAccountToken", "deletionGracePeriodSeconds", "controller", "blockOwnerDeletion"]
+
     /// The kinds read, by `apiVersion/kind`.
     static let kinds: [String: [Int: (String, Kind)]] = [
-        "v1/Namespace": [1: ("metadata", objectMeta), 2: ("spec", .message([1: ("finalizers", .repeated(.string))]))],
+        "v1/Namespace": [1: ("metadata", objectMeta), 2: ("spec", .message([1: ("finalizers", .repeated(.string))])), 3: ("status", .ignored)],
         "v1/ConfigMap": [1: ("metadata", objectMeta), 2: ("data", .map(.string)), 3: ("binaryData", .map(.bytes)), 4: ("immutable", .bool)],
         "v1/Secret": [1: ("metadata", objectMeta), 2: ("data", .map(.bytes)), 3: ("type", .string), 4: ("stringData", .map(.string)), 5: ("immutable", .bool)],
         "v1/ServiceAccount": [1: ("metadata", objectMeta), 2: ("secrets", .repeated(objectReference)),
                               3: ("imagePullSecrets", .repeated(localObjectReference)), 4: ("automountServiceAccountToken", .bool)],
+        "apps/v1/Deployment": [
+            1: ("metadata", objectMeta),
+            2: ("spec", .message([
+                1: ("replicas", .int32), 2: ("selector", labelSelector), 3: ("template", podTemplate),
+                4: ("strategy", .message([1: ("type", .string), 2: ("rollingUpdate", .message([1: ("maxUnavailable", .intOrString), 2: ("maxSurge", .intOrString)]))])),
+                5: ("minReadySeconds", .int32), 6: ("revisionHistoryLimit", .int32), 7: ("paused", .bool), 9: ("progressDeadlineSeconds", .int32),
+            ])),
+            3: ("status", .ignored),
+        ],
+        "v1/Service": [
+            1: ("metadata", objectMeta),
+            2: ("spec", .message([
+                1: ("ports", .repeated(.message([1: ("name", .string), 2: ("protocol", .string), 3: ("port", .int32), 4: ("targetPort", .intOrString),
+                                                 5: ("nodePort", .int32), 6: ("appProtocol", .string)]))),
+                2: ("selector", .map(.string)), 3: ("clusterIP", .string), 4: ("type", .string), 5: ("externalIPs", .repeated(.string)),
+                7: ("sessionAffinity", .string), 10: ("externalName", .string), 11: ("externalTrafficPolicy", .string),
+                13: ("publishNotReadyAddresses", .bool), 18: ("clusterIPs", .repeated(.string)), 22: ("internalTrafficPolicy", .string),
+            ])),
+            3: ("status", .ignored),
+        ],
     ]
 
     struct Unreadable: Error {
@@ -81,8 +131,12 @@ enum Protobuf {
         while !reader.atEnd {
             let (number, wire) = try reader.key()
             guard let (name, kind) = fields[number] else {
-                try reader.skip(wire)
-                continue
+                // A field not described here: nothing lost if it is empty (`status: {}`),
+                // else the body is not read rather than read wrong.
+                // (proto2 writes every field that is not a pointer, zero or not.)
+                if wire == 2, try reader.lengthDelimited().isEmpty { continue }
+                if wire == 0, try reader.varint() == 0 { continue }
+                throw Unreadable(message: "field \(number) is not read")
             }
             switch kind {
             case .repeated(let element):
@@ -100,11 +154,16 @@ enum Protobuf {
                 var map = object[name]?.objectValue ?? Object()
                 map[key] = entryValue
                 object[name] = .object(map)
+            case .ignored:
+                try reader.skip(wire)
             default:
-                // An empty string is how protobuf carries a string not set; Go's JSON leaves
-                // such fields out (`omitempty`).
+                // proto2 writes a field that is not a pointer even when it is zero; Go's JSON
+                // leaves such fields out (`omitempty`). A pointer field is written only when
+                // set, so its zero stays (`replicas: 0`).
                 let decoded = try value(&reader, kind, wire: wire)
-                if decoded != .string("") { object[name] = decoded }
+                if decoded == .string("") { continue }
+                if (decoded == .int(0) || decoded == .bool(false)) && !Self.pointerFields.contains(name) { continue }
+                object[name] = decoded
             }
         }
         return .object(object)
@@ -127,6 +186,16 @@ enum Protobuf {
         case .message(let fields):
             guard wire == 2 else { throw Unreadable(message: "a message is not length-delimited") }
             return try message(try reader.lengthDelimited(), fields)
+        case .quantity:
+            // `resource.Quantity`: its string form, field 1.
+            guard wire == 2 else { throw Unreadable(message: "a quantity is not length-delimited") }
+            var inner = Reader(bytes: try reader.lengthDelimited())
+            var text = ""
+            while !inner.atEnd {
+                let (f, w) = try inner.key()
+                if f == 1, w == 2 { text = try inner.string() } else { try inner.skip(w) }
+            }
+            return .string(text)
         case .time:
             guard wire == 2 else { throw Unreadable(message: "a time is not length-delimited") }
             var time = Reader(bytes: try reader.lengthDelimited())
@@ -135,8 +204,26 @@ enum Protobuf {
                 let (f, w) = try time.key()
                 if f == 1, w == 0 { seconds = Int(truncatingIfNeeded: try time.varint()) } else { try time.skip(w) }
             }
-            return .string(Timestamp(milliseconds: seconds.multipliedSaturating(by: 1000)).description)
-        case .map, .repeated:
+            // The zero time is a time not set (JSON `null`).
+            return seconds == 0 ? .string("") : .string(Timestamp(milliseconds: seconds.multipliedSaturating(by: 1000)).description)
+        case .intOrString:
+            guard wire == 2 else { throw Unreadable(message: "an IntOrString is not length-delimited") }
+            var inner = Reader(bytes: try reader.lengthDelimited())
+            var type = 0, int = 0, string = ""
+            while !inner.atEnd {
+                let (f, w) = try inner.key()
+                switch (f, w) {
+                case (1, 0): type = Int(truncatingIfNeeded: try inner.varint())
+                case (2, 0): int = Int(Int32(truncatingIfNeeded: try inner.varint()))
+                case (3, 2): string = try inner.string()
+                default: try inner.skip(w)
+                }
+            }
+            return type == 1 ? .string(string) : .int(int)
+        case .int32:
+            guard wire == 0 else { throw Unreadable(message: "an integer is not a varint") }
+            return .int(Int(Int32(truncatingIfNeeded: try reader.varint())))
+        case .map, .repeated, .ignored:
             throw Unreadable(message: "a nested list or map")
         }
     }
