@@ -525,4 +525,31 @@ final class ServeAPITests: XCTestCase {
         XCTAssertTrue(seen.contains { $0.1["reason"] == .string("Pulled") }, "stored")
         XCTAssertFalse(seen.contains { $0.1["reason"] == .string("Scheduled") }, "before the watch")
     }
+
+    /// Foreground deletion (`processDeletingDependentsItem`): the Deployment and its
+    /// ReplicaSet stay, marked with a deletionTimestamp and the `foregroundDeletion` finalizer,
+    /// while the pods stop; the ReplicaSet makes no new pods meanwhile; then the ReplicaSet
+    /// goes, then the Deployment. Background deletion removes the owner at once.
+    func testForegroundDeletionWaitsForTheDependents() throws {
+        let (api, clock, store) = try served()
+        clock.advance(30)
+        XCTAssertEqual(get(api, "/apis/apps/v1/namespaces/default/deployments/web-api").1?.at("status", "readyReplicas"), .int(3))
+        let deleted = send(api, "DELETE", "/apis/apps/v1/namespaces/default/deployments/web-api", #"{"propagationPolicy":"Foreground"}"#)
+        XCTAssertEqual(deleted.0, 200)
+        XCTAssertEqual(deleted.1?.at("metadata", "finalizers"), json(#"["foregroundDeletion"]"#))
+        XCTAssertNotNil(deleted.1?.at("metadata", "deletionTimestamp"))
+        clock.advance(1)
+        let sets = get(api, "/apis/apps/v1/namespaces/default/replicasets").1?["items"]?.arrayValue ?? []
+        XCTAssertEqual(sets.count, 1)
+        XCTAssertEqual(sets.first?.at("metadata", "finalizers"), json(#"["foregroundDeletion"]"#))
+        let pods = get(api, "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb-api").1?["items"]?.arrayValue ?? []
+        XCTAssertEqual(pods.count, 3, "no new pods while they stop")
+        XCTAssertTrue(pods.allSatisfy { $0.at("metadata", "deletionTimestamp") != nil })
+        XCTAssertNotNil(get(api, "/apis/apps/v1/namespaces/default/deployments/web-api").1?.at("metadata", "deletionTimestamp"))
+        clock.advance(60)
+        XCTAssertEqual(get(api, "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb-api").1?["items"]?.arrayValue?.count, 0)
+        XCTAssertEqual(get(api, "/apis/apps/v1/namespaces/default/replicasets").1?["items"]?.arrayValue?.count, 0)
+        XCTAssertEqual(get(api, "/apis/apps/v1/namespaces/default/deployments/web-api").0, 404)
+        XCTAssertNil(try store.get(ObjectKey(type: "apps/Deployment", namespace: "default", name: "web-api")))
+    }
 }

@@ -26,7 +26,8 @@ public enum ReplicaSetController {
         let owned = c.pods(ownedBy: uid)
         var activeCount = 0
         for pod in owned where pod.isActive { activeCount += 1 }
-        let diff = activeCount - rs.specReplicas
+        // syncReplicaSet: a ReplicaSet being deleted manages no replicas (`rs.DeletionTimestamp == nil`).
+        let diff = rs.deletionTimestamp == nil ? activeCount - rs.specReplicas : 0
         if diff < 0 {
             // The simulated cluster holds a bounded number of pods, as a quota would: beyond it
             // creation fails with FailedCreate, instead of exhausting the machine.

@@ -26,6 +26,8 @@ extension SimReplicaSet {
         generation = r.generation
         observedGeneration = o.at("status", "observedGeneration")?.intValue ?? 0
         behaviour = AppBehaviour(template: .object(template))
+        deletionTimestamp = r.metadata["deletionTimestamp"]
+        finalizers = r.metadata["finalizers"]
         resource = r
     }
 
@@ -45,6 +47,8 @@ extension SimReplicaSet {
         if !annotations.isEmpty {
             meta["annotations"] = .object(Object(annotations.sorted { $0.key < $1.key }.map { Object.Member(key: $0.key, value: .string($0.value)) }))
         }
+        if let deletionTimestamp { meta["deletionTimestamp"] = deletionTimestamp }
+        if let finalizers { meta["finalizers"] = finalizers }
         if ownerUID.isEmpty, var base = resource {
             var baseMeta = base.metadata
             for member in meta.members { baseMeta[member.key] = member.value }

@@ -212,6 +212,10 @@ public struct SimReplicaSet: Sendable {
     public var observedGeneration = 1
     public var behaviour: AppBehaviour
     public var deleted = false
+    /// `metadata.deletionTimestamp` and `finalizers` of a ReplicaSet deleted in the foreground
+    /// (`propagationPolicy: Foreground`): it stays until its pods are gone, and makes none.
+    public var deletionTimestamp: Value?
+    public var finalizers: Value?
     /// The stored object this came from, for fields we do not model.
     var resource: Resource?
 

@@ -444,11 +444,16 @@ extension APIServer {
             throw APIStatus(code: 422, reason: "Invalid", message: "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"\(propagation)\": supported values: \"Foreground\", \"Background\", \"Orphan\"")
         }
         let dryRun = try dryRun(request)
+        var marked: [ObjectKey] = []
         let result = try cluster.write { store, _ -> Value in
             guard let live = try store.get(key) else { throw APIStatus.notFound(type, name: name) }
             if dryRun { return live.value }
             if propagation == "Orphan" {
                 try store.delete(key)
+            } else if propagation == "Foreground" {
+                // Returned as it is now, marked, until its dependents are gone.
+                marked = try ForegroundDeletion.begin(live, store: store, gracePeriod: grace)
+                if let still = try store.get(key) { return still.value }
             } else {
                 let terminating = try Deleter(store: store, gracePeriod: grace).delete(live)
                 // A pod stopping gracefully is returned as it is now, with its deletionTimestamp.
@@ -459,6 +464,7 @@ extension APIServer {
                 "details": .object(Object(["name": .string(name), "group": .string(type.group), "kind": .string(type.plural), "uid": .string(live.uid)])),
             ]))
         }
+        if !marked.isEmpty { cluster.deletingInForeground(marked) }
         return json(200, result)
     }
 }

@@ -25,6 +25,8 @@ public final class ServedCluster: @unchecked Sendable {
     /// Virtual time at the wall clock's `wall`.
     private var origin: (virtual: Timestamp, wall: Double)
     private var lastCommit: Double
+    /// Objects being deleted in the foreground, removed once their dependents are gone.
+    private var foreground: Set<ObjectKey> = []
     /// Seconds between commits of what the controllers did (writes commit at once).
     public var commitInterval: Double = 1
 
@@ -44,6 +46,7 @@ public final class ServedCluster: @unchecked Sendable {
         let loaded = try Cluster(store: store)
         cluster = loaded
         store.journal = ChangeJournal(resourceVersion: store.resourceVersion)
+        foreground = try ForegroundDeletion.marked(in: store)
         let wall = clock.seconds()
         origin = (loaded.now, wall)
         lastCommit = wall
@@ -92,7 +95,17 @@ public final class ServedCluster: @unchecked Sendable {
         let target = max(target(), cluster.now)
         EventLoop.advance(cluster, by: Duration(milliseconds: target.milliseconds - cluster.now.milliseconds))
         try cluster.save()
+        // The garbage collector's part of foreground deletions: what no longer has dependents
+        // goes, and the controllers read the cluster again without it.
+        if !foreground.isEmpty, try ForegroundDeletion.collect(&foreground, store: store) { self.cluster = nil }
         store.journal?.publish()
+    }
+
+    /// Objects a foreground deletion marked, to remove once their dependents are gone.
+    public func deletingInForeground(_ keys: [ObjectKey]) {
+        lock.lock()
+        foreground.formUnion(keys)
+        lock.unlock()
     }
 
     /// The replayed requests per route (`--traffic`), and their failures, since `since`
