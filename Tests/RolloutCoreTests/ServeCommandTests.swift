@@ -88,6 +88,13 @@ final class ServeProcess {
 /// `rollout serve` end to end (issue 15): the built binary serving a state, kubectl (when
 /// present) reading it, and the state's one writer.
 final class ServeCommandTests: XCTestCase {
+    /// A new cluster's state in a temporary directory, served with `arguments`.
+    private func servedNewCluster(_ prefix: String, arguments: [String]) throws -> ServeProcess {
+        let state = try temporaryDirectory(self, prefix).appendingPathComponent("state").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
+        return try ServeProcess(state: state, arguments: arguments, in: self)
+    }
+
     private func kubectl(_ arguments: [String], kubeconfig: String) throws -> (status: Int32, out: String, err: String) {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl") else {
             print("SKIPPED: kubectl absent; the served API is not checked with it")
@@ -200,10 +207,7 @@ final class ServeCommandTests: XCTestCase {
     /// to its end with `rollout status`'s lines, `wait` sees the condition, `get -w` prints
     /// each change. The clock runs at 20×, so a rollout of the example takes about a second.
     func testKubectlWaitsOnWatches() throws {
-        let directory = try temporaryDirectory(self, "serve-watch")
-        let state = directory.appendingPathComponent("state").path
-        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
-        let server = try ServeProcess(state: state, arguments: ["--speed", "20"], in: self)
+        let server = try servedNewCluster("serve-watch", arguments: ["--speed", "20"])
         let k = server.kubeconfig
         XCTAssertEqual(try kubectl(["apply", "-f", "examples/manifests/web-api.yaml"], kubeconfig: k).status, 0)
         let status = try kubectl(["rollout", "status", "deployment/web-api", "--timeout=60s"], kubeconfig: k)
@@ -264,10 +268,7 @@ final class ServeCommandTests: XCTestCase {
     /// `kubectl apply --server-side`: created, applied again, a conflict with the replicas
     /// `kubectl scale` set (kubectl's own message, exit 1), then forced.
     func testKubectlServerSideApply() throws {
-        let directory = try temporaryDirectory(self, "serve-ssa")
-        let state = directory.appendingPathComponent("state").path
-        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
-        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        let server = try servedNewCluster("serve-ssa", arguments: ["--speed", "0.000001"])
         let k = server.kubeconfig
         let created = try kubectl(["apply", "--server-side", "-f", "examples/manifests/web-api.yaml"], kubeconfig: k)
         XCTAssertEqual(created.out, "deployment.apps/web-api serverside-applied\nservice/web-api serverside-applied\n", created.err)
@@ -287,10 +288,7 @@ final class ServeCommandTests: XCTestCase {
     /// server's defaults apply (a Secret without a type is Opaque, `SetDefaults_Secret`). Other
     /// kinds are refused, saying what to send.
     func testKubectlCreateSendsProtobuf() throws {
-        let directory = try temporaryDirectory(self, "serve-protobuf")
-        let state = directory.appendingPathComponent("state").path
-        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
-        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        let server = try servedNewCluster("serve-protobuf", arguments: ["--speed", "0.000001"])
         let k = server.kubeconfig
         XCTAssertEqual(try kubectl(["create", "namespace", "team"], kubeconfig: k).out, "namespace/team created\n")
         XCTAssertEqual(try kubectl(["create", "configmap", "settings", "-n", "team", "--from-literal=a=1", "--from-literal=b=two"], kubeconfig: k).out, "configmap/settings created\n")
@@ -305,11 +303,11 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(try kubectl(["create", "deployment", "web", "-n", "team", "--image=nginx:1.25", "--replicas=2", "--port=8080"], kubeconfig: k).status, 0)
         XCTAssertEqual(try kubectl(["create", "service", "nodeport", "web", "-n", "team", "--tcp=81:http"], kubeconfig: k).status, 0)
         XCTAssertEqual(try kubectl(["create", "namespace", "json"], kubeconfig: k).status, 0)
-        let directory2 = try temporaryDirectory(self, "serve-protobuf-json")
+        let directory = try temporaryDirectory(self, "serve-protobuf-json")
         for (command, file) in [(["create", "deployment", "web", "-n", "json", "--image=nginx:1.25", "--replicas=2", "--port=8080"], "d.json"),
                                 (["create", "service", "nodeport", "web", "-n", "json", "--tcp=81:http"], "s.json")] {
             let json = try kubectl(command + ["--dry-run=client", "-o", "json"], kubeconfig: k).out
-            let path = directory2.appendingPathComponent(file).path
+            let path = directory.appendingPathComponent(file).path
             try json.write(toFile: path, atomically: true, encoding: .utf8)
             XCTAssertEqual(try kubectl(["apply", "-f", path], kubeconfig: k).status, 0)
         }
@@ -352,10 +350,7 @@ final class ServeCommandTests: XCTestCase {
     /// connection closed, a silent connection holds nobody up, many clients at once are all
     /// answered; a request without the token is 401.
     func testTheServerOutlivesBadClients() throws {
-        let directory = try temporaryDirectory(self, "serve-robust")
-        let state = directory.appendingPathComponent("state").path
-        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
-        let server = try ServeProcess(state: state, arguments: ["--token", "t0ken", "--v=1"], in: self)
+        let server = try servedNewCluster("serve-robust", arguments: ["--token", "t0ken", "--v=1"])
         XCTAssertTrue(try server.raw(Array("GARBAGE\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
         XCTAssertTrue(try server.raw(Array("POST /api/v1/namespaces HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 413 "))
         // Connected, and saying nothing (nor half a request) while others are served.
