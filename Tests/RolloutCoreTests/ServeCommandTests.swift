@@ -151,6 +151,8 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(explained.contains("  rollingUpdate\t<RollingUpdateDeployment>\n"), explained)
         XCTAssertTrue(explained.contains("  type\t<string>\n  enum: Recreate, RollingUpdate\n"), explained)
         XCTAssertTrue(try kubectl(["explain", "deployment.spec.strategy.rollingUpdate.maxSurge"], kubeconfig: server.kubeconfig).out.contains("FIELD: maxSurge <IntOrString>"))
+        XCTAssertTrue(try kubectl(["explain", "pod.spec.containers.readinessProbe"], kubeconfig: server.kubeconfig).out.contains("FIELD: readinessProbe <Probe>"))
+        XCTAssertTrue(try kubectl(["explain", "service.spec.type"], kubeconfig: server.kubeconfig).out.contains("    LoadBalancer\n"))
         let missing = try kubectl(["get", "pod", "nope"], kubeconfig: server.kubeconfig)
         XCTAssertEqual(missing.status, 1)
         XCTAssertEqual(missing.err, "Error from server (NotFound): pods \"nope\" not found\n")

@@ -1,7 +1,8 @@
 /// The OpenAPI schemas of the served kinds' documents, for `kubectl explain`: each kind's
-/// top-level fields, and the whole tree of the Deployment (the kind `rollout` rolls), with
-/// descriptions of what each field does in this cluster. Kinds without a tree here are
-/// described at their top level (their `spec` and `status` as objects).
+/// top-level fields, and the trees of the Deployment, ReplicaSet, Pod and Service (the kinds
+/// `rollout` simulates), with descriptions of what each field does in this cluster, in this
+/// project's words. Other kinds are described at their top level (`spec` and `status` as
+/// objects).
 enum Schemas {
     /// A type: its description, and its fields (name, type, description) in order.
     struct TypeSchema: Sendable {
@@ -111,6 +112,42 @@ enum Schemas {
             Field(name: "lastUpdateTime", type: string(), description: "When it was last updated."),
             Field(name: "lastTransitionTime", type: string(), description: "When its status last changed."),
         ]),
+        TypeSchema(name: "io.k8s.api.apps.v1.ReplicaSetSpec", description: "The pods a ReplicaSet keeps running.", fields: [
+            Field(name: "replicas", type: .integer, description: "How many pods to keep running. Defaults to 1."),
+            Field(name: "selector", type: .object(labelSelector), description: "Which pods the ReplicaSet owns: it must match the template's labels.", required: true),
+            Field(name: "template", type: .object("io.k8s.api.core.v1.PodTemplateSpec"), description: "The pods it creates when there are too few."),
+            Field(name: "minReadySeconds", type: .integer, description: "Seconds a new pod must be ready before it counts as available."),
+        ]),
+        TypeSchema(name: "io.k8s.api.apps.v1.ReplicaSetStatus", description: "What the ReplicaSet controller observed last.", fields: [
+            Field(name: "replicas", type: .integer, description: "Its pods that are not terminating."),
+            Field(name: "readyReplicas", type: .integer, description: "Pods that are ready."),
+            Field(name: "availableReplicas", type: .integer, description: "Pods ready for at least minReadySeconds."),
+            Field(name: "terminatingReplicas", type: .integer, description: "Pods that are stopping."),
+            Field(name: "observedGeneration", type: .integer, description: "The generation the controller acted on."),
+        ]),
+        TypeSchema(name: "io.k8s.api.core.v1.PodStatus", description: "What the kubelet observed of a pod.", fields: [
+            Field(name: "phase", type: string("Failed", "Pending", "Running", "Succeeded", "Unknown"), description: "Where the pod is in its life."),
+            Field(name: "conditions", type: .array(of: .object("io.k8s.api.core.v1.PodCondition")), description: "PodScheduled, Initialized, ContainersReady, Ready, PodReadyToStartContainers."),
+            Field(name: "podIP", type: string(), description: "The pod's address, from its node's range."),
+            Field(name: "hostIP", type: string(), description: "Its node's address."),
+            Field(name: "startTime", type: string(), description: "When the kubelet accepted the pod."),
+            Field(name: "containerStatuses", type: .array(of: .object("io.k8s.api.core.v1.ContainerStatus")), description: "Each app container's state, readiness and restarts."),
+            Field(name: "initContainerStatuses", type: .array(of: .object("io.k8s.api.core.v1.ContainerStatus")), description: "Each init container's state."),
+            Field(name: "qosClass", type: string("BestEffort", "Burstable", "Guaranteed"), description: "Its quality of service, from its requests and limits."),
+        ]),
+        TypeSchema(name: "io.k8s.api.core.v1.ServiceSpec", description: "How a Service is reached and which pods answer.", fields: [
+            Field(name: "selector", type: .map(of: string()), description: "Labels of the pods whose ready endpoints get the requests."),
+            Field(name: "ports", type: .array(of: .object("io.k8s.api.core.v1.ServicePort")), description: "The ports it serves, each with the pods' targetPort."),
+            Field(name: "type", type: string("ClusterIP", "ExternalName", "LoadBalancer", "NodePort"), description: "How it is reached: inside the cluster, on every node's port, or through a load balancer. Defaults to ClusterIP."),
+            Field(name: "clusterIP", type: string(), description: "Its address in the cluster, allocated unless given (None: headless)."),
+            Field(name: "externalTrafficPolicy", type: string("Cluster", "Local"), description: "Local: requests from outside go only to endpoints on the node they reach."),
+            Field(name: "internalTrafficPolicy", type: string("Cluster", "Local"), description: "Local: requests from inside go only to endpoints on the sender's node."),
+            Field(name: "publishNotReadyAddresses", type: .boolean, description: "Whether endpoints that are not ready are published too."),
+            Field(name: "sessionAffinity", type: string("ClientIP", "None"), description: "ClientIP: requests from one client go to one pod."),
+        ]),
+        TypeSchema(name: "io.k8s.api.core.v1.ServiceStatus", description: "What the load balancer controller observed.", fields: [
+            Field(name: "loadBalancer", type: .object("io.k8s.api.core.v1.LoadBalancerStatus"), description: "The load balancer's addresses (ingress)."),
+        ]),
         TypeSchema(name: "io.k8s.api.core.v1.PodTemplateSpec", description: "The pods a workload creates.", fields: [
             Field(name: "metadata", type: .object(objectMeta), description: "Labels and annotations every pod gets."),
             Field(name: "spec", type: .object("io.k8s.api.core.v1.PodSpec"), description: "The pods' spec."),
@@ -153,6 +190,10 @@ enum Schemas {
         ("io.k8s.api.core.v1.ResourceRequirements", "requests and limits of cpu, memory and extended resources."),
         ("io.k8s.api.core.v1.Probe", "httpGet, tcpSocket, grpc or exec, with initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold and failureThreshold."),
         ("io.k8s.api.core.v1.Lifecycle", "postStart and preStop handlers (exec, httpGet, sleep)."),
+        ("io.k8s.api.core.v1.PodCondition", "type, status, reason, message and lastTransitionTime of a condition."),
+        ("io.k8s.api.core.v1.ContainerStatus", "name, image, ready, started, restartCount, state and lastState of a container."),
+        ("io.k8s.api.core.v1.ServicePort", "name, protocol, port, targetPort (a number or a container port's name) and nodePort."),
+        ("io.k8s.api.core.v1.LoadBalancerStatus", "ingress: the addresses (ip or hostname) clients reach it at."),
     ]
 
     /// The `components.schemas` of one group-version's document.
@@ -186,6 +227,18 @@ enum Schemas {
             fields.append(Field(name: "spec", type: .object("io.k8s.api.apps.v1.DeploymentSpec"), description: "The desired state: the pods to run and how changes roll out."))
             fields.append(Field(name: "status", type: .object("io.k8s.api.apps.v1.DeploymentStatus"), description: "The observed state, written by the Deployment controller."))
             return TypeSchema(name: OpenAPI.schemaName(type), description: "A Deployment runs replicas of a pod template through ReplicaSets, and rolls a changed template out by replacing old pods with new ones.", fields: fields)
+        case ("apps", "ReplicaSet"):
+            fields.append(Field(name: "spec", type: .object("io.k8s.api.apps.v1.ReplicaSetSpec"), description: "How many pods of which template to keep running."))
+            fields.append(Field(name: "status", type: .object("io.k8s.api.apps.v1.ReplicaSetStatus"), description: "The observed state, written by the ReplicaSet controller."))
+            return TypeSchema(name: OpenAPI.schemaName(type), description: "A ReplicaSet keeps a number of pods of one template running; a Deployment owns one per revision of its template.", fields: fields)
+        case ("", "Pod"):
+            fields.append(Field(name: "spec", type: .object("io.k8s.api.core.v1.PodSpec"), description: "What runs in the pod."))
+            fields.append(Field(name: "status", type: .object("io.k8s.api.core.v1.PodStatus"), description: "What the kubelet observed last."))
+            return TypeSchema(name: OpenAPI.schemaName(type), description: "A pod: containers the scheduler places on one node and its kubelet runs, started and stopped together.", fields: fields)
+        case ("", "Service"):
+            fields.append(Field(name: "spec", type: .object("io.k8s.api.core.v1.ServiceSpec"), description: "Which pods the Service sends requests to, and on which ports."))
+            fields.append(Field(name: "status", type: .object("io.k8s.api.core.v1.ServiceStatus"), description: "The load balancer's addresses, once it has them."))
+            return TypeSchema(name: OpenAPI.schemaName(type), description: "A Service: one address for a set of pods chosen by labels, whose ready endpoints kube-proxy sends requests to.", fields: fields)
         case ("", "ConfigMap"), ("", "Secret"):
             fields.append(Field(name: "data", type: .map(of: string()), description: type.kind == "Secret" ? "Values, base64-encoded." : "Values, as text."))
         case (_, "Event"), ("", "Endpoints"), ("discovery.k8s.io", "EndpointSlice"):
