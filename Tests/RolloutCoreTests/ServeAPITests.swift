@@ -201,6 +201,10 @@ final class ServeAPITests: XCTestCase {
         XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/nowhere/configmaps", configMap).1?["message"], .string("namespaces \"nowhere\" not found"))
         XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/configmaps", "{not json").0, 400)
         XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/secrets", configMap).0, 400, "a ConfigMap is not a Secret")
+        // A POST to one object, a PUT or PATCH to a collection: not a route.
+        XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/configmaps/settings", configMap).0, 405)
+        XCTAssertEqual(send(api, "PUT", "/api/v1/namespaces/default/configmaps", configMap).0, 405)
+        XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps", "{}", contentType: "application/merge-patch+json").0, 405)
     }
 
     /// The CLI's validation, as `errors.NewInvalid` Statuses with causes.

@@ -153,6 +153,10 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(try kubectl(["explain", "deployment.spec.strategy.rollingUpdate.maxSurge"], kubeconfig: server.kubeconfig).out.contains("FIELD: maxSurge <IntOrString>"))
         XCTAssertTrue(try kubectl(["explain", "pod.spec.containers.readinessProbe"], kubeconfig: server.kubeconfig).out.contains("FIELD: readinessProbe <Probe>"))
         XCTAssertTrue(try kubectl(["explain", "service.spec.type"], kubeconfig: server.kubeconfig).out.contains("    LoadBalancer\n"))
+        // The kubeconfig may hold a token: only its owner reads it.
+        let mode = try FileManager.default.attributesOfItem(atPath: server.kubeconfig)[.posixPermissions] as? NSNumber
+        XCTAssertEqual(mode?.intValue, 0o600)
+        XCTAssertTrue(try String(contentsOfFile: server.kubeconfig, encoding: .utf8).contains("current-context: rollout\n"))
         let missing = try kubectl(["get", "pod", "nope"], kubeconfig: server.kubeconfig)
         XCTAssertEqual(missing.status, 1)
         XCTAssertEqual(missing.err, "Error from server (NotFound): pods \"nope\" not found\n")

@@ -106,11 +106,13 @@ public final class APIServer: Sendable {
             return try list(type, info, request)
         case "watch":
             return try watch(type, info, request)
-        case "create" where info.subresource == nil:
+        // (A POST names a collection, a PUT or PATCH one object: anything else is 405, as
+        // the API server's routes answer.)
+        case "create" where info.subresource == nil && info.name == nil:
             return try create(type, info, request)
-        case "update":
+        case "update" where info.name != nil:
             return try update(type, info, request)
-        case "patch":
+        case "patch" where info.name != nil:
             return try patch(type, info, request)
         case "delete" where info.subresource == nil:
             return try delete(type, info, request)
