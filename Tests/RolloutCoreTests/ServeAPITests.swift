@@ -556,4 +556,29 @@ final class ServeAPITests: XCTestCase {
         XCTAssertEqual(get(api, "/apis/apps/v1/namespaces/default/deployments/web-api").0, 404)
         XCTAssertNil(try store.get(ObjectKey(type: "apps/Deployment", namespace: "default", name: "web-api")))
     }
+
+    /// The eviction subresource (`EvictionREST.Create`, as `rollout drain` evicts): refused
+    /// with 429 TooManyRequests and the budget's cause while a PodDisruptionBudget allows no
+    /// disruption, accepted (201) when it does; the pod then stops gracefully.
+    func testEvictionsRespectDisruptionBudgets() throws {
+        let (api, clock, _) = try served()
+        clock.advance(30)
+        XCTAssertEqual(send(api, "POST", "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+                            #"{"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"web-api"},"spec":{"minAvailable":3,"selector":{"matchLabels":{"app":"web-api"}}}}"#).0, 201)
+        clock.advance(1)
+        let pod = (get(api, "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb-api").1?["items"]?.arrayValue?.first?.at("metadata", "name")?.stringValue) ?? ""
+        let eviction = #"{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"\#(pod)","namespace":"default"}}"#
+        let refused = send(api, "POST", "/api/v1/namespaces/default/pods/\(pod)/eviction", eviction)
+        XCTAssertEqual(refused.0, 429)
+        XCTAssertEqual(refused.1?["reason"], .string("TooManyRequests"))
+        XCTAssertEqual(refused.1?["message"], .string("Cannot evict pod as it would violate the pod's disruption budget."))
+        XCTAssertEqual(refused.1?.at("details", "causes"), json(#"[{"reason":"DisruptionBudget","message":"The disruption budget web-api needs 3 healthy pods and has 3 currently"}]"#))
+        XCTAssertEqual(send(api, "PATCH", "/apis/policy/v1/namespaces/default/poddisruptionbudgets/web-api", #"{"spec":{"minAvailable":2}}"#, contentType: "application/merge-patch+json").0, 200)
+        clock.advance(1)
+        XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/pods/\(pod)/eviction", eviction).0, 201)
+        XCTAssertNotNil(get(api, "/api/v1/namespaces/default/pods/\(pod)").1?.at("metadata", "deletionTimestamp"))
+        XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/pods/nope/eviction", "").0, 404)
+        let core = get(api, "/api/v1").1?["resources"]?.arrayValue ?? []
+        XCTAssertEqual(core.first { $0["name"] == .string("pods/eviction") }?["group"], .string("policy"))
+    }
 }

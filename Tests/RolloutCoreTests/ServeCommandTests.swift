@@ -330,6 +330,27 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
     }
 
+    /// `kubectl drain` through the eviction subresource: cordoned, its pods evicted as their
+    /// budget allows, "drained" once they are gone.
+    func testKubectlDrains() throws {
+        let state = try temporaryDirectory(self, "serve-drain").appendingPathComponent("state").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--nodes", "3", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/", "--wait", "--state", state]).status, 0)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "20"], in: self)
+        let k = server.kubeconfig
+        let budget = try temporaryDirectory(self, "serve-drain-pdb").appendingPathComponent("pdb.yaml")
+        try "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web-api}\nspec:\n  minAvailable: 2\n  selector: {matchLabels: {app: web-api}}\n"
+            .write(to: budget, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try kubectl(["apply", "-f", budget.path], kubeconfig: k).status, 0)
+        let node = try kubectl(["get", "pods", "-l", "app=web-api", "-o", "jsonpath={.items[0].spec.nodeName}"], kubeconfig: k).out
+        let drained = try kubectl(["drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=60s"], kubeconfig: k)
+        XCTAssertEqual(drained.status, 0, drained.err)
+        XCTAssertTrue(drained.out.hasPrefix("node/\(node) cordoned\n"), drained.out)
+        XCTAssertTrue(drained.out.hasSuffix("node/\(node) drained\n"), drained.out)
+        XCTAssertEqual(try kubectl(["get", "pods", "-A", "--field-selector", "spec.nodeName=\(node)", "-o", "name"], kubeconfig: k).out, "")
+        XCTAssertEqual(server.stop().status, 0)
+    }
+
     /// One writer per state: while it is served, commands that would change it are refused
     /// with where the server is (and change nothing); readers still read; after SIGTERM the
     /// state is saved, with the clock moved on, and writable again.

@@ -94,6 +94,10 @@ public final class APIServer: Sendable {
             throw APIStatus(code: 400, reason: "BadRequest",
                             message: "\(what) not supported by the simulated cluster: its containers run no processes (see `kubectl describe pod \(info.name ?? "")` and `kubectl get events` for what happened to them)")
         }
+        if type.kind == "Pod" && type.group.isEmpty && info.subresource == "eviction" {
+            guard info.verb == "create" else { throw APIStatus.methodNotSupported(type, verb: info.verb) }
+            return try evict(info, request)
+        }
         if let subresource = info.subresource, !(subresource == "status" && type.hasStatus), !(subresource == "scale" && Self.scalable(type)) {
             throw APIStatus.noResource(path)
         }

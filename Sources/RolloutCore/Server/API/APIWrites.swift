@@ -338,6 +338,43 @@ extension APIServer {
         }
     }
 
+    // MARK: eviction
+
+    /// `POST …/pods/NAME/eviction` (policy/v1 Eviction, `EvictionREST.Create`): the pod is
+    /// deleted unless a PodDisruptionBudget selecting it allows no disruption now — a 429
+    /// TooManyRequests with the budget's cause, which `kubectl drain` retries — exactly as
+    /// `rollout drain` evicts (`Eviction.evict`).
+    func evict(_ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
+        let name = info.name ?? ""
+        let namespace = info.namespace ?? "default"
+        var grace: Int?
+        if !request.body.isEmpty {
+            guard case .object(let body)? = try? JSONReader.parse(request.body) else {
+                throw APIStatus.badRequest("the body of the request must be an Eviction")
+            }
+            if let bodyName = body["metadata"]?["name"]?.stringValue, !bodyName.isEmpty, bodyName != name {
+                throw APIStatus.badRequest("name in URL does not match name in Eviction object")
+            }
+            grace = body["deleteOptions"]?["gracePeriodSeconds"]?.intValue
+        }
+        let podType = ResourceType.forObject(apiVersion: "v1", kind: "Pod")
+        let result = try cluster.act { c -> Eviction.Result in
+            let pod = c.pods.values.first { $0.name == name && $0.namespace == namespace && !$0.gone }
+            return Eviction.evict(pod, grace: grace, in: c)
+        }
+        switch result {
+        case .evicted:
+            return json(201, .object(Object(["kind": .string("Status"), "apiVersion": .string("v1"), "metadata": .object(Object()), "status": .string("Success")])))
+        case .notFound:
+            throw APIStatus.notFound(podType, name: name)
+        case .tooManyRequests(let message, let cause):
+            throw APIStatus(code: 429, reason: "TooManyRequests", message: message,
+                            causes: [APIStatus.Cause(reason: "DisruptionBudget", message: cause, field: "")])
+        case .failed(let message):
+            throw APIStatus(code: 500, reason: "InternalError", message: message)
+        }
+    }
+
     /// `Scale` (autoscaling/v1) of a Deployment, ReplicaSet or StatefulSet.
     static func scale(of resource: Resource) -> Resource {
         var metadata = Object()

@@ -85,6 +85,13 @@ public enum Discovery {
                     "kind": .string(type.kind), "verbs": .array(subresourceVerbs.map(Value.string)),
                 ])))
             }
+            if type.kind == "Pod" && type.group.isEmpty {
+                // `kubectl drain` looks for it (`CheckEvictionSupport`).
+                resources.append(.object(Object([
+                    "name": .string("pods/eviction"), "singularName": .string(""), "namespaced": .bool(true),
+                    "group": .string("policy"), "version": .string("v1"), "kind": .string("Eviction"), "verbs": .array([.string("create")]),
+                ])))
+            }
             if APIServer.scalable(type) {
                 resources.append(.object(Object([
                     "name": .string(type.plural + "/scale"), "singularName": .string(""), "namespaced": .bool(type.namespaced),
@@ -116,6 +123,13 @@ public enum Discovery {
                         "subresource": .string("status"),
                         "responseKind": .object(Object(["group": .string(type.group), "version": .string(type.version), "kind": .string(type.kind)])),
                         "verbs": .array(subresourceVerbs.map(Value.string)),
+                    ])))
+                }
+                if type.kind == "Pod" && type.group.isEmpty {
+                    subresources.append(.object(Object([
+                        "subresource": .string("eviction"),
+                        "responseKind": .object(Object(["group": .string("policy"), "version": .string("v1"), "kind": .string("Eviction")])),
+                        "verbs": .array([.string("create")]),
                     ])))
                 }
                 if APIServer.scalable(type) {

@@ -101,6 +101,21 @@ public final class ServedCluster: @unchecked Sendable {
         store.journal?.publish()
     }
 
+    /// Acts on the controllers' cluster itself (the eviction subresource runs in the
+    /// disruption controller's view), then stores and commits what changed, as a write does.
+    func act<T>(_ body: (Cluster) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        try advance()
+        guard let cluster else { throw StoreError.conflict("the cluster is not loaded") }
+        let result = try body(cluster)
+        try cluster.save()
+        try store.commit()
+        lastCommit = clock.seconds()
+        store.journal?.publish()
+        return result
+    }
+
     /// Objects a foreground deletion marked, to remove once their dependents are gone.
     public func deletingInForeground(_ keys: [ObjectKey]) {
         lock.lock()
