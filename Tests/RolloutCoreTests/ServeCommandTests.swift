@@ -396,6 +396,9 @@ final class ServeCommandTests: XCTestCase {
         }
         XCTAssertEqual(answers.filter { $0 }.count, 40)
         XCTAssertTrue(try server.raw(Array("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n".utf8)).hasSuffix("\r\n\r\nok"))
+        // `Expect: 100-continue`: the go-ahead comes before the body is sent.
+        XCTAssertEqual(try server.raw(Array("POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n".utf8), timeout: 1),
+                       "HTTP/1.1 100 Continue\r\n\r\n")
         XCTAssertTrue(server.log.contains("GET /api/v1/nodes 200 "), "--v=1 logs each request")
         XCTAssertEqual(server.stop().status, 0)
     }

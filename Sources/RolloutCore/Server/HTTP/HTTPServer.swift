@@ -146,12 +146,20 @@ public final class HTTPServer: @unchecked Sendable {
         // Where the search for the end of the header fields goes on from.
         var scanned = 0
         var started: Double?
+        // Whether this request's `100 Continue` went out.
+        var continued = false
         while true {
             // Bytes already here may hold the next request (pipelining).
             var result = HTTPRequestParser.Result.incomplete
             if let end = HTTPRequestParser.find([13, 10, 13, 10], in: buffer, from: max(0, scanned - 3)) {
-                _ = end
                 result = parser.parse(buffer)
+                // `Expect: 100-continue` (RFC 9110 §10.1.1, curl's habit for larger bodies): the
+                // client waits for a go-ahead before it sends the body.
+                if case .incomplete = result, !continued,
+                   String(decoding: buffer[..<end], as: UTF8.self).lowercased().contains("\r\nexpect: 100-continue") {
+                    continued = true
+                    guard connection.send(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
+                }
             } else {
                 scanned = buffer.count
                 if buffer.count > HTTPRequestParser.maxHeaderBytes { result = parser.parse(buffer) }
@@ -165,6 +173,7 @@ public final class HTTPServer: @unchecked Sendable {
                 buffer.removeFirst(consumed)
                 scanned = 0
                 started = nil
+                continued = false
                 let response = handler(request)
                 let keepAlive = request.keepAlive && !isStopped
                 if request.method == "HEAD", case .bytes = response.body {
