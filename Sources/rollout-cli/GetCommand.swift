@@ -105,9 +105,9 @@ enum GetCommand {
             if request.names.isEmpty {
                 let scope = allNamespaces ? nil : namespace
                 if request.type.kind == "Event" && request.type.group.isEmpty {
-                    // Stored events plus each pod's routine lifecycle events, oldest first.
+                    // Stored events plus each pod's routine lifecycle events, in the API
+                    // server's order, as kubectl prints a list of them (`rollout events`: oldest first).
                     objects = try EventLog.list(store, namespace: scope).filter { selector?.matches($0.labels) ?? true }
-                        .sorted { ($0.value["lastTimestamp"]?.stringValue ?? "", $0.name) < ($1.value["lastTimestamp"]?.stringValue ?? "", $1.name) }
                     rows = objects.map(ListingRow.init)
                     if !needsObjects { objects = [] }
                 } else if needsObjects {

@@ -10,11 +10,15 @@ public enum EventLog {
     static let eventType = ResourceType.forObject(apiVersion: "v1", kind: "Event")
     static let podType = ResourceType.forObject(apiVersion: "v1", kind: "Pod")
 
+    /// Every event, in the API server's order (by namespace, then name, byte by byte), as a
+    /// list of Events through the API has them and `kubectl get events` prints them.
     public static func list(_ store: StateStore, namespace: String?) throws(StoreError) -> [Resource] {
         var events = try store.list(eventType, namespace: namespace)
         let stored = storedKeys(events)
         for pod in try store.list(podType, namespace: namespace) { events += lifecycleEvents(of: pod, now: store.clock, stored: stored) }
-        return events
+        return events.sorted { a, b in
+            (a.namespace ?? "") == (b.namespace ?? "") ? ByteOrder.precedes(a.name, b.name) : ByteOrder.precedes(a.namespace ?? "", b.namespace ?? "")
+        }
     }
 
     /// The events about `objects`: the stored ones of their namespaces, plus the lifecycle

@@ -170,11 +170,7 @@ public final class APIServer: Sendable {
             // Events: the stored ones and those derived from pods' status (`EventLog`), in the
             // API server's order, by namespace and name.
             let view = EventsV1.isEventsV1(type)
-            var objects = Self.isCoreEvent(type) || view
-                ? try EventLog.list(store, namespace: namespace).sorted { a, b in
-                    (a.namespace ?? "") == (b.namespace ?? "") ? ByteOrder.precedes(a.name, b.name) : ByteOrder.precedes(a.namespace ?? "", b.namespace ?? "")
-                }
-                : try store.list(type, namespace: namespace)
+            var objects = Self.isCoreEvent(type) || view ? try EventLog.list(store, namespace: namespace) : try store.list(type, namespace: namespace)
             if view { objects = objects.map(EventsV1.fromCore) }
             return (objects, now, String(store.resourceVersion))
         }
