@@ -96,6 +96,39 @@ final class MergeAndDiffTests: XCTestCase {
         XCTAssertEqual(tls.object["type"], .string("kubernetes.io/tls"))
     }
 
+    /// A manifest as `kubectl create … --dry-run=client -o yaml` writes it carries
+    /// `creationTimestamp: null` (metadata and template): Go decodes null into a field not set,
+    /// so the stored object, and its pod-template-hash, are those of the manifest without it;
+    /// the last-applied annotation keeps the manifest as written, as kubectl records it.
+    func testNullFieldsAreFieldsNotSet() throws {
+        let manifest = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {creationTimestamp: null, name: web}
+            spec:
+              selector: {matchLabels: {app: web}}
+              strategy: {}
+              template:
+                metadata: {creationTimestamp: null, labels: {app: web}}
+                spec: {containers: [{image: "nginx:1.25", name: nginx, resources: {}}]}
+            status: {}
+
+            """
+        var stored: [Resource] = []
+        for text in [manifest, manifest.replacingOccurrences(of: "creationTimestamp: null, ", with: "")] {
+            let store = try StateStore(directory: try temporaryDirectory(self, "nulls").path, writable: true)
+            defer { store.close() }
+            try applyYAML(text, to: store)
+            stored.append(try XCTUnwrap(try store.get(ObjectKey(type: "apps/Deployment", namespace: "default", name: "web"))))
+        }
+        XCTAssertNil(stored[0].value.at("spec", "template", "metadata", "creationTimestamp"))
+        XCTAssertEqual(stored[0].value.at("spec", "template"), stored[1].value.at("spec", "template"))
+        let template = try XCTUnwrap(stored[0].value.at("spec", "template")?.objectValue)
+        XCTAssertEqual(DeploymentController.templateHash(template, collisionCount: nil),
+                       DeploymentController.templateHash(try XCTUnwrap(stored[1].value.at("spec", "template")?.objectValue), collisionCount: nil))
+        XCTAssertTrue(stored[0].annotations[Applier.lastAppliedAnnotation]?.contains(#""creationTimestamp":null"#) ?? false)
+    }
+
     /// Applies unified-diff hunks to `old`; nil when a context or removed line does not match.
     func patch(_ old: [String], with hunks: String) -> [String]? {
         var result: [String] = []

@@ -7,7 +7,9 @@ public enum Admission {
     /// validation); an update is checked for immutable fields and validated; any object for
     /// the storage size limits. `root` and `source` place the errors in the manifest.
     public static func admit(_ object: Resource, live: Resource?, root: YAMLNode, source: String, store: StateStore) -> (Resource, [ValidationError]) {
-        var merged = object
+        // Stored as decoded: a field set to null is not set (the last-applied annotation, a
+        // string, keeps the manifest as written, as kubectl records it).
+        var merged = Resource(object.object.withoutNulls)
         var problems: [ValidationError] = []
         if let live, merged.kind == "Service" {
             Allocation.patchAllocatedValues(&merged, old: live, store: store)

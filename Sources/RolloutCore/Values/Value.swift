@@ -74,3 +74,21 @@ public struct Object: Equatable, Sendable {
         }
     }
 }
+
+extension Object {
+    /// The object as Go decodes it into the API types: a field set to `null` is a field not set
+    /// (`creationTimestamp: null` in a manifest `kubectl create --dry-run -o yaml` wrote, or in
+    /// a template kubectl sends back, is no field at all), in nested objects and list items too.
+    public var withoutNulls: Object {
+        var result = Object()
+        result.members.reserveCapacity(members.count)
+        for member in members where member.value != .null {
+            switch member.value {
+            case .object(let o): result.members.append(Member(key: member.key, value: .object(o.withoutNulls)))
+            case .array(let items): result.members.append(Member(key: member.key, value: .array(items.map { $0.objectValue.map { .object($0.withoutNulls) } ?? $0 })))
+            default: result.members.append(member)
+            }
+        }
+        return result
+    }
+}

@@ -38,22 +38,8 @@ extension APIServer {
             throw APIStatus.badRequest("the body of the request must be one object")
         }
         // Times in a request are the API's: moved back onto the cluster's clock.
-        let local = WireTime.shift(.object(Self.withoutNulls(object)), by: -cluster.wireOffset()).objectValue ?? object
+        let local = WireTime.shift(.object(object.withoutNulls), by: -cluster.wireOffset()).objectValue ?? object
         return Body(resource: Resource(local), document: document)
-    }
-
-    /// An object as Go decodes it into the API types: a field set to `null` is a field not set
-    /// (`creationTimestamp: null` in a template kubectl sends back is no change to it).
-    static func withoutNulls(_ object: Object) -> Object {
-        var result = Object()
-        for member in object.members where member.value != .null {
-            switch member.value {
-            case .object(let o): result[member.key] = .object(withoutNulls(o))
-            case .array(let items): result[member.key] = .array(items.map { $0.objectValue.map { .object(withoutNulls($0)) } ?? $0 })
-            default: result[member.key] = member.value
-            }
-        }
-        return result
     }
 
     /// A patched or replaced object's parsed form (for error locations).
@@ -207,7 +193,7 @@ extension APIServer {
                 throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
             }
             guard case .object(let object) = result else { throw APIStatus.badRequest("the patch does not leave an object") }
-            let patched = Resource(Self.withoutNulls(object))
+            let patched = Resource(object.withoutNulls)
             return view ? EventsV1.toCore(patched) : patched
         }
     }
