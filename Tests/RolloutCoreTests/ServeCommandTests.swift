@@ -414,5 +414,14 @@ final class ServeCommandTests: XCTestCase {
         run = try RolloutRun.run(["serve", "--address", "localhost", "--token", "x", "--state", state])
         XCTAssertEqual(run.status, 1)
         XCTAssertTrue(run.stderr.contains("invalid address \"localhost\""), run.stderr)
+        // A port another server holds: said, exit 1, and the state left unserved.
+        let first = try ServeProcess(state: state, in: self)
+        let port = String(first.url.split(separator: ":").last ?? "")
+        let other = try temporaryDirectory(self, "serve-flags-other").appendingPathComponent("state").path
+        run = try RolloutRun.run(["serve", "--port", port, "--state", other])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.hasPrefix("error: cannot listen on 127.0.0.1:\(port): "), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: other + "/serve.json"))
+        XCTAssertEqual(first.stop().status, 0)
     }
 }

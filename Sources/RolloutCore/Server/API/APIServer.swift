@@ -47,9 +47,7 @@ public final class APIServer: Sendable {
                     o["apiVersion"] = .string("apidiscovery.k8s.io/v2beta1")
                     document = .object(o)
                 }
-                var response = json(200, document)
-                response.headers[0] = ("Content-Type", "application/json;g=apidiscovery.k8s.io;v=\(version);as=APIGroupDiscoveryList")
-                return response
+                return json(200, document, contentType: "application/json;g=apidiscovery.k8s.io;v=\(version);as=APIGroupDiscoveryList")
             }
             return json(200, path == "/api" ? Discovery.coreVersions(serverAddress: serverAddress) : Discovery.groupList())
         case "/api/v1":
@@ -69,25 +67,25 @@ public final class APIServer: Sendable {
         }
         if path == "/openapi/v3" { return json(200, OpenAPI.index()) }
         if path.hasPrefix("/openapi/v3/") {
-            guard let document = OpenAPI.document(String(path.dropFirst("/openapi/v3/".count))) else { throw APIStatus.noResource(path) }
+            guard let document = OpenAPI.document(String(path.dropFirst("/openapi/v3/".count))) else { throw APIStatus.noResource }
             return json(200, document)
         }
         let parts = path.split(separator: "/").map(String.init)
         if parts.count == 2 && parts[0] == "apis" {
-            guard let group = Discovery.groups().first(where: { $0.name == parts[1] }) else { throw APIStatus.noResource(path) }
+            guard let group = Discovery.groups().first(where: { $0.name == parts[1] }) else { throw APIStatus.noResource }
             return json(200, Discovery.group(name: group.name, version: group.version, withKind: true))
         }
         if parts.count == 3 && parts[0] == "apis" {
-            guard Discovery.knownGroupVersion(group: parts[1], version: parts[2]) else { throw APIStatus.noResource(path) }
+            guard Discovery.knownGroupVersion(group: parts[1], version: parts[2]) else { throw APIStatus.noResource }
             return json(200, Discovery.resourceList(group: parts[1], version: parts[2]))
         }
         guard let info = APIRequestInfo.parse(method: request.method, path: path, watchParameter: request.parameter("watch")) else {
             return .text(404, "404 page not found\n")
         }
         guard let type = Discovery.type(group: info.group, version: info.version, plural: info.resource) else {
-            throw APIStatus.noResource(path)
+            throw APIStatus.noResource
         }
-        if type.namespaced == false && info.namespace != nil && info.resource != "namespaces" { throw APIStatus.noResource(path) }
+        if type.namespaced == false && info.namespace != nil && info.resource != "namespaces" { throw APIStatus.noResource }
         // The kubelet's endpoints: the simulated containers run no processes.
         if type.kind == "Pod" && type.group.isEmpty, let subresource = info.subresource, ["log", "exec", "attach", "portforward", "proxy"].contains(subresource) {
             let what = subresource == "log" ? "container logs are" : "\(subresource) is"
@@ -99,7 +97,7 @@ public final class APIServer: Sendable {
             return try evict(info, request)
         }
         if let subresource = info.subresource, !(subresource == "status" && type.hasStatus), !(subresource == "scale" && Self.scalable(type)) {
-            throw APIStatus.noResource(path)
+            throw APIStatus.noResource
         }
         switch info.verb {
         case "get" where info.subresource == nil || info.subresource == "status":
@@ -252,11 +250,11 @@ public final class APIServer: Sendable {
 
     /// A JSON answer; `warnings` go in `Warning` headers (RFC 7234 code 299), which kubectl
     /// prints as `Warning: …`.
-    func json(_ status: Int, _ value: Value, table: String? = nil, warnings: [String] = []) -> HTTPResponse {
+    func json(_ status: Int, _ value: Value, table: String? = nil, warnings: [String] = [], contentType: String? = nil) -> HTTPResponse {
         var body: [UInt8] = []
         try? JSONWriter.write(WireTime.shift(value, by: cluster.wireOffset()), style: .compact, into: &body)
         body.append(UInt8(ascii: "\n"))
-        let contentType = table.map { "application/json;as=Table;v=\($0.dropFirst("meta.k8s.io/".count));g=meta.k8s.io" } ?? "application/json"
+        let contentType = contentType ?? table.map { "application/json;as=Table;v=\($0.dropFirst("meta.k8s.io/".count));g=meta.k8s.io" } ?? "application/json"
         var headers = [("Content-Type", contentType), ("Cache-Control", "no-cache, private")]
         for warning in warnings {
             let quoted = warning.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").filter { !$0.isNewline }

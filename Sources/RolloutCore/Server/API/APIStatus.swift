@@ -55,9 +55,7 @@ public struct APIStatus: Error, Equatable, Sendable {
 
     /// The path names no resource the server has: the generic 404 (`404 page not found` is
     /// what the mux answers outside the API; inside, a NotFound Status).
-    public static func noResource(_ path: String) -> APIStatus {
-        APIStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
-    }
+    public static let noResource = APIStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
 
     /// `NewMethodNotSupported`: `create is not supported on resources of kind "nodes/proxy"`.
     public static func methodNotSupported(_ type: ResourceType, verb: String) -> APIStatus {

@@ -81,7 +81,7 @@ extension APIServer {
             }
             resource.namespace = namespace
         } else if info.namespace != nil {
-            throw APIStatus.noResource(request.path)
+            throw APIStatus.noResource
         }
         let generateName = resource.name.isEmpty ? resource.metadata["generateName"]?.stringValue : nil
         let dryRun = try dryRun(request)
@@ -209,7 +209,7 @@ extension APIServer {
         let key = key(type, info, name: name)
         let dryRun = try dryRun(request)
         if let subresource, !["status", "scale"].contains(subresource) || (subresource == "scale" && !Self.scalable(type)) {
-            throw APIStatus.noResource(request.path)
+            throw APIStatus.noResource
         }
         let (result, warnings) = try cluster.write { store, now -> (Value, [String]) in
             guard let live = try store.get(key) else { throw APIStatus.notFound(type, name: name) }
