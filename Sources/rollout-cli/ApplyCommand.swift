@@ -108,7 +108,7 @@ enum ApplyCommand {
         }
         guard let cluster = loaded else { return 0 }
         // Wait for every Deployment this apply named, as `rollout status` would.
-        let keys = outcomes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" && $0.operation != "pruned" }.map(\.resource.key)
+        let keys = outcomes.filter { ["Deployment", "StatefulSet"].contains($0.resource.kind) && $0.resource.type.group == "apps" && $0.operation != "pruned" }.map(\.resource.key)
         // The Deployments behind an applied Service: a Service change can cut them off.
         let appliedServices = Set(outcomes.filter { $0.resource.kind == "Service" && $0.resource.type.group.isEmpty }.map(\.resource.key))
         let behindServices = cluster.deployments.values.filter { d in
@@ -124,14 +124,14 @@ enum ApplyCommand {
             switch results[key] ?? .timedOut {
             case .done: break
             case .failed(let message): failures.append(message); failedKeys.append(key)
-            case .timedOut: failures.append("timed out waiting for deployment \"\(key.name)\""); failedKeys.append(key)
-            case .notFound: failures.append("deployment \"\(key.name)\" has been deleted")
+            case .timedOut: failures.append("timed out waiting for \(key.type.dropFirst("apps/".count).lowercased()) \"\(key.name)\""); failedKeys.append(key)
+            case .notFound: failures.append("\(key.type.dropFirst("apps/".count).lowercased()) \"\(key.name)\" has been deleted")
             }
         }
         // --fail-on downtime: requests failed while it rolled, or clients outside cannot reach it.
         if failures.isEmpty && failOn.contains("downtime") {
             let lost = cluster.traffic?.traffic.values.reduce(0) { $0 + $1.failed } ?? 0
-            let unreachable = TrafficRecorder.unreachableServices(selecting: (keys + behindServices).compactMap { cluster.deployments[$0] }, in: cluster)
+            let unreachable = TrafficRecorder.unreachableServices(selecting: (keys + behindServices).compactMap { cluster.workload($0) }, in: cluster)
             if lost > 0 || !unreachable.isEmpty {
                 throw CommandFailure(message: lost > 0 ? "\(lost) request\(lost == 1 ? "" : "s") failed during the rollout (--fail-on downtime)"
                                                        : "clients outside cannot reach the app (--fail-on downtime)")
@@ -144,14 +144,24 @@ enum ApplyCommand {
             for failure in failures { io.out("error: \(failure)\n") }
             var rolledBack: [ObjectKey] = []
             for key in failedKeys {
+                let kind = key.type.dropFirst("apps/".count).lowercased()
                 do {
+                    if kind == "statefulset" {
+                        // The revision before the update revision (StatefulSetRollbacker, findHistory).
+                        let (updated, _) = try RolloutActions.statefulSetUndoTarget(store, key, toRevision: 0)
+                        guard updated != nil else { continue }
+                        io.out("rolling back statefulset \"\(key.name)\" to its previous revision\n")
+                        _ = try RolloutActions.undo(store, key, toRevision: 0)
+                        rolledBack.append(key)
+                        continue
+                    }
                     let (updated, _, revision) = try RolloutActions.undoTarget(store, key, toRevision: 0)
                     guard updated != nil else { continue }
                     io.out("rolling back deployment \"\(key.name)\" to revision \(revision)\n")
                     _ = try RolloutActions.undo(store, key, toRevision: revision)
                     rolledBack.append(key)
                 } catch let error as RolloutActionError {
-                    io.out("error: cannot roll back deployment \"\(key.name)\": \(error.message)\n")
+                    io.out("error: cannot roll back \(kind) \"\(key.name)\": \(error.message)\n")
                 }
             }
             if !rolledBack.isEmpty {
@@ -160,7 +170,7 @@ enum ApplyCommand {
                 try Global.startTraffic(parsed, cluster: again, deployments: rolledBack)
                 let undone = try Global.waitForRollouts(rolledBack, cluster: again, store: store,
                                                         options: RolloutWait.Options(timeout: timeout), pacer: &pacer, io: &io)
-                let restored = rolledBack.filter { undone[$0] == .done }.map { "deployment.apps/\($0.name)" }
+                let restored = rolledBack.filter { undone[$0] == .done }.map { "\($0.type.dropFirst("apps/".count).lowercased()).apps/\($0.name)" }
                 io.flush()
                 throw CommandFailure(message: "rollout failed; \(restored.isEmpty ? "the rollback did not finish either" : "rolled back " + restored.joined(separator: ", "))")
             }

@@ -80,7 +80,7 @@ enum Global {
     static func startTraffic(_ parsed: Arguments, cluster: Cluster, deployments: [ObjectKey]) throws {
         let rps = try trafficRate(parsed)
         guard rps > 0 else { return }
-        let resources = deployments.compactMap { cluster.deployments[$0] }
+        let resources = deployments.compactMap { cluster.workload($0) }
         let services = TrafficRecorder.servingServices(selecting: resources, in: cluster)
         guard !services.isEmpty else { return }
         cluster.traffic = TrafficRecorder(rps: rps, services: services, routes: TrafficRecorder.ingressRoutes(selecting: resources, in: cluster),
@@ -150,28 +150,39 @@ enum Global {
         try store.commit()
         if let traffic = cluster.traffic { io.out(traffic.report()) }
         // A rolled-out app that clients outside cannot reach is not "successfully" out.
-        for line in TrafficRecorder.unreachableServices(selecting: (keys + alsoReachable).compactMap { cluster.deployments[$0] }, in: cluster) {
+        for line in TrafficRecorder.unreachableServices(selecting: (keys + alsoReachable).compactMap { cluster.workload($0) }, in: cluster) {
             io.out(line + "\n")
         }
         return outcomes
     }
 
     /// `deployment/NAME`, `deploy/NAME`, or `deployment NAME`.
-    static func deploymentKey(_ positional: [String], namespace: String, verb: String) throws -> ObjectKey {
+    /// `deployment/NAME`, `deploy/NAME`, or `deployment NAME` — or, where the verb works on
+    /// them (`kinds`), `statefulset/NAME`, `sts/NAME`.
+    static func deploymentKey(_ positional: [String], namespace: String, verb: String, kinds: Set<String> = ["Deployment"]) throws -> ObjectKey {
         var name: String?
+        var kind = "Deployment"
+        func known(_ text: String) -> ResourceType? {
+            guard let type = ResourceType.resolve(text), type.group == "apps" else { return nil }
+            return type
+        }
         if positional.count == 1, let slash = positional[0].firstIndex(of: "/") {
             let type = String(positional[0][..<slash])
-            guard ResourceType.resolve(type)?.kind == "Deployment" else {
-                throw UsageError(message: "no status viewer has been implemented for \(type)")
+            guard let resolved = known(type), kinds.contains(resolved.kind) else {
+                let what = verb == "status" ? "status viewer" : verb == "history" ? "history viewer" : verb == "undo" ? "rollbacker" : "\(verb)"
+                throw UsageError(message: "no \(what) has been implemented for \(type)")
             }
+            kind = resolved.kind
             name = String(positional[0][positional[0].index(after: slash)...])
-        } else if positional.count == 2, ResourceType.resolve(positional[0])?.kind == "Deployment" {
+        } else if positional.count == 2, let resolved = known(positional[0]), kinds.contains(resolved.kind) {
+            kind = resolved.kind
             name = positional[1]
         }
         guard let name, !name.isEmpty else {
-            throw UsageError(message: "expected deployment/NAME\nSee 'rollout \(verb) --help' for usage.")
+            let shapes = kinds.sorted().map { "\($0.lowercased())/NAME" }.joined(separator: " or ")
+            throw UsageError(message: "expected \(shapes)\nSee 'rollout \(verb) --help' for usage.")
         }
-        return ObjectKey(type: "apps/Deployment", namespace: namespace, name: name)
+        return ObjectKey(type: "apps/\(kind)", namespace: namespace, name: name)
     }
 
     static let fileSpecs: [Arguments.Spec] = [

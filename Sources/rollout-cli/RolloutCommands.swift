@@ -21,8 +21,11 @@ enum RolloutCommands {
     static func parse(_ args: [String], extra: [Arguments.Spec], verb: String, help text: String, io: inout CommandIO) throws -> (Arguments, ObjectKey)? {
         let parsed = try Arguments(args, specs: Global.specs + extra)
         if parsed.flag("--help") { io.out(text + "\n"); return nil }
-        return (parsed, try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: verb))
+        return (parsed, try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: verb, kinds: workloadKinds))
     }
+
+    /// The kinds these verbs take (pause and resume answer a StatefulSet with kubectl's refusal).
+    static let workloadKinds: Set<String> = ["Deployment", "StatefulSet"]
 
     static func withStore<T>(_ parsed: Arguments, _ body: (StateStore) throws -> T) throws -> T {
         let store = try Global.openStore(parsed, writable: true)
@@ -54,7 +57,7 @@ enum RolloutCommands {
         if parsed.flag("--help") { io.out(text + "\n"); return 0 }
         let target = parsed.positional.prefix { !$0.contains("=") }
         let assignments = parsed.positional.dropFirst(target.count)
-        let key = try Global.deploymentKey(Array(target), namespace: Global.namespace(parsed), verb: "set image")
+        let key = try Global.deploymentKey(Array(target), namespace: Global.namespace(parsed), verb: "set image", kinds: workloadKinds)
         var images: [(String, String)] = []
         for assignment in assignments {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
@@ -122,13 +125,7 @@ enum RolloutCommands {
         let dryRun = parsed.values["--dry-run"] != nil && parsed.last("--dry-run") != "false" && parsed.last("--dry-run") != "none"
         return try withStore(parsed) { store in
             if dryRun {
-                let (updated, previous, target) = try RolloutActions.undoTarget(store, key, toRevision: revision)
-                guard let updated else {
-                    io.out("deployment.apps/\(key.name) skipped rollback (current template already matches revision \(target)) (dry run)\n")
-                    return 0
-                }
-                io.out(ObjectDiff.unified(ObjectDiff.pair(live: previous, merged: updated)))
-                io.out("deployment.apps/\(key.name) rolled back (dry run)\n")
+                io.out(try RolloutActions.undoDryRun(store, key, toRevision: revision))
                 return 0
             }
             io.out(try RolloutActions.undo(store, key, toRevision: revision) + "\n")

@@ -38,16 +38,17 @@ enum StatusCommand {
             .init(names: ["--revision"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
-        let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "status")
+        let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "status", kinds: ["Deployment", "StatefulSet"])
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
         let cluster = try Cluster(store: store)
         KeptUntilExit.keep(cluster)
-        guard let deployment = cluster.deployments[key] else {
-            throw StoreError.notFound(ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment"), key.name)
+        let kind = String(key.type.dropFirst("apps/".count))
+        guard let deployment = cluster.workload(key) else {
+            throw StoreError.notFound(ResourceType.forObject(apiVersion: "apps/v1", kind: kind), key.name)
         }
         // --revision N: the rollout being watched must be that revision (rollout_status.go).
-        if let text = parsed.last("--revision") {
+        if let text = parsed.last("--revision"), kind == "Deployment" {
             guard let wanted = Int(text), wanted >= 0 else { throw UsageError(message: "invalid argument \"\(text)\" for \"--revision\" flag") }
             let running = deployment.annotations["deployment.kubernetes.io/revision"].flatMap(Int.init) ?? 0
             if wanted > 0 && running != wanted {
@@ -56,7 +57,7 @@ enum StatusCommand {
         }
         if parsed.last("--watch") == "false" {
             EventLoop.settle(cluster)
-            guard let current = cluster.deployments[key] else { throw StoreError.notFound(ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment"), key.name) }
+            guard let current = cluster.workload(key) else { throw StoreError.notFound(ResourceType.forObject(apiVersion: "apps/v1", kind: kind), key.name) }
             let result = RolloutStatus.evaluate(current)
             try cluster.save()
             try store.commit()

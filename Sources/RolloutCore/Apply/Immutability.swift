@@ -8,6 +8,7 @@ enum Immutability {
                 let shown = (after?.objectValue).map { LabelSelector.decodeForDisplay($0) } ?? "null"
                 reader.fail(FieldPath("spec.selector"), "Invalid value: \(shown): field is immutable (the selector decides which pods the workload owns; to change it, delete the \(new.kind) and create it again)")
             }
+            if new.kind == "StatefulSet" { ObjectValidation.validateStatefulSetUpdate(old: old, new: new, reader: &reader) }
         case ("", "Service"):
             if let before = old.object["spec"]?["clusterIP"]?.stringValue, let after = new.object["spec"]?["clusterIP"]?.stringValue, before != after {
                 reader.fail(FieldPath("spec.clusterIP"), "Invalid value: \"\(after)\": field is immutable (was \"\(before)\")")

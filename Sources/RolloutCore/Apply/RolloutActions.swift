@@ -9,10 +9,18 @@ public struct RolloutActionError: Error, Sendable, CustomStringConvertible {
 public enum RolloutActions {
     static let type = ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment")
 
+    static let statefulSetType = ResourceType.forObject(apiVersion: "apps/v1", kind: "StatefulSet")
+
+    /// The kind `key` names: a Deployment or a StatefulSet.
+    static func type(of key: ObjectKey) -> ResourceType { key.type == statefulSetType.storageKey ? statefulSetType : type }
+
     public static func deployment(_ store: StateStore, _ key: ObjectKey) throws -> Resource {
-        guard let resource = try store.get(key) else { throw StoreError.notFound(type, key.name) }
+        guard let resource = try store.get(key) else { throw StoreError.notFound(type(of: key), key.name) }
         return resource
     }
+
+    /// `deployment.apps/web`, `statefulset.apps/db`.
+    static func shown(_ key: ObjectKey) -> String { "\(type(of: key).qualifiedSingular)/\(key.name)" }
 
     static func save(_ store: StateStore, _ updated: Resource, previous: Resource) throws {
         try store.update(updated, previous: previous)
@@ -21,12 +29,12 @@ public enum RolloutActions {
 
     /// `kubectl scale --replicas N`.
     public static func scale(_ store: StateStore, _ key: ObjectKey, replicas: Int) throws -> String {
-        guard replicas <= Int(Int32.max) else { throw RolloutActionError(message: "The Deployment \"\(key.name)\" is invalid: spec.replicas: Invalid value: \(replicas): must be less than or equal to 2147483647") }
+        guard replicas <= Int(Int32.max) else { throw RolloutActionError(message: "The \(type(of: key).kind) \"\(key.name)\" is invalid: spec.replicas: Invalid value: \(replicas): must be less than or equal to 2147483647") }
         let d = try deployment(store, key)
         var updated = d
         updated.object.set(["spec", "replicas"], .int(replicas))
         if updated != d { try save(store, updated, previous: d) }
-        return "deployment.apps/\(key.name) scaled"
+        return "\(shown(key)) scaled"
     }
 
     /// `kubectl set image deployment/NAME C=IMAGE…` (`*` for every container).
@@ -46,27 +54,30 @@ public enum RolloutActions {
             if !found { throw RolloutActionError(message: "unable to find container named \"\(name)\"") }
         }
         updated.object.set(["spec", "template", "spec", "containers"], .array(containers))
-        if updated == d { return "deployment.apps/\(key.name) image unchanged" }
+        if updated == d { return "\(shown(key)) image unchanged" }
         try save(store, updated, previous: d)
-        return "deployment.apps/\(key.name) image updated"
+        return "\(shown(key)) image updated"
     }
 
     public static func pause(_ store: StateStore, _ key: ObjectKey) throws -> String {
         let d = try deployment(store, key)
+        // `defaultObjectPauser`: only Deployments pause.
+        if d.kind != "Deployment" { throw RolloutActionError(message: "\(type(of: key).qualifiedPlural) \"\(key.name)\" pausing is not supported") }
         if d.object["spec"]?["paused"]?.boolValue == true { throw RolloutActionError(message: "deployments.apps \"\(key.name)\" is already paused") }
         var updated = d
         updated.object.set(["spec", "paused"], .bool(true))
         try save(store, updated, previous: d)
-        return "deployment.apps/\(key.name) paused"
+        return "\(shown(key)) paused"
     }
 
     public static func resume(_ store: StateStore, _ key: ObjectKey) throws -> String {
         let d = try deployment(store, key)
+        if d.kind != "Deployment" { throw RolloutActionError(message: "\(type(of: key).qualifiedPlural) \"\(key.name)\" resuming is not supported") }
         if d.object["spec"]?["paused"]?.boolValue != true { throw RolloutActionError(message: "deployments.apps \"\(key.name)\" is not paused") }
         var updated = d
         updated.object.set(["spec", "paused"], nil)
         try save(store, updated, previous: d)
-        return "deployment.apps/\(key.name) resumed"
+        return "\(shown(key)) resumed"
     }
 
     /// `kubectl rollout restart`: a new template annotation, hence a new ReplicaSet.
@@ -76,7 +87,7 @@ public enum RolloutActions {
         var updated = d
         updated.object.set(["spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt"], .string(store.clock.description))
         try save(store, updated, previous: d)
-        return "deployment.apps/\(key.name) restarted"
+        return "\(shown(key)) restarted"
     }
 
     /// The Deployment's ReplicaSets, by revision.
@@ -92,12 +103,14 @@ public enum RolloutActions {
     /// revision's images and creation time (rollout's own columns).
     public static func history(_ store: StateStore, _ key: ObjectKey, revision: Int?, wide: Bool = false) throws -> String {
         let d = try deployment(store, key)
+        if d.kind == "StatefulSet" { return try StatefulSetHistory.history(store, d, revision: revision, wide: wide) }
         let all = try revisions(store, d)
         if let revision {
             guard let entry = all.first(where: { $0.revision == revision }) else {
                 throw RolloutActionError(message: "unable to find the specified revision")
             }
-            let template = Value.object(DeploymentController.withoutHashLabel(entry.rs.object["spec"]?["template"]?.objectValue ?? Object()))
+            // The ReplicaSet's template as it is, its pod-template-hash label included (DeploymentHistoryViewer).
+            let template = entry.rs.object["spec"]?["template"] ?? .object(Object())
             return "deployment.apps/\(key.name) with revision #\(revision)\n" + Describer(now: store.clock, events: []).podTemplateText(template)
         }
         if all.isEmpty { return "No rollout history found.\n" }
@@ -147,8 +160,32 @@ public enum RolloutActions {
         return (updated, d, target.revision)
     }
 
+    /// What `undo` would make of a StatefulSet: the set with the revision's template, nil when
+    /// it has it already.
+    public static func statefulSetUndoTarget(_ store: StateStore, _ key: ObjectKey, toRevision: Int) throws -> (updated: Resource?, previous: Resource) {
+        try StatefulSetHistory.undoTarget(store, try deployment(store, key), toRevision: toRevision)
+    }
+
+    /// `kubectl rollout undo --dry-run`: the diff of what would change, and kubectl's line.
+    public static func undoDryRun(_ store: StateStore, _ key: ObjectKey, toRevision: Int) throws -> String {
+        if key.type == statefulSetType.storageKey {
+            let (updated, previous) = try StatefulSetHistory.undoTarget(store, try deployment(store, key), toRevision: toRevision)
+            guard let updated else { return "\(shown(key)) skipped rollback (current template already matches revision) (dry run)\n" }
+            return ObjectDiff.unified(ObjectDiff.pair(live: previous, merged: updated)) + "\(shown(key)) rolled back (dry run)\n"
+        }
+        let (updated, previous, target) = try undoTarget(store, key, toRevision: toRevision)
+        guard let updated else { return "\(shown(key)) skipped rollback (current template already matches revision \(target)) (dry run)\n" }
+        return ObjectDiff.unified(ObjectDiff.pair(live: previous, merged: updated)) + "\(shown(key)) rolled back (dry run)\n"
+    }
+
     /// `kubectl rollout undo [--to-revision N]`.
     public static func undo(_ store: StateStore, _ key: ObjectKey, toRevision: Int) throws -> String {
+        if key.type == statefulSetType.storageKey {
+            let (updated, previous) = try StatefulSetHistory.undoTarget(store, try deployment(store, key), toRevision: toRevision)
+            guard let updated else { return "\(shown(key)) skipped rollback (current template already matches revision)" }
+            try save(store, updated, previous: previous)
+            return "\(shown(key)) rolled back"
+        }
         let (updated, previous, revision) = try undoTarget(store, key, toRevision: toRevision)
         guard let updated else { return "deployment.apps/\(key.name) skipped rollback (current template already matches revision \(revision))" }
         try save(store, updated, previous: previous)

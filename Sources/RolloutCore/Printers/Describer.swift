@@ -19,6 +19,7 @@ public struct Describer {
         switch (r.type.group, r.kind) {
         case ("apps", "Deployment"): deployment(r, &w)
         case ("apps", "ReplicaSet"): replicaSet(r, &w)
+        case ("apps", "StatefulSet"): statefulSet(r, &w)
         case ("", "Pod"): pod(r, &w)
         case ("", "Service"): service(r, &w)
         case ("", "Node"): node(r, &w)
@@ -106,13 +107,80 @@ public struct Describer {
         eventsSection(r, &w)
     }
 
-    /// A pod template as describe prints it, for `history --revision`.
+    /// `StatefulSetDescriber`: replicas, the update strategy and partition, the pods by
+    /// phase, the template, the claim templates, the events.
+    private func statefulSet(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "")
+        if let time = r.creationTimestamp.flatMap(Timestamp.init(parsing:)) { w.add(0, "CreationTimestamp:", time.rfc1123) }
+        w.add(0, "Selector:", o.at("spec", "selector")?.objectValue.map { LabelSelector.decodeForDisplay($0).trimmingCharacters(in: "\"") } ?? "<none>")
+        labelsAndAnnotations(r, &w)
+        w.add(0, "Replicas:", "\(o.at("spec", "replicas")?.intValue ?? 1) desired | \(o.at("status", "replicas")?.intValue ?? 0) total")
+        w.add(0, "Update Strategy:", o.at("spec", "updateStrategy", "type")?.stringValue ?? "")
+        if let rolling = o.at("spec", "updateStrategy", "rollingUpdate"), let partition = rolling["partition"]?.intValue {
+            w.add(1, "Partition:", String(partition))
+            if let maxUnavailable = rolling["maxUnavailable"] { w.add(1, "MaxUnavailable:", maxUnavailable.stringValue ?? maxUnavailable.intValue.map(String.init) ?? "") }
+        }
+        let pods = related.filter { $0.kind == "Pod" && $0.ownerReferences.contains { $0.uid == r.uid } }
+        var phases: [String: Int] = [:]
+        for pod in pods { phases[pod.value.at("status", "phase")?.stringValue ?? "Pending", default: 0] += 1 }
+        w.add(0, "Pods Status:", "\(phases["Running"] ?? 0) Running / \(phases["Pending"] ?? 0) Waiting / \(phases["Succeeded"] ?? 0) Succeeded / \(phases["Failed"] ?? 0) Failed")
+        podTemplate(o.at("spec", "template"), level: 0, &w)
+        // describeVolumeClaimTemplates.
+        let claims = o.at("spec", "volumeClaimTemplates")?.arrayValue ?? []
+        if claims.isEmpty {
+            w.add(0, "Volume Claims:", "<none>")
+        } else {
+            w.add(0, "Volume Claims:")
+            for claim in claims {
+                w.add(1, "Name:", claim.at("metadata", "name")?.stringValue ?? "")
+                w.add(1, "StorageClass:", claim.at("spec", "storageClassName")?.stringValue ?? "")
+                map(1, "Labels:", stringMap(claim.at("metadata", "labels")), separator: "=", &w)
+                map(1, "Annotations:", stringMap(claim.at("metadata", "annotations")), separator: "=", &w)
+                w.add(1, "Capacity:", claim.at("spec", "resources", "requests", "storage").flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? "<default>")
+                let modes = (claim.at("spec", "accessModes")?.arrayValue ?? []).compactMap(\.stringValue)
+                w.add(1, "Access Modes:", "[\(modes.joined(separator: " "))]")
+            }
+        }
+        governingService(r, pods: pods, &w)
+        eventsSection(r, &w)
+    }
+
+    /// Beyond kubectl: the Service that gives the pods their DNS names (`spec.serviceName`),
+    /// and the names, `POD.SERVICE.NAMESPACE.svc.cluster.local` — which CoreDNS serves only
+    /// for a headless Service that exists (`kubernetes` plugin, pod records of headless
+    /// Services' endpoints).
+    private func governingService(_ r: Resource, pods: [Resource], _ w: inout Lines) {
+        guard let name = r.value.at("spec", "serviceName")?.stringValue, !name.isEmpty else { return }
+        let namespace = r.namespace ?? "default"
+        guard let service = related.first(where: { $0.kind == "Service" && $0.name == name && $0.namespace == namespace }) else {
+            w.add(0, "Governing Service:", "\(name) (not found: the pods have no DNS names)")
+            return
+        }
+        guard service.value.at("spec", "clusterIP")?.stringValue == "None" else {
+            w.add(0, "Governing Service:", "\(name) (not headless: the pods have no DNS names of their own)")
+            return
+        }
+        w.add(0, "Governing Service:", "\(name) (headless)")
+        let names = pods.map(\.name).sorted { StatefulSetUtils.ordinal(of: $0, parent: r.name) < StatefulSetUtils.ordinal(of: $1, parent: r.name) }
+        guard let first = names.first else { w.add(0, "Pod DNS Names:", "<none>"); return }
+        w.add(0, "Pod DNS Names:", "\(first).\(name).\(namespace).svc.cluster.local")
+        for pod in names.dropFirst() { w.add(0, "", "\(pod).\(name).\(namespace).svc.cluster.local") }
+    }
+
+    /// A pod template as `rollout history --revision` prints it: kubectl's `printTemplate`
+    /// (`polymorphichelpers/history.go`) writes `DescribePodTemplate` through a bare
+    /// PrefixWriter, with no tabwriter: the tabs stay, a continuation line starts with its
+    /// tab, and a blank line ends it.
     public func podTemplateText(_ template: Value) -> String {
         var w = Lines()
         podTemplate(template, level: 0, &w)
-        var tab = TabWriter(minWidth: 0, padding: 2)
-        tab.write(w.text)
-        return tab.render()
+        let lines = w.text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            let trimmed = line.drop { $0 == " " }
+            return trimmed.hasPrefix("\t") ? trimmed : line
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// `DescribePodTemplate`: labels, annotations, containers, volumes, node selectors and
@@ -129,6 +197,7 @@ public struct Describer {
         }
         containers(spec?["containers"]?.arrayValue ?? [], label: "Containers", level: level + 1, &w, inTemplate: true)
         volumes(spec?["volumes"]?.arrayValue ?? [], level: level + 1, inTemplate: true, &w)
+        if let name = spec?["priorityClassName"]?.stringValue, !name.isEmpty { w.add(level + 1, "Priority Class Name:", name) }
         let nodeSelector = stringMap(spec?["nodeSelector"])
         map(level + 1, "Node-Selectors:", nodeSelector, separator: "=", &w)
         tolerations(spec?["tolerations"]?.arrayValue ?? [], level: level + 1, &w)

@@ -15,6 +15,7 @@ public enum RolloutStatus {
     }
 
     public static func evaluate(_ resource: Resource) -> Result {
+        if resource.kind == "StatefulSet" { return statefulSet(resource) }
         var reader = FieldReader()
         let d = Deployment(resource, reader: &reader)
         let name = resource.name
@@ -37,9 +38,47 @@ public enum RolloutStatus {
         return .done("deployment \"\(name)\" successfully rolled out")
     }
 
+    /// kubectl's `StatefulSetStatusViewer` (`polymorphichelpers/rollout_status.go`): an error
+    /// for OnDelete; with a `rollingUpdate` (a partition, 0 by default) the partitioned
+    /// messages, otherwise the revisions compared.
+    static func statefulSet(_ resource: Resource) -> Result {
+        var reader = FieldReader()
+        let set = StatefulSet(resource, reader: &reader)
+        let s = set.status
+        guard case .rollingUpdate(let partition, _) = set.updateStrategy else {
+            return .failed("rollout status is only available for RollingUpdate strategy type")
+        }
+        if s.observedGeneration == 0 || resource.generation > s.observedGeneration {
+            return .waiting("Waiting for statefulset spec update to be observed...")
+        }
+        if s.readyReplicas < set.replicas {
+            return .waiting("Waiting for \(set.replicas - s.readyReplicas) pods to be ready...")
+        }
+        if let partition {
+            if s.updatedReplicas < set.replicas - partition {
+                return .waiting("Waiting for partitioned roll out to finish: \(s.updatedReplicas) out of \(set.replicas - partition) new pods have been updated...")
+            }
+            return .done("partitioned roll out complete: \(s.updatedReplicas) new pods have been updated...")
+        }
+        if s.updateRevision != s.currentRevision {
+            return .waiting("waiting for statefulset rolling update to complete \(s.updatedReplicas) pods at revision \(s.updateRevision)...")
+        }
+        return .done("statefulset rolling update complete \(s.currentReplicas) pods at revision \(s.currentRevision)...")
+    }
+
     /// Every pod of the new ReplicaSet waits in CrashLoopBackOff or ImagePullBackOff: the
     /// rollout cannot finish by itself. The message names a pod and its reason.
     public static func stuckPods(_ resource: Resource, in c: Cluster) -> String? {
+        if resource.kind == "StatefulSet" {
+            // The controller waits for its pods one at a time: one stuck at the update
+            // revision holds the rollout for good.
+            let update = resource.object["status"]?["updateRevision"]?.stringValue ?? ""
+            let pods = c.pods(ownedBy: resource.uid).filter { $0.isActive && !$0.ready && StatefulSetUtils.revision(of: $0) == update }
+            for pod in pods.sorted(by: { StatefulSetUtils.ordinal(of: $0.name, parent: resource.name) < StatefulSetUtils.ordinal(of: $1.name, parent: resource.name) }) {
+                if let why = Kubelet.stuck(pod) { return "statefulset \"\(resource.name)\" failed: pod \(pod.name) is in \(why.reason), and the rollout waits for it: pod \(pod.name) \(why.detail)" }
+            }
+            return nil
+        }
         guard let template = resource.object["spec"]?["template"]?.objectValue else { return nil }
         guard let new = c.replicaSets(ownedBy: resource.uid).first(where: { DeploymentController.templatesEqual($0.template, template) }) else { return nil }
         let pods = c.pods(ownedBy: new.uid).filter(\.isActive)

@@ -362,8 +362,9 @@ public enum TablePrinter {
         switch (type.group, type.kind) {
         case ("apps", "Deployment"): return ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
         case ("apps", "ReplicaSet"): return ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
-        // Kept as imported (not simulated yet): kubectl's printStatefulSet and printDaemonSet.
+        // kubectl's printStatefulSet and printDaemonSet.
         case ("apps", "StatefulSet"): return ["NAME", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES"] : [])
+        case ("", "PersistentVolumeClaim"): return ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"] + (wide ? ["VOLUMEMODE"] : [])
         case ("apps", "DaemonSet"): return ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
         case ("", "Pod"): return ["NAME", "READY", "STATUS", "RESTARTS", "AGE"] + (wide ? ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"] : [])
         case ("", "Service"): return ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"] + (wide ? ["SELECTOR"] : [])
@@ -416,6 +417,18 @@ public enum TablePrinter {
         case ("apps", "StatefulSet"):
             var cells = [r.name, "\(int(["status", "readyReplicas"]))/\(o.at("spec", "replicas")?.intValue ?? 1)", age]
             if wide { cells += workloadWideCells(o).prefix(2) }
+            return cells
+        case ("", "PersistentVolumeClaim"):
+            // printPersistentVolumeClaim: capacity and access modes once a volume is bound.
+            let phase = r.deletionTimestamp != nil ? "Terminating" : o.at("status", "phase")?.stringValue ?? ""
+            let volume = o.at("spec", "volumeName")?.stringValue ?? ""
+            let order = [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")]
+            let modes = Set((o.at("status", "accessModes")?.arrayValue ?? []).compactMap(\.stringValue))
+            let capacity = o.at("status", "capacity", "storage").flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? ""
+            let attributesClass = o.at("spec", "volumeAttributesClassName")?.stringValue ?? ""
+            var cells = [r.name, phase, volume, volume.isEmpty ? "" : capacity, volume.isEmpty ? "" : order.filter { modes.contains($0.0) }.map(\.1).joined(separator: ","),
+                         o.at("spec", "storageClassName")?.stringValue ?? "", attributesClass.isEmpty ? "<unset>" : attributesClass, age]
+            if wide { cells.append(o.at("spec", "volumeMode")?.stringValue ?? "<unset>") }
             return cells
         case ("apps", "DaemonSet"):
             let nodeSelector = stringMap(o.at("spec", "template", "spec", "nodeSelector"))

@@ -10,6 +10,7 @@ public enum Defaults {
                 spec.setDefault("replicas", .int(1))
                 spec.update("template") { podTemplate(&$0) }
             }
+        case ("apps", "StatefulSet"): statefulSet(&resource.object)
         case ("", "Pod"): resource.object.update("spec") { podSpec(&$0); podAdmission(&$0) }
         case ("", "Service"): resource.object.update("spec") { serviceSpec(&$0) }
         case ("", "Namespace"): namespace(&resource)
@@ -35,6 +36,41 @@ public enum Defaults {
                 }
             }
             spec.update("template") { podTemplate(&$0) }
+        }
+    }
+
+    /// SetDefaults_StatefulSet and the claim templates' defaults (`zz_generated.defaults.go`:
+    /// SetDefaults_PersistentVolumeClaim, SetDefaults_PersistentVolumeClaimSpec); and what
+    /// `dropStatefulSetDisabledFields` (`pkg/registry/apps/statefulset/strategy.go`) drops:
+    /// `maxUnavailable`, whose gate MaxUnavailableStatefulSet is alpha and off in 1.32.
+    static func statefulSet(_ object: inout Object) {
+        object.update("spec") { spec in
+            spec.setDefault("replicas", .int(1))
+            spec.setDefault("revisionHistoryLimit", .int(10))
+            spec.setDefault("podManagementPolicy", .string("OrderedReady"))
+            spec.update("updateStrategy") { strategy in
+                if strategy["type"] == nil || strategy["type"] == .string("") {
+                    strategy["type"] = .string("RollingUpdate")
+                    strategy.setDefault("rollingUpdate", .object(Object()))
+                }
+                if strategy["type"] == .string("RollingUpdate"), strategy["rollingUpdate"]?.objectValue != nil {
+                    strategy.update("rollingUpdate") { rolling in
+                        rolling.setDefault("partition", .int(0))
+                        rolling["maxUnavailable"] = nil
+                    }
+                }
+            }
+            spec.update("persistentVolumeClaimRetentionPolicy") { policy in
+                policy.setDefault("whenDeleted", .string("Retain"))
+                policy.setDefault("whenScaled", .string("Retain"))
+            }
+            spec.update("template") { podTemplate(&$0) }
+            spec.updateEach("volumeClaimTemplates") { claim in
+                claim.setDefault("apiVersion", .string("v1"))
+                claim.setDefault("kind", .string("PersistentVolumeClaim"))
+                claim.update("spec") { $0.setDefault("volumeMode", .string("Filesystem")) }
+                claim.update("status") { $0.setDefault("phase", .string("Pending")) }
+            }
         }
     }
 

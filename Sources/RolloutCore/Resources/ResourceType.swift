@@ -47,6 +47,7 @@ public struct ResourceType: Hashable, Sendable {
         ResourceType(kind: "PersistentVolume", group: "", version: "v1", plural: "persistentvolumes", shortNames: ["pv"], namespaced: false, hasStatus: true),
         ResourceType(kind: "StatefulSet", group: "apps", version: "v1", plural: "statefulsets", shortNames: ["sts"], hasStatus: true),
         ResourceType(kind: "DaemonSet", group: "apps", version: "v1", plural: "daemonsets", shortNames: ["ds"], hasStatus: true),
+        ResourceType(kind: "ControllerRevision", group: "apps", version: "v1", plural: "controllerrevisions"),
         ResourceType(kind: "Job", group: "batch", version: "v1", plural: "jobs", hasStatus: true),
         ResourceType(kind: "CronJob", group: "batch", version: "v1", plural: "cronjobs", shortNames: ["cj"], hasStatus: true),
         ResourceType(kind: "Ingress", group: "networking.k8s.io", version: "v1", plural: "ingresses", shortNames: ["ing"], hasStatus: true),
@@ -70,7 +71,7 @@ public struct ResourceType: Hashable, Sendable {
         builtIn.map { ($0.group + "/" + $0.kind, $0) }, uniquingKeysWith: { a, _ in a })
 
     /// The kinds `get all` lists, in kubectl's order.
-    public static let allCategory = ["Pod", "Service", "Deployment", "ReplicaSet"]
+    public static let allCategory = ["Pod", "Service", "Deployment", "ReplicaSet", "StatefulSet"]
 
     /// The type for an object's `apiVersion` and `kind`. Kinds we do not know are namespaced
     /// generic objects named by their lower-cased kind, as kubectl would show a custom resource.

@@ -55,6 +55,22 @@ public final class Cluster {
         deploymentsToSync.insert(uid)
         timelinesToSample.insert(uid)
     }
+    /// StatefulSets as stored, their status the StatefulSet controller's to write; keys by uid.
+    public internal(set) var statefulSets: [ObjectKey: Resource] = [:]
+    var statefulSetKeys: [String: ObjectKey] = [:]
+    /// StatefulSets (by uid) whose object or pods moved since their last sync; all at load.
+    var statefulSetsToSync: Set<String> = []
+    var dirtyStatefulSets: Set<ObjectKey> = []
+    /// ControllerRevisions as stored, and those written or deleted since the load.
+    var controllerRevisions: [ObjectKey: Resource] = [:]
+    var dirtyRevisions: Set<ObjectKey> = []
+    /// PersistentVolumeClaims, and those the controllers wrote or deleted since the load.
+    var claims: [ObjectKey: Resource] = [:]
+    var dirtyClaims: Set<ObjectKey> = []
+    /// The default StorageClass (`storageclass.kubernetes.io/is-default-class`) and each
+    /// class's provisioner.
+    var defaultStorageClass: String?
+    var provisioners: [String: String] = [:]
     var replicaSetsByOwner: [String: [String]] = [:]
     /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every
     /// pod at every instant do no dictionary lookups.
@@ -165,6 +181,18 @@ public final class Cluster {
             deployments[d.key] = d
             deploymentKeys[d.uid] = d.key
         }
+        for set in try list(StatefulSetController.type) {
+            statefulSets[set.key] = set
+            statefulSetKeys[set.uid] = set.key
+            statefulSetsToSync.insert(set.uid)
+        }
+        for revision in try list(ControllerHistory.type) { controllerRevisions[revision.key] = revision }
+        for storageClass in try store.list(ResourceType.forObject(apiVersion: "storage.k8s.io/v1", kind: "StorageClass")) {
+            if let provisioner = storageClass.object["provisioner"]?.stringValue { provisioners[storageClass.name] = provisioner }
+            if storageClass.annotations["storageclass.kubernetes.io/is-default-class"] == "true", defaultStorageClass.map({ storageClass.name < $0 }) ?? true {
+                defaultStorageClass = storageClass.name
+            }
+        }
         for r in try list(Self.replicaSetType) {
             let rs = SimReplicaSet(loading: r)
             replicaSets[rs.uid] = rs
@@ -175,8 +203,9 @@ public final class Cluster {
         var memories: [ObjectKey: Resource] = [:]
         for m in try list(KubeletMemory.type) { memories[m.key] = m }
         storedMemories = Set(memories.keys)
-        for kind in [Self.configMapType, Self.secretType, ResourceType.forObject(apiVersion: "v1", kind: "PersistentVolumeClaim")] {
+        for kind in [Self.configMapType, Self.secretType, StatefulPodControl.claimType] {
             for object in try store.list(kind) {
+                if kind == StatefulPodControl.claimType { claims[object.key] = object }
                 var keys = Set((object.object["data"]?.objectValue?.members ?? []).map(\.key))
                 keys.formUnion((object.object["binaryData"]?.objectValue?.members ?? []).map(\.key))
                 keys.formUnion((object.object["stringData"]?.objectValue?.members ?? []).map(\.key))
@@ -343,6 +372,7 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
+        if pod.ownerKind == "StatefulSet" { statefulSetsToSync.insert(pod.ownerUID) }
     }
 
     func update(_ rs: SimReplicaSet) {
@@ -362,6 +392,7 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
+        if pod.ownerKind == "StatefulSet" { statefulSetsToSync.insert(pod.ownerUID) }
         if pod.gone && !wasGone {
             podsHeld -= 1
             ownersWithGonePods.insert(pod.ownerUID)
@@ -414,6 +445,50 @@ public final class Cluster {
     /// loop survives by moving on a millisecond); tests expect none.
     var overdueTransitions = 0
     var instantPeak: [String: Int] = [:]
+
+    /// The Deployment or StatefulSet stored under `key`.
+    public func workload(_ key: ObjectKey) -> Resource? {
+        key.type == StatefulSetController.type.storageKey ? statefulSets[key] : deployments[key]
+    }
+
+    func updateStatefulSet(_ resource: Resource) {
+        changes += 1
+        statefulSets[resource.key] = resource
+        statefulSetKeys[resource.uid] = resource.key
+        dirtyStatefulSets.insert(resource.key)
+        statefulSetsToSync.insert(resource.uid)
+    }
+
+    /// The ControllerRevisions of a namespace, in name order.
+    func revisions(in namespace: String) -> [Resource] {
+        controllerRevisions.filter { $0.key.namespace == namespace }.sorted { $0.key.name < $1.key.name }.map(\.value)
+    }
+
+    func putRevision(_ revision: Resource) {
+        controllerRevisions[revision.key] = revision
+        dirtyRevisions.insert(revision.key)
+    }
+
+    func deleteRevision(_ key: ObjectKey) {
+        controllerRevisions[key] = nil
+        dirtyRevisions.insert(key)
+    }
+
+    /// A claim written: pods that mount it find it (`configObjects`).
+    func putClaim(_ claim: Resource) {
+        claims[claim.key] = claim
+        dirtyClaims.insert(claim.key)
+        configObjects["PersistentVolumeClaim/\(claim.namespace ?? "default")/\(claim.name)"] = []
+    }
+
+    func deleteClaim(_ key: ObjectKey) {
+        claims[key] = nil
+        dirtyClaims.insert(key)
+        configObjects["PersistentVolumeClaim/\(key.namespace)/\(key.name)"] = nil
+    }
+
+    /// The provisioner of a StorageClass, when the cluster has it.
+    func storageProvisioner(_ storageClass: String?) -> String? { storageClass.flatMap { provisioners[$0] } }
 
     func updateDeployment(_ resource: Resource) {
         changes += 1
@@ -566,6 +641,19 @@ public final class Cluster {
             }
             try store.put(rs.encoded(), creating: false)
         }
+        for key in dirtyStatefulSets.sorted() {
+            guard let resource = statefulSets[key], let previous = try store.get(key) else { continue }
+            if resource != previous { try store.writeStatus(resource) }
+        }
+        dirtyStatefulSets = []
+        for key in dirtyRevisions.sorted() {
+            if let revision = controllerRevisions[key] { try store.put(revision, creating: false) } else if try store.get(key) != nil { try store.delete(key) }
+        }
+        dirtyRevisions = []
+        for key in dirtyClaims.sorted() {
+            if let claim = claims[key] { try store.put(claim, creating: false) } else if try store.get(key) != nil { try store.delete(key) }
+        }
+        dirtyClaims = []
         // Pods are encoded and serialized on every core, then stored in order: each pod's
         // kubelet memory (if any) and then the pod, as one write after the other would number
         // them.
@@ -590,7 +678,15 @@ public final class Cluster {
                 return .success(try StateStore.Prepared(pod.encoded(now: encodingInputs.value.now), resourceVersion: encodingInputs.value.versions[i]))
             } catch { return .failure(error) }
         }
-        for (i, pod) in changedPods.enumerated() {
+        // A StatefulSet's pod comes back under the name of the one it replaces: the old one is
+        // deleted first (a watch sees it go, then the new one come), its memory is the new one's.
+        let liveNames = Set(changedPods.filter { !$0.gone }.map { "\($0.namespace)/\($0.name)" })
+        var replaced: Set<String> = []
+        for pod in changedPods where pod.gone && liveNames.contains("\(pod.namespace)/\(pod.name)") {
+            replaced.insert(pod.uid)
+            try store.delete(ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name))
+        }
+        for (i, pod) in changedPods.enumerated() where !replaced.contains(pod.uid) {
             let key = ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
             let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
             if let memory = memories[i] {
@@ -733,8 +829,11 @@ public final class Cluster {
         var owners: Set<String> = []
         for (uid, pod) in pods where pod.gone {
             pods[uid] = nil
-            podNames.remove("\(pod.namespace)/\(pod.name)")
             owners.insert(pod.ownerUID)
+            // Not when a StatefulSet's new pod holds the name again.
+            if !(podsByOwner[pod.ownerUID] ?? []).contains(where: { !$0.gone && $0.name == pod.name && $0.namespace == pod.namespace }) {
+                podNames.remove("\(pod.namespace)/\(pod.name)")
+            }
         }
         for owner in owners { podsByOwner[owner]?.removeAll { $0.gone } }
     }
@@ -832,6 +931,8 @@ struct TimerQueue {
         case replicaSet(uid: String)
         /// Publish a Service's pending endpoints.
         case endpoints(ObjectKey)
+        /// A StatefulSet's minReadySeconds has passed (`enqueueSSAfter`).
+        case statefulSet(uid: String)
     }
 
     /// The heap holds only times and sequence numbers (plain numbers, cheap to move about);

@@ -17,6 +17,7 @@ public enum EventLoop {
         for _ in 0..<200 {
             var changed = DeploymentController.sync(in: c)
             if ReplicaSetController.sync(in: c) { changed = true }
+            if StatefulSetController.sync(in: c) { changed = true }
             if Scheduler.schedule(in: c) { changed = true }
             if EndpointsController.sync(in: c) { changed = true }
             if ServiceLoadBalancer.sync(in: c) { changed = true }
@@ -63,6 +64,7 @@ public enum EventLoop {
                     c.replicaSetsToSync.insert(uid)
                     c.replicaSetPodsMoved(uid)
                 case .endpoints(let key): EndpointsController.publish(key, in: c)
+                case .statefulSet(let uid): c.statefulSetsToSync.insert(uid)
                 }
             }
             c.traffic?.settleInFlight(c)

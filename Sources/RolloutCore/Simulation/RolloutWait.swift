@@ -25,10 +25,10 @@ public enum RolloutWait {
                             pace: (Timestamp) -> Void = { _ in }) -> [ObjectKey: Outcome] {
         var last: [ObjectKey: String] = [:]
         var outcomes: [ObjectKey: Outcome] = [:]
-        for key in keys where c.deployments[key] == nil { outcomes[key] = .notFound }
+        for key in keys where c.workload(key) == nil { outcomes[key] = .notFound }
         let loopOutcome = EventLoop.run(c, timeout: options.timeout, until: { c in
             for key in keys where outcomes[key] == nil {
-                guard let resource = c.deployments[key] else { outcomes[key] = .notFound; continue }
+                guard let resource = c.workload(key) else { outcomes[key] = .notFound; continue }
                 var result = RolloutStatus.evaluate(resource)
                 if case .waiting = result, options.failFast, let stuck = RolloutStatus.stuckPods(resource, in: c) {
                     result = .failed(stuck)
@@ -48,8 +48,9 @@ public enum RolloutWait {
         for key in keys where outcomes[key] == nil {
             guard loopOutcome == .idle else { outcomes[key] = .timedOut; continue }
             let paused = c.deployments[key]?.object["spec"]?["paused"]?.boolValue == true
+            let kind = c.workload(key)?.kind.lowercased() ?? "deployment"
             outcomes[key] = .failed(paused ? "deployment \"\(key.name)\" is paused; resume it with 'rollout resume deployment/\(key.name)'"
-                                           : "deployment \"\(key.name)\" is not progressing and nothing is left to happen")
+                                           : "\(kind) \"\(key.name)\" is not progressing and nothing is left to happen")
         }
         // A rollout is over when its last old pod is gone, not when kubectl's status says
         // done (terminating pods do not count in status.replicas): time runs on until then (at
@@ -71,6 +72,7 @@ public enum RolloutWait {
     /// Some pod of these Deployments is being stopped.
     static func hasTerminatingPods(_ keys: [ObjectKey], in c: Cluster) -> Bool {
         keys.contains { key in
+            if let set = c.statefulSets[key] { return c.pods(ownedBy: set.uid).contains { $0.isTerminating && !$0.gone } }
             guard let uid = c.deployments[key]?.uid else { return false }
             return c.replicaSets(ownedBy: uid).contains { rs in c.pods(ownedBy: rs.uid).contains { $0.isTerminating && !$0.gone } }
         }

@@ -97,10 +97,12 @@ extension SimPod {
     /// The metadata of a pod no ReplicaSet owns that the simulation does not model but keeps:
     /// a DaemonSet's, StatefulSet's, Job's or Node's ownerReferences, and its generateName.
     static let keptMetadataKeys = ["ownerReferences", "generateName", "finalizers"]
+    /// The controllers whose pods the simulation manages.
+    static let simulatedOwners: Set<String> = ["ReplicaSet", "StatefulSet"]
 
     static func load(_ r: Resource, behaviour: AppBehaviour, memory: Resource?, now: Timestamp) -> SimPod {
         let o = r.value
-        let owner = r.ownerReferences.first { $0.kind == "ReplicaSet" }
+        let owner = r.ownerReferences.first { SimPod.simulatedOwners.contains($0.kind) }
         var template = Object()
         if let annotations = r.metadata["annotations"] { template["metadata"] = .object(Object(["annotations": annotations])) }
         var spec = o["spec"]?.objectValue ?? Object()
@@ -109,6 +111,7 @@ extension SimPod {
         let pod = SimPod(name: r.name, namespace: r.namespace ?? "default", uid: r.uid, ownerUID: owner?.uid ?? "", ownerName: owner?.name ?? "",
                          labels: r.labels, template: template,
                          created: r.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0), behaviour: behaviour)
+        if let owner { pod.ownerKind = owner.kind }
         if owner == nil {
             let meta = r.metadata
             let kept = Object(keptMetadataKeys.compactMap { key in meta[key].map { Object.Member(key: key, value: $0) } })
@@ -178,9 +181,9 @@ extension SimPod {
             "labels": .object(Object(labels.sorted { $0.key < $1.key }.map { Object.Member(key: $0.key, value: .string($0.value)) })),
         ])
         if !ownerUID.isEmpty {
-            meta["generateName"] = .string(ownerName + "-")
+            if ownerKind == "ReplicaSet" { meta["generateName"] = .string(ownerName + "-") }
             meta["ownerReferences"] = .array([.object(Object([
-                "apiVersion": .string("apps/v1"), "kind": .string("ReplicaSet"), "name": .string(ownerName), "uid": .string(ownerUID),
+                "apiVersion": .string("apps/v1"), "kind": .string(ownerKind), "name": .string(ownerName), "uid": .string(ownerUID),
                 "controller": .bool(true), "blockOwnerDeletion": .bool(true),
             ]))])
         }
@@ -324,7 +327,7 @@ extension SimEvent {
             "metadata": .object(Object(["name": .string(name), "namespace": .string(namespace), "creationTimestamp": .string(first.description)])),
             "involvedObject": .object(Object([
                 "kind": .string(involvedKind), "name": .string(involvedName), "namespace": .string(namespace), "uid": .string(involvedUID),
-                "apiVersion": .string(involvedKind == "Deployment" || involvedKind == "ReplicaSet" ? "apps/v1" : "v1"),
+                "apiVersion": .string(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"].contains(involvedKind) ? "apps/v1" : "v1"),
             ])),
             "type": .string(type), "reason": .string(reason), "message": .string(message),
             "source": .object(Object(["component": .string(component)])),

@@ -71,6 +71,8 @@ public final class SimPod {
     public var uid: String
     public var ownerUID: String
     public var ownerName: String
+    /// The controller's kind: `ReplicaSet` (also when there is none) or `StatefulSet`.
+    public var ownerKind = "ReplicaSet"
     public var labels: [String: String]
     /// The pod template's `metadata.annotations` and `spec`, as the ReplicaSet's template has them.
     public var template: Object

@@ -304,6 +304,15 @@ public final class StateStore {
     /// and merges them as it prints, `TablePrinter.write`). The first damaged shard, in the
     /// manifest's order, is the error.
     public func listingRuns(_ type: ResourceType, namespace: String? = nil) throws(StoreError) -> [ListingRun] {
+        let runs = try storedListingRuns(type, namespace: namespace)
+        // Rows written by a version whose printer had other columns for this kind (a kind
+        // that gained kubectl's columns): made again from the objects.
+        let columns = TablePrinter.columns(for: type, wide: true).count
+        guard runs.contains(where: { $0.count > 0 && $0.row(0).cells.count != columns }) else { return runs }
+        return [ListingRun(rows: try list(type, namespace: namespace).map(ListingRow.init))]
+    }
+
+    private func storedListingRuns(_ type: ResourceType, namespace: String?) throws(StoreError) -> [ListingRun] {
         let scope = type.namespaced ? namespace : nil
         if let table = tables[type.storageKey], !table.hasLoadedShards {
             let paths = table.files.filter { !$0.isEmpty }.map { "\(directory)/objects/\($0).rows" }

@@ -7,7 +7,7 @@ extension ObjectValidation {
             // The API stores these as int32.
             if value > Int(Int32.max) { reader.fail(spec / field, "Invalid value: \(value): must be less than or equal to 2147483647") }
         }
-        validateWorkloadSelector(d.selector, template: d.template, reader: &reader)
+        validateWorkloadSelector(d.selector, template: d.template, kind: "deployment", reader: &reader)
         validatePodTemplate(d.template, at: spec / "template", reader: &reader, workload: true)
         validateStrategy(d, reader: &reader)
         if d.progressDeadlineSeconds <= d.minReadySeconds {
@@ -16,14 +16,14 @@ extension ObjectValidation {
     }
 
     /// A workload's selector: present, not empty, and matching its template's labels.
-    static func validateWorkloadSelector(_ selector: LabelSelector?, template: PodTemplateSpec, reader: inout FieldReader) {
+    static func validateWorkloadSelector(_ selector: LabelSelector?, template: PodTemplateSpec, kind: String, reader: inout FieldReader) {
         let path = FieldPath("spec.selector")
         guard let selector else {
             reader.fail(path, "Required value")
             return
         }
         if selector.isEmpty {
-            reader.fail(path, "Invalid value: {}: empty selector is invalid for deployment")
+            reader.fail(path, "Invalid value: {}: empty selector is invalid for \(kind)")
             return
         }
         for requirement in selector.requirements where !Validation.isQualifiedName(requirement.key) {

@@ -16,9 +16,11 @@ public enum ObjectValidation {
             validateDeployment(deployment, reader: &reader)
         case ("apps", "ReplicaSet"):
             let replicaSet = ReplicaSet(resource, reader: &reader)
-            validateWorkloadSelector(replicaSet.selector, template: replicaSet.template, reader: &reader)
+            validateWorkloadSelector(replicaSet.selector, template: replicaSet.template, kind: "deployment", reader: &reader)
             if replicaSet.replicas < 0 { reader.fail(FieldPath("spec.replicas"), "Invalid value: \(replicaSet.replicas): must be greater than or equal to 0") }
             validatePodTemplate(replicaSet.template, at: FieldPath("spec.template"), reader: &reader, workload: true)
+        case ("apps", "StatefulSet"):
+            validateStatefulSet(StatefulSet(resource, reader: &reader), reader: &reader)
         case ("", "Pod"):
             let pod = Pod(resource, reader: &reader)
             validatePodSpec(pod.spec, annotations: pod.metadata.annotations, at: FieldPath("spec"), reader: &reader)

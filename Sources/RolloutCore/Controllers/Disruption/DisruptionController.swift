@@ -90,6 +90,11 @@ enum DisruptionController {
 
     static func scale(of pod: SimPod, in c: Cluster) -> Scale {
         guard !pod.ownerUID.isEmpty else { return .unmanaged }
+        // getPodStatefulSet: a StatefulSet's scale is its own.
+        if pod.ownerKind == "StatefulSet" {
+            guard let set = c.statefulSetKeys[pod.ownerUID].flatMap({ c.statefulSets[$0] }) else { return .unresolved }
+            return .of(uid: set.uid, replicas: set.value.at("spec", "replicas")?.intValue ?? 1)
+        }
         guard let rs = c.replicaSets[pod.ownerUID] else { return .unresolved }
         if !rs.ownerUID.isEmpty {
             guard let d = c.deployments.values.first(where: { $0.uid == rs.ownerUID }) else { return .unresolved }

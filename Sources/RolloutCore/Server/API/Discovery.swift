@@ -9,9 +9,7 @@ import Foundation
 public enum Discovery {
     /// The kinds the server serves: every built-in kind and EndpointSlices. The store's own
     /// bookkeeping (kubelet memory, timelines, endpoint updates in flight) is not served.
-    public static let servedTypes: [ResourceType] = ResourceType.builtIn + [EndpointSliceController.type, EventsV1.type, controllerRevisionType]
-    /// Kept for StatefulSets and DaemonSets (issue 16); none yet.
-    static let controllerRevisionType = ResourceType(kind: "ControllerRevision", group: "apps", version: "v1", plural: "controllerrevisions")
+    public static let servedTypes: [ResourceType] = ResourceType.builtIn + [EndpointSliceController.type, EventsV1.type]
 
     /// The verbs served on every resource, and on the status and scale subresources.
     static let verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]

@@ -1,0 +1,122 @@
+/// Making and deleting a StatefulSet's pods and claims, with the events the controller records
+/// (`stateful_pod_control.go`: CreateStatefulPod, DeleteStatefulPod, createPersistentVolumeClaims,
+/// recordPodEvent, recordClaimEvent).
+enum StatefulPodControl {
+    static let component = "statefulset-controller"
+    static let claimType = ResourceType.forObject(apiVersion: "v1", kind: "PersistentVolumeClaim")
+
+    /// `newStatefulSetPod` with `initIdentity` and `updateStorage`, at `revision`: the
+    /// template's labels and annotations, the pod-name, pod-index and revision labels, the
+    /// hostname and subdomain, each claim template's volume in place of the template's own.
+    static func newPod(set: Resource, spec: StatefulSet, template: Object, ordinal: Int, revision: String, in c: Cluster) -> SimPod {
+        let name = StatefulSetUtils.podName(set.name, ordinal)
+        var labels = stringMap(template["metadata"]?["labels"])
+        labels[StatefulSetUtils.podNameLabel] = name
+        labels[StatefulSetUtils.podIndexLabel] = String(ordinal)
+        labels[StatefulSetUtils.revisionLabel] = revision
+        var podSpec = template["spec"]?.objectValue ?? Object()
+        podSpec["hostname"] = .string(name)
+        if !spec.serviceName.isEmpty { podSpec["subdomain"] = .string(spec.serviceName) }
+        if !spec.volumeClaimTemplates.isEmpty {
+            let claims = Set(spec.volumeClaimTemplates)
+            let own = (podSpec["volumes"]?.arrayValue ?? []).filter { !claims.contains($0["name"]?.stringValue ?? "") }
+            let claimVolumes: [Value] = spec.volumeClaimTemplates.map { claim in
+                .object(Object(["name": .string(claim), "persistentVolumeClaim": .object(Object([
+                    "claimName": .string(StatefulSetUtils.claimName(claim, set: set.name, ordinal: ordinal)),
+                ]))]))
+            }
+            podSpec["volumes"] = .array(claimVolumes + own)
+        }
+        Defaults.podAdmission(&podSpec)
+        var podTemplate = Object()
+        if let annotations = template["metadata"]?["annotations"] { podTemplate["metadata"] = .object(Object(["annotations": annotations])) }
+        podTemplate["spec"] = .object(podSpec)
+        let pod = SimPod(name: name, namespace: set.namespace ?? "default", uid: c.newUID(), ownerUID: set.uid, ownerName: set.name, labels: labels,
+                         template: podTemplate, created: c.now, behaviour: AppBehaviour(template: .object(podTemplate)))
+        pod.ownerKind = "StatefulSet"
+        return pod
+    }
+
+    /// `CreateStatefulPod`: the claims first (those missing), then the pod. False when the
+    /// simulated cluster holds no more pods (as a quota would refuse it).
+    static func create(_ pod: SimPod, set: Resource, spec: StatefulSet, in c: Cluster) -> Bool {
+        createMissingClaims(for: pod, set: set, spec: spec, in: c)
+        guard c.podsHeld < c.podLimit else {
+            let message = "create Pod \(pod.name) in StatefulSet \(set.name) failed error: the simulated cluster holds at most \(c.podLimit) pods"
+            if !c.hasEvent(kind: "StatefulSet", uid: set.uid, reason: "FailedCreate", message: message) {
+                c.record("Warning", reason: "FailedCreate", message: message, kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
+            }
+            return false
+        }
+        c.add(pod)
+        c.record(reason: "SuccessfulCreate", message: "create Pod \(pod.name) in StatefulSet \(set.name) successful",
+                 kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
+        return true
+    }
+
+    /// `createPersistentVolumeClaims` for the claims of `pod` that do not exist.
+    static func createMissingClaims(for pod: SimPod, set: Resource, spec: StatefulSet, in c: Cluster) {
+        let ordinal = StatefulSetUtils.ordinal(of: pod.name, parent: set.name)
+        let templates = set.object["spec"]?["volumeClaimTemplates"]?.arrayValue ?? []
+        let selectorLabels = set.object["spec"]?["selector"]?["matchLabels"]?.objectValue ?? Object()
+        for template in templates {
+            guard let claim = template["metadata"]?["name"]?.stringValue else { continue }
+            let name = StatefulSetUtils.claimName(claim, set: set.name, ordinal: ordinal)
+            let key = ObjectKey(type: claimType.storageKey, namespace: pod.namespace, name: name)
+            guard c.claims[key] == nil else { continue }
+            var labels = template["metadata"]?["labels"]?.objectValue ?? Object()
+            for member in selectorLabels.members { labels[member.key] = member.value }
+            var meta = Object(["name": .string(name), "namespace": .string(pod.namespace), "uid": .string(c.newUID()),
+                               "creationTimestamp": .string(c.now.description)])
+            if !labels.members.isEmpty { meta["labels"] = .object(labels) }
+            meta["finalizers"] = .array([.string("kubernetes.io/pvc-protection")])
+            var claimSpec = template["spec"]?.objectValue ?? Object()
+            // The DefaultStorageClass admission plugin: the default class when none is named.
+            if claimSpec["storageClassName"] == nil, let defaultClass = c.defaultStorageClass { claimSpec["storageClassName"] = .string(defaultClass) }
+            claimSpec.setDefault("volumeMode", .string("Filesystem"))
+            c.putClaim(Resource(Object([
+                "apiVersion": .string("v1"), "kind": .string("PersistentVolumeClaim"), "metadata": .object(meta),
+                "spec": .object(claimSpec), "status": .object(Object(["phase": .string("Pending")])),
+            ])))
+            c.record(reason: "SuccessfulCreate", message: "create Claim \(name) Pod \(pod.name) in StatefulSet \(set.name) success",
+                     kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
+        }
+    }
+
+    /// Binds the claims of a scheduled pod that are still Pending, as the scheduler's
+    /// VolumeBinding and the provisioner do for a `WaitForFirstConsumer` class (k3s'
+    /// local-path): the node selected, a volume `pvc-<uid>` provisioned and bound at once.
+    static func bindClaims(of pod: SimPod, in c: Cluster) {
+        guard let node = pod.nodeName else { return }
+        for volume in pod.template["spec"]?["volumes"]?.arrayValue ?? [] {
+            guard let name = volume["persistentVolumeClaim"]?["claimName"]?.stringValue else { continue }
+            let key = ObjectKey(type: claimType.storageKey, namespace: pod.namespace, name: name)
+            guard var claim = c.claims[key], claim.object["status"]?["phase"]?.stringValue == "Pending" else { continue }
+            let provisioner = c.storageProvisioner(claim.object["spec"]?["storageClassName"]?.stringValue)
+            var meta = claim.metadata
+            var annotations = meta["annotations"]?.objectValue ?? Object()
+            annotations["pv.kubernetes.io/bind-completed"] = .string("yes")
+            annotations["pv.kubernetes.io/bound-by-controller"] = .string("yes")
+            if let provisioner {
+                annotations["volume.beta.kubernetes.io/storage-provisioner"] = .string(provisioner)
+                annotations["volume.kubernetes.io/storage-provisioner"] = .string(provisioner)
+            }
+            annotations["volume.kubernetes.io/selected-node"] = .string(node)
+            meta["annotations"] = .object(annotations)
+            claim.metadata = meta
+            claim.object.set(["spec", "volumeName"], .string("pvc-\(claim.uid)"))
+            var status = Object(["phase": .string("Bound")])
+            if let modes = claim.object["spec"]?["accessModes"] { status["accessModes"] = modes }
+            if let storage = claim.object["spec"]?["resources"]?["requests"]?["storage"] { status["capacity"] = .object(Object(["storage": storage])) }
+            claim.object["status"] = .object(status)
+            c.putClaim(claim)
+        }
+    }
+
+    /// `DeleteStatefulPod`: a graceful delete, as the API server takes it.
+    static func delete(_ pod: SimPod, set: Resource, in c: Cluster) {
+        Kubelet.beginTermination(pod.uid, in: c)
+        c.record(reason: "SuccessfulDelete", message: "delete Pod \(pod.name) in StatefulSet \(set.name) successful",
+                 kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
+    }
+}

@@ -1,0 +1,383 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// StatefulSets as the 1.32 controller rolls them (`pkg/controller/statefulset/stateful_set_control.go`
+/// updateStatefulSet, processReplica, processCondemned, getStatefulSetRevisions, truncateHistory;
+/// `stateful_set_utils.go` newVersionedStatefulSetPod, initIdentity, updateStorage, getPatch;
+/// `pkg/controller/history/controller_history.go`; kubectl's `polymorphichelpers`
+/// StatefulSetStatusViewer, StatefulSetHistoryViewer, StatefulSetRollbacker).
+///
+/// Pods here have their image (`rollout.sim/pull: 0s`) and no probe: each runs, and is Ready,
+/// 1 s after it is created (the node's container start), and goes at once when deleted (no
+/// preStop, an app that exits on SIGTERM). So in OrderedReady mode each step of the controller
+/// is one second apart, and every expected time below follows from that and the controller.
+final class StatefulSetTests: XCTestCase {
+    func cluster(nodes: Int = 3, _ yaml: String) throws -> (StateStore, Cluster) {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
+                                   newCluster: ClusterSpec(profile: .bare, nodes: nodes))
+        addTeardownBlock { store.close() }
+        try apply(yaml, to: store)
+        return (store, try Cluster(store: store))
+    }
+
+    func apply(_ yaml: String, to store: StateStore) throws {
+        _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents, to: store, options: ApplyOptions())
+    }
+
+    /// Saves, applies `yaml` and loads again, as a second `rollout apply` would.
+    func reapply(_ yaml: String, _ store: StateStore, _ c: Cluster) throws -> Cluster {
+        try c.save()
+        try store.commit()
+        try apply(yaml, to: store)
+        return try Cluster(store: store)
+    }
+
+    static func set(_ name: String = "web", replicas: Int = 3, image: String = "app:1", policy: String = "OrderedReady",
+                    strategy: String = "{}", minReadySeconds: Int = 0, annotations: String = "{rollout.sim/pull: 0s}", claims: Bool = false) -> String {
+        """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: \(name)}
+        spec:
+          serviceName: \(name)
+          replicas: \(replicas)
+          podManagementPolicy: \(policy)
+          updateStrategy: \(strategy)
+          minReadySeconds: \(minReadySeconds)
+          selector: {matchLabels: {app: \(name)}}
+          template:
+            metadata: {labels: {app: \(name)}, annotations: \(annotations)}
+            spec:
+              containers:
+              - name: app
+                image: \(image)
+        \(claims ? """
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec:
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 1Gi}}
+        """ : "")
+        """
+    }
+
+    /// Runs `seconds` of virtual time and logs, for each instant something happened at, what
+    /// happened to each pod: `T: name created REV; name deleted; name gone; name ready`, the
+    /// entries of one instant in alphabetical order (T in ms since the log began; pods there
+    /// at the start are not "created", a deletion made before is not logged).
+    func run(_ c: Cluster, seconds: Int) -> [String] {
+        let start = c.now.milliseconds
+        var lines: [String] = []
+        var known: [String: (pod: SimPod, ready: Bool, deleted: Bool)] = [:]
+        for pod in c.pods.values where !pod.gone && pod.ownerKind == "StatefulSet" { known[pod.uid] = (pod, pod.ready, pod.isTerminating) }
+        _ = EventLoop.run(c, timeout: Duration(seconds: seconds), until: { _ in false }, observe: { c in
+            let t = c.now.milliseconds - start
+            var log: [String] = []
+            defer {
+                // An instant may take several passes of the loop (timers due at it): one line.
+                if let last = lines.last, last.hasPrefix("\(t): ") {
+                    log += last.dropFirst("\(t): ".count).components(separatedBy: "; ")
+                    lines.removeLast()
+                }
+                if !log.isEmpty { lines.append("\(t): " + log.sorted().joined(separator: "; ")) }
+            }
+            let sorted = known.values.sorted { $0.pod.name < $1.pod.name }
+            for k in sorted where k.pod.isTerminating && !k.deleted {
+                log.append("\(k.pod.name) deleted")
+                known[k.pod.uid]?.deleted = true
+            }
+            for k in sorted where k.pod.gone {
+                log.append("\(k.pod.name) gone")
+                known[k.pod.uid] = nil
+            }
+            for pod in c.pods.values.sorted(by: { $0.name < $1.name }) where pod.ownerKind == "StatefulSet" && !pod.gone && known[pod.uid] == nil {
+                known[pod.uid] = (pod, false, pod.isTerminating)
+                log.append("\(pod.name) created \(StatefulSetUtils.revision(of: pod).split(separator: "-").last ?? "")")
+            }
+            for k in known.values.sorted(by: { $0.pod.name < $1.pod.name }) where k.pod.ready && !k.ready {
+                log.append("\(k.pod.name) ready")
+                known[k.pod.uid]?.ready = true
+            }
+        })
+        return lines
+    }
+
+    /// The revision names' hashes, in order of first appearance, as r1, r2, …: logs compare
+    /// without the hashes' values.
+    func symbolic(_ log: [String]) -> [String] {
+        var names: [String: String] = [:]
+        return log.map { line in
+            var words = line.split(separator: " ").map(String.init)
+            for i in words.indices.dropFirst() where words[i - 1] == "created" {
+                let hash = words[i].hasSuffix(";") ? String(words[i].dropLast()) : words[i]
+                if names[hash] == nil { names[hash] = "r\(names.count + 1)" }
+                words[i] = (names[hash] ?? "") + (words[i].hasSuffix(";") ? ";" : "")
+            }
+            return words.joined(separator: " ")
+        }
+    }
+
+    func status(_ c: Cluster, _ name: String = "web") -> StatefulSetStatus {
+        var reader = FieldReader()
+        return StatefulSet(c.statefulSets.values.first { $0.name == name }!, reader: &reader).status
+    }
+
+    // OrderedReady (processReplica, monotonic): each pod is created only when the one before
+    // it is Running and Ready, in ordinal order, one per sync.
+    func testOrderedReadyCreatesInOrdinalOrderEachAfterTheLastIsReady() throws {
+        let (_, c) = try cluster(Self.set())
+        XCTAssertEqual(symbolic(run(c, seconds: 10)), [
+            "0: web-0 created r1",
+            "1000: web-0 ready; web-1 created r1",
+            "2000: web-1 ready; web-2 created r1",
+            "3000: web-2 ready",
+        ])
+        let s = status(c)
+        XCTAssertEqual([s.replicas, s.readyReplicas, s.currentReplicas, s.updatedReplicas, s.availableReplicas, s.observedGeneration], [3, 3, 3, 3, 3, 1])
+        XCTAssertEqual(s.currentRevision, s.updateRevision)
+        XCTAssertEqual(s.collisionCount, 0)
+    }
+
+    // Parallel (allowsBurst: runForAll through slowStartBatch): every pod at once.
+    func testParallelCreatesEveryPodAtOnce() throws {
+        let (_, c) = try cluster(Self.set(policy: "Parallel"))
+        XCTAssertEqual(symbolic(run(c, seconds: 10)), [
+            "0: web-0 created r1; web-1 created r1; web-2 created r1",
+            "1000: web-0 ready; web-1 ready; web-2 ready",
+        ])
+    }
+
+    // The rolling update: from the highest ordinal down, each pod deleted only once the one
+    // above it is back, healthy, at the update revision; a deleted pod comes back under its
+    // name at the update revision (newVersionedStatefulSetPod).
+    func testRollingUpdateGoesFromTheHighestOrdinalDownOneAtATime() throws {
+        let (store, c0) = try cluster(Self.set())
+        _ = run(c0, seconds: 10)
+        let c = try reapply(Self.set(image: "app:2"), store, c0)
+        XCTAssertEqual(symbolic(run(c, seconds: 20)), [
+            "0: web-2 created r1; web-2 deleted; web-2 gone",
+            "1000: web-1 created r1; web-1 deleted; web-1 gone; web-2 ready",
+            "2000: web-0 created r1; web-0 deleted; web-0 gone; web-1 ready",
+            "3000: web-0 ready",
+        ])
+        let s = status(c)
+        XCTAssertEqual([s.replicas, s.readyReplicas, s.currentReplicas, s.updatedReplicas], [3, 3, 3, 3])
+        // completeRollingUpdate: every pod updated and ready, the update revision is current.
+        XCTAssertEqual(s.currentRevision, s.updateRevision)
+        XCTAssertTrue(c.pods.values.filter { !$0.gone }.allSatisfy { $0.behaviour.containers.first?.image == "app:2" })
+    }
+
+    // partition: ordinals below it keep the current revision; the status says so, and kubectl's
+    // viewer calls the partitioned rollout complete.
+    func testPartitionLeavesTheLowerOrdinalsAtTheCurrentRevision() throws {
+        let (store, c0) = try cluster(Self.set(replicas: 4))
+        _ = run(c0, seconds: 10)
+        let c = try reapply(Self.set(replicas: 4, image: "app:2", strategy: "{type: RollingUpdate, rollingUpdate: {partition: 2}}"), store, c0)
+        XCTAssertEqual(symbolic(run(c, seconds: 20)), [
+            "0: web-3 created r1; web-3 deleted; web-3 gone",
+            "1000: web-2 created r1; web-2 deleted; web-2 gone; web-3 ready",
+            "2000: web-2 ready",
+        ])
+        let s = status(c)
+        XCTAssertEqual([s.replicas, s.currentReplicas, s.updatedReplicas], [4, 2, 2])
+        XCTAssertNotEqual(s.currentRevision, s.updateRevision)
+        let images = c.pods.values.filter { !$0.gone }.sorted { $0.name < $1.name }.map { $0.behaviour.containers.first?.image ?? "" }
+        XCTAssertEqual(images, ["app:1", "app:1", "app:2", "app:2"])
+        XCTAssertEqual(RolloutStatus.evaluate(c.statefulSets.values.first!).message, "partitioned roll out complete: 2 new pods have been updated...")
+    }
+
+    // OnDelete: the template changes the update revision and nothing else; a pod deleted by
+    // hand comes back at it.
+    func testOnDeleteRollsNothingUntilAPodIsDeleted() throws {
+        let (store, c0) = try cluster(Self.set(strategy: "{type: OnDelete}"))
+        _ = run(c0, seconds: 10)
+        let c = try reapply(Self.set(image: "app:2", strategy: "{type: OnDelete}"), store, c0)
+        XCTAssertEqual(run(c, seconds: 20), [])
+        XCTAssertEqual([status(c).currentReplicas, status(c).updatedReplicas], [3, 0])
+        let pod = try XCTUnwrap(c.pods.values.first { $0.name == "web-1" && !$0.gone })
+        Kubelet.beginTermination(pod.uid, in: c)
+        XCTAssertEqual(symbolic(run(c, seconds: 5)), ["0: web-1 created r1; web-1 gone", "1000: web-1 ready"])
+        XCTAssertEqual(c.pods.values.first { $0.name == "web-1" && !$0.gone }?.behaviour.containers.first?.image, "app:2")
+        XCTAssertEqual([status(c).currentReplicas, status(c).updatedReplicas], [2, 1])
+        XCTAssertEqual(RolloutStatus.evaluate(c.statefulSets.values.first!), .failed("rollout status is only available for RollingUpdate strategy type"))
+    }
+
+    // A pod of the new revision that never becomes ready holds an OrderedReady rollout for
+    // good (processReplica returns at the first pod not Running and Ready); rolling the
+    // template back does not replace it either — Kubernetes' "forced rollback": the pod must
+    // be deleted by hand, and then comes back at the (old) update revision.
+    func testANeverReadyPodBlocksOrderedReadyAndARollbackNeedsTheForcedDelete() throws {
+        let (store, c0) = try cluster(Self.set())
+        _ = run(c0, seconds: 10)
+        let broken = Self.set(image: "app:2", annotations: "{rollout.sim/pull: 0s, rollout.sim/ready: never}")
+        let c1 = try reapply(broken.replacingOccurrences(of: "image: app:2", with: "image: app:2\n        readinessProbe: {exec: {command: [\"true\"]}}"), store, c0)
+        XCTAssertEqual(symbolic(run(c1, seconds: 120)), ["0: web-2 created r1; web-2 deleted; web-2 gone"])
+        XCTAssertEqual(RolloutStatus.evaluate(c1.statefulSets.values.first!).message, "Waiting for 1 pods to be ready...")
+        let c2 = try reapply(Self.set(), store, c1)
+        XCTAssertEqual(run(c2, seconds: 120), [], "the rollback leaves the broken pod where it is")
+        let stuck = try XCTUnwrap(c2.pods.values.first { $0.name == "web-2" && !$0.gone })
+        Kubelet.beginTermination(stuck.uid, in: c2)
+        let log = run(c2, seconds: 10)
+        XCTAssertEqual(symbolic(log), ["0: web-2 created r1; web-2 gone", "1000: web-2 ready"])
+        XCTAssertEqual(c2.pods.values.filter { !$0.gone }.map { $0.behaviour.containers.first?.image ?? "" }, ["app:1", "app:1", "app:1"])
+        XCTAssertEqual(status(c2).readyReplicas, 3)
+    }
+
+    // minReadySeconds: in OrderedReady mode the next pod waits until the last is available —
+    // noticed when the sync requeued after minReadySeconds runs (`enqueueSSAfter` from the sync
+    // at which the pod became ready, plus the informer's moment: 1 ms here).
+    func testMinReadySecondsHoldsTheNextPodUntilTheRequeue() throws {
+        let (_, c) = try cluster(Self.set(replicas: 2, minReadySeconds: 5))
+        XCTAssertEqual(symbolic(run(c, seconds: 20)), ["0: web-0 created r1", "1000: web-0 ready", "6001: web-1 created r1", "7001: web-1 ready"])
+        XCTAssertEqual(status(c).availableReplicas, 2)
+    }
+
+    // Scaling down (processCondemned): the highest ordinal first, one at a time, each once the
+    // last is gone (its app takes 2 s to exit on SIGTERM here).
+    func testScaleDownDeletesFromTheHighestOrdinal() throws {
+        let slow = "{rollout.sim/pull: 0s, rollout.sim/shutdown: 2s}"
+        let (store, c0) = try cluster(Self.set(replicas: 4, annotations: slow))
+        _ = run(c0, seconds: 10)
+        let c = try reapply(Self.set(replicas: 1, annotations: slow), store, c0)
+        XCTAssertEqual(run(c, seconds: 10), ["0: web-3 deleted", "2000: web-2 deleted; web-3 gone", "4000: web-1 deleted; web-2 gone", "6000: web-1 gone"])
+    }
+
+    // Identity (initIdentity, updateIdentity, updateStorage): name, hostname, subdomain, the
+    // pod-name and pod-index labels, the revision label, one claim per template per ordinal,
+    // bound once its pod is scheduled (k3s' local-path: WaitForFirstConsumer).
+    func testPodsHaveStableIdentityAndClaims() throws {
+        let (store, c) = try cluster(Self.set(replicas: 2, claims: true))
+        _ = run(c, seconds: 10)
+        try c.save()
+        let pod = try XCTUnwrap(store.get(ObjectKey(type: "Pod", namespace: "default", name: "web-1")))
+        XCTAssertEqual(pod.labels["statefulset.kubernetes.io/pod-name"], "web-1")
+        XCTAssertEqual(pod.labels["apps.kubernetes.io/pod-index"], "1")
+        XCTAssertEqual(pod.labels["controller-revision-hash"], status(c).updateRevision)
+        XCTAssertEqual(pod.value.at("spec", "hostname")?.stringValue, "web-1")
+        XCTAssertEqual(pod.value.at("spec", "subdomain")?.stringValue, "web")
+        XCTAssertNil(pod.metadata["generateName"])
+        XCTAssertEqual(pod.ownerReferences.first?.kind, "StatefulSet")
+        XCTAssertEqual(pod.value.at("spec", "volumes")?.arrayValue?.first?["persistentVolumeClaim"]?["claimName"]?.stringValue, "data-web-1")
+        let claim = try XCTUnwrap(store.get(ObjectKey(type: "PersistentVolumeClaim", namespace: "default", name: "data-web-1")))
+        XCTAssertEqual(claim.value.at("status", "phase")?.stringValue, "Bound")
+        XCTAssertEqual(claim.labels, ["app": "web"])
+        XCTAssertEqual(c.events.filter { $0.reason == "SuccessfulCreate" }.map(\.message), [
+            "create Claim data-web-0 Pod web-0 in StatefulSet web success", "create Pod web-0 in StatefulSet web successful",
+            "create Claim data-web-1 Pod web-1 in StatefulSet web success", "create Pod web-1 in StatefulSet web successful",
+        ])
+    }
+
+    // History through ControllerRevisions: one per template, numbered; a template seen before
+    // is the revision found equal, renumbered (getStatefulSetRevisions), so `undo` makes no new
+    // revision; revisionHistoryLimit keeps that many revisions no pod uses (truncateHistory).
+    func testRevisionsAreReusedOnRollbackAndTruncatedToTheLimit() throws {
+        let (store, c0) = try cluster(Self.set(replicas: 1))
+        _ = run(c0, seconds: 5)
+        var c = try reapply(Self.set(replicas: 1, image: "app:2"), store, c0)
+        _ = run(c, seconds: 5)
+        c = try reapply(Self.set(replicas: 1), store, c)
+        _ = run(c, seconds: 5)
+        let revisions = ControllerHistory.sorted(Array(c.controllerRevisions.values))
+        XCTAssertEqual(revisions.map(ControllerHistory.number), [2, 3])
+        XCTAssertEqual(revisions.last?.name, status(c).updateRevision)
+        XCTAssertEqual(StatefulSetUtils.template(of: revisions[1])["spec"]?["containers"]?.arrayValue?.first?["image"]?.stringValue, "app:1")
+        // Names: the set's name and the hash of the data and the collision count.
+        for r in revisions {
+            XCTAssertEqual(r.name, ControllerHistory.name(prefix: "web", hash: r.labels[ControllerHistory.hashLabel] ?? ""))
+            XCTAssertEqual(r.labels[ControllerHistory.hashLabel], ControllerHistory.hash(data: r.object["data"]!, probe: 0))
+        }
+        let limited = Self.set(replicas: 1, image: "app:9").replacingOccurrences(of: "  replicas: 1", with: "  replicas: 1\n  revisionHistoryLimit: 0")
+        c = try reapply(limited, store, c)
+        _ = run(c, seconds: 5)
+        XCTAssertEqual(ControllerHistory.sorted(Array(c.controllerRevisions.values)).map(ControllerHistory.number), [4])
+    }
+
+    // kubectl's StatefulSetStatusViewer, message by message.
+    func testStatusViewerMessages() throws {
+        func viewed(_ spec: String, _ status: String, generation: Int = 1) -> RolloutStatus.Result {
+            let yaml = """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db, generation: \(generation)}
+            spec: \(spec)
+            status: \(status)
+            """
+            let doc = try! ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents[0]
+            var r = Resource(doc.value.objectValue!)
+            Defaults.apply(to: &r)
+            return RolloutStatus.evaluate(r)
+        }
+        let cases: [(String, String, Int, RolloutStatus.Result)] = [
+            ("{replicas: 3}", "{observedGeneration: 0}", 1, .waiting("Waiting for statefulset spec update to be observed...")),
+            ("{replicas: 3}", "{observedGeneration: 1}", 2, .waiting("Waiting for statefulset spec update to be observed...")),
+            ("{replicas: 3}", "{observedGeneration: 1, readyReplicas: 2}", 1, .waiting("Waiting for 1 pods to be ready...")),
+            ("{replicas: 3, updateStrategy: {rollingUpdate: {partition: 1}}}", "{observedGeneration: 1, readyReplicas: 3, updatedReplicas: 1}", 1,
+             .waiting("Waiting for partitioned roll out to finish: 1 out of 2 new pods have been updated...")),
+            ("{replicas: 3}", "{observedGeneration: 1, readyReplicas: 3, updatedReplicas: 3}", 1, .done("partitioned roll out complete: 3 new pods have been updated...")),
+            // type written without rollingUpdate: defaulting leaves rollingUpdate out, and the
+            // viewer compares the revisions.
+            ("{replicas: 2, updateStrategy: {type: RollingUpdate}}", "{observedGeneration: 1, readyReplicas: 2, updatedReplicas: 1, currentRevision: db-a, updateRevision: db-b}", 1,
+             .waiting("waiting for statefulset rolling update to complete 1 pods at revision db-b...")),
+            ("{replicas: 2, updateStrategy: {type: RollingUpdate}}", "{observedGeneration: 1, readyReplicas: 2, currentReplicas: 2, currentRevision: db-b, updateRevision: db-b}", 1,
+             .done("statefulset rolling update complete 2 pods at revision db-b...")),
+            ("{replicas: 2, updateStrategy: {type: OnDelete}}", "{observedGeneration: 1}", 1, .failed("rollout status is only available for RollingUpdate strategy type")),
+        ]
+        for (spec, status, generation, expected) in cases {
+            XCTAssertEqual(viewed(spec, status, generation: generation), expected, "\(spec) \(status)")
+        }
+    }
+
+    // SetDefaults_StatefulSet, and dropStatefulSetDisabledFields: maxUnavailable is dropped
+    // (MaxUnavailableStatefulSet is alpha, off in 1.32).
+    func testDefaultsAndTheDroppedMaxUnavailable() throws {
+        let yaml = """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          updateStrategy: {rollingUpdate: {maxUnavailable: 2}}
+          selector: {matchLabels: {app: db}}
+          template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: db}]}}
+        """
+        var r = Resource(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents[0].value.objectValue!)
+        Defaults.apply(to: &r)
+        let spec = try XCTUnwrap(r.object["spec"])
+        XCTAssertEqual(spec["replicas"], .int(1))
+        XCTAssertEqual(spec["revisionHistoryLimit"], .int(10))
+        XCTAssertEqual(spec["podManagementPolicy"], .string("OrderedReady"))
+        XCTAssertEqual(spec["updateStrategy"]?["type"], .string("RollingUpdate"))
+        XCTAssertEqual(spec["updateStrategy"]?["rollingUpdate"]?.objectValue, Object(["partition": .int(0)]))
+        XCTAssertEqual(spec["persistentVolumeClaimRetentionPolicy"]?.objectValue, Object(["whenDeleted": .string("Retain"), "whenScaled": .string("Retain")]))
+    }
+
+    // ValidateStatefulSetSpec and ValidateStatefulSetUpdate.
+    func testValidation() throws {
+        func errors(_ spec: String) -> [String] {
+            let yaml = """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec: \(spec)
+            """
+            var r = Resource(try! ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents[0].value.objectValue!)
+            Defaults.apply(to: &r)
+            return ObjectValidation.validate(r, file: "t.yaml")?.errors.map { "\($0.path): \($0.message)" } ?? []
+        }
+        let template = "selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: db}]}}"
+        XCTAssertEqual(errors("{\(template)}"), [])
+        XCTAssertEqual(errors("{podManagementPolicy: Random, \(template)}"), ["spec.podManagementPolicy: Invalid value: \"Random\": must be 'OrderedReady' or 'Parallel'"])
+        XCTAssertEqual(errors("{updateStrategy: {type: OnDelete, rollingUpdate: {partition: 1}}, \(template)}"),
+                       ["spec.updateStrategy.rollingUpdate: Invalid value: \"rollingUpdate\": only allowed for updateStrategy 'RollingUpdate'"])
+        XCTAssertEqual(errors("{updateStrategy: {rollingUpdate: {partition: -1}}, \(template)}"),
+                       ["spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0"])
+        XCTAssertEqual(errors("{selector: {}, template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: db}]}}}"),
+                       ["spec.selector: Invalid value: {}: empty selector is invalid for statefulset"])
+        // Only some fields may change.
+        let (store, _) = try cluster(Self.set(claims: false))
+        XCTAssertThrowsError(try apply(Self.set(claims: true), to: store)) { error in
+            XCTAssertTrue("\(error)".contains("spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"), "\(error)")
+        }
+        XCTAssertNoThrow(try apply(Self.set(replicas: 5, image: "app:3", minReadySeconds: 3), to: store))
+    }
+}
