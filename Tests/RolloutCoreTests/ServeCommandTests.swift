@@ -164,6 +164,52 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(stopped.stdout.hasSuffix("Stopped; the state is saved.\n"), stopped.stdout)
     }
 
+    /// A StatefulSet rolled to a second revision: kubectl's printers (get, describe) and its
+    /// StatefulSetStatusViewer, StatefulSetHistoryViewer (`printHistory`, `printTemplate`) and
+    /// DeploymentHistoryViewer on the served state print what `rollout` prints on a copy —
+    /// but for `rollout describe statefulset`'s own lines, the governing Service and the pods'
+    /// DNS names, which kubectl does not print.
+    func testKubectlReadsStatefulSetsAsRolloutDoes() throws {
+        let directory = try temporaryDirectory(self, "serve-sts")
+        let state = directory.appendingPathComponent("state").path, copy = directory.appendingPathComponent("copy").path
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/statefulset/", "--wait", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["set", "image", "statefulset/postgres", "postgres=postgres:16.6", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["status", "sts/postgres", "--state", state]).status, 0)
+        try FileManager.default.copyItem(atPath: state, toPath: copy)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        func timesOut(_ text: String) -> String {
+            text.replacingOccurrences(of: #"[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} \+0000"#, with: "<time>", options: .regularExpression)
+        }
+        // rollout's own lines, after kubectl's (Describer.describe).
+        func kubectlOnly(_ text: String) -> String {
+            guard let range = text.range(of: "Governing Service:") else { return text }
+            return String(text[..<range.lowerBound])
+        }
+        for command in [["get", "sts,pods,pvc,controllerrevisions", "-o", "wide"], ["get", "statefulset", "postgres", "-o", "yaml"],
+                        ["describe", "statefulset", "postgres"], ["describe", "pod", "postgres-0"],
+                        ["rollout", "history", "statefulset/postgres"], ["rollout", "history", "statefulset/postgres", "--revision=1"],
+                        ["rollout", "history", "deployment/coredns", "-n", "kube-system", "--revision=1"],
+                        ["rollout", "status", "statefulset/postgres"]] {
+            let theirs = try kubectl(command, kubeconfig: server.kubeconfig)
+            let ours = try RolloutRun.run((command.first == "rollout" ? Array(command.dropFirst()) : command) + ["--state", copy])
+            XCTAssertEqual(timesOut(theirs.out).replacingOccurrences(of: #"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"#, with: "<time>", options: .regularExpression),
+                           kubectlOnly(timesOut(ours.stdout)).replacingOccurrences(of: #"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"#, with: "<time>", options: .regularExpression),
+                           command.joined(separator: " "))
+            XCTAssertEqual(theirs.status, ours.status, command.joined(separator: " "))
+        }
+        XCTAssertTrue(try RolloutRun.run(["describe", "sts", "postgres", "--state", copy]).stdout.contains("""
+        Governing Service:  postgres-headless (headless)
+        Pod DNS Names:      postgres-0.postgres-headless.default.svc.cluster.local
+                            postgres-1.postgres-headless.default.svc.cluster.local
+                            postgres-2.postgres-headless.default.svc.cluster.local
+        """))
+        // kubectl's pause refuses a StatefulSet, as rollout does.
+        let paused = try kubectl(["rollout", "pause", "statefulset/postgres"], kubeconfig: server.kubeconfig)
+        let ours = try RolloutRun.run(["pause", "statefulset/postgres", "--state", copy])
+        XCTAssertEqual(paused.err, ours.stderr)
+        XCTAssertEqual(paused.status, ours.status)
+    }
+
     /// kubectl's writes through the served API: apply (client-side: GET, then POST or a
     /// strategic merge PATCH), scale (the scale subresource), set image, rollout
     /// pause/resume/restart/history/undo (a JSON patch of the template), diff (a server-side

@@ -33,7 +33,14 @@ public struct Describer {
         }
         var tab = TabWriter(minWidth: 0, padding: 2)
         tab.write(w.text)
-        return tab.render()
+        // rollout's own lines come after kubectl's, aligned on their own: kubectl's layout
+        // stays as kubectl prints it.
+        var extra = Lines()
+        if r.kind == "StatefulSet" && r.type.group == "apps" { governingService(r, &extra) }
+        guard !extra.text.isEmpty else { return tab.render() }
+        var own = TabWriter(minWidth: 0, padding: 2)
+        own.write(extra.text)
+        return tab.render() + own.render()
     }
 
     struct Lines {
@@ -143,7 +150,6 @@ public struct Describer {
                 w.add(1, "Access Modes:", "[\(modes.joined(separator: " "))]")
             }
         }
-        governingService(r, pods: pods, &w)
         eventsSection(r, &w)
     }
 
@@ -151,7 +157,8 @@ public struct Describer {
     /// and the names, `POD.SERVICE.NAMESPACE.svc.cluster.local` — which CoreDNS serves only
     /// for a headless Service that exists (`kubernetes` plugin, pod records of headless
     /// Services' endpoints).
-    private func governingService(_ r: Resource, pods: [Resource], _ w: inout Lines) {
+    private func governingService(_ r: Resource, _ w: inout Lines) {
+        let pods = related.filter { $0.kind == "Pod" && $0.ownerReferences.contains { $0.uid == r.uid } }
         guard let name = r.value.at("spec", "serviceName")?.stringValue, !name.isEmpty else { return }
         let namespace = r.namespace ?? "default"
         guard let service = related.first(where: { $0.kind == "Service" && $0.name == name && $0.namespace == namespace }) else {
