@@ -214,6 +214,9 @@ final class StatefulSetTests: XCTestCase {
         let c1 = try reapply(broken.replacingOccurrences(of: "image: app:2", with: "image: app:2\n        readinessProbe: {exec: {command: [\"true\"]}}"), store, c0)
         XCTAssertEqual(symbolic(run(c1, seconds: 120)), ["0: web-2 created r1; web-2 deleted; web-2 gone"])
         XCTAssertEqual(RolloutStatus.evaluate(c1.statefulSets.values.first!).message, "Waiting for 1 pods to be ready...")
+        let key = try XCTUnwrap(c1.statefulSets.keys.first)
+        XCTAssertEqual(RolloutWait.wait(for: [key], in: c1, options: RolloutWait.Options(), report: { _, _, _ in })[key],
+                       .failed("statefulset \"web\" is not progressing: pod web-2 is not Running and Ready, and the StatefulSet controller waits for it; rolling the template back does not replace it: delete the pod once the template is fixed (a forced rollback)"))
         let c2 = try reapply(Self.set(), store, c1)
         XCTAssertEqual(run(c2, seconds: 120), [], "the rollback leaves the broken pod where it is")
         let stuck = try XCTUnwrap(c2.pods.values.first { $0.name == "web-2" && !$0.gone })
@@ -291,6 +294,27 @@ final class StatefulSetTests: XCTestCase {
         c = try reapply(limited, store, c)
         _ = run(c, seconds: 5)
         XCTAssertEqual(ControllerHistory.sorted(Array(c.controllerRevisions.values)).map(ControllerHistory.number), [4])
+    }
+
+    // lint: the hazards of a StatefulSet's rollouts, each with what it guards against: the
+    // OrderedReady gate is the Ready condition (processReplica), a partition stops the update
+    // for good (updateStatefulSet's updateMin), OnDelete stops it altogether, maxUnavailable is
+    // dropped with its gate off (dropStatefulSetDisabledFields), and the pods' DNS names need
+    // a headless governing Service.
+    func testLintFindsStatefulSetHazards() throws {
+        func codes(_ yaml: String) throws -> [String] {
+            Linter.lint(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents).map(\.code)
+        }
+        let headless = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {clusterIP: None, selector: {app: web}, ports: [{port: 80}]}\n---\n"
+        let probed = Self.set().replacingOccurrences(of: "image: app:1", with: "image: app:1\n        readinessProbe: {tcpSocket: {port: 80}}")
+        XCTAssertEqual(try codes(headless + probed), [])
+        XCTAssertEqual(try codes(headless + Self.set()), ["ordered-ready-without-readiness"])
+        XCTAssertEqual(try codes(headless + Self.set(policy: "Parallel")), [])
+        XCTAssertEqual(try codes(headless + probed.replacingOccurrences(of: "updateStrategy: {}", with: "updateStrategy: {rollingUpdate: {partition: 1}}")), ["partition-left"])
+        XCTAssertEqual(try codes(headless + probed.replacingOccurrences(of: "updateStrategy: {}", with: "updateStrategy: {rollingUpdate: {maxUnavailable: 2}}")), ["feature-gate-off"])
+        XCTAssertEqual(try codes(headless + probed.replacingOccurrences(of: "updateStrategy: {}", with: "updateStrategy: {type: OnDelete}")), ["on-delete-never-rolls"])
+        XCTAssertEqual(try codes(probed), ["governing-service-missing"])
+        XCTAssertEqual(try codes(headless.replacingOccurrences(of: "clusterIP: None, ", with: "") + probed), ["governing-service-not-headless"])
     }
 
     // kubectl's StatefulSetStatusViewer, message by message.

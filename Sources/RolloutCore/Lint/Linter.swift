@@ -20,6 +20,7 @@ public enum Linter {
         var services: [(Resource, Service, ManifestDocument)] = []
         var ingresses: [(Resource, ManifestDocument)] = []
         var budgets: [(Resource, ManifestDocument)] = []
+        var statefulSets: [(Resource, ManifestDocument)] = []
         for document in documents {
             guard case .object(let object) = document.value else { continue }
             var resource = Resource(object)
@@ -38,6 +39,8 @@ public enum Linter {
                 ingresses.append((resource, document))
             case ("policy", "PodDisruptionBudget"):
                 budgets.append((resource, document))
+            case ("apps", "StatefulSet"):
+                statefulSets.append((resource, document))
             default:
                 break
             }
@@ -46,6 +49,7 @@ public enum Linter {
         hazards += serviceHazards(services, workloads: workloads, known: known)
         for (resource, document) in ingresses { hazards += ingressHazards(resource, document, known: known) }
         hazards += budgetHazards(budgets, known: known)
+        for (resource, document) in statefulSets { hazards += statefulSetHazards(resource, document, known: known) }
         return hazards
     }
 
@@ -178,7 +182,7 @@ public enum Linter {
             if selected.isEmpty && inCluster { continue }
             if selected.isEmpty {
                 found.append(hazard("service-selects-nothing", .error, r, doc, FieldPath("spec.selector"),
-                                    "the selector \(TablePrinter.labelsText(service.selector)) matches no Deployment's pod template in these manifests\(known.hasCluster ? " or the cluster" : ""): the Service has no endpoints",
+                                    "the selector \(TablePrinter.labelsText(service.selector)) matches no Deployment's or StatefulSet's pod template in these manifests\(known.hasCluster ? " or the cluster" : ""): the Service has no endpoints",
                                     fix: "make spec.selector match the labels of the pods that should serve"))
                 continue
             }

@@ -9,7 +9,7 @@ public struct KnownObjects: Sendable {
     /// Services by `namespace/name`, and IngressClasses by name (whether marked default).
     var services: [String: Resource] = [:]
     var ingressClasses: [String: Bool] = [:]
-    /// Deployments' pod templates by `namespace/name`.
+    /// Deployments' pod templates by `namespace/name` (StatefulSets' by `namespace/statefulset:name`).
     var deployments: [String: PodTemplateSpec] = [:]
     /// Deployments' replicas and pod labels by `namespace/name`, for PodDisruptionBudgets.
     var deploymentReplicas: [String: (replicas: Int, labels: [String: String])] = [:]
@@ -24,7 +24,7 @@ public struct KnownObjects: Sendable {
     /// The kinds `add` keeps, for callers listing them from a store.
     public static let kinds: [(apiVersion: String, kind: String)] = [
         ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "PersistentVolumeClaim"), ("v1", "Service"), ("networking.k8s.io/v1", "IngressClass"),
-        ("apps/v1", "Deployment"), ("v1", "Node"),
+        ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("v1", "Node"),
     ]
 
     /// Adds a cluster's object (`add` for the manifests' own).
@@ -40,6 +40,13 @@ public struct KnownObjects: Sendable {
             let d = Deployment(resource, reader: &reader)
             deployments["\(resource.namespace ?? "default")/\(resource.name)"] = d.template
             deploymentReplicas["\(resource.namespace ?? "default")/\(resource.name)"] = (d.replicas, d.template.labels)
+        }
+        // A StatefulSet's pods too: Services and budgets select them (keyed apart from Deployments).
+        if resource.kind == "StatefulSet" && resource.type.group == "apps" {
+            var reader = FieldReader()
+            let set = StatefulSet(resource, reader: &reader)
+            deployments["\(resource.namespace ?? "default")/statefulset:\(resource.name)"] = set.template
+            deploymentReplicas["\(resource.namespace ?? "default")/statefulset:\(resource.name)"] = (set.replicas, set.template.labels)
         }
         if resource.kind == "Service" && resource.type.group.isEmpty { services["\(resource.namespace ?? "default")/\(resource.name)"] = resource }
         if resource.kind == "IngressClass" && resource.type.group == "networking.k8s.io" {

@@ -47,6 +47,7 @@ public enum RolloutWait {
         }, observe: { c in pace(c.now) })
         for key in keys where outcomes[key] == nil {
             guard loopOutcome == .idle else { outcomes[key] = .timedOut; continue }
+            if let set = c.statefulSets[key], let message = stalledStatefulSet(set, in: c) { outcomes[key] = .failed(message); continue }
             let paused = c.deployments[key]?.object["spec"]?["paused"]?.boolValue == true
             let kind = c.workload(key)?.kind.lowercased() ?? "deployment"
             outcomes[key] = .failed(paused ? "deployment \"\(key.name)\" is paused; resume it with 'rollout resume deployment/\(key.name)'"
@@ -67,6 +68,17 @@ public enum RolloutWait {
             }, observe: { c in pace(c.now) })
         }
         return outcomes
+    }
+
+    /// A StatefulSet whose controller waits for a pod that will not become Ready: which pod,
+    /// and — since a rollback does not replace it (processReplica waits on it first, at any
+    /// revision) — the forced rollback Kubernetes documents.
+    static func stalledStatefulSet(_ set: Resource, in c: Cluster) -> String? {
+        let pods = c.pods(ownedBy: set.uid).filter { !$0.gone }
+            .sorted { StatefulSetUtils.ordinal(of: $0.name, parent: set.name) < StatefulSetUtils.ordinal(of: $1.name, parent: set.name) }
+        guard let pod = pods.first(where: { !StatefulSetUtils.isHealthy($0) }) else { return nil }
+        return "statefulset \"\(set.name)\" is not progressing: pod \(pod.name) is not Running and Ready, and the StatefulSet controller waits for it; "
+            + "rolling the template back does not replace it: delete the pod once the template is fixed (a forced rollback)"
     }
 
     /// Some pod of these Deployments is being stopped.
