@@ -64,7 +64,8 @@ enum ObserveCommands {
                                         options: "  -o, --output=table   table; json (one JSON object per line); svg (a chart with the surge and\n                       availability bounds and failed requests, for a pull request); chart (for a terminal)")
         let parsed = try Arguments(args, specs: Global.specs + [.init(names: ["-o", "--output"], takesValue: true)])
         if parsed.flag("--help") { io.out(text + "\n"); return 0 }
-        let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "timeline")
+        let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "timeline", kinds: ["Deployment", "StatefulSet"])
+        let kind = key.type.dropFirst("apps/".count).lowercased()
         let output = parsed.last("--output") ?? "table"
         guard ["table", "json", "svg", "chart"].contains(output) else {
             throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: chart,json,svg,table")
@@ -73,18 +74,18 @@ enum ObserveCommands {
         defer { store.close() }
         _ = try RolloutActions.deployment(store, key)
         guard let timeline = try Timeline.load(store, deployment: key) else {
-            throw CommandFailure(message: "no rollout of deployment \"\(key.name)\" has been watched yet; run 'rollout status deployment/\(key.name)' or 'rollout apply --wait' first")
+            throw CommandFailure(message: "no rollout of \(kind) \"\(key.name)\" has been watched yet; run 'rollout status \(kind)/\(key.name)' or 'rollout apply --wait' first")
         }
         if output == "json" {
             for sample in timeline.samples { io.out(try JSONWriter.string(sample.json) + "\n") }
             return 0
         }
         if output == "svg" {
-            io.out(TimelineChart.svg(timeline, title: "deployment.apps/\(key.name), revision \(timeline.revision)"))
+            io.out(TimelineChart.svg(timeline, title: "\(kind).apps/\(key.name), revision \(timeline.revision)"))
             return 0
         }
         if output == "chart" {
-            io.out("deployment.apps/\(key.name) revision \(timeline.revision), from \(timeline.start)\n" + TimelineChart.text(timeline))
+            io.out("\(kind).apps/\(key.name) revision \(timeline.revision), from \(timeline.start)\n" + TimelineChart.text(timeline))
             return 0
         }
         var table = TabWriter(minWidth: 0, padding: 2)
@@ -95,7 +96,7 @@ enum ObserveCommands {
             table.add([JSONWriter.formatFloat(s.t) + "s"] + [s.desired, s.current, s.terminating, s.updated, s.ready, s.available, s.oldReady, s.newReady, s.endpoints].map(String.init)
                       + (peaks ? [String(s.peak)] : []))
         }
-        io.out("deployment.apps/\(key.name) revision \(timeline.revision), from \(timeline.start)\n" + table.render())
+        io.out("\(kind).apps/\(key.name) revision \(timeline.revision), from \(timeline.start)\n" + table.render())
         return 0
     }
 

@@ -317,6 +317,35 @@ final class StatefulSetTests: XCTestCase {
         XCTAssertEqual(try codes(headless.replacingOccurrences(of: "clusterIP: None, ", with: "") + probed), ["governing-service-not-headless"])
     }
 
+    // End to end on the example: the rollout's timeline (no pod beyond the replicas, one
+    // unavailable at a time), and `plan` of a broken template: the highest ordinal is replaced
+    // and never becomes Ready, so the rollout fails there — the lower ordinals keep serving.
+    func testTimelineAndPlanOfAStatefulSet() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let state = try temporaryDirectory(self).appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/statefulset/", "--wait", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["set", "image", "sts/postgres", "postgres=postgres:16.6", "--state", state]).status, 0)
+        let status = try RolloutRun.run(["status", "statefulset/postgres", "--state", state])
+        XCTAssertEqual(status.stdout.split(separator: "\n").first, "Waiting for partitioned roll out to finish: 0 out of 3 new pods have been updated...")
+        XCTAssertTrue(status.stdout.contains("partitioned roll out complete: 3 new pods have been updated...\n"), status.stdout)
+        let json = try RolloutRun.run(["timeline", "sts/postgres", "-o", "json", "--state", state]).stdout
+        let samples = json.split(separator: "\n").compactMap { try? JSONReader.parse(Array($0.utf8)) }
+        XCTAssertGreaterThan(samples.count, 4)
+        XCTAssertEqual(samples.map { ($0["current"]?.intValue ?? 0) + ($0["terminating"]?.intValue ?? 0) }.max(), 3, "no surge")
+        XCTAssertEqual(samples.map { $0["available"]?.intValue ?? 0 }.min(), 2, "one pod unavailable at a time")
+        XCTAssertEqual(samples.last?["newReady"]?.intValue, 3)
+        let table = try RolloutRun.run(["timeline", "statefulset/postgres", "--state", state]).stdout
+        XCTAssertTrue(table.hasPrefix("statefulset.apps/postgres revision 2, from "), table)
+        let broken = try String(contentsOfFile: Corpus.packageRoot.appendingPathComponent("examples/statefulset/postgres.yaml").path, encoding: .utf8)
+            .replacingOccurrences(of: "rollout.sim/startup: 4s", with: "rollout.sim/ready: never")
+        let manifest = try temporaryDirectory(self).appendingPathComponent("postgres.yaml")
+        try broken.write(to: manifest, atomically: true, encoding: .utf8)
+        let plan = try RolloutRun.run(["plan", "-f", manifest.path, "--state", state])
+        XCTAssertTrue(plan.stdout.contains("statefulset.apps/postgres: failed: a pod never becomes Ready in "), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("  maxSurge 0 (a StatefulSet makes no extra pod), maxUnavailable 1 (one pod at a time, highest ordinal first)\n"), plan.stdout)
+        XCTAssertTrue(plan.stdout.hasSuffix("verdict: failed (statefulset.apps/postgres: failed: a pod never becomes Ready)\n"), plan.stdout)
+    }
+
     // kubectl's StatefulSetStatusViewer, message by message.
     func testStatusViewerMessages() throws {
         func viewed(_ spec: String, _ status: String, generation: Int = 1) -> RolloutStatus.Result {

@@ -15,7 +15,8 @@ extension PlanReport {
             out += "|---|---|---|---|---|---|---|\n"
             for d in deployments {
                 let duration = d.outcome == "unchanged" || d.outcome == "paused" ? "" : Self.seconds(d.durationSeconds)
-                out += "| \(Self.cell(d.namespace == "default" ? d.name : "\(d.namespace)/\(d.name)")) | \(Self.cell(d.outcome)) | \(duration) | \(d.maxSurge) | \(d.maxUnavailable) | \(d.maxPods) | \(d.minAvailable) of \(d.replicas) |\n"
+                let name = d.kind == "Deployment" ? d.name : d.shown
+                out += "| \(Self.cell(d.namespace == "default" ? name : "\(d.namespace)/\(name)")) | \(Self.cell(d.outcome)) | \(duration) | \(d.maxSurge) | \(d.maxUnavailable) | \(d.maxPods) | \(d.minAvailable) of \(d.replicas) |\n"
             }
         }
         if !traffic.isEmpty {

@@ -16,6 +16,11 @@ public struct PlanReport: Sendable {
         public var minAvailable: Int
         /// `complete`, `failed: ProgressDeadlineExceeded`, `failed: CrashLoopBackOff`, `paused`, `unchanged`.
         public var outcome: String
+        /// `Deployment` or `StatefulSet`.
+        public var kind = "Deployment"
+
+        /// `deployment.apps/web`, `statefulset.apps/db`.
+        public var shown: String { "\(kind.lowercased()).apps/\(name)" }
     }
 
     public var changes: [ApplyOutcome]
@@ -36,7 +41,7 @@ public struct PlanReport: Sendable {
     /// `failed` (a rollout fails), `downtime` (a request fails), `hazard` (lint or the run found
     /// an error) or `safe`, the first that holds, and why.
     public var verdict: (result: String, reasons: [String]) {
-        let failed = deployments.filter { $0.outcome.hasPrefix("failed") }.map { "deployment.apps/\($0.name): \($0.outcome)" }
+        let failed = deployments.filter { $0.outcome.hasPrefix("failed") }.map { "\($0.shown): \($0.outcome)" }
         if !failed.isEmpty { return ("failed", failed) }
         let lost = traffic.filter { $0.failed > 0 }.map { "\($0.route.label): \($0.failed) of \($0.requests) requests failed" }
         if !lost.isEmpty { return ("downtime", lost) }
@@ -48,7 +53,7 @@ public struct PlanReport: Sendable {
     public var text: String {
         var out = changes.isEmpty ? "No changes.\n" : changes.map { $0.line + "\n" }.joined()
         for d in deployments {
-            out += "\ndeployment.apps/\(d.name): \(d.outcome)"
+            out += "\n\(d.shown): \(d.outcome)"
             if d.outcome != "unchanged" && d.outcome != "paused" { out += " in \(Self.seconds(d.durationSeconds))" }
             out += "\n"
             out += "  maxSurge \(d.maxSurge) (\(d.surgeRounding)), maxUnavailable \(d.maxUnavailable) (\(d.unavailableRounding))\n"
@@ -100,13 +105,13 @@ public enum Planner {
         let diff = try ObjectDiff.pairs(candidates, store: store).map(ObjectDiff.unified).joined()
         let changes = try Applier.apply(candidates, to: store, options: dryRun, commit: false)
         let cluster = try Cluster(store: store)
-        let keys = changes.filter { $0.resource.kind == "Deployment" && $0.resource.type.group == "apps" }.map(\.resource.key)
+        let keys = changes.filter { ["Deployment", "StatefulSet"].contains($0.resource.kind) && $0.resource.type.group == "apps" }.map(\.resource.key)
         // A changed Service affects the Deployments behind it even when they do not change.
         let changedServices = Set(changes.filter { $0.resource.kind == "Service" && $0.resource.type.group.isEmpty && $0.operation != "unchanged" }.map(\.resource.key))
         let behindChangedServices = cluster.deployments.values.filter { d in
             !keys.contains(d.key) && !Set(TrafficRecorder.services(selecting: d, in: cluster)).isDisjoint(with: changedServices)
         }.map(\.key).sorted()
-        let affected = (keys + behindChangedServices).compactMap { cluster.deployments[$0] }
+        let affected = (keys + behindChangedServices).compactMap { cluster.workload($0) }
         let services = TrafficRecorder.servingServices(selecting: affected, in: cluster)
         let routes = TrafficRecorder.ingressRoutes(selecting: affected, in: cluster)
         if rps > 0 && !services.isEmpty {
@@ -115,7 +120,7 @@ public enum Planner {
         let start = cluster.now
         var finished: [ObjectKey: Timestamp] = [:]
         var watched = keys.filter { key in
-            guard let d = cluster.deployments[key] else { return false }
+            guard let d = cluster.workload(key) else { return false }
             return d.object["spec"]?["paused"]?.boolValue != true
         }
         let changed = Set(changes.filter { $0.operation != "unchanged" }.map(\.resource.key))
@@ -131,6 +136,11 @@ public enum Planner {
         }
         var plans: [PlanReport.DeploymentPlan] = []
         for key in keys {
+            if let set = cluster.statefulSets[key] {
+                plans.append(statefulSetPlan(set, key: key, in: cluster, changed: changed.contains(key), outcome: outcomes[key],
+                                             duration: Double((finished[key] ?? cluster.now).milliseconds - start.milliseconds) / 1000))
+                continue
+            }
             guard let resource = cluster.deployments[key] else { continue }
             var reader = FieldReader()
             let d = Deployment(resource, reader: &reader)
@@ -225,13 +235,39 @@ public enum Planner {
         try cluster.save()
         for key in watched {
             if let timeline = try Timeline.load(store, deployment: key) {
-                report.charts.append((key.name, TimelineChart.svg(timeline, title: "deployment.apps/\(key.name), revision \(timeline.revision) (planned)")))
+                report.charts.append((key.name, TimelineChart.svg(timeline, title: "\(key.type.dropFirst("apps/".count).lowercased()).apps/\(key.name), revision \(timeline.revision) (planned)")))
             }
         }
         return report
     }
 
     /// `25% of 3 = 0.75, rounded up to 1`, or `an absolute 2`.
+    /// A StatefulSet's line of the plan: no surge, one pod at a time (none with OnDelete).
+    static func statefulSetPlan(_ resource: Resource, key: ObjectKey, in cluster: Cluster, changed: Bool, outcome: RolloutWait.Outcome?, duration: Double) -> PlanReport.DeploymentPlan {
+        var reader = FieldReader()
+        let set = StatefulSet(resource, reader: &reader)
+        let samples = cluster.timelines[key]?.samples ?? []
+        var text = "unchanged"
+        if changed {
+            switch outcome ?? .timedOut {
+            case .done: text = "complete"
+            case .failed(let message):
+                text = message.contains("CrashLoopBackOff") ? "failed: CrashLoopBackOff" : message.contains("ImagePullBackOff") ? "failed: ImagePullBackOff"
+                    : message.contains("not Running and Ready") ? "failed: a pod never becomes Ready" : "failed: \(message)"
+            case .timedOut: text = "failed: timed out"
+            case .notFound: text = "deleted"
+            }
+        }
+        var order = "one pod at a time, highest ordinal first"
+        if set.partition > 0 { order += ", down to ordinal \(set.startOrdinal + set.partition)" }
+        let onDelete: Bool = { if case .onDelete = set.updateStrategy { return true } else { return false } }()
+        return PlanReport.DeploymentPlan(
+            name: key.name, namespace: key.namespace, replicas: set.replicas, maxSurge: 0, maxUnavailable: onDelete ? 0 : min(1, set.replicas),
+            surgeRounding: "a StatefulSet makes no extra pod", unavailableRounding: onDelete ? "OnDelete: pods change only when deleted" : order,
+            durationSeconds: duration, maxPods: samples.map { $0.current + $0.terminating }.max() ?? set.replicas,
+            minAvailable: samples.map(\.available).min() ?? set.status.availableReplicas, outcome: text, kind: "StatefulSet")
+    }
+
     static func rounding(_ value: IntOrString, of total: Int, up: Bool) -> String {
         guard let p = value.percent else { return "absolute" }
         let exact = Double(p) * Double(total) / 100

@@ -293,7 +293,7 @@ public final class Cluster {
         }
         pendingKeysAtLoad = Set(pendingEndpoints.keys)
         for t in try list(Timeline.type) {
-            if let timeline = Timeline(t) { timelines[ObjectKey(type: Self.deploymentType.storageKey, namespace: t.namespace ?? "default", name: t.name)] = timeline }
+            if let timeline = Timeline(t) { timelines[Timeline.workloadKey(t)] = timeline }
         }
         events.sort { ($0.last, $0.name) < ($1.last, $1.name) }
         eventSeries.reserveCapacity(events.count)
@@ -372,7 +372,12 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
-        if pod.ownerKind == "StatefulSet" { statefulSetsToSync.insert(pod.ownerUID) }
+        if pod.ownerKind == "StatefulSet" {
+            statefulSetsToSync.insert(pod.ownerUID)
+            timelinesToSample.insert(pod.ownerUID)
+            livePods[pod.ownerUID, default: 0] += 1
+            instantPeak[pod.ownerUID] = max(instantPeak[pod.ownerUID] ?? 0, livePods[pod.ownerUID] ?? 0)
+        }
     }
 
     func update(_ rs: SimReplicaSet) {
@@ -392,7 +397,11 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
-        if pod.ownerKind == "StatefulSet" { statefulSetsToSync.insert(pod.ownerUID) }
+        if pod.ownerKind == "StatefulSet" {
+            statefulSetsToSync.insert(pod.ownerUID)
+            timelinesToSample.insert(pod.ownerUID)
+            if pod.gone && !wasGone { livePods[pod.ownerUID, default: 0] -= 1 }
+        }
         if pod.gone && !wasGone {
             podsHeld -= 1
             ownersWithGonePods.insert(pod.ownerUID)
@@ -457,6 +466,7 @@ public final class Cluster {
         statefulSetKeys[resource.uid] = resource.key
         dirtyStatefulSets.insert(resource.key)
         statefulSetsToSync.insert(resource.uid)
+        timelinesToSample.insert(resource.uid)
     }
 
     /// The ControllerRevisions of a namespace, in name order.
@@ -798,7 +808,7 @@ public final class Cluster {
         // belong to the rollout: what earlier commands recorded before this recording began is
         // kept (a later `status` on a finished rollout adds, never erases).
         if let traffic {
-            for (key, resource) in deployments {
+            for (key, resource) in Array(deployments) + Array(statefulSets) {
                 guard var timeline = timelines[key] else { continue }
                 let services = Set(TrafficRecorder.services(selecting: resource, in: self))
                 let windows = traffic.traffic.values.filter { services.contains($0.service) }.flatMap(\.windows).map { w in
@@ -816,7 +826,7 @@ public final class Cluster {
         }
         for key in dirtyTimelines.sorted() {
             guard let timeline = timelines[key] else { continue }
-            try store.put(timeline.resource(name: key.name, namespace: key.namespace), creating: false)
+            try store.put(timeline.resource(name: Timeline.storedName(key), namespace: key.namespace), creating: false)
         }
         dirtyTimelines = []
         dirtyDeployments = []

@@ -81,7 +81,7 @@ public struct Timeline: Equatable, Sendable {
     static let type = ResourceType.forObject(apiVersion: "rollout.dev/v1alpha1", kind: "RolloutTimeline")
 
     func resource(name: String, namespace: String) -> Resource {
-        Resource(Object([
+        var r = Resource(Object([
             "apiVersion": .string("rollout.dev/v1alpha1"), "kind": .string("RolloutTimeline"),
             "metadata": .object(Object(["name": .string(name), "namespace": .string(namespace), "creationTimestamp": .string(start.description)])),
             "revision": .int(revision), "start": .string(start.description),
@@ -91,6 +91,8 @@ public struct Timeline: Equatable, Sendable {
             "failures": .array(failures.map { .object(Object(["start": .int($0.start), "end": .int($0.end), "failed": .int($0.failed), "reason": .string($0.reason)])) }),
             "change": .string(change),
         ]))
+        if name.hasPrefix(Self.statefulSetPrefix) { r.object["workload"] = .string("StatefulSet") }
+        return r
     }
 
     public init(revision: Int, start: Timestamp, samples: [Sample], failures: [TrafficRecorder.Window] = [], maxPods: Int = 0, minAvailable: Int = 0,
@@ -119,9 +121,26 @@ public struct Timeline: Equatable, Sendable {
         }
     }
 
-    /// Reads the stored timeline of a Deployment.
+    /// Reads the stored timeline of a Deployment or StatefulSet.
     public static func load(_ store: StateStore, deployment key: ObjectKey) throws(StoreError) -> Timeline? {
-        try store.get(ObjectKey(type: type.storageKey, namespace: key.namespace, name: key.name)).flatMap(Timeline.init)
+        try store.get(ObjectKey(type: type.storageKey, namespace: key.namespace, name: storedName(key))).flatMap(Timeline.init)
+    }
+
+    static let statefulSetPrefix = "statefulset:"
+
+    /// A Deployment's timeline is stored under its name, a StatefulSet's under
+    /// `statefulset:NAME` (a colon no object name has) with `workload: StatefulSet`.
+    static func storedName(_ key: ObjectKey) -> String {
+        key.type == StatefulSetController.type.storageKey ? statefulSetPrefix + key.name : key.name
+    }
+
+    /// The workload a stored timeline is of.
+    static func workloadKey(_ stored: Resource) -> ObjectKey {
+        let namespace = stored.namespace ?? "default"
+        if stored.object["workload"]?.stringValue == "StatefulSet", stored.name.hasPrefix(statefulSetPrefix) {
+            return ObjectKey(type: StatefulSetController.type.storageKey, namespace: namespace, name: String(stored.name.dropFirst(statefulSetPrefix.count)))
+        }
+        return ObjectKey(type: Cluster.deploymentType.storageKey, namespace: namespace, name: stored.name)
     }
 }
 
@@ -211,41 +230,106 @@ extension Cluster {
                     if pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) { sample.available += 1 }
                 }
             }
-            // Pods that came and went within the moment: more at once than at its start or end.
-            let before = timeline.samples.last?.pods ?? 0
-            sample.peak = sample.pods
-            if let peak = instantPeak[resource.uid], peak > max(before, sample.pods) { sample.peak = peak }
-            instantPeak[resource.uid] = sample.pods
-            // The ready endpoints of the first Service (by namespace and name) selecting its
-            // pods, as its published EndpointSlices list them: the same addresses as its
-            // Endpoints' `addresses`, but all of them past the Endpoints' 1,000 (a state from
-            // before slices: its Endpoints, until the slices are published).
-            let labels = stringMap(template["metadata"]?["labels"])
-            if let service = servicePods.services(selecting: labels, namespace: resource.namespace ?? "default").first {
-                timelineServiceReaders[service, default: []].insert(resource.uid)
-                let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: service.namespace, name: service.name)
-                if let slices = endpointSlices[key] {
-                    for slice in slices {
-                        for endpoint in slice.object["endpoints"]?.arrayValue ?? [] where endpoint["conditions"]?["ready"] != .bool(false) {
-                            sample.endpoints += 1
-                        }
-                    }
-                } else {
-                    for subset in endpoints[key]?.object["subsets"]?.arrayValue ?? [] {
-                        sample.endpoints += (subset["addresses"]?.arrayValue ?? []).count
+            finishSample(&sample, of: resource, template: template, timeline: timeline, key: key)
+        }
+        recordStatefulSetTimelines(all: all, due: due)
+    }
+
+    /// Completes a workload's sample — its peak, the endpoints in front of it — and adds it to
+    /// the timeline as a new moment, or in place of this instant's earlier one.
+    func finishSample(_ sample: inout Timeline.Sample, of resource: Resource, template: Object, timeline: Timeline, key: ObjectKey) {
+        var timeline = timeline
+        // Pods that came and went within the moment: more at once than at its start or end.
+        let before = timeline.samples.last?.pods ?? 0
+        sample.peak = sample.pods
+        if let peak = instantPeak[resource.uid], peak > max(before, sample.pods) { sample.peak = peak }
+        instantPeak[resource.uid] = sample.pods
+        // The ready endpoints of the first Service (by namespace and name) selecting its
+        // pods, as its published EndpointSlices list them: the same addresses as its
+        // Endpoints' `addresses`, but all of them past the Endpoints' 1,000 (a state from
+        // before slices: its Endpoints, until the slices are published).
+        let labels = stringMap(template["metadata"]?["labels"])
+        if let service = servicePods.services(selecting: labels, namespace: resource.namespace ?? "default").first {
+            timelineServiceReaders[service, default: []].insert(resource.uid)
+            let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: service.namespace, name: service.name)
+            if let slices = endpointSlices[endpointsKey] {
+                for slice in slices {
+                    for endpoint in slice.object["endpoints"]?.arrayValue ?? [] where endpoint["conditions"]?["ready"] != .bool(false) {
+                        sample.endpoints += 1
                     }
                 }
+            } else {
+                for subset in endpoints[endpointsKey]?.object["subsets"]?.arrayValue ?? [] {
+                    sample.endpoints += (subset["addresses"]?.arrayValue ?? []).count
+                }
             }
-            if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; continue }
-            // Several passes at one instant make one moment: keep its final counts and its peak.
-            if let last = timeline.samples.last, last.t == sample.t {
-                sample.peak = max(sample.peak, last.peak)
-                timeline.samples.removeLast()
+        }
+        if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; return }
+        // Several passes at one instant make one moment: keep its final counts and its peak.
+        if let last = timeline.samples.last, last.t == sample.t {
+            sample.peak = max(sample.peak, last.peak)
+            timeline.samples.removeLast()
+        }
+        if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; dirtyTimelines.insert(key); return }
+        timeline.samples.append(sample)
+        timelines[key] = timeline
+        dirtyTimelines.insert(key)
+    }
+
+    /// A StatefulSet's rollouts, numbered by its update revision's number: at most
+    /// `replicas` pods (no surge), one unavailable at a time.
+    func recordStatefulSetTimelines(all: Bool, due: Set<String>) {
+        for (key, resource) in statefulSets where all || due.contains(resource.uid) {
+            var reader = FieldReader()
+            let set = StatefulSet(resource, reader: &reader)
+            let namespace = resource.namespace ?? "default"
+            func revision(_ name: String) -> Resource? {
+                name.isEmpty ? nil : controllerRevisions[ObjectKey(type: ControllerHistory.type.storageKey, namespace: namespace, name: name)]
             }
-            if let last = timeline.samples.last, last.sameCounts(sample) { timelines[key] = timeline; dirtyTimelines.insert(key); continue }
-            timeline.samples.append(sample)
-            timelines[key] = timeline
-            dirtyTimelines.insert(key)
+            guard let update = revision(set.status.updateRevision) else { continue }
+            let number = ControllerHistory.number(update)
+            var timeline = timelines[key] ?? Timeline(revision: number, start: now, samples: [])
+            if timeline.revision != number {
+                var previous = timeline.samples.last
+                if let p = previous {
+                    previous?.oldReady = p.oldReady + p.newReady
+                    previous?.newReady = 0
+                    previous?.updated = 0
+                }
+                timeline = Timeline(revision: number, start: now, samples: [])
+                timeline.before = previous
+            }
+            timeline.maxPods = set.replicas
+            timeline.minAvailable = max(0, set.replicas - 1)
+            if timeline.change.isEmpty {
+                func images(_ r: Resource?) -> String {
+                    (r.map(StatefulSetUtils.template)?["spec"]?["containers"]?.arrayValue ?? []).compactMap { $0["image"]?.stringValue }.joined(separator: ", ")
+                }
+                let current = revision(set.status.currentRevision)
+                let old = current?.name == update.name ? "" : images(current), new = images(update)
+                var parts = ["image " + (old.isEmpty || old == new ? new : "\(old) → \(new)")]
+                parts.append("\(set.replicas) replica\(set.replicas == 1 ? "" : "s")")
+                switch set.updateStrategy {
+                case .onDelete: parts.append("OnDelete")
+                case .rollingUpdate: parts.append("RollingUpdate (one pod at a time, highest ordinal first\(set.partition > 0 ? ", partition \(set.partition)" : ""))")
+                }
+                parts.append(set.podManagementPolicy)
+                timeline.change = parts.joined(separator: ", ")
+            }
+            var sample = Timeline.Sample(desired: set.replicas, current: 0, terminating: 0, updated: 0, ready: 0, available: 0, oldReady: 0, newReady: 0,
+                                         endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
+            for pod in pods(ownedBy: resource.uid) where !pod.gone {
+                if pod.isTerminating { sample.terminating += 1; continue }
+                let isNew = StatefulSetUtils.revision(of: pod) == update.name
+                sample.current += 1
+                if isNew { sample.updated += 1 }
+                if pod.ready {
+                    sample.ready += 1
+                    if isNew { sample.newReady += 1 } else { sample.oldReady += 1 }
+                }
+                if pod.isAvailable(minReadySeconds: set.minReadySeconds, now: now) { sample.available += 1 }
+            }
+            finishSample(&sample, of: resource, template: resource.object["spec"]?["template"]?.objectValue ?? Object(), timeline: timeline, key: key)
         }
     }
 }
