@@ -108,7 +108,7 @@ enum ApplyCommand {
         }
         guard let cluster = loaded else { return 0 }
         // Wait for every Deployment this apply named, as `rollout status` would.
-        let keys = outcomes.filter { ["Deployment", "StatefulSet"].contains($0.resource.kind) && $0.resource.type.group == "apps" && $0.operation != "pruned" }.map(\.resource.key)
+        let keys = outcomes.filter { ["Deployment", "StatefulSet", "DaemonSet"].contains($0.resource.kind) && $0.resource.type.group == "apps" && $0.operation != "pruned" }.map(\.resource.key)
         // The Deployments behind an applied Service: a Service change can cut them off.
         let appliedServices = Set(outcomes.filter { $0.resource.kind == "Service" && $0.resource.type.group.isEmpty }.map(\.resource.key))
         let behindServices = cluster.deployments.values.filter { d in
@@ -146,11 +146,11 @@ enum ApplyCommand {
             for key in failedKeys {
                 let kind = key.type.dropFirst("apps/".count).lowercased()
                 do {
-                    if kind == "statefulset" {
-                        // The revision before the update revision (StatefulSetRollbacker, findHistory).
-                        let (updated, _) = try RolloutActions.statefulSetUndoTarget(store, key, toRevision: 0)
+                    if kind != "deployment" {
+                        // The revision before the newest (StatefulSetRollbacker, DaemonSetRollbacker: findHistory).
+                        let (updated, _) = try RolloutActions.revisionUndoTarget(store, key, toRevision: 0)
                         guard updated != nil else { continue }
-                        io.out("rolling back statefulset \"\(key.name)\" to its previous revision\n")
+                        io.out("rolling back \(kind) \"\(key.name)\" to its previous revision\n")
                         _ = try RolloutActions.undo(store, key, toRevision: 0)
                         rolledBack.append(key)
                         continue

@@ -64,7 +64,7 @@ enum ObserveCommands {
                                         options: "  -o, --output=table   table; json (one JSON object per line); svg (a chart with the surge and\n                       availability bounds and failed requests, for a pull request); chart (for a terminal)")
         let parsed = try Arguments(args, specs: Global.specs + [.init(names: ["-o", "--output"], takesValue: true)])
         if parsed.flag("--help") { io.out(text + "\n"); return 0 }
-        let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "timeline", kinds: ["Deployment", "StatefulSet"])
+        let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "timeline", kinds: ["Deployment", "StatefulSet", "DaemonSet"])
         let kind = key.type.dropFirst("apps/".count).lowercased()
         let output = parsed.last("--output") ?? "table"
         guard ["table", "json", "svg", "chart"].contains(output) else {

@@ -25,7 +25,7 @@ enum RolloutCommands {
     }
 
     /// The kinds these verbs take (pause and resume answer a StatefulSet with kubectl's refusal).
-    static let workloadKinds: Set<String> = ["Deployment", "StatefulSet"]
+    static let workloadKinds: Set<String> = ["Deployment", "StatefulSet", "DaemonSet"]
 
     static func withStore<T>(_ parsed: Arguments, _ body: (StateStore) throws -> T) throws -> T {
         let store = try Global.openStore(parsed, writable: true)

@@ -38,7 +38,7 @@ enum StatusCommand {
             .init(names: ["--revision"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
-        let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "status", kinds: ["Deployment", "StatefulSet"])
+        let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "status", kinds: ["Deployment", "StatefulSet", "DaemonSet"])
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
         let cluster = try Cluster(store: store)

@@ -11,8 +11,15 @@ public enum RolloutActions {
 
     static let statefulSetType = ResourceType.forObject(apiVersion: "apps/v1", kind: "StatefulSet")
 
-    /// The kind `key` names: a Deployment or a StatefulSet.
-    static func type(of key: ObjectKey) -> ResourceType { key.type == statefulSetType.storageKey ? statefulSetType : type }
+    /// The kind `key` names: a Deployment, StatefulSet or DaemonSet.
+    static let daemonSetType = ResourceType.forObject(apiVersion: "apps/v1", kind: "DaemonSet")
+
+    static func type(of key: ObjectKey) -> ResourceType {
+        key.type == statefulSetType.storageKey ? statefulSetType : key.type == daemonSetType.storageKey ? daemonSetType : type
+    }
+
+    /// A StatefulSet or DaemonSet: its history is ControllerRevisions.
+    static func keepsRevisions(_ key: ObjectKey) -> Bool { key.type == statefulSetType.storageKey || key.type == daemonSetType.storageKey }
 
     public static func deployment(_ store: StateStore, _ key: ObjectKey) throws -> Resource {
         guard let resource = try store.get(key) else { throw StoreError.notFound(type(of: key), key.name) }
@@ -29,6 +36,11 @@ public enum RolloutActions {
 
     /// `kubectl scale --replicas N`.
     public static func scale(_ store: StateStore, _ key: ObjectKey, replicas: Int) throws -> String {
+        // A DaemonSet has no scale subresource: one pod per node.
+        if key.type == daemonSetType.storageKey {
+            _ = try deployment(store, key)
+            throw RolloutActionError(message: "Error from server (NotFound): the server could not find the requested resource")
+        }
         guard replicas <= Int(Int32.max) else { throw RolloutActionError(message: "The \(type(of: key).kind) \"\(key.name)\" is invalid: spec.replicas: Invalid value: \(replicas): must be less than or equal to 2147483647") }
         let d = try deployment(store, key)
         var updated = d
@@ -103,7 +115,7 @@ public enum RolloutActions {
     /// revision's images and creation time (rollout's own columns).
     public static func history(_ store: StateStore, _ key: ObjectKey, revision: Int?, wide: Bool = false) throws -> String {
         let d = try deployment(store, key)
-        if d.kind == "StatefulSet" { return try StatefulSetHistory.history(store, d, revision: revision, wide: wide) }
+        if keepsRevisions(key) { return try RevisionHistory.history(store, d, revision: revision, wide: wide) }
         let all = try revisions(store, d)
         if let revision {
             guard let entry = all.first(where: { $0.revision == revision }) else {
@@ -160,16 +172,16 @@ public enum RolloutActions {
         return (updated, d, target.revision)
     }
 
-    /// What `undo` would make of a StatefulSet: the set with the revision's template, nil when
-    /// it has it already.
-    public static func statefulSetUndoTarget(_ store: StateStore, _ key: ObjectKey, toRevision: Int) throws -> (updated: Resource?, previous: Resource) {
-        try StatefulSetHistory.undoTarget(store, try deployment(store, key), toRevision: toRevision)
+    /// What `undo` would make of a StatefulSet or DaemonSet: the set with the revision's
+    /// template, nil when it has it already.
+    public static func revisionUndoTarget(_ store: StateStore, _ key: ObjectKey, toRevision: Int) throws -> (updated: Resource?, previous: Resource) {
+        try RevisionHistory.undoTarget(store, try deployment(store, key), toRevision: toRevision)
     }
 
     /// `kubectl rollout undo --dry-run`: the diff of what would change, and kubectl's line.
     public static func undoDryRun(_ store: StateStore, _ key: ObjectKey, toRevision: Int) throws -> String {
-        if key.type == statefulSetType.storageKey {
-            let (updated, previous) = try StatefulSetHistory.undoTarget(store, try deployment(store, key), toRevision: toRevision)
+        if keepsRevisions(key) {
+            let (updated, previous) = try RevisionHistory.undoTarget(store, try deployment(store, key), toRevision: toRevision)
             guard let updated else { return "\(shown(key)) skipped rollback (current template already matches revision) (dry run)\n" }
             return ObjectDiff.unified(ObjectDiff.pair(live: previous, merged: updated)) + "\(shown(key)) rolled back (dry run)\n"
         }
@@ -180,8 +192,8 @@ public enum RolloutActions {
 
     /// `kubectl rollout undo [--to-revision N]`.
     public static func undo(_ store: StateStore, _ key: ObjectKey, toRevision: Int) throws -> String {
-        if key.type == statefulSetType.storageKey {
-            let (updated, previous) = try StatefulSetHistory.undoTarget(store, try deployment(store, key), toRevision: toRevision)
+        if keepsRevisions(key) {
+            let (updated, previous) = try RevisionHistory.undoTarget(store, try deployment(store, key), toRevision: toRevision)
             guard let updated else { return "\(shown(key)) skipped rollback (current template already matches revision)" }
             try save(store, updated, previous: previous)
             return "\(shown(key)) rolled back"

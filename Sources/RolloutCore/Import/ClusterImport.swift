@@ -28,7 +28,7 @@ public enum ClusterImport {
 
     /// Kinds whose pods, owned by them, run here only as they are: their controllers are not
     /// simulated, so nothing replaces such a pod when it goes.
-    static let unsimulatedOwners: Set<String> = ["DaemonSet", "Job", "Node"]
+    static let unsimulatedOwners: Set<String> = ["Job", "Node"]
 
     /// Reads `documents` (already flattened: `List`s and typed lists give their items) and, if
     /// every object can be run, replaces the cluster in `store` with them.
@@ -204,13 +204,15 @@ public enum ClusterImport {
         for pod in pods where !terminal.contains(where: { $0.uid == pod.uid }) {
             if let owner = pod.ownerReferences.first(where: { unsimulatedOwners.contains($0.kind) }) { byOwner[owner.kind, default: 0] += 1 }
         }
-        // A StatefulSet's pods are its controller's, when the StatefulSet came with them.
-        let sets = Set(objects.filter { $0.kind == "StatefulSet" && $0.type.group == "apps" }.map(\.uid))
-        let orphans = pods.filter { pod in
-            !terminal.contains(where: { $0.uid == pod.uid }) && pod.ownerReferences.contains { $0.kind == "StatefulSet" && !sets.contains($0.uid) }
-        }.count
-        if orphans > 0 {
-            notes.append("\(orphans) pod\(orphans == 1 ? "" : "s") of StatefulSets not in the input run\(orphans == 1 ? "s" : "") as imported; nothing replaces \(orphans == 1 ? "it" : "them") when \(orphans == 1 ? "it goes" : "they go") (include the StatefulSets to have their controller run them)")
+        // A StatefulSet's or DaemonSet's pods are its controller's, when it came with them.
+        for kind in ["StatefulSet", "DaemonSet"] {
+            let sets = Set(objects.filter { $0.kind == kind && $0.type.group == "apps" }.map(\.uid))
+            let orphans = pods.filter { pod in
+                !terminal.contains(where: { $0.uid == pod.uid }) && pod.ownerReferences.contains { $0.kind == kind && !sets.contains($0.uid) }
+            }.count
+            if orphans > 0 {
+                notes.append("\(orphans) pod\(orphans == 1 ? "" : "s") of \(kind)s not in the input run\(orphans == 1 ? "s" : "") as imported; nothing replaces \(orphans == 1 ? "it" : "them") when \(orphans == 1 ? "it goes" : "they go") (include the \(kind)s to have their controller run them)")
+            }
         }
         for (kind, count) in byOwner.sorted(by: { $0.key < $1.key }) {
             notes.append("\(count) \(kind == "Node" ? "static (mirror) pod" : "pod")\(count == 1 ? "" : "s")\(kind == "Node" ? "" : " of \(kind)s") run\(count == 1 ? "s" : "") as imported; \(kind == "Node" ? "the kubelet's manifests are" : "the \(kind) controller is") not simulated, so nothing replaces \(count == 1 ? "it" : "them") when \(count == 1 ? "it goes" : "they go")")
@@ -228,6 +230,6 @@ public enum ClusterImport {
         ("apps/v1", "Deployment"), ("apps/v1", "ReplicaSet"), ("v1", "Pod"), ("v1", "Service"), ("v1", "Endpoints"), ("v1", "Node"),
         ("v1", "Namespace"), ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "PersistentVolumeClaim"), ("v1", "Event"),
         ("discovery.k8s.io/v1", "EndpointSlice"), ("networking.k8s.io/v1", "Ingress"), ("networking.k8s.io/v1", "IngressClass"),
-        ("policy/v1", "PodDisruptionBudget"), ("apps/v1", "StatefulSet"), ("apps/v1", "ControllerRevision"),
+        ("policy/v1", "PodDisruptionBudget"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("apps/v1", "ControllerRevision"),
     ].map { ResourceType.forObject(apiVersion: $0.0, kind: $0.1).storageKey })
 }

@@ -105,7 +105,7 @@ public enum Planner {
         let diff = try ObjectDiff.pairs(candidates, store: store).map(ObjectDiff.unified).joined()
         let changes = try Applier.apply(candidates, to: store, options: dryRun, commit: false)
         let cluster = try Cluster(store: store)
-        let keys = changes.filter { ["Deployment", "StatefulSet"].contains($0.resource.kind) && $0.resource.type.group == "apps" }.map(\.resource.key)
+        let keys = changes.filter { ["Deployment", "StatefulSet", "DaemonSet"].contains($0.resource.kind) && $0.resource.type.group == "apps" }.map(\.resource.key)
         // A changed Service affects the Deployments behind it even when they do not change.
         let changedServices = Set(changes.filter { $0.resource.kind == "Service" && $0.resource.type.group.isEmpty && $0.operation != "unchanged" }.map(\.resource.key))
         let behindChangedServices = cluster.deployments.values.filter { d in
@@ -136,6 +136,11 @@ public enum Planner {
         }
         var plans: [PlanReport.DeploymentPlan] = []
         for key in keys {
+            if let ds = cluster.daemonSets[key] {
+                plans.append(daemonSetPlan(ds, key: key, in: cluster, changed: changed.contains(key), outcome: outcomes[key],
+                                           duration: Double((finished[key] ?? cluster.now).milliseconds - start.milliseconds) / 1000))
+                continue
+            }
             if let set = cluster.statefulSets[key] {
                 plans.append(statefulSetPlan(set, key: key, in: cluster, changed: changed.contains(key), outcome: outcomes[key],
                                              duration: Double((finished[key] ?? cluster.now).milliseconds - start.milliseconds) / 1000))
@@ -242,6 +247,40 @@ public enum Planner {
     }
 
     /// `25% of 3 = 0.75, rounded up to 1`, or `an absolute 2`.
+    /// A DaemonSet's line of the plan: surge and unavailability of the nodes that run it, both
+    /// rounded up (SurgeCount, UnavailableCount).
+    static func daemonSetPlan(_ resource: Resource, key: ObjectKey, in cluster: Cluster, changed: Bool, outcome: RolloutWait.Outcome?, duration: Double) -> PlanReport.DeploymentPlan {
+        var reader = FieldReader()
+        let ds = DaemonSet(resource, reader: &reader)
+        let samples = cluster.timelines[key]?.samples ?? []
+        let desired = ds.status.desiredNumberScheduled
+        var text = "unchanged"
+        if changed {
+            switch outcome ?? .timedOut {
+            case .done: text = "complete"
+            case .failed(let message):
+                text = message.contains("CrashLoopBackOff") ? "failed: CrashLoopBackOff" : message.contains("ImagePullBackOff") ? "failed: ImagePullBackOff" : "failed: \(message)"
+            case .timedOut: text = "failed: timed out"
+            case .notFound: text = "deleted"
+            }
+        }
+        var surge = 0, unavailable = 0
+        var surgeRounding = "OnDelete", unavailableRounding = "OnDelete: pods change only when deleted"
+        if case .rollingUpdate(let u, let s) = ds.updateStrategy {
+            surge = s.scaled(total: desired, roundUp: true) ?? 0
+            unavailable = u.scaled(total: desired, roundUp: true) ?? 0
+            func nodes(_ v: IntOrString) -> String { v.percent == nil ? "absolute, of \(desired) node\(desired == 1 ? "" : "s")" : rounding(v, of: desired, up: true) }
+            surgeRounding = nodes(s)
+            unavailableRounding = nodes(u)
+            if desired > 0 && surge == 0 && unavailable == 0 { unavailable = 1; unavailableRounding += "; both 0, so 1 as the controller does" }
+        }
+        return PlanReport.DeploymentPlan(
+            name: key.name, namespace: key.namespace, replicas: desired, maxSurge: surge, maxUnavailable: unavailable,
+            surgeRounding: surgeRounding, unavailableRounding: unavailableRounding, durationSeconds: duration,
+            maxPods: samples.map { $0.current + $0.terminating }.max() ?? desired,
+            minAvailable: samples.map(\.available).min() ?? ds.status.numberAvailable, outcome: text, kind: "DaemonSet")
+    }
+
     /// A StatefulSet's line of the plan: no surge, one pod at a time (none with OnDelete).
     static func statefulSetPlan(_ resource: Resource, key: ObjectKey, in cluster: Cluster, changed: Bool, outcome: RolloutWait.Outcome?, duration: Double) -> PlanReport.DeploymentPlan {
         var reader = FieldReader()

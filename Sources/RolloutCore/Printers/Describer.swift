@@ -20,6 +20,7 @@ public struct Describer {
         case ("apps", "Deployment"): deployment(r, &w)
         case ("apps", "ReplicaSet"): replicaSet(r, &w)
         case ("apps", "StatefulSet"): statefulSet(r, &w)
+        case ("apps", "DaemonSet"): daemonSet(r, &w)
         case ("", "Pod"): pod(r, &w)
         case ("", "Service"): service(r, &w)
         case ("", "Node"): node(r, &w)
@@ -150,6 +151,29 @@ public struct Describer {
                 w.add(1, "Access Modes:", "[\(modes.joined(separator: " "))]")
             }
         }
+        eventsSection(r, &w)
+    }
+
+    /// `describeDaemonSet`: the counts on lines of their own (no tab: kubectl writes them
+    /// with a space), the pods by phase, the template, the events.
+    private func daemonSet(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        w.add(0, "Selector:", o.at("spec", "selector")?.objectValue.map { LabelSelector.decodeForDisplay($0).trimmingCharacters(in: "\"") } ?? "<none>")
+        let nodeSelector = stringMap(o.at("spec", "template", "spec", "nodeSelector"))
+        w.add(0, "Node-Selector:", nodeSelector.isEmpty ? "<none>" : TablePrinter.labelsText(nodeSelector))
+        labelsAndAnnotations(r, &w)
+        let status = { (key: String) in o.at("status", key)?.intValue ?? 0 }
+        w.text += "Desired Number of Nodes Scheduled: \(status("desiredNumberScheduled"))\n"
+        w.text += "Current Number of Nodes Scheduled: \(status("currentNumberScheduled"))\n"
+        w.text += "Number of Nodes Scheduled with Up-to-date Pods: \(status("updatedNumberScheduled"))\n"
+        w.text += "Number of Nodes Scheduled with Available Pods: \(status("numberAvailable"))\n"
+        w.text += "Number of Nodes Misscheduled: \(status("numberMisscheduled"))\n"
+        let pods = related.filter { $0.kind == "Pod" && $0.ownerReferences.contains { $0.uid == r.uid } }
+        var phases: [String: Int] = [:]
+        for pod in pods { phases[pod.value.at("status", "phase")?.stringValue ?? "Pending", default: 0] += 1 }
+        w.add(0, "Pods Status:", "\(phases["Running"] ?? 0) Running / \(phases["Pending"] ?? 0) Waiting / \(phases["Succeeded"] ?? 0) Succeeded / \(phases["Failed"] ?? 0) Failed")
+        podTemplate(o.at("spec", "template"), level: 0, &w)
         eventsSection(r, &w)
     }
 

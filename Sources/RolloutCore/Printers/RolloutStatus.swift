@@ -16,6 +16,7 @@ public enum RolloutStatus {
 
     public static func evaluate(_ resource: Resource) -> Result {
         if resource.kind == "StatefulSet" { return statefulSet(resource) }
+        if resource.kind == "DaemonSet" { return daemonSet(resource) }
         var reader = FieldReader()
         let d = Deployment(resource, reader: &reader)
         let name = resource.name
@@ -66,9 +67,35 @@ public enum RolloutStatus {
         return .done("statefulset rolling update complete \(s.currentReplicas) pods at revision \(s.currentRevision)...")
     }
 
+    /// kubectl's `DaemonSetStatusViewer`: an error for OnDelete, else the updated, then the
+    /// available pods against those desired.
+    static func daemonSet(_ resource: Resource) -> Result {
+        var reader = FieldReader()
+        let ds = DaemonSet(resource, reader: &reader)
+        let s = ds.status
+        guard case .rollingUpdate = ds.updateStrategy else { return .failed("rollout status is only available for RollingUpdate strategy type") }
+        guard resource.generation <= s.observedGeneration else { return .waiting("Waiting for daemon set spec update to be observed...") }
+        if s.updatedNumberScheduled < s.desiredNumberScheduled {
+            return .waiting("Waiting for daemon set \"\(resource.name)\" rollout to finish: \(s.updatedNumberScheduled) out of \(s.desiredNumberScheduled) new pods have been updated...")
+        }
+        if s.numberAvailable < s.desiredNumberScheduled {
+            return .waiting("Waiting for daemon set \"\(resource.name)\" rollout to finish: \(s.numberAvailable) of \(s.desiredNumberScheduled) updated pods are available...")
+        }
+        return .done("daemon set \"\(resource.name)\" successfully rolled out")
+    }
+
     /// Every pod of the new ReplicaSet waits in CrashLoopBackOff or ImagePullBackOff: the
     /// rollout cannot finish by itself. The message names a pod and its reason.
     public static func stuckPods(_ resource: Resource, in c: Cluster) -> String? {
+        if resource.kind == "DaemonSet" {
+            // Pods of the new template stuck: the rollout cannot pass them.
+            let generation = String(DaemonSet.templateGeneration(resource))
+            let pods = c.pods(ownedBy: resource.uid).filter { $0.isActive && !$0.ready && $0.labels[DaemonSetController.generationLabel] == generation }
+            for pod in pods.sorted(by: { ($0.nodeName ?? "", $0.name) < ($1.nodeName ?? "", $1.name) }) {
+                if let why = Kubelet.stuck(pod) { return "daemon set \"\(resource.name)\" failed: pod \(pod.name) on \(pod.nodeName ?? "no node") is in \(why.reason): \(why.detail)" }
+            }
+            return nil
+        }
         if resource.kind == "StatefulSet" {
             // The controller waits for its pods one at a time: one stuck at the update
             // revision holds the rollout for good.

@@ -11,6 +11,21 @@ public enum Defaults {
                 spec.update("template") { podTemplate(&$0) }
             }
         case ("apps", "StatefulSet"): statefulSet(&resource.object)
+        // SetDefaults_DaemonSet.
+        case ("apps", "DaemonSet"):
+            resource.object.update("spec") { spec in
+                spec.setDefault("revisionHistoryLimit", .int(10))
+                spec.update("updateStrategy") { strategy in
+                    strategy.setDefault("type", .string("RollingUpdate"))
+                    if strategy["type"] == .string("RollingUpdate") {
+                        strategy.update("rollingUpdate") { rolling in
+                            rolling.setDefault("maxUnavailable", .int(1))
+                            rolling.setDefault("maxSurge", .int(0))
+                        }
+                    }
+                }
+                spec.update("template") { podTemplate(&$0) }
+            }
         case ("", "Pod"): resource.object.update("spec") { podSpec(&$0); podAdmission(&$0) }
         case ("", "Service"): resource.object.update("spec") { serviceSpec(&$0) }
         case ("", "Namespace"): namespace(&resource)

@@ -71,7 +71,7 @@ public struct ResourceType: Hashable, Sendable {
         builtIn.map { ($0.group + "/" + $0.kind, $0) }, uniquingKeysWith: { a, _ in a })
 
     /// The kinds `get all` lists, in kubectl's order.
-    public static let allCategory = ["Pod", "Service", "Deployment", "ReplicaSet", "StatefulSet"]
+    public static let allCategory = ["Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"]
 
     /// The type for an object's `apiVersion` and `kind`. Kinds we do not know are namespaced
     /// generic objects named by their lower-cased kind, as kubectl would show a custom resource.

@@ -61,6 +61,13 @@ public final class Cluster {
     /// StatefulSets (by uid) whose object or pods moved since their last sync; all at load.
     var statefulSetsToSync: Set<String> = []
     var dirtyStatefulSets: Set<ObjectKey> = []
+    /// DaemonSets as stored, their status the DaemonSet controller's to write; keys by uid;
+    /// those to sync; `nodeChanges` when they last looked at the nodes.
+    public internal(set) var daemonSets: [ObjectKey: Resource] = [:]
+    var daemonSetKeys: [String: ObjectKey] = [:]
+    var daemonSetsToSync: Set<String> = []
+    var dirtyDaemonSets: Set<ObjectKey> = []
+    var daemonSetNodeChanges = -1
     /// ControllerRevisions as stored, and those written or deleted since the load.
     var controllerRevisions: [ObjectKey: Resource] = [:]
     var dirtyRevisions: Set<ObjectKey> = []
@@ -185,6 +192,11 @@ public final class Cluster {
             statefulSets[set.key] = set
             statefulSetKeys[set.uid] = set.key
             statefulSetsToSync.insert(set.uid)
+        }
+        for set in try list(DaemonSetController.type) {
+            daemonSets[set.key] = set
+            daemonSetKeys[set.uid] = set.key
+            daemonSetsToSync.insert(set.uid)
         }
         for revision in try list(ControllerHistory.type) { controllerRevisions[revision.key] = revision }
         for storageClass in try store.list(ResourceType.forObject(apiVersion: "storage.k8s.io/v1", kind: "StorageClass")) {
@@ -372,6 +384,12 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
+        if pod.ownerKind == "DaemonSet" {
+            daemonSetsToSync.insert(pod.ownerUID)
+            timelinesToSample.insert(pod.ownerUID)
+            livePods[pod.ownerUID, default: 0] += 1
+            instantPeak[pod.ownerUID] = max(instantPeak[pod.ownerUID] ?? 0, livePods[pod.ownerUID] ?? 0)
+        }
         if pod.ownerKind == "StatefulSet" {
             statefulSetsToSync.insert(pod.ownerUID)
             timelinesToSample.insert(pod.ownerUID)
@@ -397,8 +415,8 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
-        if pod.ownerKind == "StatefulSet" {
-            statefulSetsToSync.insert(pod.ownerUID)
+        if pod.ownerKind == "StatefulSet" || pod.ownerKind == "DaemonSet" {
+            if pod.ownerKind == "StatefulSet" { statefulSetsToSync.insert(pod.ownerUID) } else { daemonSetsToSync.insert(pod.ownerUID) }
             timelinesToSample.insert(pod.ownerUID)
             if pod.gone && !wasGone { livePods[pod.ownerUID, default: 0] -= 1 }
         }
@@ -455,9 +473,22 @@ public final class Cluster {
     var overdueTransitions = 0
     var instantPeak: [String: Int] = [:]
 
-    /// The Deployment or StatefulSet stored under `key`.
+    /// The Deployment, StatefulSet or DaemonSet stored under `key`.
     public func workload(_ key: ObjectKey) -> Resource? {
-        key.type == StatefulSetController.type.storageKey ? statefulSets[key] : deployments[key]
+        switch key.type {
+        case StatefulSetController.type.storageKey: return statefulSets[key]
+        case DaemonSetController.type.storageKey: return daemonSets[key]
+        default: return deployments[key]
+        }
+    }
+
+    func updateDaemonSet(_ resource: Resource) {
+        changes += 1
+        daemonSets[resource.key] = resource
+        daemonSetKeys[resource.uid] = resource.key
+        dirtyDaemonSets.insert(resource.key)
+        daemonSetsToSync.insert(resource.uid)
+        timelinesToSample.insert(resource.uid)
     }
 
     func updateStatefulSet(_ resource: Resource) {
@@ -656,6 +687,11 @@ public final class Cluster {
             if resource != previous { try store.writeStatus(resource) }
         }
         dirtyStatefulSets = []
+        for key in dirtyDaemonSets.sorted() {
+            guard let resource = daemonSets[key], let previous = try store.get(key) else { continue }
+            if resource != previous { try store.writeStatus(resource) }
+        }
+        dirtyDaemonSets = []
         for key in dirtyRevisions.sorted() {
             if let revision = controllerRevisions[key] { try store.put(revision, creating: false) } else if try store.get(key) != nil { try store.delete(key) }
         }
@@ -808,7 +844,7 @@ public final class Cluster {
         // belong to the rollout: what earlier commands recorded before this recording began is
         // kept (a later `status` on a finished rollout adds, never erases).
         if let traffic {
-            for (key, resource) in Array(deployments) + Array(statefulSets) {
+            for (key, resource) in Array(deployments) + Array(statefulSets) + Array(daemonSets) {
                 guard var timeline = timelines[key] else { continue }
                 let services = Set(TrafficRecorder.services(selecting: resource, in: self))
                 let windows = traffic.traffic.values.filter { services.contains($0.service) }.flatMap(\.windows).map { w in
@@ -943,6 +979,8 @@ struct TimerQueue {
         case endpoints(ObjectKey)
         /// A StatefulSet's minReadySeconds has passed (`enqueueSSAfter`).
         case statefulSet(uid: String)
+        /// A DaemonSet's minReadySeconds has passed (`enqueueDaemonSetAfter`).
+        case daemonSet(uid: String)
     }
 
     /// The heap holds only times and sequence numbers (plain numbers, cheap to move about);

@@ -18,6 +18,7 @@ public enum EventLoop {
             var changed = DeploymentController.sync(in: c)
             if ReplicaSetController.sync(in: c) { changed = true }
             if StatefulSetController.sync(in: c) { changed = true }
+            if DaemonSetController.sync(in: c) { changed = true }
             if Scheduler.schedule(in: c) { changed = true }
             if EndpointsController.sync(in: c) { changed = true }
             if ServiceLoadBalancer.sync(in: c) { changed = true }
@@ -65,6 +66,7 @@ public enum EventLoop {
                     c.replicaSetPodsMoved(uid)
                 case .endpoints(let key): EndpointsController.publish(key, in: c)
                 case .statefulSet(let uid): c.statefulSetsToSync.insert(uid)
+                case .daemonSet(let uid): c.daemonSetsToSync.insert(uid)
                 }
             }
             c.traffic?.settleInFlight(c)

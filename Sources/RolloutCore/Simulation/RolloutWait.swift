@@ -84,7 +84,7 @@ public enum RolloutWait {
     /// Some pod of these Deployments is being stopped.
     static func hasTerminatingPods(_ keys: [ObjectKey], in c: Cluster) -> Bool {
         keys.contains { key in
-            if let set = c.statefulSets[key] { return c.pods(ownedBy: set.uid).contains { $0.isTerminating && !$0.gone } }
+            if let set = c.statefulSets[key] ?? c.daemonSets[key] { return c.pods(ownedBy: set.uid).contains { $0.isTerminating && !$0.gone } }
             guard let uid = c.deployments[key]?.uid else { return false }
             return c.replicaSets(ownedBy: uid).contains { rs in c.pods(ownedBy: rs.uid).contains { $0.isTerminating && !$0.gone } }
         }

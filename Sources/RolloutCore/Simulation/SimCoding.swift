@@ -98,7 +98,7 @@ extension SimPod {
     /// a DaemonSet's, StatefulSet's, Job's or Node's ownerReferences, and its generateName.
     static let keptMetadataKeys = ["ownerReferences", "generateName", "finalizers"]
     /// The controllers whose pods the simulation manages.
-    static let simulatedOwners: Set<String> = ["ReplicaSet", "StatefulSet"]
+    static let simulatedOwners: Set<String> = ["ReplicaSet", "StatefulSet", "DaemonSet"]
 
     static func load(_ r: Resource, behaviour: AppBehaviour, memory: Resource?, now: Timestamp) -> SimPod {
         let o = r.value
@@ -181,7 +181,7 @@ extension SimPod {
             "labels": .object(Object(labels.sorted { $0.key < $1.key }.map { Object.Member(key: $0.key, value: .string($0.value)) })),
         ])
         if !ownerUID.isEmpty {
-            if ownerKind == "ReplicaSet" { meta["generateName"] = .string(ownerName + "-") }
+            if ownerKind != "StatefulSet" { meta["generateName"] = .string(ownerName + "-") }
             meta["ownerReferences"] = .array([.object(Object([
                 "apiVersion": .string("apps/v1"), "kind": .string(ownerKind), "name": .string(ownerName), "uid": .string(ownerUID),
                 "controller": .bool(true), "blockOwnerDeletion": .bool(true),

@@ -92,6 +92,7 @@ public struct Timeline: Equatable, Sendable {
             "change": .string(change),
         ]))
         if name.hasPrefix(Self.statefulSetPrefix) { r.object["workload"] = .string("StatefulSet") }
+        if name.hasPrefix(Self.daemonSetPrefix) { r.object["workload"] = .string("DaemonSet") }
         return r
     }
 
@@ -129,9 +130,16 @@ public struct Timeline: Equatable, Sendable {
     static let statefulSetPrefix = "statefulset:"
 
     /// A Deployment's timeline is stored under its name, a StatefulSet's under
-    /// `statefulset:NAME` (a colon no object name has) with `workload: StatefulSet`.
+    /// `statefulset:NAME`, a DaemonSet's under `daemonset:NAME` (a colon no object name has),
+    /// with `workload` naming the kind.
+    static let daemonSetPrefix = "daemonset:"
+
     static func storedName(_ key: ObjectKey) -> String {
-        key.type == StatefulSetController.type.storageKey ? statefulSetPrefix + key.name : key.name
+        switch key.type {
+        case StatefulSetController.type.storageKey: return statefulSetPrefix + key.name
+        case DaemonSetController.type.storageKey: return daemonSetPrefix + key.name
+        default: return key.name
+        }
     }
 
     /// The workload a stored timeline is of.
@@ -139,6 +147,9 @@ public struct Timeline: Equatable, Sendable {
         let namespace = stored.namespace ?? "default"
         if stored.object["workload"]?.stringValue == "StatefulSet", stored.name.hasPrefix(statefulSetPrefix) {
             return ObjectKey(type: StatefulSetController.type.storageKey, namespace: namespace, name: String(stored.name.dropFirst(statefulSetPrefix.count)))
+        }
+        if stored.object["workload"]?.stringValue == "DaemonSet", stored.name.hasPrefix(daemonSetPrefix) {
+            return ObjectKey(type: DaemonSetController.type.storageKey, namespace: namespace, name: String(stored.name.dropFirst(daemonSetPrefix.count)))
         }
         return ObjectKey(type: Cluster.deploymentType.storageKey, namespace: namespace, name: stored.name)
     }
@@ -233,6 +244,7 @@ extension Cluster {
             finishSample(&sample, of: resource, template: template, timeline: timeline, key: key)
         }
         recordStatefulSetTimelines(all: all, due: due)
+        recordDaemonSetTimelines(all: all, due: due)
     }
 
     /// Completes a workload's sample — its peak, the endpoints in front of it — and adds it to
@@ -274,6 +286,69 @@ extension Cluster {
         timeline.samples.append(sample)
         timelines[key] = timeline
         dirtyTimelines.insert(key)
+    }
+
+    /// A DaemonSet's rollouts, numbered by its current revision: one pod per node that should
+    /// run one, at most maxSurge more, at least maxUnavailable fewer available.
+    func recordDaemonSetTimelines(all: Bool, due: Set<String>) {
+        for (key, resource) in daemonSets where all || due.contains(resource.uid) {
+            var reader = FieldReader()
+            let ds = DaemonSet(resource, reader: &reader)
+            let template = (resource.object["spec"]?["template"]?.objectValue ?? Object()).withoutNulls
+            let data = StatefulSetUtils.patch(template: template)
+            let owned = revisions(in: resource.namespace ?? "default").filter { $0.ownerReferences.contains { $0.uid == resource.uid } }
+            guard let current = owned.first(where: { ControllerHistory.equal($0.object["data"], data) }) else { continue }
+            let number = ControllerHistory.number(current)
+            var timeline = timelines[key] ?? Timeline(revision: number, start: now, samples: [])
+            if timeline.revision != number {
+                var previous = timeline.samples.last
+                if let p = previous {
+                    previous?.oldReady = p.oldReady + p.newReady
+                    previous?.newReady = 0
+                    previous?.updated = 0
+                }
+                timeline = Timeline(revision: number, start: now, samples: [])
+                timeline.before = previous
+            }
+            let desired = ds.status.desiredNumberScheduled
+            var surge = 0, unavailable = 0
+            if case .rollingUpdate(let u, let s) = ds.updateStrategy {
+                surge = s.scaled(total: desired, roundUp: true) ?? 0
+                unavailable = u.scaled(total: desired, roundUp: true) ?? 0
+                if desired > 0 && surge == 0 && unavailable == 0 { unavailable = 1 }
+            }
+            timeline.maxPods = desired + surge
+            timeline.minAvailable = max(0, desired - unavailable)
+            if timeline.change.isEmpty {
+                func images(_ r: Resource?) -> String {
+                    (r.map(StatefulSetUtils.template)?["spec"]?["containers"]?.arrayValue ?? []).compactMap { $0["image"]?.stringValue }.joined(separator: ", ")
+                }
+                let previous = owned.filter { $0.name != current.name }.max { ControllerHistory.number($0) < ControllerHistory.number($1) }
+                let old = images(previous), new = images(current)
+                var parts = ["image " + (old.isEmpty || old == new ? new : "\(old) → \(new)"), "\(desired) node\(desired == 1 ? "" : "s")"]
+                switch ds.updateStrategy {
+                case .onDelete: parts.append("OnDelete")
+                case .rollingUpdate: parts.append("RollingUpdate (maxSurge \(surge), maxUnavailable \(unavailable))")
+                }
+                timeline.change = parts.joined(separator: ", ")
+            }
+            var sample = Timeline.Sample(desired: desired, current: 0, terminating: 0, updated: 0, ready: 0, available: 0, oldReady: 0, newReady: 0,
+                                         endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
+            let generation = String(DaemonSet.templateGeneration(resource))
+            let hash = current.labels[DaemonSetController.hashLabel] ?? ""
+            for pod in pods(ownedBy: resource.uid) where !pod.gone {
+                if pod.isTerminating { sample.terminating += 1; continue }
+                let isNew = pod.labels[DaemonSetController.hashLabel] == hash || pod.labels[DaemonSetController.generationLabel] == generation
+                sample.current += 1
+                if isNew { sample.updated += 1 }
+                if pod.ready {
+                    sample.ready += 1
+                    if isNew { sample.newReady += 1 } else { sample.oldReady += 1 }
+                }
+                if pod.isAvailable(minReadySeconds: ds.minReadySeconds, now: now) { sample.available += 1 }
+            }
+            finishSample(&sample, of: resource, template: template, timeline: timeline, key: key)
+        }
     }
 
     /// A StatefulSet's rollouts, numbered by its update revision's number: at most

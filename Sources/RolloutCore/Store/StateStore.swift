@@ -352,6 +352,8 @@ public final class StateStore {
         meta["creationTimestamp"] = .string(clock.description)
         if resource.type.hasStatus { meta["generation"] = .int(1) }
         resource.metadata = meta
+        // A DaemonSet's template generation starts at 1 (daemonset strategy, PrepareForCreate).
+        if resource.kind == "DaemonSet" && resource.type.group == "apps" { resource.setAnnotation(DaemonSet.templateGenerationAnnotation, "1") }
         try write(&resource)
         return resource
     }
@@ -381,6 +383,12 @@ public final class StateStore {
         }
         meta["resourceVersion"] = previous.metadata["resourceVersion"]
         resource.metadata = meta
+        // PrepareForUpdate (daemonset strategy): a changed template counts one more generation.
+        if resource.kind == "DaemonSet" && resource.type.group == "apps" {
+            let previousGeneration = DaemonSet.templateGeneration(previous)
+            let changed = resource.object["spec"]?["template"] != previous.object["spec"]?["template"]
+            resource.setAnnotation(DaemonSet.templateGenerationAnnotation, String(changed ? previousGeneration + 1 : previousGeneration))
+        }
         return resource
     }
 

@@ -21,6 +21,8 @@ public enum ObjectValidation {
             validatePodTemplate(replicaSet.template, at: FieldPath("spec.template"), reader: &reader, workload: true)
         case ("apps", "StatefulSet"):
             validateStatefulSet(StatefulSet(resource, reader: &reader), reader: &reader)
+        case ("apps", "DaemonSet"):
+            validateDaemonSet(DaemonSet(resource, reader: &reader), reader: &reader)
         case ("", "Pod"):
             let pod = Pod(resource, reader: &reader)
             validatePodSpec(pod.spec, annotations: pod.metadata.annotations, at: FieldPath("spec"), reader: &reader)

@@ -28,7 +28,9 @@ enum Scheduler {
         // Decoded once per template in a pass; what a placed pod takes is kept on it.
         var requirements: [String: PodRequirements] = [:]
         func needs(_ pod: SimPod) -> PodRequirements {
-            let key = pod.ownerUID.isEmpty ? "pod:" + pod.uid : pod.ownerUID
+            // A ReplicaSet's pods share one template; a StatefulSet's differ (hostname, claims)
+            // and a DaemonSet's (the node each is pinned to).
+            let key = pod.ownerUID.isEmpty || pod.ownerKind != "ReplicaSet" ? "pod:" + pod.uid : pod.ownerUID
             if let known = requirements[key] { return known }
             let r = PodRequirements(template: pod.template)
             requirements[key] = r

@@ -1,11 +1,12 @@
-/// `kubectl rollout history` and `undo` for a StatefulSet, through its ControllerRevisions
-/// (`polymorphichelpers/history.go` StatefulSetHistoryViewer, `rollback.go`
-/// StatefulSetRollbacker, findHistory, applyRevision).
-enum StatefulSetHistory {
+/// `kubectl rollout history` and `undo` for a StatefulSet or DaemonSet, through its
+/// ControllerRevisions (`polymorphichelpers/history.go` StatefulSetHistoryViewer and
+/// DaemonSetHistoryViewer, both `printHistory`; `rollback.go` StatefulSetRollbacker and
+/// DaemonSetRollbacker, findHistory, applyRevision).
+enum RevisionHistory {
     /// The revisions the set controls (`controlledHistories`), by revision number.
     static func revisions(_ store: StateStore, _ set: Resource) throws -> [Resource] {
         let all = try store.list(ControllerHistory.type, namespace: set.namespace)
-        return ControllerHistory.sorted(all.filter { $0.ownerReferences.contains { $0.kind == "StatefulSet" && $0.uid == set.uid } })
+        return ControllerHistory.sorted(all.filter { $0.ownerReferences.contains { $0.kind == set.kind && $0.uid == set.uid } })
     }
 
     /// `printHistory`: REVISION and CHANGE-CAUSE (the revision's `kubernetes.io/change-cause`,
@@ -15,7 +16,7 @@ enum StatefulSetHistory {
         var byNumber: [Int: Resource] = [:]
         for r in try revisions(store, set) { byNumber[ControllerHistory.number(r)] = r }
         if byNumber.isEmpty { return "No rollout history found.\n" }
-        let shown = "statefulset.apps/\(set.name)"
+        let shown = "\(set.type.qualifiedSingular)/\(set.name)"
         if let revision {
             guard let entry = byNumber[revision] else { throw RolloutActionError(message: "unable to find the specified revision") }
             return "\(shown) with revision #\(revision)\n" + Describer(now: store.clock, events: []).podTemplateText(.object(StatefulSetUtils.template(of: entry)))
