@@ -174,6 +174,42 @@ final class DaemonSetTests: XCTestCase {
         XCTAssertEqual(errors("{type: Sometimes}"), ["spec.updateStrategy.type: Unsupported value: \"Sometimes\": supported values: \"OnDelete\", \"RollingUpdate\""])
     }
 
+    // lint, and the surge hazard run: a surge pod needs the host port its node's old pod holds
+    // (the scheduler's NodePorts filter), so it stays Pending and the rollout never finishes.
+    func testLintAndAHostPortThatCannotSurge() throws {
+        func codes(_ yaml: String) throws -> [String] {
+            Linter.lint(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents).map(\.code)
+        }
+        func proxy(_ strategy: String, image: String = "proxy:1") -> String {
+            """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: proxy}
+            spec:
+              updateStrategy: \(strategy)
+              selector: {matchLabels: {app: proxy}}
+              template:
+                metadata: {labels: {app: proxy}, annotations: {rollout.sim/pull: 0s}}
+                spec:
+                  containers: [{name: proxy, image: "\(image)", ports: [{containerPort: 80, hostPort: 80}]}]
+            """
+        }
+        XCTAssertEqual(try codes(Self.daemonSet()), [])
+        XCTAssertEqual(try codes(Self.daemonSet(strategy: "{type: OnDelete}")), ["on-delete-never-rolls"])
+        XCTAssertEqual(try codes(Self.daemonSet(strategy: "{rollingUpdate: {maxUnavailable: 100%}}")), ["max-unavailable-all-nodes"])
+        XCTAssertEqual(try codes(proxy("{}")), ["daemonset-node-gap"])
+        XCTAssertEqual(try codes(proxy("{rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}")), ["surge-with-host-port"])
+        let (store, c0) = try cluster(nodes: 2, proxy("{rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}"))
+        _ = run(c0, seconds: 5)
+        let c = try reapply(proxy("{rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}", image: "proxy:2"), store, c0)
+        let key = try XCTUnwrap(c.daemonSets.keys.first)
+        let outcome = RolloutWait.wait(for: [key], in: c, options: RolloutWait.Options(timeout: Duration(seconds: 300)), report: { _, _, _ in })[key]
+        XCTAssertNotEqual(outcome, .done)
+        let pending = c.pods.values.filter { !$0.gone && $0.nodeName == nil }
+        XCTAssertEqual(pending.count, 1)
+        XCTAssertEqual(pending.first?.schedulingFailure?.contains("didn't have free ports"), true, pending.first?.schedulingFailure ?? "")
+    }
+
     // kubectl's DaemonSetStatusViewer, message by message.
     func testStatusViewerMessages() throws {
         func viewed(_ strategy: String, _ status: String, generation: Int = 1) -> RolloutStatus.Result {

@@ -21,6 +21,7 @@ public enum Linter {
         var ingresses: [(Resource, ManifestDocument)] = []
         var budgets: [(Resource, ManifestDocument)] = []
         var statefulSets: [(Resource, ManifestDocument)] = []
+        var daemonSets: [(Resource, ManifestDocument)] = []
         for document in documents {
             guard case .object(let object) = document.value else { continue }
             var resource = Resource(object)
@@ -41,6 +42,8 @@ public enum Linter {
                 budgets.append((resource, document))
             case ("apps", "StatefulSet"):
                 statefulSets.append((resource, document))
+            case ("apps", "DaemonSet"):
+                daemonSets.append((resource, document))
             default:
                 break
             }
@@ -50,6 +53,7 @@ public enum Linter {
         for (resource, document) in ingresses { hazards += ingressHazards(resource, document, known: known) }
         hazards += budgetHazards(budgets, known: known)
         for (resource, document) in statefulSets { hazards += statefulSetHazards(resource, document, known: known) }
+        for (resource, document) in daemonSets { hazards += daemonSetHazards(resource, document, known: known) }
         return hazards
     }
 

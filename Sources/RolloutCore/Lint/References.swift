@@ -24,7 +24,7 @@ public struct KnownObjects: Sendable {
     /// The kinds `add` keeps, for callers listing them from a store.
     public static let kinds: [(apiVersion: String, kind: String)] = [
         ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "PersistentVolumeClaim"), ("v1", "Service"), ("networking.k8s.io/v1", "IngressClass"),
-        ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("v1", "Node"),
+        ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("v1", "Node"),
     ]
 
     /// Adds a cluster's object (`add` for the manifests' own).
@@ -47,6 +47,10 @@ public struct KnownObjects: Sendable {
             let set = StatefulSet(resource, reader: &reader)
             deployments["\(resource.namespace ?? "default")/statefulset:\(resource.name)"] = set.template
             deploymentReplicas["\(resource.namespace ?? "default")/statefulset:\(resource.name)"] = (set.replicas, set.template.labels)
+        }
+        if resource.kind == "DaemonSet" && resource.type.group == "apps" {
+            var reader = FieldReader()
+            deployments["\(resource.namespace ?? "default")/daemonset:\(resource.name)"] = DaemonSet(resource, reader: &reader).template
         }
         if resource.kind == "Service" && resource.type.group.isEmpty { services["\(resource.namespace ?? "default")/\(resource.name)"] = resource }
         if resource.kind == "IngressClass" && resource.type.group == "networking.k8s.io" {

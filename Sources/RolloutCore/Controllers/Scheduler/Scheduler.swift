@@ -189,7 +189,9 @@ enum Scheduler {
     }
 
     static func bind(_ pod: SimPod, to node: SimNode, in c: Cluster) {
-        let ip = c.nextPodIP(node: node.name)
+        // A pod on the node's network has the node's address (`hostNetwork`: the kubelet
+        // reports the host IPs as the pod IPs); the others take the next of the node's range.
+        let ip = pod.template["spec"]?["hostNetwork"]?.boolValue == true ? node.internalIP : c.nextPodIP(node: node.name)
         c.updatePod(pod.uid) { p in
             p.nodeName = node.name
             p.hostIP = node.internalIP
