@@ -164,17 +164,19 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(stopped.stdout.hasSuffix("Stopped; the state is saved.\n"), stopped.stdout)
     }
 
-    /// A StatefulSet rolled to a second revision: kubectl's printers (get, describe) and its
-    /// StatefulSetStatusViewer, StatefulSetHistoryViewer (`printHistory`, `printTemplate`) and
+    /// A StatefulSet and a DaemonSet rolled to a second revision: kubectl's printers (get,
+    /// describe) and its status viewers, history viewers (`printHistory`, `printTemplate`) and
     /// DeploymentHistoryViewer on the served state print what `rollout` prints on a copy —
     /// but for `rollout describe statefulset`'s own lines, the governing Service and the pods'
     /// DNS names, which kubectl does not print.
     func testKubectlReadsStatefulSetsAsRolloutDoes() throws {
         let directory = try temporaryDirectory(self, "serve-sts")
         let state = directory.appendingPathComponent("state").path, copy = directory.appendingPathComponent("copy").path
-        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/statefulset/", "--wait", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/statefulset/", "-f", "examples/daemonset/", "--wait", "--state", state]).status, 0)
         XCTAssertEqual(try RolloutRun.run(["set", "image", "statefulset/postgres", "postgres=postgres:16.6", "--state", state]).status, 0)
         XCTAssertEqual(try RolloutRun.run(["status", "sts/postgres", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["set", "image", "ds/node-exporter", "node-exporter=prom/node-exporter:v1.8.2", "-n", "kube-system", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["status", "ds/node-exporter", "-n", "kube-system", "--state", state]).status, 0)
         try FileManager.default.copyItem(atPath: state, toPath: copy)
         let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
         func timesOut(_ text: String) -> String {
@@ -189,7 +191,11 @@ final class ServeCommandTests: XCTestCase {
                         ["describe", "statefulset", "postgres"], ["describe", "pod", "postgres-0"],
                         ["rollout", "history", "statefulset/postgres"], ["rollout", "history", "statefulset/postgres", "--revision=1"],
                         ["rollout", "history", "deployment/coredns", "-n", "kube-system", "--revision=1"],
-                        ["rollout", "status", "statefulset/postgres"]] {
+                        ["rollout", "status", "statefulset/postgres"],
+                        ["get", "ds,controllerrevisions", "-n", "kube-system", "-o", "wide"], ["describe", "daemonset", "node-exporter", "-n", "kube-system"],
+                        ["rollout", "history", "daemonset/node-exporter", "-n", "kube-system"],
+                        ["rollout", "history", "daemonset/node-exporter", "-n", "kube-system", "--revision=2"],
+                        ["rollout", "status", "daemonset/node-exporter", "-n", "kube-system"]] {
             let theirs = try kubectl(command, kubeconfig: server.kubeconfig)
             let ours = try RolloutRun.run((command.first == "rollout" ? Array(command.dropFirst()) : command) + ["--state", copy])
             XCTAssertEqual(timesOut(theirs.out).replacingOccurrences(of: #"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"#, with: "<time>", options: .regularExpression),
@@ -203,11 +209,13 @@ final class ServeCommandTests: XCTestCase {
                             postgres-1.postgres-headless.default.svc.cluster.local
                             postgres-2.postgres-headless.default.svc.cluster.local
         """))
-        // kubectl's pause refuses a StatefulSet, as rollout does.
-        let paused = try kubectl(["rollout", "pause", "statefulset/postgres"], kubeconfig: server.kubeconfig)
-        let ours = try RolloutRun.run(["pause", "statefulset/postgres", "--state", copy])
-        XCTAssertEqual(paused.err, ours.stderr)
-        XCTAssertEqual(paused.status, ours.status)
+        // kubectl's pause refuses a StatefulSet and a DaemonSet, as rollout does.
+        for target in [["statefulset/postgres"], ["daemonset/node-exporter", "-n", "kube-system"]] {
+            let paused = try kubectl(["rollout", "pause"] + target, kubeconfig: server.kubeconfig)
+            let ours = try RolloutRun.run(["pause"] + target + ["--state", copy])
+            XCTAssertEqual(paused.err, ours.stderr)
+            XCTAssertEqual(paused.status, ours.status)
+        }
     }
 
     /// kubectl's writes through the served API: apply (client-side: GET, then POST or a
