@@ -82,9 +82,9 @@ enum Global {
         guard rps > 0 else { return }
         let resources = deployments.compactMap { cluster.workload($0) }
         let services = TrafficRecorder.servingServices(selecting: resources, in: cluster)
-        guard !services.isEmpty else { return }
-        cluster.traffic = TrafficRecorder(rps: rps, services: services, routes: TrafficRecorder.ingressRoutes(selecting: resources, in: cluster),
-                                          start: cluster.now, requestTime: try requestTime(parsed))
+        let routes = TrafficRecorder.ingressRoutes(selecting: resources, in: cluster) + TrafficRecorder.hostPortRoutes(selecting: resources, in: cluster)
+        guard !services.isEmpty || !routes.isEmpty else { return }
+        cluster.traffic = TrafficRecorder(rps: rps, services: services, routes: routes, start: cluster.now, requestTime: try requestTime(parsed))
     }
 
     /// `--request-time`: how long each replayed request takes (default 50ms).

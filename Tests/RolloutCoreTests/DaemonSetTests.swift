@@ -210,6 +210,37 @@ final class DaemonSetTests: XCTestCase {
         XCTAssertEqual(pending.first?.schedulingFailure?.contains("didn't have free ports"), true, pending.first?.schedulingFailure ?? "")
     }
 
+    // Traffic to a host port, clients spreading over the nodes in turn (10/s over 2 nodes): a
+    // node answers nothing from its old pod's deletion until the new one runs, 1 s here; node-1
+    // at 0–1 s (requests at 0, 200 … 800 ms), then node-2 at 1–2 s (1100 … 1900 ms): 10 fail.
+    func testHostPortTrafficFailsWhileANodesPodIsReplaced() throws {
+        let yaml = """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: proxy}
+        spec:
+          selector: {matchLabels: {app: proxy}}
+          template:
+            metadata: {labels: {app: proxy}, annotations: {rollout.sim/pull: 0s}}
+            spec:
+              containers: [{name: proxy, image: "proxy:1", ports: [{containerPort: 80, hostPort: 8080}]}]
+        """
+        let (store, c0) = try cluster(nodes: 2, yaml)
+        _ = run(c0, seconds: 5)
+        let c = try reapply(yaml.replacingOccurrences(of: "proxy:1", with: "proxy:2"), store, c0)
+        let routes = TrafficRecorder.hostPortRoutes(selecting: Array(c.daemonSets.values), in: c)
+        XCTAssertEqual(routes.map(\.label), ["daemonset/proxy host port 8080"])
+        c.traffic = TrafficRecorder(rps: 10, services: [], routes: routes, start: c.now)
+        let key = try XCTUnwrap(c.daemonSets.keys.first)
+        XCTAssertEqual(RolloutWait.wait(for: [key], in: c, options: RolloutWait.Options(), report: { _, _, _ in })[key], .done)
+        let stats = try XCTUnwrap(c.traffic?.traffic.values.first)
+        XCTAssertEqual(stats.failed, 10)
+        XCTAssertEqual(stats.windows.map { "\($0.start)–\($0.end): \($0.failed) \($0.reason)" }, [
+            "0–800: 5 node-1: host port closed, container not running",
+            "1100–1900: 5 node-2: host port closed, container not running",
+        ])
+    }
+
     // kubectl's DaemonSetStatusViewer, message by message.
     func testStatusViewerMessages() throws {
         func viewed(_ strategy: String, _ status: String, generation: Int = 1) -> RolloutStatus.Result {

@@ -113,8 +113,8 @@ public enum Planner {
         }.map(\.key).sorted()
         let affected = (keys + behindChangedServices).compactMap { cluster.workload($0) }
         let services = TrafficRecorder.servingServices(selecting: affected, in: cluster)
-        let routes = TrafficRecorder.ingressRoutes(selecting: affected, in: cluster)
-        if rps > 0 && !services.isEmpty {
+        let routes = TrafficRecorder.ingressRoutes(selecting: affected, in: cluster) + TrafficRecorder.hostPortRoutes(selecting: affected, in: cluster)
+        if rps > 0 && (!services.isEmpty || !routes.isEmpty) {
             cluster.traffic = TrafficRecorder(rps: rps, services: services, routes: routes, start: cluster.now, requestTime: requestTime)
         }
         let start = cluster.now

@@ -846,7 +846,7 @@ public final class Cluster {
         if let traffic {
             for (key, resource) in Array(deployments) + Array(statefulSets) + Array(daemonSets) {
                 guard var timeline = timelines[key] else { continue }
-                let services = Set(TrafficRecorder.services(selecting: resource, in: self))
+                let services = Set(TrafficRecorder.services(selecting: resource, in: self) + [resource.key])
                 let windows = traffic.traffic.values.filter { services.contains($0.service) }.flatMap(\.windows).map { w in
                     TrafficRecorder.Window(start: w.start + traffic.start.milliseconds - timeline.start.milliseconds,
                                            end: w.end + traffic.start.milliseconds - timeline.start.milliseconds, reason: w.reason, failed: w.failed)

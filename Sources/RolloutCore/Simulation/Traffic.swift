@@ -49,31 +49,37 @@ public final class TrafficRecorder {
         }
     }
 
-    /// Where replayed requests go: straight to a Service (kube-proxy), or through an Ingress
-    /// rule (Traefik) whose backend is that Service.
+    /// Where replayed requests go: straight to a Service (kube-proxy), through an Ingress rule
+    /// (Traefik) whose backend is that Service, or to a DaemonSet's host port on each node.
     public struct Route: Hashable, Comparable, Sendable {
-        /// The Service the requests are meant for.
+        /// The Service the requests are meant for (for a host port, the DaemonSet).
         public var service: ObjectKey
         public var ingress: ObjectKey?
         public var host: String = ""
         public var path: String = ""
+        /// A DaemonSet's host port: clients spread over the nodes that run it (an outside load
+        /// balancer or DNS round robin), each request answered by the pod on its node.
+        public var hostPort: Int?
 
-        public init(service: ObjectKey, ingress: ObjectKey? = nil, host: String = "", path: String = "") {
+        public init(service: ObjectKey, ingress: ObjectKey? = nil, host: String = "", path: String = "", hostPort: Int? = nil) {
             self.service = service
             self.ingress = ingress
             self.host = host
             self.path = path
+            self.hostPort = hostPort
         }
 
-        /// `service/web-api`, or `ingress/web-api api.example.com/v1` (`*` for any host).
+        /// `service/web-api`, `ingress/web-api api.example.com/v1` (`*` for any host), or
+        /// `daemonset/proxy host port 80`.
         public var label: String {
+            if let hostPort { return "daemonset/\(service.name) host port \(hostPort)" }
             guard let ingress else { return "service/\(service.name)" }
             return "ingress/\(ingress.name) \(host.isEmpty ? "*" : host)\(path)"
         }
 
         public static func < (a: Route, b: Route) -> Bool {
-            (a.ingress == nil ? 0 : 1, a.ingress?.name ?? a.service.name, a.service, a.host, a.path)
-                < (b.ingress == nil ? 0 : 1, b.ingress?.name ?? b.service.name, b.service, b.host, b.path)
+            (a.hostPort != nil ? 2 : a.ingress == nil ? 0 : 1, a.ingress?.name ?? a.service.name, a.service, a.host, a.path, a.hostPort ?? 0)
+                < (b.hostPort != nil ? 2 : b.ingress == nil ? 0 : 1, b.ingress?.name ?? b.service.name, b.service, b.host, b.path, b.hostPort ?? 0)
         }
     }
 
@@ -188,9 +194,54 @@ public final class TrafficRecorder {
             guard at < end.milliseconds else { return }
             sent += 1
             for route in routes {
-                if route.ingress != nil { sendThroughIngress(route, at: at, in: c) } else { send(to: route, at: at, in: c) }
+                if route.hostPort != nil { sendToNode(route, at: at, in: c) } else if route.ingress != nil { sendThroughIngress(route, at: at, in: c) } else { send(to: route, at: at, in: c) }
             }
         }
+    }
+
+    /// To a DaemonSet's host port: the nodes that run its pods in turn, no health check in
+    /// front; the node's pod answers if its app is up (a pod being replaced leaves the port
+    /// closed until the new one has started), whatever its readiness.
+    private func sendToNode(_ route: Route, at: Int, in c: Cluster) {
+        guard var stats = traffic[route], let ds = c.daemonSets[route.service] else { return }
+        stats.requests += 1
+        var byNode: [String: [SimPod]] = [:]
+        for pod in c.pods(ownedBy: ds.uid) where !pod.gone { if let node = pod.nodeName { byNode[node, default: []].append(pod) } }
+        let nodes = byNode.keys.sorted()
+        var failure: String?
+        if nodes.isEmpty {
+            failure = "no node runs a pod of it"
+        } else {
+            let node = nodes[roundRobin[route, default: 0] % nodes.count]
+            roundRobin[route, default: 0] += 1
+            let pods = (byNode[node] ?? []).sorted { $0.created < $1.created }
+            if let pod = pods.first(where: { Self.notServing($0, at: at) == nil }), let i = pod.servingIndex {
+                occupy(route, pod, container: i, at: at, service: route.service, in: c)
+            } else {
+                failure = "\(node): host port closed, " + (pods.last.flatMap { Self.notServing($0, at: at) } ?? "no pod")
+            }
+        }
+        if let failure { stats.fail(at - start.milliseconds, failure, rps: rps) }
+        traffic[route] = stats
+    }
+
+    /// The host ports of these DaemonSets whose pods run already: a route each (a DaemonSet on
+    /// the host network: its container ports).
+    public static func hostPortRoutes(selecting workloads: [Resource], in c: Cluster) -> [Route] {
+        var routes: [Route] = []
+        for ds in workloads where ds.kind == "DaemonSet" && ds.type.group == "apps" {
+            guard c.pods(ownedBy: ds.uid).contains(where: { !$0.gone && $0.ready }) else { continue }
+            let spec = ds.object["spec"]?["template"]?["spec"]
+            let hostNetwork = spec?["hostNetwork"]?.boolValue == true
+            var ports: [Int] = []
+            for container in spec?["containers"]?.arrayValue ?? [] {
+                for port in container["ports"]?.arrayValue ?? [] {
+                    if let p = port["hostPort"]?.intValue, p > 0 { ports.append(p) } else if hostNetwork, let p = port["containerPort"]?.intValue { ports.append(p) }
+                }
+            }
+            for port in Set(ports).sorted() { routes.append(Route(service: ds.key, hostPort: port)) }
+        }
+        return routes
     }
 
     /// Through Traefik: the router that matches the request's host and path, then one of the
