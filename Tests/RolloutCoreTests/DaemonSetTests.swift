@@ -11,24 +11,9 @@ import XCTest
 /// As in StatefulSetTests, pods have their image and no probe: Ready 1 s after they are made,
 /// gone at once when deleted unless `rollout.sim/shutdown` says otherwise.
 final class DaemonSetTests: XCTestCase {
-    func cluster(nodes: Int, _ yaml: String) throws -> (StateStore, Cluster) {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
-                                   newCluster: ClusterSpec(profile: .bare, nodes: nodes))
-        addTeardownBlock { store.close() }
-        try apply(yaml, to: store)
-        return (store, try Cluster(store: store))
-    }
-
-    func apply(_ yaml: String, to store: StateStore) throws {
-        _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents, to: store, options: ApplyOptions())
-    }
-
-    func reapply(_ yaml: String, _ store: StateStore, _ c: Cluster) throws -> Cluster {
-        try c.save()
-        try store.commit()
-        try apply(yaml, to: store)
-        return try Cluster(store: store)
-    }
+    func cluster(nodes: Int, _ yaml: String) throws -> (StateStore, Cluster) { try bareCluster(self, nodes: nodes, yaml) }
+    func apply(_ yaml: String, to store: StateStore) throws { try applyYAML(yaml, to: store) }
+    func reapply(_ yaml: String, _ store: StateStore, _ c: Cluster) throws -> Cluster { try reapplyYAML(yaml, store, c) }
 
     static func daemonSet(image: String = "agent:1", strategy: String = "{}", annotations: String = "{rollout.sim/pull: 0s}", spec: String = "") -> String {
         """

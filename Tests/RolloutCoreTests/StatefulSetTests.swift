@@ -13,25 +13,9 @@ import XCTest
 /// preStop, an app that exits on SIGTERM). So in OrderedReady mode each step of the controller
 /// is one second apart, and every expected time below follows from that and the controller.
 final class StatefulSetTests: XCTestCase {
-    func cluster(nodes: Int = 3, _ yaml: String) throws -> (StateStore, Cluster) {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
-                                   newCluster: ClusterSpec(profile: .bare, nodes: nodes))
-        addTeardownBlock { store.close() }
-        try apply(yaml, to: store)
-        return (store, try Cluster(store: store))
-    }
-
-    func apply(_ yaml: String, to store: StateStore) throws {
-        _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents, to: store, options: ApplyOptions())
-    }
-
-    /// Saves, applies `yaml` and loads again, as a second `rollout apply` would.
-    func reapply(_ yaml: String, _ store: StateStore, _ c: Cluster) throws -> Cluster {
-        try c.save()
-        try store.commit()
-        try apply(yaml, to: store)
-        return try Cluster(store: store)
-    }
+    func cluster(nodes: Int = 3, _ yaml: String) throws -> (StateStore, Cluster) { try bareCluster(self, nodes: nodes, yaml) }
+    func apply(_ yaml: String, to store: StateStore) throws { try applyYAML(yaml, to: store) }
+    func reapply(_ yaml: String, _ store: StateStore, _ c: Cluster) throws -> Cluster { try reapplyYAML(yaml, store, c) }
 
     static func set(_ name: String = "web", replicas: Int = 3, image: String = "app:1", policy: String = "OrderedReady",
                     strategy: String = "{}", minReadySeconds: Int = 0, annotations: String = "{rollout.sim/pull: 0s}", claims: Bool = false) -> String {

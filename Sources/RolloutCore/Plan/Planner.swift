@@ -264,15 +264,13 @@ public enum Planner {
             case .notFound: text = "deleted"
             }
         }
-        var surge = 0, unavailable = 0
+        let (surge, unavailable) = ds.rollingLimits(desired: desired)
         var surgeRounding = "OnDelete", unavailableRounding = "OnDelete: pods change only when deleted"
         if case .rollingUpdate(let u, let s) = ds.updateStrategy {
-            surge = s.scaled(total: desired, roundUp: true) ?? 0
-            unavailable = u.scaled(total: desired, roundUp: true) ?? 0
             func nodes(_ v: IntOrString) -> String { v.percent == nil ? "absolute, of \(desired) node\(desired == 1 ? "" : "s")" : rounding(v, of: desired, up: true) }
             surgeRounding = nodes(s)
             unavailableRounding = nodes(u)
-            if desired > 0 && surge == 0 && unavailable == 0 { unavailable = 1; unavailableRounding += "; both 0, so 1 as the controller does" }
+            if (u.scaled(total: desired, roundUp: true) ?? 0) == 0 && unavailable == 1 { unavailableRounding += "; both 0, so 1 as the controller does" }
         }
         return PlanReport.DeploymentPlan(
             name: key.name, namespace: key.namespace, replicas: desired, maxSurge: surge, maxUnavailable: unavailable,

@@ -107,10 +107,7 @@ public struct Describer {
         w.add(0, "Selector:", o.at("spec", "selector")?.objectValue.map { LabelSelector.decodeForDisplay($0).trimmingCharacters(in: "\"") } ?? "<none>")
         if let owner = r.ownerReferences.first { w.add(0, "Controlled By:", "\(owner.kind)/\(owner.name)") }
         w.add(0, "Replicas:", "\(o.at("status", "replicas")?.intValue ?? 0) current / \(o.at("spec", "replicas")?.intValue ?? 1) desired")
-        let pods = related.filter { $0.kind == "Pod" && $0.ownerReferences.contains { $0.uid == r.uid } }
-        var phases: [String: Int] = [:]
-        for pod in pods { phases[pod.value.at("status", "phase")?.stringValue ?? "Pending", default: 0] += 1 }
-        w.add(0, "Pods Status:", "\(phases["Running"] ?? 0) Running / \(phases["Pending"] ?? 0) Waiting / \(phases["Succeeded"] ?? 0) Succeeded / \(phases["Failed"] ?? 0) Failed")
+        podsStatus(r, &w)
         podTemplate(o.at("spec", "template"), level: 0, &w)
         eventsSection(r, &w)
     }
@@ -130,10 +127,7 @@ public struct Describer {
             w.add(1, "Partition:", String(partition))
             if let maxUnavailable = rolling["maxUnavailable"] { w.add(1, "MaxUnavailable:", maxUnavailable.stringValue ?? maxUnavailable.intValue.map(String.init) ?? "") }
         }
-        let pods = related.filter { $0.kind == "Pod" && $0.ownerReferences.contains { $0.uid == r.uid } }
-        var phases: [String: Int] = [:]
-        for pod in pods { phases[pod.value.at("status", "phase")?.stringValue ?? "Pending", default: 0] += 1 }
-        w.add(0, "Pods Status:", "\(phases["Running"] ?? 0) Running / \(phases["Pending"] ?? 0) Waiting / \(phases["Succeeded"] ?? 0) Succeeded / \(phases["Failed"] ?? 0) Failed")
+        podsStatus(r, &w)
         podTemplate(o.at("spec", "template"), level: 0, &w)
         // describeVolumeClaimTemplates.
         let claims = o.at("spec", "volumeClaimTemplates")?.arrayValue ?? []
@@ -154,6 +148,15 @@ public struct Describer {
         eventsSection(r, &w)
     }
 
+    /// `getPodStatusForController`: the pods the object controls, by phase.
+    private func podsStatus(_ r: Resource, _ w: inout Lines) {
+        var phases: [String: Int] = [:]
+        for pod in related where pod.kind == "Pod" && pod.ownerReferences.contains(where: { $0.uid == r.uid }) {
+            phases[pod.value.at("status", "phase")?.stringValue ?? "Pending", default: 0] += 1
+        }
+        w.add(0, "Pods Status:", "\(phases["Running"] ?? 0) Running / \(phases["Pending"] ?? 0) Waiting / \(phases["Succeeded"] ?? 0) Succeeded / \(phases["Failed"] ?? 0) Failed")
+    }
+
     /// `describeDaemonSet`: the counts on lines of their own (no tab: kubectl writes them
     /// with a space), the pods by phase, the template, the events.
     private func daemonSet(_ r: Resource, _ w: inout Lines) {
@@ -169,10 +172,7 @@ public struct Describer {
         w.text += "Number of Nodes Scheduled with Up-to-date Pods: \(status("updatedNumberScheduled"))\n"
         w.text += "Number of Nodes Scheduled with Available Pods: \(status("numberAvailable"))\n"
         w.text += "Number of Nodes Misscheduled: \(status("numberMisscheduled"))\n"
-        let pods = related.filter { $0.kind == "Pod" && $0.ownerReferences.contains { $0.uid == r.uid } }
-        var phases: [String: Int] = [:]
-        for pod in pods { phases[pod.value.at("status", "phase")?.stringValue ?? "Pending", default: 0] += 1 }
-        w.add(0, "Pods Status:", "\(phases["Running"] ?? 0) Running / \(phases["Pending"] ?? 0) Waiting / \(phases["Succeeded"] ?? 0) Succeeded / \(phases["Failed"] ?? 0) Failed")
+        podsStatus(r, &w)
         podTemplate(o.at("spec", "template"), level: 0, &w)
         eventsSection(r, &w)
     }

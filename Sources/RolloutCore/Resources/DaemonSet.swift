@@ -85,6 +85,17 @@ public struct DaemonSet: Equatable, Sendable {
         status = DaemonSetStatus(object["status"]?.objectValue)
     }
 
+    /// `updatedDesiredNodeCounts`: the surge and the unavailability allowed over `desired`
+    /// nodes, both rounded up (SurgeCount, UnavailableCount: `GetScaledValueFromIntOrPercent(…,
+    /// true)`); both 0 is taken as 1 unavailable. OnDelete: none.
+    public func rollingLimits(desired: Int) -> (surge: Int, unavailable: Int) {
+        guard case .rollingUpdate(let unavailableValue, let surgeValue) = updateStrategy else { return (0, 0) }
+        var unavailable = unavailableValue.scaled(total: desired, roundUp: true) ?? 0
+        let surge = surgeValue.scaled(total: desired, roundUp: true) ?? 0
+        if desired > 0 && unavailable == 0 && surge == 0 { unavailable = 1 }
+        return (surge, unavailable)
+    }
+
     /// The stored template generation (1 when absent).
     public static func templateGeneration(_ resource: Resource) -> Int {
         resource.annotations[templateGenerationAnnotation].flatMap(Int.init) ?? 1

@@ -207,18 +207,7 @@ extension Cluster {
                 revision += 1
             }
             guard revision > 0 else { continue }
-            var timeline = timelines[key] ?? Timeline(revision: revision, start: now, samples: [])
-            if timeline.revision != revision {
-                // The previous rollout's pods are all old ones now.
-                var previous = timeline.samples.last
-                if let p = previous {
-                    previous?.oldReady = p.oldReady + p.newReady
-                    previous?.newReady = 0
-                    previous?.updated = 0
-                }
-                timeline = Timeline(revision: revision, start: now, samples: [])
-                timeline.before = previous
-            }
+            var timeline = self.timeline(key, revision: revision)
             var reader = FieldReader()
             let d = Deployment(resource, reader: &reader)
             let shape = DeploymentShape(replicas: d.replicas, strategy: d.strategy)
@@ -288,6 +277,46 @@ extension Cluster {
         dirtyTimelines.insert(key)
     }
 
+    /// The workload's timeline for the rollout to `revision`: the one under way, or a new one
+    /// that starts now, the last one's final moment before it (its pods all old ones now).
+    func timeline(_ key: ObjectKey, revision: Int) -> Timeline {
+        guard let timeline = timelines[key], timeline.revision != revision else {
+            return timelines[key] ?? Timeline(revision: revision, start: now, samples: [])
+        }
+        var previous = timeline.samples.last
+        if let p = previous {
+            previous?.oldReady = p.oldReady + p.newReady
+            previous?.newReady = 0
+            previous?.updated = 0
+        }
+        var next = Timeline(revision: revision, start: now, samples: [])
+        next.before = previous
+        return next
+    }
+
+    /// A StatefulSet's or DaemonSet's pods counted for a sample, `isNew` telling the updated.
+    func count(_ resource: Resource, desired: Int, minReadySeconds: Int, since start: Timestamp, isNew: (SimPod) -> Bool) -> Timeline.Sample {
+        var sample = Timeline.Sample(desired: desired, current: 0, terminating: 0, updated: 0, ready: 0, available: 0, oldReady: 0, newReady: 0,
+                                     endpoints: 0, t: Double(now.milliseconds - start.milliseconds) / 1000)
+        for pod in pods(ownedBy: resource.uid) where !pod.gone {
+            if pod.isTerminating { sample.terminating += 1; continue }
+            let new = isNew(pod)
+            sample.current += 1
+            if new { sample.updated += 1 }
+            if pod.ready {
+                sample.ready += 1
+                if new { sample.newReady += 1 } else { sample.oldReady += 1 }
+            }
+            if pod.isAvailable(minReadySeconds: minReadySeconds, now: now) { sample.available += 1 }
+        }
+        return sample
+    }
+
+    /// The images of a revision's template, as a timeline's change line shows them.
+    func images(_ revision: Resource?) -> String {
+        (revision.map(StatefulSetUtils.template)?["spec"]?["containers"]?.arrayValue ?? []).compactMap { $0["image"]?.stringValue }.joined(separator: ", ")
+    }
+
     /// A DaemonSet's rollouts, numbered by its current revision: one pod per node that should
     /// run one, at most maxSurge more, at least maxUnavailable fewer available.
     func recordDaemonSetTimelines(all: Bool, due: Set<String>) {
@@ -299,30 +328,12 @@ extension Cluster {
             let owned = revisions(in: resource.namespace ?? "default").filter { $0.ownerReferences.contains { $0.uid == resource.uid } }
             guard let current = owned.first(where: { ControllerHistory.equal($0.object["data"], data) }) else { continue }
             let number = ControllerHistory.number(current)
-            var timeline = timelines[key] ?? Timeline(revision: number, start: now, samples: [])
-            if timeline.revision != number {
-                var previous = timeline.samples.last
-                if let p = previous {
-                    previous?.oldReady = p.oldReady + p.newReady
-                    previous?.newReady = 0
-                    previous?.updated = 0
-                }
-                timeline = Timeline(revision: number, start: now, samples: [])
-                timeline.before = previous
-            }
+            var timeline = self.timeline(key, revision: number)
             let desired = ds.status.desiredNumberScheduled
-            var surge = 0, unavailable = 0
-            if case .rollingUpdate(let u, let s) = ds.updateStrategy {
-                surge = s.scaled(total: desired, roundUp: true) ?? 0
-                unavailable = u.scaled(total: desired, roundUp: true) ?? 0
-                if desired > 0 && surge == 0 && unavailable == 0 { unavailable = 1 }
-            }
+            let (surge, unavailable) = ds.rollingLimits(desired: desired)
             timeline.maxPods = desired + surge
             timeline.minAvailable = max(0, desired - unavailable)
             if timeline.change.isEmpty {
-                func images(_ r: Resource?) -> String {
-                    (r.map(StatefulSetUtils.template)?["spec"]?["containers"]?.arrayValue ?? []).compactMap { $0["image"]?.stringValue }.joined(separator: ", ")
-                }
                 let previous = owned.filter { $0.name != current.name }.max { ControllerHistory.number($0) < ControllerHistory.number($1) }
                 let old = images(previous), new = images(current)
                 var parts = ["image " + (old.isEmpty || old == new ? new : "\(old) → \(new)"), "\(desired) node\(desired == 1 ? "" : "s")"]
@@ -332,20 +343,10 @@ extension Cluster {
                 }
                 timeline.change = parts.joined(separator: ", ")
             }
-            var sample = Timeline.Sample(desired: desired, current: 0, terminating: 0, updated: 0, ready: 0, available: 0, oldReady: 0, newReady: 0,
-                                         endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
             let generation = String(DaemonSet.templateGeneration(resource))
             let hash = current.labels[DaemonSetController.hashLabel] ?? ""
-            for pod in pods(ownedBy: resource.uid) where !pod.gone {
-                if pod.isTerminating { sample.terminating += 1; continue }
-                let isNew = pod.labels[DaemonSetController.hashLabel] == hash || pod.labels[DaemonSetController.generationLabel] == generation
-                sample.current += 1
-                if isNew { sample.updated += 1 }
-                if pod.ready {
-                    sample.ready += 1
-                    if isNew { sample.newReady += 1 } else { sample.oldReady += 1 }
-                }
-                if pod.isAvailable(minReadySeconds: ds.minReadySeconds, now: now) { sample.available += 1 }
+            var sample = count(resource, desired: desired, minReadySeconds: ds.minReadySeconds, since: timeline.start) {
+                $0.labels[DaemonSetController.hashLabel] == hash || $0.labels[DaemonSetController.generationLabel] == generation
             }
             finishSample(&sample, of: resource, template: template, timeline: timeline, key: key)
         }
@@ -363,23 +364,10 @@ extension Cluster {
             }
             guard let update = revision(set.status.updateRevision) else { continue }
             let number = ControllerHistory.number(update)
-            var timeline = timelines[key] ?? Timeline(revision: number, start: now, samples: [])
-            if timeline.revision != number {
-                var previous = timeline.samples.last
-                if let p = previous {
-                    previous?.oldReady = p.oldReady + p.newReady
-                    previous?.newReady = 0
-                    previous?.updated = 0
-                }
-                timeline = Timeline(revision: number, start: now, samples: [])
-                timeline.before = previous
-            }
+            var timeline = self.timeline(key, revision: number)
             timeline.maxPods = set.replicas
             timeline.minAvailable = max(0, set.replicas - 1)
             if timeline.change.isEmpty {
-                func images(_ r: Resource?) -> String {
-                    (r.map(StatefulSetUtils.template)?["spec"]?["containers"]?.arrayValue ?? []).compactMap { $0["image"]?.stringValue }.joined(separator: ", ")
-                }
                 let current = revision(set.status.currentRevision)
                 let old = current?.name == update.name ? "" : images(current), new = images(update)
                 var parts = ["image " + (old.isEmpty || old == new ? new : "\(old) → \(new)")]
@@ -391,18 +379,8 @@ extension Cluster {
                 parts.append(set.podManagementPolicy)
                 timeline.change = parts.joined(separator: ", ")
             }
-            var sample = Timeline.Sample(desired: set.replicas, current: 0, terminating: 0, updated: 0, ready: 0, available: 0, oldReady: 0, newReady: 0,
-                                         endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
-            for pod in pods(ownedBy: resource.uid) where !pod.gone {
-                if pod.isTerminating { sample.terminating += 1; continue }
-                let isNew = StatefulSetUtils.revision(of: pod) == update.name
-                sample.current += 1
-                if isNew { sample.updated += 1 }
-                if pod.ready {
-                    sample.ready += 1
-                    if isNew { sample.newReady += 1 } else { sample.oldReady += 1 }
-                }
-                if pod.isAvailable(minReadySeconds: set.minReadySeconds, now: now) { sample.available += 1 }
+            var sample = count(resource, desired: set.replicas, minReadySeconds: set.minReadySeconds, since: timeline.start) {
+                StatefulSetUtils.revision(of: $0) == update.name
             }
             finishSample(&sample, of: resource, template: resource.object["spec"]?["template"]?.objectValue ?? Object(), timeline: timeline, key: key)
         }

@@ -15,10 +15,7 @@ extension DaemonSetSync {
             desired += 1
             if byNode[node.name] == nil { byNode[node.name] = [] }
         }
-        guard case .rollingUpdate(let unavailableValue, let surgeValue) = ds.updateStrategy else { return (0, 0, desired) }
-        var unavailable = unavailableValue.scaled(total: desired, roundUp: true) ?? 0
-        let surge = surgeValue.scaled(total: desired, roundUp: true) ?? 0
-        if desired > 0 && unavailable == 0 && surge == 0 { unavailable = 1 }
+        let (surge, unavailable) = ds.rollingLimits(desired: desired)
         return (surge, unavailable, desired)
     }
 
@@ -134,18 +131,7 @@ extension DaemonSetSync {
                 collision = (collision ?? 0) + 1
                 continue
             }
-            var labels = template["metadata"]?["labels"]?.objectValue ?? Object()
-            labels[DaemonSetController.hashLabel] = .string(hash)
-            var meta = Object(["name": .string(name), "namespace": .string(namespace), "uid": .string(c.newUID()),
-                               "creationTimestamp": .string(c.now.description), "labels": .object(labels)])
-            if let annotations = resource.metadata["annotations"], annotations.objectValue?.count ?? 0 > 0 { meta["annotations"] = annotations }
-            meta["ownerReferences"] = .array([.object(Object([
-                "apiVersion": .string("apps/v1"), "kind": .string("DaemonSet"), "name": .string(resource.name), "uid": .string(resource.uid),
-                "controller": .bool(true), "blockOwnerDeletion": .bool(true),
-            ]))])
-            let revision = Resource(Object([
-                "apiVersion": .string("apps/v1"), "kind": .string("ControllerRevision"), "metadata": .object(meta), "data": data, "revision": .int(next),
-            ]))
+            let revision = ControllerHistory.make(owner: resource, name: name, label: (DaemonSetController.hashLabel, hash), template: template, data: data, number: next, in: c)
             c.putRevision(revision)
             if let collision, collision != resource.object["status"]?["collisionCount"]?.intValue {
                 resource.object.set(["status", "collisionCount"], .int(collision))

@@ -25,6 +25,24 @@ public enum ControllerHistory {
         return "\(cut)-\(hash)"
     }
 
+    /// `NewControllerRevision` (and the DaemonSet's `snapshot`): a revision of `owner`'s
+    /// template, named `name`, labelled with the template's labels and `label` (the hash),
+    /// annotated as the owner is, owned by it.
+    static func make(owner: Resource, name: String, label: (key: String, value: String), template: Object, data: Value, number: Int, in c: Cluster) -> Resource {
+        var labels = template["metadata"]?["labels"]?.objectValue ?? Object()
+        labels[label.key] = .string(label.value)
+        var meta = Object(["name": .string(name), "namespace": .string(owner.namespace ?? "default"), "uid": .string(c.newUID()),
+                           "creationTimestamp": .string(c.now.description), "labels": .object(labels)])
+        if let annotations = owner.metadata["annotations"], annotations.objectValue?.count ?? 0 > 0 { meta["annotations"] = annotations }
+        meta["ownerReferences"] = .array([.object(Object([
+            "apiVersion": .string("apps/v1"), "kind": .string(owner.kind), "name": .string(owner.name), "uid": .string(owner.uid),
+            "controller": .bool(true), "blockOwnerDeletion": .bool(true),
+        ]))])
+        return Resource(Object([
+            "apiVersion": .string("apps/v1"), "kind": .string("ControllerRevision"), "metadata": .object(meta), "data": data, "revision": .int(number),
+        ]))
+    }
+
     /// A revision's `revision` number.
     public static func number(_ r: Resource) -> Int { r.object["revision"]?.intValue ?? 0 }
 

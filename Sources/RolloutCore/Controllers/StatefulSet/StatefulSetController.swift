@@ -113,19 +113,7 @@ struct StatefulSetSync {
                 collisionCount += 1
                 continue
             }
-            var labels = template["metadata"]?["labels"]?.objectValue ?? Object()
-            labels[ControllerHistory.hashLabel] = .string(hash)
-            var meta = Object(["name": .string(name), "namespace": .string(namespace), "uid": .string(c.newUID()),
-                               "creationTimestamp": .string(c.now.description), "labels": .object(labels)])
-            if let annotations = resource.metadata["annotations"], annotations.objectValue?.count ?? 0 > 0 { meta["annotations"] = annotations }
-            meta["ownerReferences"] = .array([.object(Object([
-                "apiVersion": .string("apps/v1"), "kind": .string("StatefulSet"), "name": .string(resource.name), "uid": .string(resource.uid),
-                "controller": .bool(true), "blockOwnerDeletion": .bool(true),
-            ]))])
-            let revision = Resource(Object([
-                "apiVersion": .string("apps/v1"), "kind": .string("ControllerRevision"), "metadata": .object(meta),
-                "data": data, "revision": .int(number),
-            ]))
+            let revision = ControllerHistory.make(owner: resource, name: name, label: (ControllerHistory.hashLabel, hash), template: template, data: data, number: number, in: c)
             c.putRevision(revision)
             return revision
         }

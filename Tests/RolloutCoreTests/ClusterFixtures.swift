@@ -1,0 +1,20 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// A bare cluster (no add-ons) of `nodes` nodes in a temporary state, `yaml` applied, loaded.
+func bareCluster(_ test: XCTestCase, nodes: Int, _ yaml: String) throws -> (StateStore, Cluster) {
+    let store = try StateStore(directory: try temporaryDirectory(test).appendingPathComponent("s").path, writable: true,
+                               newCluster: ClusterSpec(profile: .bare, nodes: nodes))
+    test.addTeardownBlock { store.close() }
+    try applyYAML(yaml, to: store)
+    return (store, try Cluster(store: store))
+}
+
+/// Saves the cluster, applies `yaml` and loads again, as a second `rollout apply` would.
+func reapplyYAML(_ yaml: String, _ store: StateStore, _ c: Cluster) throws -> Cluster {
+    try c.save()
+    try store.commit()
+    try applyYAML(yaml, to: store)
+    return try Cluster(store: store)
+}
