@@ -255,6 +255,30 @@ final class StatefulSetTests: XCTestCase {
         ])
     }
 
+    // persistentVolumeClaimRetentionPolicy: whenScaled Delete — the claims of ordinals scaled
+    // away go once their pods have; whenDeleted Delete — the claims are the set's, so deleting
+    // the set deletes them; Retain (the default) keeps them.
+    func testClaimRetentionPolicy() throws {
+        let policy = "  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete, whenDeleted: Delete}\n  serviceName: web"
+        let yaml = Self.set(replicas: 3, claims: true).replacingOccurrences(of: "  serviceName: web", with: policy)
+        let (store, c0) = try cluster(yaml)
+        _ = run(c0, seconds: 10)
+        XCTAssertEqual(c0.claims.keys.map(\.name).sorted(), ["data-web-0", "data-web-1", "data-web-2"])
+        let c = try reapply(yaml.replacingOccurrences(of: "replicas: 3", with: "replicas: 1"), store, c0)
+        _ = run(c, seconds: 10)
+        XCTAssertEqual(c.claims.keys.map(\.name).sorted(), ["data-web-0"])
+        try c.save()
+        try store.commit()
+        _ = try Deleter(store: store).delete(try XCTUnwrap(store.get(ObjectKey(type: "apps/StatefulSet", namespace: "default", name: "web"))))
+        XCTAssertNil(try store.get(ObjectKey(type: "PersistentVolumeClaim", namespace: "default", name: "data-web-0")))
+        // Retain: kept.
+        let (kept, k0) = try cluster(Self.set(replicas: 2, claims: true))
+        _ = run(k0, seconds: 10)
+        try k0.save()
+        _ = try Deleter(store: kept).delete(try XCTUnwrap(kept.get(ObjectKey(type: "apps/StatefulSet", namespace: "default", name: "web"))))
+        XCTAssertNotNil(try kept.get(ObjectKey(type: "PersistentVolumeClaim", namespace: "default", name: "data-web-1")))
+    }
+
     // History through ControllerRevisions: one per template, numbered; a template seen before
     // is the revision found equal, renumbered (getStatefulSetRevisions), so `undo` makes no new
     // revision; revisionHistoryLimit keeps that many revisions no pod uses (truncateHistory).
@@ -328,6 +352,33 @@ final class StatefulSetTests: XCTestCase {
         XCTAssertTrue(plan.stdout.contains("statefulset.apps/postgres: failed: a pod never becomes Ready in "), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("  maxSurge 0 (a StatefulSet makes no extra pod), maxUnavailable 1 (one pod at a time, highest ordinal first)\n"), plan.stdout)
         XCTAssertTrue(plan.stdout.hasSuffix("verdict: failed (statefulset.apps/postgres: failed: a pod never becomes Ready)\n"), plan.stdout)
+    }
+
+    // The verbs on a StatefulSet, end to end: kubectl's lines, exit codes and refusals.
+    func testVerbsOnAStatefulSet() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let state = try temporaryDirectory(self).appendingPathComponent("s").path
+        func run(_ args: [String]) throws -> RolloutRun { try RolloutRun.run(args + ["--state", state]) }
+        XCTAssertEqual(try run(["apply", "-f", "examples/statefulset/", "--wait"]).status, 0)
+        XCTAssertEqual(try run(["set", "image", "sts/postgres", "postgres=postgres:16.6"]).stdout, "statefulset.apps/postgres image updated\n")
+        XCTAssertEqual(try run(["status", "sts/postgres"]).status, 0)
+        let dry = try run(["undo", "statefulset/postgres", "--dry-run"])
+        XCTAssertTrue(dry.stdout.contains("-      - image: postgres:16.6\n+      - image: postgres:16.4\n"), dry.stdout)
+        XCTAssertTrue(dry.stdout.hasSuffix("statefulset.apps/postgres rolled back (dry run)\n"), dry.stdout)
+        XCTAssertEqual(try run(["undo", "statefulset/postgres", "--to-revision=9"]).stderr, "error: unable to find specified revision 9 in history\n")
+        XCTAssertEqual(try run(["undo", "statefulset/postgres", "--to-revision=2"]).stdout, "statefulset.apps/postgres skipped rollback (current template already matches revision)\n")
+        XCTAssertEqual(try run(["undo", "statefulset/postgres"]).stdout, "statefulset.apps/postgres rolled back\n")
+        XCTAssertEqual(try run(["status", "sts/postgres"]).status, 0)
+        XCTAssertEqual(try run(["history", "sts/postgres"]).stdout, "statefulset.apps/postgres \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n")
+        XCTAssertEqual(try run(["restart", "sts/postgres"]).stdout, "statefulset.apps/postgres restarted\n")
+        XCTAssertEqual(try run(["scale", "sts/postgres", "--replicas=2"]).stdout, "statefulset.apps/postgres scaled\n")
+        let paused = try run(["pause", "sts/postgres"])
+        XCTAssertEqual([String(paused.status), paused.stderr], ["1", "error: statefulsets.apps \"postgres\" pausing is not supported\n"])
+        XCTAssertEqual(try run(["status", "replicaset/x"]).stderr, "error: no status viewer has been implemented for replicaset\n")
+        let status = try run(["status", "sts/postgres"])
+        XCTAssertEqual(status.status, 0)
+        XCTAssertTrue(status.stdout.contains("partitioned roll out complete: 2 new pods have been updated...\n"), status.stdout)
+        XCTAssertEqual(try run(["get", "pods", "-l", "app=postgres", "-o", "name"]).stdout, "pod/postgres-0\npod/postgres-1\n")
     }
 
     // kubectl's StatefulSetStatusViewer, message by message.

@@ -70,6 +70,13 @@ enum StatefulPodControl {
                                "creationTimestamp": .string(c.now.description)])
             if !labels.members.isEmpty { meta["labels"] = .object(labels) }
             meta["finalizers"] = .array([.string("kubernetes.io/pvc-protection")])
+            // whenDeleted: Delete — the claim is the set's (`setOwnerRef`, no controller flag),
+            // so deleting the set deletes it (the garbage collector, `rollout delete`).
+            if spec.whenDeleted == "Delete" {
+                meta["ownerReferences"] = .array([.object(Object([
+                    "apiVersion": .string("apps/v1"), "kind": .string("StatefulSet"), "name": .string(set.name), "uid": .string(set.uid),
+                ]))])
+            }
             var claimSpec = template["spec"]?.objectValue ?? Object()
             // The DefaultStorageClass admission plugin: the default class when none is named.
             if claimSpec["storageClassName"] == nil, let defaultClass = c.defaultStorageClass { claimSpec["storageClassName"] = .string(defaultClass) }
