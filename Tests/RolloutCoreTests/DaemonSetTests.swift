@@ -226,6 +226,38 @@ final class DaemonSetTests: XCTestCase {
         ])
     }
 
+    // `drain` and a DaemonSet's pod (kubectl's drain.go daemonSetFilter, before the other
+    // filters): an error without --ignore-daemonsets; with it a warning, the pod left where it
+    // is — its toleration of node.kubernetes.io/unschedulable keeps it on the cordoned node.
+    // (The same transcript as kubectl 1.32's against `rollout serve`.)
+    func testDrainLeavesDaemonSetPods() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let state = try temporaryDirectory(self).appendingPathComponent("s").path
+        func run(_ args: [String]) throws -> RolloutRun { try RolloutRun.run(args + ["--state", state]) }
+        XCTAssertEqual(try run(["cluster", "init", "--nodes", "2"]).status, 0)
+        XCTAssertEqual(try run(["apply", "-f", "examples/daemonset/", "--wait"]).status, 0)
+        func podOnNode2() throws -> String? {
+            try run(["get", "pods", "-n", "kube-system", "-l", "app=node-exporter", "-o", "wide"]).stdout.split(separator: "\n")
+                .first { $0.contains(" node-2 ") }.map { "kube-system/" + ($0.split(separator: " ").first ?? "") }
+        }
+        let pod = try XCTUnwrap(podOnNode2())
+        let refused = try run(["drain", "node-2", "--delete-emptydir-data"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.stdout, "node/node-2 cordoned\n")
+        XCTAssertEqual(refused.stderr, """
+        error: unable to drain node "node-2" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): \(pod), continuing command...
+        There are pending nodes to be drained:
+         node-2
+        cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): \(pod)
+
+        """)
+        let drained = try run(["drain", "node-2", "--delete-emptydir-data", "--ignore-daemonsets"])
+        XCTAssertEqual(drained.status, 0, drained.stderr)
+        XCTAssertTrue(drained.stderr.hasPrefix("Warning: ") && drained.stderr.contains("ignoring DaemonSet-managed Pods: \(pod)\n"), drained.stderr)
+        XCTAssertTrue(drained.stdout.hasSuffix("node/node-2 drained\n"), drained.stdout)
+        XCTAssertEqual(try podOnNode2(), pod)
+    }
+
     // kubectl's DaemonSetStatusViewer, message by message.
     func testStatusViewerMessages() throws {
         func viewed(_ strategy: String, _ status: String, generation: Int = 1) -> RolloutStatus.Result {

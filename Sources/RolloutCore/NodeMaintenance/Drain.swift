@@ -85,8 +85,21 @@ public enum Drain {
         var selected: [SimPod] = []
         for pod in podsOn(nodeName, in: c) where options.podSelector?.matches(pod.labels) ?? true {
             let name = "\(pod.namespace)/\(pod.name)"
-            // Mirror pods and DaemonSet pods do not exist here (no static pods; DaemonSets are
-            // not simulated yet), so the local-storage and controller filters are the ones.
+            // daemonSetFilter first (mirror pods do not exist here: no static pods): a
+            // DaemonSet's pod is never deleted — an error, or with --ignore-daemonsets a warning
+            // and skipped; one whose DaemonSet is gone goes only with --force.
+            if pod.ownerKind == "DaemonSet" && !pod.ownerUID.isEmpty {
+                if c.daemonSetKeys[pod.ownerUID] == nil {
+                    let gone = "daemonsets.apps \"\(pod.ownerName)\" not found"
+                    if !options.force { errors[gone, default: []].append(name); continue }
+                    warnings[gone, default: []].append(name)
+                    selected.append(pod)
+                    continue
+                }
+                if !options.ignoreDaemonSets { errors[daemonSetError, default: []].append(name); continue }
+                warnings[daemonSetWarning, default: []].append(name)
+                continue
+            }
             var warning: String?
             if hasEmptyDir(pod) {
                 if !options.deleteEmptyDirData { errors[localStorageError, default: []].append(name); continue }

@@ -81,12 +81,13 @@ public final class ServedCluster: @unchecked Sendable {
         }
         if let recorder {
             cluster.traffic = recorder
-            // Every Service with a ready endpoint (a new app has no clients until then), and
-            // the Ingress rules in front of them, looked for again at most once a second.
+            // Every Service with a ready endpoint (a new app has no clients until then), the
+            // Ingress rules in front of them and DaemonSets' host ports, looked for again at
+            // most once a second.
             if reloaded || clock.seconds() - routesChecked >= 1 {
-                let deployments = Array(cluster.deployments.values)
-                recorder.track(TrafficRecorder.servingServices(selecting: deployments, in: cluster).map { TrafficRecorder.Route(service: $0) }
-                               + TrafficRecorder.ingressRoutes(selecting: deployments, in: cluster))
+                let workloads = Array(cluster.deployments.values) + Array(cluster.statefulSets.values) + Array(cluster.daemonSets.values)
+                recorder.track(TrafficRecorder.servingServices(selecting: workloads, in: cluster).map { TrafficRecorder.Route(service: $0) }
+                               + TrafficRecorder.ingressRoutes(selecting: workloads, in: cluster) + TrafficRecorder.hostPortRoutes(selecting: workloads, in: cluster))
                 routesChecked = clock.seconds()
             }
         }
