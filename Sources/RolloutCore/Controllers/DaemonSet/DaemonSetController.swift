@@ -108,14 +108,22 @@ struct DaemonSetSync {
         return PodRequirements(template: template)
     }
 
-    /// `getNodesToDaemonPods`: the set's pods by the node they are for, oldest first
-    /// (podByCreationTimestampAndPhase), terminating ones included.
+    /// `getNodesToDaemonPods`: the set's pods by the node they are for, oldest first,
+    /// terminating ones included.
     func podsByNode() -> [String: [SimPod]] {
         var byNode: [String: [SimPod]] = [:]
         for pod in c.pods(ownedBy: resource.uid) where !pod.gone {
             byNode[pod.nodeName ?? DaemonSetSync.targetNode(pod) ?? "", default: []].append(pod)
         }
-        for key in byNode.keys { byNode[key]?.sort { ($0.created, $0.phase == "Running" ? 0 : 1, $0.name) < ($1.created, $1.phase == "Running" ? 0 : 1, $1.name) } }
+        // podByCreationTimestampAndPhase: scheduled first, then by creation time (whole
+        // seconds, as the API holds it), then by name.
+        for key in byNode.keys {
+            byNode[key]?.sort { a, b in
+                if (a.nodeName == nil) != (b.nodeName == nil) { return a.nodeName != nil }
+                let (sa, sb) = (a.created.milliseconds / 1000, b.created.milliseconds / 1000)
+                return sa == sb ? a.name < b.name : sa < sb
+            }
+        }
         return byNode
     }
 

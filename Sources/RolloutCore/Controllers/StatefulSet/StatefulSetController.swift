@@ -146,7 +146,8 @@ struct StatefulSetSync {
         condemned.sort { StatefulSetUtils.ordinal(of: $0.name, parent: resource.name) > StatefulSetUtils.ordinal(of: $1.name, parent: resource.name) }
         let currentTemplate = StatefulSetUtils.template(of: current), updateTemplate = StatefulSetUtils.template(of: update)
 
-        // The first unhealthy pod: of the replicas in order, else of the condemned from the lowest.
+        // The first unhealthy pod (its uid): of the replicas in order, else of the condemned from
+        // the lowest. A pod not made yet is unhealthy too: "" stands for it (no pod has that uid).
         var firstUnhealthy: String?
         for replica in replicas {
             guard case .pod(let pod) = replica else { if firstUnhealthy == nil { firstUnhealthy = "" }; continue }
