@@ -144,6 +144,32 @@ final class DaemonSetTests: XCTestCase {
         ])
     }
 
+    // minReadySeconds: a new pod counts against maxUnavailable until it has been ready for
+    // longer than minReadySeconds; the controller looks again minReadySeconds after the sync
+    // that saw it ready (`enqueueDaemonSetAfter`, a moment after: 1 ms here), so node-2's pod
+    // is replaced at 6.001 s, not at 1 s.
+    func testMinReadySecondsHoldsTheNextNode() throws {
+        let yaml = Self.daemonSet().replacingOccurrences(of: "  updateStrategy: {}", with: "  updateStrategy: {}\n  minReadySeconds: 5")
+        let (store, c0) = try cluster(nodes: 2, yaml)
+        _ = run(c0, seconds: 10)
+        let c = try reapply(yaml.replacingOccurrences(of: "agent:1", with: "agent:2"), store, c0)
+        XCTAssertEqual(run(c, seconds: 30), ["0: g1=1 g2-unready=1", "1000: g1=1 g2=1", "6001: g2=1 g2-unready=1", "7001: g2=2"])
+        XCTAssertEqual(status(c).numberAvailable, 2)
+    }
+
+    // OnDelete (updateDaemonSet runs no rolling update): nothing changes until a pod is
+    // deleted; manage then makes its node's new pod from the current template.
+    func testOnDeleteReplacesOnlyDeletedPods() throws {
+        let (store, c0) = try cluster(nodes: 2, Self.daemonSet(strategy: "{type: OnDelete}"))
+        _ = run(c0, seconds: 5)
+        let c = try reapply(Self.daemonSet(image: "agent:2", strategy: "{type: OnDelete}"), store, c0)
+        XCTAssertEqual(run(c, seconds: 30), ["0: g1=2"])
+        let pod = try XCTUnwrap(c.pods.values.first { !$0.gone && $0.nodeName == "node-1" })
+        Kubelet.beginTermination(pod.uid, in: c)
+        XCTAssertEqual(run(c, seconds: 10), ["0: g1=1 g2-unready=1", "1000: g1=1 g2=1"])
+        XCTAssertEqual([status(c).updatedNumberScheduled, status(c).desiredNumberScheduled], [1, 2])
+    }
+
     // A DaemonSet whose surge and unavailability are both 0 cannot be stored (validation); the
     // controller would take 1 unavailable.
     func testValidationOfTheStrategy() throws {
