@@ -34,7 +34,7 @@ enum RolloutCommands {
     }
 
     static func scale(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = help("rollout scale deployment/NAME --replicas=N [options]", "Set a Deployment's replica count, as `kubectl scale` does.",
+        let text = help("rollout scale (deployment|statefulset)/NAME --replicas=N [options]", "Set a Deployment's or StatefulSet's replica count, as `kubectl scale` does.",
                         "  rollout scale deployment/web-api --replicas=5", options: "      --replicas=N     The new number of replicas (required)")
         guard let (parsed, key) = try parse(args, extra: [.init(names: ["--replicas"], takesValue: true)], verb: "scale", help: text, io: &io) else { return 0 }
         guard let replicasText = parsed.last("--replicas"), let replicas = Int(replicasText), replicas >= 0 else {
@@ -45,7 +45,7 @@ enum RolloutCommands {
     }
 
     static func setImage(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = help("rollout set image deployment/NAME CONTAINER=IMAGE... [options]", "Update container images of a Deployment's pod template, as `kubectl set image` does.",
+        let text = help("rollout set image (deployment|statefulset|daemonset)/NAME CONTAINER=IMAGE... [options]", "Update container images of a workload's pod template, as `kubectl set image` does.",
                         "  rollout set image deployment/web-api web-api=ghcr.io/example/web-api:1.5.0\n  rollout set image deployment/web-api '*=nginx:1.27'")
         var rest = args
         guard rest.first == "image" else {
@@ -69,10 +69,10 @@ enum RolloutCommands {
         return 0
     }
 
-    /// A verb that takes only `deployment/NAME` and prints one line.
+    /// A verb that takes only `deployment/NAME` (or `statefulset/NAME`, `daemonset/NAME`) and prints one line.
     static func simple(_ args: [String], io: inout CommandIO, verb: String, summary: String,
                        action: (StateStore, ObjectKey) throws -> String) throws -> Int32 {
-        let text = help("rollout \(verb) deployment/NAME [options]", summary, "  rollout \(verb) deployment/web-api")
+        let text = help("rollout \(verb) (deployment|statefulset|daemonset)/NAME [options]", summary, "  rollout \(verb) deployment/web-api")
         guard let (parsed, key) = try parse(args, extra: [], verb: verb, help: text, io: &io) else { return 0 }
         io.out(try withStore(parsed) { try action($0, key) } + "\n")
         return 0
@@ -87,13 +87,13 @@ enum RolloutCommands {
     }
 
     static func restart(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        try simple(args, io: &io, verb: "restart", summary: "Roll every pod of a Deployment by stamping its template with kubectl.kubernetes.io/restartedAt.",
+        try simple(args, io: &io, verb: "restart", summary: "Roll every pod of a Deployment, StatefulSet or DaemonSet by stamping its template with kubectl.kubernetes.io/restartedAt.",
                    action: RolloutActions.restart)
     }
 
     static func history(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = help("rollout history deployment/NAME [--revision=N] [-o wide] [options]",
-                        "List a Deployment's revisions with their change-cause (with -o wide, also their images and creation time), or show one revision's pod template.",
+        let text = help("rollout history (deployment|statefulset|daemonset)/NAME [--revision=N] [-o wide] [options]",
+                        "List a workload's revisions with their change-cause (with -o wide, also their images and creation time), or show one revision's pod template.",
                         "  rollout history deployment/web-api\n  rollout history deployment/web-api -o wide\n  rollout history deployment/web-api --revision=2",
                         options: "      --revision=N     Show the pod template of revision N\n  -o, --output=        wide: also the images and creation time")
         guard let (parsed, key) = try parse(args, extra: [.init(names: ["--revision"], takesValue: true), .init(names: ["-o", "--output"], takesValue: true)],
@@ -114,8 +114,8 @@ enum RolloutCommands {
     }
 
     static func undo(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = help("rollout undo deployment/NAME [--to-revision=N] [--dry-run] [options]",
-                        "Roll a Deployment back to the previous revision (or revision N). With --dry-run, show the diff of what would change.",
+        let text = help("rollout undo (deployment|statefulset|daemonset)/NAME [--to-revision=N] [--dry-run] [options]",
+                        "Roll a workload back to the previous revision (or revision N). With --dry-run, show the diff of what would change.",
                         "  rollout undo deployment/web-api\n  rollout undo deployment/web-api --to-revision=1 --dry-run",
                         options: "      --to-revision=0  The revision to go back to (0: the previous one)\n      --dry-run        Print the diff of the change; change nothing")
         guard let (parsed, key) = try parse(args, extra: [.init(names: ["--to-revision"], takesValue: true), .init(names: ["--dry-run"], takesValue: false)],

@@ -3,14 +3,14 @@ import RolloutCore
 
 enum StatusCommand {
     static let help = """
-    Watch the rollout of a Deployment until it finishes, as `kubectl rollout status` does:
+    Watch the rollout of a Deployment, StatefulSet or DaemonSet until it finishes, as `kubectl rollout status` does:
     virtual time runs, the controllers act, and each new status line is printed. Beyond kubectl,
     it fails at once when every new pod is stuck in CrashLoopBackOff or ImagePullBackOff.
 
     Exit status: 0 rolled out; 1 failed (progress deadline exceeded, pods stuck), timed out or not found.
 
     Usage:
-      rollout status deployment/NAME [--watch=true] [--revision=N] [--timeout=0s] [--speed=X] [--no-fail-fast] [options]
+      rollout status (deployment|statefulset|daemonset)/NAME [--watch=true] [--revision=N] [--timeout=0s] [--speed=X] [--no-fail-fast] [options]
 
     Examples:
       rollout status deployment/web-api
