@@ -314,6 +314,7 @@ public final class Cluster {
         podNames.reserveCapacity(pods.count)
         for pod in pods.values {
             if !pod.gone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
+            if !pod.gone, pod.ownerKind != "ReplicaSet", !pod.ownerUID.isEmpty { livePods[pod.ownerUID, default: 0] += 1 }
             podNames.insert("\(pod.namespace)/\(pod.name)")
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
             if let node = pod.nodeName, !pod.gone {
@@ -384,18 +385,22 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
-        if pod.ownerKind == "DaemonSet" {
-            daemonSetsToSync.insert(pod.ownerUID)
-            timelinesToSample.insert(pod.ownerUID)
+        if setPodMoved(pod), !pod.gone {
             livePods[pod.ownerUID, default: 0] += 1
             instantPeak[pod.ownerUID] = max(instantPeak[pod.ownerUID] ?? 0, livePods[pod.ownerUID] ?? 0)
         }
-        if pod.ownerKind == "StatefulSet" {
-            statefulSetsToSync.insert(pod.ownerUID)
-            timelinesToSample.insert(pod.ownerUID)
-            livePods[pod.ownerUID, default: 0] += 1
-            instantPeak[pod.ownerUID] = max(instantPeak[pod.ownerUID] ?? 0, livePods[pod.ownerUID] ?? 0)
+    }
+
+    /// A pod of a StatefulSet or DaemonSet moved: its controller syncs it, its timeline is
+    /// sampled. False for any other pod.
+    private func setPodMoved(_ pod: SimPod) -> Bool {
+        switch pod.ownerKind {
+        case "StatefulSet": statefulSetsToSync.insert(pod.ownerUID)
+        case "DaemonSet": daemonSetsToSync.insert(pod.ownerUID)
+        default: return false
         }
+        timelinesToSample.insert(pod.ownerUID)
+        return true
     }
 
     func update(_ rs: SimReplicaSet) {
@@ -415,11 +420,7 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
-        if pod.ownerKind == "StatefulSet" || pod.ownerKind == "DaemonSet" {
-            if pod.ownerKind == "StatefulSet" { statefulSetsToSync.insert(pod.ownerUID) } else { daemonSetsToSync.insert(pod.ownerUID) }
-            timelinesToSample.insert(pod.ownerUID)
-            if pod.gone && !wasGone { livePods[pod.ownerUID, default: 0] -= 1 }
-        }
+        if setPodMoved(pod), pod.gone && !wasGone { livePods[pod.ownerUID, default: 0] -= 1 }
         if pod.gone && !wasGone {
             podsHeld -= 1
             ownersWithGonePods.insert(pod.ownerUID)
