@@ -187,7 +187,7 @@ final class ServeCommandTests: XCTestCase {
             guard let range = text.range(of: "Governing Service:") else { return text }
             return String(text[..<range.lowerBound])
         }
-        for command in [["get", "sts,pods,pvc,controllerrevisions", "-o", "wide"], ["get", "statefulset", "postgres", "-o", "yaml"],
+        for command in [["get", "sts,pods,pvc,pv,controllerrevisions", "-o", "wide"], ["get", "statefulset", "postgres", "-o", "yaml"],
                         ["describe", "statefulset", "postgres"], ["describe", "pod", "postgres-0"],
                         ["rollout", "history", "statefulset/postgres"], ["rollout", "history", "statefulset/postgres", "--revision=1"],
                         ["rollout", "history", "deployment/coredns", "-n", "kube-system", "--revision=1"],

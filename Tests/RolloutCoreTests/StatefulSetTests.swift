@@ -249,6 +249,12 @@ final class StatefulSetTests: XCTestCase {
         let claim = try XCTUnwrap(store.get(ObjectKey(type: "PersistentVolumeClaim", namespace: "default", name: "data-web-1")))
         XCTAssertEqual(claim.value.at("status", "phase")?.stringValue, "Bound")
         XCTAssertEqual(claim.labels, ["app": "web"])
+        // The volume the provisioner made for it, bound to it.
+        let volumeName = try XCTUnwrap(claim.value.at("spec", "volumeName")?.stringValue)
+        let volume = try XCTUnwrap(store.get(ObjectKey(type: "PersistentVolume", namespace: "", name: volumeName)))
+        XCTAssertEqual(volume.value.at("spec", "claimRef", "name")?.stringValue, "data-web-1")
+        XCTAssertEqual(volume.value.at("spec", "claimRef", "uid")?.stringValue, claim.uid)
+        XCTAssertEqual(volume.value.at("status", "phase")?.stringValue, "Bound")
         XCTAssertEqual(c.events.filter { $0.reason == "SuccessfulCreate" }.map(\.message), [
             "create Claim data-web-0 Pod web-0 in StatefulSet web success", "create Pod web-0 in StatefulSet web successful",
             "create Claim data-web-1 Pod web-1 in StatefulSet web success", "create Pod web-1 in StatefulSet web successful",
@@ -267,11 +273,21 @@ final class StatefulSetTests: XCTestCase {
         let c = try reapply(yaml.replacingOccurrences(of: "replicas: 3", with: "replicas: 1"), store, c0)
         _ = run(c, seconds: 10)
         XCTAssertEqual(c.claims.keys.map(\.name).sorted(), ["data-web-0"])
+        // reclaimVolume: their volumes (reclaimPolicy Delete, the class's default) went with them.
+        XCTAssertEqual(c.volumes.count, 1)
         try c.save()
         try store.commit()
         _ = try Deleter(store: store).delete(try XCTUnwrap(store.get(ObjectKey(type: "apps/StatefulSet", namespace: "default", name: "web"))))
         XCTAssertNil(try store.get(ObjectKey(type: "PersistentVolumeClaim", namespace: "default", name: "data-web-0")))
-        // Retain: kept.
+        // A class whose reclaimPolicy is Retain: the volume stays, Released.
+        let retain = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: keep, annotations: {storageclass.kubernetes.io/is-default-class: \"true\"}}\nprovisioner: example.com/disk\nreclaimPolicy: Retain\n---\n"
+        let (kept0, r0) = try cluster(retain + yaml)
+        _ = run(r0, seconds: 10)
+        let r1 = try reapply(retain + yaml.replacingOccurrences(of: "replicas: 3", with: "replicas: 1"), kept0, r0)
+        _ = run(r1, seconds: 10)
+        XCTAssertEqual(r1.volumes.values.map { $0.value.at("status", "phase")?.stringValue ?? "" }.sorted(), ["Bound", "Released", "Released"])
+        XCTAssertEqual(r1.volumes.values.first?.value.at("spec", "storageClassName")?.stringValue, "keep")
+        // Retain (the default policy) keeps the claims.
         let (kept, k0) = try cluster(Self.set(replicas: 2, claims: true))
         _ = run(k0, seconds: 10)
         try k0.save()

@@ -354,6 +354,12 @@ public enum TablePrinter {
         }
     }
 
+    /// `GetAccessModesAsString`: RWO, ROX, RWX, RWOP, in that order.
+    static func accessModes(_ value: Value?) -> String {
+        let modes = Set((value?.arrayValue ?? []).compactMap(\.stringValue))
+        return [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")].filter { modes.contains($0.0) }.map(\.1).joined(separator: ",")
+    }
+
     static func labelsText(_ labels: [String: String]) -> String {
         labels.isEmpty ? "<none>" : labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
@@ -364,6 +370,7 @@ public enum TablePrinter {
         case ("apps", "ReplicaSet"): return ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
         // kubectl's printStatefulSet and printDaemonSet.
         case ("apps", "StatefulSet"): return ["NAME", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES"] : [])
+        case ("", "PersistentVolume"): return ["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"] + (wide ? ["VOLUMEMODE"] : [])
         case ("", "PersistentVolumeClaim"): return ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"] + (wide ? ["VOLUMEMODE"] : [])
         case ("apps", "DaemonSet"): return ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
         case ("", "Pod"): return ["NAME", "READY", "STATUS", "RESTARTS", "AGE"] + (wide ? ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"] : [])
@@ -418,15 +425,25 @@ public enum TablePrinter {
             var cells = [r.name, "\(int(["status", "readyReplicas"]))/\(o.at("spec", "replicas")?.intValue ?? 1)", age]
             if wide { cells += workloadWideCells(o).prefix(2) }
             return cells
+        case ("", "PersistentVolume"):
+            // printPersistentVolume: the claim as namespace/name, the access modes short.
+            let claimRef = o.at("spec", "claimRef")
+            let claim = claimRef.flatMap { ref in ref["name"]?.stringValue.map { "\(ref["namespace"]?.stringValue ?? "")/\($0)" } } ?? ""
+            let phase = r.deletionTimestamp != nil ? "Terminating" : o.at("status", "phase")?.stringValue ?? ""
+            let attributesClass = o.at("spec", "volumeAttributesClassName")?.stringValue ?? ""
+            var cells = [r.name, o.at("spec", "capacity", "storage").flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? "",
+                         accessModes(o.at("spec", "accessModes")), o.at("spec", "persistentVolumeReclaimPolicy")?.stringValue ?? "", phase, claim,
+                         o.at("spec", "storageClassName")?.stringValue ?? "", attributesClass.isEmpty ? "<unset>" : attributesClass,
+                         o.at("status", "reason")?.stringValue ?? "", age]
+            if wide { cells.append(o.at("spec", "volumeMode")?.stringValue ?? "<unset>") }
+            return cells
         case ("", "PersistentVolumeClaim"):
             // printPersistentVolumeClaim: capacity and access modes once a volume is bound.
             let phase = r.deletionTimestamp != nil ? "Terminating" : o.at("status", "phase")?.stringValue ?? ""
             let volume = o.at("spec", "volumeName")?.stringValue ?? ""
-            let order = [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")]
-            let modes = Set((o.at("status", "accessModes")?.arrayValue ?? []).compactMap(\.stringValue))
             let capacity = o.at("status", "capacity", "storage").flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? ""
             let attributesClass = o.at("spec", "volumeAttributesClassName")?.stringValue ?? ""
-            var cells = [r.name, phase, volume, volume.isEmpty ? "" : capacity, volume.isEmpty ? "" : order.filter { modes.contains($0.0) }.map(\.1).joined(separator: ","),
+            var cells = [r.name, phase, volume, volume.isEmpty ? "" : capacity, volume.isEmpty ? "" : accessModes(o.at("status", "accessModes")),
                          o.at("spec", "storageClassName")?.stringValue ?? "", attributesClass.isEmpty ? "<unset>" : attributesClass, age]
             if wide { cells.append(o.at("spec", "volumeMode")?.stringValue ?? "<unset>") }
             return cells

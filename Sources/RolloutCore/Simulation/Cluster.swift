@@ -74,10 +74,14 @@ public final class Cluster {
     /// PersistentVolumeClaims, and those the controllers wrote or deleted since the load.
     var claims: [ObjectKey: Resource] = [:]
     var dirtyClaims: Set<ObjectKey> = []
+    /// PersistentVolumes by key, and those written or deleted since the load.
+    var volumes: [ObjectKey: Resource] = [:]
+    var dirtyVolumes: Set<ObjectKey> = []
     /// The default StorageClass (`storageclass.kubernetes.io/is-default-class`) and each
-    /// class's provisioner.
+    /// class's provisioner and reclaim policy.
     var defaultStorageClass: String?
     var provisioners: [String: String] = [:]
+    var reclaimPolicies: [String: String] = [:]
     var replicaSetsByOwner: [String: [String]] = [:]
     /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every
     /// pod at every instant do no dictionary lookups.
@@ -199,8 +203,10 @@ public final class Cluster {
             daemonSetsToSync.insert(set.uid)
         }
         for revision in try list(ControllerHistory.type) { controllerRevisions[revision.key] = revision }
+        for volume in try list(PersistentVolumeController.type) { volumes[volume.key] = volume }
         for storageClass in try store.list(ResourceType.forObject(apiVersion: "storage.k8s.io/v1", kind: "StorageClass")) {
             if let provisioner = storageClass.object["provisioner"]?.stringValue { provisioners[storageClass.name] = provisioner }
+            if let policy = storageClass.object["reclaimPolicy"]?.stringValue { reclaimPolicies[storageClass.name] = policy }
             if storageClass.annotations["storageclass.kubernetes.io/is-default-class"] == "true", defaultStorageClass.map({ storageClass.name < $0 }) ?? true {
                 defaultStorageClass = storageClass.name
             }
@@ -532,6 +538,19 @@ public final class Cluster {
     /// The provisioner of a StorageClass, when the cluster has it.
     func storageProvisioner(_ storageClass: String?) -> String? { storageClass.flatMap { provisioners[$0] } }
 
+    /// A StorageClass's `reclaimPolicy` (Delete by default).
+    func reclaimPolicy(_ storageClass: String?) -> String { storageClass.flatMap { reclaimPolicies[$0] } ?? "Delete" }
+
+    func putVolume(_ volume: Resource) {
+        volumes[volume.key] = volume
+        dirtyVolumes.insert(volume.key)
+    }
+
+    func deleteVolume(_ key: ObjectKey) {
+        volumes[key] = nil
+        dirtyVolumes.insert(key)
+    }
+
     func updateDeployment(_ resource: Resource) {
         changes += 1
         deployments[resource.key] = resource
@@ -701,6 +720,10 @@ public final class Cluster {
             if let claim = claims[key] { try store.put(claim, creating: false) } else if try store.get(key) != nil { try store.delete(key) }
         }
         dirtyClaims = []
+        for key in dirtyVolumes.sorted() {
+            if let volume = volumes[key] { try store.put(volume, creating: false) } else if try store.get(key) != nil { try store.delete(key) }
+        }
+        dirtyVolumes = []
         // Pods are encoded and serialized on every core, then stored in order: each pod's
         // kubelet memory (if any) and then the pod, as one write after the other would number
         // them.

@@ -19,6 +19,7 @@ public enum EventLoop {
             if ReplicaSetController.sync(in: c) { changed = true }
             if StatefulSetController.sync(in: c) { changed = true }
             if DaemonSetController.sync(in: c) { changed = true }
+            if PersistentVolumeController.sync(in: c) { changed = true }
             if Scheduler.schedule(in: c) { changed = true }
             if EndpointsController.sync(in: c) { changed = true }
             if ServiceLoadBalancer.sync(in: c) { changed = true }

@@ -92,7 +92,8 @@ enum StatefulPodControl {
 
     /// Binds the claims of a scheduled pod that are still Pending, as the scheduler's
     /// VolumeBinding and the provisioner do for a `WaitForFirstConsumer` class (k3s'
-    /// local-path): the node selected, a volume `pvc-<uid>` provisioned and bound at once.
+    /// local-path): the node selected, a volume `pvc-<uid>` provisioned
+    /// (PersistentVolumeController.provision) and bound at once.
     static func bindClaims(of pod: SimPod, in c: Cluster) {
         guard let node = pod.nodeName else { return }
         for volume in pod.template["spec"]?["volumes"]?.arrayValue ?? [] {
@@ -117,6 +118,7 @@ enum StatefulPodControl {
             if let storage = claim.object["spec"]?["resources"]?["requests"]?["storage"] { status["capacity"] = .object(Object(["storage": storage])) }
             claim.object["status"] = .object(status)
             c.putClaim(claim)
+            c.putVolume(PersistentVolumeController.provision(for: claim, node: node, in: c))
         }
     }
 
