@@ -144,6 +144,21 @@ final class DaemonSetTests: XCTestCase {
         ])
     }
 
+    // A new pod that never becomes Ready counts against maxUnavailable for good: the update
+    // stops at the first node, and the wait says which pod holds it.
+    func testANeverReadyPodStopsTheUpdate() throws {
+        let (store, c0) = try cluster(nodes: 3, Self.daemonSet())
+        _ = run(c0, seconds: 5)
+        let broken = Self.daemonSet(image: "agent:2", annotations: "{rollout.sim/pull: 0s, rollout.sim/ready: never}")
+            .replacingOccurrences(of: "image: agent:2", with: "image: agent:2\n        readinessProbe: {exec: {command: [\"true\"]}}")
+        let c = try reapply(broken, store, c0)
+        let key = try XCTUnwrap(c.daemonSets.keys.first)
+        let outcome = RolloutWait.wait(for: [key], in: c, options: RolloutWait.Options(), report: { _, _, _ in })[key]
+        let stuck = try XCTUnwrap(c.pods.values.first { !$0.gone && $0.labels[DaemonSetController.generationLabel] == "2" })
+        XCTAssertEqual(outcome, .failed("daemonset \"agent\" is not progressing: pod \(stuck.name) on \(stuck.nodeName ?? "") is not Running and Ready, and the rollout waits for it"))
+        XCTAssertEqual(c.pods.values.filter { !$0.gone && $0.labels[DaemonSetController.generationLabel] == "1" }.count, 2)
+    }
+
     // minReadySeconds: a new pod counts against maxUnavailable until it has been ready for
     // longer than minReadySeconds; the controller looks again minReadySeconds after the sync
     // that saw it ready (`enqueueDaemonSetAfter`, a moment after: 1 ms here), so node-2's pod
@@ -215,10 +230,11 @@ final class DaemonSetTests: XCTestCase {
         let c = try reapply(proxy("{rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}", image: "proxy:2"), store, c0)
         let key = try XCTUnwrap(c.daemonSets.keys.first)
         let outcome = RolloutWait.wait(for: [key], in: c, options: RolloutWait.Options(timeout: Duration(seconds: 300)), report: { _, _, _ in })[key]
-        XCTAssertNotEqual(outcome, .done)
         let pending = c.pods.values.filter { !$0.gone && $0.nodeName == nil }
         XCTAssertEqual(pending.count, 1)
-        XCTAssertEqual(pending.first?.schedulingFailure?.contains("didn't have free ports"), true, pending.first?.schedulingFailure ?? "")
+        let failure = try XCTUnwrap(pending.first?.schedulingFailure)
+        XCTAssertTrue(failure.contains("didn't have free ports"), failure)
+        XCTAssertEqual(outcome, .failed("daemon set \"proxy\" failed: pod \(pending[0].name) for \(DaemonSetSync.targetNode(pending[0]) ?? "") cannot be placed: the old pod there holds its host port, and goes only once the new one is available (maxSurge with a host port)"))
     }
 
     // Traffic to a host port, clients spreading over the nodes in turn (10/s over 2 nodes): a

@@ -88,6 +88,13 @@ public enum RolloutStatus {
     /// rollout cannot finish by itself. The message names a pod and its reason.
     public static func stuckPods(_ resource: Resource, in c: Cluster) -> String? {
         if resource.kind == "DaemonSet" {
+            // A surge pod its node cannot take because the old pod there holds its host port:
+            // the old pod goes only once the new one is available, so neither ever moves.
+            let live = c.pods(ownedBy: resource.uid).filter { !$0.gone && !$0.isTerminating }
+            for pod in live.sorted(by: { $0.name < $1.name }) where pod.nodeName == nil && pod.schedulingFailure?.contains("didn't have free ports") == true {
+                guard let node = DaemonSetSync.targetNode(pod), live.contains(where: { $0.nodeName == node && $0.uid != pod.uid }) else { continue }
+                return "daemon set \"\(resource.name)\" failed: pod \(pod.name) for \(node) cannot be placed: the old pod there holds its host port, and goes only once the new one is available (maxSurge with a host port)"
+            }
             // Pods of the new template stuck: the rollout cannot pass them.
             let generation = String(DaemonSet.templateGeneration(resource))
             let pods = c.pods(ownedBy: resource.uid).filter { $0.isActive && !$0.ready && $0.labels[DaemonSetController.generationLabel] == generation }

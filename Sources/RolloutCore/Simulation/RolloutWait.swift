@@ -48,6 +48,7 @@ public enum RolloutWait {
         for key in keys where outcomes[key] == nil {
             guard loopOutcome == .idle else { outcomes[key] = .timedOut; continue }
             if let set = c.statefulSets[key], let message = stalledStatefulSet(set, in: c) { outcomes[key] = .failed(message); continue }
+            if let ds = c.daemonSets[key], let message = stalledDaemonSet(ds, in: c) { outcomes[key] = .failed(message); continue }
             let paused = c.deployments[key]?.object["spec"]?["paused"]?.boolValue == true
             let kind = c.workload(key)?.kind.lowercased() ?? "deployment"
             outcomes[key] = .failed(paused ? "deployment \"\(key.name)\" is paused; resume it with 'rollout resume deployment/\(key.name)'"
@@ -79,6 +80,18 @@ public enum RolloutWait {
         guard let pod = pods.first(where: { !StatefulSetUtils.isHealthy($0) }) else { return nil }
         return "statefulset \"\(set.name)\" is not progressing: pod \(pod.name) is not Running and Ready, and the StatefulSet controller waits for it; "
             + "rolling the template back does not replace it: delete the pod once the template is fixed (a forced rollback)"
+    }
+
+    /// A DaemonSet whose rollout waits for a pod that cannot be placed (a surge pod beside one
+    /// holding its host port) or will not become Ready: which, and why.
+    static func stalledDaemonSet(_ ds: Resource, in c: Cluster) -> String? {
+        let pods = c.pods(ownedBy: ds.uid).filter { !$0.gone && !$0.isTerminating }.sorted { ($0.nodeName ?? "", $0.name) < ($1.nodeName ?? "", $1.name) }
+        if let pending = pods.first(where: { $0.nodeName == nil }) {
+            let node = DaemonSetSync.targetNode(pending).map { " for \($0)" } ?? ""
+            return "daemonset \"\(ds.name)\" is not progressing: pod \(pending.name)\(node) cannot be placed: \(pending.schedulingFailure ?? "no node fits it")"
+        }
+        guard let unready = pods.first(where: { !StatefulSetUtils.isRunningAndReady($0) }) else { return nil }
+        return "daemonset \"\(ds.name)\" is not progressing: pod \(unready.name) on \(unready.nodeName ?? "no node") is not Running and Ready, and the rollout waits for it"
     }
 
     /// Some pod of these Deployments is being stopped.
