@@ -45,7 +45,7 @@ enum PersistentVolumeController {
     static func sync(in c: Cluster) -> Bool {
         guard !c.volumes.isEmpty, c.profile != .imported else { return false }
         var changed = false
-        for (key, volume) in c.volumes.sorted(by: { $0.key < $1.key }) where volume.object["status"]?["phase"]?.stringValue == "Bound" {
+        for (key, volume) in c.volumes.objects.sorted(by: { $0.key < $1.key }) where volume.object["status"]?["phase"]?.stringValue == "Bound" {
             guard let ref = volume.object["spec"]?["claimRef"], let name = ref["name"]?.stringValue, let namespace = ref["namespace"]?.stringValue else { continue }
             let claimKey = ObjectKey(type: StatefulPodControl.claimType.storageKey, namespace: namespace, name: name)
             if let claim = c.claims[claimKey], claim.uid == ref["uid"]?.stringValue { continue }

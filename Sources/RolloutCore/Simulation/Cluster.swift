@@ -68,15 +68,11 @@ public final class Cluster {
     var daemonSetsToSync: Set<String> = []
     var dirtyDaemonSets: Set<ObjectKey> = []
     var daemonSetNodeChanges = -1
-    /// ControllerRevisions as stored, and those written or deleted since the load.
-    var controllerRevisions: [ObjectKey: Resource] = [:]
-    var dirtyRevisions: Set<ObjectKey> = []
-    /// PersistentVolumeClaims, and those the controllers wrote or deleted since the load.
-    var claims: [ObjectKey: Resource] = [:]
-    var dirtyClaims: Set<ObjectKey> = []
-    /// PersistentVolumes by key, and those written or deleted since the load.
-    var volumes: [ObjectKey: Resource] = [:]
-    var dirtyVolumes: Set<ObjectKey> = []
+    /// ControllerRevisions, PersistentVolumeClaims and PersistentVolumes, as stored and as
+    /// the controllers changed them.
+    var controllerRevisions = WrittenObjects()
+    var claims = WrittenObjects()
+    var volumes = WrittenObjects()
     /// The default StorageClass (`storageclass.kubernetes.io/is-default-class`) and each
     /// class's provisioner and reclaim policy.
     var defaultStorageClass: String?
@@ -202,8 +198,8 @@ public final class Cluster {
             daemonSetKeys[set.uid] = set.key
             daemonSetsToSync.insert(set.uid)
         }
-        for revision in try list(ControllerHistory.type) { controllerRevisions[revision.key] = revision }
-        for volume in try list(PersistentVolumeController.type) { volumes[volume.key] = volume }
+        for revision in try list(ControllerHistory.type) { controllerRevisions.load(revision) }
+        for volume in try list(PersistentVolumeController.type) { volumes.load(volume) }
         for storageClass in try store.list(ResourceType.forObject(apiVersion: "storage.k8s.io/v1", kind: "StorageClass")) {
             if let provisioner = storageClass.object["provisioner"]?.stringValue { provisioners[storageClass.name] = provisioner }
             if let policy = storageClass.object["reclaimPolicy"]?.stringValue { reclaimPolicies[storageClass.name] = policy }
@@ -223,7 +219,7 @@ public final class Cluster {
         storedMemories = Set(memories.keys)
         for kind in [Self.configMapType, Self.secretType, StatefulPodControl.claimType] {
             for object in try store.list(kind) {
-                if kind == StatefulPodControl.claimType { claims[object.key] = object }
+                if kind == StatefulPodControl.claimType { claims.load(object) }
                 var keys = Set((object.object["data"]?.objectValue?.members ?? []).map(\.key))
                 keys.formUnion((object.object["binaryData"]?.objectValue?.members ?? []).map(\.key))
                 keys.formUnion((object.object["stringData"]?.objectValue?.members ?? []).map(\.key))
@@ -509,29 +505,21 @@ public final class Cluster {
 
     /// The ControllerRevisions of a namespace, in name order.
     func revisions(in namespace: String) -> [Resource] {
-        controllerRevisions.filter { $0.key.namespace == namespace }.sorted { $0.key.name < $1.key.name }.map(\.value)
+        controllerRevisions.objects.filter { $0.key.namespace == namespace }.sorted { $0.key.name < $1.key.name }.map(\.value)
     }
 
-    func putRevision(_ revision: Resource) {
-        controllerRevisions[revision.key] = revision
-        dirtyRevisions.insert(revision.key)
-    }
+    func putRevision(_ revision: Resource) { controllerRevisions.put(revision) }
 
-    func deleteRevision(_ key: ObjectKey) {
-        controllerRevisions[key] = nil
-        dirtyRevisions.insert(key)
-    }
+    func deleteRevision(_ key: ObjectKey) { controllerRevisions.delete(key) }
 
     /// A claim written: pods that mount it find it (`configObjects`).
     func putClaim(_ claim: Resource) {
-        claims[claim.key] = claim
-        dirtyClaims.insert(claim.key)
+        claims.put(claim)
         configObjects["PersistentVolumeClaim/\(claim.namespace ?? "default")/\(claim.name)"] = []
     }
 
     func deleteClaim(_ key: ObjectKey) {
-        claims[key] = nil
-        dirtyClaims.insert(key)
+        claims.delete(key)
         configObjects["PersistentVolumeClaim/\(key.namespace)/\(key.name)"] = nil
     }
 
@@ -541,15 +529,9 @@ public final class Cluster {
     /// A StorageClass's `reclaimPolicy` (Delete by default).
     func reclaimPolicy(_ storageClass: String?) -> String { storageClass.flatMap { reclaimPolicies[$0] } ?? "Delete" }
 
-    func putVolume(_ volume: Resource) {
-        volumes[volume.key] = volume
-        dirtyVolumes.insert(volume.key)
-    }
+    func putVolume(_ volume: Resource) { volumes.put(volume) }
 
-    func deleteVolume(_ key: ObjectKey) {
-        volumes[key] = nil
-        dirtyVolumes.insert(key)
-    }
+    func deleteVolume(_ key: ObjectKey) { volumes.delete(key) }
 
     func updateDeployment(_ resource: Resource) {
         changes += 1
@@ -712,18 +694,9 @@ public final class Cluster {
             if resource != previous { try store.writeStatus(resource) }
         }
         dirtyDaemonSets = []
-        for key in dirtyRevisions.sorted() {
-            if let revision = controllerRevisions[key] { try store.put(revision, creating: false) } else if try store.get(key) != nil { try store.delete(key) }
-        }
-        dirtyRevisions = []
-        for key in dirtyClaims.sorted() {
-            if let claim = claims[key] { try store.put(claim, creating: false) } else if try store.get(key) != nil { try store.delete(key) }
-        }
-        dirtyClaims = []
-        for key in dirtyVolumes.sorted() {
-            if let volume = volumes[key] { try store.put(volume, creating: false) } else if try store.get(key) != nil { try store.delete(key) }
-        }
-        dirtyVolumes = []
+        try controllerRevisions.save(to: store)
+        try claims.save(to: store)
+        try volumes.save(to: store)
         // Pods are encoded and serialized on every core, then stored in order: each pod's
         // kubelet memory (if any) and then the pod, as one write after the other would number
         // them.
