@@ -220,6 +220,23 @@ final class StatefulSetTests: XCTestCase {
         XCTAssertEqual(status(c).availableReplicas, 2)
     }
 
+    // A pod the nodes have no room for holds OrderedReady (no progress deadline for a
+    // StatefulSet): the wait, when its time is up, says which pod and the scheduler's reason.
+    func testAPodWithNoRoomHoldsTheRolloutAndTheWaitSaysWhy() throws {
+        let big = Self.set(replicas: 3).replacingOccurrences(of: "image: app:1", with: "image: app:1\n        resources: {requests: {cpu: 3}}")
+        let (_, c) = try cluster(nodes: 2, big)
+        let key = try XCTUnwrap(c.statefulSets.keys.first)
+        let outcome = RolloutWait.wait(for: [key], in: c, options: RolloutWait.Options(timeout: Duration(seconds: 600)), report: { _, _, _ in })[key]
+        let pending = try XCTUnwrap(c.pods.values.first { !$0.gone && $0.nodeName == nil })
+        XCTAssertEqual(pending.name, "web-2")
+        XCTAssertEqual(outcome, .failed("timed out: statefulset \"web\" is not progressing: pod web-2 cannot be placed (\(pending.schedulingFailure ?? "")), and the StatefulSet controller waits for it"))
+        XCTAssertTrue(pending.schedulingFailure?.contains("Insufficient cpu") == true, pending.schedulingFailure ?? "")
+        // A rollout merely slower than the timeout is a plain timeout.
+        let (_, slow) = try cluster(Self.set(replicas: 5))
+        let slowKey = try XCTUnwrap(slow.statefulSets.keys.first)
+        XCTAssertEqual(RolloutWait.wait(for: [slowKey], in: slow, options: RolloutWait.Options(timeout: Duration(seconds: 2)), report: { _, _, _ in })[slowKey], .timedOut)
+    }
+
     // Scaling down (processCondemned): the highest ordinal first, one at a time, each once the
     // last is gone (its app takes 2 s to exit on SIGTERM here).
     func testScaleDownDeletesFromTheHighestOrdinal() throws {

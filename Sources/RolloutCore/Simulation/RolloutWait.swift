@@ -46,7 +46,15 @@ public enum RolloutWait {
             return keys.allSatisfy { outcomes[$0] != nil }
         }, observe: { c in pace(c.now) })
         for key in keys where outcomes[key] == nil {
-            guard loopOutcome == .idle else { outcomes[key] = .timedOut; continue }
+            guard loopOutcome == .idle else {
+                // A StatefulSet or DaemonSet has no progress deadline: one held by a pod that
+                // cannot be placed (the scheduler retries it for ever) says so when time is up.
+                // (A pod merely slow to become Ready is a plain timeout.)
+                let held = c.statefulSets[key].flatMap { stalledStatefulSet($0, in: c, unplaceableOnly: true) }
+                    ?? c.daemonSets[key].flatMap { stalledDaemonSet($0, in: c, unplaceableOnly: true) }
+                outcomes[key] = held.map { .failed("timed out: " + $0) } ?? .timedOut
+                continue
+            }
             if let set = c.statefulSets[key], let message = stalledStatefulSet(set, in: c) { outcomes[key] = .failed(message); continue }
             if let ds = c.daemonSets[key], let message = stalledDaemonSet(ds, in: c) { outcomes[key] = .failed(message); continue }
             let paused = c.deployments[key]?.object["spec"]?["paused"]?.boolValue == true
@@ -74,22 +82,27 @@ public enum RolloutWait {
     /// A StatefulSet whose controller waits for a pod that will not become Ready: which pod,
     /// and — since a rollback does not replace it (processReplica waits on it first, at any
     /// revision) — the forced rollback Kubernetes documents.
-    static func stalledStatefulSet(_ set: Resource, in c: Cluster) -> String? {
+    static func stalledStatefulSet(_ set: Resource, in c: Cluster, unplaceableOnly: Bool = false) -> String? {
         let pods = c.pods(ownedBy: set.uid).filter { !$0.gone }
             .sorted { StatefulSetUtils.ordinal(of: $0.name, parent: set.name) < StatefulSetUtils.ordinal(of: $1.name, parent: set.name) }
         guard let pod = pods.first(where: { !StatefulSetUtils.isHealthy($0) }) else { return nil }
+        if pod.nodeName == nil, let failure = pod.schedulingFailure {
+            return "statefulset \"\(set.name)\" is not progressing: pod \(pod.name) cannot be placed (\(failure)), and the StatefulSet controller waits for it"
+        }
+        if unplaceableOnly { return nil }
         return "statefulset \"\(set.name)\" is not progressing: pod \(pod.name) is not Running and Ready, and the StatefulSet controller waits for it; "
             + "rolling the template back does not replace it: delete the pod once the template is fixed (a forced rollback)"
     }
 
     /// A DaemonSet whose rollout waits for a pod that cannot be placed (a surge pod beside one
     /// holding its host port) or will not become Ready: which, and why.
-    static func stalledDaemonSet(_ ds: Resource, in c: Cluster) -> String? {
+    static func stalledDaemonSet(_ ds: Resource, in c: Cluster, unplaceableOnly: Bool = false) -> String? {
         let pods = c.pods(ownedBy: ds.uid).filter { !$0.gone && !$0.isTerminating }.sorted { ($0.nodeName ?? "", $0.name) < ($1.nodeName ?? "", $1.name) }
         if let pending = pods.first(where: { $0.nodeName == nil }) {
             let node = DaemonSetSync.targetNode(pending).map { " for \($0)" } ?? ""
             return "daemonset \"\(ds.name)\" is not progressing: pod \(pending.name)\(node) cannot be placed: \(pending.schedulingFailure ?? "no node fits it")"
         }
+        if unplaceableOnly { return nil }
         guard let unready = pods.first(where: { !StatefulSetUtils.isRunningAndReady($0) }) else { return nil }
         return "daemonset \"\(ds.name)\" is not progressing: pod \(unready.name) on \(unready.nodeName ?? "no node") is not Running and Ready, and the rollout waits for it"
     }
