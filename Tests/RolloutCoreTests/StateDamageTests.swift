@@ -29,15 +29,51 @@ final class StateDamageTests: XCTestCase {
         return s
     }
 
-    /// Rewrites the first stored object of a type (`Pod`, `apps/Deployment`) with `edit`.
+    /// Rewrites the first stored object of a type (`Pod`, `apps/Deployment`) with `edit`. A pod
+    /// stored compact (CompactPod) is first written in full, as states before compact pods and
+    /// pods that are not stored compact hold it.
     private func editObject(_ s: String, type prefix: String, _ edit: (inout [String: Any]) -> Void) throws {
         let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix(prefix + "_") && $0.hasSuffix(".objects") }, prefix)
         var lines = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let fields = lines[0].split(separator: "\t", maxSplits: 2).map(String.init)
+        let index = try XCTUnwrap(lines.firstIndex { !$0.hasPrefix("\u{1}") })
+        var fields = lines[index].split(separator: "\t", maxSplits: 2).map(String.init)
+        if fields[2].hasPrefix("\u{1}") {
+            let full = try RolloutRun.run(["get", "pod", fields[1], "-n", fields[0], "-o", "json", "--state", s])
+            XCTAssertEqual(full.status, 0, full.stderr)
+            fields[2] = full.stdout
+        }
         var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(fields[2].utf8)) as? [String: Any])
         edit(&object)
         let json = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-        lines[0] = [fields[0], fields[1], json].joined(separator: "\t")
+        lines[index] = [fields[0], fields[1], json].joined(separator: "\t")
+        try lines.joined(separator: "\n").write(toFile: "\(s)/objects/\(file)", atomically: false, encoding: .utf8)
+    }
+
+    /// Rewrites the first compact pod's line (`CompactPod`): its fields with `edit`, or the
+    /// whole line (after the key) with `line`.
+    private func editCompactPod(_ s: String, line replace: ((String) -> String)? = nil, fields edit: (inout [String: Any]) -> Void = { _ in }) throws {
+        let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".objects") })
+        var lines = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let index = try XCTUnwrap(lines.firstIndex { !$0.hasPrefix("\u{1}") && $0.split(separator: "\t", maxSplits: 2).last?.hasPrefix("\u{1}") == true })
+        let fields = lines[index].split(separator: "\t", maxSplits: 3).map(String.init)
+        if let replace {
+            lines[index] = [fields[0], fields[1], replace(fields[2] + "\t" + fields[3])].joined(separator: "\t")
+        } else {
+            var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(fields[3].utf8)) as? [String: Any])
+            edit(&object)
+            lines[index] = [fields[0], fields[1], fields[2], String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)].joined(separator: "\t")
+        }
+        try lines.joined(separator: "\n").write(toFile: "\(s)/objects/\(file)", atomically: false, encoding: .utf8)
+    }
+
+    /// Rewrites the pod template line of the pods in the default namespace.
+    private func editPodTemplate(_ s: String, _ replace: (String) -> String) throws {
+        let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".objects") })
+        var lines = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let pod = try XCTUnwrap(lines.first { $0.hasPrefix("default\t") }?.split(separator: "\t", maxSplits: 3).map(String.init))
+        let index = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("\u{1}\t" + pod[2].dropFirst()) })
+        let fields = lines[index].split(separator: "\t", maxSplits: 2).map(String.init)
+        lines[index] = [fields[0], fields[1], replace(fields[2])].joined(separator: "\t")
         try lines.joined(separator: "\n").write(toFile: "\(s)/objects/\(file)", atomically: false, encoding: .utf8)
     }
 
@@ -91,6 +127,22 @@ final class StateDamageTests: XCTestCase {
                 status["containerStatuses"] = containers
                 o["status"] = status
             } }, "restartCount: Invalid value: 9223372036854775807"),
+            // Compact pods (CompactPod): their lines are checked as strictly as full ones.
+            ("compact restarts Int.max", { try self.editCompactPod($0, fields: { o in
+                var containers = o["containers"] as? [[String: Any]] ?? [[:]]
+                containers[0]["restarts"] = big
+                o["containers"] = containers
+            }) }, "containers[0].restarts: Invalid value: 9223372036854775807"),
+            ("compact running not a time", { try self.editCompactPod($0, fields: { o in
+                var containers = o["containers"] as? [[String: Any]] ?? [[:]]
+                containers[0]["running"] = big
+                o["containers"] = containers
+            }) }, "running is not a time"),
+            ("compact uid missing", { try self.editCompactPod($0, fields: { $0["uid"] = nil }) }, "it has no uid or creation time"),
+            ("compact line not JSON", { try self.editCompactPod($0, line: { $0 + "}" }) }, "is damaged"),
+            ("compact template missing", { try self.editCompactPod($0, line: { "\u{1}0000000000000000" + $0.drop { $0 != "\t" } }) },
+             "names pod template 0000000000000000, which its file does not hold"),
+            ("pod template damaged", { try self.editPodTemplate($0) { _ in "{\"source\":5}" } }, "is damaged (not a source and a template)"),
             // Events are read on every core, as pods are: the first damaged one is still the error.
             ("event count Int.max", { try self.editObject($0, type: "Event") { $0["count"] = big } }, "count: Invalid value: 9223372036854775807"),
             ("spec.template 5", { try self.editObject($0, type: "apps.Deployment") { o in
@@ -151,13 +203,38 @@ final class StateDamageTests: XCTestCase {
         // An object whose stored text does not parse at all: removed by its key, unread.
         let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".objects") })
         var lines = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).split(separator: "\n").map(String.init)
-        let fields = lines[0].split(separator: "\t", maxSplits: 2).map(String.init)
-        lines[0] = "\(fields[0])\t\(fields[1])\t{\"unterminated"
+        let index = try XCTUnwrap(lines.firstIndex { !$0.hasPrefix("\u{1}") })
+        let fields = lines[index].split(separator: "\t", maxSplits: 2).map(String.init)
+        lines[index] = "\(fields[0])\t\(fields[1])\t{\"unterminated"
         try (lines.joined(separator: "\n") + "\n").write(toFile: "\(s)/objects/\(file)", atomically: false, encoding: .utf8)
         XCTAssertEqual(try RolloutRun.run(["delete", "pod", fields[1], "--state", s]).status, 1)
         run = try RolloutRun.run(["delete", "pod", fields[1], "--force", "--state", s])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try RolloutRun.run(["status", "deploy/web", "--state", s]).status, 0)
+    }
+
+    // A damaged pod template damages the compact pods that name it (CompactPod), not their
+    // file: each can still be force-deleted by name, and the ReplicaSet makes new ones.
+    func testPodsOfADamagedTemplateCanBeForceDeleted() throws {
+        let s = try rolledOut()
+        let pods = try RolloutRun.run(["get", "pods", "-o", "name", "--state", s]).stdout.split(separator: "\n").map { String($0.dropFirst("pod/".count)) }
+        XCTAssertEqual(pods.count, 2)
+        try editPodTemplate(s) { _ in "{\"source\":5}" }
+        var run = try RolloutRun.run(["get", "pod", pods[0], "-o", "yaml", "--state", s])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.contains("its pod template") && run.stderr.contains("is damaged"), run.stderr)
+        // The listing reads the rows only: it still works.
+        XCTAssertEqual(try RolloutRun.run(["get", "pods", "--state", s]).status, 0)
+        for pod in pods {
+            run = try RolloutRun.run(["delete", "pod", pod, "--force", "--grace-period=0", "--state", s])
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        run = try RolloutRun.run(["status", "deploy/web", "--state", s])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("successfully rolled out"), run.stdout)
+        // The damaged line is not written again: no pod names it.
+        let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".objects") })
+        XCTAssertFalse(try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).contains("{\"source\":5}"))
     }
 
     // kubectl's delete.go: --grace-period=0 without --force is 1 s; --now is 1 s.

@@ -125,7 +125,7 @@ final class StateStoreTests: XCTestCase {
 
         store = try StateStore(directory: directory, writable: true)
         var seen = 0
-        try store.forEachBatch(type, batch: 100, transform: { $0.name }) { (names: [String]) throws(StoreError) in seen += names.count }
+        try store.forEachBatch(type, batch: 100, transform: { s in (try? s.resource().get())?.name ?? "" }) { (names: [String]) throws(StoreError) in seen += names.count }
         XCTAssertEqual(seen, 1200)
         // A write and a delete need no lines; a read does.
         try store.put(configMap("cm-0007", "changed"), creating: false)
@@ -144,7 +144,7 @@ final class StateStoreTests: XCTestCase {
         // Released lines whose file went: the commit that needs them fails, naming it, and
         // the state is as it was.
         store = try StateStore(directory: directory, writable: true)
-        try store.forEachBatch(type, transform: { $0.name }) { (_: [String]) throws(StoreError) in }
+        try store.forEachBatch(type, transform: { s in (try? s.resource().get())?.name ?? "" }) { (_: [String]) throws(StoreError) in }
         let filesBefore = shardFiles()
         let victim = try XCTUnwrap(filesBefore.keys.sorted().first { $0.hasSuffix(".objects") })
         let held = try XCTUnwrap(filesBefore[victim])
@@ -167,7 +167,7 @@ final class StateStoreTests: XCTestCase {
         try store.commit()
         store.close()
         store = try StateStore(directory: rebuilt, writable: true)
-        try store.forEachBatch(type, transform: { $0.name }) { (_: [String]) throws(StoreError) in }
+        try store.forEachBatch(type, transform: { s in (try? s.resource().get())?.name ?? "" }) { (_: [String]) throws(StoreError) in }
         let objectsFile = try XCTUnwrap(FileIO.filesIn("\(rebuilt)/objects").sorted().first { $0.hasPrefix("ConfigMap_") && $0.hasSuffix(".objects") })
         let rowsFile = String(objectsFile.dropLast(".objects".count)) + ".rows"
         var objectLines = try String(contentsOfFile: "\(rebuilt)/objects/\(objectsFile)", encoding: .utf8).split(separator: "\n")

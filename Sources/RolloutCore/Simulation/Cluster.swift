@@ -237,7 +237,24 @@ public final class Cluster {
         for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs) }
         let inputs = ReadOnly((replicaSets: replicaSets, templates: podTemplates, memories: memories, now: now))
         pods.reserveCapacity(try store.count(Self.podType))
-        try store.forEachBatch(Self.podType, transform: { p -> LoadedPod in
+        try store.forEachBatch(Self.podType, transform: { stored -> LoadedPod in
+            var full: Resource
+            switch stored {
+            case .full(let resource): full = resource
+            case .compact(let line):
+                // A compact pod (CompactPod) of a ReplicaSet that still has the template it was
+                // written with is made from its line as it stands; any other is read in full.
+                if let pod = Self.loadCompact(line, replicaSets: inputs.value.replicaSets, templates: inputs.value.templates,
+                                              memories: inputs.value.memories, now: inputs.value.now) {
+                    return pod
+                }
+                switch line.expanded() {
+                case .success(let resource): full = resource
+                case .failure(let damage): return .damaged(Self.placeholder(line), [damage.reason])
+                }
+            }
+            let stored = full
+            let p = stored
             let problems = StoredObjects.problems(p)
             if !problems.isEmpty { return .damaged(p, problems) }
             // A finished pod (an imported Job's): the kubelet does not run it again and no
@@ -282,7 +299,15 @@ public final class Cluster {
         // Events, the most numerous after pods, are read the same way and kept as SimEvents.
         // (Room for all at once: reserving a batch's worth at a time would copy them all at each.)
         events.reserveCapacity(try store.count(Self.eventType))
-        try store.forEachBatch(Self.eventType, transform: { e -> Result<SimEvent, StoredObjects.Damage> in
+        try store.forEachBatch(Self.eventType, transform: { stored -> Result<SimEvent, StoredObjects.Damage> in
+            let e: Resource
+            switch stored {
+            case .full(let resource): e = resource
+            case .compact(let line):
+                var placeholder = Self.placeholder(line)
+                placeholder.object["kind"] = .string("Event")
+                return .failure(StoredObjects.Damage(resource: placeholder, problems: ["it is stored as a pod's compact line"]))
+            }
             let problems = StoredObjects.problems(e)
             return problems.isEmpty ? .success(SimEvent(loading: e)) : .failure(StoredObjects.Damage(resource: e, problems: problems))
         }) { (batch: [Result<SimEvent, StoredObjects.Damage>]) throws(StoreError) in
@@ -330,6 +355,31 @@ public final class Cluster {
     }
 
     /// A pod as read from the store, on the core that read it.
+    /// A compact pod whose ReplicaSet still has the template its line names, made as
+    /// `SimPod.load` makes it from the full object; nil for any other (read in full then), or
+    /// `.damaged` when its line cannot be read.
+    private static func loadCompact(_ line: CompactPod.Line, replicaSets: [String: SimReplicaSet],
+                                    templates: [String: PodTemplate], memories: [ObjectKey: Resource], now: Timestamp) -> LoadedPod? {
+        if let damage = line.template.damage { return .damaged(placeholder(line), [damage]) }
+        let fields: StoredPod
+        switch CompactPod.stored(line.object, namespace: line.namespace, name: line.name) {
+        case .success(let s): fields = s
+        case .failure(let damage): return .damaged(placeholder(line), [damage.reason])
+        }
+        guard let owner = fields.owner, owner.kind == "ReplicaSet", let rs = replicaSets[owner.uid], let shared = templates[owner.uid],
+              line.template.matches(shared, replicaSet: owner.uid) else { return nil }
+        let memory = memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: line.namespace, name: line.name)]
+        let pod = SimPod.make(fields, template: shared.template, keptMetadata: nil, behaviour: rs.behaviour, memory: memory, now: now)
+        if pod.labels == shared.labels { pod.labels = shared.labels }
+        return .pod(pod)
+    }
+
+    /// A damaged compact pod, as the error names it.
+    private static func placeholder(_ line: CompactPod.Line) -> Resource {
+        Resource(Object(["apiVersion": .string("v1"), "kind": .string("Pod"),
+                         "metadata": .object(Object(["name": .string(line.name), "namespace": .string(line.namespace)]))]))
+    }
+
     private enum LoadedPod {
         case pod(SimPod)
         /// Succeeded or Failed: not loaded.
@@ -713,12 +763,27 @@ public final class Cluster {
             podVersions.append(pod.gone ? 0 : version)
             if !pod.gone { version += 1 }
         }
-        let encodingInputs = ReadOnly((pods: changedPods, versions: podVersions, now: now))
+        // A pod that runs its ReplicaSet's template unchanged, with nothing for the kubelet to
+        // remember, is stored compact (CompactPod): its template once per shard file.
+        var compactTemplates = [PodTemplateBlob?](repeating: nil, count: changedPods.count)
+        var blobs: [String: PodTemplateBlob] = [:]
+        for (i, pod) in changedPods.enumerated() where !pod.gone && memories[i] == nil && pod.keptMetadata == nil && pod.ownerKind == "ReplicaSet" {
+            guard replicaSets[pod.ownerUID] != nil, let shared = podTemplates[pod.ownerUID], pod.template == shared.template else { continue }
+            if let blob = blobs[pod.ownerUID] {
+                compactTemplates[i] = blob
+            } else {
+                let blob = try PodTemplateBlob(source: shared.source, template: shared.template)
+                blobs[pod.ownerUID] = blob
+                compactTemplates[i] = blob
+            }
+        }
+        let encodingInputs = ReadOnly((pods: changedPods, versions: podVersions, now: now, templates: compactTemplates))
         let encodings = Parallel.map(changedPods.count, grain: 64) { i -> Result<StateStore.Prepared?, StoreError> in
             let pod = encodingInputs.value.pods[i]
             if pod.gone { return .success(nil) }
             do throws(StoreError) {
-                return .success(try StateStore.Prepared(pod.encoded(now: encodingInputs.value.now), resourceVersion: encodingInputs.value.versions[i]))
+                return .success(try StateStore.Prepared(pod.encoded(now: encodingInputs.value.now), resourceVersion: encodingInputs.value.versions[i],
+                                                        compactWith: encodingInputs.value.templates[i]))
             } catch { return .failure(error) }
         }
         // A StatefulSet's pod comes back under the name of the one it replaces: the old one is

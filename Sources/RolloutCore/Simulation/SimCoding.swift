@@ -101,77 +101,19 @@ extension SimPod {
     static let simulatedOwners: Set<String> = ["ReplicaSet", "StatefulSet", "DaemonSet"]
 
     static func load(_ r: Resource, behaviour: AppBehaviour, memory: Resource?, now: Timestamp) -> SimPod {
-        let o = r.value
-        let owner = r.ownerReferences.first { SimPod.simulatedOwners.contains($0.kind) }
+        let stored = StoredPod(r)
         var template = Object()
         if let annotations = r.metadata["annotations"] { template["metadata"] = .object(Object(["annotations": annotations])) }
-        var spec = o["spec"]?.objectValue ?? Object()
+        var spec = r.value["spec"]?.objectValue ?? Object()
         spec["nodeName"] = nil
         template["spec"] = .object(spec)
-        let pod = SimPod(name: r.name, namespace: r.namespace ?? "default", uid: r.uid, ownerUID: owner?.uid ?? "", ownerName: owner?.name ?? "",
-                         labels: r.labels, template: template,
-                         created: r.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0), behaviour: behaviour)
-        if let owner { pod.ownerKind = owner.kind }
-        if owner == nil {
+        var kept: Object?
+        if stored.owner == nil {
             let meta = r.metadata
-            let kept = Object(keptMetadataKeys.compactMap { key in meta[key].map { Object.Member(key: key, value: $0) } })
-            if !kept.members.isEmpty { pod.keptMetadata = kept }
+            let members = Object(keptMetadataKeys.compactMap { key in meta[key].map { Object.Member(key: key, value: $0) } })
+            if !members.members.isEmpty { kept = members }
         }
-        pod.nodeName = o.at("spec", "nodeName")?.stringValue
-        pod.ip = o.at("status", "podIP")?.stringValue
-        pod.hostIP = o.at("status", "hostIP")?.stringValue
-        let conditions = o.at("status", "conditions")?.arrayValue ?? []
-        func conditionTime(_ type: String) -> Timestamp? {
-            conditions.first { $0["type"]?.stringValue == type && $0["status"]?.stringValue == "True" }?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
-        }
-        func time(_ v: Value?) -> Timestamp? { v?.stringValue.flatMap(Timestamp.init(parsing:)) }
-        pod.scheduledAt = conditionTime("PodScheduled")
-        pod.ready = conditionTime("Ready") != nil
-        pod.readySince = conditions.first { $0["type"]?.stringValue == "Ready" }?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
-        pod.initializedAt = pod.scheduledAt == nil ? nil : conditionTime("Initialized")
-        if let target = conditions.first(where: { $0["type"]?.stringValue == "DisruptionTarget" && $0["status"]?.stringValue == "True" }) {
-            pod.disruption = (target["reason"]?.stringValue ?? "", target["message"]?.stringValue ?? "", time(target["lastTransitionTime"]) ?? pod.created)
-        }
-        let statuses = (o.at("status", "initContainerStatuses")?.arrayValue ?? []) + (o.at("status", "containerStatuses")?.arrayValue ?? [])
-        pod.admittedAt = conditionTime("PodReadyToStartContainers")
-        for (i, b) in behaviour.containers.enumerated() where i < pod.containers.count {
-            guard let status = statuses.first(where: { $0["name"]?.stringValue == b.name }) else { continue }
-            var c = pod.containers[i]
-            c.restarts = max(0, status["restartCount"]?.intValue ?? 0)
-            c.ready = status["ready"]?.boolValue == true
-            func termination(_ t: Value?) -> SimContainer.Termination? {
-                guard let t, let finished = time(t["finishedAt"]) else { return nil }
-                return SimContainer.Termination(reason: t["reason"]?.stringValue ?? "Error", exitCode: t["exitCode"]?.intValue ?? 1,
-                                                startedAt: time(t["startedAt"]) ?? finished, finishedAt: finished)
-            }
-            if let running = status.at("state", "running") {
-                c.state = .running(since: time(running["startedAt"]) ?? pod.created)
-            } else if let waiting = status.at("state", "waiting") {
-                c.state = .waiting(waiting["reason"]?.stringValue ?? "ContainerCreating", message: waiting["message"]?.stringValue)
-            } else if let terminated = termination(status.at("state", "terminated")) {
-                c.state = .terminated(terminated)
-            }
-            c.last = termination(status.at("lastState", "terminated"))
-            c.started = status["started"]?.boolValue == true
-            if c.started, case .running(let start) = c.state {
-                // The startup probe passed at its first passing tick (Prober.startup).
-                if case .started(let t) = Prober.startup(b, start: start, anchor: pod.admittedAt ?? start) { c.startedAt = t } else { c.startedAt = start }
-            }
-            pod.containers[i] = c
-        }
-        if pod.admittedAt == nil, pod.everStarted { pod.admittedAt = pod.scheduledAt }
-        if let memory { KubeletMemory.apply(memory, to: pod) }
-        // A scheduled pod whose volumes are still missing tries again at once.
-        if pod.scheduledAt != nil, pod.admittedAt == nil, pod.mountRetry == nil, !behaviour.volumes.isEmpty {
-            pod.mountRetry = (now, 0)
-        }
-        // The kubelet works from when deletion was requested: deletionTimestamp minus the grace
-        // period, which `delete --grace-period N` may have given this pod (CheckGracefulDelete).
-        pod.deletion = r.deletionRequested
-        if pod.deletion != nil, let grace = r.metadata["deletionGracePeriodSeconds"]?.intValue {
-            pod.behaviour.terminationGracePeriodSeconds = grace < 0 ? 1 : min(grace, SimulationLimits.maxSeconds)
-        }
-        return pod
+        return make(stored, template: template, keptMetadata: kept, behaviour: behaviour, memory: memory, now: now)
     }
 
     func encoded(now: Timestamp) -> Resource {

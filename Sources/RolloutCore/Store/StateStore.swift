@@ -9,7 +9,11 @@ import Glibc
 /// untouched tables) or the new one. One lock per directory serialises invocations.
 public final class StateStore {
     public static let manifestName = "state.json"
-    static let formatVersion = "rollout.dev/v1alpha1"
+    /// The state format this build writes: v1alpha2 stores pods in compact form (CompactPod),
+    /// which builds that read only v1alpha1 cannot read, so they refuse it by name.
+    static let formatVersion = "rollout.dev/v1alpha2"
+    /// The formats it reads: v1alpha1 is v1alpha2 without compact pods.
+    static let readableFormats: Set<String> = ["rollout.dev/v1alpha1", formatVersion]
 
     public let directory: String
     /// The cluster's virtual clock. Only commands that wait move it.
@@ -147,8 +151,8 @@ public final class StateStore {
         guard value["kind"]?.stringValue == "ClusterState", let version = value["apiVersion"]?.stringValue else {
             throw .foreign(path: path, reason: "the file is not a rollout cluster state")
         }
-        guard version == Self.formatVersion else {
-            throw .foreign(path: path, reason: "state format \(version) is not \(Self.formatVersion), the one this rollout reads")
+        guard Self.readableFormats.contains(version) else {
+            throw .foreign(path: path, reason: "state format \(version) is not one this rollout reads (\(Self.readableFormats.sorted().joined(separator: ", ")))")
         }
         guard let clockMilliseconds = value["clock"]?.intValue,
               let rv = value["resourceVersion"]?.intValue, let commit = value["commit"]?.intValue,
@@ -261,7 +265,8 @@ public final class StateStore {
     /// Every object of `type` in order, each parsed and handed to `transform` on the core that
     /// parsed it, `batch` at a time: the parsed object lives and goes on that core (its tree
     /// is freed there too), and `body` gets only what `transform` made of each.
-    func forEachBatch<T>(_ type: ResourceType, batch: Int = 4096, transform: @escaping @Sendable (Resource) -> T,
+    /// A compact pod (`CompactPod`) is handed over as stored, with its template.
+    func forEachBatch<T>(_ type: ResourceType, batch: Int = 4096, transform: @escaping @Sendable (CompactPod.Stored) -> T,
                          _ body: ([T]) throws(StoreError) -> Void) throws(StoreError) {
         do {
             let table = try loadedTable(type.storageKey)
@@ -270,7 +275,15 @@ public final class StateStore {
             while start < keys.count {
                 let slice = Array(keys[start..<min(start + batch, keys.count)])
                 start += slice.count
-                try body(try parse(slice, of: table) { transform($1) })
+                let outcomes = Parallel.map(slice.count, grain: 256) { i -> Result<T?, StoreError> in
+                    do throws(StoreError) { return .success(try table.stored(slice[i]).map { transform($0) }) } catch { return .failure(error) }
+                }
+                var batch: [T] = []
+                batch.reserveCapacity(slice.count)
+                for outcome in outcomes {
+                    if let value = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { batch.append(value) }
+                }
+                try body(batch)
             }
         }
         // Whoever reads every object of a type this way keeps its own form of them: their
@@ -426,15 +439,45 @@ public final class StateStore {
         let apiVersion: String, kind: String
         let entry: Table.Entry
 
-        public init(_ resource: Resource, resourceVersion: Int) throws(StoreError) {
+        /// `compactWith`: a pod whose template this is, stored in compact form (`CompactPod`);
+        /// its listing row is made from the full object all the same.
+        init(_ resource: Resource, resourceVersion: Int, compactWith template: PodTemplateBlob? = nil) throws(StoreError) {
             var resource = resource
             StateStore.stamp(&resource, resourceVersion: resourceVersion)
             key = resource.key
             self.resourceVersion = resourceVersion
             apiVersion = resource.apiVersion
             kind = resource.kind
-            entry = try Table.entry(serializing: resource)
+            guard let template else {
+                entry = try Table.entry(serializing: resource)
+                return
+            }
+            let line = try CompactPod.line(StoredPod(resource), template: template)
+            #if DEBUG
+            // The compact line must stand for exactly the object it replaces.
+            Self.checkCompact(line, template: template, stands: resource)
+            #endif
+            entry = try Table.entry(serializing: resource, compact: (line, template))
         }
+
+        #if DEBUG
+        private static func checkCompact(_ line: [UInt8], template: PodTemplateBlob, stands resource: Resource) {
+            let key = resource.key
+            var full: [UInt8] = [], back: [UInt8] = []
+            guard let split = CompactPod.split(line[...]), case .object(let object)? = try? JSONReader.parse(split.json),
+                  case .success(let expanded) = CompactPod.expand(object, namespace: key.namespace, name: key.name, template: template),
+                  (try? JSONWriter.write(resource.value, style: .compact, into: &full)) != nil,
+                  (try? JSONWriter.write(expanded.value, style: .compact, into: &back)) != nil, full == back else {
+                var expandedText: [UInt8] = []
+                if let split = CompactPod.split(line[...]), case .object(let object)? = try? JSONReader.parse(split.json),
+                   case .success(let expanded) = CompactPod.expand(object, namespace: key.namespace, name: key.name, template: template) {
+                    try? JSONWriter.write(expanded.value, style: .compact, into: &expandedText)
+                }
+                try? JSONWriter.write(resource.value, style: .compact, into: &full)
+                preconditionFailure("compact pod \(key.namespace)/\(key.name) does not stand for its object:\n\(String(decoding: full, as: UTF8.self))\n\(String(decoding: expandedText, as: UTF8.self))")
+            }
+        }
+        #endif
     }
 
     /// The resourceVersion the next write gets.
@@ -459,9 +502,17 @@ public final class StateStore {
         let existed = journal != nil && (tables[key.type]?.contains(tableKey) ?? false)
         set(&tables[key.type, default: Table()], tableKey)
         if let journal, let entry = tables[key.type]?.entryIfLoaded(tableKey) {
+            // A compact pod is written to the journal in full: watchers read Pod objects.
+            let payload: ChangeJournal.Payload
+            if let resource = entry.resource {
+                payload = .resource(resource)
+            } else if entry.template != nil {
+                payload = .resource(try Table.object(of: entry, key: tableKey, file: "\(directory)/objects (\(key.type))"))
+            } else {
+                payload = .line(Array(entry.json))
+            }
             journal.append(ChangeJournal.Change(resourceVersion: resourceVersion, kind: existed ? .modified : .added, type: key.type,
-                                                namespace: key.namespace, name: key.name,
-                                                payload: entry.resource.map { .resource($0) } ?? .line(Array(entry.json))))
+                                                namespace: key.namespace, name: key.name, payload: payload))
         }
         if typeNames[key.type] == nil { typeNames[key.type] = (apiVersion, kind) }
         dirty.insert(key.type)

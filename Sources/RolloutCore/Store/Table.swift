@@ -19,6 +19,9 @@ struct Table {
         var cells: ArraySlice<UInt8> = []
         var json: ArraySlice<UInt8> = []
         var resource: Resource?
+        /// The template of a pod stored in compact form (`CompactPod`): its shard's file holds
+        /// it once, on a line of its own.
+        var template: PodTemplateBlob?
         /// Its lines were let go once the controllers had read it (`releaseLines`); they are
         /// read again from the shard's files whenever they are needed.
         var released = false
@@ -170,7 +173,7 @@ struct Table {
                     i = position + 1
                 }
                 let isObject = fields == 1
-                guard tabs.count == tabsWanted, !isObject || (tabs[1] + 1 < lineEnd && buffer[tabs[1] + 1] == UInt8(ascii: "{")) else {
+                guard tabs.count == tabsWanted, !isObject || (tabs[1] + 1 < lineEnd && (buffer[tabs[1] + 1] == UInt8(ascii: "{") || buffer[tabs[1] + 1] == CompactPod.mark)) else {
                     damagedLine = lineNumber
                     return
                 }
@@ -185,17 +188,38 @@ struct Table {
             throw .damaged(file: file, reason: "line \(boundaries.count + 1) is not terminated (the file was cut short)")
         }
         entries.reserveCapacity(boundaries.count)
+        var templates: [String: PodTemplateBlob] = [:]
+        var compact = false
         for (start, tabs, end) in boundaries {
+            if fields == 1 && tabs[0] == start + 1 && bytes[start] == Self.templateMark {
+                let id = String(decoding: bytes[(tabs[0] + 1)..<tabs[1]], as: UTF8.self)
+                // A damaged template damages the pods that name it, not the file: they can be
+                // force-deleted by name.
+                templates[id] = PodTemplateBlob(id: id, json: bytes[(tabs[1] + 1)..<end])
+                continue
+            }
             let key = Key(namespace: String(decoding: bytes[start..<tabs[0]], as: UTF8.self),
                           name: String(decoding: bytes[(tabs[0] + 1)..<tabs[1]], as: UTF8.self))
             if fields == 1 {
-                entries[key] = Entry(json: bytes[(tabs[1] + 1)..<end])
+                let json = bytes[(tabs[1] + 1)..<end]
+                if json.first == CompactPod.mark { compact = true }
+                entries[key] = Entry(json: json)
             } else {
                 entries[key] = Entry(labels: bytes[(tabs[1] + 1)..<tabs[2]], cells: bytes[(tabs[2] + 1)..<end])
             }
         }
+        if compact {
+            for (key, entry) in entries {
+                guard let id = CompactPod.split(entry.json)?.id else { continue }
+                entries[key]?.template = templates[id] ?? PodTemplateBlob(missing: id)
+            }
+        }
         return entries
     }
+
+    /// The first byte of a line holding a pod template (`CompactPod`) instead of an object: a
+    /// control character, which no namespace holds.
+    static let templateMark: UInt8 = 0x01
 
     /// Whether any shard is held in memory (then listing must go through the entries).
     var hasLoadedShards: Bool { !shards.isEmpty }
@@ -248,14 +272,41 @@ struct Table {
         if let resource = entry.resource { return resource }
         // (Every read loads its shard first, which reads released lines back.)
         precondition(!entry.released, "an object was read while its lines were let go")
+        return try Self.object(of: entry, key: key, file: files[index] + ".objects")
+    }
+
+    /// The object under `key` as stored, a compact pod not expanded, with its template (its
+    /// shard must be loaded): for the simulation, which loads compact pods as they are.
+    func stored(_ key: Key) throws(StoreError) -> CompactPod.Stored? {
+        let index = Self.shard(of: key, count: shardCount)
+        guard let entry = shards[index]?[key] else { return nil }
+        if let resource = entry.resource { return .full(resource) }
+        precondition(!entry.released, "an object was read while its lines were let go")
+        let file = files[index] + ".objects"
+        guard let template = entry.template, let compact = CompactPod.split(entry.json) else { return .full(try Self.parse(entry.json, key: key, file: file)) }
+        return .compact(CompactPod.Line(object: try Self.parse(compact.json, key: key, file: file).object, template: template,
+                                        namespace: key.namespace, name: key.name))
+    }
+
+    /// An entry's object: its line parsed, a compact pod expanded to the full Pod.
+    static func object(of entry: Entry, key: Key, file: String) throws(StoreError) -> Resource {
+        guard let template = entry.template, let compact = CompactPod.split(entry.json) else { return try parse(entry.json, key: key, file: file) }
+        let resource = try parse(compact.json, key: key, file: file)
+        switch CompactPod.expand(resource.object, namespace: key.namespace, name: key.name, template: template) {
+        case .success(let pod): return pod
+        case .failure(let damage): throw .damaged(file: file, reason: "pod \(key.namespace)/\(key.name): \(damage.reason)")
+        }
+    }
+
+    private static func parse(_ json: ArraySlice<UInt8>, key: Key, file: String) throws(StoreError) -> Resource {
         let value: Value
         do {
-            value = try JSONReader.parse(entry.json)
+            value = try JSONReader.parse(json)
         } catch {
-            throw .damaged(file: files[index] + ".objects", reason: "object \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name): \(error)")
+            throw .damaged(file: file, reason: "object \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name): \(error)")
         }
         guard case .object(let object) = value else {
-            throw .damaged(file: files[index] + ".objects", reason: "object \(key.name) is not a JSON object")
+            throw .damaged(file: file, reason: "object \(key.name) is not a JSON object")
         }
         return Resource(object)
     }
@@ -336,6 +387,26 @@ struct Table {
         if releasedShards.contains(index) { try Self.restoreLines(&entries, from: files[index], read: read) }
         objects.reserveCapacity(entries.count * 1024)
         rows.reserveCapacity(entries.count * 128)
+        // The templates of its compact pods, once each, before them. Two templates of one id
+        // (a hash collision) cannot share the file: the pods of the second are written in full.
+        var templates: [String: PodTemplateBlob] = [:]
+        var inFull: Set<Key> = []
+        for (key, entry) in entries where entry.resource == nil {
+            guard let template = entry.template, template.damage == nil else { continue }
+            if let known = templates[template.id] {
+                if known !== template && known.json != template.json { inFull.insert(key) }
+            } else {
+                templates[template.id] = template
+            }
+        }
+        for (id, template) in templates.sorted(by: { $0.key < $1.key }) {
+            objects.append(Self.templateMark)
+            objects.append(0x09)
+            objects.append(contentsOf: id.utf8)
+            objects.append(0x09)
+            objects.append(contentsOf: template.json)
+            objects.append(0x0A)
+        }
         for key in entries.keys.sorted() {
             guard let entry = entries[key] else { continue }
             for out in [0, 1] {
@@ -343,6 +414,9 @@ struct Table {
                 if out == 0 { objects.append(contentsOf: prefix) } else { rows.append(contentsOf: prefix) }
             }
             if let resource = entry.resource {
+                try Self.appendLine(of: resource, objects: &objects, rows: &rows)
+            } else if inFull.contains(key) {
+                let resource = try Self.object(of: entry, key: key, file: files[index] + ".objects")
                 try Self.appendLine(of: resource, objects: &objects, rows: &rows)
             } else {
                 rows.append(contentsOf: entry.labels)
@@ -372,8 +446,19 @@ struct Table {
 
     /// The entry of an object serialized ahead (`StateStore.Prepared`): stored as its lines,
     /// as if read from a file, so that its parsed form can be freed.
-    static func entry(serializing resource: Resource) throws(StoreError) -> Entry {
+    /// `compact`: a pod's compact line and template, written instead of its JSON.
+    static func entry(serializing resource: Resource, compact: (line: [UInt8], template: PodTemplateBlob)? = nil) throws(StoreError) -> Entry {
         var json: [UInt8] = [], row: [UInt8] = []
+        if let compact {
+            let listing = ListingRow(resource)
+            row.append(contentsOf: listing.encodedLabels.utf8)
+            row.append(0x09)
+            row.append(contentsOf: listing.encodedCells.utf8)
+            let fields = row.withUnsafeBufferPointer { [UInt8]($0) }
+            let line = compact.line.withUnsafeBufferPointer { [UInt8]($0) }
+            let tab = fields.firstIndex(of: 0x09) ?? fields.count
+            return Entry(labels: fields[..<tab], cells: tab < fields.count ? fields[(tab + 1)...] : [], json: line[...], template: compact.template)
+        }
         try appendLine(of: resource, objects: &json, rows: &row)
         // Kept until the commit, so held at their size: grown by doubling as they were
         // written, they would hold up to twice that.

@@ -1,0 +1,331 @@
+import Foundation
+
+/// The compact stored form of a pod that runs its ReplicaSet's template unchanged: a line of
+/// what the simulation reads back (`StoredPod`) and the id of the template, which its shard's
+/// file holds once for all its pods (`PodTemplateBlob`). A 10,000-replica Deployment's pods
+/// are 2.5 kB of JSON each in full, about 0.5 kB so; loading reads no spec or status text and
+/// saving writes none.
+///
+/// Whoever reads such a pod from the store gets the full object, made by loading it as the
+/// simulation does and encoding it again (`expand`). The simulation writes a pod compact only
+/// when that gives back the object it would have written in full; debug builds (the tests)
+/// check it at every save (`StateStore.Prepared`).
+enum CompactPod {
+    /// A compact line is this byte, the template's id, a tab and the fields as JSON: it cannot
+    /// be taken for a JSON object, which starts with `{`.
+    static let mark: UInt8 = 0x01
+
+    /// The template id and the JSON of a compact line, nil for a full one.
+    static func split(_ line: ArraySlice<UInt8>) -> (id: String, json: ArraySlice<UInt8>)? {
+        guard line.first == mark, let tab = line.firstIndex(of: 0x09) else { return nil }
+        return (String(decoding: line[(line.startIndex + 1)..<tab], as: UTF8.self), line[(tab + 1)...])
+    }
+
+    /// The line of a pod in compact form.
+    static func line(_ stored: StoredPod, template: PodTemplateBlob) throws(StoreError) -> [UInt8] {
+        var members: [Object.Member] = []
+        func add(_ key: String, _ value: Value?) { if let value { members.append(Object.Member(key: key, value: value)) } }
+        func time(_ t: Timestamp?) -> Value? { t.map { .int($0.milliseconds) } }
+        func termination(_ t: SimContainer.Termination) -> Value {
+            .array([.string(t.reason), .int(t.exitCode), .int(t.startedAt.milliseconds), .int(t.finishedAt.milliseconds)])
+        }
+        add("rv", stored.resourceVersion.map(Value.string))
+        add("uid", .string(stored.uid))
+        add("created", time(stored.created))
+        add("labels", .object(Object(stored.labels.sorted { $0.key < $1.key }.map { Object.Member(key: $0.key, value: .string($0.value)) })))
+        add("owner", stored.owner.map { .array([.string($0.kind), .string($0.name), .string($0.uid)]) })
+        add("node", stored.nodeName.map(Value.string))
+        add("ip", stored.ip.map(Value.string))
+        add("hostIP", stored.hostIP.map(Value.string))
+        add("scheduled", time(stored.scheduledAt))
+        add("ready", stored.ready ? .bool(true) : nil)
+        add("readySince", time(stored.readySince))
+        add("initialized", time(stored.initializedAt))
+        add("admitted", time(stored.admittedAt))
+        add("disruption", stored.disruption.map { .array([.string($0.reason), .string($0.message), .int($0.at.milliseconds)]) })
+        add("containers", .array(stored.containers.map { c in
+            var o = Object(["name": .string(c.name), "restarts": .int(c.restarts)])
+            if c.ready { o["ready"] = .bool(true) }
+            if c.started { o["started"] = .bool(true) }
+            switch c.state {
+            case .running(let since)?: o["running"] = .int(since.milliseconds)
+            case .waiting(let reason, let message)?: o["waiting"] = .array([.string(reason)] + (message.map { [.string($0)] } ?? []))
+            case .terminated(let t)?: o["terminated"] = termination(t)
+            case nil: break
+            }
+            if let last = c.last { o["last"] = termination(last) }
+            return .object(o)
+        }))
+        add("deletion", time(stored.deletion))
+        add("grace", stored.deletionGrace.map(Value.int))
+        add("unschedulable", stored.unschedulable.map(Value.string))
+        var bytes: [UInt8] = [mark]
+        bytes.append(contentsOf: template.id.utf8)
+        bytes.append(0x09)
+        do {
+            try JSONWriter.write(.object(Object(members)), style: .compact, into: &bytes)
+        } catch {
+            throw .conflict("pod \(stored.namespace)/\(stored.name) holds a number JSON cannot store (\(error.value))")
+        }
+        return bytes
+    }
+
+    /// What a compact line says, or why it cannot be read.
+    static func stored(_ object: Object, namespace: String, name: String) -> Result<StoredPod, Damage> {
+        var reader = Reader(object: object)
+        return reader.read(namespace: namespace, name: name)
+    }
+
+    struct Damage: Error { var reason: String }
+
+    /// A compact line as stored: its fields (not yet read), its template and its key.
+    struct Line: @unchecked Sendable {
+        var object: Object
+        var template: PodTemplateBlob
+        var namespace: String
+        var name: String
+
+        /// The full Pod it stands for.
+        func expanded() -> Result<Resource, Damage> { CompactPod.expand(object, namespace: namespace, name: name, template: template) }
+    }
+
+    /// A stored object as read: in full, or a compact pod.
+    enum Stored: @unchecked Sendable {
+        case full(Resource)
+        case compact(Line)
+
+        /// The object in full (a compact pod expanded).
+        func resource() -> Result<Resource, Damage> {
+            switch self {
+            case .full(let resource): return .success(resource)
+            case .compact(let line): return line.expanded()
+            }
+        }
+    }
+
+    /// The full Pod object a compact line stands for: loaded as the simulation loads it and
+    /// encoded again, with the resourceVersion it was stored under.
+    static func expand(_ object: Object, namespace: String, name: String, template: PodTemplateBlob) -> Result<Resource, Damage> {
+        if let damage = template.damage { return .failure(Damage(reason: damage)) }
+        let stored: StoredPod
+        switch Self.stored(object, namespace: namespace, name: name) {
+        case .success(let s): stored = s
+        case .failure(let damage): return .failure(damage)
+        }
+        let pod = SimPod.make(stored, template: template.template, keptMetadata: nil, behaviour: template.behaviour, memory: nil,
+                              now: stored.created)
+        pod.schedulingFailure = stored.unschedulable
+        var resource = pod.encoded(now: stored.created)
+        if let version = stored.resourceVersion {
+            var meta = resource.metadata
+            meta["resourceVersion"] = .string(version)
+            resource.metadata = meta
+        }
+        return .success(resource)
+    }
+
+    /// Reads a compact line's fields strictly: a damaged line is an error, never a guess.
+    private struct Reader {
+        let object: Object
+        var problem: String?
+
+        /// Times as the API's RFC 3339 text can hold them: years 0 to 9999.
+        static let times = -62_167_219_200_000...253_402_300_800_999
+
+        mutating func fail(_ text: String) { if problem == nil { problem = text } }
+
+        mutating func string(_ key: String, in o: Object? = nil) -> String? {
+            guard let v = (o ?? object)[key] else { return nil }
+            guard case .string(let s) = v else { fail("\(key) is not a string"); return nil }
+            return s
+        }
+
+        mutating func int(_ key: String, in o: Object? = nil) -> Int? {
+            guard let v = (o ?? object)[key] else { return nil }
+            guard case .int(let n) = v else { fail("\(key) is not an integer"); return nil }
+            return n
+        }
+
+        mutating func time(_ key: String, in o: Object? = nil) -> Timestamp? {
+            guard let n = int(key, in: o) else { return nil }
+            guard Self.times.contains(n) else { fail("\(key) is not a time"); return nil }
+            return Timestamp(milliseconds: n)
+        }
+
+        mutating func time(_ v: Value, _ what: String) -> Timestamp? {
+            guard case .int(let n) = v, Self.times.contains(n) else { fail("\(what) is not a time"); return nil }
+            return Timestamp(milliseconds: n)
+        }
+
+        mutating func bool(_ key: String, in o: Object? = nil) -> Bool {
+            guard let v = (o ?? object)[key] else { return false }
+            guard case .bool(let b) = v else { fail("\(key) is not a boolean"); return false }
+            return b
+        }
+
+        mutating func strings(_ v: Value?, _ what: String, count: ClosedRange<Int>) -> [Value]? {
+            guard let v else { return nil }
+            guard case .array(let items) = v, count.contains(items.count) else { fail("\(what) is malformed"); return nil }
+            return items
+        }
+
+        mutating func termination(_ v: Value?, _ what: String) -> SimContainer.Termination? {
+            guard let items = strings(v, what, count: 4...4) else { return nil }
+            guard case .string(let reason) = items[0], case .int(let code) = items[1],
+                  let started = time(items[2], what), let finished = time(items[3], what) else {
+                fail("\(what) is malformed")
+                return nil
+            }
+            return SimContainer.Termination(reason: reason, exitCode: code, startedAt: started, finishedAt: finished)
+        }
+
+        mutating func read(namespace: String, name: String) -> Result<StoredPod, Damage> {
+            var labels: [String: String] = [:]
+            if let v = object["labels"] {
+                guard case .object(let o) = v else { return .failure(Damage(reason: "labels is not a map")) }
+                for m in o.members {
+                    guard case .string(let s) = m.value else { return .failure(Damage(reason: "label \(m.key) is not a string")) }
+                    labels[m.key] = s
+                }
+            }
+            var owner: StoredPod.Owner?
+            if let items = strings(object["owner"], "owner", count: 3...3) {
+                guard case .string(let kind) = items[0], case .string(let ownerName) = items[1], case .string(let uid) = items[2] else {
+                    return .failure(Damage(reason: "owner is malformed"))
+                }
+                owner = StoredPod.Owner(kind: kind, name: ownerName, uid: uid)
+            }
+            var disruption: StoredPod.Disruption?
+            if let items = strings(object["disruption"], "disruption", count: 3...3) {
+                guard case .string(let reason) = items[0], case .string(let message) = items[1], let at = time(items[2], "disruption") else {
+                    return .failure(Damage(reason: "disruption is malformed"))
+                }
+                disruption = StoredPod.Disruption(reason: reason, message: message, at: at)
+            }
+            var containers: [StoredPod.Container] = []
+            if let v = object["containers"] {
+                guard case .array(let items) = v else { return .failure(Damage(reason: "containers is not a list")) }
+                for item in items {
+                    guard case .object(let c) = item, let containerName = string("name", in: c) else {
+                        return .failure(Damage(reason: "a container has no name"))
+                    }
+                    var state: SimContainer.State?
+                    if c["running"] != nil {
+                        guard let since = time("running", in: c) else { return .failure(Damage(reason: problem ?? "running is malformed")) }
+                        state = .running(since: since)
+                    } else if let items = strings(c["waiting"], "waiting", count: 1...2) {
+                        guard case .string(let reason) = items[0] else { return .failure(Damage(reason: "waiting is malformed")) }
+                        var message: String?
+                        if items.count == 2 {
+                            guard case .string(let m) = items[1] else { return .failure(Damage(reason: "waiting is malformed")) }
+                            message = m
+                        }
+                        state = .waiting(reason, message: message)
+                    } else if let t = termination(c["terminated"], "terminated") {
+                        state = .terminated(t)
+                    }
+                    // As StoredObjects checks restartCount: what a kubelet could have counted.
+                    let restarts = int("restarts", in: c) ?? 0
+                    guard StoredObjects.int32.contains(restarts) else {
+                        return .failure(Damage(reason: "containers[\(containers.count)].restarts: Invalid value: \(restarts): must be between 0 and \(Int32.max)"))
+                    }
+                    containers.append(StoredPod.Container(name: containerName, restarts: restarts, ready: bool("ready", in: c), state: state,
+                                                          last: termination(c["last"], "last"), started: bool("started", in: c)))
+                }
+            }
+            guard let uid = string("uid"), let created = time("created") else {
+                return .failure(Damage(reason: problem ?? "it has no uid or creation time"))
+            }
+            let stored = StoredPod(name: name, namespace: namespace, uid: uid, owner: owner, labels: labels, created: created,
+                                   nodeName: string("node"), ip: string("ip"), hostIP: string("hostIP"),
+                                   scheduledAt: time("scheduled"), ready: bool("ready"), readySince: time("readySince"),
+                                   initializedAt: time("initialized"), disruption: disruption, admittedAt: time("admitted"),
+                                   containers: containers, deletion: time("deletion"), deletionGrace: int("grace"),
+                                   unschedulable: string("unschedulable"), resourceVersion: string("rv"))
+            if let problem { return .failure(Damage(reason: problem)) }
+            return .success(stored)
+        }
+    }
+}
+
+/// A ReplicaSet's pod template as its compact pods share it: the `spec.template` it was made
+/// from (whose AppBehaviour the pods run) and the pod template with admission's defaults
+/// (`ReplicaSetController.podTemplate`). Stored once per shard, named by a hash of its text.
+final class PodTemplateBlob: @unchecked Sendable {
+    let id: String
+    /// `{"source":…,"template":…}` as the shard file holds it.
+    let json: [UInt8]
+    let source: Object
+    let template: Object
+    let behaviour: AppBehaviour
+    /// Why the template cannot be used (its line is damaged, or missing): every pod naming it
+    /// is damaged then, and can be force-deleted, as any damaged object can.
+    let damage: String?
+
+    init(source: Object, template: Object) throws(StoreError) {
+        var bytes: [UInt8] = []
+        do {
+            try JSONWriter.write(.object(Object(["source": .object(source), "template": .object(template)])), style: .compact, into: &bytes)
+        } catch {
+            throw .conflict("a pod template holds a number JSON cannot store (\(error.value))")
+        }
+        json = bytes
+        id = Self.hash(bytes)
+        self.source = source
+        self.template = template
+        behaviour = AppBehaviour(template: .object(source))
+        damage = nil
+    }
+
+    /// A template read from a shard file.
+    init(id: String, json: ArraySlice<UInt8>) {
+        self.id = id
+        self.json = Array(json)
+        guard case .object(let o)? = try? JSONReader.parse(json), case .object(let source)? = o["source"], case .object(let template)? = o["template"] else {
+            source = Object()
+            template = Object()
+            behaviour = AppBehaviour(template: .object(Object()))
+            damage = "its pod template \(id) is damaged (not a source and a template)"
+            return
+        }
+        self.source = source
+        self.template = template
+        behaviour = AppBehaviour(template: .object(source))
+        damage = nil
+    }
+
+    /// A template a compact line names that its file does not hold.
+    init(missing id: String) {
+        self.id = id
+        json = []
+        source = Object()
+        template = Object()
+        behaviour = AppBehaviour(template: .object(Object()))
+        damage = "it names pod template \(id), which its file does not hold"
+    }
+
+    private let lock = NSLock()
+    private var matched: [String: Bool] = [:]
+
+    /// Whether this is the template a ReplicaSet's pods now start from (its `spec.template`
+    /// and the pod template made from it); asked for each of its pods at load, so compared once.
+    func matches(_ shared: Cluster.PodTemplate, replicaSet uid: String) -> Bool {
+        lock.lock()
+        let known = matched[uid]
+        lock.unlock()
+        if let known { return known }
+        let result = source == shared.source && template == shared.template
+        lock.lock()
+        matched[uid] = result
+        lock.unlock()
+        return result
+    }
+
+    /// 16 hex digits of FNV-1a over the text.
+    static func hash(_ bytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
