@@ -49,7 +49,8 @@ final class CompactPodTests: XCTestCase {
         let s = try state("s").state
         let file = try XCTUnwrap(podFiles(s).first)
         let all = try lines(file)
-        let templates = all.filter { $0.hasPrefix("\u{1}\t") }
+        let templatesFile = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".templates") })
+        let templates = try lines("\(s)/objects/\(templatesFile)")
         let web = all.filter { $0.hasPrefix("default\tweb-") }
         XCTAssertEqual(web.count, 3)
         // Each pod: its key, then U+0001, its template's id, a tab and its fields.
@@ -57,7 +58,8 @@ final class CompactPodTests: XCTestCase {
         XCTAssertEqual(ids.count, 1, "the three pods share one template")
         let id = String(try XCTUnwrap(ids.first).dropFirst())
         XCTAssertTrue(try XCTUnwrap(ids.first).hasPrefix("\u{1}"))
-        XCTAssertEqual(templates.filter { $0.hasPrefix("\u{1}\t\(id)\t{\"source\":") }.count, 1, "its template once in the file")
+        XCTAssertEqual(templates.filter { $0.hasPrefix("\t\(id)\t{\"source\":") }.count, 1, "its template once in the table's templates file")
+        XCTAssertEqual(templates.count, 5, "the add-ons' four and web's")
         XCTAssertLessThan(web.map(\.utf8.count).max() ?? 0, 800, "a compact line is a fraction of the 2.5 kB object")
         // Read, it is the full Pod.
         let name = String(web[0].split(separator: "\t")[1])
@@ -81,7 +83,7 @@ final class CompactPodTests: XCTestCase {
         // Every compact line written in full, the templates dropped, the format as it was.
         for path in podFiles(full) {
             var out: [String] = []
-            for line in try lines(path) where !line.hasPrefix("\u{1}\t") {
+            for line in try lines(path) {
                 let fields = line.split(separator: "\t", maxSplits: 2).map(String.init)
                 guard fields[2].hasPrefix("\u{1}") else { out.append(line); continue }
                 let run = try RolloutRun.run(["get", "pod", fields[1], "-n", fields[0], "-o", "json", "--state", compact])
@@ -93,10 +95,16 @@ final class CompactPodTests: XCTestCase {
             try (out.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
         }
         let manifest = "\(full)/state.json"
-        let text = try String(contentsOfFile: manifest, encoding: .utf8)
-        XCTAssertTrue(text.contains("\"rollout.dev/v1alpha2\""))
-        try text.replacingOccurrences(of: "\"rollout.dev/v1alpha2\"", with: "\"rollout.dev/v1alpha1\"")
-            .write(toFile: manifest, atomically: false, encoding: .utf8)
+        var state = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifest))) as? [String: Any])
+        XCTAssertEqual(state["apiVersion"] as? String, "rollout.dev/v1alpha2")
+        state["apiVersion"] = "rollout.dev/v1alpha1"
+        var tables = try XCTUnwrap(state["tables"] as? [String: Any])
+        var pods = try XCTUnwrap(tables["Pod"] as? [String: Any])
+        let templates = try XCTUnwrap(pods.removeValue(forKey: "templates") as? String)
+        try FileManager.default.removeItem(atPath: "\(full)/objects/\(templates).templates")
+        tables["Pod"] = pods
+        state["tables"] = tables
+        try JSONSerialization.data(withJSONObject: state).write(to: URL(fileURLWithPath: manifest))
         XCTAssertFalse(try lines(try XCTUnwrap(podFiles(full).first)).contains { $0.contains("\t\u{1}") })
 
         func read(_ s: String) throws -> [String] {
@@ -117,6 +125,7 @@ final class CompactPodTests: XCTestCase {
         // Written again, the state is in the new format, its pods compact.
         XCTAssertTrue(try String(contentsOfFile: manifest, encoding: .utf8).contains("\"rollout.dev/v1alpha2\""))
         XCTAssertTrue(try lines(try XCTUnwrap(podFiles(full).first)).contains { $0.hasPrefix("default\tweb-") && $0.contains("\t\u{1}") })
+        XCTAssertTrue(FileIO.filesIn("\(full)/objects").contains { $0.hasPrefix("Pod_") && $0.hasSuffix(".templates") })
     }
 
     func testAStateOfAnotherFormatIsRefusedByName() throws {

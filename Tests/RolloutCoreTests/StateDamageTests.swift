@@ -35,7 +35,7 @@ final class StateDamageTests: XCTestCase {
     private func editObject(_ s: String, type prefix: String, _ edit: (inout [String: Any]) -> Void) throws {
         let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix(prefix + "_") && $0.hasSuffix(".objects") }, prefix)
         var lines = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let index = try XCTUnwrap(lines.firstIndex { !$0.hasPrefix("\u{1}") })
+        let index = 0
         var fields = lines[index].split(separator: "\t", maxSplits: 2).map(String.init)
         if fields[2].hasPrefix("\u{1}") {
             let full = try RolloutRun.run(["get", "pod", fields[1], "-n", fields[0], "-o", "json", "--state", s])
@@ -54,7 +54,7 @@ final class StateDamageTests: XCTestCase {
     private func editCompactPod(_ s: String, line replace: ((String) -> String)? = nil, fields edit: (inout [String: Any]) -> Void = { _ in }) throws {
         let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".objects") })
         var lines = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let index = try XCTUnwrap(lines.firstIndex { !$0.hasPrefix("\u{1}") && $0.split(separator: "\t", maxSplits: 2).last?.hasPrefix("\u{1}") == true })
+        let index = try XCTUnwrap(lines.firstIndex { $0.split(separator: "\t", maxSplits: 2).last?.hasPrefix("\u{1}") == true })
         let fields = lines[index].split(separator: "\t", maxSplits: 3).map(String.init)
         if let replace {
             lines[index] = [fields[0], fields[1], replace(fields[2] + "\t" + fields[3])].joined(separator: "\t")
@@ -66,14 +66,17 @@ final class StateDamageTests: XCTestCase {
         try lines.joined(separator: "\n").write(toFile: "\(s)/objects/\(file)", atomically: false, encoding: .utf8)
     }
 
-    /// Rewrites the pod template line of the pods in the default namespace.
+    /// Rewrites the pod template (CompactPod) of the pods in the default namespace, in the
+    /// pods' templates file.
     private func editPodTemplate(_ s: String, _ replace: (String) -> String) throws {
-        let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".objects") })
+        let podFile = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".objects") })
+        let pod = try XCTUnwrap(try String(contentsOfFile: "\(s)/objects/\(podFile)", encoding: .utf8).split(separator: "\n")
+            .first { $0.hasPrefix("default\t") }?.split(separator: "\t", maxSplits: 3).map(String.init))
+        let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".templates") })
         var lines = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let pod = try XCTUnwrap(lines.first { $0.hasPrefix("default\t") }?.split(separator: "\t", maxSplits: 3).map(String.init))
-        let index = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("\u{1}\t" + pod[2].dropFirst()) })
-        let fields = lines[index].split(separator: "\t", maxSplits: 2).map(String.init)
-        lines[index] = [fields[0], fields[1], replace(fields[2])].joined(separator: "\t")
+        let index = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("\t" + pod[2].dropFirst() + "\t") })
+        let fields = lines[index].split(separator: "\t", maxSplits: 1).map(String.init)
+        lines[index] = "\t" + fields[0] + "\t" + replace(fields[1])
         try lines.joined(separator: "\n").write(toFile: "\(s)/objects/\(file)", atomically: false, encoding: .utf8)
     }
 
@@ -141,7 +144,12 @@ final class StateDamageTests: XCTestCase {
             ("compact uid missing", { try self.editCompactPod($0, fields: { $0["uid"] = nil }) }, "it has no uid or creation time"),
             ("compact line not JSON", { try self.editCompactPod($0, line: { $0 + "}" }) }, "is damaged"),
             ("compact template missing", { try self.editCompactPod($0, line: { "\u{1}0000000000000000" + $0.drop { $0 != "\t" } }) },
-             "names pod template 0000000000000000, which its file does not hold"),
+             "names pod template 0000000000000000, which its table's templates file does not hold"),
+            ("templates file cut short", { s in
+                let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasSuffix(".templates") })
+                let text = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8)
+                try String(text.dropLast(10)).write(toFile: "\(s)/objects/\(file)", atomically: false, encoding: .utf8)
+            }, "cannot be read: state file"),
             ("pod template damaged", { try self.editPodTemplate($0) { _ in "{\"source\":5}" } }, "is damaged (not a source and a template)"),
             // Events are read on every core, as pods are: the first damaged one is still the error.
             ("event count Int.max", { try self.editObject($0, type: "Event") { $0["count"] = big } }, "count: Invalid value: 9223372036854775807"),
@@ -203,7 +211,7 @@ final class StateDamageTests: XCTestCase {
         // An object whose stored text does not parse at all: removed by its key, unread.
         let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".objects") })
         var lines = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).split(separator: "\n").map(String.init)
-        let index = try XCTUnwrap(lines.firstIndex { !$0.hasPrefix("\u{1}") })
+        let index = 0
         let fields = lines[index].split(separator: "\t", maxSplits: 2).map(String.init)
         lines[index] = "\(fields[0])\t\(fields[1])\t{\"unterminated"
         try (lines.joined(separator: "\n") + "\n").write(toFile: "\(s)/objects/\(file)", atomically: false, encoding: .utf8)
@@ -234,7 +242,9 @@ final class StateDamageTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("successfully rolled out"), run.stdout)
         // The damaged line is not written again: no pod names it.
         let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".objects") })
-        XCTAssertFalse(try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).contains("{\"source\":5}"))
+        let templates = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".templates") })
+        XCTAssertFalse(try String(contentsOfFile: "\(s)/objects/\(templates)", encoding: .utf8).contains("{\"source\":5}"))
+        _ = file
     }
 
     // kubectl's delete.go: --grace-period=0 without --force is 1 s; --now is 1 s.

@@ -294,15 +294,20 @@ final class PodTemplateBlob: @unchecked Sendable {
         damage = nil
     }
 
-    /// A template a compact line names that its file does not hold.
-    init(missing id: String) {
+    /// A template a compact line names that its table's templates file does not hold, or
+    /// that cannot be read (`reason`: why the file cannot).
+    init(missing id: String, because reason: String? = nil) {
         self.id = id
         json = []
         source = Object()
         template = Object()
         behaviour = AppBehaviour(template: .object(Object()))
-        damage = "it names pod template \(id), which its file does not hold"
+        unreadable = reason
+        damage = reason.map { "its pod template \(id) cannot be read: \($0)" } ?? "it names pod template \(id), which its table's templates file does not hold"
     }
+
+    /// Why the templates file could not be read, if that is why this template is missing.
+    private(set) var unreadable: String?
 
     private let lock = NSLock()
     private var matched: [String: Bool] = [:]

@@ -191,7 +191,14 @@ public final class StateStore {
                   ResourceType.forObject(apiVersion: apiVersion, kind: kind).storageKey == member.key else {
                 throw .damaged(file: path, reason: "table entry \(member.key) is malformed")
             }
-            tables[member.key] = Table(shardCount: files.count, files: files, count: count)
+            var templates = ""
+            if let named = member.value["templates"] {
+                guard let base = named.stringValue, StorageNames.isShardBase(base) else {
+                    throw .damaged(file: path, reason: "table entry \(member.key) is malformed")
+                }
+                templates = base
+            }
+            tables[member.key] = Table(shardCount: files.count, files: files, count: count, templatesFile: templates)
             typeNames[member.key] = (apiVersion, kind)
         }
     }
@@ -601,13 +608,27 @@ public final class StateStore {
             }
         }
         for (job, result) in zip(jobs, written) { tables[job.type]?.files[job.shard] = try withFullPaths { () throws(StoreError) in try result.get() } }
+        // The pod templates of compact pods (CompactPod), one file per table, under a new name
+        // when they changed (a shard number no shard has).
+        for (ordinal, type) in dirty.sorted().enumerated() {
+            tables[type]?.collectTemplates()
+            guard let table = tables[type], table.templatesChanged else { continue }
+            let lines = table.serializedTemplates()
+            var base = ""
+            if !lines.isEmpty {
+                base = StorageNames.shardBase(type: type, commit: commit, ordinal: ordinal, shard: Table.maxShards)
+                try FileIO.writeAtomically(lines, to: "\(directory)/objects/\(base).templates", syncDirectory: false)
+            }
+            tables[type]?.templatesWritten(to: base)
+        }
         for type in dirty { tables[type]?.markClean() }
         FileIO.syncFolder("\(directory)/objects")
         try FileIO.writeAtomically(manifestBytes(), to: manifestPath)
         dirty = []
         manifestChanged = false
         // Old shards are unreferenced now; so are leftovers of writers killed mid-commit.
-        let referenced = Set(tables.values.flatMap(\.files).flatMap { ["\($0).objects", "\($0).rows"] })
+        let referenced = Set(tables.values.flatMap(\.files).flatMap { ["\($0).objects", "\($0).rows"] }
+                             + tables.values.map { "\($0.templatesFile).templates" })
         for name in FileIO.list("\(directory)/objects") where !referenced.contains(name) && StorageNames.isStoreFile(name) {
             FileIO.remove("\(directory)/objects/\(name)")
         }
@@ -620,10 +641,12 @@ public final class StateStore {
         var tableObject = Object()
         for type in tables.keys.sorted() {
             guard let table = tables[type], table.count > 0, let names = typeNames[type] else { continue }
-            tableObject[type] = .object(Object([
+            var entry = Object([
                 "apiVersion": .string(names.apiVersion), "kind": .string(names.kind), "count": .int(table.count),
                 "shards": .array(table.files.map(Value.string)),
-            ]))
+            ])
+            if !table.templatesFile.isEmpty { entry["templates"] = .string(table.templatesFile) }
+            tableObject[type] = .object(entry)
         }
         // Keys are unique: the members are made at once, not looked up one by one.
         let counterObject = Object(counters.sorted { $0.key < $1.key }.map { Object.Member(key: $0.key, value: .int($0.value)) })

@@ -39,10 +39,11 @@ enum StorageNames {
     }
 
     /// Whether a file in `objects/` is one the store writes: a shard's `.objects` or `.rows`
-    /// file, or a temporary file of an interrupted write. Only these are ever removed.
+    /// file, a table's `.templates` (CompactPod), or a temporary file of an interrupted write.
+    /// Only these are ever removed.
     static func isStoreFile(_ name: String) -> Bool {
         if name.hasPrefix(".tmp-") { return true }
-        for suffix in [".objects", ".rows"] where name.hasSuffix(suffix) {
+        for suffix in [".objects", ".rows", ".templates"] where name.hasSuffix(suffix) {
             return isShardBase(String(name.dropLast(suffix.count)))
         }
         return false

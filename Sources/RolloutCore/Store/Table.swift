@@ -39,11 +39,77 @@ struct Table {
     private(set) var dirtyShards: Set<Int> = []
     /// Loaded shards some of whose entries' lines were let go.
     private var releasedShards: Set<Int> = []
+    /// The file (base name, "" for none) of the pod templates its compact entries name
+    /// (CompactPod): one line each, `TAB id TAB json`, whichever shards hold their pods.
+    var templatesFile: String
+    /// Those templates, once read (nil: not yet); with the ones its new entries brought.
+    private var templates: [String: PodTemplateBlob]?
+    /// Whether `templates` differs from what `templatesFile` holds.
+    private(set) var templatesChanged = false
 
-    init(shardCount: Int = 1, files: [String] = [""], count: Int = 0) {
+    init(shardCount: Int = 1, files: [String] = [""], count: Int = 0, templatesFile: String = "") {
         self.shardCount = max(1, shardCount)
         self.files = files.count == max(1, shardCount) ? files : Array(repeating: "", count: max(1, shardCount))
         self.count = count
+        self.templatesFile = templatesFile
+    }
+
+    /// Reads the templates file, once. A file that is missing or cannot be split into lines
+    /// damages the pods that name its templates, each of which can still be force-deleted.
+    private mutating func loadTemplates(read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+        guard templates == nil else { return }
+        do {
+            templates = try Self.templates(of: templatesFile, read: read)
+        } catch {
+            // Kept under the id no template has, for the pods naming one to say why.
+            templates = ["": PodTemplateBlob(missing: "", because: "\(error)")]
+        }
+    }
+
+    private static func templates(of base: String, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) -> [String: PodTemplateBlob] {
+        guard !base.isEmpty else { return [:] }
+        var result: [String: PodTemplateBlob] = [:]
+        // A damaged template damages the pods that name it, not the file: they can be
+        // force-deleted by name.
+        for (key, entry) in try parse(try read(base + ".templates"), file: base + ".templates", fields: 1, templates: [:]) {
+            result[key.name] = PodTemplateBlob(id: key.name, json: entry.json)
+        }
+        return result
+    }
+
+    /// The templates file's lines: every template an entry names, by id.
+    func serializedTemplates() -> [UInt8] {
+        var out: [UInt8] = []
+        for (id, template) in (templates ?? [:]).sorted(by: { $0.key < $1.key }) where template.damage == nil {
+            out.append(0x09)
+            out.append(contentsOf: id.utf8)
+            out.append(0x09)
+            out.append(contentsOf: template.json)
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    /// Before writing: when every shard is in memory, the templates no entry names are
+    /// dropped (a table read in part keeps them all: an unread shard may name any).
+    mutating func collectTemplates() {
+        guard let known = templates, !known.isEmpty, shards.count == shardCount else { return }
+        var named: Set<String> = []
+        for shard in shards.values {
+            for entry in shard.values where entry.resource == nil {
+                if let id = entry.template?.id { named.insert(id) }
+            }
+        }
+        let kept = known.filter { named.contains($0.key) && $0.value.damage == nil }
+        if kept.count != known.count {
+            templates = kept
+            templatesChanged = true
+        }
+    }
+
+    mutating func templatesWritten(to base: String) {
+        templatesFile = base
+        templatesChanged = false
     }
 
     static func shard(of key: Key, count: Int) -> Int {
@@ -58,11 +124,12 @@ struct Table {
     /// Makes sure a shard is in memory; `read` loads a file's bytes.
     /// `restoring`: also reads back the lines of its released entries.
     mutating func load(shard index: Int, read: (String) throws(StoreError) -> [UInt8], restoring: Bool = true) throws(StoreError) {
+        try loadTemplates(read: read)
         guard shards[index] == nil else {
             if restoring && releasedShards.contains(index) { try restore(shard: index, read: read) }
             return
         }
-        shards[index] = try Self.entries(of: files[index], read: read)
+        shards[index] = try Self.entries(of: files[index], read: read, templates: templates ?? [:])
     }
 
     /// Lets go of the lines of every loaded entry that is not changed (the file bytes they
@@ -97,13 +164,14 @@ struct Table {
     /// Reads the lines of a shard's released entries back from its files.
     private mutating func restore(shard index: Int, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         guard var entries = shards[index] else { return }
-        try Self.restoreLines(&entries, from: files[index], read: read)
+        try Self.restoreLines(&entries, from: files[index], read: read, templates: templates ?? [:])
         shards[index] = entries
         releasedShards.remove(index)
     }
 
-    private static func restoreLines(_ entries: inout [Key: Entry], from base: String, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
-        let lines = try Self.entries(of: base, read: read)
+    private static func restoreLines(_ entries: inout [Key: Entry], from base: String, read: (String) throws(StoreError) -> [UInt8],
+                                     templates: [String: PodTemplateBlob]) throws(StoreError) {
+        let lines = try Self.entries(of: base, read: read, templates: templates)
         for (key, entry) in entries where entry.released {
             guard let line = lines[key] else {
                 throw .damaged(file: base + ".objects", reason: "it no longer holds \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name), which it held when it was read")
@@ -116,16 +184,17 @@ struct Table {
     /// the first damaged shard, in order, is the error.
     mutating func loadAll(read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         for index in releasedShards.sorted() { try restore(shard: index, read: read) }
+        try loadTemplates(read: read)
         let missing = (0..<shardCount).filter { shards[$0] == nil }
         guard missing.count > 1 else {
             for index in missing { try load(shard: index, read: read) }
             return
         }
         // `read` only reads files (`StateStore.readShard`); nothing changes while the tasks run.
-        let inputs = ReadOnly((files: files, missing: missing, read: read))
+        let inputs = ReadOnly((files: files, missing: missing, read: read, templates: templates ?? [:]))
         let outcomes = Parallel.map(missing.count) { i -> Result<[Key: Entry], StoreError> in
             do throws(StoreError) {
-                return .success(try Self.entries(of: inputs.value.files[inputs.value.missing[i]], read: inputs.value.read))
+                return .success(try Self.entries(of: inputs.value.files[inputs.value.missing[i]], read: inputs.value.read, templates: inputs.value.templates))
             } catch { return .failure(error) }
         }
         for (index, outcome) in zip(missing, outcomes) { shards[index] = try outcome.get() }
@@ -133,10 +202,10 @@ struct Table {
 
     /// The entries of the shard whose files are `base`.objects and `base`.rows ("" for an
     /// empty shard).
-    private static func entries(of base: String, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) -> [Key: Entry] {
+    private static func entries(of base: String, read: (String) throws(StoreError) -> [UInt8], templates: [String: PodTemplateBlob]) throws(StoreError) -> [Key: Entry] {
         if base.isEmpty { return [:] }
-        var entries = try parse(try read(base + ".objects"), file: base + ".objects", fields: 1)
-        let rows = try parse(try read(base + ".rows"), file: base + ".rows", fields: 2)
+        var entries = try parse(try read(base + ".objects"), file: base + ".objects", fields: 1, templates: templates)
+        let rows = try parse(try read(base + ".rows"), file: base + ".rows", fields: 2, templates: [:])
         guard rows.count == entries.count else {
             throw .damaged(file: base + ".rows", reason: "it lists \(rows.count) objects, \(base).objects holds \(entries.count)")
         }
@@ -150,7 +219,8 @@ struct Table {
 
     /// Lines of `namespace TAB name` plus `fields` more tab-separated fields: 1 (JSON) for
     /// objects files, 2 (labels, cells) for rows files.
-    static func parse(_ bytes: [UInt8], file: String, fields: Int) throws(StoreError) -> [Key: Entry] {
+    /// `templates`: what the compact pod lines of an objects file may name (CompactPod).
+    static func parse(_ bytes: [UInt8], file: String, fields: Int, templates: [String: PodTemplateBlob]) throws(StoreError) -> [Key: Entry] {
         var entries: [Key: Entry] = [:]
         let tabsWanted = fields + 1
         // Line and field boundaries are found with memchr: shards can be megabytes.
@@ -188,16 +258,8 @@ struct Table {
             throw .damaged(file: file, reason: "line \(boundaries.count + 1) is not terminated (the file was cut short)")
         }
         entries.reserveCapacity(boundaries.count)
-        var templates: [String: PodTemplateBlob] = [:]
         var compact = false
         for (start, tabs, end) in boundaries {
-            if fields == 1 && tabs[0] == start + 1 && bytes[start] == Self.templateMark {
-                let id = String(decoding: bytes[(tabs[0] + 1)..<tabs[1]], as: UTF8.self)
-                // A damaged template damages the pods that name it, not the file: they can be
-                // force-deleted by name.
-                templates[id] = PodTemplateBlob(id: id, json: bytes[(tabs[1] + 1)..<end])
-                continue
-            }
             let key = Key(namespace: String(decoding: bytes[start..<tabs[0]], as: UTF8.self),
                           name: String(decoding: bytes[(tabs[0] + 1)..<tabs[1]], as: UTF8.self))
             if fields == 1 {
@@ -211,15 +273,11 @@ struct Table {
         if compact {
             for (key, entry) in entries {
                 guard let id = CompactPod.split(entry.json)?.id else { continue }
-                entries[key]?.template = templates[id] ?? PodTemplateBlob(missing: id)
+                entries[key]?.template = templates[id] ?? PodTemplateBlob(missing: id, because: templates[""]?.unreadable)
             }
         }
         return entries
     }
-
-    /// The first byte of a line holding a pod template (`CompactPod`) instead of an object: a
-    /// control character, which no namespace holds.
-    static let templateMark: UInt8 = 0x01
 
     /// Whether any shard is held in memory (then listing must go through the entries).
     var hasLoadedShards: Bool { !shards.isEmpty }
@@ -334,6 +392,16 @@ struct Table {
     /// Stores an entry: a parsed object, or the lines of one made ahead (its shard must be
     /// loaded).
     mutating func set(_ entry: Entry, key: Key) {
+        var entry = entry
+        if let template = entry.template {
+            if let known = templates?[template.id], known !== template, known.json != template.json {
+                // Another template under the same id (a hash collision): this pod in full.
+                if let full = try? Self.object(of: entry, key: key, file: "") { entry = Entry(resource: full) }
+            } else if templates?[template.id] == nil {
+                templates = (templates ?? [:]).merging([template.id: template]) { a, _ in a }
+                templatesChanged = true
+            }
+        }
         let index = Self.shard(of: key, count: shardCount)
         if shards[index]?[key] == nil { count += 1 }
         shards[index, default: [:]][key] = entry
@@ -384,29 +452,9 @@ struct Table {
     func serialized(shard index: Int, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) -> (objects: [UInt8], rows: [UInt8]) {
         var objects: [UInt8] = [], rows: [UInt8] = []
         guard var entries = shards[index] else { return (objects, rows) }
-        if releasedShards.contains(index) { try Self.restoreLines(&entries, from: files[index], read: read) }
+        if releasedShards.contains(index) { try Self.restoreLines(&entries, from: files[index], read: read, templates: templates ?? [:]) }
         objects.reserveCapacity(entries.count * 1024)
         rows.reserveCapacity(entries.count * 128)
-        // The templates of its compact pods, once each, before them. Two templates of one id
-        // (a hash collision) cannot share the file: the pods of the second are written in full.
-        var templates: [String: PodTemplateBlob] = [:]
-        var inFull: Set<Key> = []
-        for (key, entry) in entries where entry.resource == nil {
-            guard let template = entry.template, template.damage == nil else { continue }
-            if let known = templates[template.id] {
-                if known !== template && known.json != template.json { inFull.insert(key) }
-            } else {
-                templates[template.id] = template
-            }
-        }
-        for (id, template) in templates.sorted(by: { $0.key < $1.key }) {
-            objects.append(Self.templateMark)
-            objects.append(0x09)
-            objects.append(contentsOf: id.utf8)
-            objects.append(0x09)
-            objects.append(contentsOf: template.json)
-            objects.append(0x0A)
-        }
         for key in entries.keys.sorted() {
             guard let entry = entries[key] else { continue }
             for out in [0, 1] {
@@ -414,9 +462,6 @@ struct Table {
                 if out == 0 { objects.append(contentsOf: prefix) } else { rows.append(contentsOf: prefix) }
             }
             if let resource = entry.resource {
-                try Self.appendLine(of: resource, objects: &objects, rows: &rows)
-            } else if inFull.contains(key) {
-                let resource = try Self.object(of: entry, key: key, file: files[index] + ".objects")
                 try Self.appendLine(of: resource, objects: &objects, rows: &rows)
             } else {
                 rows.append(contentsOf: entry.labels)
