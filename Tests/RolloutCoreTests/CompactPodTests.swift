@@ -80,13 +80,17 @@ final class CompactPodTests: XCTestCase {
         let (compact, file) = try state("compact")
         let full = try temporaryDirectory(self).appendingPathComponent("full").path
         try FileManager.default.copyItem(atPath: compact, toPath: full)
-        // Every compact line written in full, the templates dropped, the format as it was.
-        for path in podFiles(full) {
+        // Every compact line (pods' and events') written in full, the templates dropped, the
+        // format as it was.
+        let eventFiles = FileIO.filesIn("\(full)/objects").filter { $0.hasPrefix("Event_") && $0.hasSuffix(".objects") }.map { "\(full)/objects/\($0)" }
+        XCTAssertFalse(eventFiles.isEmpty)
+        for path in podFiles(full) + eventFiles {
+            let kind = path.contains("/Event_") ? "event" : "pod"
             var out: [String] = []
             for line in try lines(path) {
                 let fields = line.split(separator: "\t", maxSplits: 2).map(String.init)
                 guard fields[2].hasPrefix("\u{1}") else { out.append(line); continue }
-                let run = try RolloutRun.run(["get", "pod", fields[1], "-n", fields[0], "-o", "json", "--state", compact])
+                let run = try RolloutRun.run(["get", kind, fields[1], "-n", fields[0], "-o", "json", "--state", compact])
                 XCTAssertEqual(run.status, 0, run.stderr)
                 var json: [UInt8] = []
                 try JSONWriter.write(try JSONReader.parse(run.stdout), style: .compact, into: &json)
@@ -126,6 +130,19 @@ final class CompactPodTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: manifest, encoding: .utf8).contains("\"rollout.dev/v1alpha2\""))
         XCTAssertTrue(try lines(try XCTUnwrap(podFiles(full).first)).contains { $0.hasPrefix("default\tweb-") && $0.contains("\t\u{1}") })
         XCTAssertTrue(FileIO.filesIn("\(full)/objects").contains { $0.hasPrefix("Pod_") && $0.hasSuffix(".templates") })
+    }
+
+    /// The simulation's events are stored compact too (CompactEvent), and read in full.
+    func testEventsAreStoredCompact() throws {
+        let s = try state("s").state
+        let files = FileIO.filesIn("\(s)/objects").filter { $0.hasPrefix("Event_") && $0.hasSuffix(".objects") }
+        let all = try files.flatMap { try lines("\(s)/objects/\($0)") }
+        XCTAssertFalse(all.isEmpty)
+        XCTAssertTrue(all.allSatisfy { $0.split(separator: "\t", maxSplits: 2)[2].hasPrefix("\u{1}\t{\"rv\":") }, all.joined(separator: "\n"))
+        let run = try RolloutRun.run(["get", "events", "-o", "json", "--state", s])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("\"reason\": \"ScalingReplicaSet\""), run.stdout)
+        XCTAssertTrue(run.stdout.contains("\"component\": \"deployment-controller\""), run.stdout)
     }
 
     func testAStateOfAnotherFormatIsRefusedByName() throws {

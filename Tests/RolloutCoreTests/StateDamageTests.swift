@@ -38,7 +38,7 @@ final class StateDamageTests: XCTestCase {
         let index = 0
         var fields = lines[index].split(separator: "\t", maxSplits: 2).map(String.init)
         if fields[2].hasPrefix("\u{1}") {
-            let full = try RolloutRun.run(["get", "pod", fields[1], "-n", fields[0], "-o", "json", "--state", s])
+            let full = try RolloutRun.run(["get", prefix.lowercased(), fields[1], "-n", fields[0], "-o", "json", "--state", s])
             XCTAssertEqual(full.status, 0, full.stderr)
             fields[2] = full.stdout
         }
@@ -51,8 +51,8 @@ final class StateDamageTests: XCTestCase {
 
     /// Rewrites the first compact pod's line (`CompactPod`): its fields with `edit`, or the
     /// whole line (after the key) with `line`.
-    private func editCompactPod(_ s: String, line replace: ((String) -> String)? = nil, fields edit: (inout [String: Any]) -> Void = { _ in }) throws {
-        let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix("Pod_") && $0.hasSuffix(".objects") })
+    private func editCompactPod(_ s: String, type prefix: String = "Pod", line replace: ((String) -> String)? = nil, fields edit: (inout [String: Any]) -> Void = { _ in }) throws {
+        let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasPrefix(prefix + "_") && $0.hasSuffix(".objects") })
         var lines = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let index = try XCTUnwrap(lines.firstIndex { $0.split(separator: "\t", maxSplits: 2).last?.hasPrefix("\u{1}") == true })
         let fields = lines[index].split(separator: "\t", maxSplits: 3).map(String.init)
@@ -153,6 +153,11 @@ final class StateDamageTests: XCTestCase {
             ("pod template damaged", { try self.editPodTemplate($0) { _ in "{\"source\":5}" } }, "is damaged (not a source and a template)"),
             // Events are read on every core, as pods are: the first damaged one is still the error.
             ("event count Int.max", { try self.editObject($0, type: "Event") { $0["count"] = big } }, "count: Invalid value: 9223372036854775807"),
+            // Compact events (CompactEvent) likewise.
+            ("compact event count Int.max", { try self.editCompactPod($0, type: "Event", fields: { $0["count"] = big }) },
+             "count: Invalid value: 9223372036854775807"),
+            ("compact event reason missing", { try self.editCompactPod($0, type: "Event", fields: { $0["reason"] = nil }) },
+             "its compact line lacks a field"),
             ("spec.template 5", { try self.editObject($0, type: "apps.Deployment") { o in
                 var spec = o["spec"] as? [String: Any] ?? [:]
                 spec["template"] = 5

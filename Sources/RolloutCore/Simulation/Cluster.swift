@@ -241,6 +241,8 @@ public final class Cluster {
             var full: Resource
             switch stored {
             case .full(let resource): full = resource
+            case .compact(let line) where line.template == nil:
+                return .damaged(Self.placeholder(line), ["it is stored as an event's compact line"])
             case .compact(let line):
                 // A compact pod (CompactPod) of a ReplicaSet that still has the template it was
                 // written with is made from its line as it stands; any other is read in full.
@@ -306,7 +308,14 @@ public final class Cluster {
             case .compact(let line):
                 var placeholder = Self.placeholder(line)
                 placeholder.object["kind"] = .string("Event")
-                return .failure(StoredObjects.Damage(resource: placeholder, problems: ["it is stored as a pod's compact line"]))
+                guard line.template == nil else {
+                    return .failure(StoredObjects.Damage(resource: placeholder, problems: ["it is stored as a pod's compact line"]))
+                }
+                // A compact event (CompactEvent): its fields as they stand.
+                switch CompactEvent.event(line.object, namespace: line.namespace, name: line.name) {
+                case .success(let read): return .success(read.event)
+                case .failure(let damage): return .failure(StoredObjects.Damage(resource: placeholder, problems: [damage.reason]))
+                }
             }
             let problems = StoredObjects.problems(e)
             return problems.isEmpty ? .success(SimEvent(loading: e)) : .failure(StoredObjects.Damage(resource: e, problems: problems))
@@ -360,14 +369,15 @@ public final class Cluster {
     /// `.damaged` when its line cannot be read.
     private static func loadCompact(_ line: CompactPod.Line, replicaSets: [String: SimReplicaSet],
                                     templates: [String: PodTemplate], memories: [ObjectKey: Resource], now: Timestamp) -> LoadedPod? {
-        if let damage = line.template.damage { return .damaged(placeholder(line), [damage]) }
+        guard let template = line.template else { return nil }
+        if let damage = template.damage { return .damaged(placeholder(line), [damage]) }
         let fields: StoredPod
         switch CompactPod.stored(line.object, namespace: line.namespace, name: line.name) {
         case .success(let s): fields = s
         case .failure(let damage): return .damaged(placeholder(line), [damage.reason])
         }
         guard let owner = fields.owner, owner.kind == "ReplicaSet", let rs = replicaSets[owner.uid], let shared = templates[owner.uid],
-              line.template.matches(shared, replicaSet: owner.uid) else { return nil }
+              template.matches(shared, replicaSet: owner.uid) else { return nil }
         let memory = memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: line.namespace, name: line.name)]
         let pod = SimPod.make(fields, template: shared.template, keptMetadata: nil, behaviour: rs.behaviour, memory: memory, now: now)
         if pod.labels == shared.labels { pod.labels = shared.labels }
@@ -783,7 +793,7 @@ public final class Cluster {
             if pod.gone { return .success(nil) }
             do throws(StoreError) {
                 return .success(try StateStore.Prepared(pod.encoded(now: encodingInputs.value.now), resourceVersion: encodingInputs.value.versions[i],
-                                                        compactWith: encodingInputs.value.templates[i]))
+                                                        compact: encodingInputs.value.templates[i].map { .pod($0) }))
             } catch { return .failure(error) }
         }
         // A StatefulSet's pod comes back under the name of the one it replaces: the old one is
@@ -861,7 +871,7 @@ public final class Cluster {
             let version = eventInputs.value.versions[i]
             if version == 0 { return .success(nil) }
             do throws(StoreError) {
-                return .success(try StateStore.Prepared(eventInputs.value.events[i].encoded(), resourceVersion: version))
+                return .success(try StateStore.Prepared(eventInputs.value.events[i].encoded(), resourceVersion: version, compact: .event))
             } catch { return .failure(error) }
         }
         var kept: [SimEvent] = []

@@ -78,15 +78,22 @@ enum CompactPod {
 
     struct Damage: Error { var reason: String }
 
-    /// A compact line as stored: its fields (not yet read), its template and its key.
+    /// Times as the API's RFC 3339 text can hold them: years 0 to 9999.
+    static let times = -62_167_219_200_000...253_402_300_800_999
+
+    /// A compact line as stored: its fields (not yet read), its template (none for an event,
+    /// `CompactEvent`) and its key.
     struct Line: @unchecked Sendable {
         var object: Object
-        var template: PodTemplateBlob
+        var template: PodTemplateBlob?
         var namespace: String
         var name: String
 
-        /// The full Pod it stands for.
-        func expanded() -> Result<Resource, Damage> { CompactPod.expand(object, namespace: namespace, name: name, template: template) }
+        /// The full object it stands for.
+        func expanded() -> Result<Resource, Damage> {
+            guard let template else { return CompactEvent.expand(object, namespace: namespace, name: name) }
+            return CompactPod.expand(object, namespace: namespace, name: name, template: template)
+        }
     }
 
     /// A stored object as read: in full, or a compact pod.
@@ -129,8 +136,7 @@ enum CompactPod {
         let object: Object
         var problem: String?
 
-        /// Times as the API's RFC 3339 text can hold them: years 0 to 9999.
-        static let times = -62_167_219_200_000...253_402_300_800_999
+        static let times = CompactPod.times
 
         mutating func fail(_ text: String) { if problem == nil { problem = text } }
 

@@ -446,20 +446,34 @@ public final class StateStore {
         let apiVersion: String, kind: String
         let entry: Table.Entry
 
-        /// `compactWith`: a pod whose template this is, stored in compact form (`CompactPod`);
-        /// its listing row is made from the full object all the same.
-        init(_ resource: Resource, resourceVersion: Int, compactWith template: PodTemplateBlob? = nil) throws(StoreError) {
+        enum Compact {
+            /// A pod of this template (`CompactPod`).
+            case pod(PodTemplateBlob)
+            /// An event the simulation recorded (`CompactEvent`).
+            case event
+        }
+
+        /// `compact`: stored in compact form; its listing row is made from the full object all
+        /// the same.
+        init(_ resource: Resource, resourceVersion: Int, compact: Compact? = nil) throws(StoreError) {
             var resource = resource
             StateStore.stamp(&resource, resourceVersion: resourceVersion)
             key = resource.key
             self.resourceVersion = resourceVersion
             apiVersion = resource.apiVersion
             kind = resource.kind
-            guard let template else {
+            let line: [UInt8], template: PodTemplateBlob?
+            switch compact {
+            case nil:
                 entry = try Table.entry(serializing: resource)
                 return
+            case .pod(let blob):
+                line = try CompactPod.line(StoredPod(resource), template: blob)
+                template = blob
+            case .event:
+                line = try CompactEvent.line(resource)
+                template = nil
             }
-            let line = try CompactPod.line(StoredPod(resource), template: template)
             #if DEBUG
             // The compact line must stand for exactly the object it replaces.
             Self.checkCompact(line, template: template, stands: resource)
@@ -468,16 +482,16 @@ public final class StateStore {
         }
 
         #if DEBUG
-        private static func checkCompact(_ line: [UInt8], template: PodTemplateBlob, stands resource: Resource) {
+        private static func checkCompact(_ line: [UInt8], template: PodTemplateBlob?, stands resource: Resource) {
             let key = resource.key
             var full: [UInt8] = [], back: [UInt8] = []
             guard let split = CompactPod.split(line[...]), case .object(let object)? = try? JSONReader.parse(split.json),
-                  case .success(let expanded) = CompactPod.expand(object, namespace: key.namespace, name: key.name, template: template),
+                  case .success(let expanded) = CompactPod.Line(object: object, template: template, namespace: key.namespace, name: key.name).expanded(),
                   (try? JSONWriter.write(resource.value, style: .compact, into: &full)) != nil,
                   (try? JSONWriter.write(expanded.value, style: .compact, into: &back)) != nil, full == back else {
                 var expandedText: [UInt8] = []
                 if let split = CompactPod.split(line[...]), case .object(let object)? = try? JSONReader.parse(split.json),
-                   case .success(let expanded) = CompactPod.expand(object, namespace: key.namespace, name: key.name, template: template) {
+                   case .success(let expanded) = CompactPod.Line(object: object, template: template, namespace: key.namespace, name: key.name).expanded() {
                     try? JSONWriter.write(expanded.value, style: .compact, into: &expandedText)
                 }
                 try? JSONWriter.write(resource.value, style: .compact, into: &full)
@@ -513,7 +527,7 @@ public final class StateStore {
             let payload: ChangeJournal.Payload
             if let resource = entry.resource {
                 payload = .resource(resource)
-            } else if entry.template != nil {
+            } else if entry.json.first == CompactPod.mark {
                 payload = .resource(try Table.object(of: entry, key: tableKey, file: "\(directory)/objects (\(key.type))"))
             } else {
                 payload = .line(Array(entry.json))

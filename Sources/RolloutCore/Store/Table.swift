@@ -272,7 +272,7 @@ struct Table {
         }
         if compact {
             for (key, entry) in entries {
-                guard let id = CompactPod.split(entry.json)?.id else { continue }
+                guard let id = CompactPod.split(entry.json)?.id, !id.isEmpty else { continue }
                 entries[key]?.template = templates[id] ?? PodTemplateBlob(missing: id, because: templates[""]?.unreadable)
             }
         }
@@ -341,16 +341,22 @@ struct Table {
         if let resource = entry.resource { return .full(resource) }
         precondition(!entry.released, "an object was read while its lines were let go")
         let file = files[index] + ".objects"
-        guard let template = entry.template, let compact = CompactPod.split(entry.json) else { return .full(try Self.parse(entry.json, key: key, file: file)) }
-        return .compact(CompactPod.Line(object: try Self.parse(compact.json, key: key, file: file).object, template: template,
+        guard let compact = CompactPod.split(entry.json) else { return .full(try Self.parse(entry.json, key: key, file: file)) }
+        return .compact(CompactPod.Line(object: try Self.parse(compact.json, key: key, file: file).object, template: compact.id.isEmpty ? nil : entry.template,
                                         namespace: key.namespace, name: key.name))
     }
 
     /// An entry's object: its line parsed, a compact pod expanded to the full Pod.
     static func object(of entry: Entry, key: Key, file: String) throws(StoreError) -> Resource {
-        guard let template = entry.template, let compact = CompactPod.split(entry.json) else { return try parse(entry.json, key: key, file: file) }
-        let resource = try parse(compact.json, key: key, file: file)
-        switch CompactPod.expand(resource.object, namespace: key.namespace, name: key.name, template: template) {
+        guard let compact = CompactPod.split(entry.json) else { return try parse(entry.json, key: key, file: file) }
+        let fields = try parse(compact.json, key: key, file: file).object
+        if compact.id.isEmpty {
+            switch CompactEvent.expand(fields, namespace: key.namespace, name: key.name) {
+            case .success(let event): return event
+            case .failure(let damage): throw .damaged(file: file, reason: "event \(key.namespace)/\(key.name): \(damage.reason)")
+            }
+        }
+        switch CompactPod.expand(fields, namespace: key.namespace, name: key.name, template: entry.template ?? PodTemplateBlob(missing: compact.id)) {
         case .success(let pod): return pod
         case .failure(let damage): throw .damaged(file: file, reason: "pod \(key.namespace)/\(key.name): \(damage.reason)")
         }
@@ -492,7 +498,7 @@ struct Table {
     /// The entry of an object serialized ahead (`StateStore.Prepared`): stored as its lines,
     /// as if read from a file, so that its parsed form can be freed.
     /// `compact`: a pod's compact line and template, written instead of its JSON.
-    static func entry(serializing resource: Resource, compact: (line: [UInt8], template: PodTemplateBlob)? = nil) throws(StoreError) -> Entry {
+    static func entry(serializing resource: Resource, compact: (line: [UInt8], template: PodTemplateBlob?)? = nil) throws(StoreError) -> Entry {
         var json: [UInt8] = [], row: [UInt8] = []
         if let compact {
             let listing = ListingRow(resource)
