@@ -145,6 +145,31 @@ final class CompactPodTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("\"component\": \"deployment-controller\""), run.stdout)
     }
 
+    /// Templates no pod names are dropped when every shard has been read; a pod read and kept
+    /// parsed still names its template while its shard's file holds its compact line.
+    func testTemplatesOfPodsReadInFullAreKept() throws {
+        let root = try temporaryDirectory(self)
+        let s = root.appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--nodes", "3", "--pods", "250", "--state", s]).status, 0)
+        let file = root.appendingPathComponent("web.yaml")
+        try Data(Self.web.replacingOccurrences(of: "replicas: 3", with: "replicas: 600").utf8).write(to: file)
+        let applied = try RolloutRun.run(["apply", "--state", s, "-f", file.path, "--wait"])
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        XCTAssertGreaterThan(podFiles(s).count, 1, "the pods span shards")
+        let store = try StateStore(directory: s, writable: true)
+        let pods = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod"))
+        XCTAssertEqual(pods.filter { $0.name.hasPrefix("web-") }.count, 600)
+        // One pod written again (in full): its shard only.
+        var pod = try XCTUnwrap(pods.first { $0.name.hasPrefix("web-") })
+        pod.setAnnotation("touched", "yes")
+        try store.writeStatus(pod)
+        try store.commit()
+        store.close()
+        let run = try RolloutRun.run(["get", "pods", "-o", "json", "--state", s])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout.components(separatedBy: "\"kind\": \"Pod\"").count - 1, 600)
+    }
+
     func testAStateOfAnotherFormatIsRefusedByName() throws {
         let s = try state("s").state
         let manifest = "\(s)/state.json"

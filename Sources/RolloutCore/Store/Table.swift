@@ -94,9 +94,11 @@ struct Table {
     /// dropped (a table read in part keeps them all: an unread shard may name any).
     mutating func collectTemplates() {
         guard let known = templates, !known.isEmpty, shards.count == shardCount else { return }
+        // (An entry read and kept parsed still names its template: its shard's file holds
+        // its compact line until the shard is written again.)
         var named: Set<String> = []
         for shard in shards.values {
-            for entry in shard.values where entry.resource == nil {
+            for entry in shard.values {
                 if let id = entry.template?.id { named.insert(id) }
             }
         }
