@@ -238,7 +238,7 @@ public final class Cluster {
         let inputs = ReadOnly((replicaSets: replicaSets, templates: podTemplates, memories: memories, now: now))
         pods.reserveCapacity(try store.count(Self.podType))
         try store.forEachBatch(Self.podType, transform: { stored -> LoadedPod in
-            var full: Resource
+            let full: Resource
             switch stored {
             case .full(let resource): full = resource
             case .compact(let line) where line.template == nil:
@@ -255,8 +255,7 @@ public final class Cluster {
                 case .failure(let damage): return .damaged(Self.placeholder(line), [damage.reason])
                 }
             }
-            let stored = full
-            let p = stored
+            let p = full
             let problems = StoredObjects.problems(p)
             if !problems.isEmpty { return .damaged(p, problems) }
             // A finished pod (an imported Job's): the kubelet does not run it again and no
@@ -363,7 +362,6 @@ public final class Cluster {
         for node in Set(pods.values.filter { !$0.gone }.compactMap(\.nodeName)) where nodeIndex[node] == nil { missingNodes[node] = .some(nil) }
     }
 
-    /// A pod as read from the store, on the core that read it.
     /// A compact pod whose ReplicaSet still has the template its line names, made as
     /// `SimPod.load` makes it from the full object; nil for any other (read in full then), or
     /// `.damaged` when its line cannot be read.
@@ -390,6 +388,7 @@ public final class Cluster {
                          "metadata": .object(Object(["name": .string(line.name), "namespace": .string(line.namespace)]))]))
     }
 
+    /// A pod as read from the store, on the core that read it.
     private enum LoadedPod {
         case pod(SimPod)
         /// Succeeded or Failed: not loaded.
@@ -774,7 +773,7 @@ public final class Cluster {
             if !pod.gone { version += 1 }
         }
         // A pod that runs its ReplicaSet's template unchanged, with nothing for the kubelet to
-        // remember, is stored compact (CompactPod): its template once per shard file.
+        // remember, is stored compact (CompactPod): its template once in its table.
         var compactTemplates = [PodTemplateBlob?](repeating: nil, count: changedPods.count)
         var blobs: [String: PodTemplateBlob] = [:]
         for (i, pod) in changedPods.enumerated() where !pod.gone && memories[i] == nil && pod.keptMetadata == nil && pod.ownerKind == "ReplicaSet" {

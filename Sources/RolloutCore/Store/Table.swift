@@ -2,7 +2,9 @@
 /// changing one object rewrites one shard, not the whole table. A shard is two files with one
 /// line per object, in the same order: `<base>.objects` (`namespace TAB name TAB JSON`) and
 /// `<base>.rows` (`namespace TAB name TAB labels TAB listing cells`). Listing a table for `get`
-/// reads only the small rows files; objects are parsed only when asked for.
+/// reads only the small rows files; objects are parsed only when asked for. A compact pod or
+/// event (`CompactPod`, `CompactEvent`) has `U+0001 id TAB fields` in place of its JSON; the
+/// pod templates ids name are in one `<base>.templates` file per table (`TAB id TAB JSON`).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,8 +21,8 @@ struct Table {
         var cells: ArraySlice<UInt8> = []
         var json: ArraySlice<UInt8> = []
         var resource: Resource?
-        /// The template of a pod stored in compact form (`CompactPod`): its shard's file holds
-        /// it once, on a line of its own.
+        /// The template of a pod stored in compact form (`CompactPod`): the table's templates
+        /// file holds it once for all the pods that name it.
         var template: PodTemplateBlob?
         /// Its lines were let go once the controllers had read it (`releaseLines`); they are
         /// read again from the shard's files whenever they are needed.
