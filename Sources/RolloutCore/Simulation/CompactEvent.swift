@@ -32,24 +32,16 @@ enum CompactEvent {
     /// The event a compact line stands for, and its resourceVersion; checked as strictly as
     /// `StoredObjects` checks a stored event.
     static func event(_ o: Object, namespace: String, name: String) -> Result<(event: SimEvent, resourceVersion: String?), CompactPod.Damage> {
-        func string(_ key: String) -> String? { if case .string(let s)? = o[key] { return s } else { return nil } }
-        func time(_ key: String) -> Timestamp? {
-            guard case .int(let n)? = o[key], CompactPod.times.contains(n) else { return nil }
-            return Timestamp(milliseconds: n)
+        var reader = CompactPod.Reader(object: o)
+        let kind = reader.string("kind"), object = reader.string("object"), uid = reader.string("uid"), type = reader.string("type")
+        let reason = reader.string("reason"), message = reader.string("message"), component = reader.string("component")
+        let first = reader.time("first"), last = reader.time("last"), count = reader.int("count"), version = reader.string("rv")
+        if let problem = reader.problem { return .failure(CompactPod.Damage(reason: problem)) }
+        guard let kind, let object, let uid, let type, let reason, let message, let component, let first, let last, let count else {
+            return .failure(CompactPod.Damage(reason: "its compact line lacks a field"))
         }
-        guard let kind = string("kind"), let object = string("object"), let uid = string("uid"), let type = string("type"),
-              let reason = string("reason"), let message = string("message"), let component = string("component") else {
-            return .failure(CompactPod.Damage(reason: "its compact line lacks a field or holds one of the wrong type"))
-        }
-        guard let first = time("first"), let last = time("last") else { return .failure(CompactPod.Damage(reason: "first or last is not a time")) }
-        guard case .int(let count)? = o["count"] else { return .failure(CompactPod.Damage(reason: "count is not an integer")) }
         guard StoredObjects.int32.contains(count) else {
             return .failure(CompactPod.Damage(reason: "count: Invalid value: \(count): must be between 0 and \(Int32.max)"))
-        }
-        var version: String?
-        if let v = o["rv"] {
-            guard case .string(let s) = v else { return .failure(CompactPod.Damage(reason: "rv is not a string")) }
-            version = s
         }
         let e = SimEvent(namespace: namespace, involvedKind: kind, involvedName: object, involvedUID: uid, type: type, reason: reason,
                          message: message, component: component, first: first, last: last, count: count, name: name)

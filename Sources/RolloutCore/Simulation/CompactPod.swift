@@ -132,7 +132,8 @@ enum CompactPod {
     }
 
     /// Reads a compact line's fields strictly: a damaged line is an error, never a guess.
-    private struct Reader {
+    /// (Also `CompactEvent`'s reader.)
+    struct Reader {
         let object: Object
         var problem: String?
 
