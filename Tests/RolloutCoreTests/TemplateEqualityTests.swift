@@ -34,4 +34,23 @@ final class TemplateEqualityTests: XCTestCase {
         XCTAssertEqual(DeploymentController.equalIgnoringKeyOrder(twice, swapped), twice.sortingKeys() == swapped.sortingKeys())
         XCTAssertFalse(DeploymentController.equalIgnoringKeyOrder(.int(1), .float(1)))
     }
+
+    /// Every pair of small maps (keys a and b, each at most twice, values 1–2, in every order):
+    /// in place, by lookup, or sorted, the answer is the sorted comparison's.
+    func testEveryArrangementOfSmallMapsAgreesWithSorting() {
+        var maps: [Value] = []
+        let members = [("a", 1), ("a", 2), ("b", 1), ("b", 2)].map { Object.Member(key: $0.0, value: .int($0.1)) }
+        func build(_ chosen: [Object.Member], _ rest: [Object.Member]) {
+            if !chosen.isEmpty { maps.append(.object(Object(chosen))) }
+            guard chosen.count < 3 else { return }
+            for (i, m) in rest.enumerated() { build(chosen + [m], Array(rest[..<i]) + Array(rest[(i + 1)...])) }
+        }
+        build([], members + members)
+        XCTAssertGreaterThan(maps.count, 100)
+        for x in maps {
+            for y in maps {
+                XCTAssertEqual(DeploymentController.equalIgnoringKeyOrder(x, y), x.sortingKeys() == y.sortingKeys(), "\(x) vs \(y)")
+            }
+        }
+    }
 }

@@ -511,7 +511,7 @@ public final class Cluster {
     var addressesOnNode: [String: [String: Int]] = [:]
     var usageChangedNodes: Set<String> = []
     var nodeChanges = 0
-    var nodeUsage: (nodeChanges: Int, states: [NodeState], zones: Int)?
+    var nodeUsage: (nodeChanges: Int, states: [NodeState], zones: Int, table: NodeTable)?
 
     /// Keeps `podsOnNode` right after a pod was bound, went, or came.
     func placementMoved(_ pod: SimPod, wasOn: String?, wasGone: Bool) {
@@ -618,7 +618,11 @@ public final class Cluster {
     /// A pull finished on `node`: the image is present there from now on (`status.images`).
     func pullFinished(image: String, node: String?) {
         guard let node, let i = nodeIndex[node], !nodes[i].images.contains(image) else { return }
+        // Not a change the scheduler or the DaemonSet controller looks at (ImageLocality is not
+        // simulated): counted as one, every pull would have them recount every node.
+        let changes = nodeChanges
         nodes[i].images.insert(image)
+        nodeChanges = changes
         dirtyNodes.insert(node)
     }
 

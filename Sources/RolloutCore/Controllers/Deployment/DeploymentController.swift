@@ -82,14 +82,14 @@ public enum DeploymentController {
         switch (a, b) {
         case (.object(let x), .object(let y)):
             guard x.count == y.count else { return false }
-            for (i, member) in x.members.enumerated() {
-                // The common case: the same key at the same place.
-                let other = i < y.members.count && y.members[i].key == member.key ? y.members[i] : y.members.first { $0.key == member.key }
-                guard let other else { return false }
-                if x.members.lazy.filter({ $0.key == member.key }).count > 1 || y.members.lazy.filter({ $0.key == member.key }).count > 1 {
-                    return a.sortingKeys() == b.sortingKeys()
-                }
-                if !equalIgnoringKeyOrder(member.value, other.value) { return false }
+            // The common case: the same keys in the same places. Compared in place — a key
+            // there twice is there twice on both sides, in the order a (stable) sort keeps.
+            if zip(x.members, y.members).allSatisfy({ $0.key == $1.key }) {
+                return zip(x.members, y.members).allSatisfy { equalIgnoringKeyOrder($0.value, $1.value) }
+            }
+            if Set(x.keys).count < x.count || Set(y.keys).count < y.count { return a.sortingKeys() == b.sortingKeys() }
+            for member in x.members {
+                guard let other = y[member.key], equalIgnoringKeyOrder(member.value, other) else { return false }
             }
             return true
         case (.array(let x), .array(let y)):

@@ -71,9 +71,8 @@ enum NodeFilters {
     /// A node that does not list ephemeral-storage is not checked for it (our nodes do not).
     static func nodeResourcesFit(_ r: PodRequirements, _ s: NodeState) -> FilterFailure? {
         // The usual pod, asking for cpu and memory only, on a node it fits: no names compared.
-        if r.checksOnlyCPUAndMemory && s.pods + 1 <= s.node.maxPods
-            && (r.cpu <= 0 || r.cpu <= s.node.cpuMillis.subtractingSaturating(s.cpu))
-            && (r.memory <= 0 || r.memory <= s.node.memoryBytes.subtractingSaturating(s.memory)) {
+        if r.checksOnlyCPUAndMemory && fitsCPUAndMemory(r, pods: s.pods, maxPods: s.node.maxPods, cpu: s.cpu, allocatableCPU: s.node.cpuMillis,
+                                                        memory: s.memory, allocatableMemory: s.node.memoryBytes) {
             return nil
         }
         var reasons: [String] = []
@@ -87,5 +86,14 @@ enum NodeFilters {
             if want > allocatable.subtractingSaturating(s.requested(name)) { reasons.append("Insufficient \(name)") }
         }
         return reasons.isEmpty ? nil : FilterFailure(reasons: reasons, resolvable: true)
+    }
+
+    /// fitsRequest when the pod asks for cpu and memory only (`checksOnlyCPUAndMemory`): the
+    /// pod count, then each of the two against what is left.
+    @inline(__always)
+    static func fitsCPUAndMemory(_ r: PodRequirements, pods: Int, maxPods: Int, cpu: Int, allocatableCPU: Int, memory: Int, allocatableMemory: Int) -> Bool {
+        pods + 1 <= maxPods
+            && (r.cpu <= 0 || r.cpu <= allocatableCPU.subtractingSaturating(cpu))
+            && (r.memory <= 0 || r.memory <= allocatableMemory.subtractingSaturating(memory))
     }
 }

@@ -8,20 +8,24 @@ import Foundation
 enum NodeScores {
     static let maxNodeScore = 100
 
-    /// Total weighted scores of the feasible nodes (indices into `states`).
-    /// `counts`: pods of the pod's ReplicaSet per node (all nodes), nil when the system default
-    /// spreading does not apply.
-    static func totals(_ r: PodRequirements, counts: [Int]?, zoneCounts: [Int] = [], ownSpread: [Int]? = nil, podAffinity: [Int]? = nil, feasible: [Int], states: [NodeState]) -> [Int] {
+    /// Total weighted scores of the feasible nodes (indices into `states`, whose numbers
+    /// `table` holds). `counts`: pods of the pod's ReplicaSet per node (all nodes), nil when
+    /// the system default spreading does not apply.
+    static func totals(_ r: PodRequirements, counts: [Int]?, zoneCounts: [Int] = [], ownSpread: [Int]? = nil, podAffinity: [Int]? = nil, feasible: [Int],
+                       states: [NodeState], table: NodeTable) -> [Int] {
         // Nodes are read in place (indices), never copied: this runs for every pod placed.
-        let tainted = feasible.contains { states[$0].hasTaints }
+        let tainted = feasible.contains { table.tainted[$0] }
         let taint = tainted ? normalize(feasible.map { taintRaw(r, states[$0].node) }, reverse: true) : nil
         let affinity = r.preferredTerms.isEmpty ? nil : normalize(feasible.map { affinityRaw(r, states[$0].node) }, reverse: false)
-        let spread = ownSpread ?? counts.map { topologySpread(counts: $0, zoneCounts: zoneCounts, feasible: feasible, all: states) }
-        return feasible.indices.map { k in
+        let spread = ownSpread ?? counts.map { topologySpread(counts: $0, zoneCounts: zoneCounts, feasible: feasible, zoneIndex: table.zoneIndex) }
+        var totals = [Int](repeating: 0, count: feasible.count)
+        for k in feasible.indices {
             let i = feasible[k]
-            return 3 * (taint?[k] ?? maxNodeScore) + 2 * (affinity?[k] ?? 0) + leastAllocated(r, states[i]) + 2 * (spread?[k] ?? 0)
-                + 2 * (podAffinity?[k] ?? 0) + balancedAllocation(r, states[i])
+            let least = leastAllocated(r, nonZeroCPU: table.nonZeroCPU[i], nonZeroMemory: table.nonZeroMemory[i], cpuMillis: table.cpuMillis[i], memoryBytes: table.memoryBytes[i])
+            let balanced = balancedAllocation(r, cpu: table.cpu[i], memory: table.memory[i], cpuMillis: table.cpuMillis[i], memoryBytes: table.memoryBytes[i])
+            totals[k] = 3 * (taint?[k] ?? maxNodeScore) + 2 * (affinity?[k] ?? 0) + least + 2 * (spread?[k] ?? 0) + 2 * (podAffinity?[k] ?? 0) + balanced
         }
+        return totals
     }
 
     /// `helper.DefaultNormalizeScore`: scaled to 0–100 by the largest; reversed, fewest best.
@@ -46,24 +50,24 @@ enum NodeScores {
 
     /// `least_allocated.go` leastResourceScorer on cpu and memory (weight 1 each), with the
     /// non-zero requests: `(allocatable − requested) × 100 / allocatable`, 0 when over.
-    static func leastAllocated(_ r: PodRequirements, _ s: NodeState) -> Int {
+    static func leastAllocated(_ r: PodRequirements, nonZeroCPU: Int, nonZeroMemory: Int, cpuMillis: Int, memoryBytes: Int) -> Int {
         func score(_ requested: Int, _ allocatable: Int) -> Int {
             guard allocatable > 0, requested <= allocatable else { return 0 }
             return (allocatable - requested) * maxNodeScore / allocatable
         }
-        let cpu = score(s.nonZeroCPU.addingSaturating(r.nonZeroCPU), s.node.cpuMillis)
-        let memory = score(s.nonZeroMemory.addingSaturating(r.nonZeroMemory), s.node.memoryBytes)
+        let cpu = score(nonZeroCPU.addingSaturating(r.nonZeroCPU), cpuMillis)
+        let memory = score(nonZeroMemory.addingSaturating(r.nonZeroMemory), memoryBytes)
         return (cpu + memory) / 2
     }
 
     /// `balanced_allocation.go` balancedResourceScorer on the real requests: `(1 − std) × 100`,
     /// std of the cpu and memory fractions (each at most 1) being half their difference.
-    static func balancedAllocation(_ r: PodRequirements, _ s: NodeState) -> Int {
+    static func balancedAllocation(_ r: PodRequirements, cpu: Int, memory: Int, cpuMillis: Int, memoryBytes: Int) -> Int {
         func fraction(_ requested: Int, _ allocatable: Int) -> Double {
             guard allocatable > 0 else { return 1 }
             return min(1, Double(requested) / Double(allocatable))
         }
-        let std = abs(fraction(s.cpu.addingSaturating(r.cpu), s.node.cpuMillis) - fraction(s.memory.addingSaturating(r.memory), s.node.memoryBytes)) / 2
+        let std = abs(fraction(cpu.addingSaturating(r.cpu), cpuMillis) - fraction(memory.addingSaturating(r.memory), memoryBytes)) / 2
         return Int((1 - std) * Double(maxNodeScore))
     }
 
@@ -72,19 +76,19 @@ enum NodeScores {
     /// ReplicaSet — the default selector includes `pod-template-hash` — that are not
     /// terminating (`scoring.go` initPreScoreState, Score: Σ count × ln(domains + 2) +
     /// maxSkew − 1, rounded; NormalizeScore: 100 × (max + min − s) / max).
-    /// `zoneCounts`: the same pods per zone (by `NodeState.zoneIndex`).
-    static func topologySpread(counts: [Int], zoneCounts: [Int], feasible: [Int], all: [NodeState]) -> [Int] {
+    /// `zoneCounts`: the same pods per zone (by the nodes' `zoneIndex`).
+    static func topologySpread(counts: [Int], zoneCounts: [Int], feasible: [Int], zoneIndex: [Int]) -> [Int] {
         let hostWeight = log(Double(feasible.count + 2))
         var seen = Array(repeating: false, count: zoneCounts.count)
         var zones = 0
         for i in feasible {
-            let z = all[i].zoneIndex
+            let z = zoneIndex[i]
             if z >= 0 && z < seen.count && !seen[z] { seen[z] = true; zones += 1 }
         }
         let zoneWeight = log(Double(zones + 2))
         let raw = feasible.map { i -> Int in
             var score = Double(counts[i]) * hostWeight + 2
-            let z = all[i].zoneIndex
+            let z = zoneIndex[i]
             if z >= 0 && z < zoneCounts.count { score += Double(zoneCounts[z]) * zoneWeight + 4 }
             return Int(score.rounded())
         }

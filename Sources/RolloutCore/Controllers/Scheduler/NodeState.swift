@@ -51,6 +51,67 @@ final class NodeState {
     }
 }
 
+/// The numbers the filters and scores of every pod read, node by node, in plain arrays: the
+/// same as the nodes' `NodeState`s (kept equal by `set`, called on every state changed), read
+/// by the scheduler's loops over thousands of nodes without reaching into an object per node.
+struct NodeTable: Equatable {
+    var cpu: [Int] = []
+    var memory: [Int] = []
+    var nonZeroCPU: [Int] = []
+    var nonZeroMemory: [Int] = []
+    var pods: [Int] = []
+    var maxPods: [Int] = []
+    var cpuMillis: [Int] = []
+    var memoryBytes: [Int] = []
+    var zoneIndex: [Int] = []
+    /// Neither cordoned nor tainted for the scheduler: a pod that names no node, selects none,
+    /// wants no host port and has no spreading or affinity of its own passes every filter
+    /// before NodeResourcesFit here (`NodeFilters.check`).
+    var open: [Bool] = []
+    /// Has taints of its own, of any effect (the TaintToleration score reads them).
+    var tainted: [Bool] = []
+
+    init(_ states: [NodeState]) {
+        for s in states { append(s) }
+    }
+
+    mutating func append(_ s: NodeState) {
+        cpu.append(s.cpu)
+        memory.append(s.memory)
+        nonZeroCPU.append(s.nonZeroCPU)
+        nonZeroMemory.append(s.nonZeroMemory)
+        pods.append(s.pods)
+        maxPods.append(s.node.maxPods)
+        cpuMillis.append(s.node.cpuMillis)
+        memoryBytes.append(s.node.memoryBytes)
+        zoneIndex.append(s.zoneIndex)
+        open.append(!s.node.unschedulable && s.schedulerTaints.isEmpty)
+        tainted.append(s.hasTaints)
+    }
+
+    /// Node `i`'s state changed (recounted, or a pod added).
+    mutating func set(_ i: Int, _ s: NodeState) {
+        cpu[i] = s.cpu
+        memory[i] = s.memory
+        nonZeroCPU[i] = s.nonZeroCPU
+        nonZeroMemory[i] = s.nonZeroMemory
+        pods[i] = s.pods
+        maxPods[i] = s.node.maxPods
+        cpuMillis[i] = s.node.cpuMillis
+        memoryBytes[i] = s.node.memoryBytes
+        zoneIndex[i] = s.zoneIndex
+        open[i] = !s.node.unschedulable && s.schedulerTaints.isEmpty
+        tainted[i] = s.hasTaints
+    }
+
+    /// `noderesources/fit.go` fitsRequest for a pod asking for cpu and memory only, as
+    /// `NodeFilters.nodeResourcesFit` passes it without comparing names: true when it fits.
+    @inline(__always)
+    func fits(_ r: PodRequirements, _ i: Int) -> Bool {
+        NodeFilters.fitsCPUAndMemory(r, pods: pods[i], maxPods: maxPods[i], cpu: cpu[i], allocatableCPU: cpuMillis[i], memory: memory[i], allocatableMemory: memoryBytes[i])
+    }
+}
+
 /// What a filter plugin says about a node: nothing (it fits), or its reasons, and whether
 /// preemption could help (`Unschedulable`) or not (`UnschedulableAndUnresolvable`).
 struct FilterFailure {

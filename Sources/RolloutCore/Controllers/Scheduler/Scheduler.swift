@@ -53,14 +53,20 @@ enum Scheduler {
         }
         var kept: [NodeState]
         let zoneCount: Int
+        // The same numbers in arrays, for the loops over the nodes; taken out of the cluster
+        // while this pass changes it (one owner: no copy) and put back at the end.
+        var table: NodeTable
         if let usage = c.nodeUsage, usage.nodeChanges == c.nodeChanges {
             kept = usage.states
             zoneCount = usage.zones
+            table = usage.table
+            c.nodeUsage = nil
             for name in c.usageChangedNodes {
                 guard let i = index[name] else { continue }
                 let fresh = NodeState(c.nodes[i])
                 fresh.zoneIndex = kept[i].zoneIndex
                 kept[i] = summed(fresh)
+                table.set(i, kept[i])
             }
         } else {
             // Zones are numbered in the order of the nodes.
@@ -75,11 +81,13 @@ enum Scheduler {
                 state.zoneIndex = state.zone.flatMap { zoneNumbers[$0] } ?? -1
                 return summed(state)
             }
+            table = NodeTable(kept)
         }
         c.usageChangedNodes = []
-        c.nodeUsage = (c.nodeChanges, kept, zoneCount)
-        // This pass adds the pods it binds to the kept sums, which is what recounting their
-        // nodes (marked by the binding) finds next time.
+        let nodeChanges = c.nodeChanges
+        #if DEBUG
+        verifyUsage(kept, table: table, summed: summed, in: c)
+        #endif
         let states = kept
         if affinityMatters {
             for pod in c.pods.values where !pod.gone {
@@ -127,10 +135,22 @@ enum Scheduler {
             var feasible: [Int] = []
             var failures: [Int: FilterFailure] = [:]
             var processed = 0
+            // A pod with no filter of its own before NodeResourcesFit, asking for cpu and
+            // memory only, fits an open node with room without `NodeFilters.check` being asked
+            // (it says the same); every other case is asked.
+            let plain = r.nodeName == nil && r.nodeSelector.isEmpty && r.requiredTerms == nil && r.hostPorts.isEmpty && r.checksOnlyCPUAndMemory
+                && spread.isEmpty && affinity == nil
+            let start = c.nextStartNodeIndex
             for step in 0..<states.count {
-                let i = (c.nextStartNodeIndex + step) % states.count
+                let i = (start + step) % states.count
                 processed += 1
-                if let failure = NodeFilters.check(r, on: states[i], spread: spread, affinity: affinity) { failures[i] = failure } else { feasible.append(i) }
+                if plain && table.open[i] && table.fits(r, i) {
+                    feasible.append(i)
+                } else if let failure = NodeFilters.check(r, on: states[i], spread: spread, affinity: affinity) {
+                    failures[i] = failure
+                } else {
+                    feasible.append(i)
+                }
                 if feasible.count >= limit { break }
             }
             c.nextStartNodeIndex = (c.nextStartNodeIndex + processed) % states.count
@@ -146,13 +166,14 @@ enum Scheduler {
                 let own = r.spread.isEmpty ? nil : PodTopologySpread.scores(spread, feasible: feasible, nodes: states)
                 let podAffinity = affinityMatters ? InterPodAffinity.scores(r, labels: pod.labels, namespace: pod.namespace, placed: placed, feasible: feasible, nodes: states) : nil
                 let totals = NodeScores.totals(r, counts: counts, zoneCounts: ownerZoneCounts[pod.ownerUID] ?? [], ownSpread: own, podAffinity: podAffinity,
-                                               feasible: feasible, states: states)
+                                               feasible: feasible, states: states, table: table)
                 let best = totals.max() ?? 0
                 let ties = feasible.indices.filter { totals[$0] == best }.map { feasible[$0] }
                 chosen = ties[Int(seed(pod.uid) % UInt64(ties.count))]
             }
             pod.usage = r.usage
             states[chosen].add(r.usage)
+            table.set(chosen, states[chosen])
             if affinityMatters {
                 placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: chosen, antiAffinity: r.podAntiAffinity, terminating: false,
                                         requirements: r.hasPodAffinity ? r : nil))
@@ -162,8 +183,29 @@ enum Scheduler {
             bind(pod, to: states[chosen].node, in: c)
             changed = true
         }
+        // The kept sums have the pods this pass bound: their nodes, marked by the binding, need
+        // no recount (nothing else moved while it ran).
+        c.usageChangedNodes = []
+        c.nodeUsage = (nodeChanges, kept, zoneCount, table)
         return changed
     }
+
+    #if DEBUG
+    /// Debug builds check, on clusters small enough to recount at every pass, that the sums
+    /// kept between passes are what counting every node's pods again gives.
+    static func verifyUsage(_ kept: [NodeState], table: NodeTable, summed: (NodeState) -> NodeState, in c: Cluster) {
+        guard c.pods.count <= 2_000 else { return }
+        let fresh = NodeTable(c.nodes.indices.map { i in
+            let state = NodeState(c.nodes[i])
+            state.zoneIndex = kept[i].zoneIndex
+            let s = summed(state)
+            precondition(s.lowestPriority == kept[i].lowestPriority && s.extended == kept[i].extended
+                         && Set(s.ports) == Set(kept[i].ports) && s.ports.count == kept[i].ports.count, "scheduler: kept sums of node \(c.nodes[i].name) are stale")
+            return s
+        })
+        precondition(fresh == table && NodeTable(kept) == table, "scheduler: kept node table is stale")
+    }
+    #endif
 
     /// Whether a ReplicaSet's template has pod affinity or anti-affinity (which bears on every
     /// later pod it matches: required anti-affinity as a filter, the rest in scoring).
