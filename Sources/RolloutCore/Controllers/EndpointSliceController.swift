@@ -30,15 +30,34 @@ enum EndpointSliceController {
 
     /// One pod's endpoint (`podToEndpoint`).
     static func endpoint(for pod: SimPod, ip: String, publishNotReady: Bool) -> Value {
-        let serving = pod.ready, terminating = pod.isTerminating
+        let conditions = Conditions(pod, publishNotReady: publishNotReady)
         var endpoint = Object([
             "addresses": .array([.string(ip)]),
-            "conditions": .object(Object(["ready": .bool(publishNotReady || (serving && !terminating)), "serving": .bool(serving),
-                                          "terminating": .bool(terminating)])),
+            "conditions": .object(Object(["ready": .bool(conditions.ready), "serving": .bool(conditions.serving),
+                                          "terminating": .bool(conditions.terminating)])),
         ])
         if let node = pod.nodeName { endpoint["nodeName"] = .string(node) }
         endpoint["targetRef"] = .object(Object(["kind": .string("Pod"), "name": .string(pod.name), "namespace": .string(pod.namespace), "uid": .string(pod.uid)]))
         return .object(endpoint)
+    }
+
+    /// `podToEndpoint`'s conditions of a pod's endpoint.
+    struct Conditions {
+        var ready: Bool
+        var serving: Bool
+        var terminating: Bool
+
+        init(_ pod: SimPod, publishNotReady: Bool) {
+            serving = pod.ready
+            terminating = pod.isTerminating
+            ready = publishNotReady || (serving && !terminating)
+        }
+
+        init(ready: Bool, serving: Bool, terminating: Bool) {
+            self.ready = ready
+            self.serving = serving
+            self.terminating = terminating
+        }
     }
 
     /// Writes the Service's slices for `endpoints`: the existing slices are reused in order, new
@@ -84,7 +103,7 @@ enum EndpointSliceController {
         }
         existing = slices
         c.endpointSlices[serviceKey] = existing
-        c.proxyTargets[serviceKey] = nil
+        c.proxyChoices[serviceKey] = nil
     }
 
     /// The ports of a Service's slices: each Service port's target on the pods, with its name
@@ -108,23 +127,49 @@ enum KubeProxy {
     /// The pods (uids) requests to the Service go to, as kube-proxy sees its slices now; with
     /// `node`, the Local policy's list: endpoints on that node only, chosen the same way.
     static func targets(_ serviceKey: ObjectKey, node: String? = nil, in c: Cluster) -> [String] {
-        // Every request asks; the answer changes only when the slices are published again.
-        if node == nil, let known = c.proxyTargets[serviceKey] { return known }
-        var ready: [String] = [], fallback: [String] = []
+        guard let node else { return choice(serviceKey, in: c).targets }
+        return read(serviceKey, node: node, in: c).targets
+    }
+
+    /// The choice among all the Service's endpoints. Every request asks; the answer changes
+    /// only when the slices are published again (known then: `EndpointsController.publish`).
+    static func choice(_ serviceKey: ObjectKey, in c: Cluster) -> Choice {
+        if let known = c.proxyChoices[serviceKey] { return known }
+        let choice = read(serviceKey, node: nil, in: c)
+        c.proxyChoices[serviceKey] = choice
+        return choice
+    }
+
+    /// The choice as the published slices give it: a missing `ready` or `serving` is true, a
+    /// missing `terminating` false.
+    static func read(_ serviceKey: ObjectKey, node: String?, in c: Cluster) -> Choice {
+        var choice = Choice()
         for slice in c.endpointSlices[serviceKey] ?? [] {
             for endpoint in slice.object["endpoints"]?.arrayValue ?? [] {
-                guard let uid = endpoint["targetRef"]?["uid"]?.stringValue else { continue }
                 if let node, endpoint["nodeName"]?.stringValue != node { continue }
                 let conditions = endpoint["conditions"]
-                let isReady = conditions?["ready"]?.boolValue ?? true
-                let serving = conditions?["serving"]?.boolValue ?? true
-                let terminating = conditions?["terminating"]?.boolValue ?? false
-                if isReady { ready.append(uid) } else if serving && terminating { fallback.append(uid) }
+                choice.add(endpoint["targetRef"]?["uid"]?.stringValue,
+                           EndpointSliceController.Conditions(ready: conditions?["ready"]?.boolValue ?? true, serving: conditions?["serving"]?.boolValue ?? true,
+                                                              terminating: conditions?["terminating"]?.boolValue ?? false))
             }
         }
-        let targets = ready.isEmpty ? fallback : ready
-        if node == nil { c.proxyTargets[serviceKey] = targets }
-        return targets
+        return choice
+    }
+
+    /// CategorizeEndpoints, endpoint by endpoint in the slices' order.
+    struct Choice: Equatable {
+        var ready: [String] = []
+        var fallback: [String] = []
+        /// The endpoints ready, a pod named or not: what a timeline counts.
+        var readyCount = 0
+
+        mutating func add(_ uid: String?, _ conditions: EndpointSliceController.Conditions) {
+            if conditions.ready { readyCount += 1 }
+            guard let uid else { return }
+            if conditions.ready { ready.append(uid) } else if conditions.serving && conditions.terminating { fallback.append(uid) }
+        }
+
+        var targets: [String] { ready.isEmpty ? fallback : ready }
     }
 
     /// Where a request to the Service lands under a `Local` traffic policy

@@ -36,7 +36,7 @@ public final class Cluster {
     /// A pod of the ReplicaSet `uid` moved (or became available): its Deployment is synced (a
     /// Recreate waits for its old pods to go) and its timeline sampled again.
     func replicaSetPodsMoved(_ uid: String) {
-        if let deployment = replicaSets[uid]?.ownerUID, !deployment.isEmpty { deploymentMoved(deployment) }
+        if let deployment = replicaSetOwners[uid], !deployment.isEmpty { deploymentMoved(deployment) }
     }
 
     /// Deployments (by uid) the Deployment controller syncs at its next pass: what its
@@ -79,6 +79,9 @@ public final class Cluster {
     var provisioners: [String: String] = [:]
     var reclaimPolicies: [String: String] = [:]
     var replicaSetsByOwner: [String: [String]] = [:]
+    /// Each ReplicaSet's owner (its Deployment's uid, "" for none), by ReplicaSet uid: what a
+    /// pod's every change asks, without copying the whole ReplicaSet out of `replicaSets`.
+    private var replicaSetOwners: [String: String] = [:]
     /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every
     /// pod at every instant do no dictionary lookups.
     var podsByOwner: [String: [SimPod]] = [:]
@@ -210,6 +213,7 @@ public final class Cluster {
         for r in try list(Self.replicaSetType) {
             let rs = SimReplicaSet(loading: r)
             replicaSets[rs.uid] = rs
+            replicaSetOwners[rs.uid] = rs.ownerUID
             replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
             replicaSetsToSync.insert(rs.uid)
         }
@@ -348,7 +352,7 @@ public final class Cluster {
         storedEventNames = Set(events.map(\.name))
         podNames.reserveCapacity(pods.count)
         for pod in pods.values {
-            if !pod.gone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
+            if !pod.gone, let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
             if !pod.gone, pod.ownerKind != "ReplicaSet", !pod.ownerUID.isEmpty { livePods[pod.ownerUID, default: 0] += 1 }
             podNames.insert("\(pod.namespace)/\(pod.name)")
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
@@ -425,6 +429,7 @@ public final class Cluster {
 
     func add(_ rs: SimReplicaSet) {
         replicaSets[rs.uid] = rs
+        replicaSetOwners[rs.uid] = rs.ownerUID
         replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
         dirtyReplicaSets.insert(rs.uid)
         replicaSetsToSync.insert(rs.uid)
@@ -434,7 +439,7 @@ public final class Cluster {
     func add(_ pod: SimPod) {
         changes += 1
         if !pod.gone { podsHeld += 1 }
-        if let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
+        if let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty {
             livePods[deployment, default: 0] += 1
             instantPeak[deployment] = max(instantPeak[deployment] ?? 0, livePods[deployment] ?? 0)
         }
@@ -466,6 +471,7 @@ public final class Cluster {
 
     func update(_ rs: SimReplicaSet) {
         replicaSets[rs.uid] = rs
+        replicaSetOwners[rs.uid] = rs.ownerUID
         dirtyReplicaSets.insert(rs.uid)
         replicaSetsToSync.insert(rs.uid)
         if !rs.ownerUID.isEmpty { deploymentMoved(rs.ownerUID) }
@@ -486,7 +492,7 @@ public final class Cluster {
             podsHeld -= 1
             ownersWithGonePods.insert(pod.ownerUID)
         }
-        if pod.gone && !wasGone, let deployment = replicaSets[pod.ownerUID]?.ownerUID, !deployment.isEmpty {
+        if pod.gone && !wasGone, let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty {
             livePods[deployment, default: 0] -= 1
         }
         if pod.gone && !wasGone && pod.nodeName != nil { schedulingEvent(.assignedPodDeleted) }
@@ -497,8 +503,8 @@ public final class Cluster {
     var livePods: [String: Int] = [:]
     /// Pods that exist (not gone): what the pod limit counts.
     var podsHeld = 0
-    /// kube-proxy's targets of each Service as its slices stand (KubeProxy.targets).
-    var proxyTargets: [ObjectKey: [String]] = [:]
+    /// kube-proxy's choice among each Service's endpoints as its slices stand (KubeProxy.choice).
+    var proxyChoices: [ObjectKey: KubeProxy.Choice] = [:]
     /// The pods each Service selects, and which Services' endpoints to look at again.
     var servicePods = ServicePods(services: [:])
     /// The pods (not gone) bound to each node, by uid; the nodes whose pods changed since the
@@ -613,6 +619,13 @@ public final class Cluster {
 
     func node(named name: String) -> SimNode? {
         nodeIndex[name].map { nodes[$0] }
+    }
+
+    /// One field of a node, read in place (a whole `SimNode` copied out costs a retain of each
+    /// of its parts): what the kubelet asks at every pull and start.
+    func node<T>(named name: String?, _ field: (borrowing SimNode) -> T) -> T? {
+        guard let name, let i = nodeIndex[name] else { return nil }
+        return field(nodes[i])
     }
 
     /// A pull finished on `node`: the image is present there from now on (`status.images`).

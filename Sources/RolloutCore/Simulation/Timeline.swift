@@ -253,12 +253,8 @@ extension Cluster {
         if let service = servicePods.services(selecting: labels, namespace: resource.namespace ?? "default").first {
             timelineServiceReaders[service, default: []].insert(resource.uid)
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: service.namespace, name: service.name)
-            if let slices = endpointSlices[endpointsKey] {
-                for slice in slices {
-                    for endpoint in slice.object["endpoints"]?.arrayValue ?? [] where endpoint["conditions"]?["ready"] != .bool(false) {
-                        sample.endpoints += 1
-                    }
-                }
+            if endpointSlices[endpointsKey] != nil {
+                sample.endpoints += KubeProxy.choice(endpointsKey, in: self).readyCount
             } else {
                 for subset in endpoints[endpointsKey]?.object["subsets"]?.arrayValue ?? [] {
                     sample.endpoints += (subset["addresses"]?.arrayValue ?? []).count

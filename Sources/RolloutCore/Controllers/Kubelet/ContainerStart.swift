@@ -43,8 +43,7 @@ enum ContainerStart {
     static func pull(_ pod: SimPod, _ container: inout SimContainer, _ b: ContainerBehaviour, in c: Cluster) {
         let now = c.now
         let retry = Timestamp(milliseconds: now.milliseconds.addingSaturating(Backoff.retry))
-        let node = pod.nodeName.flatMap { c.node(named: $0) }
-        let present = node?.images.contains(b.image) ?? false
+        let present = c.node(named: pod.nodeName) { $0.images.contains(b.image) } ?? false
         let event = { (type: String, reason: String, message: String) -> Void in
             _ = c.record(type, reason: reason, message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
         }
@@ -135,14 +134,13 @@ enum ContainerStart {
             container.progress = .attempt(at: Timestamp(milliseconds: now.milliseconds.addingSaturating(Backoff.retry)))
             return
         }
-        let node = pod.nodeName.flatMap { c.node(named: $0) }
-        container.progress = .starting(at: now.adding(node?.containerStart ?? SimNode.defaultContainerStart))
+        container.progress = .starting(at: now.adding(c.node(named: pod.nodeName) { $0.containerStart } ?? SimNode.defaultContainerStart))
     }
 
     static func pullTime(_ b: ContainerBehaviour, pod: SimPod, in c: Cluster) -> Duration {
         switch b.pull {
         case .takes(let d): return d
-        default: return pod.nodeName.flatMap { c.node(named: $0) }?.imagePull ?? SimNode.defaultImagePull
+        default: return c.node(named: pod.nodeName) { $0.imagePull } ?? SimNode.defaultImagePull
         }
     }
 
