@@ -137,19 +137,25 @@ enum GetCommand {
         let found = needsObjects ? all.count : groups.reduce(0) { $0 + $1.runs.reduce(0) { $0 + $1.count } }
         switch output {
         case "yaml", "json":
-            let value: Value
+            guard !all.isEmpty || missing.isEmpty else { break }
             if namedObjects && all.count == 1 && query.requests.count == 1 && missing.isEmpty {
-                value = all[0].hidingManagedFields.value.sortingKeys()
-            } else {
-                value = .object(Object([
-                    "apiVersion": .string("v1"),
-                    "items": .array(all.map { $0.hidingManagedFields.value.sortingKeys() }),
-                    "kind": .string("List"),
-                    "metadata": .object(Object(["resourceVersion": .string("")])),
-                ]))
-            }
-            if !all.isEmpty || missing.isEmpty {
+                let value = all[0].hidingManagedFields.value.sortingKeys()
                 io.out(output == "yaml" ? YAMLWriter.string(value) : try JSONWriter.string(value, style: .pretty) + "\n")
+                break
+            }
+            // A List, written item by item as it goes out (150,000 pods are never one value).
+            let list = Object([
+                "apiVersion": .string("v1"),
+                "items": .array([]),
+                "kind": .string("List"),
+                "metadata": .object(Object(["resourceVersion": .string("")])),
+            ])
+            let item = { (i: Int) in all[i].hidingManagedFields.value.sortingKeys() }
+            if output == "yaml" {
+                YAMLWriter.write(list, streaming: "items", count: all.count, item: item) { io.out($0) }
+            } else {
+                try JSONWriter.write(list, streaming: "items", count: all.count, item: item, style: .pretty) { io.out($0) }
+                io.out("\n")
             }
         case "jsonpath":
             // On one named object, the object; else on a List of them (as kubectl).

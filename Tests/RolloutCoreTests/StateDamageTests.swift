@@ -145,6 +145,9 @@ final class StateDamageTests: XCTestCase {
             ("compact line not JSON", { try self.editCompactPod($0, line: { $0 + "}" }) }, "is damaged"),
             ("compact template missing", { try self.editCompactPod($0, line: { "\u{1}0000000000000000" + $0.drop { $0 != "\t" } }) },
              "names pod template 0000000000000000, which its table's templates file does not hold"),
+            // A line of the other kind: a pod's in the form of an event's (no template).
+            ("compact pod in an event's form", { try self.editCompactPod($0, line: { "\u{1}" + $0.drop { $0 != "\t" } }) },
+             "it is stored as an event's compact line"),
             ("templates file cut short", { s in
                 let file = try XCTUnwrap(FileIO.filesIn("\(s)/objects").first { $0.hasSuffix(".templates") })
                 let text = try String(contentsOfFile: "\(s)/objects/\(file)", encoding: .utf8)

@@ -20,6 +20,42 @@ final class WriterTests: XCTestCase {
         }
     }
 
+    /// A List written item by item (`get -o json|yaml` of many objects) is byte for byte the
+    /// List written whole: no items, one, and many, nested and multi-line, in both layouts.
+    func testAListWrittenItemByItemIsTheListWrittenWhole() throws {
+        let item = try decodeOne("""
+        kind: Pod
+        apiVersion: v1
+        metadata: {name: p, labels: {b: "2", a: "1"}}
+        spec:
+          containers:
+          - name: app
+            args: [a, "", "yes"]
+            env: []
+          script: |
+            #!/bin/sh
+            echo hi
+        status: {}
+        """)
+        let other = try decodeOne("{kind: Pod, apiVersion: v1, metadata: {name: q}, spec: {nested: [[1, 2], [], {}], f: 1.5}}")
+        let big = Value.object(Object(["data": .string(String(repeating: "x", count: 1000)), "more": other]))
+        for items in [[], [item], [item, other, item], Array(repeating: big, count: 3000)] {
+            let whole = Object(["apiVersion": .string("v1"), "items": .array(items), "kind": .string("List"),
+                                "metadata": .object(Object(["resourceVersion": .string("")]))])
+            var list = whole
+            list["items"] = .array([])
+            for style in [JSONWriter.Style.pretty, .compact] {
+                var streamed: [UInt8] = [], chunks = 0
+                try JSONWriter.write(list, streaming: "items", count: items.count, item: { items[$0] }, style: style) { streamed += $0; chunks += 1 }
+                XCTAssertEqual(String(decoding: streamed, as: UTF8.self), try JSONWriter.string(.object(whole), style: style), "\(items.count) items, \(style)")
+                if items.count == 3000 { XCTAssertGreaterThan(chunks, 1, "handed out as it piles up") }
+            }
+            var streamed: [UInt8] = []
+            YAMLWriter.write(list, streaming: "items", count: items.count, item: { items[$0] }) { streamed += $0 }
+            XCTAssertEqual(String(decoding: streamed, as: UTF8.self), YAMLWriter.string(.object(whole)), "\(items.count) items, yaml")
+        }
+    }
+
     func testYAMLLayoutGolden() throws {
         let value = try decodeOne("""
         kind: ConfigMap

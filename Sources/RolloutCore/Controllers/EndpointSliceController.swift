@@ -131,8 +131,8 @@ enum KubeProxy {
         return read(serviceKey, node: node, in: c).targets
     }
 
-    /// The choice among all the Service's endpoints. Every request asks; the answer changes
-    /// only when the slices are published again (known then: `EndpointsController.publish`).
+    /// The choice among all the Service's endpoints. Every request and every timeline sample
+    /// asks; the answer changes only when the slices are published again.
     static func choice(_ serviceKey: ObjectKey, in c: Cluster) -> Choice {
         if let known = c.proxyChoices[serviceKey] { return known }
         let choice = read(serviceKey, node: nil, in: c)
@@ -157,7 +157,7 @@ enum KubeProxy {
     }
 
     /// CategorizeEndpoints, endpoint by endpoint in the slices' order.
-    struct Choice: Equatable {
+    struct Choice {
         var ready: [String] = []
         var fallback: [String] = []
         /// The endpoints ready, a pod named or not: what a timeline counts.

@@ -52,13 +52,7 @@ enum EndpointsController {
             let noSlicesYet = c.pendingEndpoints[endpointsKey] == nil && c.endpointSlices[endpointsKey] == nil
             if subsets != target.subsets || endpoints != target.endpoints || overCapacity != target.overCapacity || noSlicesYet {
                 let at = c.now.adding(c.endpointPropagation)
-                // kube-proxy's choice among these endpoints, from the pods they were made of
-                // (what reading the published slices back would find).
-                let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
-                var choice = KubeProxy.Choice()
-                for i in orders.stable { choice.add(selected[i].uid, EndpointSliceController.Conditions(selected[i], publishNotReady: publishNotReady)) }
-                c.pendingEndpoints[endpointsKey, default: []].append(PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints, overCapacity: overCapacity,
-                                                                                      choice: choice))
+                c.pendingEndpoints[endpointsKey, default: []].append(PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints, overCapacity: overCapacity))
                 c.timers.add(.endpoints(endpointsKey), at: at)
                 changed = true
             }
@@ -92,13 +86,6 @@ enum EndpointsController {
             EndpointSliceController.publish(key, endpoints: latest.endpoints.arrayValue ?? [], ports: EndpointSliceController.ports(service, sample: sample), in: c)
             // The slices list these endpoints in this order (`publish` cuts them in hundreds).
             c.publishedEndpoints[key] = latest.endpoints
-            if let choice = latest.choice {
-                #if DEBUG
-                // Debug builds check it against reading the slices back.
-                precondition(choice == KubeProxy.read(key, node: nil, in: c), "kube-proxy's choice for \(key.name) differs from its slices")
-                #endif
-                c.proxyChoices[key] = choice
-            }
         }
         var resource = c.endpoints[key] ?? Resource(Object([
             "apiVersion": .string("v1"), "kind": .string("Endpoints"),
@@ -231,8 +218,6 @@ enum EndpointsController {
         var endpoints: Value
         /// The subsets were cut to `maxCapacity` addresses.
         var overCapacity = false
-        /// kube-proxy's choice once these are published (`KubeProxy.choice`), when known.
-        var choice: KubeProxy.Choice?
     }
 
     /// A Service port's target on a pod: a number, or a named container port looked up.

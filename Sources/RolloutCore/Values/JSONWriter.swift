@@ -17,6 +17,42 @@ public enum JSONWriter {
         try write(value, style: style, level: 0, into: &out)
     }
 
+    /// `object` as `write` writes it, the array under `key` made of `count` items that `item`
+    /// gives one at a time, the text handed to `emit` as it piles up: a List of 150,000 pods
+    /// is never held whole, as values or as text. The same bytes as writing it whole.
+    public static func write(_ object: Object, streaming key: String, count: Int, item: (Int) -> Value, style: Style,
+                             emit: ([UInt8]) -> Void) throws(NonFiniteNumberError) {
+        var out: [UInt8] = []
+        out.append(UInt8(ascii: "{"))
+        for (i, member) in object.members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            if style == .pretty { newline(1, &out) }
+            writeString(member.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            if style == .pretty { out.append(0x20) }
+            guard member.key == key else {
+                try write(member.value, style: style, level: 1, into: &out)
+                continue
+            }
+            // As `.array` is written at level 1, one item at a time.
+            out.append(UInt8(ascii: "["))
+            for j in 0..<count {
+                if j > 0 { out.append(UInt8(ascii: ",")) }
+                if style == .pretty { newline(2, &out) }
+                try write(item(j), style: style, level: 2, into: &out)
+                if out.count >= 1 << 20 {
+                    emit(out)
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            if style == .pretty && count > 0 { newline(1, &out) }
+            out.append(UInt8(ascii: "]"))
+        }
+        if style == .pretty && !object.members.isEmpty { newline(0, &out) }
+        out.append(UInt8(ascii: "}"))
+        emit(out)
+    }
+
     private static func newline(_ level: Int, _ out: inout [UInt8]) {
         out.append(0x0A)
         for _ in 0..<(level * 4) { out.append(0x20) }

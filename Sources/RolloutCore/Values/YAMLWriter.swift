@@ -29,6 +29,32 @@ public enum YAMLWriter {
         }
     }
 
+    /// `object` as `write` writes it (a document), the list under `key` made of `count` items
+    /// that `item` gives one at a time, the text handed to `emit` as it piles up. The same
+    /// bytes as writing it whole.
+    public static func write(_ object: Object, streaming key: String, count: Int, item: (Int) -> Value, emit: ([UInt8]) -> Void) {
+        var out: [UInt8] = []
+        for index in sortedIndices(object) {
+            let member = object.members[index]
+            guard member.key == key, count > 0 else {
+                writeObject(Object([member]), indent: 0, into: &out)
+                continue
+            }
+            out.append(contentsOf: scalarText(member.key, indent: 0, isKey: true).utf8)
+            out.append(contentsOf: ":\n".utf8)
+            // As `writeValue` writes a list under a key at indent 0: its items one by one.
+            for j in 0..<count {
+                writeArray([item(j)], indent: 0, into: &out)
+                if out.count >= 1 << 20 {
+                    emit(out)
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if object.members.isEmpty { write(.object(object), into: &out) }
+        emit(out)
+    }
+
     /// Keys in Go's order: byte-wise comparison of the UTF-8 text.
     static func sortedMembers(_ object: Object) -> [Object.Member] {
         object.members.sorted { ByteOrder.precedes($0.key, $1.key) }
