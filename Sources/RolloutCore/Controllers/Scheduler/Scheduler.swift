@@ -54,7 +54,7 @@ enum Scheduler {
         var kept: [NodeState]
         let zoneCount: Int
         // The same numbers in arrays, for the loops over the nodes; taken out of the cluster
-        // while this pass changes it (one owner: no copy) and put back at the end.
+        // while this pass changes them, and put back at the end.
         var table: NodeTable
         if let usage = c.nodeUsage, usage.nodeChanges == c.nodeChanges {
             kept = usage.states
