@@ -250,6 +250,12 @@ final class ServeAPITests: XCTestCase {
 
     /// Starts a watch on its own thread; returns what it wrote once it has ended.
     private func watch(_ api: APIServer, _ target: String, accept: String? = nil, while body: () -> Void) -> [(String, Value)] {
+        watch(api, target, accept: accept, observing: { _ in body() })
+    }
+
+    /// The same, `body` told how many events the watch has written so far (to wait for them
+    /// before moving the clock past the watch's end, on a machine too busy for fixed sleeps).
+    private func watch(_ api: APIServer, _ target: String, accept: String? = nil, observing body: (_ received: () -> Int) -> Void) -> [(String, Value)] {
         var headers = HTTPHeaders()
         if let accept { headers.fields.append(("Accept", accept)) }
         let response = api.handle(HTTPRequest(method: "GET", target: target, headers: headers))
@@ -260,7 +266,7 @@ final class ServeAPITests: XCTestCase {
         let collector = Collector()
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread { stream(collector); done.signal() }
-        body()
+        body { collector.events.count }
         XCTAssertEqual(done.wait(timeout: .now() + 20), .success, "the watch ended")
         return collector.events
     }
@@ -271,14 +277,15 @@ final class ServeAPITests: XCTestCase {
     func testWatchesStreamTheChanges() throws {
         let (api, clock, _) = try served()
         let version = get(api, "/api/v1/namespaces/default/configmaps").1?.at("metadata", "resourceVersion")?.stringValue ?? ""
-        let events = watch(api, "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=\(version)&timeoutSeconds=5") {
+        let events = watch(api, "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=\(version)&timeoutSeconds=5", observing: { received in
             usleep(200_000)
             XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/configmaps", configMap).0, 201)
             XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/settings", #"{"data":{"b":"2"}}"#, contentType: "application/merge-patch+json").0, 200)
             XCTAssertEqual(send(api, "DELETE", "/api/v1/namespaces/default/configmaps/settings", "").0, 200)
+            for _ in 0..<1_000 where received() < 3 { usleep(10_000) }
             clock.advance(10)
             _ = send(api, "POST", "/api/v1/namespaces/default/configmaps", #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"wake"}}"#)
-        }
+        })
         XCTAssertEqual(events.map(\.0).prefix(3), ["ADDED", "MODIFIED", "DELETED"])
         XCTAssertEqual(events[1].1.at("data", "b"), .string("2"))
         XCTAssertEqual(events[2].1.at("metadata", "name"), .string("settings"))
@@ -319,13 +326,15 @@ final class ServeAPITests: XCTestCase {
         // (A journal that keeps more, for what follows.)
         store.journal = ChangeJournal(resourceVersion: store.resourceVersion)
         let rows = watch(api, "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=\(store.resourceVersion)&timeoutSeconds=5",
-                         accept: "application/json;as=Table;v=v1;g=meta.k8s.io") {
+                         accept: "application/json;as=Table;v=v1;g=meta.k8s.io", observing: { received in
             usleep(200_000)
             XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/a", #"{"data":{"x":"1"}}"#, contentType: "application/merge-patch+json").0, 200)
             XCTAssertEqual(send(api, "PATCH", "/api/v1/namespaces/default/configmaps/a", #"{"data":{"y":"1"}}"#, contentType: "application/merge-patch+json").0, 200)
+            // Both written before the clock passes the watch's end (a busy machine may be slow).
+            for _ in 0..<1_000 where received() < 2 { usleep(10_000) }
             clock.advance(60)
             _ = send(api, "PATCH", "/api/v1/namespaces/default/configmaps/b", #"{"data":{"z":"1"}}"#, contentType: "application/merge-patch+json")
-        }
+        })
         XCTAssertEqual(rows.first?.1["kind"], .string("Table"))
         XCTAssertEqual(rows.first?.1["rows"]?.arrayValue?.first?["cells"]?.arrayValue?.prefix(2).map { $0 }, [.string("a"), .string("1")])
         XCTAssertEqual(rows.dropFirst().first?.1["columnDefinitions"], .array([]), "the column definitions come once")
