@@ -143,25 +143,11 @@ enum GetCommand {
                 io.out(output == "yaml" ? YAMLWriter.string(value) : try JSONWriter.string(value, style: .pretty) + "\n")
                 break
             }
-            // A List, written item by item as it goes out (150,000 pods are never one value).
-            let list = Object([
-                "apiVersion": .string("v1"),
-                "items": .array([]),
-                "kind": .string("List"),
-                "metadata": .object(Object(["resourceVersion": .string("")])),
-            ])
-            let item = { (i: Int) in all[i].hidingManagedFields.value.sortingKeys() }
-            if output == "yaml" {
-                YAMLWriter.write(list, streaming: "items", count: all.count, item: item) { io.out($0) }
-            } else {
-                try JSONWriter.write(list, streaming: "items", count: all.count, item: item, style: .pretty) { io.out($0) }
-                io.out("\n")
-            }
+            try ObjectList.write(count: all.count, item: { all[$0].hidingManagedFields.value.sortingKeys() }, yaml: output == "yaml") { io.out($0) }
         case "jsonpath":
             // On one named object, the object; else on a List of them (as kubectl).
             let value: Value = namedObjects && all.count == 1 && query.requests.count == 1 && missing.isEmpty ? all[0].value
-                : .object(Object(["apiVersion": .string("v1"), "items": .array(all.map(\.value)), "kind": .string("List"),
-                                  "metadata": .object(Object(["resourceVersion": .string("")]))]))
+                : .object(ObjectList.object(all.map(\.value)))
             if !all.isEmpty || missing.isEmpty { io.out(jsonPath?.execute(value) ?? "") }
         case "custom-columns":
             guard let columns, !all.isEmpty else { break }

@@ -32,8 +32,7 @@ enum ObserveCommands {
         }
         events.sort { ($0.value["lastTimestamp"]?.stringValue ?? "", $0.name) < ($1.value["lastTimestamp"]?.stringValue ?? "", $1.name) }
         if let output {
-            let list = Value.object(Object(["apiVersion": .string("v1"), "items": .array(events.map { $0.value.sortingKeys() }), "kind": .string("List"),
-                                            "metadata": .object(Object(["resourceVersion": .string("")]))]))
+            let list = Value.object(ObjectList.object(events.map { $0.value.sortingKeys() }))
             io.out(output == "yaml" ? YAMLWriter.string(list) : try JSONWriter.string(list, style: .pretty) + "\n")
             return 0
         }
