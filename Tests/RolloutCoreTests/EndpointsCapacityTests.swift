@@ -165,4 +165,21 @@ final class EndpointsCapacityTests: XCTestCase {
             XCTAssertEqual(both.tieBroken, withUIDs, "round \(round): \(addresses) \(uids)")
         }
     }
+
+    /// `StringOrder` (the order the save numbers pods in, by uid) is String's `<`, ties by
+    /// index: uids sharing their first 16 bytes or more, prefixes of one another, strings shorter
+    /// than 16 bytes, a zero byte, and non-ASCII strings (compared as Strings, where
+    /// canonically equal ones are equal).
+    func testStringOrderIsStringOrder() {
+        var random = SeededRandom(seed: 41)
+        let pieces = ["0f8fad5b-d9cb-469f-a165-70867728950e", "0f8fad5b-d9cb-46", "0f8fad5b-d9cb-469f-", "7c9e6679", "-", "a", "B", "z", "\u{0}", "é", "e\u{301}", "1"]
+        for round in 0..<300 {
+            // Two rounds in three all ASCII (sorted by the packed numbers).
+            let usable = round % 3 == 0 ? pieces : pieces.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
+            let count = Int.random(in: 0..<50, using: &random)
+            let strings = (0..<count).map { _ in (0..<Int.random(in: 0..<4, using: &random)).map { _ in usable[Int.random(in: 0..<usable.count, using: &random)] }.joined() }
+            let expected = strings.indices.sorted { a, b in strings[a] != strings[b] ? strings[a] < strings[b] : a < b }
+            XCTAssertEqual(StringOrder.sortedIndices(count: count) { strings[$0] }, expected, "round \(round): \(strings)")
+        }
+    }
 }

@@ -13,7 +13,7 @@ struct ServicePods {
     /// The pods each Service has selected so far (gone ones until `selectedPods` drops them).
     private var pods: [ObjectKey: [SimPod]] = [:]
     /// Services whose endpoints may have changed since the controller last looked.
-    var dirty: Set<ObjectKey> = []
+    var dirty: MarkSet<ObjectKey> = []
     /// Services some of whose pods went since their list was last read.
     private var withGonePods: Set<ObjectKey> = []
 

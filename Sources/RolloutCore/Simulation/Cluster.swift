@@ -29,7 +29,7 @@ public final class Cluster {
     var dirtyTimelines: Set<ObjectKey> = []
     /// Deployments (by uid) whose pods, ReplicaSets, object or Service endpoints changed since
     /// their timeline was last sampled; every one at the first sample.
-    var timelinesToSample: Set<String> = []
+    var timelinesToSample: MarkSet<String> = []
     var sampleEveryTimeline = true
     /// The Deployments (by uid) whose timelines count each Service's endpoints.
     var timelineServiceReaders: [ObjectKey: Set<String>] = [:]
@@ -43,7 +43,7 @@ public final class Cluster {
     /// informers would queue (a Deployment, its ReplicaSets or their pods changed), those
     /// whose progress deadline has since passed (`progressDeadlines`), and every one at the
     /// first pass. A Deployment nothing happened to would sync to no change.
-    var deploymentsToSync: Set<String> = []
+    var deploymentsToSync: MarkSet<String> = []
     var syncEveryDeployment = true
     /// The instant (ms) after which each Deployment's progress deadline has passed
     /// (DeploymentTimedOut), while one runs.
@@ -103,8 +103,15 @@ public final class Cluster {
     /// ReplicaSets whose pods, spec or clock-driven availability may have moved since the
     /// ReplicaSet controller last synced them: what its informers would queue (replica_set.go
     /// addPod/updatePod/deletePod, updateRS, enqueueRSAfter). Every ReplicaSet at load.
-    var replicaSetsToSync: Set<String> = []
-    var dirtyPods: Set<String> = []
+    var replicaSetsToSync: MarkSet<String> = []
+    /// Pods changed since the last save, each once (`SimPod.dirty`), in the order they changed.
+    private(set) var dirtyPods: [SimPod] = []
+    func podChanged(_ pod: SimPod) {
+        if !pod.dirty {
+            pod.dirty = true
+            dirtyPods.append(pod)
+        }
+    }
     var dirtyServices: Set<ObjectKey> = []
     var dirtyEndpoints: Set<ObjectKey> = []
     var deletedObjects: [ObjectKey] = []
@@ -316,12 +323,18 @@ public final class Cluster {
                 }
                 // A compact event (CompactEvent): its fields as they stand.
                 switch CompactEvent.event(line.object, namespace: line.namespace, name: line.name) {
-                case .success(let read): return .success(read.event)
+                case .success(let read):
+                    var event = read.event
+                    event.stored = true
+                    return .success(event)
                 case .failure(let damage): return .failure(StoredObjects.Damage(resource: placeholder, problems: [damage.reason]))
                 }
             }
             let problems = StoredObjects.problems(e)
-            return problems.isEmpty ? .success(SimEvent(loading: e)) : .failure(StoredObjects.Damage(resource: e, problems: problems))
+            guard problems.isEmpty else { return .failure(StoredObjects.Damage(resource: e, problems: problems)) }
+            var event = SimEvent(loading: e)
+            event.stored = true
+            return .success(event)
         }) { (batch: [Result<SimEvent, StoredObjects.Damage>]) throws(StoreError) in
             for loaded in batch {
                 switch loaded {
@@ -349,7 +362,6 @@ public final class Cluster {
         events.sort { ($0.last, $0.name) < ($1.last, $1.name) }
         eventSeries.reserveCapacity(events.count)
         for (i, e) in events.enumerated() { eventSeries[e.seriesKey] = i }
-        storedEventNames = Set(events.map(\.name))
         podNames.reserveCapacity(pods.count)
         for pod in pods.values {
             if !pod.gone, let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
@@ -409,7 +421,7 @@ public final class Cluster {
         // stopping it as of the request.
         if let deletion = pod.deletion, !pod.nodeDown, !pod.containers.contains(where: { if case .stopping = $0.progress { return true } else { return false } }) {
             Termination.begin(pod, from: deletion, in: self)
-            dirtyPods.insert(pod.uid)
+            podChanged(pod)
         }
         pods[pod.uid] = pod
         podsByOwner[pod.ownerUID, default: []].append(pod)
@@ -447,7 +459,7 @@ public final class Cluster {
         if pod.nodeName == nil { unscheduled.insert(pod.uid) } else { placementMoved(pod, wasOn: nil, wasGone: true) }
         podNames.insert("\(pod.namespace)/\(pod.name)")
         podsByOwner[pod.ownerUID, default: []].append(pod)
-        dirtyPods.insert(pod.uid)
+        podChanged(pod)
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
@@ -483,7 +495,7 @@ public final class Cluster {
         let wasGone = pod.gone, wasOn = pod.nodeName
         body(pod)
         if pod.gone != wasGone || pod.nodeName != wasOn { placementMoved(pod, wasOn: wasOn, wasGone: wasGone) }
-        dirtyPods.insert(uid)
+        podChanged(pod)
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
@@ -598,9 +610,29 @@ public final class Cluster {
 
     func deleteVolume(_ key: ObjectKey) { volumes.delete(key) }
 
+    /// Each Deployment as `Deployment` reads it, by key, read again after each change: the
+    /// controller and the timelines ask at every instant something moved.
+    private var typedDeployments: [ObjectKey: Deployment] = [:]
+
+    /// `Deployment(resource)` of a Deployment as `deployments` holds it.
+    func typed(_ resource: Resource) -> Deployment {
+        var reader = FieldReader()
+        if let known = typedDeployments[resource.key] {
+            #if DEBUG
+            // Every change to a Deployment goes through `updateDeployment`, which forgets it.
+            precondition(known == Deployment(resource, reader: &reader), "Deployment \(resource.key.name) changed without updateDeployment")
+            #endif
+            return known
+        }
+        let deployment = Deployment(resource, reader: &reader)
+        typedDeployments[resource.key] = deployment
+        return deployment
+    }
+
     func updateDeployment(_ resource: Resource) {
         changes += 1
         deployments[resource.key] = resource
+        typedDeployments[resource.key] = nil
         deploymentKeys[resource.uid] = resource.key
         dirtyDeployments.insert(resource.key)
         deploymentMoved(resource.uid)
@@ -689,7 +721,7 @@ public final class Cluster {
             events[i].count += 1
             events[i].last = now
             events[i].message = message
-            dirtyEventNames.insert(events[i].name)
+            events[i].dirty = true
             return i
         }
         eventSeries[seriesKey] = events.count
@@ -697,13 +729,12 @@ public final class Cluster {
         // (made unique within a millisecond by a counter), so names sort by time.
         eventSequence += 1
         let suffix = String(UInt64(max(0, now.milliseconds)) &* 1_000_000 &+ UInt64(eventSequence % 1_000_000), radix: 16)
-        events.append(SimEvent(namespace: namespace, involvedKind: kind, involvedName: name, involvedUID: uid, type: type, reason: reason,
-                               message: message, component: component, first: now, last: now, count: 1, name: "\(name).\(suffix)"))
-        dirtyEventNames.insert("\(name).\(suffix)")
+        var event = SimEvent(namespace: namespace, involvedKind: kind, involvedName: name, involvedUID: uid, type: type, reason: reason,
+                             message: message, component: component, first: now, last: now, count: 1, name: "\(name).\(suffix)")
+        event.dirty = true
+        events.append(event)
         return events.count - 1
     }
-
-    var dirtyEventNames: Set<String> = []
 
     /// Records `count` occurrences of an event, the first at `first` and the last now (the
     /// failed probes before a kill, found when the kill is).
@@ -716,14 +747,13 @@ public final class Cluster {
         guard count > 1 else { return }
         events[i].count += count - 1
         events[i].last = now
-        dirtyEventNames.insert(events[i].name)
+        events[i].dirty = true
     }
 
     func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
         eventSeries[.plain(kind: kind, uid: uid, reason: reason, message: message)] != nil
     }
     var aggregates: [EventAggregateKey: (last: Timestamp, messages: Set<String>)] = [:]
-    var storedEventNames: Set<String> = []
     /// Where each event series (object, reason, message) is in `events`.
     var eventSeries: [EventSeriesKey: Int] = [:]
     /// `namespace/name` of every pod that exists, for unique generated names.
@@ -776,7 +806,7 @@ public final class Cluster {
         // Pods are encoded and serialized on every core, then stored in order: each pod's
         // kubelet memory (if any) and then the pod, as one write after the other would number
         // them.
-        let changedPods = dirtyPods.sorted().compactMap { pods[$0] }
+        let changedPods = StringOrder.sortedIndices(count: dirtyPods.count) { dirtyPods[$0].uid }.map { dirtyPods[$0] }
         let memoryInputs = ReadOnly(changedPods)
         let memories = Parallel.map(changedPods.count, grain: 64) { i -> Resource? in
             memoryInputs.value[i].gone ? nil : KubeletMemory.encode(memoryInputs.value[i])
@@ -874,39 +904,47 @@ public final class Cluster {
         // a 10,000-pod rollout would otherwise store five events per pod it replaced).
         // Changed events are encoded and serialized on every core, numbered in the order
         // they are stored.
-        let gonePods = Set(pods.values.filter(\.gone).map(\.uid))
-        let goes = events.map { $0.involvedKind == "Pod" && gonePods.contains($0.involvedUID) }
+        let goes = events.map { $0.involvedKind == "Pod" && pods[$0.involvedUID]?.gone == true }
         var eventVersions = [Int](repeating: 0, count: events.count)
         var eventVersion = store.nextResourceVersion
-        for (i, event) in events.enumerated() where !goes[i] && dirtyEventNames.contains(event.name) {
+        for (i, event) in events.enumerated() where !goes[i] && event.dirty {
             eventVersions[i] = eventVersion
             eventVersion += 1
         }
-        let eventInputs = ReadOnly((events: events, versions: eventVersions))
-        let preparedEvents = Parallel.map(events.count, grain: 256) { i -> Result<StateStore.Prepared?, StoreError> in
-            let version = eventInputs.value.versions[i]
-            if version == 0 { return .success(nil) }
-            do throws(StoreError) {
-                return .success(try StateStore.Prepared(eventInputs.value.events[i].encoded(), resourceVersion: version, compact: .event))
-            } catch { return .failure(error) }
-        }
-        var kept: [SimEvent] = []
-        for (i, event) in events.enumerated() {
+        // (In a scope of its own: the tasks' copy of the events is let go before the marks are
+        // set, which would otherwise copy them all.)
+        let preparedEvents = { [events] () -> [Result<StateStore.Prepared?, StoreError>] in
+            let eventInputs = ReadOnly((events: events, versions: eventVersions))
+            return Parallel.map(events.count, grain: 256) { i -> Result<StateStore.Prepared?, StoreError> in
+                let version = eventInputs.value.versions[i]
+                if version == 0 { return .success(nil) }
+                do throws(StoreError) {
+                    return .success(try StateStore.Prepared(eventInputs.value.events[i].encoded(), resourceVersion: version, compact: .event))
+                } catch { return .failure(error) }
+            }
+        }()
+        var someGo = false
+        for i in events.indices {
             if goes[i] {
-                if !dirtyEventNames.contains(event.name) || storedEventNames.contains(event.name) {
-                    try store.delete(ObjectKey(type: Self.eventType.storageKey, namespace: event.namespace, name: event.name))
+                someGo = true
+                if !events[i].dirty || events[i].stored {
+                    try store.delete(ObjectKey(type: Self.eventType.storageKey, namespace: events[i].namespace, name: events[i].name))
                 }
                 continue
             }
             if let prepared = try preparedEvents[i].get() {
                 try store.put(prepared)
-                storedEventNames.insert(event.name)
+                events[i].stored = true
             }
-            kept.append(event)
+            events[i].dirty = false
         }
-        if kept.count != events.count {
+        if someGo {
+            var kept: [SimEvent] = []
+            kept.reserveCapacity(events.count)
+            for (i, event) in events.enumerated() where !goes[i] { kept.append(event) }
             events = kept
             eventSeries = [:]
+            eventSeries.reserveCapacity(events.count)
             for (i, e) in events.enumerated() { eventSeries[e.seriesKey] = i }
         }
         // Endpoint updates in flight: kept so the next command publishes them on time.
@@ -955,10 +993,10 @@ public final class Cluster {
         dirtyTimelines = []
         dirtyDeployments = []
         dirtyReplicaSets = []
+        for pod in dirtyPods { pod.dirty = false }
         dirtyPods = []
         dirtyServices = []
         dirtyEndpoints = []
-        dirtyEventNames = []
         // Forget pods and ReplicaSets that are gone, so a long run does not keep them.
         var owners: Set<String> = []
         for (uid, pod) in pods where pod.gone {

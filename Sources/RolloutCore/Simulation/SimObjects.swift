@@ -100,6 +100,8 @@ public final class SimPod {
     public var behaviour: AppBehaviour
     /// Increases on every transition that makes earlier timers of this pod stale.
     var epoch = 0
+    /// Changed since the cluster last saved it: it is in `Cluster.dirtyPods`.
+    var dirty = false
     var scheduledAt: Timestamp?
     /// The last FailedScheduling message.
     var schedulingFailure: String?
@@ -246,6 +248,11 @@ public struct SimEvent: Sendable {
     public var last: Timestamp
     public var count: Int
     public var name: String
+    /// Changed since the last save (`Cluster.save` writes it), and written to the store (by
+    /// this command or an earlier one): the cluster's own marks, kept on the event instead
+    /// of in sets of names hashed at every change.
+    var dirty = false
+    var stored = false
 
     static let combinedPrefix = "(combined from similar events): "
 

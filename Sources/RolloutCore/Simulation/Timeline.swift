@@ -191,7 +191,7 @@ extension Cluster {
         // Only the Deployments something happened to (`timelinesToSample`): for the others the
         // counts are the ones last sampled, which adds nothing.
         guard sampleEveryTimeline || !timelinesToSample.isEmpty else { return }
-        let due = timelinesToSample
+        let due = timelinesToSample.members
         let all = sampleEveryTimeline
         timelinesToSample = []
         sampleEveryTimeline = false
@@ -208,8 +208,7 @@ extension Cluster {
             }
             guard revision > 0 else { continue }
             var timeline = self.timeline(key, revision: revision)
-            var reader = FieldReader()
-            let d = Deployment(resource, reader: &reader)
+            let d = typed(resource)
             let shape = DeploymentShape(replicas: d.replicas, strategy: d.strategy)
             timeline.maxPods = d.replicas + DeploymentMath.maxSurge(shape)
             timeline.minAvailable = d.replicas - DeploymentMath.maxUnavailable(shape)

@@ -115,8 +115,7 @@ struct DeploymentSync {
     init(cluster: Cluster, resource: Resource) {
         c = cluster
         self.resource = resource
-        var reader = FieldReader()
-        deployment = Deployment(resource, reader: &reader)
+        deployment = cluster.typed(resource)
         statusAtStart = deployment.status
         status = deployment.status
         conditions = deployment.status.conditions
