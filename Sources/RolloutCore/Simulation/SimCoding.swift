@@ -233,16 +233,28 @@ extension SimPod {
         return "\(name)@sha256:" + Self.hex64(image)
     }
 
-    /// 64 hex digits from FNV-1a over the text, four rounds with different seeds.
+    /// 64 hex digits from FNV-1a over the text, four rounds with different seeds (each round's
+    /// hash as 16 digits, zero-padded). The four run in one pass over the text, and the digits
+    /// are written straight into the string: every container of every pod saved asks twice.
     static func hex64(_ text: String) -> String {
-        var out = ""
-        for round in 0..<4 {
-            var hash: UInt64 = 0xcbf29ce484222325 &+ UInt64(round)
-            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-            let digits = String(hash, radix: 16)
-            out += String(repeating: "0", count: 16 - digits.count) + digits
+        let seed: UInt64 = 0xcbf29ce484222325, prime: UInt64 = 0x100000001b3
+        var h0 = seed, h1 = seed &+ 1, h2 = seed &+ 2, h3 = seed &+ 3
+        for byte in text.utf8 {
+            let b = UInt64(byte)
+            h0 = (h0 ^ b) &* prime
+            h1 = (h1 ^ b) &* prime
+            h2 = (h2 ^ b) &* prime
+            h3 = (h3 ^ b) &* prime
         }
-        return out
+        return String(unsafeUninitializedCapacity: 64) { buffer in
+            for (round, hash) in [h0, h1, h2, h3].enumerated() {
+                for digit in 0..<16 {
+                    let nibble = UInt8(truncatingIfNeeded: hash >> UInt64(60 - 4 * digit)) & 0xF
+                    buffer[16 * round + digit] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                }
+            }
+            return 64
+        }
     }
 }
 

@@ -273,6 +273,14 @@ struct EventAggregateKey: Hashable {
     var uid: String
     var type: String
     var reason: String
+
+    /// The object and reason alone, which all but tell keys apart (equal keys hash alike; the
+    /// few that differ only in the rest are told apart by `==`): every event recorded hashes
+    /// its key, and the other fields are the same few words over and over.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(uid)
+        hasher.combine(reason)
+    }
 }
 
 /// What `Cluster.record` counts repeats of. Fields, not one joined string: nothing is made for
@@ -280,4 +288,18 @@ struct EventAggregateKey: Hashable {
 enum EventSeriesKey: Hashable {
     case plain(kind: String, uid: String, reason: String, message: String)
     case aggregate(EventAggregateKey)
+
+    /// The object and reason alone, as `EventAggregateKey` hashes: the message, the longest
+    /// field, is left to `==` (the series of one object and reason are a handful).
+    func hash(into hasher: inout Hasher) {
+        switch self {
+        case .plain(_, let uid, let reason, _):
+            hasher.combine(0 as UInt8)
+            hasher.combine(uid)
+            hasher.combine(reason)
+        case .aggregate(let key):
+            hasher.combine(1 as UInt8)
+            key.hash(into: &hasher)
+        }
+    }
 }

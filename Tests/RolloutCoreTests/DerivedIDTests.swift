@@ -1,0 +1,34 @@
+import XCTest
+@testable import RolloutCore
+
+/// The container and image IDs a pod's status shows are 64 hex digits of FNV-1a, four rounds
+/// with seeds one apart (`SimPod.hex64`). Written straight into the string in one pass, they
+/// are the digits the rounds' `String(hash, radix: 16)`, zero-padded to 16, give.
+final class DerivedIDTests: XCTestCase {
+    private func reference(_ text: String) -> String {
+        var out = ""
+        for round in 0..<4 {
+            var hash: UInt64 = 0xcbf29ce484222325 &+ UInt64(round)
+            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+            let digits = String(hash, radix: 16)
+            out += String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return out
+    }
+
+    func testDigitsAreTheRoundsInHexZeroPadded() {
+        var random = SeededRandom(seed: 64)
+        var texts = ["", "a", "app:1", "0f8fad5b-d9cb-469f-a165-70867728950e/app/0", "é/\u{0}", String(repeating: "x", count: 1_000)]
+        for _ in 0..<2_000 {
+            texts.append(String((0..<Int.random(in: 0..<40, using: &random)).map { _ in Character(Unicode.Scalar(UInt8.random(in: 0..<128, using: &random))) }))
+        }
+        for text in texts {
+            XCTAssertEqual(SimPod.hex64(text), reference(text), text)
+        }
+        // Some round's hash has fewer than 16 digits, so the padding is exercised.
+        XCTAssertTrue(texts.contains { text in
+            let digits = Array(reference(text))
+            return (0..<4).contains { digits[16 * $0] == "0" }
+        })
+    }
+}
