@@ -24,12 +24,25 @@ enum EndpointsController {
             let selected = c.servicePods.selectedPods(of: key).filter { !$0.gone && $0.ip != nil }
             // What the endpoints are made of; when none of it moved since this Service was
             // last looked at, what it would make is what is already published or on its way.
-            let inputs = EndpointInputs(service: service, pods: selected)
-            if c.endpointInputs[key] == inputs { continue }
-            c.endpointInputs[key] = inputs
+            var inputs = EndpointInputs(service: service, pods: selected)
+            let previous = c.endpointInputs[key]
+            if previous == inputs { continue }
             // Both lists are in address order, the Endpoints' ties by uid, the slices' as
-            // given: one sort finds both.
-            let orders = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
+            // given: one sort finds both, and it stands until the pods or their addresses move
+            // (most instants of a roll move only readiness).
+            let orders: (stable: [Int], tieBroken: [Int])
+            if let previous, let kept = previous.orders, previous.sameAddresses(selected) {
+                orders = kept
+                #if DEBUG
+                let fresh = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
+                precondition(fresh.stable == kept.stable && fresh.tieBroken == kept.tieBroken, "endpoints of \(key.name): kept address order is stale")
+                #endif
+            } else {
+                orders = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
+            }
+            inputs.addresses = selected.map { $0.ip ?? "" }
+            inputs.orders = orders
+            c.endpointInputs[key] = inputs
             // Each pod's address and endpoint are made again only when what they show moved.
             let (subsets, overCapacity) = desiredSubsets(service, pods: selected, order: orders.tieBroken, address: { pod, ip in
                 if let kept = pod.endpointValues.address, kept.stamp == pod.endpointStamp { return kept.value }
@@ -199,12 +212,22 @@ enum EndpointsController {
         var pods: [SimPod]
         var stamps: [Int]
 
+        /// The pods' addresses, and their orders (`EndpointAddressOrder.orders`), once found.
+        var addresses: [String] = []
+        var orders: (stable: [Int], tieBroken: [Int])?
+
         init(service: Resource, pods: [SimPod]) {
             self.service = service
             self.pods = pods
             stamps = pods.map(\.endpointStamp)
         }
 
+        /// The same pods in the same places, each at the same address.
+        func sameAddresses(_ other: [SimPod]) -> Bool {
+            pods.count == other.count && other.indices.allSatisfy { pods[$0] === other[$0] && addresses[$0] == (other[$0].ip ?? "") }
+        }
+
+        /// (What is found from them, the addresses and orders, is not compared.)
         static func == (a: EndpointInputs, b: EndpointInputs) -> Bool {
             a.stamps == b.stamps && a.pods.count == b.pods.count && zip(a.pods, b.pods).allSatisfy { $0 === $1 } && a.service == b.service
         }
