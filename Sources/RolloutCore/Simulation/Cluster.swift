@@ -295,8 +295,10 @@ public final class Cluster {
         }
         for s in try list(Self.serviceType) { services[s.key] = s }
         servicePods = ServicePods(services: services)
-        let uidsInOrder = pods.keys.sorted()
-        for uid in uidsInOrder { if let pod = pods[uid] { _ = servicePods.services(of: pod) } }
+        // In uid order (`pods.keys.sorted()`, found by sorting integers: StringOrder).
+        let loaded = Array(pods.values)
+        let podsInOrder = StringOrder.sortedIndices(count: loaded.count) { loaded[$0].uid }.map { loaded[$0] }
+        for pod in podsInOrder { _ = servicePods.services(of: pod) }
         for e in try list(Self.endpointsType) { endpoints[e.key] = e }
         for i in try list(Self.ingressType) { ingresses[i.key] = i }
         for i in try list(IngressClassAdmission.type) { ingressClasses[i.name] = i }
@@ -373,7 +375,7 @@ public final class Cluster {
                 if let ip = pod.ip { addressesOnNode[node, default: [:]][ip, default: 0] += 1 }
             }
         }
-        for uid in uidsInOrder { Kubelet.scheduleNext(uid, in: self) }
+        for pod in podsInOrder { Kubelet.scheduleNext(pod.uid, in: self) }
         // Pods bound to a node that is gone (`delete node`): the pod GC's business.
         for node in Set(pods.values.filter { !$0.gone }.compactMap(\.nodeName)) where nodeIndex[node] == nil { missingNodes[node] = .some(nil) }
     }
@@ -452,8 +454,7 @@ public final class Cluster {
         changes += 1
         if !pod.gone { podsHeld += 1 }
         if let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty {
-            livePods[deployment, default: 0] += 1
-            instantPeak[deployment] = max(instantPeak[deployment] ?? 0, livePods[deployment] ?? 0)
+            podCame(deployment)
         }
         pods[pod.uid] = pod
         if pod.nodeName == nil { unscheduled.insert(pod.uid) } else { placementMoved(pod, wasOn: nil, wasGone: true) }
@@ -464,10 +465,23 @@ public final class Cluster {
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
         if setPodMoved(pod), !pod.gone {
-            livePods[pod.ownerUID, default: 0] += 1
-            instantPeak[pod.ownerUID] = max(instantPeak[pod.ownerUID] ?? 0, livePods[pod.ownerUID] ?? 0)
+            podCame(pod.ownerUID)
         }
     }
+
+    /// One more pod of a workload (by uid) exists: its count, and its most at once since the
+    /// last sample (each dictionary found once).
+    private func podCame(_ workload: String) {
+        let live = Self.incremented(&livePods[workload, default: 0])
+        Self.raise(&instantPeak[workload, default: 0], to: live)
+    }
+
+    private static func incremented(_ count: inout Int) -> Int {
+        count += 1
+        return count
+    }
+
+    private static func raise(_ peak: inout Int, to value: Int) { peak = max(peak, value) }
 
     /// A pod of a StatefulSet or DaemonSet moved: its controller syncs it, its timeline is
     /// sampled. False for any other pod.
@@ -700,31 +714,23 @@ public final class Cluster {
         // Go's map order, so random; here it is the one just added, so the first nine stay and
         // their repeats are recorded as themselves, one of the outcomes upstream can have.
         let aggregateKey = EventAggregateKey(component: component, kind: kind, uid: uid, type: type, reason: reason)
-        // Found once (the key is hashed once) and changed in place: copying the set out and
-        // back would make this quadratic.
-        let combined: Bool
-        if let index = aggregates.index(forKey: aggregateKey) {
-            if now.milliseconds - aggregates.values[index].last.milliseconds > 600_000 { aggregates.values[index].messages = [] }
-            aggregates.values[index].last = now
-            aggregates.values[index].messages.insert(message)
-            combined = aggregates.values[index].messages.count >= 10
-            if combined { aggregates.values[index].messages.remove(message) }
-        } else {
-            aggregates[aggregateKey] = (now, [message])
-            combined = false
-        }
+        // Found or made at once (the key is hashed once) and changed in place: copying the set
+        // out and back would make this quadratic. A new key starts as one seen now with no
+        // message, which the steps below make (now, [message]), not combined.
+        let combined = Self.aggregate(message, now: now, into: &aggregates[aggregateKey, default: (now, [])])
         if combined {
             message = SimEvent.combinedPrefix + message
             seriesKey = .aggregate(aggregateKey)
         }
-        if let i = eventSeries[seriesKey] {
-            events[i].count += 1
-            events[i].last = now
-            events[i].message = message
-            events[i].dirty = true
-            return i
+        // The series' place, or this new event's (the key hashed once either way).
+        let place = Self.claim(&eventSeries[seriesKey, default: -1], events.count)
+        if place < events.count {
+            events[place].count += 1
+            events[place].last = now
+            events[place].message = message
+            events[place].dirty = true
+            return place
         }
-        eventSeries[seriesKey] = events.count
         // As the API server's recorder names events: the object, then the time in nanoseconds
         // (made unique within a millisecond by a counter), so names sort by time.
         eventSequence += 1
@@ -748,6 +754,24 @@ public final class Cluster {
         events[i].count += count - 1
         events[i].last = now
         events[i].dirty = true
+    }
+
+    /// One more event for an aggregation key: its window restarts if 10 minutes passed since
+    /// its last, the message joins its set, and the 10th different one is combined (and left
+    /// out of the set).
+    private static func aggregate(_ message: String, now: Timestamp, into entry: inout (last: Timestamp, messages: Set<String>)) -> Bool {
+        if now.milliseconds - entry.last.milliseconds > 600_000 { entry.messages = [] }
+        entry.last = now
+        entry.messages.insert(message)
+        let combined = entry.messages.count >= 10
+        if combined { entry.messages.remove(message) }
+        return combined
+    }
+
+    /// A series' index in `events`, set to `next` if it had none (-1).
+    private static func claim(_ slot: inout Int, _ next: Int) -> Int {
+        if slot < 0 { slot = next }
+        return slot
     }
 
     func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
