@@ -60,6 +60,41 @@ final class ListingMergeTests: XCTestCase {
         XCTAssertEqual(encoded.withUnsafeBufferPointer { ListingRow.decodeCells($0, name: "ünï 日本") }, cells)
     }
 
+    /// The row the store keeps is written as bytes; they are the text the joined strings it
+    /// replaces made: labels `key=value` in key order, cells with separator characters made
+    /// spaces (a CR LF pair is one character, and stays), times and restarts as numbers.
+    func testRowBytesAreTheJoinedStringsTheyReplace() {
+        func oldCells(_ cells: [ListingRow.Cell]) -> String {
+            cells.map { cell in
+                switch cell {
+                case .text(let s):
+                    guard s.utf8.contains(where: { $0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+                    return String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\u{02}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+                case .age(let t): return "\u{01}" + (t.map { String($0.milliseconds) } ?? "")
+                case .restarts(let n, let last): return "\u{02}\(n)" + (last.map { ",\($0.milliseconds)" } ?? "")
+                }
+            }.joined(separator: "\u{1F}")
+        }
+        func oldLabels(_ labels: [String: String]) -> String {
+            labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
+        }
+        let texts = ["", "web-0", "a\tb", "line\nnext", "crlf\r\nkept", "\u{1F}\u{01}\u{02}", "ünï 日本", "<none>"]
+        let rows: [ListingRow] = [
+            ListingRow(namespace: "default", name: "web-0", labels: [:], cells: []),
+            ListingRow(namespace: "default", name: "web-0", labels: ["app": "web", "pod-template-hash": "5d4f", "a": ""],
+                       cells: texts.map { .text($0) } + [.age(nil), .age(Timestamp(milliseconds: -5_000)), .restarts(0, last: nil),
+                                                         .restarts(12, last: Timestamp(milliseconds: 1_735_689_600_000))]),
+            ListingRow(namespace: "default", name: "x", labels: ["ü": "日本"], cells: [.restarts(3, last: nil)]),
+        ]
+        for row in rows {
+            XCTAssertEqual(row.encodedCells, oldCells(row.cells))
+            XCTAssertEqual(row.encodedLabels, oldLabels(row.labels))
+            var bytes: [UInt8] = []
+            row.appendEncoded(into: &bytes)
+            XCTAssertEqual(bytes, Array((oldLabels(row.labels) + "\t" + oldCells(row.cells)).utf8))
+        }
+    }
+
     private func podRow(_ namespace: String, _ name: String, restarts: Int = 0, age: Int) -> ListingRow {
         ListingRow(namespace: namespace, name: name, labels: ["app": "web"],
                    cells: [.text(name), .text("1/1"), .text("Running"),

@@ -68,16 +68,43 @@ public struct ListingRow: Equatable, Sendable {
 
     /// `cells` as one line of text for the store: cells split by 0x1F, times as 0x01 + ms.
     public var encodedCells: String {
-        cells.map { cell in
+        var bytes: [UInt8] = []
+        appendCells(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The row as the store keeps it: `encodedLabels`, a tab, `encodedCells`, written as bytes
+    /// (every object stored makes one).
+    func appendEncoded(into out: inout [UInt8]) {
+        appendLabels(into: &out)
+        out.append(0x09)
+        appendCells(into: &out)
+    }
+
+    private func appendCells(into out: inout [UInt8]) {
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { out.append(0x1F) }
             switch cell {
             case .text(let s):
-                // Separator bytes cannot appear in a cell; most cells have none to replace.
-                guard s.utf8.contains(where: { $0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
-                return String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\u{02}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
-            case .age(let t): return "\u{01}" + (t.map { String($0.milliseconds) } ?? "")
-            case .restarts(let n, let last): return "\u{02}\(n)" + (last.map { ",\($0.milliseconds)" } ?? "")
+                // Separator bytes cannot appear in a cell; most cells have none to replace. (The
+                // replacement goes by characters: a CR LF pair is one, and is kept.)
+                if s.utf8.contains(where: { $0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+                    out.append(contentsOf: String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\u{02}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }).utf8)
+                } else {
+                    out.append(contentsOf: s.utf8)
+                }
+            case .age(let t):
+                out.append(0x01)
+                if let t { out.append(contentsOf: String(t.milliseconds).utf8) }
+            case .restarts(let n, let last):
+                out.append(0x02)
+                out.append(contentsOf: String(n).utf8)
+                if let last {
+                    out.append(UInt8(ascii: ","))
+                    out.append(contentsOf: String(last.milliseconds).utf8)
+                }
             }
-        }.joined(separator: "\u{1F}")
+        }
     }
 
     public static func decodeCells(_ bytes: ArraySlice<UInt8>) -> [Cell] {
@@ -171,7 +198,19 @@ public struct ListingRow: Equatable, Sendable {
 
     /// `k=v` pairs split by 0x1F: label keys and values cannot hold that byte.
     public var encodedLabels: String {
-        labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
+        var bytes: [UInt8] = []
+        appendLabels(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `key=value` pairs in key order, split by 0x1F.
+    private func appendLabels(into out: inout [UInt8]) {
+        for (i, label) in labels.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { out.append(0x1F) }
+            out.append(contentsOf: label.key.utf8)
+            out.append(UInt8(ascii: "="))
+            out.append(contentsOf: label.value.utf8)
+        }
     }
 
     static func decodeLabels(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: String] {

@@ -488,10 +488,7 @@ struct Table {
     /// An object's stored line after its key: its JSON into `objects`, its labels and listing
     /// cells into `rows`.
     static func appendLine(of resource: Resource, objects: inout [UInt8], rows: inout [UInt8]) throws(StoreError) {
-        let row = ListingRow(resource)
-        rows.append(contentsOf: row.encodedLabels.utf8)
-        rows.append(0x09)
-        rows.append(contentsOf: row.encodedCells.utf8)
+        ListingRow(resource).appendEncoded(into: &rows)
         do {
             try JSONWriter.write(resource.value, style: .compact, into: &objects)
         } catch {
@@ -505,10 +502,7 @@ struct Table {
     static func entry(serializing resource: Resource, compact: (line: [UInt8], template: PodTemplateBlob?)? = nil) throws(StoreError) -> Entry {
         var json: [UInt8] = [], row: [UInt8] = []
         if let compact {
-            let listing = ListingRow(resource)
-            row.append(contentsOf: listing.encodedLabels.utf8)
-            row.append(0x09)
-            row.append(contentsOf: listing.encodedCells.utf8)
+            ListingRow(resource).appendEncoded(into: &row)
             let fields = row.withUnsafeBufferPointer { [UInt8]($0) }
             let line = compact.line.withUnsafeBufferPointer { [UInt8]($0) }
             let tab = fields.firstIndex(of: 0x09) ?? fields.count
