@@ -166,6 +166,46 @@ final class EndpointsCapacityTests: XCTestCase {
         }
     }
 
+    /// The controller keeps a Service's address order while the same pods stand at the same
+    /// addresses; a pod that goes and its replacement bound at the same instant leave as many
+    /// pods as before, others, and the addresses are sorted again (LessEndpointAddress: by IP
+    /// byte by byte, then by pod uid). Debug builds also check every kept order against a
+    /// fresh sort.
+    func testAPodReplacedWithinAnInstantIsSortedAgain() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
+                                   newCluster: ClusterSpec(profile: .bare, nodes: 2))
+        addTeardownBlock { store.close() }
+        try applyYAML("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          selector: {app: web}
+          ports: [{port: 80}]
+        ---
+
+        """ + deploymentYAML("web", replicas: 12, spec: "containers: [{name: app, image: app:1}]"), to: store)
+        let c = try Cluster(store: store)
+        EventLoop.advance(c, by: Duration(seconds: 60))
+        let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web")
+        func live() -> [SimPod] { c.pods.values.filter { !$0.gone && $0.ip != nil && $0.deletion == nil } }
+        func lessEndpointAddress(_ a: SimPod, _ b: SimPod) -> Bool {
+            a.ip == b.ip ? a.uid < b.uid : ByteOrder.precedes(a.ip ?? "", b.ip ?? "")
+        }
+        XCTAssertEqual(live().count, 12)
+        // The pod with the lowest address goes at once; its replacement comes at the next free
+        // address of its node, which sorts elsewhere.
+        let first = try XCTUnwrap(live().min(by: lessEndpointAddress))
+        c.updatePod(first.uid) { $0.gone = true }
+        EventLoop.settle(c)
+        let pods = live()
+        XCTAssertEqual(pods.count, 12, "replaced within the instant")
+        let pending = try XCTUnwrap(c.pendingEndpoints[key]?.last)
+        XCTAssertEqual(ips(pending.subsets, "addresses") + ips(pending.subsets, "notReadyAddresses"),
+                       pods.filter(\.ready).sorted(by: lessEndpointAddress).compactMap(\.ip) + pods.filter { !$0.ready }.sorted(by: lessEndpointAddress).compactMap(\.ip))
+        XCTAssertFalse(ips(pending.subsets, "addresses").contains(first.ip ?? ""))
+    }
+
     /// `StringOrder` (the order the save numbers pods in, by uid) is String's `<`, ties by
     /// index: uids sharing their first 16 bytes or more, prefixes of one another, strings shorter
     /// than 16 bytes, a zero byte, and non-ASCII strings (compared as Strings, where
