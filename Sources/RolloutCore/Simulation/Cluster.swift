@@ -53,7 +53,18 @@ public final class Cluster {
 
     func deploymentMoved(_ uid: String) {
         deploymentsToSync.insert(uid)
+        workloadMoved(uid)
+    }
+
+    /// Workloads (by uid) whose object, ReplicaSets or pods moved since `RolloutWait` last
+    /// looked: the only ones whose rollout status can have changed.
+    var statusesToEvaluate: MarkSet<String> = []
+
+    /// A Deployment, StatefulSet or DaemonSet (by uid), its ReplicaSets or its pods moved: its
+    /// timeline is sampled and its rollout status looked at again.
+    func workloadMoved(_ uid: String) {
         timelinesToSample.insert(uid)
+        statusesToEvaluate.insert(uid)
     }
     /// StatefulSets as stored, their status the StatefulSet controller's to write; keys by uid.
     public internal(set) var statefulSets: [ObjectKey: Resource] = [:]
@@ -491,7 +502,7 @@ public final class Cluster {
         case "DaemonSet": daemonSetsToSync.insert(pod.ownerUID)
         default: return false
         }
-        timelinesToSample.insert(pod.ownerUID)
+        workloadMoved(pod.ownerUID)
         return true
     }
 
@@ -582,7 +593,7 @@ public final class Cluster {
         daemonSetKeys[resource.uid] = resource.key
         dirtyDaemonSets.insert(resource.key)
         daemonSetsToSync.insert(resource.uid)
-        timelinesToSample.insert(resource.uid)
+        workloadMoved(resource.uid)
     }
 
     func updateStatefulSet(_ resource: Resource) {
@@ -591,7 +602,7 @@ public final class Cluster {
         statefulSetKeys[resource.uid] = resource.key
         dirtyStatefulSets.insert(resource.key)
         statefulSetsToSync.insert(resource.uid)
-        timelinesToSample.insert(resource.uid)
+        workloadMoved(resource.uid)
     }
 
     /// The ControllerRevisions of a namespace, in name order.

@@ -26,13 +26,27 @@ public enum RolloutWait {
         var last: [ObjectKey: String] = [:]
         var outcomes: [ObjectKey: Outcome] = [:]
         for key in keys where c.workload(key) == nil { outcomes[key] = .notFound }
+        // A status is looked at again only when its workload moved (`statusesToEvaluate`):
+        // nothing else it reads can change. All of them at the first look.
+        var looked = false
         let loopOutcome = EventLoop.run(c, timeout: options.timeout, until: { c in
+            let moved = c.statusesToEvaluate
+            c.statusesToEvaluate = []
+            defer { looked = true }
             for key in keys where outcomes[key] == nil {
                 guard let resource = c.workload(key) else { outcomes[key] = .notFound; continue }
-                var result = RolloutStatus.evaluate(resource)
-                if case .waiting = result, options.failFast, let stuck = RolloutStatus.stuckPods(resource, in: c) {
-                    result = .failed(stuck)
+                func evaluate() -> RolloutStatus.Result {
+                    let result = RolloutStatus.evaluate(resource)
+                    if case .waiting = result, options.failFast, let stuck = RolloutStatus.stuckPods(resource, in: c) { return .failed(stuck) }
+                    return result
                 }
+                if looked && !moved.contains(resource.uid) {
+                    #if DEBUG
+                    precondition(evaluate().message == last[key], "rollout status of \(key.name) moved without its workload being marked")
+                    #endif
+                    continue
+                }
+                let result = evaluate()
                 if last[key] != result.message {
                     last[key] = result.message
                     report(key, result, c.now)
