@@ -83,6 +83,20 @@ final class EndpointsCapacityTests: XCTestCase {
         XCTAssertEqual(refs, ["uid-00001", "uid-00000", "uid-00002"], "10.42.0.3 first, then the two at 10.42.0.9 by uid")
     }
 
+    /// The Service `web` and a Deployment `web` of `replicas` running `container`, applied.
+    private func applyWeb(replicas: Int, container: String, to store: StateStore) throws {
+        try applyYAML("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          selector: {app: web}
+          ports: [{port: 80}]
+        ---
+
+        """ + deploymentYAML("web", replicas: replicas, spec: "containers: [\(container)]"), to: store)
+    }
+
     /// A Deployment of 1,100 replicas behind a Service: the Endpoints carry 1,000 addresses and
     /// the over-capacity mark, the slices all 1,100 endpoints in 11 slices of 100, and the
     /// rollout's timeline counts 1,100 ready endpoints. Scaled to 900, the Endpoints hold them
@@ -92,18 +106,7 @@ final class EndpointsCapacityTests: XCTestCase {
                                    newCluster: ClusterSpec(profile: .bare, nodes: 12))
         addTeardownBlock { store.close() }
         func apply(replicas: Int) throws {
-            let yaml = """
-            apiVersion: v1
-            kind: Service
-            metadata: {name: web}
-            spec:
-              selector: {app: web}
-              ports: [{port: 80}]
-            ---
-
-            """ + deploymentYAML("web", replicas: replicas,
-                                 spec: "containers: [{name: app, image: app:1, readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 5}}]")
-            try applyYAML(yaml, to: store)
+            try applyWeb(replicas: replicas, container: "{name: app, image: app:1, readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 5}}", to: store)
         }
         try apply(replicas: 1100)
         var c = try Cluster(store: store)
@@ -175,16 +178,7 @@ final class EndpointsCapacityTests: XCTestCase {
         let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
                                    newCluster: ClusterSpec(profile: .bare, nodes: 2))
         addTeardownBlock { store.close() }
-        try applyYAML("""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web}
-        spec:
-          selector: {app: web}
-          ports: [{port: 80}]
-        ---
-
-        """ + deploymentYAML("web", replicas: 12, spec: "containers: [{name: app, image: app:1}]"), to: store)
+        try applyWeb(replicas: 12, container: "{name: app, image: app:1}", to: store)
         let c = try Cluster(store: store)
         EventLoop.advance(c, by: Duration(seconds: 60))
         let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web")
