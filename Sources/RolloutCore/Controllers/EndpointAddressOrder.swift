@@ -1,29 +1,10 @@
 /// The order a Service's endpoints are listed in: by address, compared as strings
 /// (`LessEndpointAddress` in pkg/api/v1/endpoints/util.go compares `a.IP < b.IP`, Go's byte
-/// order), ties kept as given. An address of up to 16 ASCII bytes is packed into two big-endian
-/// numbers, zero-padded, whose order is its byte order (a shorter prefix first, as a zero byte
-/// sorts before any character), so a Service's 10,000 addresses sort by comparing integers
-/// instead of strings at every sync; any other string is compared as a String, exactly as
-/// before.
+/// order), ties kept as given. An address of up to 16 ASCII bytes, none zero, is packed whole
+/// (`PackedPrefix`) into two numbers whose order is its byte order, so a Service's 10,000
+/// addresses sort by comparing integers instead of strings at every sync; any other string is
+/// compared as a String, exactly as before.
 enum EndpointAddressOrder {
-    struct Key {
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        /// At most 16 bytes, each ASCII and not zero: the packed numbers order it.
-        var packed = true
-    }
-
-    static func key(_ address: String) -> Key {
-        var key = Key()
-        var count = 0
-        for byte in address.utf8 {
-            guard count < 16, byte != 0, byte < 0x80 else { key.packed = false; break }
-            if count < 8 { key.high |= UInt64(byte) << (56 - 8 * count) } else { key.low |= UInt64(byte) << (56 - 8 * (count - 8)) }
-            count += 1
-        }
-        return key
-    }
-
     /// `0..<count` ordered by `address(i)` as Strings order them, then by `tieBreak(i)` (e.g.
     /// pod uids), then by index: the order a stable sort by address (and tie-break) gives.
     static func sortedIndices(count: Int, address: (Int) -> String, tieBreak: ((Int) -> String)? = nil) -> [Int] {
@@ -54,8 +35,7 @@ enum EndpointAddressOrder {
         var packed: Packed = []
         packed.reserveCapacity(count)
         for i in 0..<count {
-            let key = key(address(i))
-            guard key.packed else { return nil }
+            guard let key = PackedPrefix(address(i)), key.isWhole else { return nil }
             packed.append((key.high, key.low, i))
         }
         packed.sort { a, b in a.high != b.high ? a.high < b.high : a.low != b.low ? a.low < b.low : a.index < b.index }
