@@ -81,6 +81,27 @@ final class SchedulerTests: XCTestCase {
         XCTAssertLessThanOrEqual((counts.values.max() ?? 0) - (counts.values.min() ?? 0), 1, "\(counts)")
     }
 
+    // The system default spreading counts each pod's own ReplicaSet (the default selector
+    // includes `pod-template-hash`; scoring.go initPreScoreState): two Deployments placed in
+    // one pass, 5 pods of `a` then 4 of `b` on three nodes, each spread within one pod. The
+    // scheduler keeps one owner's counts at a time (OwnerSpread); debug builds check them
+    // against a recount at every pod scored, so counts carried over from `a` to `b`, or not
+    // raised as `a`'s pods are placed, fail here.
+    func testDefaultSpreadingCountsEachReplicaSetApart() throws {
+        let store = try cluster(nodes: 3)
+        let container = "containers:\n- name: app\n  image: app:1"
+        try applyYAML(deploymentYAML("a", replicas: 5, annotations: "", spec: container) + "\n---\n"
+                      + deploymentYAML("b", replicas: 4, annotations: "", spec: container), to: store)
+        let c = try Cluster(store: store)
+        _ = EventLoop.run(c, timeout: Duration(seconds: 30), until: { _ in false })
+        for (name, replicas) in [("a", 5), ("b", 4)] {
+            let counts = placement(c, name)
+            XCTAssertEqual(counts.values.reduce(0, +), replicas, name)
+            XCTAssertEqual(counts.count, 3, "\(name): \(counts)")
+            XCTAssertLessThanOrEqual((counts.values.max() ?? 0) - (counts.values.min() ?? 0), 1, "\(name): \(counts)")
+        }
+    }
+
     // TaintToleration: a NoSchedule taint keeps untolerating pods off its node; tolerated, it
     // does not. With every node tainted, the first untolerated taint is named
     // (`{key: value}`; taint_toleration.go Filter).

@@ -97,21 +97,8 @@ enum Scheduler {
                                         requirements: theirs.hasPodAffinity ? theirs : nil))
             }
         }
-        // For the system default spreading: each pending ReplicaSet's pods (not terminating) per node.
-        var ownerCounts: [String: [Int]] = [:]
-        var ownerZoneCounts: [String: [Int]] = [:]
-        for owner in Set(pending.map(\.ownerUID)) where !owner.isEmpty {
-            var counts = Array(repeating: 0, count: states.count)
-            var zoneCounts = Array(repeating: 0, count: zoneCount)
-            for pod in c.pods(ownedBy: owner) where !pod.gone && !pod.isTerminating {
-                if let node = pod.nodeName, let i = index[node] {
-                    counts[i] += 1
-                    if states[i].zoneIndex >= 0 { zoneCounts[states[i].zoneIndex] += 1 }
-                }
-            }
-            ownerCounts[owner] = counts
-            ownerZoneCounts[owner] = zoneCounts
-        }
+        // For the system default spreading: the pods (not terminating) of one owner per node.
+        var spread = OwnerSpread(nodes: states.count, zones: zoneCount)
         let queue = pending.map { ($0, needs($0)) }.sorted { a, b in
             a.1.priority != b.1.priority ? a.1.priority > b.1.priority : (a.0.created, a.0.name) < (b.0.created, b.0.name)
         }
@@ -129,7 +116,7 @@ enum Scheduler {
                 continue
             }
             let affinity = affinityMatters ? InterPodAffinity.context(r, labels: pod.labels, namespace: pod.namespace, placed: placed, nodes: states) : nil
-            let spread = r.spread.isEmpty ? [] : PodTopologySpread.states(r, labels: pod.labels, namespace: pod.namespace, placed: placed, nodes: states)
+            let topology = r.spread.isEmpty ? [] : PodTopologySpread.states(r, labels: pod.labels, namespace: pod.namespace, placed: placed, nodes: states)
             // findNodesThatPassFilters: from the rotating start, until enough nodes fit.
             let limit = numFeasibleNodesToFind(states.count)
             var feasible: [Int] = []
@@ -139,14 +126,14 @@ enum Scheduler {
             // memory only, fits an open node with room without `NodeFilters.check` being asked
             // (it says the same); every other case is asked.
             let plain = r.nodeName == nil && r.nodeSelector.isEmpty && r.requiredTerms == nil && r.hostPorts.isEmpty && r.checksOnlyCPUAndMemory
-                && spread.isEmpty && affinity == nil
+                && topology.isEmpty && affinity == nil
             let start = c.nextStartNodeIndex
             for step in 0..<states.count {
                 let i = (start + step) % states.count
                 processed += 1
                 if plain && table.open[i] && table.fits(r, i) {
                     feasible.append(i)
-                } else if let failure = NodeFilters.check(r, on: states[i], spread: spread, affinity: affinity) {
+                } else if let failure = NodeFilters.check(r, on: states[i], spread: topology, affinity: affinity) {
                     failures[i] = failure
                 } else {
                     feasible.append(i)
@@ -162,11 +149,17 @@ enum Scheduler {
             if feasible.count == 1 {
                 chosen = feasible[0]
             } else {
-                let counts = r.spread.isEmpty ? ownerCounts[pod.ownerUID] : nil
-                let own = r.spread.isEmpty ? nil : PodTopologySpread.scores(spread, feasible: feasible, nodes: states)
+                let systemDefault = r.spread.isEmpty && !pod.ownerUID.isEmpty
+                if systemDefault {
+                    spread.count(pod.ownerUID, in: c, index: index, states: states)
+                    #if DEBUG
+                    spread.verify(in: c, index: index, states: states)
+                    #endif
+                }
+                let own = r.spread.isEmpty ? nil : PodTopologySpread.scores(topology, feasible: feasible, nodes: states)
                 let podAffinity = affinityMatters ? InterPodAffinity.scores(r, labels: pod.labels, namespace: pod.namespace, placed: placed, feasible: feasible, nodes: states) : nil
-                let totals = NodeScores.totals(r, counts: counts, zoneCounts: ownerZoneCounts[pod.ownerUID] ?? [], ownSpread: own, podAffinity: podAffinity,
-                                               feasible: feasible, states: states, table: table)
+                let totals = NodeScores.totals(r, counts: systemDefault ? spread.counts : nil, zoneCounts: systemDefault ? spread.zoneCounts : [], ownSpread: own,
+                                               podAffinity: podAffinity, feasible: feasible, states: states, table: table)
                 let best = totals.max() ?? 0
                 let ties = feasible.indices.filter { totals[$0] == best }.map { feasible[$0] }
                 chosen = ties[Int(seed(pod.uid) % UInt64(ties.count))]
@@ -178,8 +171,7 @@ enum Scheduler {
                 placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: chosen, antiAffinity: r.podAntiAffinity, terminating: false,
                                         requirements: r.hasPodAffinity ? r : nil))
             }
-            ownerCounts[pod.ownerUID]?[chosen] += 1
-            if states[chosen].zoneIndex >= 0 { ownerZoneCounts[pod.ownerUID]?[states[chosen].zoneIndex] += 1 }
+            spread.placed(pod.ownerUID, on: chosen, zone: states[chosen].zoneIndex)
             bind(pod, to: states[chosen].node, in: c)
             changed = true
         }
