@@ -81,6 +81,16 @@ final class ClusterProfileTests: XCTestCase {
         let services = try rollout("get", "svc", "web-api", "-o", "wide").stdout
         XCTAssertTrue(services.contains(" \(address ?? "?") "), services)
         XCTAssertFalse(services.contains(","), services)
+        // Recreated, the one pod goes before the next is ready: no node has a ready endpoint,
+        // ServiceLB advertises none, and clients outside find no external IP until the new
+        // pod is ready (the replay reads the Service again as its status changes).
+        let recreated = manifest.replacingOccurrences(of: "    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n", with: "    type: Recreate\n")
+            .replacingOccurrences(of: "web-api:1.4.2", with: "web-api:1.4.3")
+        XCTAssertNotEqual(recreated, manifest)
+        try recreated.write(to: path, atomically: true, encoding: .utf8)
+        let roll = try rollout("apply", "-f", path.path, "--wait").stdout
+        XCTAssertTrue(roll.contains(" failed, no external IP (<pending>): no node has a ready endpoint of it (externalTrafficPolicy Local), so ServiceLB advertises none\n"), roll)
+        XCTAssertTrue(try rollout("get", "svc", "web-api").stdout.contains(" 10.0.0."), "advertised again")
     }
 
     // Node pools: zones round robin, labels and taints on every node, kind's control-plane

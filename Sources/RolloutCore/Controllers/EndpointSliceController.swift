@@ -117,6 +117,14 @@ enum EndpointSliceController {
             ]))
         }
     }
+
+    /// The Service's traffic policy for its clients (external for a LoadBalancer or NodePort
+    /// Service, internal for any other) is `Local`.
+    static func usesLocalEndpoints(_ service: Resource) -> Bool {
+        let type = service.value.at("spec", "type")?.stringValue ?? "ClusterIP"
+        let external = type == "LoadBalancer" || type == "NodePort"
+        return service.value.at("spec", external ? "externalTrafficPolicy" : "internalTrafficPolicy")?.stringValue == "Local"
+    }
 }
 
 /// kube-proxy's choice of endpoints for a Service (`pkg/proxy/topology.go`
@@ -178,10 +186,9 @@ enum KubeProxy {
     /// endpoint of the Service; in-cluster traffic (`internalTrafficPolicy`) comes from clients
     /// on every ready node. nil under the Cluster policy (the default).
     static func localNodes(_ service: Resource, in c: Cluster) -> [String]? {
+        guard usesLocalEndpoints(service) else { return nil }
         let type = service.value.at("spec", "type")?.stringValue ?? "ClusterIP"
         let external = type == "LoadBalancer" || type == "NodePort"
-        let policy = service.value.at("spec", external ? "externalTrafficPolicy" : "internalTrafficPolicy")?.stringValue ?? "Cluster"
-        guard policy == "Local" else { return nil }
         let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: service.namespace ?? "default", name: service.name)
         let nodes = c.nodes.filter(\.ready).map(\.name)
         guard external else { return nodes }
@@ -190,5 +197,13 @@ enum KubeProxy {
                 (slice.object["endpoints"]?.arrayValue ?? []).contains { $0["nodeName"]?.stringValue == node && ($0["conditions"]?["ready"]?.boolValue ?? true) }
             }
         }
+    }
+
+    /// The Service's traffic policy for its clients (external for a LoadBalancer or NodePort
+    /// Service, internal for any other) is `Local`.
+    static func usesLocalEndpoints(_ service: Resource) -> Bool {
+        let type = service.value.at("spec", "type")?.stringValue ?? "ClusterIP"
+        let external = type == "LoadBalancer" || type == "NodePort"
+        return service.value.at("spec", external ? "externalTrafficPolicy" : "internalTrafficPolicy")?.stringValue == "Local"
     }
 }

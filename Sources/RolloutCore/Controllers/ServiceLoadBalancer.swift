@@ -98,8 +98,12 @@ enum ServiceLoadBalancer {
     /// Why clients outside cannot reach a LoadBalancer Service now, nil when they can (or it
     /// is no LoadBalancer): it has no external IP.
     static func unreachable(_ key: ObjectKey, in c: Cluster) -> String? {
-        guard let service = c.services[key], service.value.at("spec", "type")?.stringValue == "LoadBalancer",
-              (service.value.at("status", "loadBalancer", "ingress")?.arrayValue ?? []).isEmpty else { return nil }
+        guard let service = c.services[key], awaitsExternalIP(service) else { return nil }
         return "no external IP (<pending>): " + (c.loadBalancerBlocked[key] ?? "no load balancer has taken it")
+    }
+
+    /// A LoadBalancer Service without an external IP yet.
+    static func awaitsExternalIP(_ service: Resource) -> Bool {
+        service.value.at("spec", "type")?.stringValue == "LoadBalancer" && (service.value.at("status", "loadBalancer", "ingress")?.arrayValue ?? []).isEmpty
     }
 }

@@ -10,7 +10,13 @@ public final class Cluster {
     public internal(set) var deployments: [ObjectKey: Resource] = [:]
     public internal(set) var replicaSets: [String: SimReplicaSet] = [:]
     public internal(set) var pods: [String: SimPod] = [:]
-    public var services: [ObjectKey: Resource] = [:]
+    public var services: [ObjectKey: Resource] = [:] {
+        // Without `oldValue`, which would copy the dictionary on every change to a Service.
+        didSet { serviceChanges &+= 1 }
+    }
+    /// Moves with every change to `services`: what the traffic replay read from a Service
+    /// stands while it has not moved.
+    private(set) var serviceChanges = 0
     var endpoints: [ObjectKey: Resource] = [:]
     public internal(set) var nodes: [SimNode] = [] {
         // Without `oldValue`, which would copy the array on every change to a node.
@@ -1005,10 +1011,13 @@ public final class Cluster {
         // belong to the rollout: what earlier commands recorded before this recording began is
         // kept (a later `status` on a finished rollout adds, never erases).
         if let traffic {
+            // In route order: windows of two routes that start together, for the same reason,
+            // stay in one order (a dictionary's would change from run to run).
+            let routes = traffic.trafficInRouteOrder
             for (key, resource) in Array(deployments) + Array(statefulSets) + Array(daemonSets) {
                 guard var timeline = timelines[key] else { continue }
                 let services = Set(TrafficRecorder.services(selecting: resource, in: self) + [resource.key])
-                let windows = traffic.traffic.values.filter { services.contains($0.service) }.flatMap(\.windows).map { w in
+                let windows = routes.filter { services.contains($0.service) }.flatMap(\.windows).map { w in
                     TrafficRecorder.Window(start: w.start + traffic.start.milliseconds - timeline.start.milliseconds,
                                            end: w.end + traffic.start.milliseconds - timeline.start.milliseconds, reason: w.reason, failed: w.failed)
                 }.filter { $0.end >= 0 }

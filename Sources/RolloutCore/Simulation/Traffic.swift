@@ -106,14 +106,53 @@ public final class TrafficRecorder {
         var pod: String
         var instance: Int
     }
-    var connections: [Route: [Connection?]] = [:]
-    var nextConnection: [Route: Int] = [:]
-    private(set) var routes: [Route]
+    /// One route's requests: its counts, its round robins and keep-alive connections, and
+    /// what its Service says about them (`ServiceFacts`), read again when a Service changed.
+    /// Lanes are kept in the order their routes came (requests in flight name their lane);
+    /// `order` lists them in route order, the order each instant's requests go out in.
+    struct Lane {
+        var stats: ServiceTraffic
+        /// The next endpoint (or node, or Traefik server) in round robin.
+        var turn = 0
+        /// The next node that takes a `Local` policy's requests, in round robin.
+        var nodeTurn = 0
+        var connections: [Connection?] = []
+        var nextConnection = 0
+        var facts: ServiceFacts?
+        /// `Cluster.serviceChanges` when `facts` were read.
+        var factsRead = -1
+    }
+
+    /// What requests along a route take from the Service it is meant for (a Service of that
+    /// name, for a host port's DaemonSet).
+    struct ServiceFacts {
+        var exists: Bool
+        /// Its traffic policy is `Local` (KubeProxy.localNodes).
+        var local: Bool
+        /// A LoadBalancer without an external IP (ServiceLoadBalancer.unreachable).
+        var awaitsExternalIP: Bool
+        var keepAlive: Int?
+        var requestTime: RequestTime?
+
+        init(_ service: Resource?) {
+            exists = service != nil
+            local = service.map(KubeProxy.usesLocalEndpoints) ?? false
+            awaitsExternalIP = service.map(ServiceLoadBalancer.awaitsExternalIP) ?? false
+            keepAlive = service.flatMap(TrafficRecorder.keepAlive(of:))
+            requestTime = service.flatMap(TrafficRecorder.requestTime(of:))
+        }
+    }
+
+    private var lanes: [Lane] = []
+    private var order: [Int] = []
+    /// In route order.
+    public private(set) var routes: [Route] = []
     /// Traefik's routers, found once: Ingresses do not change while time runs.
     var routers: [Traefik.Router]?
     /// Requests being served: they fail if their container stops before they end.
     struct InFlight {
-        var route: Route
+        /// Its route's lane.
+        var lane: Int
         var pod: String
         var container: Int
         var instance: Int
@@ -121,11 +160,12 @@ public final class TrafficRecorder {
     }
     var inFlight: [InFlight] = []
     var sent = 0
-    var roundRobin: [Route: Int] = [:]
-    var nodeRoundRobin: [ObjectKey: Int] = [:]
     /// Requests sent to the Ingress controller's Service, for its round robin.
     var controllerTurn = 0
-    public private(set) var traffic: [Route: ServiceTraffic] = [:]
+    /// Each route's requests and failures so far.
+    public var traffic: [Route: ServiceTraffic] { Dictionary(uniqueKeysWithValues: lanes.map { ($0.stats.route, $0.stats) }) }
+    /// The same in route order.
+    public var trafficInRouteOrder: [ServiceTraffic] { order.map { lanes[$0].stats } }
     /// Requests per Service a replay sends at most.
     public static let maxRequests = 2_000_000
     public private(set) var truncated = false
@@ -134,9 +174,8 @@ public final class TrafficRecorder {
     public init(rps: Int, services: [ObjectKey], routes: [Route] = [], start: Timestamp, requestTime: RequestTime = TrafficRecorder.defaultRequestTime) {
         self.rps = rps
         self.requestTime = requestTime
-        self.routes = Array(Set(services.map { Route(service: $0) } + routes)).sorted()
         self.start = start
-        for route in self.routes { traffic[route] = ServiceTraffic(route: route) }
+        track(services.map { Route(service: $0) } + routes)
     }
 
     /// Also records traffic along these routes from now on (a served cluster's Services as
@@ -144,8 +183,9 @@ public final class TrafficRecorder {
     public func track(_ more: [Route]) {
         let new = Set(more).subtracting(routes)
         guard !new.isEmpty else { return }
-        routes = (routes + new).sorted()
-        for route in new { traffic[route] = ServiceTraffic(route: route) }
+        for route in new.sorted() { lanes.append(Lane(stats: ServiceTraffic(route: route))) }
+        order = lanes.indices.sorted { lanes[$0].stats.route < lanes[$1].stats.route }
+        routes = order.map { lanes[$0].stats.route }
         // Traefik's routers are read again for the new routes.
         routers = nil
     }
@@ -193,8 +233,9 @@ public final class TrafficRecorder {
             let at = start.milliseconds + sent * 1000 / rps
             guard at < end.milliseconds else { return }
             sent += 1
-            for route in routes {
-                if route.hostPort != nil { sendToNode(route, at: at, in: c) } else if route.ingress != nil { sendThroughIngress(route, at: at, in: c) } else { send(to: route, at: at, in: c) }
+            for lane in order {
+                let route = lanes[lane].stats.route
+                if route.hostPort != nil { sendToNode(lane, at: at, in: c) } else if route.ingress != nil { sendThroughIngress(lane, at: at, in: c) } else { send(lane, at: at, in: c) }
             }
         }
     }
@@ -202,8 +243,10 @@ public final class TrafficRecorder {
     /// To a DaemonSet's host port: the nodes that run its pods in turn, no health check in
     /// front; the node's pod answers if its app is up (a pod being replaced leaves the port
     /// closed until the new one has started), whatever its readiness.
-    private func sendToNode(_ route: Route, at: Int, in c: Cluster) {
-        guard var stats = traffic[route], let ds = c.daemonSets[route.service] else { return }
+    private func sendToNode(_ lane: Int, at: Int, in c: Cluster) {
+        let route = lanes[lane].stats.route
+        guard let ds = c.daemonSets[route.service] else { return }
+        var stats = lanes[lane].stats
         stats.requests += 1
         var byNode: [String: [SimPod]] = [:]
         for pod in c.pods(ownedBy: ds.uid) where !pod.gone { if let node = pod.nodeName { byNode[node, default: []].append(pod) } }
@@ -212,17 +255,27 @@ public final class TrafficRecorder {
         if nodes.isEmpty {
             failure = "no node runs a pod of it"
         } else {
-            let node = nodes[roundRobin[route, default: 0] % nodes.count]
-            roundRobin[route, default: 0] += 1
+            let node = nodes[lanes[lane].turn % nodes.count]
+            lanes[lane].turn += 1
             let pods = (byNode[node] ?? []).sorted { $0.created < $1.created }
             if let pod = pods.first(where: { Self.notServing($0, at: at) == nil }), let i = pod.servingIndex {
-                occupy(route, pod, container: i, at: at, service: route.service, in: c)
+                occupy(lane, pod, container: i, at: at, time: facts(lane, in: c).requestTime)
             } else {
                 failure = "\(node): host port closed, " + (pods.last.flatMap { Self.notServing($0, at: at) } ?? "no pod")
             }
         }
         if let failure { stats.fail(at - start.milliseconds, failure, rps: rps) }
-        traffic[route] = stats
+        lanes[lane].stats = stats
+    }
+
+    /// What the route's Service says (`ServiceFacts`), read again when a Service changed.
+    private func facts(_ lane: Int, in c: Cluster) -> ServiceFacts {
+        if let facts = lanes[lane].facts, lanes[lane].factsRead == c.serviceChanges { return facts }
+        let key = lanes[lane].stats.route.service
+        let facts = ServiceFacts(c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)])
+        lanes[lane].facts = facts
+        lanes[lane].factsRead = c.serviceChanges
+        return facts
     }
 
     /// The host ports of these DaemonSets whose pods run already: a route each (a DaemonSet on
@@ -246,8 +299,9 @@ public final class TrafficRecorder {
 
     /// Through Traefik: the router that matches the request's host and path, then one of the
     /// ready endpoints of its Service, round robin.
-    private func sendThroughIngress(_ route: Route, at: Int, in c: Cluster) {
-        guard var stats = traffic[route] else { return }
+    private func sendThroughIngress(_ lane: Int, at: Int, in c: Cluster) {
+        let route = lanes[lane].stats.route
+        var stats = lanes[lane].stats
         stats.requests += 1
         if routers == nil { routers = Traefik.routers(in: c) }
         var failure: String?
@@ -257,24 +311,22 @@ public final class TrafficRecorder {
         case .failed(let why):
             failure = why
         case .served(let router, let servers):
-            let index = roundRobin[route, default: 0] % servers.count
-            roundRobin[route, default: 0] += 1
+            let index = lanes[lane].turn % servers.count
+            lanes[lane].turn += 1
             let pod = c.pods[servers[index]]
             failure = Self.notServing(pod, at: at)
             if failure == nil, let pod, let i = pod.servingIndex {
-                let time = (Self.requestTime(of: router.service, in: c) ?? requestTime).draw(&random)
-                if time > 0 {
-                    inFlight.append(InFlight(route: route, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time)))
-                }
+                occupy(lane, pod, container: i, at: at, time: Self.requestTime(of: router.service, in: c))
             }
         }
         if let failure { stats.fail(at - start.milliseconds, failure, rps: rps) }
-        traffic[route] = stats
+        lanes[lane].stats = stats
     }
 
-    private func send(to route: Route, at: Int, in c: Cluster) {
-        let key = route.service
-        guard var stats = traffic[route] else { return }
+    private func send(_ lane: Int, at: Int, in c: Cluster) {
+        let key = lanes[lane].stats.route.service
+        let facts = facts(lane, in: c)
+        var stats = lanes[lane].stats
         stats.requests += 1
         let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
         // kube-proxy's view: the Service's EndpointSlices as published, ready endpoints first,
@@ -283,12 +335,12 @@ public final class TrafficRecorder {
         // A Local traffic policy: the request lands on a node (round robin over those that
         // take it) and only that node's endpoints may serve it.
         var localNode: String?
-        if let service = c.services[key], let nodes = KubeProxy.localNodes(service, in: c) {
+        if facts.local, let service = c.services[key], let nodes = KubeProxy.localNodes(service, in: c) {
             if nodes.isEmpty {
                 targets = []
             } else {
-                let node = nodes[nodeRoundRobin[key, default: 0] % nodes.count]
-                nodeRoundRobin[key, default: 0] += 1
+                let node = nodes[lanes[lane].nodeTurn % nodes.count]
+                lanes[lane].nodeTurn += 1
                 localNode = node
                 targets = KubeProxy.targets(endpointsKey, node: node, in: c)
             }
@@ -297,33 +349,33 @@ public final class TrafficRecorder {
         // A LoadBalancer Service is replayed as its clients outside reach it: through its
         // external IP, which a `<pending>` one does not have.
         let serviceKey = ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)
-        if let unreachable = ServiceLoadBalancer.unreachable(serviceKey, in: c) {
+        if facts.awaitsExternalIP, let unreachable = ServiceLoadBalancer.unreachable(serviceKey, in: c) {
             failure = unreachable
         } else {
             // A keep-alive client sends on its next connection; a new one is dialled through
             // kube-proxy when that one is not open.
-            let slot = Self.keepAlive(of: key, in: c).map { nextSlot(route, pool: $0) }
-            if let slot, let reused = reuse(route, slot: slot, at: at, in: c) {
+            let slot = facts.keepAlive.map { nextSlot(lane, pool: $0) }
+            if let slot, let reused = reuse(lane, slot: slot, at: at, in: c) {
                 // On a kept-alive connection: to its pod, whatever the endpoints say now.
                 failure = reused.failure
-                if failure == nil, let pod = reused.pod, let i = pod.servingIndex { occupy(route, pod, container: i, at: at, service: key, in: c) }
+                if failure == nil, let pod = reused.pod, let i = pod.servingIndex { occupy(lane, pod, container: i, at: at, time: facts.requestTime) }
             } else if targets.isEmpty {
                 failure = localNode.map { "no endpoint on \($0) (Local traffic policy)" } ?? "no ready endpoints"
             } else {
-                let index = roundRobin[route, default: 0] % targets.count
-                roundRobin[route, default: 0] += 1
+                let index = lanes[lane].turn % targets.count
+                lanes[lane].turn += 1
                 let pod = c.pods[targets[index]]
                 failure = Self.notServing(pod, at: at)
                 if failure == nil, let pod, let i = pod.servingIndex {
                     // Dialled: a keep-alive client keeps the connection for its next requests.
-                    if let slot { connections[route]?[slot] = Connection(pod: pod.uid, instance: pod.containers[i].restarts) }
+                    if let slot { lanes[lane].connections[slot] = Connection(pod: pod.uid, instance: pod.containers[i].restarts) }
                     // Served: it occupies its container until it ends.
-                    occupy(route, pod, container: i, at: at, service: key, in: c)
+                    occupy(lane, pod, container: i, at: at, time: facts.requestTime)
                 }
             }
         }
         if let failure { stats.fail(at - start.milliseconds, failure, rps: rps) }
-        traffic[route] = stats
+        lanes[lane].stats = stats
     }
 
     /// `service/NAME: unreachable from outside: no external IP (<pending>): port 80/TCP is held by
@@ -337,23 +389,25 @@ public final class TrafficRecorder {
 
     /// A Service's `rollout.sim/request-time` (a time or a range).
     static func requestTime(of key: ObjectKey, in c: Cluster) -> RequestTime? {
-        c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)]?.annotations["rollout.sim/request-time"]
-            .flatMap(RequestTime.init(parsing:))
+        c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)].flatMap(requestTime(of:))
+    }
+
+    static func requestTime(of service: Resource) -> RequestTime? {
+        service.annotations["rollout.sim/request-time"].flatMap(RequestTime.init(parsing:))
     }
 
     /// A Service's `rollout.sim/keep-alive: N`: its clients keep N connections open and send
     /// each request on the next one (1–1000; nil: a new connection per request).
-    static func keepAlive(of key: ObjectKey, in c: Cluster) -> Int? {
-        guard let text = c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)]?.annotations["rollout.sim/keep-alive"],
-              let n = Int(text), n > 0 else { return nil }
+    static func keepAlive(of service: Resource) -> Int? {
+        guard let text = service.annotations["rollout.sim/keep-alive"], let n = Int(text), n > 0 else { return nil }
         return min(n, 1000)
     }
 
     /// The next of the route's `pool` connections, in turn.
-    func nextSlot(_ route: Route, pool: Int) -> Int {
-        if connections[route]?.count != pool { connections[route] = Array(repeating: nil, count: pool) }
-        let slot = nextConnection[route, default: 0] % pool
-        nextConnection[route] = slot + 1
+    func nextSlot(_ lane: Int, pool: Int) -> Int {
+        if lanes[lane].connections.count != pool { lanes[lane].connections = Array(repeating: nil, count: pool) }
+        let slot = lanes[lane].nextConnection % pool
+        lanes[lane].nextConnection = slot + 1
         return slot
     }
 
@@ -363,8 +417,8 @@ public final class TrafficRecorder {
     /// re-dialled without loss; one whose container died without closing it (a crash, a kill
     /// without SIGTERM first) fails the request sent on it (connection reset), and the client
     /// dials anew for the next.
-    func reuse(_ route: Route, slot: Int, at: Int, in c: Cluster) -> (failure: String?, pod: SimPod?)? {
-        guard let connection = connections[route]?[slot] else { return nil }
+    func reuse(_ lane: Int, slot: Int, at: Int, in c: Cluster) -> (failure: String?, pod: SimPod?)? {
+        guard let connection = lanes[lane].connections[slot] else { return nil }
         let reset = "connection reset (its container died with the connection open)"
         // An exited instance closed its connections if it was stopped (SIGTERM first), not
         // if it crashed or was OOM-killed.
@@ -373,39 +427,40 @@ public final class TrafficRecorder {
             return t.exitCode == 143 || (t.exitCode == 137 && t.reason != "OOMKilled")
         }
         guard let pod = c.pods[connection.pod], let i = pod.servingIndex, i < pod.containers.count else {
-            connections[route]?[slot] = nil
+            lanes[lane].connections[slot] = nil
             return nil
         }
         if pod.gone {
-            connections[route]?[slot] = nil
+            lanes[lane].connections[slot] = nil
             return pod.deletion != nil ? nil : (reset, nil)
         }
         let container = pod.containers[i]
         if case .stopping(let sigterm, _, _, _) = container.progress, sigterm.milliseconds <= at {
-            connections[route]?[slot] = nil
+            lanes[lane].connections[slot] = nil
             return nil
         }
         if container.restarts != connection.instance {
-            connections[route]?[slot] = nil
+            lanes[lane].connections[slot] = nil
             return closedGracefully(container.last) ? nil : (reset, nil)
         }
         switch container.state {
         case .running:
             return (Self.notServing(pod, at: at), pod)
         case .terminated(let t):
-            connections[route]?[slot] = nil
+            lanes[lane].connections[slot] = nil
             return closedGracefully(t) ? nil : (reset, nil)
         case .waiting:
-            connections[route]?[slot] = nil
+            lanes[lane].connections[slot] = nil
             return closedGracefully(container.last) ? nil : (reset, nil)
         }
     }
 
     /// A served request occupies its container for its time.
-    func occupy(_ route: Route, _ pod: SimPod, container i: Int, at: Int, service: ObjectKey, in c: Cluster) {
-        let time = (Self.requestTime(of: service, in: c) ?? requestTime).draw(&random)
+    /// `time`: the Service's own request time, if it says one.
+    func occupy(_ lane: Int, _ pod: SimPod, container i: Int, at: Int, time: RequestTime?) {
+        let time = (time ?? requestTime).draw(&random)
         if time > 0 {
-            inFlight.append(InFlight(route: route, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time)))
+            inFlight.append(InFlight(lane: lane, pod: pod.uid, container: i, instance: pod.containers[i].restarts, end: at.addingSaturating(time)))
         }
     }
 
@@ -415,8 +470,12 @@ public final class TrafficRecorder {
     func settleInFlight(_ c: Cluster) {
         guard !inFlight.isEmpty else { return }
         let now = c.now.milliseconds
-        var still: [InFlight] = []
-        for request in inFlight where request.end > now {
+        // Those still running are moved up in place (the array keeps its room for the next
+        // requests: rebuilt at every instant, it grew again each time).
+        var still = 0
+        for j in inFlight.indices {
+            let request = inFlight[j]
+            guard request.end > now else { continue }
             let failure: String?
             if let pod = c.pods[request.pod], request.container < pod.containers.count {
                 let container = pod.containers[request.container]
@@ -434,10 +493,14 @@ public final class TrafficRecorder {
             } else {
                 failure = "in flight when its pod was killed (SIGKILL)"
             }
-            guard let failure else { still.append(request); continue }
-            traffic[request.route]?.fail(now - start.milliseconds, failure, rps: rps)
+            guard let failure else {
+                inFlight[still] = request
+                still += 1
+                continue
+            }
+            lanes[request.lane].stats.fail(now - start.milliseconds, failure, rps: rps)
         }
-        inFlight = still
+        inFlight.removeLast(inFlight.count - still)
     }
 
     /// Some request still runs on a pod that is being deleted: whether it completes is not
@@ -498,8 +561,8 @@ extension TrafficRecorder {
         var text = ""
         // No time passed: nothing was sent, nothing to say.
         if sent == 0 { return text }
-        for route in routes {
-            guard let s = traffic[route] else { continue }
+        for lane in order {
+            let s = lanes[lane].stats, route = s.route
             text += "\(route.label): \(s.requests) requests at \(rps)/s, \(s.failed) failed\(truncated ? " (the replay stopped at \(Self.maxRequests) requests)" : "")\n"
             for w in s.windows.sorted(by: { ($0.start, $0.reason) < ($1.start, $1.reason) }) {
                 let span = w.start == w.end ? "t=\(Self.seconds(w.start))" : "t=\(Self.seconds(w.start))–\(Self.seconds(w.end))"

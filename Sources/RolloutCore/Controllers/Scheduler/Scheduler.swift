@@ -103,6 +103,12 @@ enum Scheduler {
             a.1.priority != b.1.priority ? a.1.priority > b.1.priority : (a.0.created, a.0.name) < (b.0.created, b.0.name)
         }
         var changed = false
+        // The feasible nodes of each pod, in one buffer kept through the pass (up to
+        // `numFeasibleNodesToFind` of them: 500 of 5,000 nodes, which grown for every pod was
+        // ten allocations).
+        let limit = numFeasibleNodesToFind(states.count)
+        var feasible: [Int] = []
+        feasible.reserveCapacity(min(limit, states.count))
         for (pod, r) in queue {
             // VolumeBinding's PreFilter: a claim that does not exist fails the pod on every
             // node, unresolvably (`volume_binding.go` PreFilter; the kubelet never sees it).
@@ -118,8 +124,7 @@ enum Scheduler {
             let affinity = affinityMatters ? InterPodAffinity.context(r, labels: pod.labels, namespace: pod.namespace, placed: placed, nodes: states) : nil
             let topology = r.spread.isEmpty ? [] : PodTopologySpread.states(r, labels: pod.labels, namespace: pod.namespace, placed: placed, nodes: states)
             // findNodesThatPassFilters: from the rotating start, until enough nodes fit.
-            let limit = numFeasibleNodesToFind(states.count)
-            var feasible: [Int] = []
+            feasible.removeAll(keepingCapacity: true)
             var failures: [Int: FilterFailure] = [:]
             var processed = 0
             // A pod with no filter of its own before NodeResourcesFit, asking for cpu and
@@ -160,9 +165,16 @@ enum Scheduler {
                 let podAffinity = affinityMatters ? InterPodAffinity.scores(r, labels: pod.labels, namespace: pod.namespace, placed: placed, feasible: feasible, nodes: states) : nil
                 let totals = NodeScores.totals(r, counts: systemDefault ? spread.counts : nil, zoneCounts: systemDefault ? spread.zoneCounts : [], ownSpread: own,
                                                podAffinity: podAffinity, feasible: feasible, states: states, table: table)
+                // selectHost among the best: the tie the seed picks, in feasible order.
                 let best = totals.max() ?? 0
-                let ties = feasible.indices.filter { totals[$0] == best }.map { feasible[$0] }
-                chosen = ties[Int(seed(pod.uid) % UInt64(ties.count))]
+                let ties = totals.reduce(0) { $0 + ($1 == best ? 1 : 0) }
+                var pick = Int(seed(pod.uid) % UInt64(ties))
+                var k = 0
+                while totals[k] != best || pick > 0 {
+                    if totals[k] == best { pick -= 1 }
+                    k += 1
+                }
+                chosen = feasible[k]
             }
             pod.usage = r.usage
             states[chosen].add(r.usage)

@@ -137,8 +137,9 @@ public final class ServedCluster: @unchecked Sendable {
         let from = max(since ?? recorder.start, recorder.start)
         let sinceStart = from.milliseconds - recorder.start.milliseconds
         var routes: [Value] = []
+        let traffic = recorder.traffic
         for route in recorder.routes {
-            guard let stats = recorder.traffic[route] else { continue }
+            guard let stats = traffic[route] else { continue }
             let windows = stats.windows.filter { $0.end >= sinceStart }.sorted { ($0.start, $0.reason) < ($1.start, $1.reason) }
             // Requests go out evenly at the rate: those sent since `from`.
             let span = max(0, now.milliseconds - from.milliseconds)
