@@ -379,8 +379,8 @@ public final class Cluster {
             if let timeline = Timeline(t) { timelines[Timeline.workloadKey(t)] = timeline }
         }
         events.sort { ($0.last, $0.name) < ($1.last, $1.name) }
-        eventSeries.reserveCapacity(events.count)
-        for (i, e) in events.enumerated() { eventSeries[e.seriesKey] = i }
+        eventSeries = EventSeriesIndex(capacity: events.count)
+        for (i, e) in events.enumerated() { eventSeries.set(e.seriesKey, i, in: events) }
         podNames.reserveCapacity(pods.count)
         for pod in pods.values {
             if !pod.gone, let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
@@ -740,7 +740,7 @@ public final class Cluster {
             seriesKey = .aggregate(aggregateKey)
         }
         // The series' place, or this new event's (the key hashed once either way).
-        let place = Self.claim(&eventSeries[seriesKey, default: -1], events.count)
+        let place = eventSeries.claim(seriesKey, next: events.count, in: events)
         if place < events.count {
             events[place].count += 1
             events[place].last = now
@@ -785,18 +785,12 @@ public final class Cluster {
         return combined
     }
 
-    /// A series' index in `events`, set to `next` if it had none (-1).
-    private static func claim(_ slot: inout Int, _ next: Int) -> Int {
-        if slot < 0 { slot = next }
-        return slot
-    }
-
     func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
-        eventSeries[.plain(kind: kind, uid: uid, reason: reason, message: message)] != nil
+        eventSeries.index(of: .plain(kind: kind, uid: uid, reason: reason, message: message), in: events) != nil
     }
     var aggregates: [EventAggregateKey: (last: Timestamp, messages: Set<String>)] = [:]
     /// Where each event series (object, reason, message) is in `events`.
-    var eventSeries: [EventSeriesKey: Int] = [:]
+    var eventSeries = EventSeriesIndex()
     /// `namespace/name` of every pod that exists, for unique generated names.
     var podNames: Set<String> = []
     /// Pods waiting for a node.
@@ -984,9 +978,8 @@ public final class Cluster {
             kept.reserveCapacity(events.count)
             for (i, event) in events.enumerated() where !goes[i] { kept.append(event) }
             events = kept
-            eventSeries = [:]
-            eventSeries.reserveCapacity(events.count)
-            for (i, e) in events.enumerated() { eventSeries[e.seriesKey] = i }
+            eventSeries = EventSeriesIndex(capacity: events.count)
+            for (i, e) in events.enumerated() { eventSeries.set(e.seriesKey, i, in: events) }
         }
         // Endpoint updates in flight: kept so the next command publishes them on time.
         for key in Set(pendingEndpoints.keys).union(pendingKeysAtLoad).sorted() {
