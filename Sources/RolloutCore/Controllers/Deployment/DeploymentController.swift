@@ -202,13 +202,14 @@ struct DeploymentSync {
         var hash = DeploymentController.templateHash(template, collisionCount: collisionCount)
         // A ReplicaSet of that name with another template: a hash collision. Kubernetes bumps
         // status.collisionCount and tries again (sync.go getNewReplicaSet).
-        while c.replicaSets.values.contains(where: { $0.name == "\(name)-\(hash)" && $0.namespace == namespace && !$0.deleted }) {
+        var rsName = "\(name)-\(hash)"
+        while c.replicaSets.values.contains(where: { [rsName] in $0.name == rsName && $0.namespace == namespace && !$0.deleted }) {
             let count = (collisionCount ?? 0).addingSaturating(1)
             resource.object.set(["status", "collisionCount"], .int(count))
             wrote = true
             hash = DeploymentController.templateHash(template, collisionCount: count)
+            rsName = "\(name)-\(hash)"
         }
-        let rsName = "\(name)-\(hash)"
         var rsTemplate = template
         var meta = rsTemplate["metadata"]?.objectValue ?? Object()
         var labels = meta["labels"]?.objectValue ?? Object()
