@@ -137,18 +137,27 @@ enum EndpointsController {
         let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
         // LessEndpointAddress (pkg/api/v1/endpoints/util.go): by address, then by pod uid.
         let order = order ?? EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }, tieBreak: { pods[$0].uid })
+        // Each list is kept to its first `maxCapacity`, which is all truncation can keep of
+        // it; the totals say whether it cuts (10,000 pods behind a Service are counted, not
+        // listed, at every sync).
         var ready: [(String, SimPod)] = [], notReady: [(String, SimPod)] = []
+        var readyCount = 0, notReadyCount = 0
         for i in order {
             let pod = pods[i]
             guard pod.isActive || publishNotReady, let ip = pod.ip else { continue }
-            if pod.ready || publishNotReady { ready.append((ip, pod)) } else { notReady.append((ip, pod)) }
+            if pod.ready || publishNotReady {
+                readyCount += 1
+                if ready.count < maxCapacity { ready.append((ip, pod)) }
+            } else {
+                notReadyCount += 1
+                if notReady.count < maxCapacity { notReady.append((ip, pod)) }
+            }
         }
         if ready.isEmpty && notReady.isEmpty { return (.array([]), false) }
-        let overCapacity = ready.count + notReady.count > maxCapacity
+        let overCapacity = readyCount + notReadyCount > maxCapacity
         if overCapacity {
             // truncateEndpoints: the ready addresses up to the capacity, then the not-ready ones
             // up to what is left (a single subset's share is all of it).
-            ready = Array(ready.prefix(maxCapacity))
             notReady = Array(notReady.prefix(maxCapacity - ready.count))
         }
         func addresses(_ list: [(String, SimPod)]) -> Value {
