@@ -155,7 +155,7 @@ public enum ReplicaSetController {
             guard now != nil else { return sa > sb }
             return ba == bb ? pods[a].uid < pods[b].uid : ba < bb
         }
-        let order = pods.indices.sorted { i, j in
+        func precedes(_ i: Int, _ j: Int) -> Bool {
             let a = ranks[i], b = ranks[j]
             if a.scheduled != b.scheduled { return !a.scheduled }
             if a.phase != b.phase { return a.phase < b.phase }
@@ -167,8 +167,11 @@ public enum ReplicaSetController {
             if let first = recentFirst(i, a.createdSeconds, a.createdBucket, j, b.createdSeconds, b.createdBucket) { return first }
             return pods[i].uid < pods[j].uid
         }
-        let ranked = order.map { pods[$0] }
-        return Array(ranked.prefix(count))
+        // The order is total (the uid breaks the last tie), so the first `count` of it are the
+        // `count` least: when few of many are wanted (a ReplicaSet of 10,000 scaled down by the
+        // few pods that just became available), they are kept in a heap instead of sorting all.
+        guard count > 0, count * 8 < pods.count else { return pods.indices.sorted(by: precedes).prefix(count).map { pods[$0] } }
+        return FirstInOrder.indices(count, of: pods.count, by: precedes).map { pods[$0] }
     }
 
     private static func wholeSeconds(_ t: Timestamp) -> Int { t.milliseconds - ((t.milliseconds % 1000) + 1000) % 1000 }
