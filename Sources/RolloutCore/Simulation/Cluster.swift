@@ -662,11 +662,23 @@ public final class Cluster {
 
     func updateDeployment(_ resource: Resource) {
         changes += 1
+        // A change of status alone (most of the controller's writes) is read into the kept
+        // typed form; any other change has it read again at its next use.
+        if let previous = deployments[resource.key], var kept = typedDeployments[resource.key], Self.sameExceptStatus(previous, resource) {
+            kept.status = DeploymentStatus(resource.object["status"]?.objectValue)
+            typedDeployments[resource.key] = kept
+        } else {
+            typedDeployments[resource.key] = nil
+        }
         deployments[resource.key] = resource
-        typedDeployments[resource.key] = nil
         deploymentKeys[resource.uid] = resource.key
         dirtyDeployments.insert(resource.key)
         deploymentMoved(resource.uid)
+    }
+
+    /// The two objects are the same but for their `status`.
+    static func sameExceptStatus(_ a: Resource, _ b: Resource) -> Bool {
+        a.object.members.filter { $0.key != "status" } == b.object.members.filter { $0.key != "status" }
     }
 
     /// A new uid from the seeded generator.
