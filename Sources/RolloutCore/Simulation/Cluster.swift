@@ -1172,11 +1172,7 @@ struct TimerQueue {
         seq += 1
         actions[seq] = action
         heap.append(Entry(time: time, seq: seq))
-        var i = heap.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if less(heap[i], heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
-        }
+        Heap.siftUp(&heap, from: heap.count - 1, above: Self.less)
     }
 
     mutating func popAll(at time: Timestamp) -> [Action] {
@@ -1185,21 +1181,12 @@ struct TimerQueue {
             if let action = actions.removeValue(forKey: first.seq) { result.append(action) }
             heap.swapAt(0, heap.count - 1)
             heap.removeLast()
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count && less(heap[l], heap[m]) { m = l }
-                if r < heap.count && less(heap[r], heap[m]) { m = r }
-                if m == i { break }
-                heap.swapAt(i, m)
-                i = m
-            }
+            Heap.siftDown(&heap, from: 0, above: Self.less)
         }
         return result
     }
 
-    private func less(_ a: Entry, _ b: Entry) -> Bool {
+    private static func less(_ a: Entry, _ b: Entry) -> Bool {
         a.time == b.time ? a.seq < b.seq : a.time < b.time
     }
 }

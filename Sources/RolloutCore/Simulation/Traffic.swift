@@ -126,7 +126,6 @@ public final class TrafficRecorder {
     /// What requests along a route take from the Service it is meant for (a Service of that
     /// name, for a host port's DaemonSet).
     struct ServiceFacts {
-        var exists: Bool
         /// Its traffic policy is `Local` (KubeProxy.localNodes).
         var local: Bool
         /// A LoadBalancer without an external IP (ServiceLoadBalancer.unreachable).
@@ -135,7 +134,6 @@ public final class TrafficRecorder {
         var requestTime: RequestTime?
 
         init(_ service: Resource?) {
-            exists = service != nil
             local = service.map(KubeProxy.usesLocalEndpoints) ?? false
             awaitsExternalIP = service.map(ServiceLoadBalancer.awaitsExternalIP) ?? false
             keepAlive = service.flatMap(TrafficRecorder.keepAlive(of:))

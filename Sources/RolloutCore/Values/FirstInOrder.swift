@@ -9,34 +9,14 @@ enum FirstInOrder {
         // its place.
         var heap: [Int] = []
         heap.reserveCapacity(k)
-        func siftUp(_ start: Int) {
-            var child = start
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard precedes(heap[parent], heap[child]) else { return }
-                heap.swapAt(parent, child)
-                child = parent
-            }
-        }
-        func siftDown() {
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var last = parent
-                if left < heap.count && precedes(heap[last], heap[left]) { last = left }
-                if right < heap.count && precedes(heap[last], heap[right]) { last = right }
-                if last == parent { return }
-                heap.swapAt(parent, last)
-                parent = last
-            }
-        }
+        func above(_ a: Int, _ b: Int) -> Bool { precedes(b, a) }
         for i in 0..<n {
             if heap.count < k {
                 heap.append(i)
-                siftUp(heap.count - 1)
+                Heap.siftUp(&heap, from: heap.count - 1, above: above)
             } else if let root = heap.first, precedes(i, root) {
                 heap[0] = i
-                siftDown()
+                Heap.siftDown(&heap, from: 0, above: above)
             }
         }
         return heap.sorted(by: precedes)
