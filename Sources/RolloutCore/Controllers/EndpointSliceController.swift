@@ -117,14 +117,6 @@ enum EndpointSliceController {
             ]))
         }
     }
-
-    /// The Service's traffic policy for its clients (external for a LoadBalancer or NodePort
-    /// Service, internal for any other) is `Local`.
-    static func usesLocalEndpoints(_ service: Resource) -> Bool {
-        let type = service.value.at("spec", "type")?.stringValue ?? "ClusterIP"
-        let external = type == "LoadBalancer" || type == "NodePort"
-        return service.value.at("spec", external ? "externalTrafficPolicy" : "internalTrafficPolicy")?.stringValue == "Local"
-    }
 }
 
 /// kube-proxy's choice of endpoints for a Service (`pkg/proxy/topology.go`
