@@ -23,9 +23,12 @@ public enum ReplicaSetController {
     static func syncOne(_ uid: String, in c: Cluster) -> Bool {
         guard var rs = c.replicaSets[uid], !rs.deleted else { return false }
         var changed = false
-        let owned = c.pods(ownedBy: uid)
-        var activeCount = 0
-        for pod in owned where pod.isActive { activeCount += 1 }
+        // Its pods are counted as they change (PodCounts), not visited at every sync.
+        let counts = c.podCounts(of: uid)
+        #if DEBUG
+        verify(counts, of: c.pods(ownedBy: uid), replicaSet: rs.name)
+        #endif
+        let activeCount = counts.active
         // syncReplicaSet: a ReplicaSet being deleted manages no replicas (`rs.DeletionTimestamp == nil`).
         let diff = rs.deletionTimestamp == nil ? activeCount - rs.specReplicas : 0
         if diff < 0 {
@@ -47,6 +50,7 @@ public enum ReplicaSetController {
             }
             changed = room > 0
         } else if diff > 0 {
+            let owned = c.pods(ownedBy: uid)
             // Related pods: those of every ReplicaSet of the same Deployment (getIndirectlyRelatedPods).
             let related = rs.ownerUID.isEmpty ? owned : c.replicaSets(ownedBy: rs.ownerUID).flatMap { c.pods(ownedBy: $0.uid) }
             for pod in podsToDelete(owned.filter(\.isActive), count: diff, related: related, now: c.now) {
@@ -55,20 +59,20 @@ public enum ReplicaSetController {
             }
             changed = true
         }
-        // Status, as replica_set_utils.go computes it.
-        // One pass over the pods, counting (this runs whenever any of them changed).
+        // Status, as replica_set_utils.go computes it: from the counts, and with a
+        // minReadySeconds from one pass over the pods (availability moves with time then).
         let now = c.now
-        var counted = 0, ready = 0, available = 0, terminating = 0
+        let counted = counts.active, ready = counts.ready, terminating = counts.terminating
+        var available = counts.readyWithTime
         var waitingForMinReady: [Timestamp] = []
-        for pod in c.pods(ownedBy: uid) where !pod.gone {
-            guard pod.deletion == nil else { terminating += 1; continue }
-            counted += 1
-            guard pod.ready else { continue }
-            ready += 1
-            if pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) {
-                available += 1
-            } else if let since = pod.readySince {
-                waitingForMinReady.append(since)
+        if rs.minReadySeconds != 0 {
+            available = 0
+            for pod in c.pods(ownedBy: uid) where pod.isActive && pod.ready {
+                if pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) {
+                    available += 1
+                } else if let since = pod.readySince {
+                    waitingForMinReady.append(since)
+                }
             }
         }
         if rs.statusReplicas != counted || rs.readyReplicas != ready || rs.availableReplicas != available
@@ -89,6 +93,16 @@ public enum ReplicaSetController {
         }
         return changed
     }
+
+    #if DEBUG
+    /// The kept counts are what a pass over the pods finds.
+    private static func verify(_ counts: PodCounts, of pods: [SimPod], replicaSet: String) {
+        let fresh = PodCounts()
+        for pod in pods { fresh.add(PodCounts.Share(pod), 1) }
+        precondition(fresh.active == counts.active && fresh.ready == counts.ready && fresh.readyWithTime == counts.readyWithTime
+                     && fresh.terminating == counts.terminating, "ReplicaSet \(replicaSet): kept pod counts are stale")
+    }
+    #endif
 
     static func newPod(for rs: SimReplicaSet, in c: Cluster) -> SimPod {
         var name = "\(rs.name)-\(c.randomSuffix())"

@@ -102,6 +102,8 @@ public final class Cluster {
     /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every
     /// pod at every instant do no dictionary lookups.
     var podsByOwner: [String: [SimPod]] = [:]
+    /// Each owner's pod counts (by uid), which its pods keep (`SimPod.counts`).
+    private var podCountsByOwner: [String: PodCounts] = [:]
     /// Owners some of whose pods went since their list was last read: the next read drops them
     /// (every reader skips gone pods; they stay in `pods` until saved).
     private var ownersWithGonePods: Set<String> = []
@@ -444,6 +446,7 @@ public final class Cluster {
         }
         pods[pod.uid] = pod
         podsByOwner[pod.ownerUID, default: []].append(pod)
+        pod.counts = podCounts(of: pod.ownerUID)
         if !pod.gone { podsHeld += 1 }
     }
 
@@ -451,6 +454,14 @@ public final class Cluster {
 
     func replicaSets(ownedBy uid: String) -> [SimReplicaSet] {
         (replicaSetsByOwner[uid] ?? []).compactMap { replicaSets[$0] }.filter { !$0.deleted }
+    }
+
+    /// The counts of the pods `uid` owns (PodCounts).
+    func podCounts(of uid: String) -> PodCounts {
+        if let known = podCountsByOwner[uid] { return known }
+        let made = PodCounts()
+        podCountsByOwner[uid] = made
+        return made
     }
 
     func pods(ownedBy uid: String) -> [SimPod] {
@@ -477,6 +488,7 @@ public final class Cluster {
         if pod.nodeName == nil { unscheduled.insert(pod.uid) } else { placementMoved(pod, wasOn: nil, wasGone: true) }
         podNames.insert("\(pod.namespace)/\(pod.name)")
         podsByOwner[pod.ownerUID, default: []].append(pod)
+        pod.counts = podCounts(of: pod.ownerUID)
         podChanged(pod)
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)

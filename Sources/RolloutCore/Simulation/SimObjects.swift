@@ -63,6 +63,42 @@ struct BackoffEntry: Equatable, Sendable {
     var lastUpdate: Timestamp
 }
 
+/// How many of one owner's pods the ReplicaSet controller's status counts (`replica_set_utils.go`
+/// calculateStatus): those not terminating (not gone), how many of those are Ready, and are
+/// Ready with a time (available when `minReadySeconds` is 0), and those terminating. Kept as
+/// the pods change — every change goes through a pod's property observers — so that a sync
+/// of a ReplicaSet of 100,000 pods does not visit them all to count.
+final class PodCounts {
+    private(set) var active = 0
+    private(set) var ready = 0
+    private(set) var readyWithTime = 0
+    private(set) var terminating = 0
+
+    /// One pod's part in the counts.
+    struct Share: Equatable {
+        var active = false
+        var ready = false
+        var readyWithTime = false
+        var terminating = false
+
+        init() {}
+
+        init(_ pod: SimPod) {
+            active = pod.isActive
+            ready = active && pod.ready
+            readyWithTime = ready && pod.readySince != nil
+            terminating = !pod.gone && pod.deletion != nil
+        }
+    }
+
+    func add(_ share: Share, _ sign: Int) {
+        if share.active { active += sign }
+        if share.ready { ready += sign }
+        if share.readyWithTime { readyWithTime += sign }
+        if share.terminating { terminating += sign }
+    }
+}
+
 /// A pod as the simulation tracks it. Saved as a Pod object with the status kubectl shows.
 /// A class: controllers visit every pod at every instant, and copying them would dominate.
 public final class SimPod {
@@ -84,8 +120,8 @@ public final class SimPod {
     /// Init containers, then app containers, as `behaviour.containers`.
     public var containers: [SimContainer]
     /// The pod's Ready condition.
-    public var ready = false { didSet { if ready != oldValue { endpointStamp &+= 1 } } }
-    public var readySince: Timestamp?
+    public var ready = false { didSet { if ready != oldValue { endpointStamp &+= 1; recount() } } }
+    public var readySince: Timestamp? { didSet { recount() } }
     /// When the volumes were mounted and the sandbox made (PodReadyToStartContainers): the
     /// probe workers start then and tick from there (`prober_manager.go` AddPod).
     public var admittedAt: Timestamp?
@@ -93,10 +129,27 @@ public final class SimPod {
     var mountRetry: (at: Timestamp, failures: Int)?
     /// The Initialized condition: every init step done, once.
     public var initializedAt: Timestamp?
-    public var deletion: Timestamp? { didSet { if deletion != oldValue { endpointStamp &+= 1 } } }
+    public var deletion: Timestamp? { didSet { if deletion != oldValue { endpointStamp &+= 1; recount() } } }
     /// Terminal: the pod is gone (removed when saved). Its endpoint values are let go then:
     /// no Service lists a gone pod, and a roll holds every pod it replaced until the save.
-    public var gone = false { didSet { if gone { endpointValues = EndpointsController.EndpointValues() } } }
+    public var gone = false {
+        didSet {
+            if gone { endpointValues = EndpointsController.EndpointValues() }
+            recount()
+        }
+    }
+    /// Its owner's counts (`Cluster.podCounts(of:)`), which it is counted in from the moment it
+    /// joins the cluster; every change to what they count moves them (`recount`).
+    var counts: PodCounts? {
+        didSet {
+            if oldValue === counts { return }
+            oldValue?.add(counted, -1)
+            counted = PodCounts.Share(self)
+            counts?.add(counted, 1)
+        }
+    }
+    /// What it adds to `counts` now.
+    private var counted = PodCounts.Share()
     public var behaviour: AppBehaviour
     /// Increases on every transition that makes earlier timers of this pod stale.
     var epoch = 0
@@ -166,6 +219,15 @@ public final class SimPod {
     /// restartable init containers since 1.32, PR #124952): what scale-down ranks by.
     public var restarts: Int {
         zip(containers, behaviour.containers).filter { $0.1.keepsRunning }.map(\.0.restarts).max() ?? 0
+    }
+
+    /// Its share of its owner's counts, moved when what they count changed.
+    private func recount() {
+        let share = PodCounts.Share(self)
+        guard share != counted else { return }
+        counts?.add(counted, -1)
+        counts?.add(share, 1)
+        counted = share
     }
 
     /// `IsPodAvailable` as Kubernetes 1.32 has it (`pkg/api/v1/pod/util.go`; KUBERNETES.md §15):
