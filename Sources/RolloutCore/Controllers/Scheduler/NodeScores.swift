@@ -11,21 +11,72 @@ enum NodeScores {
     /// Total weighted scores of the feasible nodes (indices into `states`, whose numbers
     /// `table` holds). `counts`: pods of the pod's ReplicaSet per node (all nodes), nil when
     /// the system default spreading does not apply.
+    /// `resources`: the nodes' resource scores kept through the pass (ResourceScores), when kept.
     static func totals(_ r: PodRequirements, counts: [Int]?, zoneCounts: [Int] = [], ownSpread: [Int]? = nil, podAffinity: [Int]? = nil, feasible: [Int],
-                       states: [NodeState], table: NodeTable) -> [Int] {
+                       states: [NodeState], table: NodeTable, resources: inout ResourceScores) -> [Int] {
         // Nodes are read in place (indices), never copied: this runs for every pod placed.
         let tainted = feasible.contains { table.tainted[$0] }
         let taint = tainted ? normalize(feasible.map { taintRaw(r, states[$0].node) }, reverse: true) : nil
         let affinity = r.preferredTerms.isEmpty ? nil : normalize(feasible.map { affinityRaw(r, states[$0].node) }, reverse: false)
         let spread = ownSpread ?? counts.map { topologySpread(counts: $0, zoneCounts: zoneCounts, feasible: feasible, zoneIndex: table.zoneIndex) }
         var totals = [Int](repeating: 0, count: feasible.count)
+        resources.use(r)
         for k in feasible.indices {
             let i = feasible[k]
-            let least = leastAllocated(r, nonZeroCPU: table.nonZeroCPU[i], nonZeroMemory: table.nonZeroMemory[i], cpuMillis: table.cpuMillis[i], memoryBytes: table.memoryBytes[i])
-            let balanced = balancedAllocation(r, cpu: table.cpu[i], memory: table.memory[i], cpuMillis: table.cpuMillis[i], memoryBytes: table.memoryBytes[i])
-            totals[k] = 3 * (taint?[k] ?? maxNodeScore) + 2 * (affinity?[k] ?? 0) + least + 2 * (spread?[k] ?? 0) + 2 * (podAffinity?[k] ?? 0) + balanced
+            totals[k] = 3 * (taint?[k] ?? maxNodeScore) + 2 * (affinity?[k] ?? 0) + resources.score(r, i, table: table) + 2 * (spread?[k] ?? 0) + 2 * (podAffinity?[k] ?? 0)
         }
         return totals
+    }
+
+    /// NodeResourcesFit (LeastAllocated) + NodeResourcesBalancedAllocation, each weight 1.
+    static func resourceScore(_ r: PodRequirements, _ i: Int, table: NodeTable) -> Int {
+        leastAllocated(r, nonZeroCPU: table.nonZeroCPU[i], nonZeroMemory: table.nonZeroMemory[i], cpuMillis: table.cpuMillis[i], memoryBytes: table.memoryBytes[i])
+            + balancedAllocation(r, cpu: table.cpu[i], memory: table.memory[i], cpuMillis: table.cpuMillis[i], memoryBytes: table.memoryBytes[i])
+    }
+
+    /// Each node's `resourceScore` for pods of one set of requests, kept through a scheduling
+    /// pass: it reads only the node's requested and allocatable numbers, and placing a pod
+    /// changes them on one node (`forget`), so for the next pod of the same ReplicaSet the
+    /// other 499 of 500 feasible nodes score as they did.
+    struct ResourceScores {
+        private struct Requests: Equatable {
+            var cpu, memory, nonZeroCPU, nonZeroMemory: Int
+        }
+        private var requests: Requests?
+        private var scores: [Int]
+        private var known: [Bool]
+
+        init(nodes: Int) {
+            scores = [Int](repeating: 0, count: nodes)
+            known = [Bool](repeating: false, count: nodes)
+        }
+
+        /// Scores for `r`'s requests from now on: kept ones are dropped when they were for others.
+        mutating func use(_ r: PodRequirements) {
+            let wanted = Requests(cpu: r.cpu, memory: r.memory, nonZeroCPU: r.nonZeroCPU, nonZeroMemory: r.nonZeroMemory)
+            guard wanted != requests else { return }
+            requests = wanted
+            for i in known.indices { known[i] = false }
+        }
+
+        /// Node `i`'s numbers changed.
+        mutating func forget(_ i: Int) {
+            if known.indices.contains(i) { known[i] = false }
+        }
+
+        mutating func score(_ r: PodRequirements, _ i: Int, table: NodeTable) -> Int {
+            guard known.indices.contains(i) else { return resourceScore(r, i, table: table) }
+            if known[i] {
+                #if DEBUG
+                precondition(scores[i] == resourceScore(r, i, table: table), "resource score of node \(i) is stale")
+                #endif
+                return scores[i]
+            }
+            let score = resourceScore(r, i, table: table)
+            scores[i] = score
+            known[i] = true
+            return score
+        }
     }
 
     /// `helper.DefaultNormalizeScore`: scaled to 0–100 by the largest; reversed, fewest best.

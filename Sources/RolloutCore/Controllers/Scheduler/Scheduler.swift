@@ -109,6 +109,7 @@ enum Scheduler {
         let limit = numFeasibleNodesToFind(states.count)
         var feasible: [Int] = []
         feasible.reserveCapacity(min(limit, states.count))
+        var resources = NodeScores.ResourceScores(nodes: states.count)
         for (pod, r) in queue {
             // VolumeBinding's PreFilter: a claim that does not exist fails the pod on every
             // node, unresolvably (`volume_binding.go` PreFilter; the kubelet never sees it).
@@ -164,7 +165,7 @@ enum Scheduler {
                 let own = r.spread.isEmpty ? nil : PodTopologySpread.scores(topology, feasible: feasible, nodes: states)
                 let podAffinity = affinityMatters ? InterPodAffinity.scores(r, labels: pod.labels, namespace: pod.namespace, placed: placed, feasible: feasible, nodes: states) : nil
                 let totals = NodeScores.totals(r, counts: systemDefault ? spread.counts : nil, zoneCounts: systemDefault ? spread.zoneCounts : [], ownSpread: own,
-                                               podAffinity: podAffinity, feasible: feasible, states: states, table: table)
+                                               podAffinity: podAffinity, feasible: feasible, states: states, table: table, resources: &resources)
                 // selectHost among the best: the tie the seed picks, in feasible order.
                 let best = totals.max() ?? 0
                 let ties = totals.reduce(0) { $0 + ($1 == best ? 1 : 0) }
@@ -179,6 +180,7 @@ enum Scheduler {
             pod.usage = r.usage
             states[chosen].add(r.usage)
             table.set(chosen, states[chosen])
+            resources.forget(chosen)
             if affinityMatters {
                 placed.append(PlacedPod(labels: pod.labels, namespace: pod.namespace, node: chosen, antiAffinity: r.podAntiAffinity, terminating: false,
                                         requirements: r.hasPodAffinity ? r : nil))
