@@ -100,6 +100,11 @@ final class KubeletTimingTests: XCTestCase {
             ("rule 8, one log2 bucket: uid order", [pod("b-newer", node: "n1", ready: false, created: 901), pod("a-older", node: "n1", ready: false, created: 900)], 1, nil, 1000, ["a-older"]),
             ("rule 8, different buckets: newer first", [pod("a-older", node: "n1", ready: false, created: 900), pod("b-newer", node: "n1", ready: false, created: 990)], 1, nil, 1000, ["b-newer"]),
             ("rule 6, one log2 bucket: uid order", [pod("b-later", node: "n1", readySince: 901), pod("a-earlier", node: "n1", readySince: 900)], 1, nil, 1000, ["a-earlier"]),
+            // The uid order is the Strings' (compared by their first 16 bytes as numbers when
+            // those differ): uids alike in 16 bytes, and uids that are not ASCII.
+            ("uid order beyond 16 bytes", [pod("0123456789abcdef-z", node: "n1", readySince: 901), pod("0123456789abcdef-a", node: "n1", readySince: 900),
+                                          pod("0123456789abcdef", node: "n1", readySince: 902)], 2, nil, 1000, ["0123456789abcdef", "0123456789abcdef-a"]),
+            ("uid order outside ASCII", [pod("é-a", node: "n1", readySince: 901), pod("e-b", node: "n1", readySince: 900)], 1, nil, 1000, ["e-b"]),
         ]
         for c in cases {
             let chosen = ReplicaSetController.podsToDelete(c.pods, count: c.count, related: c.related, now: c.now.map { Timestamp(milliseconds: $0 * 1000) })

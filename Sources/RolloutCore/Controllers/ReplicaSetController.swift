@@ -153,6 +153,9 @@ public enum ReplicaSetController {
             var restarts: Int
             var createdSeconds: Int
             var createdBucket: Int
+            /// The uid's first 16 bytes as numbers (`PackedPrefix`), nil when not ASCII: two
+            /// uids whose numbers differ are in the order of those numbers.
+            var uid: PackedPrefix?
         }
         let ranks = pods.map { pod -> Rank in
             let readySeconds = pod.ready ? pod.readySince.map(wholeSeconds) : nil
@@ -160,14 +163,22 @@ public enum ReplicaSetController {
             return Rank(scheduled: pod.isScheduled, phase: pod.phase == "Running" ? 2 : 0, ready: pod.ready, cost: pod.deletionCost,
                         onNode: pod.nodeName.flatMap { onNode[$0] } ?? 0, readySeconds: readySeconds,
                         readyBucket: readySeconds.flatMap { s in now.map { logarithmicRank(s, now: $0) } } ?? 0,
-                        restarts: pod.restarts, createdSeconds: createdSeconds, createdBucket: now.map { logarithmicRank(createdSeconds, now: $0) } ?? 0)
+                        restarts: pod.restarts, createdSeconds: createdSeconds, createdBucket: now.map { logarithmicRank(createdSeconds, now: $0) } ?? 0,
+                        uid: PackedPrefix(pod.uid))
+        }
+        /// `pods[a].uid < pods[b].uid`, by the packed prefixes when they differ.
+        func uidPrecedes(_ a: Int, _ b: Int) -> Bool {
+            if let x = ranks[a].uid, let y = ranks[b].uid, x.high != y.high || x.low != y.low {
+                return x.high != y.high ? x.high < y.high : x.low < y.low
+            }
+            return pods[a].uid < pods[b].uid
         }
         /// Whether `a` goes before `b` by the time rule: more recent first; with
         /// LogarithmicScaleDown, times in one log2 bucket tie and go by uid.
         func recentFirst(_ a: Int, _ sa: Int, _ ba: Int, _ b: Int, _ sb: Int, _ bb: Int) -> Bool? {
             if sa == sb { return nil }
             guard now != nil else { return sa > sb }
-            return ba == bb ? pods[a].uid < pods[b].uid : ba < bb
+            return ba == bb ? uidPrecedes(a, b) : ba < bb
         }
         func precedes(_ i: Int, _ j: Int) -> Bool {
             let a = ranks[i], b = ranks[j]
@@ -179,7 +190,7 @@ public enum ReplicaSetController {
             if let sa = a.readySeconds, let sb = b.readySeconds, let first = recentFirst(i, sa, a.readyBucket, j, sb, b.readyBucket) { return first }
             if a.restarts != b.restarts { return a.restarts > b.restarts }
             if let first = recentFirst(i, a.createdSeconds, a.createdBucket, j, b.createdSeconds, b.createdBucket) { return first }
-            return pods[i].uid < pods[j].uid
+            return uidPrecedes(i, j)
         }
         // The order is total (the uid breaks the last tie), so the first `count` of it are the
         // `count` least: when few of many are wanted (a ReplicaSet of 10,000 scaled down by the
