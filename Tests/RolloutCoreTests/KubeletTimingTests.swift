@@ -104,6 +104,7 @@ final class KubeletTimingTests: XCTestCase {
             // those differ): uids alike in 16 bytes, and uids that are not ASCII.
             ("uid order beyond 16 bytes", [pod("0123456789abcdef-z", node: "n1", readySince: 901), pod("0123456789abcdef-a", node: "n1", readySince: 900),
                                           pod("0123456789abcdef", node: "n1", readySince: 902)], 2, nil, 1000, ["0123456789abcdef", "0123456789abcdef-a"]),
+            ("uid order in bytes 9 to 16", [pod("01234567-b", node: "n1", readySince: 901), pod("01234567-a", node: "n1", readySince: 900)], 1, nil, 1000, ["01234567-a"]),
             ("uid order outside ASCII", [pod("é-a", node: "n1", readySince: 901), pod("e-b", node: "n1", readySince: 900)], 1, nil, 1000, ["e-b"]),
         ]
         for c in cases {
