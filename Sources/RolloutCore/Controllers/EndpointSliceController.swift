@@ -17,7 +17,7 @@ enum EndpointSliceController {
     /// `order`: the pods' indices in that order, when already found.
     static func desiredEndpoints(_ service: Resource, pods: [SimPod], order: [Int]? = nil,
                                  endpoint: (SimPod, String, Bool) -> Value = { endpoint(for: $0, ip: $1, publishNotReady: $2) }) -> [Value] {
-        let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
+        let publishNotReady = publishesNotReady(service)
         var result: [Value] = []
         result.reserveCapacity(pods.count)
         for i in order ?? EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }) {
@@ -26,6 +26,11 @@ enum EndpointSliceController {
             result.append(endpoint(pod, ip, publishNotReady))
         }
         return result
+    }
+
+    /// `spec.publishNotReadyAddresses`: every pod's endpoint ready, terminating ones too.
+    static func publishesNotReady(_ service: Resource) -> Bool {
+        service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
     }
 
     /// One pod's endpoint (`podToEndpoint`).

@@ -19,43 +19,69 @@ enum EndpointsController {
         let keys = c.servicePods.dirty.sorted()
         c.servicePods.dirty = []
         for key in keys {
-            guard let service = c.services[key] else { continue }
-            // The Service's pods with an IP, found once for both controllers.
-            let selected = c.servicePods.selectedPods(of: key).filter { !$0.gone && $0.ip != nil }
-            // What the endpoints are made of; when none of it moved since this Service was
-            // last looked at, what it would make is what is already published or on its way.
-            var inputs = EndpointInputs(service: service, pods: selected)
-            let previous = c.endpointInputs[key]
-            if previous == inputs { continue }
-            // Both lists are in address order, the Endpoints' ties by uid, the slices' as
-            // given: one sort finds both, and it stands until the pods or their addresses move
-            // (most instants of a roll move only readiness).
-            let orders: (stable: [Int], tieBroken: [Int])
-            if let previous, let kept = previous.orders, previous.sameAddresses(selected) {
-                orders = kept
-                #if DEBUG
-                let fresh = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
-                precondition(fresh.stable == kept.stable && fresh.tieBroken == kept.tieBroken, "endpoints of \(key.name): kept address order is stale")
-                #endif
-            } else {
-                orders = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
+            let touched = c.servicePods.takeTouched(key)
+            guard let service = c.services[key] else {
+                c.endpointBooks[key] = nil
+                continue
             }
-            inputs.addresses = selected.map { $0.ip ?? "" }
-            inputs.orders = orders
-            c.endpointInputs[key] = inputs
-            // Each pod's address and endpoint are made again only when what they show moved.
-            let (subsets, overCapacity) = desiredSubsets(service, pods: selected, order: orders.tieBroken, address: { pod, ip in
-                if let kept = pod.endpointValues.address, kept.stamp == pod.endpointStamp { return kept.value }
-                let value = address(for: pod, ip: ip)
-                pod.endpointValues.address = (pod.endpointStamp, value)
-                return value
-            })
-            let endpoints = Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected, order: orders.stable, endpoint: { pod, ip, publishNotReady in
-                if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady { return kept.value }
-                let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
-                pod.endpointValues.endpoint = (pod.endpointStamp, publishNotReady, value)
-                return value
-            }))
+            // Taken out while worked on, so that its lists change in place.
+            var kept = c.endpointBooks.removeValue(forKey: key)
+            let subsets: Value, endpoints: Value, overCapacity: Bool
+            if var book = kept, book.service == service, let change = book.change(touched) {
+                // The pods that changed are followed into the kept lists and orders.
+                kept = nil
+                if change.isEmpty {
+                    c.endpointBooks[key] = book
+                    continue
+                }
+                let publishNotReady = EndpointSliceController.publishesNotReady(service)
+                book.apply(change) { pod, ip in endpointValue(pod, ip: ip, publishNotReady: publishNotReady) }
+                guard let ordered = book.ordered else { continue }
+                (subsets, overCapacity) = desiredSubsets(service, inOrder: ordered.tieBrokenPods, address: addressValue)
+                endpoints = .array(ordered.endpoints)
+                #if DEBUG
+                let selected = c.servicePods.selectedPods(of: key).filter { !$0.gone && $0.ip != nil }
+                precondition(selected.count == book.members.count && zip(selected, book.members).allSatisfy { $0 === $1.pod }, "endpoints of \(key.name): followed pods differ")
+                let fresh = desiredSubsets(service, pods: selected)
+                precondition(fresh.subsets == subsets && fresh.overCapacity == overCapacity, "endpoints of \(key.name): followed subsets differ")
+                precondition(Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected)) == endpoints, "endpoints of \(key.name): followed endpoints differ")
+                #endif
+                c.servicePods.dropGonePods(of: key, live: book.members.count)
+                c.endpointBooks[key] = book
+            } else {
+                let previous = kept
+                kept = nil
+                // The Service's pods with an IP, found once for both controllers.
+                let selected = c.servicePods.selectedPods(of: key).filter { !$0.gone && $0.ip != nil }
+                // When none of it moved since this Service was last looked at, what it would
+                // make is what is already published or on its way.
+                if let previous, previous.same(service: service, pods: selected) {
+                    c.endpointBooks[key] = previous
+                    continue
+                }
+                // Both lists are in address order, the Endpoints' ties by uid, the slices' as
+                // given: one sort finds both, and it stands until the pods or their addresses move.
+                let orders: (stable: [Int], tieBroken: [Int])
+                if let previous, let kept = previous.orders, previous.sameAddresses(selected) {
+                    orders = kept
+                    #if DEBUG
+                    let fresh = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
+                    precondition(fresh.stable == kept.stable && fresh.tieBroken == kept.tieBroken, "endpoints of \(key.name): kept address order is stale")
+                    #endif
+                } else {
+                    orders = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
+                }
+                var book = EndpointBook(service: service, number: c.servicePods.number(of: key), pods: selected)
+                // Each pod's address and endpoint are made again only when what they show moved.
+                (subsets, overCapacity) = desiredSubsets(service, pods: selected, order: orders.tieBroken, address: addressValue)
+                let publishNotReady = EndpointSliceController.publishesNotReady(service)
+                let made = EndpointSliceController.desiredEndpoints(service, pods: selected, order: orders.stable) { pod, ip, _ in
+                    endpointValue(pod, ip: ip, publishNotReady: publishNotReady)
+                }
+                book.keep(orders: orders, endpoints: made)
+                endpoints = .array(made)
+                c.endpointBooks[key] = book
+            }
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
             // What the last update on its way will leave, else what is published.
             let target = c.pendingEndpoints[endpointsKey]?.last
@@ -71,6 +97,22 @@ enum EndpointsController {
             }
         }
         return changed
+    }
+
+    /// A pod's address, as made when its `endpointStamp` was last what it is.
+    private static func addressValue(_ pod: SimPod, ip: String) -> Value {
+        if let kept = pod.endpointValues.address, kept.stamp == pod.endpointStamp { return kept.value }
+        let value = address(for: pod, ip: ip)
+        pod.endpointValues.address = (pod.endpointStamp, value)
+        return value
+    }
+
+    /// A pod's slice endpoint, as made when its `endpointStamp` was last what it is.
+    private static func endpointValue(_ pod: SimPod, ip: String, publishNotReady: Bool) -> Value {
+        if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady { return kept.value }
+        let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
+        pod.endpointValues.endpoint = (pod.endpointStamp, publishNotReady, value)
+        return value
     }
 
     /// The endpoints of a Service's published slices, in order: as the last update published
@@ -134,16 +176,21 @@ enum EndpointsController {
     /// `order`: the pods' indices in that order, when already found.
     static func desiredSubsets(_ service: Resource, pods: [SimPod], order: [Int]? = nil,
                                address: (SimPod, String) -> Value = { address(for: $0, ip: $1) }) -> (subsets: Value, overCapacity: Bool) {
-        let publishNotReady = service.value.at("spec", "publishNotReadyAddresses")?.boolValue == true
         // LessEndpointAddress (pkg/api/v1/endpoints/util.go): by address, then by pod uid.
         let order = order ?? EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }, tieBreak: { pods[$0].uid })
+        return desiredSubsets(service, inOrder: order.lazy.map { pods[$0] }, address: address)
+    }
+
+    /// `desiredSubsets` of the pods already in their order.
+    static func desiredSubsets(_ service: Resource, inOrder pods: some Sequence<SimPod>,
+                               address: (SimPod, String) -> Value) -> (subsets: Value, overCapacity: Bool) {
+        let publishNotReady = EndpointSliceController.publishesNotReady(service)
         // Each list is kept to its first `maxCapacity`, which is all truncation can keep of
         // it; the totals say whether it cuts (10,000 pods behind a Service are counted, not
         // listed, at every sync).
         var ready: [(String, SimPod)] = [], notReady: [(String, SimPod)] = []
         var readyCount = 0, notReadyCount = 0
-        for i in order {
-            let pod = pods[i]
+        for pod in pods {
             guard pod.isActive || publishNotReady, let ip = pod.ip else { continue }
             if pod.ready || publishNotReady {
                 readyCount += 1
@@ -209,37 +256,6 @@ enum EndpointsController {
             }
         }
         return .array(result.sorted { $0.0 < $1.0 }.map(\.1))
-    }
-
-    /// Everything `desiredSubsets` and `desiredEndpoints` read: the Service, and its selected
-    /// pods in the order given, each with what its address and endpoint show (its identity,
-    /// which fixes its name and template, and its `endpointStamp`, which moves with its
-    /// address, node, readiness and termination). The pods are held, so no other pod can
-    /// take the identity of one that went.
-    struct EndpointInputs: Equatable {
-        var service: Resource
-        var pods: [SimPod]
-        var stamps: [Int]
-
-        /// The pods' addresses, and their orders (`EndpointAddressOrder.orders`), once found.
-        var addresses: [String] = []
-        var orders: (stable: [Int], tieBroken: [Int])?
-
-        init(service: Resource, pods: [SimPod]) {
-            self.service = service
-            self.pods = pods
-            stamps = pods.map(\.endpointStamp)
-        }
-
-        /// The same pods in the same places, each at the same address.
-        func sameAddresses(_ other: [SimPod]) -> Bool {
-            pods.count == other.count && other.indices.allSatisfy { pods[$0] === other[$0] && addresses[$0] == (other[$0].ip ?? "") }
-        }
-
-        /// (What is found from them, the addresses and orders, is not compared.)
-        static func == (a: EndpointInputs, b: EndpointInputs) -> Bool {
-            a.stamps == b.stamps && a.pods.count == b.pods.count && zip(a.pods, b.pods).allSatisfy { $0 === $1 } && a.service == b.service
-        }
     }
 
     /// An update on its way to the Endpoints and EndpointSlices of a Service.

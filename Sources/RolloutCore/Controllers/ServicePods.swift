@@ -16,12 +16,22 @@ struct ServicePods {
     var dirty: MarkSet<ObjectKey> = []
     /// Services some of whose pods went since their list was last read.
     private var withGonePods: Set<ObjectKey> = []
+    /// A number for each Service with a selector, under which its pods keep their arrival
+    /// (`SimPod.endpointPlaces`).
+    private var numbers: [ObjectKey: Int] = [:]
+    /// By Service number: the next arrival, and the pods changed since the endpoints
+    /// controller last took them (`takeTouched`), a pod as often as it changed.
+    private var arrivals: [Int] = []
+    private var touchedPods: [[SimPod]] = []
 
     init(services: [ObjectKey: Resource]) {
-        for (key, service) in services {
-            guard let selector = service.value.at("spec", "selector")?.objectValue, !selector.members.isEmpty else { continue }
+        for key in services.keys.sorted() {
+            guard let service = services[key], let selector = service.value.at("spec", "selector")?.objectValue, !selector.members.isEmpty else { continue }
             let labels = stringMap(.object(selector))
             guard let first = labels.min(by: { $0.key < $1.key }) else { continue }
+            numbers[key] = touchedPods.count
+            arrivals.append(0)
+            touchedPods.append([])
             selectors[key] = labels
             byPair[Self.pairKey(service.namespace ?? "default", first.key, first.value), default: []].append(key)
             dirty.insert(key)
@@ -41,9 +51,20 @@ struct ServicePods {
         }
         found.sort()
         pod.selectingServices = found
-        for service in found { pods[service, default: []].append(pod) }
+        pod.endpointPlaces = []
+        for service in found {
+            pods[service, default: []].append(pod)
+            // Its place in the order of the Service's list: the number of pods that came before.
+            if let n = numbers[service], arrivals.indices.contains(n) {
+                pod.endpointPlaces.append((n, arrivals[n]))
+                arrivals[n] += 1
+            }
+        }
         return found
     }
+
+    /// The Service's number (`numbers`), nil for one without a selector.
+    func number(of service: ObjectKey) -> Int? { numbers[service] }
 
     /// The Services in `namespace` whose selector `labels` satisfy, in key order.
     func services(selecting labels: [String: String], namespace: String) -> [ObjectKey] {
@@ -62,6 +83,26 @@ struct ServicePods {
             dirty.insert(service)
             if pod.gone { withGonePods.insert(service) }
         }
+        for place in pod.endpointPlaces where touchedPods.indices.contains(place.service) {
+            touchedPods[place.service].append(pod)
+        }
+    }
+
+    /// The Service's pods changed since the last call (each as often as it changed).
+    mutating func takeTouched(_ service: ObjectKey) -> [SimPod] {
+        guard let n = numbers[service], touchedPods.indices.contains(n), !touchedPods[n].isEmpty else { return [] }
+        var taken: [SimPod] = []
+        swap(&taken, &touchedPods[n])
+        return taken
+    }
+
+    /// Drops from the Service's list the pods known to have gone, once they are as many as
+    /// those that have not (what `selectedPods` does at every call; a list the endpoints
+    /// controller follows by `takeTouched` needs it only to stay small).
+    mutating func dropGonePods(of service: ObjectKey, live: Int) {
+        guard withGonePods.contains(service), let count = pods[service]?.count, count > 2 * live + 64 else { return }
+        withGonePods.remove(service)
+        pods[service]?.removeAll { $0.gone }
     }
 
     /// The pods the Service has selected, in the order they came; those known to have gone

@@ -588,7 +588,7 @@ public final class Cluster {
         }
     }
     /// What each Service's endpoints were last computed from (EndpointsController.sync).
-    var endpointInputs: [ObjectKey: EndpointsController.EndpointInputs] = [:]
+    var endpointBooks: [ObjectKey: EndpointBook] = [:]
     /// The endpoints each Service's published slices list, in order (EndpointsController).
     var publishedEndpoints: [ObjectKey: Value] = [:]
     /// Times a pod claimed a transition already due right after its sync (a kubelet bug the

@@ -166,6 +166,9 @@ public final class SimPod {
     public var nodeDown = false
     /// The Services whose selector matches its labels (ServicePods), once found.
     var selectingServices: [ObjectKey]?
+    /// For each of those, its number (`ServicePods.number(of:)`) and this pod's arrival among
+    /// its pods: the order it is listed in (EndpointBook).
+    var endpointPlaces: [(service: Int, arrival: Int)] = []
     /// Its Endpoints address and slice endpoint as last made (EndpointsController.sync), with
     /// the `endpointStamp` they were made at.
     var endpointValues = EndpointsController.EndpointValues()

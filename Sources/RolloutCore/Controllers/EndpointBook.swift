@@ -1,0 +1,239 @@
+/// What a Service's endpoints were last made from, kept so that the next sync follows only
+/// what its pods changed since (`ServicePods.takeTouched`: every change to a pod is one)
+/// instead of visiting all of them: its selected pods (not gone, with an IP) in the order
+/// ServicePods lists them — the order they came, numbered by their arrival
+/// (`SimPod.endpointPlaces`) — with their endpoint stamps and addresses; and, when every
+/// address packs whole (`PackedPrefix`: IPv4 always does), the two orders the endpoints are
+/// listed in, with what each lists: the slices' (by address, ties by arrival) with each pod's
+/// endpoint, and the Endpoints' (by address, then uid, then arrival) with each pod. Those are
+/// the orders `EndpointAddressOrder.orders` gives the same pods (a sort by address, stable in
+/// their order; and that order with ties by uid); debug builds check every sync against it.
+struct EndpointBook {
+    var service: Resource
+    /// The Service's number in ServicePods, under which its pods keep their arrivals.
+    let number: Int?
+
+    /// One selected pod, in arrival order.
+    struct Member {
+        var pod: SimPod
+        var arrival: Int
+        var stamp: Int
+        var address: String
+    }
+    private(set) var members: [Member]
+
+    /// A place in an order: the address packed, then the arrival (unique in the Service).
+    struct Entry {
+        var high: UInt64
+        var low: UInt64
+        var arrival: Int
+    }
+    /// The orders, kept when every address packs whole and every pod has its arrival.
+    struct Ordered {
+        /// The slices' order, and each one's endpoint.
+        var stable: [Entry]
+        var endpoints: [Value]
+        /// The Endpoints' order, and each one's pod.
+        var tieBroken: [Entry]
+        var tieBrokenPods: [SimPod]
+    }
+    private(set) var ordered: Ordered?
+    /// The orders as indices into `members`, as a sort found them (until the book follows a
+    /// change), for a sync that makes the endpoints from all the pods again.
+    private(set) var orders: (stable: [Int], tieBroken: [Int])?
+
+    /// Made from the Service's selected pods, in ServicePods' order.
+    init(service: Resource, number: Int?, pods: [SimPod]) {
+        self.service = service
+        self.number = number
+        members = pods.map { Member(pod: $0, arrival: number.flatMap($0.arrival(in:)) ?? -1, stamp: $0.endpointStamp, address: $0.ip ?? "") }
+    }
+
+    /// The same Service, and the same pods in the same order at the same stamps.
+    func same(service: Resource, pods: [SimPod]) -> Bool {
+        guard members.count == pods.count else { return false }
+        for i in pods.indices where members[i].pod !== pods[i] || members[i].stamp != pods[i].endpointStamp { return false }
+        return self.service == service
+    }
+
+    /// The same pods in the same places, each at the same address (its stamp may have moved).
+    func sameAddresses(_ pods: [SimPod]) -> Bool {
+        members.count == pods.count && pods.indices.allSatisfy { members[$0].pod === pods[$0] && members[$0].address == (pods[$0].ip ?? "") }
+    }
+
+    /// Keeps the orders a sort found for these pods (indices into them) and the endpoints made
+    /// in the stable one, when every address packs whole and the arrivals rise.
+    mutating func keep(orders: (stable: [Int], tieBroken: [Int]), endpoints: [Value]) {
+        ordered = nil
+        self.orders = orders
+        guard orders.stable.count == members.count, orders.tieBroken.count == members.count, endpoints.count == members.count else { return }
+        var keys: [(high: UInt64, low: UInt64)] = []
+        keys.reserveCapacity(members.count)
+        for (i, member) in members.enumerated() {
+            guard member.arrival >= 0, i == 0 || members[i - 1].arrival < member.arrival,
+                  let packed = PackedPrefix(member.address), packed.isWhole else { return }
+            keys.append((packed.high, packed.low))
+        }
+        func entry(_ i: Int) -> Entry { Entry(high: keys[i].high, low: keys[i].low, arrival: members[i].arrival) }
+        ordered = Ordered(stable: orders.stable.map(entry), endpoints: endpoints,
+                          tieBroken: orders.tieBroken.map(entry), tieBrokenPods: orders.tieBroken.map { members[$0].pod })
+    }
+
+    /// What the touched pods changed: the places of the members that left (gone, or without
+    /// their address), the pods that joined, the places whose stamp moved. nil when the book
+    /// cannot follow it (no orders kept, a pod without its arrival, an address that does not
+    /// pack whole).
+    struct Change {
+        var left: [Int] = []
+        var joined: [SimPod] = []
+        var moved: [Int] = []
+        var isEmpty: Bool { left.isEmpty && joined.isEmpty && moved.isEmpty }
+    }
+
+    func change(_ touched: [SimPod]) -> Change? {
+        guard ordered != nil, let number else { return nil }
+        var change = Change()
+        var seen = Set<ObjectIdentifier>()
+        for pod in touched where seen.insert(ObjectIdentifier(pod)).inserted {
+            guard let arrival = pod.arrival(in: number) else { return nil }
+            let selected = !pod.gone && pod.ip != nil
+            if let i = place(of: arrival) {
+                guard members[i].pod === pod else { return nil }
+                if !selected || pod.ip != members[i].address {
+                    change.left.append(i)
+                    if selected { change.joined.append(pod) }
+                } else if members[i].stamp != pod.endpointStamp {
+                    change.moved.append(i)
+                }
+            } else if selected {
+                change.joined.append(pod)
+            }
+        }
+        for pod in change.joined {
+            guard let ip = pod.ip, let packed = PackedPrefix(ip), packed.isWhole else { return nil }
+        }
+        return change
+    }
+
+    /// The member with this arrival (members rise by arrival).
+    private func place(of arrival: Int) -> Int? {
+        let i = Self.lowerBound(members.count) { members[$0].arrival < arrival }
+        return i < members.count && members[i].arrival == arrival ? i : nil
+    }
+
+    /// Follows `change` (from `change(_:)` on the same pods): every list stays in its order.
+    /// `endpoint` makes a pod's endpoint.
+    mutating func apply(_ change: Change, endpoint: (SimPod, String) -> Value) {
+        guard var o = ordered else { return }
+        ordered = nil
+        orders = nil
+        for i in change.moved {
+            members[i].stamp = members[i].pod.endpointStamp
+            let e = entry(members[i])
+            let k = Self.lowerBound(o.stable.count) { Self.stableLess(o.stable[$0], e) }
+            if k < o.stable.count, o.stable[k].arrival == e.arrival { o.endpoints[k] = endpoint(members[i].pod, members[i].address) }
+        }
+        if !change.left.isEmpty {
+            let arrivals = change.left.map { members[$0].arrival }.sorted()
+            func left(_ arrival: Int) -> Bool {
+                let i = Self.lowerBound(arrivals.count) { arrivals[$0] < arrival }
+                return i < arrivals.count && arrivals[i] == arrival
+            }
+            members.removeAll { left($0.arrival) }
+            Self.remove(where: { left($0.arrival) }, from: &o.stable, and: &o.endpoints)
+            Self.remove(where: { left($0.arrival) }, from: &o.tieBroken, and: &o.tieBrokenPods)
+        }
+        if !change.joined.isEmpty {
+            let joined = change.joined.compactMap { pod -> Member? in
+                guard let number, let arrival = pod.arrival(in: number), let ip = pod.ip else { return nil }
+                return Member(pod: pod, arrival: arrival, stamp: pod.endpointStamp, address: ip)
+            }.sorted { $0.arrival < $1.arrival }
+            members = Self.merged(members, joined) { $0.arrival < $1.arrival }
+            let stable = joined.map { (entry($0), endpoint($0.pod, $0.address)) }.sorted { Self.stableLess($0.0, $1.0) }
+            (o.stable, o.endpoints) = Self.merged(o.stable, o.endpoints, stable, by: { Self.stableLess($0.0, $1.0) })
+            func tieBrokenLess(_ a: (Entry, SimPod), _ b: (Entry, SimPod)) -> Bool {
+                if a.0.high != b.0.high { return a.0.high < b.0.high }
+                if a.0.low != b.0.low { return a.0.low < b.0.low }
+                if a.1.uid != b.1.uid { return a.1.uid < b.1.uid }
+                return a.0.arrival < b.0.arrival
+            }
+            let ranked = joined.map { (entry($0), $0.pod) }.sorted(by: tieBrokenLess)
+            (o.tieBroken, o.tieBrokenPods) = Self.merged(o.tieBroken, o.tieBrokenPods, ranked, by: { a, b in tieBrokenLess(a, b) })
+        }
+        ordered = o
+    }
+
+    private func entry(_ m: Member) -> Entry {
+        let packed = PackedPrefix(m.address)
+        return Entry(high: packed?.high ?? 0, low: packed?.low ?? 0, arrival: m.arrival)
+    }
+
+    private static func stableLess(_ a: Entry, _ b: Entry) -> Bool {
+        if a.high != b.high { return a.high < b.high }
+        if a.low != b.low { return a.low < b.low }
+        return a.arrival < b.arrival
+    }
+
+    /// The first index in `0..<count` where `before` is false (`before` holds on a prefix).
+    private static func lowerBound(_ count: Int, _ before: (Int) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if before(mid) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// Two lists in step, the entries `leaving` picks taken out of both.
+    private static func remove<T>(where leaving: (Entry) -> Bool, from entries: inout [Entry], and values: inout [T]) {
+        var kept = 0
+        for i in entries.indices where !leaving(entries[i]) {
+            if kept != i {
+                entries.swapAt(kept, i)
+                values.swapAt(kept, i)
+            }
+            kept += 1
+        }
+        entries.removeLast(entries.count - kept)
+        values.removeLast(values.count - kept)
+    }
+
+    /// A sorted list with sorted `new` ones merged in.
+    private static func merged<T>(_ list: [T], _ new: [T], by less: (T, T) -> Bool) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(list.count + new.count)
+        var i = 0, j = 0
+        while i < list.count || j < new.count {
+            if j == new.count || (i < list.count && less(list[i], new[j])) {
+                out.append(list[i]); i += 1
+            } else {
+                out.append(new[j]); j += 1
+            }
+        }
+        return out
+    }
+
+    /// Two lists in step, sorted by the first, with sorted `new` pairs merged in.
+    private static func merged<T>(_ entries: [Entry], _ values: [T], _ new: [(Entry, T)], by less: ((Entry, T), (Entry, T)) -> Bool) -> ([Entry], [T]) {
+        var outEntries: [Entry] = [], outValues: [T] = []
+        outEntries.reserveCapacity(entries.count + new.count)
+        outValues.reserveCapacity(entries.count + new.count)
+        var i = 0, j = 0
+        while i < entries.count || j < new.count {
+            if j == new.count || (i < entries.count && less((entries[i], values[i]), new[j])) {
+                outEntries.append(entries[i]); outValues.append(values[i]); i += 1
+            } else {
+                outEntries.append(new[j].0); outValues.append(new[j].1); j += 1
+            }
+        }
+        return (outEntries, outValues)
+    }
+}
+
+extension SimPod {
+    /// The pod's arrival among the pods of the Service with this number, nil when it has none.
+    func arrival(in number: Int) -> Int? {
+        for place in endpointPlaces where place.service == number { return place.arrival }
+        return nil
+    }
+}
