@@ -1,0 +1,90 @@
+import XCTest
+@testable import RolloutCore
+
+/// `EndpointBook` follows the pods that changed into the kept lists instead of sorting them
+/// all again; what it keeps must be what the sort gives at every step: the selected pods in
+/// the order they came, the slices' order (`LessEndpointAddress` without the uid: by address,
+/// ties as listed) with each pod's endpoint as it is now, and the Endpoints' order (by
+/// address, then uid; `pkg/api/v1/endpoints/util.go`) — with pods getting addresses out of the
+/// order they came in, sharing addresses (ties), moving and going, a few or many at a time.
+final class EndpointBookTests: XCTestCase {
+    private let service = Resource(Object([
+        "apiVersion": .string("v1"), "kind": .string("Service"),
+        "metadata": .object(Object(["name": .string("web"), "namespace": .string("default")])),
+        "spec": .object(Object(["selector": .object(Object(["app": .string("web")]))])),
+    ]))
+
+    /// What each pod's endpoint shows in this test: enough to tell a stale one.
+    private func endpoint(_ pod: SimPod, _ ip: String) -> Value { .string("\(pod.uid) \(ip) \(pod.ready) \(pod.isTerminating)") }
+
+    func testFollowsPodsAsASortOrdersThem() {
+        var random = SeededRandom(seed: 14)
+        // Addresses from a small pool, so that many pods share one (hostNetwork pods do), in
+        // byte order unlike number order; uids alike in their first 16 bytes or not.
+        let pool = ["10.42.0.10", "10.42.0.9", "10.42.1.2", "10.42.0.100", "10.0.0.1", "10.42.0.9"]
+        var pods: [SimPod] = []
+        func arrive() {
+            let n = pods.count
+            let uid = n % 3 == 0 ? String(format: "0123456789abcdef-%04d", (n * 7919) % 1000) : String(format: "%08x-uid", UInt32(truncatingIfNeeded: random.next()))
+            let pod = SimPod(name: "web-\(n)", namespace: "default", uid: uid, ownerUID: "rs", ownerName: "rs", labels: ["app": "web"],
+                             template: Object(), created: Timestamp(milliseconds: 0), behaviour: AppBehaviour(template: nil))
+            pod.endpointPlaces = [(service: 0, arrival: n)]
+            pods.append(pod)
+        }
+        for _ in 0..<30 { arrive() }
+        func selected() -> [SimPod] { pods.filter { !$0.gone && $0.ip != nil } }
+        func made(_ chosen: [SimPod]) -> (orders: (stable: [Int], tieBroken: [Int]), endpoints: [Value]) {
+            let orders = EndpointAddressOrder.orders(count: chosen.count, address: { chosen[$0].ip ?? "" }, tieBreak: { chosen[$0].uid })
+            return (orders, orders.stable.map { endpoint(chosen[$0], chosen[$0].ip ?? "") })
+        }
+        let first = selected()
+        var book = EndpointBook(service: service, number: 0, pods: first)
+        let start = made(first)
+        book.keep(orders: start.orders, endpoints: start.endpoints)
+        var followed = 0
+        for step in 0..<400 {
+            // Sometimes many at once (a batch of new pods getting addresses), mostly a few.
+            let count = step % 25 == 0 ? 20 : Int(random.next() % 4) + 1
+            var touched: [SimPod] = []
+            for _ in 0..<count {
+                if random.next() % 4 == 0 { arrive() }
+                let pod = pods[Int(random.next() % UInt64(pods.count))]
+                guard !pod.gone else { continue }
+                switch random.next() % 12 {
+                case 0, 1, 2, 3: pod.ip = pod.ip ?? pool[Int(random.next() % UInt64(pool.count))]
+                case 4, 5, 6: pod.ready.toggle()
+                case 7: pod.deletion = pod.deletion ?? Timestamp(milliseconds: step)
+                case 8: pod.gone = true
+                default: break
+                }
+                touched.append(pod)
+                // A pod may be touched twice in one instant.
+                if random.next() % 5 == 0 { touched.append(pod) }
+            }
+            guard let change = book.change(touched) else { return XCTFail("step \(step): the book could not follow") }
+            if change.isEmpty { continue }
+            followed += 1
+            book.apply(change, endpoint: endpoint)
+            let chosen = selected()
+            let expected = made(chosen)
+            XCTAssertEqual(book.members.map(\.pod.uid), chosen.map(\.uid), "step \(step): members")
+            XCTAssertEqual(book.members.map(\.stamp), chosen.map(\.endpointStamp), "step \(step): stamps")
+            XCTAssertEqual(book.ordered?.endpoints, expected.endpoints, "step \(step): slices' order and endpoints")
+            XCTAssertEqual(book.ordered?.tieBrokenPods.map(\.uid), expected.orders.tieBroken.map { chosen[$0].uid }, "step \(step): Endpoints' order")
+        }
+        XCTAssertGreaterThan(followed, 150)
+        XCTAssertGreaterThan(selected().count, 10)
+    }
+
+    /// An address that does not pack whole (a long IPv6 one) is not followed: the sort decides.
+    func testLongAddressesAreNotFollowed() {
+        let pod = SimPod(name: "web-0", namespace: "default", uid: "u0", ownerUID: "rs", ownerName: "rs", labels: ["app": "web"],
+                         template: Object(), created: Timestamp(milliseconds: 0), behaviour: AppBehaviour(template: nil))
+        pod.endpointPlaces = [(service: 0, arrival: 0)]
+        pod.ip = "fd00:10:244:1::2a"
+        var book = EndpointBook(service: service, number: 0, pods: [pod])
+        book.keep(orders: (stable: [0], tieBroken: [0]), endpoints: [endpoint(pod, pod.ip ?? "")])
+        XCTAssertNil(book.ordered)
+        XCTAssertNil(book.change([pod]))
+    }
+}
