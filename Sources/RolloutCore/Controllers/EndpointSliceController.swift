@@ -34,16 +34,15 @@ enum EndpointSliceController {
     }
 
     /// One pod's endpoint (`podToEndpoint`).
+    /// What does not change is shared: the conditions (eight ways to be), the pod's
+    /// `targetRef` (`SimPod.targetRef`).
     static func endpoint(for pod: SimPod, ip: String, publishNotReady: Bool) -> Value {
-        let conditions = Conditions(pod, publishNotReady: publishNotReady)
-        var endpoint = Object([
-            "addresses": .array([.string(ip)]),
-            "conditions": .object(Object(["ready": .bool(conditions.ready), "serving": .bool(conditions.serving),
-                                          "terminating": .bool(conditions.terminating)])),
-        ])
-        if let node = pod.nodeName { endpoint["nodeName"] = .string(node) }
-        endpoint["targetRef"] = .object(Object(["kind": .string("Pod"), "name": .string(pod.name), "namespace": .string(pod.namespace), "uid": .string(pod.uid)]))
-        return .object(endpoint)
+        var members = [Object.Member(key: "addresses", value: .array([.string(ip)])),
+                       Object.Member(key: "conditions", value: Conditions(pod, publishNotReady: publishNotReady).value)]
+        members.reserveCapacity(4)
+        if let node = pod.nodeName { members.append(Object.Member(key: "nodeName", value: .string(node))) }
+        members.append(Object.Member(key: "targetRef", value: pod.targetRef))
+        return .object(Object(members))
     }
 
     /// `podToEndpoint`'s conditions of a pod's endpoint.
@@ -62,6 +61,13 @@ enum EndpointSliceController {
             self.ready = ready
             self.serving = serving
             self.terminating = terminating
+        }
+
+        /// As an endpoint lists them.
+        var value: Value { Self.values[(ready ? 4 : 0) + (serving ? 2 : 0) + (terminating ? 1 : 0)] }
+
+        private static let values: [Value] = (0..<8).map { bits in
+            .object(Object(["ready": .bool(bits & 4 != 0), "serving": .bool(bits & 2 != 0), "terminating": .bool(bits & 1 != 0)]))
         }
     }
 

@@ -227,10 +227,7 @@ enum EndpointsController {
 
     /// One pod's address in an Endpoints subset.
     static func address(for pod: SimPod, ip: String) -> Value {
-        .object(Object([
-            "ip": .string(ip), "nodeName": pod.nodeName.map(Value.string) ?? .null,
-            "targetRef": .object(Object(["kind": .string("Pod"), "name": .string(pod.name), "namespace": .string(pod.namespace), "uid": .string(pod.uid)])),
-        ]))
+        .object(Object(["ip": .string(ip), "nodeName": pod.nodeName.map(Value.string) ?? .null, "targetRef": pod.targetRef]))
     }
 
     /// A pod's address and endpoint as last made, with its `endpointStamp` then.

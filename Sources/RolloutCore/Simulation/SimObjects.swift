@@ -166,6 +166,9 @@ public final class SimPod {
     public var nodeDown = false
     /// The Services whose selector matches its labels (ServicePods), once found.
     var selectingServices: [ObjectKey]?
+    /// The object reference to it an address or endpoint lists (`targetRef`), made once: its
+    /// name, namespace and uid never change.
+    private(set) lazy var targetRef: Value = .object(Object(["kind": .string("Pod"), "name": .string(name), "namespace": .string(namespace), "uid": .string(uid)]))
     /// For each of those, its number (`ServicePods.number(of:)`) and this pod's arrival among
     /// its pods: the order it is listed in (EndpointBook).
     var endpointPlaces: [(service: Int, arrival: Int)] = []
