@@ -80,7 +80,8 @@ struct EndpointBook {
     }
 
     /// What the touched pods changed: the places of the members that left (gone, or without
-    /// their address), the pods that joined, the places whose stamp moved. nil when the book
+    /// their address), the pods that joined (in arrival order, each once), the places whose
+    /// stamp moved (a place may be named twice). nil when the book
     /// cannot follow it (no orders kept, a pod without its arrival, an address that does not
     /// pack whole).
     struct Change {
@@ -93,24 +94,28 @@ struct EndpointBook {
     func change(_ touched: [SimPod]) -> Change? {
         guard ordered != nil, let number else { return nil }
         var change = Change()
-        var seen = Set<ObjectIdentifier>()
-        for pod in touched where seen.insert(ObjectIdentifier(pod)).inserted {
+        // A pod touched twice is looked at twice: it leaves or moves the same way again
+        // (`apply` takes either twice to no effect); the pods that join are made unique below.
+        var joined: [(arrival: Int, pod: SimPod)] = []
+        for pod in touched {
             guard let arrival = pod.arrival(in: number) else { return nil }
             let selected = !pod.gone && pod.ip != nil
             if let i = place(of: arrival) {
                 guard members[i].pod === pod else { return nil }
                 if !selected || pod.ip != members[i].address {
                     change.left.append(i)
-                    if selected { change.joined.append(pod) }
+                    if selected { joined.append((arrival, pod)) }
                 } else if members[i].stamp != pod.endpointStamp {
                     change.moved.append(i)
                 }
             } else if selected {
-                change.joined.append(pod)
+                joined.append((arrival, pod))
             }
         }
-        for pod in change.joined {
-            guard let ip = pod.ip, let packed = PackedPrefix(ip), packed.isWhole else { return nil }
+        joined.sort { $0.arrival < $1.arrival }
+        for (k, one) in joined.enumerated() where k == 0 || joined[k - 1].arrival != one.arrival {
+            guard let ip = one.pod.ip, let packed = PackedPrefix(ip), packed.isWhole else { return nil }
+            change.joined.append(one.pod)
         }
         return change
     }
