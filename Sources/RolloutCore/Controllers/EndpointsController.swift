@@ -27,6 +27,7 @@ enum EndpointsController {
             // Taken out while worked on, so that its lists change in place.
             var kept = c.endpointBooks.removeValue(forKey: key)
             let subsets: Value, endpoints: Value, overCapacity: Bool
+            var followed: (book: EndpointBook, ordered: EndpointBook.Ordered)?
             if var book = kept, book.service == service, let change = book.change(touched) {
                 // The pods that changed are followed into the kept lists and orders.
                 kept = nil
@@ -36,7 +37,11 @@ enum EndpointsController {
                 }
                 let publishNotReady = EndpointSliceController.publishesNotReady(service)
                 book.apply(change) { pod, ip in endpointValue(pod, ip: ip, publishNotReady: publishNotReady) }
-                guard let ordered = book.ordered else { continue }
+                // (A book that can say what changed has its orders; were they lost, the
+                // endpoints are made from all the pods below, as with no book.)
+                if let ordered = book.ordered { followed = (book, ordered) }
+            }
+            if let (book, ordered) = followed {
                 (subsets, overCapacity) = desiredSubsets(service, inOrder: ordered.tieBrokenPods, address: addressValue)
                 endpoints = .array(ordered.endpoints)
                 #if DEBUG
