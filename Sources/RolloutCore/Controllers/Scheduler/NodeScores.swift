@@ -11,7 +11,7 @@ enum NodeScores {
     /// Total weighted scores of the feasible nodes (indices into `states`, whose numbers
     /// `table` holds). `counts`: pods of the pod's ReplicaSet per node (all nodes), nil when
     /// the system default spreading does not apply.
-    /// `resources`: the nodes' resource scores kept through the pass (ResourceScores), when kept.
+    /// `resources`: the nodes' resource scores kept through the pass (ResourceScores).
     static func totals(_ r: PodRequirements, counts: [Int]?, zoneCounts: [Int] = [], ownSpread: [Int]? = nil, podAffinity: [Int]? = nil, feasible: [Int],
                        states: [NodeState], table: NodeTable, resources: inout ResourceScores) -> [Int] {
         // Nodes are read in place (indices), never copied: this runs for every pod placed.
