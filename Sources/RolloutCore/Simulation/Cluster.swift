@@ -343,7 +343,7 @@ public final class Cluster {
                     return .failure(StoredObjects.Damage(resource: placeholder, problems: ["it is stored as a pod's compact line"]))
                 }
                 // A compact event (CompactEvent): its fields as they stand.
-                switch CompactEvent.event(line.object, namespace: line.namespace, name: line.name) {
+                switch line.event() {
                 case .success(let read):
                     var event = read.event
                     event.stored = true
@@ -407,7 +407,7 @@ public final class Cluster {
         guard let template = line.template else { return nil }
         if let damage = template.damage { return .damaged(placeholder(line), [damage]) }
         let fields: StoredPod
-        switch CompactPod.stored(line.object, namespace: line.namespace, name: line.name) {
+        switch line.pod() {
         case .success(let s): fields = s
         case .failure(let damage): return .damaged(placeholder(line), [damage.reason])
         }

@@ -4,29 +4,32 @@
 /// the full Event (`expand`: the SimEvent encoded again); debug builds check at every save that
 /// it is the object replaced (`StateStore.Prepared`).
 enum CompactEvent {
-    /// The line of an event (as stored: its resourceVersion set) in compact form.
+    /// The line of an event (as stored: its resourceVersion set) in compact form
+    /// (`CompactLineWriter`).
     static func line(_ resource: Resource) throws(StoreError) -> [UInt8] {
         let e = SimEvent(loading: resource)
-        var members: [Object.Member] = []
-        func add(_ key: String, _ value: Value) { members.append(Object.Member(key: key, value: value)) }
-        if let version = resource.metadata["resourceVersion"] { add("rv", version) }
-        add("kind", .string(e.involvedKind))
-        add("object", .string(e.involvedName))
-        add("uid", .string(e.involvedUID))
-        add("type", .string(e.type))
-        add("reason", .string(e.reason))
-        add("message", .string(e.message))
-        add("component", .string(e.component))
-        add("first", .int(e.first.milliseconds))
-        add("last", .int(e.last.milliseconds))
-        add("count", .int(e.count))
-        var bytes: [UInt8] = [CompactPod.mark, 0x09]
-        do {
-            try JSONWriter.write(.object(Object(members)), style: .compact, into: &bytes)
-        } catch {
-            throw .conflict("event \(e.namespace)/\(e.name) holds a number JSON cannot store (\(error.value))")
+        var w = CompactLineWriter(prefix: [CompactPod.mark, 0x09])
+        w.open(UInt8(ascii: "{"))
+        if let version = resource.metadata["resourceVersion"] {
+            w.key("rv")
+            do {
+                try w.value(version)
+            } catch {
+                throw .conflict("event \(e.namespace)/\(e.name) holds a number JSON cannot store (\(error.value))")
+            }
         }
-        return bytes
+        w.key("kind"); w.string(e.involvedKind)
+        w.key("object"); w.string(e.involvedName)
+        w.key("uid"); w.string(e.involvedUID)
+        w.key("type"); w.string(e.type)
+        w.key("reason"); w.string(e.reason)
+        w.key("message"); w.string(e.message)
+        w.key("component"); w.string(e.component)
+        w.key("first"); w.int(e.first.milliseconds)
+        w.key("last"); w.int(e.last.milliseconds)
+        w.key("count"); w.int(e.count)
+        w.close(UInt8(ascii: "}"))
+        return w.bytes
     }
 
     /// The event a compact line stands for, and its resourceVersion; checked as strictly as
@@ -49,17 +52,13 @@ enum CompactEvent {
     }
 
     /// The full Event a compact line stands for.
-    static func expand(_ o: Object, namespace: String, name: String) -> Result<Resource, CompactPod.Damage> {
-        switch event(o, namespace: namespace, name: name) {
-        case .failure(let damage): return .failure(damage)
-        case .success(let read):
-            var resource = read.event.encoded()
-            if let version = read.resourceVersion {
-                var meta = resource.metadata
-                meta["resourceVersion"] = .string(version)
-                resource.metadata = meta
-            }
-            return .success(resource)
+    static func expand(_ event: SimEvent, resourceVersion: String?) -> Resource {
+        var resource = event.encoded()
+        if let resourceVersion {
+            var meta = resource.metadata
+            meta["resourceVersion"] = .string(resourceVersion)
+            resource.metadata = meta
         }
+        return resource
     }
 }

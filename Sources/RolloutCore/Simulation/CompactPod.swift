@@ -21,53 +21,80 @@ enum CompactPod {
         return (String(decoding: line[(line.startIndex + 1)..<tab], as: UTF8.self), line[(tab + 1)...])
     }
 
-    /// The line of a pod in compact form.
-    static func line(_ stored: StoredPod, template: PodTemplateBlob) throws(StoreError) -> [UInt8] {
-        var members: [Object.Member] = []
-        func add(_ key: String, _ value: Value?) { if let value { members.append(Object.Member(key: key, value: value)) } }
-        func time(_ t: Timestamp?) -> Value? { t.map { .int($0.milliseconds) } }
-        func termination(_ t: SimContainer.Termination) -> Value {
-            .array([.string(t.reason), .int(t.exitCode), .int(t.startedAt.milliseconds), .int(t.finishedAt.milliseconds)])
+    /// The line of a pod in compact form (`CompactLineWriter`: as writing these members as a
+    /// JSON object would).
+    static func line(_ stored: StoredPod, template: PodTemplateBlob) -> [UInt8] {
+        var w = CompactLineWriter(prefix: [mark] + Array(template.id.utf8) + [0x09])
+        func time(_ key: StaticString, _ t: Timestamp?) {
+            if let t { w.key(key); w.int(t.milliseconds) }
         }
-        add("rv", stored.resourceVersion.map(Value.string))
-        add("uid", .string(stored.uid))
-        add("created", time(stored.created))
-        add("labels", .object(Object(stored.labels.sorted { $0.key < $1.key }.map { Object.Member(key: $0.key, value: .string($0.value)) })))
-        add("owner", stored.owner.map { .array([.string($0.kind), .string($0.name), .string($0.uid)]) })
-        add("node", stored.nodeName.map(Value.string))
-        add("ip", stored.ip.map(Value.string))
-        add("hostIP", stored.hostIP.map(Value.string))
-        add("scheduled", time(stored.scheduledAt))
-        add("ready", stored.ready ? .bool(true) : nil)
-        add("readySince", time(stored.readySince))
-        add("initialized", time(stored.initializedAt))
-        add("admitted", time(stored.admittedAt))
-        add("disruption", stored.disruption.map { .array([.string($0.reason), .string($0.message), .int($0.at.milliseconds)]) })
-        add("containers", .array(stored.containers.map { c in
-            var o = Object(["name": .string(c.name), "restarts": .int(c.restarts)])
-            if c.ready { o["ready"] = .bool(true) }
-            if c.started { o["started"] = .bool(true) }
+        func string(_ key: StaticString, _ s: String?) {
+            if let s { w.key(key); w.string(s) }
+        }
+        func termination(_ t: SimContainer.Termination) {
+            w.open(UInt8(ascii: "["))
+            w.string(t.reason); w.int(t.exitCode); w.int(t.startedAt.milliseconds); w.int(t.finishedAt.milliseconds)
+            w.close(UInt8(ascii: "]"))
+        }
+        w.open(UInt8(ascii: "{"))
+        string("rv", stored.resourceVersion)
+        string("uid", stored.uid)
+        time("created", stored.created)
+        w.key("labels")
+        w.open(UInt8(ascii: "{"))
+        for (key, value) in stored.labels.sorted(by: { $0.key < $1.key }) {
+            w.key(key)
+            w.string(value)
+        }
+        w.close(UInt8(ascii: "}"))
+        if let owner = stored.owner {
+            w.key("owner")
+            w.open(UInt8(ascii: "["))
+            w.string(owner.kind); w.string(owner.name); w.string(owner.uid)
+            w.close(UInt8(ascii: "]"))
+        }
+        string("node", stored.nodeName)
+        string("ip", stored.ip)
+        string("hostIP", stored.hostIP)
+        time("scheduled", stored.scheduledAt)
+        if stored.ready { w.key("ready"); w.bool(true) }
+        time("readySince", stored.readySince)
+        time("initialized", stored.initializedAt)
+        time("admitted", stored.admittedAt)
+        if let disruption = stored.disruption {
+            w.key("disruption")
+            w.open(UInt8(ascii: "["))
+            w.string(disruption.reason); w.string(disruption.message); w.int(disruption.at.milliseconds)
+            w.close(UInt8(ascii: "]"))
+        }
+        w.key("containers")
+        w.open(UInt8(ascii: "["))
+        for c in stored.containers {
+            w.open(UInt8(ascii: "{"))
+            w.key("name"); w.string(c.name)
+            w.key("restarts"); w.int(c.restarts)
+            if c.ready { w.key("ready"); w.bool(true) }
+            if c.started { w.key("started"); w.bool(true) }
             switch c.state {
-            case .running(let since)?: o["running"] = .int(since.milliseconds)
-            case .waiting(let reason, let message)?: o["waiting"] = .array([.string(reason)] + (message.map { [.string($0)] } ?? []))
-            case .terminated(let t)?: o["terminated"] = termination(t)
+            case .running(let since)?: time("running", since)
+            case .waiting(let reason, let message)?:
+                w.key("waiting")
+                w.open(UInt8(ascii: "["))
+                w.string(reason)
+                if let message { w.string(message) }
+                w.close(UInt8(ascii: "]"))
+            case .terminated(let t)?: w.key("terminated"); termination(t)
             case nil: break
             }
-            if let last = c.last { o["last"] = termination(last) }
-            return .object(o)
-        }))
-        add("deletion", time(stored.deletion))
-        add("grace", stored.deletionGrace.map(Value.int))
-        add("unschedulable", stored.unschedulable.map(Value.string))
-        var bytes: [UInt8] = [mark]
-        bytes.append(contentsOf: template.id.utf8)
-        bytes.append(0x09)
-        do {
-            try JSONWriter.write(.object(Object(members)), style: .compact, into: &bytes)
-        } catch {
-            throw .conflict("pod \(stored.namespace)/\(stored.name) holds a number JSON cannot store (\(error.value))")
+            if let last = c.last { w.key("last"); termination(last) }
+            w.close(UInt8(ascii: "}"))
         }
-        return bytes
+        w.close(UInt8(ascii: "]"))
+        time("deletion", stored.deletion)
+        if let grace = stored.deletionGrace { w.key("grace"); w.int(grace) }
+        string("unschedulable", stored.unschedulable)
+        w.close(UInt8(ascii: "}"))
+        return w.bytes
     }
 
     /// What a compact line says, or why it cannot be read.
@@ -81,18 +108,69 @@ enum CompactPod {
     /// Times as the API's RFC 3339 text can hold them: years 0 to 9999.
     static let times = -62_167_219_200_000...253_402_300_800_999
 
-    /// A compact line as stored: its fields (not yet read), its template (none for an event,
+    /// A compact line as stored: what it says, its template (none for an event,
     /// `CompactEvent`) and its key.
     struct Line: @unchecked Sendable {
-        var object: Object
+        /// What the line says: read at once (`CompactLineReader`), or its JSON object, for
+        /// `Reader` to read and say what is wrong with it.
+        enum Fields {
+            case json(Object)
+            case pod(StoredPod)
+            case event(SimEvent, resourceVersion: String?)
+        }
+
+        var fields: Fields
         var template: PodTemplateBlob?
         var namespace: String
         var name: String
 
+        init(object: Object, template: PodTemplateBlob?, namespace: String, name: String) {
+            self.init(fields: .json(object), template: template, namespace: namespace, name: name)
+        }
+
+        init(fields: Fields, template: PodTemplateBlob?, namespace: String, name: String) {
+            self.fields = fields
+            self.template = template
+            self.namespace = namespace
+            self.name = name
+        }
+
+        /// The line of `json` (after the template's id; `pod`: it has one), read at once when
+        /// `CompactLineReader` takes it; nil when it is not even JSON (`parse` says why).
+        static func read(_ json: ArraySlice<UInt8>, template: PodTemplateBlob?, pod: Bool, namespace: String, name: String,
+                         parse: (ArraySlice<UInt8>) throws(StoreError) -> Object) throws(StoreError) -> Line {
+            if pod, let stored = CompactLineReader.pod(json, namespace: namespace, name: name) {
+                return Line(fields: .pod(stored), template: template, namespace: namespace, name: name)
+            }
+            if !pod, let read = CompactLineReader.event(json, namespace: namespace, name: name) {
+                return Line(fields: .event(read.event, resourceVersion: read.resourceVersion), template: template, namespace: namespace, name: name)
+            }
+            return Line(object: try parse(json), template: template, namespace: namespace, name: name)
+        }
+
+        /// What it says of a pod, or why it cannot be read.
+        func pod() -> Result<StoredPod, Damage> {
+            switch fields {
+            case .pod(let stored): return .success(stored)
+            case .json(let object): return CompactPod.stored(object, namespace: namespace, name: name)
+            case .event: return .failure(Damage(reason: "it is stored as an event's compact line"))
+            }
+        }
+
+        /// What it says of an event and its resourceVersion, or why it cannot be read.
+        func event() -> Result<(event: SimEvent, resourceVersion: String?), Damage> {
+            switch fields {
+            case .event(let event, let version): return .success((event, version))
+            case .json(let object): return CompactEvent.event(object, namespace: namespace, name: name)
+            case .pod: return .failure(Damage(reason: "it is stored as a pod's compact line"))
+            }
+        }
+
         /// The full object it stands for.
         func expanded() -> Result<Resource, Damage> {
-            guard let template else { return CompactEvent.expand(object, namespace: namespace, name: name) }
-            return CompactPod.expand(object, namespace: namespace, name: name, template: template)
+            guard let template else { return event().map { CompactEvent.expand($0.event, resourceVersion: $0.resourceVersion) } }
+            if let damage = template.damage { return .failure(Damage(reason: damage)) }
+            return pod().map { CompactPod.expand($0, template: template) }
         }
     }
 
@@ -112,13 +190,7 @@ enum CompactPod {
 
     /// The full Pod object a compact line stands for: loaded as the simulation loads it and
     /// encoded again, with the resourceVersion it was stored under.
-    static func expand(_ object: Object, namespace: String, name: String, template: PodTemplateBlob) -> Result<Resource, Damage> {
-        if let damage = template.damage { return .failure(Damage(reason: damage)) }
-        let stored: StoredPod
-        switch Self.stored(object, namespace: namespace, name: name) {
-        case .success(let s): stored = s
-        case .failure(let damage): return .failure(damage)
-        }
+    static func expand(_ stored: StoredPod, template: PodTemplateBlob) -> Resource {
         let pod = SimPod.make(stored, template: template.template, keptMetadata: nil, behaviour: template.behaviour, memory: nil,
                               now: stored.created)
         pod.schedulingFailure = stored.unschedulable
@@ -128,7 +200,7 @@ enum CompactPod {
             meta["resourceVersion"] = .string(version)
             resource.metadata = meta
         }
-        return .success(resource)
+        return resource
     }
 
     /// Reads a compact line's fields strictly: a damaged line is an error, never a guess.

@@ -303,7 +303,7 @@ public struct SimReplicaSet: Sendable {
 
 /// One event, aggregated like the API server's event series: same object, reason and
 /// message count up.
-public struct SimEvent: Sendable {
+public struct SimEvent: Equatable, Sendable {
     public var namespace: String
     public var involvedKind: String
     public var involvedName: String

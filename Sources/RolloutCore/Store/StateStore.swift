@@ -468,7 +468,7 @@ public final class StateStore {
                 entry = try Table.entry(serializing: resource)
                 return
             case .pod(let blob):
-                line = try CompactPod.line(StoredPod(resource), template: blob)
+                line = CompactPod.line(StoredPod(resource), template: blob)
                 template = blob
             case .event:
                 line = try CompactEvent.line(resource)

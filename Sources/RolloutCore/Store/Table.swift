@@ -346,23 +346,25 @@ struct Table {
         precondition(!entry.released, "an object was read while its lines were let go")
         let file = files[index] + ".objects"
         guard let compact = CompactPod.split(entry.json) else { return .full(try Self.parse(entry.json, key: key, file: file)) }
-        return .compact(CompactPod.Line(object: try Self.parse(compact.json, key: key, file: file).object, template: compact.id.isEmpty ? nil : entry.template,
-                                        namespace: key.namespace, name: key.name))
+        return .compact(try Self.line(compact, template: compact.id.isEmpty ? nil : entry.template, key: key, file: file))
+    }
+
+    /// A compact line, read (`CompactPod.Line.read`).
+    private static func line(_ compact: (id: String, json: ArraySlice<UInt8>), template: PodTemplateBlob?, key: Key,
+                             file: String) throws(StoreError) -> CompactPod.Line {
+        try CompactPod.Line.read(compact.json, template: template, pod: !compact.id.isEmpty, namespace: key.namespace, name: key.name) {
+            (json: ArraySlice<UInt8>) throws(StoreError) -> Object in try Self.parse(json, key: key, file: file).object
+        }
     }
 
     /// An entry's object: its line parsed, a compact pod expanded to the full Pod.
     static func object(of entry: Entry, key: Key, file: String) throws(StoreError) -> Resource {
         guard let compact = CompactPod.split(entry.json) else { return try parse(entry.json, key: key, file: file) }
-        let fields = try parse(compact.json, key: key, file: file).object
-        if compact.id.isEmpty {
-            switch CompactEvent.expand(fields, namespace: key.namespace, name: key.name) {
-            case .success(let event): return event
-            case .failure(let damage): throw .damaged(file: file, reason: "event \(key.namespace)/\(key.name): \(damage.reason)")
-            }
-        }
-        switch CompactPod.expand(fields, namespace: key.namespace, name: key.name, template: entry.template ?? PodTemplateBlob(missing: compact.id)) {
-        case .success(let pod): return pod
-        case .failure(let damage): throw .damaged(file: file, reason: "pod \(key.namespace)/\(key.name): \(damage.reason)")
+        let line = try Self.line(compact, template: compact.id.isEmpty ? nil : entry.template ?? PodTemplateBlob(missing: compact.id), key: key, file: file)
+        switch line.expanded() {
+        case .success(let object): return object
+        case .failure(let damage):
+            throw .damaged(file: file, reason: "\(compact.id.isEmpty ? "event" : "pod") \(key.namespace)/\(key.name): \(damage.reason)")
         }
     }
 

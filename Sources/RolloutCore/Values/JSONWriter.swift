@@ -62,7 +62,7 @@ public enum JSONWriter {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): writeInt(i, into: &out)
         case .float(let d):
             guard d.isFinite else { throw NonFiniteNumberError(value: d) }
             out.append(contentsOf: formatFloat(d).utf8)
@@ -92,6 +92,27 @@ public enum JSONWriter {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// An integer in decimal, as `String(i)` spells it, without making the String.
+    static func writeInt(_ i: Int, into out: inout [UInt8]) {
+        if i >= 0 && i < 10 {
+            out.append(UInt8(truncatingIfNeeded: 0x30 + i))
+            return
+        }
+        // The magnitude as an unsigned number (Int.min has no positive Int).
+        var n = i.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits at most
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[24 - count] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
+                n /= 10
+            } while n > 0
+            if i < 0 { out.append(UInt8(ascii: "-")) }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+        }
+    }
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))

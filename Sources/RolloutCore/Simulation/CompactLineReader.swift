@@ -1,0 +1,309 @@
+import Foundation
+
+/// Reads a compact line (`CompactPod`, `CompactEvent`) as the simulation writes it
+/// (`CompactLineWriter`) straight into what it says — a `StoredPod`, a `SimEvent` — without
+/// making the JSON value first: loading a 100,000-replica state reads 600,000 such lines.
+///
+/// It takes only the form the writer gives: the members in the writer's order, each once,
+/// no whitespace, plain integers, strings whose only escapes are the one-letter ones. Any
+/// other line — reordered, repeated or unknown members, `\u` escapes, a value of the wrong
+/// type or out of range, broken JSON — gives nil, and is read as before, by `JSONReader` and
+/// `CompactPod.Reader`, which say what is wrong with it. So what it reads, it reads as they
+/// do; debug builds (the tests) read every line both ways and check it.
+struct CompactLineReader {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var i = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// A pod's line (the JSON after the template's id), or nil: read it in full.
+    static func pod(_ json: ArraySlice<UInt8>, namespace: String, name: String) -> StoredPod? {
+        let pod = json.withUnsafeBufferPointer { buffer in
+            var reader = CompactLineReader(buffer)
+            return reader.readPod(namespace: namespace, name: name)
+        }
+        #if DEBUG
+        if let pod {
+            guard case .object(let object)? = try? JSONReader.parse(json),
+                  case .success(let general) = CompactPod.stored(object, namespace: namespace, name: name), general == pod else {
+                preconditionFailure("compact pod \(namespace)/\(name) reads otherwise in full: \(String(decoding: json, as: UTF8.self))")
+            }
+        }
+        #endif
+        return pod
+    }
+
+    /// An event's line, or nil: read it in full.
+    static func event(_ json: ArraySlice<UInt8>, namespace: String, name: String) -> (event: SimEvent, resourceVersion: String?)? {
+        let event = json.withUnsafeBufferPointer { buffer in
+            var reader = CompactLineReader(buffer)
+            return reader.readEvent(namespace: namespace, name: name)
+        }
+        #if DEBUG
+        if let event {
+            guard case .object(let object)? = try? JSONReader.parse(json),
+                  case .success(let general) = CompactEvent.event(object, namespace: namespace, name: name),
+                  general.event == event.event, general.resourceVersion == event.resourceVersion else {
+                preconditionFailure("compact event \(namespace)/\(name) reads otherwise in full: \(String(decoding: json, as: UTF8.self))")
+            }
+        }
+        #endif
+        return event
+    }
+
+    // MARK: the line's members
+
+    private static let podKeys: [StaticString] = [
+        "rv", "uid", "created", "labels", "owner", "node", "ip", "hostIP", "scheduled", "ready", "readySince", "initialized",
+        "admitted", "disruption", "containers", "deletion", "grace", "unschedulable",
+    ]
+    private static let containerKeys: [StaticString] = ["name", "restarts", "ready", "started", "running", "waiting", "terminated", "last"]
+    private static let eventKeys: [StaticString] = ["rv", "kind", "object", "uid", "type", "reason", "message", "component", "first", "last", "count"]
+
+    private mutating func readPod(namespace: String, name: String) -> StoredPod? {
+        var rv: String?, uid: String?, created: Timestamp?, owner: StoredPod.Owner?, disruption: StoredPod.Disruption?
+        var labels: [String: String] = [:], containers: [StoredPod.Container] = []
+        var node: String?, ip: String?, hostIP: String?, unschedulable: String?
+        var scheduled: Timestamp?, readySince: Timestamp?, initialized: Timestamp?, admitted: Timestamp?, deletion: Timestamp?
+        var ready = false, grace: Int?
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var next = 0
+        if !take(UInt8(ascii: "}")) {
+            repeat {
+                guard let k = key(Self.podKeys, from: &next) else { return nil }
+                switch k {
+                case 0: guard let v = string() else { return nil }; rv = v
+                case 1: guard let v = string() else { return nil }; uid = v
+                case 2: guard let v = time() else { return nil }; created = v
+                case 3: guard let v = readLabels() else { return nil }; labels = v
+                case 4:
+                    guard take(UInt8(ascii: "[")), let kind = string(), take(UInt8(ascii: ",")), let ownerName = string(), take(UInt8(ascii: ",")),
+                          let ownerUID = string(), take(UInt8(ascii: "]")) else { return nil }
+                    owner = StoredPod.Owner(kind: kind, name: ownerName, uid: ownerUID)
+                case 5: guard let v = string() else { return nil }; node = v
+                case 6: guard let v = string() else { return nil }; ip = v
+                case 7: guard let v = string() else { return nil }; hostIP = v
+                case 8: guard let v = time() else { return nil }; scheduled = v
+                case 9: guard let v = bool() else { return nil }; ready = v
+                case 10: guard let v = time() else { return nil }; readySince = v
+                case 11: guard let v = time() else { return nil }; initialized = v
+                case 12: guard let v = time() else { return nil }; admitted = v
+                case 13:
+                    guard take(UInt8(ascii: "[")), let reason = string(), take(UInt8(ascii: ",")), let message = string(), take(UInt8(ascii: ",")),
+                          let at = time(), take(UInt8(ascii: "]")) else { return nil }
+                    disruption = StoredPod.Disruption(reason: reason, message: message, at: at)
+                case 14:
+                    guard take(UInt8(ascii: "[")) else { return nil }
+                    if !take(UInt8(ascii: "]")) {
+                        repeat {
+                            guard let c = readContainer() else { return nil }
+                            containers.append(c)
+                        } while take(UInt8(ascii: ","))
+                        guard take(UInt8(ascii: "]")) else { return nil }
+                    }
+                case 15: guard let v = time() else { return nil }; deletion = v
+                case 16: guard let v = int() else { return nil }; grace = v
+                default: guard let v = string() else { return nil }; unschedulable = v
+                }
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "}")) else { return nil }
+        }
+        guard i == bytes.count, let uid, let created else { return nil }
+        return StoredPod(name: name, namespace: namespace, uid: uid, owner: owner, labels: labels, created: created,
+                         nodeName: node, ip: ip, hostIP: hostIP, scheduledAt: scheduled, ready: ready, readySince: readySince,
+                         initializedAt: initialized, disruption: disruption, admittedAt: admitted, containers: containers,
+                         deletion: deletion, deletionGrace: grace, unschedulable: unschedulable, resourceVersion: rv)
+    }
+
+    /// `{"key":"value",…}`, no key twice.
+    private mutating func readLabels() -> [String: String]? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var labels: [String: String] = [:]
+        if take(UInt8(ascii: "}")) { return labels }
+        repeat {
+            guard let key = string(), take(UInt8(ascii: ":")), let value = string(), labels.updateValue(value, forKey: key) == nil else { return nil }
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}")) ? labels : nil
+    }
+
+    private mutating func readContainer() -> StoredPod.Container? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var name: String?, restarts = 0, ready = false, started = false
+        var state: SimContainer.State?, last: SimContainer.Termination?
+        var next = 0
+        if !take(UInt8(ascii: "}")) {
+            repeat {
+                guard let k = key(Self.containerKeys, from: &next) else { return nil }
+                switch k {
+                case 0: guard let v = string() else { return nil }; name = v
+                case 1:
+                    // As `CompactPod.Reader`: what a kubelet could have counted.
+                    guard let v = int(), StoredObjects.int32.contains(v) else { return nil }
+                    restarts = v
+                case 2: guard let v = bool() else { return nil }; ready = v
+                case 3: guard let v = bool() else { return nil }; started = v
+                case 4, 5, 6:
+                    // One state: the full reader takes the first of running, waiting, terminated.
+                    guard state == nil else { return nil }
+                    if k == 4 {
+                        guard let since = time() else { return nil }
+                        state = .running(since: since)
+                    } else if k == 5 {
+                        guard take(UInt8(ascii: "[")), let reason = string() else { return nil }
+                        var message: String?
+                        if take(UInt8(ascii: ",")) {
+                            guard let m = string() else { return nil }
+                            message = m
+                        }
+                        guard take(UInt8(ascii: "]")) else { return nil }
+                        state = .waiting(reason, message: message)
+                    } else {
+                        guard let t = termination() else { return nil }
+                        state = .terminated(t)
+                    }
+                default: guard let t = termination() else { return nil }; last = t
+                }
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "}")) else { return nil }
+        }
+        guard let name else { return nil }
+        return StoredPod.Container(name: name, restarts: restarts, ready: ready, state: state, last: last, started: started)
+    }
+
+    /// `[reason, exit code, started, finished]`.
+    private mutating func termination() -> SimContainer.Termination? {
+        guard take(UInt8(ascii: "[")), let reason = string(), take(UInt8(ascii: ",")), let code = int(), take(UInt8(ascii: ",")),
+              let started = time(), take(UInt8(ascii: ",")), let finished = time(), take(UInt8(ascii: "]")) else { return nil }
+        return SimContainer.Termination(reason: reason, exitCode: code, startedAt: started, finishedAt: finished)
+    }
+
+    private mutating func readEvent(namespace: String, name: String) -> (event: SimEvent, resourceVersion: String?)? {
+        var strings = [String?](repeating: nil, count: 8)
+        var first: Timestamp?, last: Timestamp?, count: Int?
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var next = 0
+        repeat {
+            guard let k = key(Self.eventKeys, from: &next) else { return nil }
+            switch k {
+            case 0...7: guard let v = string() else { return nil }; strings[k] = v
+            case 8: guard let v = time() else { return nil }; first = v
+            case 9: guard let v = time() else { return nil }; last = v
+            default:
+                guard let v = int(), StoredObjects.int32.contains(v) else { return nil }
+                count = v
+            }
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "}")), i == bytes.count, let kind = strings[1], let object = strings[2], let uid = strings[3],
+              let type = strings[4], let reason = strings[5], let message = strings[6], let component = strings[7],
+              let first, let last, let count else { return nil }
+        let event = SimEvent(namespace: namespace, involvedKind: kind, involvedName: object, involvedUID: uid, type: type, reason: reason,
+                             message: message, component: component, first: first, last: last, count: count, name: name)
+        return (event, strings[0])
+    }
+
+    // MARK: tokens
+
+    private mutating func take(_ byte: UInt8) -> Bool {
+        guard i < bytes.count, bytes[i] == byte else { return false }
+        i += 1
+        return true
+    }
+
+    /// `"key":` for one of `keys` at `from` or after it (the writer's order); `from` moves past it.
+    private mutating func key(_ keys: [StaticString], from: inout Int) -> Int? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
+        let length = i - start
+        guard take(UInt8(ascii: "\"")), take(UInt8(ascii: ":")), let base = bytes.baseAddress else { return nil }
+        var k = from
+        while k < keys.count {
+            let key = keys[k]
+            if key.utf8CodeUnitCount == length && memcmp(base + start, key.utf8Start, length) == 0 {
+                from = k + 1
+                return k
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    /// A string as `JSONReader` reads it, when its escapes are the one-letter ones.
+    private mutating func string() -> String? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = i
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]), as: UTF8.self)
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            i += 1
+        }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\\") else { return nil }
+        var out = Array(bytes[start..<i])
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                return String(decoding: out, as: UTF8.self)
+            }
+            if b < 0x20 { return nil }
+            if b != UInt8(ascii: "\\") {
+                out.append(b)
+                i += 1
+                continue
+            }
+            guard i + 1 < bytes.count else { return nil }
+            switch bytes[i + 1] {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            default: return nil
+            }
+            i += 2
+        }
+        return nil
+    }
+
+    /// An integer as `JSONReader` reads one of up to 18 digits (no fraction, no exponent).
+    private mutating func int() -> Int? {
+        let negative = take(UInt8(ascii: "-"))
+        let start = i
+        var value = 0
+        while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+            value = value &* 10 &+ Int(bytes[i] &- 0x30)
+            i += 1
+        }
+        let digits = i - start
+        guard digits > 0, digits <= 18, digits == 1 || bytes[start] != 0x30 else { return nil }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") { return nil }
+        return negative ? -value : value
+    }
+
+    /// A time: milliseconds within what the API's text can hold (`CompactPod.times`).
+    private mutating func time() -> Timestamp? {
+        guard let n = int(), CompactPod.times.contains(n) else { return nil }
+        return Timestamp(milliseconds: n)
+    }
+
+    private mutating func bool() -> Bool? {
+        if bytes.count - i >= 4, bytes[i] == UInt8(ascii: "t"), bytes[i + 1] == UInt8(ascii: "r"), bytes[i + 2] == UInt8(ascii: "u"),
+           bytes[i + 3] == UInt8(ascii: "e") {
+            i += 4
+            return true
+        }
+        if bytes.count - i >= 5, bytes[i] == UInt8(ascii: "f"), bytes[i + 1] == UInt8(ascii: "a"), bytes[i + 2] == UInt8(ascii: "l"),
+           bytes[i + 3] == UInt8(ascii: "s"), bytes[i + 4] == UInt8(ascii: "e") {
+            i += 5
+            return false
+        }
+        return nil
+    }
+}

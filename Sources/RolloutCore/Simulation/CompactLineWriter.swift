@@ -1,0 +1,76 @@
+/// Writes the JSON of a compact line (`CompactPod`, `CompactEvent`) a member at a time, byte
+/// for byte as `JSONWriter` writes, in compact style, the object of the same members in the
+/// same order — without making that object: a 100,000-replica rollout writes 200,000 pod and
+/// 500,000 event lines, whose members as values (a String, an array and a Value per member)
+/// cost more than the bytes.
+struct CompactLineWriter {
+    private(set) var bytes: [UInt8]
+    /// A member or item was written in the open object or array: the next one needs a comma.
+    private var afterItem = false
+
+    /// `prefix`: the line's start (the compact mark, the template's id and a tab).
+    init(prefix: [UInt8]) {
+        bytes = prefix
+        bytes.reserveCapacity(512)
+    }
+
+    private mutating func separate() {
+        if afterItem { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// `{` or `[`.
+    mutating func open(_ bracket: UInt8) {
+        separate()
+        bytes.append(bracket)
+        afterItem = false
+    }
+
+    /// `}` or `]`.
+    mutating func close(_ bracket: UInt8) {
+        bytes.append(bracket)
+        afterItem = true
+    }
+
+    /// A member's key, one of the line's own (plain ASCII: nothing to escape).
+    mutating func key(_ key: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        afterItem = false
+    }
+
+    /// A member's key from the data (a label's), escaped as any string.
+    mutating func key(_ key: String) {
+        separate()
+        JSONWriter.writeString(key, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        afterItem = false
+    }
+
+    mutating func string(_ s: String) {
+        separate()
+        JSONWriter.writeString(s, into: &bytes)
+        afterItem = true
+    }
+
+    mutating func int(_ n: Int) {
+        separate()
+        JSONWriter.writeInt(n, into: &bytes)
+        afterItem = true
+    }
+
+    mutating func bool(_ b: Bool) {
+        separate()
+        bytes.append(contentsOf: (b ? "true" : "false").utf8)
+        afterItem = true
+    }
+
+    /// Any value, as `JSONWriter` writes it.
+    mutating func value(_ v: Value) throws(JSONWriter.NonFiniteNumberError) {
+        separate()
+        try JSONWriter.write(v, style: .compact, into: &bytes)
+        afterItem = true
+    }
+}

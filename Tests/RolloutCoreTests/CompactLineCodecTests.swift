@@ -1,0 +1,187 @@
+import XCTest
+@testable import RolloutCore
+
+/// Issue 14: compact lines (`CompactPod`, `CompactEvent`) are written a member at a time
+/// (`CompactLineWriter`) and read straight into what they say (`CompactLineReader`), without
+/// a JSON value tree. The writer must give the bytes `JSONWriter` gives for the same members;
+/// the reader must read exactly what `JSONReader` + `CompactPod.Reader` read, and give nil —
+/// the full reader's turn, with its error — for every line not in the writer's form.
+final class CompactLineCodecTests: XCTestCase {
+    private static let template: PodTemplateBlob = {
+        do {
+            return try PodTemplateBlob(source: Object(["metadata": .object(Object())]), template: Object(["spec": .object(Object())]))
+        } catch {
+            preconditionFailure("a plain template is stored")
+        }
+    }()
+
+    private static func t(_ ms: Int) -> Timestamp { Timestamp(milliseconds: ms) }
+
+    /// Pods as the simulation stores them, and ones it rarely does: every optional field
+    /// absent or set, each container state, text that needs escaping or is not ASCII.
+    static let pods: [StoredPod] = {
+        let bare = StoredPod(name: "p", namespace: "default", uid: "u-1", owner: nil, labels: [:], created: t(0), nodeName: nil, ip: nil,
+                             hostIP: nil, scheduledAt: nil, ready: false, readySince: nil, initializedAt: nil, disruption: nil,
+                             admittedAt: nil, containers: [], deletion: nil, deletionGrace: nil, unschedulable: nil, resourceVersion: nil)
+        var running = bare
+        running.resourceVersion = "1802"
+        running.labels = ["app": "big", "pod-template-hash": "545fb8b5c4"]
+        running.owner = StoredPod.Owner(kind: "ReplicaSet", name: "big-545fb8b5c4", uid: "0bf2b716")
+        running.nodeName = "node-6"; running.ip = "10.42.5.2"; running.hostIP = "10.0.0.7"
+        running.created = t(1_735_689_600_000); running.scheduledAt = t(1_735_689_600_000); running.ready = true
+        running.readySince = t(1_735_689_610_000); running.initializedAt = t(1_735_689_600_000); running.admittedAt = t(1_735_689_600_001)
+        running.containers = [StoredPod.Container(name: "app", restarts: 0, ready: true, state: .running(since: t(1_735_689_604_000)),
+                                                  last: nil, started: true)]
+        var stopping = running
+        stopping.deletion = t(1_735_689_700_000); stopping.deletionGrace = 30; stopping.ready = false
+        stopping.disruption = StoredPod.Disruption(reason: "PreemptionByScheduler", message: "a \"quoted\"\\ message\nover two lines", at: t(5))
+        stopping.containers = [
+            StoredPod.Container(name: "init", restarts: 2, ready: false, state: .terminated(SimContainer.Termination(
+                reason: "Completed", exitCode: 0, startedAt: t(1), finishedAt: t(2))), last: nil, started: false),
+            StoredPod.Container(name: "app", restarts: Int(Int32.max), ready: false, state: .waiting("CrashLoopBackOff", message: "back-off 5m0s"),
+                                last: SimContainer.Termination(reason: "Error", exitCode: -1, startedAt: t(-62_167_219_200_000),
+                                                               finishedAt: t(253_402_300_800_999)), started: false),
+            StoredPod.Container(name: "side", restarts: 1, ready: false, state: .waiting("ContainerCreating", message: nil), last: nil, started: true),
+            StoredPod.Container(name: "new", restarts: 0, ready: false, state: nil, last: nil, started: false),
+        ]
+        var unschedulable = bare
+        unschedulable.unschedulable = "0/3 nodes are available: 3 Insufficient cpu. préemption: 0/3"
+        unschedulable.labels = ["tab\there": "ü", "slash/key": "a/b", "": "empty key", "z": ""]
+        unschedulable.uid = "\u{1}\u{2028}"
+        unschedulable.containers = [StoredPod.Container(name: "c", restarts: 0, ready: false, state: .terminated(SimContainer.Termination(
+            reason: "OOMKilled", exitCode: Int.min, startedAt: t(0), finishedAt: t(1))), last: nil, started: false)]
+        return [bare, running, stopping, unschedulable]
+    }()
+
+    private func json(_ line: [UInt8]) -> ArraySlice<UInt8> {
+        guard let split = CompactPod.split(line[...]) else { return [] }
+        return split.json
+    }
+
+    private func general(_ json: ArraySlice<UInt8>) -> Result<StoredPod, CompactPod.Damage>? {
+        guard case .object(let object)? = try? JSONReader.parse(json) else { return nil }
+        return CompactPod.stored(object, namespace: "default", name: "p")
+    }
+
+    func testIntegersAreWrittenAsStringSpellsThem() {
+        for n in [0, 7, 9, 10, 99, 100, -1, -9, -10, 1_735_689_600_000, -62_167_219_200_000, Int.max, Int.min, Int.min + 1, Int(Int32.max)] {
+            var out: [UInt8] = [0x41]
+            JSONWriter.writeInt(n, into: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), "A" + String(n))
+        }
+    }
+
+    func testAPodLineIsWhatJSONWriterWritesAndReadsBackTheSameEitherWay() throws {
+        for pod in Self.pods {
+            let line = CompactPod.line(pod, template: Self.template)
+            let fields = json(line)
+            // The members in the writer's order, written as JSONWriter writes their object.
+            let object = try JSONReader.parse(fields)
+            var again: [UInt8] = []
+            try JSONWriter.write(object, style: .compact, into: &again)
+            XCTAssertEqual(String(decoding: again, as: UTF8.self), String(decoding: fields, as: UTF8.self))
+            XCTAssertEqual(Array(line.prefix(18)), [CompactPod.mark] + Array(Self.template.id.utf8) + [0x09])
+            // Read in full, the same pod; and at once, unless the writer had to spell a character
+            // as `\u` or an exit code needs 19 digits (the last pod): then left to the full reader.
+            guard case .success(let full)? = general(fields) else { return XCTFail("the full reader refused \(String(decoding: fields, as: UTF8.self))") }
+            XCTAssertEqual(full, pod)
+            let fast = CompactLineReader.pod(fields, namespace: "default", name: "p")
+            if pod.uid.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\u{2028}" }) {
+                XCTAssertNil(fast)
+            } else {
+                XCTAssertEqual(fast, pod, String(decoding: fields, as: UTF8.self))
+            }
+        }
+    }
+
+    func testTheWritersFormIsKeptByteForByte() {
+        let line = CompactPod.line(Self.pods[1], template: Self.template)
+        XCTAssertEqual(String(decoding: json(line), as: UTF8.self), """
+            {"rv":"1802","uid":"u-1","created":1735689600000,"labels":{"app":"big","pod-template-hash":"545fb8b5c4"},\
+            "owner":["ReplicaSet","big-545fb8b5c4","0bf2b716"],"node":"node-6","ip":"10.42.5.2","hostIP":"10.0.0.7",\
+            "scheduled":1735689600000,"ready":true,"readySince":1735689610000,"initialized":1735689600000,"admitted":1735689600001,\
+            "containers":[{"name":"app","restarts":0,"ready":true,"started":true,"running":1735689604000}]}
+            """)
+    }
+
+    /// Lines not in the writer's form: the fast reader leaves them to the full one, whatever
+    /// the full one makes of them (some it reads, some it refuses with a reason).
+    func testLinesNotInTheWritersFormAreLeftToTheFullReader() {
+        let base = #"{"rv":"7","uid":"u","created":5,"labels":{"a":"b"},"containers":[{"name":"c","restarts":1,"running":9}]}"#
+        let variants: [(String, String)] = [
+            ("members reordered", #"{"uid":"u","rv":"7","created":5,"labels":{},"containers":[]}"#),
+            ("a member twice", #"{"uid":"u","uid":"v","created":5,"labels":{},"containers":[]}"#),
+            ("an unknown member", #"{"uid":"u","created":5,"color":"red","labels":{},"containers":[]}"#),
+            ("whitespace", #"{"uid": "u","created":5,"labels":{},"containers":[]}"#),
+            ("trailing whitespace", #"{"uid":"u","created":5,"labels":{},"containers":[]} "#),
+            ("a backslash-u escape", #"{"uid":"\u0075","created":5,"labels":{},"containers":[]}"#),
+            ("a bad escape", #"{"uid":"\q","created":5,"labels":{},"containers":[]}"#),
+            ("a control character", "{\"uid\":\"a\tb\",\"created\":5,\"labels\":{},\"containers\":[]}"),
+            ("a fraction", #"{"uid":"u","created":5.0,"labels":{},"containers":[]}"#),
+            ("an exponent", #"{"uid":"u","created":5e3,"labels":{},"containers":[]}"#),
+            ("a leading zero", #"{"uid":"u","created":05,"labels":{},"containers":[]}"#),
+            ("19 digits", #"{"uid":"u","created":1000000000000000000,"labels":{},"containers":[]}"#),
+            ("a time out of range", #"{"uid":"u","created":253402300801000,"labels":{},"containers":[]}"#),
+            ("restarts past int32", #"{"uid":"u","created":5,"containers":[{"name":"c","restarts":2147483648}]}"#),
+            ("negative restarts", #"{"uid":"u","created":5,"containers":[{"name":"c","restarts":-1}]}"#),
+            ("no uid", #"{"created":5,"labels":{},"containers":[]}"#),
+            ("no creation time", #"{"uid":"u","labels":{},"containers":[]}"#),
+            ("a null", #"{"uid":"u","created":5,"node":null}"#),
+            ("a string for a time", #"{"uid":"u","created":"5"}"#),
+            ("two container states", #"{"uid":"u","created":5,"containers":[{"name":"c","restarts":0,"running":1,"terminated":["x",1,1,2]}]}"#),
+            ("a container without a name", #"{"uid":"u","created":5,"containers":[{"restarts":0}]}"#),
+            ("a label twice", #"{"uid":"u","created":5,"labels":{"a":"b","a":"c"}}"#),
+            ("a label that is not a string", #"{"uid":"u","created":5,"labels":{"a":1}}"#),
+            ("an owner of two", #"{"uid":"u","created":5,"owner":["ReplicaSet","rs"]}"#),
+            ("a short termination", #"{"uid":"u","created":5,"containers":[{"name":"c","restarts":0,"last":["x",1,2]}]}"#),
+            ("waiting of three", #"{"uid":"u","created":5,"containers":[{"name":"c","restarts":0,"waiting":["a","b","c"]}]}"#),
+            ("trailing text", #"{"uid":"u","created":5}x"#),
+            ("truncated", #"{"uid":"u","created":5"#),
+            ("not an object", #"["uid"]"#),
+            ("empty", ""),
+            ("TRUE", #"{"uid":"u","created":5,"ready":TRUE}"#),
+        ]
+        XCTAssertNotNil(CompactLineReader.pod(Array(base.utf8)[...], namespace: "default", name: "p"), "the base line is in the writer's form")
+        for (what, text) in variants {
+            XCTAssertNil(CompactLineReader.pod(Array(text.utf8)[...], namespace: "default", name: "p"), what)
+        }
+    }
+
+    func testEscapesAndFalseAreReadAsTheFullReaderReadsThem() throws {
+        let text = #"{"uid":"a\"b\\c\/d\be\ff\ng\rh\ti","created":5,"labels":{"k\"":"v\n"},"ready":false,"containers":[{"name":"c","restarts":0,"ready":false,"started":false}]}"#
+        let fields = Array(text.utf8)[...]
+        let fast = try XCTUnwrap(CompactLineReader.pod(fields, namespace: "default", name: "p"))
+        XCTAssertEqual(fast.uid, "a\"b\\c/d\u{8}e\u{c}f\ng\rh\ti")
+        XCTAssertEqual(fast.labels, ["k\"": "v\n"])
+        guard case .success(let full)? = general(fields) else { return XCTFail("the full reader refused it") }
+        XCTAssertEqual(fast, full)
+    }
+
+    func testAnEventLineReadsBackTheSameEitherWay() throws {
+        let event = SimEvent(namespace: "default", involvedKind: "Pod", involvedName: "big-545fb8b5c4-22dx8", involvedUID: "88bd", type: "Normal",
+                             reason: "Pulled", message: "Successfully pulled image \"app:1\" in 3s (3s including waiting)", component: "kubelet",
+                             first: Self.t(1_735_689_603_000), last: Self.t(1_735_689_603_000), count: 2, name: "big-545fb8b5c4-22dx8.1816687f732765f3")
+        var resource = event.encoded()
+        var meta = resource.metadata
+        meta["resourceVersion"] = .string("4216")
+        resource.metadata = meta
+        let line = try CompactEvent.line(resource)
+        let fields = json(line)
+        XCTAssertEqual(String(decoding: fields, as: UTF8.self), """
+            {"rv":"4216","kind":"Pod","object":"big-545fb8b5c4-22dx8","uid":"88bd","type":"Normal","reason":"Pulled",\
+            "message":"Successfully pulled image \\"app:1\\" in 3s (3s including waiting)","component":"kubelet",\
+            "first":1735689603000,"last":1735689603000,"count":2}
+            """)
+        let fast = try XCTUnwrap(CompactLineReader.event(fields, namespace: "default", name: event.name))
+        XCTAssertEqual(fast.event, event)
+        XCTAssertEqual(fast.resourceVersion, "4216")
+        guard case .object(let object) = try JSONReader.parse(fields),
+              case .success(let full) = CompactEvent.event(object, namespace: "default", name: event.name) else { return XCTFail("the full reader refused it") }
+        XCTAssertEqual(full.event, fast.event)
+        // Not in the writer's form: left to the full reader.
+        for text in [#"{"kind":"Pod"}"#, #"{"rv":"1","object":"o","kind":"Pod","uid":"u","type":"Normal","reason":"r","message":"m","component":"c","first":1,"last":1,"count":1}"#,
+                     #"{"rv":"1","kind":"Pod","object":"o","uid":"u","type":"Normal","reason":"r","message":"m","component":"c","first":1,"last":1,"count":2147483648}"#] {
+            XCTAssertNil(CompactLineReader.event(Array(text.utf8)[...], namespace: "default", name: "e"), text)
+        }
+    }
+}
