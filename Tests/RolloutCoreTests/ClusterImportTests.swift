@@ -200,6 +200,27 @@ final class ClusterImportTests: XCTestCase {
         XCTAssertTrue(conflict.stderr.hasSuffix("Error from server (Conflict): error when applying patch to service/operator from \"<stdin>\": Operation cannot be fulfilled on services \"operator\": the object has been modified; please apply your changes to the latest version and try again\n"), conflict.stderr)
     }
 
+    /// Hardening: a time with a fraction of 20 digits (Go's time.Parse takes any length)
+    /// once overflowed the time reader and stopped the process mid-import; it imports, read to
+    /// the millisecond.
+    func testATimeWithALongFractionImports() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let state = try temporaryDirectory(self, "long-fraction").appendingPathComponent("s").path
+        let dump = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: default, uid: p1, resourceVersion: "7", creationTimestamp: "2025-01-01T00:00:00.99999999999999999999Z"}
+        spec: {nodeName: node-1, containers: [{name: a, image: "a:1"}]}
+        status: {phase: Pending}
+
+        """
+        let run = try RolloutRun.run(["cluster", "import", "-f", "-", "--state", state], stdin: dump)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let pod = try RolloutRun.run(["get", "pod", "p", "-o", "jsonpath={.metadata.creationTimestamp}", "--state", state])
+        XCTAssertEqual(pod.status, 0, pod.stderr)
+        XCTAssertEqual(pod.stdout, "2025-01-01T00:00:00Z")
+    }
+
     /// A new Service never gets an address or node port an imported one holds: the API
     /// server's allocators are bitmaps of what is in use (`ipallocator`, `portallocator`).
     /// 10.43.0.11 and 32383 are the first address and port this cluster's counters hand out.

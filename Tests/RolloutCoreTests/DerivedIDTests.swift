@@ -25,6 +25,11 @@ final class DerivedIDTests: XCTestCase {
         for text in texts {
             XCTAssertEqual(SimPod.hex64(text), reference(text), text)
         }
+        // A container's ID: the digits of "uid/container/instance", its text never made.
+        for (uid, container, instance) in [("0f8fad5b-d9cb-469f-a165-70867728950e", "app", 0), ("u", "side-car", 12), ("", "", -3), ("é", "x", Int.min)] {
+            XCTAssertEqual(SimPod.containerID(pod: uid, container: container, instance: instance),
+                           "containerd://" + reference("\(uid)/\(container)/\(instance)"))
+        }
         // Some round's hash has fewer than 16 digits, so the padding is exercised.
         XCTAssertTrue(texts.contains { text in
             let digits = Array(reference(text))

@@ -112,6 +112,17 @@ final class ResourceValueTests: XCTestCase {
         }
         XCTAssertNil(Timestamp(parsing: "2025-13-01T00:00:00Z"))
         XCTAssertNil(Timestamp(parsing: "yesterday"))
+        // A fraction of any length, read to the millisecond as Go's time.Parse reads it to the
+        // nanosecond (time/format.go parseNanoseconds drops digits past the ninth): 20 digits
+        // once overflowed the reader (`cluster import` of such an object stopped the process).
+        let epoch = Timestamp.clusterEpoch.milliseconds
+        let fractions: [(String, Int?)] = [
+            ("1", 100), ("12", 120), ("123", 123), ("1239", 123), ("999999999", 999), ("99999999999999999999", 999),
+            (String(repeating: "9", count: 400), 999), ("000000000000000000000001", 0), ("", nil), ("1a", nil), ("12345678901234567890x", nil),
+        ]
+        for (fraction, millis) in fractions {
+            XCTAssertEqual(Timestamp(parsing: "2025-01-01T00:00:00.\(fraction)Z")?.milliseconds, millis.map { epoch + $0 }, fraction)
+        }
     }
 
     func testHumanDurationMatchesKubectl() {

@@ -96,7 +96,12 @@ public struct ContainerBehaviour: Equatable, Sendable {
     }
 
     public var name: String
-    public var image: String
+    public var image: String {
+        didSet { imageID = SimPod.imageID(image) }
+    }
+    /// What a container that ran shows as its `imageID` (`SimPod.imageID`), made once for the
+    /// pods that share this behaviour, not at each pod's save.
+    public private(set) var imageID: String
     public var role: Role
     /// `Always`, `IfNotPresent` or `Never` (defaulted from the tag).
     public var pullPolicy: String
@@ -129,6 +134,7 @@ public struct ContainerBehaviour: Equatable, Sendable {
     init(_ c: Container, role: Role, annotations: [String: String]) {
         name = c.name
         image = c.image
+        imageID = SimPod.imageID(c.image)
         self.role = role
         let own = { (key: String) in annotations["rollout.sim/\(key).\(c.name)"] ?? annotations["rollout.sim/\(key)"] }
         let duration = { (key: String) in own(key).flatMap(Duration.init(parsing:)).map(SimulationLimits.bounded) }

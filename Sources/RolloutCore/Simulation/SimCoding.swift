@@ -212,7 +212,7 @@ extension SimPod {
         case .terminated(let t): state["terminated"] = termination(t)
         }
         let hasRun = c.isRunning || c.last != nil || { if case .terminated = c.state { return true } else { return false } }()
-        var o = Object(["name": .string(c.name), "image": .string(b.image), "imageID": .string(hasRun ? imageID(b.image) : "")])
+        var o = Object(["name": .string(c.name), "image": .string(b.image), "imageID": .string(hasRun ? b.imageID : "")])
         if hasRun { o["containerID"] = .string(containerID(c.name, instance: c.restarts)) }
         o["ready"] = .bool(c.ready)
         o["restartCount"] = .int(c.restarts)
@@ -222,38 +222,71 @@ extension SimPod {
         return o
     }
 
-    /// `containerd://` and 64 hex digits, from the pod, the container and its instance.
+    /// `containerd://` and 64 hex digits, from the pod, the container and its instance: the
+    /// digits of `hex64("\(uid)/\(container)/\(instance)")`, the text never made.
     func containerID(_ container: String, instance: Int) -> String {
-        "containerd://" + Self.hex64("\(uid)/\(container)/\(instance)")
+        Self.containerID(pod: uid, container: container, instance: instance)
     }
 
-    func imageID(_ image: String) -> String {
+    static func containerID(pod uid: String, container: String, instance: Int) -> String {
+        var rounds = FNVRounds()
+        rounds.mix(uid)
+        rounds.mix(UInt8(ascii: "/"))
+        rounds.mix(container)
+        rounds.mix(UInt8(ascii: "/"))
+        var digits: [UInt8] = []
+        JSONWriter.writeInt(instance, into: &digits)
+        for byte in digits { rounds.mix(byte) }
+        return rounds.hex(prefix: "containerd://")
+    }
+
+    /// What a container of `image` shows as its imageID (`ContainerBehaviour.imageID` keeps it).
+    static func imageID(_ image: String) -> String {
         let repository = image.split(separator: "@").first.map(String.init) ?? image
         let name = repository.lastIndex(of: ":").map { i in repository[i...].contains("/") ? repository : String(repository[..<i]) } ?? repository
         return "\(name)@sha256:" + Self.hex64(image)
     }
 
     /// 64 hex digits from FNV-1a over the text, four rounds with different seeds (each round's
-    /// hash as 16 digits, zero-padded). The four run in one pass over the text, and the digits
-    /// are written straight into the string: every container of every pod saved asks twice.
+    /// hash as 16 digits, zero-padded).
     static func hex64(_ text: String) -> String {
-        let seed: UInt64 = 0xcbf29ce484222325, prime: UInt64 = 0x100000001b3
-        var h0 = seed, h1 = seed &+ 1, h2 = seed &+ 2, h3 = seed &+ 3
-        for byte in text.utf8 {
-            let b = UInt64(byte)
-            h0 = (h0 ^ b) &* prime
-            h1 = (h1 ^ b) &* prime
-            h2 = (h2 ^ b) &* prime
-            h3 = (h3 ^ b) &* prime
-        }
-        return String(unsafeUninitializedCapacity: 64) { buffer in
+        var rounds = FNVRounds()
+        rounds.mix(text)
+        return rounds.hex(prefix: "")
+    }
+}
+
+/// `SimPod.hex64`'s four FNV-1a rounds (seeds one apart), run in one pass over the bytes, and
+/// their digits written straight into the string: every container of every pod saved asks.
+struct FNVRounds {
+    private static let prime: UInt64 = 0x100000001b3
+    private var h0: UInt64 = 0xcbf29ce484222325, h1: UInt64 = 0xcbf29ce484222325 &+ 1
+    private var h2: UInt64 = 0xcbf29ce484222325 &+ 2, h3: UInt64 = 0xcbf29ce484222325 &+ 3
+
+    mutating func mix(_ byte: UInt8) {
+        let b = UInt64(byte)
+        h0 = (h0 ^ b) &* Self.prime
+        h1 = (h1 ^ b) &* Self.prime
+        h2 = (h2 ^ b) &* Self.prime
+        h3 = (h3 ^ b) &* Self.prime
+    }
+
+    mutating func mix(_ text: String) {
+        for byte in text.utf8 { mix(byte) }
+    }
+
+    /// `prefix` (ASCII), then the four hashes as 16 hex digits each.
+    func hex(prefix: StaticString) -> String {
+        let start = prefix.utf8CodeUnitCount
+        return String(unsafeUninitializedCapacity: start + 64) { buffer in
+            for k in 0..<start { buffer[k] = prefix.utf8Start[k] }
             for (round, hash) in [h0, h1, h2, h3].enumerated() {
                 for digit in 0..<16 {
                     let nibble = UInt8(truncatingIfNeeded: hash >> UInt64(60 - 4 * digit)) & 0xF
-                    buffer[16 * round + digit] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                    buffer[start + 16 * round + digit] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
                 }
             }
-            return 64
+            return start + 64
         }
     }
 }

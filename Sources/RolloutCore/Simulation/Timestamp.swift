@@ -70,10 +70,19 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return (y, m, d, secondsOfDay / 3600, secondsOfDay / 60 % 60, secondsOfDay % 60)
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC only, as Kubernetes writes it).
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC only, as Kubernetes writes it). A fraction
+    /// of any length is read to the millisecond, the rest dropped, as Go's `time.Parse` reads
+    /// it to the nanosecond (`parseNanoseconds`: digits past the ninth are dropped).
     public init?(parsing text: String) {
-        let b = Array(text.utf8)
-        guard b.count >= 20, b.last == UInt8(ascii: "Z"), b[4] == 0x2D, b[7] == 0x2D, b[10] == UInt8(ascii: "T"), b[13] == 0x3A, b[16] == 0x3A else { return nil }
+        var text = text
+        // The bytes where they lie (every stored pod, condition and event carries times).
+        guard let milliseconds = text.withUTF8({ Self.milliseconds($0) }) else { return nil }
+        self.milliseconds = milliseconds
+    }
+
+    private static func milliseconds(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard b.count >= 20, b[b.count - 1] == UInt8(ascii: "Z"), b[4] == 0x2D, b[7] == 0x2D, b[10] == UInt8(ascii: "T"), b[13] == 0x3A,
+              b[16] == 0x3A else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var n = 0
             for i in range {
@@ -86,9 +95,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
               let mm = number(14..<16), let ss = number(17..<19), (1...12).contains(m), (1...31).contains(d), hh < 24, mm < 60, ss < 61 else { return nil }
         var millis = 0
         if b.count > 20 {
-            guard b[19] == UInt8(ascii: "."), let fraction = number(20..<(b.count - 1)) else { return nil }
+            // The first three digits of the fraction (fewer are padded with zeros), after
+            // checking that all of it is digits, at least one (Go reads `.` followed by no digit
+            // as no fraction, and then finds `.` where the layout wants `Z`).
             let digits = b.count - 21
-            millis = digits >= 3 ? fraction / Int(pow10(digits - 3)) : fraction * Int(pow10(3 - digits))
+            guard b[19] == UInt8(ascii: "."), digits > 0, (20..<(b.count - 1)).allSatisfy({ b[$0] >= 0x30 && b[$0] <= 0x39 }),
+                  let lead = number(20..<(20 + min(digits, 3))) else { return nil }
+            millis = lead * Int(pow10(3 - min(digits, 3)))
         } else if b.count != 20 {
             return nil
         }
@@ -99,7 +112,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         let days = era * 146_097 + doe - 719_468
-        milliseconds = ((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000 + millis
+        return ((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000 + millis
     }
 }
 
