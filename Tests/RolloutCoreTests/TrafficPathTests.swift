@@ -301,4 +301,54 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertLessThan(failed, 50, outputs[0])
         XCTAssertEqual(try rollout("plan", "-f", try write(v1, "v3.yaml"), "--request-time", "2s-1s").status, 2, "a range must not run backwards")
     }
+
+    /// How kube-proxy reads published slices (`pkg/proxy/endpointslicecache.go`
+    /// addEndpoints: a missing `ready` or `serving` is true, a missing `terminating` false;
+    /// CategorizeEndpoints: ready ones, else serving and terminating ones): odd endpoints too —
+    /// no conditions, a condition that is not a boolean, a key twice (the first counts, as a
+    /// lookup finds it), an endpoint that is not an object, one on another node.
+    func testKubeProxyReadsEachEndpointAsALookupDoes() throws {
+        var spec = ClusterSpec(profile: .bare, nodes: 1)
+        spec.zones = []
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: spec)
+        addTeardownBlock { store.close() }
+        let c = try Cluster(store: store)
+        let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web")
+        func slice(_ endpoints: String) throws -> Resource {
+            guard case .object(let o) = try JSONReader.parse(#"{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"s"},"endpoints":"# + endpoints + "}") else {
+                throw XCTSkip("not an object")
+            }
+            return Resource(o)
+        }
+        // Keys twice (JSON reading keeps one of each; objects made in code need not).
+        func member(_ key: String, _ json: String) throws -> Object.Member { Object.Member(key: key, value: try JSONReader.parse(json)) }
+        let twice = Value.object(Object([
+            try member("conditions", #"{"ready":false,"serving":true,"terminating":true}"#), try member("conditions", #"{"ready":true}"#),
+            try member("targetRef", #"{"uid":"e"}"#), try member("targetRef", #"{"uid":"x"}"#), try member("nodeName", #""n2""#), try member("nodeName", #""n1""#),
+        ]))
+        var second = try slice(#"[7,{"conditions":{"ready":false,"serving":false,"terminating":true},"targetRef":{"name":"no-uid"}},"# +
+                               #"{"conditions":{"ready":true},"nodeName":"n2"}]"#)
+        second.object["endpoints"] = .array([twice] + (second.object["endpoints"]?.arrayValue ?? []))
+        c.endpointSlices[key] = [
+            try slice(#"[{"conditions":{"ready":true,"serving":true,"terminating":false},"nodeName":"n1","targetRef":{"uid":"a"}},"# +
+                      #"{"conditions":{"ready":false,"serving":true,"terminating":true},"nodeName":"n2","targetRef":{"uid":"b"}},"# +
+                      #"{"targetRef":{"uid":"c"},"nodeName":"n1"},"# +
+                      #"{"conditions":{"ready":"yes","serving":false},"targetRef":{"uid":"d"}}]"#),
+            second,
+            try slice(#""not a list""#),
+        ]
+        let all = KubeProxy.read(key, node: nil, in: c)
+        // a ready; b serving and terminating; c no conditions (ready); d "yes" is not a boolean
+        // (ready); e's first conditions say not ready but serving and terminating, its first
+        // targetRef is e; 7 counts as ready with no pod; the no-uid one is not ready; the last
+        // is ready, no pod.
+        XCTAssertEqual(all.ready, ["a", "c", "d"])
+        XCTAssertEqual(all.fallback, ["b", "e"])
+        XCTAssertEqual(all.readyCount, 5)
+        let n1 = KubeProxy.read(key, node: "n1", in: c)
+        XCTAssertEqual(n1.ready, ["a", "c"])
+        XCTAssertEqual(n1.fallback, [])
+        XCTAssertEqual(n1.readyCount, 2, "e's first nodeName is n2")
+    }
+
 }

@@ -153,15 +153,38 @@ enum KubeProxy {
 
     /// The choice as the published slices give it: a missing `ready` or `serving` is true, a
     /// missing `terminating` false.
+    /// (Each endpoint's members are read in one pass, the first of each key counting, as a
+    /// lookup finds it: after every publish the Choice of a 100,000-pod Service is read anew.)
     static func read(_ serviceKey: ObjectKey, node: String?, in c: Cluster) -> Choice {
         var choice = Choice()
         for slice in c.endpointSlices[serviceKey] ?? [] {
-            for endpoint in slice.object["endpoints"]?.arrayValue ?? [] {
-                if let node, endpoint["nodeName"]?.stringValue != node { continue }
-                let conditions = endpoint["conditions"]
-                choice.add(endpoint["targetRef"]?["uid"]?.stringValue,
-                           EndpointSliceController.Conditions(ready: conditions?["ready"]?.boolValue ?? true, serving: conditions?["serving"]?.boolValue ?? true,
-                                                              terminating: conditions?["terminating"]?.boolValue ?? false))
+            guard case .array(let endpoints)? = slice.object["endpoints"] else { continue }
+            for endpoint in endpoints {
+                var nodeName: Value?, conditions: Value?, targetRef: Value?
+                if case .object(let o) = endpoint {
+                    for member in o.members {
+                        switch member.key {
+                        case "nodeName" where nodeName == nil: nodeName = member.value
+                        case "conditions" where conditions == nil: conditions = member.value
+                        case "targetRef" where targetRef == nil: targetRef = member.value
+                        default: break
+                        }
+                    }
+                }
+                if let node, nodeName?.stringValue != node { continue }
+                var ready: Bool?, serving: Bool?, terminating: Bool?
+                if case .object(let o)? = conditions {
+                    for member in o.members {
+                        switch member.key {
+                        case "ready" where ready == nil: ready = member.value.boolValue ?? true
+                        case "serving" where serving == nil: serving = member.value.boolValue ?? true
+                        case "terminating" where terminating == nil: terminating = member.value.boolValue ?? false
+                        default: break
+                        }
+                    }
+                }
+                choice.add(targetRef?["uid"]?.stringValue,
+                           EndpointSliceController.Conditions(ready: ready ?? true, serving: serving ?? true, terminating: terminating ?? false))
             }
         }
         return choice
