@@ -216,9 +216,17 @@ final class ClusterImportTests: XCTestCase {
         """
         let run = try RolloutRun.run(["cluster", "import", "-f", "-", "--state", state], stdin: dump)
         XCTAssertEqual(run.status, 0, run.stderr)
+        // Kept as the API server gave it; the simulation reads it to the millisecond.
         let pod = try RolloutRun.run(["get", "pod", "p", "-o", "jsonpath={.metadata.creationTimestamp}", "--state", state])
         XCTAssertEqual(pod.status, 0, pod.stderr)
-        XCTAssertEqual(pod.stdout, "2025-01-01T00:00:00Z")
+        XCTAssertEqual(pod.stdout, "2025-01-01T00:00:00.99999999999999999999Z")
+        let describe = try RolloutRun.run(["describe", "pod", "p", "--state", state])
+        XCTAssertEqual(describe.status, 0, describe.stderr)
+        XCTAssertTrue(describe.stdout.hasPrefix("Name:         p\nNamespace:    default\nNode:         node-1/\n"), describe.stdout)
+        // A command that runs the controllers reads it too.
+        let apply = try RolloutRun.run(["apply", "-f", "-", "--wait", "--state", state],
+                                       stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: v}\n")
+        XCTAssertEqual(apply.status, 0, apply.stderr)
     }
 
     /// A new Service never gets an address or node port an imported one holds: the API

@@ -65,21 +65,37 @@ extension StoredPod {
         nodeName = o.at("spec", "nodeName")?.stringValue
         ip = o.at("status", "podIP")?.stringValue
         hostIP = o.at("status", "hostIP")?.stringValue
-        let conditions = o.at("status", "conditions")?.arrayValue ?? []
-        func conditionTime(_ type: String) -> Timestamp? {
-            conditions.first { $0["type"]?.stringValue == type && $0["status"]?.stringValue == "True" }?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
+        // The first condition of each type with status True (and the first Ready one whatever
+        // its status, the first PodScheduled False), found in one pass over the conditions.
+        var scheduledTrue: Value?, readyTrue: Value?, readyFirst: Value?, initializedTrue: Value?, disruptionTrue: Value?
+        var admittedTrue: Value?, scheduledFalse: Value?
+        for condition in o.at("status", "conditions")?.arrayValue ?? [] {
+            let type = condition["type"]?.stringValue, status = condition["status"]?.stringValue
+            if type == "Ready" && readyFirst == nil { readyFirst = condition }
+            if status == "True" {
+                switch type {
+                case "PodScheduled" where scheduledTrue == nil: scheduledTrue = condition
+                case "Ready" where readyTrue == nil: readyTrue = condition
+                case "Initialized" where initializedTrue == nil: initializedTrue = condition
+                case "DisruptionTarget" where disruptionTrue == nil: disruptionTrue = condition
+                case "PodReadyToStartContainers" where admittedTrue == nil: admittedTrue = condition
+                default: break
+                }
+            } else if status == "False" && type == "PodScheduled" && scheduledFalse == nil {
+                scheduledFalse = condition
+            }
         }
         func time(_ v: Value?) -> Timestamp? { v?.stringValue.flatMap(Timestamp.init(parsing:)) }
-        scheduledAt = conditionTime("PodScheduled")
-        ready = conditionTime("Ready") != nil
-        readySince = conditions.first { $0["type"]?.stringValue == "Ready" }?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
-        initializedAt = scheduledAt == nil ? nil : conditionTime("Initialized")
+        scheduledAt = time(scheduledTrue?["lastTransitionTime"])
+        ready = time(readyTrue?["lastTransitionTime"]) != nil
+        readySince = time(readyFirst?["lastTransitionTime"])
+        initializedAt = scheduledAt == nil ? nil : time(initializedTrue?["lastTransitionTime"])
         let created = created
-        disruption = conditions.first { $0["type"]?.stringValue == "DisruptionTarget" && $0["status"]?.stringValue == "True" }.map { target in
+        disruption = disruptionTrue.map { target in
             Disruption(reason: target["reason"]?.stringValue ?? "", message: target["message"]?.stringValue ?? "", at: time(target["lastTransitionTime"]) ?? created)
         }
-        admittedAt = conditionTime("PodReadyToStartContainers")
-        unschedulable = conditions.first { $0["type"]?.stringValue == "PodScheduled" && $0["status"]?.stringValue == "False" }?["message"]?.stringValue
+        admittedAt = time(admittedTrue?["lastTransitionTime"])
+        unschedulable = scheduledFalse?["message"]?.stringValue
         let statuses = (o.at("status", "initContainerStatuses")?.arrayValue ?? []) + (o.at("status", "containerStatuses")?.arrayValue ?? [])
         var seen: Set<String> = []
         containers = []
