@@ -47,6 +47,37 @@ final class PrinterTests: XCTestCase {
         try assertGolden(describer.describe(f.deployment) + "\n---\n" + describer.describe(f.replicaSet) + "\n---\n" + describer.describe(f.pod), "describe-with-status.txt")
     }
 
+    /// Each object's events, found by its uid (the describer indexes them once: `describe
+    /// pods` of 2,000 pods filtered every event for every pod), by last time then name, as
+    /// kubectl's SortableEvents; an object without a uid has none, nor does an event without one.
+    func testEachObjectGetsItsOwnEventsInOrder() throws {
+        let f = try fixtures()
+        func event(_ name: String, uid: String, last: String, reason: String) throws -> Resource {
+            try resource("""
+            {"apiVersion":"v1","kind":"Event","metadata":{"name":"\(name)","namespace":"default"},"involvedObject":{"kind":"Pod","name":"p","uid":"\(uid)"},
+             "type":"Normal","reason":"\(reason)","message":"m","source":{"component":"kubelet"},"firstTimestamp":"\(last)","lastTimestamp":"\(last)","count":1}
+            """)
+        }
+        let events = [try event("b", uid: "p-1", last: "2025-01-01T00:02:00Z", reason: "Second"), f.event,
+                      try event("a", uid: "p-1", last: "2025-01-01T00:02:00Z", reason: "First"),
+                      try event("c", uid: "p-1", last: "2025-01-01T00:01:00Z", reason: "Earliest"),
+                      try event("d", uid: "", last: "2025-01-01T00:00:00Z", reason: "Nobody")]
+        let describer = Describer(now: Timestamp(parsing: "2025-01-01T00:05:00Z")!, events: events)
+        let pod = describer.describe(f.pod)
+        let reasons = pod.split(separator: "\n").compactMap { line -> String? in
+            let fields = line.split(separator: " ")
+            return fields.count > 1 && fields[0] == "Normal" ? String(fields[1]) : nil
+        }
+        XCTAssertEqual(reasons, ["Earliest", "First", "Second"])
+        XCTAssertTrue(describer.describe(f.deployment).contains("ScalingReplicaSet"))
+        var anonymous = f.pod
+        var meta = anonymous.metadata
+        meta["uid"] = nil
+        anonymous.metadata = meta
+        let described = describer.describe(anonymous)
+        XCTAssertTrue(described.contains("Events:") && !described.contains("Nobody") && !described.contains("Earliest"), described)
+    }
+
     func testTablesFromStatus() throws {
         let f = try fixtures()
         let now = Timestamp(parsing: "2025-01-01T02:00:00Z")!

@@ -3,14 +3,21 @@
 /// Secret values never appear: only their sizes.
 public struct Describer {
     let now: Timestamp
-    /// Events in the store, matched to the object by uid.
-    let events: [Resource]
+    /// Events in the store, by the uid of the object they are about, in the order given:
+    /// looked up for each object described (`describe pods` of 2,000 pods once filtered all
+    /// 10,000 events for each pod, 10 s).
+    let events: [String: [Resource]]
     /// Objects the description refers to (a Deployment's ReplicaSets, a Service's Endpoints).
     let related: [Resource]
 
     public init(now: Timestamp, events: [Resource], related: [Resource] = []) {
         self.now = now
-        self.events = events
+        var byUID: [String: [Resource]] = [:]
+        for event in events {
+            guard let uid = event.value.at("involvedObject", "uid")?.stringValue, !uid.isEmpty else { continue }
+            byUID[uid, default: []].append(event)
+        }
+        self.events = byUID
         self.related = related
     }
 
@@ -841,7 +848,7 @@ public struct Describer {
 
     private func eventsSection(_ r: Resource, _ w: inout Lines) {
         // kubectl's SortableEvents: by last time seen.
-        let mine = events.filter { $0.value.at("involvedObject", "uid")?.stringValue == r.uid && !r.uid.isEmpty }
+        let mine = (r.uid.isEmpty ? [] : events[r.uid] ?? [])
             .sorted { ($0.value["lastTimestamp"]?.stringValue ?? "", $0.name) < ($1.value["lastTimestamp"]?.stringValue ?? "", $1.name) }
         guard !mine.isEmpty else { w.add(0, "Events:", "<none>"); return }
         w.add(0, "Events:")
