@@ -184,4 +184,21 @@ final class CompactLineCodecTests: XCTestCase {
             XCTAssertNil(CompactLineReader.event(Array(text.utf8)[...], namespace: "default", name: "e"), text)
         }
     }
+
+    /// The string scanner both readers share (`JSONReader.scanString`) keeps the JSON reader's
+    /// errors and where it reports them; the compact reader gives up at a `\u` escape, which
+    /// the JSON reader decodes.
+    func testTheSharedStringScannerKeepsTheJSONReadersErrors() {
+        let cases: [(String, String)] = [
+            (#""\q""#, "at byte 3: invalid escape"), (#""\u12""#, "at byte 3: truncated \\u escape"),
+            (#""\u12G4""#, "at byte 5: invalid hex digit in \\u escape"), (#""\ud800\u0041""#, "at byte 13: invalid surrogate pair"),
+            (#""ab"#, "at byte 3: unterminated string"), ("\"a\u{1}\"", "at byte 2: control character in a string"), (#""a\"#, "at byte 2: unterminated escape"),
+        ]
+        for (text, error) in cases {
+            XCTAssertThrowsError(try JSONReader.parse(text), text) { XCTAssertEqual("\($0)", error, text) }
+        }
+        XCTAssertEqual(try JSONReader.parse(#""\u00e9\ud83d\ude00\ud800x""#), .string("é😀\u{FFFD}x"))
+        XCTAssertNil(CompactLineReader.pod(Array(#"{"uid":"\u00e9","created":5}"#.utf8)[...], namespace: "default", name: "p"))
+    }
+
 }

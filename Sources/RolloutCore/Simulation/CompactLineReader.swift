@@ -230,46 +230,10 @@ struct CompactLineReader {
 
     /// A string as `JSONReader` reads it, when its escapes are the one-letter ones.
     private mutating func string() -> String? {
-        guard take(UInt8(ascii: "\"")) else { return nil }
-        let start = i
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") {
-                i += 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]), as: UTF8.self)
-            }
-            if b == UInt8(ascii: "\\") || b < 0x20 { break }
-            i += 1
-        }
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\\") else { return nil }
-        var out = Array(bytes[start..<i])
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") {
-                i += 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if b < 0x20 { return nil }
-            if b != UInt8(ascii: "\\") {
-                out.append(b)
-                i += 1
-                continue
-            }
-            guard i + 1 < bytes.count else { return nil }
-            switch bytes[i + 1] {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            default: return nil
-            }
-            i += 2
-        }
-        return nil
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\""),
+              case .text(let text, let end) = JSONReader.scanString(bytes, quote: i, unicodeEscapes: false) else { return nil }
+        i = end
+        return text
     }
 
     /// An integer as `JSONReader` reads one of up to 18 digits (no fraction, no exponent).

@@ -139,26 +139,62 @@ public struct JSONReader {
     }
 
     private mutating func parseString() throws(Error) -> String {
-        i += 1
+        switch Self.scanString(bytes, quote: i) {
+        case .text(let text, let end):
+            i = end
+            return text
+        case .failure(let message, let at):
+            i = at
+            throw fail(message)
+        }
+    }
+
+    /// A string read, and the offset past its closing quote; or what is wrong, and where.
+    enum StringScan {
+        case text(String, end: Int)
+        case failure(String, at: Int)
+    }
+
+    /// The string whose opening quote is at `quote`. `unicodeEscapes` false: a `\u` escape is
+    /// a failure (`CompactLineReader` leaves such strings to this reader).
+    static func scanString(_ bytes: UnsafeBufferPointer<UInt8>, quote: Int, unicodeEscapes: Bool = true) -> StringScan {
+        var i = quote + 1
         // Fast path: no escapes, the common case, decodes the bytes in place.
         let start = i
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                i += 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]), as: UTF8.self)
+                return .text(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self), end: i + 1)
             }
             if b == UInt8(ascii: "\\") || b < 0x20 { break }
             i += 1
         }
+        /// Four hex digits at `i`, or the failure.
+        func hex4(_ i: inout Int) -> Result<UInt32, StringScanFailure> {
+            guard i + 4 <= bytes.count else { return .failure(StringScanFailure(message: "truncated \\u escape", at: i)) }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let b = bytes[i]
+                let digit: UInt32
+                switch b {
+                case 0x30...0x39: digit = UInt32(b - 0x30)
+                case 0x41...0x46: digit = UInt32(b - 0x41 + 10)
+                case 0x61...0x66: digit = UInt32(b - 0x61 + 10)
+                default: return .failure(StringScanFailure(message: "invalid hex digit in \\u escape", at: i))
+                }
+                value = value * 16 + digit
+                i += 1
+            }
+            return .success(value)
+        }
         var out: [UInt8] = Array(bytes[start..<i])
         while true {
-            guard i < bytes.count else { throw fail("unterminated string") }
+            guard i < bytes.count else { return .failure("unterminated string", at: i) }
             let b = bytes[i]
             if b == UInt8(ascii: "\"") { i += 1; break }
-            if b < 0x20 { throw fail("control character in a string") }
+            if b < 0x20 { return .failure("control character in a string", at: i) }
             if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
-            guard i + 1 < bytes.count else { throw fail("unterminated escape") }
+            guard i + 1 < bytes.count else { return .failure("unterminated escape", at: i) }
             let e = bytes[i + 1]
             i += 2
             switch e {
@@ -170,38 +206,33 @@ public struct JSONReader {
             case UInt8(ascii: "n"): out.append(0x0A)
             case UInt8(ascii: "r"): out.append(0x0D)
             case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var code = try hex4()
+            case UInt8(ascii: "u") where unicodeEscapes:
+                var code: UInt32
+                switch hex4(&i) {
+                case .success(let value): code = value
+                case .failure(let failure): return .failure(failure.message, at: failure.at)
+                }
                 if code >= 0xD800 && code < 0xDC00, i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
                     i += 2
-                    let low = try hex4()
-                    guard low >= 0xDC00 && low < 0xE000 else { throw fail("invalid surrogate pair") }
+                    let low: UInt32
+                    switch hex4(&i) {
+                    case .success(let value): low = value
+                    case .failure(let failure): return .failure(failure.message, at: failure.at)
+                    }
+                    guard low >= 0xDC00 && low < 0xE000 else { return .failure("invalid surrogate pair", at: i) }
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
                 let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
                 out.append(contentsOf: Array(String(Character(scalar)).utf8))
-            default: throw fail("invalid escape")
+            default: return .failure("invalid escape", at: i)
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return .text(String(decoding: out, as: UTF8.self), end: i)
     }
 
-    private mutating func hex4() throws(Error) -> UInt32 {
-        guard i + 4 <= bytes.count else { throw fail("truncated \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let b = bytes[i]
-            let digit: UInt32
-            switch b {
-            case 0x30...0x39: digit = UInt32(b - 0x30)
-            case 0x41...0x46: digit = UInt32(b - 0x41 + 10)
-            case 0x61...0x66: digit = UInt32(b - 0x61 + 10)
-            default: throw fail("invalid hex digit in \\u escape")
-            }
-            value = value * 16 + digit
-            i += 1
-        }
-        return value
+    struct StringScanFailure: Swift.Error {
+        var message: String
+        var at: Int
     }
 
     private mutating func parseNumber() throws(Error) -> Value {
