@@ -136,7 +136,8 @@ enum CompactPod {
         }
 
         /// The line of `json` (after the template's id; `pod`: it has one), read at once when
-        /// `CompactLineReader` takes it; nil when it is not even JSON (`parse` says why).
+        /// `CompactLineReader` takes it, else parsed by `parse`, which throws when it is not
+        /// even JSON.
         static func read(_ json: ArraySlice<UInt8>, template: PodTemplateBlob?, pod: Bool, namespace: String, name: String,
                          parse: (ArraySlice<UInt8>) throws(StoreError) -> Object) throws(StoreError) -> Line {
             if pod, let stored = CompactLineReader.pod(json, namespace: namespace, name: name) {
