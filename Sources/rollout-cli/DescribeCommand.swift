@@ -54,9 +54,11 @@ enum DescribeCommand {
         where objects.contains(where: { $0.kind == kind }) {
             for namespace in namespaces { related += try store.list(ResourceType.forObject(apiVersion: apiVersion, kind: needed), namespace: namespace) }
         }
-        // A node's pods, from every namespace (describe node: Non-terminated Pods).
-        if objects.contains(where: { $0.kind == "Node" && $0.type.group.isEmpty }) {
-            related += try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod"))
+        // A node's pods, from every namespace (describe node: Non-terminated Pods): found by
+        // the NODE cell of the stored listing rows, and only those pods read.
+        let nodes = Set(objects.filter { $0.kind == "Node" && $0.type.group.isEmpty }.map(\.name))
+        if !nodes.isEmpty {
+            related += try store.pods(onNodes: nodes)
         }
         let describer = Describer(now: store.clock, events: events, related: related)
         for (i, object) in objects.enumerated() {

@@ -143,6 +143,21 @@ final class CompactPodTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("\"reason\": \"ScalingReplicaSet\""), run.stdout)
         XCTAssertTrue(run.stdout.contains("\"component\": \"deployment-controller\""), run.stdout)
+        // `describe` takes the events about its objects without expanding the others
+        // (`StateStore.events(about:namespace:)`): the same events, in the same order, as the
+        // whole listing filtered by the involved object's uid.
+        let store = try StateStore(directory: s, writable: false)
+        defer { store.close() }
+        let type = ResourceType.forObject(apiVersion: "v1", kind: "Event")
+        let listed = try store.list(type)
+        let involved = listed.compactMap { $0.value.at("involvedObject", "uid")?.stringValue }
+        XCTAssertGreaterThan(Set(involved).count, 2)
+        for uids in [Set<String>(), Set(involved), Set(involved.prefix(1)), Set(involved.suffix(2)), ["no-such-uid"]] {
+            for namespace in [nil, "default", "kube-system"] {
+                let filtered = try store.list(type, namespace: namespace).filter { $0.value.at("involvedObject", "uid")?.stringValue.map(uids.contains) ?? false }
+                XCTAssertEqual(try store.events(about: uids, namespace: namespace), filtered, "\(uids) in \(namespace ?? "all")")
+            }
+        }
     }
 
     /// Templates no pod names are dropped when every shard has been read; a pod read and kept

@@ -214,6 +214,39 @@ final class KubectlConventionTests: XCTestCase {
         XCTAssertEqual(comparable(ours), comparable(try kubectl(["describe", "node", "node-2"])))
     }
 
+    // describeNodeResource lists a node's pods with the field selector
+    // `spec.nodeName=NODE,status.phase!=Succeeded,status.phase!=Failed` (describe.go): each
+    // node its own pods, every pod once, whatever else is described beside it. The pods are
+    // found by the stored rows' NODE column, so they must be the ones `get pods -o wide` puts
+    // on each node; and a pod both on a described node and of a described ReplicaSet counts
+    // once in the ReplicaSet's Pods Status (it once counted twice).
+    func testDescribeNodesShowsEachNodesOwnPods() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--nodes", "3", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/web-api.yaml", "--wait", "--state", state]).status, 0)
+        var wide: [String: [String]] = [:]
+        for line in try RolloutRun.run(["get", "pods", "-o", "wide", "--state", state]).stdout.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ").map(String.init)
+            XCTAssertGreaterThan(fields.count, 6, String(line))
+            if fields.count > 6 { wide[fields[6], default: []].append(fields[0]) }
+        }
+        XCTAssertEqual(wide.values.map(\.count).reduce(0, +), 3)
+        var each: [String] = []
+        for node in ["node-1", "node-2", "node-3"] {
+            let run = try RolloutRun.run(["describe", "node", node, "--state", state])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let pods = (wide[node] ?? []).sorted()
+            XCTAssertTrue(run.stdout.contains("Non-terminated Pods:          (\(pods.count) in total)\n"), run.stdout)
+            let listed = run.stdout.split(separator: "\n").filter { $0.hasPrefix("  default ") }.map { String($0.split(separator: " ")[1]) }
+            XCTAssertEqual(listed, pods, node)
+            each.append(run.stdout)
+        }
+        XCTAssertEqual(try RolloutRun.run(["describe", "nodes", "--state", state]).stdout, each.joined(separator: "\n\n"))
+        let replicaSet = try RolloutRun.run(["get", "rs", "-o", "name", "--state", state]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let both = try RolloutRun.run(["describe", replicaSet, "node/node-1", "node/node-2", "node/node-3", "--state", state]).stdout
+        XCTAssertTrue(both.contains("Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"), both)
+        XCTAssertTrue(both.hasSuffix(each.joined(separator: "\n\n")), both)
+    }
+
     // `-L`: a column per label key, headed by its last path segment in capitals, empty where
     // the label is missing — as kubectl heads and fills them.
     func testLabelColumns() throws {

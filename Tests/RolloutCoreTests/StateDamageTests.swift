@@ -182,6 +182,29 @@ final class StateDamageTests: XCTestCase {
         }
     }
 
+    // `describe` reads its objects' events without expanding the others
+    // (`StateStore.events(about:namespace:)`): a damaged event of the namespaces it reads is
+    // still the error, as it is for `get events` — a node's events are of every namespace.
+    func testDescribeReportsADamagedEvent() throws {
+        let big = Int64.max
+        let cases: [(String, (String) throws -> Void, String)] = [
+            ("compact event count Int.max", { try self.editCompactPod($0, type: "Event", fields: { $0["count"] = big }) },
+             "count: Invalid value: 9223372036854775807"),
+            ("compact event reason missing", { try self.editCompactPod($0, type: "Event", fields: { $0["reason"] = nil }) },
+             "its compact line lacks a field"),
+            ("compact line not JSON", { try self.editCompactPod($0, type: "Event", line: { $0 + "}" }) }, "is damaged"),
+        ]
+        for (name, corrupt, expected) in cases {
+            let s = try rolledOut()
+            try corrupt(s)
+            for arguments in [["get", "events"], ["describe", "deploy/web"], ["describe", "nodes"]] {
+                let run = try RolloutRun.run(arguments + ["--state", s])
+                XCTAssertEqual(run.status, 1, "\(name): \(arguments): \(run.stderr)")
+                XCTAssertTrue(run.stderr.contains("is damaged") && run.stderr.contains(expected), "\(name): \(arguments): \(run.stderr)")
+            }
+        }
+    }
+
     // The damage message names `cluster init` as a way out: it must work on a state.json
     // that no longer parses, and leave a working cluster.
     func testClusterInitErasesAStateWhoseManifestIsGarbage() throws {

@@ -7,8 +7,10 @@ public struct Describer {
     /// looked up for each object described (`describe pods` of 2,000 pods once filtered all
     /// 10,000 events for each pod, 10 s).
     let events: [String: [Resource]]
-    /// Objects the description refers to (a Deployment's ReplicaSets, a Service's Endpoints).
-    let related: [Resource]
+    /// Objects the description refers to (a Deployment's ReplicaSets, a Service's Endpoints,
+    /// a node's pods), indexed once: `describe nodes` once filtered every pod of the cluster
+    /// for each node.
+    let related: Related
 
     public init(now: Timestamp, events: [Resource], related: [Resource] = []) {
         self.now = now
@@ -18,7 +20,41 @@ public struct Describer {
             byUID[uid, default: []].append(event)
         }
         self.events = byUID
-        self.related = related
+        self.related = Related(related)
+    }
+
+    /// The related objects by what descriptions look them up by, each list in the order given;
+    /// an object given twice (a pod both of a described ReplicaSet's namespace and on a
+    /// described node) counts once.
+    struct Related {
+        private var owned: [String: [Resource]] = [:]
+        private var named: [String: Resource] = [:]
+        private var onNode: [String: [Resource]] = [:]
+        private var slices: [String: [Resource]] = [:]
+
+        init(_ objects: [Resource]) {
+            for object in objects {
+                let name = Self.key(object.kind, object.namespace ?? "", object.name)
+                guard named[name] == nil else { continue }
+                named[name] = object
+                var owners: Set<String> = []
+                for owner in object.ownerReferences where owners.insert(owner.uid).inserted { owned[owner.uid, default: []].append(object) }
+                if object.kind == "Pod", let node = object.value.at("spec", "nodeName")?.stringValue { onNode[node, default: []].append(object) }
+                if object.kind == "EndpointSlice", let service = object.labels[EndpointSliceController.serviceNameLabel] {
+                    slices[Self.key(object.namespace ?? "", service), default: []].append(object)
+                }
+            }
+        }
+
+        private static func key(_ parts: String...) -> String { parts.joined(separator: "\u{0}") }
+
+        /// The objects of `kind` one of whose owner references names `uid`.
+        func owned(by uid: String, kind: String) -> [Resource] { (owned[uid] ?? []).filter { $0.kind == kind } }
+        func named(_ kind: String, namespace: String?, name: String) -> Resource? { named[Self.key(kind, namespace ?? "", name)] }
+        /// The pods whose spec.nodeName is `node`.
+        func pods(on node: String) -> [Resource] { onNode[node] ?? [] }
+        /// The EndpointSlices labelled as `service`'s.
+        func slices(of service: String, namespace: String) -> [Resource] { slices[Self.key(namespace, service)] ?? [] }
     }
 
     public func describe(_ r: Resource) -> String {
@@ -94,7 +130,7 @@ public struct Describer {
         if d.paused { w.add(0, "Paused:", "true") }
         podTemplate(r.value.at("spec", "template"), level: 0, &w)
         conditions(s.conditions, &w)
-        let owned = related.filter { $0.kind == "ReplicaSet" && $0.ownerReferences.contains { $0.uid == r.uid } }
+        let owned = related.owned(by: r.uid, kind: "ReplicaSet")
         let revision = r.annotations["deployment.kubernetes.io/revision"]
         let new = owned.first { $0.annotations["deployment.kubernetes.io/revision"] == revision && revision != nil }
         // kubectl 1.32 lists every old ReplicaSet, those scaled to zero included
@@ -158,7 +194,7 @@ public struct Describer {
     /// `getPodStatusForController`: the pods the object controls, by phase.
     private func podsStatus(_ r: Resource, _ w: inout Lines) {
         var phases: [String: Int] = [:]
-        for pod in related where pod.kind == "Pod" && pod.ownerReferences.contains(where: { $0.uid == r.uid }) {
+        for pod in related.owned(by: r.uid, kind: "Pod") {
             phases[pod.value.at("status", "phase")?.stringValue ?? "Pending", default: 0] += 1
         }
         w.add(0, "Pods Status:", "\(phases["Running"] ?? 0) Running / \(phases["Pending"] ?? 0) Waiting / \(phases["Succeeded"] ?? 0) Succeeded / \(phases["Failed"] ?? 0) Failed")
@@ -189,10 +225,10 @@ public struct Describer {
     /// for a headless Service that exists (`kubernetes` plugin, pod records of headless
     /// Services' endpoints).
     private func governingService(_ r: Resource, _ w: inout Lines) {
-        let pods = related.filter { $0.kind == "Pod" && $0.ownerReferences.contains { $0.uid == r.uid } }
+        let pods = related.owned(by: r.uid, kind: "Pod")
         guard let name = r.value.at("spec", "serviceName")?.stringValue, !name.isEmpty else { return }
         let namespace = r.namespace ?? "default"
-        guard let service = related.first(where: { $0.kind == "Service" && $0.name == name && $0.namespace == namespace }) else {
+        guard let service = related.named("Service", namespace: namespace, name: name) else {
             w.add(0, "Governing Service:", "\(name) (not found: the pods have no DNS names)")
             return
         }
@@ -534,7 +570,7 @@ public struct Describer {
             return entry["hostname"]?.stringValue ?? ""
         }
         if !ingress.isEmpty { w.add(0, "LoadBalancer Ingress:", ingress.joined(separator: ", ")) }
-        let endpoints = related.first { $0.kind == "Endpoints" && $0.name == r.name && $0.namespace == r.namespace }
+        let endpoints = related.named("Endpoints", namespace: r.namespace, name: r.name)
         for port in o.at("spec", "ports")?.arrayValue ?? [] {
             let name = port["name"]?.stringValue ?? "<unset>"
             let proto = port["protocol"]?.stringValue ?? "TCP"
@@ -623,7 +659,7 @@ public struct Describer {
             guard let text = allocatable?[name]?.stringValue ?? allocatable?[name]?.intValue.map(String.init), let q = Quantity(text) else { return 0 }
             return name == "cpu" ? q.milliValue : q.integerValue
         }
-        let pods = related.filter { $0.kind == "Pod" && $0.value.at("spec", "nodeName")?.stringValue == r.name }
+        let pods = related.pods(on: r.name)
             .filter { !["Succeeded", "Failed"].contains($0.value.at("status", "phase")?.stringValue ?? "") }
             .sorted { ($0.namespace ?? "", $0.name) < ($1.namespace ?? "", $1.name) }
         func cell(_ value: Int, _ name: String) -> String {
@@ -807,11 +843,11 @@ public struct Describer {
     private func backendText(_ backend: Ingress.Backend, namespace: String) -> String {
         guard let name = backend.service else { return "" }
         let text = "\(name):\(backend.portNumber.map(String.init) ?? backend.portName ?? "")"
-        guard let service = related.first(where: { $0.kind == "Service" && $0.name == name && $0.namespace == namespace }) else {
+        guard let service = related.named("Service", namespace: namespace, name: name) else {
             return "\(text) (<error: services \"\(name)\" not found>)"
         }
         let portName = Traefik.servicePort(backend, of: service)?["name"]?.stringValue ?? ""
-        let slices = related.filter { $0.kind == "EndpointSlice" && $0.namespace == namespace && $0.labels[EndpointSliceController.serviceNameLabel] == name }
+        let slices = related.slices(of: name, namespace: namespace)
         if slices.isEmpty { return "\(text) (<none>)" }
         // formatEndpointSlices, quirks included: ready endpoints only (a missing condition is
         // ready), at most three listed, the count of the rest after them.

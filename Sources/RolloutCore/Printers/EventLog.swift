@@ -27,8 +27,7 @@ public enum EventLog {
         let uids = Set(objects.map(\.uid))
         var events: [Resource] = []
         for namespace in Set(objects.map { $0.namespace ?? "" }).sorted() {
-            events += try store.list(eventType, namespace: namespace.isEmpty ? nil : namespace)
-                .filter { $0.value.at("involvedObject", "uid")?.stringValue.map(uids.contains) ?? false }
+            events += try store.events(about: uids, namespace: namespace.isEmpty ? nil : namespace)
         }
         let stored = storedKeys(events)
         for pod in objects where pod.kind == "Pod" && pod.type.group.isEmpty { events += lifecycleEvents(of: pod, now: store.clock, stored: stored) }

@@ -269,6 +269,45 @@ public final class StateStore {
         return parsed.map(\.1)
     }
 
+    /// The objects of `type` under `names` (namespace, name), in the order given, those not
+    /// stored left out: only the shards holding them are read, and they are parsed on every
+    /// core (`describe node` reads its node's pods so, not the whole cluster's).
+    public func objects(_ type: ResourceType, named names: [(namespace: String, name: String)]) throws(StoreError) -> [Resource] {
+        let keys = names.map { Table.Key(namespace: type.namespaced ? $0.namespace : "", name: $0.name) }
+        for key in keys { try loadShard(type.storageKey, holding: key, reading: true) }
+        guard let table = tables[type.storageKey] else { return [] }
+        let parsed = try parse(keys, of: table) { ($0, $1) }
+        for (key, resource) in parsed { tables[type.storageKey]?.keep(resource, key: key) }
+        return parsed.map(\.1)
+    }
+
+    /// The events of `namespace` (nil: all) whose involvedObject's uid is one of `uids`, in
+    /// the API server's order: `list` filtered, with only those events expanded (`describe
+    /// node` of one node among 150,000 events).
+    public func events(about uids: Set<String>, namespace: String?) throws(StoreError) -> [Resource] {
+        let type = ResourceType.forObject(apiVersion: "v1", kind: "Event")
+        let table = try loadedTable(type.storageKey)
+        return try read(table.sortedKeys(namespace: namespace), of: table, by: { (table, key) throws(StoreError) in try table.event(key, about: uids) }) { $1 }
+    }
+
+    /// The pods whose spec.nodeName is one of `nodes`, in the API server's order: picked by the
+    /// NODE cell of the stored listing rows (`TablePrinter.cells`, which shows spec.nodeName),
+    /// so that only they are read.
+    public func pods(onNodes nodes: Set<String>) throws(StoreError) -> [Resource] {
+        let type = ResourceType.forObject(apiVersion: "v1", kind: "Pod")
+        guard let column = TablePrinter.columns(for: type, wide: true).firstIndex(of: "NODE") else { return [] }
+        var names: [(namespace: String, name: String)] = []
+        for run in try listingRuns(type) {
+            for i in 0..<run.count {
+                let row = run.row(i)
+                guard column < row.cells.count, case .text(let node) = row.cells[column], nodes.contains(node) else { continue }
+                names.append((row.namespace, row.name))
+            }
+        }
+        names.sort { $0.namespace == $1.namespace ? ByteOrder.precedes($0.name, $1.name) : ByteOrder.precedes($0.namespace, $1.namespace) }
+        return try objects(type, named: names)
+    }
+
     /// Every object of `type` in order, each parsed and handed to `transform` on the core that
     /// parsed it, `batch` at a time: the parsed object lives and goes on that core (its tree
     /// is freed there too), and `body` gets only what `transform` made of each.
@@ -302,8 +341,14 @@ public final class StateStore {
     /// listing, and each object parses on its own) and handed to `transform` on the core that
     /// parsed it; the first damaged one, in order, is the error.
     private func parse<T>(_ keys: [Table.Key], of table: Table, _ transform: @escaping @Sendable (Table.Key, Resource) -> T) throws(StoreError) -> [T] {
+        try read(keys, of: table, by: { (table, key) throws(StoreError) in try table.parsed(key) }, transform)
+    }
+
+    /// `parse`, each object read by `read` (nil: left out).
+    private func read<T>(_ keys: [Table.Key], of table: Table, by read: @escaping @Sendable (Table, Table.Key) throws(StoreError) -> Resource?,
+                         _ transform: @escaping @Sendable (Table.Key, Resource) -> T) throws(StoreError) -> [T] {
         let outcomes = Parallel.map(keys.count, grain: 256) { i -> Result<T?, StoreError> in
-            do throws(StoreError) { return .success(try table.parsed(keys[i]).map { transform(keys[i], $0) }) } catch { return .failure(error) }
+            do throws(StoreError) { return .success(try read(table, keys[i]).map { transform(keys[i], $0) }) } catch { return .failure(error) }
         }
         var result: [T] = []
         result.reserveCapacity(keys.count)

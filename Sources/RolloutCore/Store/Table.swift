@@ -349,6 +349,28 @@ struct Table {
         return .compact(try Self.line(compact, template: compact.id.isEmpty ? nil : entry.template, key: key, file: file))
     }
 
+    /// The event under `key` when its involvedObject's uid is one of `uids`, else nil (nil too
+    /// when there is none): a compact event is read to its uid and expanded only when it is
+    /// one of them. Damage is reported as `parsed` reports it.
+    func event(_ key: Key, about uids: Set<String>) throws(StoreError) -> Resource? {
+        func about(_ event: Resource) -> Resource? {
+            event.value.at("involvedObject", "uid")?.stringValue.map(uids.contains) == true ? event : nil
+        }
+        let index = Self.shard(of: key, count: shardCount)
+        guard let entry = shards[index]?[key] else { return nil }
+        if let resource = entry.resource { return about(resource) }
+        precondition(!entry.released, "an object was read while its lines were let go")
+        let file = files[index] + ".objects"
+        guard let compact = CompactPod.split(entry.json), compact.id.isEmpty else { return about(try Self.object(of: entry, key: key, file: file)) }
+        switch try Self.line(compact, template: nil, key: key, file: file).event() {
+        case .success(let read):
+            guard uids.contains(read.event.involvedUID) else { return nil }
+            return about(CompactEvent.expand(read.event, resourceVersion: read.resourceVersion))
+        case .failure(let damage):
+            throw .damaged(file: file, reason: "event \(key.namespace)/\(key.name): \(damage.reason)")
+        }
+    }
+
     /// A compact line, read (`CompactPod.Line.read`).
     private static func line(_ compact: (id: String, json: ArraySlice<UInt8>), template: PodTemplateBlob?, key: Key,
                              file: String) throws(StoreError) -> CompactPod.Line {
