@@ -20,6 +20,80 @@ final class WriterTests: XCTestCase {
         }
     }
 
+    /// The writer's quick answers (printable ASCII, a first byte no schema looks twice at, byte
+    /// loops) give the style the full rules give, kept here as they were written first: both
+    /// schemas asked, then libyaml's plain-scalar rules on characters.
+    func testQuickStylesAreTheFullRulesStyles() {
+        func readsAsNonString(_ s: String) -> Bool {
+            if s == "<<" || s == "=" { return true }
+            if case .string = YAMLSchema.kubernetes.resolvePlain(s) {} else { return true }
+            if case .string = YAMLSchema.core.resolvePlain(s) {} else { return true }
+            guard let first = s.utf8.first, (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else { return false }
+            let allowed = Set("0123456789:._-+TtZz ".utf8)
+            return s.utf8.allSatisfy { allowed.contains($0) } && (s.contains(":") || s.filter({ $0 == "-" }).count >= 2)
+        }
+        func isPlainSafe(_ s: String) -> Bool {
+            let bytes = Array(s.utf8)
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            if first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return false }
+            if bytes.count >= 3 && (s.hasPrefix("---") || s.hasPrefix("...")) { return false }
+            let second: UInt8 = bytes.count > 1 ? bytes[1] : 0x20
+            if [UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":")].contains(first) && second == 0x20 { return false }
+            if Array(",[]{}#&*!|>'\"%@`".utf8).contains(first) { return false }
+            for i in 1..<bytes.count {
+                if bytes[i] == UInt8(ascii: ":") && i + 1 < bytes.count && bytes[i + 1] == 0x20 { return false }
+                if bytes[i] == UInt8(ascii: "#") && bytes[i - 1] == 0x20 { return false }
+            }
+            return true
+        }
+        func style(_ s: String, isKey: Bool) -> YAMLWriter.StringStyle {
+            if s.isEmpty { return .doubleQuoted }
+            var hasBreak = false, spaceBeforeBreak = false
+            var previous: Unicode.Scalar = "\n"
+            for scalar in s.unicodeScalars {
+                if scalar == "\n" {
+                    hasBreak = true
+                    if previous == " " { spaceBeforeBreak = true }
+                } else if YAMLWriter.doubleQuoted(String(scalar)) != "\"\(scalar)\"" && scalar != "\"" && scalar != "\\" {
+                    return .doubleQuoted
+                }
+                previous = scalar
+            }
+            if hasBreak {
+                let first = s.unicodeScalars.first
+                return isKey || spaceBeforeBreak || first == " " || first == "\n" || previous == " " ? .doubleQuoted : .literal
+            }
+            if readsAsNonString(s) { return .doubleQuoted }
+            return isPlainSafe(s) ? .plain : .singleQuoted
+        }
+        var strings = ["", " ", "<<", "=", "~", "-", "--", "---", "---x", "---\u{301}", "...", "...\u{301}x", ".", "..", "-.inf", "+.INF", ".nan", ".NaN",
+                       "0o17", "0x1F", "0b101", "-0b1", "1_000", "1e5", "-1.5e-3", "+7", "007", "12:30:45", "2025-01-01", "2025-01-01T00:00:00Z",
+                       "1 2", "1-2", "1-2-3", "-1-2", "+1:2", "9z", "Zulu", "yes", "No", "ON", "off", "y", "N", "true", "FALSE", "null", "NULL",
+                       "Null", "nul", "nulls", "tru", "o", "of", "offf", "x: y", "x:y", "x:", ":x", ": x", "? x", "?x", "- x", "-x", "#x", "a #b",
+                       "a#b", "'", "\"", "%x", "@x", "`x", "!x", "&x", "*x", "|", ">", "{}", "[]", ",", "café", "\u{1F600}", "e\u{301}",
+                       "tab\tx", "line\nbreak", "trailing \nspace", "\nlead", "end\n", "bell\u{7}", "\u{85}", "\u{2028}", "\u{FEFF}x",
+                       "K", "\u{212A}", "trailing ", " lead", "http://x:80/a#b", "nginx:1.27", "app.kubernetes.io/name", "10.42.0.7", "100m", "1Gi"]
+        let alphabet = Array("09az.-+_: #'\"\n\tTZe~<=".unicodeScalars) + ["\u{301}", "\u{E9}", "\u{7}"]
+        var seed: UInt64 = 0x9E3779B97F4A7C15
+        for _ in 0..<20_000 {
+            var text = ""
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let length = Int(seed >> 60) % 7
+            for _ in 0..<length {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                text.unicodeScalars.append(alphabet[Int(seed >> 33) % alphabet.count])
+            }
+            strings.append(text)
+        }
+        for text in strings {
+            for isKey in [false, true] {
+                XCTAssertEqual(YAMLWriter.style(for: text, isKey: isKey), style(text, isKey: isKey), "\(text.debugDescription) key: \(isKey)")
+            }
+            XCTAssertEqual(YAMLWriter.readsAsNonString(text), readsAsNonString(text), text.debugDescription)
+            XCTAssertEqual(YAMLWriter.isPlainSafe(text), isPlainSafe(text), text.debugDescription)
+        }
+    }
+
     /// A List written item by item (`get -o json|yaml` of many objects) is byte for byte the
     /// List written whole: no items, one, and many, nested and multi-line, in both layouts.
     func testAListWrittenItemByItemIsTheListWrittenWhole() throws {

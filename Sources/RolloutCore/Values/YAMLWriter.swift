@@ -68,10 +68,15 @@ public enum YAMLWriter {
 
     private static func spaces(_ n: Int) -> String { String(repeating: " ", count: n) }
 
+    /// `n` spaces, appended as bytes (no string made for each line's indentation).
+    private static func appendSpaces(_ n: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, n)))
+    }
+
     private static func writeObject(_ object: Object, indent: Int, into out: inout [UInt8], firstLinePrefixed: Bool = false) {
         for (i, index) in sortedIndices(object).enumerated() {
             let member = object.members[index]
-            if !(firstLinePrefixed && i == 0) { out.append(contentsOf: spaces(indent).utf8) }
+            if !(firstLinePrefixed && i == 0) { appendSpaces(indent, to: &out) }
             out.append(contentsOf: scalarText(member.key, indent: indent, isKey: true).utf8)
             out.append(contentsOf: ":".utf8)
             writeValue(member.value, indent: indent, nestedObjectIndent: indent + 2, into: &out)
@@ -80,7 +85,7 @@ public enum YAMLWriter {
 
     private static func writeArray(_ items: [Value], indent: Int, into out: inout [UInt8], firstLinePrefixed: Bool = false) {
         for (i, item) in items.enumerated() {
-            if !(firstLinePrefixed && i == 0) { out.append(contentsOf: spaces(indent).utf8) }
+            if !(firstLinePrefixed && i == 0) { appendSpaces(indent, to: &out) }
             out.append(contentsOf: "-".utf8)
             switch item {
             case .object(let object) where !object.members.isEmpty:
@@ -133,6 +138,12 @@ public enum YAMLWriter {
 
     static func style(for s: String, isKey: Bool) -> StringStyle {
         if s.isEmpty { return .doubleQuoted }
+        // Printable ASCII only (most names and values): no break and nothing to escape, so the
+        // loop below would find nothing.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) {
+            if readsAsNonString(s) { return .doubleQuoted }
+            return isPlainSafe(s) ? .plain : .singleQuoted
+        }
         var hasBreak = false
         var spaceBeforeBreak = false
         var previous: Unicode.Scalar = "\n"
@@ -168,6 +179,11 @@ public enum YAMLWriter {
     /// Plain text that either schema (or a YAML 1.1 reader) would not read back as this string.
     static func readsAsNonString(_ s: String) -> Bool {
         if s == "<<" || s == "=" { return true }
+        // Whatever either schema reads as other than a string, and every YAML 1.1 number,
+        // starts with a byte go-yaml's resolver looks twice at (a digit, a sign, a dot, `~`, or
+        // the first letter of a word it knows, `KubernetesScalars.mayBeSpecial`): other text is
+        // a string to all three, without asking them.
+        if let first = s.utf8.first, !KubernetesScalars.mayBeSpecial(first) { return false }
         if case .string = YAMLSchema.kubernetes.resolvePlain(s) {} else { return true }
         if case .string = YAMLSchema.core.resolvePlain(s) {} else { return true }
         return looksLikeYAML11Number(s)
@@ -179,16 +195,35 @@ public enum YAMLWriter {
         guard let first = s.utf8.first, (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else {
             return false
         }
-        let allowed = Set("0123456789:._-+TtZz ".utf8)
-        return s.utf8.allSatisfy { allowed.contains($0) } && (s.contains(":") || s.filter({ $0 == "-" }).count >= 2)
+        // Only `0123456789:._-+TtZz ` and a space; a colon, or two dashes. (All ASCII: each byte
+        // is a character.)
+        var colon = false, dashes = 0
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "+"), UInt8(ascii: "T"), UInt8(ascii: "t"),
+                 UInt8(ascii: "Z"), UInt8(ascii: "z"), UInt8(ascii: " "):
+                continue
+            case UInt8(ascii: ":"): colon = true
+            case UInt8(ascii: "-"): dashes += 1
+            default: return false
+            }
+        }
+        return colon || dashes >= 2
     }
 
     /// libyaml's rules for a plain scalar in block context.
     static func isPlainSafe(_ s: String) -> Bool {
-        let bytes = Array(s.utf8)
+        // (A document marker only counts as characters: `---` then a combining mark is not one.)
+        let lead = s.utf8.first
+        let marker = (lead == UInt8(ascii: "-") || lead == UInt8(ascii: ".")) && s.utf8.count >= 3 && (s.hasPrefix("---") || s.hasPrefix("..."))
+        var text = s
+        return text.withUTF8 { isPlainSafe($0, startsWithMarker: marker) }
+    }
+
+    private static func isPlainSafe(_ bytes: UnsafeBufferPointer<UInt8>, startsWithMarker: Bool) -> Bool {
         guard let first = bytes.first, let last = bytes.last else { return false }
         if first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return false }
-        if bytes.count >= 3 && (s.hasPrefix("---") || s.hasPrefix("...")) { return false }
+        if startsWithMarker { return false }
         let second: UInt8 = bytes.count > 1 ? bytes[1] : 0x20
         switch first {
         case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
