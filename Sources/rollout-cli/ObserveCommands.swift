@@ -32,8 +32,7 @@ enum ObserveCommands {
         }
         events.sort { ($0.value["lastTimestamp"]?.stringValue ?? "", $0.name) < ($1.value["lastTimestamp"]?.stringValue ?? "", $1.name) }
         if let output {
-            let list = Value.object(ObjectList.object(events.map { $0.value.sortingKeys() }))
-            io.out(output == "yaml" ? YAMLWriter.string(list) : try JSONWriter.string(list, style: .pretty) + "\n")
+            try ObjectList.write(count: events.count, item: { events[$0].value }, yaml: output == "yaml") { io.out($0) }
             return 0
         }
         if events.isEmpty {

@@ -265,6 +265,38 @@ final class WriterTests: XCTestCase {
         }
     }
 
+    /// Writing with `keys: .sorted` is writing `sortingKeys()`'s copy, byte for byte: the same
+    /// stable byte-wise order, repeated keys kept in the order given, in both styles and in a
+    /// streamed List — over hand-made objects and every corpus document.
+    func testSortedKeysAsWrittenAreSortingKeysWritten() throws {
+        var values: [Value] = [
+            .object(Object([Object.Member(key: "b", value: .int(1)), Object.Member(key: "a", value: .int(2)), Object.Member(key: "b", value: .int(3)),
+                            Object.Member(key: "", value: .null), Object.Member(key: "é", value: .bool(true)), Object.Member(key: "Z", value: .string("z")),
+                            Object.Member(key: "aa", value: .array([.object(Object(["y": .int(1), "x": .object(Object(["d": .int(1), "c": .int(2)]))])), .int(5)]))])),
+            .object(Object()), .array([]), .string("x"), .object(Object(["a": .int(1), "b": .int(2)])),
+        ]
+        let corpus = try Corpus.directory("manifests", for: "sorted keys")
+        for row in try Corpus.readIndex(corpus.appendingPathComponent("index.tsv")).prefix(300) {
+            guard let path = row["path"] else { continue }
+            let bytes = try Array(Data(contentsOf: corpus.appendingPathComponent(path)))
+            values += try ManifestDecoder.decode([ManifestSource(name: path, bytes: bytes)], expandLists: false).documents.map(\.value)
+        }
+        XCTAssertGreaterThan(values.count, 300)
+        for value in values {
+            for style in [JSONWriter.Style.compact, .pretty] {
+                XCTAssertEqual(try JSONWriter.string(value, style: style, keys: .sorted), try JSONWriter.string(value.sortingKeys(), style: style))
+            }
+            XCTAssertEqual(YAMLWriter.string(value), YAMLWriter.string(value.sortingKeys()))
+        }
+        for yaml in [false, true] {
+            var streamed: [UInt8] = [], whole: [UInt8] = []
+            try ObjectList.write(count: values.count, item: { values[$0] }, yaml: yaml) { streamed += $0 }
+            let list = Value.object(ObjectList.object(values.map { $0.sortingKeys() }))
+            whole = yaml ? Array(YAMLWriter.string(list).utf8) : Array((try JSONWriter.string(list, style: .pretty) + "\n").utf8)
+            XCTAssertEqual(String(decoding: streamed, as: UTF8.self), String(decoding: whole, as: UTF8.self), yaml ? "yaml" : "json")
+        }
+    }
+
     func testYAMLRoundTripOverCorpus() throws {
         let corpus = try Corpus.directory("manifests", for: "the YAML round trip")
         let rows = try Corpus.readIndex(corpus.appendingPathComponent("index.tsv"))

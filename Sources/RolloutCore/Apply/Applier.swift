@@ -194,7 +194,7 @@ public enum Applier {
         if recorded.object["metadata"]?.objectValue != nil, recorded.metadata["annotations"] == nil {
             recorded.metadata["annotations"] = .object(Object())
         }
-        let annotation = (try? JSONWriter.string(recorded.value.sortingKeys())).map { $0 + "\n" }
+        let annotation = (try? JSONWriter.string(recorded.value, keys: .sorted)).map { $0 + "\n" }
         desired.setAnnotation(lastAppliedAnnotation, annotation)
         if desired.type.hasStatus { desired.object["status"] = nil }
         guard let live else {

@@ -11,12 +11,13 @@ public enum ObjectList {
     }
 
     /// The List as `-o yaml` or `-o json` prints it (JSON with a final newline), written item by
-    /// item as it goes out (`emit`): 150,000 pods are never one value or one text.
+    /// item as it goes out (`emit`): 150,000 pods are never one value or one text. Every
+    /// object's keys come out in Go's order (`Value.sortingKeys`), whatever order they have.
     public static func write(count: Int, item: (Int) -> Value, yaml: Bool, emit: ([UInt8]) -> Void) throws(JSONWriter.NonFiniteNumberError) {
         if yaml {
             YAMLWriter.write(object([]), streaming: "items", count: count, item: item, emit: emit)
         } else {
-            try JSONWriter.write(object([]), streaming: "items", count: count, item: item, style: .pretty, emit: emit)
+            try JSONWriter.write(object([]), streaming: "items", count: count, item: item, style: .pretty, keys: .sorted, emit: emit)
             emit([0x0A])
         }
     }

@@ -68,7 +68,7 @@ public struct JSONPath: Sendable {
         case .float(let d): return JSONWriter.formatFloat(d)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
-        case .array, .object: return (try? JSONWriter.string(value.sortingKeys())) ?? ""
+        case .array, .object: return (try? JSONWriter.string(value, keys: .sorted)) ?? ""
         }
     }
 

@@ -3,35 +3,42 @@
 public enum JSONWriter {
     public enum Style: Sendable { case compact, pretty }
 
+    /// The order objects' members are written in: as they are, or Go's (byte-wise keys, as
+    /// `Value.sortingKeys` orders them) without a sorted copy of the value being made.
+    public enum KeyOrder: Sendable { case asGiven, sorted }
+
     public struct NonFiniteNumberError: Error, Sendable {
         public var value: Double
     }
 
-    public static func string(_ value: Value, style: Style = .compact) throws(NonFiniteNumberError) -> String {
+    public static func string(_ value: Value, style: Style = .compact, keys: KeyOrder = .asGiven) throws(NonFiniteNumberError) -> String {
         var out: [UInt8] = []
-        try write(value, style: style, into: &out)
+        try write(value, style: style, keys: keys, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func write(_ value: Value, style: Style, into out: inout [UInt8]) throws(NonFiniteNumberError) {
-        try write(value, style: style, level: 0, into: &out)
+    public static func write(_ value: Value, style: Style, keys: KeyOrder = .asGiven, into out: inout [UInt8]) throws(NonFiniteNumberError) {
+        try write(value, style: style, sorted: keys == .sorted, level: 0, into: &out)
     }
 
     /// `object` as `write` writes it, the array under `key` made of `count` items that `item`
     /// gives one at a time, the text handed to `emit` as it piles up: a List of 150,000 pods
     /// is never held whole, as values or as text. The same bytes as writing it whole.
-    public static func write(_ object: Object, streaming key: String, count: Int, item: (Int) -> Value, style: Style,
+    public static func write(_ object: Object, streaming key: String, count: Int, item: (Int) -> Value, style: Style, keys: KeyOrder = .asGiven,
                              emit: ([UInt8]) -> Void) throws(NonFiniteNumberError) {
+        let sorted = keys == .sorted
         var out: [UInt8] = []
         out.append(UInt8(ascii: "{"))
-        for (i, member) in object.members.enumerated() {
+        let order = sorted ? YAMLWriter.keyOrder(object) : nil
+        for i in object.members.indices {
+            let member = object.members[order?[i] ?? i]
             if i > 0 { out.append(UInt8(ascii: ",")) }
             if style == .pretty { newline(1, &out) }
             writeString(member.key, into: &out)
             out.append(UInt8(ascii: ":"))
             if style == .pretty { out.append(0x20) }
             guard member.key == key else {
-                try write(member.value, style: style, level: 1, into: &out)
+                try write(member.value, style: style, sorted: sorted, level: 1, into: &out)
                 continue
             }
             // As `.array` is written at level 1, one item at a time.
@@ -39,7 +46,7 @@ public enum JSONWriter {
             for j in 0..<count {
                 if j > 0 { out.append(UInt8(ascii: ",")) }
                 if style == .pretty { newline(2, &out) }
-                try write(item(j), style: style, level: 2, into: &out)
+                try write(item(j), style: style, sorted: sorted, level: 2, into: &out)
                 if out.count >= 1 << 20 {
                     emit(out)
                     out.removeAll(keepingCapacity: true)
@@ -58,7 +65,7 @@ public enum JSONWriter {
         for _ in 0..<(level * 4) { out.append(0x20) }
     }
 
-    private static func write(_ value: Value, style: Style, level: Int, into out: inout [UInt8]) throws(NonFiniteNumberError) {
+    private static func write(_ value: Value, style: Style, sorted: Bool, level: Int, into out: inout [UInt8]) throws(NonFiniteNumberError) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -72,19 +79,21 @@ public enum JSONWriter {
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 if style == .pretty { newline(level + 1, &out) }
-                try write(item, style: style, level: level + 1, into: &out)
+                try write(item, style: style, sorted: sorted, level: level + 1, into: &out)
             }
             if style == .pretty && !items.isEmpty { newline(level, &out) }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            for (i, member) in object.members.enumerated() {
+            let order = sorted ? YAMLWriter.keyOrder(object) : nil
+            for i in object.members.indices {
+                let member = object.members[order?[i] ?? i]
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 if style == .pretty { newline(level + 1, &out) }
                 writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if style == .pretty { out.append(0x20) }
-                try write(member.value, style: style, level: level + 1, into: &out)
+                try write(member.value, style: style, sorted: sorted, level: level + 1, into: &out)
             }
             if style == .pretty && !object.members.isEmpty { newline(level, &out) }
             out.append(UInt8(ascii: "}"))

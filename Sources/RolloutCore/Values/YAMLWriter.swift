@@ -66,6 +66,17 @@ public enum YAMLWriter {
         return members.indices.sorted { ByteOrder.precedes(members[$0].key, members[$1].key) }
     }
 
+    /// `sortedIndices`, or nil when the members are in that order already (no positions made).
+    static func keyOrder(_ object: Object) -> [Int]? {
+        let members = object.members
+        var i = 1
+        while i < members.count {
+            if ByteOrder.precedes(members[i].key, members[i - 1].key) { return sortedIndices(object) }
+            i += 1
+        }
+        return nil
+    }
+
     private static func spaces(_ n: Int) -> String { String(repeating: " ", count: n) }
 
     /// `n` spaces, appended as bytes (no string made for each line's indentation).
@@ -74,8 +85,9 @@ public enum YAMLWriter {
     }
 
     private static func writeObject(_ object: Object, indent: Int, into out: inout [UInt8], firstLinePrefixed: Bool = false) {
-        for (i, index) in sortedIndices(object).enumerated() {
-            let member = object.members[index]
+        let order = keyOrder(object)
+        for i in object.members.indices {
+            let member = object.members[order?[i] ?? i]
             if !(firstLinePrefixed && i == 0) { appendSpaces(indent, to: &out) }
             out.append(contentsOf: scalarText(member.key, indent: indent, isKey: true).utf8)
             out.append(contentsOf: ":".utf8)

@@ -50,7 +50,7 @@ public enum DeploymentController {
     /// collision count, printed in decimal and mapped through `SafeEncodeString`'s alphabet.
     public static func templateHash(_ template: Object, collisionCount: Int?) -> String {
         var bytes: [UInt8] = []
-        try? JSONWriter.write(Value.object(withoutHashLabel(template)).sortingKeys(), style: .compact, into: &bytes)
+        try? JSONWriter.write(Value.object(withoutHashLabel(template)), style: .compact, keys: .sorted, into: &bytes)
         if let collisionCount {
             var n = UInt64(collisionCount)
             for _ in 0..<8 { bytes.append(UInt8(n & 0xFF)); n >>= 8 }

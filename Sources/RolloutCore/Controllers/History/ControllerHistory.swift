@@ -11,7 +11,7 @@ public enum ControllerHistory {
     /// values (as `pod-template-hash`, DeploymentController.templateHash).
     public static func hash(data: Value, probe: Int?) -> String {
         var bytes: [UInt8] = []
-        try? JSONWriter.write(data.sortingKeys(), style: .compact, into: &bytes)
+        try? JSONWriter.write(data, style: .compact, keys: .sorted, into: &bytes)
         if let probe { bytes += Array(String(probe).utf8) }
         var hash: UInt32 = 2_166_136_261
         for byte in bytes { hash = (hash &* 16_777_619) ^ UInt32(byte) }
