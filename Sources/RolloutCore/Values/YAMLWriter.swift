@@ -287,6 +287,8 @@ public enum YAMLWriter {
     }
 
     static func doubleQuoted(_ s: String) -> String {
+        // Printable ASCII with no quote or backslash (a timestamp, a number's text) is itself.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
