@@ -94,6 +94,33 @@ final class CompactLineCodecTests: XCTestCase {
         }
     }
 
+    /// The writer gives the members in the order `CompactMember` declares them, the one order
+    /// the direct reader takes: a pod with every member set, each container state, an event.
+    func testTheWriterFollowsTheDeclaredOrderOfMembers() throws {
+        func keys(_ value: Value?) -> [String] { value?.objectValue?.members.map(\.key) ?? [] }
+        var every = Self.pods[2]
+        every.unschedulable = "0/3 nodes are available"
+        every.resourceVersion = "9"
+        every.ready = true
+        every.containers = Self.pods[1].containers + Self.pods[2].containers
+        let object = try JSONReader.parse(json(CompactPod.line(every, template: Self.template)))
+        XCTAssertEqual(keys(object), PodMember.allCases.map(\.name))
+        var containerKeys: [String] = []
+        for container in object["containers"]?.arrayValue ?? [] {
+            let names = keys(container)
+            XCTAssertEqual(names, ContainerMember.allCases.map(\.name).filter(names.contains), "\(names)")
+            containerKeys += names
+        }
+        XCTAssertEqual(Set(containerKeys), Set(ContainerMember.allCases.map(\.name)), "every container member written somewhere")
+        let event = SimEvent(namespace: "default", involvedKind: "Pod", involvedName: "p", involvedUID: "u", type: "Normal", reason: "r",
+                             message: "m", component: "c", first: Self.t(1), last: Self.t(2), count: 1, name: "p.1")
+        var resource = event.encoded()
+        var meta = resource.metadata
+        meta["resourceVersion"] = .string("4")
+        resource.metadata = meta
+        XCTAssertEqual(keys(try JSONReader.parse(json(try CompactEvent.line(resource)))), EventMember.allCases.map(\.name))
+    }
+
     func testTheWritersFormIsKeptByteForByte() {
         let line = CompactPod.line(Self.pods[1], template: Self.template)
         XCTAssertEqual(String(decoding: json(line), as: UTF8.self), """

@@ -11,23 +11,23 @@ enum CompactEvent {
         var w = CompactLineWriter(prefix: [CompactPod.mark, 0x09])
         w.open(UInt8(ascii: "{"))
         if let version = resource.metadata["resourceVersion"] {
-            w.key("rv")
+            w.key(EventMember.rv)
             do {
                 try w.value(version)
             } catch {
                 throw .conflict("event \(e.namespace)/\(e.name) holds a number JSON cannot store (\(error.value))")
             }
         }
-        w.key("kind"); w.string(e.involvedKind)
-        w.key("object"); w.string(e.involvedName)
-        w.key("uid"); w.string(e.involvedUID)
-        w.key("type"); w.string(e.type)
-        w.key("reason"); w.string(e.reason)
-        w.key("message"); w.string(e.message)
-        w.key("component"); w.string(e.component)
-        w.key("first"); w.int(e.first.milliseconds)
-        w.key("last"); w.int(e.last.milliseconds)
-        w.key("count"); w.int(e.count)
+        w.key(EventMember.kind); w.string(e.involvedKind)
+        w.key(EventMember.object); w.string(e.involvedName)
+        w.key(EventMember.uid); w.string(e.involvedUID)
+        w.key(EventMember.type); w.string(e.type)
+        w.key(EventMember.reason); w.string(e.reason)
+        w.key(EventMember.message); w.string(e.message)
+        w.key(EventMember.component); w.string(e.component)
+        w.key(EventMember.first); w.int(e.first.milliseconds)
+        w.key(EventMember.last); w.int(e.last.milliseconds)
+        w.key(EventMember.count); w.int(e.count)
         w.close(UInt8(ascii: "}"))
         return w.bytes
     }
@@ -36,9 +36,10 @@ enum CompactEvent {
     /// `StoredObjects` checks a stored event.
     static func event(_ o: Object, namespace: String, name: String) -> Result<(event: SimEvent, resourceVersion: String?), CompactPod.Damage> {
         var reader = CompactPod.Reader(object: o)
-        let kind = reader.string("kind"), object = reader.string("object"), uid = reader.string("uid"), type = reader.string("type")
-        let reason = reader.string("reason"), message = reader.string("message"), component = reader.string("component")
-        let first = reader.time("first"), last = reader.time("last"), count = reader.int("count"), version = reader.string("rv")
+        let kind = reader.string(EventMember.kind), object = reader.string(EventMember.object), uid = reader.string(EventMember.uid)
+        let type = reader.string(EventMember.type), reason = reader.string(EventMember.reason), message = reader.string(EventMember.message)
+        let component = reader.string(EventMember.component), first = reader.time(EventMember.first), last = reader.time(EventMember.last)
+        let count = reader.int(EventMember.count), version = reader.string(EventMember.rv)
         if let problem = reader.problem { return .failure(CompactPod.Damage(reason: problem)) }
         guard let kind, let object, let uid, let type, let reason, let message, let component, let first, let last, let count else {
             return .failure(CompactPod.Damage(reason: "its compact line lacks a field"))

@@ -53,12 +53,10 @@ struct CompactLineReader {
 
     // MARK: the line's members
 
-    private static let podKeys: [StaticString] = [
-        "rv", "uid", "created", "labels", "owner", "node", "ip", "hostIP", "scheduled", "ready", "readySince", "initialized",
-        "admitted", "disruption", "containers", "deletion", "grace", "unschedulable",
-    ]
-    private static let containerKeys: [StaticString] = ["name", "restarts", "ready", "started", "running", "waiting", "terminated", "last"]
-    private static let eventKeys: [StaticString] = ["rv", "kind", "object", "uid", "type", "reason", "message", "component", "first", "last", "count"]
+    // The keys in the writer's order (`CompactMember`).
+    private static let podKeys = PodMember.keys
+    private static let containerKeys = ContainerMember.keys
+    private static let eventKeys = EventMember.keys
 
     private mutating func readPod(namespace: String, name: String) -> StoredPod? {
         var rv: String?, uid: String?, created: Timestamp?, owner: StoredPod.Owner?, disruption: StoredPod.Disruption?
@@ -70,29 +68,29 @@ struct CompactLineReader {
         var next = 0
         if !take(UInt8(ascii: "}")) {
             repeat {
-                guard let k = key(Self.podKeys, from: &next) else { return nil }
+                guard let k: PodMember = key(Self.podKeys, from: &next) else { return nil }
                 switch k {
-                case 0: guard let v = string() else { return nil }; rv = v
-                case 1: guard let v = string() else { return nil }; uid = v
-                case 2: guard let v = time() else { return nil }; created = v
-                case 3: guard let v = readLabels() else { return nil }; labels = v
-                case 4:
+                case .rv: guard let v = string() else { return nil }; rv = v
+                case .uid: guard let v = string() else { return nil }; uid = v
+                case .created: guard let v = time() else { return nil }; created = v
+                case .labels: guard let v = readLabels() else { return nil }; labels = v
+                case .owner:
                     guard take(UInt8(ascii: "[")), let kind = string(), take(UInt8(ascii: ",")), let ownerName = string(), take(UInt8(ascii: ",")),
                           let ownerUID = string(), take(UInt8(ascii: "]")) else { return nil }
                     owner = StoredPod.Owner(kind: kind, name: ownerName, uid: ownerUID)
-                case 5: guard let v = string() else { return nil }; node = v
-                case 6: guard let v = string() else { return nil }; ip = v
-                case 7: guard let v = string() else { return nil }; hostIP = v
-                case 8: guard let v = time() else { return nil }; scheduled = v
-                case 9: guard let v = bool() else { return nil }; ready = v
-                case 10: guard let v = time() else { return nil }; readySince = v
-                case 11: guard let v = time() else { return nil }; initialized = v
-                case 12: guard let v = time() else { return nil }; admitted = v
-                case 13:
+                case .node: guard let v = string() else { return nil }; node = v
+                case .ip: guard let v = string() else { return nil }; ip = v
+                case .hostIP: guard let v = string() else { return nil }; hostIP = v
+                case .scheduled: guard let v = time() else { return nil }; scheduled = v
+                case .ready: guard let v = bool() else { return nil }; ready = v
+                case .readySince: guard let v = time() else { return nil }; readySince = v
+                case .initialized: guard let v = time() else { return nil }; initialized = v
+                case .admitted: guard let v = time() else { return nil }; admitted = v
+                case .disruption:
                     guard take(UInt8(ascii: "[")), let reason = string(), take(UInt8(ascii: ",")), let message = string(), take(UInt8(ascii: ",")),
                           let at = time(), take(UInt8(ascii: "]")) else { return nil }
                     disruption = StoredPod.Disruption(reason: reason, message: message, at: at)
-                case 14:
+                case .containers:
                     guard take(UInt8(ascii: "[")) else { return nil }
                     if !take(UInt8(ascii: "]")) {
                         repeat {
@@ -101,9 +99,9 @@ struct CompactLineReader {
                         } while take(UInt8(ascii: ","))
                         guard take(UInt8(ascii: "]")) else { return nil }
                     }
-                case 15: guard let v = time() else { return nil }; deletion = v
-                case 16: guard let v = int() else { return nil }; grace = v
-                default: guard let v = string() else { return nil }; unschedulable = v
+                case .deletion: guard let v = time() else { return nil }; deletion = v
+                case .grace: guard let v = int() else { return nil }; grace = v
+                case .unschedulable: guard let v = string() else { return nil }; unschedulable = v
                 }
             } while take(UInt8(ascii: ","))
             guard take(UInt8(ascii: "}")) else { return nil }
@@ -133,22 +131,22 @@ struct CompactLineReader {
         var next = 0
         if !take(UInt8(ascii: "}")) {
             repeat {
-                guard let k = key(Self.containerKeys, from: &next) else { return nil }
+                guard let k: ContainerMember = key(Self.containerKeys, from: &next) else { return nil }
                 switch k {
-                case 0: guard let v = string() else { return nil }; name = v
-                case 1:
+                case .name: guard let v = string() else { return nil }; name = v
+                case .restarts:
                     // As `CompactPod.Reader`: what a kubelet could have counted.
                     guard let v = int(), StoredObjects.int32.contains(v) else { return nil }
                     restarts = v
-                case 2: guard let v = bool() else { return nil }; ready = v
-                case 3: guard let v = bool() else { return nil }; started = v
-                case 4, 5, 6:
+                case .ready: guard let v = bool() else { return nil }; ready = v
+                case .started: guard let v = bool() else { return nil }; started = v
+                case .running, .waiting, .terminated:
                     // One state: the full reader takes the first of running, waiting, terminated.
                     guard state == nil else { return nil }
-                    if k == 4 {
+                    if k == .running {
                         guard let since = time() else { return nil }
                         state = .running(since: since)
-                    } else if k == 5 {
+                    } else if k == .waiting {
                         guard take(UInt8(ascii: "[")), let reason = string() else { return nil }
                         var message: String?
                         if take(UInt8(ascii: ",")) {
@@ -161,7 +159,7 @@ struct CompactLineReader {
                         guard let t = termination() else { return nil }
                         state = .terminated(t)
                     }
-                default: guard let t = termination() else { return nil }; last = t
+                case .last: guard let t = termination() else { return nil }; last = t
                 }
             } while take(UInt8(ascii: ","))
             guard take(UInt8(ascii: "}")) else { return nil }
@@ -178,27 +176,28 @@ struct CompactLineReader {
     }
 
     private mutating func readEvent(namespace: String, name: String) -> (event: SimEvent, resourceVersion: String?)? {
-        var strings = [String?](repeating: nil, count: 8)
+        var strings = [String?](repeating: nil, count: EventMember.component.rawValue + 1)
         var first: Timestamp?, last: Timestamp?, count: Int?
         guard take(UInt8(ascii: "{")) else { return nil }
         var next = 0
         repeat {
-            guard let k = key(Self.eventKeys, from: &next) else { return nil }
+            guard let k: EventMember = key(Self.eventKeys, from: &next) else { return nil }
             switch k {
-            case 0...7: guard let v = string() else { return nil }; strings[k] = v
-            case 8: guard let v = time() else { return nil }; first = v
-            case 9: guard let v = time() else { return nil }; last = v
-            default:
+            case .rv, .kind, .object, .uid, .type, .reason, .message, .component: guard let v = string() else { return nil }; strings[k.rawValue] = v
+            case .first: guard let v = time() else { return nil }; first = v
+            case .last: guard let v = time() else { return nil }; last = v
+            case .count:
                 guard let v = int(), StoredObjects.int32.contains(v) else { return nil }
                 count = v
             }
         } while take(UInt8(ascii: ","))
-        guard take(UInt8(ascii: "}")), i == bytes.count, let kind = strings[1], let object = strings[2], let uid = strings[3],
-              let type = strings[4], let reason = strings[5], let message = strings[6], let component = strings[7],
+        func text(_ member: EventMember) -> String? { strings[member.rawValue] }
+        guard take(UInt8(ascii: "}")), i == bytes.count, let kind = text(.kind), let object = text(.object), let uid = text(.uid),
+              let type = text(.type), let reason = text(.reason), let message = text(.message), let component = text(.component),
               let first, let last, let count else { return nil }
         let event = SimEvent(namespace: namespace, involvedKind: kind, involvedName: object, involvedUID: uid, type: type, reason: reason,
                              message: message, component: component, first: first, last: last, count: count, name: name)
-        return (event, strings[0])
+        return (event, text(.rv))
     }
 
     // MARK: tokens
@@ -209,8 +208,9 @@ struct CompactLineReader {
         return true
     }
 
-    /// `"key":` for one of `keys` at `from` or after it (the writer's order); `from` moves past it.
-    private mutating func key(_ keys: [StaticString], from: inout Int) -> Int? {
+    /// `"key":` for one of `keys` (`M.keys`) at `from` or after it (the writer's order); `from`
+    /// moves past it.
+    private mutating func key<M: CompactMember>(_ keys: [StaticString], from: inout Int) -> M? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = i
         while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
@@ -221,7 +221,7 @@ struct CompactLineReader {
             let key = keys[k]
             if key.utf8CodeUnitCount == length && memcmp(base + start, key.utf8Start, length) == 0 {
                 from = k + 1
-                return k
+                return M(rawValue: k)
             }
             k += 1
         }

@@ -41,6 +41,11 @@ struct CompactLineWriter {
         afterItem = false
     }
 
+    /// A compact line's member's key.
+    mutating func key(_ member: some CompactMember) {
+        key(member.key)
+    }
+
     /// A member's key from the data (a label's), escaped as any string.
     mutating func key(_ key: String) {
         separate()

@@ -25,11 +25,11 @@ enum CompactPod {
     /// JSON object would).
     static func line(_ stored: StoredPod, template: PodTemplateBlob) -> [UInt8] {
         var w = CompactLineWriter(prefix: [mark] + Array(template.id.utf8) + [0x09])
-        func time(_ key: StaticString, _ t: Timestamp?) {
-            if let t { w.key(key); w.int(t.milliseconds) }
+        func time(_ member: some CompactMember, _ t: Timestamp?) {
+            if let t { w.key(member); w.int(t.milliseconds) }
         }
-        func string(_ key: StaticString, _ s: String?) {
-            if let s { w.key(key); w.string(s) }
+        func string(_ member: PodMember, _ s: String?) {
+            if let s { w.key(member); w.string(s) }
         }
         func termination(_ t: SimContainer.Termination) {
             w.open(UInt8(ascii: "["))
@@ -37,10 +37,10 @@ enum CompactPod {
             w.close(UInt8(ascii: "]"))
         }
         w.open(UInt8(ascii: "{"))
-        string("rv", stored.resourceVersion)
-        string("uid", stored.uid)
-        time("created", stored.created)
-        w.key("labels")
+        string(.rv, stored.resourceVersion)
+        string(.uid, stored.uid)
+        time(PodMember.created, stored.created)
+        w.key(PodMember.labels)
         w.open(UInt8(ascii: "{"))
         for (key, value) in stored.labels.sorted(by: { $0.key < $1.key }) {
             w.key(key)
@@ -48,51 +48,51 @@ enum CompactPod {
         }
         w.close(UInt8(ascii: "}"))
         if let owner = stored.owner {
-            w.key("owner")
+            w.key(PodMember.owner)
             w.open(UInt8(ascii: "["))
             w.string(owner.kind); w.string(owner.name); w.string(owner.uid)
             w.close(UInt8(ascii: "]"))
         }
-        string("node", stored.nodeName)
-        string("ip", stored.ip)
-        string("hostIP", stored.hostIP)
-        time("scheduled", stored.scheduledAt)
-        if stored.ready { w.key("ready"); w.bool(true) }
-        time("readySince", stored.readySince)
-        time("initialized", stored.initializedAt)
-        time("admitted", stored.admittedAt)
+        string(.node, stored.nodeName)
+        string(.ip, stored.ip)
+        string(.hostIP, stored.hostIP)
+        time(PodMember.scheduled, stored.scheduledAt)
+        if stored.ready { w.key(PodMember.ready); w.bool(true) }
+        time(PodMember.readySince, stored.readySince)
+        time(PodMember.initialized, stored.initializedAt)
+        time(PodMember.admitted, stored.admittedAt)
         if let disruption = stored.disruption {
-            w.key("disruption")
+            w.key(PodMember.disruption)
             w.open(UInt8(ascii: "["))
             w.string(disruption.reason); w.string(disruption.message); w.int(disruption.at.milliseconds)
             w.close(UInt8(ascii: "]"))
         }
-        w.key("containers")
+        w.key(PodMember.containers)
         w.open(UInt8(ascii: "["))
         for c in stored.containers {
             w.open(UInt8(ascii: "{"))
-            w.key("name"); w.string(c.name)
-            w.key("restarts"); w.int(c.restarts)
-            if c.ready { w.key("ready"); w.bool(true) }
-            if c.started { w.key("started"); w.bool(true) }
+            w.key(ContainerMember.name); w.string(c.name)
+            w.key(ContainerMember.restarts); w.int(c.restarts)
+            if c.ready { w.key(ContainerMember.ready); w.bool(true) }
+            if c.started { w.key(ContainerMember.started); w.bool(true) }
             switch c.state {
-            case .running(let since)?: time("running", since)
+            case .running(let since)?: time(ContainerMember.running, since)
             case .waiting(let reason, let message)?:
-                w.key("waiting")
+                w.key(ContainerMember.waiting)
                 w.open(UInt8(ascii: "["))
                 w.string(reason)
                 if let message { w.string(message) }
                 w.close(UInt8(ascii: "]"))
-            case .terminated(let t)?: w.key("terminated"); termination(t)
+            case .terminated(let t)?: w.key(ContainerMember.terminated); termination(t)
             case nil: break
             }
-            if let last = c.last { w.key("last"); termination(last) }
+            if let last = c.last { w.key(ContainerMember.last); termination(last) }
             w.close(UInt8(ascii: "}"))
         }
         w.close(UInt8(ascii: "]"))
-        time("deletion", stored.deletion)
-        if let grace = stored.deletionGrace { w.key("grace"); w.int(grace) }
-        string("unschedulable", stored.unschedulable)
+        time(PodMember.deletion, stored.deletion)
+        if let grace = stored.deletionGrace { w.key(PodMember.grace); w.int(grace) }
+        string(.unschedulable, stored.unschedulable)
         w.close(UInt8(ascii: "}"))
         return w.bytes
     }
@@ -214,21 +214,23 @@ enum CompactPod {
 
         mutating func fail(_ text: String) { if problem == nil { problem = text } }
 
-        mutating func string(_ key: String, in o: Object? = nil) -> String? {
+        mutating func string(_ member: some CompactMember, in o: Object? = nil) -> String? {
+            let key = member.name
             guard let v = (o ?? object)[key] else { return nil }
             guard case .string(let s) = v else { fail("\(key) is not a string"); return nil }
             return s
         }
 
-        mutating func int(_ key: String, in o: Object? = nil) -> Int? {
+        mutating func int(_ member: some CompactMember, in o: Object? = nil) -> Int? {
+            let key = member.name
             guard let v = (o ?? object)[key] else { return nil }
             guard case .int(let n) = v else { fail("\(key) is not an integer"); return nil }
             return n
         }
 
-        mutating func time(_ key: String, in o: Object? = nil) -> Timestamp? {
-            guard let n = int(key, in: o) else { return nil }
-            guard Self.times.contains(n) else { fail("\(key) is not a time"); return nil }
+        mutating func time(_ member: some CompactMember, in o: Object? = nil) -> Timestamp? {
+            guard let n = int(member, in: o) else { return nil }
+            guard Self.times.contains(n) else { fail("\(member.name) is not a time"); return nil }
             return Timestamp(milliseconds: n)
         }
 
@@ -237,7 +239,8 @@ enum CompactPod {
             return Timestamp(milliseconds: n)
         }
 
-        mutating func bool(_ key: String, in o: Object? = nil) -> Bool {
+        mutating func bool(_ member: some CompactMember, in o: Object? = nil) -> Bool {
+            let key = member.name
             guard let v = (o ?? object)[key] else { return false }
             guard case .bool(let b) = v else { fail("\(key) is not a boolean"); return false }
             return b
@@ -261,7 +264,7 @@ enum CompactPod {
 
         mutating func read(namespace: String, name: String) -> Result<StoredPod, Damage> {
             var labels: [String: String] = [:]
-            if let v = object["labels"] {
+            if let v = object[PodMember.labels.name] {
                 guard case .object(let o) = v else { return .failure(Damage(reason: "labels is not a map")) }
                 for m in o.members {
                     guard case .string(let s) = m.value else { return .failure(Damage(reason: "label \(m.key) is not a string")) }
@@ -269,31 +272,31 @@ enum CompactPod {
                 }
             }
             var owner: StoredPod.Owner?
-            if let items = strings(object["owner"], "owner", count: 3...3) {
+            if let items = strings(object[PodMember.owner.name], PodMember.owner.name, count: 3...3) {
                 guard case .string(let kind) = items[0], case .string(let ownerName) = items[1], case .string(let uid) = items[2] else {
                     return .failure(Damage(reason: "owner is malformed"))
                 }
                 owner = StoredPod.Owner(kind: kind, name: ownerName, uid: uid)
             }
             var disruption: StoredPod.Disruption?
-            if let items = strings(object["disruption"], "disruption", count: 3...3) {
-                guard case .string(let reason) = items[0], case .string(let message) = items[1], let at = time(items[2], "disruption") else {
+            if let items = strings(object[PodMember.disruption.name], PodMember.disruption.name, count: 3...3) {
+                guard case .string(let reason) = items[0], case .string(let message) = items[1], let at = time(items[2], PodMember.disruption.name) else {
                     return .failure(Damage(reason: "disruption is malformed"))
                 }
                 disruption = StoredPod.Disruption(reason: reason, message: message, at: at)
             }
             var containers: [StoredPod.Container] = []
-            if let v = object["containers"] {
+            if let v = object[PodMember.containers.name] {
                 guard case .array(let items) = v else { return .failure(Damage(reason: "containers is not a list")) }
                 for item in items {
-                    guard case .object(let c) = item, let containerName = string("name", in: c) else {
+                    guard case .object(let c) = item, let containerName = string(ContainerMember.name, in: c) else {
                         return .failure(Damage(reason: "a container has no name"))
                     }
                     var state: SimContainer.State?
-                    if c["running"] != nil {
-                        guard let since = time("running", in: c) else { return .failure(Damage(reason: problem ?? "running is malformed")) }
+                    if c[ContainerMember.running.name] != nil {
+                        guard let since = time(ContainerMember.running, in: c) else { return .failure(Damage(reason: problem ?? "running is malformed")) }
                         state = .running(since: since)
-                    } else if let items = strings(c["waiting"], "waiting", count: 1...2) {
+                    } else if let items = strings(c[ContainerMember.waiting.name], ContainerMember.waiting.name, count: 1...2) {
                         guard case .string(let reason) = items[0] else { return .failure(Damage(reason: "waiting is malformed")) }
                         var message: String?
                         if items.count == 2 {
@@ -301,27 +304,28 @@ enum CompactPod {
                             message = m
                         }
                         state = .waiting(reason, message: message)
-                    } else if let t = termination(c["terminated"], "terminated") {
+                    } else if let t = termination(c[ContainerMember.terminated.name], ContainerMember.terminated.name) {
                         state = .terminated(t)
                     }
                     // As StoredObjects checks restartCount: what a kubelet could have counted.
-                    let restarts = int("restarts", in: c) ?? 0
+                    let restarts = int(ContainerMember.restarts, in: c) ?? 0
                     guard StoredObjects.int32.contains(restarts) else {
                         return .failure(Damage(reason: "containers[\(containers.count)].restarts: Invalid value: \(restarts): must be between 0 and \(Int32.max)"))
                     }
-                    containers.append(StoredPod.Container(name: containerName, restarts: restarts, ready: bool("ready", in: c), state: state,
-                                                          last: termination(c["last"], "last"), started: bool("started", in: c)))
+                    containers.append(StoredPod.Container(name: containerName, restarts: restarts, ready: bool(ContainerMember.ready, in: c), state: state,
+                                                          last: termination(c[ContainerMember.last.name], ContainerMember.last.name),
+                                                          started: bool(ContainerMember.started, in: c)))
                 }
             }
-            guard let uid = string("uid"), let created = time("created") else {
+            guard let uid = string(PodMember.uid), let created = time(PodMember.created) else {
                 return .failure(Damage(reason: problem ?? "it has no uid or creation time"))
             }
             let stored = StoredPod(name: name, namespace: namespace, uid: uid, owner: owner, labels: labels, created: created,
-                                   nodeName: string("node"), ip: string("ip"), hostIP: string("hostIP"),
-                                   scheduledAt: time("scheduled"), ready: bool("ready"), readySince: time("readySince"),
-                                   initializedAt: time("initialized"), disruption: disruption, admittedAt: time("admitted"),
-                                   containers: containers, deletion: time("deletion"), deletionGrace: int("grace"),
-                                   unschedulable: string("unschedulable"), resourceVersion: string("rv"))
+                                   nodeName: string(PodMember.node), ip: string(PodMember.ip), hostIP: string(PodMember.hostIP),
+                                   scheduledAt: time(PodMember.scheduled), ready: bool(PodMember.ready), readySince: time(PodMember.readySince),
+                                   initializedAt: time(PodMember.initialized), disruption: disruption, admittedAt: time(PodMember.admitted),
+                                   containers: containers, deletion: time(PodMember.deletion), deletionGrace: int(PodMember.grace),
+                                   unschedulable: string(PodMember.unschedulable), resourceVersion: string(PodMember.rv))
             if let problem { return .failure(Damage(reason: problem)) }
             return .success(stored)
         }
