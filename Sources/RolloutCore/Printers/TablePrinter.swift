@@ -88,7 +88,7 @@ public struct ListingRow: Equatable, Sendable {
             case .text(let s):
                 // Separator bytes cannot appear in a cell; most cells have none to replace. (The
                 // replacement goes by characters: a CR LF pair is one, and is kept.)
-                if s.utf8.contains(where: { $0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+                if s.withUTF8Bytes({ $0.contains { $0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } }) {
                     out.append(contentsOf: String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\u{02}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }).utf8)
                 } else {
                     out.append(contentsOf: s.utf8)

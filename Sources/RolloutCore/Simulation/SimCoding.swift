@@ -272,7 +272,7 @@ struct FNVRounds {
     }
 
     mutating func mix(_ text: String) {
-        for byte in text.utf8 { mix(byte) }
+        text.withUTF8Bytes { for byte in $0 { mix(byte) } }
     }
 
     /// `prefix` (ASCII), then the four hashes as 16 hex digits each.

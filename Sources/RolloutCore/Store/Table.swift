@@ -119,9 +119,9 @@ struct Table {
     static func shard(of key: Key, count: Int) -> Int {
         guard count > 1 else { return 0 }
         var hash: UInt32 = 2_166_136_261
-        for byte in key.namespace.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        key.namespace.withUTF8Bytes { for byte in $0 { hash = (hash ^ UInt32(byte)) &* 16_777_619 } }
         hash = (hash ^ 0x2F) &* 16_777_619
-        for byte in key.name.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        key.name.withUTF8Bytes { for byte in $0 { hash = (hash ^ UInt32(byte)) &* 16_777_619 } }
         return Int(hash % UInt32(count))
     }
 

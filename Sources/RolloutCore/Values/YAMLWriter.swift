@@ -152,7 +152,7 @@ public enum YAMLWriter {
         if s.isEmpty { return .doubleQuoted }
         // Printable ASCII only (most names and values): no break and nothing to escape, so the
         // loop below would find nothing.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) {
+        if s.withUTF8Bytes({ $0.allSatisfy { $0 >= 0x20 && $0 <= 0x7E } }) {
             if readsAsNonString(s) { return .doubleQuoted }
             return isPlainSafe(s) ? .plain : .singleQuoted
         }
@@ -288,7 +288,7 @@ public enum YAMLWriter {
 
     static func doubleQuoted(_ s: String) -> String {
         // Printable ASCII with no quote or backslash (a timestamp, a number's text) is itself.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
+        if s.withUTF8Bytes({ $0.allSatisfy { $0 >= 0x20 && $0 <= 0x7E && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } }) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

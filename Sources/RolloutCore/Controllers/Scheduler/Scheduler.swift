@@ -232,7 +232,7 @@ enum Scheduler {
     /// FNV-1a of the uid: the seeded tie-break.
     static func seed(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        text.withUTF8Bytes { for byte in $0 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 } }
         return hash
     }
 
