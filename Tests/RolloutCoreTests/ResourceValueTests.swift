@@ -148,4 +148,37 @@ final class ResourceValueTests: XCTestCase {
         describe.write("Name:\tweb\nLong Label:\tx\nTemplate:\n  Labels:\tapp=web\n")
         XCTAssertEqual(describe.render(), "Name:        web\nLong Label:  x\nTemplate:\n  Labels:  app=web\n")
     }
+
+    /// `write` splits at the bytes `\t` and `\n`, as Go's tabwriter does: the lines and cells
+    /// String's split gave (kept here as the reference) for any text without a CR LF, and for
+    /// a CR LF a line ending at the LF with the CR in its last cell.
+    func testTabWriterSplitsTextAtTabAndNewlineBytes() {
+        func reference(_ text: String) -> String {
+            var writer = TabWriter(minWidth: 0, padding: 2)
+            var parts = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if parts.last == "" { parts.removeLast() }
+            for line in parts { writer.add(line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)) }
+            return writer.render()
+        }
+        let alphabet: [Unicode.Scalar] = ["a", "b", " ", "\t", "\n", "é", "\u{301}", "\u{1F600}", ":"]
+        var texts = ["", "a", "a\n", "a\n\n", "\n", "\t", "a\n\t", "\t\t\n", "x\ty\nlong cell\tz\n  nested\n"]
+        var seed: UInt64 = 42
+        for _ in 0..<3_000 {
+            var text = ""
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            for _ in 0..<Int(seed >> 59) {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                text.unicodeScalars.append(alphabet[Int(seed >> 33) % alphabet.count])
+            }
+            texts.append(text)
+        }
+        for text in texts {
+            var writer = TabWriter(minWidth: 0, padding: 2)
+            writer.write(text)
+            XCTAssertEqual(writer.render(), reference(text), text.debugDescription)
+        }
+        var crlf = TabWriter(minWidth: 0, padding: 2)
+        crlf.write("a\tb\r\ncc\td\n")
+        XCTAssertEqual(crlf.render(), "a   b\r\ncc  d\n")
+    }
 }

@@ -16,11 +16,34 @@ public struct TabWriter {
     /// A row of cells: all but the last end in a tab.
     public mutating func add(_ cells: [String]) { lines.append(cells) }
 
-    /// Text with `\t` between cells and `\n` ending lines.
+    /// Text with `\t` between cells and `\n` ending lines, split at those bytes as Go's
+    /// tabwriter splits them (a `\r` before a `\n` stays in its cell: the String's CR LF
+    /// character is not split at), without a Substring per line and cell (`describe pods` of
+    /// 15,000 pods spent half its time splitting).
     public mutating func write(_ text: String) {
-        var parts = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if parts.last == "" { parts.removeLast() }
-        for line in parts { lines.append(line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)) }
+        text.withUTF8Bytes { bytes in
+            var cells: [String] = []
+            var start = 0
+            func cell(_ end: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
+            for i in bytes.indices {
+                switch bytes[i] {
+                case 0x09:
+                    cells.append(cell(i))
+                    start = i + 1
+                case 0x0A:
+                    cells.append(cell(i))
+                    lines.append(cells)
+                    cells = []
+                    start = i + 1
+                default:
+                    continue
+                }
+            }
+            if start < bytes.count || !cells.isEmpty {
+                cells.append(cell(bytes.count))
+                lines.append(cells)
+            }
+        }
     }
 
     public func render() -> String {
