@@ -34,8 +34,9 @@ public enum YAMLWriter {
     /// bytes as writing it whole.
     public static func write(_ object: Object, streaming key: String, count: Int, item: (Int) -> Value, emit: ([UInt8]) -> Void) {
         var out: [UInt8] = []
-        for index in sortedIndices(object) {
-            let member = object.members[index]
+        let order = keyOrder(object)
+        for i in object.members.indices {
+            let member = object.members[order?[i] ?? i]
             guard member.key == key, count > 0 else {
                 writeObject(Object([member]), indent: 0, into: &out)
                 continue
@@ -228,8 +229,7 @@ public enum YAMLWriter {
         // (A document marker only counts as characters: `---` then a combining mark is not one.)
         let lead = s.utf8.first
         let marker = (lead == UInt8(ascii: "-") || lead == UInt8(ascii: ".")) && s.utf8.count >= 3 && (s.hasPrefix("---") || s.hasPrefix("..."))
-        var text = s
-        return text.withUTF8 { isPlainSafe($0, startsWithMarker: marker) }
+        return s.withUTF8Bytes { isPlainSafe($0, startsWithMarker: marker) }
     }
 
     private static func isPlainSafe(_ bytes: UnsafeBufferPointer<UInt8>, startsWithMarker: Bool) -> Bool {
