@@ -256,4 +256,101 @@ final class ListingMergeTests: XCTestCase {
         XCTAssertEqual(rows.prefix(3).map { "\($0.namespace)/\($0.name)" }, ["default/cm-1", "default/cm-10", "default/cm-1001"])
         XCTAssertEqual(try store.listingRows(type, namespace: "kube-system").count, 325)
     }
+
+    /// The run a merge hands out first, found from the runs' parts before they are laid end
+    /// to end (so `get` can print its first row first), is the merge's first: the least first
+    /// key, the lower run between equal keys, empty runs passed over.
+    func testFirstRunIsTheMergesFirst() {
+        var random = SeededRandom(seed: 32)
+        let alphabet = ["a", "b", "-", "é"]
+        for trial in 0..<300 {
+            let runCount = 1 + Int(random.next() % 9)
+            var parts: [SortedRuns] = []
+            for _ in 0..<runCount {
+                let size = Int(random.next() % 4)
+                let keys = (0..<size).map { _ in
+                    (0..<Int(random.next() % 3)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined()
+                }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                var part = SortedRuns()
+                part.addRun(count: keys.count) { index, append in append(keys[index]) }
+                parts.append(part)
+            }
+            var all = SortedRuns()
+            for part in parts { all.append(part) }
+            var first: Int?
+            all.merge { run, _ in if first == nil { first = run } }
+            XCTAssertEqual(SortedRuns.firstRun(among: parts), first, "trial \(trial)")
+        }
+        XCTAssertNil(SortedRuns.firstRun(among: []))
+        XCTAssertNil(SortedRuns.firstRun(among: [SortedRuns()]))
+    }
+
+    /// A restarts cell is read without splitting it when it is spelled as the store writes it
+    /// (digits, a comma, digits or nothing); every spelling reads as the split of it reads
+    /// (`Int(String)` of the first two pieces between commas, empty pieces dropped).
+    func testRestartsCellsReadAsTheirSplit() {
+        func split(_ text: String) -> ListingRow.Cell {
+            let fields = text.split(separator: ",")
+            return .restarts(fields.first.flatMap { Int($0) } ?? 0, last: fields.count > 1 ? Int(fields[1]).map { Timestamp(milliseconds: $0) } : nil)
+        }
+        var texts = ["0,", "3,", "12,1735689600000", "0,0", "007,42", ",5", "", ",", "3", "-1,", "+2,7", "3,4,5", "3,,5", "3,x", "x,3",
+                     "99999999999999999999,", "1,99999999999999999999", "999999999999999999,999999999999999999", "1 ,2", "١,2"]
+        var random = SeededRandom(seed: 5)
+        let pieces = ["0", "1", "9", ",", "-", "+", " ", "12345678901234567890"]
+        for _ in 0..<2_000 {
+            texts.append((0..<Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined())
+        }
+        for text in texts {
+            XCTAssertEqual(ListingRow.decodeCells(ArraySlice(("\u{02}" + text).utf8)), [split(text)], text)
+        }
+    }
+
+    /// Ages are kept by their whole seconds in a small table; times whose seconds share the
+    /// table's slot (256 apart), times within one second, and a time after `now` each print
+    /// kubectl's `HumanDuration` of their own age.
+    func testAgesPrintTheirOwnDurationWhateverTheyShareASlotWith() {
+        let pods = ResourceType.forObject(apiVersion: "v1", kind: "Pod")
+        let now = Timestamp(milliseconds: 10_000_000_000)
+        let ages = [0, 256_000, 512_000, 255_999, 256_999, 1_000, 1_999, 3_600_000, 3_600_000 + 256_000, 86_400_000 * 3, -500, -2_500, 0]
+        let rows = ages.enumerated().map { i, age in
+            ListingRow(namespace: "default", name: "pod-\(i < 10 ? "0" : "")\(i)", labels: [:],
+                       cells: [.text("pod-\(i < 10 ? "0" : "")\(i)"), .text("1/1"), .text("Running"), .restarts(0, last: nil),
+                               .age(Timestamp(milliseconds: now.milliseconds - age))])
+        }
+        var text = ""
+        TablePrinter.write(runs: [rows], type: pods, now: now, options: TableOptions()) { text += $0 }
+        let printed = text.split(separator: "\n").dropFirst().map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        XCTAssertEqual(printed, ages.map { humanDuration(milliseconds: $0) })
+        XCTAssertEqual(printed.prefix(4), ["0s", "4m16s", "8m32s", "4m15s"])
+        // Times no API server writes (a damaged rows file can hold any number) print as the
+        // farthest ages instead of overflowing.
+        let far = ListingRow(namespace: "default", name: "far", labels: [:],
+                             cells: [.text("far"), .text("1/1"), .text("Running"), .restarts(2, last: Timestamp(milliseconds: .min)),
+                                     .age(Timestamp(milliseconds: .min + 5))])
+        var farText = ""
+        TablePrinter.write(runs: [[far]], type: pods, now: now, options: TableOptions()) { farText += $0 }
+        let farthest = humanDuration(milliseconds: .max)
+        XCTAssertTrue(farText.hasSuffix("far    1/1     Running   2 (\(farthest) ago)   \(farthest)\n"), farText)
+    }
+
+    /// A shard's rows file is mapped, not copied: its rows read as the bytes do, an empty file
+    /// reads as no rows, and a file replaced (as the store replaces files, by renaming a new
+    /// one over it) after it was read leaves the rows read as they were.
+    func testMappedRowsFileKeepsTheBytesItWasReadWith() throws {
+        let directory = try temporaryDirectory(self)
+        let path = directory.appendingPathComponent("shard.rows").path
+        try FileIO.writeAtomically([], to: path, syncDirectory: false)
+        XCTAssertEqual(try ListingRun.reading(file: path, namespace: nil).count, 0)
+        let rows = (0..<2_000).map { podRow("default", "web-\($0)", age: $0 * 1_000) }.sorted(by: ListingRow.precedes)
+        var file: [UInt8] = []
+        for row in rows { file += Array("\(row.namespace)\t\(row.name)\t\(row.encodedLabels)\t\(row.encodedCells)\n".utf8) }
+        try FileIO.writeAtomically(file, to: path, syncDirectory: false)
+        let run = try ListingRun.reading(file: path, namespace: nil)
+        try FileIO.writeAtomically(Array("default\tother\t\tother\n".utf8), to: path, syncDirectory: false)
+        XCTAssertEqual(run.rows, rows)
+        XCTAssertEqual(try ListingRun.reading(file: path, namespace: nil).rows.map(\.name), ["other"])
+        let bytes = FileBytes(Array("abc".utf8))
+        XCTAssertEqual(bytes.withUnsafeBufferPointer { Array($0) }, Array("abc".utf8))
+        XCTAssertEqual(FileBytes([]).withUnsafeBufferPointer { $0.count }, 0)
+    }
 }

@@ -13,7 +13,7 @@ public struct ListingRun: Sendable {
     }
 
     private enum Storage: Sendable {
-        case encoded(bytes: [UInt8], rows: [Fields])
+        case encoded(bytes: FileBytes, rows: [Fields])
         case rows([ListingRow])
     }
 
@@ -78,20 +78,20 @@ public struct ListingRun: Sendable {
 
     private init(storage: Storage) { self.storage = storage }
 
-    /// Formats every row, in order, into `lines` (`TablePrinter.LineFormat`): a file's rows
-    /// from their bytes where they lie.
-    func format(with format: inout TablePrinter.LineFormat, into lines: inout RowLines) {
+    /// Formats the rows of `range` (every row when nil), in order, into `lines`
+    /// (`TablePrinter.LineFormat`): a file's rows from their bytes where they lie.
+    func format<Sink: LineSink>(_ range: Range<Int>? = nil, with format: inout TablePrinter.LineFormat, into lines: inout Sink) {
         switch storage {
         case .encoded(let bytes, let rows):
             bytes.withUnsafeBufferPointer { b in
-                for f in rows {
+                for f in rows[range ?? rows.indices] {
                     format.append(namespace: Self.slice(b, f.start, f.nameStart - 1),
                                   cells: ListingRow.EncodedCells(Self.slice(b, f.cellsStart, f.end)),
                                   labels: { ListingRow.decodeLabels(Self.slice(b, f.labelsStart, f.cellsStart - 1)) }, to: &lines)
                 }
             }
         case .rows(let rows):
-            for row in rows {
+            for row in rows[range ?? rows.indices] {
                 var namespace = row.namespace
                 namespace.withUTF8 { namespace in
                     format.append(namespace: namespace, cells: DecodedCells(cells: row.cells), labels: { row.labels }, to: &lines)
@@ -168,7 +168,7 @@ public struct ListingRun: Sendable {
     /// sorted), `namespace` nil for all, in the API server's order (sorted here when the file
     /// is not).
     static func reading(file path: String, namespace: String?) throws(StoreError) -> ListingRun {
-        let bytes = try FileIO.read(path)
+        let bytes = try FileIO.mapped(path)
         guard bytes.count < Int(Int32.max) else {
             throw .damaged(file: path, reason: "it holds \(bytes.count) bytes, more than a rows file can (2 GiB)")
         }
@@ -204,7 +204,7 @@ public struct ListingRun: Sendable {
                 }
                 let fields = Fields(start: Int32(lineStart), nameStart: Int32(tabs.0 + 1), labelsStart: Int32(tabs.1 + 1),
                                     cellsStart: Int32(tabs.2 + 1), end: Int32(lineEnd))
-                if wanted.map({ slice(buffer, fields.start, fields.nameStart - 1).elementsEqual($0) }) ?? true {
+                if wanted.map({ wanted in wanted.withUnsafeBufferPointer { ByteOrder.equal(slice(buffer, fields.start, fields.nameStart - 1), $0) } }) ?? true {
                     if sorted, let last = rows.last { sorted = precedes(last, fields, in: buffer) }
                     rows.append(fields)
                 }
@@ -218,7 +218,7 @@ public struct ListingRun: Sendable {
     /// The API server's order: by namespace, then name, byte by byte (`ListingRow.precedes`).
     private static func precedes(_ a: Fields, _ b: Fields, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         let namespaceA = slice(buffer, a.start, a.nameStart - 1), namespaceB = slice(buffer, b.start, b.nameStart - 1)
-        if !namespaceA.elementsEqual(namespaceB) { return ByteOrder.precedes(namespaceA, namespaceB) }
+        if !ByteOrder.equal(namespaceA, namespaceB) { return ByteOrder.precedes(namespaceA, namespaceB) }
         return ByteOrder.precedes(slice(buffer, a.nameStart, a.labelsStart - 1), slice(buffer, b.nameStart, b.labelsStart - 1))
     }
 }

@@ -20,7 +20,7 @@ public struct PodSummary: Equatable, Sendable {
 
     public static func restartsText(_ restarts: Int, last: Timestamp?, now: Timestamp) -> String {
         guard restarts != 0, let last else { return String(restarts) }
-        return "\(restarts) (\(humanDuration(milliseconds: now.milliseconds - last.milliseconds)) ago)"
+        return "\(restarts) (\(humanDuration(milliseconds: now.milliseconds.subtractingSaturating(last.milliseconds))) ago)"
     }
 
     public init(_ pod: Resource) {

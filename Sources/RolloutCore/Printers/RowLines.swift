@@ -1,8 +1,25 @@
+/// Where `TablePrinter.LineFormat` puts a row's cells, one after another, then ends the line:
+/// the cells kept as bytes (`RowLines`), only their widths counted (`CellWidths`), or the
+/// lines laid out in known columns (`PaddedLines`).
+protocol LineSink {
+    mutating func add(_ cell: UnsafeBufferPointer<UInt8>)
+    /// A cell of two parts (a kind prefix and a name).
+    mutating func add(_ first: [UInt8], _ second: UnsafeBufferPointer<UInt8>)
+    mutating func endLine()
+}
+
+extension LineSink {
+    mutating func add(_ cell: String) {
+        var cell = cell
+        cell.withUTF8 { add($0) }
+    }
+}
+
 /// A table's lines as bytes: each line's cells laid end to end in one buffer, with where each
 /// cell ends, and the widest cell of each column counted as cells are added
 /// (`TabWriter.Widths`). `TablePrinter` formats a run of rows into one of these on each core,
 /// so printing 150,000 rows makes no string per cell.
-struct RowLines: Sendable {
+struct RowLines: LineSink, Sendable {
     private var bytes: [UInt8] = []
     /// Where each cell ends in `bytes`; a cell starts where the one before it ends.
     private var cellEnds: [Int] = []
@@ -30,17 +47,11 @@ struct RowLines: Sendable {
         current.append(TabWriter.width(cell))
     }
 
-    /// A cell of two parts (a kind prefix and a name).
     mutating func add(_ first: [UInt8], _ second: UnsafeBufferPointer<UInt8>) {
         bytes.append(contentsOf: first)
         bytes.append(contentsOf: second)
         cellEnds.append(bytes.count)
         current.append(first.withUnsafeBufferPointer(TabWriter.width) + TabWriter.width(second))
-    }
-
-    mutating func add(_ cell: String) {
-        var cell = cell
-        cell.withUTF8 { add($0) }
     }
 
     mutating func endLine() {
@@ -76,5 +87,80 @@ struct RowLines: Sendable {
             }
         }
         out.append(0x0A)
+    }
+}
+
+/// Only the widest cell of each column (`TabWriter.Widths`), for the lines' layout before
+/// any line is kept: what `get` needs before it can print its first line.
+struct CellWidths: LineSink, Sendable {
+    private var current: [Int] = []
+    private(set) var widths = TabWriter.Widths()
+
+    mutating func add(_ cell: UnsafeBufferPointer<UInt8>) { current.append(TabWriter.width(cell)) }
+
+    mutating func add(_ first: [UInt8], _ second: UnsafeBufferPointer<UInt8>) {
+        current.append(first.withUnsafeBufferPointer(TabWriter.width) + TabWriter.width(second))
+    }
+
+    mutating func endLine() {
+        widths.add(line: current)
+        current.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Lines laid out in columns of known widths as they are added, every cell but a line's
+/// last padded to its column's width, as `RowLines.append(_:widths:to:)` and Go's tabwriter
+/// lay them out: a table's shard formatted on its core ready to be merged by copying.
+struct PaddedLines: LineSink, Sendable {
+    private let columns: [Int]
+    private var bytes: [UInt8] = []
+    /// Where each line ends in `bytes` (after its newline).
+    private var lineEnds: [Int] = []
+    /// The spaces owed after the line's last cell, should another cell follow it.
+    private var pad = 0
+    /// The column of the next cell.
+    private var column = 0
+
+    init(columns: [Int], rows: Int = 0, bytes: Int = 0) {
+        self.columns = columns
+        self.bytes.reserveCapacity(bytes)
+        lineEnds.reserveCapacity(rows)
+    }
+
+    var count: Int { lineEnds.count }
+
+    private mutating func cellAdded(width: Int) {
+        pad = column < columns.count ? columns[column] - width : 0
+        column += 1
+    }
+
+    private mutating func padBefore() {
+        if column > 0 && pad > 0 { bytes.append(contentsOf: repeatElement(0x20, count: pad)) }
+    }
+
+    mutating func add(_ cell: UnsafeBufferPointer<UInt8>) {
+        padBefore()
+        bytes.append(contentsOf: cell)
+        cellAdded(width: TabWriter.width(cell))
+    }
+
+    mutating func add(_ first: [UInt8], _ second: UnsafeBufferPointer<UInt8>) {
+        padBefore()
+        bytes.append(contentsOf: first)
+        bytes.append(contentsOf: second)
+        cellAdded(width: first.withUnsafeBufferPointer(TabWriter.width) + TabWriter.width(second))
+    }
+
+    mutating func endLine() {
+        bytes.append(0x0A)
+        lineEnds.append(bytes.count)
+        pad = 0
+        column = 0
+    }
+
+    /// Line `index`, its newline included, appended to `out`.
+    func append(_ index: Int, to out: inout [UInt8]) {
+        let start = index == 0 ? 0 : lineEnds[index - 1]
+        bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<lineEnds[index]])) }
     }
 }

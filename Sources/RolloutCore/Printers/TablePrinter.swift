@@ -164,6 +164,7 @@ public struct ListingRow: Equatable, Sendable {
         switch part.first {
         case 0x02:
             // Restarts: count, then `,` and the last restart's milliseconds when there is one.
+            if let restarts = plainRestarts(part) { return restarts }
             let fields = part.dropFirst().split(separator: UInt8(ascii: ","))
             return .restarts(fields.first.flatMap { integer($0) } ?? 0, last: fields.count > 1 ? integer(fields[1]).map { Timestamp(milliseconds: $0) } : nil)
         case 0x01:
@@ -178,6 +179,27 @@ public struct ListingRow: Equatable, Sendable {
         default:
             return .text(part)
         }
+    }
+
+    /// The restarts cell as the store writes it — digits, a comma, digits or nothing — read
+    /// without splitting (what the split reads it as); nil for any other spelling.
+    private static func plainRestarts(_ part: UnsafeBufferPointer<UInt8>) -> CellView? {
+        var count = 0, last = 0, digits = 0, lastDigits = 0
+        var i = 1
+        while i < part.count, part[i] >= 0x30 && part[i] <= 0x39 {
+            count = count &* 10 &+ Int(part[i] - 0x30)
+            digits += 1
+            i += 1
+        }
+        guard digits > 0, digits <= 18, i < part.count, part[i] == UInt8(ascii: ",") else { return nil }
+        i += 1
+        while i < part.count, part[i] >= 0x30 && part[i] <= 0x39 {
+            last = last &* 10 &+ Int(part[i] - 0x30)
+            lastDigits += 1
+            i += 1
+        }
+        guard i == part.count, lastDigits <= 18 else { return nil }
+        return .restarts(count, last: lastDigits > 0 ? Timestamp(milliseconds: last) : nil)
     }
 
     /// A decimal integer, as `Int(String)` reads one (a sign, then digits, nothing else).
@@ -247,54 +269,80 @@ public enum TablePrinter {
 
     /// The table of `runs`, handed to `output` a piece at a time. Each run is in the order to
     /// print; several runs (a table's shards, each in the API server's order) are merged by
-    /// namespace and name as they print. The rows are formatted on every core, as bytes (no
-    /// string per cell), and the header and first row go out as soon as the column widths are
-    /// known, without the whole table ever being one string: `get pods -A` of 150,000 pods
-    /// prints its first line before it has written the other rows.
+    /// namespace and name as they print. The column widths are counted first, on every core,
+    /// without keeping a line (`CellWidths`); the header and the first row go out as soon as
+    /// they are known, then each run is laid out in those columns on its core, as bytes (no
+    /// string per cell), and the runs are merged by copying lines. `get pods -A` of 150,000
+    /// pods prints its first line before it has laid out any other row.
     public static func write(runs: [ListingRun], type: ResourceType, now: Timestamp, options: TableOptions,
                              to output: (String) -> Void) {
         let header = self.header(type: type, options: options)
         let shared = ReadOnly(runs)
-        let formatted = Parallel.map(runs.count) { i -> (lines: RowLines, keys: SortedRuns) in
+        let measured = Parallel.map(runs.count) { i -> (widths: TabWriter.Widths, keys: SortedRuns) in
             let run = shared.value[i]
-            var lines = RowLines(rows: run.count, cells: header.count, bytes: run.byteCount)
+            var widths = CellWidths()
             var format = LineFormat(type: type, now: now, options: options)
-            run.format(with: &format, into: &lines)
-            return (lines, runs.count == 1 ? SortedRuns() : run.keys())
+            run.format(with: &format, into: &widths)
+            return (widths.widths, runs.count == 1 ? SortedRuns() : run.keys())
         }
         var widths = TabWriter.Widths([header])
+        for run in measured { widths.add(run.widths) }
+        // The keys laid end to end for the merge, once the first line is out.
         var keys = SortedRuns()
-        for run in formatted {
-            widths.add(run.lines.widths)
-            keys.append(run.keys)
-        }
-        let lines = formatted.map(\.lines)
+        let joinKeys = { for run in measured { keys.append(run.keys) } }
         let merge = { (body: (_ run: Int, _ index: Int) -> Void) in
-            if lines.count == 1 {
-                for index in 0..<lines[0].count { body(0, index) }
+            if runs.count == 1 {
+                for index in 0..<runs[0].count { body(0, index) }
             } else {
                 keys.merge(body)
             }
         }
         guard let columns = widths.columns() else {
             // Lines of different lengths: the tab writer's blocks decide the widths.
+            let lines = Parallel.map(runs.count) { i -> RowLines in
+                var lines = RowLines()
+                var format = LineFormat(type: type, now: now, options: options)
+                shared.value[i].format(with: &format, into: &lines)
+                return lines
+            }
             var writer = TabWriter()
             writer.add(header)
+            joinKeys()
             merge { run, index in writer.add(lines[run].line(index)) }
             output(writer.render())
             return
         }
         var out: [UInt8] = []
         TabWriter.append(header, widths: columns, to: &out)
-        var first = true
+        // The first row, laid out alone, goes out with the header.
+        let first = runs.count == 1 ? (runs[0].isEmpty ? nil : 0) : SortedRuns.firstRun(among: measured.map(\.keys))
+        if let first {
+            var line = PaddedLines(columns: columns)
+            var format = LineFormat(type: type, now: now, options: options)
+            runs[first].format(0..<1, with: &format, into: &line)
+            line.append(0, to: &out)
+        }
+        if !out.isEmpty { output(String(decoding: out, as: UTF8.self)) }
+        out.removeAll(keepingCapacity: true)
+        guard first != nil else { return }
+        joinKeys()
+        let lines = Parallel.map(runs.count) { i -> PaddedLines in
+            let run = shared.value[i]
+            var lines = PaddedLines(columns: columns, rows: run.count, bytes: run.byteCount + run.count * columns.reduce(0, +) / 2)
+            var format = LineFormat(type: type, now: now, options: options)
+            run.format(with: &format, into: &lines)
+            return lines
+        }
+        var skipped = false
         // Each run's lines read where they are, not copied for every row.
         lines.withUnsafeBufferPointer { lines in
             merge { run, index in
-                lines[run].append(index, widths: columns, to: &out)
-                if first || out.count >= 1 << 16 {
+                // The first row went out with the header.
+                guard skipped else { skipped = true; return }
+                lines[run].append(index, to: &out)
+                if out.count >= 1 << 16 {
                     output(String(decoding: out, as: UTF8.self))
                     out.removeAll(keepingCapacity: true)
-                    first = false
                 }
             }
         }
@@ -334,8 +382,11 @@ public enum TablePrinter {
         // only when not wide, and the API server's table convertor prints wide —
         // `TableConvertor.ConvertToTable`, `printers.GenerateOptions{Wide: true}` — so kubectl
         // 1.32 shows them whole, -o wide or not.)
-        /// The last time and restarts printed (rows in a run share them often).
-        private var lastAge: (Timestamp?, String)?
+        /// Ages printed, by their whole seconds (all `humanDuration` reads), in a small
+        /// table of their last digits: a shard's pods, in name order, were made at scattered
+        /// times within a few minutes.
+        private var ages: [(seconds: Int, text: String)?] = Array(repeating: nil, count: 256)
+        /// The last restarts printed (rows in a run share them often).
         private var lastRestarts: (Int, Timestamp?, String)?
 
         init(type: ResourceType, now: Timestamp, options: TableOptions) {
@@ -347,8 +398,8 @@ public enum TablePrinter {
         }
 
         /// One row: its namespace, its cells in order, and its labels when asked for.
-        mutating func append<Cells: IteratorProtocol>(namespace: UnsafeBufferPointer<UInt8>, cells: Cells, labels: () -> [String: String],
-                                                      to lines: inout RowLines) where Cells.Element == ListingRow.CellView {
+        mutating func append<Cells: IteratorProtocol, Sink: LineSink>(namespace: UnsafeBufferPointer<UInt8>, cells: Cells, labels: () -> [String: String],
+                                                                      to lines: inout Sink) where Cells.Element == ListingRow.CellView {
             if first == 1 { lines.add(namespace) }
             var position = first
             var cells = cells
@@ -357,10 +408,20 @@ public enum TablePrinter {
                 case .text(let text): emit(text, at: position, to: &lines)
                 case .string(let text): emit(text, at: position, to: &lines)
                 case .age(let t):
-                    if lastAge == nil || lastAge?.0 != t {
-                        lastAge = (t, t.map { humanDuration(milliseconds: now.milliseconds - $0.milliseconds) } ?? "<unknown>")
+                    guard let t else {
+                        emit("<unknown>", at: position, to: &lines)
+                        break
                     }
-                    emit(lastAge?.1 ?? "", at: position, to: &lines)
+                    // (Saturating: a damaged rows file can hold any time.)
+                    let milliseconds = now.milliseconds.subtractingSaturating(t.milliseconds)
+                    let seconds = milliseconds / 1000
+                    if let age = ages[seconds & 255], age.seconds == seconds {
+                        emit(age.text, at: position, to: &lines)
+                    } else {
+                        let text = humanDuration(milliseconds: milliseconds)
+                        ages[seconds & 255] = (seconds, text)
+                        emit(text, at: position, to: &lines)
+                    }
                 case .restarts(let n, let last):
                     if lastRestarts == nil || lastRestarts?.0 != n || lastRestarts?.1 != last {
                         lastRestarts = (n, last, PodSummary.restartsText(n, last: last, now: now))
@@ -378,13 +439,13 @@ public enum TablePrinter {
         }
 
         /// The name, with the kind before it when a `get` names several kinds.
-        private func emit(_ text: String, at position: Int, to lines: inout RowLines) {
+        private func emit<Sink: LineSink>(_ text: String, at position: Int, to lines: inout Sink) {
             guard position == first, kindPrefix != nil else { return lines.add(text) }
             var text = text
             text.withUTF8 { emit($0, at: position, to: &lines) }
         }
 
-        private func emit(_ text: UnsafeBufferPointer<UInt8>, at position: Int, to lines: inout RowLines) {
+        private func emit<Sink: LineSink>(_ text: UnsafeBufferPointer<UInt8>, at position: Int, to lines: inout Sink) {
             if position == first, let kindPrefix {
                 lines.add(kindPrefix, text)
                 return

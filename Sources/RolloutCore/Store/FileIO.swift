@@ -53,6 +53,23 @@ public enum FileIO {
         return readUpTo(fd, size: max(0, Int(info.st_size))).bytes
     }
 
+    /// A file's bytes to read many times over (a shard's rows), mapped read-only: the page
+    /// cache's own pages, neither copied nor zeroed first as a read into fresh memory is.
+    /// Read into memory when the file cannot be mapped (empty, or a file system without
+    /// mapping).
+    static func mapped(_ path: String) throws(StoreError) -> FileBytes {
+        let fd = try openNoFollow(path, O_RDONLY)
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .io(path: path, reason: "cannot stat: \(systemError())") }
+        let size = max(0, Int(info.st_size))
+        if size > 0, info.st_mode & S_IFMT == S_IFREG,
+           let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), address != MAP_FAILED {
+            return FileBytes(mapped: UnsafeRawPointer(address).assumingMemoryBound(to: UInt8.self), count: size)
+        }
+        return FileBytes(readUpTo(fd, size: size).bytes)
+    }
+
     /// Up to `size` bytes from `fd`, read into uninitialized memory (what is not read is not
     /// kept), and whether a read failed on the way.
     private static func readUpTo(_ fd: Int32, size: Int) -> (bytes: [UInt8], failed: Bool) {
@@ -250,4 +267,43 @@ final class StateLock {
 extension FileIO {
     /// The names in a directory, sorted (for tests and tools).
     public static func filesIn(_ directory: String) -> [String] { list(directory) }
+}
+
+/// Bytes of a file, mapped (unmapped when the last reference goes) or read into memory.
+/// Read-only: a mapping of a file that someone cuts short while it is read would fault, and
+/// the store never cuts a file short — it replaces files whole, by renaming a new one over
+/// them, so a mapping keeps the bytes it was made with.
+final class FileBytes: @unchecked Sendable {
+    private let base: UnsafePointer<UInt8>?
+    let count: Int
+    private let isMapped: Bool
+
+    init(mapped base: UnsafePointer<UInt8>, count: Int) {
+        self.base = base
+        self.count = count
+        isMapped = true
+    }
+
+    /// A copy of `bytes`.
+    init(_ bytes: [UInt8]) {
+        count = bytes.count
+        isMapped = false
+        guard !bytes.isEmpty else { base = nil; return }
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = copy.initialize(from: bytes)
+        base = UnsafePointer(copy.baseAddress)
+    }
+
+    func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeBufferPointer(start: base, count: base == nil ? 0 : count))
+    }
+
+    deinit {
+        guard let base else { return }
+        if isMapped {
+            munmap(UnsafeMutableRawPointer(mutating: base), count)
+        } else {
+            UnsafeMutablePointer(mutating: base).deallocate()
+        }
+    }
 }

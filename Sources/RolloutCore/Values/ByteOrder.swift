@@ -18,6 +18,13 @@ enum ByteOrder {
         }
         return x.count < y.count
     }
+
+    /// The same bytes, compared with memcmp (`elementsEqual` goes through an iterator per byte).
+    static func equal(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard x.count == y.count else { return false }
+        guard x.count > 0, let p = x.baseAddress, let q = y.baseAddress else { return true }
+        return memcmp(p, q, x.count) == 0
+    }
 }
 
 extension String {

@@ -50,6 +50,34 @@ struct SortedRuns: Sendable {
         counts += other.counts
     }
 
+    /// The run whose head `merge` hands out first once `parts` are appended in order: the
+    /// least first key, the lower run between equal ones; nil when every run is empty. Read
+    /// from the parts, before they are laid end to end.
+    static func firstRun(among parts: [SortedRuns]) -> Int? {
+        var best: (run: Int, part: Int, key: Int)?
+        var run = 0
+        for (p, part) in parts.enumerated() {
+            var start = 0
+            for count in part.counts {
+                defer { start += count; run += 1 }
+                guard count > 0 else { continue }
+                if let current = best, !parts[p].key(start, precedes: parts[current.part], current.key) { continue }
+                best = (run, p, start)
+            }
+        }
+        return best?.run
+    }
+
+    /// Whether key `i` comes before `other`'s key `j`, byte by byte.
+    private func key(_ i: Int, precedes other: SortedRuns, _ j: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { x in
+            other.bytes.withUnsafeBufferPointer { y in
+                ByteOrder.precedes(UnsafeBufferPointer(rebasing: x[(i == 0 ? 0 : ends[i - 1])..<ends[i]]),
+                                   UnsafeBufferPointer(rebasing: y[(j == 0 ? 0 : other.ends[j - 1])..<other.ends[j]]))
+            }
+        }
+    }
+
     /// Calls `body(run, index)` for every key, in merged byte order; between equal keys the
     /// lower run comes first, so a single run comes out as it is, sorted or not. The runs'
     /// heads play a tournament whose losers stay in the tree (Knuth's tree of losers, TAOCP
