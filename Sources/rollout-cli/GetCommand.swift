@@ -32,6 +32,7 @@ enum GetCommand {
       -l, --selector=      Only objects with these labels, e.g. app=web,tier!=db
       -A, --all-namespaces List objects of every namespace
           --show-labels    Add a LABELS column
+          --no-headers     Leave out the header line (table, wide and custom-columns output)
 
     """ + Global.helpText
 
@@ -40,7 +41,7 @@ enum GetCommand {
             .init(names: ["-o", "--output"], takesValue: true),
             .init(names: ["-l", "--selector"], takesValue: true),
             .init(names: ["-A", "--all-namespaces"], takesValue: false),
-            .init(names: ["--show-labels"], takesValue: false),
+            .init(names: ["--show-labels"], takesValue: false), .init(names: ["--no-headers"], takesValue: false),
             .init(names: ["-w", "--watch"], takesValue: false), .init(names: ["-L", "--label-columns"], takesValue: true),
             .init(names: ["--output-watch-events"], takesValue: false),
             .init(names: ["--timeout"], takesValue: true), .init(names: ["--speed"], takesValue: true),
@@ -154,7 +155,7 @@ enum GetCommand {
         case "custom-columns":
             guard let columns, !all.isEmpty else { break }
             var table = TabWriter()
-            table.add(columns.headers)
+            if !parsed.flag("--no-headers") { table.add(columns.headers) }
             for object in all { table.add(columns.row(object.value)) }
             io.out(table.render())
         case "name":
@@ -165,8 +166,11 @@ enum GetCommand {
             var printed = false
             var options = TableOptions(wide: output == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces, showKind: query.multipleTypes)
             options.labelColumns = labelColumns(parsed)
+            options.noHeaders = parsed.flag("--no-headers")
             for group in groups where group.runs.contains(where: { !$0.isEmpty }) {
-                if printed { io.out("\n") }
+                // A blank line between kinds, only when they have headers (kubectl's get.go,
+                // `Run`: `lastMapping != nil && !o.NoHeaders && trackingWriter.Written > 0`).
+                if printed && !options.noHeaders { io.out("\n") }
                 // Each piece goes out as it is ready: the header and first row as soon as the
                 // column widths are known, then the rest.
                 TablePrinter.write(runs: group.runs, type: group.type, now: store.clock, options: options) { piece in
@@ -205,6 +209,7 @@ enum GetCommand {
         KeptUntilExit.keep(cluster)
         var options = TableOptions(wide: parsed.last("--output") == "wide", showLabels: parsed.flag("--show-labels"), allNamespaces: allNamespaces)
         options.labelColumns = labelColumns(parsed)
+        options.noHeaders = parsed.flag("--no-headers")
         let watch = TableWatch(type: request.type, namespace: allNamespaces ? nil : Global.namespace(parsed), options: options,
                                events: parsed.flag("--output-watch-events"))
         io.out(watch.first(cluster, selector: selector))

@@ -263,6 +263,36 @@ final class KubectlConventionTests: XCTestCase {
         XCTAssertTrue(try kubectl(["get", "nodes", "-L", "topology.kubernetes.io/zone,pool"]).hasPrefix("NAME     AGE   ZONE   POOL\n"))
     }
 
+    // `--no-headers`: the rows alone, laid out without the header line, so a column is as wide
+    // as its widest cell (UP-TO-DATE no longer widens its column of zeros), no blank line
+    // between kinds (kubectl's get.go `Run` adds one only `!o.NoHeaders`), in watches and
+    // custom columns too; "No resources found" still goes to stderr.
+    func testNoHeaders() throws {
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/", "--state", state]).status, 0)
+        func ours(_ arguments: String...) throws -> RolloutRun { try RolloutRun.run(arguments + ["--state", state]) }
+        XCTAssertEqual(try ours("get", "deploy", "--no-headers").stdout, "web-api   0/3   0     0     0s\n")
+        XCTAssertEqual(try ours("get", "deploy", "web-api", "-o", "wide", "--no-headers").stdout.split(separator: "\n").count, 1)
+        XCTAssertEqual(try ours("get", "deploy,svc", "--no-headers").stdout, """
+            deployment.apps/web-api   0/3   0     0     0s
+            service/kubernetes   ClusterIP      10.43.0.1    <none>      443/TCP          60s
+            service/web-api      LoadBalancer   10.43.0.11   <pending>   8081:32383/TCP   0s
+
+            """)
+        XCTAssertEqual(try ours("get", "deploy", "-o", "custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas", "--no-headers").stdout, "web-api   3\n")
+        let none = try ours("get", "pods", "--no-headers")
+        XCTAssertEqual(none.stdout, "")
+        XCTAssertEqual(none.stderr, "No resources found in default namespace.\n")
+        let watched = try ours("get", "deploy", "-w", "--no-headers", "--timeout", "30s")
+        XCTAssertEqual(watched.stdout, "web-api   0/3   0     0     0s\nweb-api   0/3   3     0     0s\nweb-api   3/3   3     3     9s\n")
+        // kubectl's own printer (its NAME and AGE columns) on the same objects: no header and
+        // no blank line between the kinds either.
+        let theirs = try kubectl(["get", "deploy,svc", "--no-headers"])
+        XCTAssertFalse(theirs.contains("NAME"), theirs)
+        XCTAssertFalse(theirs.contains("\n\n"), theirs)
+        XCTAssertEqual(theirs.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" },
+                       try ours("get", "deploy,svc", "--no-headers").stdout.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" })
+    }
+
     // Hostile templates: a parse error (exit 2 on the command line) or an answer, never a trap —
     // a step of Int.max once overflowed the slice's index.
     func testJSONPathNeverTraps() throws {

@@ -9,6 +9,9 @@ public struct TableOptions: Sendable {
     public var showKind = false
     /// `-L key,…`: a column per label key, headed by its last path segment in capitals.
     public var labelColumns: [String] = []
+    /// `--no-headers`: the rows alone, laid out as the tab writer lays them out without the
+    /// header line (its cells no longer widen the columns).
+    public var noHeaders = false
 
     public init(wide: Bool = false, showLabels: Bool = false, allNamespaces: Bool = false, showKind: Bool = false) {
         self.wide = wide
@@ -285,7 +288,7 @@ public enum TablePrinter {
             run.format(with: &format, into: &widths)
             return (widths.widths, runs.count == 1 ? SortedRuns() : run.keys())
         }
-        var widths = TabWriter.Widths([header])
+        var widths = TabWriter.Widths(options.noHeaders ? [] : [header])
         for run in measured { widths.add(run.widths) }
         // The keys laid end to end for the merge, once the first line is out.
         var keys = SortedRuns()
@@ -306,14 +309,14 @@ public enum TablePrinter {
                 return lines
             }
             var writer = TabWriter()
-            writer.add(header)
+            if !options.noHeaders { writer.add(header) }
             joinKeys()
             merge { run, index in writer.add(lines[run].line(index)) }
             output(writer.render())
             return
         }
         var out: [UInt8] = []
-        TabWriter.append(header, widths: columns, to: &out)
+        if !options.noHeaders { TabWriter.append(header, widths: columns, to: &out) }
         // The first row, laid out alone, goes out with the header.
         let first = runs.count == 1 ? (runs[0].isEmpty ? nil : 0) : SortedRuns.firstRun(among: measured.map(\.keys))
         if let first {

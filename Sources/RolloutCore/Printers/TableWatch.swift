@@ -50,7 +50,7 @@ public final class TableWatch {
         TablePrinter.lines(rows: rows.map(ListingRow.init), type: type, now: c.now, options: options)
     }
 
-    /// The table now (header included), remembering its widths.
+    /// The table now (header included, unless --no-headers), remembering its widths.
     public func first(_ c: Cluster, selector: LabelSelector?) -> String {
         let rows = selected(c, matching: selector)
         var table = lines(rows, c)
@@ -61,6 +61,7 @@ public final class TableWatch {
             lastCells[r.key] = cells
         }
         if events { table = table.enumerated().map { [$0.offset == 0 ? "EVENT" : "ADDED"] + $0.element } }
+        if options.noHeaders { table.removeFirst() }
         return layOut(table)
     }
 
@@ -101,7 +102,7 @@ public final class TableWatch {
         guard !changed.isEmpty else { return "" }
         if !headerShown {
             headerShown = true
-            let header = lines([], c).first.map { [events ? ["EVENT"] + $0 : $0] } ?? []
+            let header = options.noHeaders ? [] : lines([], c).first.map { [events ? ["EVENT"] + $0 : $0] } ?? []
             return layOut(header + changed)
         }
         return changed.map(render).joined()
