@@ -99,6 +99,71 @@ final class StateStoreTests: XCTestCase {
     }
 
 
+    /// A shard's objects file and rows file, written in the same order, are read by pairing
+    /// their lines by place; files that do not pair so (another order, a key twice, keys
+    /// equal as strings but not byte for byte) are matched by key as they always were — the
+    /// same entries either way, a later line of a key replacing an earlier one — and a rows
+    /// file that does not match is the same error.
+    func testShardFilesPairedByPlaceReadAsMatchedByKey() throws {
+        typealias Line = (namespace: String, name: String, text: String)
+        func read(_ objects: [Line], _ rows: [Line]) throws(StoreError) -> (objects: String, rows: String) {
+            let files = ["s.objects": objects.map { "\($0.namespace)\t\($0.name)\t\($0.text)\n" }.joined(),
+                         "s.rows": rows.map { "\($0.namespace)\t\($0.name)\t\($0.text)\n" }.joined()]
+            let reader = { (path: String) throws(StoreError) -> [UInt8] in Array((files[path] ?? "").utf8) }
+            var table = Table(shardCount: 1, files: ["s"])
+            try table.load(shard: 0, read: reader)
+            let (o, r) = try table.serialized(shard: 0, read: reader)
+            return (String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self))
+        }
+        /// What matching by key gives: each key's last line in each file, keys in order.
+        func expected(_ objects: [Line], _ rows: [Line]) -> (objects: String, rows: String) {
+            var json: [Table.Key: String] = [:], row: [Table.Key: String] = [:]
+            for line in objects { json[Table.Key(namespace: line.namespace, name: line.name)] = line.text }
+            for line in rows { row[Table.Key(namespace: line.namespace, name: line.name)] = line.text }
+            let keys = json.keys.sorted()
+            // (A dictionary keeps the first spelling of a key it is given twice, as the table's.)
+            return (keys.map { "\($0.namespace)\t\($0.name)\t\(json[$0] ?? "")\n" }.joined(),
+                    keys.map { "\($0.namespace)\t\($0.name)\t\(row[$0] ?? "")\n" }.joined())
+        }
+        var random = SeededRandom(seed: 21)
+        let names = ["a", "b", "cm-1", "cm-10", "cm-9", "é", "e\u{301}", "z"]
+        for trial in 0..<200 {
+            var objects: [Line] = (0..<Int(random.next() % 6)).map { _ in
+                let name = names[Int(random.next() % UInt64(names.count))]
+                return (random.next() % 4 == 0 ? "kube-system" : "default", name, "{\"v\":\(random.next() % 100)}")
+            }
+            if trial % 2 == 0 {
+                // Written as the store writes: each key once, in order.
+                var seen: Set<Table.Key> = []
+                objects = objects.filter { seen.insert(Table.Key(namespace: $0.namespace, name: $0.name)).inserted }
+                    .sorted { Table.Key(namespace: $0.namespace, name: $0.name) < Table.Key(namespace: $1.namespace, name: $1.name) }
+            }
+            var rows: [Line] = objects.map { ($0.namespace, $0.name, "app=\($0.name)\t\($0.name)\u{1F}1/1") }
+            switch trial % 5 {
+            case 1: rows.reverse()
+            case 3: rows = rows.map { ($0.namespace, $0.name == "é" ? "e\u{301}" : $0.name == "e\u{301}" ? "é" : $0.name, $0.text) }
+            default: break
+            }
+            var keys: Set<Table.Key> = []
+            for line in objects { keys.insert(Table.Key(namespace: line.namespace, name: line.name)) }
+            var rowKeys: Set<Table.Key> = []
+            for line in rows { rowKeys.insert(Table.Key(namespace: line.namespace, name: line.name)) }
+            guard keys == rowKeys else { continue }
+            let got = try read(objects, rows)
+            let want = expected(objects, rows)
+            XCTAssertEqual(got.objects, want.objects, "trial \(trial)")
+            XCTAssertEqual(got.rows, want.rows, "trial \(trial)")
+        }
+        // Files that do not match are the errors they were.
+        let one: [Line] = [("default", "a", "{}"), ("default", "b", "{}")]
+        XCTAssertThrowsError(try read(one, [("default", "a", "x\ty")])) { error in
+            XCTAssertEqual(error as? StoreError, .damaged(file: "s.rows", reason: "it lists 1 objects, s.objects holds 2"))
+        }
+        XCTAssertThrowsError(try read(one, [("default", "a", "x\ty"), ("default", "c", "x\ty")])) { error in
+            XCTAssertEqual(error as? StoreError, .damaged(file: "s.rows", reason: "it lists c, which s.objects lacks"))
+        }
+    }
+
     /// After every object of a type was read in batches (the controllers' load), the lines of
     /// those not changed are let go and read back from the shard files whenever they are
     /// needed: to read an object, to list rows, or to write a shard another object of which

@@ -73,7 +73,8 @@ struct Table {
         var result: [String: PodTemplateBlob] = [:]
         // A damaged template damages the pods that name it, not the file: they can be
         // force-deleted by name.
-        for (key, entry) in try parse(try read(base + ".templates"), file: base + ".templates", fields: 1, templates: [:]) {
+        let bytes = try read(base + ".templates")
+        for (key, entry) in keyed(bytes, try lines(bytes, file: base + ".templates", fields: 1), fields: 1, templates: [:]) {
             result[key.name] = PodTemplateBlob(id: key.name, json: entry.json)
         }
         return result
@@ -208,8 +209,16 @@ struct Table {
     /// empty shard).
     private static func entries(of base: String, read: (String) throws(StoreError) -> [UInt8], templates: [String: PodTemplateBlob]) throws(StoreError) -> [Key: Entry] {
         if base.isEmpty { return [:] }
-        var entries = try parse(try read(base + ".objects"), file: base + ".objects", fields: 1, templates: templates)
-        let rows = try parse(try read(base + ".rows"), file: base + ".rows", fields: 2, templates: [:])
+        let objects = try read(base + ".objects")
+        let objectLines = try lines(objects, file: base + ".objects", fields: 1)
+        let rowsBytes = try read(base + ".rows")
+        let rowLines = try lines(rowsBytes, file: base + ".rows", fields: 2)
+        // The two files of a shard list the same keys in the same order (`serialized`): each
+        // object's row is the line at its place, and its key is hashed once. Files that do
+        // not pair up so (written otherwise, or damaged) are matched by key below.
+        if let entries = paired(objects, objectLines, rowsBytes, rowLines, templates: templates) { return entries }
+        var entries = keyed(objects, objectLines, fields: 1, templates: templates)
+        let rows = keyed(rowsBytes, rowLines, fields: 2, templates: [:])
         guard rows.count == entries.count else {
             throw .damaged(file: base + ".rows", reason: "it lists \(rows.count) objects, \(base).objects holds \(entries.count)")
         }
@@ -221,14 +230,18 @@ struct Table {
         return entries
     }
 
-    /// Lines of `namespace TAB name` plus `fields` more tab-separated fields: 1 (JSON) for
-    /// objects files, 2 (labels, cells) for rows files.
-    /// `templates`: what the compact pod lines of an objects file may name (CompactPod).
-    static func parse(_ bytes: [UInt8], file: String, fields: Int, templates: [String: PodTemplateBlob]) throws(StoreError) -> [Key: Entry] {
-        var entries: [Key: Entry] = [:]
+    /// Where a stored line's fields lie: the tabs after the namespace, the name, and (rows
+    /// files) the labels.
+    struct Line {
+        var start: Int, tab0: Int, tab1: Int, tab2: Int, end: Int
+    }
+
+    /// The lines of a shard file: `namespace TAB name` plus `fields` more tab-separated fields,
+    /// 1 (JSON) for objects files, 2 (labels, cells) for rows files. Line and field boundaries
+    /// are found with memchr: shards can be megabytes.
+    static func lines(_ bytes: [UInt8], file: String, fields: Int) throws(StoreError) -> [Line] {
         let tabsWanted = fields + 1
-        // Line and field boundaries are found with memchr: shards can be megabytes.
-        var boundaries: [(start: Int, tabs: [Int], end: Int)] = []
+        var lines: [Line] = []
         var damagedLine: Int?
         var unterminated = false
         bytes.withUnsafeBufferPointer { buffer in
@@ -239,19 +252,25 @@ struct Table {
                 lineNumber += 1
                 guard let newline = memchr(base + lineStart, 0x0A, buffer.count - lineStart) else { unterminated = true; return }
                 let lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-                var tabs: [Int] = []
+                var tabs = (-1, -1, -1)
+                var found = 0
                 var i = lineStart
-                while tabs.count < tabsWanted, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
+                while found < tabsWanted, i < lineEnd, let tab = memchr(base + i, 0x09, lineEnd - i) {
                     let position = base.distance(to: tab.assumingMemoryBound(to: UInt8.self))
-                    tabs.append(position)
+                    switch found {
+                    case 0: tabs.0 = position
+                    case 1: tabs.1 = position
+                    default: tabs.2 = position
+                    }
+                    found += 1
                     i = position + 1
                 }
                 let isObject = fields == 1
-                guard tabs.count == tabsWanted, !isObject || (tabs[1] + 1 < lineEnd && (buffer[tabs[1] + 1] == UInt8(ascii: "{") || buffer[tabs[1] + 1] == CompactPod.mark)) else {
+                guard found == tabsWanted, !isObject || (tabs.1 + 1 < lineEnd && (buffer[tabs.1 + 1] == UInt8(ascii: "{") || buffer[tabs.1 + 1] == CompactPod.mark)) else {
                     damagedLine = lineNumber
                     return
                 }
-                boundaries.append((lineStart, tabs, lineEnd))
+                lines.append(Line(start: lineStart, tab0: tabs.0, tab1: tabs.1, tab2: tabs.2, end: lineEnd))
                 lineStart = lineEnd + 1
             }
         }
@@ -259,28 +278,68 @@ struct Table {
             throw .damaged(file: file, reason: "line \(damagedLine) does not have the \(fields == 1 ? "namespace, name, object" : "namespace, name, labels, cells") fields")
         }
         if unterminated {
-            throw .damaged(file: file, reason: "line \(boundaries.count + 1) is not terminated (the file was cut short)")
+            throw .damaged(file: file, reason: "line \(lines.count + 1) is not terminated (the file was cut short)")
         }
-        entries.reserveCapacity(boundaries.count)
+        return lines
+    }
+
+    private static func key(_ bytes: [UInt8], _ line: Line) -> Key {
+        Key(namespace: String(decoding: bytes[line.start..<line.tab0], as: UTF8.self),
+            name: String(decoding: bytes[(line.tab0 + 1)..<line.tab1], as: UTF8.self))
+    }
+
+    /// The entries of `lines` by key, a later line of a key replacing an earlier one.
+    static func keyed(_ bytes: [UInt8], _ lines: [Line], fields: Int, templates: [String: PodTemplateBlob]) -> [Key: Entry] {
+        var entries: [Key: Entry] = [:]
+        entries.reserveCapacity(lines.count)
         var compact = false
-        for (start, tabs, end) in boundaries {
-            let key = Key(namespace: String(decoding: bytes[start..<tabs[0]], as: UTF8.self),
-                          name: String(decoding: bytes[(tabs[0] + 1)..<tabs[1]], as: UTF8.self))
+        for line in lines {
             if fields == 1 {
-                let json = bytes[(tabs[1] + 1)..<end]
+                let json = bytes[(line.tab1 + 1)..<line.end]
                 if json.first == CompactPod.mark { compact = true }
-                entries[key] = Entry(json: json)
+                entries[key(bytes, line)] = Entry(json: json)
             } else {
-                entries[key] = Entry(labels: bytes[(tabs[1] + 1)..<tabs[2]], cells: bytes[(tabs[2] + 1)..<end])
+                entries[key(bytes, line)] = Entry(labels: bytes[(line.tab1 + 1)..<line.tab2], cells: bytes[(line.tab2 + 1)..<line.end])
             }
         }
-        if compact {
-            for (key, entry) in entries {
-                guard let id = CompactPod.split(entry.json)?.id, !id.isEmpty else { continue }
-                entries[key]?.template = templates[id] ?? PodTemplateBlob(missing: id, because: templates[""]?.unreadable)
-            }
-        }
+        if compact { name(templates, in: &entries) }
         return entries
+    }
+
+    /// The entries of an objects file and its rows file whose lines hold the same keys in the
+    /// same order, each key once; nil when they do not (then they are matched by key).
+    private static func paired(_ objects: [UInt8], _ objectLines: [Line], _ rows: [UInt8], _ rowLines: [Line],
+                               templates: [String: PodTemplateBlob]) -> [Key: Entry]? {
+        guard objectLines.count == rowLines.count else { return nil }
+        let same = objects.withUnsafeBufferPointer { o in
+            rows.withUnsafeBufferPointer { r in
+                zip(objectLines, rowLines).allSatisfy { a, b in
+                    // `namespace TAB name`, compared whole.
+                    ByteOrder.equal(UnsafeBufferPointer(rebasing: o[a.start..<a.tab1]), UnsafeBufferPointer(rebasing: r[b.start..<b.tab1]))
+                }
+            }
+        }
+        guard same else { return nil }
+        var entries: [Key: Entry] = [:]
+        entries.reserveCapacity(objectLines.count)
+        var compact = false
+        for (a, b) in zip(objectLines, rowLines) {
+            let json = objects[(a.tab1 + 1)..<a.end]
+            if json.first == CompactPod.mark { compact = true }
+            entries[key(objects, a)] = Entry(labels: rows[(b.tab1 + 1)..<b.tab2], cells: rows[(b.tab2 + 1)..<b.end], json: json)
+        }
+        // A key twice: matched by key, as such files always were.
+        guard entries.count == objectLines.count else { return nil }
+        if compact { name(templates, in: &entries) }
+        return entries
+    }
+
+    /// Each compact pod line's template, by the id its line names (`CompactPod`).
+    private static func name(_ templates: [String: PodTemplateBlob], in entries: inout [Key: Entry]) {
+        for (key, entry) in entries {
+            guard let id = CompactPod.split(entry.json)?.id, !id.isEmpty else { continue }
+            entries[key]?.template = templates[id] ?? PodTemplateBlob(missing: id, because: templates[""]?.unreadable)
+        }
     }
 
     /// Whether any shard is held in memory (then listing must go through the entries).
@@ -491,10 +550,8 @@ struct Table {
         rows.reserveCapacity(entries.count * 128)
         for key in entries.keys.sorted() {
             guard let entry = entries[key] else { continue }
-            for out in [0, 1] {
-                let prefix = Array(key.namespace.utf8) + [0x09] + Array(key.name.utf8) + [0x09]
-                if out == 0 { objects.append(contentsOf: prefix) } else { rows.append(contentsOf: prefix) }
-            }
+            Self.appendKey(key, to: &objects)
+            Self.appendKey(key, to: &rows)
             if let resource = entry.resource {
                 try Self.appendLine(of: resource, objects: &objects, rows: &rows)
             } else {
@@ -507,6 +564,14 @@ struct Table {
             rows.append(0x0A)
         }
         return (objects, rows)
+    }
+
+    /// `namespace TAB name TAB`, the start of each of a shard's lines.
+    private static func appendKey(_ key: Key, to out: inout [UInt8]) {
+        key.namespace.withUTF8Bytes { out.append(contentsOf: $0) }
+        out.append(0x09)
+        key.name.withUTF8Bytes { out.append(contentsOf: $0) }
+        out.append(0x09)
     }
 
     /// An object's stored line after its key: its JSON into `objects`, its labels and listing
