@@ -36,4 +36,33 @@ final class DerivedIDTests: XCTestCase {
             return (0..<4).contains { digits[16 * $0] == "0" }
         })
     }
+
+    /// Uids and name suffixes are written straight into their bytes; from every state of the
+    /// generator they are what the first code, kept here, made from Strings (`String(v, radix:
+    /// 16)` zero-padded, an Array of Characters), and they draw the same numbers from it.
+    func testUIDsAndNameSuffixesAreTheStringsTheyReplace() {
+        func referenceSuffix(_ random: inout SeededRandom) -> String {
+            let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+            return String((0..<5).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        }
+        func referenceUID(_ random: inout SeededRandom) -> String {
+            let a = random.next(), b = random.next()
+            let hex = { (v: UInt64, digits: Int) -> String in
+                let s = String(v, radix: 16)
+                return String(repeating: "0", count: max(0, digits - s.count)) + s
+            }
+            return "\(hex(a >> 32, 8))-\(hex((a >> 16) & 0xFFFF, 4))-\(hex(0x4000 | (a & 0x0FFF), 4))-\(hex(0x8000 | ((b >> 48) & 0x3FFF), 4))-\(hex(b & 0xFFFF_FFFF_FFFF, 12))"
+        }
+        for seed in [0, 1, 42, UInt64.max, 0x8000_0000_0000_0000] + (0..<200).map({ UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }) {
+            var ours = SeededRandom(seed: seed), theirs = SeededRandom(seed: seed)
+            for _ in 0..<20 {
+                XCTAssertEqual(ours.uuid(), referenceUID(&theirs))
+                XCTAssertEqual(ours.nameSuffix(), referenceSuffix(&theirs))
+                XCTAssertEqual(ours.state, theirs.state)
+            }
+        }
+        // Some uid has a leading zero in a group, so the padding is exercised.
+        var random = SeededRandom(seed: 3)
+        XCTAssertTrue((0..<2_000).contains { _ in random.uuid().split(separator: "-").contains { $0.first == "0" } })
+    }
 }
