@@ -497,6 +497,9 @@ public enum TablePrinter {
     /// one, since every wide column comes last.
     static func cells(for r: Resource, type: ResourceType) -> [ListingRow.Cell] {
         row(for: r, type: type, wide: true).map { text in
+            // Both markers begin with U+0001, a control character, which is a Character of its
+            // own and equivalent to no other text: a cell whose first byte differs is text.
+            guard text.utf8.first == 0x01 else { return .text(text) }
             if text == ageMarker { return .age(r.creationTimestamp.flatMap(Timestamp.init(parsing:))) }
             if text.hasPrefix(ageMarker) { return .age(Timestamp(milliseconds: Int(text.dropFirst(ageMarker.count)) ?? 0)) }
             if text.hasPrefix(restartsMarker) {
