@@ -61,7 +61,7 @@ struct SortedRuns: Sendable {
             for count in part.counts {
                 defer { start += count; run += 1 }
                 guard count > 0 else { continue }
-                if let current = best, !parts[p].key(start, precedes: parts[current.part], current.key) { continue }
+                if let current = best, !part.key(start, precedes: parts[current.part], current.key) { continue }
                 best = (run, p, start)
             }
         }
