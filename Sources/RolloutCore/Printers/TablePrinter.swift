@@ -496,11 +496,22 @@ public enum TablePrinter {
     /// The wide row of an object; `cells(…).prefix(columns(wide: false).count)` is the narrow
     /// one, since every wide column comes last.
     static func cells(for r: Resource, type: ResourceType) -> [ListingRow.Cell] {
-        row(for: r, type: type, wide: true).map { text in
+        cells(row(for: r, type: type, wide: true)) { r.creationTimestamp.flatMap(Timestamp.init(parsing:)) }
+    }
+
+    /// A pod's wide row (printPod) from what it reads: its summary, `status.podIP`,
+    /// `spec.nodeName`, `metadata.creationTimestamp` read as a time.
+    static func podCells(name: String, summary: PodSummary, ip: String?, node: String?, created: Timestamp?) -> [ListingRow.Cell] {
+        cells(podRow(name: name, summary: summary, ip: ip, node: node, wide: true)) { created }
+    }
+
+    /// A row's texts as cells: the age and restarts markers made times.
+    private static func cells(_ row: [String], created: () -> Timestamp?) -> [ListingRow.Cell] {
+        row.map { text in
             // Both markers begin with U+0001, a control character, which is a Character of its
             // own and equivalent to no other text: a cell whose first byte differs is text.
             guard text.utf8.first == 0x01 else { return .text(text) }
-            if text == ageMarker { return .age(r.creationTimestamp.flatMap(Timestamp.init(parsing:))) }
+            if text == ageMarker { return .age(created()) }
             if text.hasPrefix(ageMarker) { return .age(Timestamp(milliseconds: Int(text.dropFirst(ageMarker.count)) ?? 0)) }
             if text.hasPrefix(restartsMarker) {
                 let fields = text.dropFirst(restartsMarker.count).split(separator: ",", omittingEmptySubsequences: false)
@@ -508,6 +519,15 @@ public enum TablePrinter {
             }
             return .text(text)
         }
+    }
+
+    private static func podRow(name: String, summary: PodSummary, ip: String?, node: String?, wide: Bool) -> [String] {
+        let restarts = restartsMarker + "\(summary.restarts)," + (summary.lastRestart.map { String($0.milliseconds) } ?? "")
+        var cells = [name, "\(summary.readyContainers)/\(summary.totalContainers)", summary.status, restarts, ageMarker]
+        if wide {
+            cells += [ip ?? "<none>", node ?? "<none>", "<none>", "<none>"]
+        }
+        return cells
     }
 
     private static let ageMarker = "\u{01}age"
@@ -560,13 +580,7 @@ public enum TablePrinter {
             if wide { cells += workloadWideCells(o) }
             return cells
         case ("", "Pod"):
-            let summary = PodSummary(r)
-            let restarts = restartsMarker + "\(summary.restarts)," + (summary.lastRestart.map { String($0.milliseconds) } ?? "")
-            var cells = [r.name, "\(summary.readyContainers)/\(summary.totalContainers)", summary.status, restarts, age]
-            if wide {
-                cells += [o.at("status", "podIP")?.stringValue ?? "<none>", o.at("spec", "nodeName")?.stringValue ?? "<none>", "<none>", "<none>"]
-            }
-            return cells
+            return podRow(name: r.name, summary: PodSummary(r), ip: o.at("status", "podIP")?.stringValue, node: o.at("spec", "nodeName")?.stringValue, wide: wide)
         case ("", "Service"):
             var cells = [r.name, o.at("spec", "type")?.stringValue ?? "ClusterIP", o.at("spec", "clusterIP")?.stringValue ?? "<none>",
                          ServiceText.externalIP(o), ServiceText.ports(o), age]

@@ -89,7 +89,10 @@ extension Resource {
     /// difference.
     public var deletionRequested: Timestamp? {
         guard let deadline = deletionTimestamp.flatMap(Timestamp.init(parsing:)) else { return nil }
-        let grace = metadata["deletionGracePeriodSeconds"]?.intValue ?? 0
-        return deadline.adding(Duration(seconds: -max(0, min(grace, SimulationLimits.maxSeconds))))
+        return Self.deletionRequested(deadline: deadline, grace: metadata["deletionGracePeriodSeconds"]?.intValue ?? 0)
+    }
+
+    static func deletionRequested(deadline: Timestamp, grace: Int) -> Timestamp {
+        deadline.adding(Duration(seconds: -max(0, min(grace, SimulationLimits.maxSeconds))))
     }
 }

@@ -896,9 +896,20 @@ public final class Cluster {
         let encodings = Parallel.map(changedPods.count, grain: 64) { i -> Result<StateStore.Prepared?, StoreError> in
             let pod = encodingInputs.value.pods[i]
             if pod.gone { return .success(nil) }
+            let version = encodingInputs.value.versions[i]
             do throws(StoreError) {
-                return .success(try StateStore.Prepared(pod.encoded(now: encodingInputs.value.now), resourceVersion: encodingInputs.value.versions[i],
-                                                        compact: encodingInputs.value.templates[i].map { .pod($0) }))
+                guard let blob = encodingInputs.value.templates[i] else {
+                    return .success(try StateStore.Prepared(pod.encoded(now: encodingInputs.value.now), resourceVersion: version))
+                }
+                // Written compact straight from the pod (`SimPodRecord`), not through its object.
+                let prepared = StateStore.Prepared(key: ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name),
+                                                   resourceVersion: version, compactPod: CompactPod.line(pod.stored(resourceVersion: version), template: blob),
+                                                   row: pod.listingRow(), template: blob)
+                #if DEBUG
+                let full = try StateStore.Prepared(pod.encoded(now: encodingInputs.value.now), resourceVersion: version, compact: .pod(blob))
+                precondition(prepared.writesTheSame(as: full), "pod \(pod.namespace)/\(pod.name) written without its object differs from its object's writing")
+                #endif
+                return .success(prepared)
             } catch { return .failure(error) }
         }
         // A StatefulSet's pod comes back under the name of the one it replaces: the old one is

@@ -45,6 +45,17 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
+    /// The time its `description` reads back as: whole seconds, nil where that text cannot
+    /// be read (years outside 0...9999). What a stored object's times become when a pod is
+    /// written without its object (`SimPod.stored`).
+    var readBack: Timestamp? {
+        guard Self.fourDigitYears.contains(milliseconds) else { return Timestamp(parsing: description) }
+        return Timestamp(milliseconds: floorDiv(milliseconds, 1000) * 1000)
+    }
+
+    /// 0000-01-01T00:00:00Z up to 10000-01-01T00:00:00Z.
+    private static let fourDigitYears = -62_167_219_200_000..<253_402_300_800_000
+
     /// `Wed, 01 Jan 2025 00:00:00 +0000`: how `kubectl describe` prints times (RFC 1123Z).
     public var rfc1123: String {
         let (y, m, d, hh, mm, ss) = components

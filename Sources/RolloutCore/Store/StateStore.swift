@@ -526,7 +526,24 @@ public final class StateStore {
             entry = try Table.entry(serializing: resource, compact: (line, template))
         }
 
+        /// A pod written compact without its object (`SimPod.stored`, `SimPod.listingRow`).
+        init(key: ObjectKey, resourceVersion: Int, compactPod line: [UInt8], row: ListingRow, template: PodTemplateBlob) {
+            self.key = key
+            self.resourceVersion = resourceVersion
+            apiVersion = "v1"
+            kind = "Pod"
+            entry = Table.entry(row: row, compact: (line, template))
+        }
+
         #if DEBUG
+        /// Whether `other` stores the same thing under the same key.
+        func writesTheSame(as other: Prepared) -> Bool {
+            key == other.key && resourceVersion == other.resourceVersion && apiVersion == other.apiVersion && kind == other.kind
+                && entry.labels.elementsEqual(other.entry.labels) && entry.cells.elementsEqual(other.entry.cells)
+                && entry.json.elementsEqual(other.entry.json) && entry.template?.id == other.entry.template?.id
+                && entry.resource == nil && other.entry.resource == nil
+        }
+
         private static func checkCompact(_ line: [UInt8], template: PodTemplateBlob?, stands resource: Resource) {
             let key = resource.key
             var full: [UInt8] = [], back: [UInt8] = []

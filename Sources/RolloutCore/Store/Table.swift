@@ -591,11 +591,7 @@ struct Table {
     static func entry(serializing resource: Resource, compact: (line: [UInt8], template: PodTemplateBlob?)? = nil) throws(StoreError) -> Entry {
         var json: [UInt8] = [], row: [UInt8] = []
         if let compact {
-            ListingRow(resource).appendEncoded(into: &row)
-            let fields = row.withUnsafeBufferPointer { [UInt8]($0) }
-            let line = compact.line.withUnsafeBufferPointer { [UInt8]($0) }
-            let tab = fields.firstIndex(of: 0x09) ?? fields.count
-            return Entry(labels: fields[..<tab], cells: tab < fields.count ? fields[(tab + 1)...] : [], json: line[...], template: compact.template)
+            return entry(row: ListingRow(resource), compact: compact)
         }
         try appendLine(of: resource, objects: &json, rows: &row)
         // Kept until the commit, so held at their size: grown by doubling as they were
@@ -605,6 +601,17 @@ struct Table {
         // `row` is labels TAB cells; labels never hold a tab (ListingRow encodes them).
         let tab = fields.firstIndex(of: 0x09) ?? fields.count
         return Entry(labels: fields[..<tab], cells: tab < fields.count ? fields[(tab + 1)...] : [], json: line[...])
+    }
+
+    /// The entry of an object stored in compact form, from its listing row.
+    static func entry(row listing: ListingRow, compact: (line: [UInt8], template: PodTemplateBlob?)) -> Entry {
+        var row: [UInt8] = []
+        listing.appendEncoded(into: &row)
+        let fields = row.withUnsafeBufferPointer { [UInt8]($0) }
+        let line = compact.line.withUnsafeBufferPointer { [UInt8]($0) }
+        // `row` is labels TAB cells; labels never hold a tab (ListingRow encodes them).
+        let tab = fields.firstIndex(of: 0x09) ?? fields.count
+        return Entry(labels: fields[..<tab], cells: tab < fields.count ? fields[(tab + 1)...] : [], json: line[...], template: compact.template)
     }
 
     mutating func markClean() { dirtyShards = [] }
