@@ -97,6 +97,27 @@ final class SimPodRecordTests: XCTestCase {
         }
     }
 
+    /// Events too (`SimEvent.writtenForm`, `SimEvent.listingRow`, `CompactEvent.line`).
+    func testAnEventWrittenWithoutItsObjectIsWhatItsObjectReadsAs() throws {
+        var random = SeededRandom(seed: 15)
+        func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+        let times = [1_735_689_600_000, 1_735_689_600_999, -1, -62_167_219_200_001, 253_402_300_800_000, 1_000_000_000_000_000]
+        for n in 0..<2000 {
+            var event = SimEvent(namespace: pick(["default", "prod"]), involvedKind: pick(["Pod", "ReplicaSet", "Deployment", "Node"]),
+                                 involvedName: "web-\(n)", involvedUID: "uid-\(n)", type: pick(["Normal", "Warning"]),
+                                 reason: pick(["Pulled", "Killing", "", "Unhealthy"]), message: pick(["", "Stopping container app", "\u{01}age5", "tab\there"]),
+                                 component: pick(["kubelet", "deployment-controller"]), first: Timestamp(milliseconds: pick(times)),
+                                 last: Timestamp(milliseconds: pick(times)), count: pick([1, 2, 40]), name: "web-\(n).18a\(n)")
+            event.dirty = true
+            let version = 500 + n
+            var resource = event.encoded()
+            resource.metadata["resourceVersion"] = .string(String(version))
+            XCTAssertEqual(event.writtenForm, SimEvent(loading: resource), "event \(n)")
+            XCTAssertEqual(try CompactEvent.line(event.writtenForm, resourceVersion: .string(String(version))), try CompactEvent.line(resource), "event \(n)")
+            XCTAssertEqual(event.listingRow(), ListingRow(resource), "event \(n)")
+        }
+    }
+
     /// `Timestamp.readBack` is what the text reads back as, for every kind of time.
     func testATimeReadsBackAsItsText() {
         var random = SeededRandom(seed: 3)

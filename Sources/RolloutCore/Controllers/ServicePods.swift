@@ -6,19 +6,27 @@
 /// selector; every change to a pod goes through `Cluster.add` or `Cluster.updatePod`, which
 /// mark its Services.
 struct ServicePods {
-    /// Each Service's selector (Services without one select nothing).
-    private var selectors: [ObjectKey: [String: String]] = [:]
-    /// Services by `namespace`, key and value of the first pair of their selector.
-    private var byPair: [String: [ObjectKey]] = [:]
-    /// The pods each Service has selected so far (gone ones until `selectedPods` drops them).
-    private var pods: [ObjectKey: [SimPod]] = [:]
+    /// A pair of a selector, in its namespace.
+    private struct Pair: Hashable {
+        var namespace: String, key: String, value: String
+    }
+
+    /// A number for each Service with a selector (Services without one select nothing), in
+    /// key order: numbers sort as their keys do. Pods keep their arrival under it
+    /// (`SimPod.endpointPlaces`).
+    private var numbers: [ObjectKey: Int] = [:]
+    /// By Service number: its key and selector.
+    private var keys: [ObjectKey] = []
+    private var selectors: [[String: String]] = []
+    /// Service numbers by the first pair of their selector.
+    private var byPair: [Pair: [Int]] = [:]
+    /// By Service number: the pods it has selected so far (gone ones until `selectedPods`
+    /// drops them).
+    private var pods: [[SimPod]] = []
     /// Services whose endpoints may have changed since the controller last looked.
     var dirty: MarkSet<ObjectKey> = []
     /// Services some of whose pods went since their list was last read.
     private var withGonePods: Set<ObjectKey> = []
-    /// A number for each Service with a selector, under which its pods keep their arrival
-    /// (`SimPod.endpointPlaces`).
-    private var numbers: [ObjectKey: Int] = [:]
     /// By Service number: the next arrival, and the pods changed since the endpoints
     /// controller last took them (`takeTouched`), a pod as often as it changed.
     private var arrivals: [Int] = []
@@ -29,38 +37,42 @@ struct ServicePods {
             guard let service = services[key], let selector = service.value.at("spec", "selector")?.objectValue, !selector.members.isEmpty else { continue }
             let labels = stringMap(.object(selector))
             guard let first = labels.min(by: { $0.key < $1.key }) else { continue }
-            numbers[key] = touchedPods.count
+            let n = keys.count
+            numbers[key] = n
+            keys.append(key)
+            selectors.append(labels)
+            pods.append([])
             arrivals.append(0)
             touchedPods.append([])
-            selectors[key] = labels
-            byPair[Self.pairKey(service.namespace ?? "default", first.key, first.value), default: []].append(key)
+            byPair[Pair(namespace: service.namespace ?? "default", key: first.key, value: first.value), default: []].append(n)
             dirty.insert(key)
         }
     }
 
-    private static func pairKey(_ namespace: String, _ key: String, _ value: String) -> String { "\(namespace)\u{0}\(key)\u{0}\(value)" }
+    /// The numbers of the Services in `namespace` whose selector `labels` satisfy, in order.
+    private func numbers(selecting labels: [String: String], namespace: String) -> [Int] {
+        var found: [Int] = []
+        for (key, value) in labels {
+            for n in byPair[Pair(namespace: namespace, key: key, value: value)] ?? [] where selectors[n].allSatisfy({ labels[$0.key] == $0.value }) {
+                found.append(n)
+            }
+        }
+        return found.sorted()
+    }
 
     /// The Services selecting `pod`, found once and kept on the pod.
     mutating func services(of pod: SimPod) -> [ObjectKey] {
         if let known = pod.selectingServices { return known }
-        var found: [ObjectKey] = []
-        for (key, value) in pod.labels {
-            for service in byPair[Self.pairKey(pod.namespace, key, value)] ?? [] {
-                if let selector = selectors[service], selector.allSatisfy({ pod.labels[$0.key] == $0.value }) { found.append(service) }
-            }
-        }
-        found.sort()
-        pod.selectingServices = found
+        let found = numbers(selecting: pod.labels, namespace: pod.namespace)
+        pod.selectingServices = found.map { keys[$0] }
         pod.endpointPlaces = []
-        for service in found {
-            pods[service, default: []].append(pod)
+        for n in found {
+            pods[n].append(pod)
             // Its place in the order of the Service's list: the number of pods that came before.
-            if let n = numbers[service], arrivals.indices.contains(n) {
-                pod.endpointPlaces.append((n, arrivals[n]))
-                arrivals[n] += 1
-            }
+            pod.endpointPlaces.append((n, arrivals[n]))
+            arrivals[n] += 1
         }
-        return found
+        return pod.selectingServices ?? []
     }
 
     /// The Service's number (`numbers`), nil for one without a selector.
@@ -68,13 +80,7 @@ struct ServicePods {
 
     /// The Services in `namespace` whose selector `labels` satisfy, in key order.
     func services(selecting labels: [String: String], namespace: String) -> [ObjectKey] {
-        var found: [ObjectKey] = []
-        for (key, value) in labels {
-            for service in byPair[Self.pairKey(namespace, key, value)] ?? [] {
-                if let selector = selectors[service], selector.allSatisfy({ labels[$0.key] == $0.value }) { found.append(service) }
-            }
-        }
-        return found.sorted()
+        numbers(selecting: labels, namespace: namespace).map { keys[$0] }
     }
 
     /// A pod came or changed: its Services' endpoints are looked at again.
@@ -100,15 +106,16 @@ struct ServicePods {
     /// those that have not (what `selectedPods` does at every call; a list the endpoints
     /// controller follows by `takeTouched` needs it only to stay small).
     mutating func dropGonePods(of service: ObjectKey, live: Int) {
-        guard withGonePods.contains(service), let count = pods[service]?.count, count > 2 * live + 64 else { return }
+        guard withGonePods.contains(service), let n = numbers[service], pods[n].count > 2 * live + 64 else { return }
         withGonePods.remove(service)
-        pods[service]?.removeAll { $0.gone }
+        pods[n].removeAll { $0.gone }
     }
 
     /// The pods the Service has selected, in the order they came; those known to have gone
     /// since the last look are dropped from its list here (a pod read as gone may remain).
     mutating func selectedPods(of service: ObjectKey) -> [SimPod] {
-        if withGonePods.remove(service) != nil { pods[service]?.removeAll { $0.gone } }
-        return pods[service] ?? []
+        guard let n = numbers[service] else { return [] }
+        if withGonePods.remove(service) != nil { pods[n].removeAll { $0.gone } }
+        return pods[n]
     }
 }

@@ -505,6 +505,17 @@ public enum TablePrinter {
         cells(podRow(name: name, summary: summary, ip: ip, node: node, wide: true)) { created }
     }
 
+    /// An event's row (printEvent) from what it reads: `lastTimestamp` (else `eventTime`) read
+    /// as a time, the involved object's kind and name.
+    static func eventCells(lastSeen: Timestamp?, type: String, reason: String, kind: String, name: String, message: String,
+                           created: Timestamp?) -> [ListingRow.Cell] {
+        cells(eventRow(lastSeen: lastSeen, type: type, reason: reason, kind: kind, name: name, message: message)) { created }
+    }
+
+    private static func eventRow(lastSeen: Timestamp?, type: String, reason: String, kind: String, name: String, message: String) -> [String] {
+        [lastSeen.map { ageMarker + String($0.milliseconds) } ?? "<unknown>", type, reason, "\(kind.lowercased())/\(name)", message]
+    }
+
     /// A row's texts as cells: the age and restarts markers made times.
     private static func cells(_ row: [String], created: () -> Timestamp?) -> [ListingRow.Cell] {
         row.map { text in
@@ -652,10 +663,9 @@ public enum TablePrinter {
         case ("", "Event"):
             let last = o["lastTimestamp"]?.stringValue.flatMap(Timestamp.init(parsing:))
                 ?? o["eventTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
-            let lastSeen = last.map { ageMarker + String($0.milliseconds) } ?? "<unknown>"
             let involved = o["involvedObject"]
-            let object = "\((involved?["kind"]?.stringValue ?? "").lowercased())/\(involved?["name"]?.stringValue ?? "")"
-            return [lastSeen, o["type"]?.stringValue ?? "", o["reason"]?.stringValue ?? "", object, o["message"]?.stringValue ?? ""]
+            return eventRow(lastSeen: last, type: o["type"]?.stringValue ?? "", reason: o["reason"]?.stringValue ?? "",
+                            kind: involved?["kind"]?.stringValue ?? "", name: involved?["name"]?.stringValue ?? "", message: o["message"]?.stringValue ?? "")
         case ("", "ConfigMap"):
             return [r.name, String((o["data"]?.objectValue?.count ?? 0) + (o["binaryData"]?.objectValue?.count ?? 0)), age]
         case ("", "Secret"):

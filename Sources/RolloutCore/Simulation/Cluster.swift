@@ -902,8 +902,8 @@ public final class Cluster {
                     return .success(try StateStore.Prepared(pod.encoded(now: encodingInputs.value.now), resourceVersion: version))
                 }
                 // Written compact straight from the pod (`SimPodRecord`), not through its object.
-                let prepared = StateStore.Prepared(key: ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name),
-                                                   resourceVersion: version, compactPod: CompactPod.line(pod.stored(resourceVersion: version), template: blob),
+                let prepared = StateStore.Prepared(key: ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name), kind: "Pod",
+                                                   resourceVersion: version, compact: CompactPod.line(pod.stored(resourceVersion: version), template: blob),
                                                    row: pod.listingRow(), template: blob)
                 #if DEBUG
                 let full = try StateStore.Prepared(pod.encoded(now: encodingInputs.value.now), resourceVersion: version, compact: .pod(blob))
@@ -988,8 +988,18 @@ public final class Cluster {
             return Parallel.map(events.count, grain: 256) { i -> Result<StateStore.Prepared?, StoreError> in
                 let version = eventInputs.value.versions[i]
                 if version == 0 { return .success(nil) }
+                let event = eventInputs.value.events[i]
                 do throws(StoreError) {
-                    return .success(try StateStore.Prepared(eventInputs.value.events[i].encoded(), resourceVersion: version, compact: .event))
+                    // Written compact straight from the event (`SimPodRecord`), not through its object.
+                    let prepared = StateStore.Prepared(key: ObjectKey(type: Self.eventType.storageKey, namespace: event.namespace, name: event.name),
+                                                       kind: "Event", resourceVersion: version,
+                                                       compact: try CompactEvent.line(event.writtenForm, resourceVersion: .string(String(version))),
+                                                       row: event.listingRow(), template: nil)
+                    #if DEBUG
+                    let full = try StateStore.Prepared(event.encoded(), resourceVersion: version, compact: .event)
+                    precondition(prepared.writesTheSame(as: full), "event \(event.namespace)/\(event.name) written without its object differs from its object's writing")
+                    #endif
+                    return .success(prepared)
                 } catch { return .failure(error) }
             }
         }()

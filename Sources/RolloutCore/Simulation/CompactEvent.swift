@@ -7,10 +7,15 @@ enum CompactEvent {
     /// The line of an event (as stored: its resourceVersion set) in compact form
     /// (`CompactLineWriter`).
     static func line(_ resource: Resource) throws(StoreError) -> [UInt8] {
-        let e = SimEvent(loading: resource)
+        try line(SimEvent(loading: resource), resourceVersion: resource.metadata["resourceVersion"])
+    }
+
+    /// The line of an event as its object reads back (`SimEvent.writtenForm`), with this
+    /// resourceVersion.
+    static func line(_ e: SimEvent, resourceVersion: Value?) throws(StoreError) -> [UInt8] {
         var w = CompactLineWriter(prefix: [CompactPod.mark, 0x09])
         w.open(UInt8(ascii: "{"))
-        if let version = resource.metadata["resourceVersion"] {
+        if let version = resourceVersion {
             w.key(EventMember.rv)
             do {
                 try w.value(version)

@@ -111,3 +111,23 @@ struct SimPodFields: PrintedPod {
         deleting = pod.deletion != nil
     }
 }
+
+/// An event written compact without its object, as pods are (above): `SimEvent(loading:)` and
+/// `ListingRow(_:)` of `encoded()`, checked against them by debug builds at every save.
+extension SimEvent {
+    /// `SimEvent(loading: encoded())`: its times to the second.
+    var writtenForm: SimEvent {
+        var e = SimEvent(namespace: namespace, involvedKind: involvedKind, involvedName: involvedName, involvedUID: involvedUID, type: type,
+                         reason: reason, message: message, component: component, first: first.readBack ?? Timestamp(milliseconds: 0),
+                         last: first, count: count, name: name)
+        e.last = last.readBack ?? e.first
+        return e
+    }
+
+    /// `ListingRow(encoded())`.
+    func listingRow() -> ListingRow {
+        ListingRow(namespace: namespace, name: name, labels: [:],
+                   cells: TablePrinter.eventCells(lastSeen: last.readBack, type: type, reason: reason, kind: involvedKind, name: involvedName,
+                                                  message: message, created: first.readBack))
+    }
+}

@@ -526,12 +526,13 @@ public final class StateStore {
             entry = try Table.entry(serializing: resource, compact: (line, template))
         }
 
-        /// A pod written compact without its object (`SimPod.stored`, `SimPod.listingRow`).
-        init(key: ObjectKey, resourceVersion: Int, compactPod line: [UInt8], row: ListingRow, template: PodTemplateBlob) {
+        /// A core object written compact without it (`SimPod.stored`, `SimEvent.writtenForm`)
+        /// and its listing row.
+        init(key: ObjectKey, kind: String, resourceVersion: Int, compact line: [UInt8], row: ListingRow, template: PodTemplateBlob?) {
             self.key = key
             self.resourceVersion = resourceVersion
             apiVersion = "v1"
-            kind = "Pod"
+            self.kind = kind
             entry = Table.entry(row: row, compact: (line, template))
         }
 
