@@ -337,18 +337,19 @@ public final class Cluster {
             switch stored {
             case .full(let resource): e = resource
             case .compact(let line):
-                var placeholder = Self.placeholder(line)
-                placeholder.object["kind"] = .string("Event")
-                guard line.template == nil else {
-                    return .failure(StoredObjects.Damage(resource: placeholder, problems: ["it is stored as a pod's compact line"]))
+                func damage(_ problem: String) -> StoredObjects.Damage {
+                    var placeholder = Self.placeholder(line)
+                    placeholder.object["kind"] = .string("Event")
+                    return StoredObjects.Damage(resource: placeholder, problems: [problem])
                 }
+                guard line.template == nil else { return .failure(damage("it is stored as a pod's compact line")) }
                 // A compact event (CompactEvent): its fields as they stand.
                 switch line.event() {
                 case .success(let read):
                     var event = read.event
                     event.stored = true
                     return .success(event)
-                case .failure(let damage): return .failure(StoredObjects.Damage(resource: placeholder, problems: [damage.reason]))
+                case .failure(let problem): return .failure(damage(problem.reason))
                 }
             }
             let problems = StoredObjects.problems(e)
@@ -413,7 +414,7 @@ public final class Cluster {
         }
         guard let owner = fields.owner, owner.kind == "ReplicaSet", let rs = replicaSets[owner.uid], let shared = templates[owner.uid],
               template.matches(shared, replicaSet: owner.uid) else { return nil }
-        let memory = memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: line.namespace, name: line.name)]
+        let memory = memories.isEmpty ? nil : memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: line.namespace, name: line.name)]
         let pod = SimPod.make(fields, template: shared.template, keptMetadata: nil, behaviour: rs.behaviour, memory: memory, now: now)
         if pod.labels == shared.labels { pod.labels = shared.labels }
         return .pod(pod)
