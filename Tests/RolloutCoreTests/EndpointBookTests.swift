@@ -87,4 +87,28 @@ final class EndpointBookTests: XCTestCase {
         XCTAssertNil(book.ordered)
         XCTAssertNil(book.change([pod]))
     }
+
+    /// The in-place merge (`EndpointBook.merge`) gives what a merge from the front gives —
+    /// with ties (a new one goes before an equal one of the list), empty lists on either side,
+    /// and reference-counted elements that must each stay exactly once.
+    func testMergeInPlaceIsAMergeFromTheFront() {
+        final class Item { let key: Int, tag: Int; init(_ key: Int, _ tag: Int) { self.key = key; self.tag = tag } }
+        func front(_ list: [Item], _ new: [Item]) -> [Item] {
+            var out: [Item] = [], i = 0, j = 0
+            while i < list.count || j < new.count {
+                if j == new.count || (i < list.count && list[i].key < new[j].key) { out.append(list[i]); i += 1 } else { out.append(new[j]); j += 1 }
+            }
+            return out
+        }
+        var random = SeededRandom(seed: 9)
+        for round in 0..<500 {
+            let range = Int(random.next() % 20) + 1
+            var list = (0..<Int(random.next() % 40)).map { Item(Int(random.next() % UInt64(range)), $0) }.sorted { $0.key < $1.key }
+            let new = (0..<Int(random.next() % 12)).map { Item(Int(random.next() % UInt64(range)), 1000 + $0) }.sorted { $0.key < $1.key }
+            let expected = front(list, new)
+            EndpointBook.merge(new, into: &list) { $0.key < $1.key }
+            XCTAssertEqual(list.map(\.tag), expected.map(\.tag), "round \(round)")
+            XCTAssertTrue(zip(list, expected).allSatisfy { $0 === $1 }, "round \(round)")
+        }
+    }
 }

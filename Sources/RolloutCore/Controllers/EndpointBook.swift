@@ -153,9 +153,9 @@ struct EndpointBook {
                 guard let number, let arrival = pod.arrival(in: number), let ip = pod.ip else { return nil }
                 return Member(pod: pod, arrival: arrival, stamp: pod.endpointStamp, address: ip)
             }.sorted { $0.arrival < $1.arrival }
-            members = Self.merged(members, joined) { $0.arrival < $1.arrival }
+            Self.merge(joined, into: &members) { $0.arrival < $1.arrival }
             let stable = joined.map { (entry($0), endpoint($0.pod, $0.address)) }.sorted { Self.stableLess($0.0, $1.0) }
-            (o.stable, o.endpoints) = Self.merged(o.stable, o.endpoints, stable, by: { Self.stableLess($0.0, $1.0) })
+            Self.merge(stable, into: &o.stable, and: &o.endpoints, by: { Self.stableLess($0.0, $1.0) })
             func tieBrokenLess(_ a: (Entry, SimPod), _ b: (Entry, SimPod)) -> Bool {
                 if a.0.high != b.0.high { return a.0.high < b.0.high }
                 if a.0.low != b.0.low { return a.0.low < b.0.low }
@@ -163,7 +163,7 @@ struct EndpointBook {
                 return a.0.arrival < b.0.arrival
             }
             let ranked = joined.map { (entry($0), $0.pod) }.sorted(by: tieBrokenLess)
-            (o.tieBroken, o.tieBrokenPods) = Self.merged(o.tieBroken, o.tieBrokenPods, ranked, by: { a, b in tieBrokenLess(a, b) })
+            Self.merge(ranked, into: &o.tieBroken, and: &o.tieBrokenPods, by: tieBrokenLess)
         }
         ordered = o
     }
@@ -189,49 +189,73 @@ struct EndpointBook {
         return low
     }
 
-    /// Two lists in step, the entries `leaving` picks taken out of both.
+    /// Two lists in step, the entries `leaving` picks taken out of both (moved down in their
+    /// buffers: no retain, no uniqueness check per element).
     private static func remove<T>(where leaving: (Entry) -> Bool, from entries: inout [Entry], and values: inout [T]) {
-        var kept = 0
-        for i in entries.indices where !leaving(entries[i]) {
-            if kept != i {
-                entries.swapAt(kept, i)
-                values.swapAt(kept, i)
+        let kept = entries.withUnsafeMutableBufferPointer { e in
+            values.withUnsafeMutableBufferPointer { v in
+                var kept = 0
+                for i in 0..<e.count where !leaving(e[i]) {
+                    if kept != i {
+                        e.swapAt(kept, i)
+                        v.swapAt(kept, i)
+                    }
+                    kept += 1
+                }
+                return kept
             }
-            kept += 1
         }
         entries.removeLast(entries.count - kept)
         values.removeLast(values.count - kept)
     }
 
-    /// A sorted list with sorted `new` ones merged in.
-    private static func merged<T>(_ list: [T], _ new: [T], by less: (T, T) -> Bool) -> [T] {
-        var out: [T] = []
-        out.reserveCapacity(list.count + new.count)
-        var i = 0, j = 0
-        while i < list.count || j < new.count {
-            if j == new.count || (i < list.count && less(list[i], new[j])) {
-                out.append(list[i]); i += 1
-            } else {
-                out.append(new[j]); j += 1
+    /// Sorted `new` ones merged into a sorted list, in place and as a merge from the front
+    /// would (a new one before an equal one of the list): the list grows by their number and
+    /// its elements move up from the back in its buffer — no copy, no retain — each new one set
+    /// once. (A Service of 100,000 endpoints takes a few thousand at a sync.)
+    static func merge<T>(_ new: [T], into list: inout [T], by less: (T, T) -> Bool) {
+        guard !new.isEmpty else { return }
+        var i = list.count - 1
+        list.append(contentsOf: new)
+        list.withUnsafeMutableBufferPointer { buffer in
+            var j = new.count - 1, k = buffer.count - 1
+            while j >= 0 {
+                if i >= 0 && !less(buffer[i], new[j]) {
+                    buffer.swapAt(k, i)
+                    i -= 1
+                } else {
+                    buffer[k] = new[j]
+                    j -= 1
+                }
+                k -= 1
             }
         }
-        return out
     }
 
-    /// Two lists in step, sorted by the first, with sorted `new` pairs merged in.
-    private static func merged<T>(_ entries: [Entry], _ values: [T], _ new: [(Entry, T)], by less: ((Entry, T), (Entry, T)) -> Bool) -> ([Entry], [T]) {
-        var outEntries: [Entry] = [], outValues: [T] = []
-        outEntries.reserveCapacity(entries.count + new.count)
-        outValues.reserveCapacity(entries.count + new.count)
-        var i = 0, j = 0
-        while i < entries.count || j < new.count {
-            if j == new.count || (i < entries.count && less((entries[i], values[i]), new[j])) {
-                outEntries.append(entries[i]); outValues.append(values[i]); i += 1
-            } else {
-                outEntries.append(new[j].0); outValues.append(new[j].1); j += 1
+    /// Two lists in step, sorted by the first, with sorted `new` pairs merged in as `merge`
+    /// does.
+    private static func merge<T>(_ new: [(Entry, T)], into entries: inout [Entry], and values: inout [T], by less: ((Entry, T), (Entry, T)) -> Bool) {
+        guard !new.isEmpty else { return }
+        var i = entries.count - 1
+        entries.append(contentsOf: new.lazy.map(\.0))
+        values.append(contentsOf: new.lazy.map(\.1))
+        entries.withUnsafeMutableBufferPointer { e in
+            values.withUnsafeMutableBufferPointer { v in
+                var j = new.count - 1, k = e.count - 1
+                while j >= 0 {
+                    if i >= 0 && !less((e[i], v[i]), new[j]) {
+                        e.swapAt(k, i)
+                        v.swapAt(k, i)
+                        i -= 1
+                    } else {
+                        e[k] = new[j].0
+                        v[k] = new[j].1
+                        j -= 1
+                    }
+                    k -= 1
+                }
             }
         }
-        return (outEntries, outValues)
     }
 }
 
