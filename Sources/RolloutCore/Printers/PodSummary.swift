@@ -24,13 +24,11 @@ public struct PodSummary: Equatable, Sendable {
     }
 
     public init(_ pod: Resource) {
-        self.init(printing: ResourcePodFields(pod))
+        self.init(printing: PrintedPod(pod))
     }
 
-    /// printPod over what it reads of a pod, whichever form holds it: a stored object
-    /// (`ResourcePodFields`) or a simulated pod before it is written (`SimPodFields`, which the
-    /// debug build checks against its written object at every save).
-    init(printing pod: some PrintedPod) {
+    /// printPod over what it reads of a pod (`PrintedPod`).
+    init(printing pod: PrintedPod) {
         let spec = pod.spec
         totalContainers = spec.containers + spec.sidecars.count
         let phase = pod.phase ?? "Pending"
@@ -131,93 +129,74 @@ struct PrintedPodSpec: Equatable, Sendable {
     }
 }
 
-/// What printPod reads of one container status.
-protocol PrintedContainerStatus {
-    var name: String? { get }
-    /// `restartCount`, 0 when absent.
-    var restartCount: Int { get }
-    /// `lastState.terminated.finishedAt`.
-    var lastFinished: Timestamp? { get }
-    /// `state.terminated`, if present (whatever it holds).
-    var terminated: PrintedTermination? { get }
-    /// `state.waiting.reason`.
-    var waitingReason: String? { get }
-    /// `state.running` is present.
-    var isRunning: Bool { get }
-    /// `ready: true`.
-    var ready: Bool { get }
-    /// `started: true`.
-    var started: Bool { get }
-}
-
-struct PrintedTermination {
-    var reason: String?
-    var signal: Int?
-    var exitCode: Int?
-}
-
-/// What printPod reads of a pod.
-protocol PrintedPod {
-    associatedtype ContainerStatus: PrintedContainerStatus
-    var spec: PrintedPodSpec { get }
-    /// `status.phase`.
-    var phase: String? { get }
-    /// `status.reason`.
-    var reason: String? { get }
-    /// A PodScheduled condition with reason SchedulingGated.
-    var schedulingGated: Bool { get }
-    /// Initialized is True.
-    var initialized: Bool { get }
-    /// Ready is True.
-    var readyCondition: Bool { get }
-    var initContainerStatuses: [ContainerStatus] { get }
-    var containerStatuses: [ContainerStatus] { get }
-    /// It has a deletionTimestamp.
-    var deleting: Bool { get }
-}
-
-/// A stored Pod object as printPod reads it.
-struct ResourcePodFields: PrintedPod {
-    struct ContainerStatus: PrintedContainerStatus {
-        let value: Value
-        var name: String? { value["name"]?.stringValue }
-        var restartCount: Int { value["restartCount"]?.intValue ?? 0 }
-        var lastFinished: Timestamp? { value.at("lastState", "terminated", "finishedAt")?.stringValue.flatMap(Timestamp.init(parsing:)) }
-        var terminated: PrintedTermination? {
-            value.at("state", "terminated").map { t in
-                PrintedTermination(reason: t["reason"]?.stringValue, signal: t["signal"]?.intValue, exitCode: t["exitCode"]?.intValue)
-            }
-        }
-        var waitingReason: String? { value.at("state", "waiting")?["reason"]?.stringValue }
-        var isRunning: Bool { value.at("state", "running") != nil }
-        var ready: Bool { value["ready"]?.boolValue == true }
-        var started: Bool { value["started"]?.boolValue == true }
+/// What printPod reads of a pod, whichever form holds it: a stored object (`init(_:)`) or a
+/// simulated pod before it is written (`init(simulated:)`, which debug builds check against
+/// its written object at every save).
+struct PrintedPod {
+    /// What printPod reads of one container status.
+    struct ContainerStatus {
+        var name: String?
+        /// `restartCount`, 0 when absent.
+        var restartCount: Int
+        /// `lastState.terminated.finishedAt`.
+        var lastFinished: Timestamp?
+        /// `state.terminated`, if present (whatever it holds).
+        var terminated: Termination?
+        /// `state.waiting.reason`.
+        var waitingReason: String?
+        /// `state.running` is present.
+        var isRunning: Bool
+        /// `ready: true`.
+        var ready: Bool
+        /// `started: true`.
+        var started: Bool
     }
 
-    let spec: PrintedPodSpec
-    let phase: String?
-    let reason: String?
-    let schedulingGated: Bool
-    let initialized: Bool
-    let readyCondition: Bool
-    let initContainerStatuses: [ContainerStatus]
-    let containerStatuses: [ContainerStatus]
-    let deleting: Bool
+    struct Termination {
+        var reason: String?
+        var signal: Int?
+        var exitCode: Int?
+    }
 
+    var spec: PrintedPodSpec
+    /// `status.phase`.
+    var phase: String?
+    /// `status.reason`.
+    var reason: String?
+    /// A PodScheduled condition with reason SchedulingGated.
+    var schedulingGated: Bool
+    /// Initialized is True.
+    var initialized: Bool
+    /// Ready is True.
+    var readyCondition: Bool
+    var initContainerStatuses: [ContainerStatus]
+    var containerStatuses: [ContainerStatus]
+    /// It has a deletionTimestamp.
+    var deleting: Bool
+}
+
+extension PrintedPod {
+    /// A stored Pod object as printPod reads it.
     init(_ pod: Resource) {
         let o = pod.value
-        spec = PrintedPodSpec(o["spec"])
-        phase = o.at("status", "phase")?.stringValue
-        reason = o.at("status", "reason")?.stringValue
+        func status(_ value: Value) -> ContainerStatus {
+            ContainerStatus(name: value["name"]?.stringValue, restartCount: value["restartCount"]?.intValue ?? 0,
+                            lastFinished: value.at("lastState", "terminated", "finishedAt")?.stringValue.flatMap(Timestamp.init(parsing:)),
+                            terminated: value.at("state", "terminated").map { t in
+                                Termination(reason: t["reason"]?.stringValue, signal: t["signal"]?.intValue, exitCode: t["exitCode"]?.intValue)
+                            },
+                            waitingReason: value.at("state", "waiting")?["reason"]?.stringValue, isRunning: value.at("state", "running") != nil,
+                            ready: value["ready"]?.boolValue == true, started: value["started"]?.boolValue == true)
+        }
         let conditions = o.at("status", "conditions")?.arrayValue ?? []
         func has(_ type: String, _ member: String, _ value: String) -> Bool {
             conditions.contains { $0["type"]?.stringValue == type && $0[member]?.stringValue == value }
         }
-        schedulingGated = has("PodScheduled", "reason", "SchedulingGated")
-        initialized = has("Initialized", "status", "True")
-        readyCondition = has("Ready", "status", "True")
-        initContainerStatuses = (o.at("status", "initContainerStatuses")?.arrayValue ?? []).map(ContainerStatus.init)
-        containerStatuses = (o.at("status", "containerStatuses")?.arrayValue ?? []).map(ContainerStatus.init)
-        deleting = pod.deletionTimestamp != nil
+        self.init(spec: PrintedPodSpec(o["spec"]), phase: o.at("status", "phase")?.stringValue, reason: o.at("status", "reason")?.stringValue,
+                  schedulingGated: has("PodScheduled", "reason", "SchedulingGated"), initialized: has("Initialized", "status", "True"),
+                  readyCondition: has("Ready", "status", "True"),
+                  initContainerStatuses: (o.at("status", "initContainerStatuses")?.arrayValue ?? []).map(status),
+                  containerStatuses: (o.at("status", "containerStatuses")?.arrayValue ?? []).map(status),
+                  deleting: pod.deletionTimestamp != nil)
     }
 }

@@ -36,7 +36,7 @@ extension SimPod {
             stored.initializedAt = stored.scheduledAt == nil ? nil : initializedAt.flatMap(\.readBack)
             stored.admittedAt = admittedAt.flatMap(\.readBack)
             var seen: Set<String> = []
-            for (c, _) in containerStatuses(init: true) + containerStatuses(init: false) where seen.insert(c.name).inserted {
+            for c in containerStatuses(init: true) + containerStatuses(init: false) where seen.insert(c.name).inserted {
                 let state: SimContainer.State?
                 switch c.state {
                 case .running(let since): state = .running(since: since.readBack ?? createdBack)
@@ -60,55 +60,33 @@ extension SimPod {
     /// `ListingRow(encoded(now:))`.
     func listingRow() -> ListingRow {
         ListingRow(namespace: namespace, name: name, labels: labels,
-                   cells: TablePrinter.podCells(name: name, summary: PodSummary(printing: SimPodFields(self)), ip: scheduledStatus ? ip : nil,
+                   cells: TablePrinter.podCells(name: name, summary: PodSummary(printing: PrintedPod(simulated: self)), ip: scheduledStatus ? ip : nil,
                                                 node: specNodeName, created: created.readBack))
     }
 
     /// The container statuses `statusObject()` writes (scheduled pods only): init containers'
     /// (regular and sidecar) or app containers', in order.
-    fileprivate func containerStatuses(init: Bool) -> [(SimContainer, ContainerBehaviour)] {
+    fileprivate func containerStatuses(init: Bool) -> [SimContainer] {
         guard scheduledStatus else { return [] }
         let b = behaviour.containers
-        return containers.indices.filter { $0 < b.count && (b[$0].role != .app) == `init` }.map { (containers[$0], b[$0]) }
+        return containers.indices.filter { $0 < b.count && (b[$0].role != .app) == `init` }.map { containers[$0] }
     }
 }
 
-/// A SimPod as printPod would read its written object (`statusObject()`).
-struct SimPodFields: PrintedPod {
-    struct ContainerStatus: PrintedContainerStatus {
-        let container: SimContainer
-        var name: String? { container.name }
-        var restartCount: Int { container.restarts }
-        var lastFinished: Timestamp? { container.last?.finishedAt.readBack }
-        var terminated: PrintedTermination? {
-            guard case .terminated(let t) = container.state else { return nil }
-            return PrintedTermination(reason: t.reason, signal: nil, exitCode: t.exitCode)
+extension PrintedPod {
+    /// A SimPod as printPod would read its written object (`statusObject()`).
+    init(simulated pod: SimPod) {
+        func status(_ c: SimContainer) -> ContainerStatus {
+            var terminated: Termination?
+            if case .terminated(let t) = c.state { terminated = Termination(reason: t.reason, signal: nil, exitCode: t.exitCode) }
+            return ContainerStatus(name: c.name, restartCount: c.restarts, lastFinished: c.last?.finishedAt.readBack, terminated: terminated,
+                                   waitingReason: c.waitingReason, isRunning: c.isRunning, ready: c.ready, started: c.isRunning && c.started)
         }
-        var waitingReason: String? { container.waitingReason }
-        var isRunning: Bool { container.isRunning }
-        var ready: Bool { container.ready }
-        var started: Bool { container.isRunning && container.started }
-    }
-
-    let spec: PrintedPodSpec
-    let phase: String?
-    let reason: String? = nil
-    let schedulingGated = false
-    let initialized: Bool
-    let readyCondition: Bool
-    let initContainerStatuses: [ContainerStatus]
-    let containerStatuses: [ContainerStatus]
-    let deleting: Bool
-
-    init(_ pod: SimPod) {
-        spec = PrintedPodSpec(pod.template["spec"])
-        phase = pod.phase
         let scheduled = pod.scheduledAt != nil && pod.nodeName != nil
-        initialized = scheduled && pod.initializedAt != nil
-        readyCondition = scheduled && pod.ready
-        initContainerStatuses = pod.containerStatuses(init: true).map { ContainerStatus(container: $0.0) }
-        containerStatuses = pod.containerStatuses(init: false).map { ContainerStatus(container: $0.0) }
-        deleting = pod.deletion != nil
+        self.init(spec: PrintedPodSpec(pod.template["spec"]), phase: pod.phase, reason: nil, schedulingGated: false,
+                  initialized: scheduled && pod.initializedAt != nil, readyCondition: scheduled && pod.ready,
+                  initContainerStatuses: pod.containerStatuses(init: true).map(status),
+                  containerStatuses: pod.containerStatuses(init: false).map(status), deleting: pod.deletion != nil)
     }
 }
 
