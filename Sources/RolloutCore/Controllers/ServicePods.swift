@@ -64,7 +64,8 @@ struct ServicePods {
     mutating func services(of pod: SimPod) -> [ObjectKey] {
         if let known = pod.selectingServices { return known }
         let found = numbers(selecting: pod.labels, namespace: pod.namespace)
-        pod.selectingServices = found.map { keys[$0] }
+        let services = found.map { keys[$0] }
+        pod.selectingServices = services
         pod.endpointPlaces = []
         for n in found {
             pods[n].append(pod)
@@ -72,7 +73,7 @@ struct ServicePods {
             pod.endpointPlaces.append((n, arrivals[n]))
             arrivals[n] += 1
         }
-        return pod.selectingServices ?? []
+        return services
     }
 
     /// The Service's number (`numbers`), nil for one without a selector.

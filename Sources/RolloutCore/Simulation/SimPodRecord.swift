@@ -7,7 +7,7 @@
 /// round trip at every save (`Cluster.save`).
 extension SimPod {
     /// Whether `statusObject()` writes the scheduled form (conditions, IPs, container statuses).
-    private var scheduledStatus: Bool { scheduledAt != nil && nodeName != nil }
+    fileprivate var scheduledStatus: Bool { scheduledAt != nil && nodeName != nil }
 
     /// `spec.nodeName` as `encoded(now:)` writes it.
     private var specNodeName: String? { nodeName ?? template["spec"]?["nodeName"]?.stringValue }
@@ -82,9 +82,8 @@ extension PrintedPod {
             return ContainerStatus(name: c.name, restartCount: c.restarts, lastFinished: c.last?.finishedAt.readBack, terminated: terminated,
                                    waitingReason: c.waitingReason, isRunning: c.isRunning, ready: c.ready, started: c.isRunning && c.started)
         }
-        let scheduled = pod.scheduledAt != nil && pod.nodeName != nil
         self.init(spec: PrintedPodSpec(pod.template["spec"]), phase: pod.phase, reason: nil, schedulingGated: false,
-                  initialized: scheduled && pod.initializedAt != nil, readyCondition: scheduled && pod.ready,
+                  initialized: pod.scheduledStatus && pod.initializedAt != nil, readyCondition: pod.scheduledStatus && pod.ready,
                   initContainerStatuses: pod.containerStatuses(init: true).map(status),
                   containerStatuses: pod.containerStatuses(init: false).map(status), deleting: pod.deletion != nil)
     }
@@ -95,11 +94,10 @@ extension PrintedPod {
 extension SimEvent {
     /// `SimEvent(loading: encoded())`: its times to the second.
     var writtenForm: SimEvent {
-        var e = SimEvent(namespace: namespace, involvedKind: involvedKind, involvedName: involvedName, involvedUID: involvedUID, type: type,
-                         reason: reason, message: message, component: component, first: first.readBack ?? Timestamp(milliseconds: 0),
-                         last: first, count: count, name: name)
-        e.last = last.readBack ?? e.first
-        return e
+        let firstBack = first.readBack ?? Timestamp(milliseconds: 0)
+        return SimEvent(namespace: namespace, involvedKind: involvedKind, involvedName: involvedName, involvedUID: involvedUID, type: type,
+                        reason: reason, message: message, component: component, first: firstBack, last: last.readBack ?? firstBack,
+                        count: count, name: name)
     }
 
     /// `ListingRow(encoded())`.
