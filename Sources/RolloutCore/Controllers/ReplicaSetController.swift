@@ -106,7 +106,7 @@ public enum ReplicaSetController {
 
     static func newPod(for rs: SimReplicaSet, in c: Cluster) -> SimPod {
         var name = "\(rs.name)-\(c.randomSuffix())"
-        while c.podNames.contains("\(rs.namespace)/\(name)") {
+        while c.podNames.contains(PodName(namespace: rs.namespace, name: name)) {
             name = "\(rs.name)-\(c.randomSuffix())"
         }
         let made = c.podTemplates[rs.uid].flatMap { $0.source == rs.template ? $0 : nil } ?? podTemplate(for: rs)

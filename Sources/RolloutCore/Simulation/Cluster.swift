@@ -388,7 +388,7 @@ public final class Cluster {
         for pod in pods.values {
             if !pod.gone, let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
             if !pod.gone, pod.ownerKind != "ReplicaSet", !pod.ownerUID.isEmpty { livePods[pod.ownerUID, default: 0] += 1 }
-            podNames.insert("\(pod.namespace)/\(pod.name)")
+            podNames.insert(PodName(pod))
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
             if let node = pod.nodeName, !pod.gone {
                 podsOnNode[node, default: []].insert(pod.uid)
@@ -487,7 +487,7 @@ public final class Cluster {
         }
         pods[pod.uid] = pod
         if pod.nodeName == nil { unscheduled.insert(pod.uid) } else { placementMoved(pod, wasOn: nil, wasGone: true) }
-        podNames.insert("\(pod.namespace)/\(pod.name)")
+        podNames.insert(PodName(pod))
         podsByOwner[pod.ownerUID, default: []].append(pod)
         pod.counts = podCounts(of: pod.ownerUID)
         podChanged(pod)
@@ -816,8 +816,8 @@ public final class Cluster {
     var aggregates: [EventAggregateKey: (last: Timestamp, messages: Set<String>)] = [:]
     /// Where each event series (object, reason, message) is in `events`.
     var eventSeries = EventSeriesIndex()
-    /// `namespace/name` of every pod that exists, for unique generated names.
-    var podNames: Set<String> = []
+    /// The namespace and name of every pod that exists, for unique generated names.
+    var podNames: Set<PodName> = []
     /// Pods waiting for a node.
     var unscheduled: Set<String> = []
     /// Where the scheduler's next search for feasible nodes starts (`nextStartNodeIndex`).
@@ -915,9 +915,9 @@ public final class Cluster {
         }
         // A StatefulSet's pod comes back under the name of the one it replaces: the old one is
         // deleted first (a watch sees it go, then the new one come), its memory is the new one's.
-        let liveNames = Set(changedPods.filter { !$0.gone }.map { "\($0.namespace)/\($0.name)" })
+        let liveNames = Set(changedPods.filter { !$0.gone }.map(PodName.init))
         var replaced: Set<String> = []
-        for pod in changedPods where pod.gone && liveNames.contains("\(pod.namespace)/\(pod.name)") {
+        for pod in changedPods where pod.gone && liveNames.contains(PodName(pod)) {
             replaced.insert(pod.uid)
             try store.delete(ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name))
         }
@@ -938,7 +938,7 @@ public final class Cluster {
             try store.put(prepared)
         }
         // Memories of pods deleted by other means (`delete --force`, a namespace).
-        for key in storedMemories.sorted() where !podNames.contains("\(key.namespace)/\(key.name)") {
+        for key in storedMemories.sorted() where !podNames.contains(PodName(namespace: key.namespace, name: key.name)) {
             try store.delete(key)
             storedMemories.remove(key)
         }
@@ -1087,7 +1087,7 @@ public final class Cluster {
             owners.insert(pod.ownerUID)
             // Not when a StatefulSet's new pod holds the name again.
             if !(podsByOwner[pod.ownerUID] ?? []).contains(where: { !$0.gone && $0.name == pod.name && $0.namespace == pod.namespace }) {
-                podNames.remove("\(pod.namespace)/\(pod.name)")
+                podNames.remove(PodName(pod))
             }
         }
         for owner in owners { podsByOwner[owner]?.removeAll { $0.gone } }

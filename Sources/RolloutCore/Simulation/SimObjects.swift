@@ -99,6 +99,20 @@ final class PodCounts {
     }
 }
 
+/// What names a pod uniquely: its namespace and name (kept apart, not joined into one string
+/// to hash).
+struct PodName: Hashable {
+    var namespace: String
+    var name: String
+
+    init(namespace: String, name: String) {
+        self.namespace = namespace
+        self.name = name
+    }
+
+    init(_ pod: SimPod) { self.init(namespace: pod.namespace, name: pod.name) }
+}
+
 /// A pod as the simulation tracks it. Saved as a Pod object with the status kubectl shows.
 /// A class: controllers visit every pod at every instant, and copying them would dominate.
 public final class SimPod {

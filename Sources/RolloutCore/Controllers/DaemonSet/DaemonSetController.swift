@@ -238,7 +238,7 @@ struct DaemonSetSync {
             if let annotations = template["metadata"]?["annotations"] { podTemplate["metadata"] = .object(Object(["annotations": annotations])) }
             podTemplate["spec"] = .object(spec)
             var name = "\(resource.name)-\(c.randomSuffix())"
-            while c.podNames.contains("\(namespace)/\(name)") { name = "\(resource.name)-\(c.randomSuffix())" }
+            while c.podNames.contains(PodName(namespace: namespace, name: name)) { name = "\(resource.name)-\(c.randomSuffix())" }
             let pod = SimPod(name: name, namespace: namespace, uid: c.newUID(), ownerUID: resource.uid, ownerName: resource.name, labels: labels,
                              template: podTemplate, created: c.now, behaviour: AppBehaviour(template: .object(podTemplate)))
             pod.ownerKind = "DaemonSet"
