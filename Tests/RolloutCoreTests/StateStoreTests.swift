@@ -78,6 +78,76 @@ final class StateStoreTests: XCTestCase {
         XCTAssertEqual(Set(after).subtracting(shards).count, 2, "one shard replaced, the old files removed")
     }
 
+    /// `readAll` (events, read in no order) reads every object `forEachBatch` (pods, in key
+    /// order) reads, the same; and of several damaged or unreadable objects it reports the
+    /// one `forEachBatch` would: the first in key order, whichever shard it lies in.
+    func testReadingInNoOrderReadsWhatReadingInOrderReads() throws {
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        var random = SeededRandom(seed: 14)
+        var names: [String] = []
+        for _ in 0..<3000 {
+            let name = "cm-\(random.next() % 1_000_000)"
+            if names.contains(name) { continue }
+            names.append(name)
+            try store.create(configMap(name, "\(random.next() % 100)", namespace: ["default", "kube-system", "b"][Int(random.next() % 3)]))
+        }
+        try store.commit()
+        store.close()
+        let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
+        @Sendable func text(_ stored: CompactPod.Stored) -> String {
+            guard case .full(let r) = stored else { return "compact" }
+            return "\(r.namespace ?? "")/\(r.name)=\(r.object["data"]?["k"]?.stringValue ?? "")"
+        }
+        store = try StateStore(directory: directory, writable: false)
+        var inOrder: [String] = []
+        try store.forEachBatch(type, batch: 700, transform: text) { (batch: [String]) throws(StoreError) in inOrder += batch }
+        store.close()
+        store = try StateStore(directory: directory, writable: false)
+        let noOrder = try store.readAll(type) { .success(text($0)) }
+        XCTAssertEqual(inOrder.count, names.count)
+        XCTAssertEqual(noOrder.sorted(), inOrder.sorted())
+        XCTAssertNotEqual(noOrder, inOrder, "read in the table's own order, not the keys'")
+        // Damage the transform finds: the first damaged key's is the error.
+        let keys = try store.list(type).map { Table.Key(namespace: $0.namespace ?? "", name: $0.name) }.sorted()
+        for trial in 0..<20 {
+            let damaged = Set((0..<(1 + trial % 4)).map { _ in keys[Int(random.next() % UInt64(keys.count))] })
+            let first = try XCTUnwrap(damaged.min())
+            XCTAssertThrowsError(try store.readAll(type) { stored -> Result<String, StoredObjects.Damage> in
+                guard case .full(let r) = stored, damaged.contains(Table.Key(namespace: r.namespace ?? "", name: r.name)) else { return .success(text(stored)) }
+                return .failure(StoredObjects.Damage(resource: r, problems: ["damaged \(r.name)"]))
+            }) { error in
+                XCTAssertTrue("\(error)".contains("damaged \(first.name);") || "\(error)".contains("damaged \(first.name) "), "\(error) for \(first)")
+                XCTAssertTrue("\(error)".contains("configmap/\(first.name) cannot be run"), "\(error)")
+            }
+        }
+        store.close()
+        // Unreadable lines in two shards: the first key's shard is named.
+        let files = FileIO.filesIn("\(directory)/objects").filter { $0.hasPrefix("ConfigMap_") && $0.hasSuffix(".objects") }.sorted()
+        XCTAssertGreaterThan(files.count, 2)
+        var firstOfFile: [(key: Table.Key, file: String)] = []
+        for file in [files[files.count - 1], files[1]] {
+            let path = "\(directory)/objects/\(file)"
+            var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let fields = lines[0].split(separator: "\t", maxSplits: 2).map(String.init)
+            firstOfFile.append((Table.Key(namespace: fields[0], name: fields[1]), file))
+            lines[0] = fields[0] + "\t" + fields[1] + "\t{\"apiVersion\": "
+            try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let expected = try XCTUnwrap(firstOfFile.min { $0.key < $1.key })
+        store = try StateStore(directory: directory, writable: false)
+        XCTAssertThrowsError(try store.readAll(type) { .success(text($0)) }) { error in
+            XCTAssertTrue("\(error)".contains("\(directory)/objects/\(expected.file) is damaged"), "\(error)")
+            XCTAssertTrue("\(error)".contains(expected.key.name), "\(error)")
+        }
+        store.close()
+        store = try StateStore(directory: directory, writable: false)
+        XCTAssertThrowsError(try store.forEachBatch(type, transform: text) { (_: [String]) throws(StoreError) in }) { error in
+            XCTAssertTrue("\(error)".contains("\(directory)/objects/\(expected.file) is damaged"), "forEachBatch says the same: \(error)")
+        }
+        store.close()
+    }
+
     /// The keys of a table of many shards, sorted shard by shard on every core and merged two
     /// runs at a time, come out as sorting them all at once orders them, for every namespace
     /// and for all.

@@ -329,10 +329,9 @@ public final class Cluster {
         for key in endpointSlices.keys {
             endpointSlices[key]?.sort { ($0.creationTimestamp ?? "", $0.name) < ($1.creationTimestamp ?? "", $1.name) }
         }
-        // Events, the most numerous after pods, are read the same way and kept as SimEvents.
-        // (Room for all at once: reserving a batch's worth at a time would copy them all at each.)
-        events.reserveCapacity(try store.count(Self.eventType))
-        try store.forEachBatch(Self.eventType, transform: { stored -> Result<SimEvent, StoredObjects.Damage> in
+        // Events, the most numerous after pods, are read the same way and kept as SimEvents, in
+        // the order of their times (below): read in no order, no key sorted or looked up.
+        events = try store.readAll(Self.eventType, transform: { stored -> Result<SimEvent, StoredObjects.Damage> in
             let e: Resource
             switch stored {
             case .full(let resource): e = resource
@@ -357,14 +356,7 @@ public final class Cluster {
             var event = SimEvent(loading: e)
             event.stored = true
             return .success(event)
-        }) { (batch: [Result<SimEvent, StoredObjects.Damage>]) throws(StoreError) in
-            for loaded in batch {
-                switch loaded {
-                case .success(let event): events.append(event)
-                case .failure(let damage): throw store.damaged(damage.resource, damage.problems)
-                }
-            }
-        }
+        })
         // Endpoint updates still propagating when the last command stopped.
         for pending in try list(Self.pendingEndpointsType) {
             let key = ObjectKey(type: Self.endpointsType.storageKey, namespace: pending.namespace ?? "default", name: pending.name)
@@ -381,7 +373,9 @@ public final class Cluster {
         for t in try list(Timeline.type) {
             if let timeline = Timeline(t) { timelines[Timeline.workloadKey(t)] = timeline }
         }
-        events.sort { ($0.last, $0.name) < ($1.last, $1.name) }
+        // (The namespace last: events of one name in two namespaces are ordered whatever order
+        // they were read in.)
+        events.sort { ($0.last, $0.name, $0.namespace) < ($1.last, $1.name, $1.namespace) }
         eventSeries = EventSeriesIndex(capacity: events.count)
         for (i, e) in events.enumerated() { eventSeries.set(e.seriesKey, i, in: events) }
         podNames.reserveCapacity(pods.count)

@@ -237,13 +237,31 @@ public final class StateStore {
         }
     }
 
+    /// Changes the type's table in place (one look-up of the type), once the shard that holds
+    /// `key` is loaded; `change` is given that shard's number. For a write or a delete, which
+    /// needs only to know which objects the shard holds.
+    private func changeShard(_ type: String, holding key: Table.Key, _ change: (inout Table, Int) -> Void) throws(StoreError) {
+        try withFullPaths { () throws(StoreError) in
+            try { (table: inout Table) throws(StoreError) in
+                let index = Table.shard(of: key, count: table.shardCount)
+                try table.load(shard: index, read: readShard, restoring: false)
+                change(&table, index)
+            }(&tables[type, default: Table()])
+        }
+    }
+
     /// Tables name their shard files; errors name the whole path.
     private func withFullPaths<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         do {
             return try body()
-        } catch .damaged(let file, let reason) where !file.contains("/") {
-            throw .damaged(file: "\(directory)/objects/\(file)", reason: reason)
+        } catch {
+            throw withFullPath(error)
         }
+    }
+
+    private func withFullPath(_ error: StoreError) -> StoreError {
+        guard case .damaged(let file, let reason) = error, !file.contains("/") else { return error }
+        return .damaged(file: "\(directory)/objects/\(file)", reason: reason)
     }
 
     /// Damage in one stored object, naming the file that holds it.
@@ -335,6 +353,49 @@ public final class StateStore {
         // Whoever reads every object of a type this way keeps its own form of them: their
         // lines (the bulk of the state's bytes) are read again from the files when needed.
         tables[type.storageKey]?.releaseLines()
+    }
+
+    /// Every object of `type` as `forEachBatch` reads it, made into what `transform` makes of
+    /// it (on every core), in no order but the table's own: no key is sorted or looked up, for
+    /// a reader that puts what it keeps in an order of its own. The error is the one
+    /// `forEachBatch` would give: the first damaged object's in the order of keys.
+    func readAll<T: Sendable>(_ type: ResourceType, transform: @escaping @Sendable (CompactPod.Stored) -> Result<T, StoredObjects.Damage>) throws(StoreError) -> [T] {
+        let table = try loadedTable(type.storageKey)
+        let shards = ReadOnly((table: table, numbers: table.loadedShards))
+        let parts = Parallel.map(shards.value.numbers.count, grain: 1) { i -> (values: [T], failure: (key: Table.Key, failure: ReadFailure)?) in
+            var values: [T] = []
+            var first: (key: Table.Key, failure: ReadFailure)?
+            for (key, stored) in shards.value.table.storedEntries(shard: shards.value.numbers[i]) {
+                let failure: ReadFailure
+                switch stored.map(transform) {
+                case .success(.success(let value)):
+                    values.append(value)
+                    continue
+                case .success(.failure(let damage)): failure = .damaged(damage)
+                case .failure(let error): failure = .unreadable(error)
+                }
+                if first.map({ key < $0.key }) ?? true { first = (key, failure) }
+            }
+            return (values, first)
+        }
+        if let first = parts.compactMap(\.failure).min(by: { $0.key < $1.key }) {
+            switch first.failure {
+            case .unreadable(let error): throw withFullPath(error)
+            case .damaged(let damage): throw damaged(damage.resource, damage.problems)
+            }
+        }
+        var all: [T] = []
+        all.reserveCapacity(parts.reduce(0) { $0 + $1.values.count })
+        for part in parts { all.append(contentsOf: part.values) }
+        // As `forEachBatch`: the reader keeps its own form of them.
+        tables[type.storageKey]?.releaseLines()
+        return all
+    }
+
+    /// Why `readAll` could not read an object.
+    private enum ReadFailure: Sendable {
+        case unreadable(StoreError)
+        case damaged(StoredObjects.Damage)
     }
 
     /// The objects under `keys`, in order, parsed on every core (parsing is most of a large
@@ -572,19 +633,22 @@ public final class StateStore {
         precondition(writable, "a read-only store was asked to write")
         precondition(prepared.resourceVersion == resourceVersion + 1, "an object was prepared for resourceVersion \(prepared.resourceVersion), the store is at \(resourceVersion)")
         resourceVersion = prepared.resourceVersion
-        try store(prepared.key, apiVersion: prepared.apiVersion, kind: prepared.kind) { $0.set(prepared.entry, key: $1) }
+        try store(prepared.key, apiVersion: prepared.apiVersion, kind: prepared.kind) { $0.set(prepared.entry, key: $1, shard: $2) }
     }
 
     /// Puts an object, its resourceVersion set, into its type's table.
     private func store(_ resource: Resource) throws(StoreError) {
-        try store(resource.key, apiVersion: resource.apiVersion, kind: resource.kind) { $0.set(resource, key: $1) }
+        try store(resource.key, apiVersion: resource.apiVersion, kind: resource.kind) { $0.set(resource, key: $1, shard: $2) }
     }
 
-    private func store(_ key: ObjectKey, apiVersion: String, kind: String, _ set: (inout Table, Table.Key) -> Void) throws(StoreError) {
+    private func store(_ key: ObjectKey, apiVersion: String, kind: String, _ set: (inout Table, Table.Key, Int) -> Void) throws(StoreError) {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
-        try loadShard(key.type, holding: tableKey, reading: false)
-        let existed = journal != nil && (tables[key.type]?.contains(tableKey) ?? false)
-        set(&tables[key.type, default: Table()], tableKey)
+        let journal = journal
+        var existed = false
+        try changeShard(key.type, holding: tableKey) { table, shard in
+            existed = journal != nil && table.contains(tableKey)
+            set(&table, tableKey, shard)
+        }
         if let journal, let entry = tables[key.type]?.entryIfLoaded(tableKey) {
             // A compact pod is written to the journal in full: watchers read Pod objects.
             let payload: ChangeJournal.Payload
@@ -625,8 +689,7 @@ public final class StateStore {
             journal.append(ChangeJournal.Change(resourceVersion: resourceVersion, kind: .deleted, type: key.type, namespace: key.namespace,
                                                 name: key.name, payload: .resource(gone)))
         }
-        try loadShard(key.type, holding: tableKey, reading: false)
-        tables[key.type, default: Table()].remove(tableKey)
+        try changeShard(key.type, holding: tableKey) { $0.remove(tableKey, shard: $1) }
         dirty.insert(key.type)
     }
 

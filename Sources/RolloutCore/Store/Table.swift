@@ -401,11 +401,32 @@ struct Table {
     func stored(_ key: Key) throws(StoreError) -> CompactPod.Stored? {
         let index = Self.shard(of: key, count: shardCount)
         guard let entry = shards[index]?[key] else { return nil }
+        return try Self.stored(entry, key: key, file: files[index] + ".objects")
+    }
+
+    /// An entry as `stored(_:)` reads it. (The file is named only in an error: its name is
+    /// not made for every object read.)
+    private static func stored(_ entry: Entry, key: Key, file: @autoclosure () -> String) throws(StoreError) -> CompactPod.Stored {
         if let resource = entry.resource { return .full(resource) }
         precondition(!entry.released, "an object was read while its lines were let go")
-        let file = files[index] + ".objects"
-        guard let compact = CompactPod.split(entry.json) else { return .full(try Self.parse(entry.json, key: key, file: file)) }
-        return .compact(try Self.line(compact, template: compact.id.isEmpty ? nil : entry.template, key: key, file: file))
+        guard let compact = CompactPod.split(entry.json) else { return .full(try Self.parse(entry.json, key: key, file: file())) }
+        return .compact(try Self.line(compact, template: compact.id.isEmpty ? nil : entry.template, key: key, file: file()))
+    }
+
+    /// The numbers of the loaded shards, in order.
+    var loadedShards: [Int] { shards.keys.sorted() }
+
+    /// Every entry of a loaded shard as `stored` reads it, in the shard's own order (no key
+    /// sorted, none looked up), each with its key.
+    func storedEntries(shard index: Int) -> [(key: Key, stored: Result<CompactPod.Stored, StoreError>)] {
+        guard let entries = shards[index] else { return [] }
+        return entries.map { key, entry in
+            do throws(StoreError) {
+                return (key, .success(try Self.stored(entry, key: key, file: files[index] + ".objects")))
+            } catch {
+                return (key, .failure(error))
+            }
+        }
     }
 
     /// The event under `key` when its involvedObject's uid is one of `uids`, else nil (nil too
@@ -432,32 +453,32 @@ struct Table {
 
     /// A compact line, read (`CompactPod.Line.read`).
     private static func line(_ compact: (id: String, json: ArraySlice<UInt8>), template: PodTemplateBlob?, key: Key,
-                             file: String) throws(StoreError) -> CompactPod.Line {
+                             file: @autoclosure () -> String) throws(StoreError) -> CompactPod.Line {
         try CompactPod.Line.read(compact.json, template: template, pod: !compact.id.isEmpty, namespace: key.namespace, name: key.name) {
-            (json: ArraySlice<UInt8>) throws(StoreError) -> Object in try Self.parse(json, key: key, file: file).object
+            (json: ArraySlice<UInt8>) throws(StoreError) -> Object in try Self.parse(json, key: key, file: file()).object
         }
     }
 
     /// An entry's object: its line parsed, a compact pod expanded to the full Pod.
-    static func object(of entry: Entry, key: Key, file: String) throws(StoreError) -> Resource {
-        guard let compact = CompactPod.split(entry.json) else { return try parse(entry.json, key: key, file: file) }
-        let line = try Self.line(compact, template: compact.id.isEmpty ? nil : entry.template ?? PodTemplateBlob(missing: compact.id), key: key, file: file)
+    static func object(of entry: Entry, key: Key, file: @autoclosure () -> String) throws(StoreError) -> Resource {
+        guard let compact = CompactPod.split(entry.json) else { return try parse(entry.json, key: key, file: file()) }
+        let line = try Self.line(compact, template: compact.id.isEmpty ? nil : entry.template ?? PodTemplateBlob(missing: compact.id), key: key, file: file())
         switch line.expanded() {
         case .success(let object): return object
         case .failure(let damage):
-            throw .damaged(file: file, reason: "\(compact.id.isEmpty ? "event" : "pod") \(key.namespace)/\(key.name): \(damage.reason)")
+            throw .damaged(file: file(), reason: "\(compact.id.isEmpty ? "event" : "pod") \(key.namespace)/\(key.name): \(damage.reason)")
         }
     }
 
-    private static func parse(_ json: ArraySlice<UInt8>, key: Key, file: String) throws(StoreError) -> Resource {
+    private static func parse(_ json: ArraySlice<UInt8>, key: Key, file: @autoclosure () -> String) throws(StoreError) -> Resource {
         let value: Value
         do {
             value = try JSONReader.parse(json)
         } catch {
-            throw .damaged(file: file, reason: "object \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name): \(error)")
+            throw .damaged(file: file(), reason: "object \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name): \(error)")
         }
         guard case .object(let object) = value else {
-            throw .damaged(file: file, reason: "object \(key.name) is not a JSON object")
+            throw .damaged(file: file(), reason: "object \(key.name) is not a JSON object")
         }
         return Resource(object)
     }
@@ -479,25 +500,34 @@ struct Table {
 
     /// Stores `resource` under `key` (its shard must be loaded).
     mutating func set(_ resource: Resource, key: Key) {
-        set(Entry(resource: resource), key: key)
+        set(Entry(resource: resource), key: key, shard: Self.shard(of: key, count: shardCount))
     }
 
-    /// Stores an entry: a parsed object, or the lines of one made ahead (its shard must be
-    /// loaded).
-    mutating func set(_ entry: Entry, key: Key) {
+    mutating func set(_ resource: Resource, key: Key, shard index: Int) {
+        set(Entry(resource: resource), key: key, shard: index)
+    }
+
+    /// Stores an entry: a parsed object, or the lines of one made ahead, in the shard that
+    /// holds `key` (`shard(of:count:)`), which must be loaded.
+    mutating func set(_ entry: Entry, key: Key, shard index: Int) {
         var entry = entry
         if let template = entry.template {
-            if let known = templates?[template.id], known !== template, known.json != template.json {
-                // Another template under the same id (a hash collision): this pod in full.
-                if let full = try? Self.object(of: entry, key: key, file: "") { entry = Entry(resource: full) }
-            } else if templates?[template.id] == nil {
-                templates = (templates ?? [:]).merging([template.id: template]) { a, _ in a }
+            if let known = templates?[template.id] {
+                if known !== template, known.json != template.json {
+                    // Another template under the same id (a hash collision): this pod in full.
+                    if let full = try? Self.object(of: entry, key: key, file: "") { entry = Entry(resource: full) }
+                }
+            } else {
+                // Added in place (taken out, so that the table's copy is the only one).
+                var known = templates ?? [:]
+                templates = nil
+                known[template.id] = template
+                templates = known
                 templatesChanged = true
             }
         }
-        let index = Self.shard(of: key, count: shardCount)
-        if shards[index]?[key] == nil { count += 1 }
-        shards[index, default: [:]][key] = entry
+        // One look-up: the entry replaced, if any, says whether the table grew.
+        if shards[index, default: [:]].updateValue(entry, forKey: key) == nil { count += 1 }
         dirtyShards.insert(index)
     }
 
@@ -511,8 +541,8 @@ struct Table {
         shards[Self.shard(of: key, count: shardCount)]?[key] != nil
     }
 
-    mutating func remove(_ key: Key) {
-        let index = Self.shard(of: key, count: shardCount)
+    /// Removes the entry under `key` from the shard that holds it (`shard(of:count:)`, loaded).
+    mutating func remove(_ key: Key, shard index: Int) {
         if shards[index]?.removeValue(forKey: key) != nil {
             count -= 1
             dirtyShards.insert(index)
