@@ -496,53 +496,48 @@ public enum TablePrinter {
     /// The wide row of an object; `cells(…).prefix(columns(wide: false).count)` is the narrow
     /// one, since every wide column comes last.
     static func cells(for r: Resource, type: ResourceType) -> [ListingRow.Cell] {
-        cells(row(for: r, type: type, wide: true)) { r.creationTimestamp.flatMap(Timestamp.init(parsing:)) }
+        let o = r.value
+        let created = { r.creationTimestamp.flatMap(Timestamp.init(parsing:)) }
+        switch (type.group, type.kind) {
+        case ("", "Pod"):
+            return podCells(name: r.name, summary: PodSummary(r), ip: o.at("status", "podIP")?.stringValue, node: o.at("spec", "nodeName")?.stringValue,
+                            created: created())
+        case ("", "Event"):
+            let involved = o["involvedObject"]
+            return eventCells(lastSeen: o["lastTimestamp"]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? o["eventTime"]?.stringValue.flatMap(Timestamp.init(parsing:)),
+                              type: o["type"]?.stringValue ?? "", reason: o["reason"]?.stringValue ?? "",
+                              kind: involved?["kind"]?.stringValue ?? "", name: involved?["name"]?.stringValue ?? "", message: o["message"]?.stringValue ?? "")
+        default:
+            return cells(row(for: r, type: type, wide: true), created: created)
+        }
     }
 
     /// A pod's wide row (printPod) from what it reads: its summary, `status.podIP`,
-    /// `spec.nodeName`, `metadata.creationTimestamp` read as a time.
+    /// `spec.nodeName`, `metadata.creationTimestamp` read as a time. Made as cells, not as
+    /// texts with markers to be read back: every pod a rollout writes is listed this way.
     static func podCells(name: String, summary: PodSummary, ip: String?, node: String?, created: Timestamp?) -> [ListingRow.Cell] {
-        cells(podRow(name: name, summary: summary, ip: ip, node: node, wide: true)) { created }
+        [.text(name), .text("\(summary.readyContainers)/\(summary.totalContainers)"), .text(summary.status),
+         .restarts(summary.restarts, last: summary.lastRestart), .age(created),
+         .text(ip ?? "<none>"), .text(node ?? "<none>"), .text("<none>"), .text("<none>")]
     }
 
     /// An event's row (printEvent) from what it reads: `lastTimestamp` (else `eventTime`) read
     /// as a time, the involved object's kind and name.
-    static func eventCells(lastSeen: Timestamp?, type: String, reason: String, kind: String, name: String, message: String,
-                           created: Timestamp?) -> [ListingRow.Cell] {
-        cells(eventRow(lastSeen: lastSeen, type: type, reason: reason, kind: kind, name: name, message: message)) { created }
+    static func eventCells(lastSeen: Timestamp?, type: String, reason: String, kind: String, name: String, message: String) -> [ListingRow.Cell] {
+        [lastSeen.map { .age($0) } ?? .text("<unknown>"), .text(type), .text(reason), .text("\(kind.lowercased())/\(name)"), .text(message)]
     }
 
-    private static func eventRow(lastSeen: Timestamp?, type: String, reason: String, kind: String, name: String, message: String) -> [String] {
-        [lastSeen.map { ageMarker + String($0.milliseconds) } ?? "<unknown>", type, reason, "\(kind.lowercased())/\(name)", message]
-    }
-
-    /// A row's texts as cells: the age and restarts markers made times.
+    /// A row's texts as cells: the age marker made the object's creation time.
     private static func cells(_ row: [String], created: () -> Timestamp?) -> [ListingRow.Cell] {
         row.map { text in
-            // Both markers begin with U+0001, a control character, which is a Character of its
+            // The marker begins with U+0001, a control character, which is a Character of its
             // own and equivalent to no other text: a cell whose first byte differs is text.
-            guard text.utf8.first == 0x01 else { return .text(text) }
-            if text == ageMarker { return .age(created()) }
-            if text.hasPrefix(ageMarker) { return .age(Timestamp(milliseconds: Int(text.dropFirst(ageMarker.count)) ?? 0)) }
-            if text.hasPrefix(restartsMarker) {
-                let fields = text.dropFirst(restartsMarker.count).split(separator: ",", omittingEmptySubsequences: false)
-                return .restarts(fields.first.flatMap { Int($0) } ?? 0, last: fields.count > 1 ? Int(fields[1]).map { Timestamp(milliseconds: $0) } : nil)
-            }
-            return .text(text)
+            guard text.utf8.first == 0x01, text == ageMarker else { return .text(text) }
+            return .age(created())
         }
-    }
-
-    private static func podRow(name: String, summary: PodSummary, ip: String?, node: String?, wide: Bool) -> [String] {
-        let restarts = restartsMarker + "\(summary.restarts)," + (summary.lastRestart.map { String($0.milliseconds) } ?? "")
-        var cells = [name, "\(summary.readyContainers)/\(summary.totalContainers)", summary.status, restarts, ageMarker]
-        if wide {
-            cells += [ip ?? "<none>", node ?? "<none>", "<none>", "<none>"]
-        }
-        return cells
     }
 
     private static let ageMarker = "\u{01}age"
-    private static let restartsMarker = "\u{01}restarts"
 
     private static func row(for r: Resource, type: ResourceType, wide: Bool) -> [String] {
         let o = r.value
@@ -590,8 +585,6 @@ public enum TablePrinter {
                 + [nodeSelector.isEmpty ? "<none>" : labelsText(nodeSelector), age]
             if wide { cells += workloadWideCells(o) }
             return cells
-        case ("", "Pod"):
-            return podRow(name: r.name, summary: PodSummary(r), ip: o.at("status", "podIP")?.stringValue, node: o.at("spec", "nodeName")?.stringValue, wide: wide)
         case ("", "Service"):
             var cells = [r.name, o.at("spec", "type")?.stringValue ?? "ClusterIP", o.at("spec", "clusterIP")?.stringValue ?? "<none>",
                          ServiceText.externalIP(o), ServiceText.ports(o), age]
@@ -660,12 +653,6 @@ public enum TablePrinter {
             return cells
         case ("", "Namespace"):
             return [r.name, o.at("status", "phase")?.stringValue ?? "Active", age]
-        case ("", "Event"):
-            let last = o["lastTimestamp"]?.stringValue.flatMap(Timestamp.init(parsing:))
-                ?? o["eventTime"]?.stringValue.flatMap(Timestamp.init(parsing:))
-            let involved = o["involvedObject"]
-            return eventRow(lastSeen: last, type: o["type"]?.stringValue ?? "", reason: o["reason"]?.stringValue ?? "",
-                            kind: involved?["kind"]?.stringValue ?? "", name: involved?["name"]?.stringValue ?? "", message: o["message"]?.stringValue ?? "")
         case ("", "ConfigMap"):
             return [r.name, String((o["data"]?.objectValue?.count ?? 0) + (o["binaryData"]?.objectValue?.count ?? 0)), age]
         case ("", "Secret"):

@@ -104,6 +104,6 @@ extension SimEvent {
     func listingRow() -> ListingRow {
         ListingRow(namespace: namespace, name: name, labels: [:],
                    cells: TablePrinter.eventCells(lastSeen: last.readBack, type: type, reason: reason, kind: involvedKind, name: involvedName,
-                                                  message: message, created: first.readBack))
+                                                  message: message))
     }
 }
