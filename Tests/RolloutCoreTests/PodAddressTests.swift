@@ -8,6 +8,15 @@ import XCTest
 /// skipped; allocator.go Get and GetIter — round robin from the last reserved address,
 /// wrapping, skipping addresses in use, "no IP addresses available" when all are).
 final class PodAddressTests: XCTestCase {
+    /// An address written digit by digit reads as the interpolated text it replaced.
+    func testAnAddressIsWrittenAsItsDottedText() {
+        var random = SeededRandom(seed: 4)
+        let edges: [UInt32] = [0, 1, 9, 10, 99, 100, 255, 256, 0x0A2A0302, 0xFFFFFFFF, 0x64646464, 0x09630A00]
+        for n in edges + (0..<5000).map({ _ in UInt32(truncatingIfNeeded: random.next()) }) {
+            XCTAssertEqual(PodRange.dotted(n), "\(n >> 24).\((n >> 16) & 0xFF).\((n >> 8) & 0xFF).\(n & 0xFF)")
+        }
+    }
+
     func testARangeIsThePodCIDRLessNetworkGatewayAndBroadcast() throws {
         let range = try XCTUnwrap(PodRange(cidr: "10.42.3.0/24"))
         XCTAssertEqual(range.count, 253)

@@ -160,13 +160,15 @@ enum KubeProxy {
         for slice in c.endpointSlices[serviceKey] ?? [] {
             guard case .array(let endpoints)? = slice.object["endpoints"] else { continue }
             for endpoint in endpoints {
+                // (Keys are told apart by their stored lengths first, as `Object.index(of:)`
+                // does: a key of another length is passed over without comparing its text.)
                 var nodeName: Value?, conditions: Value?, targetRef: Value?
                 if case .object(let o) = endpoint {
                     for member in o.members {
-                        switch member.key {
-                        case "nodeName" where nodeName == nil: nodeName = member.value
-                        case "conditions" where conditions == nil: conditions = member.value
-                        case "targetRef" where targetRef == nil: targetRef = member.value
+                        switch member.key.utf8.count {
+                        case 8 where nodeName == nil && member.key == "nodeName": nodeName = member.value
+                        case 10 where conditions == nil && member.key == "conditions": conditions = member.value
+                        case 9 where targetRef == nil && member.key == "targetRef": targetRef = member.value
                         default: break
                         }
                     }
@@ -175,10 +177,10 @@ enum KubeProxy {
                 var ready: Bool?, serving: Bool?, terminating: Bool?
                 if case .object(let o)? = conditions {
                     for member in o.members {
-                        switch member.key {
-                        case "ready" where ready == nil: ready = member.value.boolValue ?? true
-                        case "serving" where serving == nil: serving = member.value.boolValue ?? true
-                        case "terminating" where terminating == nil: terminating = member.value.boolValue ?? false
+                        switch member.key.utf8.count {
+                        case 5 where ready == nil && member.key == "ready": ready = member.value.boolValue ?? true
+                        case 7 where serving == nil && member.key == "serving": serving = member.value.boolValue ?? true
+                        case 11 where terminating == nil && member.key == "terminating": terminating = member.value.boolValue ?? false
                         default: break
                         }
                     }

@@ -238,7 +238,14 @@ public final class SimPod {
     /// The most restarts of any app container or sidecar (`MaxContainerRestarts`, which counts
     /// restartable init containers since 1.32, PR #124952): what scale-down ranks by.
     public var restarts: Int {
-        zip(containers, behaviour.containers).filter { $0.1.keepsRunning }.map(\.0.restarts).max() ?? 0
+        // (A loop over both lists in step: no list is made, no container copied. The
+        // ReplicaSet controller reads it for every pod it ranks for deletion.)
+        let roles = behaviour.containers
+        var most: Int?
+        for i in 0..<min(containers.count, roles.count) where roles[i].keepsRunning {
+            most = max(most ?? containers[i].restarts, containers[i].restarts)
+        }
+        return most ?? 0
     }
 
     /// Its share of its owner's counts, moved when what they count changed.

@@ -19,8 +19,25 @@ public struct PodRange: Equatable, Sendable {
 
     /// The `offset`th pod address (0: network + 2).
     func address(_ offset: Int) -> String {
-        let n = network &+ UInt32(offset + 2)
-        return "\(n >> 24).\((n >> 16) & 0xFF).\((n >> 8) & 0xFF).\(n & 0xFF)"
+        Self.dotted(network &+ UInt32(truncatingIfNeeded: offset + 2))
+    }
+
+    /// An IPv4 address as text, `a.b.c.d`: written digit by digit into the string's own
+    /// storage (at most 15 bytes), not interpolated, since the kubelet tries one per address
+    /// it looks at.
+    static func dotted(_ n: UInt32) -> String {
+        String(unsafeUninitializedCapacity: 15) { buffer in
+            var at = 0
+            for shift in [24, 16, 8, 0] as [UInt32] {
+                let octet = (n >> shift) & 0xFF
+                if octet >= 100 { buffer[at] = 0x30 + UInt8(octet / 100); at += 1 }
+                if octet >= 10 { buffer[at] = 0x30 + UInt8(octet / 10 % 10); at += 1 }
+                buffer[at] = 0x30 + UInt8(octet % 10)
+                at += 1
+                if shift > 0 { buffer[at] = UInt8(ascii: "."); at += 1 }
+            }
+            return at
+        }
     }
 
     /// A `spec.podCIDR` such as `10.42.3.0/24` (IPv4, /8 to /30); nil for anything else.
