@@ -373,9 +373,15 @@ public final class Cluster {
         for t in try list(Timeline.type) {
             if let timeline = Timeline(t) { timelines[Timeline.workloadKey(t)] = timeline }
         }
-        // (The namespace last: events of one name in two namespaces are ordered whatever order
-        // they were read in.)
-        events.sort { ($0.last, $0.name, $0.namespace) < ($1.last, $1.name, $1.namespace) }
+        // By time, then name, then namespace: a total order, so the order they were read in
+        // cannot show. Their indices are sorted, not the events (large values to move).
+        let read = events
+        let byTime = read.indices.sorted { a, b in
+            if read[a].last != read[b].last { return read[a].last < read[b].last }
+            if read[a].name != read[b].name { return read[a].name < read[b].name }
+            return read[a].namespace < read[b].namespace
+        }
+        events = byTime.map { read[$0] }
         eventSeries = EventSeriesIndex(capacity: events.count)
         for (i, e) in events.enumerated() { eventSeries.set(e.seriesKey, i, in: events) }
         podNames.reserveCapacity(pods.count)

@@ -350,30 +350,10 @@ struct Table {
     /// one sorting them all at once gives).
     func sortedKeys(namespace: String?) -> [Key] {
         let loaded = ReadOnly(Array(shards.values))
-        var runs = Parallel.map(loaded.value.count) { i -> [Key] in
+        let runs = Parallel.map(loaded.value.count) { i -> [Key] in
             loaded.value[i].keys.filter { namespace == nil || $0.namespace == namespace }.sorted()
         }
-        while runs.count > 1 {
-            let pairs = ReadOnly(runs)
-            runs = Parallel.map((pairs.value.count + 1) / 2) { j -> [Key] in
-                let a = pairs.value[2 * j]
-                return 2 * j + 1 < pairs.value.count ? Self.merged(a, pairs.value[2 * j + 1]) : a
-            }
-        }
-        return runs.first ?? []
-    }
-
-    /// Two sorted runs of keys as one.
-    static func merged(_ a: [Key], _ b: [Key]) -> [Key] {
-        var result: [Key] = []
-        result.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count && j < b.count {
-            if b[j] < a[i] { result.append(b[j]); j += 1 } else { result.append(a[i]); i += 1 }
-        }
-        result.append(contentsOf: a[i...])
-        result.append(contentsOf: b[j...])
-        return result
+        return Parallel.merged(runs, by: <)
     }
 
     /// The object under `key` (its shard must be loaded), parsing its line on first use.

@@ -25,6 +25,30 @@ enum Parallel {
         }
     }
 
+    /// Sorted runs merged into one sorted list, two runs at a time on every core; of equal
+    /// elements, those of an earlier run come first.
+    static func merged<T>(_ runs: [[T]], by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool) -> [T] {
+        var runs = runs
+        while runs.count > 1 {
+            let pairs = ReadOnly(runs)
+            runs = map((pairs.value.count + 1) / 2) { j -> [T] in
+                let a = pairs.value[2 * j]
+                guard 2 * j + 1 < pairs.value.count else { return a }
+                let b = pairs.value[2 * j + 1]
+                var result: [T] = []
+                result.reserveCapacity(a.count + b.count)
+                var i = 0, k = 0
+                while i < a.count && k < b.count {
+                    if areInIncreasingOrder(b[k], a[i]) { result.append(b[k]); k += 1 } else { result.append(a[i]); i += 1 }
+                }
+                result.append(contentsOf: a[i...])
+                result.append(contentsOf: b[k...])
+                return result
+            }
+        }
+        return runs.first ?? []
+    }
+
     /// The result buffer, written by the tasks at indices no two of them share.
     private struct Slots<T>: @unchecked Sendable { let base: UnsafeMutablePointer<T> }
 }
