@@ -160,7 +160,8 @@ final class StateStoreTests: XCTestCase {
                                 name: "pod-\(Int.random(in: 0..<1_000_000, using: &random))")
             if all.contains(key) { continue }
             all.append(key)
-            table.set(Resource(Object(["metadata": .object(Object(["name": .string(key.name), "namespace": .string(key.namespace)]))])), key: key)
+            table.set(Resource(Object(["metadata": .object(Object(["name": .string(key.name), "namespace": .string(key.namespace)]))])), key: key,
+                      shard: Table.shard(of: key, count: table.shardCount))
         }
         XCTAssertEqual(table.sortedKeys(namespace: nil), all.sorted())
         for namespace in ["default", "kube-system", "a", "é", "none"] {

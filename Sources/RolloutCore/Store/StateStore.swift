@@ -227,13 +227,12 @@ public final class StateStore {
         return tables[type] ?? Table()
     }
 
-    /// Loads the shard of the type's table that holds `key`.
-    /// `reading`: the object is read, so released lines are read back (a write or a delete
-    /// needs only to know which objects the shard holds).
-    private func loadShard(_ type: String, holding key: Table.Key, reading: Bool) throws(StoreError) {
+    /// Loads the shard of the type's table that holds `key`, to read the object: its released
+    /// lines are read back (a write or a delete loads it with `changeShard`).
+    private func loadShard(_ type: String, holding key: Table.Key) throws(StoreError) {
         let shardCount = tables[type]?.shardCount ?? 1
         try withFullPaths { () throws(StoreError) in
-            try tables[type, default: Table()].load(shard: Table.shard(of: key, count: shardCount), read: readShard, restoring: reading)
+            try tables[type, default: Table()].load(shard: Table.shard(of: key, count: shardCount), read: readShard, restoring: true)
         }
     }
 
@@ -292,7 +291,7 @@ public final class StateStore {
     /// core (`describe node` reads its node's pods so, not the whole cluster's).
     public func objects(_ type: ResourceType, named names: [(namespace: String, name: String)]) throws(StoreError) -> [Resource] {
         let keys = names.map { Table.Key(namespace: type.namespaced ? $0.namespace : "", name: $0.name) }
-        for key in keys { try loadShard(type.storageKey, holding: key, reading: true) }
+        for key in keys { try loadShard(type.storageKey, holding: key) }
         guard let table = tables[type.storageKey] else { return [] }
         let parsed = try parse(keys, of: table) { ($0, $1) }
         for (key, resource) in parsed { tables[type.storageKey]?.keep(resource, key: key) }
@@ -465,7 +464,7 @@ public final class StateStore {
 
     public func get(_ key: ObjectKey) throws(StoreError) -> Resource? {
         let tableKey = Table.Key(namespace: key.namespace, name: key.name)
-        try loadShard(key.type, holding: tableKey, reading: true)
+        try loadShard(key.type, holding: tableKey)
         return try withFullPaths { () throws(StoreError) in try tables[key.type, default: Table()].resource(tableKey) }
     }
 

@@ -479,10 +479,6 @@ struct Table {
     }
 
     /// Stores `resource` under `key` (its shard must be loaded).
-    mutating func set(_ resource: Resource, key: Key) {
-        set(Entry(resource: resource), key: key, shard: Self.shard(of: key, count: shardCount))
-    }
-
     mutating func set(_ resource: Resource, key: Key, shard index: Int) {
         set(Entry(resource: resource), key: key, shard: index)
     }
