@@ -37,6 +37,25 @@ final class TemplateEqualityTests: XCTestCase {
 
     /// Every pair of small maps (keys a and b, each at most twice, values 1–2, in every order):
     /// in place, by lookup, or sorted, the answer is the sorted comparison's.
+    /// A ReplicaSet's template made from its Deployment's shares the spec's storage: equal at
+    /// once there, and a change beside the shared part (or inside a copy of it) still found.
+    func testSharedStorageIsEqualAndChangesBesideItAreNot() throws {
+        let deployment = try template("metadata: {labels: {app: web}}\nspec: {containers: [{name: web, image: 'web:1'}], dnsPolicy: ClusterFirst}\n")
+        var replicaSet = deployment
+        var meta = try XCTUnwrap(replicaSet["metadata"]?.objectValue)
+        meta["labels"] = .object(Object(["app": .string("web"), DeploymentController.hashLabel: .string("abc")]))
+        replicaSet["metadata"] = .object(meta)
+        XCTAssertTrue(DeploymentController.templatesEqual(deployment, replicaSet))
+        var otherLabel = replicaSet
+        otherLabel["metadata"] = .object(Object(["labels": .object(Object(["app": .string("api")]))]))
+        XCTAssertFalse(DeploymentController.templatesEqual(deployment, otherLabel), "the spec is shared, the labels differ")
+        var otherImage = replicaSet
+        otherImage["spec"] = .object(Object([Object.Member(key: "containers", value: .array([.object(Object(["name": .string("web"), "image": .string("web:2")]))])),
+                                             Object.Member(key: "dnsPolicy", value: .string("ClusterFirst"))]))
+        XCTAssertFalse(DeploymentController.templatesEqual(deployment, otherImage))
+        XCTAssertTrue(DeploymentController.equalIgnoringKeyOrder(.array([]), .array([])))
+    }
+
     func testEveryArrangementOfSmallMapsAgreesWithSorting() {
         var maps: [Value] = []
         let members = [("a", 1), ("a", 2), ("b", 1), ("b", 2)].map { Object.Member(key: $0.0, value: .int($0.1)) }

@@ -78,10 +78,18 @@ public enum DeploymentController {
     /// `a.sortingKeys() == b.sortingKeys()` without building sorted copies (controllers and
     /// timelines compare templates at every instant): maps equal member by member, whatever
     /// their order. A map with a key twice falls back to the sorted comparison.
+    /// Two arrays of one count are one storage: the same elements, whatever they hold.
+    private static func sameStorage<T>(_ x: [T], _ y: [T]) -> Bool {
+        x.withUnsafeBufferPointer { a in y.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
+    }
+
     static func equalIgnoringKeyOrder(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
         case (.object(let x), .object(let y)):
             guard x.count == y.count else { return false }
+            // One storage (a template copied into its ReplicaSet, not rebuilt): equal without
+            // a look inside.
+            if sameStorage(x.members, y.members) { return true }
             // The common case: the same keys in the same places. Compared in place — a key
             // there twice is there twice on both sides, in the order a (stable) sort keeps.
             if zip(x.members, y.members).allSatisfy({ $0.key == $1.key }) {
@@ -94,6 +102,7 @@ public enum DeploymentController {
             return true
         case (.array(let x), .array(let y)):
             guard x.count == y.count else { return false }
+            if sameStorage(x, y) { return true }
             for (u, v) in zip(x, y) where !equalIgnoringKeyOrder(u, v) { return false }
             return true
         default:
