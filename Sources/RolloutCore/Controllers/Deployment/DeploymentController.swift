@@ -75,14 +75,14 @@ public enum DeploymentController {
         equalIgnoringKeyOrder(.object(withoutHashLabel(a)), .object(withoutHashLabel(b)))
     }
 
-    /// `a.sortingKeys() == b.sortingKeys()` without building sorted copies (controllers and
-    /// timelines compare templates at every instant): maps equal member by member, whatever
-    /// their order. A map with a key twice falls back to the sorted comparison.
     /// Two arrays of one count are one storage: the same elements, whatever they hold.
     private static func sameStorage<T>(_ x: [T], _ y: [T]) -> Bool {
         x.withUnsafeBufferPointer { a in y.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
     }
 
+    /// `a.sortingKeys() == b.sortingKeys()` without building sorted copies (controllers and
+    /// timelines compare templates at every instant): maps equal member by member, whatever
+    /// their order. A map with a key twice falls back to the sorted comparison.
     static func equalIgnoringKeyOrder(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
         case (.object(let x), .object(let y)):
