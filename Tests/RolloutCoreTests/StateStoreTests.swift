@@ -170,6 +170,70 @@ final class StateStoreTests: XCTestCase {
     }
 
 
+    /// A key's shard is FNV-1a (32 bits) of namespace, `/` and name modulo the shard count, as
+    /// states on disk were written (the hash is now made once with the key and kept); keys are
+    /// equal when their Strings are, but for an ASCII key and one outside ASCII; two keys whose
+    /// hashes collide stay apart.
+    func testAKeysShardIsTheHashOfItsTextAndEqualityIsTheTexts() {
+        func fnv(_ namespace: String, _ name: String) -> UInt32 {
+            (Array(namespace.utf8) + [0x2F] + Array(name.utf8)).reduce(2_166_136_261 as UInt32) { ($0 ^ UInt32($1)) &* 16_777_619 }
+        }
+        // Pinned: values the earlier form (hashing the strings at every call) gave.
+        XCTAssertEqual(Table.Key(namespace: "default", name: "web-0").fnv, 2_243_678_550)
+        XCTAssertEqual(Table.shard(of: Table.Key(namespace: "default", name: "web-0"), count: 16), 6)
+        XCTAssertEqual(Table.Key(namespace: "", name: "node-1").fnv, 2_803_900_156)
+        XCTAssertEqual(Table.shard(of: Table.Key(namespace: "kube-system", name: "é"), count: 1024), 107)
+        var random = SeededRandom(seed: 11)
+        for _ in 0..<2000 {
+            let namespace = ["default", "kube-system", "", "é-ns"][Int.random(in: 0..<4, using: &random)]
+            let name = "pod-\(Int.random(in: 0..<1_000_000, using: &random))"
+            let key = Table.Key(namespace: namespace, name: name)
+            XCTAssertEqual(key.fnv, fnv(namespace, name))
+            for count in [1, 2, 16, 1024] {
+                XCTAssertEqual(Table.shard(of: key, count: count), count == 1 ? 0 : Int(fnv(namespace, name) % UInt32(count)))
+            }
+            XCTAssertEqual(key, Table.Key(namespace: String(namespace), name: String(decoding: Array(name.utf8), as: UTF8.self)))
+            XCTAssertEqual(key.hashValue, Table.Key(namespace: namespace, name: name).hashValue)
+        }
+        // "pod-462789" and "pod-679192" in "default" have one hash (found by search).
+        let a = Table.Key(namespace: "default", name: "pod-462789"), b = Table.Key(namespace: "default", name: "pod-679192")
+        XCTAssertEqual(a.fnv, b.fnv)
+        XCTAssertNotEqual(a, b)
+        var entries: [Table.Key: Int] = [a: 1, b: 2]
+        entries[a] = nil
+        XCTAssertEqual(entries[b], 2)
+        XCTAssertNil(entries[a])
+        XCTAssertNotEqual(Table.Key(namespace: "a", name: "b/c"), Table.Key(namespace: "a/b", name: "c"), "the same hash input, other keys")
+        XCTAssertEqual(Table.Key(namespace: "a", name: "b/c").fnv, Table.Key(namespace: "a/b", name: "c").fnv)
+        // Keys outside ASCII equal as Strings (canonically equivalent) and not byte for byte
+        // are one key, of one hash, as they were when the strings were hashed: "é" as one
+        // scalar or two, in the name or the namespace.
+        for (x, y) in [("é", "e\u{301}"), ("ns-é", "ns-e\u{301}")] {
+            let a = Table.Key(namespace: "default", name: x), b = Table.Key(namespace: "default", name: y)
+            XCTAssertNotEqual(a.fnv, b.fnv, "other bytes: \(y)")
+            XCTAssertEqual(a, b, y)
+            XCTAssertEqual(a.hashValue, b.hashValue, y)
+            XCTAssertEqual(Set([a, b]).count, 1, y)
+            XCTAssertFalse(a < b || b < a, y)
+            let n = Table.Key(namespace: x, name: "n"), m = Table.Key(namespace: y, name: "n")
+            XCTAssertEqual(n, m, y)
+            XCTAssertEqual(n.hashValue, m.hashValue, y)
+        }
+        // An ASCII key never equals one outside ASCII: the characters canonically equivalent
+        // to an ASCII one (KELVIN SIGN to "K", GREEK QUESTION MARK to ";", GREEK VARIA to "`")
+        // make keys of their own, as the API server (comparing bytes) keeps them, ordered
+        // after the ASCII one.
+        for (x, y) in [("\u{212A}", "K"), ("a\u{37E}b", "a;b"), ("\u{1FEF}", "`"), ("pod-\u{212A}", "pod-K")] {
+            let odd = Table.Key(namespace: "default", name: x), ascii = Table.Key(namespace: "default", name: y)
+            XCTAssertEqual(x, y, "equal as Strings")
+            XCTAssertNotEqual(odd, ascii, y)
+            XCTAssertEqual(Set([odd, ascii]).count, 2, y)
+            XCTAssertTrue(ascii < odd && !(odd < ascii), y)
+        }
+        XCTAssertNotEqual(Table.Key(namespace: "default", name: "k"), Table.Key(namespace: "default", name: "K"))
+    }
+
+
     /// A shard's objects file and rows file, written in the same order, are read by pairing
     /// their lines by place; files that do not pair so (another order, a key twice, keys
     /// equal as strings but not byte for byte) are matched by key as they always were — the

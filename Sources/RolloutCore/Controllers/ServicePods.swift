@@ -31,6 +31,10 @@ struct ServicePods {
     /// controller last took them (`takeTouched`), a pod as often as it changed.
     private var arrivals: [Int] = []
     private var touchedPods: [[SimPod]] = []
+    /// The last pod's labels, namespace and Services (`services(of:)`): the pods of one
+    /// ReplicaSet share one labels dictionary, which compares equal to itself at once, and
+    /// come in runs.
+    private var lastSelection: (labels: [String: String], namespace: String, numbers: [Int])?
 
     init(services: [ObjectKey: Resource]) {
         for key in services.keys.sorted() {
@@ -63,7 +67,13 @@ struct ServicePods {
     /// The Services selecting `pod`, found once and kept on the pod.
     mutating func services(of pod: SimPod) -> [ObjectKey] {
         if let known = pod.selectingServices { return known }
-        let found = numbers(selecting: pod.labels, namespace: pod.namespace)
+        let found: [Int]
+        if let last = lastSelection, last.labels == pod.labels, last.namespace == pod.namespace {
+            found = last.numbers
+        } else {
+            found = numbers(selecting: pod.labels, namespace: pod.namespace)
+            lastSelection = (pod.labels, pod.namespace, found)
+        }
         let services = found.map { keys[$0] }
         pod.selectingServices = services
         pod.endpointPlaces = []

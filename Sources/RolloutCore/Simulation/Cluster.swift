@@ -42,7 +42,7 @@ public final class Cluster {
     /// A pod of the ReplicaSet `uid` moved (or became available): its Deployment is synced (a
     /// Recreate waits for its old pods to go) and its timeline sampled again.
     func replicaSetPodsMoved(_ uid: String) {
-        if let deployment = replicaSetOwners[uid], !deployment.isEmpty { deploymentMoved(deployment) }
+        if let deployment = deployment(owning: uid), !deployment.isEmpty { deploymentMoved(deployment) }
     }
 
     /// Deployments (by uid) the Deployment controller syncs at its next pass: what its
@@ -98,7 +98,19 @@ public final class Cluster {
     var replicaSetsByOwner: [String: [String]] = [:]
     /// Each ReplicaSet's owner (its Deployment's uid, "" for none), by ReplicaSet uid: what a
     /// pod's every change asks, without copying the whole ReplicaSet out of `replicaSets`.
-    private var replicaSetOwners: [String: String] = [:]
+    private var replicaSetOwners: [String: String] = [:] { didSet { lastOwnerFound = nil } }
+    /// The last answer of `deployment(owning:)`: a ReplicaSet's pods change in runs (a
+    /// Deployment scaling one up, the kubelet starting its pods), and the uid compares equal
+    /// at once where hashing it would not. Forgotten whenever an owner is written.
+    private var lastOwnerFound: (replicaSet: String, deployment: String?)?
+
+    /// The uid of the Deployment owning a ReplicaSet (by uid); nil (or "") for none.
+    private func deployment(owning replicaSet: String) -> String? {
+        if let last = lastOwnerFound, last.replicaSet == replicaSet { return last.deployment }
+        let deployment = replicaSetOwners[replicaSet]
+        lastOwnerFound = (replicaSet, deployment)
+        return deployment
+    }
     /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every
     /// pod at every instant do no dictionary lookups.
     var podsByOwner: [String: [SimPod]] = [:]
@@ -482,7 +494,7 @@ public final class Cluster {
     func add(_ pod: SimPod) {
         changes += 1
         if !pod.gone { podsHeld += 1 }
-        if let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty {
+        if let deployment = deployment(owning: pod.ownerUID), !deployment.isEmpty {
             podCame(deployment)
         }
         pods[pod.uid] = pod
@@ -548,7 +560,7 @@ public final class Cluster {
             podsHeld -= 1
             ownersWithGonePods.insert(pod.ownerUID)
         }
-        if pod.gone && !wasGone, let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty {
+        if pod.gone && !wasGone, let deployment = deployment(owning: pod.ownerUID), !deployment.isEmpty {
             livePods[deployment, default: 0] -= 1
         }
         if pod.gone && !wasGone && pod.nodeName != nil { schedulingEvent(.assignedPodDeleted) }

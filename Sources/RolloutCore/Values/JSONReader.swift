@@ -161,6 +161,11 @@ public struct JSONReader {
         var i = quote + 1
         // Fast path: no escapes, the common case, decodes the bytes in place.
         let start = i
+        // Eight bytes at a time while none is a quote, a backslash or a control character
+        // (nor 0xE2, which the writer's test also stops at: then byte by byte).
+        if let base = bytes.baseAddress {
+            while i + 8 <= bytes.count && !JSONWriter.mayNeedEscaping(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+        }
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {

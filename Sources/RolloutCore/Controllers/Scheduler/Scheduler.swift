@@ -27,13 +27,23 @@ enum Scheduler {
         if pending.isEmpty { return false }
         // Decoded once per template in a pass; what a placed pod takes is kept on it.
         var requirements: [String: PodRequirements] = [:]
+        // The last ReplicaSet's: asked for pod after pod of one ReplicaSet, whose uid compares
+        // equal at once where hashing it would not.
+        var lastShared: (owner: String, requirements: PodRequirements)?
         func needs(_ pod: SimPod) -> PodRequirements {
             // A ReplicaSet's pods share one template; a StatefulSet's differ (hostname, claims)
             // and a DaemonSet's (the node each is pinned to).
-            let key = pod.ownerUID.isEmpty || pod.ownerKind != "ReplicaSet" ? "pod:" + pod.uid : pod.ownerUID
-            if let known = requirements[key] { return known }
-            let r = PodRequirements(template: pod.template)
-            requirements[key] = r
+            let shared = !pod.ownerUID.isEmpty && pod.ownerKind == "ReplicaSet"
+            if shared, let last = lastShared, last.owner == pod.ownerUID { return last.requirements }
+            let key = shared ? pod.ownerUID : "pod:" + pod.uid
+            let r: PodRequirements
+            if let known = requirements[key] {
+                r = known
+            } else {
+                r = PodRequirements(template: pod.template)
+                requirements[key] = r
+            }
+            if shared { lastShared = (pod.ownerUID, r) }
             return r
         }
         let index = c.nodeIndex
