@@ -357,4 +357,20 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(placement(c, "b"), ["node-1": 1])
         XCTAssertEqual(placement(c, "a"), ["<pending>": 1])
     }
+
+    /// The spreading score's rounding (`scoring.go` Score: `math.Round`, half away from zero)
+    /// done without libm: the same Int as `rounded()` for halves, the largest double below a
+    /// half, numbers past 2^52 (all integers) and random scores.
+    func testSpreadScoreRoundsAsRoundedDoes() {
+        var values: [Double] = [0, 0.5, 1.5, 2.5, 0.49999999999999994, 1.4999999999999998, 4.500000000000001, 0x1p52, 0x1p52 + 1, 0x1p53 + 2, 0x1p62 - 512, 7.0, 1e-300]
+        var random = SeededRandom(seed: 3)
+        for _ in 0..<20_000 {
+            values.append(Double(Int.random(in: 0..<200, using: &random)) * log(Double(Int.random(in: 2..<600, using: &random))) + 2
+                          + Double(Int.random(in: 0..<100, using: &random)) * log(Double(Int.random(in: 2..<6, using: &random))) + 4)
+            values.append(Double(Int.random(in: 0..<1_000_000, using: &random)) / 8)
+        }
+        for x in values {
+            XCTAssertEqual(NodeScores.roundedHalfAway(x), Int(x.rounded()), "\(x)")
+        }
+    }
 }

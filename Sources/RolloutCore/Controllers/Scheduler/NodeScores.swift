@@ -19,12 +19,18 @@ enum NodeScores {
         let taint = tainted ? normalize(feasible.map { taintRaw(r, states[$0].node) }, reverse: true) : nil
         let affinity = r.preferredTerms.isEmpty ? nil : normalize(feasible.map { affinityRaw(r, states[$0].node) }, reverse: false)
         let spread = ownSpread ?? counts.map { topologySpread(counts: $0, zoneCounts: zoneCounts, feasible: feasible, zoneIndex: table.zoneIndex) }
-        var totals = [Int](repeating: 0, count: feasible.count)
+        // A pass per plugin present (integer sums: the order they are added in cannot show).
         resources.use(r)
-        for k in feasible.indices {
-            let i = feasible[k]
-            totals[k] = 3 * (taint?[k] ?? maxNodeScore) + 2 * (affinity?[k] ?? 0) + resources.score(r, i, table: table) + 2 * (spread?[k] ?? 0) + 2 * (podAffinity?[k] ?? 0)
+        let untainted = taint == nil ? 3 * maxNodeScore : 0
+        var totals = feasible.map { resources.score(r, $0, table: table) + untainted }
+        func add(_ scores: [Int]?, weight: Int) {
+            guard let scores else { return }
+            for k in totals.indices { totals[k] += weight * scores[k] }
         }
+        add(taint, weight: 3)
+        add(affinity, weight: 2)
+        add(spread, weight: 2)
+        add(podAffinity, weight: 2)
         return totals
     }
 
@@ -137,14 +143,32 @@ enum NodeScores {
             if z >= 0 && z < seen.count && !seen[z] { seen[z] = true; zones += 1 }
         }
         let zoneWeight = log(Double(zones + 2))
-        let raw = feasible.map { i -> Int in
+        // Each zone's term once (the same sum: (count × host weight + 2) + (zone term)).
+        let zoneTerms = zoneCounts.map { Double($0) * zoneWeight + 4 }
+        var raw = [Int](repeating: 0, count: feasible.count)
+        var top = Int.min, bottom = Int.max
+        for k in feasible.indices {
+            let i = feasible[k]
             var score = Double(counts[i]) * hostWeight + 2
             let z = zoneIndex[i]
-            if z >= 0 && z < zoneCounts.count { score += Double(zoneCounts[z]) * zoneWeight + 4 }
-            return Int(score.rounded())
+            if z >= 0 && z < zoneTerms.count { score += zoneTerms[z] }
+            let value = roundedHalfAway(score)
+            raw[k] = value
+            top = max(top, value)
+            bottom = min(bottom, value)
         }
-        let top = raw.max() ?? 0, bottom = raw.min() ?? 0
+        if raw.isEmpty { return [] }
         if top == 0 { return raw.map { _ in maxNodeScore } }
         return raw.map { maxNodeScore * (top + bottom - $0) / top }
+    }
+
+    /// `x.rounded()` (half away from zero, as Go's `math.Round`) as an Int, without the call
+    /// into libm for the numbers a score is (finite, 0 ≤ x < 2^62): the integer part by
+    /// truncation, and the fraction, `x − trunc(x)`, which is exact, against one half.
+    @inline(__always)
+    static func roundedHalfAway(_ x: Double) -> Int {
+        guard x >= 0 && x < 0x1p62 else { return Int(x.rounded()) }
+        let whole = Int(x)
+        return x - Double(whole) >= 0.5 ? whole + 1 : whole
     }
 }
