@@ -72,4 +72,32 @@ final class TemplateEqualityTests: XCTestCase {
             }
         }
     }
+
+    /// Kept answers (`TemplateMatches`, asked at every Deployment sync and timeline sample) are
+    /// `templatesEqual`'s: for the same two templates again, equal copies elsewhere in memory,
+    /// a template changed in place after it was asked about (a new storage), an empty template,
+    /// and past the capacity, where every entry is let go.
+    func testKeptAnswersAreTheComparisonsAnswers() throws {
+        let matches = TemplateMatches()
+        let deployment = try template("metadata: {labels: {app: web}}\nspec: {containers: [{name: web, image: 'web:1'}]}\n")
+        var replicaSet = try template("metadata: {labels: {app: web, pod-template-hash: abc}}\nspec: {containers: [{name: web, image: 'web:1'}]}\n")
+        XCTAssertTrue(matches.equal(deployment, replicaSet))
+        XCTAssertTrue(matches.equal(deployment, replicaSet), "kept")
+        replicaSet["spec"] = .object(Object(["containers": .array([.object(Object(["name": .string("web"), "image": .string("web:2")]))])]))
+        XCTAssertFalse(matches.equal(deployment, replicaSet), "changed in place: another storage")
+        XCTAssertFalse(matches.equal(replicaSet, deployment))
+        XCTAssertTrue(matches.equal(Object(), Object()))
+        XCTAssertFalse(matches.equal(Object(), deployment))
+        var random = SeededRandom(seed: 9)
+        var kept: [Object] = []
+        for i in 0..<(TemplateMatches.capacity + 100) {
+            let image = "web:\(Int.random(in: 1...3, using: &random))"
+            let t = Object(["metadata": .object(Object(["labels": .object(Object(["app": .string("web"), "n": .string("\(i % 7)")]))])),
+                            "spec": .object(Object(["containers": .array([.object(Object(["name": .string("web"), "image": .string(image)]))])]))])
+            if kept.count < 50 { kept.append(t) }
+            let other = kept[i % kept.count]
+            XCTAssertEqual(matches.equal(t, other), DeploymentController.templatesEqual(t, other), "\(i)")
+            XCTAssertEqual(matches.equal(other, t), DeploymentController.templatesEqual(other, t), "\(i)")
+        }
+    }
 }

@@ -351,4 +351,32 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertEqual(n1.readyCount, 2, "e's first nodeName is n2")
     }
 
+    /// The eight conditions the controller writes are known by their storage; the same
+    /// conditions read back from JSON (copies) are read member by member — the same choice.
+    func testSharedConditionsReadAsTheirCopiesDo() throws {
+        var spec = ClusterSpec(profile: .bare, nodes: 1)
+        spec.zones = []
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: spec)
+        addTeardownBlock { store.close() }
+        let c = try Cluster(store: store)
+        let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web")
+        var endpoints: [Value] = []
+        for bits in 0..<16 {
+            let conditions = EndpointSliceController.Conditions(ready: bits & 4 != 0, serving: bits & 2 != 0, terminating: bits & 1 != 0)
+            let shared = try XCTUnwrap(conditions.value.objectValue)
+            XCTAssertNotNil(EndpointSliceController.Conditions(sharing: shared))
+            let copy = try XCTUnwrap(try JSONReader.parse(try JSONWriter.string(conditions.value)).objectValue)
+            XCTAssertEqual(copy, shared)
+            XCTAssertNil(EndpointSliceController.Conditions(sharing: copy), "a copy is read member by member")
+            endpoints.append(.object(Object(["conditions": bits < 8 ? .object(shared) : .object(copy), "targetRef": .object(Object(["uid": .string("u\(bits % 8)")]))])))
+        }
+        c.endpointSlices[key] = [Resource(Object(["apiVersion": .string("discovery.k8s.io/v1"), "kind": .string("EndpointSlice"),
+                                                  "metadata": .object(Object(["name": .string("s")])), "endpoints": .array(endpoints)]))]
+        let choice = KubeProxy.read(key, node: nil, in: c)
+        // Ready: bits 4–7 (u4…u7), shared then copied; none falls back while some are ready.
+        XCTAssertEqual(choice.ready, ["u4", "u5", "u6", "u7", "u4", "u5", "u6", "u7"])
+        XCTAssertEqual(choice.readyCount, 8)
+        XCTAssertEqual(choice.fallback, ["u3", "u3"], "serving and terminating, not ready: bits 3")
+    }
+
 }

@@ -69,6 +69,21 @@ enum EndpointSliceController {
         private static let values: [Value] = (0..<8).map { bits in
             .object(Object(["ready": .bool(bits & 4 != 0), "serving": .bool(bits & 2 != 0), "terminating": .bool(bits & 1 != 0)]))
         }
+
+        /// Where each of `values` keeps its members: they live as long as the process, so an
+        /// object whose members lie there is that one.
+        private static let storages: [UInt] = values.map { value in Self.storage(value.objectValue ?? Object()) }
+
+        private static func storage(_ o: Object) -> UInt {
+            o.members.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        }
+
+        /// The conditions `o` is when it is one of `values` itself (not a copy), else nil.
+        init?(sharing o: Object) {
+            let storage = Self.storage(o)
+            guard storage != 0, let bits = Self.storages.firstIndex(of: storage) else { return nil }
+            self.init(ready: bits & 4 != 0, serving: bits & 2 != 0, terminating: bits & 1 != 0)
+        }
     }
 
     /// Writes the Service's slices for `endpoints`: the existing slices are reused in order, new
@@ -159,37 +174,43 @@ enum KubeProxy {
         var choice = Choice()
         for slice in c.endpointSlices[serviceKey] ?? [] {
             guard case .array(let endpoints)? = slice.object["endpoints"] else { continue }
-            for endpoint in endpoints {
+            for e in endpoints.indices {
                 // (Keys are told apart by their stored lengths first, as `Object.index(of:)`
-                // does: a key of another length is passed over without comparing its text.)
+                // does: a key of another length is passed over without comparing its text; and
+                // members are reached by index, so only the three wanted are copied out.)
                 var nodeName: Value?, conditions: Value?, targetRef: Value?
-                if case .object(let o) = endpoint {
-                    for member in o.members {
-                        switch member.key.utf8.count {
-                        case 8 where nodeName == nil && member.key == "nodeName": nodeName = member.value
-                        case 10 where conditions == nil && member.key == "conditions": conditions = member.value
-                        case 9 where targetRef == nil && member.key == "targetRef": targetRef = member.value
+                if case .object(let o) = endpoints[e] {
+                    for m in o.members.indices {
+                        switch o.members[m].key.utf8.count {
+                        case 8 where nodeName == nil && o.members[m].key == "nodeName": nodeName = o.members[m].value
+                        case 10 where conditions == nil && o.members[m].key == "conditions": conditions = o.members[m].value
+                        case 9 where targetRef == nil && o.members[m].key == "targetRef": targetRef = o.members[m].value
                         default: break
                         }
                     }
                 }
                 if let node, nodeName?.stringValue != node { continue }
-                var ready: Bool?, serving: Bool?, terminating: Bool?
-                if case .object(let o)? = conditions {
-                    for member in o.members {
-                        switch member.key.utf8.count {
-                        case 5 where ready == nil && member.key == "ready": ready = member.value.boolValue ?? true
-                        case 7 where serving == nil && member.key == "serving": serving = member.value.boolValue ?? true
-                        case 11 where terminating == nil && member.key == "terminating": terminating = member.value.boolValue ?? false
-                        default: break
-                        }
-                    }
-                }
-                choice.add(targetRef?["uid"]?.stringValue,
-                           EndpointSliceController.Conditions(ready: ready ?? true, serving: serving ?? true, terminating: terminating ?? false))
+                choice.add(targetRef?["uid"]?.stringValue, conditionsRead(conditions))
             }
         }
         return choice
+    }
+
+    /// An endpoint's conditions: one of the eight the controller writes (`Conditions.value`),
+    /// known by its storage at once; any other read member by member.
+    private static func conditionsRead(_ conditions: Value?) -> EndpointSliceController.Conditions {
+        guard case .object(let o)? = conditions else { return EndpointSliceController.Conditions(ready: true, serving: true, terminating: false) }
+        if let shared = EndpointSliceController.Conditions(sharing: o) { return shared }
+        var ready: Bool?, serving: Bool?, terminating: Bool?
+        for m in o.members.indices {
+            switch o.members[m].key.utf8.count {
+            case 5 where ready == nil && o.members[m].key == "ready": ready = o.members[m].value.boolValue ?? true
+            case 7 where serving == nil && o.members[m].key == "serving": serving = o.members[m].value.boolValue ?? true
+            case 11 where terminating == nil && o.members[m].key == "terminating": terminating = o.members[m].value.boolValue ?? false
+            default: break
+            }
+        }
+        return EndpointSliceController.Conditions(ready: ready ?? true, serving: serving ?? true, terminating: terminating ?? false)
     }
 
     /// CategorizeEndpoints, endpoint by endpoint in the slices' order.

@@ -114,7 +114,7 @@ public enum RolloutStatus {
             return nil
         }
         guard let template = resource.object["spec"]?["template"]?.objectValue else { return nil }
-        guard let new = c.replicaSets(ownedBy: resource.uid).first(where: { DeploymentController.templatesEqual($0.template, template) }) else { return nil }
+        guard let new = c.replicaSets(ownedBy: resource.uid).first(where: { c.templatesEqual($0.template, template) }) else { return nil }
         let pods = c.pods(ownedBy: new.uid).filter(\.isActive)
         guard !pods.isEmpty, pods.count >= new.specReplicas else { return nil }
         var stuck: [(pod: SimPod, reason: String, detail: String)] = []

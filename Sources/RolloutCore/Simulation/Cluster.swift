@@ -573,6 +573,11 @@ public final class Cluster {
     var podsHeld = 0
     /// kube-proxy's choice among each Service's endpoints as its slices stand (KubeProxy.choice).
     var proxyChoices: [ObjectKey: KubeProxy.Choice] = [:]
+    /// Whether a ReplicaSet holds a Deployment's template, answers kept (TemplateMatches).
+    let templateMatches = TemplateMatches()
+
+    /// `DeploymentController.templatesEqual`, asked of `templateMatches`.
+    func templatesEqual(_ a: Object, _ b: Object) -> Bool { templateMatches.equal(a, b) }
     /// The pods each Service selects, and which Services' endpoints to look at again.
     var servicePods = ServicePods(services: [:])
     /// The pods (not gone) bound to each node, by uid; the nodes whose pods changed since the

@@ -164,7 +164,7 @@ extension Cluster {
             (t["spec"]?["containers"]?.arrayValue ?? []).compactMap { $0["image"]?.stringValue }.joined(separator: ", ")
         }
         let sets = replicaSets(ownedBy: resource.uid)
-        let new = sets.first { DeploymentController.templatesEqual($0.template, template) }
+        let new = sets.first { templatesEqual($0.template, template) }
         let previous = sets.filter { $0.uid != new?.uid }.max { $0.revision < $1.revision }
         let now = images(template)
         /// `repo:1.4.2 → 1.5.0` when only the tag changed.
@@ -203,7 +203,7 @@ extension Cluster {
             let template = resource.object["spec"]?["template"]?.objectValue ?? Object()
             let owned = replicaSets(ownedBy: resource.uid)
             if revision > 0, resource.object["spec"]?["paused"]?.boolValue != true,
-               !owned.contains(where: { DeploymentController.templatesEqual($0.template, template) }) {
+               !owned.contains(where: { templatesEqual($0.template, template) }) {
                 revision += 1
             }
             guard revision > 0 else { continue }
@@ -216,7 +216,7 @@ extension Cluster {
             var sample = Timeline.Sample(desired: resource.object["spec"]?["replicas"]?.intValue ?? 1, current: 0, terminating: 0, updated: 0, ready: 0,
                                          available: 0, oldReady: 0, newReady: 0, endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
             for rs in owned {
-                let isNew = DeploymentController.templatesEqual(rs.template, template)
+                let isNew = templatesEqual(rs.template, template)
                 for pod in pods(ownedBy: rs.uid) {
                     guard !pod.gone else { continue }
                     if pod.isTerminating { sample.terminating += 1; continue }

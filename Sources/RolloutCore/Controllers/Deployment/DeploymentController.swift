@@ -177,7 +177,7 @@ struct DeploymentSync {
     /// the old ones, with the new one's revision brought up to date.
     mutating func newAndOldReplicaSets(create: Bool) -> (new: SimReplicaSet?, old: [SimReplicaSet]) {
         let all = ownedReplicaSets()
-        let newRS = all.first { DeploymentController.templatesEqual($0.template, template) }
+        let newRS = all.first { c.templatesEqual($0.template, template) }
         let old = all.filter { $0.uid != newRS?.uid }
         let newRevision = (old.map(\.revision).max() ?? 0).addingSaturating(1)
         if var existing = newRS {

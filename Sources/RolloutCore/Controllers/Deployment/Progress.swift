@@ -4,7 +4,7 @@
 extension DeploymentSync {
     mutating func syncRolloutStatus() {
         let all = ownedReplicaSets()
-        let new = all.first { DeploymentController.templatesEqual($0.template, template) }
+        let new = all.first { c.templatesEqual($0.template, template) }
         var s = calculatedStatus(new: new, all: all)
         setAvailableCondition(s)
         let subject = new.map { "ReplicaSet \"\($0.name)\"" } ?? "Deployment \"\(name)\""
