@@ -120,6 +120,8 @@ enum Scheduler {
         var feasible: [Int] = []
         feasible.reserveCapacity(min(limit, states.count))
         var resources = NodeScores.ResourceScores(nodes: states.count)
+        // Where the best totals of a pod lie among its feasible nodes, kept through the pass.
+        var tiePlaces: [Int] = []
         for (pod, r) in queue {
             // VolumeBinding's PreFilter: a claim that does not exist fails the pod on every
             // node, unresolvably (`volume_binding.go` PreFilter; the kubelet never sees it).
@@ -181,23 +183,18 @@ enum Scheduler {
                 let podAffinity = affinityMatters ? InterPodAffinity.scores(r, labels: pod.labels, namespace: pod.namespace, placed: placed, feasible: feasible, nodes: states) : nil
                 let totals = NodeScores.totals(r, counts: systemDefault ? spread.counts : nil, zoneCounts: systemDefault ? spread.zoneCounts : [], ownSpread: own,
                                                podAffinity: podAffinity, feasible: feasible, states: states, table: table, resources: &resources)
-                // selectHost among the best: the tie the seed picks, in feasible order.
-                var best = Int.min, ties = 0
-                for total in totals {
-                    if total > best {
-                        best = total
-                        ties = 1
-                    } else if total == best {
-                        ties += 1
-                    }
+                // selectHost among the best: the tie the seed picks, in feasible order. (Without
+                // a branch on the scores, which vary from node to node: the best by `max`, and
+                // the places of the ties written each time, the count moved on only for a tie.)
+                var best = Int.min
+                for total in totals { best = max(best, total) }
+                if tiePlaces.count < totals.count { tiePlaces = [Int](repeating: 0, count: totals.count) }
+                var ties = 0
+                for k in totals.indices {
+                    tiePlaces[ties] = k
+                    ties &+= totals[k] == best ? 1 : 0
                 }
-                var pick = Int(seed(pod.uid) % UInt64(ties))
-                var k = 0
-                while totals[k] != best || pick > 0 {
-                    if totals[k] == best { pick -= 1 }
-                    k += 1
-                }
-                chosen = feasible[k]
+                chosen = feasible[tiePlaces[Int(seed(pod.uid) % UInt64(ties))]]
             }
             pod.usage = r.usage
             states[chosen].add(r.usage)
