@@ -302,18 +302,22 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertEqual(try rollout("plan", "-f", try write(v1, "v3.yaml"), "--request-time", "2s-1s").status, 2, "a range must not run backwards")
     }
 
+    /// A cluster of one node without zones, and the key of a Service "web"'s endpoints.
+    private func oneNodeCluster() throws -> (Cluster, ObjectKey) {
+        var spec = ClusterSpec(profile: .bare, nodes: 1)
+        spec.zones = []
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: spec)
+        addTeardownBlock { store.close() }
+        return (try Cluster(store: store), ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web"))
+    }
+
     /// How kube-proxy reads published slices (`pkg/proxy/endpointslicecache.go`
     /// addEndpoints: a missing `ready` or `serving` is true, a missing `terminating` false;
     /// CategorizeEndpoints: ready ones, else serving and terminating ones): odd endpoints too —
     /// no conditions, a condition that is not a boolean, a key twice (the first counts, as a
     /// lookup finds it), an endpoint that is not an object, one on another node.
     func testKubeProxyReadsEachEndpointAsALookupDoes() throws {
-        var spec = ClusterSpec(profile: .bare, nodes: 1)
-        spec.zones = []
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: spec)
-        addTeardownBlock { store.close() }
-        let c = try Cluster(store: store)
-        let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web")
+        let (c, key) = try oneNodeCluster()
         func slice(_ endpoints: String) throws -> Resource {
             guard case .object(let o) = try JSONReader.parse(#"{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"s"},"endpoints":"# + endpoints + "}") else {
                 throw XCTSkip("not an object")
@@ -354,12 +358,7 @@ final class TrafficPathTests: XCTestCase {
     /// The eight conditions the controller writes are known by their storage; the same
     /// conditions read back from JSON (copies) are read member by member — the same choice.
     func testSharedConditionsReadAsTheirCopiesDo() throws {
-        var spec = ClusterSpec(profile: .bare, nodes: 1)
-        spec.zones = []
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: spec)
-        addTeardownBlock { store.close() }
-        let c = try Cluster(store: store)
-        let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web")
+        let (c, key) = try oneNodeCluster()
         var endpoints: [Value] = []
         for bits in 0..<16 {
             let conditions = EndpointSliceController.Conditions(ready: bits & 4 != 0, serving: bits & 2 != 0, terminating: bits & 1 != 0)
