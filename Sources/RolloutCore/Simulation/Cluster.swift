@@ -403,7 +403,7 @@ public final class Cluster {
             podNames.insert(PodName(pod))
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
             if let node = pod.nodeName, !pod.gone {
-                podsOnNode[node, default: []].insert(pod.uid)
+                podsOnNode[node, default: [:]][pod.uid] = pod
                 if let ip = pod.ip { addressesOnNode[node, default: [:]][ip, default: 0] += 1 }
             }
         }
@@ -584,7 +584,8 @@ public final class Cluster {
     /// scheduler last summed what they request; and changes to the nodes themselves. The
     /// scheduler keeps its sums (`nodeUsage`) between passes, recounting only those nodes,
     /// or all of them when the nodes changed.
-    var podsOnNode: [String: Set<String>] = [:]
+    /// The pods themselves, by uid (the scheduler sums them without looking each up).
+    var podsOnNode: [String: [String: SimPod]] = [:]
     /// The addresses those pods hold, each with how many hold it (a state written before
     /// per-node ranges may have two): what a node may not hand out again.
     var addressesOnNode: [String: [String: Int]] = [:]
@@ -595,12 +596,12 @@ public final class Cluster {
     /// Keeps `podsOnNode` right after a pod was bound, went, or came.
     func placementMoved(_ pod: SimPod, wasOn: String?, wasGone: Bool) {
         if let old = wasOn, !wasGone {
-            podsOnNode[old]?.remove(pod.uid)
+            podsOnNode[old]?[pod.uid] = nil
             usageChangedNodes.insert(old)
             if let ip = pod.ip, let held = addressesOnNode[old]?[ip] { addressesOnNode[old]?[ip] = held > 1 ? held - 1 : nil }
         }
         if let new = pod.nodeName, !pod.gone {
-            podsOnNode[new, default: []].insert(pod.uid)
+            podsOnNode[new, default: [:]][pod.uid] = pod
             usageChangedNodes.insert(new)
             if let ip = pod.ip { addressesOnNode[new, default: [:]][ip, default: 0] += 1 }
         }

@@ -54,8 +54,11 @@ enum Scheduler {
         // What every node's pods request, summed: kept between passes (`Cluster.nodeUsage`),
         // the nodes whose pods changed recounted, everything when a node changed.
         func summed(_ state: NodeState) -> NodeState {
-            for uid in c.podsOnNode[state.node.name] ?? [] {
-                guard let pod = c.pods[uid], !pod.gone else { continue }
+            for pod in (c.podsOnNode[state.node.name] ?? [:]).values {
+                #if DEBUG
+                precondition(c.pods[pod.uid] === pod, "scheduler: node \(state.node.name) holds a pod \(pod.uid) the cluster does not")
+                #endif
+                guard !pod.gone else { continue }
                 if pod.usage == nil { pod.usage = needs(pod).usage }
                 if let usage = pod.usage { state.add(usage) }
             }
