@@ -408,7 +408,7 @@ struct Table {
         let runs = Parallel.map(loaded.value.count) { i -> [Key] in
             loaded.value[i].keys.filter { namespace == nil || $0.namespace == namespace }.sorted()
         }
-        return Parallel.merged(runs, by: <)
+        return Parallel.merged(runs) { $0 < $1 }
     }
 
     /// The object under `key` (its shard must be loaded), parsing its line on first use.
