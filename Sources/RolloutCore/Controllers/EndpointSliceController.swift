@@ -72,15 +72,11 @@ enum EndpointSliceController {
 
         /// Where each of `values` keeps its members: they live as long as the process, so an
         /// object whose members lie there is that one.
-        private static let storages: [UInt] = values.map { value in Self.storage(value.objectValue ?? Object()) }
-
-        private static func storage(_ o: Object) -> UInt {
-            o.members.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-        }
+        private static let storages: [UInt] = values.map { ($0.objectValue ?? Object()).members.storagePlace }
 
         /// The conditions `o` is when it is one of `values` itself (not a copy), else nil.
         init?(sharing o: Object) {
-            let storage = Self.storage(o)
+            let storage = o.members.storagePlace
             guard storage != 0, let bits = Self.storages.firstIndex(of: storage) else { return nil }
             self.init(ready: bits & 4 != 0, serving: bits & 2 != 0, terminating: bits & 1 != 0)
         }

@@ -92,3 +92,10 @@ extension Object {
         return result
     }
 }
+
+extension Array {
+    /// Where the array keeps its elements: two arrays at one place hold the same elements
+    /// (while one of them holds the storage, it is not let go and its memory reused). Empty
+    /// arrays may share one place.
+    var storagePlace: UInt { withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
+}

@@ -75,11 +75,6 @@ public enum DeploymentController {
         equalIgnoringKeyOrder(.object(withoutHashLabel(a)), .object(withoutHashLabel(b)))
     }
 
-    /// Two arrays of one count are one storage: the same elements, whatever they hold.
-    private static func sameStorage<T>(_ x: [T], _ y: [T]) -> Bool {
-        x.withUnsafeBufferPointer { a in y.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
-    }
-
     /// `a.sortingKeys() == b.sortingKeys()` without building sorted copies (controllers and
     /// timelines compare templates at every instant): maps equal member by member, whatever
     /// their order. A map with a key twice falls back to the sorted comparison.
@@ -89,7 +84,7 @@ public enum DeploymentController {
             guard x.count == y.count else { return false }
             // One storage (a template copied into its ReplicaSet, not rebuilt): equal without
             // a look inside.
-            if sameStorage(x.members, y.members) { return true }
+            if x.members.storagePlace == y.members.storagePlace { return true }
             // The common case: the same keys in the same places. Compared in place — a key
             // there twice is there twice on both sides, in the order a (stable) sort keeps.
             if zip(x.members, y.members).allSatisfy({ $0.key == $1.key }) {
@@ -102,7 +97,7 @@ public enum DeploymentController {
             return true
         case (.array(let x), .array(let y)):
             guard x.count == y.count else { return false }
-            if sameStorage(x, y) { return true }
+            if x.storagePlace == y.storagePlace { return true }
             for (u, v) in zip(x, y) where !equalIgnoringKeyOrder(u, v) { return false }
             return true
         default:

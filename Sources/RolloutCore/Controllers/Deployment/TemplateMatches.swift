@@ -17,15 +17,11 @@ final class TemplateMatches {
     static let capacity = 8192
 
     func equal(_ a: Object, _ b: Object) -> Bool {
-        let places = Places(a: Self.place(a), b: Self.place(b))
+        let places = Places(a: a.members.storagePlace, b: b.members.storagePlace)
         if let entry = known[places] { return entry.equal }
         let equal = DeploymentController.templatesEqual(a, b)
         if known.count >= Self.capacity { known.removeAll(keepingCapacity: true) }
         known[places] = (a, b, equal)
         return equal
-    }
-
-    private static func place(_ o: Object) -> UInt {
-        o.members.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
     }
 }
