@@ -216,4 +216,31 @@ final class EndpointsCapacityTests: XCTestCase {
             XCTAssertEqual(StringOrder.sortedIndices(count: count) { strings[$0] }, expected, "round \(round): \(strings)")
         }
     }
+
+    /// The same with a number first and a second string after (the order events are read
+    /// back in: time, name, namespace, as `sorted` by those keys gives it, ties by index):
+    /// repeated times, names as above, repeated namespaces.
+    func testStringOrderWithANumberFirstAndATieAfterIsTheKeysOrder() {
+        var random = SeededRandom(seed: 43)
+        let pieces = ["0f8fad5b-d9cb-469f-a165-70867728950e", "0f8fad5b-d9cb-46", "big-7c9f8d6b5-abcde.", "7c9e6679", "-", "a", "B", "\u{0}", "é", "e\u{301}", "1"]
+        for round in 0..<300 {
+            let usable = round % 3 == 0 ? pieces : pieces.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
+            let count = Int.random(in: 0..<60, using: &random)
+            let rows = (0..<count).map { _ in
+                (time: Int.random(in: -2..<3, using: &random),
+                 name: (0..<Int.random(in: 0..<4, using: &random)).map { _ in usable[Int.random(in: 0..<usable.count, using: &random)] }.joined(),
+                 namespace: ["default", "kube-system", "é"][Int.random(in: 0..<3, using: &random)])
+            }
+            let expected = rows.indices.sorted { a, b in
+                let x = rows[a], y = rows[b]
+                if x.time != y.time { return x.time < y.time }
+                if x.name != y.name { return x.name < y.name }
+                if x.namespace != y.namespace { return x.namespace < y.namespace }
+                return a < b
+            }
+            let found = StringOrder.sortedIndices(count: count, number: { rows[$0].time }, string: { rows[$0].name },
+                                                  tie: { a, b in rows[a].namespace != rows[b].namespace ? rows[a].namespace < rows[b].namespace : nil })
+            XCTAssertEqual(found, expected, "round \(round): \(rows)")
+        }
+    }
 }

@@ -388,11 +388,8 @@ public final class Cluster {
         // By time, then name, then namespace: a total order, so the order they were read in
         // cannot show. Their indices are sorted, not the events (large values to move).
         let read = events
-        let byTime = read.indices.sorted { a, b in
-            if read[a].last != read[b].last { return read[a].last < read[b].last }
-            if read[a].name != read[b].name { return read[a].name < read[b].name }
-            return read[a].namespace < read[b].namespace
-        }
+        let byTime = StringOrder.sortedIndices(count: read.count, number: { read[$0].last.milliseconds }, string: { read[$0].name },
+                                               tie: { a, b in read[a].namespace != read[b].namespace ? read[a].namespace < read[b].namespace : nil })
         events = byTime.map { read[$0] }
         eventSeries = EventSeriesIndex(capacity: events.count)
         for (i, e) in events.enumerated() { eventSeries.set(e.seriesKey, i, in: events) }
@@ -547,6 +544,15 @@ public final class Cluster {
 
     func updatePod(_ uid: String, _ body: (SimPod) -> Void) {
         guard let pod = pods[uid] else { return }
+        updatePod(pod, body)
+    }
+
+    /// `updatePod` of a pod in hand, which must be the cluster's own (`pods[pod.uid]`): its
+    /// callers found it there a moment before, so its uid is not hashed again.
+    func updatePod(_ pod: SimPod, _ body: (SimPod) -> Void) {
+        #if DEBUG
+        precondition(pods[pod.uid] === pod, "updatePod: pod \(pod.uid) is not the cluster's own")
+        #endif
         changes += 1
         let wasGone = pod.gone, wasOn = pod.nodeName
         body(pod)

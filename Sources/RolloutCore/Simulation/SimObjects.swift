@@ -28,6 +28,15 @@ public struct SimContainer: Equatable, Sendable {
         /// Being stopped: SIGTERM at `sigterm` (after preStop), gone at `exit`. `restart`
         /// for a liveness or startup kill, with the exited instance before the killed one.
         case stopping(sigterm: Timestamp, exit: Timestamp, restart: Bool, previousExit: Timestamp?)
+
+        /// When the kubelet next acts on it: the attempt, the pull's end, the start, the exit.
+        var due: Timestamp? {
+            switch self {
+            case .none: return nil
+            case .attempt(let at), .pulling(until: let at), .starting(let at): return at
+            case .stopping(_, let exit, _, _): return exit
+            }
+        }
     }
 
     public var name: String

@@ -34,7 +34,7 @@ public final class StateStore {
     var allocated: Allocated?
     /// apiVersion and kind of each stored type, for naming types the store holds.
     var typeNames: [String: (apiVersion: String, kind: String)] = [:]
-    var dirty: Set<String> = []
+    var dirty: MarkSet<String> = []
     /// Recent changes, for watches: kept only when the store is served.
     public var journal: ChangeJournal?
     private let writerLock: StateLock?

@@ -52,22 +52,31 @@ enum Kubelet {
     }
 
     static func scheduleNext(_ uid: String, in c: Cluster, afterSync: Bool = false) {
-        guard let pod = c.pods[uid], !pod.gone, !pod.nodeDown, let time = nextTransition(pod, now: c.now) else { return }
+        guard let pod = c.pods[uid] else { return }
+        scheduleNext(pod, in: c, afterSync: afterSync)
+    }
+
+    /// `scheduleNext` of a pod in hand, the cluster's own (`pods[pod.uid]`).
+    static func scheduleNext(_ pod: SimPod, in c: Cluster, afterSync: Bool = false) {
+        #if DEBUG
+        precondition(c.pods[pod.uid] === pod, "scheduleNext: pod \(pod.uid) is not the cluster's own")
+        #endif
+        guard !pod.gone, !pod.nodeDown, let time = nextTransition(pod, now: c.now) else { return }
         // Right after a sync nothing is due any more; should something claim to be, time still
         // moves on rather than the loop spinning at one instant.
         let earliest = afterSync ? c.now.adding(Duration(milliseconds: 1)) : c.now
         if afterSync && time <= c.now { c.overdueTransitions += 1 }
-        c.timers.add(.pod(uid: uid, epoch: pod.epoch), at: max(time, earliest))
+        c.timers.add(.pod(uid: pod.uid, epoch: pod.epoch), at: max(time, earliest))
     }
 
     /// Runs the pod worker for what is due now.
     static func fire(_ uid: String, epoch: Int, in c: Cluster) {
         guard let pod = c.pods[uid], pod.epoch == epoch, !pod.gone, !pod.nodeDown else { return }
-        c.updatePod(uid) { p in
+        c.updatePod(pod) { p in
             p.epoch += 1
             sync(p, in: c)
         }
-        scheduleNext(uid, in: c, afterSync: true)
+        scheduleNext(pod, in: c, afterSync: true)
     }
 
     /// One pod sync at `c.now`: everything due is done, in order, until nothing changes.
@@ -106,6 +115,9 @@ enum Kubelet {
     /// Moves container `i` on by what is due now. Returns whether anything changed.
     static func step(_ pod: SimPod, _ i: Int, in c: Cluster) -> Bool {
         let now = c.now
+        // Waiting for a time still to come: nothing to do (the first switch below returns
+        // false), and neither the container nor its behaviour is copied.
+        if let due = pod.containers[i].progress.due, due > now { return false }
         let b = pod.behaviour.containers[i]
         var container = pod.containers[i]
         defer { pod.containers[i] = container }
@@ -246,7 +258,7 @@ enum Kubelet {
         if let grace { pod.behaviour.terminationGracePeriodSeconds = max(1, min(grace, SimulationLimits.maxSeconds)) }
         // Ready stays as it is: the kubelet keeps probing until the containers exit (§15);
         // the pod leaves the endpoints and its ReplicaSet's count because it is terminating.
-        c.updatePod(uid) { p in
+        c.updatePod(pod) { p in
             p.deletion = c.now
             p.epoch += 1
             // A kubelet that is down stops nothing: the pod stays Terminating.
@@ -254,7 +266,7 @@ enum Kubelet {
         }
         // An update for the scheduler: a terminating pod no longer counts for spreading.
         if pod.nodeName != nil { c.schedulingEvent(.podChanged) }
-        scheduleNext(uid, in: c)
+        scheduleNext(pod, in: c)
     }
 }
 

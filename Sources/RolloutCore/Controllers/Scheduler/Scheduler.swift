@@ -262,7 +262,7 @@ enum Scheduler {
         // A pod on the node's network has the node's address (`hostNetwork`: the kubelet
         // reports the host IPs as the pod IPs); the others take the next of the node's range.
         let ip = pod.template["spec"]?["hostNetwork"]?.boolValue == true ? node.internalIP : c.nextPodIP(node: node.name)
-        c.updatePod(pod.uid) { p in
+        c.updatePod(pod) { p in
             p.nodeName = node.name
             p.hostIP = node.internalIP
             p.scheduledAt = c.now
@@ -276,12 +276,12 @@ enum Scheduler {
         c.unscheduled.remove(pod.uid)
         c.schedulingEvent(.podChanged)
         // The Scheduled event is derived from the pod's PodScheduled condition (EventLog).
-        Kubelet.scheduleNext(pod.uid, in: c)
+        Kubelet.scheduleNext(pod, in: c)
     }
 
     /// A failed attempt: FailedScheduling (again), and back to the queue with one more attempt.
     static func fail(_ pod: SimPod, _ message: String, reasons: Set<String>, in c: Cluster) {
-        c.updatePod(pod.uid) { p in
+        c.updatePod(pod) { p in
             p.schedulingFailure = message
             p.queue = SchedulingQueueEntry(attempts: (p.queue?.attempts ?? 0) + 1, failedAt: c.now, wants: SchedulingQueueEntry.events(for: reasons),
                                            seen: c.schedulingEventCounts, requeuedAt: nil)
