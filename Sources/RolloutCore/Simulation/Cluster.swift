@@ -400,7 +400,7 @@ public final class Cluster {
             podNames.insert(PodName(pod))
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
             if let node = pod.nodeName, !pod.gone {
-                podsOnNode[node, default: [:]][pod.uid] = pod
+                podsOnNode[node, default: [:]][ObjectIdentifier(pod)] = pod
                 if let ip = pod.ip { addressesOnNode[node, default: [:]][ip, default: 0] += 1 }
             }
         }
@@ -586,12 +586,14 @@ public final class Cluster {
     func templatesEqual(_ a: Object, _ b: Object) -> Bool { templateMatches.equal(a, b) }
     /// The pods each Service selects, and which Services' endpoints to look at again.
     var servicePods = ServicePods(services: [:])
-    /// The pods (not gone) bound to each node, by uid; the nodes whose pods changed since the
+    /// The pods (not gone) bound to each node; the nodes whose pods changed since the
     /// scheduler last summed what they request; and changes to the nodes themselves. The
     /// scheduler keeps its sums (`nodeUsage`) between passes, recounting only those nodes,
     /// or all of them when the nodes changed.
-    /// The pods themselves, by uid (the scheduler sums them without looking each up).
-    var podsOnNode: [String: [String: SimPod]] = [:]
+    /// The pods themselves (the scheduler sums them without looking each up), each under its
+    /// identity: the cluster holds one object per uid (`pods`), and an identity hashes as one
+    /// number where a uid hashes 36 bytes.
+    var podsOnNode: [String: [ObjectIdentifier: SimPod]] = [:]
     /// The addresses those pods hold, each with how many hold it (a state written before
     /// per-node ranges may have two): what a node may not hand out again.
     var addressesOnNode: [String: [String: Int]] = [:]
@@ -602,12 +604,12 @@ public final class Cluster {
     /// Keeps `podsOnNode` right after a pod was bound, went, or came.
     func placementMoved(_ pod: SimPod, wasOn: String?, wasGone: Bool) {
         if let old = wasOn, !wasGone {
-            podsOnNode[old]?[pod.uid] = nil
+            podsOnNode[old]?[ObjectIdentifier(pod)] = nil
             usageChangedNodes.insert(old)
             if let ip = pod.ip, let held = addressesOnNode[old]?[ip] { addressesOnNode[old]?[ip] = held > 1 ? held - 1 : nil }
         }
         if let new = pod.nodeName, !pod.gone {
-            podsOnNode[new, default: [:]][pod.uid] = pod
+            podsOnNode[new, default: [:]][ObjectIdentifier(pod)] = pod
             usageChangedNodes.insert(new)
             if let ip = pod.ip { addressesOnNode[new, default: [:]][ip, default: 0] += 1 }
         }
@@ -1200,9 +1202,11 @@ public struct SimNode: Sendable {
 
 /// Timers in virtual time, in a deterministic order: by time, then by when they were set.
 struct TimerQueue {
-    enum Action: Equatable {
-        /// A pod's next kubelet transition; stale when the pod's epoch moved on.
-        case pod(uid: String, epoch: Int)
+    enum Action {
+        /// A pod's next kubelet transition; stale when the pod's epoch moved on. The pod
+        /// itself, not its uid: a pod stays in `Cluster.pods` from its creation to the save,
+        /// so the timer needs no look-up to find it.
+        case pod(SimPod, epoch: Int)
         /// Run the controllers again (progress deadlines, waits).
         case resync
         /// A ReplicaSet's pods may have become available (minReadySeconds): the controller's

@@ -60,7 +60,7 @@ public enum EventLoop {
             c.now = max(c.now, next)
             for action in c.timers.popAll(at: c.now) {
                 switch action {
-                case .pod(let uid, let epoch): Kubelet.fire(uid, epoch: epoch, in: c)
+                case .pod(let pod, let epoch): Kubelet.fire(pod, epoch: epoch, in: c)
                 case .resync: break
                 case .replicaSet(let uid):
                     c.replicaSetsToSync.insert(uid)

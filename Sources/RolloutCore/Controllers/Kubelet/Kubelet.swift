@@ -66,12 +66,16 @@ enum Kubelet {
         // moves on rather than the loop spinning at one instant.
         let earliest = afterSync ? c.now.adding(Duration(milliseconds: 1)) : c.now
         if afterSync && time <= c.now { c.overdueTransitions += 1 }
-        c.timers.add(.pod(uid: pod.uid, epoch: pod.epoch), at: max(time, earliest))
+        c.timers.add(.pod(pod, epoch: pod.epoch), at: max(time, earliest))
     }
 
     /// Runs the pod worker for what is due now.
-    static func fire(_ uid: String, epoch: Int, in c: Cluster) {
-        guard let pod = c.pods[uid], pod.epoch == epoch, !pod.gone, !pod.nodeDown else { return }
+    static func fire(_ pod: SimPod, epoch: Int, in c: Cluster) {
+        guard pod.epoch == epoch, !pod.gone, !pod.nodeDown else { return }
+        #if DEBUG
+        // A pod leaves `Cluster.pods` only gone (at a save), and none replaces it.
+        precondition(c.pods[pod.uid] === pod, "a kubelet timer fired for pod \(pod.uid), which is not the cluster's own")
+        #endif
         c.updatePod(pod) { p in
             p.epoch += 1
             sync(p, in: c)
