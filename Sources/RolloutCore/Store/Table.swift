@@ -231,6 +231,9 @@ struct Table {
 
     private static func restoreLines(_ entries: inout [Key: Entry], from base: String, read: (String) throws(StoreError) -> [UInt8],
                                      templates: [String: PodTemplateBlob]) throws(StoreError) {
+        // Released entries deleted or written again since leave none to read back: the files
+        // are not read and split for nothing (a roll replaces every pod of a shard).
+        guard entries.values.contains(where: \.released) else { return }
         let lines = try Self.entries(of: base, read: read, templates: templates)
         for (key, entry) in entries where entry.released {
             guard let line = lines[key] else {
