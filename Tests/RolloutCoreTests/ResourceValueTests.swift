@@ -1,3 +1,4 @@
+import Foundation
 import RolloutCore
 import XCTest
 
@@ -85,6 +86,70 @@ final class ResourceValueTests: XCTestCase {
         XCTAssertFalse(Validation.isPortName("8080"))
         XCTAssertFalse(Validation.isPortName("a--b"))
         XCTAssertFalse(Validation.isPortName("sixteen-chars-xx"))
+    }
+
+    /// The name rules are upstream's regular expressions and lengths
+    /// (`k8s.io/apimachinery/pkg/util/validation/validation.go`: IsDNS1123Label,
+    /// IsDNS1123Subdomain, IsValidLabelValue, IsQualifiedName), on random strings of the
+    /// characters that matter: cases, digits, `-`, `.`, `_`, `/`, a space, a letter outside
+    /// ASCII; short ones, and long ones around the 63 and 253 limits.
+    func testNameRulesAreUpstreamsExpressions() throws {
+        func matcher(_ pattern: String) throws -> (String) -> Bool {
+            let regex = try NSRegularExpression(pattern: "^(?:" + pattern + ")$")
+            return { s in regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil }
+        }
+        let label = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+        let dns1123Label = try matcher(label)
+        let dns1123Subdomain = try matcher(label + "(\\." + label + ")*")
+        let qualifiedName = try matcher("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+        let labelValue = try matcher("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+        func isQualifiedName(_ s: String) -> Bool {
+            let parts = s.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count <= 2, let name = parts.last else { return false }
+            if parts.count == 2 && !(!parts[0].isEmpty && parts[0].utf8.count <= 253 && dns1123Subdomain(parts[0])) { return false }
+            return !name.isEmpty && name.utf8.count <= 63 && qualifiedName(name)
+        }
+        var random = SeededRandom(seed: 47)
+        let alphabet = ["a", "z", "0", "9", "A", "-", ".", "_", "/", " ", "é"]
+        var valid = (label: 0, subdomain: 0, value: 0, qualified: 0)
+        /// `count` characters drawn from `chars`, first and last from `ends`.
+        func run(_ count: Int, _ chars: [String], ends: [String]) -> String {
+            (0..<count).map { i in (i == 0 || i == count - 1 ? ends : chars)[Int.random(in: 0..<(i == 0 || i == count - 1 ? ends : chars).count, using: &random)] }.joined()
+        }
+        func subdomain(_ total: Int) -> String {
+            var labels: [String] = []
+            while labels.joined(separator: ".").utf8.count < total { labels.append(run(Int.random(in: 1..<30, using: &random), ["a", "0", "-"], ends: ["a", "0"])) }
+            return labels.joined(separator: ".")
+        }
+        for round in 0..<6_000 {
+            var s: String
+            switch round % 4 {
+            case 0: s = run(Int.random(in: 0..<12, using: &random), alphabet, ends: alphabet)
+            case 1: s = subdomain(Int.random(in: 230..<262, using: &random))
+            case 2: s = subdomain(Int.random(in: 1..<40, using: &random)) + "/" + run(Int.random(in: 1..<66, using: &random), ["a", "A", "0", "-", "_", "."], ends: ["a", "Z", "9"])
+            default: s = run(Int.random(in: 55..<70, using: &random), ["a", "A", "0", "-", "_", "."], ends: ["a", "Z", "9"])
+            }
+            // One time in three, one character replaced by any of them.
+            if !s.isEmpty && Int.random(in: 0..<3, using: &random) == 0 {
+                var characters = Array(s)
+                characters[Int.random(in: 0..<characters.count, using: &random)] = Character(alphabet[Int.random(in: 0..<alphabet.count, using: &random)])
+                s = String(characters)
+            }
+            let count = s.utf8.count
+            XCTAssertEqual(Validation.isDNS1123Label(s), count <= 63 && dns1123Label(s), s)
+            XCTAssertEqual(Validation.isDNS1123Subdomain(s), count <= 253 && dns1123Subdomain(s), s)
+            XCTAssertEqual(Validation.isLabelValue(s), count <= 63 && labelValue(s), s)
+            XCTAssertEqual(Validation.isQualifiedName(s), isQualifiedName(s), s)
+            valid.label += dns1123Label(s) && count <= 63 ? 1 : 0
+            valid.subdomain += dns1123Subdomain(s) && count > 63 ? 1 : 0
+            valid.value += labelValue(s) && count > 0 ? 1 : 0
+            valid.qualified += isQualifiedName(s) && s.contains("/") ? 1 : 0
+        }
+        // Each rule is met often enough to be tested both ways (long subdomains included).
+        XCTAssertGreaterThan(valid.label, 50)
+        XCTAssertGreaterThan(valid.subdomain, 20)
+        XCTAssertGreaterThan(valid.value, 200)
+        XCTAssertGreaterThan(valid.qualified, 20)
     }
 
     func testTimestamps() {

@@ -4,19 +4,31 @@ public enum Validation {
     private static func isAlnumAnyCase(_ b: UInt8) -> Bool { isAlnum(b) || (b >= 0x41 && b <= 0x5A) }
 
     /// RFC 1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
+    /// (These checks read the string's bytes where they lie: every stored object's names,
+    /// labels and annotations are checked again when a command loads the state.)
     public static func isDNS1123Label(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        guard !b.isEmpty, b.count <= 63, isAlnum(b[0]), isAlnum(b[b.count - 1]) else { return false }
+        s.withUTF8Bytes { $0.count <= 63 && isDNS1123Label($0[...]) }
+    }
+
+    /// A non-empty run of `[a-z0-9-]` starting and ending with `[a-z0-9]` (no length limit).
+    private static func isDNS1123Label(_ b: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard let first = b.first, let last = b.last, isAlnum(first), isAlnum(last) else { return false }
         return b.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// RFC 1123 subdomain: labels joined by dots, at most 253 characters.
     public static func isDNS1123Subdomain(_ s: String) -> Bool {
-        guard !s.isEmpty, s.utf8.count <= 253 else { return false }
-        return s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            let b = Array(label.utf8)
-            guard !b.isEmpty, isAlnum(b[0]), isAlnum(b[b.count - 1]) else { return false }
-            return b.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") }
+        s.withUTF8Bytes { isDNS1123Subdomain($0[...]) }
+    }
+
+    private static func isDNS1123Subdomain(_ b: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard !b.isEmpty, b.count <= 253 else { return false }
+        var start = b.startIndex
+        while true {
+            let end = b[start...].firstIndex(of: UInt8(ascii: ".")) ?? b.endIndex
+            guard isDNS1123Label(b[start..<end]) else { return false }
+            if end == b.endIndex { return true }
+            start = end + 1
         }
     }
 
@@ -28,20 +40,24 @@ public enum Validation {
 
     /// A label value: empty, or `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, at most 63.
     public static func isLabelValue(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        if b.isEmpty { return true }
-        guard b.count <= 63, isAlnumAnyCase(b[0]), isAlnumAnyCase(b[b.count - 1]) else { return false }
+        s.withUTF8Bytes { isLabelValue($0[...]) }
+    }
+
+    private static func isLabelValue(_ b: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard let first = b.first, let last = b.last else { return true }
+        guard b.count <= 63, isAlnumAnyCase(first), isAlnumAnyCase(last) else { return false }
         return b.allSatisfy { isAlnumAnyCase($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
     }
 
     /// A label or annotation key: an optional DNS subdomain prefix and `/`, then a name that is
     /// a non-empty label value.
     public static func isQualifiedName(_ s: String) -> Bool {
-        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
-        switch parts.count {
-        case 1: return !s.isEmpty && isLabelValue(s)
-        case 2: return isDNS1123Subdomain(String(parts[0])) && !parts[1].isEmpty && isLabelValue(String(parts[1]))
-        default: return false
+        s.withUTF8Bytes { b in
+            let whole = b[...]
+            guard let slash = whole.firstIndex(of: UInt8(ascii: "/")) else { return !whole.isEmpty && isLabelValue(whole) }
+            let name = whole[(slash + 1)...]
+            guard !name.contains(UInt8(ascii: "/")) else { return false }
+            return isDNS1123Subdomain(whole[..<slash]) && !name.isEmpty && isLabelValue(name)
         }
     }
 
