@@ -233,6 +233,37 @@ final class StateStoreTests: XCTestCase {
         XCTAssertNotEqual(Table.Key(namespace: "default", name: "k"), Table.Key(namespace: "default", name: "K"))
     }
 
+    /// The same through the store, end to end: objects whose names are equal as Strings but
+    /// not byte for byte (KELVIN SIGN and "K"; no validated name can hold either, so only a
+    /// state written by other means has them) are two objects, written, committed and read
+    /// back each with its own content, and deleting one leaves the other; names canonically
+    /// equivalent in both forms outside ASCII ("é" as one scalar or two) are one object.
+    func testKeysEqualAsStringsButNotAsBytesAreTwoObjectsInTheStore() throws {
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
+        func key(_ name: String) -> ObjectKey { ObjectKey(type: type.storageKey, namespace: "default", name: name) }
+        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        try store.create(configMap("K", "ascii"))
+        try store.create(configMap("\u{212A}", "kelvin"))
+        try store.create(configMap("é", "composed"))
+        try store.put(configMap("e\u{301}", "decomposed"), creating: false)
+        try store.commit()
+        store.close()
+        store = try StateStore(directory: directory, writable: true)
+        XCTAssertEqual(try store.list(type).count, 3)
+        XCTAssertEqual(try store.get(key("K"))?.object["data"]?["k"], .string("ascii"))
+        XCTAssertEqual(try store.get(key("\u{212A}"))?.object["data"]?["k"], .string("kelvin"))
+        XCTAssertEqual(try store.get(key("é"))?.object["data"]?["k"], .string("decomposed"))
+        try store.delete(key("\u{212A}"))
+        try store.commit()
+        store.close()
+        store = try StateStore(directory: directory, writable: false)
+        XCTAssertEqual(try store.list(type).compactMap { $0.object["data"]?["k"] }, [.string("ascii"), .string("decomposed")])
+        XCTAssertEqual(try store.get(key("K"))?.object["data"]?["k"], .string("ascii"))
+        XCTAssertNil(try store.get(key("\u{212A}")))
+        store.close()
+    }
+
 
     /// A shard's objects file and rows file, written in the same order, are read by pairing
     /// their lines by place; files that do not pair so (another order, a key twice, keys
