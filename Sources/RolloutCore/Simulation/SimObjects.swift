@@ -354,6 +354,10 @@ public struct SimEvent: Equatable, Sendable {
 
     static let combinedPrefix = "(combined from similar events): "
 
+    /// What is left where an event was moved from: empty strings, which hold no storage.
+    static let placeholder = SimEvent(namespace: "", involvedKind: "", involvedName: "", involvedUID: "", type: "", reason: "", message: "",
+                                      component: "", first: Timestamp(milliseconds: 0), last: Timestamp(milliseconds: 0), count: 0, name: "")
+
     /// The series the event counts: its object, reason and message, or for an aggregated one
     /// ("(combined from similar events): …") its aggregation key.
     var seriesKey: EventSeriesKey {
