@@ -318,6 +318,47 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(e.readyAt(now: at(20_000), counts: [.node: 1]), at(20_000))
     }
 
+    // The queue's order (`pkg/scheduler/framework/plugins/queuesort/priority_sort.go` Less:
+    // higher priority first, then the earlier queued; pods queued at one instant are taken in
+    // creation order and then, here, by name and namespace, so that a run repeats): pods
+    // applied at once, whose names share their first 16 bytes and more, and one name in eight
+    // namespaces, bind in that order — each takes the next address of the one node.
+    func testPodsQueuedAtOnceAreTakenByNameThenNamespace() throws {
+        // Then again with one pod of a higher priority, which goes first; the others keep their
+        // order. (Its priority is set on the pod as the Priority admission plugin would have
+        // set it.)
+        for critical in [false, true] {
+            let store = try cluster(nodes: 1)
+            let namespaces = ["ns-h", "ns-c", "ns-a", "ns-f", "ns-b", "ns-g", "ns-e", "ns-d"]
+            let names = ["pod-with-a-long-common-prefix-10", "pod-with-a-long-common-prefix-9", "pod-with-a-long-common-prefix-1", "a-first", "z-last"]
+            var yaml = namespaces.map { "apiVersion: v1\nkind: Namespace\nmetadata: {name: \($0)}\n" }.joined(separator: "---\n")
+            func pod(_ name: String, _ namespace: String) -> String {
+                "---\napiVersion: v1\nkind: Pod\nmetadata: {name: \(name), namespace: \(namespace)}\nspec:\n  containers:\n  - {name: app, image: app:1}\n"
+            }
+            for name in names { yaml += pod(name, "default") }
+            for namespace in namespaces { yaml += pod("web", namespace) }
+            if critical { yaml += pod("zz-critical", "ns-h") }
+            try applyYAML(yaml, to: store)
+            let c = try Cluster(store: store)
+            if critical, let pod = c.pods.values.first(where: { $0.name == "zz-critical" }) {
+                var spec = pod.template["spec"]?.objectValue ?? Object()
+                spec["priority"] = .int(2_000_000_000)
+                pod.template["spec"] = .object(spec)
+            }
+            _ = EventLoop.run(c, timeout: Duration(seconds: 30), until: { _ in false })
+            let pods = c.pods.values.filter { !$0.gone && $0.ip != nil }
+            XCTAssertEqual(pods.count, names.count + namespaces.count + (critical ? 1 : 0))
+            XCTAssertEqual(Set(pods.map(\.created)).count, 1, "created at one instant")
+            func lastOctet(_ ip: String?) -> Int { Int(ip?.split(separator: ".").last ?? "") ?? -1 }
+            let order = pods.sorted { lastOctet($0.ip) < lastOctet($1.ip) }.map { "\($0.namespace)/\($0.name)" }
+            let expected = (names.map { "default/\($0)" } + namespaces.map { "\($0)/web" }).sorted { a, b in
+                let x = a.split(separator: "/"), y = b.split(separator: "/")
+                return x[1] != y[1] ? x[1] < y[1] : x[0] < y[0]
+            }
+            XCTAssertEqual(order, (critical ? ["ns-h/zz-critical"] : []) + expected)
+        }
+    }
+
     // A pod no node will ever take, with nothing happening: tried at 0 s, then by the 5-minute
     // flush at 330 s and 660 s — one FailedScheduling series of 3.
     func testAPodThatNeverFitsIsRetriedEveryFiveMinutes() throws {
