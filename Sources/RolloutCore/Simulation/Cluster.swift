@@ -371,7 +371,7 @@ public final class Cluster {
         }
         // Events, the most numerous after pods, are read the same way and kept as SimEvents, in
         // the order of their times (below): read in no order, no key sorted or looked up.
-        var eventParts = try store.readAllParts(Self.eventType, transform: Self.loadedEvent)
+        var eventParts = try store.readAllParts(Self.eventType, transform: { Self.loadedEvent($0) })
         // Endpoint updates still propagating when the last command stopped.
         for pending in try list(Self.pendingEndpointsType) {
             let key = ObjectKey(type: Self.endpointsType.storageKey, namespace: pending.namespace ?? "default", name: pending.name)
