@@ -370,50 +370,29 @@ public final class StateStore {
     /// in an order of its own, moving each once (a copy of a value holding strings retains
     /// each string, and lets it go again when the parts go: 200,000 events at 100,000 pods).
     func readAllParts<T: Sendable>(_ type: ResourceType, transform: @escaping @Sendable (CompactPod.Stored) -> Result<T, StoredObjects.Damage>) throws(StoreError) -> [[T]] {
-        let read = Self.readParts(of: try loadedTable(type.storageKey), transform: transform)
-        return try finished(type.storageKey, read)
-    }
-
-    /// A table's objects as `readParts` read them: by shard, and the first failure in the order
-    /// of keys. (A box, from which the table and the parts are taken: a copy left behind
-    /// would make the first change to either copy it whole — every event, at 100,000 pods.)
-    private final class PartsRead<T> {
-        var table: Table?
-        var parts: [[T]]
-        let failure: (key: Table.Key, failure: ReadFailure)?
-
-        init(table: Table, parts: [[T]], failure: (key: Table.Key, failure: ReadFailure)?) {
-            self.table = table
-            self.parts = parts
-            self.failure = failure
-        }
-    }
-
-    /// Every object of a loaded table made into what `transform` makes of it, on every core.
-    private static func readParts<T: Sendable>(of table: Table, transform: @escaping @Sendable (CompactPod.Stored) -> Result<T, StoredObjects.Damage>) -> PartsRead<T> {
-        let shards = ReadOnly((table: table, numbers: table.loadedShards))
-        let parts = Parallel.map(shards.value.numbers.count, grain: 1) { i -> (values: [T], failure: (key: Table.Key, failure: ReadFailure)?) in
-            var values: [T] = []
-            var first: (key: Table.Key, failure: ReadFailure)?
-            for (key, stored) in shards.value.table.storedEntries(shard: shards.value.numbers[i]) {
-                let failure: ReadFailure
-                switch stored.map(transform) {
-                case .success(.success(let value)):
-                    values.append(value)
-                    continue
-                case .success(.failure(let damage)): failure = .damaged(damage)
-                case .failure(let error): failure = .unreadable(error)
+        // (In a scope of its own: the tasks' copy of the table is let go before the table's
+        // lines are, which would otherwise copy every shard.)
+        let read = try { () throws(StoreError) -> (parts: [[T]], failure: (key: Table.Key, failure: ReadFailure)?) in
+            let table = try loadedTable(type.storageKey)
+            let shards = ReadOnly((table: table, numbers: table.loadedShards))
+            let parts = Parallel.map(shards.value.numbers.count, grain: 1) { i -> (values: [T], failure: (key: Table.Key, failure: ReadFailure)?) in
+                var values: [T] = []
+                var first: (key: Table.Key, failure: ReadFailure)?
+                for (key, stored) in shards.value.table.storedEntries(shard: shards.value.numbers[i]) {
+                    let failure: ReadFailure
+                    switch stored.map(transform) {
+                    case .success(.success(let value)):
+                        values.append(value)
+                        continue
+                    case .success(.failure(let damage)): failure = .damaged(damage)
+                    case .failure(let error): failure = .unreadable(error)
+                    }
+                    if first.map({ key < $0.key }) ?? true { first = (key, failure) }
                 }
-                if first.map({ key < $0.key }) ?? true { first = (key, failure) }
+                return (values, first)
             }
-            return (values, first)
-        }
-        return PartsRead(table: table, parts: parts.map(\.values), failure: parts.compactMap(\.failure).min(by: { $0.key < $1.key }))
-    }
-
-    /// The parts read, the table they were read from in place; or the first failure.
-    private func finished<T>(_ type: String, _ read: PartsRead<T>) throws(StoreError) -> [[T]] {
-        if let table = exchange(&read.table, with: nil) { tables[type] = table }
+            return (parts.map(\.values), parts.compactMap(\.failure).min(by: { $0.key < $1.key }))
+        }()
         if let first = read.failure {
             switch first.failure {
             case .unreadable(let error): throw withFullPath(error)
@@ -421,8 +400,8 @@ public final class StateStore {
             }
         }
         // As `forEachBatch`: the reader keeps its own form of them.
-        tables[type]?.releaseLines()
-        return exchange(&read.parts, with: [])
+        tables[type.storageKey]?.releaseLines()
+        return read.parts
     }
 
     /// Why `readAll` could not read an object.
