@@ -14,7 +14,11 @@ the median is reported, with the cost per replica, and the growth from size to s
 Targets (issue 14): 10,000 replicas under 0.3 s, 100,000 under 3 s, the cost per replica flat
 within 20 % from 1,000 to 100,000.
 
-Usage: Benchmarks/rollout_benchmark.py [--runs N] [--sizes 1000,10000,100000] [--binary PATH]
+With --without-service each run also rolls the same Deployment with no Service in front (so
+no endpoints, slices, kube-proxy or traffic), alternating with the first, and each size says
+what share of its roll the Service's path takes (README, "Twentieth round").
+
+Usage: Benchmarks/rollout_benchmark.py [--runs N] [--sizes 1000,10000,100000] [--without-service] [--binary PATH]
 """
 import argparse
 import os
@@ -25,17 +29,37 @@ import sys
 import tempfile
 import time
 
-from benchlib import add_binary_argument, behind_service, require_binary
+from benchlib import add_binary_argument, behind_service, require_binary, rolling_deployment
 
 
-def manifest(replicas, image):
-    return behind_service("big", replicas, image)
+def manifest(replicas, image, service=True):
+    return behind_service("big", replicas, image) if service else rolling_deployment("big", replicas, image)
+
+
+def roll(binary, work, n, run, service):
+    """Seconds the second `apply --wait` of a fresh state takes (the first rolls out v1)."""
+    state = os.path.join(work, "state-%d-%d-%s" % (n, run, "svc" if service else "bare"))
+    nodes = max(1, n // 100)
+    subprocess.run([binary, "cluster", "init", "--nodes", str(nodes), "--cpu", "64", "--memory", "256Gi",
+                    "--pods", "250", "--state", state], check=True, stdout=subprocess.DEVNULL)
+    v1, v2 = os.path.join(work, "v1.yaml"), os.path.join(work, "v2.yaml")
+    open(v1, "w").write(manifest(n, "app:1", service))
+    open(v2, "w").write(manifest(n, "app:2", service))
+    subprocess.run([binary, "apply", "-f", v1, "--wait", "--state", state], check=True, stdout=subprocess.DEVNULL)
+    start = time.perf_counter()
+    done = subprocess.run([binary, "apply", "-f", v2, "--wait", "--state", state], stdout=subprocess.PIPE, check=True)
+    elapsed = time.perf_counter() - start
+    if b"successfully rolled out" not in done.stdout:
+        sys.exit("the rollout of %d replicas did not finish" % n)
+    shutil.rmtree(state)
+    return elapsed
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--without-service", action="store_true", help="also roll each size with no Service in front, alternating")
     add_binary_argument(parser)
     args = parser.parse_args()
     require_binary(args.binary)
@@ -43,25 +67,18 @@ def main():
     results = []
     try:
         for n in [int(s) for s in args.sizes.split(",")]:
-            times = []
+            times, bare = [], []
             for run in range(args.runs):
-                state = os.path.join(work, "state-%d-%d" % (n, run))
-                nodes = max(1, n // 100)
-                subprocess.run([args.binary, "cluster", "init", "--nodes", str(nodes), "--cpu", "64", "--memory", "256Gi",
-                                "--pods", "250", "--state", state], check=True, stdout=subprocess.DEVNULL)
-                v1, v2 = os.path.join(work, "v1.yaml"), os.path.join(work, "v2.yaml")
-                open(v1, "w").write(manifest(n, "app:1"))
-                open(v2, "w").write(manifest(n, "app:2"))
-                subprocess.run([args.binary, "apply", "-f", v1, "--wait", "--state", state], check=True, stdout=subprocess.DEVNULL)
-                start = time.perf_counter()
-                done = subprocess.run([args.binary, "apply", "-f", v2, "--wait", "--state", state], stdout=subprocess.PIPE, check=True)
-                times.append(time.perf_counter() - start)
-                if b"successfully rolled out" not in done.stdout:
-                    sys.exit("the rollout of %d replicas did not finish" % n)
-                shutil.rmtree(state)
+                times.append(roll(args.binary, work, n, run, True))
+                if args.without_service:
+                    bare.append(roll(args.binary, work, n, run, False))
             median = statistics.median(times)
             results.append((n, median))
             print("%7d replicas: %6.2f s  (%.1f µs per replica; runs: %s)" % (n, median, median / n * 1e6, ", ".join("%.2f" % t for t in times)))
+            if bare:
+                without = statistics.median(bare)
+                print("         without the Service: %6.2f s (runs: %s): the Service's path is %.0f %% of the roll"
+                      % (without, ", ".join("%.2f" % t for t in bare), 100 * (median - without) / median))
         for (a, ta), (b, tb) in zip(results, results[1:]):
             print("  %d -> %d replicas (x%d): time x%.1f, per replica x%.2f" % (a, b, b // a, tb / ta, (tb / b) / (ta / a)))
         # Issue 14's targets: 10,000 under 0.3 s, 100,000 under 3 s, the cost per replica
