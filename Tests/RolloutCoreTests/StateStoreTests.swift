@@ -78,7 +78,7 @@ final class StateStoreTests: XCTestCase {
         XCTAssertEqual(Set(after).subtracting(shards).count, 2, "one shard replaced, the old files removed")
     }
 
-    /// `readAll` (events, read in no order) reads every object `forEachBatch` (pods, in key
+    /// `readAllParts` (events, read in no order) reads every object `forEachBatch` (pods, in key
     /// order) reads, the same; and of several damaged or unreadable objects it reports the
     /// one `forEachBatch` would: the first in key order, whichever shard it lies in.
     func testReadingInNoOrderReadsWhatReadingInOrderReads() throws {
@@ -104,7 +104,7 @@ final class StateStoreTests: XCTestCase {
         try store.forEachBatch(type, batch: 700, transform: text) { (batch: [String]) throws(StoreError) in inOrder += batch }
         store.close()
         store = try StateStore(directory: directory, writable: false)
-        let noOrder = try store.readAll(type) { .success(text($0)) }
+        let noOrder = try store.readAllParts(type) { .success(text($0)) }.flatMap { $0 }
         XCTAssertEqual(inOrder.count, names.count)
         XCTAssertEqual(noOrder.sorted(), inOrder.sorted())
         XCTAssertNotEqual(noOrder, inOrder, "read in the table's own order, not the keys'")
@@ -113,7 +113,7 @@ final class StateStoreTests: XCTestCase {
         for trial in 0..<20 {
             let damaged = Set((0..<(1 + trial % 4)).map { _ in keys[Int(random.next() % UInt64(keys.count))] })
             let first = try XCTUnwrap(damaged.min())
-            XCTAssertThrowsError(try store.readAll(type) { stored -> Result<String, StoredObjects.Damage> in
+            XCTAssertThrowsError(try store.readAllParts(type) { stored -> Result<String, StoredObjects.Damage> in
                 guard case .full(let r) = stored, damaged.contains(Table.Key(namespace: r.namespace ?? "", name: r.name)) else { return .success(text(stored)) }
                 return .failure(StoredObjects.Damage(resource: r, problems: ["damaged \(r.name)"]))
             }) { error in
@@ -136,7 +136,7 @@ final class StateStoreTests: XCTestCase {
         }
         let expected = try XCTUnwrap(firstOfFile.min { $0.key < $1.key })
         store = try StateStore(directory: directory, writable: false)
-        XCTAssertThrowsError(try store.readAll(type) { .success(text($0)) }) { error in
+        XCTAssertThrowsError(try store.readAllParts(type) { .success(text($0)) }) { error in
             XCTAssertTrue("\(error)".contains("\(directory)/objects/\(expected.file) is damaged"), "\(error)")
             XCTAssertTrue("\(error)".contains(expected.key.name), "\(error)")
         }
