@@ -115,22 +115,20 @@ enum Scheduler {
         // The scheduling queue's order (queuesort PrioritySort.Less): by priority, highest
         // first, then the earlier queued — here by creation, then name, then namespace: a total
         // order, so that pods queued at one instant are taken in the same order at every run
-        // (the waiting pods come from a set, whose order is not). At one priority, as almost
-        // always, by `StringOrder`: times as integers and names by their packed prefixes, not
-        // as Strings — the pods of a scale-up share their time and their names' first bytes.
+        // (the waiting pods come from a set, whose order is not). Each priority's pods (almost
+        // always one priority) by `StringOrder`: times as integers and names by their packed
+        // prefixes, not as Strings — the pods of a scale-up share their time and their names'
+        // first bytes.
         let entries = pending.map { ($0, needs($0)) }
-        let queue: [(SimPod, PodRequirements)]
-        if let first = entries.first?.1.priority, entries.allSatisfy({ $0.1.priority == first }) {
-            queue = StringOrder.sortedIndices(count: entries.count, number: { entries[$0].0.created.milliseconds }, string: { entries[$0].0.name },
-                                              tie: { a, b in
-                let x = entries[a].0.namespace, y = entries[b].0.namespace
+        var queue: [(SimPod, PodRequirements)] = []
+        queue.reserveCapacity(entries.count)
+        for (_, group) in Dictionary(grouping: entries.indices, by: { entries[$0].1.priority }).sorted(by: { $0.key > $1.key }) {
+            let order = StringOrder.sortedIndices(count: group.count, number: { entries[group[$0]].0.created.milliseconds },
+                                                  string: { entries[group[$0]].0.name }, tie: { a, b in
+                let x = entries[group[a]].0.namespace, y = entries[group[b]].0.namespace
                 return x != y ? x < y : nil
-            }).map { entries[$0] }
-        } else {
-            queue = entries.sorted { a, b in
-                a.1.priority != b.1.priority ? a.1.priority > b.1.priority
-                    : (a.0.created, a.0.name, a.0.namespace) < (b.0.created, b.0.name, b.0.namespace)
-            }
+            })
+            for i in order { queue.append(entries[group[i]]) }
         }
         var changed = false
         // The feasible nodes of each pod, in one buffer kept through the pass (up to
