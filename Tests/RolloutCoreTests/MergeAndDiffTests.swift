@@ -74,10 +74,16 @@ final class MergeAndDiffTests: XCTestCase {
           containers: [{name: c, image: "busybox:1.36"}]
         """
         let documents = try ManifestDecoder.decode([ManifestSource(name: "m.yaml", bytes: Array(manifests.utf8))]).documents
+        // Through the API server's admission too (the pod's priority comes from it).
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
+                                   newCluster: ClusterSpec(profile: .bare, nodes: 1))
+        addTeardownBlock { store.close() }
         var text = ""
         for candidate in try Applier.prepare(documents, options: ApplyOptions()) {
-            var (object, operation) = Applier.makeObject(candidate, live: nil)
+            let (made, operation) = Applier.makeObject(candidate, live: nil)
             XCTAssertEqual(operation, "created")
+            var (object, problems) = try Admission.admit(made, live: nil, root: candidate.document.node, source: "m.yaml", store: store)
+            XCTAssertTrue(problems.isEmpty, "\(problems)")
             object.setAnnotation(Applier.lastAppliedAnnotation, nil)
             text += "---\n" + YAMLWriter.string(object.value)
         }

@@ -170,8 +170,11 @@ final class SchedulerTests: XCTestCase {
 
     // NodeUnschedulable: a cordoned node takes no new pod; preemptionPolicy Never changes the tail.
     func testCordonedNodeAndPreemptionPolicyNever() throws {
+        // (The policy comes from the pod's PriorityClass: Priority admission forbids a pod
+        // that writes one other than its class's.)
         let store = try cluster(nodes: 2) { _, node in node.object.set(["spec", "unschedulable"], .bool(true)) }
-        let c = try run(store, spec: "preemptionPolicy: Never")
+        try applyYAML("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: batch}\nvalue: 1000\npreemptionPolicy: Never\n", to: store)
+        let c = try run(store, spec: "priorityClassName: batch")
         XCTAssertEqual(failure(c), "0/2 nodes are available: 2 node(s) were unschedulable. preemption: not eligible due to preemptionPolicy=Never.")
     }
 

@@ -219,6 +219,16 @@ final class ServeAPITests: XCTestCase {
         // An immutable field on update.
         XCTAssertEqual(send(api, "PATCH", "/apis/apps/v1/namespaces/default/deployments/web-api", #"{"spec":{"selector":{"matchLabels":{"app":"other"}}}}"#,
                             contentType: "application/merge-patch+json").0, 422)
+        // An admission plugin's refusal is 403 Forbidden (admission.NewForbidden →
+        // errors.NewForbidden: `pods "p" is forbidden: …`, details naming the resource).
+        let pod = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"priorityClassName":"nope","containers":[{"name":"c","image":"i"}]}}"#
+        let forbidden = send(api, "POST", "/api/v1/namespaces/default/pods", pod)
+        XCTAssertEqual(forbidden.0, 403)
+        XCTAssertEqual(forbidden.1?["reason"], .string("Forbidden"))
+        XCTAssertEqual(forbidden.1?["message"], .string("pods \"p\" is forbidden: no PriorityClass with name nope was found"))
+        XCTAssertEqual(forbidden.1?.at("details", "name"), .string("p"))
+        XCTAssertEqual(forbidden.1?.at("details", "kind"), .string("pods"))
+        XCTAssertEqual(get(api, "/api/v1/namespaces/default/pods/p").0, 404)
     }
 
     /// The scale subresource (`kubectl scale` patches it) and the controllers acting on a write

@@ -4,15 +4,27 @@
 public enum Admission {
     /// Checks an object about to replace `live` (nil: to be created) and completes it: a
     /// Service keeps the addresses and ports it was given (`PrepareForUpdate`, before
-    /// validation); an update is checked for immutable fields and validated; any object for
-    /// the storage size limits. `root` and `source` place the errors in the manifest.
-    public static func admit(_ object: Resource, live: Resource?, root: YAMLNode, source: String, store: StateStore) -> (Resource, [ValidationError]) {
+    /// validation); a new pod gets its priority from its PriorityClass, or is forbidden
+    /// (`PriorityClasses.admit`); an update is checked for immutable fields and validated; any
+    /// object for the storage size limits. `root` and `source` place the errors in the manifest.
+    public static func admit(_ object: Resource, live: Resource?, root: YAMLNode, source: String, store: StateStore) throws(StoreError) -> (Resource, [ValidationError]) {
         // Stored as decoded: a field set to null is not set (the last-applied annotation, a
         // string, keeps the manifest as written, as kubectl records it).
         var merged = Resource(object.object.withoutNulls)
         var problems: [ValidationError] = []
         if let live, merged.kind == "Service" {
             Allocation.patchAllocatedValues(&merged, old: live, store: store)
+        }
+        if live == nil, merged.kind == "Pod", merged.type.group.isEmpty, var spec = merged.object["spec"]?.objectValue {
+            if let forbidden = try PriorityClasses(store: store).admit(&spec) {
+                let path = FieldPath("spec.priorityClassName")
+                var error = ValidationError(file: source, object: merged.qualifiedName, errors: [
+                    FieldError(path, "pods \"\(merged.name)\" is forbidden: \(forbidden)", location: path.location(in: root)),
+                ])
+                error.isForbidden = true
+                problems.append(error)
+            }
+            merged.object["spec"] = .object(spec)
         }
         if let live {
             var reader = FieldReader(root: root)

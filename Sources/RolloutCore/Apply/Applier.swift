@@ -65,7 +65,7 @@ public enum Applier {
             try checkPreconditions(candidate, live: live)
             let (made, operation0) = makeObject(candidate, live: live)
             var operation = operation0
-            let (merged, rejected) = Admission.admit(made, live: live, root: candidate.document.node, source: candidate.document.source, store: store)
+            let (merged, rejected) = try Admission.admit(made, live: live, root: candidate.document.node, source: candidate.document.source, store: store)
             // A Service keeps its allocated addresses: with them it may be unchanged.
             if let live, merged.kind == "Service" { operation = merged == live ? "unchanged" : "configured" }
             problems += rejected

@@ -35,6 +35,16 @@ public enum ReplicaSetController {
             // The simulated cluster holds a bounded number of pods, as a quota would: beyond it
             // creation fails with FailedCreate, instead of exhausting the machine.
             let room = max(0, c.podLimit - c.podsHeld)
+            let made = template(for: rs, in: c)
+            if let forbidden = made.forbidden {
+                // slowStartBatch stops at the first refusal; nothing in the simulation changes
+                // the classes (an apply loads them again and syncs every ReplicaSet).
+                let message = "Error creating: pods \"\(rs.name)-\" is forbidden: \(forbidden)"
+                if !c.hasEvent(kind: "ReplicaSet", uid: rs.uid, reason: "FailedCreate", message: message) {
+                    c.record("Warning", reason: "FailedCreate", message: message, kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
+                }
+                return false
+            }
             for _ in 0..<min(-diff, room) {
                 let pod = newPod(for: rs, in: c)
                 c.add(pod)
@@ -109,22 +119,30 @@ public enum ReplicaSetController {
         while c.podNames.contains(PodName(namespace: rs.namespace, name: name)) {
             name = "\(rs.name)-\(c.randomSuffix())"
         }
-        let made = c.podTemplates[rs.uid].flatMap { $0.source == rs.template ? $0 : nil } ?? podTemplate(for: rs)
-        c.podTemplates[rs.uid] = made
+        let made = template(for: rs, in: c)
         return SimPod(name: name, namespace: rs.namespace, uid: c.newUID(), ownerUID: rs.uid, ownerName: rs.name,
                       labels: made.labels, template: made.template, created: c.now, behaviour: rs.behaviour)
     }
 
+    /// `podTemplate(for:classes:)`, made once per ReplicaSet and shared by its pods
+    /// (`Cluster.podTemplates`), until the template changes.
+    static func template(for rs: SimReplicaSet, in c: Cluster) -> Cluster.PodTemplate {
+        if let kept = c.podTemplates[rs.uid], kept.source == rs.template { return kept }
+        let made = podTemplate(for: rs, classes: c.priorityClasses)
+        c.podTemplates[rs.uid] = made
+        return made
+    }
+
     /// What each pod of `rs` starts from: its template's annotations and spec, admitted
-    /// (`Defaults.podAdmission`), and its labels. Made once per ReplicaSet and shared by its
-    /// pods (`Cluster.podTemplates`), until the template changes.
-    static func podTemplate(for rs: SimReplicaSet) -> Cluster.PodTemplate {
+    /// (`Defaults.podAdmission`, `PriorityClasses.admit`), and its labels.
+    static func podTemplate(for rs: SimReplicaSet, classes: PriorityClasses) -> Cluster.PodTemplate {
         var template = Object()
         if let annotations = rs.template["metadata"]?["annotations"] { template["metadata"] = .object(Object(["annotations": annotations])) }
         var spec = rs.template["spec"]?.objectValue ?? Object()
         Defaults.podAdmission(&spec)
+        let forbidden = classes.admit(&spec)
         template["spec"] = .object(spec)
-        return Cluster.PodTemplate(source: rs.template, template: template, labels: stringMap(rs.template["metadata"]?["labels"]))
+        return Cluster.PodTemplate(source: rs.template, template: template, labels: stringMap(rs.template["metadata"]?["labels"]), forbidden: forbidden)
     }
 
     /// `getPodsToDelete` (replica_set.go): when only some of the pods go, the first `count` by

@@ -2,13 +2,17 @@
 /// that are neither among the manifests being linted nor in the cluster. On a cluster such a
 /// pod waits: `CreateContainerConfigError` for an environment reference
 /// (`makeEnvironmentVariables`), `ContainerCreating` with `FailedMount` for a volume, Pending
-/// for a claim — and the rollout stalls until its progress deadline.
+/// for a claim — and the rollout stalls until its progress deadline. A `priorityClassName` no
+/// PriorityClass has (the system ones always exist) is one too: the API server forbids every
+/// pod (`PriorityClasses.admit`), so none is created.
 public struct KnownObjects: Sendable {
     /// `Kind/namespace/name` → keys (empty for claims).
     var objects: [String: Set<String>] = [:]
     /// Services by `namespace/name`, and IngressClasses by name (whether marked default).
     var services: [String: Resource] = [:]
     var ingressClasses: [String: Bool] = [:]
+    /// PriorityClasses' names.
+    var priorityClasses: Set<String> = []
     /// Deployments' pod templates by `namespace/name` (StatefulSets' by `namespace/statefulset:name`).
     var deployments: [String: PodTemplateSpec] = [:]
     /// Deployments' replicas and pod labels by `namespace/name`, for PodDisruptionBudgets.
@@ -25,6 +29,7 @@ public struct KnownObjects: Sendable {
     public static let kinds: [(apiVersion: String, kind: String)] = [
         ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "PersistentVolumeClaim"), ("v1", "Service"), ("networking.k8s.io/v1", "IngressClass"),
         ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("v1", "Node"),
+        ("scheduling.k8s.io/v1", "PriorityClass"),
     ]
 
     /// Adds a cluster's object (`add` for the manifests' own).
@@ -56,6 +61,7 @@ public struct KnownObjects: Sendable {
         if resource.kind == "IngressClass" && resource.type.group == "networking.k8s.io" {
             ingressClasses[resource.name] = resource.annotations[Ingress.defaultClassAnnotation] == "true"
         }
+        if resource.kind == "PriorityClass" && resource.type.group == PriorityClasses.type.group { priorityClasses.insert(resource.name) }
         guard resource.type.group.isEmpty, ["ConfigMap", "Secret", "PersistentVolumeClaim"].contains(resource.kind) else { return }
         var keys = Set<String>()
         for field in ["data", "binaryData", "stringData"] {
@@ -86,6 +92,11 @@ extension Linter {
                                     "\(what) needs key \"\(key)\" of \(kind) \"\(name)\", which has no such key: \(outcome)",
                                     fix: "add the key to the \(kind), or mark the reference optional: true"))
             }
+        }
+        if let name = spec?["priorityClassName"]?.stringValue, !name.isEmpty, !known.priorityClasses.contains(name), !PriorityClasses().contains(name) {
+            found.append(hazard("missing-reference", .warning, w.resource, w.document, podSpec / "priorityClassName",
+                                "its pods need PriorityClass \"\(name)\", which is neither in these manifests nor in the cluster: the API server forbids every pod (no PriorityClass with name \(name) was found), none is created and the rollout stalls",
+                                fix: "apply the PriorityClass with (or before) the Deployment, or name an existing class"))
         }
         for field in ["initContainers", "containers"] {
             for (i, container) in (spec?[field]?.arrayValue ?? []).enumerated() {

@@ -105,9 +105,9 @@ public enum Defaults {
     }
 
     /// What the API server's admission plugins add to every new pod: ServiceAccount
-    /// (`serviceAccountName: default`), Priority (`priority: 0`, `preemptionPolicy`),
-    /// DefaultTolerationSeconds (tolerate `not-ready` and `unreachable` for 300 s), and
-    /// `enableServiceLinks`'s default.
+    /// (`serviceAccountName: default`), DefaultTolerationSeconds (tolerate `not-ready` and
+    /// `unreachable` for 300 s), and `enableServiceLinks`'s default. (Priority, which needs the
+    /// cluster's PriorityClasses, is `PriorityClasses.admit`.)
     public static func podAdmission(_ spec: inout Object) {
         // SetDefaults_Pod (pkg/apis/core/v1/defaults.go): a container's limits are its requests
         // for every resource it requests nothing of — defaulting of the Pod, not of templates.
@@ -126,8 +126,6 @@ public enum Defaults {
         }
         spec.setDefault("serviceAccountName", .string("default"))
         spec.setDefault("serviceAccount", spec["serviceAccountName"] ?? .string("default"))
-        spec.setDefault("priority", .int(0))
-        spec.setDefault("preemptionPolicy", .string("PreemptLowerPriority"))
         spec.setDefault("enableServiceLinks", .bool(true))
         var tolerations = spec["tolerations"]?.arrayValue ?? []
         for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {

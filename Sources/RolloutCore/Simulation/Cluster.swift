@@ -95,6 +95,8 @@ public final class Cluster {
     var defaultStorageClass: String?
     var provisioners: [String: String] = [:]
     var reclaimPolicies: [String: String] = [:]
+    /// The PriorityClasses a new pod's priority comes from (Priority admission).
+    var priorityClasses = PriorityClasses()
     var replicaSetsByOwner: [String: [String]] = [:]
     /// Each ReplicaSet's owner (its Deployment's uid, "" for none), by ReplicaSet uid: what a
     /// pod's every change asks, without copying the whole ReplicaSet out of `replicaSets`.
@@ -127,6 +129,8 @@ public final class Cluster {
         var source: Object
         var template: Object
         var labels: [String: String]
+        /// Why the API server refuses its pods (an admission plugin's message), if it does.
+        var forbidden: String? = nil
     }
     var podTemplates: [String: PodTemplate] = [:]
     var dirtyDeployments: Set<ObjectKey> = []
@@ -276,6 +280,7 @@ public final class Cluster {
                 defaultStorageClass = storageClass.name
             }
         }
+        priorityClasses = try PriorityClasses(store: store)
         for r in try list(Self.replicaSetType) {
             let rs = SimReplicaSet(loading: r)
             replicaSets[rs.uid] = rs
@@ -304,7 +309,7 @@ public final class Cluster {
         // Pods are the bulk: read a batch at a time, each pod on its own, on every core, where
         // its stored form is checked, turned into a SimPod and freed. Pods of one ReplicaSet
         // hold one copy of what they share, as new ones do.
-        for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs) }
+        for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs, classes: priorityClasses) }
         let inputs = ReadOnly((replicaSets: replicaSets, templates: podTemplates, memories: memories, now: now))
         pods.reserveCapacity(try store.count(Self.podType))
         try store.forEachBatch(Self.podType, transform: { stored -> LoadedPod in

@@ -20,6 +20,8 @@ public struct ValidationError: Error, Sendable, CustomStringConvertible {
     /// `deployment.apps/web`, or the kind alone when the object has no name.
     public var object: String
     public var errors: [FieldError]
+    /// Refused by an admission plugin (403 Forbidden from a server), not invalid (422).
+    public var isForbidden = false
 
     public init(file: String, object: String, errors: [FieldError]) {
         self.file = file

@@ -234,6 +234,16 @@ struct DaemonSetSync {
             affinity["nodeAffinity"] = .object(nodeAffinity)
             spec["affinity"] = .object(affinity)
             Defaults.podAdmission(&spec)
+            if let forbidden = c.priorityClasses.admit(&spec) {
+                // syncNodes: the batch stops at the first refusal, recorded as the pod
+                // limit's above (the name in the message is the pod's generateName).
+                let message = "Error creating: pods \"\(resource.name)-\" is forbidden: \(forbidden)"
+                if !c.hasEvent(kind: "DaemonSet", uid: resource.uid, reason: "FailedCreate", message: message) {
+                    c.record("Warning", reason: "FailedCreate", message: message, kind: "DaemonSet", name: resource.name, namespace: namespace,
+                             uid: resource.uid, component: DaemonSetController.component)
+                }
+                return
+            }
             var podTemplate = Object()
             if let annotations = template["metadata"]?["annotations"] { podTemplate["metadata"] = .object(Object(["annotations": annotations])) }
             podTemplate["spec"] = .object(spec)

@@ -163,7 +163,10 @@ struct PodRequirements {
         hostPorts = (spec.initContainers + spec.containers).flatMap { c in
             c.ports.compactMap { p in p.hostPort.flatMap { $0 > 0 ? HostPort(port: $0, proto: p.protocol, ip: p.hostIP ?? "") : nil } }
         }
-        priority = raw?["priority"]?.intValue ?? SchedulingPriority.value(of: raw?["priorityClassName"]?.stringValue)
+        // corev1helpers.PodPriority: what admission set (`PriorityClasses.admit`); a pod
+        // without one "was created at a time that there was no global default priority
+        // class", and has the static default.
+        priority = raw?["priority"]?.intValue ?? 0
         preemptionNever = raw?["preemptionPolicy"]?.stringValue == "Never"
         podAffinity = (raw?["affinity"]?["podAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map(AffinityTerm.init)
         podAntiAffinity = (raw?["affinity"]?["podAntiAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map(AffinityTerm.init)
@@ -194,17 +197,6 @@ struct PodUsage {
     var priority: Int
     var extended: [String: Int]?
     var hostPorts: [PodRequirements.HostPort]?
-}
-
-/// The built-in priority classes (`pkg/apis/scheduling` SystemPriorityClasses).
-enum SchedulingPriority {
-    static func value(of className: String?) -> Int {
-        switch className {
-        case "system-node-critical"?: return 2_000_001_000
-        case "system-cluster-critical"?: return 2_000_000_000
-        default: return 0
-        }
-    }
 }
 
 /// A node taint.

@@ -7,8 +7,9 @@ enum StatefulPodControl {
 
     /// `newStatefulSetPod` with `initIdentity` and `updateStorage`, at `revision`: the
     /// template's labels and annotations, the pod-name, pod-index and revision labels, the
-    /// hostname and subdomain, each claim template's volume in place of the template's own.
-    static func newPod(set: Resource, spec: StatefulSet, template: Object, ordinal: Int, revision: String, in c: Cluster) -> SimPod {
+    /// hostname and subdomain, each claim template's volume in place of the template's own;
+    /// and why the API server would refuse it (`PriorityClasses.admit`), if it would.
+    static func newPod(set: Resource, spec: StatefulSet, template: Object, ordinal: Int, revision: String, in c: Cluster) -> (pod: SimPod, forbidden: String?) {
         let name = StatefulSetUtils.podName(set.name, ordinal)
         var labels = stringMap(template["metadata"]?["labels"])
         labels[StatefulSetUtils.podNameLabel] = name
@@ -28,21 +29,26 @@ enum StatefulPodControl {
             podSpec["volumes"] = .array(claimVolumes + own)
         }
         Defaults.podAdmission(&podSpec)
+        let forbidden = c.priorityClasses.admit(&podSpec)
         var podTemplate = Object()
         if let annotations = template["metadata"]?["annotations"] { podTemplate["metadata"] = .object(Object(["annotations": annotations])) }
         podTemplate["spec"] = .object(podSpec)
         let pod = SimPod(name: name, namespace: set.namespace ?? "default", uid: c.newUID(), ownerUID: set.uid, ownerName: set.name, labels: labels,
                          template: podTemplate, created: c.now, behaviour: AppBehaviour(template: .object(podTemplate)))
         pod.ownerKind = "StatefulSet"
-        return pod
+        return (pod, forbidden)
     }
 
     /// `CreateStatefulPod`: the claims first (those missing), then the pod. False when the
-    /// simulated cluster holds no more pods (as a quota would refuse it).
-    static func create(_ pod: SimPod, set: Resource, spec: StatefulSet, in c: Cluster) -> Bool {
+    /// API server refuses it (`forbidden`: an admission plugin's message) or the simulated
+    /// cluster holds no more pods (as a quota would refuse it).
+    static func create(_ pod: SimPod, forbidden: String? = nil, set: Resource, spec: StatefulSet, in c: Cluster) -> Bool {
         createMissingClaims(for: pod, set: set, spec: spec, in: c)
-        guard c.podsHeld < c.podLimit else {
-            let message = "create Pod \(pod.name) in StatefulSet \(set.name) failed error: the simulated cluster holds at most \(c.podLimit) pods"
+        let refusal = forbidden.map { "pods \"\(pod.name)\" is forbidden: \($0)" }
+            ?? (c.podsHeld < c.podLimit ? nil : "the simulated cluster holds at most \(c.podLimit) pods")
+        if let refusal {
+            // recordPodEvent: `create Pod <name> in StatefulSet <set> failed error: <err>`.
+            let message = "create Pod \(pod.name) in StatefulSet \(set.name) failed error: \(refusal)"
             if !c.hasEvent(kind: "StatefulSet", uid: set.uid, reason: "FailedCreate", message: message) {
                 c.record("Warning", reason: "FailedCreate", message: message, kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
             }

@@ -168,8 +168,8 @@ struct StatefulSetSync {
         for i in replicas.indices {
             if case .planned(let ordinal, let revision) = replicas[i] {
                 let template = revision == current.name ? currentTemplate : updateTemplate
-                let pod = StatefulPodControl.newPod(set: resource, spec: set, template: template, ordinal: ordinal, revision: revision, in: c)
-                guard StatefulPodControl.create(pod, set: resource, spec: set, in: c) else { return finish() }
+                let (pod, forbidden) = StatefulPodControl.newPod(set: resource, spec: set, template: template, ordinal: ordinal, revision: revision, in: c)
+                guard StatefulPodControl.create(pod, forbidden: forbidden, set: resource, spec: set, in: c) else { return finish() }
                 replicas[i] = .pod(pod)
                 wrote = true
                 if monotonic { return finish() }

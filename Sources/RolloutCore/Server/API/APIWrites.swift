@@ -133,7 +133,7 @@ extension APIServer {
         Defaults.apply(to: &object)
         let (invalid, warnings) = ObjectValidation.check(object, root: root, file: "")
         if let invalid { throw Self.invalid(type, name: object.name, invalid) }
-        var (admitted, problems) = Admission.admit(object, live: nil, root: root, source: "", store: store)
+        var (admitted, problems) = try Admission.admit(object, live: nil, root: root, source: "", store: store)
         if let first = problems.first { throw Self.invalid(type, name: object.name, first) }
         own(&admitted)
         if dryRun { return (admitted, warnings) }
@@ -254,7 +254,7 @@ extension APIServer {
             let document = try document(of: object)
             let (invalid, warnings) = ObjectValidation.check(object, root: document.node, file: "")
             if let invalid { throw Self.invalid(type, name: name, invalid) }
-            var (admitted, problems) = Admission.admit(object, live: live, root: document.node, source: "", store: store)
+            var (admitted, problems) = try Admission.admit(object, live: live, root: document.node, source: "", store: store)
             if let first = problems.first { throw Self.invalid(type, name: name, first) }
             if let manager, admitted != live, !setsOwners {
                 FieldOwnership.recordUpdate(old: live, new: &admitted, manager: manager, time: now.description, subresource: subresource)
@@ -398,6 +398,10 @@ extension APIServer {
     /// `errors.NewInvalid`: `Deployment.apps "web" is invalid: spec.replicas: Invalid value: …`,
     /// each field error a cause.
     static func invalid(_ type: ResourceType, name: String, _ error: ValidationError) -> APIStatus {
+        // admission.NewForbidden: the plugin's message, already `pods "name" is forbidden: …`.
+        if error.isForbidden, let first = error.errors.first {
+            return APIStatus(code: 403, reason: "Forbidden", message: first.message, name: name, group: type.group, kind: type.plural)
+        }
         let causes = error.errors.map { field -> APIStatus.Cause in
             let reason: String
             switch field.message {
