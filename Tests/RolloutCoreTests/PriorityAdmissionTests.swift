@@ -197,3 +197,54 @@ extension PriorityAdmissionTests {
         XCTAssertEqual(try rollout("get", "pods", "-o", "jsonpath={range .items[*]}{.spec.priority}{\"\\n\"}{end}").stdout, "5000\n5000\n5000\n5000\n")
     }
 }
+
+extension PriorityAdmissionTests {
+    // ValidatePriorityClass / ValidatePriorityClassUpdate (pkg/apis/scheduling/validation/
+    // validation.go), IsKnownSystemPriorityClass (pkg/apis/scheduling/helpers.go),
+    // validatePreemptionPolicy (pkg/apis/core/validation/validation.go): class → messages.
+    func testPriorityClassValidationTable() {
+        let cases: [(Resource, [String])] = [
+            (Self.priorityClass("high", value: 1_000_000_000), []),
+            (Self.priorityClass("too-high", value: 1_000_000_001), ["value: Forbidden: maximum allowed value of a user defined priority is 1000000000"]),
+            (Self.priorityClass("low", value: -5, never: true), []),
+            (Self.priorityClass("system-critical-ish", value: 5),
+             ["metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: system-critical-ish is not a known system priority class"]),
+            (Self.priorityClass("system-node-critical", value: 5),
+             ["metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: value of system-node-critical PriorityClass must be 2000001000"]),
+            (Self.priorityClass("system-cluster-critical", value: 2_000_000_000, globalDefault: true),
+             ["metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: globalDefault of system-cluster-critical PriorityClass must be false"]),
+            (Self.priorityClass("system-cluster-critical", value: 2_000_000_000), []),
+        ]
+        for (resource, expected) in cases {
+            let messages = ObjectValidation.validate(resource, file: "pc.yaml")?.errors.map { "\($0.path): \($0.message)" } ?? []
+            XCTAssertEqual(messages, expected, resource.name)
+        }
+        var badPolicy = Self.priorityClass("odd", value: 1)
+        badPolicy.object["preemptionPolicy"] = .string("Sometimes")
+        XCTAssertEqual(ObjectValidation.validate(badPolicy, file: "pc.yaml")?.errors.map(\.message),
+                       ["Unsupported value: \"Sometimes\": supported values: \"PreemptLowerPriority\", \"Never\""])
+        var reader = FieldReader()
+        Immutability.check(old: Self.priorityClass("high", value: 10), new: Self.priorityClass("high", value: 11, never: true), reader: &reader)
+        XCTAssertEqual(reader.errors.map { "\($0.path): \($0.message)" },
+                       ["value: Forbidden: may not be changed in an update.", "preemptionPolicy: Invalid value: \"Never\": field is immutable"])
+    }
+
+    // validatePriorityClass (the plugin): one global default at a time — a second is
+    // forbidden on create, and so is marking another class default; the default itself may be
+    // applied again.
+    func testOnlyOneGlobalDefault() throws {
+        state = try temporaryDirectory(self).appendingPathComponent("state").path
+        XCTAssertEqual(try rollout("cluster", "init", "--profile", "bare").status, 0)
+        let first = "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: normal}\nvalue: 100\nglobalDefault: true\n"
+        XCTAssertEqual(try rollout("apply", "-f", try write(first, "normal.yaml")).status, 0)
+        XCTAssertEqual(try rollout("apply", "-f", try write(first + "description: the usual\n", "normal2.yaml")).stdout, "priorityclass.scheduling.k8s.io/normal configured\n")
+        let second = first.replacingOccurrences(of: "normal", with: "other")
+        let refused = try rollout("apply", "-f", try write(second, "other.yaml"))
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("priorityclass.scheduling.k8s.io/other: globalDefault: priorityclasses.scheduling.k8s.io \"other\" is forbidden: PriorityClass normal is already marked as default. Only one default can exist (line 5, column 16)"), refused.stderr)
+        // A pod with no class gets the default's name and value.
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: one}\nspec:\n  containers: [{name: c, image: \"busybox:1.36\"}]\n"
+        XCTAssertEqual(try rollout("apply", "-f", try write(pod, "pod.yaml")).status, 0)
+        XCTAssertEqual(try rollout("get", "pod", "one", "-o", "jsonpath={.spec.priority} {.spec.priorityClassName} {.spec.preemptionPolicy}").stdout, "100 normal PreemptLowerPriority")
+    }
+}

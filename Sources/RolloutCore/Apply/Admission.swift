@@ -5,7 +5,8 @@ public enum Admission {
     /// Checks an object about to replace `live` (nil: to be created) and completes it: a
     /// Service keeps the addresses and ports it was given (`PrepareForUpdate`, before
     /// validation); a new pod gets its priority from its PriorityClass, or is forbidden
-    /// (`PriorityClasses.admit`); an update is checked for immutable fields and validated; any
+    /// (`PriorityClasses.admit`), and a second PriorityClass marked global default is
+    /// forbidden (`PriorityClasses.admitClass`); an update is checked for immutable fields and validated; any
     /// object for the storage size limits. `root` and `source` place the errors in the manifest.
     public static func admit(_ object: Resource, live: Resource?, root: YAMLNode, source: String, store: StateStore) throws(StoreError) -> (Resource, [ValidationError]) {
         // Stored as decoded: a field set to null is not set (the last-applied annotation, a
@@ -25,6 +26,15 @@ public enum Admission {
                 problems.append(error)
             }
             merged.object["spec"] = .object(spec)
+        }
+        if merged.kind == PriorityClasses.type.kind, merged.type.group == PriorityClasses.type.group,
+           let forbidden = try PriorityClasses(store: store).admitClass(merged) {
+            var error = ValidationError(file: source, object: merged.qualifiedName, errors: [
+                FieldError(FieldPath("globalDefault"), "\(PriorityClasses.type.qualifiedPlural) \"\(merged.name)\" is forbidden: \(forbidden)",
+                           location: FieldPath("globalDefault").location(in: root)),
+            ])
+            error.isForbidden = true
+            problems.append(error)
         }
         if let live {
             var reader = FieldReader(root: root)

@@ -17,6 +17,8 @@ enum Immutability {
             if mutableView(of: old.object["spec"]) != mutableView(of: new.object["spec"]) {
                 reader.fail(FieldPath("spec"), "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (delete the Pod and create it again, or let a Deployment replace it)")
             }
+        case ("scheduling.k8s.io", "PriorityClass"):
+            ObjectValidation.validatePriorityClassUpdate(old: old, new: new, reader: &reader)
         default:
             break
         }

@@ -45,6 +45,24 @@ public struct PriorityClasses: Sendable {
         self.init(stored: try store.list(Self.type))
     }
 
+    /// IsKnownSystemPriorityClass: why a class of a `system-` name is not one of the system
+    /// classes as they are (nil when it is).
+    static func systemClassProblem(name: String, value: Int, globalDefault: Bool) -> String? {
+        guard let known = system[name] else { return "\(name) is not a known system priority class" }
+        if known.value != value { return "value of \(name) PriorityClass must be \(known.value)" }
+        if known.globalDefault != globalDefault { return "globalDefault of \(name) PriorityClass must be \(known.globalDefault)" }
+        return nil
+    }
+
+    /// validatePriorityClass (the plugin's check of PriorityClass writes): a class marked
+    /// global default while another already is — on create, or an update of another class —
+    /// is forbidden (the message after `priorityclasses.scheduling.k8s.io "name" is
+    /// forbidden: `).
+    func admitClass(_ resource: Resource) -> String? {
+        guard resource.object["globalDefault"]?.boolValue == true, let (name, _) = globalDefault, name != resource.name else { return nil }
+        return "PriorityClass \(name) is already marked as default. Only one default can exist"
+    }
+
     /// Whether a class of this name exists.
     func contains(_ name: String) -> Bool { classes[name] != nil }
 

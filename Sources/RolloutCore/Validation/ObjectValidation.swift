@@ -39,6 +39,8 @@ public enum ObjectValidation {
             _ = Node(resource, reader: &reader)
         case ("", "Namespace"):
             _ = Namespace(resource, reader: &reader)
+        case ("scheduling.k8s.io", "PriorityClass"):
+            validatePriorityClass(resource, reader: &reader)
         case ("", "ConfigMap"):
             _ = reader.stringMap(resource.object["data"], FieldPath("data"))
             SizeLimits.validateData(resource, reader: &reader)
