@@ -243,7 +243,7 @@ final class KubectlConventionTests: XCTestCase {
         XCTAssertEqual(try RolloutRun.run(["describe", "nodes", "--state", state]).stdout, each.joined(separator: "\n\n"))
         let replicaSet = try RolloutRun.run(["get", "rs", "-o", "name", "--state", state]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let both = try RolloutRun.run(["describe", replicaSet, "node/node-1", "node/node-2", "node/node-3", "--state", state]).stdout
-        XCTAssertTrue(both.contains("Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"), both)
+        XCTAssertTrue(both.contains("Pods Status:    3 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"), both)
         XCTAssertTrue(both.hasSuffix(each.joined(separator: "\n\n")), both)
     }
 

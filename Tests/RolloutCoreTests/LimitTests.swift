@@ -159,6 +159,13 @@ final class LimitTests: XCTestCase {
         cluster.podLimit = 8
         EventLoop.advance(cluster, by: Duration(seconds: 60))
         XCTAssertTrue(cluster.events.contains { $0.reason == "FailedCreate" && $0.message.hasSuffix("the simulated cluster holds at most 8 pods") })
+        // The refusal is also the ReplicaFailure condition (calculateStatus,
+        // replica_set_utils.go), without the event's "Error creating: ": of the new ReplicaSet
+        // (web:3, 2 wanted, none made) and of the old one (scaled to 9 by the scaling event,
+        // 8 made), each naming itself.
+        let failures = cluster.replicaSets.values.filter { $0.replicaFailure != nil }.map { ($0.name, $0.replicaFailure?["message"]?.stringValue ?? "") }
+        XCTAssertEqual(failures.count, 2, "\(failures)")
+        for (name, message) in failures { XCTAssertEqual(message, "pods \"\(name)-\" is forbidden: the simulated cluster holds at most 8 pods") }
     }
 }
 

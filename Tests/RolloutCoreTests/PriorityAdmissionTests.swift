@@ -137,6 +137,15 @@ final class PriorityAdmissionTests: XCTestCase {
         let events = try rollout("get", "events", "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}").stdout
         let hash = try XCTUnwrap(try rollout("get", "rs", "-o", "jsonpath={.items[0].metadata.name}").stdout.split(separator: "-").last)
         XCTAssertTrue(events.contains("FailedCreate: Error creating: pods \"web-\(hash)-\" is forbidden: no PriorityClass with name critical-web was found\n"), events)
+        // The refusal is the ReplicaSet's ReplicaFailure condition (calculateStatus in
+        // replica_set_utils.go: FailedCreate, the create error's text), which the Deployment
+        // takes over (progress.go getReplicaFailures, ReplicaSetToDeploymentCondition).
+        let failure = "ReplicaFailure True FailedCreate pods \"web-\(hash)-\" is forbidden: no PriorityClass with name critical-web was found"
+        let conditions = "jsonpath={range .items[*].status.conditions[?(@.type==\"ReplicaFailure\")]}{.type} {.status} {.reason} {.message}{end}"
+        XCTAssertEqual(try rollout("get", "rs", "-o", conditions).stdout, failure)
+        XCTAssertEqual(try rollout("get", "deployments", "-o", conditions).stdout, failure)
+        // describeReplicaSet: "%v \t%v\t%v\n" (a space after the type), after the template.
+        XCTAssertTrue(try rollout("describe", "rs").stdout.contains("Conditions:\n  Type             Status  Reason\n  ----             ------  ------\n  ReplicaFailure   True    FailedCreate\nEvents:"))
         let lint = try rollout("lint", "-f", try write(web, "web2.yaml"))
         XCTAssertTrue(lint.stdout.contains("warning[missing-reference] deployment.apps/web: spec.template.spec.priorityClassName: its pods need PriorityClass \"critical-web\""), lint.stdout)
         let priorityClass = "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: critical-web}\nvalue: 100000\n"
@@ -144,6 +153,9 @@ final class PriorityAdmissionTests: XCTestCase {
         let status = try rollout("status", "deployment/web")
         XCTAssertEqual(status.status, 0, status.stdout + status.stderr)
         XCTAssertEqual(try rollout("get", "pods", "-o", "jsonpath={range .items[*]}{.spec.priority}{\"\\n\"}{end}").stdout, "100000\n100000\n")
+        // A sync that manages its pods without error removes the condition, and the Deployment's goes with it.
+        XCTAssertEqual(try rollout("get", "rs", "-o", conditions).stdout, "")
+        XCTAssertEqual(try rollout("get", "deployments", "-o", conditions).stdout, "")
         // With the class in the cluster, lint finds nothing missing.
         XCTAssertFalse(try rollout("lint", "-f", try write(web, "web3.yaml")).stdout.contains("missing-reference"))
     }

@@ -31,34 +31,37 @@ public enum ReplicaSetController {
         let activeCount = counts.active
         // syncReplicaSet: a ReplicaSet being deleted manages no replicas (`rs.DeletionTimestamp == nil`).
         let diff = rs.deletionTimestamp == nil ? activeCount - rs.specReplicas : 0
+        // manageReplicas' error: the API server's refusal of a pod (its name the
+        // generateName), recorded as `Error creating: <error>` (createPods) and kept in the
+        // ReplicaFailure condition below.
+        var manageError: String?
         if diff < 0 {
             // The simulated cluster holds a bounded number of pods, as a quota would: beyond it
             // creation fails with FailedCreate, instead of exhausting the machine.
             let room = max(0, c.podLimit - c.podsHeld)
-            let made = template(for: rs, in: c)
-            if let forbidden = made.forbidden {
+            if let forbidden = template(for: rs, in: c).forbidden {
                 // slowStartBatch stops at the first refusal; nothing in the simulation changes
                 // the classes (an apply loads them again and syncs every ReplicaSet).
-                let message = "Error creating: pods \"\(rs.name)-\" is forbidden: \(forbidden)"
+                manageError = "pods \"\(rs.name)-\" is forbidden: \(forbidden)"
+            } else {
+                for _ in 0..<min(-diff, room) {
+                    let pod = newPod(for: rs, in: c)
+                    c.add(pod)
+                    c.record(reason: "SuccessfulCreate", message: "Created pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
+                }
+                if -diff > room {
+                    // Room may come with any other pod's going: look again at every pass.
+                    c.replicaSetsToSync.insert(rs.uid)
+                    manageError = "pods \"\(rs.name)-\" is forbidden: the simulated cluster holds at most \(c.podLimit) pods"
+                }
+                changed = room > 0
+            }
+            if let manageError {
+                let message = "Error creating: \(manageError)"
                 if !c.hasEvent(kind: "ReplicaSet", uid: rs.uid, reason: "FailedCreate", message: message) {
                     c.record("Warning", reason: "FailedCreate", message: message, kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
                 }
-                return false
             }
-            for _ in 0..<min(-diff, room) {
-                let pod = newPod(for: rs, in: c)
-                c.add(pod)
-                c.record(reason: "SuccessfulCreate", message: "Created pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
-            }
-            if -diff > room {
-                // Room may come with any other pod's going: look again at every pass.
-                c.replicaSetsToSync.insert(rs.uid)
-                let message = "Error creating: pods \"\(rs.name)-\" is forbidden: the simulated cluster holds at most \(c.podLimit) pods"
-                if !c.hasEvent(kind: "ReplicaSet", uid: rs.uid, reason: "FailedCreate", message: message) {
-                    c.record("Warning", reason: "FailedCreate", message: message, kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
-                }
-            }
-            changed = room > 0
         } else if diff > 0 {
             let owned = c.pods(ownedBy: uid)
             // Related pods: those of every ReplicaSet of the same Deployment (getIndirectlyRelatedPods).
@@ -85,8 +88,19 @@ public enum ReplicaSetController {
                 }
             }
         }
+        // calculateStatus: ReplicaFailure set (FailedCreate: the sync wanted more pods) when
+        // manageReplicas failed and none is set, removed when it did not fail; an existing
+        // one stays as it is.
+        var failure = rs.replicaFailure
+        if let manageError, failure == nil {
+            failure = Object(["type": .string("ReplicaFailure"), "status": .string("True"), "lastTransitionTime": .string(now.description),
+                              "reason": .string("FailedCreate"), "message": .string(manageError)])
+        } else if manageError == nil {
+            failure = nil
+        }
         if rs.statusReplicas != counted || rs.readyReplicas != ready || rs.availableReplicas != available
-            || rs.terminatingReplicas != terminating || rs.observedGeneration != rs.generation {
+            || rs.terminatingReplicas != terminating || rs.observedGeneration != rs.generation || failure != rs.replicaFailure {
+            rs.replicaFailure = failure
             rs.statusReplicas = counted
             rs.readyReplicas = ready
             rs.availableReplicas = available

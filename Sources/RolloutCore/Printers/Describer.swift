@@ -144,14 +144,25 @@ public struct Describer {
         eventsSection(r, &w)
     }
 
+    /// `describeReplicaSet`: name, namespace and selector first, and no creation time.
     private func replicaSet(_ r: Resource, _ w: inout Lines) {
-        header(r, &w)
         let o = r.value
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "")
         w.add(0, "Selector:", o.at("spec", "selector")?.objectValue.map { LabelSelector.decodeForDisplay($0).trimmingCharacters(in: "\"") } ?? "<none>")
+        labelsAndAnnotations(r, &w)
         if let owner = r.ownerReferences.first { w.add(0, "Controlled By:", "\(owner.kind)/\(owner.name)") }
         w.add(0, "Replicas:", "\(o.at("status", "replicas")?.intValue ?? 0) current / \(o.at("spec", "replicas")?.intValue ?? 1) desired")
         podsStatus(r, &w)
         podTemplate(o.at("spec", "template"), level: 0, &w)
+        // describeReplicaSet writes "%v \t%v\t%v\n": a space after the type.
+        let conditions = o.at("status", "conditions")?.arrayValue ?? []
+        if !conditions.isEmpty {
+            w.add(0, "Conditions:")
+            w.add(1, "Type", "Status", "Reason")
+            w.add(1, "----", "------", "------")
+            for c in conditions { w.add(1, "\(c["type"]?.stringValue ?? "") ", c["status"]?.stringValue ?? "", c["reason"]?.stringValue ?? "") }
+        }
         eventsSection(r, &w)
     }
 
@@ -489,18 +500,14 @@ public struct Describer {
         return text
     }
 
-    /// Deployments show a Reason column; pods and nodes (no reasons when healthy) do not.
-    private func conditions(_ conditions: [Condition], _ w: inout Lines, withReason: Bool = true) {
+    /// A Deployment's conditions: describeDeployment writes "%v \t%v\t%v\n", a space after
+    /// the type.
+    private func conditions(_ conditions: [Condition], _ w: inout Lines) {
         guard !conditions.isEmpty else { return }
         w.add(0, "Conditions:")
-        if withReason {
-            w.add(1, "Type", "Status", "Reason")
-            w.add(1, "----", "------", "------")
-            for c in conditions { w.add(1, c.type, c.status, c.reason) }
-        } else {
-            w.add(1, "Type", "Status")
-            for c in conditions { w.add(1, c.type, c.status) }
-        }
+        w.add(1, "Type", "Status", "Reason")
+        w.add(1, "----", "------", "------")
+        for c in conditions { w.add(1, c.type + " ", c.status, c.reason) }
     }
 
     /// `describePod` (describe.go), field by field.

@@ -25,6 +25,7 @@ extension SimReplicaSet {
         terminatingReplicas = o.at("status", "terminatingReplicas")?.intValue ?? 0
         generation = r.generation
         observedGeneration = o.at("status", "observedGeneration")?.intValue ?? 0
+        replicaFailure = (o.at("status", "conditions")?.arrayValue ?? []).lazy.compactMap(\.objectValue).first { $0["type"]?.stringValue == "ReplicaFailure" }
         behaviour = AppBehaviour(template: .object(template))
         deletionTimestamp = r.metadata["deletionTimestamp"]
         finalizers = r.metadata["finalizers"]
@@ -83,6 +84,7 @@ extension SimReplicaSet {
         if readyReplicas > 0 { status["readyReplicas"] = .int(readyReplicas) }
         if availableReplicas > 0 { status["availableReplicas"] = .int(availableReplicas) }
         if terminatingReplicas > 0 { status["terminatingReplicas"] = .int(terminatingReplicas) }
+        if let replicaFailure { status["conditions"] = .array([.object(replicaFailure)]) }
         return status
     }
 }

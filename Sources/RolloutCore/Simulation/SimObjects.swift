@@ -312,6 +312,10 @@ public struct SimReplicaSet: Sendable {
     public var terminatingReplicas = 0
     public var generation = 1
     public var observedGeneration = 1
+    /// `status.conditions`' ReplicaFailure (the only condition a ReplicaSet has): set when
+    /// creating or deleting its pods failed, removed once a sync manages them without error
+    /// (`calculateStatus`, replica_set_utils.go).
+    public var replicaFailure: Object?
     public var behaviour: AppBehaviour
     public var deleted = false
     /// `metadata.deletionTimestamp` and `finalizers` of a ReplicaSet deleted in the foreground

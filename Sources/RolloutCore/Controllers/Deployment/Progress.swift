@@ -27,6 +27,16 @@ extension DeploymentSync {
         if let instant = DeploymentProgress.deadline(progressDeadlineSeconds: deployment.progressDeadlineSeconds, progressing: condition("Progressing")) {
             c.progressDeadlines[resource.uid] = instant
         }
+        // getReplicaFailures: the new ReplicaSet's ReplicaFailure, else an old one's, moved
+        // into the Deployment's conditions (ReplicaSetToDeploymentCondition: its transition
+        // time as both times); with none, the Deployment's is removed.
+        if let failure = (new.map { [$0] } ?? []).lazy.compactMap(\.replicaFailure).first ?? all.lazy.compactMap(\.replicaFailure).first {
+            let since = failure["lastTransitionTime"]?.stringValue
+            DeploymentProgress.set(Condition(type: "ReplicaFailure", status: failure["status"]?.stringValue ?? "True", reason: failure["reason"]?.stringValue ?? "",
+                                             message: failure["message"]?.stringValue ?? "", lastUpdateTime: since, lastTransitionTime: since), in: &conditions)
+        } else {
+            conditions.removeAll { $0.type == "ReplicaFailure" }
+        }
         s.conditions = conditions
         status = s
     }
