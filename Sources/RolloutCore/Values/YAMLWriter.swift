@@ -125,9 +125,110 @@ public enum YAMLWriter {
             writeArray(items, indent: indent, into: &out)
         default:
             out.append(contentsOf: " ".utf8)
-            out.append(contentsOf: inline(value, indent: indent).utf8)
+            if case .string(let s) = value, let folded = folded(s, indent: indent, after: out) {
+                out.append(contentsOf: folded.utf8)
+            } else {
+                out.append(contentsOf: inline(value, indent: indent).utf8)
+            }
             out.append(contentsOf: "\n".utf8)
         }
+    }
+
+    /// go-yaml's emitter (`best_width` 80, which kubectl's printer keeps) breaks a long plain
+    /// or quoted scalar at a space once the line has passed 80 characters
+    /// (`yaml_emitter_write_plain_scalar`, `_single_quoted_scalar`, `_double_quoted_scalar`):
+    /// the continuation is indented two past the key or the dash (`indent`), and reads back as
+    /// the same string. nil when the scalar stays on its line (its style is a literal block, or
+    /// the line cannot reach the width). `out` ends with the line the scalar continues.
+    static let bestWidth = 80
+
+    private static func folded(_ s: String, indent: Int, after out: [UInt8]) -> String? {
+        // Bytes bound characters from above: a line that cannot pass the width in bytes
+        // cannot in characters.
+        let lineStart = (out.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? 0
+        guard out.count - lineStart + s.utf8.count + 2 > bestWidth else { return nil }
+        let style = style(for: s, isKey: false)
+        guard style != .literal else { return nil }
+        let column = String(decoding: out[lineStart...], as: UTF8.self).unicodeScalars.count
+        return fold(s, style: style, column: column, indent: indent + 2)
+    }
+
+    /// The scalar as the emitter writes it from `column`, breaking as it does; continuation
+    /// lines start at `indent`. Columns count characters (Unicode scalars), as go-yaml does.
+    static func fold(_ s: String, style: StringStyle, column start: Int, indent: Int) -> String {
+        let scalars = Array(s.unicodeScalars)
+        var text = ""
+        var column = start
+        func put(_ piece: String, width: Int) {
+            text += piece
+            column += width
+        }
+        func breakLine() {
+            text += "\n" + spaces(indent)
+            column = indent
+        }
+        var spaced = false
+        switch style {
+        case .literal:
+            return scalarText(s, indent: indent - 2, isKey: false)
+        case .plain:
+            for (i, scalar) in scalars.enumerated() {
+                if scalar == " " {
+                    if !spaced && column > bestWidth && i + 1 < scalars.count && scalars[i + 1] != " " {
+                        breakLine()
+                    } else {
+                        put(" ", width: 1)
+                    }
+                    spaced = true
+                } else {
+                    text.unicodeScalars.append(scalar)
+                    column += 1
+                    spaced = false
+                }
+            }
+        case .singleQuoted:
+            put("'", width: 1)
+            for (i, scalar) in scalars.enumerated() {
+                if scalar == " " {
+                    if !spaced && column > bestWidth && i != 0 && i != scalars.count - 1 && scalars[i + 1] != " " {
+                        breakLine()
+                    } else {
+                        put(" ", width: 1)
+                    }
+                    spaced = true
+                } else {
+                    if scalar == "'" { put("'", width: 1) }
+                    text.unicodeScalars.append(scalar)
+                    column += 1
+                    spaced = false
+                }
+            }
+            put("'", width: 1)
+        case .doubleQuoted:
+            put("\"", width: 1)
+            for (i, scalar) in scalars.enumerated() {
+                let escaped = scalar == " " ? nil : doubleQuotedEscape(scalar)
+                if let escaped {
+                    put(escaped, width: escaped.unicodeScalars.count)
+                    spaced = false
+                } else if scalar == " " {
+                    if !spaced && column > bestWidth && i > 0 && i < scalars.count - 1 {
+                        breakLine()
+                        // A space after the break would be taken for indentation: escaped.
+                        if scalars[i + 1] == " " { put("\\", width: 1) }
+                    } else {
+                        put(" ", width: 1)
+                    }
+                    spaced = true
+                } else {
+                    text.unicodeScalars.append(scalar)
+                    column += 1
+                    spaced = false
+                }
+            }
+            put("\"", width: 1)
+        }
+        return text
     }
 
     private static func inline(_ value: Value, indent: Int) -> String {
@@ -291,32 +392,32 @@ public enum YAMLWriter {
         if s.withUTF8Bytes({ $0.allSatisfy { $0 >= 0x20 && $0 <= 0x7E && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } }) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\0": out += "\\0"
-            case "\u{07}": out += "\\a"
-            case "\u{08}": out += "\\b"
-            case "\u{0B}": out += "\\v"
-            case "\u{0C}": out += "\\f"
-            case "\u{1B}": out += "\\e"
-            case "\u{85}": out += "\\N"
-            case "\u{2028}": out += "\\L"
-            case "\u{2029}": out += "\\P"
-            default:
-                if isPrintable(scalar) {
-                    out.unicodeScalars.append(scalar)
-                } else if scalar.value <= 0xFF {
-                    out += "\\x" + hex(scalar.value, width: 2)
-                } else {
-                    out += "\\u" + hex(scalar.value, width: 4)
-                }
-            }
+            if let escaped = doubleQuotedEscape(scalar) { out += escaped } else { out.unicodeScalars.append(scalar) }
         }
         return out + "\""
+    }
+
+    /// How a double-quoted scalar writes `scalar`: an escape, or nil for itself.
+    private static func doubleQuotedEscape(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar {
+        case "\"": return "\\\""
+        case "\\": return "\\\\"
+        case "\n": return "\\n"
+        case "\t": return "\\t"
+        case "\r": return "\\r"
+        case "\0": return "\\0"
+        case "\u{07}": return "\\a"
+        case "\u{08}": return "\\b"
+        case "\u{0B}": return "\\v"
+        case "\u{0C}": return "\\f"
+        case "\u{1B}": return "\\e"
+        case "\u{85}": return "\\N"
+        case "\u{2028}": return "\\L"
+        case "\u{2029}": return "\\P"
+        default:
+            if isPrintable(scalar) { return nil }
+            return scalar.value <= 0xFF ? "\\x" + hex(scalar.value, width: 2) : "\\u" + hex(scalar.value, width: 4)
+        }
     }
 
     private static func hex(_ value: UInt32, width: Int) -> String {
