@@ -55,10 +55,18 @@ public enum ClusterSetup {
     /// The generator the add-ons' names and uids come from, apart from the one the user's
     /// objects use, so a profile does not change the names an application's pods get.
     static let bootSeed: UInt64 = 0xB0075EED
+    /// The generator of the uids the cluster's own stored objects get (namespaces, nodes, the
+    /// `kubernetes` Service, the add-ons' manifests): apart from both the user's (which starts
+    /// again where it was when the set-up ends) and the add-ons' controllers', so that no uid
+    /// is drawn twice — with one generator replayed, the first objects a user created had the
+    /// uids of the cluster's first objects, and their events and owners were mistaken for
+    /// each other's.
+    static let bootObjectSeed: UInt64 = 0xB0075EED_0B1EC75
 
     public static func populate(_ store: StateStore, spec: ClusterSpec) throws(StoreError) {
         let start = store.clock
         let random = store.random
+        store.random = SeededRandom(seed: bootObjectSeed)
         store.clock = Timestamp(milliseconds: start.milliseconds - bootTime.milliseconds)
         for name in namespaces {
             var metadata = Object(["name": .string(name)])
