@@ -341,3 +341,40 @@ final class KubectlConventionTests: XCTestCase {
                        "\u{1B}[1m--- a\u{1B}[0m\n\u{1B}[1m+++ b\u{1B}[0m\n\u{1B}[36m@@ -1 +1 @@\u{1B}[0m\n\u{1B}[31m-x\u{1B}[0m\n\u{1B}[32m+y\u{1B}[0m\n z")
     }
 }
+
+extension KubectlConventionTests {
+    // describe pod as kubectl 1.32 writes it (checked with kubectl-oracle): an env var's
+    // `fieldRef` shows the pod's name or namespace (EnvValueRetriever: the only paths that are
+    // both field labels and extracted by ExtractFieldPathAsString) and nothing for others,
+    // with the `apiVersion` the API server defaults (SetDefaults_ObjectFieldSelector: v1);
+    // tolerations sorted by key (printTolerationsMultilineWithIndent).
+    func testDescribePodResolvesFieldRefsAndSortsTolerations() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", state]).status, 0)
+        let pod = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: probe, labels: {app: probe}}
+        spec:
+          containers:
+          - name: c
+            image: "busybox:1.36"
+            env:
+            - name: POD_NAME
+              valueFrom: {fieldRef: {fieldPath: metadata.name}}
+            - name: APP
+              valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}
+            - name: NODE
+              valueFrom: {fieldRef: {fieldPath: spec.nodeName}}
+          tolerations:
+          - {key: zeta, operator: Exists}
+          - {key: alpha, operator: Equal, value: "1", effect: NoSchedule}
+
+        """
+        let file = try temporaryDirectory(self).appendingPathComponent("pod.yaml")
+        try pod.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--state", state]).status, 0)
+        let describe = try RolloutRun.run(["describe", "pod", "probe", "--state", state]).stdout
+        XCTAssertTrue(describe.contains("      POD_NAME:  probe (v1:metadata.name)\n      APP:        (v1:metadata.labels['app'])\n      NODE:       (v1:spec.nodeName)\n"), describe)
+        XCTAssertTrue(describe.contains("Tolerations:     alpha=1:NoSchedule\n                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n                 zeta op=Exists\n"), describe)
+    }
+}

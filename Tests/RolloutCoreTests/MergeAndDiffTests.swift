@@ -71,7 +71,27 @@ final class MergeAndDiffTests: XCTestCase {
         kind: Pod
         metadata: {name: one}
         spec:
-          containers: [{name: c, image: "busybox:1.36"}]
+          containers:
+          - name: c
+            image: "busybox:1.36"
+            env:
+            - name: NODE
+              valueFrom: {fieldRef: {fieldPath: spec.nodeName}}
+          volumes:
+          - name: scratch
+          - name: settings
+            configMap: {name: settings}
+          - name: token
+            secret: {secretName: token}
+          - name: host
+            hostPath: {path: /var/log}
+          - name: info
+            downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}
+          - name: bundle
+            projected:
+              sources:
+              - serviceAccountToken: {path: token}
+              - downwardAPI: {items: [{path: name, fieldRef: {fieldPath: metadata.name}}]}
         """
         let documents = try ManifestDecoder.decode([ManifestSource(name: "m.yaml", bytes: Array(manifests.utf8))]).documents
         // Through the API server's admission too (the pod's priority comes from it).

@@ -26,6 +26,10 @@ public enum Admission {
                 problems.append(error)
             }
             merged.object["spec"] = .object(spec)
+            // podStrategy.PrepareForCreate (pkg/registry/core/pod/strategy.go): a new pod's
+            // status is Pending with its QoS class, whatever it was sent with.
+            merged.object["status"] = .object(Object(["phase": .string("Pending"),
+                                                      "qosClass": .string(AppBehaviour(template: .object(Object(["spec": .object(spec)]))).qosClass)]))
         }
         if merged.kind == PriorityClasses.type.kind, merged.type.group == PriorityClasses.type.group,
            let forbidden = try PriorityClasses(store: store).admitClass(merged) {

@@ -290,7 +290,9 @@ public struct Describer {
 
     /// `describeContainers`: a pod's containers at two spaces with their statuses, a
     /// template's at three (`describe.go`).
-    private func containers(_ list: [Value], label: String, level: Int, _ w: inout Lines, statuses: [Value] = [], inTemplate: Bool = false) {
+    /// `pod`: the pod the containers are of (nil for a template), whose fields an env var's
+    /// `fieldRef` shows.
+    private func containers(_ list: [Value], label: String, level: Int, _ w: inout Lines, statuses: [Value] = [], inTemplate: Bool = false, pod: Resource? = nil) {
         w.add(level, label + ":")
         for container in list {
             let name = container["name"]?.stringValue ?? ""
@@ -343,7 +345,7 @@ public struct Describer {
                 w.add(fieldLevel, "Environment:", "<none>")
             } else {
                 w.add(fieldLevel, "Environment:")
-                for variable in env { environmentVariable(variable, fieldLevel + 1, &w) }
+                for variable in env { environmentVariable(variable, fieldLevel + 1, &w, pod: pod) }
             }
             let mounts = (container["volumeMounts"]?.arrayValue ?? []).sorted { ($0["mountPath"]?.stringValue ?? "") < ($1["mountPath"]?.stringValue ?? "") }
             if mounts.isEmpty {
@@ -381,7 +383,7 @@ public struct Describer {
     }
 
     /// `describeContainerEnvVars`: values line by line; references as kubectl words them.
-    private func environmentVariable(_ variable: Value, _ level: Int, _ w: inout Lines) {
+    private func environmentVariable(_ variable: Value, _ level: Int, _ w: inout Lines, pod: Resource?) {
         let name = variable["name"]?.stringValue ?? ""
         guard let from = variable["valueFrom"] else {
             let lines = (variable["value"]?.stringValue ?? "").split(separator: "\n", omittingEmptySubsequences: false)
@@ -397,11 +399,25 @@ public struct Describer {
                   "Optional: \(ref["optional"]?.boolValue == true)")
         } else if let ref = from["fieldRef"] {
             let path = ref["fieldPath"]?.stringValue ?? ""
-            w.add(level, "\(name):", " (\(ref["apiVersion"]?.stringValue ?? "v1"):\(path))")
+            let value = pod.map { Self.podField(path, of: $0) } ?? ""
+            w.add(level, "\(name):", "\(value) (\(ref["apiVersion"]?.stringValue ?? ""):\(path))")
         } else if let ref = from["resourceFieldRef"] {
             w.add(level, "\(name):", "\(ref["containerName"]?.stringValue ?? "") (\(ref["resource"]?.stringValue ?? ""))")
         } else {
             w.add(level, "\(name):", "")
+        }
+    }
+
+    /// What describe shows of a pod's field (`EnvValueRetriever`): the path goes through the
+    /// scheme's field-label conversion first, then `fieldpath.ExtractFieldPathAsString`; only
+    /// the name and the namespace pass both (labels, annotations and the uid are not field
+    /// labels, spec and status fields are not extracted), so every other path shows nothing,
+    /// as kubectl-oracle shows.
+    static func podField(_ path: String, of pod: Resource) -> String {
+        switch path {
+        case "metadata.name": return pod.name
+        case "metadata.namespace": return pod.namespace ?? ""
+        default: return ""
         }
     }
 
@@ -453,9 +469,16 @@ public struct Describer {
     }
 
     /// `printPodTolerationsMultiline`: `key=value:Effect op=Exists for 300s`.
+    /// `printTolerationsMultilineWithIndent`: sorted by key ("to print tolerations in the
+    /// sorted order"; Go's sort.Slice, which for the dozen or fewer a pod has is an insertion
+    /// sort: stable, as here).
     private func tolerations(_ list: [Value], level: Int, _ w: inout Lines) {
         guard !list.isEmpty else { w.add(level, "Tolerations:", "<none>"); return }
-        for (i, t) in list.enumerated() {
+        let sorted = list.enumerated().sorted { a, b in
+            let ka = a.element["key"]?.stringValue ?? "", kb = b.element["key"]?.stringValue ?? ""
+            return ka != kb ? ByteOrder.precedes(ka, kb) : a.offset < b.offset
+        }.map(\.element)
+        for (i, t) in sorted.enumerated() {
             var text = t["key"]?.stringValue ?? ""
             if let value = t["value"]?.stringValue, !value.isEmpty { text += "=" + value }
             if let effect = t["effect"]?.stringValue, !effect.isEmpty { text += ":" + effect }
@@ -543,9 +566,9 @@ public struct Describer {
         if let nominated = o.at("status", "nominatedNodeName")?.stringValue, !nominated.isEmpty { w.add(0, "NominatedNodeName:", nominated) }
         let inits = o.at("spec", "initContainers")?.arrayValue ?? []
         if !inits.isEmpty {
-            containers(inits, label: "Init Containers", level: 0, &w, statuses: o.at("status", "initContainerStatuses")?.arrayValue ?? [])
+            containers(inits, label: "Init Containers", level: 0, &w, statuses: o.at("status", "initContainerStatuses")?.arrayValue ?? [], pod: r)
         }
-        containers(o.at("spec", "containers")?.arrayValue ?? [], label: "Containers", level: 0, &w, statuses: o.at("status", "containerStatuses")?.arrayValue ?? [])
+        containers(o.at("spec", "containers")?.arrayValue ?? [], label: "Containers", level: 0, &w, statuses: o.at("status", "containerStatuses")?.arrayValue ?? [], pod: r)
         let conditions = o.at("status", "conditions")?.arrayValue ?? []
         if !conditions.isEmpty {
             w.add(0, "Conditions:")

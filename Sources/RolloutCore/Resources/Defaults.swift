@@ -102,6 +102,38 @@ public enum Defaults {
         for key in ["containers", "initContainers"] {
             spec.updateEach(key) { container(&$0) }
         }
+        spec.updateEach("volumes") { volume(&$0) }
+    }
+
+    /// `SetDefaults_Volume` and its sources' (`pkg/apis/core/v1/defaults.go`,
+    /// `zz_generated.defaults.go`): a volume of no source is an `emptyDir`; Secret, ConfigMap,
+    /// downward API and projected volumes get `defaultMode: 420` (0644); a projected token
+    /// `expirationSeconds: 3600`; a hostPath `type: ""`; downward API fields `apiVersion: v1`
+    /// (`SetDefaults_ObjectFieldSelector`).
+    static func volume(_ v: inout Object) {
+        let sources = ["emptyDir", "hostPath", "secret", "configMap", "persistentVolumeClaim", "downwardAPI", "projected", "ephemeral", "nfs", "csi",
+                       "iscsi", "rbd", "cephfs", "azureDisk", "azureFile", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "glusterfs",
+                       "fc", "flocker", "flexVolume", "cinder", "vsphereVolume", "quobyte", "photonPersistentDisk", "portworxVolume",
+                       "scaleIO", "storageos", "image"]
+        if !sources.contains(where: { v[$0] != nil }) { v["emptyDir"] = .object(Object()) }
+        for source in ["secret", "configMap", "downwardAPI", "projected"] where v[source]?.objectValue != nil {
+            v.update(source) { $0.setDefault("defaultMode", .int(420)) }
+        }
+        if v["hostPath"]?.objectValue != nil { v.update("hostPath") { $0.setDefault("type", .string("")) } }
+        if v["downwardAPI"]?.objectValue != nil { v.update("downwardAPI") { $0.updateEach("items") { fieldSelector(&$0) } } }
+        if v["projected"]?.objectValue != nil {
+            v.update("projected") { projected in
+                projected.updateEach("sources") { source in
+                    if source["downwardAPI"]?.objectValue != nil { source.update("downwardAPI") { $0.updateEach("items") { fieldSelector(&$0) } } }
+                    if source["serviceAccountToken"]?.objectValue != nil { source.update("serviceAccountToken") { $0.setDefault("expirationSeconds", .int(3600)) } }
+                }
+            }
+        }
+    }
+
+    /// `SetDefaults_ObjectFieldSelector` on the `fieldRef` of an env var or downward API item.
+    static func fieldSelector(_ holder: inout Object) {
+        if holder["fieldRef"]?.objectValue != nil { holder.update("fieldRef") { $0.setDefault("apiVersion", .string("v1")) } }
     }
 
     /// What the API server's admission plugins add to every new pod: ServiceAccount
@@ -149,6 +181,9 @@ public enum Defaults {
         c.setDefault("terminationMessagePolicy", .string("File"))
         c.setDefault("resources", .object(Object()))
         c.updateEach("ports") { $0.setDefault("protocol", .string("TCP")) }
+        c.updateEach("env") { variable in
+            if variable["valueFrom"]?.objectValue != nil { variable.update("valueFrom") { fieldSelector(&$0) } }
+        }
         for probe in ["readinessProbe", "livenessProbe", "startupProbe"] where c[probe]?.objectValue != nil {
             c.update(probe) { p in
                 p.setDefault("timeoutSeconds", .int(1))
