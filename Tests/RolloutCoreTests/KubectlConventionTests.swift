@@ -378,3 +378,29 @@ extension KubectlConventionTests {
         XCTAssertTrue(describe.contains("Tolerations:     alpha=1:NoSchedule\n                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n                 zeta op=Exists\n"), describe)
     }
 }
+
+extension KubectlConventionTests {
+    // describeEndpoints (kubectl 1.32 describe.go; this text is what kubectl-oracle printed
+    // for the same state): addresses joined by commas, `<none>` for none, the ports table,
+    // a blank line after each subset.
+    func testDescribeEndpointsAsKubectl() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--nodes", "2", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/manifests/", "--wait", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["describe", "endpoints", "web-api", "--state", state]).stdout, """
+        Name:         web-api
+        Namespace:    default
+        Labels:       app=web-api
+        Annotations:  <none>
+        Subsets:
+          Addresses:          10.42.0.2,10.42.0.3,10.42.1.2
+          NotReadyAddresses:  <none>
+          Ports:
+            Name  Port  Protocol
+            ----  ----  --------
+            http  8080  TCP
+
+        Events:  <none>
+
+        """)
+    }
+}

@@ -73,6 +73,7 @@ public struct Describer {
         case ("networking.k8s.io", "Ingress"): ingress(r, &w)
         case ("networking.k8s.io", "IngressClass"): ingressClass(r, &w)
         case ("policy", "PodDisruptionBudget"): podDisruptionBudget(r, &w)
+        case ("", "Endpoints"): endpoints(r, &w)
         default: generic(r, &w)
         }
         var tab = TabWriter(minWidth: 0, padding: 2)
@@ -141,6 +142,33 @@ public struct Describer {
         }
         w.add(0, "OldReplicaSets:", old.isEmpty ? "<none>" : old.map(summary).joined(separator: ", "))
         w.add(0, "NewReplicaSet:", new.map(summary) ?? "<none>")
+        eventsSection(r, &w)
+    }
+
+    /// `describeEndpoints`: each subset's ready and not-ready addresses (`<none>` for none),
+    /// its ports (a port of no name `<unset>`) and a blank line, then the events.
+    private func endpoints(_ r: Resource, _ w: inout Lines) {
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "")
+        labelsAndAnnotations(r, &w)
+        w.add(0, "Subsets:")
+        for subset in r.object["subsets"]?.arrayValue ?? [] {
+            for (title, field) in [("Addresses:", "addresses"), ("NotReadyAddresses:", "notReadyAddresses")] {
+                let ips = (subset[field]?.arrayValue ?? []).map { $0["ip"]?.stringValue ?? "" }.joined(separator: ",")
+                w.add(1, title, ips.isEmpty ? "<none>" : ips)
+            }
+            let ports = subset["ports"]?.arrayValue ?? []
+            if !ports.isEmpty {
+                w.add(1, "Ports:")
+                w.add(2, "Name", "Port", "Protocol")
+                w.add(2, "----", "----", "--------")
+                for port in ports {
+                    let name = port["name"]?.stringValue ?? ""
+                    w.add(2, name.isEmpty ? "<unset>" : name, String(port["port"]?.intValue ?? 0), port["protocol"]?.stringValue ?? "")
+                }
+            }
+            w.text += "\n"
+        }
         eventsSection(r, &w)
     }
 
