@@ -44,6 +44,12 @@ final class RolloutCommandTests: XCTestCase {
         try assertGolden(try rollout("history", "deployment/web-api").stdout, "rollout/history.txt")
         try assertGolden(try rollout("events", "--for", "deployment/web-api").stdout, "rollout/events.txt")
         XCTAssertTrue(try rollout("history", "deployment/web-api", "--revision", "4").stdout.hasPrefix("deployment.apps/web-api with revision #4\nPod Template:\n"))
+        // The revision's template carries its ReplicaSet's change-cause among its annotations,
+        // as DeploymentHistoryViewer prints it (checked with kubectl-oracle).
+        let cause = try XCTUnwrap(try rollout("get", "rs", "-l", "app=web-api", "-o", "jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision} {.metadata.annotations.kubernetes\\.io/change-cause}{\"\\n\"}{end}").stdout
+            .split(separator: "\n").first { $0.hasPrefix("4 ") }?.dropFirst(2))
+        XCTAssertFalse(cause.isEmpty)
+        XCTAssertTrue(try rollout("history", "deployment/web-api", "--revision", "4").stdout.contains("  Annotations:\tkubernetes.io/change-cause: \(cause)\n"))
     }
 
     func testSpecVerbsAndTheirRefusals() throws {

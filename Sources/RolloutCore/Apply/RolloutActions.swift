@@ -121,9 +121,14 @@ public enum RolloutActions {
             guard let entry = all.first(where: { $0.revision == revision }) else {
                 throw RolloutActionError(message: "unable to find the specified revision")
             }
-            // The ReplicaSet's template as it is, its pod-template-hash label included (DeploymentHistoryViewer).
-            let template = entry.rs.object["spec"]?["template"] ?? .object(Object())
-            return "deployment.apps/\(key.name) with revision #\(revision)\n" + Describer(now: store.clock, events: []).podTemplateText(template)
+            // The ReplicaSet's template as it is, its pod-template-hash label included, with the
+            // ReplicaSet's change-cause among its annotations (DeploymentHistoryViewer puts
+            // getChangeCause(rs) there; checked with kubectl-oracle).
+            var template = entry.rs.object["spec"]?["template"]?.objectValue ?? Object()
+            if let cause = entry.rs.annotations["kubernetes.io/change-cause"], !cause.isEmpty {
+                template.update("metadata") { $0.update("annotations") { $0["kubernetes.io/change-cause"] = .string(cause) } }
+            }
+            return "deployment.apps/\(key.name) with revision #\(revision)\n" + Describer(now: store.clock, events: []).podTemplateText(.object(template))
         }
         if all.isEmpty { return "No rollout history found.\n" }
         var table = TabWriter(minWidth: 0, padding: 2)
