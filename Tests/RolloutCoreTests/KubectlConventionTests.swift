@@ -404,3 +404,16 @@ extension KubectlConventionTests {
         """)
     }
 }
+
+extension KubectlConventionTests {
+    // printStorageClass (pkg/printers/internalversion/printers.go): "(default)" after the
+    // default class's name; k3s' local-path.
+    func testGetStorageClassesAsKubectl() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["get", "storageclasses", "--state", state]).stdout, """
+        NAME                   PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      ALLOWVOLUMEEXPANSION   AGE
+        local-path (default)   rancher.io/local-path   Delete          WaitForFirstConsumer   false                  60s
+
+        """)
+    }
+}

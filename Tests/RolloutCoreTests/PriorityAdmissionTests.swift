@@ -254,6 +254,12 @@ extension PriorityAdmissionTests {
         let refused = try rollout("apply", "-f", try write(second, "other.yaml"))
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("priorityclass.scheduling.k8s.io/other: globalDefault: priorityclasses.scheduling.k8s.io \"other\" is forbidden: PriorityClass normal is already marked as default. Only one default can exist (line 5, column 16)"), refused.stderr)
+        // printPriorityClass's columns, the policy defaulted (SetDefaults_PriorityClass).
+        XCTAssertEqual(try rollout("get", "priorityclasses").stdout, """
+        NAME     VALUE   GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY
+        normal   100     true             0s    PreemptLowerPriority
+
+        """)
         // A pod with no class gets the default's name and value.
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: one}\nspec:\n  containers: [{name: c, image: \"busybox:1.36\"}]\n"
         XCTAssertEqual(try rollout("apply", "-f", try write(pod, "pod.yaml")).status, 0)

@@ -487,6 +487,9 @@ public enum TablePrinter {
         case ("discovery.k8s.io", "EndpointSlice"): return ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
         case ("networking.k8s.io", "Ingress"): return ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"]
         case ("networking.k8s.io", "IngressClass"): return ["NAME", "CONTROLLER", "PARAMETERS", "AGE"]
+        // printPriorityClass and printStorageClass (AGE is not last in the first).
+        case ("scheduling.k8s.io", "PriorityClass"): return ["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"]
+        case ("storage.k8s.io", "StorageClass"): return ["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"]
         case ("policy", "PodDisruptionBudget"): return ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"]
         case ("apps", "ControllerRevision"): return ["NAME", "CONTROLLER", "REVISION", "AGE"]
         default: return ["NAME", "AGE"]
@@ -653,6 +656,17 @@ public enum TablePrinter {
             return cells
         case ("", "Namespace"):
             return [r.name, o.at("status", "phase")?.stringValue ?? "Active", age]
+        case ("scheduling.k8s.io", "PriorityClass"):
+            // printPriorityClass: `<unset>` for a class of no policy.
+            return [r.name, String(o["value"]?.intValue ?? 0), String(o["globalDefault"]?.boolValue ?? false), age,
+                    o["preemptionPolicy"]?.stringValue ?? "<unset>"]
+        case ("storage.k8s.io", "StorageClass"):
+            // printStorageClass: "(default)" after the default class's name (IsDefaultAnnotation:
+            // the annotation or its beta form "true"); Delete, Immediate and false when unset.
+            let isDefault = r.annotations["storageclass.kubernetes.io/is-default-class"] == "true"
+                || r.annotations["storageclass.beta.kubernetes.io/is-default-class"] == "true"
+            return [isDefault ? "\(r.name) (default)" : r.name, o["provisioner"]?.stringValue ?? "", o["reclaimPolicy"]?.stringValue ?? "Delete",
+                    o["volumeBindingMode"]?.stringValue ?? "Immediate", String(o["allowVolumeExpansion"]?.boolValue ?? false), age]
         case ("", "ConfigMap"):
             return [r.name, String((o["data"]?.objectValue?.count ?? 0) + (o["binaryData"]?.objectValue?.count ?? 0)), age]
         case ("", "Secret"):

@@ -33,9 +33,10 @@ extension ObjectValidation {
         if (old.object["value"]?.intValue ?? 0) != (new.object["value"]?.intValue ?? 0) {
             reader.fail(FieldPath("value"), "Forbidden: may not be changed in an update.")
         }
-        let before = old.object["preemptionPolicy"]?.stringValue, after = new.object["preemptionPolicy"]?.stringValue
+        // (A class stored before its policy was defaulted counts as the default's.)
+        let before = old.object["preemptionPolicy"]?.stringValue ?? "PreemptLowerPriority", after = new.object["preemptionPolicy"]?.stringValue ?? "PreemptLowerPriority"
         if before != after {
-            reader.fail(FieldPath("preemptionPolicy"), "Invalid value: \(after.map(GoQuote.quoted) ?? "null"): field is immutable")
+            reader.fail(FieldPath("preemptionPolicy"), "Invalid value: \(GoQuote.quoted(after)): field is immutable")
         }
     }
 }
