@@ -171,23 +171,11 @@ public enum YAMLWriter {
         switch style {
         case .literal:
             return scalarText(s, indent: indent - 2, isKey: false)
-        case .plain:
-            for (i, scalar) in scalars.enumerated() {
-                if scalar == " " {
-                    if !spaced && column > bestWidth && i + 1 < scalars.count && scalars[i + 1] != " " {
-                        breakLine()
-                    } else {
-                        put(" ", width: 1)
-                    }
-                    spaced = true
-                } else {
-                    text.unicodeScalars.append(scalar)
-                    column += 1
-                    spaced = false
-                }
-            }
-        case .singleQuoted:
-            put("'", width: 1)
+        case .plain, .singleQuoted:
+            // (A plain scalar neither starts nor ends with a space: the quoted form's bounds
+            // hold for both.)
+            let quoted = style == .singleQuoted
+            if quoted { put("'", width: 1) }
             for (i, scalar) in scalars.enumerated() {
                 if scalar == " " {
                     if !spaced && column > bestWidth && i != 0 && i != scalars.count - 1 && scalars[i + 1] != " " {
@@ -197,13 +185,13 @@ public enum YAMLWriter {
                     }
                     spaced = true
                 } else {
-                    if scalar == "'" { put("'", width: 1) }
+                    if quoted && scalar == "'" { put("'", width: 1) }
                     text.unicodeScalars.append(scalar)
                     column += 1
                     spaced = false
                 }
             }
-            put("'", width: 1)
+            if quoted { put("'", width: 1) }
         case .doubleQuoted:
             put("\"", width: 1)
             for (i, scalar) in scalars.enumerated() {
