@@ -127,6 +127,13 @@ enum DeleteCommand {
                 }
                 continue
             }
+            // Admission refuses before anything is deleted, a dry run included.
+            if let refusal = DeletionAdmission.refusal(object) {
+                io.flush()
+                io.err("Error from server (Forbidden): \(refusal)\n")
+                failed = true
+                continue
+            }
             if dryRun == .none { terminating += try deleter.delete(object) }
             io.out("\(type.qualifiedSingular) \"\(name)\" \(forced ? "force deleted" : "deleted")\(dryRun.suffix)\n")
             deleted += 1

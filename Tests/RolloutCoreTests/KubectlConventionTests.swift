@@ -417,3 +417,32 @@ extension KubectlConventionTests {
         """)
     }
 }
+
+extension KubectlConventionTests {
+    // The API server refuses to delete the immortal namespaces (NamespaceLifecycle admission:
+    // default, kube-system, kube-public) and the system PriorityClasses (the priorityclass
+    // registry's Delete), in errors.NewForbidden's words; the others in the same command go,
+    // and the exit status is 1. Nothing of kube-system is touched.
+    func testImmortalNamespacesAndSystemPriorityClassesAreNotDeleted() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--state", state]).status, 0)
+        let pods = try RolloutRun.run(["get", "pods", "-n", "kube-system", "-o", "name", "--state", state]).stdout
+        let run = try RolloutRun.run(["delete", "namespace", "kube-system", "default", "kube-public", "kube-node-lease", "--state", state])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stdout, "namespace \"kube-node-lease\" deleted\n")
+        XCTAssertEqual(run.stderr, """
+        Error from server (Forbidden): namespaces "kube-system" is forbidden: this namespace may not be deleted
+        Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted
+        Error from server (Forbidden): namespaces "kube-public" is forbidden: this namespace may not be deleted
+
+        """)
+        XCTAssertEqual(try RolloutRun.run(["get", "pods", "-n", "kube-system", "-o", "name", "--state", state]).stdout, pods)
+        XCTAssertFalse(pods.isEmpty)
+        // A system class applied as an object (as a real cluster has it) is refused too.
+        let file = try temporaryDirectory(self).appendingPathComponent("pc.yaml")
+        try "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: system-node-critical}\nvalue: 2000001000\n".write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--state", state]).status, 0)
+        let pc = try RolloutRun.run(["delete", "priorityclass", "system-node-critical", "--state", state])
+        XCTAssertEqual(pc.status, 1)
+        XCTAssertEqual(pc.stderr, "Error from server (Forbidden): priorityclasses.scheduling.k8s.io \"system-node-critical\" is forbidden: this is a system priority class and cannot be deleted\n")
+    }
+}

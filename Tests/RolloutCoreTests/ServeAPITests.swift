@@ -229,6 +229,11 @@ final class ServeAPITests: XCTestCase {
         XCTAssertEqual(forbidden.1?.at("details", "name"), .string("p"))
         XCTAssertEqual(forbidden.1?.at("details", "kind"), .string("pods"))
         XCTAssertEqual(get(api, "/api/v1/namespaces/default/pods/p").0, 404)
+        // So is deleting an immortal namespace (NamespaceLifecycle admission).
+        let immortal = send(api, "DELETE", "/api/v1/namespaces/kube-system", "")
+        XCTAssertEqual(immortal.0, 403)
+        XCTAssertEqual(immortal.1?["message"], .string("namespaces \"kube-system\" is forbidden: this namespace may not be deleted"))
+        XCTAssertEqual(get(api, "/api/v1/namespaces/kube-system").0, 200)
     }
 
     /// The scale subresource (`kubectl scale` patches it) and the controllers acting on a write

@@ -435,6 +435,10 @@ extension APIServer {
         let namespace = type.namespaced ? info.namespace : nil
         let items = try cluster.write { store, _ -> [Value] in
             let matched = try store.list(type, namespace: namespace).filter(selection.matches)
+            // The registry's DeleteCollection deletes each through Delete: a refusal fails it.
+            if let refusal = matched.lazy.compactMap(DeletionAdmission.refusal).first {
+                throw APIStatus(code: 403, reason: "Forbidden", message: refusal, group: type.group, kind: type.plural)
+            }
             if dryRun { return matched.map(\.value) }
             let deleter = Deleter(store: store, gracePeriod: grace)
             var gone: [Value] = []
@@ -474,6 +478,9 @@ extension APIServer {
         var marked: [ObjectKey] = []
         let result = try cluster.write { store, _ -> Value in
             guard let live = try store.get(key) else { throw APIStatus.notFound(type, name: name) }
+            if let refusal = DeletionAdmission.refusal(live) {
+                throw APIStatus(code: 403, reason: "Forbidden", message: refusal, name: name, group: type.group, kind: type.plural)
+            }
             if dryRun { return live.value }
             if propagation == "Orphan" {
                 try store.delete(key)
