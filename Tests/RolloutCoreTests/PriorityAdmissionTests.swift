@@ -254,10 +254,13 @@ extension PriorityAdmissionTests {
         let refused = try rollout("apply", "-f", try write(second, "other.yaml"))
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("priorityclass.scheduling.k8s.io/other: globalDefault: priorityclasses.scheduling.k8s.io \"other\" is forbidden: PriorityClass normal is already marked as default. Only one default can exist (line 5, column 16)"), refused.stderr)
-        // printPriorityClass's columns, the policy defaulted (SetDefaults_PriorityClass).
+        // printPriorityClass's columns, the policy defaulted (SetDefaults_PriorityClass); the
+        // system classes stored at the cluster's start (AddSystemPriorityClasses).
         XCTAssertEqual(try rollout("get", "priorityclasses").stdout, """
-        NAME     VALUE   GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY
-        normal   100     true             0s    PreemptLowerPriority
+        NAME                      VALUE        GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY
+        normal                    100          true             0s    PreemptLowerPriority
+        system-cluster-critical   2000000000   false            60s   PreemptLowerPriority
+        system-node-critical      2000001000   false            60s   PreemptLowerPriority
 
         """)
         // A pod with no class gets the default's name and value.

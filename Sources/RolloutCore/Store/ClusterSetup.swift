@@ -43,9 +43,9 @@ public struct ClusterSpec: Sendable {
     }
 }
 
-/// What a fresh cluster holds: the four namespaces every cluster has, its nodes (the first is
-/// control plane and worker at once, as in k3s), the `kubernetes` Service, and the add-ons its
-/// profile installs — started before the cluster's clock begins (`bootTime` earlier), so they
+/// What a fresh cluster holds: the two system PriorityClasses and the four namespaces every
+/// cluster has, its nodes (the first is control plane and worker at once, as in k3s), the
+/// `kubernetes` Service, and the add-ons its profile installs — started before the cluster's clock begins (`bootTime` earlier), so they
 /// are running, ready and serving when the first command sees the cluster.
 public enum ClusterSetup {
     public static let kubernetesVersion = "v1.32.0"
@@ -68,6 +68,20 @@ public enum ClusterSetup {
         let random = store.random
         store.random = SeededRandom(seed: bootObjectSeed)
         store.clock = Timestamp(milliseconds: start.milliseconds - bootTime.milliseconds)
+        // The system PriorityClasses, which the API server creates at its start
+        // (AddSystemPriorityClasses; descriptions from SystemPriorityClasses).
+        for name in ["system-node-critical", "system-cluster-critical"] {
+            guard let value = PriorityClasses.system[name]?.value else { continue }
+            let description = name == "system-node-critical"
+                ? "Used for system critical pods that must not be moved from their current node."
+                : "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."
+            var priorityClass = Resource(Object([
+                "apiVersion": .string("scheduling.k8s.io/v1"), "kind": .string("PriorityClass"),
+                "metadata": .object(Object(["name": .string(name)])), "value": .int(value), "description": .string(description),
+            ]))
+            Defaults.apply(to: &priorityClass)
+            try store.create(priorityClass)
+        }
         for name in namespaces {
             var metadata = Object(["name": .string(name)])
             if name == "kube-system" { metadata["annotations"] = .object(Object([ClusterProfile.annotation: .string(spec.profile.rawValue)])) }
