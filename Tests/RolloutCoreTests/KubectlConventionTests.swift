@@ -446,3 +446,23 @@ extension KubectlConventionTests {
         XCTAssertEqual(pc.stderr, "Error from server (Forbidden): priorityclasses.scheduling.k8s.io \"system-node-critical\" is forbidden: this is a system priority class and cannot be deleted\n")
     }
 }
+
+extension KubectlConventionTests {
+    // `apply --prune` leaves alone what the API server refuses to delete (DeletionAdmission):
+    // an immortal namespace once applied with the set's label stays; another one goes.
+    func testPruneLeavesWhatCannotBeDeleted() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", state]).status, 0)
+        let dir = try temporaryDirectory(self)
+        let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {set: a}}\n"
+        let first = dir.appendingPathComponent("all.yaml"), second = dir.appendingPathComponent("cm.yaml")
+        try ("apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-public, labels: {set: a}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: team, labels: {set: a}}\n---\n" + configMap)
+            .write(to: first, atomically: true, encoding: .utf8)
+        try configMap.write(to: second, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", first.path, "--state", state]).status, 0)
+        let pruned = try RolloutRun.run(["apply", "-f", second.path, "--prune", "-l", "set=a", "--state", state])
+        XCTAssertEqual(pruned.status, 0, pruned.stderr)
+        XCTAssertEqual(pruned.stdout, "configmap/c unchanged\nnamespace/team pruned\n")
+        XCTAssertEqual(try RolloutRun.run(["get", "namespaces", "-o", "name", "--state", state]).stdout,
+                       "namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\n")
+    }
+}

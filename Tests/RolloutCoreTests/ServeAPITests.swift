@@ -234,6 +234,12 @@ final class ServeAPITests: XCTestCase {
         XCTAssertEqual(immortal.0, 403)
         XCTAssertEqual(immortal.1?["message"], .string("namespaces \"kube-system\" is forbidden: this namespace may not be deleted"))
         XCTAssertEqual(get(api, "/api/v1/namespaces/kube-system").0, 200)
+        // A DeleteCollection that would take one fails whole (the registry deletes each
+        // through Delete), and takes nothing.
+        let collection = send(api, "DELETE", "/api/v1/namespaces?labelSelector=kubernetes.io/metadata.name%3Dkube-public", "")
+        XCTAssertEqual(collection.0, 403)
+        XCTAssertEqual(collection.1?["message"], .string("namespaces \"kube-public\" is forbidden: this namespace may not be deleted"))
+        XCTAssertEqual(get(api, "/api/v1/namespaces/kube-public").0, 200)
     }
 
     /// The scale subresource (`kubectl scale` patches it) and the controllers acting on a write

@@ -17,7 +17,8 @@ enum Pruner {
                 guard !keep.contains(key), resource.annotations[Applier.lastAppliedAnnotation] != nil,
                       !type.namespaced || namespaces.contains(key.namespace),
                       options.selector?.matches(resource.labels) ?? true else { continue }
-                if kind == "Namespace" && ClusterSetup.namespaces.contains(resource.name) { continue }
+                // What the API server refuses to delete (DeletionAdmission) is left alone.
+                if DeletionAdmission.refusal(resource) != nil { continue }
                 if options.dryRun == .none { try deleter.delete(resource) }
                 outcomes.append(ApplyOutcome(object: resource.qualifiedName, operation: "pruned" + options.dryRun.suffix, resource: resource))
             }

@@ -45,8 +45,9 @@ public struct ClusterSpec: Sendable {
 
 /// What a fresh cluster holds: the two system PriorityClasses and the four namespaces every
 /// cluster has, its nodes (the first is control plane and worker at once, as in k3s), the
-/// `kubernetes` Service, and the add-ons its profile installs — started before the cluster's clock begins (`bootTime` earlier), so they
-/// are running, ready and serving when the first command sees the cluster.
+/// `kubernetes` Service, and the add-ons its profile installs — started before the cluster's
+/// clock begins (`bootTime` earlier), so they are running, ready and serving when the first
+/// command sees the cluster.
 public enum ClusterSetup {
     public static let kubernetesVersion = "v1.32.0"
     static let namespaces = ["default", "kube-node-lease", "kube-public", "kube-system"]
