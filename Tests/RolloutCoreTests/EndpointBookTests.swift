@@ -17,6 +17,9 @@ final class EndpointBookTests: XCTestCase {
     /// What each pod's endpoint shows in this test: enough to tell a stale one.
     private func endpoint(_ pod: SimPod, _ ip: String) -> Value { .string("\(pod.uid) \(ip) \(pod.ready) \(pod.isTerminating)") }
 
+    /// Its conditions as kube-proxy's choice takes them (`podToEndpoint`, not publishing not-ready ones).
+    private func conditions(_ pod: SimPod) -> UInt8 { EndpointSliceController.Conditions(pod, publishNotReady: false).bits }
+
     func testFollowsPodsAsASortOrdersThem() {
         var random = SeededRandom(seed: 14)
         // Addresses from a small pool, so that many pods share one (hostNetwork pods do), in
@@ -33,14 +36,14 @@ final class EndpointBookTests: XCTestCase {
         }
         for _ in 0..<30 { arrive() }
         func selected() -> [SimPod] { pods.filter { !$0.gone && $0.ip != nil } }
-        func made(_ chosen: [SimPod]) -> (orders: (stable: [Int], tieBroken: [Int]), endpoints: [Value]) {
+        func made(_ chosen: [SimPod]) -> (orders: (stable: [Int], tieBroken: [Int]), endpoints: [Value], conditions: [UInt8]) {
             let orders = EndpointAddressOrder.orders(count: chosen.count, address: { chosen[$0].ip ?? "" }, tieBreak: { chosen[$0].uid })
-            return (orders, orders.stable.map { endpoint(chosen[$0], chosen[$0].ip ?? "") })
+            return (orders, orders.stable.map { endpoint(chosen[$0], chosen[$0].ip ?? "") }, orders.stable.map { conditions(chosen[$0]) })
         }
         let first = selected()
         var book = EndpointBook(service: service, number: 0, pods: first)
         let start = made(first)
-        book.keep(orders: start.orders, endpoints: start.endpoints)
+        book.keep(orders: start.orders, endpoints: start.endpoints, conditions: start.conditions)
         var followed = 0
         for step in 0..<400 {
             // Sometimes many at once (a batch of new pods getting addresses), mostly a few.
@@ -64,12 +67,13 @@ final class EndpointBookTests: XCTestCase {
             guard let change = book.change(touched) else { return XCTFail("step \(step): the book could not follow") }
             if change.isEmpty { continue }
             followed += 1
-            book.apply(change, endpoint: endpoint)
+            book.apply(change) { pod, ip in (endpoint(pod, ip), conditions(pod)) }
             let chosen = selected()
             let expected = made(chosen)
             XCTAssertEqual(book.members.map(\.pod.uid), chosen.map(\.uid), "step \(step): members")
             XCTAssertEqual(book.members.map(\.stamp), chosen.map(\.endpointStamp), "step \(step): stamps")
             XCTAssertEqual(book.ordered?.endpoints, expected.endpoints, "step \(step): slices' order and endpoints")
+            XCTAssertEqual(book.ordered?.stable.map(\.conditions), expected.conditions, "step \(step): the endpoints' conditions")
             XCTAssertEqual(book.ordered?.tieBrokenPods.map(\.uid), expected.orders.tieBroken.map { chosen[$0].uid }, "step \(step): Endpoints' order")
         }
         XCTAssertGreaterThan(followed, 150)
@@ -83,7 +87,7 @@ final class EndpointBookTests: XCTestCase {
         pod.endpointPlaces = [(service: 0, arrival: 0)]
         pod.ip = "fd00:10:244:1::2a"
         var book = EndpointBook(service: service, number: 0, pods: [pod])
-        book.keep(orders: (stable: [0], tieBroken: [0]), endpoints: [endpoint(pod, pod.ip ?? "")])
+        book.keep(orders: (stable: [0], tieBroken: [0]), endpoints: [endpoint(pod, pod.ip ?? "")], conditions: [conditions(pod)])
         XCTAssertNil(book.ordered)
         XCTAssertNil(book.change([pod]))
     }

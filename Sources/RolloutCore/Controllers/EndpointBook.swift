@@ -22,11 +22,14 @@ struct EndpointBook {
     }
     private(set) var members: [Member]
 
-    /// A place in an order: the address packed, then the arrival (unique in the Service).
+    /// A place in an order: the address packed, then the arrival (unique in the Service);
+    /// in the slices' order also the endpoint's conditions (`Conditions.bits`), which
+    /// kube-proxy's choice is made from (`conditions`) without reading the endpoints.
     struct Entry {
         var high: UInt64
         var low: UInt64
         var arrival: Int
+        var conditions: UInt8 = 0
     }
     /// The orders, kept when every address packs whole and every pod has its arrival.
     struct Ordered {
@@ -62,11 +65,13 @@ struct EndpointBook {
     }
 
     /// Keeps the orders a sort found for these pods (indices into them) and the endpoints made
-    /// in the stable one, when every address packs whole and the arrivals rise.
-    mutating func keep(orders: (stable: [Int], tieBroken: [Int]), endpoints: [Value]) {
+    /// in the stable one, with their conditions (`Conditions.bits`, in the same order), when
+    /// every address packs whole and the arrivals rise.
+    mutating func keep(orders: (stable: [Int], tieBroken: [Int]), endpoints: [Value], conditions: [UInt8]) {
         ordered = nil
         self.orders = orders
-        guard orders.stable.count == members.count, orders.tieBroken.count == members.count, endpoints.count == members.count else { return }
+        guard orders.stable.count == members.count, orders.tieBroken.count == members.count, endpoints.count == members.count,
+              conditions.count == members.count else { return }
         var keys: [(high: UInt64, low: UInt64)] = []
         keys.reserveCapacity(members.count)
         for (i, member) in members.enumerated() {
@@ -75,7 +80,9 @@ struct EndpointBook {
             keys.append((packed.high, packed.low))
         }
         func entry(_ i: Int) -> Entry { Entry(high: keys[i].high, low: keys[i].low, arrival: members[i].arrival) }
-        ordered = Ordered(stable: orders.stable.map(entry), endpoints: endpoints,
+        var stable = orders.stable.map(entry)
+        for k in stable.indices { stable[k].conditions = conditions[k] }
+        ordered = Ordered(stable: stable, endpoints: endpoints,
                           tieBroken: orders.tieBroken.map(entry), tieBrokenPods: orders.tieBroken.map { members[$0].pod })
     }
 
@@ -127,8 +134,8 @@ struct EndpointBook {
     }
 
     /// Follows `change` (from `change(_:)` on the same pods): every list stays in its order.
-    /// `endpoint` makes a pod's endpoint.
-    mutating func apply(_ change: Change, endpoint: (SimPod, String) -> Value) {
+    /// `endpoint` makes a pod's endpoint, with its conditions as bits.
+    mutating func apply(_ change: Change, endpoint: (SimPod, String) -> (value: Value, conditions: UInt8)) {
         guard var o = ordered else { return }
         ordered = nil
         orders = nil
@@ -136,7 +143,11 @@ struct EndpointBook {
             members[i].stamp = members[i].pod.endpointStamp
             let e = entry(members[i])
             let k = Self.lowerBound(o.stable.count) { Self.stableLess(o.stable[$0], e) }
-            if k < o.stable.count, o.stable[k].arrival == e.arrival { o.endpoints[k] = endpoint(members[i].pod, members[i].address) }
+            if k < o.stable.count, o.stable[k].arrival == e.arrival {
+                let made = endpoint(members[i].pod, members[i].address)
+                o.endpoints[k] = made.value
+                o.stable[k].conditions = made.conditions
+            }
         }
         if !change.left.isEmpty {
             let arrivals = change.left.map { members[$0].arrival }.sorted()
@@ -154,7 +165,12 @@ struct EndpointBook {
                 return Member(pod: pod, arrival: arrival, stamp: pod.endpointStamp, address: ip)
             }.sorted { $0.arrival < $1.arrival }
             Self.merge(joined, into: &members) { $0.arrival < $1.arrival }
-            let stable = joined.map { (entry($0), endpoint($0.pod, $0.address)) }.sorted { Self.stableLess($0.0, $1.0) }
+            let stable = joined.map { member -> (Entry, Value) in
+                let made = endpoint(member.pod, member.address)
+                var e = entry(member)
+                e.conditions = made.conditions
+                return (e, made.value)
+            }.sorted { Self.stableLess($0.0, $1.0) }
             Self.merge(stable, into: &o.stable, and: &o.endpoints, by: { Self.stableLess($0.0, $1.0) })
             func tieBrokenLess(_ a: (Entry, SimPod), _ b: (Entry, SimPod)) -> Bool {
                 if a.0.high != b.0.high { return a.0.high < b.0.high }

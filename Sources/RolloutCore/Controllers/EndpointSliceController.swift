@@ -63,8 +63,15 @@ enum EndpointSliceController {
             self.terminating = terminating
         }
 
+        /// The three as bits: ready 4, serving 2, terminating 1.
+        var bits: UInt8 { (ready ? 4 : 0) | (serving ? 2 : 0) | (terminating ? 1 : 0) }
+
+        init(bits: UInt8) {
+            self.init(ready: bits & 4 != 0, serving: bits & 2 != 0, terminating: bits & 1 != 0)
+        }
+
         /// As an endpoint lists them.
-        var value: Value { Self.values[(ready ? 4 : 0) + (serving ? 2 : 0) + (terminating ? 1 : 0)] }
+        var value: Value { Self.values[Int(bits)] }
 
         private static let values: [Value] = (0..<8).map { bits in
             .object(Object(["ready": .bool(bits & 4 != 0), "serving": .bool(bits & 2 != 0), "terminating": .bool(bits & 1 != 0)]))
@@ -78,7 +85,7 @@ enum EndpointSliceController {
         init?(sharing o: Object) {
             let storage = o.members.storagePlace
             guard storage != 0, let bits = Self.storages.firstIndex(of: storage) else { return nil }
-            self.init(ready: bits & 4 != 0, serving: bits & 2 != 0, terminating: bits & 1 != 0)
+            self.init(bits: UInt8(bits))
         }
     }
 
@@ -209,20 +216,68 @@ enum KubeProxy {
         return EndpointSliceController.Conditions(ready: ready ?? true, serving: serving ?? true, terminating: terminating ?? false)
     }
 
-    /// CategorizeEndpoints, endpoint by endpoint in the slices' order.
-    struct Choice {
-        var ready: [String] = []
-        var fallback: [String] = []
+    /// CategorizeEndpoints, endpoint by endpoint in the slices' order: the ready endpoints,
+    /// else the serving and terminating ones, as indices into what names their pods — the uids
+    /// read from the slices, or the endpoints the Endpoints controller just published with
+    /// their conditions as bits (`init(endpoints:conditions:)`), which are not read again.
+    struct Choice: Equatable {
+        private var uids: [String] = []
+        private var endpoints: [Value]?
+        private var readyAt: [Int32] = []
+        private var fallbackAt: [Int32] = []
         /// The endpoints ready, a pod named or not: what a timeline counts.
-        var readyCount = 0
+        private(set) var readyCount = 0
+
+        init() {}
+
+        /// The choice among `endpoints` (each naming its pod in `targetRef`, as the
+        /// controller writes them), whose conditions are `conditions` (`Conditions.bits`).
+        init(endpoints: [Value], conditions: [UInt8]) {
+            self.endpoints = endpoints
+            conditions.withUnsafeBufferPointer { bits in
+                for i in bits.indices {
+                    if bits[i] & 4 != 0 {
+                        readyAt.append(Int32(truncatingIfNeeded: i))
+                    } else if bits[i] & 3 == 3 {
+                        fallbackAt.append(Int32(truncatingIfNeeded: i))
+                    }
+                }
+            }
+            readyCount = readyAt.count
+        }
 
         mutating func add(_ uid: String?, _ conditions: EndpointSliceController.Conditions) {
             if conditions.ready { readyCount += 1 }
             guard let uid else { return }
-            if conditions.ready { ready.append(uid) } else if conditions.serving && conditions.terminating { fallback.append(uid) }
+            if conditions.ready {
+                readyAt.append(Int32(truncatingIfNeeded: uids.count))
+            } else if conditions.serving && conditions.terminating {
+                fallbackAt.append(Int32(truncatingIfNeeded: uids.count))
+            } else {
+                return
+            }
+            uids.append(uid)
         }
 
-        var targets: [String] { ready.isEmpty ? fallback : ready }
+        /// The pod (uid) the endpoint at this index names.
+        private func uid(_ index: Int32) -> String {
+            guard let endpoints else { return uids[Int(index)] }
+            return endpoints[Int(index)]["targetRef"]?["uid"]?.stringValue ?? ""
+        }
+
+        /// The ready endpoints' pods, and the serving and terminating ones', in order.
+        var ready: [String] { readyAt.map(uid) }
+        var fallback: [String] { fallbackAt.map(uid) }
+
+        /// How many pods requests go to: the ready ones, else the serving and terminating ones.
+        var count: Int { readyAt.isEmpty ? fallbackAt.count : readyAt.count }
+
+        /// The uid of the `i`th of them (`0..<count`).
+        func target(_ i: Int) -> String { uid((readyAt.isEmpty ? fallbackAt : readyAt)[i]) }
+
+        var targets: [String] { readyAt.isEmpty ? fallback : ready }
+
+        static func == (a: Choice, b: Choice) -> Bool { a.readyCount == b.readyCount && a.ready == b.ready && a.fallback == b.fallback }
     }
 
     /// Where a request to the Service lands under a `Local` traffic policy

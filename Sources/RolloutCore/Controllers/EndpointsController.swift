@@ -26,7 +26,7 @@ enum EndpointsController {
             }
             // Taken out while worked on, so that its lists change in place.
             var kept = c.endpointBooks.removeValue(forKey: key)
-            let subsets: Value, endpoints: Value, overCapacity: Bool
+            let subsets: Value, endpoints: Value, overCapacity: Bool, conditions: [UInt8]
             var followed: (book: EndpointBook, ordered: EndpointBook.Ordered)?
             if var book = kept, book.service == service, let change = book.change(touched) {
                 // The pods that changed are followed into the kept lists and orders.
@@ -36,7 +36,9 @@ enum EndpointsController {
                     continue
                 }
                 let publishNotReady = EndpointSliceController.publishesNotReady(service)
-                book.apply(change) { pod, ip in endpointValue(pod, ip: ip, publishNotReady: publishNotReady) }
+                book.apply(change) { pod, ip in
+                    (endpointValue(pod, ip: ip, publishNotReady: publishNotReady), EndpointSliceController.Conditions(pod, publishNotReady: publishNotReady).bits)
+                }
                 // (A book that can say what changed has its orders; were they lost, the
                 // endpoints are made from all the pods below, as with no book.)
                 if let ordered = book.ordered { followed = (book, ordered) }
@@ -44,6 +46,7 @@ enum EndpointsController {
             if let (book, ordered) = followed {
                 (subsets, overCapacity) = desiredSubsets(service, inOrder: ordered.tieBrokenPods, address: addressValue)
                 endpoints = .array(ordered.endpoints)
+                conditions = ordered.stable.map(\.conditions)
                 #if DEBUG
                 let selected = c.servicePods.selectedPods(of: key).filter { !$0.gone && $0.ip != nil }
                 precondition(selected.count == book.members.count && zip(selected, book.members).allSatisfy { $0 === $1.pod }, "endpoints of \(key.name): followed pods differ")
@@ -83,7 +86,8 @@ enum EndpointsController {
                 let made = EndpointSliceController.desiredEndpoints(service, pods: selected, order: orders.stable) { pod, ip, _ in
                     endpointValue(pod, ip: ip, publishNotReady: publishNotReady)
                 }
-                book.keep(orders: orders, endpoints: made)
+                conditions = orders.stable.map { EndpointSliceController.Conditions(selected[$0], publishNotReady: publishNotReady).bits }
+                book.keep(orders: orders, endpoints: made, conditions: conditions)
                 endpoints = .array(made)
                 c.endpointBooks[key] = book
             }
@@ -96,7 +100,8 @@ enum EndpointsController {
             let noSlicesYet = c.pendingEndpoints[endpointsKey] == nil && c.endpointSlices[endpointsKey] == nil
             if subsets != target.subsets || endpoints != target.endpoints || overCapacity != target.overCapacity || noSlicesYet {
                 let at = c.now.adding(c.endpointPropagation)
-                c.pendingEndpoints[endpointsKey, default: []].append(PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints, overCapacity: overCapacity))
+                c.pendingEndpoints[endpointsKey, default: []].append(PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints, overCapacity: overCapacity,
+                                                                                      conditions: conditions))
                 c.timers.add(.endpoints(endpointsKey), at: at)
                 changed = true
             }
@@ -143,7 +148,17 @@ enum EndpointsController {
         let serviceKey = ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)
         if let service = c.services[serviceKey] {
             let sample = (latest.endpoints.arrayValue ?? []).lazy.compactMap { $0["targetRef"]?["uid"]?.stringValue }.compactMap { c.pods[$0] }.first
-            EndpointSliceController.publish(key, endpoints: latest.endpoints.arrayValue ?? [], ports: EndpointSliceController.ports(service, sample: sample), in: c)
+            let endpoints = latest.endpoints.arrayValue ?? []
+            EndpointSliceController.publish(key, endpoints: endpoints, ports: EndpointSliceController.ports(service, sample: sample), in: c)
+            // kube-proxy's choice among them, from the conditions made with them: the slices
+            // just written need not be read back (an update loaded from the state has none).
+            if let conditions = latest.conditions, conditions.count == endpoints.count {
+                let choice = KubeProxy.Choice(endpoints: endpoints, conditions: conditions)
+                #if DEBUG
+                precondition(choice == KubeProxy.read(key, node: nil, in: c), "endpoints of \(key.name): kube-proxy's choice differs from its slices")
+                #endif
+                c.proxyChoices[key] = choice
+            }
             // The slices list these endpoints in this order (`publish` cuts them in hundreds).
             c.publishedEndpoints[key] = latest.endpoints
         }
@@ -268,6 +283,9 @@ enum EndpointsController {
         var endpoints: Value
         /// The subsets were cut to `maxCapacity` addresses.
         var overCapacity = false
+        /// The conditions of `endpoints`, in order (`Conditions.bits`), when made here (not
+        /// kept in the state).
+        var conditions: [UInt8]? = nil
     }
 
     /// A Service port's target on a pod: a number, or a named container port looked up.

@@ -329,18 +329,18 @@ public final class TrafficRecorder {
         let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
         // kube-proxy's view: the Service's EndpointSlices as published, ready endpoints first,
         // serving-terminating ones when none is ready.
-        var targets = KubeProxy.targets(endpointsKey, in: c)
+        var choice = KubeProxy.choice(endpointsKey, in: c)
         // A Local traffic policy: the request lands on a node (round robin over those that
         // take it) and only that node's endpoints may serve it.
         var localNode: String?
         if facts.local, let service = c.services[key], let nodes = KubeProxy.localNodes(service, in: c) {
             if nodes.isEmpty {
-                targets = []
+                choice = KubeProxy.Choice()
             } else {
                 let node = nodes[lanes[lane].nodeTurn % nodes.count]
                 lanes[lane].nodeTurn += 1
                 localNode = node
-                targets = KubeProxy.targets(endpointsKey, node: node, in: c)
+                choice = KubeProxy.read(endpointsKey, node: node, in: c)
             }
         }
         var failure: String?
@@ -357,12 +357,12 @@ public final class TrafficRecorder {
                 // On a kept-alive connection: to its pod, whatever the endpoints say now.
                 failure = reused.failure
                 if failure == nil, let pod = reused.pod, let i = pod.servingIndex { occupy(lane, pod, container: i, at: at, time: facts.requestTime) }
-            } else if targets.isEmpty {
+            } else if choice.count == 0 {
                 failure = localNode.map { "no endpoint on \($0) (Local traffic policy)" } ?? "no ready endpoints"
             } else {
-                let index = lanes[lane].turn % targets.count
+                let index = lanes[lane].turn % choice.count
                 lanes[lane].turn += 1
-                let pod = c.pods[targets[index]]
+                let pod = c.pods[choice.target(index)]
                 failure = Self.notServing(pod, at: at)
                 if failure == nil, let pod, let i = pod.servingIndex {
                     // Dialled: a keep-alive client keeps the connection for its next requests.
