@@ -54,6 +54,11 @@ final class EndpointsCapacityTests: XCTestCase {
             ("ready past capacity: the first 1,000, no not-ready", 1100, 50, 1000, 0, true),
             ("none ready", 0, 1200, 0, 1000, true),
             ("exactly the capacity ready", 1000, 0, 1000, 0, false),
+            // (The walk in address order stops at the first address past the capacity's ready
+            // ones; these not-ready ones lie before and after the 1,000th ready one.)
+            ("the capacity ready and one not ready", 1000, 1, 1000, 0, true),
+            ("the capacity ready and many not ready", 1000, 700, 1000, 0, true),
+            ("one short of the capacity ready", 999, 300, 999, 1, true),
         ]
         for c in cases {
             let pods = pods(ready: c.ready, notReady: c.notReady)

@@ -212,6 +212,13 @@ enum EndpointsController {
         var readyCount = 0, notReadyCount = 0
         for pod in pods {
             guard pod.isActive || publishNotReady, let ip = pod.ip else { continue }
+            // With the capacity's ready addresses found and one more beyond them, the cut is
+            // known: those ready ones and no not-ready one (the rest need not be looked at —
+            // a Service of 10,000 ready pods is read to its 1,001st).
+            if ready.count == maxCapacity {
+                readyCount += 1
+                break
+            }
             if pod.ready || publishNotReady {
                 readyCount += 1
                 if ready.count < maxCapacity { ready.append((ip, pod)) }

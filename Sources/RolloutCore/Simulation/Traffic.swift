@@ -533,7 +533,8 @@ extension TrafficRecorder {
     func allEndpointsServe(_ c: Cluster) -> Bool {
         for key in Set(routes.map(\.service)) {
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
-            for uid in KubeProxy.targets(endpointsKey, in: c) where Self.notServing(c.pods[uid], at: c.now.milliseconds) != nil { return false }
+            let choice = KubeProxy.choice(endpointsKey, in: c)
+            for i in 0..<choice.count where Self.notServing(c.pods[choice.target(i)], at: c.now.milliseconds) != nil { return false }
         }
         return true
     }
