@@ -62,7 +62,11 @@ public struct Resource: Equatable, Sendable {
     public var qualifiedName: String { "\(type.qualifiedSingular)/\(name)" }
 
     /// The object's identity in the store.
-    public var key: ObjectKey { ObjectKey(type: type.storageKey, namespace: type.namespaced ? (namespace ?? "default") : "", name: name) }
+    public var key: ObjectKey {
+        let type = type, metadata = metadata
+        return ObjectKey(type: type.storageKey, namespace: type.namespaced ? (metadata["namespace"]?.stringValue ?? "default") : "",
+                         name: metadata["name"]?.stringValue ?? "")
+    }
 }
 
 /// Identity of a stored object: its storage type key, namespace ("" for cluster-scoped), name.

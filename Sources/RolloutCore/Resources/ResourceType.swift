@@ -70,12 +70,35 @@ public struct ResourceType: Hashable, Sendable {
     private static let builtInByGroupAndKind: [String: ResourceType] = Dictionary(
         builtIn.map { ($0.group + "/" + $0.kind, $0) }, uniquingKeysWith: { a, _ in a })
 
+    /// The built-in types of each kind, the first of a group and kind as `builtInByGroupAndKind` keeps it.
+    private static let builtInByKind: [String: [ResourceType]] = {
+        var byKind: [String: [ResourceType]] = [:]
+        for type in builtIn where !(byKind[type.kind] ?? []).contains(where: { $0.group == type.group }) { byKind[type.kind, default: []].append(type) }
+        return byKind
+    }()
+
+    /// `apiVersion`'s group (what comes before its `/`; none without one) is `group`.
+    private static func group(of apiVersion: String, is group: String) -> Bool {
+        var version = apiVersion.utf8[...]
+        if group.isEmpty { return !version.contains(UInt8(ascii: "/")) }
+        for byte in group.utf8 {
+            guard version.first == byte else { return false }
+            version = version.dropFirst()
+        }
+        return version.first == UInt8(ascii: "/")
+    }
+
     /// The kinds `get all` lists, in kubectl's order.
     public static let allCategory = ["Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"]
 
     /// The type for an object's `apiVersion` and `kind`. Kinds we do not know are namespaced
     /// generic objects named by their lower-cased kind, as kubectl would show a custom resource.
     public static func forObject(apiVersion: String, kind: String) -> ResourceType {
+        // A built-in kind is found without making a string: by its kind, then its group as
+        // the start of `apiVersion` (every object asks, often several times: `Resource.key`).
+        if let candidates = builtInByKind[kind] {
+            for candidate in candidates where Self.group(of: apiVersion, is: candidate.group) { return candidate }
+        }
         let slash = apiVersion.firstIndex(of: "/")
         let group = slash.map { String(apiVersion[..<$0]) } ?? ""
         let version = slash.map { String(apiVersion[apiVersion.index(after: $0)...]) } ?? apiVersion
