@@ -1020,7 +1020,11 @@ public final class Cluster {
         // a 10,000-pod rollout would otherwise store five events per pod it replaced).
         // Changed events are encoded and serialized on every core, numbered in the order
         // they are stored.
-        let goes = events.map { $0.involvedKind == "Pod" && pods[$0.involvedUID]?.gone == true }
+        // (Read through the buffer: each event's two fields, not a copy of the event — 300,000
+        // of them at Kubernetes' limits, each copy retaining and releasing nine strings.)
+        let goes = events.withUnsafeBufferPointer { buffer in
+            buffer.indices.map { buffer[$0].involvedKind == "Pod" && pods[buffer[$0].involvedUID]?.gone == true }
+        }
         var eventVersions = [Int](repeating: 0, count: events.count)
         var eventVersion = store.nextResourceVersion
         for (i, event) in events.enumerated() where !goes[i] && event.dirty {
@@ -1105,10 +1109,15 @@ public final class Cluster {
             // In route order: windows of two routes that start together, for the same reason,
             // stay in one order (a dictionary's would change from run to run).
             let routes = traffic.trafficInRouteOrder
+            // Each Service's routes, in route order: a workload's are found from its Services
+            // (at Kubernetes' limits 1,000 Deployments, each with one of 1,000 routes).
+            var routesOf: [ObjectKey: [Int]] = [:]
+            for (i, route) in routes.enumerated() { routesOf[route.service, default: []].append(i) }
             for (key, resource) in Array(deployments) + Array(statefulSets) + Array(daemonSets) {
                 guard var timeline = timelines[key] else { continue }
                 let services = Set(TrafficRecorder.services(selecting: resource, in: self) + [resource.key])
-                let windows = routes.filter { services.contains($0.service) }.flatMap(\.windows).map { w in
+                let indices: [Int] = services.flatMap { routesOf[$0] ?? [] }.sorted()
+                let windows = indices.flatMap { routes[$0].windows }.map { w in
                     TrafficRecorder.Window(start: w.start + traffic.start.milliseconds - timeline.start.milliseconds,
                                            end: w.end + traffic.start.milliseconds - timeline.start.milliseconds, reason: w.reason, failed: w.failed)
                 }.filter { $0.end >= 0 }
