@@ -98,7 +98,10 @@ enum StringOrder {
             if x != y { return x < y }
             return tie(a, b) ?? (a < b)
         }
-        var keys: [(number: Int, high: UInt64, low: UInt64, index: Int)] = []
+        // `third`: an ASCII string's bytes 16 to 24, packed as the first 16 are, so that names
+        // that share their first 16 bytes (a pod's events: its ReplicaSet's name, a dash, its
+        // own suffix) are mostly told apart without comparing their bytes.
+        var keys: [(number: Int, high: UInt64, low: UInt64, third: UInt64, index: Int)] = []
         keys.reserveCapacity(count)
         // Each string's bytes, one after another: string i's are bytes[starts[i]..<starts[i + 1]],
         // starts[i] negative (its bytes left out) when one is outside ASCII.
@@ -113,15 +116,17 @@ enum StringOrder {
                     return m != n ? m < n : stringPrecedes(a, b)
                 }
             }
-            keys.append((number(i), packed.high, packed.low, i))
             let start = bytes.count
+            var third: UInt64 = 0
             let ascii = text.withUTF8Bytes { utf8 -> Bool in
                 var bits: UInt8 = 0
                 for byte in utf8 { bits |= byte }
                 guard bits < 0x80 else { return false }
                 bytes.append(contentsOf: utf8)
+                for k in min(16, utf8.count)..<min(24, utf8.count) { third |= UInt64(utf8[k]) << (56 - 8 * (k - 16)) }
                 return true
             }
+            keys.append((number(i), packed.high, packed.low, third, i))
             starts.append(ascii ? start : -1 - start)
         }
         starts.append(bytes.count)
@@ -134,6 +139,9 @@ enum StringOrder {
                 if a.low != b.low { return a.low < b.low }
                 let x = starts[a.index], y = starts[b.index]
                 guard x >= 0 && y >= 0 else { return stringPrecedes(a.index, b.index) }
+                // (Both ASCII: unequal packed bytes 16 to 24 decide as the bytes do, padding
+                // below every byte — a string ending there is a prefix of the other.)
+                if a.third != b.third { return a.third < b.third }
                 let p = UnsafeBufferPointer(rebasing: all[x..<end(a.index)]), q = UnsafeBufferPointer(rebasing: all[y..<end(b.index)])
                 if !ByteOrder.equal(p, q) { return ByteOrder.precedes(p, q) }
                 return tie(a.index, b.index) ?? (a.index < b.index)
