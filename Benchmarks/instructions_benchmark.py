@@ -15,11 +15,11 @@ With --cache each build runs once more under cachegrind's cache simulation (its 
 machine's own, the last level its L3) and the misses are printed beside the instructions. The
 first-level data misses repeat within about 1 % and show some of what instructions do not:
 making kube-proxy's choice without reading every endpoint back saved 1.5 % of the instructions
-of the 10,000-replica roll and 6 % of its first-level read misses, and took about a seventh off
-its time in virtual time. The last-level read misses are printed too but do not repeat: runs
-of one build gave 0.31 M and 0.98 M at 10,000 replicas (the working set is about the size of
-the simulated cache, and the threads' interleaving moves it across); compare them only over
-several runs.
+of the 10,000-replica roll and about 6 % of its first-level read misses, and the round that
+made it took 7-15 % off that roll's virtual time. The last-level read misses are printed too
+but do not repeat: runs of one build gave 0.31 M and 0.98 M at 10,000 replicas (the working set
+is about the size of the simulated cache, and the threads' interleaving moves it across);
+compare them only over several runs.
 
 Usage: Benchmarks/instructions_benchmark.py [--replicas N] [--top K] [--cache] [--binary PATH] [--compare PATH ...]
 """
