@@ -26,6 +26,11 @@ public struct PriorityClasses: Sendable {
         "system-node-critical": Class(value: systemCriticalPriority + 1000, preemptionPolicy: "PreemptLowerPriority", globalDefault: false),
         "system-cluster-critical": Class(value: systemCriticalPriority, preemptionPolicy: "PreemptLowerPriority", globalDefault: false),
     ]
+    /// Their descriptions, as the API server stores them (`SystemPriorityClasses`).
+    static let systemDescriptions = [
+        "system-node-critical": "Used for system critical pods that must not be moved from their current node.",
+        "system-cluster-critical": "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.",
+    ]
 
     private var classes: [String: Class]
 

@@ -29,12 +29,12 @@ public enum Defaults {
         case ("", "Pod"): resource.object.update("spec") { podSpec(&$0); podAdmission(&$0) }
         case ("", "Service"): resource.object.update("spec") { serviceSpec(&$0) }
         case ("", "Namespace"): namespace(&resource)
-        // SetDefaults_Secret: a Secret without a type is Opaque.
         // SetDefaults_PriorityClass (pkg/apis/scheduling/v1/defaults.go).
         case ("scheduling.k8s.io", "PriorityClass"):
             if resource.object["preemptionPolicy"] == nil || resource.object["preemptionPolicy"] == .null {
                 resource.object["preemptionPolicy"] = .string("PreemptLowerPriority")
             }
+        // SetDefaults_Secret: a Secret without a type is Opaque.
         case ("", "Secret"):
             if resource.object["type"] == nil || resource.object["type"] == .string("") { resource.object["type"] = .string("Opaque") }
         default: break

@@ -71,14 +71,12 @@ public enum ClusterSetup {
         store.clock = Timestamp(milliseconds: start.milliseconds - bootTime.milliseconds)
         // The system PriorityClasses, which the API server creates at its start
         // (AddSystemPriorityClasses; descriptions from SystemPriorityClasses).
-        for name in ["system-node-critical", "system-cluster-critical"] {
-            guard let value = PriorityClasses.system[name]?.value else { continue }
-            let description = name == "system-node-critical"
-                ? "Used for system critical pods that must not be moved from their current node."
-                : "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."
+        // (Highest first, as SystemPriorityClasses lists them.)
+        for (name, system) in PriorityClasses.system.sorted(by: { $0.value.value > $1.value.value }) {
             var priorityClass = Resource(Object([
                 "apiVersion": .string("scheduling.k8s.io/v1"), "kind": .string("PriorityClass"),
-                "metadata": .object(Object(["name": .string(name)])), "value": .int(value), "description": .string(description),
+                "metadata": .object(Object(["name": .string(name)])), "value": .int(system.value),
+                "description": .string(PriorityClasses.systemDescriptions[name] ?? ""),
             ]))
             Defaults.apply(to: &priorityClass)
             try store.create(priorityClass)
