@@ -222,6 +222,38 @@ final class StateDamageTests: XCTestCase {
         XCTAssertFalse(pods.contains("pod/web"), "the old pods are gone")
     }
 
+    // A table's count in state.json is the manifest's word, not its objects': edited to 2^31 it
+    // was trusted by a reservation at load (`status` and `apply` aborted allocating 100 GB),
+    // edited to 0 the next commit of anything left the table out of the manifest (every pod
+    // lost). Now neither: the count is never trusted with memory, and one its files belie is
+    // found out by counting the objects, which the next commit writes back.
+    func testATableCountThatLiesIsNeitherFatalNorLossy() throws {
+        let configMap = try temporaryDirectory(self).appendingPathComponent("cm.yaml")
+        try Data("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: b}\n".utf8).write(to: configMap)
+        for lie in [1 << 31, 0, 1] {
+            let s = try rolledOut()
+            let before = try RolloutRun.run(["get", "pods", "-A", "-o", "name", "--state", s]).stdout
+            let manifest = URL(fileURLWithPath: "\(s)/state.json")
+            var state = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: manifest)) as? [String: Any])
+            var tables = try XCTUnwrap(state["tables"] as? [String: Any])
+            var pods = try XCTUnwrap(tables["Pod"] as? [String: Any])
+            let truth = try XCTUnwrap(pods["count"] as? Int)
+            XCTAssertEqual(before.split(separator: "\n").count, truth)
+            pods["count"] = lie
+            tables["Pod"] = pods
+            state["tables"] = tables
+            try JSONSerialization.data(withJSONObject: state).write(to: manifest)
+            var run = try RolloutRun.run(["status", "deploy/web", "--state", s])
+            XCTAssertEqual(run.status, 0, "count \(lie): \(run.stderr)")
+            XCTAssertEqual(run.stdout, "deployment \"web\" successfully rolled out\n", "count \(lie)")
+            run = try RolloutRun.run(["apply", "-f", configMap.path, "--state", s])
+            XCTAssertEqual(run.status, 0, "count \(lie): \(run.stderr)")
+            XCTAssertEqual(try RolloutRun.run(["get", "pods", "-A", "-o", "name", "--state", s]).stdout, before, "count \(lie): the pods are all kept")
+            let written = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: manifest)) as? [String: Any])
+            XCTAssertEqual(((written["tables"] as? [String: Any])?["Pod"] as? [String: Any])?["count"] as? Int, truth, "count \(lie): the objects' count is written back")
+        }
+    }
+
     // Deliverable 3: a damaged or poisoned object can always be removed, as kubectl removes one.
     func testADamagedObjectCanBeForceDeleted() throws {
         let s = try rolledOut()

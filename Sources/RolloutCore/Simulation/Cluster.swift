@@ -311,7 +311,11 @@ public final class Cluster {
         // hold one copy of what they share, as new ones do.
         for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs, classes: priorityClasses) }
         let inputs = ReadOnly((replicaSets: replicaSets, templates: podTemplates, memories: memories, now: now))
-        pods.reserveCapacity(try store.count(Self.podType))
+        // Room for twice the stored pods: a rollout of them all makes as many again (the gone
+        // ones stay until saved), and growing there rehashes every uid, once per doubling.
+        // (The count is the manifest's word until its shards are read: what is reserved on it
+        // is bounded — a state edited to say 2^31 pods is not a 100 GB allocation.)
+        pods.reserveCapacity(2 * min(try store.count(Self.podType), Self.podsReservedAtMost))
         try store.forEachBatch(Self.podType, transform: { stored -> LoadedPod in
             let full: Resource
             switch stored {
@@ -412,7 +416,7 @@ public final class Cluster {
         events = sortedEvents
         eventSeries = EventSeriesIndex(capacity: events.count)
         for (i, e) in events.enumerated() { eventSeries.set(e.seriesKey, i, in: events) }
-        podNames.reserveCapacity(pods.count)
+        podNames.reserveCapacity(pods.capacity)
         for pod in pods.values {
             if !pod.gone, let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
             if !pod.gone, pod.ownerKind != "ReplicaSet", !pod.ownerUID.isEmpty { livePods[pod.ownerUID, default: 0] += 1 }
@@ -863,6 +867,9 @@ public final class Cluster {
     var eventSeries = EventSeriesIndex()
     /// The namespace and name of every pod that exists, for unique generated names.
     var podNames: Set<PodName> = []
+    /// The most stored pods room is made for at load (`init(store:)`): four times
+    /// Kubernetes' limit of 150,000.
+    static let podsReservedAtMost = 600_000
     /// Pods waiting for a node.
     var unscheduled: Set<String> = []
     /// Where the scheduler's next search for feasible nodes starts (`nextStartNodeIndex`).

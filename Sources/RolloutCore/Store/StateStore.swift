@@ -200,6 +200,14 @@ public final class StateStore {
             }
             tables[member.key] = Table(shardCount: files.count, files: files, count: count, templatesFile: templates)
             typeNames[member.key] = (apiVersion, kind)
+            // A count its files belie (none of a table that names files, fewer than the files
+            // that hold one each, some of one that names none) is found out now, by reading
+            // and counting: a commit would otherwise leave the table out of the manifest, or
+            // keep a count that reservations and resharding would trust.
+            let holding = files.filter { !$0.isEmpty }.count
+            if (count == 0) != (holding == 0) || count < holding {
+                _ = try loadedTable(member.key)
+            }
         }
     }
 

@@ -251,6 +251,7 @@ struct Table {
         let missing = (0..<shardCount).filter { shards[$0] == nil }
         guard missing.count > 1 else {
             for index in missing { try load(shard: index, read: read) }
+            recount()
             return
         }
         // `read` only reads files (`StateStore.readShard`); nothing changes while the tasks run.
@@ -261,6 +262,14 @@ struct Table {
             } catch { return .failure(error) }
         }
         for (index, outcome) in zip(missing, outcomes) { shards[index] = try outcome.get() }
+        recount()
+    }
+
+    /// With every shard loaded, the objects are counted: the manifest's count is only its word
+    /// (a state edited by hand can say 0 of a table that holds objects, which the next commit
+    /// would then leave out, or 2^31, which a reservation would trust).
+    private mutating func recount() {
+        count = shards.values.reduce(0) { $0 + $1.count }
     }
 
     /// The entries of the shard whose files are `base`.objects and `base`.rows ("" for an
@@ -583,13 +592,22 @@ struct Table {
         }
     }
 
+    /// The shards `count` objects are kept in: doubled while each would hold more than
+    /// `objectsPerShard`, up to `maxShards`.
+    private var shardsWanted: Int {
+        var wanted = 1
+        while wanted < Self.maxShards && wanted * Self.objectsPerShard < count { wanted *= 2 }
+        return wanted
+    }
+
     /// Before writing: split (or merge) shards when the table grew (or shrank) past a
     /// power-of-two boundary; every shard is then rewritten.
     mutating func reshardIfNeeded(read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
-        var wanted = 1
-        while wanted < Self.maxShards && wanted * Self.objectsPerShard < count { wanted *= 2 }
-        guard wanted != shardCount else { return }
+        guard shardsWanted != shardCount else { return }
+        // Loaded, the objects are counted (`recount`): the number split is theirs.
         try loadAll(read: read)
+        let wanted = shardsWanted
+        guard wanted != shardCount else { return }
         // Each entry goes straight to its new shard (a key is in one shard only).
         var split = [[Key: Entry]](repeating: [:], count: wanted)
         let perShard = count / wanted + 1
