@@ -115,4 +115,30 @@ final class EndpointBookTests: XCTestCase {
             XCTAssertTrue(zip(list, expected).allSatisfy { $0 === $1 }, "round \(round)")
         }
     }
+
+    // The slices and the updates on their way compare endpoint lists by `Value.equalElements`:
+    // it must say what `==` says — an endpoint that is the same object in both is passed over
+    // unread, one made apart is compared member by member.
+    func testEqualElementsIsEquality() {
+        func endpoint(_ ip: String, ready: Bool) -> Value {
+            .object(Object(["addresses": .array([.string(ip)]), "conditions": .object(Object(["ready": .bool(ready)]))]))
+        }
+        let a = endpoint("10.0.0.1", ready: true), b = endpoint("10.0.0.2", ready: false)
+        let aAgain = endpoint("10.0.0.1", ready: true)
+        XCTAssertTrue(Value.sameObject(a, a))
+        XCTAssertFalse(Value.sameObject(a, aAgain), "made apart: equal, not the same object")
+        XCTAssertFalse(Value.sameObject(.string("x"), .string("x")), "only objects are told apart by place")
+        let cases: [(x: [Value], y: [Value])] = [
+            ([], []), ([a], [a]), ([a, b], [a, b]), ([a, b], [aAgain, b]), ([a], [b]), ([a, b], [b, a]), ([a], [a, b]),
+            ([a, .null], [a, .null]), ([.object(Object())], [.object(Object())]), ([.object(Object())], [a]),
+            ([.int(1), .string("x")], [.int(1), .string("x")]), ([.int(1)], [.float(1)]),
+        ]
+        for (x, y) in cases {
+            XCTAssertEqual(Value.equalElements(x[...], y[...]), x == y, "\(x) vs \(y)")
+            XCTAssertEqual(Value.equalLists(.array(x), .array(y)), x == y, "\(x) vs \(y)")
+            if x.count > 1 { XCTAssertEqual(Value.equalElements(x[1...], y[1...]), x[1...] == y[1...], "slices of \(x) vs \(y)") }
+        }
+        XCTAssertFalse(Value.equalLists(.array([a]), .object(Object())))
+        XCTAssertTrue(Value.equalLists(.string("x"), .string("x")))
+    }
 }

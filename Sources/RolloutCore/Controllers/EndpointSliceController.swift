@@ -95,10 +95,9 @@ enum EndpointSliceController {
     static func publish(_ serviceKey: ObjectKey, endpoints: [Value], ports: [Value], in c: Cluster) {
         let service = c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: serviceKey.namespace, name: serviceKey.name)]
         var existing = c.endpointSlices[serviceKey] ?? []
-        var chunks: [[Value]] = stride(from: 0, to: endpoints.count, by: maxEndpointsPerSlice).map {
-            Array(endpoints[$0..<min($0 + maxEndpointsPerSlice, endpoints.count)])
-        }
-        if chunks.isEmpty { chunks = [[]] }
+        var chunks: [Range<Int>] = stride(from: 0, to: endpoints.count, by: maxEndpointsPerSlice).map { $0..<min($0 + maxEndpointsPerSlice, endpoints.count) }
+        if chunks.isEmpty { chunks = [0..<0] }
+        let wantedPorts = Value.array(ports)
         var slices: [Resource] = []
         for (i, chunk) in chunks.enumerated() {
             var slice: Resource
@@ -121,10 +120,26 @@ enum EndpointSliceController {
                 slice = Resource(Object(["apiVersion": .string("discovery.k8s.io/v1"), "kind": .string("EndpointSlice"), "metadata": .object(meta),
                                          "addressType": .string("IPv4")]))
             }
-            let before = slice
-            slice.object["endpoints"] = chunk.isEmpty ? nil : .array(chunk)
-            slice.object["ports"] = .array(ports)
-            if slice != before || i >= existing.count { c.dirtySlices.insert(slice.key) }
+            // A slice whose endpoints are the same objects as before keeps its list: its
+            // endpoints are neither copied nor compared member by member (at a sync of a
+            // Service of 100,000 pods, most of its 1,000 slices). What is set is only what
+            // differs, so a slice that changed is one whose endpoints or ports did.
+            var changed = i >= existing.count
+            if chunk.isEmpty {
+                if slice.object["endpoints"] != nil {
+                    slice.object["endpoints"] = nil
+                    changed = true
+                }
+            } else if case .array(let old)? = slice.object["endpoints"], Value.equalElements(old[...], endpoints[chunk]) {
+            } else {
+                slice.object["endpoints"] = .array(Array(endpoints[chunk]))
+                changed = true
+            }
+            if slice.object["ports"] != wantedPorts {
+                slice.object["ports"] = wantedPorts
+                changed = true
+            }
+            if changed { c.dirtySlices.insert(slice.key) }
             slices.append(slice)
         }
         if existing.count > slices.count {
@@ -262,7 +277,19 @@ enum KubeProxy {
         /// The pod (uid) the endpoint at this index names.
         private func uid(_ index: Int32) -> String {
             guard let endpoints else { return uids[Int(index)] }
-            return endpoints[Int(index)]["targetRef"]?["uid"]?.stringValue ?? ""
+            return Self.targetUID(endpoints[Int(index)])
+        }
+
+        /// `endpoint["targetRef"]["uid"]`. The endpoints here are the controller's own
+        /// (`endpoint(for:)`: `targetRef` last, and in it — `SimPod.targetRef` — `uid` last, each
+        /// key once), so the last members are looked at first: every request asks, 400,000
+        /// of them at Kubernetes' limits. Any other shape is looked up by name.
+        static func targetUID(_ endpoint: Value) -> String {
+            if case .object(let o) = endpoint, let ref = o.members.last, ref.key == "targetRef",
+               case .object(let r) = ref.value, let uid = r.members.last, uid.key == "uid", case .string(let s) = uid.value {
+                return s
+            }
+            return endpoint["targetRef"]?["uid"]?.stringValue ?? ""
         }
 
         /// The ready endpoints' pods, and the serving and terminating ones', in order.

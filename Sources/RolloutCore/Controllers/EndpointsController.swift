@@ -98,7 +98,9 @@ enum EndpointsController {
                                     endpoints: publishedEndpoints(endpointsKey, in: c),
                                     overCapacity: c.endpoints[endpointsKey]?.annotations[overCapacityAnnotation] != nil)
             let noSlicesYet = c.pendingEndpoints[endpointsKey] == nil && c.endpointSlices[endpointsKey] == nil
-            if subsets != target.subsets || endpoints != target.endpoints || overCapacity != target.overCapacity || noSlicesYet {
+            // (The endpoints that did not move are the same objects as in the target: they are
+            // passed over without being read.)
+            if subsets != target.subsets || !Value.equalLists(endpoints, target.endpoints) || overCapacity != target.overCapacity || noSlicesYet {
                 let at = c.now.adding(c.endpointPropagation)
                 c.pendingEndpoints[endpointsKey, default: []].append(PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints, overCapacity: overCapacity,
                                                                                       conditions: conditions))
