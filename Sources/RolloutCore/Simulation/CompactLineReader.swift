@@ -176,14 +176,23 @@ struct CompactLineReader {
     }
 
     private mutating func readEvent(namespace: String, name: String) -> (event: SimEvent, resourceVersion: String?)? {
-        var strings = [String?](repeating: nil, count: EventMember.component.rawValue + 1)
+        // Each member in a variable of its own, not in an array: an array would be one more
+        // allocation per event, 750,000 of them at Kubernetes' limits.
+        var rv: String?, kind: String?, object: String?, uid: String?, type: String?, reason: String?, message: String?, component: String?
         var first: Timestamp?, last: Timestamp?, count: Int?
         guard take(UInt8(ascii: "{")) else { return nil }
         var next = 0
         repeat {
             guard let k: EventMember = key(Self.eventKeys, from: &next) else { return nil }
             switch k {
-            case .rv, .kind, .object, .uid, .type, .reason, .message, .component: guard let v = string() else { return nil }; strings[k.rawValue] = v
+            case .rv: guard let v = string() else { return nil }; rv = v
+            case .kind: guard let v = string() else { return nil }; kind = v
+            case .object: guard let v = string() else { return nil }; object = v
+            case .uid: guard let v = string() else { return nil }; uid = v
+            case .type: guard let v = string() else { return nil }; type = v
+            case .reason: guard let v = string() else { return nil }; reason = v
+            case .message: guard let v = string() else { return nil }; message = v
+            case .component: guard let v = string() else { return nil }; component = v
             case .first: guard let v = time() else { return nil }; first = v
             case .last: guard let v = time() else { return nil }; last = v
             case .count:
@@ -191,13 +200,11 @@ struct CompactLineReader {
                 count = v
             }
         } while take(UInt8(ascii: ","))
-        func text(_ member: EventMember) -> String? { strings[member.rawValue] }
-        guard take(UInt8(ascii: "}")), i == bytes.count, let kind = text(.kind), let object = text(.object), let uid = text(.uid),
-              let type = text(.type), let reason = text(.reason), let message = text(.message), let component = text(.component),
+        guard take(UInt8(ascii: "}")), i == bytes.count, let kind, let object, let uid, let type, let reason, let message, let component,
               let first, let last, let count else { return nil }
         let event = SimEvent(namespace: namespace, involvedKind: kind, involvedName: object, involvedUID: uid, type: type, reason: reason,
                              message: message, component: component, first: first, last: last, count: count, name: name)
-        return (event, text(.rv))
+        return (event, rv)
     }
 
     // MARK: tokens
