@@ -146,7 +146,8 @@ enum Global {
             io.out(result.message + "\n")
             io.flush()
         }, pace: { pacer.pace(to: $0) })
-        try cluster.save()
+        // The last save of this cluster: what follows only reads it.
+        try cluster.save(final: true)
         try store.commit()
         if let traffic = cluster.traffic { io.out(traffic.report()) }
         // A rolled-out app that clients outside cannot reach is not "successfully" out.
