@@ -138,8 +138,10 @@ enum Scheduler {
         var feasible: [Int] = []
         feasible.reserveCapacity(min(limit, states.count))
         var resources = NodeScores.ResourceScores(nodes: states.count)
-        // Where the best totals of a pod lie among its feasible nodes, kept through the pass.
+        // Where the best totals of a pod lie among its feasible nodes, and its nodes' spread
+        // scores (`NodeScores.bestUntainted`), kept through the pass.
         var tiePlaces: [Int] = []
+        var rawSpread: [Int] = []
         for (pod, r) in queue {
             // VolumeBinding's PreFilter: a claim that does not exist fails the pod on every
             // node, unresolvably (`volume_binding.go` PreFilter; the kubelet never sees it).
@@ -197,20 +199,35 @@ enum Scheduler {
                     spread.verify(in: c, index: index, states: states)
                     #endif
                 }
-                let own = r.spread.isEmpty ? nil : PodTopologySpread.scores(topology, feasible: feasible, nodes: states)
-                let podAffinity = affinityMatters ? InterPodAffinity.scores(r, labels: pod.labels, namespace: pod.namespace, placed: placed, feasible: feasible, nodes: states) : nil
-                let totals = NodeScores.totals(r, counts: systemDefault ? spread.counts : nil, zoneCounts: systemDefault ? spread.zoneCounts : [], ownSpread: own,
-                                               podAffinity: podAffinity, feasible: feasible, states: states, table: table, resources: &resources)
-                // selectHost among the best: the tie the seed picks, in feasible order. (Without
-                // a branch on the scores, which vary from node to node: the best by `max`, and
-                // the places of the ties written each time, the count moved on only for a tie.)
-                var best = Int.min
-                for total in totals { best = max(best, total) }
-                if tiePlaces.count < totals.count { tiePlaces = [Int](repeating: 0, count: totals.count) }
-                var ties = 0
-                for k in totals.indices {
-                    tiePlaces[ties] = k
-                    ties &+= totals[k] == best ? 1 : 0
+                // selectHost among the best: the tie the seed picks, in feasible order.
+                let ties: Int
+                if systemDefault && !affinityMatters && r.preferredTerms.isEmpty,
+                   let found = NodeScores.bestUntainted(r, counts: spread.counts, zoneCounts: spread.zoneCounts, feasible: feasible, table: table,
+                                                        resources: &resources, raw: &rawSpread, tiePlaces: &tiePlaces) {
+                    ties = found.ties
+                    #if DEBUG
+                    let totals = NodeScores.totals(r, counts: spread.counts, zoneCounts: spread.zoneCounts, feasible: feasible, states: states, table: table, resources: &resources)
+                    let best = totals.max() ?? Int.min
+                    precondition(found.best == best && Array(tiePlaces.prefix(ties)) == totals.indices.filter { totals[$0] == best },
+                                 "scheduler: the untainted nodes' best differs from the totals'")
+                    #endif
+                } else {
+                    let own = r.spread.isEmpty ? nil : PodTopologySpread.scores(topology, feasible: feasible, nodes: states)
+                    let podAffinity = affinityMatters ? InterPodAffinity.scores(r, labels: pod.labels, namespace: pod.namespace, placed: placed, feasible: feasible, nodes: states) : nil
+                    let totals = NodeScores.totals(r, counts: systemDefault ? spread.counts : nil, zoneCounts: systemDefault ? spread.zoneCounts : [], ownSpread: own,
+                                                   podAffinity: podAffinity, feasible: feasible, states: states, table: table, resources: &resources)
+                    // (Without a branch on the scores, which vary from node to node: the best by
+                    // `max`, and the places of the ties written each time, the count moved on
+                    // only for a tie.)
+                    var best = Int.min
+                    for total in totals { best = max(best, total) }
+                    if tiePlaces.count < totals.count { tiePlaces = [Int](repeating: 0, count: totals.count) }
+                    var counted = 0
+                    for k in totals.indices {
+                        tiePlaces[counted] = k
+                        counted &+= totals[k] == best ? 1 : 0
+                    }
+                    ties = counted
                 }
                 chosen = feasible[tiePlaces[Int(seed(pod.uid) % UInt64(ties))]]
             }
