@@ -486,7 +486,12 @@ public final class Cluster {
     // MARK: indices
 
     func replicaSets(ownedBy uid: String) -> [SimReplicaSet] {
-        (replicaSetsByOwner[uid] ?? []).compactMap { replicaSets[$0] }.filter { !$0.deleted }
+        // (One pass: each ReplicaSet, a large value, copied once — every Deployment sync asks.)
+        var owned: [SimReplicaSet] = []
+        for rs in replicaSetsByOwner[uid] ?? [] {
+            if let found = replicaSets[rs], !found.deleted { owned.append(found) }
+        }
+        return owned
     }
 
     /// The counts of the pods `uid` owns (PodCounts).

@@ -278,10 +278,13 @@ public final class SimPod {
     /// regular init container is pending or an app container waits without having run;
     /// Running from then on.
     public var phase: String {
-        for (c, b) in zip(containers, behaviour.containers) {
-            switch (b.role, c.state) {
+        // (By index, both lists in step: no container or behaviour copied — the ReplicaSet
+        // controller asks for every pod it ranks.)
+        let behaviours = behaviour.containers
+        for i in 0..<min(containers.count, behaviours.count) {
+            switch (behaviours[i].role, containers[i].state) {
             case (.regularInit, .running): return "Pending"
-            case (.regularInit, .waiting), (.app, .waiting): if c.last == nil { return "Pending" }
+            case (.regularInit, .waiting), (.app, .waiting): if containers[i].last == nil { return "Pending" }
             default: continue
             }
         }
