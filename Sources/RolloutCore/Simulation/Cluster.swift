@@ -1038,7 +1038,7 @@ public final class Cluster {
         // they are stored.
         // (Read through the buffer: each event's two fields, not a copy of the event — 300,000
         // of them at Kubernetes' limits, each copy retaining and releasing nine strings.)
-        // (A pod's events mostly lie together — a kubelet sync records several at once —: the
+        // (A pod's events mostly lie together, a kubelet sync recording several at once: the
         // pod looked up last is asked first, its uid not hashed again.)
         let goes = events.withUnsafeBufferPointer { buffer in
             var last: (uid: String, gone: Bool)?
