@@ -12,11 +12,14 @@ enum Kubelet {
     static func nextTransition(_ pod: SimPod, now: Timestamp) -> Timestamp? {
         guard let scheduled = pod.scheduledAt, !pod.gone else { return nil }
         if pod.admittedAt == nil && pod.deletion == nil { return pod.mountRetry?.at ?? scheduled }
-        var times: [Timestamp] = []
-        for (i, b) in pod.behaviour.containers.enumerated() where i < pod.containers.count {
-            if let t = nextTransition(pod.containers[i], b, pod: pod, now: now) { times.append(t) }
+        // (The earliest kept as it is found, the containers read by index: no list made, no
+        // behaviour copied — every pod asks after every sync.)
+        var earliest: Timestamp?
+        let behaviours = pod.behaviour.containers
+        for i in 0..<min(behaviours.count, pod.containers.count) {
+            if let t = nextTransition(pod.containers[i], behaviours[i], pod: pod, now: now) { earliest = min(earliest ?? t, t) }
         }
-        return times.min()
+        return earliest
     }
 
     static func nextTransition(_ c: SimContainer, _ b: ContainerBehaviour, pod: SimPod, now: Timestamp) -> Timestamp? {
@@ -28,27 +31,28 @@ enum Kubelet {
         case .none: break
         }
         guard case .running(let start) = c.state, pod.deletion == nil, let anchor = pod.admittedAt else { return nil }
-        var times: [Timestamp] = []
-        if let crash = b.crashAfter { times.append(start.adding(crash)) }
-        if let done = b.completesAfter { times.append(start.adding(done)) }
+        var earliest: Timestamp?
+        func consider(_ t: Timestamp) { earliest = min(earliest ?? t, t) }
+        if let crash = b.crashAfter { consider(start.adding(crash)) }
+        if let done = b.completesAfter { consider(start.adding(done)) }
         if !c.started {
             switch Prober.startup(b, start: start, anchor: anchor) {
-            case .started(let t), .killed(let t): times.append(t)
+            case .started(let t), .killed(let t): consider(t)
             }
         } else if let started = c.startedAt {
-            if let kill = Prober.livenessKill(b, start: start, started: started, anchor: anchor) { times.append(kill) }
+            if let kill = Prober.livenessKill(b, start: start, started: started, anchor: anchor) { consider(kill) }
             if b.role != .regularInit {
                 // The published result now, and the next change after now.
                 let flips = Prober.readiness(b, start: start, started: started)
                 let current = flips.last(where: { $0.at <= now })?.ready ?? false
                 if current != c.ready {
-                    times.append(now)
+                    consider(now)
                 } else if let next = flips.first(where: { $0.at > now }) {
-                    times.append(next.at)
+                    consider(next.at)
                 }
             }
         }
-        return times.min()
+        return earliest
     }
 
     static func scheduleNext(_ uid: String, in c: Cluster, afterSync: Bool = false) {
