@@ -437,6 +437,78 @@ final class StateStoreTests: XCTestCase {
         store.close()
     }
 
+    /// Deleting many objects at once (`StateStore.delete(_:)` with the keys, as a rollout's save
+    /// removes its replaced pods and their events) stores exactly what deleting them one by one
+    /// stores: the same files, byte for byte — whether a shard is made again from what it
+    /// keeps (a quarter or more of it going) or loses its objects one by one, with keys not
+    /// stored, named twice, of two types, and with the shards' lines let go first (as the
+    /// cluster reads pods and events). A served store reports each deletion, in order.
+    func testDeletingManyAtOnceStoresWhatDeletingOneByOneStores() throws {
+        let configMaps = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
+        func secret(_ name: String) -> Resource {
+            Resource(Object([
+                "apiVersion": .string("v1"), "kind": .string("Secret"),
+                "metadata": .object(Object(["name": .string(name), "namespace": .string("default")])),
+                "data": .object(Object(["k": .string("dg==")])),
+            ]))
+        }
+        func key(_ type: String, _ name: String) -> ObjectKey { ObjectKey(type: type, namespace: "default", name: name) }
+        let names = (0..<1500).map { String(format: "cm-%04d", $0) }
+        let cases: [(String, keys: [ObjectKey], released: Bool)] = [
+            ("every other one: each shard made again", names.enumerated().filter { $0.offset % 2 == 0 }.map { key("ConfigMap", $0.element) }, false),
+            ("three: removed one by one", ["cm-0003", "cm-0700", "cm-1499"].map { key("ConfigMap", $0) }, false),
+            ("all of them", names.map { key("ConfigMap", $0) }, false),
+            ("not stored, twice, two types", [key("ConfigMap", "cm-0001"), key("ConfigMap", "nope"), key("Secret", "s-1"), key("ConfigMap", "cm-0001"),
+                                              key("Secret", "s-0")] + names.prefix(800).map { key("ConfigMap", $0) }, false),
+            ("every third one, lines let go", names.enumerated().filter { $0.offset % 3 == 0 }.map { key("ConfigMap", $0.element) }, true),
+        ]
+        let base = try temporaryDirectory(self)
+        let seed = base.appendingPathComponent("seed").path
+        var store = try StateStore(directory: seed, writable: true, newCluster: ClusterSpec(profile: .bare))
+        for name in names { try store.create(configMap(name)) }
+        for i in 0..<3 { try store.create(secret("s-\(i)")) }
+        try store.commit()
+        store.close()
+        func files(_ directory: String) -> [String: Data] {
+            var files: [String: Data] = [:]
+            for name in FileIO.filesIn("\(directory)/objects") { files[name] = FileManager.default.contents(atPath: "\(directory)/objects/\(name)") }
+            files["state.json"] = FileManager.default.contents(atPath: "\(directory)/state.json")
+            return files
+        }
+        for (n, (name, keys, released)) in cases.enumerated() {
+            var results: [[String: Data]] = []
+            for together in [false, true] {
+                let directory = base.appendingPathComponent("\(n)-\(together)").path
+                try FileManager.default.copyItem(atPath: seed, toPath: directory)
+                let s = try StateStore(directory: directory, writable: true)
+                if released { try s.forEachBatch(configMaps, transform: { _ in 0 }) { (_: [Int]) throws(StoreError) in } }
+                if together {
+                    try s.delete(keys)
+                } else {
+                    for key in keys { try s.delete(key) }
+                }
+                try s.commit()
+                s.close()
+                results.append(files(directory))
+            }
+            XCTAssertEqual(results[0], results[1], name)
+            let reread = try StateStore(directory: base.appendingPathComponent("\(n)-true").path, writable: false)
+            XCTAssertEqual(try reread.list(configMaps).map(\.name), names.filter { !keys.map(\.name).contains($0) }, name)
+            reread.close()
+        }
+
+        // Served: each deletion is a change its watches see, in the order given.
+        let served = base.appendingPathComponent("served").path
+        try FileManager.default.copyItem(atPath: seed, toPath: served)
+        store = try StateStore(directory: served, writable: true)
+        let journal = ChangeJournal(resourceVersion: store.resourceVersion)
+        store.journal = journal
+        try store.delete([key("ConfigMap", "cm-0009"), key("Secret", "s-2"), key("ConfigMap", "nope"), key("ConfigMap", "cm-0002")])
+        guard case .changes(let seen, _) = journal.changes(after: 0, timeout: 0) else { return XCTFail("no changes journaled") }
+        XCTAssertEqual(seen.map { "\($0.kind.rawValue) \($0.type) \($0.name)" }, ["DELETED ConfigMap cm-0009", "DELETED Secret s-2", "DELETED ConfigMap cm-0002"])
+        store.close()
+    }
+
     /// An object prepared ahead on another core (`StateStore.Prepared`, as `Cluster.save`
     /// stores pods and events) is stored exactly as `put` stores it: the same resourceVersion,
     /// the same object read back, the same lines in the shard files, the same listing row.

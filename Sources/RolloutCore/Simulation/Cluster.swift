@@ -27,6 +27,8 @@ public final class Cluster {
     }
     /// Where each node is in `nodes`, by name (the nodes keep their places).
     var nodeIndex: [String: Int] = [:]
+    /// The events this run recorded, and the stored ones it counted on again (read back from
+    /// `storedEvents` when their series recurred).
     public internal(set) var events: [SimEvent] = []
 
     var timelines: [ObjectKey: Timeline] = [:]
@@ -378,9 +380,22 @@ public final class Cluster {
         for key in endpointSlices.keys {
             endpointSlices[key]?.sort { ($0.creationTimestamp ?? "", $0.name) < ($1.creationTimestamp ?? "", $1.name) }
         }
-        // Events, the most numerous after pods, are read the same way and kept as SimEvents, in
-        // the order of their times (below): read in no order, no key sorted or looked up.
-        var eventParts = try store.readAllParts(Self.eventType, transform: { Self.loadedEvent($0) })
+        // Events, the most numerous after pods, are not read into SimEvents: each one's key,
+        // series, last time and pod are kept (`StoredEvents`), from its compact line without
+        // its strings made (`CompactLineReader.eventSummary`; any other line read in full, as
+        // strictly as before). Read on every core, in no order, no key sorted or looked up.
+        let loadedPods = ReadOnly(pods)
+        let refParts = try store.readAllParts(Self.eventType, fast: { key, json in
+            CompactLineReader.eventSummary(json).map { summary in
+                StoredEvents.Ref(key: key, series: summary.series, last: summary.last, pod: summary.podUID.flatMap { loadedPods.value[$0] })
+            }
+        }, transform: { stored in
+            Self.loadedEvent(stored).map { event in
+                StoredEvents.Ref(key: Table.Key(namespace: event.namespace, name: event.name), series: EventSeriesHash.of(event.seriesKey),
+                                 last: event.last.milliseconds, pod: event.involvedKind == "Pod" ? loadedPods.value[event.involvedUID] : nil)
+            }
+        })
+        storedEvents = StoredEvents(refParts.flatMap { $0 })
         // Endpoint updates still propagating when the last command stopped.
         for pending in try list(Self.pendingEndpointsType) {
             let key = ObjectKey(type: Self.endpointsType.storageKey, namespace: pending.namespace ?? "default", name: pending.name)
@@ -397,25 +412,6 @@ public final class Cluster {
         for t in try list(Timeline.type) {
             if let timeline = Timeline(t) { timelines[Timeline.workloadKey(t)] = timeline }
         }
-        // By time, then name, then namespace: a total order, so the order they were read in
-        // cannot show. Their indices are sorted, not the events (large values to move); and
-        // each event is moved, never copied — out of its shard into one list, then to its
-        // place (a copy retains each of its strings, and letting the original go releases
-        // them again: memory touched at random, 200,000 events at 100,000 pods).
-        var read: [SimEvent] = []
-        read.reserveCapacity(eventParts.reduce(0) { $0 + $1.count })
-        for p in eventParts.indices {
-            for i in eventParts[p].indices { read.append(exchange(&eventParts[p][i], with: SimEvent.placeholder)) }
-        }
-        eventParts = []
-        let byTime = StringOrder.sortedIndices(count: read.count, number: { read[$0].last.milliseconds }, string: { read[$0].name },
-                                               tie: { a, b in read[a].namespace != read[b].namespace ? read[a].namespace < read[b].namespace : nil })
-        var sortedEvents: [SimEvent] = []
-        sortedEvents.reserveCapacity(byTime.count)
-        for k in byTime { sortedEvents.append(exchange(&read[k], with: SimEvent.placeholder)) }
-        events = sortedEvents
-        eventSeries = EventSeriesIndex(capacity: events.count)
-        for (i, e) in events.enumerated() { eventSeries.set(e.seriesKey, i, in: events) }
         podNames.reserveCapacity(pods.capacity)
         for pod in pods.values {
             if !pod.gone, let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
@@ -820,6 +816,8 @@ public final class Cluster {
         }
         // The series' place, or this new event's (the key hashed once either way).
         let place = eventSeries.claim(seriesKey, next: events.count, in: events)
+        // A series no event of this run has may be a stored one's: read back to that place.
+        if place == events.count, let stored = readBackStored(seriesKey) { events.append(stored) }
         if place < events.count {
             events[place].count += 1
             events[place].last = now
@@ -865,8 +863,49 @@ public final class Cluster {
     }
 
     func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
-        eventSeries.index(of: .plain(kind: kind, uid: uid, reason: reason, message: message), in: events) != nil
+        let key = EventSeriesKey.plain(kind: kind, uid: uid, reason: reason, message: message)
+        if eventSeries.index(of: key, in: events) != nil { return true }
+        return storedEvents.candidates(EventSeriesHash.of(key)).contains { storedEvent(storedEvents.refs[$0])?.seriesKey == key }
     }
+
+    /// The stored event of a series no event of this run has (`StoredEvents`), read back and
+    /// taken out of the stored ones; of two or more, the latest by last time, then name, then
+    /// namespace — the one counted on when every stored event was read, in that order, and the
+    /// last of a series kept. Nil when none is stored.
+    private func readBackStored(_ key: EventSeriesKey) -> SimEvent? {
+        guard storedEvents.liveCount > 0 else { return nil }
+        var best: (ref: Int, event: SimEvent)?
+        for i in storedEvents.candidates(EventSeriesHash.of(key)) {
+            guard let event = storedEvent(storedEvents.refs[i]), event.seriesKey == key else { continue }
+            if let best, (best.event.last.milliseconds, best.event.name, best.event.namespace) > (event.last.milliseconds, event.name, event.namespace) {
+                continue
+            }
+            best = (i, event)
+        }
+        guard let (ref, found) = best else { return nil }
+        storedEvents.take(ref)
+        var event = found
+        event.stored = true
+        event.loadedLast = event.last
+        return event
+    }
+
+    /// A stored event read back; nil when it no longer can be (its shard's files went since
+    /// the load read it: the commit, which needs them, says so).
+    private func storedEvent(_ ref: StoredEvents.Ref) -> SimEvent? {
+        guard let stored = try? store.storedForm(ObjectKey(type: Self.eventType.storageKey, namespace: ref.key.namespace, name: ref.key.name)),
+              case .success(let event) = Self.loadedEvent(stored) else { return nil }
+        return event
+    }
+
+    /// Where a stored event stood when every stored event was read at load: by last time, then
+    /// name, then namespace (as `String` orders them).
+    private static func loadOrder(_ event: SimEvent) -> (Int, String, String) {
+        ((event.loadedLast ?? event.last).milliseconds, event.name, event.namespace)
+    }
+
+    /// The events earlier commands stored that none of this run's has read back.
+    var storedEvents = StoredEvents()
     var aggregates: [EventAggregateKey: (last: Timestamp, messages: Set<String>)] = [:]
     /// Where each event series (object, reason, message) is in `events`.
     var eventSeries = EventSeriesIndex()
@@ -982,8 +1021,13 @@ public final class Cluster {
             replaced.insert(pod.uid)
             try store.delete(ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name))
         }
+        // The pods that went are removed together (`StateStore.delete(_:)` with the keys),
+        // before the others are written.
+        try store.delete(changedPods.compactMap { pod -> ObjectKey? in
+            guard pod.gone, !replaced.contains(pod.uid) else { return nil }
+            return ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
+        })
         for (i, pod) in changedPods.enumerated() where !replaced.contains(pod.uid) {
-            let key = ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
             let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
             if let memory = memories[i] {
                 try store.put(memory, creating: false)
@@ -992,10 +1036,7 @@ public final class Cluster {
                 try store.delete(memoryKey)
                 storedMemories.remove(memoryKey)
             }
-            guard let prepared = try encodings[i].get() else {
-                try store.delete(key)
-                continue
-            }
+            guard let prepared = try encodings[i].get() else { continue }
             try store.put(prepared)
         }
         // Memories of pods deleted by other means (`delete --force`, a namespace).
@@ -1050,9 +1091,17 @@ public final class Cluster {
                 return gone
             }
         }
+        // Numbered in the order the events would stand in had every stored one been read at
+        // load, ahead of this run's, by last time, name and namespace: those read back first
+        // (`SimEvent.loadedLast`), in that order, then the others as they were recorded.
         var eventVersions = [Int](repeating: 0, count: events.count)
         var eventVersion = store.nextResourceVersion
-        for (i, event) in events.enumerated() where !goes[i] && event.dirty {
+        var numbering = events.indices.filter { !goes[$0] && events[$0].dirty }
+        if numbering.contains(where: { events[$0].loadedLast != nil }) {
+            let readBack = numbering.filter { events[$0].loadedLast != nil }.sorted { Self.loadOrder(events[$0]) < Self.loadOrder(events[$1]) }
+            numbering = readBack + numbering.filter { events[$0].loadedLast == nil }
+        }
+        for i in numbering {
             eventVersions[i] = eventVersion
             eventVersion += 1
         }
@@ -1078,19 +1127,43 @@ public final class Cluster {
                 } catch { return .failure(error) }
             }
         }()
+        // The ones that go are removed together (`StateStore.delete(_:)` with the keys), before
+        // the changed ones are written: this run's, and the stored ones none of this run's read
+        // back (`StoredEvents`) about a pod that went. A served store's watches see them go in
+        // the order the events would stand in had every stored one been read (see above).
+        var goneEvents: [(key: ObjectKey, loaded: (Int, String, String)?)] = []
+        for i in events.indices where goes[i] && (!events[i].dirty || events[i].stored) {
+            goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: events[i].namespace, name: events[i].name),
+                               events[i].loadedLast == nil ? nil : Self.loadOrder(events[i])))
+        }
+        var goneStored: [Int] = []
+        for i in storedEvents.refs.indices where storedEvents.isLive(i) && storedEvents.refs[i].pod?.gone == true {
+            goneStored.append(i)
+            let key = storedEvents.refs[i].key
+            goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: key.namespace, name: key.name),
+                               (storedEvents.refs[i].last, key.name, key.namespace)))
+        }
+        if store.journal != nil {
+            let loaded = goneEvents.filter { $0.loaded != nil }.sorted { a, b in
+                guard let x = a.loaded, let y = b.loaded else { return false }
+                return x < y
+            }
+            goneEvents = loaded + goneEvents.filter { $0.loaded == nil }
+        }
+        try store.delete(goneEvents.map(\.key))
+        if !final {
+            for i in goneStored { storedEvents.take(i) }
+            storedEvents.dropTaken()
+        }
+        // Written in the order they were numbered in.
+        for i in numbering {
+            guard let prepared = try preparedEvents[i].get() else { continue }
+            try store.put(prepared)
+            events[i].stored = true
+        }
         var someGo = false
         for i in events.indices {
-            if goes[i] {
-                someGo = true
-                if !events[i].dirty || events[i].stored {
-                    try store.delete(ObjectKey(type: Self.eventType.storageKey, namespace: events[i].namespace, name: events[i].name))
-                }
-                continue
-            }
-            if let prepared = try preparedEvents[i].get() {
-                try store.put(prepared)
-                events[i].stored = true
-            }
+            if goes[i] { someGo = true }
             events[i].dirty = false
         }
         if someGo && !final {

@@ -51,6 +51,29 @@ struct CompactLineReader {
         return event
     }
 
+    /// What `StoredEvents` keeps of an event's line (`EventSummary`): its series hashed, its
+    /// last time and, for a Pod event, the pod's uid — read as `readEvent` reads the line,
+    /// member by member and as strictly, without the event's strings being made. Nil for a
+    /// line `readEvent` would not read, or with a byte outside ASCII in a string: read in
+    /// full then. Debug builds read every line it reads in full too, and check it.
+    static func eventSummary(_ json: ArraySlice<UInt8>) -> EventSummary? {
+        let summary = json.withUnsafeBufferPointer { buffer in
+            var reader = CompactLineReader(buffer)
+            return reader.readEventSummary()
+        }
+        #if DEBUG
+        if let summary {
+            guard case .object(let object)? = try? JSONReader.parse(json),
+                  case .success(let general) = CompactEvent.event(object, namespace: "", name: ""),
+                  summary == EventSummary(series: EventSeriesHash.of(general.event.seriesKey), last: general.event.last.milliseconds,
+                                          podUID: general.event.involvedKind == "Pod" ? general.event.involvedUID : nil) else {
+                preconditionFailure("compact event's summary differs from the event read in full: \(String(decoding: json, as: UTF8.self))")
+            }
+        }
+        #endif
+        return summary
+    }
+
     // MARK: the line's members
 
     // The keys in the writer's order (`CompactMember`).
@@ -205,6 +228,106 @@ struct CompactLineReader {
         let event = SimEvent(namespace: namespace, involvedKind: kind, involvedName: object, involvedUID: uid, type: type, reason: reason,
                              message: message, component: component, first: first, last: last, count: count, name: name)
         return (event, rv)
+    }
+
+    private mutating func readEventSummary() -> EventSummary? {
+        // Each string member as where its text lies in the line (between its quotes) and
+        // whether it has escapes.
+        typealias Text = (range: Range<Int>, escaped: Bool)
+        var kind: Text?, object: Text?, uid: Text?, type: Text?, reason: Text?, message: Text?, component: Text?
+        var first: Timestamp?, last: Timestamp?, count: Int?
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var next = 0
+        repeat {
+            guard let k: EventMember = key(Self.eventKeys, from: &next) else { return nil }
+            switch k {
+            case .rv: guard asciiText() != nil else { return nil }
+            case .kind: guard let v = asciiText() else { return nil }; kind = v
+            case .object: guard let v = asciiText() else { return nil }; object = v
+            case .uid: guard let v = asciiText() else { return nil }; uid = v
+            case .type: guard let v = asciiText() else { return nil }; type = v
+            case .reason: guard let v = asciiText() else { return nil }; reason = v
+            case .message: guard let v = asciiText() else { return nil }; message = v
+            case .component: guard let v = asciiText() else { return nil }; component = v
+            case .first: guard let v = time() else { return nil }; first = v
+            case .last: guard let v = time() else { return nil }; last = v
+            case .count:
+                guard let v = int(), StoredObjects.int32.contains(v) else { return nil }
+                count = v
+            }
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "}")), i == bytes.count, let kind, object != nil, let uid, let type, let reason, let message, let component,
+              first != nil, let last, count != nil else { return nil }
+        // `SimEvent.seriesKey`: an aggregated event's message starts with the prefix (which has
+        // nothing a writer escapes, so its bytes in the line are its text's).
+        let prefix = SimEvent.combinedPrefix.utf8
+        let aggregated = message.range.count >= prefix.count && zip(bytes[message.range], prefix).allSatisfy { $0 == $1 }
+        var hash = EventSeriesHash(aggregate: aggregated)
+        if aggregated {
+            feed(component, into: &hash); feed(kind, into: &hash); feed(uid, into: &hash); feed(type, into: &hash); feed(reason, into: &hash)
+        } else {
+            feed(kind, into: &hash); feed(uid, into: &hash); feed(reason, into: &hash); feed(message, into: &hash)
+        }
+        var podUID: String?
+        if !kind.escaped, bytes[kind.range].elementsEqual("Pod".utf8) {
+            guard !uid.escaped else { return nil }
+            podUID = String(decoding: UnsafeBufferPointer(rebasing: bytes[uid.range]), as: UTF8.self)
+        }
+        return EventSummary(series: hash.value, last: last.milliseconds, podUID: podUID)
+    }
+
+    /// A string's text as where it lies between its quotes, when every byte is ASCII and its
+    /// only escapes are the one-letter ones (as `string()` reads it; nil otherwise).
+    private mutating func asciiText() -> (range: Range<Int>, escaped: Bool)? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = i
+        var escaped = false
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                defer { i += 1 }
+                return (start..<i, escaped)
+            }
+            guard b >= 0x20, b < 0x80 else { return nil }
+            if b == UInt8(ascii: "\\") {
+                guard i + 1 < bytes.count, Self.unescaped(bytes[i + 1]) != nil else { return nil }
+                escaped = true
+                i += 2
+            } else {
+                i += 1
+            }
+        }
+        return nil
+    }
+
+    /// The byte a one-letter escape (`\` and this letter) stands for, as `JSONReader` reads it.
+    private static func unescaped(_ letter: UInt8) -> UInt8? {
+        switch letter {
+        case UInt8(ascii: "\""): 0x22
+        case UInt8(ascii: "\\"): 0x5C
+        case UInt8(ascii: "/"): 0x2F
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
+        default: nil
+        }
+    }
+
+    /// A string member's text (`asciiText`), its escapes read, into a series hash.
+    private func feed(_ text: (range: Range<Int>, escaped: Bool), into hash: inout EventSeriesHash) {
+        var k = text.range.lowerBound
+        while k < text.range.upperBound {
+            if text.escaped && bytes[k] == UInt8(ascii: "\\") && k + 1 < text.range.upperBound {
+                hash.byte(Self.unescaped(bytes[k + 1]) ?? bytes[k + 1])
+                k += 2
+            } else {
+                hash.byte(bytes[k])
+                k += 1
+            }
+        }
+        hash.endField()
     }
 
     // MARK: tokens

@@ -358,12 +358,12 @@ public struct SimEvent: Equatable, Sendable {
     /// of in sets of names hashed at every change.
     var dirty = false
     var stored = false
+    /// For an event an earlier command stored and this one read back (`StoredEvents`), its
+    /// last time when it was read: the save numbers such events first, by that time, name and
+    /// namespace, as when every stored event was read in that order ahead of this run's.
+    var loadedLast: Timestamp?
 
     static let combinedPrefix = "(combined from similar events): "
-
-    /// What is left where an event was moved from: empty strings, which hold no storage.
-    static let placeholder = SimEvent(namespace: "", involvedKind: "", involvedName: "", involvedUID: "", type: "", reason: "", message: "",
-                                      component: "", first: Timestamp(milliseconds: 0), last: Timestamp(milliseconds: 0), count: 0, name: "")
 
     /// The series the event counts: its object, reason and message, or for an aggregated one
     /// ("(combined from similar events): …") its aggregation key.

@@ -476,6 +476,29 @@ struct Table {
         }
     }
 
+    /// An entry as `storedEntries(shard:fast:)` reads it: what the fast reader made of its
+    /// compact event line, or its stored form.
+    enum Read<T> {
+        case fast(T)
+        case stored(Result<CompactPod.Stored, StoreError>)
+    }
+
+    /// `storedEntries(shard:)`, each compact event line's JSON (`CompactEvent`) offered to
+    /// `fast` first, with its key: only a line it gives nil for is read as `stored` reads it.
+    func storedEntries<T>(shard index: Int, fast: (Key, ArraySlice<UInt8>) -> T?) -> [(key: Key, read: Read<T>)] {
+        guard let entries = shards[index] else { return [] }
+        return entries.map { key, entry in
+            if entry.resource == nil, !entry.released, let compact = CompactPod.split(entry.json), compact.id.isEmpty, let made = fast(key, compact.json) {
+                return (key, .fast(made))
+            }
+            do throws(StoreError) {
+                return (key, .stored(.success(try Self.stored(entry, key: key, file: files[index] + ".objects"))))
+            } catch {
+                return (key, .stored(.failure(error)))
+            }
+        }
+    }
+
     /// The event under `key` when its involvedObject's uid is one of `uids`, else nil (nil too
     /// when there is none): a compact event is read to its uid and expanded only when it is
     /// one of them. Damage is reported as `parsed` reports it.
@@ -589,6 +612,35 @@ struct Table {
         if shards[index]?.removeValue(forKey: key) != nil {
             count -= 1
             dirtyShards.insert(index)
+        }
+    }
+
+    /// Removes the entries under `keys` (a key not stored is passed over), shard by shard in
+    /// order, each loaded as a write loads it (`load(shard:read:restoring: false)`). A shard
+    /// that loses at least a quarter of its entries is made again from the ones it keeps: a
+    /// dictionary's removal shifts the entries after the removed one back, hashing each again,
+    /// ~2,800 instructions an object when a rollout's save removed its replaced pods' events
+    /// one by one (fewer removals are made one by one).
+    mutating func remove(_ keys: [Key], read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+        var byShard: [Int: [Key]] = [:]
+        for key in keys { byShard[Self.shard(of: key, count: shardCount), default: []].append(key) }
+        for index in byShard.keys.sorted() {
+            guard let going = byShard[index] else { continue }
+            try load(shard: index, read: read, restoring: false)
+            // Taken out, so that it is changed in place rather than copied.
+            guard var entries = shards.removeValue(forKey: index) else { continue }
+            let before = entries.count
+            if going.count * 4 >= before {
+                let gone = Set(going)
+                entries = entries.filter { !gone.contains($0.key) }
+            } else {
+                for key in going { entries.removeValue(forKey: key) }
+            }
+            if entries.count != before {
+                count -= before - entries.count
+                dirtyShards.insert(index)
+            }
+            shards[index] = entries
         }
     }
 

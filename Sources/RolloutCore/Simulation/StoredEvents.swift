@@ -1,0 +1,137 @@
+import Foundation
+
+/// The events earlier commands stored, as the cluster holds them until one is needed: not
+/// read into `SimEvent`s at load — at 10,000 replicas that was 8 % of a roll's instructions,
+/// nine strings made per event and the events sorted by time — but each one's key, its series
+/// hashed (`EventSeriesHash`), its last time and the loaded pod it is about. `Cluster.record`
+/// reads an event back into `Cluster.events` when its series recurs (and only then), and the
+/// save removes the events of the pods that went; what the API server stores is the same as
+/// when every event was read.
+struct StoredEvents {
+    /// One stored event (the pod it is about is only read: `@unchecked Sendable`, made on the
+    /// core that read the event's line).
+    struct Ref: @unchecked Sendable {
+        let key: Table.Key
+        let series: UInt64
+        /// Its lastTimestamp, in milliseconds: of two stored events of one series, the later
+        /// is the one counted on (as when events were read in order of time, name, namespace).
+        let last: Int
+        /// The pod a Pod event is about, when that pod was loaded: its events go with it.
+        let pod: SimPod?
+    }
+
+    private(set) var refs: [Ref] = []
+    /// Whether each ref is still only stored: not read back into the cluster's events, nor
+    /// removed.
+    private var live: [Bool] = []
+    private(set) var liveCount = 0
+    /// Open addressing by series hash (linear probing, at most half full): each slot an index
+    /// into `refs`, -1 empty. Refs of one hash lie on one probe run.
+    private var slots: [Int32] = []
+
+    init() {}
+
+    init(_ refs: [Ref]) {
+        self.refs = refs
+        live = Array(repeating: true, count: refs.count)
+        liveCount = refs.count
+        guard !refs.isEmpty else { return }
+        var size = 16
+        while size < refs.count * 2 { size *= 2 }
+        slots = Array(repeating: -1, count: size)
+        let mask = size - 1
+        for (i, ref) in refs.enumerated() {
+            var s = Int(truncatingIfNeeded: ref.series) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(truncatingIfNeeded: i)
+        }
+    }
+
+    /// The live refs whose series hash is `series`, in no particular order.
+    func candidates(_ series: UInt64) -> [Int] {
+        guard liveCount > 0 else { return [] }
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: series) & mask
+        var found: [Int] = []
+        while slots[s] >= 0 {
+            let i = Int(slots[s])
+            if refs[i].series == series && live[i] { found.append(i) }
+            s = (s + 1) & mask
+        }
+        return found
+    }
+
+    func isLive(_ i: Int) -> Bool { live[i] }
+
+    /// The ref is no longer only stored: read back, or removed.
+    mutating func take(_ i: Int) {
+        guard live[i] else { return }
+        live[i] = false
+        liveCount -= 1
+    }
+
+    /// Only the live refs kept (after a save that removed some, so that a long run does not
+    /// keep them, nor the pods they name).
+    mutating func dropTaken() {
+        guard liveCount < refs.count else { return }
+        self = StoredEvents(refs.indices.filter { live[$0] }.map { refs[$0] })
+    }
+}
+
+/// A hash of an event series (`EventSeriesKey`) that a stored event's compact line gives
+/// without its strings being made (`CompactLineReader.eventSummary`): FNV-1a (64 bits) of
+/// the key's case and its fields' UTF-8, each field followed by 0xFF (which no UTF-8 holds),
+/// in Unicode's composed form (NFC) — so that keys equal as Strings (canonically equivalent,
+/// as Swift compares them) hash alike. An ASCII field is its own composed form.
+struct EventSeriesHash {
+    private(set) var value: UInt64 = 14_695_981_039_346_656_037
+
+    init(aggregate: Bool) { byte(aggregate ? 1 : 0) }
+
+    @inline(__always)
+    mutating func byte(_ b: UInt8) { value = (value ^ UInt64(b)) &* 1_099_511_628_211 }
+
+    /// The end of a field.
+    mutating func endField() { byte(0xFF) }
+
+    mutating func field(_ s: String) {
+        var hash = self
+        let ascii = s.withUTF8Bytes { bytes -> Bool in
+            for b in bytes {
+                guard b < 0x80 else { return false }
+                hash.byte(b)
+            }
+            return true
+        }
+        if ascii {
+            self = hash
+        } else {
+            for b in s.precomposedStringWithCanonicalMapping.utf8 { byte(b) }
+        }
+        endField()
+    }
+
+    /// The hash of a series key: a plain one's kind, uid, reason and message; an aggregated
+    /// one's component, kind, uid, type and reason.
+    static func of(_ key: EventSeriesKey) -> UInt64 {
+        switch key {
+        case .plain(let kind, let uid, let reason, let message):
+            var hash = EventSeriesHash(aggregate: false)
+            hash.field(kind); hash.field(uid); hash.field(reason); hash.field(message)
+            return hash.value
+        case .aggregate(let key):
+            var hash = EventSeriesHash(aggregate: true)
+            hash.field(key.component); hash.field(key.kind); hash.field(key.uid); hash.field(key.type); hash.field(key.reason)
+            return hash.value
+        }
+    }
+}
+
+/// What `StoredEvents` keeps of a compact event line, as `CompactLineReader.eventSummary`
+/// reads it.
+struct EventSummary: Equatable {
+    var series: UInt64
+    var last: Int
+    /// The uid of the pod a Pod event is about; nil for an event about anything else.
+    var podUID: String?
+}
