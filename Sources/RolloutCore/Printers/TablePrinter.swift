@@ -90,21 +90,22 @@ public struct ListingRow: Equatable, Sendable {
             switch cell {
             case .text(let s):
                 // Separator bytes cannot appear in a cell; most cells have none to replace. (The
-                // replacement goes by characters: a CR LF pair is one, and is kept.)
-                if s.withUTF8Bytes({ $0.contains { $0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } }) {
+                // replacement goes by characters: a CR LF pair is one, and is kept.) Each of them
+                // is a control character: a cell without one is passed at a compare a byte.
+                if s.withUTF8Bytes({ $0.contains { $0 < 0x20 && ($0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) } }) {
                     out.append(contentsOf: String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\u{02}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }).utf8)
                 } else {
                     out.append(contentsOf: s.utf8)
                 }
             case .age(let t):
                 out.append(0x01)
-                if let t { out.append(contentsOf: String(t.milliseconds).utf8) }
+                if let t { JSONWriter.writeInt(t.milliseconds, into: &out) }
             case .restarts(let n, let last):
                 out.append(0x02)
-                out.append(contentsOf: String(n).utf8)
+                JSONWriter.writeInt(n, into: &out)
                 if let last {
                     out.append(UInt8(ascii: ","))
-                    out.append(contentsOf: String(last.milliseconds).utf8)
+                    JSONWriter.writeInt(last.milliseconds, into: &out)
                 }
             }
         }
