@@ -730,7 +730,7 @@ public final class StateStore {
 
     /// Removes the objects under `keys`, as `delete(_:)` removes each (one not stored is
     /// passed over), a table's shard at a time (`Table.remove(_:read:)`): a rollout's save
-    /// removes its replaced pods and their events, 600,000 objects at 100,000 replicas. A
+    /// removes its replaced pods and their events, 300,000 objects at 100,000 replicas. A
     /// served store removes them one by one, in this order, for its watches to see each go.
     public func delete(_ keys: [ObjectKey]) throws(StoreError) {
         if journal != nil {
