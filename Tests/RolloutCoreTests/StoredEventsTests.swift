@@ -170,5 +170,26 @@ final class StoredEventsTests: XCTestCase {
         XCTAssertTrue(about.isDisjoint(with: podsOfRoll[0]), "the replaced pods' events went")
         XCTAssertFalse(about.isDisjoint(with: podsOfRoll[1]), "the new pods' events are stored")
         XCTAssertTrue(events.contains { $0.value.at("involvedObject", "kind") == .string("Deployment") }, "other objects' events stay")
+
+        // Served (`rollout serve`): the watches see the stored events of the pods that go
+        // leave one by one, in the order the events stood in when every stored event was read
+        // at load — by lastTimestamp, then name, then namespace.
+        let storedOfPods = try store.list(Self.eventType).filter {
+            $0.value.at("involvedObject", "uid")?.stringValue.map(podsOfRoll[1].contains) == true
+        }
+        let expected = storedOfPods.sorted {
+            ($0.object["lastTimestamp"]?.stringValue ?? "", $0.name, $0.namespace ?? "") < ($1.object["lastTimestamp"]?.stringValue ?? "", $1.name, $1.namespace ?? "")
+        }.map(\.name)
+        XCTAssertGreaterThan(expected.count, 1)
+        XCTAssertNotEqual(expected, storedOfPods.map(\.name), "the listing's order (by name) is not the one expected")
+        let journal = ChangeJournal(resourceVersion: store.resourceVersion)
+        store.journal = journal
+        try applyYAML(app.replacingOccurrences(of: "IMAGE", with: "3"), to: store)
+        let cluster = try Cluster(store: store)
+        XCTAssertEqual(RolloutWait.wait(for: [key], in: cluster, options: .init(timeout: Duration(seconds: 600)), report: { _, _, _ in })[key], .done)
+        try cluster.save()
+        guard case .changes(let changes, _) = journal.changes(after: 0, timeout: 0) else { return XCTFail("no changes journaled") }
+        let gone = changes.filter { $0.kind == .deleted && $0.type == Self.eventType.storageKey }.map(\.name)
+        XCTAssertEqual(gone, expected)
     }
 }
