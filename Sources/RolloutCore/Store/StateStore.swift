@@ -380,13 +380,7 @@ public final class StateStore {
             let parts = Parallel.map(shards.value.numbers.count, grain: 1) { i -> (values: [T], failure: (key: Table.Key, failure: ReadFailure)?) in
                 var values: [T] = []
                 var first: (key: Table.Key, failure: ReadFailure)?
-                let number = shards.value.numbers[i]
-                let entries: [(key: Table.Key, read: Table.Read<T>)] = if let fast {
-                    shards.value.table.storedEntries(shard: number, fast: fast)
-                } else {
-                    shards.value.table.storedEntries(shard: number).map { ($0.key, .stored($0.stored)) }
-                }
-                for (key, read) in entries {
+                for (key, read) in shards.value.table.storedEntries(shard: shards.value.numbers[i], fast: fast ?? { _, _ in nil }) {
                     let stored: Result<CompactPod.Stored, StoreError>
                     switch read {
                     case .fast(let value):

@@ -463,19 +463,6 @@ struct Table {
     /// The numbers of the loaded shards, in order.
     var loadedShards: [Int] { shards.keys.sorted() }
 
-    /// Every entry of a loaded shard as `stored` reads it, in the shard's own order (no key
-    /// sorted, none looked up), each with its key.
-    func storedEntries(shard index: Int) -> [(key: Key, stored: Result<CompactPod.Stored, StoreError>)] {
-        guard let entries = shards[index] else { return [] }
-        return entries.map { key, entry in
-            do throws(StoreError) {
-                return (key, .success(try Self.stored(entry, key: key, file: files[index] + ".objects")))
-            } catch {
-                return (key, .failure(error))
-            }
-        }
-    }
-
     /// An entry as `storedEntries(shard:fast:)` reads it: what the fast reader made of its
     /// compact event line, or its stored form.
     enum Read<T> {
@@ -483,8 +470,9 @@ struct Table {
         case stored(Result<CompactPod.Stored, StoreError>)
     }
 
-    /// `storedEntries(shard:)`, each compact event line's JSON (`CompactEvent`) offered to
-    /// `fast` first, with its key: only a line it gives nil for is read as `stored` reads it.
+    /// Every entry of a loaded shard, in the shard's own order (no key sorted, none looked
+    /// up), each with its key: each compact event line's JSON (`CompactEvent`) offered to
+    /// `fast` first, and an entry it gives nil for read as `stored` reads it.
     func storedEntries<T>(shard index: Int, fast: (Key, ArraySlice<UInt8>) -> T?) -> [(key: Key, read: Read<T>)] {
         guard let entries = shards[index] else { return [] }
         return entries.map { key, entry in
