@@ -507,6 +507,36 @@ final class StateStoreTests: XCTestCase {
         guard case .changes(let seen, _) = journal.changes(after: 0, timeout: 0) else { return XCTFail("no changes journaled") }
         XCTAssertEqual(seen.map { "\($0.kind.rawValue) \($0.type) \($0.name)" }, ["DELETED ConfigMap cm-0009", "DELETED Secret s-2", "DELETED ConfigMap cm-0002"])
         store.close()
+
+        // A shard that cannot be read: removing many at once (the shards read on every core)
+        // fails with the error removing them one by one meets, and nothing is written.
+        var errors: [String] = [], damagedFiles: [String] = []
+        for together in [false, true] {
+            let directory = base.appendingPathComponent("damaged-\(together)").path
+            try FileManager.default.copyItem(atPath: seed, toPath: directory)
+            let shardFiles = FileIO.filesIn("\(directory)/objects").filter { $0.hasPrefix("ConfigMap_") && $0.hasSuffix(".objects") }.sorted()
+            XCTAssertGreaterThan(shardFiles.count, 2, "the ConfigMaps fill several shards")
+            let damaged = "\(directory)/objects/\(shardFiles[1])"
+            damagedFiles.append(shardFiles[1])
+            try Data("no tabs on this line\n".utf8).write(to: URL(fileURLWithPath: damaged))
+            let before = files(directory)
+            let s = try StateStore(directory: directory, writable: true)
+            do {
+                if together {
+                    try s.delete(names.map { key("ConfigMap", $0) })
+                } else {
+                    for name in names { try s.delete(key("ConfigMap", name)) }
+                }
+                XCTFail("removing from a damaged shard succeeded")
+            } catch {
+                errors.append("\(error)".replacingOccurrences(of: directory, with: "STATE"))
+            }
+            s.close()
+            XCTAssertEqual(files(directory), before, "nothing written")
+        }
+        XCTAssertEqual(errors.count, 2)
+        XCTAssertEqual(errors.first, errors.last)
+        XCTAssertTrue(errors.first?.contains("STATE/objects/\(damagedFiles[0]) is damaged: line 1") == true, errors.first ?? "")
     }
 
     /// An object prepared ahead on another core (`StateStore.Prepared`, as `Cluster.save`

@@ -234,7 +234,12 @@ struct Table {
         // Released entries deleted or written again since leave none to read back: the files
         // are not read and split for nothing (a roll replaces every pod of a shard).
         guard entries.values.contains(where: \.released) else { return }
-        let lines = try Self.entries(of: base, read: read, templates: templates)
+        try restoreLines(&entries, from: Self.entries(of: base, read: read, templates: templates), file: base)
+    }
+
+    /// The released entries given their lines from `lines`, what the shard's files (`base`)
+    /// hold.
+    private static func restoreLines(_ entries: inout [Key: Entry], from lines: [Key: Entry], file base: String) throws(StoreError) {
         for (key, entry) in entries where entry.released {
             guard let line = lines[key] else {
                 throw .damaged(file: base + ".objects", reason: "it no longer holds \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name), which it held when it was read")
@@ -246,23 +251,39 @@ struct Table {
     /// Loads every shard not yet in memory, reading and splitting their files on every core;
     /// the first damaged shard, in order, is the error.
     mutating func loadAll(read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
-        for index in releasedShards.sorted() { try restore(shard: index, read: read) }
         try loadTemplates(read: read)
-        let missing = (0..<shardCount).filter { shards[$0] == nil }
-        guard missing.count > 1 else {
-            for index in missing { try load(shard: index, read: read) }
-            recount()
-            return
+        // The lines of released entries are read back from their shards' files, the files
+        // read on every core (a table made again in more or fewer shards, at 150,000 pods,
+        // reads a thousand shards back), and set in order.
+        let released = releasedShards.sorted()
+        let needed = released.filter { shards[$0]?.values.contains(where: \.released) == true }
+        var lines = Dictionary(uniqueKeysWithValues: zip(needed, readShards(needed, read: read) { _, _ in }))
+        for index in released {
+            if var entries = shards.removeValue(forKey: index) {
+                defer { shards[index] = entries }
+                if let outcome = lines.removeValue(forKey: index) { try Self.restoreLines(&entries, from: outcome.get().entries, file: files[index]) }
+            }
+            releasedShards.remove(index)
         }
-        // `read` only reads files (`StateStore.readShard`); nothing changes while the tasks run.
-        let inputs = ReadOnly((files: files, missing: missing, read: read, templates: templates ?? [:]))
-        let outcomes = Parallel.map(missing.count) { i -> Result<[Key: Entry], StoreError> in
+        let missing = (0..<shardCount).filter { shards[$0] == nil }
+        for (index, outcome) in zip(missing, readShards(missing, read: read) { _, _ in }) { shards[index] = try outcome.get().entries }
+        recount()
+    }
+
+    /// The entries of these shards as their files hold them (`entries(of:)`), each then given
+    /// to `then` on the same core: read on every core (`read` only reads files,
+    /// `StateStore.readShard`; nothing changes while the tasks run), in the order given.
+    private func readShards<T>(_ indices: [Int], read: @escaping (String) throws(StoreError) -> [UInt8],
+                               then: @escaping @Sendable (Int, inout [Key: Entry]) -> T) -> [Result<(entries: [Key: Entry], made: T), StoreError>] {
+        let inputs = ReadOnly((files: files, indices: indices, read: read, templates: templates ?? [:], then: then))
+        return Parallel.map(indices.count) { i -> Result<(entries: [Key: Entry], made: T), StoreError> in
             do throws(StoreError) {
-                return .success(try Self.entries(of: inputs.value.files[inputs.value.missing[i]], read: inputs.value.read, templates: inputs.value.templates))
+                let index = inputs.value.indices[i]
+                var entries = try Self.entries(of: inputs.value.files[index], read: inputs.value.read, templates: inputs.value.templates)
+                let made = inputs.value.then(index, &entries)
+                return .success((entries, made))
             } catch { return .failure(error) }
         }
-        for (index, outcome) in zip(missing, outcomes) { shards[index] = try outcome.get() }
-        recount()
     }
 
     /// With every shard loaded, the objects are counted: the manifest's count is only its word
@@ -609,26 +630,52 @@ struct Table {
     /// dictionary's removal shifts the entries after the removed one back, hashing each again,
     /// ~2,800 instructions an object when a rollout's save removed its replaced pods' events
     /// one by one (fewer removals are made one by one).
-    mutating func remove(_ keys: [Key], read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+    /// Shards not in memory are read and made smaller on every core, each on its own (a
+    /// rollout's save removes events from every shard of the Event table, and events are
+    /// read at load without being kept: `storedEntries`); what comes of them is taken in shard
+    /// order, so a shard that cannot be read fails the removal where reading them one by one
+    /// would have.
+    mutating func remove(_ keys: [Key], read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         var byShard: [Int: [Key]] = [:]
         for key in keys { byShard[Self.shard(of: key, count: shardCount), default: []].append(key) }
-        for index in byShard.keys.sorted() {
-            guard let going = byShard[index] else { continue }
-            try load(shard: index, read: read, restoring: false)
-            // Taken out, so that it is changed in place rather than copied.
-            guard var entries = shards.removeValue(forKey: index) else { continue }
+        let indices = byShard.keys.sorted()
+        try loadTemplates(read: read)
+        let unread = indices.filter { shards[$0] == nil }
+        let going = ReadOnly(byShard)
+        var made = Dictionary(uniqueKeysWithValues: zip(unread, readShards(unread, read: read) { index, entries in
             let before = entries.count
-            if going.count * 4 >= before {
-                let gone = Set(going)
-                entries = entries.filter { !gone.contains($0.key) }
+            Self.remove(going.value[index] ?? [], from: &entries)
+            return before
+        }))
+        for index in indices {
+            guard let going = byShard[index] else { continue }
+            let entries: [Key: Entry], before: Int
+            if let result = made.removeValue(forKey: index) {
+                (entries, before) = try result.get()
             } else {
-                for key in going { entries.removeValue(forKey: key) }
+                try load(shard: index, read: read, restoring: false)
+                // Taken out, so that it is changed in place rather than copied.
+                guard var loaded = shards.removeValue(forKey: index) else { continue }
+                before = loaded.count
+                Self.remove(going, from: &loaded)
+                entries = loaded
             }
             if entries.count != before {
                 count -= before - entries.count
                 dirtyShards.insert(index)
             }
             shards[index] = entries
+        }
+    }
+
+    /// `going` taken out of a shard's entries: a shard that loses at least a quarter of them
+    /// is made again from the ones it keeps.
+    private static func remove(_ going: [Key], from entries: inout [Key: Entry]) {
+        if going.count * 4 >= entries.count {
+            let gone = Set(going)
+            entries = entries.filter { !gone.contains($0.key) }
+        } else {
+            for key in going { entries.removeValue(forKey: key) }
         }
     }
 
