@@ -121,6 +121,17 @@ public final class TrafficRecorder {
         var facts: ServiceFacts?
         /// `Cluster.serviceChanges` when `facts` were read.
         var factsRead = -1
+        /// The keys of the route's Service and of its endpoints, made once: every request
+        /// asks (600,000 of them in a minute at Kubernetes' limits).
+        let serviceKey: ObjectKey
+        let endpointsKey: ObjectKey
+
+        init(stats: ServiceTraffic) {
+            self.stats = stats
+            let key = stats.route.service
+            serviceKey = ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)
+            endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
+        }
     }
 
     /// What requests along a route take from the Service it is meant for (a Service of that
@@ -269,8 +280,7 @@ public final class TrafficRecorder {
     /// What the route's Service says (`ServiceFacts`), read again when a Service changed.
     private func facts(_ lane: Int, in c: Cluster) -> ServiceFacts {
         if let facts = lanes[lane].facts, lanes[lane].factsRead == c.serviceChanges { return facts }
-        let key = lanes[lane].stats.route.service
-        let facts = ServiceFacts(c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)])
+        let facts = ServiceFacts(c.services[lanes[lane].serviceKey])
         lanes[lane].facts = facts
         lanes[lane].factsRead = c.serviceChanges
         return facts
@@ -326,7 +336,7 @@ public final class TrafficRecorder {
         let facts = facts(lane, in: c)
         var stats = lanes[lane].stats
         stats.requests += 1
-        let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
+        let endpointsKey = lanes[lane].endpointsKey
         // kube-proxy's view: the Service's EndpointSlices as published, ready endpoints first,
         // serving-terminating ones when none is ready.
         var choice = KubeProxy.choice(endpointsKey, in: c)
@@ -346,8 +356,7 @@ public final class TrafficRecorder {
         var failure: String?
         // A LoadBalancer Service is replayed as its clients outside reach it: through its
         // external IP, which a `<pending>` one does not have.
-        let serviceKey = ObjectKey(type: Cluster.serviceType.storageKey, namespace: key.namespace, name: key.name)
-        if facts.awaitsExternalIP, let unreachable = ServiceLoadBalancer.unreachable(serviceKey, in: c) {
+        if facts.awaitsExternalIP, let unreachable = ServiceLoadBalancer.unreachable(lanes[lane].serviceKey, in: c) {
             failure = unreachable
         } else {
             // A keep-alive client sends on its next connection; a new one is dialled through
