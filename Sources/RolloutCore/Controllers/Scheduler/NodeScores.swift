@@ -68,22 +68,41 @@ enum NodeScores {
         }
         let zoneWeight = log(Double(zones + 2))
         var top = Int.min, bottom = Int.max
+        // A node's score is a function of its count and its zone's: the last one made is kept
+        // and used again for the next node with the same two (most feasible nodes hold none of
+        // the set's pods, and nodes of a zone lie together), the same operations not repeated.
+        var last: (count: Int, zone: Int, value: Int)?
         for k in feasible.indices {
             let i = feasible[k]
-            var score = Double(counts[i]) * hostWeight + 2
             let z = zoneIndex[i]
-            if z >= 0 && z < zoneCounts.count { score += Double(zoneCounts[z]) * zoneWeight + 4 }
-            let value = roundedHalfAway(score)
+            let zone = z >= 0 && z < zoneCounts.count ? z : -1
+            let value: Int
+            if let last, last.count == counts[i], last.zone == zone {
+                value = last.value
+            } else {
+                var score = Double(counts[i]) * hostWeight + 2
+                if zone >= 0 { score += Double(zoneCounts[zone]) * zoneWeight + 4 }
+                value = roundedHalfAway(score)
+                last = (counts[i], zone, value)
+            }
             raw[k] = value
             top = max(top, value)
             bottom = min(bottom, value)
         }
         // The totals (`totals`: resources, the untainted 3 × 100, twice the normalised spread)
-        // and the best: a new best starts the ties again.
+        // and the best: a new best starts the ties again. (The normalised spread of the last
+        // raw score is kept too: an integer division each node was an eighth of this pass.)
         resources.use(r)
         var best = Int.min, ties = 0
+        var lastSpread: (raw: Int, spread: Int)?
         for k in feasible.indices {
-            let spread = top == 0 ? maxNodeScore : maxNodeScore * (top + bottom - raw[k]) / top
+            let spread: Int
+            if let lastSpread, lastSpread.raw == raw[k] {
+                spread = lastSpread.spread
+            } else {
+                spread = top == 0 ? maxNodeScore : maxNodeScore * (top + bottom - raw[k]) / top
+                lastSpread = (raw[k], spread)
+            }
             let total = resources.score(r, feasible[k], table: table) + 3 * maxNodeScore + 2 * spread
             if total > best {
                 best = total
