@@ -125,34 +125,10 @@ struct PodName: Hashable {
 /// A pod as the simulation tracks it. Saved as a Pod object with the status kubectl shows.
 /// A class: controllers visit every pod at every instant, and copying them would dominate.
 public final class SimPod {
-    public var name: String
-    public var namespace: String
-    public var uid: String
-    public var ownerUID: String
-    public var ownerName: String
-    /// The controller's kind: `ReplicaSet` (also when there is none) or `StatefulSet`.
-    public var ownerKind = "ReplicaSet"
-    public var labels: [String: String]
-    /// The pod template's `metadata.annotations` and `spec`, as the ReplicaSet's template has them.
-    public var template: Object
-    public var created: Timestamp
-    public var nodeName: String? { didSet { if nodeName != oldValue { endpointStamp &+= 1 } } }
-    /// The node's InternalIP (`status.hostIP`).
-    public var hostIP: String?
-    public var ip: String? { didSet { if ip != oldValue { endpointStamp &+= 1 } } }
-    /// Init containers, then app containers, as `behaviour.containers`.
-    public var containers: [SimContainer]
-    /// The pod's Ready condition.
-    public var ready = false { didSet { if ready != oldValue { endpointStamp &+= 1; recount() } } }
-    public var readySince: Timestamp? { didSet { recount() } }
-    /// When the volumes were mounted and the sandbox made (PodReadyToStartContainers): the
-    /// probe workers start then and tick from there (`prober_manager.go` AddPod).
-    public var admittedAt: Timestamp?
-    /// The next volume mount attempt and how many failed, while a volume is missing.
-    var mountRetry: (at: Timestamp, failures: Int)?
-    /// The Initialized condition: every init step done, once.
-    public var initializedAt: Timestamp?
-    public var deletion: Timestamp? { didSet { if deletion != oldValue { endpointStamp &+= 1; recount() } } }
+    // What the controllers read of every pod at every sync comes first, together: a Service's
+    // endpoints and kube-proxy's requests visit each of its pods (150,000 at Kubernetes'
+    // limits, which no cache holds), and each field they read on another cache line of the
+    // object was another miss (a class's stored properties lie in the order declared).
     /// Terminal: the pod is gone (removed when saved). Its endpoint values are let go then:
     /// no Service lists a gone pod, and a roll holds every pod it replaced until the save.
     public var gone = false {
@@ -161,6 +137,44 @@ public final class SimPod {
             recount()
         }
     }
+    public var deletion: Timestamp? { didSet { if deletion != oldValue { endpointStamp &+= 1; recount() } } }
+    /// The pod's Ready condition.
+    public var ready = false { didSet { if ready != oldValue { endpointStamp &+= 1; recount() } } }
+    public var ip: String? { didSet { if ip != oldValue { endpointStamp &+= 1 } } }
+    public var nodeName: String? { didSet { if nodeName != oldValue { endpointStamp &+= 1 } } }
+    /// Moves whenever what its address and endpoint show moves: its address, node, readiness
+    /// or deletion (its name and uid never change).
+    private(set) var endpointStamp = 0
+    /// For each Service whose selector matches it (`selectingServices`), its number
+    /// (`ServicePods.number(of:)`) and this pod's arrival among its pods: the order it is
+    /// listed in (EndpointBook).
+    var endpointPlaces: [(service: Int, arrival: Int)] = []
+    /// Its Endpoints address and slice endpoint as last made (EndpointsController.sync), with
+    /// the `endpointStamp` they were made at.
+    var endpointValues = EndpointsController.EndpointValues()
+    public var uid: String
+    public var name: String
+    public var namespace: String
+    public var ownerUID: String
+    public var ownerName: String
+    /// The controller's kind: `ReplicaSet` (also when there is none) or `StatefulSet`.
+    public var ownerKind = "ReplicaSet"
+    public var labels: [String: String]
+    /// The pod template's `metadata.annotations` and `spec`, as the ReplicaSet's template has them.
+    public var template: Object
+    public var created: Timestamp
+    /// The node's InternalIP (`status.hostIP`).
+    public var hostIP: String?
+    /// Init containers, then app containers, as `behaviour.containers`.
+    public var containers: [SimContainer]
+    public var readySince: Timestamp? { didSet { recount() } }
+    /// When the volumes were mounted and the sandbox made (PodReadyToStartContainers): the
+    /// probe workers start then and tick from there (`prober_manager.go` AddPod).
+    public var admittedAt: Timestamp?
+    /// The next volume mount attempt and how many failed, while a volume is missing.
+    var mountRetry: (at: Timestamp, failures: Int)?
+    /// The Initialized condition: every init step done, once.
+    public var initializedAt: Timestamp?
     /// Its owner's counts (`Cluster.podCounts(of:)`), which it is counted in from the moment it
     /// joins the cluster; every change to what they count moves them (`recount`).
     var counts: PodCounts? {
@@ -192,15 +206,6 @@ public final class SimPod {
     /// The object reference to it an address or endpoint lists (`targetRef`), made once: its
     /// name, namespace and uid never change.
     private(set) lazy var targetRef: Value = .object(Object(["kind": .string("Pod"), "name": .string(name), "namespace": .string(namespace), "uid": .string(uid)]))
-    /// For each of those, its number (`ServicePods.number(of:)`) and this pod's arrival among
-    /// its pods: the order it is listed in (EndpointBook).
-    var endpointPlaces: [(service: Int, arrival: Int)] = []
-    /// Its Endpoints address and slice endpoint as last made (EndpointsController.sync), with
-    /// the `endpointStamp` they were made at.
-    var endpointValues = EndpointsController.EndpointValues()
-    /// Moves whenever what its address and endpoint show moves: its address, node, readiness
-    /// or deletion (its name and uid never change).
-    private(set) var endpointStamp = 0
     /// Metadata kept from the stored pod that no ReplicaSet owns (SimPod.keptMetadataKeys).
     var keptMetadata: Object?
     /// The DisruptionTarget condition (eviction API, taint manager): reason, message, when.
