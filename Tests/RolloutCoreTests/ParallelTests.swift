@@ -19,4 +19,42 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(Set(strings).count, 10_000)
         XCTAssertEqual(strings.last, "9999")
     }
+
+    /// Items handed to the tasks (`map(handing:take:)`) are each taken once, in order, come
+    /// back in order, and are changed in place: an array a task owns grows in its own storage,
+    /// not in a copy (nothing else holds it), and what the task drops is let go of.
+    func testHandedItemsAreOwnedByTheirTasks() {
+        final class Token {}
+        for count in [0, 1, 2, 5, 64] {
+            var sources = (0..<count).map { i -> [Int]? in
+                var a = [Int](repeating: i, count: 4)
+                a.reserveCapacity(8)
+                return a
+            }
+            let places = sources.map { $0?.storagePlace ?? 0 }
+            var taken: [Int] = []
+            let results = Parallel.map(handing: count, take: { i -> [Int] in
+                taken.append(i)
+                defer { sources[i] = nil }
+                return sources[i] ?? []
+            }) { i, items -> (place: UInt, items: [Int]) in
+                items.append(-i)
+                return (items.storagePlace, items)
+            }
+            XCTAssertEqual(taken, Array(0..<count), "count \(count): taken in order")
+            XCTAssertEqual(results.map(\.items), (0..<count).map { [Int](repeating: $0, count: 4) + [-$0] }, "count \(count)")
+            XCTAssertEqual(results.map(\.place), places, "count \(count): changed in place")
+        }
+        var tokens: [Token?] = [Token(), Token(), Token()]
+        weak let dropped = tokens[1]
+        let left = Parallel.map(handing: 3, take: { i -> [Token] in
+            defer { tokens[i] = nil }
+            return tokens[i].map { [$0] } ?? []
+        }) { _, held -> Int in
+            held.removeAll()
+            return held.count
+        }
+        XCTAssertEqual(left, [0, 0, 0])
+        XCTAssertNil(dropped, "what a task drops is let go of")
+    }
 }

@@ -585,25 +585,68 @@ struct Table {
     /// Stores an entry: a parsed object, or the lines of one made ahead, in the shard that
     /// holds `key` (`shard(of:count:)`), which must be loaded.
     mutating func set(_ entry: Entry, key: Key, shard index: Int) {
-        var entry = entry
-        if let template = entry.template {
-            if let known = templates?[template.id] {
-                if known !== template, known.json != template.json {
-                    // Another template under the same id (a hash collision): this pod in full.
-                    if let full = try? Self.object(of: entry, key: key, file: "") { entry = Entry(resource: full) }
-                }
-            } else {
-                // Added in place (taken out, so that the table's copy is the only one).
-                var known = templates ?? [:]
-                templates = nil
-                known[template.id] = template
-                templates = known
-                templatesChanged = true
-            }
-        }
+        let entry = admitted(entry, key: key)
         // One look-up: the entry replaced, if any, says whether the table grew.
         if shards[index, default: [:]].updateValue(entry, forKey: key) == nil { count += 1 }
         dirtyShards.insert(index)
+    }
+
+    /// Entries stored as `set(_:key:shard:)` stores them one by one, in order: their templates
+    /// taken in that order first, then each shard's entries set by a task of its own (shards
+    /// in memory handed to it, the others read on every core first: a rollout's save writes
+    /// 150,000 pods and their events at Kubernetes' limits). A shard that cannot be read is
+    /// the error (the first in shard order); the others are changed.
+    mutating func set(_ batch: [(key: Key, entry: Entry)], read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+        try loadTemplates(read: read)
+        var entries: [Entry] = []
+        entries.reserveCapacity(batch.count)
+        var byShard: [Int: [Int]] = [:]
+        for (i, item) in batch.enumerated() {
+            entries.append(admitted(item.entry, key: item.key))
+            byShard[Self.shard(of: item.key, count: shardCount), default: []].append(i)
+        }
+        let indices = byShard.keys.sorted()
+        let unread = indices.filter { shards[$0] == nil }
+        var failure: StoreError?
+        for (index, outcome) in zip(unread, readShards(unread, read: read) { _, _ in }) {
+            switch outcome {
+            case .success(let read): shards[index] = read.entries
+            case .failure(let error): failure = failure ?? error
+            }
+        }
+        let ready = indices.filter { shards[$0] != nil }
+        let inputs = ReadOnly((keys: batch.map(\.key), entries: entries, byShard: byShard))
+        let filled = Parallel.map(handing: ready.count, take: { shards.removeValue(forKey: ready[$0]) ?? [:] }) { i, shard -> (shard: [Key: Entry], added: Int) in
+            var added = 0
+            for j in inputs.value.byShard[ready[i]] ?? [] where shard.updateValue(inputs.value.entries[j], forKey: inputs.value.keys[j]) == nil {
+                added += 1
+            }
+            return (shard, added)
+        }
+        for (index, outcome) in zip(ready, filled) {
+            shards[index] = outcome.shard
+            count += outcome.added
+            dirtyShards.insert(index)
+        }
+        if let failure { throw failure }
+    }
+
+    /// The entry as the table keeps it: its pod template, if it has one, known to the table
+    /// (added when new; under an id another template holds — a hash collision — the pod is
+    /// kept in full).
+    private mutating func admitted(_ entry: Entry, key: Key) -> Entry {
+        guard let template = entry.template else { return entry }
+        if let known = templates?[template.id] {
+            if known !== template, known.json != template.json, let full = try? Self.object(of: entry, key: key, file: "") { return Entry(resource: full) }
+        } else {
+            // Added in place (taken out, so that the table's copy is the only one).
+            var known = templates ?? [:]
+            templates = nil
+            known[template.id] = template
+            templates = known
+            templatesChanged = true
+        }
+        return entry
     }
 
     /// The entry under `key`, if its shard is loaded and holds it.
@@ -630,42 +673,46 @@ struct Table {
     /// dictionary's removal shifts the entries after the removed one back, hashing each again,
     /// ~2,800 instructions an object when a rollout's save removed its replaced pods' events
     /// one by one (fewer removals are made one by one).
-    /// Shards not in memory are read and made smaller on every core, each on its own (a
-    /// rollout's save removes events from every shard of the Event table, and events are
-    /// read at load without being kept: `storedEntries`); what comes of them is taken in shard
-    /// order, so a shard that cannot be read fails the removal where reading them one by one
-    /// would have.
+    /// Every shard is made smaller on its own, on every core: those in memory handed to the
+    /// tasks (each task owns the entries it changes, and lets go of what it drops there), those
+    /// not in memory read there first (a rollout's save removes events from every shard of the
+    /// Event table, and events are read at load without being kept: `storedEntries`). A shard
+    /// that cannot be read fails the removal with the error reading them one by one in order
+    /// would have met first; the others are changed.
     mutating func remove(_ keys: [Key], read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         var byShard: [Int: [Key]] = [:]
         for key in keys { byShard[Self.shard(of: key, count: shardCount), default: []].append(key) }
         let indices = byShard.keys.sorted()
         try loadTemplates(read: read)
-        let unread = indices.filter { shards[$0] == nil }
         let going = ReadOnly(byShard)
+        let unread = indices.filter { shards[$0] == nil }
         var made = Dictionary(uniqueKeysWithValues: zip(unread, readShards(unread, read: read) { index, entries in
             let before = entries.count
             Self.remove(going.value[index] ?? [], from: &entries)
             return before
-        }))
-        for index in indices {
-            guard let going = byShard[index] else { continue }
-            let entries: [Key: Entry], before: Int
-            if let result = made.removeValue(forKey: index) {
-                (entries, before) = try result.get()
-            } else {
-                try load(shard: index, read: read, restoring: false)
-                // Taken out, so that it is changed in place rather than copied.
-                guard var loaded = shards.removeValue(forKey: index) else { continue }
-                before = loaded.count
-                Self.remove(going, from: &loaded)
-                entries = loaded
-            }
-            if entries.count != before {
-                count -= before - entries.count
-                dirtyShards.insert(index)
-            }
-            shards[index] = entries
+        }.map { result in result.map { (entries: $0.entries, before: $0.made) } }))
+        let loaded = indices.filter { shards[$0] != nil }
+        let changed = Parallel.map(handing: loaded.count, take: { shards.removeValue(forKey: loaded[$0]) ?? [:] }) { i, entries in
+            let before = entries.count
+            Self.remove(going.value[loaded[i]] ?? [], from: &entries)
+            return Result<(entries: [Key: Entry], before: Int), StoreError>.success((entries, before))
         }
+        for (index, outcome) in zip(loaded, changed) { made[index] = outcome }
+        var failure: StoreError?
+        for index in indices {
+            guard let outcome = made.removeValue(forKey: index) else { continue }
+            switch outcome {
+            case .success(let (entries, before)):
+                if entries.count != before {
+                    count -= before - entries.count
+                    dirtyShards.insert(index)
+                }
+                shards[index] = entries
+            case .failure(let error):
+                failure = failure ?? error
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// `going` taken out of a shard's entries: a shard that loses at least a quarter of them

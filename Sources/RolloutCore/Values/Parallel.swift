@@ -25,6 +25,22 @@ enum Parallel {
         }
     }
 
+    /// `body(i, &item)` for `count` items taken on this thread (`take(i)`, in order) and handed
+    /// to the tasks: each task owns its item, changes it in place (no copy of what another
+    /// reference holds) and lets go of it, and of what it drops of it, on its own core.
+    static func map<T, U>(handing count: Int, take: (Int) -> T, _ body: @Sendable (Int, inout T) -> U) -> [U] {
+        guard count > 0 else { return [] }
+        let items = UnsafeMutablePointer<T>.allocate(capacity: count)
+        defer { items.deallocate() }
+        for i in 0..<count { (items + i).initialize(to: take(i)) }
+        let handed = Slots(base: items)
+        // Each index is moved out exactly once, by the one task that has it.
+        return map(count) { i -> U in
+            var item = (handed.base + i).move()
+            return body(i, &item)
+        }
+    }
+
     /// Sorted runs merged into one sorted list, two runs at a time on every core; of equal
     /// elements, those of an earlier run come first.
     static func merged<T>(_ runs: [[T]], by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool) -> [T] {
