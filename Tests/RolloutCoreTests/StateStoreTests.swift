@@ -590,66 +590,6 @@ final class StateStoreTests: XCTestCase {
         XCTAssertEqual(rows[1].count, objects.count)
         XCTAssertEqual(shards[1], shards[0])
     }
-    /// Objects prepared ahead and stored together (`put(_:)` with a list: each shard filled on
-    /// its own core) leave the files storing them one by one leaves: new and replaced objects,
-    /// one named twice (the later stays), shards in memory and shards never read, two types.
-    func testPuttingManyAtOnceStoresWhatPuttingOneByOneStores() throws {
-        func secret(_ name: String, _ value: String) -> Resource {
-            Resource(Object([
-                "apiVersion": .string("v1"), "kind": .string("Secret"),
-                "metadata": .object(Object(["name": .string(name), "namespace": .string("default")])),
-                "data": .object(Object(["k": .string(value)])),
-            ]))
-        }
-        func changed(_ name: String, _ value: String) -> Resource {
-            var map = configMap(name)
-            map.object["data"] = .object(Object(["v": .string(value)]))
-            return map
-        }
-        let base = try temporaryDirectory(self)
-        let seed = base.appendingPathComponent("seed").path
-        let store = try StateStore(directory: seed, writable: true, newCluster: ClusterSpec(profile: .bare))
-        for i in 0..<1500 { try store.create(configMap(String(format: "cm-%04d", i))) }
-        try store.commit()
-        store.close()
-        let objects: [Resource] = (0..<1500).filter { $0 % 3 == 0 }.map { changed(String(format: "cm-%04d", $0), "new") }
-            + (1500..<1700).map { changed(String(format: "cm-%04d", $0), "added") }
-            + [changed("cm-0003", "first"), secret("s-1", "YQ=="), changed("cm-0003", "second"), secret("s-0", "Yg==")]
-        func files(_ directory: String) throws -> [String: String] {
-            var files: [String: String] = [:]
-            for name in FileIO.filesIn("\(directory)/objects") { files[name] = try String(contentsOfFile: "\(directory)/objects/\(name)", encoding: .utf8) }
-            files["state.json"] = try String(contentsOfFile: "\(directory)/state.json", encoding: .utf8)
-            return files
-        }
-        var results: [[String: String]] = []
-        for together in [false, true] {
-            let directory = base.appendingPathComponent("\(together)").path
-            try FileManager.default.copyItem(atPath: seed, toPath: directory)
-            let s = try StateStore(directory: directory, writable: true)
-            // Some shards in memory before the writes, the others not.
-            _ = try s.get(configMap("cm-0001").key)
-            var prepared: [StateStore.Prepared] = []
-            for object in objects {
-                prepared.append(try StateStore.Prepared(object, resourceVersion: s.nextResourceVersion + prepared.count))
-            }
-            if together {
-                try s.put(prepared)
-            } else {
-                for one in prepared { try s.put(one) }
-            }
-            XCTAssertEqual(s.nextResourceVersion, prepared.last.map { $0.resourceVersion + 1 })
-            try s.commit()
-            s.close()
-            results.append(try files(directory))
-        }
-        XCTAssertEqual(results[0].keys.sorted(), results[1].keys.sorted())
-        for name in results[0].keys.sorted() { XCTAssertEqual(results[0][name], results[1][name], name) }
-        let reread = try StateStore(directory: base.appendingPathComponent("true").path, writable: false)
-        XCTAssertEqual(try reread.get(configMap("cm-0003").key)?.object["data"]?["v"]?.stringValue, "second")
-        XCTAssertEqual(try reread.list(ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")).count, 1700)
-        reread.close()
-    }
-
     func testFilesAreOwnerOnly() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
         let store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))

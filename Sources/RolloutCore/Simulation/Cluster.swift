@@ -1027,29 +1027,18 @@ public final class Cluster {
             guard pod.gone, !replaced.contains(pod.uid) else { return nil }
             return ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
         })
-        // The pods are stored together (`StateStore.put(_:)` with a list: each shard filled on
-        // its own core), those before a kubelet memory written or let go first, in order.
-        var pendingPods: [StateStore.Prepared] = []
-        pendingPods.reserveCapacity(changedPods.count)
         for (i, pod) in changedPods.enumerated() where !replaced.contains(pod.uid) {
-            if memories[i] != nil || !storedMemories.isEmpty {
-                let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
-                if let memory = memories[i] {
-                    try store.put(pendingPods)
-                    pendingPods.removeAll(keepingCapacity: true)
-                    try store.put(memory, creating: false)
-                    storedMemories.insert(memoryKey)
-                } else if storedMemories.contains(memoryKey) {
-                    try store.put(pendingPods)
-                    pendingPods.removeAll(keepingCapacity: true)
-                    try store.delete(memoryKey)
-                    storedMemories.remove(memoryKey)
-                }
+            let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
+            if let memory = memories[i] {
+                try store.put(memory, creating: false)
+                storedMemories.insert(memoryKey)
+            } else if storedMemories.contains(memoryKey) {
+                try store.delete(memoryKey)
+                storedMemories.remove(memoryKey)
             }
             guard let prepared = try encodings[i].get() else { continue }
-            pendingPods.append(prepared)
+            try store.put(prepared)
         }
-        try store.put(pendingPods)
         // Memories of pods deleted by other means (`delete --force`, a namespace).
         for key in storedMemories.sorted() where !podNames.contains(PodName(namespace: key.namespace, name: key.name)) {
             try store.delete(key)
@@ -1166,16 +1155,12 @@ public final class Cluster {
             for i in goneStored { storedEvents.take(i) }
             storedEvents.dropTaken()
         }
-        // Written in the order they were numbered in, together (`StateStore.put(_:)` with a list).
-        var writtenEvents: [StateStore.Prepared] = [], written: [Int] = []
-        writtenEvents.reserveCapacity(numbering.count)
+        // Written in the order they were numbered in.
         for i in numbering {
             guard let prepared = try preparedEvents[i].get() else { continue }
-            writtenEvents.append(prepared)
-            written.append(i)
+            try store.put(prepared)
+            events[i].stored = true
         }
-        try store.put(writtenEvents)
-        for i in written { events[i].stored = true }
         var someGo = false
         for i in events.indices {
             if goes[i] { someGo = true }

@@ -665,35 +665,6 @@ public final class StateStore {
         try store(prepared.key, apiVersion: prepared.apiVersion, kind: prepared.kind) { $0.set(prepared.entry, key: $1, shard: $2) }
     }
 
-    /// Objects prepared ahead, stored in order as `put(_:)` stores them one by one, which a
-    /// served store does (its watches see each); otherwise each table's shards are filled on
-    /// every core (`Table.set(_:read:)`).
-    public func put(_ prepared: [Prepared]) throws(StoreError) {
-        guard journal == nil, prepared.count > 1 else {
-            for one in prepared { try put(one) }
-            return
-        }
-        precondition(writable, "a read-only store was asked to write")
-        var types: [String] = []
-        var byType: [String: [(key: Table.Key, entry: Table.Entry)]] = [:]
-        for one in prepared {
-            precondition(one.resourceVersion == resourceVersion + 1, "an object was prepared for resourceVersion \(one.resourceVersion), the store is at \(resourceVersion)")
-            resourceVersion = one.resourceVersion
-            if byType[one.key.type] == nil {
-                types.append(one.key.type)
-                if typeNames[one.key.type] == nil { typeNames[one.key.type] = (one.apiVersion, one.kind) }
-            }
-            byType[one.key.type, default: []].append((Table.Key(namespace: one.key.namespace, name: one.key.name), one.entry))
-        }
-        for type in types {
-            guard let batch = byType.removeValue(forKey: type) else { continue }
-            dirty.insert(type)
-            try withFullPaths { () throws(StoreError) in
-                try { (table: inout Table) throws(StoreError) in try table.set(batch, read: readShard) }(&tables[type, default: Table()])
-            }
-        }
-    }
-
     /// Puts an object, its resourceVersion set, into its type's table.
     private func store(_ resource: Resource) throws(StoreError) {
         try store(resource.key, apiVersion: resource.apiVersion, kind: resource.kind) { $0.set(resource, key: $1, shard: $2) }

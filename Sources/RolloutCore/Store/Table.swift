@@ -585,68 +585,25 @@ struct Table {
     /// Stores an entry: a parsed object, or the lines of one made ahead, in the shard that
     /// holds `key` (`shard(of:count:)`), which must be loaded.
     mutating func set(_ entry: Entry, key: Key, shard index: Int) {
-        let entry = admitted(entry, key: key)
+        var entry = entry
+        if let template = entry.template {
+            if let known = templates?[template.id] {
+                if known !== template, known.json != template.json {
+                    // Another template under the same id (a hash collision): this pod in full.
+                    if let full = try? Self.object(of: entry, key: key, file: "") { entry = Entry(resource: full) }
+                }
+            } else {
+                // Added in place (taken out, so that the table's copy is the only one).
+                var known = templates ?? [:]
+                templates = nil
+                known[template.id] = template
+                templates = known
+                templatesChanged = true
+            }
+        }
         // One look-up: the entry replaced, if any, says whether the table grew.
         if shards[index, default: [:]].updateValue(entry, forKey: key) == nil { count += 1 }
         dirtyShards.insert(index)
-    }
-
-    /// Entries stored as `set(_:key:shard:)` stores them one by one, in order: their templates
-    /// taken in that order first, then each shard's entries set by a task of its own (shards
-    /// in memory handed to it, the others read on every core first: a rollout's save writes
-    /// 150,000 pods and their events at Kubernetes' limits). A shard that cannot be read is
-    /// the error (the first in shard order); the others are changed.
-    mutating func set(_ batch: [(key: Key, entry: Entry)], read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
-        try loadTemplates(read: read)
-        var entries: [Entry] = []
-        entries.reserveCapacity(batch.count)
-        var byShard: [Int: [Int]] = [:]
-        for (i, item) in batch.enumerated() {
-            entries.append(admitted(item.entry, key: item.key))
-            byShard[Self.shard(of: item.key, count: shardCount), default: []].append(i)
-        }
-        let indices = byShard.keys.sorted()
-        let unread = indices.filter { shards[$0] == nil }
-        var failure: StoreError?
-        for (index, outcome) in zip(unread, readShards(unread, read: read) { _, _ in }) {
-            switch outcome {
-            case .success(let read): shards[index] = read.entries
-            case .failure(let error): failure = failure ?? error
-            }
-        }
-        let ready = indices.filter { shards[$0] != nil }
-        let inputs = ReadOnly((keys: batch.map(\.key), entries: entries, byShard: byShard))
-        let filled = Parallel.map(handing: ready.count, take: { shards.removeValue(forKey: ready[$0]) ?? [:] }) { i, shard -> (shard: [Key: Entry], added: Int) in
-            var added = 0
-            for j in inputs.value.byShard[ready[i]] ?? [] where shard.updateValue(inputs.value.entries[j], forKey: inputs.value.keys[j]) == nil {
-                added += 1
-            }
-            return (shard, added)
-        }
-        for (index, outcome) in zip(ready, filled) {
-            shards[index] = outcome.shard
-            count += outcome.added
-            dirtyShards.insert(index)
-        }
-        if let failure { throw failure }
-    }
-
-    /// The entry as the table keeps it: its pod template, if it has one, known to the table
-    /// (added when new; under an id another template holds — a hash collision — the pod is
-    /// kept in full).
-    private mutating func admitted(_ entry: Entry, key: Key) -> Entry {
-        guard let template = entry.template else { return entry }
-        if let known = templates?[template.id] {
-            if known !== template, known.json != template.json, let full = try? Self.object(of: entry, key: key, file: "") { return Entry(resource: full) }
-        } else {
-            // Added in place (taken out, so that the table's copy is the only one).
-            var known = templates ?? [:]
-            templates = nil
-            known[template.id] = template
-            templates = known
-            templatesChanged = true
-        }
-        return entry
     }
 
     /// The entry under `key`, if its shard is loaded and holds it.
@@ -667,18 +624,17 @@ struct Table {
         }
     }
 
-    /// Removes the entries under `keys` (a key not stored is passed over), shard by shard in
-    /// order, each loaded as a write loads it (`load(shard:read:restoring: false)`). A shard
-    /// that loses at least a quarter of its entries is made again from the ones it keeps: a
-    /// dictionary's removal shifts the entries after the removed one back, hashing each again,
-    /// ~2,800 instructions an object when a rollout's save removed its replaced pods' events
-    /// one by one (fewer removals are made one by one).
-    /// Every shard is made smaller on its own, on every core: those in memory handed to the
-    /// tasks (each task owns the entries it changes, and lets go of what it drops there), those
-    /// not in memory read there first (a rollout's save removes events from every shard of the
-    /// Event table, and events are read at load without being kept: `storedEntries`). A shard
-    /// that cannot be read fails the removal with the error reading them one by one in order
-    /// would have met first; the others are changed.
+    /// Removes the entries under `keys` (a key not stored is passed over). A shard that loses
+    /// at least a quarter of its entries is made again from the ones it keeps: a dictionary's
+    /// removal shifts the entries after the removed one back, hashing each again, ~2,800
+    /// instructions an object when a rollout's save removed its replaced pods' events one by
+    /// one (fewer removals are made one by one). Every shard is made smaller on its own, on
+    /// every core: those in memory handed to the tasks (`Parallel.map(handing:take:)`: each
+    /// task owns the entries it changes, and lets go of what it drops there), those not in
+    /// memory read there first, whole, as a write loads them (a rollout's save removes events
+    /// from every shard of the Event table, and events are read at load without being kept:
+    /// `storedEntries`). A shard that cannot be read fails the removal with the error removing
+    /// them shard by shard in order would have met first; the others are changed.
     mutating func remove(_ keys: [Key], read: @escaping (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         var byShard: [Int: [Key]] = [:]
         for key in keys { byShard[Self.shard(of: key, count: shardCount), default: []].append(key) }
