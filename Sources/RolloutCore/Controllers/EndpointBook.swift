@@ -228,17 +228,8 @@ struct EndpointBook {
     /// first place move down in its buffer (no retain, no uniqueness check per element), and
     /// the ones taken out, now at its end, go.
     private static func remove<T>(at places: [Int], from list: inout [T]) {
-        guard let first = places.first else { return }
         list.withUnsafeMutableBufferPointer { buffer in
-            var kept = first, p = 0
-            for i in first..<buffer.count {
-                if p < places.count && places[p] == i {
-                    p += 1
-                    continue
-                }
-                buffer.swapAt(kept, i)
-                kept += 1
-            }
+            closeUp(behind: places, count: buffer.count) { buffer.swapAt($0, $1) }
         }
         list.removeLast(places.count)
     }
@@ -246,23 +237,32 @@ struct EndpointBook {
     /// Two lists in step, the elements at `places` (rising, each once) taken out of both as
     /// `remove(at:from:)` takes them.
     private static func remove<T>(at places: [Int], from entries: inout [Entry], and values: inout [T]) {
-        guard let first = places.first else { return }
         entries.withUnsafeMutableBufferPointer { e in
             values.withUnsafeMutableBufferPointer { v in
-                var kept = first, p = 0
-                for i in first..<e.count {
-                    if p < places.count && places[p] == i {
-                        p += 1
-                        continue
-                    }
-                    e.swapAt(kept, i)
-                    v.swapAt(kept, i)
-                    kept += 1
+                closeUp(behind: places, count: e.count) { to, from in
+                    e.swapAt(to, from)
+                    v.swapAt(to, from)
                 }
             }
         }
         entries.removeLast(places.count)
         values.removeLast(places.count)
+    }
+
+    /// The moves that close a list of `count` up behind `places` (rising, each once), the ones
+    /// there ending at its end: `move(to, from)` for each element after the first place that
+    /// stays.
+    private static func closeUp(behind places: [Int], count: Int, _ move: (Int, Int) -> Void) {
+        guard let first = places.first else { return }
+        var kept = first, p = 0
+        for i in first..<count {
+            if p < places.count && places[p] == i {
+                p += 1
+                continue
+            }
+            move(kept, i)
+            kept += 1
+        }
     }
 
     /// Sorted `new` ones merged into a sorted list, in place and as a merge from the front
