@@ -32,9 +32,10 @@ struct CommandIO {
     mutating func flush() {
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
-                let written = write(1, raw.baseAddress! + offset, raw.count - offset)
+                let written = write(1, base + offset, raw.count - offset)
                 if written <= 0 { break }
                 offset += written
             }

@@ -139,7 +139,10 @@ public enum FileIO {
         guard fd >= 0 else { throw .io(path: temporary, reason: "cannot create: \(systemError())") }
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress! + offset, raw.count - offset) }
+            let n = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return write(fd, base + offset, raw.count - offset)
+            }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else {
                 let reason = systemError()
