@@ -20,6 +20,23 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(strings.last, "9999")
     }
 
+    /// Items started in a given order (`map(_:startingWith:)`, the commit's dearest shards
+    /// first) still come back in index order, each run once; an order that is not the indices
+    /// each once (short, repeated, out of range) is not followed, and the result is the same.
+    func testItemsStartedInAnOrderComeBackInIndexOrder() {
+        for count in [0, 1, 2, 3, 9, 500] {
+            let orders: [[Int]] = [Array((0..<count).reversed()), (0..<count).map { ($0 * 7) % max(count, 1) }, Array(0..<count / 2),
+                                   Array(repeating: 0, count: count), (0..<count).map { $0 + 1 }]
+            for order in orders {
+                let squares = Parallel.map(count, startingWith: order) { $0 * $0 }
+                XCTAssertEqual(squares, (0..<count).map { $0 * $0 }, "count \(count), order \(order.prefix(5))")
+            }
+        }
+        let strings = Parallel.map(2_000, startingWith: Array((0..<2_000).reversed())) { String($0) }
+        XCTAssertEqual(Set(strings).count, 2_000)
+        XCTAssertEqual(strings.first, "0")
+    }
+
     /// Items handed to the tasks (`map(handing:take:)`) are each taken once, in order, come
     /// back in order, and are changed in place: an array a task owns grows in its own storage,
     /// not in a copy (nothing else holds it), and what the task drops is let go of.

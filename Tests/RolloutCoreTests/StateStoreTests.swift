@@ -170,6 +170,46 @@ final class StateStoreTests: XCTestCase {
     }
 
 
+    /// Many objects parsed at once go to the cores in tasks of about 64 kB of their lines
+    /// (`StateStore.parseGrain`): 24 kB objects (an EndpointSlice of 100 endpoints) two to a
+    /// task, small ones 256, objects held parsed (no line) 256; and a shard of objects held
+    /// parsed, to be written as JSON, costs more to write than one of lines serialized ahead
+    /// (`Table.writeCost`), so the commit starts it first.
+    func testBigObjectsParseInSmallTasksAndDearShardsWriteFirst() throws {
+        func object(_ name: String, bytes: Int) -> Resource {
+            Resource(Object([
+                "apiVersion": .string("v1"), "kind": .string("ConfigMap"),
+                "metadata": .object(Object(["name": .string(name), "namespace": .string("default")])),
+                "data": .object(Object(["k": .string(String(repeating: "x", count: bytes))])),
+            ]))
+        }
+        func table(_ count: Int, bytes: Int, serialized: Bool) throws -> (Table, [Table.Key]) {
+            var table = Table(shardCount: 1, files: [""])
+            let keys = (0..<count).map { Table.Key(namespace: "default", name: "o-\($0)") }
+            for key in keys {
+                let resource = object(key.name, bytes: bytes)
+                if serialized {
+                    table.set(try Table.entry(serializing: resource), key: key, shard: 0)
+                } else {
+                    table.set(resource, key: key, shard: 0)
+                }
+            }
+            return (table, keys)
+        }
+        let (big, bigKeys) = try table(100, bytes: 24_000, serialized: true)
+        XCTAssertEqual(StateStore.parseGrain(bigKeys, of: big), 2)
+        let (small, smallKeys) = try table(1000, bytes: 10, serialized: true)
+        XCTAssertEqual(StateStore.parseGrain(smallKeys, of: small), 256)
+        let (held, heldKeys) = try table(10, bytes: 24_000, serialized: false)
+        XCTAssertEqual(StateStore.parseGrain(heldKeys, of: held), 256)
+        XCTAssertEqual(StateStore.parseGrain([], of: held), 256)
+        let (lines, _) = try table(10, bytes: 1_000, serialized: true)
+        XCTAssertEqual(held.writeCost(shard: 0), 10 * Table.parsedWriteCost)
+        XCTAssertGreaterThan(held.writeCost(shard: 0), lines.writeCost(shard: 0))
+        XCTAssertGreaterThan(lines.writeCost(shard: 0), 10 * 1_000, "lines are counted by their bytes")
+        XCTAssertEqual(lines.writeCost(shard: 5), 0, "a shard not loaded")
+    }
+
     /// A key's shard is FNV-1a (32 bits) of namespace, `/` and name modulo the shard count, as
     /// states on disk were written (the hash is now made once with the key and kept); keys are
     /// equal when their Strings are, but for an ASCII key and one outside ASCII; two keys whose

@@ -413,8 +413,12 @@ public final class Cluster {
             if let timeline = Timeline(t) { timelines[Timeline.workloadKey(t)] = timeline }
         }
         podNames.reserveCapacity(pods.capacity)
-        for pod in pods.values {
-            if !pod.gone, let deployment = replicaSetOwners[pod.ownerUID], !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
+        // One pass over the pods, in uid order (the kubelet's timers are set in that order):
+        // the counts and indices, and each pod's next transition. (Two passes, the first in
+        // the dictionary's order, read every pod twice: at 100,000 pods, two cache misses
+        // each. `deployment(owning:)` asks the last owner first, not hashing its uid again.)
+        for pod in podsInOrder {
+            if !pod.gone, let deployment = deployment(owning: pod.ownerUID), !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
             if !pod.gone, pod.ownerKind != "ReplicaSet", !pod.ownerUID.isEmpty { livePods[pod.ownerUID, default: 0] += 1 }
             podNames.insert(PodName(pod))
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
@@ -422,8 +426,8 @@ public final class Cluster {
                 podsOnNode[node, default: [:]][ObjectIdentifier(pod)] = pod
                 if let ip = pod.ip { addressesOnNode[node, default: [:]][ip, default: 0] += 1 }
             }
+            Kubelet.scheduleNext(pod, in: self)
         }
-        for pod in podsInOrder { Kubelet.scheduleNext(pod.uid, in: self) }
         // Pods bound to a node that is gone (`delete node`): the pod GC's business.
         for node in Set(pods.values.filter { !$0.gone }.compactMap(\.nodeName)) where nodeIndex[node] == nil { missingNodes[node] = .some(nil) }
     }
@@ -1027,14 +1031,20 @@ public final class Cluster {
             guard pod.gone, !replaced.contains(pod.uid) else { return nil }
             return ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
         })
-        for (i, pod) in changedPods.enumerated() where !replaced.contains(pod.uid) {
-            let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
-            if let memory = memories[i] {
-                try store.put(memory, creating: false)
-                storedMemories.insert(memoryKey)
-            } else if storedMemories.contains(memoryKey) {
-                try store.delete(memoryKey)
-                storedMemories.remove(memoryKey)
+        // (A pod is read only when it may have been replaced or may have a memory stored: of a
+        // 100,000-replica roll's 200,000 changed pods, none is, and each read was a cache miss.)
+        for i in changedPods.indices {
+            if !replaced.isEmpty && replaced.contains(changedPods[i].uid) { continue }
+            if memories[i] != nil || !storedMemories.isEmpty {
+                let pod = changedPods[i]
+                let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
+                if let memory = memories[i] {
+                    try store.put(memory, creating: false)
+                    storedMemories.insert(memoryKey)
+                } else if storedMemories.contains(memoryKey) {
+                    try store.delete(memoryKey)
+                    storedMemories.remove(memoryKey)
+                }
             }
             guard let prepared = try encodings[i].get() else { continue }
             try store.put(prepared)

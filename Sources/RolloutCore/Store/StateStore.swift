@@ -429,7 +429,7 @@ public final class StateStore {
     /// `parse`, each object read by `read` (nil: left out).
     private func read<T>(_ keys: [Table.Key], of table: Table, by read: @escaping @Sendable (Table, Table.Key) throws(StoreError) -> Resource?,
                          _ transform: @escaping @Sendable (Table.Key, Resource) -> T) throws(StoreError) -> [T] {
-        let outcomes = Parallel.map(keys.count, grain: 256) { i -> Result<T?, StoreError> in
+        let outcomes = Parallel.map(keys.count, grain: Self.parseGrain(keys, of: table)) { i -> Result<T?, StoreError> in
             do throws(StoreError) { return .success(try read(table, keys[i]).map { transform(keys[i], $0) }) } catch { return .failure(error) }
         }
         var result: [T] = []
@@ -438,6 +438,16 @@ public final class StateStore {
             if let value = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { result.append(value) }
         }
         return result
+    }
+
+    /// Objects per task when many are parsed at once: about 64 kB of their lines (judged by
+    /// the first 64), at most 256 — a pod's line is under a kilobyte, an EndpointSlice's of
+    /// 100 endpoints 24 kB, and a Service's hundred slices made one task, parsed on one core.
+    static func parseGrain(_ keys: [Table.Key], of table: Table) -> Int {
+        let sample = keys.prefix(64)
+        let bytes = sample.reduce(0) { $0 + table.storedBytes($1) }
+        guard bytes > 0 else { return 256 }
+        return max(1, min(256, 64 * 1024 * sample.count / bytes))
     }
 
     /// What `get` prints for every object of `type`, without parsing the objects, in the API
@@ -786,7 +796,13 @@ public final class StateStore {
         }
         let snapshot = tables, directory = directory, commit = commitNumber, planned = jobs
         let read = ReadOnly(readShard)
-        let written = Parallel.map(planned.count) { i -> Result<String, StoreError> in
+        // The dearest shards first, each a task of its own: written in the order they were
+        // planned, in eight runs of neighbours, the EndpointSlices' shards (whole objects to
+        // write as JSON, the last type in that order) were one run, written on one core while
+        // the others waited (0.35 s of a 100,000-replica save).
+        let costs = planned.map { snapshot[$0.type]?.writeCost(shard: $0.shard) ?? 0 }
+        let order = planned.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
+        let written = Parallel.map(planned.count, startingWith: order) { i -> Result<String, StoreError> in
             let job = planned[i]
             do throws(StoreError) {
                 let (objects, rows) = try (snapshot[job.type] ?? Table()).serialized(shard: job.shard, read: read.value)

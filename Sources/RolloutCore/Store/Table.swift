@@ -453,6 +453,27 @@ struct Table {
         return resource
     }
 
+    /// The bytes of the stored line under `key` (0 for an object held parsed or not here):
+    /// what parsing it costs, roughly, for spreading many over the cores by weight.
+    func storedBytes(_ key: Key) -> Int {
+        shards[Self.shard(of: key, count: shardCount)]?[key]?.json.count ?? 0
+    }
+
+    /// What writing a shard out costs, roughly: its lines copied, and each object held
+    /// parsed written as JSON, dearer by far (an EndpointSlice of 100 endpoints is 24 kB of
+    /// it; a pod's and an event's lines were serialized ahead and are copied). The commit
+    /// starts the dearest shards first.
+    func writeCost(shard index: Int) -> Int {
+        guard let entries = shards[index] else { return 0 }
+        var cost = 0
+        for entry in entries.values { cost += entry.resource == nil ? entry.json.count + entry.cells.count : Self.parsedWriteCost }
+        return cost
+    }
+
+    /// `writeCost` of an object held parsed: a guess, as its size is not known before it is
+    /// written — twenty times a copy of a kilobyte.
+    static let parsedWriteCost = 20 * 1024
+
     /// The object under `key` (its shard must be loaded), parsed if it is not yet; the table
     /// is left as it is, so that many can be parsed at once.
     func parsed(_ key: Key) throws(StoreError) -> Resource? {

@@ -25,6 +25,25 @@ enum Parallel {
         }
     }
 
+    /// `body(i)` for each i in 0..<count, each a task of its own, started in `order` (the
+    /// indices, each once: the dearest first, so that no long one starts last while the
+    /// other cores wait for it — Dispatch hands iterations out in rising order); results in
+    /// index order. An `order` that is not such a list is not followed: indices in turn.
+    static func map<T>(_ count: Int, startingWith order: [Int], _ body: @Sendable (Int) -> T) -> [T] {
+        guard count > 1 else { return (0..<count).map(body) }
+        let valid = order.count == count && Set(order) == Set(0..<count)
+        let sequence = ReadOnly(valid ? order : Array(0..<count))
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let slots = Slots(base: base)
+            DispatchQueue.concurrentPerform(iterations: count) { k in
+                let i = sequence.value[k]
+                (slots.base + i).initialize(to: body(i))
+            }
+            initialized = count
+        }
+    }
+
     /// `body(i, &item)` for `count` items taken on this thread (`take(i)`, in order) and handed
     /// to the tasks: each task owns its item, changes it in place (no copy of what another
     /// reference holds) and lets go of it, and of what it drops of it, on its own core.
