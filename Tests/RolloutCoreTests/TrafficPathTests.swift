@@ -386,6 +386,28 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertTrue(choice.pod(1, in: c) === b)
     }
 
+    /// ServiceLB advertises the ready nodes (k3s `servicelb.go` getStatus → podIPs): a node
+    /// that goes NotReady leaves the addresses and one that comes back rejoins them, though
+    /// the ready nodes' addresses are kept between syncs (`readyNodeAddresses`, made again
+    /// when a node changes).
+    func testLoadBalancerAddressesFollowTheReadyNodes() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
+                                   newCluster: ClusterSpec(profile: .k3s, nodes: 3))
+        addTeardownBlock { store.close() }
+        let c = try Cluster(store: store)
+        let traefik = ObjectKey(type: Cluster.serviceType.storageKey, namespace: "kube-system", name: "traefik")
+        func advertised() -> [String] { c.services[traefik].map(ServiceLoadBalancer.ingressIPs) ?? [] }
+        _ = ServiceLoadBalancer.sync(in: c)
+        XCTAssertEqual(advertised(), ["10.0.0.2", "10.0.0.3", "10.0.0.4"])
+        XCTAssertFalse(ServiceLoadBalancer.sync(in: c), "nothing moved")
+        c.nodes[1].ready = false
+        XCTAssertTrue(ServiceLoadBalancer.sync(in: c))
+        XCTAssertEqual(advertised(), ["10.0.0.2", "10.0.0.4"])
+        c.nodes[1].ready = true
+        XCTAssertTrue(ServiceLoadBalancer.sync(in: c))
+        XCTAssertEqual(advertised(), ["10.0.0.2", "10.0.0.3", "10.0.0.4"])
+    }
+
     /// The eight conditions the controller writes are known by their storage; the same
     /// conditions read back from JSON (copies) are read member by member — the same choice.
     func testSharedConditionsReadAsTheirCopiesDo() throws {

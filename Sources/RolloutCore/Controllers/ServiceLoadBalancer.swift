@@ -45,11 +45,11 @@ enum ServiceLoadBalancer {
                     c.record(reason: "AppliedDaemonSet", message: "Applied LoadBalancer DaemonSet kube-system/\(daemonSetName(service))", kind: "Service",
                              name: service.name, namespace: namespace, uid: service.uid, component: component)
                 }
-                var nodes = c.nodes.filter(\.ready)
                 if service.value.at("spec", "externalTrafficPolicy")?.stringValue == "Local", let local = KubeProxy.localNodes(service, in: c) {
-                    nodes = nodes.filter { local.contains($0.name) }
+                    addresses = c.nodes.filter { $0.ready && local.contains($0.name) }.compactMap(\.internalIP).sorted()
+                } else {
+                    addresses = readyNodeAddresses(in: c)
                 }
-                addresses = nodes.compactMap(\.internalIP).sorted()
                 if addresses.isEmpty {
                     c.loadBalancerBlocked[service.key] = "no node has a ready endpoint of it (externalTrafficPolicy Local), so ServiceLB advertises none"
                     if !previous.isEmpty {
@@ -78,6 +78,16 @@ enum ServiceLoadBalancer {
             changed = true
         }
         return changed
+    }
+
+    /// The ready nodes' internal IPs, sorted: what ServiceLB advertises under the Cluster
+    /// policy. Made again only when a node changed (`Cluster.nodeChanges`): every sync asked,
+    /// and at Kubernetes' limits that was 5,000 nodes copied and their addresses sorted.
+    static func readyNodeAddresses(in c: Cluster) -> [String] {
+        if let kept = c.readyNodeAddresses, kept.changes == c.nodeChanges { return kept.addresses }
+        let addresses = c.nodes.filter(\.ready).compactMap(\.internalIP).sorted()
+        c.readyNodeAddresses = (c.nodeChanges, addresses)
+        return addresses
     }
 
     static func ingressIPs(_ service: Resource) -> [String] {

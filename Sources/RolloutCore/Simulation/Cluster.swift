@@ -628,6 +628,9 @@ public final class Cluster {
     var usageChangedNodes: Set<String> = []
     var nodeChanges = 0
     var nodeUsage: (nodeChanges: Int, states: [NodeState], zones: Int, table: NodeTable)?
+    /// The ready nodes' addresses, sorted, when `nodeChanges` was `changes`
+    /// (`ServiceLoadBalancer.readyNodeAddresses`).
+    var readyNodeAddresses: (changes: Int, addresses: [String])?
 
     /// Keeps `podsOnNode` right after a pod was bound, went, or came.
     func placementMoved(_ pod: SimPod, wasOn: String?, wasGone: Bool) {
