@@ -360,32 +360,6 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertEqual(n1.readyCount, 2, "e's first nodeName is n2")
     }
 
-    /// Every request asks for the pod of a target: looked up in the cluster by uid once and
-    /// kept by the choice and its copies (`Choice.pod(_:in:)`); a uid the cluster does not
-    /// hold is asked again (nil until it does), and so is a pod that went (a save takes it
-    /// out of the cluster).
-    func testChoiceFindsEachTargetsPodOnceWhileItIsNotGone() throws {
-        let (c, _) = try oneNodeCluster()
-        func pod(_ uid: String) -> SimPod {
-            SimPod(name: uid, namespace: "default", uid: uid, ownerUID: "rs", ownerName: "rs", labels: [:],
-                   template: Object(), created: Timestamp(milliseconds: 0), behaviour: AppBehaviour(template: nil))
-        }
-        let a = pod("a"), b = pod("b")
-        c.pods["a"] = a
-        let endpoints: [Value] = ["a", "b"].map { .object(Object(["targetRef": .object(Object(["uid": .string($0)]))])) }
-        let choice = KubeProxy.Choice(endpoints: endpoints, conditions: [4, 4])
-        let copy = choice
-        XCTAssertTrue(choice.pod(0, in: c) === a)
-        XCTAssertNil(choice.pod(1, in: c))
-        c.pods["b"] = b
-        XCTAssertTrue(copy.pod(1, in: c) === b, "a uid not found is asked again")
-        c.pods["a"] = nil
-        XCTAssertTrue(copy.pod(0, in: c) === a, "found once, kept by the copies")
-        a.gone = true
-        XCTAssertNil(choice.pod(0, in: c), "a gone pod is asked again")
-        XCTAssertTrue(choice.pod(1, in: c) === b)
-    }
-
     /// ServiceLB advertises the ready nodes (k3s `servicelb.go` getStatus → podIPs): a node
     /// that goes NotReady leaves the addresses and one that comes back rejoins them, though
     /// the ready nodes' addresses are kept between syncs (`readyNodeAddresses`, made again

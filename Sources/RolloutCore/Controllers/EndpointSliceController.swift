@@ -242,8 +242,6 @@ enum KubeProxy {
         private var fallbackAt: [Int32] = []
         /// The endpoints ready, a pod named or not: what a timeline counts.
         private(set) var readyCount = 0
-        /// The pods of the targets as the cluster had them when first asked (`pod(_:in:)`).
-        private var found = FoundPods()
 
         init() {}
 
@@ -264,7 +262,6 @@ enum KubeProxy {
         }
 
         mutating func add(_ uid: String?, _ conditions: EndpointSliceController.Conditions) {
-            if !found.known.isEmpty { found = FoundPods() }
             if conditions.ready { readyCount += 1 }
             guard let uid else { return }
             if conditions.ready {
@@ -306,29 +303,6 @@ enum KubeProxy {
         func target(_ i: Int) -> String { uid((readyAt.isEmpty ? fallbackAt : readyAt)[i]) }
 
         var targets: [String] { readyAt.isEmpty ? fallback : ready }
-
-        /// The cluster's pod of the `i`th target (`0..<count`), nil when it has none: looked up
-        /// by uid once and kept while the pod is not gone. Every request asks (400,000 at
-        /// Kubernetes' limits), and each asked by uid — read out of its endpoint, then hashed.
-        /// A gone pod is asked again each time: a save takes it out of the cluster.
-        func pod(_ i: Int, in c: Cluster) -> SimPod? {
-            let found = self.found
-            if found.known.isEmpty {
-                found.known = [Bool](repeating: false, count: count)
-                found.pods = [SimPod?](repeating: nil, count: count)
-            }
-            if found.known[i], let pod = found.pods[i], !pod.gone { return pod }
-            let pod = c.pods[target(i)]
-            found.pods[i] = pod
-            found.known[i] = pod != nil
-            return pod
-        }
-
-        /// `pod(_:in:)`'s pods, shared by the copies of one choice.
-        private final class FoundPods {
-            var known: [Bool] = []
-            var pods: [SimPod?] = []
-        }
 
         static func == (a: Choice, b: Choice) -> Bool { a.readyCount == b.readyCount && a.ready == b.ready && a.fallback == b.fallback }
     }

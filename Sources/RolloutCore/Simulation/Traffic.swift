@@ -371,7 +371,7 @@ public final class TrafficRecorder {
             } else {
                 let index = lanes[lane].turn % choice.count
                 lanes[lane].turn += 1
-                let pod = choice.pod(index, in: c)
+                let pod = c.pods[choice.target(index)]
                 failure = Self.notServing(pod, at: at)
                 if failure == nil, let pod, let i = pod.servingIndex {
                     // Dialled: a keep-alive client keeps the connection for its next requests.
@@ -543,7 +543,7 @@ extension TrafficRecorder {
         for key in Set(routes.map(\.service)) {
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
             let choice = KubeProxy.choice(endpointsKey, in: c)
-            for i in 0..<choice.count where Self.notServing(choice.pod(i, in: c), at: c.now.milliseconds) != nil { return false }
+            for i in 0..<choice.count where Self.notServing(c.pods[choice.target(i)], at: c.now.milliseconds) != nil { return false }
         }
         return true
     }
