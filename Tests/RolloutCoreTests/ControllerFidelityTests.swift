@@ -174,6 +174,38 @@ final class ControllerFidelityTests: XCTestCase {
         XCTAssertNil(nodePort(plain), "ClusterIP has no node ports")
         XCTAssertEqual(plain["clusterIP"] as? String, clusterIP)
     }
+
+    /// kubectl's `DeploymentStatusViewer.Status` (staging/src/k8s.io/kubectl/pkg/
+    /// polymorphichelpers/rollout_status.go), in its order: the spec not yet observed, the
+    /// progress deadline exceeded, new replicas still to update (`*deployment.Spec.Replicas`,
+    /// which the API server defaults to 1), old ones pending termination, updated ones not yet
+    /// available, done. `spec.replicas` is read as the Deployment's own decoding reads it: a
+    /// value that is not a number is no value (1).
+    func testDeploymentStatusMessagesAreKubectls() throws {
+        func deployment(_ spec: String, _ status: String, generation: Int = 1) throws -> Resource {
+            let json = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","generation":"# + String(generation) + #"},"spec":"# + spec
+                + #","status":"# + status + "}"
+            return Resource(try XCTUnwrap(try JSONReader.parse(json).objectValue))
+        }
+        let cases: [(spec: String, status: String, generation: Int, message: String)] = [
+            (#"{"replicas":3}"#, #"{"observedGeneration":1}"#, 2, "Waiting for deployment spec update to be observed..."),
+            (#"{"replicas":3}"#, #"{"observedGeneration":1,"conditions":[{"type":"Progressing","status":"False","reason":"ProgressDeadlineExceeded"}]}"#, 1,
+             "deployment \"web\" exceeded its progress deadline"),
+            (#"{"replicas":3}"#, #"{"observedGeneration":1,"replicas":4,"updatedReplicas":1}"#, 1,
+             "Waiting for deployment \"web\" rollout to finish: 1 out of 3 new replicas have been updated..."),
+            (#"{}"#, #"{"observedGeneration":1}"#, 1, "Waiting for deployment \"web\" rollout to finish: 0 out of 1 new replicas have been updated..."),
+            (#"{"replicas":"3"}"#, #"{"observedGeneration":1}"#, 1, "Waiting for deployment \"web\" rollout to finish: 0 out of 1 new replicas have been updated..."),
+            (#"{"replicas":3}"#, #"{"observedGeneration":1,"replicas":4,"updatedReplicas":3}"#, 1,
+             "Waiting for deployment \"web\" rollout to finish: 1 old replicas are pending termination..."),
+            (#"{"replicas":3}"#, #"{"observedGeneration":1,"replicas":3,"updatedReplicas":3,"availableReplicas":2}"#, 1,
+             "Waiting for deployment \"web\" rollout to finish: 2 of 3 updated replicas are available..."),
+            (#"{"replicas":3}"#, #"{"observedGeneration":1,"replicas":3,"updatedReplicas":3,"availableReplicas":3}"#, 1, "deployment \"web\" successfully rolled out"),
+            (#"{"replicas":0}"#, #"{"observedGeneration":1}"#, 1, "deployment \"web\" successfully rolled out"),
+        ]
+        for (spec, status, generation, message) in cases {
+            XCTAssertEqual(RolloutStatus.evaluate(try deployment(spec, status, generation: generation)).message, message, "\(spec) \(status)")
+        }
+    }
 }
 
 /// client-go's event aggregation (staging/src/k8s.io/client-go/tools/record/events_cache.go,

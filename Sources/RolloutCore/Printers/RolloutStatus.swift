@@ -17,18 +17,23 @@ public enum RolloutStatus {
     public static func evaluate(_ resource: Resource) -> Result {
         if resource.kind == "StatefulSet" { return statefulSet(resource) }
         if resource.kind == "DaemonSet" { return daemonSet(resource) }
+        // Only what the viewer reads: `spec.replicas` as `Deployment` reads it (the same
+        // reader, the same default) and the status — not the template, which decoding the
+        // whole Deployment parsed for every look (`apply --wait` on 1,000 Deployments looks
+        // at each one that moved, at every instant).
         var reader = FieldReader()
-        let d = Deployment(resource, reader: &reader)
+        let spec = reader.object(resource.object["spec"], FieldPath("spec")) ?? Object()
+        let replicas = reader.int32(spec["replicas"], FieldPath("spec") / "replicas", goStruct: "DeploymentSpec") ?? 1
         let name = resource.name
-        let s = d.status
+        let s = DeploymentStatus(resource.object["status"]?.objectValue)
         guard resource.generation <= s.observedGeneration else {
             return .waiting("Waiting for deployment spec update to be observed...")
         }
         if s.conditions.first(where: { $0.type == "Progressing" })?.reason == "ProgressDeadlineExceeded" {
             return .failed("deployment \"\(name)\" exceeded its progress deadline")
         }
-        if s.updatedReplicas < d.replicas {
-            return .waiting("Waiting for deployment \"\(name)\" rollout to finish: \(s.updatedReplicas) out of \(d.replicas) new replicas have been updated...")
+        if s.updatedReplicas < replicas {
+            return .waiting("Waiting for deployment \"\(name)\" rollout to finish: \(s.updatedReplicas) out of \(replicas) new replicas have been updated...")
         }
         if s.replicas > s.updatedReplicas {
             return .waiting("Waiting for deployment \"\(name)\" rollout to finish: \(s.replicas - s.updatedReplicas) old replicas are pending termination...")
