@@ -373,7 +373,7 @@ final class SchedulerTests: XCTestCase {
     }
 
     // The scheduler keeps each node's summed requests between passes and recounts a node when
-    // one of its pods goes (Cluster.nodeUsage, podsOnNode). A pod that did not fit takes the
+    // one of its pods goes (Cluster.nodeUsage, Cluster.placements). A pod that did not fit takes the
     // room a deleted pod leaves once that pod is gone, and not before; its replacement, newer,
     // waits (PrioritySort: older first). Upstream recomputes NodeInfo from the cache at every
     // cycle (`pkg/scheduler/backend/cache` UpdateSnapshot); the sums are the same.

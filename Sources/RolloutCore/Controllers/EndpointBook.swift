@@ -163,7 +163,7 @@ struct EndpointBook {
             for member in leaving {
                 let e = entry(member)
                 let k = Self.lowerBound(o.stable.count) { Self.stableLess(o.stable[$0], e) }
-                let t = Self.lowerBound(o.tieBroken.count) { Self.tieBrokenLess((o.tieBroken[$0], o.tieBrokenPods[$0]), (e, member.pod)) }
+                let t = Self.lowerBound(o.tieBroken.count) { Self.tieBrokenLess(o.tieBroken[$0], o.tieBrokenPods[$0], e, member.pod) }
                 guard k < o.stable.count, o.stable[k].arrival == e.arrival, t < o.tieBroken.count, o.tieBroken[t].arrival == e.arrival else {
                     // Not where its keys say (the orders do not hold): the orders are given up,
                     // and the sync makes the endpoints from all the pods, as with no book.
@@ -182,14 +182,16 @@ struct EndpointBook {
                 return Member(pod: pod, arrival: arrival, stamp: pod.endpointStamp, address: ip)
             }.sorted { $0.arrival < $1.arrival }
             Self.merge(joined, into: &members) { $0.arrival < $1.arrival }
-            let stable = joined.map { member -> (Entry, Value) in
-                let made = endpoint(member.pod, member.address)
-                var e = entry(member)
-                e.conditions = made.conditions
-                return (e, made.value)
-            }.sorted { Self.stableLess($0.0, $1.0) }
-            Self.merge(stable, into: &o.stable, and: &o.endpoints, by: { Self.stableLess($0.0, $1.0) })
-            let ranked = joined.map { (entry($0), $0.pod) }.sorted(by: Self.tieBrokenLess)
+            // Sorted as indices, by their entries (plain numbers; a uid read only when two
+            // addresses tie): comparing (entry, endpoint) pairs copied each endpoint, retained
+            // and released, at every comparison.
+            var entries = joined.map(entry)
+            let made = joined.map { endpoint($0.pod, $0.address) }
+            for k in entries.indices { entries[k].conditions = made[k].conditions }
+            let stable = entries.indices.sorted { Self.stableLess(entries[$0], entries[$1]) }.map { (entries[$0], made[$0].value) }
+            Self.merge(stable, into: &o.stable, and: &o.endpoints, by: { a, _, b, _ in Self.stableLess(a, b) })
+            for k in entries.indices { entries[k].conditions = 0 }
+            let ranked = entries.indices.sorted { Self.tieBrokenLess(entries[$0], joined[$0].pod, entries[$1], joined[$1].pod) }.map { (entries[$0], joined[$0].pod) }
             Self.merge(ranked, into: &o.tieBroken, and: &o.tieBrokenPods, by: Self.tieBrokenLess)
         }
         ordered = o
@@ -207,11 +209,11 @@ struct EndpointBook {
     }
 
     /// The Endpoints' order: by address, then uid, then arrival.
-    private static func tieBrokenLess(_ a: (Entry, SimPod), _ b: (Entry, SimPod)) -> Bool {
-        if a.0.high != b.0.high { return a.0.high < b.0.high }
-        if a.0.low != b.0.low { return a.0.low < b.0.low }
-        if a.1.uid != b.1.uid { return a.1.uid < b.1.uid }
-        return a.0.arrival < b.0.arrival
+    private static func tieBrokenLess(_ a: Entry, _ aPod: SimPod, _ b: Entry, _ bPod: SimPod) -> Bool {
+        if a.high != b.high { return a.high < b.high }
+        if a.low != b.low { return a.low < b.low }
+        if aPod.uid != bPod.uid { return aPod.uid < bPod.uid }
+        return a.arrival < b.arrival
     }
 
     /// The first index in `0..<count` where `before` is false (`before` holds on a prefix).
@@ -290,7 +292,7 @@ struct EndpointBook {
 
     /// Two lists in step, sorted by the first, with sorted `new` pairs merged in as `merge`
     /// does.
-    private static func merge<T>(_ new: [(Entry, T)], into entries: inout [Entry], and values: inout [T], by less: ((Entry, T), (Entry, T)) -> Bool) {
+    private static func merge<T>(_ new: [(Entry, T)], into entries: inout [Entry], and values: inout [T], by less: (Entry, T, Entry, T) -> Bool) {
         guard !new.isEmpty else { return }
         var i = entries.count - 1
         entries.append(contentsOf: new.lazy.map(\.0))
@@ -299,7 +301,7 @@ struct EndpointBook {
             values.withUnsafeMutableBufferPointer { v in
                 var j = new.count - 1, k = e.count - 1
                 while j >= 0 {
-                    if i >= 0 && !less((e[i], v[i]), new[j]) {
+                    if i >= 0 && !less(e[i], v[i], new[j].0, new[j].1) {
                         e.swapAt(k, i)
                         v.swapAt(k, i)
                         i -= 1

@@ -37,9 +37,11 @@ enum EndpointSliceController {
     /// What does not change is shared: the conditions (eight ways to be), the pod's
     /// `targetRef` (`SimPod.targetRef`).
     static func endpoint(for pod: SimPod, ip: String, publishNotReady: Bool) -> Value {
-        var members = [Object.Member(key: "addresses", value: .array([.string(ip)])),
-                       Object.Member(key: "conditions", value: Conditions(pod, publishNotReady: publishNotReady).value)]
+        // (Room for all four made first: an array of two grown to four was a second allocation.)
+        var members: [Object.Member] = []
         members.reserveCapacity(4)
+        members.append(Object.Member(key: "addresses", value: .array([.string(ip)])))
+        members.append(Object.Member(key: "conditions", value: Conditions(pod, publishNotReady: publishNotReady).value))
         if let node = pod.nodeName { members.append(Object.Member(key: "nodeName", value: .string(node))) }
         members.append(Object.Member(key: "targetRef", value: pod.targetRef))
         return .object(Object(members))

@@ -15,9 +15,8 @@ enum EndpointsController {
     /// Looks again at the Services whose pods changed (ServicePods).
     static func sync(in c: Cluster) -> Bool {
         var changed = false
-        guard !c.servicePods.dirty.isEmpty else { return false }
-        let keys = c.servicePods.dirty.sorted()
-        c.servicePods.dirty = []
+        guard c.servicePods.hasDirty else { return false }
+        let keys = c.servicePods.takeDirty()
         for key in keys {
             let touched = c.servicePods.takeTouched(key)
             guard let service = c.services[key] else {

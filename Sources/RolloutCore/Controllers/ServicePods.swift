@@ -23,10 +23,12 @@ struct ServicePods {
     /// By Service number: the pods it has selected so far (gone ones until `selectedPods`
     /// drops them).
     private var pods: [[SimPod]] = []
-    /// Services whose endpoints may have changed since the controller last looked.
-    var dirty: MarkSet<ObjectKey> = []
-    /// Services some of whose pods went since their list was last read.
-    private var withGonePods: Set<ObjectKey> = []
+    /// Services (by number) whose endpoints may have changed since the controller last looked
+    /// (`takeDirty`), each once, and whether each is among them.
+    private var dirtyNumbers: [Int] = []
+    private var isDirty: [Bool] = []
+    /// By Service number: some of its pods went since its list was last read.
+    private var withGonePods: [Bool] = []
     /// By Service number: the next arrival, and the pods changed since the endpoints
     /// controller last took them (`takeTouched`), a pod as often as it changed.
     private var arrivals: [Int] = []
@@ -48,8 +50,10 @@ struct ServicePods {
             pods.append([])
             arrivals.append(0)
             touchedPods.append([])
+            isDirty.append(false)
+            withGonePods.append(false)
             byPair[Pair(namespace: service.namespace ?? "default", key: first.key, value: first.value), default: []].append(n)
-            dirty.insert(key)
+            markDirty(n)
         }
     }
 
@@ -94,15 +98,33 @@ struct ServicePods {
         numbers(selecting: labels, namespace: namespace).map { keys[$0] }
     }
 
-    /// A pod came or changed: its Services' endpoints are looked at again.
+    /// A pod came or changed: its Services' endpoints are looked at again. (By their numbers,
+    /// the pod's places: a Service's key, three Strings, neither copied nor hashed.)
     mutating func touched(_ pod: SimPod) {
-        for service in services(of: pod) {
-            dirty.insert(service)
-            if pod.gone { withGonePods.insert(service) }
-        }
+        if pod.selectingServices == nil { _ = services(of: pod) }
         for place in pod.endpointPlaces where touchedPods.indices.contains(place.service) {
+            markDirty(place.service)
+            if pod.gone { withGonePods[place.service] = true }
             touchedPods[place.service].append(pod)
         }
+    }
+
+    private mutating func markDirty(_ n: Int) {
+        guard !isDirty[n] else { return }
+        isDirty[n] = true
+        dirtyNumbers.append(n)
+    }
+
+    /// Whether some Service's endpoints may have changed since `takeDirty` was last called.
+    var hasDirty: Bool { !dirtyNumbers.isEmpty }
+
+    /// The Services whose endpoints may have changed since the last call, in key order (their
+    /// numbers' order), no longer marked.
+    mutating func takeDirty() -> [ObjectKey] {
+        let taken = dirtyNumbers.sorted()
+        dirtyNumbers = []
+        for n in taken { isDirty[n] = false }
+        return taken.map { keys[$0] }
     }
 
     /// The Service's pods changed since the last call (each as often as it changed).
@@ -117,8 +139,8 @@ struct ServicePods {
     /// those that have not (what `selectedPods` does at every call; a list the endpoints
     /// controller follows by `takeTouched` needs it only to stay small).
     mutating func dropGonePods(of service: ObjectKey, live: Int) {
-        guard withGonePods.contains(service), let n = numbers[service], pods[n].count > 2 * live + 64 else { return }
-        withGonePods.remove(service)
+        guard let n = numbers[service], withGonePods[n], pods[n].count > 2 * live + 64 else { return }
+        withGonePods[n] = false
         pods[n].removeAll { $0.gone }
     }
 
@@ -126,7 +148,10 @@ struct ServicePods {
     /// since the last look are dropped from its list here (a pod read as gone may remain).
     mutating func selectedPods(of service: ObjectKey) -> [SimPod] {
         guard let n = numbers[service] else { return [] }
-        if withGonePods.remove(service) != nil { pods[n].removeAll { $0.gone } }
+        if withGonePods[n] {
+            withGonePods[n] = false
+            pods[n].removeAll { $0.gone }
+        }
         return pods[n]
     }
 }

@@ -422,10 +422,7 @@ public final class Cluster {
             if !pod.gone, pod.ownerKind != "ReplicaSet", !pod.ownerUID.isEmpty { livePods[pod.ownerUID, default: 0] += 1 }
             podNames.insert(PodName(pod))
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
-            if let node = pod.nodeName, !pod.gone {
-                podsOnNode[node, default: [:]][ObjectIdentifier(pod)] = pod
-                if let ip = pod.ip { addressesOnNode[node, default: [:]][ip, default: 0] += 1 }
-            }
+            if let node = pod.nodeName, !pod.gone { placement(of: node).add(pod) }
             Kubelet.scheduleNext(pod, in: self)
         }
         // Pods bound to a node that is gone (`delete node`): the pod GC's business.
@@ -617,33 +614,52 @@ public final class Cluster {
     /// The pods (not gone) bound to each node; the nodes whose pods changed since the
     /// scheduler last summed what they request; and changes to the nodes themselves. The
     /// scheduler keeps its sums (`nodeUsage`) between passes, recounting only those nodes,
-    /// or all of them when the nodes changed.
-    /// The pods themselves (the scheduler sums them without looking each up), each under its
-    /// identity: the cluster holds one object per uid (`pods`), and an identity hashes as one
-    /// number where a uid hashes 36 bytes.
-    var podsOnNode: [String: [ObjectIdentifier: SimPod]] = [:]
-    /// The addresses those pods hold, each with how many hold it (a state written before
-    /// per-node ranges may have two): what a node may not hand out again.
-    var addressesOnNode: [String: [String: Int]] = [:]
-    var usageChangedNodes: Set<String> = []
+    /// or all of them when the nodes changed. Each node's pods and the addresses they hold are
+    /// its `NodePlacement`, found once at a change.
+    private(set) var placements: [String: NodePlacement] = [:]
+    private(set) var usageChangedNodes: Set<String> = []
+    /// Counts the scheduler's recounts (`recountedUsage`): a node whose `usageMark` is this one
+    /// is in `usageChangedNodes` already.
+    private var usageEpoch = 0
     var nodeChanges = 0
     var nodeUsage: (nodeChanges: Int, states: [NodeState], zones: Int, table: NodeTable)?
     /// The ready nodes' addresses, sorted, when `nodeChanges` was `changes`
     /// (`ServiceLoadBalancer.readyNodeAddresses`).
     var readyNodeAddresses: (changes: Int, addresses: [String])?
 
-    /// Keeps `podsOnNode` right after a pod was bound, went, or came.
+    /// Keeps `placements` right after a pod was bound, went, or came.
     func placementMoved(_ pod: SimPod, wasOn: String?, wasGone: Bool) {
         if let old = wasOn, !wasGone {
-            podsOnNode[old]?[ObjectIdentifier(pod)] = nil
-            usageChangedNodes.insert(old)
-            if let ip = pod.ip, let held = addressesOnNode[old]?[ip] { addressesOnNode[old]?[ip] = held > 1 ? held - 1 : nil }
+            let placement = placement(of: old)
+            placement.remove(pod)
+            usageChanged(old, placement)
         }
         if let new = pod.nodeName, !pod.gone {
-            podsOnNode[new, default: [:]][ObjectIdentifier(pod)] = pod
-            usageChangedNodes.insert(new)
-            if let ip = pod.ip { addressesOnNode[new, default: [:]][ip, default: 0] += 1 }
+            let placement = placement(of: new)
+            placement.add(pod)
+            usageChanged(new, placement)
         }
+    }
+
+    /// The node's placement, made when it has none yet.
+    private func placement(of node: String) -> NodePlacement {
+        if let known = placements[node] { return known }
+        let made = NodePlacement()
+        placements[node] = made
+        return made
+    }
+
+    /// The node's pods changed since the scheduler last summed them.
+    private func usageChanged(_ node: String, _ placement: NodePlacement) {
+        guard placement.usageMark != usageEpoch else { return }
+        placement.usageMark = usageEpoch
+        usageChangedNodes.insert(node)
+    }
+
+    /// The scheduler summed every node's pods again (`usageChangedNodes` emptied).
+    func recountedUsage() {
+        usageChangedNodes = []
+        usageEpoch += 1
     }
     /// What each Service's endpoints were last computed from (EndpointsController.sync).
     var endpointBooks: [ObjectKey: EndpointBook] = [:]
@@ -786,15 +802,23 @@ public final class Cluster {
 
     static let podIPCounter = "podIP/"
 
+    /// The address `next` finds from the last reserved offset, which it becomes.
+    private static func reserve(_ last: inout Int?, _ next: (Int?) -> (ip: String, offset: Int)?) -> String? {
+        guard let found = next(last) else { return nil }
+        last = found.offset
+        return found.ip
+    }
+
     /// The next free address of the node's pod range (PodAddresses: host-local's round robin),
     /// reserved; nil when the pods on the node hold every address of it.
     func nextPodIP(node: String) -> String? {
         let i = nodeIndex[node] ?? 0
         let range = (i < nodes.count ? nodes[i].podRange : nil) ?? PodRange(nodeIndex: i)
-        let held = addressesOnNode[node] ?? [:]
-        guard let next = PodAddresses.next(in: range, lastReserved: lastPodIP[node], isHeld: { held[$0] != nil }) else { return nil }
-        lastPodIP[node] = next.offset
-        return next.ip
+        let held = placements[node]
+        // (The last reserved offset read and set in one look-up.)
+        return Self.reserve(&lastPodIP[node]) { last in
+            PodAddresses.next(in: range, lastReserved: last, isHeld: { held?.holds($0) == true })
+        }
     }
 
     // MARK: events

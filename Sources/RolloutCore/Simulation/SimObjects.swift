@@ -203,6 +203,8 @@ public final class SimPod {
     public var nodeDown = false
     /// The Services whose selector matches its labels (ServicePods), once found.
     var selectingServices: [ObjectKey]?
+    /// Its place in its node's list of pods (`NodePlacement.pods`), -1 when in none.
+    var placementSlot = -1
     /// The object reference to it an address or endpoint lists (`targetRef`), made once: its
     /// name, namespace and uid never change.
     private(set) lazy var targetRef: Value = .object(Object(["kind": .string("Pod"), "name": .string(name), "namespace": .string(namespace), "uid": .string(uid)]))

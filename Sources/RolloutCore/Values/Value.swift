@@ -49,7 +49,12 @@ public struct Object: Equatable, Sendable {
     public init(_ members: [Member] = []) { self.members = members }
 
     public init(_ pairs: KeyValuePairs<String, Value>) {
-        self.members = pairs.map { Member(key: $0.key, value: $0.value) }
+        // (Room made first: `map` over the pairs grew the array as it went, a second
+        // allocation for most objects.)
+        var members: [Member] = []
+        members.reserveCapacity(pairs.count)
+        for (key, value) in pairs { members.append(Member(key: key, value: value)) }
+        self.members = members
     }
 
     public var count: Int { members.count }

@@ -54,7 +54,7 @@ enum Scheduler {
         // What every node's pods request, summed: kept between passes (`Cluster.nodeUsage`),
         // the nodes whose pods changed recounted, everything when a node changed.
         func summed(_ state: NodeState) -> NodeState {
-            for pod in (c.podsOnNode[state.node.name] ?? [:]).values {
+            for pod in c.placements[state.node.name]?.pods ?? [] {
                 #if DEBUG
                 precondition(c.pods[pod.uid] === pod, "scheduler: node \(state.node.name) holds a pod \(pod.uid) the cluster does not")
                 #endif
@@ -96,7 +96,7 @@ enum Scheduler {
             }
             table = NodeTable(kept)
         }
-        c.usageChangedNodes = []
+        c.recountedUsage()
         let nodeChanges = c.nodeChanges
         #if DEBUG
         verifyUsage(kept, table: table, summed: summed, in: c)
@@ -245,7 +245,7 @@ enum Scheduler {
         }
         // The kept sums have the pods this pass bound: their nodes, marked by the binding, need
         // no recount (nothing else moved while it ran).
-        c.usageChangedNodes = []
+        c.recountedUsage()
         c.nodeUsage = (nodeChanges, kept, zoneCount, table)
         return changed
     }
