@@ -40,11 +40,11 @@ final class NodePlacementTests: XCTestCase {
     }
 
     /// An address is held while some pod on the node holds it (a state from before per-node
-    /// ranges may have two on one), whatever its form: IPv4, a short IPv6 address (both packed
-    /// into numbers) or a long one (kept as text).
+    /// ranges may have two on one), whatever its form: IPv4 in dotted decimal (kept as a
+    /// number), IPv6 or IPv4 written otherwise (kept as text).
     func testAnAddressIsHeldUntilItsLastPodLeaves() {
         let long = "2001:0db8:85a3:0000:0000:8a2e:0370:7334"
-        for ip in ["10.42.0.7", "fd00::7", long] {
+        for ip in ["10.42.0.7", "fd00::7", long, "10.42.0.07"] {
             let placement = NodePlacement()
             let a = pod(1, ip: ip), b = pod(2, ip: ip)
             XCTAssertFalse(placement.holds(ip))
@@ -60,8 +60,20 @@ final class NodePlacementTests: XCTestCase {
         }
         let placement = NodePlacement()
         placement.add(pod(1, ip: "10.42.0.7"))
-        for free in ["10.42.0.70", "10.42.0.", "fd00::7", long, "10.42.0.7\u{0}"] {
+        for free in ["10.42.0.70", "10.42.0.", "fd00::7", long, "10.42.0.7\u{0}", "10.42.0.07", "010.42.0.7"] {
             XCTAssertFalse(placement.holds(free), "\(free) is another address")
+        }
+    }
+
+    /// Exactly the texts `PodRange.dotted` writes are read as numbers, each back to its own.
+    func testOnlyDottedDecimalIPv4IsReadAsANumber() {
+        var random = SeededRandom(seed: 7)
+        for n in [0, 1, 255, 256, 0x0A2A0007, 0xFFFFFFFF] + (0..<2000).map({ _ in UInt32(truncatingIfNeeded: random.next()) }) {
+            XCTAssertEqual(NodePlacement.dottedIPv4(PodRange.dotted(n)), n)
+        }
+        for text in ["", "10.42.0", "10.42.0.7.", ".10.42.0.7", "10.42..7", "10.42.0.256", "10.42.0.07", "00.1.2.3", "1.2.3.4.5",
+                     "10.42.0.1000", "10 .42.0.7", "10.42.0.7 ", "fd00::7", "1.2.3.-4", "１.2.3.4"] {
+            XCTAssertNil(NodePlacement.dottedIPv4(text), text)
         }
     }
 }

@@ -134,8 +134,10 @@ public enum ReplicaSetController {
             name = "\(rs.name)-\(c.randomSuffix())"
         }
         let made = template(for: rs, in: c)
-        return SimPod(name: name, namespace: rs.namespace, uid: c.newUID(), ownerUID: rs.uid, ownerName: rs.name,
-                      labels: made.labels, template: made.template, created: c.now, behaviour: rs.behaviour)
+        let pod = SimPod(name: name, namespace: rs.namespace, uid: c.newUID(), ownerUID: rs.uid, ownerName: rs.name,
+                         labels: made.labels, template: made.template, created: c.now, behaviour: rs.behaviour)
+        pod.nameIsFresh = true
+        return pod
     }
 
     /// `podTemplate(for:classes:)`, made once per ReplicaSet and shared by its pods

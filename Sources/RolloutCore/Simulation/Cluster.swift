@@ -418,8 +418,8 @@ public final class Cluster {
         // the dictionary's order, read every pod twice: at 100,000 pods, two cache misses
         // each. `deployment(owning:)` asks the last owner first, not hashing its uid again.)
         for pod in podsInOrder {
-            if !pod.gone, let deployment = deployment(owning: pod.ownerUID), !deployment.isEmpty { livePods[deployment, default: 0] += 1 }
-            if !pod.gone, pod.ownerKind != "ReplicaSet", !pod.ownerUID.isEmpty { livePods[pod.ownerUID, default: 0] += 1 }
+            if !pod.gone, let deployment = deployment(owning: pod.ownerUID), !deployment.isEmpty { liveCount(deployment).live += 1 }
+            if !pod.gone, pod.ownerKind != "ReplicaSet", !pod.ownerUID.isEmpty { liveCount(pod.ownerUID).live += 1 }
             podNames.insert(PodName(pod))
             if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
             if let node = pod.nodeName, !pod.gone { placement(of: node).add(pod) }
@@ -536,16 +536,25 @@ public final class Cluster {
     /// One more pod of a workload (by uid) exists: its count, and its most at once since the
     /// last sample (each dictionary found once).
     private func podCame(_ workload: String) {
-        let live = Self.incremented(&livePods[workload, default: 0])
-        Self.raise(&instantPeak[workload, default: 0], to: live)
+        let count = liveCount(workload)
+        count.live += 1
+        count.peak = max(count.peak, count.live)
     }
 
-    private static func incremented(_ count: inout Int) -> Int {
-        count += 1
+    /// The workload's (by uid) live count, made at 0 when it has none: the last one found is
+    /// asked first (the pods of one ReplicaSet change in runs), its uid not hashed again.
+    func liveCount(_ workload: String) -> LiveCount {
+        if let last = lastLiveCount, last.workload == workload { return last.count }
+        let count: LiveCount
+        if let known = liveCounts[workload] {
+            count = known
+        } else {
+            count = LiveCount()
+            liveCounts[workload] = count
+        }
+        lastLiveCount = (workload, count)
         return count
     }
-
-    private static func raise(_ peak: inout Int, to value: Int) { peak = max(peak, value) }
 
     /// A pod of a StatefulSet or DaemonSet moved: its controller syncs it, its timeline is
     /// sampled. False for any other pod.
@@ -586,20 +595,25 @@ public final class Cluster {
         servicePods.touched(pod)
         replicaSetsToSync.insert(pod.ownerUID)
         replicaSetPodsMoved(pod.ownerUID)
-        if setPodMoved(pod), pod.gone && !wasGone { livePods[pod.ownerUID, default: 0] -= 1 }
+        if setPodMoved(pod), pod.gone && !wasGone { liveCount(pod.ownerUID).live -= 1 }
         if pod.gone && !wasGone {
             podsHeld -= 1
             ownersWithGonePods.insert(pod.ownerUID)
         }
         if pod.gone && !wasGone, let deployment = deployment(owning: pod.ownerUID), !deployment.isEmpty {
-            livePods[deployment, default: 0] -= 1
+            liveCount(deployment).live -= 1
         }
         if pod.gone && !wasGone && pod.nodeName != nil { schedulingEvent(.assignedPodDeleted) }
     }
 
     /// Pods of each Deployment (by uid) that exist now, and the most that existed at once
     /// since the last timeline sample: a pod created and gone within one instant counts.
-    var livePods: [String: Int] = [:]
+    final class LiveCount {
+        var live = 0
+        var peak = 0
+    }
+    private var liveCounts: [String: LiveCount] = [:]
+    private var lastLiveCount: (workload: String, count: LiveCount)?
     /// Pods that exist (not gone): what the pod limit counts.
     var podsHeld = 0
     /// kube-proxy's choice among each Service's endpoints as its slices stand (KubeProxy.choice).
@@ -668,7 +682,6 @@ public final class Cluster {
     /// Times a pod claimed a transition already due right after its sync (a kubelet bug the
     /// loop survives by moving on a millisecond); tests expect none.
     var overdueTransitions = 0
-    var instantPeak: [String: Int] = [:]
 
     /// The Deployment, StatefulSet or DaemonSet stored under `key`.
     public func workload(_ key: ObjectKey) -> Resource? {
@@ -1046,12 +1059,19 @@ public final class Cluster {
         }
         // A StatefulSet's pod comes back under the name of the one it replaces: the old one is
         // deleted first (a watch sees it go, then the new one come), its memory is the new one's.
-        let liveNames = Set(changedPods.filter { !$0.gone }.map(PodName.init))
+        // (A pod made under a fresh name, `SimPod.nameIsFresh` — every pod a ReplicaSet made —
+        // cannot be that new one: of a roll's changed pods none is looked for.)
+        let liveNames = Set(changedPods.filter { !$0.gone && !$0.nameIsFresh }.map(PodName.init))
         var replaced: Set<String> = []
-        for pod in changedPods where pod.gone && liveNames.contains(PodName(pod)) {
+        for pod in changedPods where !liveNames.isEmpty && pod.gone && liveNames.contains(PodName(pod)) {
             replaced.insert(pod.uid)
             try store.delete(ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name))
         }
+        #if DEBUG
+        let allLiveNames = Set(changedPods.filter { !$0.gone }.map(PodName.init))
+        precondition(Set(changedPods.filter { $0.gone && allLiveNames.contains(PodName($0)) }.map(\.uid)) == replaced,
+                     "a pod made under a fresh name has the name of one that went")
+        #endif
         // The pods that went are removed together (`StateStore.delete(_:)` with the keys),
         // before the others are written.
         try store.delete(changedPods.compactMap { pod -> ObjectKey? in
@@ -1059,23 +1079,32 @@ public final class Cluster {
             return ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
         })
         // (A pod is read only when it may have been replaced or may have a memory stored: of a
-        // 100,000-replica roll's 200,000 changed pods, none is, and each read was a cache miss.)
+        // 100,000-replica roll's 200,000 changed pods, none is, and each read was a cache miss.
+        // The pods are stored together, `put(contentsOf:)`, those before a memory first.)
+        var pending: [StateStore.Prepared] = []
+        pending.reserveCapacity(changedPods.count)
         for i in changedPods.indices {
             if !replaced.isEmpty && replaced.contains(changedPods[i].uid) { continue }
             if memories[i] != nil || !storedMemories.isEmpty {
                 let pod = changedPods[i]
                 let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
                 if let memory = memories[i] {
+                    try store.put(contentsOf: pending)
+                    pending = []
                     try store.put(memory, creating: false)
                     storedMemories.insert(memoryKey)
                 } else if storedMemories.contains(memoryKey) {
+                    try store.put(contentsOf: pending)
+                    pending = []
                     try store.delete(memoryKey)
                     storedMemories.remove(memoryKey)
                 }
             }
             guard let prepared = try encodings[i].get() else { continue }
-            try store.put(prepared)
+            pending.append(prepared)
         }
+        try store.put(contentsOf: pending)
+        pending = []
         // Memories of pods deleted by other means (`delete --force`, a namespace).
         for key in storedMemories.sorted() where !podNames.contains(PodName(namespace: key.namespace, name: key.name)) {
             try store.delete(key)
@@ -1192,12 +1221,17 @@ public final class Cluster {
             for i in goneStored { storedEvents.take(i) }
             storedEvents.dropTaken()
         }
-        // Written in the order they were numbered in.
+        // Written in the order they were numbered in, together (`put(contentsOf:)`).
+        var written: [Int] = []
+        written.reserveCapacity(numbering.count)
         for i in numbering {
             guard let prepared = try preparedEvents[i].get() else { continue }
-            try store.put(prepared)
-            events[i].stored = true
+            pending.append(prepared)
+            written.append(i)
         }
+        try store.put(contentsOf: pending)
+        pending = []
+        for i in written { events[i].stored = true }
         var someGo = false
         for i in events.indices {
             if goes[i] { someGo = true }

@@ -10,22 +10,28 @@ final class NodePlacement {
     /// the place of one that leaves.
     private(set) var pods: [SimPod] = []
     /// The addresses those pods hold, each with how many hold it (a state written before
-    /// per-node ranges may have two): what the node may not hand out again. An address no pod
-    /// holds any longer stays at 0 (a node's addresses are its range's, a few hundred), so a
-    /// pod that leaves changes a count in place.
-    private var addresses: [HeldAddress: Int] = [:]
+    /// per-node ranges may have two): what the node may not hand out again. An IPv4 address
+    /// written as dotted decimal (every address a node hands out) is kept as its number, any
+    /// other as its text. An address no pod holds any longer stays at 0 (a node's addresses
+    /// are its range's, a few hundred), so a pod that leaves changes a count in place.
+    private var v4: [UInt32: Int32] = [:]
+    private var others: [String: Int] = [:]
     /// `Cluster.usageEpoch` when the node was last marked as changed since the scheduler's sums.
     var usageMark = -1
 
     func add(_ pod: SimPod) {
-        if let ip = pod.ip { addresses[HeldAddress(ip), default: 0] += 1 }
+        if let ip = pod.ip {
+            if let n = Self.dottedIPv4(ip) { v4[n, default: 0] += 1 } else { others[ip, default: 0] += 1 }
+        }
         guard place(of: pod) == nil else { return }
         pod.placementSlot = pods.count
         pods.append(pod)
     }
 
     func remove(_ pod: SimPod) {
-        if let ip = pod.ip { Self.release(&addresses[HeldAddress(ip)]) }
+        if let ip = pod.ip {
+            if let n = Self.dottedIPv4(ip) { Self.release(&v4[n]) } else { Self.release(&others[ip]) }
+        }
         guard let slot = place(of: pod) else { return }
         let last = pods.removeLast()
         if slot < pods.count {
@@ -36,7 +42,10 @@ final class NodePlacement {
     }
 
     /// Whether a pod on the node holds the address.
-    func holds(_ ip: String) -> Bool { addresses[HeldAddress(ip), default: 0] > 0 }
+    func holds(_ ip: String) -> Bool {
+        if let n = Self.dottedIPv4(ip) { return v4[n, default: 0] > 0 }
+        return others[ip, default: 0] > 0
+    }
 
     /// Where the pod is in `pods`, if it is there.
     private func place(of pod: SimPod) -> Int? {
@@ -45,26 +54,32 @@ final class NodePlacement {
         return nil
     }
 
-    private static func release(_ held: inout Int?) {
+    private static func release<Count: BinaryInteger>(_ held: inout Count?) {
         guard let count = held, count > 0 else { return }
         held = count - 1
     }
-}
 
-/// An address as a node's placement keys it: packed into two numbers when the whole of it fits
-/// (`PackedPrefix`: every IPv4 address, most IPv6 ones), which hash and compare without the
-/// String's bytes being read; else the String itself. Two keys are equal exactly when their
-/// addresses are.
-struct HeldAddress: Hashable {
-    private let high: UInt64
-    private let low: UInt64
-    private let unpacked: String?
-
-    init(_ ip: String) {
-        if let packed = PackedPrefix(ip), packed.isWhole {
-            (high, low, unpacked) = (packed.high, packed.low, nil)
-        } else {
-            (high, low, unpacked) = (0, 0, ip)
+    /// The address as a number when it is IPv4 written as `PodRange.dotted` writes it: four
+    /// decimal numbers to 255, none with a leading zero — exactly one text per number, so two
+    /// addresses are the same number when they are the same text. nil for anything else.
+    static func dottedIPv4(_ ip: String) -> UInt32? {
+        ip.withUTF8Bytes { bytes -> UInt32? in
+            guard bytes.count >= 7 && bytes.count <= 15 else { return nil }
+            var n: UInt32 = 0, octet: UInt32 = 0, digits = 0, dots = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: ".") {
+                    guard digits > 0, dots < 3 else { return nil }
+                    n = n << 8 | octet
+                    (octet, digits, dots) = (0, 0, dots + 1)
+                } else {
+                    guard byte >= 0x30 && byte <= 0x39, digits < 3, !(digits == 1 && octet == 0) else { return nil }
+                    octet = octet * 10 + UInt32(byte - 0x30)
+                    guard octet <= 255 else { return nil }
+                    digits += 1
+                }
+            }
+            guard digits > 0, dots == 3 else { return nil }
+            return n << 8 | octet
         }
     }
 }

@@ -205,6 +205,9 @@ public final class SimPod {
     var selectingServices: [ObjectKey]?
     /// Its place in its node's list of pods (`NodePlacement.pods`), -1 when in none.
     var placementSlot = -1
+    /// Made by a ReplicaSet under a name no pod of the cluster had since its last save
+    /// (`ReplicaSetController.newPod`): no pod that went since has its name.
+    var nameIsFresh = false
     /// The object reference to it an address or endpoint lists (`targetRef`), made once: its
     /// name, namespace and uid never change.
     private(set) lazy var targetRef: Value = .object(Object(["kind": .string("Pod"), "name": .string(name), "namespace": .string(namespace), "uid": .string(uid)]))

@@ -242,8 +242,9 @@ extension Cluster {
         // Pods that came and went within the moment: more at once than at its start or end.
         let before = timeline.samples.last?.pods ?? 0
         sample.peak = sample.pods
-        if let peak = instantPeak[resource.uid], peak > max(before, sample.pods) { sample.peak = peak }
-        instantPeak[resource.uid] = sample.pods
+        let count = liveCount(resource.uid)
+        if count.peak > max(before, sample.pods) { sample.peak = count.peak }
+        count.peak = sample.pods
         // The ready endpoints of the first Service (by namespace and name) selecting its
         // pods, as its published EndpointSlices list them: the same addresses as its
         // Endpoints' `addresses`, but all of them past the Endpoints' 1,000 (a state from

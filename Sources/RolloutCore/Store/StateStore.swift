@@ -587,6 +587,8 @@ public final class StateStore {
     /// there. `resourceVersion`: the one `put` would give it, the store's next at that write.
     public struct Prepared: @unchecked Sendable {
         let key: ObjectKey
+        /// Its key in its type's table, made with it (on the core that prepared it).
+        let tableKey: Table.Key
         let resourceVersion: Int
         let apiVersion: String, kind: String
         let entry: Table.Entry
@@ -604,6 +606,7 @@ public final class StateStore {
             var resource = resource
             StateStore.stamp(&resource, resourceVersion: resourceVersion)
             key = resource.key
+            tableKey = Table.Key(namespace: key.namespace, name: key.name)
             self.resourceVersion = resourceVersion
             apiVersion = resource.apiVersion
             kind = resource.kind
@@ -630,6 +633,7 @@ public final class StateStore {
         /// and its listing row.
         init(key: ObjectKey, kind: String, resourceVersion: Int, compact line: [UInt8], row: ListingRow, template: PodTemplateBlob?) {
             self.key = key
+            tableKey = Table.Key(namespace: key.namespace, name: key.name)
             self.resourceVersion = resourceVersion
             apiVersion = "v1"
             self.kind = kind
@@ -673,6 +677,40 @@ public final class StateStore {
         precondition(prepared.resourceVersion == resourceVersion + 1, "an object was prepared for resourceVersion \(prepared.resourceVersion), the store is at \(resourceVersion)")
         resourceVersion = prepared.resourceVersion
         try store(prepared.key, apiVersion: prepared.apiVersion, kind: prepared.kind) { $0.set(prepared.entry, key: $1, shard: $2) }
+    }
+
+    /// Stores objects made ahead, in order, exactly as `put(_:)` one after the other would
+    /// (their resourceVersions follow on from the store's). A served store (`journal`) puts them
+    /// one by one, for its watches to see each come; otherwise a run of one type goes into its
+    /// table at once (`Table.set(_:read:)`): at Kubernetes' limits a rollout's save stores some
+    /// 900,000 pods and events, and one by one each found its table, its shard and its
+    /// shard's dictionary by hashing. Should a shard fail to load, the error is the one the
+    /// first object stored in it would have met (no command saves after a failed write).
+    public func put(contentsOf prepared: [Prepared]) throws(StoreError) {
+        if journal != nil {
+            for one in prepared { try put(one) }
+            return
+        }
+        precondition(writable, "a read-only store was asked to write")
+        for (k, one) in prepared.enumerated() {
+            precondition(one.resourceVersion == resourceVersion + 1 + k, "an object was prepared for resourceVersion \(one.resourceVersion), the store is at \(resourceVersion + k)")
+        }
+        var start = prepared.startIndex
+        while start < prepared.endIndex {
+            let type = prepared[start].key.type
+            var end = start + 1
+            while end < prepared.endIndex && prepared[end].key.type == type { end += 1 }
+            let run = prepared[start..<end]
+            try withFullPaths { () throws(StoreError) in
+                try { (table: inout Table) throws(StoreError) in
+                    try table.set(run.lazy.map { ($0.tableKey, $0.entry) }, read: readShard)
+                }(&tables[type, default: Table()])
+            }
+            if typeNames[type] == nil { typeNames[type] = (prepared[start].apiVersion, prepared[start].kind) }
+            dirty.insert(type)
+            resourceVersion = prepared[end - 1].resourceVersion
+            start = end
+        }
     }
 
     /// Puts an object, its resourceVersion set, into its type's table.

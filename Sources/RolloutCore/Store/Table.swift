@@ -603,10 +603,54 @@ struct Table {
         set(Entry(resource: resource), key: key, shard: index)
     }
 
+    /// Stores entries as `set(_:key:shard:)` one after the other would, each in the shard that
+    /// holds its key: in order, each entry's shard is loaded (when the entry is the first of
+    /// it) and its template taken, as they were; then each shard's entries go into its
+    /// dictionary together, the shard found once. (Should a shard fail to load, the entries
+    /// before it are not stored: no command saves after a failed write.)
+    mutating func set<S: Sequence>(_ items: S, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) where S.Element == (Key, Entry) {
+        var entries: [(key: Key, entry: Entry)] = []
+        var shardOf: [Int] = []
+        for (key, entry) in items {
+            entries.append((key, entry))
+            shardOf.append(Self.shard(of: key, count: shardCount))
+        }
+        var loaded = [Bool](repeating: false, count: shardCount)
+        for k in entries.indices {
+            if !loaded[shardOf[k]] {
+                try load(shard: shardOf[k], read: read, restoring: false)
+                loaded[shardOf[k]] = true
+            }
+            withTemplate(&entries[k].entry, key: entries[k].key)
+        }
+        // Each shard's entries in their order: stably by shard.
+        let order = entries.indices.sorted { (shardOf[$0], $0) < (shardOf[$1], $1) }
+        var k = 0
+        while k < order.count {
+            let index = shardOf[order[k]]
+            var shard = shards.removeValue(forKey: index) ?? [:]
+            while k < order.count && shardOf[order[k]] == index {
+                if shard.updateValue(entries[order[k]].entry, forKey: entries[order[k]].key) == nil { count += 1 }
+                k += 1
+            }
+            shards[index] = shard
+            dirtyShards.insert(index)
+        }
+    }
+
     /// Stores an entry: a parsed object, or the lines of one made ahead, in the shard that
     /// holds `key` (`shard(of:count:)`), which must be loaded.
     mutating func set(_ entry: Entry, key: Key, shard index: Int) {
         var entry = entry
+        withTemplate(&entry, key: key)
+        // One look-up: the entry replaced, if any, says whether the table grew.
+        if shards[index, default: [:]].updateValue(entry, forKey: key) == nil { count += 1 }
+        dirtyShards.insert(index)
+    }
+
+    /// A compact entry's template joins the table's (`templates`); an entry whose template's
+    /// id another template holds already is made the full object instead.
+    private mutating func withTemplate(_ entry: inout Entry, key: Key) {
         if let template = entry.template {
             if let known = templates?[template.id] {
                 if known !== template, known.json != template.json {
@@ -622,9 +666,6 @@ struct Table {
                 templatesChanged = true
             }
         }
-        // One look-up: the entry replaced, if any, says whether the table grew.
-        if shards[index, default: [:]].updateValue(entry, forKey: key) == nil { count += 1 }
-        dirtyShards.insert(index)
     }
 
     /// The entry under `key`, if its shard is loaded and holds it.
