@@ -1074,9 +1074,9 @@ public final class Cluster {
         #endif
         // The pods that went are removed together (`StateStore.delete(_:)` with the keys),
         // before the others are written.
-        try store.delete(changedPods.compactMap { pod -> ObjectKey? in
-            guard pod.gone, !replaced.contains(pod.uid) else { return nil }
-            return ObjectKey(type: Self.podType.storageKey, namespace: pod.namespace, name: pod.name)
+        try store.delete(type: Self.podType.storageKey, changedPods.compactMap { pod -> Table.Key? in
+            guard pod.gone, replaced.isEmpty || !replaced.contains(pod.uid) else { return nil }
+            return Table.Key(namespace: pod.namespace, name: pod.name)
         })
         // (A pod is read only when it may have been replaced or may have a memory stored: of a
         // 100,000-replica roll's 200,000 changed pods, none is, and each read was a cache miss.
@@ -1197,26 +1197,32 @@ public final class Cluster {
         // the changed ones are written: this run's, and the stored ones none of this run's read
         // back (`StoredEvents`) about a pod that went. A served store's watches see them go in
         // the order the events would stand in had every stored one been read (see above).
-        var goneEvents: [(key: ObjectKey, loaded: (Int, String, String)?)] = []
-        for i in events.indices where goes[i] && (!events[i].dirty || events[i].stored) {
-            goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: events[i].namespace, name: events[i].name),
-                               events[i].loadedLast == nil ? nil : Self.loadOrder(events[i])))
-        }
-        var goneStored: [Int] = []
-        for i in storedEvents.refs.indices where storedEvents.isLive(i) && storedEvents.refs[i].pod?.gone == true {
-            goneStored.append(i)
-            let key = storedEvents.refs[i].key
-            goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: key.namespace, name: key.name),
-                               (storedEvents.refs[i].last, key.name, key.namespace)))
-        }
+        let goneRun = events.indices.filter { goes[$0] && (!events[$0].dirty || events[$0].stored) }
+        let goneStored = storedEvents.refs.indices.filter { storedEvents.isLive($0) && storedEvents.refs[$0].pod?.gone == true }
         if store.journal != nil {
+            var goneEvents: [(key: ObjectKey, loaded: (Int, String, String)?)] = []
+            for i in goneRun {
+                goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: events[i].namespace, name: events[i].name),
+                                   events[i].loadedLast == nil ? nil : Self.loadOrder(events[i])))
+            }
+            for i in goneStored {
+                let key = storedEvents.refs[i].key
+                goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: key.namespace, name: key.name),
+                                   (storedEvents.refs[i].last, key.name, key.namespace)))
+            }
             let loaded = goneEvents.filter { $0.loaded != nil }.sorted { a, b in
                 guard let x = a.loaded, let y = b.loaded else { return false }
                 return x < y
             }
-            goneEvents = loaded + goneEvents.filter { $0.loaded == nil }
+            try store.delete(loaded.map(\.key) + goneEvents.filter { $0.loaded == nil }.map(\.key))
+        } else {
+            // (Table keys: a stored one's as read, with its hash.)
+            var goneKeys: [Table.Key] = []
+            goneKeys.reserveCapacity(goneRun.count + goneStored.count)
+            for i in goneRun { goneKeys.append(Table.Key(namespace: events[i].namespace, name: events[i].name)) }
+            for i in goneStored { goneKeys.append(storedEvents.refs[i].key) }
+            try store.delete(type: Self.eventType.storageKey, goneKeys)
         }
-        try store.delete(goneEvents.map(\.key))
         if !final {
             for i in goneStored { storedEvents.take(i) }
             storedEvents.dropTaken()

@@ -787,11 +787,23 @@ public final class StateStore {
         }
         for type in types {
             guard let tableKeys = byType[type] else { continue }
-            try withFullPaths { () throws(StoreError) in
-                try { (table: inout Table) throws(StoreError) in try table.remove(tableKeys, read: readShard) }(&tables[type, default: Table()])
-            }
-            dirty.insert(type)
+            try delete(type: type, tableKeys)
         }
+    }
+
+    /// Removes the objects of one type (its storage key) under `keys`, as `delete(_:)` with
+    /// their object keys would: the save has its pods' and events' table keys at hand (a
+    /// stored event's read with it, `StoredEvents.Ref`), not made again from the names.
+    func delete(type: String, _ keys: [Table.Key]) throws(StoreError) {
+        guard !keys.isEmpty else { return }
+        if journal != nil {
+            for key in keys { try delete(ObjectKey(type: type, namespace: key.namespace, name: key.name)) }
+            return
+        }
+        try withFullPaths { () throws(StoreError) in
+            try { (table: inout Table) throws(StoreError) in try table.remove(keys, read: readShard) }(&tables[type, default: Table()])
+        }
+        dirty.insert(type)
     }
 
     /// Removes every object and counter: `cluster init`.
