@@ -209,10 +209,12 @@ enum EndpointsController {
         // Each list is kept to its first `maxCapacity`, which is all truncation can keep of
         // it; the totals say whether it cuts (10,000 pods behind a Service are counted, not
         // listed, at every sync).
-        var ready: [(String, SimPod)] = [], notReady: [(String, SimPod)] = []
+        // (The pods alone: each address is read again where it is listed, not kept with a
+        // retained copy of it — every sync lists all of a Service's pods.)
+        var ready: [SimPod] = [], notReady: [SimPod] = []
         var readyCount = 0, notReadyCount = 0
         for pod in pods {
-            guard pod.isActive || publishNotReady, let ip = pod.ip else { continue }
+            guard pod.isActive || publishNotReady, pod.ip != nil else { continue }
             // With the capacity's ready addresses found and one more beyond them, the cut is
             // known: those ready ones and no not-ready one (the rest need not be looked at —
             // a Service of 10,000 ready pods is read to its 1,001st).
@@ -222,10 +224,10 @@ enum EndpointsController {
             }
             if pod.ready || publishNotReady {
                 readyCount += 1
-                if ready.count < maxCapacity { ready.append((ip, pod)) }
+                if ready.count < maxCapacity { ready.append(pod) }
             } else {
                 notReadyCount += 1
-                if notReady.count < maxCapacity { notReady.append((ip, pod)) }
+                if notReady.count < maxCapacity { notReady.append(pod) }
             }
         }
         if ready.isEmpty && notReady.isEmpty { return (.array([]), false) }
@@ -235,10 +237,10 @@ enum EndpointsController {
             // up to what is left (a single subset's share is all of it).
             notReady = Array(notReady.prefix(maxCapacity - ready.count))
         }
-        func addresses(_ list: [(String, SimPod)]) -> Value {
-            .array(list.map { ip, pod in address(pod, ip) })
+        func addresses(_ list: [SimPod]) -> Value {
+            .array(list.map { pod in address(pod, pod.ip ?? "") })
         }
-        let samplePod = (ready.first ?? notReady.first)?.1
+        let samplePod = ready.first ?? notReady.first
         let ports: [Value] = (service.value.at("spec", "ports")?.arrayValue ?? []).map { port in
             var o = Object()
             if let name = port["name"] { o["name"] = name }

@@ -286,6 +286,7 @@ public final class Cluster {
         for r in try list(Self.replicaSetType) {
             let rs = SimReplicaSet(loading: r)
             replicaSets[rs.uid] = rs
+            replicaSetNames.insert(PodName(namespace: rs.namespace, name: rs.name))
             replicaSetOwners[rs.uid] = rs.ownerUID
             replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
             replicaSetsToSync.insert(rs.uid)
@@ -499,6 +500,18 @@ public final class Cluster {
         return made
     }
 
+    /// The namespace and name of every ReplicaSet in `replicaSets`, deleted ones too (none
+    /// leaves it, and a name never changes): looked at before the ReplicaSets themselves.
+    private var replicaSetNames: Set<PodName> = []
+
+    /// Whether a ReplicaSet not deleted has this name (a new one's name taken, `getNewReplicaSet`):
+    /// the ReplicaSets are visited only when one of that name is known. (Visiting all of them
+    /// for each new one copied each, at Kubernetes' limits 2,000 ReplicaSets for each of 1,000.)
+    func hasLiveReplicaSet(named name: String, namespace: String) -> Bool {
+        guard replicaSetNames.contains(PodName(namespace: namespace, name: name)) else { return false }
+        return replicaSets.values.contains { $0.name == name && $0.namespace == namespace && !$0.deleted }
+    }
+
     func pods(ownedBy uid: String) -> [SimPod] {
         if ownersWithGonePods.remove(uid) != nil { podsByOwner[uid]?.removeAll { $0.gone } }
         return podsByOwner[uid] ?? []
@@ -506,6 +519,7 @@ public final class Cluster {
 
     func add(_ rs: SimReplicaSet) {
         replicaSets[rs.uid] = rs
+        replicaSetNames.insert(PodName(namespace: rs.namespace, name: rs.name))
         replicaSetOwners[rs.uid] = rs.ownerUID
         replicaSetsByOwner[rs.ownerUID, default: []].append(rs.uid)
         dirtyReplicaSets.insert(rs.uid)
@@ -570,6 +584,7 @@ public final class Cluster {
 
     func update(_ rs: SimReplicaSet) {
         replicaSets[rs.uid] = rs
+        replicaSetNames.insert(PodName(namespace: rs.namespace, name: rs.name))
         replicaSetOwners[rs.uid] = rs.ownerUID
         dirtyReplicaSets.insert(rs.uid)
         replicaSetsToSync.insert(rs.uid)

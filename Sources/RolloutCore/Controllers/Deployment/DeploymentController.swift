@@ -207,7 +207,7 @@ struct DeploymentSync {
         // A ReplicaSet of that name with another template: a hash collision. Kubernetes bumps
         // status.collisionCount and tries again (sync.go getNewReplicaSet).
         var rsName = "\(name)-\(hash)"
-        while c.replicaSets.values.contains(where: { [rsName] in $0.name == rsName && $0.namespace == namespace && !$0.deleted }) {
+        while c.hasLiveReplicaSet(named: rsName, namespace: namespace) {
             let count = (collisionCount ?? 0).addingSaturating(1)
             resource.object.set(["status", "collisionCount"], .int(count))
             wrote = true
