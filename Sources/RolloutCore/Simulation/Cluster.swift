@@ -583,8 +583,8 @@ public final class Cluster {
     }
 
     func update(_ rs: SimReplicaSet) {
-        replicaSets[rs.uid] = rs
-        replicaSetNames.insert(PodName(namespace: rs.namespace, name: rs.name))
+        // (A name is indexed once: a ReplicaSet's status changes at most syncs.)
+        if replicaSets.updateValue(rs, forKey: rs.uid) == nil { replicaSetNames.insert(PodName(namespace: rs.namespace, name: rs.name)) }
         replicaSetOwners[rs.uid] = rs.ownerUID
         dirtyReplicaSets.insert(rs.uid)
         replicaSetsToSync.insert(rs.uid)
