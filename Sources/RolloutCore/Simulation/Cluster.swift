@@ -986,6 +986,10 @@ public final class Cluster {
     /// what only a later run needs is left undone — the events and pods that went are not taken
     /// out of memory, nor the events' series found again (at 100,000 replicas 500,000 events
     /// moved and 100,000 pods let go, each looked up by its uid).
+    /// The most prepared pods or events the save hands the store at once
+    /// (`StateStore.put(contentsOf:)`).
+    static let storeRun = 4096
+
     public func save(final: Bool = false) throws(StoreError) {
         store.clock = now
         store.random = random
@@ -1096,30 +1100,34 @@ public final class Cluster {
         // (A pod is read only when it may have been replaced or may have a memory stored: of a
         // 100,000-replica roll's 200,000 changed pods, none is, and each read was a cache miss.
         // The pods are stored together, `put(contentsOf:)`, those before a memory first.)
+        // (In runs of at most `storeRun`: a list of all of them would be a second copy of the
+        // prepared ones, 200 MB more at the 150,000-pod roll's save.)
         var pending: [StateStore.Prepared] = []
-        pending.reserveCapacity(changedPods.count)
+        pending.reserveCapacity(min(changedPods.count, Self.storeRun))
+        func flush() throws(StoreError) {
+            try store.put(contentsOf: pending)
+            pending.removeAll(keepingCapacity: true)
+        }
         for i in changedPods.indices {
             if !replaced.isEmpty && replaced.contains(changedPods[i].uid) { continue }
             if memories[i] != nil || !storedMemories.isEmpty {
                 let pod = changedPods[i]
                 let memoryKey = ObjectKey(type: KubeletMemory.type.storageKey, namespace: pod.namespace, name: pod.name)
                 if let memory = memories[i] {
-                    try store.put(contentsOf: pending)
-                    pending = []
+                    try flush()
                     try store.put(memory, creating: false)
                     storedMemories.insert(memoryKey)
                 } else if storedMemories.contains(memoryKey) {
-                    try store.put(contentsOf: pending)
-                    pending = []
+                    try flush()
                     try store.delete(memoryKey)
                     storedMemories.remove(memoryKey)
                 }
             }
             guard let prepared = try encodings[i].get() else { continue }
             pending.append(prepared)
+            if pending.count == Self.storeRun { try flush() }
         }
-        try store.put(contentsOf: pending)
-        pending = []
+        try flush()
         // Memories of pods deleted by other means (`delete --force`, a namespace).
         for key in storedMemories.sorted() where !podNames.contains(PodName(namespace: key.namespace, name: key.name)) {
             try store.delete(key)
@@ -1242,17 +1250,14 @@ public final class Cluster {
             for i in goneStored { storedEvents.take(i) }
             storedEvents.dropTaken()
         }
-        // Written in the order they were numbered in, together (`put(contentsOf:)`).
-        var written: [Int] = []
-        written.reserveCapacity(numbering.count)
+        // Written in the order they were numbered in, in runs (`put(contentsOf:)`).
         for i in numbering {
             guard let prepared = try preparedEvents[i].get() else { continue }
             pending.append(prepared)
-            written.append(i)
+            events[i].stored = true
+            if pending.count == Self.storeRun { try flush() }
         }
-        try store.put(contentsOf: pending)
-        pending = []
-        for i in written { events[i].stored = true }
+        try flush()
         var someGo = false
         for i in events.indices {
             if goes[i] { someGo = true }

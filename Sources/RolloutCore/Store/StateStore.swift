@@ -700,10 +700,10 @@ public final class StateStore {
             let type = prepared[start].key.type
             var end = start + 1
             while end < prepared.endIndex && prepared[end].key.type == type { end += 1 }
-            let run = prepared[start..<end]
+            let first = start
             try withFullPaths { () throws(StoreError) in
                 try { (table: inout Table) throws(StoreError) in
-                    try table.set(run.lazy.map { ($0.tableKey, $0.entry) }, read: readShard)
+                    try table.set(count: end - first, key: { prepared[first + $0].tableKey }, entry: { prepared[first + $0].entry }, read: readShard)
                 }(&tables[type, default: Table()])
             }
             if typeNames[type] == nil { typeNames[type] = (prepared[start].apiVersion, prepared[start].kind) }

@@ -603,34 +603,40 @@ struct Table {
         set(Entry(resource: resource), key: key, shard: index)
     }
 
-    /// Stores entries as `set(_:key:shard:)` one after the other would, each in the shard that
-    /// holds its key: in order, each entry's shard is loaded (when the entry is the first of
-    /// it) and its template taken, as they were; then each shard's entries go into its
-    /// dictionary together, the shard found once. (Should a shard fail to load, the entries
+    /// Stores `count` entries — the `i`th `entry(i)` under `key(i)` — as `set(_:key:shard:)`
+    /// one after the other would, each in the shard that holds its key: in order, each entry's
+    /// shard is loaded (when the entry is the first of it) and its template taken, as they
+    /// were; then each shard's entries go into its dictionary together, the shard found once.
+    /// Each entry is read where it is stored, not gathered into a list first (at Kubernetes'
+    /// limits a save stores 750,000 events at once). (Should a shard fail to load, the entries
     /// before it are not stored: no command saves after a failed write.)
-    mutating func set<S: Sequence>(_ items: S, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) where S.Element == (Key, Entry) {
-        var entries: [(key: Key, entry: Entry)] = []
+    mutating func set(count: Int, key: (Int) -> Key, entry: (Int) -> Entry, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         var shardOf: [Int] = []
-        for (key, entry) in items {
-            entries.append((key, entry))
-            shardOf.append(Self.shard(of: key, count: shardCount))
-        }
+        shardOf.reserveCapacity(count)
+        for i in 0..<count { shardOf.append(Self.shard(of: key(i), count: shardCount)) }
         var loaded = [Bool](repeating: false, count: shardCount)
-        for k in entries.indices {
-            if !loaded[shardOf[k]] {
-                try load(shard: shardOf[k], read: read, restoring: false)
-                loaded[shardOf[k]] = true
+        // An entry whose template's id another template holds is stored as its full object.
+        var replaced: [Int: Entry] = [:]
+        for i in 0..<count {
+            if !loaded[shardOf[i]] {
+                try load(shard: shardOf[i], read: read, restoring: false)
+                loaded[shardOf[i]] = true
             }
-            withTemplate(&entries[k].entry, key: entries[k].key)
+            var one = entry(i)
+            guard one.template != nil else { continue }
+            let template = one.template
+            withTemplate(&one, key: key(i))
+            if one.template !== template { replaced[i] = one }
         }
         // Each shard's entries in their order: stably by shard.
-        let order = entries.indices.sorted { (shardOf[$0], $0) < (shardOf[$1], $1) }
+        let order = (0..<count).sorted { (shardOf[$0], $0) < (shardOf[$1], $1) }
         var k = 0
         while k < order.count {
             let index = shardOf[order[k]]
             var shard = shards.removeValue(forKey: index) ?? [:]
             while k < order.count && shardOf[order[k]] == index {
-                if shard.updateValue(entries[order[k]].entry, forKey: entries[order[k]].key) == nil { count += 1 }
+                let i = order[k]
+                if shard.updateValue(replaced[i] ?? entry(i), forKey: key(i)) == nil { self.count += 1 }
                 k += 1
             }
             shards[index] = shard
