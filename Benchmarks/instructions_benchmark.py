@@ -22,11 +22,11 @@ is about the size of the simulated cache, and the threads' interleaving moves it
 compare them only over several runs.
 
 Every build runs with SWIFT_DETERMINISTIC_HASHING=1: Swift seeds its hashing at random in each
-process, so the same dictionaries probe differently from run to run, and the count of a
-hashing-heavy roll moved by up to 1 % between runs of one build (the 10,000-replica roll's
-simulation: 1,508.9 M and 1,524.8 M instructions for builds that differ in nothing it runs).
-With the seed fixed a count repeats exactly; the output is the same either way (no output
-depends on a dictionary's order).
+process, so the same dictionaries probe differently from run to run, and two runs of one build
+counted the 10,000-replica roll's simulation at 1,514.5 M and 1,520.8 M instructions (0.4 %
+apart). With the seed fixed they agree within 0.01 % (what remains comes from dictionaries
+keyed by objects' addresses); the output is the same either way (no output depends on a
+dictionary's order).
 
 Usage: Benchmarks/instructions_benchmark.py [--replicas N] [--top K] [--cache] [--binary PATH] [--compare PATH ...]
 """
