@@ -980,16 +980,16 @@ public final class Cluster {
 
     // MARK: saving
 
+    /// The most prepared pods or events the save hands the store at once
+    /// (`StateStore.put(contentsOf:)`).
+    static let storeRun = 4096
+
     /// Writes every changed object back to the store, removes deleted ones, and moves the
     /// store's clock and generator to where the simulation left them.
     /// `final`: the cluster is neither run nor saved again (the command reads it and exits):
     /// what only a later run needs is left undone — the events and pods that went are not taken
     /// out of memory, nor the events' series found again (at 100,000 replicas 500,000 events
     /// moved and 100,000 pods let go, each looked up by its uid).
-    /// The most prepared pods or events the save hands the store at once
-    /// (`StateStore.put(contentsOf:)`).
-    static let storeRun = 4096
-
     public func save(final: Bool = false) throws(StoreError) {
         store.clock = now
         store.random = random
