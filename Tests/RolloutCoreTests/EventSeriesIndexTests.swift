@@ -4,7 +4,8 @@ import XCTest
 /// `EventSeriesIndex` (where each event series is in the cluster's events, the keys read back
 /// from the events) answers what a dictionary from `EventSeriesKey` to index answers, through
 /// growth, replaced entries, keys equal in uid and reason but not in message or kind (same
-/// hash bits, told apart by comparison), and aggregated series.
+/// hash bits, told apart by comparison), and aggregated series; `SimEvent.counts(_:)` answers
+/// what comparing the event's `seriesKey` answers.
 final class EventSeriesIndexTests: XCTestCase {
     func testRandomSeriesFindWhatADictionaryFinds() {
         var random = SeededRandom(seed: 11)
@@ -44,6 +45,10 @@ final class EventSeriesIndexTests: XCTestCase {
             for _ in 0..<50 {
                 let key = event(&random).seriesKey
                 XCTAssertEqual(index.index(of: key, in: events), model[key], "round \(round): \(key)")
+                // What the index compares with: the event's key, without making it.
+                let other = event(&random)
+                XCTAssertEqual(other.counts(key), other.seriesKey == key, "round \(round): \(key) against \(other.seriesKey)")
+                for e in events.prefix(8) { XCTAssertEqual(e.counts(key), e.seriesKey == key, "round \(round): \(key) against \(e.seriesKey)") }
             }
         }
     }

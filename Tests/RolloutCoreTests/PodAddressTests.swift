@@ -46,7 +46,7 @@ final class PodAddressTests: XCTestCase {
             ("every address held", 10, Set((0..<253).map { range.address($0) }), nil),
         ]
         for c in cases {
-            XCTAssertEqual(PodAddresses.next(in: range, lastReserved: c.last, isHeld: c.held.contains)?.ip, c.ip, c.name)
+            XCTAssertEqual(PodAddresses.next(in: range, lastReserved: c.last, isHeld: { c.held.contains(PodRange.dotted($0)) })?.ip, c.ip, c.name)
         }
     }
 

@@ -171,8 +171,7 @@ public enum ReplicaSetController {
     /// pods in one bucket by uid. When every pod goes, none is ranked.
     public static func podsToDelete(_ pods: [SimPod], count: Int, related: [SimPod]? = nil, now: Timestamp? = nil) -> [SimPod] {
         guard count < pods.count else { return Array(pods.prefix(max(0, count))) }
-        var onNode: [String: Int] = [:]
-        for pod in related ?? pods where pod.isActive { if let node = pod.nodeName { onNode[node, default: 0] += 1 } }
+        let onNode = RelatedOnNode(pods, related: related ?? pods)
         // Everything a comparison needs, read once per pod (a comparison then costs no hashing).
         struct Rank {
             var scheduled: Bool
@@ -195,7 +194,7 @@ public enum ReplicaSetController {
             let readySeconds = pod.ready ? pod.readySince.map(wholeSeconds) : nil
             let createdSeconds = wholeSeconds(pod.created)
             return Rank(scheduled: pod.isScheduled, phase: pod.phase == "Running" ? 2 : 0, ready: pod.ready, cost: pod.deletionCost,
-                        onNode: pod.nodeName.flatMap { onNode[$0] } ?? 0, readySeconds: readySeconds,
+                        onNode: onNode.count(pod), readySeconds: readySeconds,
                         readyBucket: readySeconds.flatMap { s in now.map { logarithmicRank(s, now: $0) } } ?? 0,
                         restarts: pod.restarts, createdSeconds: createdSeconds, createdBucket: now.map { logarithmicRank(createdSeconds, now: $0) } ?? 0,
                         uid: PackedPrefix(pod.uid))
@@ -231,6 +230,47 @@ public enum ReplicaSetController {
         // few pods that just became available), they are kept in a heap instead of sorting all.
         guard count > 0, count * 8 < pods.count else { return pods.indices.sorted(by: precedes).prefix(count).map { pods[$0] } }
         return FirstInOrder.indices(count, of: pods.count, by: precedes).map { pods[$0] }
+    }
+
+    /// How many active related pods are on each pod's node (`getPodsRankedByRelatedPodsOnSameNode`
+    /// counts them by node name). A cluster's own pods are counted by their placement's number
+    /// (`SimPod.placementNumber`, one per node), in an array: the names were 60,000 hashes at a
+    /// 10,000-replica roll. Pods made apart from a cluster (no number) are counted by name.
+    struct RelatedOnNode {
+        private var byNumber: [Int] = []
+        private var byName: [String: Int]?
+
+        init(_ pods: [SimPod], related: [SimPod]) {
+            // (Only the active related pods are counted; the ranked ones are all looked up.)
+            func placed(_ pod: SimPod) -> Bool { pod.nodeName == nil || pod.placementNumber >= 0 }
+            guard related.allSatisfy({ !$0.isActive || placed($0) }), pods.allSatisfy(placed) else {
+                byName = Self.byName(related)
+                return
+            }
+            var highest = -1
+            for pod in related where pod.isActive && pod.nodeName != nil { highest = max(highest, pod.placementNumber) }
+            byNumber = [Int](repeating: 0, count: highest + 1)
+            for pod in related where pod.isActive && pod.nodeName != nil { byNumber[pod.placementNumber] += 1 }
+            #if DEBUG
+            if pods.count <= 2_000 {
+                let names = Self.byName(related)
+                for pod in pods { precondition(count(pod) == pod.nodeName.flatMap { names[$0] } ?? 0, "pods to delete: \(pod.name)'s related pods on its node miscounted") }
+            }
+            #endif
+        }
+
+        private static func byName(_ related: [SimPod]) -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for pod in related where pod.isActive { if let node = pod.nodeName { counts[node, default: 0] += 1 } }
+            return counts
+        }
+
+        func count(_ pod: SimPod) -> Int {
+            guard let node = pod.nodeName else { return 0 }
+            if let byName { return byName[node] ?? 0 }
+            let n = pod.placementNumber
+            return n >= 0 && n < byNumber.count ? byNumber[n] : 0
+        }
     }
 
     private static func wholeSeconds(_ t: Timestamp) -> Int { t.milliseconds - ((t.milliseconds % 1000) + 1000) % 1000 }

@@ -164,9 +164,6 @@ public final class Cluster {
     var dirtySlices: Set<ObjectKey> = []
     var deletedSlices: Set<ObjectKey> = []
     var pendingKeysAtLoad: Set<ObjectKey> = []
-    /// Each node's last reserved pod address, as its offset in the node's pod range
-    /// (host-local's `last_reserved_ip`); kept in the state's counters as `podIP/NODE`.
-    var lastPodIP: [String: Int] = [:]
     /// ConfigMaps, Secrets and PersistentVolumeClaims by `Kind/namespace/name`, with their keys.
     var configObjects: [String: Set<String>] = [:]
     /// The KubeletMemory objects stored when the command began.
@@ -249,7 +246,7 @@ public final class Cluster {
         now = store.clock
         random = store.random
         for (name, offset) in store.counters where name.hasPrefix(Self.podIPCounter) {
-            lastPodIP[String(name.dropFirst(Self.podIPCounter.count))] = offset
+            placement(of: String(name.dropFirst(Self.podIPCounter.count))).lastReserved = offset
         }
         eventSequence = store.counters["event"] ?? 0
         profile = try ClusterProfile.of(store)
@@ -646,6 +643,8 @@ public final class Cluster {
     /// or all of them when the nodes changed. Each node's pods and the addresses they hold are
     /// its `NodePlacement`, found once at a change.
     private(set) var placements: [String: NodePlacement] = [:]
+    /// The same placements by their numbers, in the order they were made.
+    private(set) var placementsByNumber: [NodePlacement] = []
     private(set) var usageChangedNodes: Set<String> = []
     /// Counts the scheduler's recounts (`recountedUsage`): a node whose `usageMark` is this one
     /// is in `usageChangedNodes` already.
@@ -659,7 +658,12 @@ public final class Cluster {
     /// Keeps `placements` right after a pod was bound, went, or came.
     func placementMoved(_ pod: SimPod, wasOn: String?, wasGone: Bool) {
         if let old = wasOn, !wasGone {
-            let placement = placement(of: old)
+            // The one the pod is in, when it is in one (it is, if placed through here).
+            let n = pod.placementNumber
+            let placement = n >= 0 && n < placementsByNumber.count ? placementsByNumber[n] : placement(of: old)
+            #if DEBUG
+            precondition(placement === placements[old], "pod \(pod.name): placed as on another node than \(old)")
+            #endif
             placement.remove(pod)
             usageChanged(old, placement)
         }
@@ -673,8 +677,9 @@ public final class Cluster {
     /// The node's placement, made when it has none yet.
     private func placement(of node: String) -> NodePlacement {
         if let known = placements[node] { return known }
-        let made = NodePlacement()
+        let made = NodePlacement(number: placementsByNumber.count)
         placements[node] = made
+        placementsByNumber.append(made)
         return made
     }
 
@@ -830,23 +835,17 @@ public final class Cluster {
 
     static let podIPCounter = "podIP/"
 
-    /// The address `next` finds from the last reserved offset, which it becomes.
-    private static func reserve(_ last: inout Int?, _ next: (Int?) -> (ip: String, offset: Int)?) -> String? {
-        guard let found = next(last) else { return nil }
-        last = found.offset
-        return found.ip
-    }
-
     /// The next free address of the node's pod range (PodAddresses: host-local's round robin),
-    /// reserved; nil when the pods on the node hold every address of it.
-    func nextPodIP(node: String) -> String? {
-        let i = nodeIndex[node] ?? 0
+    /// reserved; nil when the pods on the node hold every address of it. `index`: the node's
+    /// place in `nodes` when the caller knows it (the scheduler does), checked by its name.
+    /// (What is held and the last reserved offset are the node's placement's: one look-up.)
+    func nextPodIP(node: String, index: Int? = nil) -> String? {
+        let i = index.flatMap { $0 < nodes.count && nodes[$0].name == node ? $0 : nil } ?? nodeIndex[node] ?? 0
         let range = (i < nodes.count ? nodes[i].podRange : nil) ?? PodRange(nodeIndex: i)
-        let held = placements[node]
-        // (The last reserved offset read and set in one look-up.)
-        return Self.reserve(&lastPodIP[node]) { last in
-            PodAddresses.next(in: range, lastReserved: last, isHeld: { held?.holds($0) == true })
-        }
+        let placement = placement(of: node)
+        guard let found = PodAddresses.next(in: range, lastReserved: placement.lastReserved, isHeld: placement.holds(number:)) else { return nil }
+        placement.lastReserved = found.offset
+        return found.ip
     }
 
     // MARK: events
@@ -915,10 +914,11 @@ public final class Cluster {
     private static func aggregate(_ message: String, now: Timestamp, into entry: inout (last: Timestamp, messages: Set<String>)) -> Bool {
         if now.milliseconds - entry.last.milliseconds > 600_000 { entry.messages = [] }
         entry.last = now
+        // With nine in the set, a new one would be the 10th, combined and taken out again:
+        // asked, not inserted and removed (a ReplicaSet's "Created pod: …" are all new).
+        if entry.messages.count >= 9 { return !entry.messages.contains(message) }
         entry.messages.insert(message)
-        let combined = entry.messages.count >= 10
-        if combined { entry.messages.remove(message) }
-        return combined
+        return false
     }
 
     func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
@@ -997,7 +997,9 @@ public final class Cluster {
         // and nodes that went are dropped. Made apart and set once: every change of the
         // store's counters compares them all.
         var counters = store.counters.filter { $0.key != "podIP" && !$0.key.hasPrefix(Self.podIPCounter) }
-        for (node, offset) in lastPodIP where nodeIndex[node] != nil { counters[Self.podIPCounter + node] = offset }
+        for (node, placement) in placements where nodeIndex[node] != nil {
+            if let offset = placement.lastReserved { counters[Self.podIPCounter + node] = offset }
+        }
         counters["event"] = eventSequence
         store.counters = counters
         for key in dirtyDeployments.sorted() {

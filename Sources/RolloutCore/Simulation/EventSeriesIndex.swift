@@ -1,5 +1,5 @@
 /// Where each event series is in `Cluster.events`: a hash table of event indices, each series'
-/// key read back from its event (`SimEvent.seriesKey`) when compared, not kept. A dictionary
+/// key read back from its event (`SimEvent.counts`) when compared, not kept. A dictionary
 /// keyed by `EventSeriesKey` held the key's four or five strings per entry: at the
 /// 150,000-pod roll, a million entries, ~190 MB of table grown by doubling (each growth fresh
 /// memory to clear and every entry moved); here a slot is 8 bytes. Open addressing with
@@ -35,7 +35,7 @@ struct EventSeriesIndex {
         while true {
             let slot = slots[i]
             if slot.event < 0 { return (i, false) }
-            if slot.hash == hash, events[Int(slot.event)].seriesKey == key { return (i, true) }
+            if slot.hash == hash, events[Int(slot.event)].counts(key) { return (i, true) }
             i = (i + 1) & mask
         }
     }

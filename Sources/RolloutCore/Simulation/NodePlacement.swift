@@ -18,6 +18,17 @@ final class NodePlacement {
     private var others: [String: Int] = [:]
     /// `Cluster.usageEpoch` when the node was last marked as changed since the scheduler's sums.
     var usageMark = -1
+    /// The node's last reserved pod address, as its offset in the node's pod range
+    /// (host-local's `last_reserved_ip`); kept in the state's counters as `podIP/NODE`.
+    var lastReserved: Int?
+    /// Its place in `Cluster.placementsByNumber` (a cluster's placements are never taken out):
+    /// each pod in it knows it (`SimPod.placementNumber`), so what a pod's node is found from
+    /// needs no hash of the node's name, and pods on one node are told by a number.
+    let number: Int
+
+    init(number: Int = -1) {
+        self.number = number
+    }
 
     func add(_ pod: SimPod) {
         if let ip = pod.ip {
@@ -25,6 +36,7 @@ final class NodePlacement {
         }
         guard place(of: pod) == nil else { return }
         pod.placementSlot = pods.count
+        pod.placementNumber = number
         pods.append(pod)
     }
 
@@ -39,12 +51,19 @@ final class NodePlacement {
             last.placementSlot = slot
         }
         pod.placementSlot = -1
+        pod.placementNumber = -1
     }
 
     /// Whether a pod on the node holds the address.
     func holds(_ ip: String) -> Bool {
-        if let n = Self.dottedIPv4(ip) { return v4[n, default: 0] > 0 }
+        if let n = Self.dottedIPv4(ip) { return holds(number: n) }
         return others[ip, default: 0] > 0
+    }
+
+    /// Whether a pod on the node holds the IPv4 address with this number (as `holds` its
+    /// dotted text: any other text of it is not the same address).
+    func holds(number n: UInt32) -> Bool {
+        v4[n, default: 0] > 0
     }
 
     /// Where the pod is in `pods`, if it is there.

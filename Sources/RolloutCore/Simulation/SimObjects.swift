@@ -205,6 +205,9 @@ public final class SimPod {
     var selectingServices: [ObjectKey]?
     /// Its place in its node's list of pods (`NodePlacement.pods`), -1 when in none.
     var placementSlot = -1
+    /// That placement's number (`NodePlacement.number`), -1 when in none: two pods of one
+    /// cluster placed on one node have the same number.
+    var placementNumber = -1
     /// Made by a ReplicaSet under a name no pod of the cluster had since its last save
     /// (`ReplicaSetController.newPod`): no pod that went since has its name.
     var nameIsFresh = false
@@ -381,6 +384,19 @@ public struct SimEvent: Equatable, Sendable {
         message.hasPrefix(Self.combinedPrefix)
             ? .aggregate(EventAggregateKey(component: component, kind: involvedKind, uid: involvedUID, type: type, reason: reason))
             : .plain(kind: involvedKind, uid: involvedUID, reason: reason, message: message)
+    }
+
+    /// `seriesKey == key`, the fields compared where they are (no key made: each look-up in
+    /// `EventSeriesIndex` asks, and making the key copied four or five strings).
+    func counts(_ key: EventSeriesKey) -> Bool {
+        switch key {
+        case .plain(let kind, let uid, let reason, let message):
+            return self.message == message && involvedUID == uid && self.reason == reason && involvedKind == kind
+                && !message.hasPrefix(Self.combinedPrefix)
+        case .aggregate(let key):
+            return involvedUID == key.uid && reason == key.reason && message.hasPrefix(Self.combinedPrefix)
+                && involvedKind == key.kind && type == key.type && component == key.component
+        }
     }
 }
 

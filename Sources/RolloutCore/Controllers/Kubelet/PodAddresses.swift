@@ -19,7 +19,12 @@ public struct PodRange: Equatable, Sendable {
 
     /// The `offset`th pod address (0: network + 2).
     func address(_ offset: Int) -> String {
-        Self.dotted(network &+ UInt32(truncatingIfNeeded: offset + 2))
+        Self.dotted(number(offset))
+    }
+
+    /// The `offset`th pod address as a 32-bit number.
+    func number(_ offset: Int) -> UInt32 {
+        network &+ UInt32(truncatingIfNeeded: offset + 2)
     }
 
     /// An IPv4 address as text, `a.b.c.d`: written digit by digit into the string's own
@@ -66,8 +71,9 @@ public struct PodRange: Equatable, Sendable {
 enum PodAddresses {
     /// The address the node reserves for a pod it is about to start, and the offset to
     /// remember as its last reserved; nil when every address of the range is held (host-local:
-    /// "no IP addresses available in range set").
-    static func next(in range: PodRange, lastReserved: Int?, isHeld: (String) -> Bool) -> (ip: String, offset: Int)? {
+    /// "no IP addresses available in range set"). `isHeld` is asked of each address looked at
+    /// as its number (`PodRange.dotted` writes it); only the one found is written as text.
+    static func next(in range: PodRange, lastReserved: Int?, isHeld: (UInt32) -> Bool) -> (ip: String, offset: Int)? {
         let size = range.count
         guard size > 0 else { return nil }
         // From the last reserved address + 1, or from the start when there is none (or it is
@@ -75,8 +81,7 @@ enum PodAddresses {
         let start = lastReserved.flatMap { (0..<size).contains($0) ? $0 + 1 : nil } ?? 0
         for step in 0..<size {
             let offset = (start + step) % size
-            let ip = range.address(offset)
-            if !isHeld(ip) { return (ip, offset) }
+            if !isHeld(range.number(offset)) { return (range.address(offset), offset) }
         }
         return nil
     }

@@ -137,6 +137,9 @@ enum Scheduler {
         let limit = numFeasibleNodesToFind(states.count)
         var feasible: [Int] = []
         feasible.reserveCapacity(min(limit, states.count))
+        // Where the filter loop writes them first: through its buffer, not appended one by one
+        // (each append asked whether the array was shared — 500 nodes for each of 150,000 pods).
+        var found = [Int](repeating: 0, count: states.count)
         var resources = NodeScores.ResourceScores(nodes: states.count)
         // Where the best totals of a pod lie among its feasible nodes, and its nodes' spread
         // scores (`NodeScores.bestUntainted`), kept through the pass.
@@ -167,22 +170,29 @@ enum Scheduler {
                 && topology.isEmpty && affinity == nil
             // (The index wraps by a compare, not a division per step: 500 steps for each of
             // 150,000 pods at Kubernetes' limits.)
-            var i = c.nextStartNodeIndex % states.count
-            for _ in 0..<states.count {
-                defer {
-                    i += 1
-                    if i == states.count { i = 0 }
+            let start = c.nextStartNodeIndex % states.count
+            var count = 0
+            found.withUnsafeMutableBufferPointer { buffer in
+                var i = start
+                for _ in 0..<states.count {
+                    defer {
+                        i += 1
+                        if i == states.count { i = 0 }
+                    }
+                    processed += 1
+                    if plain && table.open[i] && table.fits(r, i) {
+                        buffer[count] = i
+                        count += 1
+                    } else if let failure = NodeFilters.check(r, on: states[i], spread: topology, affinity: affinity) {
+                        failures[i] = failure
+                    } else {
+                        buffer[count] = i
+                        count += 1
+                    }
+                    if count >= limit { break }
                 }
-                processed += 1
-                if plain && table.open[i] && table.fits(r, i) {
-                    feasible.append(i)
-                } else if let failure = NodeFilters.check(r, on: states[i], spread: topology, affinity: affinity) {
-                    failures[i] = failure
-                } else {
-                    feasible.append(i)
-                }
-                if feasible.count >= limit { break }
             }
+            feasible.append(contentsOf: found[0..<count])
             c.nextStartNodeIndex = (c.nextStartNodeIndex + processed) % states.count
             guard !feasible.isEmpty else {
                 fail(pod, FitError.message(r, nodes: states, failures: failures), reasons: Set(failures.values.flatMap(\.reasons)), in: c)
@@ -240,7 +250,7 @@ enum Scheduler {
                                         requirements: r.hasPodAffinity ? r : nil))
             }
             spread.placed(pod.ownerUID, on: chosen, zone: states[chosen].zoneIndex)
-            bind(pod, to: states[chosen].node, in: c)
+            bind(pod, to: states[chosen], at: chosen, in: c)
             changed = true
         }
         // The kept sums have the pods this pass bound: their nodes, marked by the binding, need
@@ -290,20 +300,23 @@ enum Scheduler {
         return hash
     }
 
-    static func bind(_ pod: SimPod, to node: SimNode, in c: Cluster) {
+    /// Binds the pod to the node of `state`, `c.nodes[index]` (its fields read in place: a
+    /// node copied out at each bind was retained and released field by field).
+    static func bind(_ pod: SimPod, to state: NodeState, at index: Int, in c: Cluster) {
+        let name = state.node.name, internalIP = state.node.internalIP
         // A pod on the node's network has the node's address (`hostNetwork`: the kubelet
         // reports the host IPs as the pod IPs); the others take the next of the node's range.
-        let ip = pod.template["spec"]?["hostNetwork"]?.boolValue == true ? node.internalIP : c.nextPodIP(node: node.name)
+        let ip = pod.template["spec"]?["hostNetwork"]?.boolValue == true ? internalIP : c.nextPodIP(node: name, index: index)
         c.updatePod(pod) { p in
-            p.nodeName = node.name
-            p.hostIP = node.internalIP
+            p.nodeName = name
+            p.hostIP = internalIP
             p.scheduledAt = c.now
             p.ip = ip
             p.epoch += 1
             p.schedulingFailure = nil
             p.queue = nil
             // Bound to a node whose kubelet has stopped but is not yet NotReady: it never starts.
-            p.nodeDown = c.downNodes.contains(node.name)
+            p.nodeDown = c.downNodes.contains(name)
         }
         c.unscheduled.remove(pod.uid)
         c.schedulingEvent(.podChanged)
