@@ -419,7 +419,7 @@ public final class Cluster {
             if !pod.gone, let deployment = deployment(owning: pod.ownerUID), !deployment.isEmpty { liveCount(deployment).live += 1 }
             if !pod.gone, pod.ownerKind != "ReplicaSet", !pod.ownerUID.isEmpty { liveCount(pod.ownerUID).live += 1 }
             podNames.insert(PodName(pod))
-            if pod.nodeName == nil && pod.isActive { unscheduled.insert(pod.uid) }
+            if pod.nodeName == nil && pod.isActive { awaitNode(pod) }
             if let node = pod.nodeName, !pod.gone { placement(of: node).add(pod) }
             Kubelet.scheduleNext(pod, in: self)
         }
@@ -531,7 +531,7 @@ public final class Cluster {
             podCame(deployment)
         }
         pods[pod.uid] = pod
-        if pod.nodeName == nil { unscheduled.insert(pod.uid) } else { placementMoved(pod, wasOn: nil, wasGone: true) }
+        if pod.nodeName == nil { awaitNode(pod) } else { placementMoved(pod, wasOn: nil, wasGone: true) }
         podNames.insert(PodName(pod))
         podsByOwner[pod.ownerUID, default: []].append(pod)
         pod.counts = podCounts(of: pod.ownerUID)
@@ -869,7 +869,7 @@ public final class Cluster {
         // message, which the steps below make (now, [message]), not combined.
         let combined = Self.aggregate(message, now: now, into: &aggregates[aggregateKey, default: (now, [])])
         if combined {
-            message = SimEvent.combinedPrefix + message
+            message = .concatenating(SimEvent.combinedPrefix, message)
             seriesKey = .aggregate(aggregateKey)
         }
         // The series' place, or this new event's (the key hashed once either way).
@@ -973,8 +973,33 @@ public final class Cluster {
     /// The most stored pods room is made for at load (`init(store:)`): four times
     /// Kubernetes' limit of 150,000.
     static let podsReservedAtMost = 600_000
-    /// Pods waiting for a node.
-    var unscheduled: Set<String> = []
+    /// Pods waiting for a node, each once (`SimPod.awaitsNode`), in no particular order (the
+    /// scheduler orders them): the pods themselves, not their uids, which were hashed as they
+    /// came, at each bind and for each pod still waiting at every pass. One that was bound,
+    /// or went, stays until the scheduler's next pass drops it.
+    private(set) var unscheduled: [SimPod] = []
+
+    /// The pod waits for a node (once, however often it is said).
+    func awaitNode(_ pod: SimPod) {
+        guard !pod.awaitsNode else { return }
+        pod.awaitsNode = true
+        unscheduled.append(pod)
+    }
+
+    /// The pods still waiting for a node (not bound, not deleted, not gone), which are kept:
+    /// the others are dropped.
+    func stillAwaitingNode() -> [SimPod] {
+        var waiting: [SimPod] = []
+        for pod in unscheduled {
+            if pod.nodeName == nil && pod.isActive {
+                waiting.append(pod)
+            } else {
+                pod.awaitsNode = false
+            }
+        }
+        unscheduled = waiting
+        return waiting
+    }
     /// Where the scheduler's next search for feasible nodes starts (`nextStartNodeIndex`).
     var nextStartNodeIndex = 0
 

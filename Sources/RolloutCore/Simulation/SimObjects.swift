@@ -203,6 +203,8 @@ public final class SimPod {
     public var nodeDown = false
     /// The Services whose selector matches its labels (ServicePods), once found.
     var selectingServices: [ObjectKey]?
+    /// In `Cluster.unscheduled`.
+    var awaitsNode = false
     /// Its place in its node's list of pods (`NodePlacement.pods`), -1 when in none.
     var placementSlot = -1
     /// That placement's number (`NodePlacement.number`), -1 when in none: two pods of one

@@ -121,7 +121,7 @@ enum ContainerStart {
         let now = c.now
         if case .pulling = container.progress {
             c.pullFinished(image: b.image, node: pod.nodeName)
-            let took = pullTime(b, pod: pod, in: c)
+            let took = pullTime(b, pod: pod, in: c).description
             c.record(reason: "Pulled", message: "Successfully pulled image \"\(b.image)\" in \(took) (\(took) including waiting)",
                      kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
         }

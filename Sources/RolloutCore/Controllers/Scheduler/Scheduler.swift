@@ -10,8 +10,7 @@
 enum Scheduler {
     static func schedule(in c: Cluster) -> Bool {
         guard !c.unscheduled.isEmpty else { return false }
-        let waiting = c.unscheduled.compactMap { c.pods[$0] }.filter { $0.nodeName == nil && $0.isActive }
-        c.unscheduled = Set(waiting.map(\.uid))
+        let waiting = c.stillAwaitingNode()
         // The scheduling queue: a pod that failed is tried again after a cluster event it
         // cares about and its back-off, or after 5 minutes (SchedulingQueue).
         let pending = waiting.filter { pod in
@@ -318,7 +317,6 @@ enum Scheduler {
             // Bound to a node whose kubelet has stopped but is not yet NotReady: it never starts.
             p.nodeDown = c.downNodes.contains(name)
         }
-        c.unscheduled.remove(pod.uid)
         c.schedulingEvent(.podChanged)
         // The Scheduled event is derived from the pod's PodScheduled condition (EventLog).
         Kubelet.scheduleNext(pod, in: c)
