@@ -869,7 +869,7 @@ public final class Cluster {
         // message, which the steps below make (now, [message]), not combined.
         let combined = Self.aggregate(message, now: now, into: &aggregates[aggregateKey, default: (now, [])])
         if combined {
-            message = .concatenating(SimEvent.combinedPrefix, message)
+            message = SimEvent.combinedPrefix + message
             seriesKey = .aggregate(aggregateKey)
         }
         // The series' place, or this new event's (the key hashed once either way).

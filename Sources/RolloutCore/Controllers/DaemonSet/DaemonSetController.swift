@@ -207,7 +207,7 @@ struct DaemonSetSync {
         let namespace = resource.namespace ?? "default"
         for pod in delete {
             Kubelet.beginTermination(pod.uid, in: c)
-            c.record(reason: "SuccessfulDelete", message: .concatenating("Deleted pod: ", pod.name), kind: "DaemonSet", name: resource.name, namespace: namespace,
+            c.record(reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", kind: "DaemonSet", name: resource.name, namespace: namespace,
                      uid: resource.uid, component: DaemonSetController.component)
             wrote = true
         }
@@ -253,7 +253,7 @@ struct DaemonSetSync {
                              template: podTemplate, created: c.now, behaviour: AppBehaviour(template: .object(podTemplate)))
             pod.ownerKind = "DaemonSet"
             c.add(pod)
-            c.record(reason: "SuccessfulCreate", message: .concatenating("Created pod: ", name), kind: "DaemonSet", name: resource.name, namespace: namespace,
+            c.record(reason: "SuccessfulCreate", message: "Created pod: \(name)", kind: "DaemonSet", name: resource.name, namespace: namespace,
                      uid: resource.uid, component: DaemonSetController.component)
             wrote = true
         }
