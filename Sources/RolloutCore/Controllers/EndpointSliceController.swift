@@ -37,14 +37,15 @@ enum EndpointSliceController {
     /// What does not change is shared: the conditions (eight ways to be), the pod's
     /// `targetRef` (`SimPod.targetRef`).
     static func endpoint(for pod: SimPod, ip: String, publishNotReady: Bool) -> Value {
-        // (Room for all four made first: an array of two grown to four was a second allocation.)
-        var members: [Object.Member] = []
-        members.reserveCapacity(4)
-        members.append(Object.Member(key: "addresses", value: .array([.string(ip)])))
-        members.append(Object.Member(key: "conditions", value: Conditions(pod, publishNotReady: publishNotReady).value))
-        if let node = pod.nodeName { members.append(Object.Member(key: "nodeName", value: .string(node))) }
-        members.append(Object.Member(key: "targetRef", value: pod.targetRef))
-        return .object(Object(members))
+        // (As one literal of its final size: one allocation, where an array reserved and
+        // appended to went through the growing path.)
+        let addresses = Object.Member(key: "addresses", value: .array([.string(ip)]))
+        let conditions = Object.Member(key: "conditions", value: Conditions(pod, publishNotReady: publishNotReady).value)
+        let targetRef = Object.Member(key: "targetRef", value: pod.targetRef)
+        if let node = pod.nodeName {
+            return .object(Object([addresses, conditions, Object.Member(key: "nodeName", value: .string(node)), targetRef]))
+        }
+        return .object(Object([addresses, conditions, targetRef]))
     }
 
     /// `podToEndpoint`'s conditions of a pod's endpoint.

@@ -122,13 +122,28 @@ enum Kubelet {
 
     /// Moves container `i` on by what is due now. Returns whether anything changed.
     static func step(_ pod: SimPod, _ i: Int, in c: Cluster) -> Bool {
-        let now = c.now
-        // Waiting for a time still to come: nothing to do (the first switch below returns
-        // false), and neither the container nor its behaviour is copied.
-        if let due = pod.containers[i].progress.due, due > now { return false }
-        let b = pod.behaviour.containers[i]
+        // Waiting for a time still to come: nothing to do (the first switch of `step(_:_:_:in:)`
+        // returns false), and neither the container nor its behaviour is copied.
+        if let due = pod.containers[i].progress.due, due > c.now { return false }
         var container = pod.containers[i]
-        defer { pod.containers[i] = container }
+        // Written back only when it changed: a step that finds nothing to do leaves the
+        // container as it was (debug builds check), and most steps of a sync are the last look
+        // that finds nothing more.
+        let changed = step(pod, i, &container, in: c)
+        if changed {
+            pod.containers[i] = container
+        } else {
+            #if DEBUG
+            precondition(container == pod.containers[i], "kubelet: container \(container.name) of \(pod.name) changed by a step that said it did not")
+            #endif
+        }
+        return changed
+    }
+
+    /// `step(_:_:in:)` on the container taken out (changed in place).
+    private static func step(_ pod: SimPod, _ i: Int, _ container: inout SimContainer, in c: Cluster) -> Bool {
+        let now = c.now
+        let b = pod.behaviour.containers[i]
         switch container.progress {
         case .none:
             break

@@ -87,33 +87,71 @@ enum Prober {
     /// The readiness results an instance publishes, in order: (time, ready). Started at
     /// `started`; without a readiness probe it is ready then. At most four changes: ready once
     /// warm, unready in `unready-after`, ready again after `unready-for`.
-    static func readiness(_ c: ContainerBehaviour, start: Timestamp, started: Timestamp) -> [(at: Timestamp, ready: Bool)] {
-        guard let probe = c.readinessProbe else { return [(started, true)] }
-        if c.readyNever { return [] }
+    /// (Kept inline, not in arrays: asked at every kubelet step of a running container and
+    /// every look for a pod's next transition.)
+    static func readiness(_ c: ContainerBehaviour, start: Timestamp, started: Timestamp) -> ReadinessFlips {
+        var result = ReadinessFlips()
+        guard let probe = c.readinessProbe else {
+            result.append((started, true))
+            return result
+        }
+        if c.readyNever { return result }
         let p = period(probe)
         let anchor = started.milliseconds
         // Where the answer changes: warm, unready from, ready again from.
-        var edges: [(Int, Bool)] = [(answersFrom(probe, c, start: start), true)]
+        var edges = ReadinessFlips()
+        let warm = answersFrom(probe, c, start: start)
+        edges.append((Timestamp(milliseconds: warm), true))
         if let after = c.unreadyAfter {
-            let from = max(start.milliseconds.addingSaturating(after.milliseconds), edges[0].0)
-            edges.append((from, false))
-            if let length = c.unreadyFor { edges.append((from.addingSaturating(length.milliseconds), true)) }
+            let from = max(start.milliseconds.addingSaturating(after.milliseconds), warm)
+            edges.append((Timestamp(milliseconds: from), false))
+            if let length = c.unreadyFor { edges.append((Timestamp(milliseconds: from.addingSaturating(length.milliseconds)), true)) }
         }
-        var result: [(at: Timestamp, ready: Bool)] = []
         var published = false
         let counted = max(anchor, firstCounted(probe, start: start))
-        for (i, edge) in edges.enumerated() {
-            let end = i + 1 < edges.count ? edges[i + 1].0 : Int.max
-            guard edge.1 != published, end > edge.0 else { continue }
-            let threshold = max(1, edge.1 ? probe.successThreshold : probe.failureThreshold)
-            let first = tick(anchor: anchor, period: p, atOrAfter: max(edge.0, counted))
+        for i in edges.indices {
+            let edge = edges[i]
+            let end = i + 1 < edges.count ? edges[i + 1].at.milliseconds : Int.max
+            guard edge.ready != published, end > edge.at.milliseconds else { continue }
+            let threshold = max(1, edge.ready ? probe.successThreshold : probe.failureThreshold)
+            let first = tick(anchor: anchor, period: p, atOrAfter: max(edge.at.milliseconds, counted))
             let flip = first.addingSaturating((threshold - 1).multipliedSaturating(by: p))
             if flip < end && flip < SimulationLimits.maxMilliseconds {
-                result.append((Timestamp(milliseconds: flip), edge.1))
-                published = edge.1
+                result.append((Timestamp(milliseconds: flip), edge.ready))
+                published = edge.ready
             }
         }
         return result
+    }
+}
+
+/// At most three readiness results (or edges), in order, kept inline.
+struct ReadinessFlips: RandomAccessCollection {
+    typealias Element = (at: Timestamp, ready: Bool)
+    private var items: (Element, Element, Element) = ((Timestamp(milliseconds: 0), false), (Timestamp(milliseconds: 0), false), (Timestamp(milliseconds: 0), false))
+    private(set) var count = 0
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+
+    subscript(i: Int) -> Element {
+        precondition(i >= 0 && i < count, "readiness flips: index \(i) out of 0..<\(count)")
+        switch i {
+        case 0: return items.0
+        case 1: return items.1
+        default: return items.2
+        }
+    }
+
+    /// (A fourth is never made: warm, unready, ready again.)
+    mutating func append(_ element: Element) {
+        switch count {
+        case 0: items.0 = element
+        case 1: items.1 = element
+        case 2: items.2 = element
+        default: preconditionFailure("readiness flips: more than three")
+        }
+        count += 1
     }
 }
 
