@@ -85,7 +85,7 @@ enum Prober {
     }
 
     /// The readiness results an instance publishes, in order: (time, ready). Started at
-    /// `started`; without a readiness probe it is ready then. At most four changes: ready once
+    /// `started`; without a readiness probe it is ready then. At most three changes: ready once
     /// warm, unready in `unready-after`, ready again after `unready-for`.
     /// (Kept inline, not in arrays: asked at every kubelet step of a running container and
     /// every look for a pod's next transition.)
