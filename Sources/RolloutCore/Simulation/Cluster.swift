@@ -815,16 +815,36 @@ public final class Cluster {
         nodeIndex[name].map { nodes[$0] }
     }
 
-    /// One field of a node, read in place (a whole `SimNode` copied out costs a retain of each
-    /// of its parts): what the kubelet asks at every pull and start.
-    func node<T>(named name: String?, _ field: (borrowing SimNode) -> T) -> T? {
-        guard let name, let i = nodeIndex[name] else { return nil }
+    /// One field of the node a pod is bound to, read in place (a whole `SimNode` copied out
+    /// costs a retain of each of its parts): what the kubelet asks at every pull and start.
+    func node<T>(of pod: SimPod, _ field: (borrowing SimNode) -> T) -> T? {
+        guard let i = nodeIndex(of: pod) else { return nil }
         return field(nodes[i])
     }
 
-    /// A pull finished on `node`: the image is present there from now on (`status.images`).
-    func pullFinished(image: String, node: String?) {
-        guard let node, let i = nodeIndex[node], !nodes[i].images.contains(image) else { return }
+    /// Where the node a pod is bound to is in `nodes`: kept on the node's placement when the pod
+    /// is in it (`NodePlacement.nodeSlot`, used while the node there has the pod's node's name —
+    /// names are unique), else found by name. (Four name hashes a pod, at its pull and start.)
+    private func nodeIndex(of pod: SimPod) -> Int? {
+        guard let name = pod.nodeName else { return nil }
+        let n = pod.placementNumber
+        guard n >= 0 && n < placementsByNumber.count else { return nodeIndex[name] }
+        let placement = placementsByNumber[n]
+        if let i = placement.nodeSlot, i < nodes.count, nodes[i].name == name {
+            #if DEBUG
+            precondition(nodeIndex[name] == i, "node \(name): kept at \(i), indexed at \(nodeIndex[name].map(String.init) ?? "none")")
+            #endif
+            return i
+        }
+        guard let i = nodeIndex[name] else { return nil }
+        placement.nodeSlot = i
+        return i
+    }
+
+    /// A pull finished on the pod's node: the image is present there from now on
+    /// (`status.images`).
+    func pullFinished(image: String, on pod: SimPod) {
+        guard let node = pod.nodeName, let i = nodeIndex(of: pod), !nodes[i].images.contains(image) else { return }
         // Not a change the scheduler or the DaemonSet controller looks at (ImageLocality is not
         // simulated): counted as one, every pull would have them recount every node.
         let changes = nodeChanges

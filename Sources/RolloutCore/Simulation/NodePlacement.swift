@@ -18,6 +18,9 @@ final class NodePlacement {
     private var others: [String: Int] = [:]
     /// `Cluster.usageEpoch` when the node was last marked as changed since the scheduler's sums.
     var usageMark = -1
+    /// The node's place in `Cluster.nodes` when last found (`Cluster.nodeIndex(of:)` checks
+    /// the node there still has this one's name).
+    var nodeSlot: Int?
     /// The node's last reserved pod address, as its offset in the node's pod range
     /// (host-local's `last_reserved_ip`); kept in the state's counters as `podIP/NODE`.
     var lastReserved: Int?
