@@ -67,7 +67,7 @@ public enum ReplicaSetController {
             // Related pods: those of every ReplicaSet of the same Deployment (getIndirectlyRelatedPods).
             let related = rs.ownerUID.isEmpty ? owned : c.replicaSets(ownedBy: rs.ownerUID).flatMap { c.pods(ownedBy: $0.uid) }
             for pod in podsToDelete(owned.filter(\.isActive), count: diff, related: related, now: c.now) {
-                Kubelet.beginTermination(pod.uid, in: c)
+                Kubelet.beginTermination(pod, in: c)
                 c.record(reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
             }
             changed = true

@@ -276,7 +276,14 @@ enum Kubelet {
     /// ReplicaSet's count and the ready endpoints at once, and the kubelet stops it.
     /// `grace`: the request's grace period (`DeleteOptions.gracePeriodSeconds`), nil for the pod's own.
     static func beginTermination(_ uid: String, grace: Int? = nil, in c: Cluster) {
-        guard let pod = c.pods[uid], pod.deletion == nil, !pod.gone else { return }
+        guard let pod = c.pods[uid] else { return }
+        beginTermination(pod, grace: grace, in: c)
+    }
+
+    /// `beginTermination` of a pod in hand, which must be the cluster's own (as `updatePod`'s):
+    /// the ReplicaSet controller's, from the ReplicaSet's own pods, its uid not hashed again.
+    static func beginTermination(_ pod: SimPod, grace: Int? = nil, in c: Cluster) {
+        guard pod.deletion == nil, !pod.gone else { return }
         // CheckGracefulDelete: a request's grace replaces the pod's; below 1 s counts as 1 s.
         if let grace { pod.behaviour.terminationGracePeriodSeconds = max(1, min(grace, SimulationLimits.maxSeconds)) }
         // Ready stays as it is: the kubelet keeps probing until the containers exit (§15);
