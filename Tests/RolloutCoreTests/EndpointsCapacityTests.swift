@@ -89,19 +89,6 @@ final class EndpointsCapacityTests: XCTestCase {
     }
 
     /// The Service `web` and a Deployment `web` of `replicas` running `container`, applied.
-    private func applyWeb(replicas: Int, container: String, to store: StateStore) throws {
-        try applyYAML("""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web}
-        spec:
-          selector: {app: web}
-          ports: [{port: 80}]
-        ---
-
-        """ + deploymentYAML("web", replicas: replicas, spec: "containers: [\(container)]"), to: store)
-    }
-
     /// A Deployment of 1,100 replicas behind a Service: the Endpoints carry 1,000 addresses and
     /// the over-capacity mark, the slices all 1,100 endpoints in 11 slices of 100, and the
     /// rollout's timeline counts 1,100 ready endpoints. Scaled to 900, the Endpoints hold them

@@ -75,6 +75,21 @@ func deploymentYAML(_ name: String = "web", replicas: Int = 1, annotations: Stri
 }
 
 /// Applies `yaml` to `store` as `rollout apply` does, without running time.
+/// A Service `web` on port 80 and a Deployment `web` of `replicas` running `container` (a
+/// flow-style container), applied.
+func applyWeb(replicas: Int, container: String, to store: StateStore) throws {
+    try applyYAML("""
+    apiVersion: v1
+    kind: Service
+    metadata: {name: web}
+    spec:
+      selector: {app: web}
+      ports: [{port: 80}]
+    ---
+
+    """ + deploymentYAML("web", replicas: replicas, spec: "containers: [\(container)]"), to: store)
+}
+
 func applyYAML(_ yaml: String, to store: StateStore) throws {
     _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents,
                           to: store, options: ApplyOptions())

@@ -24,12 +24,15 @@ struct EndpointBook {
 
     /// A place in an order: the address packed, then the arrival (unique in the Service);
     /// in the slices' order also the endpoint's conditions (`Conditions.bits`), which
-    /// kube-proxy's choice is made from (`conditions`) without reading the endpoints.
+    /// kube-proxy's choice is made from (`conditions`) without reading the endpoints; and the
+    /// pod's handle (`SimPod.handle`; -1 past 32 bits), by which its requests reach the pod.
+    /// (32 bytes, as without the handle: the orders are sorted and merged as these.)
     struct Entry {
         var high: UInt64
         var low: UInt64
         var arrival: Int
         var conditions: UInt8 = 0
+        var handle: Int32
     }
     /// The orders, kept when every address packs whole and every pod has its arrival.
     struct Ordered {
@@ -79,7 +82,9 @@ struct EndpointBook {
                   let packed = PackedPrefix(member.address), packed.isWhole else { return }
             keys.append((packed.high, packed.low))
         }
-        func entry(_ i: Int) -> Entry { Entry(high: keys[i].high, low: keys[i].low, arrival: members[i].arrival) }
+        func entry(_ i: Int) -> Entry {
+            Entry(high: keys[i].high, low: keys[i].low, arrival: members[i].arrival, handle: Int32(exactly: members[i].pod.handle) ?? -1)
+        }
         var stable = orders.stable.map(entry)
         for k in stable.indices { stable[k].conditions = conditions[k] }
         ordered = Ordered(stable: stable, endpoints: endpoints,
@@ -199,7 +204,7 @@ struct EndpointBook {
 
     private func entry(_ m: Member) -> Entry {
         let packed = PackedPrefix(m.address)
-        return Entry(high: packed?.high ?? 0, low: packed?.low ?? 0, arrival: m.arrival)
+        return Entry(high: packed?.high ?? 0, low: packed?.low ?? 0, arrival: m.arrival, handle: Int32(exactly: m.pod.handle) ?? -1)
     }
 
     private static func stableLess(_ a: Entry, _ b: Entry) -> Bool {

@@ -150,7 +150,7 @@ enum EndpointSliceController {
         }
         existing = slices
         c.endpointSlices[serviceKey] = existing
-        c.proxyChoices[serviceKey] = nil
+        c.proxyChoices[serviceKey]?.choice = nil
     }
 
     /// The ports of a Service's slices: each Service port's target on the pods, with its name
@@ -181,10 +181,24 @@ enum KubeProxy {
     /// The choice among all the Service's endpoints. Every request and every timeline sample
     /// asks; the answer changes only when the slices are published again.
     static func choice(_ serviceKey: ObjectKey, in c: Cluster) -> Choice {
-        if let known = c.proxyChoices[serviceKey] { return known }
+        choice(c.proxyChoice(serviceKey), serviceKey, in: c)
+    }
+
+    /// `choice(serviceKey, in: c)` from the Service's box (`Cluster.proxyChoice`), kept by
+    /// whoever asks again and again.
+    static func choice(_ box: ChoiceBox, _ serviceKey: ObjectKey, in c: Cluster) -> Choice {
+        #if DEBUG
+        precondition(c.proxyChoices[serviceKey] === box, "kube-proxy's choice for \(serviceKey.name) asked from another box")
+        #endif
+        if let known = box.choice { return known }
         let choice = read(serviceKey, node: nil, in: c)
-        c.proxyChoices[serviceKey] = choice
+        box.choice = choice
         return choice
+    }
+
+    /// A Service's choice as last made (`choice`), nil when its slices changed since.
+    final class ChoiceBox {
+        var choice: Choice?
     }
 
     /// The choice as the published slices give it: a missing `ready` or `serving` is true, a
@@ -236,11 +250,14 @@ enum KubeProxy {
 
     /// CategorizeEndpoints, endpoint by endpoint in the slices' order: the ready endpoints,
     /// else the serving and terminating ones, as indices into what names their pods — the uids
-    /// read from the slices, or the endpoints the Endpoints controller just published with
-    /// their conditions as bits (`init(endpoints:conditions:)`), which are not read again.
+    /// read from the slices, or the pods of the endpoints the Endpoints controller just
+    /// published, with their conditions as bits (`init(pods:conditions:)`): the endpoints are
+    /// not read again.
     struct Choice: Equatable {
         private var uids: [String] = []
         private var endpoints: [Value]?
+        /// The handles of the endpoints' pods (`SimPod.handle`), when all have one.
+        private var handles: [Int32]?
         private var readyAt: [Int32] = []
         private var fallbackAt: [Int32] = []
         /// The endpoints ready, a pod named or not: what a timeline counts.
@@ -249,9 +266,11 @@ enum KubeProxy {
         init() {}
 
         /// The choice among `endpoints` (each naming its pod in `targetRef`, as the
-        /// controller writes them), whose conditions are `conditions` (`Conditions.bits`).
-        init(endpoints: [Value], conditions: [UInt8]) {
+        /// controller writes them), whose conditions are `conditions` (`Conditions.bits`) and
+        /// whose pods have these handles (`SimPod.handle`; nil, or one -1, when not all have).
+        init(endpoints: [Value], conditions: [UInt8], handles: [Int32]?) {
             self.endpoints = endpoints
+            if let handles, handles.count == endpoints.count, !handles.contains(where: { $0 < 0 }) { self.handles = handles }
             conditions.withUnsafeBufferPointer { bits in
                 for i in bits.indices {
                     if bits[i] & 4 != 0 {
@@ -285,8 +304,8 @@ enum KubeProxy {
 
         /// `endpoint["targetRef"]["uid"]`. The endpoints here are the controller's own
         /// (`endpoint(for:)`: `targetRef` last, and in it — `SimPod.targetRef` — `uid` last, each
-        /// key once), so the last members are looked at first: every request asks, 400,000
-        /// of them at Kubernetes' limits. Any other shape is looked up by name.
+        /// key once), so the last members are looked at first. Any other shape is looked up by
+        /// name.
         static func targetUID(_ endpoint: Value) -> String {
             if case .object(let o) = endpoint, let ref = o.members.last, ref.key == "targetRef",
                case .object(let r) = ref.value, let uid = r.members.last, uid.key == "uid", case .string(let s) = uid.value {
@@ -304,6 +323,21 @@ enum KubeProxy {
 
         /// The uid of the `i`th of them (`0..<count`).
         func target(_ i: Int) -> String { uid((readyAt.isEmpty ? fallbackAt : readyAt)[i]) }
+
+        /// The cluster's pod of the `i`th of them (`0..<count`): `c.pods[target(i)]`, found by
+        /// its handle when the endpoints came with their pods' (`Cluster.pod(handle:)` answers
+        /// what the uid finds, nil once the cluster let the pod go). Every request asks —
+        /// 400,000 of them at Kubernetes' limits — and the endpoint's `targetRef` read and its
+        /// uid hashed were a third of a request's time.
+        func pod(_ i: Int, in c: Cluster) -> SimPod? {
+            let index = (readyAt.isEmpty ? fallbackAt : readyAt)[i]
+            guard let handles, c.handlesExact else { return c.pods[uid(index)] }
+            let pod = c.pod(handle: Int(handles[Int(index)]))
+            #if DEBUG
+            precondition(pod === c.pods[uid(index)], "kube-proxy's pod of \(uid(index)) by its handle is not the cluster's")
+            #endif
+            return pod
+        }
 
         var targets: [String] { readyAt.isEmpty ? fallback : ready }
 

@@ -25,7 +25,7 @@ enum EndpointsController {
             }
             // Taken out while worked on, so that its lists change in place.
             var kept = c.endpointBooks.removeValue(forKey: key)
-            let subsets: Value, endpoints: Value, overCapacity: Bool, conditions: [UInt8]
+            let subsets: Value, endpoints: Value, overCapacity: Bool, conditions: [UInt8], handles: [Int32]
             var followed: (book: EndpointBook, ordered: EndpointBook.Ordered)?
             if var book = kept, book.service == service, let change = book.change(touched) {
                 // The pods that changed are followed into the kept lists and orders.
@@ -46,6 +46,7 @@ enum EndpointsController {
                 (subsets, overCapacity) = desiredSubsets(service, inOrder: ordered.tieBrokenPods, address: addressValue)
                 endpoints = .array(ordered.endpoints)
                 conditions = ordered.stable.map(\.conditions)
+                handles = ordered.stable.map(\.handle)
                 #if DEBUG
                 let selected = c.servicePods.selectedPods(of: key).filter { !$0.gone && $0.ip != nil }
                 precondition(selected.count == book.members.count && zip(selected, book.members).allSatisfy { $0 === $1.pod }, "endpoints of \(key.name): followed pods differ")
@@ -86,6 +87,7 @@ enum EndpointsController {
                     endpointValue(pod, ip: ip, publishNotReady: publishNotReady)
                 }
                 conditions = orders.stable.map { EndpointSliceController.Conditions(selected[$0], publishNotReady: publishNotReady).bits }
+                handles = orders.stable.map { Int32(exactly: selected[$0].handle) ?? -1 }
                 book.keep(orders: orders, endpoints: made, conditions: conditions)
                 endpoints = .array(made)
                 c.endpointBooks[key] = book
@@ -102,7 +104,7 @@ enum EndpointsController {
             if subsets != target.subsets || !Value.equalLists(endpoints, target.endpoints) || overCapacity != target.overCapacity || noSlicesYet {
                 let at = c.now.adding(c.endpointPropagation)
                 c.pendingEndpoints[endpointsKey, default: []].append(PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints, overCapacity: overCapacity,
-                                                                                      conditions: conditions))
+                                                                                      conditions: conditions, handles: handles))
                 c.timers.add(.endpoints(endpointsKey), at: at)
                 changed = true
             }
@@ -151,14 +153,15 @@ enum EndpointsController {
             let sample = (latest.endpoints.arrayValue ?? []).lazy.compactMap { $0["targetRef"]?["uid"]?.stringValue }.compactMap { c.pods[$0] }.first
             let endpoints = latest.endpoints.arrayValue ?? []
             EndpointSliceController.publish(key, endpoints: endpoints, ports: EndpointSliceController.ports(service, sample: sample), in: c)
-            // kube-proxy's choice among them, from the conditions made with them: the slices
-            // just written need not be read back (an update loaded from the state has none).
+            // kube-proxy's choice among them, from the conditions and pod handles made with them:
+            // the slices just written need not be read back (an update loaded from the state
+            // has none).
             if let conditions = latest.conditions, conditions.count == endpoints.count {
-                let choice = KubeProxy.Choice(endpoints: endpoints, conditions: conditions)
+                let choice = KubeProxy.Choice(endpoints: endpoints, conditions: conditions, handles: latest.handles)
                 #if DEBUG
                 precondition(choice == KubeProxy.read(key, node: nil, in: c), "endpoints of \(key.name): kube-proxy's choice differs from its slices")
                 #endif
-                c.proxyChoices[key] = choice
+                c.proxyChoice(key).choice = choice
             }
             // The slices list these endpoints in this order (`publish` cuts them in hundreds).
             c.publishedEndpoints[key] = latest.endpoints
@@ -293,9 +296,10 @@ enum EndpointsController {
         var endpoints: Value
         /// The subsets were cut to `maxCapacity` addresses.
         var overCapacity = false
-        /// The conditions of `endpoints`, in order (`Conditions.bits`), when made here (not
-        /// kept in the state).
+        /// The conditions of `endpoints`, in order (`Conditions.bits`), and the handles of
+        /// the pods they name (`SimPod.handle`), when made here (not kept in the state).
         var conditions: [UInt8]? = nil
+        var handles: [Int32]? = nil
     }
 
     /// A Service port's target on a pod: a number, or a named container port looked up.

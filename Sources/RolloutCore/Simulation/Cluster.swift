@@ -32,8 +32,10 @@ public final class Cluster {
     public internal(set) var events: [SimEvent] = []
 
     var timelines: [ObjectKey: Timeline] = [:]
-    /// Requests replayed through Services while time runs, when asked for.
-    public var traffic: TrafficRecorder?
+    /// Requests replayed through Services while time runs, when asked for. (A served cluster
+    /// hands its recorder to each cluster it loads again: the boxes its routes kept are
+    /// the last one's, and are let go.)
+    public var traffic: TrafficRecorder? { didSet { if traffic !== oldValue { traffic?.attached() } } }
     var dirtyTimelines: Set<ObjectKey> = []
     /// Deployments (by uid) whose pods, ReplicaSets, object or Service endpoints changed since
     /// their timeline was last sampled; every one at the first sample.
@@ -472,10 +474,32 @@ public final class Cluster {
             Termination.begin(pod, from: deletion, in: self)
             podChanged(pod)
         }
-        pods[pod.uid] = pod
+        hold(pod)
         podsByOwner[pod.ownerUID, default: []].append(pod)
         pod.counts = podCounts(of: pod.ownerUID)
         if !pod.gone { podsHeld += 1 }
+    }
+
+    /// The pods the cluster took, by handle (`SimPod.handle`, the next place here; places are
+    /// not given again): nil once let go, as `pods` lets it go. kube-proxy's choice names its
+    /// pods so (`KubeProxy.Choice.pod`): no uid hashed per request.
+    private(set) var podsByHandle: [SimPod?] = []
+    /// Each pod's handle finds what its uid finds in `pods`: false once two pods held one uid
+    /// (a state written by an older build), when the uid is asked instead.
+    private(set) var handlesExact = true
+
+    /// `pods[pod.uid] = pod`, with the pod's handle given.
+    private func hold(_ pod: SimPod) {
+        if self.pod(handle: pod.handle) !== pod {
+            pod.handle = podsByHandle.count
+            podsByHandle.append(pod)
+        }
+        if let other = pods.updateValue(pod, forKey: pod.uid), other !== pod { handlesExact = false }
+    }
+
+    /// The pod with this handle while the cluster holds it.
+    func pod(handle: Int) -> SimPod? {
+        handle >= 0 && handle < podsByHandle.count ? podsByHandle[handle] : nil
     }
 
     // MARK: indices
@@ -530,7 +554,7 @@ public final class Cluster {
         if let deployment = deployment(owning: pod.ownerUID), !deployment.isEmpty {
             podCame(deployment)
         }
-        pods[pod.uid] = pod
+        hold(pod)
         if pod.nodeName == nil { awaitNode(pod) } else { placementMoved(pod, wasOn: nil, wasGone: true) }
         podNames.insert(PodName(pod))
         podsByOwner[pod.ownerUID, default: []].append(pod)
@@ -628,8 +652,18 @@ public final class Cluster {
     private var lastLiveCount: (workload: String, count: LiveCount)?
     /// Pods that exist (not gone): what the pod limit counts.
     var podsHeld = 0
-    /// kube-proxy's choice among each Service's endpoints as its slices stand (KubeProxy.choice).
-    var proxyChoices: [ObjectKey: KubeProxy.Choice] = [:]
+    /// kube-proxy's choice among each Service's endpoints as its slices stand (KubeProxy.choice),
+    /// in a box that stays the Service's for the cluster's life: a route's requests keep it
+    /// (`TrafficRecorder.Lane`) and find the choice without a look-up.
+    private(set) var proxyChoices: [ObjectKey: KubeProxy.ChoiceBox] = [:]
+
+    /// The box of kube-proxy's choice for a Service (its endpoints' key), made when first asked.
+    func proxyChoice(_ key: ObjectKey) -> KubeProxy.ChoiceBox {
+        if let box = proxyChoices[key] { return box }
+        let box = KubeProxy.ChoiceBox()
+        proxyChoices[key] = box
+        return box
+    }
     /// Whether a ReplicaSet holds a Deployment's template, answers kept (TemplateMatches).
     let templateMatches = TemplateMatches()
 
@@ -1390,6 +1424,7 @@ public final class Cluster {
         var owners: Set<String> = []
         for pod in pods.values.filter(\.gone) {
             pods[pod.uid] = nil
+            if pod.handle >= 0 && pod.handle < podsByHandle.count { podsByHandle[pod.handle] = nil }
             owners.insert(pod.ownerUID)
             // Not when a StatefulSet's new pod holds the name again.
             if !(podsByOwner[pod.ownerUID] ?? []).contains(where: { !$0.gone && $0.name == pod.name && $0.namespace == pod.namespace }) {

@@ -145,6 +145,9 @@ public final class SimPod {
     /// Moves whenever what its address and endpoint show moves: its address, node, readiness
     /// or deletion (its name and uid never change).
     private(set) var endpointStamp = 0
+    /// Its place in the cluster's `podsByHandle`, given when the cluster took it (`hold`),
+    /// never another's: -1 before.
+    var handle = -1
     /// For each Service whose selector matches it (`selectingServices`), its number
     /// (`ServicePods.number(of:)`) and this pod's arrival among its pods: the order it is
     /// listed in (EndpointBook).

@@ -125,6 +125,9 @@ public final class TrafficRecorder {
         /// asks (600,000 of them in a minute at Kubernetes' limits).
         let serviceKey: ObjectKey
         let endpointsKey: ObjectKey
+        /// The box of kube-proxy's choice for the Service (`Cluster.proxyChoice`), found at the
+        /// first request: the others read it without hashing the key.
+        var choice: KubeProxy.ChoiceBox?
 
         init(stats: ServiceTraffic) {
             self.stats = stats
@@ -185,6 +188,12 @@ public final class TrafficRecorder {
         self.requestTime = requestTime
         self.start = start
         track(services.map { Route(service: $0) } + routes)
+    }
+
+    /// Now replaying through another cluster (`Cluster.traffic`): what the routes kept of the
+    /// last one is let go.
+    func attached() {
+        for i in lanes.indices { lanes[i].choice = nil }
     }
 
     /// Also records traffic along these routes from now on (a served cluster's Services as
@@ -339,7 +348,9 @@ public final class TrafficRecorder {
         let endpointsKey = lanes[lane].endpointsKey
         // kube-proxy's view: the Service's EndpointSlices as published, ready endpoints first,
         // serving-terminating ones when none is ready.
-        var choice = KubeProxy.choice(endpointsKey, in: c)
+        let box = lanes[lane].choice ?? c.proxyChoice(endpointsKey)
+        lanes[lane].choice = box
+        var choice = KubeProxy.choice(box, endpointsKey, in: c)
         // A Local traffic policy: the request lands on a node (round robin over those that
         // take it) and only that node's endpoints may serve it.
         var localNode: String?
@@ -371,7 +382,7 @@ public final class TrafficRecorder {
             } else {
                 let index = lanes[lane].turn % choice.count
                 lanes[lane].turn += 1
-                let pod = c.pods[choice.target(index)]
+                let pod = choice.pod(index, in: c)
                 failure = Self.notServing(pod, at: at)
                 if failure == nil, let pod, let i = pod.servingIndex {
                     // Dialled: a keep-alive client keeps the connection for its next requests.
