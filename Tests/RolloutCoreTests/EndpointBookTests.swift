@@ -75,6 +75,12 @@ final class EndpointBookTests: XCTestCase {
             XCTAssertEqual(book.ordered?.endpoints, expected.endpoints, "step \(step): slices' order and endpoints")
             XCTAssertEqual(book.ordered?.stable.map(\.conditions), expected.conditions, "step \(step): the endpoints' conditions")
             XCTAssertEqual(book.ordered?.tieBrokenPods.map(\.uid), expected.orders.tieBroken.map { chosen[$0].uid }, "step \(step): Endpoints' order")
+            // The subsets read from the book (each pod's bits and kept address) are the ones
+            // made from the pods (`desiredSubsets`), terminating and not-ready pods too.
+            let fromBook = book.subsets(service) { EndpointsController.address(for: $0, ip: $1) }
+            let fromPods = EndpointsController.desiredSubsets(service, pods: chosen)
+            XCTAssertEqual(fromBook?.subsets, fromPods.subsets, "step \(step): subsets")
+            XCTAssertEqual(fromBook?.overCapacity, fromPods.overCapacity, "step \(step): over capacity")
         }
         XCTAssertGreaterThan(followed, 150)
         XCTAssertGreaterThan(selected().count, 10)

@@ -34,15 +34,33 @@ struct EndpointBook {
         var conditions: UInt8 = 0
         var handle: Int32
     }
+    /// A pod in the Endpoints' order, with its address there as last made (`subsets`): nil
+    /// when it joined or moved since, or was not listed.
+    struct Ranked {
+        var pod: SimPod
+        var address: Value?
+    }
     /// The orders, kept when every address packs whole and every pod has its arrival.
     struct Ordered {
         /// The slices' order, and each one's endpoint.
         var stable: [Entry]
         var endpoints: [Value]
-        /// The Endpoints' order, and each one's pod.
+        /// The Endpoints' order (each entry's conditions the pod's `subsetBits`), and each
+        /// one's pod.
         var tieBroken: [Entry]
-        var tieBrokenPods: [SimPod]
+        var ranked: [Ranked]
+
+        var tieBrokenPods: [SimPod] { ranked.map(\.pod) }
     }
+
+    /// What the Endpoints' subsets read of a member (`EndpointsController.desiredSubsets`):
+    /// whether it is active (not terminating: members are never gone) and whether it is
+    /// ready. Both move its `endpointStamp`, so a member whose bits changed is one that moved.
+    static func subsetBits(_ pod: SimPod) -> UInt8 {
+        (pod.isActive ? activeBit : 0) | (pod.ready ? readyBit : 0)
+    }
+    static let activeBit: UInt8 = 1
+    static let readyBit: UInt8 = 2
     private(set) var ordered: Ordered?
     /// The orders as indices into `members`, as a sort found them (until the book follows a
     /// change), for a sync that makes the endpoints from all the pods again.
@@ -87,8 +105,10 @@ struct EndpointBook {
         }
         var stable = orders.stable.map(entry)
         for k in stable.indices { stable[k].conditions = conditions[k] }
+        var tieBroken = orders.tieBroken.map(entry)
+        for t in tieBroken.indices { tieBroken[t].conditions = Self.subsetBits(members[orders.tieBroken[t]].pod) }
         ordered = Ordered(stable: stable, endpoints: endpoints,
-                          tieBroken: orders.tieBroken.map(entry), tieBrokenPods: orders.tieBroken.map { members[$0].pod })
+                          tieBroken: tieBroken, ranked: orders.tieBroken.map { Ranked(pod: members[$0].pod) })
     }
 
     /// What the touched pods changed: the places of the members that left (gone, or without
@@ -153,6 +173,12 @@ struct EndpointBook {
                 o.endpoints[k] = made.value
                 o.stable[k].conditions = made.conditions
             }
+            // In the Endpoints' order: its bits again, its address made again when listed.
+            let pod = members[i].pod
+            let t = Self.lowerBound(o.tieBroken.count) { Self.tieBrokenLess(o.tieBroken[$0], o.ranked[$0].pod, e, pod) }
+            guard t < o.tieBroken.count, o.tieBroken[t].arrival == e.arrival else { return }
+            o.tieBroken[t].conditions = Self.subsetBits(pod)
+            o.ranked[t].address = nil
         }
         if !change.left.isEmpty {
             // Each one that left is looked up in each list (members by arrival, the orders by
@@ -168,7 +194,7 @@ struct EndpointBook {
             for member in leaving {
                 let e = entry(member)
                 let k = Self.lowerBound(o.stable.count) { Self.stableLess(o.stable[$0], e) }
-                let t = Self.lowerBound(o.tieBroken.count) { Self.tieBrokenLess(o.tieBroken[$0], o.tieBrokenPods[$0], e, member.pod) }
+                let t = Self.lowerBound(o.tieBroken.count) { Self.tieBrokenLess(o.tieBroken[$0], o.ranked[$0].pod, e, member.pod) }
                 guard k < o.stable.count, o.stable[k].arrival == e.arrival, t < o.tieBroken.count, o.tieBroken[t].arrival == e.arrival else {
                     // Not where its keys say (the orders do not hold): the orders are given up,
                     // and the sync makes the endpoints from all the pods, as with no book.
@@ -179,7 +205,7 @@ struct EndpointBook {
             }
             Self.remove(at: places, from: &members)
             Self.remove(at: stablePlaces.sorted(), from: &o.stable, and: &o.endpoints)
-            Self.remove(at: tieBrokenPlaces.sorted(), from: &o.tieBroken, and: &o.tieBrokenPods)
+            Self.remove(at: tieBrokenPlaces.sorted(), from: &o.tieBroken, and: &o.ranked)
         }
         if !change.joined.isEmpty {
             let joined = change.joined.compactMap { pod -> Member? in
@@ -195,11 +221,35 @@ struct EndpointBook {
             for k in entries.indices { entries[k].conditions = made[k].conditions }
             let stable = entries.indices.sorted { Self.stableLess(entries[$0], entries[$1]) }.map { (entries[$0], made[$0].value) }
             Self.merge(stable, into: &o.stable, and: &o.endpoints, by: { a, _, b, _ in Self.stableLess(a, b) })
-            for k in entries.indices { entries[k].conditions = 0 }
-            let ranked = entries.indices.sorted { Self.tieBrokenLess(entries[$0], joined[$0].pod, entries[$1], joined[$1].pod) }.map { (entries[$0], joined[$0].pod) }
-            Self.merge(ranked, into: &o.tieBroken, and: &o.tieBrokenPods, by: Self.tieBrokenLess)
+            for k in entries.indices { entries[k].conditions = Self.subsetBits(joined[k].pod) }
+            let ranked = entries.indices.sorted { Self.tieBrokenLess(entries[$0], joined[$0].pod, entries[$1], joined[$1].pod) }
+                .map { (entries[$0], Ranked(pod: joined[$0].pod)) }
+            Self.merge(ranked, into: &o.tieBroken, and: &o.ranked) { a, x, b, y in Self.tieBrokenLess(a, x.pod, b, y.pod) }
         }
         ordered = o
+    }
+
+    /// `EndpointsController.desiredSubsets` of the members in the Endpoints' order, read from
+    /// the kept orders: each one's bits from its entry (`subsetBits`), its address as kept —
+    /// made (`address`) only for one listed whose address is not. (At every sync a Service of
+    /// 150 pods lists all of them, and each pod read was a trip to memory.) nil without the
+    /// orders.
+    mutating func subsets(_ service: Resource, address: (SimPod, String) -> Value) -> (subsets: Value, overCapacity: Bool)? {
+        guard var o = ordered else { return nil }
+        // Taken out while its addresses are kept, so that they change in place.
+        ordered = nil
+        defer { ordered = o }
+        let publishNotReady = EndpointSliceController.publishesNotReady(service)
+        return EndpointsController.subsets(service, count: o.tieBroken.count, state: { t in
+            let bits = o.tieBroken[t].conditions
+            return (bits & Self.activeBit != 0 || publishNotReady, bits & Self.readyBit != 0 || publishNotReady)
+        }, pod: { o.ranked[$0].pod }, address: { t in
+            if let kept = o.ranked[t].address { return kept }
+            let pod = o.ranked[t].pod
+            let made = address(pod, pod.ip ?? "")
+            o.ranked[t].address = made
+            return made
+        })
     }
 
     private func entry(_ m: Member) -> Entry {

@@ -26,7 +26,7 @@ enum EndpointsController {
             // Taken out while worked on, so that its lists change in place.
             var kept = c.endpointBooks.removeValue(forKey: key)
             let subsets: Value, endpoints: Value, overCapacity: Bool, conditions: [UInt8], handles: [Int32]
-            var followed: (book: EndpointBook, ordered: EndpointBook.Ordered)?
+            var followed: (book: EndpointBook, ordered: EndpointBook.Ordered, subsets: (subsets: Value, overCapacity: Bool))?
             if var book = kept, book.service == service, let change = book.change(touched) {
                 // The pods that changed are followed into the kept lists and orders.
                 kept = nil
@@ -40,10 +40,10 @@ enum EndpointsController {
                 }
                 // (A book that can say what changed has its orders; were they lost, the
                 // endpoints are made from all the pods below, as with no book.)
-                if let ordered = book.ordered { followed = (book, ordered) }
+                if let made = book.subsets(service, address: addressValue), let ordered = book.ordered { followed = (book, ordered, made) }
             }
-            if let (book, ordered) = followed {
-                (subsets, overCapacity) = desiredSubsets(service, inOrder: ordered.tieBrokenPods, address: addressValue)
+            if let (book, ordered, made) = followed {
+                (subsets, overCapacity) = made
                 endpoints = .array(ordered.endpoints)
                 conditions = ordered.stable.map(\.conditions)
                 handles = ordered.stable.map(\.handle)
@@ -202,22 +202,32 @@ enum EndpointsController {
                                address: (SimPod, String) -> Value = { address(for: $0, ip: $1) }) -> (subsets: Value, overCapacity: Bool) {
         // LessEndpointAddress (pkg/api/v1/endpoints/util.go): by address, then by pod uid.
         let order = order ?? EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }, tieBreak: { pods[$0].uid })
-        return desiredSubsets(service, inOrder: order.lazy.map { pods[$0] }, address: address)
+        let publishNotReady = EndpointSliceController.publishesNotReady(service)
+        return subsets(service, count: order.count, state: { i in
+            let pod = pods[order[i]]
+            return ((pod.isActive || publishNotReady) && pod.ip != nil, pod.ready || publishNotReady)
+        }, pod: { pods[order[$0]] }, address: { i in
+            let pod = pods[order[i]]
+            return address(pod, pod.ip ?? "")
+        })
     }
 
-    /// `desiredSubsets` of the pods already in their order.
-    static func desiredSubsets(_ service: Resource, inOrder pods: some Sequence<SimPod>,
-                               address: (SimPod, String) -> Value) -> (subsets: Value, overCapacity: Bool) {
-        let publishNotReady = EndpointSliceController.publishesNotReady(service)
+    /// `desiredSubsets` of `count` pods in their order, each one's `state` saying whether it is
+    /// listed (active or published not ready, with an IP) and whether as ready; `pod` and
+    /// `address` give a listed one's pod and address (`EndpointBook.subsets` reads them from
+    /// its orders).
+    static func subsets(_ service: Resource, count: Int, state: (Int) -> (listed: Bool, ready: Bool), pod: (Int) -> SimPod,
+                        address: (Int) -> Value) -> (subsets: Value, overCapacity: Bool) {
         // Each list is kept to its first `maxCapacity`, which is all truncation can keep of
         // it; the totals say whether it cuts (10,000 pods behind a Service are counted, not
         // listed, at every sync).
-        // (The pods alone: each address is read again where it is listed, not kept with a
+        // (The places alone: each address is read where it is listed, not kept with a
         // retained copy of it — every sync lists all of a Service's pods.)
-        var ready: [SimPod] = [], notReady: [SimPod] = []
+        var ready: [Int] = [], notReady: [Int] = []
         var readyCount = 0, notReadyCount = 0
-        for pod in pods {
-            guard pod.isActive || publishNotReady, pod.ip != nil else { continue }
+        for i in 0..<count {
+            let (listed, isReady) = state(i)
+            guard listed else { continue }
             // With the capacity's ready addresses found and one more beyond them, the cut is
             // known: those ready ones and no not-ready one (the rest need not be looked at —
             // a Service of 10,000 ready pods is read to its 1,001st).
@@ -225,12 +235,12 @@ enum EndpointsController {
                 readyCount += 1
                 break
             }
-            if pod.ready || publishNotReady {
+            if isReady {
                 readyCount += 1
-                if ready.count < maxCapacity { ready.append(pod) }
+                if ready.count < maxCapacity { ready.append(i) }
             } else {
                 notReadyCount += 1
-                if notReady.count < maxCapacity { notReady.append(pod) }
+                if notReady.count < maxCapacity { notReady.append(i) }
             }
         }
         if ready.isEmpty && notReady.isEmpty { return (.array([]), false) }
@@ -240,10 +250,10 @@ enum EndpointsController {
             // up to what is left (a single subset's share is all of it).
             notReady = Array(notReady.prefix(maxCapacity - ready.count))
         }
-        func addresses(_ list: [SimPod]) -> Value {
-            .array(list.map { pod in address(pod, pod.ip ?? "") })
+        func addresses(_ list: [Int]) -> Value {
+            .array(list.map(address))
         }
-        let samplePod = ready.first ?? notReady.first
+        let samplePod = (ready.first ?? notReady.first).map(pod)
         let ports: [Value] = (service.value.at("spec", "ports")?.arrayValue ?? []).map { port in
             var o = Object()
             if let name = port["name"] { o["name"] = name }
