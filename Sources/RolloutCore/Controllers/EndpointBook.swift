@@ -174,10 +174,8 @@ struct EndpointBook {
                 o.stable[k].conditions = made.conditions
             }
             // In the Endpoints' order: its bits again, its address made again when listed.
-            let pod = members[i].pod
-            let t = Self.lowerBound(o.tieBroken.count) { Self.tieBrokenLess(o.tieBroken[$0], o.ranked[$0].pod, e, pod) }
-            guard t < o.tieBroken.count, o.tieBroken[t].arrival == e.arrival else { return }
-            o.tieBroken[t].conditions = Self.subsetBits(pod)
+            guard let t = Self.tieBrokenPlace(of: e, pod: members[i].pod, in: o) else { return }
+            o.tieBroken[t].conditions = Self.subsetBits(members[i].pod)
             o.ranked[t].address = nil
         }
         if !change.left.isEmpty {
@@ -194,8 +192,7 @@ struct EndpointBook {
             for member in leaving {
                 let e = entry(member)
                 let k = Self.lowerBound(o.stable.count) { Self.stableLess(o.stable[$0], e) }
-                let t = Self.lowerBound(o.tieBroken.count) { Self.tieBrokenLess(o.tieBroken[$0], o.ranked[$0].pod, e, member.pod) }
-                guard k < o.stable.count, o.stable[k].arrival == e.arrival, t < o.tieBroken.count, o.tieBroken[t].arrival == e.arrival else {
+                guard k < o.stable.count, o.stable[k].arrival == e.arrival, let t = Self.tieBrokenPlace(of: e, pod: member.pod, in: o) else {
                     // Not where its keys say (the orders do not hold): the orders are given up,
                     // and the sync makes the endpoints from all the pods, as with no book.
                     return
@@ -261,6 +258,18 @@ struct EndpointBook {
         if a.high != b.high { return a.high < b.high }
         if a.low != b.low { return a.low < b.low }
         return a.arrival < b.arrival
+    }
+
+    /// Where a member's entry (`e`, of `pod`) stands in the Endpoints' order, nil when not
+    /// where its keys say. (The pods are read only where two addresses tie.)
+    private static func tieBrokenPlace(of e: Entry, pod: SimPod, in o: Ordered) -> Int? {
+        let t = lowerBound(o.tieBroken.count) { j in
+            let a = o.tieBroken[j]
+            if a.high != e.high { return a.high < e.high }
+            if a.low != e.low { return a.low < e.low }
+            return tieBrokenLess(a, o.ranked[j].pod, e, pod)
+        }
+        return t < o.tieBroken.count && o.tieBroken[t].arrival == e.arrival ? t : nil
     }
 
     /// The Endpoints' order: by address, then uid, then arrival.
