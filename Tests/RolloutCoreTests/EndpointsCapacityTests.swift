@@ -167,13 +167,7 @@ final class EndpointsCapacityTests: XCTestCase {
     /// byte by byte, then by pod uid). Debug builds also check every kept order against a
     /// fresh sort.
     func testAPodReplacedWithinAnInstantIsSortedAgain() throws {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
-                                   newCluster: ClusterSpec(profile: .bare, nodes: 2))
-        addTeardownBlock { store.close() }
-        try applyWeb(replicas: 12, container: "{name: app, image: app:1}", to: store)
-        let c = try Cluster(store: store)
-        EventLoop.advance(c, by: Duration(seconds: 60))
-        let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web")
+        let (_, c, key) = try webCluster(self, nodes: 2, replicas: 12, container: "{name: app, image: app:1}")
         func live() -> [SimPod] { c.pods.values.filter { !$0.gone && $0.ip != nil && $0.deletion == nil } }
         func lessEndpointAddress(_ a: SimPod, _ b: SimPod) -> Bool {
             a.ip == b.ip ? a.uid < b.uid : ByteOrder.precedes(a.ip ?? "", b.ip ?? "")

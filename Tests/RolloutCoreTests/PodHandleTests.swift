@@ -7,13 +7,8 @@ import XCTest
 /// once the cluster let it go — so that `TrafficRecorder.notServing` says the same.
 final class PodHandleTests: XCTestCase {
     func testAHandleFindsWhatTheUidFindsUntilThePodIsLetGo() throws {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
-                                   newCluster: ClusterSpec(profile: .bare, nodes: 3))
-        addTeardownBlock { store.close() }
-        try applyWeb(replicas: 4, container: "{name: app, image: app:1}", to: store)
-        var c = try Cluster(store: store)
-        EventLoop.advance(c, by: Duration(seconds: 60))
-        let key = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web")
+        let (store, loaded, key) = try webCluster(self, nodes: 3, replicas: 4, container: "{name: app, image: app:1}")
+        var c = loaded
         func checkChoice(_ step: String) {
             let choice = KubeProxy.choice(key, in: c)
             XCTAssertGreaterThan(choice.count, 0, step)

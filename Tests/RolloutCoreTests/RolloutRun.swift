@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import RolloutCore
+@testable import RolloutCore
 
 /// One run of the built `rollout` binary: exit status, stdout and stderr.
 struct RolloutRun {
@@ -88,6 +88,18 @@ func applyWeb(replicas: Int, container: String, to store: StateStore) throws {
     ---
 
     """ + deploymentYAML("web", replicas: replicas, spec: "containers: [\(container)]"), to: store)
+}
+
+/// A fresh state of a bare cluster of `nodes` with `applyWeb` applied, loaded and run for a
+/// minute; with the key of the Service's endpoints.
+func webCluster(_ test: XCTestCase, nodes: Int, replicas: Int, container: String) throws -> (store: StateStore, cluster: Cluster, key: ObjectKey) {
+    let store = try StateStore(directory: try temporaryDirectory(test).appendingPathComponent("s").path, writable: true,
+                               newCluster: ClusterSpec(profile: .bare, nodes: nodes))
+    test.addTeardownBlock { store.close() }
+    try applyWeb(replicas: replicas, container: container, to: store)
+    let c = try Cluster(store: store)
+    EventLoop.advance(c, by: Duration(seconds: 60))
+    return (store, c, ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web"))
 }
 
 func applyYAML(_ yaml: String, to store: StateStore) throws {
