@@ -250,9 +250,9 @@ enum KubeProxy {
 
     /// CategorizeEndpoints, endpoint by endpoint in the slices' order: the ready endpoints,
     /// else the serving and terminating ones, as indices into what names their pods — the uids
-    /// read from the slices, or the pods of the endpoints the Endpoints controller just
-    /// published, with their conditions as bits (`init(pods:conditions:)`): the endpoints are
-    /// not read again.
+    /// read from the slices, or the endpoints the Endpoints controller just published, with
+    /// their conditions as bits and their pods' handles (`init(endpoints:conditions:handles:)`),
+    /// which are not read again.
     struct Choice: Equatable {
         private var uids: [String] = []
         private var endpoints: [Value]?
