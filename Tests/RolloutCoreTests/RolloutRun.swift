@@ -74,7 +74,6 @@ func deploymentYAML(_ name: String = "web", replicas: Int = 1, annotations: Stri
     """
 }
 
-/// Applies `yaml` to `store` as `rollout apply` does, without running time.
 /// A Service `web` on port 80 and a Deployment `web` of `replicas` running `container` (a
 /// flow-style container), applied.
 func applyWeb(replicas: Int, container: String, to store: StateStore) throws {
@@ -102,6 +101,7 @@ func webCluster(_ test: XCTestCase, nodes: Int, replicas: Int, container: String
     return (store, c, ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "web"))
 }
 
+/// Applies `yaml` to `store` as `rollout apply` does, without running time.
 func applyYAML(_ yaml: String, to store: StateStore) throws {
     _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents,
                           to: store, options: ApplyOptions())
