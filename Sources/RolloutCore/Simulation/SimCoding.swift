@@ -5,19 +5,13 @@
 extension SimReplicaSet {
     init(loading r: Resource) {
         let o = r.value
-        name = r.name
-        namespace = r.namespace ?? "default"
-        uid = r.uid
-        created = r.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0)
         let owner = r.ownerReferences.first { $0.kind == "Deployment" }
-        ownerUID = owner?.uid ?? ""
-        ownerName = owner?.name ?? ""
-        labels = r.labels
-        annotations = r.annotations
-        template = o.at("spec", "template")?.objectValue ?? Object()
-        hash = r.labels["pod-template-hash"] ?? ""
-        specReplicas = o.at("spec", "replicas")?.intValue ?? 1
-        minReadySeconds = o.at("spec", "minReadySeconds")?.intValue ?? 0
+        let template = o.at("spec", "template")?.objectValue ?? Object()
+        self.init(name: r.name, namespace: r.namespace ?? "default", uid: r.uid,
+                  created: r.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0),
+                  ownerUID: owner?.uid ?? "", ownerName: owner?.name ?? "", labels: r.labels, annotations: r.annotations,
+                  template: template, hash: r.labels["pod-template-hash"] ?? "", specReplicas: o.at("spec", "replicas")?.intValue ?? 1,
+                  minReadySeconds: o.at("spec", "minReadySeconds")?.intValue ?? 0, behaviour: AppBehaviour(template: .object(template)))
         selector = o.at("spec", "selector")?.objectValue ?? Object()
         statusReplicas = o.at("status", "replicas")?.intValue ?? 0
         readyReplicas = o.at("status", "readyReplicas")?.intValue ?? 0
@@ -26,7 +20,6 @@ extension SimReplicaSet {
         generation = r.generation
         observedGeneration = o.at("status", "observedGeneration")?.intValue ?? 0
         replicaFailure = (o.at("status", "conditions")?.arrayValue ?? []).lazy.compactMap(\.objectValue).first { $0["type"]?.stringValue == "ReplicaFailure" }
-        behaviour = AppBehaviour(template: .object(template))
         deletionTimestamp = r.metadata["deletionTimestamp"]
         finalizers = r.metadata["finalizers"]
         resource = r
