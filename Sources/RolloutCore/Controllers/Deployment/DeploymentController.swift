@@ -246,13 +246,16 @@ struct DeploymentSync {
         return (rs, old)
     }
 
+    /// The annotations `copyAnnotations` leaves out (`skipCopyAnnotation`), made once: every
+    /// sync of every Deployment asks.
+    static let notCopied: Set<String> = [Applier.lastAppliedAnnotation, DeploymentController.revisionAnnotation, DeploymentController.revisionHistoryAnnotation,
+                                         DeploymentController.desiredReplicasAnnotation, DeploymentController.maxReplicasAnnotation, "deprecated.deployment.rollback.to"]
+
     /// Deployment annotations the new ReplicaSet carries (change-cause and the like), all but
     /// the skip-listed ones (`SetNewReplicaSetAnnotations`).
     func copyAnnotations(into rs: inout SimReplicaSet) -> Bool {
-        let skipped: Set<String> = [Applier.lastAppliedAnnotation, DeploymentController.revisionAnnotation, DeploymentController.revisionHistoryAnnotation,
-                                    DeploymentController.desiredReplicasAnnotation, DeploymentController.maxReplicasAnnotation, "deprecated.deployment.rollback.to"]
         var changed = false
-        for (key, value) in resource.annotations where !skipped.contains(key) && rs.annotations[key] != value {
+        for (key, value) in resource.annotations where !Self.notCopied.contains(key) && rs.annotations[key] != value {
             rs.annotations[key] = value
             changed = true
         }
