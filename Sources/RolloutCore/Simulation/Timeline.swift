@@ -215,18 +215,27 @@ extension Cluster {
             if timeline.change.isEmpty { timeline.change = changeSummary(resource, deployment: d, shape: shape) }
             var sample = Timeline.Sample(desired: resource.object["spec"]?["replicas"]?.intValue ?? 1, current: 0, terminating: 0, updated: 0, ready: 0,
                                          available: 0, oldReady: 0, newReady: 0, endpoints: 0, t: Double(now.milliseconds - timeline.start.milliseconds) / 1000)
+            // Each ReplicaSet's pods as its counts have them (PodCounts, kept as the pods
+            // change): not terminating (`isActive`), of those Ready, and Ready with a time —
+            // available when minReadySeconds is 0; and terminating. Its pods are visited only
+            // for a later availability, which moves with the clock.
             for rs in owned {
                 let isNew = templatesEqual(rs.template, template)
-                for pod in pods(ownedBy: rs.uid) {
-                    guard !pod.gone else { continue }
-                    if pod.isTerminating { sample.terminating += 1; continue }
-                    sample.current += 1
-                    if isNew { sample.updated += 1 }
-                    if pod.ready {
-                        sample.ready += 1
-                        if isNew { sample.newReady += 1 } else { sample.oldReady += 1 }
+                let counts = podCounts(of: rs.uid)
+                #if DEBUG
+                Self.verifySample(counts, of: pods(ownedBy: rs.uid), replicaSet: rs.name)
+                #endif
+                sample.terminating += counts.terminating
+                sample.current += counts.active
+                if isNew { sample.updated += counts.active }
+                sample.ready += counts.ready
+                if isNew { sample.newReady += counts.ready } else { sample.oldReady += counts.ready }
+                if rs.minReadySeconds == 0 {
+                    sample.available += counts.readyWithTime
+                } else {
+                    for pod in pods(ownedBy: rs.uid) where pod.isActive && pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) {
+                        sample.available += 1
                     }
-                    if pod.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) { sample.available += 1 }
                 }
             }
             finishSample(&sample, of: resource, template: template, timeline: timeline, key: key)
@@ -234,6 +243,22 @@ extension Cluster {
         recordStatefulSetTimelines(all: all, due: due)
         recordDaemonSetTimelines(all: all, due: due)
     }
+
+    #if DEBUG
+    /// Debug builds check the counts a sample reads against the ReplicaSet's pods, as a visit
+    /// of each counts them: not gone, terminating or not, Ready, and Ready with a time.
+    static func verifySample(_ counts: PodCounts, of pods: [SimPod], replicaSet: String) {
+        var terminating = 0, current = 0, ready = 0, readyWithTime = 0
+        for pod in pods where !pod.gone {
+            if pod.isTerminating { terminating += 1; continue }
+            current += 1
+            if pod.ready { ready += 1 }
+            if pod.isAvailable(minReadySeconds: 0, now: Timestamp(milliseconds: 0)) { readyWithTime += 1 }
+        }
+        precondition(counts.terminating == terminating && counts.active == current && counts.ready == ready && counts.readyWithTime == readyWithTime,
+                     "timeline: kept pod counts of ReplicaSet \(replicaSet) differ from its pods")
+    }
+    #endif
 
     /// Completes a workload's sample — its peak, the endpoints in front of it — and adds it to
     /// the timeline as a new moment, or in place of this instant's earlier one.
