@@ -554,7 +554,9 @@ extension TrafficRecorder {
         for key in Set(routes.map(\.service)) {
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
             let choice = KubeProxy.choice(endpointsKey, in: c)
-            for i in 0..<choice.count where Self.notServing(c.pods[choice.target(i)], at: c.now.milliseconds) != nil { return false }
+            // (Each endpoint's pod by its handle, `Choice.pod`: at every instant of a drain,
+            // every endpoint of every Service is asked — 150,000 at Kubernetes' limits.)
+            for i in 0..<choice.count where Self.notServing(choice.pod(i, in: c), at: c.now.milliseconds) != nil { return false }
         }
         return true
     }
