@@ -70,6 +70,32 @@ struct NodeTable: Equatable {
     var open: [Bool] = []
     /// Has taints of its own, of any effect (the TaintToleration score reads them).
     var tainted: [Bool] = []
+    /// Each node's `open` and the room NodeResourcesFit leaves a pod asking for cpu and memory
+    /// only, together (`Room.fits`): the filter loop of such a pod reads one element a node.
+    var room: [Room] = []
+
+    /// What `fits` reads of a node, made from the numbers above as it compares them.
+    struct Room: Equatable {
+        var open: Bool
+        /// Pods it may still take (`maxPods − pods`), cpu and memory left (saturating).
+        var pods: Int
+        var cpu: Int
+        var memory: Int
+
+        init(_ s: NodeState) {
+            open = !s.node.unschedulable && s.schedulerTaints.isEmpty
+            pods = s.node.maxPods.subtractingSaturating(s.pods)
+            cpu = s.node.cpuMillis.subtractingSaturating(s.cpu)
+            memory = s.node.memoryBytes.subtractingSaturating(s.memory)
+        }
+
+        /// `open` and `fits` in one: `pods + 1 <= maxPods` is `maxPods − pods >= 1` for the
+        /// counts a node has (never negative).
+        @inline(__always)
+        func fits(_ r: PodRequirements) -> Bool {
+            open && pods >= 1 && (r.cpu <= 0 || r.cpu <= cpu) && (r.memory <= 0 || r.memory <= memory)
+        }
+    }
 
     init(_ states: [NodeState]) {
         for s in states { append(s) }
@@ -87,6 +113,7 @@ struct NodeTable: Equatable {
         zoneIndex.append(s.zoneIndex)
         open.append(!s.node.unschedulable && s.schedulerTaints.isEmpty)
         tainted.append(s.hasTaints)
+        room.append(Room(s))
     }
 
     /// Node `i`'s state changed (recounted, or a pod added).
@@ -102,6 +129,7 @@ struct NodeTable: Equatable {
         zoneIndex[i] = s.zoneIndex
         open[i] = !s.node.unschedulable && s.schedulerTaints.isEmpty
         tainted[i] = s.hasTaints
+        room[i] = Room(s)
     }
 
     /// `noderesources/fit.go` fitsRequest for a pod asking for cpu and memory only, as

@@ -169,9 +169,11 @@ enum Scheduler {
                 && topology.isEmpty && affinity == nil
             // (The index wraps by a compare, not a division per step: 500 steps for each of
             // 150,000 pods at Kubernetes' limits.)
+            // (Such a pod's nodes are read one element each, `NodeTable.Room`, from a buffer.)
             let start = c.nextStartNodeIndex % states.count
             var count = 0
-            found.withUnsafeMutableBufferPointer { buffer in
+            let roomy = plain && table.room.count == states.count
+            found.withUnsafeMutableBufferPointer { buffer in table.room.withUnsafeBufferPointer { room in
                 var i = start
                 for _ in 0..<states.count {
                     defer {
@@ -179,7 +181,10 @@ enum Scheduler {
                         if i == states.count { i = 0 }
                     }
                     processed += 1
-                    if plain && table.open[i] && table.fits(r, i) {
+                    #if DEBUG
+                    if roomy { precondition(room[i].fits(r) == (table.open[i] && table.fits(r, i)), "scheduler: node \(i)'s room is stale") }
+                    #endif
+                    if roomy && room[i].fits(r) {
                         buffer[count] = i
                         count += 1
                     } else if let failure = NodeFilters.check(r, on: states[i], spread: topology, affinity: affinity) {
@@ -190,7 +195,7 @@ enum Scheduler {
                     }
                     if count >= limit { break }
                 }
-            }
+            } }
             feasible.append(contentsOf: found[0..<count])
             c.nextStartNodeIndex = (c.nextStartNodeIndex + processed) % states.count
             guard !feasible.isEmpty else {
