@@ -310,14 +310,14 @@ public final class SimPod {
     }
 }
 
-/// A ReplicaSet as the simulation tracks it. Saved as a ReplicaSet object.
-/// A ReplicaSet as the simulation keeps it. A value, its fields held in one box shared by its
-/// copies until one of them changes (copy on write): every Deployment and ReplicaSet sync
-/// copies ReplicaSets out of the cluster, and a copy of two dozen fields retained each — half of
-/// them strings, dictionaries and objects spread over the heap — was 3 % of a roll's
-/// simulation at Kubernetes' limits.
+/// A ReplicaSet as the simulation tracks it. Saved as a ReplicaSet object. A value, its fields
+/// held in one box shared by its copies until one of them changes (copy on write): every
+/// Deployment and ReplicaSet sync copies ReplicaSets out of the cluster, and a copy of two dozen
+/// fields retained each — half of them strings, dictionaries and objects spread over the heap —
+/// was 3 % of a roll's simulation at Kubernetes' limits.
 public struct SimReplicaSet: Sendable {
-    private final class Box: @unchecked Sendable {
+    /// The fields, each read and changed through the property of its name.
+    struct Fields {
         var name: String
         var namespace: String
         var uid: String
@@ -326,70 +326,36 @@ public struct SimReplicaSet: Sendable {
         var ownerName: String
         var labels: [String: String]
         var annotations: [String: String]
+        /// `spec.template` with the `pod-template-hash` label, as stored.
         var template: Object
         var hash: String
         var specReplicas: Int
         var minReadySeconds: Int
-        var selector: Object
-        var statusReplicas: Int
-        var readyReplicas: Int
-        var availableReplicas: Int
-        var terminatingReplicas: Int
-        var generation: Int
-        var observedGeneration: Int
+        /// `spec.selector` as stored: the Deployment's selector plus `pod-template-hash`.
+        var selector: Object = Object()
+        var statusReplicas: Int = 0
+        var readyReplicas: Int = 0
+        var availableReplicas: Int = 0
+        var terminatingReplicas: Int = 0
+        var generation: Int = 1
+        var observedGeneration: Int = 1
+        /// `status.conditions`' ReplicaFailure (the only condition a ReplicaSet has): set when
+        /// creating or deleting its pods failed, removed once a sync manages them without error
+        /// (`calculateStatus`, replica_set_utils.go).
         var replicaFailure: Object?
         var behaviour: AppBehaviour
-        var deleted: Bool
+        var deleted: Bool = false
+        /// `metadata.deletionTimestamp` and `finalizers` of a ReplicaSet deleted in the foreground
+        /// (`propagationPolicy: Foreground`): it stays until its pods are gone, and makes none.
         var deletionTimestamp: Value?
         var finalizers: Value?
+        /// The stored object this came from, for fields we do not model.
         var resource: Resource?
+    }
 
-        init(_ name: String, _ namespace: String, _ uid: String, _ created: Timestamp, _ ownerUID: String, _ ownerName: String,
-             _ labels: [String: String], _ annotations: [String: String], _ template: Object, _ hash: String, _ specReplicas: Int,
-             _ minReadySeconds: Int, _ behaviour: AppBehaviour) {
-            self.name = name
-            self.namespace = namespace
-            self.uid = uid
-            self.created = created
-            self.ownerUID = ownerUID
-            self.ownerName = ownerName
-            self.labels = labels
-            self.annotations = annotations
-            self.template = template
-            self.hash = hash
-            self.specReplicas = specReplicas
-            self.minReadySeconds = minReadySeconds
-            self.behaviour = behaviour
-            self.selector = Object()
-            self.statusReplicas = 0
-            self.readyReplicas = 0
-            self.availableReplicas = 0
-            self.terminatingReplicas = 0
-            self.generation = 1
-            self.observedGeneration = 1
-            self.replicaFailure = nil
-            self.deleted = false
-            self.deletionTimestamp = nil
-            self.finalizers = nil
-            self.resource = nil
-        }
-
-        func copy() -> Box {
-            let box = Box(name, namespace, uid, created, ownerUID, ownerName, labels, annotations, template, hash, specReplicas, minReadySeconds, behaviour)
-            box.selector = selector
-            box.statusReplicas = statusReplicas
-            box.readyReplicas = readyReplicas
-            box.availableReplicas = availableReplicas
-            box.terminatingReplicas = terminatingReplicas
-            box.generation = generation
-            box.observedGeneration = observedGeneration
-            box.replicaFailure = replicaFailure
-            box.deleted = deleted
-            box.deletionTimestamp = deletionTimestamp
-            box.finalizers = finalizers
-            box.resource = resource
-            return box
-        }
+    private final class Box: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 
     private var box: Box
@@ -397,7 +363,7 @@ public struct SimReplicaSet: Sendable {
     /// The box, this value's own before it changes.
     private var owned: Box {
         mutating get {
-            if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
             return box
         }
     }
@@ -405,142 +371,36 @@ public struct SimReplicaSet: Sendable {
     public init(name: String, namespace: String, uid: String, created: Timestamp, ownerUID: String, ownerName: String,
                 labels: [String: String], annotations: [String: String], template: Object, hash: String, specReplicas: Int,
                 minReadySeconds: Int, behaviour: AppBehaviour) {
-        box = Box(name, namespace, uid, created, ownerUID, ownerName, labels, annotations, template, hash, specReplicas, minReadySeconds, behaviour)
+        box = Box(Fields(name: name, namespace: namespace, uid: uid, created: created, ownerUID: ownerUID, ownerName: ownerName, labels: labels,
+                         annotations: annotations, template: template, hash: hash, specReplicas: specReplicas, minReadySeconds: minReadySeconds,
+                         behaviour: behaviour))
     }
 
-    public var name: String {
-        get { box.name }
-        _modify { yield &owned.name }
-        set { owned.name = newValue }
-    }
-    public var namespace: String {
-        get { box.namespace }
-        _modify { yield &owned.namespace }
-        set { owned.namespace = newValue }
-    }
-    public var uid: String {
-        get { box.uid }
-        _modify { yield &owned.uid }
-        set { owned.uid = newValue }
-    }
-    public var created: Timestamp {
-        get { box.created }
-        _modify { yield &owned.created }
-        set { owned.created = newValue }
-    }
-    public var ownerUID: String {
-        get { box.ownerUID }
-        _modify { yield &owned.ownerUID }
-        set { owned.ownerUID = newValue }
-    }
-    public var ownerName: String {
-        get { box.ownerName }
-        _modify { yield &owned.ownerName }
-        set { owned.ownerName = newValue }
-    }
-    public var labels: [String: String] {
-        get { box.labels }
-        _modify { yield &owned.labels }
-        set { owned.labels = newValue }
-    }
-    public var annotations: [String: String] {
-        get { box.annotations }
-        _modify { yield &owned.annotations }
-        set { owned.annotations = newValue }
-    }
-    /// `spec.template` with the `pod-template-hash` label, as stored.
-    public var template: Object {
-        get { box.template }
-        _modify { yield &owned.template }
-        set { owned.template = newValue }
-    }
-    public var hash: String {
-        get { box.hash }
-        _modify { yield &owned.hash }
-        set { owned.hash = newValue }
-    }
-    public var specReplicas: Int {
-        get { box.specReplicas }
-        _modify { yield &owned.specReplicas }
-        set { owned.specReplicas = newValue }
-    }
-    public var minReadySeconds: Int {
-        get { box.minReadySeconds }
-        _modify { yield &owned.minReadySeconds }
-        set { owned.minReadySeconds = newValue }
-    }
-    /// `spec.selector` as stored: the Deployment's selector plus `pod-template-hash`.
-    public var selector: Object {
-        get { box.selector }
-        _modify { yield &owned.selector }
-        set { owned.selector = newValue }
-    }
-    public var statusReplicas: Int {
-        get { box.statusReplicas }
-        _modify { yield &owned.statusReplicas }
-        set { owned.statusReplicas = newValue }
-    }
-    public var readyReplicas: Int {
-        get { box.readyReplicas }
-        _modify { yield &owned.readyReplicas }
-        set { owned.readyReplicas = newValue }
-    }
-    public var availableReplicas: Int {
-        get { box.availableReplicas }
-        _modify { yield &owned.availableReplicas }
-        set { owned.availableReplicas = newValue }
-    }
-    public var terminatingReplicas: Int {
-        get { box.terminatingReplicas }
-        _modify { yield &owned.terminatingReplicas }
-        set { owned.terminatingReplicas = newValue }
-    }
-    public var generation: Int {
-        get { box.generation }
-        _modify { yield &owned.generation }
-        set { owned.generation = newValue }
-    }
-    public var observedGeneration: Int {
-        get { box.observedGeneration }
-        _modify { yield &owned.observedGeneration }
-        set { owned.observedGeneration = newValue }
-    }
-    /// `status.conditions`' ReplicaFailure (the only condition a ReplicaSet has): set when
-    /// creating or deleting its pods failed, removed once a sync manages them without error
-    /// (`calculateStatus`, replica_set_utils.go).
-    public var replicaFailure: Object? {
-        get { box.replicaFailure }
-        _modify { yield &owned.replicaFailure }
-        set { owned.replicaFailure = newValue }
-    }
-    public var behaviour: AppBehaviour {
-        get { box.behaviour }
-        _modify { yield &owned.behaviour }
-        set { owned.behaviour = newValue }
-    }
-    public var deleted: Bool {
-        get { box.deleted }
-        _modify { yield &owned.deleted }
-        set { owned.deleted = newValue }
-    }
-    /// `metadata.deletionTimestamp` and `finalizers` of a ReplicaSet deleted in the foreground
-    /// (`propagationPolicy: Foreground`): it stays until its pods are gone, and makes none.
-    public var deletionTimestamp: Value? {
-        get { box.deletionTimestamp }
-        _modify { yield &owned.deletionTimestamp }
-        set { owned.deletionTimestamp = newValue }
-    }
-    public var finalizers: Value? {
-        get { box.finalizers }
-        _modify { yield &owned.finalizers }
-        set { owned.finalizers = newValue }
-    }
-    /// The stored object this came from, for fields we do not model.
-    var resource: Resource? {
-        get { box.resource }
-        _modify { yield &owned.resource }
-        set { owned.resource = newValue }
-    }
+    public var name: String { get { box.fields.name } _modify { yield &owned.fields.name } }
+    public var namespace: String { get { box.fields.namespace } _modify { yield &owned.fields.namespace } }
+    public var uid: String { get { box.fields.uid } _modify { yield &owned.fields.uid } }
+    public var created: Timestamp { get { box.fields.created } _modify { yield &owned.fields.created } }
+    public var ownerUID: String { get { box.fields.ownerUID } _modify { yield &owned.fields.ownerUID } }
+    public var ownerName: String { get { box.fields.ownerName } _modify { yield &owned.fields.ownerName } }
+    public var labels: [String: String] { get { box.fields.labels } _modify { yield &owned.fields.labels } }
+    public var annotations: [String: String] { get { box.fields.annotations } _modify { yield &owned.fields.annotations } }
+    public var template: Object { get { box.fields.template } _modify { yield &owned.fields.template } }
+    public var hash: String { get { box.fields.hash } _modify { yield &owned.fields.hash } }
+    public var specReplicas: Int { get { box.fields.specReplicas } _modify { yield &owned.fields.specReplicas } }
+    public var minReadySeconds: Int { get { box.fields.minReadySeconds } _modify { yield &owned.fields.minReadySeconds } }
+    public var selector: Object { get { box.fields.selector } _modify { yield &owned.fields.selector } }
+    public var statusReplicas: Int { get { box.fields.statusReplicas } _modify { yield &owned.fields.statusReplicas } }
+    public var readyReplicas: Int { get { box.fields.readyReplicas } _modify { yield &owned.fields.readyReplicas } }
+    public var availableReplicas: Int { get { box.fields.availableReplicas } _modify { yield &owned.fields.availableReplicas } }
+    public var terminatingReplicas: Int { get { box.fields.terminatingReplicas } _modify { yield &owned.fields.terminatingReplicas } }
+    public var generation: Int { get { box.fields.generation } _modify { yield &owned.fields.generation } }
+    public var observedGeneration: Int { get { box.fields.observedGeneration } _modify { yield &owned.fields.observedGeneration } }
+    public var replicaFailure: Object? { get { box.fields.replicaFailure } _modify { yield &owned.fields.replicaFailure } }
+    public var behaviour: AppBehaviour { get { box.fields.behaviour } _modify { yield &owned.fields.behaviour } }
+    public var deleted: Bool { get { box.fields.deleted } _modify { yield &owned.fields.deleted } }
+    public var deletionTimestamp: Value? { get { box.fields.deletionTimestamp } _modify { yield &owned.fields.deletionTimestamp } }
+    public var finalizers: Value? { get { box.fields.finalizers } _modify { yield &owned.fields.finalizers } }
+    var resource: Resource? { get { box.fields.resource } _modify { yield &owned.fields.resource } }
 
     public var revision: Int { annotations["deployment.kubernetes.io/revision"].flatMap(Int.init) ?? 0 }
 
