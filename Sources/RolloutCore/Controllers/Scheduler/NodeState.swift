@@ -59,23 +59,19 @@ struct NodeTable: Equatable {
     var memory: [Int] = []
     var nonZeroCPU: [Int] = []
     var nonZeroMemory: [Int] = []
-    var pods: [Int] = []
-    var maxPods: [Int] = []
     var cpuMillis: [Int] = []
     var memoryBytes: [Int] = []
     var zoneIndex: [Int] = []
-    /// Neither cordoned nor tainted for the scheduler: a pod that names no node, selects none,
-    /// wants no host port and has no spreading or affinity of its own passes every filter
-    /// before NodeResourcesFit here (`NodeFilters.check`).
-    var open: [Bool] = []
     /// Has taints of its own, of any effect (the TaintToleration score reads them).
     var tainted: [Bool] = []
-    /// Each node's `open` and the room NodeResourcesFit leaves a pod asking for cpu and memory
-    /// only, together (`Room.fits`): the filter loop of such a pod reads one element a node.
+    /// Each node as the filters of a pod that asks for cpu and memory only read it
+    /// (`Room.fits`): the filter loop of such a pod reads one element a node.
     var room: [Room] = []
 
-    /// What `fits` reads of a node, made from the numbers above as it compares them.
     struct Room: Equatable {
+        /// Neither cordoned nor tainted for the scheduler: a pod that names no node, selects
+        /// none, wants no host port and has no spreading or affinity of its own passes every
+        /// filter before NodeResourcesFit here (`NodeFilters.check`).
         var open: Bool
         /// Pods it may still take (`maxPods − pods`), cpu and memory left (saturating).
         var pods: Int
@@ -89,8 +85,9 @@ struct NodeTable: Equatable {
             memory = s.node.memoryBytes.subtractingSaturating(s.memory)
         }
 
-        /// `open` and `fits` in one: `pods + 1 <= maxPods` is `maxPods − pods >= 1` for the
-        /// counts a node has (never negative).
+        /// Open, and `noderesources/fit.go` fitsRequest for a pod asking for cpu and memory
+        /// only (`NodeFilters.fitsCPUAndMemory`, which compares the same numbers: `pods + 1 <=
+        /// maxPods` is `maxPods − pods >= 1` for the counts a node has, never negative).
         @inline(__always)
         func fits(_ r: PodRequirements) -> Bool {
             open && pods >= 1 && (r.cpu <= 0 || r.cpu <= cpu) && (r.memory <= 0 || r.memory <= memory)
@@ -106,12 +103,9 @@ struct NodeTable: Equatable {
         memory.append(s.memory)
         nonZeroCPU.append(s.nonZeroCPU)
         nonZeroMemory.append(s.nonZeroMemory)
-        pods.append(s.pods)
-        maxPods.append(s.node.maxPods)
         cpuMillis.append(s.node.cpuMillis)
         memoryBytes.append(s.node.memoryBytes)
         zoneIndex.append(s.zoneIndex)
-        open.append(!s.node.unschedulable && s.schedulerTaints.isEmpty)
         tainted.append(s.hasTaints)
         room.append(Room(s))
     }
@@ -122,21 +116,11 @@ struct NodeTable: Equatable {
         memory[i] = s.memory
         nonZeroCPU[i] = s.nonZeroCPU
         nonZeroMemory[i] = s.nonZeroMemory
-        pods[i] = s.pods
-        maxPods[i] = s.node.maxPods
         cpuMillis[i] = s.node.cpuMillis
         memoryBytes[i] = s.node.memoryBytes
         zoneIndex[i] = s.zoneIndex
-        open[i] = !s.node.unschedulable && s.schedulerTaints.isEmpty
         tainted[i] = s.hasTaints
         room[i] = Room(s)
-    }
-
-    /// `noderesources/fit.go` fitsRequest for a pod asking for cpu and memory only, as
-    /// `NodeFilters.nodeResourcesFit` passes it without comparing names: true when it fits.
-    @inline(__always)
-    func fits(_ r: PodRequirements, _ i: Int) -> Bool {
-        NodeFilters.fitsCPUAndMemory(r, pods: pods[i], maxPods: maxPods[i], cpu: cpu[i], allocatableCPU: cpuMillis[i], memory: memory[i], allocatableMemory: memoryBytes[i])
     }
 }
 

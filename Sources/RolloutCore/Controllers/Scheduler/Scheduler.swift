@@ -182,7 +182,13 @@ enum Scheduler {
                     }
                     processed += 1
                     #if DEBUG
-                    if roomy { precondition(room[i].fits(r) == (table.open[i] && table.fits(r, i)), "scheduler: node \(i)'s room is stale") }
+                    if roomy {
+                        let s = states[i]
+                        let fits = !s.node.unschedulable && s.schedulerTaints.isEmpty
+                            && NodeFilters.fitsCPUAndMemory(r, pods: s.pods, maxPods: s.node.maxPods, cpu: s.cpu, allocatableCPU: s.node.cpuMillis,
+                                                            memory: s.memory, allocatableMemory: s.node.memoryBytes)
+                        precondition(room[i].fits(r) == fits, "scheduler: node \(i)'s room is stale")
+                    }
                     #endif
                     if roomy && room[i].fits(r) {
                         buffer[count] = i
