@@ -21,8 +21,9 @@ enum NodeScores {
         let spread = ownSpread ?? counts.map { topologySpread(counts: $0, zoneCounts: zoneCounts, feasible: feasible, zoneIndex: table.zoneIndex) }
         // A pass per plugin present (integer sums: the order they are added in cannot show).
         resources.use(r)
+        resources.gather(r, feasible, table: table)
         let untainted = taint == nil ? 3 * maxNodeScore : 0
-        var totals = feasible.map { resources.score(r, $0, table: table) + untainted }
+        var totals = resources.withGathered { scores in feasible.indices.map { scores[$0] + untainted } }
         func add(_ scores: [Int]?, weight: Int) {
             guard let scores else { return }
             for k in totals.indices { totals[k] += weight * scores[k] }
@@ -171,9 +172,9 @@ enum NodeScores {
             known = [Bool](repeating: false, count: nodes)
         }
 
-        /// `score` of each of the nodes `feasible` lists, in its order, for `withGathered`: in
-        /// one pass over buffers (a call of `score` per node reloaded the arrays through the
-        /// struct at each).
+        /// Each of the nodes `feasible` lists scored (`resourceScore`, kept until the node or the
+        /// requests change), in its order, for `withGathered`: in one pass over buffers (a call
+        /// per node reloaded the arrays through the struct at each).
         mutating func gather(_ r: PodRequirements, _ feasible: [Int], table: NodeTable) {
             if gathered.count < feasible.count { gathered = [Int](repeating: 0, count: feasible.count) }
             let nodes = min(known.count, scores.count)
@@ -218,20 +219,6 @@ enum NodeScores {
         /// Node `i`'s numbers changed.
         mutating func forget(_ i: Int) {
             if known.indices.contains(i) { known[i] = false }
-        }
-
-        mutating func score(_ r: PodRequirements, _ i: Int, table: NodeTable) -> Int {
-            guard known.indices.contains(i) else { return resourceScore(r, i, table: table) }
-            if known[i] {
-                #if DEBUG
-                precondition(scores[i] == resourceScore(r, i, table: table), "resource score of node \(i) is stale")
-                #endif
-                return scores[i]
-            }
-            let score = resourceScore(r, i, table: table)
-            scores[i] = score
-            known[i] = true
-            return score
         }
     }
 
