@@ -34,7 +34,7 @@ enum CompactEvent {
         w.key(EventMember.last); w.int(e.last.milliseconds)
         w.key(EventMember.count); w.int(e.count)
         w.close(UInt8(ascii: "}"))
-        return w.bytes
+        return w.finished()
     }
 
     /// The event a compact line stands for, and its resourceVersion; checked as strictly as

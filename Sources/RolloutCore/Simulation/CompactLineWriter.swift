@@ -3,15 +3,20 @@
 /// same order — without making that object: a 100,000-replica rollout writes 200,000 pod and
 /// 500,000 event lines, whose members as values (a String, an array and a Value per member)
 /// cost more than the bytes.
-struct CompactLineWriter {
-    private(set) var bytes: [UInt8]
+struct CompactLineWriter: ~Copyable {
+    private var bytes: ByteSink
     /// A member or item was written in the open object or array: the next one needs a comma.
     private var afterItem = false
 
     /// `prefix`: the line's start (the compact mark, the template's id and a tab).
     init(prefix: [UInt8]) {
-        bytes = prefix
-        bytes.reserveCapacity(512)
+        bytes = ByteSink(capacity: 512)
+        prefix.withUnsafeBufferPointer { bytes.appendBytes($0) }
+    }
+
+    /// The line written.
+    func finished() -> [UInt8] {
+        bytes.copied()
     }
 
     private mutating func separate() {
@@ -35,7 +40,7 @@ struct CompactLineWriter {
     mutating func key(_ key: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        bytes.append(key)
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
         afterItem = false
@@ -68,7 +73,7 @@ struct CompactLineWriter {
 
     mutating func bool(_ b: Bool) {
         separate()
-        bytes.append(contentsOf: (b ? "true" : "false").utf8)
+        bytes.append(b ? "true" : "false")
         afterItem = true
     }
 

@@ -94,7 +94,7 @@ enum CompactPod {
         if let grace = stored.deletionGrace { w.key(PodMember.grace); w.int(grace) }
         string(.unschedulable, stored.unschedulable)
         w.close(UInt8(ascii: "}"))
-        return w.bytes
+        return w.finished()
     }
 
     /// What a compact line says, or why it cannot be read.

@@ -60,19 +60,32 @@ public enum JSONWriter {
         emit(out)
     }
 
-    private static func newline(_ level: Int, _ out: inout [UInt8]) {
+    private static func newline(_ level: Int, _ out: inout some ByteOutput & ~Copyable) {
         out.append(0x0A)
         for _ in 0..<(level * 4) { out.append(0x20) }
     }
 
+    /// `value` at `level`, appended to `out` (through a `ByteSink`).
     private static func write(_ value: Value, style: Style, sorted: Bool, level: Int, into out: inout [UInt8]) throws(NonFiniteNumberError) {
+        var sink = ByteSink(capacity: 1024)
+        try write(value, style: style, sorted: sorted, level: level, into: &sink)
+        sink.move(to: &out)
+    }
+
+    /// `value` as `write(_:style:keys:into:)` writes it, with its members as given.
+    static func write(_ value: Value, style: Style, into out: inout ByteSink) throws(NonFiniteNumberError) {
+        try write(value, style: style, sorted: false, level: 0, into: &out)
+    }
+
+    private static func write(_ value: Value, style: Style, sorted: Bool, level: Int, into out: inout ByteSink) throws(NonFiniteNumberError) {
         switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
         case .int(let i): writeInt(i, into: &out)
         case .float(let d):
             guard d.isFinite else { throw NonFiniteNumberError(value: d) }
-            out.append(contentsOf: formatFloat(d).utf8)
+            var text = formatFloat(d)
+            text.withUTF8 { out.appendBytes($0) }
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -103,7 +116,7 @@ public enum JSONWriter {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// An integer in decimal, as `String(i)` spells it, without making the String.
-    static func writeInt(_ i: Int, into out: inout [UInt8]) {
+    static func writeInt(_ i: Int, into out: inout some ByteOutput & ~Copyable) {
         if i >= 0 && i < 10 {
             out.append(UInt8(truncatingIfNeeded: 0x30 + i))
             return
@@ -119,11 +132,11 @@ public enum JSONWriter {
                 n /= 10
             } while n > 0
             if i < 0 { out.append(UInt8(ascii: "-")) }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+            out.appendBytes(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[(24 - count)...]))
         }
     }
 
-    static func writeString(_ s: String, into out: inout [UInt8]) {
+    static func writeString(_ s: String, into out: inout some ByteOutput & ~Copyable) {
         out.append(UInt8(ascii: "\""))
         // Contiguous UTF-8 lets runs of plain bytes be copied at once.
         var text = s
@@ -131,20 +144,28 @@ public enum JSONWriter {
         out.append(UInt8(ascii: "\""))
     }
 
-    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout some ByteOutput & ~Copyable) {
         guard let base = bytes.baseAddress else { return }
         var runStart = 0
         var i = 0
         let count = bytes.count
         while i < count {
             // Eight bytes at a time while none of them needs a look.
-            if i + 8 <= count && !mayNeedEscaping(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
-                i += 8
-                continue
+            if i + 8 <= count {
+                if !mayNeedEscaping(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
+            } else {
+                // The last one to seven bytes as one word, the rest of it spaces (which need no
+                // escaping): most strings are short, and most of a short one is its tail.
+                var tail: UInt64 = 0x2020_2020_2020_2020
+                withUnsafeMutableBytes(of: &tail) { $0.baseAddress?.copyMemory(from: base + i, byteCount: count - i) }
+                if !mayNeedEscaping(tail) { break }
             }
             let b = base[i]
             if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
+                out.appendBytes(UnsafeBufferPointer(start: base + runStart, count: i - runStart))
                 out.append(UInt8(ascii: "\\"))
                 switch b {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
@@ -159,15 +180,16 @@ public enum JSONWriter {
                 runStart = i
             } else if b == 0xE2 && i + 2 < count && base[i + 1] == 0x80 && (base[i + 2] == 0xA8 || base[i + 2] == 0xA9) {
                 // U+2028 and U+2029 are escaped, as Go does, so the output is also valid JavaScript.
-                out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
-                out.append(contentsOf: (base[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                out.appendBytes(UnsafeBufferPointer(start: base + runStart, count: i - runStart))
+                let escape: StaticString = base[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                out.appendBytes(UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
                 i += 3
                 runStart = i
             } else {
                 i += 1
             }
         }
-        out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart))
+        out.appendBytes(UnsafeBufferPointer(start: base + runStart, count: count - runStart))
     }
 
     /// Whether any of the eight bytes of `word` is below 0x20, `"`, `\\` or 0xE2 (which starts
