@@ -682,7 +682,7 @@ public final class StateStore {
     /// Stores objects made ahead, in order, exactly as `put(_:)` one after the other would
     /// (their resourceVersions follow on from the store's). A served store (`journal`) puts them
     /// one by one, for its watches to see each come; otherwise a run of one type goes into its
-    /// table at once (`Table.set(count:key:entry:read:)`): at Kubernetes' limits a rollout's save stores some
+    /// table at once (`Table.set(count:key:entry:template:read:)`): at Kubernetes' limits a rollout's save stores some
     /// 900,000 pods and events, and one by one each found its table, its shard and its
     /// shard's dictionary by hashing. Should a shard fail to load, the error is the one the
     /// first object stored in it would have met (no command saves after a failed write).
@@ -703,7 +703,8 @@ public final class StateStore {
             let first = start
             try withFullPaths { () throws(StoreError) in
                 try { (table: inout Table) throws(StoreError) in
-                    try table.set(count: end - first, key: { prepared[first + $0].tableKey }, entry: { prepared[first + $0].entry }, read: readShard)
+                    try table.set(count: end - first, key: { prepared[first + $0].tableKey }, entry: { prepared[first + $0].entry },
+                                  template: { prepared[first + $0].entry.template }, read: readShard)
                 }(&tables[type, default: Table()])
             }
             if typeNames[type] == nil { typeNames[type] = (prepared[start].apiVersion, prepared[start].kind) }

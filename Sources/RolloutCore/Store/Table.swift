@@ -610,7 +610,10 @@ struct Table {
     /// Each entry is read where it is stored, not gathered into a list first (at Kubernetes'
     /// limits a save stores 750,000 events at once). (Should a shard fail to load, the entries
     /// before it are not stored: no command saves after a failed write.)
-    mutating func set(count: Int, key: (Int) -> Key, entry: (Int) -> Entry, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
+    /// `template`: the entry's template, read without a copy of the entry (most entries' is
+    /// the one the table holds already, and nothing is done).
+    mutating func set(count: Int, key: (Int) -> Key, entry: (Int) -> Entry, template: (Int) -> PodTemplateBlob?,
+                      read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) {
         var shardOf: [Int] = []
         shardOf.reserveCapacity(count)
         for i in 0..<count { shardOf.append(Self.shard(of: key(i), count: shardCount)) }
@@ -622,14 +625,22 @@ struct Table {
                 try load(shard: shardOf[i], read: read, restoring: false)
                 loaded[shardOf[i]] = true
             }
+            guard let template = template(i) else { continue }
+            if let known = templates?[template.id], known === template { continue }
             var one = entry(i)
-            guard one.template != nil else { continue }
-            let template = one.template
             withTemplate(&one, key: key(i))
             if one.template !== template { replaced[i] = one }
         }
-        // Each shard's entries in their order: stably by shard.
-        let order = (0..<count).sorted { (shardOf[$0], $0) < (shardOf[$1], $1) }
+        // Each shard's entries in their order: stably by shard (counted into place: a shard
+        // number is below `shardCount`).
+        var next = [Int](repeating: 0, count: shardCount + 1)
+        for shard in shardOf { next[shard + 1] += 1 }
+        for shard in 0..<shardCount { next[shard + 1] += next[shard] }
+        var order = [Int](repeating: 0, count: count)
+        for i in 0..<count {
+            order[next[shardOf[i]]] = i
+            next[shardOf[i]] += 1
+        }
         var k = 0
         while k < order.count {
             let index = shardOf[order[k]]
