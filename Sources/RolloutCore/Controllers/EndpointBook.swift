@@ -173,7 +173,8 @@ struct EndpointBook {
                 o.endpoints[k] = made.value
                 o.stable[k].conditions = made.conditions
             }
-            // In the Endpoints' order: its bits again, its address made again when listed.
+            // In the Endpoints' order: its bits again, its address asked for again when listed
+            // (the pod's own, kept while its IP and node stay: `EndpointsController.addressValue`).
             guard let t = Self.tieBrokenPlace(of: e, pod: members[i].pod, in: o) else { return }
             o.tieBroken[t].conditions = Self.subsetBits(members[i].pod)
             o.ranked[t].address = nil

@@ -112,11 +112,12 @@ enum EndpointsController {
         return changed
     }
 
-    /// A pod's address, as made when its `endpointStamp` was last what it is.
+    /// A pod's address, as made when its `addressStamp` was last what it is: a pod that turns
+    /// ready or terminating keeps its address (the same value, not an equal one made again).
     private static func addressValue(_ pod: SimPod, ip: String) -> Value {
-        if let kept = pod.endpointValues.address, kept.stamp == pod.endpointStamp { return kept.value }
+        if let kept = pod.endpointValues.address, kept.stamp == pod.addressStamp { return kept.value }
         let value = address(for: pod, ip: ip)
-        pod.endpointValues.address = (pod.endpointStamp, value)
+        pod.endpointValues.address = (pod.addressStamp, value)
         return value
     }
 
@@ -273,7 +274,7 @@ enum EndpointsController {
         .object(Object(["ip": .string(ip), "nodeName": pod.nodeName.map(Value.string) ?? .null, "targetRef": pod.targetRef]))
     }
 
-    /// A pod's address and endpoint as last made, with its `endpointStamp` then.
+    /// A pod's address and endpoint as last made, with its `addressStamp` and `endpointStamp` then.
     struct EndpointValues {
         var address: (stamp: Int, value: Value)?
         var endpoint: (stamp: Int, publishNotReady: Bool, value: Value)?

@@ -140,11 +140,14 @@ public final class SimPod {
     public var deletion: Timestamp? { didSet { if deletion != oldValue { endpointStamp &+= 1; recount() } } }
     /// The pod's Ready condition.
     public var ready = false { didSet { if ready != oldValue { endpointStamp &+= 1; recount() } } }
-    public var ip: String? { didSet { if ip != oldValue { endpointStamp &+= 1 } } }
-    public var nodeName: String? { didSet { if nodeName != oldValue { endpointStamp &+= 1 } } }
+    public var ip: String? { didSet { if ip != oldValue { endpointStamp &+= 1; addressStamp &+= 1 } } }
+    public var nodeName: String? { didSet { if nodeName != oldValue { endpointStamp &+= 1; addressStamp &+= 1 } } }
     /// Moves whenever what its address and endpoint show moves: its address, node, readiness
     /// or deletion (its name and uid never change).
     private(set) var endpointStamp = 0
+    /// Moves whenever what its Endpoints address shows moves: its IP or node (not its
+    /// readiness or deletion, which say only which list the address is in).
+    private(set) var addressStamp = 0
     /// Its place in the cluster's `podsByHandle`, given when the cluster took it (`hold`),
     /// never another's: -1 before.
     var handle = -1
@@ -153,7 +156,7 @@ public final class SimPod {
     /// listed in (EndpointBook).
     var endpointPlaces: [(service: Int, arrival: Int)] = []
     /// Its Endpoints address and slice endpoint as last made (EndpointsController.sync), with
-    /// the `endpointStamp` they were made at.
+    /// the `addressStamp` and the `endpointStamp` they were made at.
     var endpointValues = EndpointsController.EndpointValues()
     public var uid: String
     public var name: String
