@@ -187,7 +187,8 @@ final class WriterTests: XCTestCase {
     /// A repeated key keeps its first place and takes the last value (as encoding/json
     /// unmarshals into a map, and as our Object replaces), however many members the object
     /// has: past 16 the reader looks keys up in a table instead of one by one.
-    /// Strings are escaped eight bytes at a time where no byte needs a look: the same output as
+    /// Strings are escaped eight bytes at a time where no byte needs a look (a string's last
+    /// one to seven bytes as one word padded with spaces): the same output as
     /// escaping byte by byte (encoding/json's rules: `\"`, `\\`, `\n`, `\r`, `\t`, other controls
     /// as `\u00XX`, U+2028/U+2029 as `\u2028`/`\u2029`), for every special byte at every offset
     /// of strings of every length up to 24, and for 20,000 seeded strings.
