@@ -17,10 +17,10 @@ extension Array: ByteOutput where Element == UInt8 {
 /// writer's appends were a third of its instructions.
 struct ByteSink: ~Copyable, ByteOutput {
     private var start: UnsafeMutablePointer<UInt8>
-    private(set) var count = 0
+    private var count = 0
     private var capacity: Int
 
-    init(capacity: Int = 1024) {
+    init(capacity: Int) {
         self.capacity = Swift.max(capacity, 16)
         start = .allocate(capacity: self.capacity)
     }
