@@ -13,85 +13,61 @@ enum EndpointsController {
     static let overCapacityAnnotation = "endpoints.kubernetes.io/over-capacity"
 
     /// Looks again at the Services whose pods changed (ServicePods).
+    ///
+    /// In three steps: on the cluster's thread, each Service's changed pods, its book and —
+    /// when the book cannot follow them — its selected pods are taken (`Job`); then each
+    /// Service's endpoints are made from them (`make`) side by side on the machine's cores,
+    /// which changes no pod and nothing of the cluster (the addresses and endpoints made are
+    /// kept on the pods afterwards, `MadeValues`); then, in Service order on the cluster's
+    /// thread, what changed is put on its way. The order of the last step is the order a loop
+    /// over the Services had, so what is published, and when, does not depend on the threads.
+    /// (At Kubernetes' limits a thousand Services change at once, a fifth of the simulation.)
     static func sync(in c: Cluster) -> Bool {
-        var changed = false
         guard c.servicePods.hasDirty else { return false }
-        let keys = c.servicePods.takeDirty()
-        for key in keys {
+        var jobs: [Job] = []
+        for key in c.servicePods.takeDirty() {
             let touched = c.servicePods.takeTouched(key)
             guard let service = c.services[key] else {
                 c.endpointBooks[key] = nil
                 continue
             }
             // Taken out while worked on, so that its lists change in place.
-            var kept = c.endpointBooks.removeValue(forKey: key)
-            let subsets: Value, endpoints: Value, overCapacity: Bool, conditions: [UInt8], handles: [Int32]
-            var followed: (book: EndpointBook, ordered: EndpointBook.Ordered, subsets: (subsets: Value, overCapacity: Bool))?
-            if var book = kept, book.service == service, let change = book.change(touched) {
-                // The pods that changed are followed into the kept lists and orders.
-                kept = nil
-                if change.isEmpty {
-                    c.endpointBooks[key] = book
-                    continue
-                }
-                let publishNotReady = EndpointSliceController.publishesNotReady(service)
-                book.apply(change) { pod, ip in
-                    (endpointValue(pod, ip: ip, publishNotReady: publishNotReady), EndpointSliceController.Conditions(pod, publishNotReady: publishNotReady).bits)
-                }
-                // (A book that can say what changed has its orders; were they lost, the
-                // endpoints are made from all the pods below, as with no book.)
-                if let made = book.subsets(service, address: addressValue), let ordered = book.ordered { followed = (book, ordered, made) }
+            let kept = c.endpointBooks.removeValue(forKey: key)
+            // Every pod an address or endpoint may be made for has its reference kept now: a
+            // pod that changed (joined, moved), or every selected one when they are all read.
+            for pod in touched { pod.keepTargetRef() }
+            var selected: [SimPod]?
+            if kept == nil || kept?.service != service { selected = selectedPods(key, in: c) }
+            jobs.append(Job(key: key, service: service, number: c.servicePods.number(of: key), touched: touched, book: kept, selected: selected))
+        }
+        let outcomes = Parallel.map(handing: jobs.count, take: { i in
+            var job = Job(key: jobs[i].key, service: jobs[i].service)
+            swap(&job, &jobs[i])
+            return job
+        }) { _, job in make(&job) }
+        var changed = false
+        for var outcome in outcomes {
+            if case .needsPods(var job) = outcome.result {
+                // The book could not follow what changed (rare): made again from all the pods.
+                job.selected = selectedPods(job.key, in: c)
+                outcome = make(&job)
             }
-            if let (book, ordered, made) = followed {
-                (subsets, overCapacity) = made
-                endpoints = .array(ordered.endpoints)
-                conditions = ordered.stable.map(\.conditions)
-                handles = ordered.stable.map(\.handle)
+            outcome.made.keep()
+            guard case .made(let key, let book, let update, let followed) = outcome.result else {
+                if case .unchanged(let key, let book) = outcome.result { c.endpointBooks[key] = book }
+                continue
+            }
+            if followed {
                 #if DEBUG
                 let selected = c.servicePods.selectedPods(of: key).filter { !$0.gone && $0.ip != nil }
                 precondition(selected.count == book.members.count && zip(selected, book.members).allSatisfy { $0 === $1.pod }, "endpoints of \(key.name): followed pods differ")
-                let fresh = desiredSubsets(service, pods: selected)
-                precondition(fresh.subsets == subsets && fresh.overCapacity == overCapacity, "endpoints of \(key.name): followed subsets differ")
-                precondition(Value.array(EndpointSliceController.desiredEndpoints(service, pods: selected)) == endpoints, "endpoints of \(key.name): followed endpoints differ")
+                let fresh = desiredSubsets(book.service, pods: selected)
+                precondition(fresh.subsets == update.subsets && fresh.overCapacity == update.overCapacity, "endpoints of \(key.name): followed subsets differ")
+                precondition(Value.array(EndpointSliceController.desiredEndpoints(book.service, pods: selected)) == update.endpoints, "endpoints of \(key.name): followed endpoints differ")
                 #endif
                 c.servicePods.dropGonePods(of: key, live: book.members.count)
-                c.endpointBooks[key] = book
-            } else {
-                let previous = kept
-                kept = nil
-                // The Service's pods with an IP, found once for both controllers.
-                let selected = c.servicePods.selectedPods(of: key).filter { !$0.gone && $0.ip != nil }
-                // When none of it moved since this Service was last looked at, what it would
-                // make is what is already published or on its way.
-                if let previous, previous.same(service: service, pods: selected) {
-                    c.endpointBooks[key] = previous
-                    continue
-                }
-                // Both lists are in address order, the Endpoints' ties by uid, the slices' as
-                // given: one sort finds both, and it stands until the pods or their addresses move.
-                let orders: (stable: [Int], tieBroken: [Int])
-                if let previous, let kept = previous.orders, previous.sameAddresses(selected) {
-                    orders = kept
-                    #if DEBUG
-                    let fresh = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
-                    precondition(fresh.stable == kept.stable && fresh.tieBroken == kept.tieBroken, "endpoints of \(key.name): kept address order is stale")
-                    #endif
-                } else {
-                    orders = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
-                }
-                var book = EndpointBook(service: service, number: c.servicePods.number(of: key), pods: selected)
-                // Each pod's address and endpoint are made again only when what they show moved.
-                (subsets, overCapacity) = desiredSubsets(service, pods: selected, order: orders.tieBroken, address: addressValue)
-                let publishNotReady = EndpointSliceController.publishesNotReady(service)
-                let made = EndpointSliceController.desiredEndpoints(service, pods: selected, order: orders.stable) { pod, ip, _ in
-                    endpointValue(pod, ip: ip, publishNotReady: publishNotReady)
-                }
-                conditions = orders.stable.map { EndpointSliceController.Conditions(selected[$0], publishNotReady: publishNotReady).bits }
-                handles = orders.stable.map { Int32(exactly: selected[$0].handle) ?? -1 }
-                book.keep(orders: orders, endpoints: made, conditions: conditions)
-                endpoints = .array(made)
-                c.endpointBooks[key] = book
             }
+            c.endpointBooks[key] = book
             let endpointsKey = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: key.namespace, name: key.name)
             // What the last update on its way will leave, else what is published.
             let target = c.pendingEndpoints[endpointsKey]?.last
@@ -101,34 +77,140 @@ enum EndpointsController {
             let noSlicesYet = c.pendingEndpoints[endpointsKey] == nil && c.endpointSlices[endpointsKey] == nil
             // (The endpoints that did not move are the same objects as in the target: they are
             // passed over without being read.)
-            if subsets != target.subsets || !Value.equalLists(endpoints, target.endpoints) || overCapacity != target.overCapacity || noSlicesYet {
-                let at = c.now.adding(c.endpointPropagation)
-                c.pendingEndpoints[endpointsKey, default: []].append(PendingEndpoints(at: at, subsets: subsets, endpoints: endpoints, overCapacity: overCapacity,
-                                                                                      conditions: conditions, handles: handles))
-                c.timers.add(.endpoints(endpointsKey), at: at)
+            if update.subsets != target.subsets || !Value.equalLists(update.endpoints, target.endpoints) || update.overCapacity != target.overCapacity
+                || noSlicesYet {
+                var update = update
+                update.at = c.now.adding(c.endpointPropagation)
+                c.pendingEndpoints[endpointsKey, default: []].append(update)
+                c.timers.add(.endpoints(endpointsKey), at: update.at)
                 changed = true
             }
         }
         return changed
     }
 
-    /// A pod's address, as made when its `addressStamp` was last what it is: a pod that turns
-    /// ready or terminating keeps its address (the same value, not an equal one made again).
-    private static func addressValue(_ pod: SimPod, ip: String) -> Value {
-        if let kept = pod.endpointValues.address, kept.stamp == pod.addressStamp { return kept.value }
-        let value = address(for: pod, ip: ip)
-        pod.endpointValues.address = (pod.addressStamp, value)
-        return value
+    /// The Service's selected pods that have an IP, with their references kept (`keepTargetRef`).
+    private static func selectedPods(_ key: ObjectKey, in c: Cluster) -> [SimPod] {
+        let selected = c.servicePods.selectedPods(of: key).filter { !$0.gone && $0.ip != nil }
+        for pod in selected { pod.keepTargetRef() }
+        return selected
     }
 
-    /// A pod's slice endpoint, as made when its `endpointStamp` was last what it is.
-    private static func endpointValue(_ pod: SimPod, ip: String, publishNotReady: Bool) -> Value {
-        if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady { return kept.value }
-        let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
-        pod.endpointValues.endpoint = (pod.endpointStamp, publishNotReady, value)
-        return value
+    /// One Service's sync, as taken on the cluster's thread: its pods changed since
+    /// (`ServicePods.takeTouched`), its book, and its selected pods when the book cannot be
+    /// followed (none, or of another Service object).
+    struct Job {
+        var key: ObjectKey
+        var service: Resource
+        /// Its number in ServicePods, under which its pods keep their arrivals.
+        var number: Int?
+        var touched: [SimPod] = []
+        var book: EndpointBook?
+        var selected: [SimPod]?
     }
 
+    /// What one Service's sync made, with the addresses and endpoints to keep on its pods.
+    struct Outcome {
+        enum Result {
+            /// Nothing it shows moved: the book is kept as it is.
+            case unchanged(ObjectKey, EndpointBook)
+            /// The Service's endpoints as they are now (`update.at` still to be set), and the
+            /// book they were made with; `followed`: by following the changed pods.
+            case made(ObjectKey, EndpointBook, update: PendingEndpoints, followed: Bool)
+            /// The book cannot follow the change: the selected pods are needed.
+            case needsPods(Job)
+        }
+        var result: Result
+        var made: MadeValues
+    }
+
+    /// A Service's endpoints made from its job, reading its pods and changing none of them:
+    /// the changed pods followed into its book, or with its selected pods taken, the
+    /// endpoints made from all of them. (Run side by side for several Services.)
+    private static func make(_ job: inout Job) -> Outcome {
+        var made = MadeValues()
+        let service = job.service
+        let publishNotReady = EndpointSliceController.publishesNotReady(service)
+        if var book = job.book, book.service == service, let change = book.change(job.touched) {
+            // The pods that changed are followed into the kept lists and orders.
+            job.book = nil
+            if change.isEmpty { return Outcome(result: .unchanged(job.key, book), made: made) }
+            book.apply(change) { pod, ip in
+                (made.endpoint(pod, ip: ip, publishNotReady: publishNotReady), EndpointSliceController.Conditions(pod, publishNotReady: publishNotReady).bits)
+            }
+            // (A book that can say what changed has its orders; were they lost, the endpoints
+            // are made from all the pods below, as with no book.)
+            if let subsets = book.subsets(service, address: { made.address($0, ip: $1) }), let ordered = book.ordered {
+                let update = PendingEndpoints(at: .clusterEpoch, subsets: subsets.subsets, endpoints: .array(ordered.endpoints),
+                                              overCapacity: subsets.overCapacity, conditions: ordered.stable.map(\.conditions),
+                                              handles: ordered.stable.map(\.handle))
+                return Outcome(result: .made(job.key, book, update: update, followed: true), made: made)
+            }
+        }
+        guard let selected = job.selected else { return Outcome(result: .needsPods(job), made: made) }
+        let previous = job.book
+        job.book = nil
+        // When none of it moved since this Service was last looked at, what it would make is
+        // what is already published or on its way.
+        if let previous, previous.same(service: service, pods: selected) { return Outcome(result: .unchanged(job.key, previous), made: made) }
+        // Both lists are in address order, the Endpoints' ties by uid, the slices' as given:
+        // one sort finds both, and it stands until the pods or their addresses move.
+        let orders: (stable: [Int], tieBroken: [Int])
+        if let previous, let kept = previous.orders, previous.sameAddresses(selected) {
+            orders = kept
+            #if DEBUG
+            let fresh = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
+            precondition(fresh.stable == kept.stable && fresh.tieBroken == kept.tieBroken, "endpoints of \(job.key.name): kept address order is stale")
+            #endif
+        } else {
+            orders = EndpointAddressOrder.orders(count: selected.count, address: { selected[$0].ip ?? "" }, tieBreak: { selected[$0].uid })
+        }
+        var book = EndpointBook(service: service, number: job.number, pods: selected)
+        // Each pod's address and endpoint are made again only when what they show moved.
+        let subsets = desiredSubsets(service, pods: selected, order: orders.tieBroken, address: { made.address($0, ip: $1) })
+        let endpoints = EndpointSliceController.desiredEndpoints(service, pods: selected, order: orders.stable) { pod, ip, _ in
+            made.endpoint(pod, ip: ip, publishNotReady: publishNotReady)
+        }
+        let conditions = orders.stable.map { EndpointSliceController.Conditions(selected[$0], publishNotReady: publishNotReady).bits }
+        let handles = orders.stable.map { Int32(exactly: selected[$0].handle) ?? -1 }
+        book.keep(orders: orders, endpoints: endpoints, conditions: conditions)
+        let update = PendingEndpoints(at: .clusterEpoch, subsets: subsets.subsets, endpoints: .array(endpoints), overCapacity: subsets.overCapacity,
+                                      conditions: conditions, handles: handles)
+        return Outcome(result: .made(job.key, book, update: update, followed: false), made: made)
+    }
+
+    /// The addresses and endpoints one sync made for its pods (`EndpointValues`): each pod's
+    /// own as last made when what it shows has not moved since, else one made now — kept on
+    /// the pod only afterwards, on the cluster's thread (`keep`), since syncs run side by side.
+    /// A pod keeps the last made for it; two made for one pod are equal.
+    struct MadeValues {
+        private var addresses: [(pod: SimPod, stamp: Int, value: Value)] = []
+        private var endpoints: [(pod: SimPod, stamp: Int, publishNotReady: Bool, value: Value)] = []
+
+        /// A pod's address, as made when its `addressStamp` was last what it is: a pod that
+        /// turns ready or terminating keeps its address (the same value, not an equal one
+        /// made again).
+        mutating func address(_ pod: SimPod, ip: String) -> Value {
+            if let kept = pod.endpointValues.address, kept.stamp == pod.addressStamp { return kept.value }
+            let value = EndpointsController.address(for: pod, ip: ip)
+            addresses.append((pod, pod.addressStamp, value))
+            return value
+        }
+
+        /// A pod's slice endpoint, as made when its `endpointStamp` was last what it is.
+        mutating func endpoint(_ pod: SimPod, ip: String, publishNotReady: Bool) -> Value {
+            if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady { return kept.value }
+            let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
+            endpoints.append((pod, pod.endpointStamp, publishNotReady, value))
+            return value
+        }
+
+        /// Kept on the pods, in the order made.
+        func keep() {
+            for made in addresses { made.pod.endpointValues.address = (made.stamp, made.value) }
+            for made in endpoints { made.pod.endpointValues.endpoint = (made.stamp, made.publishNotReady, made.value) }
+        }
+    }
     /// The endpoints of a Service's published slices, in order: as the last update published
     /// them, or read from the slices once.
     static func publishedEndpoints(_ key: ObjectKey, in c: Cluster) -> Value {

@@ -219,9 +219,20 @@ public final class SimPod {
     /// Made by a ReplicaSet under a name no pod of the cluster had since its last save
     /// (`ReplicaSetController.newPod`): no pod that went since has its name.
     var nameIsFresh = false
-    /// The object reference to it an address or endpoint lists (`targetRef`), made once: its
-    /// name, namespace and uid never change.
-    private(set) lazy var targetRef: Value = .object(Object(["kind": .string("Pod"), "name": .string(name), "namespace": .string(namespace), "uid": .string(uid)]))
+    /// The object reference to it an address or endpoint lists (`targetRef`): the one kept
+    /// (`keepTargetRef`: its name, namespace and uid never change), else one made for the
+    /// asker. Reading it never changes the pod, so the Endpoints controller's syncs of several
+    /// Services, side by side on the machine's cores, may read the same pod.
+    var targetRef: Value {
+        keptTargetRef ?? .object(Object(["kind": .string("Pod"), "name": .string(name), "namespace": .string(namespace), "uid": .string(uid)]))
+    }
+    private var keptTargetRef: Value?
+
+    /// Makes `targetRef` once and keeps it (on the cluster's own thread, before any sync that
+    /// lists the pod runs).
+    func keepTargetRef() {
+        if keptTargetRef == nil { keptTargetRef = targetRef }
+    }
     /// Metadata kept from the stored pod that no ReplicaSet owns (SimPod.keptMetadataKeys).
     var keptMetadata: Object?
     /// The DisruptionTarget condition (eviction API, taint manager): reason, message, when.
