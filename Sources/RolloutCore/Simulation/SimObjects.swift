@@ -339,7 +339,10 @@ public struct SimReplicaSet: Sendable {
         var ownerUID: String
         var ownerName: String
         var labels: [String: String]
-        var annotations: [String: String]
+        var annotations: [String: String] { didSet { numbers = AnnotationNumbers(annotations) } }
+        /// What the Deployment controller reads of `annotations` as numbers, read again
+        /// whenever they change: every sync asks each of a Deployment's ReplicaSets for them.
+        var numbers: AnnotationNumbers
         /// `spec.template` with the `pod-template-hash` label, as stored.
         var template: Object
         var hash: String
@@ -367,6 +370,20 @@ public struct SimReplicaSet: Sendable {
         var resource: Resource?
     }
 
+    /// The revision, desired-replicas and max-replicas annotations as numbers (nil when
+    /// absent or not a number).
+    struct AnnotationNumbers {
+        var revision: Int?
+        var desiredReplicas: Int?
+        var maxReplicas: Int?
+
+        init(_ annotations: [String: String]) {
+            revision = annotations[DeploymentController.revisionAnnotation].flatMap(Int.init)
+            desiredReplicas = annotations[DeploymentController.desiredReplicasAnnotation].flatMap(Int.init)
+            maxReplicas = annotations[DeploymentController.maxReplicasAnnotation].flatMap(Int.init)
+        }
+    }
+
     private final class Box: @unchecked Sendable {
         var fields: Fields
         init(_ fields: Fields) { self.fields = fields }
@@ -386,8 +403,8 @@ public struct SimReplicaSet: Sendable {
                 labels: [String: String], annotations: [String: String], template: Object, hash: String, specReplicas: Int,
                 minReadySeconds: Int, behaviour: AppBehaviour) {
         box = Box(Fields(name: name, namespace: namespace, uid: uid, created: created, ownerUID: ownerUID, ownerName: ownerName, labels: labels,
-                         annotations: annotations, template: template, hash: hash, specReplicas: specReplicas, minReadySeconds: minReadySeconds,
-                         behaviour: behaviour))
+                         annotations: annotations, numbers: AnnotationNumbers(annotations), template: template, hash: hash,
+                         specReplicas: specReplicas, minReadySeconds: minReadySeconds, behaviour: behaviour))
     }
 
     public var name: String { get { box.fields.name } _modify { yield &owned.fields.name } }
@@ -416,13 +433,12 @@ public struct SimReplicaSet: Sendable {
     public var finalizers: Value? { get { box.fields.finalizers } _modify { yield &owned.fields.finalizers } }
     var resource: Resource? { get { box.fields.resource } _modify { yield &owned.fields.resource } }
 
-    public var revision: Int { annotations["deployment.kubernetes.io/revision"].flatMap(Int.init) ?? 0 }
+    public var revision: Int { box.fields.numbers.revision ?? 0 }
 
     public var counts: ReplicaSetCounts {
         ReplicaSetCounts(name: name, created: created, specReplicas: specReplicas, statusReplicas: statusReplicas,
                          readyReplicas: readyReplicas, availableReplicas: availableReplicas,
-                         desiredReplicasAnnotation: annotations["deployment.kubernetes.io/desired-replicas"].flatMap(Int.init),
-                         maxReplicasAnnotation: annotations["deployment.kubernetes.io/max-replicas"].flatMap(Int.init))
+                         desiredReplicasAnnotation: box.fields.numbers.desiredReplicas, maxReplicasAnnotation: box.fields.numbers.maxReplicas)
     }
 }
 
