@@ -97,7 +97,7 @@ enum EndpointSliceController {
     /// keeps one empty slice, as the controller does.
     static func publish(_ serviceKey: ObjectKey, endpoints: [Value], ports: [Value], in c: Cluster) {
         let service = c.services[ObjectKey(type: Cluster.serviceType.storageKey, namespace: serviceKey.namespace, name: serviceKey.name)]
-        var existing = c.endpointSlices[serviceKey] ?? []
+        let existing = c.endpointSlices[serviceKey] ?? []
         var chunks: [Range<Int>] = stride(from: 0, to: endpoints.count, by: maxEndpointsPerSlice).map { $0..<min($0 + maxEndpointsPerSlice, endpoints.count) }
         if chunks.isEmpty { chunks = [0..<0] }
         let wantedPorts = Value.array(ports)
@@ -148,9 +148,12 @@ enum EndpointSliceController {
         if existing.count > slices.count {
             for gone in existing[slices.count...] { c.deletedSlices.insert(gone.key) }
         }
-        existing = slices
-        c.endpointSlices[serviceKey] = existing
-        c.proxyChoices[serviceKey]?.choice = nil
+        // What they replaced, with its lists of endpoints, is let go of on another core (Discards).
+        if let replaced = c.endpointSlices.updateValue(slices, forKey: serviceKey) { c.discards.add(replaced) }
+        if let box = c.proxyChoices[serviceKey], let replaced = box.choice {
+            c.discards.add(replaced)
+            box.choice = nil
+        }
     }
 
     /// The ports of a Service's slices: each Service port's target on the pods, with its name

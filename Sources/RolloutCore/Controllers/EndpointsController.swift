@@ -247,7 +247,7 @@ enum EndpointsController {
                 c.proxyChoice(key).choice = choice
             }
             // The slices list these endpoints in this order (`publish` cuts them in hundreds).
-            c.publishedEndpoints[key] = latest.endpoints
+            if let replaced = c.publishedEndpoints.updateValue(latest.endpoints, forKey: key) { c.discards.add(replaced) }
         }
         var resource = c.endpoints[key] ?? Resource(Object([
             "apiVersion": .string("v1"), "kind": .string("Endpoints"),
@@ -269,7 +269,8 @@ enum EndpointsController {
             resource.metadata = meta
         }
         resource.object["subsets"] = subsets == .array([]) ? nil : subsets
-        c.endpoints[key] = resource
+        // (What it replaced, with its addresses, is let go of on another core: Discards.)
+        if let replaced = c.endpoints.updateValue(resource, forKey: key) { c.discards.add(replaced) }
         c.dirtyEndpoints.insert(key)
         // The timelines that count this Service's endpoints are sampled again.
         c.timelinesToSample.formUnion(c.timelineServiceReaders[serviceKey] ?? [])

@@ -733,6 +733,8 @@ public final class Cluster {
     var endpointBooks: [ObjectKey: EndpointBook] = [:]
     /// The endpoints each Service's published slices list, in order (EndpointsController).
     var publishedEndpoints: [ObjectKey: Value] = [:]
+    /// What publishes replaced, let go of on another core (Discards).
+    let discards = Discards()
     /// Times a pod claimed a transition already due right after its sync (a kubelet bug the
     /// loop survives by moving on a millisecond); tests expect none.
     var overdueTransitions = 0

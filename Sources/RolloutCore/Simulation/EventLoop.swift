@@ -70,6 +70,7 @@ public enum EventLoop {
                 case .daemonSet(let uid): c.daemonSetsToSync.insert(uid)
                 }
             }
+            c.discards.handOver()
             c.traffic?.settleInFlight(c)
         }
     }
