@@ -4,7 +4,9 @@ import XCTest
 /// The Services selecting each pod (`ServicePods.services(of:)`, what the endpoints
 /// controller's `getPodServiceMemberships` finds) are those whose whole selector the pod's
 /// labels satisfy, in its namespace — whether the pod before it had the same labels (one
-/// dictionary, or an equal one), other labels, or the same labels in another namespace.
+/// dictionary, or an equal one), other labels, or the same labels in another namespace, and
+/// whether the last pod of its owner had its labels or others (an owner's pods interleaved
+/// with other owners', as pods loaded in uid order are; pods without an owner).
 final class ServicePodsTests: XCTestCase {
     private func service(_ name: String, _ namespace: String, _ selector: [String: String]) -> (ObjectKey, Resource) {
         let resource = Resource(Object([
@@ -32,7 +34,8 @@ final class ServicePodsTests: XCTestCase {
             let pick = Int.random(in: 0..<6, using: &random)
             let labels = [web, canary, api, ["app": "web", "pod-template-hash": "1"], ["app": "none"], web][pick]
             let namespace = pick == 5 ? "other" : (Int.random(in: 0..<8, using: &random) == 0 ? "third" : "default")
-            let pod = SimPod(name: "p-\(i)", namespace: namespace, uid: "u-\(i)", ownerUID: "rs", ownerName: "rs", labels: labels,
+            let owner = ["rs-1", "rs-2", "rs-3", ""][Int.random(in: 0..<4, using: &random)]
+            let pod = SimPod(name: "p-\(i)", namespace: namespace, uid: "u-\(i)", ownerUID: owner, ownerName: owner, labels: labels,
                              template: Object(), created: Timestamp(milliseconds: 0), behaviour: AppBehaviour(template: nil))
             let found = index.services(of: pod)
             XCTAssertEqual(found, index.services(selecting: labels, namespace: namespace), "pod \(i)")

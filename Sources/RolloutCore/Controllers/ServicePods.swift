@@ -36,7 +36,12 @@ struct ServicePods {
     /// The last pod's labels, namespace and Services (`services(of:)`): the pods of one
     /// ReplicaSet share one labels dictionary, which compares equal to itself at once, and
     /// come in runs.
-    private var lastSelection: (labels: [String: String], namespace: String, numbers: [Int])?
+    private var lastSelection: Selection?
+    /// The same for the last pod of each owner (by uid; "" for pods without one): loaded in
+    /// uid order, the pods of a thousand ReplicaSets come one owner after another, no run
+    /// longer than a pod.
+    private var selectionsByOwner: [String: Selection] = [:]
+    private typealias Selection = (labels: [String: String], namespace: String, numbers: [Int])
 
     init(services: [ObjectKey: Resource]) {
         for key in services.keys.sorted() {
@@ -74,9 +79,13 @@ struct ServicePods {
         let found: [Int]
         if let last = lastSelection, last.labels == pod.labels, last.namespace == pod.namespace {
             found = last.numbers
+        } else if let known = selectionsByOwner[pod.ownerUID], known.labels == pod.labels, known.namespace == pod.namespace {
+            found = known.numbers
+            lastSelection = known
         } else {
             found = numbers(selecting: pod.labels, namespace: pod.namespace)
             lastSelection = (pod.labels, pod.namespace, found)
+            selectionsByOwner[pod.ownerUID] = lastSelection
         }
         let services = found.map { keys[$0] }
         pod.selectingServices = services
