@@ -40,6 +40,8 @@ enum EndpointsController {
             if kept == nil || kept?.service != service { selected = selectedPods(key, in: c) }
             jobs.append(Job(key: key, service: service, number: c.servicePods.number(of: key), touched: touched, book: kept, selected: selected))
         }
+        // Each job moved out of the list to its task (a placeholder left behind), so that its
+        // book's lists are its own and change in place there, not copied.
         let outcomes = Parallel.map(handing: jobs.count, take: { i in
             var job = Job(key: jobs[i].key, service: jobs[i].service)
             swap(&job, &jobs[i])
@@ -211,6 +213,7 @@ enum EndpointsController {
             for made in endpoints { made.pod.endpointValues.endpoint = (made.stamp, made.publishNotReady, made.value) }
         }
     }
+
     /// The endpoints of a Service's published slices, in order: as the last update published
     /// them, or read from the slices once.
     static func publishedEndpoints(_ key: ObjectKey, in c: Cluster) -> Value {
