@@ -4,6 +4,14 @@ protocol ByteOutput: ~Copyable {
     mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>)
 }
 
+extension ByteOutput where Self: ~Copyable {
+    /// A literal's bytes (`null`, an escape), as one run.
+    @inline(__always)
+    mutating func append(_ text: StaticString) {
+        appendBytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+}
+
 extension Array: ByteOutput where Element == UInt8 {
     @inline(__always)
     mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -40,11 +48,6 @@ struct ByteSink: ~Copyable, ByteOutput {
         if bytes.count > capacity - count { grow(toHold: bytes.count) }
         (start + count).update(from: base, count: bytes.count)
         count += bytes.count
-    }
-
-    @inline(__always)
-    mutating func append(_ text: StaticString) {
-        appendBytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     @inline(never)

@@ -181,8 +181,7 @@ public enum JSONWriter {
             } else if b == 0xE2 && i + 2 < count && base[i + 1] == 0x80 && (base[i + 2] == 0xA8 || base[i + 2] == 0xA9) {
                 // U+2028 and U+2029 are escaped, as Go does, so the output is also valid JavaScript.
                 out.appendBytes(UnsafeBufferPointer(start: base + runStart, count: i - runStart))
-                let escape: StaticString = base[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-                out.appendBytes(UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
+                out.append(base[i + 2] == 0xA8 ? "\\u2028" as StaticString : "\\u2029")
                 i += 3
                 runStart = i
             } else {
