@@ -47,4 +47,21 @@ final class ServicePodsTests: XCTestCase {
             XCTAssertEqual(found, expected.sorted(), "pod \(i): \(labels) in \(namespace)")
         }
     }
+
+    /// More owners than are kept (`ownersKept`: then all are let go): each pod still gets the
+    /// Services its labels satisfy, owners seen before the letting go or after.
+    func testOwnersPastWhatIsKeptStillGetTheirServices() {
+        let services = Dictionary(uniqueKeysWithValues: [service("web", "default", ["app": "web"]), service("api", "default", ["app": "api"])])
+        var index = ServicePods(services: services)
+        let web = ServicePods(services: services).services(selecting: ["app": "web"], namespace: "default")
+        let api = ServicePods(services: services).services(selecting: ["app": "api"], namespace: "default")
+        for i in 0..<(2 * ServicePods.ownersKept + 10) {
+            // Each owner twice, apart, its two pods' labels differing for odd owners.
+            let owner = "rs-\(i % (ServicePods.ownersKept + 5))"
+            let labels: [String: String] = i % 2 == 0 ? ["app": "web"] : ["app": "api"]
+            let pod = SimPod(name: "p-\(i)", namespace: "default", uid: "u-\(i)", ownerUID: owner, ownerName: owner, labels: labels,
+                             template: Object(), created: Timestamp(milliseconds: 0), behaviour: AppBehaviour(template: nil))
+            XCTAssertEqual(index.services(of: pod), i % 2 == 0 ? web : api, "pod \(i) of \(owner)")
+        }
+    }
 }

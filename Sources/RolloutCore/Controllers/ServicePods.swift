@@ -40,7 +40,10 @@ struct ServicePods {
     /// The same for the last pod of each owner (by uid; "" for pods without one): loaded in
     /// uid order, the pods of a thousand ReplicaSets come one owner after another, no run
     /// longer than a pod.
+    /// (At most `ownersKept` owners: then all are let go, so that a long-lived served cluster,
+    /// whose ReplicaSets come and go, does not keep every owner it ever saw.)
     private var selectionsByOwner: [String: Selection] = [:]
+    static let ownersKept = 4096
     private typealias Selection = (labels: [String: String], namespace: String, numbers: [Int])
 
     init(services: [ObjectKey: Resource]) {
@@ -85,6 +88,7 @@ struct ServicePods {
         } else {
             found = numbers(selecting: pod.labels, namespace: pod.namespace)
             lastSelection = (pod.labels, pod.namespace, found)
+            if selectionsByOwner.count >= Self.ownersKept { selectionsByOwner.removeAll(keepingCapacity: true) }
             selectionsByOwner[pod.ownerUID] = lastSelection
         }
         let services = found.map { keys[$0] }
