@@ -46,8 +46,10 @@ final class EndpointBookTests: XCTestCase {
         book.keep(orders: start.orders, endpoints: start.endpoints, conditions: start.conditions)
         var followed = 0
         for step in 0..<400 {
-            // Sometimes many at once (a batch of new pods getting addresses), mostly a few.
-            let count = step % 25 == 0 ? 20 : Int(random.next() % 4) + 1
+            // Sometimes many at once (a batch of new pods getting addresses; now and then most
+            // of the pods, so that each one is found a step or two from the one before it in
+            // every order), mostly a few.
+            let count = step % 40 == 7 ? 150 : step % 25 == 0 ? 20 : Int(random.next() % 4) + 1
             var touched: [SimPod] = []
             for _ in 0..<count {
                 if random.next() % 4 == 0 { arrive() }
@@ -84,6 +86,24 @@ final class EndpointBookTests: XCTestCase {
         }
         XCTAssertGreaterThan(followed, 150)
         XCTAssertGreaterThan(selected().count, 10)
+    }
+
+    /// The galloping search (`EndpointBook.lowerBound(from:count:_:)`) finds what a search of the
+    /// whole list finds, from any start up to the place sought: next to it, far from it, at
+    /// either end, in lists with runs of equal keys and in empty ones.
+    func testLowerBoundFromAStartIsTheFirstPlaceNotBefore() {
+        var random = SeededRandom(seed: 21)
+        for round in 0..<2000 {
+            let count = round < 20 ? round % 4 : Int(random.next() % 300)
+            let keys = (0..<count).map { _ in Int(random.next() % 50) }.sorted()
+            let sought = Int(random.next() % 52) - 1
+            let expected = keys.firstIndex { $0 >= sought } ?? count
+            let from = expected == 0 ? 0 : Int(random.next() % UInt64(expected + 1))
+            for start in Set([from, 0, expected]) {
+                XCTAssertEqual(EndpointBook.lowerBound(from: start, count: count) { keys[$0] < sought }, expected,
+                               "round \(round): \(keys) for \(sought) from \(start)")
+            }
+        }
     }
 
     /// An address that does not pack whole (a long IPv6 one) is not followed: the sort decides.

@@ -126,13 +126,26 @@ struct EndpointBook {
     func change(_ touched: [SimPod]) -> Change? {
         guard ordered != nil, let number else { return nil }
         var change = Change()
+        // The touched pods are looked up in arrival order, each from where the one before was
+        // found (`lowerBound(from:)`): at 100,000 members a sync touches some 30,000 pods, and
+        // a search of all the members for each went to memory a dozen times.
         // A pod touched twice is looked at twice: it leaves or moves the same way again
         // (`apply` takes either twice to no effect); the pods that join are made unique below.
-        var joined: [(arrival: Int, pod: SimPod)] = []
-        for pod in touched {
+        var looked: [(arrival: Int, index: Int)] = []
+        looked.reserveCapacity(touched.count)
+        for (index, pod) in touched.enumerated() {
             guard let arrival = pod.arrival(in: number) else { return nil }
+            looked.append((arrival, index))
+        }
+        looked.sort { $0.arrival != $1.arrival ? $0.arrival < $1.arrival : $0.index < $1.index }
+        var joined: [(arrival: Int, pod: SimPod)] = []
+        var from = 0
+        for (arrival, index) in looked {
+            let pod = touched[index]
             let selected = !pod.gone && pod.ip != nil
-            if let i = place(of: arrival) {
+            let i = Self.lowerBound(from: from, count: members.count) { members[$0].arrival < arrival }
+            from = i
+            if i < members.count && members[i].arrival == arrival {
                 guard members[i].pod === pod else { return nil }
                 if !selected || pod.ip != members[i].address {
                     change.left.append(i)
@@ -144,18 +157,11 @@ struct EndpointBook {
                 joined.append((arrival, pod))
             }
         }
-        joined.sort { $0.arrival < $1.arrival }
         for (k, one) in joined.enumerated() where k == 0 || joined[k - 1].arrival != one.arrival {
             guard let ip = one.pod.ip, let packed = PackedPrefix(ip), packed.isWhole else { return nil }
             change.joined.append(one.pod)
         }
         return change
-    }
-
-    /// The member with this arrival (members rise by arrival).
-    private func place(of arrival: Int) -> Int? {
-        let i = Self.lowerBound(members.count) { members[$0].arrival < arrival }
-        return i < members.count && members[i].arrival == arrival ? i : nil
     }
 
     /// Follows `change` (from `change(_:)` on the same pods): every list stays in its order.
@@ -164,20 +170,39 @@ struct EndpointBook {
         guard var o = ordered else { return }
         ordered = nil
         orders = nil
-        for i in change.moved {
-            members[i].stamp = members[i].pod.endpointStamp
-            let e = entry(members[i])
-            let k = Self.lowerBound(o.stable.count) { Self.stableLess(o.stable[$0], e) }
-            if k < o.stable.count, o.stable[k].arrival == e.arrival {
-                let made = endpoint(members[i].pod, members[i].address)
-                o.endpoints[k] = made.value
-                o.stable[k].conditions = made.conditions
+        if !change.moved.isEmpty {
+            // Each one that moved is found in each order from where the one before it in that
+            // order was (their keys sorted first), its stamp taken, its endpoint made again.
+            var places: [Int] = []
+            for place in change.moved.sorted() where places.last != place { places.append(place) }
+            var found: [Found] = []
+            found.reserveCapacity(places.count)
+            for i in places {
+                members[i].stamp = members[i].pod.endpointStamp
+                found.append(Found(entry: entry(members[i]), pod: members[i].pod, member: i))
+            }
+            found.sort { Self.stableLess($0.entry, $1.entry) }
+            var from = 0
+            for one in found {
+                let e = one.entry
+                let k = Self.lowerBound(from: from, count: o.stable.count) { Self.stableLess(o.stable[$0], e) }
+                from = k
+                if k < o.stable.count, o.stable[k].arrival == e.arrival {
+                    let made = endpoint(one.pod, members[one.member].address)
+                    o.endpoints[k] = made.value
+                    o.stable[k].conditions = made.conditions
+                }
             }
             // In the Endpoints' order: its bits again, its address asked for again when listed
             // (the pod's own, kept while its IP and node stay: `EndpointsController.addressValue`).
-            guard let t = Self.tieBrokenPlace(of: e, pod: members[i].pod, in: o) else { return }
-            o.tieBroken[t].conditions = Self.subsetBits(members[i].pod)
-            o.ranked[t].address = nil
+            Self.breakTies(&found)
+            from = 0
+            for one in found {
+                guard let t = Self.tieBrokenPlace(of: one.entry, pod: one.pod, in: o, from: from) else { return }
+                from = t
+                o.tieBroken[t].conditions = Self.subsetBits(one.pod)
+                o.ranked[t].address = nil
+            }
         }
         if !change.left.isEmpty {
             // Each one that left is looked up in each list (members by arrival, the orders by
@@ -186,24 +211,33 @@ struct EndpointBook {
             // Service of 100,000 endpoints loses a few thousand at a sync).
             var places: [Int] = []
             for place in change.left.sorted() where places.last != place { places.append(place) }
-            let leaving = places.map { members[$0] }
+            // (In each order from where the one before was found, as the moved ones are.)
+            var found = places.map { Found(entry: entry(members[$0]), pod: members[$0].pod, member: $0) }
+            found.sort { Self.stableLess($0.entry, $1.entry) }
             var stablePlaces: [Int] = [], tieBrokenPlaces: [Int] = []
-            stablePlaces.reserveCapacity(leaving.count)
-            tieBrokenPlaces.reserveCapacity(leaving.count)
-            for member in leaving {
-                let e = entry(member)
-                let k = Self.lowerBound(o.stable.count) { Self.stableLess(o.stable[$0], e) }
-                guard k < o.stable.count, o.stable[k].arrival == e.arrival, let t = Self.tieBrokenPlace(of: e, pod: member.pod, in: o) else {
-                    // Not where its keys say (the orders do not hold): the orders are given up,
-                    // and the sync makes the endpoints from all the pods, as with no book.
-                    return
-                }
+            stablePlaces.reserveCapacity(found.count)
+            tieBrokenPlaces.reserveCapacity(found.count)
+            var from = 0
+            for one in found {
+                let e = one.entry
+                let k = Self.lowerBound(from: from, count: o.stable.count) { Self.stableLess(o.stable[$0], e) }
+                // Not where its keys say (the orders do not hold): the orders are given up,
+                // and the sync makes the endpoints from all the pods, as with no book.
+                guard k < o.stable.count, o.stable[k].arrival == e.arrival else { return }
                 stablePlaces.append(k)
-                tieBrokenPlaces.append(t)
+                from = k
             }
+            Self.breakTies(&found)
+            from = 0
+            for one in found {
+                guard let t = Self.tieBrokenPlace(of: one.entry, pod: one.pod, in: o, from: from) else { return }
+                tieBrokenPlaces.append(t)
+                from = t
+            }
+            // (Found in rising order: each is where it sorts, and no two are one.)
             Self.remove(at: places, from: &members)
-            Self.remove(at: stablePlaces.sorted(), from: &o.stable, and: &o.endpoints)
-            Self.remove(at: tieBrokenPlaces.sorted(), from: &o.tieBroken, and: &o.ranked)
+            Self.remove(at: stablePlaces, from: &o.stable, and: &o.endpoints)
+            Self.remove(at: tieBrokenPlaces, from: &o.tieBroken, and: &o.ranked)
         }
         if !change.joined.isEmpty {
             let joined = change.joined.compactMap { pod -> Member? in
@@ -211,17 +245,24 @@ struct EndpointBook {
                 return Member(pod: pod, arrival: arrival, stamp: pod.endpointStamp, address: ip)
             }.sorted { $0.arrival < $1.arrival }
             Self.merge(joined, into: &members) { $0.arrival < $1.arrival }
-            // Sorted as indices, by their entries (plain numbers; a uid read only when two
-            // addresses tie): comparing (entry, endpoint) pairs copied each endpoint, retained
-            // and released, at every comparison.
-            var entries = joined.map(entry)
+            // Sorted as entries with their pods and places (plain numbers; a uid read only when
+            // two addresses tie), the endpoints looked up after: comparing (entry, endpoint)
+            // pairs copied each endpoint, retained and released, at every comparison.
             let made = joined.map { endpoint($0.pod, $0.address) }
-            for k in entries.indices { entries[k].conditions = made[k].conditions }
-            let stable = entries.indices.sorted { Self.stableLess(entries[$0], entries[$1]) }.map { (entries[$0], made[$0].value) }
+            var found = joined.indices.map { k in
+                var e = entry(joined[k])
+                e.conditions = made[k].conditions
+                return Found(entry: e, pod: joined[k].pod, member: k)
+            }
+            found.sort { Self.stableLess($0.entry, $1.entry) }
+            let stable = found.map { ($0.entry, made[$0.member].value) }
             Self.merge(stable, into: &o.stable, and: &o.endpoints, by: { a, _, b, _ in Self.stableLess(a, b) })
-            for k in entries.indices { entries[k].conditions = Self.subsetBits(joined[k].pod) }
-            let ranked = entries.indices.sorted { Self.tieBrokenLess(entries[$0], joined[$0].pod, entries[$1], joined[$1].pod) }
-                .map { (entries[$0], Ranked(pod: joined[$0].pod)) }
+            Self.breakTies(&found)
+            let ranked = found.map { one -> (Entry, Ranked) in
+                var e = one.entry
+                e.conditions = Self.subsetBits(one.pod)
+                return (e, Ranked(pod: one.pod))
+            }
             Self.merge(ranked, into: &o.tieBroken, and: &o.ranked) { a, x, b, y in Self.tieBrokenLess(a, x.pod, b, y.pod) }
         }
         ordered = o
@@ -250,6 +291,27 @@ struct EndpointBook {
         })
     }
 
+    /// A member looked for in the orders: its entry, its pod and its place among the members.
+    private struct Found {
+        var entry: Entry
+        var pod: SimPod
+        var member: Int
+    }
+
+    /// Members in the slices' order (`stableLess`) put in the Endpoints' order: the two differ
+    /// only among those of one address (by uid there), so only such runs are sorted again.
+    private static func breakTies(_ found: inout [Found]) {
+        var start = 0
+        while start < found.count {
+            var end = start + 1
+            while end < found.count && found[end].entry.high == found[start].entry.high && found[end].entry.low == found[start].entry.low { end += 1 }
+            if end - start > 1 {
+                found[start..<end].sort { tieBrokenLess($0.entry, $0.pod, $1.entry, $1.pod) }
+            }
+            start = end
+        }
+    }
+
     private func entry(_ m: Member) -> Entry {
         let packed = PackedPrefix(m.address)
         return Entry(high: packed?.high ?? 0, low: packed?.low ?? 0, arrival: m.arrival, handle: Int32(exactly: m.pod.handle) ?? -1)
@@ -263,8 +325,8 @@ struct EndpointBook {
 
     /// Where a member's entry (`e`, of `pod`) stands in the Endpoints' order, nil when not
     /// where its keys say. (The pods are read only where two addresses tie.)
-    private static func tieBrokenPlace(of e: Entry, pod: SimPod, in o: Ordered) -> Int? {
-        let t = lowerBound(o.tieBroken.count) { j in
+    private static func tieBrokenPlace(of e: Entry, pod: SimPod, in o: Ordered, from: Int = 0) -> Int? {
+        let t = lowerBound(from: from, count: o.tieBroken.count) { j in
             let a = o.tieBroken[j]
             if a.high != e.high { return a.high < e.high }
             if a.low != e.low { return a.low < e.low }
@@ -281,9 +343,18 @@ struct EndpointBook {
         return a.arrival < b.arrival
     }
 
-    /// The first index in `0..<count` where `before` is false (`before` holds on a prefix).
-    private static func lowerBound(_ count: Int, _ before: (Int) -> Bool) -> Int {
-        var low = 0, high = count
+    /// The first index in `0..<count` where `before` is false (`before` holds on a prefix that
+    /// reaches at least to `from`), found from `from`: steps of 1, 2, 4… until one lands past
+    /// it, then halving (a galloping search) — a few looks when it is near, as it is for
+    /// sorted keys looked up one after another, and no more than twice a search's when far.
+    static func lowerBound(from: Int, count: Int, _ before: (Int) -> Bool) -> Int {
+        var low = from, high = from, step = 1
+        while high < count && before(high) {
+            low = high + 1
+            high = low + step
+            step *= 2
+        }
+        high = min(high, count)
         while low < high {
             let mid = (low + high) / 2
             if before(mid) { low = mid + 1 } else { high = mid }
