@@ -255,15 +255,19 @@ struct EndpointBook {
                 return Found(entry: e, pod: joined[k].pod, member: k)
             }
             found.sort { Self.stableLess($0.entry, $1.entry) }
-            let stable = found.map { ($0.entry, made[$0.member].value) }
-            Self.merge(stable, into: &o.stable, and: &o.endpoints, by: { a, _, b, _ in Self.stableLess(a, b) })
+            // (Entries and what goes with them in two lists: the entries are compared and
+            // moved as plain numbers, the others read only where two addresses tie.)
+            Self.merge(found.map(\.entry), found.map { made[$0.member].value }, into: &o.stable, and: &o.endpoints,
+                       by: { a, b in Self.stableLess(a, b) }, tie: { _, _ in false })
             Self.breakTies(&found)
-            let ranked = found.map { one -> (Entry, Ranked) in
+            let rankedEntries = found.map { one -> Entry in
                 var e = one.entry
                 e.conditions = Self.subsetBits(one.pod)
-                return (e, Ranked(pod: one.pod))
+                return e
             }
-            Self.merge(ranked, into: &o.tieBroken, and: &o.ranked) { a, x, b, y in Self.tieBrokenLess(a, x.pod, b, y.pod) }
+            Self.merge(rankedEntries, found.map { Ranked(pod: $0.pod) }, into: &o.tieBroken, and: &o.ranked,
+                       by: { a, b in a.high != b.high || a.low != b.low ? (a.high != b.high ? a.high < b.high : a.low < b.low) : nil },
+                       tie: { x, y in Self.tieBrokenLess(x.entry, x.value.pod, y.entry, y.value.pod) })
         }
         ordered = o
     }
@@ -426,24 +430,27 @@ struct EndpointBook {
         }
     }
 
-    /// Two lists in step, sorted by the first, with sorted `new` pairs merged in as `merge`
-    /// does.
-    private static func merge<T>(_ new: [(Entry, T)], into entries: inout [Entry], and values: inout [T], by less: (Entry, T, Entry, T) -> Bool) {
-        guard !new.isEmpty else { return }
+    /// Two lists in step, sorted by the first (with `tie` where `less` says nil), with sorted
+    /// new entries and their values merged in as `merge` does: the entries compared as they
+    /// are, the values read only where `less` cannot tell two entries apart.
+    private static func merge<T>(_ newEntries: [Entry], _ newValues: [T], into entries: inout [Entry], and values: inout [T],
+                                 by less: (Entry, Entry) -> Bool?, tie: ((entry: Entry, value: T), (entry: Entry, value: T)) -> Bool) {
+        guard !newEntries.isEmpty, newEntries.count == newValues.count else { return }
         var i = entries.count - 1
-        entries.append(contentsOf: new.lazy.map(\.0))
-        values.append(contentsOf: new.lazy.map(\.1))
+        entries.append(contentsOf: newEntries)
+        values.append(contentsOf: newValues)
         entries.withUnsafeMutableBufferPointer { e in
             values.withUnsafeMutableBufferPointer { v in
-                var j = new.count - 1, k = e.count - 1
+                var j = newEntries.count - 1, k = e.count - 1
                 while j >= 0 {
-                    if i >= 0 && !less(e[i], v[i], new[j].0, new[j].1) {
+                    let stays = i >= 0 && !(less(e[i], newEntries[j]) ?? tie((e[i], v[i]), (newEntries[j], newValues[j])))
+                    if stays {
                         e.swapAt(k, i)
                         v.swapAt(k, i)
                         i -= 1
                     } else {
-                        e[k] = new[j].0
-                        v[k] = new[j].1
+                        e[k] = newEntries[j]
+                        v[k] = newValues[j]
                         j -= 1
                     }
                     k -= 1
