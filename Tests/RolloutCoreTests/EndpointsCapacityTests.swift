@@ -200,7 +200,24 @@ final class EndpointsCapacityTests: XCTestCase {
             let strings = (0..<count).map { _ in (0..<Int.random(in: 0..<4, using: &random)).map { _ in usable[Int.random(in: 0..<usable.count, using: &random)] }.joined() }
             let expected = strings.indices.sorted { a, b in strings[a] != strings[b] ? strings[a] < strings[b] : a < b }
             XCTAssertEqual(StringOrder.sortedIndices(count: count) { strings[$0] }, expected, "round \(round): \(strings)")
+            // Sorted in parts and merged, as many strings are.
+            let inParts = StringOrder.sortedIndices(count: count, number: { _ in 0 }, string: { strings[$0] }, tie: { _, _ in nil }, parallelFrom: 0)
+            XCTAssertEqual(inParts, expected, "round \(round) in parts: \(strings)")
         }
+    }
+
+    /// Past `StringOrder.parallelFrom` the strings are sorted in parts on every core and
+    /// merged: the order is the one sort's — uids alike in their first 16 or 24 bytes, repeated
+    /// ones (ties by index), across the parts' boundary.
+    func testManyStringsSortedInPartsAreInStringOrder() {
+        var random = SeededRandom(seed: 47)
+        let count = StringOrder.parallelFrom + 1_001
+        let strings = (0..<count).map { i -> String in
+            let n = Int.random(in: 0..<20_000, using: &random)
+            return i % 3 == 0 ? String(format: "0f8fad5b-d9cb-469f-a165-%012d", n) : String(format: "0f8fad5b-d9cb-46%08d", n)
+        }
+        let expected = strings.indices.sorted { a, b in strings[a] != strings[b] ? strings[a] < strings[b] : a < b }
+        XCTAssertEqual(StringOrder.sortedIndices(count: count) { strings[$0] }, expected)
     }
 
     /// The same with a number first and a second string after (the order events are read
@@ -227,6 +244,10 @@ final class EndpointsCapacityTests: XCTestCase {
             let found = StringOrder.sortedIndices(count: count, number: { rows[$0].time }, string: { rows[$0].name },
                                                   tie: { a, b in rows[a].namespace != rows[b].namespace ? rows[a].namespace < rows[b].namespace : nil })
             XCTAssertEqual(found, expected, "round \(round): \(rows)")
+            let inParts = StringOrder.sortedIndices(count: count, number: { rows[$0].time }, string: { rows[$0].name },
+                                                    tie: { a, b in rows[a].namespace != rows[b].namespace ? rows[a].namespace < rows[b].namespace : nil },
+                                                    parallelFrom: 0)
+            XCTAssertEqual(inParts, expected, "round \(round) in parts: \(rows)")
         }
     }
 }

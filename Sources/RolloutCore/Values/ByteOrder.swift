@@ -91,62 +91,157 @@ enum StringOrder {
     /// byte order), any others as Strings. (Events are read back by time, name and namespace:
     /// at 10,000 replicas 20,000 of them, whose times repeat and whose names — a pod's name, a
     /// dot, a number — share their first 16 bytes with hundreds of others.)
-    static func sortedIndices(count: Int, number: (Int) -> Int, string: (Int) -> String, tie: (Int, Int) -> Bool?) -> [Int] {
+    /// (`parallelFrom`: from how many strings on they are sorted in parts, on every core.)
+    static func sortedIndices(count: Int, number: (Int) -> Int, string: (Int) -> String, tie: (Int, Int) -> Bool?,
+                              parallelFrom: Int = parallelFrom) -> [Int] {
         /// The whole order, from `string(i)` on, for strings compared as Strings.
         func stringPrecedes(_ a: Int, _ b: Int) -> Bool {
             let x = string(a), y = string(b)
             if x != y { return x < y }
             return tie(a, b) ?? (a < b)
         }
-        // `third`: an ASCII string's bytes 16 to 24, packed as the first 16 are, so that names
-        // that share their first 16 bytes (a pod's events: its ReplicaSet's name, a dash, its
-        // own suffix) are mostly told apart without comparing their bytes.
-        var keys: [(number: Int, high: UInt64, low: UInt64, third: UInt64, index: Int)] = []
-        keys.reserveCapacity(count)
-        // Each string's bytes, one after another: string i's are bytes[starts[i]..<starts[i + 1]],
-        // starts[i] negative (its bytes left out) when one is outside ASCII.
-        var bytes: [UInt8] = []
-        var starts: [Int] = []
-        starts.reserveCapacity(count + 1)
-        for i in 0..<count {
-            let text = string(i)
-            guard let packed = PackedPrefix(text) else {
-                return (0..<count).sorted { a, b in
-                    let m = number(a), n = number(b)
-                    return m != n ? m < n : stringPrecedes(a, b)
+        func fallback() -> [Int] {
+            (0..<count).sorted { a, b in
+                let m = number(a), n = number(b)
+                return m != n ? m < n : stringPrecedes(a, b)
+            }
+        }
+        // Many strings (a save's 300,000 uids at Kubernetes' limits): read and sorted in parts
+        // on every core, then merged — the order is total (the index breaks the last tie), so
+        // the merge gives what one sort gives.
+        let partCount = count >= parallelFrom ? max(2, Parallel.cores) : 1
+        guard partCount > 1 else {
+            guard var part = Part(0..<count, number: number, string: string) else { return fallback() }
+            let text = part.text.view
+            withExtendedLifetime(part.text) {
+                part.keys.sort { Self.precedes(text, $0, text, $1, stringPrecedes: stringPrecedes, tie: tie) }
+            }
+            return part.keys.map(\.index)
+        }
+        return withoutActuallyEscaping(number) { number in
+            withoutActuallyEscaping(string) { string in
+                withoutActuallyEscaping(stringPrecedes) { stringPrecedes in
+                    withoutActuallyEscaping(tie) { tie in
+                        let shared = ReadOnly((number: number, string: string, stringPrecedes: stringPrecedes, tie: tie))
+                        let made = Parallel.map(partCount) { p -> Part? in
+                            let range = (count * p / partCount)..<(count * (p + 1) / partCount)
+                            guard var part = Part(range, number: shared.value.number, string: shared.value.string) else { return nil }
+                            let text = part.text.view
+                            withExtendedLifetime(part.text) {
+                                part.keys.sort { Self.precedes(text, $0, text, $1, stringPrecedes: shared.value.stringPrecedes, tie: shared.value.tie) }
+                            }
+                            return part
+                        }
+                        let parts = made.compactMap { $0 }
+                        guard parts.count == partCount else { return fallback() }
+                        let texts = ReadOnly(parts.map(\.text.view))
+                        return withExtendedLifetime(parts.map(\.text)) {
+                            Parallel.merged(parts.indices.map { p in parts[p].keys.map { (part: p, key: $0) } }) { a, b in
+                                Self.precedes(texts.value[a.part], a.key, texts.value[b.part], b.key,
+                                              stringPrecedes: shared.value.stringPrecedes, tie: shared.value.tie)
+                            }.map(\.key.index)
+                        }
+                    }
                 }
             }
-            let start = bytes.count
-            var third: UInt64 = 0
-            let ascii = text.withUTF8Bytes { utf8 -> Bool in
-                var bits: UInt8 = 0
-                for byte in utf8 { bits |= byte }
-                guard bits < 0x80 else { return false }
-                bytes.append(contentsOf: utf8)
-                for k in min(16, utf8.count)..<min(24, utf8.count) { third |= UInt64(utf8[k]) << (56 - 8 * (k - 16)) }
-                return true
-            }
-            keys.append((number(i), packed.high, packed.low, third, i))
-            starts.append(ascii ? start : -1 - start)
         }
-        starts.append(bytes.count)
-        /// Where string i's bytes end: where the next one's begin.
-        func end(_ i: Int) -> Int { starts[i + 1] < 0 ? -1 - starts[i + 1] : starts[i + 1] }
-        bytes.withUnsafeBufferPointer { all in
-            keys.sort { a, b in
-                if a.number != b.number { return a.number < b.number }
-                if a.high != b.high { return a.high < b.high }
-                if a.low != b.low { return a.low < b.low }
-                let x = starts[a.index], y = starts[b.index]
-                guard x >= 0 && y >= 0 else { return stringPrecedes(a.index, b.index) }
-                // (Both ASCII: unequal packed bytes 16 to 24 decide as the bytes do, padding
-                // below every byte — a string ending there is a prefix of the other.)
-                if a.third != b.third { return a.third < b.third }
-                let p = UnsafeBufferPointer(rebasing: all[x..<end(a.index)]), q = UnsafeBufferPointer(rebasing: all[y..<end(b.index)])
-                if !ByteOrder.equal(p, q) { return ByteOrder.precedes(p, q) }
-                return tie(a.index, b.index) ?? (a.index < b.index)
+    }
+
+    /// From this many strings on, they are sorted in parts on every core.
+    static let parallelFrom = 50_000
+
+    /// A string's sort key: its number, its first 16 bytes packed, bytes 16 to 24 packed (ASCII
+    /// strings: names that share their first 16 bytes — a pod's events: its ReplicaSet's name,
+    /// a dash, its own suffix — are mostly told apart without comparing their bytes), its index.
+    typealias Key = (number: Int, high: UInt64, low: UInt64, third: UInt64, index: Int)
+
+    /// Whether `a` (of the part whose text is `p`) goes before `b` (of `q`'s): the numbers, the
+    /// packed bytes, then the bytes of strings wholly in ASCII (their order is byte order; any
+    /// others as Strings, `stringPrecedes`), then `tie`, then the index.
+    private static func precedes(_ p: Text.View, _ a: Key, _ q: Text.View, _ b: Key,
+                                 stringPrecedes: (Int, Int) -> Bool, tie: (Int, Int) -> Bool?) -> Bool {
+        if a.number != b.number { return a.number < b.number }
+        if a.high != b.high { return a.high < b.high }
+        if a.low != b.low { return a.low < b.low }
+        guard let x = p.bytes(of: a.index), let y = q.bytes(of: b.index) else { return stringPrecedes(a.index, b.index) }
+        // (Both ASCII: unequal packed bytes 16 to 24 decide as the bytes do, padding below
+        // every byte — a string ending there is a prefix of the other.)
+        if a.third != b.third { return a.third < b.third }
+        if !ByteOrder.equal(x, y) { return ByteOrder.precedes(x, y) }
+        return tie(a.index, b.index) ?? (a.index < b.index)
+    }
+
+    /// The keys of the strings of a range of indices, and their text.
+    struct Part {
+        var keys: [Key] = []
+        let text: Text
+
+        /// nil when a string's first 17 bytes are not all ASCII (`PackedPrefix`): all are then
+        /// compared as Strings.
+        init?(_ range: Range<Int>, number: (Int) -> Int, string: (Int) -> String) {
+            keys.reserveCapacity(range.count)
+            // Each string's bytes, one after another: string i's are
+            // bytes[starts[i - lower]..<starts[i - lower + 1]], starts negative (its bytes left
+            // out) when one is outside ASCII.
+            var bytes: [UInt8] = []
+            var starts: [Int] = []
+            starts.reserveCapacity(range.count + 1)
+            for i in range {
+                let text = string(i)
+                guard let packed = PackedPrefix(text) else { return nil }
+                let at = bytes.count
+                var third: UInt64 = 0
+                let ascii = text.withUTF8Bytes { utf8 -> Bool in
+                    var bits: UInt8 = 0
+                    for byte in utf8 { bits |= byte }
+                    guard bits < 0x80 else { return false }
+                    bytes.append(contentsOf: utf8)
+                    for k in min(16, utf8.count)..<min(24, utf8.count) { third |= UInt64(utf8[k]) << (56 - 8 * (k - 16)) }
+                    return true
+                }
+                keys.append((number(i), packed.high, packed.low, third, i))
+                starts.append(ascii ? at : -1 - at)
+            }
+            starts.append(bytes.count)
+            text = Text(bytes: bytes, starts: starts, lower: range.lowerBound)
+        }
+    }
+
+    /// A part's bytes and where each string's lie, held in memory of their own so that a
+    /// comparison reads them through plain pointers (`View`), nothing retained.
+    final class Text: @unchecked Sendable {
+        private let bytes: UnsafeMutableBufferPointer<UInt8>
+        private let starts: UnsafeMutableBufferPointer<Int>
+        private let lower: Int
+
+        init(bytes: [UInt8], starts: [Int], lower: Int) {
+            self.bytes = .allocate(capacity: bytes.count)
+            _ = self.bytes.initialize(from: bytes)
+            self.starts = .allocate(capacity: starts.count)
+            _ = self.starts.initialize(from: starts)
+            self.lower = lower
+        }
+
+        deinit {
+            bytes.deallocate()
+            starts.deallocate()
+        }
+
+        /// Valid while the Text is.
+        var view: View { View(bytes: UnsafeBufferPointer(bytes), starts: UnsafeBufferPointer(starts), lower: lower) }
+
+        struct View: @unchecked Sendable {
+            let bytes: UnsafeBufferPointer<UInt8>
+            let starts: UnsafeBufferPointer<Int>
+            let lower: Int
+
+            /// String i's bytes, nil when one is outside ASCII.
+            func bytes(of i: Int) -> UnsafeBufferPointer<UInt8>? {
+                let k = i - lower
+                guard starts[k] >= 0 else { return nil }
+                let next = starts[k + 1]
+                return UnsafeBufferPointer(rebasing: bytes[starts[k]..<(next < 0 ? -1 - next : next)])
             }
         }
-        return keys.map(\.index)
     }
 }
