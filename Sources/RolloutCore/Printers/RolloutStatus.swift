@@ -120,16 +120,22 @@ public enum RolloutStatus {
         }
         guard let template = resource.object["spec"]?["template"]?.objectValue else { return nil }
         guard let new = c.replicaSets(ownedBy: resource.uid).first(where: { c.templatesEqual($0.template, template) }) else { return nil }
-        let pods = c.pods(ownedBy: new.uid).filter(\.isActive)
-        guard !pods.isEmpty, pods.count >= new.specReplicas else { return nil }
+        // Its active pods counted as they change (PodCounts), and visited only until one is
+        // not stuck — mostly the first: every Deployment that moved is asked at every instant
+        // it waits, and visiting all its pods each time was a trip to memory per pod.
+        let active = c.podCounts(of: new.uid).active
+        guard active > 0, active >= new.specReplicas else { return nil }
         var stuck: [(pod: SimPod, reason: String, detail: String)] = []
-        for pod in pods {
+        for pod in c.pods(ownedBy: new.uid) where pod.isActive {
             guard let why = Kubelet.stuck(pod) else { return nil }
             stuck.append((pod, why.reason, why.detail))
         }
+        #if DEBUG
+        precondition(stuck.count == active, "rollout status: kept count of active pods of ReplicaSet \(new.name) differs from its pods")
+        #endif
         let reason = stuck.map(\.reason).sorted().first ?? ""
         guard let example = stuck.sorted(by: { $0.pod.name < $1.pod.name }).first(where: { $0.reason == reason }) else { return nil }
         let detail = example.detail
-        return "deployment \"\(resource.name)\" failed: all \(pods.count) new pods are in \(reason): pod \(example.pod.name) \(detail)"
+        return "deployment \"\(resource.name)\" failed: all \(stuck.count) new pods are in \(reason): pod \(example.pod.name) \(detail)"
     }
 }
