@@ -1579,8 +1579,8 @@ struct TimerQueue {
     mutating func popAll(at time: Timestamp) -> [Action] {
         var result: [Action] = []
         while let first = heap.first, first.time <= time {
-            if let action = actions[first.slot] { result.append(action) }
-            actions[first.slot] = nil
+            // (Moved out of its slot, not copied and let go there.)
+            if let action = actions[first.slot].take() { result.append(action) }
             freeSlots.append(first.slot)
             heap.swapAt(0, heap.count - 1)
             heap.removeLast()
