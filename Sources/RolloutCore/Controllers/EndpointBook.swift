@@ -266,7 +266,7 @@ struct EndpointBook {
                 return e
             }
             Self.merge(rankedEntries, found.map { Ranked(pod: $0.pod) }, into: &o.tieBroken, and: &o.ranked,
-                       by: { a, b in a.high != b.high || a.low != b.low ? (a.high != b.high ? a.high < b.high : a.low < b.low) : nil },
+                       by: { a, b in Self.addressLess(a, b) },
                        tie: { x, y in Self.tieBrokenLess(x.entry, x.value.pod, y.entry, y.value.pod) })
         }
         ordered = o
@@ -332,11 +332,16 @@ struct EndpointBook {
     private static func tieBrokenPlace(of e: Entry, pod: SimPod, in o: Ordered, from: Int = 0) -> Int? {
         let t = lowerBound(from: from, count: o.tieBroken.count) { j in
             let a = o.tieBroken[j]
-            if a.high != e.high { return a.high < e.high }
-            if a.low != e.low { return a.low < e.low }
-            return tieBrokenLess(a, o.ranked[j].pod, e, pod)
+            return addressLess(a, e) ?? tieBrokenLess(a, o.ranked[j].pod, e, pod)
         }
         return t < o.tieBroken.count && o.tieBroken[t].arrival == e.arrival ? t : nil
+    }
+
+    /// Whether `a`'s address goes before `b`'s; nil when they are one address.
+    private static func addressLess(_ a: Entry, _ b: Entry) -> Bool? {
+        if a.high != b.high { return a.high < b.high }
+        if a.low != b.low { return a.low < b.low }
+        return nil
     }
 
     /// The Endpoints' order: by address, then uid, then arrival.
