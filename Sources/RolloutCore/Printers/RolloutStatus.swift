@@ -123,7 +123,7 @@ public enum RolloutStatus {
         // Its active pods counted as they change (PodCounts), and visited only until one is
         // not stuck — mostly the first: every Deployment that moved is asked at every instant
         // it waits, and visiting all its pods each time was a trip to memory per pod.
-        let active = c.podCounts(of: new.uid).active
+        let active = c.activePodCount(of: new.uid)
         guard active > 0, active >= new.specReplicas else { return nil }
         var stuck: [(pod: SimPod, reason: String, detail: String)] = []
         for pod in c.pods(ownedBy: new.uid) where pod.isActive {

@@ -521,6 +521,11 @@ public final class Cluster {
         return made
     }
 
+    /// How many pods `uid` owns that are active (not terminating, not gone), read without
+    /// keeping counts for an owner that has none yet (a reader's question, as `rollout status`
+    /// asks it, leaves the cluster as it was).
+    func activePodCount(of uid: String) -> Int { podCountsByOwner[uid]?.active ?? 0 }
+
     /// The namespace and name of every ReplicaSet in `replicaSets`, deleted ones too (none
     /// leaves it, and a name never changes): looked at before the ReplicaSets themselves.
     private var replicaSetNames: Set<PodName> = []
