@@ -111,11 +111,7 @@ enum StringOrder {
         // the merge gives what one sort gives.
         let partCount = count >= parallelFrom ? max(2, Parallel.cores) : 1
         guard partCount > 1 else {
-            guard var part = Part(0..<count, number: number, string: string) else { return fallback() }
-            let text = part.text.view
-            withExtendedLifetime(part.text) {
-                part.keys.sort { Self.precedes(text, $0, text, $1, stringPrecedes: stringPrecedes, tie: tie) }
-            }
+            guard let part = sortedPart(0..<count, number: number, string: string, stringPrecedes: stringPrecedes, tie: tie) else { return fallback() }
             return part.keys.map(\.index)
         }
         return withoutActuallyEscaping(number) { number in
@@ -125,12 +121,8 @@ enum StringOrder {
                         let shared = ReadOnly((number: number, string: string, stringPrecedes: stringPrecedes, tie: tie))
                         let made = Parallel.map(partCount) { p -> Part? in
                             let range = (count * p / partCount)..<(count * (p + 1) / partCount)
-                            guard var part = Part(range, number: shared.value.number, string: shared.value.string) else { return nil }
-                            let text = part.text.view
-                            withExtendedLifetime(part.text) {
-                                part.keys.sort { Self.precedes(text, $0, text, $1, stringPrecedes: shared.value.stringPrecedes, tie: shared.value.tie) }
-                            }
-                            return part
+                            return sortedPart(range, number: shared.value.number, string: shared.value.string,
+                                              stringPrecedes: shared.value.stringPrecedes, tie: shared.value.tie)
                         }
                         let parts = made.compactMap { $0 }
                         guard parts.count == partCount else { return fallback() }
@@ -145,6 +137,18 @@ enum StringOrder {
                 }
             }
         }
+    }
+
+    /// The strings of `range` as a part, its keys sorted; nil when one is not all ASCII in its
+    /// first 17 bytes (`Part`).
+    private static func sortedPart(_ range: Range<Int>, number: (Int) -> Int, string: (Int) -> String,
+                                   stringPrecedes: (Int, Int) -> Bool, tie: (Int, Int) -> Bool?) -> Part? {
+        guard var part = Part(range, number: number, string: string) else { return nil }
+        let text = part.text.view
+        withExtendedLifetime(part.text) {
+            part.keys.sort { precedes(text, $0, text, $1, stringPrecedes: stringPrecedes, tie: tie) }
+        }
+        return part
     }
 
     /// From this many strings on, they are sorted in parts on every core.
