@@ -173,8 +173,7 @@ struct EndpointBook {
         if !change.moved.isEmpty {
             // Each one that moved is found in each order from where the one before it in that
             // order was (their keys sorted first), its stamp taken, its endpoint made again.
-            var places: [Int] = []
-            for place in change.moved.sorted() where places.last != place { places.append(place) }
+            let places = Self.rising(change.moved)
             var found: [Found] = []
             found.reserveCapacity(places.count)
             for i in places {
@@ -182,62 +181,37 @@ struct EndpointBook {
                 found.append(Found(entry: entry(members[i]), pod: members[i].pod, member: i))
             }
             found.sort { Self.stableLess($0.entry, $1.entry) }
-            var from = 0
-            for one in found {
-                let e = one.entry
-                let k = Self.lowerBound(from: from, count: o.stable.count) { Self.stableLess(o.stable[$0], e) }
-                from = k
-                if k < o.stable.count, o.stable[k].arrival == e.arrival {
-                    let made = endpoint(one.pod, members[one.member].address)
-                    o.endpoints[k] = made.value
-                    o.stable[k].conditions = made.conditions
-                }
+            for (one, k) in zip(found, Self.stablePlaces(of: found, in: o)) {
+                guard let k else { continue }
+                let made = endpoint(one.pod, members[one.member].address)
+                o.endpoints[k] = made.value
+                o.stable[k].conditions = made.conditions
             }
             // In the Endpoints' order: its bits again, its address asked for again when listed
             // (the pod's own, kept while its IP and node stay: `EndpointsController.addressValue`).
-            Self.breakTies(&found)
-            from = 0
-            for one in found {
-                guard let t = Self.tieBrokenPlace(of: one.entry, pod: one.pod, in: o, from: from) else { return }
-                from = t
+            guard let tieBroken = Self.tieBrokenPlaces(of: &found, in: o) else { return }
+            for (one, t) in zip(found, tieBroken) {
                 o.tieBroken[t].conditions = Self.subsetBits(one.pod)
                 o.ranked[t].address = nil
             }
         }
         if !change.left.isEmpty {
             // Each one that left is looked up in each list (members by arrival, the orders by
-            // their keys, the arrival telling ties apart), and the lists close up behind the
-            // first place: the members that stay are not each looked up in what left (a
-            // Service of 100,000 endpoints loses a few thousand at a sync).
-            var places: [Int] = []
-            for place in change.left.sorted() where places.last != place { places.append(place) }
-            // (In each order from where the one before was found, as the moved ones are.)
+            // their keys, the arrival telling ties apart, each from where the one before was
+            // found, as the moved ones are), and the lists close up behind the first place: the
+            // members that stay are not each looked up in what left (a Service of 100,000
+            // endpoints loses a few thousand at a sync).
+            let places = Self.rising(change.left)
             var found = places.map { Found(entry: entry(members[$0]), pod: members[$0].pod, member: $0) }
             found.sort { Self.stableLess($0.entry, $1.entry) }
-            var stablePlaces: [Int] = [], tieBrokenPlaces: [Int] = []
-            stablePlaces.reserveCapacity(found.count)
-            tieBrokenPlaces.reserveCapacity(found.count)
-            var from = 0
-            for one in found {
-                let e = one.entry
-                let k = Self.lowerBound(from: from, count: o.stable.count) { Self.stableLess(o.stable[$0], e) }
-                // Not where its keys say (the orders do not hold): the orders are given up,
-                // and the sync makes the endpoints from all the pods, as with no book.
-                guard k < o.stable.count, o.stable[k].arrival == e.arrival else { return }
-                stablePlaces.append(k)
-                from = k
-            }
-            Self.breakTies(&found)
-            from = 0
-            for one in found {
-                guard let t = Self.tieBrokenPlace(of: one.entry, pod: one.pod, in: o, from: from) else { return }
-                tieBrokenPlaces.append(t)
-                from = t
-            }
+            // Not where its keys say (the orders do not hold): the orders are given up, and the
+            // sync makes the endpoints from all the pods, as with no book.
+            let stable = Self.stablePlaces(of: found, in: o).compactMap { $0 }
+            guard stable.count == found.count, let tieBroken = Self.tieBrokenPlaces(of: &found, in: o) else { return }
             // (Found in rising order: each is where it sorts, and no two are one.)
             Self.remove(at: places, from: &members)
-            Self.remove(at: stablePlaces, from: &o.stable, and: &o.endpoints)
-            Self.remove(at: tieBrokenPlaces, from: &o.tieBroken, and: &o.ranked)
+            Self.remove(at: stable, from: &o.stable, and: &o.endpoints)
+            Self.remove(at: tieBroken, from: &o.tieBroken, and: &o.ranked)
         }
         if !change.joined.isEmpty {
             let joined = change.joined.compactMap { pod -> Member? in
@@ -302,6 +276,41 @@ struct EndpointBook {
         var member: Int
     }
 
+    /// Places (of members) rising, each once.
+    private static func rising(_ places: [Int]) -> [Int] {
+        var unique: [Int] = []
+        unique.reserveCapacity(places.count)
+        for place in places.sorted() where unique.last != place { unique.append(place) }
+        return unique
+    }
+
+    /// Where each of `found` (in the slices' order) stands in that order, each searched from
+    /// where the one before was: nil for one not where its keys say.
+    private static func stablePlaces(of found: [Found], in o: Ordered) -> [Int?] {
+        var from = 0
+        return found.map { one in
+            let e = one.entry
+            let k = lowerBound(from: from, count: o.stable.count) { stableLess(o.stable[$0], e) }
+            from = k
+            return k < o.stable.count && o.stable[k].arrival == e.arrival ? k : nil
+        }
+    }
+
+    /// `found` (in the slices' order) put in the Endpoints' order, and where each stands there,
+    /// each searched from where the one before was: nil when one is not where its keys say.
+    private static func tieBrokenPlaces(of found: inout [Found], in o: Ordered) -> [Int]? {
+        breakTies(&found)
+        var places: [Int] = []
+        places.reserveCapacity(found.count)
+        var from = 0
+        for one in found {
+            guard let t = tieBrokenPlace(of: one.entry, pod: one.pod, in: o, from: from) else { return nil }
+            places.append(t)
+            from = t
+        }
+        return places
+    }
+
     /// Members in the slices' order (`stableLess`) put in the Endpoints' order: the two differ
     /// only among those of one address (by uid there), so only such runs are sorted again.
     private static func breakTies(_ found: inout [Found]) {
@@ -328,8 +337,9 @@ struct EndpointBook {
     }
 
     /// Where a member's entry (`e`, of `pod`) stands in the Endpoints' order, nil when not
-    /// where its keys say. (The pods are read only where two addresses tie.)
-    private static func tieBrokenPlace(of e: Entry, pod: SimPod, in o: Ordered, from: Int = 0) -> Int? {
+    /// where its keys say; searched from `from` (`lowerBound(from:)`). (The pods are read only
+    /// where two addresses tie.)
+    private static func tieBrokenPlace(of e: Entry, pod: SimPod, in o: Ordered, from: Int) -> Int? {
         let t = lowerBound(from: from, count: o.tieBroken.count) { j in
             let a = o.tieBroken[j]
             return addressLess(a, e) ?? tieBrokenLess(a, o.ranked[j].pod, e, pod)
