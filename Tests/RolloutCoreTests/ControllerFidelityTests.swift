@@ -63,6 +63,56 @@ final class ControllerFidelityTests: XCTestCase {
         XCTAssertNil(availableAt[1], "both pods became available at the same instant: \(availableAt)")
     }
 
+    // deployment_controller.go NewDeploymentController: the Deployment controller's informers
+    // are Deployments and ReplicaSets; of pods only deletePod, which queues a Recreate
+    // Deployment. A pod that moves is its Deployment's to sample and look at again; it queues
+    // the Deployment for a sync only through its ReplicaSet's status write — or, under
+    // Recreate, at once.
+    func testAPodQueuesItsDeploymentThroughItsReplicaSetUnlessRecreate() throws {
+        func deployment(_ name: String, strategy: String) -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: \(name)}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: \(name)}}
+              strategy: \(strategy)
+              template:
+                metadata: {labels: {app: \(name)}}
+                spec: {containers: [{name: app, image: "app:1"}]}
+            """
+        }
+        let (_, c) = try bareCluster(self, nodes: 1, deployment("rolling", strategy: "{}") + "\n---\n" + deployment("recreate", strategy: "{type: Recreate}"))
+        let keys = ["rolling", "recreate"].map { ObjectKey(type: "apps/Deployment", namespace: "default", name: $0) }
+        let outcome = EventLoop.run(c, timeout: Duration(seconds: 60), until: { c in
+            keys.allSatisfy { key in c.deployments[key].map(RolloutStatus.evaluate).map { if case .done = $0 { return true } else { return false } } ?? false }
+        })
+        XCTAssertEqual(outcome, .conditionMet)
+        let uids = try keys.map { try XCTUnwrap(c.deployments[$0]?.uid) }
+        XCTAssertEqual(c.recreateDeployments, [uids[1]])
+        func pod(of uid: String) throws -> SimPod {
+            try XCTUnwrap(c.pods.values.filter { p in c.replicaSets[p.ownerUID]?.ownerUID == uid && !p.gone }.min { $0.name < $1.name })
+        }
+        // A move that leaves the ReplicaSet's status as it was (a restart count, here).
+        c.deploymentsToSync = []
+        c.statusesToEvaluate = []
+        c.timelinesToSample = []
+        for uid in uids { c.updatePod(try pod(of: uid)) { $0.epoch += 1 } }
+        XCTAssertFalse(c.deploymentsToSync.contains(uids[0]), "a RollingUpdate Deployment is not queued by a pod")
+        XCTAssertTrue(c.deploymentsToSync.contains(uids[1]), "a Recreate Deployment is queued by its pods")
+        for uid in uids {
+            XCTAssertTrue(c.statusesToEvaluate.contains(uid) && c.timelinesToSample.contains(uid), "a moved pod's Deployment is looked at again")
+        }
+        // A move that changes its ReplicaSet's status (the pod is no longer ready): the
+        // ReplicaSet controller writes it, and that queues the Deployment.
+        c.deploymentsToSync = []
+        c.updatePod(try pod(of: uids[0])) { $0.ready = false }
+        XCTAssertFalse(c.deploymentsToSync.contains(uids[0]))
+        _ = ReplicaSetController.sync(in: c)
+        XCTAssertTrue(c.deploymentsToSync.contains(uids[0]), "the ReplicaSet's status write queues its Deployment")
+    }
+
     // sync.go scaleReplicaSet, 1.32 (PR #125118): "Scaled up|down replica set <rs> from <old>
     // to <new>", creation included.
     func testScalingEventsUse132Wording() throws {

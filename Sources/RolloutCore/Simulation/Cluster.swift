@@ -43,10 +43,29 @@ public final class Cluster {
     var sampleEveryTimeline = true
     /// The Deployments (by uid) whose timelines count each Service's endpoints.
     var timelineServiceReaders: [ObjectKey: Set<String>] = [:]
-    /// A pod of the ReplicaSet `uid` moved (or became available): its Deployment is synced (a
-    /// Recreate waits for its old pods to go) and its timeline sampled again.
+    /// A pod of the ReplicaSet `uid` moved (or became available): its Deployment's timeline is
+    /// sampled and its rollout status looked at again. The Deployment controller watches
+    /// Deployments and ReplicaSets, and pods only for a Recreate (`deployment_controller.go`
+    /// NewDeploymentController: the pod informer's one handler is deletePod, which queues a
+    /// Recreate Deployment whose pods are all gone): a pod that moves the ReplicaSet's status
+    /// syncs the Deployment through the ReplicaSet controller's status write (`update(_:)`),
+    /// and a sync for the pod alone, before that write, changed nothing. A Recreate is synced
+    /// at every move of its pods (it waits for its old pods to go).
     func replicaSetPodsMoved(_ uid: String) {
-        if let deployment = deployment(owning: uid), !deployment.isEmpty { deploymentMoved(deployment) }
+        guard let deployment = deployment(owning: uid), !deployment.isEmpty else { return }
+        if recreateDeployments.contains(deployment) { deploymentsToSync.insert(deployment) }
+        workloadMoved(deployment)
+    }
+    /// The Deployments (by uid) whose strategy is Recreate.
+    private(set) var recreateDeployments: Set<String> = []
+
+    /// Keeps `recreateDeployments` as a Deployment, loaded or written, is.
+    private func noteStrategy(_ resource: Resource) {
+        if case .recreate = typed(resource).strategy {
+            recreateDeployments.insert(resource.uid)
+        } else {
+            recreateDeployments.remove(resource.uid)
+        }
     }
 
     /// Deployments (by uid) the Deployment controller syncs at its next pass: what its
@@ -261,6 +280,7 @@ public final class Cluster {
         for d in try list(Self.deploymentType) {
             deployments[d.key] = d
             deploymentKeys[d.uid] = d.key
+            noteStrategy(d)
         }
         for set in try list(StatefulSetController.type) {
             statefulSets[set.key] = set
@@ -832,6 +852,7 @@ public final class Cluster {
         }
         deployments[resource.key] = resource
         deploymentKeys[resource.uid] = resource.key
+        noteStrategy(resource)
         dirtyDeployments.insert(resource.key)
         deploymentMoved(resource.uid)
     }
