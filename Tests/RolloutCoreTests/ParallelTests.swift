@@ -74,4 +74,25 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(left, [0, 0, 0])
         XCTAssertNil(dropped, "what a task drops is let go of")
     }
+
+    // `alongside`: the work runs on a thread of its own at the same time as the body (it
+    // waits for a signal the body gives), and is over when the result comes back.
+    func testWorkAlongsideRunsAtTheSameTimeAndIsDoneOnReturn() {
+        final class Box: @unchecked Sendable {
+            var sawBody = false
+            var finished = false
+        }
+        let box = Box()
+        let bodyStarted = DispatchSemaphore(value: 0)
+        let result = Parallel.alongside({
+            box.sawBody = bodyStarted.wait(timeout: .now() + 30) == .success
+            box.finished = true
+        }) { () -> Int in
+            bodyStarted.signal()
+            return (1...100).reduce(0, +)
+        }
+        XCTAssertEqual(result, 5050)
+        XCTAssertTrue(box.sawBody, "the work ran while the body did")
+        XCTAssertTrue(box.finished, "the work is done when the result comes back")
+    }
 }

@@ -388,7 +388,6 @@ public final class Cluster {
         // In uid order (`pods.keys.sorted()`, found by sorting integers: StringOrder).
         let loaded = Array(pods.values)
         let podsInOrder = StringOrder.sortedIndices(count: loaded.count) { loaded[$0].uid }.map { loaded[$0] }
-        for pod in podsInOrder { _ = servicePods.services(of: pod) }
         for e in try list(Self.endpointsType) { endpoints[e.key] = e }
         for i in try list(Self.ingressType) { ingresses[i.key] = i }
         for i in try list(IngressClassAdmission.type) { ingressClasses[i.name] = i }
@@ -400,24 +399,14 @@ public final class Cluster {
         for key in endpointSlices.keys {
             endpointSlices[key]?.sort { ($0.creationTimestamp ?? "", $0.name) < ($1.creationTimestamp ?? "", $1.name) }
         }
-        // Events, the most numerous after pods, are not read into SimEvents: each one's key,
-        // series, last time and pod are kept (`StoredEvents`), from its compact line without
-        // its strings made (`CompactLineReader.eventSummary`; any other line read in full, as
-        // strictly as before). Read on every core, in no order, no key sorted or looked up.
-        let loadedPods = ReadOnly(pods)
-        let refParts = try store.readAllParts(Self.eventType, fast: { key, json in
-            CompactLineReader.eventSummary(json).map { summary in
-                StoredEvents.Ref(key: key, series: summary.series, last: summary.last, pod: summary.podUID.flatMap { loadedPods.value[$0] })
-            }
-        }, transform: { stored in
-            Self.loadedEvent(stored).map { event in
-                StoredEvents.Ref(key: Table.Key(namespace: event.namespace, name: event.name), series: EventSeriesHash.of(event.seriesKey),
-                                 last: event.last.milliseconds, pod: event.involvedKind == "Pod" ? loadedPods.value[event.involvedUID] : nil)
-            }
-        })
-        storedEvents = StoredEvents(refParts.flatMap { $0 })
-        // Endpoint updates still propagating when the last command stopped.
-        for pending in try list(Self.pendingEndpointsType) {
+        // The last two lists are read before the events (the store is read on this thread
+        // only) and their damage reported after the events', as it was when they were read
+        // after them.
+        let pendingList = Result { () throws(StoreError) in try list(Self.pendingEndpointsType) }
+        let timelineList = Result { () throws(StoreError) in try list(Timeline.type) }
+        // Endpoint updates still propagating when the last command stopped (their timers set
+        // before the kubelet's, as always).
+        for pending in (try? pendingList.get()) ?? [] {
             let key = ObjectKey(type: Self.endpointsType.storageKey, namespace: pending.namespace ?? "default", name: pending.name)
             for item in pending.object["updates"]?.arrayValue ?? [] {
                 guard let at = item["at"]?.stringValue.flatMap(Timestamp.init(parsing:)), let subsets = item["subsets"] else { continue }
@@ -429,14 +418,46 @@ public final class Cluster {
             }
         }
         pendingKeysAtLoad = Set(pendingEndpoints.keys)
-        for t in try list(Timeline.type) {
+        for t in (try? timelineList.get()) ?? [] {
             if let timeline = Timeline(t) { timelines[Timeline.workloadKey(t)] = timeline }
         }
+        // Events, the most numerous after pods, are not read into SimEvents: each one's key,
+        // series, last time and pod are kept (`StoredEvents`), from its compact line without
+        // its strings made (`CompactLineReader.eventSummary`; any other line read in full, as
+        // strictly as before). Read on every core, in no order, no key sorted or looked up —
+        // while a thread of its own makes the pods' indices and timers (`indexLoadedPods`),
+        // which reads no stored object and changes nothing the reading reads (a pod is only
+        // found there, by its uid in a copy of the table of pods).
+        let loadedPods = ReadOnly(pods)
+        let cluster = ReadOnly(self)
+        let inOrder = ReadOnly(podsInOrder)
+        let refParts = Parallel.alongside({ cluster.value.indexLoadedPods(inOrder.value) }) {
+            Result { () throws(StoreError) in
+                try store.readAllParts(Self.eventType, fast: { key, json in
+                    CompactLineReader.eventSummary(json).map { summary in
+                        StoredEvents.Ref(key: key, series: summary.series, last: summary.last, pod: summary.podUID.flatMap { loadedPods.value[$0] })
+                    }
+                }, transform: { stored in
+                    Self.loadedEvent(stored).map { event in
+                        StoredEvents.Ref(key: Table.Key(namespace: event.namespace, name: event.name), series: EventSeriesHash.of(event.seriesKey),
+                                         last: event.last.milliseconds, pod: event.involvedKind == "Pod" ? loadedPods.value[event.involvedUID] : nil)
+                    }
+                })
+            }
+        }
+        storedEvents = StoredEvents(try refParts.get().flatMap { $0 })
+        _ = try pendingList.get()
+        _ = try timelineList.get()
+    }
+
+    /// The indices and timers of the pods just loaded, in uid order: each pod's Services, then
+    /// one pass for the counts and indices and each pod's next transition (the kubelet's
+    /// timers are set in that order). (Two passes, the first in the dictionary's order, read
+    /// every pod twice: at 100,000 pods, two cache misses each. `deployment(owning:)` asks the
+    /// last owner first, not hashing its uid again.) Reads no stored object.
+    private func indexLoadedPods(_ podsInOrder: [SimPod]) {
+        for pod in podsInOrder { _ = servicePods.services(of: pod) }
         podNames.reserveCapacity(pods.capacity)
-        // One pass over the pods, in uid order (the kubelet's timers are set in that order):
-        // the counts and indices, and each pod's next transition. (Two passes, the first in
-        // the dictionary's order, read every pod twice: at 100,000 pods, two cache misses
-        // each. `deployment(owning:)` asks the last owner first, not hashing its uid again.)
         for pod in podsInOrder {
             if !pod.gone, let deployment = deployment(owning: pod.ownerUID), !deployment.isEmpty { liveCount(deployment).live += 1 }
             if !pod.gone, pod.ownerKind != "ReplicaSet", !pod.ownerUID.isEmpty { liveCount(pod.ownerUID).live += 1 }

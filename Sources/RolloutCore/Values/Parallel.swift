@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,6 +59,23 @@ enum Parallel {
             var item = (handed.base + i).move()
             return body(i, &item)
         }
+    }
+
+    /// `work` on a thread of its own while `body` runs on this one (where it may spread over
+    /// every core itself); `body`'s result once both are done. The two must not touch the
+    /// same mutable state: what each makes is the same whatever their timing.
+    static func alongside<T>(_ work: @escaping @Sendable () -> Void, _ body: () -> T) -> T {
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            work()
+            done.signal()
+        }
+        // (The main thread's size: the work is what this thread would have run.)
+        thread.stackSize = 8 << 20
+        thread.start()
+        let result = body()
+        done.wait()
+        return result
     }
 
     /// Sorted runs merged into one sorted list, two runs at a time on every core; of equal
