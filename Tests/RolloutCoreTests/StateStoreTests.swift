@@ -76,6 +76,18 @@ final class StateStoreTests: XCTestCase {
         let after = FileIO.filesIn("\(directory)/objects").filter { $0.hasPrefix("ConfigMap_") }
         XCTAssertEqual(after.count, 8)
         XCTAssertEqual(Set(after).subtracting(shards).count, 2, "one shard replaced, the old files removed")
+        // Leftovers of writers killed mid-commit — many, so that they are removed on every
+        // core — go at the next commit; a file the store never names stays.
+        let leftovers = (0..<100).flatMap { i in ["objects", "rows"].map { StorageNames.shardBase(type: "ConfigMap", commit: 99, ordinal: 0, shard: i) + ".\($0)" } }
+        for name in leftovers + ["notes.txt"] { try FileIO.writeAtomically(Array("x".utf8), to: "\(directory)/objects/\(name)") }
+        store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        try store.update(configMap("cm-0002", "w"), previous: try XCTUnwrap(store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: "cm-0002"))))
+        try store.commit()
+        store.close()
+        let left = Set(FileIO.filesIn("\(directory)/objects"))
+        XCTAssertTrue(left.isDisjoint(with: leftovers), "leftovers removed: \(left.intersection(leftovers).sorted().prefix(3))")
+        XCTAssertTrue(left.contains("notes.txt"))
+        XCTAssertEqual(left.filter { $0.hasPrefix("ConfigMap_") }.count, 8)
     }
 
     /// `readAllParts` (events, read in no order) reads every object `forEachBatch` (pods, in key

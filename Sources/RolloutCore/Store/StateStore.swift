@@ -889,9 +889,10 @@ public final class StateStore {
         // Old shards are unreferenced now; so are leftovers of writers killed mid-commit.
         let referenced = Set(tables.values.flatMap(\.files).flatMap { ["\($0).objects", "\($0).rows"] }
                              + tables.values.map { "\($0.templatesFile).templates" })
-        for name in FileIO.list("\(directory)/objects") where !referenced.contains(name) && StorageNames.isStoreFile(name) {
-            FileIO.remove("\(directory)/objects/\(name)")
-        }
+        // (Removed on every core: a file's blocks are freed after its directory's lock is let
+        // go, so two removals overlap — 2,000 files after a roll of 150,000 pods.)
+        let unreferenced = ReadOnly(FileIO.list("\(directory)/objects").filter { !referenced.contains($0) && StorageNames.isStoreFile($0) })
+        _ = Parallel.map(unreferenced.value.count, grain: 32) { FileIO.remove("\(directory)/objects/\(unreferenced.value[$0])") }
         for name in FileIO.list(directory) where name.hasPrefix(".tmp-") {
             FileIO.remove("\(directory)/\(name)")
         }
