@@ -163,6 +163,34 @@ final class StateStoreTests: XCTestCase {
     /// The keys of a table of many shards, sorted shard by shard on every core and merged two
     /// runs at a time, come out as sorting them all at once orders them, for every namespace
     /// and for all.
+    /// `forEachBatch` makes the next batch on the other cores while `body` takes one: the
+    /// batches still come one at a time, in key order, each whole; a `body` that throws is
+    /// the error, and no batch comes after it.
+    func testBatchesComeInKeyOrderWhileTheNextIsMade() throws {
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        for i in 0..<2000 { try store.create(configMap(String(format: "cm-%04d", (i * 7919) % 2000))) }
+        try store.commit()
+        store.close()
+        store = try StateStore(directory: directory, writable: false)
+        defer { store.close() }
+        let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
+        @Sendable func name(_ stored: CompactPod.Stored) -> String {
+            guard case .full(let r) = stored else { return "compact" }
+            return r.name
+        }
+        var batches: [[String]] = []
+        try store.forEachBatch(type, batch: 300, transform: name) { (batch: [String]) throws(StoreError) in batches.append(batch) }
+        XCTAssertEqual(batches.map(\.count), [300, 300, 300, 300, 300, 300, 200])
+        XCTAssertEqual(batches.flatMap { $0 }, (0..<2000).map { String(format: "cm-%04d", $0) })
+        var calls = 0
+        XCTAssertThrowsError(try store.forEachBatch(type, batch: 300, transform: name) { (_: [String]) throws(StoreError) in
+            calls += 1
+            if calls == 3 { throw StoreError.io(path: "body", reason: "stopped at the third batch") }
+        }) { error in XCTAssertTrue("\(error)".contains("stopped at the third batch"), "\(error)") }
+        XCTAssertEqual(calls, 3)
+    }
+
     func testKeysOfManyShardsMergeIntoOneSortedOrder() {
         var table = Table(shardCount: 16, files: Array(repeating: "", count: 16))
         var random = SeededRandom(seed: 7)

@@ -335,31 +335,68 @@ public final class StateStore {
 
     /// Every object of `type` in order, each parsed and handed to `transform` on the core that
     /// parsed it, `batch` at a time: the parsed object lives and goes on that core (its tree
-    /// is freed there too), and `body` gets only what `transform` made of each.
+    /// is freed there too), and `body` gets only what `transform` made of each. While `body`
+    /// takes a batch on a thread of its own, the next is made on this one and the others
+    /// (`Parallel.alongside`) from a copy of the table: nothing else of the store is touched
+    /// meanwhile, so `body` may read it. A batch's damage is reported before `body`
+    /// gets it, and nothing of the batches after a batch whose `body` throws.
     /// A compact pod (`CompactPod`) is handed over as stored, with its template.
     func forEachBatch<T>(_ type: ResourceType, batch: Int = 4096, transform: @escaping @Sendable (CompactPod.Stored) -> T,
                          _ body: ([T]) throws(StoreError) -> Void) throws(StoreError) {
         do {
             let table = try loadedTable(type.storageKey)
-            let keys = table.sortedKeys(namespace: nil)
-            var start = 0
-            while start < keys.count {
-                let slice = Array(keys[start..<min(start + batch, keys.count)])
-                start += slice.count
-                let outcomes = Parallel.map(slice.count, grain: 256) { i -> Result<T?, StoreError> in
-                    do throws(StoreError) { return .success(try table.stored(slice[i]).map { transform($0) }) } catch { return .failure(error) }
+            let shared = ReadOnly((table: table, keys: table.sortedKeys(namespace: nil)))
+            let size = max(1, batch)
+            @Sendable func made(_ range: Range<Int>) -> [Result<T?, StoreError>] {
+                Parallel.map(range.count, grain: 256) { i -> Result<T?, StoreError> in
+                    do throws(StoreError) {
+                        return .success(try shared.value.table.stored(shared.value.keys[range.lowerBound + i]).map { transform($0) })
+                    } catch { return .failure(error) }
                 }
-                var batch: [T] = []
-                batch.reserveCapacity(slice.count)
+            }
+            var range = 0..<min(size, shared.value.keys.count)
+            var outcomes = made(range)
+            while !range.isEmpty {
+                var values: [T] = []
+                values.reserveCapacity(outcomes.count)
                 for outcome in outcomes {
-                    if let value = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { batch.append(value) }
+                    if let value = try withFullPaths({ () throws(StoreError) in try outcome.get() }) { values.append(value) }
                 }
-                try body(batch)
+                let next = range.upperBound..<min(range.upperBound + size, shared.value.keys.count)
+                if next.isEmpty {
+                    try body(values)
+                    break
+                }
+                // `body` on a thread of its own, this one making the next batch with the others.
+                let taken = try withoutActuallyEscaping(body) { body throws(StoreError) in
+                    let handed = Handed(body: body, values: values)
+                    let following = Parallel.alongside({ handed.run() }) { made(next) }
+                    try handed.result.get()
+                    return following
+                }
+                outcomes = taken
+                range = next
             }
         }
         // Whoever reads every object of a type this way keeps its own form of them: their
         // lines (the bulk of the state's bytes) are read again from the files when needed.
         tables[type.storageKey]?.releaseLines()
+    }
+
+    /// A batch and `forEachBatch`'s `body`, handed to the thread that runs it; its result read
+    /// once that thread is done.
+    private final class Handed<T>: @unchecked Sendable {
+        let body: ([T]) throws(StoreError) -> Void
+        let values: [T]
+        var result: Result<Void, StoreError> = .success(())
+        init(body: @escaping ([T]) throws(StoreError) -> Void, values: [T]) {
+            self.body = body
+            self.values = values
+        }
+        func run() {
+            let body = body, values = values
+            result = Result { () throws(StoreError) in try body(values) }
+        }
     }
 
     /// Every object of `type` as `forEachBatch` reads it, made into what `transform` makes of
