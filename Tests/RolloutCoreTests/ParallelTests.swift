@@ -94,5 +94,17 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(result, 5050)
         XCTAssertTrue(box.sawBody, "the work ran while the body did")
         XCTAssertTrue(box.finished, "the work is done when the result comes back")
+        // What the work held is let go of before the result comes back (the thread itself may
+        // end later): a caller may check that nothing kept it.
+        final class Token: @unchecked Sendable {}
+        for _ in 0..<50 {
+            weak var kept: Token?
+            do {
+                let token = Token()
+                kept = token
+                _ = Parallel.alongside({ _ = token }) { 0 }
+            }
+            XCTAssertNil(kept, "the work's captures are let go of when alongside returns")
+        }
     }
 }

@@ -382,7 +382,7 @@ public final class Cluster {
                 if case .damaged(let p, let problems) = loaded { throw store.damaged(p, problems) }
             }
             for loaded in batch {
-                if case .pod(let pod) = loaded { adopt(pod) }
+                if case .pod(let pod) = loaded { self.adopt(pod) }
             }
         }
         for s in try list(Self.serviceType) { services[s.key] = s }

@@ -342,7 +342,7 @@ public final class StateStore {
     /// gets it, and nothing of the batches after a batch whose `body` throws.
     /// A compact pod (`CompactPod`) is handed over as stored, with its template.
     func forEachBatch<T>(_ type: ResourceType, batch: Int = 4096, transform: @escaping @Sendable (CompactPod.Stored) -> T,
-                         _ body: ([T]) throws(StoreError) -> Void) throws(StoreError) {
+                         _ body: @escaping ([T]) throws(StoreError) -> Void) throws(StoreError) {
         do {
             let table = try loadedTable(type.storageKey)
             let shared = ReadOnly((table: table, keys: table.sortedKeys(namespace: nil)))
@@ -368,13 +368,10 @@ public final class StateStore {
                     break
                 }
                 // `body` on a thread of its own, this one making the next batch with the others.
-                let taken = try withoutActuallyEscaping(body) { body throws(StoreError) in
-                    let handed = Handed(body: body, values: values)
-                    let following = Parallel.alongside({ handed.run() }) { made(next) }
-                    try handed.result.get()
-                    return following
-                }
-                outcomes = taken
+                // (`body` escapes: the other thread may let go of it a moment after it ran.)
+                let handed = Handed(body: body, values: values)
+                outcomes = Parallel.alongside({ handed.run() }) { made(next) }
+                try handed.result.get()
                 range = next
             }
         }

@@ -64,10 +64,13 @@ enum Parallel {
     /// `work` on a thread of its own while `body` runs on this one (where it may spread over
     /// every core itself); `body`'s result once both are done. The two must not touch the
     /// same mutable state: what each makes is the same whatever their timing.
+    /// (The work, and what it holds, is let go of on its thread before the result comes back;
+    /// the thread itself may end a moment later.)
     static func alongside<T>(_ work: @escaping @Sendable () -> Void, _ body: () -> T) -> T {
         let done = DispatchSemaphore(value: 0)
+        let slot = WorkSlot(work)
         let thread = Thread {
-            work()
+            slot.run()
             done.signal()
         }
         // (The main thread's size: the work is what this thread would have run.)
@@ -100,6 +103,16 @@ enum Parallel {
             }
         }
         return runs.first ?? []
+    }
+
+    /// `alongside`'s work, run once and then let go of.
+    private final class WorkSlot: @unchecked Sendable {
+        private var work: (@Sendable () -> Void)?
+        init(_ work: @escaping @Sendable () -> Void) { self.work = work }
+        func run() {
+            work?()
+            work = nil
+        }
     }
 
     /// The result buffer, written by the tasks at indices no two of them share.
