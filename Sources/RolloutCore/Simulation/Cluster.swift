@@ -1268,7 +1268,7 @@ public final class Cluster {
                 }
             }
             guard let prepared = try Self.take(i, from: &encodings) else { continue }
-            pending.append(prepared)
+            pending.append(consume prepared)
             if pending.count == Self.storeRun { try flush() }
         }
         try flush()
@@ -1397,7 +1397,7 @@ public final class Cluster {
         // Written in the order they were numbered in, in runs (`put(contentsOf:)`).
         for i in numbering {
             guard let prepared = try Self.take(i, from: &preparedEvents) else { continue }
-            pending.append(prepared)
+            pending.append(consume prepared)
             events[i].stored = true
             if pending.count == Self.storeRun { try flush() }
         }

@@ -737,7 +737,7 @@ public final class StateStore {
             let first = start
             try withFullPaths { () throws(StoreError) in
                 try { (table: inout Table) throws(StoreError) in
-                    try table.set(count: end - first, key: { prepared[first + $0].tableKey }, entry: { prepared[first + $0].entry },
+                    try table.set(count: end - first, key: { [prepared] in prepared[first + $0].tableKey }, entry: { [prepared] in prepared[first + $0].entry },
                                   template: { prepared[first + $0].entry.template }, read: readShard)
                 }(&tables[type, default: Table()])
             }
