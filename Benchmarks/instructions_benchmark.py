@@ -69,8 +69,10 @@ def top_functions(profile, count):
     return unique
 
 
-# Hashing seeded the same in every process (see above).
-FIXED_HASHING = dict(os.environ, SWIFT_DETERMINISTIC_HASHING="1")
+# Hashing seeded the same in every process (see above); and rollout kept from starting itself
+# again with glibc's huge-page tunable (HugePages): valgrind would run the started process
+# outside itself, uncounted.
+FIXED_HASHING = dict(os.environ, SWIFT_DETERMINISTIC_HASHING="1", ROLLOUT_HUGEPAGES="0")
 
 
 def cache_misses(build, manifest, ready, state, out):

@@ -43,9 +43,23 @@ Use "rollout COMMAND --help" (or "rollout help COMMAND") for more information ab
 "rollout version" for the version.
 """
 
-var io = CommandIO()
 // kubectl takes its global flags before the verb too: `rollout --state X -n ns get pods`.
 let arguments = Global.movingGlobalFlagsAfterTheVerb(Array(CommandLine.arguments.dropFirst()))
+// Huge pages for the heap (HugePages): started once more with glibc's tunable, which the
+// started process then takes out of its environment. Before anything is printed or a thread
+// started; should the start fail, this process goes on as it was started.
+switch HugePages.step(verb: arguments.first, environment: ProcessInfo.processInfo.environment,
+                      mode: try? String(contentsOfFile: HugePages.modeFile, encoding: .utf8)) {
+case .relaunch(let variables):
+    for (name, value) in variables { setenv(name, value, 1) }
+    execv("/proc/self/exe", CommandLine.unsafeArgv)
+    for name in variables.keys { unsetenv(name) }
+case .clear(let names):
+    for name in names { unsetenv(name) }
+case .none:
+    break
+}
+var io = CommandIO()
 io.colour = Colour.enabled(arguments: arguments, environment: ProcessInfo.processInfo.environment)
 let status: Int32
 if arguments.isEmpty || ["-h", "--help"].contains(arguments[0]) || arguments == ["help"] {

@@ -10,7 +10,8 @@ struct RolloutRun {
 
     static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rollout") }
 
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]) throws -> RolloutRun {
+    /// `unset`: variables taken out of the environment the test runs in.
+    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:], unset: [String] = []) throws -> RolloutRun {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -19,6 +20,7 @@ struct RolloutRun {
         env["ROLLOUT_STATE"] = nil
         env["KUBECTL_EXTERNAL_DIFF"] = nil
         env["ROLLOUT_EXTERNAL_DIFF"] = nil
+        for key in unset { env[key] = nil }
         for (key, value) in environment { env[key] = value }
         process.environment = env
         // stdout and stderr go to files: no pipe can fill up and block the child.

@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// rollout starts itself once more with glibc's huge-page tunable (HugePages), and what it runs
+/// does not inherit it.
+final class HugePagesTests: XCTestCase {
+    func testWhenRolloutStartsItselfAgain() {
+        let madvise = "always [madvise] never\n"
+        let set = HugePages.Step.relaunch(set: ["GLIBC_TUNABLES": "glibc.malloc.hugetlb=1", "ROLLOUT_HUGEPAGES": "1"])
+        let cases: [(verb: String?, environment: [String: String], mode: String?, step: HugePages.Step, why: String)] = [
+            ("apply", [:], madvise, set, "a verb that reads the state, huge pages on request"),
+            ("get", ["HOME": "/root"], madvise, set, "other variables do not matter"),
+            ("apply", [:], "[always] madvise never\n", .none, "every process has them already"),
+            ("apply", [:], "always madvise [never]\n", .none, "the kernel gives none"),
+            ("apply", [:], nil, .none, "the mode cannot be read"),
+            ("apply", ["GLIBC_TUNABLES": ""], madvise, .none, "the user's tunables, even empty, are kept"),
+            ("apply", ["GLIBC_TUNABLES": "glibc.malloc.arena_max=2"], madvise, .none, "the user's tunables are kept"),
+            ("apply", ["ROLLOUT_HUGEPAGES": "0"], madvise, .none, "turned off"),
+            ("apply", ["ROLLOUT_HUGEPAGES": "1", "GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"], madvise, .clear(["GLIBC_TUNABLES", "ROLLOUT_HUGEPAGES"]),
+             "started again: both taken out"),
+            ("apply", ["ROLLOUT_HUGEPAGES": "1", "GLIBC_TUNABLES": "glibc.malloc.arena_max=2"], madvise, .none, "tunables not ours are kept"),
+            ("render", [:], madvise, .none, "reads no state"),
+            ("lint", [:], madvise, .none, "reads no state"),
+            ("version", [:], madvise, .none, "reads no state"),
+            ("--help", [:], madvise, .none, "reads no state"),
+            (nil, [:], madvise, .none, "no verb: the usage"),
+        ]
+        for c in cases {
+            XCTAssertEqual(HugePages.step(verb: c.verb, environment: c.environment, mode: c.mode), c.step, c.why)
+        }
+    }
+
+    /// End to end: `diff`'s external program (run through `/usr/bin/env`, so the script's
+    /// parent is rollout) sees neither variable, and rollout's own start-up environment
+    /// (`/proc/PID/environ`) shows whether it started itself again: on a kernel that gives
+    /// huge pages on request, and not when the user set `GLIBC_TUNABLES`.
+    func testTheStartedProcessKeepsTheTunableToItself() throws {
+        let work = try temporaryDirectory(self)
+        let state = work.appendingPathComponent("state").path
+        let manifest = work.appendingPathComponent("cm.yaml").path
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: a\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", manifest, "--state", state]).status, 0)
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: b\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+        let script = work.appendingPathComponent("dump.sh").path
+        try """
+            #!/bin/sh
+            env > "\(work.path)/child"
+            tr '\\0' '\\n' < /proc/$PPID/environ > "\(work.path)/parent"
+            exit 1
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        XCTAssertEqual(chmod(script, 0o755), 0)
+        let onRequest = (try? String(contentsOfFile: HugePages.modeFile, encoding: .utf8))?.contains("[madvise]") == true
+        for userTunables in [nil, "glibc.malloc.arena_max=4"] {
+            var environment = ["KUBECTL_EXTERNAL_DIFF": script]
+            if let userTunables { environment["GLIBC_TUNABLES"] = userTunables }
+            let run = try RolloutRun.run(["diff", "-f", manifest, "--state", state], environment: environment, unset: ["GLIBC_TUNABLES", "ROLLOUT_HUGEPAGES"])
+            XCTAssertEqual(run.status, 1, run.stderr)
+            let child = try String(contentsOfFile: work.appendingPathComponent("child").path, encoding: .utf8).split(separator: "\n")
+            let parent = try String(contentsOfFile: work.appendingPathComponent("parent").path, encoding: .utf8).split(separator: "\n")
+            XCTAssertFalse(child.contains { $0.hasPrefix("ROLLOUT_HUGEPAGES=") })
+            if let userTunables {
+                XCTAssertTrue(child.contains { $0 == "GLIBC_TUNABLES=\(userTunables)" }, "the user's tunables reach the child")
+                XCTAssertFalse(parent.contains { $0.hasPrefix("ROLLOUT_HUGEPAGES=") }, "not started again")
+            } else {
+                XCTAssertFalse(child.contains { $0.hasPrefix("GLIBC_TUNABLES=") }, "\(child)")
+                XCTAssertEqual(parent.contains("GLIBC_TUNABLES=glibc.malloc.hugetlb=1"), onRequest, "started again exactly when huge pages come on request")
+                XCTAssertEqual(parent.contains("ROLLOUT_HUGEPAGES=1"), onRequest)
+            }
+        }
+    }
+}
