@@ -190,18 +190,24 @@ enum KubeProxy {
     /// `choice(serviceKey, in: c)` from the Service's box (`Cluster.proxyChoice`), kept by
     /// whoever asks again and again.
     static func choice(_ box: ChoiceBox, _ serviceKey: ObjectKey, in c: Cluster) -> Choice {
+        fill(box, serviceKey, in: c)
+        return box.choice ?? Choice()
+    }
+
+    /// Makes the box's choice again when its slices changed since it was made.
+    static func fill(_ box: ChoiceBox, _ serviceKey: ObjectKey, in c: Cluster) {
         #if DEBUG
         precondition(c.proxyChoices[serviceKey] === box, "kube-proxy's choice for \(serviceKey.name) asked from another box")
         #endif
-        if let known = box.choice { return known }
-        let choice = read(serviceKey, node: nil, in: c)
-        box.choice = choice
-        return choice
+        if box.choice == nil { box.choice = read(serviceKey, node: nil, in: c) }
     }
 
     /// A Service's choice as last made (`choice`), nil when its slices changed since.
     final class ChoiceBox {
         var choice: Choice?
+        /// `choice.count` and `choice.pod`, read where the box keeps the choice (`fill` first).
+        var count: Int { choice?.count ?? 0 }
+        func pod(_ i: Int, in c: Cluster) -> SimPod? { choice?.pod(i, in: c) }
     }
 
     /// The choice as the published slices give it: a missing `ready` or `serving` is true, a
@@ -333,9 +339,10 @@ enum KubeProxy {
         /// 400,000 of them at Kubernetes' limits — and the endpoint's `targetRef` read and its
         /// uid hashed were a third of a request's time.
         func pod(_ i: Int, in c: Cluster) -> SimPod? {
-            let index = (readyAt.isEmpty ? fallbackAt : readyAt)[i]
-            guard let handles, c.handlesExact else { return c.pods[uid(index)] }
-            let pod = c.pod(handle: Int(handles[Int(index)]))
+            // (The element read from its list, not the list chosen first: that copied it.)
+            let index = readyAt.isEmpty ? fallbackAt[i] : readyAt[i]
+            guard c.handlesExact, let handle = handles?[Int(index)] else { return c.pods[uid(index)] }
+            let pod = c.pod(handle: Int(handle))
             #if DEBUG
             precondition(pod === c.pods[uid(index)], "kube-proxy's pod of \(uid(index)) by its handle is not the cluster's")
             #endif

@@ -1237,10 +1237,13 @@ public final class Cluster {
         #endif
         // The pods that went are removed together (`StateStore.delete(_:)` with the keys),
         // before the others are written.
-        try store.delete(type: Self.podType.storageKey, changedPods.compactMap { pod -> Table.Key? in
-            guard pod.gone, replaced.isEmpty || !replaced.contains(pod.uid) else { return nil }
+        // (Their keys, each hashed as it is made, made on every core.)
+        let goneInputs = ReadOnly((pods: changedPods, replaced: replaced))
+        try store.delete(type: Self.podType.storageKey, Parallel.map(changedPods.count, grain: 1024) { i -> Table.Key? in
+            let pod = goneInputs.value.pods[i]
+            guard pod.gone, goneInputs.value.replaced.isEmpty || !goneInputs.value.replaced.contains(pod.uid) else { return nil }
             return Table.Key(namespace: pod.namespace, name: pod.name)
-        })
+        }.compactMap { $0 })
         // (A pod is read only when it may have been replaced or may have a memory stored: of a
         // 100,000-replica roll's 200,000 changed pods, none is, and each read was a cache miss.
         // The pods are stored together, `put(contentsOf:)`, those before a memory first.)
@@ -1314,15 +1317,22 @@ public final class Cluster {
         // of them at Kubernetes' limits, each copy retaining and releasing nine strings.)
         // (A pod's events mostly lie together, a kubelet sync recording several at once: the
         // pod looked up last is asked first, its uid not hashed again.)
-        let goes = events.withUnsafeBufferPointer { buffer in
-            var last: (uid: String, gone: Bool)?
-            return buffer.indices.map { i -> Bool in
-                guard buffer[i].involvedKind == "Pod" else { return false }
-                if let last, last.uid == buffer[i].involvedUID { return last.gone }
-                let gone = pods[buffer[i].involvedUID]?.gone == true
-                last = (buffer[i].involvedUID, gone)
-                return gone
+        // (In runs on every core, each with its last pod.)
+        let goes = events.withUnsafeBufferPointer { buffer -> [Bool] in
+            let inputs = ReadOnly((events: buffer, pods: pods))
+            let run = 8192
+            let runs = Parallel.map((buffer.count + run - 1) / run) { k -> [Bool] in
+                let buffer = inputs.value.events
+                var last: (uid: String, gone: Bool)?
+                return (k * run..<min(buffer.count, (k + 1) * run)).map { i -> Bool in
+                    guard buffer[i].involvedKind == "Pod" else { return false }
+                    if let last, last.uid == buffer[i].involvedUID { return last.gone }
+                    let gone = inputs.value.pods[buffer[i].involvedUID]?.gone == true
+                    last = (buffer[i].involvedUID, gone)
+                    return gone
+                }
             }
+            return Array(runs.joined())
         }
         // Numbered in the order the events would stand in had every stored one been read at
         // load, ahead of this run's, by last time, name and namespace: those read back first

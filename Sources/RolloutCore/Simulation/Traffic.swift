@@ -341,31 +341,39 @@ public final class TrafficRecorder {
     }
 
     private func send(_ lane: Int, at: Int, in c: Cluster) {
-        let key = lanes[lane].stats.route.service
         let facts = facts(lane, in: c)
         // (The lane's counts are changed where they are: a copy per request retained and
         // released the route's strings and the failure windows, at Kubernetes' limits
         // 600,000 times a minute.)
         lanes[lane].stats.requests += 1
-        let endpointsKey = lanes[lane].endpointsKey
         // kube-proxy's view: the Service's EndpointSlices as published, ready endpoints first,
         // serving-terminating ones when none is ready.
-        let box = lanes[lane].choice ?? c.proxyChoice(endpointsKey)
-        lanes[lane].choice = box
-        var choice = KubeProxy.choice(box, endpointsKey, in: c)
+        // (The choice is read where its box keeps it, `ChoiceBox.count` and `pod`: a copy per
+        // request retained and released its five lists; and the route's keys are read only
+        // when needed, not copied for every request.)
+        let box: KubeProxy.ChoiceBox
+        if let known = lanes[lane].choice {
+            box = known
+        } else {
+            box = c.proxyChoice(lanes[lane].endpointsKey)
+            lanes[lane].choice = box
+        }
+        if box.choice == nil { KubeProxy.fill(box, lanes[lane].endpointsKey, in: c) }
         // A Local traffic policy: the request lands on a node (round robin over those that
-        // take it) and only that node's endpoints may serve it.
+        // take it) and only that node's endpoints may serve it (a choice of its own).
+        var local: KubeProxy.Choice?
         var localNode: String?
-        if facts.local, let service = c.services[key], let nodes = KubeProxy.localNodes(service, in: c) {
+        if facts.local, let service = c.services[lanes[lane].stats.route.service], let nodes = KubeProxy.localNodes(service, in: c) {
             if nodes.isEmpty {
-                choice = KubeProxy.Choice()
+                local = KubeProxy.Choice()
             } else {
                 let node = nodes[lanes[lane].nodeTurn % nodes.count]
                 lanes[lane].nodeTurn += 1
                 localNode = node
-                choice = KubeProxy.read(endpointsKey, node: node, in: c)
+                local = KubeProxy.read(lanes[lane].endpointsKey, node: node, in: c)
             }
         }
+        let count = local?.count ?? box.count
         var failure: String?
         // A LoadBalancer Service is replayed as its clients outside reach it: through its
         // external IP, which a `<pending>` one does not have.
@@ -379,12 +387,13 @@ public final class TrafficRecorder {
                 // On a kept-alive connection: to its pod, whatever the endpoints say now.
                 failure = reused.failure
                 if failure == nil, let pod = reused.pod, let i = pod.servingIndex { occupy(lane, pod, container: i, at: at, time: facts.requestTime) }
-            } else if choice.count == 0 {
+            } else if count == 0 {
                 failure = localNode.map { "no endpoint on \($0) (Local traffic policy)" } ?? "no ready endpoints"
             } else {
-                let index = lanes[lane].turn % choice.count
+                let index = lanes[lane].turn % count
                 lanes[lane].turn += 1
-                let pod = choice.pod(index, in: c)
+                let pod: SimPod?
+                if let local { pod = local.pod(index, in: c) } else { pod = box.pod(index, in: c) }
                 failure = Self.notServing(pod, at: at)
                 if failure == nil, let pod, let i = pod.servingIndex {
                     // Dialled: a keep-alive client keeps the connection for its next requests.
@@ -569,11 +578,11 @@ extension TrafficRecorder {
         guard let pod, !pod.gone else { return "pod already gone (killed)" }
         if pod.nodeDown { return "its node is down (no reply)" }
         guard let i = pod.servingIndex, i < pod.containers.count else { return "container not running" }
-        let c = pod.containers[i]
-        if case .stopping(let sigterm, _, let restart, _) = c.progress, sigterm.milliseconds <= at {
+        // (Its fields read in place, not the container copied: every request asks.)
+        if case .stopping(let sigterm, _, let restart, _) = pod.containers[i].progress, sigterm.milliseconds <= at {
             return restart ? "container killed by its probe (past SIGTERM)" : "pod past SIGTERM (shutting down)"
         }
-        guard case .running(let since) = c.state else { return "container not running" }
+        guard case .running(let since) = pod.containers[i].state else { return "container not running" }
         if at < since.milliseconds + pod.behaviour.containers[i].startup.milliseconds { return "pod still warming up" }
         return nil
     }
