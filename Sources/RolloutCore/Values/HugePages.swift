@@ -32,14 +32,15 @@ public enum HugePages {
     }
 
     /// What to do as the process starts: `verb`, the command's first word (global flags moved
-    /// after it); `mode`, the text of `modeFile` (nil when it cannot be read).
-    public static func step(verb: String?, environment: [String: String], mode: String?) -> Step {
+    /// after it); `mode`, the text of `modeFile` (nil when it cannot be read), read only when
+    /// the rest does not settle it.
+    public static func step(verb: String?, environment: [String: String], mode: @autoclosure () -> String?) -> Step {
         if let mark = environment[marker] {
             return mark == "1" && environment[tunables] == tunable ? .clear([tunables, marker]) : .none
         }
         guard environment[tunables] == nil, let verb, !light.contains(verb) else { return .none }
         // The selected mode is the one in brackets: `always [madvise] never`.
-        guard let mode, mode.contains("[madvise]") else { return .none }
+        guard let mode = mode(), mode.contains("[madvise]") else { return .none }
         return .relaunch(set: [tunables: tunable, marker: "1"])
     }
 }
