@@ -11,6 +11,10 @@ final class ResourceValueTests: XCTestCase {
             ("128Mi", 134_217_728_000, 134_217_728), ("1Gi", 1_073_741_824_000, 1_073_741_824), ("2k", 2_000_000, 2000),
             ("1e3", 1_000_000, 1000), ("1E-3", 1, 1), ("500u", 1, 1), ("+3", 3000, 3), ("-1", -1000, -1), ("1.5Gi", nil, 1_610_612_736),
             ("", nil, nil), ("2 cores", nil, nil), ("1.2.3", nil, nil), ("1Xi", nil, nil), ("m", nil, nil), ("99999999999999999999", nil, nil),
+            // Every suffix `resource.Quantity` reads (suffix.go): binary powers of 1024, decimal powers of ten.
+            ("1Ki", 1_024_000, 1_024), ("1Mi", 1_048_576_000, 1_048_576), ("1Ti", nil, 1 << 40), ("1Pi", nil, 1 << 50), ("1Ei", nil, 1 << 60),
+            ("1n", 1, 1), ("3M", 3_000_000_000, 3_000_000), ("2G", nil, 2_000_000_000), ("1T", nil, 1_000_000_000_000),
+            ("1P", nil, 1_000_000_000_000_000), ("1E", nil, 1_000_000_000_000_000_000), ("1Zi", nil, nil), ("1K", nil, nil), ("1mi", nil, nil),
         ]
         for c in cases {
             let q = Quantity(c.text)
