@@ -28,12 +28,20 @@ final class ResourceTypeTests: XCTestCase {
             ("apps/", "Deployment", "apps/Deployment", true, "deployments"),
             ("example.com/v1", "Policy", "example.com/Policy", true, "policies"),
             ("", "Pod", "Pod", true, "pods"),
+            // Split at its slash, whatever comes before it (the slash found among the bytes).
+            ("ü.example/v1beta1", "Widget", "ü.example/Widget", true, "widgets"),
+            ("rollout.dev/v1alpha1", "RolloutTimeline", "rollout.dev/RolloutTimeline", true, "rollouttimelines"),
         ]
         for c in cases {
             let type = ResourceType.forObject(apiVersion: c.apiVersion, kind: c.kind)
             XCTAssertEqual(type.storageKey, c.storageKey, "\(c.apiVersion) \(c.kind)")
             XCTAssertEqual(type.namespaced, c.namespaced, "\(c.apiVersion) \(c.kind)")
             XCTAssertEqual(type.plural, c.plural, "\(c.apiVersion) \(c.kind)")
+            // A generic kind's version is what follows the slash (all of it without one).
+            if !ResourceType.builtIn.contains(type) {
+                let version = c.apiVersion.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).last.map(String.init) ?? ""
+                XCTAssertEqual(type.version, version, "\(c.apiVersion) \(c.kind)")
+            }
         }
     }
 

@@ -99,7 +99,10 @@ public struct ResourceType: Hashable, Sendable {
         if let candidates = builtInByKind[kind] {
             for candidate in candidates where Self.group(of: apiVersion, is: candidate.group) { return candidate }
         }
-        let slash = apiVersion.firstIndex(of: "/")
+        // (The slash found among the bytes: a search by Character measured each one's
+        // grapheme boundaries, ~6,000 instructions for every object of a kind not built in —
+        // the timelines', at every sample.)
+        let slash = apiVersion.utf8.firstIndex(of: UInt8(ascii: "/"))
         let group = slash.map { String(apiVersion[..<$0]) } ?? ""
         let version = slash.map { String(apiVersion[apiVersion.index(after: $0)...]) } ?? apiVersion
         if let known = builtInByGroupAndKind[group + "/" + kind] {
