@@ -17,4 +17,20 @@ final class ByteOrderTests: XCTestCase {
         XCTAssertFalse(ByteOrder.precedes("é", "e\u{301}"))
         XCTAssertTrue(ByteOrder.precedes("e\u{301}", "é"))
     }
+
+    /// `String.joined` (messages and names the controllers make for every pod) is `a + b + c`
+    /// for empty, short (held in the string itself), long and non-ASCII parts.
+    func testJoinedIsConcatenation() {
+        let parts = ["", "a", "Created pod: ", "web-7d4b9c8f5-x2k9q", "caf\u{E9} \u{1F600}", String(repeating: "long ", count: 40), "-", "e\u{301}"]
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let joined = String.joined(a, b, c)
+                    XCTAssertEqual(joined, a + b + c)
+                    XCTAssertEqual(Array(joined.utf8), Array(a.utf8) + Array(b.utf8) + Array(c.utf8))
+                }
+                XCTAssertEqual(String.joined(a, b), a + b)
+            }
+        }
+    }
 }

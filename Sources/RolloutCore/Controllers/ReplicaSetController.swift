@@ -47,7 +47,7 @@ public enum ReplicaSetController {
                 for _ in 0..<min(-diff, room) {
                     let pod = newPod(for: rs, in: c)
                     c.add(pod)
-                    c.record(reason: "SuccessfulCreate", message: "Created pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
+                    c.record(reason: "SuccessfulCreate", message: .joined("Created pod: ", pod.name), kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
                 }
                 if -diff > room {
                     // Room may come with any other pod's going: look again at every pass.
@@ -68,7 +68,7 @@ public enum ReplicaSetController {
             let related = rs.ownerUID.isEmpty ? owned : c.replicaSets(ownedBy: rs.ownerUID).flatMap { c.pods(ownedBy: $0.uid) }
             for pod in podsToDelete(owned.filter(\.isActive), count: diff, related: related, now: c.now) {
                 Kubelet.beginTermination(pod, in: c)
-                c.record(reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
+                c.record(reason: "SuccessfulDelete", message: .joined("Deleted pod: ", pod.name), kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
             }
             changed = true
         }
@@ -129,9 +129,9 @@ public enum ReplicaSetController {
     #endif
 
     static func newPod(for rs: SimReplicaSet, in c: Cluster) -> SimPod {
-        var name = "\(rs.name)-\(c.randomSuffix())"
+        var name = String.joined(rs.name, "-", c.randomSuffix())
         while c.podNames.contains(PodName(namespace: rs.namespace, name: name)) {
-            name = "\(rs.name)-\(c.randomSuffix())"
+            name = .joined(rs.name, "-", c.randomSuffix())
         }
         let made = template(for: rs, in: c)
         let pod = SimPod(name: name, namespace: rs.namespace, uid: c.newUID(), ownerUID: rs.uid, ownerName: rs.name,

@@ -972,13 +972,24 @@ public final class Cluster {
         // Found or made at once (the key is hashed once) and changed in place: copying the set
         // out and back would make this quadratic. A new key starts as one seen now with no
         // message, which the steps below make (now, [message]), not combined.
-        let combined = Self.aggregate(message, now: now, into: &aggregates[aggregateKey, default: (now, [])])
+        let combined = Self.aggregate(message, now: now, into: &aggregateEntries[aggregateSlot(aggregateKey)])
         if combined {
-            message = SimEvent.combinedPrefix + message
+            message = .joined(SimEvent.combinedPrefix, message)
             seriesKey = .aggregate(aggregateKey)
         }
-        // The series' place, or this new event's (the key hashed once either way).
-        let place = eventSeries.claim(seriesKey, next: events.count, in: events)
+        // The series' place, or this new event's (the key hashed once either way); the series
+        // recorded last is asked first, its key compared, not hashed (a ReplicaSet scaled up
+        // by 2,500 pods counts them all on one combined event).
+        let place: Int
+        if let last = lastSeries, last.place < events.count, last.key == seriesKey {
+            place = last.place
+            #if DEBUG
+            precondition(eventSeries.index(of: seriesKey, in: events) == place, "events: the series recorded last moved")
+            #endif
+        } else {
+            place = eventSeries.claim(seriesKey, next: events.count, in: events)
+            lastSeries = (seriesKey, place)
+        }
         // A series no event of this run has may be a stored one's: read back to that place.
         if place == events.count, let stored = readBackStored(seriesKey) { events.append(stored) }
         if place < events.count {
@@ -993,7 +1004,7 @@ public final class Cluster {
         eventSequence += 1
         let suffix = String(UInt64(max(0, now.milliseconds)) &* 1_000_000 &+ UInt64(eventSequence % 1_000_000), radix: 16)
         var event = SimEvent(namespace: namespace, involvedKind: kind, involvedName: name, involvedUID: uid, type: type, reason: reason,
-                             message: message, component: component, first: now, last: now, count: 1, name: "\(name).\(suffix)")
+                             message: message, component: component, first: now, last: now, count: 1, name: .joined(name, ".", suffix))
         event.dirty = true
         events.append(event)
         return events.count - 1
@@ -1070,7 +1081,34 @@ public final class Cluster {
 
     /// The events earlier commands stored that none of this run's has read back.
     var storedEvents = StoredEvents()
-    var aggregates: [EventAggregateKey: (last: Timestamp, messages: Set<String>)] = [:]
+    /// client-go's aggregation of each key (component, object, type, reason): its last time
+    /// and messages, in `aggregateEntries` at the place `aggregateSlots` gives.
+    private var aggregateSlots: [EventAggregateKey: Int] = [:]
+    private var aggregateEntries: [(last: Timestamp, messages: Set<String>)] = []
+    /// The key recorded last and its place, asked first: its key compared, not hashed.
+    private var lastAggregate: (key: EventAggregateKey, slot: Int)?
+    /// The series recorded last and its place in `events`, asked first (forgotten when the
+    /// save moves the events).
+    private var lastSeries: (key: EventSeriesKey, place: Int)?
+
+    /// Where `key`'s aggregation is in `aggregateEntries`; a new key's made there, as seen now
+    /// with no message (hashed once either way).
+    private func aggregateSlot(_ key: EventAggregateKey) -> Int {
+        if let last = lastAggregate, last.key == key {
+            #if DEBUG
+            precondition(aggregateSlots[key] == last.slot, "events: the aggregation recorded last moved")
+            #endif
+            return last.slot
+        }
+        let next = aggregateEntries.count
+        let slot = Self.value(&aggregateSlots[key, default: next])
+        if slot == next { aggregateEntries.append((now, [])) }
+        lastAggregate = (key, slot)
+        return slot
+    }
+
+    /// The value in place (a dictionary's default is put there when asked so).
+    private static func value(_ value: inout Int) -> Int { value }
     /// Where each event series (object, reason, message) is in `events`.
     var eventSeries = EventSeriesIndex()
     /// The namespace and name of every pod that exists, for unique generated names.
@@ -1430,6 +1468,7 @@ public final class Cluster {
             }
             events.removeLast(events.count - kept)
             eventSeries = EventSeriesIndex(capacity: events.count)
+            lastSeries = nil
             for (i, e) in events.enumerated() { eventSeries.set(e.seriesKey, i, in: events) }
         }
         // Endpoint updates in flight: kept so the next command publishes them on time.
