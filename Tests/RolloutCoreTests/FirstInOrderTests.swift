@@ -17,4 +17,23 @@ final class FirstInOrderTests: XCTestCase {
             }
         }
     }
+
+    /// Many: a quarter of 10,000 (the ReplicaSet scaled down in a roll, found by selection), in
+    /// orders that make a simple partition go badly — sorted, reversed, all equal but the
+    /// tie-break, organ pipe — and random ones.
+    func testSelectionOfManyIsTheSortedPrefix() {
+        var random = SeededRandom(seed: 7)
+        let n = 10_000
+        let orders: [(String, [Int])] = [
+            ("sorted", Array(0..<n)), ("reversed", Array((0..<n).reversed())), ("equal", Array(repeating: 3, count: n)),
+            ("organ pipe", (0..<n).map { min($0, n - $0) }), ("random", (0..<n).map { _ in Int.random(in: 0..<50, using: &random) }),
+        ]
+        for (name, keys) in orders {
+            let precedes = { (i: Int, j: Int) -> Bool in keys[i] != keys[j] ? keys[i] < keys[j] : i > j }
+            let sorted = (0..<n).sorted(by: precedes)
+            for k in [1, 1_249, 1_250, 2_500, 5_000, 9_999] {
+                XCTAssertEqual(FirstInOrder.indices(k, of: n, by: precedes), Array(sorted.prefix(k)), "\(name), k \(k)")
+            }
+        }
+    }
 }

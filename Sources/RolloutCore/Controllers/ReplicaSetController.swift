@@ -226,9 +226,9 @@ public enum ReplicaSetController {
             return uidPrecedes(i, j)
         }
         // The order is total (the uid breaks the last tie), so the first `count` of it are the
-        // `count` least: when few of many are wanted (a ReplicaSet of 10,000 scaled down by the
-        // few pods that just became available), they are kept in a heap instead of sorting all.
-        guard count > 0, count * 8 < pods.count else { return pods.indices.sorted(by: precedes).prefix(count).map { pods[$0] } }
+        // `count` least: found without sorting all (`FirstInOrder`) — kept in a heap when few
+        // of many are wanted (a ReplicaSet of 10,000 scaled down by the few pods that just
+        // became available), partitioned ahead of the others when more are.
         return FirstInOrder.indices(count, of: pods.count, by: precedes).map { pods[$0] }
     }
 
