@@ -495,7 +495,10 @@ struct Table {
         if let resource = entry.resource { return resource }
         // (Every read loads its shard first, which reads released lines back.)
         precondition(!entry.released, "an object was read while its lines were let go")
-        return try Self.object(of: entry, key: key, file: files[index] + ".objects")
+        // (The file's name taken out first: a name made from `self` only if needed would have
+        // the whole table copied where the closure can point to it, for every object read.)
+        let file = files[index]
+        return try Self.object(of: entry, key: key, file: file + ".objects")
     }
 
     /// The object under `key` as stored, a compact pod not expanded, with its template (its
@@ -503,7 +506,8 @@ struct Table {
     func stored(_ key: Key) throws(StoreError) -> CompactPod.Stored? {
         let index = Self.shard(of: key, count: shardCount)
         guard let entry = shards[index]?[key] else { return nil }
-        return try Self.stored(entry, key: key, file: files[index] + ".objects")
+        let file = files[index]
+        return try Self.stored(entry, key: key, file: file + ".objects")
     }
 
     /// An entry as `stored(_:)` reads it. (The file is named only in an error: its name is
@@ -530,12 +534,13 @@ struct Table {
     /// `fast` first, and an entry it gives nil for read as `stored` reads it.
     func storedEntries<T>(shard index: Int, fast: (Key, ArraySlice<UInt8>) -> T?) -> [(key: Key, read: Read<T>)] {
         guard let entries = shards[index] else { return [] }
+        let file = files[index]
         return entries.map { key, entry in
             if entry.resource == nil, !entry.released, let compact = CompactPod.split(entry.json), compact.id.isEmpty, let made = fast(key, compact.json) {
                 return (key, .fast(made))
             }
             do throws(StoreError) {
-                return (key, .stored(.success(try Self.stored(entry, key: key, file: files[index] + ".objects"))))
+                return (key, .stored(.success(try Self.stored(entry, key: key, file: file + ".objects"))))
             } catch {
                 return (key, .stored(.failure(error)))
             }
