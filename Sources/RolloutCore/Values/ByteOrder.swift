@@ -174,8 +174,9 @@ enum StringOrder {
         return part
     }
 
-    /// From this many strings on, they are sorted in parts on every core.
-    static let parallelFrom = 50_000
+    /// From this many strings on, they are sorted in parts on every core: the 20,000 pods a
+    /// 10,000-replica roll saves took 3 ms on one core while the other waited.
+    static let parallelFrom = 8_192
 
     /// A string's sort key: its number, its first 16 bytes packed, bytes 16 to 24 packed (ASCII
     /// strings: names that share their first 16 bytes — a pod's events: its ReplicaSet's name,
