@@ -273,7 +273,9 @@ public final class Cluster {
         profile = try ClusterProfile.of(store)
         func list(_ type: ResourceType) throws(StoreError) -> [Resource] {
             let objects = try store.list(type)
-            let problems = Parallel.map(objects.count, grain: 256) { StoredObjects.problems(objects[$0]) }
+            // (Eight at a time at least: a Service's hundred EndpointSlices of 100 endpoints each
+            // are checked on every core, not on one while the other waits.)
+            let problems = Parallel.map(objects.count, grain: 8) { StoredObjects.problems(objects[$0]) }
             if let i = problems.firstIndex(where: { !$0.isEmpty }) { throw store.damaged(objects[i], problems[i]) }
             return objects
         }
@@ -325,7 +327,7 @@ public final class Cluster {
         }
         // (Made on every core: 5,000 nodes at Kubernetes' limits, each read through its typed form.)
         let listedNodes = ReadOnly(try list(Self.nodeType))
-        nodes = Parallel.map(listedNodes.value.count, grain: 64) { SimNode(listedNodes.value[$0]) }
+        nodes = Parallel.map(listedNodes.value.count, grain: 8) { SimNode(listedNodes.value[$0]) }
         // (Property observers do not run in an initializer.)
         nodeIndex = Dictionary(nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         downNodes = Set(nodes.filter { $0.down(at: now) }.map(\.name))
