@@ -210,6 +210,38 @@ final class StateStoreTests: XCTestCase {
     }
 
 
+    /// A shard's keys are written in their order (`Key.<`), found as `Table.sortedOrder`
+    /// finds it (namespaces numbered, names as packed bytes): the same order, checked on keys
+    /// whose strings are prefixes of each other, empty, share long starts (a ReplicaSet's pods
+    /// and their events share 15 bytes), differ in case, hold the lowest and highest ASCII
+    /// bytes, or lie outside ASCII (keys equal as Strings, the ASCII one first).
+    func testAShardsKeysSortedByTheirBytesAreInTheirOrder() {
+        var random = SeededRandom(seed: 11)
+        var parts = ["", "a", "ab", "abc", "b", "B", "a-b", "a.b", "a~", "\u{7F}", "\u{01}", "0", "9", "é", "e\u{301}", "\u{212A}", "K",
+                     "big-5d8f8c9b7-abcde", "big-5d8f8c9b7-abcdf", "big-5d8f8c9b7-abcd", "big-5d8f8c9b7-abcde.18f2a", "big-5d8f8c9b7-abcde.18f2b",
+                     "big-5d8f8c9b7-abcde.18f2a0", "big-5d8f8c9b7-\u{212A}bcde", "big-5d8f8c9b7-Kbcde", "default", "kube-system"]
+        for _ in 0..<40 {
+            let length = Int.random(in: 0..<30, using: &random)
+            parts.append(String(decoding: (0..<length).map { _ in UInt8.random(in: 0x20...0x7E, using: &random) }, as: UTF8.self))
+        }
+        var keys = Set<Table.Key>()
+        for namespace in parts { for name in ["", "a", "pod", "pod-1", "pod-10", "pod-2", "K", "\u{212A}"] { keys.insert(Table.Key(namespace: namespace, name: name)) } }
+        for name in parts { keys.insert(Table.Key(namespace: "default", name: name)) }
+        let all = Array(keys)
+        // The order `<` gives, found by comparing every pair (not by a sort that uses it).
+        let expected = all.indices.sorted { a, b in
+            let x = all[a], y = all[b]
+            if x.namespace != y.namespace { return x.namespace < y.namespace }
+            if x.name != y.name { return x.name < y.name }
+            return x.ascii && !y.ascii
+        }.map { all[$0] }
+        XCTAssertEqual(Table.sortedOrder(all).map { all[$0] }, expected)
+        XCTAssertEqual(all.sorted(), expected)
+        // Enough keys to be sorted in parts on every core.
+        let many = (0..<10_000).map { Table.Key(namespace: ["default", "kube-system", "a"][$0 % 3], name: "big-5d8f8c9b7-\(String($0 * 7_919 % 10_007, radix: 36))") }
+        XCTAssertEqual(Table.sortedOrder(many).map { many[$0] }, many.sorted())
+    }
+
     /// Many objects parsed at once go to the cores in tasks of about 64 kB of their lines
     /// (`StateStore.parseGrain`): 24 kB objects (an EndpointSlice of 100 endpoints) two to a
     /// task, small ones 256, objects held parsed (no line) 256; and a shard of objects held

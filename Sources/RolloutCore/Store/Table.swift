@@ -26,7 +26,7 @@ struct Table {
         /// characters canonically equivalent to an ASCII one (U+212A KELVIN SIGN to "K",
         /// U+037E to ";", U+1FEF to "`") make keys of their own, as the API server, which
         /// compares bytes, keeps them.
-        private let ascii: Bool
+        let ascii: Bool
 
         init(namespace: String, name: String) {
             self.namespace = namespace
@@ -452,7 +452,8 @@ struct Table {
     func sortedKeys(namespace: String?) -> [Key] {
         let loaded = ReadOnly(Array(shards.values))
         let runs = Parallel.map(loaded.value.count) { i -> [Key] in
-            loaded.value[i].keys.filter { namespace == nil || $0.namespace == namespace }.sorted()
+            let keys = loaded.value[i].keys.filter { namespace == nil || $0.namespace == namespace }
+            return Self.sortedOrder(keys).map { keys[$0] }
         }
         return Parallel.merged(runs) { $0 < $1 }
     }
@@ -856,7 +857,9 @@ struct Table {
         if releasedShards.contains(index) { try Self.restoreLines(&entries, from: files[index], read: read, templates: templates ?? [:]) }
         objects.reserveCapacity(entries.count * 1024)
         rows.reserveCapacity(entries.count * 128)
-        for key in entries.keys.sorted() {
+        let keys = Array(entries.keys)
+        for i in Self.sortedOrder(keys) {
+            let key = keys[i]
             guard let entry = entries[key] else { continue }
             Self.appendKey(key, to: &objects)
             Self.appendKey(key, to: &rows)
@@ -872,6 +875,36 @@ struct Table {
             rows.append(0x0A)
         }
         return (objects, rows)
+    }
+
+    /// The places of `keys` in their order (`Key.<`), as `StringOrder` finds it: each
+    /// namespace numbered by its place among them, the names as packed integers and bytes (a
+    /// commit sorts every shard it writes; Swift's String comparison was most of that sort,
+    /// 150 instructions a step, since a ReplicaSet's pods and their events share their first
+    /// 15 bytes). Strings outside ASCII compare as Strings; two keys equal as Strings, the
+    /// ASCII one first, as `<` has it.
+    static func sortedOrder(_ keys: [Key]) -> [Int] {
+        // (A shard's keys are of a few namespaces, mostly one: each looked for among those
+        // met so far, from the last one met, compared rather than hashed.)
+        var namespaces: [String] = []
+        var met = keys.map { key -> Int in
+            if let last = namespaces.last, last == key.namespace { return namespaces.count - 1 }
+            if let i = namespaces.firstIndex(of: key.namespace) { return i }
+            namespaces.append(key.namespace)
+            return namespaces.count - 1
+        }
+        let rank = namespaces.indices.sorted { namespaces[$0] < namespaces[$1] }
+        var place = [Int](repeating: 0, count: namespaces.count)
+        for (k, i) in rank.enumerated() { place[i] = k }
+        for i in met.indices { met[i] = place[met[i]] }
+        let numbers = met
+        let order = StringOrder.sortedIndices(count: keys.count, number: { numbers[$0] }, string: { keys[$0].name }, tie: { a, b in
+            keys[a].ascii != keys[b].ascii ? keys[a].ascii : nil
+        })
+        #if DEBUG
+        precondition(order.map { keys[$0] } == keys.sorted(), "store: a shard's keys sorted by their packed bytes differ from their order")
+        #endif
+        return order
     }
 
     /// `namespace TAB name TAB`, the start of each of a shard's lines.
