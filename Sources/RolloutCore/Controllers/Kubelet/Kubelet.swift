@@ -198,7 +198,7 @@ enum Kubelet {
     }
 
     /// What is due now for a running container that started at `start` (nothing under way).
-    enum RunningStep: Equatable {
+    enum RunningStep {
         /// The process exits by itself: a crash, or a regular init container's end (exit 0).
         case crash(Timestamp), complete(Timestamp)
         /// The startup probe passed, or failed it.
