@@ -37,6 +37,46 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(strings.first, "0")
     }
 
+    /// Work that waits on the disk (`waiting`, the commit's fsyncs and removals) runs on more
+    /// threads than the cores: tasks that sleep are under way together beyond the core count;
+    /// results still come back in index order, each run once, with any thread count and any
+    /// order (one that is not the indices each once not followed); one thread runs them in
+    /// the order given.
+    func testWaitingTasksRunBeyondTheCoresAndComeBackInIndexOrder() {
+        for count in [0, 1, 2, 3, 9, 500] {
+            for threads in [0, 1, 2, 8] {
+                for order in [nil, Array((0..<count).reversed()), Array(repeating: 0, count: count), (0..<count).map { $0 + 1 }] {
+                    let squares = Parallel.waiting(count, threads: threads, startingWith: order) { $0 * $0 }
+                    XCTAssertEqual(squares, (0..<count).map { $0 * $0 }, "count \(count), threads \(threads), order \(order?.prefix(5).description ?? "none")")
+                }
+            }
+        }
+        let log = Log()
+        let order = (0..<20).map { ($0 * 7) % 20 }
+        _ = Parallel.waiting(20, threads: 1, startingWith: order) { log.add($0) }
+        XCTAssertEqual(log.taken, order)
+        let threads = 4 * Parallel.cores
+        let active = Log()
+        _ = Parallel.waiting(threads, threads: threads) { i in
+            active.enter()
+            usleep(50_000)
+            active.leave()
+            return i
+        }
+        XCTAssertGreaterThan(active.most, Parallel.cores, "tasks that wait ran at most \(active.most) at once")
+    }
+
+    /// What the tasks did, under a lock.
+    private final class Log: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var taken: [Int] = []
+        private var now = 0
+        private(set) var most = 0
+        func add(_ i: Int) { lock.lock(); taken.append(i); lock.unlock() }
+        func enter() { lock.lock(); now += 1; most = max(most, now); lock.unlock() }
+        func leave() { lock.lock(); now -= 1; lock.unlock() }
+    }
+
     /// Items handed to the tasks (`map(handing:take:)`) are each taken once, in order, come
     /// back in order, and are changed in place: an array a task owns grows in its own storage,
     /// not in a copy (nothing else holds it), and what the task drops is let go of.

@@ -105,6 +105,61 @@ enum Parallel {
         return runs.first ?? []
     }
 
+    /// `body(i)` for each i in 0..<count, each a task of its own, on up to `threads` threads
+    /// (this one among them) — more than the cores, for work that waits on the disk (an
+    /// fsync, an unlink): while one thread waits, the others use its core, and the file
+    /// system takes their waits together. Started in `order` as `map(_:startingWith:)` is;
+    /// results in index order.
+    static func waiting<T>(_ count: Int, threads: Int, startingWith order: [Int]? = nil, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        let workers = min(max(1, threads), count)
+        let valid = order.map { $0.count == count && Set($0) == Set(0..<count) } ?? false
+        let sequence = valid ? (order ?? []) : Array(0..<count)
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let queue = TaskQueue(sequence: sequence, slots: Slots(base: base), body: body)
+            let done = DispatchSemaphore(value: 0)
+            for _ in 1..<workers {
+                let thread = Thread {
+                    queue.run()
+                    done.signal()
+                }
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+            queue.run()
+            for _ in 1..<workers { done.wait() }
+            initialized = count
+        }
+    }
+
+    /// `waiting`'s tasks, each taken once, under a lock, by whichever thread asks next.
+    private final class TaskQueue<T>: @unchecked Sendable {
+        private let sequence: [Int]
+        private let slots: Slots<T>
+        private let body: @Sendable (Int) -> T
+        private let lock = NSLock()
+        private var next = 0
+
+        init(sequence: [Int], slots: Slots<T>, body: @escaping @Sendable (Int) -> T) {
+            self.sequence = sequence
+            self.slots = slots
+            self.body = body
+        }
+
+        func run() {
+            while true {
+                lock.lock()
+                let k = next
+                next += 1
+                lock.unlock()
+                guard k < sequence.count else { return }
+                let i = sequence[k]
+                (slots.base + i).initialize(to: body(i))
+            }
+        }
+    }
+
     /// `alongside`'s work, run once and then let go of.
     private final class WorkSlot: @unchecked Sendable {
         private var work: (@Sendable () -> Void)?
