@@ -88,6 +88,34 @@ final class StateStoreTests: XCTestCase {
         XCTAssertTrue(left.isDisjoint(with: leftovers), "leftovers removed: \(left.intersection(leftovers).sorted().prefix(3))")
         XCTAssertTrue(left.contains("notes.txt"))
         XCTAssertEqual(left.filter { $0.hasPrefix("ConfigMap_") }.count, 8)
+        // What lies at the very names the next commit writes (a writer killed before its
+        // manifest, or a link planted there) is replaced, never written through: each file is
+        // written new, then every one is synced before the manifest names them.
+        store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        let outside = try temporaryDirectory(self).appendingPathComponent("outside").path
+        try FileIO.writeAtomically(Array("outside".utf8), to: outside)
+        let next = (0..<4).flatMap { i in ["objects", "rows"].map { StorageNames.shardBase(type: "ConfigMap", commit: store.commitNumber + 1, ordinal: 0, shard: i) + ".\($0)" } }
+        for (k, name) in next.enumerated() {
+            if k % 2 == 0 {
+                try FileIO.writeAtomically(Array("junk".utf8), to: "\(directory)/objects/\(name)")
+            } else {
+                try FileManager.default.createSymbolicLink(atPath: "\(directory)/objects/\(name)", withDestinationPath: outside)
+            }
+        }
+        for i in 0..<1500 {
+            let key = ObjectKey(type: "ConfigMap", namespace: "default", name: String(format: "cm-%04d", i))
+            try store.update(configMap(key.name, "z"), previous: try XCTUnwrap(store.get(key)))
+        }
+        try store.commit()
+        store.close()
+        XCTAssertEqual(try FileIO.read(outside), Array("outside".utf8))
+        store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        for i in [0, 1, 799, 1499] {
+            XCTAssertEqual(try store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: String(format: "cm-%04d", i)))?.object["data"]?["k"], .string("z"))
+        }
+        let written = Set(FileIO.filesIn("\(directory)/objects").filter { $0.hasPrefix("ConfigMap_") })
+        XCTAssertEqual(written, Set(next), "every shard written under the names planted")
+        for name in written { XCTAssertEqual(FileIO.kind("\(directory)/objects/\(name)"), .regular, name) }
     }
 
     /// `readAllParts` (events, read in no order) reads every object `forEachBatch` (pods, in key

@@ -137,20 +137,12 @@ public enum FileIO {
         let temporary = "\(directory)/.tmp-\(getpid())-\(basename(path))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw .io(path: temporary, reason: "cannot create: \(systemError())") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return write(fd, base + offset, raw.count - offset)
-            }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let reason = systemError()
-                close(fd)
-                unlink(temporary)
-                throw .io(path: path, reason: "cannot write: \(reason)")
-            }
-            offset += n
+        do throws(StoreError) {
+            try writeAll(bytes, to: fd, path: path)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
         }
         guard fsync(fd) == 0 else {
             let reason = systemError()
@@ -165,6 +157,46 @@ public enum FileIO {
             throw .io(path: path, reason: "cannot replace: \(reason)")
         }
         if syncDirectory { syncFolder(directory) }
+    }
+
+    /// Writes `bytes` to a new file under a name no manifest names yet (a commit's shard
+    /// files), not synced: `sync` puts it on the disk before any manifest names it. Whatever
+    /// is at the name — what a writer killed mid-commit left, a link — is removed first and
+    /// never written through, as a rename over it would replace it; a writer killed before the
+    /// manifest leaves a file no manifest names, which the next commit removes.
+    static func writeUnnamed(_ bytes: [UInt8], to path: String) throws(StoreError) {
+        unlink(path)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw .io(path: path, reason: "cannot create: \(systemError())") }
+        do throws(StoreError) {
+            try writeAll(bytes, to: fd, path: path)
+        } catch {
+            close(fd)
+            unlink(path)
+            throw error
+        }
+        close(fd)
+    }
+
+    /// A file written by `writeUnnamed` put on the disk (fsync).
+    static func sync(_ path: String) throws(StoreError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw .io(path: path, reason: "cannot open to sync: \(systemError())") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .io(path: path, reason: "cannot sync: \(systemError())") }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(StoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return write(fd, base + offset, raw.count - offset)
+            }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw .io(path: path, reason: "cannot write: \(systemError())") }
+            offset += n
+        }
     }
 
     static func syncFolder(_ directory: String) {

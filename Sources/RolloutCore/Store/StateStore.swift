@@ -95,13 +95,11 @@ public final class StateStore {
     }
 
     static let commitLockName = "commit.lock"
-    /// Threads a commit writes its files on, and removes the old ones on: more than the cores,
-    /// since each file's fsync and each removal waits on the disk (a 10,000-replica roll's
-    /// 112 fsyncs and 207 removals, two at a time, kept a core idle for about 10 ms). Two a
-    /// core for the writes, each of which holds a shard's lines until they are on the disk
-    /// (four a core held 126 MB more at the 150,000-pod roll, 2 GB its budget); four a core
-    /// for the removals, which hold nothing.
-    static let writeThreads = 2 * Parallel.cores
+    /// Threads a commit puts its new files on the disk on (their fsyncs), and removes the old
+    /// ones on: four a core, since each waits on the disk, not on a core (a 10,000-replica
+    /// roll's 112 fsyncs and 207 removals, two at a time beside the writing, kept a core idle
+    /// for about 10 ms; the file system takes waits that come together in one journal commit).
+    static let syncThreads = 4 * Parallel.cores
     static let removeThreads = 4 * Parallel.cores
     /// The files `rollout` keeps at the top of a state directory.
     static let ownNames: Set<String> = [manifestName, "lock", commitLockName, "objects", ServeMarker.fileName]
@@ -895,22 +893,31 @@ public final class StateStore {
         // the others waited (0.35 s of a 100,000-replica save).
         let costs = planned.map { snapshot[$0.type]?.writeCost(shard: $0.shard) ?? 0 }
         let order = planned.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
-        // (On more threads than cores: each file is synced to the disk before its name goes in
-        // the manifest, and a thread that waits for that leaves its core to the others.)
-        let written = Parallel.waiting(planned.count, threads: Self.writeThreads, startingWith: order) { i -> Result<String, StoreError> in
+        let written = Parallel.map(planned.count, startingWith: order) { i -> Result<String, StoreError> in
             let job = planned[i]
             do throws(StoreError) {
                 let (objects, rows) = try (snapshot[job.type] ?? Table()).serialized(shard: job.shard, read: read.value)
                 if objects.isEmpty { return .success("") }
                 // New names: the files the current manifest names are never touched.
                 let base = StorageNames.shardBase(type: job.type, commit: commit, ordinal: job.ordinal, shard: job.shard)
-                try FileIO.writeAtomically(objects, to: "\(directory)/objects/\(base).objects", syncDirectory: false)
-                try FileIO.writeAtomically(rows, to: "\(directory)/objects/\(base).rows", syncDirectory: false)
+                try FileIO.writeUnnamed(objects, to: "\(directory)/objects/\(base).objects")
+                try FileIO.writeUnnamed(rows, to: "\(directory)/objects/\(base).rows")
                 return .success(base)
             } catch {
                 return .failure(error)
             }
         }
+        // Every file on the disk before the manifest names it: their fsyncs on more threads
+        // than cores (`syncThreads`), which wait on the disk together.
+        let files = ReadOnly(written.flatMap { result -> [String] in
+            guard case .success(let base) = result, !base.isEmpty else { return [] }
+            return ["\(directory)/objects/\(base).objects", "\(directory)/objects/\(base).rows"]
+        })
+        let synced = Parallel.waiting(files.value.count, threads: Self.syncThreads) { i -> StoreError? in
+            do throws(StoreError) { try FileIO.sync(files.value[i]) } catch { return error }
+            return nil
+        }
+        if let failed = synced.lazy.compactMap({ $0 }).first { throw failed }
         for (job, result) in zip(jobs, written) { tables[job.type]?.files[job.shard] = try withFullPaths { () throws(StoreError) in try result.get() } }
         // The pod templates of compact pods (CompactPod), one file per table, under a new name
         // when they changed (a shard number no shard has).
