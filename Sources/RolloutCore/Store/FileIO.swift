@@ -135,15 +135,7 @@ public enum FileIO {
     static func writeAtomically(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true) throws(StoreError) {
         let directory = parent(of: path)
         let temporary = "\(directory)/.tmp-\(getpid())-\(basename(path))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw .io(path: temporary, reason: "cannot create: \(systemError())") }
-        do throws(StoreError) {
-            try writeAll(bytes, to: fd, path: path)
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
+        let fd = try created(temporary, O_TRUNC, holding: bytes, for: path)
         guard fsync(fd) == 0 else {
             let reason = systemError()
             close(fd)
@@ -166,16 +158,7 @@ public enum FileIO {
     /// manifest leaves a file no manifest names, which the next commit removes.
     static func writeUnnamed(_ bytes: [UInt8], to path: String) throws(StoreError) {
         unlink(path)
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw .io(path: path, reason: "cannot create: \(systemError())") }
-        do throws(StoreError) {
-            try writeAll(bytes, to: fd, path: path)
-        } catch {
-            close(fd)
-            unlink(path)
-            throw error
-        }
-        close(fd)
+        close(try created(path, O_EXCL, holding: bytes, for: path))
     }
 
     /// A file written by `writeUnnamed` put on the disk (fsync).
@@ -186,7 +169,12 @@ public enum FileIO {
         guard fsync(fd) == 0 else { throw .io(path: path, reason: "cannot sync: \(systemError())") }
     }
 
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(StoreError) {
+    /// `file` made (mode 0600, no link followed, `flag`: `O_TRUNC` or `O_EXCL`) and `bytes`
+    /// written to it, still open; on failure closed and removed, the write's error naming
+    /// `path` (the file it stands for).
+    private static func created(_ file: String, _ flag: Int32, holding bytes: [UInt8], for path: String) throws(StoreError) -> Int32 {
+        let fd = open(file, O_WRONLY | O_CREAT | flag | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw .io(path: file, reason: "cannot create: \(systemError())") }
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { raw -> Int in
@@ -194,9 +182,15 @@ public enum FileIO {
                 return write(fd, base + offset, raw.count - offset)
             }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw .io(path: path, reason: "cannot write: \(systemError())") }
+            guard n > 0 else {
+                let reason = systemError()
+                close(fd)
+                unlink(file)
+                throw .io(path: path, reason: "cannot write: \(reason)")
+            }
             offset += n
         }
+        return fd
     }
 
     static func syncFolder(_ directory: String) {
