@@ -105,19 +105,16 @@ enum Parallel {
         return runs.first ?? []
     }
 
-    /// `body(i)` for each i in 0..<count, each a task of its own, on up to `threads` threads
-    /// (this one among them) — more than the cores, for work that waits on the disk (an
-    /// fsync, an unlink): while one thread waits, the others use its core, and the file
-    /// system takes their waits together. Started in `order` as `map(_:startingWith:)` is;
-    /// results in index order.
-    static func waiting<T>(_ count: Int, threads: Int, startingWith order: [Int]? = nil, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    /// `body(i)` for each i in 0..<count, each a task of its own, taken in turn by up to
+    /// `threads` threads (this one among them) — more than the cores, for work that waits on
+    /// the disk (an fsync, an unlink): while one thread waits, the others use its core, and the
+    /// file system takes their waits together. Results in index order.
+    static func waiting<T>(_ count: Int, threads: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
         guard count > 0 else { return [] }
         let workers = min(max(1, threads), count)
-        let valid = order.map { $0.count == count && Set($0) == Set(0..<count) } ?? false
-        let sequence = valid ? (order ?? []) : Array(0..<count)
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
-            let queue = TaskQueue(sequence: sequence, slots: Slots(base: base), body: body)
+            let queue = TaskQueue(count: count, slots: Slots(base: base), body: body)
             let done = DispatchSemaphore(value: 0)
             for _ in 1..<workers {
                 let thread = Thread {
@@ -135,14 +132,14 @@ enum Parallel {
 
     /// `waiting`'s tasks, each taken once, under a lock, by whichever thread asks next.
     private final class TaskQueue<T>: @unchecked Sendable {
-        private let sequence: [Int]
+        private let count: Int
         private let slots: Slots<T>
         private let body: @Sendable (Int) -> T
         private let lock = NSLock()
         private var next = 0
 
-        init(sequence: [Int], slots: Slots<T>, body: @escaping @Sendable (Int) -> T) {
-            self.sequence = sequence
+        init(count: Int, slots: Slots<T>, body: @escaping @Sendable (Int) -> T) {
+            self.count = count
             self.slots = slots
             self.body = body
         }
@@ -150,11 +147,10 @@ enum Parallel {
         func run() {
             while true {
                 lock.lock()
-                let k = next
+                let i = next
                 next += 1
                 lock.unlock()
-                guard k < sequence.count else { return }
-                let i = sequence[k]
+                guard i < count else { return }
                 (slots.base + i).initialize(to: body(i))
             }
         }
