@@ -55,6 +55,31 @@ final class StateStoreTests: XCTestCase {
         XCTAssertEqual(annotated.uid, deployment.uid)
     }
 
+    /// A commit's shard files are written unsynced (`FileIO.writeUnnamed`), then synced
+    /// (`FileIO.sync`) before the manifest names them; what fails says which file and why, and
+    /// a file that could not be written in full is not left behind.
+    func testUnsyncedWritesAndTheirSyncsSayWhatFailed() throws {
+        let directory = try temporaryDirectory(self).path
+        let path = "\(directory)/a.objects"
+        try FileIO.writeUnnamed(Array("line\n".utf8), to: path)
+        try FileIO.sync(path)
+        XCTAssertEqual(try FileIO.read(path), Array("line\n".utf8))
+        func failure(_ body: () throws(StoreError) -> Void) -> (path: String, reason: String)? {
+            do throws(StoreError) { try body() } catch {
+                if case .io(let path, let reason) = error { return (path, reason) }
+            }
+            return nil
+        }
+        let missing = "\(directory)/no-such-folder/b.objects"
+        let created = failure { () throws(StoreError) in try FileIO.writeUnnamed([0x41], to: missing) }
+        XCTAssertEqual(created?.path, missing)
+        XCTAssertTrue(created?.reason.hasPrefix("cannot create: ") == true, created?.reason ?? "no error")
+        let synced = failure { () throws(StoreError) in try FileIO.sync("\(directory)/c.objects") }
+        XCTAssertEqual(synced?.path, "\(directory)/c.objects")
+        XCTAssertTrue(synced?.reason.hasPrefix("cannot open to sync: ") == true, synced?.reason ?? "no error")
+        XCTAssertEqual(FileIO.filesIn(directory), ["a.objects"])
+    }
+
     func testLargeTablesSplitIntoShardsAndOldFilesGo() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
         var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
