@@ -402,6 +402,72 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(placement(c, "a"), ["<pending>": 1])
     }
 
+    /// findNodesThatPassFilters (`pkg/scheduler/schedule_one.go`): from the rotating start, each
+    /// node filtered in turn until numFeasibleNodesToFind fit or every node was looked at. For
+    /// a pod asking for cpu and memory only, the scheduler scans the nodes' rooms with
+    /// `NodeTable.Room.Fit.run`, which keeps the nodes that fit and stops at the first that
+    /// does not, for the filters to say why (`Scheduler.schedule`). Checked here against the
+    /// loop it replaced, which asked `Room.fits` of every node: random rooms (closed, full,
+    /// short of cpu or memory, overcommitted), starts and limits, for requests of nothing,
+    /// zeros, cpu only and both — a node that does not fit is passed over as the filters
+    /// would fail it, and the scan taken up again after it.
+    func testTheRoomScanKeepsTheNodesThatFitAndStopsWhereTheFiltersMustSay() throws {
+        var random = SeededRandom(seed: 11)
+        for requests in [#"{}"#, #"{"cpu":"0","memory":"0"}"#, #"{"cpu":"250m"}"#, #"{"cpu":"1","memory":"1Gi"}"#] {
+            let template = try XCTUnwrap(try JSONReader.parse(#"{"spec":{"containers":[{"name":"app","image":"app:1","resources":{"requests":\#(requests)}}]}}"#).objectValue)
+            let r = PodRequirements(template: template)
+            let fit = NodeTable.Room.Fit(r)
+            for _ in 0..<300 {
+                let n = Int.random(in: 1...40, using: &random)
+                let rooms = (0..<n).map { _ in
+                    NodeTable.Room(open: Int.random(in: 0..<8, using: &random) > 0, pods: Int.random(in: -1...3, using: &random),
+                                   cpu: Int.random(in: -500...2_000, using: &random), memory: Int.random(in: -(1 << 30)...(4 << 30), using: &random))
+                }
+                for room in rooms { XCTAssertEqual(fit.fits(room), room.fits(r), "\(requests) \(room)") }
+                let start = Int.random(in: 0..<n, using: &random), limit = Int.random(in: 1...n, using: &random)
+                // The loop it replaced.
+                var expected: [Int] = [], expectedScanned = 0, i = start
+                while expectedScanned < n {
+                    expectedScanned += 1
+                    if rooms[i].fits(r) {
+                        expected.append(i)
+                        if expected.count >= limit { break }
+                    }
+                    i = (i + 1) % n
+                }
+                // The scheduler's: runs of fitting nodes, each node that does not fit passed over.
+                var out = [Int](repeating: -1, count: n)
+                var at = start, scanned = 0, kept = 0, runs = 0
+                rooms.withUnsafeBufferPointer { rooms in
+                    out.withUnsafeMutableBufferPointer { out in
+                        while scanned < n && kept < limit {
+                            runs += 1
+                            fit.run(rooms, from: &at, scanned: &scanned, into: out, kept: &kept, limit: limit)
+                            guard scanned < n && kept < limit else { break }
+                            XCTAssertFalse(rooms[at].fits(r), "a run stops only at a node that does not fit")
+                            scanned += 1
+                            at = (at + 1) % n
+                        }
+                    }
+                }
+                XCTAssertEqual(Array(out.prefix(kept)), expected, "\(requests) from \(start), limit \(limit)")
+                XCTAssertEqual(scanned, expectedScanned)
+                XCTAssertLessThanOrEqual(runs, n - expected.count + 1)
+            }
+        }
+        // Given no room for every node, or a start that is not a node, it scans nothing.
+        let rooms = [NodeTable.Room(open: true, pods: 1, cpu: 1, memory: 1), NodeTable.Room(open: true, pods: 1, cpu: 1, memory: 1)]
+        let fit = NodeTable.Room.Fit(PodRequirements(template: Object()))
+        for (start, room) in [(0, 1), (2, 2), (-1, 2)] {
+            var out = [Int](repeating: -1, count: room)
+            var at = start, scanned = 0, kept = 0
+            rooms.withUnsafeBufferPointer { rooms in
+                out.withUnsafeMutableBufferPointer { out in fit.run(rooms, from: &at, scanned: &scanned, into: out, kept: &kept, limit: 2) }
+            }
+            XCTAssertEqual([at, scanned, kept], [start, 0, 0])
+        }
+    }
+
     /// The spreading score's rounding (`scoring.go` Score: `math.Round`, half away from zero)
     /// done without libm: the same Int as `rounded()` for halves, the largest double below a
     /// half, numbers past 2^52 (all integers) and random scores.

@@ -54,7 +54,7 @@ enum NodeScores {
         // structs at every node was most of the work. A node index is checked once, against
         // the per-node arrays, which are as long as each other.)
         let nodes = table.tainted.count
-        guard counts.count == nodes, table.zoneIndex.count == nodes else { return nil }
+        guard counts.count == nodes, table.zoneIndex.count == nodes, resources.nodes == nodes else { return nil }
         // topologySpread, each zone's term made where it is used (the same operations, in the
         // same order, on the same numbers). Its weights count the feasible nodes and their
         // zones, found in the pass that also looks for a taint (nil: `totals` takes it).
@@ -88,23 +88,26 @@ enum NodeScores {
         // A node's score is a function of its count and its zone's: the last one made is kept
         // and used again for the next node with the same two (most feasible nodes hold none of
         // the set's pods, and nodes of a zone lie together), the same operations not repeated.
+        // (Kept with the node's zone index as it stands, which names one zone or none: the
+        // index is checked only when a score is made — seven instructions a node when every
+        // node's was. A table of the scores made, by zone and count, was tried: as many
+        // instructions, in looking each up, as making the few that differ.)
         feasible.withUnsafeBufferPointer { f in
             counts.withUnsafeBufferPointer { counts in
                 zoneCounts.withUnsafeBufferPointer { zoneCounts in
                     table.zoneIndex.withUnsafeBufferPointer { zoneIndex in
                         raw.withUnsafeMutableBufferPointer { raw in
-                            var lastCount = -1, lastZone = -2, lastValue = 0
+                            var lastCount = -1, lastZone = Int.min, lastValue = 0
                             for k in 0..<n {
                                 let i = f[k]
                                 let z = zoneIndex[i]
-                                let zone = z >= 0 && z < zoneCounts.count ? z : -1
                                 let count = counts[i]
-                                if count != lastCount || zone != lastZone {
+                                if count != lastCount || z != lastZone {
                                     var score = Double(count) * hostWeight + 2
-                                    if zone >= 0 { score += Double(zoneCounts[zone]) * zoneWeight + 4 }
+                                    if z >= 0 && z < zoneCounts.count { score += Double(zoneCounts[z]) * zoneWeight + 4 }
                                     lastValue = roundedHalfAway(score)
                                     lastCount = count
-                                    lastZone = zone
+                                    lastZone = z
                                 }
                                 raw[k] = lastValue
                                 top = max(top, lastValue)
@@ -118,10 +121,12 @@ enum NodeScores {
         // The totals (`totals`: resources, the untainted 3 × 100, twice the normalised spread)
         // and the best: a new best starts the ties again. (The normalised spread of the last
         // raw score is kept too: an integer division each node was an eighth of this pass.)
+        // (The resource scores read by node, each feasible node's made first: a loop with no
+        // call in it.)
         resources.use(r)
-        resources.gather(r, feasible, table: table)
+        resources.score(r, feasible, table: table)
         var best = Int.min, ties = 0
-        resources.withGathered { scores in
+        resources.withScores { scores in feasible.withUnsafeBufferPointer { f in
             raw.withUnsafeBufferPointer { raw in
                 tiePlaces.withUnsafeMutableBufferPointer { tiePlaces in
                     var lastRaw = Int.min, lastSpread = 0
@@ -131,19 +136,21 @@ enum NodeScores {
                             lastSpread = top == 0 ? maxNodeScore : maxNodeScore * (top + bottom - value) / top
                             lastRaw = value
                         }
-                        let total = scores[k] + 3 * maxNodeScore + 2 * lastSpread
+                        // (Without overflow checks: a resource score is 0–200 and a spread
+                        // score 0–100, the raw scores being counts, never below 2.)
+                        let total = scores[f[k]] &+ 3 * maxNodeScore &+ 2 &* lastSpread
                         if total > best {
                             best = total
                             ties = 0
                         }
                         if total == best {
                             tiePlaces[ties] = k
-                            ties += 1
+                            ties &+= 1
                         }
                     }
                 }
             }
-        }
+        } }
         return (best, ties)
     }
 
@@ -206,6 +213,36 @@ enum NodeScores {
         /// The scores `gather` found last.
         func withGathered<T>(_ body: (UnsafeBufferPointer<Int>) -> T) -> T {
             gathered.withUnsafeBufferPointer(body)
+        }
+
+        /// The nodes it keeps scores for.
+        var nodes: Int { min(known.count, scores.count) }
+
+        /// Each of the nodes `feasible` lists scored (`resourceScore`, kept until the node or the
+        /// requests change), for `withScores` to read by node; a place that is not a node's is
+        /// left out (`bestUntainted` has checked them).
+        mutating func score(_ r: PodRequirements, _ feasible: [Int], table: NodeTable) {
+            let nodes = self.nodes
+            scores.withUnsafeMutableBufferPointer { scores in
+                known.withUnsafeMutableBufferPointer { known in
+                    feasible.withUnsafeBufferPointer { f in
+                        for i in f where i >= 0 && i < nodes {
+                            if !known[i] {
+                                scores[i] = resourceScore(r, i, table: table)
+                                known[i] = true
+                            }
+                            #if DEBUG
+                            precondition(scores[i] == resourceScore(r, i, table: table), "resource score of node \(i) is stale")
+                            #endif
+                        }
+                    }
+                }
+            }
+        }
+
+        /// The kept scores, by node (`score` made those of the nodes it was given).
+        func withScores<T>(_ body: (UnsafeBufferPointer<Int>) -> T) -> T {
+            scores.withUnsafeBufferPointer(body)
         }
 
         /// Scores for `r`'s requests from now on: kept ones are dropped when they were for others.
