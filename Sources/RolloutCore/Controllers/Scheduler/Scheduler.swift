@@ -183,7 +183,7 @@ enum Scheduler {
                 }
                 // (The rooms are scanned by `NodeTable.Room.Fit.run`, which stops at a node
                 // whose room does not fit: a loop with nothing else in it, its counts kept in
-                // registers — 420 nodes for each of 100,000 pods, at 46 instructions a node when
+                // registers — 420 nodes for each of 100,000 pods, at 46–69 instructions a node when
                 // the counts were reloaded through their captures and the pod's class.)
                 let n = states.count
                 var i = start, scanned = 0, kept = 0
