@@ -179,31 +179,17 @@ enum NodeScores {
             known = [Bool](repeating: false, count: nodes)
         }
 
-        /// Each of the nodes `feasible` lists scored (`resourceScore`, kept until the node or the
-        /// requests change), in its order, for `withGathered`: in one pass over buffers (a call
-        /// per node reloaded the arrays through the struct at each).
+        /// Each of the nodes `feasible` lists scored (`score`), in its order, for `withGathered`.
         mutating func gather(_ r: PodRequirements, _ feasible: [Int], table: NodeTable) {
+            score(r, feasible, table: table)
             if gathered.count < feasible.count { gathered = [Int](repeating: 0, count: feasible.count) }
-            let nodes = min(known.count, scores.count)
+            let nodes = self.nodes
             gathered.withUnsafeMutableBufferPointer { out in
-                scores.withUnsafeMutableBufferPointer { scores in
-                    known.withUnsafeMutableBufferPointer { known in
-                        feasible.withUnsafeBufferPointer { f in
-                            for k in 0..<f.count {
-                                let i = f[k]
-                                guard i >= 0 && i < nodes else {
-                                    out[k] = resourceScore(r, i, table: table)
-                                    continue
-                                }
-                                if !known[i] {
-                                    scores[i] = resourceScore(r, i, table: table)
-                                    known[i] = true
-                                }
-                                #if DEBUG
-                                precondition(scores[i] == resourceScore(r, i, table: table), "resource score of node \(i) is stale")
-                                #endif
-                                out[k] = scores[i]
-                            }
+                scores.withUnsafeBufferPointer { scores in
+                    feasible.withUnsafeBufferPointer { f in
+                        for k in 0..<f.count {
+                            let i = f[k]
+                            out[k] = i >= 0 && i < nodes ? scores[i] : resourceScore(r, i, table: table)
                         }
                     }
                 }
@@ -219,7 +205,8 @@ enum NodeScores {
         var nodes: Int { min(known.count, scores.count) }
 
         /// Each of the nodes `feasible` lists scored (`resourceScore`, kept until the node or the
-        /// requests change), for `withScores` to read by node; a place that is not a node's is
+        /// requests change), for `withScores` to read by node, in a pass over buffers (a call per
+        /// node reloaded the arrays through the struct at each); a place that is not a node's is
         /// left out (`bestUntainted` has checked them).
         mutating func score(_ r: PodRequirements, _ feasible: [Int], table: NodeTable) {
             let nodes = self.nodes
