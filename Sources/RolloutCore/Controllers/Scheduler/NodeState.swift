@@ -120,9 +120,10 @@ struct NodeTable: Equatable {
             /// wrapping at the last, each one that fits written to `out` at `kept`, until
             /// `limit` are kept, every node is scanned, or node `i` does not fit (left for the
             /// filters to say why). `i`, `scanned` and `kept` are where it stopped.
-            /// (`out` holds a place for every node, `kept` ≤ `scanned` < its count.) Not inlined:
-            /// on its own the loop keeps everything in registers (12 instructions a node; 30
-            /// inlined into the scheduler's pass, which reloaded its buffers from the stack).
+            /// (`out` holds a place for every node: each is written at `kept`, which is at most
+            /// `scanned`, below the count while the loop runs.) Not inlined: on its own the loop
+            /// keeps everything in registers (20 instructions a node; 30 inlined into the
+            /// scheduler's pass, which reloaded its buffers from the stack).
             @inline(never)
             func run(_ rooms: UnsafeBufferPointer<Room>, from i: inout Int, scanned: inout Int, into out: UnsafeMutableBufferPointer<Int>,
                      kept: inout Int, limit: Int) {
