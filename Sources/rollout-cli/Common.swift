@@ -20,7 +20,7 @@ enum Global {
 
     /// `reset`: `cluster init`, which may open a damaged state to erase it.
     static func openStore(_ parsed: Arguments, writable: Bool, reset: Bool = false) throws -> StateStore {
-        let directory = StateStore.directory(flag: parsed.last("--state"), environment: ProcessInfo.processInfo.environment)
+        let directory = StateStore.directory(flag: parsed.last("--state"), environment: ProcessEnvironment.current())
         let store = try StateStore(directory: directory, writable: writable, reset: reset)
         KeptUntilExit.keep(store)
         return store
@@ -29,7 +29,7 @@ enum Global {
     /// The ConfigMaps, Secrets and claims of the state, if a state exists there (lint needs
     /// none and never creates one).
     static func knownObjects(_ parsed: Arguments) throws -> KnownObjects {
-        let directory = StateStore.directory(flag: parsed.last("--state"), environment: ProcessInfo.processInfo.environment)
+        let directory = StateStore.directory(flag: parsed.last("--state"), environment: ProcessEnvironment.current())
         var known = KnownObjects()
         guard FileManager.default.fileExists(atPath: directory + "/state.json") else { return known }
         let store = try StateStore(directory: directory, writable: false)

@@ -41,7 +41,7 @@ enum DiffCommand {
         let store = try Global.openStore(parsed, writable: false)
         defer { store.close() }
         let pairs = try ObjectDiff.pairs(candidates, store: store)
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         if let command = environment["ROLLOUT_EXTERNAL_DIFF"] ?? environment["KUBECTL_EXTERNAL_DIFF"], !command.isEmpty {
             io.flush()
             return try external(command, pairs: pairs)

@@ -29,7 +29,9 @@ let commands: [(name: String, summary: String, run: ([String], inout CommandIO) 
     ("serve", "Serve the cluster's Kubernetes API, for kubectl and client libraries", ServeCommand.run),
 ]
 
-let usage = """
+// (Made when asked for: as a constant it was made at every start, a tenth of a start's work.)
+var usage: String {
+    """
 rollout: a kubectl-style rollout orchestrator with an embedded, simulated control plane.
 
 Usage:
@@ -42,25 +44,30 @@ Commands:
 Use "rollout COMMAND --help" (or "rollout help COMMAND") for more information about a command;
 "rollout version" for the version.
 """
+}
 
 // kubectl takes its global flags before the verb too: `rollout --state X -n ns get pods`.
 let arguments = Global.movingGlobalFlagsAfterTheVerb(Array(CommandLine.arguments.dropFirst()))
 // Huge pages for the heap (HugePages): started once more with glibc's tunable, which the
 // started process then takes out of its environment. Before anything is printed or a thread
 // started; should the start fail, this process goes on as it was started.
-switch HugePages.step(verb: arguments.first, environment: ProcessInfo.processInfo.environment,
+var environment = ProcessEnvironment.current()
+switch HugePages.step(verb: arguments.first, environment: environment,
                       mode: try? String(contentsOfFile: HugePages.modeFile, encoding: .utf8)) {
 case .relaunch(let variables):
     for (name, value) in variables { setenv(name, value, 1) }
     execv("/proc/self/exe", CommandLine.unsafeArgv)
     for name in variables.keys { unsetenv(name) }
 case .clear(let names):
-    for name in names { unsetenv(name) }
+    for name in names {
+        unsetenv(name)
+        environment[name] = nil
+    }
 case .none:
     break
 }
 var io = CommandIO()
-io.colour = Colour.enabled(arguments: arguments, environment: ProcessInfo.processInfo.environment)
+io.colour = Colour.enabled(arguments: arguments, environment: environment)
 let status: Int32
 if arguments.isEmpty || ["-h", "--help"].contains(arguments[0]) || arguments == ["help"] {
     io.out(usage + "\n")

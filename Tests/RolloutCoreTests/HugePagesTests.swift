@@ -69,4 +69,23 @@ final class HugePagesTests: XCTestCase {
             }
         }
     }
+
+    /// `ProcessEnvironment.current()` gives what Foundation's `ProcessInfo.processInfo.environment`
+    /// gives (swift-corelibs-foundation `ProcessInfo.environment`: each entry of `environ` split at
+    /// its first "=", the last of a repeated name kept): the test process's own environment, with
+    /// values holding "=", empty, and outside ASCII set for the comparison.
+    func testTheEnvironmentIsFoundationsWithoutItsBridging() {
+        let names = ["ROLLOUT_TEST_EQUALS", "ROLLOUT_TEST_EMPTY", "ROLLOUT_TEST_UNICODE"]
+        defer { for name in names { unsetenv(name) } }
+        setenv(names[0], "a=b=c", 1)
+        setenv(names[1], "", 1)
+        setenv(names[2], "zone-ü-\u{1F680}", 1)
+        let ours = ProcessEnvironment.current()
+        XCTAssertEqual(ours, ProcessInfo.processInfo.environment)
+        XCTAssertEqual(ours[names[0]], "a=b=c")
+        XCTAssertEqual(ours[names[1]], "")
+        XCTAssertEqual(ours[names[2]], "zone-ü-\u{1F680}")
+        unsetenv(names[0])
+        XCTAssertNil(ProcessEnvironment.current()[names[0]])
+    }
 }
