@@ -51,8 +51,9 @@ let arguments = Global.movingGlobalFlagsAfterTheVerb(Array(CommandLine.arguments
 // Huge pages for the heap (HugePages): started once more with glibc's tunable, which the
 // started process then takes out of its environment. Before anything is printed or a thread
 // started; should the start fail, this process goes on as it was started.
-var environment = ProcessEnvironment.current()
-switch HugePages.step(verb: arguments.first, environment: environment,
+// (The environment as it started, read once for both.)
+var startEnvironment = ProcessEnvironment.current()
+switch HugePages.step(verb: arguments.first, environment: startEnvironment,
                       mode: try? String(contentsOfFile: HugePages.modeFile, encoding: .utf8)) {
 case .relaunch(let variables):
     for (name, value) in variables { setenv(name, value, 1) }
@@ -61,13 +62,13 @@ case .relaunch(let variables):
 case .clear(let names):
     for name in names {
         unsetenv(name)
-        environment[name] = nil
+        startEnvironment[name] = nil
     }
 case .none:
     break
 }
 var io = CommandIO()
-io.colour = Colour.enabled(arguments: arguments, environment: environment)
+io.colour = Colour.enabled(arguments: arguments, environment: startEnvironment)
 let status: Int32
 if arguments.isEmpty || ["-h", "--help"].contains(arguments[0]) || arguments == ["help"] {
     io.out(usage + "\n")
