@@ -73,7 +73,8 @@ final class HugePagesTests: XCTestCase {
     /// `ProcessEnvironment.current()` gives what Foundation's `ProcessInfo.processInfo.environment`
     /// gives (swift-corelibs-foundation `ProcessInfo.environment`: each entry of `environ` split at
     /// its first "=", the last of a repeated name kept): the test process's own environment, with
-    /// values holding "=", empty, and outside ASCII set for the comparison.
+    /// values holding "=", empty, and outside ASCII set for the comparison. A value starting with
+    /// a combining mark is split where POSIX splits it, at the first "=".
     func testTheEnvironmentIsFoundationsWithoutItsBridging() {
         let names = ["ROLLOUT_TEST_EQUALS", "ROLLOUT_TEST_EMPTY", "ROLLOUT_TEST_UNICODE"]
         defer { for name in names { unsetenv(name) } }
@@ -87,5 +88,7 @@ final class HugePagesTests: XCTestCase {
         XCTAssertEqual(ours[names[2]], "zone-ü-\u{1F680}")
         unsetenv(names[0])
         XCTAssertNil(ProcessEnvironment.current()[names[0]])
+        setenv(names[0], "\u{301}x=y", 1)
+        XCTAssertEqual(ProcessEnvironment.current()[names[0]], "\u{301}x=y")
     }
 }

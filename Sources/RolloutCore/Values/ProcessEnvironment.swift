@@ -7,7 +7,9 @@ import Glibc
 /// has no "=" left out, the last of a repeated name kept — made with the standard library's
 /// strings. Foundation made each through its C-string bridging: half a million instructions
 /// for each of the two reads at every start of rollout, a fifth of a start's own work, twice
-/// over for a command that starts itself again (HugePages).
+/// over for a command that starts itself again (HugePages). (The "=" is found among the bytes,
+/// as POSIX splits an entry; Foundation compares Characters, and would pass over an "=" joined
+/// to a combining mark after it — a value starting with one.)
 public enum ProcessEnvironment {
     public static func current() -> [String: String] {
         var result: [String: String] = [:]
@@ -15,8 +17,8 @@ public enum ProcessEnvironment {
         let table: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
         guard var entry = table else { return result }
         while let pointer = entry.pointee {
-            if let text = String(validatingCString: pointer), let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            if let text = String(validatingCString: pointer), let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
+                result[String(text[..<equals])] = String(text[text.utf8.index(after: equals)...])
             }
             entry += 1
         }
