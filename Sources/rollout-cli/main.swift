@@ -29,7 +29,7 @@ let commands: [(name: String, summary: String, run: ([String], inout CommandIO) 
     ("serve", "Serve the cluster's Kubernetes API, for kubectl and client libraries", ServeCommand.run),
 ]
 
-// (Made when asked for: as a constant it was made at every start, a tenth of a start's work.)
+// (Made when asked for: as a constant it was made at every start, an eighth of a start's work.)
 var usage: String {
     """
 rollout: a kubectl-style rollout orchestrator with an embedded, simulated control plane.
@@ -51,7 +51,7 @@ let arguments = Global.movingGlobalFlagsAfterTheVerb(Array(CommandLine.arguments
 // Huge pages for the heap (HugePages): started once more with glibc's tunable, which the
 // started process then takes out of its environment. Before anything is printed or a thread
 // started; should the start fail, this process goes on as it was started.
-// (The environment as it started, read once for both.)
+// (The environment read once, for the huge-page step and the colour choice below.)
 var startEnvironment = ProcessEnvironment.current()
 switch HugePages.step(verb: arguments.first, environment: startEnvironment,
                       mode: try? String(contentsOfFile: HugePages.modeFile, encoding: .utf8)) {

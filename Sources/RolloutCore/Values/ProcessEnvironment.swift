@@ -6,8 +6,8 @@ import Glibc
 /// each `NAME=value` entry of `environ` split at its first "=", an entry that is not UTF-8 or
 /// has no "=" left out, the last of a repeated name kept — made with the standard library's
 /// strings. Foundation made each through its C-string bridging: half a million instructions
-/// for each of the two reads at every start of rollout, a fifth of a start's own work, twice
-/// over for a command that starts itself again (HugePages). (The "=" is found among the bytes,
+/// for each of the two reads at every start of rollout, together nearly a fifth of a start,
+/// and twice over for a command that starts itself again (HugePages). (The "=" is found among the bytes,
 /// as POSIX splits an entry; Foundation compares Characters, and would pass over an "=" joined
 /// to a combining mark after it — a value starting with one.)
 public enum ProcessEnvironment {
