@@ -608,6 +608,44 @@ final class StateStoreTests: XCTestCase {
     /// keeps (a quarter or more of it going) or loses its objects one by one, with keys not
     /// stored, named twice, of two types, and with the shards' lines let go first (as the
     /// cluster reads pods and events). A served store reports each deletion, in order.
+    /// `list(_:keep: false)`, the cluster's load: the same objects, the table left holding their
+    /// lines only (what writing the shard costs shows which: `Table.writeCost`), so that what
+    /// the cluster replaces is not held until the save; a read parses the line again, and a
+    /// commit writes the others from their lines as they were.
+    func testAListNotKeptLeavesTheTableTheLinesAndReadsAndWritesAsAKeptOne() throws {
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
+        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        for i in 0..<50 { try store.create(configMap(String(format: "cm-%02d", i), "v\(i)")) }
+        try store.commit()
+        store.close()
+
+        store = try StateStore(directory: directory, writable: false)
+        let kept = try store.list(type)
+        XCTAssertEqual(store.tables[type.storageKey]?.writeCost(shard: 0), 50 * Table.parsedWriteCost)
+        store.close()
+
+        store = try StateStore(directory: directory, writable: true)
+        let listed = try store.list(type, keep: false)
+        XCTAssertEqual(listed, kept)
+        let lines = try XCTUnwrap(store.tables[type.storageKey]?.writeCost(shard: 0))
+        XCTAssertGreaterThan(lines, 50 * 100)
+        XCTAssertLessThan(lines, 50 * 1024)
+        XCTAssertEqual(try store.get(kept[7].key), kept[7])
+        var changed = configMap("cm-03", "changed")
+        changed.metadata = kept[3].metadata
+        try store.put(changed, creating: false)
+        try store.commit()
+        store.close()
+
+        store = try StateStore(directory: directory, writable: false)
+        let after = try store.list(type)
+        XCTAssertEqual(after.count, 50)
+        XCTAssertEqual(after.filter { $0.name != "cm-03" }, kept.filter { $0.name != "cm-03" })
+        XCTAssertEqual(after.first { $0.name == "cm-03" }?.object["data"]?["k"], .string("changed"))
+        store.close()
+    }
+
     func testDeletingManyAtOnceStoresWhatDeletingOneByOneStores() throws {
         let configMaps = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
         func secret(_ name: String) -> Resource {

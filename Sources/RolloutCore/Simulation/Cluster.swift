@@ -272,7 +272,9 @@ public final class Cluster {
         eventSequence = store.counters["event"] ?? 0
         profile = try ClusterProfile.of(store)
         func list(_ type: ResourceType) throws(StoreError) -> [Resource] {
-            let objects = try store.list(type)
+            // (Not kept parsed by the store: the cluster holds them, Discards lets go of what
+            // replaced ones held.)
+            let objects = try store.list(type, keep: false)
             // (Eight at a time at least: a Service's hundred EndpointSlices of 100 endpoints each
             // are checked on every core, not on one while the other waits.)
             let problems = Parallel.map(objects.count, grain: 8) { StoredObjects.problems(objects[$0]) }
