@@ -54,7 +54,8 @@ let arguments = Global.movingGlobalFlagsAfterTheVerb(Array(CommandLine.arguments
 // (The environment read once, for the huge-page step and the colour choice below.)
 var startEnvironment = ProcessEnvironment.current()
 switch HugePages.step(verb: arguments.first, environment: startEnvironment,
-                      mode: try? String(contentsOfFile: HugePages.modeFile, encoding: .utf8)) {
+                      mode: try? String(contentsOfFile: HugePages.modeFile, encoding: .utf8),
+                      reportsFreePages: HugePages.reportsFreePages()) {
 case .relaunch(let variables):
     for (name, value) in variables { setenv(name, value, 1) }
     execv("/proc/self/exe", CommandLine.unsafeArgv)
