@@ -13,6 +13,17 @@ final class StateStoreTests: XCTestCase {
         ]))
     }
 
+    /// A state of `count` ConfigMaps named by `format` from their number, each `k: v<number>`,
+    /// committed: its directory.
+    func committedConfigMaps(_ count: Int, named format: String) throws -> String {
+        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        let store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        for i in 0..<count { try store.create(configMap(String(format: format, i), "v\(i)")) }
+        try store.commit()
+        store.close()
+        return directory
+    }
+
     func testNewStateHasTheDefaultClusterAndPersists() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("state").path
         var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
@@ -501,13 +512,9 @@ final class StateStoreTests: XCTestCase {
     /// changed. What is read, listed and written is what it was; a shard file that went
     /// meanwhile is a clear error at the commit, with nothing changed.
     func testReleasedLinesAreReadBackWhenNeeded() throws {
-        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        let directory = try committedConfigMaps(1200, named: "cm-%04d")
         let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
-        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
-        for i in 0..<1200 { try store.create(configMap(String(format: "cm-%04d", i), "v\(i)")) }
-        try store.commit()
-        store.close()
-        store = try StateStore(directory: directory, writable: false)
+        var store = try StateStore(directory: directory, writable: false)
         let before = try store.list(type)
         let rowsBefore = try store.listingRows(type)
         store.close()
@@ -613,14 +620,9 @@ final class StateStoreTests: XCTestCase {
     /// the cluster replaces is not held until the save; a read parses the line again, and a
     /// commit writes the others from their lines as they were.
     func testAListNotKeptLeavesTheTableTheLinesAndReadsAndWritesAsAKeptOne() throws {
-        let directory = try temporaryDirectory(self).appendingPathComponent("s").path
+        let directory = try committedConfigMaps(50, named: "cm-%02d")
         let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
-        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
-        for i in 0..<50 { try store.create(configMap(String(format: "cm-%02d", i), "v\(i)")) }
-        try store.commit()
-        store.close()
-
-        store = try StateStore(directory: directory, writable: false)
+        var store = try StateStore(directory: directory, writable: false)
         let kept = try store.list(type)
         XCTAssertEqual(store.tables[type.storageKey]?.writeCost(shard: 0), 50 * Table.parsedWriteCost)
         store.close()
