@@ -12,10 +12,11 @@
 /// verbs that read no state (`render`, `lint`, `completion`, help and version), kernels
 /// whose huge pages are `[always]` (every process has them) or `[never]`, and virtual machines
 /// that hand free memory back to their host (a virtio balloon reporting free pages,
-/// `reportsFreePages`): there a huge page freed is soon given back (the kernel reports free
-/// blocks from 2 MB up), and the next one is memory the host must find and clear again — a
-/// gigabyte touched in fresh huge pages took 3.4 s there against 0.39 s in small pages, and
-/// the 100,000-replica roll was 15 % slower with huge pages than without (README, thirty-ninth
+/// `reportsFreePages`): there a huge page freed is soon given back (free blocks are reported
+/// from `page_reporting_order` up, 2 MB on the Firecracker machines this project is measured
+/// on), and the next one is memory the host must find and clear again — there a gigabyte
+/// touched in fresh huge pages took 3.4 s against 0.39 s in small pages, and the
+/// 100,000-replica roll was 15 % slower with huge pages than without (README, thirty-ninth
 /// round).
 public enum HugePages {
     public static let tunables = "GLIBC_TUNABLES"
