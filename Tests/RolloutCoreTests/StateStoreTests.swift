@@ -609,12 +609,6 @@ final class StateStoreTests: XCTestCase {
         store.close()
     }
 
-    /// Deleting many objects at once (`StateStore.delete(_:)` with the keys, as a rollout's save
-    /// removes its replaced pods and their events) stores exactly what deleting them one by one
-    /// stores: the same files, byte for byte — whether a shard is made again from what it
-    /// keeps (a quarter or more of it going) or loses its objects one by one, with keys not
-    /// stored, named twice, of two types, and with the shards' lines let go first (as the
-    /// cluster reads pods and events). A served store reports each deletion, in order.
     /// `list(_:keep: false)`, the cluster's load: the same objects, the table left holding their
     /// lines only (what writing the shard costs shows which: `Table.writeCost`), so that what
     /// the cluster replaces is not held until the save; a read parses the line again, and a
@@ -648,6 +642,12 @@ final class StateStoreTests: XCTestCase {
         store.close()
     }
 
+    /// Deleting many objects at once (`StateStore.delete(_:)` with the keys, as a rollout's save
+    /// removes its replaced pods and their events) stores exactly what deleting them one by one
+    /// stores: the same files, byte for byte — whether a shard is made again from what it
+    /// keeps (a quarter or more of it going) or loses its objects one by one, with keys not
+    /// stored, named twice, of two types, and with the shards' lines let go first (as the
+    /// cluster reads pods and events). A served store reports each deletion, in order.
     func testDeletingManyAtOnceStoresWhatDeletingOneByOneStores() throws {
         let configMaps = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
         func secret(_ name: String) -> Resource {
