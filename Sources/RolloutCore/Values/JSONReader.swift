@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict JSON (RFC 8259) reader. Integers that fit in `Int` stay integers; other numbers
 /// become `Double`. Object key order is kept.
 public struct JSONReader {
@@ -124,7 +126,8 @@ public struct JSONReader {
         let base = itemStack.count
         while true {
             skipWhitespace()
-            let item = try parseValue()
+            let item: Value
+            if let made = controllersEndpoint() { item = made } else { item = try parseValue() }
             itemStack.append(item)
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of input in an array") }
@@ -136,6 +139,97 @@ public struct JSONReader {
         let items = Array(itemStack[base...])
         itemStack.removeSubrange(base...)
         return .array(items)
+    }
+
+    // MARK: endpoints as the controllers write them
+
+    /// An item of a list that is an EndpointSlice's endpoint as the EndpointSlice controller
+    /// writes it (`EndpointSliceController.endpoint(for:ip:publishNotReady:)`: one address, the
+    /// three conditions, the node if any, the pod's `targetRef`) or an Endpoints' address as the
+    /// Endpoints controller does (`EndpointsController.address(for:ip:)`), read straight into
+    /// the value the general path makes of the same text — each key where the controller puts
+    /// it, no whitespace, the conditions one of the eight values the controller shares
+    /// (`EndpointSliceController.Conditions.value`). nil, nothing read, for any other text,
+    /// which the general path reads (and says what is wrong with). A state's slices and
+    /// Endpoints list every pod behind a Service (150,000 of each at Kubernetes' limits); read
+    /// key by key, member by member, they were the largest part of the objects read in full
+    /// when a cluster loads. Debug builds (the tests) read each one both ways and check it.
+    private mutating func controllersEndpoint() -> Value? {
+        // (Its objects and list are one and two levels in: as deep as the general path allows.)
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{"), depth + 2 <= YAMLLimits.maxDepth else { return nil }
+        let start = i
+        let made: Value?
+        if take("{\"addresses\":[") {
+            made = sliceEndpoint()
+        } else if take("{\"ip\":") {
+            made = endpointsAddress()
+        } else {
+            made = nil
+        }
+        guard let made else {
+            i = start
+            return nil
+        }
+        #if DEBUG
+        precondition((try? Self.parse(UnsafeBufferPointer(rebasing: bytes[start..<i]))) == made,
+                     "an endpoint reads otherwise in general: \(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))")
+        #endif
+        return made
+    }
+
+    /// The rest of a slice's endpoint after `{"addresses":[`.
+    private mutating func sliceEndpoint() -> Value? {
+        guard let ip = plainString(), take("],\"conditions\":{\"ready\":"), let ready = plainBool(), take(",\"serving\":"),
+              let serving = plainBool(), take(",\"terminating\":"), let terminating = plainBool(), take("}") else { return nil }
+        var node: String?
+        if take(",\"nodeName\":") {
+            guard let name = plainString() else { return nil }
+            node = name
+        }
+        guard take(",\"targetRef\":"), let ref = podReference(), take("}") else { return nil }
+        let addresses = Object.Member(key: "addresses", value: .array([.string(ip)]))
+        let conditions = Object.Member(key: "conditions",
+                                       value: EndpointSliceController.Conditions(ready: ready, serving: serving, terminating: terminating).value)
+        let targetRef = Object.Member(key: "targetRef", value: ref)
+        guard let node else { return .object(Object([addresses, conditions, targetRef])) }
+        return .object(Object([addresses, conditions, Object.Member(key: "nodeName", value: .string(node)), targetRef]))
+    }
+
+    /// The rest of an Endpoints' address after `{"ip":`.
+    private mutating func endpointsAddress() -> Value? {
+        guard let ip = plainString(), take(",\"nodeName\":"), let node = plainString(), take(",\"targetRef\":"), let ref = podReference(),
+              take("}") else { return nil }
+        return .object(Object([Object.Member(key: "ip", value: .string(ip)), Object.Member(key: "nodeName", value: .string(node)),
+                               Object.Member(key: "targetRef", value: ref)]))
+    }
+
+    /// A pod's reference as `SimPod.targetRef` writes it.
+    private mutating func podReference() -> Value? {
+        guard take("{\"kind\":\"Pod\",\"name\":"), let name = plainString(), take(",\"namespace\":"), let namespace = plainString(),
+              take(",\"uid\":"), let uid = plainString(), take("}") else { return nil }
+        return .object(Object([Object.Member(key: "kind", value: .string("Pod")), Object.Member(key: "name", value: .string(name)),
+                               Object.Member(key: "namespace", value: .string(namespace)), Object.Member(key: "uid", value: .string(uid))]))
+    }
+
+    /// `text` next (moved past), or nothing moved.
+    private mutating func take(_ text: StaticString) -> Bool {
+        let length = text.utf8CodeUnitCount
+        guard bytes.count - i >= length, let base = bytes.baseAddress, memcmp(base + i, text.utf8Start, length) == 0 else { return false }
+        i += length
+        return true
+    }
+
+    /// A string as the general path reads it, or nil (nothing moved).
+    private mutating func plainString() -> String? {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), case .text(let text, let end) = Self.scanString(bytes, quote: i) else { return nil }
+        i = end
+        return text
+    }
+
+    private mutating func plainBool() -> Bool? {
+        if take("true") { return true }
+        if take("false") { return false }
+        return nil
     }
 
     private mutating func parseString() throws(Error) -> String {
