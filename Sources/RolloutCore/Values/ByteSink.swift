@@ -69,4 +69,12 @@ struct ByteSink: ~Copyable, ByteOutput {
     func copied() -> [UInt8] {
         Array(UnsafeBufferPointer(start: start, count: count))
     }
+
+    #if DEBUG
+    /// How many bytes were appended, and those from the `offset`th on (a writer's checks).
+    var written: Int { count }
+    func written(from offset: Int) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: start + offset, count: count - offset))
+    }
+    #endif
 }

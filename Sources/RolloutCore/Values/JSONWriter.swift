@@ -97,6 +97,7 @@ public enum JSONWriter {
             if style == .pretty && !items.isEmpty { newline(level, &out) }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
+            if style == .compact && !sorted && writeControllersEndpoint(object, into: &out) { return }
             out.append(UInt8(ascii: "{"))
             let order = sorted ? YAMLWriter.keyOrder(object) : nil
             for i in object.members.indices {
@@ -114,6 +115,114 @@ public enum JSONWriter {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    // MARK: endpoints as the controllers write them
+
+    /// An EndpointSlice's endpoint or an Endpoints' address in its controller's form — the
+    /// members `JSONReader` reads without its general path (`controllersEndpoint`), in that
+    /// order, with those values — written in compact style with its keys as literal text,
+    /// the same bytes as member by member. false, nothing written, for any other object. (A
+    /// state's slices and Endpoints list every pod behind a Service: 300,000 such objects at
+    /// the 150,000-pod roll's save.) Debug builds (the tests) write each one both ways and
+    /// check it.
+    private static func writeControllersEndpoint(_ object: Object, into out: inout ByteSink) -> Bool {
+        let m = object.members
+        guard m.count == 3 || m.count == 4 else { return false }
+        #if DEBUG
+        let start = out.written
+        defer {
+            if out.written != start {
+                var general = ByteSink(capacity: 256)
+                writeMembers(object, into: &general)
+                precondition(out.written(from: start) == general.copied(), "an endpoint is written otherwise in general: \(object)")
+            }
+        }
+        #endif
+        if m[0].key == "addresses" {
+            guard case .array(let addresses) = m[0].value, addresses.count == 1, case .string(let ip) = addresses[0], m[1].key == "conditions",
+                  case .object(let c) = m[1].value, let conditions = conditionsText(c) else { return false }
+            var node: String?
+            if m.count == 4 {
+                guard m[2].key == "nodeName", case .string(let name) = m[2].value else { return false }
+                node = name
+            }
+            guard m[m.count - 1].key == "targetRef", case .object(let ref) = m[m.count - 1].value, let pod = podReference(ref) else { return false }
+            out.append("{\"addresses\":[")
+            writeString(ip, into: &out)
+            out.append("],\"conditions\":")
+            out.append(conditions)
+            if let node {
+                out.append(",\"nodeName\":")
+                writeString(node, into: &out)
+            }
+            out.append(",\"targetRef\":")
+            write(pod, into: &out)
+            out.append(UInt8(ascii: "}"))
+            return true
+        }
+        guard m.count == 3, m[0].key == "ip", case .string(let ip) = m[0].value, m[1].key == "nodeName", case .string(let node) = m[1].value,
+              m[2].key == "targetRef", case .object(let ref) = m[2].value, let pod = podReference(ref) else { return false }
+        out.append("{\"ip\":")
+        writeString(ip, into: &out)
+        out.append(",\"nodeName\":")
+        writeString(node, into: &out)
+        out.append(",\"targetRef\":")
+        write(pod, into: &out)
+        out.append(UInt8(ascii: "}"))
+        return true
+    }
+
+    /// The text of an endpoint's conditions in the controller's form (`ready`, `serving`,
+    /// `terminating`, each a boolean), else nil.
+    private static func conditionsText(_ c: Object) -> StaticString? {
+        let m = c.members
+        guard m.count == 3, m[0].key == "ready", case .bool(let ready) = m[0].value, m[1].key == "serving", case .bool(let serving) = m[1].value,
+              m[2].key == "terminating", case .bool(let terminating) = m[2].value else { return nil }
+        switch (ready, serving, terminating) {
+        case (false, false, false): return "{\"ready\":false,\"serving\":false,\"terminating\":false}"
+        case (false, false, true): return "{\"ready\":false,\"serving\":false,\"terminating\":true}"
+        case (false, true, false): return "{\"ready\":false,\"serving\":true,\"terminating\":false}"
+        case (false, true, true): return "{\"ready\":false,\"serving\":true,\"terminating\":true}"
+        case (true, false, false): return "{\"ready\":true,\"serving\":false,\"terminating\":false}"
+        case (true, false, true): return "{\"ready\":true,\"serving\":false,\"terminating\":true}"
+        case (true, true, false): return "{\"ready\":true,\"serving\":true,\"terminating\":false}"
+        case (true, true, true): return "{\"ready\":true,\"serving\":true,\"terminating\":true}"
+        }
+    }
+
+    /// A pod's reference as `SimPod.targetRef` makes it: its name, namespace and uid.
+    private static func podReference(_ ref: Object) -> (name: String, namespace: String, uid: String)? {
+        let m = ref.members
+        guard m.count == 4, m[0].key == "kind", m[0].value == .string("Pod"), m[1].key == "name", case .string(let name) = m[1].value,
+              m[2].key == "namespace", case .string(let namespace) = m[2].value, m[3].key == "uid", case .string(let uid) = m[3].value else { return nil }
+        return (name, namespace, uid)
+    }
+
+    private static func write(_ pod: (name: String, namespace: String, uid: String), into out: inout ByteSink) {
+        out.append("{\"kind\":\"Pod\",\"name\":")
+        writeString(pod.name, into: &out)
+        out.append(",\"namespace\":")
+        writeString(pod.namespace, into: &out)
+        out.append(",\"uid\":")
+        writeString(pod.uid, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    #if DEBUG
+    /// An object's members written one by one, compact (the general path).
+    private static func writeMembers(_ object: Object, into out: inout ByteSink) {
+        out.append(UInt8(ascii: "{"))
+        for (i, member) in object.members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(member.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            // (No member of an endpoint in the controller's form is one itself: each is
+            // written in general.)
+            try? write(member.value, style: .compact, sorted: false, level: 1, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+    #endif
 
     /// An integer in decimal, as `String(i)` spells it, without making the String.
     static func writeInt(_ i: Int, into out: inout some ByteOutput & ~Copyable) {

@@ -4,10 +4,11 @@ import XCTest
 /// Issue 14: `JSONReader` reads an EndpointSlice's endpoint and an Endpoints' address written
 /// as the controllers write them (`EndpointSliceController.endpoint(for:ip:publishNotReady:)`,
 /// `EndpointsController.address(for:ip:)`) without its general path — into the same value,
-/// the conditions being one of the eight the controller shares. Any other text is read by the
-/// general path as before, errors included. That the quick path was taken shows in the
+/// the conditions being one of the eight the controller shares — and `JSONWriter` writes them
+/// with their keys as literal text, the same bytes. Any other text or value takes the general
+/// paths as before, errors included. That the reader's quick path was taken shows in the
 /// conditions: shared (`Conditions(sharing:)` knows them) only when it was.
-final class ControllerEndpointReadTests: XCTestCase {
+final class ControllerEndpointTextTests: XCTestCase {
     private static func ref(_ name: String, _ namespace: String = "default", uid: String = "71167648-2e2e-430e-81db-914ba6a9b15c") -> Value {
         .object(Object([Object.Member(key: "kind", value: .string("Pod")), Object.Member(key: "name", value: .string(name)),
                         Object.Member(key: "namespace", value: .string(namespace)), Object.Member(key: "uid", value: .string(uid))]))
@@ -158,6 +159,66 @@ final class ControllerEndpointReadTests: XCTestCase {
         let tooDeep = fits + 1
         XCTAssertThrowsError(try JSONReader.parse(String(repeating: "[", count: tooDeep) + endpoint + String(repeating: "]", count: tooDeep))) { error in
             XCTAssertEqual((error as? JSONReader.Error)?.message, "nested deeper than \(YAMLLimits.maxDepth) levels")
+        }
+    }
+
+    private func compact(_ value: Value, keys: JSONWriter.KeyOrder = .asGiven) throws -> String {
+        var bytes: [UInt8] = []
+        try JSONWriter.write(value, style: .compact, keys: keys, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Every endpoint and address the controllers make is written as member by member: its
+    /// keys are in byte order, so Go's order (`keys: .sorted`, the general path) writes the
+    /// same text; and as the text the reader takes.
+    func testEndpointsAsTheControllersMakeThemAreWrittenAsMemberByMember() throws {
+        var values: [Value] = []
+        for bits in UInt8(0)..<8 {
+            let c = EndpointSliceController.Conditions(bits: bits)
+            for node in [nil, "node-56"] as [String?] {
+                values.append(Self.endpoint(ip: "10.42.55.10", conditions: c.value, node: node, ref: Self.ref("big-545fb8b5c4-5hs55")))
+                values.append(Self.endpoint(ip: "10.42.55.10", conditions: Self.conditions(c.ready, c.serving, c.terminating), node: node,
+                                            ref: Self.ref("n\u{2028}\"\u{1}é", "ns", uid: "😀")))
+            }
+        }
+        values.append(.object(Object([Object.Member(key: "ip", value: .string("10.42.0.10")), Object.Member(key: "nodeName", value: .string("node-1")),
+                                      Object.Member(key: "targetRef", value: Self.ref("big-545fb8b5c4-5d2bq"))])))
+        for value in values {
+            let text = try compact(value)
+            XCTAssertEqual(text, try compact(value, keys: .sorted))
+            XCTAssertEqual(try JSONReader.parse(text), value)
+        }
+        XCTAssertEqual(try compact(values[2]),
+                       #"{"addresses":["10.42.55.10"],"conditions":{"ready":false,"serving":false,"terminating":false},"nodeName":"node-56","targetRef":{"kind":"Pod","name":"big-545fb8b5c4-5hs55","namespace":"default","uid":"71167648-2e2e-430e-81db-914ba6a9b15c"}}"#)
+        XCTAssertEqual(try compact(values[1]),
+                       #"{"addresses":["10.42.55.10"],"conditions":{"ready":false,"serving":false,"terminating":false},"targetRef":{"kind":"Pod","name":"n\u2028\"\u0001é","namespace":"ns","uid":"😀"}}"#)
+        XCTAssertEqual(try compact(values[values.count - 1]),
+                       #"{"ip":"10.42.0.10","nodeName":"node-1","targetRef":{"kind":"Pod","name":"big-545fb8b5c4-5d2bq","namespace":"default","uid":"71167648-2e2e-430e-81db-914ba6a9b15c"}}"#)
+    }
+
+    /// Objects near the controllers' form — another value, member or order — are written by
+    /// the general path: each gives back the text it was read from.
+    func testObjectsNearTheFormAreWrittenInGeneral() throws {
+        let ref = #"{"kind":"Pod","name":"p","namespace":"d","uid":"u"}"#
+        let texts = [
+            #"{"addresses":["1.1.1.1","1.1.1.2"],"conditions":{"ready":true,"serving":true,"terminating":false},"targetRef":\#(ref)}"#,
+            #"{"addresses":[],"conditions":{"ready":true,"serving":true,"terminating":false},"targetRef":\#(ref)}"#,
+            #"{"addresses":[1],"conditions":{"ready":true,"serving":true,"terminating":false},"targetRef":\#(ref)}"#,
+            #"{"addresses":["1.1.1.1"],"conditions":{"serving":true,"ready":true,"terminating":false},"targetRef":\#(ref)}"#,
+            #"{"addresses":["1.1.1.1"],"conditions":{"ready":true,"serving":true,"terminating":null},"targetRef":\#(ref)}"#,
+            #"{"addresses":["1.1.1.1"],"conditions":{"ready":true,"serving":true,"terminating":false},"zone":"z","targetRef":\#(ref)}"#,
+            #"{"addresses":["1.1.1.1"],"conditions":{"ready":true,"serving":true,"terminating":false},"nodeName":null,"targetRef":\#(ref)}"#,
+            #"{"addresses":["1.1.1.1"],"conditions":{"ready":true,"serving":true,"terminating":false},"targetRef":{"kind":"Node","name":"p","namespace":"d","uid":"u"}}"#,
+            #"{"addresses":["1.1.1.1"],"conditions":{"ready":true,"serving":true,"terminating":false},"targetRef":{"kind":"Pod","name":"p","namespace":"d","uid":7}}"#,
+            #"{"addresses":["1.1.1.1"],"conditions":{"ready":true,"serving":true,"terminating":false},"targetRef":"p"}"#,
+            #"{"addresses":["1.1.1.1"],"conditions":{"ready":true,"serving":true,"terminating":false},"nodeName":"n","hints":{},"targetRef":\#(ref)}"#,
+            #"{"ip":"1.1.1.1","nodeName":null,"targetRef":\#(ref)}"#,
+            #"{"ip":"1.1.1.1","targetRef":\#(ref),"nodeName":"n"}"#,
+            #"{"ip":"1.1.1.1","nodeName":"n","targetRef":\#(ref),"hostname":"h"}"#,
+            #"{"ip":"1.1.1.1","hostname":"h","targetRef":\#(ref)}"#,
+        ]
+        for text in texts {
+            XCTAssertEqual(try compact(JSONReader.parse(text)), text)
         }
     }
 }
