@@ -151,25 +151,31 @@ public enum JSONWriter {
             writeString(ip, into: &out)
             out.append("],\"conditions\":")
             out.append(conditions)
-            if let node {
-                out.append(",\"nodeName\":")
-                writeString(node, into: &out)
-            }
-            out.append(",\"targetRef\":")
-            write(pod, into: &out)
-            out.append(UInt8(ascii: "}"))
+            writeEnd(node: node, pod: pod, into: &out)
             return true
         }
         guard m.count == 3, m[0].key == "ip", case .string(let ip) = m[0].value, m[1].key == "nodeName", case .string(let node) = m[1].value,
               m[2].key == "targetRef", case .object(let ref) = m[2].value, let pod = podReference(ref) else { return false }
         out.append("{\"ip\":")
         writeString(ip, into: &out)
-        out.append(",\"nodeName\":")
-        writeString(node, into: &out)
-        out.append(",\"targetRef\":")
-        write(pod, into: &out)
-        out.append(UInt8(ascii: "}"))
+        writeEnd(node: node, pod: pod, into: &out)
         return true
+    }
+
+    /// An endpoint's or address's last members — its node, when it has one, and the pod's
+    /// reference — and its closing brace.
+    private static func writeEnd(node: String?, pod: (name: String, namespace: String, uid: String), into out: inout ByteSink) {
+        if let node {
+            out.append(",\"nodeName\":")
+            writeString(node, into: &out)
+        }
+        out.append(",\"targetRef\":{\"kind\":\"Pod\",\"name\":")
+        writeString(pod.name, into: &out)
+        out.append(",\"namespace\":")
+        writeString(pod.namespace, into: &out)
+        out.append(",\"uid\":")
+        writeString(pod.uid, into: &out)
+        out.append("}}")
     }
 
     /// The text of an endpoint's conditions in the controller's form (`ready`, `serving`,
@@ -196,16 +202,6 @@ public enum JSONWriter {
         guard m.count == 4, m[0].key == "kind", m[0].value == .string("Pod"), m[1].key == "name", case .string(let name) = m[1].value,
               m[2].key == "namespace", case .string(let namespace) = m[2].value, m[3].key == "uid", case .string(let uid) = m[3].value else { return nil }
         return (name, namespace, uid)
-    }
-
-    private static func write(_ pod: (name: String, namespace: String, uid: String), into out: inout ByteSink) {
-        out.append("{\"kind\":\"Pod\",\"name\":")
-        writeString(pod.name, into: &out)
-        out.append(",\"namespace\":")
-        writeString(pod.namespace, into: &out)
-        out.append(",\"uid\":")
-        writeString(pod.uid, into: &out)
-        out.append(UInt8(ascii: "}"))
     }
 
     #if DEBUG
