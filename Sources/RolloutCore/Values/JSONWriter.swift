@@ -140,7 +140,7 @@ public enum JSONWriter {
         #endif
         if m[0].key == "addresses" {
             guard case .array(let addresses) = m[0].value, addresses.count == 1, case .string(let ip) = addresses[0], m[1].key == "conditions",
-                  case .object(let c) = m[1].value, let conditions = conditionsText(c) else { return false }
+                  case .object(let c) = m[1].value, let conditions = conditions(c) else { return false }
             var node: String?
             if m.count == 4 {
                 guard m[2].key == "nodeName", case .string(let name) = m[2].value else { return false }
@@ -149,8 +149,13 @@ public enum JSONWriter {
             guard m[m.count - 1].key == "targetRef", case .object(let ref) = m[m.count - 1].value, let pod = podReference(ref) else { return false }
             out.append("{\"addresses\":[")
             writeString(ip, into: &out)
-            out.append("],\"conditions\":")
-            out.append(conditions)
+            out.append("],\"conditions\":{\"ready\":")
+            out.append(conditions.ready ? "true" : "false")
+            out.append(",\"serving\":")
+            out.append(conditions.serving ? "true" : "false")
+            out.append(",\"terminating\":")
+            out.append(conditions.terminating ? "true" : "false")
+            out.append(UInt8(ascii: "}"))
             writeEnd(node: node, pod: pod, into: &out)
             return true
         }
@@ -178,22 +183,13 @@ public enum JSONWriter {
         out.append("}}")
     }
 
-    /// The text of an endpoint's conditions in the controller's form (`ready`, `serving`,
-    /// `terminating`, each a boolean), else nil.
-    private static func conditionsText(_ c: Object) -> StaticString? {
+    /// An endpoint's conditions in the controller's form (`ready`, `serving`, `terminating`,
+    /// each a boolean), else nil.
+    private static func conditions(_ c: Object) -> (ready: Bool, serving: Bool, terminating: Bool)? {
         let m = c.members
         guard m.count == 3, m[0].key == "ready", case .bool(let ready) = m[0].value, m[1].key == "serving", case .bool(let serving) = m[1].value,
               m[2].key == "terminating", case .bool(let terminating) = m[2].value else { return nil }
-        switch (ready, serving, terminating) {
-        case (false, false, false): return "{\"ready\":false,\"serving\":false,\"terminating\":false}"
-        case (false, false, true): return "{\"ready\":false,\"serving\":false,\"terminating\":true}"
-        case (false, true, false): return "{\"ready\":false,\"serving\":true,\"terminating\":false}"
-        case (false, true, true): return "{\"ready\":false,\"serving\":true,\"terminating\":true}"
-        case (true, false, false): return "{\"ready\":true,\"serving\":false,\"terminating\":false}"
-        case (true, false, true): return "{\"ready\":true,\"serving\":false,\"terminating\":true}"
-        case (true, true, false): return "{\"ready\":true,\"serving\":true,\"terminating\":false}"
-        case (true, true, true): return "{\"ready\":true,\"serving\":true,\"terminating\":true}"
-        }
+        return (ready, serving, terminating)
     }
 
     /// A pod's reference as `SimPod.targetRef` makes it: its name, namespace and uid.
