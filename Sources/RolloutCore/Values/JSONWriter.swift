@@ -132,8 +132,10 @@ public enum JSONWriter {
         let start = out.written
         defer {
             if out.written != start {
+                // (Its keys, and its members', are in byte order: Go's key order, which the
+                // general path writes and this one never does, gives the same text.)
                 var general = ByteSink(capacity: 256)
-                writeMembers(object, into: &general)
+                try? write(.object(object), style: .compact, sorted: true, level: 0, into: &general)
                 precondition(out.written(from: start) == general.copied(), "an endpoint is written otherwise in general: \(object)")
             }
         }
@@ -200,21 +202,6 @@ public enum JSONWriter {
         return (name, namespace, uid)
     }
 
-    #if DEBUG
-    /// An object's members written one by one, compact (the general path).
-    private static func writeMembers(_ object: Object, into out: inout ByteSink) {
-        out.append(UInt8(ascii: "{"))
-        for (i, member) in object.members.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            writeString(member.key, into: &out)
-            out.append(UInt8(ascii: ":"))
-            // (No member of an endpoint in the controller's form is one itself: each is
-            // written in general.)
-            try? write(member.value, style: .compact, sorted: false, level: 1, into: &out)
-        }
-        out.append(UInt8(ascii: "}"))
-    }
-    #endif
 
     /// An integer in decimal, as `String(i)` spells it, without making the String.
     static func writeInt(_ i: Int, into out: inout some ByteOutput & ~Copyable) {
