@@ -42,7 +42,7 @@ struct ServicePods {
     /// longer than a pod.
     /// (At most `ownersKept` owners: then all are let go, so that a long-lived served cluster,
     /// whose ReplicaSets come and go, does not keep every owner it ever saw.)
-    private var selectionsByOwner: [String: Selection] = [:]
+    private var selectionsByOwner: StringMap<Selection> = [:]
     static let ownersKept = 4096
     private typealias Selection = (labels: [String: String], namespace: String, numbers: [Int])
 

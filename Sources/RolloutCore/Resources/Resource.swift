@@ -86,6 +86,18 @@ public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String { namespace.isEmpty ? "\(type) \(name)" : "\(type) \(namespace)/\(name)" }
+
+    /// Hashed by `KeyHash` (the cluster's dictionaries of Services, Endpoints and slices are
+    /// looked up at every sync), consistently with `hash(into:)`.
+    public func _rawHashValue(seed: Int) -> Int {
+        var h = KeyHash.start(seed)
+        KeyHash.fold(type, into: &h)
+        KeyHash.fold(namespace, into: &h)
+        KeyHash.fold(name, into: &h)
+        return KeyHash.finish(h)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(_rawHashValue(seed: 0)) }
 }
 
 /// The string values of a `map[string]string` field; entries of other types are skipped

@@ -8,8 +8,8 @@ public final class Cluster {
     public var random: SeededRandom
 
     public internal(set) var deployments: [ObjectKey: Resource] = [:]
-    public internal(set) var replicaSets: [String: SimReplicaSet] = [:]
-    public internal(set) var pods: [String: SimPod] = [:]
+    public internal(set) var replicaSets: StringMap<SimReplicaSet> = [:]
+    public internal(set) var pods: StringMap<SimPod> = [:]
     public var services: [ObjectKey: Resource] = [:] {
         // Without `oldValue`, which would copy the dictionary on every change to a Service.
         didSet { serviceChanges &+= 1 }
@@ -22,11 +22,18 @@ public final class Cluster {
         // Without `oldValue`, which would copy the array on every change to a node.
         didSet {
             nodeChanges += 1
-            if nodes.count != nodeIndex.count { nodeIndex = Dictionary(nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a }) }
+            if nodes.count != nodeIndex.count { nodeIndex = Self.index(of: nodes) }
         }
     }
     /// Where each node is in `nodes`, by name (the nodes keep their places).
-    var nodeIndex: [String: Int] = [:]
+    var nodeIndex: StringMap<Int> = [:]
+
+    /// Each node's place by name, the first of a name kept.
+    private static func index(of nodes: [SimNode]) -> StringMap<Int> {
+        var index = StringMap<Int>(minimumCapacity: nodes.count)
+        for (i, node) in nodes.enumerated() where index[node.name] == nil { index[node.name] = i }
+        return index
+    }
     /// The events this run recorded, and the stored ones it counted on again (read back from
     /// `storedEvents` when their series recurred).
     public internal(set) var events: [SimEvent] = []
@@ -76,9 +83,9 @@ public final class Cluster {
     var syncEveryDeployment = true
     /// The instant (ms) after which each Deployment's progress deadline has passed
     /// (DeploymentTimedOut), while one runs.
-    var progressDeadlines: [String: Int] = [:]
+    var progressDeadlines: StringMap<Int> = [:]
     /// Deployment keys by uid.
-    var deploymentKeys: [String: ObjectKey] = [:]
+    var deploymentKeys: StringMap<ObjectKey> = [:]
 
     func deploymentMoved(_ uid: String) {
         deploymentsToSync.insert(uid)
@@ -120,10 +127,10 @@ public final class Cluster {
     var reclaimPolicies: [String: String] = [:]
     /// The PriorityClasses a new pod's priority comes from (Priority admission).
     var priorityClasses = PriorityClasses()
-    var replicaSetsByOwner: [String: [String]] = [:]
+    var replicaSetsByOwner: StringMap<[String]> = [:]
     /// Each ReplicaSet's owner (its Deployment's uid, "" for none), by ReplicaSet uid: what a
     /// pod's every change asks, without copying the whole ReplicaSet out of `replicaSets`.
-    private var replicaSetOwners: [String: String] = [:] { didSet { lastOwnerFound = nil } }
+    private var replicaSetOwners: StringMap<String> = [:] { didSet { lastOwnerFound = nil } }
     /// The last answer of `deployment(owning:)`: a ReplicaSet's pods change in runs (a
     /// Deployment scaling one up, the kubelet starting its pods), and the uid compares equal
     /// at once where hashing it would not. Forgotten whenever an owner is written.
@@ -138,9 +145,9 @@ public final class Cluster {
     }
     /// Pods by owning ReplicaSet uid: the references themselves, so controllers visiting every
     /// pod at every instant do no dictionary lookups.
-    var podsByOwner: [String: [SimPod]] = [:]
+    var podsByOwner: StringMap<[SimPod]> = [:]
     /// Each owner's pod counts (by uid), which its pods keep (`SimPod.counts`).
-    private var podCountsByOwner: [String: PodCounts] = [:]
+    private var podCountsByOwner: StringMap<PodCounts> = [:]
     /// Owners some of whose pods went since their list was last read: the next read drops them
     /// (every reader skips gone pods; they stay in `pods` until saved).
     private var ownersWithGonePods: Set<String> = []
@@ -155,7 +162,7 @@ public final class Cluster {
         /// Why the API server refuses its pods (an admission plugin's message), if it does.
         var forbidden: String? = nil
     }
-    var podTemplates: [String: PodTemplate] = [:]
+    var podTemplates: StringMap<PodTemplate> = [:]
     var dirtyDeployments: Set<ObjectKey> = []
     var dirtyReplicaSets: Set<String> = []
     /// ReplicaSets whose pods, spec or clock-driven availability may have moved since the
@@ -331,7 +338,7 @@ public final class Cluster {
         let listedNodes = ReadOnly(try list(Self.nodeType))
         nodes = Parallel.map(listedNodes.value.count, grain: 8) { SimNode(listedNodes.value[$0]) }
         // (Property observers do not run in an initializer.)
-        nodeIndex = Dictionary(nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        nodeIndex = Self.index(of: nodes)
         downNodes = Set(nodes.filter { $0.down(at: now) }.map(\.name))
         outages = nodes.filter { $0.stoppedAt != nil }.count
         // Pods are the bulk: read a batch at a time, each pod on its own, on every core, where
@@ -479,8 +486,8 @@ public final class Cluster {
     /// A compact pod whose ReplicaSet still has the template its line names, made as
     /// `SimPod.load` makes it from the full object; nil for any other (read in full then), or
     /// `.damaged` when its line cannot be read.
-    private static func loadCompact(_ line: CompactPod.Line, replicaSets: [String: SimReplicaSet],
-                                    templates: [String: PodTemplate], memories: [ObjectKey: Resource], now: Timestamp) -> LoadedPod? {
+    private static func loadCompact(_ line: CompactPod.Line, replicaSets: StringMap<SimReplicaSet>,
+                                    templates: StringMap<PodTemplate>, memories: [ObjectKey: Resource], now: Timestamp) -> LoadedPod? {
         guard let template = line.template else { return nil }
         if let damage = template.damage { return .damaged(placeholder(line), [damage]) }
         let fields: StoredPod
@@ -700,7 +707,7 @@ public final class Cluster {
         var live = 0
         var peak = 0
     }
-    private var liveCounts: [String: LiveCount] = [:]
+    private var liveCounts: StringMap<LiveCount> = [:]
     private var lastLiveCount: (workload: String, count: LiveCount)?
     /// Pods that exist (not gone): what the pod limit counts.
     var podsHeld = 0
@@ -728,7 +735,7 @@ public final class Cluster {
     /// scheduler keeps its sums (`nodeUsage`) between passes, recounting only those nodes,
     /// or all of them when the nodes changed. Each node's pods and the addresses they hold are
     /// its `NodePlacement`, found once at a change.
-    private(set) var placements: [String: NodePlacement] = [:]
+    private(set) var placements: StringMap<NodePlacement> = [:]
     /// The same placements by their numbers, in the order they were made.
     private(set) var placementsByNumber: [NodePlacement] = []
     private(set) var usageChangedNodes: Set<String> = []
@@ -1031,13 +1038,13 @@ public final class Cluster {
     /// One more event for an aggregation key: its window restarts if 10 minutes passed since
     /// its last, the message joins its set, and the 10th different one is combined (and left
     /// out of the set).
-    private static func aggregate(_ message: String, now: Timestamp, into entry: inout (last: Timestamp, messages: Set<String>)) -> Bool {
+    private static func aggregate(_ message: String, now: Timestamp, into entry: inout (last: Timestamp, messages: Set<HashedString>)) -> Bool {
         if now.milliseconds - entry.last.milliseconds > 600_000 { entry.messages = [] }
         entry.last = now
         // With nine in the set, a new one would be the 10th, combined and taken out again:
         // asked, not inserted and removed (a ReplicaSet's "Created pod: …" are all new).
-        if entry.messages.count >= 9 { return !entry.messages.contains(message) }
-        entry.messages.insert(message)
+        if entry.messages.count >= 9 { return !entry.messages.contains(HashedString(message)) }
+        entry.messages.insert(HashedString(message))
         return false
     }
 
@@ -1088,7 +1095,7 @@ public final class Cluster {
     /// client-go's aggregation of each key (component, object, type, reason): its last time
     /// and messages, in `aggregateEntries` at the place `aggregateSlots` gives.
     private var aggregateSlots: [EventAggregateKey: Int] = [:]
-    private var aggregateEntries: [(last: Timestamp, messages: Set<String>)] = []
+    private var aggregateEntries: [(last: Timestamp, messages: Set<HashedString>)] = []
     /// The key recorded last and its place, asked first: its key compared, not hashed.
     private var lastAggregate: (key: EventAggregateKey, slot: Int)?
     /// The series recorded last and its place in `events`, asked first (forgotten when the
@@ -1231,7 +1238,7 @@ public final class Cluster {
         // A pod that runs its ReplicaSet's template unchanged, with nothing for the kubelet to
         // remember, is stored compact (CompactPod): its template once in its table.
         var compactTemplates = [PodTemplateBlob?](repeating: nil, count: changedPods.count)
-        var blobs: [String: PodTemplateBlob] = [:]
+        var blobs: StringMap<PodTemplateBlob> = [:]
         for (i, pod) in changedPods.enumerated() where !pod.gone && memories[i] == nil && pod.keptMetadata == nil && pod.ownerKind == "ReplicaSet" {
             guard replicaSets[pod.ownerUID] != nil, let shared = podTemplates[pod.ownerUID], pod.template == shared.template else { continue }
             if let blob = blobs[pod.ownerUID] {

@@ -394,7 +394,7 @@ final class PodTemplateBlob: @unchecked Sendable {
     private(set) var unreadable: String?
 
     private let lock = NSLock()
-    private var matched: [String: Bool] = [:]
+    private var matched: StringMap<Bool> = [:]
 
     /// Whether this is the template a ReplicaSet's pods now start from (its `spec.template`
     /// and the pod template made from it); asked for each of its pods at load, so compared once.

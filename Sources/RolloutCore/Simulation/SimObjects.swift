@@ -120,6 +120,17 @@ struct PodName: Hashable {
     }
 
     init(_ pod: SimPod) { self.init(namespace: pod.namespace, name: pod.name) }
+
+    /// Hashed by `KeyHash` (every pod made checks its name is free), consistently with
+    /// `hash(into:)`.
+    func _rawHashValue(seed: Int) -> Int {
+        var h = KeyHash.start(seed)
+        KeyHash.fold(namespace, into: &h)
+        KeyHash.fold(name, into: &h)
+        return KeyHash.finish(h)
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(_rawHashValue(seed: 0)) }
 }
 
 /// A pod as the simulation tracks it. Saved as a Pod object with the status kubectl shows.
@@ -503,9 +514,14 @@ struct EventAggregateKey: Hashable {
     /// The object and reason alone, which all but tell keys apart (equal keys hash alike; the
     /// few that differ only in the rest are told apart by `==`): every event recorded hashes
     /// its key, and the other fields are the same few words over and over.
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(uid)
-        hasher.combine(reason)
+    func hash(into hasher: inout Hasher) { hasher.combine(_rawHashValue(seed: 0)) }
+
+    /// By `KeyHash`.
+    func _rawHashValue(seed: Int) -> Int {
+        var h = KeyHash.start(seed)
+        KeyHash.fold(uid, into: &h)
+        KeyHash.fold(reason, into: &h)
+        return KeyHash.finish(h)
     }
 }
 
@@ -517,15 +533,18 @@ enum EventSeriesKey: Hashable {
 
     /// The object and reason alone, as `EventAggregateKey` hashes: the message, the longest
     /// field, is left to `==` (the series of one object and reason are a handful).
-    func hash(into hasher: inout Hasher) {
+    func hash(into hasher: inout Hasher) { hasher.combine(_rawHashValue(seed: 0)) }
+
+    /// By `KeyHash`.
+    func _rawHashValue(seed: Int) -> Int {
         switch self {
         case .plain(_, let uid, let reason, _):
-            hasher.combine(0 as UInt8)
-            hasher.combine(uid)
-            hasher.combine(reason)
+            var h = KeyHash.start(seed)
+            KeyHash.fold(uid, into: &h)
+            KeyHash.fold(reason, into: &h)
+            return KeyHash.finish(h)
         case .aggregate(let key):
-            hasher.combine(1 as UInt8)
-            key.hash(into: &hasher)
+            return key._rawHashValue(seed: seed ^ 1)
         }
     }
 }

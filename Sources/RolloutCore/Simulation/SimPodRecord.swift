@@ -35,8 +35,11 @@ extension SimPod {
             stored.readySince = readyTime
             stored.initializedAt = stored.scheduledAt == nil ? nil : initializedAt.flatMap(\.readBack)
             stored.admittedAt = admittedAt.flatMap(\.readBack)
-            var seen: Set<String> = []
-            for c in containerStatuses(init: true) + containerStatuses(init: false) where seen.insert(c.name).inserted {
+            // (A pod's containers are few: their names are compared, not hashed into a set made
+            // for each pod saved, which cost a thousand instructions; a set past 16.)
+            let statuses = containerStatuses(init: true) + containerStatuses(init: false)
+            var seen: Set<String>? = statuses.count > 16 ? [] : nil
+            for (k, c) in statuses.enumerated() where seen?.insert(c.name).inserted ?? !statuses[..<k].contains(where: { $0.name == c.name }) {
                 let state: SimContainer.State?
                 switch c.state {
                 case .running(let since): state = .running(since: since.readBack ?? createdBack)

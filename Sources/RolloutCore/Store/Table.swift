@@ -56,13 +56,16 @@ struct Table {
             return a.name == b.name && a.namespace == b.namespace
         }
 
-        func hash(into hasher: inout Hasher) {
-            if ascii {
-                hasher.combine(fnv)
-            } else {
-                hasher.combine(namespace)
-                hasher.combine(name)
-            }
+        func hash(into hasher: inout Hasher) { hasher.combine(_rawHashValue(seed: 0)) }
+
+        /// An ASCII key's `fnv` mixed with the seed (`KeyHash.mum`); any other key hashes as its
+        /// Strings do.
+        func _rawHashValue(seed: Int) -> Int {
+            if ascii { return KeyHash.finish(KeyHash.start(seed) ^ UInt64(fnv)) }
+            var hasher = Hasher()
+            hasher.combine(namespace)
+            hasher.combine(name)
+            return KeyHash.finish(KeyHash.start(seed) ^ UInt64(bitPattern: Int64(hasher.finalize())))
         }
 
         /// By namespace, then name, as Strings order them; of two keys whose Strings are equal
@@ -104,7 +107,7 @@ struct Table {
     /// (CompactPod): one line each, `TAB id TAB json`, whichever shards hold their pods.
     var templatesFile: String
     /// Those templates, once read (nil: not yet); with the ones its new entries brought.
-    private var templates: [String: PodTemplateBlob]?
+    private var templates: StringMap<PodTemplateBlob>?
     /// Whether `templates` differs from what `templatesFile` holds.
     private(set) var templatesChanged = false
 
@@ -127,9 +130,9 @@ struct Table {
         }
     }
 
-    private static func templates(of base: String, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) -> [String: PodTemplateBlob] {
+    private static func templates(of base: String, read: (String) throws(StoreError) -> [UInt8]) throws(StoreError) -> StringMap<PodTemplateBlob> {
         guard !base.isEmpty else { return [:] }
-        var result: [String: PodTemplateBlob] = [:]
+        var result: StringMap<PodTemplateBlob> = [:]
         // A damaged template damages the pods that name it, not the file: they can be
         // force-deleted by name.
         let bytes = try read(base + ".templates")
@@ -230,7 +233,7 @@ struct Table {
     }
 
     private static func restoreLines(_ entries: inout [Key: Entry], from base: String, read: (String) throws(StoreError) -> [UInt8],
-                                     templates: [String: PodTemplateBlob]) throws(StoreError) {
+                                     templates: StringMap<PodTemplateBlob>) throws(StoreError) {
         // Released entries deleted or written again since leave none to read back: the files
         // are not read and split for nothing (a roll replaces every pod of a shard).
         guard entries.values.contains(where: \.released) else { return }
@@ -308,7 +311,7 @@ struct Table {
 
     /// The entries of the shard whose files are `base`.objects and `base`.rows ("" for an
     /// empty shard).
-    private static func entries(of base: String, read: (String) throws(StoreError) -> [UInt8], templates: [String: PodTemplateBlob]) throws(StoreError) -> [Key: Entry] {
+    private static func entries(of base: String, read: (String) throws(StoreError) -> [UInt8], templates: StringMap<PodTemplateBlob>) throws(StoreError) -> [Key: Entry] {
         if base.isEmpty { return [:] }
         let objects = try read(base + ".objects")
         let objectLines = try lines(objects, file: base + ".objects", fields: 1)
@@ -390,7 +393,7 @@ struct Table {
     }
 
     /// The entries of `lines` by key, a later line of a key replacing an earlier one.
-    static func keyed(_ bytes: [UInt8], _ lines: [Line], fields: Int, templates: [String: PodTemplateBlob]) -> [Key: Entry] {
+    static func keyed(_ bytes: [UInt8], _ lines: [Line], fields: Int, templates: StringMap<PodTemplateBlob>) -> [Key: Entry] {
         var entries: [Key: Entry] = [:]
         entries.reserveCapacity(lines.count)
         var compact = false
@@ -410,7 +413,7 @@ struct Table {
     /// The entries of an objects file and its rows file whose lines hold the same keys in the
     /// same order, each key once; nil when they do not (then they are matched by key).
     private static func paired(_ objects: [UInt8], _ objectLines: [Line], _ rows: [UInt8], _ rowLines: [Line],
-                               templates: [String: PodTemplateBlob]) -> [Key: Entry]? {
+                               templates: StringMap<PodTemplateBlob>) -> [Key: Entry]? {
         guard objectLines.count == rowLines.count else { return nil }
         let same = objects.withUnsafeBufferPointer { o in
             rows.withUnsafeBufferPointer { r in
@@ -440,7 +443,7 @@ struct Table {
     /// the entries held their storage, and the first change through `entries[key]` copied the
     /// whole dictionary — at the 100,000-replica roll's load, 33 MB made, every entry's lines
     /// retained and the copy let go, besides a hashed look-up for each pod.)
-    private static func name(_ templates: [String: PodTemplateBlob], in entries: inout [Key: Entry]) {
+    private static func name(_ templates: StringMap<PodTemplateBlob>, in entries: inout [Key: Entry]) {
         var i = entries.values.startIndex
         while i != entries.values.endIndex {
             defer { entries.values.formIndex(after: &i) }

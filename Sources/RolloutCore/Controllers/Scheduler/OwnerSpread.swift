@@ -20,7 +20,7 @@ struct OwnerSpread {
     }
 
     /// Makes the counts those of `owner`'s pods.
-    mutating func count(_ owner: String, in c: Cluster, index: [String: Int], states: [NodeState]) {
+    mutating func count(_ owner: String, in c: Cluster, index: StringMap<Int>, states: [NodeState]) {
         guard owner != self.owner else { return }
         for i in countedNodes { counts[i] = 0 }
         for z in countedZones { zoneCounts[z] = 0 }
@@ -43,7 +43,7 @@ struct OwnerSpread {
     /// Debug builds check, on small clusters, that the counts are what counting the owner's
     /// pods again gives (the ones raised as pods were placed, and those cleared for another
     /// owner).
-    func verify(in c: Cluster, index: [String: Int], states: [NodeState]) {
+    func verify(in c: Cluster, index: StringMap<Int>, states: [NodeState]) {
         guard let owner, c.pods.count <= 2_000 else { return }
         var fresh = OwnerSpread(nodes: counts.count, zones: zoneCounts.count)
         fresh.count(owner, in: c, index: index, states: states)

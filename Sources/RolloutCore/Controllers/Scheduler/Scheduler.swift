@@ -25,7 +25,7 @@ enum Scheduler {
         }
         if pending.isEmpty { return false }
         // Decoded once per template in a pass; what a placed pod takes is kept on it.
-        var requirements: [String: PodRequirements] = [:]
+        var requirements: StringMap<PodRequirements> = [:]
         // The last ReplicaSet's: asked for pod after pod of one ReplicaSet, whose uid compares
         // equal at once where hashing it would not.
         var lastShared: (owner: String, requirements: PodRequirements)?
