@@ -36,6 +36,20 @@ final class KeyHashTests: XCTestCase {
         }
     }
 
+    /// Strings that differ as Strings differ as keys, whether their bytes decide it (ASCII:
+    /// another byte, another length) or Swift's comparison does (a byte outside ASCII).
+    func testUnequalStringsAreUnequalKeys() {
+        let pairs: [(String, String)] = [
+            ("a", "b"), ("abc", "abd"), ("abc", "abcd"), ("", "a"), ("K", "k"), ("\u{212A}", "k"), ("\u{212A}", "KK"),
+            ("caf\u{E9}", "cafe"), ("e\u{301}", "e"), ("\u{E9}", "\u{E8}"), ("95114859-a8ae-4a41-b9ce-5cf056728be1", "95114859-a8ae-4a41-b9ce-5cf056728be2"),
+        ]
+        for (a, b) in pairs {
+            XCTAssertNotEqual(a, b)
+            XCTAssertNotEqual(HashedString(a), HashedString(b), "\(Array(a.utf8)) and \(Array(b.utf8))")
+            XCTAssertNotEqual(HashedString(b), HashedString(a))
+        }
+    }
+
     /// The keys made of several strings: equal keys hash alike; the fields are told apart
     /// (a string's length is folded in before its bytes), so moving a character from one field
     /// to the next makes another hash.
