@@ -191,7 +191,7 @@ extension Cluster {
         // Only the Deployments something happened to (`timelinesToSample`): for the others the
         // counts are the ones last sampled, which adds nothing.
         guard sampleEveryTimeline || !timelinesToSample.isEmpty else { return }
-        let due = timelinesToSample.members
+        let due = timelinesToSample
         let all = sampleEveryTimeline
         timelinesToSample = []
         sampleEveryTimeline = false
@@ -340,7 +340,7 @@ extension Cluster {
 
     /// A DaemonSet's rollouts, numbered by its current revision: one pod per node that should
     /// run one, at most maxSurge more, at least maxUnavailable fewer available.
-    func recordDaemonSetTimelines(all: Bool, due: Set<String>) {
+    func recordDaemonSetTimelines(all: Bool, due: MarkSet<String>) {
         for (key, resource) in daemonSets where all || due.contains(resource.uid) {
             var reader = FieldReader()
             let ds = DaemonSet(resource, reader: &reader)
@@ -375,7 +375,7 @@ extension Cluster {
 
     /// A StatefulSet's rollouts, numbered by its update revision's number: at most
     /// `replicas` pods (no surge), one unavailable at a time.
-    func recordStatefulSetTimelines(all: Bool, due: Set<String>) {
+    func recordStatefulSetTimelines(all: Bool, due: MarkSet<String>) {
         for (key, resource) in statefulSets where all || due.contains(resource.uid) {
             var reader = FieldReader()
             let set = StatefulSet(resource, reader: &reader)
