@@ -40,27 +40,27 @@ enum Termination {
         let b = pod.behaviour.containers
         let grace = pod.behaviour.terminationGracePeriodSeconds
         var exits: [Int: Timestamp] = [:]
+        // (Each container's progress set where it lies: a copy taken out and written back
+        // retained and released its strings, for every container of every pod deleted.)
         for i in pod.containers.indices where i < b.count {
-            var container = pod.containers[i]
-            defer { pod.containers[i] = container }
-            switch container.progress {
-            case .attempt, .pulling, .starting: container.progress = .none
+            switch pod.containers[i].progress {
+            case .attempt, .pulling, .starting: pod.containers[i].progress = .none
             case .stopping(let sigterm, let exit, _, _):
-                container.progress = .stopping(sigterm: sigterm, exit: exit, restart: false, previousExit: nil)
+                pod.containers[i].progress = .stopping(sigterm: sigterm, exit: exit, restart: false, previousExit: nil)
                 exits[i] = exit
                 continue
             case .none: break
             }
             // Exited since the request (a pod loaded mid-termination): it counts for the order.
-            if case .terminated(let t) = container.state, t.finishedAt >= now {
+            if case .terminated(let t) = pod.containers[i].state, t.finishedAt >= now {
                 exits[i] = t.finishedAt
                 continue
             }
-            guard container.isRunning else { continue }
+            guard pod.containers[i].isRunning else { continue }
             // `Killing: Stopping container …` is derived from the deletion when shown (EventLog).
             if b[i].role == .sidecar { continue }
             let t = times(from: now, grace: grace, preStop: b[i].preStop, shutdown: b[i].shutdown)
-            container.progress = .stopping(sigterm: t.sigterm, exit: t.exit, restart: false, previousExit: nil)
+            pod.containers[i].progress = .stopping(sigterm: t.sigterm, exit: t.exit, restart: false, previousExit: nil)
             exits[i] = t.exit
         }
         // Sidecars, last first: each waits for the app containers and the sidecars after it.
