@@ -17,35 +17,38 @@ enum Kubelet {
         var earliest: Timestamp?
         let behaviours = pod.behaviour.containers
         for i in 0..<min(behaviours.count, pod.containers.count) {
-            if let t = nextTransition(pod.containers[i], behaviours[i], pod: pod, now: now) { earliest = min(earliest ?? t, t) }
+            if let t = nextTransition(pod, i, behaviours[i], now: now) { earliest = min(earliest ?? t, t) }
         }
         return earliest
     }
 
-    static func nextTransition(_ c: SimContainer, _ b: ContainerBehaviour, pod: SimPod, now: Timestamp) -> Timestamp? {
-        switch c.progress {
+    /// Container `i`'s next change by itself, its fields read where they lie (not the
+    /// container copied out: a retain and release of each of its strings, for every container
+    /// of every pod after every sync).
+    static func nextTransition(_ pod: SimPod, _ i: Int, _ b: ContainerBehaviour, now: Timestamp) -> Timestamp? {
+        switch pod.containers[i].progress {
         case .attempt(let at): return at
         case .pulling(let until): return until
         case .starting(let at): return at
         case .stopping(_, let exit, _, _): return exit
         case .none: break
         }
-        guard case .running(let start) = c.state, pod.deletion == nil, let anchor = pod.admittedAt else { return nil }
+        guard case .running(let start) = pod.containers[i].state, pod.deletion == nil, let anchor = pod.admittedAt else { return nil }
         var earliest: Timestamp?
         func consider(_ t: Timestamp) { earliest = min(earliest ?? t, t) }
         if let crash = b.crashAfter { consider(start.adding(crash)) }
         if let done = b.completesAfter { consider(start.adding(done)) }
-        if !c.started {
+        if !pod.containers[i].started {
             switch Prober.startup(b, start: start, anchor: anchor) {
             case .started(let t), .killed(let t): consider(t)
             }
-        } else if let started = c.startedAt {
+        } else if let started = pod.containers[i].startedAt {
             if let kill = Prober.livenessKill(b, start: start, started: started, anchor: anchor) { consider(kill) }
             if b.role != .regularInit {
                 // The published result now, and the next change after now.
                 let flips = Prober.readiness(b, start: start, started: started)
                 let current = flips.last(where: { $0.at <= now })?.ready ?? false
-                if current != c.ready {
+                if current != pod.containers[i].ready {
                     consider(now)
                 } else if let next = flips.first(where: { $0.at > now }) {
                     consider(next.at)
