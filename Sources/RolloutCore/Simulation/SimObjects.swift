@@ -59,6 +59,10 @@ public struct SimContainer: Equatable, Sendable {
 
     public init(name: String) { self.name = name }
 
+    /// What stands in a pod's list while the kubelet works on the container taken out of it
+    /// (`Kubelet.withContainer`).
+    static let placeholder = SimContainer(name: "")
+
     public var isRunning: Bool { if case .running = state { return true } else { return false } }
     public var runningSince: Timestamp? { if case .running(let since) = state { return since } else { return nil } }
     public var waitingReason: String? { if case .waiting(let reason, _) = state { return reason } else { return nil } }

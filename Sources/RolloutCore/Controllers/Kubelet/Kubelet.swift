@@ -136,24 +136,31 @@ enum Kubelet {
             let b = pod.behaviour.containers[i]
             guard let due = runningStep(pod, b, start: start, started: pod.containers[i].started, startedAt: pod.containers[i].startedAt,
                                         ready: pod.containers[i].ready, now: c.now) else { return false }
-            var container = pod.containers[i]
-            perform(due, pod, &container, b, start: start, in: c)
-            pod.containers[i] = container
+            withContainer(pod, i) { perform(due, pod, &$0, b, start: start, in: c) }
             return true
         }
-        var container = pod.containers[i]
-        // Written back only when it changed: a step that finds nothing to do leaves the
-        // container as it was (debug builds check), and most steps of a sync are the last look
-        // that finds nothing more.
-        let changed = step(pod, i, &container, in: c)
-        if changed {
-            pod.containers[i] = container
-        } else {
-            #if DEBUG
-            precondition(container == pod.containers[i], "kubelet: container \(container.name) of \(pod.name) changed by a step that said it did not")
-            #endif
-        }
+        #if DEBUG
+        let before = pod.containers[i]
+        #endif
+        let changed = withContainer(pod, i) { step(pod, i, &$0, in: c) }
+        // A step that finds nothing to do leaves the container as it was.
+        #if DEBUG
+        precondition(changed || before == pod.containers[i], "kubelet: container \(before.name) of \(pod.name) changed by a step that said it did not")
+        #endif
         return changed
+    }
+
+    /// Container `i` moved out of the pod while `body` changes it, a placeholder in its place,
+    /// then moved back: neither copied nor written over (a copy and its write-back retained and
+    /// released each of its strings, at every step of every container). What a step calls reads
+    /// the container it is given, never the pod's list at `i` (other containers, `j < i`, as
+    /// `mayStart` does, are in place).
+    @inline(__always)
+    private static func withContainer<R>(_ pod: SimPod, _ i: Int, _ body: (inout SimContainer) -> R) -> R {
+        var container = SimContainer.placeholder
+        swap(&container, &pod.containers[i])
+        defer { swap(&container, &pod.containers[i]) }
+        return body(&container)
     }
 
     /// `step(_:_:in:)` on the container taken out (changed in place).
