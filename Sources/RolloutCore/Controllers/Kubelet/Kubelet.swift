@@ -159,7 +159,12 @@ enum Kubelet {
     private static func withContainer<R>(_ pod: SimPod, _ i: Int, _ body: (inout SimContainer) -> R) -> R {
         var container = SimContainer.placeholder
         swap(&container, &pod.containers[i])
-        defer { swap(&container, &pod.containers[i]) }
+        defer {
+            #if DEBUG
+            precondition(pod.containers[i] == SimContainer.placeholder, "kubelet: pod \(pod.name)'s container \(container.name) was written while taken out")
+            #endif
+            swap(&container, &pod.containers[i])
+        }
         return body(&container)
     }
 
