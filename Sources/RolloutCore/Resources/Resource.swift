@@ -89,13 +89,7 @@ public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Hashed by `KeyHash` (the cluster's dictionaries of Services, Endpoints and slices are
     /// looked up at every sync), consistently with `hash(into:)`.
-    public func _rawHashValue(seed: Int) -> Int {
-        var h = KeyHash.start(seed)
-        KeyHash.fold(type, into: &h)
-        KeyHash.fold(namespace, into: &h)
-        KeyHash.fold(name, into: &h)
-        return KeyHash.finish(h)
-    }
+    public func _rawHashValue(seed: Int) -> Int { KeyHash.hash(type, namespace, name, seed: seed) }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(_rawHashValue(seed: 0)) }
 }

@@ -127,12 +127,7 @@ struct PodName: Hashable {
 
     /// Hashed by `KeyHash` (every pod made checks its name is free), consistently with
     /// `hash(into:)`.
-    func _rawHashValue(seed: Int) -> Int {
-        var h = KeyHash.start(seed)
-        KeyHash.fold(namespace, into: &h)
-        KeyHash.fold(name, into: &h)
-        return KeyHash.finish(h)
-    }
+    func _rawHashValue(seed: Int) -> Int { KeyHash.hash(namespace, name, seed: seed) }
 
     func hash(into hasher: inout Hasher) { hasher.combine(_rawHashValue(seed: 0)) }
 }
@@ -521,12 +516,7 @@ struct EventAggregateKey: Hashable {
     func hash(into hasher: inout Hasher) { hasher.combine(_rawHashValue(seed: 0)) }
 
     /// By `KeyHash`.
-    func _rawHashValue(seed: Int) -> Int {
-        var h = KeyHash.start(seed)
-        KeyHash.fold(uid, into: &h)
-        KeyHash.fold(reason, into: &h)
-        return KeyHash.finish(h)
-    }
+    func _rawHashValue(seed: Int) -> Int { KeyHash.hash(uid, reason, seed: seed) }
 }
 
 /// What `Cluster.record` counts repeats of. Fields, not one joined string: nothing is made for
@@ -543,10 +533,7 @@ enum EventSeriesKey: Hashable {
     func _rawHashValue(seed: Int) -> Int {
         switch self {
         case .plain(_, let uid, let reason, _):
-            var h = KeyHash.start(seed)
-            KeyHash.fold(uid, into: &h)
-            KeyHash.fold(reason, into: &h)
-            return KeyHash.finish(h)
+            return KeyHash.hash(uid, reason, seed: seed)
         case .aggregate(let key):
             return key._rawHashValue(seed: seed ^ 1)
         }

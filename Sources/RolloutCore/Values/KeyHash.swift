@@ -107,6 +107,25 @@ enum KeyHash {
         fold(s, into: &h)
         return finish(h)
     }
+
+    /// The hash of the strings of a key made of two, from `seed`, each folded in turn.
+    @inline(__always)
+    static func hash(_ a: String, _ b: String, seed: Int) -> Int {
+        var h = start(seed)
+        fold(a, into: &h)
+        fold(b, into: &h)
+        return finish(h)
+    }
+
+    /// The hash of a key made of three strings.
+    @inline(__always)
+    static func hash(_ a: String, _ b: String, _ c: String, seed: Int) -> Int {
+        var h = start(seed)
+        fold(a, into: &h)
+        fold(b, into: &h)
+        fold(c, into: &h)
+        return finish(h)
+    }
 }
 
 /// A String hashed by `KeyHash`, equal as Strings are.
@@ -125,7 +144,7 @@ public struct HashedString: Hashable, Sendable {
 /// dictionaries keyed by uids and node names, looked up several times for every pod that
 /// changes. The same operations as a Dictionary's, by String.
 public struct StringMap<Value> {
-    @usableFromInline var storage: [HashedString: Value]
+    var storage: [HashedString: Value]
 
     public init() { storage = [:] }
     public init(minimumCapacity: Int) { storage = Dictionary(minimumCapacity: minimumCapacity) }
