@@ -43,7 +43,7 @@ enum ContainerStart {
     static func pull(_ pod: SimPod, _ container: inout SimContainer, _ b: ContainerBehaviour, in c: Cluster) {
         let now = c.now
         let retry = Timestamp(milliseconds: now.milliseconds.addingSaturating(Backoff.retry))
-        let present = c.node(of: pod) { $0.images.contains(b.image) } ?? false
+        let present = c.nodeHasImage(b.image, of: pod) ?? false
         let event = { (type: String, reason: String, message: String) -> Void in
             _ = c.record(type, reason: reason, message: message, kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
         }
@@ -134,13 +134,13 @@ enum ContainerStart {
             container.progress = .attempt(at: Timestamp(milliseconds: now.milliseconds.addingSaturating(Backoff.retry)))
             return
         }
-        container.progress = .starting(at: now.adding(c.node(of: pod) { $0.containerStart } ?? SimNode.defaultContainerStart))
+        container.progress = .starting(at: now.adding(c.nodeContainerStart(of: pod) ?? SimNode.defaultContainerStart))
     }
 
     static func pullTime(_ b: ContainerBehaviour, pod: SimPod, in c: Cluster) -> Duration {
         switch b.pull {
         case .takes(let d): return d
-        default: return c.node(of: pod) { $0.imagePull } ?? SimNode.defaultImagePull
+        default: return c.nodeImagePull(of: pod) ?? SimNode.defaultImagePull
         }
     }
 
