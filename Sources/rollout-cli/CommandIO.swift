@@ -29,15 +29,34 @@ struct CommandIO {
         FileHandle.standardError.write(Data(GoQuote.escapingControls(text).utf8))
     }
 
+    /// Why standard output could not be written (a full disk, a file-size limit, a closed
+    /// pipe when SIGPIPE is ignored), when it could not: nothing more is written, and the
+    /// command ends with an error instead of a silently cut output (main.swift).
+    private(set) var outputFailure: String?
+
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let written = write(1, base + offset, raw.count - offset)
-                if written <= 0 { break }
-                offset += written
+        if outputFailure == nil {
+            outputFailure = buffer.withUnsafeBytes { raw -> String? in
+                guard let base = raw.baseAddress else { return nil }
+                var offset = 0
+                while offset < raw.count {
+                    let written = write(1, base + offset, raw.count - offset)
+                    if written > 0 {
+                        offset += written
+                        continue
+                    }
+                    if written < 0 && errno == EINTR { continue }
+                    if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                        // A non-blocking descriptor (set so by whoever shares it): wait until it
+                        // takes more.
+                        var ready = pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)
+                        _ = poll(&ready, 1, -1)
+                        continue
+                    }
+                    return written < 0 ? String(cString: strerror(errno)) : "nothing was written"
+                }
+                return nil
             }
         }
         buffer.removeAll(keepingCapacity: true)

@@ -68,9 +68,13 @@ case .clear(let names):
 case .none:
     break
 }
+// A file-size limit (`ulimit -f`) reached makes a write fail (EFBIG) instead of killing the
+// process with SIGXFSZ: the state's commit then says which file it could not write and that
+// nothing was stored, and a cut output is an error (below), not a core dump.
+signal(SIGXFSZ, SIG_IGN)
 var io = CommandIO()
 io.colour = Colour.enabled(arguments: arguments, environment: startEnvironment)
-let status: Int32
+var status: Int32
 if arguments.isEmpty || ["-h", "--help"].contains(arguments[0]) || arguments == ["help"] {
     io.out(usage + "\n")
     status = 0
@@ -100,6 +104,10 @@ if arguments.isEmpty || ["-h", "--help"].contains(arguments[0]) || arguments == 
     status = 2
 }
 io.flush()
+if let failure = io.outputFailure {
+    io.err("error: cannot write to standard output: \(failure)\n")
+    if status == 0 { status = 1 }
+}
 exit(status)
 
 /// Maps every error type to its message and exit code, in one place.

@@ -34,6 +34,21 @@ final class RenderCommandTests: XCTestCase {
         XCTAssert(result.stdout.contains("        image: ghcr.io/example/web-api:1.4.2\n"), result.stdout)
     }
 
+    /// Output that cannot be written (a full disk, a file-size limit: here 1 block) is an
+    /// error, exit 1, not an output cut short with exit 0; what was written is the output's
+    /// beginning.
+    func testOutputThatCannotBeWrittenIsAnError() throws {
+        let whole = try rollout(["render", "-f", "examples/manifests/", "-o", "json"])
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        XCTAssertGreaterThan(whole.stdout.utf8.count, 1024)
+        let cut = try RolloutRun.run(["render", "-f", "examples/manifests/", "-o", "json"], fileSizeLimit: 1)
+        XCTAssertEqual(cut.status, 1)
+        XCTAssertEqual(cut.stderr, "error: cannot write to standard output: File too large\n")
+        XCTAssertFalse(cut.stdout.isEmpty)
+        XCTAssertLessThan(cut.stdout.utf8.count, whole.stdout.utf8.count)
+        XCTAssertTrue(whole.stdout.hasPrefix(cut.stdout))
+    }
+
     func testRendersJSONOneDocumentPerLine() throws {
         let result = try rollout(["render", "-f", "examples/manifests/web-api.yaml", "-o", "json"])
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -11,10 +11,18 @@ struct RolloutRun {
     static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rollout") }
 
     /// `unset`: variables taken out of the environment the test runs in.
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:], unset: [String] = []) throws -> RolloutRun {
+    /// `fileSizeLimit`: run under `ulimit -f` of that many blocks (the shell's unit: 512 bytes
+    /// for dash, 1,024 for bash), so that a write past it fails.
+    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:], unset: [String] = [],
+                    fileSizeLimit: Int? = nil) throws -> RolloutRun {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory ?? Corpus.packageRoot
         var env = ProcessInfo.processInfo.environment
         env["ROLLOUT_STATE"] = nil

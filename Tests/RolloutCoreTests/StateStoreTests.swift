@@ -969,6 +969,45 @@ final class StateStoreTests: XCTestCase {
         XCTAssertTrue(run.stderr.hasPrefix("error: state file \(directory)/state.json is damaged"), run.stderr)
     }
 
+    /// A commit that cannot write a file (here a file-size limit, as a full disk would) stops
+    /// before the manifest names anything new: exit 1 naming the file and saying nothing was
+    /// stored, the state as it was (the file it could not write removed), and the next commit
+    /// stores everything, leaving no file its manifest does not name. (Without SIGXFSZ
+    /// ignored, the limit killed the process: exit 153, no message.)
+    func testACommitThatCannotWriteStoresNothingAndSaysSo() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path))
+        let root = try temporaryDirectory(self)
+        let directory = root.appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["cluster", "info", "--state", directory]).status, 0)
+        // 300 ConfigMaps: their table's shard is some 70 KB, past a limit of 8 blocks (4 or 8 KB).
+        let manifest = root.appendingPathComponent("cms.yaml")
+        try (1...300).map { "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-\($0)}\ndata: {k: \(String(repeating: "x", count: 200))}\n" }
+            .joined().write(to: manifest, atomically: true, encoding: .utf8)
+        let manifestBefore = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/state.json"))
+        let filesBefore = FileIO.list("\(directory)/objects")
+        let failed = try RolloutRun.run(["apply", "-f", manifest.path, "--state", directory], fileSizeLimit: 8)
+        XCTAssertEqual(failed.status, 1, failed.stderr)
+        XCTAssertEqual(failed.stdout, "")
+        XCTAssertTrue(failed.stderr.hasPrefix("error: \(directory)/objects/ConfigMap_"), failed.stderr)
+        XCTAssertTrue(failed.stderr.hasSuffix(": cannot write: File too large; nothing was stored: the state is as it was before this change\n"), failed.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/state.json")), manifestBefore)
+        XCTAssertEqual(FileIO.list("\(directory)/objects"), filesBefore)
+        XCTAssertEqual(try RolloutRun.run(["get", "cm", "-o", "name", "--state", directory]).stdout, "")
+
+        let stored = try RolloutRun.run(["apply", "-f", manifest.path, "--state", directory])
+        XCTAssertEqual(stored.status, 0, stored.stderr)
+        XCTAssertEqual(try RolloutRun.run(["get", "cm", "-o", "name", "--state", directory]).stdout.split(separator: "\n").count, 300)
+        // Every file in objects/ is one the manifest names (a table's shards, objects and
+        // rows, and its templates).
+        let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/state.json"))) as? [String: Any]
+        var named: Set<String> = []
+        for case let table as [String: Any] in (state?["tables"] as? [String: Any] ?? [:]).values {
+            for case let shard as String in table["shards"] as? [Any] ?? [] where !shard.isEmpty { named.formUnion(["\(shard).objects", "\(shard).rows"]) }
+            if let templates = table["templates"] as? String, !templates.isEmpty { named.insert("\(templates).templates") }
+        }
+        XCTAssertEqual(Set(FileIO.list("\(directory)/objects")), named)
+    }
+
     func testParallelAppliesAllLand() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path))
         let root = try temporaryDirectory(self)

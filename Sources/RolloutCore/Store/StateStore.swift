@@ -875,8 +875,23 @@ public final class StateStore {
     /// Writes changed tables under new names, then the manifest; then removes the store's own
     /// files the new manifest no longer names (never any other file). Readers are kept out for
     /// the moments this takes. Nothing to do when nothing changed.
+    /// A file the commit cannot write (a full disk, a file-size limit) fails it before the
+    /// manifest names anything new: the error says so, and the state on the disk is the one the
+    /// last commit left (what this one wrote is removed by the next).
     public func commit() throws(StoreError) {
         precondition(writable, "a read-only store was asked to commit")
+        do throws(StoreError) {
+            try writeChanges()
+        } catch {
+            guard case .io(let path, let reason) = error else { throw error }
+            throw .io(path: path, reason: reason + "; " + Self.notStored)
+        }
+    }
+
+    /// What a commit that failed to write adds to its error.
+    static let notStored = "nothing was stored: the state is as it was before this change"
+
+    private func writeChanges() throws(StoreError) {
         let manifestPath = "\(directory)/\(Self.manifestName)"
         if dirty.isEmpty && !manifestChanged && FileIO.exists(manifestPath) { return }
         let readers = try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: true)
