@@ -7,6 +7,8 @@ import XCTest
 /// (Swift's `==` on Strings is canonical equivalence) hash alike under every seed; a
 /// `StringMap` does what a `[String: V]` does, operation for operation; and the hashes of
 /// uids, and of names that differ in one character, spread over a table's buckets.
+/// (`HashedString` and `PodName` fold their strings once, into a fingerprint a table mixes its
+/// seed into, and compare fingerprints before texts: the same checks hold of them.)
 final class KeyHashTests: XCTestCase {
     /// Pairs Swift's `==` calls equal, with different bytes: the three scalars canonically
     /// equivalent to an ASCII one, and precomposed against decomposed letters; and strings of
@@ -47,6 +49,15 @@ final class KeyHashTests: XCTestCase {
             XCTAssertNotEqual(a, b)
             XCTAssertNotEqual(HashedString(a), HashedString(b), "\(Array(a.utf8)) and \(Array(b.utf8))")
             XCTAssertNotEqual(HashedString(b), HashedString(a))
+            XCTAssertNotEqual(PodName(namespace: "ns", name: a), PodName(namespace: "ns", name: b))
+            XCTAssertNotEqual(PodName(namespace: a, name: "n"), PodName(namespace: b, name: "n"))
+        }
+        // A key made once and one made again from an equal string are equal (their
+        // fingerprints, folded from the process's seed when each was made, agree).
+        for (a, b) in Self.equalPairs {
+            XCTAssertEqual(HashedString(a).fingerprint, HashedString(b).fingerprint)
+            XCTAssertEqual(PodName(namespace: a, name: b).fingerprint, PodName(namespace: b, name: a).fingerprint)
+            XCTAssertEqual(PodName(namespace: a, name: b), PodName(namespace: b, name: a))
         }
     }
 

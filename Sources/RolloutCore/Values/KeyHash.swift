@@ -128,16 +128,42 @@ enum KeyHash {
     }
 }
 
-/// A String hashed by `KeyHash`, equal as Strings are.
+/// A String hashed by `KeyHash`, equal as Strings are. Its text is folded once, when the key
+/// is made, from the process's seed (`fingerprint`); a table mixes its own seed into that
+/// (`_rawHashValue(seed:)`), and two keys whose fingerprints differ are unequal without their
+/// texts being compared. (A look-up in the 300,000 pods of the 150,000-pod roll compared its
+/// uid with those of the one or two other keys it met on its way, each compare a read of
+/// another string's bytes, another cache miss — and a table that grew folded every key's text
+/// again.) Equal texts have equal fingerprints (`KeyHash`: equal under Swift's `==`, equal
+/// hashes), so unequal fingerprints mean unequal texts.
 public struct HashedString: Hashable, Sendable {
     public let text: String
+    let fingerprint: UInt64
 
     @inline(__always)
-    public init(_ text: String) { self.text = text }
+    public init(_ text: String) {
+        self.text = text
+        var h = KeyHash.processStart
+        KeyHash.fold(text, into: &h)
+        fingerprint = h
+    }
 
-    public static func == (a: HashedString, b: HashedString) -> Bool { a.text == b.text }
-    public func _rawHashValue(seed: Int) -> Int { KeyHash.hash(text, seed: seed) }
-    public func hash(into hasher: inout Hasher) { hasher.combine(KeyHash.hash(text, seed: 0)) }
+    @inline(__always)
+    public static func == (a: HashedString, b: HashedString) -> Bool { a.fingerprint == b.fingerprint && a.text == b.text }
+    @inline(__always)
+    public func _rawHashValue(seed: Int) -> Int { KeyHash.finish(KeyHash.start(seed) ^ fingerprint) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+}
+
+extension KeyHash {
+    /// Where a `HashedString`'s fingerprint starts: from the process's seed, as Swift seeds its
+    /// own hashes (fixed when `SWIFT_DETERMINISTIC_HASHING` is set), so that no input can be
+    /// made to collide without knowing it.
+    static let processStart: UInt64 = {
+        var hasher = Hasher()
+        hasher.combine(0x6B65_7968_6173_68 as UInt64)
+        return start(hasher.finalize())
+    }()
 }
 
 /// `[String: Value]` with its keys hashed by `KeyHash` (`HashedString`): for the cluster's
