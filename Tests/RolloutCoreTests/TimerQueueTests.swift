@@ -38,4 +38,51 @@ final class TimerQueueTests: XCTestCase {
             }
         }
     }
+
+    /// `Heap`'s sifting with any number of children a node (the queue's four, `TimerQueue.arity`;
+    /// `FirstInOrder`'s two): pushing values and popping the first each time gives them in the
+    /// order sorting gives, ties (equal keys, told apart by their place) included.
+    func testHeapsOfEveryArityPopInSortedOrder() {
+        XCTAssertEqual(TimerQueue.arity, 4)
+        var random = SeededRandom(seed: 61)
+        for arity in [2, 3, 4, 8] {
+            for round in 0..<50 {
+                let values = (0..<Int.random(in: 0..<300, using: &random)).map { ($0, Int.random(in: 0..<(round % 2 == 0 ? 5 : 1000), using: &random)) }
+                let above: ((Int, Int), (Int, Int)) -> Bool = { a, b in a.1 != b.1 ? a.1 < b.1 : a.0 < b.0 }
+                var heap: [(Int, Int)] = []
+                var popped: [(Int, Int)] = []
+                for (k, value) in values.enumerated() {
+                    heap.append(value)
+                    Heap.siftUp(&heap, from: heap.count - 1, arity: arity, above: above)
+                    // Now and then the first taken out, as timers fire between others set.
+                    if k % 7 == 3, !heap.isEmpty {
+                        popped.append(heap[0])
+                        heap.swapAt(0, heap.count - 1)
+                        heap.removeLast()
+                        Heap.siftDown(&heap, from: 0, arity: arity, above: above)
+                    }
+                }
+                while !heap.isEmpty {
+                    popped.append(heap[0])
+                    heap.swapAt(0, heap.count - 1)
+                    heap.removeLast()
+                    Heap.siftDown(&heap, from: 0, arity: arity, above: above)
+                }
+                // Each pop is the first of what was in the heap then: the whole is sorted
+                // within each stretch between pushes, and every value comes out once.
+                XCTAssertEqual(popped.map(\.0).sorted(), values.map(\.0), "arity \(arity), round \(round)")
+                var reference: [(Int, Int)] = []
+                var out: [(Int, Int)] = []
+                for (k, value) in values.enumerated() {
+                    reference.append(value)
+                    if k % 7 == 3 {
+                        let first = reference.indices.min { above(reference[$0], reference[$1]) }!
+                        out.append(reference.remove(at: first))
+                    }
+                }
+                out += reference.sorted(by: above)
+                XCTAssertTrue(popped.elementsEqual(out, by: { $0 == $1 }), "arity \(arity), round \(round)")
+            }
+        }
+    }
 }

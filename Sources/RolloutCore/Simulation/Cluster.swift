@@ -1694,7 +1694,7 @@ struct TimerQueue {
             actions.append(action)
         }
         heap.append(Entry(time: time, seq: seq, slot: slot))
-        Heap.siftUp(&heap, from: heap.count - 1, above: Self.less)
+        Heap.siftUp(&heap, from: heap.count - 1, arity: Self.arity, above: Self.less)
     }
 
     mutating func popAll(at time: Timestamp) -> [Action] {
@@ -1705,10 +1705,16 @@ struct TimerQueue {
             freeSlots.append(first.slot)
             heap.swapAt(0, heap.count - 1)
             heap.removeLast()
-            Heap.siftDown(&heap, from: 0, above: Self.less)
+            Heap.siftDown(&heap, from: 0, arity: Self.arity, above: Self.less)
         }
         return result
     }
+
+    /// Four children a node: half the levels of a binary heap, and a node's children side by
+    /// side in one or two cache lines — at the 150,000-pod roll the heap holds some 300,000
+    /// timers (7 MB), and each level a pop sifted through was a miss. (The order is total —
+    /// time, then sequence — so the timers come out as from any heap.)
+    static var arity: Int { 4 }
 
     private static func less(_ a: Entry, _ b: Entry) -> Bool {
         a.time == b.time ? a.seq < b.seq : a.time < b.time
