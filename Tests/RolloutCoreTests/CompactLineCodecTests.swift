@@ -212,6 +212,34 @@ final class CompactLineCodecTests: XCTestCase {
         }
     }
 
+    /// An event's summary (series hash, time, pod) read from its compact line is what its
+    /// event gives, whatever the message's length and wherever a quote, a backslash, a tab or
+    /// a byte outside ASCII falls in it. (A message outside ASCII is left to the full reader:
+    /// nil.)
+    func testAnEventsSummaryHoldsAroundEveryWordBoundary() throws {
+        for length in 0..<40 {
+            for special in ["\"", "\\", "\t", "\u{E9}", "x"] {
+                for place in stride(from: 0, through: length, by: max(1, length / 7)) {
+                    var message = String(repeating: "m", count: length)
+                    message.insert(contentsOf: special, at: message.index(message.startIndex, offsetBy: place))
+                    let event = SimEvent(namespace: "default", involvedKind: "Pod", involvedName: "web-1", involvedUID: "u-1", type: "Normal",
+                                         reason: "Pulled", message: message, component: "kubelet",
+                                         first: Self.t(1_000), last: Self.t(2_000), count: 1, name: "web-1.1")
+                    var resource = event.encoded()
+                    var meta = resource.metadata
+                    meta["resourceVersion"] = .string("7")
+                    resource.metadata = meta
+                    let summary = CompactLineReader.eventSummary(json(try CompactEvent.line(resource)))
+                    if special == "\u{E9}" {
+                        XCTAssertNil(summary, message)
+                    } else {
+                        XCTAssertEqual(summary, EventSummary(series: EventSeriesHash.of(event.seriesKey), last: 2_000, podUID: "u-1"), message)
+                    }
+                }
+            }
+        }
+    }
+
     /// The string scanner both readers share (`JSONReader.scanString`) keeps the JSON reader's
     /// errors and where it reports them; the compact reader gives up at a `\u` escape, which
     /// the JSON reader decodes.
