@@ -49,6 +49,37 @@ final class RenderCommandTests: XCTestCase {
         XCTAssertTrue(whole.stdout.hasPrefix(cut.stdout))
     }
 
+    /// Standard output that another program made non-blocking (a shared pipe): a write that
+    /// finds the pipe full waits until it takes more (`poll`) instead of dropping the rest —
+    /// 150 KB through a 64 KB pipe its reader empties late arrive whole, as they do through a
+    /// file.
+    func testOutputToANonBlockingPipeArrivesWhole() throws {
+        let directory = try temporaryDirectory()
+        let manifest = directory.appendingPathComponent("many.yaml")
+        try (1...500).map { "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-\($0)}\ndata: {k: \(String(repeating: "x", count: 250))}\n" }
+            .joined().write(to: manifest, atomically: true, encoding: .utf8)
+        let whole = try rollout(["render", "-f", manifest.path, "-o", "json"])
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        XCTAssertGreaterThan(whole.stdout.utf8.count, 150_000)
+
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["render", "-f", manifest.path, "-o", "json"]
+        let output = Pipe()
+        let writing = output.fileHandleForWriting.fileDescriptor
+        XCTAssertEqual(fcntl(writing, F_SETFL, fcntl(writing, F_GETFL) | O_NONBLOCK), 0)
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The pipe fills (64 KB) long before it is read: the writer meets EAGAIN.
+        usleep(300_000)
+        let read = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(read.count, whole.stdout.utf8.count)
+        XCTAssertEqual(String(decoding: read, as: UTF8.self), whole.stdout)
+    }
+
     func testRendersJSONOneDocumentPerLine() throws {
         let result = try rollout(["render", "-f", "examples/manifests/web-api.yaml", "-o", "json"])
         XCTAssertEqual(result.status, 0, result.stderr)
