@@ -126,10 +126,7 @@ struct PodName: Hashable {
     init(namespace: String, name: String) {
         self.namespace = namespace
         self.name = name
-        var h = KeyHash.processStart
-        KeyHash.fold(namespace, into: &h)
-        KeyHash.fold(name, into: &h)
-        fingerprint = h
+        fingerprint = KeyHash.fingerprint(namespace, name)
     }
 
     init(_ pod: SimPod) { self.init(namespace: pod.namespace, name: pod.name) }
@@ -138,7 +135,7 @@ struct PodName: Hashable {
 
     /// Hashed by `KeyHash` (its fingerprint, the table's seed mixed in), consistently with
     /// `hash(into:)`.
-    func _rawHashValue(seed: Int) -> Int { KeyHash.finish(KeyHash.start(seed) ^ fingerprint) }
+    func _rawHashValue(seed: Int) -> Int { KeyHash.mixed(fingerprint, seed: seed) }
 
     func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
 }

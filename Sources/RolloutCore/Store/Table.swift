@@ -61,11 +61,11 @@ struct Table {
         /// An ASCII key's `fnv` mixed with the seed (`KeyHash.mum`); any other key hashes as its
         /// Strings do.
         func _rawHashValue(seed: Int) -> Int {
-            if ascii { return KeyHash.finish(KeyHash.start(seed) ^ UInt64(fnv)) }
+            if ascii { return KeyHash.mixed(UInt64(fnv), seed: seed) }
             var hasher = Hasher()
             hasher.combine(namespace)
             hasher.combine(name)
-            return KeyHash.finish(KeyHash.start(seed) ^ UInt64(bitPattern: Int64(hasher.finalize())))
+            return KeyHash.mixed(UInt64(bitPattern: Int64(hasher.finalize())), seed: seed)
         }
 
         /// By namespace, then name, as Strings order them; of two keys whose Strings are equal

@@ -143,15 +143,13 @@ public struct HashedString: Hashable, Sendable {
     @inline(__always)
     public init(_ text: String) {
         self.text = text
-        var h = KeyHash.processStart
-        KeyHash.fold(text, into: &h)
-        fingerprint = h
+        fingerprint = KeyHash.fingerprint(text)
     }
 
     @inline(__always)
     public static func == (a: HashedString, b: HashedString) -> Bool { a.fingerprint == b.fingerprint && a.text == b.text }
     @inline(__always)
-    public func _rawHashValue(seed: Int) -> Int { KeyHash.finish(KeyHash.start(seed) ^ fingerprint) }
+    public func _rawHashValue(seed: Int) -> Int { KeyHash.mixed(fingerprint, seed: seed) }
     public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
 }
 
@@ -164,6 +162,27 @@ extension KeyHash {
         hasher.combine(0x6B65_7968_6173_68 as UInt64)
         return start(hasher.finalize())
     }()
+
+    /// A key's strings folded in turn from the process's seed: its fingerprint.
+    @inline(__always)
+    static func fingerprint(_ a: String) -> UInt64 {
+        var h = processStart
+        fold(a, into: &h)
+        return h
+    }
+
+    @inline(__always)
+    static func fingerprint(_ a: String, _ b: String) -> UInt64 {
+        var h = processStart
+        fold(a, into: &h)
+        fold(b, into: &h)
+        return h
+    }
+
+    /// A value made once (a fingerprint, `Table.Key`'s FNV-1a) with a table's seed mixed in:
+    /// what its `_rawHashValue(seed:)` returns.
+    @inline(__always)
+    static func mixed(_ value: UInt64, seed: Int) -> Int { finish(start(seed) ^ value) }
 }
 
 /// `[String: Value]` with its keys hashed by `KeyHash` (`HashedString`): for the cluster's
