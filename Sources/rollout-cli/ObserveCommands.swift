@@ -30,7 +30,7 @@ enum ObserveCommands {
         if let filter {
             events = events.filter { $0.value.at("involvedObject", "kind")?.stringValue == filter.kind && $0.value.at("involvedObject", "name")?.stringValue == filter.name }
         }
-        events.sort { ($0.value["lastTimestamp"]?.stringValue ?? "", $0.name) < ($1.value["lastTimestamp"]?.stringValue ?? "", $1.name) }
+        events = EventLog.kubectlEventsOrder(events)
         if let output {
             try ObjectList.write(count: events.count, item: { events[$0].value }, yaml: output == "yaml") { io.out($0) }
             return 0

@@ -941,9 +941,7 @@ public struct Describer {
     }
 
     private func eventsSection(_ r: Resource, _ w: inout Lines) {
-        // kubectl's SortableEvents: by last time seen.
-        let mine = (r.uid.isEmpty ? [] : events[r.uid] ?? [])
-            .sorted { ($0.value["lastTimestamp"]?.stringValue ?? "", $0.name) < ($1.value["lastTimestamp"]?.stringValue ?? "", $1.name) }
+        let mine = EventLog.describeOrder(r.uid.isEmpty ? [] : events[r.uid] ?? [])
         guard !mine.isEmpty else { w.add(0, "Events:", "<none>"); return }
         w.add(0, "Events:")
         w.add(1, "Type", "Reason", "Age", "From", "Message")

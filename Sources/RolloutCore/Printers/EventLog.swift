@@ -16,9 +16,42 @@ public enum EventLog {
         var events = try store.list(eventType, namespace: namespace)
         let stored = storedKeys(events)
         for pod in try store.list(podType, namespace: namespace) { events += lifecycleEvents(of: pod, now: store.clock, stored: stored) }
-        return events.sorted { a, b in
-            (a.namespace ?? "") == (b.namespace ?? "") ? ByteOrder.precedes(a.name, b.name) : ByteOrder.precedes(a.namespace ?? "", b.namespace ?? "")
+        return events.sorted(by: listOrder)
+    }
+
+    /// The API server's order of a list: by namespace, then name, byte by byte.
+    static func listOrder(_ a: Resource, _ b: Resource) -> Bool {
+        (a.namespace ?? "") == (b.namespace ?? "") ? ByteOrder.precedes(a.name, b.name) : ByteOrder.precedes(a.namespace ?? "", b.namespace ?? "")
+    }
+
+    /// Events as `kubectl events` prints them, in any format (`pkg/cmd/events/events.go` Run):
+    /// listed in the API server's order, then `sort.Sort(SortableEvents(...))` by `eventTime`
+    /// — the series' last observed time, else lastTimestamp unless zero, else eventTime — in Go's
+    /// unstable sort (`GoSort`): the events of one second come in the order it leaves them, not
+    /// by name.
+    public static func kubectlEventsOrder(_ events: [Resource]) -> [Resource] {
+        var timed = events.sorted(by: listOrder).map { event -> (time: Int, event: Resource) in
+            let o = event.value
+            let time = o.at("series", "lastObservedTime").flatMap(goTime(_:)) ?? goTime(o["lastTimestamp"]) ?? goTime(o["eventTime"]) ?? Int.min
+            return (time, event)
         }
+        GoSort.sort(&timed) { $0.time < $1.time }
+        return timed.map(\.event)
+    }
+
+    /// Events as `kubectl describe` lists them under an object (describe.go DescribeEvents:
+    /// `sort.Sort(event.SortableEvents(...))` of the events listed by a field selector, in the
+    /// API server's order; `pkg/util/event` compares lastTimestamp only, zero when absent).
+    public static func describeOrder(_ events: [Resource]) -> [Resource] {
+        var timed = events.sorted(by: listOrder).map { (time: goTime($0.value["lastTimestamp"]) ?? Int.min, event: $0) }
+        GoSort.sort(&timed) { $0.time < $1.time }
+        return timed.map(\.event)
+    }
+
+    /// A time as kubectl reads it into a `metav1.Time` or `MicroTime`, in milliseconds; nil
+    /// when absent or null (Go's zero time, before every other).
+    private static func goTime(_ value: Value?) -> Int? {
+        value?.stringValue.flatMap(Timestamp.init(parsing:))?.milliseconds
     }
 
     /// The events about `objects`: the stored ones of their namespaces, plus the lifecycle
