@@ -532,3 +532,28 @@ extension KubectlConventionTests {
         XCTAssertEqual(rowsWithoutAges(described, ageColumn: 2), rowsWithoutAges(section(try kubectl(["describe", "service", "web-api"])), ageColumn: 2))
     }
 }
+
+extension KubectlConventionTests {
+    // printTolerationsMultilineWithIndent sorts by key with sort.Slice (Go 1.23's pdqsort):
+    // past 12 tolerations those of one key are not left in the order written. The text is what
+    // kubectl v1.32 printed for this pod through kubectl-oracle.
+    func testDescribePodSortsManyTolerationsAsKubectl() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", state]).status, 0)
+        let tolerations = (0..<16).map { "  - {key: \(["b", "a", "c"][$0 % 3]), operator: Equal, value: \"v\($0)\", effect: NoSchedule}" }
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: probe}\nspec:\n  containers:\n  - {name: c, image: \"busybox:1.36\"}\n  tolerations:\n"
+            + tolerations.joined(separator: "\n") + "\n"
+        let file = try temporaryDirectory(self).appendingPathComponent("pod.yaml")
+        try pod.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--state", state]).status, 0)
+        let section = { (text: String) -> String in
+            guard let start = text.range(of: "\nTolerations:"), let end = text.range(of: "\nEvents:", range: start.upperBound..<text.endIndex) else { return "" }
+            return String(text[start.lowerBound..<end.lowerBound])
+        }
+        let ours = section(try RolloutRun.run(["describe", "pod", "probe", "--state", state]).stdout)
+        let values = [7, 1, 13, 10, 4, 12, 6, 9, 3, 0, 15, 5, 8, 11, 2, 14]
+        let expected = values.enumerated().map { i, v in (i == 0 ? "\nTolerations:      " : "\n                  ") + "\(["b", "a", "c"][v % 3])=v\(v):NoSchedule" }.joined()
+            + "\n                  node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                  node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"
+        XCTAssertEqual(ours, expected)
+        XCTAssertEqual(section(try kubectl(["describe", "pod", "probe"])), ours)
+    }
+}

@@ -498,14 +498,13 @@ public struct Describer {
 
     /// `printPodTolerationsMultiline`: `key=value:Effect op=Exists for 300s`.
     /// `printTolerationsMultilineWithIndent`: sorted by key ("to print tolerations in the
-    /// sorted order"; Go's sort.Slice, which for the dozen or fewer a pod has is an insertion
-    /// sort: stable, as here).
+    /// sorted order") with Go's sort.Slice — the pdqsort of `GoSort`, which leaves more than 12
+    /// tolerations of one key in an order of its own.
     private func tolerations(_ list: [Value], level: Int, _ w: inout Lines) {
         guard !list.isEmpty else { w.add(level, "Tolerations:", "<none>"); return }
-        let sorted = list.enumerated().sorted { a, b in
-            let ka = a.element["key"]?.stringValue ?? "", kb = b.element["key"]?.stringValue ?? ""
-            return ka != kb ? ByteOrder.precedes(ka, kb) : a.offset < b.offset
-        }.map(\.element)
+        var keyed = list.map { (key: $0["key"]?.stringValue ?? "", toleration: $0) }
+        GoSort.sort(&keyed) { ByteOrder.precedes($0.key, $1.key) }
+        let sorted = keyed.map(\.toleration)
         for (i, t) in sorted.enumerated() {
             var text = t["key"]?.stringValue ?? ""
             if let value = t["value"]?.stringValue, !value.isEmpty { text += "=" + value }

@@ -1,7 +1,7 @@
 /// Go's `sort.Sort` as kubectl v1.32 runs it (built with Go 1.23): pattern-defeating quicksort
 /// (`src/sort/zsortinterface.go` pdqsort, insertionSort, heapSort, partition, partitionEqual,
 /// partialInsertionSort, breakPatterns, choosePivot; `src/sort/sort.go` Sort, xorshift,
-/// nextPowerOfTwo), step for step. It is not stable, and it is deterministic: elements that
+/// nextPowerOfTwo), step for step — and `sort.Slice`, the same steps (`zsortfunc.go`). It is not stable, and it is deterministic: elements that
 /// compare equal end in an order that depends only on the input's order and length. kubectl
 /// sorts events this way (`SortableEvents`, by time only), so events of one second print in
 /// the order this gives, which no stable sort reproduces past 12 elements.
