@@ -32,6 +32,8 @@ final class CompactLineCodecTests: XCTestCase {
         running.readySince = t(1_735_689_610_000); running.initializedAt = t(1_735_689_600_000); running.admittedAt = t(1_735_689_600_001)
         running.containers = [StoredPod.Container(name: "app", restarts: 0, ready: true, state: .running(since: t(1_735_689_604_000)),
                                                   last: nil, started: true)]
+        // Bound where preemption nominated it (1.32 keeps the nomination).
+        running.nominated = "node-6"
         var stopping = running
         stopping.deletion = t(1_735_689_700_000); stopping.deletionGrace = 30; stopping.ready = false
         stopping.disruption = StoredPod.Disruption(reason: "PreemptionByScheduler", message: "a \"quoted\"\\ message\nover two lines", at: t(5))
@@ -46,6 +48,7 @@ final class CompactLineCodecTests: XCTestCase {
         ]
         var unschedulable = bare
         unschedulable.unschedulable = "0/3 nodes are available: 3 Insufficient cpu. préemption: 0/3"
+        unschedulable.nominated = "nœud-2"
         unschedulable.labels = ["tab\there": "ü", "slash/key": "a/b", "": "empty key", "z": ""]
         unschedulable.uid = "\u{1}\u{2028}"
         unschedulable.containers = [StoredPod.Container(name: "c", restarts: 0, ready: false, state: .terminated(SimContainer.Termination(
@@ -100,6 +103,7 @@ final class CompactLineCodecTests: XCTestCase {
         func keys(_ value: Value?) -> [String] { value?.objectValue?.members.map(\.key) ?? [] }
         var every = Self.pods[2]
         every.unschedulable = "0/3 nodes are available"
+        every.nominated = "node-2"
         every.resourceVersion = "9"
         every.ready = true
         every.containers = Self.pods[1].containers + Self.pods[2].containers
@@ -127,7 +131,7 @@ final class CompactLineCodecTests: XCTestCase {
             {"rv":"1802","uid":"u-1","created":1735689600000,"labels":{"app":"big","pod-template-hash":"545fb8b5c4"},\
             "owner":["ReplicaSet","big-545fb8b5c4","0bf2b716"],"node":"node-6","ip":"10.42.5.2","hostIP":"10.0.0.7",\
             "scheduled":1735689600000,"ready":true,"readySince":1735689610000,"initialized":1735689600000,"admitted":1735689600001,\
-            "containers":[{"name":"app","restarts":0,"ready":true,"started":true,"running":1735689604000}]}
+            "containers":[{"name":"app","restarts":0,"ready":true,"started":true,"running":1735689604000}],"nominated":"node-6"}
             """)
     }
 

@@ -505,7 +505,7 @@ public enum TablePrinter {
         switch (type.group, type.kind) {
         case ("", "Pod"):
             return podCells(name: r.name, summary: PodSummary(r), ip: o.at("status", "podIP")?.stringValue, node: o.at("spec", "nodeName")?.stringValue,
-                            created: created())
+                            nominated: o.at("status", "nominatedNodeName")?.stringValue, created: created())
         case ("", "Event"):
             let involved = o["involvedObject"]
             return eventCells(lastSeen: o["lastTimestamp"]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? o["eventTime"]?.stringValue.flatMap(Timestamp.init(parsing:)),
@@ -517,12 +517,12 @@ public enum TablePrinter {
     }
 
     /// A pod's wide row (printPod) from what it reads: its summary, `status.podIP`,
-    /// `spec.nodeName`, `metadata.creationTimestamp` read as a time. Made as cells, not as
+    /// `spec.nodeName`, `status.nominatedNodeName`, `metadata.creationTimestamp` read as a time. Made as cells, not as
     /// texts with markers to be read back: every pod a rollout writes is listed this way.
-    static func podCells(name: String, summary: PodSummary, ip: String?, node: String?, created: Timestamp?) -> [ListingRow.Cell] {
+    static func podCells(name: String, summary: PodSummary, ip: String?, node: String?, nominated: String?, created: Timestamp?) -> [ListingRow.Cell] {
         [.text(name), .text("\(summary.readyContainers)/\(summary.totalContainers)"), .text(summary.status),
          .restarts(summary.restarts, last: summary.lastRestart), .age(created),
-         .text(ip ?? "<none>"), .text(node ?? "<none>"), .text("<none>"), .text("<none>")]
+         .text(ip ?? "<none>"), .text(node ?? "<none>"), .text(nominated.flatMap { $0.isEmpty ? nil : $0 } ?? "<none>"), .text("<none>")]
     }
 
     /// An event's row (printEvent) from what it reads: `lastTimestamp` (else `eventTime`) read

@@ -84,7 +84,7 @@ struct CompactLineReader {
     private mutating func readPod(namespace: String, name: String) -> StoredPod? {
         var rv: String?, uid: String?, created: Timestamp?, owner: StoredPod.Owner?, disruption: StoredPod.Disruption?
         var labels: [String: String] = [:], containers: [StoredPod.Container] = []
-        var node: String?, ip: String?, hostIP: String?, unschedulable: String?
+        var node: String?, ip: String?, hostIP: String?, unschedulable: String?, nominated: String?
         var scheduled: Timestamp?, readySince: Timestamp?, initialized: Timestamp?, admitted: Timestamp?, deletion: Timestamp?
         var ready = false, grace: Int?
         guard take(UInt8(ascii: "{")) else { return nil }
@@ -125,6 +125,7 @@ struct CompactLineReader {
                 case .deletion: guard let v = time() else { return nil }; deletion = v
                 case .grace: guard let v = int() else { return nil }; grace = v
                 case .unschedulable: guard let v = string() else { return nil }; unschedulable = v
+                case .nominated: guard let v = string() else { return nil }; nominated = v
                 }
             } while take(UInt8(ascii: ","))
             guard take(UInt8(ascii: "}")) else { return nil }
@@ -133,7 +134,7 @@ struct CompactLineReader {
         return StoredPod(name: name, namespace: namespace, uid: uid, owner: owner, labels: labels, created: created,
                          nodeName: node, ip: ip, hostIP: hostIP, scheduledAt: scheduled, ready: ready, readySince: readySince,
                          initializedAt: initialized, disruption: disruption, admittedAt: admitted, containers: containers,
-                         deletion: deletion, deletionGrace: grace, unschedulable: unschedulable, resourceVersion: rv)
+                         deletion: deletion, deletionGrace: grace, unschedulable: unschedulable, nominated: nominated, resourceVersion: rv)
     }
 
     /// `{"key":"value",…}`, no key twice.

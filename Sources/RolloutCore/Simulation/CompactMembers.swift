@@ -18,7 +18,7 @@ extension CompactMember {
 /// A pod's line: what `StoredPod` holds.
 enum PodMember: Int, CompactMember {
     case rv, uid, created, labels, owner, node, ip, hostIP, scheduled, ready, readySince, initialized, admitted, disruption, containers,
-         deletion, grace, unschedulable
+         deletion, grace, unschedulable, nominated
 
     var key: StaticString {
         switch self {
@@ -40,6 +40,7 @@ enum PodMember: Int, CompactMember {
         case .deletion: "deletion"
         case .grace: "grace"
         case .unschedulable: "unschedulable"
+        case .nominated: "nominated"
         }
     }
 }

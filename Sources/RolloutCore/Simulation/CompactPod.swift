@@ -93,6 +93,7 @@ enum CompactPod {
         time(PodMember.deletion, stored.deletion)
         if let grace = stored.deletionGrace { w.key(PodMember.grace); w.int(grace) }
         string(.unschedulable, stored.unschedulable)
+        string(.nominated, stored.nominated)
         w.close(UInt8(ascii: "}"))
         return w.finished()
     }
@@ -325,7 +326,8 @@ enum CompactPod {
                                    scheduledAt: time(PodMember.scheduled), ready: bool(PodMember.ready), readySince: time(PodMember.readySince),
                                    initializedAt: time(PodMember.initialized), disruption: disruption, admittedAt: time(PodMember.admitted),
                                    containers: containers, deletion: time(PodMember.deletion), deletionGrace: int(PodMember.grace),
-                                   unschedulable: string(PodMember.unschedulable), resourceVersion: string(PodMember.rv))
+                                   unschedulable: string(PodMember.unschedulable), nominated: string(PodMember.nominated),
+                                   resourceVersion: string(PodMember.rv))
             if let problem { return .failure(Damage(reason: problem)) }
             return .success(stored)
         }

@@ -158,6 +158,7 @@ extension SimPod {
         } ?? []
         guard let scheduledAt, let nodeName else {
             status["conditions"] = .array([condition("PodScheduled", false, created, reason: "Unschedulable", message: schedulingFailure)] + disruptionCondition)
+            if let nominatedNodeName { status["nominatedNodeName"] = .string(nominatedNodeName) }
             status["qosClass"] = .string(behaviour.qosClass)
             return status
         }
@@ -173,6 +174,9 @@ extension SimPod {
             condition("ContainersReady", ready, readySince ?? scheduledAt, reason: "ContainersNotReady", message: notReadyMessage),
             condition("PodScheduled", true, scheduledAt),
         ] + disruptionCondition)
+        // Kept once the pod is bound: 1.32's API server does not clear it at binding
+        // (ClearingNominatedNodeNameAfterBinding, alpha in 1.34, on from 1.35, does).
+        if let nominatedNodeName { status["nominatedNodeName"] = .string(nominatedNodeName) }
         status["hostIP"] = .string(hostIP ?? nodeName)
         status["hostIPs"] = .array([.object(Object(["ip": .string(hostIP ?? nodeName)]))])
         if let ip {

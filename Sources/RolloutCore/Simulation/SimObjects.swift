@@ -219,6 +219,8 @@ public final class SimPod {
     var scheduledAt: Timestamp?
     /// The last FailedScheduling message.
     var schedulingFailure: String?
+    /// `status.nominatedNodeName`: the node preemption made room on (DefaultPreemption).
+    var nominatedNodeName: String?
     /// Its place in the scheduler's queue after a failed attempt (SchedulingQueue).
     var queue: SchedulingQueueEntry?
     /// What it takes from its node, as the scheduler counts it (from its template, once).

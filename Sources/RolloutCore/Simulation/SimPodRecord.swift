@@ -52,6 +52,7 @@ extension SimPod {
         } else {
             stored.unschedulable = schedulingFailure
         }
+        stored.nominated = nominatedNodeName
         if let deletion {
             let grace = behaviour.terminationGracePeriodSeconds
             stored.deletion = deletion.adding(Duration(seconds: grace)).readBack.map { Resource.deletionRequested(deadline: $0, grace: grace) }
@@ -64,7 +65,7 @@ extension SimPod {
     func listingRow() -> ListingRow {
         ListingRow(namespace: namespace, name: name, labels: labels,
                    cells: TablePrinter.podCells(name: name, summary: PodSummary(printing: PrintedPod(simulated: self)), ip: scheduledStatus ? ip : nil,
-                                                node: specNodeName, created: created.readBack))
+                                                node: specNodeName, nominated: nominatedNodeName, created: created.readBack))
     }
 
     /// The container statuses `statusObject()` writes (scheduled pods only): init containers'

@@ -49,6 +49,9 @@ struct StoredPod: Equatable, Sendable {
     var deletionGrace: Int?
     /// PodScheduled False's message: shown, not read back.
     var unschedulable: String?
+    /// `status.nominatedNodeName`: where preemption made room for it (read back: the scheduler
+    /// tries that node first and other pods leave its room to it).
+    var nominated: String? = nil
     var resourceVersion: String?
 }
 
@@ -96,6 +99,7 @@ extension StoredPod {
         }
         admittedAt = time(admittedTrue?["lastTransitionTime"])
         unschedulable = scheduledFalse?["message"]?.stringValue
+        nominated = o.at("status", "nominatedNodeName")?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         let statuses = (o.at("status", "initContainerStatuses")?.arrayValue ?? []) + (o.at("status", "containerStatuses")?.arrayValue ?? [])
         var seen: Set<String> = []
         containers = []
@@ -140,6 +144,7 @@ extension SimPod {
         pod.initializedAt = s.initializedAt
         if let d = s.disruption { pod.disruption = (d.reason, d.message, d.at) }
         pod.admittedAt = s.admittedAt
+        pod.nominatedNodeName = s.nominated
         for (i, b) in behaviour.containers.enumerated() where i < pod.containers.count {
             guard let status = s.containers.first(where: { $0.name == b.name }) else { continue }
             var c = pod.containers[i]

@@ -39,6 +39,35 @@ final class NodeState {
         }
     }
 
+    /// A copy to try pods on (preemption's dry run, a node's nominated pods added).
+    func copy() -> NodeState {
+        let c = NodeState(node, zone: zone, schedulerTaints: schedulerTaints, hasTaints: hasTaints)
+        c.zoneIndex = zoneIndex
+        c.cpu = cpu
+        c.memory = memory
+        c.extended = extended
+        c.nonZeroCPU = nonZeroCPU
+        c.nonZeroMemory = nonZeroMemory
+        c.pods = pods
+        c.ports = ports
+        c.lowestPriority = lowestPriority
+        return c
+    }
+
+    /// The node with no pod counted: what a copy starts from.
+    func empty() -> NodeState {
+        let c = NodeState(node, zone: zone, schedulerTaints: schedulerTaints, hasTaints: hasTaints)
+        c.zoneIndex = zoneIndex
+        return c
+    }
+
+    private init(_ node: SimNode, zone: String?, schedulerTaints: [Taint], hasTaints: Bool) {
+        self.node = node
+        self.zone = zone
+        self.schedulerTaints = schedulerTaints
+        self.hasTaints = hasTaints
+    }
+
     func add(_ u: PodUsage) {
         cpu = cpu.addingSaturating(u.cpu)
         memory = memory.addingSaturating(u.memory)

@@ -5,8 +5,10 @@
 /// score plugins on the feasible ones, and the best total. Ties are broken by a choice seeded by
 /// the pod's uid where upstream picks at random. A pod that fits nowhere stays Pending with a
 /// `FailedScheduling` event in the scheduler's words (FitError) and goes back to the queue,
-/// tried again after a relevant cluster event and its back-off (SchedulingQueue). Preemption is not simulated: the message says what upstream's dry run
-/// finds, and no pod is evicted for another.
+/// tried again after a relevant cluster event and its back-off (SchedulingQueue) — unless
+/// pods of lower priority can make room: then DefaultPreemption deletes them and nominates the
+/// pod to their node (Preemption), which it is tried on first, the other pods of no higher
+/// priority leaving it the room (RunFilterPluginsWithNominatedPods).
 enum Scheduler {
     static func schedule(in c: Cluster) -> Bool {
         guard !c.unscheduled.isEmpty else { return false }
@@ -46,6 +48,13 @@ enum Scheduler {
             return r
         }
         let index = c.nodeIndex
+        // The pods preemption nominated to a node, waiting for it (the scheduler's nominator):
+        // a pod of no higher priority leaves them their room there (addGENominatedPods).
+        var nominated: [Int: [(uid: String, usage: PodUsage)]] = [:]
+        for pod in waiting where !pod.gone {
+            guard let node = pod.nominatedNodeName, let i = index[node] else { continue }
+            nominated[i, default: []].append((pod.uid, needs(pod).usage))
+        }
         // The pods on nodes, for inter-pod affinity: only when some pod has such terms.
         var placed: [PlacedPod] = []
         let affinityMatters = pending.contains { needs($0).hasPodAffinity || !needs($0).spread.isEmpty }
@@ -166,70 +175,108 @@ enum Scheduler {
             // memory only, fits an open node with room without `NodeFilters.check` being asked
             // (it says the same); every other case is asked.
             let plain = r.nodeName == nil && r.nodeSelector.isEmpty && r.requiredTerms == nil && r.hostPorts.isEmpty && r.checksOnlyCPUAndMemory
-                && topology.isEmpty && affinity == nil
+                && topology.isEmpty && affinity == nil && nominated.isEmpty
+            // RunFilterPluginsWithNominatedPods: on a node with nominated pods of no lower
+            // priority (other than this one), the filters run with them added.
+            func fits(_ i: Int, _ state: NodeState) -> FilterFailure? {
+                if let waiting = nominated[i] {
+                    let others = waiting.filter { $0.uid != pod.uid && $0.usage.priority >= r.priority }
+                    if !others.isEmpty {
+                        let trial = state.copy()
+                        for other in others { trial.add(other.usage) }
+                        return NodeFilters.check(r, on: trial, spread: topology, affinity: affinity)
+                    }
+                }
+                return NodeFilters.check(r, on: state, spread: topology, affinity: affinity)
+            }
+            // evaluateNominatedNode: the node preemption made room on is tried first, alone.
+            let nominatedFit = pod.nominatedNodeName.flatMap { index[$0] }.flatMap { i in fits(i, states[i]) == nil ? i : nil }
             // (The index wraps by a compare, not a division per step: 500 steps for each of
             // 150,000 pods at Kubernetes' limits.)
             // (Such a pod's nodes are read one element each, `NodeTable.Room`, from a buffer.)
             let start = c.nextStartNodeIndex % states.count
             var count = 0
             let roomy = plain && table.room.count == states.count
-            found.withUnsafeMutableBufferPointer { buffer in table.room.withUnsafeBufferPointer { room in
-                // A node its room does not show fitting (every node, for a pod that is not
-                // plain) is asked of NodeFilters, which keeps why it fails.
-                func checked(_ i: Int) -> Bool {
-                    guard let failure = NodeFilters.check(r, on: states[i], spread: topology, affinity: affinity) else { return true }
-                    failures[i] = failure
-                    return false
-                }
-                // (The rooms are scanned by `NodeTable.Room.Fit.run`, which stops at a node
-                // whose room does not fit: a loop with nothing else in it, its counts kept in
-                // registers — 420 nodes for each of 100,000 pods, at 46–69 instructions a node when
-                // the counts were reloaded through their captures and the pod's class.)
-                let n = states.count
-                var i = start, scanned = 0, kept = 0
-                if roomy {
-                    let fit = NodeTable.Room.Fit(r)
-                    while scanned < n && kept < limit {
-                        fit.run(room, from: &i, scanned: &scanned, into: buffer, kept: &kept, limit: limit)
-                        guard scanned < n && kept < limit else { break }
-                        scanned += 1
-                        if checked(i) {
-                            buffer[kept] = i
-                            kept += 1
+            if let nominatedFit {
+                found[0] = nominatedFit
+                count = 1
+            } else {
+                found.withUnsafeMutableBufferPointer { buffer in table.room.withUnsafeBufferPointer { room in
+                    // A node its room does not show fitting (every node, for a pod that is not
+                    // plain) is asked of NodeFilters, which keeps why it fails.
+                    func checked(_ i: Int) -> Bool {
+                        guard let failure = fits(i, states[i]) else { return true }
+                        failures[i] = failure
+                        return false
+                    }
+                    // (The rooms are scanned by `NodeTable.Room.Fit.run`, which stops at a node
+                    // whose room does not fit: a loop with nothing else in it, its counts kept in
+                    // registers — 420 nodes for each of 100,000 pods, at 46–69 instructions a node when
+                    // the counts were reloaded through their captures and the pod's class.)
+                    let n = states.count
+                    var i = start, scanned = 0, kept = 0
+                    if roomy {
+                        let fit = NodeTable.Room.Fit(r)
+                        while scanned < n && kept < limit {
+                            fit.run(room, from: &i, scanned: &scanned, into: buffer, kept: &kept, limit: limit)
+                            guard scanned < n && kept < limit else { break }
+                            scanned += 1
+                            if checked(i) {
+                                buffer[kept] = i
+                                kept += 1
+                            }
+                            i += 1
+                            if i == n { i = 0 }
                         }
-                        i += 1
-                        if i == n { i = 0 }
-                    }
-                    #if DEBUG
-                    var k = start
-                    for _ in 0..<scanned {
-                        let s = states[k]
-                        let fits = !s.node.unschedulable && s.schedulerTaints.isEmpty
-                            && NodeFilters.fitsCPUAndMemory(r, pods: s.pods, maxPods: s.node.maxPods, cpu: s.cpu, allocatableCPU: s.node.cpuMillis,
-                                                            memory: s.memory, allocatableMemory: s.node.memoryBytes)
-                        precondition(room[k].fits(r) == fits && fit.fits(room[k]) == fits, "scheduler: node \(k)'s room is stale")
-                        k = k + 1 == n ? 0 : k + 1
-                    }
-                    #endif
-                } else {
-                    while scanned < n {
-                        scanned += 1
-                        if checked(i) {
-                            buffer[kept] = i
-                            kept += 1
-                            if kept >= limit { break }
+                        #if DEBUG
+                        var k = start
+                        for _ in 0..<scanned {
+                            let s = states[k]
+                            let fits = !s.node.unschedulable && s.schedulerTaints.isEmpty
+                                && NodeFilters.fitsCPUAndMemory(r, pods: s.pods, maxPods: s.node.maxPods, cpu: s.cpu, allocatableCPU: s.node.cpuMillis,
+                                                                memory: s.memory, allocatableMemory: s.node.memoryBytes)
+                            precondition(room[k].fits(r) == fits && fit.fits(room[k]) == fits, "scheduler: node \(k)'s room is stale")
+                            k = k + 1 == n ? 0 : k + 1
                         }
-                        i += 1
-                        if i == n { i = 0 }
+                        #endif
+                    } else {
+                        while scanned < n {
+                            scanned += 1
+                            if checked(i) {
+                                buffer[kept] = i
+                                kept += 1
+                                if kept >= limit { break }
+                            }
+                            i += 1
+                            if i == n { i = 0 }
+                        }
                     }
-                }
-                count = kept
-                processed = scanned
-            } }
+                    count = kept
+                    processed = scanned
+                } }
+            }
             feasible.append(contentsOf: found[0..<count])
             c.nextStartNodeIndex = (c.nextStartNodeIndex + processed) % states.count
             guard !feasible.isEmpty else {
-                fail(pod, FitError.message(r, nodes: states, failures: failures), reasons: Set(failures.values.flatMap(\.reasons)), in: c)
+                // PostFilter: DefaultPreemption.
+                var message = FitError.message(nodes: states.count, failures: failures)
+                var nomination = pod.nominatedNodeName
+                switch Preemption.preempt(pod, r, states: states, failures: failures, index: index, usage: { needs($0).usage }, fits: fits, in: c) {
+                case .notEligible(let text):
+                    message += " preemption: " + text
+                case .notHelpful(let text):
+                    message += " preemption: " + text
+                    nomination = nil
+                case .nominated(let candidate):
+                    let node = states[candidate.node].node.name
+                    Preemption.prepare(candidate, for: pod, priority: r.priority, node: node, usage: { needs($0).usage }, in: c)
+                    nomination = node
+                    // The victims still hold the node until they are gone; the pod waits.
+                    if let old = pod.nominatedNodeName.flatMap({ index[$0] }) { nominated[old]?.removeAll { $0.uid == pod.uid } }
+                    nominated[candidate.node, default: []].append((pod.uid, r.usage))
+                }
+                if nomination != pod.nominatedNodeName { c.updatePod(pod) { $0.nominatedNodeName = nomination } }
+                fail(pod, message, reasons: Set(failures.values.flatMap(\.reasons)), in: c)
                 continue
             }
             let chosen: Int
@@ -284,6 +331,9 @@ enum Scheduler {
                                         requirements: r.hasPodAffinity ? r : nil))
             }
             spread.placed(pod.ownerUID, on: chosen, zone: states[chosen].zoneIndex)
+            // Assumed: no longer a nominated pod (the nominator lets it go; the API keeps
+            // `status.nominatedNodeName` in 1.32).
+            if let old = pod.nominatedNodeName.flatMap({ index[$0] }) { nominated[old]?.removeAll { $0.uid == pod.uid } }
             bind(pod, to: states[chosen], at: chosen, in: c)
             changed = true
         }
