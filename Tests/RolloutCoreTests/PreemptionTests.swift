@@ -113,35 +113,35 @@ extension SchedulerTests {
     }
 
     // RunFilterPluginsWithNominatedPods: a pod nominated to a node keeps its room there from
-    // pods of no higher priority, which are filtered with it counted (addGENominatedPods).
-    // node-1 has 2 cpu free, node-2 1.6: a pod of 1.5 cpu would score node-1 higher
-    // (LeastAllocated), but node-1's room is the nominated pod's.
+    // pods of no higher priority, which are filtered with it counted (addGENominatedPods) while
+    // it waits in the queue. node-1 has 2 cpu free, node-2 1.6: a pod of 1.5 cpu would score
+    // node-1 higher (LeastAllocated), but node-1's room is the nominated pod's. (A nominated pod
+    // that is tried and cannot preempt loses its nomination — Preempt's "not helpful" result
+    // clears it — so it waits here in its back-off, as after a preemption.)
     func testANominatedPodKeepsItsRoomFromLowerPriorityPods() throws {
-        let store = try cluster(nodes: 2)
-        try applyYAML(Self.priorityClass, to: store)
-        _ = try run(store, replicas: 1, name: "one", spec: "priorityClassName: critical\nnodeSelector: {kubernetes.io/hostname: node-1}", requests: "{cpu: 2}")
-        _ = try run(store, replicas: 1, name: "two", spec: "priorityClassName: critical\nnodeSelector: {kubernetes.io/hostname: node-2}", requests: "{cpu: 2400m}")
-        try applyYAML(deploymentYAML("big", replicas: 1, spec: "priorityClassName: critical\ncontainers:\n- name: app\n  image: app:1\n  resources: {requests: {cpu: 3}}"), to: store)
-        var c = try Cluster(store: store)
-        EventLoop.advance(c, by: Duration(seconds: 5))
-        let big = try XCTUnwrap(livePods(c, "big").first)
-        XCTAssertNil(big.nodeName)
-        XCTAssertNil(big.nominatedNodeName, "nothing of lower priority to preempt")
-        // As if an earlier preemption had nominated it to node-1 (stored and read back).
-        c.updatePod(big) { $0.nominatedNodeName = "node-1" }
-        try c.save()
-        try store.commit()
-        try applyYAML(deploymentYAML("small", replicas: 1, spec: "containers:\n- name: app\n  image: app:1\n  resources: {requests: {cpu: 1500m}}"), to: store)
-        c = try Cluster(store: store)
-        XCTAssertEqual(livePods(c, "big").first?.nominatedNodeName, "node-1")
-        EventLoop.advance(c, by: Duration(seconds: 5))
-        XCTAssertEqual(placement(c, "small"), ["node-2": 1])
-        // Without the nomination the same pod goes to node-1.
-        let other = try cluster(nodes: 2)
-        try applyYAML(Self.priorityClass, to: other)
-        _ = try run(other, replicas: 1, name: "one", spec: "priorityClassName: critical\nnodeSelector: {kubernetes.io/hostname: node-1}", requests: "{cpu: 2}")
-        _ = try run(other, replicas: 1, name: "two", spec: "priorityClassName: critical\nnodeSelector: {kubernetes.io/hostname: node-2}", requests: "{cpu: 2400m}")
-        XCTAssertEqual(placement(try run(other, name: "small", requests: "{cpu: 1500m}"), "small"), ["node-1": 1])
+        func prepared() throws -> StateStore {
+            let store = try cluster(nodes: 2)
+            try applyYAML(Self.priorityClass, to: store)
+            _ = try run(store, replicas: 1, name: "one", spec: "priorityClassName: critical\nnodeSelector: {kubernetes.io/hostname: node-1}", requests: "{cpu: 2}")
+            _ = try run(store, replicas: 1, name: "two", spec: "priorityClassName: critical\nnodeSelector: {kubernetes.io/hostname: node-2}", requests: "{cpu: 2400m}")
+            _ = try run(store, replicas: 1, name: "big", spec: "priorityClassName: critical", requests: "{cpu: 3}")
+            try applyYAML(deploymentYAML("small", replicas: 1, spec: "containers:\n- name: app\n  image: app:1\n  resources: {requests: {cpu: 1500m}}"), to: store)
+            return store
+        }
+        for nominate in [true, false] {
+            let c = try Cluster(store: try prepared())
+            let big = try XCTUnwrap(livePods(c, "big").first)
+            XCTAssertNil(big.nodeName)
+            XCTAssertNil(big.nominatedNodeName, "nothing of lower priority to preempt")
+            // As after a preemption: nominated to node-1, backing off.
+            c.updatePod(big) { p in
+                if nominate { p.nominatedNodeName = "node-1" }
+                p.queue = SchedulingQueueEntry(attempts: 4, failedAt: c.now, wants: [.node], seen: c.schedulingEventCounts, requeuedAt: nil)
+            }
+            EventLoop.advance(c, by: Duration(seconds: 5))
+            XCTAssertNil(big.nodeName)
+            XCTAssertEqual(placement(c, "small"), [nominate ? "node-2" : "node-1": 1], nominate ? "the room is the nominated pod's" : "without a nomination")
+        }
     }
 
     // PodEligibleToPreemptOthers: while a victim of the pod's preemption is still terminating on

@@ -271,9 +271,13 @@ enum Scheduler {
                     let node = states[candidate.node].node.name
                     Preemption.prepare(candidate, for: pod, priority: r.priority, node: node, usage: { needs($0).usage }, in: c)
                     nomination = node
-                    // The victims still hold the node until they are gone; the pod waits.
-                    if let old = pod.nominatedNodeName.flatMap({ index[$0] }) { nominated[old]?.removeAll { $0.uid == pod.uid } }
+                    // The pods of lower priority nominated there are no longer (prepare); the
+                    // victims still hold the node until they are gone, and the pod waits.
+                    nominated[candidate.node]?.removeAll { $0.usage.priority < r.priority }
                     nominated[candidate.node, default: []].append((pod.uid, r.usage))
+                }
+                if nomination != pod.nominatedNodeName, let old = pod.nominatedNodeName.flatMap({ index[$0] }) {
+                    nominated[old]?.removeAll { $0.uid == pod.uid }
                 }
                 if nomination != pod.nominatedNodeName { c.updatePod(pod) { $0.nominatedNodeName = nomination } }
                 fail(pod, message, reasons: Set(failures.values.flatMap(\.reasons)), in: c)
