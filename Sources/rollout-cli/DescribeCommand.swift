@@ -50,7 +50,8 @@ enum DescribeCommand {
         var related: [Resource] = []
         let namespaces = Set(objects.compactMap(\.namespace)).sorted()
         for (kind, needed, apiVersion) in [("Deployment", "ReplicaSet", "apps/v1"), ("ReplicaSet", "Pod", "v1"), ("StatefulSet", "Pod", "v1"), ("DaemonSet", "Pod", "v1"), ("StatefulSet", "Service", "v1"), ("Service", "Endpoints", "v1"),
-                                           ("Ingress", "Service", "v1"), ("Ingress", "EndpointSlice", "discovery.k8s.io/v1")]
+                                           ("Ingress", "Service", "v1"), ("Ingress", "EndpointSlice", "discovery.k8s.io/v1"),
+                                           ("PersistentVolumeClaim", "Pod", "v1")]
         where objects.contains(where: { $0.kind == kind }) {
             for namespace in namespaces { related += try store.list(ResourceType.forObject(apiVersion: apiVersion, kind: needed), namespace: namespace) }
         }

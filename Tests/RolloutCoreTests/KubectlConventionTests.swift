@@ -557,3 +557,88 @@ extension KubectlConventionTests {
         XCTAssertEqual(section(try kubectl(["describe", "pod", "probe"])), ours)
     }
 }
+
+extension KubectlConventionTests {
+    // describePersistentVolumeClaim and describePersistentVolume (kubectl 1.32 describe.go:
+    // printPersistentVolumeClaim, printPodsMultiline, printVolumeNodeAffinity,
+    // printNodeSelectorTermsMultilineWithIndent, printHostPathVolumeSource,
+    // GetAccessModesAsString). A claim applied on its own gets what the API server gives it
+    // (the default StorageClass, the protection finalizer, Filesystem, Pending: the
+    // DefaultStorageClass and StorageObjectInUseProtection plugins, SetDefaults_*), and is bound
+    // on the node its first pod is scheduled to (local-path is WaitForFirstConsumer).
+    func testDescribeClaimsAndVolumesAsKubectl() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--nodes", "1", "--state", state]).status, 0)
+        let dir = try temporaryDirectory(self)
+        let claim = dir.appendingPathComponent("claim.yaml")
+        try "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: scratch, labels: {team: a}}\nspec:\n  accessModes: [ReadWriteOncePod, ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n"
+            .write(to: claim, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", claim.path, "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["describe", "pvc", "scratch", "--state", state]).stdout, """
+            Name:          scratch
+            Namespace:     default
+            StorageClass:  local-path
+            Status:        Pending
+            Volume:        
+            Labels:        team=a
+            Annotations:   <none>
+            Finalizers:    [kubernetes.io/pvc-protection]
+            Capacity:      
+            Access Modes:  
+            VolumeMode:    Filesystem
+            Used By:       <none>
+            Events:        <none>
+
+            """)
+        let app = dir.appendingPathComponent("app.yaml")
+        try deploymentYAML("app", replicas: 1, spec: "containers:\n- {name: app, image: \"app:1\"}\nvolumes:\n- name: data\n  persistentVolumeClaim: {claimName: scratch}")
+            .write(to: app, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", app.path, "--wait", "--state", state]).status, 0)
+        let pod = try RolloutRun.run(["get", "pods", "-l", "app=app", "-o", "jsonpath={.items[0].metadata.name}", "--state", state]).stdout
+        let uid = try RolloutRun.run(["get", "pvc", "scratch", "-o", "jsonpath={.metadata.uid}", "--state", state]).stdout
+        XCTAssertFalse(pod.isEmpty || uid.isEmpty)
+        XCTAssertEqual(try RolloutRun.run(["describe", "pvc", "scratch", "--state", state]).stdout, """
+            Name:          scratch
+            Namespace:     default
+            StorageClass:  local-path
+            Status:        Bound
+            Volume:        pvc-\(uid)
+            Labels:        team=a
+            Annotations:   pv.kubernetes.io/bind-completed: yes
+                           pv.kubernetes.io/bound-by-controller: yes
+                           volume.beta.kubernetes.io/storage-provisioner: rancher.io/local-path
+                           volume.kubernetes.io/selected-node: node-1
+                           volume.kubernetes.io/storage-provisioner: rancher.io/local-path
+            Finalizers:    [kubernetes.io/pvc-protection]
+            Capacity:      1Gi
+            Access Modes:  RWO,RWOP
+            VolumeMode:    Filesystem
+            Used By:       \(pod)
+            Events:        <none>
+
+            """)
+        XCTAssertEqual(try RolloutRun.run(["describe", "pv", "pvc-\(uid)", "--state", state]).stdout, """
+            Name:              pvc-\(uid)
+            Labels:            <none>
+            Annotations:       local.path.provisioner/selected-node: node-1
+                               pv.kubernetes.io/provisioned-by: rancher.io/local-path
+            Finalizers:        [kubernetes.io/pv-protection]
+            StorageClass:      local-path
+            Status:            Bound
+            Claim:             default/scratch
+            Reclaim Policy:    Delete
+            Access Modes:      RWO,RWOP
+            VolumeMode:        Filesystem
+            Capacity:          1Gi
+            Node Affinity:     
+              Required Terms:  
+                Term 0:        kubernetes.io/hostname in [node-1]
+            Message:           
+            Source:
+                Type:          HostPath (bare host directory volume)
+                Path:          /var/lib/rancher/k3s/storage/pvc-\(uid)_default_scratch
+                HostPathType:  DirectoryOrCreate
+            Events:            <none>
+
+            """)
+    }
+}

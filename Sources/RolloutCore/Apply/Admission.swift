@@ -60,13 +60,15 @@ public enum Admission {
     }
 
     /// Stores an admitted object: created (a Service's addresses allocated, an Ingress's
-    /// default class, a Node registered as the kubelet would; `manifest` is the Node as
+    /// default class, a claim's default StorageClass, finalizer and Pending phase, a Node
+    /// registered as the kubelet would; `manifest` is the Node as
     /// written) or replacing `live`.
     public static func persist(_ object: Resource, live: Resource?, manifest: Resource, store: StateStore) throws -> Resource {
         guard let live else {
             var stored = object
             Allocation.assignServiceAddresses(&stored, store: store)
             try IngressClassAdmission.admit(&stored, store: store)
+            try StorageAdmission.admit(&stored, store: store)
             if stored.kind == "Node" && stored.type.group.isEmpty {
                 stored = try NodeRegistration.register(stored, manifest: manifest, store: store)
             }

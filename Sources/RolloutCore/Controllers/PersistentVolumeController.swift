@@ -39,6 +39,39 @@ enum PersistentVolumeController {
         ]))
     }
 
+    /// Binds the claims of a scheduled pod that are still Pending, as the scheduler's
+    /// VolumeBinding and the provisioner do for a `WaitForFirstConsumer` class (k3s'
+    /// local-path): the node selected, a volume `pvc-<uid>` provisioned (`provision`) and bound
+    /// at once. Called when the scheduler binds a pod (any pod with a claim), and by the
+    /// StatefulSet controller for a claim it made after its pod was placed.
+    static func bindClaims(of pod: SimPod, in c: Cluster) {
+        guard let node = pod.nodeName else { return }
+        for volume in pod.template["spec"]?["volumes"]?.arrayValue ?? [] {
+            guard let name = volume["persistentVolumeClaim"]?["claimName"]?.stringValue else { continue }
+            let key = ObjectKey(type: StatefulPodControl.claimType.storageKey, namespace: pod.namespace, name: name)
+            guard var claim = c.claims[key], claim.object["status"]?["phase"]?.stringValue == "Pending" else { continue }
+            let provisioner = c.storageProvisioner(claim.object["spec"]?["storageClassName"]?.stringValue)
+            var meta = claim.metadata
+            var annotations = meta["annotations"]?.objectValue ?? Object()
+            annotations["pv.kubernetes.io/bind-completed"] = .string("yes")
+            annotations["pv.kubernetes.io/bound-by-controller"] = .string("yes")
+            if let provisioner {
+                annotations["volume.beta.kubernetes.io/storage-provisioner"] = .string(provisioner)
+                annotations["volume.kubernetes.io/storage-provisioner"] = .string(provisioner)
+            }
+            annotations["volume.kubernetes.io/selected-node"] = .string(node)
+            meta["annotations"] = .object(annotations)
+            claim.metadata = meta
+            claim.object.set(["spec", "volumeName"], .string("pvc-\(claim.uid)"))
+            var status = Object(["phase": .string("Bound")])
+            if let modes = claim.object["spec"]?["accessModes"] { status["accessModes"] = modes }
+            if let storage = claim.object["spec"]?["resources"]?["requests"]?["storage"] { status["capacity"] = .object(Object(["storage": storage])) }
+            claim.object["status"] = .object(status)
+            c.putClaim(claim)
+            c.putVolume(provision(for: claim, node: node, in: c))
+        }
+    }
+
     /// reclaimVolume for each bound volume whose claim is gone.
     /// An imported cluster's volumes are kept as they came (the import reports them so): a
     /// dump may hold a volume without its claim.

@@ -31,6 +31,7 @@ public struct Describer {
         private var named: [String: Resource] = [:]
         private var onNode: [String: [Resource]] = [:]
         private var slices: [String: [Resource]] = [:]
+        private var claimants: [String: [Resource]] = [:]
 
         init(_ objects: [Resource]) {
             for object in objects {
@@ -40,6 +41,12 @@ public struct Describer {
                 var owners: Set<String> = []
                 for owner in object.ownerReferences where owners.insert(owner.uid).inserted { owned[owner.uid, default: []].append(object) }
                 if object.kind == "Pod", let node = object.value.at("spec", "nodeName")?.stringValue { onNode[node, default: []].append(object) }
+                if object.kind == "Pod" {
+                    for volume in object.value.at("spec", "volumes")?.arrayValue ?? [] {
+                        guard let claim = volume.at("persistentVolumeClaim", "claimName")?.stringValue else { continue }
+                        claimants[Self.key(object.namespace ?? "", claim), default: []].append(object)
+                    }
+                }
                 if object.kind == "EndpointSlice", let service = object.labels[EndpointSliceController.serviceNameLabel] {
                     slices[Self.key(object.namespace ?? "", service), default: []].append(object)
                 }
@@ -53,6 +60,8 @@ public struct Describer {
         func named(_ kind: String, namespace: String?, name: String) -> Resource? { named[Self.key(kind, namespace ?? "", name)] }
         /// The pods whose spec.nodeName is `node`.
         func pods(on node: String) -> [Resource] { onNode[node] ?? [] }
+        /// The pods with a volume of the claim `name` (one entry per such volume).
+        func pods(claiming name: String, namespace: String) -> [Resource] { claimants[Self.key(namespace, name)] ?? [] }
         /// The EndpointSlices labelled as `service`'s.
         func slices(of service: String, namespace: String) -> [Resource] { slices[Self.key(namespace, service)] ?? [] }
     }
@@ -74,6 +83,8 @@ public struct Describer {
         case ("networking.k8s.io", "IngressClass"): ingressClass(r, &w)
         case ("policy", "PodDisruptionBudget"): podDisruptionBudget(r, &w)
         case ("", "Endpoints"): endpoints(r, &w)
+        case ("", "PersistentVolumeClaim"): persistentVolumeClaim(r, &w)
+        case ("", "PersistentVolume"): persistentVolume(r, &w)
         default: generic(r, &w)
         }
         var tab = TabWriter(minWidth: 0, padding: 2)
@@ -392,7 +403,7 @@ public struct Describer {
     /// `describeStatus`: Running with its start, Waiting with a reason, Terminated with
     /// reason, exit code, start and finish.
     private func containerState(_ title: String, _ state: Value?, _ level: Int, _ w: inout Lines) {
-        func time(_ v: Value?) -> String { v?.stringValue.flatMap(Timestamp.init(parsing:))?.rfc1123 ?? "Mon, 01 Jan 0001 00:00:00 +0000" }
+        let time = Self.goTime
         if let running = state?["running"] {
             w.add(level, "\(title):", "Running")
             w.add(level + 1, "Started:", time(running["startedAt"]))
@@ -800,6 +811,153 @@ public struct Describer {
         w.add(0, "====")
         w.add(0, "")
         eventsSection(r, &w)
+    }
+
+    /// describePersistentVolumeClaim and printPersistentVolumeClaim (describe.go): the class
+    /// (the beta annotation first, GetPersistentVolumeClaimClass), the phase or how long it has
+    /// been terminating, the volume; capacity and access modes once bound; the pods that mount
+    /// it or own it (getPodsForPVC), by name (printPodsMultiline); its conditions and events.
+    private func persistentVolumeClaim(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "")
+        w.add(0, "StorageClass:", r.annotations["volume.beta.kubernetes.io/storage-class"] ?? o.at("spec", "storageClassName")?.stringValue ?? "")
+        w.add(0, "Status:", terminating(r) ?? o.at("status", "phase")?.stringValue ?? "")
+        let volume = o.at("spec", "volumeName")?.stringValue ?? ""
+        w.add(0, "Volume:", volume)
+        labelsAndAnnotations(r, &w)
+        w.add(0, "Finalizers:", finalizers(r))
+        let bound = !volume.isEmpty
+        w.add(0, "Capacity:", bound ? quantity(o.at("status", "capacity", "storage")) : "")
+        w.add(0, "Access Modes:", bound ? Self.accessModes(o.at("status", "accessModes")) : "")
+        if let mode = o.at("spec", "volumeMode")?.stringValue { w.add(0, "VolumeMode:", mode) }
+        if let source = o.at("spec", "dataSource"), source.objectValue != nil {
+            w.add(0, "DataSource:")
+            if let group = source["apiGroup"]?.stringValue { w.add(1, "APIGroup:", group) }
+            w.add(1, "Kind:", source["kind"]?.stringValue ?? "")
+            w.add(1, "Name:", source["name"]?.stringValue ?? "")
+        }
+        // getPodsForPVC: the namespace's pods with a volume of this claim (once per volume), then
+        // its owners that are pods and not listed yet.
+        var users = related.pods(claiming: r.name, namespace: r.namespace ?? "")
+        for owner in r.ownerReferences where owner.kind == "Pod" {
+            guard let pod = related.named("Pod", namespace: r.namespace, name: owner.name), pod.uid == owner.uid,
+                  !users.contains(where: { $0.uid == pod.uid }) else { continue }
+            users.append(pod)
+        }
+        var names = users.map(\.name)
+        GoSort.sort(&names) { ByteOrder.precedes($0, $1) }
+        w.add(0, "Used By:", names.first ?? "<none>")
+        for name in names.dropFirst() { w.add(0, "", name) }
+        let conditions = o.at("status", "conditions")?.arrayValue ?? []
+        if !conditions.isEmpty {
+            w.add(0, "Conditions:")
+            w.add(1, "Type", "Status", "LastProbeTime", "LastTransitionTime", "Reason", "Message")
+            w.add(1, "----", "------", "-----------------", "------------------", "------", "-------")
+            for c in conditions {
+                w.add(1, (c["type"]?.stringValue ?? "") + " ", (c["status"]?.stringValue ?? "") + " ", Self.goTime(c["lastProbeTime"]) + " ",
+                      Self.goTime(c["lastTransitionTime"]) + " ", (c["reason"]?.stringValue ?? "") + " ", c["message"]?.stringValue ?? "")
+            }
+        }
+        eventsSection(r, &w)
+    }
+
+    /// describePersistentVolume (describe.go): class, phase, claim, reclaim policy, access
+    /// modes, capacity, node affinity (printVolumeNodeAffinity), message and source.
+    private func persistentVolume(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        labelsAndAnnotations(r, &w)
+        w.add(0, "Finalizers:", finalizers(r))
+        w.add(0, "StorageClass:", r.annotations["volume.beta.kubernetes.io/storage-class"] ?? o.at("spec", "storageClassName")?.stringValue ?? "")
+        w.add(0, "Status:", terminating(r) ?? o.at("status", "phase")?.stringValue ?? "")
+        if let claim = o.at("spec", "claimRef"), claim.objectValue != nil {
+            w.add(0, "Claim:", (claim["namespace"]?.stringValue ?? "") + "/" + (claim["name"]?.stringValue ?? ""))
+        } else {
+            w.add(0, "Claim:", "")
+        }
+        w.add(0, "Reclaim Policy:", o.at("spec", "persistentVolumeReclaimPolicy")?.stringValue ?? "")
+        w.add(0, "Access Modes:", Self.accessModes(o.at("spec", "accessModes")))
+        if let mode = o.at("spec", "volumeMode")?.stringValue { w.add(0, "VolumeMode:", mode) }
+        w.add(0, "Capacity:", quantity(o.at("spec", "capacity", "storage")))
+        if let required = o.at("spec", "nodeAffinity", "required"), required.objectValue != nil {
+            w.add(0, "Node Affinity:", "")
+            let terms = required["nodeSelectorTerms"]?.arrayValue ?? []
+            w.add(1, "Required Terms:", terms.isEmpty ? "<none>" : "")
+            for (i, term) in terms.enumerated() {
+                let expressions = (term["matchExpressions"]?.arrayValue ?? []).map { e -> String in
+                    let text = "\(e["key"]?.stringValue ?? "") \((e["operator"]?.stringValue ?? "").lowercased())"
+                    let values = (e["values"]?.arrayValue ?? []).compactMap(\.stringValue)
+                    return values.isEmpty ? text : "\(text) [\(values.joined(separator: ", "))]"
+                }
+                w.add(2, "Term \(i):", expressions.first ?? "<none>")
+                for e in expressions.dropFirst() { w.add(2, "", e) }
+            }
+        } else {
+            w.add(0, "Node Affinity:", "<none>")
+        }
+        w.add(0, "Message:", o.at("status", "message")?.stringValue ?? "")
+        w.add(0, "Source:")
+        let spec = o["spec"]
+        func lines(_ type: String, _ rest: [(String, String)]) {
+            w.add(2, "Type:", type)
+            for (key, value) in rest { w.text += "    \(key):\t\(value)\n" }
+        }
+        func flag(_ v: Value?) -> String { v?.boolValue == true ? "true" : "false" }
+        if let host = spec?["hostPath"], host.objectValue != nil {
+            lines("HostPath (bare host directory volume)", [("Path", host["path"]?.stringValue ?? ""), ("HostPathType", host["type"]?.stringValue ?? "<none>")])
+        } else if let nfs = spec?["nfs"], nfs.objectValue != nil {
+            lines("NFS (an NFS mount that lasts the lifetime of a pod)",
+                  [("Server", nfs["server"]?.stringValue ?? ""), ("Path", nfs["path"]?.stringValue ?? ""), ("ReadOnly", flag(nfs["readOnly"]))])
+        } else if let local = spec?["local"], local.objectValue != nil {
+            lines("LocalVolume (a persistent volume backed by local storage on a node)", [("Path", local["path"]?.stringValue ?? "")])
+        } else if let csi = spec?["csi"], csi.objectValue != nil {
+            lines("CSI (a Container Storage Interface (CSI) volume source)",
+                  [("Driver", csi["driver"]?.stringValue ?? ""), ("FSType", csi["fsType"]?.stringValue ?? ""),
+                   ("VolumeHandle", csi["volumeHandle"]?.stringValue ?? ""), ("ReadOnly", flag(csi["readOnly"]))])
+            // printCSIPersistentVolumeAttributesMultiline: key=value sorted, each cut at 140.
+            let attributes = stringMap(csi["volumeAttributes"]).map { "\($0.key)=\($0.value)" }.sorted()
+            w.add(2, "VolumeAttributes:", attributes.first.map(Self.cutAnnotation) ?? "<none>")
+            for line in attributes.dropFirst() { w.add(2, "", Self.cutAnnotation(line)) }
+        } else {
+            // (The other sources, cloud disks of other kinds, are shown as kubectl shows none.)
+            w.add(1, "<unknown>")
+        }
+        eventsSection(r, &w)
+    }
+
+    /// A time as describe formats it (RFC 1123Z), Go's zero time when absent.
+    static func goTime(_ value: Value?) -> String {
+        value?.stringValue.flatMap(Timestamp.init(parsing:))?.rfc1123 ?? "Mon, 01 Jan 0001 00:00:00 +0000"
+    }
+
+    /// `Terminating (lasts 5m)` for an object being deleted.
+    private func terminating(_ r: Resource) -> String? {
+        guard let at = r.metadata["deletionTimestamp"]?.stringValue.flatMap(Timestamp.init(parsing:)) else { return nil }
+        return "Terminating (lasts \(humanDuration(milliseconds: now.milliseconds - at.milliseconds)))"
+    }
+
+    /// Go's `%v` of a string list: `[a b]`.
+    private func finalizers(_ r: Resource) -> String {
+        "[" + (r.metadata["finalizers"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: " ") + "]"
+    }
+
+    /// A quantity as stored (`0`, the zero Quantity's text, when absent).
+    private func quantity(_ value: Value?) -> String {
+        value.map(scalarText) ?? "0"
+    }
+
+    /// storageutil.GetAccessModesAsString: RWO, ROX, RWX, RWOP, in that order, each once.
+    static func accessModes(_ value: Value?) -> String {
+        let modes = Set((value?.arrayValue ?? []).compactMap(\.stringValue))
+        return [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")]
+            .filter { modes.contains($0.0) }.map(\.1).joined(separator: ",")
+    }
+
+    /// maxAnnotationLen: a line longer than 140 bytes is cut there and ends in `...`.
+    static func cutAnnotation(_ line: String) -> String {
+        let bytes = Array(line.utf8)
+        return bytes.count > 140 ? String(decoding: bytes[..<140], as: UTF8.self) + "..." : line
     }
 
     /// Unstructured objects: metadata, then every other field, nested, as kubectl does.

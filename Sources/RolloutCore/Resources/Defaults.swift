@@ -34,6 +34,8 @@ public enum Defaults {
             if resource.object["preemptionPolicy"] == nil || resource.object["preemptionPolicy"] == .null {
                 resource.object["preemptionPolicy"] = .string("PreemptLowerPriority")
             }
+        // SetDefaults_PersistentVolumeClaimSpec: a claim mounts a filesystem unless it asks for a block device.
+        case ("", "PersistentVolumeClaim"): resource.object.update("spec") { $0.setDefault("volumeMode", .string("Filesystem")) }
         // SetDefaults_Secret: a Secret without a type is Opaque.
         case ("", "Secret"):
             if resource.object["type"] == nil || resource.object["type"] == .string("") { resource.object["type"] = .string("Opaque") }

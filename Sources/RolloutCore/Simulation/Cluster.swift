@@ -305,13 +305,12 @@ public final class Cluster {
         }
         for revision in try list(ControllerHistory.type) { controllerRevisions.load(revision) }
         for volume in try list(PersistentVolumeController.type) { volumes.load(volume) }
-        for storageClass in try store.list(ResourceType.forObject(apiVersion: "storage.k8s.io/v1", kind: "StorageClass")) {
+        let storageClasses = try store.list(StorageAdmission.classType)
+        for storageClass in storageClasses {
             if let provisioner = storageClass.object["provisioner"]?.stringValue { provisioners[storageClass.name] = provisioner }
             if let policy = storageClass.object["reclaimPolicy"]?.stringValue { reclaimPolicies[storageClass.name] = policy }
-            if storageClass.annotations["storageclass.kubernetes.io/is-default-class"] == "true", defaultStorageClass.map({ storageClass.name < $0 }) ?? true {
-                defaultStorageClass = storageClass.name
-            }
         }
+        defaultStorageClass = StorageAdmission.defaultClass(storageClasses)
         priorityClasses = try PriorityClasses(store: store)
         for r in try list(Self.replicaSetType) {
             let rs = SimReplicaSet(loading: r)

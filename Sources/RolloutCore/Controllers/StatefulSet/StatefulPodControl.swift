@@ -96,38 +96,6 @@ enum StatefulPodControl {
         }
     }
 
-    /// Binds the claims of a scheduled pod that are still Pending, as the scheduler's
-    /// VolumeBinding and the provisioner do for a `WaitForFirstConsumer` class (k3s'
-    /// local-path): the node selected, a volume `pvc-<uid>` provisioned
-    /// (PersistentVolumeController.provision) and bound at once.
-    static func bindClaims(of pod: SimPod, in c: Cluster) {
-        guard let node = pod.nodeName else { return }
-        for volume in pod.template["spec"]?["volumes"]?.arrayValue ?? [] {
-            guard let name = volume["persistentVolumeClaim"]?["claimName"]?.stringValue else { continue }
-            let key = ObjectKey(type: claimType.storageKey, namespace: pod.namespace, name: name)
-            guard var claim = c.claims[key], claim.object["status"]?["phase"]?.stringValue == "Pending" else { continue }
-            let provisioner = c.storageProvisioner(claim.object["spec"]?["storageClassName"]?.stringValue)
-            var meta = claim.metadata
-            var annotations = meta["annotations"]?.objectValue ?? Object()
-            annotations["pv.kubernetes.io/bind-completed"] = .string("yes")
-            annotations["pv.kubernetes.io/bound-by-controller"] = .string("yes")
-            if let provisioner {
-                annotations["volume.beta.kubernetes.io/storage-provisioner"] = .string(provisioner)
-                annotations["volume.kubernetes.io/storage-provisioner"] = .string(provisioner)
-            }
-            annotations["volume.kubernetes.io/selected-node"] = .string(node)
-            meta["annotations"] = .object(annotations)
-            claim.metadata = meta
-            claim.object.set(["spec", "volumeName"], .string("pvc-\(claim.uid)"))
-            var status = Object(["phase": .string("Bound")])
-            if let modes = claim.object["spec"]?["accessModes"] { status["accessModes"] = modes }
-            if let storage = claim.object["spec"]?["resources"]?["requests"]?["storage"] { status["capacity"] = .object(Object(["storage": storage])) }
-            claim.object["status"] = .object(status)
-            c.putClaim(claim)
-            c.putVolume(PersistentVolumeController.provision(for: claim, node: node, in: c))
-        }
-    }
-
     /// `DeleteStatefulPod`: a graceful delete, as the API server takes it.
     static func delete(_ pod: SimPod, set: Resource, in c: Cluster) {
         Kubelet.beginTermination(pod.uid, in: c)

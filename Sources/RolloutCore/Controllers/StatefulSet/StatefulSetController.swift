@@ -177,7 +177,7 @@ struct StatefulSetSync {
             }
             guard case .pod(let pod) = replicas[i] else { continue }
             if pod.phase == "Pending" { StatefulPodControl.createMissingClaims(for: pod, set: resource, spec: set, in: c) }
-            StatefulPodControl.bindClaims(of: pod, in: c)
+            PersistentVolumeController.bindClaims(of: pod, in: c)
             guard monotonic else { continue }
             if pod.isTerminating || !StatefulSetUtils.isRunningAndReady(pod)
                 || !StatefulSetUtils.isRunningAndAvailable(pod, minReadySeconds: set.minReadySeconds, now: c.now) {
