@@ -642,3 +642,69 @@ extension KubectlConventionTests {
             """)
     }
 }
+
+extension KubectlConventionTests {
+    // describeStorageClass and describePriorityClass (kubectl 1.32 describe.go): annotations and
+    // parameters as labels.FormatLabels writes them (pairs sorted as whole strings — `a.b=1`
+    // before `a=2` —, joined by commas), printBoolPtr, mount options one a line,
+    // printAllowedTopologies; a PriorityClass's value, global default, policy, description.
+    func testDescribeStorageAndPriorityClassesAsKubectl() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", state]).status, 0)
+        let file = try temporaryDirectory(self).appendingPathComponent("classes.yaml")
+        try """
+            apiVersion: storage.k8s.io/v1
+            kind: StorageClass
+            metadata:
+              name: fast
+              annotations: {a: "2", a.b: "1"}
+            provisioner: ebs.csi.aws.com
+            parameters: {type: gp3, iops: "3000"}
+            allowVolumeExpansion: true
+            mountOptions: [noatime, nodiratime]
+            reclaimPolicy: Retain
+            volumeBindingMode: WaitForFirstConsumer
+            allowedTopologies:
+            - matchLabelExpressions:
+              - {key: topology.kubernetes.io/zone, values: [eu-west-1a, eu-west-1b]}
+            ---
+            apiVersion: scheduling.k8s.io/v1
+            kind: PriorityClass
+            metadata: {name: batch}
+            value: 100
+            description: Jobs that can wait.
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--state", state]).status, 0)
+        let described = try RolloutRun.run(["describe", "storageclass", "fast", "--state", state]).stdout
+        let lastApplied = try XCTUnwrap(described.split(separator: "\n").first { $0.hasPrefix("Annotations:") })
+        // (The annotation's JSON ends in a newline, which ends the tab writer's block of aligned
+        // lines there, as it does in kubectl's output for k3s' local-path.)
+        XCTAssertTrue(lastApplied.hasPrefix("Annotations:     a.b=1,a=2,kubectl.kubernetes.io/last-applied-configuration={"), String(lastApplied))
+        XCTAssertTrue(described.hasPrefix("Name:            fast\nIsDefaultClass:  No\n"), described)
+        XCTAssertTrue(described.hasSuffix("""
+            Provisioner:           ebs.csi.aws.com
+            Parameters:            iops=3000,type=gp3
+            AllowVolumeExpansion:  True
+            MountOptions:
+              noatime
+              nodiratime
+            ReclaimPolicy:      Retain
+            VolumeBindingMode:  WaitForFirstConsumer
+            AllowedTopologies:  
+              Term 0:           topology.kubernetes.io/zone in [eu-west-1a, eu-west-1b]
+            Events:             <none>
+
+            """), described)
+        XCTAssertEqual(try RolloutRun.run(["describe", "priorityclass", "batch", "--state", state]).stdout, """
+            Name:              batch
+            Value:             100
+            GlobalDefault:     false
+            PreemptionPolicy:  PreemptLowerPriority
+            Description:       Jobs that can wait.
+            Annotations:       kubectl.kubernetes.io/last-applied-configuration={"apiVersion":"scheduling.k8s.io/v1","description":"Jobs that can wait.","kind":"PriorityClass","metadata":{"annotations":{},"name":"batch"},"value":100}
+
+            Events:  <none>
+
+            """)
+    }
+}

@@ -85,6 +85,8 @@ public struct Describer {
         case ("", "Endpoints"): endpoints(r, &w)
         case ("", "PersistentVolumeClaim"): persistentVolumeClaim(r, &w)
         case ("", "PersistentVolume"): persistentVolume(r, &w)
+        case ("storage.k8s.io", "StorageClass"): storageClass(r, &w)
+        case ("scheduling.k8s.io", "PriorityClass"): priorityClass(r, &w)
         default: generic(r, &w)
         }
         var tab = TabWriter(minWidth: 0, padding: 2)
@@ -230,7 +232,8 @@ public struct Describer {
             w.add(0, "Volume Claims:")
             for claim in claims {
                 w.add(1, "Name:", claim.at("metadata", "name")?.stringValue ?? "")
-                w.add(1, "StorageClass:", claim.at("spec", "storageClassName")?.stringValue ?? "")
+                w.add(1, "StorageClass:", claim.at("metadata", "annotations", StorageAdmission.betaClassAnnotation)?.stringValue
+                      ?? claim.at("spec", "storageClassName")?.stringValue ?? "")
                 map(1, "Labels:", stringMap(claim.at("metadata", "labels")), separator: "=", &w)
                 map(1, "Annotations:", stringMap(claim.at("metadata", "annotations")), separator: "=", &w)
                 w.add(1, "Capacity:", claim.at("spec", "resources", "requests", "storage").flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? "<default>")
@@ -821,7 +824,7 @@ public struct Describer {
         let o = r.value
         w.add(0, "Name:", r.name)
         w.add(0, "Namespace:", r.namespace ?? "")
-        w.add(0, "StorageClass:", r.annotations["volume.beta.kubernetes.io/storage-class"] ?? o.at("spec", "storageClassName")?.stringValue ?? "")
+        w.add(0, "StorageClass:", r.annotations[StorageAdmission.betaClassAnnotation] ?? o.at("spec", "storageClassName")?.stringValue ?? "")
         w.add(0, "Status:", terminating(r) ?? o.at("status", "phase")?.stringValue ?? "")
         let volume = o.at("spec", "volumeName")?.stringValue ?? ""
         w.add(0, "Volume:", volume)
@@ -869,7 +872,7 @@ public struct Describer {
         w.add(0, "Name:", r.name)
         labelsAndAnnotations(r, &w)
         w.add(0, "Finalizers:", finalizers(r))
-        w.add(0, "StorageClass:", r.annotations["volume.beta.kubernetes.io/storage-class"] ?? o.at("spec", "storageClassName")?.stringValue ?? "")
+        w.add(0, "StorageClass:", r.annotations[StorageAdmission.betaClassAnnotation] ?? o.at("spec", "storageClassName")?.stringValue ?? "")
         w.add(0, "Status:", terminating(r) ?? o.at("status", "phase")?.stringValue ?? "")
         if let claim = o.at("spec", "claimRef"), claim.objectValue != nil {
             w.add(0, "Claim:", (claim["namespace"]?.stringValue ?? "") + "/" + (claim["name"]?.stringValue ?? ""))
@@ -929,6 +932,65 @@ public struct Describer {
     /// A time as describe formats it (RFC 1123Z), Go's zero time when absent.
     static func goTime(_ value: Value?) -> String {
         value?.stringValue.flatMap(Timestamp.init(parsing:))?.rfc1123 ?? "Mon, 01 Jan 0001 00:00:00 +0000"
+    }
+
+    /// describeStorageClass (describe.go): whether it is the default (the annotation or its
+    /// beta form), every annotation and parameter as `labels.FormatLabels` writes them, the
+    /// expansion flag (`printBoolPtr`), mount options, reclaim policy, binding mode and the
+    /// allowed topologies (printAllowedTopologies).
+    private func storageClass(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        let isDefault = r.annotations[StorageAdmission.defaultClassAnnotation] == "true"
+            || r.annotations["storageclass.beta.kubernetes.io/is-default-class"] == "true"
+        w.add(0, "IsDefaultClass:", isDefault ? "Yes" : "No")
+        w.add(0, "Annotations:", Self.formatLabels(r.annotations))
+        w.add(0, "Provisioner:", o["provisioner"]?.stringValue ?? "")
+        w.add(0, "Parameters:", Self.formatLabels(stringMap(o["parameters"])))
+        w.add(0, "AllowVolumeExpansion:", o["allowVolumeExpansion"]?.boolValue.map { $0 ? "True" : "False" } ?? "<unset>")
+        let options = (o["mountOptions"]?.arrayValue ?? []).compactMap(\.stringValue)
+        if options.isEmpty {
+            w.add(0, "MountOptions:", "<none>")
+        } else {
+            w.add(0, "MountOptions:")
+            for option in options { w.add(1, option) }
+        }
+        if let policy = o["reclaimPolicy"]?.stringValue { w.add(0, "ReclaimPolicy:", policy) }
+        if let mode = o["volumeBindingMode"]?.stringValue { w.add(0, "VolumeBindingMode:", mode) }
+        if let topologies = o["allowedTopologies"]?.arrayValue {
+            w.add(0, "AllowedTopologies:", topologies.isEmpty ? "<none>" : "")
+            for (i, term) in topologies.enumerated() {
+                let expressions = (term["matchLabelExpressions"]?.arrayValue ?? []).map { e -> String in
+                    let values = (e["values"]?.arrayValue ?? []).compactMap(\.stringValue)
+                    let text = "\(e["key"]?.stringValue ?? "") in"
+                    return values.isEmpty ? text : "\(text) [\(values.joined(separator: ", "))]"
+                }
+                w.add(1, "Term \(i):", expressions.first ?? "<none>")
+                for e in expressions.dropFirst() { w.add(1, "", e) }
+            }
+        }
+        eventsSection(r, &w)
+    }
+
+    /// describePriorityClass (describe.go): value, global default, preemption policy,
+    /// description and annotations (`labels.FormatLabels`).
+    private func priorityClass(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        w.add(0, "Value:", String(o["value"]?.intValue ?? 0))
+        w.add(0, "GlobalDefault:", o["globalDefault"]?.boolValue == true ? "true" : "false")
+        w.add(0, "PreemptionPolicy:", o["preemptionPolicy"]?.stringValue ?? "PreemptLowerPriority")
+        w.add(0, "Description:", o["description"]?.stringValue ?? "")
+        w.add(0, "Annotations:", Self.formatLabels(r.annotations))
+        eventsSection(r, &w)
+    }
+
+    /// labels.FormatLabels: `key=value` pairs sorted as whole strings, joined by commas;
+    /// `<none>` for none.
+    static func formatLabels(_ values: [String: String]) -> String {
+        var pairs = values.map { "\($0.key)=\($0.value)" }
+        pairs.sort { ByteOrder.precedes($0, $1) }
+        return pairs.isEmpty ? "<none>" : pairs.joined(separator: ",")
     }
 
     /// `Terminating (lasts 5m)` for an object being deleted.
