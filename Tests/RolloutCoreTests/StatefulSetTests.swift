@@ -502,3 +502,23 @@ final class StatefulSetTests: XCTestCase {
         XCTAssertNoThrow(try apply(Self.set(replicas: 5, image: "app:3", minReadySeconds: 3), to: store))
     }
 }
+
+extension StatefulSetTests {
+    // ShouldSetHostname (pkg/controller/util/endpoint/controller_utils.go), as the Endpoints
+    // controller (syncService) and the EndpointSlice reconciler (podToEndpoint) use it: a pod
+    // with a hostname is listed under it by the Service its subdomain names — the governing
+    // Service, which gives each pod its DNS name — and by no other.
+    func testTheGoverningServiceListsEachPodUnderItsHostname() throws {
+        let state = try temporaryDirectory(self).appendingPathComponent("s").path
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", "examples/statefulset/postgres.yaml", "--wait", "--state", state]).status, 0)
+        let get = { (args: [String]) in try RolloutRun.run(["get"] + args + ["--state", state]).stdout }
+        XCTAssertEqual(try get(["endpoints", "postgres-headless", "-o", "jsonpath={.subsets[0].addresses[*].hostname}"]), "postgres-0 postgres-1 postgres-2")
+        XCTAssertEqual(try get(["endpointslices", "-l", "kubernetes.io/service-name=postgres-headless", "-o", "jsonpath={.items[0].endpoints[*].hostname}"]),
+                       "postgres-0 postgres-1 postgres-2")
+        XCTAssertEqual(try get(["endpoints", "postgres", "-o", "jsonpath={.subsets[0].addresses[*].hostname}"]), "")
+        XCTAssertEqual(try get(["endpointslices", "-l", "kubernetes.io/service-name=postgres", "-o", "jsonpath={.items[0].endpoints[*].hostname}"]), "")
+        // (kubectl's JSON order: the hostname after the conditions.)
+        let slice = try get(["endpointslices", "-l", "kubernetes.io/service-name=postgres-headless", "-o", "json"])
+        XCTAssertTrue(slice.contains("\"terminating\": false\n                    },\n                    \"hostname\": \"postgres-0\",\n                    \"nodeName\": \"node-1\","), slice)
+    }
+}

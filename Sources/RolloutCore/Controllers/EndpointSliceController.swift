@@ -16,14 +16,14 @@ enum EndpointSliceController {
     /// kept copy of what it made).
     /// `order`: the pods' indices in that order, when already found.
     static func desiredEndpoints(_ service: Resource, pods: [SimPod], order: [Int]? = nil,
-                                 endpoint: (SimPod, String, Bool) -> Value = { endpoint(for: $0, ip: $1, publishNotReady: $2) }) -> [Value] {
+                                 endpoint: (SimPod, String, Bool, String?) -> Value = { endpoint(for: $0, ip: $1, publishNotReady: $2, hostname: $3) }) -> [Value] {
         let publishNotReady = publishesNotReady(service)
         var result: [Value] = []
         result.reserveCapacity(pods.count)
         for i in order ?? EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }) {
             let pod = pods[i]
             guard let ip = pod.ip else { continue }
-            result.append(endpoint(pod, ip, publishNotReady))
+            result.append(endpoint(pod, ip, publishNotReady, EndpointsController.hostname(of: pod, in: service)))
         }
         return result
     }
@@ -36,12 +36,19 @@ enum EndpointSliceController {
     /// One pod's endpoint (`podToEndpoint`).
     /// What does not change is shared: the conditions (eight ways to be), the pod's
     /// `targetRef` (`SimPod.targetRef`).
-    static func endpoint(for pod: SimPod, ip: String, publishNotReady: Bool) -> Value {
+    static func endpoint(for pod: SimPod, ip: String, publishNotReady: Bool, hostname: String? = nil) -> Value {
         // (As one literal of its final size: one allocation, where an array reserved and
         // appended to went through the growing path.)
         let addresses = Object.Member(key: "addresses", value: .array([.string(ip)]))
         let conditions = Object.Member(key: "conditions", value: Conditions(pod, publishNotReady: publishNotReady).value)
         let targetRef = Object.Member(key: "targetRef", value: pod.targetRef)
+        // ShouldSetHostname: the pod's hostname, for the Service its subdomain names.
+        if let hostname {
+            var members = [addresses, conditions, Object.Member(key: "hostname", value: .string(hostname))]
+            if let node = pod.nodeName { members.append(Object.Member(key: "nodeName", value: .string(node))) }
+            members.append(targetRef)
+            return .object(Object(members))
+        }
         if let node = pod.nodeName {
             return .object(Object([addresses, conditions, Object.Member(key: "nodeName", value: .string(node)), targetRef]))
         }

@@ -138,11 +138,12 @@ enum EndpointsController {
             job.book = nil
             if change.isEmpty { return Outcome(result: .unchanged(job.key, book), made: made) }
             book.apply(change) { pod, ip in
-                (made.endpoint(pod, ip: ip, publishNotReady: publishNotReady), EndpointSliceController.Conditions(pod, publishNotReady: publishNotReady).bits)
+                (made.endpoint(pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname(of: pod, in: service)),
+                 EndpointSliceController.Conditions(pod, publishNotReady: publishNotReady).bits)
             }
             // (A book that can say what changed has its orders; were they lost, the endpoints
             // are made from all the pods below, as with no book.)
-            if let subsets = book.subsets(service, address: { made.address($0, ip: $1) }), let ordered = book.ordered {
+            if let subsets = book.subsets(service, address: { made.address($0, ip: $1, hostname: hostname(of: $0, in: service)) }), let ordered = book.ordered {
                 let update = PendingEndpoints(at: .clusterEpoch, subsets: subsets.subsets, endpoints: .array(ordered.endpoints),
                                               overCapacity: subsets.overCapacity, conditions: ordered.stable.map(\.conditions),
                                               handles: ordered.stable.map(\.handle))
@@ -169,9 +170,9 @@ enum EndpointsController {
         }
         var book = EndpointBook(service: service, number: job.number, pods: selected)
         // Each pod's address and endpoint are made again only when what they show moved.
-        let subsets = desiredSubsets(service, pods: selected, order: orders.tieBroken, address: { made.address($0, ip: $1) })
-        let endpoints = EndpointSliceController.desiredEndpoints(service, pods: selected, order: orders.stable) { pod, ip, _ in
-            made.endpoint(pod, ip: ip, publishNotReady: publishNotReady)
+        let subsets = desiredSubsets(service, pods: selected, order: orders.tieBroken, address: { made.address($0, ip: $1, hostname: $2) })
+        let endpoints = EndpointSliceController.desiredEndpoints(service, pods: selected, order: orders.stable) { pod, ip, _, hostname in
+            made.endpoint(pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname)
         }
         let conditions = orders.stable.map { EndpointSliceController.Conditions(selected[$0], publishNotReady: publishNotReady).bits }
         let handles = orders.stable.map { Int32(exactly: selected[$0].handle) ?? -1 }
@@ -186,31 +187,33 @@ enum EndpointsController {
     /// the pod only afterwards, on the cluster's thread (`keep`), since syncs run side by side.
     /// A pod keeps the last made for it; two made for one pod are equal.
     struct MadeValues {
-        private var addresses: [(pod: SimPod, stamp: Int, value: Value)] = []
-        private var endpoints: [(pod: SimPod, stamp: Int, publishNotReady: Bool, value: Value)] = []
+        private var addresses: [(pod: SimPod, stamp: Int, hostname: String?, value: Value)] = []
+        private var endpoints: [(pod: SimPod, stamp: Int, publishNotReady: Bool, hostname: String?, value: Value)] = []
 
         /// A pod's address, as made when its `addressStamp` was last what it is: a pod that
         /// turns ready or terminating keeps its address (the same value, not an equal one
         /// made again).
-        mutating func address(_ pod: SimPod, ip: String) -> Value {
-            if let kept = pod.endpointValues.address, kept.stamp == pod.addressStamp { return kept.value }
-            let value = EndpointsController.address(for: pod, ip: ip)
-            addresses.append((pod, pod.addressStamp, value))
+        mutating func address(_ pod: SimPod, ip: String, hostname: String?) -> Value {
+            if let kept = pod.endpointValues.address, kept.stamp == pod.addressStamp, kept.hostname == hostname { return kept.value }
+            let value = EndpointsController.address(for: pod, ip: ip, hostname: hostname)
+            addresses.append((pod, pod.addressStamp, hostname, value))
             return value
         }
 
         /// A pod's slice endpoint, as made when its `endpointStamp` was last what it is.
-        mutating func endpoint(_ pod: SimPod, ip: String, publishNotReady: Bool) -> Value {
-            if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady { return kept.value }
-            let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
-            endpoints.append((pod, pod.endpointStamp, publishNotReady, value))
+        mutating func endpoint(_ pod: SimPod, ip: String, publishNotReady: Bool, hostname: String?) -> Value {
+            if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady, kept.hostname == hostname {
+                return kept.value
+            }
+            let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname)
+            endpoints.append((pod, pod.endpointStamp, publishNotReady, hostname, value))
             return value
         }
 
         /// Kept on the pods, in the order made.
         func keep() {
-            for made in addresses { made.pod.endpointValues.address = (made.stamp, made.value) }
-            for made in endpoints { made.pod.endpointValues.endpoint = (made.stamp, made.publishNotReady, made.value) }
+            for made in addresses { made.pod.endpointValues.address = (made.stamp, made.hostname, made.value) }
+            for made in endpoints { made.pod.endpointValues.endpoint = (made.stamp, made.publishNotReady, made.hostname, made.value) }
         }
     }
 
@@ -286,7 +289,7 @@ enum EndpointsController {
     /// each list in its sorted order (`SortSubsets`: by IP, byte by byte, then by pod uid).
     /// `order`: the pods' indices in that order, when already found.
     static func desiredSubsets(_ service: Resource, pods: [SimPod], order: [Int]? = nil,
-                               address: (SimPod, String) -> Value = { address(for: $0, ip: $1) }) -> (subsets: Value, overCapacity: Bool) {
+                               address: (SimPod, String, String?) -> Value = { address(for: $0, ip: $1, hostname: $2) }) -> (subsets: Value, overCapacity: Bool) {
         // LessEndpointAddress (pkg/api/v1/endpoints/util.go): by address, then by pod uid.
         let order = order ?? EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }, tieBreak: { pods[$0].uid })
         let publishNotReady = EndpointSliceController.publishesNotReady(service)
@@ -295,7 +298,7 @@ enum EndpointsController {
             return ((pod.isActive || publishNotReady) && pod.ip != nil, pod.ready || publishNotReady)
         }, pod: { pods[order[$0]] }, address: { i in
             let pod = pods[order[i]]
-            return address(pod, pod.ip ?? "")
+            return address(pod, pod.ip ?? "", hostname(of: pod, in: service))
         })
     }
 
@@ -356,14 +359,26 @@ enum EndpointsController {
     }
 
     /// One pod's address in an Endpoints subset.
-    static func address(for pod: SimPod, ip: String) -> Value {
-        .object(Object(["ip": .string(ip), "nodeName": pod.nodeName.map(Value.string) ?? .null, "targetRef": pod.targetRef]))
+    static func address(for pod: SimPod, ip: String, hostname: String? = nil) -> Value {
+        if let hostname {
+            return .object(Object(["hostname": .string(hostname), "ip": .string(ip), "nodeName": pod.nodeName.map(Value.string) ?? .null,
+                                   "targetRef": pod.targetRef]))
+        }
+        return .object(Object(["ip": .string(ip), "nodeName": pod.nodeName.map(Value.string) ?? .null, "targetRef": pod.targetRef]))
+    }
+
+    /// ShouldSetHostname (`pkg/controller/util/endpoint/controller_utils.go`): a pod with a
+    /// hostname whose subdomain is the Service's name, in its namespace, is listed under that
+    /// hostname (how a StatefulSet's pods get their DNS names through its governing Service).
+    static func hostname(of pod: SimPod, in service: Resource) -> String? {
+        guard let hostname = pod.behaviour.hostname, pod.behaviour.subdomain == service.name, pod.namespace == (service.namespace ?? "default") else { return nil }
+        return hostname
     }
 
     /// A pod's address and endpoint as last made, with its `addressStamp` and `endpointStamp` then.
     struct EndpointValues {
-        var address: (stamp: Int, value: Value)?
-        var endpoint: (stamp: Int, publishNotReady: Bool, value: Value)?
+        var address: (stamp: Int, hostname: String?, value: Value)?
+        var endpoint: (stamp: Int, publishNotReady: Bool, hostname: String?, value: Value)?
     }
 
     /// The slices' endpoints an Endpoints object's subsets amount to (for states written

@@ -86,6 +86,7 @@ public struct Describer {
         case ("", "PersistentVolumeClaim"): persistentVolumeClaim(r, &w)
         case ("", "PersistentVolume"): persistentVolume(r, &w)
         case ("storage.k8s.io", "StorageClass"): storageClass(r, &w)
+        case ("discovery.k8s.io", "EndpointSlice"): endpointSlice(r, &w)
         case ("scheduling.k8s.io", "PriorityClass"): priorityClass(r, &w)
         default: generic(r, &w)
         }
@@ -967,6 +968,48 @@ public struct Describer {
                 }
                 w.add(1, "Term \(i):", expressions.first ?? "<none>")
                 for e in expressions.dropFirst() { w.add(1, "", e) }
+            }
+        }
+        eventsSection(r, &w)
+    }
+
+    /// describeEndpointSliceV1 (describe.go): the address type, the ports table (`<unset>` for
+    /// a port without a name or number), each endpoint's addresses, readiness, hostname,
+    /// target, node and zone.
+    private func endpointSlice(_ r: Resource, _ w: inout Lines) {
+        let o = r.value
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "")
+        labelsAndAnnotations(r, &w)
+        w.add(0, "AddressType:", o["addressType"]?.stringValue ?? "")
+        let ports = o["ports"]?.arrayValue ?? []
+        if ports.isEmpty {
+            w.add(0, "Ports: <unset>")
+        } else {
+            w.add(0, "Ports:")
+            w.add(1, "Name", "Port", "Protocol")
+            w.add(1, "----", "----", "--------")
+            for port in ports {
+                let name = port["name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "<unset>"
+                w.add(1, name, port["port"]?.intValue.map(String.init) ?? "<unset>", port["protocol"]?.stringValue ?? "TCP")
+            }
+        }
+        let endpoints = o["endpoints"]?.arrayValue ?? []
+        if endpoints.isEmpty {
+            w.add(0, "Endpoints: <none>")
+        } else {
+            w.add(0, "Endpoints:")
+            for endpoint in endpoints {
+                let addresses = (endpoint["addresses"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ", ")
+                w.add(1, "- Addresses:", addresses.isEmpty ? "<none>" : addresses)
+                w.add(2, "Conditions:")
+                w.add(3, "Ready:", endpoint.at("conditions", "ready")?.boolValue.map { $0 ? "true" : "false" } ?? "<unset>")
+                w.add(2, "Hostname:", endpoint["hostname"]?.stringValue ?? "<unset>")
+                if let target = endpoint["targetRef"], target.objectValue != nil {
+                    w.add(2, "TargetRef:", "\(target["kind"]?.stringValue ?? "")/\(target["name"]?.stringValue ?? "")")
+                }
+                w.add(2, "NodeName:", endpoint["nodeName"]?.stringValue ?? "<unset>")
+                w.add(2, "Zone:", endpoint["zone"]?.stringValue ?? "<unset>")
             }
         }
         eventsSection(r, &w)

@@ -12,6 +12,10 @@ public struct AppBehaviour: Equatable, Sendable {
     public var volumes: [VolumeReference]
     /// `status.qosClass` (`pkg/apis/core/v1/helper/qos` GetPodQOS).
     public var qosClass: String
+    /// `spec.hostname` and `spec.subdomain` (a StatefulSet's pods: their name and the set's
+    /// Service): an endpoint of the Service named by the subdomain carries the hostname.
+    public var hostname: String?
+    public var subdomain: String?
 
     public init(template: Value?) {
         var reader = FieldReader()
@@ -38,6 +42,8 @@ public struct AppBehaviour: Equatable, Sendable {
             }
         }
         qosClass = !anySet ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable"
+        hostname = template?["spec"]?["hostname"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        subdomain = template?["spec"]?["subdomain"]?.stringValue
     }
 
     /// The app containers.
