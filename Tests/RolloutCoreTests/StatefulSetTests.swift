@@ -520,5 +520,27 @@ extension StatefulSetTests {
         // (kubectl's JSON order: the hostname after the conditions.)
         let slice = try get(["endpointslices", "-l", "kubernetes.io/service-name=postgres-headless", "-o", "json"])
         XCTAssertTrue(slice.contains("\"terminating\": false\n                    },\n                    \"hostname\": \"postgres-0\",\n                    \"nodeName\": \"node-1\","), slice)
+        // describeEndpointSliceV1 (kubectl 1.32 describe.go).
+        let described = try RolloutRun.run(["describe", "endpointslices", "-l", "kubernetes.io/service-name=postgres-headless", "--state", state]).stdout
+        XCTAssertEqual(described.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().prefix(18).joined(separator: "\n"), """
+            Namespace:    default
+            Labels:       app=postgres
+                          endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io
+                          kubernetes.io/service-name=postgres-headless
+            Annotations:  <none>
+            AddressType:  IPv4
+            Ports:
+              Name      Port  Protocol
+              ----      ----  --------
+              postgres  5432  TCP
+            Endpoints:
+              - Addresses:  10.42.0.6
+                Conditions:
+                  Ready:    true
+                Hostname:   postgres-0
+                TargetRef:  Pod/postgres-0
+                NodeName:   node-1
+                Zone:       <unset>
+            """)
     }
 }
