@@ -31,8 +31,8 @@ final class EndpointsCapacityTests: XCTestCase {
     func testKeptEndpointValuesFollowThePodAndGoWithIt() {
         let pod = pods(ready: 1, notReady: 0)[0]
         let stamp = pod.endpointStamp
-        pod.endpointValues.address = (stamp, nil, .string("kept"))
-        pod.endpointValues.endpoint = (stamp, false, nil, .string("kept"))
+        pod.endpointValues.address = (stamp, .string("kept"))
+        pod.endpointValues.endpoint = (stamp, false, .string("kept"))
         pod.ready = false
         XCTAssertNotEqual(pod.endpointStamp, stamp)
         pod.gone = true

@@ -187,33 +187,35 @@ enum EndpointsController {
     /// the pod only afterwards, on the cluster's thread (`keep`), since syncs run side by side.
     /// A pod keeps the last made for it; two made for one pod are equal.
     struct MadeValues {
-        private var addresses: [(pod: SimPod, stamp: Int, hostname: String?, value: Value)] = []
-        private var endpoints: [(pod: SimPod, stamp: Int, publishNotReady: Bool, hostname: String?, value: Value)] = []
+        private var addresses: [(pod: SimPod, stamp: Int, value: Value)] = []
+        private var endpoints: [(pod: SimPod, stamp: Int, publishNotReady: Bool, value: Value)] = []
 
         /// A pod's address, as made when its `addressStamp` was last what it is: a pod that
         /// turns ready or terminating keeps its address (the same value, not an equal one
         /// made again).
+        /// (A pod listed under its hostname — by its governing Service, `hostname(of:in:)` — is
+        /// made afresh each time: what a pod keeps is its value for every other Service.)
         mutating func address(_ pod: SimPod, ip: String, hostname: String?) -> Value {
-            if let kept = pod.endpointValues.address, kept.stamp == pod.addressStamp, kept.hostname == hostname { return kept.value }
-            let value = EndpointsController.address(for: pod, ip: ip, hostname: hostname)
-            addresses.append((pod, pod.addressStamp, hostname, value))
+            if let hostname { return EndpointsController.address(for: pod, ip: ip, hostname: hostname) }
+            if let kept = pod.endpointValues.address, kept.stamp == pod.addressStamp { return kept.value }
+            let value = EndpointsController.address(for: pod, ip: ip)
+            addresses.append((pod, pod.addressStamp, value))
             return value
         }
 
         /// A pod's slice endpoint, as made when its `endpointStamp` was last what it is.
         mutating func endpoint(_ pod: SimPod, ip: String, publishNotReady: Bool, hostname: String?) -> Value {
-            if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady, kept.hostname == hostname {
-                return kept.value
-            }
-            let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname)
-            endpoints.append((pod, pod.endpointStamp, publishNotReady, hostname, value))
+            if let hostname { return EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname) }
+            if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady { return kept.value }
+            let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
+            endpoints.append((pod, pod.endpointStamp, publishNotReady, value))
             return value
         }
 
         /// Kept on the pods, in the order made.
         func keep() {
-            for made in addresses { made.pod.endpointValues.address = (made.stamp, made.hostname, made.value) }
-            for made in endpoints { made.pod.endpointValues.endpoint = (made.stamp, made.publishNotReady, made.hostname, made.value) }
+            for made in addresses { made.pod.endpointValues.address = (made.stamp, made.value) }
+            for made in endpoints { made.pod.endpointValues.endpoint = (made.stamp, made.publishNotReady, made.value) }
         }
     }
 
@@ -371,14 +373,14 @@ enum EndpointsController {
     /// hostname whose subdomain is the Service's name, in its namespace, is listed under that
     /// hostname (how a StatefulSet's pods get their DNS names through its governing Service).
     static func hostname(of pod: SimPod, in service: Resource) -> String? {
-        guard let hostname = pod.behaviour.hostname, pod.behaviour.subdomain == service.name, pod.namespace == (service.namespace ?? "default") else { return nil }
-        return hostname
+        guard let hostname = pod.hostname, hostname.subdomain == service.name, pod.namespace == (service.namespace ?? "default") else { return nil }
+        return hostname.name
     }
 
     /// A pod's address and endpoint as last made, with its `addressStamp` and `endpointStamp` then.
     struct EndpointValues {
-        var address: (stamp: Int, hostname: String?, value: Value)?
-        var endpoint: (stamp: Int, publishNotReady: Bool, hostname: String?, value: Value)?
+        var address: (stamp: Int, value: Value)?
+        var endpoint: (stamp: Int, publishNotReady: Bool, value: Value)?
     }
 
     /// The slices' endpoints an Endpoints object's subsets amount to (for states written

@@ -217,6 +217,13 @@ public final class SimPod {
     /// Changed since the cluster last saved it: it is in `Cluster.dirtyPods`.
     var dirty = false
     var scheduledAt: Timestamp?
+    /// `spec.hostname` and `spec.subdomain` (a StatefulSet's pods: their name and the set's
+    /// Service), from its behaviour: an endpoint of the Service the subdomain names carries the
+    /// hostname. (Kept on the pod: reading them through `behaviour` at each endpoint made
+    /// copied the whole behaviour.)
+    let hostname: (name: String, subdomain: String)?
+    /// Some volume is a PersistentVolumeClaim: its claims are bound when it is scheduled.
+    let mountsClaims: Bool
     /// The last FailedScheduling message.
     var schedulingFailure: String?
     /// `status.nominatedNodeName`: the node preemption made room on (DefaultPreemption).
@@ -269,6 +276,8 @@ public final class SimPod {
         self.template = template
         self.created = created
         self.behaviour = behaviour
+        hostname = behaviour.hostname.map { ($0, behaviour.subdomain ?? "") }
+        mountsClaims = behaviour.volumes.contains { $0.kind == .persistentVolumeClaim }
         containers = behaviour.containers.map { SimContainer(name: $0.name) }
         if behaviour.containers.contains(where: { $0.role != .app }) {
             for i in containers.indices { containers[i].state = .waiting("PodInitializing") }

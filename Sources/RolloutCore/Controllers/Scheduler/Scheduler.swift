@@ -408,7 +408,7 @@ enum Scheduler {
         }
         c.schedulingEvent(.podChanged)
         // VolumeBinding's PreBind: its Pending claims bound on this node.
-        if pod.behaviour.volumes.contains(where: { $0.kind == .persistentVolumeClaim }) { PersistentVolumeController.bindClaims(of: pod, in: c) }
+        if pod.mountsClaims { PersistentVolumeController.bindClaims(of: pod, in: c) }
         // The Scheduled event is derived from the pod's PodScheduled condition (EventLog).
         Kubelet.scheduleNext(pod, in: c)
     }
