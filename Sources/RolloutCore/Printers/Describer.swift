@@ -687,16 +687,8 @@ public struct Describer {
         }
         // describeNode's conditions: with the heartbeat and transition times (RFC 1123Z); a
         // node registered by `cluster init` has posted them when it was created.
-        let nodeConditions = o.at("status", "conditions")?.arrayValue ?? []
-        if !nodeConditions.isEmpty {
-            w.add(0, "Conditions:")
-            w.add(1, "Type", "Status", "LastHeartbeatTime", "LastTransitionTime", "Reason", "Message")
-            w.add(1, "----", "------", "-----------------", "------------------", "------", "-------")
-            for condition in nodeConditions {
-                let time = { (key: String) in (condition[key]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? created)?.rfc1123 ?? "" }
-                w.add(1, (condition["type"]?.stringValue ?? "") + " ", (condition["status"]?.stringValue ?? "") + " ", time("lastHeartbeatTime") + " ",
-                      time("lastTransitionTime") + " ", (condition["reason"]?.stringValue ?? "") + " ", condition["message"]?.stringValue ?? "")
-            }
+        conditionsTable(o.at("status", "conditions")?.arrayValue ?? [], time: ("LastHeartbeatTime", "lastHeartbeatTime"), &w) { v in
+            (v?.stringValue.flatMap(Timestamp.init(parsing:)) ?? created)?.rfc1123 ?? ""
         }
         w.add(0, "Addresses:")
         for address in o.at("status", "addresses")?.arrayValue ?? [] {
@@ -853,16 +845,7 @@ public struct Describer {
         GoSort.sort(&names) { ByteOrder.precedes($0, $1) }
         w.add(0, "Used By:", names.first ?? "<none>")
         for name in names.dropFirst() { w.add(0, "", name) }
-        let conditions = o.at("status", "conditions")?.arrayValue ?? []
-        if !conditions.isEmpty {
-            w.add(0, "Conditions:")
-            w.add(1, "Type", "Status", "LastProbeTime", "LastTransitionTime", "Reason", "Message")
-            w.add(1, "----", "------", "-----------------", "------------------", "------", "-------")
-            for c in conditions {
-                w.add(1, (c["type"]?.stringValue ?? "") + " ", (c["status"]?.stringValue ?? "") + " ", Self.goTime(c["lastProbeTime"]) + " ",
-                      Self.goTime(c["lastTransitionTime"]) + " ", (c["reason"]?.stringValue ?? "") + " ", c["message"]?.stringValue ?? "")
-            }
-        }
+        conditionsTable(o.at("status", "conditions")?.arrayValue ?? [], time: ("LastProbeTime", "lastProbeTime"), &w, format: Self.goTime)
         eventsSection(r, &w)
     }
 
@@ -928,6 +911,20 @@ public struct Describer {
             w.add(1, "<unknown>")
         }
         eventsSection(r, &w)
+    }
+
+    /// A conditions table as describeNode and describePersistentVolumeClaim write one (`%v \t%v
+    /// \t%s \t%s \t%v \t%v`, the heading's dashes as kubectl's): type, status, a heartbeat or
+    /// probe time, the transition time, reason, message; nothing when there are none.
+    private func conditionsTable(_ conditions: [Value], time: (title: String, key: String), _ w: inout Lines, format: (Value?) -> String) {
+        guard !conditions.isEmpty else { return }
+        w.add(0, "Conditions:")
+        w.add(1, "Type", "Status", time.title, "LastTransitionTime", "Reason", "Message")
+        w.add(1, "----", "------", "-----------------", "------------------", "------", "-------")
+        for c in conditions {
+            w.add(1, (c["type"]?.stringValue ?? "") + " ", (c["status"]?.stringValue ?? "") + " ", format(c[time.key]) + " ",
+                  format(c["lastTransitionTime"]) + " ", (c["reason"]?.stringValue ?? "") + " ", c["message"]?.stringValue ?? "")
+        }
     }
 
     /// A time as describe formats it (RFC 1123Z), Go's zero time when absent.
