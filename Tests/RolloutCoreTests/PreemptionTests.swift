@@ -172,3 +172,52 @@ extension SchedulerTests {
         XCTAssertEqual(api.nodeName, "node-1")
     }
 }
+
+extension SchedulerTests {
+    // NodeAffinity's PreFilter (node_affinity.go PreFilter; schedule_one.go findNodesThatFitPod,
+    // SetAbsentNodesStatus): required terms that name nodes by `metadata.name In` — as a
+    // DaemonSet's pods do — restrict filtering to those nodes, the others counted as
+    // `node(s) didn't satisfy plugin(s) [NodeAffinity]`, unresolvable, so preemption does not
+    // look at them; terms whose names do not meet conflict (KUBERNETES-scheduling-traffic.md
+    // §2's worked examples).
+    func testAPodThatNamesItsNodesIsFilteredOnThoseAlone() throws {
+        let named = "affinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      nodeSelectorTerms:\n"
+        let store = try cluster(nodes: 3, cpu: "1")
+        let one = try run(store, name: "one", spec: named + "      - matchFields: [{key: metadata.name, operator: In, values: [node-2]}]", requests: "{cpu: 2}")
+        XCTAssertEqual(failure(one, "one"), "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.")
+        let conflict = try run(store, name: "two", spec: named + "      - matchFields: [{key: metadata.name, operator: In, values: [node-1]}, {key: metadata.name, operator: In, values: [node-2]}]")
+        XCTAssertEqual(failure(conflict, "two"), "0/3 nodes are available: pod affinity terms conflict. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
+        // A term that names no node leaves every node to the filters (ORed terms).
+        let open = try run(store, name: "three", spec: named + "      - matchFields: [{key: metadata.name, operator: In, values: [node-2]}]\n      - matchExpressions: [{key: kubernetes.io/os, operator: In, values: [linux]}]", requests: "{cpu: 2}")
+        XCTAssertEqual(failure(open, "three"), "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.")
+    }
+
+    // A DaemonSet's pod of system-node-critical priority preempts on its own node: the other
+    // nodes are absent from the dry run, so the victim is the lower-priority pod where the
+    // DaemonSet pod must run.
+    func testADaemonSetPodPreemptsOnItsOwnNode() throws {
+        let store = try cluster(nodes: 2)
+        _ = try run(store, replicas: 4, name: "batch", requests: "{cpu: 1500m}")
+        try applyYAML("""
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: agent}}
+                spec:
+                  priorityClassName: system-node-critical
+                  containers:
+                  - {name: agent, image: "agent:1", resources: {requests: {cpu: "2"}}}
+
+            """, to: store)
+        let c = try Cluster(store: store)
+        EventLoop.advance(c, by: Duration(seconds: 30))
+        XCTAssertEqual(placement(c, "agent"), ["node-1": 1, "node-2": 1])
+        // Each was nominated to its own node, and runs there.
+        for agent in livePods(c, "agent") { XCTAssertEqual(agent.nominatedNodeName, agent.nodeName) }
+        XCTAssertEqual(placement(c, "batch"), ["node-1": 1, "node-2": 1, "<pending>": 2])
+        XCTAssertEqual(c.events.filter { $0.reason == "Preempted" }.count, 2)
+    }
+}

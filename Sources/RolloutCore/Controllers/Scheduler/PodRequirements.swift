@@ -82,6 +82,11 @@ final class PodRequirements {
     let nodeSelector: [String: String]
     /// `requiredDuringSchedulingIgnoredDuringExecution` terms (ORed); nil when there are none.
     let requiredTerms: [Term]?
+    /// NodeAffinity's PreFilter (`node_affinity.go` PreFilter): when every required term names
+    /// nodes by `metadata.name In` (ANDed within a term, ORed across them) — a DaemonSet's pods
+    /// name theirs so — only those nodes are filtered; nil: every node; empty: the terms
+    /// conflict and no node is.
+    let preFilterNodeNames: Set<String>?
     let preferredTerms: [(weight: Int, term: Term)]
     let tolerations: [Toleration]
     let hostPorts: [HostPort]
@@ -156,6 +161,17 @@ final class PodRequirements {
         func term(_ value: Value?) -> Term { Term(expressions: expressions(value?["matchExpressions"]), fields: expressions(value?["matchFields"])) }
         let affinity = raw?["affinity"]?["nodeAffinity"]
         requiredTerms = affinity?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"]?.arrayValue.map { $0.map(term) }
+        var named: Set<String>?
+        for t in requiredTerms ?? [] {
+            var termNames: Set<String>?
+            for field in t.fields where field.key == "metadata.name" && field.op == "In" {
+                termNames = termNames.map { $0.intersection(field.values) } ?? Set(field.values)
+            }
+            // A term that names no node leaves every node.
+            guard let termNames else { named = nil; break }
+            named = (named ?? Set<String>()).union(termNames)
+        }
+        preFilterNodeNames = named
         preferredTerms = (affinity?["preferredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map { p in
             (p["weight"]?.intValue ?? 0, term(p["preference"]))
         }

@@ -189,6 +189,10 @@ enum Scheduler {
                 }
                 return NodeFilters.check(r, on: state, spread: topology, affinity: affinity)
             }
+            // NodeAffinity's PreFilter: a pod that names its nodes is filtered on those alone (in
+            // the nodes' order; upstream's is a set's); the others are absent from the
+            // diagnosis. Names that conflict leave none (`pod affinity terms conflict`).
+            let only = r.preFilterNodeNames.map { names in names.compactMap { index[$0] }.sorted() }
             // evaluateNominatedNode: the node preemption made room on is tried first, alone.
             let nominatedFit = pod.nominatedNodeName.flatMap { index[$0] }.flatMap { i in fits(i, states[i]) == nil ? i : nil }
             // (The index wraps by a compare, not a division per step: 500 steps for each of
@@ -200,6 +204,16 @@ enum Scheduler {
             if let nominatedFit {
                 found[0] = nominatedFit
                 count = 1
+            } else if let only {
+                for i in only {
+                    processed += 1
+                    if let failure = fits(i, states[i]) {
+                        failures[i] = failure
+                    } else if count < limit {
+                        found[count] = i
+                        count += 1
+                    }
+                }
             } else {
                 found.withUnsafeMutableBufferPointer { buffer in table.room.withUnsafeBufferPointer { room in
                     // A node its room does not show fitting (every node, for a pod that is not
@@ -259,7 +273,8 @@ enum Scheduler {
             c.nextStartNodeIndex = (c.nextStartNodeIndex + processed) % states.count
             guard !feasible.isEmpty else {
                 // PostFilter: DefaultPreemption.
-                var message = FitError.message(nodes: states.count, failures: failures)
+                var message = FitError.message(nodes: states.count, failures: failures, absent: only.map { states.count - $0.count } ?? 0,
+                                               preFilter: r.preFilterNodeNames?.isEmpty == true ? "pod affinity terms conflict" : nil)
                 var nomination = pod.nominatedNodeName
                 switch Preemption.preempt(pod, r, states: states, failures: failures, index: index, usage: { needs($0).usage }, fits: fits, in: c) {
                 case .notEligible(let text):
