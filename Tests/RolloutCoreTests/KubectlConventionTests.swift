@@ -708,3 +708,14 @@ extension KubectlConventionTests {
             """)
     }
 }
+
+extension KubectlConventionTests {
+    // printHostPathVolumeSource (describe.go), one for pod volumes and volumes' sources: the
+    // type as set (the API server defaults it to ""), `<none>` when absent.
+    func testAHostPathSourceWithoutTypeSaysNone() {
+        let unset = Describer.hostPathSource(.object(Object(["path": .string("/data")])))
+        XCTAssertEqual(unset.type, "HostPath (bare host directory volume)")
+        XCTAssertEqual(unset.fields.map { "\($0.0)=\($0.1)" }, ["Path=/data", "HostPathType=<none>"])
+        XCTAssertEqual(Describer.hostPathSource(.object(Object(["path": .string("/data"), "type": .string("")]))).fields.last?.1, "")
+    }
+}

@@ -489,7 +489,8 @@ public struct Describer {
                 lines("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)",
                       [("Medium", empty["medium"]?.stringValue ?? ""), ("SizeLimit", empty["sizeLimit"].map(scalarText) ?? "<unset>")])
             } else if let host = volume["hostPath"] {
-                lines("Type:\tHostPath (bare host directory volume)", [("Path", host["path"]?.stringValue ?? ""), ("HostPathType", host["type"]?.stringValue ?? "")])
+                let source = Self.hostPathSource(host)
+                lines("Type:\t" + source.type, source.fields)
             } else if let projected = volume["projected"] {
                 lines("Type:\tProjected (a volume that contains injected data from multiple sources)", [])
                 for source in projected["sources"]?.arrayValue ?? [] {
@@ -892,7 +893,8 @@ public struct Describer {
         }
         func flag(_ v: Value?) -> String { v?.boolValue == true ? "true" : "false" }
         if let host = spec?["hostPath"], host.objectValue != nil {
-            lines("HostPath (bare host directory volume)", [("Path", host["path"]?.stringValue ?? ""), ("HostPathType", host["type"]?.stringValue ?? "<none>")])
+            let source = Self.hostPathSource(host)
+            lines(source.type, source.fields)
         } else if let nfs = spec?["nfs"], nfs.objectValue != nil {
             lines("NFS (an NFS mount that lasts the lifetime of a pod)",
                   [("Server", nfs["server"]?.stringValue ?? ""), ("Path", nfs["path"]?.stringValue ?? ""), ("ReadOnly", flag(nfs["readOnly"]))])
@@ -1031,6 +1033,12 @@ public struct Describer {
         var pairs = values.map { "\($0.key)=\($0.value)" }
         pairs.sort { ByteOrder.precedes($0, $1) }
         return pairs.isEmpty ? "<none>" : pairs.joined(separator: ",")
+    }
+
+    /// printHostPathVolumeSource, shared by a pod's volumes and a PersistentVolume's source:
+    /// the path and the type, `<none>` when unset (the API server defaults it to "").
+    static func hostPathSource(_ host: Value) -> (type: String, fields: [(String, String)]) {
+        ("HostPath (bare host directory volume)", [("Path", host["path"]?.stringValue ?? ""), ("HostPathType", host["type"]?.stringValue ?? "<none>")])
     }
 
     /// `Terminating (lasts 5m)` for an object being deleted.

@@ -47,6 +47,8 @@ enum Preemption {
     }
 
     static let reason = "PreemptionByScheduler"
+    /// SelectVictimsOnNode's status for a node without a pod of lower priority.
+    static let noVictims = FilterFailure(reasons: ["No preemption victims found for incoming pod"], resolvable: false)
 
     /// `Evaluator.Preempt` for `pod`, which fits no node (`failures`: why, node by node). `fits`
     /// runs the filters on a node's state as RunFilterPluginsWithNominatedPods does (the
@@ -64,9 +66,15 @@ enum Preemption {
             }
         }
         // 2) findCandidates: the nodes whose failure is Unschedulable (not ...AndUnresolvable).
-        let potential = failures.keys.filter { failures[$0]?.resolvable == true }.sorted()
+        // (In the nodes' order without sorting; and where no such node runs a pod of lower
+        // priority — a cluster of one priority, however many pods wait — the dry run's answer
+        // is known without the budgets being read: every one of them has no victim.)
         let n = states.count
+        let potential = (0..<n).filter { failures[$0]?.resolvable == true }
         guard !potential.isEmpty else { return .notHelpful(dryRunMessage(nodes: n, statuses: [:])) }
+        guard potential.contains(where: { states[$0].lowestPriority < r.priority }) else {
+            return .notHelpful(dryRunMessage(nodes: n, statuses: Dictionary(uniqueKeysWithValues: potential.map { ($0, noVictims) })))
+        }
         let budgets = Budgets(c)
         // calculateNumCandidates: 10 % of the potential nodes, at least 100, at most all.
         let wanted = min(potential.count, max(potential.count * 10 / 100, 100))
@@ -119,10 +127,9 @@ enum Preemption {
     /// SelectVictimsOnNode.
     static func selectVictims(on i: Int, pod: SimPod, _ r: PodRequirements, states: [NodeState], budgets: Budgets,
                               usage: (SimPod) -> PodUsage, fits: (Int, NodeState) -> FilterFailure?, in c: Cluster) -> Result<Candidate, NoCandidate> {
-        let noVictims = NoCandidate(status: FilterFailure(reasons: ["No preemption victims found for incoming pod"], resolvable: false))
         // (The node's lowest priority says so without its pods being read: a cluster of pods of
         // one priority has no victim anywhere, however many pods wait.)
-        guard states[i].lowestPriority < r.priority else { return .failure(noVictims) }
+        guard states[i].lowestPriority < r.priority else { return .failure(NoCandidate(status: noVictims)) }
         var potential: [Victim] = []
         var trial = states[i].empty()
         for other in pods(on: i, states: states, in: c) {
@@ -133,7 +140,7 @@ enum Preemption {
                 trial.add(u)
             }
         }
-        guard !potential.isEmpty else { return .failure(noVictims) }
+        guard !potential.isEmpty else { return .failure(NoCandidate(status: noVictims)) }
         // Without all of them, the pod must fit.
         if let failure = fits(i, trial) { return .failure(NoCandidate(status: failure)) }
         GoSort.sort(&potential, by: moreImportant)
