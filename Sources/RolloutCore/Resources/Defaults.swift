@@ -3,6 +3,8 @@
 /// Values of the wrong type are left alone: validation reports them.
 public enum Defaults {
     public static func apply(to resource: inout Resource) {
+        // Decoding into the typed object writes every quantity as the API server stores it.
+        QuantityFields.canonicalize(&resource)
         switch (resource.type.group, resource.kind) {
         case ("apps", "Deployment"): deployment(&resource.object)
         case ("apps", "ReplicaSet"):

@@ -185,6 +185,8 @@ public enum ClusterSetup {
             for member in given.members { merged[member.key] = member.value }
             node.object.set(["status", field], .object(merged))
         }
+        // The kubelet reports its capacity as the API server stores quantities.
+        QuantityFields.canonicalize(&node)
         return node
     }
 
@@ -220,7 +222,8 @@ public enum ClusterSetup {
         }
         var nodeSpec = Object(["podCIDR": .string(podCIDR(index: index)), "podCIDRs": .array([.string(podCIDR(index: index))])])
         if !taints.isEmpty { nodeSpec["taints"] = .array(taints) }
-        let resources = Object(["cpu": .string(spec.cpu.text), "memory": .string(spec.memory.text), "pods": .string(String(spec.pods))])
+        let resources = Object(["cpu": .string(CanonicalQuantity.stored(spec.cpu.text) ?? spec.cpu.text),
+                                "memory": .string(CanonicalQuantity.stored(spec.memory.text) ?? spec.memory.text), "pods": .string(String(spec.pods))])
         let ready = Object([
             "type": .string("Ready"), "status": .string("True"), "reason": .string("KubeletReady"),
             "message": .string("kubelet is posting ready status"),
