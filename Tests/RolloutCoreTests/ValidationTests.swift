@@ -96,8 +96,9 @@ final class ValidationTests: XCTestCase {
              "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""),
             ("probe handler", d.replacingOccurrences(of: "httpGet: {path: /healthz, port: http}", with: "periodSeconds: 5"),
              "spec.template.spec.containers[0].readinessProbe: Required value: must specify a handler type"),
-            ("probe period", d.replacingOccurrences(of: "httpGet: {path: /healthz, port: http}", with: "httpGet: {path: /healthz, port: http}\n          periodSeconds: 0"),
-             "spec.template.spec.containers[0].readinessProbe.periodSeconds: Invalid value: 0: must be greater than or equal to 1"),
+            // (0 is no error: the decoded zero is an omitted field, which SetDefaults_Probe makes 10.)
+            ("probe period", d.replacingOccurrences(of: "httpGet: {path: /healthz, port: http}", with: "httpGet: {path: /healthz, port: http}\n          periodSeconds: -1"),
+             "spec.template.spec.containers[0].readinessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 1"),
             ("both zero", d.replacingOccurrences(of: "  replicas: 3\n", with: "  replicas: 3\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n"),
              "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"),
             ("zero percent counts as zero", d.replacingOccurrences(of: "  replicas: 3\n", with: "  replicas: 3\n  strategy:\n    rollingUpdate: {maxSurge: \"0%\", maxUnavailable: 0}\n"),

@@ -3,8 +3,10 @@
 /// Values of the wrong type are left alone: validation reports them.
 public enum Defaults {
     public static func apply(to resource: inout Resource) {
-        // Decoding into the typed object writes every quantity as the API server stores it.
+        // Decoding into the typed object and encoding it back: every quantity as the API
+        // server stores it, and the zero values of omitempty fields left out.
         QuantityFields.canonicalize(&resource)
+        OmitEmpty.prune(&resource)
         switch (resource.type.group, resource.kind) {
         case ("apps", "Deployment"): deployment(&resource.object)
         case ("apps", "ReplicaSet"):

@@ -1,0 +1,151 @@
+/// What the API server's round trip through the typed object does to the zero values of a
+/// manifest: decoding into the Go struct and encoding it back (encoding/json) leaves out every
+/// field tagged `omitempty` whose value is its type's zero — `hostNetwork: false`,
+/// `minReadySeconds: 0`, `env: []`, `nodeSelector: {}`, `annotations: {}`, a `null` pointer — so
+/// a manifest that writes them stores the same object as one that does not. Without this, adding
+/// or removing `hostNetwork: false` made the Deployment controller find a new template (and
+/// roll every pod) where a cluster finds none, and a plan against production's state, which
+/// never holds such fields, predicted rollouts that would not happen.
+///
+/// Only fields whose JSON type is the Go field's are touched (a wrong type is validation's to
+/// report), structs and self-marshalling types (Time, Quantity, IntOrString) are never dropped,
+/// unknown fields are kept as written, and `status` is left to the controllers that write it.
+enum OmitEmpty {
+    /// One field: how its zero value is encoded, and the struct its value (or its elements) is.
+    enum Field {
+        /// An omitempty string, bool or number: dropped when "", false, 0 (or null).
+        case string, bool, number
+        /// Kept as written.
+        case keep
+        /// A struct, never omitted.
+        case object(String?)
+        /// A pointer: dropped when null if omitempty.
+        case pointer(String?, omitEmpty: Bool)
+        /// A slice or a map: dropped when empty or null if omitempty.
+        case collection(String?, omitEmpty: Bool)
+    }
+
+    /// The fields of each struct, read once from the table.
+    static let fields: [String: [String: Field]] = {
+        var result: [String: [String: Field]] = [:]
+        for (name, text) in OmitEmptyTable.structs {
+            var fields: [String: Field] = [:]
+            for entry in text.split(separator: " ") {
+                guard let eq = entry.firstIndex(of: "=") else { continue }
+                let key = String(entry[..<eq])
+                let code = entry[entry.index(after: eq)...]
+                let parts = code.split(separator: ":", maxSplits: 1)
+                let type = parts.count > 1 ? String(parts[1]) : nil
+                switch parts.first {
+                case "zs": fields[key] = .string
+                case "zb": fields[key] = .bool
+                case "zn": fields[key] = .number
+                case "o": fields[key] = .object(type)
+                case "p": fields[key] = .pointer(type, omitEmpty: true)
+                case "n": fields[key] = .pointer(type, omitEmpty: false)
+                case "L", "M": fields[key] = .collection(type, omitEmpty: true)
+                case "l", "m": fields[key] = .collection(type, omitEmpty: false)
+                default: fields[key] = .keep
+                }
+            }
+            result[name] = fields
+        }
+        return result
+    }()
+
+    /// The root struct of each kind pruned, by API group and kind.
+    static func root(group: String, kind: String) -> String? {
+        switch (group, kind) {
+        case ("", "Pod"), ("", "Service"), ("", "PersistentVolumeClaim"), ("", "ConfigMap"), ("", "Secret"), ("", "ServiceAccount"),
+             ("", "Namespace"), ("apps", "Deployment"), ("apps", "ReplicaSet"), ("apps", "StatefulSet"), ("apps", "DaemonSet"),
+             ("batch", "Job"), ("batch", "CronJob"):
+            return kind
+        default: return nil
+        }
+    }
+
+    /// Prunes a resource's metadata and everything but its `status` (and its `apiVersion` and
+    /// `kind`, which say what it is).
+    static func prune(_ resource: inout Resource) {
+        guard let root = root(group: resource.type.group, kind: resource.kind), let fields = fields[root] else { return }
+        var object = resource.object
+        var changed = false
+        for member in object.members where !["status", "apiVersion", "kind"].contains(member.key) {
+            guard let field = fields[member.key] else { continue }
+            switch prune(member.value, field) {
+            case .none: continue
+            case .drop:
+                object[member.key] = nil
+                changed = true
+            case .replace(let value):
+                object[member.key] = value
+                changed = true
+            }
+        }
+        if changed { resource.object = object }
+    }
+
+    enum Outcome {
+        case none, drop
+        case replace(Value)
+    }
+
+    /// What the round trip makes of `value`, a field of this kind.
+    static func prune(_ value: Value, _ field: Field) -> Outcome {
+        switch field {
+        case .keep: return .none
+        case .string: return value == .null || value == .string("") ? .drop : .none
+        case .bool: return value == .null || value == .bool(false) ? .drop : .none
+        case .number:
+            switch value {
+            case .null, .int(0): return .drop
+            case .float(let d) where d == 0: return .drop
+            default: return .none
+            }
+        case .object(let type): return descend(value, type)
+        case .pointer(let type, let omitEmpty):
+            if value == .null { return omitEmpty ? .drop : .none }
+            return descend(value, type)
+        case .collection(let type, let omitEmpty):
+            switch value {
+            case .null: return omitEmpty ? .drop : .none
+            case .array(let items):
+                if items.isEmpty && omitEmpty { return .drop }
+                guard let type else { return .none }
+                var pruned = items, changed = false
+                for i in items.indices {
+                    if case .replace(let v) = descend(items[i], type) { pruned[i] = v; changed = true }
+                }
+                return changed ? .replace(.array(pruned)) : .none
+            case .object(let map):
+                if map.members.isEmpty && omitEmpty { return .drop }
+                guard let type else { return .none }
+                var pruned = map, changed = false
+                for member in map.members {
+                    if case .replace(let v) = descend(member.value, type) { pruned[member.key] = v; changed = true }
+                }
+                return changed ? .replace(.object(pruned)) : .none
+            default: return .none
+            }
+        }
+    }
+
+    /// A struct's fields pruned (an object of that struct; anything else is left).
+    static func descend(_ value: Value, _ type: String?) -> Outcome {
+        guard let type, let fields = fields[type], case .object(var object) = value else { return .none }
+        var changed = false
+        for member in object.members {
+            guard let field = fields[member.key] else { continue }
+            switch prune(member.value, field) {
+            case .none: continue
+            case .drop:
+                object[member.key] = nil
+                changed = true
+            case .replace(let v):
+                object[member.key] = v
+                changed = true
+            }
+        }
+        return changed ? .replace(.object(object)) : .none
+    }
+}
