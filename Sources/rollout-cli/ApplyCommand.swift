@@ -24,6 +24,9 @@ enum ApplyCommand {
       -f, --filename=[]    Files, folders (.yaml, .yml, .json) or - for standard input
       -R, --recursive      Walk folders given with -f recursively
           --dry-run=none   none, client or server: print what would happen, store nothing
+          --validate=strict  strict (or true): refuse a field the object's type does not have, as
+                           the API server's strict field validation does; warn: drop it with a
+                           warning; ignore (or false): drop it silently
           --prune          Delete objects that an earlier apply created and these files no longer
                            contain (needs -l, or --all for every applied object)
       -l, --selector=      Only apply (and prune) objects with these labels, e.g. app=web
@@ -57,6 +60,7 @@ enum ApplyCommand {
             .init(names: ["--no-fail-fast"], takesValue: false),
             .init(names: ["--rollback-on-failure"], takesValue: false),
             .init(names: ["--fail-on"], takesValue: true),
+            .init(names: ["--validate"], takesValue: true),
         ] + Global.waitSpecs)
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
         if let extra = parsed.positional.first { throw UsageError(message: "unexpected argument \"\(extra)\"; give manifests with -f") }
@@ -68,6 +72,11 @@ enum ApplyCommand {
             throw UsageError(message: "Invalid dry-run value (\(dryRunText)). Must be \"none\", \"server\", or \"client\".")
         }
         options.dryRun = dryRun
+        let validate = parsed.last("--validate") ?? "strict"
+        guard let fieldValidation = FieldValidation(flag: validate) else {
+            throw UsageError(message: "invalid - validate option \"\(validate)\"; must be one of: strict (or true), warn, ignore (or false)")
+        }
+        options.fieldValidation = fieldValidation
         options.selector = try Global.selector(parsed)
         options.prune = parsed.flag("--prune")
         if options.prune && options.selector == nil && !parsed.flag("--all") {

@@ -75,6 +75,8 @@ enum DeleteCommand {
             options.namespace = namespace
             options.namespaceExplicit = parsed.last("--namespace") != nil
             options.selector = selector
+            // Deleting needs only the names: the fields are not sent anywhere.
+            options.fieldValidation = .ignore
             let candidates = try Applier.prepare(try Global.readManifests(parsed, io: &io, verb: "delete"), options: options)
             store = try Global.openStore(parsed, writable: true)
             targets = candidates.map { ($0.resource.key, $0.resource.type, $0.resource.name) }

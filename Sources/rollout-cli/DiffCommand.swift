@@ -36,8 +36,10 @@ enum DiffCommand {
         options.namespace = Global.namespace(parsed)
         options.namespaceExplicit = parsed.last("--namespace") != nil
         options.selector = try Global.selector(parsed)
+        // kubectl diff's dry-run requests name no field validation: the server's own, Warn.
+        options.fieldValidation = .warn
         let candidates = try Applier.prepare(try Global.readManifests(parsed, io: &io, verb: "diff"), options: options)
-        for warning in Applier.dumpWarnings(candidates) { io.err("Warning: \(warning)\n") }
+        for warning in candidates.flatMap(\.warnings) + Applier.dumpWarnings(candidates) { io.err("Warning: \(warning)\n") }
         let store = try Global.openStore(parsed, writable: false)
         defer { store.close() }
         let pairs = try ObjectDiff.pairs(candidates, store: store)

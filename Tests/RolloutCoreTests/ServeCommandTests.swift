@@ -229,6 +229,34 @@ final class ServeCommandTests: XCTestCase {
         }
     }
 
+    /// kubectl apply sends `fieldValidation=Strict` (its default `--validate=strict`): an
+    /// unknown field is refused with the strict decoder's words; `--validate=warn` sends Warn
+    /// and the field is dropped with a warning (apiserver `handlers/create.go`, `patch.go`).
+    func testKubectlFieldValidation() throws {
+        let directory = try temporaryDirectory(self, "serve-fields")
+        let server = try servedNewCluster("serve-fields-state", arguments: ["--speed", "0.000001"])
+        let file = directory.appendingPathComponent("web.yaml").path
+        try """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers:
+              - {name: app, image: 'web:1', imagePulPolicy: Always}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let strict = try kubectl(["apply", "-f", file], kubeconfig: server.kubeconfig)
+        XCTAssertNotEqual(strict.status, 0)
+        XCTAssertEqual(strict.err, "Error from server (BadRequest): error when creating \"\(file)\": Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.template.spec.containers[0].imagePulPolicy\"\n")
+        let warn = try kubectl(["apply", "-f", file, "--validate=warn"], kubeconfig: server.kubeconfig)
+        XCTAssertEqual(warn.status, 0, warn.err)
+        XCTAssertEqual(warn.err, "Warning: unknown field \"spec.template.spec.containers[0].imagePulPolicy\"\n")
+        XCTAssertEqual(try kubectl(["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0]}"], kubeconfig: server.kubeconfig).out.contains("imagePulPolicy"), false)
+    }
+
     /// kubectl's writes through the served API: apply (client-side: GET, then POST or a
     /// strategic merge PATCH), scale (the scale subresource), set image, rollout
     /// pause/resume/restart/history/undo (a JSON patch of the template), diff (a server-side

@@ -9,7 +9,7 @@ and what decoding into it and encoding it back (encoding/json) does to a zero va
 
 Codes: zs / zb / zn  an omitempty string, bool or number: dropped when "", false, 0 or null;
        k  kept as written (no omitempty, or a type that marshals itself: Time, Quantity,
-          IntOrString, Duration);
+          IntOrString, Duration, FieldsV1 — managedFields' raw JSON);
        o:T  a struct (never omitted), descended;  p:T / p  an omitempty pointer: dropped when null;
        n:T / n  a pointer without omitempty;  L:T / l:T  a slice with / without omitempty
        (empty or null dropped with it);  M:T / m:T  a map likewise.
@@ -40,7 +40,7 @@ TYPES = {"structs": structs, "aliases": aliases}
 
 d = TYPES
 structs, aliases = d['structs'], d['aliases']
-KEEP_TYPES = {'metav1.Time', 'Time', 'resource.Quantity', 'intstr.IntOrString', 'metav1.Duration', 'metav1.MicroTime', 'MicroTime', 'runtime.RawExtension', 'apiextensionsv1.JSON'}
+KEEP_TYPES = {'FieldsV1', 'metav1.FieldsV1', 'metav1.Time', 'Time', 'resource.Quantity', 'intstr.IntOrString', 'metav1.Duration', 'metav1.MicroTime', 'MicroTime', 'runtime.RawExtension', 'apiextensionsv1.JSON'}
 SCALARS = {'string', 'bool', 'int', 'int32', 'int64', 'float64', 'float32', 'uint', 'uint16', 'uint32', 'uint64', 'byte', 'types.UID', 'UID'}
 def base(t):
     t = re.sub(r'^(metav1|v1|corev1|batchv1|appsv1)\.', '', t)

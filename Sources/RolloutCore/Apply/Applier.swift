@@ -21,6 +21,8 @@ public struct ApplyOptions: Sendable {
     /// `-l`: only objects with matching labels are applied (and pruned).
     public var selector: LabelSelector?
     public var prune = false
+    /// `--validate`: what an unknown field does (strict, kubectl apply's default: refused).
+    public var fieldValidation: FieldValidation = .strict
 
     public init() {}
 }
@@ -162,13 +164,25 @@ public enum Applier {
             } else if resource.namespace == "" {
                 resource.namespace = nil
             }
+            // The API server's decoder finds the unknown fields before anything is validated:
+            // refused (strict), or dropped with a warning (warn) or silently (ignore).
+            let unknown = UnknownFields.find(resource)
+            if options.fieldValidation == .strict && !unknown.isEmpty {
+                problems.append(ValidationError(file: document.source, object: ObjectValidation.displayName(resource), errors: unknown.map { found in
+                    let key = found.path.components.last.flatMap { if case .key(let k) = $0 { k } else { nil } } ?? "\(found.path)"
+                    return FieldError(found.path, "strict decoding error: unknown field \"\(GoQuote.escapingControls(key, keepingLines: false))\""
+                                      + (found.suggestion.map { ", did you mean \"\($0)\"?" } ?? ""), location: found.path.location(in: document.node))
+                }))
+                continue
+            }
             var defaulted = resource
             Defaults.apply(to: &defaulted)
-            let (invalid, warnings) = ObjectValidation.check(defaulted, root: document.node, file: document.source)
+            var (invalid, warnings) = ObjectValidation.check(defaulted, root: document.node, file: document.source)
             if let invalid {
                 problems.append(invalid)
                 continue
             }
+            if options.fieldValidation == .warn { warnings += unknown.map { "unknown field \"\($0.path)\"" } }
             if let selector = options.selector, !selector.matches(resource.labels) { continue }
             // From here on a Secret holds only `data`: what is stored, recorded as last applied,
             // diffed and printed never has `stringData`.
@@ -197,11 +211,20 @@ public enum Applier {
         let annotation = (try? JSONWriter.string(recorded.value, keys: .sorted)).map { $0 + "\n" }
         desired.setAnnotation(lastAppliedAnnotation, annotation)
         if desired.type.hasStatus { desired.object["status"] = nil }
+        // The fields the type has no place for are not stored (the annotation keeps the
+        // configuration as written), nor taken from the last configuration into the patch: a
+        // live object's own (imported from a newer cluster) stay as they are.
+        UnknownFields.drop(&desired)
         guard let live else {
             Defaults.apply(to: &desired)
             return (desired, "created")
         }
-        let lastApplied = live.annotations[lastAppliedAnnotation].flatMap { try? JSONReader.parse($0) }
+        let lastApplied = live.annotations[lastAppliedAnnotation].flatMap { try? JSONReader.parse($0) }.map { value -> Value in
+            guard case .object(let object) = value else { return value }
+            var resource = Resource(object)
+            UnknownFields.drop(&resource)
+            return .object(resource.object)
+        }
         let builtIn = ResourceType.builtIn.contains { $0.storageKey == desired.type.storageKey }
         var mergedValue = ThreeWayMerge.merge(lastApplied: lastApplied, live: live.value, desired: desired.value, strategicLists: builtIn)
         if desired.type.hasStatus, case .object(var o) = mergedValue {

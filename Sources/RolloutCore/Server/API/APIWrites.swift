@@ -97,7 +97,8 @@ extension APIServer {
                     if try store.get(resource.key) == nil { break }
                 }
             }
-            return try self.createObject(resource, type: type, root: body.document.node, store: store, dryRun: dryRun) { object in
+            return try self.createObject(resource, type: type, root: body.document.node, store: store, dryRun: dryRun,
+                                         fieldValidation: request.parameter("fieldValidation")) { object in
                 FieldOwnership.recordUpdate(old: nil, new: &object, manager: manager, time: now.description, subresource: nil)
             }
         }
@@ -116,7 +117,7 @@ extension APIServer {
     /// Creates an object as the API server does: its namespace must exist, its name be free,
     /// no resourceVersion given; server fields and status dropped, defaults set, validated,
     /// admitted, stored (not with a dry run). `own` records who owns its fields.
-    func createObject(_ resource: Resource, type: ResourceType, root: YAMLNode, store: StateStore, dryRun: Bool,
+    func createObject(_ resource: Resource, type: ResourceType, root: YAMLNode, store: StateStore, dryRun: Bool, fieldValidation: String? = nil,
                       own: (inout Resource) -> Void) throws -> (Resource, [String]) {
         let namespaces = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name)
         if type.namespaced, !namespaces.contains(resource.namespace ?? "default") {
@@ -130,14 +131,31 @@ extension APIServer {
         for key in FieldOwnership.serverFields where object.metadata[key] != nil { object.metadata[key] = nil }
         if type.hasStatus { object.object["status"] = nil }
         object = Secret.foldingStringData(object)
+        let dropped = try Self.decodeFields(&object, validation: fieldValidation)
         Defaults.apply(to: &object)
-        let (invalid, warnings) = ObjectValidation.check(object, root: root, file: "")
+        var (invalid, warnings) = ObjectValidation.check(object, root: root, file: "")
         if let invalid { throw Self.invalid(type, name: object.name, invalid) }
+        warnings = dropped + warnings
         var (admitted, problems) = try Admission.admit(object, live: nil, root: root, source: "", store: store)
         if let first = problems.first { throw Self.invalid(type, name: object.name, first) }
         own(&admitted)
         if dryRun { return (admitted, warnings) }
         return (try Admission.persist(admitted, live: nil, manifest: resource, store: store), warnings)
+    }
+
+    /// The request's field validation (`fieldValidation`: Strict, Warn — the default — or
+    /// Ignore) on the fields the object's type has no place for: a 400 BadRequest worded as the
+    /// API server's strict decoder words it, or the fields dropped, with a warning each (Warn).
+    static func decodeFields(_ object: inout Resource, validation: String?) throws -> [String] {
+        let unknown = UnknownFields.find(object)
+        guard !unknown.isEmpty else { return [] }
+        if validation == "Strict" {
+            let version = object.apiVersion.split(separator: "/").last.map(String.init) ?? object.apiVersion
+            throw APIStatus.badRequest("\(object.kind) in version \"\(version)\" cannot be handled as a \(object.kind): strict decoding error: "
+                                       + unknown.map { "unknown field \"\($0.path)\"" }.joined(separator: ", "))
+        }
+        UnknownFields.drop(&object)
+        return validation == "Ignore" ? [] : unknown.map { "unknown field \"\($0.path)\"" }
     }
 
     // MARK: update and patch
@@ -250,10 +268,12 @@ extension APIServer {
                 if manager != nil && !setsOwners { object.metadata["managedFields"] = live.metadata["managedFields"] }
                 object = Secret.foldingStringData(object)
             }
+            let dropped = try Self.decodeFields(&object, validation: request.parameter("fieldValidation"))
             Defaults.apply(to: &object)
             let document = try document(of: object)
-            let (invalid, warnings) = ObjectValidation.check(object, root: document.node, file: "")
+            var (invalid, warnings) = ObjectValidation.check(object, root: document.node, file: "")
             if let invalid { throw Self.invalid(type, name: name, invalid) }
+            warnings = dropped + warnings
             var (admitted, problems) = try Admission.admit(object, live: live, root: document.node, source: "", store: store)
             if let first = problems.first { throw Self.invalid(type, name: name, first) }
             if let manager, admitted != live, !setsOwners {

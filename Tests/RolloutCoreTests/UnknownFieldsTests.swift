@@ -1,0 +1,102 @@
+@testable import RolloutCore
+import XCTest
+
+/// Fields a kind's API type has no place for. The API server's decoder reports each (apimachinery
+/// `runtime/serializer/json`: `strict decoding error: unknown field "<path>"`); the request's
+/// field validation decides (apiserver `handlers/create.go`, `patch.go`): Strict — kubectl apply's
+/// and create's default `--validate=strict` — refuses the object, Warn (the server's default, as
+/// kubectl diff's requests get) drops each with the warning `unknown field "<path>"`, Ignore drops
+/// them silently.
+final class UnknownFieldsTests: XCTestCase {
+    func resource(_ yaml: String) throws -> Resource {
+        Resource(try XCTUnwrap(try ManifestDecoder.decode([ManifestSource(name: "u", bytes: Array(yaml.utf8))]).documents.first?.value.objectValue))
+    }
+
+    static let manifest = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web, lables: {app: web}}
+    spec:
+      replica: 2
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          containers:
+          - name: app
+            image: web
+            imagePulPolicy: Always
+            ImagePullPolicy: Always
+            resources: {requests: {cpu: 100m}}
+            readinessProbe: {httpGet: {path: /, port: 80, shceme: HTTP}}
+          volumes:
+          - name: data
+            emptyDir: {}
+            sizeLimit: 1Gi
+      zzz: 1
+    """
+
+    func testEveryUnknownFieldIsFoundWithItsPathAndTheFieldMeant() throws {
+        let found = UnknownFields.find(try resource(Self.manifest))
+        XCTAssertEqual(found.map { "\($0.path)" }, [
+            "metadata.lables", "spec.replica", "spec.template.spec.containers[0].imagePulPolicy", "spec.template.spec.containers[0].ImagePullPolicy",
+            "spec.template.spec.containers[0].readinessProbe.httpGet.shceme", "spec.template.spec.volumes[0].sizeLimit", "spec.zzz",
+        ])
+        XCTAssertEqual(found.map(\.suggestion), ["labels", "replicas", "imagePullPolicy", "imagePullPolicy", "scheme", nil, nil])
+        // Maps of free keys (labels, requests) and self-marshalling values (a Quantity, an
+        // IntOrString port) have no fields to be unknown.
+        var dropped = try resource(Self.manifest)
+        UnknownFields.drop(&dropped)
+        XCTAssertEqual(UnknownFields.find(dropped), [])
+        XCTAssertNil(dropped.value.at("spec", "replica"))
+        XCTAssertEqual(dropped.value.at("spec", "template", "spec", "containers")?.arrayValue?.first?.at("resources", "requests", "cpu"), .string("100m"))
+        // A kind whose type is not in the table keeps what it is given.
+        XCTAssertEqual(UnknownFields.find(try resource("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec: {rulez: []}\n")), [])
+        XCTAssertEqual(UnknownFields.distance(Array("kitten".utf8), Array("sitting".utf8)), 3)
+    }
+
+    func testValidateFlagStrictWarnAndIgnore() throws {
+        let dir = try temporaryDirectory(self)
+        let state = dir.appendingPathComponent("state").path
+        let file = dir.appendingPathComponent("web.yaml").path
+        let manifest = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers:
+              - name: app
+                image: web
+                imagePulPolicy: Always
+        """
+        try manifest.write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["--state", state, "cluster", "init", "--profile", "bare"]).status, 0)
+        let strict = try RolloutRun.run(["--state", state, "apply", "-f", file])
+        XCTAssertEqual(strict.status, 2)
+        XCTAssertEqual(strict.stderr, "error: \(file): deployment.apps/web: spec.template.spec.containers[0].imagePulPolicy: strict decoding error: unknown field \"imagePulPolicy\", did you mean \"imagePullPolicy\"? (line 12, column 25)\n")
+        XCTAssertEqual(try RolloutRun.run(["--state", state, "get", "deploy"]).stderr, "No resources found in default namespace.\n", "nothing applied")
+        XCTAssertEqual(try RolloutRun.run(["--state", state, "lint", "-f", file]).status == 0, false, "lint refuses it too")
+        let bad = try RolloutRun.run(["--state", state, "apply", "-f", file, "--validate=maybe"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertEqual(bad.stderr, "error: invalid - validate option \"maybe\"; must be one of: strict (or true), warn, ignore (or false)\n")
+        let warn = try RolloutRun.run(["--state", state, "apply", "-f", file, "--validate=warn"])
+        XCTAssertEqual(warn.status, 0, warn.stderr)
+        XCTAssertEqual(warn.stderr, "Warning: unknown field \"spec.template.spec.containers[0].imagePulPolicy\"\n")
+        XCTAssertEqual(warn.stdout, "deployment.apps/web created\n")
+        let stored = try RolloutRun.run(["--state", state, "get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0]}"]).stdout
+        XCTAssertFalse(stored.contains("imagePulPolicy"), stored)
+        // kubectl diff's requests get the server's default, Warn: a warning, and no difference.
+        let diff = try RolloutRun.run(["--state", state, "diff", "-f", file])
+        XCTAssertEqual(diff.status, 0, diff.stdout)
+        XCTAssertEqual(diff.stderr, "Warning: unknown field \"spec.template.spec.containers[0].imagePulPolicy\"\n")
+        let ignore = try RolloutRun.run(["--state", state, "apply", "-f", file, "--validate=false"])
+        XCTAssertEqual(ignore.stderr, "")
+        XCTAssertEqual(ignore.stdout, "deployment.apps/web unchanged\n")
+        // Deleting by file reads only the names.
+        XCTAssertEqual(try RolloutRun.run(["--state", state, "delete", "-f", file]).stdout, "deployment.apps \"web\" deleted\n")
+    }
+}
