@@ -3,9 +3,10 @@ import XCTest
 @testable import RolloutCore
 
 /// A bare cluster (no add-ons) of `nodes` nodes in a temporary state, `yaml` applied, loaded.
-func bareCluster(_ test: XCTestCase, nodes: Int, _ yaml: String) throws -> (StateStore, Cluster) {
-    let store = try StateStore(directory: try temporaryDirectory(test).appendingPathComponent("s").path, writable: true,
-                               newCluster: ClusterSpec(profile: .bare, nodes: nodes))
+func bareCluster(_ test: XCTestCase, nodes: Int, zones: [String] = [], _ yaml: String) throws -> (StateStore, Cluster) {
+    var spec = ClusterSpec(profile: .bare, nodes: nodes)
+    spec.zones = zones
+    let store = try StateStore(directory: try temporaryDirectory(test).appendingPathComponent("s").path, writable: true, newCluster: spec)
     test.addTeardownBlock { store.close() }
     try applyYAML(yaml, to: store)
     return (store, try Cluster(store: store))

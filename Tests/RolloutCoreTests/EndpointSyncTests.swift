@@ -60,21 +60,50 @@ final class EndpointSyncTests: XCTestCase {
             let subsets = target?.subsets ?? c.endpoints[endpointsKey]?.object["subsets"] ?? .array([])
             let endpoints = target?.endpoints ?? EndpointsController.publishedEndpoints(endpointsKey, in: c)
             XCTAssertEqual(subsets, EndpointsController.desiredSubsets(service, pods: pods).subsets, "\(context): subsets of \(key.name)")
-            XCTAssertEqual(endpoints, .array(EndpointSliceController.desiredEndpoints(service, pods: pods)), "\(context): endpoints of \(key.name)")
+            XCTAssertEqual(endpoints, .array(EndpointSliceController.desiredEndpoints(service, pods: pods, zones: EndpointsController.NodeZones(c))),
+                           "\(context): endpoints of \(key.name)")
         }
         for pod in c.pods.values {
             if let kept = pod.endpointValues.address, kept.stamp == pod.addressStamp {
                 XCTAssertEqual(kept.value, EndpointsController.address(for: pod, ip: pod.ip ?? ""), "\(context): address kept by \(pod.name)")
             }
             if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp {
-                XCTAssertEqual(kept.value, EndpointSliceController.endpoint(for: pod, ip: pod.ip ?? "", publishNotReady: kept.publishNotReady),
+                XCTAssertEqual(kept.value, EndpointSliceController.endpoint(for: pod, ip: pod.ip ?? "", publishNotReady: kept.publishNotReady,
+                                                                            zone: EndpointsController.NodeZones(c)?.zone(of: pod)),
                                "\(context): endpoint kept by \(pod.name)")
             }
         }
     }
 
     func testServicesSyncedSideBySideMakeWhatTheirPodsShow() throws {
-        let (store, first) = try bareCluster(self, nodes: 4, yaml(image: "app:1"))
+        try roll(zones: [])
+    }
+
+    /// On nodes labelled with zones, each endpoint names its node's (podToEndpoint: `zone` from
+    /// the node's `topology.kubernetes.io/zone`), and a saved state reads back the same.
+    func testEndpointsNameTheirNodesZones() throws {
+        let c = try roll(zones: ["a", "b"])
+        let zoneOfNode = Dictionary(uniqueKeysWithValues: c.nodes.map { ($0.name, $0.labels["topology.kubernetes.io/zone"]) })
+        XCTAssertEqual(Set(zoneOfNode.values.compactMap { $0 }), ["a", "b"])
+        var named = 0
+        for (key, slices) in c.endpointSlices where key.name == "tier" {
+            for endpoint in slices.flatMap({ $0.object["endpoints"]?.arrayValue ?? [] }) {
+                let node = try XCTUnwrap(endpoint["nodeName"]?.stringValue)
+                XCTAssertEqual(endpoint["zone"]?.stringValue, zoneOfNode[node] ?? nil, "endpoint on \(node)")
+                named += 1
+            }
+        }
+        XCTAssertEqual(named, 48)
+        try c.save()
+        try c.store.commit()
+        let reloaded = try Cluster(store: c.store)
+        func endpoints(_ c: Cluster) -> [ObjectKey: [Value]] { c.endpointSlices.mapValues { $0.flatMap { $0.object["endpoints"]?.arrayValue ?? [] } } }
+        XCTAssertEqual(endpoints(reloaded), endpoints(c))
+    }
+
+    @discardableResult
+    private func roll(zones: [String]) throws -> Cluster {
+        let (store, first) = try bareCluster(self, nodes: 4, zones: zones, yaml(image: "app:1"))
         var instants = 0
         _ = EventLoop.run(first, timeout: Duration(seconds: 40), until: { _ in false }) { c in
             instants += 1
@@ -92,5 +121,6 @@ final class EndpointSyncTests: XCTestCase {
         XCTAssertTrue(ready.allSatisfy { $0.template["spec"]?["containers"]?.arrayValue?.first?["image"] == .string("app:2") })
         let tier = ObjectKey(type: Cluster.endpointsType.storageKey, namespace: "default", name: "tier")
         XCTAssertEqual(c.endpoints[tier]?.object["subsets"]?.arrayValue?.first?["addresses"]?.arrayValue?.count, 48)
+        return c
     }
 }

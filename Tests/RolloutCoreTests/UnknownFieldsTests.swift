@@ -50,8 +50,14 @@ final class UnknownFieldsTests: XCTestCase {
         XCTAssertEqual(UnknownFields.find(dropped), [])
         XCTAssertNil(dropped.value.at("spec", "replica"))
         XCTAssertEqual(dropped.value.at("spec", "template", "spec", "containers")?.arrayValue?.first?.at("resources", "requests", "cpu"), .string("100m"))
-        // A kind whose type is not in the table keeps what it is given.
-        XCTAssertEqual(UnknownFields.find(try resource("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec: {rulez: []}\n")), [])
+        // A budget's misspelt minimum (which left it protecting nothing), an Ingress's rules.
+        XCTAssertEqual(UnknownFields.find(try resource("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: b}\nspec: {minAvailabe: 1}\n")),
+                       [UnknownFields.Found(path: FieldPath("spec.minAvailabe"), suggestion: "minAvailable")])
+        XCTAssertEqual(UnknownFields.find(try resource("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec: {rulez: []}\n")).map(\.suggestion), ["rules"])
+        // autoscaling/v2's type is known; v1's (another shape), and a kind of no table, keep what they are given.
+        XCTAssertEqual(UnknownFields.find(try resource("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec: {targetCPUUtilizationPercentage: 50}\n")).count, 1)
+        XCTAssertEqual(UnknownFields.find(try resource("apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec: {targetCPUUtilizationPercentage: 50}\n")), [])
+        XCTAssertEqual(UnknownFields.find(try resource("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {anything: 1}\n")), [])
         XCTAssertEqual(UnknownFields.distance(Array("kitten".utf8), Array("sitting".utf8)), 3)
     }
 

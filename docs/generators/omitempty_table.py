@@ -3,9 +3,11 @@
 k8s.io/api and apimachinery v0.32.9 reachable from the kinds rollout prunes, its JSON fields
 and what decoding into it and encoding it back (encoding/json) does to a zero value.
 
-    git -C <k8s.io/api> show v0.32.9:core/v1/types.go > core.go   (apps/v1, batch/v1 likewise;
+    git -C <k8s.io/api> show v0.32.9:core/v1/types.go > core.go   (apps/v1, batch/v1,
+    networking/v1, policy/v1, autoscaling/v2, rbac/v1, storage/v1, scheduling/v1 likewise;
     git -C <apimachinery> show v0.32.9:pkg/apis/meta/v1/types.go > meta.go)
-    python3 docs/generators/omitempty_table.py core.go apps.go batch.go meta.go > table.txt
+    python3 docs/generators/omitempty_table.py core.go apps.go batch.go networking.go policy.go \
+        autoscaling.go rbac.go storage.go scheduling.go meta.go > table.txt
 
 Codes: zs / zb / zn  an omitempty string, bool or number: dropped when "", false, 0 or null;
        k  kept as written (no omitempty, or a type that marshals itself: Time, Quantity,
@@ -16,7 +18,10 @@ Codes: zs / zb / zn  an omitempty string, bool or number: dropped when "", false
 """
 import json, re, sys
 files = sys.argv[1:]
-ROOTS = ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service", "PersistentVolumeClaim", "ConfigMap", "Secret", "ServiceAccount", "Namespace"]
+ROOTS = ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service", "PersistentVolumeClaim", "ConfigMap", "Secret", "ServiceAccount", "Namespace",
+         "PersistentVolume", "Node", "Endpoints", "LimitRange", "ResourceQuota", "ReplicationController", "PodTemplate", "ControllerRevision",
+         "Ingress", "IngressClass", "NetworkPolicy", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Role", "RoleBinding", "ClusterRole",
+         "ClusterRoleBinding", "StorageClass", "PriorityClass"]
 structs = {}   # name -> list of (goField, goType, jsonTag)
 aliases = {}   # name -> underlying type
 for f in files:

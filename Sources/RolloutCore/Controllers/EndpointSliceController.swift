@@ -15,15 +15,16 @@ enum EndpointSliceController {
     /// that have an IP. `endpoint` makes each one (`endpoint(for:ip:publishNotReady:)`, or a
     /// kept copy of what it made).
     /// `order`: the pods' indices in that order, when already found.
-    static func desiredEndpoints(_ service: Resource, pods: [SimPod], order: [Int]? = nil,
-                                 endpoint: (SimPod, String, Bool, String?) -> Value = { endpoint(for: $0, ip: $1, publishNotReady: $2, hostname: $3) }) -> [Value] {
+    static func desiredEndpoints(_ service: Resource, pods: [SimPod], order: [Int]? = nil, zones: EndpointsController.NodeZones? = nil,
+                                 endpoint: ((SimPod, String, Bool, String?) -> Value)? = nil) -> [Value] {
+        let make = endpoint ?? { Self.endpoint(for: $0, ip: $1, publishNotReady: $2, hostname: $3, zone: zones?.zone(of: $0)) }
         let publishNotReady = publishesNotReady(service)
         var result: [Value] = []
         result.reserveCapacity(pods.count)
         for i in order ?? EndpointAddressOrder.sortedIndices(count: pods.count, address: { pods[$0].ip ?? "" }) {
             let pod = pods[i]
             guard let ip = pod.ip else { continue }
-            result.append(endpoint(pod, ip, publishNotReady, EndpointsController.hostname(of: pod, in: service)))
+            result.append(make(pod, ip, publishNotReady, EndpointsController.hostname(of: pod, in: service)))
         }
         return result
     }
@@ -36,17 +37,21 @@ enum EndpointSliceController {
     /// One pod's endpoint (`podToEndpoint`).
     /// What does not change is shared: the conditions (eight ways to be), the pod's
     /// `targetRef` (`SimPod.targetRef`).
-    static func endpoint(for pod: SimPod, ip: String, publishNotReady: Bool, hostname: String? = nil) -> Value {
+    /// `zone`: the pod's node's `topology.kubernetes.io/zone` label, when it has one.
+    static func endpoint(for pod: SimPod, ip: String, publishNotReady: Bool, hostname: String? = nil, zone: String? = nil) -> Value {
         // (As one literal of its final size: one allocation, where an array reserved and
         // appended to went through the growing path.)
         let addresses = Object.Member(key: "addresses", value: .array([.string(ip)]))
         let conditions = Object.Member(key: "conditions", value: Conditions(pod, publishNotReady: publishNotReady).value)
         let targetRef = Object.Member(key: "targetRef", value: pod.targetRef)
-        // ShouldSetHostname: the pod's hostname, for the Service its subdomain names.
-        if let hostname {
-            var members = [addresses, conditions, Object.Member(key: "hostname", value: .string(hostname))]
+        // ShouldSetHostname: the pod's hostname, for the Service its subdomain names; and
+        // podToEndpoint's zone, from the node's label.
+        if hostname != nil || zone != nil {
+            var members = [addresses, conditions]
+            if let hostname { members.append(Object.Member(key: "hostname", value: .string(hostname))) }
             if let node = pod.nodeName { members.append(Object.Member(key: "nodeName", value: .string(node))) }
             members.append(targetRef)
+            if let zone { members.append(Object.Member(key: "zone", value: .string(zone))) }
             return .object(Object(members))
         }
         if let node = pod.nodeName {

@@ -25,6 +25,7 @@ enum EndpointsController {
     static func sync(in c: Cluster) -> Bool {
         guard c.servicePods.hasDirty else { return false }
         var jobs: [Job] = []
+        let zones = NodeZones(c)
         for key in c.servicePods.takeDirty() {
             let touched = c.servicePods.takeTouched(key)
             guard let service = c.services[key] else {
@@ -38,7 +39,7 @@ enum EndpointsController {
             for pod in touched { pod.keepTargetRef() }
             var selected: [SimPod]?
             if kept == nil || kept?.service != service { selected = selectedPods(key, in: c) }
-            jobs.append(Job(key: key, service: service, number: c.servicePods.number(of: key), touched: touched, book: kept, selected: selected))
+            jobs.append(Job(key: key, service: service, number: c.servicePods.number(of: key), touched: touched, book: kept, selected: selected, zones: zones))
         }
         // Each job moved out of the list to its task (a placeholder left behind), so that its
         // book's lists are its own and change in place there, not copied.
@@ -65,7 +66,7 @@ enum EndpointsController {
                 precondition(selected.count == book.members.count && zip(selected, book.members).allSatisfy { $0 === $1.pod }, "endpoints of \(key.name): followed pods differ")
                 let fresh = desiredSubsets(book.service, pods: selected)
                 precondition(fresh.subsets == update.subsets && fresh.overCapacity == update.overCapacity, "endpoints of \(key.name): followed subsets differ")
-                precondition(Value.array(EndpointSliceController.desiredEndpoints(book.service, pods: selected)) == update.endpoints, "endpoints of \(key.name): followed endpoints differ")
+                precondition(Value.array(EndpointSliceController.desiredEndpoints(book.service, pods: selected, zones: zones)) == update.endpoints, "endpoints of \(key.name): followed endpoints differ")
                 #endif
                 c.servicePods.dropGonePods(of: key, live: book.members.count)
             }
@@ -109,6 +110,26 @@ enum EndpointsController {
         var touched: [SimPod] = []
         var book: EndpointBook?
         var selected: [SimPod]?
+        /// The nodes' zones, when some node has one (`NodeZones`).
+        var zones: NodeZones?
+    }
+
+    /// Where each node is and its zone, read by the syncs side by side (the arrays shared, not
+    /// copied): an endpoint names its pod's node's zone (podToEndpoint).
+    struct NodeZones: @unchecked Sendable {
+        var nodes: [SimNode]
+        var index: StringMap<Int>
+
+        init?(_ c: Cluster) {
+            guard c.hasZonedNodes else { return nil }
+            nodes = c.nodes
+            index = c.nodeIndex
+        }
+
+        func zone(of pod: SimPod) -> String? {
+            guard let name = pod.nodeName, let i = index[name], i < nodes.count, !nodes[i].zone.isEmpty else { return nil }
+            return nodes[i].zone
+        }
     }
 
     /// What one Service's sync made, with the addresses and endpoints to keep on its pods.
@@ -132,13 +153,14 @@ enum EndpointsController {
     private static func make(_ job: inout Job) -> Outcome {
         var made = MadeValues()
         let service = job.service
+        let zones = job.zones
         let publishNotReady = EndpointSliceController.publishesNotReady(service)
         if var book = job.book, book.service == service, let change = book.change(job.touched) {
             // The pods that changed are followed into the kept lists and orders.
             job.book = nil
             if change.isEmpty { return Outcome(result: .unchanged(job.key, book), made: made) }
             book.apply(change) { pod, ip in
-                (made.endpoint(pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname(of: pod, in: service)),
+                (made.endpoint(pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname(of: pod, in: service), zone: zones?.zone(of: pod)),
                  EndpointSliceController.Conditions(pod, publishNotReady: publishNotReady).bits)
             }
             // (A book that can say what changed has its orders; were they lost, the endpoints
@@ -172,7 +194,7 @@ enum EndpointsController {
         // Each pod's address and endpoint are made again only when what they show moved.
         let subsets = desiredSubsets(service, pods: selected, order: orders.tieBroken, address: { made.address($0, ip: $1, hostname: $2) })
         let endpoints = EndpointSliceController.desiredEndpoints(service, pods: selected, order: orders.stable) { pod, ip, _, hostname in
-            made.endpoint(pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname)
+            made.endpoint(pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname, zone: zones?.zone(of: pod))
         }
         let conditions = orders.stable.map { EndpointSliceController.Conditions(selected[$0], publishNotReady: publishNotReady).bits }
         let handles = orders.stable.map { Int32(exactly: selected[$0].handle) ?? -1 }
@@ -204,10 +226,11 @@ enum EndpointsController {
         }
 
         /// A pod's slice endpoint, as made when its `endpointStamp` was last what it is.
-        mutating func endpoint(_ pod: SimPod, ip: String, publishNotReady: Bool, hostname: String?) -> Value {
-            if let hostname { return EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname) }
+        /// (A pod's zone is its node's, which moves only with its node: kept with the rest.)
+        mutating func endpoint(_ pod: SimPod, ip: String, publishNotReady: Bool, hostname: String?, zone: @autoclosure () -> String?) -> Value {
+            if let hostname { return EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady, hostname: hostname, zone: zone()) }
             if let kept = pod.endpointValues.endpoint, kept.stamp == pod.endpointStamp, kept.publishNotReady == publishNotReady { return kept.value }
-            let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady)
+            let value = EndpointSliceController.endpoint(for: pod, ip: ip, publishNotReady: publishNotReady, zone: zone())
             endpoints.append((pod, pod.endpointStamp, publishNotReady, value))
             return value
         }

@@ -53,21 +53,37 @@ enum OmitEmpty {
         return result
     }()
 
-    /// The root struct of each kind pruned, by API group and kind.
-    static func root(group: String, kind: String) -> String? {
-        switch (group, kind) {
-        case ("", "Pod"), ("", "Service"), ("", "PersistentVolumeClaim"), ("", "ConfigMap"), ("", "Secret"), ("", "ServiceAccount"),
-             ("", "Namespace"), ("apps", "Deployment"), ("apps", "ReplicaSet"), ("apps", "StatefulSet"), ("apps", "DaemonSet"),
-             ("batch", "Job"), ("batch", "CronJob"):
-            return kind
+    /// The root struct of each kind pruned, by API group and kind (and version where a group
+    /// serves two of different shapes: only autoscaling/v2's HorizontalPodAutoscaler is known).
+    static func root(group: String, version: String, kind: String) -> String? {
+        switch group {
+        case "": return coreKinds.contains(kind) ? kind : nil
+        case "apps": return ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ControllerRevision"].contains(kind) ? kind : nil
+        case "batch": return ["Job", "CronJob"].contains(kind) ? kind : nil
+        case "networking.k8s.io": return ["Ingress", "IngressClass", "NetworkPolicy"].contains(kind) ? kind : nil
+        case "policy": return kind == "PodDisruptionBudget" ? kind : nil
+        case "autoscaling": return kind == "HorizontalPodAutoscaler" && version == "v2" ? kind : nil
+        case "rbac.authorization.k8s.io": return ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"].contains(kind) ? kind : nil
+        case "storage.k8s.io": return kind == "StorageClass" ? kind : nil
+        case "scheduling.k8s.io": return kind == "PriorityClass" ? kind : nil
         default: return nil
         }
+    }
+
+    static let coreKinds: Set<String> = ["Pod", "Service", "PersistentVolumeClaim", "PersistentVolume", "ConfigMap", "Secret", "ServiceAccount",
+                                         "Namespace", "Node", "Endpoints", "LimitRange", "ResourceQuota", "ReplicationController", "PodTemplate"]
+
+    /// (The version as the object writes it: the registry knows one version per kind.)
+    static func root(of resource: Resource) -> String? {
+        let apiVersion = resource.object["apiVersion"]?.stringValue ?? ""
+        let version = apiVersion.split(separator: "/").last.map(String.init) ?? apiVersion
+        return root(group: resource.type.group, version: version, kind: resource.kind)
     }
 
     /// Prunes a resource's metadata and everything but its `status` (and its `apiVersion` and
     /// `kind`, which say what it is).
     static func prune(_ resource: inout Resource) {
-        guard let root = root(group: resource.type.group, kind: resource.kind), let fields = fields[root] else { return }
+        guard let root = root(of: resource), let fields = fields[root] else { return }
         var object = resource.object
         var changed = false
         for member in object.members where !["status", "apiVersion", "kind"].contains(member.key) {

@@ -27,6 +27,12 @@ public final class Cluster {
     }
     /// Where each node is in `nodes`, by name (the nodes keep their places).
     var nodeIndex: StringMap<Int> = [:]
+    /// Whether some node has a zone (then endpoints name theirs), as of `zonesAt` changes.
+    private var zonedNodes = (at: -1, any: false)
+    var hasZonedNodes: Bool {
+        if zonedNodes.at != nodeChanges { zonedNodes = (nodeChanges, nodes.contains { !$0.zone.isEmpty }) }
+        return zonedNodes.any
+    }
 
     /// Each node's place by name, the first of a name kept.
     private static func index(of nodes: [SimNode]) -> StringMap<Int> {
@@ -1585,7 +1591,7 @@ public struct SimNode: Sendable {
     public var imagePull: Duration
     /// The node's InternalIP address.
     public var internalIP: String?
-    public var labels: [String: String]
+    public var labels: [String: String] { didSet { zone = labels[Self.zoneLabel] ?? "" } }
     /// `spec.taints`.
     var taints: [Taint]
     /// Every allocatable resource (cpu in millicores, the others in units): extended resources
@@ -1599,8 +1605,10 @@ public struct SimNode: Sendable {
     public var created: Timestamp
     /// `spec.podCIDR`, where its pods get their addresses.
     var podRange: PodRange?
-    /// `topology.kubernetes.io/zone`, "" without one: the node lifecycle controller's zones.
-    public var zone: String { labels["topology.kubernetes.io/zone"] ?? "" }
+    /// `topology.kubernetes.io/zone`, "" without one: the node lifecycle controller's zones,
+    /// and its pods' endpoints' (kept as the labels change: every endpoint made reads it).
+    public private(set) var zone: String
+    static let zoneLabel = "topology.kubernetes.io/zone"
 
     public static let defaultContainerStart = Duration(seconds: 1)
     public static let defaultImagePull = Duration(seconds: 3)
@@ -1620,6 +1628,7 @@ public struct SimNode: Sendable {
         maxPods = node.allocatable["pods"]?.integerValue ?? 110
         unschedulable = node.unschedulable
         labels = resource.labels
+        zone = resource.labels[Self.zoneLabel] ?? ""
         taints = (resource.value.at("spec", "taints")?.arrayValue ?? []).map { t in
             Taint(key: t["key"]?.stringValue ?? "", value: t["value"]?.stringValue ?? "", effect: t["effect"]?.stringValue ?? "")
         }

@@ -29,7 +29,7 @@ enum UnknownFields {
 
     /// Every unknown field of the object, in the order written.
     static func find(_ resource: Resource) -> [Found] {
-        guard let root = OmitEmpty.root(group: resource.type.group, kind: resource.kind) else { return [] }
+        guard let root = OmitEmpty.root(of: resource) else { return [] }
         var found: [Found] = []
         walk(.object(resource.object), type: root, at: FieldPath(), into: &found)
         return found
@@ -37,7 +37,7 @@ enum UnknownFields {
 
     /// The object without its unknown fields (what Warn and Ignore store).
     static func drop(_ resource: inout Resource) {
-        guard let root = OmitEmpty.root(group: resource.type.group, kind: resource.kind),
+        guard let root = OmitEmpty.root(of: resource),
               case .object(let object)? = dropped(.object(resource.object), type: root) else { return }
         resource.object = object
     }

@@ -186,11 +186,22 @@ public struct JSONReader {
             guard let name = plainString() else { return nil }
             node = name
         }
-        guard take(",\"targetRef\":"), let ref = podReference(), take("}") else { return nil }
+        guard take(",\"targetRef\":"), let ref = podReference() else { return nil }
+        var zone: String?
+        if take(",\"zone\":") {
+            guard let z = plainString() else { return nil }
+            zone = z
+        }
+        guard take("}") else { return nil }
         let addresses = Object.Member(key: "addresses", value: .array([.string(ip)]))
         let conditions = Object.Member(key: "conditions",
                                        value: EndpointSliceController.Conditions(ready: ready, serving: serving, terminating: terminating).value)
         let targetRef = Object.Member(key: "targetRef", value: ref)
+        if let zone {
+            var members = [addresses, conditions]
+            if let node { members.append(Object.Member(key: "nodeName", value: .string(node))) }
+            return .object(Object(members + [targetRef, Object.Member(key: "zone", value: .string(zone))]))
+        }
         guard let node else { return .object(Object([addresses, conditions, targetRef])) }
         return .object(Object([addresses, conditions, Object.Member(key: "nodeName", value: .string(node)), targetRef]))
     }

@@ -126,7 +126,14 @@ public enum JSONWriter {
     /// the 150,000-pod roll's save.) Debug builds (the tests) write each one both ways and
     /// check it.
     private static func writeControllersEndpoint(_ object: Object, into out: inout ByteSink) -> Bool {
-        let m = object.members
+        var m = object.members[...]
+        // A slice's endpoint names its node's zone last, when the node has one.
+        var zone: String?
+        if let last = m.last, last.key == "zone" {
+            guard case .string(let z) = last.value else { return false }
+            zone = z
+            m = m.dropLast()
+        }
         guard m.count == 3 || m.count == 4 else { return false }
         #if DEBUG
         let start = out.written
@@ -158,10 +165,10 @@ public enum JSONWriter {
             out.append(",\"terminating\":")
             out.append(conditions.terminating ? "true" : "false")
             out.append(UInt8(ascii: "}"))
-            writeEnd(node: node, pod: pod, into: &out)
+            writeEnd(node: node, pod: pod, zone: zone, into: &out)
             return true
         }
-        guard m.count == 3, m[0].key == "ip", case .string(let ip) = m[0].value, m[1].key == "nodeName", case .string(let node) = m[1].value,
+        guard zone == nil, m.count == 3, m[0].key == "ip", case .string(let ip) = m[0].value, m[1].key == "nodeName", case .string(let node) = m[1].value,
               m[2].key == "targetRef", case .object(let ref) = m[2].value, let pod = podReference(ref) else { return false }
         out.append("{\"ip\":")
         writeString(ip, into: &out)
@@ -171,7 +178,7 @@ public enum JSONWriter {
 
     /// An endpoint's or address's last members — its node, when it has one, and the pod's
     /// reference — and its closing brace.
-    private static func writeEnd(node: String?, pod: (name: String, namespace: String, uid: String), into out: inout ByteSink) {
+    private static func writeEnd(node: String?, pod: (name: String, namespace: String, uid: String), zone: String? = nil, into out: inout ByteSink) {
         if let node {
             out.append(",\"nodeName\":")
             writeString(node, into: &out)
@@ -182,7 +189,12 @@ public enum JSONWriter {
         writeString(pod.namespace, into: &out)
         out.append(",\"uid\":")
         writeString(pod.uid, into: &out)
-        out.append("}}")
+        out.append(UInt8(ascii: "}"))
+        if let zone {
+            out.append(",\"zone\":")
+            writeString(zone, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// An endpoint's conditions in the controller's form (`ready`, `serving`, `terminating`,
