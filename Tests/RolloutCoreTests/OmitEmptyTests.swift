@@ -117,6 +117,18 @@ final class OmitEmptyTests: XCTestCase {
         XCTAssertEqual(OmitEmptyTable.structs["PodSpec"]?.contains("hostNetwork=zb "), true)
         XCTAssertEqual(OmitEmptyTable.structs["DeploymentSpec"]?.contains("minReadySeconds=zn "), true)
         XCTAssertEqual(OmitEmptyTable.structs["PodSpec"]?.contains(" containers=l:Container "), true, "containers has no omitempty")
+        // Every entry of the table read, each as its code says.
+        for (name, text) in OmitEmptyTable.structs {
+            XCTAssertEqual(OmitEmpty.fields[name]?.count, text.split(separator: " ").count, name)
+        }
+        guard case .collection("Container", omitEmpty: false)? = OmitEmpty.fields["PodSpec"]?["containers"],
+              case .bool? = OmitEmpty.fields["PodSpec"]?["hostNetwork"], case .number? = OmitEmpty.fields["DeploymentSpec"]?["minReadySeconds"],
+              case .string? = OmitEmpty.fields["Container"]?["image"], case .pointer("Probe", omitEmpty: true)? = OmitEmpty.fields["Container"]?["readinessProbe"],
+              case .pointer("LabelSelector", omitEmpty: false)? = OmitEmpty.fields["DeploymentSpec"]?["selector"],
+              case .pointer(nil, omitEmpty: true)? = OmitEmpty.fields["DeploymentSpec"]?["replicas"],
+              case .keep? = OmitEmpty.fields["Container"]?["name"], case .object("ObjectMeta")? = OmitEmpty.fields["Deployment"]?["metadata"] else {
+            return XCTFail("a code read wrongly")
+        }
     }
 
     /// The verdict: a Deployment applied again with `hostNetwork: false` and `env: []` written
