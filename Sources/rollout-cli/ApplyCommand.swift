@@ -109,8 +109,8 @@ enum ApplyCommand {
         for (i, outcome) in outcomes.enumerated() {
             switch output {
             // kubectl's printers, once per object: YAML documents separated by `---`, JSON objects one after another.
-            case "yaml"?: io.out((i > 0 ? "---\n" : "") + YAMLWriter.string(outcome.resource.value))
-            case "json"?: io.out(try JSONWriter.string(outcome.resource.value, style: .pretty, keys: .sorted) + "\n")
+            case "yaml"?: io.out((i > 0 ? "---\n" : "") + YAMLWriter.string(WireForm.value(outcome.resource.value)))
+            case "json"?: io.out(try JSONWriter.string(WireForm.value(outcome.resource.value), style: .pretty, keys: .sorted) + "\n")
             case "name"?: io.out(outcome.object + "\n")
             default: io.out(outcome.line + "\n")
             }

@@ -142,11 +142,11 @@ enum GetCommand {
             // Keys in Go's order, put so by the writers as they write (no sorted copy made).
             let yaml = output == "yaml"
             if namedObjects && all.count == 1 && query.requests.count == 1 && missing.isEmpty {
-                let value = all[0].hidingManagedFields.value
+                let value = WireForm.value(all[0].hidingManagedFields.value)
                 io.out(yaml ? YAMLWriter.string(value) : try JSONWriter.string(value, style: .pretty, keys: .sorted) + "\n")
                 break
             }
-            try ObjectList.write(count: all.count, item: { all[$0].hidingManagedFields.value }, yaml: yaml) { io.out($0) }
+            try ObjectList.write(count: all.count, item: { WireForm.value(all[$0].hidingManagedFields.value) }, yaml: yaml) { io.out($0) }
         case "jsonpath":
             // On one named object, the object; else on a List of them (as kubectl).
             let value: Value = namedObjects && all.count == 1 && query.requests.count == 1 && missing.isEmpty ? all[0].value

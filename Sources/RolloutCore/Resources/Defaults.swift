@@ -265,6 +265,13 @@ extension Object {
         self[key] = .object(child)
     }
 
+    /// Runs `body` on the object at `key` when there is one (nothing is made, unlike `update`).
+    mutating func visit(_ key: String, _ body: (inout Object) -> Void) {
+        guard case .object(var child)? = self[key] else { return }
+        body(&child)
+        self[key] = .object(child)
+    }
+
     /// Runs `body` on every object in the list at `key`.
     mutating func updateEach(_ key: String, _ body: (inout Object) -> Void) {
         guard case .array(var items)? = self[key] else { return }

@@ -295,7 +295,7 @@ enum QuantityFields {
         case ("apps", "StatefulSet"):
             resource.object.visit("spec") { spec in
                 spec.visit("template") { $0.visit("spec") { podSpec(&$0) } }
-                spec.visitEach("volumeClaimTemplates") { claim(&$0) }
+                spec.updateEach("volumeClaimTemplates") { claim(&$0) }
             }
         case ("batch", "CronJob"):
             resource.object.visit("spec") { $0.visit("jobTemplate") { $0.visit("spec") { $0.visit("template") { $0.visit("spec") { podSpec(&$0) } } } } }
@@ -307,14 +307,14 @@ enum QuantityFields {
             resource.object.visit("spec") { $0.canonicalizeQuantities("hard") }
             resource.object.visit("status") { $0.canonicalizeQuantities("hard", "used") }
         case ("", "LimitRange"):
-            resource.object.visit("spec") { $0.visitEach("limits") { $0.canonicalizeQuantities("max", "min", "default", "defaultRequest", "maxLimitRequestRatio") } }
+            resource.object.visit("spec") { $0.updateEach("limits") { $0.canonicalizeQuantities("max", "min", "default", "defaultRequest", "maxLimitRequestRatio") } }
         case ("autoscaling", "HorizontalPodAutoscaler"):
             // autoscaling/v2 MetricTarget and MetricValueStatus.
             let sources = ["resource", "containerResource", "pods", "object", "external"]
-            resource.object.visit("spec") { $0.visitEach("metrics") { metric in
+            resource.object.visit("spec") { $0.updateEach("metrics") { metric in
                 for source in sources { metric.visit(source) { $0.visit("target") { $0.canonicalizeQuantity("value", "averageValue") } } }
             } }
-            resource.object.visit("status") { $0.visitEach("currentMetrics") { metric in
+            resource.object.visit("status") { $0.updateEach("currentMetrics") { metric in
                 for source in sources { metric.visit(source) { $0.visit("current") { $0.canonicalizeQuantity("value", "averageValue") } } }
             } }
         default: break
@@ -325,23 +325,23 @@ enum QuantityFields {
     /// resources and overhead, and its volumes' sizes and claim templates.
     static func podSpec(_ spec: inout Object) {
         for key in ["containers", "initContainers", "ephemeralContainers"] {
-            spec.visitEach(key) { container in
+            spec.updateEach(key) { container in
                 container.visit("resources") { $0.canonicalizeQuantities("requests", "limits") }
-                container.visitEach("env") { $0.visit("valueFrom") { $0.visit("resourceFieldRef") { $0.canonicalizeQuantity("divisor") } } }
+                container.updateEach("env") { $0.visit("valueFrom") { $0.visit("resourceFieldRef") { $0.canonicalizeQuantity("divisor") } } }
             }
         }
         spec.visit("resources") { $0.canonicalizeQuantities("requests", "limits") }
         spec.canonicalizeQuantities("overhead")
-        spec.visitEach("volumes") { volume in
+        spec.updateEach("volumes") { volume in
             volume.visit("emptyDir") { $0.canonicalizeQuantity("sizeLimit") }
             volume.visit("ephemeral") { $0.visit("volumeClaimTemplate") { $0.visit("spec") { claimSpec(&$0) } } }
             volume.visit("downwardAPI") { downwardItems(&$0) }
-            volume.visit("projected") { $0.visitEach("sources") { $0.visit("downwardAPI") { downwardItems(&$0) } } }
+            volume.visit("projected") { $0.updateEach("sources") { $0.visit("downwardAPI") { downwardItems(&$0) } } }
         }
     }
 
     static func downwardItems(_ source: inout Object) {
-        source.visitEach("items") { $0.visit("resourceFieldRef") { $0.canonicalizeQuantity("divisor") } }
+        source.updateEach("items") { $0.visit("resourceFieldRef") { $0.canonicalizeQuantity("divisor") } }
     }
 
     /// A claim (or a StatefulSet's claim template): what it asks for, and its status.
@@ -356,25 +356,6 @@ enum QuantityFields {
 }
 
 extension Object {
-    /// Runs `body` on the object at `key` when there is one (nothing is made).
-    fileprivate mutating func visit(_ key: String, _ body: (inout Object) -> Void) {
-        guard case .object(var child)? = self[key] else { return }
-        body(&child)
-        self[key] = .object(child)
-    }
-
-    /// Runs `body` on each object of the list at `key`.
-    fileprivate mutating func visitEach(_ key: String, _ body: (inout Object) -> Void) {
-        guard case .array(var items)? = self[key] else { return }
-        for i in items.indices {
-            if case .object(var o) = items[i] {
-                body(&o)
-                items[i] = .object(o)
-            }
-        }
-        self[key] = .array(items)
-    }
-
     /// The quantities at `keys`, each as stored.
     fileprivate mutating func canonicalizeQuantity(_ keys: String...) {
         for key in keys {

@@ -252,7 +252,7 @@ public final class APIServer: Sendable {
     /// prints as `Warning: …`.
     func json(_ status: Int, _ value: Value, table: String? = nil, warnings: [String] = [], contentType: String? = nil) -> HTTPResponse {
         var body: [UInt8] = []
-        try? JSONWriter.write(WireTime.shift(value, by: cluster.wireOffset()), style: .compact, into: &body)
+        try? JSONWriter.write(WireTime.shift(WireForm.value(value), by: cluster.wireOffset()), style: .compact, into: &body)
         body.append(UInt8(ascii: "\n"))
         let contentType = contentType ?? table.map { "application/json;as=Table;v=\($0.dropFirst("meta.k8s.io/".count));g=meta.k8s.io" } ?? "application/json"
         var headers = [("Content-Type", contentType), ("Cache-Control", "no-cache, private")]

@@ -73,7 +73,7 @@ extension APIServer {
                 }
                 first = false
                 var line: [UInt8] = []
-                try? JSONWriter.write(.object(Object(["type": .string(kind), "object": WireTime.shift(value, by: cluster.wireOffset())])), style: .compact, into: &line)
+                try? JSONWriter.write(.object(Object(["type": .string(kind), "object": WireTime.shift(WireForm.value(value), by: cluster.wireOffset())])), style: .compact, into: &line)
                 line.append(UInt8(ascii: "\n"))
                 return writer.write(line)
             }
