@@ -61,6 +61,22 @@ final class UnknownFieldsTests: XCTestCase {
         XCTAssertEqual(UnknownFields.distance(Array("kitten".utf8), Array("sitting".utf8)), 3)
     }
 
+    /// The served API on an update: what the live object holds of its own (imported from a newer
+    /// cluster) is not the request's and stays; what the request brings is judged.
+    func testAnUpdateKeepsTheLiveObjectsOwnUnknownFields() throws {
+        let live = try resource("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 1, fromNewerCluster: true}\n")
+        var scaled = try resource("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2, fromNewerCluster: true}\n")
+        XCTAssertEqual(try APIServer.decodeFields(&scaled, validation: "Strict", live: live), [])
+        XCTAssertEqual(scaled.value.at("spec", "fromNewerCluster"), .bool(true))
+        var typo = try resource("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replica: 2, fromNewerCluster: true}\n")
+        XCTAssertThrowsError(try APIServer.decodeFields(&typo, validation: "Strict", live: live)) { error in
+            XCTAssertEqual((error as? APIStatus)?.message, "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replica\"")
+        }
+        XCTAssertEqual(try APIServer.decodeFields(&typo, validation: nil, live: live), ["unknown field \"spec.replica\""])
+        XCTAssertNil(typo.value.at("spec", "replica"))
+        XCTAssertEqual(typo.value.at("spec", "fromNewerCluster"), .bool(true))
+    }
+
     func testValidateFlagStrictWarnAndIgnore() throws {
         let dir = try temporaryDirectory(self)
         let state = dir.appendingPathComponent("state").path

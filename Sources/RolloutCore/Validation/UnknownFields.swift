@@ -35,10 +35,11 @@ enum UnknownFields {
         return found
     }
 
-    /// The object without its unknown fields (what Warn and Ignore store).
-    static func drop(_ resource: inout Resource) {
+    /// The object without its unknown fields (what Warn and Ignore store); with `keeping`, those
+    /// at these paths stay (a live object's own, which an update of it does not bring).
+    static func drop(_ resource: inout Resource, keeping: Set<FieldPath> = []) {
         guard let root = OmitEmpty.root(of: resource),
-              case .object(let object)? = dropped(.object(resource.object), type: root) else { return }
+              case .object(let object)? = dropped(.object(resource.object), type: root, at: FieldPath(), keeping: keeping) else { return }
         resource.object = object
     }
 
@@ -66,27 +67,30 @@ enum UnknownFields {
 
     /// `value` with the unknown fields of its struct (and of the structs within) removed; nil
     /// when nothing was removed.
-    private static func dropped(_ value: Value, type: String) -> Value? {
+    private static func dropped(_ value: Value, type: String, at path: FieldPath, keeping: Set<FieldPath>) -> Value? {
         guard case .object(var object) = value, let fields = OmitEmpty.fields[type] else { return nil }
         var changed = false
         for member in object.members {
+            let here = path / member.key
             guard let field = fields[member.key] else {
-                object[member.key] = nil
-                changed = true
+                if !keeping.contains(here) {
+                    object[member.key] = nil
+                    changed = true
+                }
                 continue
             }
             switch field {
             case .object(let t?), .pointer(let t?, _):
-                if let v = dropped(member.value, type: t) { object[member.key] = v; changed = true }
+                if let v = dropped(member.value, type: t, at: here, keeping: keeping) { object[member.key] = v; changed = true }
             case .collection(let t?, _):
                 switch member.value {
                 case .array(var items):
                     var any = false
-                    for i in items.indices { if let v = dropped(items[i], type: t) { items[i] = v; any = true } }
+                    for i in items.indices { if let v = dropped(items[i], type: t, at: here.index(i), keeping: keeping) { items[i] = v; any = true } }
                     if any { object[member.key] = .array(items); changed = true }
                 case .object(var map):
                     var any = false
-                    for entry in map.members { if let v = dropped(entry.value, type: t) { map[entry.key] = v; any = true } }
+                    for entry in map.members { if let v = dropped(entry.value, type: t, at: here / entry.key, keeping: keeping) { map[entry.key] = v; any = true } }
                     if any { object[member.key] = .object(map); changed = true }
                 default: break
                 }

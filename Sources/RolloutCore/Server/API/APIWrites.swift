@@ -146,15 +146,18 @@ extension APIServer {
     /// The request's field validation (`fieldValidation`: Strict, Warn — the default — or
     /// Ignore) on the fields the object's type has no place for: a 400 BadRequest worded as the
     /// API server's strict decoder words it, or the fields dropped, with a warning each (Warn).
-    static func decodeFields(_ object: inout Resource, validation: String?) throws -> [String] {
-        let unknown = UnknownFields.find(object)
+    /// On an update, the unknown fields the live object holds itself (one imported from a newer
+    /// cluster) are left as they are: the request did not bring them.
+    static func decodeFields(_ object: inout Resource, validation: String?, live: Resource? = nil) throws -> [String] {
+        let own = Set(live.map { UnknownFields.find($0).map(\.path) } ?? [])
+        let unknown = UnknownFields.find(object).filter { !own.contains($0.path) }
         guard !unknown.isEmpty else { return [] }
         if validation == "Strict" {
             let version = object.apiVersion.split(separator: "/").last.map(String.init) ?? object.apiVersion
             throw APIStatus.badRequest("\(object.kind) in version \"\(version)\" cannot be handled as a \(object.kind): strict decoding error: "
                                        + unknown.map { "unknown field \"\($0.path)\"" }.joined(separator: ", "))
         }
-        UnknownFields.drop(&object)
+        UnknownFields.drop(&object, keeping: own)
         return validation == "Ignore" ? [] : unknown.map { "unknown field \"\($0.path)\"" }
     }
 
@@ -268,7 +271,7 @@ extension APIServer {
                 if manager != nil && !setsOwners { object.metadata["managedFields"] = live.metadata["managedFields"] }
                 object = Secret.foldingStringData(object)
             }
-            let dropped = try Self.decodeFields(&object, validation: request.parameter("fieldValidation"))
+            let dropped = try Self.decodeFields(&object, validation: request.parameter("fieldValidation"), live: live)
             Defaults.apply(to: &object)
             let document = try document(of: object)
             var (invalid, warnings) = ObjectValidation.check(object, root: document.node, file: "")
