@@ -102,22 +102,8 @@ enum OmitEmpty {
     /// Prunes a resource's metadata and everything but its `status` (and its `apiVersion` and
     /// `kind`, which say what it is).
     static func prune(_ resource: inout Resource) {
-        guard let root = root(of: resource), let fields = fields[root] else { return }
-        var object = resource.object
-        var changed = false
-        for member in object.members where !["status", "apiVersion", "kind"].contains(member.key) {
-            guard let field = fields[member.key] else { continue }
-            switch prune(member.value, field) {
-            case .none: continue
-            case .drop:
-                object[member.key] = nil
-                changed = true
-            case .replace(let value):
-                object[member.key] = value
-                changed = true
-            }
-        }
-        if changed { resource.object = object }
+        guard let root = root(of: resource), case .replace(.object(let object)) = descend(.object(resource.object), root, skipping: ["status", "apiVersion", "kind"]) else { return }
+        resource.object = object
     }
 
     enum Outcome {
@@ -165,11 +151,12 @@ enum OmitEmpty {
         }
     }
 
-    /// A struct's fields pruned (an object of that struct; anything else is left).
-    static func descend(_ value: Value, _ type: String?) -> Outcome {
+    /// A struct's fields pruned (an object of that struct; anything else is left), but for
+    /// the keys `skipping` names.
+    static func descend(_ value: Value, _ type: String?, skipping: Set<String> = []) -> Outcome {
         guard let type, let fields = fields[type], case .object(var object) = value else { return .none }
         var changed = false
-        for member in object.members {
+        for member in object.members where !skipping.contains(member.key) {
             guard let field = fields[member.key] else { continue }
             switch prune(member.value, field) {
             case .none: continue
