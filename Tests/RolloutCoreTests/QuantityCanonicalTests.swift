@@ -58,6 +58,10 @@ final class QuantityCanonicalTests: XCTestCase {
             ("0m", "0"), ("0Ki", "0"), ("0.0", "0"), ("-0", "0"),
         ]
         for (input, expect) in table { XCTAssertEqual(CanonicalQuantity.stored(input), expect, input) }
+        // Exponents at int32's ends: written out or rounded up to the nano, never expanded.
+        XCTAssertEqual(CanonicalQuantity.stored("1e2147483647"), "10e2147483646")
+        XCTAssertEqual(CanonicalQuantity.stored("1e-2147483648"), "1e-9")
+        XCTAssertEqual(CanonicalQuantity.stored("12345678901234567890123456789Ki"), "9223372036854775807", "capped at maxAllowed")
         // TestQuantityParse's invalid inputs (and an exponent past int32): left as written.
         for invalid in ["", "1.1.M", "1+1.0M", "0.1mi", "0.1am", "aoeu", ".5i", "1i", "-3.01i", "-3.01e-", " 1", "1 ", "1e99999999999"] {
             XCTAssertNil(CanonicalQuantity.stored(invalid), invalid)

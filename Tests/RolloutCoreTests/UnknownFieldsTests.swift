@@ -1,4 +1,5 @@
 @testable import RolloutCore
+import Foundation
 import XCTest
 
 /// Fields a kind's API type has no place for. The API server's decoder reports each (apimachinery
@@ -59,6 +60,12 @@ final class UnknownFieldsTests: XCTestCase {
         XCTAssertEqual(UnknownFields.find(try resource("apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec: {targetCPUUtilizationPercentage: 50}\n")), [])
         XCTAssertEqual(UnknownFields.find(try resource("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {anything: 1}\n")), [])
         XCTAssertEqual(UnknownFields.distance(Array("kitten".utf8), Array("sitting".utf8)), 3)
+        // A hostile key (100,000 bytes, 2,000 of them) is no quadratic work: no field is near it.
+        let long = String(repeating: "x", count: 100_000)
+        let keys = (0..<2_000).map { "k\($0)\(long)" }
+        let started = Date()
+        XCTAssertTrue(keys.allSatisfy { UnknownFields.suggestion(for: $0, among: ["replicas", "selector", "template"]) == nil })
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
     }
 
     /// The served API on an update: what the live object holds of its own (imported from a newer

@@ -251,6 +251,7 @@ public enum CanonicalQuantity {
         /// The value when whole and within Int (non-negative magnitudes only).
         var integerValue: Int? {
             var digits = digits, exponent = exponent
+            guard digits.count + exponent <= 19 else { return nil }
             while exponent < 0 {
                 guard digits.last == 0x30 || digits == [0x30] else { return nil }
                 if digits.count > 1 { digits.removeLast() }

@@ -27,7 +27,7 @@ public final class Cluster {
     }
     /// Where each node is in `nodes`, by name (the nodes keep their places).
     var nodeIndex: StringMap<Int> = [:]
-    /// Whether some node has a zone (then endpoints name theirs), as of `zonesAt` changes.
+    /// Whether some node has a zone (then endpoints name theirs), found again when `nodeChanges` moved.
     private var zonedNodes = (at: -1, any: false)
     var hasZonedNodes: Bool {
         if zonedNodes.at != nodeChanges { zonedNodes = (nodeChanges, nodes.contains { !$0.zone.isEmpty }) }

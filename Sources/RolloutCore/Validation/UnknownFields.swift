@@ -104,10 +104,14 @@ enum UnknownFields {
     /// two edits (ties: the first in name order).
     static func suggestion<S: Sequence>(for key: String, among known: S) -> String? where S.Element == String {
         let names = known.sorted()
-        if let same = names.first(where: { $0.lowercased() == key.lowercased() }) { return same }
         let k = Array(key.utf8)
+        if k.count <= 64 {
+            let lower = key.lowercased()
+            if let same = names.first(where: { $0.utf8.count == k.count && $0.lowercased() == lower }) { return same }
+        }
         var best: (name: String, distance: Int)?
-        for name in names {
+        for name in names where abs(name.utf8.count - k.count) <= 2 {
+            // (Lengths two apart or more cannot be within two edits: a long key costs nothing.)
             let d = distance(k, Array(name.utf8))
             if d <= 2 && d < (best?.distance ?? Int.max) { best = (name, d) }
         }
