@@ -122,6 +122,19 @@ final class QuantityCanonicalTests: XCTestCase {
         Defaults.apply(to: &bad)
         XCTAssertEqual(bad.value.at("spec", "containers")?.arrayValue?.first?.at("resources", "requests"),
                        .object(Object(["cpu": .bool(true), "memory": .string("lots")])))
+        // A status's quantities are written as stored, and its zeros stay (the controllers'); a
+        // LimitRange's maps and a budget-less kind's quantities are found from the type table.
+        var nodeObject = Resource(Object(["apiVersion": .string("v1"), "kind": .string("Node"), "metadata": .object(Object(["name": .string("n")])),
+                                    "status": .object(Object(["capacity": .object(Object(["cpu": .string("4000m")])),
+                                                              "nodeInfo": .object(Object(["bootID": .string("")]))]))]))
+        Defaults.apply(to: &nodeObject)
+        XCTAssertEqual(nodeObject.value.at("status", "capacity", "cpu"), .string("4"))
+        XCTAssertEqual(nodeObject.value.at("status", "nodeInfo", "bootID"), .string(""))
+        var limits = Resource(Object(["apiVersion": .string("v1"), "kind": .string("LimitRange"), "metadata": .object(Object(["name": .string("l")])),
+                                      "spec": .object(Object(["limits": .array([.object(Object(["type": .string("Container"),
+                                          "default": .object(Object(["memory": .string("1024Mi")]))]))])]))]))
+        Defaults.apply(to: &limits)
+        XCTAssertEqual(limits.value.at("spec", "limits")?.arrayValue?.first?.at("default", "memory"), .string("1Gi"))
         // A node's capacity as `cluster init` was told it.
         var setup = ClusterSpec(nodes: 1)
         setup.cpu = try XCTUnwrap(Quantity("4000m"))

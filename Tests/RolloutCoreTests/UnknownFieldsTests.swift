@@ -79,6 +79,9 @@ final class UnknownFieldsTests: XCTestCase {
         XCTAssertThrowsError(try APIServer.decodeFields(&typo, validation: "Strict", live: live)) { error in
             XCTAssertEqual((error as? APIStatus)?.message, "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replica\"")
         }
+        var ignored = typo
+        XCTAssertEqual(try APIServer.decodeFields(&ignored, validation: "Ignore", live: live), [], "Ignore: dropped without a warning")
+        XCTAssertNil(ignored.value.at("spec", "replica"))
         XCTAssertEqual(try APIServer.decodeFields(&typo, validation: nil, live: live), ["unknown field \"spec.replica\""])
         XCTAssertNil(typo.value.at("spec", "replica"))
         XCTAssertEqual(typo.value.at("spec", "fromNewerCluster"), .bool(true))

@@ -10,8 +10,10 @@ and what decoding into it and encoding it back (encoding/json) does to a zero va
         autoscaling.go rbac.go storage.go scheduling.go meta.go > table.txt
 
 Codes: zs / zb / zn  an omitempty string, bool or number: dropped when "", false, 0 or null;
-       k  kept as written (no omitempty, or a type that marshals itself: Time, Quantity,
-          IntOrString, Duration, FieldsV1 — managedFields' raw JSON);
+       k  kept as written (no omitempty, or a type that marshals itself: Time, IntOrString,
+          Duration, FieldsV1 — managedFields' raw JSON);
+       o:Quantity / p:Quantity / M:Quantity  a resource.Quantity (or a map of them), written as
+          the API server stores it (CanonicalQuantity);
        o:T  a struct (never omitted), descended;  p:T / p  an omitempty pointer: dropped when null;
        n:T / n  a pointer without omitempty;  L:T / l:T  a slice with / without omitempty
        (empty or null dropped with it);  M:T / m:T  a map likewise.
@@ -45,7 +47,7 @@ TYPES = {"structs": structs, "aliases": aliases}
 
 d = TYPES
 structs, aliases = d['structs'], d['aliases']
-KEEP_TYPES = {'FieldsV1', 'metav1.FieldsV1', 'metav1.Time', 'Time', 'resource.Quantity', 'intstr.IntOrString', 'metav1.Duration', 'metav1.MicroTime', 'MicroTime', 'runtime.RawExtension', 'apiextensionsv1.JSON'}
+KEEP_TYPES = {'FieldsV1', 'metav1.FieldsV1', 'metav1.Time', 'Time', 'intstr.IntOrString', 'metav1.Duration', 'metav1.MicroTime', 'MicroTime', 'runtime.RawExtension', 'apiextensionsv1.JSON'}
 SCALARS = {'string', 'bool', 'int', 'int32', 'int64', 'float64', 'float32', 'uint', 'uint16', 'uint32', 'uint64', 'byte', 'types.UID', 'UID'}
 def base(t):
     t = re.sub(r'^(metav1|v1|corev1|batchv1|appsv1)\.', '', t)
@@ -58,6 +60,7 @@ def resolve(t):
         return ('slice', resolve(t[2:]))
     m = re.match(r'^map\[[^\]]+\](.*)$', t)
     if m: return ('map', resolve(m.group(1)))
+    if t == 'resource.Quantity': return ('struct', 'Quantity')
     if t in KEEP_TYPES or base(t) in ('Time', 'MicroTime', 'Duration') and t.startswith('metav1'): return ('keep',)
     if t in SCALARS: return ('scalar', 'b' if t == 'bool' else ('s' if t in ('string', 'types.UID', 'UID') else 'n'))
     b = base(t)
@@ -104,7 +107,7 @@ while todo:
     for jname, omit, k in fs:
         c = code(omit, k)
         entries.append(f'{jname}={c}')
-        if ':' in c: todo.append(c.split(':', 1)[1])
+        if ':' in c and not c.endswith(':Quantity'): todo.append(c.split(':', 1)[1])
     out[n] = ' '.join(entries)
 for n in sorted(out):
     print(f'        "{n}": "{out[n]}",')

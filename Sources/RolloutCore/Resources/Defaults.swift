@@ -5,8 +5,7 @@ public enum Defaults {
     public static func apply(to resource: inout Resource) {
         // Decoding into the typed object and encoding it back: every quantity as the API
         // server stores it, and the zero values of omitempty fields left out.
-        QuantityFields.canonicalize(&resource)
-        OmitEmpty.prune(&resource)
+        OmitEmpty.roundTrip(&resource)
         switch (resource.type.group, resource.kind) {
         case ("apps", "Deployment"): deployment(&resource.object)
         case ("apps", "ReplicaSet"):

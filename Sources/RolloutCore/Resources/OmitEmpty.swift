@@ -1,15 +1,17 @@
-/// What the API server's round trip through the typed object does to the zero values of a
-/// manifest: decoding into the Go struct and encoding it back (encoding/json) leaves out every
-/// field tagged `omitempty` whose value is its type's zero — `hostNetwork: false`,
-/// `minReadySeconds: 0`, `env: []`, `nodeSelector: {}`, `annotations: {}`, a `null` pointer — so
-/// a manifest that writes them stores the same object as one that does not. Without this, adding
-/// or removing `hostNetwork: false` made the Deployment controller find a new template (and
-/// roll every pod) where a cluster finds none, and a plan against production's state, which
-/// never holds such fields, predicted rollouts that would not happen.
+/// What the API server's round trip through the typed object does to a manifest: decoding into
+/// the Go struct and encoding it back (encoding/json) leaves out every field tagged `omitempty`
+/// whose value is its type's zero — `hostNetwork: false`, `minReadySeconds: 0`, `env: []`,
+/// `nodeSelector: {}`, `annotations: {}`, a `null` pointer — and writes every
+/// `resource.Quantity` in its canonical form (`CanonicalQuantity`: `1000m` as `"1"`), so a
+/// manifest that writes them otherwise stores the same object. Without this, adding or removing
+/// `hostNetwork: false`, or writing `cpu: "1"` as `1000m`, made the Deployment controller find a
+/// new template (and roll every pod) where a cluster finds none, and a plan against production's
+/// state, which never holds such forms, predicted rollouts that would not happen.
 ///
 /// Only fields whose JSON type is the Go field's are touched (a wrong type is validation's to
-/// report), structs and self-marshalling types (Time, Quantity, IntOrString) are never dropped,
-/// unknown fields are kept as written, and `status` is left to the controllers that write it.
+/// report), structs and self-marshalling types (Time, IntOrString) are never dropped, unknown
+/// fields are kept as written (`UnknownFields`), and a `status` — the controllers' — has its
+/// quantities written so but nothing left out.
 enum OmitEmpty {
     /// One field: how its zero value is encoded, and the struct its value (or its elements) is.
     enum Field {
@@ -99,11 +101,25 @@ enum OmitEmpty {
         return root(group: resource.type.group, version: version, kind: resource.kind)
     }
 
-    /// Prunes a resource's metadata and everything but its `status` (and its `apiVersion` and
-    /// `kind`, which say what it is).
-    static func prune(_ resource: inout Resource) {
-        guard let root = root(of: resource), case .replace(.object(let object)) = descend(.object(resource.object), root, skipping: ["status", "apiVersion", "kind"]) else { return }
-        resource.object = object
+    /// The round trip of a resource: its `apiVersion` and `kind` as written (they say what it
+    /// is), its `status` with nothing left out.
+    static func roundTrip(_ resource: inout Resource) {
+        guard let root = root(of: resource), let fields = fields[root] else { return }
+        var object = resource.object
+        var changed = false
+        for member in object.members where member.key != "apiVersion" && member.key != "kind" {
+            guard let field = fields[member.key] else { continue }
+            switch prune(member.value, field, leavingOut: member.key != "status") {
+            case .none: continue
+            case .drop:
+                object[member.key] = nil
+                changed = true
+            case .replace(let value):
+                object[member.key] = value
+                changed = true
+            }
+        }
+        if changed { resource.object = object }
     }
 
     enum Outcome {
@@ -111,39 +127,41 @@ enum OmitEmpty {
         case replace(Value)
     }
 
-    /// What the round trip makes of `value`, a field of this kind.
-    static func prune(_ value: Value, _ field: Field) -> Outcome {
+    /// What the round trip makes of `value`, a field of this kind; `leavingOut`: whether its
+    /// omitempty zeros are left out (not in a status).
+    static func prune(_ value: Value, _ field: Field, leavingOut: Bool = true) -> Outcome {
+        let omit = { (drop: Bool) -> Outcome in drop && leavingOut ? .drop : .none }
         switch field {
         case .keep: return .none
-        case .string: return value == .null || value == .string("") ? .drop : .none
-        case .bool: return value == .null || value == .bool(false) ? .drop : .none
+        case .string: return omit(value == .null || value == .string(""))
+        case .bool: return omit(value == .null || value == .bool(false))
         case .number:
             switch value {
-            case .null, .int(0): return .drop
-            case .float(let d) where d == 0: return .drop
+            case .null, .int(0): return omit(true)
+            case .float(let d) where d == 0: return omit(true)
             default: return .none
             }
-        case .object(let type): return descend(value, type)
+        case .object(let type): return descend(value, type, leavingOut: leavingOut)
         case .pointer(let type, let omitEmpty):
-            if value == .null { return omitEmpty ? .drop : .none }
-            return descend(value, type)
+            if value == .null { return omit(omitEmpty) }
+            return descend(value, type, leavingOut: leavingOut)
         case .collection(let type, let omitEmpty):
             switch value {
-            case .null: return omitEmpty ? .drop : .none
+            case .null: return omit(omitEmpty)
             case .array(let items):
-                if items.isEmpty && omitEmpty { return .drop }
+                if items.isEmpty && omitEmpty && leavingOut { return .drop }
                 guard let type else { return .none }
                 var pruned = items, changed = false
                 for i in items.indices {
-                    if case .replace(let v) = descend(items[i], type) { pruned[i] = v; changed = true }
+                    if case .replace(let v) = descend(items[i], type, leavingOut: leavingOut) { pruned[i] = v; changed = true }
                 }
                 return changed ? .replace(.array(pruned)) : .none
             case .object(let map):
-                if map.members.isEmpty && omitEmpty { return .drop }
+                if map.members.isEmpty && omitEmpty && leavingOut { return .drop }
                 guard let type else { return .none }
                 var pruned = map, changed = false
                 for member in map.members {
-                    if case .replace(let v) = descend(member.value, type) { pruned[member.key] = v; changed = true }
+                    if case .replace(let v) = descend(member.value, type, leavingOut: leavingOut) { pruned[member.key] = v; changed = true }
                 }
                 return changed ? .replace(.object(pruned)) : .none
             default: return .none
@@ -151,14 +169,15 @@ enum OmitEmpty {
         }
     }
 
-    /// A struct's fields pruned (an object of that struct; anything else is left), but for
-    /// the keys `skipping` names.
-    static func descend(_ value: Value, _ type: String?, skipping: Set<String> = []) -> Outcome {
+    /// A value of struct `type` through the round trip: a Quantity written as stored, a
+    /// struct's fields pruned (anything else is left).
+    static func descend(_ value: Value, _ type: String?, leavingOut: Bool = true) -> Outcome {
+        if type == "Quantity" { return CanonicalQuantity.stored(value).map(Outcome.replace) ?? .none }
         guard let type, let fields = fields[type], case .object(var object) = value else { return .none }
         var changed = false
-        for member in object.members where !skipping.contains(member.key) {
+        for member in object.members {
             guard let field = fields[member.key] else { continue }
-            switch prune(member.value, field) {
+            switch prune(member.value, field, leavingOut: leavingOut) {
             case .none: continue
             case .drop:
                 object[member.key] = nil

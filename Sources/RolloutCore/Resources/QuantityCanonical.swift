@@ -68,6 +68,20 @@ public enum CanonicalQuantity {
         return canonical(amount, format: slowFormat)
     }
 
+    /// The stored form of a quantity written as a string or a number (the JSON text kubectl
+    /// sends for it); nil when it is already that, or is no quantity (validation's to report).
+    static func stored(_ value: Value) -> Value? {
+        let text: String
+        switch value {
+        case .string(let s): text = s
+        case .int(let i): text = String(i)
+        case .float(let d) where d.isFinite: text = JSONWriter.formatFloat(d)
+        default: return nil
+        }
+        guard let stored = stored(text) else { return nil }
+        return value == .string(stored) ? nil : .string(stored)
+    }
+
     enum Format { case decimalExponent, binarySI, decimalSI }
 
     /// `parseQuantityString`: sign, the digits before and after the point (leading zeros
@@ -281,115 +295,5 @@ public enum CanonicalQuantity {
             }
             return 0
         }
-    }
-}
-
-/// The fields of the objects rollout knows whose type is `resource.Quantity`, each written as
-/// the API server stores it (`CanonicalQuantity`) — as decoding into the typed object does,
-/// before defaulting and validation. A value that is not a quantity is left for validation.
-enum QuantityFields {
-    static func canonicalize(_ resource: inout Resource) {
-        switch (resource.type.group, resource.kind) {
-        case ("", "Pod"): resource.object.visit("spec") { podSpec(&$0) }
-        case ("apps", "Deployment"), ("apps", "ReplicaSet"), ("apps", "DaemonSet"), ("batch", "Job"), ("", "ReplicationController"):
-            resource.object.visit("spec") { $0.visit("template") { $0.visit("spec") { podSpec(&$0) } } }
-        case ("apps", "StatefulSet"):
-            resource.object.visit("spec") { spec in
-                spec.visit("template") { $0.visit("spec") { podSpec(&$0) } }
-                spec.updateEach("volumeClaimTemplates") { claim(&$0) }
-            }
-        case ("batch", "CronJob"):
-            resource.object.visit("spec") { $0.visit("jobTemplate") { $0.visit("spec") { $0.visit("template") { $0.visit("spec") { podSpec(&$0) } } } } }
-        case ("", "PodTemplate"): resource.object.visit("template") { $0.visit("spec") { podSpec(&$0) } }
-        case ("", "PersistentVolumeClaim"): claim(&resource.object)
-        case ("", "PersistentVolume"): resource.object.visit("spec") { $0.canonicalizeQuantities("capacity") }
-        case ("", "Node"): resource.object.visit("status") { $0.canonicalizeQuantities("capacity", "allocatable") }
-        case ("", "ResourceQuota"):
-            resource.object.visit("spec") { $0.canonicalizeQuantities("hard") }
-            resource.object.visit("status") { $0.canonicalizeQuantities("hard", "used") }
-        case ("", "LimitRange"):
-            resource.object.visit("spec") { $0.updateEach("limits") { $0.canonicalizeQuantities("max", "min", "default", "defaultRequest", "maxLimitRequestRatio") } }
-        case ("autoscaling", "HorizontalPodAutoscaler"):
-            // autoscaling/v2 MetricTarget and MetricValueStatus.
-            let sources = ["resource", "containerResource", "pods", "object", "external"]
-            resource.object.visit("spec") { $0.updateEach("metrics") { metric in
-                for source in sources { metric.visit(source) { $0.visit("target") { $0.canonicalizeQuantity("value", "averageValue") } } }
-            } }
-            resource.object.visit("status") { $0.updateEach("currentMetrics") { metric in
-                for source in sources { metric.visit(source) { $0.visit("current") { $0.canonicalizeQuantity("value", "averageValue") } } }
-            } }
-        default: break
-        }
-    }
-
-    /// A pod's spec: its containers' requests, limits and downward API divisors, its own
-    /// resources and overhead, and its volumes' sizes and claim templates.
-    static func podSpec(_ spec: inout Object) {
-        for key in ["containers", "initContainers", "ephemeralContainers"] {
-            spec.updateEach(key) { container in
-                container.visit("resources") { $0.canonicalizeQuantities("requests", "limits") }
-                container.updateEach("env") { $0.visit("valueFrom") { $0.visit("resourceFieldRef") { $0.canonicalizeQuantity("divisor") } } }
-            }
-        }
-        spec.visit("resources") { $0.canonicalizeQuantities("requests", "limits") }
-        spec.canonicalizeQuantities("overhead")
-        spec.updateEach("volumes") { volume in
-            volume.visit("emptyDir") { $0.canonicalizeQuantity("sizeLimit") }
-            volume.visit("ephemeral") { $0.visit("volumeClaimTemplate") { $0.visit("spec") { claimSpec(&$0) } } }
-            volume.visit("downwardAPI") { downwardItems(&$0) }
-            volume.visit("projected") { $0.updateEach("sources") { $0.visit("downwardAPI") { downwardItems(&$0) } } }
-        }
-    }
-
-    static func downwardItems(_ source: inout Object) {
-        source.updateEach("items") { $0.visit("resourceFieldRef") { $0.canonicalizeQuantity("divisor") } }
-    }
-
-    /// A claim (or a StatefulSet's claim template): what it asks for, and its status.
-    static func claim(_ claim: inout Object) {
-        claim.visit("spec") { claimSpec(&$0) }
-        claim.visit("status") { $0.canonicalizeQuantities("capacity", "allocatedResources") }
-    }
-
-    static func claimSpec(_ spec: inout Object) {
-        spec.visit("resources") { $0.canonicalizeQuantities("requests", "limits") }
-    }
-}
-
-extension Object {
-    /// The quantities at `keys`, each as stored.
-    fileprivate mutating func canonicalizeQuantity(_ keys: String...) {
-        for key in keys {
-            if let value = self[key], let stored = Self.storedQuantity(value) { self[key] = stored }
-        }
-    }
-
-    /// Each quantity of the maps (resource name → quantity) at `keys`, as stored.
-    fileprivate mutating func canonicalizeQuantities(_ keys: String...) {
-        for key in keys {
-            guard case .object(var map)? = self[key] else { continue }
-            var changed = false
-            for member in map.members {
-                if let stored = Self.storedQuantity(member.value) {
-                    map[member.key] = stored
-                    changed = true
-                }
-            }
-            if changed { self[key] = .object(map) }
-        }
-    }
-
-    /// The stored form of a quantity written as a string or a number (the JSON text kubectl
-    /// sends for it), nil when it is already that or is no quantity.
-    private static func storedQuantity(_ value: Value) -> Value? {
-        let text: String
-        switch value {
-        case .string(let s): text = s
-        case .int(let i): text = String(i)
-        case .float(let d) where d.isFinite: text = JSONWriter.formatFloat(d)
-        default: return nil
-        }
-        guard let stored = CanonicalQuantity.stored(text) else { return nil }
-        return value == .string(stored) ? nil : .string(stored)
     }
 }

@@ -186,7 +186,7 @@ public enum ClusterSetup {
             node.object.set(["status", field], .object(merged))
         }
         // The kubelet reports its capacity as the API server stores quantities.
-        QuantityFields.canonicalize(&node)
+        OmitEmpty.roundTrip(&node)
         return node
     }
 

@@ -38,9 +38,31 @@ enum UnknownFields {
     /// The object without its unknown fields (what Warn and Ignore store); with `keeping`, those
     /// at these paths stay (a live object's own, which an update of it does not bring).
     static func drop(_ resource: inout Resource, keeping: Set<FieldPath> = []) {
-        guard let root = OmitEmpty.root(of: resource),
-              case .object(let object)? = dropped(.object(resource.object), type: root, at: FieldPath(), keeping: keeping) else { return }
-        resource.object = object
+        let gone = find(resource).filter { !keeping.contains($0.path) }
+        guard !gone.isEmpty else { return }
+        var value = Value.object(resource.object)
+        for found in gone { value = removing(found.path.components[...], from: value) }
+        if case .object(let object) = value { resource.object = object }
+    }
+
+    /// `value` without the field at `path` (a map's key at its end; each step a key or an index
+    /// into what `find` walked).
+    private static func removing(_ path: ArraySlice<FieldPath.Component>, from value: Value) -> Value {
+        guard let step = path.first else { return value }
+        switch (step, value) {
+        case (.key(let key), .object(var object)):
+            if path.count == 1 {
+                object[key] = nil
+            } else if let child = object[key] {
+                object[key] = removing(path.dropFirst(), from: child)
+            }
+            return .object(object)
+        case (.index(let i), .array(var items)) where items.indices.contains(i):
+            items[i] = removing(path.dropFirst(), from: items[i])
+            return .array(items)
+        default:
+            return value
+        }
     }
 
     private static func walk(_ value: Value, type: String, at path: FieldPath, into found: inout [Found]) {
@@ -63,41 +85,6 @@ enum UnknownFields {
             default: break
             }
         }
-    }
-
-    /// `value` with the unknown fields of its struct (and of the structs within) removed; nil
-    /// when nothing was removed.
-    private static func dropped(_ value: Value, type: String, at path: FieldPath, keeping: Set<FieldPath>) -> Value? {
-        guard case .object(var object) = value, let fields = OmitEmpty.fields[type] else { return nil }
-        var changed = false
-        for member in object.members {
-            let here = path / member.key
-            guard let field = fields[member.key] else {
-                if !keeping.contains(here) {
-                    object[member.key] = nil
-                    changed = true
-                }
-                continue
-            }
-            switch field {
-            case .object(let t?), .pointer(let t?, _):
-                if let v = dropped(member.value, type: t, at: here, keeping: keeping) { object[member.key] = v; changed = true }
-            case .collection(let t?, _):
-                switch member.value {
-                case .array(var items):
-                    var any = false
-                    for i in items.indices { if let v = dropped(items[i], type: t, at: here.index(i), keeping: keeping) { items[i] = v; any = true } }
-                    if any { object[member.key] = .array(items); changed = true }
-                case .object(var map):
-                    var any = false
-                    for entry in map.members { if let v = dropped(entry.value, type: t, at: here / entry.key, keeping: keeping) { map[entry.key] = v; any = true } }
-                    if any { object[member.key] = .object(map); changed = true }
-                default: break
-                }
-            default: break
-            }
-        }
-        return changed ? .object(object) : nil
     }
 
     /// The known field a key most likely meant: the same but for case, else the nearest within
