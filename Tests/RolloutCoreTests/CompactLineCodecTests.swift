@@ -178,6 +178,44 @@ final class CompactLineCodecTests: XCTestCase {
         }
     }
 
+    /// A pod line whose labels are its template's, byte for byte, is given the template's
+    /// dictionary (`PodTemplateBlob.labels`); any other labels — one more, one changed, none,
+    /// the same ones written otherwise — are read from the line, and both ways read what the
+    /// full reader reads.
+    func testTemplateLabelsAreTakenOnlyWhenTheLineHasThemByteForByte() throws {
+        let labels: [String: String] = ["app": "web", "pod-template-hash": "5d4f9c\"x", "tier": "a\u{e9}"]
+        let blob = try PodTemplateBlob(source: Object(["metadata": .object(Object(["labels": .object(Object(["tier": .string("a\u{e9}"), "app": .string("web"),
+                                                                                                             "pod-template-hash": .string("5d4f9c\"x")]))])),
+                                                       "spec": .object(Object())]),
+                                       template: Object(["metadata": .object(Object()), "spec": .object(Object())]))
+        let shared = try XCTUnwrap(blob.labels)
+        XCTAssertEqual(shared.labels, labels)
+        XCTAssertEqual(String(decoding: shared.line, as: UTF8.self), #"{"app":"web","pod-template-hash":"5d4f9c\"x","tier":"a\#u{e9}"}"#)
+        func line(_ labelsText: String) -> ArraySlice<UInt8> {
+            Array((#"{"uid":"u","created":5,"labels":"# + labelsText + #","ready":true}"#).utf8)[...]
+        }
+        let cases: [(String, [String: String])] = [
+            (String(decoding: shared.line, as: UTF8.self), labels),
+            (#"{"app":"web","pod-template-hash":"5d4f9c\"x","tier":"a\#u{e9}","x":"y"}"#, labels.merging(["x": "y"]) { a, _ in a }),
+            (#"{"app":"web","pod-template-hash":"5d4f9c\"x","tier":"b"}"#, labels.merging(["tier": "b"]) { _, b in b }),
+            (#"{"app":"web"}"#, ["app": "web"]),
+            (#"{}"#, [:]),
+        ]
+        for (n, (text, expected)) in cases.enumerated() {
+            let fields = line(text)
+            let fast = try XCTUnwrap(CompactLineReader.pod(fields, namespace: "default", name: "p", labels: shared), text)
+            XCTAssertEqual(fast.labels, expected, text)
+            // (The template's own dictionary, not an equal one: one storage, its address.)
+            XCTAssertEqual(unsafeBitCast(fast.labels, to: UInt.self) == unsafeBitCast(shared.labels, to: UInt.self), n == 0, text)
+            XCTAssertEqual(fast, CompactLineReader.pod(fields, namespace: "default", name: "p"), text)
+            guard case .success(let full)? = general(fields) else { return XCTFail("the full reader refused \(text)") }
+            XCTAssertEqual(fast, full, text)
+        }
+        // A ReplicaSet template without labels, or with one that is not a string, gives none.
+        XCTAssertNil(try PodTemplateBlob(source: Object(["metadata": .object(Object())]), template: Object()).labels)
+        XCTAssertNil(try PodTemplateBlob(source: Object(["metadata": .object(Object(["labels": .object(Object(["a": .int(1)]))]))]), template: Object()).labels)
+    }
+
     func testEscapesAndFalseAreReadAsTheFullReaderReadsThem() throws {
         let text = #"{"uid":"a\"b\\c\/d\be\ff\ng\rh\ti","created":5,"labels":{"k\"":"v\n"},"ready":false,"containers":[{"name":"c","restarts":0,"ready":false,"started":false}]}"#
         let fields = Array(text.utf8)[...]

@@ -16,11 +16,13 @@ struct CompactLineReader {
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    /// A pod's line (the JSON after the template's id), or nil: read it in full.
-    static func pod(_ json: ArraySlice<UInt8>, namespace: String, name: String) -> StoredPod? {
+    /// A pod's line (the JSON after the template's id), or nil: read it in full. `labels`:
+    /// its template's labels and their bytes (`PodTemplateBlob.labels`), taken as they are
+    /// when the line's labels are those bytes.
+    static func pod(_ json: ArraySlice<UInt8>, namespace: String, name: String, labels: (line: [UInt8], labels: [String: String])? = nil) -> StoredPod? {
         let pod = json.withUnsafeBufferPointer { buffer in
             var reader = CompactLineReader(buffer)
-            return reader.readPod(namespace: namespace, name: name)
+            return reader.readPod(namespace: namespace, name: name, templateLabels: labels)
         }
         #if DEBUG
         if let pod {
@@ -81,7 +83,7 @@ struct CompactLineReader {
     private static let containerKeys = ContainerMember.keys
     private static let eventKeys = EventMember.keys
 
-    private mutating func readPod(namespace: String, name: String) -> StoredPod? {
+    private mutating func readPod(namespace: String, name: String, templateLabels: (line: [UInt8], labels: [String: String])?) -> StoredPod? {
         var rv: String?, uid: String?, created: Timestamp?, owner: StoredPod.Owner?, disruption: StoredPod.Disruption?
         var labels: [String: String] = [:], containers: [StoredPod.Container] = []
         var node: String?, ip: String?, hostIP: String?, unschedulable: String?, nominated: String?
@@ -96,7 +98,14 @@ struct CompactLineReader {
                 case .rv: guard let v = string() else { return nil }; rv = v
                 case .uid: guard let v = string() else { return nil }; uid = v
                 case .created: guard let v = time() else { return nil }; created = v
-                case .labels: guard let v = readLabels() else { return nil }; labels = v
+                case .labels:
+                    if let templateLabels, startsWith(templateLabels.line) {
+                        i += templateLabels.line.count
+                        labels = templateLabels.labels
+                    } else {
+                        guard let v = readLabels() else { return nil }
+                        labels = v
+                    }
                 case .owner:
                     guard take(UInt8(ascii: "[")), let kind = string(), take(UInt8(ascii: ",")), let ownerName = string(), take(UInt8(ascii: ",")),
                           let ownerUID = string(), take(UInt8(ascii: "]")) else { return nil }
@@ -138,6 +147,15 @@ struct CompactLineReader {
     }
 
     /// `{"key":"value",…}`, no key twice.
+    /// Whether the bytes from here are `prefix`.
+    private func startsWith(_ prefix: [UInt8]) -> Bool {
+        guard bytes.count - i >= prefix.count, let base = bytes.baseAddress else { return false }
+        return prefix.withUnsafeBufferPointer { p in
+            guard let start = p.baseAddress else { return true }
+            return memcmp(base + i, start, p.count) == 0
+        }
+    }
+
     private mutating func readLabels() -> [String: String]? {
         guard take(UInt8(ascii: "{")) else { return nil }
         var labels: [String: String] = [:]

@@ -59,6 +59,23 @@ struct CompactLineWriter: ~Copyable {
         afterItem = false
     }
 
+    /// A value written before (`labels`' bytes), as it is.
+    mutating func written(_ value: [UInt8]) {
+        separate()
+        value.withUnsafeBufferPointer { bytes.appendBytes($0) }
+        afterItem = true
+    }
+
+    /// A pod's labels, as an object of their keys in order.
+    mutating func labels(_ labels: [String: String]) {
+        open(UInt8(ascii: "{"))
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
+            self.key(key)
+            string(value)
+        }
+        close(UInt8(ascii: "}"))
+    }
+
     mutating func string(_ s: String) {
         separate()
         JSONWriter.writeString(s, into: &bytes)

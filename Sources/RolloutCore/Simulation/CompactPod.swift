@@ -41,12 +41,13 @@ enum CompactPod {
         string(.uid, stored.uid)
         time(PodMember.created, stored.created)
         w.key(PodMember.labels)
-        w.open(UInt8(ascii: "{"))
-        for (key, value) in stored.labels.sorted(by: { $0.key < $1.key }) {
-            w.key(key)
-            w.string(value)
+        // (Its ReplicaSet's labels, as they are most often — a loaded pod's the very
+        // dictionary, compared without being read — written as the template has them.)
+        if let shared = template.labels, stored.labels == shared.labels {
+            w.written(shared.line)
+        } else {
+            w.labels(stored.labels)
         }
-        w.close(UInt8(ascii: "}"))
         if let owner = stored.owner {
             w.key(PodMember.owner)
             w.open(UInt8(ascii: "["))
@@ -141,7 +142,7 @@ enum CompactPod {
         /// even JSON.
         static func read(_ json: ArraySlice<UInt8>, template: PodTemplateBlob?, pod: Bool, namespace: String, name: String,
                          parse: (ArraySlice<UInt8>) throws(StoreError) -> Object) throws(StoreError) -> Line {
-            if pod, let stored = CompactLineReader.pod(json, namespace: namespace, name: name) {
+            if pod, let stored = CompactLineReader.pod(json, namespace: namespace, name: name, labels: template?.labels) {
                 return Line(fields: .pod(stored), template: template, namespace: namespace, name: name)
             }
             if !pod, let read = CompactLineReader.event(json, namespace: namespace, name: name) {
@@ -347,6 +348,13 @@ final class PodTemplateBlob: @unchecked Sendable {
     /// Why the template cannot be used (its line is damaged, or missing): every pod naming it
     /// is damaged then, and can be force-deleted, as any damaged object can.
     let damage: String?
+    /// The labels of the ReplicaSet's template — a pod's labels when its ReplicaSet made it
+    /// and nobody changed them — and their compact line's bytes (`CompactLineWriter.labels`): a pod's line whose
+    /// labels are these bytes is given this dictionary at load (`CompactLineReader`), shared,
+    /// instead of one made for each pod (a tenth of reading a pod's line, and one dictionary
+    /// in memory for all of its ReplicaSet's pods). Nil when the template has no labels or
+    /// one is not a string.
+    let labels: (line: [UInt8], labels: [String: String])?
 
     init(source: Object, template: Object) throws(StoreError) {
         var bytes: [UInt8] = []
@@ -361,6 +369,7 @@ final class PodTemplateBlob: @unchecked Sendable {
         self.template = template
         behaviour = AppBehaviour(template: .object(source))
         damage = nil
+        labels = Self.labels(of: source)
     }
 
     /// A template read from a shard file.
@@ -372,12 +381,27 @@ final class PodTemplateBlob: @unchecked Sendable {
             template = Object()
             behaviour = AppBehaviour(template: .object(Object()))
             damage = "its pod template \(id) is damaged (not a source and a template)"
+            labels = nil
             return
         }
         self.source = source
         self.template = template
         behaviour = AppBehaviour(template: .object(source))
         damage = nil
+        labels = Self.labels(of: source)
+    }
+
+    /// `labels` of the ReplicaSet's template (`source`; the pod template made from it leaves
+    /// the labels to each pod's line).
+    private static func labels(of template: Object) -> (line: [UInt8], labels: [String: String])? {
+        guard case .object(let metadata)? = template["metadata"], case .object(let o)? = metadata["labels"], !o.members.isEmpty else { return nil }
+        var labels: [String: String] = [:]
+        for m in o.members {
+            guard case .string(let value) = m.value, labels.updateValue(value, forKey: m.key) == nil else { return nil }
+        }
+        var w = CompactLineWriter(prefix: [])
+        w.labels(labels)
+        return (w.finished(), labels)
     }
 
     /// A template a compact line names that its table's templates file does not hold, or
@@ -389,6 +413,7 @@ final class PodTemplateBlob: @unchecked Sendable {
         template = Object()
         behaviour = AppBehaviour(template: .object(Object()))
         unreadable = reason
+        labels = nil
         damage = reason.map { "its pod template \(id) cannot be read: \($0)" } ?? "it names pod template \(id), which its table's templates file does not hold"
     }
 
