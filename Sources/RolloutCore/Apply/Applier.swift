@@ -232,7 +232,7 @@ public enum Applier {
             mergedValue = .object(o)
         }
         var merged = Resource(mergedValue.objectValue ?? desired.object)
-        Defaults.apply(to: &merged)
+        Defaults.apply(to: &merged, old: live)
         return (merged, merged == live ? "unchanged" : "configured")
     }
 }

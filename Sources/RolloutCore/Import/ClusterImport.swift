@@ -49,7 +49,12 @@ public enum ClusterImport {
             var resource = served(Resource(object))
             // What a 1.32 API server would serve for it: its defaults, applied as on every read
             // from storage (a pod's admission defaults are not: admission ran when it was made).
-            if resource.kind != "Pod" && resource.kind != "Namespace" { Defaults.apply(to: &resource) }
+            // Fields of features off by default are kept: the cluster stores them, so they are
+            // in use (`DisabledFields`), and its ReplicaSets' hashes were made with them.
+            if resource.kind != "Pod" && resource.kind != "Namespace" {
+                let stored = resource
+                Defaults.apply(to: &resource, old: stored)
+            }
             let (invalid, _) = ObjectValidation.check(resource, root: document.node, file: document.source)
             if let invalid {
                 problems.append(invalid)

@@ -2,7 +2,9 @@
 /// applied to the stored document so that `get -o yaml` shows what a cluster would.
 /// Values of the wrong type are left alone: validation reports them.
 public enum Defaults {
-    public static func apply(to resource: inout Resource) {
+    /// `old`: the stored object a write replaces (nil for a create), whose fields of disabled
+    /// features stay writable (`DisabledFields`).
+    public static func apply(to resource: inout Resource, old: Resource? = nil) {
         // Decoding into the typed object and encoding it back: every quantity as the API
         // server stores it, and the zero values of omitempty fields left out.
         OmitEmpty.roundTrip(&resource)
@@ -44,6 +46,8 @@ public enum Defaults {
             if resource.object["type"] == nil || resource.object["type"] == .string("") { resource.object["type"] = .string("Opaque") }
         default: break
         }
+        // PrepareForCreate / PrepareForUpdate, after the decoder's defaulting.
+        DisabledFields.drop(&resource, old: old)
     }
 
     static func deployment(_ object: inout Object) {

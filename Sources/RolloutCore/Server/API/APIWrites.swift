@@ -272,7 +272,7 @@ extension APIServer {
                 object = Secret.foldingStringData(object)
             }
             let dropped = try Self.decodeFields(&object, validation: request.parameter("fieldValidation"), live: live)
-            Defaults.apply(to: &object)
+            Defaults.apply(to: &object, old: live)
             let document = try document(of: object)
             var (invalid, warnings) = ObjectValidation.check(object, root: document.node, file: "")
             if let invalid { throw Self.invalid(type, name: name, invalid) }
