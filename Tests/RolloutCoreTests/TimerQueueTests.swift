@@ -3,8 +3,8 @@ import XCTest
 
 /// `TimerQueue` (virtual time's timers, SPEC §3) gives every timer back once, at the first
 /// `popAll` at or after its time, timers due together in the order they were set: what sorting
-/// all the timers set so far by (time, order set) and taking those due gives. Slots of fired
-/// timers are reused by later ones; none is lost or given twice.
+/// all the timers set so far by (time, order set) and taking those due gives. The lists of
+/// instants that fired are reused by later ones; no timer is lost or given twice.
 final class TimerQueueTests: XCTestCase {
     func testTimersComeBackOnceInTimeThenSetOrder() {
         var random = SeededRandom(seed: 53)
