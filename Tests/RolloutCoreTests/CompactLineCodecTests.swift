@@ -211,6 +211,15 @@ final class CompactLineCodecTests: XCTestCase {
             guard case .success(let full)? = general(fields) else { return XCTFail("the full reader refused \(text)") }
             XCTAssertEqual(fast, full, text)
         }
+        // A pod's listing row with those labels is written with the template's bytes, and they
+        // are the bytes the row's own labels make; other labels are encoded from the row.
+        for other in [labels, ["app": "web"], labels.merging(["x": "y"]) { a, _ in a }] {
+            let row = ListingRow(namespace: "default", name: "p", labels: other, cells: [.text("p"), .age(Timestamp(milliseconds: 5))])
+            var plain: [UInt8] = [], withShared: [UInt8] = []
+            row.appendEncoded(into: &plain)
+            row.appendEncoded(into: &withShared, shared: shared)
+            XCTAssertEqual(withShared, plain, "\(other)")
+        }
         // A ReplicaSet template without labels, or with one that is not a string, gives none.
         XCTAssertNil(try PodTemplateBlob(source: Object(["metadata": .object(Object())]), template: Object()).labels)
         XCTAssertNil(try PodTemplateBlob(source: Object(["metadata": .object(Object(["labels": .object(Object(["a": .int(1)]))]))]), template: Object()).labels)

@@ -96,7 +96,7 @@ public struct TabWriter {
     /// column's width.
     static func append(_ line: [String], widths: [Int], to out: inout [UInt8]) {
         for (j, cell) in line.enumerated() {
-            out.append(contentsOf: cell.utf8)
+            out.appendUTF8(cell)
             if j < line.count - 1 && j < widths.count {
                 out.append(contentsOf: repeatElement(0x20, count: max(0, widths[j] - width(cell))))
             }

@@ -78,8 +78,14 @@ public struct ListingRow: Equatable, Sendable {
 
     /// The row as the store keeps it: `encodedLabels`, a tab, `encodedCells`, written as bytes
     /// (every object stored makes one).
-    func appendEncoded(into out: inout [UInt8]) {
-        appendLabels(into: &out)
+    /// `shared`: a ReplicaSet template's labels with their encoding, written as they are when
+    /// the row's labels are those (`PodTemplateBlob.labels`).
+    func appendEncoded(into out: inout [UInt8], shared: PodTemplateBlob.SharedLabels? = nil) {
+        if let shared, labels == shared.labels {
+            out.append(contentsOf: shared.row)
+        } else {
+            appendLabels(into: &out)
+        }
         out.append(0x09)
         appendCells(into: &out)
     }
@@ -95,7 +101,7 @@ public struct ListingRow: Equatable, Sendable {
                 if s.withUTF8Bytes({ $0.contains { $0 < 0x20 && ($0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) } }) {
                     out.append(contentsOf: String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\u{02}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }).utf8)
                 } else {
-                    out.append(contentsOf: s.utf8)
+                    out.appendUTF8(s)
                 }
             case .age(let t):
                 out.append(0x01)
@@ -231,11 +237,15 @@ public struct ListingRow: Equatable, Sendable {
 
     /// `key=value` pairs in key order, split by 0x1F.
     private func appendLabels(into out: inout [UInt8]) {
+        Self.encodeLabels(labels, into: &out)
+    }
+
+    static func encodeLabels(_ labels: [String: String], into out: inout [UInt8]) {
         for (i, label) in labels.sorted(by: { $0.key < $1.key }).enumerated() {
             if i > 0 { out.append(0x1F) }
-            out.append(contentsOf: label.key.utf8)
+            out.appendUTF8(label.key)
             out.append(UInt8(ascii: "="))
-            out.append(contentsOf: label.value.utf8)
+            out.appendUTF8(label.value)
         }
     }
 

@@ -1276,7 +1276,7 @@ public final class Cluster {
             if let blob = blobs[pod.ownerUID] {
                 compactTemplates[i] = blob
             } else {
-                let blob = try PodTemplateBlob(source: shared.source, template: shared.template)
+                let blob = try PodTemplateBlob(source: shared.source, template: shared.template, labels: shared.labels)
                 blobs[pod.ownerUID] = blob
                 compactTemplates[i] = blob
             }

@@ -19,7 +19,7 @@ struct CompactLineReader {
     /// A pod's line (the JSON after the template's id), or nil: read it in full. `labels`:
     /// its template's labels and their bytes (`PodTemplateBlob.labels`), taken as they are
     /// when the line's labels are those bytes.
-    static func pod(_ json: ArraySlice<UInt8>, namespace: String, name: String, labels: (line: [UInt8], labels: [String: String])? = nil) -> StoredPod? {
+    static func pod(_ json: ArraySlice<UInt8>, namespace: String, name: String, labels: PodTemplateBlob.SharedLabels? = nil) -> StoredPod? {
         let pod = json.withUnsafeBufferPointer { buffer in
             var reader = CompactLineReader(buffer)
             return reader.readPod(namespace: namespace, name: name, templateLabels: labels)
@@ -83,7 +83,7 @@ struct CompactLineReader {
     private static let containerKeys = ContainerMember.keys
     private static let eventKeys = EventMember.keys
 
-    private mutating func readPod(namespace: String, name: String, templateLabels: (line: [UInt8], labels: [String: String])?) -> StoredPod? {
+    private mutating func readPod(namespace: String, name: String, templateLabels: PodTemplateBlob.SharedLabels?) -> StoredPod? {
         var rv: String?, uid: String?, created: Timestamp?, owner: StoredPod.Owner?, disruption: StoredPod.Disruption?
         var labels: [String: String] = [:], containers: [StoredPod.Container] = []
         var node: String?, ip: String?, hostIP: String?, unschedulable: String?, nominated: String?

@@ -349,14 +349,24 @@ final class PodTemplateBlob: @unchecked Sendable {
     /// is damaged then, and can be force-deleted, as any damaged object can.
     let damage: String?
     /// The labels of the ReplicaSet's template — a pod's labels when its ReplicaSet made it
-    /// and nobody changed them — and their compact line's bytes (`CompactLineWriter.labels`): a pod's line whose
-    /// labels are these bytes is given this dictionary at load (`CompactLineReader`), shared,
-    /// instead of one made for each pod (a tenth of reading a pod's line, and one dictionary
-    /// in memory for all of its ReplicaSet's pods). Nil when the template has no labels or
-    /// one is not a string.
-    let labels: (line: [UInt8], labels: [String: String])?
+    /// and nobody changed them — with their compact line's bytes (`CompactLineWriter.labels`)
+    /// and their listing row's (`ListingRow.encodeLabels`): a pod's line whose labels are those
+    /// bytes is given this dictionary at load (`CompactLineReader`), shared, instead of one made
+    /// for each pod (a tenth of reading a pod's line, and one dictionary in memory for all of
+    /// its ReplicaSet's pods), and a pod with these labels is written with these bytes. Nil
+    /// when the template has no labels or one is not a string.
+    let labels: SharedLabels?
 
-    init(source: Object, template: Object) throws(StoreError) {
+    struct SharedLabels: @unchecked Sendable {
+        let labels: [String: String]
+        let line: [UInt8]
+        let row: [UInt8]
+    }
+
+    /// `labels`: the ReplicaSet's pod labels as the cluster holds them (`Cluster.PodTemplate`),
+    /// kept as this template's when they are its labels — its pods have that very dictionary,
+    /// so a save compares theirs with it without reading them.
+    init(source: Object, template: Object, labels podLabels: [String: String]? = nil) throws(StoreError) {
         var bytes: [UInt8] = []
         do {
             try JSONWriter.write(.object(Object(["source": .object(source), "template": .object(template)])), style: .compact, into: &bytes)
@@ -369,7 +379,12 @@ final class PodTemplateBlob: @unchecked Sendable {
         self.template = template
         behaviour = AppBehaviour(template: .object(source))
         damage = nil
-        labels = Self.labels(of: source)
+        let made = Self.labels(of: source)
+        if let made, let podLabels, podLabels == made.labels {
+            labels = SharedLabels(labels: podLabels, line: made.line, row: made.row)
+        } else {
+            labels = made
+        }
     }
 
     /// A template read from a shard file.
@@ -393,7 +408,7 @@ final class PodTemplateBlob: @unchecked Sendable {
 
     /// `labels` of the ReplicaSet's template (`source`; the pod template made from it leaves
     /// the labels to each pod's line).
-    private static func labels(of template: Object) -> (line: [UInt8], labels: [String: String])? {
+    private static func labels(of template: Object) -> SharedLabels? {
         guard case .object(let metadata)? = template["metadata"], case .object(let o)? = metadata["labels"], !o.members.isEmpty else { return nil }
         var labels: [String: String] = [:]
         for m in o.members {
@@ -401,7 +416,9 @@ final class PodTemplateBlob: @unchecked Sendable {
         }
         var w = CompactLineWriter(prefix: [])
         w.labels(labels)
-        return (w.finished(), labels)
+        var row: [UInt8] = []
+        ListingRow.encodeLabels(labels, into: &row)
+        return SharedLabels(labels: labels, line: w.finished(), row: row)
     }
 
     /// A template a compact line names that its table's templates file does not hold, or

@@ -147,7 +147,7 @@ struct Table {
         var out: [UInt8] = []
         for (id, template) in (templates ?? [:]).sorted(by: { $0.key < $1.key }) where template.damage == nil {
             out.append(0x09)
-            out.append(contentsOf: id.utf8)
+            out.appendUTF8(id)
             out.append(0x09)
             out.append(contentsOf: template.json)
             out.append(0x0A)
@@ -955,8 +955,10 @@ struct Table {
 
     /// The entry of an object stored in compact form, from its listing row.
     static func entry(row listing: ListingRow, compact: (line: [UInt8], template: PodTemplateBlob?)) -> Entry {
+        // (Room for a pod's row at once: grown from nothing, it was made four or five times.)
         var row: [UInt8] = []
-        listing.appendEncoded(into: &row)
+        row.reserveCapacity(256)
+        listing.appendEncoded(into: &row, shared: compact.template?.labels)
         let fields = row.withUnsafeBufferPointer { [UInt8]($0) }
         let line = compact.line.withUnsafeBufferPointer { [UInt8]($0) }
         // `row` is labels TAB cells; labels never hold a tab (ListingRow encodes them).

@@ -21,7 +21,7 @@ struct SortedRuns: Sendable {
     /// name can hold, so a namespace sorts before the longer ones it begins).
     mutating func addRun(count: Int, key: (_ index: Int, _ append: (String) -> Void) -> Void) {
         for i in 0..<count {
-            key(i) { part in bytes.append(contentsOf: part.utf8) }
+            key(i) { part in bytes.appendUTF8(part) }
             ends.append(bytes.count)
         }
         counts.append(count)
