@@ -159,6 +159,21 @@ final class ServeAPITests: XCTestCase {
 
     private func json(_ text: String) -> Value { (try? JSONReader.parse(text)) ?? .null }
 
+    /// A served write drops the fields of features 1.32 ships switched off, as the API server's
+    /// PrepareForUpdate does (`pkg/api/pod/util.go` dropDisabledFields, `DisabledFields`): a
+    /// patch that only adds `hostUsers` changes nothing, and the generation stays.
+    func testAServedWriteDropsTheFieldsOfDisabledFeatures() throws {
+        let (api, _, _) = try served()
+        let path = "/apis/apps/v1/namespaces/default/deployments/web-api"
+        let (status, before) = get(api, path)
+        XCTAssertEqual(status, 200)
+        let patched = send(api, "PATCH", path, #"{"spec":{"template":{"spec":{"hostUsers":false}}}}"#, contentType: "application/merge-patch+json")
+        XCTAssertEqual(patched.0, 200, "\(String(describing: patched.1))")
+        XCTAssertNil(patched.1?["spec"]?["template"]?["spec"]?["hostUsers"])
+        XCTAssertEqual(patched.1?["metadata"]?["generation"], before?["metadata"]?["generation"])
+        XCTAssertEqual(patched.1?["spec"], before?["spec"])
+    }
+
     private let configMap = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"a":"1"}}"#
 
     /// Create, read, replace with and without the live resourceVersion, patch, delete: the API

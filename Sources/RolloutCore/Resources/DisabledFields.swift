@@ -82,11 +82,11 @@ enum DisabledFields {
             for list in containerLists { spec.updateEach(list) { $0["resizePolicy"] = nil } }
         }
         // dropImageVolumes (imageVolumesInUse): the image volumes and every mount of them.
-        let oldImageVolumes = (old?["volumes"]?.arrayValue ?? []).contains { $0["image"] != nil && $0["image"] != .null }
-        if !oldImageVolumes, case .array(let volumes)? = spec["volumes"] {
-            let images = Set(volumes.compactMap { v -> String? in v["image"] != nil && v["image"] != .null ? v["name"]?.stringValue ?? "" : nil })
+        func isImage(_ volume: Value) -> Bool { volume["image"] != nil && volume["image"] != .null }
+        if !(old?["volumes"]?.arrayValue ?? []).contains(where: isImage), case .array(let volumes)? = spec["volumes"] {
+            let images = Set(volumes.filter(isImage).map { $0["name"]?.stringValue ?? "" })
             if !images.isEmpty {
-                let kept = volumes.filter { v in !(v["image"] != nil && v["image"] != .null) }
+                let kept = volumes.filter { !isImage($0) }
                 spec["volumes"] = kept.isEmpty ? nil : .array(kept)
                 for list in containerLists {
                     spec.updateEach(list) { container in
