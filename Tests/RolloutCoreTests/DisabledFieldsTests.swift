@@ -7,11 +7,12 @@ import XCTest
 /// already uses them (`hostUsersInUse`, `supplementalGroupsPolicyInUse`,
 /// `podLevelResourcesInUse`, `dynamicResourceAllocationInUse`,
 /// `clusterTrustBundleProjectionInUse`, `inPlacePodVerticalScalingInUse`, `imageVolumesInUse`,
-/// `seLinuxChangePolicyInUse`). In 1.32 the gates behind them are off by default:
+/// `seLinuxChangePolicyInUse`, `procMountInUse`). In 1.32 the gates behind them are off by
+/// default (`pkg/features/kube_features.go`, each gate's versioned specs up to 1.32):
 /// UserNamespacesSupport (beta, on only from 1.33), SupplementalGroupsPolicy (alpha),
 /// SELinuxChangePolicy (alpha), PodLevelResources (alpha), DynamicResourceAllocation (beta,
 /// off), InPlacePodVerticalScaling (alpha), ImageVolume (alpha), ClusterTrustBundleProjection
-/// (alpha).
+/// (alpha), ProcMountType (beta, off).
 final class DisabledFieldsTests: XCTestCase {
     /// A Deployment whose pod spec has `specExtra` under its spec and `containerExtra` in its
     /// container.
@@ -61,6 +62,9 @@ final class DisabledFieldsTests: XCTestCase {
              { ($0["volumes"]?.arrayValue?.first?["projected"]?["sources"]?.arrayValue ?? []).allSatisfy { $0["clusterTrustBundle"] == nil } }),
             ("image volume", "volumes: [{name: data, image: {reference: 'quay.io/x:1'}}]", "volumeMounts: [{name: data, mountPath: /data}]",
              { $0["volumes"] == nil && $0["containers"]?.arrayValue?.first?["volumeMounts"] == nil }),
+            // (Forced to Default, not removed: dropDisabledProcMountField.)
+            ("procMount", "", "securityContext: {procMount: Unmasked}",
+             { $0["containers"]?.arrayValue?.first?["securityContext"]?["procMount"] == .string("Default") }),
         ]
         for c in cases {
             let yaml = deployment(c.spec, container: c.container)
@@ -101,6 +105,9 @@ final class DisabledFieldsTests: XCTestCase {
         XCTAssertEqual(container?["resources"], .object(Object(["requests": .object(Object(["cpu": .string("100m")]))])))
         // Only the security context's own field goes: with nothing else in it, `{}` is left.
         XCTAssertEqual(spec(try stored(deployment("securityContext: {seLinuxChangePolicy: Recursive}")))["securityContext"], .object(Object()))
+        // A procMount of Default stays as it is; one given where the stored object already
+        // unmasks stays too.
+        XCTAssertEqual(spec(try stored(deployment("", container: "securityContext: {procMount: Default}")))["containers"]?.arrayValue?.first?["securityContext"]?["procMount"], .string("Default"))
         // A manifest without any of them is stored as before.
         var plain = try resource(deployment(""))
         Defaults.apply(to: &plain)

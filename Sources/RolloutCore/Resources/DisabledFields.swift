@@ -18,11 +18,12 @@
 /// | containers' `resizePolicy` | InPlacePodVerticalScaling | alpha (beta, on, in 1.33) |
 /// | `image` volumes and their mounts | ImageVolume | alpha |
 /// | projected `clusterTrustBundle` sources | ClusterTrustBundleProjection | alpha |
+/// | containers' `securityContext.procMount`: forced to `Default` | ProcMountType | beta, off (on in 1.33) |
 ///
-/// So a manifest that sets one of them stores and hashes the template a 1.32 cluster would:
-/// applied over a live object without it, nothing rolls (before, `hostUsers: false` or a
-/// `resizePolicy` made a new ReplicaSet that a cluster would not make). Not modelled:
-/// `ProcMountType`, whose 1.32 default this project could not confirm.
+/// (The defaults from `pkg/features/kube_features.go`'s versioned specs: each gate's entries
+/// up to 1.32.) So a manifest that sets one of them stores and hashes the template a 1.32
+/// cluster would: applied over a live object without it, nothing rolls (before,
+/// `hostUsers: false` or a `resizePolicy` made a new ReplicaSet that a cluster would not make).
 enum DisabledFields {
     /// `resource`'s pod spec (a Pod's, or its template's) with the disabled fields dropped,
     /// `old` the stored object the write replaces (nil for a create).
@@ -58,6 +59,24 @@ enum DisabledFields {
         // dropDisabledPodLevelResources (podLevelResourcesInUse: requests or limits set).
         if !hasEntries(old?["resources"]?["requests"]) && !hasEntries(old?["resources"]?["limits"]) {
             spec["resources"] = nil
+        }
+        // dropDisabledProcMountField (procMountInUse: a container whose procMount is not
+        // Default): a procMount given is forced to Default, not removed — the field was forced
+        // to non-nil in 1.12, and removing it would differ from what was stored then.
+        let unmasked = containerLists.contains { list in
+            (old?[list]?.arrayValue ?? []).contains { c in
+                guard let mount = c["securityContext"]?["procMount"], mount != .null else { return false }
+                return mount != .string("Default")
+            }
+        }
+        if !unmasked {
+            for list in containerLists {
+                spec.updateEach(list) { container in
+                    container.visit("securityContext") { context in
+                        if let mount = context["procMount"], mount != .null { context["procMount"] = .string("Default") }
+                    }
+                }
+            }
         }
         // dropDisabledDynamicResourceAllocationFields (dynamicResourceAllocationInUse: the old
         // spec has resourceClaims; containers cannot name claims the pod does not have).
