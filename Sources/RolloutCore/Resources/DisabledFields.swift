@@ -48,7 +48,6 @@ enum DisabledFields {
 
     /// `dropDisabledFields` for the gates off in 1.32, in its order.
     static func drop(_ spec: inout Object, old: Object?) {
-        let containerLists = ["containers", "initContainers", "ephemeralContainers"]
         // UserNamespacesSupport (hostUsersInUse: the old spec sets it; the internal type keeps
         // it in the security context, v1 on the spec).
         if old?["hostUsers"] == nil { spec["hostUsers"] = nil }
@@ -63,27 +62,21 @@ enum DisabledFields {
         // dropDisabledProcMountField (procMountInUse: a container whose procMount is not
         // Default): a procMount given is forced to Default, not removed — the field was forced
         // to non-nil in 1.12, and removing it would differ from what was stored then.
-        let unmasked = containerLists.contains { list in
-            (old?[list]?.arrayValue ?? []).contains { c in
-                guard let mount = c["securityContext"]?["procMount"], mount != .null else { return false }
-                return mount != .string("Default")
-            }
+        let unmasked = anyContainer(of: old) { c in
+            guard let mount = c["securityContext"]?["procMount"], mount != .null else { return false }
+            return mount != .string("Default")
         }
         if !unmasked {
-            for list in containerLists {
-                spec.updateEach(list) { container in
-                    container.visit("securityContext") { context in
-                        if let mount = context["procMount"], mount != .null { context["procMount"] = .string("Default") }
-                    }
+            visitContainers(&spec) { container in
+                container.visit("securityContext") { context in
+                    if let mount = context["procMount"], mount != .null { context["procMount"] = .string("Default") }
                 }
             }
         }
         // dropDisabledDynamicResourceAllocationFields (dynamicResourceAllocationInUse: the old
         // spec has resourceClaims; containers cannot name claims the pod does not have).
         if !hasEntries(old?["resourceClaims"]) {
-            for list in containerLists {
-                spec.updateEach(list) { container in container.visit("resources") { $0["claims"] = nil } }
-            }
+            visitContainers(&spec) { container in container.visit("resources") { $0["claims"] = nil } }
             spec["resourceClaims"] = nil
         }
         // dropDisabledClusterTrustBundleProjection (clusterTrustBundleProjectionInUse).
@@ -94,11 +87,8 @@ enum DisabledFields {
         }
         // InPlacePodVerticalScaling (inPlacePodVerticalScalingInUse: a container or init
         // container with a resize policy).
-        let resizing = ["containers", "initContainers"].contains { list in
-            (old?[list]?.arrayValue ?? []).contains { hasEntries($0["resizePolicy"]) }
-        }
-        if !resizing {
-            for list in containerLists { spec.updateEach(list) { $0["resizePolicy"] = nil } }
+        if !anyContainer(of: old, lists: ["containers", "initContainers"], { hasEntries($0["resizePolicy"]) }) {
+            visitContainers(&spec) { $0["resizePolicy"] = nil }
         }
         // dropImageVolumes (imageVolumesInUse): the image volumes and every mount of them.
         func isImage(_ volume: Value) -> Bool { volume["image"] != nil && volume["image"] != .null }
@@ -107,12 +97,10 @@ enum DisabledFields {
             if !images.isEmpty {
                 let kept = volumes.filter { !isImage($0) }
                 spec["volumes"] = kept.isEmpty ? nil : .array(kept)
-                for list in containerLists {
-                    spec.updateEach(list) { container in
-                        guard case .array(let mounts)? = container["volumeMounts"] else { return }
-                        let left = mounts.filter { !images.contains($0["name"]?.stringValue ?? "") }
-                        if left.count != mounts.count { container["volumeMounts"] = left.isEmpty ? nil : .array(left) }
-                    }
+                visitContainers(&spec) { container in
+                    guard case .array(let mounts)? = container["volumeMounts"] else { return }
+                    let left = mounts.filter { !images.contains($0["name"]?.stringValue ?? "") }
+                    if left.count != mounts.count { container["volumeMounts"] = left.isEmpty ? nil : .array(left) }
                 }
             }
         }
@@ -120,6 +108,19 @@ enum DisabledFields {
         if old?["securityContext"]?["seLinuxChangePolicy"] == nil {
             spec.visit("securityContext") { $0["seLinuxChangePolicy"] = nil }
         }
+    }
+
+    /// The container lists of a pod spec (`VisitContainers` with `AllContainers`).
+    private static let containerLists = ["containers", "initContainers", "ephemeralContainers"]
+
+    /// `body` on every container of `spec`, of every list.
+    private static func visitContainers(_ spec: inout Object, _ body: (inout Object) -> Void) {
+        for list in containerLists { spec.updateEach(list, body) }
+    }
+
+    /// Whether a container of `spec`, in `lists`, satisfies `test`.
+    private static func anyContainer(of spec: Object?, lists: [String] = containerLists, _ test: (Value) -> Bool) -> Bool {
+        lists.contains { (spec?[$0]?.arrayValue ?? []).contains(where: test) }
     }
 
     /// A list or map with something in it (Go's `len(x) > 0`).
