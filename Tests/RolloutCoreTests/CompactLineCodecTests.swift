@@ -291,6 +291,58 @@ final class CompactLineCodecTests: XCTestCase {
         }
     }
 
+    /// The writer's lines are read eight bytes at a time (`readPlainEventSummary`) whatever
+    /// their strings' lengths — so that the end of every string, and every escape, falls at
+    /// every place of a word — and give the summary the member-by-member reading gives; a
+    /// byte outside ASCII, a `\u` escape, a member missing or out of place is left to that
+    /// reading.
+    func testTheWritersEventLinesAreSummarisedEightBytesAtATime() throws {
+        func line(_ event: SimEvent, rv: Value? = .string("7")) throws -> ArraySlice<UInt8> {
+            json(try CompactEvent.line(event, resourceVersion: rv))
+        }
+        func event(uid: String, reason: String, message: String, kind: String = "Pod") -> SimEvent {
+            SimEvent(namespace: "default", involvedKind: kind, involvedName: "web-1", involvedUID: uid, type: "Normal", reason: reason,
+                     message: message, component: "kubelet", first: Self.t(1_000), last: Self.t(2_000 + message.count), count: 3, name: "web-1.1")
+        }
+        func summary(_ one: SimEvent) -> EventSummary {
+            EventSummary(series: EventSeriesHash.of(one.seriesKey), last: one.last.milliseconds, podUID: one.involvedKind == "Pod" ? one.involvedUID : nil)
+        }
+        let printable = (0x20..<0x7F).map { Character(Unicode.Scalar(UInt8($0))) }
+        for length in 0..<40 {
+            for shift in 0..<3 {
+                let text = String((0..<length).map { printable[($0 * 7 + shift * 13 + length) % printable.count] })
+                // (A pod's uid with an escape is left to the full reader by both.)
+                let uid = String(text.filter { $0 != "\"" && $0 != "\\" }.prefix(length % 17))
+                for one in [event(uid: uid, reason: text, message: text),
+                            event(uid: "u-\(length)", reason: "Killing", message: SimEvent.combinedPrefix + text),
+                            event(uid: text, reason: "ScalingReplicaSet", message: text, kind: "Deployment")] {
+                    let bytes = try line(one)
+                    let plain = try XCTUnwrap(CompactLineReader.plainEventSummary(bytes), "\(length) \(shift)")
+                    XCTAssertEqual(plain, CompactLineReader.eventSummary(bytes))
+                    XCTAssertEqual(plain, summary(one))
+                }
+            }
+        }
+        for special in ["\"", "\\", "\t", "\n", "\u{7F}", "\u{1}", "\u{E9}"] {
+            for place in 0..<12 {
+                var message = String(repeating: "m", count: 11)
+                message.insert(contentsOf: special, at: message.index(message.startIndex, offsetBy: place))
+                let one = event(uid: "u-1", reason: "Pulled", message: message)
+                let bytes = try line(one)
+                let plain = CompactLineReader.plainEventSummary(bytes)
+                XCTAssertEqual(plain, CompactLineReader.eventSummary(bytes), message)
+                if ["\"", "\\", "\t", "\n"].contains(special) { XCTAssertEqual(plain, summary(one), message) }
+                if special == "\u{E9}" { XCTAssertNil(plain, message) }
+            }
+        }
+        // Without its resourceVersion, or with another member order: read member by member.
+        let plainOne = event(uid: "u-1", reason: "Pulled", message: "Pulling image")
+        XCTAssertNil(CompactLineReader.plainEventSummary(try line(plainOne, rv: nil)))
+        XCTAssertNotNil(CompactLineReader.eventSummary(try line(plainOne, rv: nil)))
+        let reordered = Array(#"{"rv":"1","kind":"Pod","uid":"u","object":"o","type":"Normal","reason":"r","message":"m","component":"c","first":1,"last":1,"count":1}"#.utf8)[...]
+        XCTAssertNil(CompactLineReader.plainEventSummary(reordered))
+    }
+
     /// The string scanner both readers share (`JSONReader.scanString`) keeps the JSON reader's
     /// errors and where it reports them; the compact reader gives up at a `\u` escape, which
     /// the JSON reader decodes.

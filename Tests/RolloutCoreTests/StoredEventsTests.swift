@@ -192,4 +192,36 @@ final class StoredEventsTests: XCTestCase {
         let gone = changes.filter { $0.kind == .deleted && $0.type == Self.eventType.storageKey }.map(\.name)
         XCTAssertEqual(gone, expected)
     }
+
+    /// The refs are kept in the parts they were read in (a shard's each, empty ones too) and
+    /// numbered across them: a look-up finds each ref of a series once, whatever part holds
+    /// it; a ref taken is not found again; the live ones by number, and the same refs after the
+    /// taken ones are dropped.
+    func testRefsReadInPartsAreNumberedAcrossThem() {
+        func ref(_ name: String, _ series: UInt64) -> StoredEvents.Ref {
+            StoredEvents.Ref(key: Table.Key(namespace: "default", name: name), series: series, last: 0, pod: nil)
+        }
+        let parts: [[StoredEvents.Ref]] = [[ref("a", 1), ref("b", 2)], [], [ref("c", 1)], [ref("d", 3), ref("e", 1), ref("f", 17)]]
+        var stored = StoredEvents(parts: parts)
+        XCTAssertEqual(stored.count, 6)
+        XCTAssertEqual(stored.liveCount, 6)
+        XCTAssertEqual((0..<6).map { stored[$0].key.name }, ["a", "b", "c", "d", "e", "f"])
+        XCTAssertEqual(stored.candidates(1).sorted(), [0, 2, 4])
+        XCTAssertEqual(stored.candidates(17), [5])
+        XCTAssertEqual(stored.candidates(4), [])
+        stored.take(2)
+        stored.take(2)
+        XCTAssertEqual(stored.liveCount, 5)
+        XCTAssertEqual(stored.candidates(1).sorted(), [0, 4])
+        let odd = stored.live { $0.series % 2 == 1 }
+        XCTAssertEqual(odd, [0, 3, 4, 5])
+        var names: [String] = []
+        stored.forEach(odd) { names.append($0.key.name) }
+        XCTAssertEqual(names, ["a", "d", "e", "f"])
+        stored.dropTaken()
+        XCTAssertEqual((0..<stored.count).map { stored[$0].key.name }, ["a", "b", "d", "e", "f"])
+        XCTAssertEqual(stored.candidates(1).map { stored[$0].key.name }.sorted(), ["a", "e"])
+        XCTAssertEqual(StoredEvents(parts: [[], []]).candidates(1), [])
+    }
+
 }

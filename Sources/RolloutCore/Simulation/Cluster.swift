@@ -463,7 +463,7 @@ public final class Cluster {
                 })
             }
         }
-        storedEvents = StoredEvents(try refParts.get().flatMap { $0 })
+        storedEvents = StoredEvents(parts: try refParts.get())
         _ = try pendingList.get()
         _ = try timelineList.get()
     }
@@ -1068,7 +1068,7 @@ public final class Cluster {
     func hasEvent(kind: String, uid: String, reason: String, message: String) -> Bool {
         let key = EventSeriesKey.plain(kind: kind, uid: uid, reason: reason, message: message)
         if eventSeries.index(of: key, in: events) != nil { return true }
-        return storedEvents.candidates(EventSeriesHash.of(key)).contains { storedEvent(storedEvents.refs[$0])?.seriesKey == key }
+        return storedEvents.candidates(EventSeriesHash.of(key)).contains { storedEvent(storedEvents[$0])?.seriesKey == key }
     }
 
     /// The stored event of a series no event of this run has (`StoredEvents`), read back and
@@ -1079,7 +1079,7 @@ public final class Cluster {
         guard storedEvents.liveCount > 0 else { return nil }
         var best: (ref: Int, event: SimEvent)?
         for i in storedEvents.candidates(EventSeriesHash.of(key)) {
-            guard let event = storedEvent(storedEvents.refs[i]), event.seriesKey == key else { continue }
+            guard let event = storedEvent(storedEvents[i]), event.seriesKey == key else { continue }
             if let best, (best.event.last.milliseconds, best.event.name, best.event.namespace) > (event.last.milliseconds, event.name, event.namespace) {
                 continue
             }
@@ -1456,17 +1456,16 @@ public final class Cluster {
         // back (`StoredEvents`) about a pod that went. A served store's watches see them go in
         // the order the events would stand in had every stored one been read (see above).
         let goneRun = events.indices.filter { goes[$0] && (!events[$0].dirty || events[$0].stored) }
-        let goneStored = storedEvents.refs.indices.filter { storedEvents.isLive($0) && storedEvents.refs[$0].pod?.gone == true }
+        let goneStored = storedEvents.live { $0.pod?.gone == true }
         if store.journal != nil {
             var goneEvents: [(key: ObjectKey, loaded: (Int, String, String)?)] = []
             for i in goneRun {
                 goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: events[i].namespace, name: events[i].name),
                                    events[i].loadedLast == nil ? nil : Self.loadOrder(events[i])))
             }
-            for i in goneStored {
-                let key = storedEvents.refs[i].key
-                goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: key.namespace, name: key.name),
-                                   (storedEvents.refs[i].last, key.name, key.namespace)))
+            storedEvents.forEach(goneStored) { ref in
+                goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: ref.key.namespace, name: ref.key.name),
+                                   (ref.last, ref.key.name, ref.key.namespace)))
             }
             let loaded = goneEvents.filter { $0.loaded != nil }.sorted { a, b in
                 guard let x = a.loaded, let y = b.loaded else { return false }
@@ -1478,7 +1477,7 @@ public final class Cluster {
             var goneKeys: [Table.Key] = []
             goneKeys.reserveCapacity(goneRun.count + goneStored.count)
             for i in goneRun { goneKeys.append(Table.Key(namespace: events[i].namespace, name: events[i].name)) }
-            for i in goneStored { goneKeys.append(storedEvents.refs[i].key) }
+            storedEvents.forEach(goneStored) { goneKeys.append($0.key) }
             try store.delete(type: Self.eventType.storageKey, goneKeys)
         }
         if !final {

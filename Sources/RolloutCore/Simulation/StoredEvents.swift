@@ -20,32 +20,66 @@ struct StoredEvents {
         let pod: SimPod?
     }
 
-    private(set) var refs: [Ref] = []
+    /// The refs as read, in the parts they were read in (a shard's each): not copied into one
+    /// list — at the 150,000-pod roll that copied 311,000 refs on one core, each copy retaining
+    /// its key's strings and its pod and each part's release releasing them again. A ref is
+    /// numbered by its place among all of them, part after part.
+    private var parts: [[Ref]] = []
+    /// Where each part's refs start in that numbering; the number of refs last.
+    private var starts: [Int] = [0]
+    /// Each ref's series hash, by number (what a look-up probes, without finding the part).
+    private var series: [UInt64] = []
     /// Whether each ref is still only stored: not read back into the cluster's events, nor
     /// removed.
     private var live: [Bool] = []
     private(set) var liveCount = 0
-    /// Open addressing by series hash (linear probing, at most half full): each slot an index
-    /// into `refs`, -1 empty. Refs of one hash lie on one probe run.
+    /// Open addressing by series hash (linear probing, at most half full): each slot a ref's
+    /// number, -1 empty. Refs of one hash lie on one probe run.
     private var slots: [Int32] = []
 
     init() {}
 
-    init(_ refs: [Ref]) {
-        self.refs = refs
-        live = Array(repeating: true, count: refs.count)
-        liveCount = refs.count
-        guard !refs.isEmpty else { return }
+    init(_ refs: [Ref]) { self.init(parts: [refs]) }
+
+    init(parts: [[Ref]]) {
+        self.parts = parts.filter { !$0.isEmpty }
+        var total = 0
+        starts = [0]
+        for part in self.parts {
+            total += part.count
+            starts.append(total)
+        }
+        live = Array(repeating: true, count: total)
+        liveCount = total
+        guard total > 0 else { return }
+        series.reserveCapacity(total)
+        for part in self.parts {
+            for ref in part { series.append(ref.series) }
+        }
         var size = 16
-        while size < refs.count * 2 { size *= 2 }
+        while size < total * 2 { size *= 2 }
         slots = Array(repeating: -1, count: size)
         let mask = size - 1
-        for (i, ref) in refs.enumerated() {
-            var s = Int(truncatingIfNeeded: ref.series) & mask
+        for (i, hash) in series.enumerated() {
+            var s = Int(truncatingIfNeeded: hash) & mask
             while slots[s] >= 0 { s = (s + 1) & mask }
             slots[s] = Int32(truncatingIfNeeded: i)
         }
     }
+
+    /// The ref numbered `i` (`0..<count`).
+    subscript(i: Int) -> Ref {
+        // The last part starting at or before `i`.
+        var low = 0, high = parts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if starts[mid] <= i { low = mid } else { high = mid - 1 }
+        }
+        return parts[low][i - starts[low]]
+    }
+
+    /// The number of refs, live or not.
+    var count: Int { starts.last ?? 0 }
 
     /// The live refs whose series hash is `series`, in no particular order.
     func candidates(_ series: UInt64) -> [Int] {
@@ -55,13 +89,33 @@ struct StoredEvents {
         var found: [Int] = []
         while slots[s] >= 0 {
             let i = Int(slots[s])
-            if refs[i].series == series && live[i] { found.append(i) }
+            if self.series[i] == series && live[i] { found.append(i) }
             s = (s + 1) & mask
         }
         return found
     }
 
     func isLive(_ i: Int) -> Bool { live[i] }
+
+    /// The numbers of the live refs `isIncluded` keeps, rising (the parts read in order).
+    func live(where isIncluded: (Ref) -> Bool) -> [Int] {
+        var found: [Int] = []
+        for (p, part) in parts.enumerated() {
+            let start = starts[p]
+            for (k, ref) in part.enumerated() where live[start + k] && isIncluded(ref) { found.append(start + k) }
+        }
+        return found
+    }
+
+    /// Each of the refs numbered `numbers` (rising, as `live(where:)` gives them), in order,
+    /// found part by part as they go.
+    func forEach(_ numbers: [Int], _ body: (Ref) -> Void) {
+        var p = 0
+        for i in numbers {
+            while p + 1 < starts.count - 1 && starts[p + 1] <= i { p += 1 }
+            body(parts[p][i - starts[p]])
+        }
+    }
 
     /// The ref is no longer only stored: read back, or removed.
     mutating func take(_ i: Int) {
@@ -73,8 +127,14 @@ struct StoredEvents {
     /// Only the live refs kept (after a save that removed some, so that a long run does not
     /// keep them, nor the pods they name).
     mutating func dropTaken() {
-        guard liveCount < refs.count else { return }
-        self = StoredEvents(refs.indices.filter { live[$0] }.map { refs[$0] })
+        guard liveCount < count else { return }
+        var kept: [Ref] = []
+        kept.reserveCapacity(liveCount)
+        for (p, part) in parts.enumerated() {
+            let start = starts[p]
+            for (k, ref) in part.enumerated() where live[start + k] { kept.append(ref) }
+        }
+        self = StoredEvents(kept)
     }
 }
 
