@@ -216,7 +216,7 @@ final class StoredEventsTests: XCTestCase {
         let odd = stored.live { $0.series % 2 == 1 }
         XCTAssertEqual(odd, [0, 3, 4, 5])
         var names: [String] = []
-        stored.forEach(odd) { names.append($0.key.name) }
+        stored.forEach(odd) { key, _ in names.append(key.name) }
         XCTAssertEqual(names, ["a", "d", "e", "f"])
         stored.dropTaken()
         XCTAssertEqual((0..<stored.count).map { stored[$0].key.name }, ["a", "b", "d", "e", "f"])

@@ -44,7 +44,9 @@ struct ServicePods {
     /// whose ReplicaSets come and go, does not keep every owner it ever saw.)
     private var selectionsByOwner: StringMap<Selection> = [:]
     static let ownersKept = 4096
-    private typealias Selection = (labels: [String: String], namespace: String, numbers: [Int])
+    /// (With the Services' keys as `services(of:)` gives them: one list, shared by every pod
+    /// of the selection, not one made for each.)
+    private typealias Selection = (labels: [String: String], namespace: String, numbers: [Int], services: [ObjectKey])
 
     init(services: [ObjectKey: Resource]) {
         for key in services.keys.sorted() {
@@ -79,19 +81,19 @@ struct ServicePods {
     /// The Services selecting `pod`, found once and kept on the pod.
     mutating func services(of pod: SimPod) -> [ObjectKey] {
         if let known = pod.selectingServices { return known }
-        let found: [Int]
+        let found: [Int], services: [ObjectKey]
         if let last = lastSelection, last.labels == pod.labels, last.namespace == pod.namespace {
-            found = last.numbers
+            (found, services) = (last.numbers, last.services)
         } else if let known = selectionsByOwner[pod.ownerUID], known.labels == pod.labels, known.namespace == pod.namespace {
-            found = known.numbers
+            (found, services) = (known.numbers, known.services)
             lastSelection = known
         } else {
             found = numbers(selecting: pod.labels, namespace: pod.namespace)
-            lastSelection = (pod.labels, pod.namespace, found)
+            services = found.map { keys[$0] }
+            lastSelection = (pod.labels, pod.namespace, found, services)
             if selectionsByOwner.count >= Self.ownersKept { selectionsByOwner.removeAll(keepingCapacity: true) }
             selectionsByOwner[pod.ownerUID] = lastSelection
         }
-        let services = found.map { keys[$0] }
         pod.selectingServices = services
         pod.endpointPlaces = []
         for n in found {

@@ -1463,9 +1463,8 @@ public final class Cluster {
                 goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: events[i].namespace, name: events[i].name),
                                    events[i].loadedLast == nil ? nil : Self.loadOrder(events[i])))
             }
-            storedEvents.forEach(goneStored) { ref in
-                goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: ref.key.namespace, name: ref.key.name),
-                                   (ref.last, ref.key.name, ref.key.namespace)))
+            storedEvents.forEach(goneStored) { key, last in
+                goneEvents.append((ObjectKey(type: Self.eventType.storageKey, namespace: key.namespace, name: key.name), (last, key.name, key.namespace)))
             }
             let loaded = goneEvents.filter { $0.loaded != nil }.sorted { a, b in
                 guard let x = a.loaded, let y = b.loaded else { return false }
@@ -1477,7 +1476,7 @@ public final class Cluster {
             var goneKeys: [Table.Key] = []
             goneKeys.reserveCapacity(goneRun.count + goneStored.count)
             for i in goneRun { goneKeys.append(Table.Key(namespace: events[i].namespace, name: events[i].name)) }
-            storedEvents.forEach(goneStored) { goneKeys.append($0.key) }
+            storedEvents.forEach(goneStored) { key, _ in goneKeys.append(key) }
             try store.delete(type: Self.eventType.storageKey, goneKeys)
         }
         if !final {

@@ -425,19 +425,19 @@ public final class StateStore {
             let parts = Parallel.map(shards.value.numbers.count, grain: 1) { i -> (values: [T], failure: (key: Table.Key, failure: ReadFailure)?) in
                 var values: [T] = []
                 var first: (key: Table.Key, failure: ReadFailure)?
-                for (key, read) in shards.value.table.storedEntries(shard: shards.value.numbers[i], fast: fast ?? { _, _ in nil }) {
+                shards.value.table.storedEntries(shard: shards.value.numbers[i], fast: fast ?? { _, _ in nil }) { key, read in
                     let stored: Result<CompactPod.Stored, StoreError>
                     switch read {
                     case .fast(let value):
                         values.append(value)
-                        continue
+                        return
                     case .stored(let form): stored = form
                     }
                     let failure: ReadFailure
                     switch stored.map(transform) {
                     case .success(.success(let value)):
                         values.append(value)
-                        continue
+                        return
                     case .success(.failure(let damage)): failure = .damaged(damage)
                     case .failure(let error): failure = .unreadable(error)
                     }

@@ -542,17 +542,20 @@ struct Table {
     /// Every entry of a loaded shard, in the shard's own order (no key sorted, none looked
     /// up), each with its key: each compact event line's JSON (`CompactEvent`) offered to
     /// `fast` first, and an entry it gives nil for read as `stored` reads it.
-    func storedEntries<T>(shard index: Int, fast: (Key, ArraySlice<UInt8>) -> T?) -> [(key: Key, read: Read<T>)] {
-        guard let entries = shards[index] else { return [] }
+    /// (Each handed to `body` as it is read: a list of them all, copied out of and let go,
+    /// retained and released every key and what was made of it once more.)
+    func storedEntries<T>(shard index: Int, fast: (Key, ArraySlice<UInt8>) -> T?, _ body: (Key, Read<T>) -> Void) {
+        guard let entries = shards[index] else { return }
         let file = files[index]
-        return entries.map { key, entry in
+        for (key, entry) in entries {
             if entry.resource == nil, !entry.released, let compact = CompactPod.split(entry.json), compact.id.isEmpty, let made = fast(key, compact.json) {
-                return (key, .fast(made))
+                body(key, .fast(made))
+                continue
             }
             do throws(StoreError) {
-                return (key, .stored(.success(try Self.stored(entry, key: key, file: file + ".objects"))))
+                body(key, .stored(.success(try Self.stored(entry, key: key, file: file + ".objects"))))
             } catch {
-                return (key, .stored(.failure(error)))
+                body(key, .stored(.failure(error)))
             }
         }
     }
