@@ -12,7 +12,8 @@ state, run virtual time until "successfully rolled out", save. Each size runs --
 the median is reported, with the cost per replica, and the growth from size to size.
 
 Targets (issue 14): 10,000 replicas under 0.3 s, 100,000 under 3 s, the cost per replica flat
-within 20 % from 1,000 to 100,000.
+within 20 % from 1,000 to 100,000 (checked across every size measured: the dearest per replica
+over the cheapest).
 
 With --without-service each run also rolls the same Deployment with no Service in front (so
 no endpoints, slices, kube-proxy or traffic), alternating with the first, and each size says
@@ -46,6 +47,11 @@ def roll(binary, work, n, run, service):
     open(v1, "w").write(manifest(n, "app:1", service))
     open(v2, "w").write(manifest(n, "app:2", service))
     subprocess.run([binary, "apply", "-f", v1, "--wait", "--state", state], check=True, stdout=subprocess.DEVNULL)
+    # The set-up's writes reach the disk before the roll is timed (as the scale benchmark
+    # does): the roll is measured on a settled state, as a user runs it, not beside the
+    # kernel's writeback of the set-up — which made the 1,000-replica roll, a few
+    # milliseconds of fsync, look 60 % dearer per replica than the others.
+    os.sync()
     start = time.perf_counter()
     done = subprocess.run([binary, "apply", "-f", v2, "--wait", "--state", state], stdout=subprocess.PIPE, check=True)
     elapsed = time.perf_counter() - start
@@ -89,9 +95,13 @@ def main():
                 if size == n:
                     checks.append(("%d replicas under %g s" % (n, limit), t < limit))
         if len(results) > 1:
+            # Flat from the smallest size to the largest: every size's cost per replica within
+            # 20 % of every other's (the dearest over the cheapest), not only the two ends'.
             (a, ta), (b, tb) = results[0], results[-1]
-            spread = (tb / b) / (ta / a)
-            checks.append(("cost per replica flat within 20%% from %d to %d (x%.2f)" % (a, b, spread), 1 / 1.2 <= spread <= 1.2))
+            costs = [t / n for n, t in results]
+            spread = max(costs) / min(costs)
+            checks.append(("cost per replica flat within 20%% from %d to %d (ends x%.2f; dearest / cheapest of all sizes x%.2f)"
+                           % (a, b, (tb / b) / (ta / a), spread), spread <= 1.2))
         for name, ok in checks:
             print("%s: %s" % (name, "yes" if ok else "NO"))
         return 0 if all(ok for _, ok in checks) else 1
