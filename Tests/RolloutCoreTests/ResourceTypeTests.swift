@@ -58,4 +58,40 @@ final class ResourceTypeTests: XCTestCase {
         XCTAssertEqual(try key(#"{"apiVersion":"v1","kind":"Node","metadata":{"name":"n1","namespace":"x"}}"#), ObjectKey(type: "Node", namespace: "", name: "n1"))
         XCTAssertEqual(try key(#"{"apiVersion":"v1","kind":"Pod"}"#), ObjectKey(type: "Pod", namespace: "default", name: ""))
     }
+
+    /// An `apiVersion`'s group is what comes before its slash, none without one: matched byte
+    /// for byte (a group that is a prefix of another's is not it).
+    func testAnAPIVersionsGroupIsWhatComesBeforeItsSlash() {
+        let cases: [(String, String, Bool)] = [
+            ("apps/v1", "apps", true), ("apps/v1", "", false), ("v1", "", true), ("v1", "apps", false),
+            ("appsx/v1", "apps", false), ("app/v1", "apps", false), ("apps", "apps", false), ("apps/", "apps", true),
+            ("", "", true), ("", "apps", false), ("/v1", "", false), ("discovery.k8s.io/v1", "discovery.k8s.io", true),
+            ("r\u{E9}seau.example/v1", "r\u{E9}seau.example", true), ("re\u{301}seau.example/v1", "r\u{E9}seau.example", false),
+        ]
+        for (apiVersion, group, expected) in cases {
+            XCTAssertEqual(ResourceType.group(of: apiVersion, is: group), expected, "\(apiVersion) \(group)")
+        }
+    }
+
+
+    /// One annotation read alone is what the dictionary of them all has under its key: none
+    /// without metadata or annotations, a value that is not a string left out, and of a key
+    /// given twice the last string.
+    func testOneAnnotationIsWhatTheDictionaryOfThemAllHas() {
+        let m = Object.Member.init
+        let cases: [Object] = [
+            Object(),
+            Object([m("metadata", .string("x"))]),
+            Object([m("metadata", .object(Object([m("annotations", .array([]))])))]),
+            Object([m("metadata", .object(Object([m("annotations", .object(Object([m("a", .string("1")), m("b", .int(2)), m("c", .null)])))])))]),
+            Object([m("metadata", .object(Object([m("annotations", .object(Object([m("a", .string("1")), m("a", .string("2")), m("b", .string("3")), m("b", .int(4))])))])))]),
+        ]
+        for object in cases {
+            let resource = Resource(object)
+            for key in ["a", "b", "c", "d"] {
+                XCTAssertEqual(resource.annotation(key), resource.annotations[key], "\(key) in \(Value.object(object))")
+            }
+        }
+    }
+
 }

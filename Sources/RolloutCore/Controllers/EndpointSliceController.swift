@@ -7,6 +7,7 @@
 /// same propagation delay.
 enum EndpointSliceController {
     static let type = ResourceType.forObject(apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice")
+    static let storageKey = type.storageKey
     static let maxEndpointsPerSlice = 100
     static let serviceNameLabel = "kubernetes.io/service-name"
     static let managedByLabel = "endpointslice.kubernetes.io/managed-by"
@@ -154,7 +155,16 @@ enum EndpointSliceController {
                 slice.object["ports"] = wantedPorts
                 changed = true
             }
-            if changed { c.dirtySlices.insert(slice.key) }
+            if changed {
+                // (The slice's key from its namespace and name: its type is this controller's,
+                // every version of it stored under one key — `Resource.key` resolves the type
+                // again, a thousand slices at every publish at Kubernetes' limits.)
+                let key = ObjectKey(type: Self.storageKey, namespace: slice.namespace ?? "default", name: slice.name)
+                #if DEBUG
+                precondition(key == slice.key, "slice \(slice.name): stored under \(slice.key), not \(key)")
+                #endif
+                c.dirtySlices.insert(key)
+            }
             slices.append(slice)
         }
         if existing.count > slices.count {

@@ -76,7 +76,7 @@ enum EndpointsController {
             let target = c.pendingEndpoints[endpointsKey]?.last
                 ?? PendingEndpoints(at: c.now, subsets: c.endpoints[endpointsKey]?.object["subsets"] ?? .array([]),
                                     endpoints: publishedEndpoints(endpointsKey, in: c),
-                                    overCapacity: c.endpoints[endpointsKey]?.annotations[overCapacityAnnotation] != nil)
+                                    overCapacity: c.endpoints[endpointsKey]?.annotation(overCapacityAnnotation) != nil)
             let noSlicesYet = c.pendingEndpoints[endpointsKey] == nil && c.endpointSlices[endpointsKey] == nil
             // (The endpoints that did not move are the same objects as in the target: they are
             // passed over without being read.)
@@ -292,7 +292,7 @@ enum EndpointsController {
         }
         // syncService: the over-capacity mark is set when the addresses were cut, and removed
         // when they fit again.
-        if latest.overCapacity != (resource.annotations[overCapacityAnnotation] != nil) {
+        if latest.overCapacity != (resource.annotation(overCapacityAnnotation) != nil) {
             var meta = resource.metadata
             var annotations = meta["annotations"]?.objectValue ?? Object()
             annotations[overCapacityAnnotation] = latest.overCapacity ? .string("truncated") : nil

@@ -32,6 +32,17 @@ public struct Resource: Equatable, Sendable {
     public var labels: [String: String] { stringMap(metadata["labels"]) }
     public var annotations: [String: String] { stringMap(metadata["annotations"]) }
 
+    /// `annotations[key]` without the dictionary of them all made (a Deployment's hold its
+    /// whole last-applied manifest, and its controller asks for one at every sync): the last
+    /// member under `key` whose value is a string, as `annotations` keeps it.
+    public func annotation(_ key: String) -> String? {
+        guard case .object(let metadata)? = object["metadata"], case .object(let annotations)? = metadata["annotations"] else { return nil }
+        for member in annotations.members.reversed() where member.key == key {
+            if let text = member.value.stringValue { return text }
+        }
+        return nil
+    }
+
     public mutating func setAnnotation(_ key: String, _ value: String?) {
         var meta = metadata
         var annotations: Object

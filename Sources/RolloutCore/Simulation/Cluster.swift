@@ -73,10 +73,10 @@ public final class Cluster {
     private(set) var recreateDeployments: Set<String> = []
 
     /// Keeps `recreateDeployments` as a Deployment, loaded or written, is.
-    private func noteStrategy(_ resource: Resource) {
-        if case .recreate = typed(resource).strategy {
+    private func noteStrategy(_ resource: Resource, key: ObjectKey? = nil) {
+        if case .recreate = typed(resource, key: key).strategy {
             recreateDeployments.insert(resource.uid)
-        } else {
+        } else if !recreateDeployments.isEmpty {
             recreateDeployments.remove(resource.uid)
         }
     }
@@ -865,9 +865,10 @@ public final class Cluster {
     private var typedDeployments: [ObjectKey: Deployment] = [:]
 
     /// `Deployment(resource)` of a Deployment as `deployments` holds it.
-    func typed(_ resource: Resource) -> Deployment {
+    func typed(_ resource: Resource, key known: ObjectKey? = nil) -> Deployment {
         var reader = FieldReader()
-        if let known = typedDeployments[resource.key] {
+        let key = known ?? resource.key
+        if let known = typedDeployments[key] {
             #if DEBUG
             // Every change to a Deployment goes through `updateDeployment`, which forgets it.
             precondition(known == Deployment(resource, reader: &reader), "Deployment \(resource.key.name) changed without updateDeployment")
@@ -875,25 +876,27 @@ public final class Cluster {
             return known
         }
         let deployment = Deployment(resource, reader: &reader)
-        typedDeployments[resource.key] = deployment
+        typedDeployments[key] = deployment
         return deployment
     }
 
     func updateDeployment(_ resource: Resource) {
         changes += 1
+        // (The key and uid read once: each reading looks up four members.)
+        let key = resource.key, uid = resource.uid
         // A change of status alone (most of the controller's writes) is read into the kept
         // typed form; any other change has it read again at its next use.
-        if let previous = deployments[resource.key], var kept = typedDeployments[resource.key], Self.sameExceptStatus(previous, resource) {
+        if let previous = deployments[key], var kept = typedDeployments[key], Self.sameExceptStatus(previous, resource) {
             kept.status = DeploymentStatus(resource.object["status"]?.objectValue)
-            typedDeployments[resource.key] = kept
+            typedDeployments[key] = kept
         } else {
-            typedDeployments[resource.key] = nil
+            typedDeployments[key] = nil
         }
-        deployments[resource.key] = resource
-        deploymentKeys[resource.uid] = resource.key
-        noteStrategy(resource)
-        dirtyDeployments.insert(resource.key)
-        deploymentMoved(resource.uid)
+        deployments[key] = resource
+        deploymentKeys[uid] = key
+        noteStrategy(resource, key: key)
+        dirtyDeployments.insert(key)
+        deploymentMoved(uid)
     }
 
     /// The two objects are the same but for their `status`.

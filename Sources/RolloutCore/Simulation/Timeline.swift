@@ -196,7 +196,7 @@ extension Cluster {
         timelinesToSample = []
         sampleEveryTimeline = false
         for (key, resource) in deployments where all || due.contains(resource.uid) {
-            var revision = resource.annotations[DeploymentController.revisionAnnotation].flatMap(Int.init) ?? 0
+            var revision = resource.annotation(DeploymentController.revisionAnnotation).flatMap(Int.init) ?? 0
             // A rollout begins when the template changes, not when its ReplicaSet appears: a
             // Recreate creates the new ReplicaSet only once every old pod is gone
             // (rolloutRecreate), and that wait is part of the rollout.

@@ -421,13 +421,13 @@ public final class TrafficRecorder {
     }
 
     static func requestTime(of service: Resource) -> RequestTime? {
-        service.annotations["rollout.sim/request-time"].flatMap(RequestTime.init(parsing:))
+        service.annotation("rollout.sim/request-time").flatMap(RequestTime.init(parsing:))
     }
 
     /// A Service's `rollout.sim/keep-alive: N`: its clients keep N connections open and send
     /// each request on the next one (1–1000; nil: a new connection per request).
     static func keepAlive(of service: Resource) -> Int? {
-        guard let text = service.annotations["rollout.sim/keep-alive"], let n = Int(text), n > 0 else { return nil }
+        guard let text = service.annotation("rollout.sim/keep-alive"), let n = Int(text), n > 0 else { return nil }
         return min(n, 1000)
     }
 

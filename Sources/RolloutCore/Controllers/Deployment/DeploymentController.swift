@@ -31,7 +31,7 @@ public enum DeploymentController {
     /// One `syncDeployment`. Returns whether anything was written.
     static func syncOne(_ key: ObjectKey, in c: Cluster) -> Bool {
         guard let resource = c.deployments[key], resource.deletionTimestamp == nil else { return false }
-        var state = DeploymentSync(cluster: c, resource: resource)
+        var state = DeploymentSync(cluster: c, resource: resource, key: key)
         guard let selector = state.deployment.selector, !selector.isEmpty else { return false }
         state.checkPausedConditions()
         if state.deployment.paused {
@@ -116,16 +116,18 @@ struct DeploymentSync {
     var conditions: [Condition]
     var wrote = false
 
-    init(cluster: Cluster, resource: Resource) {
+    /// (`key`: the resource's, as the store keeps it — read once, not at every use.)
+    init(cluster: Cluster, resource: Resource, key: ObjectKey) {
         c = cluster
         self.resource = resource
-        deployment = cluster.typed(resource)
+        self.key = key
+        deployment = cluster.typed(resource, key: key)
         statusAtStart = deployment.status
         status = deployment.status
         conditions = deployment.status.conditions
     }
 
-    var key: ObjectKey { resource.key }
+    let key: ObjectKey
     var name: String { resource.name }
     var namespace: String { resource.namespace ?? "default" }
     var template: Object { resource.object["spec"]?["template"]?.objectValue ?? Object() }
@@ -263,7 +265,7 @@ struct DeploymentSync {
     }
 
     mutating func setDeploymentRevision(_ revision: Int) {
-        if resource.annotations[DeploymentController.revisionAnnotation] != String(revision) {
+        if resource.annotation(DeploymentController.revisionAnnotation) != String(revision) {
             resource.setAnnotation(DeploymentController.revisionAnnotation, String(revision))
             wrote = true
         }
