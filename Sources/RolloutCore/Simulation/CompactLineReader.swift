@@ -14,6 +14,10 @@ struct CompactLineReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
 
+    /// A string member's text: where it lies in the line (between its quotes) and whether it
+    /// has escapes.
+    private typealias Text = (range: Range<Int>, escaped: Bool)
+
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// A pod's line (the JSON after the template's id), or nil: read it in full. `labels`:
@@ -268,8 +272,8 @@ struct CompactLineReader {
     /// there, in its order — each key matched where it must stand, each string's end found
     /// eight bytes at a time (`plainText`, as strictly as `asciiText`). Nil for any other line
     /// (`readAnyEventSummary` reads it from the start): the same summary either way, the same
-    /// bytes hashed. (At the 150,000-pod roll 311,000 event lines are read
-    /// at load; member by member, a line's summary took 5,500 instructions.)
+    /// bytes hashed. (At the 150,000-pod roll 311,000 event lines are read at load; member by
+    /// member, a line's summary took 5,500 instructions.)
     private mutating func readPlainEventSummary() -> EventSummary? {
         let keys = Self.plainEventKeys
         guard keys.count == 11, literal(keys[0]), plainText() != nil,
@@ -288,9 +292,6 @@ struct CompactLineReader {
     }
 
     private mutating func readAnyEventSummary() -> EventSummary? {
-        // Each string member as where its text lies in the line (between its quotes) and
-        // whether it has escapes.
-        typealias Text = (range: Range<Int>, escaped: Bool)
         var kind: Text?, object: Text?, uid: Text?, type: Text?, reason: Text?, message: Text?, component: Text?
         var first: Timestamp?, last: Timestamp?, count: Int?
         guard take(UInt8(ascii: "{")) else { return nil }
@@ -319,9 +320,7 @@ struct CompactLineReader {
     }
 
     /// The summary of an event line whose members' texts lie at these places.
-    private func summary(kind: (range: Range<Int>, escaped: Bool), uid: (range: Range<Int>, escaped: Bool), type: (range: Range<Int>, escaped: Bool),
-                         reason: (range: Range<Int>, escaped: Bool), message: (range: Range<Int>, escaped: Bool),
-                         component: (range: Range<Int>, escaped: Bool), last: Timestamp) -> EventSummary? {
+    private func summary(kind: Text, uid: Text, type: Text, reason: Text, message: Text, component: Text, last: Timestamp) -> EventSummary? {
         // `SimEvent.seriesKey`: an aggregated event's message starts with the prefix (which has
         // nothing a writer escapes, so its bytes in the line are its text's).
         let aggregated = starts(message.range, with: Self.combinedPrefix)
@@ -332,8 +331,7 @@ struct CompactLineReader {
             feed(kind, into: &hash); feed(uid, into: &hash); feed(reason, into: &hash); feed(message, into: &hash)
         }
         var podUID: String?
-        if !kind.escaped, kind.range.count == 3, bytes[kind.range.lowerBound] == UInt8(ascii: "P"), bytes[kind.range.lowerBound + 1] == UInt8(ascii: "o"),
-           bytes[kind.range.lowerBound + 2] == UInt8(ascii: "d") {
+        if !kind.escaped, kind.range.count == Self.podKind.bytes.count, starts(kind.range, with: Self.podKind) {
             guard !uid.escaped else { return nil }
             podUID = String(decoding: UnsafeBufferPointer(rebasing: bytes[uid.range]), as: UTF8.self)
         }
@@ -342,7 +340,7 @@ struct CompactLineReader {
 
     /// A string's text as where it lies between its quotes, when every byte is ASCII and its
     /// only escapes are the one-letter ones (as `string()` reads it; nil otherwise).
-    private mutating func asciiText() -> (range: Range<Int>, escaped: Bool)? {
+    private mutating func asciiText() -> Text? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = i
         var escaped = false
@@ -380,7 +378,7 @@ struct CompactLineReader {
     }
 
     /// A string member's text (`asciiText`), its escapes read, into a series hash.
-    private func feed(_ text: (range: Range<Int>, escaped: Bool), into hash: inout EventSeriesHash) {
+    private func feed(_ text: Text, into hash: inout EventSeriesHash) {
         if !text.escaped, let base = bytes.baseAddress {
             for k in text.range { hash.byte(base[k]) }
             hash.endField()
@@ -435,6 +433,7 @@ struct CompactLineReader {
         return Literal("\(opening)\"\(member.key)\":\(quote)")
     }
     private static let combinedPrefix = Literal(SimEvent.combinedPrefix)
+    private static let podKind = Literal("Pod")
 
     /// A literal's bytes, exactly, at `i`; `i` moves past them.
     @inline(__always)
@@ -471,7 +470,7 @@ struct CompactLineReader {
     /// (zero once XORed with it), below 0x20, or at or above 0x80 — each test sets that byte's
     /// top bit, exactly at the first such byte (a borrow can set it wrongly only in a byte
     /// after it: the words are read little-endian).
-    private mutating func plainText() -> (range: Range<Int>, escaped: Bool)? {
+    private mutating func plainText() -> Text? {
         guard let base = bytes.baseAddress else { return nil }
         let start = i, end = bytes.count
         let ones: UInt64 = 0x0101_0101_0101_0101, tops: UInt64 = 0x8080_8080_8080_8080

@@ -95,8 +95,6 @@ struct StoredEvents {
         return found
     }
 
-    func isLive(_ i: Int) -> Bool { live[i] }
-
     /// The numbers of the live refs `isIncluded` keeps, rising (the parts read in order).
     func live(where isIncluded: (Ref) -> Bool) -> [Int] {
         var found: [Int] = []

@@ -539,11 +539,11 @@ struct Table {
         case stored(Result<CompactPod.Stored, StoreError>)
     }
 
-    /// Every entry of a loaded shard, in the shard's own order (no key sorted, none looked
-    /// up), each with its key: each compact event line's JSON (`CompactEvent`) offered to
-    /// `fast` first, and an entry it gives nil for read as `stored` reads it.
-    /// (Each handed to `body` as it is read: a list of them all, copied out of and let go,
-    /// retained and released every key and what was made of it once more.)
+    /// Every entry of a loaded shard handed to `body`, in the shard's own order (no key sorted,
+    /// none looked up), each with its key: each compact event line's JSON (`CompactEvent`)
+    /// offered to `fast` first, and an entry it gives nil for read as `stored` reads it. (Each
+    /// as it is read: a list of them all, copied out of and let go, retained and released
+    /// every key and what was made of it once more.)
     func storedEntries<T>(shard index: Int, fast: (Key, ArraySlice<UInt8>) -> T?, _ body: (Key, Read<T>) -> Void) {
         guard let entries = shards[index] else { return }
         let file = files[index]
