@@ -159,6 +159,39 @@ final class ServeAPITests: XCTestCase {
 
     private func json(_ text: String) -> Value { (try? JSONReader.parse(text)) ?? .null }
 
+    /// A DELETE's options come in its body, as kubectl and client-go send them
+    /// (`{"propagationPolicy":"Background","dryRun":["All"]}` for `kubectl delete
+    /// --dry-run=server` and a server-dry-run prune; protobuf from a typed client): the API
+    /// server reads the body when there is one, else the query (`handlers/delete.go`
+    /// DeleteResource). A dry run there answers and deletes nothing — it once deleted.
+    func testADeletesOptionsAreReadFromItsBody() throws {
+        let (api, _, store) = try served()
+        let key = ObjectKey(type: "ConfigMap", namespace: "default", name: "settings")
+        XCTAssertEqual(send(api, "POST", "/api/v1/namespaces/default/configmaps", configMap).0, 201)
+        let dry = send(api, "DELETE", "/api/v1/namespaces/default/configmaps/settings", #"{"propagationPolicy":"Background","dryRun":["All"]}"#)
+        XCTAssertEqual(dry.0, 200)
+        XCTAssertEqual(dry.1?.at("metadata", "name"), .string("settings"))
+        XCTAssertNotNil(try store.get(key), "a dry run deletes nothing")
+        XCTAssertEqual(send(api, "DELETE", "/api/v1/namespaces/default/configmaps/settings", #"{"dryRun":["Some"]}"#).0, 400)
+        XCTAssertEqual(send(api, "DELETE", "/api/v1/namespaces/default/configmaps/settings", "{not json").0, 400)
+        XCTAssertEqual(send(api, "DELETE", "/api/v1/namespaces/default/configmaps?labelSelector=", #"{"dryRun":["All"]}"#).0, 200)
+        XCTAssertNotNil(try store.get(key), "nor does a dry run of a collection's delete")
+        // The same from a typed client, in protobuf: the `k8s\0` envelope, TypeMeta (v1,
+        // DeleteOptions), then DeleteOptions with dryRun (field 5) "All".
+        let typeMeta: [UInt8] = [0x0A, 0x02] + Array("v1".utf8) + [0x12, 0x0D] + Array("DeleteOptions".utf8)
+        let options: [UInt8] = [0x2A, 0x03] + Array("All".utf8)
+        let protobuf = Protobuf.magic + [0x0A, UInt8(typeMeta.count)] + typeMeta + [0x12, UInt8(options.count)] + options
+        let request = HTTPRequest(method: "DELETE", target: "/api/v1/namespaces/default/configmaps/settings",
+                                  headers: HTTPHeaders([("Content-Type", "application/vnd.kubernetes.protobuf")]), body: protobuf)
+        XCTAssertEqual(api.handle(request).status, 200)
+        XCTAssertNotNil(try store.get(key), "nor does one sent in protobuf")
+        // Without a body, the query's options; then it goes.
+        XCTAssertEqual(send(api, "DELETE", "/api/v1/namespaces/default/configmaps/settings?dryRun=All", "").0, 200)
+        XCTAssertNotNil(try store.get(key))
+        XCTAssertEqual(send(api, "DELETE", "/api/v1/namespaces/default/configmaps/settings", #"{"propagationPolicy":"Background"}"#).0, 200)
+        XCTAssertNil(try store.get(key))
+    }
+
     /// A served write drops the fields of features 1.32 ships switched off, as the API server's
     /// PrepareForUpdate does (`pkg/api/pod/util.go` dropDisabledFields, `DisabledFields`): a
     /// patch that only adds `hostUsers` changes nothing, and the generation stays.

@@ -54,11 +54,61 @@ extension APIServer {
 
     /// `dryRun=All`: checked, answered, not stored.
     func dryRun(_ request: HTTPRequest) throws -> Bool {
-        let values = request.query.filter { $0.name == "dryRun" }.map(\.value)
+        try dryRun(request.query.filter { $0.name == "dryRun" }.map(\.value))
+    }
+
+    func dryRun(_ values: [String]) throws -> Bool {
         if let bad = values.first(where: { $0 != "All" }) {
             throw APIStatus.badRequest("Invalid dry run value \"\(bad)\": supported values are \"All\"")
         }
         return !values.isEmpty
+    }
+
+    /// A DELETE's options: from its body when it has one — DeleteOptions, as kubectl and
+    /// client-go send them (`{"propagationPolicy":"Background","dryRun":["All"]}`) — else from
+    /// its query, as the API server reads them (`handlers/delete.go` DeleteResource: the body
+    /// decoded when non-empty, else `ParameterCodec.DecodeParameters` of the query).
+    struct DeleteOptions {
+        var gracePeriod: Int?
+        var propagation: String?
+        var dryRun = false
+    }
+
+    func deleteOptions(_ request: HTTPRequest) throws -> DeleteOptions {
+        var options = DeleteOptions()
+        if !request.body.isEmpty {
+            let body: Value
+            let contentType = (request.headers["content-type"] ?? "").lowercased()
+            if contentType.hasPrefix("application/vnd.kubernetes.protobuf") || request.body.starts(with: Protobuf.magic) {
+                do throws(Protobuf.Unreadable) { body = try Protobuf.decode(request.body) } catch {
+                    throw APIStatus(code: 415, reason: "UnsupportedMediaType", message: "the DeleteOptions could not be read from protobuf (\(error.message)): send them as JSON")
+                }
+            } else {
+                do { body = try JSONReader.parse(request.body) } catch {
+                    throw APIStatus.badRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/vnd.kubernetes.protobuf (\(error))")
+                }
+            }
+            guard body.objectValue != nil else { throw APIStatus.badRequest("the body of the request is not a DeleteOptions object") }
+            if let grace = body["gracePeriodSeconds"], grace != .null {
+                guard let n = grace.intValue else { throw APIStatus.badRequest("gracePeriodSeconds: Invalid value: \(grace)") }
+                options.gracePeriod = n
+            }
+            options.propagation = body["propagationPolicy"]?.stringValue
+            if let values = body["dryRun"], values != .null {
+                guard let list = values.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
+                    throw APIStatus.badRequest("dryRun: Invalid value: \(values): a list of strings")
+                }
+                options.dryRun = try dryRun(list.compactMap(\.stringValue))
+            }
+            return options
+        }
+        if let text = request.parameter("gracePeriodSeconds") {
+            guard let n = Int(text) else { throw APIStatus.badRequest("gracePeriodSeconds: Invalid value: \"\(text)\"") }
+            options.gracePeriod = n
+        }
+        options.propagation = request.parameter("propagationPolicy")
+        options.dryRun = try dryRun(request)
+        return options
     }
 
     func key(_ type: ResourceType, _ info: APIRequestInfo, name: String) -> ObjectKey {
@@ -449,12 +499,8 @@ extension APIServer {
     /// delete of it would (`deletecollection`); answers with the list of what went.
     func deleteCollection(_ type: ResourceType, _ info: APIRequestInfo, _ request: HTTPRequest) throws -> HTTPResponse {
         let selection = try selection(type, request)
-        var grace: Int?
-        if let text = request.parameter("gracePeriodSeconds") {
-            guard let n = Int(text) else { throw APIStatus.badRequest("gracePeriodSeconds: Invalid value: \"\(text)\"") }
-            grace = n
-        }
-        let dryRun = try dryRun(request)
+        let options = try deleteOptions(request)
+        let grace = options.gracePeriod, dryRun = options.dryRun
         let namespace = type.namespaced ? info.namespace : nil
         let items = try cluster.write { store, _ -> [Value] in
             let matched = try store.list(type, namespace: namespace).filter(selection.matches)
@@ -483,21 +529,11 @@ extension APIServer {
         let type = EventsV1.isEventsV1(type) ? EventsV1.coreType : type
         let name = info.name ?? ""
         let key = key(type, info, name: name)
-        var grace: Int?
-        var propagation = request.parameter("propagationPolicy")
-        if let text = request.parameter("gracePeriodSeconds") {
-            guard let n = Int(text) else { throw APIStatus.badRequest("gracePeriodSeconds: Invalid value: \"\(text)\"") }
-            grace = n
-        }
-        // DeleteOptions in the body, as kubectl sends them.
-        if !request.body.isEmpty, let options = try? JSONReader.parse(request.body) {
-            if let n = options["gracePeriodSeconds"]?.intValue { grace = n }
-            if let policy = options["propagationPolicy"]?.stringValue { propagation = policy }
-        }
+        let options = try deleteOptions(request)
+        let grace = options.gracePeriod, propagation = options.propagation, dryRun = options.dryRun
         if let propagation, !["Orphan", "Background", "Foreground"].contains(propagation) {
             throw APIStatus(code: 422, reason: "Invalid", message: "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"\(propagation)\": supported values: \"Foreground\", \"Background\", \"Orphan\"")
         }
-        let dryRun = try dryRun(request)
         var marked: [ObjectKey] = []
         let result = try cluster.write { store, _ -> Value in
             guard let live = try store.get(key) else { throw APIStatus.notFound(type, name: name) }

@@ -60,7 +60,8 @@ enum Protobuf {
 
     /// Fields of the kinds below that are pointers in the Go types.
     static let pointerFields: Set<String> = ["replicas", "revisionHistoryLimit", "progressDeadlineSeconds", "terminationGracePeriodSeconds",
-                                             "immutable", "automountServiceAccountToken", "deletionGracePeriodSeconds", "controller", "blockOwnerDeletion"]
+                                             "immutable", "automountServiceAccountToken", "deletionGracePeriodSeconds", "controller", "blockOwnerDeletion",
+                                             "gracePeriodSeconds", "orphanDependents"]
 
     /// The kinds read, by `apiVersion/kind`.
     static let kinds: [String: [Int: (String, Kind)]] = [
@@ -91,6 +92,13 @@ enum Protobuf {
         ],
     ]
 
+    /// `metav1.DeleteOptions` (`apimachinery/pkg/apis/meta/v1/generated.proto`): its pointer
+    /// fields keep their zeros (`gracePeriodSeconds: 0` is a force delete).
+    static let deleteOptions: [Int: (String, Kind)] = [
+        1: ("gracePeriodSeconds", .int64), 2: ("preconditions", .message([1: ("uid", .string), 2: ("resourceVersion", .string)])),
+        3: ("orphanDependents", .bool), 4: ("propagationPolicy", .string), 5: ("dryRun", .repeated(.string)),
+    ]
+
     struct Unreadable: Error {
         var message: String
     }
@@ -117,7 +125,9 @@ enum Protobuf {
             default: try reader.skip(wire)
             }
         }
-        guard let fields = kinds["\(apiVersion)/\(kind)"] else { throw Unreadable(message: "\(kind.isEmpty ? "this kind" : kind) (\(apiVersion)) is not read from protobuf") }
+        // DeleteOptions come in any group's version (`metav1.AddToGroupVersion` registers them
+        // in each), as a typed client's DELETE body.
+        guard let fields = kind == "DeleteOptions" ? deleteOptions : kinds["\(apiVersion)/\(kind)"] else { throw Unreadable(message: "\(kind.isEmpty ? "this kind" : kind) (\(apiVersion)) is not read from protobuf") }
         guard let raw else { throw Unreadable(message: "the body holds no object") }
         guard case .object(var object) = try message(raw, fields) else { throw Unreadable(message: "the object is not a message") }
         object.members.insert(Object.Member(key: "kind", value: .string(kind)), at: 0)
