@@ -100,21 +100,22 @@ enum ApplyCommand {
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
         let waiting = parsed.flag("--wait") && options.dryRun == .none
-        let outcomes = try Applier.apply(candidates, to: store, options: options, commit: !waiting)
+        let outcomes: [ApplyOutcome]
+        do {
+            outcomes = try Applier.apply(candidates, to: store, options: options, commit: !waiting)
+        } catch let failure as PruneFailure {
+            // kubectl stops at a delete the API server refuses: what it applied and pruned
+            // before stays (nothing is waited for), is printed, and the error exits 1.
+            if options.dryRun == .none { try store.commit() }
+            try print(failure.outcomes, output: output, io: &io)
+            throw CommandFailure(message: failure.message)
+        }
         // With --wait the controllers' objects are loaded (and checked) before anything is
         // committed: a damaged state is reported with nothing changed.
         let loaded = waiting ? try Cluster(store: store) : nil
         KeptUntilExit.keep(loaded)
         if waiting { try store.commit() }
-        for (i, outcome) in outcomes.enumerated() {
-            switch output {
-            // kubectl's printers, once per object: YAML documents separated by `---`, JSON objects one after another.
-            case "yaml"?: io.out((i > 0 ? "---\n" : "") + YAMLWriter.string(WireForm.value(outcome.resource.value)))
-            case "json"?: io.out(try JSONWriter.string(WireForm.value(outcome.resource.value), style: .pretty, keys: .sorted) + "\n")
-            case "name"?: io.out(outcome.object + "\n")
-            default: io.out(outcome.line + "\n")
-            }
-        }
+        try print(outcomes, output: output, io: &io)
         guard let cluster = loaded else { return 0 }
         // Wait for every Deployment this apply named, as `rollout status` would.
         let keys = outcomes.filter { ["Deployment", "StatefulSet", "DaemonSet"].contains($0.resource.kind) && $0.resource.type.group == "apps" && $0.operation != "pruned" }.map(\.resource.key)
@@ -185,5 +186,22 @@ enum ApplyCommand {
             }
         }
         throw CommandFailure(message: failures.joined(separator: "\nerror: "))
+    }
+
+    /// Each outcome as kubectl prints it: `kind/name created`, or the object itself for `-o`
+    /// (YAML documents separated by `---`, JSON objects one after another), or its name.
+    private static func print(_ outcomes: [ApplyOutcome], output: String?, io: inout CommandIO) throws {
+        for (i, outcome) in outcomes.enumerated() {
+            if let warning = outcome.warning {
+                io.flush()
+                io.err("Warning: \(warning)\n")
+            }
+            switch output {
+            case "yaml"?: io.out((i > 0 ? "---\n" : "") + YAMLWriter.string(WireForm.value(outcome.resource.value)))
+            case "json"?: io.out(try JSONWriter.string(WireForm.value(outcome.resource.value), style: .pretty, keys: .sorted) + "\n")
+            case "name"?: io.out(outcome.object + "\n")
+            default: io.out(outcome.line + "\n")
+            }
+        }
     }
 }

@@ -448,20 +448,99 @@ extension KubectlConventionTests {
 }
 
 extension KubectlConventionTests {
-    // `apply --prune` leaves alone what the API server refuses to delete (DeletionAdmission):
-    // an immortal namespace once applied with the set's label stays; another one goes.
-    func testPruneLeavesWhatCannotBeDeleted() throws {
+    // `apply --prune` as kubectl 1.32's client-side prune (`kubectl/pkg/cmd/apply/prune.go`):
+    // `pruneAll` walks each visited namespace's namespaced kinds (the default allowlist's order,
+    // `getRESTMappings`), then Namespace, then PersistentVolume, and returns at the first
+    // delete the API server refuses — the NamespaceLifecycle plugin's Forbidden for an immortal
+    // namespace (`plugin/pkg/admission/namespace/lifecycle/admission.go`), wrapped as `error
+    // pruning nonNamespaced object /v1, Kind=Namespace: …` (schema.GroupVersionKind.String);
+    // `cmdutil.CheckErr` prints it after `error: ` and exits 1. What was applied and pruned
+    // before it stays: the applies went to the server first (`PrintAndPrunePostProcessor`
+    // prunes after them).
+    func testPruneStopsAtADeleteTheServerRefuses() throws {
         XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", state]).status, 0)
         let dir = try temporaryDirectory(self)
         let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {set: a}}\n"
+        let namespace = { (name: String) in "apiVersion: v1\nkind: Namespace\nmetadata: {name: \(name), labels: {set: a}}\n---\n" }
         let first = dir.appendingPathComponent("all.yaml"), second = dir.appendingPathComponent("cm.yaml")
-        try ("apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-public, labels: {set: a}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: team, labels: {set: a}}\n---\n" + configMap)
-            .write(to: first, atomically: true, encoding: .utf8)
+        try (namespace("alpha") + namespace("kube-public") + namespace("team") + configMap).write(to: first, atomically: true, encoding: .utf8)
         try configMap.write(to: second, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try RolloutRun.run(["apply", "-f", first.path, "--state", state]).status, 0)
+        // `kube-public`, made by the cluster, has no last-applied annotation: kubectl warns as
+        // it patches one in (`apply.go` applyOneObject, `warningNoLastAppliedConfigAnnotation`,
+        // the object named by its plural without a group) — not in a client dry run, which
+        // sends no patch.
+        let warning = "Warning: resource namespaces/kube-public is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n"
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", first.path, "--dry-run=client", "--state", state]).stderr, "")
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", first.path, "--dry-run=server", "--state", state]).stderr, warning)
+        let applied = try RolloutRun.run(["apply", "-f", first.path, "--state", state])
+        XCTAssertEqual(applied.status, 0)
+        XCTAssertEqual(applied.stderr, warning)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", first.path, "--state", state]).stderr, "", "patched in: no warning the second time")
+        // A client dry run asks the server nothing: every one is listed as pruned.
+        let client = try RolloutRun.run(["apply", "-f", second.path, "--prune", "-l", "set=a", "--dry-run=client", "--state", state])
+        XCTAssertEqual(client.status, 0, client.stderr)
+        XCTAssertEqual(client.stdout, "configmap/c unchanged (dry run)\nnamespace/alpha pruned (dry run)\nnamespace/kube-public pruned (dry run)\nnamespace/team pruned (dry run)\n")
+        let refusal = "error: error pruning nonNamespaced object /v1, Kind=Namespace: namespaces \"kube-public\" is forbidden: this namespace may not be deleted\n"
+        // A server dry run is refused as the delete would be; nothing is stored either way.
+        let server = try RolloutRun.run(["apply", "-f", second.path, "--prune", "-l", "set=a", "--dry-run=server", "--state", state])
+        XCTAssertEqual(server.status, 1)
+        XCTAssertEqual(server.stdout, "configmap/c unchanged (server dry run)\nnamespace/alpha pruned (server dry run)\n")
+        XCTAssertEqual(server.stderr, refusal)
+        let namespaces = "namespace/alpha\nnamespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\nnamespace/team\n"
+        XCTAssertEqual(try RolloutRun.run(["get", "namespaces", "-o", "name", "--state", state]).stdout, namespaces)
+        // Namespaces are listed by name: alpha goes, kube-public is refused, team is not reached.
         let pruned = try RolloutRun.run(["apply", "-f", second.path, "--prune", "-l", "set=a", "--state", state])
-        XCTAssertEqual(pruned.status, 0, pruned.stderr)
-        XCTAssertEqual(pruned.stdout, "configmap/c unchanged\nnamespace/team pruned\n")
+        XCTAssertEqual(pruned.status, 1)
+        XCTAssertEqual(pruned.stdout, "configmap/c unchanged\nnamespace/alpha pruned\n")
+        XCTAssertEqual(pruned.stderr, refusal)
+        XCTAssertEqual(try RolloutRun.run(["get", "namespaces", "-o", "name", "--state", state]).stdout,
+                       namespaces.replacingOccurrences(of: "namespace/alpha\n", with: ""))
+    }
+
+    // The order and the namespaces of a prune (`pruneAll`): every namespaced kind of each
+    // visited namespace before the cluster-scoped kinds; a namespace is visited when an applied
+    // namespaced object is in it (`MarkNamespaceVisited`), or when `-n` names it (`Run`:
+    // `if o.EnforceNamespace { o.VisitedNamespaces.Insert(o.Namespace) }`) — not otherwise,
+    // so a file of cluster-scoped objects prunes no namespaced one.
+    func testPruneWalksTheVisitedNamespacesThenTheClusterScopedKinds() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", state]).status, 0)
+        let dir = try temporaryDirectory(self)
+        func object(_ kind: String, _ name: String, namespace: String? = nil) -> String {
+            let apiVersion = kind == "Deployment" ? "apps/v1" : "v1"
+            var text = "apiVersion: \(apiVersion)\nkind: \(kind)\nmetadata: {name: \(name)\(namespace.map { ", namespace: \($0)" } ?? ""), labels: {set: a}}\n"
+            if kind == "Service" { text += "spec: {ports: [{port: 80}]}\n" }
+            if kind == "Deployment" {
+                text += "spec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {containers: [{name: c, image: nginx}]}}}\n"
+            }
+            return text + "---\n"
+        }
+        let everything = dir.appendingPathComponent("all.yaml")
+        try (object("Namespace", "zeta") + object("Namespace", "other") + object("Deployment", "web") + object("Service", "web")
+             + object("ConfigMap", "settings") + object("ConfigMap", "far", namespace: "other") + object("ConfigMap", "kept"))
+            .write(to: everything, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", everything.path, "--state", state]).status, 0)
+        // Only the Namespaces again: no namespace is visited, so only the cluster-scoped kinds
+        // are pruned (none: both Namespaces are applied).
+        let namespaces = dir.appendingPathComponent("ns.yaml")
+        try (object("Namespace", "zeta") + object("Namespace", "other")).write(to: namespaces, atomically: true, encoding: .utf8)
+        let none = try RolloutRun.run(["apply", "-f", namespaces.path, "--prune", "-l", "set=a", "--state", state])
+        XCTAssertEqual(none.status, 0, none.stderr)
+        XCTAssertEqual(none.stdout, "namespace/zeta unchanged\nnamespace/other unchanged\n")
+        // `-n default` given: `default` is visited, its labelled objects go (ConfigMaps, then
+        // the Service, then the Deployment: the allowlist's order; by name within a kind);
+        // `other` is not, its ConfigMap is not listed.
+        let enforced = try RolloutRun.run(["apply", "-f", namespaces.path, "-n", "default", "--prune", "-l", "set=a", "--dry-run=client", "--state", state])
+        XCTAssertEqual(enforced.status, 0, enforced.stderr)
+        XCTAssertEqual(enforced.stdout, "namespace/zeta unchanged (dry run)\nnamespace/other unchanged (dry run)\nconfigmap/kept pruned (dry run)\n"
+                       + "configmap/settings pruned (dry run)\nservice/web pruned (dry run)\ndeployment.apps/web pruned (dry run)\n")
+        // One ConfigMap of `default` applied: the other objects of `default` go first, then the
+        // Namespaces no longer applied — `namespace/zeta pruned` after `deployment.apps/web`,
+        // though Namespace comes third in kubectl's allowlist.
+        let kept = dir.appendingPathComponent("kept.yaml")
+        try object("ConfigMap", "kept").write(to: kept, atomically: true, encoding: .utf8)
+        let run = try RolloutRun.run(["apply", "-f", kept.path, "--prune", "-l", "set=a", "--state", state])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, "configmap/kept unchanged\nconfigmap/settings pruned\nservice/web pruned\ndeployment.apps/web pruned\nnamespace/other pruned\nnamespace/zeta pruned\n")
         XCTAssertEqual(try RolloutRun.run(["get", "namespaces", "-o", "name", "--state", state]).stdout,
                        "namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\n")
     }

@@ -300,6 +300,46 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
     }
 
+    /// `apply --prune`, with kubectl itself as the reference: kubectl on a served state prints
+    /// what `rollout apply` prints on a copy of it — out and err, the exit status, and what is
+    /// left — through a client dry run (everything listed, nothing asked), a server dry run
+    /// (refused at `kube-public`, nothing deleted: the DELETE's body says dryRun), and the
+    /// prune itself, which stops there with `alpha` gone and `team` kept. kubectl's default
+    /// allowlist names ReplicationControllers, so discovery must serve them or kubectl stops
+    /// before pruning anything. (kubectl's own lines about its deprecations are left out, and
+    /// its client dry run says `configured` where `rollout` says `unchanged`: noted in the
+    /// README.)
+    func testKubectlPrunesAsRolloutDoes() throws {
+        let directory = try temporaryDirectory(self, "serve-prune")
+        let state = directory.appendingPathComponent("state").path, copy = directory.appendingPathComponent("copy").path
+        for s in [state, copy] { XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", s]).status, 0) }
+        let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default, labels: {set: a}}\n"
+        let namespaces = ["alpha", "kube-public", "team"].map { "apiVersion: v1\nkind: Namespace\nmetadata: {name: \($0), labels: {set: a}}\n---\n" }.joined()
+        let all = directory.appendingPathComponent("all.yaml"), one = directory.appendingPathComponent("cm.yaml")
+        try (namespaces + configMap).write(to: all, atomically: true, encoding: .utf8)
+        try configMap.write(to: one, atomically: true, encoding: .utf8)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        let k = server.kubeconfig
+        func kubectlLines(_ text: String) -> String {
+            text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("] Deprecated: kubectl apply will no longer prune") }.joined(separator: "\n")
+        }
+        for arguments in [["apply", "-f", all.path],
+                          ["apply", "-f", one.path, "--prune", "-l", "set=a", "--dry-run=client"],
+                          ["apply", "-f", one.path, "--prune", "-l", "set=a", "--dry-run=server"],
+                          ["get", "namespaces", "-o", "name"],
+                          ["apply", "-f", one.path, "--prune", "-l", "set=a"],
+                          ["get", "namespaces", "-o", "name"],
+                          ["apply", "-f", one.path, "--prune", "-l", "set=a"]] {
+            let theirs = try kubectl(arguments, kubeconfig: k)
+            let ours = try RolloutRun.run(arguments + ["--state", copy])
+            let label = arguments.joined(separator: " ")
+            XCTAssertEqual(theirs.out.replacingOccurrences(of: "configmap/c configured (dry run)", with: "configmap/c unchanged (dry run)"), ours.stdout, label)
+            XCTAssertEqual(kubectlLines(theirs.err), ours.stderr, label)
+            XCTAssertEqual(theirs.status, ours.status, label)
+        }
+        XCTAssertEqual(server.stop().status, 0)
+    }
+
     /// Watches, as kubectl's waiting commands use them: `rollout status` follows the rollout
     /// to its end with `rollout status`'s lines, `wait` sees the condition, `get -w` prints
     /// each change. The clock runs at 20×, so a rollout of the example takes about a second.

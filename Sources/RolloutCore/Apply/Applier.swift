@@ -32,12 +32,15 @@ public struct ApplyOutcome: Equatable, Sendable {
     public var object: String
     public var operation: String
     public var resource: Resource
+    /// What kubectl writes to stderr before this object's line (without `Warning: `).
+    public var warning: String?
 
     public var line: String { "\(object) \(operation)" }
 }
 
 /// `rollout apply`: validate every document first (one bad document means nothing is
-/// applied), then create or three-way merge each object in input order, then prune.
+/// applied), then create or three-way merge each object in input order, then prune (which
+/// may stop part-way, as kubectl's does: `PruneFailure`).
 public enum Applier {
     public static let lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -77,14 +80,36 @@ public enum Applier {
                 stored = try Admission.persist(merged, live: live, manifest: candidate.resource, store: store)
             }
             if candidate.resource.kind == "Namespace" { namespaces.insert(candidate.resource.name) }
-            outcomes.append(ApplyOutcome(object: merged.qualifiedName, operation: operation + options.dryRun.suffix, resource: stored))
+            outcomes.append(ApplyOutcome(object: merged.qualifiedName, operation: operation + options.dryRun.suffix, resource: stored,
+                                         warning: live.flatMap { missingAnnotationWarning($0, dryRun: options.dryRun) }))
         }
         if !problems.isEmpty { throw ValidationErrors(objects: problems) }
         if options.prune {
-            outcomes += try Pruner.prune(store: store, applied: candidates.map(\.resource.key), options: options)
+            let pruned = try Pruner.prune(store: store, applied: candidates.map(\.resource), enforced: options.namespaceExplicit ? options.namespace : nil,
+                                          options: options)
+            outcomes += pruned.outcomes
+            if let failure = pruned.failure {
+                // What kubectl did before the refused delete stays done (`commit` false: the
+                // caller commits, as it would have).
+                if options.dryRun == .none && commit { try store.commit() }
+                throw PruneFailure(outcomes: outcomes, message: failure)
+            }
         }
         if options.dryRun == .none && commit { try store.commit() }
         return outcomes
+    }
+
+    /// kubectl's warning for a live object without the last-applied annotation (made by
+    /// `create`, a controller, or `cluster init`), which apply patches in: `Warning: resource
+    /// namespaces/kube-public is missing the …` (`apply.go` applyOneObject,
+    /// `warningNoLastAppliedConfigAnnotation`, `info.ObjectName()`: the plural without its
+    /// group). kubectl 1.32 writes it on a patch sent to the server, so not for a client dry
+    /// run.
+    static func missingAnnotationWarning(_ live: Resource, dryRun: DryRun) -> String? {
+        guard dryRun != .client, live.annotation(lastAppliedAnnotation) == nil else { return nil }
+        return "resource \(live.type.plural)/\(live.name) is missing the \(lastAppliedAnnotation) annotation which is required by kubectl apply. "
+            + "kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. "
+            + "The missing annotation will be patched automatically."
     }
 
     /// What the API server does with the server-set fields of an object sent to it, as a

@@ -481,7 +481,9 @@ public enum TablePrinter {
     static func columns(for type: ResourceType, wide: Bool) -> [String] {
         switch (type.group, type.kind) {
         case ("apps", "Deployment"): return ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
-        case ("apps", "ReplicaSet"): return ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
+        // kubectl's printReplicaSet and printReplicationController.
+        case ("apps", "ReplicaSet"), ("", "ReplicationController"):
+            return ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
         // kubectl's printStatefulSet and printDaemonSet.
         case ("apps", "StatefulSet"): return ["NAME", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES"] : [])
         case ("", "PersistentVolume"): return ["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"] + (wide ? ["VOLUMEMODE"] : [])
@@ -566,6 +568,12 @@ public enum TablePrinter {
         case ("apps", "ReplicaSet"):
             var cells = [r.name, String(o.at("spec", "replicas")?.intValue ?? 1), String(int(["status", "replicas"])), String(int(["status", "readyReplicas"])), age]
             if wide { cells += workloadWideCells(o) }
+            return cells
+        case ("", "ReplicationController"):
+            // Stored, not simulated: no controller makes its pods, so CURRENT and READY stay at
+            // what its status says. Its selector is a plain map (`labels.FormatLabels`).
+            var cells = [r.name, String(o.at("spec", "replicas")?.intValue ?? 1), String(int(["status", "replicas"])), String(int(["status", "readyReplicas"])), age]
+            if wide { cells += workloadWideCells(o).prefix(2) + [labelsText(stringMap(o.at("spec", "selector")))] }
             return cells
         case ("apps", "StatefulSet"):
             var cells = [r.name, "\(int(["status", "readyReplicas"]))/\(o.at("spec", "replicas")?.intValue ?? 1)", age]

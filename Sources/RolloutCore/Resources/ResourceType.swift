@@ -45,6 +45,7 @@ public struct ResourceType: Hashable, Sendable {
         ResourceType(kind: "ServiceAccount", group: "", version: "v1", plural: "serviceaccounts", shortNames: ["sa"]),
         ResourceType(kind: "PersistentVolumeClaim", group: "", version: "v1", plural: "persistentvolumeclaims", shortNames: ["pvc"], hasStatus: true),
         ResourceType(kind: "PersistentVolume", group: "", version: "v1", plural: "persistentvolumes", shortNames: ["pv"], namespaced: false, hasStatus: true),
+        ResourceType(kind: "ReplicationController", group: "", version: "v1", plural: "replicationcontrollers", shortNames: ["rc"], hasStatus: true),
         ResourceType(kind: "StatefulSet", group: "apps", version: "v1", plural: "statefulsets", shortNames: ["sts"], hasStatus: true),
         ResourceType(kind: "DaemonSet", group: "apps", version: "v1", plural: "daemonsets", shortNames: ["ds"], hasStatus: true),
         ResourceType(kind: "ControllerRevision", group: "apps", version: "v1", plural: "controllerrevisions"),
