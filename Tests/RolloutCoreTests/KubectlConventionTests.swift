@@ -479,7 +479,7 @@ extension KubectlConventionTests {
         // A client dry run asks the server nothing: every one is listed as pruned.
         let client = try RolloutRun.run(["apply", "-f", second.path, "--prune", "-l", "set=a", "--dry-run=client", "--state", state])
         XCTAssertEqual(client.status, 0, client.stderr)
-        XCTAssertEqual(client.stdout, "configmap/c unchanged (dry run)\nnamespace/alpha pruned (dry run)\nnamespace/kube-public pruned (dry run)\nnamespace/team pruned (dry run)\n")
+        XCTAssertEqual(client.stdout, "configmap/c configured (dry run)\nnamespace/alpha pruned (dry run)\nnamespace/kube-public pruned (dry run)\nnamespace/team pruned (dry run)\n")
         let refusal = "error: error pruning nonNamespaced object /v1, Kind=Namespace: namespaces \"kube-public\" is forbidden: this namespace may not be deleted\n"
         // A server dry run is refused as the delete would be; nothing is stored either way.
         let server = try RolloutRun.run(["apply", "-f", second.path, "--prune", "-l", "set=a", "--dry-run=server", "--state", state])
@@ -531,7 +531,7 @@ extension KubectlConventionTests {
         // `other` is not, its ConfigMap is not listed.
         let enforced = try RolloutRun.run(["apply", "-f", namespaces.path, "-n", "default", "--prune", "-l", "set=a", "--dry-run=client", "--state", state])
         XCTAssertEqual(enforced.status, 0, enforced.stderr)
-        XCTAssertEqual(enforced.stdout, "namespace/zeta unchanged (dry run)\nnamespace/other unchanged (dry run)\nconfigmap/kept pruned (dry run)\n"
+        XCTAssertEqual(enforced.stdout, "namespace/zeta configured (dry run)\nnamespace/other configured (dry run)\nconfigmap/kept pruned (dry run)\n"
                        + "configmap/settings pruned (dry run)\nservice/web pruned (dry run)\ndeployment.apps/web pruned (dry run)\n")
         // One ConfigMap of `default` applied: the other objects of `default` go first, then the
         // Namespaces no longer applied — `namespace/zeta pruned` after `deployment.apps/web`,

@@ -306,9 +306,7 @@ final class ServeCommandTests: XCTestCase {
     /// (refused at `kube-public`, nothing deleted: the DELETE's body says dryRun), and the
     /// prune itself, which stops there with `alpha` gone and `team` kept. kubectl's default
     /// allowlist names ReplicationControllers, so discovery must serve them or kubectl stops
-    /// before pruning anything. (kubectl's own lines about its deprecations are left out, and
-    /// its client dry run says `configured` where `rollout` says `unchanged`: noted in the
-    /// README.)
+    /// before pruning anything. (kubectl's own log line about a deprecation is left out.)
     func testKubectlPrunesAsRolloutDoes() throws {
         let directory = try temporaryDirectory(self, "serve-prune")
         let state = directory.appendingPathComponent("state").path, copy = directory.appendingPathComponent("copy").path
@@ -333,7 +331,7 @@ final class ServeCommandTests: XCTestCase {
             let theirs = try kubectl(arguments, kubeconfig: k)
             let ours = try RolloutRun.run(arguments + ["--state", copy])
             let label = arguments.joined(separator: " ")
-            XCTAssertEqual(theirs.out.replacingOccurrences(of: "configmap/c configured (dry run)", with: "configmap/c unchanged (dry run)"), ours.stdout, label)
+            XCTAssertEqual(theirs.out, ours.stdout, label)
             XCTAssertEqual(kubectlLines(theirs.err), ours.stderr, label)
             XCTAssertEqual(theirs.status, ours.status, label)
         }

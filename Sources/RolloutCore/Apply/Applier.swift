@@ -80,6 +80,10 @@ public enum Applier {
                 stored = try Admission.persist(merged, live: live, manifest: candidate.resource, store: store)
             }
             if candidate.resource.kind == "Namespace" { namespaces.insert(candidate.resource.name) }
+            // A client dry run sends no patch, so kubectl cannot tell an unchanged object: it
+            // says `configured (dry run)` for every one that exists (`apply.go` applyOneObject:
+            // "unchanged" only when the patch the server answered was `{}`).
+            if options.dryRun == .client && live != nil { operation = "configured" }
             outcomes.append(ApplyOutcome(object: merged.qualifiedName, operation: operation + options.dryRun.suffix, resource: stored,
                                          warning: live.flatMap { missingAnnotationWarning($0, dryRun: options.dryRun) }))
         }
