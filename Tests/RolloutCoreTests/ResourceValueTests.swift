@@ -90,6 +90,12 @@ final class ResourceValueTests: XCTestCase {
         XCTAssertFalse(Validation.isPortName("8080"))
         XCTAssertFalse(Validation.isPortName("a--b"))
         XCTAssertFalse(Validation.isPortName("sixteen-chars-xx"))
+        // IsValidPortName's messages, every rule broken one each, in its order.
+        XCTAssertEqual(Validation.portNameErrors("http-alt"), [])
+        XCTAssertEqual(Validation.portNameErrors("8080"), ["must contain at least one letter (a-z)"])
+        XCTAssertEqual(Validation.portNameErrors("HTTP_1"), ["must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)", "must contain at least one letter (a-z)"])
+        XCTAssertEqual(Validation.portNameErrors(""), ["must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)", "must contain at least one letter (a-z)"])
+        XCTAssertEqual(Validation.portNameErrors("-a--very-long-name-"), ["must be no more than 15 characters", "must not contain consecutive hyphens", "must not begin or end with a hyphen"])
     }
 
     /// The name rules are upstream's regular expressions and lengths

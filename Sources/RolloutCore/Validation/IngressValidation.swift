@@ -70,7 +70,8 @@ extension ObjectValidation {
             if !name.isEmpty && number != 0 {
                 reader.fail(backend.at, "Invalid value: \"\": cannot set both port name & port number")
             } else if !name.isEmpty {
-                if !Validation.isPortName(name) { reader.fail(backend.at / "service" / "port" / "name", "Invalid value: \(GoQuote.quoted(name)): must be an IANA_SVC_NAME (at most 15 characters, matching regex [a-z0-9]([a-z0-9-]*[a-z0-9])*, it must contain at least one letter [a-z], and hyphens cannot be adjacent to other hyphens)") }
+                // validateIngressBackend: each of IsValidPortName's messages.
+                for message in Validation.portNameErrors(name) { reader.fail(backend.at / "service" / "port" / "name", "Invalid value: \(GoQuote.quoted(name)): \(message)") }
             } else if number != 0 {
                 if !(1...65535).contains(number) { reader.fail(backend.at / "service" / "port" / "number", "Invalid value: \(number): must be between 1 and 65535, inclusive") }
             } else {

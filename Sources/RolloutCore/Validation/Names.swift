@@ -63,11 +63,22 @@ public enum Validation {
 
     /// IANA service name (named ports): 1–15 of `[a-z0-9-]`, a letter somewhere, no `--`,
     /// no leading or trailing `-`.
-    public static func isPortName(_ s: String) -> Bool {
+    public static func isPortName(_ s: String) -> Bool { portNameErrors(s).isEmpty }
+
+    /// `IsValidPortName`'s messages (`apimachinery/pkg/util/validation`), each a field error of
+    /// its own where the API server checks a port name (a container's port, a Service's or a
+    /// probe's target port, an Ingress backend's port), in its order.
+    public static func portNameErrors(_ s: String) -> [String] {
         let b = Array(s.utf8)
-        guard !b.isEmpty, b.count <= 15, b.first != UInt8(ascii: "-"), b.last != UInt8(ascii: "-"), !s.contains("--") else { return false }
-        guard b.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "-") }) else { return false }
-        return b.contains { $0 >= 0x61 && $0 <= 0x7A }
+        var errors: [String] = []
+        if b.count > 15 { errors.append("must be no more than 15 characters") }
+        if b.isEmpty || !b.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "-") }) {
+            errors.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+        }
+        if !b.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) { errors.append("must contain at least one letter (a-z)") }
+        if s.contains("--") { errors.append("must not contain consecutive hyphens") }
+        if b.first == UInt8(ascii: "-") || b.last == UInt8(ascii: "-") { errors.append("must not begin or end with a hyphen") }
+        return errors
     }
 
     /// `IsDNS1123Subdomain`'s messages: one for the length, one for the pattern.

@@ -54,13 +54,18 @@ extension ObjectValidation {
             reader.fail(path / "imagePullPolicy", "Unsupported value: \"\(policy)\": supported values: \"Always\", \"IfNotPresent\", \"Never\"")
         }
         var seenPorts: [String: Int] = [:]
+        // validateContainerPorts (`pkg/apis/core/validation`): the name (each of
+        // IsValidPortName's messages; a name given twice: `validatePodSpec` above), then the
+        // number (0: required).
         for (i, port) in container.ports.enumerated() {
             let p = path / "ports" |> i
-            if !(1...65535).contains(port.containerPort) {
-                reader.fail(p / "containerPort", "Invalid value: \(port.containerPort): must be between 1 and 65535, inclusive")
+            if let name = port.name, !name.isEmpty {
+                for message in Validation.portNameErrors(name) { reader.fail(p / "name", "Invalid value: \(GoQuote.quoted(name)): \(message)") }
             }
-            if let name = port.name, !name.isEmpty, !Validation.isPortName(name) {
-                reader.fail(p / "name", "Invalid value: \"\(name)\": must be no more than 15 characters, contain only lowercase letters, digits and '-', contain at least one letter, and not begin or end with '-' or contain '--'")
+            if port.containerPort == 0 {
+                reader.fail(p / "containerPort", "Required value")
+            } else if !(1...65535).contains(port.containerPort) {
+                reader.fail(p / "containerPort", "Invalid value: \(port.containerPort): must be between 1 and 65535, inclusive")
             }
             if !["TCP", "UDP", "SCTP"].contains(port.protocol) {
                 reader.fail(p / "protocol", "Unsupported value: \"\(port.protocol)\": supported values: \"SCTP\", \"TCP\", \"UDP\"")
@@ -115,12 +120,14 @@ extension ObjectValidation {
         }
     }
 
+    /// `ValidatePortNumOrName`: a number in range, or a name with each of IsValidPortName's
+    /// messages an error of its own (`"80"`, a number written as a string, has no letter).
     static func validateTargetPort(_ port: IntOrString, at path: FieldPath, reader: inout FieldReader) {
         switch port {
         case .int(let n) where !(1...65535).contains(n):
             reader.fail(path, "Invalid value: \(n): must be between 1 and 65535, inclusive")
-        case .string(let s) where !Validation.isPortName(s):
-            reader.fail(path, "Invalid value: \"\(s)\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+        case .string(let s):
+            for message in Validation.portNameErrors(s) { reader.fail(path, "Invalid value: \(GoQuote.quoted(s)): \(message)") }
         default:
             break
         }
