@@ -798,3 +798,33 @@ extension KubectlConventionTests {
         XCTAssertEqual(Describer.hostPathSource(.object(Object(["path": .string("/data"), "type": .string("")]))).fields.last?.1, "")
     }
 }
+
+extension KubectlConventionTests {
+    // A patch that changes nothing: kubectl says `configured` (`apply.go` applyOneObject: only
+    // a `{}` patch is `unchanged`; `0.5` is sent again where the object holds `500m`), the
+    // object and its resourceVersion stay, and `plan`, which says what happens, says
+    // `unchanged` and predicts no rollout.
+    func testAPatchThatChangesNothingIsConfiguredButNothingMoves() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", state]).status, 0)
+        let file = try temporaryDirectory(self).appendingPathComponent("app.yaml")
+        try """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: q}
+        spec:
+          selector: {matchLabels: {app: q}}
+          template:
+            metadata: {labels: {app: q}}
+            spec:
+              containers: [{name: c, image: "nginx:1.27", resources: {requests: {cpu: 0.5}}}]
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--state", state]).stdout, "deployment.apps/q created\n")
+        let version = try RolloutRun.run(["get", "deploy", "q", "-o", "jsonpath={.metadata.resourceVersion}", "--state", state]).stdout
+        XCTAssertEqual(try RolloutRun.run(["get", "deploy", "q", "-o", "jsonpath={.spec.template.spec.containers[0].resources.requests.cpu}", "--state", state]).stdout, "500m")
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--state", state]).stdout, "deployment.apps/q configured\n")
+        XCTAssertEqual(try RolloutRun.run(["get", "deploy", "q", "-o", "jsonpath={.metadata.resourceVersion}", "--state", state]).stdout, version)
+        let plan = try RolloutRun.run(["plan", "-f", file.path, "--state", state])
+        XCTAssertTrue(plan.stdout.hasPrefix("deployment.apps/q unchanged\n\ndeployment.apps/q: unchanged\n"), plan.stdout)
+    }
+}

@@ -43,6 +43,35 @@ final class MergeAndDiffTests: XCTestCase {
         }
     }
 
+    /// When kubectl says `unchanged`: its three-way patch is `{}` (`apply.go` applyOneObject,
+    /// `strategicpatch.CreateThreeWayMergePatch`: the live object's differences from the
+    /// configuration sent, deletions ignored, plus what the last configuration had and this
+    /// one dropped, whatever the live object holds).
+    func testKubectlSaysUnchangedWhenItsPatchIsEmpty() throws {
+        func v(_ json: String) -> Value { (try? JSONReader.parse(json)) ?? .null }
+        let cases: [(name: String, last: String?, live: String, sent: String, empty: Bool)] = [
+            ("the same as stored", #"{"spec":{"replicas":2}}"#, #"{"spec":{"replicas":2,"paused":false}}"#, #"{"spec":{"replicas":2}}"#, true),
+            ("defaults and the server's fields left alone", nil, #"{"metadata":{"uid":"u"},"spec":{"replicas":1},"status":{"replicas":1}}"#, #"{"spec":{}}"#, true),
+            // The API server stores quantities canonically: the patch still carries `0.5`.
+            ("a quantity as written", nil, #"{"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"500m"}}}]}}"#,
+             #"{"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":0.5}}}]}}"#, false),
+            ("a field the live object lacks, even null", nil, #"{"spec":{}}"#, #"{"spec":{"paused":null}}"#, false),
+            // The deletions are the last configuration's against this one, not the live object's.
+            ("a field dropped since, gone already", #"{"spec":{"paused":true}}"#, #"{"spec":{}}"#, #"{"spec":{}}"#, false),
+            // Containers merge by name: their order alone makes no patch (`$setElementOrder`
+            // only goes with a change); an item dropped since is a `$patch: delete`.
+            ("containers in another order", nil, #"{"containers":[{"name":"a"},{"name":"b"}]}"#, #"{"containers":[{"name":"b"},{"name":"a"}]}"#, true),
+            ("a container dropped since", #"{"containers":[{"name":"a"},{"name":"b"}]}"#, #"{"containers":[{"name":"a"},{"name":"b"}]}"#,
+             #"{"containers":[{"name":"a"}]}"#, false),
+            // Other lists are replaced whole: another order is a change.
+            ("args in another order", nil, #"{"args":["x","y"]}"#, #"{"args":["y","x"]}"#, false),
+            ("a label the cluster added", nil, #"{"metadata":{"labels":{"a":"1","b":"2"}}}"#, #"{"metadata":{"labels":{"a":"1"}}}"#, true),
+        ]
+        for c in cases {
+            XCTAssertEqual(ThreeWayMerge.patchIsEmpty(lastApplied: c.last.map(v), live: v(c.live), desired: v(c.sent), strategicLists: true), c.empty, c.name)
+        }
+    }
+
     func testDefaultsAsAClusterWouldShowThem() throws {
         let manifests = """
         apiVersion: apps/v1
@@ -100,7 +129,7 @@ final class MergeAndDiffTests: XCTestCase {
         addTeardownBlock { store.close() }
         var text = ""
         for candidate in try Applier.prepare(documents, options: ApplyOptions()) {
-            let (made, operation) = Applier.makeObject(candidate, live: nil)
+            let (made, operation, _) = Applier.makeObject(candidate, live: nil)
             XCTAssertEqual(operation, "created")
             var (object, problems) = try Admission.admit(made, live: nil, root: candidate.document.node, source: "m.yaml", store: store)
             XCTAssertTrue(problems.isEmpty, "\(problems)")

@@ -338,6 +338,55 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
     }
 
+    /// `configured` or `unchanged`, as kubectl decides it: by whether its patch is `{}`, not
+    /// whether the object changes — a quantity written `0.5` (stored `500m`) and `1024Mi`
+    /// (`1Gi`) make kubectl say `configured` at every apply, though nothing changes; a client dry
+    /// run says `configured` for every object that exists. kubectl on a served state against
+    /// `rollout` on a copy.
+    func testKubectlSaysConfiguredAsRolloutDoes() throws {
+        let directory = try temporaryDirectory(self, "serve-configured")
+        let state = directory.appendingPathComponent("state").path, copy = directory.appendingPathComponent("copy").path
+        for s in [state, copy] { XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", s]).status, 0) }
+        let file = directory.appendingPathComponent("app.yaml")
+        try """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: q}
+        spec:
+          selector: {matchLabels: {app: q}}
+          template:
+            metadata: {labels: {app: q}}
+            spec:
+              containers:
+              - name: c
+                image: nginx
+                ports: [{containerPort: 80, protocol: TCP}]
+                resources: {requests: {cpu: 0.5, memory: 1024Mi}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: q}
+        spec:
+          selector: {app: q}
+          ports: [{port: 80, targetPort: 80}]
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: q}
+        data: {a: "1"}
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        for arguments in [["apply", "-f", file.path], ["apply", "-f", file.path], ["apply", "-f", file.path, "--dry-run=client"],
+                          ["apply", "-f", file.path, "--dry-run=server"]] {
+            let theirs = try kubectl(arguments, kubeconfig: server.kubeconfig)
+            let ours = try RolloutRun.run(arguments + ["--state", copy])
+            XCTAssertEqual(theirs.out, ours.stdout, arguments.joined(separator: " "))
+            XCTAssertEqual(theirs.status, ours.status)
+        }
+        XCTAssertEqual(server.stop().status, 0)
+    }
+
     /// Watches, as kubectl's waiting commands use them: `rollout status` follows the rollout
     /// to its end with `rollout status`'s lines, `wait` sees the condition, `get -w` prints
     /// each change. The clock runs at 20×, so a rollout of the example takes about a second.

@@ -34,8 +34,11 @@ public struct ApplyOutcome: Equatable, Sendable {
     public var resource: Resource
     /// What kubectl writes to stderr before this object's line (without `Warning: `).
     public var warning: String?
+    /// What kubectl says where it differs from what happens to the object (`operation`, which
+    /// plans go by): `configured` for a patch that changes nothing (`makeObject`).
+    public var said: String?
 
-    public var line: String { "\(object) \(operation)" }
+    public var line: String { "\(object) \(said ?? operation)" }
 }
 
 /// `rollout apply`: validate every document first (one bad document means nothing is
@@ -68,7 +71,7 @@ public enum Applier {
             }
             let live = try store.get(key)
             try checkPreconditions(candidate, live: live)
-            let (made, operation0) = makeObject(candidate, live: live)
+            let (made, operation0, printed) = makeObject(candidate, live: live)
             var operation = operation0
             let (merged, rejected) = try Admission.admit(made, live: live, root: candidate.document.node, source: candidate.document.source, store: store)
             // A Service keeps its allocated addresses: with them it may be unchanged.
@@ -83,9 +86,10 @@ public enum Applier {
             // A client dry run sends no patch, so kubectl cannot tell an unchanged object: it
             // says `configured (dry run)` for every one that exists (`apply.go` applyOneObject:
             // "unchanged" only when the patch the server answered was `{}`).
-            if options.dryRun == .client && live != nil { operation = "configured" }
+            let said = options.dryRun == .client && live != nil ? "configured" : printed
             outcomes.append(ApplyOutcome(object: merged.qualifiedName, operation: operation + options.dryRun.suffix, resource: stored,
-                                         warning: live.flatMap { missingAnnotationWarning($0, dryRun: options.dryRun) }))
+                                         warning: live.flatMap { missingAnnotationWarning($0, dryRun: options.dryRun) },
+                                         said: said == operation ? nil : said + options.dryRun.suffix))
         }
         if !problems.isEmpty { throw ValidationErrors(objects: problems) }
         if options.prune {
@@ -221,8 +225,12 @@ public enum Applier {
         return candidates
     }
 
-    /// The object apply would store, and whether that creates, configures or leaves it.
-    public static func makeObject(_ candidate: Candidate, live: Resource?) -> (Resource, String) {
+    /// The object apply would store, and whether that creates, configures or leaves it — as
+    /// the object goes (`operation`: what is stored changes or not) and as kubectl says it
+    /// (`printed`: whether its three-way patch is empty; `configured` for a quantity written
+    /// `0.5` that the server stores as `500m`, though nothing changes).
+    public static func makeObject(_ candidate: Candidate, live: Resource?) -> (object: Resource, operation: String, printed: String) {
+        let modified = candidate.resource
         var desired = candidate.resource
         // Never stored from a request: the server keeps its own field managers, and selfLink
         // is no longer set (1.20).
@@ -246,15 +254,22 @@ public enum Applier {
         UnknownFields.drop(&desired)
         guard let live else {
             Defaults.apply(to: &desired)
-            return (desired, "created")
+            return (desired, "created", "created")
         }
-        let lastApplied = live.annotations[lastAppliedAnnotation].flatMap { try? JSONReader.parse($0) }.map { value -> Value in
+        let recordedLast = live.annotations[lastAppliedAnnotation].flatMap { try? JSONReader.parse($0) }
+        let lastApplied = recordedLast.map { value -> Value in
             guard case .object(let object) = value else { return value }
             var resource = Resource(object)
             UnknownFields.drop(&resource)
             return .object(resource.object)
         }
         let builtIn = ResourceType.builtIn.contains { $0.storageKey == desired.type.storageKey }
+        // What kubectl prints is not whether the object changes but whether its patch is `{}`
+        // (`apply.go` applyOneObject): the configuration as sent — annotation, status and
+        // unknown fields included — against the live object and the last configuration.
+        var sent = modified
+        sent.setAnnotation(lastAppliedAnnotation, annotation)
+        let patchIsEmpty = ThreeWayMerge.patchIsEmpty(lastApplied: recordedLast, live: live.value, desired: sent.value, strategicLists: builtIn)
         var mergedValue = ThreeWayMerge.merge(lastApplied: lastApplied, live: live.value, desired: desired.value, strategicLists: builtIn)
         if desired.type.hasStatus, case .object(var o) = mergedValue {
             o["status"] = live.object["status"]
@@ -262,6 +277,6 @@ public enum Applier {
         }
         var merged = Resource(mergedValue.objectValue ?? desired.object)
         Defaults.apply(to: &merged, old: live)
-        return (merged, merged == live ? "unchanged" : "configured")
+        return (merged, merged == live ? "unchanged" : "configured", patchIsEmpty ? "unchanged" : "configured")
     }
 }

@@ -43,6 +43,63 @@ public enum ThreeWayMerge {
 
     static let retainKeysFields: Set<String> = ["strategy", "updateStrategy"]
 
+    /// Whether kubectl's three-way patch is `{}` — then, and only then, it prints `unchanged`
+    /// (`apply.go` applyOneObject). `CreateThreeWayMergePatch` (`strategicpatch/patch.go`;
+    /// `CreateThreeWayJSONMergePatch` for kinds without a Go type) is the changes from the live
+    /// object to the configuration sent, deletions ignored (`diffMaps(current, modified)`), and
+    /// the deletions from the last configuration to it, changes ignored (`diffMaps(original,
+    /// modified)`). A value differs as decoded JSON does: `0.5` is not `500m`, though the API
+    /// server stores one as the other and the object does not change. Lists merged by a key are
+    /// compared item by item, the order alone making no patch (`handleSliceDiff` writes
+    /// `$setElementOrder` only with a change); other lists are compared whole.
+    public static func patchIsEmpty(lastApplied: Value?, live: Value, desired: Value, strategicLists: Bool) -> Bool {
+        noChanges(current: live, modified: desired, parentKey: nil, strategic: strategicLists)
+            && noDeletions(original: lastApplied, modified: desired, parentKey: nil, strategic: strategicLists)
+    }
+
+    /// `diffMaps(current, modified)` with IgnoreDeletions: every value the configuration sends
+    /// is there already.
+    private static func noChanges(current: Value?, modified: Value, parentKey: String?, strategic: Bool) -> Bool {
+        switch (current, modified) {
+        case (.object(let have)?, .object(let wanted)):
+            // A key the live object lacks is sent, even as null.
+            return wanted.members.allSatisfy { member in
+                guard let value = have[member.key] else { return false }
+                return noChanges(current: value, modified: member.value, parentKey: member.key, strategic: strategic)
+            }
+        case (.array(let haveItems)?, .array(let wantedItems)):
+            guard strategic, let parentKey, let key = mergeKey(for: parentKey, items: wantedItems + haveItems),
+                  wantedItems.allSatisfy({ $0[key] != nil }), haveItems.allSatisfy({ $0[key] != nil }) else { return haveItems == wantedItems }
+            return wantedItems.allSatisfy { item in
+                guard let match = haveItems.first(where: { $0[key] == item[key] }) else { return false }
+                return noChanges(current: match, modified: item, parentKey: nil, strategic: strategic)
+            }
+        default:
+            return current == modified
+        }
+    }
+
+    /// `diffMaps(original, modified)` with IgnoreChangesAndAdditions: nothing the last
+    /// configuration had is left out of this one (a key, or an item of a list merged by a key).
+    private static func noDeletions(original: Value?, modified: Value, parentKey: String?, strategic: Bool) -> Bool {
+        switch (original, modified) {
+        case (.object(let before)?, .object(let wanted)):
+            return before.members.allSatisfy { member in
+                guard let value = wanted[member.key] else { return false }
+                return noDeletions(original: member.value, modified: value, parentKey: member.key, strategic: strategic)
+            }
+        case (.array(let beforeItems)?, .array(let wantedItems)):
+            guard strategic, let parentKey, let key = mergeKey(for: parentKey, items: wantedItems + beforeItems),
+                  wantedItems.allSatisfy({ $0[key] != nil }), beforeItems.allSatisfy({ $0[key] != nil }) else { return true }
+            return beforeItems.allSatisfy { item in
+                guard let match = wantedItems.first(where: { $0[key] == item[key] }) else { return false }
+                return noDeletions(original: item, modified: match, parentKey: nil, strategic: strategic)
+            }
+        default:
+            return true
+        }
+    }
+
     /// The strategic merge key of a list field of a built-in kind, from its field name.
     static func mergeKey(for field: String, items: [Value]) -> String? {
         switch field {

@@ -99,7 +99,7 @@ public enum ObjectDiff {
             let live = try store.get(candidate.resource.key)
             // kubectl diff sends the same patch as apply (dry run): the same preconditions.
             try Applier.checkPreconditions(candidate, live: live)
-            let (merged, _) = Applier.makeObject(candidate, live: live)
+            let merged = Applier.makeObject(candidate, live: live).object
             pairs.append(pair(live: live, merged: merged))
         }
         return pairs

@@ -79,7 +79,7 @@ public struct NodeEventReport: Sendable {
     }
 
     public var text: String {
-        var out = changes.isEmpty ? "" : changes.map { $0.line + "\n" }.joined() + "\n"
+        var out = changes.isEmpty ? "" : changes.map { "\($0.object) \($0.operation)\n" }.joined() + "\n"
         out += title + "\n"
         // A refusal retried every 5 s is shown once, with how often it was repeated.
         func refused(_ i: Int) -> Bool {

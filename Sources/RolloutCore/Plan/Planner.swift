@@ -51,7 +51,9 @@ public struct PlanReport: Sendable {
     }
 
     public var text: String {
-        var out = changes.isEmpty ? "No changes.\n" : changes.map { $0.line + "\n" }.joined()
+        // What happens to each object, as the JSON and Markdown say it: a patch kubectl would
+        // call `configured` that changes nothing (`ApplyOutcome.said`) is `unchanged` here.
+        var out = changes.isEmpty ? "No changes.\n" : changes.map { "\($0.object) \($0.operation)\n" }.joined()
         for d in deployments {
             out += "\n\(d.shown): \(d.outcome)"
             if d.outcome != "unchanged" && d.outcome != "paused" { out += " in \(Self.seconds(d.durationSeconds))" }
