@@ -223,6 +223,38 @@ final class ControllerFidelityTests: XCTestCase {
         let plain = try apply(nil, 9090, name: "web")
         XCTAssertNil(nodePort(plain), "ClusterIP has no node ports")
         XCTAssertEqual(plain["clusterIP"] as? String, clusterIP)
+        XCTAssertNil(plain["externalTrafficPolicy"], "nor a traffic policy: it is no longer reachable from outside")
+        XCTAssertEqual(plain["type"] as? String, "ClusterIP")
+    }
+
+    /// `dropTypeDependentFields` (`pkg/registry/core/service/strategy.go`): what a Service's new
+    /// type no longer needs goes, when the update left it as it was.
+    func testAServiceLosesWhatItsNewTypeDoesNotNeed() throws {
+        func service(_ spec: String) throws -> Resource {
+            Resource(try XCTUnwrap(try JSONReader.parse(#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":"# + spec + "}").objectValue))
+        }
+        let nodePort = #"{"type":"NodePort","clusterIP":"10.43.0.9","clusterIPs":["10.43.0.9"],"ipFamilies":["IPv4"],"ipFamilyPolicy":"SingleStack","externalTrafficPolicy":"Cluster","ports":[{"port":80,"nodePort":30080}]}"#
+        let balancer = #"{"type":"LoadBalancer","externalTrafficPolicy":"Local","healthCheckNodePort":31000,"allocateLoadBalancerNodePorts":true,"loadBalancerClass":"x","ports":[{"port":80,"nodePort":30080}]}"#
+        let cases: [(name: String, old: String, new: String, left: String)] = [
+            ("NodePort to ClusterIP, node ports as they were", nodePort,
+             #"{"type":"ClusterIP","clusterIP":"10.43.0.9","clusterIPs":["10.43.0.9"],"ipFamilies":["IPv4"],"ipFamilyPolicy":"SingleStack","externalTrafficPolicy":"Cluster","ports":[{"port":80,"nodePort":30080}]}"#,
+             #"{"type":"ClusterIP","clusterIP":"10.43.0.9","clusterIPs":["10.43.0.9"],"ipFamilies":["IPv4"],"ipFamilyPolicy":"SingleStack","ports":[{"port":80}]}"#),
+            // A node port the update changed stays (validation then refuses it).
+            ("NodePort to ClusterIP, a node port changed", nodePort, #"{"type":"ClusterIP","ports":[{"port":80,"nodePort":30081}]}"#,
+             #"{"type":"ClusterIP","ports":[{"port":80,"nodePort":30081}]}"#),
+            ("NodePort to ExternalName", nodePort,
+             #"{"type":"ExternalName","externalName":"example.com","clusterIP":"10.43.0.9","clusterIPs":["10.43.0.9"],"ipFamilies":["IPv4"],"ipFamilyPolicy":"SingleStack","externalTrafficPolicy":"Cluster","ports":[{"port":80,"nodePort":30080}]}"#,
+             #"{"type":"ExternalName","externalName":"example.com","ports":[{"port":80}]}"#),
+            ("LoadBalancer to NodePort", balancer,
+             #"{"type":"NodePort","externalTrafficPolicy":"Local","healthCheckNodePort":31000,"allocateLoadBalancerNodePorts":true,"loadBalancerClass":"x","ports":[{"port":80,"nodePort":30080}]}"#,
+             #"{"type":"NodePort","externalTrafficPolicy":"Local","ports":[{"port":80,"nodePort":30080}]}"#),
+            ("the same type", nodePort, nodePort, nodePort),
+        ]
+        for c in cases {
+            var updated = try service(c.new)
+            Allocation.dropTypeDependentFields(&updated, old: try service(c.old))
+            XCTAssertEqual(updated.object["spec"], try service(c.left).object["spec"], c.name)
+        }
     }
 
     /// kubectl's `DeploymentStatusViewer.Status` (staging/src/k8s.io/kubectl/pkg/

@@ -376,12 +376,19 @@ final class ServeCommandTests: XCTestCase {
         data: {a: "1"}
 
         """.write(to: file, atomically: true, encoding: .utf8)
+        // A NodePort Service applied again without its type: kubectl patches `type: null`,
+        // and the server drops the node ports before validating (`dropTypeDependentFields`).
+        let nodePort = directory.appendingPathComponent("np.yaml"), plain = directory.appendingPathComponent("plain.yaml")
+        try "apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec:\n  type: NodePort\n  selector: {app: np}\n  ports: [{port: 80}]\n"
+            .write(to: nodePort, atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec:\n  selector: {app: np}\n  ports: [{port: 80}]\n".write(to: plain, atomically: true, encoding: .utf8)
         let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
         for arguments in [["apply", "-f", file.path], ["apply", "-f", file.path], ["apply", "-f", file.path, "--dry-run=client"],
-                          ["apply", "-f", file.path, "--dry-run=server"]] {
+                          ["apply", "-f", file.path, "--dry-run=server"], ["apply", "-f", nodePort.path], ["apply", "-f", plain.path],
+                          ["get", "svc", "np", "-o", "jsonpath={.spec}"]] {
             let theirs = try kubectl(arguments, kubeconfig: server.kubeconfig)
             let ours = try RolloutRun.run(arguments + ["--state", copy])
-            XCTAssertEqual(theirs.out, ours.stdout, arguments.joined(separator: " "))
+            XCTAssertEqual(theirs.out, ours.stdout, arguments.joined(separator: " ") + theirs.err)
             XCTAssertEqual(theirs.status, ours.status)
         }
         XCTAssertEqual(server.stop().status, 0)

@@ -58,13 +58,15 @@ enum Allocation {
     /// beginUpdate → patchAllocatedValues; KUBERNETES-kubelet.md §5): an empty clusterIP or
     /// clusterIPs comes from the old object; between NodePort/LoadBalancer types a port without
     /// a nodePort takes the old port's of the same name ("" for an unnamed port) unless another
-    /// port uses that number; a Local LoadBalancer keeps its healthCheckNodePort. A change to a
-    /// type without node ports drops the ones the old object had (dropTypeDependentFields).
-    /// Ports still without a nodePort are then allocated, as on create.
+    /// port uses that number; a Local LoadBalancer keeps its healthCheckNodePort. First the
+    /// fields its new type no longer needs go (`dropTypeDependentFields`). Ports still without
+    /// a nodePort are then allocated, as on create.
     static func patchAllocatedValues(_ resource: inout Resource, old: Resource, store: StateStore) {
         guard resource.kind == "Service", resource.type.group.isEmpty,
               var spec = resource.object["spec"]?.objectValue, let oldSpec = old.object["spec"]?.objectValue else { return }
         let type = spec["type"]?.stringValue ?? "ClusterIP", oldType = oldSpec["type"]?.stringValue ?? "ClusterIP"
+        dropTypeDependentFields(&resource, old: old)
+        spec = resource.object["spec"]?.objectValue ?? spec
         if type != "ExternalName" && oldType != "ExternalName" {
             if spec["clusterIP"]?.stringValue?.isEmpty ?? true, let ip = oldSpec["clusterIP"] { spec["clusterIP"] = ip }
             if spec["clusterIPs"]?.arrayValue?.isEmpty ?? true, let ips = oldSpec["clusterIPs"] { spec["clusterIPs"] = ips }
@@ -86,13 +88,52 @@ enum Allocation {
                (spec["healthCheckNodePort"]?.intValue ?? 0) == 0, let check = oldSpec["healthCheckNodePort"] {
                 spec["healthCheckNodePort"] = check
             }
-        } else if !nodePortTypes.contains(type) && nodePortTypes.contains(oldType) {
-            let oldNumbers = Set(oldPorts.compactMap { $0["nodePort"]?.intValue })
-            spec.updateEach("ports") { port in
-                if let number = port["nodePort"]?.intValue, oldNumbers.contains(number) { port["nodePort"] = nil }
-            }
         }
         resource.object["spec"] = .object(spec)
         assignServiceAddresses(&resource, store: store)
+    }
+
+    /// `dropTypeDependentFields` (`pkg/registry/core/service/strategy.go`, PrepareForUpdate,
+    /// before validation): a Service changed to a type that no longer needs a field loses it —
+    /// when the update left it as it was (a field the user changed too stays, and validation
+    /// says why). Its cluster IPs, IP families and their policy for ExternalName; its node
+    /// ports (all, if none changed) for a type without them; its health check node port; its
+    /// `allocateLoadBalancerNodePorts` and `loadBalancerClass` when it is no LoadBalancer; its
+    /// `externalTrafficPolicy` when it is no longer reachable from outside. (A NodePort
+    /// Service applied again without `type` becomes a ClusterIP one without node ports or a
+    /// traffic policy, as on a cluster.)
+    static func dropTypeDependentFields(_ resource: inout Resource, old: Resource) {
+        guard resource.kind == "Service", resource.type.group.isEmpty,
+              var spec = resource.object["spec"]?.objectValue, let oldSpec = old.object["spec"]?.objectValue else { return }
+        func type(_ s: Object) -> String { s["type"]?.stringValue ?? "ClusterIP" }
+        func needsClusterIP(_ s: Object) -> Bool { type(s) != "ExternalName" }
+        func needsNodePort(_ s: Object) -> Bool { type(s) == "NodePort" || (type(s) == "LoadBalancer" && s["allocateLoadBalancerNodePorts"] != .bool(false)) }
+        func needsHealthCheckPort(_ s: Object) -> Bool { type(s) == "LoadBalancer" && s["externalTrafficPolicy"]?.stringValue == "Local" }
+        func externallyAccessible(_ s: Object) -> Bool {
+            ["LoadBalancer", "NodePort"].contains(type(s)) || (type(s) == "ClusterIP" && !(s["externalIPs"]?.arrayValue ?? []).isEmpty)
+        }
+        func same(_ key: String) -> Bool { spec[key] == oldSpec[key] }
+        if needsClusterIP(oldSpec) && !needsClusterIP(spec) {
+            if same("clusterIP") && same("clusterIPs") {
+                spec["clusterIP"] = nil
+                spec["clusterIPs"] = nil
+            }
+            if same("ipFamilies") { spec["ipFamilies"] = nil }
+            if same("ipFamilyPolicy") { spec["ipFamilyPolicy"] = nil }
+        }
+        // sameNodePorts: port by port, in order.
+        let ports = spec["ports"]?.arrayValue ?? [], oldPorts = oldSpec["ports"]?.arrayValue ?? []
+        let sameNodePorts = ports.count == oldPorts.count
+            && zip(ports, oldPorts).allSatisfy { ($0["nodePort"]?.intValue ?? 0) == ($1["nodePort"]?.intValue ?? 0) }
+        if needsNodePort(oldSpec) && !needsNodePort(spec) && sameNodePorts {
+            spec.updateEach("ports") { port in port["nodePort"] = nil }
+        }
+        if needsHealthCheckPort(oldSpec) && !needsHealthCheckPort(spec) && same("healthCheckNodePort") { spec["healthCheckNodePort"] = nil }
+        if type(oldSpec) == "LoadBalancer" && type(spec) != "LoadBalancer" {
+            if spec["allocateLoadBalancerNodePorts"] != nil && same("allocateLoadBalancerNodePorts") { spec["allocateLoadBalancerNodePorts"] = nil }
+            if same("loadBalancerClass") { spec["loadBalancerClass"] = nil }
+        }
+        if externallyAccessible(oldSpec) && !externallyAccessible(spec) && same("externalTrafficPolicy") { spec["externalTrafficPolicy"] = nil }
+        resource.object["spec"] = .object(spec)
     }
 }

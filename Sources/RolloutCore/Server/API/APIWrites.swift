@@ -323,6 +323,9 @@ extension APIServer {
             }
             let dropped = try Self.decodeFields(&object, validation: request.parameter("fieldValidation"), live: live)
             Defaults.apply(to: &object, old: live)
+            // PrepareForUpdate, before validation: a Service loses what its new type does not
+            // need (a NodePort Service patched to `type: null` keeps no node ports).
+            Allocation.dropTypeDependentFields(&object, old: live)
             let document = try document(of: object)
             var (invalid, warnings) = ObjectValidation.check(object, root: document.node, file: "")
             if let invalid { throw Self.invalid(type, name: name, invalid) }
