@@ -828,3 +828,35 @@ extension KubectlConventionTests {
         XCTAssertTrue(plan.stdout.hasPrefix("deployment.apps/q unchanged\n\ndeployment.apps/q: unchanged\n"), plan.stdout)
     }
 }
+
+extension KubectlConventionTests {
+    // Real manifests (GKE's samples among them) write a namespace on cluster-scoped objects and
+    // colons in RBAC names. The API server clears the namespace before validating
+    // (`rest.BeforeCreate`: EnsureObjectNamespaceMatchesRequestNamespace) and validates RBAC
+    // names as path segments (`ValidateRBACName` → IsValidPathSegmentName), so both are
+    // created — they were refused here.
+    func testAClusterScopedObjectsNamespaceIsClearedAndRBACNamesMayHaveColons() throws {
+        XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", state]).status, 0)
+        let file = try temporaryDirectory(self).appendingPathComponent("rbac.yaml")
+        try """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: "gmp-system:collector:reader", namespace: gmp-system}
+        rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: "gmp-system:collector:reader", namespace: gmp-system}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "gmp-system:collector:reader"}
+        subjects: [{kind: ServiceAccount, name: collector, namespace: gmp-system}]
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let run = try RolloutRun.run(["apply", "-f", file.path, "--state", state])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, "clusterrole.rbac.authorization.k8s.io/gmp-system:collector:reader created\nclusterrolebinding.rbac.authorization.k8s.io/gmp-system:collector:reader created\n")
+        XCTAssertEqual(try RolloutRun.run(["get", "clusterrolebinding", "gmp-system:collector:reader", "-o", "jsonpath={.metadata.namespace}|{.metadata.name}", "--state", state]).stdout,
+                       "|gmp-system:collector:reader")
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--state", state]).stdout,
+                       "clusterrole.rbac.authorization.k8s.io/gmp-system:collector:reader unchanged\nclusterrolebinding.rbac.authorization.k8s.io/gmp-system:collector:reader unchanged\n")
+    }
+}

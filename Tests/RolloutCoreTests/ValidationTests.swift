@@ -151,8 +151,11 @@ final class ValidationTests: XCTestCase {
             ("secret data must be base64", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {password: hunter2}\n",
              "data.password: Invalid value: illegal base64 data"),
             ("kind required", "apiVersion: v1\nmetadata: {name: x}\n", "kind: Required value"),
-            ("cluster-scoped has no namespace", "apiVersion: v1\nkind: Namespace\nmetadata: {name: x, namespace: default}\n",
-             "metadata.namespace: Forbidden: not allowed on this type"),
+            // RBAC's names are path segments (`ValidateRBACName`: `system:controller:x` is one).
+            ("role name with a slash", "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: a/b}\n",
+             "metadata.name: Invalid value: \"a/b\": may not contain '/'"),
+            ("role name dot-dot", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: \"..\"}\n",
+             "metadata.name: Invalid value: \"..\": may not be '..'"),
         ]
         for c in cases {
             let found = try errors(c.yaml)

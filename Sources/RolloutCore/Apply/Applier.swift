@@ -194,7 +194,11 @@ public enum Applier {
                 } else if resource.object["metadata"]?.objectValue != nil {
                     resource.namespace = options.namespace
                 }
-            } else if resource.namespace == "" {
+            } else if resource.namespace != nil {
+                // A cluster-scoped object's namespace is cleared by the API server before it is
+                // validated (`rest.BeforeCreate`/`BeforeUpdate`:
+                // EnsureObjectNamespaceMatchesRequestNamespace — a ClusterRoleBinding written
+                // with `namespace: x` is created without one).
                 resource.namespace = nil
             }
             // The API server's decoder finds the unknown fields before anything is validated:

@@ -61,6 +61,13 @@ public enum Validation {
         }
     }
 
+    /// `IsValidPathSegmentName` (`apimachinery/pkg/api/validation/path`): not `.` or `..`, no
+    /// `/` or `%` — the names of RBAC's roles and bindings.
+    public static func pathSegmentNameErrors(_ s: String) -> [String] {
+        if s == "." || s == ".." { return ["may not be '\(s)'"] }
+        return ["/", "%"].filter { s.contains($0) }.map { "may not contain '\($0)'" }
+    }
+
     /// IANA service name (named ports): 1–15 of `[a-z0-9-]`, a letter somewhere, no `--`,
     /// no leading or trailing `-`.
     public static func isPortName(_ s: String) -> Bool { portNameErrors(s).isEmpty }

@@ -83,7 +83,7 @@ public enum ObjectValidation {
                 reader.fail(metaPath / "name", "Required value: name or generateName is required")
             }
         } else {
-            for message in nameErrors(for: resource.kind)(metadata.name) {
+            for message in nameErrors(for: resource.kind, group: resource.type.group)(metadata.name) {
                 reader.fail(metaPath / "name", "Invalid value: \(GoQuote.quoted(metadata.name)): \(message)")
             }
         }
@@ -100,8 +100,12 @@ public enum ObjectValidation {
         validateAnnotations(metadata.annotations, at: metaPath / "annotations", reader: &reader)
     }
 
-    /// The name rule of each kind (`ValidateObjectMeta`'s nameFn), with its messages.
-    static func nameErrors(for kind: String) -> (String) -> [String] {
+    /// The name rule of each kind (`ValidateObjectMeta`'s nameFn), with its messages. RBAC's
+    /// roles and bindings take any path segment (`ValidateRBACName`: `system:controller:…`).
+    static func nameErrors(for kind: String, group: String) -> (String) -> [String] {
+        if group == "rbac.authorization.k8s.io" && ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"].contains(kind) {
+            return Validation.pathSegmentNameErrors
+        }
         switch kind {
         case "Service": return Validation.dns1035LabelErrors
         case "Namespace": return Validation.dns1123LabelErrors

@@ -132,6 +132,9 @@ extension APIServer {
             resource.namespace = namespace
         } else if info.namespace != nil {
             throw APIStatus.noResource
+        } else {
+            // Cleared, not refused: `rest.BeforeCreate` (EnsureObjectNamespaceMatchesRequestNamespace).
+            resource.namespace = nil
         }
         let generateName = resource.name.isEmpty ? resource.metadata["generateName"]?.stringValue : nil
         let dryRun = try dryRun(request)
@@ -302,7 +305,7 @@ extension APIServer {
                 try Self.checkPreconditions(object, live: live, type: type)
                 // The name and namespace are the path's.
                 if object.name != live.name { throw APIStatus.badRequest("the name of the object (\(object.name)) does not match the name on the URL (\(name))") }
-                if type.namespaced { object.namespace = live.namespace }
+                object.namespace = type.namespaced ? live.namespace : nil
                 if type.hasStatus {
                     if subresource == "status" {
                         // A status write changes only the status.
@@ -371,7 +374,7 @@ extension APIServer {
         if config.metadata["managedFields"] != nil {
             throw APIStatus.badRequest("metadata.managedFields must be nil")
         }
-        if type.namespaced { config.namespace = info.namespace ?? "default" }
+        config.namespace = type.namespaced ? info.namespace ?? "default" : nil
         let force = request.parameter("force") == "true"
         let dryRun = try dryRun(request)
         let key = key(type, info, name: name)
