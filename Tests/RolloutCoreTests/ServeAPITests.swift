@@ -159,6 +159,34 @@ final class ServeAPITests: XCTestCase {
 
     private func json(_ text: String) -> Value { (try? JSONReader.parse(text)) ?? .null }
 
+    /// Another process reading the served state (`rollout get … | less`: a reader keeps its
+    /// shared lock while a pager holds its output) once stopped the server: its tick waited
+    /// for the commit lock holding the cluster's, and every request waited behind it. Now a
+    /// tick leaves the commit to a later one, requests are answered, and the commit follows
+    /// once the reader lets go.
+    func testAReaderOfTheStateDoesNotStopTheServer() throws {
+        let (api, clock, store) = try served()
+        let reader = try StateStore(directory: store.directory, writable: false)
+        var released = false
+        defer { if !released { reader.close() } }
+        let committedClock = { () throws -> Timestamp in
+            let fresh = try StateStore(directory: store.directory, writable: false)
+            defer { fresh.close() }
+            return fresh.clock
+        }
+        let before = try committedClock()
+        clock.advance(5)
+        try api.cluster.tick()
+        XCTAssertEqual(get(api, "/api/v1/namespaces/default/pods").0, 200, "answered while the state is read")
+        XCTAssertEqual(api.cluster.now().milliseconds - before.milliseconds, 5_000, "the controllers ran")
+        reader.close()
+        released = true
+        XCTAssertEqual(try committedClock(), before, "not committed while read")
+        clock.advance(1)
+        try api.cluster.tick()
+        XCTAssertEqual(try committedClock().milliseconds - before.milliseconds, 6_000, "committed by the next tick once the reader let go")
+    }
+
     /// A DELETE's options come in its body, as kubectl and client-go send them
     /// (`{"propagationPolicy":"Background","dryRun":["All"]}` for `kubectl delete
     /// --dry-run=server` and a server-dry-run prune; protobuf from a typed client): the API

@@ -879,9 +879,21 @@ public final class StateStore {
     /// manifest names anything new: the error says so, and the state on the disk is the one the
     /// last commit left (what this one wrote is removed by the next).
     public func commit() throws(StoreError) {
+        _ = try commit(waitingForReaders: true)
+    }
+
+    /// A commit that does not wait while another process reads the state (a `rollout get`
+    /// whose output a pager holds keeps its shared lock until it is read): false, with nothing
+    /// written and every change kept for the next commit, when one does. `rollout serve` commits
+    /// so, and never stops answering for a reader.
+    public func commitUnlessRead() throws(StoreError) -> Bool {
+        try commit(waitingForReaders: false)
+    }
+
+    private func commit(waitingForReaders wait: Bool) throws(StoreError) -> Bool {
         precondition(writable, "a read-only store was asked to commit")
         do throws(StoreError) {
-            try writeChanges()
+            return try writeChanges(waitingForReaders: wait)
         } catch {
             guard case .io(let path, let reason) = error else { throw error }
             throw .io(path: path, reason: reason + "; " + Self.notStored)
@@ -891,10 +903,21 @@ public final class StateStore {
     /// What a commit that failed to write adds to its error.
     static let notStored = "nothing was stored: the state is as it was before this change"
 
-    private func writeChanges() throws(StoreError) {
+    private func writeChanges(waitingForReaders wait: Bool) throws(StoreError) -> Bool {
         let manifestPath = "\(directory)/\(Self.manifestName)"
-        if dirty.isEmpty && !manifestChanged && FileIO.exists(manifestPath) { return }
-        let readers = try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: true)
+        if dirty.isEmpty && !manifestChanged && FileIO.exists(manifestPath) { return true }
+        var beingRead = false
+        let readers: StateLock
+        do throws(StoreError) {
+            readers = try StateLock(path: "\(directory)/\(Self.commitLockName)", exclusive: true, whenBusy: { () throws(StoreError) in
+                guard !wait else { return }
+                beingRead = true
+                throw .conflict("the state is being read")
+            })
+        } catch {
+            if beingRead { return false }
+            throw error
+        }
         defer { readers.release() }
         commitNumber += 1
         // Every changed shard of every type is written at once, each on its own core: shards
@@ -968,6 +991,7 @@ public final class StateStore {
         for name in FileIO.list(directory) where name.hasPrefix(".tmp-") {
             FileIO.remove("\(directory)/\(name)")
         }
+        return true
     }
 
     private func manifestBytes() -> [UInt8] {

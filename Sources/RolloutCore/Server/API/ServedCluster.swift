@@ -65,11 +65,15 @@ public final class ServedCluster: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         try advance()
-        if clock.seconds() - lastCommit >= commitInterval {
-            try store.commit()
+        // (A reader holding the state — `rollout get … | less` keeps its shared lock while the
+        // pager holds its output — defers the commit to a later tick: waiting for it here held
+        // the cluster's lock, and every request waited behind it. A write still waits for its
+        // commit.)
+        if clock.seconds() - lastCommit >= commitInterval, try store.commitUnlessRead() {
             lastCommit = clock.seconds()
         }
     }
+
 
     private func advance() throws(StoreError) {
         let cluster: Cluster
