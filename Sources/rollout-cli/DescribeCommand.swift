@@ -49,7 +49,7 @@ enum DescribeCommand {
         // What the descriptions refer to, from the namespaces described only.
         var related: [Resource] = []
         let namespaces = Set(objects.compactMap(\.namespace)).sorted()
-        for (kind, needed, apiVersion) in [("Deployment", "ReplicaSet", "apps/v1"), ("ReplicaSet", "Pod", "v1"), ("StatefulSet", "Pod", "v1"), ("DaemonSet", "Pod", "v1"), ("StatefulSet", "Service", "v1"), ("Service", "Endpoints", "v1"),
+        for (kind, needed, apiVersion) in [("Deployment", "ReplicaSet", "apps/v1"), ("ReplicaSet", "Pod", "v1"), ("StatefulSet", "Pod", "v1"), ("DaemonSet", "Pod", "v1"), ("StatefulSet", "Service", "v1"), ("Service", "EndpointSlice", "discovery.k8s.io/v1"),
                                            ("Ingress", "Service", "v1"), ("Ingress", "EndpointSlice", "discovery.k8s.io/v1"),
                                            ("PersistentVolumeClaim", "Pod", "v1")]
         where objects.contains(where: { $0.kind == kind }) {

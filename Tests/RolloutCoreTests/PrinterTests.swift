@@ -88,3 +88,27 @@ final class PrinterTests: XCTestCase {
         try assertGolden(text, "tables-with-status.txt")
     }
 }
+
+extension PrinterTests {
+    /// kubectl 1.32's describers, where a corpus run against a served state showed them apart
+    /// (`kubectl/pkg/describe/describe.go`): describeService lists each port's endpoints from
+    /// the Service's EndpointSlices, only those of that port's name
+    /// (`formatEndpointSlices(endpointSlices, sets.New(sp.Name))`), and a requested
+    /// `loadBalancerIP` as `Desired LoadBalancer IP`; its selector is `labels.FormatLabels`,
+    /// `key=value` strings sorted, so `app.kubernetes.io/x=…` before `app=…`;
+    /// describeContainerBasicInfo shows a container's seccomp profile.
+    func testDescribersAsKubectlOnAServedCorpus() throws {
+        func object(_ json: String) throws -> Resource { Resource(try XCTUnwrap(try JSONReader.parse(json).objectValue)) }
+        let service = try object(#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"dns","namespace":"kube-system"},"spec":{"type":"LoadBalancer","loadBalancerIP":"203.0.113.7","selector":{"app":"dns","app.kubernetes.io/name":"dns"},"clusterIP":"10.43.0.10","clusterIPs":["10.43.0.10"],"ports":[{"name":"dns","port":53,"protocol":"UDP","targetPort":53},{"name":"metrics","port":9153,"protocol":"TCP","targetPort":9153}]}}"#)
+        let slice = try object(#"{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"dns-abcde","namespace":"kube-system","labels":{"kubernetes.io/service-name":"dns"}},"addressType":"IPv4","ports":[{"name":"dns","port":53,"protocol":"UDP"},{"name":"metrics","port":9153,"protocol":"TCP"}],"endpoints":[{"addresses":["10.42.0.4"],"conditions":{"ready":true}}]}"#)
+        let described = Describer(now: .clusterEpoch, events: [], related: [slice]).describe(service)
+        XCTAssertTrue(described.contains("Selector:                 app.kubernetes.io/name=dns,app=dns\n"), described)
+        XCTAssertTrue(described.contains("IPs:                      10.43.0.10\nDesired LoadBalancer IP:  203.0.113.7\n"), described)
+        XCTAssertTrue(described.contains("Port:                     dns  53/UDP\nTargetPort:               53/UDP\nEndpoints:                10.42.0.4:53\n"), described)
+        XCTAssertTrue(described.contains("Port:                     metrics  9153/TCP\nTargetPort:               9153/TCP\nEndpoints:                10.42.0.4:9153\n"), described)
+        XCTAssertTrue(Describer(now: .clusterEpoch, events: []).describe(service).contains("Endpoints:                <none>\n"), "no slice: <none>")
+        let daemonSet = try object(#"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"d","namespace":"default"},"spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"i","ports":[{"containerPort":80},{"containerPort":443}],"securityContext":{"seccompProfile":{"type":"RuntimeDefault"}}}]}}}}"#)
+        let template = Describer(now: .clusterEpoch, events: []).describe(daemonSet)
+        XCTAssertTrue(template.contains("    Image:           i\n    Ports:           80/TCP, 443/TCP\n    Host Ports:      0/TCP, 0/TCP\n    SeccompProfile:  RuntimeDefault\n"), template)
+    }
+}

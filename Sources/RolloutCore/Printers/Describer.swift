@@ -350,6 +350,12 @@ public struct Describer {
             w.add(fieldLevel, ports.count > 1 ? "Ports:" : "Port:", ports.isEmpty ? "<none>" : ports.joined(separator: ", "))
             let hostPorts = (container["ports"]?.arrayValue ?? []).map { "\($0["hostPort"]?.intValue ?? 0)/\($0["protocol"]?.stringValue ?? "TCP")" }
             w.add(fieldLevel, hostPorts.count > 1 ? "Host Ports:" : "Host Port:", hostPorts.isEmpty ? "<none>" : hostPorts.joined(separator: ", "))
+            // describeContainerBasicInfo: the container's seccomp profile, a Localhost one's file under it.
+            if let profile = container.at("securityContext", "seccompProfile") {
+                let type = profile["type"]?.stringValue ?? ""
+                w.add(fieldLevel, "SeccompProfile:", type)
+                if type == "Localhost" { w.add(fieldLevel + 1, "LocalhostProfile:", profile["localhostProfile"]?.stringValue ?? "") }
+            }
             for (field, title) in [("command", "Command:"), ("args", "Args:")] {
                 let words = (container[field]?.arrayValue ?? []).compactMap(\.stringValue)
                 if words.isEmpty { continue }
@@ -642,8 +648,11 @@ public struct Describer {
             if let ip = entry["ip"]?.stringValue, !ip.isEmpty { return ip + (entry["ipMode"]?.stringValue.map { " (\($0))" } ?? "") }
             return entry["hostname"]?.stringValue ?? ""
         }
+        if let desired = o.at("spec", "loadBalancerIP")?.stringValue, !desired.isEmpty { w.add(0, "Desired LoadBalancer IP:", desired) }
         if !ingress.isEmpty { w.add(0, "LoadBalancer Ingress:", ingress.joined(separator: ", ")) }
-        let endpoints = related.named("Endpoints", namespace: r.namespace, name: r.name)
+        // Each port's endpoints from the Service's EndpointSlices, those of that port's name
+        // only (describeService: formatEndpointSlices(endpointSlices, sets.New(sp.Name))).
+        let slices = related.slices(of: r.name, namespace: r.namespace ?? "")
         for port in o.at("spec", "ports")?.arrayValue ?? [] {
             let name = port["name"]?.stringValue ?? "<unset>"
             let proto = port["protocol"]?.stringValue ?? "TCP"
@@ -651,7 +660,7 @@ public struct Describer {
             let target = port["targetPort"].map { $0.intValue.map(String.init) ?? ($0.stringValue ?? "") } ?? ""
             w.add(0, "TargetPort:", "\(target)/\(proto)")
             if let nodePort = port["nodePort"]?.intValue { w.add(0, "NodePort:", name, "\(nodePort)/\(proto)") }
-            w.add(0, "Endpoints:", endpoints.map { ServiceText.endpoints($0.value) } ?? "<none>")
+            w.add(0, "Endpoints:", Self.formatEndpointSlices(slices, portName: port["name"]?.stringValue ?? ""))
         }
         w.add(0, "Session Affinity:", o.at("spec", "sessionAffinity")?.stringValue ?? "None")
         if let policy = o.at("spec", "externalTrafficPolicy")?.stringValue { w.add(0, "External Traffic Policy:", policy) }
@@ -1172,10 +1181,15 @@ public struct Describer {
             return "\(text) (<error: services \"\(name)\" not found>)"
         }
         let portName = Traefik.servicePort(backend, of: service)?["name"]?.stringValue ?? ""
-        let slices = related.slices(of: name, namespace: namespace)
-        if slices.isEmpty { return "\(text) (<none>)" }
-        // formatEndpointSlices, quirks included: ready endpoints only (a missing condition is
-        // ready), at most three listed, the count of the rest after them.
+        return "\(text) (\(Self.formatEndpointSlices(related.slices(of: name, namespace: namespace), portName: portName)))"
+    }
+
+    /// kubectl's formatEndpointSlices (`describe/helpers`), quirks included: `<none>` without a
+    /// slice; the ready endpoints (a missing condition is ready) of the ports named `portName`
+    /// (each address of a slice without ports), at most three listed, the count of the rest
+    /// after them — "" when slices exist and none match.
+    static func formatEndpointSlices(_ slices: [Resource], portName: String) -> String {
+        if slices.isEmpty { return "<none>" }
         var list: [String] = [], count = 0, more = false
         for slice in slices {
             let ports = slice.value["ports"]?.arrayValue ?? []
@@ -1189,7 +1203,7 @@ public struct Describer {
                 }
             }
         }
-        return "\(text) (\(list.joined(separator: ","))\(more ? " + \(count - 3) more..." : ""))"
+        return list.joined(separator: ",") + (more ? " + \(count - 3) more..." : "")
     }
 
     /// describeIngressClassV1.

@@ -474,8 +474,10 @@ public enum TablePrinter {
         return [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")].filter { modes.contains($0.0) }.map(\.1).joined(separator: ",")
     }
 
+    /// `labels.FormatLabels`: `key=value` pairs sorted as strings (Set.String), so `app.kubernetes.io/name=x`
+    /// comes before `app=y` ('.' < '='), and `<none>` for none.
     static func labelsText(_ labels: [String: String]) -> String {
-        labels.isEmpty ? "<none>" : labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        labels.isEmpty ? "<none>" : labels.map { "\($0.key)=\($0.value)" }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined(separator: ",")
     }
 
     static func columns(for type: ResourceType, wide: Bool) -> [String] {
