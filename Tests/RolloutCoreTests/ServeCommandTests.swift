@@ -300,6 +300,15 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
     }
 
+    /// Two new bare clusters in a temporary directory: one to serve to kubectl, and its copy
+    /// for `rollout`.
+    private func bareStateAndCopy(_ prefix: String) throws -> (directory: URL, state: String, copy: String) {
+        let directory = try temporaryDirectory(self, prefix)
+        let state = directory.appendingPathComponent("state").path, copy = directory.appendingPathComponent("copy").path
+        for s in [state, copy] { XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", s]).status, 0) }
+        return (directory, state, copy)
+    }
+
     /// `apply --prune`, with kubectl itself as the reference: kubectl on a served state prints
     /// what `rollout apply` prints on a copy of it — out and err, the exit status, and what is
     /// left — through a client dry run (everything listed, nothing asked), a server dry run
@@ -308,9 +317,7 @@ final class ServeCommandTests: XCTestCase {
     /// allowlist names ReplicationControllers, so discovery must serve them or kubectl stops
     /// before pruning anything. (kubectl's own log line about a deprecation is left out.)
     func testKubectlPrunesAsRolloutDoes() throws {
-        let directory = try temporaryDirectory(self, "serve-prune")
-        let state = directory.appendingPathComponent("state").path, copy = directory.appendingPathComponent("copy").path
-        for s in [state, copy] { XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", s]).status, 0) }
+        let (directory, state, copy) = try bareStateAndCopy("serve-prune")
         let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default, labels: {set: a}}\n"
         let namespaces = ["alpha", "kube-public", "team"].map { "apiVersion: v1\nkind: Namespace\nmetadata: {name: \($0), labels: {set: a}}\n---\n" }.joined()
         let all = directory.appendingPathComponent("all.yaml"), one = directory.appendingPathComponent("cm.yaml")
@@ -344,9 +351,7 @@ final class ServeCommandTests: XCTestCase {
     /// run says `configured` for every object that exists. kubectl on a served state against
     /// `rollout` on a copy.
     func testKubectlSaysConfiguredAsRolloutDoes() throws {
-        let directory = try temporaryDirectory(self, "serve-configured")
-        let state = directory.appendingPathComponent("state").path, copy = directory.appendingPathComponent("copy").path
-        for s in [state, copy] { XCTAssertEqual(try RolloutRun.run(["cluster", "init", "--profile", "bare", "--state", s]).status, 0) }
+        let (directory, state, copy) = try bareStateAndCopy("serve-configured")
         let file = directory.appendingPathComponent("app.yaml")
         try """
         apiVersion: apps/v1
