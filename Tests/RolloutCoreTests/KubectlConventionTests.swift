@@ -495,6 +495,16 @@ extension KubectlConventionTests {
         XCTAssertEqual(pruned.stderr, refusal)
         XCTAssertEqual(try RolloutRun.run(["get", "namespaces", "-o", "name", "--state", state]).stdout,
                        namespaces.replacingOccurrences(of: "namespace/alpha\n", with: ""))
+        // With --wait (rollout's own flag) the same: what was done is stored, nothing is waited
+        // for, exit 1; `-o name` prints the names kubectl's printer would.
+        let beta = dir.appendingPathComponent("beta.yaml")
+        try (namespace("beta") + configMap).write(to: beta, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", beta.path, "--state", state]).status, 0)
+        let waited = try RolloutRun.run(["apply", "-f", second.path, "--prune", "-l", "set=a", "--wait", "-o", "name", "--state", state])
+        XCTAssertEqual(waited.status, 1)
+        XCTAssertEqual(waited.stdout, "configmap/c\nnamespace/beta\n")
+        XCTAssertEqual(waited.stderr, refusal)
+        XCTAssertFalse(try RolloutRun.run(["get", "namespaces", "-o", "name", "--state", state]).stdout.contains("namespace/beta"), "pruned and stored")
     }
 
     // The order and the namespaces of a prune (`pruneAll`): every namespaced kind of each
