@@ -16,12 +16,12 @@
 /// and pruned before it stays done. A client dry run asks the server nothing, so it is not
 /// refused; a server dry run is (admission runs on a dry-run delete).
 enum Pruner {
-    /// kubectl's default allowlist (`getRESTMappings`), namespaced and cluster-scoped apart, each
-    /// in its order. (ReplicationController is in it too; rollout serves no such type, so it
-    /// has nothing to prune.)
-    static let namespacedKinds = ["ConfigMap", "Endpoints", "PersistentVolumeClaim", "Pod", "ReplicationController", "Secret", "Service",
-                                  "Job", "CronJob", "Ingress", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"]
-    static let clusterKinds = ["Namespace", "PersistentVolume"]
+    /// kubectl's default allowlist (`getRESTMappings`), groups and kinds, namespaced and
+    /// cluster-scoped apart, each in its order.
+    static let namespacedKinds = [("", "ConfigMap"), ("", "Endpoints"), ("", "PersistentVolumeClaim"), ("", "Pod"), ("", "ReplicationController"),
+                                  ("", "Secret"), ("", "Service"), ("batch", "Job"), ("batch", "CronJob"), ("networking.k8s.io", "Ingress"),
+                                  ("apps", "DaemonSet"), ("apps", "Deployment"), ("apps", "ReplicaSet"), ("apps", "StatefulSet")]
+    static let clusterKinds = [("", "Namespace"), ("", "PersistentVolume")]
 
     /// What a prune did: the objects pruned, in order, and — when the API server refused one —
     /// kubectl's error, after which nothing more was pruned.
@@ -52,7 +52,7 @@ enum Pruner {
             }
             return true
         }
-        func type(_ kind: String) -> ResourceType? { ResourceType.builtIn.first { $0.kind == kind && ["", "apps", "batch", "networking.k8s.io"].contains($0.group) } }
+        func type(_ kind: (group: String, kind: String)) -> ResourceType? { ResourceType.builtIn.first { $0.group == kind.group && $0.kind == kind.kind } }
         for namespace in visited.sorted() {
             for kind in namespacedKinds {
                 guard let type = type(kind), type.namespaced else { continue }

@@ -884,8 +884,8 @@ public final class StateStore {
 
     /// A commit that does not wait while another process reads the state (a `rollout get`
     /// whose output a pager holds keeps its shared lock until it is read): false, with nothing
-    /// written and every change kept for the next commit, when one does. `rollout serve` commits
-    /// so, and never stops answering for a reader.
+    /// written and every change kept for the next commit, when one does. `rollout serve`'s ticks
+    /// commit so, so that no request waits behind a reader (a write still waits for its own).
     public func commitUnlessRead() throws(StoreError) -> Bool {
         try commit(waitingForReaders: false)
     }
