@@ -55,6 +55,10 @@ enum DescribeCommand {
         where objects.contains(where: { $0.kind == kind }) {
             for namespace in namespaces { related += try store.list(ResourceType.forObject(apiVersion: apiVersion, kind: needed), namespace: namespace) }
         }
+        // A namespace's quotas and limit ranges (describeNamespace).
+        for namespace in objects where namespace.kind == "Namespace" && namespace.type.group.isEmpty {
+            related += try store.list(ResourceQuotas.type, namespace: namespace.name) + store.list(LimitRanges.type, namespace: namespace.name)
+        }
         // A node's pods, from every namespace (describe node: Non-terminated Pods): found by
         // the NODE cell of the stored listing rows, and only those pods read.
         let nodes = Set(objects.filter { $0.kind == "Node" && $0.type.group.isEmpty }.map(\.name))

@@ -663,6 +663,30 @@ final class ServeAPITests: XCTestCase {
         XCTAssertNil(try store.get(ObjectKey(type: "apps/Deployment", namespace: "default", name: "web-api")))
     }
 
+    /// The garbage collector's part of a foreground deletion drops the controllers' view, which
+    /// is read again from the store before the next commit: the state committed afterwards
+    /// must open as it does after any other tick, its events included.
+    func testForegroundDeletionLeavesAStateThatOpens() throws {
+        let (api, clock, store) = try served()
+        clock.advance(30)
+        try api.cluster.tick()
+        api.cluster.commitInterval = 1_000
+        XCTAssertEqual(send(api, "DELETE", "/apis/apps/v1/namespaces/default/deployments/web-api", #"{"propagationPolicy":"Foreground"}"#).0, 200)
+        for _ in 0..<12 {
+            clock.advance(10)
+            try api.cluster.tick()
+            _ = get(api, "/api/v1/namespaces/default/events")
+        }
+        XCTAssertEqual(get(api, "/apis/apps/v1/namespaces/default/deployments/web-api").0, 404)
+        try api.cluster.stop()
+        store.close()
+        let fresh = try StateStore(directory: store.directory, writable: false)
+        defer { fresh.close() }
+        let cluster = try Cluster(store: fresh)
+        XCTAssertNil(cluster.deployments[ObjectKey(type: "apps/Deployment", namespace: "default", name: "web-api")])
+        XCTAssertNoThrow(try fresh.list(Cluster.eventType))
+    }
+
     /// The eviction subresource (`EvictionREST.Create`, as `rollout drain` evicts): refused
     /// with 429 TooManyRequests and the budget's cause while a PodDisruptionBudget allows no
     /// disruption, accepted (201) when it does; the pod then stops gracefully.

@@ -5,7 +5,8 @@ public enum Admission {
     /// Checks an object about to replace `live` (nil: to be created) and completes it: a
     /// Service keeps the addresses and ports it was given (`PrepareForUpdate`, before
     /// validation); a new pod gets its priority from its PriorityClass, or is forbidden
-    /// (`PriorityClasses.admit`), and a second PriorityClass marked global default is
+    /// (`PriorityClasses.admit`), then its LimitRanges' defaults, and is forbidden when it
+    /// breaks their limits or its namespace's ResourceQuotas; a second PriorityClass marked global default is
     /// forbidden (`PriorityClasses.admitClass`); an update is checked for immutable fields and validated; any
     /// object for the storage size limits. `root` and `source` place the errors in the manifest.
     public static func admit(_ object: Resource, live: Resource?, root: YAMLNode, source: String, store: StateStore) throws(StoreError) -> (Resource, [ValidationError]) {
@@ -26,6 +27,27 @@ public enum Admission {
                 problems.append(error)
             }
             merged.object["spec"] = .object(spec)
+            // The validating plugins once the mutating ones are through: LimitRanger (its
+            // defaults first), then ResourceQuota against the namespace's pods as stored.
+            let namespace = merged.namespace ?? "default"
+            let limits = LimitRanges(stored: try store.list(LimitRanges.type, namespace: namespace))
+            var template = Object(["metadata": merged.object["metadata"] ?? .object(Object()), "spec": .object(spec)])
+            var refusal = limits.admit(&template, namespace: namespace)
+            merged.object["metadata"] = template["metadata"]
+            spec = template["spec"]?.objectValue ?? spec
+            merged.object["spec"] = .object(spec)
+            let quotas = ResourceQuotas(stored: try store.list(ResourceQuotas.type, namespace: namespace)).quotas(in: namespace)
+            if refusal == nil, !quotas.isEmpty {
+                let pods = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod"), namespace: namespace)
+                refusal = ResourceQuotas.admit(spec: spec, quotas: quotas, used: ResourceQuotas.usage(of: quotas, stored: pods, now: store.clock)).refusal
+            }
+            if let refusal, problems.isEmpty {
+                var error = ValidationError(file: source, object: merged.qualifiedName, errors: [
+                    FieldError(FieldPath("spec"), "pods \"\(merged.name)\" is forbidden: \(refusal)", location: FieldPath("spec").location(in: root)),
+                ])
+                error.isForbidden = true
+                problems.append(error)
+            }
             // podStrategy.PrepareForCreate (pkg/registry/core/pod/strategy.go): a new pod's
             // status is Pending with its QoS class, whatever it was sent with.
             merged.object["status"] = .object(Object(["phase": .string("Pending"),

@@ -35,6 +35,8 @@ public enum ReplicaSetController {
         // generateName), recorded as `Error creating: <error>` (createPods) and kept in the
         // ReplicaFailure condition below.
         var manageError: String?
+        // Refusals recorded as they came (one event per pod refused).
+        var refusedAlready = false
         if diff < 0 {
             // The simulated cluster holds a bounded number of pods, as a quota would: beyond it
             // creation fails with FailedCreate, instead of exhausting the machine.
@@ -44,19 +46,51 @@ public enum ReplicaSetController {
                 // the classes (an apply loads them again and syncs every ReplicaSet).
                 manageError = "pods \"\(rs.name)-\" is forbidden: \(forbidden)"
             } else {
-                for _ in 0..<min(-diff, room) {
-                    let pod = newPod(for: rs, in: c)
-                    c.add(pod)
-                    c.record(reason: "SuccessfulCreate", message: .joined("Created pod: ", pod.name), kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
+                let made = template(for: rs, in: c)
+                var quota = QuotaSession(namespace: rs.namespace, in: c)
+                // slowStartBatch (controller_utils.go): creations in batches of 1, 2, 4, …, those
+                // of a batch side by side; the batch in which the API server refuses one is the
+                // last. A refusal of the validating admission plugins (LimitRanger, then
+                // ResourceQuota) names the pod, whose name was generated first; each is recorded
+                // (createPods: `Error creating: <error>`), and the first is the sync's error.
+                var remaining = min(-diff, room), batch = 1
+                while remaining > 0 {
+                    let size = min(batch, remaining)
+                    var refused = false
+                    for _ in 0..<size {
+                        let name = newPodName(for: rs, in: c)
+                        if let refusal = made.limitRefusal ?? quota?.admit(made.template["spec"]?.objectValue ?? Object()) {
+                            let error = "pods \"\(name)\" is forbidden: \(refusal)"
+                            if manageError == nil { manageError = error }
+                            if c.admissionRefusals[rs.uid] == nil { c.admissionRefusals[rs.uid] = error }
+                            c.record("Warning", reason: "FailedCreate", message: "Error creating: " + error, kind: "ReplicaSet", name: rs.name, namespace: rs.namespace,
+                                     uid: rs.uid, component: component)
+                            refused = true
+                            continue
+                        }
+                        let pod = newPod(named: name, for: rs, in: c)
+                        c.add(pod)
+                        c.record(reason: "SuccessfulCreate", message: .joined("Created pod: ", pod.name), kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
+                        changed = true
+                    }
+                    remaining -= size
+                    if refused {
+                        c.requeueRateLimited(rs.uid, .replicaSet(uid: rs.uid))
+                        changed = true
+                        break
+                    }
+                    batch *= 2
                 }
-                if -diff > room {
+                if manageError == nil && -diff > room {
                     // Room may come with any other pod's going: look again at every pass.
                     c.replicaSetsToSync.insert(rs.uid)
                     manageError = "pods \"\(rs.name)-\" is forbidden: the simulated cluster holds at most \(c.podLimit) pods"
+                    refusedAlready = false
+                } else if manageError != nil {
+                    refusedAlready = true
                 }
-                changed = room > 0
             }
-            if let manageError {
+            if let manageError, !refusedAlready {
                 let message = "Error creating: \(manageError)"
                 if !c.hasEvent(kind: "ReplicaSet", uid: rs.uid, reason: "FailedCreate", message: message) {
                     c.record("Warning", reason: "FailedCreate", message: message, kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
@@ -72,6 +106,8 @@ public enum ReplicaSetController {
             }
             changed = true
         }
+        // A sync without error forgets the ReplicaSet's failures (processNextWorkItem: Forget).
+        if manageError == nil { c.workloadFailures[uid] = nil }
         // Status, as replica_set_utils.go computes it: from the counts, and with a
         // minReadySeconds from one pass over the pods (availability moves with time then).
         let now = c.now
@@ -129,36 +165,50 @@ public enum ReplicaSetController {
     #endif
 
     static func newPod(for rs: SimReplicaSet, in c: Cluster) -> SimPod {
+        newPod(named: newPodName(for: rs, in: c), for: rs, in: c)
+    }
+
+    /// The name the API server generates for a pod of `rs` (`generateName` and five random
+    /// characters), one no pod has.
+    static func newPodName(for rs: SimReplicaSet, in c: Cluster) -> String {
         var name = String.joined(rs.name, "-", c.randomSuffix())
         while c.podNames.contains(PodName(namespace: rs.namespace, name: name)) {
             name = .joined(rs.name, "-", c.randomSuffix())
         }
+        return name
+    }
+
+    static func newPod(named name: String, for rs: SimReplicaSet, in c: Cluster) -> SimPod {
         let made = template(for: rs, in: c)
         let pod = SimPod(name: name, namespace: rs.namespace, uid: c.newUID(), ownerUID: rs.uid, ownerName: rs.name,
-                         labels: made.labels, template: made.template, created: c.now, behaviour: rs.behaviour)
+                         labels: made.labels, template: made.template, created: c.now, behaviour: made.behaviour ?? rs.behaviour)
         pod.nameIsFresh = true
         return pod
     }
 
-    /// `podTemplate(for:classes:)`, made once per ReplicaSet and shared by its pods
+    /// `podTemplate(for:classes:limits:)`, made once per ReplicaSet and shared by its pods
     /// (`Cluster.podTemplates`), until the template changes.
     static func template(for rs: SimReplicaSet, in c: Cluster) -> Cluster.PodTemplate {
         if let kept = c.podTemplates[rs.uid], kept.source == rs.template { return kept }
-        let made = podTemplate(for: rs, classes: c.priorityClasses)
+        let made = podTemplate(for: rs, classes: c.priorityClasses, limits: c.limitRanges)
         c.podTemplates[rs.uid] = made
         return made
     }
 
     /// What each pod of `rs` starts from: its template's annotations and spec, admitted
-    /// (`Defaults.podAdmission`, `PriorityClasses.admit`), and its labels.
-    static func podTemplate(for rs: SimReplicaSet, classes: PriorityClasses) -> Cluster.PodTemplate {
+    /// (`Defaults.podAdmission`, `PriorityClasses.admit`, the namespace's LimitRanges'
+    /// defaults and limits), and its labels.
+    static func podTemplate(for rs: SimReplicaSet, classes: PriorityClasses, limits: LimitRanges) -> Cluster.PodTemplate {
         var template = Object()
         if let annotations = rs.template["metadata"]?["annotations"] { template["metadata"] = .object(Object(["annotations": annotations])) }
         var spec = rs.template["spec"]?.objectValue ?? Object()
         Defaults.podAdmission(&spec)
         let forbidden = classes.admit(&spec)
         template["spec"] = .object(spec)
-        return Cluster.PodTemplate(source: rs.template, template: template, labels: stringMap(rs.template["metadata"]?["labels"]), forbidden: forbidden)
+        let before = template
+        let limitRefusal = limits.admit(&template, namespace: rs.namespace)
+        return Cluster.PodTemplate(source: rs.template, template: template, labels: stringMap(rs.template["metadata"]?["labels"]), forbidden: forbidden,
+                                   limitRefusal: limitRefusal, behaviour: template != before ? AppBehaviour(template: .object(template)) : nil)
     }
 
     /// `getPodsToDelete` (replica_set.go): when only some of the pods go, the first `count` by

@@ -48,7 +48,10 @@ public enum Linter {
                 break
             }
         }
-        for w in workloads { hazards += deploymentHazards(w) + referenceHazards(w, known: known) + nodeSelectionHazards(w, nodes: known.nodes) }
+        for w in workloads {
+            hazards += deploymentHazards(w, defaultedRequests: known.defaultedRequests.contains(w.resource.namespace ?? defaultNamespace))
+                + referenceHazards(w, known: known) + nodeSelectionHazards(w, nodes: known.nodes)
+        }
         hazards += serviceHazards(services, workloads: workloads, known: known)
         for (resource, document) in ingresses { hazards += ingressHazards(resource, document, known: known) }
         hazards += budgetHazards(budgets, known: known)
@@ -63,7 +66,8 @@ public enum Linter {
                file: document.source, location: path.location(in: document.node))
     }
 
-    static func deploymentHazards(_ w: Workload) -> [Hazard] {
+    /// `defaultedRequests`: the namespace's LimitRanges give containers default requests.
+    static func deploymentHazards(_ w: Workload, defaultedRequests: Bool = false) -> [Hazard] {
         var found: [Hazard] = []
         let d = w.deployment, b = w.behaviour, r = w.resource, doc = w.document
         let spec = FieldPath("spec")
@@ -122,7 +126,7 @@ public enum Linter {
                     "image \"\(container.image)\" is \(tag == nil ? "untagged" : ":latest"): a rollback or a new node may run different code",
                     fix: "pin a version tag or a digest")
             }
-            if container.resources.requests.isEmpty {
+            if container.resources.requests.isEmpty && !defaultedRequests {
                 add("no-resource-requests", .warning, c / "resources",
                     "container \(container.name) requests no cpu or memory: the scheduler cannot reserve room for the surge pods",
                     fix: "set resources.requests.cpu and .memory")

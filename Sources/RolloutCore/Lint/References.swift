@@ -13,6 +13,9 @@ public struct KnownObjects: Sendable {
     var ingressClasses: [String: Bool] = [:]
     /// PriorityClasses' names.
     var priorityClasses: Set<String> = []
+    /// Namespaces whose LimitRanges give containers default requests (`defaultRequest`, or
+    /// what SetDefaults_LimitRangeItem makes it from `default`, `max` and `min`).
+    var defaultedRequests: Set<String> = []
     /// Deployments' pod templates by `namespace/name` (StatefulSets' by `namespace/statefulset:name`).
     var deployments: [String: PodTemplateSpec] = [:]
     /// Deployments' replicas and pod labels by `namespace/name`, for PodDisruptionBudgets.
@@ -29,7 +32,7 @@ public struct KnownObjects: Sendable {
     public static let kinds: [(apiVersion: String, kind: String)] = [
         ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "PersistentVolumeClaim"), ("v1", "Service"), ("networking.k8s.io/v1", "IngressClass"),
         ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("v1", "Node"),
-        ("scheduling.k8s.io/v1", "PriorityClass"),
+        ("scheduling.k8s.io/v1", "PriorityClass"), ("v1", "LimitRange"),
     ]
 
     /// Adds a cluster's object (`add` for the manifests' own).
@@ -62,6 +65,14 @@ public struct KnownObjects: Sendable {
             ingressClasses[resource.name] = resource.annotations[Ingress.defaultClassAnnotation] == "true"
         }
         if resource.kind == "PriorityClass" && resource.type.group == PriorityClasses.type.group { priorityClasses.insert(resource.name) }
+        if resource.kind == "LimitRange" && resource.type.group.isEmpty {
+            var limits = resource.object
+            LimitRanges.setDefaults(&limits)
+            let items = limits["spec"]?["limits"]?.arrayValue ?? []
+            if items.contains(where: { $0["type"]?.stringValue == "Container" && !($0["defaultRequest"]?.objectValue?.members.isEmpty ?? true) }) {
+                defaultedRequests.insert(resource.namespace ?? "default")
+            }
+        }
         guard resource.type.group.isEmpty, ["ConfigMap", "Secret", "PersistentVolumeClaim"].contains(resource.kind) else { return }
         var keys = Set<String>()
         for field in ["data", "binaryData", "stringData"] {

@@ -219,6 +219,25 @@ public enum Planner {
                                   message: "\(stuck.count) pod\(stuck.count == 1 ? "" : "s") could not be scheduled during the rollout: \(why)",
                                   fix: fix, file: document?.source ?? "", location: anchor))
         }
+        // Pods the API server refused during the rollout: a ResourceQuota with no room for the
+        // surge, a quota that needs requests every container does not set, a LimitRange's
+        // bounds (the ReplicaSet's FailedCreate).
+        for key in keys {
+            guard let resource = cluster.deployments[key],
+                  let refusal = cluster.replicaSets(ownedBy: resource.uid).sorted(by: { $0.uid < $1.uid }).lazy.compactMap({ cluster.admissionRefusals[$0.uid] }).first
+            else { continue }
+            let document = documents.first { $0.value["metadata"]?["name"]?.stringValue == key.name && $0.value["kind"]?.stringValue == "Deployment" }
+            let (code, path, fix): (String, FieldPath, String) =
+                refusal.contains("exceeded quota:") ? ("quota-exceeded", FieldPath("spec.strategy"),
+                    "give the ResourceQuota room for the surge (replicas + maxSurge pods and their requests), or roll with maxSurge: 0 and maxUnavailable: 1")
+                : refusal.contains("failed quota:") ? ("quota-needs-resources", FieldPath("spec.template.spec.containers[0].resources"),
+                    "set the requests and limits the quota tracks on every container, or give the namespace a LimitRange with defaults")
+                : ("limit-range", FieldPath("spec.template.spec.containers[0].resources"),
+                    "keep each container's requests and limits within the namespace's LimitRange (rollout describe limitrange)")
+            let anchor = document.flatMap { path.location(in: $0.node) ?? FieldPath("spec").location(in: $0.node) }
+            hazards.append(Hazard(code: code, severity: .error, object: resource.qualifiedName, path: path,
+                                  message: "the API server refused pods during the rollout: \(refusal)", fix: fix, file: document?.source ?? "", location: anchor))
+        }
         // A LoadBalancer in front of a planned Deployment that stays <pending>: nobody outside
         // reaches the app (k3s: Traefik holds 80 and 443).
         for key in cluster.services.keys.sorted() {

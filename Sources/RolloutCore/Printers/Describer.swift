@@ -32,12 +32,14 @@ public struct Describer {
         private var onNode: [String: [Resource]] = [:]
         private var slices: [String: [Resource]] = [:]
         private var claimants: [String: [Resource]] = [:]
+        private var inNamespace: [String: [Resource]] = [:]
 
         init(_ objects: [Resource]) {
             for object in objects {
                 let name = Self.key(object.kind, object.namespace ?? "", object.name)
                 guard named[name] == nil else { continue }
                 named[name] = object
+                inNamespace[Self.key(object.kind, object.namespace ?? ""), default: []].append(object)
                 var owners: Set<String> = []
                 for owner in object.ownerReferences where owners.insert(owner.uid).inserted { owned[owner.uid, default: []].append(object) }
                 if object.kind == "Pod", let node = object.value.at("spec", "nodeName")?.stringValue { onNode[node, default: []].append(object) }
@@ -62,6 +64,8 @@ public struct Describer {
         func pods(on node: String) -> [Resource] { onNode[node] ?? [] }
         /// The pods with a volume of the claim `name` (one entry per such volume).
         func pods(claiming name: String, namespace: String) -> [Resource] { claimants[Self.key(namespace, name)] ?? [] }
+        /// The objects of `kind` in `namespace`, in the order given.
+        func all(_ kind: String, namespace: String) -> [Resource] { inNamespace[Self.key(kind, namespace)] ?? [] }
         /// The EndpointSlices labelled as `service`'s.
         func slices(of service: String, namespace: String) -> [Resource] { slices[Self.key(namespace, service)] ?? [] }
     }
@@ -88,6 +92,8 @@ public struct Describer {
         case ("storage.k8s.io", "StorageClass"): storageClass(r, &w)
         case ("discovery.k8s.io", "EndpointSlice"): endpointSlice(r, &w)
         case ("scheduling.k8s.io", "PriorityClass"): priorityClass(r, &w)
+        case ("", "ResourceQuota"): resourceQuota(r, &w)
+        case ("", "LimitRange"): limitRange(r, &w)
         default: generic(r, &w)
         }
         var tab = TabWriter(minWidth: 0, padding: 2)
@@ -104,7 +110,8 @@ public struct Describer {
 
     struct Lines {
         var text = ""
-        mutating func add(_ level: Int, _ cells: String...) {
+        mutating func add(_ level: Int, _ cells: String...) { add(level, cells) }
+        mutating func add(_ level: Int, _ cells: [String]) {
             text += String(repeating: "  ", count: level) + cells.joined(separator: "\t") + "\n"
         }
     }
@@ -779,13 +786,100 @@ public struct Describer {
         return String(value)
     }
 
+    /// describeNamespace, with DescribeResourceQuotas and DescribeLimitRanges of the
+    /// namespace's quotas (by name) and limit ranges.
     private func namespace(_ r: Resource, _ w: inout Lines) {
         header(r, &w, created: false)
         w.add(0, "Status:", r.value.at("status", "phase")?.stringValue ?? "Active")
         w.add(0, "")
-        w.add(0, "No resource quota.")
+        let quotas = related.all("ResourceQuota", namespace: r.name).sorted { $0.name < $1.name }
+        if quotas.isEmpty {
+            w.add(0, "No resource quota.")
+        } else {
+            w.add(0, "Resource Quotas")
+            for quota in quotas {
+                w.add(1, "Name:", quota.name)
+                quotaScopes(quota, level: 1, selector: false, &w)
+                quotaTable(quota, level: 1, rule: "---", &w)
+            }
+        }
         w.add(0, "")
-        w.add(0, "No LimitRange resource.")
+        let ranges = related.all("LimitRange", namespace: r.name)
+        if ranges.isEmpty {
+            w.add(0, "No LimitRange resource.")
+        } else {
+            w.add(0, "Resource Limits")
+            w.add(0, " Type", "Resource", "Min", "Max", "Default Request", "Default Limit", "Max Limit/Request Ratio")
+            w.add(0, " ----", "--------", "---", "---", "---------------", "-------------", "-----------------------")
+            for range in ranges { limitRangeRows(range, prefix: " ", &w) }
+        }
+    }
+
+    /// describeQuota.
+    private func resourceQuota(_ r: Resource, _ w: inout Lines) {
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "default")
+        quotaScopes(r, level: 0, selector: true, &w)
+        quotaTable(r, level: 0, rule: "----", &w)
+    }
+
+    /// A quota's scopes, sorted, each with its help text (`helpTextForResourceQuotaScope`), and
+    /// its scope selector's expressions (`%v %v %v`: a list as `[a b]`), sorted.
+    private func quotaScopes(_ r: Resource, level: Int, selector: Bool, _ w: inout Lines) {
+        let scopes = (r.value.at("spec", "scopes")?.arrayValue ?? []).compactMap(\.stringValue).sorted()
+        if !scopes.isEmpty {
+            w.add(level, "Scopes:", scopes.joined(separator: ", "))
+            for scope in scopes {
+                guard let help = Self.quotaScopeHelp[scope] else { continue }
+                w.add(level, " * \(help)")
+            }
+        }
+        if selector, let expressions = r.value.at("spec", "scopeSelector", "matchExpressions")?.arrayValue {
+            let shown = expressions.map { e in
+                "\(e["scopeName"]?.stringValue ?? "") \(e["operator"]?.stringValue ?? "") [\((e["values"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: " "))]"
+            }.sorted()
+            w.add(level, "Scope Selector:", shown.joined(separator: ", "))
+        }
+    }
+
+    static let quotaScopeHelp = [
+        "Terminating": "Matches all pods that have an active deadline. These pods have a limited lifespan on a node before being actively terminated by the system.",
+        "NotTerminating": "Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.",
+        "BestEffort": "Matches all pods that do not have resource requirements set. These pods have a best effort quality of service.",
+        "NotBestEffort": "Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.",
+    ]
+
+    /// Each resource of `status.hard`, by name, with its used and hard quantities.
+    private func quotaTable(_ r: Resource, level: Int, rule: String, _ w: inout Lines) {
+        w.add(level, "Resource", "Used", "Hard")
+        w.add(level, "--------", rule, rule)
+        let status = r.value["status"]
+        for name in (status?["hard"]?.objectValue?.members.map(\.key) ?? []).sorted() {
+            let quantity = { (field: String) in status?[field]?[name].flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? "0" }
+            w.add(level, name, quantity("used"), quantity("hard"))
+        }
+    }
+
+    /// describeLimitRange.
+    private func limitRange(_ r: Resource, _ w: inout Lines) {
+        w.add(0, "Name:", r.name)
+        w.add(0, "Namespace:", r.namespace ?? "default")
+        w.add(0, "Type", "Resource", "Min", "Max", "Default Request", "Default Limit", "Max Limit/Request Ratio")
+        w.add(0, "----", "--------", "---", "---", "---------------", "-------------", "-----------------------")
+        limitRangeRows(r, prefix: "", &w)
+    }
+
+    /// describeLimitRangeSpec: a row per item and resource it names, `-` where a field does not.
+    /// (kubectl's order of an item's resources is a Go map's; by name here.)
+    private func limitRangeRows(_ r: Resource, prefix: String, _ w: inout Lines) {
+        for item in r.value.at("spec", "limits")?.arrayValue ?? [] {
+            let fields = ["min", "max", "defaultRequest", "default", "maxLimitRequestRatio"]
+            let names = Set(fields.flatMap { item[$0]?.objectValue?.members.map(\.key) ?? [] }).sorted()
+            for name in names {
+                let cells = fields.map { field in item[field]?[name].flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? "-" }
+                w.add(0, [prefix + (item["type"]?.stringValue ?? ""), name] + cells)
+            }
+        }
     }
 
     private func secret(_ r: Resource, _ w: inout Lines) {

@@ -507,6 +507,9 @@ public enum TablePrinter {
         case ("storage.k8s.io", "StorageClass"): return ["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"]
         case ("policy", "PodDisruptionBudget"): return ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"]
         case ("apps", "ControllerRevision"): return ["NAME", "CONTROLLER", "REVISION", "AGE"]
+        // printResourceQuota and printLimitRange.
+        case ("", "ResourceQuota"): return ["NAME", "AGE", "REQUEST", "LIMIT"]
+        case ("", "LimitRange"): return ["NAME", "CREATED AT"]
         default: return ["NAME", "AGE"]
         }
     }
@@ -571,6 +574,20 @@ public enum TablePrinter {
             var cells = [r.name, String(o.at("spec", "replicas")?.intValue ?? 1), String(int(["status", "replicas"])), String(int(["status", "readyReplicas"])), age]
             if wide { cells += workloadWideCells(o) }
             return cells
+        case ("", "ResourceQuota"):
+            // printResourceQuota: `resource: used/hard` for each resource of `status.hard`, by
+            // name, those named `limits.…` under LIMIT and the others under REQUEST.
+            var request: [String] = [], limit: [String] = []
+            let hard = o.at("status", "hard")?.objectValue?.members.map(\.key).sorted() ?? []
+            for name in hard {
+                let quantity = { (field: String) in o.at("status", field, name).flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? "0" }
+                let cell = "\(name): \(quantity("used"))/\(quantity("hard"))"
+                if name.split(separator: ".", omittingEmptySubsequences: false).first == "limits" && name.contains(".") { limit.append(cell) } else { request.append(cell) }
+            }
+            return [r.name, age, request.joined(separator: ", "), limit.joined(separator: ", ")]
+        case ("", "LimitRange"):
+            // printLimitRange: the creation time in RFC 3339, UTC.
+            return [r.name, r.creationTimestamp.flatMap(Timestamp.init(parsing:))?.description ?? "0001-01-01T00:00:00Z"]
         case ("", "ReplicationController"):
             // Stored, not simulated: no controller makes its pods, so CURRENT and READY stay at
             // what its status says. Its selector is a plain map (`labels.FormatLabels`).

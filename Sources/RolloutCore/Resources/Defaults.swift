@@ -34,6 +34,7 @@ public enum Defaults {
         case ("", "Pod"): resource.object.update("spec") { podSpec(&$0); podAdmission(&$0) }
         case ("", "Service"): resource.object.update("spec") { serviceSpec(&$0) }
         case ("", "Namespace"): namespace(&resource)
+        case ("", "LimitRange"): LimitRanges.setDefaults(&resource.object)
         // SetDefaults_PriorityClass (pkg/apis/scheduling/v1/defaults.go).
         case ("scheduling.k8s.io", "PriorityClass"):
             if resource.object["preemptionPolicy"] == nil || resource.object["preemptionPolicy"] == .null {

@@ -82,7 +82,24 @@ public enum CanonicalQuantity {
         return value == .string(stored) ? nil : .string(stored)
     }
 
-    enum Format { case decimalExponent, binarySI, decimalSI }
+    enum Format: Sendable { case decimalExponent, binarySI, decimalSI }
+
+    /// The format a quantity written as `text` keeps (its suffix's: `Mi` binary, `m` or none
+    /// decimal, `e3` exponent); nil when it does not parse.
+    static func format(of text: String) -> Format? {
+        guard let parsed = parse(Array(text.utf8)) else { return nil }
+        return interpret(parsed.suffix)?.format
+    }
+
+    /// `Quantity.String()` of an amount held in thousandths of its unit, in `format`: a sum
+    /// of quantities (`Quantity.Add` keeps the receiver's format) printed as the API prints
+    /// it — `1500m`, `2`, `256Mi`.
+    static func text(milli: Int, format: Format) -> String {
+        // (Whole amounts as integers: `canonical` reads a binary amount's integer value.)
+        let whole = milli % 1000 == 0
+        let digits = Array(String(whole ? (milli / 1000).magnitude : milli.magnitude).utf8)
+        return canonical(Decimal(negative: milli < 0, digits: digits, exponent: whole ? 0 : -3), format: format)
+    }
 
     /// `parseQuantityString`: sign, the digits before and after the point (leading zeros
     /// dropped; "0" when none), and the suffix; nil on ErrFormatWrong.

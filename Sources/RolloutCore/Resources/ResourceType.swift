@@ -46,6 +46,8 @@ public struct ResourceType: Hashable, Sendable {
         ResourceType(kind: "PersistentVolumeClaim", group: "", version: "v1", plural: "persistentvolumeclaims", shortNames: ["pvc"], hasStatus: true),
         ResourceType(kind: "PersistentVolume", group: "", version: "v1", plural: "persistentvolumes", shortNames: ["pv"], namespaced: false, hasStatus: true),
         ResourceType(kind: "ReplicationController", group: "", version: "v1", plural: "replicationcontrollers", shortNames: ["rc"], hasStatus: true),
+        ResourceType(kind: "ResourceQuota", group: "", version: "v1", plural: "resourcequotas", shortNames: ["quota"], hasStatus: true),
+        ResourceType(kind: "LimitRange", group: "", version: "v1", plural: "limitranges", shortNames: ["limits"]),
         ResourceType(kind: "StatefulSet", group: "apps", version: "v1", plural: "statefulsets", shortNames: ["sts"], hasStatus: true),
         ResourceType(kind: "DaemonSet", group: "apps", version: "v1", plural: "daemonsets", shortNames: ["ds"], hasStatus: true),
         ResourceType(kind: "ControllerRevision", group: "apps", version: "v1", plural: "controllerrevisions"),

@@ -165,8 +165,14 @@ public final class Cluster {
         var source: Object
         var template: Object
         var labels: [String: String]
-        /// Why the API server refuses its pods (an admission plugin's message), if it does.
+        /// Why the API server refuses its pods (a mutating admission plugin's message, before
+        /// the pod has its name), if it does.
         var forbidden: String? = nil
+        /// Why LimitRanger's validation refuses them (once named), if it does.
+        var limitRefusal: String? = nil
+        /// Their behaviour, when admission changed what it is made from (LimitRanger's
+        /// defaults: the QoS class); nil: the ReplicaSet's.
+        var behaviour: AppBehaviour? = nil
     }
     var podTemplates: StringMap<PodTemplate> = [:]
     var dirtyDeployments: Set<ObjectKey> = []
@@ -229,6 +235,20 @@ public final class Cluster {
     /// PodDisruptionBudgets, their status the disruption controller's to write.
     var disruptionBudgets: [ObjectKey: Resource] = [:]
     var dirtyDisruptionBudgets: Set<ObjectKey> = []
+    /// The namespaces' ResourceQuotas and LimitRanges, as admission reads them, and the quota
+    /// objects whose status the resource quota controller keeps (`ResourceQuotaController`).
+    var resourceQuotas = ResourceQuotas()
+    var quotaObjects: [ObjectKey: Resource] = [:]
+    var dirtyQuotas: Set<ObjectKey> = []
+    var limitRanges = LimitRanges()
+    /// Failed syncs of each workload (by uid) since its last good one: its rate-limited
+    /// requeue's backoff (`requeueRateLimited`).
+    var workloadFailures: [String: Int] = [:]
+    /// When each workload's rate-limited retry is due, while it waits.
+    var workloadRetries: [String: Timestamp] = [:]
+    /// The first refusal of the API server's validating admission (LimitRanger, ResourceQuota)
+    /// each ReplicaSet (by uid) met since the cluster was loaded: what `plan` reports.
+    var admissionRefusals: [String: String] = [:]
     static let ingressType = ResourceType.forObject(apiVersion: "networking.k8s.io/v1", kind: "Ingress")
     /// The distribution the cluster behaves as (`cluster init --profile`).
     public internal(set) var profile: ClusterProfile = .default
@@ -318,6 +338,7 @@ public final class Cluster {
         }
         defaultStorageClass = StorageAdmission.defaultClass(storageClasses)
         priorityClasses = try PriorityClasses(store: store)
+        limitRanges = try LimitRanges(store: store)
         for r in try list(Self.replicaSetType) {
             let rs = SimReplicaSet(loading: r)
             replicaSets[rs.uid] = rs
@@ -349,7 +370,7 @@ public final class Cluster {
         // Pods are the bulk: read a batch at a time, each pod on its own, on every core, where
         // its stored form is checked, turned into a SimPod and freed. Pods of one ReplicaSet
         // hold one copy of what they share, as new ones do.
-        for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs, classes: priorityClasses) }
+        for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs, classes: priorityClasses, limits: limitRanges) }
         let inputs = ReadOnly((replicaSets: replicaSets, templates: podTemplates, memories: memories, now: now))
         // Room for twice the stored pods: a rollout of them all makes as many again (the gone
         // ones stay until saved), and growing there rehashes every uid, once per doubling.
@@ -389,7 +410,11 @@ public final class Cluster {
             let memory = inputs.value.memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)]
             let pod = SimPod.load(p, behaviour: behaviour, memory: memory, now: inputs.value.now)
             if let shared = owner.flatMap({ inputs.value.templates[$0.uid] }) {
-                if pod.template == shared.template { pod.template = shared.template }
+                if pod.template == shared.template {
+                    pod.template = shared.template
+                    // Made by admission (LimitRanger's defaults), not from the ReplicaSet's template.
+                    if let admitted = shared.behaviour { pod.behaviour = admitted }
+                }
                 if pod.labels == shared.labels { pod.labels = shared.labels }
             }
             return .pod(pod)
@@ -410,6 +435,9 @@ public final class Cluster {
         for i in try list(Self.ingressType) { ingresses[i.key] = i }
         for i in try list(IngressClassAdmission.type) { ingressClasses[i.name] = i }
         for b in try list(PodDisruptionBudget.type) { disruptionBudgets[b.key] = b }
+        let quotas = try list(ResourceQuotas.type)
+        resourceQuotas = ResourceQuotas(stored: quotas)
+        for q in quotas { quotaObjects[q.key] = q }
         for slice in try list(EndpointSliceController.type) {
             guard let service = slice.labels[EndpointSliceController.serviceNameLabel] else { continue }
             endpointSlices[ObjectKey(type: Self.endpointsType.storageKey, namespace: slice.namespace ?? "default", name: service), default: []].append(slice)
@@ -1275,7 +1303,9 @@ public final class Cluster {
         var compactTemplates = [PodTemplateBlob?](repeating: nil, count: changedPods.count)
         var blobs: StringMap<PodTemplateBlob> = [:]
         for (i, pod) in changedPods.enumerated() where !pod.gone && memories[i] == nil && pod.keptMetadata == nil && pod.ownerKind == "ReplicaSet" {
-            guard replicaSets[pod.ownerUID] != nil, let shared = podTemplates[pod.ownerUID], pod.template == shared.template else { continue }
+            // (A template admission changed the behaviour of — LimitRanger's defaults — is not
+            // one a compact line can stand on: its blob's behaviour is the ReplicaSet's.)
+            guard replicaSets[pod.ownerUID] != nil, let shared = podTemplates[pod.ownerUID], shared.behaviour == nil, pod.template == shared.template else { continue }
             if let blob = blobs[pod.ownerUID] {
                 compactTemplates[i] = blob
             } else {
@@ -1380,6 +1410,10 @@ public final class Cluster {
             if let resource = disruptionBudgets[key] { try store.writeStatus(resource) }
         }
         dirtyDisruptionBudgets = []
+        for key in dirtyQuotas.sorted() {
+            if let resource = quotaObjects[key] { try store.writeStatus(resource) }
+        }
+        dirtyQuotas = []
         for key in dirtyEndpoints.sorted() {
             guard let resource = endpoints[key] else { continue }
             try store.put(resource, creating: false)

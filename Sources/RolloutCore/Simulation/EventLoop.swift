@@ -27,6 +27,7 @@ public enum EventLoop {
             if NodeLifecycleController.sync(in: c) { changed = true }
             if PodGarbageCollector.sync(in: c) { changed = true }
             if DisruptionController.sync(in: c) { changed = true }
+            if ResourceQuotaController.sync(in: c) { changed = true }
             if !changed { return }
         }
     }

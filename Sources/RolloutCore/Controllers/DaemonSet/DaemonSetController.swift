@@ -216,7 +216,17 @@ struct DaemonSetSync {
         var labels = stringMap(template["metadata"]?["labels"])
         labels[DaemonSetController.hashLabel] = hash
         labels[DaemonSetController.generationLabel] = String(DaemonSet.templateGeneration(resource))
-        for node in create {
+        var quota = QuotaSession(namespace: namespace, in: c)
+        // syncNodes' batches (1, 2, 4, …): the batch in which the API server refuses a pod once
+        // it is named (LimitRanger's validation, ResourceQuota) is the last; each refusal is
+        // recorded, and the DaemonSet is synced again with the controller's backoff.
+        var batchEnd = 1, batchSize = 1, refused = false
+        for (index, node) in create.enumerated() {
+            if index == batchEnd {
+                if refused { break }
+                batchSize *= 2
+                batchEnd += batchSize
+            }
             guard c.podsHeld < c.podLimit else {
                 let message = "Error creating: pods \"\(resource.name)-\" is forbidden: the simulated cluster holds at most \(c.podLimit) pods"
                 if !c.hasEvent(kind: "DaemonSet", uid: resource.uid, reason: "FailedCreate", message: message) {
@@ -247,8 +257,17 @@ struct DaemonSetSync {
             var podTemplate = Object()
             if let annotations = template["metadata"]?["annotations"] { podTemplate["metadata"] = .object(Object(["annotations": annotations])) }
             podTemplate["spec"] = .object(spec)
+            let limitRefusal = c.limitRanges.admit(&podTemplate, namespace: namespace)
             var name = "\(resource.name)-\(c.randomSuffix())"
             while c.podNames.contains(PodName(namespace: namespace, name: name)) { name = "\(resource.name)-\(c.randomSuffix())" }
+            if let refusal = limitRefusal ?? quota?.admit(podTemplate["spec"]?.objectValue ?? Object()) {
+                c.record("Warning", reason: "FailedCreate", message: "Error creating: pods \"\(name)\" is forbidden: \(refusal)", kind: "DaemonSet",
+                         name: resource.name, namespace: namespace, uid: resource.uid, component: DaemonSetController.component)
+                if !refused { c.requeueRateLimited(resource.uid, .daemonSet(uid: resource.uid)) }
+                refused = true
+                wrote = true
+                continue
+            }
             let pod = SimPod(name: name, namespace: namespace, uid: c.newUID(), ownerUID: resource.uid, ownerName: resource.name, labels: labels,
                              template: podTemplate, created: c.now, behaviour: AppBehaviour(template: .object(podTemplate)))
             pod.ownerKind = "DaemonSet"
@@ -257,5 +276,6 @@ struct DaemonSetSync {
                      uid: resource.uid, component: DaemonSetController.component)
             wrote = true
         }
+        if !refused { c.workloadFailures[resource.uid] = nil }
     }
 }

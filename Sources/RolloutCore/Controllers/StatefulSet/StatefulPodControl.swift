@@ -29,10 +29,12 @@ enum StatefulPodControl {
             podSpec["volumes"] = .array(claimVolumes + own)
         }
         Defaults.podAdmission(&podSpec)
-        let forbidden = c.priorityClasses.admit(&podSpec)
+        var forbidden = c.priorityClasses.admit(&podSpec)
         var podTemplate = Object()
         if let annotations = template["metadata"]?["annotations"] { podTemplate["metadata"] = .object(Object(["annotations": annotations])) }
         podTemplate["spec"] = .object(podSpec)
+        // LimitRanger's defaults and limits (the pod has its name: the message is the same).
+        if let refusal = c.limitRanges.admit(&podTemplate, namespace: set.namespace ?? "default"), forbidden == nil { forbidden = refusal }
         let pod = SimPod(name: name, namespace: set.namespace ?? "default", uid: c.newUID(), ownerUID: set.uid, ownerName: set.name, labels: labels,
                          template: podTemplate, created: c.now, behaviour: AppBehaviour(template: .object(podTemplate)))
         pod.ownerKind = "StatefulSet"
@@ -44,6 +46,15 @@ enum StatefulPodControl {
     /// cluster holds no more pods (as a quota would refuse it).
     static func create(_ pod: SimPod, forbidden: String? = nil, set: Resource, spec: StatefulSet, in c: Cluster) -> Bool {
         createMissingClaims(for: pod, set: set, spec: spec, in: c)
+        // ResourceQuota's admission, last of the plugins; a refusal is retried with the
+        // controller's backoff (the sync fails: `queue.AddRateLimited`) and recorded each time.
+        var quota = QuotaSession(namespace: pod.namespace, in: c)
+        if forbidden == nil, let refusal = quota?.admit(pod.template["spec"]?.objectValue ?? Object()) {
+            let message = "create Pod \(pod.name) in StatefulSet \(set.name) failed error: pods \"\(pod.name)\" is forbidden: \(refusal)"
+            c.record("Warning", reason: "FailedCreate", message: message, kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
+            c.requeueRateLimited(set.uid, .statefulSet(uid: set.uid))
+            return false
+        }
         let refusal = forbidden.map { "pods \"\(pod.name)\" is forbidden: \($0)" }
             ?? (c.podsHeld < c.podLimit ? nil : "the simulated cluster holds at most \(c.podLimit) pods")
         if let refusal {
@@ -55,6 +66,7 @@ enum StatefulPodControl {
             return false
         }
         c.add(pod)
+        c.workloadFailures[set.uid] = nil
         c.record(reason: "SuccessfulCreate", message: "create Pod \(pod.name) in StatefulSet \(set.name) successful",
                  kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
         return true

@@ -1,0 +1,231 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// ResourceQuota and LimitRange on pod creation: the quota admission plugin
+/// (`k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go` CheckRequest,
+/// prettyPrint), the pod evaluator (`pkg/quota/v1/evaluator/core/pods.go` PodUsageFunc,
+/// QuotaV1Pod, Constraints, podMatchesScopeFunc), the resource quota controller's usage
+/// (`generic.CalculateUsageStats`), the LimitRanger plugin
+/// (`plugin/pkg/admission/limitranger/admission.go` mergePodResourceRequirements,
+/// PodValidateLimitFunc) and SetDefaults_LimitRangeItem (`pkg/apis/core/v1/defaults.go`).
+final class ResourceQuotaTests: XCTestCase {
+    private func object(_ json: String) -> Object { (try? JSONReader.parse(json))?.objectValue ?? Object() }
+
+    private func quotas(_ json: String...) -> [ResourceQuotas.Quota] {
+        ResourceQuotas(stored: json.map { Resource(object($0)) }).quotas(in: "default")
+    }
+
+    // quota.Add over Quantity.Add: the receiver's format is kept, but a zero takes the
+    // other's (`if q.i.value == 0 { q.Format = y.Format }`); String() is the canonical form.
+    func testAmountsAddAsQuantitiesDo() {
+        let cases: [(adds: [String], text: String)] = [
+            (["500m", "500m"], "1"),
+            (["250m", "250m", "250m"], "750m"),
+            (["128Mi", "128Mi"], "256Mi"),
+            (["1Gi", "512Mi"], "1536Mi"),
+            (["100M", "100M"], "200M"),
+            // The controller's sums start from a zero of DecimalSI: the first quantity's format.
+            (["0", "256Mi", "512Mi"], "768Mi"),
+            (["1", "1", "1"], "3"),
+            (["1.5", "500m"], "2"),
+        ]
+        for c in cases {
+            var amounts = QuotaAmounts()
+            for text in c.adds { amounts.add("x", QuotaAmounts.amount(text)!) }
+            XCTAssertEqual(amounts["x"]?.text, c.text, "\(c.adds)")
+        }
+        var list = QuotaAmounts()
+        list.add("requests.cpu", QuotaAmounts.amount("100m")!)
+        list.add("pods", QuotaAmounts.one)
+        XCTAssertEqual(list.pretty, "pods=1,requests.cpu=100m")
+    }
+
+    // PodUsageFunc: count/pods always; pods, cpu/requests.cpu, limits.*, memory… from
+    // PodRequests and PodLimits — app containers and sidecars summed, or the largest regular
+    // init container (with the sidecars before it) if larger — while QuotaV1Pod charges it.
+    func testPodUsage() {
+        let spec = object(#"""
+        {"initContainers":[
+          {"name":"setup","resources":{"requests":{"cpu":"2"},"limits":{"memory":"1Gi"}}},
+          {"name":"proxy","restartPolicy":"Always","resources":{"requests":{"cpu":"100m","memory":"64Mi"}}}],
+         "containers":[
+          {"name":"app","resources":{"requests":{"cpu":"250m","memory":"128Mi","nvidia.com/gpu":"1"},"limits":{"memory":"256Mi"}}},
+          {"name":"log","resources":{"requests":{"cpu":"50m"}}}]}
+        """#)
+        let usage = PodQuota.usage(spec: spec, charged: true)
+        let shown = Dictionary(uniqueKeysWithValues: usage.names.map { ($0, usage[$0]?.text ?? "") })
+        XCTAssertEqual(shown, [
+            "count/pods": "1", "pods": "1",
+            // max(setup 2, app 250m + log 50m + proxy 100m) = 2.
+            "cpu": "2", "requests.cpu": "2",
+            // app 128Mi + proxy 64Mi.
+            "memory": "192Mi", "requests.memory": "192Mi",
+            // max(setup 1Gi, app 256Mi): 1Gi.
+            "limits.memory": "1Gi",
+            // An extended resource's request, as quota names it.
+            "requests.nvidia.com/gpu": "1",
+        ])
+        XCTAssertEqual(PodQuota.usage(spec: spec, charged: false).names, ["count/pods"])
+    }
+
+    // QuotaV1Pod: deletionTimestamp is the request plus the grace period, and a pod stops
+    // being charged once the clock is after deletionTimestamp plus the grace period again.
+    func testADeletedPodIsChargedForTwiceItsGracePeriod() {
+        let deleted = Timestamp(milliseconds: 100_000)
+        XCTAssertTrue(PodQuota.charged(deletion: nil, grace: 30, now: Timestamp(milliseconds: 999_999)))
+        XCTAssertTrue(PodQuota.charged(deletion: deleted, grace: 30, now: Timestamp(milliseconds: 160_000)))
+        XCTAssertFalse(PodQuota.charged(deletion: deleted, grace: 30, now: Timestamp(milliseconds: 160_001)))
+        XCTAssertFalse(PodQuota.charged(deletion: deleted, grace: 0, now: Timestamp(milliseconds: 100_001)))
+    }
+
+    // CheckRequest for a pod create, case by case: the quotas, their status.used, the pod →
+    // admitted or the refusal after `pods "name" is forbidden: `.
+    func testCheckRequestTable() {
+        let compute = #"{"kind":"ResourceQuota","apiVersion":"v1","metadata":{"name":"compute","namespace":"default"},"spec":{"hard":{"pods":"3","requests.cpu":"1","limits.memory":"1Gi"}}}"#
+        let count = #"{"kind":"ResourceQuota","apiVersion":"v1","metadata":{"name":"count","namespace":"default"},"spec":{"hard":{"pods":"2","services":"5"}}}"#
+        let bestEffort = #"{"kind":"ResourceQuota","apiVersion":"v1","metadata":{"name":"free","namespace":"default"},"spec":{"hard":{"pods":"0"},"scopes":["BestEffort"]}}"#
+        let critical = #"{"kind":"ResourceQuota","apiVersion":"v1","metadata":{"name":"critical","namespace":"default"},"spec":{"hard":{"pods":"1"},"scopeSelector":{"matchExpressions":[{"scopeName":"PriorityClass","operator":"In","values":["high"]}]}}}"#
+        let sized = #"{"containers":[{"name":"app","resources":{"requests":{"cpu":"250m"},"limits":{"memory":"256Mi"}}}]}"#
+        let bare = #"{"containers":[{"name":"app"},{"name":"sidecar","resources":{"requests":{"cpu":"10m"}}}]}"#
+        func used(_ pairs: [String: String]) -> QuotaAmounts {
+            var amounts = QuotaAmounts()
+            for (name, text) in pairs { amounts[name] = QuotaAmounts.amount(text) }
+            return amounts
+        }
+        struct Case {
+            var name: String
+            var quotas: [ResourceQuotas.Quota]
+            var used: [QuotaAmounts]
+            var spec: String
+            var refusal: String?
+        }
+        let cases = [
+            Case(name: "room", quotas: quotas(compute), used: [used(["pods": "2", "requests.cpu": "500m", "limits.memory": "512Mi"])], spec: sized, refusal: nil),
+            Case(name: "no room for one more pod", quotas: quotas(compute), used: [used(["pods": "3", "requests.cpu": "750m", "limits.memory": "768Mi"])], spec: sized,
+                 refusal: "exceeded quota: compute, requested: pods=1, used: pods=3, limited: pods=3"),
+            // Every exceeded resource, sorted; the others are not named.
+            Case(name: "cpu and pods", quotas: quotas(compute), used: [used(["pods": "3", "requests.cpu": "900m", "limits.memory": "0"])], spec: sized,
+                 refusal: "exceeded quota: compute, requested: pods=1,requests.cpu=250m, used: pods=3,requests.cpu=900m, limited: pods=3,requests.cpu=1"),
+            // Constraints: a tracked cpu or memory resource every container must set.
+            Case(name: "must specify", quotas: quotas(compute), used: [used(["pods": "0", "requests.cpu": "0", "limits.memory": "0"])], spec: bare,
+                 refusal: "failed quota: compute: must specify limits.memory for: app,sidecar; requests.cpu for: app"),
+            // A count quota needs nothing of the containers.
+            Case(name: "count only", quotas: quotas(count), used: [used(["pods": "1", "services": "0"])], spec: bare, refusal: nil),
+            Case(name: "count full", quotas: quotas(count), used: [used(["pods": "2"])], spec: bare,
+                 refusal: "exceeded quota: count, requested: pods=1, used: pods=2, limited: pods=2"),
+            // A BestEffort-scoped quota matches pods without requests or limits only.
+            Case(name: "scope matches", quotas: quotas(bestEffort), used: [used(["pods": "0"])], spec: #"{"containers":[{"name":"app"}]}"#,
+                 refusal: "exceeded quota: free, requested: pods=1, used: pods=0, limited: pods=0"),
+            Case(name: "scope does not match", quotas: quotas(bestEffort), used: [used(["pods": "0"])], spec: sized, refusal: nil),
+            Case(name: "priority class in", quotas: quotas(critical), used: [used(["pods": "1"])], spec: #"{"priorityClassName":"high","containers":[{"name":"app"}]}"#,
+                 refusal: "exceeded quota: critical, requested: pods=1, used: pods=1, limited: pods=1"),
+            Case(name: "priority class not in", quotas: quotas(critical), used: [used(["pods": "1"])], spec: #"{"containers":[{"name":"app"}]}"#, refusal: nil),
+            // Quotas in name order; the first that refuses says so.
+            Case(name: "two quotas", quotas: quotas(count, compute), used: [used(["pods": "3", "requests.cpu": "0", "limits.memory": "0"]), used(["pods": "2"])], spec: sized,
+                 refusal: "exceeded quota: compute, requested: pods=1, used: pods=3, limited: pods=3"),
+        ]
+        for c in cases {
+            let (refusal, after) = ResourceQuotas.admit(spec: object(c.spec), quotas: c.quotas, used: c.used)
+            XCTAssertEqual(refusal, c.refusal, c.name)
+            if c.name == "room" { XCTAssertEqual(after.first?["requests.cpu"]?.text, "750m", "the admitted pod is added to status.used") }
+        }
+    }
+
+    // The controller's usage: from zero for every tracked resource; a pod deleted longer
+    // ago than twice its grace period keeps only its count/pods; a terminal one likewise.
+    func testStoredPodsUsage() {
+        let quota = quotas(#"{"kind":"ResourceQuota","apiVersion":"v1","metadata":{"name":"q","namespace":"default"},"spec":{"hard":{"pods":"9","count/pods":"9","requests.memory":"9Gi","limits.cpu":"9"}}}"#)
+        func pod(_ extra: String) -> Resource {
+            Resource(object(#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"p","namespace":"default"\#(extra)},"spec":{"containers":[{"name":"a","resources":{"requests":{"memory":"100Mi"}}}]}}"#))
+        }
+        let pods = [pod(""), pod(#","deletionTimestamp":"2025-01-01T00:00:30Z","deletionGracePeriodSeconds":30"#),
+                    pod(#","deletionTimestamp":"2025-01-01T00:00:10Z","deletionGracePeriodSeconds":30"#)]
+        let now = Timestamp(parsing: "2025-01-01T00:00:50Z")!
+        let used = ResourceQuotas.usage(of: quota, stored: pods, now: now)[0]
+        XCTAssertEqual(used.names.map { "\($0)=\(used[$0]!.text)" }, ["count/pods=3", "limits.cpu=0", "pods=2", "requests.memory=200Mi"])
+    }
+
+    // SetDefaults_LimitRangeItem, then mergePodResourceRequirements (the annotation, sorted
+    // names, containers then init containers) and PodValidateLimitFunc's messages.
+    func testLimitRanger() {
+        var range = object(#"{"kind":"LimitRange","apiVersion":"v1","metadata":{"name":"l","namespace":"default"},"spec":{"limits":[{"type":"Container","max":{"cpu":"2"},"default":{"memory":"256Mi"},"min":{"cpu":"50m"}},{"type":"Pod","max":{"memory":"1Gi"}}]}}"#)
+        LimitRanges.setDefaults(&range)
+        // default.cpu from max; defaultRequest from default (both), before min, which would
+        // have given cpu 50m.
+        XCTAssertEqual(range["spec"]?["limits"]?.arrayValue?.first?["default"], .object(object(#"{"cpu":"2","memory":"256Mi"}"#)))
+        XCTAssertEqual(range["spec"]?["limits"]?.arrayValue?.first?["defaultRequest"], .object(object(#"{"cpu":"2","memory":"256Mi"}"#)))
+        let limits = LimitRanges(stored: [Resource(range)])
+        var template = object(#"{"spec":{"initContainers":[{"name":"init","resources":{"requests":{"cpu":"100m"}}}],"containers":[{"name":"app"}]}}"#)
+        XCTAssertNil(limits.admit(&template, namespace: "default"))
+        XCTAssertEqual(template["metadata"]?["annotations"]?[LimitRanges.annotation],
+                       .string("LimitRanger plugin set: cpu, memory request for container app; cpu, memory limit for container app; memory request for init container init; cpu, memory limit for init container init"))
+        XCTAssertEqual(template["spec"]?["containers"]?.arrayValue?.first?["resources"], .object(object(#"{"limits":{"cpu":"2","memory":"256Mi"},"requests":{"cpu":"2","memory":"256Mi"}}"#)))
+        // Another namespace is left alone.
+        var elsewhere = object(#"{"spec":{"containers":[{"name":"app"}]}}"#)
+        XCTAssertNil(limits.admit(&elsewhere, namespace: "other"))
+        XCTAssertNil(elsewhere["metadata"])
+        let strict = LimitRanges(stored: [Resource(object(#"{"kind":"LimitRange","apiVersion":"v1","metadata":{"name":"s","namespace":"default"},"spec":{"limits":[{"type":"Container","min":{"cpu":"100m"},"maxLimitRequestRatio":{"memory":"2"}},{"type":"Pod","max":{"cpu":"1"}}]}}"#))])
+        let cases: [(spec: String, refusal: String?)] = [
+            (#"{"containers":[{"name":"a","resources":{"requests":{"cpu":"100m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}}]}"#, nil),
+            (#"{"containers":[{"name":"a","resources":{"requests":{"cpu":"50m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}}}]}"#,
+             "minimum cpu usage per Container is 100m, but request is 50m"),
+            // Several broken rules: NewAggregate's brackets (each item's resources by name here).
+            (#"{"containers":[{"name":"a","resources":{"requests":{"memory":"1Gi"},"limits":{"cpu":"1500m","memory":"3Gi"}}}]}"#,
+             "[minimum cpu usage per Container is 100m.  No request is specified, memory max limit to request ratio per Container is 2, but provided ratio is 3.000000, maximum cpu usage per Pod is 1, but limit is 1500m]"),
+            (#"{"containers":[{"name":"a","resources":{"requests":{"cpu":"1"}}}]}"#,
+             "[memory max limit to request ratio per Container is 2, but no request is specified or request is 0, maximum cpu usage per Pod is 1.  No limit is specified]"),
+        ]
+        for c in cases {
+            XCTAssertEqual(strict.validate(object(c.spec), namespace: "default"), c.refusal, c.spec)
+        }
+    }
+
+    /// A Deployment of 3 behind a quota of 3 pods, rolled with maxSurge 1 and maxUnavailable
+    /// 0: the surge pod is refused, so nothing ever rolls. Its ReplicaSet's creations fail
+    /// (createPods: `Error creating: …`, each pod named: quota admission is a validating
+    /// plugin, after the name is generated) and it is retried as processNextWorkItem's
+    /// `AddRateLimited` does — 5 ms doubling, and a retry already waiting is kept
+    /// (`waitingForQueue`): the first failure, the one its own status update queues at the
+    /// same instant, then 5, 25, 65, 145, 305, 625 and 1,265 ms after.
+    func testASurgeTheQuotaHasNoRoomForStopsTheRollout() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
+                                   newCluster: ClusterSpec(profile: .bare, nodes: 2))
+        addTeardownBlock { store.close() }
+        let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: compute}\nspec:\n  hard: {pods: \"3\"}\n---\n"
+        func web(_ image: String) -> String {
+            quota + deploymentYAML("web", replicas: 3, spec: "containers: [{name: app, image: \(image)}]")
+                .replacingOccurrences(of: "  replicas: 3\n", with: "  replicas: 3\n  strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n")
+        }
+        try applyYAML(web("nginx:1.25"), to: store)
+        var c = try Cluster(store: store)
+        EventLoop.advance(c, by: Duration(seconds: 30))
+        XCTAssertEqual(c.pods.values.filter { !$0.gone }.count, 3)
+        try c.save()
+        try store.commit()
+        try applyYAML(web("nginx:1.26"), to: store)
+        c = try Cluster(store: store)
+        let start = c.now
+        func failures(after milliseconds: Int) -> Int {
+            EventLoop.advance(c, by: Duration(milliseconds: start.milliseconds + milliseconds - c.now.milliseconds))
+            let rs = c.replicaSets.values.first { $0.specReplicas == 1 }
+            return rs.flatMap { c.workloadFailures[$0.uid] } ?? 0
+        }
+        XCTAssertEqual(failures(after: 0), 2)
+        XCTAssertEqual(failures(after: 4), 2)
+        XCTAssertEqual(failures(after: 5), 3)
+        XCTAssertEqual(failures(after: 25), 4)
+        XCTAssertEqual(failures(after: 1_264), 8)
+        XCTAssertEqual(failures(after: 1_265), 9)
+        XCTAssertEqual(c.pods.values.filter { !$0.gone }.count, 3, "no surge pod")
+        let rs = try XCTUnwrap(c.replicaSets.values.first { $0.specReplicas == 1 })
+        let failure = try XCTUnwrap(rs.replicaFailure)
+        XCTAssertTrue((failure["message"]?.stringValue ?? "").hasSuffix("\" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=3, limited: pods=3"),
+                      "\(failure)")
+        XCTAssertTrue((failure["message"]?.stringValue ?? "").hasPrefix("pods \"\(rs.name)-"), "the pod's generated name, not the generateName")
+        // The quota's status, as the controller writes it.
+        try c.save()
+        let stored = try XCTUnwrap(try store.get(ObjectKey(type: "ResourceQuota", namespace: "default", name: "compute")))
+        XCTAssertEqual(stored.value["status"], .object(object(#"{"hard":{"pods":"3"},"used":{"pods":"3"}}"#)))
+    }
+}
