@@ -228,4 +228,97 @@ final class ResourceQuotaTests: XCTestCase {
         let stored = try XCTUnwrap(try store.get(ObjectKey(type: "ResourceQuota", namespace: "default", name: "compute")))
         XCTAssertEqual(stored.value["status"], .object(object(#"{"hard":{"pods":"3"},"used":{"pods":"3"}}"#)))
     }
+
+    private func run(_ arguments: String..., state: String) throws -> RolloutRun {
+        try RolloutRun.run(arguments + ["--state", state])
+    }
+
+    private func write(_ text: String, _ name: String, in directory: URL) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// End to end, with the built binary: a full quota stops a surge (`plan` says why, at the
+    /// Deployment's strategy), while `maxSurge: 0` rolls as each old pod goes — its pod is
+    /// counted until it is gone, so the new one comes at the first retry after that; a bare
+    /// pod over the quota is refused by `apply` (exit 2, nothing stored).
+    func testQuotasEndToEnd() throws {
+        let directory = try temporaryDirectory(self)
+        let state = directory.appendingPathComponent("state").path
+        XCTAssertEqual(try run("cluster", "init", "--profile", "bare", "--nodes", "2", state: state).status, 0)
+        let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: compute}\nspec:\n  hard: {pods: \"3\"}\n---\n"
+        func web(_ image: String, surge: Int, unavailable: Int) -> String {
+            quota + deploymentYAML("web", replicas: 3, spec: "terminationGracePeriodSeconds: 5\ncontainers: [{name: app, image: \(image)}]")
+                .replacingOccurrences(of: "  replicas: 3\n", with: "  replicas: 3\n  strategy: {rollingUpdate: {maxSurge: \(surge), maxUnavailable: \(unavailable)}}\n")
+        }
+        XCTAssertEqual(try run("apply", "-f", try write(web("nginx:1.25", surge: 1, unavailable: 0), "v1.yaml", in: directory), "--wait", state: state).status, 0)
+        let plan = try run("plan", "-f", try write(web("nginx:1.26", surge: 1, unavailable: 0), "v2.yaml", in: directory), "--baseline-state", state, state: state)
+        XCTAssertTrue(plan.stdout.contains("deployment.apps/web: failed: ProgressDeadlineExceeded"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("v2.yaml:12:13: error[quota-exceeded] deployment.apps/web: spec.strategy: the API server refused pods during the rollout: pods \"web-"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("\" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=3, limited: pods=3\n"), plan.stdout)
+        // One old pod stops (5 s of grace, no preStop: it exits at SIGTERM), its quota comes
+        // back as it goes, and the new ReplicaSet's next retry makes the pod.
+        let rolled = try run("apply", "-f", try write(web("nginx:1.26", surge: 0, unavailable: 1), "v3.yaml", in: directory), "--wait", "--timeout", "5m", state: state)
+        XCTAssertEqual(rolled.status, 0, rolled.stdout + rolled.stderr)
+        XCTAssertEqual(try run("get", "quota", "compute", "-o", "jsonpath={.status.used.pods}/{.status.hard.pods}", state: state).stdout, "3/3")
+        let events = try run("get", "events", "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}", state: state).stdout
+        XCTAssertTrue(events.contains("is forbidden: exceeded quota: compute, requested: pods=1, used: pods=3, limited: pods=3"), events)
+        XCTAssertEqual(try run("get", "pods", "-o", "jsonpath={range .items[*]}{.spec.containers[0].image}{\"\\n\"}{end}", state: state).stdout,
+                       "nginx:1.26\nnginx:1.26\nnginx:1.26\n")
+        // A bare pod with no room: refused as the API server refuses it.
+        let pod = try write("apiVersion: v1\nkind: Pod\nmetadata: {name: extra}\nspec:\n  containers: [{name: app, image: nginx}]\n", "pod.yaml", in: directory)
+        let refused = try run("apply", "-f", pod, state: state)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("pod/extra: spec: pods \"extra\" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=3, limited: pods=3"), refused.stderr)
+        XCTAssertEqual(try run("get", "pod", "extra", state: state).status, 1)
+    }
+
+    /// A StatefulSet's next pod and a DaemonSet's pods meet the quota too: refused by name
+    /// (`create Pod db-1 in StatefulSet db failed error: pods "db-1" is forbidden: …`, the
+    /// DaemonSet's generated names), retried with the back-off — the StatefulSet's identical
+    /// message aggregated into one event with a count, as the recorder does.
+    func testStatefulSetsAndDaemonSetsMeetTheQuota() throws {
+        let directory = try temporaryDirectory(self)
+        let state = directory.appendingPathComponent("state").path
+        XCTAssertEqual(try run("cluster", "init", "--profile", "bare", "--nodes", "2", state: state).status, 0)
+        let manifests = """
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata: {name: two}
+        spec:
+          hard: {pods: "2"}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          replicas: 3
+          serviceName: db
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec:
+              containers: [{name: db, image: postgres:16}]
+        ---
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            metadata: {labels: {app: agent}}
+            spec:
+              containers: [{name: a, image: agent:1}]
+
+        """
+        let applied = try run("apply", "-f", try write(manifests, "all.yaml", in: directory), "--wait", "--timeout", "20s", state: state)
+        XCTAssertEqual(applied.status, 1, applied.stdout)
+        XCTAssertEqual(try run("get", "pods", "-o", "name", state: state).stdout.split(separator: "\n").count, 2)
+        let events = try run("get", "events", "-o", "jsonpath={range .items[*]}{.reason} {.count}: {.message}{\"\\n\"}{end}", state: state).stdout
+        XCTAssertTrue(events.contains("create Pod db-1 in StatefulSet db failed error: pods \"db-1\" is forbidden: exceeded quota: two, requested: pods=1, used: pods=2, limited: pods=2\n"), events)
+        XCTAssertTrue(events.split(separator: "\n").contains { $0.hasPrefix("FailedCreate ") && $0.contains("StatefulSet db failed") && !$0.hasPrefix("FailedCreate 1:") }, events)
+        XCTAssertTrue(events.contains("FailedCreate 1: Error creating: pods \"agent-"), events)
+        XCTAssertTrue(events.contains("\" is forbidden: exceeded quota: two, requested: pods=1, used: pods=2, limited: pods=2\n"), events)
+    }
 }

@@ -345,6 +345,68 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
     }
 
+    /// ResourceQuotas and LimitRanges as kubectl 1.32 describes them — describeQuota (scopes
+    /// with their help texts), describeLimitRange, describeNamespace's DescribeResourceQuotas
+    /// and DescribeLimitRanges — with the pods a Deployment made under them (LimitRanger's
+    /// default request counted by the quota), and a pod the quota has no room for refused in
+    /// the API server's words: kubectl on the served state, then `rollout` on the state the
+    /// server leaves. (Each LimitRange item names one resource: kubectl lists an item's
+    /// resources in a Go map's order.)
+    func testKubectlDescribesQuotasAsRolloutDoes() throws {
+        let (directory, state, _) = try bareStateAndCopy("serve-quota")
+        let file = directory.appendingPathComponent("quota.yaml"), pod = directory.appendingPathComponent("pod.yaml")
+        try """
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata: {name: compute}
+        spec:
+          hard: {pods: "3", requests.cpu: "1", limits.memory: 2Gi}
+        ---
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata: {name: best-effort}
+        spec:
+          hard: {pods: "2"}
+          scopes: [BestEffort, NotTerminating]
+        ---
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: defaults}
+        spec:
+          limits:
+          - {type: Container, max: {cpu: "2"}, min: {cpu: 50m}, default: {cpu: 500m}, defaultRequest: {cpu: 100m}}
+          - {type: Pod, max: {memory: 1Gi}}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers: [{name: app, image: nginx, resources: {limits: {memory: 256Mi}}}]
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: Pod\nmetadata: {name: extra}\nspec:\n  containers: [{name: app, image: nginx, resources: {limits: {memory: 64Mi}}}]\n"
+            .write(to: pod, atomically: true, encoding: .utf8)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        XCTAssertEqual(try kubectl(["apply", "-f", file.path], kubeconfig: server.kubeconfig).status, 0)
+        let refused = try kubectl(["apply", "-f", pod.path], kubeconfig: server.kubeconfig)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.err, "Error from server (Forbidden): error when creating \"\(pod.path)\": pods \"extra\" is forbidden: "
+                       + "exceeded quota: compute, requested: pods=1, used: pods=3, limited: pods=3\n")
+        let views = [["describe", "quota"], ["describe", "limits"], ["describe", "namespace", "default"], ["get", "quota"], ["get", "limits"]]
+        var theirs: [[String]: String] = [:]
+        for arguments in views { theirs[arguments] = try kubectl(arguments, kubeconfig: server.kubeconfig).out }
+        XCTAssertEqual(server.stop().status, 0)
+        XCTAssertTrue(theirs[["describe", "quota"]]?.contains("requests.cpu   300m   1\n") ?? false, theirs[["describe", "quota"]] ?? "")
+        for arguments in views {
+            XCTAssertEqual(try RolloutRun.run(arguments + ["--state", state]).stdout, theirs[arguments], arguments.joined(separator: " "))
+        }
+    }
+
     /// `configured` or `unchanged`, as kubectl decides it: by whether its patch is `{}`, not
     /// whether the object changes — a quantity written `0.5` (stored `500m`) and `1024Mi`
     /// (`1Gi`) make kubectl say `configured` at every apply, though nothing changes; a client dry

@@ -799,7 +799,7 @@ public struct Describer {
             w.add(0, "Resource Quotas")
             for quota in quotas {
                 w.add(1, "Name:", quota.name)
-                quotaScopes(quota, level: 1, selector: false, &w)
+                quotaScopes(quota, level: 1, &w)
                 quotaTable(quota, level: 1, rule: "---", &w)
             }
         }
@@ -819,26 +819,20 @@ public struct Describer {
     private func resourceQuota(_ r: Resource, _ w: inout Lines) {
         w.add(0, "Name:", r.name)
         w.add(0, "Namespace:", r.namespace ?? "default")
-        quotaScopes(r, level: 0, selector: true, &w)
+        quotaScopes(r, level: 0, &w)
         quotaTable(r, level: 0, rule: "----", &w)
     }
 
-    /// A quota's scopes, sorted, each with its help text (`helpTextForResourceQuotaScope`), and
-    /// its scope selector's expressions (`%v %v %v`: a list as `[a b]`), sorted.
-    private func quotaScopes(_ r: Resource, level: Int, selector: Bool, _ w: inout Lines) {
+    /// A quota's scopes, sorted, each with its help text (`helpTextForResourceQuotaScope`):
+    /// ` * text` in describeQuota, `* text` one level in in DescribeResourceQuotas. (Neither
+    /// shows a `scopeSelector`.)
+    private func quotaScopes(_ r: Resource, level: Int, _ w: inout Lines) {
         let scopes = (r.value.at("spec", "scopes")?.arrayValue ?? []).compactMap(\.stringValue).sorted()
-        if !scopes.isEmpty {
-            w.add(level, "Scopes:", scopes.joined(separator: ", "))
-            for scope in scopes {
-                guard let help = Self.quotaScopeHelp[scope] else { continue }
-                w.add(level, " * \(help)")
-            }
-        }
-        if selector, let expressions = r.value.at("spec", "scopeSelector", "matchExpressions")?.arrayValue {
-            let shown = expressions.map { e in
-                "\(e["scopeName"]?.stringValue ?? "") \(e["operator"]?.stringValue ?? "") [\((e["values"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: " "))]"
-            }.sorted()
-            w.add(level, "Scope Selector:", shown.joined(separator: ", "))
+        guard !scopes.isEmpty else { return }
+        w.add(level, "Scopes:", scopes.joined(separator: ", "))
+        for scope in scopes {
+            guard let help = Self.quotaScopeHelp[scope] else { continue }
+            w.add(level, (level == 0 ? " * " : "* ") + help)
         }
     }
 
