@@ -321,4 +321,49 @@ final class ResourceQuotaTests: XCTestCase {
         XCTAssertTrue(events.contains("FailedCreate 1: Error creating: pods \"agent-"), events)
         XCTAssertTrue(events.contains("\" is forbidden: exceeded quota: two, requested: pods=1, used: pods=2, limited: pods=2\n"), events)
     }
+
+    /// ValidateResourceQuota and ValidateLimitRange (`pkg/apis/core/validation/validation.go`:
+    /// ValidateResourceQuotaResourceName, ValidateResourceQuantityValue,
+    /// validateResourceQuotaScopes, validateLimitRangeTypeName, validateContainerResourceName),
+    /// on the defaulted LimitRange: what the API server refuses is refused.
+    func testQuotaAndLimitRangeValidation() throws {
+        let cases: [(yaml: String, errors: [String])] = [
+            ("kind: ResourceQuota\nmetadata: {name: q}\nspec:\n  hard: {pods: \"10\", requests.cpu: 1500m, count/deployments.apps: \"2\", requests.nvidia.com/gpu: \"1\"}\n", []),
+            ("kind: ResourceQuota\nmetadata: {name: q}\nspec:\n  hard: {pods: 1500m, memory: -1Gi, request.cpu: \"1\"}\n", [
+                "spec.hard.memory: Invalid value: \"-1Gi\": must be greater than or equal to 0",
+                "spec.hard.pods: Invalid value: \"1500m\": must be an integer",
+                "spec.hard[request.cpu]: Invalid value: \"request.cpu\": must be a standard resource type or fully qualified",
+                "spec.hard[request.cpu]: Invalid value: \"request.cpu\": must be a standard resource for quota",
+            ]),
+            ("kind: ResourceQuota\nmetadata: {name: q}\nspec:\n  hard: {pods: \"1\", requests.cpu: \"1\"}\n  scopes: [BestEffort, NotBestEffort, Sometimes]\n", [
+                "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"BestEffort\", \"NotBestEffort\", \"Sometimes\"}: unsupported scope applied to resource",
+                "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"BestEffort\", \"NotBestEffort\", \"Sometimes\"}: unsupported scope",
+                "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"BestEffort\", \"NotBestEffort\", \"Sometimes\"}: conflicting scopes",
+            ]),
+            ("kind: LimitRange\nmetadata: {name: l}\nspec:\n  limits:\n  - {type: Container, max: {cpu: \"2\"}, min: {cpu: 100m}, maxLimitRequestRatio: {cpu: \"4\"}}\n  - {type: PersistentVolumeClaim, max: {storage: 10Gi}}\n", []),
+            // max 1 with min 2: default and defaultRequest come from max (1), below min.
+            ("kind: LimitRange\nmetadata: {name: l}\nspec:\n  limits:\n  - {type: Container, max: {cpu: \"1\"}, min: {cpu: \"2\"}}\n", [
+                "spec.limits[0].min.cpu: Invalid value: \"2\": min value 2 is greater than max value 1",
+                "spec.limits[0].defaultRequest.cpu: Invalid value: \"1\": min value 2 is greater than default request value 1",
+                "spec.limits[0].default.cpu: Invalid value: \"2\": min value 2 is greater than default value 1",
+            ]),
+            ("kind: LimitRange\nmetadata: {name: l}\nspec:\n  limits:\n  - {type: Pod, default: {cpu: \"1\"}, maxLimitRequestRatio: {memory: 500m}}\n  - {type: Pod}\n  - {type: Node}\n  - {type: PersistentVolumeClaim}\n", [
+                "spec.limits[0].default: Forbidden: may not be specified when `type` is 'Pod'",
+                "spec.limits[0].maxLimitRequestRatio.memory: Invalid value: \"500m\": ratio 500m is less than 1",
+                "spec.limits[1].type: Duplicate value: \"Pod\"",
+                "spec.limits[2].type: Invalid value: \"Node\": must be a standard limit type or fully qualified",
+                "spec.limits[3].limits: Required value: either minimum or maximum storage value is required, but neither was provided",
+            ]),
+            ("kind: LimitRange\nmetadata: {name: l}\nspec:\n  limits:\n  - {type: Container, min: {cpu: \"1\"}, max: {cpu: \"2\"}, maxLimitRequestRatio: {cpu: \"3\"}}\n", [
+                "spec.limits[0].maxLimitRequestRatio.cpu: Invalid value: \"3\": ratio 3 is greater than max/min = 2.000000",
+            ]),
+        ]
+        for c in cases {
+            let document = try XCTUnwrap(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(("apiVersion: v1\n" + c.yaml).utf8))]).documents.first)
+            var resource = Resource(document.value.objectValue ?? Object())
+            Defaults.apply(to: &resource)
+            let errors = ObjectValidation.validate(resource, file: "t.yaml")?.errors.map { "\($0.path): \($0.message)" } ?? []
+            XCTAssertEqual(errors, c.errors, c.yaml)
+        }
+    }
 }

@@ -41,6 +41,10 @@ public enum ObjectValidation {
             _ = Namespace(resource, reader: &reader)
         case ("scheduling.k8s.io", "PriorityClass"):
             validatePriorityClass(resource, reader: &reader)
+        case ("", "ResourceQuota"):
+            validateResourceQuota(resource, reader: &reader)
+        case ("", "LimitRange"):
+            validateLimitRange(resource, reader: &reader)
         case ("", "ConfigMap"):
             _ = reader.stringMap(resource.object["data"], FieldPath("data"))
             SizeLimits.validateData(resource, reader: &reader)
