@@ -107,7 +107,7 @@ public enum ReplicaSetController {
             changed = true
         }
         // A sync without error forgets the ReplicaSet's failures (processNextWorkItem: Forget).
-        if manageError == nil { c.workloadFailures[uid] = nil }
+        if manageError == nil, !c.workloadFailures.isEmpty { c.workloadFailures[uid] = nil }
         // Status, as replica_set_utils.go computes it: from the counts, and with a
         // minReadySeconds from one pass over the pods (availability moves with time then).
         let now = c.now
