@@ -366,4 +366,45 @@ final class ResourceQuotaTests: XCTestCase {
             XCTAssertEqual(errors, c.errors, c.yaml)
         }
     }
+
+    /// The object count evaluators (`count/<resource>[.<group>]`, the legacy names), the service
+    /// evaluator (`pkg/quota/v1/evaluator/core/services.go` Usage: node ports of NodePort and
+    /// LoadBalancer Services, a LoadBalancer's own count) and the claim evaluator's storage,
+    /// checked on create — and on a Service's or claim's update, charged the difference.
+    func testObjectQuotas() {
+        func resource(_ json: String) -> Resource { Resource(object(json)) }
+        let nodePort = resource(#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"np","namespace":"default"},"spec":{"type":"NodePort","ports":[{"port":80},{"port":443}]}}"#)
+        let balancer = resource(#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"np","namespace":"default"},"spec":{"type":"LoadBalancer","allocateLoadBalancerNodePorts":false,"ports":[{"port":80,"nodePort":30080},{"port":443}]}}"#)
+        let claim = resource(#"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"data","namespace":"default"},"spec":{"storageClassName":"fast","resources":{"requests":{"storage":"10Gi"}}}}"#)
+        let deployment = resource(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"}}"#)
+        func shown(_ usage: QuotaAmounts) -> [String] { usage.names.map { "\($0)=\(usage[$0]!.text)" } }
+        XCTAssertEqual(shown(ResourceQuotas.objectUsage(nodePort)), ["count/services=1", "services=1", "services.loadbalancers=0", "services.nodeports=2"])
+        XCTAssertEqual(shown(ResourceQuotas.objectUsage(balancer)), ["count/services=1", "services=1", "services.loadbalancers=1", "services.nodeports=1"])
+        XCTAssertEqual(shown(ResourceQuotas.objectUsage(claim)), [
+            "count/persistentvolumeclaims=1", "fast.storageclass.storage.k8s.io/persistentvolumeclaims=1", "fast.storageclass.storage.k8s.io/requests.storage=10Gi",
+            "persistentvolumeclaims=1", "requests.storage=10Gi",
+        ])
+        XCTAssertEqual(shown(ResourceQuotas.objectUsage(deployment)), ["count/deployments.apps=1"])
+        let quota = quotas(#"{"kind":"ResourceQuota","apiVersion":"v1","metadata":{"name":"objects","namespace":"default"},"spec":{"hard":{"services.loadbalancers":"0","services.nodeports":"2","count/deployments.apps":"1","requests.storage":"5Gi"}}}"#,
+                           #"{"kind":"ResourceQuota","apiVersion":"v1","metadata":{"name":"scoped","namespace":"default"},"spec":{"hard":{"pods":"0"},"scopes":["BestEffort"]}}"#)
+        func check(_ object: Resource, old: Resource? = nil, stored: [Resource]) -> String? {
+            ResourceQuotas.admit(object: object, old: old, quotas: quota, used: ResourceQuotas.objectsUsage(of: quota, objects: stored)).refusal
+        }
+        XCTAssertNil(check(nodePort, stored: []))
+        XCTAssertEqual(check(nodePort, stored: [nodePort]), "exceeded quota: objects, requested: services.nodeports=2, used: services.nodeports=2, limited: services.nodeports=2")
+        // A NodePort Service made a LoadBalancer: its load balancer is charged, its node ports are not again.
+        XCTAssertEqual(check(balancer, old: nodePort, stored: [nodePort]),
+                       "exceeded quota: objects, requested: services.loadbalancers=1, used: services.loadbalancers=0, limited: services.loadbalancers=0")
+        XCTAssertEqual(check(claim, stored: []), "exceeded quota: objects, requested: requests.storage=10Gi, used: requests.storage=0, limited: requests.storage=5Gi")
+        XCTAssertNil(check(deployment, stored: []))
+        XCTAssertEqual(check(deployment, stored: [deployment]), "exceeded quota: objects, requested: count/deployments.apps=1, used: count/deployments.apps=1, limited: count/deployments.apps=1")
+        // The generic evaluators handle creates only: a Deployment's update is not charged.
+        XCTAssertNil(check(deployment, old: deployment, stored: [deployment]))
+        let usage = ResourceQuotas.objectsUsage(of: quota, objects: [nodePort, deployment, claim])
+        XCTAssertEqual(shown(usage[0]), ["count/deployments.apps=1", "requests.storage=10Gi", "services.loadbalancers=0", "services.nodeports=2"])
+        XCTAssertTrue(usage[1].isEmpty, "a scoped quota counts pods only")
+        XCTAssertEqual(ResourceQuotas.countedTypes(["services.nodeports", "count/deployments.apps", "count/widgets.example.com", "pods", "count/pods"],
+                                                   among: [ResourceType.forObject(apiVersion: "example.com/v1", kind: "Widget")]).map(\.kind),
+                       ["Service", "Deployment", "Widget"])
+    }
 }

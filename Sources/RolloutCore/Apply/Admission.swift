@@ -53,6 +53,24 @@ public enum Admission {
             merged.object["status"] = .object(Object(["phase": .string("Pending"),
                                                       "qosClass": .string(AppBehaviour(template: .object(Object(["spec": .object(spec)]))).qosClass)]))
         }
+        // ResourceQuota's admission of any other namespaced object it counts, against the
+        // stored objects of its kind in its namespace.
+        if merged.kind != "Pod" || !merged.type.group.isEmpty, merged.type.namespaced, problems.isEmpty {
+            let namespace = merged.namespace ?? "default"
+            let quotas = ResourceQuotas(stored: try store.list(ResourceQuotas.type, namespace: namespace)).quotas(in: namespace)
+            if !quotas.isEmpty, ResourceQuotas.countedTypes(quotas.flatMap { $0.hard.names }, among: [merged.type]).contains(merged.type) {
+                let stored = try store.list(merged.type, namespace: namespace).filter { $0.name != merged.name }
+                let used = ResourceQuotas.objectsUsage(of: quotas, objects: stored + (live.map { [$0] } ?? []))
+                if let refusal = ResourceQuotas.admit(object: merged, old: live, quotas: quotas, used: used).refusal {
+                    var error = ValidationError(file: source, object: merged.qualifiedName, errors: [
+                        FieldError(FieldPath("metadata.name"), "\(merged.type.qualifiedPlural) \"\(merged.name)\" is forbidden: \(refusal)",
+                                   location: FieldPath("metadata.name").location(in: root)),
+                    ])
+                    error.isForbidden = true
+                    problems.append(error)
+                }
+            }
+        }
         if merged.kind == PriorityClasses.type.kind, merged.type.group == PriorityClasses.type.group,
            let forbidden = try PriorityClasses(store: store).admitClass(merged) {
             var error = ValidationError(file: source, object: merged.qualifiedName, errors: [

@@ -166,9 +166,36 @@ public struct ResourceQuotas: Sendable {
             }
             interesting.append(i)
         }
-        guard !interesting.isEmpty else { return (nil, used) }
         // A new pod is charged in full (PodUsageFunc: not terminal, not being deleted).
-        let input = PodQuota.usage(spec: spec, charged: true).removingZeros()
+        return charge(PodQuota.usage(spec: spec, charged: true), to: interesting, of: quotas, used: used)
+    }
+
+    /// `checkRequest` of another object's create — or an update of a Service or a claim, the
+    /// evaluators that handle updates, charged the difference (`SubtractWithNonNegativeResult`)
+    /// — against the quotas that count it: those without scopes (`MatchesNoScopeFunc`) that
+    /// track one of its resources.
+    static func admit(object: Resource, old: Resource?, quotas: [Quota], used: [QuotaAmounts]) -> (refusal: String?, used: [QuotaAmounts]) {
+        if old != nil && !(object.type.group.isEmpty && ["Service", "PersistentVolumeClaim"].contains(object.kind)) { return (nil, used) }
+        var input = objectUsage(object)
+        if let old {
+            let before = objectUsage(old)
+            var delta = QuotaAmounts()
+            for name in input.names {
+                guard let now = input[name] else { continue }
+                delta[name] = QuotaAmounts.Amount(milli: max(0, now.milli - (before[name]?.milli ?? 0)), format: now.format)
+            }
+            input = delta
+        }
+        let tracked = Set(input.names)
+        let interesting = quotas.indices.filter { quotas[$0].scopes.isEmpty && quotas[$0].hard.names.contains(where: tracked.contains) }
+        return charge(input, to: interesting, of: quotas, used: used)
+    }
+
+    /// The end of checkRequest: the request's non-zero usage against each interesting quota's
+    /// hard amounts — the first quota exceeded refuses it, naming each resource it exceeds.
+    private static func charge(_ usage: QuotaAmounts, to interesting: [Int], of quotas: [Quota], used: [QuotaAmounts]) -> (refusal: String?, used: [QuotaAmounts]) {
+        guard !interesting.isEmpty else { return (nil, used) }
+        let input = usage.removingZeros()
         guard !input.isEmpty else { return (nil, used) }
         var result = used
         for i in interesting {
@@ -189,6 +216,93 @@ public struct ResourceQuotas: Sendable {
             if i < result.count { result[i] = newUsage }
         }
         return (nil, result)
+    }
+}
+
+extension ResourceQuotas {
+    /// The quota names that count objects of a core kind besides `count/…` (the legacy
+    /// object count names, and the service and claim evaluators' resources).
+    static let legacyNames: [String: String] = [
+        "services": "Service", "services.loadbalancers": "Service", "services.nodeports": "Service", "configmaps": "ConfigMap", "secrets": "Secret",
+        "replicationcontrollers": "ReplicationController", "resourcequotas": "ResourceQuota", "persistentvolumeclaims": "PersistentVolumeClaim",
+        "requests.storage": "PersistentVolumeClaim",
+    ]
+
+    /// What one object counts (the object count evaluators, `count/<resource>[.<group>]` and a
+    /// legacy name; the service evaluator's node ports and load balancers; the claim
+    /// evaluator's storage, overall and per StorageClass).
+    static func objectUsage(_ object: Resource) -> QuotaAmounts {
+        var usage = QuotaAmounts()
+        let type = object.type
+        usage["count/" + type.qualifiedPlural] = QuotaAmounts.one
+        guard type.group.isEmpty else { return usage }
+        switch type.kind {
+        case "Service":
+            usage["services"] = QuotaAmounts.one
+            let spec = object.object["spec"]
+            let ports = spec?["ports"]?.arrayValue ?? []
+            usage["services.loadbalancers"] = QuotaAmounts.zero
+            usage["services.nodeports"] = QuotaAmounts.zero
+            switch spec?["type"]?.stringValue {
+            case "NodePort": usage["services.nodeports"] = QuotaAmounts.Amount(milli: ports.count * 1000, format: .decimalSI)
+            case "LoadBalancer":
+                usage["services.loadbalancers"] = QuotaAmounts.one
+                // Without node ports allocated, those the ports name still count.
+                let counted = spec?["allocateLoadBalancerNodePorts"] == .bool(false) ? ports.filter { ($0["nodePort"]?.intValue ?? 0) != 0 }.count : ports.count
+                usage["services.nodeports"] = QuotaAmounts.Amount(milli: counted * 1000, format: .decimalSI)
+            default: break
+            }
+        case "ConfigMap": usage["configmaps"] = QuotaAmounts.one
+        case "Secret": usage["secrets"] = QuotaAmounts.one
+        case "ReplicationController": usage["replicationcontrollers"] = QuotaAmounts.one
+        case "ResourceQuota": usage["resourcequotas"] = QuotaAmounts.one
+        case "PersistentVolumeClaim":
+            usage["persistentvolumeclaims"] = QuotaAmounts.one
+            let storage = object.object["spec"]?["resources"]?["requests"]?["storage"]
+            let amount = (storage?.stringValue ?? storage?.intValue.map(String.init)).flatMap(QuotaAmounts.amount)
+            if let amount { usage["requests.storage"] = amount }
+            if let storageClass = object.object["spec"]?["storageClassName"]?.stringValue, !storageClass.isEmpty {
+                usage["\(storageClass).storageclass.storage.k8s.io/persistentvolumeclaims"] = QuotaAmounts.one
+                if let amount { usage["\(storageClass).storageclass.storage.k8s.io/requests.storage"] = amount }
+            }
+        default: break
+        }
+        return usage
+    }
+
+    /// The kinds whose objects the quota resources `names` count (pods are the pod
+    /// evaluator's): by legacy name, by `count/<resource>[.<group>]` among `types`, and
+    /// claims for a StorageClass's names.
+    static func countedTypes(_ names: [String], among types: [ResourceType]) -> [ResourceType] {
+        var found: [ResourceType] = []
+        func add(_ type: ResourceType) { if !found.contains(type) { found.append(type) } }
+        let core = { (kind: String) in ResourceType.builtIn.first { $0.group.isEmpty && $0.kind == kind } }
+        for name in names {
+            if let kind = legacyNames[name], let type = core(kind) {
+                add(type)
+            } else if name.hasSuffix(".storageclass.storage.k8s.io/persistentvolumeclaims") || name.hasSuffix(".storageclass.storage.k8s.io/requests.storage"),
+                      let type = core("PersistentVolumeClaim") {
+                add(type)
+            } else if name.hasPrefix("count/") {
+                let resource = String(name.dropFirst("count/".count))
+                if let type = (ResourceType.builtIn + types).first(where: { $0.qualifiedPlural == resource }), !(type.group.isEmpty && type.kind == "Pod") { add(type) }
+            }
+        }
+        return found
+    }
+
+    /// Each quota's usage of the objects it counts, from every object in the namespace of the
+    /// kinds it counts (`countedTypes`); scoped quotas count pods only.
+    static func objectsUsage(of quotas: [Quota], objects: [Resource]) -> [QuotaAmounts] {
+        let usages = objects.map(objectUsage)
+        return quotas.map { quota in
+            var used = QuotaAmounts()
+            guard quota.scopes.isEmpty else { return used }
+            let tracked = quota.hard.names.filter { !PodQuota.podResources.contains($0) && !PodQuota.matchingResources([$0]).contains($0) }
+            for name in tracked { used[name] = QuotaAmounts.zero }
+            for usage in usages { used.add(usage.masked(tracked)) }
+            return used
+        }
     }
 }
 

@@ -7,8 +7,9 @@
 /// Upstream recalculates after the events that free quota (a pod deleted or finished) and every
 /// five minutes; here usage is read from the pods whenever it is needed, which is the same but
 /// for a pod stuck terminating past twice its grace period: it stops counting at that instant
-/// rather than at the next full resync. Object-count quotas (`services`, `configmaps`,
-/// `count/deployments.apps`, …) are shown as `0` used: only pods are counted.
+/// rather than at the next full resync. Objects other than pods count as loaded (their
+/// number does not change while the controllers run), but for the claims and ReplicaSets the
+/// controllers make.
 enum ResourceQuotaController {
     /// Writes each quota's status where it moved.
     static func sync(in c: Cluster) -> Bool {
@@ -43,9 +44,20 @@ enum ResourceQuotaController {
     /// pod resource it tracks, from zero, summed over the pods its scopes match, in uid order.
     static func usage(of quotas: [ResourceQuotas.Quota], namespace: String, in c: Cluster) -> [QuotaAmounts] {
         let pods = c.pods.values.filter { !$0.gone && $0.namespace == namespace }.sorted { $0.uid < $1.uid }
-        return ResourceQuotas.usage(of: quotas, pods: pods.map { pod in
+        var used = ResourceQuotas.usage(of: quotas, pods: pods.map { pod in
             (pod.template["spec"]?.objectValue ?? Object(), PodQuota.charged(deletion: pod.deletion, grace: pod.behaviour.terminationGracePeriodSeconds, now: c.now))
         })
+        // Other objects: as loaded, but the claims and ReplicaSets the controllers make.
+        var objects = c.quotaCountedObjects[namespace] ?? []
+        objects += c.claims.values.filter { ($0.namespace ?? "default") == namespace }.sorted { $0.name < $1.name }
+        if quotas.contains(where: { $0.hard["count/replicasets.apps"] != nil }) {
+            let sets = c.replicaSets.values.filter { !$0.deleted && $0.namespace == namespace }
+            objects += sets.map { _ in Resource(Object(["apiVersion": .string("apps/v1"), "kind": .string("ReplicaSet")])) }
+        }
+        for (i, counted) in ResourceQuotas.objectsUsage(of: quotas, objects: objects).enumerated() where i < used.count {
+            for name in counted.names { used[i][name] = counted[name] }
+        }
+        return used
     }
 }
 

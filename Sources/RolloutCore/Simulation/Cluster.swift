@@ -241,6 +241,9 @@ public final class Cluster {
     var quotaObjects: [ObjectKey: Resource] = [:]
     var dirtyQuotas: Set<ObjectKey> = []
     var limitRanges = LimitRanges()
+    /// By namespace, the objects its quotas count that no controller makes (ConfigMaps,
+    /// Services, `count/…` kinds), as loaded.
+    var quotaCountedObjects: [String: [Resource]] = [:]
     /// Failed syncs of each workload (by uid) since its last good one: its rate-limited
     /// requeue's backoff (`requeueRateLimited`).
     var workloadFailures: [String: Int] = [:]
@@ -438,6 +441,13 @@ public final class Cluster {
         let quotas = try list(ResourceQuotas.type)
         resourceQuotas = ResourceQuotas(stored: quotas)
         for q in quotas { quotaObjects[q.key] = q }
+        for namespace in resourceQuotas.namespaces {
+            let names = Set(resourceQuotas.quotas(in: namespace).flatMap { $0.hard.names }).sorted()
+            for type in ResourceQuotas.countedTypes(names, among: store.storedTypes)
+            where !(type.group.isEmpty && type.kind == "PersistentVolumeClaim") && !(type.group == "apps" && type.kind == "ReplicaSet") {
+                quotaCountedObjects[namespace, default: []] += try store.list(type, namespace: namespace)
+            }
+        }
         for slice in try list(EndpointSliceController.type) {
             guard let service = slice.labels[EndpointSliceController.serviceNameLabel] else { continue }
             endpointSlices[ObjectKey(type: Self.endpointsType.storageKey, namespace: slice.namespace ?? "default", name: service), default: []].append(slice)
