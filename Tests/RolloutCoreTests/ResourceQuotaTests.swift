@@ -312,7 +312,11 @@ final class ResourceQuotaTests: XCTestCase {
               containers: [{name: a, image: agent:1}]
 
         """
-        let applied = try run("apply", "-f", try write(manifests, "all.yaml", in: directory), "--wait", "--timeout", "20s", state: state)
+        let file = try write(manifests, "all.yaml", in: directory)
+        let plan = try run("plan", "-f", file, "--baseline-state", state, state: state)
+        XCTAssertTrue(plan.stdout.contains("error[quota-exceeded] statefulset.apps/db: spec.template.spec: the API server refused pods during the rollout: pods \"db-1\" is forbidden: exceeded quota: two"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("error[quota-exceeded] daemonset.apps/agent: spec.template.spec: the API server refused pods during the rollout: pods \"agent-"), plan.stdout)
+        let applied = try run("apply", "-f", file, "--wait", "--timeout", "20s", state: state)
         XCTAssertEqual(applied.status, 1, applied.stdout)
         XCTAssertEqual(try run("get", "pods", "-o", "name", state: state).stdout.split(separator: "\n").count, 2)
         let events = try run("get", "events", "-o", "jsonpath={range .items[*]}{.reason} {.count}: {.message}{\"\\n\"}{end}", state: state).stdout

@@ -223,13 +223,19 @@ public enum Planner {
         // surge, a quota that needs requests every container does not set, a LimitRange's
         // bounds (the ReplicaSet's FailedCreate).
         for key in keys {
-            guard let resource = cluster.deployments[key],
-                  let refusal = cluster.replicaSets(ownedBy: resource.uid).sorted(by: { $0.uid < $1.uid }).lazy.compactMap({ cluster.admissionRefusals[$0.uid] }).first
+            // A Deployment's through its ReplicaSets; a StatefulSet's or DaemonSet's its own.
+            let workload = cluster.deployments[key] ?? cluster.statefulSets[key] ?? cluster.daemonSets[key]
+            guard let resource = workload,
+                  let refusal = resource.kind == "Deployment"
+                    ? cluster.replicaSets(ownedBy: resource.uid).sorted(by: { $0.uid < $1.uid }).lazy.compactMap({ cluster.admissionRefusals[$0.uid] }).first
+                    : cluster.admissionRefusals[resource.uid]
             else { continue }
-            let document = documents.first { $0.value["metadata"]?["name"]?.stringValue == key.name && $0.value["kind"]?.stringValue == "Deployment" }
+            let document = documents.first { $0.value["metadata"]?["name"]?.stringValue == key.name && $0.value["kind"]?.stringValue == resource.kind }
             let (code, path, fix): (String, FieldPath, String) =
-                refusal.contains("exceeded quota:") ? ("quota-exceeded", FieldPath("spec.strategy"),
+                refusal.contains("exceeded quota:") && resource.kind == "Deployment" ? ("quota-exceeded", FieldPath("spec.strategy"),
                     "give the ResourceQuota room for the surge (replicas + maxSurge pods and their requests), or roll with maxSurge: 0 and maxUnavailable: 1")
+                : refusal.contains("exceeded quota:") ? ("quota-exceeded", FieldPath("spec.template.spec"),
+                    "give the ResourceQuota room for every pod of the rollout (and the surge, if any)")
                 : refusal.contains("failed quota:") ? ("quota-needs-resources", FieldPath("spec.template.spec.containers[0].resources"),
                     "set the requests and limits the quota tracks on every container, or give the namespace a LimitRange with defaults")
                 : ("limit-range", FieldPath("spec.template.spec.containers[0].resources"),

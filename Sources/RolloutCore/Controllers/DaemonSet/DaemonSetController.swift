@@ -264,6 +264,7 @@ struct DaemonSetSync {
                 c.record("Warning", reason: "FailedCreate", message: "Error creating: pods \"\(name)\" is forbidden: \(refusal)", kind: "DaemonSet",
                          name: resource.name, namespace: namespace, uid: resource.uid, component: DaemonSetController.component)
                 if !refused { c.requeueRateLimited(resource.uid, .daemonSet(uid: resource.uid)) }
+                if c.admissionRefusals[resource.uid] == nil { c.admissionRefusals[resource.uid] = "pods \"\(name)\" is forbidden: \(refusal)" }
                 refused = true
                 wrote = true
                 continue

@@ -53,6 +53,7 @@ enum StatefulPodControl {
             let message = "create Pod \(pod.name) in StatefulSet \(set.name) failed error: pods \"\(pod.name)\" is forbidden: \(refusal)"
             c.record("Warning", reason: "FailedCreate", message: message, kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
             c.requeueRateLimited(set.uid, .statefulSet(uid: set.uid))
+            if c.admissionRefusals[set.uid] == nil { c.admissionRefusals[set.uid] = "pods \"\(pod.name)\" is forbidden: \(refusal)" }
             return false
         }
         let refusal = forbidden.map { "pods \"\(pod.name)\" is forbidden: \($0)" }
