@@ -75,6 +75,9 @@ final class StateStoreTests: XCTestCase {
         try FileIO.writeUnnamed(Array("line\n".utf8), to: path)
         try FileIO.sync(path)
         XCTAssertEqual(try FileIO.read(path), Array("line\n".utf8))
+        // A leftover of the same name (a commit that stopped half-way) is replaced, not appended to.
+        try FileIO.writeUnnamed(Array("new\n".utf8), to: path)
+        XCTAssertEqual(try FileIO.read(path), Array("new\n".utf8))
         func failure(_ body: () throws(StoreError) -> Void) -> (path: String, reason: String)? {
             do throws(StoreError) { try body() } catch {
                 if case .io(let path, let reason) = error { return (path, reason) }

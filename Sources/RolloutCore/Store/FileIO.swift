@@ -157,8 +157,9 @@ public enum FileIO {
     /// never written through, as a rename over it would replace it; a writer killed before the
     /// manifest leaves a file no manifest names, which the next commit removes.
     static func writeUnnamed(_ bytes: [UInt8], to path: String) throws(StoreError) {
-        unlink(path)
-        let fd = try created(path, O_EXCL, holding: bytes, for: path)
+        // (Names are almost always new: a leftover of the same name — a commit that stopped
+        // half-way — is removed when the create finds one, not looked for before each file.)
+        let fd = try created(path, O_EXCL, holding: bytes, for: path, replacingLeftover: true)
         startWriteback(fd)
         close(fd)
     }
@@ -201,8 +202,12 @@ public enum FileIO {
     /// `file` made (mode 0600, no link followed, `flag`: `O_TRUNC` or `O_EXCL`) and `bytes`
     /// written to it, still open; on failure closed and removed, the write's error naming
     /// `path` (the file it stands for).
-    private static func created(_ file: String, _ flag: Int32, holding bytes: [UInt8], for path: String) throws(StoreError) -> Int32 {
-        let fd = open(file, O_WRONLY | O_CREAT | flag | O_CLOEXEC | O_NOFOLLOW, 0o600)
+    private static func created(_ file: String, _ flag: Int32, holding bytes: [UInt8], for path: String, replacingLeftover: Bool = false) throws(StoreError) -> Int32 {
+        var fd = open(file, O_WRONLY | O_CREAT | flag | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if fd < 0 && errno == EEXIST && replacingLeftover {
+            unlink(file)
+            fd = open(file, O_WRONLY | O_CREAT | flag | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        }
         guard fd >= 0 else { throw .io(path: file, reason: "cannot create: \(systemError())") }
         var offset = 0
         while offset < bytes.count {
