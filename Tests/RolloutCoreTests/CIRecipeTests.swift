@@ -78,7 +78,7 @@ final class CIRecipeTests: XCTestCase {
         let root = Corpus.packageRoot.path
         let production = repository.appendingPathComponent("production").path
         XCTAssertEqual(try RolloutRun.run(["apply", "-f", root + "/examples/manifests/web-api.yaml", "--wait", "--state", production]).status, 0)
-        let dump = try RolloutRun.run(["get", "deploy,rs,pods,svc,endpoints,endpointslices,cm,secret,ing,ingressclass,pdb,quota,limits,nodes,namespaces", "-A", "-o", "yaml", "--state", production])
+        let dump = try RolloutRun.run(["get", "deploy,rs,pods,svc,endpoints,endpointslices,cm,secret,sa,ing,ingressclass,pdb,quota,limits,nodes,namespaces", "-A", "-o", "yaml", "--state", production])
         XCTAssertEqual(dump.status, 0, dump.stderr)
         try dump.stdout.write(to: repository.appendingPathComponent("production.yaml"), atomically: true, encoding: .utf8)
         try shell("mkdir k8s && sed 's/web-api:1.4.2/web-api:1.5.0/' \(root)/examples/manifests/web-api.yaml > k8s/web-api.yaml")

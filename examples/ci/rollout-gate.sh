@@ -11,7 +11,7 @@
 # ROLLOUT_SRC with `swift build -c release`); ROLLOUT_SUMMARY, where the Markdown report goes
 # (default rollout-summary.md; also appended to $GITHUB_STEP_SUMMARY when that is set);
 # ROLLOUT_BASELINE_DUMP, a file of production's objects as
-#   kubectl get deploy,rs,pods,svc,endpoints,endpointslices,cm,secret,ing,ingressclass,pdb,quota,limits,nodes,namespaces -A -o yaml
+#   kubectl get deploy,rs,pods,svc,endpoints,endpointslices,cm,secret,sa,ing,ingressclass,pdb,quota,limits,nodes,namespaces -A -o yaml
 # prints it: then the baseline is that state, imported (rollout cluster import), instead of the
 # base revision's manifests.
 # Exit: 0 safe, 1 downtime or a failed rollout, 3 a hazard, 2 bad input.

@@ -18,8 +18,11 @@ public enum Admission {
             Allocation.patchAllocatedValues(&merged, old: live, store: store)
         }
         if live == nil, merged.kind == "Pod", merged.type.group.isEmpty, var spec = merged.object["spec"]?.objectValue {
-            if let forbidden = try PriorityClasses(store: store).admit(&spec) {
-                let path = FieldPath("spec.priorityClassName")
+            // The ServiceAccount plugin's lookup, then Priority's (their order in the API server).
+            let account = try ServiceAccounts(store: store).admit(spec, namespace: merged.namespace ?? "default")
+            let classes = try PriorityClasses(store: store)
+            if let forbidden = account ?? classes.admit(&spec) {
+                let path = FieldPath(account != nil ? "spec.serviceAccountName" : "spec.priorityClassName")
                 var error = ValidationError(file: source, object: merged.qualifiedName, errors: [
                     FieldError(path, "pods \"\(merged.name)\" is forbidden: \(forbidden)", location: path.location(in: root)),
                 ])

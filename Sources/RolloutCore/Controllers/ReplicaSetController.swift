@@ -42,9 +42,18 @@ public enum ReplicaSetController {
             // creation fails with FailedCreate, instead of exhausting the machine.
             let room = max(0, c.podLimit - c.podsHeld)
             if let forbidden = template(for: rs, in: c).forbidden {
-                // slowStartBatch stops at the first refusal; nothing in the simulation changes
-                // the classes (an apply loads them again and syncs every ReplicaSet).
+                // slowStartBatch stops at the first refusal (a mutating plugin's: the pod is
+                // named by its generateName), recorded at each sync — the recorder counts the
+                // repeats — and the sync is retried with the controller's back-off; what the
+                // refusal needs (an account, a class) comes with an apply, which loads the
+                // cluster again and syncs every ReplicaSet.
                 manageError = "pods \"\(rs.name)-\" is forbidden: \(forbidden)"
+                c.record("Warning", reason: "FailedCreate", message: "Error creating: pods \"\(rs.name)-\" is forbidden: \(forbidden)", kind: "ReplicaSet",
+                         name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
+                c.requeueRateLimited(rs.uid, .replicaSet(uid: rs.uid))
+                if c.admissionRefusals[rs.uid] == nil { c.admissionRefusals[rs.uid] = manageError }
+                refusedAlready = true
+                changed = true
             } else {
                 let made = template(for: rs, in: c)
                 var quota = QuotaSession(namespace: rs.namespace, in: c)
@@ -186,11 +195,11 @@ public enum ReplicaSetController {
         return pod
     }
 
-    /// `podTemplate(for:classes:limits:)`, made once per ReplicaSet and shared by its pods
+    /// `podTemplate(for:classes:limits:accounts:)`, made once per ReplicaSet and shared by its pods
     /// (`Cluster.podTemplates`), until the template changes.
     static func template(for rs: SimReplicaSet, in c: Cluster) -> Cluster.PodTemplate {
         if let kept = c.podTemplates[rs.uid], kept.source == rs.template { return kept }
-        let made = podTemplate(for: rs, classes: c.priorityClasses, limits: c.limitRanges)
+        let made = podTemplate(for: rs, classes: c.priorityClasses, limits: c.limitRanges, accounts: c.serviceAccounts)
         c.podTemplates[rs.uid] = made
         return made
     }
@@ -198,12 +207,13 @@ public enum ReplicaSetController {
     /// What each pod of `rs` starts from: its template's annotations and spec, admitted
     /// (`Defaults.podAdmission`, `PriorityClasses.admit`, the namespace's LimitRanges'
     /// defaults and limits), and its labels.
-    static func podTemplate(for rs: SimReplicaSet, classes: PriorityClasses, limits: LimitRanges) -> Cluster.PodTemplate {
+    static func podTemplate(for rs: SimReplicaSet, classes: PriorityClasses, limits: LimitRanges, accounts: ServiceAccounts) -> Cluster.PodTemplate {
         var template = Object()
         if let annotations = rs.template["metadata"]?["annotations"] { template["metadata"] = .object(Object(["annotations": annotations])) }
         var spec = rs.template["spec"]?.objectValue ?? Object()
         Defaults.podAdmission(&spec)
-        let forbidden = classes.admit(&spec)
+        // The mutating plugins in the API server's order: ServiceAccount before Priority.
+        let forbidden = accounts.admit(spec, namespace: rs.namespace) ?? classes.admit(&spec)
         template["spec"] = .object(spec)
         let before = template
         let limitRefusal = limits.admit(&template, namespace: rs.namespace)

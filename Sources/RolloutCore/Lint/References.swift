@@ -13,6 +13,10 @@ public struct KnownObjects: Sendable {
     var ingressClasses: [String: Bool] = [:]
     /// PriorityClasses' names.
     var priorityClasses: Set<String> = []
+    /// ServiceAccounts by `namespace/name`; whether the cluster holds any (an import without
+    /// them says nothing of what it has: `ServiceAccounts`).
+    var serviceAccounts: Set<String> = []
+    var clusterHasServiceAccounts = false
     /// Namespaces whose LimitRanges give containers default requests (`defaultRequest`, or
     /// what SetDefaults_LimitRangeItem makes it from `default`, `max` and `min`).
     var defaultedRequests: Set<String> = []
@@ -32,12 +36,13 @@ public struct KnownObjects: Sendable {
     public static let kinds: [(apiVersion: String, kind: String)] = [
         ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "PersistentVolumeClaim"), ("v1", "Service"), ("networking.k8s.io/v1", "IngressClass"),
         ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("v1", "Node"),
-        ("scheduling.k8s.io/v1", "PriorityClass"), ("v1", "LimitRange"),
+        ("scheduling.k8s.io/v1", "PriorityClass"), ("v1", "LimitRange"), ("v1", "ServiceAccount"),
     ]
 
     /// Adds a cluster's object (`add` for the manifests' own).
     public mutating func addFromCluster(_ resource: Resource) {
         hasCluster = true
+        if resource.kind == "ServiceAccount" && resource.type.group.isEmpty { clusterHasServiceAccounts = true }
         add(resource)
     }
 
@@ -65,6 +70,7 @@ public struct KnownObjects: Sendable {
             ingressClasses[resource.name] = resource.annotations[Ingress.defaultClassAnnotation] == "true"
         }
         if resource.kind == "PriorityClass" && resource.type.group == PriorityClasses.type.group { priorityClasses.insert(resource.name) }
+        if resource.kind == "ServiceAccount" && resource.type.group.isEmpty { serviceAccounts.insert("\(resource.namespace ?? "default")/\(resource.name)") }
         if resource.kind == "LimitRange" && resource.type.group.isEmpty {
             var limits = resource.object
             LimitRanges.setDefaults(&limits)
@@ -108,6 +114,16 @@ extension Linter {
             found.append(hazard("missing-reference", .warning, w.resource, w.document, podSpec / "priorityClassName",
                                 "its pods need PriorityClass \"\(name)\", which is neither in these manifests nor in the cluster: the API server forbids every pod (no PriorityClass with name \(name) was found), none is created and the rollout stalls",
                                 fix: "apply the PriorityClass with (or before) the Deployment, or name an existing class"))
+        }
+        // A ServiceAccount, checked against a cluster that holds them (accounts usually come
+        // from elsewhere than an app's manifests: without a cluster nothing is said).
+        let account = spec?["serviceAccountName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? spec?["serviceAccount"]?.stringValue ?? ""
+        if known.hasCluster, known.clusterHasServiceAccounts, !account.isEmpty, account != ServiceAccounts.defaultName,
+           !known.serviceAccounts.contains("\(namespace)/\(account)") {
+            let field = spec?["serviceAccountName"]?.stringValue.map { !$0.isEmpty } == true ? "serviceAccountName" : "serviceAccount"
+            found.append(hazard("missing-reference", .warning, w.resource, w.document, podSpec / field,
+                                "its pods need ServiceAccount \"\(account)\", which is neither in these manifests nor in the cluster: the API server forbids every pod (error looking up service account \(namespace)/\(account): serviceaccount \"\(account)\" not found), none is created and the rollout stalls",
+                                fix: "apply the ServiceAccount with (or before) the workload, or name an existing one"))
         }
         for field in ["initContainers", "containers"] {
             for (i, container) in (spec?[field]?.arrayValue ?? []).enumerated() {

@@ -230,6 +230,9 @@ public enum Planner {
                     ? cluster.replicaSets(ownedBy: resource.uid).sorted(by: { $0.uid < $1.uid }).lazy.compactMap({ cluster.admissionRefusals[$0.uid] }).first
                     : cluster.admissionRefusals[resource.uid]
             else { continue }
+            // (A missing ServiceAccount or PriorityClass is lint's `missing-reference`.)
+            guard refusal.contains("exceeded quota:") || refusal.contains("failed quota:") || refusal.contains(" usage per ")
+                    || refusal.contains("max limit to request ratio") else { continue }
             let document = documents.first { $0.value["metadata"]?["name"]?.stringValue == key.name && $0.value["kind"]?.stringValue == resource.kind }
             let (code, path, fix): (String, FieldPath, String) =
                 refusal.contains("exceeded quota:") && resource.kind == "Deployment" ? ("quota-exceeded", FieldPath("spec.strategy"),

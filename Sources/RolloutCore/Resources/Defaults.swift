@@ -171,6 +171,11 @@ public enum Defaults {
             }
             spec[field] = .array(containers)
         }
+        // Convert_v1_PodSpec_To_core_PodSpec: the deprecated `serviceAccount` names the account
+        // when `serviceAccountName` does not; then the ServiceAccount plugin's `default`.
+        if (spec["serviceAccountName"]?.stringValue ?? "").isEmpty, let deprecated = spec["serviceAccount"]?.stringValue, !deprecated.isEmpty {
+            spec["serviceAccountName"] = .string(deprecated)
+        }
         spec.setDefault("serviceAccountName", .string("default"))
         spec.setDefault("serviceAccount", spec["serviceAccountName"] ?? .string("default"))
         spec.setDefault("enableServiceLinks", .bool(true))

@@ -241,6 +241,7 @@ public final class Cluster {
     var quotaObjects: [ObjectKey: Resource] = [:]
     var dirtyQuotas: Set<ObjectKey> = []
     var limitRanges = LimitRanges()
+    var serviceAccounts = ServiceAccounts()
     /// By namespace, the objects its quotas count that no controller makes (ConfigMaps,
     /// Services, `count/…` kinds), as loaded.
     var quotaCountedObjects: [String: [Resource]] = [:]
@@ -343,6 +344,7 @@ public final class Cluster {
         defaultStorageClass = StorageAdmission.defaultClass(storageClasses)
         priorityClasses = try PriorityClasses(store: store)
         limitRanges = try LimitRanges(store: store)
+        serviceAccounts = try ServiceAccounts(store: store)
         for r in try list(Self.replicaSetType) {
             let rs = SimReplicaSet(loading: r)
             replicaSets[rs.uid] = rs
@@ -374,7 +376,7 @@ public final class Cluster {
         // Pods are the bulk: read a batch at a time, each pod on its own, on every core, where
         // its stored form is checked, turned into a SimPod and freed. Pods of one ReplicaSet
         // hold one copy of what they share, as new ones do.
-        for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs, classes: priorityClasses, limits: limitRanges) }
+        for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs, classes: priorityClasses, limits: limitRanges, accounts: serviceAccounts) }
         let inputs = ReadOnly((replicaSets: replicaSets, templates: podTemplates, memories: memories, now: now))
         // Room for twice the stored pods: a rollout of them all makes as many again (the gone
         // ones stay until saved), and growing there rehashes every uid, once per doubling.

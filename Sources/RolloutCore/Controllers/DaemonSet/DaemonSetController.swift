@@ -244,14 +244,16 @@ struct DaemonSetSync {
             affinity["nodeAffinity"] = .object(nodeAffinity)
             spec["affinity"] = .object(affinity)
             Defaults.podAdmission(&spec)
-            if let forbidden = c.priorityClasses.admit(&spec) {
-                // syncNodes: the batch stops at the first refusal, recorded as the pod
-                // limit's above (the name in the message is the pod's generateName).
+            if let forbidden = c.serviceAccounts.admit(spec, namespace: namespace) ?? c.priorityClasses.admit(&spec) {
+                // syncNodes: the batch stops at the first refusal (a mutating plugin's: the pod
+                // is named by its generateName), recorded at each sync and retried with the
+                // back-off.
                 let message = "Error creating: pods \"\(resource.name)-\" is forbidden: \(forbidden)"
-                if !c.hasEvent(kind: "DaemonSet", uid: resource.uid, reason: "FailedCreate", message: message) {
-                    c.record("Warning", reason: "FailedCreate", message: message, kind: "DaemonSet", name: resource.name, namespace: namespace,
-                             uid: resource.uid, component: DaemonSetController.component)
-                }
+                c.record("Warning", reason: "FailedCreate", message: message, kind: "DaemonSet", name: resource.name, namespace: namespace,
+                         uid: resource.uid, component: DaemonSetController.component)
+                c.requeueRateLimited(resource.uid, .daemonSet(uid: resource.uid))
+                if c.admissionRefusals[resource.uid] == nil { c.admissionRefusals[resource.uid] = "pods \"\(resource.name)-\" is forbidden: \(forbidden)" }
+                wrote = true
                 return
             }
             var podTemplate = Object()

@@ -29,7 +29,7 @@ enum StatefulPodControl {
             podSpec["volumes"] = .array(claimVolumes + own)
         }
         Defaults.podAdmission(&podSpec)
-        var forbidden = c.priorityClasses.admit(&podSpec)
+        var forbidden = c.serviceAccounts.admit(podSpec, namespace: set.namespace ?? "default") ?? c.priorityClasses.admit(&podSpec)
         var podTemplate = Object()
         if let annotations = template["metadata"]?["annotations"] { podTemplate["metadata"] = .object(Object(["annotations": annotations])) }
         podTemplate["spec"] = .object(podSpec)
@@ -61,7 +61,12 @@ enum StatefulPodControl {
         if let refusal {
             // recordPodEvent: `create Pod <name> in StatefulSet <set> failed error: <err>`.
             let message = "create Pod \(pod.name) in StatefulSet \(set.name) failed error: \(refusal)"
-            if !c.hasEvent(kind: "StatefulSet", uid: set.uid, reason: "FailedCreate", message: message) {
+            if forbidden != nil {
+                // An admission plugin's refusal: recorded at each sync, retried with the back-off.
+                c.record("Warning", reason: "FailedCreate", message: message, kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
+                c.requeueRateLimited(set.uid, .statefulSet(uid: set.uid))
+                if c.admissionRefusals[set.uid] == nil { c.admissionRefusals[set.uid] = refusal }
+            } else if !c.hasEvent(kind: "StatefulSet", uid: set.uid, reason: "FailedCreate", message: message) {
                 c.record("Warning", reason: "FailedCreate", message: message, kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
             }
             return false
