@@ -36,6 +36,10 @@ final class CorpusApplyTests: XCTestCase {
                     let ns = try ManifestDecoder.decode([ManifestSource(name: "ns", bytes: Array(manifest.utf8))]).documents
                     _ = try Applier.apply(ns, to: store, options: options)
                 }
+                // And the ServiceAccounts the file defines, which its pods may need (the
+                // ServiceAccount admission plugin refuses a pod whose account is missing).
+                let accounts = decoded.documents.filter { $0.value["kind"]?.stringValue == "ServiceAccount" && $0.value["apiVersion"]?.stringValue == "v1" }
+                if !accounts.isEmpty { _ = try Applier.apply(accounts, to: store, options: options) }
                 applied += try Applier.apply(workloads, to: store, options: options).count
             } catch {
                 rejected[path] = "\(error)".replacingOccurrences(of: "\n", with: " | ")

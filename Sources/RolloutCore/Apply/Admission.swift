@@ -115,7 +115,14 @@ public enum Admission {
             if stored.kind == "Node" && stored.type.group.isEmpty {
                 stored = try NodeRegistration.register(stored, manifest: manifest, store: store)
             }
-            return try store.create(stored)
+            let created = try store.create(stored)
+            // A new namespace gets its `default` account (the serviceaccounts controller), in a
+            // cluster that keeps accounts (not an import that left them out).
+            if stored.kind == "Namespace" && stored.type.group.isEmpty, try store.count(ServiceAccounts.type) > 0,
+               try store.get(ObjectKey(type: ServiceAccounts.type.storageKey, namespace: stored.name, name: ServiceAccounts.defaultName)) == nil {
+                try store.create(ServiceAccounts.defaultAccount(in: stored.name))
+            }
+            return created
         }
         return try store.update(object, previous: live)
     }

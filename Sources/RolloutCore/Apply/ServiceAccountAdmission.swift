@@ -33,4 +33,12 @@ public struct ServiceAccounts: Sendable {
         guard name != Self.defaultName, !known.contains("\(namespace)/\(name)") else { return nil }
         return "error looking up service account \(namespace)/\(name): serviceaccount \"\(name)\" not found"
     }
+
+    /// The `default` account the serviceaccounts controller
+    /// (`pkg/controller/serviceaccount/serviceaccounts_controller.go` syncNamespace) makes in
+    /// a namespace as it appears.
+    static func defaultAccount(in namespace: String) -> Resource {
+        Resource(Object(["apiVersion": .string("v1"), "kind": .string("ServiceAccount"),
+                         "metadata": .object(Object(["name": .string(defaultName), "namespace": .string(namespace)]))]))
+    }
 }

@@ -510,6 +510,8 @@ public enum TablePrinter {
         // printResourceQuota and printLimitRange.
         case ("", "ResourceQuota"): return ["NAME", "AGE", "REQUEST", "LIMIT"]
         case ("", "LimitRange"): return ["NAME", "CREATED AT"]
+        // printServiceAccount: the number of its `secrets`.
+        case ("", "ServiceAccount"): return ["NAME", "SECRETS", "AGE"]
         default: return ["NAME", "AGE"]
         }
     }
@@ -585,6 +587,8 @@ public enum TablePrinter {
                 if name.split(separator: ".", omittingEmptySubsequences: false).first == "limits" && name.contains(".") { limit.append(cell) } else { request.append(cell) }
             }
             return [r.name, age, request.joined(separator: ", "), limit.joined(separator: ", ")]
+        case ("", "ServiceAccount"):
+            return [r.name, String(o["secrets"]?.arrayValue?.count ?? 0), age]
         case ("", "LimitRange"):
             // printLimitRange: the creation time in RFC 3339, UTC.
             return [r.name, r.creationTimestamp.flatMap(Timestamp.init(parsing:))?.description ?? "0001-01-01T00:00:00Z"]

@@ -87,6 +87,8 @@ public enum ClusterSetup {
             var namespace = Resource(Object(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(metadata)]))
             Defaults.apply(to: &namespace)
             try store.create(namespace)
+            // The serviceaccounts controller's `default` account of every namespace.
+            try store.create(ServiceAccounts.defaultAccount(in: name))
         }
         if spec.nodeManifests.isEmpty {
             let total = spec.nodeShapes.count
