@@ -90,6 +90,16 @@ extension ObjectValidation {
         }
     }
 
+    /// ValidateLimitRange's comparisons of one resource's values.
+    static let limitRangeOrders: [(lower: String, upper: String, field: String, showsLower: Bool, lowerWords: String, upperWords: String)] = [
+        ("min", "max", "min", true, "min value", "max value"),
+        ("min", "defaultRequest", "defaultRequest", false, "min value", "default request value"),
+        ("defaultRequest", "max", "defaultRequest", true, "default request value", "max value"),
+        ("defaultRequest", "default", "defaultRequest", true, "default request value", "default limit value"),
+        ("min", "default", "default", true, "min value", "default value"),
+        ("default", "max", "default", false, "default value", "max value"),
+    ]
+
     static func validateLimitRange(_ resource: Resource, reader: inout FieldReader) {
         let limitsPath = FieldPath("spec.limits")
         var types: Set<String> = []
@@ -132,26 +142,13 @@ extension ObjectValidation {
             }
             read("maxLimitRequestRatio")
             for key in keys.sorted() {
-                let min = values["min"]?[key], max = values["max"]?[key], defaultLimit = values["default"]?[key]
-                let defaultRequest = values["defaultRequest"]?[key], ratio = values["maxLimitRequestRatio"]?[key]
+                let min = values["min"]?[key], max = values["max"]?[key], ratio = values["maxLimitRequestRatio"]?[key]
                 func text(_ q: Quantity) -> String { CanonicalQuantity.stored(q.text) ?? q.text }
-                if let min, let max, min.compare(max) > 0 {
-                    reader.fail(path / "min" / key, "Invalid value: \(GoQuote.quoted(text(min))): min value \(text(min)) is greater than max value \(text(max))")
-                }
-                if let defaultRequest, let min, min.compare(defaultRequest) > 0 {
-                    reader.fail(path / "defaultRequest" / key, "Invalid value: \(GoQuote.quoted(text(defaultRequest))): min value \(text(min)) is greater than default request value \(text(defaultRequest))")
-                }
-                if let defaultRequest, let max, defaultRequest.compare(max) > 0 {
-                    reader.fail(path / "defaultRequest" / key, "Invalid value: \(GoQuote.quoted(text(defaultRequest))): default request value \(text(defaultRequest)) is greater than max value \(text(max))")
-                }
-                if let defaultRequest, let defaultLimit, defaultRequest.compare(defaultLimit) > 0 {
-                    reader.fail(path / "defaultRequest" / key, "Invalid value: \(GoQuote.quoted(text(defaultRequest))): default request value \(text(defaultRequest)) is greater than default limit value \(text(defaultLimit))")
-                }
-                if let defaultLimit, let min, min.compare(defaultLimit) > 0 {
-                    reader.fail(path / "default" / key, "Invalid value: \(GoQuote.quoted(text(min))): min value \(text(min)) is greater than default value \(text(defaultLimit))")
-                }
-                if let defaultLimit, let max, defaultLimit.compare(max) > 0 {
-                    reader.fail(path / "default" / key, "Invalid value: \(GoQuote.quoted(text(max))): default value \(text(defaultLimit)) is greater than max value \(text(max))")
+                // Each pair that must be in order, in upstream's order: the smaller field, the
+                // larger, where the error is and which of the two it shows, and their words.
+                for (lower, upper, field, showsLower, lowerWords, upperWords) in Self.limitRangeOrders {
+                    guard let a = values[lower]?[key], let b = values[upper]?[key], a.compare(b) > 0 else { continue }
+                    reader.fail(path / field / key, "Invalid value: \(GoQuote.quoted(text(showsLower ? a : b))): \(lowerWords) \(text(a)) is greater than \(upperWords) \(text(b))")
                 }
                 if let ratio, ratio.compare(Quantity("1")!) < 0 {
                     reader.fail(path / "maxLimitRequestRatio" / key, "Invalid value: \(GoQuote.quoted(text(ratio))): ratio \(text(ratio)) is less than 1")
@@ -164,7 +161,8 @@ extension ObjectValidation {
                     }
                 }
                 // IsOvercommitAllowed: huge pages and extended resources are not.
-                if isHugePages(key) || !PodQuota.isNative(key), let defaultLimit, let defaultRequest, defaultLimit.compare(defaultRequest) != 0 {
+                if isHugePages(key) || !PodQuota.isNative(key), let defaultLimit = values["default"]?[key], let defaultRequest = values["defaultRequest"]?[key],
+                   defaultLimit.compare(defaultRequest) != 0 {
                     reader.fail(path / "defaultRequest" / key,
                                 "Invalid value: \(GoQuote.quoted(text(defaultRequest))): default value \(text(defaultLimit)) must equal to defaultRequest value \(text(defaultRequest)) in \(key)")
                 }
