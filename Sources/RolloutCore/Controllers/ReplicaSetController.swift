@@ -35,8 +35,6 @@ public enum ReplicaSetController {
         // generateName), recorded as `Error creating: <error>` (createPods) and kept in the
         // ReplicaFailure condition below.
         var manageError: String?
-        // Refusals recorded as they came (one event per pod refused).
-        var refusedAlready = false
         if diff < 0 {
             // The simulated cluster holds a bounded number of pods, as a quota would: beyond it
             // creation fails with FailedCreate, instead of exhausting the machine.
@@ -52,7 +50,6 @@ public enum ReplicaSetController {
                          name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
                 c.requeueRateLimited(rs.uid, .replicaSet(uid: rs.uid))
                 if c.admissionRefusals[rs.uid] == nil { c.admissionRefusals[rs.uid] = manageError }
-                refusedAlready = true
                 changed = true
             } else {
                 let made = template(for: rs, in: c)
@@ -91,18 +88,15 @@ public enum ReplicaSetController {
                     batch *= 2
                 }
                 if manageError == nil && -diff > room {
-                    // Room may come with any other pod's going: look again at every pass.
+                    // Room may come with any other pod's going: look again at every pass (the
+                    // simulation's own limit, recorded once).
                     c.replicaSetsToSync.insert(rs.uid)
-                    manageError = "pods \"\(rs.name)-\" is forbidden: the simulated cluster holds at most \(c.podLimit) pods"
-                    refusedAlready = false
-                } else if manageError != nil {
-                    refusedAlready = true
-                }
-            }
-            if let manageError, !refusedAlready {
-                let message = "Error creating: \(manageError)"
-                if !c.hasEvent(kind: "ReplicaSet", uid: rs.uid, reason: "FailedCreate", message: message) {
-                    c.record("Warning", reason: "FailedCreate", message: message, kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
+                    let error = "pods \"\(rs.name)-\" is forbidden: the simulated cluster holds at most \(c.podLimit) pods"
+                    manageError = error
+                    if !c.hasEvent(kind: "ReplicaSet", uid: rs.uid, reason: "FailedCreate", message: "Error creating: " + error) {
+                        c.record("Warning", reason: "FailedCreate", message: "Error creating: " + error, kind: "ReplicaSet", name: rs.name, namespace: rs.namespace,
+                                 uid: rs.uid, component: component)
+                    }
                 }
             }
         } else if diff > 0 {

@@ -43,7 +43,14 @@ enum ResourceQuotaController {
     /// Each quota's `status.used` as the controller computes it (`CalculateUsage`): every
     /// pod resource it tracks, from zero, summed over the pods its scopes match, in uid order.
     static func usage(of quotas: [ResourceQuotas.Quota], namespace: String, in c: Cluster) -> [QuotaAmounts] {
-        let pods = c.pods.values.filter { !$0.gone && $0.namespace == namespace }.sorted { $0.uid < $1.uid }
+        // The namespace's pods, found by their owners (whose pods share their namespace), not by
+        // visiting every pod of the cluster at every pass.
+        var pods: [SimPod] = []
+        for (owner, group) in c.podsByOwner {
+            guard let first = group.first, owner.isEmpty || first.namespace == namespace else { continue }
+            pods += group.filter { !$0.gone && $0.namespace == namespace }
+        }
+        pods.sort { $0.uid < $1.uid }
         var used = ResourceQuotas.usage(of: quotas, pods: pods.map { pod in
             (pod.template["spec"]?.objectValue ?? Object(), PodQuota.charged(deletion: pod.deletion, grace: pod.behaviour.terminationGracePeriodSeconds, now: c.now))
         })
