@@ -23,11 +23,7 @@ public enum Admission {
             let classes = try PriorityClasses(store: store)
             if let forbidden = account ?? classes.admit(&spec) {
                 let path = FieldPath(account != nil ? "spec.serviceAccountName" : "spec.priorityClassName")
-                var error = ValidationError(file: source, object: merged.qualifiedName, errors: [
-                    FieldError(path, "pods \"\(merged.name)\" is forbidden: \(forbidden)", location: path.location(in: root)),
-                ])
-                error.isForbidden = true
-                problems.append(error)
+                problems.append(Self.forbidden("pods \"\(merged.name)\" is forbidden: \(forbidden)", of: merged, at: path, root: root, source: source))
             }
             merged.object["spec"] = .object(spec)
             // The validating plugins once the mutating ones are through: LimitRanger (its
@@ -45,11 +41,7 @@ public enum Admission {
                 refusal = ResourceQuotas.admit(spec: spec, quotas: quotas, used: ResourceQuotas.usage(of: quotas, stored: pods, now: store.clock)).refusal
             }
             if let refusal, problems.isEmpty {
-                var error = ValidationError(file: source, object: merged.qualifiedName, errors: [
-                    FieldError(FieldPath("spec"), "pods \"\(merged.name)\" is forbidden: \(refusal)", location: FieldPath("spec").location(in: root)),
-                ])
-                error.isForbidden = true
-                problems.append(error)
+                problems.append(Self.forbidden("pods \"\(merged.name)\" is forbidden: \(refusal)", of: merged, at: FieldPath("spec"), root: root, source: source))
             }
             // podStrategy.PrepareForCreate (pkg/registry/core/pod/strategy.go): a new pod's
             // status is Pending with its QoS class, whatever it was sent with.
@@ -65,23 +57,15 @@ public enum Admission {
                 let stored = try store.list(merged.type, namespace: namespace).filter { $0.name != merged.name }
                 let used = ResourceQuotas.objectsUsage(of: quotas, objects: stored + (live.map { [$0] } ?? []))
                 if let refusal = ResourceQuotas.admit(object: merged, old: live, quotas: quotas, used: used).refusal {
-                    var error = ValidationError(file: source, object: merged.qualifiedName, errors: [
-                        FieldError(FieldPath("metadata.name"), "\(merged.type.qualifiedPlural) \"\(merged.name)\" is forbidden: \(refusal)",
-                                   location: FieldPath("metadata.name").location(in: root)),
-                    ])
-                    error.isForbidden = true
-                    problems.append(error)
+                    problems.append(Self.forbidden("\(merged.type.qualifiedPlural) \"\(merged.name)\" is forbidden: \(refusal)", of: merged,
+                                                   at: FieldPath("metadata.name"), root: root, source: source))
                 }
             }
         }
         if merged.kind == PriorityClasses.type.kind, merged.type.group == PriorityClasses.type.group,
            let forbidden = try PriorityClasses(store: store).admitClass(merged) {
-            var error = ValidationError(file: source, object: merged.qualifiedName, errors: [
-                FieldError(FieldPath("globalDefault"), "\(PriorityClasses.type.qualifiedPlural) \"\(merged.name)\" is forbidden: \(forbidden)",
-                           location: FieldPath("globalDefault").location(in: root)),
-            ])
-            error.isForbidden = true
-            problems.append(error)
+            problems.append(Self.forbidden("\(PriorityClasses.type.qualifiedPlural) \"\(merged.name)\" is forbidden: \(forbidden)", of: merged,
+                                           at: FieldPath("globalDefault"), root: root, source: source))
         }
         if let live {
             var reader = FieldReader(root: root)
@@ -100,6 +84,13 @@ public enum Admission {
                                             errors: tooLarge.map { FieldError($0.path, $0.message, location: $0.path.location(in: root)) }))
         }
         return (merged, problems)
+    }
+
+    /// An admission plugin's refusal (`admission.NewForbidden`), placed at `path` in the manifest.
+    private static func forbidden(_ message: String, of object: Resource, at path: FieldPath, root: YAMLNode, source: String) -> ValidationError {
+        var error = ValidationError(file: source, object: object.qualifiedName, errors: [FieldError(path, message, location: path.location(in: root))])
+        error.isForbidden = true
+        return error
     }
 
     /// Stores an admitted object: created (a Service's addresses allocated, an Ingress's
