@@ -250,9 +250,9 @@ public final class Cluster {
     var workloadFailures: [String: Int] = [:]
     /// When each workload's rate-limited retry is due, while it waits.
     var workloadRetries: [String: Timestamp] = [:]
-    /// The first refusal of the API server's validating admission (LimitRanger, ResourceQuota)
-    /// each ReplicaSet, StatefulSet or DaemonSet (by uid) met since the cluster was loaded:
-    /// what `plan` reports.
+    /// The first refusal of the API server's admission (ServiceAccount, Priority, LimitRanger,
+    /// ResourceQuota) each ReplicaSet, StatefulSet or DaemonSet (by uid) met since the cluster
+    /// was loaded: what `plan` reports of quotas and limits.
     var admissionRefusals: [String: String] = [:]
     static let ingressType = ResourceType.forObject(apiVersion: "networking.k8s.io/v1", kind: "Ingress")
     /// The distribution the cluster behaves as (`cluster init --profile`).
