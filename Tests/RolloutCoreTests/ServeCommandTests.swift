@@ -541,7 +541,7 @@ final class ServeCommandTests: XCTestCase {
     }
 
     /// kubectl's typed clients send protobuf (`kubectl create namespace`, `configmap`,
-    /// `secret`, `serviceaccount`, `deployment`, `service`): read from `generated.proto`'s field
+    /// `secret`, `serviceaccount`, `deployment`, `service`, `quota`, `priorityclass`): read from `generated.proto`'s field
     /// numbers; the API
     /// server's defaults apply (a Secret without a type is Opaque, `SetDefaults_Secret`). Other
     /// kinds are refused, saying what to send.
@@ -576,6 +576,15 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(try kubectl(["get", "rs", "-n", "team", "-o", "name"], kubeconfig: k).out, try kubectl(["get", "rs", "-n", "json", "-o", "name"], kubeconfig: k).out)
         XCTAssertEqual(try kubectl(["get", "svc", "web", "-n", "team", "-o", "jsonpath={.spec.type} {.spec.ports[0].name} {.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.selector}"], kubeconfig: k).out,
                        "NodePort 81-http 81 http {\"app\":\"web\"}")
+        // `kubectl create quota` and `priorityclass`: generated.proto's ResourceQuota (hard,
+        // scopes) and PriorityClass (value, globalDefault, description, preemptionPolicy).
+        XCTAssertEqual(try kubectl(["create", "quota", "q", "-n", "team", "--hard=pods=4,requests.cpu=2", "--scopes=NotTerminating"], kubeconfig: k).out,
+                       "resourcequota/q created\n")
+        XCTAssertEqual(try kubectl(["get", "quota", "q", "-n", "team", "-o", "jsonpath={.spec.hard} {.spec.scopes}"], kubeconfig: k).out,
+                       #"{"pods":"4","requests.cpu":"2"} ["NotTerminating"]"#)
+        XCTAssertEqual(try kubectl(["create", "priorityclass", "high", "--value=1000", "--description=urgent", "--preemption-policy=Never"], kubeconfig: k).out,
+                       "priorityclass.scheduling.k8s.io/high created\n")
+        XCTAssertEqual(try kubectl(["get", "pc", "high", "-o", "jsonpath={.value} {.description} {.preemptionPolicy}"], kubeconfig: k).out, "1000 urgent Never")
         let refused = try kubectl(["create", "job", "once", "--image=busybox"], kubeconfig: k)
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.err.contains("(Job (batch/v1) is not read from protobuf)"), refused.err)

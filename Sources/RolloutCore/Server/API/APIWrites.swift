@@ -23,7 +23,7 @@ extension APIServer {
                 decoded = try Protobuf.decode(request.body)
             } catch {
                 throw APIStatus(code: 415, reason: "UnsupportedMediaType",
-                                message: "protobuf request bodies are read for Namespaces, ConfigMaps, Secrets, ServiceAccounts, Services and Deployments only (\(error.message)): send JSON or YAML (`kubectl create … --dry-run=client -o yaml | kubectl apply -f -` makes the same object)")
+                                message: "protobuf request bodies are read for Namespaces, ConfigMaps, Secrets, ServiceAccounts, Services, ResourceQuotas, PriorityClasses and Deployments only (\(error.message)): send JSON or YAML (`kubectl create … --dry-run=client -o yaml | kubectl apply -f -` makes the same object)")
             }
             bytes = []
             try? JSONWriter.write(decoded, style: .compact, into: &bytes)

@@ -1,7 +1,7 @@
 /// The protobuf bodies kubectl's typed clients send (`kubectl create namespace`, `configmap`,
-/// `secret`, `serviceaccount`, `deployment`, `service`), read into the JSON form the rest of
+/// `secret`, `serviceaccount`, `deployment`, `service`, `quota`, `priorityclass`), read into the JSON form the rest of
 /// the API takes: the `k8s\0` envelope (`runtime.Unknown`: its TypeMeta, then the object's
-/// bytes), and the messages of `k8s.io/api/{core,apps}/v1/generated.proto` for those kinds,
+/// bytes), and the messages of `k8s.io/api/{core,apps,scheduling}/v1/generated.proto` for those kinds,
 /// field number by field number. proto2 writes every field that is not a pointer, zero or
 /// not: zero values of such fields are left out, as Go's JSON leaves them (`omitempty`). A
 /// field not described here that holds more than a zero value makes the body unreadable
@@ -70,6 +70,15 @@ enum Protobuf {
         "v1/Secret": [1: ("metadata", objectMeta), 2: ("data", .map(.bytes)), 3: ("type", .string), 4: ("stringData", .map(.string)), 5: ("immutable", .bool)],
         "v1/ServiceAccount": [1: ("metadata", objectMeta), 2: ("secrets", .repeated(objectReference)),
                               3: ("imagePullSecrets", .repeated(localObjectReference)), 4: ("automountServiceAccountToken", .bool)],
+        "v1/ResourceQuota": [
+            1: ("metadata", objectMeta),
+            2: ("spec", .message([1: ("hard", .map(.quantity)), 2: ("scopes", .repeated(.string)),
+                                 3: ("scopeSelector", .message([1: ("matchExpressions", .repeated(.message([1: ("scopeName", .string), 2: ("operator", .string),
+                                                                                                             3: ("values", .repeated(.string))])))]))])),
+            3: ("status", .ignored),
+        ],
+        "scheduling.k8s.io/v1/PriorityClass": [1: ("metadata", objectMeta), 2: ("value", .int32), 3: ("globalDefault", .bool), 4: ("description", .string),
+                                               5: ("preemptionPolicy", .string)],
         "apps/v1/Deployment": [
             1: ("metadata", objectMeta),
             2: ("spec", .message([
