@@ -411,4 +411,66 @@ final class ResourceQuotaTests: XCTestCase {
                                                    among: [ResourceType.forObject(apiVersion: "example.com/v1", kind: "Widget")]).map(\.kind),
                        ["Service", "Deployment", "Widget"])
     }
+
+    /// PersistentVolumeClaimValidateLimitFunc: a claim's storage request within a LimitRange's
+    /// `PersistentVolumeClaim` item (minConstraint, maxRequestConstraint); a StatefulSet's claim
+    /// refused so is not made, and neither is its pod (CreateStatefulPod returns the claims'
+    /// error: `failed to create PVC …`), both recorded and retried; `apply` of such a claim is
+    /// refused and `plan` says `limit-range` at the claim templates.
+    func testClaimsMeetTheLimitRange() throws {
+        let limits = LimitRanges(stored: [Resource(object(#"{"kind":"LimitRange","apiVersion":"v1","metadata":{"name":"s","namespace":"default"},"spec":{"limits":[{"type":"PersistentVolumeClaim","min":{"storage":"1Gi"},"max":{"storage":"5Gi"}}]}}"#))])
+        XCTAssertNil(limits.validateClaim(object(#"{"resources":{"requests":{"storage":"2Gi"}}}"#), namespace: "default"))
+        XCTAssertEqual(limits.validateClaim(object(#"{"resources":{"requests":{"storage":"500Mi"}}}"#), namespace: "default"),
+                       "minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi")
+        XCTAssertEqual(limits.validateClaim(object(#"{"resources":{"requests":{"storage":"10Gi"}}}"#), namespace: "default"),
+                       "maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 10Gi")
+        XCTAssertEqual(limits.validateClaim(object(#"{"resources":{}}"#), namespace: "default"),
+                       "[minimum storage usage per PersistentVolumeClaim is 1Gi.  No request is specified, maximum storage usage per PersistentVolumeClaim is 5Gi.  No request is specified]")
+        XCTAssertNil(limits.validateClaim(object(#"{"resources":{"requests":{"storage":"10Gi"}}}"#), namespace: "other"))
+
+        let directory = try temporaryDirectory(self)
+        let state = directory.appendingPathComponent("state").path
+        XCTAssertEqual(try run("cluster", "init", state: state).status, 0)
+        let manifests = """
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: storage}
+        spec:
+          limits:
+          - {type: PersistentVolumeClaim, max: {storage: 5Gi}}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          replicas: 1
+          serviceName: db
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec:
+              containers: [{name: db, image: postgres:16}]
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec:
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 10Gi}}
+
+        """
+        let file = try write(manifests, "db.yaml", in: directory)
+        let plan = try run("plan", "-f", file, "--baseline-state", state, state: state)
+        XCTAssertTrue(plan.stdout.contains("error[limit-range] statefulset.apps/db: spec.volumeClaimTemplates: the API server refused pods during the rollout: failed to create PVC data-db-0: persistentvolumeclaims \"data-db-0\" is forbidden: maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 10Gi"), plan.stdout)
+        XCTAssertEqual(try run("apply", "-f", file, "--wait", "--timeout", "20s", state: state).status, 1)
+        XCTAssertEqual(try run("get", "pvc,pods", "-o", "name", state: state).stdout, "")
+        let events = try run("get", "events", "-o", "jsonpath={range .items[?(@.reason==\"FailedCreate\")]}{.message}{\"\\n\"}{end}", state: state).stdout
+        XCTAssertEqual(events, """
+            create Claim data-db-0 for Pod db-0 in StatefulSet db failed error: persistentvolumeclaims "data-db-0" is forbidden: maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 10Gi
+            create Pod db-0 in StatefulSet db failed error: failed to create PVC data-db-0: persistentvolumeclaims "data-db-0" is forbidden: maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 10Gi
+
+            """)
+        let claim = try write("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: big}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 20Gi}}\n", "pvc.yaml", in: directory)
+        let refused = try run("apply", "-f", claim, state: state)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("persistentvolumeclaims \"big\" is forbidden: maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 20Gi"), refused.stderr)
+    }
 }

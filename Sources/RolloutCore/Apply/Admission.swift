@@ -48,6 +48,15 @@ public enum Admission {
             merged.object["status"] = .object(Object(["phase": .string("Pending"),
                                                       "qosClass": .string(AppBehaviour(template: .object(Object(["spec": .object(spec)]))).qosClass)]))
         }
+        // LimitRanger's claim limits (PersistentVolumeClaimValidateLimitFunc), on create and update.
+        if merged.kind == "PersistentVolumeClaim", merged.type.group.isEmpty, problems.isEmpty {
+            let namespace = merged.namespace ?? "default"
+            let limits = LimitRanges(stored: try store.list(LimitRanges.type, namespace: namespace))
+            if let refusal = limits.validateClaim(merged.object["spec"]?.objectValue ?? Object(), namespace: namespace) {
+                problems.append(Self.forbidden("persistentvolumeclaims \"\(merged.name)\" is forbidden: \(refusal)", of: merged,
+                                               at: FieldPath("spec.resources.requests"), root: root, source: source))
+            }
+        }
         // ResourceQuota's admission of any other namespaced object it counts, against the
         // stored objects of its kind in its namespace.
         if merged.kind != "Pod" || !merged.type.group.isEmpty, merged.type.namespaced, problems.isEmpty {

@@ -5,7 +5,8 @@
 /// resource, noted in the pod's `kubernetes.io/limit-ranger` annotation (PodMutateLimitFunc);
 /// then each LimitRange's `min`, `max` and `maxLimitRequestRatio` are checked, per container
 /// and for the pod as a whole (PodValidateLimitFunc), and the first LimitRange a pod breaks
-/// forbids it with every rule broken. (PersistentVolumeClaims' limits are not checked.)
+/// forbids it with every rule broken. A claim's storage request is checked against the
+/// `PersistentVolumeClaim` items (`validateClaim`).
 public struct LimitRanges: Sendable {
     public static let type = ResourceType.forObject(apiVersion: "v1", kind: "LimitRange")
     static let annotation = "kubernetes.io/limit-ranger"
@@ -150,6 +151,47 @@ public struct LimitRanges: Sendable {
                 }
             }
             // (NewAggregate's Error(): each message once.)
+            var seen = Set<String>()
+            errors = errors.filter { seen.insert($0).inserted }
+            if errors.count == 1 { return errors[0] }
+            if errors.count > 1 { return "[" + errors.joined(separator: ", ") + "]" }
+        }
+        return nil
+    }
+
+    /// PersistentVolumeClaimValidateLimitFunc with every LimitRange of `namespace`, in order:
+    /// a claim's `spec.resources.requests` against each `PersistentVolumeClaim` item's `min`
+    /// (minConstraint, no limits) and `max` (maxRequestConstraint); the first LimitRange's
+    /// broken rules, as `validate`'s.
+    func validateClaim(_ spec: Object, namespace: String) -> String? {
+        let texts = spec["resources"]?["requests"]
+        let requests = QuotaAmounts(texts)
+        for items in byNamespace[namespace] ?? [] {
+            var errors: [String] = []
+            for item in items where item.type == "PersistentVolumeClaim" {
+                func shown(_ name: String) -> String {
+                    let text = texts?[name]?.stringValue ?? texts?[name]?.intValue.map(String.init) ?? ""
+                    return CanonicalQuantity.stored(text) ?? text
+                }
+                for (name, text) in item.min {
+                    guard let bound = QuotaAmounts.amount(text) else { continue }
+                    let boundText = CanonicalQuantity.stored(text) ?? text
+                    guard let request = requests[name] else {
+                        errors.append("minimum \(name) usage per PersistentVolumeClaim is \(boundText).  No request is specified")
+                        continue
+                    }
+                    if request.milli < bound.milli { errors.append("minimum \(name) usage per PersistentVolumeClaim is \(boundText), but request is \(shown(name))") }
+                }
+                for (name, text) in item.max {
+                    guard let bound = QuotaAmounts.amount(text) else { continue }
+                    let boundText = CanonicalQuantity.stored(text) ?? text
+                    guard let request = requests[name] else {
+                        errors.append("maximum \(name) usage per PersistentVolumeClaim is \(boundText).  No request is specified")
+                        continue
+                    }
+                    if request.milli > bound.milli { errors.append("maximum \(name) usage per PersistentVolumeClaim is \(boundText), but request is \(shown(name))") }
+                }
+            }
             var seen = Set<String>()
             errors = errors.filter { seen.insert($0).inserted }
             if errors.count == 1 { return errors[0] }

@@ -241,6 +241,8 @@ public enum Planner {
                     "give the ResourceQuota room for every pod of the rollout (and the surge, if any)")
                 : refusal.contains("failed quota:") ? ("quota-needs-resources", FieldPath("spec.template.spec.containers[0].resources"),
                     "set the requests and limits the quota tracks on every container, or give the namespace a LimitRange with defaults")
+                : refusal.contains("persistentvolumeclaims \"") ? ("limit-range", FieldPath("spec.volumeClaimTemplates"),
+                    "keep each claim's storage request within the namespace's LimitRange (rollout describe limitrange)")
                 : ("limit-range", FieldPath("spec.template.spec.containers[0].resources"),
                     "keep each container's requests and limits within the namespace's LimitRange (rollout describe limitrange)")
             let anchor = document.flatMap { path.location(in: $0.node) ?? FieldPath("spec").location(in: $0.node) }

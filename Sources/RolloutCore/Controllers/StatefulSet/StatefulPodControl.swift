@@ -45,7 +45,15 @@ enum StatefulPodControl {
     /// API server refuses it (`forbidden`: an admission plugin's message) or the simulated
     /// cluster holds no more pods (as a quota would refuse it).
     static func create(_ pod: SimPod, forbidden: String? = nil, set: Resource, spec: StatefulSet, in c: Cluster) -> Bool {
-        createMissingClaims(for: pod, set: set, spec: spec, in: c)
+        if let failed = createMissingClaims(for: pod, set: set, spec: spec, in: c) {
+            // A claim the API server refused: the pod is not created (recordPodEvent with the
+            // claims' error), and the sync is retried with the back-off.
+            c.record("Warning", reason: "FailedCreate", message: "create Pod \(pod.name) in StatefulSet \(set.name) failed error: \(failed)", kind: "StatefulSet",
+                     name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
+            c.requeueRateLimited(set.uid, .statefulSet(uid: set.uid))
+            if c.admissionRefusals[set.uid] == nil { c.admissionRefusals[set.uid] = failed }
+            return false
+        }
         // ResourceQuota's admission, last of the plugins; a refusal is retried with the
         // controller's backoff (the sync fails: `queue.AddRateLimited`) and recorded each time.
         var quota = QuotaSession(namespace: pod.namespace, in: c)
@@ -79,7 +87,13 @@ enum StatefulPodControl {
     }
 
     /// `createPersistentVolumeClaims` for the claims of `pod` that do not exist.
-    static func createMissingClaims(for pod: SimPod, set: Resource, spec: StatefulSet, in c: Cluster) {
+    /// (The API server's admission of each claim: the namespace's LimitRanges' claim limits,
+    /// then its quotas. What it refuses is recorded — `create Claim data-db-0 for Pod db-0 in
+    /// StatefulSet db failed error: …` — and the errors come back as createPersistentVolumeClaims
+    /// returns them, `failed to create PVC data-db-0: …`, several in brackets.)
+    @discardableResult
+    static func createMissingClaims(for pod: SimPod, set: Resource, spec: StatefulSet, in c: Cluster) -> String? {
+        var failures: [String] = []
         let ordinal = StatefulSetUtils.ordinal(of: pod.name, parent: set.name)
         let templates = set.object["spec"]?["volumeClaimTemplates"]?.arrayValue ?? []
         let selectorLabels = set.object["spec"]?["selector"]?["matchLabels"]?.objectValue ?? Object()
@@ -105,13 +119,26 @@ enum StatefulPodControl {
             // The DefaultStorageClass admission plugin: the default class when none is named.
             if claimSpec["storageClassName"] == nil, let defaultClass = c.defaultStorageClass { claimSpec["storageClassName"] = .string(defaultClass) }
             claimSpec.setDefault("volumeMode", .string("Filesystem"))
-            c.putClaim(Resource(Object([
+            let claimObject = Resource(Object([
                 "apiVersion": .string("v1"), "kind": .string("PersistentVolumeClaim"), "metadata": .object(meta),
                 "spec": .object(claimSpec), "status": .object(Object(["phase": .string("Pending")])),
-            ])))
+            ]))
+            let quotas = c.resourceQuotas.quotas(in: pod.namespace)
+            let quotaRefusal = quotas.isEmpty ? nil : ResourceQuotas.admit(object: claimObject, old: nil, quotas: quotas, used: ResourceQuotas.objectsUsage(
+                of: quotas, objects: c.claims.values.filter { ($0.namespace ?? "default") == pod.namespace }.sorted { $0.name < $1.name })).refusal
+            if let refusal = c.limitRanges.validateClaim(claimSpec, namespace: pod.namespace) ?? quotaRefusal {
+                let error = "persistentvolumeclaims \"\(name)\" is forbidden: \(refusal)"
+                c.record("Warning", reason: "FailedCreate", message: "create Claim \(name) for Pod \(pod.name) in StatefulSet \(set.name) failed error: \(error)",
+                         kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
+                failures.append("failed to create PVC \(name): \(error)")
+                continue
+            }
+            c.putClaim(claimObject)
             c.record(reason: "SuccessfulCreate", message: "create Claim \(name) Pod \(pod.name) in StatefulSet \(set.name) success",
                      kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
         }
+        // errorutils.NewAggregate.
+        return failures.isEmpty ? nil : failures.count == 1 ? failures[0] : "[" + failures.joined(separator: ", ") + "]"
     }
 
     /// `DeleteStatefulPod`: a graceful delete, as the API server takes it.
