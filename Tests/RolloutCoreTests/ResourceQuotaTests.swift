@@ -473,4 +473,18 @@ final class ResourceQuotaTests: XCTestCase {
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("persistentvolumeclaims \"big\" is forbidden: maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 20Gi"), refused.stderr)
     }
+
+    /// A finished pod (an imported Job's, Succeeded) is in storage: PodUsageFunc counts it under
+    /// `count/pods` — "count/pods tracks all pods independent of state" — and not under `pods`.
+    func testFinishedPodsCountOnlyAsObjects() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
+                                   newCluster: ClusterSpec(profile: .bare, nodes: 1))
+        addTeardownBlock { store.close() }
+        try applyYAML("apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q}\nspec:\n  hard: {pods: \"5\", count/pods: \"5\"}\n", to: store)
+        _ = try store.create(Resource(object(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"done","namespace":"default"},"spec":{"containers":[{"name":"c","image":"busybox"}]},"status":{"phase":"Succeeded"}}"#)))
+        let c = try Cluster(store: store)
+        EventLoop.settle(c)
+        let status = c.quotaObjects[ObjectKey(type: "ResourceQuota", namespace: "default", name: "q")]?.value["status"]?["used"]
+        XCTAssertEqual(status, .object(object(#"{"count/pods":"1","pods":"0"}"#)))
+    }
 }

@@ -64,6 +64,13 @@ enum ResourceQuotaController {
         for (i, counted) in ResourceQuotas.objectsUsage(of: quotas, objects: objects).enumerated() where i < used.count {
             for name in counted.names { used[i][name] = counted[name] }
         }
+        // Finished pods are in storage: `count/pods` counts them (not `pods`), in a quota
+        // without scopes (their specs are not kept to match scopes against).
+        if let finished = c.finishedPods[namespace], finished > 0 {
+            for (i, quota) in quotas.enumerated() where quota.scopes.isEmpty && used[i]["count/pods"] != nil {
+                used[i].add("count/pods", QuotaAmounts.Amount(milli: finished * 1000, format: .decimalSI))
+            }
+        }
         return used
     }
 }

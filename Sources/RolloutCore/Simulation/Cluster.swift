@@ -242,6 +242,8 @@ public final class Cluster {
     var dirtyQuotas: Set<ObjectKey> = []
     var limitRanges = LimitRanges()
     var serviceAccounts = ServiceAccounts()
+    /// Finished (Succeeded, Failed) pods by namespace: not simulated, but in `count/pods`.
+    var finishedPods: [String: Int] = [:]
     /// By namespace, the objects its quotas count that no controller makes (ConfigMaps,
     /// Services, `count/…` kinds), as loaded.
     var quotaCountedObjects: [String: [Resource]] = [:]
@@ -406,7 +408,7 @@ public final class Cluster {
             if !problems.isEmpty { return .damaged(p, problems) }
             // A finished pod (an imported Job's): the kubelet does not run it again and no
             // controller counts it (`FilterActivePods`); it stays as it is until deleted.
-            if SimPod.isTerminal(p) { return .finished }
+            if SimPod.isTerminal(p) { return .finished(namespace: p.namespace ?? "default") }
             let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
             // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
             let behaviour = owner.flatMap { inputs.value.replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: .object(Object([
@@ -430,6 +432,7 @@ public final class Cluster {
             }
             for loaded in batch {
                 if case .pod(let pod) = loaded { self.adopt(pod) }
+                if case .finished(let namespace) = loaded { self.finishedPods[namespace, default: 0] += 1 }
             }
         }
         for s in try list(Self.serviceType) { services[s.key] = s }
@@ -558,8 +561,8 @@ public final class Cluster {
     /// A pod as read from the store, on the core that read it.
     private enum LoadedPod {
         case pod(SimPod)
-        /// Succeeded or Failed: not loaded.
-        case finished
+        /// Succeeded or Failed: not loaded (but counted, by namespace, for `count/pods`).
+        case finished(namespace: String)
         case damaged(Resource, [String])
     }
 
