@@ -229,6 +229,29 @@ final class ResourceQuotaTests: XCTestCase {
         XCTAssertEqual(stored.value["status"], .object(object(#"{"hard":{"pods":"3"},"used":{"pods":"3"}}"#)))
     }
 
+    /// A StatefulSet `db` of `replicas` postgres pods, with a claim template `data` of `claim`
+    /// storage when one is given.
+    static func database(replicas: Int, claim: String? = nil) -> String {
+        var text = """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          replicas: \(replicas)
+          serviceName: db
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec:
+              containers: [{name: db, image: postgres:16}]
+
+        """
+        if let claim {
+            text += "  volumeClaimTemplates:\n  - metadata: {name: data}\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources: {requests: {storage: \(claim)}}\n"
+        }
+        return text
+    }
+
     private func run(_ arguments: String..., state: String) throws -> RolloutRun {
         try RolloutRun.run(arguments + ["--state", state])
     }
@@ -289,17 +312,7 @@ final class ResourceQuotaTests: XCTestCase {
         spec:
           hard: {pods: "2"}
         ---
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: db}
-        spec:
-          replicas: 3
-          serviceName: db
-          selector: {matchLabels: {app: db}}
-          template:
-            metadata: {labels: {app: db}}
-            spec:
-              containers: [{name: db, image: postgres:16}]
+        \(Self.database(replicas: 3))
         ---
         apiVersion: apps/v1
         kind: DaemonSet
@@ -439,23 +452,7 @@ final class ResourceQuotaTests: XCTestCase {
           limits:
           - {type: PersistentVolumeClaim, max: {storage: 5Gi}}
         ---
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: db}
-        spec:
-          replicas: 1
-          serviceName: db
-          selector: {matchLabels: {app: db}}
-          template:
-            metadata: {labels: {app: db}}
-            spec:
-              containers: [{name: db, image: postgres:16}]
-          volumeClaimTemplates:
-          - metadata: {name: data}
-            spec:
-              accessModes: [ReadWriteOnce]
-              resources: {requests: {storage: 10Gi}}
-
+        \(Self.database(replicas: 1, claim: "10Gi"))
         """
         let file = try write(manifests, "db.yaml", in: directory)
         let plan = try run("plan", "-f", file, "--baseline-state", state, state: state)
