@@ -35,6 +35,10 @@ public enum Admission {
             merged.object["metadata"] = template["metadata"]
             spec = template["spec"]?.objectValue ?? spec
             merged.object["spec"] = .object(spec)
+            if refusal == nil {
+                let namespaces = try store.get(ObjectKey(type: "Namespace", namespace: "", name: namespace)).map { [$0] } ?? []
+                refusal = PodSecurity(namespaces: namespaces).admit(spec, namespace: namespace)
+            }
             let quotas = ResourceQuotas(stored: try store.list(ResourceQuotas.type, namespace: namespace)).quotas(in: namespace)
             if refusal == nil, !quotas.isEmpty {
                 let pods = try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod"), namespace: namespace)

@@ -189,11 +189,11 @@ public enum ReplicaSetController {
         return pod
     }
 
-    /// `podTemplate(for:classes:limits:accounts:)`, made once per ReplicaSet and shared by its pods
+    /// `podTemplate(for:classes:limits:accounts:security:)`, made once per ReplicaSet and shared by its pods
     /// (`Cluster.podTemplates`), until the template changes.
     static func template(for rs: SimReplicaSet, in c: Cluster) -> Cluster.PodTemplate {
         if let kept = c.podTemplates[rs.uid], kept.source == rs.template { return kept }
-        let made = podTemplate(for: rs, classes: c.priorityClasses, limits: c.limitRanges, accounts: c.serviceAccounts)
+        let made = podTemplate(for: rs, classes: c.priorityClasses, limits: c.limitRanges, accounts: c.serviceAccounts, security: c.podSecurity)
         c.podTemplates[rs.uid] = made
         return made
     }
@@ -201,7 +201,7 @@ public enum ReplicaSetController {
     /// What each pod of `rs` starts from: its template's annotations and spec, admitted
     /// (`Defaults.podAdmission`, `PriorityClasses.admit`, the namespace's LimitRanges'
     /// defaults and limits), and its labels.
-    static func podTemplate(for rs: SimReplicaSet, classes: PriorityClasses, limits: LimitRanges, accounts: ServiceAccounts) -> Cluster.PodTemplate {
+    static func podTemplate(for rs: SimReplicaSet, classes: PriorityClasses, limits: LimitRanges, accounts: ServiceAccounts, security: PodSecurity) -> Cluster.PodTemplate {
         var template = Object()
         if let annotations = rs.template["metadata"]?["annotations"] { template["metadata"] = .object(Object(["annotations": annotations])) }
         var spec = rs.template["spec"]?.objectValue ?? Object()
@@ -210,7 +210,7 @@ public enum ReplicaSetController {
         let forbidden = accounts.admit(spec, namespace: rs.namespace) ?? classes.admit(&spec)
         template["spec"] = .object(spec)
         let before = template
-        let limitRefusal = limits.admit(&template, namespace: rs.namespace)
+        let limitRefusal = limits.admit(&template, namespace: rs.namespace) ?? security.admit(template["spec"]?.objectValue ?? Object(), namespace: rs.namespace)
         return Cluster.PodTemplate(source: rs.template, template: template, labels: stringMap(rs.template["metadata"]?["labels"]), forbidden: forbidden,
                                    limitRefusal: limitRefusal, behaviour: template != before ? AppBehaviour(template: .object(template)) : nil)
     }

@@ -232,7 +232,7 @@ public enum Planner {
             else { continue }
             // (A missing ServiceAccount or PriorityClass is lint's `missing-reference`.)
             guard refusal.contains("exceeded quota:") || refusal.contains("failed quota:") || refusal.contains(" usage per ")
-                    || refusal.contains("max limit to request ratio") else { continue }
+                    || refusal.contains("max limit to request ratio") || refusal.contains("violates PodSecurity") else { continue }
             let document = documents.first { $0.value["metadata"]?["name"]?.stringValue == key.name && $0.value["kind"]?.stringValue == resource.kind }
             let (code, path, fix): (String, FieldPath, String) =
                 refusal.contains("exceeded quota:") && resource.kind == "Deployment" ? ("quota-exceeded", FieldPath("spec.strategy"),
@@ -241,6 +241,8 @@ public enum Planner {
                     "give the ResourceQuota room for every pod of the rollout (and the surge, if any)")
                 : refusal.contains("failed quota:") ? ("quota-needs-resources", FieldPath("spec.template.spec.containers[0].resources"),
                     "set the requests and limits the quota tracks on every container, or give the namespace a LimitRange with defaults")
+                : refusal.contains("violates PodSecurity") ? ("pod-security", FieldPath("spec.template.spec"),
+                    "give the pods the securityContext the namespace's Pod Security level asks for (allowPrivilegeEscalation: false, capabilities drop ALL, runAsNonRoot, seccompProfile RuntimeDefault for restricted)")
                 : refusal.contains("persistentvolumeclaims \"") ? ("limit-range", FieldPath("spec.volumeClaimTemplates"),
                     "keep each claim's storage request within the namespace's LimitRange (rollout describe limitrange)")
                 : ("limit-range", FieldPath("spec.template.spec.containers[0].resources"),

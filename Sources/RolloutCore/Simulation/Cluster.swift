@@ -168,7 +168,8 @@ public final class Cluster {
         /// Why the API server refuses its pods (a mutating admission plugin's message, before
         /// the pod has its name), if it does.
         var forbidden: String? = nil
-        /// Why LimitRanger's validation refuses them (once named), if it does.
+        /// Why the validating plugins — LimitRanger, then PodSecurity — refuse them (once
+        /// named), if they do.
         var limitRefusal: String? = nil
         /// Their behaviour, when admission changed what it is made from (LimitRanger's
         /// defaults: the QoS class); nil: the ReplicaSet's.
@@ -242,6 +243,7 @@ public final class Cluster {
     var dirtyQuotas: Set<ObjectKey> = []
     var limitRanges = LimitRanges()
     var serviceAccounts = ServiceAccounts()
+    var podSecurity = PodSecurity()
     /// Finished (Succeeded, Failed) pods by namespace: not simulated, but in `count/pods`.
     var finishedPods: [String: Int] = [:]
     /// By namespace, the objects its quotas count that no controller makes (ConfigMaps,
@@ -347,6 +349,7 @@ public final class Cluster {
         priorityClasses = try PriorityClasses(store: store)
         limitRanges = try LimitRanges(store: store)
         serviceAccounts = try ServiceAccounts(store: store)
+        podSecurity = try PodSecurity(store: store)
         for r in try list(Self.replicaSetType) {
             let rs = SimReplicaSet(loading: r)
             replicaSets[rs.uid] = rs
@@ -378,7 +381,7 @@ public final class Cluster {
         // Pods are the bulk: read a batch at a time, each pod on its own, on every core, where
         // its stored form is checked, turned into a SimPod and freed. Pods of one ReplicaSet
         // hold one copy of what they share, as new ones do.
-        for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs, classes: priorityClasses, limits: limitRanges, accounts: serviceAccounts) }
+        for rs in replicaSets.values where podTemplates[rs.uid] == nil { podTemplates[rs.uid] = ReplicaSetController.podTemplate(for: rs, classes: priorityClasses, limits: limitRanges, accounts: serviceAccounts, security: podSecurity) }
         let inputs = ReadOnly((replicaSets: replicaSets, templates: podTemplates, memories: memories, now: now))
         // Room for twice the stored pods: a rollout of them all makes as many again (the gone
         // ones stay until saved), and growing there rehashes every uid, once per doubling.

@@ -1,0 +1,73 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// The PodSecurity admission plugin in enforce mode (`k8s.io/pod-security-admission`: the
+/// namespace's `pod-security.kubernetes.io/enforce` label, PolicyToEvaluate; the checks of
+/// `policy/check_*.go` in the registry's order; `AggregateCheckResult.ForbiddenDetail`; the
+/// admission's `violates PodSecurity %q: %s`).
+final class PodSecurityTests: XCTestCase {
+    private func object(_ json: String) -> Object { (try? JSONReader.parse(json))?.objectValue ?? Object() }
+
+    private func namespace(_ labels: String) -> Resource {
+        Resource(object(#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team","labels":\#(labels)}}"#))
+    }
+
+    func testChecksTable() {
+        let restricted = PodSecurity(namespaces: [namespace(#"{"pod-security.kubernetes.io/enforce":"restricted"}"#)])
+        let baseline = PodSecurity(namespaces: [namespace(#"{"pod-security.kubernetes.io/enforce":"baseline","pod-security.kubernetes.io/enforce-version":"v1.30"}"#)])
+        let privileged = PodSecurity(namespaces: [namespace(#"{"pod-security.kubernetes.io/enforce":"privileged"}"#)])
+        let garbled = PodSecurity(namespaces: [namespace(#"{"pod-security.kubernetes.io/enforce":"strict"}"#)])
+        let plain = #"{"containers":[{"name":"app"}]}"#
+        let hardened = #"{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"],"add":["NET_BIND_SERVICE"]}}}]}"#
+        let cases: [(PodSecurity, String, String?)] = [
+            (restricted, plain, #"violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#),
+            (restricted, hardened, nil),
+            // Explicitly wrong values, two containers, restricted volumes and runAsUser=0.
+            (restricted, #"{"securityContext":{"runAsNonRoot":false,"runAsUser":0,"seccompProfile":{"type":"Unconfined"}},"volumes":[{"name":"data","hostPath":{"path":"/d"}},{"name":"cfg","configMap":{"name":"c"}}],"initContainers":[{"name":"init","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"],"add":["SYS_ADMIN","NET_RAW"]}}}],"containers":[{"name":"app","ports":[{"containerPort":80,"hostPort":8080}],"securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}"#,
+             #"violates PodSecurity "restricted:latest": hostPort (container "app" uses hostPort 8080), unrestricted capabilities (container "init" must not include "NET_RAW", "SYS_ADMIN" in securityContext.capabilities.add), restricted volume types (volume "data" uses restricted volume type "hostPath"), runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false), runAsUser=0 (pod must not set runAsUser=0), seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")"#),
+            (baseline, plain, nil),
+            (baseline, #"{"hostPID":true,"hostNetwork":true,"volumes":[{"name":"sock","hostPath":{"path":"/run"}}],"containers":[{"name":"a","securityContext":{"privileged":true,"capabilities":{"add":["NET_ADMIN","CHOWN"]}}},{"name":"b","securityContext":{"seccompProfile":{"type":"Unconfined"}}}]}"#,
+             #"violates PodSecurity "baseline:v1.30": host namespaces (hostNetwork, hostPID), privileged (container "a" must not set securityContext.privileged=true), non-default capabilities (container "a" must not include "NET_ADMIN" in securityContext.capabilities.add), hostPath volumes (volume "sock"), seccompProfile (container "b" must not set securityContext.seccompProfile.type to "Unconfined")"#),
+            (privileged, #"{"hostPID":true,"containers":[{"name":"a","securityContext":{"privileged":true}}]}"#, nil),
+            // A level that does not parse is the most restrictive.
+            (garbled, plain, #"violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#),
+        ]
+        for (policy, spec, refusal) in cases {
+            XCTAssertEqual(policy.admit(object(spec), namespace: "team"), refusal, spec)
+        }
+        XCTAssertNil(restricted.admit(object(plain), namespace: "default"), "a namespace without the label is privileged")
+    }
+
+    /// End to end: a Deployment in a restricted namespace makes no pod (FailedCreate with the
+    /// pod's generated name: PodSecurity validates once the name is made), `plan` says
+    /// `pod-security`, a hardened one rolls, and a bare pod is refused by `apply`.
+    func testARestrictedNamespaceRefusesPlainPods() throws {
+        let directory = try temporaryDirectory(self)
+        let state = directory.appendingPathComponent("state").path
+        func run(_ arguments: String...) throws -> RolloutRun { try RolloutRun.run(arguments + ["--state", state]) }
+        func write(_ text: String, _ name: String) throws -> String {
+            let url = directory.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        XCTAssertEqual(try run("cluster", "init").status, 0)
+        XCTAssertEqual(try run("apply", "-f", try write("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: secure\n  labels: {pod-security.kubernetes.io/enforce: restricted}\n", "ns.yaml")).status, 0)
+        let plain = try write(deploymentYAML("web", replicas: 2, spec: "containers: [{name: app, image: nginx:1.25}]")
+            .replacingOccurrences(of: "metadata: {name: web}", with: "metadata: {name: web, namespace: secure}"), "web.yaml")
+        let plan = try run("plan", "-f", plain, "--baseline-state", state)
+        XCTAssertTrue(plan.stdout.contains("error[pod-security] deployment.apps/web: spec.template.spec: the API server refused pods during the rollout: pods \"web-"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("\" is forbidden: violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false"), plan.stdout)
+        XCTAssertEqual(try run("apply", "-f", plain, "--wait", "--timeout", "10s").status, 1)
+        XCTAssertEqual(try run("get", "pods", "-n", "secure", "-o", "name").stdout, "")
+        let hardened = try write(deploymentYAML("good", replicas: 1, spec: """
+            securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+            containers: [{name: app, image: nginx:1.25, securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]
+            """).replacingOccurrences(of: "metadata: {name: good}", with: "metadata: {name: good, namespace: secure}"), "good.yaml")
+        XCTAssertEqual(try run("apply", "-f", hardened, "--wait", "--timeout", "60s").status, 0)
+        let pod = try write("apiVersion: v1\nkind: Pod\nmetadata: {name: bare, namespace: secure}\nspec:\n  containers: [{name: c, image: nginx}]\n", "pod.yaml")
+        let refused = try run("apply", "-f", pod)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("pods \"bare\" is forbidden: violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"c\""), refused.stderr)
+    }
+}
