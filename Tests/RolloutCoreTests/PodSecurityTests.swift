@@ -58,7 +58,13 @@ final class PodSecurityTests: XCTestCase {
         let plan = try run("plan", "-f", plain, "--baseline-state", state)
         XCTAssertTrue(plan.stdout.contains("error[pod-security] deployment.apps/web: spec.template.spec: the API server refused pods during the rollout: pods \"web-"), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("\" is forbidden: violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false"), plan.stdout)
-        XCTAssertEqual(try run("apply", "-f", plain, "--wait", "--timeout", "10s").status, 1)
+        // ValidatePodController: a workload's create is not refused, but warned of (the warn
+        // level defaulting to the enforce level), which kubectl prints before its line.
+        let applied = try run("apply", "-f", plain, "--wait", "--timeout", "10s")
+        XCTAssertEqual(applied.status, 1)
+        XCTAssertTrue(applied.stderr.hasPrefix("Warning: would violate PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"app\" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities"), applied.stderr)
+        XCTAssertEqual(applied.stdout.split(separator: "\n").first, "deployment.apps/web created")
+        XCTAssertFalse(try run("apply", "-f", plain).stderr.contains("would violate"), "an unchanged template is not evaluated again")
         XCTAssertEqual(try run("get", "pods", "-n", "secure", "-o", "name").stdout, "")
         let hardened = try write(deploymentYAML("good", replicas: 1, spec: """
             securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}

@@ -87,8 +87,11 @@ public enum Applier {
             // says `configured (dry run)` for every one that exists (`apply.go` applyOneObject:
             // "unchanged" only when the patch the server answered was `{}`).
             let said = options.dryRun == .client && live != nil ? "configured" : printed
+            // kubectl's own warning first, then the API server's (PodSecurity's of a workload).
+            let warnings = [live.flatMap { missingAnnotationWarning($0, dryRun: options.dryRun) },
+                            options.dryRun == .client ? nil : try PodSecurity.workloadWarning(merged, live: live, store: store)].compactMap { $0 }
             outcomes.append(ApplyOutcome(object: merged.qualifiedName, operation: operation + options.dryRun.suffix, resource: stored,
-                                         warning: live.flatMap { missingAnnotationWarning($0, dryRun: options.dryRun) },
+                                         warning: warnings.isEmpty ? nil : warnings.joined(separator: "\nWarning: "),
                                          said: said == operation ? nil : said + options.dryRun.suffix))
         }
         if !problems.isEmpty { throw ValidationErrors(objects: problems) }

@@ -39,6 +39,33 @@ public struct PodSecurity: Sendable {
         return "violates PodSecurity \"\(shown)\": " + failed.map { $0.detail.isEmpty ? $0.reason : "\($0.reason) (\($0.detail))" }.joined(separator: ", ")
     }
 
+    /// The pod template of a workload (`ValidatePodController`'s kinds), nil for other kinds.
+    static func podTemplate(of resource: Resource) -> Value? {
+        let spec = resource.object["spec"]
+        switch (resource.type.group, resource.kind) {
+        case ("apps", "Deployment"), ("apps", "ReplicaSet"), ("apps", "StatefulSet"), ("apps", "DaemonSet"), ("batch", "Job"), ("", "ReplicationController"):
+            return spec?["template"]
+        case ("batch", "CronJob"): return spec?["jobTemplate"]?["spec"]?["template"]
+        case ("", "PodTemplate"): return resource.object["template"]
+        default: return nil
+        }
+    }
+
+    /// The warning a workload's create — or an update that changes its pod template — gets in
+    /// an enforcing namespace (ValidatePodController evaluates without enforcing; the `warn`
+    /// level defaults to the enforce level): `would violate PodSecurity "restricted:latest": …`,
+    /// which kubectl prints as `Warning: …`. Nil when it passes, or is no workload.
+    static func workloadWarning(_ resource: Resource, live: Resource?, store: StateStore) throws(StoreError) -> String? {
+        guard let template = podTemplate(of: resource), let namespace = resource.namespace ?? Optional("default"),
+              live.flatMap(podTemplate(of:)) != template,
+              let object = try store.get(ObjectKey(type: "Namespace", namespace: "", name: namespace)) else { return nil }
+        let policy = PodSecurity(namespaces: [object])
+        guard let (level, shown) = policy.enforced[namespace] else { return nil }
+        let failed = evaluate(template["spec"]?.objectValue ?? Object(), restricted: level == "restricted")
+        guard !failed.isEmpty else { return nil }
+        return "would violate PodSecurity \"\(shown)\": " + failed.map { $0.detail.isEmpty ? $0.reason : "\($0.reason) (\($0.detail))" }.joined(separator: ", ")
+    }
+
     // MARK: the checks
 
     private static func joinQuote(_ items: [String]) -> String { items.isEmpty ? "" : "\"" + items.joined(separator: "\", \"") + "\"" }
