@@ -43,36 +43,29 @@ final class PodSecurityTests: XCTestCase {
     /// pod's generated name: PodSecurity validates once the name is made), `plan` says
     /// `pod-security`, a hardened one rolls, and a bare pod is refused by `apply`.
     func testARestrictedNamespaceRefusesPlainPods() throws {
-        let directory = try temporaryDirectory(self)
-        let state = directory.appendingPathComponent("state").path
-        func run(_ arguments: String...) throws -> RolloutRun { try RolloutRun.run(arguments + ["--state", state]) }
-        func write(_ text: String, _ name: String) throws -> String {
-            let url = directory.appendingPathComponent(name)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return url.path
-        }
-        XCTAssertEqual(try run("cluster", "init").status, 0)
-        XCTAssertEqual(try run("apply", "-f", try write("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: secure\n  labels: {pod-security.kubernetes.io/enforce: restricted}\n", "ns.yaml")).status, 0)
-        let plain = try write(deploymentYAML("web", replicas: 2, spec: "containers: [{name: app, image: nginx:1.25}]")
+        let scratch = try Scratch(self)
+        XCTAssertEqual(try scratch.run("cluster", "init").status, 0)
+        XCTAssertEqual(try scratch.run("apply", "-f", try scratch.write("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: secure\n  labels: {pod-security.kubernetes.io/enforce: restricted}\n", "ns.yaml")).status, 0)
+        let plain = try scratch.write(deploymentYAML("web", replicas: 2, spec: "containers: [{name: app, image: nginx:1.25}]")
             .replacingOccurrences(of: "metadata: {name: web}", with: "metadata: {name: web, namespace: secure}"), "web.yaml")
-        let plan = try run("plan", "-f", plain, "--baseline-state", state)
+        let plan = try scratch.run("plan", "-f", plain, "--baseline-state", scratch.state)
         XCTAssertTrue(plan.stdout.contains("error[pod-security] deployment.apps/web: spec.template.spec: the API server refused pods during the rollout: pods \"web-"), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("\" is forbidden: violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false"), plan.stdout)
         // ValidatePodController: a workload's create is not refused, but warned of (the warn
         // level defaulting to the enforce level), which kubectl prints before its line.
-        let applied = try run("apply", "-f", plain, "--wait", "--timeout", "10s")
+        let applied = try scratch.run("apply", "-f", plain, "--wait", "--timeout", "10s")
         XCTAssertEqual(applied.status, 1)
         XCTAssertTrue(applied.stderr.hasPrefix("Warning: would violate PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"app\" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities"), applied.stderr)
         XCTAssertEqual(applied.stdout.split(separator: "\n").first, "deployment.apps/web created")
-        XCTAssertFalse(try run("apply", "-f", plain).stderr.contains("would violate"), "an unchanged template is not evaluated again")
-        XCTAssertEqual(try run("get", "pods", "-n", "secure", "-o", "name").stdout, "")
-        let hardened = try write(deploymentYAML("good", replicas: 1, spec: """
+        XCTAssertFalse(try scratch.run("apply", "-f", plain).stderr.contains("would violate"), "an unchanged template is not evaluated again")
+        XCTAssertEqual(try scratch.run("get", "pods", "-n", "secure", "-o", "name").stdout, "")
+        let hardened = try scratch.write(deploymentYAML("good", replicas: 1, spec: """
             securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
             containers: [{name: app, image: nginx:1.25, securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]
             """).replacingOccurrences(of: "metadata: {name: good}", with: "metadata: {name: good, namespace: secure}"), "good.yaml")
-        XCTAssertEqual(try run("apply", "-f", hardened, "--wait", "--timeout", "60s").status, 0)
-        let pod = try write("apiVersion: v1\nkind: Pod\nmetadata: {name: bare, namespace: secure}\nspec:\n  containers: [{name: c, image: nginx}]\n", "pod.yaml")
-        let refused = try run("apply", "-f", pod)
+        XCTAssertEqual(try scratch.run("apply", "-f", hardened, "--wait", "--timeout", "60s").status, 0)
+        let pod = try scratch.write("apiVersion: v1\nkind: Pod\nmetadata: {name: bare, namespace: secure}\nspec:\n  containers: [{name: c, image: nginx}]\n", "pod.yaml")
+        let refused = try scratch.run("apply", "-f", pod)
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("pods \"bare\" is forbidden: violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"c\""), refused.stderr)
     }

@@ -252,49 +252,39 @@ final class ResourceQuotaTests: XCTestCase {
         return text
     }
 
-    private func run(_ arguments: String..., state: String) throws -> RolloutRun {
-        try RolloutRun.run(arguments + ["--state", state])
-    }
-
-    private func write(_ text: String, _ name: String, in directory: URL) throws -> String {
-        let url = directory.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
 
     /// End to end, with the built binary: a full quota stops a surge (`plan` says why, at the
     /// Deployment's strategy), while `maxSurge: 0` rolls as each old pod goes — its pod is
     /// counted until it is gone, so the new one comes at the first retry after that; a bare
     /// pod over the quota is refused by `apply` (exit 2, nothing stored).
     func testQuotasEndToEnd() throws {
-        let directory = try temporaryDirectory(self)
-        let state = directory.appendingPathComponent("state").path
-        XCTAssertEqual(try run("cluster", "init", "--profile", "bare", "--nodes", "2", state: state).status, 0)
+        let scratch = try Scratch(self)
+        XCTAssertEqual(try scratch.run("cluster", "init", "--profile", "bare", "--nodes", "2").status, 0)
         let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: compute}\nspec:\n  hard: {pods: \"3\"}\n---\n"
         func web(_ image: String, surge: Int, unavailable: Int) -> String {
             quota + deploymentYAML("web", replicas: 3, spec: "terminationGracePeriodSeconds: 5\ncontainers: [{name: app, image: \(image)}]")
                 .replacingOccurrences(of: "  replicas: 3\n", with: "  replicas: 3\n  strategy: {rollingUpdate: {maxSurge: \(surge), maxUnavailable: \(unavailable)}}\n")
         }
-        XCTAssertEqual(try run("apply", "-f", try write(web("nginx:1.25", surge: 1, unavailable: 0), "v1.yaml", in: directory), "--wait", state: state).status, 0)
-        let plan = try run("plan", "-f", try write(web("nginx:1.26", surge: 1, unavailable: 0), "v2.yaml", in: directory), "--baseline-state", state, state: state)
+        XCTAssertEqual(try scratch.run("apply", "-f", try scratch.write(web("nginx:1.25", surge: 1, unavailable: 0), "v1.yaml"), "--wait").status, 0)
+        let plan = try scratch.run("plan", "-f", try scratch.write(web("nginx:1.26", surge: 1, unavailable: 0), "v2.yaml"), "--baseline-state", scratch.state)
         XCTAssertTrue(plan.stdout.contains("deployment.apps/web: failed: ProgressDeadlineExceeded"), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("v2.yaml:12:13: error[quota-exceeded] deployment.apps/web: spec.strategy: the API server refused pods during the rollout: pods \"web-"), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("\" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=3, limited: pods=3\n"), plan.stdout)
         // One old pod stops (5 s of grace, no preStop: it exits at SIGTERM), its quota comes
         // back as it goes, and the new ReplicaSet's next retry makes the pod.
-        let rolled = try run("apply", "-f", try write(web("nginx:1.26", surge: 0, unavailable: 1), "v3.yaml", in: directory), "--wait", "--timeout", "5m", state: state)
+        let rolled = try scratch.run("apply", "-f", try scratch.write(web("nginx:1.26", surge: 0, unavailable: 1), "v3.yaml"), "--wait", "--timeout", "5m")
         XCTAssertEqual(rolled.status, 0, rolled.stdout + rolled.stderr)
-        XCTAssertEqual(try run("get", "quota", "compute", "-o", "jsonpath={.status.used.pods}/{.status.hard.pods}", state: state).stdout, "3/3")
-        let events = try run("get", "events", "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}", state: state).stdout
+        XCTAssertEqual(try scratch.run("get", "quota", "compute", "-o", "jsonpath={.status.used.pods}/{.status.hard.pods}").stdout, "3/3")
+        let events = try scratch.run("get", "events", "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}").stdout
         XCTAssertTrue(events.contains("is forbidden: exceeded quota: compute, requested: pods=1, used: pods=3, limited: pods=3"), events)
-        XCTAssertEqual(try run("get", "pods", "-o", "jsonpath={range .items[*]}{.spec.containers[0].image}{\"\\n\"}{end}", state: state).stdout,
+        XCTAssertEqual(try scratch.run("get", "pods", "-o", "jsonpath={range .items[*]}{.spec.containers[0].image}{\"\\n\"}{end}").stdout,
                        "nginx:1.26\nnginx:1.26\nnginx:1.26\n")
         // A bare pod with no room: refused as the API server refuses it.
-        let pod = try write("apiVersion: v1\nkind: Pod\nmetadata: {name: extra}\nspec:\n  containers: [{name: app, image: nginx}]\n", "pod.yaml", in: directory)
-        let refused = try run("apply", "-f", pod, state: state)
+        let pod = try scratch.write("apiVersion: v1\nkind: Pod\nmetadata: {name: extra}\nspec:\n  containers: [{name: app, image: nginx}]\n", "pod.yaml")
+        let refused = try scratch.run("apply", "-f", pod)
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("pod/extra: spec: pods \"extra\" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=3, limited: pods=3"), refused.stderr)
-        XCTAssertEqual(try run("get", "pod", "extra", state: state).status, 1)
+        XCTAssertEqual(try scratch.run("get", "pod", "extra").status, 1)
     }
 
     /// A StatefulSet's next pod and a DaemonSet's pods meet the quota too: refused by name
@@ -302,9 +292,8 @@ final class ResourceQuotaTests: XCTestCase {
     /// DaemonSet's generated names), retried with the back-off — the StatefulSet's identical
     /// message aggregated into one event with a count, as the recorder does.
     func testStatefulSetsAndDaemonSetsMeetTheQuota() throws {
-        let directory = try temporaryDirectory(self)
-        let state = directory.appendingPathComponent("state").path
-        XCTAssertEqual(try run("cluster", "init", "--profile", "bare", "--nodes", "2", state: state).status, 0)
+        let scratch = try Scratch(self)
+        XCTAssertEqual(try scratch.run("cluster", "init", "--profile", "bare", "--nodes", "2").status, 0)
         let manifests = """
         apiVersion: v1
         kind: ResourceQuota
@@ -325,14 +314,14 @@ final class ResourceQuotaTests: XCTestCase {
               containers: [{name: a, image: agent:1}]
 
         """
-        let file = try write(manifests, "all.yaml", in: directory)
-        let plan = try run("plan", "-f", file, "--baseline-state", state, state: state)
+        let file = try scratch.write(manifests, "all.yaml")
+        let plan = try scratch.run("plan", "-f", file, "--baseline-state", scratch.state)
         XCTAssertTrue(plan.stdout.contains("error[quota-exceeded] statefulset.apps/db: spec.template.spec: the API server refused pods during the rollout: pods \"db-1\" is forbidden: exceeded quota: two"), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("error[quota-exceeded] daemonset.apps/agent: spec.template.spec: the API server refused pods during the rollout: pods \"agent-"), plan.stdout)
-        let applied = try run("apply", "-f", file, "--wait", "--timeout", "20s", state: state)
+        let applied = try scratch.run("apply", "-f", file, "--wait", "--timeout", "20s")
         XCTAssertEqual(applied.status, 1, applied.stdout)
-        XCTAssertEqual(try run("get", "pods", "-o", "name", state: state).stdout.split(separator: "\n").count, 2)
-        let events = try run("get", "events", "-o", "jsonpath={range .items[*]}{.reason} {.count}: {.message}{\"\\n\"}{end}", state: state).stdout
+        XCTAssertEqual(try scratch.run("get", "pods", "-o", "name").stdout.split(separator: "\n").count, 2)
+        let events = try scratch.run("get", "events", "-o", "jsonpath={range .items[*]}{.reason} {.count}: {.message}{\"\\n\"}{end}").stdout
         XCTAssertTrue(events.contains("create Pod db-1 in StatefulSet db failed error: pods \"db-1\" is forbidden: exceeded quota: two, requested: pods=1, used: pods=2, limited: pods=2\n"), events)
         XCTAssertTrue(events.split(separator: "\n").contains { $0.hasPrefix("FailedCreate ") && $0.contains("StatefulSet db failed") && !$0.hasPrefix("FailedCreate 1:") }, events)
         XCTAssertTrue(events.contains("FailedCreate 1: Error creating: pods \"agent-"), events)
@@ -441,9 +430,8 @@ final class ResourceQuotaTests: XCTestCase {
                        "[minimum storage usage per PersistentVolumeClaim is 1Gi.  No request is specified, maximum storage usage per PersistentVolumeClaim is 5Gi.  No request is specified]")
         XCTAssertNil(limits.validateClaim(object(#"{"resources":{"requests":{"storage":"10Gi"}}}"#), namespace: "other"))
 
-        let directory = try temporaryDirectory(self)
-        let state = directory.appendingPathComponent("state").path
-        XCTAssertEqual(try run("cluster", "init", state: state).status, 0)
+        let scratch = try Scratch(self)
+        XCTAssertEqual(try scratch.run("cluster", "init").status, 0)
         let manifests = """
         apiVersion: v1
         kind: LimitRange
@@ -454,19 +442,19 @@ final class ResourceQuotaTests: XCTestCase {
         ---
         \(Self.database(replicas: 1, claim: "10Gi"))
         """
-        let file = try write(manifests, "db.yaml", in: directory)
-        let plan = try run("plan", "-f", file, "--baseline-state", state, state: state)
+        let file = try scratch.write(manifests, "db.yaml")
+        let plan = try scratch.run("plan", "-f", file, "--baseline-state", scratch.state)
         XCTAssertTrue(plan.stdout.contains("error[limit-range] statefulset.apps/db: spec.volumeClaimTemplates: the API server refused pods during the rollout: failed to create PVC data-db-0: persistentvolumeclaims \"data-db-0\" is forbidden: maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 10Gi"), plan.stdout)
-        XCTAssertEqual(try run("apply", "-f", file, "--wait", "--timeout", "20s", state: state).status, 1)
-        XCTAssertEqual(try run("get", "pvc,pods", "-o", "name", state: state).stdout, "")
-        let events = try run("get", "events", "-o", "jsonpath={range .items[?(@.reason==\"FailedCreate\")]}{.message}{\"\\n\"}{end}", state: state).stdout
+        XCTAssertEqual(try scratch.run("apply", "-f", file, "--wait", "--timeout", "20s").status, 1)
+        XCTAssertEqual(try scratch.run("get", "pvc,pods", "-o", "name").stdout, "")
+        let events = try scratch.run("get", "events", "-o", "jsonpath={range .items[?(@.reason==\"FailedCreate\")]}{.message}{\"\\n\"}{end}").stdout
         XCTAssertEqual(events, """
             create Claim data-db-0 for Pod db-0 in StatefulSet db failed error: persistentvolumeclaims "data-db-0" is forbidden: maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 10Gi
             create Pod db-0 in StatefulSet db failed error: failed to create PVC data-db-0: persistentvolumeclaims "data-db-0" is forbidden: maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 10Gi
 
             """)
-        let claim = try write("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: big}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 20Gi}}\n", "pvc.yaml", in: directory)
-        let refused = try run("apply", "-f", claim, state: state)
+        let claim = try scratch.write("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: big}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 20Gi}}\n", "pvc.yaml")
+        let refused = try scratch.run("apply", "-f", claim)
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("persistentvolumeclaims \"big\" is forbidden: maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 20Gi"), refused.stderr)
     }

@@ -116,3 +116,23 @@ func applyYAML(_ yaml: String, to store: StateStore) throws {
     _ = try Applier.apply(try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents,
                           to: store, options: ApplyOptions())
 }
+
+/// A test's own folder with a state in it, for runs of the built binary: `run` names the
+/// state (`--state`), `write` puts a file in the folder and gives its path.
+struct Scratch {
+    let directory: URL
+    let state: String
+
+    init(_ test: XCTestCase) throws {
+        directory = try temporaryDirectory(test)
+        state = directory.appendingPathComponent("state").path
+    }
+
+    func run(_ arguments: String...) throws -> RolloutRun { try RolloutRun.run(arguments + ["--state", state]) }
+
+    func write(_ text: String, _ name: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+}

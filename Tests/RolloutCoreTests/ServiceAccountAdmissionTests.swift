@@ -43,35 +43,28 @@ final class ServiceAccountAdmissionTests: XCTestCase {
     /// against the cluster says so, a bare pod is refused by `apply`, and once the account is
     /// applied the pods come.
     func testAMissingServiceAccountStopsTheRollout() throws {
-        let directory = try temporaryDirectory(self)
-        let state = directory.appendingPathComponent("state").path
-        func run(_ arguments: String...) throws -> RolloutRun { try RolloutRun.run(arguments + ["--state", state]) }
-        func write(_ text: String, _ name: String) throws -> String {
-            let url = directory.appendingPathComponent(name)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return url.path
-        }
-        XCTAssertEqual(try run("cluster", "init", "--nodes", "2").status, 0)
-        let app = try write(deploymentYAML("app", replicas: 2, spec: "serviceAccountName: app-runner\ncontainers: [{name: app, image: nginx:1.25}]"), "app.yaml")
-        let lint = try run("lint", "-f", app)
+        let scratch = try Scratch(self)
+        XCTAssertEqual(try scratch.run("cluster", "init", "--nodes", "2").status, 0)
+        let app = try scratch.write(deploymentYAML("app", replicas: 2, spec: "serviceAccountName: app-runner\ncontainers: [{name: app, image: nginx:1.25}]"), "app.yaml")
+        let lint = try scratch.run("lint", "-f", app)
         XCTAssertTrue(lint.stdout.contains("warning[missing-reference] deployment.apps/app: spec.template.spec.serviceAccountName: its pods need ServiceAccount \"app-runner\""), lint.stdout)
-        let stalled = try run("apply", "-f", app, "--wait", "--timeout", "60s")
+        let stalled = try scratch.run("apply", "-f", app, "--wait", "--timeout", "60s")
         XCTAssertEqual(stalled.status, 1)
-        let hash = try XCTUnwrap(try run("get", "rs", "-o", "jsonpath={.items[0].metadata.name}").stdout.split(separator: "-").last)
-        let events = try run("get", "events", "-o", "jsonpath={range .items[?(@.reason==\"FailedCreate\")]}{.count} {.message}{\"\\n\"}{end}").stdout
+        let hash = try XCTUnwrap(try scratch.run("get", "rs", "-o", "jsonpath={.items[0].metadata.name}").stdout.split(separator: "-").last)
+        let events = try scratch.run("get", "events", "-o", "jsonpath={range .items[?(@.reason==\"FailedCreate\")]}{.count} {.message}{\"\\n\"}{end}").stdout
         let message = "Error creating: pods \"app-\(hash)-\" is forbidden: error looking up service account default/app-runner: serviceaccount \"app-runner\" not found"
         let line = try XCTUnwrap(events.split(separator: "\n").first { $0.hasSuffix(message) }, events)
         // Retried at 5 ms doubling (the first failure and the one its status update queues at
         // once, then 5, 25, 65 ms … 40.945 s after): 14 syncs in the first minute.
         XCTAssertEqual(line.split(separator: " ").first, "14")
-        XCTAssertEqual(try run("get", "pods", "-l", "app=app", "-o", "name").stdout, "")
-        let pod = try write("apiVersion: v1\nkind: Pod\nmetadata: {name: bare}\nspec:\n  serviceAccount: app-runner\n  containers: [{name: app, image: nginx}]\n", "pod.yaml")
-        let refused = try run("apply", "-f", pod)
+        XCTAssertEqual(try scratch.run("get", "pods", "-l", "app=app", "-o", "name").stdout, "")
+        let pod = try scratch.write("apiVersion: v1\nkind: Pod\nmetadata: {name: bare}\nspec:\n  serviceAccount: app-runner\n  containers: [{name: app, image: nginx}]\n", "pod.yaml")
+        let refused = try scratch.run("apply", "-f", pod)
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("pods \"bare\" is forbidden: error looking up service account default/app-runner: serviceaccount \"app-runner\" not found"), refused.stderr)
-        XCTAssertEqual(try run("apply", "-f", try write("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app-runner}\n", "sa.yaml")).status, 0)
-        XCTAssertEqual(try run("status", "deployment/app").status, 0)
-        XCTAssertEqual(try run("get", "pods", "-l", "app=app", "-o", "jsonpath={range .items[*]}{.spec.serviceAccountName}{\"\\n\"}{end}").stdout, "app-runner\napp-runner\n")
-        XCTAssertFalse(try run("lint", "-f", app).stdout.contains("missing-reference"))
+        XCTAssertEqual(try scratch.run("apply", "-f", try scratch.write("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app-runner}\n", "sa.yaml")).status, 0)
+        XCTAssertEqual(try scratch.run("status", "deployment/app").status, 0)
+        XCTAssertEqual(try scratch.run("get", "pods", "-l", "app=app", "-o", "jsonpath={range .items[*]}{.spec.serviceAccountName}{\"\\n\"}{end}").stdout, "app-runner\napp-runner\n")
+        XCTAssertFalse(try scratch.run("lint", "-f", app).stdout.contains("missing-reference"))
     }
 }

@@ -56,8 +56,8 @@ public struct PodSecurity: Sendable {
     /// level defaults to the enforce level): `would violate PodSecurity "restricted:latest": …`,
     /// which kubectl prints as `Warning: …`. Nil when it passes, or is no workload.
     static func workloadWarning(_ resource: Resource, live: Resource?, store: StateStore) throws(StoreError) -> String? {
-        guard let template = podTemplate(of: resource), let namespace = resource.namespace ?? Optional("default"),
-              live.flatMap(podTemplate(of:)) != template,
+        let namespace = resource.namespace ?? "default"
+        guard let template = podTemplate(of: resource), live.flatMap(podTemplate(of:)) != template,
               let object = try store.get(ObjectKey(type: "Namespace", namespace: "", name: namespace)) else { return nil }
         let policy = PodSecurity(namespaces: [object])
         guard let (level, shown) = policy.enforced[namespace] else { return nil }
