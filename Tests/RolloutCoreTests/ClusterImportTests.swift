@@ -326,6 +326,7 @@ final class ClusterImportTests: XCTestCase {
           note: 3 pods of DaemonSets not in the input run as imported; nothing replaces them when they go (include the DaemonSets to have their controller run them)
           note: 1 pod of Jobs runs as imported; the Job controller is not simulated, so nothing replaces it when it goes
           note: 4 static (mirror) pods run as imported; the kubelet's manifests are not simulated, so nothing replaces them when they go
+          note: ConfigMap kube-root-ca.crt added to 5 namespaces without it, as the root CA publisher keeps one in each
 
         """)
         XCTAssertEqual(try RolloutRun.run(["cluster", "info", "--state", state]).stdout.split(separator: "\n").dropFirst(2).first, "Profile: imported")

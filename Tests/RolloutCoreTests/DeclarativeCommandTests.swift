@@ -152,7 +152,8 @@ final class DeclarativeCommandTests: XCTestCase {
         XCTAssertEqual(run.stderr, "Error from server (NotFound): error when creating \"\(path)\": namespaces \"nowhere\" not found\n")
         let withNamespace = try write("ns2.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: nowhere\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: nowhere\n")
         XCTAssertEqual(try rollout("apply", "-f", withNamespace).stdout, "namespace/nowhere created\nconfigmap/c created\n")
-        XCTAssertEqual(try rollout("get", "cm", "-n", "nowhere", "-o", "name").stdout, "configmap/c\n")
+        // (With the root CA publisher's, made as the namespace appeared.)
+        XCTAssertEqual(try rollout("get", "cm", "-n", "nowhere", "-o", "name").stdout, "configmap/c\nconfigmap/kube-root-ca.crt\n")
     }
 
     func testPruneDeletesWhatTheManifestsNoLongerHold() throws {

@@ -230,7 +230,7 @@ final class ListingMergeTests: XCTestCase {
     /// shard each object landed in.
     func testShardedStoreListsRunsThatMergeInByteOrder() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
-        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        var store = try bareStore(directory)
         for i in 0..<1300 {
             // Lengths and digits chosen so that numeric and byte order differ (cm-9 > cm-10).
             let name = "cm-\(i * 7919 % 1300)"

@@ -136,3 +136,19 @@ struct Scratch {
         return url.path
     }
 }
+
+/// A `.bare` cluster's store for tests that count ConfigMaps as plain table rows: made as
+/// `cluster init` makes it, then without the root CA publisher's `kube-root-ca.crt` in each
+/// namespace (removed from storage directly, so nothing makes them again). A directory that
+/// holds a state already is opened as it is.
+func bareStore(_ directory: String) throws -> StateStore {
+    let fresh = !FileManager.default.fileExists(atPath: directory)
+    let store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+    guard fresh else { return store }
+    let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
+    for published in try store.list(type) where published.name == RootCACertPublisher.configMapName {
+        try store.delete(published.key)
+    }
+    try store.commit()
+    return store
+}

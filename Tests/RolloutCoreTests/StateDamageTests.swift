@@ -335,7 +335,7 @@ final class StateDamageTests: XCTestCase {
     // Finding 5: each deletion listed every stored object again (8k ConfigMaps took 29 s).
     func testBulkDeletionIsLinear() throws {
         func seconds(_ count: Int, _ body: (StateStore) throws -> Void) throws -> Double {
-            let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
+            let store = try bareStore(try temporaryDirectory(self).appendingPathComponent("s").path)
             defer { store.close() }
             for i in 0..<count {
                 try store.create(Resource(Object(["apiVersion": .string("v1"), "kind": .string("ConfigMap"),
@@ -368,7 +368,7 @@ final class StateDamageTests: XCTestCase {
     // out (NewReplicaSetAvailable): its requeue-now must not stall virtual time.
     func testACompletedDeploymentThatLosesAPodDoesNotStallTime() throws {
         let crashing = Self.web.replacingOccurrences(of: "rollout.sim/startup: 2s", with: "rollout.sim/startup: 2s, rollout.sim/crash-after: 30s")
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
+        let store = try bareStore(try temporaryDirectory(self).appendingPathComponent("s").path)
         defer { store.close() }
         let documents = try ManifestDecoder.decode([ManifestSource(name: "web.yaml", bytes: Array(crashing.utf8))]).documents
         _ = try Applier.apply(documents, to: store, options: ApplyOptions())

@@ -17,7 +17,7 @@ final class StateStoreTests: XCTestCase {
     /// committed: its directory.
     func committedConfigMaps(_ count: Int, named format: String) throws -> String {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
-        let store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        let store = try bareStore(directory)
         for i in 0..<count { try store.create(configMap(String(format: format, i), "v\(i)")) }
         try store.commit()
         store.close()
@@ -26,7 +26,7 @@ final class StateStoreTests: XCTestCase {
 
     func testNewStateHasTheDefaultClusterAndPersists() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("state").path
-        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        var store = try bareStore(directory)
         XCTAssertEqual(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Node")).map(\.name), ["node-1"])
         XCTAssertEqual(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name), ["default", "kube-node-lease", "kube-public", "kube-system"])
         let created = try store.create(configMap("a"))
@@ -41,7 +41,7 @@ final class StateStoreTests: XCTestCase {
     }
 
     func testGenerationBumpsOnSpecChangesOnly() throws {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true, newCluster: ClusterSpec(profile: .bare))
+        let store = try bareStore(try temporaryDirectory(self).appendingPathComponent("s").path)
         defer { store.close() }
         var deployment = Resource(Object([
             "apiVersion": .string("apps/v1"), "kind": .string("Deployment"),
@@ -113,13 +113,13 @@ final class StateStoreTests: XCTestCase {
 
     func testLargeTablesSplitIntoShardsAndOldFilesGo() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
-        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        var store = try bareStore(directory)
         for i in 0..<1500 { try store.create(configMap(String(format: "cm-%04d", i))) }
         try store.commit()
         store.close()
         let shards = FileIO.filesIn("\(directory)/objects").filter { $0.hasPrefix("ConfigMap_") }
         XCTAssertEqual(shards.count, 8, "1500 objects at 512 per shard: 4 shards of two files each")
-        store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        store = try bareStore(directory)
         let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
         let rows = try store.listingRows(type)
         XCTAssertEqual(rows.count, 1500)
@@ -136,7 +136,7 @@ final class StateStoreTests: XCTestCase {
         // core — go at the next commit; a file the store never names stays.
         let leftovers = (0..<100).flatMap { i in ["objects", "rows"].map { StorageNames.shardBase(type: "ConfigMap", commit: 99, ordinal: 0, shard: i) + ".\($0)" } }
         for name in leftovers + ["notes.txt"] { try FileIO.writeAtomically(Array("x".utf8), to: "\(directory)/objects/\(name)") }
-        store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        store = try bareStore(directory)
         try store.update(configMap("cm-0002", "w"), previous: try XCTUnwrap(store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: "cm-0002"))))
         try store.commit()
         store.close()
@@ -147,7 +147,7 @@ final class StateStoreTests: XCTestCase {
         // What lies at the very names the next commit writes (a writer killed before its
         // manifest, or a link planted there) is replaced, never written through: each file is
         // written new, then every one is synced before the manifest names them.
-        store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        store = try bareStore(directory)
         let outside = try temporaryDirectory(self).appendingPathComponent("outside").path
         try FileIO.writeAtomically(Array("outside".utf8), to: outside)
         let next = (0..<4).flatMap { i in ["objects", "rows"].map { StorageNames.shardBase(type: "ConfigMap", commit: store.commitNumber + 1, ordinal: 0, shard: i) + ".\($0)" } }
@@ -165,7 +165,7 @@ final class StateStoreTests: XCTestCase {
         try store.commit()
         store.close()
         XCTAssertEqual(try FileIO.read(outside), Array("outside".utf8))
-        store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        store = try bareStore(directory)
         for i in [0, 1, 799, 1499] {
             XCTAssertEqual(try store.get(ObjectKey(type: "ConfigMap", namespace: "default", name: String(format: "cm-%04d", i)))?.object["data"]?["k"], .string("z"))
         }
@@ -179,7 +179,7 @@ final class StateStoreTests: XCTestCase {
     /// one `forEachBatch` would: the first in key order, whichever shard it lies in.
     func testReadingInNoOrderReadsWhatReadingInOrderReads() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
-        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        var store = try bareStore(directory)
         var random = SeededRandom(seed: 14)
         var names: [String] = []
         for _ in 0..<3000 {
@@ -252,7 +252,7 @@ final class StateStoreTests: XCTestCase {
     /// the error, and no batch comes after it.
     func testBatchesComeInKeyOrderWhileTheNextIsMade() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
-        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        var store = try bareStore(directory)
         for i in 0..<2000 { try store.create(configMap(String(format: "cm-%04d", (i * 7919) % 2000))) }
         try store.commit()
         store.close()
@@ -438,7 +438,7 @@ final class StateStoreTests: XCTestCase {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
         let type = ResourceType.forObject(apiVersion: "v1", kind: "ConfigMap")
         func key(_ name: String) -> ObjectKey { ObjectKey(type: type.storageKey, namespace: "default", name: name) }
-        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        var store = try bareStore(directory)
         try store.create(configMap("K", "ascii"))
         try store.create(configMap("\u{212A}", "kelvin"))
         try store.create(configMap("é", "composed"))
@@ -606,7 +606,7 @@ final class StateStoreTests: XCTestCase {
         // A shard file that lost a line it held when it was read: the same kind of error,
         // naming the file and the object.
         let rebuilt = try temporaryDirectory(self).appendingPathComponent("t").path
-        store = try StateStore(directory: rebuilt, writable: true, newCluster: ClusterSpec(profile: .bare))
+        store = try bareStore(rebuilt)
         for i in 0..<600 { try store.create(configMap(String(format: "cm-%04d", i))) }
         try store.commit()
         store.close()
@@ -689,7 +689,7 @@ final class StateStoreTests: XCTestCase {
         ]
         let base = try temporaryDirectory(self)
         let seed = base.appendingPathComponent("seed").path
-        var store = try StateStore(directory: seed, writable: true, newCluster: ClusterSpec(profile: .bare))
+        var store = try bareStore(seed)
         for name in names { try store.create(configMap(name)) }
         for i in 0..<3 { try store.create(secret("s-\(i)")) }
         try store.commit()
@@ -794,7 +794,7 @@ final class StateStoreTests: XCTestCase {
         var rows: [[ListingRow]] = []
         for way in ["put", "prepared", "batch"] {
             let directory = root.appendingPathComponent(way).path
-            var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+            var store = try bareStore(directory)
             for round in [first, second] {
                 switch way {
                 case "put":
@@ -857,7 +857,7 @@ final class StateStoreTests: XCTestCase {
         }
         func fresh(_ name: String, _ names: [String]) throws -> [String: String] {
             let directory = root.appendingPathComponent(name).path
-            let store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+            let store = try bareStore(directory)
             for n in names { try store.put(configMap(n, "v-" + n), creating: true) }
             try store.commit()
             store.close()
@@ -865,7 +865,7 @@ final class StateStoreTests: XCTestCase {
         }
         func names(_ range: Range<Int>) -> [String] { range.map { String(format: "cm-%05d", $0) } }
         let directory = root.appendingPathComponent("s").path
-        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        var store = try bareStore(directory)
         for n in names(0..<3000) { try store.put(configMap(n, "v-" + n), creating: true) }
         try store.commit()
         store.close()
@@ -907,7 +907,7 @@ final class StateStoreTests: XCTestCase {
 
     func testFilesAreOwnerOnly() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
-        let store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        let store = try bareStore(directory)
         try store.create(configMap("a"))
         try store.commit()
         store.close()
@@ -920,7 +920,7 @@ final class StateStoreTests: XCTestCase {
     func testDamagedAndForeignStatesGiveClearErrors() throws {
         let root = try temporaryDirectory(self)
         let directory = root.appendingPathComponent("s").path
-        try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare)).close()
+        try bareStore(directory).close()
         let manifest = "\(directory)/state.json"
         let original = try String(contentsOfFile: manifest, encoding: .utf8)
         try "{\"apiVersion\": ".write(toFile: manifest, atomically: true, encoding: .utf8)
@@ -942,14 +942,14 @@ final class StateStoreTests: XCTestCase {
         let foreign = root.appendingPathComponent("home").path
         try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
         try "notes".write(toFile: "\(foreign)/notes.txt", atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try StateStore(directory: foreign, writable: true, newCluster: ClusterSpec(profile: .bare))) { error in
+        XCTAssertThrowsError(try bareStore(foreign)) { error in
             XCTAssertTrue("\(error)".contains("is not a rollout state: it holds other files (notes.txt)"), "\(error)")
         }
     }
 
     func testTruncatedOrGarbledShardsAreErrorsNotCrashes() throws {
         let directory = try temporaryDirectory(self).appendingPathComponent("s").path
-        var store = try StateStore(directory: directory, writable: true, newCluster: ClusterSpec(profile: .bare))
+        var store = try bareStore(directory)
         for i in 0..<20 { try store.create(configMap("cm-\(i)")) }
         try store.commit()
         store.close()
@@ -1012,11 +1012,12 @@ final class StateStoreTests: XCTestCase {
         XCTAssertTrue(failed.stderr.hasSuffix(": cannot write: File too large; nothing was stored: the state is as it was before this change\n"), failed.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/state.json")), manifestBefore)
         XCTAssertEqual(FileIO.list("\(directory)/objects"), filesBefore)
-        XCTAssertEqual(try RolloutRun.run(["get", "cm", "-o", "name", "--state", directory]).stdout, "")
+        // (The root CA publisher's ConfigMap is the namespace's only one.)
+        XCTAssertEqual(try RolloutRun.run(["get", "cm", "-o", "name", "--state", directory]).stdout, "configmap/kube-root-ca.crt\n")
 
         let stored = try RolloutRun.run(["apply", "-f", manifest.path, "--state", directory])
         XCTAssertEqual(stored.status, 0, stored.stderr)
-        XCTAssertEqual(try RolloutRun.run(["get", "cm", "-o", "name", "--state", directory]).stdout.split(separator: "\n").count, 300)
+        XCTAssertEqual(try RolloutRun.run(["get", "cm", "-o", "name", "--state", directory]).stdout.split(separator: "\n").count, 301)
         // Every file in objects/ is one the manifest names (a table's shards, objects and
         // rows, and its templates).
         let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/state.json"))) as? [String: Any]
@@ -1050,10 +1051,10 @@ final class StateStoreTests: XCTestCase {
             XCTAssertEqual(process.terminationStatus, 0)
         }
         let names = try RolloutRun.run(["get", "cm", "-o", "name", "--state", directory]).stdout
-        XCTAssertEqual(Set(names.split(separator: "\n").map(String.init)), Set((0..<count).map { "configmap/cm-\($0)" }))
+        XCTAssertEqual(Set(names.split(separator: "\n").map(String.init)), Set((0..<count).map { "configmap/cm-\($0)" } + ["configmap/kube-root-ca.crt"]))
         let json = try RolloutRun.run(["get", "cm", "-o", "json", "--state", directory]).stdout
         let versions = json.components(separatedBy: "\"resourceVersion\": \"").dropFirst().map { $0.prefix { $0 != "\"" } }
-        XCTAssertEqual(Set(versions).count, count + 1, "every write got its own resourceVersion (plus the List's empty one)")
+        XCTAssertEqual(Set(versions).count, count + 2, "every write got its own resourceVersion (plus the root CA ConfigMap's and the List's empty one)")
     }
 
     func testWriterKilledAtAnyInstantLeavesALoadableState() throws {
@@ -1062,7 +1063,7 @@ final class StateStoreTests: XCTestCase {
         let directory = root.appendingPathComponent("s").path
         XCTAssertEqual(try RolloutRun.run(["cluster", "info", "--state", directory]).status, 0)
         var random = SeededRandom(seed: 7)
-        var committed = 0
+        var committed = 1  // the root CA publisher's ConfigMap
         for round in 0..<12 {
             // A batch big enough that a kill often lands mid-commit.
             let batch = (0..<1500).map { "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"r\(round)-\($0)\"},\"data\":{\"k\":\"\(String(repeating: "x", count: 200))\"}}" }

@@ -126,8 +126,14 @@ public enum Admission {
                try store.get(ObjectKey(type: ServiceAccounts.type.storageKey, namespace: stored.name, name: ServiceAccounts.defaultName)) == nil {
                 try store.create(ServiceAccounts.defaultAccount(in: stored.name))
             }
+            // And its root CA ConfigMap (the root CA publisher's `namespaceAdded`).
+            if stored.kind == "Namespace" && stored.type.group.isEmpty { try RootCACertPublisher.sync(namespace: stored.name, store: store) }
             return created
         }
-        return try store.update(object, previous: live)
+        let updated = try store.update(object, previous: live)
+        // The publisher puts its ConfigMap's data and description back (`configMapUpdated`),
+        // after the update the client is answered with.
+        if RootCACertPublisher.isPublished(updated) { try RootCACertPublisher.sync(namespace: updated.key.namespace, store: store) }
+        return updated
     }
 }

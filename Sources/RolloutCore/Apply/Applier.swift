@@ -64,6 +64,11 @@ public enum Applier {
         var outcomes: [ApplyOutcome] = []
         var problems: [ValidationError] = []
         var namespaces = Set(try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")).map(\.name))
+        // A state made before the root CA publisher was modelled gets its ConfigMap in the
+        // namespaces written to, as a cluster has had it since each namespace appeared.
+        for namespace in Set(candidates.filter { $0.resource.type.namespaced }.map(\.resource.key.namespace)).sorted() where namespaces.contains(namespace) {
+            try RootCACertPublisher.sync(namespace: namespace, store: store, restoring: false)
+        }
         for candidate in candidates {
             let key = candidate.resource.key
             if candidate.resource.type.namespaced, !namespaces.contains(key.namespace) {

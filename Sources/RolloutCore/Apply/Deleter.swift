@@ -46,6 +46,9 @@ public final class Deleter {
             }
         }
         try store.delete(resource.key)
+        // The root CA publisher makes its ConfigMap again (`configMapDeleted`), but in a
+        // namespace being deleted (already gone here).
+        if RootCACertPublisher.isPublished(resource) { try RootCACertPublisher.sync(namespace: resource.key.namespace, store: store) }
         if resource.kind == "Namespace" && resource.type.group.isEmpty {
             for type in store.storedTypes where type.namespaced {
                 for dependent in try store.list(type, namespace: resource.name) {

@@ -112,6 +112,12 @@ public enum ClusterImport {
             try store.insertAsServed(resource)
         }
         report.notes += notes(objects)
+        // Every namespace of a cluster holds the root CA publisher's ConfigMap; a dump that left
+        // it out (or ConfigMaps altogether) gets it, one that has it keeps its own bundle.
+        let published = try RootCACertPublisher.syncAll(store: store, restoring: false)
+        if !published.isEmpty {
+            report.notes.append("ConfigMap \(RootCACertPublisher.configMapName) added to \(published.count) \(published.count == 1 ? "namespace" : "namespaces") without it, as the root CA publisher keeps one in each")
+        }
         // The simulation must be able to run what was imported: load it once before committing.
         _ = try Cluster(store: store)
         try store.commit()

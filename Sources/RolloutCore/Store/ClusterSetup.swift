@@ -89,6 +89,8 @@ public enum ClusterSetup {
             try store.create(namespace)
             // The serviceaccounts controller's `default` account of every namespace.
             try store.create(ServiceAccounts.defaultAccount(in: name))
+            // And the root CA publisher's ConfigMap.
+            try RootCACertPublisher.sync(namespace: name, store: store)
         }
         if spec.nodeManifests.isEmpty {
             let total = spec.nodeShapes.count
