@@ -407,6 +407,63 @@ final class ServeCommandTests: XCTestCase {
         }
     }
 
+    /// kubectl's describers on annotations and text a terminal would act on: the root CA
+    /// publisher's ConfigMap (its long description cut at 138 bytes below its key:
+    /// `printAnnotationsMultiline`, maxAnnotationLen 140), a value with newlines and one with a
+    /// carriage return, a value just short of the limit, a pod template's annotations, and ESC
+    /// and CR shown as `^[` and `\r` (`terminalEscaper`). kubectl through `serve` against
+    /// `rollout describe` on the same state.
+    func testKubectlDescribesAnnotationsAndControlsAsRolloutDoes() throws {
+        let (directory, state, _) = try bareStateAndCopy("serve-annotations")
+        let file = directory.appendingPathComponent("notes.yaml")
+        let nearLimit = String(repeating: "y", count: 134)  // 4 + 2 + 134 = 140: on one line
+        let overLimit = String(repeating: "x", count: 200)
+        try """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: notes
+          annotations:
+            edge: "\(nearLimit)"
+            long: "\(overLimit)"
+            multi: "line one\\nline two\\n"
+            crlf: "a\\r\\nb"
+            colour: "x\\e[31my"
+        data: {k: "red\\e[31m\\rtext"}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata:
+              labels: {app: web}
+              annotations: {desc: "\(overLimit)", two: "p\\nq"}
+            spec:
+              containers: [{name: app, image: nginx}]
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--state", state]).status, 0)
+        let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
+        let views = [["describe", "cm", "notes"], ["describe", "cm", "kube-root-ca.crt"], ["describe", "cm", "kube-root-ca.crt", "-n", "kube-system"]]
+        var theirs: [[String]: String] = [:]
+        for arguments in views { theirs[arguments] = try kubectl(arguments, kubeconfig: server.kubeconfig).out }
+        // (The Deployment's pod template: its creation time is shown on the served wall clock.)
+        let template = try kubectl(["describe", "deploy", "web"], kubeconfig: server.kubeconfig).out
+        XCTAssertEqual(server.stop().status, 0)
+        XCTAssertTrue(theirs[["describe", "cm", "notes"]]?.contains("red^[[31m\\rtext\n") ?? false, theirs[["describe", "cm", "notes"]] ?? "")
+        XCTAssertTrue(theirs[["describe", "cm", "kube-root-ca.crt"]]?.contains("or kubern...\n") ?? false, theirs[["describe", "cm", "kube-root-ca.crt"]] ?? "")
+        for arguments in views {
+            XCTAssertEqual(try RolloutRun.run(arguments + ["--state", state]).stdout, theirs[arguments], arguments.joined(separator: " "))
+        }
+        let ours = try RolloutRun.run(["describe", "deploy", "web", "--state", state]).stdout
+        func podTemplate(_ text: String) -> String { text.components(separatedBy: "Pod Template:").last?.components(separatedBy: "Conditions:").first ?? "" }
+        XCTAssertTrue(podTemplate(template).contains("      \(String(repeating: "x", count: 138))...\n"), template)
+        XCTAssertEqual(podTemplate(ours), podTemplate(template))
+    }
+
     /// `configured` or `unchanged`, as kubectl decides it: by whether its patch is `{}`, not
     /// whether the object changes — a quantity written `0.5` (stored `500m`) and `1024Mi`
     /// (`1Gi`) make kubectl say `configured` at every apply, though nothing changes; a client dry

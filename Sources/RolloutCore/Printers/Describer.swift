@@ -97,7 +97,8 @@ public struct Describer {
         default: generic(r, &w)
         }
         var tab = TabWriter(minWidth: 0, padding: 2)
-        tab.write(w.text)
+        // (Escaped before the alignment, as each PrefixWriter.Write is.)
+        tab.write(TerminalEscaper.escaped(w.text))
         // rollout's own lines come after kubectl's, aligned on their own: kubectl's layout
         // stays as kubectl prints it.
         var extra = Lines()
@@ -127,7 +128,7 @@ public struct Describer {
     /// The last-applied annotation is left out, as kubectl leaves it out.
     private func labelsAndAnnotations(_ r: Resource, _ w: inout Lines) {
         map(0, "Labels:", r.labels, separator: "=", &w)
-        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        annotations(0, "Annotations:", r.annotations, &w)
     }
 
     private func map(_ level: Int, _ title: String, _ values: [String: String], separator: String, _ w: inout Lines) {
@@ -135,6 +136,29 @@ public struct Describer {
         guard let first = sorted.first else { w.add(level, title, "<none>"); return }
         w.add(level, title, "\(first.key)\(separator)\(first.value)")
         for entry in sorted.dropFirst() { w.add(level, "", "\(entry.key)\(separator)\(entry.value)") }
+    }
+
+    /// `printAnnotationsMultiline`: keys in order, the last-applied annotation left out; a value
+    /// holding a newline, or making its line longer than maxAnnotationLen (140 bytes of key,
+    /// `: ` and value; one trailing newline trimmed first), goes below its key, each of its lines
+    /// two spaces in and cut at 138 bytes with `...` (`shorten`).
+    private func annotations(_ level: Int, _ title: String, _ values: [String: String], _ w: inout Lines) {
+        let sorted = values.filter { $0.key != Applier.lastAppliedAnnotation }.sorted { $0.key < $1.key }
+        guard !sorted.isEmpty else { w.add(level, title, "<none>"); return }
+        for (i, entry) in sorted.enumerated() {
+            // Bytes, as Go's strings: "\r\n" is one Character to Swift.
+            var value = Array(entry.value.utf8)
+            if value.last == UInt8(ascii: "\n") { value.removeLast() }
+            let cell = i == 0 ? title : ""
+            if value.count + entry.key.utf8.count + 2 > Self.maxAnnotationLength || value.contains(UInt8(ascii: "\n")) {
+                w.add(level, cell, "\(entry.key):")
+                for line in value.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                    w.add(level, "", "  " + Self.shorten(Array(line), Self.maxAnnotationLength - 2))
+                }
+            } else {
+                w.add(level, cell, "\(entry.key): \(String(decoding: value, as: UTF8.self))")
+            }
+        }
     }
 
     private func deployment(_ r: Resource, _ w: inout Lines) {
@@ -311,7 +335,7 @@ public struct Describer {
     public func podTemplateText(_ template: Value) -> String {
         var w = Lines()
         podTemplate(template, level: 0, &w)
-        let lines = w.text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+        let lines = TerminalEscaper.escaped(w.text).split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
             let trimmed = line.drop { $0 == " " }
             return trimmed.hasPrefix("\t") ? trimmed : line
         }
@@ -324,7 +348,7 @@ public struct Describer {
         w.add(level, "Pod Template:")
         map(level + 1, "Labels:", stringMap(template?.at("metadata", "labels")), separator: "=", &w)
         let annotations = stringMap(template?.at("metadata", "annotations"))
-        if !annotations.isEmpty { map(level + 1, "Annotations:", annotations, separator: ": ", &w) }
+        if !annotations.isEmpty { self.annotations(level + 1, "Annotations:", annotations, &w) }
         let spec = template?["spec"]
         if let account = spec?["serviceAccountName"]?.stringValue, !account.isEmpty { w.add(level + 1, "Service Account:", account) }
         if !(spec?["initContainers"]?.arrayValue ?? []).isEmpty {
@@ -1161,10 +1185,17 @@ public struct Describer {
             .filter { modes.contains($0.0) }.map(\.1).joined(separator: ",")
     }
 
+    /// kubectl's `maxAnnotationLen`.
+    static let maxAnnotationLength = 140
+
+    /// `shorten`: more than `length` bytes are cut there and end in `...`.
+    static func shorten(_ bytes: [UInt8], _ length: Int) -> String {
+        String(decoding: bytes.prefix(length), as: UTF8.self) + (bytes.count > length ? "..." : "")
+    }
+
     /// maxAnnotationLen: a line longer than 140 bytes is cut there and ends in `...`.
     static func cutAnnotation(_ line: String) -> String {
-        let bytes = Array(line.utf8)
-        return bytes.count > 140 ? String(decoding: bytes[..<140], as: UTF8.self) + "..." : line
+        shorten(Array(line.utf8), maxAnnotationLength)
     }
 
     /// Unstructured objects: metadata, then every other field, nested, as kubectl does.
@@ -1256,7 +1287,7 @@ public struct Describer {
             for path in rule.paths { w.add(2, "", "\(path.path) ", backendText(path.backend, namespace: ingress.namespace)) }
         }
         if count == 0 { w.add(1, "*", "*", defaultBackend) }
-        map(0, "Annotations:", r.annotations.filter { $0.key != Applier.lastAppliedAnnotation }, separator: ": ", &w)
+        annotations(0, "Annotations:", r.annotations, &w)
         eventsSection(r, &w)
     }
 

@@ -73,3 +73,23 @@ public enum GoQuote {
         return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 }
+
+/// kubectl's `terminalEscaper` (`cli-runtime/pkg/printers/terminal.go`, issue #101695), which
+/// `describe`'s PrefixWriter writes every line through (`WriteEscaped`): ESC becomes `^[` and a
+/// carriage return `\r`, so an annotation or a ConfigMap's data cannot colour, move or
+/// overwrite what the terminal shows. Everything else passes as it is.
+public enum TerminalEscaper {
+    public static func escaped(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x1B || $0 == 0x0D }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x1B: out += [UInt8(ascii: "^"), UInt8(ascii: "[")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
