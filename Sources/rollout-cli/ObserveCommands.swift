@@ -49,7 +49,9 @@ enum ObserveCommands {
                 seen += " (x\(count) over \(humanDuration(milliseconds: store.clock.milliseconds - first.milliseconds)))"
             }
             let object = "\((o.at("involvedObject", "kind")?.stringValue ?? "").capitalizedFirst)/\(o.at("involvedObject", "name")?.stringValue ?? "")"
-            table.add((all ? [event.namespace ?? ""] : []) + [seen, o["type"]?.stringValue ?? "", o["reason"]?.stringValue ?? "", object, o["message"]?.stringValue ?? ""])
+            // printOneEvent: each text through EscapeTerminal, the message trimmed.
+            let message = (o["message"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            table.add((all ? [event.namespace ?? ""] : []) + [seen] + [o["type"]?.stringValue ?? "", o["reason"]?.stringValue ?? "", object, message].map(TerminalEscaper.escaped))
         }
         io.out(table.render())
         return 0

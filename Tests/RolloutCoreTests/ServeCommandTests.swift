@@ -411,8 +411,9 @@ final class ServeCommandTests: XCTestCase {
     /// publisher's ConfigMap (its long description cut at 138 bytes below its key:
     /// `printAnnotationsMultiline`, maxAnnotationLen 140), a value with newlines and one with a
     /// carriage return, a value just short of the limit, a pod template's annotations, and ESC
-    /// and CR shown as `^[` and `\r` (`terminalEscaper`). kubectl through `serve` against
-    /// `rollout describe` on the same state.
+    /// and CR shown as `^[` and `\r` (`terminalEscaper`) — in `describe`, custom columns, a
+    /// table's cells (an image name) and `events`.
+    /// kubectl through `serve` against `rollout` on the same state.
     func testKubectlDescribesAnnotationsAndControlsAsRolloutDoes() throws {
         let (directory, state, _) = try bareStateAndCopy("serve-annotations")
         let file = directory.appendingPathComponent("notes.yaml")
@@ -442,12 +443,14 @@ final class ServeCommandTests: XCTestCase {
               labels: {app: web}
               annotations: {desc: "\(overLimit)", two: "p\\nq"}
             spec:
-              containers: [{name: app, image: nginx}]
+              containers: [{name: app, image: "nginx\\e[31m"}]
 
         """.write(to: file, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--wait", "--state", state]).status, 0)
         let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
-        let views = [["describe", "cm", "notes"], ["describe", "cm", "kube-root-ca.crt"], ["describe", "cm", "kube-root-ca.crt", "-n", "kube-system"]]
+        let views = [["describe", "cm", "notes"], ["describe", "cm", "kube-root-ca.crt"], ["describe", "cm", "kube-root-ca.crt", "-n", "kube-system"],
+                     ["get", "cm", "notes", "-o", "custom-columns=N:.metadata.name,C:.metadata.annotations.colour,D:.data.k"],
+                     ["get", "deploy", "web", "-o", "wide"], ["events", "--for", "deployment/web"]]
         var theirs: [[String]: String] = [:]
         for arguments in views { theirs[arguments] = try kubectl(arguments, kubeconfig: server.kubeconfig).out }
         // (The Deployment's pod template: its creation time is shown on the served wall clock.)
@@ -455,6 +458,7 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
         XCTAssertTrue(theirs[["describe", "cm", "notes"]]?.contains("red^[[31m\\rtext\n") ?? false, theirs[["describe", "cm", "notes"]] ?? "")
         XCTAssertTrue(theirs[["describe", "cm", "kube-root-ca.crt"]]?.contains("or kubern...\n") ?? false, theirs[["describe", "cm", "kube-root-ca.crt"]] ?? "")
+        XCTAssertTrue(theirs[["get", "deploy", "web", "-o", "wide"]]?.contains("   nginx^[[31m   ") ?? false, theirs[["get", "deploy", "web", "-o", "wide"]] ?? "")
         for arguments in views {
             XCTAssertEqual(try RolloutRun.run(arguments + ["--state", state]).stdout, theirs[arguments], arguments.joined(separator: " "))
         }

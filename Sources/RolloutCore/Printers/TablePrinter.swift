@@ -454,12 +454,18 @@ public enum TablePrinter {
 
         /// The name, with the kind before it when a `get` names several kinds.
         private func emit<Sink: LineSink>(_ text: String, at position: Int, to lines: inout Sink) {
-            guard position == first, kindPrefix != nil else { return lines.add(text) }
             var text = text
             text.withUTF8 { emit($0, at: position, to: &lines) }
         }
 
+        /// A cell, ESC shown as `^[` as printTable's `WriteEscaped` shows it (an image name or
+        /// an event's message can hold one; a cell's line breaks are spaces already).
         private func emit<Sink: LineSink>(_ text: UnsafeBufferPointer<UInt8>, at position: Int, to lines: inout Sink) {
+            if text.contains(0x1B) {
+                var escaped = Array(TerminalEscaper.escaped(String(decoding: text, as: UTF8.self)).utf8)
+                escaped.withUnsafeMutableBufferPointer { emit(UnsafeBufferPointer($0), at: position, to: &lines) }
+                return
+            }
             if position == first, let kindPrefix {
                 lines.add(kindPrefix, text)
                 return

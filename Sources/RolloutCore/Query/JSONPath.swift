@@ -344,7 +344,8 @@ public struct JSONPath: Sendable {
 
 /// kubectl's `-o custom-columns=HEADER:PATH,…` and `custom-columns-file=` (`customcolumn.go`):
 /// each PATH a relaxed JSONPath (braces and the leading dot optional); a cell is every result
-/// joined by commas, Go's `%v` of each (`map[k:v]` for maps), `<none>` when there is none.
+/// joined by commas, Go's `%v` of each (`map[k:v]` for maps) with ESC and CR shown as `^[` and
+/// `\r`, `<none>` when there is none.
 public struct CustomColumns: Sendable {
     public var headers: [String]
     let paths: [JSONPath]
@@ -380,9 +381,10 @@ public struct CustomColumns: Sendable {
 
     public func row(_ object: Value) -> [String] {
         paths.map { path in
-            guard case .path(let segments)? = path.nodes.first, path.nodes.count == 1 else { return path.execute(object) }
+            // Each value through kubectl's terminalEscaper (`printers.EscapeTerminal`).
+            guard case .path(let segments)? = path.nodes.first, path.nodes.count == 1 else { return TerminalEscaper.escaped(path.execute(object)) }
             let values = JSONPath.evaluate(segments, current: object, root: object)
-            return values.isEmpty ? "<none>" : values.map(Self.goValue).joined(separator: ",")
+            return values.isEmpty ? "<none>" : values.map { TerminalEscaper.escaped(Self.goValue($0)) }.joined(separator: ",")
         }
     }
 
