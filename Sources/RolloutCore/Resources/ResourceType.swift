@@ -94,6 +94,68 @@ public struct ResourceType: Hashable, Sendable {
         }
     }
 
+    /// The kinds of the core group (`k8s.io/api/core/v1`'s `addKnownTypes`, the served ones): an
+    /// apiVersion `v1` with another kind names nothing — a custom resource cannot be in the core
+    /// group.
+    static let coreKinds: Set<String> = [
+        "Binding", "ComponentStatus", "ConfigMap", "Endpoints", "Event", "LimitRange", "Namespace", "Node", "PersistentVolume",
+        "PersistentVolumeClaim", "Pod", "PodTemplate", "ReplicationController", "ResourceQuota", "Secret", "Service", "ServiceAccount",
+    ]
+
+    /// Group versions Kubernetes stopped serving, with the release that removed each kind from
+    /// them (the deprecated API migration guide, kubernetes.io/docs/reference/using-api/deprecation-guide).
+    static let removedVersions: [String: (release: String, kinds: Set<String>)] = [
+        "extensions/v1beta1/1.16": ("1.16", ["Deployment", "DaemonSet", "ReplicaSet", "NetworkPolicy"]),
+        "extensions/v1beta1/1.22": ("1.22", ["Ingress"]),
+        "apps/v1beta1": ("1.16", ["Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "ControllerRevision"]),
+        "apps/v1beta2": ("1.16", ["Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "ControllerRevision"]),
+        "networking.k8s.io/v1beta1": ("1.22", ["Ingress", "IngressClass"]),
+        "policy/v1beta1": ("1.25", ["PodDisruptionBudget", "PodSecurityPolicy"]),
+        "batch/v1beta1": ("1.25", ["CronJob"]),
+        "autoscaling/v2beta1": ("1.25", ["HorizontalPodAutoscaler"]),
+        "autoscaling/v2beta2": ("1.26", ["HorizontalPodAutoscaler"]),
+        "rbac.authorization.k8s.io/v1beta1": ("1.22", ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"]),
+        "rbac.authorization.k8s.io/v1alpha1": ("1.22", ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"]),
+        "apiextensions.k8s.io/v1beta1": ("1.22", ["CustomResourceDefinition"]),
+        "storage.k8s.io/v1beta1": ("1.22", ["StorageClass"]),
+        "scheduling.k8s.io/v1beta1": ("1.22", ["PriorityClass"]),
+        "scheduling.k8s.io/v1alpha1": ("1.22", ["PriorityClass"]),
+        "admissionregistration.k8s.io/v1beta1": ("1.22", ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]),
+        "apiregistration.k8s.io/v1beta1": ("1.22", ["APIService"]),
+    ]
+
+    /// Why Kubernetes 1.32 serves no such type: a kind of a group it knows at a version it does not
+    /// serve (`apps/v1beta1` Deployments, removed in 1.16), or a kind the core group has not —
+    /// kubectl's `no matches for kind "Deployment" in version "apps/v1beta1"`. Nil when it is
+    /// served, and for groups it has no type for here (custom resources: their
+    /// CustomResourceDefinitions decide).
+    public static func unservedProblem(apiVersion: String, kind: String) -> String? {
+        let slash = apiVersion.utf8.firstIndex(of: UInt8(ascii: "/"))
+        let group = slash.map { String(apiVersion[..<$0]) } ?? ""
+        let version = slash.map { String(apiVersion[apiVersion.index(after: $0)...]) } ?? apiVersion
+        let noMatch = "no matches for kind \(GoQuote.quoted(kind)) in version \(GoQuote.quoted(apiVersion))"
+        // (A group version may have lost its kinds in several releases: `extensions/v1beta1/1.22`.)
+        let removal = removedVersions.first { ($0.key == apiVersion || $0.key.hasPrefix(apiVersion + "/")) && $0.value.kinds.contains(kind) }?.value.release
+        if group == "extensions" {
+            let use = builtInByKind[kind]?.first.map { ": use \($0.group)/\($0.version)" } ?? ""
+            return "\(noMatch): Kubernetes removed it in \(removal ?? "1.22"), with the whole extensions group\(use)"
+        }
+        if group.isEmpty {
+            guard version == "v1" else { return "\(noMatch): the core group is served at v1 only" }
+            return coreKinds.contains(kind) ? nil : "\(noMatch): the core group has no such kind, and a custom resource's group has a dot in it"
+        }
+        guard let type = builtInByGroupAndKind[group + "/" + kind] else {
+            // A kind gone with its API (PodSecurityPolicy, in 1.25), not a custom resource.
+            return removal.map { "\(noMatch): Kubernetes removed it in \($0)" }
+        }
+        // (autoscaling/v1 serves HorizontalPodAutoscalers too, in their older shape.)
+        let served = type.kind == "HorizontalPodAutoscaler" ? ["v1", "v2"] : [type.version]
+        guard !served.contains(version) else { return nil }
+        let use = served.map { "\(group)/\($0)" }.joined(separator: " or ")
+        if let removal { return "\(noMatch): Kubernetes removed it in \(removal): use \(use)" }
+        return "\(noMatch): Kubernetes 1.32 serves \(kind) at \(use)"
+    }
+
     /// The kinds `get all` lists, in kubectl's order.
     public static let allCategory = ["Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"]
 

@@ -7,9 +7,21 @@ public enum ObjectValidation {
     }
 
     /// The problems of one object (nil when valid) and the warnings the API server would give.
-    public static func check(_ resource: Resource, root: YAMLNode? = nil, file: String) -> (error: ValidationError?, warnings: [String]) {
+    /// `served` false takes an object at a version Kubernetes 1.32 no longer serves as it is
+    /// (an import of an older cluster's dump), as the type its group and kind name.
+    public static func check(_ resource: Resource, root: YAMLNode? = nil, file: String, served: Bool = true) -> (error: ValidationError?, warnings: [String]) {
         var reader = FieldReader(root: root)
         validateMetadata(resource, reader: &reader)
+        // A type the API server does not serve: kubectl cannot map it, and it has no schema to
+        // check the rest against.
+        if served, let apiVersion = resource.object["apiVersion"]?.stringValue, let kind = resource.object["kind"]?.stringValue,
+           let problem = ResourceType.unservedProblem(apiVersion: apiVersion, kind: kind) {
+            // (Unless the apiVersion or kind is malformed, which says it already.)
+            if !reader.errors.contains(where: { $0.path == FieldPath("apiVersion") || $0.path == FieldPath("kind") }) {
+                reader.fail(FieldPath("apiVersion"), "Invalid value: \(GoQuote.quoted(apiVersion)): \(problem)")
+            }
+            return (ValidationError(file: file, object: displayName(resource), errors: reader.errors), [])
+        }
         switch (resource.type.group, resource.kind) {
         case ("apps", "Deployment"):
             let deployment = Deployment(resource, reader: &reader)
