@@ -137,6 +137,53 @@ final class PlanTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("v2.yaml:14:11: error[anti-affinity-deadlock] deployment.apps/web: spec.template.spec.affinity.podAntiAffinity: 1 pod could not be scheduled during the rollout: 0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules."), run.stdout)
     }
 
+    /// `missing-crd`: a custom resource kubectl cannot map on the cluster planned against
+    /// (`no matches for kind … ensure CRDs are installed first`), in its three shapes — no
+    /// definition anywhere, the definition only in the same manifests (kubectl maps every object
+    /// before it applies any: `ApplyOptions.GetObjects`), the cluster's definition serving other
+    /// versions — and none once the cluster has it. The verdict is `hazard`; `--fail-on hazard`
+    /// fails the job (exit 3).
+    func testPlanSaysACustomResourceTheClusterCannotTake() throws {
+        XCTAssertEqual(try rollout("cluster", "init", "--nodes", "1").status, 0)
+        let dir = try temporaryDirectory(self)
+        func write(_ name: String, _ text: String) throws -> String {
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        let definition = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec:
+              group: example.com
+              names: {kind: Widget, plural: widgets, singular: widget}
+              scope: Namespaced
+              versions:
+              - {name: v1beta1, served: false, storage: false, schema: {openAPIV3Schema: {type: object}}}
+              - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+
+            """
+        let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n"
+        let alone = try write("widget.yaml", widget)
+        let together = try write("both.yaml", definition + "---\n" + widget)
+        let older = try write("older.yaml", widget.replacingOccurrences(of: "example.com/v1", with: "example.com/v1beta1"))
+
+        var run = try rollout("plan", "-f", alone, "--fail-on", "hazard")
+        XCTAssertEqual(run.status, 3, run.stdout)
+        XCTAssertTrue(run.stdout.contains("widget.yaml:1:13: error[missing-crd] widget.example.com/w: apiVersion: no CustomResourceDefinition in the cluster or these manifests serves Widget at example.com/v1: kubectl apply fails for it (no matches for kind \"Widget\" in version \"example.com/v1\" / ensure CRDs are installed first)\n"), run.stdout)
+        XCTAssertTrue(run.stdout.hasSuffix("verdict: hazard (widget.example.com/w: missing-crd)\n"), run.stdout)
+        run = try rollout("plan", "-f", together)
+        XCTAssertTrue(run.stdout.contains("both.yaml:12:13: error[missing-crd] widget.example.com/w: apiVersion: its CustomResourceDefinition widgets.example.com is in these manifests but not yet in the cluster: kubectl maps every object before it applies any"), run.stdout)
+
+        XCTAssertEqual(try rollout("apply", "-f", try write("crd.yaml", definition)).status, 0)
+        run = try rollout("plan", "-f", alone, "--fail-on", "hazard")
+        XCTAssertEqual(run.status, 0, run.stdout)
+        XCTAssertFalse(run.stdout.contains("missing-crd"), run.stdout)
+        run = try rollout("plan", "-f", older)
+        XCTAssertTrue(run.stdout.contains("error[missing-crd] widget.example.com/w: apiVersion: the cluster's CustomResourceDefinition widgets.example.com serves Widget at v1, not v1beta1"), run.stdout)
+    }
+
     /// The commands of the README's "Will my deploy drop traffic?" (the k3s story): their exit
     /// codes and verdicts, and its pictures, which are what `plan --svg` draws (regenerate with
     /// UPDATE_GOLDEN=1). The blocks themselves are checked, in order, by ReadmeConsoleTests.

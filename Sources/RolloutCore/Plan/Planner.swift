@@ -105,6 +105,8 @@ public enum Planner {
         let candidates = try Applier.prepare(documents, options: dryRun)
         // The diff, before anything is applied (for `plan -o markdown`).
         let diff = try ObjectDiff.pairs(candidates, store: store).map(ObjectDiff.unified).joined()
+        // The cluster's CustomResourceDefinitions before the manifests add theirs.
+        let installed = ServedCustomResources(try store.list(ServedCustomResources.type))
         let changes = try Applier.apply(candidates, to: store, options: dryRun, commit: false)
         let cluster = try Cluster(store: store)
         let keys = changes.filter { ["Deployment", "StatefulSet", "DaemonSet"].contains($0.resource.kind) && $0.resource.type.group == "apps" }.map(\.resource.key)
@@ -195,6 +197,7 @@ public enum Planner {
             for object in try store.list(ResourceType.forObject(apiVersion: apiVersion, kind: kind)) { known.addFromCluster(object) }
         }
         var hazards = Linter.lint(documents, defaultNamespace: options.namespace, cluster: known)
+        hazards += ServedCustomResources.hazards(candidates, installed: installed)
         // Capacity: pods the plan could not place (the surge, usually) — SPEC §5.
         for key in keys {
             guard let resource = cluster.deployments[key] else { continue }

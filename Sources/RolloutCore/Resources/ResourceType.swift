@@ -124,6 +124,9 @@ public struct ResourceType: Hashable, Sendable {
         "apiregistration.k8s.io/v1beta1": ("1.22", ["APIService"]),
     ]
 
+    /// Whether a group and kind are one of the built-in types here.
+    static func isBuiltIn(group: String, kind: String) -> Bool { builtInByGroupAndKind[group + "/" + kind] != nil }
+
     /// Why Kubernetes 1.32 serves no such type: a kind of a group it knows at a version it does not
     /// serve (`apps/v1beta1` Deployments, removed in 1.16), or a kind the core group has not —
     /// kubectl's `no matches for kind "Deployment" in version "apps/v1beta1"`. Nil when it is
