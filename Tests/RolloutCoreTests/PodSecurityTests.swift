@@ -28,7 +28,7 @@ final class PodSecurityTests: XCTestCase {
              #"violates PodSecurity "restricted:latest": hostPort (container "app" uses hostPort 8080), unrestricted capabilities (container "init" must not include "NET_RAW", "SYS_ADMIN" in securityContext.capabilities.add), restricted volume types (volume "data" uses restricted volume type "hostPath"), runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false), runAsUser=0 (pod must not set runAsUser=0), seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")"#),
             (baseline, plain, nil),
             (baseline, #"{"hostPID":true,"hostNetwork":true,"volumes":[{"name":"sock","hostPath":{"path":"/run"}}],"containers":[{"name":"a","securityContext":{"privileged":true,"capabilities":{"add":["NET_ADMIN","CHOWN"]}}},{"name":"b","securityContext":{"seccompProfile":{"type":"Unconfined"}}}]}"#,
-             #"violates PodSecurity "baseline:v1.30": host namespaces (hostNetwork, hostPID), privileged (container "a" must not set securityContext.privileged=true), non-default capabilities (container "a" must not include "NET_ADMIN" in securityContext.capabilities.add), hostPath volumes (volume "sock"), seccompProfile (container "b" must not set securityContext.seccompProfile.type to "Unconfined")"#),
+             #"violates PodSecurity "baseline:v1.30": host namespaces (hostNetwork=true, hostPID=true), privileged (container "a" must not set securityContext.privileged=true), non-default capabilities (container "a" must not include "NET_ADMIN" in securityContext.capabilities.add), hostPath volumes (volume "sock"), seccompProfile (container "b" must not set securityContext.seccompProfile.type to "Unconfined")"#),
             (privileged, #"{"hostPID":true,"containers":[{"name":"a","securityContext":{"privileged":true}}]}"#, nil),
             // A level that does not parse is the most restrictive.
             (garbled, plain, #"violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#),
@@ -37,6 +37,64 @@ final class PodSecurityTests: XCTestCase {
             XCTAssertEqual(policy.admit(object(spec), namespace: "team"), refusal, spec)
         }
         XCTAssertNil(restricted.admit(object(plain), namespace: "default"), "a namespace without the label is privileged")
+    }
+
+    /// `PolicyToEvaluate` (`pod-security-admission/api/helpers.go`): each label parsed against
+    /// the defaults privileged:latest, a level that does not parse restricted (and then not
+    /// defaulting warn), a version not matching `^v1\.(0|[1-9][0-9]*)$` latest; warn defaults to
+    /// the enforce level (and version, when warn's is unset) only when the warn label is absent
+    /// and enforce is valid and stricter.
+    func testPolicyToEvaluate() {
+        typealias LV = PodSecurity.LevelVersion
+        let cases: [([String: String], enforce: String, warn: String)] = [
+            ([:], "privileged:latest", "privileged:latest"),
+            (["pod-security.kubernetes.io/enforce": "baseline"], "baseline:latest", "baseline:latest"),
+            (["pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "v1.29"], "restricted:v1.29", "restricted:v1.29"),
+            (["pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted"], "baseline:latest", "restricted:latest"),
+            (["pod-security.kubernetes.io/warn": "restricted"], "privileged:latest", "restricted:latest"),
+            // An explicit warn label wins, even a weaker one.
+            (["pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "privileged"], "restricted:latest", "privileged:latest"),
+            // Warn's own version stays; enforce's is taken only when warn's is unset.
+            (["pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.30", "pod-security.kubernetes.io/warn-version": "v1.28"],
+             "baseline:v1.30", "baseline:v1.28"),
+            // An enforce level that does not parse is restricted, and warn is not defaulted to it.
+            (["pod-security.kubernetes.io/enforce": "strict"], "restricted:latest", "privileged:latest"),
+            (["pod-security.kubernetes.io/warn": "strict"], "privileged:latest", "restricted:latest"),
+            (["pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.05"], "baseline:latest", "baseline:latest"),
+            (["pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "1.30"], "baseline:latest", "baseline:latest"),
+            (["pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.0"], "baseline:v1.0", "baseline:v1.0"),
+        ]
+        for (labels, enforce, warn) in cases {
+            let policy = PodSecurity.policy(labels)
+            XCTAssertEqual(policy.enforce.shown, enforce, "\(labels)")
+            XCTAssertEqual(policy.warn.shown, warn, "\(labels)")
+        }
+    }
+
+    /// The rollout the Pod Security docs recommend — enforce baseline, warn restricted: pods are
+    /// admitted, and a workload (or a pod) that baseline admits but restricted would not is
+    /// warned of at the warn level; a namespace that only warns refuses nothing.
+    func testTheWarnLevelWarnsWithoutRefusing() throws {
+        let scratch = try Scratch(self)
+        XCTAssertEqual(try scratch.run("cluster", "init").status, 0)
+        let labels = "{pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/warn: restricted, pod-security.kubernetes.io/warn-version: v1.32}"
+        XCTAssertEqual(try scratch.run("apply", "-f", try scratch.write("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: \(labels)\n", "ns.yaml")).status, 0)
+        let plain = try scratch.write(deploymentYAML("web", replicas: 2, spec: "containers: [{name: app, image: nginx:1.25}]")
+            .replacingOccurrences(of: "metadata: {name: web}", with: "metadata: {name: web, namespace: shop}"), "web.yaml")
+        let applied = try scratch.run("apply", "-f", plain, "--wait", "--timeout", "60s")
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        XCTAssertTrue(applied.stderr.hasPrefix("Warning: would violate PodSecurity \"restricted:v1.32\": allowPrivilegeEscalation != false (container \"app\""), applied.stderr)
+        XCTAssertEqual(try scratch.run("get", "pods", "-n", "shop", "-o", "name").stdout.split(separator: "\n").count, 2)
+        let pod = try scratch.write("apiVersion: v1\nkind: Pod\nmetadata: {name: bare, namespace: shop}\nspec:\n  containers: [{name: c, image: nginx}]\n", "pod.yaml")
+        let admitted = try scratch.run("apply", "-f", pod)
+        XCTAssertEqual(admitted.status, 0, admitted.stderr)
+        XCTAssertEqual(admitted.stdout, "pod/bare created\n")
+        XCTAssertTrue(admitted.stderr.hasPrefix("Warning: would violate PodSecurity \"restricted:v1.32\": allowPrivilegeEscalation != false (container \"c\""), admitted.stderr)
+        // Baseline still refuses what it forbids.
+        let privileged = try scratch.write("apiVersion: v1\nkind: Pod\nmetadata: {name: root, namespace: shop}\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: nginx}]\n", "root.yaml")
+        let refused = try scratch.run("apply", "-f", privileged)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true)"), refused.stderr)
     }
 
     /// End to end: a Deployment in a restricted namespace makes no pod (FailedCreate with the

@@ -94,7 +94,7 @@ public enum Applier {
             let said = options.dryRun == .client && live != nil ? "configured" : printed
             // kubectl's own warning first, then the API server's (PodSecurity's of a workload).
             let warnings = [live.flatMap { missingAnnotationWarning($0, dryRun: options.dryRun) },
-                            options.dryRun == .client ? nil : try PodSecurity.workloadWarning(merged, live: live, store: store)].compactMap { $0 }
+                            options.dryRun == .client ? nil : try PodSecurity.warning(merged, live: live, store: store)].compactMap { $0 }
             outcomes.append(ApplyOutcome(object: merged.qualifiedName, operation: operation + options.dryRun.suffix, resource: stored,
                                          warning: warnings.isEmpty ? nil : warnings.joined(separator: "\nWarning: "),
                                          said: said == operation ? nil : said + options.dryRun.suffix))

@@ -1,29 +1,45 @@
-/// The PodSecurity admission plugin (`k8s.io/pod-security-admission`), enforce mode: a pod
-/// created in a namespace labelled `pod-security.kubernetes.io/enforce: baseline` or
+/// The PodSecurity admission plugin (`k8s.io/pod-security-admission`), enforce and warn modes:
+/// a pod created in a namespace labelled `pod-security.kubernetes.io/enforce: baseline` or
 /// `restricted` must pass that level's checks (`policy/check_*.go`), or it is forbidden —
 /// `violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container
 /// "app" must set securityContext.allowPrivilegeEscalation=false), …`
 /// (AggregateCheckResult.ForbiddenDetail: each failed check's `reason (detail)`, joined by ", ",
 /// in the registry's order: the baseline checks, then — for restricted — the restricted ones,
 /// each in the order of their source files). A validating plugin: a controller's pod is named.
-/// A level that does not parse is `restricted` (PolicyToEvaluate); the checks are 1.32's
-/// whatever `enforce-version` names (the version is only shown); `warn` and `audit` labels are
-/// not acted on.
+/// The `warn` level (`pod-security.kubernetes.io/warn`, defaulting to the enforce level when
+/// that is set, valid and stricter: PolicyToEvaluate) gives an admitted pod, and a workload's pod
+/// template, the warning `would violate PodSecurity "restricted:latest": …`. A level that does
+/// not parse is `restricted`; a version that does not parse is `latest`; the checks are 1.32's
+/// whatever version a label names (the version is only shown); `audit` writes only to the
+/// audit log, which is not modelled.
 public struct PodSecurity: Sendable {
     static let enforceLabel = "pod-security.kubernetes.io/enforce"
     static let enforceVersionLabel = "pod-security.kubernetes.io/enforce-version"
+    static let warnLabel = "pod-security.kubernetes.io/warn"
+    static let warnVersionLabel = "pod-security.kubernetes.io/warn-version"
 
-    /// `level:version` by namespace, for those that enforce more than privileged.
-    private var enforced: [String: (level: String, shown: String)] = [:]
+    /// A level and version, as `LevelVersion.String()` shows them (`restricted:latest`).
+    struct LevelVersion: Equatable, Sendable {
+        var level: String
+        var version: String
+        var shown: String { "\(level):\(version)" }
+        static let levels = ["privileged", "baseline", "restricted"]
+        var rank: Int { Self.levels.firstIndex(of: level) ?? 2 }
+    }
+
+    /// A namespace's enforce and warn levels (`api.Policy`; audit left out).
+    struct Policy: Equatable, Sendable {
+        var enforce = LevelVersion(level: "privileged", version: "latest")
+        var warn = LevelVersion(level: "privileged", version: "latest")
+    }
+
+    /// The policies of the namespaces with one above privileged.
+    private var policies: [String: Policy] = [:]
 
     public init(namespaces: [Resource] = []) {
         for namespace in namespaces {
-            guard let raw = namespace.labels[Self.enforceLabel] else { continue }
-            // ParseLevel; an invalid level is the most restrictive.
-            let level = ["privileged", "baseline", "restricted"].contains(raw) ? raw : "restricted"
-            guard level != "privileged" else { continue }
-            let version = namespace.labels[Self.enforceVersionLabel].flatMap { $0 == "latest" || $0.hasPrefix("v1.") ? $0 : nil } ?? "latest"
-            enforced[namespace.name] = (level, "\(level):\(version)")
+            let policy = Self.policy(namespace.labels)
+            if policy.enforce.level != "privileged" || policy.warn.level != "privileged" { policies[namespace.name] = policy }
         }
     }
 
@@ -31,12 +47,45 @@ public struct PodSecurity: Sendable {
         self.init(namespaces: try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Namespace")))
     }
 
+    /// `PolicyToEvaluate` (`api/helpers.go`) with the defaults privileged:latest: each label
+    /// parsed (a level that does not parse is restricted, a version latest); warn takes the
+    /// enforce level — and its version, when warn's is unset — when the warn label is absent
+    /// and enforce is set, valid and stricter.
+    static func policy(_ labels: [String: String]) -> Policy {
+        var p = Policy()
+        func level(_ raw: String) -> (String, valid: Bool) { LevelVersion.levels.contains(raw) ? (raw, true) : ("restricted", false) }
+        func version(_ raw: String) -> (String, valid: Bool) {
+            if raw == "latest" { return (raw, true) }
+            // ParseVersion: `^v1\.(0|[1-9][0-9]*)$`.
+            let minor = raw.hasPrefix("v1.") ? Array(raw.utf8.dropFirst(3)) : []
+            let digits = !minor.isEmpty && minor.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            let valid = digits && (minor == [UInt8(ascii: "0")] || minor[0] != UInt8(ascii: "0"))
+            return valid ? (raw, true) : ("latest", false)
+        }
+        var hasEnforceLevel = false, hasEnforceVersion = false, hasWarnLevel = false, hasWarnVersion = false
+        if let raw = labels[enforceLabel] { let (l, valid) = level(raw); p.enforce.level = l; hasEnforceLevel = valid }
+        if let raw = labels[enforceVersionLabel] { let (v, valid) = version(raw); p.enforce.version = v; hasEnforceVersion = valid }
+        if let raw = labels[warnLabel] { p.warn.level = level(raw).0; hasWarnLevel = true }
+        if let raw = labels[warnVersionLabel] { p.warn.version = version(raw).0; hasWarnVersion = true }
+        if !hasWarnLevel && hasEnforceLevel && p.enforce.rank > p.warn.rank {
+            p.warn.level = p.enforce.level
+            if !hasWarnVersion && hasEnforceVersion { p.warn.version = p.enforce.version }
+        }
+        return p
+    }
+
+    /// `reason (detail), …` of the checks `spec` fails at `level`; nil when it passes.
+    private static func failures(_ spec: Object, at level: LevelVersion) -> String? {
+        guard level.level != "privileged" else { return nil }
+        let failed = evaluate(spec, restricted: level.level == "restricted")
+        guard !failed.isEmpty else { return nil }
+        return failed.map { $0.detail.isEmpty ? $0.reason : "\($0.reason) (\($0.detail))" }.joined(separator: ", ")
+    }
+
     /// Why a pod of `spec` is refused in `namespace` (what follows `pods "name" is forbidden: `).
     func admit(_ spec: Object, namespace: String) -> String? {
-        guard let (level, shown) = enforced[namespace] else { return nil }
-        let failed = Self.evaluate(spec, restricted: level == "restricted")
-        guard !failed.isEmpty else { return nil }
-        return "violates PodSecurity \"\(shown)\": " + failed.map { $0.detail.isEmpty ? $0.reason : "\($0.reason) (\($0.detail))" }.joined(separator: ", ")
+        guard let policy = policies[namespace], let failed = Self.failures(spec, at: policy.enforce) else { return nil }
+        return "violates PodSecurity \"\(policy.enforce.shown)\": \(failed)"
     }
 
     /// The pod template of a workload (`ValidatePodController`'s kinds), nil for other kinds.
@@ -51,19 +100,24 @@ public struct PodSecurity: Sendable {
         }
     }
 
-    /// The warning a workload's create — or an update that changes its pod template — gets in
-    /// an enforcing namespace (ValidatePodController evaluates without enforcing; the `warn`
-    /// level defaults to the enforce level): `would violate PodSecurity "restricted:latest": …`,
-    /// which kubectl prints as `Warning: …`. Nil when it passes, or is no workload.
-    static func workloadWarning(_ resource: Resource, live: Resource?, store: StateStore) throws(StoreError) -> String? {
+    /// The warning the warn level gives (`EvaluatePod`'s `would violate PodSecurity …`, which
+    /// kubectl prints as `Warning: …`): for a pod created and admitted, and for a workload created
+    /// — or updated with another pod template — (ValidatePodController evaluates without
+    /// enforcing). Nil when it passes, or is neither.
+    static func warning(_ resource: Resource, live: Resource?, store: StateStore) throws(StoreError) -> String? {
         let namespace = resource.namespace ?? "default"
-        guard let template = podTemplate(of: resource), live.flatMap(podTemplate(of:)) != template,
-              let object = try store.get(ObjectKey(type: "Namespace", namespace: "", name: namespace)) else { return nil }
-        let policy = PodSecurity(namespaces: [object])
-        guard let (level, shown) = policy.enforced[namespace] else { return nil }
-        let failed = evaluate(template["spec"]?.objectValue ?? Object(), restricted: level == "restricted")
-        guard !failed.isEmpty else { return nil }
-        return "would violate PodSecurity \"\(shown)\": " + failed.map { $0.detail.isEmpty ? $0.reason : "\($0.reason) (\($0.detail))" }.joined(separator: ", ")
+        let spec: Value?
+        if resource.kind == "Pod" && resource.type.group.isEmpty {
+            guard live == nil else { return nil }
+            spec = resource.object["spec"]
+        } else {
+            guard let template = podTemplate(of: resource), live.flatMap(podTemplate(of:)) != template else { return nil }
+            spec = template["spec"]
+        }
+        guard let object = try store.get(ObjectKey(type: "Namespace", namespace: "", name: namespace)) else { return nil }
+        let policy = Self.policy(object.labels)
+        guard let failed = failures(spec?.objectValue ?? Object(), at: policy.warn) else { return nil }
+        return "would violate PodSecurity \"\(policy.warn.shown)\": \(failed)"
     }
 
     // MARK: the checks
@@ -104,7 +158,8 @@ public struct PodSecurity: Sendable {
     }
 
     static func hostNamespaces(_ spec: Object) -> (String, String)? {
-        let set = ["hostIPC", "hostNetwork", "hostPID"].filter { spec[$0]?.boolValue == true }
+        // (check_hostNamespaces.go: network, PID, IPC, each `=true`.)
+        let set = ["hostNetwork", "hostPID", "hostIPC"].filter { spec[$0]?.boolValue == true }.map { "\($0)=true" }
         return set.isEmpty ? nil : ("host namespaces", set.joined(separator: ", "))
     }
 

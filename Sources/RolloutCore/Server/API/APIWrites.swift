@@ -191,7 +191,7 @@ extension APIServer {
         warnings = dropped + warnings
         var (admitted, problems) = try Admission.admit(object, live: nil, root: root, source: "", store: store)
         if let first = problems.first { throw Self.invalid(type, name: object.name, first) }
-        if let warning = try PodSecurity.workloadWarning(admitted, live: nil, store: store) { warnings.append(warning) }
+        if let warning = try PodSecurity.warning(admitted, live: nil, store: store) { warnings.append(warning) }
         own(&admitted)
         if dryRun { return (admitted, warnings) }
         return (try Admission.persist(admitted, live: nil, manifest: resource, store: store), warnings)
@@ -336,7 +336,7 @@ extension APIServer {
             warnings = dropped + warnings
             var (admitted, problems) = try Admission.admit(object, live: live, root: document.node, source: "", store: store)
             if let first = problems.first { throw Self.invalid(type, name: name, first) }
-            if subresource == nil, let warning = try PodSecurity.workloadWarning(admitted, live: live, store: store) { warnings.append(warning) }
+            if subresource == nil, let warning = try PodSecurity.warning(admitted, live: live, store: store) { warnings.append(warning) }
             if let manager, admitted != live, !setsOwners {
                 FieldOwnership.recordUpdate(old: live, new: &admitted, manager: manager, time: now.description, subresource: subresource)
             }
