@@ -4,8 +4,11 @@ import XCTest
 
 /// The PodSecurity admission plugin in enforce mode (`k8s.io/pod-security-admission`: the
 /// namespace's `pod-security.kubernetes.io/enforce` label, PolicyToEvaluate; the checks of
-/// `policy/check_*.go` in the registry's order; `AggregateCheckResult.ForbiddenDetail`; the
-/// admission's `violates PodSecurity %q: %s`).
+/// `policy/check_*.go` in the registry's order — check IDs sorted, baseline's first,
+/// kubernetes#107698, as the docs' `kubectl label --dry-run=server` output shows it:
+/// "non-default capabilities, host namespaces, hostPath volumes", "host namespaces, hostPath
+/// volumes, privileged" —; `AggregateCheckResult.ForbiddenDetail`; the admission's
+/// `violates PodSecurity %q: %s`).
 final class PodSecurityTests: XCTestCase {
     private func object(_ json: String) -> Object { (try? JSONReader.parse(json))?.objectValue ?? Object() }
 
@@ -28,7 +31,7 @@ final class PodSecurityTests: XCTestCase {
              #"violates PodSecurity "restricted:latest": hostPort (container "app" uses hostPort 8080), unrestricted capabilities (container "init" must not include "NET_RAW", "SYS_ADMIN" in securityContext.capabilities.add), restricted volume types (volume "data" uses restricted volume type "hostPath"), runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false), runAsUser=0 (pod must not set runAsUser=0), seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")"#),
             (baseline, plain, nil),
             (baseline, #"{"hostPID":true,"hostNetwork":true,"volumes":[{"name":"sock","hostPath":{"path":"/run"}}],"containers":[{"name":"a","securityContext":{"privileged":true,"capabilities":{"add":["NET_ADMIN","CHOWN"]}}},{"name":"b","securityContext":{"seccompProfile":{"type":"Unconfined"}}}]}"#,
-             #"violates PodSecurity "baseline:v1.30": host namespaces (hostNetwork=true, hostPID=true), privileged (container "a" must not set securityContext.privileged=true), non-default capabilities (container "a" must not include "NET_ADMIN" in securityContext.capabilities.add), hostPath volumes (volume "sock"), seccompProfile (container "b" must not set securityContext.seccompProfile.type to "Unconfined")"#),
+             #"violates PodSecurity "baseline:v1.30": non-default capabilities (container "a" must not include "NET_ADMIN" in securityContext.capabilities.add), host namespaces (hostNetwork=true, hostPID=true), hostPath volumes (volume "sock"), privileged (container "a" must not set securityContext.privileged=true), seccompProfile (container "b" must not set securityContext.seccompProfile.type to "Unconfined")"#),
             (privileged, #"{"hostPID":true,"containers":[{"name":"a","securityContext":{"privileged":true}}]}"#, nil),
             // A level that does not parse is the most restrictive.
             (garbled, plain, #"violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#),
@@ -39,11 +42,12 @@ final class PodSecurityTests: XCTestCase {
         XCTAssertNil(restricted.admit(object(plain), namespace: "default"), "a namespace without the label is privileged")
     }
 
-    /// `PolicyToEvaluate` (`pod-security-admission/api/helpers.go`): each label parsed against
-    /// the defaults privileged:latest, a level that does not parse restricted (and then not
-    /// defaulting warn), a version not matching `^v1\.(0|[1-9][0-9]*)$` latest; warn defaults to
-    /// the enforce level (and version, when warn's is unset) only when the warn label is absent
-    /// and enforce is valid and stricter.
+    /// `PolicyToEvaluate` (`pod-security-admission/api/helpers.go`, the cases of its
+    /// `TestPolicyToEvaluate` and more): each label parsed against the defaults
+    /// privileged:latest, an enforce level that does not parse restricted (and then not
+    /// defaulting warn), a warn level that does not parse privileged, a version not matching
+    /// `^v1\.([0-9]|[1-9][0-9]*)$` latest; warn defaults to the enforce level (and version, when
+    /// warn's is unset) only when the warn label is absent and enforce is valid and stricter.
     func testPolicyToEvaluate() {
         typealias LV = PodSecurity.LevelVersion
         let cases: [([String: String], enforce: String, warn: String)] = [
@@ -59,7 +63,9 @@ final class PodSecurityTests: XCTestCase {
              "baseline:v1.30", "baseline:v1.28"),
             // An enforce level that does not parse is restricted, and warn is not defaulted to it.
             (["pod-security.kubernetes.io/enforce": "strict"], "restricted:latest", "privileged:latest"),
-            (["pod-security.kubernetes.io/warn": "strict"], "privileged:latest", "restricted:latest"),
+            // A warn level that does not parse fails open (upstream's "enforce warn error" case).
+            (["pod-security.kubernetes.io/warn": "strict"], "privileged:latest", "privileged:latest"),
+            (["pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "foo"], "baseline:latest", "privileged:latest"),
             (["pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.05"], "baseline:latest", "baseline:latest"),
             (["pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "1.30"], "baseline:latest", "baseline:latest"),
             (["pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.0"], "baseline:v1.0", "baseline:v1.0"),
@@ -69,6 +75,55 @@ final class PodSecurityTests: XCTestCase {
             XCTAssertEqual(policy.enforce.shown, enforce, "\(labels)")
             XCTAssertEqual(policy.warn.shown, warn, "\(labels)")
         }
+    }
+
+    /// `ValidateNamespace`: Pod Security labels that do not parse make a namespace invalid on
+    /// create, and on update unless its old labels failed the same way (`field.Invalid` at
+    /// `metadata.labels[…]`, ParseLevel's and ParseVersion's messages).
+    func testNamespaceLabelsMustParse() throws {
+        let scratch = try Scratch(self)
+        XCTAssertEqual(try scratch.run("cluster", "init").status, 0)
+        let bad = try scratch.write("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  labels: {pod-security.kubernetes.io/enforce: strict, pod-security.kubernetes.io/warn-version: \"1.30\"}\n", "bad.yaml")
+        let refused = try scratch.run("apply", "-f", bad)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertEqual(refused.stderr, """
+            error: \(bad): namespace/team: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted (line 5, column 48)
+            error: \(bad): namespace/team: metadata.labels[pod-security.kubernetes.io/warn-version]: Invalid value: "1.30": must be "latest" or "v1.x" (line 5, column 97)
+
+            """)
+        XCTAssertEqual(try scratch.run("get", "ns", "team").status, 1, "nothing created")
+        XCTAssertEqual(try scratch.run("apply", "-f", try scratch.write("apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n", "ok.yaml")).status, 0)
+        XCTAssertEqual(try scratch.run("apply", "-f", bad).status, 2, "an update to labels that do not parse")
+    }
+
+    /// `ValidateNamespace` → `EvaluatePodsInNamespace`: labelling a namespace with a stricter
+    /// enforce level warns of its running pods — the summary, then each distinct list of failed
+    /// checks (reasons only) with its first pod by name and how many others
+    /// (`decoratePodWarnings`), sorted — as the Pod Security docs' `kubectl label
+    /// --dry-run=server` shows; nothing is refused or stopped. Relaxing it says nothing.
+    func testAStricterEnforceLevelWarnsOfRunningPods() throws {
+        let scratch = try Scratch(self)
+        XCTAssertEqual(try scratch.run("cluster", "init").status, 0)
+        let ns = { (labels: String) in try scratch.write("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {\(labels)}}\n", "ns.yaml") }
+        XCTAssertEqual(try scratch.run("apply", "-f", try ns("team: a")).status, 0)
+        let web = try scratch.write(deploymentYAML("web", replicas: 2, spec: "containers: [{name: app, image: nginx:1.25}]")
+            .replacingOccurrences(of: "metadata: {name: web}", with: "metadata: {name: web, namespace: shop}"), "web.yaml")
+        XCTAssertEqual(try scratch.run("apply", "-f", web, "--wait", "--timeout", "60s").status, 0)
+        let agent = try scratch.write("apiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: shop}\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: agent}]\n", "agent.yaml")
+        XCTAssertEqual(try scratch.run("apply", "-f", agent).status, 0)
+        let pods = try scratch.run("get", "pods", "-n", "shop", "-o", "name").stdout.split(separator: "\n").map { $0.replacingOccurrences(of: "pod/", with: "") }.filter { $0.hasPrefix("web-") }.sorted()
+        XCTAssertEqual(pods.count, 2)
+        let restricted = try scratch.run("apply", "-f", try ns("pod-security.kubernetes.io/enforce: restricted"))
+        XCTAssertEqual(restricted.status, 0, restricted.stderr)
+        XCTAssertEqual(restricted.stdout, "namespace/shop configured\n")
+        XCTAssertEqual(restricted.stderr, """
+            Warning: existing pods in namespace "shop" violate the new PodSecurity enforce level "restricted:latest"
+            Warning: agent: host namespaces, allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile
+            Warning: \(pods[0]) (and 1 other pod): allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile
+
+            """)
+        XCTAssertEqual(try scratch.run("get", "pods", "-n", "shop", "-o", "name").stdout.split(separator: "\n").count, 3, "running pods stay")
+        XCTAssertEqual(try scratch.run("apply", "-f", try ns("pod-security.kubernetes.io/enforce: baseline")).stderr, "", "a relaxed level says nothing")
     }
 
     /// The rollout the Pod Security docs recommend — enforce baseline, warn restricted: pods are

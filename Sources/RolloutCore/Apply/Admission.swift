@@ -52,6 +52,14 @@ public enum Admission {
             merged.object["status"] = .object(Object(["phase": .string("Pending"),
                                                       "qosClass": .string(AppBehaviour(template: .object(Object(["spec": .object(spec)]))).qosClass)]))
         }
+        // PodSecurity's ValidateNamespace: its labels must parse.
+        if merged.kind == "Namespace", merged.type.group.isEmpty {
+            let invalid = PodSecurity.namespaceProblems(merged, live: live)
+            if !invalid.isEmpty {
+                problems.append(ValidationError(file: source, object: merged.qualifiedName,
+                                                errors: invalid.map { FieldError($0.path, $0.message, location: $0.path.location(in: root)) }))
+            }
+        }
         // LimitRanger's claim limits (PersistentVolumeClaimValidateLimitFunc), on create and update.
         if merged.kind == "PersistentVolumeClaim", merged.type.group.isEmpty, problems.isEmpty {
             let namespace = merged.namespace ?? "default"

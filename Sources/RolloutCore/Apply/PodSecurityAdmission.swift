@@ -17,6 +17,8 @@ public struct PodSecurity: Sendable {
     static let enforceVersionLabel = "pod-security.kubernetes.io/enforce-version"
     static let warnLabel = "pod-security.kubernetes.io/warn"
     static let warnVersionLabel = "pod-security.kubernetes.io/warn-version"
+    static let auditLabel = "pod-security.kubernetes.io/audit"
+    static let auditVersionLabel = "pod-security.kubernetes.io/audit-version"
 
     /// A level and version, as `LevelVersion.String()` shows them (`restricted:latest`).
     struct LevelVersion: Equatable, Sendable {
@@ -48,11 +50,16 @@ public struct PodSecurity: Sendable {
     }
 
     /// `PolicyToEvaluate` (`api/helpers.go`) with the defaults privileged:latest: each label
-    /// parsed (a level that does not parse is restricted, a version latest); warn takes the
-    /// enforce level — and its version, when warn's is unset — when the warn label is absent
-    /// and enforce is set, valid and stricter.
-    static func policy(_ labels: [String: String]) -> Policy {
+    /// parsed (an enforce level that does not parse is restricted, a warn level privileged —
+    /// "fail open for warn" —, a version latest); warn takes the enforce level — and its
+    /// version, when warn's is unset — when the warn label is absent and enforce is set, valid
+    /// and stricter. `problems` are the labels that do not parse, as the field errors it returns.
+    static func policy(_ labels: [String: String]) -> Policy { policyAndProblems(labels).policy }
+
+    static func policyAndProblems(_ labels: [String: String]) -> (policy: Policy, problems: [(label: String, value: String, message: String)]) {
         var p = Policy()
+        var problems: [(label: String, value: String, message: String)] = []
+        let levelMessage = "must be one of privileged, baseline, restricted", versionMessage = "must be \"latest\" or \"v1.x\""
         func level(_ raw: String) -> (String, valid: Bool) { LevelVersion.levels.contains(raw) ? (raw, true) : ("restricted", false) }
         func version(_ raw: String) -> (String, valid: Bool) {
             if raw == "latest" { return (raw, true) }
@@ -63,15 +70,53 @@ public struct PodSecurity: Sendable {
             return valid ? (raw, true) : ("latest", false)
         }
         var hasEnforceLevel = false, hasEnforceVersion = false, hasWarnLevel = false, hasWarnVersion = false
-        if let raw = labels[enforceLabel] { let (l, valid) = level(raw); p.enforce.level = l; hasEnforceLevel = valid }
-        if let raw = labels[enforceVersionLabel] { let (v, valid) = version(raw); p.enforce.version = v; hasEnforceVersion = valid }
-        if let raw = labels[warnLabel] { p.warn.level = level(raw).0; hasWarnLevel = true }
-        if let raw = labels[warnVersionLabel] { p.warn.version = version(raw).0; hasWarnVersion = true }
+        if let raw = labels[enforceLabel] {
+            let (l, valid) = level(raw)
+            p.enforce.level = l
+            hasEnforceLevel = valid
+            if !valid { problems.append((enforceLabel, raw, levelMessage)) }
+        }
+        if let raw = labels[enforceVersionLabel] {
+            let (v, valid) = version(raw)
+            p.enforce.version = v
+            hasEnforceVersion = valid
+            if !valid { problems.append((enforceVersionLabel, raw, versionMessage)) }
+        }
+        for (label, versionLabel) in [(auditLabel, auditVersionLabel)] {
+            if let raw = labels[label], !level(raw).valid { problems.append((label, raw, levelMessage)) }
+            if let raw = labels[versionLabel], !version(raw).valid { problems.append((versionLabel, raw, versionMessage)) }
+        }
+        if let raw = labels[warnLabel] {
+            let (l, valid) = level(raw)
+            p.warn.level = valid ? l : "privileged"
+            hasWarnLevel = true
+            if !valid { problems.append((warnLabel, raw, levelMessage)) }
+        }
+        if let raw = labels[warnVersionLabel] {
+            let (v, valid) = version(raw)
+            p.warn.version = v
+            hasWarnVersion = true
+            if !valid { problems.append((warnVersionLabel, raw, versionMessage)) }
+        }
         if !hasWarnLevel && hasEnforceLevel && p.enforce.rank > p.warn.rank {
             p.warn.level = p.enforce.level
             if !hasWarnVersion && hasEnforceVersion { p.warn.version = p.enforce.version }
         }
-        return p
+        return (p, problems)
+    }
+
+    /// `ValidateNamespace`: a namespace created with Pod Security labels that do not parse is
+    /// invalid; one updated so is too, unless its old labels failed the same way. Each problem as
+    /// `metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one
+    /// of privileged, baseline, restricted`.
+    static func namespaceProblems(_ namespace: Resource, live: Resource?) -> [(path: FieldPath, message: String)] {
+        let new = policyAndProblems(namespace.labels).problems
+        guard !new.isEmpty else { return [] }
+        if let live {
+            let old = policyAndProblems(live.labels).problems
+            if !old.isEmpty && old.map({ "\($0.label)=\($0.value)" }) == new.map({ "\($0.label)=\($0.value)" }) { return [] }
+        }
+        return new.map { (FieldPath("metadata") / "labels" / $0.label, "Invalid value: \(GoQuote.quoted($0.value)): \($0.message)") }
     }
 
     /// `reason (detail), …` of the checks `spec` fails at `level`; nil when it passes.
@@ -105,6 +150,10 @@ public struct PodSecurity: Sendable {
     /// — or updated with another pod template — (ValidatePodController evaluates without
     /// enforcing). Nil when it passes, or is neither.
     static func warning(_ resource: Resource, live: Resource?, store: StateStore) throws(StoreError) -> String? {
+        if resource.kind == "Namespace" && resource.type.group.isEmpty {
+            guard let live else { return nil }
+            return try namespaceWarnings(resource, live: live, store: store).map { $0.joined(separator: "\nWarning: ") }
+        }
         let namespace = resource.namespace ?? "default"
         let spec: Value?
         if resource.kind == "Pod" && resource.type.group.isEmpty {
@@ -120,6 +169,44 @@ public struct PodSecurity: Sendable {
         return "would violate PodSecurity \"\(policy.warn.shown)\": \(failed)"
     }
 
+    /// `ValidateNamespace` on an update that makes the enforce level stricter (or changes its
+    /// version; not to privileged): the namespace's pods evaluated at the new level
+    /// (`EvaluatePodsInNamespace`) — `existing pods in namespace "shop" violate the new
+    /// PodSecurity enforce level "restricted:latest"`, then one warning per distinct list of
+    /// failed checks, with the first pod by name and how many others (`decoratePodWarnings`:
+    /// `web-1 (and 3 other pods): allowPrivilegeEscalation != false, …`), sorted. Nil when
+    /// nothing is said. (Upstream checks at most 3,000 pods, within a time limit: all are here.)
+    static func namespaceWarnings(_ namespace: Resource, live: Resource, store: StateStore) throws(StoreError) -> [String]? {
+        let new = policy(namespace.labels).enforce, old = policy(live.labels).enforce
+        guard new != old, new.level != "privileged", !(new.version == old.version && new.rank <= old.rank) else { return nil }
+        var counts: [String: (first: String, count: Int)] = [:]
+        var order: [String] = []
+        for pod in try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod"), namespace: namespace.name) {
+            let failed = evaluate(pod.object["spec"]?.objectValue ?? Object(), restricted: new.level == "restricted")
+            guard !failed.isEmpty else { continue }
+            let reasons = failed.map(\.reason).joined(separator: ", ")
+            if let seen = counts[reasons] {
+                // (The first by Go's string order: bytes.)
+                let first = pod.name.utf8.lexicographicallyPrecedes(seen.first.utf8) ? pod.name : seen.first
+                counts[reasons] = (first, seen.count + 1)
+            } else {
+                counts[reasons] = (pod.name, 1)
+                order.append(reasons)
+            }
+        }
+        guard !order.isEmpty else { return nil }
+        let decorated = order.map { reasons -> String in
+            let c = counts[reasons] ?? (first: "", count: 0)
+            switch c.count {
+            case 1: return "\(c.first): \(reasons)"
+            case 2: return "\(c.first) (and 1 other pod): \(reasons)"
+            default: return "\(c.first) (and \(c.count - 1) other pods): \(reasons)"
+            }
+        }
+        return ["existing pods in namespace \(GoQuote.quoted(namespace.name)) violate the new PodSecurity enforce level \(GoQuote.quoted(new.shown))"]
+            + decorated.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
     // MARK: the checks
 
     private static func joinQuote(_ items: [String]) -> String { items.isEmpty ? "" : "\"" + items.joined(separator: "\", \"") + "\"" }
@@ -132,29 +219,25 @@ public struct PodSecurity: Sendable {
 
     private static func name(_ c: Object) -> String { c["name"]?.stringValue ?? "" }
 
-    /// The failed checks of a level, in the registry's order.
+    /// The failed checks of a level, in the registry's order (`policy/registry.go` populate,
+    /// since kubernetes#107698: the check IDs sorted, baseline's before restricted's; at
+    /// restricted, the baseline checks a restricted one overrides left out — capabilities,
+    /// hostPath volumes and seccomp, by `capabilities_restricted`, `restrictedVolumes` and
+    /// `seccompProfile_restricted`). (appArmorProfile, procMount, seLinuxOptions, sysctls and
+    /// windowsHostProcess are not checked.)
     static func evaluate(_ spec: Object, restricted: Bool) -> [(reason: String, detail: String)] {
-        var failed: [(String, String)] = []
-        func add(_ result: (String, String)?) { if let result { failed.append(result) } }
-        // The baseline checks restricted keeps, by file (appArmorProfile, procMount,
-        // seLinuxOptions, sysctls and windowsHostProcess are not checked).
-        add(hostNamespaces(spec))
-        add(hostPorts(spec))
-        add(privileged(spec))
-        if !restricted {
-            // The overlapping baseline checks, which restricted's replace.
-            add(capabilitiesBaseline(spec))
-            add(hostPathVolumes(spec))
-            add(seccompBaseline(spec))
-            return failed
-        }
-        add(allowPrivilegeEscalation(spec))
-        add(capabilitiesRestricted(spec))
-        add(restrictedVolumes(spec))
-        add(runAsNonRoot(spec))
-        add(runAsUser(spec))
-        add(seccompRestricted(spec))
-        return failed
+        typealias Check = (Object) -> (String, String)?
+        // Baseline, by ID: capabilities_baseline, hostNamespaces, hostPathVolumes, hostPorts,
+        // privileged, seccompProfile_baseline.
+        let baseline: [(check: Check, overridden: Bool)] = [
+            (capabilitiesBaseline, true), (hostNamespaces, false), (hostPathVolumes, true),
+            (hostPorts, false), (privileged, false), (seccompBaseline, true),
+        ]
+        // Restricted, by ID: allowPrivilegeEscalation, capabilities_restricted,
+        // restrictedVolumes, runAsNonRoot, runAsUser, seccompProfile_restricted.
+        let restrictedChecks: [Check] = [allowPrivilegeEscalation, capabilitiesRestricted, restrictedVolumes, runAsNonRoot, runAsUser, seccompRestricted]
+        let checks = baseline.filter { !restricted || !$0.overridden }.map(\.check) + (restricted ? restrictedChecks : [])
+        return checks.compactMap { $0(spec) }
     }
 
     static func hostNamespaces(_ spec: Object) -> (String, String)? {
