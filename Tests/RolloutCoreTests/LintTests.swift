@@ -62,6 +62,7 @@ final class LintTests: XCTestCase {
             ("mutable-image-tag", c.replacingOccurrences(of: "image: app:1.2.3", with: "image: registry.local:5000/app")),
             ("no-resource-requests", c.replacingOccurrences(of: "        resources: {requests: {cpu: 100m, memory: 128Mi}}\n", with: "")),
             ("recreate-outage", c.replacingOccurrences(of: "strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}", with: "strategy: {type: Recreate}")),
+            ("readiness-gate", c.replacingOccurrences(of: "      terminationGracePeriodSeconds: 30\n", with: "      terminationGracePeriodSeconds: 30\n      readinessGates: [{conditionType: target-health.elbv2.k8s.aws/web}]\n")),
             ("service-selects-nothing", c.replacingOccurrences(of: "selector: {app: web}\n  ports", with: "selector: {app: wbe}\n  ports")),
             ("target-port-unknown", c.replacingOccurrences(of: "targetPort: http}", with: "targetPort: https}")),
             ("load-balancer-port-conflict", c + "---\napiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n  ports: [{name: http, port: 8081, targetPort: http}]\n"),

@@ -412,7 +412,8 @@ final class ServeCommandTests: XCTestCase {
     /// `printAnnotationsMultiline`, maxAnnotationLen 140), a value with newlines and one with a
     /// carriage return, a value just short of the limit, a pod template's annotations, and ESC
     /// and CR shown as `^[` and `\r` (`terminalEscaper`) — in `describe`, custom columns, a
-    /// table's cells (an image name) and `events`.
+    /// table's cells (an image name) and `events`; and a pod's readiness gates (READINESS GATES,
+    /// `describe pod`'s section).
     /// kubectl through `serve` against `rollout` on the same state.
     func testKubectlDescribesAnnotationsAndControlsAsRolloutDoes() throws {
         let (directory, state, _) = try bareStateAndCopy("serve-annotations")
@@ -443,6 +444,7 @@ final class ServeCommandTests: XCTestCase {
               labels: {app: web}
               annotations: {desc: "\(overLimit)", two: "p\\nq"}
             spec:
+              readinessGates: [{conditionType: target-health.elbv2.k8s.aws/k8s-web}]
               containers: [{name: app, image: "nginx\\e[31m"}]
 
         """.write(to: file, atomically: true, encoding: .utf8)
@@ -450,15 +452,18 @@ final class ServeCommandTests: XCTestCase {
         let server = try ServeProcess(state: state, arguments: ["--speed", "0.000001"], in: self)
         let views = [["describe", "cm", "notes"], ["describe", "cm", "kube-root-ca.crt"], ["describe", "cm", "kube-root-ca.crt", "-n", "kube-system"],
                      ["get", "cm", "notes", "-o", "custom-columns=N:.metadata.name,C:.metadata.annotations.colour,D:.data.k"],
-                     ["get", "deploy", "web", "-o", "wide"], ["events", "--for", "deployment/web"]]
+                     ["get", "deploy", "web", "-o", "wide"], ["events", "--for", "deployment/web"], ["get", "pods", "-o", "wide"]]
         var theirs: [[String]: String] = [:]
         for arguments in views { theirs[arguments] = try kubectl(arguments, kubeconfig: server.kubeconfig).out }
-        // (The Deployment's pod template: its creation time is shown on the served wall clock.)
+        // (The Deployment's pod template and the pod's gates and conditions: their times are shown
+        // on the served wall clock.)
         let template = try kubectl(["describe", "deploy", "web"], kubeconfig: server.kubeconfig).out
+        let pod = try kubectl(["describe", "pods", "-l", "app=web"], kubeconfig: server.kubeconfig).out
         XCTAssertEqual(server.stop().status, 0)
         XCTAssertTrue(theirs[["describe", "cm", "notes"]]?.contains("red^[[31m\\rtext\n") ?? false, theirs[["describe", "cm", "notes"]] ?? "")
         XCTAssertTrue(theirs[["describe", "cm", "kube-root-ca.crt"]]?.contains("or kubern...\n") ?? false, theirs[["describe", "cm", "kube-root-ca.crt"]] ?? "")
         XCTAssertTrue(theirs[["get", "deploy", "web", "-o", "wide"]]?.contains("   nginx^[[31m   ") ?? false, theirs[["get", "deploy", "web", "-o", "wide"]] ?? "")
+        XCTAssertTrue(theirs[["get", "pods", "-o", "wide"]]?.hasSuffix("   1/1\n") ?? false, theirs[["get", "pods", "-o", "wide"]] ?? "")
         for arguments in views {
             XCTAssertEqual(try RolloutRun.run(arguments + ["--state", state]).stdout, theirs[arguments], arguments.joined(separator: " "))
         }
@@ -466,6 +471,9 @@ final class ServeCommandTests: XCTestCase {
         func podTemplate(_ text: String) -> String { text.components(separatedBy: "Pod Template:").last?.components(separatedBy: "Conditions:").first ?? "" }
         XCTAssertTrue(podTemplate(template).contains("      \(String(repeating: "x", count: 138))...\n"), template)
         XCTAssertEqual(podTemplate(ours), podTemplate(template))
+        func gates(_ text: String) -> String { text.components(separatedBy: "Readiness Gates:").last?.components(separatedBy: "Volumes:").first ?? "" }
+        XCTAssertTrue(gates(pod).contains("  target-health.elbv2.k8s.aws/k8s-web   True \n"), pod)
+        XCTAssertEqual(gates(try RolloutRun.run(["describe", "pods", "-l", "app=web", "--state", state]).stdout), gates(pod))
     }
 
     /// `configured` or `unchanged`, as kubectl decides it: by whether its patch is `{}`, not

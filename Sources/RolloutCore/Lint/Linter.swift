@@ -145,6 +145,13 @@ public enum Linter {
                 "terminationGracePeriodSeconds \(b.terminationGracePeriodSeconds) is shorter than preStop (\(b.preStop)) + shutdown (\(b.shutdown)): the app is killed mid-drain",
                 fix: "set terminationGracePeriodSeconds to at least \((needed + 999) / 1000 + 5)")
         }
+        // Readiness gates: conditions a controller outside the core sets; not modelled.
+        let gates = (r.object["spec"]?["template"]?["spec"]?["readinessGates"]?.arrayValue ?? []).compactMap { $0["conditionType"]?.stringValue }
+        if !gates.isEmpty {
+            add("readiness-gate", .warning, podSpec / "readinessGates",
+                "pods are Ready only once a controller sets \(gates.map { "\"\($0)\"" }.joined(separator: ", ")) True (a load balancer controller, after its health checks); this simulation sets it as the containers become ready, so its rollout is faster than the cluster's, and on a cluster without that controller the pods are never Ready",
+                fix: "check that the cluster runs the controller that sets the gate, and allow for its health checks in progressDeadlineSeconds")
+        }
         return found
     }
 

@@ -650,6 +650,16 @@ public struct Describer {
         }
         containers(o.at("spec", "containers")?.arrayValue ?? [], label: "Containers", level: 0, &w, statuses: o.at("status", "containerStatuses")?.arrayValue ?? [], pod: r)
         let conditions = o.at("status", "conditions")?.arrayValue ?? []
+        // describePod: each readiness gate with its condition's status (`<none>` unset).
+        let gates = (o.at("spec", "readinessGates")?.arrayValue ?? []).map { $0["conditionType"]?.stringValue ?? "" }
+        if !gates.isEmpty {
+            w.add(0, "Readiness Gates:")
+            w.add(1, "Type", "Status")
+            for gate in gates {
+                let status = conditions.first { $0["type"]?.stringValue == gate }?["status"]?.stringValue ?? "<none>"
+                w.add(1, "\(gate) ", "\(status) ")
+            }
+        }
         if !conditions.isEmpty {
             w.add(0, "Conditions:")
             w.add(1, "Type", "Status")

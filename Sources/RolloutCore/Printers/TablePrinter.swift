@@ -530,7 +530,7 @@ public enum TablePrinter {
         switch (type.group, type.kind) {
         case ("", "Pod"):
             return podCells(name: r.name, summary: PodSummary(r), ip: o.at("status", "podIP")?.stringValue, node: o.at("spec", "nodeName")?.stringValue,
-                            nominated: o.at("status", "nominatedNodeName")?.stringValue, created: created())
+                            nominated: o.at("status", "nominatedNodeName")?.stringValue, created: created(), gates: readinessGates(o))
         case ("", "Event"):
             let involved = o["involvedObject"]
             return eventCells(lastSeen: o["lastTimestamp"]?.stringValue.flatMap(Timestamp.init(parsing:)) ?? o["eventTime"]?.stringValue.flatMap(Timestamp.init(parsing:)),
@@ -544,10 +544,24 @@ public enum TablePrinter {
     /// A pod's wide row (printPod) from what it reads: its summary, `status.podIP`,
     /// `spec.nodeName`, `status.nominatedNodeName`, `metadata.creationTimestamp` read as a time. Made as cells, not as
     /// texts with markers to be read back: every pod a rollout writes is listed this way.
-    static func podCells(name: String, summary: PodSummary, ip: String?, node: String?, nominated: String?, created: Timestamp?) -> [ListingRow.Cell] {
+    static func podCells(name: String, summary: PodSummary, ip: String?, node: String?, nominated: String?, created: Timestamp?,
+                         gates: (passed: Int, total: Int) = (0, 0)) -> [ListingRow.Cell] {
         [.text(name), .text("\(summary.readyContainers)/\(summary.totalContainers)"), .text(summary.status),
          .restarts(summary.restarts, last: summary.lastRestart), .age(created),
-         .text(ip ?? "<none>"), .text(node ?? "<none>"), .text(nominated.flatMap { $0.isEmpty ? nil : $0 } ?? "<none>"), .text("<none>")]
+         .text(ip ?? "<none>"), .text(node ?? "<none>"), .text(nominated.flatMap { $0.isEmpty ? nil : $0 } ?? "<none>"),
+         .text(gates.total == 0 ? "<none>" : "\(gates.passed)/\(gates.total)")]
+    }
+
+    /// READINESS GATES (printPod): of the pod's readiness gates, how many have their condition
+    /// True (the first condition of the type counts).
+    static func readinessGates(_ pod: Value) -> (passed: Int, total: Int) {
+        let gates = pod.at("spec", "readinessGates")?.arrayValue ?? []
+        guard !gates.isEmpty else { return (0, 0) }
+        let conditions = pod.at("status", "conditions")?.arrayValue ?? []
+        let passed = gates.filter { gate in
+            conditions.first { $0["type"] == gate["conditionType"] }?["status"]?.stringValue == "True"
+        }.count
+        return (passed, gates.count)
     }
 
     /// An event's row (printEvent) from what it reads: `lastTimestamp` (else `eventTime`) read

@@ -142,6 +142,11 @@ extension SimPod {
     /// The status the kubelet reports (`kubelet_pods.go` generateAPIPodStatus,
     /// convertToAPIContainerStatuses; `status/generate.go` for the conditions), conditions in
     /// the order it writes them.
+    /// `spec.readinessGates`' condition types, in order.
+    var gateTypes: [String] {
+        (template["spec"]?["readinessGates"]?.arrayValue ?? []).compactMap { $0["conditionType"]?.stringValue }
+    }
+
     func statusObject() -> Object {
         func condition(_ type: String, _ on: Bool, _ since: Timestamp?, reason: String? = nil, message: String? = nil) -> Value {
             var o = Object(["type": .string(type), "status": .string(on ? "True" : "False"),
@@ -166,7 +171,13 @@ extension SimPod {
         let unready = b.indices.filter { b[$0].role != .regularInit && !containers[$0].ready }.map { b[$0].name }
         let incomplete = b.indices.filter { b[$0].role == .regularInit ? !containers[$0].completed : (b[$0].role == .sidecar && !containers[$0].started) }.map { b[$0].name }
         let notReadyMessage = "containers with unready status: [\(unready.joined(separator: " "))]"
-        status["conditions"] = .array([
+        // The readiness gates' conditions, set by a controller outside the kubelet and so first
+        // (mergePodStatus keeps conditions it does not own ahead of its own): here True from the
+        // moment the containers are ready, as a controller whose checks pass at once sets them.
+        let gates: [Value] = ready ? gateTypes.map { gate in
+            .object(Object(["type": .string(gate), "status": .string("True"), "lastTransitionTime": .string((readySince ?? scheduledAt).description)]))
+        } : []
+        status["conditions"] = .array(gates + [
             condition("PodReadyToStartContainers", admittedAt != nil, admittedAt ?? scheduledAt),
             condition("Initialized", initializedAt != nil, initializedAt ?? scheduledAt, reason: "ContainersNotInitialized",
                       message: "containers with incomplete status: [\(incomplete.joined(separator: " "))]"),

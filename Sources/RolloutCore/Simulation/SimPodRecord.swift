@@ -65,7 +65,14 @@ extension SimPod {
     func listingRow() -> ListingRow {
         ListingRow(namespace: namespace, name: name, labels: labels,
                    cells: TablePrinter.podCells(name: name, summary: PodSummary(printing: PrintedPod(simulated: self)), ip: scheduledStatus ? ip : nil,
-                                                node: specNodeName, nominated: nominatedNodeName, created: created.readBack))
+                                                node: specNodeName, nominated: nominatedNodeName, created: created.readBack, gates: readinessGates))
+    }
+
+    /// READINESS GATES as `statusObject()` writes the gates' conditions: all passed while the
+    /// pod is ready.
+    fileprivate var readinessGates: (passed: Int, total: Int) {
+        let total = gateTypes.count
+        return (scheduledStatus && ready ? total : 0, total)
     }
 
     /// The container statuses `statusObject()` writes (scheduled pods only): init containers'
