@@ -9,7 +9,8 @@ enum LintCommand {
     grace-too-short, single-replica (with maxUnavailable ≥ 1), unavailable-covers-replicas,
     surge-and-unavailable-zero, service-selects-nothing, target-port-unknown,
     load-balancer-port-conflict. Warnings: readiness-before-warmup, liveness-equals-readiness,
-    mutable-image-tag, no-resource-requests, recreate-outage, readiness-gate, single-replica (otherwise),
+    mutable-image-tag, no-resource-requests, recreate-outage, readiness-gate, replicas-with-hpa,
+    single-replica (otherwise),
     missing-reference (a ConfigMap, Secret or PersistentVolumeClaim the pods need that is
     neither in the manifests nor in the cluster of --state, when that state exists).
 

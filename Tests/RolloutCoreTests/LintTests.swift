@@ -62,6 +62,7 @@ final class LintTests: XCTestCase {
             ("mutable-image-tag", c.replacingOccurrences(of: "image: app:1.2.3", with: "image: registry.local:5000/app")),
             ("no-resource-requests", c.replacingOccurrences(of: "        resources: {requests: {cpu: 100m, memory: 128Mi}}\n", with: "")),
             ("recreate-outage", c.replacingOccurrences(of: "strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}", with: "strategy: {type: Recreate}")),
+            ("replicas-with-hpa", c + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 3\n  maxReplicas: 10\n"),
             ("readiness-gate", c.replacingOccurrences(of: "      terminationGracePeriodSeconds: 30\n", with: "      terminationGracePeriodSeconds: 30\n      readinessGates: [{conditionType: target-health.elbv2.k8s.aws/web}]\n")),
             ("service-selects-nothing", c.replacingOccurrences(of: "selector: {app: web}\n  ports", with: "selector: {app: wbe}\n  ports")),
             ("target-port-unknown", c.replacingOccurrences(of: "targetPort: http}", with: "targetPort: https}")),
@@ -139,6 +140,32 @@ final class LintTests: XCTestCase {
         let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(withEnv.utf8))]).documents
         XCTAssertEqual(Linter.lint(documents).first { $0.code == "missing-reference" }?.message,
                        "container web (env MODE) needs ConfigMap \"settings\", which is neither in these manifests nor in the cluster: its pods wait in CreateContainerConfigError and the rollout stalls")
+    }
+
+    /// `replicas-with-hpa` from a cluster's HorizontalPodAutoscaler (its `scaleTargetRef`, in its
+    /// namespace, of either autoscaling version), and not for another target, another namespace,
+    /// or a manifest that leaves `spec.replicas` out.
+    func testReplicasWithAnAutoscalerInTheCluster() throws {
+        func hpa(_ target: String, kind: String = "Deployment", namespace: String = "default", apiVersion: String = "autoscaling/v2") -> Resource {
+            Resource(Object(["apiVersion": .string(apiVersion), "kind": .string("HorizontalPodAutoscaler"),
+                             "metadata": .object(Object(["name": .string("a"), "namespace": .string(namespace)])),
+                             "spec": .object(Object(["scaleTargetRef": .object(Object(["apiVersion": .string("apps/v1"), "kind": .string(kind), "name": .string(target)]))]))]))
+        }
+        let cases: [(String, Resource, String, Bool)] = [
+            ("targets it", hpa("web"), Self.clean, true),
+            ("autoscaling/v1", hpa("web", apiVersion: "autoscaling/v1"), Self.clean, true),
+            ("another Deployment", hpa("api"), Self.clean, false),
+            ("another kind", hpa("web", kind: "StatefulSet"), Self.clean, false),
+            ("another namespace", hpa("web", namespace: "shop"), Self.clean, false),
+            ("replicas left out", hpa("web"), Self.clean.replacingOccurrences(of: "  replicas: 3\n", with: ""), false),
+        ]
+        for (name, autoscaler, yaml, expected) in cases {
+            var cluster = KnownObjects()
+            cluster.addFromCluster(autoscaler)
+            let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents
+            let found = Linter.lint(documents, cluster: cluster).filter { $0.code == "replicas-with-hpa" }
+            XCTAssertEqual(found.map(\.path.description), expected ? ["spec.replicas"] : [], name)
+        }
     }
 
     func testHazardsNameFileLineAndFix() throws {

@@ -57,6 +57,7 @@ public enum Linter {
         hazards += budgetHazards(budgets, known: known)
         for (resource, document) in statefulSets { hazards += statefulSetHazards(resource, document, known: known) }
         for (resource, document) in daemonSets { hazards += daemonSetHazards(resource, document, known: known) }
+        hazards += autoscalerHazards(documents, targets: known.autoscaled, defaultNamespace: defaultNamespace)
         return hazards
     }
 

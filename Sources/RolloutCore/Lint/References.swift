@@ -29,6 +29,8 @@ public struct KnownObjects: Sendable {
     public private(set) var hasCluster = false
     /// The cluster's nodes (labels, taints), for the node-selection checks.
     var nodes: [SimNode] = []
+    /// `namespace/Kind/name` of what a HorizontalPodAutoscaler scales.
+    var autoscaled: Set<String> = []
 
     public init() {}
 
@@ -37,6 +39,7 @@ public struct KnownObjects: Sendable {
         ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "PersistentVolumeClaim"), ("v1", "Service"), ("networking.k8s.io/v1", "IngressClass"),
         ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("v1", "Node"),
         ("scheduling.k8s.io/v1", "PriorityClass"), ("v1", "LimitRange"), ("v1", "ServiceAccount"),
+        ("autoscaling/v2", "HorizontalPodAutoscaler"),
     ]
 
     /// Adds a cluster's object (`add` for the manifests' own).
@@ -68,6 +71,9 @@ public struct KnownObjects: Sendable {
         if resource.kind == "Service" && resource.type.group.isEmpty { services["\(resource.namespace ?? "default")/\(resource.name)"] = resource }
         if resource.kind == "IngressClass" && resource.type.group == "networking.k8s.io" {
             ingressClasses[resource.name] = resource.annotations[Ingress.defaultClassAnnotation] == "true"
+        }
+        if resource.kind == "HorizontalPodAutoscaler" && resource.type.group == "autoscaling" {
+            autoscaled.formUnion(Linter.scaleTargets([resource], defaultNamespace: "default"))
         }
         if resource.kind == "PriorityClass" && resource.type.group == PriorityClasses.type.group { priorityClasses.insert(resource.name) }
         if resource.kind == "ServiceAccount" && resource.type.group.isEmpty { serviceAccounts.insert("\(resource.namespace ?? "default")/\(resource.name)") }
