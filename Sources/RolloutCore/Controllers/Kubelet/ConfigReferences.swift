@@ -59,3 +59,21 @@ enum VolumeMounts {
         return nil
     }
 }
+
+/// The pod's image pull secrets as the kubelet fetches them before each sync's pulls
+/// (`kubelet_pods.go` getPullSecretsForPod): a named Secret that does not exist is skipped — the
+/// pull goes ahead without it — with the Warning `FailedToRetrieveImagePullSecret`, `Unable to
+/// retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.`;
+/// entries without a name are ignored. (Recorded at the pod's first sync; the kubelet's later
+/// syncs repeat it, which is not counted here. A registry that needs the secret is not
+/// modelled: the pull succeeds.)
+enum ImagePullSecrets {
+    static func check(_ pod: SimPod, in c: Cluster) {
+        guard let refs = pod.template["spec"]?["imagePullSecrets"]?.arrayValue, !refs.isEmpty else { return }
+        let missing = refs.compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty && c.configKeys("Secret", namespace: pod.namespace, name: $0) == nil }
+        guard !missing.isEmpty else { return }
+        c.record("Warning", reason: "FailedToRetrieveImagePullSecret",
+                 message: "Unable to retrieve some image pull secrets (\(missing.joined(separator: ", "))); attempting to pull the image may not succeed.",
+                 kind: "Pod", name: pod.name, namespace: pod.namespace, uid: pod.uid, component: Kubelet.component)
+    }
+}

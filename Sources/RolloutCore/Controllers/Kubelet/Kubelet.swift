@@ -99,6 +99,7 @@ enum Kubelet {
         }
         if pod.admittedAt == nil {
             guard VolumeMounts.mount(pod, in: c) else { return }
+            ImagePullSecrets.check(pod, in: c)
         }
         for _ in 0..<(4 * pod.containers.count + 4) {
             var changed = false
