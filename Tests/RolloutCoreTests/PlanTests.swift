@@ -182,6 +182,10 @@ final class PlanTests: XCTestCase {
         XCTAssertFalse(run.stdout.contains("missing-crd"), run.stdout)
         run = try rollout("plan", "-f", older)
         XCTAssertTrue(run.stdout.contains("error[missing-crd] widget.example.com/w: apiVersion: the cluster's CustomResourceDefinition widgets.example.com serves Widget at v1, not v1beta1"), run.stdout)
+        // A kind the API server serves itself needs no definition (a Lease here).
+        let lease = try write("lease.yaml", "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: leader}\nspec: {holderIdentity: a}\n")
+        run = try rollout("plan", "-f", lease)
+        XCTAssertFalse(run.stdout.contains("missing-crd"), run.stdout)
     }
 
     /// The commands of the README's "Will my deploy drop traffic?" (the k3s story): their exit

@@ -20,6 +20,17 @@ final class ServedVersionTests: XCTestCase {
             ("policy/v1", "PodDisruptionBudget", nil),
             ("example.com/v1", "Widget", nil),
             ("argoproj.io/v1alpha1", "Rollout", nil),
+            // Groups the API server serves without a CustomResourceDefinition, beyond the kinds
+            // simulated here; and Kubernetes projects' groups that are CRDs (Gateway API).
+            ("discovery.k8s.io/v1", "EndpointSlice", nil),
+            ("coordination.k8s.io/v1", "Lease", nil),
+            ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", nil),
+            ("gateway.networking.k8s.io/v1", "HTTPRoute", nil),
+            ("apps/v1", "Widget", "no matches for kind \"Widget\" in version \"apps/v1\": the API server's apps group has no such kind"),
+            ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema",
+             "no matches for kind \"FlowSchema\" in version \"flowcontrol.apiserver.k8s.io/v1beta3\": Kubernetes removed it in 1.32: use flowcontrol.apiserver.k8s.io/v1"),
+            ("discovery.k8s.io/v1beta1", "EndpointSlice",
+             "no matches for kind \"EndpointSlice\" in version \"discovery.k8s.io/v1beta1\": Kubernetes removed it in 1.25: use discovery.k8s.io/v1"),
             ("apps/v1beta1", "Deployment", "no matches for kind \"Deployment\" in version \"apps/v1beta1\": Kubernetes removed it in 1.16: use apps/v1"),
             ("apps/v1beta2", "StatefulSet", "no matches for kind \"StatefulSet\" in version \"apps/v1beta2\": Kubernetes removed it in 1.16: use apps/v1"),
             ("extensions/v1beta1", "Deployment",

@@ -4,14 +4,16 @@
 /// `violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container
 /// "app" must set securityContext.allowPrivilegeEscalation=false), …`
 /// (AggregateCheckResult.ForbiddenDetail: each failed check's `reason (detail)`, joined by ", ",
-/// in the registry's order: the baseline checks, then — for restricted — the restricted ones,
-/// each in the order of their source files). A validating plugin: a controller's pod is named.
-/// The `warn` level (`pod-security.kubernetes.io/warn`, defaulting to the enforce level when
-/// that is set, valid and stricter: PolicyToEvaluate) gives an admitted pod, and a workload's pod
-/// template, the warning `would violate PodSecurity "restricted:latest": …`. A level that does
-/// not parse is `restricted`; a version that does not parse is `latest`; the checks are 1.32's
-/// whatever version a label names (the version is only shown); `audit` writes only to the
-/// audit log, which is not modelled.
+/// in the registry's order: check IDs sorted, baseline's before restricted's — `evaluate`). A
+/// validating plugin: a controller's pod is named. The `warn` level
+/// (`pod-security.kubernetes.io/warn`, defaulting to the enforce level when that is set, valid
+/// and stricter: PolicyToEvaluate) gives an admitted pod, and a workload's pod template, the
+/// warning `would violate PodSecurity "restricted:latest": …`; a stricter enforce level warns of
+/// the namespace's running pods (`namespaceWarnings`), and labels that do not parse make a
+/// namespace invalid (`namespaceProblems`). An enforce level stored unparsable is `restricted`,
+/// a warn level `privileged`, a version `latest`; the checks are 1.32's whatever version a label
+/// names (the version is only shown); `audit` writes only to the audit log, which is not
+/// modelled.
 public struct PodSecurity: Sendable {
     static let enforceLabel = "pod-security.kubernetes.io/enforce"
     static let enforceVersionLabel = "pod-security.kubernetes.io/enforce-version"

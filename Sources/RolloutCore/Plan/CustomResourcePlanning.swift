@@ -36,8 +36,9 @@ struct ServedCustomResources {
         for candidate in candidates {
             let resource = candidate.resource
             let group = resource.type.group
-            // Built-in types are the API server's (an unserved version of one is refused before).
-            guard !group.isEmpty, !ResourceType.isBuiltIn(group: group, kind: resource.kind) else { continue }
+            // The API server's own groups need no definition (a kind or version it does not serve
+            // is refused before: `ResourceType.unservedProblem`).
+            guard !ResourceType.isServedByAPIServer(group: group) else { continue }
             let version = resource.type.version, kind = resource.kind
             let noMatch = "no matches for kind \(GoQuote.quoted(kind)) in version \(GoQuote.quoted(resource.apiVersion))"
             let message: String, fix: String

@@ -111,21 +111,55 @@ public struct ResourceType: Hashable, Sendable {
         "apps/v1beta2": ("1.16", ["Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "ControllerRevision"]),
         "networking.k8s.io/v1beta1": ("1.22", ["Ingress", "IngressClass"]),
         "policy/v1beta1": ("1.25", ["PodDisruptionBudget", "PodSecurityPolicy"]),
+        "discovery.k8s.io/v1beta1": ("1.25", ["EndpointSlice"]),
+        "events.k8s.io/v1beta1": ("1.25", ["Event"]),
+        "flowcontrol.apiserver.k8s.io/v1beta3": ("1.32", ["FlowSchema", "PriorityLevelConfiguration"]),
+        "flowcontrol.apiserver.k8s.io/v1beta2": ("1.29", ["FlowSchema", "PriorityLevelConfiguration"]),
+        "flowcontrol.apiserver.k8s.io/v1beta1": ("1.26", ["FlowSchema", "PriorityLevelConfiguration"]),
+        "storage.k8s.io/v1beta1/1.27": ("1.27", ["CSIStorageCapacity"]),
         "batch/v1beta1": ("1.25", ["CronJob"]),
         "autoscaling/v2beta1": ("1.25", ["HorizontalPodAutoscaler"]),
         "autoscaling/v2beta2": ("1.26", ["HorizontalPodAutoscaler"]),
         "rbac.authorization.k8s.io/v1beta1": ("1.22", ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"]),
         "rbac.authorization.k8s.io/v1alpha1": ("1.22", ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"]),
         "apiextensions.k8s.io/v1beta1": ("1.22", ["CustomResourceDefinition"]),
-        "storage.k8s.io/v1beta1": ("1.22", ["StorageClass"]),
+        "storage.k8s.io/v1beta1": ("1.22", ["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment"]),
         "scheduling.k8s.io/v1beta1": ("1.22", ["PriorityClass"]),
         "scheduling.k8s.io/v1alpha1": ("1.22", ["PriorityClass"]),
         "admissionregistration.k8s.io/v1beta1": ("1.22", ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]),
         "apiregistration.k8s.io/v1beta1": ("1.22", ["APIService"]),
     ]
 
-    /// Whether a group and kind are one of the built-in types here.
-    static func isBuiltIn(group: String, kind: String) -> Bool { builtInByGroupAndKind[group + "/" + kind] != nil }
+    /// Whether the API server itself serves `group` (no CustomResourceDefinition can).
+    static func isServedByAPIServer(group: String) -> Bool { group.isEmpty || apiServerGroups[group] != nil }
+
+    /// The groups a Kubernetes 1.32 API server serves by default, beside the core group, with
+    /// their versions and kinds (`kubectl api-resources` on 1.32; beta and alpha APIs off by
+    /// default left out; `autoscaling/v1` serves HorizontalPodAutoscalers in their older shape).
+    /// Other groups — Gateway API's `gateway.networking.k8s.io`, `snapshot.storage.k8s.io`, an
+    /// operator's — are CustomResourceDefinitions'.
+    static let apiServerGroups: [String: (versions: [String], kinds: Set<String>)] = [
+        "admissionregistration.k8s.io": (["v1"], ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+                                                  "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]),
+        "apiextensions.k8s.io": (["v1"], ["CustomResourceDefinition"]),
+        "apiregistration.k8s.io": (["v1"], ["APIService"]),
+        "apps": (["v1"], ["ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"]),
+        "authentication.k8s.io": (["v1"], ["SelfSubjectReview", "TokenReview"]),
+        "authorization.k8s.io": (["v1"], ["LocalSubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview"]),
+        "autoscaling": (["v1", "v2"], ["HorizontalPodAutoscaler"]),
+        "batch": (["v1"], ["CronJob", "Job"]),
+        "certificates.k8s.io": (["v1"], ["CertificateSigningRequest"]),
+        "coordination.k8s.io": (["v1"], ["Lease"]),
+        "discovery.k8s.io": (["v1"], ["EndpointSlice"]),
+        "events.k8s.io": (["v1"], ["Event"]),
+        "flowcontrol.apiserver.k8s.io": (["v1"], ["FlowSchema", "PriorityLevelConfiguration"]),
+        "networking.k8s.io": (["v1"], ["Ingress", "IngressClass", "NetworkPolicy"]),
+        "node.k8s.io": (["v1"], ["RuntimeClass"]),
+        "policy": (["v1"], ["PodDisruptionBudget"]),
+        "rbac.authorization.k8s.io": (["v1"], ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"]),
+        "scheduling.k8s.io": (["v1"], ["PriorityClass"]),
+        "storage.k8s.io": (["v1"], ["CSIDriver", "CSINode", "CSIStorageCapacity", "StorageClass", "VolumeAttachment"]),
+    ]
 
     /// Why Kubernetes 1.32 serves no such type: a kind of a group it knows at a version it does not
     /// serve (`apps/v1beta1` Deployments, removed in 1.16), or a kind the core group has not —
@@ -147,12 +181,12 @@ public struct ResourceType: Hashable, Sendable {
             guard version == "v1" else { return "\(noMatch): the core group is served at v1 only" }
             return coreKinds.contains(kind) ? nil : "\(noMatch): the core group has no such kind, and a custom resource's group has a dot in it"
         }
-        guard let type = builtInByGroupAndKind[group + "/" + kind] else {
-            // A kind gone with its API (PodSecurityPolicy, in 1.25), not a custom resource.
-            return removal.map { "\(noMatch): Kubernetes removed it in \($0)" }
+        guard let api = apiServerGroups[group] else { return nil }
+        guard api.kinds.contains(kind) else {
+            // A kind gone with its API (PodSecurityPolicy, in 1.25), or one the group never had.
+            return "\(noMatch): " + (removal.map { "Kubernetes removed it in \($0)" } ?? "the API server's \(group) group has no such kind")
         }
-        // (autoscaling/v1 serves HorizontalPodAutoscalers too, in their older shape.)
-        let served = type.kind == "HorizontalPodAutoscaler" ? ["v1", "v2"] : [type.version]
+        let served = api.versions
         guard !served.contains(version) else { return nil }
         let use = served.map { "\(group)/\($0)" }.joined(separator: " or ")
         if let removal { return "\(noMatch): Kubernetes removed it in \(removal): use \(use)" }
