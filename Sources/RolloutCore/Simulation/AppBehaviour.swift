@@ -16,6 +16,10 @@ public struct AppBehaviour: Equatable, Sendable {
     /// Service): an endpoint of the Service named by the subdomain carries the hostname.
     public var hostname: String?
     public var subdomain: String?
+    /// `spec.readinessGates`' condition types, in order.
+    public var readinessGates: [String]
+    /// `spec.imagePullSecrets`' names, those without one left out (getPullSecretsForPod).
+    public var imagePullSecrets: [String]
 
     public init(template: Value?) {
         var reader = FieldReader()
@@ -44,6 +48,8 @@ public struct AppBehaviour: Equatable, Sendable {
         qosClass = !anySet ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable"
         hostname = template?["spec"]?["hostname"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         subdomain = template?["spec"]?["subdomain"]?.stringValue
+        readinessGates = (template?["spec"]?["readinessGates"]?.arrayValue ?? []).compactMap { $0["conditionType"]?.stringValue }
+        imagePullSecrets = (template?["spec"]?["imagePullSecrets"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty }
     }
 
     /// The app containers.

@@ -142,11 +142,6 @@ extension SimPod {
     /// The status the kubelet reports (`kubelet_pods.go` generateAPIPodStatus,
     /// convertToAPIContainerStatuses; `status/generate.go` for the conditions), conditions in
     /// the order it writes them.
-    /// `spec.readinessGates`' condition types, in order.
-    var gateTypes: [String] {
-        (template["spec"]?["readinessGates"]?.arrayValue ?? []).compactMap { $0["conditionType"]?.stringValue }
-    }
-
     func statusObject() -> Object {
         func condition(_ type: String, _ on: Bool, _ since: Timestamp?, reason: String? = nil, message: String? = nil) -> Value {
             var o = Object(["type": .string(type), "status": .string(on ? "True" : "False"),
@@ -174,7 +169,7 @@ extension SimPod {
         // The readiness gates' conditions, set by a controller outside the kubelet and so first
         // (mergePodStatus keeps conditions it does not own ahead of its own): here True from the
         // moment the containers are ready, as a controller whose checks pass at once sets them.
-        let gates: [Value] = ready ? gateTypes.map { gate in
+        let gates: [Value] = ready ? behaviour.readinessGates.map { gate in
             .object(Object(["type": .string(gate), "status": .string("True"), "lastTransitionTime": .string((readySince ?? scheduledAt).description)]))
         } : []
         status["conditions"] = .array(gates + [

@@ -71,7 +71,7 @@ extension SimPod {
     /// READINESS GATES as `statusObject()` writes the gates' conditions: all passed while the
     /// pod is ready.
     fileprivate var readinessGates: (passed: Int, total: Int) {
-        let total = gateTypes.count
+        let total = behaviour.readinessGates.count
         return (scheduledStatus && ready ? total : 0, total)
     }
 

@@ -69,8 +69,9 @@ enum VolumeMounts {
 /// modelled: the pull succeeds.)
 enum ImagePullSecrets {
     static func check(_ pod: SimPod, in c: Cluster) {
-        guard let refs = pod.template["spec"]?["imagePullSecrets"]?.arrayValue, !refs.isEmpty else { return }
-        let missing = refs.compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty && c.configKeys("Secret", namespace: pod.namespace, name: $0) == nil }
+        let names = pod.behaviour.imagePullSecrets
+        guard !names.isEmpty else { return }
+        let missing = names.filter { c.configKeys("Secret", namespace: pod.namespace, name: $0) == nil }
         guard !missing.isEmpty else { return }
         c.record("Warning", reason: "FailedToRetrieveImagePullSecret",
                  message: "Unable to retrieve some image pull secrets (\(missing.joined(separator: ", "))); attempting to pull the image may not succeed.",
