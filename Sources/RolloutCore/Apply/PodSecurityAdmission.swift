@@ -71,38 +71,25 @@ public struct PodSecurity: Sendable {
             let valid = digits && (minor == [UInt8(ascii: "0")] || minor[0] != UInt8(ascii: "0"))
             return valid ? (raw, true) : ("latest", false)
         }
-        var hasEnforceLevel = false, hasEnforceVersion = false, hasWarnLevel = false, hasWarnVersion = false
-        if let raw = labels[enforceLabel] {
-            let (l, valid) = level(raw)
-            p.enforce.level = l
-            hasEnforceLevel = valid
-            if !valid { problems.append((enforceLabel, raw, levelMessage)) }
+        // Each label read in PolicyToEvaluate's order (its errors in that order), nil when unset.
+        func read(_ label: String, _ parse: (String) -> (String, valid: Bool), _ message: String) -> (value: String, valid: Bool)? {
+            guard let raw = labels[label] else { return nil }
+            let (value, valid) = parse(raw)
+            if !valid { problems.append((label, raw, message)) }
+            return (value, valid)
         }
-        if let raw = labels[enforceVersionLabel] {
-            let (v, valid) = version(raw)
-            p.enforce.version = v
-            hasEnforceVersion = valid
-            if !valid { problems.append((enforceVersionLabel, raw, versionMessage)) }
-        }
-        for (label, versionLabel) in [(auditLabel, auditVersionLabel)] {
-            if let raw = labels[label], !level(raw).valid { problems.append((label, raw, levelMessage)) }
-            if let raw = labels[versionLabel], !version(raw).valid { problems.append((versionLabel, raw, versionMessage)) }
-        }
-        if let raw = labels[warnLabel] {
-            let (l, valid) = level(raw)
-            p.warn.level = valid ? l : "privileged"
-            hasWarnLevel = true
-            if !valid { problems.append((warnLabel, raw, levelMessage)) }
-        }
-        if let raw = labels[warnVersionLabel] {
-            let (v, valid) = version(raw)
-            p.warn.version = v
-            hasWarnVersion = true
-            if !valid { problems.append((warnVersionLabel, raw, versionMessage)) }
-        }
-        if !hasWarnLevel && hasEnforceLevel && p.enforce.rank > p.warn.rank {
+        let enforceLevel = read(enforceLabel, level, levelMessage), enforceVersion = read(enforceVersionLabel, version, versionMessage)
+        _ = read(auditLabel, level, levelMessage)
+        _ = read(auditVersionLabel, version, versionMessage)
+        let warnLevel = read(warnLabel, level, levelMessage), warnVersion = read(warnVersionLabel, version, versionMessage)
+        if let enforceLevel { p.enforce.level = enforceLevel.value }
+        if let enforceVersion { p.enforce.version = enforceVersion.value }
+        // (Fail open for warn.)
+        if let warnLevel { p.warn.level = warnLevel.valid ? warnLevel.value : "privileged" }
+        if let warnVersion { p.warn.version = warnVersion.value }
+        if warnLevel == nil && enforceLevel?.valid == true && p.enforce.rank > p.warn.rank {
             p.warn.level = p.enforce.level
-            if !hasWarnVersion && hasEnforceVersion { p.warn.version = p.enforce.version }
+            if warnVersion == nil && enforceVersion?.valid == true { p.warn.version = p.enforce.version }
         }
         return (p, problems)
     }
