@@ -169,17 +169,22 @@ extension SimPod {
         // The readiness gates' conditions, set by a controller outside the kubelet and so first
         // (mergePodStatus keeps conditions it does not own ahead of its own): here True from the
         // moment the containers are ready, as a controller whose checks pass at once sets them.
-        let gates: [Value] = ready ? behaviour.readinessGates.map { gate in
-            .object(Object(["type": .string(gate), "status": .string("True"), "lastTransitionTime": .string((readySince ?? scheduledAt).description)]))
-        } : []
-        status["conditions"] = .array(gates + [
-            condition("PodReadyToStartContainers", admittedAt != nil, admittedAt ?? scheduledAt),
-            condition("Initialized", initializedAt != nil, initializedAt ?? scheduledAt, reason: "ContainersNotInitialized",
-                      message: "containers with incomplete status: [\(incomplete.joined(separator: " "))]"),
-            condition("Ready", ready, readySince ?? scheduledAt, reason: "ContainersNotReady", message: notReadyMessage),
-            condition("ContainersReady", ready, readySince ?? scheduledAt, reason: "ContainersNotReady", message: notReadyMessage),
-            condition("PodScheduled", true, scheduledAt),
-        ] + disruptionCondition)
+        // (One list, made once: a pod's status is written at every save.)
+        var conditions: [Value] = []
+        conditions.reserveCapacity((ready ? behaviour.readinessGates.count : 0) + 5 + disruptionCondition.count)
+        if ready {
+            for gate in behaviour.readinessGates {
+                conditions.append(.object(Object(["type": .string(gate), "status": .string("True"), "lastTransitionTime": .string((readySince ?? scheduledAt).description)])))
+            }
+        }
+        conditions.append(condition("PodReadyToStartContainers", admittedAt != nil, admittedAt ?? scheduledAt))
+        conditions.append(condition("Initialized", initializedAt != nil, initializedAt ?? scheduledAt, reason: "ContainersNotInitialized",
+                                    message: "containers with incomplete status: [\(incomplete.joined(separator: " "))]"))
+        conditions.append(condition("Ready", ready, readySince ?? scheduledAt, reason: "ContainersNotReady", message: notReadyMessage))
+        conditions.append(condition("ContainersReady", ready, readySince ?? scheduledAt, reason: "ContainersNotReady", message: notReadyMessage))
+        conditions.append(condition("PodScheduled", true, scheduledAt))
+        conditions += disruptionCondition
+        status["conditions"] = .array(conditions)
         // Kept once the pod is bound: 1.32's API server does not clear it at binding
         // (ClearingNominatedNodeNameAfterBinding, alpha in 1.34, on from 1.35, does).
         if let nominatedNodeName { status["nominatedNodeName"] = .string(nominatedNodeName) }
