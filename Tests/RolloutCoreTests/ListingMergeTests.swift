@@ -61,15 +61,21 @@ final class ListingMergeTests: XCTestCase {
     }
 
     /// The row the store keeps is written as bytes; they are the text the joined strings it
-    /// replaces made: labels `key=value` in key order, cells with separator characters made
-    /// spaces (a CR LF pair is one character, and stays), times and restarts as numbers.
+    /// replaces made: labels `key=value` in key order, cells cut at their first line break (`\n`,
+    /// `\r`, a form feed — a CR LF pair's CR) with `...` as printTable cuts them, separator
+    /// characters and tabs made spaces, times and restarts as numbers.
     func testRowBytesAreTheJoinedStringsTheyReplace() {
         func oldCells(_ cells: [ListingRow.Cell]) -> String {
             cells.map { cell in
                 switch cell {
                 case .text(let s):
-                    guard s.utf8.contains(where: { $0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
-                    return String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\u{02}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+                    // (By scalars: "\r\n" is one Character.)
+                    var kept = String.UnicodeScalarView()
+                    for scalar in s.unicodeScalars {
+                        if scalar == "\n" || scalar == "\r" || scalar == "\u{0C}" { return String(kept) + "..." }
+                        kept.append(["\u{1F}", "\u{01}", "\u{02}", "\t"].contains(scalar) ? " " : scalar)
+                    }
+                    return String(kept)
                 case .age(let t): return "\u{01}" + (t.map { String($0.milliseconds) } ?? "")
                 case .restarts(let n, let last): return "\u{02}\(n)" + (last.map { ",\($0.milliseconds)" } ?? "")
                 }
@@ -78,7 +84,7 @@ final class ListingMergeTests: XCTestCase {
         func oldLabels(_ labels: [String: String]) -> String {
             labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
         }
-        let texts = ["", "web-0", "a\tb", "line\nnext", "crlf\r\nkept", "\u{1F}\u{01}\u{02}", "ünï 日本", "<none>"]
+        let texts = ["", "web-0", "a\tb", "line\nnext", "crlf\r\ncut", "feed\u{0C}x", "\u{1F}\u{01}\u{02}", "ünï 日本", "<none>"]
         let rows: [ListingRow] = [
             ListingRow(namespace: "default", name: "web-0", labels: [:], cells: []),
             ListingRow(namespace: "default", name: "web-0", labels: ["app": "web", "pod-template-hash": "5d4f", "a": ""],

@@ -69,6 +69,28 @@ public struct ListingRow: Equatable, Sendable {
         ListingRun.merged(runs.map(ListingRun.init(rows:)))
     }
 
+    /// The store's separators (0x1F, 0x01, 0x02, tab) and the line breaks printTable cuts at.
+    static func storedSpecial(_ byte: UInt8) -> Bool {
+        byte == 0x1F || byte == 0x01 || byte == 0x02 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
+    }
+
+    /// A text cell as printTable prints it (`cli-runtime/pkg/printers/tableprinter.go`): cut at
+    /// its first line break (`\n`, `\r` or a form feed, which the tab writer takes for one) with
+    /// `...` after it — a multi-line event message shows its first line; the store's separators
+    /// (0x1F, 0x01, 0x02) and tabs, which would break the columns, made spaces.
+    static func tableCell(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 3)
+        for byte in bytes {
+            if byte == 0x0A || byte == 0x0D || byte == 0x0C {
+                out += [UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: ".")]
+                return out
+            }
+            out.append(byte == 0x1F || byte == 0x01 || byte == 0x02 || byte == 0x09 ? 0x20 : byte)
+        }
+        return out
+    }
+
     /// `cells` as one line of text for the store: cells split by 0x1F, times as 0x01 + ms.
     public var encodedCells: String {
         var bytes: [UInt8] = []
@@ -95,11 +117,11 @@ public struct ListingRow: Equatable, Sendable {
             if i > 0 { out.append(0x1F) }
             switch cell {
             case .text(let s):
-                // Separator bytes cannot appear in a cell; most cells have none to replace. (The
-                // replacement goes by characters: a CR LF pair is one, and is kept.) Each of them
-                // is a control character: a cell without one is passed at a compare a byte.
-                if s.withUTF8Bytes({ $0.contains { $0 < 0x20 && ($0 == 0x1F || $0 == 0x01 || $0 == 0x02 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) } }) {
-                    out.append(contentsOf: String(s.map { $0 == "\u{1F}" || $0 == "\u{01}" || $0 == "\u{02}" || $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }).utf8)
+                // Separator and line-break bytes cannot appear in a stored cell; most cells have
+                // none. Each of them is a control character: a cell without one is passed at a
+                // compare a byte.
+                if s.withUTF8Bytes({ $0.contains { $0 < 0x20 && Self.storedSpecial($0) } }) {
+                    s.withUTF8Bytes { out.append(contentsOf: Self.tableCell($0)) }
                 } else {
                     out.appendUTF8(s)
                 }
@@ -458,11 +480,12 @@ public enum TablePrinter {
             text.withUTF8 { emit($0, at: position, to: &lines) }
         }
 
-        /// A cell, ESC shown as `^[` as printTable's `WriteEscaped` shows it (an image name or
-        /// an event's message can hold one; a cell's line breaks are spaces already).
+        /// A cell as printTable writes it: cut at its first line break (`ListingRow.tableCell`),
+        /// ESC shown as `^[` (`WriteEscaped`; an image name or an event's message can hold one).
         private func emit<Sink: LineSink>(_ text: UnsafeBufferPointer<UInt8>, at position: Int, to lines: inout Sink) {
-            if text.contains(0x1B) {
-                var escaped = Array(TerminalEscaper.escaped(String(decoding: text, as: UTF8.self)).utf8)
+            if text.contains(where: { $0 < 0x20 && ($0 == 0x1B || ListingRow.storedSpecial($0)) }) {
+                let cut = ListingRow.tableCell(text)
+                var escaped = Array(TerminalEscaper.escaped(String(decoding: cut, as: UTF8.self)).utf8)
                 escaped.withUnsafeMutableBufferPointer { emit(UnsafeBufferPointer($0), at: position, to: &lines) }
                 return
             }
