@@ -49,9 +49,12 @@ enum ObserveCommands {
                 seen += " (x\(count) over \(humanDuration(milliseconds: store.clock.milliseconds - first.milliseconds)))"
             }
             let object = "\((o.at("involvedObject", "kind")?.stringValue ?? "").capitalizedFirst)/\(o.at("involvedObject", "name")?.stringValue ?? "")"
-            // printOneEvent: each text through EscapeTerminal, the message trimmed.
+            // printOneEvent: each text through EscapeTerminal, the message trimmed; a tab in it
+            // starts another cell, as in the line kubectl's tab writer is given (whose
+            // RememberWidths keeps the columns across a message's own newline).
             let message = (o["message"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            table.add((all ? [event.namespace ?? ""] : []) + [seen] + [o["type"]?.stringValue ?? "", o["reason"]?.stringValue ?? "", object, message].map(TerminalEscaper.escaped))
+            let cells = (all ? [event.namespace ?? ""] : []) + [seen] + [o["type"]?.stringValue ?? "", o["reason"]?.stringValue ?? "", object, message].map(TerminalEscaper.escaped)
+            table.add(cells.contains { $0.utf8.contains(0x09) } ? cells.joined(separator: "\t").components(separatedBy: "\t") : cells)
         }
         io.out(table.render())
         return 0

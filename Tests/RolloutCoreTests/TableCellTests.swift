@@ -54,5 +54,16 @@ final class TableCellTests: XCTestCase {
             0s          Warning   Odd         pod/p1   a b...
 
             """)
+        // `events` (printOneEvent): the message whole, trimmed, through EscapeTerminal (CR as
+        // `\r`); its tab starts a cell and its newline a line, the columns kept across it (the
+        // tab writer's RememberWidths) — as kubectl 1.32 printed it.
+        XCTAssertEqual(try s.run("events").stdout, """
+            LAST SEEN   TYPE      REASON      OBJECT   MESSAGE
+            0s          Warning   Unhealthy   Pod/p1   Readiness probe failed: cat: /tmp/healthy: No such file
+            tail line
+            0s          Warning   Odd         Pod/p1   a     b\\r
+            c
+
+            """)
     }
 }
