@@ -50,9 +50,10 @@ public enum RootCACertPublisher {
     /// `syncNamespace`: the namespace's ConfigMap created, or its `ca.crt` data and description
     /// put back (`reflect.DeepEqual(cm.Data, data)` and a non-empty annotation leave it as it
     /// is). Nothing for a namespace that is not there; with `restoring` false, a ConfigMap that is
-    /// there is left as it is (an import keeps its cluster's own bundle).
-    static func sync(namespace: String, store: StateStore, restoring: Bool = true) throws(StoreError) {
-        guard try store.get(ObjectKey(type: namespaceType.storageKey, namespace: "", name: namespace)) != nil else { return }
+    /// there is left as it is (an import keeps its cluster's own bundle). Whether it was made.
+    @discardableResult
+    static func sync(namespace: String, store: StateStore, restoring: Bool = true) throws(StoreError) -> Bool {
+        guard try store.get(ObjectKey(type: namespaceType.storageKey, namespace: "", name: namespace)) != nil else { return false }
         let data = Value.object(Object(["ca.crt": .string(rootCA)]))
         guard let live = try store.get(ObjectKey(type: configMapType.storageKey, namespace: namespace, name: configMapName)) else {
             var made = Resource(Object([
@@ -65,13 +66,14 @@ public enum RootCACertPublisher {
             ]))
             Defaults.apply(to: &made)
             try store.create(made)
-            return
+            return true
         }
-        if !restoring || live.object["data"] == data && !(live.annotation(descriptionAnnotation) ?? "").isEmpty { return }
+        if !restoring || live.object["data"] == data && !(live.annotation(descriptionAnnotation) ?? "").isEmpty { return false }
         var restored = live
         restored.object["data"] = data
         restored.setAnnotation(descriptionAnnotation, description)
         try store.update(restored, previous: live)
+        return false
     }
 
     /// Every namespace's ConfigMap (a cluster's start, an import that left some out); the
@@ -79,11 +81,8 @@ public enum RootCACertPublisher {
     @discardableResult
     static func syncAll(store: StateStore, restoring: Bool = true) throws(StoreError) -> [String] {
         var made: [String] = []
-        let key = { (namespace: String) in ObjectKey(type: configMapType.storageKey, namespace: namespace, name: configMapName) }
-        for namespace in try store.list(namespaceType).map(\.name).sorted() {
-            let missing = try store.get(key(namespace)) == nil
-            try sync(namespace: namespace, store: store, restoring: restoring)
-            if missing { made.append(namespace) }
+        for namespace in try store.list(namespaceType).map(\.name).sorted() where try sync(namespace: namespace, store: store, restoring: restoring) {
+            made.append(namespace)
         }
         return made
     }
