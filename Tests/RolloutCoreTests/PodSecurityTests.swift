@@ -94,6 +94,15 @@ final class PodSecurityTests: XCTestCase {
         XCTAssertEqual(try scratch.run("get", "ns", "team").status, 1, "nothing created")
         XCTAssertEqual(try scratch.run("apply", "-f", try scratch.write("apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n", "ok.yaml")).status, 0)
         XCTAssertEqual(try scratch.run("apply", "-f", bad).status, 2, "an update to labels that do not parse")
+        // Stored so already (an import keeps what its cluster had): an update that leaves them
+        // failing the same way is allowed; the enforce level reads as restricted.
+        let imported = try Scratch(self)
+        let dump = try imported.write("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: team, labels: {pod-security.kubernetes.io/enforce: strict}}\n", "dump.yaml")
+        XCTAssertEqual(try imported.run("cluster", "import", "-f", dump).status, 0)
+        let relabelled = try imported.write("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  labels: {pod-security.kubernetes.io/enforce: strict, owner: shop}\n", "ns.yaml")
+        let kept = try imported.run("apply", "-f", relabelled)
+        XCTAssertEqual(kept.status, 0, kept.stderr)
+        XCTAssertEqual(PodSecurity.policy(["pod-security.kubernetes.io/enforce": "strict"]).enforce.shown, "restricted:latest")
     }
 
     /// `ValidateNamespace` → `EvaluatePodsInNamespace`: labelling a namespace with a stricter
