@@ -375,7 +375,8 @@ extension KubectlConventionTests {
         XCTAssertEqual(try RolloutRun.run(["apply", "-f", file.path, "--state", state]).status, 0)
         let describe = try RolloutRun.run(["describe", "pod", "probe", "--state", state]).stdout
         XCTAssertTrue(describe.contains("      POD_NAME:  probe (v1:metadata.name)\n      APP:        (v1:metadata.labels['app'])\n      NODE:       (v1:spec.nodeName)\n"), describe)
-        XCTAssertTrue(describe.contains("Tolerations:     alpha=1:NoSchedule\n                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n                 zeta op=Exists\n"), describe)
+        // (Aligned past the token volume's `TokenExpirationSeconds:`, as kubectl aligns it.)
+        XCTAssertTrue(describe.contains("Tolerations:                 alpha=1:NoSchedule\n                             node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n                             zeta op=Exists\n"), describe)
     }
 }
 
@@ -640,8 +641,10 @@ extension KubectlConventionTests {
         }
         let ours = section(try RolloutRun.run(["describe", "pod", "probe", "--state", state]).stdout)
         let values = [7, 1, 13, 10, 4, 12, 6, 9, 3, 0, 15, 5, 8, 11, 2, 14]
-        let expected = values.enumerated().map { i, v in (i == 0 ? "\nTolerations:      " : "\n                  ") + "\(["b", "a", "c"][v % 3])=v\(v):NoSchedule" }.joined()
-            + "\n                  node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                  node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"
+        // (Aligned past the token volume's `TokenExpirationSeconds:`, as kubectl aligns it.)
+        let indent = "\n" + String(repeating: " ", count: 29)
+        let expected = values.enumerated().map { i, v in (i == 0 ? "\nTolerations:" + String(repeating: " ", count: 17) : indent) + "\(["b", "a", "c"][v % 3])=v\(v):NoSchedule" }.joined()
+            + indent + "node.kubernetes.io/not-ready:NoExecute op=Exists for 300s" + indent + "node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"
         XCTAssertEqual(ours, expected)
         XCTAssertEqual(section(try kubectl(["describe", "pod", "probe"])), ours)
     }

@@ -19,7 +19,8 @@ public enum Admission {
         }
         if live == nil, merged.kind == "Pod", merged.type.group.isEmpty, var spec = merged.object["spec"]?.objectValue {
             // The ServiceAccount plugin's lookup, then Priority's (their order in the API server).
-            let account = try ServiceAccounts(store: store).admit(spec, namespace: merged.namespace ?? "default")
+            let account = try ServiceAccounts(store: store).admit(&spec, namespace: merged.namespace ?? "default",
+                                                                tokenVolume: ServiceAccounts.tokenVolumeName(seed: "\(merged.namespace ?? "default")/\(merged.name)"))
             let classes = try PriorityClasses(store: store)
             if let forbidden = account ?? classes.admit(&spec) {
                 let path = FieldPath(account != nil ? "spec.serviceAccountName" : "spec.priorityClassName")

@@ -207,12 +207,17 @@ public enum ReplicaSetController {
         var spec = rs.template["spec"]?.objectValue ?? Object()
         Defaults.podAdmission(&spec)
         // The mutating plugins in the API server's order: ServiceAccount before Priority.
-        let forbidden = accounts.admit(spec, namespace: rs.namespace) ?? classes.admit(&spec)
+        // (The account's pull secrets, when it gives the pods some, are the kubelet's business:
+        // the pods behave as their admitted template says. Its token volume is not: every
+        // namespace has the CA bundle it projects.)
+        let pullSecrets = spec["imagePullSecrets"]
+        let forbidden = accounts.admit(&spec, namespace: rs.namespace) ?? classes.admit(&spec)
+        let accountsSecrets = spec["imagePullSecrets"] != pullSecrets
         template["spec"] = .object(spec)
         let before = template
         let limitRefusal = limits.admit(&template, namespace: rs.namespace) ?? security.admit(template["spec"]?.objectValue ?? Object(), namespace: rs.namespace)
         return Cluster.PodTemplate(source: rs.template, template: template, labels: stringMap(rs.template["metadata"]?["labels"]), forbidden: forbidden,
-                                   limitRefusal: limitRefusal, behaviour: template != before ? AppBehaviour(template: .object(template)) : nil)
+                                   limitRefusal: limitRefusal, behaviour: template != before || accountsSecrets ? AppBehaviour(template: .object(template)) : nil)
     }
 
     /// `getPodsToDelete` (replica_set.go): when only some of the pods go, the first `count` by

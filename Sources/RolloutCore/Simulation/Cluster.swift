@@ -421,6 +421,12 @@ public final class Cluster {
             let memory = inputs.value.memories[ObjectKey(type: KubeletMemory.type.storageKey, namespace: p.namespace ?? "default", name: p.name)]
             let pod = SimPod.load(p, behaviour: behaviour, memory: memory, now: inputs.value.now)
             if let shared = owner.flatMap({ inputs.value.templates[$0.uid] }) {
+                // Its token volume under the name the shared template holds it by (written
+                // under this pod's own: `SimPod.encoded`).
+                var own = pod.template["spec"]?.objectValue ?? Object()
+                if ServiceAccounts.renameTokenVolume(&own, from: ServiceAccounts.tokenVolumeName(seed: pod.uid), to: ServiceAccounts.tokenVolumePlaceholder) {
+                    pod.template["spec"] = .object(own)
+                }
                 if pod.template == shared.template {
                     pod.template = shared.template
                     // Made by admission (LimitRanger's defaults), not from the ReplicaSet's template.

@@ -132,6 +132,8 @@ extension SimPod {
             meta["deletionGracePeriodSeconds"] = .int(behaviour.terminationGracePeriodSeconds)
         }
         var spec = template["spec"]?.objectValue ?? Object()
+        // The service account token's volume, named for this pod (ServiceAccounts).
+        _ = ServiceAccounts.renameTokenVolume(&spec, from: ServiceAccounts.tokenVolumePlaceholder, to: ServiceAccounts.tokenVolumeName(seed: uid))
         if let nodeName { spec["nodeName"] = .string(nodeName) }
         return Resource(Object([
             "apiVersion": .string("v1"), "kind": .string("Pod"),
@@ -197,14 +199,52 @@ extension SimPod {
         status["startTime"] = .string(scheduledAt.description)
         var initStatuses: [Value] = []
         var appStatuses: [Value] = []
+        let mounts = volumeMountStatuses()
         for (i, c) in containers.enumerated() where i < b.count {
-            let value = Value.object(containerStatus(c, b[i]))
+            var status = containerStatus(c, b[i])
+            if let listed = mounts[c.name] { status["volumeMounts"] = listed }
+            let value = Value.object(status)
             if b[i].role == .app { appStatuses.append(value) } else { initStatuses.append(value) }
         }
         if !initStatuses.isEmpty { status["initContainerStatuses"] = .array(initStatuses) }
         status["containerStatuses"] = .array(appStatuses)
         status["qosClass"] = .string(behaviour.qosClass)
         return status
+    }
+
+    /// Each container's `volumeMounts` as the kubelet reports them in its status
+    /// (convertToAPIContainerStatuses, RecursiveReadOnlyMounts — beta, on since 1.31: the
+    /// default waiting status lists the spec's mounts, and later statuses keep them): name,
+    /// path, and for a read-only one `recursiveReadOnly` as resolveRecursiveReadOnly resolves
+    /// it — `Enabled` when asked for (`Enabled` or `IfPossible`: k3s' containerd 2 supports it)
+    /// on a mount without propagation, else `Disabled`. By container name; the service account
+    /// token's volume under this pod's name for it (`ServiceAccounts`).
+    func volumeMountStatuses() -> [String: Value] {
+        guard case .object(let spec)? = template["spec"] else { return [:] }
+        var result: [String: Value] = [:]
+        var tokenVolume: String?
+        for field in ["initContainers", "containers"] {
+            for container in spec[field]?.arrayValue ?? [] {
+                guard let name = container["name"]?.stringValue, let mounts = container["volumeMounts"]?.arrayValue, !mounts.isEmpty else { continue }
+                result[name] = .array(mounts.map { mount in
+                    var volume = mount["name"]?.stringValue ?? ""
+                    if volume == ServiceAccounts.tokenVolumePlaceholder {
+                        if tokenVolume == nil { tokenVolume = ServiceAccounts.tokenVolumeName(seed: uid) }
+                        volume = tokenVolume ?? volume
+                    }
+                    var status = Object(["name": .string(volume), "mountPath": mount["mountPath"] ?? .string("")])
+                    if mount["readOnly"]?.boolValue == true {
+                        status["readOnly"] = .bool(true)
+                        let asked = mount["recursiveReadOnly"]?.stringValue
+                        let propagation = mount["mountPropagation"]?.stringValue ?? "None"
+                        let enabled = (asked == "Enabled" || asked == "IfPossible") && propagation == "None"
+                        status["recursiveReadOnly"] = .string(enabled ? "Enabled" : "Disabled")
+                    }
+                    return .object(status)
+                })
+            }
+        }
+        return result
     }
 
     func containerStatus(_ c: SimContainer, _ b: ContainerBehaviour) -> Object {

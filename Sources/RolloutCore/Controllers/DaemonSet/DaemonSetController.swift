@@ -244,7 +244,7 @@ struct DaemonSetSync {
             affinity["nodeAffinity"] = .object(nodeAffinity)
             spec["affinity"] = .object(affinity)
             Defaults.podAdmission(&spec)
-            if let forbidden = c.serviceAccounts.admit(spec, namespace: namespace) ?? c.priorityClasses.admit(&spec) {
+            if let forbidden = c.serviceAccounts.admit(&spec, namespace: namespace) ?? c.priorityClasses.admit(&spec) {
                 // syncNodes: the batch stops at the first refusal (a mutating plugin's: the pod
                 // is named by its generateName), recorded at each sync and retried with the
                 // back-off.

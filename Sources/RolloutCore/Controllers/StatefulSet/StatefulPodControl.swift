@@ -29,7 +29,7 @@ enum StatefulPodControl {
             podSpec["volumes"] = .array(claimVolumes + own)
         }
         Defaults.podAdmission(&podSpec)
-        var forbidden = c.serviceAccounts.admit(podSpec, namespace: set.namespace ?? "default") ?? c.priorityClasses.admit(&podSpec)
+        var forbidden = c.serviceAccounts.admit(&podSpec, namespace: set.namespace ?? "default") ?? c.priorityClasses.admit(&podSpec)
         var podTemplate = Object()
         if let annotations = template["metadata"]?["annotations"] { podTemplate["metadata"] = .object(Object(["annotations": annotations])) }
         podTemplate["spec"] = .object(podSpec)
