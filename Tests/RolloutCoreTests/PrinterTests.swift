@@ -19,11 +19,14 @@ final class PrinterTests: XCTestCase {
           "conditions":[{"type":"Available","status":"True","reason":"MinimumReplicasAvailable","message":"Deployment has minimum availability."},
                         {"type":"Progressing","status":"True","reason":"NewReplicaSetAvailable","message":"ReplicaSet \\"web-7d9f8\\" has successfully progressed."}]}}
         """)
+        // (Its template the Deployment's and the hash label, as the controller makes it:
+        // `describe` finds the new ReplicaSet by template, FindNewReplicaSet.)
         let replicaSet = try resource("""
         {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-7d9f8","namespace":"default","uid":"rs-2","creationTimestamp":"2025-01-01T00:01:00Z",
          "annotations":{"deployment.kubernetes.io/revision":"2"},"labels":{"app":"web","pod-template-hash":"7d9f8"},
          "ownerReferences":[{"apiVersion":"apps/v1","kind":"Deployment","name":"web","uid":"d-1","controller":true}]},
-         "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web","pod-template-hash":"7d9f8"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}},
+         "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web","pod-template-hash":"7d9f8"}},"template":{"metadata":{"labels":{"app":"web","pod-template-hash":"7d9f8"}},"spec":{"containers":[{"name":"web","image":"nginx:1.27",
+          "ports":[{"containerPort":80,"protocol":"TCP"}],"readinessProbe":{"httpGet":{"path":"/","port":80,"scheme":"HTTP"},"periodSeconds":5}}]}}},
          "status":{"replicas":3,"readyReplicas":3,"availableReplicas":3}}
         """)
         let pod = try resource("""

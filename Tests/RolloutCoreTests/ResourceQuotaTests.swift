@@ -229,6 +229,87 @@ final class ResourceQuotaTests: XCTestCase {
         XCTAssertEqual(stored.value["status"], .object(object(#"{"hard":{"pods":"3"},"used":{"pods":"3"}}"#)))
     }
 
+    /// A `count/replicasets.apps` quota with no room stops a rollout before its first pod: the
+    /// Deployment controller's create of the new ReplicaSet is refused (sync.go
+    /// getNewReplicaSet: `Failed to create new replica set "web-…": replicasets.apps "web-…"
+    /// is forbidden: exceeded quota: …`, the Warning ReplicaSetCreateError, Progressing False
+    /// with that reason since the Deployment has a progress deadline), the sync returns there —
+    /// nothing scaled, observedGeneration not moved — and handleErr retries it rate-limited:
+    /// the first failure and the one its status update queues at once, then 5, 25, 65 … ms
+    /// after, until 15 requeues (maxRetries) drop it, 163.825 s in: 16 syncs in all.
+    /// `describe` then has no NewReplicaSet (FindNewReplicaSet matches templates).
+    func testAReplicaSetQuotaWithNoRoomStopsTheRollout() throws {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
+                                   newCluster: ClusterSpec(profile: .bare, nodes: 2))
+        addTeardownBlock { store.close() }
+        let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: rs-limit}\nspec:\n  hard: {count/replicasets.apps: \"1\"}\n---\n"
+        func web(_ image: String) -> String { quota + deploymentYAML("web", replicas: 2, spec: "containers: [{name: app, image: \(image)}]") }
+        try applyYAML(web("nginx:1.25"), to: store)
+        var c = try Cluster(store: store)
+        EventLoop.advance(c, by: Duration(seconds: 30))
+        XCTAssertEqual(c.replicaSets.count, 1)
+        try c.save()
+        try store.commit()
+        try applyYAML(web("nginx:1.26"), to: store)
+        c = try Cluster(store: store)
+        let start = c.now
+        let uid = try XCTUnwrap(c.deployments.values.first?.uid)
+        func failures(after milliseconds: Int) -> Int {
+            EventLoop.advance(c, by: Duration(milliseconds: start.milliseconds + milliseconds - c.now.milliseconds))
+            return c.workloadFailures[uid] ?? 0
+        }
+        XCTAssertEqual(failures(after: 0), 2)
+        XCTAssertEqual(failures(after: 4), 2)
+        XCTAssertEqual(failures(after: 5), 3)
+        XCTAssertEqual(failures(after: 25), 4)
+        XCTAssertEqual(failures(after: 81_904), 14)
+        XCTAssertEqual(failures(after: 81_905), 15)
+        XCTAssertEqual(failures(after: 163_824), 15)
+        XCTAssertEqual(failures(after: 163_825), 0, "dropped after its 15th requeue: its failures forgotten")
+        XCTAssertEqual(c.workloadRetries[uid].map { $0 > c.now }, false, "no retry waits")
+        XCTAssertEqual(c.replicaSets.count, 1, "no new ReplicaSet")
+        XCTAssertEqual(c.pods.values.filter { !$0.gone }.count, 2, "the old pods serve on")
+        let name = "web-" + DeploymentController.templateHash(try XCTUnwrap(c.deployments.values.first?.object["spec"]?["template"]?.objectValue), collisionCount: nil)
+        let message = "Failed to create new replica set \"\(name)\": replicasets.apps \"\(name)\" is forbidden: exceeded quota: rs-limit, requested: count/replicasets.apps=1, used: count/replicasets.apps=1, limited: count/replicasets.apps=1"
+        let events = c.events.filter { $0.reason == "ReplicaSetCreateError" }
+        XCTAssertEqual(events.map(\.count), [16])
+        XCTAssertEqual(events.map(\.message), [message])
+        XCTAssertEqual(events.map(\.type), ["Warning"])
+        try c.save()
+        try store.commit()
+        let deployment = try XCTUnwrap(try store.get(ObjectKey(type: Cluster.deploymentType.storageKey, namespace: "default", name: "web")))
+        let progressing = deployment.value.at("status", "conditions")?.arrayValue?.first { $0["type"]?.stringValue == "Progressing" }
+        XCTAssertEqual(progressing?["status"]?.stringValue, "False")
+        XCTAssertEqual(progressing?["reason"]?.stringValue, "ReplicaSetCreateError")
+        XCTAssertEqual(progressing?["message"]?.stringValue, message)
+        XCTAssertEqual(deployment.generation, 2)
+        XCTAssertEqual(deployment.value.at("status", "observedGeneration")?.intValue, 1, "the failed sync computed no status")
+    }
+
+    /// The same end to end: `plan` names the refusal (`quota-exceeded` at revisionHistoryLimit)
+    /// and fails the rollout; `apply --wait` fails it with the condition's message; `describe`
+    /// shows the condition, the old ReplicaSet as old and no new one (byte-equal with kubectl
+    /// through `serve`, checked by hand), the Warning counted 16 times.
+    func testAReplicaSetQuotaEndToEnd() throws {
+        let scratch = try Scratch(self)
+        XCTAssertEqual(try scratch.run("cluster", "init", "--nodes", "2").status, 0)
+        let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: rs-limit}\nspec:\n  hard: {count/replicasets.apps: \"1\"}\n---\n"
+        let v1 = try scratch.write(quota + deploymentYAML("web", replicas: 2, spec: "containers: [{name: app, image: nginx:1.25}]"), "v1.yaml")
+        let v2 = try scratch.write(quota + deploymentYAML("web", replicas: 2, spec: "containers: [{name: app, image: nginx:1.26}]"), "v2.yaml")
+        XCTAssertEqual(try scratch.run("apply", "-f", v1, "--wait").status, 0)
+        let plan = try scratch.run("plan", "-f", v2).stdout
+        XCTAssertTrue(plan.contains("error[quota-exceeded] deployment.apps/web: spec.revisionHistoryLimit: the API server refused the new ReplicaSet during the rollout: replicasets.apps \"web-"), plan)
+        XCTAssertTrue(plan.contains("verdict: failed"), plan)
+        let run = try scratch.run("apply", "-f", v2, "--wait")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertTrue(run.stdout.contains("Waiting for deployment spec update to be observed..."), run.stdout)
+        XCTAssertTrue((run.stdout + run.stderr).contains("is not progressing and nothing is left to happen: Failed to create new replica set \"web-"), run.stdout + run.stderr)
+        let described = try scratch.run("describe", "deployment", "web").stdout
+        let old = try XCTUnwrap(try scratch.run("get", "rs", "-o", "name").stdout.split(separator: "\n").first).dropFirst("replicaset.apps/".count)
+        XCTAssertTrue(described.contains("  Progressing    False   ReplicaSetCreateError\nOldReplicaSets:  \(old) (2/2 replicas created)\nNewReplicaSet:   <none>\n"), described)
+        XCTAssertTrue(described.contains("Warning  ReplicaSetCreateError  0s (x16 over 2m43s)  deployment-controller  Failed to create new replica set"), described)
+    }
+
     /// A StatefulSet `db` of `replicas` postgres pods, with a claim template `data` of `claim`
     /// storage when one is given.
     static func database(replicas: Int, claim: String? = nil) -> String {

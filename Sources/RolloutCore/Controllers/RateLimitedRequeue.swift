@@ -10,8 +10,16 @@ extension Cluster {
     /// one is still waiting keeps the earlier time, so two failures at one instant — a sync
     /// and the one its own status update queues — leave one retry, 5 ms on, whose failure
     /// waits 20 ms, and so on.
-    func requeueRateLimited(_ uid: String, _ action: TimerQueue.Action) {
+    ///
+    /// With `maxRetries` (the Deployment controller's handleErr: 15), a workload that failed
+    /// that many times since its last good sync is dropped instead (`queue.Forget`): it syncs
+    /// again only when something queues it, and its back-off starts over.
+    func requeueRateLimited(_ uid: String, _ action: TimerQueue.Action, maxRetries: Int? = nil) {
         let failures = workloadFailures[uid] ?? 0
+        if let maxRetries, failures >= maxRetries {
+            workloadFailures[uid] = nil
+            return
+        }
         let delay = failures >= 18 ? 1_000_000 : min(1_000_000, 5 << failures)
         workloadFailures[uid] = failures + 1
         let at = now.adding(Duration(milliseconds: delay))

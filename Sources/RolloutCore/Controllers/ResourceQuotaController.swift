@@ -57,7 +57,7 @@ enum ResourceQuotaController {
         // Other objects: as loaded, but the claims and ReplicaSets the controllers make.
         var objects = c.quotaCountedObjects[namespace] ?? []
         objects += c.claims.values.filter { ($0.namespace ?? "default") == namespace }.sorted { $0.name < $1.name }
-        if quotas.contains(where: { $0.hard["count/replicasets.apps"] != nil }) {
+        if quotas.contains(where: { $0.hard[DeploymentController.replicaSetCountResource] != nil }) {
             let sets = c.replicaSets.values.filter { !$0.deleted && $0.namespace == namespace }
             objects += sets.map { _ in Resource(Object(["apiVersion": .string("apps/v1"), "kind": .string("ReplicaSet")])) }
         }

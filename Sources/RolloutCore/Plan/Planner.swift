@@ -230,7 +230,9 @@ public enum Planner {
             let workload = cluster.deployments[key] ?? cluster.statefulSets[key] ?? cluster.daemonSets[key]
             guard let resource = workload,
                   let refusal = resource.kind == "Deployment"
-                    ? cluster.replicaSets(ownedBy: resource.uid).sorted(by: { $0.uid < $1.uid }).lazy.compactMap({ cluster.admissionRefusals[$0.uid] }).first
+                    // (Its own: the create of its new ReplicaSet.)
+                    ? cluster.admissionRefusals[resource.uid]
+                        ?? cluster.replicaSets(ownedBy: resource.uid).sorted(by: { $0.uid < $1.uid }).lazy.compactMap({ cluster.admissionRefusals[$0.uid] }).first
                     : cluster.admissionRefusals[resource.uid]
             else { continue }
             // (A missing ServiceAccount or PriorityClass is lint's `missing-reference`.)
@@ -238,7 +240,9 @@ public enum Planner {
                     || refusal.contains("max limit to request ratio") || refusal.contains("violates PodSecurity") else { continue }
             let document = documents.first { $0.value["metadata"]?["name"]?.stringValue == key.name && $0.value["kind"]?.stringValue == resource.kind }
             let (code, path, fix): (String, FieldPath, String) =
-                refusal.contains("exceeded quota:") && resource.kind == "Deployment" ? ("quota-exceeded", FieldPath("spec.strategy"),
+                refusal.hasPrefix("replicasets.apps \"") ? ("quota-exceeded", FieldPath("spec.revisionHistoryLimit"),
+                    "give the ResourceQuota room for one more ReplicaSet (a rollout makes a new one while the old ones stay), or lower revisionHistoryLimit so that fewer old ones are kept")
+                : refusal.contains("exceeded quota:") && resource.kind == "Deployment" ? ("quota-exceeded", FieldPath("spec.strategy"),
                     "give the ResourceQuota room for the surge (replicas + maxSurge pods and their requests), or roll with maxSurge: 0 and maxUnavailable: 1")
                 : refusal.contains("exceeded quota:") ? ("quota-exceeded", FieldPath("spec.template.spec"),
                     "give the ResourceQuota room for every pod of the rollout (and the surge, if any)")
@@ -252,7 +256,7 @@ public enum Planner {
                     "keep each container's requests and limits within the namespace's LimitRange (rollout describe limitrange)")
             let anchor = document.flatMap { path.location(in: $0.node) ?? FieldPath("spec").location(in: $0.node) }
             hazards.append(Hazard(code: code, severity: .error, object: resource.qualifiedName, path: path,
-                                  message: "the API server refused pods during the rollout: \(refusal)", fix: fix, file: document?.source ?? "", location: anchor))
+                                  message: "the API server refused \(refusal.hasPrefix("replicasets.apps \"") ? "the new ReplicaSet" : "pods") during the rollout: \(refusal)", fix: fix, file: document?.source ?? "", location: anchor))
         }
         // A LoadBalancer in front of a planned Deployment that stays <pending>: nobody outside
         // reaches the app (k3s: Traefik holds 80 and 443).

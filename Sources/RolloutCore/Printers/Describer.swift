@@ -177,8 +177,12 @@ public struct Describer {
         podTemplate(r.value.at("spec", "template"), level: 0, &w)
         conditions(s.conditions, &w)
         let owned = related.owned(by: r.uid, kind: "ReplicaSet")
-        let revision = r.annotations["deployment.kubernetes.io/revision"]
-        let new = owned.first { $0.annotations["deployment.kubernetes.io/revision"] == revision && revision != nil }
+        // FindNewReplicaSet: the oldest (by creation, then name) whose template is the
+        // Deployment's but for the hash label — none while the controller has not made it (a
+        // paused Deployment's new template, a create the API server refused).
+        let template = r.value.at("spec", "template")?.objectValue ?? Object()
+        let new = owned.sorted { ($0.creationTimestamp ?? "", $0.name) < ($1.creationTimestamp ?? "", $1.name) }
+            .first { DeploymentController.templatesEqual($0.value.at("spec", "template")?.objectValue ?? Object(), template) }
         // kubectl 1.32 lists every old ReplicaSet, those scaled to zero included
         // (describe.go DeploymentDescriber, GetAllReplicaSetsInChunks; checked with kubectl-oracle).
         let old = owned.filter { $0 != new }

@@ -1751,6 +1751,8 @@ struct TimerQueue {
         case statefulSet(uid: String)
         /// A DaemonSet's minReadySeconds has passed (`enqueueDaemonSetAfter`).
         case daemonSet(uid: String)
+        /// A Deployment's failed sync is retried (`handleErr`'s `AddRateLimited`).
+        case deployment(uid: String)
     }
 
     /// The timers due at one instant, in the order they were set, each instant's list once:

@@ -69,6 +69,7 @@ public enum EventLoop {
                 case .endpoints(let key): EndpointsController.publish(key, in: c)
                 case .statefulSet(let uid): c.statefulSetsToSync.insert(uid)
                 case .daemonSet(let uid): c.daemonSetsToSync.insert(uid)
+                case .deployment(let uid): c.deploymentsToSync.insert(uid)
                 }
             }
             c.discards.handOver()

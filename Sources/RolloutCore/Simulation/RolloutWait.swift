@@ -73,8 +73,14 @@ public enum RolloutWait {
             if let ds = c.daemonSets[key], let message = stalledDaemonSet(ds, in: c) { outcomes[key] = .failed(message); continue }
             let paused = c.deployments[key]?.object["spec"]?["paused"]?.boolValue == true
             let kind = c.workload(key)?.kind.lowercased() ?? "deployment"
+            // A new ReplicaSet the API server refused (its Progressing condition says why).
+            let createError = c.deployments[key].flatMap { d in
+                d.object["status"]?["conditions"]?.arrayValue?.first {
+                    $0["type"]?.stringValue == "Progressing" && $0["reason"]?.stringValue == DeploymentController.failedRSCreateReason
+                }?["message"]?.stringValue
+            }
             outcomes[key] = .failed(paused ? "deployment \"\(key.name)\" is paused; resume it with 'rollout resume deployment/\(key.name)'"
-                                           : "\(kind) \"\(key.name)\" is not progressing and nothing is left to happen")
+                                           : "\(kind) \"\(key.name)\" is not progressing and nothing is left to happen" + (createError.map { ": " + $0 } ?? ""))
         }
         // A rollout is over when its last old pod is gone, not when kubectl's status says
         // done (terminating pods do not count in status.replicas): time runs on until then (at

@@ -9,6 +9,12 @@ public enum DeploymentController {
     static let desiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas"
     static let maxReplicasAnnotation = "deployment.kubernetes.io/max-replicas"
     static let hashLabel = "pod-template-hash"
+    /// `deploymentutil.FailedRSCreateReason`.
+    static let failedRSCreateReason = "ReplicaSetCreateError"
+    /// deployment_controller.go `maxRetries`: a Deployment whose syncs fail that many times in
+    /// a row is dropped from the queue.
+    static let maxRetries = 15
+    static let replicaSetCountResource = "count/replicasets.apps"
 
     /// Syncs, in key order, the Deployments something happened to or whose progress
     /// deadline has passed (`Cluster.deploymentsToSync`).
@@ -43,6 +49,8 @@ public enum DeploymentController {
         } else {
             state.rolloutRolling()
         }
+        // handleErr: a sync without error forgets the Deployment's failures.
+        if !state.createFailed, !c.workloadFailures.isEmpty { c.workloadFailures[resource.uid] = nil }
         return state.commit()
     }
 
@@ -115,6 +123,8 @@ struct DeploymentSync {
     var status: DeploymentStatus
     var conditions: [Condition]
     var wrote = false
+    /// The new ReplicaSet could not be created: the sync stops there (and is retried).
+    var createFailed = false
 
     /// (`key`: the resource's, as the store keeps it — read once, not at every use.)
     init(cluster: Cluster, resource: Resource, key: ObjectKey) {
@@ -241,11 +251,38 @@ struct DeploymentSync {
         rs.annotations[DeploymentController.revisionAnnotation] = String(newRevision)
         rs.annotations[DeploymentController.desiredReplicasAnnotation] = String(deployment.replicas)
         rs.annotations[DeploymentController.maxReplicasAnnotation] = String(deployment.replicas + DeploymentMath.maxSurge(shape))
+        if let refusal = replicaSetQuotaRefusal(rsName) {
+            // getNewReplicaSet's create error: with a progress deadline, Progressing False
+            // (ReplicaSetCreateError) written at once; the Warning event; the sync returns the
+            // error — nothing scaled, no status computed (observedGeneration stays) — and
+            // handleErr retries it rate-limited, dropping it after maxRetries (15).
+            let message = "Failed to create new replica set \"\(rsName)\": replicasets.apps \"\(rsName)\" is forbidden: \(refusal)"
+            if deployment.progressDeadlineSeconds != Int(Int32.max) {
+                setCondition("Progressing", "False", DeploymentController.failedRSCreateReason, message)
+            }
+            event(DeploymentController.failedRSCreateReason, message, type: "Warning")
+            if c.admissionRefusals[resource.uid] == nil { c.admissionRefusals[resource.uid] = "replicasets.apps \"\(rsName)\" is forbidden: \(refusal)" }
+            c.requeueRateLimited(resource.uid, .deployment(uid: resource.uid), maxRetries: DeploymentController.maxRetries)
+            createFailed = true
+            return (nil, old)
+        }
         c.add(rs)
         if size > 0 { event("ScalingReplicaSet", "Scaled up replica set \(rsName) from 0 to \(size)") }
         setDeploymentRevision(newRevision)
         setCondition("Progressing", "True", "NewReplicaSetCreated", "Created new replica set \"\(rsName)\"")
         return (rs, old)
+    }
+
+    /// Why ResourceQuota's admission refuses a new ReplicaSet named `name` in this namespace
+    /// (a `count/replicasets.apps` quota it would exceed, counting the namespace's ReplicaSets
+    /// as the quota controller counts them); nil when it is admitted.
+    func replicaSetQuotaRefusal(_ name: String) -> String? {
+        let quotas = c.resourceQuotas.quotas(in: namespace)
+        guard quotas.contains(where: { $0.hard[DeploymentController.replicaSetCountResource] != nil }) else { return nil }
+        let made = Resource(Object(["apiVersion": .string("apps/v1"), "kind": .string("ReplicaSet"),
+                                    "metadata": .object(Object(["name": .string(name), "namespace": .string(namespace)]))]))
+        return ResourceQuotas.admit(object: made, old: nil, quotas: quotas,
+                                    used: ResourceQuotaController.usage(of: quotas, namespace: namespace, in: c)).refusal
     }
 
     /// The annotations `copyAnnotations` leaves out (`skipCopyAnnotation`), made once: every

@@ -20,7 +20,11 @@ extension DeploymentSync {
             return
         }
         var new = existingNew
-        if new == nil { new = newAndOldReplicaSets(create: true).new }
+        if new == nil {
+            new = newAndOldReplicaSets(create: true).new
+            // The create's error ends the sync (nothing scaled, no status computed).
+            if createFailed { return }
+        }
         if let new, new.specReplicas != deployment.replicas { scale(new, to: deployment.replicas) }
         if DeploymentMath.deploymentComplete(replicas: deployment.replicas, status: statusAtStart, generation: resource.generation) {
             cleanupOldReplicaSets(oldRSs)
