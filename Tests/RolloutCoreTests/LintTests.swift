@@ -1,5 +1,5 @@
 import Foundation
-import RolloutCore
+@testable import RolloutCore
 import XCTest
 
 /// Every hazard code, with a manifest that triggers it and the clean manifest that does not;
@@ -64,6 +64,9 @@ final class LintTests: XCTestCase {
             ("recreate-outage", c.replacingOccurrences(of: "strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}", with: "strategy: {type: Recreate}")),
             ("replicas-with-hpa", c + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 3\n  maxReplicas: 10\n"),
             ("readiness-gate", c.replacingOccurrences(of: "      terminationGracePeriodSeconds: 30\n", with: "      terminationGracePeriodSeconds: 30\n      readinessGates: [{conditionType: target-health.elbv2.k8s.aws/web}]\n")),
+            // The kubelet's allowlist (safe_sysctls.go): an unsafe one; a safe net.* one on the host's network.
+            ("unsafe-sysctl", c.replacingOccurrences(of: "      terminationGracePeriodSeconds: 30\n", with: "      terminationGracePeriodSeconds: 30\n      securityContext: {sysctls: [{name: net.ipv4.tcp_rmem, value: 4096 87380 6291456}, {name: net.core.somaxconn, value: \"1024\"}]}\n")),
+            ("unsafe-sysctl", c.replacingOccurrences(of: "      terminationGracePeriodSeconds: 30\n", with: "      terminationGracePeriodSeconds: 30\n      hostNetwork: true\n      securityContext: {sysctls: [{name: net.ipv4.tcp_keepalive_time, value: \"60\"}]}\n")),
             ("service-selects-nothing", c.replacingOccurrences(of: "selector: {app: web}\n  ports", with: "selector: {app: wbe}\n  ports")),
             ("target-port-unknown", c.replacingOccurrences(of: "targetPort: http}", with: "targetPort: https}")),
             ("load-balancer-port-conflict", c + "---\napiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n  ports: [{name: http, port: 8081, targetPort: http}]\n"),
@@ -73,6 +76,19 @@ final class LintTests: XCTestCase {
             XCTAssertTrue(found.contains(code), "\(code): found \(found)")
             XCTAssertEqual(Set(found).subtracting([code, "no-prestop-delay"]).count <= 1, true, "\(code): \(found)")
         }
+    }
+
+    /// safe_sysctls.go's allowlist: 1.32's twelve pass (none reported), each other one is
+    /// reported at its place.
+    func testSysctlsTheKubeletRefuses() throws {
+        let safe = PodSecurity.safeSysctls.sorted().map { "{name: \($0), value: \"1\"}" }.joined(separator: ", ")
+        let yaml = Self.clean.replacingOccurrences(of: "      terminationGracePeriodSeconds: 30\n",
+                                                   with: "      terminationGracePeriodSeconds: 30\n      securityContext: {sysctls: [\(safe), {name: vm.max_map_count, value: \"262144\"}, {name: kernel.msgmax, value: \"1\"}]}\n")
+        let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(yaml.utf8))]).documents
+        let found = Linter.lint(documents).filter { $0.code == "unsafe-sysctl" }
+        XCTAssertEqual(PodSecurity.safeSysctls.count, 12)
+        XCTAssertEqual(found.map(\.path.description), ["spec.template.spec.securityContext.sysctls[12].name", "spec.template.spec.securityContext.sysctls[13].name"])
+        XCTAssertTrue(found.first?.message.hasPrefix("sysctl \"vm.max_map_count\" is not one the kubelet allows") ?? false, "\(found)")
     }
 
     // missing-reference: what the kubelet would not find (makeEnvironmentVariables, the

@@ -42,6 +42,78 @@ final class PodSecurityTests: XCTestCase {
         XCTAssertNil(restricted.admit(object(plain), namespace: "default"), "a namespace without the label is privileged")
     }
 
+    /// The baseline checks beyond capabilities, host namespaces and ports, hostPath, privileged
+    /// and seccomp (`policy/check_appArmorProfile.go` appArmorProfileV1Dot0,
+    /// `check_procMount.go`, `check_seLinuxOptions.go` — `container_engine_t` allowed since
+    /// 1.31 —, `check_sysctls.go` with 1.32's safe set, `check_windowsHostProcess.go`), with
+    /// the details their tests expect (TestCheckAppArmor_Forbidden, TestSELinuxOptions'
+    /// "invalid pod and containers", TestProcMount), in the registry's order: appArmorProfile
+    /// first, then … procMount, seLinuxOptions, seccompProfile_baseline, sysctls,
+    /// windowsHostProcess. The first restricted case is a 1.32 API server's own refusal of such
+    /// a pod (its order and wording: seLinuxOptions and sysctls before the restricted checks).
+    func testTheOtherBaselineChecks() {
+        let restricted = PodSecurity(namespaces: [namespace(#"{"pod-security.kubernetes.io/enforce":"restricted","pod-security.kubernetes.io/enforce-version":"v1.32"}"#)])
+        let baseline = PodSecurity(namespaces: [namespace(#"{"pod-security.kubernetes.io/enforce":"baseline"}"#)])
+        let cases: [(PodSecurity, String, [String: String], String?)] = [
+            (restricted, #"{"securityContext":{"seLinuxOptions":{"user":"u","role":"r"},"sysctls":[{"name":"net.core.somaxconn","value":"1024"},{"name":"kernel.msgmax","value":"65536"}]},"containers":[{"name":"my-pod"}]}"#, [:],
+             #"violates PodSecurity "restricted:v1.32": seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: user may not be set; role may not be set), forbidden sysctls (net.core.somaxconn, kernel.msgmax), allowPrivilegeEscalation != false (container "my-pod" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "my-pod" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "my-pod" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "my-pod" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#),
+            (baseline, #"{"securityContext":{"seLinuxOptions":{"type":"foo","user":"bar","role":"baz"}},"containers":[{"name":"a","securityContext":{"seLinuxOptions":{"type":"container_t"}}},{"name":"b","securityContext":{"seLinuxOptions":{"type":"container_init_t"}}},{"name":"c","securityContext":{"seLinuxOptions":{"type":"container_kvm_t"}}},{"name":"d","securityContext":{"seLinuxOptions":{"type":"bar"}}},{"name":"e","securityContext":{"seLinuxOptions":{"user":"bar"}}},{"name":"f","securityContext":{"seLinuxOptions":{"role":"baz"}}},{"name":"g","securityContext":{"seLinuxOptions":{"type":"container_engine_t"}}}]}"#, [:],
+             #"violates PodSecurity "baseline:latest": seLinuxOptions (pod and containers "d", "e", "f" set forbidden securityContext.seLinuxOptions: types "bar", "foo"; user may not be set; role may not be set)"#),
+            (baseline, #"{"containers":[{"name":"a"},{"name":"b","securityContext":{}},{"name":"c","securityContext":{"procMount":"Default"}},{"name":"d","securityContext":{"procMount":"Unmasked"}},{"name":"e","securityContext":{"procMount":"other"}}]}"#, [:],
+             #"violates PodSecurity "baseline:latest": procMount (containers "d", "e" must not set securityContext.procMount to "Unmasked", "other")"#),
+            (baseline, #"{"securityContext":{"appArmorProfile":{"type":"Unconfined"}},"containers":[{"name":"foo"}]}"#, [:],
+             #"violates PodSecurity "baseline:latest": forbidden AppArmor profile (pod must not set AppArmor profile type to "Unconfined")"#),
+            (baseline, #"{"securityContext":{"appArmorProfile":{"type":"RuntimeDefault"}},"initContainers":[{"name":"i","securityContext":{"appArmorProfile":{"type":"Localhost","localhostProfile":"p"}}}],"containers":[{"name":"foo","securityContext":{"appArmorProfile":{"type":"Unconfined"}}}]}"#,
+             ["container.apparmor.security.beta.kubernetes.io/foo": "unconfined", "container.apparmor.security.beta.kubernetes.io/i": "localhost/p",
+              "container.apparmor.security.beta.kubernetes.io/a": "runtime/default", "other": "unconfined"],
+             #"violates PodSecurity "baseline:latest": forbidden AppArmor profiles (container "foo" and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/foo="unconfined"")"#),
+            // 1.32's safe sysctls pass; others are listed in the pod's order.
+            (baseline, #"{"securityContext":{"sysctls":[{"name":"net.ipv4.tcp_rmem","value":"4096 87380 6291456"},{"name":"net.ipv4.tcp_keepalive_time","value":"60"},{"name":"net.ipv4.ip_local_reserved_ports","value":"8080"},{"name":"vm.max_map_count","value":"262144"}]},"containers":[{"name":"a"}]}"#, [:],
+             #"violates PodSecurity "baseline:latest": forbidden sysctls (vm.max_map_count)"#),
+            (baseline, #"{"securityContext":{"windowsOptions":{"hostProcess":true}},"containers":[{"name":"a","securityContext":{"windowsOptions":{"hostProcess":true}}},{"name":"b","securityContext":{"windowsOptions":{"hostProcess":false}}}]}"#, [:],
+             #"violates PodSecurity "baseline:latest": hostProcess (pod and container "a" must not set securityContext.windowsOptions.hostProcess=true)"#),
+            // All of them at once, in the registry's order.
+            (baseline, #"{"securityContext":{"sysctls":[{"name":"kernel.sem","value":"1"}],"appArmorProfile":{"type":"Unconfined"}},"containers":[{"name":"a","securityContext":{"procMount":"Unmasked","seLinuxOptions":{"type":"spc_t"},"privileged":true,"windowsOptions":{"hostProcess":true}}}]}"#, [:],
+             #"violates PodSecurity "baseline:latest": forbidden AppArmor profile (pod must not set AppArmor profile type to "Unconfined"), privileged (container "a" must not set securityContext.privileged=true), procMount (container "a" must not set securityContext.procMount to "Unmasked"), seLinuxOptions (container "a" set forbidden securityContext.seLinuxOptions: type "spc_t"), forbidden sysctls (kernel.sem), hostProcess (container "a" must not set securityContext.windowsOptions.hostProcess=true)"#),
+        ]
+        for (policy, spec, annotations, refusal) in cases {
+            XCTAssertEqual(policy.admit(object(spec), annotations: annotations, namespace: "team"), refusal, spec)
+        }
+    }
+
+    /// End to end: a Deployment whose pods set an unsafe sysctl, in a namespace enforcing
+    /// baseline, makes no pod — the ReplicaSet's FailedCreate names the check — and `plan`
+    /// says `pod-security`.
+    func testABaselineNamespaceRefusesUnsafeSysctls() throws {
+        let scratch = try Scratch(self)
+        XCTAssertEqual(try scratch.run("cluster", "init", "--nodes", "1").status, 0)
+        let app = try scratch.write("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: team, labels: {pod-security.kubernetes.io/enforce: baseline}}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: redis, namespace: team}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: redis}}
+              template:
+                metadata: {labels: {app: redis}}
+                spec:
+                  securityContext:
+                    sysctls: [{name: net.core.somaxconn, value: "1024"}]
+                  containers: [{name: redis, image: redis:7}]
+            """, "redis.yaml")
+        let plan = try scratch.run("plan", "-f", app).stdout
+        XCTAssertTrue(plan.contains("error[pod-security] deployment.apps/redis"), plan)
+        XCTAssertTrue(plan.contains("violates PodSecurity \"baseline:latest\": forbidden sysctls (net.core.somaxconn)"), plan)
+        XCTAssertEqual(try scratch.run("apply", "-f", app, "--wait", "--timeout", "30s").status, 1)
+        let events = try scratch.run("events", "-n", "team").stdout
+        XCTAssertTrue(events.contains("FailedCreate"), events)
+        XCTAssertTrue(events.contains("is forbidden: violates PodSecurity \"baseline:latest\": forbidden sysctls (net.core.somaxconn)"), events)
+    }
+
     /// `PolicyToEvaluate` (`pod-security-admission/api/helpers.go`, the cases of its
     /// `TestPolicyToEvaluate` and more): each label parsed against the defaults
     /// privileged:latest, an enforce level that does not parse restricted (and then not

@@ -181,6 +181,36 @@ final class ServiceAccountAdmissionTests: XCTestCase {
         XCTAssertTrue(name.hasPrefix("kube-api-access-") && name.count == 21 && name.dropFirst(16).allSatisfy { "bcdfghjklmnpqrstvwxz2456789".contains($0) }, name)
     }
 
+    /// A state written before pods mounted their token keeps its pods compact: a stored pod
+    /// template that is the shared one but for the token volume (`withoutTokenVolume`, the
+    /// exact inverse of the plugin's mount) matches it, and its pods load from the shared one
+    /// (with the token). Any other difference does not match.
+    func testTemplatesWrittenBeforeTheTokenStillMatch() throws {
+        let specs: [Object] = [
+            Object(["containers": .array([container("a")])]),
+            Object(["initContainers": .array([container("setup")]), "containers": .array([container("a", mounts: [("d", "/d")]), container("b")]),
+                    "volumes": .array([.object(Object(["name": .string("d"), "emptyDir": .object(Object())]))])]),
+        ]
+        let accounts = ServiceAccounts(stored: [account("default")])
+        for before in specs {
+            var spec = before
+            Defaults.podAdmission(&spec)
+            let admittedBefore = spec
+            XCTAssertNil(accounts.admit(&spec, namespace: "default"))
+            XCTAssertNotEqual(spec, admittedBefore)
+            let shared = Object(["spec": .object(spec)]), old = Object(["spec": .object(admittedBefore)])
+            XCTAssertEqual(ServiceAccounts.withoutTokenVolume(shared), old)
+            let source = Object(["spec": .object(before)])
+            let template = Cluster.PodTemplate(source: source, template: shared, labels: [:])
+            XCTAssertTrue(try PodTemplateBlob(source: source, template: old).matches(template, replicaSet: "rs-1"))
+            XCTAssertTrue(try PodTemplateBlob(source: source, template: shared).matches(template, replicaSet: "rs-1"))
+            var other = admittedBefore
+            other["hostname"] = .string("x")
+            XCTAssertFalse(try PodTemplateBlob(source: source, template: Object(["spec": .object(other)])).matches(template, replicaSet: "rs-1"))
+        }
+        XCTAssertNil(ServiceAccounts.withoutTokenVolume(Object(["spec": .object(Object(["containers": .array([container("a")])]))])))
+    }
+
     /// End to end: each pod of a Deployment mounts a token volume of its own name, as
     /// `kubectl describe pod` prints it (describe.go: `<path> from <volume> (ro)`,
     /// printProjectedVolumeSource); a bare pod's is there as `apply` stores it; an account with

@@ -38,7 +38,7 @@ public enum Admission {
             merged.object["spec"] = .object(spec)
             if refusal == nil {
                 let namespaces = try store.get(ObjectKey(type: "Namespace", namespace: "", name: namespace)).map { [$0] } ?? []
-                refusal = PodSecurity(namespaces: namespaces).admit(spec, namespace: namespace)
+                refusal = PodSecurity(namespaces: namespaces).admit(spec, annotations: merged.annotations, namespace: namespace)
             }
             let quotas = ResourceQuotas(stored: try store.list(ResourceQuotas.type, namespace: namespace)).quotas(in: namespace)
             if refusal == nil, !quotas.isEmpty {

@@ -109,16 +109,17 @@ public struct PodSecurity: Sendable {
     }
 
     /// `reason (detail), …` of the checks `spec` fails at `level`; nil when it passes.
-    private static func failures(_ spec: Object, at level: LevelVersion) -> String? {
+    private static func failures(_ spec: Object, annotations: [String: String], at level: LevelVersion) -> String? {
         guard level.level != "privileged" else { return nil }
-        let failed = evaluate(spec, restricted: level.level == "restricted")
+        let failed = evaluate(spec, restricted: level.level == "restricted", annotations: annotations)
         guard !failed.isEmpty else { return nil }
         return failed.map { $0.detail.isEmpty ? $0.reason : "\($0.reason) (\($0.detail))" }.joined(separator: ", ")
     }
 
-    /// Why a pod of `spec` is refused in `namespace` (what follows `pods "name" is forbidden: `).
-    func admit(_ spec: Object, namespace: String) -> String? {
-        guard let policy = policies[namespace], let failed = Self.failures(spec, at: policy.enforce) else { return nil }
+    /// Why a pod of `spec` (and `annotations`) is refused in `namespace` (what follows
+    /// `pods "name" is forbidden: `).
+    func admit(_ spec: Object, annotations: [String: String] = [:], namespace: String) -> String? {
+        guard let policy = policies[namespace], let failed = Self.failures(spec, annotations: annotations, at: policy.enforce) else { return nil }
         return "violates PodSecurity \"\(policy.enforce.shown)\": \(failed)"
     }
 
@@ -144,17 +145,19 @@ public struct PodSecurity: Sendable {
             return try namespaceWarnings(resource, live: live, store: store).map { $0.joined(separator: "\nWarning: ") }
         }
         let namespace = resource.namespace ?? "default"
-        let spec: Value?
+        let spec: Value?, annotations: [String: String]
         if resource.kind == "Pod" && resource.type.group.isEmpty {
             guard live == nil else { return nil }
             spec = resource.object["spec"]
+            annotations = resource.annotations
         } else {
             guard let template = podTemplate(of: resource), live.flatMap(podTemplate(of:)) != template else { return nil }
             spec = template["spec"]
+            annotations = stringMap(template["metadata"]?["annotations"])
         }
         guard let object = try store.get(ObjectKey(type: "Namespace", namespace: "", name: namespace)) else { return nil }
         let policy = Self.policy(object.labels)
-        guard let failed = failures(spec?.objectValue ?? Object(), at: policy.warn) else { return nil }
+        guard let failed = failures(spec?.objectValue ?? Object(), annotations: annotations, at: policy.warn) else { return nil }
         return "would violate PodSecurity \"\(policy.warn.shown)\": \(failed)"
     }
 
@@ -171,7 +174,7 @@ public struct PodSecurity: Sendable {
         var counts: [String: (first: String, count: Int)] = [:]
         var order: [String] = []
         for pod in try store.list(ResourceType.forObject(apiVersion: "v1", kind: "Pod"), namespace: namespace.name) {
-            let failed = evaluate(pod.object["spec"]?.objectValue ?? Object(), restricted: new.level == "restricted")
+            let failed = evaluate(pod.object["spec"]?.objectValue ?? Object(), restricted: new.level == "restricted", annotations: pod.annotations)
             guard !failed.isEmpty else { continue }
             let reasons = failed.map(\.reason).joined(separator: ", ")
             if let seen = counts[reasons] {
@@ -212,21 +215,123 @@ public struct PodSecurity: Sendable {
     /// since kubernetes#107698: the check IDs sorted, baseline's before restricted's; at
     /// restricted, the baseline checks a restricted one overrides left out — capabilities,
     /// hostPath volumes and seccomp, by `capabilities_restricted`, `restrictedVolumes` and
-    /// `seccompProfile_restricted`). (appArmorProfile, procMount, seLinuxOptions, sysctls and
-    /// windowsHostProcess are not checked.)
-    static func evaluate(_ spec: Object, restricted: Bool) -> [(reason: String, detail: String)] {
+    /// `seccompProfile_restricted`). `annotations`: the pod's (AppArmor's beta annotations).
+    static func evaluate(_ spec: Object, restricted: Bool, annotations: [String: String] = [:]) -> [(reason: String, detail: String)] {
         typealias Check = (Object) -> (String, String)?
-        // Baseline, by ID: capabilities_baseline, hostNamespaces, hostPathVolumes, hostPorts,
-        // privileged, seccompProfile_baseline.
+        // Baseline, by ID: appArmorProfile, capabilities_baseline, hostNamespaces,
+        // hostPathVolumes, hostPorts, privileged, procMount, seLinuxOptions,
+        // seccompProfile_baseline, sysctls, windowsHostProcess.
         let baseline: [(check: Check, overridden: Bool)] = [
-            (capabilitiesBaseline, true), (hostNamespaces, false), (hostPathVolumes, true),
-            (hostPorts, false), (privileged, false), (seccompBaseline, true),
+            ({ appArmorProfile($0, annotations: annotations) }, false), (capabilitiesBaseline, true), (hostNamespaces, false),
+            (hostPathVolumes, true), (hostPorts, false), (privileged, false), (procMount, false), (seLinuxOptions, false),
+            (seccompBaseline, true), (sysctls, false), (windowsHostProcess, false),
         ]
         // Restricted, by ID: allowPrivilegeEscalation, capabilities_restricted,
         // restrictedVolumes, runAsNonRoot, runAsUser, seccompProfile_restricted.
         let restrictedChecks: [Check] = [allowPrivilegeEscalation, capabilitiesRestricted, restrictedVolumes, runAsNonRoot, runAsUser, seccompRestricted]
         let checks = baseline.filter { !restricted || !$0.overridden }.map(\.check) + (restricted ? restrictedChecks : [])
         return checks.compactMap { $0(spec) }
+    }
+
+    /// Strings in Go's order (bytes), as `sets.String.List()` and `sort.Strings` leave them.
+    private static func byteSorted(_ items: some Sequence<String>) -> [String] {
+        items.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// check_appArmorProfile.go appArmorProfileV1Dot0: `appArmorProfile.type` other than
+    /// `RuntimeDefault` or `Localhost` on the pod or a container, or a beta annotation
+    /// `container.apparmor.security.beta.kubernetes.io/*` other than empty, `runtime/default` or
+    /// `localhost/*`.
+    static func appArmorProfile(_ spec: Object, annotations: [String: String]) -> (String, String)? {
+        let allowed: Set<String> = ["RuntimeDefault", "Localhost"]
+        var setters: [String] = [], values = Set<String>()
+        if let profile = spec["securityContext"]?["appArmorProfile"] {
+            let type = profile["type"]?.stringValue ?? ""
+            if !allowed.contains(type) { setters.append("pod"); values.insert(type) }
+        }
+        var bad: [String] = []
+        for c in containers(spec) {
+            guard let profile = c["securityContext"]?["appArmorProfile"] else { continue }
+            let type = profile["type"]?.stringValue ?? ""
+            if !allowed.contains(type) { bad.append(name(c)); values.insert(type) }
+        }
+        if !bad.isEmpty { setters.append("\(pluralize("container", "containers", bad.count)) \(joinQuote(bad))") }
+        var list = byteSorted(values)
+        let forbidden = byteSorted(annotations.filter { key, value in
+            key.hasPrefix("container.apparmor.security.beta.kubernetes.io/") && !(value.isEmpty || value == "runtime/default" || value.hasPrefix("localhost/"))
+        }.map { "\($0.key)=\(GoQuote.quoted($0.value))" })
+        if !forbidden.isEmpty {
+            list += forbidden
+            setters.append(pluralize("annotation", "annotations", forbidden.count))
+        }
+        guard !setters.isEmpty else { return nil }
+        return (pluralize("forbidden AppArmor profile", "forbidden AppArmor profiles", list.count),
+                "\(setters.joined(separator: " and ")) must not set AppArmor profile type to \(joinQuote(list))")
+    }
+
+    /// check_procMount.go procMount_1_0: a container's `procMount` other than `Default`.
+    static func procMount(_ spec: Object) -> (String, String)? {
+        var bad: [String] = [], types = Set<String>()
+        for c in containers(spec) {
+            guard let type = c["securityContext"]?["procMount"]?.stringValue, type != "Default" else { continue }
+            bad.append(name(c))
+            types.insert(type)
+        }
+        return bad.isEmpty ? nil : ("procMount", "\(pluralize("container", "containers", bad.count)) \(joinQuote(bad)) must not set securityContext.procMount to \(joinQuote(byteSorted(types)))")
+    }
+
+    /// The SELinux types baseline allows (check_seLinuxOptions.go, `container_engine_t` since 1.31).
+    static let seLinuxTypes: Set<String> = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]
+
+    /// check_seLinuxOptions.go: the pod's or a container's `seLinuxOptions` with another type,
+    /// or a user or role.
+    static func seLinuxOptions(_ spec: Object) -> (String, String)? {
+        var badTypes = Set<String>(), setUser = false, setRole = false
+        func valid(_ options: Value) -> Bool {
+            var ok = true
+            let type = options["type"]?.stringValue ?? ""
+            if !seLinuxTypes.contains(type) { ok = false; badTypes.insert(type) }
+            if !(options["user"]?.stringValue ?? "").isEmpty { ok = false; setUser = true }
+            if !(options["role"]?.stringValue ?? "").isEmpty { ok = false; setRole = true }
+            return ok
+        }
+        var setters: [String] = []
+        if let options = spec["securityContext"]?["seLinuxOptions"], !valid(options) { setters.append("pod") }
+        var bad: [String] = []
+        for c in containers(spec) {
+            if let options = c["securityContext"]?["seLinuxOptions"], !valid(options) { bad.append(name(c)) }
+        }
+        if !bad.isEmpty { setters.append("\(pluralize("container", "containers", bad.count)) \(joinQuote(bad))") }
+        guard !setters.isEmpty else { return nil }
+        var data: [String] = []
+        if !badTypes.isEmpty { data.append("\(pluralize("type", "types", badTypes.count)) \(joinQuote(byteSorted(badTypes)))") }
+        if setUser { data.append("user may not be set") }
+        if setRole { data.append("role may not be set") }
+        return ("seLinuxOptions", "\(setters.joined(separator: " and ")) set forbidden securityContext.seLinuxOptions: \(data.joined(separator: "; "))")
+    }
+
+    /// The sysctls baseline allows in 1.32 (check_sysctls.go `sysctlsAllowedV1Dot32`: 1.0's
+    /// five, `ip_local_reserved_ports` since 1.27, the keepalive and FIN timeouts since 1.29,
+    /// `tcp_rmem` and `tcp_wmem` since 1.32).
+    static let safeSysctls: Set<String> = [
+        "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
+        "net.ipv4.ip_unprivileged_port_start", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time",
+        "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
+    ]
+
+    /// check_sysctls.go: the pod's sysctls outside the safe set, in its order.
+    static func sysctls(_ spec: Object) -> (String, String)? {
+        let forbidden = (spec["securityContext"]?["sysctls"]?.arrayValue ?? []).map { $0["name"]?.stringValue ?? "" }.filter { !safeSysctls.contains($0) }
+        return forbidden.isEmpty ? nil : ("forbidden sysctls", forbidden.joined(separator: ", "))
+    }
+
+    /// check_windowsHostProcess.go: `windowsOptions.hostProcess: true` on the pod or a container.
+    static func windowsHostProcess(_ spec: Object) -> (String, String)? {
+        var setters: [String] = []
+        if spec["securityContext"]?["windowsOptions"]?["hostProcess"]?.boolValue == true { setters.append("pod") }
+        let bad = containers(spec).filter { $0["securityContext"]?["windowsOptions"]?["hostProcess"]?.boolValue == true }.map(name)
+        if !bad.isEmpty { setters.append("\(pluralize("container", "containers", bad.count)) \(joinQuote(bad))") }
+        return setters.isEmpty ? nil : ("hostProcess", "\(setters.joined(separator: " and ")) must not set securityContext.windowsOptions.hostProcess=true")
     }
 
     static func hostNamespaces(_ spec: Object) -> (String, String)? {

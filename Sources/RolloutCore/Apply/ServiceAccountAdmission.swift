@@ -167,6 +167,30 @@ public struct ServiceAccounts: Sendable {
         return true
     }
 
+    /// A shared pod template (`tokenVolumePlaceholder`) as it was before the plugin mounted the
+    /// token: the volume and every mount of it taken out (and a list they leave empty); nil
+    /// when it has no such volume. What a state written by an earlier rollout stored.
+    static func withoutTokenVolume(_ template: Object) -> Object? {
+        guard case .object(var spec)? = template["spec"], var volumes = spec["volumes"]?.arrayValue,
+              let index = volumes.lastIndex(where: { $0["name"]?.stringValue == tokenVolumePlaceholder }) else { return nil }
+        volumes.remove(at: index)
+        spec["volumes"] = volumes.isEmpty ? nil : .array(volumes)
+        for field in ["initContainers", "containers"] {
+            guard var containers = spec[field]?.arrayValue else { continue }
+            for i in containers.indices {
+                guard case .object(var container) = containers[i], let mounts = container["volumeMounts"]?.arrayValue else { continue }
+                let kept = mounts.filter { $0["name"]?.stringValue != tokenVolumePlaceholder }
+                guard kept.count != mounts.count else { continue }
+                container["volumeMounts"] = kept.isEmpty ? nil : .array(kept)
+                containers[i] = .object(container)
+            }
+            spec[field] = .array(containers)
+        }
+        var result = template
+        result["spec"] = .object(spec)
+        return result
+    }
+
     /// The `default` account the serviceaccounts controller
     /// (`pkg/controller/serviceaccount/serviceaccounts_controller.go` syncNamespace) makes in
     /// a namespace as it appears.

@@ -215,7 +215,7 @@ public enum ReplicaSetController {
         let accountsSecrets = spec["imagePullSecrets"] != pullSecrets
         template["spec"] = .object(spec)
         let before = template
-        let limitRefusal = limits.admit(&template, namespace: rs.namespace) ?? security.admit(template["spec"]?.objectValue ?? Object(), namespace: rs.namespace)
+        let limitRefusal = limits.admit(&template, namespace: rs.namespace) ?? security.admit(template["spec"]?.objectValue ?? Object(), annotations: stringMap(template["metadata"]?["annotations"]), namespace: rs.namespace)
         return Cluster.PodTemplate(source: rs.template, template: template, labels: stringMap(rs.template["metadata"]?["labels"]), forbidden: forbidden,
                                    limitRefusal: limitRefusal, behaviour: template != before || accountsSecrets ? AppBehaviour(template: .object(template)) : nil)
     }

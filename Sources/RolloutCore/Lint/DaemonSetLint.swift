@@ -38,6 +38,7 @@ extension Linter {
                     fix: "keep clients off the node meanwhile (a readiness probe and a preStop delay for the load balancer's health check), or accept the gap node by node")
             }
         }
+        found += sysctlHazards(r, document)
         return found
     }
 }

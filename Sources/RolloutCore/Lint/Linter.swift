@@ -153,6 +153,7 @@ public enum Linter {
                 "pods are Ready only once a controller sets \(gates.map { "\"\($0)\"" }.joined(separator: ", ")) True (a load balancer controller, after its health checks); this simulation sets it as the containers become ready, so its rollout is faster than the cluster's, and on a cluster without that controller the pods are never Ready",
                 fix: "check that the cluster runs the controller that sets the gate, and allow for its health checks in progressDeadlineSeconds")
         }
+        found += sysctlHazards(r, doc)
         return found
     }
 

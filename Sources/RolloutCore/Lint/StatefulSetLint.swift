@@ -49,6 +49,7 @@ extension Linter {
                     fix: "add a headless Service \(set.serviceName) (clusterIP: None) selecting the pods")
             }
         }
+        found += sysctlHazards(r, document)
         return found
     }
 }

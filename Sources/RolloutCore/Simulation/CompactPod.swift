@@ -447,7 +447,10 @@ final class PodTemplateBlob: @unchecked Sendable {
         let known = matched[uid]
         lock.unlock()
         if let known { return known }
-        let result = source == shared.source && template == shared.template
+        // (A template written before pods mounted their account's token: the same but for
+        // that volume — its pods are the ReplicaSet's, and have it, as on a cluster.)
+        let result = source == shared.source
+            && (template == shared.template || ServiceAccounts.withoutTokenVolume(shared.template).map { template == $0 } == true)
         lock.lock()
         matched[uid] = result
         lock.unlock()

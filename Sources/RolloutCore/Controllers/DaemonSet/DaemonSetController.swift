@@ -259,7 +259,8 @@ struct DaemonSetSync {
             var podTemplate = Object()
             if let annotations = template["metadata"]?["annotations"] { podTemplate["metadata"] = .object(Object(["annotations": annotations])) }
             podTemplate["spec"] = .object(spec)
-            let limitRefusal = c.limitRanges.admit(&podTemplate, namespace: namespace) ?? c.podSecurity.admit(podTemplate["spec"]?.objectValue ?? Object(), namespace: namespace)
+            let limitRefusal = c.limitRanges.admit(&podTemplate, namespace: namespace) ?? c.podSecurity.admit(podTemplate["spec"]?.objectValue ?? Object(),
+                                                                                                                annotations: stringMap(podTemplate["metadata"]?["annotations"]), namespace: namespace)
             var name = "\(resource.name)-\(c.randomSuffix())"
             while c.podNames.contains(PodName(namespace: namespace, name: name)) { name = "\(resource.name)-\(c.randomSuffix())" }
             if let refusal = limitRefusal ?? quota?.admit(podTemplate["spec"]?.objectValue ?? Object()) {

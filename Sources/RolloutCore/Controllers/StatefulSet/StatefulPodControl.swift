@@ -35,7 +35,8 @@ enum StatefulPodControl {
         podTemplate["spec"] = .object(podSpec)
         // LimitRanger's defaults and limits (the pod has its name: the message is the same).
         if let refusal = c.limitRanges.admit(&podTemplate, namespace: set.namespace ?? "default")
-            ?? c.podSecurity.admit(podTemplate["spec"]?.objectValue ?? Object(), namespace: set.namespace ?? "default"), forbidden == nil { forbidden = refusal }
+            ?? c.podSecurity.admit(podTemplate["spec"]?.objectValue ?? Object(), annotations: stringMap(podTemplate["metadata"]?["annotations"]),
+                                   namespace: set.namespace ?? "default"), forbidden == nil { forbidden = refusal }
         let pod = SimPod(name: name, namespace: set.namespace ?? "default", uid: c.newUID(), ownerUID: set.uid, ownerName: set.name, labels: labels,
                          template: podTemplate, created: c.now, behaviour: AppBehaviour(template: .object(podTemplate)))
         pod.ownerKind = "StatefulSet"
