@@ -3,7 +3,9 @@
 /// default): a pod setting one is rejected on whatever node it lands — status Failed,
 /// `SysctlForbidden`, `Pod was rejected: forbidden sysctl: "net.core.somaxconn" not
 /// allowlisted` — and its controller makes another, which is rejected in turn; a
-/// `hostNetwork` pod may set no `net.*` sysctl at all (`not allowed with host net enabled`).
+/// `hostNetwork` pod may set no `net.*` sysctl at all (the kubelet's `not allowed with host net
+/// enabled`, and the API server's validation of the pod spec, ValidateHostSysctl's `may not be
+/// specified when 'hostNetwork' is true`, which `apply` does not check here).
 /// Not simulated (the kubelet's admission of a pod is not modelled): lint says so.
 extension Linter {
     /// 1.32's allowlist (the kernel versions it asks for are long past): PodSecurity's
@@ -23,7 +25,7 @@ extension Linter {
                                     fix: "drop it, set it on the nodes instead, or run the pods only on nodes whose kubelet allows it"))
             } else if hostNetwork && name.hasPrefix("net.") {
                 found.append(hazard("unsafe-sysctl", .error, r, document, path,
-                                    "sysctl \(GoQuote.quoted(name)) with hostNetwork: the kubelet rejects each pod (SysctlForbidden: sysctl \(GoQuote.quoted(name)) not allowed with host net enabled); not simulated here",
+                                    "sysctl \(GoQuote.quoted(name)) with hostNetwork would change the node's own network settings: it is refused (the API server's validation: may not be specified when 'hostNetwork' is true; the kubelet's: not allowed with host net enabled), so no pod runs; not checked when applied here",
                                     fix: "drop the net.* sysctls of a pod on the host's network (they would change the node's)"))
             }
         }
