@@ -189,22 +189,11 @@ final class ResourceQuotaTests: XCTestCase {
     /// (`waitingForQueue`): the first failure, the one its own status update queues at the
     /// same instant, then 5, 25, 65, 145, 305, 625 and 1,265 ms after.
     func testASurgeTheQuotaHasNoRoomForStopsTheRollout() throws {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
-                                   newCluster: ClusterSpec(profile: .bare, nodes: 2))
-        addTeardownBlock { store.close() }
         let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: compute}\nspec:\n  hard: {pods: \"3\"}\n---\n"
-        func web(_ image: String) -> String {
+        let (store, c) = try rolledOutThenChanged { image in
             quota + deploymentYAML("web", replicas: 3, spec: "containers: [{name: app, image: \(image)}]")
                 .replacingOccurrences(of: "  replicas: 3\n", with: "  replicas: 3\n  strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n")
         }
-        try applyYAML(web("nginx:1.25"), to: store)
-        var c = try Cluster(store: store)
-        EventLoop.advance(c, by: Duration(seconds: 30))
-        XCTAssertEqual(c.pods.values.filter { !$0.gone }.count, 3)
-        try c.save()
-        try store.commit()
-        try applyYAML(web("nginx:1.26"), to: store)
-        c = try Cluster(store: store)
         let start = c.now
         func failures(after milliseconds: Int) -> Int {
             EventLoop.advance(c, by: Duration(milliseconds: start.milliseconds + milliseconds - c.now.milliseconds))
@@ -229,6 +218,22 @@ final class ResourceQuotaTests: XCTestCase {
         XCTAssertEqual(stored.value["status"], .object(object(#"{"hard":{"pods":"3"},"used":{"pods":"3"}}"#)))
     }
 
+    /// A state (bare, two nodes) where `web("nginx:1.25")` was applied and ran 30 s — every pod
+    /// of it up (checked) — then `web("nginx:1.26")` applied; with the cluster loaded from it.
+    private func rolledOutThenChanged(_ web: (String) -> String) throws -> (StateStore, Cluster) {
+        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
+                                   newCluster: ClusterSpec(profile: .bare, nodes: 2))
+        addTeardownBlock { store.close() }
+        try applyYAML(web("nginx:1.25"), to: store)
+        let first = try Cluster(store: store)
+        EventLoop.advance(first, by: Duration(seconds: 30))
+        XCTAssertEqual(first.pods.values.filter { !$0.gone && $0.ready }.count, first.deployments.values.first?.value.at("spec", "replicas")?.intValue)
+        try first.save()
+        try store.commit()
+        try applyYAML(web("nginx:1.26"), to: store)
+        return (store, try Cluster(store: store))
+    }
+
     /// A `count/replicasets.apps` quota with no room stops a rollout before its first pod: the
     /// Deployment controller's create of the new ReplicaSet is refused (sync.go
     /// getNewReplicaSet: `Failed to create new replica set "web-…": replicasets.apps "web-…"
@@ -239,19 +244,8 @@ final class ResourceQuotaTests: XCTestCase {
     /// after, until 15 requeues (maxRetries) drop it, 163.825 s in: 16 syncs in all.
     /// `describe` then has no NewReplicaSet (FindNewReplicaSet matches templates).
     func testAReplicaSetQuotaWithNoRoomStopsTheRollout() throws {
-        let store = try StateStore(directory: try temporaryDirectory(self).appendingPathComponent("s").path, writable: true,
-                                   newCluster: ClusterSpec(profile: .bare, nodes: 2))
-        addTeardownBlock { store.close() }
         let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: rs-limit}\nspec:\n  hard: {count/replicasets.apps: \"1\"}\n---\n"
-        func web(_ image: String) -> String { quota + deploymentYAML("web", replicas: 2, spec: "containers: [{name: app, image: \(image)}]") }
-        try applyYAML(web("nginx:1.25"), to: store)
-        var c = try Cluster(store: store)
-        EventLoop.advance(c, by: Duration(seconds: 30))
-        XCTAssertEqual(c.replicaSets.count, 1)
-        try c.save()
-        try store.commit()
-        try applyYAML(web("nginx:1.26"), to: store)
-        c = try Cluster(store: store)
+        let (store, c) = try rolledOutThenChanged { image in quota + deploymentYAML("web", replicas: 2, spec: "containers: [{name: app, image: \(image)}]") }
         let start = c.now
         let uid = try XCTUnwrap(c.deployments.values.first?.uid)
         func failures(after milliseconds: Int) -> Int {
