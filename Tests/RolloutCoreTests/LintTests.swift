@@ -64,9 +64,8 @@ final class LintTests: XCTestCase {
             ("recreate-outage", c.replacingOccurrences(of: "strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}", with: "strategy: {type: Recreate}")),
             ("replicas-with-hpa", c + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 3\n  maxReplicas: 10\n"),
             ("readiness-gate", c.replacingOccurrences(of: "      terminationGracePeriodSeconds: 30\n", with: "      terminationGracePeriodSeconds: 30\n      readinessGates: [{conditionType: target-health.elbv2.k8s.aws/web}]\n")),
-            // The kubelet's allowlist (safe_sysctls.go): an unsafe one; a safe net.* one on the host's network.
+            // The kubelet's allowlist (safe_sysctls.go): an unsafe one beside a safe one.
             ("unsafe-sysctl", c.replacingOccurrences(of: "      terminationGracePeriodSeconds: 30\n", with: "      terminationGracePeriodSeconds: 30\n      securityContext: {sysctls: [{name: net.ipv4.tcp_rmem, value: 4096 87380 6291456}, {name: net.core.somaxconn, value: \"1024\"}]}\n")),
-            ("unsafe-sysctl", c.replacingOccurrences(of: "      terminationGracePeriodSeconds: 30\n", with: "      terminationGracePeriodSeconds: 30\n      hostNetwork: true\n      securityContext: {sysctls: [{name: net.ipv4.tcp_keepalive_time, value: \"60\"}]}\n")),
             ("service-selects-nothing", c.replacingOccurrences(of: "selector: {app: web}\n  ports", with: "selector: {app: wbe}\n  ports")),
             ("target-port-unknown", c.replacingOccurrences(of: "targetPort: http}", with: "targetPort: https}")),
             ("load-balancer-port-conflict", c + "---\napiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n  ports: [{name: http, port: 8081, targetPort: http}]\n"),

@@ -192,8 +192,16 @@ public struct PodSpec: Equatable, Sendable {
     public var restartPolicy = "Always"
     public var nodeName: String?
     public var volumes: [VolumeReference] = []
+    /// `hostNetwork`, `hostIPC` and the names of `securityContext.sysctls` (as written; their
+    /// types are the schema's to check).
+    public var hostNetwork = false
+    public var hostIPC = false
+    public var sysctls: [String?] = []
 
     init(_ object: Object, at path: FieldPath, reader: inout FieldReader) {
+        hostNetwork = object["hostNetwork"]?.boolValue ?? false
+        hostIPC = object["hostIPC"]?.boolValue ?? false
+        sysctls = (object["securityContext"]?["sysctls"]?.arrayValue ?? []).map { $0["name"]?.stringValue }
         let items = reader.array(object["containers"], path / "containers")
         for (i, item) in (items ?? []).enumerated() {
             if let c = reader.object(item, path / "containers" |> i) { containers.append(Container(c, at: path / "containers" |> i, reader: &reader)) }

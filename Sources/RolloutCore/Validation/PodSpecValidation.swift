@@ -36,7 +36,64 @@ extension ObjectValidation {
                 }
             }
         }
+        validateSysctls(spec, at: path / "securityContext" / "sysctls", reader: &reader)
         validateSimulationAnnotations(annotations, containers: names, at: annotationsPath, reader: &reader)
+    }
+
+    /// `validateSysctls` (validation.go, on create: AllowNamespacedSysctlsForHostNetAndHostIPC
+    /// off): each name a sysctl name (`IsValidSysctlName`, slashes allowed), once, and
+    /// ValidateHostSysctl's — no `net.*` one with `hostNetwork`, no IPC one (`kernel.sem`,
+    /// `kernel.shm*`, `kernel.msg*`, `fs.mqueue.*`) with `hostIPC` — by the namespace
+    /// `GetNamespace` reads from the normalized name.
+    static func validateSysctls(_ spec: PodSpec, at path: FieldPath, reader: inout FieldReader) {
+        var seen: Set<String> = []
+        for (i, name) in spec.sysctls.enumerated() {
+            guard let name else { continue }
+            let p = path |> i / "name"
+            if name.isEmpty {
+                reader.fail(p, "Required value")
+            } else if !isValidSysctlName(name) {
+                reader.fail(p, "Invalid value: \(GoQuote.quoted(name)): must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$")
+            } else if seen.contains(name) {
+                reader.fail(p, "Duplicate value: \(GoQuote.quoted(name))")
+            }
+            let normalized = normalizedSysctl(name)
+            let ipc = normalized == "kernel.sem" || ["kernel.shm", "kernel.msg", "fs.mqueue."].contains { normalized.hasPrefix($0) }
+            if spec.hostNetwork && normalized.hasPrefix("net.") {
+                reader.fail(p, "Invalid value: \(GoQuote.quoted(name)): may not be specified when 'hostNetwork' is true")
+            } else if spec.hostIPC && ipc {
+                reader.fail(p, "Invalid value: \(GoQuote.quoted(name)): may not be specified when 'hostIPC' is true")
+            }
+            seen.insert(name)
+        }
+    }
+
+    /// `sysctlContainSlashRegexp`: segments of `[a-z0-9]([-_a-z0-9]*[a-z0-9])?` joined by `.` or
+    /// `/`, at most 253 characters.
+    static func isValidSysctlName(_ name: String) -> Bool {
+        guard name.utf8.count <= 253 else { return false }
+        var segment: [UInt8] = []
+        func valid(_ s: [UInt8]) -> Bool {
+            guard let first = s.first, let last = s.last else { return false }
+            func alnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
+            return alnum(first) && alnum(last) && s.allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+        }
+        for b in name.utf8 {
+            if b == UInt8(ascii: ".") || b == UInt8(ascii: "/") {
+                guard valid(segment) else { return false }
+                segment = []
+            } else {
+                segment.append(b)
+            }
+        }
+        return valid(segment)
+    }
+
+    /// `NormalizeName` (component-helpers/node/util/sysctl): a name whose first separator is a
+    /// slash has its slashes and dots swapped.
+    static func normalizedSysctl(_ name: String) -> String {
+        guard let first = name.first(where: { $0 == "." || $0 == "/" }), first == "/" else { return name }
+        return String(name.map { $0 == "/" ? "." : $0 == "." ? "/" : $0 })
     }
 
     static func validateContainer(_ container: Container, at path: FieldPath, reader: inout FieldReader) {
