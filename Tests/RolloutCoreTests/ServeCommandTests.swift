@@ -229,6 +229,42 @@ final class ServeCommandTests: XCTestCase {
         }
     }
 
+    /// A CustomResourceDefinition kubectl applies is stored as apiextensions-apiserver leaves
+    /// it: names defaulted, `conversion: {strategy: None}`, NamesAccepted and Established True,
+    /// storedVersions — so `kubectl wait --for condition=established`, the step CI scripts run
+    /// after installing CRDs, is met — and `kubectl get crd` prints the default table
+    /// convertor's NAME and CREATED AT.
+    func testKubectlWaitsForAnEstablishedDefinition() throws {
+        let directory = try temporaryDirectory(self, "serve-crd")
+        let server = try servedNewCluster("serve-crd-state", arguments: ["--speed", "0.000001"])
+        let file = directory.appendingPathComponent("crd.yaml").path
+        try """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: widgets.example.com}
+        spec:
+          group: example.com
+          names: {kind: Widget, plural: widgets, shortNames: [wg]}
+          scope: Namespaced
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let applied = try kubectl(["apply", "-f", file], kubeconfig: server.kubeconfig)
+        XCTAssertEqual(applied.status, 0, applied.err)
+        let waited = try kubectl(["wait", "--for", "condition=established", "--timeout=10s", "crd/widgets.example.com"], kubeconfig: server.kubeconfig)
+        XCTAssertEqual(waited.status, 0, waited.err)
+        XCTAssertEqual(waited.out, "customresourcedefinition.apiextensions.k8s.io/widgets.example.com condition met\n")
+        let status = try kubectl(["get", "crd", "widgets.example.com", "-o",
+                                  "jsonpath={.spec.names.singular} {.spec.names.listKind} {.spec.conversion.strategy} {.status.acceptedNames.kind} {.status.conditions[*].reason} {.status.storedVersions}"],
+                                 kubeconfig: server.kubeconfig)
+        XCTAssertEqual(status.out, "widget WidgetList None Widget NoConflicts InitialNamesAccepted [\"v1\"]")
+        let listed = try kubectl(["get", "crd"], kubeconfig: server.kubeconfig).out
+        XCTAssertTrue(listed.hasPrefix("NAME                  CREATED AT\nwidgets.example.com   20"), listed)
+    }
+
     /// kubectl apply sends `fieldValidation=Strict` (its default `--validate=strict`): an
     /// unknown field is refused with the strict decoder's words; `--validate=warn` sends Warn
     /// and the field is dropped with a warning (apiserver `handlers/create.go`, `patch.go`).

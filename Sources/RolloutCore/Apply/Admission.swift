@@ -120,6 +120,8 @@ public enum Admission {
     /// registered as the kubelet would; `manifest` is the Node as
     /// written) or replacing `live`.
     public static func persist(_ object: Resource, live: Resource?, manifest: Resource, store: StateStore) throws -> Resource {
+        var object = object
+        if CustomResourceDefinitionStatus.isDefinition(object) { object = CustomResourceDefinitionStatus.stored(object, live: live, now: store.clock) }
         guard let live else {
             var stored = object
             Allocation.assignServiceAddresses(&stored, store: store)

@@ -538,7 +538,10 @@ public enum TablePrinter {
         case ("apps", "ControllerRevision"): return ["NAME", "CONTROLLER", "REVISION", "AGE"]
         // printResourceQuota and printLimitRange.
         case ("", "ResourceQuota"): return ["NAME", "AGE", "REQUEST", "LIMIT"]
-        case ("", "LimitRange"): return ["NAME", "CREATED AT"]
+        // printLimitRange, printRole (Roles and ClusterRoles) and the default table convertor
+        // apiextensions-apiserver serves CustomResourceDefinitions with (NAME, CREATED AT).
+        case ("", "LimitRange"), ("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "ClusterRole"),
+             ("apiextensions.k8s.io", "CustomResourceDefinition"): return ["NAME", "CREATED AT"]
         // printServiceAccount: the number of its `secrets`.
         case ("", "ServiceAccount"): return ["NAME", "SECRETS", "AGE"]
         default: return ["NAME", "AGE"]
@@ -632,8 +635,9 @@ public enum TablePrinter {
             return [r.name, age, request.joined(separator: ", "), limit.joined(separator: ", ")]
         case ("", "ServiceAccount"):
             return [r.name, String(o["secrets"]?.arrayValue?.count ?? 0), age]
-        case ("", "LimitRange"):
-            // printLimitRange: the creation time in RFC 3339, UTC.
+        case ("", "LimitRange"), ("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "ClusterRole"),
+             ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            // printLimitRange, printRole, the default table convertor: the creation time in RFC 3339, UTC.
             return [r.name, r.creationTimestamp.flatMap(Timestamp.init(parsing:))?.description ?? "0001-01-01T00:00:00Z"]
         case ("", "ReplicationController"):
             // Stored, not simulated: no controller makes its pods, so CURRENT and READY stay at
