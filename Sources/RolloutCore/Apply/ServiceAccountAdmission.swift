@@ -139,6 +139,13 @@ public struct ServiceAccounts: Sendable {
         return tokenVolumePrefix + random.nameSuffix()
     }
 
+    /// Whether the spec has a volume whose name starts `kube-api-access-` (the placeholder
+    /// included): asked before a token volume's name is drawn for a pod, which most pods'
+    /// specs do not need (a compact pod's is its template's).
+    static func mayHoldTokenVolume(_ spec: Object) -> Bool {
+        (spec["volumes"]?.arrayValue ?? []).contains { $0["name"]?.stringValue?.hasPrefix(tokenVolumePrefix) == true }
+    }
+
     /// The spec with its token volume named `to` where it is named `from` (the volume and the
     /// containers' mounts of it); false when no volume is named `from`.
     static func renameTokenVolume(_ spec: inout Object, from: String, to: String) -> Bool {

@@ -424,7 +424,8 @@ public final class Cluster {
                 // Its token volume under the name the shared template holds it by (written
                 // under this pod's own: `SimPod.encoded`).
                 var own = pod.template["spec"]?.objectValue ?? Object()
-                if ServiceAccounts.renameTokenVolume(&own, from: ServiceAccounts.tokenVolumeName(seed: pod.uid), to: ServiceAccounts.tokenVolumePlaceholder) {
+                if ServiceAccounts.mayHoldTokenVolume(own),
+                   ServiceAccounts.renameTokenVolume(&own, from: ServiceAccounts.tokenVolumeName(seed: pod.uid), to: ServiceAccounts.tokenVolumePlaceholder) {
                     pod.template["spec"] = .object(own)
                 }
                 if pod.template == shared.template {

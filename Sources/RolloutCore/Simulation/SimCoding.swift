@@ -133,7 +133,9 @@ extension SimPod {
         }
         var spec = template["spec"]?.objectValue ?? Object()
         // The service account token's volume, named for this pod (ServiceAccounts).
-        _ = ServiceAccounts.renameTokenVolume(&spec, from: ServiceAccounts.tokenVolumePlaceholder, to: ServiceAccounts.tokenVolumeName(seed: uid))
+        if ServiceAccounts.mayHoldTokenVolume(spec) {
+            _ = ServiceAccounts.renameTokenVolume(&spec, from: ServiceAccounts.tokenVolumePlaceholder, to: ServiceAccounts.tokenVolumeName(seed: uid))
+        }
         if let nodeName { spec["nodeName"] = .string(nodeName) }
         return Resource(Object([
             "apiVersion": .string("v1"), "kind": .string("Pod"),
