@@ -93,6 +93,26 @@ final class PrinterTests: XCTestCase {
 }
 
 extension PrinterTests {
+    /// printRoleBinding and printClusterRoleBinding (NAME, ROLE as `Kind/name`, AGE; wide, the
+    /// subjects as rbac.SubjectsStrings sorts them: users, groups, service accounts as
+    /// `namespace/name`, any other kind left out), printRole (NAME, CREATED AT in RFC 3339) and
+    /// the default table convertor apiextensions-apiserver serves CRDs with (the same).
+    func testRBACAndDefinitionTables() throws {
+        func object(_ json: String) throws -> Resource { Resource(try XCTUnwrap(try JSONReader.parse(json).objectValue)) }
+        let now = try XCTUnwrap(Timestamp(parsing: "2025-01-01T00:05:00Z"))
+        let binding = try object(#"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"ops","creationTimestamp":"2025-01-01T00:00:00Z"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"admin"},"subjects":[{"kind":"User","name":"jane"},{"kind":"ServiceAccount","name":"ci","namespace":"tools"},{"kind":"Group","name":"devs"},{"kind":"User","name":"joe"},{"kind":"ServiceAccount","name":"app","namespace":"default"}]}"#)
+        XCTAssertEqual(TablePrinter.table([binding], type: binding.type, now: now, options: TableOptions()),
+                       "NAME   ROLE                AGE\nops    ClusterRole/admin   5m\n")
+        XCTAssertEqual(TablePrinter.table([binding], type: binding.type, now: now, options: TableOptions(wide: true)),
+                       "NAME   ROLE                AGE   USERS       GROUPS   SERVICEACCOUNTS\nops    ClusterRole/admin   5m    jane, joe   devs     tools/ci, default/app\n")
+        let role = try object(#"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"reader","namespace":"default","creationTimestamp":"2025-01-01T00:00:00Z"},"rules":[]}"#)
+        XCTAssertEqual(TablePrinter.table([role], type: role.type, now: now, options: TableOptions()), "NAME     CREATED AT\nreader   2025-01-01T00:00:00Z\n")
+        let crd = try object(#"{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.com","creationTimestamp":"2025-01-01T00:00:00Z"},"spec":{}}"#)
+        XCTAssertEqual(TablePrinter.table([crd], type: crd.type, now: now, options: TableOptions()), "NAME                  CREATED AT\nwidgets.example.com   2025-01-01T00:00:00Z\n")
+    }
+}
+
+extension PrinterTests {
     /// kubectl 1.32's describers, where a corpus run against a served state showed them apart
     /// (`kubectl/pkg/describe/describe.go`): describeService lists each port's endpoints from
     /// the Service's EndpointSlices, only those of that port's name

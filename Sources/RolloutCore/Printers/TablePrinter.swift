@@ -544,6 +544,9 @@ public enum TablePrinter {
              ("apiextensions.k8s.io", "CustomResourceDefinition"): return ["NAME", "CREATED AT"]
         // printServiceAccount: the number of its `secrets`.
         case ("", "ServiceAccount"): return ["NAME", "SECRETS", "AGE"]
+        // printRoleBinding and printClusterRoleBinding.
+        case ("rbac.authorization.k8s.io", "RoleBinding"), ("rbac.authorization.k8s.io", "ClusterRoleBinding"):
+            return ["NAME", "ROLE", "AGE"] + (wide ? ["USERS", "GROUPS", "SERVICEACCOUNTS"] : [])
         default: return ["NAME", "AGE"]
         }
     }
@@ -635,6 +638,19 @@ public enum TablePrinter {
             return [r.name, age, request.joined(separator: ", "), limit.joined(separator: ", ")]
         case ("", "ServiceAccount"):
             return [r.name, String(o["secrets"]?.arrayValue?.count ?? 0), age]
+        case ("rbac.authorization.k8s.io", "RoleBinding"), ("rbac.authorization.k8s.io", "ClusterRoleBinding"):
+            // The role as `Kind/name`; wide, the subjects as rbac.SubjectsStrings sorts them out
+            // (users and groups by name, service accounts as `namespace/name`, others not shown).
+            var cells = [r.name, "\(o.at("roleRef", "kind")?.stringValue ?? "")/\(o.at("roleRef", "name")?.stringValue ?? "")", age]
+            if wide {
+                let subjects = o["subjects"]?.arrayValue ?? []
+                func names(_ kind: String, _ text: (Value) -> String) -> String {
+                    subjects.filter { $0["kind"]?.stringValue == kind }.map(text).joined(separator: ", ")
+                }
+                cells += [names("User") { $0["name"]?.stringValue ?? "" }, names("Group") { $0["name"]?.stringValue ?? "" },
+                          names("ServiceAccount") { "\($0["namespace"]?.stringValue ?? "")/\($0["name"]?.stringValue ?? "")" }]
+            }
+            return cells
         case ("", "LimitRange"), ("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "ClusterRole"),
              ("apiextensions.k8s.io", "CustomResourceDefinition"):
             // printLimitRange, printRole, the default table convertor: the creation time in RFC 3339, UTC.
