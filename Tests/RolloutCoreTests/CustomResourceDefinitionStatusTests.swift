@@ -2,17 +2,19 @@ import Foundation
 import XCTest
 @testable import RolloutCore
 
-/// A CustomResourceDefinition as apiextensions-apiserver stores it
-/// (SetDefaults_CustomResourceDefinitionSpec, SetDefaults_CustomResourceConversion; the
+/// A CustomResourceDefinition as apiextensions-apiserver stores it (its spec defaulted by
+/// `Defaults.apply`: SetDefaults_CustomResourceDefinitionSpec, SetDefaults_CustomResourceConversion; the
 /// NamingConditionController's acceptedNames and NamesAccepted, the EstablishingController's
 /// Established; storedVersions only ever growing).
 final class CustomResourceDefinitionStatusTests: XCTestCase {
     private func crd(storage: String, versions: [String], names: String = #"{"kind":"Widget","plural":"widgets"}"#) throws -> Resource {
         let list = versions.map { #"{"name":"\#($0)","served":true,"storage":\#($0 == storage)}"# }.joined(separator: ",")
-        return Resource(try XCTUnwrap(JSONReader.parse(#"""
+        var defined = Resource(try XCTUnwrap(JSONReader.parse(#"""
             {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.com"},
              "spec":{"group":"example.com","names":\#(names),"scope":"Namespaced","versions":[\#(list)]}}
             """#).objectValue))
+        Defaults.apply(to: &defined)
+        return defined
     }
 
     func testStatusAsTheControllersWriteIt() throws {

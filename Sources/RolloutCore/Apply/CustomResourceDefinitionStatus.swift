@@ -1,30 +1,22 @@
-/// What the API server makes of a CustomResourceDefinition as it is stored: its
-/// `spec.names` defaulted (SetDefaults_CustomResourceDefinitionSpec: `singular` the lower-cased
-/// kind, `listKind` the kind and `List`; SetDefaults_CustomResourceConversion: `conversion`
-/// strategy `None`), and the status apiextensions-apiserver's controllers
-/// write at once — the NamingConditionController's `acceptedNames` and `NamesAccepted`
-/// (`NoConflicts`, "no conflicts found"), the EstablishingController's `Established`
-/// (`InitialNamesAccepted`, "the initial names have been accepted"), and `storedVersions`
-/// (every version ever the storage one, the current one added). So `kubectl wait --for
-/// condition=established crd/NAME`, the step CI scripts run after installing CRDs, is met
-/// through `serve`. (Names that conflict with another CRD's are not looked for: accepted.)
+/// The status apiextensions-apiserver's controllers write into a CustomResourceDefinition as
+/// soon as it is stored (its spec defaulted first: `Defaults.apply`): the
+/// NamingConditionController's `acceptedNames` and `NamesAccepted` (`NoConflicts`, "no
+/// conflicts found"), the EstablishingController's `Established` (`InitialNamesAccepted`, "the
+/// initial names have been accepted"), and `storedVersions` (every version ever the storage
+/// one, the current one added). So `kubectl wait --for condition=established crd/NAME`, the
+/// step CI scripts run after installing CRDs, is met through `serve`. (Names that conflict
+/// with another CRD's are not looked for: accepted.)
 enum CustomResourceDefinitionStatus {
     static func isDefinition(_ r: Resource) -> Bool {
         r.kind == "CustomResourceDefinition" && r.type.group == "apiextensions.k8s.io"
     }
 
-    /// `crd` with its names defaulted and its status as the controllers leave it; `live`: what
-    /// it replaces (its conditions keep their times while the names stand).
+    /// `crd` with its status as the controllers leave it; `live`: what it replaces (its
+    /// conditions keep their times while the names stand).
     static func stored(_ crd: Resource, live: Resource?, now: Timestamp) -> Resource {
         var crd = crd
-        var spec = crd.object["spec"]?.objectValue ?? Object()
-        var names = spec["names"]?.objectValue ?? Object()
-        let kind = names["kind"]?.stringValue ?? ""
-        if (names["singular"]?.stringValue ?? "").isEmpty { names["singular"] = .string(kind.lowercased()) }
-        if (names["listKind"]?.stringValue ?? "").isEmpty, !kind.isEmpty { names["listKind"] = .string(kind + "List") }
-        spec["names"] = .object(names)
-        if spec["conversion"] == nil { spec["conversion"] = .object(Object(["strategy": .string("None")])) }
-        crd.object["spec"] = .object(spec)
+        let spec = crd.object["spec"]?.objectValue ?? Object()
+        let names = spec["names"]?.objectValue ?? Object()
         let previous = live?.object["status"]?.objectValue
         let time = (previous?["acceptedNames"] == .object(names) ? previous?["conditions"]?.arrayValue?.first?["lastTransitionTime"] : nil)
             ?? .string(now.description)

@@ -45,6 +45,18 @@ public enum Defaults {
         // SetDefaults_Secret: a Secret without a type is Opaque.
         case ("", "Secret"):
             if resource.object["type"] == nil || resource.object["type"] == .string("") { resource.object["type"] = .string("Opaque") }
+        // SetDefaults_CustomResourceDefinitionSpec (`names.singular` the lower-cased kind,
+        // `names.listKind` the kind and `List`) and SetDefaults_CustomResourceConversion
+        // (strategy `None`), apiextensions/v1.
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            resource.object.update("spec") { spec in
+                spec.update("names") { names in
+                    let kind = names["kind"]?.stringValue ?? ""
+                    if (names["singular"]?.stringValue ?? "").isEmpty { names["singular"] = .string(kind.lowercased()) }
+                    if (names["listKind"]?.stringValue ?? "").isEmpty, !kind.isEmpty { names["listKind"] = .string(kind + "List") }
+                }
+                spec.setDefault("conversion", .object(Object(["strategy": .string("None")])))
+            }
         default: break
         }
         // PrepareForCreate / PrepareForUpdate, after the decoder's defaulting.
