@@ -133,9 +133,7 @@ public struct ServiceAccounts: Sendable {
     /// `kube-api-access-` and five characters of Kubernetes' name alphabet, drawn from `seed`
     /// (a pod's uid; a pod applied on its own: `namespace/name`).
     static func tokenVolumeName(seed: String) -> String {
-        var hash: UInt64 = 14_695_981_039_346_656_037
-        for byte in seed.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
-        var random = SeededRandom(seed: hash)
+        var random = SeededRandom(seed: FNV1a.hash(seed.utf8))
         return tokenVolumePrefix + random.nameSuffix()
     }
 

@@ -459,9 +459,7 @@ final class PodTemplateBlob: @unchecked Sendable {
 
     /// 16 hex digits of FNV-1a over the text.
     static func hash(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        let digits = String(hash, radix: 16)
+        let digits = String(FNV1a.hash(bytes), radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

@@ -311,9 +311,9 @@ extension SimPod {
 /// `SimPod.hex64`'s four FNV-1a rounds (seeds one apart), run in one pass over the bytes, and
 /// their digits written straight into the string: every container of every pod saved asks.
 struct FNVRounds {
-    private static let prime: UInt64 = 0x100000001b3
-    private var h0: UInt64 = 0xcbf29ce484222325, h1: UInt64 = 0xcbf29ce484222325 &+ 1
-    private var h2: UInt64 = 0xcbf29ce484222325 &+ 2, h3: UInt64 = 0xcbf29ce484222325 &+ 3
+    private static let prime = FNV1a.prime
+    private var h0 = FNV1a.offsetBasis, h1 = FNV1a.offsetBasis &+ 1
+    private var h2 = FNV1a.offsetBasis &+ 2, h3 = FNV1a.offsetBasis &+ 3
 
     mutating func mix(_ byte: UInt8) {
         let b = UInt64(byte)

@@ -149,12 +149,12 @@ struct StoredEvents {
 /// in Unicode's composed form (NFC) — so that keys equal as Strings (canonically equivalent,
 /// as Swift compares them) hash alike. An ASCII field is its own composed form.
 struct EventSeriesHash {
-    private(set) var value: UInt64 = 14_695_981_039_346_656_037
+    private(set) var value: UInt64 = FNV1a.offsetBasis
 
     init(aggregate: Bool) { byte(aggregate ? 1 : 0) }
 
     @inline(__always)
-    mutating func byte(_ b: UInt8) { value = (value ^ UInt64(b)) &* 1_099_511_628_211 }
+    mutating func byte(_ b: UInt8) { value = (value ^ UInt64(b)) &* FNV1a.prime }
 
     /// The end of a field.
     mutating func endField() { byte(0xFF) }

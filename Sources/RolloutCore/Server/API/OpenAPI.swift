@@ -78,9 +78,7 @@ enum OpenAPI {
 
     /// A stable hash of the served kinds of a group-version (kubectl caches by it).
     private static func documentHash(_ path: String) -> String {
-        var hash: UInt64 = 14_695_981_039_346_656_037
         let text = path + Discovery.servedTypes.map { $0.storageKey }.joined(separator: ",") + ClusterSetup.kubernetesVersion
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
-        return String(hash, radix: 16, uppercase: true)
+        return String(FNV1a.hash(text.utf8), radix: 16, uppercase: true)
     }
 }
