@@ -35,6 +35,7 @@ public enum ReplicaSetController {
         // generateName), recorded as `Error creating: <error>` (createPods) and kept in the
         // ReplicaFailure condition below.
         var manageError: String?
+        var created = 0
         if diff < 0 {
             // The simulated cluster holds a bounded number of pods, as a quota would: beyond it
             // creation fails with FailedCreate, instead of exhausting the machine.
@@ -76,6 +77,7 @@ public enum ReplicaSetController {
                         }
                         let pod = newPod(named: name, for: rs, in: c)
                         c.add(pod)
+                        created += 1
                         c.record(reason: "SuccessfulCreate", message: .joined("Created pod: ", pod.name), kind: "ReplicaSet", name: rs.name, namespace: rs.namespace, uid: rs.uid, component: component)
                         changed = true
                     }
@@ -114,7 +116,11 @@ public enum ReplicaSetController {
         // Status, as replica_set_utils.go computes it: from the counts, and with a
         // minReadySeconds from one pass over the pods (availability moves with time then).
         let now = c.now
-        let counted = counts.active, ready = counts.ready, terminating = counts.terminating
+        // (calculateStatus counts the active pods listed before manageReplicas: pods this sync
+        // made are counted by the next, which their creation queues — `addPod`. A ReplicaSet
+        // whose pods its kubelet rejects (KubeletAdmission) so goes one down and up again at
+        // each turn, which the Deployment controller takes for progress.)
+        let counted = created > 0 ? activeCount : counts.active, ready = counts.ready, terminating = counts.terminating
         var available = counts.readyWithTime
         var waitingForMinReady: [Timestamp] = []
         if rs.minReadySeconds != 0 {

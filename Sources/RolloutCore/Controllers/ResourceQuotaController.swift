@@ -46,9 +46,12 @@ enum ResourceQuotaController {
         // The namespace's pods, found by their owners (whose pods share their namespace), not by
         // visiting every pod of the cluster at every pass.
         var pods: [SimPod] = []
+        // Pods its kubelet rejected this run are stored, Failed, as finished pods are.
+        var rejected = 0
         for (owner, group) in c.podsByOwner {
             guard let first = group.first, owner.isEmpty || first.namespace == namespace else { continue }
             pods += group.filter { !$0.gone && $0.namespace == namespace }
+            rejected += group.reduce(0) { $0 + ($1.rejection != nil && $1.namespace == namespace ? 1 : 0) }
         }
         pods.sort { $0.uid < $1.uid }
         var used = ResourceQuotas.usage(of: quotas, pods: pods.map { pod in
@@ -66,7 +69,8 @@ enum ResourceQuotaController {
         }
         // Finished pods are in storage: `count/pods` counts them (not `pods`), in a quota
         // without scopes (their specs are not kept to match scopes against).
-        if let finished = c.finishedPods[namespace], finished > 0 {
+        let finished = (c.finishedPods[namespace] ?? 0) + rejected
+        if finished > 0 {
             for (i, quota) in quotas.enumerated() where quota.scopes.isEmpty && used[i]["count/pods"] != nil {
                 used[i].add("count/pods", QuotaAmounts.Amount(milli: finished * 1000, format: .decimalSI))
             }

@@ -2,23 +2,19 @@
 /// `safe_sysctls.go`' SafeSysctlAllowlist plus the node's `--allowed-unsafe-sysctls`, empty by
 /// default): a pod setting one is rejected on whatever node it lands — status Failed,
 /// `SysctlForbidden`, `Pod was rejected: forbidden sysctl: "net.core.somaxconn" not
-/// allowlisted` — and its controller makes another, which is rejected in turn. Not simulated
-/// (the kubelet's admission of a pod is not modelled): lint says so. (A `net.*` sysctl with
-/// `hostNetwork`, which the kubelet refuses too, is refused earlier by the API server's
-/// validation: `ObjectValidation.validateSysctls`.)
+/// allowlisted` — and its controller makes another, which is rejected in turn
+/// (KubeletAdmission, which a rollout simulates). (A `net.*` sysctl with `hostNetwork`, which
+/// the kubelet refuses too, is refused earlier by the API server's validation:
+/// `ObjectValidation.validateSysctls`.)
 extension Linter {
-    /// 1.32's allowlist (the kernel versions it asks for are long past): PodSecurity's
-    /// baseline set, `PodSecurity.safeSysctls`.
-    static let kubeletSafeSysctls = PodSecurity.safeSysctls
-
     static func sysctlHazards(_ r: Resource, _ document: ManifestDocument) -> [Hazard] {
         guard let sysctls = r.object["spec"]?["template"]?["spec"]?["securityContext"]?["sysctls"]?.arrayValue else { return [] }
         var found: [Hazard] = []
         for (i, sysctl) in sysctls.enumerated() {
-            guard let name = sysctl["name"]?.stringValue, !kubeletSafeSysctls.contains(name) else { continue }
+            guard let name = sysctl["name"]?.stringValue, let refusal = KubeletAdmission.sysctlRefusal([name]) else { continue }
             let path = FieldPath("spec") / "template" / "spec" / "securityContext" / "sysctls" |> i / "name"
             found.append(hazard("unsafe-sysctl", .error, r, document, path,
-                                "sysctl \(GoQuote.quoted(name)) is not one the kubelet allows: each pod is rejected on its node (SysctlForbidden: forbidden sysctl: \(GoQuote.quoted(name)) not allowlisted) and another made in its place, over and over, unless every node's kubelet allows it (--allowed-unsafe-sysctls); not simulated here",
+                                "sysctl \(GoQuote.quoted(name)) is not one the kubelet allows: each pod is rejected on its node (SysctlForbidden: \(refusal)) and another made in its place, over and over, unless every node's kubelet allows it (--allowed-unsafe-sysctls)",
                                 fix: "drop it, set it on the nodes instead, or run the pods only on nodes whose kubelet allows it"))
         }
         return found

@@ -105,7 +105,9 @@ public enum EventLog {
         let conditions = o.at("status", "conditions")?.arrayValue ?? []
         guard let scheduled = conditions.first(where: { $0["type"]?.stringValue == "PodScheduled" && $0["status"]?.stringValue == "True" })?["lastTransitionTime"]?.stringValue,
               let node = o.at("spec", "nodeName")?.stringValue else { return result }
-        event(1, "Scheduled", "Successfully assigned \(namespace)/\(pod.name) to \(node)", "default-scheduler", scheduled)
+        let assigned = "Successfully assigned \(namespace)/\(pod.name) to \(node)"
+        // (Stored for a pod its kubelet will reject, which loses the condition: KubeletAdmission.)
+        if !stored.contains("\(pod.uid)|Scheduled|\(assigned)") { event(1, "Scheduled", assigned, "default-scheduler", scheduled) }
         // The first instance of each container, started without trouble.
         let allStatuses = (o.at("status", "initContainerStatuses")?.arrayValue ?? []) + (o.at("status", "containerStatuses")?.arrayValue ?? [])
         let specs = (o.at("spec", "initContainers")?.arrayValue ?? []) + (o.at("spec", "containers")?.arrayValue ?? [])

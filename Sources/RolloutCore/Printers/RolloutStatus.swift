@@ -120,6 +120,11 @@ public enum RolloutStatus {
         }
         guard let template = resource.object["spec"]?["template"]?.objectValue else { return nil }
         guard let new = c.replicaSets(ownedBy: resource.uid).first(where: { c.templatesEqual($0.template, template) }) else { return nil }
+        // Its kubelet refuses every pod of the template (KubeletAdmission): each is rejected and
+        // another made in its place, for good.
+        if let rejected = c.rejectedPods[new.uid] {
+            return "deployment \"\(resource.name)\" failed: its new pods are rejected by their node's kubelet (\(rejected.reason)): pod \(rejected.pod): \(rejected.message)"
+        }
         // Its active pods counted as they change (PodCounts), and visited only until one is
         // not stuck — mostly the first: every Deployment that moved is asked at every instant
         // it waits, and visiting all its pods each time was a trip to memory per pod.

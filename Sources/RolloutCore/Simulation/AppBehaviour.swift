@@ -20,6 +20,8 @@ public struct AppBehaviour: Equatable, Sendable {
     public var readinessGates: [String]
     /// `spec.imagePullSecrets`' names, those without one left out (getPullSecretsForPod).
     public var imagePullSecrets: [String]
+    /// Why the kubelet's sysctl allowlist refuses the pod (KubeletAdmission), nil when it does not.
+    public var sysctlRefusal: String?
 
     public init(template: Value?) {
         var reader = FieldReader()
@@ -50,6 +52,7 @@ public struct AppBehaviour: Equatable, Sendable {
         subdomain = template?["spec"]?["subdomain"]?.stringValue
         readinessGates = (template?["spec"]?["readinessGates"]?.arrayValue ?? []).compactMap { $0["conditionType"]?.stringValue }
         imagePullSecrets = (template?["spec"]?["imagePullSecrets"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty }
+        sysctlRefusal = KubeletAdmission.sysctlRefusal(spec.spec.sysctls)
     }
 
     /// The app containers.

@@ -230,6 +230,9 @@ public final class Cluster {
     var schedulingEventCounts: [SchedulingQueueEntry.Event: Int] = [:]
     /// Nodes pods are bound to that do not exist, and when the pod GC first saw each missing.
     var missingNodes: [String: Timestamp?] = [:]
+    /// The last pod of each ReplicaSet (by uid) its node's kubelet rejected this run
+    /// (KubeletAdmission): its name, the reason and the message.
+    var rejectedPods: [String: (pod: String, reason: String, message: String)] = [:]
     /// Nodes whose kubelet is down now, and the node lifecycle controller's timers set.
     var downNodes: Set<String> = []
     var lifecycleWakeups: Set<Int> = []
@@ -1306,7 +1309,7 @@ public final class Cluster {
             var live: [SimPod] = [], gone: [SimPod] = []
             live.reserveCapacity(dirtyPods.count)
             for pod in dirtyPods {
-                if pod.gone { gone.append(pod) } else { live.append(pod) }
+                if pod.goesAtSave { gone.append(pod) } else { live.append(pod) }
             }
             changedPods = StringOrder.sortedIndices(count: live.count) { live[$0].uid }.map { live[$0] } + gone
         } else {
@@ -1321,8 +1324,8 @@ public final class Cluster {
         var version = store.nextResourceVersion
         for (pod, memory) in zip(changedPods, memories) {
             if memory != nil { version += 1 }
-            podVersions.append(pod.gone ? 0 : version)
-            if !pod.gone { version += 1 }
+            podVersions.append(pod.goesAtSave ? 0 : version)
+            if !pod.goesAtSave { version += 1 }
         }
         // A pod that runs its ReplicaSet's template unchanged, with nothing for the kubelet to
         // remember, is stored compact (CompactPod): its template once in its table.
@@ -1332,6 +1335,8 @@ public final class Cluster {
             // (A template admission changed the behaviour of — LimitRanger's defaults — is not
             // one a compact line can stand on: its blob's behaviour is the ReplicaSet's.)
             guard replicaSets[pod.ownerUID] != nil, let shared = podTemplates[pod.ownerUID], shared.behaviour == nil, pod.template == shared.template else { continue }
+            // (Its kubelet refuses it: the status it has is not one a compact line writes.)
+            if pod.behaviour.sysctlRefusal != nil { continue }
             if let blob = blobs[pod.ownerUID] {
                 compactTemplates[i] = blob
             } else {
@@ -1343,7 +1348,7 @@ public final class Cluster {
         let encodingInputs = ReadOnly((pods: changedPods, versions: podVersions, now: now, templates: compactTemplates))
         var encodings = Parallel.map(changedPods.count, grain: 64) { i -> Result<StateStore.Prepared?, StoreError> in
             let pod = encodingInputs.value.pods[i]
-            if pod.gone { return .success(nil) }
+            if pod.goesAtSave { return .success(nil) }
             let version = encodingInputs.value.versions[i]
             do throws(StoreError) {
                 guard let blob = encodingInputs.value.templates[i] else {
@@ -1381,7 +1386,7 @@ public final class Cluster {
         let goneInputs = ReadOnly((pods: changedPods, replaced: replaced))
         try store.delete(type: Self.podType.storageKey, Parallel.map(changedPods.count, grain: 1024) { i -> Table.Key? in
             let pod = goneInputs.value.pods[i]
-            guard pod.gone, goneInputs.value.replaced.isEmpty || !goneInputs.value.replaced.contains(pod.uid) else { return nil }
+            guard pod.goesAtSave, goneInputs.value.replaced.isEmpty || !goneInputs.value.replaced.contains(pod.uid) else { return nil }
             return Table.Key(namespace: pod.namespace, name: pod.name)
         }.compactMap { $0 })
         // (A pod is read only when it may have been replaced or may have a memory stored: of a
@@ -1471,7 +1476,7 @@ public final class Cluster {
                 return (k * run..<min(buffer.count, (k + 1) * run)).map { i -> Bool in
                     guard buffer[i].involvedKind == "Pod" else { return false }
                     if let last, last.uid == buffer[i].involvedUID { return last.gone }
-                    let gone = inputs.value.pods[buffer[i].involvedUID]?.gone == true
+                    let gone = inputs.value.pods[buffer[i].involvedUID]?.goesAtSave == true
                     last = (buffer[i].involvedUID, gone)
                     return gone
                 }
@@ -1519,7 +1524,7 @@ public final class Cluster {
         // back (`StoredEvents`) about a pod that went. A served store's watches see them go in
         // the order the events would stand in had every stored one been read (see above).
         let goneRun = events.indices.filter { goes[$0] && (!events[$0].dirty || events[$0].stored) }
-        let goneStored = storedEvents.live { $0.pod?.gone == true }
+        let goneStored = storedEvents.live { $0.pod?.goesAtSave == true }
         if store.journal != nil {
             var goneEvents: [(key: ObjectKey, loaded: (Int, String, String)?)] = []
             for i in goneRun {
@@ -1640,10 +1645,13 @@ public final class Cluster {
         var owners: Set<String> = []
         for pod in pods.values.filter(\.gone) {
             pods[pod.uid] = nil
+            // A rejected pod is stored now: finished, as if loaded so.
+            if pod.rejection != nil { finishedPods[pod.namespace, default: 0] += 1 }
             if pod.handle >= 0 && pod.handle < podsByHandle.count { podsByHandle[pod.handle] = nil }
             owners.insert(pod.ownerUID)
-            // Not when a StatefulSet's new pod holds the name again.
-            if !(podsByOwner[pod.ownerUID] ?? []).contains(where: { !$0.gone && $0.name == pod.name && $0.namespace == pod.namespace }) {
+            // Not when a StatefulSet's new pod holds the name again, nor a rejected pod's, which
+            // stays stored under it.
+            if pod.rejection == nil, !(podsByOwner[pod.ownerUID] ?? []).contains(where: { !$0.gone && $0.name == pod.name && $0.namespace == pod.namespace }) {
                 podNames.remove(PodName(pod))
             }
         }

@@ -154,6 +154,19 @@ extension SimPod {
             if !on, let message { o["message"] = .string(message) }
             return .object(o)
         }
+        if let rejection {
+            // `rejectPod`'s status as the status manager writes it (KubeletAdmission): the
+            // fields in PodStatus' order.
+            return Object([
+                "phase": .string("Failed"), "message": .string("Pod was rejected: " + rejection.message), "reason": .string(rejection.reason),
+                "startTime": .string(rejection.at.description), "qosClass": .string(behaviour.qosClass),
+            ])
+        }
+        if scheduledAt != nil, admittedAt == nil, deletion == nil, KubeletAdmission.refusal(self) != nil {
+            // Bound, and its kubelet about to reject it: the API holds what the binding wrote
+            // (the kubelet reports nothing before it).
+            return Object(["phase": .string("Pending"), "conditions": .array([condition("PodScheduled", true, scheduledAt)]), "qosClass": .string(behaviour.qosClass)])
+        }
         var status = Object(["phase": .string(phase)])
         // Set by the eviction API or the taint manager, kept by the kubelet.
         let disruptionCondition: [Value] = disruption.map { d in

@@ -264,6 +264,12 @@ public final class SimPod {
     var keptMetadata: Object?
     /// The DisruptionTarget condition (eviction API, taint manager): reason, message, when.
     public var disruption: (reason: String, message: String, at: Timestamp)?
+    /// Rejected by its node's kubelet (KubeletAdmission): the reason, the message and when. The
+    /// pod is then `gone` from every controller's count but stored, Failed, as it is.
+    public var rejection: (reason: String, message: String, at: Timestamp)?
+    /// Gone, and so removed from the store at the save, with its events: not a rejected pod,
+    /// which stays.
+    var goesAtSave: Bool { gone && rejection == nil }
 
     public init(name: String, namespace: String, uid: String, ownerUID: String, ownerName: String, labels: [String: String],
          template: Object, created: Timestamp, behaviour: AppBehaviour) {
@@ -339,6 +345,7 @@ public final class SimPod {
     /// regular init container is pending or an app container waits without having run;
     /// Running from then on.
     public var phase: String {
+        if rejection != nil { return "Failed" }
         // (By index, both lists in step: no container or behaviour copied — the ReplicaSet
         // controller asks for every pod it ranks.)
         let behaviours = behaviour.containers

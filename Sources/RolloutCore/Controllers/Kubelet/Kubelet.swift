@@ -11,7 +11,11 @@ enum Kubelet {
     /// When this pod next changes by itself, nil when it waits for nothing.
     static func nextTransition(_ pod: SimPod, now: Timestamp) -> Timestamp? {
         guard let scheduled = pod.scheduledAt, !pod.gone else { return nil }
-        if pod.admittedAt == nil && pod.deletion == nil { return pod.mountRetry?.at ?? scheduled }
+        if pod.admittedAt == nil && pod.deletion == nil {
+            // A pod its kubelet refuses waits only for its rejection (KubeletAdmission).
+            if KubeletAdmission.refusal(pod) != nil { return max(scheduled, KubeletAdmission.due(pod)) }
+            return pod.mountRetry?.at ?? scheduled
+        }
         // (The earliest kept as it is found, the containers read by index: no list made, no
         // behaviour copied — every pod asks after every sync.)
         var earliest: Timestamp?
@@ -98,6 +102,11 @@ enum Kubelet {
             return
         }
         if pod.admittedAt == nil {
+            // HandlePodAdditions: admission comes before the pod worker mounts anything.
+            if let refused = KubeletAdmission.refusal(pod) {
+                if c.now >= KubeletAdmission.due(pod) { KubeletAdmission.reject(pod, reason: refused.reason, message: refused.message, in: c) }
+                return
+            }
             guard VolumeMounts.mount(pod, in: c) else { return }
             ImagePullSecrets.check(pod, in: c)
         }

@@ -409,7 +409,8 @@ enum Scheduler {
         let name = state.node.name, internalIP = state.node.internalIP
         // A pod on the node's network has the node's address (`hostNetwork`: the kubelet
         // reports the host IPs as the pod IPs); the others take the next of the node's range.
-        let ip = pod.template["spec"]?["hostNetwork"]?.boolValue == true ? internalIP : c.nextPodIP(node: name, index: index)
+        // (None for a pod its kubelet will reject: it never gets a sandbox, KubeletAdmission.)
+        let ip = KubeletAdmission.refusal(pod) != nil ? nil : pod.template["spec"]?["hostNetwork"]?.boolValue == true ? internalIP : c.nextPodIP(node: name, index: index)
         c.updatePod(pod) { p in
             p.nodeName = name
             p.hostIP = internalIP
@@ -424,7 +425,13 @@ enum Scheduler {
         c.schedulingEvent(.podChanged)
         // VolumeBinding's PreBind: its Pending claims bound on this node.
         if pod.mountsClaims { PersistentVolumeController.bindClaims(of: pod, in: c) }
-        // The Scheduled event is derived from the pod's PodScheduled condition (EventLog).
+        // The Scheduled event is derived from the pod's PodScheduled condition (EventLog) — but
+        // a pod its kubelet will reject loses that condition (KubeletAdmission): its event is
+        // recorded.
+        if KubeletAdmission.refusal(pod) != nil {
+            c.record(reason: "Scheduled", message: "Successfully assigned \(pod.namespace)/\(pod.name) to \(name)", kind: "Pod", name: pod.name,
+                     namespace: pod.namespace, uid: pod.uid, component: "default-scheduler")
+        }
         Kubelet.scheduleNext(pod, in: c)
     }
 

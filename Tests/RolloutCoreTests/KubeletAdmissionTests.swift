@@ -1,0 +1,134 @@
+import Foundation
+import XCTest
+@testable import RolloutCore
+
+/// The kubelet's admission of a pod (`kubelet.go` HandlePodAdditions → canAdmitPod →
+/// `rejectPod`), for the sysctl allowlist (`pkg/kubelet/sysctl/allowlist.go` Admit,
+/// validateSysctl; `safe_sysctls.go`): KubeletAdmission.
+final class KubeletAdmissionTests: XCTestCase {
+    /// validateSysctl's wording, the name as convertSysctlVariableToDotsSeparator reads it, the
+    /// first refused name in order.
+    func testSysctlRefusals() {
+        let cases: [(names: [String?], expected: String?)] = [
+            ([], nil),
+            (["net.ipv4.ip_local_port_range", "kernel.shm_rmid_forced", "net.ipv4.tcp_wmem"], nil),
+            // A name whose first separator is a slash: slashes and dots swapped.
+            (["kernel/shm_rmid_forced", "net/ipv4/tcp_syncookies"], nil),
+            (["net.core.somaxconn"], #"forbidden sysctl: "net.core.somaxconn" not allowlisted"#),
+            (["net/core/somaxconn"], #"forbidden sysctl: "net.core.somaxconn" not allowlisted"#),
+            // A dot first: read as written (the slash stays).
+            (["net.ipv4.conf/eth0.forwarding"], #"forbidden sysctl: "net.ipv4.conf/eth0.forwarding" not allowlisted"#),
+            (["net.ipv4.tcp_rmem", "vm.max_map_count", "kernel.msgmax"], #"forbidden sysctl: "vm.max_map_count" not allowlisted"#),
+            ([nil, "kernel.msgmax"], #"forbidden sysctl: "kernel.msgmax" not allowlisted"#),
+        ]
+        for (names, expected) in cases {
+            XCTAssertEqual(KubeletAdmission.sysctlRefusal(names), expected, "\(names)")
+        }
+        XCTAssertEqual(KubeletAdmission.dotsSeparated("net/ipv4/conf/eth0.100/forwarding"), "net.ipv4.conf.eth0/100.forwarding")
+        XCTAssertEqual(KubeletAdmission.dotsSeparated("plain"), "plain")
+    }
+}
+
+/// A Deployment whose pods set a sysctl the kubelet refuses, through the built binary.
+final class KubeletAdmissionCommandTests: XCTestCase {
+    var state = ""
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        state = try temporaryDirectory(self, "rollout-admission").appendingPathComponent("state").path
+    }
+
+    func rollout(_ arguments: String...) throws -> RolloutRun { try RolloutRun.run(arguments + ["--state", state]) }
+
+    static let redis = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: redis}
+    spec:
+      replicas: 2
+      progressDeadlineSeconds: 20
+      selector: {matchLabels: {app: redis}}
+      template:
+        metadata: {labels: {app: redis}}
+        spec:
+          securityContext:
+            sysctls: [{name: net.core.somaxconn, value: "1024"}]
+          containers: [{name: redis, image: "redis:7"}]
+    """
+
+    func manifest() throws -> String {
+        let url = try temporaryDirectory(self, "rollout-manifests").appendingPathComponent("redis.yaml")
+        try Self.redis.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// Each pod is bound, then rejected (KubeletAdmission.rejectionDelay, 1 s, after its
+    /// creation): the Warning event, status Failed with `Pod was rejected: …`, no conditions,
+    /// no address. `apply --wait` fails at the first rejection instead of waiting out the
+    /// deadline; the ReplicaSet has made the next two.
+    func testRejectedPodsAndTheFailFast() throws {
+        XCTAssertEqual(try rollout("cluster", "init").status, 0)
+        let run = try rollout("apply", "-f", try manifest(), "--wait")
+        XCTAssertEqual(run.status, 1, run.stderr)
+        let pods = try rollout("get", "pods", "-o", "json").stdout
+        let items = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(pods.utf8)) as? [String: Any])?["items"] as? [[String: Any]])
+        let rejected = items.filter { ($0["status"] as? [String: Any])?["phase"] as? String == "Failed" }
+        let pending = items.filter { ($0["status"] as? [String: Any])?["phase"] as? String == "Pending" }
+        XCTAssertEqual(rejected.count, 2, pods)
+        XCTAssertEqual(pending.count, 2, pods)
+        let first = try XCTUnwrap(rejected.first)
+        let name = try XCTUnwrap((first["metadata"] as? [String: Any])?["name"] as? String)
+        XCTAssertEqual(run.stderr, "error: deployment \"redis\" failed: its new pods are rejected by their node's kubelet (SysctlForbidden): pod \(try XCTUnwrap((rejected.last?["metadata"] as? [String: Any])?["name"] as? String)): forbidden sysctl: \"net.core.somaxconn\" not allowlisted\n")
+        // rejectPod's status as the status manager writes it: no conditions, no IPs.
+        XCTAssertEqual(first["status"] as? NSDictionary, [
+            "phase": "Failed", "reason": "SysctlForbidden", "message": "Pod was rejected: forbidden sysctl: \"net.core.somaxconn\" not allowlisted",
+            "startTime": "2025-01-01T00:00:01Z", "qosClass": "BestEffort",
+        ] as NSDictionary)
+        XCTAssertEqual((first["spec"] as? [String: Any])?["nodeName"] as? String, "node-1")
+        // The next two: bound at 1 s, nothing reported by their kubelet yet (no address either).
+        for pod in pending {
+            XCTAssertEqual(pod["status"] as? NSDictionary, [
+                "phase": "Pending", "qosClass": "BestEffort",
+                "conditions": [["type": "PodScheduled", "status": "True", "lastTransitionTime": "2025-01-01T00:00:01Z"]],
+            ] as NSDictionary)
+        }
+        let listed = try rollout("get", "pod", name).stdout
+        let column = { (text: String) in text.padding(toLength: name.count + 3, withPad: " ", startingAt: 0) }
+        XCTAssertEqual(listed, column("NAME") + "READY   STATUS            RESTARTS   AGE\n" + column(name) + "0/1     SysctlForbidden   0          1s\n")
+        let described = try rollout("describe", "pod", name).stdout
+        for line in ["Node:             node-1/\n", "Status:           Failed\n", "Reason:           SysctlForbidden\n",
+                     "Message:          Pod was rejected: forbidden sysctl: \"net.core.somaxconn\" not allowlisted\n", "IP:               \n", "IPs:              <none>\n",
+                     "  Normal   Scheduled        1s    default-scheduler  Successfully assigned default/\(name) to node-1\n",
+                     "  Warning  SysctlForbidden  0s    kubelet            forbidden sysctl: \"net.core.somaxconn\" not allowlisted\n"] {
+            XCTAssertTrue(described.contains(line), "\(line)\n\(described)")
+        }
+    }
+
+    /// Without the fail-fast: a pod rejected each second for each replica, the Failed ones kept
+    /// (stored, and loaded again as finished pods by the next command). Each replacement raises
+    /// the ReplicaSet's count again after the rejection lowered it (calculateStatus counts the
+    /// pods listed before manageReplicas), which the Deployment controller takes for progress
+    /// (DeploymentProgressing: updatedReplicas rose), so the 20 s deadline never passes, as
+    /// in a cluster (kubernetes/kubernetes#72593).
+    func testTheLoopGoesOnAndKeepsProgressing() throws {
+        XCTAssertEqual(try rollout("cluster", "init").status, 0)
+        let run = try rollout("apply", "-f", try manifest(), "--wait", "--no-fail-fast", "--timeout", "30s")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.hasPrefix("error: timed out waiting for"), run.stderr)
+        func statuses() throws -> [String: Int] {
+            var counted: [String: Int] = [:]
+            for line in try rollout("get", "pods", "--no-headers").stdout.split(separator: "\n") {
+                counted[String(line.split(separator: " ", omittingEmptySubsequences: true)[2]), default: 0] += 1
+            }
+            return counted
+        }
+        // Rejections at 1, 2, …, 30 s, two each.
+        XCTAssertEqual(try statuses(), ["SysctlForbidden": 60, "Pending": 2])
+        let conditions = try rollout("get", "deployment", "redis", "-o", "jsonpath={range .status.conditions[*]}{.type}={.status}/{.reason} {end}").stdout
+        XCTAssertEqual(conditions, "Available=False/MinimumReplicasUnavailable Progressing=True/ReplicaSetUpdated ")
+        XCTAssertEqual(try rollout("get", "rs", "-o", "jsonpath={.items[0].status.replicas}").stdout, "2")
+        // The next command loads the Failed pods as finished: counted by no controller, kept.
+        XCTAssertEqual(try rollout("apply", "-f", try manifest(), "--wait", "--no-fail-fast", "--timeout", "5s").status, 1)
+        XCTAssertEqual(try statuses(), ["SysctlForbidden": 70, "Pending": 2])
+    }
+}
