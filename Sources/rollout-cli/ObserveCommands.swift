@@ -104,35 +104,132 @@ enum ObserveCommands {
     }
 
     static func wait(_ args: [String], io: inout CommandIO) throws -> Int32 {
-        let text = RolloutCommands.help("rollout wait --for=condition=COND[=STATUS] deployment/NAME [--timeout=30s] [options]",
-                                        "Run virtual time until a Deployment has a condition (default status True), as `kubectl wait` does.",
-                                        "  rollout wait --for=condition=Available deployment/web-api\n  rollout wait --for=condition=Progressing=False deployment/web-api --timeout=15m",
-                                        options: "      --for=condition=NAME[=STATUS]\n      --timeout=30s    Virtual time to wait at most (kubectl's default, 30s)\n      --speed=X        Run the clock at X times wall-clock speed")
-        let parsed = try Arguments(args, specs: Global.specs + Global.waitSpecs + [.init(names: ["--for"], takesValue: true)])
+        let text = RolloutCommands.help("rollout wait (TYPE/NAME... | TYPE NAME... | TYPE -l SELECTOR | TYPE --all) --for=CONDITION [--timeout=30s] [options]",
+                                        "Run virtual time until objects meet a condition, as `kubectl wait` does: a status condition (default status True), their deletion, or a JSONPath value. One line per object met, in order.",
+                                        """
+                                          rollout wait --for=condition=Available deployment/web-api
+                                          rollout wait --for=condition=Ready pod -l app=web --timeout=2m
+                                          rollout wait --for=delete pod/web-api-7d9c-x2x4q
+                                          rollout wait --for=jsonpath='{.status.phase}'=Running pod/web-api-7d9c-x2x4q
+                                          rollout wait --for=condition=Progressing=False deployment/web-api --timeout=15m
+                                        """,
+                                        options: """
+                                              --for=CONDITION  delete, condition=NAME[=VALUE] (VALUE true by default; compared ignoring case; a condition
+                                                               older than the object's generation does not count) or jsonpath=EXPRESSION[=VALUE]
+                                                               (without a value: any value)
+                                          -l, --selector=      The objects of TYPE with these labels
+                                              --all            Every object of TYPE in the namespace
+                                          -A, --all-namespaces With -l or --all: in every namespace
+                                              --timeout=30s    Virtual time to wait at most, for all of them (0: look once; negative: a week)
+                                              --speed=X        Run the clock at X times wall-clock speed
+                                        """)
+        let parsed = try Arguments(args, specs: Global.specs + Global.waitSpecs + [
+            .init(names: ["--for"], takesValue: true), .init(names: ["-l", "--selector"], takesValue: true),
+            .init(names: ["--all"], takesValue: false), .init(names: ["-A", "--all-namespaces"], takesValue: false),
+        ])
         if parsed.flag("--help") { io.out(text + "\n"); return 0 }
-        guard let condition = parsed.last("--for"), condition.hasPrefix("condition=") else {
-            throw UsageError(message: "--for must be condition=NAME[=STATUS]")
-        }
-        let parts = condition.dropFirst("condition=".count).split(separator: "=", maxSplits: 1).map(String.init)
-        guard let conditionType = parts.first, !conditionType.isEmpty else { throw UsageError(message: "--for must be condition=NAME[=STATUS]") }
-        let wanted = parts.count > 1 ? parts[1] : "True"
-        let key = try Global.deploymentKey(parsed.positional, namespace: Global.namespace(parsed), verb: "wait")
+        // (kubectl exits 1 for a condition it cannot read; bad input exits 2 here.)
+        let condition: WaitCondition
+        do { condition = try WaitCondition.parse(parsed.last("--for") ?? "") } catch { throw UsageError(message: error.message) }
+        let timeout = try waitTimeout(parsed.last("--timeout"))
+        let selector = try Global.selector(parsed)
+        let all = parsed.flag("--all"), allNamespaces = parsed.flag("--all-namespaces")
+        let namespace = Global.namespace(parsed)
         let store = try Global.openStore(parsed, writable: true)
         defer { store.close() }
+        let query = try ResourceQuery.parse(parsed.positional, storedTypes: store.storedTypes)
         let cluster = try Cluster(store: store)
         KeptUntilExit.keep(cluster)
-        guard cluster.deployments[key] != nil else { throw StoreError.notFound(ResourceType.forObject(apiVersion: "apps/v1", kind: "Deployment"), key.name) }
+        // The controllers act on what was applied before anything is looked for (as a
+        // cluster's do, in the moment before kubectl lists): a ReplicaSet's pods exist.
+        EventLoop.settle(cluster)
+        // The objects, in the order kubectl visits them: names as given, lists in the API
+        // server's order (namespace, name). A name not found is an error, except for delete.
+        struct Target { var type: ResourceType; var namespace: String; var name: String; var uid: String }
+        func current(_ type: ResourceType, _ namespace: String, _ name: String, uid: String? = nil) throws -> Resource? {
+            if Cluster.holdsLive(type) { return cluster.liveObject(type, namespace: namespace, name: name, uid: uid) }
+            return try store.get(ObjectKey(type: type.storageKey, namespace: type.namespaced ? namespace : "", name: name))
+        }
+        var targets: [Target] = []
+        for request in query.requests {
+            let type = request.type
+            if request.names.isEmpty {
+                guard selector != nil || all else { throw CommandFailure(message: "resource(s) were provided, but no name was specified") }
+                let scope: String? = allNamespaces || !type.namespaced ? nil : namespace
+                let objects = try cluster.liveObjects(type) ?? store.list(type, namespace: scope)
+                let chosen = objects.filter { (scope == nil || ($0.namespace ?? "default") == scope) && (selector?.matches($0.labels) ?? true) }
+                    .sorted { ($0.namespace ?? "", $0.name) < ($1.namespace ?? "", $1.name) }
+                targets += chosen.map { Target(type: type, namespace: $0.namespace ?? "", name: $0.name, uid: $0.uid) }
+            } else {
+                for name in request.names {
+                    if let object = try current(type, namespace, name) {
+                        targets.append(Target(type: type, namespace: object.namespace ?? "", name: name, uid: object.uid))
+                    } else if case .delete = condition {
+                        continue
+                    } else {
+                        throw StoreError.notFound(type, name)
+                    }
+                }
+            }
+        }
+        if targets.isEmpty {
+            if case .delete = condition { return 0 }
+            throw CommandFailure(message: "no matching resources found")
+        }
         var pacer = try Global.pacer(parsed)
-        let timeout = try Global.timeout(parsed) ?? Duration(seconds: 30)
-        let outcome = EventLoop.run(cluster, timeout: timeout, until: { c in
-            let conditions = c.deployments[key]?.value.at("status", "conditions")?.arrayValue ?? []
-            return conditions.contains { $0["type"]?.stringValue?.lowercased() == conditionType.lowercased() && $0["status"]?.stringValue?.lowercased() == wanted.lowercased() }
-        }, observe: { pacer.pace(to: $0.now) })
+        let deadline = timeout.map { cluster.now.adding($0) }
+        var failure: Error?
+        for target in targets {
+            var problem: WaitCondition.Problem?
+            func met(_ c: Cluster) -> Bool {
+                do {
+                    let object = try current(target.type, target.namespace, target.name, uid: target.uid)
+                    if object == nil, case .delete = condition { return true }
+                    guard let object else {
+                        // Gone while waited on (the watch's precondition): not found.
+                        failure = StoreError.notFound(target.type, target.name)
+                        return true
+                    }
+                    return try condition.isMet(by: object, startUID: target.uid)
+                } catch let error as WaitCondition.Problem {
+                    problem = error
+                    return true
+                } catch {
+                    failure = error
+                    return true
+                }
+            }
+            let location = "\(target.type.plural)/\(target.name)"
+            if let deadline {
+                let left = Duration(milliseconds: max(0, deadline.milliseconds - cluster.now.milliseconds))
+                let outcome = left.milliseconds == 0 ? (met(cluster) ? .conditionMet : .timedOut)
+                    : EventLoop.run(cluster, timeout: left, until: met, observe: { pacer.pace(to: $0.now) })
+                if let problem { failure = CommandFailure(message: problem.message) }
+                if failure == nil && outcome != .conditionMet { failure = CommandFailure(message: "timed out waiting for the condition on \(location)") }
+            } else if !met(cluster) {
+                // --timeout=0: one look.
+                failure = CommandFailure(message: "condition not met for \(location)")
+            } else if let problem {
+                failure = CommandFailure(message: problem.message)
+            }
+            if failure != nil { break }
+            io.out("\(target.type.qualifiedSingular)/\(target.name) condition met\n")
+        }
         try cluster.save()
         try store.commit()
-        guard outcome == .conditionMet else { throw CommandFailure(message: "timed out waiting for the condition on deployments/\(key.name)") }
-        io.out("deployment.apps/\(key.name) condition met\n")
+        if let failure { throw failure }
         return 0
+    }
+
+    /// kubectl wait's `--timeout`: 30 s by default, 0 to look once (nil here), negative for
+    /// a week.
+    static func waitTimeout(_ text: String?) throws -> Duration? {
+        guard let text else { return Duration(seconds: 30) }
+        if text.hasPrefix("-"), Duration(parsing: String(text.dropFirst())) != nil { return Duration(seconds: 168 * 3600) }
+        guard let duration = Duration(parsing: text), duration.milliseconds >= 0 else {
+            throw UsageError(message: "invalid argument \"\(text)\" for \"--timeout\" flag: expected a duration such as 30s or 5m")
+        }
+        return duration.milliseconds == 0 ? nil : duration
     }
 }
 

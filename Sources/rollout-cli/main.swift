@@ -9,7 +9,7 @@ let commands: [(name: String, summary: String, run: ([String], inout CommandIO) 
     ("delete", "Delete objects by file, name or label selector", DeleteCommand.run),
     ("diff", "Diff live objects against what apply would make them", DiffCommand.run),
     ("status", "Watch a rollout (Deployment, StatefulSet, DaemonSet) until it finishes", StatusCommand.run),
-    ("wait", "Wait for a Deployment condition in virtual time", ObserveCommands.wait),
+    ("wait", "Wait for objects to meet a condition in virtual time", ObserveCommands.wait),
     ("events", "List events with virtual timestamps", ObserveCommands.events),
     ("timeline", "Show a workload's last rollout over time", ObserveCommands.timeline),
     ("history", "List a workload's revisions (rollout history)", RolloutCommands.history),

@@ -2,7 +2,7 @@
 /// time runs (kubectl prints a row per watch event; here a change of any column but AGE is the
 /// event). Rows keep the columns' widths from the header on, as kubectl's tab writer does with
 /// `RememberWidths`. Types the controllers change are watched from the cluster (pods,
-/// ReplicaSets, Deployments, nodes, Services, Endpoints, EndpointSlices, PodDisruptionBudgets);
+/// ReplicaSets, Deployments, StatefulSets, DaemonSets, nodes, Services, Endpoints, EndpointSlices, PodDisruptionBudgets);
 /// any other type shows its table once.
 public final class TableWatch {
     let type: ResourceType
@@ -25,19 +25,11 @@ public final class TableWatch {
     /// Whether the controllers change objects of this type (else the first table is all).
     public var changes: Bool { objects(nil) != nil }
 
-    /// The objects of the type as the cluster has them now, nil for a type it does not hold.
+    /// The objects of the type as the cluster has them now (`Cluster.liveObjects`), nil for a
+    /// type it does not hold.
     func objects(_ c: Cluster?) -> [Resource]? {
-        switch (type.group, type.kind) {
-        case ("", "Pod"): return c.map { c in c.pods.values.filter { !$0.gone }.map { $0.encoded(now: c.now) } } ?? []
-        case ("apps", "ReplicaSet"): return c.map { $0.replicaSets.values.filter { !$0.deleted }.map { $0.encoded() } } ?? []
-        case ("apps", "Deployment"): return c.map { Array($0.deployments.values) } ?? []
-        case ("", "Node"): return c.map { $0.nodes.map { $0.encoded() } } ?? []
-        case ("", "Service"): return c.map { Array($0.services.values) } ?? []
-        case ("", "Endpoints"): return c.map { Array($0.endpoints.values) } ?? []
-        case ("discovery.k8s.io", "EndpointSlice"): return c.map { $0.endpointSlices.values.flatMap { $0 } } ?? []
-        case ("policy", "PodDisruptionBudget"): return c.map { Array($0.disruptionBudgets.values) } ?? []
-        default: return nil
-        }
+        guard Cluster.holdsLive(type) else { return nil }
+        return c.map { $0.liveObjects(type) ?? [] } ?? []
     }
 
     func selected(_ c: Cluster, matching selector: LabelSelector?) -> [Resource] {

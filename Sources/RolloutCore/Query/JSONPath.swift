@@ -39,6 +39,14 @@ public struct JSONPath: Sendable {
         nodes = try parser.parseTemplate()
     }
 
+    /// The values of a template that is one expression (`{.status.phase}`) found in `root`,
+    /// as client-go's FindResults lists them with missing keys allowed (none for a missing
+    /// key, and for any other template).
+    func values(_ root: Value) -> [Value] {
+        guard nodes.count == 1, case .path(let segments) = nodes[0] else { return [] }
+        return Self.evaluate(segments, current: root, root: root)
+    }
+
     /// The template applied to `root`.
     public func execute(_ root: Value) -> String {
         var out = ""
