@@ -29,6 +29,45 @@ final class KubeletAdmissionTests: XCTestCase {
     }
 }
 
+/// The pod GC's threshold of terminated pods (`pkg/controller/podgc/gc_controller.go`
+/// gcTerminated, byEvictionAndCreationTimestamp; gcCheckPeriod 20 s), on the pods the kubelet
+/// rejects, the threshold lowered from 12,500 to 5.
+final class TerminatedPodGCTests: XCTestCase {
+    static let redis = KubeletAdmissionCommandTests.redis
+
+    func failed(_ store: StateStore) throws -> [(name: String, created: String)] {
+        try store.list(Cluster.podType).filter { $0.value.at("status", "phase")?.stringValue == "Failed" }
+            .map { ($0.name, $0.creationTimestamp ?? "") }
+    }
+
+    func testTheOldestGoAtEachPass() throws {
+        var (store, c) = try bareCluster(self, nodes: 1, Self.redis)
+        c.terminatedPodThreshold = 5
+        EventLoop.advance(c, by: Duration(seconds: 45))
+        try c.save()
+        try store.commit()
+        // Two pods rejected each second from 1 s, each made a second before. At 20 s, 40 of them
+        // (made at 0–19 s): the 35 oldest go. At 40 s, those 5 and 40 more (made at 20–39 s):
+        // 40 go, the 5 newest stay — both made at 39 s and 38 s, and of the two made at 37 s
+        // the one whose name sorts last. Then 10 more, made at 40–44 s.
+        var kept = try failed(store)
+        XCTAssertEqual(kept.count, 15)
+        let created = Dictionary(grouping: kept, by: \.created).mapValues(\.count)
+        XCTAssertEqual(created, ["2025-01-01T00:00:37Z": 1, "2025-01-01T00:00:38Z": 2, "2025-01-01T00:00:39Z": 2, "2025-01-01T00:00:40Z": 2,
+                                 "2025-01-01T00:00:41Z": 2, "2025-01-01T00:00:42Z": 2, "2025-01-01T00:00:43Z": 2, "2025-01-01T00:00:44Z": 2])
+        // The next command: the 15 stored are finished pods, the oldest; at 60 s, 15 + 30 rejected since: 40 go.
+        c = try Cluster(store: store)
+        c.terminatedPodThreshold = 5
+        EventLoop.advance(c, by: Duration(seconds: 20))
+        try c.save()
+        try store.commit()
+        kept = try failed(store)
+        XCTAssertEqual(kept.count, 15)
+        XCTAssertEqual(kept.map(\.created).min(), "2025-01-01T00:00:57Z")
+        XCTAssertEqual(try store.list(Cluster.podType).count, 17, "and the two waiting for their rejection")
+    }
+}
+
 /// A Deployment whose pods set a sysctl the kubelet refuses, through the built binary.
 final class KubeletAdmissionCommandTests: XCTestCase {
     var state = ""

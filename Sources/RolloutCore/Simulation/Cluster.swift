@@ -249,6 +249,14 @@ public final class Cluster {
     var podSecurity = PodSecurity()
     /// Finished (Succeeded, Failed) pods by namespace: not simulated, but in `count/pods`.
     var finishedPods: [String: Int] = [:]
+    /// The finished pods stored (as loaded, and the rejected ones a save stored), for the pod
+    /// GC's threshold (`PodGarbageCollector`); those it deleted, which the save removes; and
+    /// the pods rejected this run that are still in `pods`.
+    var terminatedPods: [TerminatedPod] = []
+    var terminatedPodsDeleted: [ObjectKey] = []
+    var rejectedInMemory = 0
+    /// kube-controller-manager's `--terminated-pod-gc-threshold` (12,500, k3s' too).
+    var terminatedPodThreshold = PodGarbageCollector.terminatedPodThreshold
     /// By namespace, the objects its quotas count that no controller makes (ConfigMaps,
     /// Services, `count/…` kinds), as loaded.
     var quotaCountedObjects: [String: [Resource]] = [:]
@@ -414,7 +422,11 @@ public final class Cluster {
             if !problems.isEmpty { return .damaged(p, problems) }
             // A finished pod (an imported Job's): the kubelet does not run it again and no
             // controller counts it (`FilterActivePods`); it stays as it is until deleted.
-            if SimPod.isTerminal(p) { return .finished(namespace: p.namespace ?? "default") }
+            if SimPod.isTerminal(p) {
+                return .finished(TerminatedPod(namespace: p.namespace ?? "default", name: p.name,
+                                               created: p.creationTimestamp.flatMap(Timestamp.init(parsing:)) ?? Timestamp(milliseconds: 0),
+                                               evicted: p.value.at("status", "reason")?.stringValue == "Evicted"))
+            }
             let owner = p.ownerReferences.first { $0.kind == "ReplicaSet" }
             // An orphan (its ReplicaSet deleted) behaves as its own annotations and spec say.
             let behaviour = owner.flatMap { inputs.value.replicaSets[$0.uid]?.behaviour } ?? AppBehaviour(template: .object(Object([
@@ -445,7 +457,10 @@ public final class Cluster {
             }
             for loaded in batch {
                 if case .pod(let pod) = loaded { self.adopt(pod) }
-                if case .finished(let namespace) = loaded { self.finishedPods[namespace, default: 0] += 1 }
+                if case .finished(let pod) = loaded {
+                    self.finishedPods[pod.namespace, default: 0] += 1
+                    self.terminatedPods.append(pod)
+                }
             }
         }
         for s in try list(Self.serviceType) { services[s.key] = s }
@@ -574,8 +589,9 @@ public final class Cluster {
     /// A pod as read from the store, on the core that read it.
     private enum LoadedPod {
         case pod(SimPod)
-        /// Succeeded or Failed: not loaded (but counted, by namespace, for `count/pods`).
-        case finished(namespace: String)
+        /// Succeeded or Failed: not loaded (but counted, by namespace, for `count/pods`, and
+        /// kept for the pod GC's threshold of terminated pods).
+        case finished(TerminatedPod)
         case damaged(Resource, [String])
     }
 
@@ -1389,6 +1405,11 @@ public final class Cluster {
             guard pod.goesAtSave, goneInputs.value.replaced.isEmpty || !goneInputs.value.replaced.contains(pod.uid) else { return nil }
             return Table.Key(namespace: pod.namespace, name: pod.name)
         }.compactMap { $0 })
+        // Finished pods the pod GC deleted (its threshold of terminated pods).
+        if !terminatedPodsDeleted.isEmpty {
+            try store.delete(type: Self.podType.storageKey, terminatedPodsDeleted.map { Table.Key(namespace: $0.namespace, name: $0.name) })
+            terminatedPodsDeleted = []
+        }
         // (A pod is read only when it may have been replaced or may have a memory stored: of a
         // 100,000-replica roll's 200,000 changed pods, none is, and each read was a cache miss.
         // The pods are stored together, `put(contentsOf:)`, those before a memory first.)
@@ -1646,7 +1667,11 @@ public final class Cluster {
         for pod in pods.values.filter(\.gone) {
             pods[pod.uid] = nil
             // A rejected pod is stored now: finished, as if loaded so.
-            if pod.rejection != nil { finishedPods[pod.namespace, default: 0] += 1 }
+            if pod.rejection != nil {
+                finishedPods[pod.namespace, default: 0] += 1
+                terminatedPods.append(TerminatedPod(namespace: pod.namespace, name: pod.name, created: pod.created, evicted: false))
+                rejectedInMemory -= 1
+            }
             if pod.handle >= 0 && pod.handle < podsByHandle.count { podsByHandle[pod.handle] = nil }
             owners.insert(pod.ownerUID)
             // Not when a StatefulSet's new pod holds the name again, nor a rejected pod's, which

@@ -8,8 +8,8 @@
 /// manager's updateStatusInternal sets one) and no conditions (mergePodStatus drops those the
 /// kubelet owns, PodScheduled among them, and the rejection sets none). None of its containers
 /// runs and it gets no address. Its ReplicaSet no longer counts it (`FilterActivePods`) and
-/// makes another, which is rejected in turn: the Failed pods stay (the pod GC's threshold of
-/// terminated pods, 12,500, is not modelled).
+/// makes another, which is rejected in turn: the Failed pods stay, until the pod GC's
+/// threshold of terminated pods (PodGarbageCollector) deletes the oldest.
 ///
 /// Pods of ReplicaSets and bare pods only: a StatefulSet or DaemonSet deletes its failed pods
 /// and makes them again (`isFailed` in `stateful_set_control.go`, the DaemonSet controller's
@@ -62,6 +62,7 @@ enum KubeletAdmission {
         pod.rejection = (reason, message, c.now)
         pod.ready = false
         pod.gone = true
+        c.rejectedInMemory += 1
         if !pod.ownerUID.isEmpty { c.rejectedPods[pod.ownerUID] = (pod.name, reason, message) }
     }
 }
