@@ -181,14 +181,16 @@ enum NodeScores {
                                          room: inout [Int], tiePlaces: inout [Int]) -> WithoutZones {
         let nodes = table.tainted.count, n = feasible.count
         var low = Int.max, high = Int.min
+        // (No node tainted at all, as mostly: each is not asked.)
+        let anyTainted = table.taintedCount > 0
         let untainted = feasible.withUnsafeBufferPointer { f in
             table.tainted.withUnsafeBufferPointer { tainted in
                 counts.withUnsafeBufferPointer { counts in
                     for i in f {
-                        guard i >= 0 && i < nodes, !tainted[i] else { return false }
+                        guard i >= 0 && i < nodes, !anyTainted || !tainted[i] else { return false }
                         let c = counts[i]
-                        if c < low { low = c }
-                        if c > high { high = c }
+                        low = min(low, c)
+                        high = max(high, c)
                     }
                     return true
                 }
@@ -205,9 +207,10 @@ enum NodeScores {
             room[c - low] = top == 0 ? maxNodeScore : maxNodeScore * (top + bottom - raw(c)) / top
         }
         resources.use(r)
-        resources.score(r, feasible, table: table)
         var best = Int.min, ties = 0
-        resources.withScores { scores in
+        // (The resource scores made where a node's is not kept, in this pass: `score`'s own
+        // pass over the nodes was a sixth of the instructions here.)
+        resources.withScoring(r, table: table) { scoreOf in
             feasible.withUnsafeBufferPointer { f in
                 counts.withUnsafeBufferPointer { counts in
                     room.withUnsafeBufferPointer { spread in
@@ -215,7 +218,7 @@ enum NodeScores {
                             for k in 0..<n {
                                 let i = f[k]
                                 // (Without overflow checks: as in `bestUntainted`.)
-                                let total = scores[i] &+ 3 * maxNodeScore &+ 2 &* spread[counts[i] &- low]
+                                let total = scoreOf(i) &+ 3 * maxNodeScore &+ 2 &* spread[counts[i] &- low]
                                 if total > best {
                                     best = total
                                     ties = 0
@@ -301,6 +304,25 @@ enum NodeScores {
                             precondition(scores[i] == resourceScore(r, i, table: table), "resource score of node \(i) is stale")
                             #endif
                         }
+                    }
+                }
+            }
+        }
+
+        /// `body` given node `i`'s score (`i` one of the nodes, checked by the caller): the one
+        /// kept, or one made and kept — `score` and `withScores` in one pass.
+        mutating func withScoring<T>(_ r: PodRequirements, table: NodeTable, _ body: ((Int) -> Int) -> T) -> T {
+            scores.withUnsafeMutableBufferPointer { scores in
+                known.withUnsafeMutableBufferPointer { known in
+                    body { i in
+                        if !known[i] {
+                            scores[i] = resourceScore(r, i, table: table)
+                            known[i] = true
+                        }
+                        #if DEBUG
+                        precondition(scores[i] == resourceScore(r, i, table: table), "resource score of node \(i) is stale")
+                        #endif
+                        return scores[i]
                     }
                 }
             }

@@ -91,8 +91,10 @@ struct NodeTable: Equatable {
     var cpuMillis: [Int] = []
     var memoryBytes: [Int] = []
     var zoneIndex: [Int] = []
-    /// Has taints of its own, of any effect (the TaintToleration score reads them).
-    var tainted: [Bool] = []
+    /// Has taints of its own, of any effect (the TaintToleration score reads them), and how
+    /// many have (none: a pass over the nodes need not ask each).
+    private(set) var tainted: [Bool] = []
+    private(set) var taintedCount = 0
     /// Each node as the filters of a pod that asks for cpu and memory only read it
     /// (`Room.fits`): the filter loop of such a pod reads one element a node.
     var room: [Room] = []
@@ -186,6 +188,7 @@ struct NodeTable: Equatable {
         memoryBytes.append(s.node.memoryBytes)
         zoneIndex.append(s.zoneIndex)
         tainted.append(s.hasTaints)
+        if s.hasTaints { taintedCount += 1 }
         room.append(Room(s))
     }
 
@@ -198,6 +201,7 @@ struct NodeTable: Equatable {
         cpuMillis[i] = s.node.cpuMillis
         memoryBytes[i] = s.node.memoryBytes
         zoneIndex[i] = s.zoneIndex
+        if tainted[i] != s.hasTaints { taintedCount += s.hasTaints ? 1 : -1 }
         tainted[i] = s.hasTaints
         room[i] = Room(s)
     }
