@@ -97,7 +97,12 @@ struct NodeTable: Equatable {
     private(set) var taintedCount = 0
     /// Each node as the filters of a pod that asks for cpu and memory only read it
     /// (`Room.fits`): the filter loop of such a pod reads one element a node.
-    var room: [Room] = []
+    private(set) var room: [Room] = []
+    /// Rooms closed (cordoned, tainted for the scheduler), and a bound below every room's pods,
+    /// cpu and memory, exact unless a room grew since it was made (`everyRoomFits`).
+    private(set) var closedCount = 0
+    private var leastRoom = Room(open: true, pods: Int.max, cpu: Int.max, memory: Int.max)
+    private var leastExact = true
 
     struct Room: Equatable {
         /// Neither cordoned nor tainted for the scheduler: a pod that names no node, selects
@@ -189,7 +194,10 @@ struct NodeTable: Equatable {
         zoneIndex.append(s.zoneIndex)
         tainted.append(s.hasTaints)
         if s.hasTaints { taintedCount += 1 }
-        room.append(Room(s))
+        let made = Room(s)
+        room.append(made)
+        if !made.open { closedCount += 1 }
+        leastRoom = Room(open: true, pods: min(leastRoom.pods, made.pods), cpu: min(leastRoom.cpu, made.cpu), memory: min(leastRoom.memory, made.memory))
     }
 
     /// Node `i`'s state changed (recounted, or a pod added).
@@ -203,7 +211,33 @@ struct NodeTable: Equatable {
         zoneIndex[i] = s.zoneIndex
         if tainted[i] != s.hasTaints { taintedCount += s.hasTaints ? 1 : -1 }
         tainted[i] = s.hasTaints
-        room[i] = Room(s)
+        let old = room[i], made = Room(s)
+        room[i] = made
+        if old.open != made.open { closedCount += made.open ? -1 : 1 }
+        // A room that grew may have been the least: the bound stays below, no longer exact.
+        if made.pods > old.pods || made.cpu > old.cpu || made.memory > old.memory { leastExact = false }
+        leastRoom = Room(open: true, pods: min(leastRoom.pods, made.pods), cpu: min(leastRoom.cpu, made.cpu), memory: min(leastRoom.memory, made.memory))
+    }
+
+    /// Whether every room fits the pod (`Room.Fit.fits` of each): none closed and its requests
+    /// within the least room's — a bound kept as rooms change (below every room's numbers;
+    /// made exact again, a pass over the rooms, only when it fails while not exact).
+    mutating func everyRoomFits(_ fit: Room.Fit) -> Bool {
+        func fitsLeast() -> Bool { closedCount == 0 && leastRoom.pods >= 1 && fit.cpu <= leastRoom.cpu && fit.memory <= leastRoom.memory }
+        if fitsLeast() { return true }
+        if leastExact || closedCount > 0 { return false }
+        var least = Room(open: true, pods: Int.max, cpu: Int.max, memory: Int.max)
+        for r in room { least = Room(open: true, pods: min(least.pods, r.pods), cpu: min(least.cpu, r.cpu), memory: min(least.memory, r.memory)) }
+        leastRoom = least
+        leastExact = true
+        return fitsLeast()
+    }
+
+    /// The tables hold the same numbers (the bound and counts kept beside them are not
+    /// compared: a kept table's bound may be below a fresh one's).
+    static func == (a: NodeTable, b: NodeTable) -> Bool {
+        a.cpu == b.cpu && a.memory == b.memory && a.nonZeroCPU == b.nonZeroCPU && a.nonZeroMemory == b.nonZeroMemory && a.cpuMillis == b.cpuMillis
+            && a.memoryBytes == b.memoryBytes && a.zoneIndex == b.zoneIndex && a.tainted == b.tainted && a.room == b.room
     }
 }
 

@@ -201,6 +201,9 @@ enum Scheduler {
             let start = c.nextStartNodeIndex % states.count
             var count = 0
             let roomy = plain && table.room.count == states.count
+            // Every room fits (NodeTable.everyRoomFits, mostly so): the nodes are the next
+            // `limit` from the start, none asked.
+            let everyRoomFits = roomy && nominatedFit == nil && only == nil && table.everyRoomFits(NodeTable.Room.Fit(r))
             if let nominatedFit {
                 found[0] = nominatedFit
                 count = 1
@@ -229,6 +232,16 @@ enum Scheduler {
                     // the counts were reloaded through their captures and the pod's class.)
                     let n = states.count
                     var i = start, scanned = 0, kept = 0
+                    if everyRoomFits {
+                        let take = min(limit, n)
+                        for _ in 0..<take {
+                            buffer[kept] = i
+                            kept += 1
+                            i += 1
+                            if i == n { i = 0 }
+                        }
+                        scanned = take
+                    }
                     if roomy {
                         let fit = NodeTable.Room.Fit(r)
                         while scanned < n && kept < limit {
