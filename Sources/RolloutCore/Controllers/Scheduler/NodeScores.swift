@@ -132,7 +132,7 @@ enum NodeScores {
         // call in it.)
         resources.use(r)
         resources.score(r, feasible, table: table)
-        var best = Int.min, ties = 0
+        var found = Best()
         resources.withScores { scores in feasible.withUnsafeBufferPointer { f in
             raw.withUnsafeBufferPointer { raw in
                 tiePlaces.withUnsafeMutableBufferPointer { tiePlaces in
@@ -145,20 +145,31 @@ enum NodeScores {
                         }
                         // (Without overflow checks: a resource score is 0–200 and a spread
                         // score 0–100, the raw scores being counts, never below 2.)
-                        let total = scores[f[k]] &+ 3 * maxNodeScore &+ 2 &* lastSpread
-                        if total > best {
-                            best = total
-                            ties = 0
-                        }
-                        if total == best {
-                            tiePlaces[ties] = k
-                            ties &+= 1
-                        }
+                        found.offer(scores[f[k]] &+ 3 * maxNodeScore &+ 2 &* lastSpread, at: k, tiePlaces)
                     }
                 }
             }
         } }
-        return (best, ties)
+        return (found.best, found.ties)
+    }
+
+    /// selectHost's search over the totals in feasible order: a new best starts the ties
+    /// again, and the place of each total equal to the best is written to `tiePlaces` in turn.
+    struct Best {
+        var best = Int.min
+        var ties = 0
+
+        @inline(__always)
+        mutating func offer(_ total: Int, at k: Int, _ tiePlaces: UnsafeMutableBufferPointer<Int>) {
+            if total > best {
+                best = total
+                ties = 0
+            }
+            if total == best {
+                tiePlaces[ties] = k
+                ties &+= 1
+            }
+        }
     }
 
     enum WithoutZones {
@@ -207,7 +218,7 @@ enum NodeScores {
             room[c - low] = top == 0 ? maxNodeScore : maxNodeScore * (top + bottom - raw(c)) / top
         }
         resources.use(r)
-        var best = Int.min, ties = 0
+        var found = Best()
         // (The resource scores made where a node's is not kept, in this pass: `score`'s own
         // pass over the nodes was a sixth of the instructions here.)
         resources.withScoring(r, table: table) { scoreOf in
@@ -218,22 +229,14 @@ enum NodeScores {
                             for k in 0..<n {
                                 let i = f[k]
                                 // (Without overflow checks: as in `bestUntainted`.)
-                                let total = scoreOf(i) &+ 3 * maxNodeScore &+ 2 &* spread[counts[i] &- low]
-                                if total > best {
-                                    best = total
-                                    ties = 0
-                                }
-                                if total == best {
-                                    tiePlaces[ties] = k
-                                    ties &+= 1
-                                }
+                                found.offer(scoreOf(i) &+ 3 * maxNodeScore &+ 2 &* spread[counts[i] &- low], at: k, tiePlaces)
                             }
                         }
                     }
                 }
             }
         }
-        return .found(best: best, ties: ties)
+        return .found(best: found.best, ties: found.ties)
     }
 
     /// NodeResourcesFit (LeastAllocated) + NodeResourcesBalancedAllocation, each weight 1.
