@@ -295,25 +295,15 @@ enum NodeScores {
         /// left out (`bestUntainted` has checked them).
         mutating func score(_ r: PodRequirements, _ feasible: [Int], table: NodeTable) {
             let nodes = self.nodes
-            scores.withUnsafeMutableBufferPointer { scores in
-                known.withUnsafeMutableBufferPointer { known in
-                    feasible.withUnsafeBufferPointer { f in
-                        for i in f where i >= 0 && i < nodes {
-                            if !known[i] {
-                                scores[i] = resourceScore(r, i, table: table)
-                                known[i] = true
-                            }
-                            #if DEBUG
-                            precondition(scores[i] == resourceScore(r, i, table: table), "resource score of node \(i) is stale")
-                            #endif
-                        }
-                    }
+            withScoring(r, table: table) { scoreOf in
+                feasible.withUnsafeBufferPointer { f in
+                    for i in f where i >= 0 && i < nodes { _ = scoreOf(i) }
                 }
             }
         }
 
         /// `body` given node `i`'s score (`i` one of the nodes, checked by the caller): the one
-        /// kept, or one made and kept — `score` and `withScores` in one pass.
+        /// kept, or one made and kept (debug builds check a kept one is still right).
         mutating func withScoring<T>(_ r: PodRequirements, table: NodeTable, _ body: ((Int) -> Int) -> T) -> T {
             scores.withUnsafeMutableBufferPointer { scores in
                 known.withUnsafeMutableBufferPointer { known in
