@@ -205,7 +205,11 @@ enum ObserveCommands {
                 let outcome = left.milliseconds == 0 ? (met(cluster) ? .conditionMet : .timedOut)
                     : EventLoop.run(cluster, timeout: left, until: met, observe: { pacer.pace(to: $0.now) })
                 if let problem { failure = CommandFailure(message: problem.message) }
-                if failure == nil && outcome != .conditionMet { failure = CommandFailure(message: "timed out waiting for the condition on \(location)") }
+                if failure == nil && outcome != .conditionMet {
+                    // Nothing left to happen: kubectl still waits out its timeout, and so does the clock.
+                    if outcome == .idle { EventLoop.advance(cluster, by: Duration(milliseconds: max(0, deadline.milliseconds - cluster.now.milliseconds))) }
+                    failure = CommandFailure(message: "timed out waiting for the condition on \(location)")
+                }
             } else if !met(cluster) {
                 // --timeout=0: one look.
                 failure = CommandFailure(message: "condition not met for \(location)")

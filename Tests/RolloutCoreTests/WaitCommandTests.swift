@@ -156,8 +156,16 @@ final class WaitCommandTests: XCTestCase {
         XCTAssertEqual([run.stderr, String(run.status)], ["error: no matching resources found\n", "1"])
         run = try rollout("wait", "--for=condition=Ready", "pods")
         XCTAssertEqual([run.stderr, String(run.status)], ["error: resource(s) were provided, but no name was specified\n", "1"])
+        // The clock as `cluster info` shows it, in milliseconds.
+        let clock = { () throws -> Int? in
+            let line = try self.rollout("cluster", "info").stdout.split(separator: "\n").first { $0.hasPrefix("Clock: ") }
+            return line.flatMap { $0.dropFirst("Clock: ".count).split(separator: " ").first }.flatMap { Timestamp(parsing: String($0))?.milliseconds }
+        }
+        let start = try XCTUnwrap(try clock())
         run = try rollout("wait", "--for=condition=Bogus", "node/node-1", "--timeout=5s")
         XCTAssertEqual([run.stderr, String(run.status)], ["error: timed out waiting for the condition on nodes/node-1\n", "1"])
+        // Nothing was left to happen, and the wait still took its 5 s, as kubectl's blocks.
+        XCTAssertEqual(try clock(), start + 5000)
         XCTAssertEqual(try rollout("wait", "--for=condition=Ready", "node", "--all").stdout, "node/node-1 condition met\n")
         run = try rollout("wait", "--for=ready", "pod", "--all")
         XCTAssertEqual([run.stderr, String(run.status)], ["error: unrecognized condition: \"ready\"\n", "2"])
