@@ -170,4 +170,30 @@ final class WaitCommandTests: XCTestCase {
         run = try rollout("wait", "--for=ready", "pod", "--all")
         XCTAssertEqual([run.stderr, String(run.status)], ["error: unrecognized condition: \"ready\"\n", "2"])
     }
+
+    /// A claim the controllers bind (a StatefulSet's, on local-path's WaitForFirstConsumer) is
+    /// read as they change it: `kubectl wait --for=jsonpath='{.status.phase}'=Bound pvc/…`.
+    func testAClaimBoundWhileWaiting() throws {
+        XCTAssertEqual(try rollout("cluster", "init").status, 0)
+        let url = try temporaryDirectory(self, "rollout-manifests").appendingPathComponent("db.yaml")
+        try """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          serviceName: db
+          replicas: 1
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec:
+              containers: [{name: db, image: "postgres:16", volumeMounts: [{name: data, mountPath: /data}]}]
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+        """.write(to: url, atomically: true, encoding: .utf8)
+        try rollout("apply", "-f", url.path)
+        let run = try rollout("wait", "--for=jsonpath={.status.phase}=Bound", "pvc/data-db-0")
+        XCTAssertEqual([run.stdout, run.stderr], ["persistentvolumeclaim/data-db-0 condition met\n", ""])
+    }
 }

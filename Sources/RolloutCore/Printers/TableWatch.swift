@@ -2,7 +2,8 @@
 /// time runs (kubectl prints a row per watch event; here a change of any column but AGE is the
 /// event). Rows keep the columns' widths from the header on, as kubectl's tab writer does with
 /// `RememberWidths`. Types the controllers change are watched from the cluster (pods,
-/// ReplicaSets, Deployments, StatefulSets, DaemonSets, nodes, Services, Endpoints, EndpointSlices, PodDisruptionBudgets);
+/// ReplicaSets, Deployments, StatefulSets, DaemonSets, nodes, Services, Endpoints, EndpointSlices,
+/// PodDisruptionBudgets, claims and volumes: `Cluster.holdsLive`);
 /// any other type shows its table once.
 public final class TableWatch {
     let type: ResourceType

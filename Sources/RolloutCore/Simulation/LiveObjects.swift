@@ -6,7 +6,8 @@ extension Cluster {
     public static func holdsLive(_ type: ResourceType) -> Bool {
         switch (type.group, type.kind) {
         case ("", "Pod"), ("apps", "ReplicaSet"), ("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet"), ("", "Node"), ("", "Service"),
-             ("", "Endpoints"), ("discovery.k8s.io", "EndpointSlice"), ("policy", "PodDisruptionBudget"):
+             ("", "Endpoints"), ("discovery.k8s.io", "EndpointSlice"), ("policy", "PodDisruptionBudget"), ("", "PersistentVolumeClaim"),
+             ("", "PersistentVolume"), ("apps", "ControllerRevision"):
             return true
         default:
             return false
@@ -27,6 +28,9 @@ extension Cluster {
         case ("", "Endpoints"): return Array(endpoints.values)
         case ("discovery.k8s.io", "EndpointSlice"): return endpointSlices.values.flatMap { $0 }
         case ("policy", "PodDisruptionBudget"): return Array(disruptionBudgets.values)
+        case ("", "PersistentVolumeClaim"): return Array(claims.values)
+        case ("", "PersistentVolume"): return Array(volumes.values)
+        case ("apps", "ControllerRevision"): return Array(controllerRevisions.values)
         default: return nil
         }
     }
@@ -49,6 +53,9 @@ extension Cluster {
         case ("", "Service"): return services[key]
         case ("", "Endpoints"): return endpoints[key]
         case ("policy", "PodDisruptionBudget"): return disruptionBudgets[key]
+        case ("", "PersistentVolumeClaim"): return claims[key]
+        case ("", "PersistentVolume"): return volumes[key]
+        case ("apps", "ControllerRevision"): return controllerRevisions[key]
         case ("", "Node"): return nodes.first { $0.name == name }?.encoded()
         case ("discovery.k8s.io", "EndpointSlice"): return endpointSlices.values.lazy.flatMap { $0 }.first { $0.name == name && ($0.namespace ?? "default") == namespace }
         default: return liveObjects(type)?.first { $0.name == name && (!type.namespaced || ($0.namespace ?? "default") == namespace) }
