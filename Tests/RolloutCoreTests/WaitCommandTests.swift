@@ -167,6 +167,10 @@ final class WaitCommandTests: XCTestCase {
         // Nothing was left to happen, and the wait still took its 5 s, as kubectl's blocks.
         XCTAssertEqual(try clock(), start + 5000)
         XCTAssertEqual(try rollout("wait", "--for=condition=Ready", "node", "--all").stdout, "node/node-1 condition met\n")
+        run = try rollout("wait", "--for=delete", "pod/x", "--timeout", "soon")
+        XCTAssertEqual([run.stderr, String(run.status)], ["error: invalid argument \"soon\" for \"--timeout\" flag: expected a duration such as 30s or 5m\n", "2"])
+        // A negative timeout is a week (kubectl's); nothing to wait for here.
+        XCTAssertEqual(try rollout("wait", "--for=delete", "pod/x", "--timeout=-1s").status, 0)
         run = try rollout("wait", "--for=ready", "pod", "--all")
         XCTAssertEqual([run.stderr, String(run.status)], ["error: unrecognized condition: \"ready\"\n", "2"])
     }
