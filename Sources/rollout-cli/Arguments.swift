@@ -67,4 +67,7 @@ struct Arguments {
     func all(_ name: String) -> [String] { values[name] ?? [] }
     func last(_ name: String) -> String? { values[name]?.last }
     func flag(_ name: String) -> Bool { values[name]?.last == "true" }
+    /// A boolean flag whose default is not false (kubectl's `--wait` on delete): its last
+    /// value, else `defaultValue`.
+    func flag(_ name: String, default defaultValue: Bool) -> Bool { values[name]?.last.map { $0 == "true" } ?? defaultValue }
 }

@@ -28,9 +28,12 @@ enum DeleteCommand {
           --force          With --grace-period=0 (the default with --force): remove at once,
                            without graceful termination; also removes an object whose stored
                            text is damaged
-          --wait           Let virtual time run until deleted pods are gone (they pass through
-                           Terminating: preStop, SIGTERM, the grace period); without it no time
-                           passes and they stay Terminating until a command lets time run
+          --wait=true      Let virtual time run until the objects named are gone, as kubectl's
+                           delete waits: a pod passes through Terminating (preStop, SIGTERM, the
+                           grace period), a Namespace until its pods are gone; a Deployment's
+                           pods are left stopping. --wait=false: no time passes, and deleted
+                           pods stay Terminating until a command lets time run
+          --timeout=0s     Virtual time to wait at most (0: a week, as kubectl's)
           --dry-run=none   none, client or server: print what would be deleted, delete nothing
 
     """ + Global.helpText
@@ -41,6 +44,7 @@ enum DeleteCommand {
             .init(names: ["--all"], takesValue: false),
             .init(names: ["--ignore-not-found"], takesValue: false),
             .init(names: ["--wait"], takesValue: false),
+            .init(names: ["--timeout"], takesValue: true),
             .init(names: ["--dry-run"], takesValue: true),
             .init(names: ["--grace-period"], takesValue: true),
             .init(names: ["--now"], takesValue: false),
@@ -64,6 +68,10 @@ enum DeleteCommand {
         }
         if gracePeriod == 0 && !force { gracePeriod = 1 }
         if force && gracePeriod < 0 { gracePeriod = 0 }
+        // kubectl's delete waits for what it deleted to be gone (`--wait`, true by default;
+        // `DeleteResult`: not for a dry run; `--timeout` 0 is a week).
+        let waits = parsed.flag("--wait", default: true) && dryRun == .none
+        let timeout = try parsed.last("--timeout").flatMap(ObserveCommands.waitTimeout) ?? Duration(seconds: 168 * 3600)
         let namespace = Global.namespace(parsed)
         let selector = try Global.selector(parsed)
         let ignoreNotFound = parsed.flag("--ignore-not-found")
@@ -105,7 +113,11 @@ enum DeleteCommand {
         defer { store.close() }
         var failed = false
         var deleted = 0
-        var terminating: [ObjectKey] = []
+        // What the wait is for (`cmdwait.IsDeleted`, by uid: a pod made again under the name
+        // counts as gone): a pod deleted gracefully, and a Namespace's pods (it is gone when
+        // they are). A Deployment or ReplicaSet is gone at once; its pods, deleted in the
+        // background, are not waited for.
+        var awaited: [(uid: String, name: String)] = []
         let forced = force && gracePeriod == 0
         if forced && !targets.isEmpty {
             io.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n")
@@ -136,23 +148,37 @@ enum DeleteCommand {
                 failed = true
                 continue
             }
-            if dryRun == .none { terminating += try deleter.delete(object) }
+            if dryRun == .none {
+                let terminating = try deleter.delete(object)
+                if object.kind == "Pod" && object.type.group.isEmpty && terminating.contains(object.key) {
+                    awaited.append((object.uid, object.name))
+                } else if object.kind == "Namespace" && object.type.group.isEmpty {
+                    for key in terminating { if let pod = try store.get(key) { awaited.append((pod.uid, pod.name)) } }
+                }
+            }
             io.out("\(type.qualifiedSingular) \"\(name)\" \(forced ? "force deleted" : "deleted")\(dryRun.suffix)\n")
             deleted += 1
         }
         if dryRun == .none { try store.commit() }
         if targets.isEmpty { io.err("No resources found\n") }
-        // --wait: let virtual time run until the terminating pods are gone.
-        if parsed.flag("--wait"), !terminating.isEmpty {
+        // The wait: virtual time runs until each awaited pod is gone, within one timeout.
+        if waits, !awaited.isEmpty {
             io.flush()
             let cluster = try Cluster(store: store)
             KeptUntilExit.keep(cluster)
-            let outcome = EventLoop.run(cluster, timeout: nil, until: { c in
-                !c.pods.values.contains { pod in !pod.gone && terminating.contains(ObjectKey(type: "Pod", namespace: pod.namespace, name: pod.name)) }
-            })
+            func left(_ c: Cluster) -> (uid: String, name: String)? {
+                awaited.first { target in c.pods[target.uid].map { !$0.gone } ?? false }
+            }
+            let deadline = cluster.now.adding(timeout)
+            let outcome = EventLoop.run(cluster, timeout: timeout, until: { left($0) == nil })
+            // Nothing left to happen (a pod on a node whose kubelet is down): kubectl still
+            // waits out its timeout, and so does the clock.
+            if outcome == .idle { EventLoop.advance(cluster, by: Duration(milliseconds: max(0, deadline.milliseconds - cluster.now.milliseconds))) }
             try cluster.save()
             try store.commit()
-            if outcome != .conditionMet { throw CommandFailure(message: "timed out waiting for the condition") }
+            if outcome != .conditionMet, let pod = left(cluster) {
+                throw CommandFailure(message: "timed out waiting for the condition on pods/\(pod.name)")
+            }
         }
         return failed ? 1 : 0
     }

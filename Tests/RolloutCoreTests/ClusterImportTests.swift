@@ -333,7 +333,7 @@ final class ClusterImportTests: XCTestCase {
         XCTAssertEqual(try RolloutRun.run(["delete", "pod", "e2e-failjob-nkct8", "-n", "scraper", "--state", state]).status, 0)
         XCTAssertEqual(try RolloutRun.run(["get", "pod", "e2e-failjob-nkct8", "-n", "scraper", "--state", state]).stderr,
                        "Error from server (NotFound): pods \"e2e-failjob-nkct8\" not found\n")
-        XCTAssertEqual(try RolloutRun.run(["delete", "pod", "e2e-statefulset-0", "-n", "scraper", "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["delete", "pod", "e2e-statefulset-0", "-n", "scraper", "--wait=false", "--state", state]).status, 0)
         XCTAssertTrue(try RolloutRun.run(["get", "pod", "e2e-statefulset-0", "-n", "scraper", "--state", state]).stdout.contains(" Terminating "))
         let usage = try RolloutRun.run(["cluster", "import", "prod.yaml", "--state", state])
         XCTAssertEqual(usage.status, 2)

@@ -178,7 +178,7 @@ final class ControllerFidelityTests: XCTestCase {
         }
         let requested = try clock()
         let pod = try XCTUnwrap(try RolloutRun.run(["get", "pods", "-o", "name", "--state", state]).stdout.split(separator: "\n").first).dropFirst(4)
-        XCTAssertEqual(try RolloutRun.run(["delete", "pod", String(pod), "--state", state]).status, 0)
+        XCTAssertEqual(try RolloutRun.run(["delete", "pod", String(pod), "--wait=false", "--state", state]).status, 0)
         let json = try RolloutRun.run(["get", "pod", String(pod), "-o", "json", "--state", state]).stdout
         XCTAssertTrue(json.contains("\"deletionTimestamp\": \"\(requested.adding(Duration(seconds: 30)))\""), json)
         XCTAssertTrue(json.contains("\"deletionGracePeriodSeconds\": 30"), json)

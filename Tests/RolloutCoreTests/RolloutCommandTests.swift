@@ -133,18 +133,66 @@ final class RolloutCommandTests: XCTestCase {
     }
 
     func testDeletedPodsPassThroughTerminating() throws {
+        func clock() throws -> String {
+            try XCTUnwrap(try rollout("cluster", "info").stdout.split(separator: "\n").first { $0.hasPrefix("Clock: ") }.map(String.init))
+        }
         try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait")
-        let pod = try XCTUnwrap(try rollout("get", "pods", "-o", "name").stdout.split(separator: "\n").first.map(String.init))
-        XCTAssertEqual(try rollout("delete", pod).stdout, "pod \"\(pod.dropFirst(4))\" deleted\n")
-        XCTAssertTrue(try rollout("get", pod).stdout.contains("Terminating"), "no time passed: the pod is still stopping")
-        // apply --wait ends at 10 s: the pods pull (3 s) and start (1 s) at 4 s, their readiness
-        // probe (manual trigger at start, then every 5 s, initialDelaySeconds 2) passes at 9 s
-        // when the 5 s warm-up is over, and the endpoints see them 1 s later. preStop sleeps
-        // 10 s, then the app drains for 3 s: gone 13 s after the delete.
-        try rollout("delete", "deploy", "web-api", "--wait")
-        XCTAssertEqual(try rollout("get", "pods,rs", "-o", "name").stdout, "")
-        let clock = try rollout("cluster", "info").stdout
-        XCTAssertTrue(clock.contains("Clock: 2025-01-01T00:00:23Z"), clock)
+        let pods = try rollout("get", "pods", "-o", "name").stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(pods.count, 3)
+        // --wait=false: no time passes; the pod is still stopping.
+        XCTAssertEqual(try rollout("delete", pods[0], "--wait=false").stdout, "pod \"\(pods[0].dropFirst(4))\" deleted\n")
+        XCTAssertTrue(try rollout("get", pods[0]).stdout.contains("Terminating"), "no time passed: the pod is still stopping")
+        XCTAssertEqual(try clock(), "Clock: 2025-01-01T00:00:10Z")
+        // kubectl's delete waits by default until the pod is gone (`delete.go` DeleteResult →
+        // `cmdwait.IsDeleted`). apply --wait ends at 10 s: the pods pull (3 s) and start (1 s) at
+        // 4 s, their readiness probe (manual trigger at start, then every 5 s,
+        // initialDelaySeconds 2) passes at 9 s when the 5 s warm-up is over, and the endpoints
+        // see them 1 s later. preStop sleeps 10 s, then the app drains for 3 s: gone 13 s after
+        // the delete, and the ReplicaSet's replacements (made at 10 s) serve by then.
+        XCTAssertEqual(try rollout("delete", pods[1]).stdout, "pod \"\(pods[1].dropFirst(4))\" deleted\n")
+        XCTAssertEqual(try clock(), "Clock: 2025-01-01T00:00:23Z")
+        let left = try rollout("get", "pods", "--no-headers").stdout.split(separator: "\n")
+        XCTAssertEqual(left.count, 3, left.joined(separator: "\n"))
+        XCTAssertTrue(left.allSatisfy { $0.contains(" 1/1 ") && $0.contains(" Running ") }, left.joined(separator: "\n"))
+        XCTAssertFalse(left.contains { pods[0...1].map { String($0.dropFirst(4)) }.contains(String($0.split(separator: " ")[0])) })
+        // A Deployment is gone at once: its pods, deleted in the background by the garbage
+        // collector, are not waited for (kubectl waits for the objects it named).
+        XCTAssertEqual(try rollout("delete", "deploy", "web-api").stdout, "deployment.apps \"web-api\" deleted\n")
+        XCTAssertEqual(try clock(), "Clock: 2025-01-01T00:00:23Z")
+        XCTAssertEqual(try rollout("get", "pods", "--no-headers").stdout.split(separator: "\n").filter { $0.contains(" Terminating ") }.count, 3)
+        // A namespace is gone when its pods are (the namespace controller's finalizer): its
+        // delete waits for them, 13 s.
+        let namespace = try temporaryDirectory(self).appendingPathComponent("team.yaml")
+        try "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n".write(to: namespace, atomically: true, encoding: .utf8)
+        try rollout("apply", "-f", namespace.path)
+        try rollout("apply", "-f", "examples/manifests/web-api.yaml", "-n", "team", "--wait")
+        // (7 s: the image is on the nodes now — no pull — so the pods start at 1 s and are
+        // ready at 6 s, in the endpoints at 7 s.)
+        XCTAssertEqual(try clock(), "Clock: 2025-01-01T00:00:30Z")
+        XCTAssertEqual(try rollout("delete", "namespace", "team").stdout, "namespace \"team\" deleted\n")
+        XCTAssertEqual(try clock(), "Clock: 2025-01-01T00:00:43Z")
+        XCTAssertEqual(try rollout("get", "pods", "-n", "team", "-o", "name").stdout, "")
+    }
+
+    /// A pod that cannot stop (its node's kubelet is down) is waited for as kubectl waits: the
+    /// whole timeout (a week unless `--timeout`), then `timed out waiting for the condition`.
+    func testDeleteWaitTimesOutOnAPodThatCannotStop() throws {
+        try rollout("apply", "-f", "examples/manifests/web-api.yaml", "--wait")
+        let wide = try rollout("get", "pods", "-o", "wide", "--no-headers").stdout.split(separator: "\n")
+        let first = try XCTUnwrap(wide.first).split(separator: " ", omittingEmptySubsequences: true)
+        let (pod, node) = (String(first[0]), String(first[6]))
+        try rollout("cluster", "fail-node", node)
+        let run = try rollout("delete", "pod", pod, "--timeout=2m")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stdout, "pod \"\(pod)\" deleted\n")
+        XCTAssertEqual(run.stderr, "error: timed out waiting for the condition on pods/\(pod)\n")
+        XCTAssertTrue(try rollout("cluster", "info").stdout.contains("Clock: 2025-01-01T00:02:10Z"))
+        XCTAssertTrue(try rollout("get", "pod", pod).stdout.contains(" Terminating "))
+        XCTAssertEqual(try rollout("delete", "pod", pod, "--timeout=soon").status, 2)
+        XCTAssertEqual(try rollout("delete", "pod", pod, "--wait=maybe").status, 2)
+        // A dry run does not wait.
+        XCTAssertEqual(try rollout("delete", "pod", pod, "--dry-run=client").stdout, "pod \"\(pod)\" deleted (dry run)\n")
+        XCTAssertTrue(try rollout("cluster", "info").stdout.contains("Clock: 2025-01-01T00:02:10Z"))
     }
 
     func testSecondLoadBalancerOnAHeldPortStaysPending() throws {

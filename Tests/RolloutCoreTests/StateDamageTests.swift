@@ -315,7 +315,7 @@ final class StateDamageTests: XCTestCase {
         let s = try rolledOut()
         let pods = try RolloutRun.run(["get", "pods", "-o", "name", "--state", s]).stdout.split(separator: "\n").map { String($0.dropFirst(4)) }
         XCTAssertEqual(pods.count, 2)
-        var run = try RolloutRun.run(["delete", "pod", pods[0], "--grace-period=0", "--state", s])
+        var run = try RolloutRun.run(["delete", "pod", pods[0], "--grace-period=0", "--wait=false", "--state", s])
         XCTAssertEqual(run.stdout, "pod \"\(pods[0])\" deleted\n")
         XCTAssertEqual(run.stderr, "")
         let deleted = try RolloutRun.run(["get", "pod", pods[0], "-o", "json", "--state", s]).stdout
@@ -326,7 +326,7 @@ final class StateDamageTests: XCTestCase {
         run = try RolloutRun.run(["delete", "pod", pods[1], "--grace-period=soon", "--state", s])
         XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.hasPrefix("error: invalid argument \"soon\" for \"--grace-period\" flag"), run.stderr)
-        run = try RolloutRun.run(["delete", "pod", pods[1], "--now", "--state", s])
+        run = try RolloutRun.run(["delete", "pod", pods[1], "--now", "--wait=false", "--state", s])
         XCTAssertEqual(run.status, 0, run.stderr)
         let now = try RolloutRun.run(["get", "pod", pods[1], "-o", "json", "--state", s]).stdout
         XCTAssertTrue(now.contains("\"deletionGracePeriodSeconds\": 1"), now)

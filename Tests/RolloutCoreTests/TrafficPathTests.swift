@@ -68,7 +68,7 @@ final class TrafficPathTests: XCTestCase {
         XCTAssertTrue(slices.contains("kubernetes      IPv4          6443    10.0.0.2   "), slices)
         XCTAssertTrue(slices.contains("IPv4          8080    10.42.0.6,10.42.0.7,10.42.0.8   "), slices)
         let pod = try XCTUnwrap(try rollout("get", "pods", "-o", "name").stdout.split(separator: "\n").first.map(String.init))
-        XCTAssertEqual(try rollout("delete", pod).status, 0)
+        XCTAssertEqual(try rollout("delete", pod, "--wait=false").status, 0)
         // One second of virtual time: the change reaches the slices and the Endpoints.
         _ = try rollout("wait", "--for=condition=Progressing=False", "deployment/web-api", "--timeout", "1s")
         let json = try rollout("get", "endpointslices", "-l", "kubernetes.io/service-name=web-api", "-o", "json").stdout

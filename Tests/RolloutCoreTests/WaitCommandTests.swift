@@ -143,7 +143,7 @@ final class WaitCommandTests: XCTestCase {
         XCTAssertEqual(try rollout("cluster", "init").status, 0)
         try rollout("apply", "-f", try manifest(), "--wait")
         let pod = try XCTUnwrap(try pods().first)
-        try rollout("delete", pod)
+        try rollout("delete", pod, "--wait=false")
         var run = try rollout("wait", "--for=delete", pod, "--timeout=1m")
         XCTAssertEqual(run.stdout, "\(pod) condition met\n", run.stderr)
         XCTAssertFalse(try pods().contains(pod))
