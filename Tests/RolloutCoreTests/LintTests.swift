@@ -111,6 +111,11 @@ final class LintTests: XCTestCase {
              ["no-matching-node spec.template.spec.affinity.nodeAffinity"]),
             ("only the tainted node", select("      nodeSelector: {kubernetes.io/hostname: node-2}\n"), ["untolerated-taint spec.template.spec"]),
             ("tolerated", select("      nodeSelector: {kubernetes.io/hostname: node-2}\n      tolerations: [{key: dedicated, operator: Exists}]\n"), []),
+            // A template that names its node is weighed as its kubelet weighs it
+            // (`predicate.go` generalFilter): a NoSchedule taint is no obstacle there.
+            ("named, NoSchedule-tainted", select("      nodeName: node-2\n"), []),
+            ("named, missing", select("      nodeName: node-7\n"), ["no-matching-node spec.template.spec.nodeName"]),
+            ("named, not selected", select("      nodeName: node-1\n      nodeSelector: {disktype: ssd}\n"), ["no-matching-node spec.template.spec.nodeSelector"]),
         ]
         for c in cases {
             let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(c.yaml.utf8))]).documents

@@ -21,11 +21,17 @@ enum PodGarbageCollector {
     @discardableResult
     static func sync(in c: Cluster) -> Bool {
         var changed = false
+        // The pass of this instant, when it is on the grid, runs at its first sync: a pod made
+        // later in the instant (a replacement of one it deleted) is first seen at the next.
+        let onGrid = c.now.milliseconds % period == 0
+        let passDone = onGrid && c.podGCPassAt == c.now
+        if onGrid { c.podGCPassAt = c.now }
         if c.terminatedPods.count + c.rejectedInMemory > c.terminatedPodThreshold, gcTerminated(in: c) { changed = true }
         guard !c.missingNodes.isEmpty else { return changed }
         for (node, since) in c.missingNodes {
             // The first pass that sees it missing quarantines it; the pass 40 s later deletes.
-            let noticed = since ?? Timestamp(milliseconds: c.now.milliseconds.roundedUp(toMultipleOf: period))
+            let next = c.now.milliseconds.roundedUp(toMultipleOf: period)
+            let noticed = since ?? Timestamp(milliseconds: passDone ? next + period : next)
             if since == nil { c.missingNodes[node] = noticed }
             let due = noticed.adding(Duration(milliseconds: quarantine))
             guard c.now >= due else {

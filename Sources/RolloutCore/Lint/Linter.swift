@@ -219,7 +219,10 @@ public enum Linter {
     /// With the cluster's nodes known: a `nodeSelector` or required node affinity no node
     /// satisfies (`no-matching-node`), or nodes that match but all carry a NoSchedule or
     /// NoExecute taint the pods do not tolerate (`untolerated-taint`) — the pods would stay
-    /// Pending with the scheduler's reason (NodeAffinity, TaintToleration filters).
+    /// Pending with the scheduler's reason (NodeAffinity, TaintToleration filters). A template
+    /// that names its node (`spec.nodeName`) is weighed as its kubelet weighs it instead
+    /// (NodeNamedPods): a node the cluster does not have, a selector the node does not match,
+    /// an untolerated NoExecute taint.
     static func nodeSelectionHazards(_ w: Workload, nodes: [SimNode]) -> [Hazard] {
         guard !nodes.isEmpty, w.deployment.replicas > 0 else { return [] }
         var template = w.resource.object["spec"]?["template"]?.objectValue ?? Object()
@@ -228,7 +231,29 @@ public enum Linter {
         template["spec"] = .object(spec)
         let r = PodRequirements(template: template)
         let podSpec = FieldPath("spec.template.spec")
-        let selected = nodes.filter { NodeFilters.nodeAffinity(r, $0) == nil && NodeFilters.nodeName(r, $0) == nil }
+        // A template that names its node: no scheduler weighs its pods, the node's kubelet
+        // does (NodeNamedPods) — a cordon or a NoSchedule taint is no obstacle there.
+        if let name = r.nodeName {
+            guard let node = nodes.first(where: { $0.name == name }) else {
+                return [hazard("no-matching-node", .error, w.resource, w.document, podSpec / "nodeName",
+                               "spec.nodeName names node \"\(name)\", which the cluster does not have: no scheduler places such pods and no kubelet runs them, so every pod stays Pending until the pod GC deletes it and another is made",
+                               fix: "name one of the cluster's nodes (rollout get nodes), or select nodes with a nodeSelector and let the scheduler place the pods")]
+            }
+            if NodeFilters.nodeAffinity(r, node) != nil {
+                let path = r.nodeSelector.isEmpty ? podSpec / "affinity" / "nodeAffinity" : podSpec / "nodeSelector"
+                return [hazard("no-matching-node", .error, w.resource, w.document, path,
+                               "the node spec.nodeName names (\(name)) does not match the nodeSelector or node affinity: its kubelet rejects every pod (NodeAffinity), and another is made in its place",
+                               fix: "make the nodeSelector or node affinity match that node's labels (rollout get nodes --show-labels), or drop spec.nodeName")]
+            }
+            let untolerated = node.taints.filter { $0.effect == "NoExecute" && !r.tolerates($0) }.map { "{\($0.key): \($0.value)}" }
+            guard untolerated.isEmpty else {
+                return [hazard("untolerated-taint", .error, w.resource, w.document, podSpec,
+                               "the node spec.nodeName names (\(name)) has an untolerated NoExecute taint (\(untolerated.joined(separator: ", "))): its kubelet rejects every pod (TaintToleration), and another is made in its place",
+                               fix: "add a toleration for the node's taint, or run the pods elsewhere")]
+            }
+            return []
+        }
+        let selected = nodes.filter { NodeFilters.nodeAffinity(r, $0) == nil }
         if selected.isEmpty {
             let path = r.nodeSelector.isEmpty ? podSpec / "affinity" / "nodeAffinity" : podSpec / "nodeSelector"
             return [hazard("no-matching-node", .error, w.resource, w.document, path,

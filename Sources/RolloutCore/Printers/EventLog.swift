@@ -15,7 +15,10 @@ public enum EventLog {
     public static func list(_ store: StateStore, namespace: String?) throws(StoreError) -> [Resource] {
         var events = try store.list(eventType, namespace: namespace)
         let stored = storedKeys(events)
-        for pod in try store.list(podType, namespace: namespace) { events += lifecycleEvents(of: pod, now: store.clock, stored: stored) }
+        var owners = NodeNamedOwners()
+        for pod in try store.list(podType, namespace: namespace) {
+            events += lifecycleEvents(of: pod, now: store.clock, stored: stored, nodeNamed: try owners.namesItsNode(pod, store: store))
+        }
         return events.sorted(by: listOrder)
     }
 
@@ -63,7 +66,10 @@ public enum EventLog {
             events += try store.events(about: uids, namespace: namespace.isEmpty ? nil : namespace)
         }
         let stored = storedKeys(events)
-        for pod in objects where pod.kind == "Pod" && pod.type.group.isEmpty { events += lifecycleEvents(of: pod, now: store.clock, stored: stored) }
+        var owners = NodeNamedOwners()
+        for pod in objects where pod.kind == "Pod" && pod.type.group.isEmpty {
+            events += lifecycleEvents(of: pod, now: store.clock, stored: stored, nodeNamed: try owners.namesItsNode(pod, store: store))
+        }
         return events
     }
 
@@ -82,10 +88,39 @@ public enum EventLog {
         return keys
     }
 
-    /// The events of one pod derived from its status: Scheduled, and the failed readiness
-    /// probes counted up to `now` (one per tick, too many to store). The kubelet's other events
-    /// are recorded as they happen.
-    public static func lifecycleEvents(of pod: Resource, now: Timestamp, stored: Set<String> = []) -> [Resource] {
+    /// Which pods named their node in their own spec (NodeNamedPods), which no scheduler
+    /// assigned — their status cannot tell, as the kubelet writes the same PodScheduled
+    /// condition: a controller's pod by its controller's template (each controller read once),
+    /// a pod without one by what was applied (`last-applied-configuration`). (A pod without a
+    /// controller made through `serve` without that annotation is taken as scheduled.)
+    struct NodeNamedOwners {
+        private var templates: [String: Bool] = [:]
+
+        mutating func namesItsNode(_ pod: Resource, store: StateStore) throws(StoreError) -> Bool {
+            guard let node = pod.value.at("spec", "nodeName")?.stringValue, !node.isEmpty else { return false }
+            func named(_ spec: Value?) -> Bool { !(spec?["nodeName"]?.stringValue ?? "").isEmpty }
+            let refs = pod.metadata["ownerReferences"]?.arrayValue ?? []
+            guard let owner = refs.first(where: { $0["controller"]?.boolValue == true }) ?? refs.first else {
+                guard let applied = pod.annotations[Applier.lastAppliedAnnotation], let value = try? JSONReader.parse(applied) else { return false }
+                return named(value["spec"])
+            }
+            let kind = owner["kind"]?.stringValue ?? "", name = owner["name"]?.stringValue ?? ""
+            let key = "\(kind)/\(pod.namespace ?? "")/\(name)"
+            if let known = templates[key] { return known }
+            let apiVersion = owner["apiVersion"]?.stringValue ?? "apps/v1"
+            let type = ResourceType.forObject(apiVersion: apiVersion, kind: kind)
+            let controller = try store.get(ObjectKey(type: type.storageKey, namespace: pod.namespace ?? "", name: name))
+            let answer = named(controller?.value.at("spec", "template", "spec"))
+            templates[key] = answer
+            return answer
+        }
+    }
+
+    /// The events of one pod derived from its status: Scheduled (not for a pod that named its
+    /// node, `nodeNamed`: no scheduler saw it), and the failed readiness probes counted up to
+    /// `now` (one per tick, too many to store). The kubelet's other events are recorded as they
+    /// happen.
+    public static func lifecycleEvents(of pod: Resource, now: Timestamp, stored: Set<String> = [], nodeNamed: Bool = false) -> [Resource] {
         let o = pod.value
         let namespace = pod.namespace ?? "default"
         var result: [Resource] = []
@@ -107,7 +142,7 @@ public enum EventLog {
               let node = o.at("spec", "nodeName")?.stringValue else { return result }
         let assigned = "Successfully assigned \(namespace)/\(pod.name) to \(node)"
         // (Stored for a pod its kubelet will reject, which loses the condition: KubeletAdmission.)
-        if !stored.contains("\(pod.uid)|Scheduled|\(assigned)") { event(1, "Scheduled", assigned, "default-scheduler", scheduled) }
+        if !nodeNamed && !stored.contains("\(pod.uid)|Scheduled|\(assigned)") { event(1, "Scheduled", assigned, "default-scheduler", scheduled) }
         // The first instance of each container, started without trouble.
         let allStatuses = (o.at("status", "initContainerStatuses")?.arrayValue ?? []) + (o.at("status", "containerStatuses")?.arrayValue ?? [])
         let specs = (o.at("spec", "initContainers")?.arrayValue ?? []) + (o.at("spec", "containers")?.arrayValue ?? [])

@@ -125,6 +125,11 @@ public enum RolloutStatus {
         if let rejected = c.rejectedPods[new.uid] {
             return "deployment \"\(resource.name)\" failed: its new pods are rejected by their node's kubelet (\(rejected.reason)): pod \(rejected.pod): \(rejected.message)"
         }
+        // Its template names a node that does not exist (NodeNamedPods): no kubelet ever runs
+        // its pods; the pod GC deletes each and another is made, for good.
+        if let node = new.behaviour.nodeName, c.nodeIndex[node] == nil {
+            return "deployment \"\(resource.name)\" failed: its pod template names node \"\(node)\" (spec.nodeName), which does not exist: its pods stay Pending until the pod GC deletes them"
+        }
         // Its active pods counted as they change (PodCounts), and visited only until one is
         // not stuck — mostly the first: every Deployment that moved is asked at every instant
         // it waits, and visiting all its pods each time was a trip to memory per pod.

@@ -22,6 +22,9 @@ public struct AppBehaviour: Equatable, Sendable {
     public var imagePullSecrets: [String]
     /// Why the kubelet's sysctl allowlist refuses the pod (KubeletAdmission), nil when it does not.
     public var sysctlRefusal: String?
+    /// `spec.nodeName` as the template sets it: the pod is made bound to that node, and the
+    /// scheduler never sees it (NodeNamedPods).
+    public var nodeName: String?
 
     public init(template: Value?) {
         var reader = FieldReader()
@@ -53,6 +56,7 @@ public struct AppBehaviour: Equatable, Sendable {
         readinessGates = (template?["spec"]?["readinessGates"]?.arrayValue ?? []).compactMap { $0["conditionType"]?.stringValue }
         imagePullSecrets = (template?["spec"]?["imagePullSecrets"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty }
         sysctlRefusal = KubeletAdmission.sysctlRefusal(spec.spec.sysctls)
+        nodeName = template?["spec"]?["nodeName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The app containers.

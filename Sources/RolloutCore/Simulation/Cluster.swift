@@ -230,6 +230,9 @@ public final class Cluster {
     var schedulingEventCounts: [SchedulingQueueEntry.Event: Int] = [:]
     /// Nodes pods are bound to that do not exist, and when the pod GC first saw each missing.
     var missingNodes: [String: Timestamp?] = [:]
+    /// The pod GC's last pass this run (on its 20 s grid): a node first missing later in that
+    /// instant waits for the next pass (PodGarbageCollector).
+    var podGCPassAt: Timestamp?
     /// The last pod of each ReplicaSet (by uid) its node's kubelet rejected this run
     /// (KubeletAdmission): its name, the reason and the message.
     var rejectedPods: [String: (pod: String, reason: String, message: String)] = [:]
@@ -538,7 +541,14 @@ public final class Cluster {
         storedEvents = StoredEvents(parts: try refParts.get())
         _ = try pendingList.get()
         _ = try timelineList.get()
+        // In the order the kubelet takes them (HandlePodAdditions sorts by creation).
+        for pod in nodeNamedArrivals.sorted(by: { ($0.created, $0.name) < ($1.created, $1.name) }) { NodeNamedPods.arrive(pod, in: self) }
+        nodeNamedArrivals = []
     }
+
+    /// The loaded pods whose spec names their node and which no kubelet admitted yet
+    /// (`indexLoadedPods`), until the load is done.
+    private var nodeNamedArrivals: [SimPod] = []
 
     /// The indices and timers of the pods just loaded, in uid order: each pod's Services, then
     /// one pass for the counts and indices and each pod's next transition (the kubelet's
@@ -554,6 +564,9 @@ public final class Cluster {
             podNames.insert(PodName(pod))
             if pod.nodeName == nil && pod.isActive { awaitNode(pod) }
             if let node = pod.nodeName, !pod.gone { placement(of: node).add(pod) }
+            // Bound by its own spec and not yet admitted by a kubelet (stored Pending, without
+            // the condition a binding writes): it arrives at its node once everything is loaded.
+            if pod.scheduledAt == nil, pod.nodeName != nil, pod.isActive, pod.behaviour.nodeName != nil { nodeNamedArrivals.append(pod) }
             Kubelet.scheduleNext(pod, in: self)
         }
         // Pods bound to a node that is gone (`delete node`): the pod GC's business.
@@ -692,6 +705,8 @@ public final class Cluster {
             podCame(deployment)
         }
         hold(pod)
+        // A pod whose spec names its node is stored bound to it, never queued (NodeNamedPods).
+        if pod.nodeName == nil, let named = pod.behaviour.nodeName { pod.nodeName = named }
         if pod.nodeName == nil { awaitNode(pod) } else { placementMoved(pod, wasOn: nil, wasGone: true) }
         podNames.insert(PodName(pod))
         podsByOwner[pod.ownerUID, default: []].append(pod)
@@ -703,6 +718,7 @@ public final class Cluster {
         if setPodMoved(pod), !pod.gone {
             podCame(pod.ownerUID)
         }
+        if pod.scheduledAt == nil, pod.nodeName != nil, pod.behaviour.nodeName != nil { NodeNamedPods.arrive(pod, in: self) }
     }
 
     /// One more pod of a workload (by uid) exists: its count, and its most at once since the
@@ -1351,8 +1367,9 @@ public final class Cluster {
             // (A template admission changed the behaviour of — LimitRanger's defaults — is not
             // one a compact line can stand on: its blob's behaviour is the ReplicaSet's.)
             guard replicaSets[pod.ownerUID] != nil, let shared = podTemplates[pod.ownerUID], shared.behaviour == nil, pod.template == shared.template else { continue }
-            // (Its kubelet refuses it: the status it has is not one a compact line writes.)
-            if pod.behaviour.sysctlRefusal != nil { continue }
+            // (Its kubelet refuses it, or it waits at a node no kubelet runs on, NodeNamedPods:
+            // the status it has is not one a compact line writes.)
+            if KubeletAdmission.refusal(pod) != nil || (pod.scheduledAt == nil && pod.behaviour.nodeName != nil) { continue }
             if let blob = blobs[pod.ownerUID] {
                 compactTemplates[i] = blob
             } else {

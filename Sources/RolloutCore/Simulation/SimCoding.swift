@@ -164,7 +164,9 @@ extension SimPod {
         }
         if scheduledAt != nil, admittedAt == nil, deletion == nil, KubeletAdmission.refusal(self) != nil {
             // Bound, and its kubelet about to reject it: the API holds what the binding wrote
-            // (the kubelet reports nothing before it).
+            // (the kubelet reports nothing before it) — nothing, for a pod made bound
+            // (NodeNamedPods), which is how a later load knows its kubelet has yet to weigh it.
+            if behaviour.nodeName != nil { return Object(["phase": .string("Pending"), "qosClass": .string(behaviour.qosClass)]) }
             return Object(["phase": .string("Pending"), "conditions": .array([condition("PodScheduled", true, scheduledAt)]), "qosClass": .string(behaviour.qosClass)])
         }
         var status = Object(["phase": .string(phase)])
@@ -174,6 +176,13 @@ extension SimPod {
                              "reason": .string(d.reason), "message": .string(d.message)]))]
         } ?? []
         guard let scheduledAt, let nodeName else {
+            // Made bound to a node no kubelet runs on (NodeNamedPods): no scheduler, no
+            // kubelet, no condition but what the pod GC sets.
+            if nodeName != nil, behaviour.nodeName != nil {
+                if !disruptionCondition.isEmpty { status["conditions"] = .array(disruptionCondition) }
+                status["qosClass"] = .string(behaviour.qosClass)
+                return status
+            }
             status["conditions"] = .array([condition("PodScheduled", false, created, reason: "Unschedulable", message: schedulingFailure)] + disruptionCondition)
             if let nominatedNodeName { status["nominatedNodeName"] = .string(nominatedNodeName) }
             status["qosClass"] = .string(behaviour.qosClass)

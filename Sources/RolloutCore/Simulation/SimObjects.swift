@@ -267,6 +267,9 @@ public final class SimPod {
     /// Rejected by its node's kubelet (KubeletAdmission): the reason, the message and when. The
     /// pod is then `gone` from every controller's count but stored, Failed, as it is.
     public var rejection: (reason: String, message: String, at: Timestamp)?
+    /// Refused by its node's kubelet when it arrived there bound (NodeNamedPods: a pod that
+    /// names its node and does not fit it), rejected at `KubeletAdmission.due`.
+    var nodeRefusal: (reason: String, message: String)?
     /// Gone, and so removed from the store at the save, with its events: not a rejected pod,
     /// which stays.
     var goesAtSave: Bool { gone && rejection == nil }

@@ -49,7 +49,8 @@ extension SimPod {
                 stored.containers.append(StoredPod.Container(name: c.name, restarts: max(0, c.restarts), ready: c.ready, state: state,
                                                              last: c.last.flatMap(termination), started: c.isRunning && c.started))
             }
-        } else {
+        } else if nodeName == nil || behaviour.nodeName == nil {
+            // (A pod made bound to a node no kubelet runs on has no PodScheduled condition.)
             stored.unschedulable = schedulingFailure
         }
         stored.nominated = nominatedNodeName

@@ -2,7 +2,8 @@
 /// canAdmitPod, which asks each admit handler in the order NewMainKubelet adds them). Modelled:
 /// the sysctl allowlist (`pkg/kubelet/sysctl/allowlist.go` patternAllowlist.Admit and
 /// validateSysctl, against `safe_sysctls.go`' SafeSysctlAllowlist plus `--allowed-unsafe-sysctls`,
-/// which k3s leaves empty). A pod refused is rejected (`rejectPod`): a Warning event with the
+/// which k3s leaves empty), and for a pod that names its node — which no scheduler checked —
+/// the predicates' handler (NodeNamedPods). A pod refused is rejected (`rejectPod`): a Warning event with the
 /// handler's reason and message, and its status becomes Failed — `reason` the handler's,
 /// `message` "Pod was rejected: " and its message, its `qosClass`, a `startTime` (the status
 /// manager's updateStatusInternal sets one) and no conditions (mergePodStatus drops those the
@@ -48,8 +49,10 @@ enum KubeletAdmission {
     /// Why the kubelet refuses this pod (reason, message), nil when it admits it or admission
     /// is not modelled for its kind.
     static func refusal(_ pod: SimPod) -> (reason: String, message: String)? {
-        guard let message = pod.behaviour.sysctlRefusal, pod.ownerKind == "ReplicaSet" else { return nil }
-        return (sysctlForbidden, message)
+        guard pod.ownerKind == "ReplicaSet" else { return nil }
+        // The sysctl allowlist's handler comes before the predicates' (NewMainKubelet's order).
+        if let message = pod.behaviour.sysctlRefusal { return (sysctlForbidden, message) }
+        return pod.nodeRefusal
     }
 
     /// When a pod the kubelet refuses is rejected.

@@ -112,10 +112,11 @@ extension APIServer {
                         if events && change.type == Self.podStorageKey && change.kind != .deleted {
                             guard let pod = change.object else { continue }
                             // Derived as a list derives them: not where a stored event says the same.
-                            let derivedEvents = (try? cluster.read { store, now in
-                                EventLog.lifecycleEvents(of: pod, now: now, stored: EventLog.storedKeys(try store.list(stored, namespace: pod.namespace).filter {
+                            let derivedEvents = (try? cluster.read { store, now -> [Resource] in
+                                var owners = EventLog.NodeNamedOwners()
+                                return EventLog.lifecycleEvents(of: pod, now: now, stored: EventLog.storedKeys(try store.list(stored, namespace: pod.namespace).filter {
                                     $0.value.at("involvedObject", "uid")?.stringValue == pod.uid
-                                }))
+                                }), nodeNamed: try owners.namesItsNode(pod, store: store))
                             }) ?? []
                             for event in derivedEvents where name == nil || event.name == name {
                                 let count = event.value["count"]
