@@ -140,6 +140,21 @@ struct PodName: Hashable {
     func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
 }
 
+/// What few pods have (SimPod.rare): a StatefulSet's pod's hostname, a volume's retry, a
+/// scheduling failure and its queue entry, a nomination, kept metadata, a disruption, a
+/// rejection.
+final class SimPodRare {
+    var hostname: (name: String, subdomain: String)?
+    var mountRetry: (at: Timestamp, failures: Int)?
+    var schedulingFailure: String?
+    var nominatedNodeName: String?
+    var queue: SchedulingQueueEntry?
+    var keptMetadata: Object?
+    var disruption: (reason: String, message: String, at: Timestamp)?
+    var rejection: (reason: String, message: String, at: Timestamp)?
+    var nodeRefusal: (reason: String, message: String)?
+}
+
 /// A pod as the simulation tracks it. Saved as a Pod object with the status kubectl shows.
 /// A class: controllers visit every pod at every instant, and copying them would dominate.
 public final class SimPod {
@@ -196,7 +211,10 @@ public final class SimPod {
     /// probe workers start then and tick from there (`prober_manager.go` AddPod).
     public var admittedAt: Timestamp?
     /// The next volume mount attempt and how many failed, while a volume is missing.
-    var mountRetry: (at: Timestamp, failures: Int)?
+    var mountRetry: (at: Timestamp, failures: Int)? {
+        get { rare?.mountRetry }
+        set { if newValue != nil || rare != nil { rareFields().mountRetry = newValue } }
+    }
     /// The Initialized condition: every init step done, once.
     public var initializedAt: Timestamp?
     /// Its owner's counts (`Cluster.podCounts(of:)`), which it is counted in from the moment it
@@ -221,15 +239,24 @@ public final class SimPod {
     /// Service), from its behaviour: an endpoint of the Service the subdomain names carries the
     /// hostname. (Kept on the pod: reading them through `behaviour` at each endpoint made
     /// copied the whole behaviour.)
-    let hostname: (name: String, subdomain: String)?
+    var hostname: (name: String, subdomain: String)? { rare?.hostname }
     /// Some volume is a PersistentVolumeClaim: its claims are bound when it is scheduled.
     let mountsClaims: Bool
     /// The last FailedScheduling message.
-    var schedulingFailure: String?
+    var schedulingFailure: String? {
+        get { rare?.schedulingFailure }
+        set { if newValue != nil || rare != nil { rareFields().schedulingFailure = newValue } }
+    }
     /// `status.nominatedNodeName`: the node preemption made room on (DefaultPreemption).
-    var nominatedNodeName: String?
+    var nominatedNodeName: String? {
+        get { rare?.nominatedNodeName }
+        set { if newValue != nil || rare != nil { rareFields().nominatedNodeName = newValue } }
+    }
     /// Its place in the scheduler's queue after a failed attempt (SchedulingQueue).
-    var queue: SchedulingQueueEntry?
+    var queue: SchedulingQueueEntry? {
+        get { rare?.queue }
+        set { if newValue != nil || rare != nil { rareFields().queue = newValue } }
+    }
     /// What it takes from its node, as the scheduler counts it (from its template, once).
     var usage: PodUsage?
     /// Its node's kubelet is down: nothing changes and nothing answers until it is back.
@@ -261,15 +288,37 @@ public final class SimPod {
         if keptTargetRef == nil { keptTargetRef = targetRef }
     }
     /// Metadata kept from the stored pod that no ReplicaSet owns (SimPod.keptMetadataKeys).
-    var keptMetadata: Object?
+    var keptMetadata: Object? {
+        get { rare?.keptMetadata }
+        set { if newValue != nil || rare != nil { rareFields().keptMetadata = newValue } }
+    }
     /// The DisruptionTarget condition (eviction API, taint manager): reason, message, when.
-    public var disruption: (reason: String, message: String, at: Timestamp)?
+    public var disruption: (reason: String, message: String, at: Timestamp)? {
+        get { rare?.disruption }
+        set { if newValue != nil || rare != nil { rareFields().disruption = newValue } }
+    }
     /// Rejected by its node's kubelet (KubeletAdmission): the reason, the message and when. The
     /// pod is then `gone` from every controller's count but stored, Failed, as it is.
-    public var rejection: (reason: String, message: String, at: Timestamp)?
+    public var rejection: (reason: String, message: String, at: Timestamp)? {
+        get { rare?.rejection }
+        set { if newValue != nil || rare != nil { rareFields().rejection = newValue } }
+    }
     /// Refused by its node's kubelet when it arrived there bound (NodeNamedPods: a pod that
     /// names its node and does not fit it), rejected at `KubeletAdmission.due`.
-    var nodeRefusal: (reason: String, message: String)?
+    var nodeRefusal: (reason: String, message: String)? {
+        get { rare?.nodeRefusal }
+        set { if newValue != nil || rare != nil { rareFields().nodeRefusal = newValue } }
+    }
+    /// The fields above that few pods ever set, apart: made at the first set of one (a roll's
+    /// pods carry one reference instead of some 290 bytes each — at 100,000 replicas, 200,000
+    /// pods in memory at the save).
+    private var rare: SimPodRare?
+    private func rareFields() -> SimPodRare {
+        if let rare { return rare }
+        let made = SimPodRare()
+        rare = made
+        return made
+    }
     /// Gone, and so removed from the store at the save, with its events: not a rejected pod,
     /// which stays.
     var goesAtSave: Bool { gone && rejection == nil }
@@ -285,9 +334,9 @@ public final class SimPod {
         self.template = template
         self.created = created
         self.behaviour = behaviour
-        hostname = behaviour.hostname.map { ($0, behaviour.subdomain ?? "") }
         mountsClaims = behaviour.volumes.contains { $0.kind == .persistentVolumeClaim }
         containers = behaviour.containers.map { SimContainer(name: $0.name) }
+        if let name = behaviour.hostname { rareFields().hostname = (name, behaviour.subdomain ?? "") }
         if behaviour.containers.contains(where: { $0.role != .app }) {
             for i in containers.indices { containers[i].state = .waiting("PodInitializing") }
         }
