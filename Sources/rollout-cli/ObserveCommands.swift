@@ -114,9 +114,9 @@ enum ObserveCommands {
                                           rollout wait --for=condition=Progressing=False deployment/web-api --timeout=15m
                                         """,
                                         options: """
-                                              --for=CONDITION  delete, condition=NAME[=VALUE] (VALUE true by default; compared ignoring case; a condition
-                                                               older than the object's generation does not count) or jsonpath=EXPRESSION[=VALUE]
-                                                               (without a value: any value)
+                                              --for=CONDITION  delete, create, condition=NAME[=VALUE] (VALUE true by default; compared ignoring case; a
+                                                               condition older than the object's generation does not count) or
+                                                               jsonpath=EXPRESSION[=VALUE] (without a value: any value)
                                           -l, --selector=      The objects of TYPE with these labels
                                               --all            Every object of TYPE in the namespace
                                           -A, --all-namespaces With -l or --all: in every namespace
@@ -150,6 +150,29 @@ enum ObserveCommands {
             if Cluster.holdsLive(type) { return cluster.liveObject(type, namespace: namespace, name: name, uid: uid) }
             return try store.get(ObjectKey(type: type.storageKey, namespace: type.namespaced ? namespace : "", name: name))
         }
+        var pacer = try Global.pacer(parsed)
+        let deadline = timeout.map { cluster.now.adding($0) }
+        if case .create = condition {
+            // RunWait for `create`: a look at once, then every 500 ms until none of the objects
+            // named is NotFound (one timeout for it all: `timed out waiting for the condition`).
+            // Objects listed by a selector are there or not: nothing to wait for.
+            let named = query.requests.flatMap { request in request.names.map { (request.type, $0) } }
+            while try named.contains(where: { try current($0.0, namespace, $0.1) == nil }) {
+                guard let deadline, cluster.now < deadline else {
+                    try cluster.save()
+                    try store.commit()
+                    throw CommandFailure(message: "timed out waiting for the condition")
+                }
+                let step = Duration(milliseconds: min(WaitCondition.createPollInterval.milliseconds, deadline.milliseconds - cluster.now.milliseconds))
+                let start = cluster.now
+                // (Nothing left to happen: nothing will be made; the clock runs out the timeout.)
+                if EventLoop.run(cluster, timeout: step, until: { _ in false }, observe: { pacer.pace(to: $0.now) }) == .idle {
+                    EventLoop.advance(cluster, by: Duration(milliseconds: max(0, deadline.milliseconds - cluster.now.milliseconds)))
+                } else if cluster.now < start.adding(step) {
+                    EventLoop.advance(cluster, by: Duration(milliseconds: start.adding(step).milliseconds - cluster.now.milliseconds))
+                }
+            }
+        }
         var targets: [Target] = []
         for request in query.requests {
             let type = request.type
@@ -176,8 +199,6 @@ enum ObserveCommands {
             if case .delete = condition { return 0 }
             throw CommandFailure(message: "no matching resources found")
         }
-        var pacer = try Global.pacer(parsed)
-        let deadline = timeout.map { cluster.now.adding($0) }
         var failure: Error?
         for target in targets {
             var problem: WaitCondition.Problem?

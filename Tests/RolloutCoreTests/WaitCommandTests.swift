@@ -136,6 +136,49 @@ final class WaitCommandTests: XCTestCase {
         XCTAssertEqual(once.stderr, "error: condition not met for pods/\(names[0].dropFirst("pod/".count))\n")
     }
 
+    /// --for=create (kubectl 1.31+, `create.go` IsCreated; RunWait polls every 500 ms, the
+    /// first look at once, until no object named is NotFound): a StatefulSet makes db-1 once
+    /// db-0 is ready — pulled (3 s), started (1 s), serving after its 5 s start-up at the
+    /// probe's tick: 9 s, a multiple of the poll, where the wait ends. One timeout for the poll
+    /// (`timed out waiting for the condition`, the clock run out); `0` looks once; a selector
+    /// waits for nothing.
+    func testCreate() throws {
+        XCTAssertEqual(try rollout("cluster", "init").status, 0)
+        let url = try temporaryDirectory(self, "rollout-manifests").appendingPathComponent("db.yaml")
+        try """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          replicas: 2
+          serviceName: db
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}, annotations: {rollout.sim/startup: 5s}}
+            spec:
+              containers:
+              - name: db
+                image: "db:1"
+                readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}
+        """.write(to: url, atomically: true, encoding: .utf8)
+        try rollout("apply", "-f", url.path)
+        func clock() throws -> String { try XCTUnwrap(try rollout("cluster", "info").stdout.split(separator: "\n").first { $0.hasPrefix("Clock: ") }.map(String.init)) }
+        var run = try rollout("wait", "--for=create", "pod/db-1", "pod/db-0", "--timeout=1m")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, "pod/db-1 condition met\npod/db-0 condition met\n")
+        XCTAssertEqual(try clock(), "Clock: 2025-01-01T00:00:09Z")
+        run = try rollout("wait", "--for=Create", "pod/nope", "--timeout=2s")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "error: timed out waiting for the condition\n")
+        XCTAssertEqual(try clock(), "Clock: 2025-01-01T00:00:11Z")
+        run = try rollout("wait", "--for=create", "pod/nope", "--timeout=0")
+        XCTAssertEqual(run.stderr, "error: timed out waiting for the condition\n")
+        XCTAssertEqual(try clock(), "Clock: 2025-01-01T00:00:11Z")
+        run = try rollout("wait", "--for=create", "pod", "-l", "app=nothing")
+        XCTAssertEqual(run.stderr, "error: no matching resources found\n")
+        XCTAssertEqual(try rollout("wait", "--for=create", "pod", "-l", "app=db").stdout, "pod/db-0 condition met\npod/db-1 condition met\n")
+    }
+
     /// --for=delete: a pod deleted with its grace period is gone once it has stopped; a name
     /// not found is already deleted (kubectl ignores NotFound for delete), and any other
     /// condition on it is NotFound.

@@ -2,10 +2,14 @@ import Foundation
 
 /// What `wait --for` waits for, as kubectl 1.32 reads and checks it
 /// (`staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go` conditionFuncFor, ConditionalWait,
-/// JSONPathWait, IsDeleted): `delete`, `condition=NAME[=VALUE]` (VALUE `true` by default), or
-/// `jsonpath=EXPRESSION[=VALUE]` (without a value: any value found).
+/// JSONPathWait, IsDeleted; `create.go` IsCreated): `delete`, `create`,
+/// `condition=NAME[=VALUE]` (VALUE `true` by default), or `jsonpath=EXPRESSION[=VALUE]`
+/// (without a value: any value found).
 public enum WaitCondition: Sendable {
     case delete
+    /// The objects named exist (kubectl 1.31+): RunWait polls every `createPollInterval`
+    /// until none of them is NotFound, then each is met as it is.
+    case create
     case condition(name: String, status: String)
     case jsonPath(JSONPath, value: String?)
 
@@ -18,6 +22,7 @@ public enum WaitCondition: Sendable {
     /// conditionFuncFor.
     public static func parse(_ text: String) throws(Problem) -> WaitCondition {
         if text.lowercased() == "delete" { return .delete }
+        if text.lowercased() == "create" { return .create }
         if text.hasPrefix("condition=") {
             var name = String(text.dropFirst("condition=".count))
             var value = "true"
@@ -51,6 +56,9 @@ public enum WaitCondition: Sendable {
         }
         throw Problem(message: "unrecognized condition: \(GoQuote.quoted(text))")
     }
+
+    /// RunWait's poll for `create` (`wait.PollUntilContextTimeout`, 500 ms, the first look at once).
+    public static let createPollInterval = Duration(milliseconds: 500)
 
     /// splitJSONPathInput: `a==b=c` is `a==b` and `c`.
     static func splitJSONPathInput(_ input: String) -> [String] {
@@ -107,6 +115,8 @@ public enum WaitCondition: Sendable {
             guard let object else { return true }
             if let startUID, !startUID.isEmpty, object.uid != startUID { return true }
             return false
+        case .create:
+            return object != nil
         case .condition(let name, let status):
             guard let object else { return false }
             let value = object.value
