@@ -162,15 +162,11 @@ public final class SimPod {
     // endpoints and kube-proxy's requests visit each of its pods (150,000 at Kubernetes'
     // limits, which no cache holds), and each field they read on another cache line of the
     // object was another miss (a class's stored properties lie in the order declared).
-    /// Terminal: the pod is gone (removed when saved). Its endpoint values and its kept
-    /// `targetRef` are let go then: no Service lists a gone pod, and a roll holds every pod it
-    /// replaced until the save.
+    /// Terminal: the pod is gone (removed when saved). Its endpoint values are let go then:
+    /// no Service lists a gone pod, and a roll holds every pod it replaced until the save.
     public var gone = false {
         didSet {
-            if gone {
-                endpointValues = EndpointsController.EndpointValues()
-                keptTargetRef = nil
-            }
+            if gone { endpointValues = EndpointsController.EndpointValues() }
             recount()
         }
     }
