@@ -5,26 +5,89 @@
 /// Each annotation applies to every container unless its per-container form, the key followed
 /// by `.` and the container's name, overrides it: `rollout.sim/startup.web: 20s`.
 public struct AppBehaviour: Equatable, Sendable {
+    /// The fields, in one object the copies share (as ContainerBehaviour's): every pod of a
+    /// ReplicaSet holds its behaviour, which inline was 120 bytes of each pod and a dozen
+    /// references retained at each copy; a change makes a new object (`update`).
+    private struct Fields: Equatable, Sendable {
+        var containers: [ContainerBehaviour]
+        var terminationGracePeriodSeconds: Int
+        var volumes: [VolumeReference]
+        var qosClass: String
+        var hostname: String?
+        var subdomain: String?
+        var readinessGates: [String]
+        var imagePullSecrets: [String]
+        var sysctlRefusal: String?
+        var nodeName: String?
+    }
+
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        var fields = box.fields
+        change(&fields)
+        box = Box(fields)
+    }
+
     /// Init containers (regular and restartable, in spec order), then app containers.
-    public var containers: [ContainerBehaviour]
-    public var terminationGracePeriodSeconds: Int
+    public var containers: [ContainerBehaviour] {
+        get { box.fields.containers }
+        set { update { $0.containers = newValue } }
+    }
+    public var terminationGracePeriodSeconds: Int {
+        get { box.fields.terminationGracePeriodSeconds }
+        set { update { $0.terminationGracePeriodSeconds = newValue } }
+    }
     /// ConfigMaps, Secrets and claims the pod's volumes need before any container starts.
-    public var volumes: [VolumeReference]
+    public var volumes: [VolumeReference] {
+        get { box.fields.volumes }
+        set { update { $0.volumes = newValue } }
+    }
     /// `status.qosClass` (`pkg/apis/core/v1/helper/qos` GetPodQOS).
-    public var qosClass: String
+    public var qosClass: String {
+        get { box.fields.qosClass }
+        set { update { $0.qosClass = newValue } }
+    }
     /// `spec.hostname` and `spec.subdomain` (a StatefulSet's pods: their name and the set's
     /// Service): an endpoint of the Service named by the subdomain carries the hostname.
-    public var hostname: String?
-    public var subdomain: String?
+    public var hostname: String? {
+        get { box.fields.hostname }
+        set { update { $0.hostname = newValue } }
+    }
+    public var subdomain: String? {
+        get { box.fields.subdomain }
+        set { update { $0.subdomain = newValue } }
+    }
     /// `spec.readinessGates`' condition types, in order.
-    public var readinessGates: [String]
+    public var readinessGates: [String] {
+        get { box.fields.readinessGates }
+        set { update { $0.readinessGates = newValue } }
+    }
     /// `spec.imagePullSecrets`' names, those without one left out (getPullSecretsForPod).
-    public var imagePullSecrets: [String]
+    public var imagePullSecrets: [String] {
+        get { box.fields.imagePullSecrets }
+        set { update { $0.imagePullSecrets = newValue } }
+    }
     /// Why the kubelet's sysctl allowlist refuses the pod (KubeletAdmission), nil when it does not.
-    public var sysctlRefusal: String?
+    public var sysctlRefusal: String? {
+        get { box.fields.sysctlRefusal }
+        set { update { $0.sysctlRefusal = newValue } }
+    }
     /// `spec.nodeName` as the template sets it: the pod is made bound to that node, and the
     /// scheduler never sees it (NodeNamedPods).
-    public var nodeName: String?
+    public var nodeName: String? {
+        get { box.fields.nodeName }
+        set { update { $0.nodeName = newValue } }
+    }
+
+    public static func == (a: AppBehaviour, b: AppBehaviour) -> Bool {
+        a.box === b.box || a.box.fields == b.box.fields
+    }
 
     public init(template: Value?) {
         var reader = FieldReader()
@@ -35,12 +98,10 @@ public struct AppBehaviour: Equatable, Sendable {
             containers.append(ContainerBehaviour(c, role: c.restartPolicy == "Always" ? .sidecar : .regularInit, annotations: annotations))
         }
         for c in spec.spec.containers { containers.append(ContainerBehaviour(c, role: .app, annotations: annotations)) }
-        self.containers = containers
         // The API server takes any int64 and treats a negative grace period as 1 s
         // (`pkg/api/pod/warnings.go`, `pod/strategy.go` CheckGracefulDelete).
         let grace = spec.spec.terminationGracePeriodSeconds
-        terminationGracePeriodSeconds = grace < 0 ? 1 : min(grace, SimulationLimits.maxSeconds)
-        volumes = spec.spec.volumes
+        let terminationGracePeriodSeconds = grace < 0 ? 1 : min(grace, SimulationLimits.maxSeconds)
         let all = spec.spec.initContainers + spec.spec.containers
         let tracked = ["cpu", "memory"]
         let anySet = all.contains { c in tracked.contains { c.resources.requests[$0] != nil || c.resources.limits[$0] != nil } }
@@ -50,13 +111,16 @@ public struct AppBehaviour: Equatable, Sendable {
                 return c.resources.requests[name].map { $0.milliValue == limit.milliValue } ?? true
             }
         }
-        qosClass = !anySet ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable"
-        hostname = template?["spec"]?["hostname"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        subdomain = template?["spec"]?["subdomain"]?.stringValue
-        readinessGates = (template?["spec"]?["readinessGates"]?.arrayValue ?? []).compactMap { $0["conditionType"]?.stringValue }
-        imagePullSecrets = (template?["spec"]?["imagePullSecrets"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty }
-        sysctlRefusal = KubeletAdmission.sysctlRefusal(spec.spec.sysctls)
-        nodeName = template?["spec"]?["nodeName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let qosClass = !anySet ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable"
+        let hostname = template?["spec"]?["hostname"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let subdomain = template?["spec"]?["subdomain"]?.stringValue
+        let readinessGates = (template?["spec"]?["readinessGates"]?.arrayValue ?? []).compactMap { $0["conditionType"]?.stringValue }
+        let imagePullSecrets = (template?["spec"]?["imagePullSecrets"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty }
+        let sysctlRefusal = KubeletAdmission.sysctlRefusal(spec.spec.sysctls)
+        let nodeName = template?["spec"]?["nodeName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        box = Box(Fields(containers: containers, terminationGracePeriodSeconds: terminationGracePeriodSeconds, volumes: spec.spec.volumes,
+                         qosClass: qosClass, hostname: hostname, subdomain: subdomain, readinessGates: readinessGates,
+                         imagePullSecrets: imagePullSecrets, sysctlRefusal: sysctlRefusal, nodeName: nodeName))
     }
 
     /// The app containers.
