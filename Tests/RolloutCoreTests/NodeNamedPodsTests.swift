@@ -17,21 +17,10 @@ final class NodeNamedPodsTests: XCTestCase {
         return (store, try Cluster(store: store))
     }
 
+    /// A Deployment of `replicas` nginx pods with `spec` in their pod spec and `container`'s
+    /// fields in the container (the image pulled, as a cluster's first pull is).
     static func deployment(_ name: String = "web", replicas: Int = 3, spec: String, container: String = "") -> String {
-        """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: \(name)}
-        spec:
-          replicas: \(replicas)
-          selector: {matchLabels: {app: \(name)}}
-          template:
-            metadata: {labels: {app: \(name)}}
-            spec:
-        \(spec.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
-              containers: [{name: app, image: "nginx:1.27"\(container)}]
-
-        """
+        deploymentYAML(name, replicas: replicas, annotations: "", spec: (spec.isEmpty ? "" : spec + "\n") + "containers: [{name: app, image: \"nginx:1.27\"\(container)}]")
     }
 
     func pods(_ c: Cluster, _ app: String) -> [SimPod] {
