@@ -111,6 +111,9 @@ final class ValidationTests: XCTestCase {
              "spec.template.spec.securityContext.sysctls[0].name: Invalid value: \"net.ipv4.ip_unprivileged_port_start\": may not be specified when 'hostNetwork' is true"),
             ("IPC sysctl with hostIPC, slashes", d.replacingOccurrences(of: "      containers:", with: "      hostIPC: true\n      securityContext: {sysctls: [{name: kernel/shm_rmid_forced, value: \"1\"}]}\n      containers:"),
              "spec.template.spec.securityContext.sysctls[0].name: Invalid value: \"kernel/shm_rmid_forced\": may not be specified when 'hostIPC' is true"),
+            // ValidatePodSpec → ValidateNodeName (NameIsDNSSubdomain).
+            ("node name", d.replacingOccurrences(of: "      containers:", with: "      nodeName: Node_1\n      containers:"),
+             "spec.template.spec.nodeName: Invalid value: \"Node_1\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"),
             ("restart policy", d.replacingOccurrences(of: "      containers:", with: "      restartPolicy: Never\n      containers:"),
              "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""),
             ("probe handler", d.replacingOccurrences(of: "httpGet: {path: /healthz, port: http}", with: "periodSeconds: 5"),

@@ -36,6 +36,10 @@ extension ObjectValidation {
                 }
             }
         }
+        // ValidatePodSpec: `ValidateNodeName` (NameIsDNSSubdomain) of a node the pod names.
+        if let node = spec.nodeName, !node.isEmpty {
+            for message in Validation.dns1123SubdomainErrors(node) { reader.fail(path / "nodeName", "Invalid value: \(GoQuote.quoted(node)): \(message)") }
+        }
         validateSysctls(spec, at: path / "securityContext" / "sysctls", reader: &reader)
         validateSimulationAnnotations(annotations, containers: names, at: annotationsPath, reader: &reader)
     }
