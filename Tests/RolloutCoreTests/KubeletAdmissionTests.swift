@@ -143,6 +143,30 @@ final class KubeletAdmissionCommandTests: XCTestCase {
         }
     }
 
+    /// A StatefulSet's pod is rejected too; its controller deletes it at its next sync
+    /// (`stateful_set_control.go` processReplica, `isFailed`) and makes it again under its name
+    /// (each second here: made at 0 s, rejected and made again at 1 s, …, the last at 10 s).
+    /// OrderedReady: redis-1 is never made. `apply --wait` fails at the first rejection.
+    func testAStatefulSetDeletesAndRemakesItsRejectedPod() throws {
+        XCTAssertEqual(try rollout("cluster", "init").status, 0)
+        let url = try temporaryDirectory(self, "rollout-manifests").appendingPathComponent("redis-sts.yaml")
+        try Self.redis.replacingOccurrences(of: "kind: Deployment", with: "kind: StatefulSet")
+            .replacingOccurrences(of: "  progressDeadlineSeconds: 20\n", with: "  serviceName: redis\n")
+            .write(to: url, atomically: true, encoding: .utf8)
+        var run = try rollout("apply", "-f", url.path, "--wait")
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "error: statefulset \"redis\" failed: its pods are rejected by their node's kubelet (SysctlForbidden): pod redis-0: forbidden sysctl: \"net.core.somaxconn\" not allowlisted\n")
+        run = try rollout("apply", "-f", url.path, "--wait", "--no-fail-fast", "--timeout", "9s")
+        XCTAssertEqual(run.status, 1)
+        // Only the pod made last is there, waiting for its rejection: none is kept Failed.
+        XCTAssertEqual(try rollout("get", "pods", "--no-headers").stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).prefix(3).joined(separator: " ") },
+                       ["redis-0 0/1 Pending"])
+        let counts = try rollout("get", "events", "-o", "jsonpath={range .items[*]}{.involvedObject.kind} {.reason}={.count}{\"\\n\"}{end}").stdout
+            .split(separator: "\n").filter { $0.hasPrefix("StatefulSet ") }
+        XCTAssertEqual(counts, ["StatefulSet SuccessfulCreate=11", "StatefulSet SuccessfulDelete=10"])
+        XCTAssertEqual(try rollout("get", "statefulset", "redis", "-o", "jsonpath={.status.replicas}/{.status.readyReplicas}").stdout, "1/")
+    }
+
     /// Without the fail-fast: a pod rejected each second for each replica, the Failed ones kept
     /// (stored, and loaded again as finished pods by the next command). Each replacement raises
     /// the ReplicaSet's count again after the rejection lowered it (calculateStatus counts the

@@ -109,6 +109,10 @@ public enum RolloutStatus {
             return nil
         }
         if resource.kind == "StatefulSet" {
+            // Its kubelet refuses the pod (KubeletAdmission): deleted and made again, for good.
+            if let rejected = c.rejectedPods[resource.uid] {
+                return "statefulset \"\(resource.name)\" failed: its pods are rejected by their node's kubelet (\(rejected.reason)): pod \(rejected.pod): \(rejected.message)"
+            }
             // The controller waits for its pods one at a time: one stuck at the update
             // revision holds the rollout for good.
             let update = resource.object["status"]?["updateRevision"]?.stringValue ?? ""

@@ -258,6 +258,9 @@ public final class Cluster {
     var terminatedPods: [TerminatedPod] = []
     var terminatedPodsDeleted: [ObjectKey] = []
     var rejectedInMemory = 0
+    /// A StatefulSet's pods (by the set's uid) its kubelet rejected, which the controller
+    /// deletes at its next sync (StatefulSetController).
+    var failedStatefulPods: [String: [SimPod]] = [:]
     /// kube-controller-manager's `--terminated-pod-gc-threshold` (12,500, k3s' too).
     var terminatedPodThreshold = PodGarbageCollector.terminatedPodThreshold
     /// By namespace, the objects its quotas count that no controller makes (ConfigMaps,

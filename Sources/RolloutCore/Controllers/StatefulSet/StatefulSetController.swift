@@ -42,6 +42,12 @@ struct StatefulSetSync {
 
     mutating func run() -> Bool {
         guard let selector = set.selector, !selector.isEmpty else { return false }
+        // processReplica: a Failed pod (here, one its kubelet rejected) is deleted, and made
+        // again under its name by this sync, once it is gone.
+        for pod in c.failedStatefulPods.removeValue(forKey: resource.uid) ?? [] where pod.rejection != nil {
+            StatefulPodControl.deleteFailed(pod, set: resource, in: c)
+            wrote = true
+        }
         let pods = c.pods(ownedBy: resource.uid).filter { !$0.gone }
         var revisions = ControllerHistory.sorted(ControllerHistory.owned(by: resource, selector: selector, among: c.revisions(in: resource.namespace ?? "default")))
         let (current, update, collisionCount) = statefulSetRevisions(&revisions)
