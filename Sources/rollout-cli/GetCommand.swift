@@ -30,6 +30,9 @@ enum GetCommand {
                            (kubectl's JSONPath: fields, [n], [a:b], [*], .., filters [?(@.x=="y")],
                            {range …}{end}, {"\\n"})
       -l, --selector=      Only objects with these labels, e.g. app=web,tier!=db
+          --field-selector= Only objects whose fields match, e.g. status.phase=Running,spec.nodeName=node-1
+                           (the fields the API server indexes for the kind; metadata.name and
+                           metadata.namespace for every kind)
       -A, --all-namespaces List objects of every namespace
           --show-labels    Add a LABELS column
           --no-headers     Leave out the header line (table, wide and custom-columns output)
@@ -39,7 +42,7 @@ enum GetCommand {
     static func run(_ args: [String], io: inout CommandIO) throws -> Int32 {
         let parsed = try Arguments(args, specs: Global.specs + [
             .init(names: ["-o", "--output"], takesValue: true),
-            .init(names: ["-l", "--selector"], takesValue: true),
+            .init(names: ["-l", "--selector"], takesValue: true), .init(names: ["--field-selector"], takesValue: true),
             .init(names: ["-A", "--all-namespaces"], takesValue: false),
             .init(names: ["--show-labels"], takesValue: false), .init(names: ["--no-headers"], takesValue: false),
             .init(names: ["-w", "--watch"], takesValue: false), .init(names: ["-L", "--label-columns"], takesValue: true),
@@ -47,7 +50,10 @@ enum GetCommand {
             .init(names: ["--timeout"], takesValue: true), .init(names: ["--speed"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
-        if parsed.flag("--watch") { return try watch(parsed, io: &io) }
+        if parsed.flag("--watch") {
+            if parsed.last("--field-selector") != nil { throw UsageError(message: "--field-selector with --watch is not supported here; list without --watch") }
+            return try watch(parsed, io: &io)
+        }
         var output = parsed.last("--output") ?? "table"
         // -o jsonpath=TEMPLATE (or jsonpath-file=PATH): kubectl's JSONPath on the objects.
         var jsonPath: JSONPath?
@@ -86,11 +92,31 @@ enum GetCommand {
             throw UsageError(message: "unable to match a printer suitable for the output format \"\(output)\", allowed formats are: custom-columns,custom-columns-file,json,jsonpath,jsonpath-file,name,table,wide,yaml")
         }
         let selector = try Global.selector(parsed)
+        let fieldText = parsed.last("--field-selector")
         let allNamespaces = parsed.flag("--all-namespaces")
         let namespace = Global.namespace(parsed)
         let store = try Global.openStore(parsed, writable: false)
         defer { store.close() }
         let query = try ResourceQuery.parse(parsed.positional, storedTypes: store.storedTypes)
+        // A field selector goes to the API server with the list, which parses it and refuses a
+        // field the kind does not index; kubectl's builder words the error (`Unable to find`).
+        var fields: FieldSelector?
+        if let fieldText, !fieldText.isEmpty {
+            for request in query.requests {
+                let problem: String?
+                do {
+                    let parsedFields = try FieldSelector.parse(fieldText)
+                    fields = parsedFields
+                    problem = parsedFields.unsupportedField(for: request.type).map { "field label not supported: \($0)" }
+                } catch { problem = error.message }
+                if let problem {
+                    let resource = "\(request.type.group)/\(request.type.version), Resource=\(request.type.plural)"
+                    io.err("Error from server (BadRequest): Unable to find \(GoQuote.quoted(resource)) that match label selector \(GoQuote.quoted(parsed.last("--selector") ?? "")), field selector \(GoQuote.quoted(fieldText)): \(problem)\n")
+                    return 1
+                }
+            }
+        }
+        func chosen(_ object: Resource) -> Bool { (selector?.matches(object.labels) ?? true) && (fields?.matches(object) ?? true) }
 
         // Tables and names come from the listing rows the store keeps; only -o yaml|json
         // parses objects.
@@ -108,11 +134,14 @@ enum GetCommand {
                 if request.type.kind == "Event" && request.type.group.isEmpty {
                     // Stored events plus each pod's routine lifecycle events, in the API
                     // server's order, as kubectl prints a list of them (`rollout events`: oldest first).
-                    objects = try EventLog.list(store, namespace: scope).filter { selector?.matches($0.labels) ?? true }
+                    objects = try EventLog.list(store, namespace: scope).filter(chosen)
                     rows = objects.map(ListingRow.init)
                     if !needsObjects { objects = [] }
                 } else if needsObjects {
-                    objects = try store.list(request.type, namespace: scope).filter { selector?.matches($0.labels) ?? true }
+                    objects = try store.list(request.type, namespace: scope).filter(chosen)
+                } else if fields != nil {
+                    // (Fields are read from the objects, not from the listing rows.)
+                    rows = try store.list(request.type, namespace: scope).filter(chosen).map(ListingRow.init)
                 } else {
                     runs = try store.listingRuns(request.type, namespace: scope).map { run in
                         selector.map { selector in run.filter { selector.matches($0) } } ?? run
@@ -123,7 +152,7 @@ enum GetCommand {
                 for name in request.names {
                     let key = ObjectKey(type: request.type.storageKey, namespace: request.type.namespaced ? namespace : "", name: name)
                     if let object = try store.get(key) {
-                        guard selector?.matches(object.labels) ?? true else { continue }
+                        guard chosen(object) else { continue }
                         objects.append(object)
                         rows.append(ListingRow(object))
                     } else {

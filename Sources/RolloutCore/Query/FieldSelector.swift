@@ -3,21 +3,22 @@
 /// joined by `,`, each `field=value`, `field==value` or `field!=value`, with `\` escaping `,`,
 /// `=`, `!` and itself in values. Only the fields each kind indexes may be used
 /// (`AddFieldLabelConversionFunc` in `pkg/apis/*/v1/conversion.go`); any other is refused with
-/// the API server's `field label not supported` error.
-struct FieldSelector: Equatable {
-    struct Term: Equatable {
+/// the API server's `field label not supported` error. Read by the served API's lists and
+/// watches and by `get --field-selector`.
+public struct FieldSelector: Equatable, Sendable {
+    public struct Term: Equatable, Sendable {
         var field: String
         var value: String
         var equals: Bool
     }
 
-    var terms: [Term]
+    public var terms: [Term]
 
-    struct ParseError: Error, Equatable {
-        var message: String
+    public struct ParseError: Error, Equatable {
+        public var message: String
     }
 
-    static func parse(_ text: String) throws(ParseError) -> FieldSelector {
+    public static func parse(_ text: String) throws(ParseError) -> FieldSelector {
         var terms: [Term] = []
         for part in split(text, on: ",") where !part.isEmpty {
             let op: String, field: String, raw: String
@@ -54,12 +55,12 @@ struct FieldSelector: Equatable {
     }
 
     /// The first field the kind cannot be selected by.
-    func unsupportedField(for type: ResourceType) -> String? {
+    public func unsupportedField(for type: ResourceType) -> String? {
         let allowed = Self.supported(type).union(["metadata.name", "metadata.namespace"])
         return terms.first { !allowed.contains($0.field) }?.field
     }
 
-    func matches(_ resource: Resource) -> Bool {
+    public func matches(_ resource: Resource) -> Bool {
         terms.allSatisfy { term in (Self.fieldValue(term.field, of: resource) == term.value) == term.equals }
     }
 
