@@ -29,6 +29,30 @@ final class KubeletAdmissionTests: XCTestCase {
     }
 }
 
+/// A DaemonSet whose pods the kubelet rejects (`daemon_controller.go` podsShouldBeOnNode: "This
+/// is a critical place where DS is often fighting with kubelet that rejects pods"): each failed
+/// pod is deleted under failedPodsBackoff (`flowcontrol.NewBackOff(1s, 15m)`:
+/// IsInBackOffSinceUpdate, Next doubling), with a `FailedDaemonPod` event, and the node gets
+/// another once it has none. Made at 0 s and rejected a second after each creation: deleted at
+/// 1 s (back-off 1 s), 2 s (2 s), 4 s (4 s), 8 s, 16 s and 32 s, a new pod made each time.
+final class DaemonSetRejectionTests: XCTestCase {
+    func testFailedPodsAreDeletedUnderTheBackoff() throws {
+        let yaml = KubeletAdmissionCommandTests.redis.replacingOccurrences(of: "kind: Deployment", with: "kind: DaemonSet")
+            .replacingOccurrences(of: "  replicas: 2\n", with: "").replacingOccurrences(of: "  progressDeadlineSeconds: 20\n", with: "")
+        let (_, c) = try bareCluster(self, nodes: 1, yaml)
+        let start = c.now
+        EventLoop.advance(c, by: Duration(seconds: 40))
+        let pods = c.pods.values.filter { $0.ownerKind == "DaemonSet" }.sorted { $0.created < $1.created }
+        XCTAssertEqual(pods.map { ($0.created.milliseconds - start.milliseconds) / 1000 }, [0, 1, 2, 4, 8, 16, 32])
+        XCTAssertEqual(pods.map { $0.rejection != nil }, [false, false, false, false, false, false, true], "the last waits out its back-off")
+        XCTAssertTrue(pods.allSatisfy(\.gone))
+        let failed = c.events.filter { $0.reason == "FailedDaemonPod" }
+        XCTAssertEqual(failed.reduce(0) { $0 + $1.count }, 6)
+        XCTAssertEqual(failed.first?.message, "Found failed daemon pod default/\(pods[0].name) on node node-1, will try to kill it")
+        XCTAssertEqual(c.failedDaemonPodsBackoff.values.map(\.backoff), [32_000])
+    }
+}
+
 /// The pod GC's threshold of terminated pods (`pkg/controller/podgc/gc_controller.go`
 /// gcTerminated, byEvictionAndCreationTimestamp; gcCheckPeriod 20 s), on the pods the kubelet
 /// rejects, the threshold lowered from 12,500 to 5.

@@ -93,6 +93,10 @@ public enum RolloutStatus {
     /// rollout cannot finish by itself. The message names a pod and its reason.
     public static func stuckPods(_ resource: Resource, in c: Cluster) -> String? {
         if resource.kind == "DaemonSet" {
+            // Its kubelets refuse the pods (KubeletAdmission): deleted under a back-off and made again.
+            if let rejected = c.rejectedPods[resource.uid] {
+                return "daemon set \"\(resource.name)\" failed: its pods are rejected by their node's kubelet (\(rejected.reason)): pod \(rejected.pod): \(rejected.message)"
+            }
             // A surge pod its node cannot take because the old pod there holds its host port:
             // the old pod goes only once the new one is available, so neither ever moves.
             let live = c.pods(ownedBy: resource.uid).filter { !$0.gone && !$0.isTerminating }

@@ -261,6 +261,10 @@ public final class Cluster {
     /// A StatefulSet's pods (by the set's uid) its kubelet rejected, which the controller
     /// deletes at its next sync (StatefulSetController).
     var failedStatefulPods: [String: [SimPod]] = [:]
+    /// A DaemonSet's pods (by the set's uid) its kubelet rejected, not yet deleted, and the
+    /// controller's failedPodsBackoff by `uid/node` (DaemonSetSync).
+    var failedDaemonPods: [String: [SimPod]] = [:]
+    var failedDaemonPodsBackoff: [String: BackoffEntry] = [:]
     /// kube-controller-manager's `--terminated-pod-gc-threshold` (12,500, k3s' too).
     var terminatedPodThreshold = PodGarbageCollector.terminatedPodThreshold
     /// By namespace, the objects its quotas count that no controller makes (ConfigMaps,

@@ -160,9 +160,20 @@ struct DaemonSetSync {
         let nodeName = resource.object["spec"]?["template"]?["spec"]?["nodeName"]?.stringValue
         var create: [String] = [], delete: [SimPod] = []
         let surge = allowsSurge
+        // The pods its nodes' kubelets rejected (Failed), by node, until deleted.
+        var failed: [String: [SimPod]] = [:]
+        for pod in c.failedDaemonPods[resource.uid] ?? [] where pod.rejection != nil { failed[pod.nodeName ?? "", default: []].append(pod) }
+        var deletedFailed = false
         for node in c.nodes.sorted(by: { $0.name < $1.name }) {
             let (run, keep) = Self.shouldRun(r, nodeName: nodeName, on: node)
             let pods = byNode[node.name] ?? []
+            if let here = failed[node.name] {
+                // podsShouldBeOnNode: a failed daemon pod is deleted — "often fighting with
+                // kubelet that rejects pods", under failedPodsBackoff (1 s doubling to 15 min,
+                // keyed by set and node); the node gets a pod again once it has none.
+                if keep || run { deletedFailed = deleteFailed(here, on: node.name) || deletedFailed }
+                continue
+            }
             if run && pods.isEmpty { create.append(node.name); continue }
             if keep {
                 let running = pods.filter { !$0.isTerminating }
@@ -197,8 +208,43 @@ struct DaemonSetSync {
             delete += pods.filter { $0.nodeName == nil && !$0.isTerminating }
         }
         syncNodes(delete: delete, create: create, hash: hash)
-        return !create.isEmpty || !delete.isEmpty
+        return !create.isEmpty || !delete.isEmpty || deletedFailed
     }
+
+    /// The failed pods of `node` deleted, unless its back-off holds them (then the set is
+    /// synced again when it ends: `enqueueDaemonSetAfter`). Whether any was deleted.
+    mutating func deleteFailed(_ pods: [SimPod], on node: String) -> Bool {
+        let key = resource.uid + "/" + node
+        let namespace = resource.namespace ?? "default"
+        var deleted = false
+        for pod in pods {
+            // flowcontrol.Backoff: IsInBackOffSinceUpdate, then Next.
+            if let entry = c.failedDaemonPodsBackoff[key], c.now.milliseconds - entry.lastUpdate.milliseconds < entry.backoff {
+                c.timers.add(.daemonSet(uid: resource.uid), at: entry.lastUpdate.adding(Duration(milliseconds: entry.backoff)))
+                continue
+            }
+            let previous = c.failedDaemonPodsBackoff[key]
+            let expired = previous.map { c.now.milliseconds - $0.lastUpdate.milliseconds > 2 * Self.failedPodsMaxBackoff } ?? true
+            let backoff = expired ? Self.failedPodsInitialBackoff : min((previous?.backoff ?? 0) * 2, Self.failedPodsMaxBackoff)
+            c.failedDaemonPodsBackoff[key] = BackoffEntry(backoff: backoff, lastUpdate: c.now)
+            c.record("Warning", reason: "FailedDaemonPod", message: "Found failed daemon pod \(pod.namespace)/\(pod.name) on node \(node), will try to kill it",
+                     kind: "DaemonSet", name: resource.name, namespace: namespace, uid: resource.uid, component: DaemonSetController.component)
+            // A Failed pod is deleted at once (CheckGracefulDelete: grace 0).
+            c.updatePod(pod) { $0.rejection = nil }
+            c.rejectedInMemory -= 1
+            c.failedDaemonPods[resource.uid]?.removeAll { $0 === pod }
+            c.record(reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", kind: "DaemonSet", name: resource.name, namespace: namespace,
+                     uid: resource.uid, component: DaemonSetController.component)
+            c.daemonSetsToSync.insert(resource.uid)
+            wrote = true
+            deleted = true
+        }
+        return deleted
+    }
+
+    /// `failedPodsBackoff`: `flowcontrol.NewBackOff(1*time.Second, 15*time.Minute)`.
+    static let failedPodsInitialBackoff = 1_000
+    static let failedPodsMaxBackoff = 15 * 60_000
 
     /// `syncNodes`: deletes, then creates a pod for each node named, pinned to it by node
     /// affinity (`ReplaceDaemonSetPodNodeNameNodeAffinity`), labelled with the hash and the

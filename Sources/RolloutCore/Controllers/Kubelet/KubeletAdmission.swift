@@ -12,11 +12,10 @@
 /// makes another, which is rejected in turn: the Failed pods stay, until the pod GC's
 /// threshold of terminated pods (PodGarbageCollector) deletes the oldest.
 ///
-/// Pods of ReplicaSets, StatefulSets and bare pods: a StatefulSet deletes its pod once it is
-/// Failed and makes it again under its name (`stateful_set_control.go` processReplica,
-/// `isFailed`; StatefulSetController). A DaemonSet's failed pods are deleted under the
-/// controller's failedPodsBackoff, which is not modelled — a DaemonSet's pods run as if
-/// admitted.
+/// Every controller's pods and bare pods: a StatefulSet deletes its pod once it is Failed and
+/// makes it again under its name (`stateful_set_control.go` processReplica, `isFailed`;
+/// StatefulSetController); a DaemonSet deletes a failed pod under its failedPodsBackoff and then
+/// makes another for the node (`podsShouldBeOnNode`; DaemonSetSync).
 enum KubeletAdmission {
     /// `sysctl.ForbiddenReason`.
     static let sysctlForbidden = "SysctlForbidden"
@@ -51,7 +50,7 @@ enum KubeletAdmission {
     /// Why the kubelet refuses this pod (reason, message), nil when it admits it or admission
     /// is not modelled for its kind.
     static func refusal(_ pod: SimPod) -> (reason: String, message: String)? {
-        guard pod.ownerKind == "ReplicaSet" || pod.ownerKind == "StatefulSet" else { return nil }
+        guard pod.ownerKind == "ReplicaSet" || pod.ownerKind == "StatefulSet" || pod.ownerKind == "DaemonSet" else { return nil }
         // The sysctl allowlist's handler comes before the predicates' (NewMainKubelet's order).
         if let message = pod.behaviour.sysctlRefusal { return (sysctlForbidden, message) }
         return pod.nodeRefusal
@@ -71,5 +70,7 @@ enum KubeletAdmission {
         if !pod.ownerUID.isEmpty { c.rejectedPods[pod.ownerUID] = (pod.name, reason, message) }
         // Its StatefulSet deletes it at its next sync, and makes it again.
         if pod.ownerKind == "StatefulSet" { c.failedStatefulPods[pod.ownerUID, default: []].append(pod) }
+        // Its DaemonSet counts it on its node until it deletes it, under a back-off.
+        if pod.ownerKind == "DaemonSet" { c.failedDaemonPods[pod.ownerUID, default: []].append(pod) }
     }
 }
