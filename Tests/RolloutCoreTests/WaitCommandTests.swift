@@ -112,6 +112,27 @@ final class WaitCommandTests: XCTestCase {
         return url.path
     }
 
+    /// A StatefulSet `db` (Service `db`) of `replicas` pods running `container` (flow style),
+    /// written to a file: its path.
+    func statefulSet(replicas: Int, annotations: String = "{}", container: String, claims: String = "") throws -> String {
+        let url = try temporaryDirectory(self, "rollout-manifests").appendingPathComponent("db.yaml")
+        try """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          replicas: \(replicas)
+          serviceName: db
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}, annotations: \(annotations)}
+            spec:
+              containers: [\(container)]
+        \(claims)
+        """.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
     func pods() throws -> [String] { try rollout("get", "pods", "-o", "name").stdout.split(separator: "\n").map(String.init) }
 
     /// Right after an apply, the pods a selector finds are the ReplicaSet's (the controllers act
@@ -144,24 +165,8 @@ final class WaitCommandTests: XCTestCase {
     /// waits for nothing.
     func testCreate() throws {
         XCTAssertEqual(try rollout("cluster", "init").status, 0)
-        let url = try temporaryDirectory(self, "rollout-manifests").appendingPathComponent("db.yaml")
-        try """
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: db}
-        spec:
-          replicas: 2
-          serviceName: db
-          selector: {matchLabels: {app: db}}
-          template:
-            metadata: {labels: {app: db}, annotations: {rollout.sim/startup: 5s}}
-            spec:
-              containers:
-              - name: db
-                image: "db:1"
-                readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}
-        """.write(to: url, atomically: true, encoding: .utf8)
-        try rollout("apply", "-f", url.path)
+        try rollout("apply", "-f", try statefulSet(replicas: 2, annotations: "{rollout.sim/startup: 5s}",
+                                                   container: #"{name: db, image: "db:1", readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}}"#))
         func clock() throws -> String { try XCTUnwrap(try rollout("cluster", "info").stdout.split(separator: "\n").first { $0.hasPrefix("Clock: ") }.map(String.init)) }
         var run = try rollout("wait", "--for=create", "pod/db-1", "pod/db-0", "--timeout=1m")
         XCTAssertEqual(run.status, 0, run.stderr)
@@ -222,24 +227,11 @@ final class WaitCommandTests: XCTestCase {
     /// read as they change it: `kubectl wait --for=jsonpath='{.status.phase}'=Bound pvc/…`.
     func testAClaimBoundWhileWaiting() throws {
         XCTAssertEqual(try rollout("cluster", "init").status, 0)
-        let url = try temporaryDirectory(self, "rollout-manifests").appendingPathComponent("db.yaml")
-        try """
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: db}
-        spec:
-          serviceName: db
-          replicas: 1
-          selector: {matchLabels: {app: db}}
-          template:
-            metadata: {labels: {app: db}}
-            spec:
-              containers: [{name: db, image: "postgres:16", volumeMounts: [{name: data, mountPath: /data}]}]
+        try rollout("apply", "-f", try statefulSet(replicas: 1, container: #"{name: db, image: "postgres:16", volumeMounts: [{name: data, mountPath: /data}]}"#, claims: """
           volumeClaimTemplates:
           - metadata: {name: data}
             spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
-        """.write(to: url, atomically: true, encoding: .utf8)
-        try rollout("apply", "-f", url.path)
+        """))
         let run = try rollout("wait", "--for=jsonpath={.status.phase}=Bound", "pvc/data-db-0")
         XCTAssertEqual([run.stdout, run.stderr], ["persistentvolumeclaim/data-db-0 condition met\n", ""])
     }
