@@ -50,10 +50,7 @@ enum GetCommand {
             .init(names: ["--timeout"], takesValue: true), .init(names: ["--speed"], takesValue: true),
         ])
         if parsed.flag("--help") { io.out(help + "\n"); return 0 }
-        if parsed.flag("--watch") {
-            if parsed.last("--field-selector") != nil { throw UsageError(message: "--field-selector with --watch is not supported here; list without --watch") }
-            return try watch(parsed, io: &io)
-        }
+        if parsed.flag("--watch") { return try watch(parsed, io: &io) }
         var output = parsed.last("--output") ?? "table"
         // -o jsonpath=TEMPLATE (or jsonpath-file=PATH): kubectl's JSONPath on the objects.
         var jsonPath: JSONPath?
@@ -98,23 +95,12 @@ enum GetCommand {
         let store = try Global.openStore(parsed, writable: false)
         defer { store.close() }
         let query = try ResourceQuery.parse(parsed.positional, storedTypes: store.storedTypes)
-        // A field selector goes to the API server with the list, which parses it and refuses a
-        // field the kind does not index; kubectl's builder words the error (`Unable to find`).
-        var fields: FieldSelector?
-        if let fieldText, !fieldText.isEmpty {
-            for request in query.requests {
-                let problem: String?
-                do {
-                    let parsedFields = try FieldSelector.parse(fieldText)
-                    fields = parsedFields
-                    problem = parsedFields.unsupportedField(for: request.type).map { "field label not supported: \($0)" }
-                } catch { problem = error.message }
-                if let problem {
-                    let resource = "\(request.type.group)/\(request.type.version), Resource=\(request.type.plural)"
-                    io.err("Error from server (BadRequest): Unable to find \(GoQuote.quoted(resource)) that match label selector \(GoQuote.quoted(parsed.last("--selector") ?? "")), field selector \(GoQuote.quoted(fieldText)): \(problem)\n")
-                    return 1
-                }
-            }
+        let fields: FieldSelector?
+        switch fieldSelector(fieldText, for: query.requests.map(\.type), labels: parsed.last("--selector")) {
+        case .success(let found): fields = found
+        case .failure(let refusal):
+            io.err(refusal.message + "\n")
+            return 1
         }
         func chosen(_ object: Resource) -> Bool { (selector?.matches(object.labels) ?? true) && (fields?.matches(object) ?? true) }
 
@@ -218,6 +204,27 @@ enum GetCommand {
         return missing.isEmpty ? 0 : 1
     }
 
+    /// `--field-selector`: it goes to the API server with the list, which parses it and refuses a
+    /// field the kind does not index; kubectl's builder words the refusal (`Selector.Visit`:
+    /// `Unable to find %q that match label selector %q, field selector %q: %v`), exit 1.
+    static func fieldSelector(_ text: String?, for types: [ResourceType], labels: String?) -> Result<FieldSelector?, CommandFailure> {
+        guard let text, !text.isEmpty else { return .success(nil) }
+        var fields: FieldSelector?
+        for type in types {
+            let problem: String?
+            do {
+                let parsed = try FieldSelector.parse(text)
+                fields = parsed
+                problem = parsed.unsupportedField(for: type).map { "field label not supported: \($0)" }
+            } catch { problem = error.message }
+            if let problem {
+                let resource = "\(type.group)/\(type.version), Resource=\(type.plural)"
+                return .failure(CommandFailure(message: "Error from server (BadRequest): Unable to find \(GoQuote.quoted(resource)) that match label selector \(GoQuote.quoted(labels ?? "")), field selector \(GoQuote.quoted(text)): \(problem)"))
+            }
+        }
+        return .success(fields)
+    }
+
     /// `get TYPE -w`: the table, then the rows that change while virtual time runs (paced by
     /// --speed), until --timeout or until nothing is left to happen; time that passed is kept.
     static func watch(_ parsed: Arguments, io: inout CommandIO) throws -> Int32 {
@@ -233,6 +240,13 @@ enum GetCommand {
         guard query.requests.count == 1, let request = query.requests.first, request.names.isEmpty else {
             throw UsageError(message: "watch is only supported on individual resources and resource collections, but \(max(query.requests.count, 1)) resources were found")
         }
+        let fields: FieldSelector?
+        switch fieldSelector(parsed.last("--field-selector"), for: [request.type], labels: parsed.last("--selector")) {
+        case .success(let found): fields = found
+        case .failure(let refusal):
+            io.err(refusal.message + "\n")
+            return 1
+        }
         let allNamespaces = parsed.flag("--all-namespaces")
         let cluster = try Cluster(store: store)
         KeptUntilExit.keep(cluster)
@@ -240,7 +254,7 @@ enum GetCommand {
         options.labelColumns = labelColumns(parsed)
         options.noHeaders = parsed.flag("--no-headers")
         let watch = TableWatch(type: request.type, namespace: allNamespaces ? nil : Global.namespace(parsed), options: options,
-                               events: parsed.flag("--output-watch-events"))
+                               events: parsed.flag("--output-watch-events"), fields: fields)
         io.out(watch.first(cluster, selector: selector))
         io.flush()
         guard watch.changes else { return 0 }

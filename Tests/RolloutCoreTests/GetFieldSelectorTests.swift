@@ -44,6 +44,23 @@ final class GetFieldSelectorTests: XCTestCase {
         for c in cases {
             let run = try RolloutRun.run(["get"] + c.arguments + ["--state", s.state])
             XCTAssertEqual([run.stdout, run.stderr, String(run.status)], ["", c.stderr + "\n", "1"], c.arguments.joined(separator: " "))
+            let watched = try RolloutRun.run(["get"] + c.arguments + ["-w", "--state", s.state])
+            XCTAssertEqual([watched.stdout, watched.stderr, String(watched.status)], ["", c.stderr + "\n", "1"], "-w " + c.arguments.joined(separator: " "))
         }
+    }
+
+    /// A watch with a field selector: an object is ADDED once it matches (the API server's
+    /// filtered watch), here each pod once its phase is Running — pulled (3 s) and started
+    /// (1 s) — and MODIFIED while it still matches (ready at 9 s).
+    func testAWatchWithAFieldSelector() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: RolloutRun.binary.path), "rollout binary not built")
+        let s = try Scratch(self)
+        XCTAssertEqual(try s.run("cluster", "init").status, 0)
+        XCTAssertEqual(try s.run("apply", "-f", "examples/manifests/web-api.yaml").status, 0)
+        let run = try s.run("get", "pods", "-w", "--field-selector", "status.phase=Running", "--output-watch-events", "--timeout", "30s")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        XCTAssertEqual(lines.map { String($0[0]) }, ["EVENT", "ADDED", "ADDED", "ADDED", "MODIFIED", "MODIFIED", "MODIFIED"], run.stdout)
+        XCTAssertEqual(lines.dropFirst().map { "\($0[2]) \($0[3]) \($0[5])" }, ["0/1 Running 4s", "0/1 Running 4s", "0/1 Running 4s", "1/1 Running 9s", "1/1 Running 9s", "1/1 Running 9s"])
     }
 }

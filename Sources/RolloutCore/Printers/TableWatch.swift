@@ -15,12 +15,16 @@ public final class TableWatch {
     var lastCells: [ObjectKey: [String]] = [:]
     /// `--output-watch-events`: an EVENT column first (ADDED, MODIFIED, DELETED).
     let events: Bool
+    /// `--field-selector`: an object that stops matching is gone from the watch (DELETED), as
+    /// the API server's filtered watch sends it.
+    let fields: FieldSelector?
 
-    public init(type: ResourceType, namespace: String?, options: TableOptions, events: Bool = false) {
+    public init(type: ResourceType, namespace: String?, options: TableOptions, events: Bool = false, fields: FieldSelector? = nil) {
         self.type = type
         self.namespace = namespace
         self.options = options
         self.events = events
+        self.fields = fields
     }
 
     /// Whether the controllers change objects of this type (else the first table is all).
@@ -35,7 +39,7 @@ public final class TableWatch {
 
     func selected(_ c: Cluster, matching selector: LabelSelector?) -> [Resource] {
         (objects(c) ?? []).filter { r in
-            (namespace == nil || !type.namespaced || r.namespace == namespace) && (selector?.matches(r.labels) ?? true)
+            (namespace == nil || !type.namespaced || r.namespace == namespace) && (selector?.matches(r.labels) ?? true) && (fields?.matches(r) ?? true)
         }.sorted { ($0.namespace ?? "", $0.name) < ($1.namespace ?? "", $1.name) }
     }
 
