@@ -90,9 +90,7 @@ extension PodGarbageCollector {
                 c.terminatedPodsDeleted.append(ObjectKey(type: Cluster.podType.storageKey, namespace: pod.namespace, name: pod.name))
                 c.finishedPods[pod.namespace, default: 0] -= 1
             case .rejected(let pod):
-                // Deleted before it was stored: it goes at the save, as any deleted pod.
-                c.updatePod(pod) { $0.rejection = nil }
-                c.rejectedInMemory -= 1
+                KubeletAdmission.deleteRejected(pod, in: c)
             }
         }
         if !deletedStored.isEmpty {

@@ -219,19 +219,15 @@ struct DaemonSetSync {
         var deleted = false
         for pod in pods {
             // flowcontrol.Backoff: IsInBackOffSinceUpdate, then Next.
-            if let entry = c.failedDaemonPodsBackoff[key], c.now.milliseconds - entry.lastUpdate.milliseconds < entry.backoff {
+            let entry = c.failedDaemonPodsBackoff[key]
+            if let entry, Backoff.inBackOffSinceUpdate(entry, now: c.now, max: Self.failedPodsMaxBackoff) {
                 c.timers.add(.daemonSet(uid: resource.uid), at: entry.lastUpdate.adding(Duration(milliseconds: entry.backoff)))
                 continue
             }
-            let previous = c.failedDaemonPodsBackoff[key]
-            let expired = previous.map { c.now.milliseconds - $0.lastUpdate.milliseconds > 2 * Self.failedPodsMaxBackoff } ?? true
-            let backoff = expired ? Self.failedPodsInitialBackoff : min((previous?.backoff ?? 0) * 2, Self.failedPodsMaxBackoff)
-            c.failedDaemonPodsBackoff[key] = BackoffEntry(backoff: backoff, lastUpdate: c.now)
+            c.failedDaemonPodsBackoff[key] = Backoff.next(entry, event: c.now, now: c.now, initial: Self.failedPodsInitialBackoff, max: Self.failedPodsMaxBackoff)
             c.record("Warning", reason: "FailedDaemonPod", message: "Found failed daemon pod \(pod.namespace)/\(pod.name) on node \(node), will try to kill it",
                      kind: "DaemonSet", name: resource.name, namespace: namespace, uid: resource.uid, component: DaemonSetController.component)
-            // A Failed pod is deleted at once (CheckGracefulDelete: grace 0).
-            c.updatePod(pod) { $0.rejection = nil }
-            c.rejectedInMemory -= 1
+            KubeletAdmission.deleteRejected(pod, in: c)
             c.failedDaemonPods[resource.uid]?.removeAll { $0 === pod }
             c.record(reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)", kind: "DaemonSet", name: resource.name, namespace: namespace,
                      uid: resource.uid, component: DaemonSetController.component)

@@ -73,4 +73,12 @@ enum KubeletAdmission {
         // Its DaemonSet counts it on its node until it deletes it, under a back-off.
         if pod.ownerKind == "DaemonSet" { c.failedDaemonPods[pod.ownerUID, default: []].append(pod) }
     }
+
+    /// A rejected pod deleted (by its StatefulSet or DaemonSet, or the pod GC) before it was
+    /// stored: a Failed pod goes at once (CheckGracefulDelete: grace 0), at the save, as any
+    /// deleted pod, its events with it.
+    static func deleteRejected(_ pod: SimPod, in c: Cluster) {
+        c.updatePod(pod) { $0.rejection = nil }
+        c.rejectedInMemory -= 1
+    }
 }

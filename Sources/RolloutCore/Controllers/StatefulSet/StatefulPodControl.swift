@@ -147,8 +147,7 @@ enum StatefulPodControl {
     /// `DeleteStatefulPod` of a pod its kubelet rejected (Failed: deleted at once, grace 0 —
     /// `CheckGracefulDelete`): it goes at the save, its name free for the pod made again.
     static func deleteFailed(_ pod: SimPod, set: Resource, in c: Cluster) {
-        c.updatePod(pod) { $0.rejection = nil }
-        c.rejectedInMemory -= 1
+        KubeletAdmission.deleteRejected(pod, in: c)
         c.record(reason: "SuccessfulDelete", message: "delete Pod \(pod.name) in StatefulSet \(set.name) successful",
                  kind: "StatefulSet", name: set.name, namespace: pod.namespace, uid: set.uid, component: component)
     }
