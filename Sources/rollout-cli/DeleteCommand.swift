@@ -173,7 +173,7 @@ enum DeleteCommand {
             let outcome = EventLoop.run(cluster, timeout: timeout, until: { left($0) == nil })
             // Nothing left to happen (a pod on a node whose kubelet is down): kubectl still
             // waits out its timeout, and so does the clock.
-            if outcome == .idle { EventLoop.advance(cluster, by: Duration(milliseconds: max(0, deadline.milliseconds - cluster.now.milliseconds))) }
+            if outcome == .idle { EventLoop.advance(cluster, to: deadline) }
             try cluster.save()
             try store.commit()
             if outcome != .conditionMet, let pod = left(cluster) {

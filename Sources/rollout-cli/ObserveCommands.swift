@@ -164,12 +164,10 @@ enum ObserveCommands {
                     throw CommandFailure(message: "timed out waiting for the condition")
                 }
                 let step = Duration(milliseconds: min(WaitCondition.createPollInterval.milliseconds, deadline.milliseconds - cluster.now.milliseconds))
-                let start = cluster.now
-                // (Nothing left to happen: nothing will be made; the clock runs out the timeout.)
+                // (The run ends at the step's end; with nothing left to happen, nothing will be
+                // made, and the clock runs out the timeout.)
                 if EventLoop.run(cluster, timeout: step, until: { _ in false }, observe: { pacer.pace(to: $0.now) }) == .idle {
-                    EventLoop.advance(cluster, by: Duration(milliseconds: max(0, deadline.milliseconds - cluster.now.milliseconds)))
-                } else if cluster.now < start.adding(step) {
-                    EventLoop.advance(cluster, by: Duration(milliseconds: start.adding(step).milliseconds - cluster.now.milliseconds))
+                    EventLoop.advance(cluster, to: deadline)
                 }
             }
         }
@@ -228,7 +226,7 @@ enum ObserveCommands {
                 if let problem { failure = CommandFailure(message: problem.message) }
                 if failure == nil && outcome != .conditionMet {
                     // Nothing left to happen: kubectl still waits out its timeout, and so does the clock.
-                    if outcome == .idle { EventLoop.advance(cluster, by: Duration(milliseconds: max(0, deadline.milliseconds - cluster.now.milliseconds))) }
+                    if outcome == .idle { EventLoop.advance(cluster, to: deadline) }
                     failure = CommandFailure(message: "timed out waiting for the condition on \(location)")
                 }
             } else if !met(cluster) {

@@ -32,6 +32,12 @@ public enum EventLoop {
         }
     }
 
+    /// Lets virtual time pass until `deadline` (none when it has passed): a wait that has
+    /// nothing left to happen still waits out its timeout, as kubectl's does.
+    public static func advance(_ c: Cluster, to deadline: Timestamp) {
+        advance(c, by: Duration(milliseconds: max(0, deadline.milliseconds - c.now.milliseconds)))
+    }
+
     /// Lets `d` of virtual time pass, whatever happens.
     public static func advance(_ c: Cluster, by d: Duration) {
         let end = c.now.adding(d)
