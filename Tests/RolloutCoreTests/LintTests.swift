@@ -122,6 +122,21 @@ final class LintTests: XCTestCase {
             let found = Linter.lint(documents, cluster: cluster).filter { $0.code == "no-matching-node" || $0.code == "untolerated-taint" }
             XCTAssertEqual(found.map { "\($0.code) \($0.path)" }, c.expected, c.name)
         }
+        // A NoExecute taint on the node a template names: its kubelet rejects each pod
+        // (generalFilter's taint check), unless the pods tolerate it.
+        var tainted = KnownObjects()
+        var spec = ClusterSpec(profile: .bare, nodes: 1)
+        spec.taints = [("dedicated", "db", "NoExecute")]
+        tainted.addFromCluster(ClusterSetup.node(index: 1, spec: spec))
+        for (fragment, expected) in [("      nodeName: node-1\n", ["untolerated-taint spec.template.spec"]),
+                                     ("      nodeName: node-1\n      tolerations: [{key: dedicated, operator: Exists}]\n", [])] {
+            let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(select(fragment).utf8))]).documents
+            let found = Linter.lint(documents, cluster: tainted).filter { $0.code == "no-matching-node" || $0.code == "untolerated-taint" }
+            XCTAssertEqual(found.map { "\($0.code) \($0.path)" }, expected, fragment)
+            if let message = found.first?.message {
+                XCTAssertTrue(message.hasPrefix("the node spec.nodeName names (node-1) has an untolerated NoExecute taint ({dedicated: db})"), message)
+            }
+        }
         // Without a cluster nothing is assumed about nodes.
         let documents = try ManifestDecoder.decode([ManifestSource(name: "t.yaml", bytes: Array(select("      nodeSelector: {disktype: ssd}\n").utf8))]).documents
         XCTAssertFalse(Linter.lint(documents).contains { $0.code == "no-matching-node" })
